@@ -1,0 +1,26 @@
+import type { EmbeddingModelSpec } from './models';
+
+export type EmbedDevice = 'webgpu' | 'wasm' | 'cpu';
+
+export interface DownloadProgress {
+  /** Model id. */
+  model: string;
+  /** File currently loading. */
+  file: string;
+  loaded: number;
+  total: number;
+}
+
+/**
+ * The one thing the pipeline needs from an embedding backend. Vectors come back as one flat
+ * Float32Array (n × dimensions, row-major), normalised when the model says so.
+ */
+export interface Embedder {
+  readonly model: EmbeddingModelSpec;
+  readonly device: EmbedDevice;
+  readonly dtype: string;
+  /** Token count without special tokens; used to size chunks. */
+  countTokens(text: string): number;
+  embed(texts: string[], kind: 'query' | 'passage', onProgress?: (done: number, total: number) => void): Promise<Float32Array>;
+  dispose(): Promise<void>;
+}

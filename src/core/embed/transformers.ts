@@ -1,0 +1,133 @@
+import { AutoModel, AutoTokenizer, env, type PreTrainedModel, type PreTrainedTokenizer, type Tensor } from '@huggingface/transformers';
+import { platform } from '#platform';
+import type { DownloadProgress, EmbedDevice, Embedder } from './embedder';
+import { DEFAULT_EMBEDDING_MODEL, getEmbeddingModel, type EmbeddingDtype, type EmbeddingModelSpec } from './models';
+
+export interface TransformersEmbedderOptions {
+  model?: EmbeddingModelSpec | string;
+  /** 'auto': WebGPU when an adapter exists, else WASM (browser) or native CPU (Node). */
+  device?: 'auto' | EmbedDevice;
+  /** Override the model's preferred dtype (e.g. when only q8 files are available). */
+  dtype?: EmbeddingDtype;
+  /** Folder (Node path or URL) laid out like the hub; when set, the hub is never contacted. */
+  localModelPath?: string;
+  /** A self-hosted mirror of the hub to download from instead of huggingface.co. */
+  remoteHost?: string;
+  batchSize?: number;
+  onDownload?: (progress: DownloadProgress) => void;
+}
+
+/** transformers.js's `env` is process-wide, so it is configured in one place. */
+export function configureTransformers(opts: Pick<TransformersEmbedderOptions, 'localModelPath' | 'remoteHost'>): void {
+  const wasmPaths = platform.onnxWasmPaths();
+  const onnx = env.backends.onnx as { wasm?: { wasmPaths?: unknown; numThreads?: number } };
+  if (wasmPaths && onnx.wasm) onnx.wasm.wasmPaths = wasmPaths;
+  const local = opts.localModelPath ?? (opts.remoteHost ? undefined : platform.defaultLocalModelPath());
+  if (local) {
+    env.allowLocalModels = true;
+    env.allowRemoteModels = false;
+    env.localModelPath = local.endsWith('/') || local.endsWith('\\') ? local : `${local}/`;
+  } else {
+    env.allowLocalModels = false;
+    env.allowRemoteModels = true;
+    if (opts.remoteHost) env.remoteHost = opts.remoteHost.endsWith('/') ? opts.remoteHost : `${opts.remoteHost}/`;
+  }
+}
+
+export async function detectDevice(): Promise<EmbedDevice> {
+  const nav = (globalThis as { navigator?: { gpu?: { requestAdapter(): Promise<unknown> } } }).navigator;
+  if (typeof (globalThis as { process?: unknown }).process !== 'undefined' && !nav?.gpu) return 'cpu';
+  try {
+    if (nav?.gpu && (await nav.gpu.requestAdapter())) return 'webgpu';
+  } catch {
+    /* no usable adapter */
+  }
+  return 'wasm';
+}
+
+export async function createTransformersEmbedder(opts: TransformersEmbedderOptions = {}): Promise<Embedder> {
+  const spec = typeof opts.model === 'string' ? getEmbeddingModel(opts.model) : (opts.model ?? DEFAULT_EMBEDDING_MODEL);
+  configureTransformers(opts);
+  const device = !opts.device || opts.device === 'auto' ? await detectDevice() : opts.device;
+  const dtype = opts.dtype ?? (device === 'webgpu' ? spec.dtype.webgpu : spec.dtype.wasm);
+  const files = new Map<string, { loaded: number; total: number }>();
+  const progress_callback = (info: { status: string; file?: string; loaded?: number; total?: number }) => {
+    if (info.status !== 'progress' || !info.file || !opts.onDownload) return;
+    files.set(info.file, { loaded: info.loaded ?? 0, total: info.total ?? 0 });
+    let loaded = 0;
+    let total = 0;
+    for (const f of files.values()) {
+      loaded += f.loaded;
+      total += f.total;
+    }
+    opts.onDownload({ model: spec.id, file: info.file, loaded, total });
+  };
+  const tokenizer = await AutoTokenizer.from_pretrained(spec.id, { progress_callback });
+  const model = await AutoModel.from_pretrained(spec.id, { device, dtype, progress_callback });
+  return new TransformersEmbedder(spec, device, dtype, tokenizer, model, opts.batchSize ?? (device === 'webgpu' ? 32 : 16));
+}
+
+class TransformersEmbedder implements Embedder {
+  constructor(
+    readonly model: EmbeddingModelSpec,
+    readonly device: EmbedDevice,
+    readonly dtype: string,
+    private readonly tokenizer: PreTrainedTokenizer,
+    private readonly net: PreTrainedModel,
+    private readonly batchSize: number,
+  ) {}
+
+  countTokens(text: string): number {
+    return this.tokenizer.encode(text, { add_special_tokens: false }).length;
+  }
+
+  async embed(texts: string[], kind: 'query' | 'passage', onProgress?: (done: number, total: number) => void): Promise<Float32Array> {
+    const dims = this.model.dimensions;
+    const out = new Float32Array(texts.length * dims);
+    const prefix = kind === 'query' ? this.model.queryPrefix : this.model.passagePrefix;
+    // Sorting by length keeps padding (wasted compute) small within each batch.
+    const order = texts.map((_, i) => i).sort((a, b) => texts[a]!.length - texts[b]!.length);
+    for (let b = 0; b < order.length; b += this.batchSize) {
+      const idx = order.slice(b, b + this.batchSize);
+      const inputs = this.tokenizer(
+        idx.map((i) => prefix + texts[i]!),
+        { padding: true, truncation: true, max_length: this.model.maxTokens },
+      ) as { input_ids: Tensor; attention_mask: Tensor };
+      const output = (await this.net(inputs)) as { last_hidden_state: Tensor };
+      const hidden = output.last_hidden_state;
+      const [, seq, width] = hidden.dims as [number, number, number];
+      const h = hidden.data as Float32Array;
+      const mask = inputs.attention_mask.data as BigInt64Array;
+      idx.forEach((textIndex, row) => {
+        const v = out.subarray(textIndex * dims, (textIndex + 1) * dims);
+        if (this.model.pooling === 'cls') {
+          v.set(h.subarray(row * seq * width, row * seq * width + dims));
+        } else {
+          let n = 0;
+          for (let t = 0; t < seq; t++) {
+            if (!mask[row * seq + t]) continue;
+            n++;
+            const base = (row * seq + t) * width;
+            for (let d = 0; d < dims; d++) v[d]! += h[base + d]!;
+          }
+          for (let d = 0; d < dims; d++) v[d]! /= Math.max(1, n);
+        }
+        if (this.model.normalize) normalizeInPlace(v);
+      });
+      hidden.dispose?.();
+      onProgress?.(Math.min(order.length, b + this.batchSize), order.length);
+    }
+    return out;
+  }
+
+  async dispose(): Promise<void> {
+    await this.net.dispose();
+  }
+}
+
+export function normalizeInPlace(v: Float32Array): void {
+  let s = 0;
+  for (let i = 0; i < v.length; i++) s += v[i]! * v[i]!;
+  const n = Math.sqrt(s) || 1;
+  for (let i = 0; i < v.length; i++) v[i]! /= n;
+}

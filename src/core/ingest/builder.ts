@@ -1,0 +1,76 @@
+import type { Block, BlockKind, DocType, ParsedDocument } from '../types';
+
+const BLOCK_SEPARATOR = '\n\n';
+
+/**
+ * Collects the blocks a parser finds, tracks the heading path, and lays the text out so every
+ * block has exact character offsets into `text`. All parsers go through this one class, so
+ * locations mean the same thing for every format.
+ */
+export class DocumentBuilder {
+  private parts: string[] = [];
+  private length = 0;
+  private readonly blocks: Block[] = [];
+  private readonly headingStack: { level: number; text: string }[] = [];
+  private maxPage = 0;
+
+  constructor(private readonly type: DocType) {}
+
+  heading(text: string, level: number, page?: number): void {
+    const clean = normaliseInline(text);
+    if (!clean) return;
+    while (this.headingStack.length && this.headingStack[this.headingStack.length - 1]!.level >= level) {
+      this.headingStack.pop();
+    }
+    this.headingStack.push({ level, text: clean });
+    this.push(clean, 'heading', page, level);
+  }
+
+  block(text: string, kind: Exclude<BlockKind, 'heading'> = 'paragraph', page?: number): void {
+    const clean = kind === 'code' ? text.replace(/\s+$/, '').replace(/^\n+/, '') : normaliseInline(text);
+    if (!clean.trim()) return;
+    this.push(clean, kind, page);
+  }
+
+  get headings(): string[] {
+    return this.headingStack.map((h) => h.text);
+  }
+
+  build(extra: { title?: string; pageCount?: number } = {}): ParsedDocument {
+    const pageCount = extra.pageCount ?? (this.maxPage || undefined);
+    return {
+      type: this.type,
+      text: this.parts.join(''),
+      blocks: this.blocks,
+      ...(extra.title ? { title: extra.title } : {}),
+      ...(pageCount ? { pageCount } : {}),
+    };
+  }
+
+  private push(text: string, kind: BlockKind, page: number | undefined, level?: number): void {
+    if (this.parts.length) {
+      this.parts.push(BLOCK_SEPARATOR);
+      this.length += BLOCK_SEPARATOR.length;
+    }
+    const start = this.length;
+    this.parts.push(text);
+    this.length += text.length;
+    if (page && page > this.maxPage) this.maxPage = page;
+    this.blocks.push({
+      kind,
+      start,
+      end: this.length,
+      headings: this.headings,
+      ...(level ? { level } : {}),
+      ...(page ? { page } : {}),
+    });
+  }
+}
+
+/** Collapses runs of white space (including non-breaking and zero-width ones) to single spaces. */
+export function normaliseInline(text: string): string {
+  return text
+    .replace(/[\u200B-\u200D\uFEFF\u00AD]/g, '')
+    .replace(/[\s\u00A0]+/g, ' ')
+    .trim();
+}

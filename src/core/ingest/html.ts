@@ -1,0 +1,113 @@
+import { Readability } from '@mozilla/readability';
+import { parseHTML } from 'linkedom';
+import type { ParsedDocument } from '../types';
+import { DocumentBuilder } from './builder';
+
+/**
+ * linkedom gives a DOM that works the same in Node, in a Web Worker and in a page, and that never
+ * runs scripts or loads resources: the document is only ever data.
+ */
+type LDocument = ReturnType<typeof parseHTML>['document'];
+type LElement = NonNullable<LDocument['body']>;
+type LNode = LElement['childNodes'][number];
+
+/** Never content, in any page. */
+const DROP = 'script, style, noscript, template, iframe, object, embed, svg, canvas, form, button, select, input, textarea';
+/** Page furniture: navigation, site chrome, and Wikipedia/MediaWiki-style boilerplate. */
+const BOILERPLATE = [
+  'nav', 'header', 'footer', 'aside', '[role="navigation"]', '[role="banner"]', '[role="contentinfo"]',
+  '[role="search"]', '[aria-hidden="true"]', '[hidden]', '.mw-editsection', '.mw-jump-link', 'sup.reference',
+  '.navbox', '.vector-header', '.vector-toc', '#toc', '.toc', '.printfooter', '.catlinks', '.mw-footer',
+  '.noprint', '.sidebar', '.cookie-banner',
+].join(', ');
+
+export function parseHtml(source: string): ParsedDocument {
+  const { document } = parseHTML(source);
+  const pageTitle = document.querySelector('title')?.textContent?.trim() || undefined;
+  for (const el of document.querySelectorAll(`${DROP}, ${BOILERPLATE}`)) el.remove();
+
+  // Readability finds the main text of article-like pages; pages it cannot read (short notes,
+  // tables of data) fall back to <main>/<article>/<body> with the boilerplate already removed.
+  let root: LElement | null = null;
+  let title = pageTitle;
+  try {
+    const article = new Readability(document.cloneNode(true) as unknown as Document, { charThreshold: 200 }).parse();
+    if (article?.content) {
+      root = parseHTML(`<!doctype html><html><body>${article.content}</body></html>`).document.body;
+      title = article.title?.trim() || pageTitle;
+    }
+  } catch {
+    root = null;
+  }
+  root ??= (document.querySelector('main, article, [role="main"]') ?? document.body) as LElement | null;
+
+  const builder = new DocumentBuilder('html');
+  if (root) htmlToBlocks(root, builder, title);
+  return builder.build(title ? { title } : {});
+}
+
+const BLOCK_TAGS = new Set([
+  'P', 'DIV', 'SECTION', 'ARTICLE', 'MAIN', 'LI', 'DD', 'DT', 'BLOCKQUOTE', 'PRE', 'TABLE', 'TR', 'UL', 'OL', 'DL',
+  'FIGURE', 'FIGCAPTION', 'H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'BODY', 'CAPTION', 'THEAD', 'TBODY', 'TFOOT', 'HR', 'BR',
+  'ADDRESS', 'DETAILS', 'SUMMARY',
+]);
+
+/**
+ * Walks block elements in document order and emits headings, paragraphs, list items and table
+ * rows. Shared by the HTML and DOCX (mammoth → HTML) readers.
+ */
+export function htmlToBlocks(root: LElement, builder: DocumentBuilder, title?: string): void {
+  // Readability drops the page's <h1>; the title stands in for it so passages keep their heading path.
+  const hasH1 = !!root.querySelector('h1');
+  if (title && !hasH1) builder.heading(title, 1);
+
+  let inline = '';
+  const flush = (kind: 'paragraph' | 'list-item' | 'quote' = 'paragraph') => {
+    if (inline.trim()) builder.block(inline, kind);
+    inline = '';
+  };
+
+  const visit = (node: LNode, context: 'paragraph' | 'list-item' | 'quote'): void => {
+    if (node.nodeType === 3) {
+      inline += node.textContent ?? '';
+      return;
+    }
+    if (node.nodeType !== 1) return;
+    const el = node as LElement;
+    const tag = el.tagName.toUpperCase();
+    if (tag === 'IMG') {
+      const alt = el.getAttribute('alt');
+      if (alt) inline += ` ${alt} `;
+      return;
+    }
+    if (!BLOCK_TAGS.has(tag)) {
+      for (const child of el.childNodes) visit(child, context);
+      return;
+    }
+    if (tag === 'BR') {
+      inline += ' ';
+      return;
+    }
+    flush(context);
+    if (/^H[1-6]$/.test(tag)) {
+      builder.heading(el.textContent ?? '', Number(tag[1]));
+    } else if (tag === 'PRE') {
+      builder.block(el.textContent ?? '', 'code');
+    } else if (tag === 'TR') {
+      const cells = [...el.querySelectorAll('th, td')].map((c) => (c.textContent ?? '').replace(/\s+/g, ' ').trim()).filter(Boolean);
+      if (cells.length) builder.block(cells.join(' | '), 'table-row');
+    } else {
+      const childContext = tag === 'LI' || tag === 'DD' || tag === 'DT' ? 'list-item' : tag === 'BLOCKQUOTE' ? 'quote' : context;
+      for (const child of el.childNodes) visit(child, childContext);
+      flush(childContext);
+    }
+  };
+  for (const child of root.childNodes) visit(child, 'paragraph');
+  flush();
+}
+
+/** Parses an HTML fragment (e.g. mammoth's output) into blocks without any boilerplate removal. */
+export function fragmentToBlocks(html: string, builder: DocumentBuilder): void {
+  const { document } = parseHTML(`<!doctype html><html><body>${html}</body></html>`);
+  if (document.body) htmlToBlocks(document.body, builder);
+}

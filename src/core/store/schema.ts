@@ -1,0 +1,75 @@
+import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
+import type { DocType, SourceLocation } from '../types';
+
+export interface DocumentRecord {
+  id: string;
+  name: string;
+  type: DocType;
+  size: number;
+  /** SHA-256 of the file's bytes, hex. */
+  hash: string;
+  title?: string;
+  pageCount?: number;
+  chunkCount: number;
+  /** 'ready' is the commit marker: a document in any other state is never searched. */
+  status: 'indexing' | 'ready';
+  /** The model whose vector space this document's vectors live in. */
+  embeddingModel: string;
+  addedAt: number;
+}
+
+export interface ChunkRecord {
+  docId: string;
+  index: number;
+  text: string;
+  tokens: number;
+  location: SourceLocation;
+}
+
+/** Up to VECTOR_BLOCK vectors of one document in one typed array, not one JS array per chunk. */
+export interface VectorBlockRecord {
+  docId: string;
+  block: number;
+  /** Index of the first chunk in this block. */
+  first: number;
+  count: number;
+  dimensions: number;
+  vectors: Float32Array;
+}
+
+export interface LibraryMeta {
+  key: 'library';
+  embeddingModel: string;
+  dimensions: number;
+  createdAt: number;
+}
+
+export interface FolioSchema extends DBSchema {
+  meta: { key: string; value: LibraryMeta };
+  documents: { key: string; value: DocumentRecord; indexes: { byHash: string } };
+  texts: { key: string; value: { docId: string; text: string } };
+  chunks: { key: [string, number]; value: ChunkRecord };
+  vectors: { key: [string, number]; value: VectorBlockRecord };
+}
+
+export const VECTOR_BLOCK = 256;
+
+type UpgradeTx = IDBPTransaction<FolioSchema, StoreNames<FolioSchema>[], 'versionchange'>;
+
+/**
+ * migrations[i] upgrades a database from version i to version i + 1. A browser that last saw any
+ * earlier version runs every step after it, in order; steps are never edited once released.
+ */
+export const MIGRATIONS: ((db: IDBPDatabase<FolioSchema>, tx: UpgradeTx) => void)[] = [
+  // 0 → 1: the first schema.
+  (db) => {
+    db.createObjectStore('meta', { keyPath: 'key' });
+    const docs = db.createObjectStore('documents', { keyPath: 'id' });
+    docs.createIndex('byHash', 'hash');
+    db.createObjectStore('texts', { keyPath: 'docId' });
+    db.createObjectStore('chunks', { keyPath: ['docId', 'index'] });
+    db.createObjectStore('vectors', { keyPath: ['docId', 'block'] });
+  },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;

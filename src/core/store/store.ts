@@ -1,0 +1,134 @@
+import { openDB, type IDBPDatabase } from 'idb';
+import { MIGRATIONS, SCHEMA_VERSION, VECTOR_BLOCK, type ChunkRecord, type DocumentRecord, type FolioSchema, type LibraryMeta, type VectorBlockRecord } from './schema';
+
+export type { ChunkRecord, DocumentRecord, LibraryMeta, VectorBlockRecord } from './schema';
+
+/** All keys of one document in a store keyed [docId, n]. */
+const docRange = (docId: string) => IDBKeyRange.bound([docId, -Infinity], [docId, Infinity]);
+
+/**
+ * IndexedDB behind a handful of methods. Each write that must be all-or-nothing is exactly one
+ * transaction: if the tab dies or the disk is full mid-way, IndexedDB rolls the whole of it back.
+ */
+export class LibraryStore {
+  private constructor(private readonly db: IDBPDatabase<FolioSchema>) {}
+
+  static async open(name: string, onVersionChange?: () => void): Promise<LibraryStore> {
+    let store: LibraryStore | undefined;
+    const db = await openDB<FolioSchema>(name, SCHEMA_VERSION, {
+      upgrade(database, oldVersion, newVersion, tx) {
+        for (let v = oldVersion; v < (newVersion ?? SCHEMA_VERSION); v++) MIGRATIONS[v]!(database, tx);
+      },
+      // Another tab wants a newer schema: step aside so its upgrade is not blocked.
+      blocking() {
+        store?.db.close();
+        onVersionChange?.();
+      },
+    });
+    store = new LibraryStore(db);
+    return store;
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  getMeta(): Promise<LibraryMeta | undefined> {
+    return this.db.get('meta', 'library');
+  }
+
+  async setMeta(meta: LibraryMeta): Promise<void> {
+    await this.db.put('meta', meta);
+  }
+
+  listDocuments(): Promise<DocumentRecord[]> {
+    return this.db.getAll('documents');
+  }
+
+  getDocument(id: string): Promise<DocumentRecord | undefined> {
+    return this.db.get('documents', id);
+  }
+
+  async findByHash(hash: string): Promise<DocumentRecord | undefined> {
+    const docs = await this.db.getAllFromIndex('documents', 'byHash', hash);
+    return docs.find((d) => d.status === 'ready');
+  }
+
+  /**
+   * Writes a document with its text, chunks and vectors in one transaction. Returns the existing
+   * document instead if the same content was committed meanwhile (e.g. from another tab).
+   */
+  async addDocument(doc: DocumentRecord, text: string, chunks: ChunkRecord[], vectors: Float32Array, dims: number): Promise<DocumentRecord | null> {
+    const tx = this.db.transaction(['documents', 'texts', 'chunks', 'vectors'], 'readwrite');
+    const existing = (await tx.objectStore('documents').index('byHash').getAll(doc.hash)).find((d) => d.status === 'ready');
+    if (existing) {
+      tx.abort();
+      await tx.done.catch(() => {});
+      return existing;
+    }
+    const writes: Promise<unknown>[] = [
+      tx.objectStore('documents').put(doc),
+      tx.objectStore('texts').put({ docId: doc.id, text }),
+    ];
+    for (const c of chunks) writes.push(tx.objectStore('chunks').put(c));
+    for (const block of toBlocks(doc.id, vectors, dims)) writes.push(tx.objectStore('vectors').put(block));
+    await Promise.all([...writes, tx.done]);
+    return null;
+  }
+
+  /** Replaces a document's vectors (re-embedding with another model) in one transaction. */
+  async replaceVectors(docId: string, model: string, vectors: Float32Array, dims: number): Promise<void> {
+    const tx = this.db.transaction(['documents', 'vectors'], 'readwrite');
+    const doc = await tx.objectStore('documents').get(docId);
+    if (!doc) throw new Error(`document ${docId} no longer exists`);
+    await tx.objectStore('vectors').delete(docRange(docId));
+    for (const block of toBlocks(docId, vectors, dims)) void tx.objectStore('vectors').put(block);
+    void tx.objectStore('documents').put({ ...doc, embeddingModel: model });
+    await tx.done;
+  }
+
+  async removeDocument(docId: string): Promise<boolean> {
+    const tx = this.db.transaction(['documents', 'texts', 'chunks', 'vectors'], 'readwrite');
+    const existed = !!(await tx.objectStore('documents').get(docId));
+    void tx.objectStore('documents').delete(docId);
+    void tx.objectStore('texts').delete(docId);
+    void tx.objectStore('chunks').delete(docRange(docId));
+    void tx.objectStore('vectors').delete(docRange(docId));
+    await tx.done;
+    return existed;
+  }
+
+  getText(docId: string): Promise<string | undefined> {
+    return this.db.get('texts', docId).then((r) => r?.text);
+  }
+
+  getChunks(docId: string): Promise<ChunkRecord[]> {
+    return this.db.getAll('chunks', docRange(docId));
+  }
+
+  /** Reads many chunks in one transaction. */
+  async getChunksByKey(keys: [string, number][]): Promise<(ChunkRecord | undefined)[]> {
+    const tx = this.db.transaction('chunks');
+    const out = await Promise.all(keys.map((k) => tx.store.get(k)));
+    await tx.done;
+    return out;
+  }
+
+  /** Every vector block, read in bulk (one getAll) rather than row by row. */
+  allVectorBlocks(): Promise<VectorBlockRecord[]> {
+    return this.db.getAll('vectors');
+  }
+
+  vectorBlocks(docId: string): Promise<VectorBlockRecord[]> {
+    return this.db.getAll('vectors', docRange(docId));
+  }
+}
+
+function* toBlocks(docId: string, vectors: Float32Array, dims: number): Generator<VectorBlockRecord> {
+  const n = vectors.length / dims;
+  for (let first = 0, block = 0; first < n; first += VECTOR_BLOCK, block++) {
+    const count = Math.min(VECTOR_BLOCK, n - first);
+    // slice(), not subarray(): each record must own its bytes, or IndexedDB clones the whole buffer.
+    yield { docId, block, first, count, dimensions: dims, vectors: vectors.slice(first * dims, (first + count) * dims) };
+  }
+}

@@ -1,0 +1,78 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import react from '@vitejs/plugin-react';
+import { defineConfig, type Plugin } from 'vite';
+
+/**
+ * Serves a folder laid out like the Hugging Face hub at /models/ when FOLIO_MODELS names one, so
+ * the app (and the browser tests) load models locally with the hub turned off.
+ */
+function localModels(dir: string | undefined): Plugin {
+  const root = dir ? path.resolve(dir) : undefined;
+  const serve = (req: { url?: string }, res: import('node:http').ServerResponse, next: () => void) => {
+    if (!root || !req.url?.startsWith('/models/')) return next();
+    const rel = decodeURIComponent(req.url.slice('/models/'.length).split('?')[0]!);
+    const file = path.resolve(root, rel);
+    if (!file.startsWith(root + path.sep) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
+      res.statusCode = 404;
+      return res.end('not found');
+    }
+    res.setHeader('Content-Length', fs.statSync(file).size);
+    res.setHeader('Content-Type', file.endsWith('.json') ? 'application/json' : 'application/octet-stream');
+    res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
+    fs.createReadStream(file).pipe(res);
+  };
+  return {
+    name: 'folio-local-models',
+    configureServer: (server) => void server.middlewares.use(serve),
+    configurePreviewServer: (server) => void server.middlewares.use(serve),
+  };
+}
+
+// Cross-origin isolation lets ONNX Runtime use every core (SharedArrayBuffer threads).
+const isolation = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
+const testHarness = process.env.FOLIO_TEST_HARNESS === '1';
+
+export default defineConfig({
+  plugins: [react(), localModels(process.env.FOLIO_MODELS)],
+  define: {
+    // The app reads this to load models from /models/ instead of the hub.
+    'import.meta.env.VITE_FOLIO_LOCAL_MODELS': JSON.stringify(process.env.FOLIO_MODELS ? '/models/' : ''),
+  },
+  server: { headers: isolation },
+  preview: { headers: isolation },
+  worker: { format: 'es' },
+  build: {
+    target: 'es2022',
+    outDir: testHarness ? 'dist-test' : 'dist',
+    rollupOptions: {
+      input: testHarness
+        ? { main: path.resolve('index.html'), harness: path.resolve('test/browser/harness.html') }
+        : { main: path.resolve('index.html') },
+    },
+  },
+  test: {
+    projects: [
+      {
+        extends: true,
+        test: { name: 'node', include: ['test/node/**/*.test.ts'], environment: 'node', testTimeout: 120_000 },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['test/browser/globalSetup.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
