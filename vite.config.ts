@@ -1,17 +1,20 @@
+/// <reference types="vitest/config" />
 import fs from 'node:fs';
 import path from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
 
 /**
- * Serves a folder laid out like the Hugging Face hub at /models/ when FOLIO_MODELS names one, so
- * the app (and the browser tests) load models locally with the hub turned off.
+ * Serves local folders under URL prefixes. FOLIO_MODELS (a folder laid out like the Hugging Face
+ * hub) appears at /models/, so the app and the browser tests load models with the hub turned off.
  */
-function localModels(dir: string | undefined): Plugin {
-  const root = dir ? path.resolve(dir) : undefined;
+function serveFolders(folders: Record<string, string | undefined>): Plugin {
+  const mounts = Object.entries(folders).flatMap(([prefix, dir]) => (dir ? [[prefix, path.resolve(dir)] as const] : []));
   const serve = (req: { url?: string }, res: import('node:http').ServerResponse, next: () => void) => {
-    if (!root || !req.url?.startsWith('/models/')) return next();
-    const rel = decodeURIComponent(req.url.slice('/models/'.length).split('?')[0]!);
+    const mount = mounts.find(([prefix]) => req.url?.startsWith(prefix));
+    if (!mount || !req.url) return next();
+    const [prefix, root] = mount;
+    const rel = decodeURIComponent(req.url.slice(prefix.length).split('?')[0]!);
     const file = path.resolve(root, rel);
     if (!file.startsWith(root + path.sep) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
       res.statusCode = 404;
@@ -23,11 +26,13 @@ function localModels(dir: string | undefined): Plugin {
     fs.createReadStream(file).pipe(res);
   };
   return {
-    name: 'folio-local-models',
+    name: 'folio-serve-folders',
     configureServer: (server) => void server.middlewares.use(serve),
     configurePreviewServer: (server) => void server.middlewares.use(serve),
   };
 }
+
+const testHarness = process.env.FOLIO_TEST_HARNESS === '1';
 
 // Cross-origin isolation lets ONNX Runtime use every core (SharedArrayBuffer threads).
 const isolation = {
@@ -35,10 +40,12 @@ const isolation = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 
-const testHarness = process.env.FOLIO_TEST_HARNESS === '1';
-
 export default defineConfig({
-  plugins: [react(), localModels(process.env.FOLIO_MODELS)],
+  plugins: [
+    react(),
+    // Test fixtures are only ever served to the browser tests.
+    serveFolders({ '/models/': process.env.FOLIO_MODELS, '/fixtures/': testHarness ? process.env.FOLIO_FIXTURES : undefined }),
+  ],
   define: {
     // The app reads this to load models from /models/ instead of the hub.
     'import.meta.env.VITE_FOLIO_LOCAL_MODELS': JSON.stringify(process.env.FOLIO_MODELS ? '/models/' : ''),

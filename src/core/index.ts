@@ -3,7 +3,7 @@ export { openLibrary, Library, embeddingText } from './library';
 export type { AddOutcome, EmbeddingStatus, IndexProgress, IndexStage, LibraryOptions, SearchHit, SearchOptions } from './library';
 export { FolioError } from './errors';
 export type { FolioErrorCode, SerializedFolioError } from './errors';
-export { parseBytes, readBytes, detectType, DEFAULT_MAX_FILE_BYTES, formatBytes } from './ingest';
+export { parseBytes, readBytes, detectType, decodeText, DEFAULT_MAX_FILE_BYTES, formatBytes } from './ingest';
 export { chunkDocument, DEFAULT_CHUNK_OPTIONS } from './chunk/chunker';
 export type { Chunk, ChunkOptions, TokenCounter } from './chunk/chunker';
 export type { Embedder, EmbedDevice, DownloadProgress } from './embed/embedder';
@@ -11,5 +11,6 @@ export { EMBEDDING_MODELS, DEFAULT_EMBEDDING_MODEL, getEmbeddingModel } from './
 export type { EmbeddingModelSpec, EmbeddingDtype } from './embed/models';
 export { createTransformersEmbedder, detectDevice } from './embed/transformers';
 export type { TransformersEmbedderOptions } from './embed/transformers';
-export type { DocumentRecord, ChunkRecord } from './store/store';
+export type { DocumentRecord, ChunkRecord, IntegrityReport } from './store/store';
+export { SCHEMA_VERSION } from './store/store';
 export type { DocType, FileInput, ParsedDocument, SourceLocation, Block } from './types';

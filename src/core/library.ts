@@ -3,7 +3,7 @@ import type { Embedder } from './embed/embedder';
 import { asFolioError, FolioError, type SerializedFolioError } from './errors';
 import { parseBytes, readBytes } from './ingest';
 import { VectorIndex } from './search/vectorIndex';
-import { LibraryStore, type ChunkRecord, type DocumentRecord } from './store/store';
+import { LibraryStore, type ChunkRecord, type DocumentRecord, type IntegrityReport } from './store/store';
 import type { FileInput, SourceLocation } from './types';
 
 export interface LibraryOptions {
@@ -229,6 +229,10 @@ export class Library {
     }
     this.libraryModel = this.embedder.model.id;
     await this.store.setMeta({ key: 'library', embeddingModel: this.libraryModel, dimensions: dims, createdAt: Date.now() });
+  }
+
+  checkIntegrity(): Promise<IntegrityReport> {
+    return this.store.integrityReport();
   }
 
   close(): void {

@@ -98,8 +98,10 @@ export function chunkDocument(doc: ParsedDocument, count: TokenCounter, options:
 function makeChunk(text: string, units: Unit[], index: number): Chunk {
   const first = units[0]!;
   const last = units[units.length - 1]!;
-  const content = units.find((u) => !u.heading) ?? first;
-  const location: SourceLocation = { headings: content.block.headings, start: first.start, end: last.end };
+  // A tiny section merged into the next one is named by the section that holds the bulk: the
+  // last heading inside the chunk, if any.
+  const lastHeading = units.findLast((u) => u.heading);
+  const location: SourceLocation = { headings: (lastHeading ?? first).block.headings, start: first.start, end: last.end };
   if (first.block.page) location.page = first.block.page;
   if (last.block.page && last.block.page !== first.block.page) location.pageEnd = last.block.page;
   return { index, text: text.slice(first.start, last.end), tokens: units.reduce((n, u) => n + u.tokens, 0), location };
@@ -122,12 +124,19 @@ function blockUnits(text: string, block: Block, count: TokenCounter, maxTokens: 
   sentenceSegmenter ??= new Intl.Segmenter(undefined, { granularity: 'sentence' });
   const units: Unit[] = [];
   const slice = text.slice(block.start, block.end);
+  const sentences: [number, number][] = [];
   for (const seg of sentenceSegmenter.segment(slice)) {
     const trimmed = seg.segment.trimEnd();
     if (!trimmed.trim()) continue;
     const lead = trimmed.length - trimmed.trimStart().length;
     const start = block.start + seg.index + lead;
     const end = block.start + seg.index + trimmed.length;
+    const prev = sentences[sentences.length - 1];
+    // ICU breaks "…worldwide.[11] Next" after the "[": keep citation marks with their sentence.
+    if (prev && (/[[({“‘"]$/.test(text.slice(prev[0], prev[1])) || /^[\])}”’]|^\d+\]/.test(text.slice(start, end)))) prev[1] = end;
+    else sentences.push([start, end]);
+  }
+  for (const [start, end] of sentences) {
     for (const [s, e, t] of windows(text, start, end, count, maxTokens)) units.push(unit(s, e, t));
   }
   return units;

@@ -21,7 +21,12 @@ export interface TransformersEmbedderOptions {
 export function configureTransformers(opts: Pick<TransformersEmbedderOptions, 'localModelPath' | 'remoteHost'>): void {
   const wasmPaths = platform.onnxWasmPaths();
   const onnx = env.backends.onnx as { wasm?: { wasmPaths?: unknown; numThreads?: number } };
-  if (wasmPaths && onnx.wasm) onnx.wasm.wasmPaths = wasmPaths;
+  if (wasmPaths && onnx.wasm) {
+    onnx.wasm.wasmPaths = wasmPaths;
+    // ONNX Runtime defaults to half the cores; the worker doing this has nothing else to do.
+    const g = globalThis as { crossOriginIsolated?: boolean; navigator?: { hardwareConcurrency?: number } };
+    if (g.crossOriginIsolated) onnx.wasm.numThreads = Math.min(4, g.navigator?.hardwareConcurrency ?? 1);
+  }
   const local = opts.localModelPath ?? (opts.remoteHost ? undefined : platform.defaultLocalModelPath());
   if (local) {
     env.allowLocalModels = true;

@@ -15,31 +15,45 @@ type LNode = LElement['childNodes'][number];
 const DROP = 'script, style, noscript, template, iframe, object, embed, svg, canvas, form, button, select, input, textarea';
 /** Page furniture: navigation, site chrome, and Wikipedia/MediaWiki-style boilerplate. */
 const BOILERPLATE = [
-  'nav', 'header', 'footer', 'aside', '[role="navigation"]', '[role="banner"]', '[role="contentinfo"]',
+  'nav', 'aside', '[role="navigation"]', '[role="banner"]', '[role="contentinfo"]',
   '[role="search"]', '[aria-hidden="true"]', '[hidden]', '.mw-editsection', '.mw-jump-link', 'sup.reference',
   '.navbox', '.vector-header', '.vector-toc', '#toc', '.toc', '.printfooter', '.catlinks', '.mw-footer',
-  '.noprint', '.sidebar', '.cookie-banner',
+  '.noprint', '.sidebar', '.cookie-banner', '.hatnote', '.mw-indicators', '#contentSub', '#siteSub', '.mw-redirectedfrom',
+  '.vector-dropdown', '.vector-menu', '.vector-page-toolbar', '.vector-body-before-content', '.mw-portlet',
 ].join(', ');
 
 export function parseHtml(source: string): ParsedDocument {
   const { document } = parseHTML(source);
   const pageTitle = document.querySelector('title')?.textContent?.trim() || undefined;
   for (const el of document.querySelectorAll(`${DROP}, ${BOILERPLATE}`)) el.remove();
-
-  // Readability finds the main text of article-like pages; pages it cannot read (short notes,
-  // tables of data) fall back to <main>/<article>/<body> with the boilerplate already removed.
-  let root: LElement | null = null;
-  let title = pageTitle;
-  try {
-    const article = new Readability(document.cloneNode(true) as unknown as Document, { charThreshold: 200 }).parse();
-    if (article?.content) {
-      root = parseHTML(`<!doctype html><html><body>${article.content}</body></html>`).document.body;
-      title = article.title?.trim() || pageTitle;
-    }
-  } catch {
-    root = null;
+  // Long lists of nothing but links (language pickers, link farms, menus) are navigation.
+  for (const list of document.querySelectorAll('ul, ol')) {
+    const items = list.querySelectorAll('li').length;
+    const text = (list.textContent ?? '').replace(/\s+/g, '').length;
+    const linked = [...list.querySelectorAll('a')].reduce((n, a) => n + (a.textContent ?? '').replace(/\s+/g, '').length, 0);
+    if (items >= 8 && text > 0 && linked / text > 0.9) list.remove();
   }
-  root ??= (document.querySelector('main, article, [role="main"]') ?? document.body) as LElement | null;
+  // A <header>/<footer> inside the main content holds its title; outside, it is site chrome.
+  for (const el of document.querySelectorAll('header, footer')) if (!el.closest('main, article, [role="main"]')) el.remove();
+
+  // A page that marks its main content (<main>, <article>, role=main) is taken at its word, which
+  // keeps its heading levels intact. Otherwise Readability finds the article; it demotes <h1> to
+  // <h2>, so its title stands in for the top heading.
+  let root = document.querySelector('main, [role="main"], article') as LElement | null;
+  let title = pageTitle;
+  if (!root || !(root.textContent ?? '').trim()) {
+    root = null;
+    try {
+      const article = new Readability(document.cloneNode(true) as unknown as Document, { charThreshold: 200 }).parse();
+      if (article?.content) {
+        root = parseHTML(`<!doctype html><html><body>${article.content}</body></html>`).document.body;
+        title = article.title?.trim() || pageTitle;
+      }
+    } catch {
+      root = null;
+    }
+  }
+  root ??= document.body as LElement | null;
 
   const builder = new DocumentBuilder('html');
   if (root) htmlToBlocks(root, builder, title);

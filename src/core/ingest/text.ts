@@ -25,12 +25,30 @@ export function decodeText(bytes: Uint8Array, fileName: string): string {
       try {
         text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
       } catch {
-        text = new TextDecoder('windows-1252').decode(bytes);
+        text = decodeWindows1252(bytes);
       }
     }
   }
   if (looksBinary(text)) throw notText(fileName);
   return text;
+}
+
+// 0x80–0x9F in Windows-1252. Node's TextDecoder decodes these as C1 control characters (it
+// treats the label as Latin-1), browsers as below; the table makes both agree.
+const CP1252_HIGH = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008DŽ\u008F\u0090‘’“”•–—˜™š›œ\u009DžŸ';
+
+function decodeWindows1252(bytes: Uint8Array): string {
+  const parts: string[] = [];
+  for (let i = 0; i < bytes.length; i += 8192) {
+    const end = Math.min(bytes.length, i + 8192);
+    let s = '';
+    for (let j = i; j < end; j++) {
+      const b = bytes[j]!;
+      s += b >= 0x80 && b < 0xa0 ? CP1252_HIGH[b - 0x80] : String.fromCharCode(b);
+    }
+    parts.push(s);
+  }
+  return parts.join('');
 }
 
 function notText(fileName: string): FolioError {

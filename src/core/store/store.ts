@@ -2,6 +2,14 @@ import { openDB, type IDBPDatabase } from 'idb';
 import { MIGRATIONS, SCHEMA_VERSION, VECTOR_BLOCK, type ChunkRecord, type DocumentRecord, type FolioSchema, type LibraryMeta, type VectorBlockRecord } from './schema';
 
 export type { ChunkRecord, DocumentRecord, LibraryMeta, VectorBlockRecord } from './schema';
+export { SCHEMA_VERSION } from './schema';
+
+export interface IntegrityReport {
+  documents: number;
+  chunks: number;
+  vectors: number;
+  problems: string[];
+}
 
 /** All keys of one document in a store keyed [docId, n]. */
 const docRange = (docId: string) => IDBKeyRange.bound([docId, -Infinity], [docId, Infinity]);
@@ -112,6 +120,41 @@ export class LibraryStore {
     const out = await Promise.all(keys.map((k) => tx.store.get(k)));
     await tx.done;
     return out;
+  }
+
+  /**
+   * Cross-checks the stores: every committed document has exactly its chunks and one vector per
+   * chunk, and nothing belongs to a document that does not exist. Returns the problems found.
+   */
+  async integrityReport(): Promise<IntegrityReport> {
+    const tx = this.db.transaction(['documents', 'texts', 'chunks', 'vectors']);
+    const [docs, textKeys, chunkKeys, blocks] = await Promise.all([
+      tx.objectStore('documents').getAll(),
+      tx.objectStore('texts').getAllKeys(),
+      tx.objectStore('chunks').getAllKeys(),
+      tx.objectStore('vectors').getAll(),
+    ]);
+    await tx.done;
+    const problems: string[] = [];
+    const ids = new Set(docs.map((d) => d.id));
+    const chunksOf = new Map<string, number>();
+    for (const [docId] of chunkKeys) chunksOf.set(docId, (chunksOf.get(docId) ?? 0) + 1);
+    const vectorsOf = new Map<string, number>();
+    for (const b of blocks) vectorsOf.set(b.docId, (vectorsOf.get(b.docId) ?? 0) + b.count);
+    for (const d of docs) {
+      if (d.status !== 'ready') problems.push(`${d.name}: not committed (${d.status})`);
+      if ((chunksOf.get(d.id) ?? 0) !== d.chunkCount) problems.push(`${d.name}: ${chunksOf.get(d.id) ?? 0} chunks stored, ${d.chunkCount} expected`);
+      if ((vectorsOf.get(d.id) ?? 0) !== d.chunkCount) problems.push(`${d.name}: ${vectorsOf.get(d.id) ?? 0} vectors stored, ${d.chunkCount} expected`);
+    }
+    for (const id of new Set([...chunksOf.keys(), ...vectorsOf.keys(), ...textKeys])) {
+      if (!ids.has(id)) problems.push(`orphaned data for missing document ${id}`);
+    }
+    return {
+      documents: docs.length,
+      chunks: chunkKeys.length,
+      vectors: blocks.reduce((n, b) => n + b.count, 0),
+      problems,
+    };
   }
 
   /** Every vector block, read in bulk (one getAll) rather than row by row. */

@@ -1,0 +1,104 @@
+/**
+ * The UI thread's handle on the core Library, which lives in a Web Worker. Same calls as the core
+ * Library, all asynchronous; callbacks cross the thread boundary as Comlink proxies.
+ */
+import * as Comlink from 'comlink';
+import type {
+  AddOutcome,
+  ChunkOptions,
+  ChunkRecord,
+  DocumentRecord,
+  DownloadProgress,
+  EmbedDevice,
+  EmbeddingDtype,
+  EmbeddingStatus,
+  FileInput,
+  IntegrityReport,
+  IndexProgress,
+  SearchHit,
+  SearchOptions,
+} from '../core';
+
+export interface WorkerOpenOptions {
+  /** IndexedDB name; null opens only the embedder (no library). */
+  name?: string | null;
+  model?: string;
+  device?: 'auto' | EmbedDevice;
+  dtype?: EmbeddingDtype;
+  /** URL of a hub-layout model folder served by the app; the hub is then never contacted. */
+  localModelPath?: string;
+  remoteHost?: string;
+  chunking?: Partial<ChunkOptions>;
+  maxFileBytes?: number;
+}
+
+export interface OpenedInfo {
+  model: string;
+  device: EmbedDevice;
+  dtype: string;
+}
+
+export interface LibraryWorkerApi {
+  open(opts: WorkerOpenOptions, onDownload?: (p: DownloadProgress) => void): Promise<OpenedInfo>;
+  addFiles(files: File[], onProgress?: (p: IndexProgress) => void): Promise<AddOutcome[]>;
+  addBytes(files: FileInput[], onProgress?: (p: IndexProgress) => void): Promise<AddOutcome[]>;
+  search(query: string, opts?: SearchOptions): Promise<SearchHit[]>;
+  listDocuments(): Promise<DocumentRecord[]>;
+  removeDocument(id: string): Promise<boolean>;
+  getDocumentText(id: string): Promise<string | undefined>;
+  getChunks(id: string): Promise<ChunkRecord[]>;
+  embeddingStatus(): Promise<EmbeddingStatus>;
+  reembed(onProgress?: (done: number, total: number) => void): Promise<void>;
+  embed(texts: string[], kind: 'query' | 'passage'): Promise<Float32Array>;
+  checkIntegrity(): Promise<IntegrityReport>;
+  close(): Promise<void>;
+}
+
+export interface RemoteLibrary {
+  info: OpenedInfo;
+  addFiles(files: File[], onProgress?: (p: IndexProgress) => void): Promise<AddOutcome[]>;
+  addBytes(files: FileInput[], onProgress?: (p: IndexProgress) => void): Promise<AddOutcome[]>;
+  search(query: string, opts?: SearchOptions): Promise<SearchHit[]>;
+  listDocuments(): Promise<DocumentRecord[]>;
+  removeDocument(id: string): Promise<boolean>;
+  getDocumentText(id: string): Promise<string | undefined>;
+  getChunks(id: string): Promise<ChunkRecord[]>;
+  embeddingStatus(): Promise<EmbeddingStatus>;
+  reembed(onProgress?: (done: number, total: number) => void): Promise<void>;
+  embed(texts: string[], kind: 'query' | 'passage'): Promise<Float32Array>;
+  checkIntegrity(): Promise<IntegrityReport>;
+  /** Closes the database and ends the worker. */
+  close(): Promise<void>;
+}
+
+export async function openLibraryInWorker(opts: WorkerOpenOptions = {}, onDownload?: (p: DownloadProgress) => void): Promise<RemoteLibrary> {
+  const worker = new Worker(new URL('../workers/library.worker.ts', import.meta.url), { type: 'module', name: 'folio-library' });
+  const remote = Comlink.wrap<LibraryWorkerApi>(worker);
+  const cb = <F extends (...args: never[]) => unknown>(f: F | undefined) => (f ? Comlink.proxy(f) : undefined);
+  let info: OpenedInfo;
+  try {
+    info = await remote.open(opts, cb(onDownload));
+  } catch (err) {
+    worker.terminate();
+    throw err;
+  }
+  return {
+    info,
+    addFiles: (files, onProgress) => remote.addFiles(files, cb(onProgress)),
+    addBytes: (files, onProgress) => remote.addBytes(files, cb(onProgress)),
+    search: (q, o) => remote.search(q, o),
+    listDocuments: () => remote.listDocuments(),
+    removeDocument: (id) => remote.removeDocument(id),
+    getDocumentText: (id) => remote.getDocumentText(id),
+    getChunks: (id) => remote.getChunks(id),
+    embeddingStatus: () => remote.embeddingStatus(),
+    reembed: (onProgress) => remote.reembed(cb(onProgress)),
+    embed: (texts, kind) => remote.embed(texts, kind),
+    checkIntegrity: () => remote.checkIntegrity(),
+    async close() {
+      await remote.close().catch(() => {});
+      remote[Comlink.releaseProxy]();
+      worker.terminate();
+    },
+  };
+}

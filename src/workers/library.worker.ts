@@ -1,0 +1,77 @@
+/**
+ * Hosts the core Library off the UI thread: parsing, tokenising, embedding and vector search all
+ * run here. The worker holds no logic of its own; it only exposes core calls over Comlink.
+ */
+import * as Comlink from 'comlink';
+import { createTransformersEmbedder, openLibrary, type Embedder, type FileInput, type Library } from '../core';
+import type { LibraryWorkerApi, WorkerOpenOptions } from '../client/library';
+
+let embedder: Embedder | undefined;
+let library: Library | undefined;
+let channel: BroadcastChannel | undefined;
+
+function need<T>(value: T | undefined, what: string): T {
+  if (!value) throw new Error(`${what} is not open yet`);
+  return value;
+}
+
+const api: LibraryWorkerApi = {
+  async open(opts: WorkerOpenOptions, onDownload) {
+    embedder = await createTransformersEmbedder({
+      ...(opts.model ? { model: opts.model } : {}),
+      ...(opts.device ? { device: opts.device } : {}),
+      ...(opts.dtype ? { dtype: opts.dtype } : {}),
+      ...(opts.localModelPath ? { localModelPath: new URL(opts.localModelPath, self.location.href).href } : {}),
+      ...(opts.remoteHost ? { remoteHost: opts.remoteHost } : {}),
+      ...(onDownload ? { onDownload: (p) => void onDownload(p) } : {}),
+    });
+    if (opts.name !== null) {
+      library = await openLibrary({
+        name: opts.name ?? 'folio',
+        embedder,
+        ...(opts.chunking ? { chunking: opts.chunking } : {}),
+        ...(opts.maxFileBytes ? { maxFileBytes: opts.maxFileBytes } : {}),
+      });
+      // Other tabs on the same library reload their index when this one changes it.
+      channel = new BroadcastChannel(`folio:${opts.name ?? 'folio'}`);
+      channel.onmessage = () => void library?.reload();
+    }
+    return { model: embedder.model.id, device: embedder.device, dtype: embedder.dtype };
+  },
+  async addFiles(files, onProgress) {
+    const inputs: FileInput[] = files.map((f) => ({ name: f.name, data: f }));
+    const out = await need(library, 'library').addFiles(inputs, onProgress ? (p) => void onProgress(p) : undefined);
+    if (out.some((o) => o.status === 'added')) channel?.postMessage('changed');
+    return out;
+  },
+  async addBytes(files, onProgress) {
+    const out = await need(library, 'library').addFiles(files, onProgress ? (p) => void onProgress(p) : undefined);
+    if (out.some((o) => o.status === 'added')) channel?.postMessage('changed');
+    return out;
+  },
+  search: (query, opts) => need(library, 'library').search(query, opts),
+  listDocuments: () => need(library, 'library').listDocuments(),
+  async removeDocument(id) {
+    const existed = await need(library, 'library').removeDocument(id);
+    channel?.postMessage('changed');
+    return existed;
+  },
+  getDocumentText: (id) => need(library, 'library').getDocumentText(id),
+  getChunks: (id) => need(library, 'library').getChunks(id),
+  embeddingStatus: async () => need(library, 'library').embeddingStatus(),
+  reembed: (onProgress) => need(library, 'library').reembed(onProgress ? (d, t) => void onProgress(d, t) : undefined),
+  async embed(texts, kind) {
+    const v = await need(embedder, 'embedder').embed(texts, kind);
+    return Comlink.transfer(v, [v.buffer]);
+  },
+  checkIntegrity: () => need(library, 'library').checkIntegrity(),
+  async close() {
+    channel?.close();
+    library?.close();
+    await embedder?.dispose();
+    library = undefined;
+    embedder = undefined;
+  },
+};
+
+Comlink.expose(api);

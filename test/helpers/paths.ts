@@ -1,0 +1,17 @@
+import path from 'node:path';
+
+/** Shared test assets live beside the project (../shared); each folder can be moved by env var. */
+export const MODELS_DIR = path.resolve(process.env.FOLIO_MODELS ?? '../shared/models');
+export const FIXTURES_DIR = path.resolve(process.env.FOLIO_FIXTURES ?? '../shared/fixtures/docs');
+export const SCIFACT_DIR = path.resolve(process.env.FOLIO_SCIFACT ?? '../shared/data/scifact');
+
+export const FIXTURE_FILES = {
+  pdf: 'pdf/multi_page.pdf',
+  pdfColumns: 'pdf/amt_handbook_sample.pdf',
+  docx: 'docx/word_sample.docx',
+  docxTables: 'docx/mammoth-tables.docx',
+  docxList: 'docx/mammoth-simple-list.docx',
+  html: 'html/wiki_duck.html',
+  markdown: 'md/wiki-ibm.md',
+  text: 'txt/war-and-peace-1p.txt',
+} as const;

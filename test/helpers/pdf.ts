@@ -1,0 +1,76 @@
+/**
+ * Builds small, valid PDFs byte by byte (correct xref offsets), for inputs the shared fixtures do
+ * not cover: a scan with no text layer, a password-protected file. Runs in Node and in the page.
+ */
+export function buildPdf(objects: string[], trailerExtra = ''): Uint8Array {
+  let out = '%PDF-1.4\n%\u00e2\u00e3\u00cf\u00d3\n';
+  const offsets: number[] = [];
+  objects.forEach((body, i) => {
+    offsets.push(out.length);
+    out += `${i + 1} 0 obj\n${body}\nendobj\n`;
+  });
+  const xref = out.length;
+  out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
+  for (const o of offsets) out += `${String(o).padStart(10, '0')} 00000 n \n`;
+  out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R ${trailerExtra} >>\nstartxref\n${xref}\n%%EOF\n`;
+  const bytes = new Uint8Array(out.length);
+  for (let i = 0; i < out.length; i++) bytes[i] = out.charCodeAt(i) & 0xff;
+  return bytes;
+}
+
+function stream(content: string): string {
+  return `<< /Length ${content.length} >>\nstream\n${content}\nendstream`;
+}
+
+const PAGE_TREE = (contentRef: string) => [
+  '<< /Type /Catalog /Pages 2 0 R >>',
+  '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+  `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 5 0 R >> >> /Contents ${contentRef} >>`,
+];
+
+/** A one-page PDF with real text, one line per entry. */
+export function textPdf(lines: string[]): Uint8Array {
+  const body = lines.map((l, i) => `BT /F1 12 Tf 72 ${720 - i * 16} Td (${l.replace(/[()\\]/g, '\\$&')}) Tj ET`).join('\n');
+  return buildPdf([...PAGE_TREE('4 0 R'), stream(body), '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>']);
+}
+
+/** What a scanner produces, as far as text goes: pages with marks on them and no text layer. */
+export function scannedPdf(): Uint8Array {
+  return buildPdf([...PAGE_TREE('4 0 R'), stream('0.5 g 72 72 468 648 re f 0 g 100 700 m 500 700 l S'), '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>']);
+}
+
+/**
+ * A PDF under the standard security handler whose user password is not empty: a reader must ask
+ * for the password (the /U entry does not match the empty password).
+ */
+export function encryptedPdf(): Uint8Array {
+  const hex = (seed: number) => Array.from({ length: 32 }, (_, i) => ((seed * 31 + i * 17) & 0xff).toString(16).padStart(2, '0')).join('');
+  return buildPdf(
+    [
+      ...PAGE_TREE('4 0 R'),
+      stream('BT /F1 12 Tf 72 720 Td (secret) Tj ET'),
+      '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+      `<< /Filter /Standard /V 1 /R 2 /O <${hex(7)}> /U <${hex(11)}> /P -44 >>`,
+    ],
+    `/Encrypt 6 0 R /ID [<${hex(3).slice(0, 32)}> <${hex(3).slice(0, 32)}>]`,
+  );
+}
+
+/** The first part of a file, as an interrupted download leaves it. */
+export function truncated(bytes: Uint8Array, fraction = 0.5): Uint8Array {
+  return bytes.slice(0, Math.floor(bytes.length * fraction));
+}
+
+/** Deterministic noise (xorshift), so a failing test can be rerun on the same bytes. */
+export function randomBytes(n: number, seed = 42): Uint8Array {
+  const out = new Uint8Array(n);
+  let x = seed >>> 0 || 1;
+  for (let i = 0; i < n; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    out[i] = x & 0xff;
+  }
+  out[0] = 0x00; // never accidentally a known signature
+  return out;
+}

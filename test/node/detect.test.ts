@@ -1,0 +1,52 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { detectType, FolioError } from '../../src/core';
+import { FIXTURES_DIR, FIXTURE_FILES } from '../helpers/paths';
+
+const bytesOf = (rel: string) => new Uint8Array(fs.readFileSync(path.join(FIXTURES_DIR, rel)));
+const ascii = (s: string) => new TextEncoder().encode(s);
+
+function codeOf(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (err) {
+    return (err as FolioError).code;
+  }
+  return undefined;
+}
+
+describe('detectType', () => {
+  test('recognises each fixture by its bytes and name', () => {
+    expect(detectType(bytesOf(FIXTURE_FILES.pdf), 'multi_page.pdf')).toBe('pdf');
+    expect(detectType(bytesOf(FIXTURE_FILES.docx), 'word_sample.docx')).toBe('docx');
+    expect(detectType(bytesOf(FIXTURE_FILES.html), 'wiki_duck.html')).toBe('html');
+    expect(detectType(bytesOf(FIXTURE_FILES.markdown), 'wiki-ibm.md')).toBe('markdown');
+    expect(detectType(bytesOf(FIXTURE_FILES.text), 'war-and-peace-1p.txt')).toBe('text');
+  });
+
+  test('trusts magic numbers over the file name', () => {
+    expect(detectType(bytesOf(FIXTURE_FILES.pdf), 'renamed.txt')).toBe('pdf');
+    expect(detectType(bytesOf(FIXTURE_FILES.docx), 'no-extension')).toBe('docx');
+    expect(detectType(ascii('<!DOCTYPE html><html><body>hi</body></html>'), 'page.txt')).toBe('html');
+  });
+
+  test('refuses known binary formats whatever they are called, naming what they are', () => {
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
+    expect(codeOf(() => detectType(png, 'notes.md'))).toBe('unsupported-type');
+    try {
+      detectType(png, 'notes.md');
+    } catch (err) {
+      expect((err as FolioError).message).toMatch(/^notes\.md: .*PNG image/);
+    }
+    expect(codeOf(() => detectType(new Uint8Array([0xd0, 0xcf, 0x11, 0xe0, 0, 0]), 'old.doc'))).toBe('unsupported-type');
+  });
+
+  test('refuses unknown extensions and names claiming a format the bytes do not have', () => {
+    expect(codeOf(() => detectType(ascii('hello'), 'data.xyz'))).toBe('unsupported-type');
+    expect(codeOf(() => detectType(ascii('hello'), 'report.pdf'))).toBe('corrupt-file');
+    expect(codeOf(() => detectType(ascii('hello'), 'letter.docx'))).toBe('corrupt-file');
+    const zip = new Uint8Array([0x50, 0x4b, 0x03, 0x04, ...ascii('photos/cat.jpg')]);
+    expect(codeOf(() => detectType(zip, 'archive.zip'))).toBe('unsupported-type');
+  });
+});

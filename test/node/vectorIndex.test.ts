@@ -1,0 +1,73 @@
+import { describe, expect, test } from 'vitest';
+import { TopK, VectorIndex } from '../../src/core/search/vectorIndex';
+
+function rng(seed: number) {
+  let x = seed;
+  return () => ((x = (x * 1103515245 + 12345) >>> 0) / 2 ** 32) * 2 - 1;
+}
+
+function randomUnit(n: number, d: number, seed: number): Float32Array {
+  const r = rng(seed);
+  const v = new Float32Array(n * d);
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let j = 0; j < d; j++) s += (v[i * d + j] = r()) ** 2;
+    for (let j = 0; j < d; j++) v[i * d + j]! /= Math.sqrt(s);
+  }
+  return v;
+}
+
+describe('VectorIndex', () => {
+  const d = 32;
+  const a = randomUnit(300, d, 1);
+  const b = randomUnit(200, d, 2);
+  const q = randomUnit(1, d, 3);
+
+  function brute(sets: [string, Float32Array][], k: number) {
+    const all: { docId: string; chunkIndex: number; score: number }[] = [];
+    for (const [docId, v] of sets) {
+      for (let i = 0; i < v.length / d; i++) {
+        let s = 0;
+        for (let j = 0; j < d; j++) s += v[i * d + j]! * q[j]!;
+        all.push({ docId, chunkIndex: i, score: s });
+      }
+    }
+    return all.sort((x, y) => y.score - x.score).slice(0, k);
+  }
+
+  test('top-k equals a brute-force sort, across growth of the backing arrays', () => {
+    const index = new VectorIndex(d, 4);
+    index.add('a', a);
+    index.add('b', b);
+    expect(index.size).toBe(500);
+    const got = index.search(q, 10);
+    const want = brute([['a', a], ['b', b]], 10);
+    expect(got.map((h) => [h.docId, h.chunkIndex])).toEqual(want.map((h) => [h.docId, h.chunkIndex]));
+    got.forEach((h, i) => expect(h.score).toBeCloseTo(want[i]!.score, 5));
+  });
+
+  test('filters to chosen documents and forgets removed ones', () => {
+    const index = new VectorIndex(d);
+    index.add('a', a);
+    index.add('b', b);
+    expect(index.search(q, 5, ['b']).map((h) => h.docId)).toEqual(['b', 'b', 'b', 'b', 'b']);
+    index.remove('a');
+    expect(index.size).toBe(200);
+    expect(index.has('a')).toBe(false);
+    expect(index.search(q, 10)).toEqual(brute([['b', b]], 10).map((h) => ({ ...h, score: expect.closeTo(h.score, 5) })));
+    index.add('c', a);
+    expect(index.search(q, 1)[0]!.docId).toBe(brute([['b', b], ['c', a]], 1)[0]!.docId);
+  });
+
+  test('rejects vectors of the wrong size', () => {
+    const index = new VectorIndex(d);
+    expect(() => index.add('x', new Float32Array(d + 1))).toThrow(RangeError);
+    expect(() => index.search(new Float32Array(d - 1), 3)).toThrow(RangeError);
+  });
+
+  test('TopK keeps the k largest in descending order', () => {
+    const t = new TopK(3);
+    [5, 1, 9, 7, 3, 9.5, 0].forEach((s, i) => t.push(s, i));
+    expect(t.sorted()).toEqual([[9.5, 5], [9, 2], [7, 3]]);
+  });
+});
