@@ -24,6 +24,9 @@ export class LibraryStore {
   static async open(name: string, onVersionChange?: () => void): Promise<LibraryStore> {
     let store: LibraryStore | undefined;
     const db = await openDB<FolioSchema>(name, SCHEMA_VERSION, {
+      blocked() {
+        // Another tab holds an older schema open; its `blocking` handler closes it and we proceed.
+      },
       upgrade(database, oldVersion, newVersion, tx) {
         for (let v = oldVersion; v < (newVersion ?? SCHEMA_VERSION); v++) MIGRATIONS[v]!(database, tx);
       },
@@ -32,6 +35,11 @@ export class LibraryStore {
         store?.db.close();
         onVersionChange?.();
       },
+    }).catch((err: unknown) => {
+      if ((err as { name?: string } | null)?.name === 'VersionError') {
+        throw new Error('This library was saved by a newer version of Folio. Reload the page to update the app.', { cause: err });
+      }
+      throw err;
     });
     store = new LibraryStore(db);
     return store;
@@ -74,13 +82,12 @@ export class LibraryStore {
       await tx.done.catch(() => {});
       return existing;
     }
-    const writes: Promise<unknown>[] = [
-      tx.objectStore('documents').put(doc),
-      tx.objectStore('texts').put({ docId: doc.id, text }),
-    ];
-    for (const c of chunks) writes.push(tx.objectStore('chunks').put(c));
-    for (const block of toBlocks(doc.id, vectors, dims)) writes.push(tx.objectStore('vectors').put(block));
-    await Promise.all([...writes, tx.done]);
+    await atomically(tx, (track) => {
+      track(tx.objectStore('documents').put(doc));
+      track(tx.objectStore('texts').put({ docId: doc.id, text }));
+      for (const c of chunks) track(tx.objectStore('chunks').put(c));
+      for (const block of toBlocks(doc.id, vectors, dims)) track(tx.objectStore('vectors').put(block));
+    });
     return null;
   }
 
@@ -88,21 +95,27 @@ export class LibraryStore {
   async replaceVectors(docId: string, model: string, vectors: Float32Array, dims: number): Promise<void> {
     const tx = this.db.transaction(['documents', 'vectors'], 'readwrite');
     const doc = await tx.objectStore('documents').get(docId);
-    if (!doc) throw new Error(`document ${docId} no longer exists`);
-    await tx.objectStore('vectors').delete(docRange(docId));
-    for (const block of toBlocks(docId, vectors, dims)) void tx.objectStore('vectors').put(block);
-    void tx.objectStore('documents').put({ ...doc, embeddingModel: model });
-    await tx.done;
+    if (!doc) {
+      tx.abort();
+      await tx.done.catch(() => {});
+      throw new Error(`document ${docId} no longer exists`);
+    }
+    await atomically(tx, (track) => {
+      track(tx.objectStore('vectors').delete(docRange(docId)));
+      for (const block of toBlocks(docId, vectors, dims)) track(tx.objectStore('vectors').put(block));
+      track(tx.objectStore('documents').put({ ...doc, embeddingModel: model }));
+    });
   }
 
   async removeDocument(docId: string): Promise<boolean> {
     const tx = this.db.transaction(['documents', 'texts', 'chunks', 'vectors'], 'readwrite');
     const existed = !!(await tx.objectStore('documents').get(docId));
-    void tx.objectStore('documents').delete(docId);
-    void tx.objectStore('texts').delete(docId);
-    void tx.objectStore('chunks').delete(docRange(docId));
-    void tx.objectStore('vectors').delete(docRange(docId));
-    await tx.done;
+    await atomically(tx, (track) => {
+      track(tx.objectStore('documents').delete(docId));
+      track(tx.objectStore('texts').delete(docId));
+      track(tx.objectStore('chunks').delete(docRange(docId)));
+      track(tx.objectStore('vectors').delete(docRange(docId)));
+    });
     return existed;
   }
 
@@ -164,6 +177,32 @@ export class LibraryStore {
 
   vectorBlocks(docId: string): Promise<VectorBlockRecord[]> {
     return this.db.getAll('vectors', docRange(docId));
+  }
+}
+
+/**
+ * Issues a transaction's writes and waits for it to commit. If any write throws, synchronously
+ * (DataCloneError, some quota errors) or not, the transaction is aborted so that the writes
+ * already queued are rolled back instead of auto-committing.
+ */
+async function atomically(tx: { abort(): void; done: Promise<void> }, issue: (track: (request: Promise<unknown>) => void) => void): Promise<void> {
+  const pending: Promise<unknown>[] = [];
+  // Once aborted, every queued request rejects too; those rejections are expected, not errors.
+  const track = (request: Promise<unknown>) => {
+    request.catch(() => {});
+    pending.push(request);
+  };
+  try {
+    issue(track);
+    await Promise.all([...pending, tx.done]);
+  } catch (err) {
+    try {
+      tx.abort();
+    } catch {
+      /* already finished or aborted */
+    }
+    await tx.done.catch(() => {});
+    throw err;
   }
 }
 

@@ -1,0 +1,46 @@
+import { describe, expect, test } from 'vitest';
+import type { AddOutcome, FileInput } from '../../src/core';
+import { fixture, freshLibrary } from '../helpers/library';
+import { FIXTURE_FILES } from '../helpers/paths';
+import { encryptedPdf, randomBytes, scannedPdf, truncated } from '../helpers/pdf';
+
+const utf8 = (s: string) => new TextEncoder().encode(s);
+const pdfBytes = fixture(FIXTURE_FILES.pdf).data as Uint8Array;
+
+/** Each bad input, the error code it must produce, and words its reason must contain. */
+const BAD: [FileInput, string, RegExp][] = [
+  [{ name: 'holiday.png', data: new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]) }, 'unsupported-type', /PNG image/],
+  [{ name: 'data.xyz', data: utf8('some words') }, 'unsupported-type', /not supported/],
+  [{ name: 'empty.txt', data: new Uint8Array(0) }, 'empty-file', /empty/],
+  [{ name: 'blank.md', data: utf8('   \n\n  \t\n') }, 'no-text', /no readable text/],
+  [{ name: 'cut-off.pdf', data: truncated(pdfBytes) }, 'corrupt-file', /incomplete|damaged/],
+  [{ name: 'locked.pdf', data: encryptedPdf() }, 'encrypted-pdf', /password/],
+  [{ name: 'scan.pdf', data: scannedPdf() }, 'no-text-layer', /no text layer/],
+  [{ name: 'big.txt', data: utf8('long text. '.repeat(200_000)) }, 'file-too-large', /more than the 1\.0 MB limit/],
+  [{ name: 'noise.txt', data: randomBytes(50_000) }, 'not-text', /binary/],
+  [{ name: 'broken.docx', data: utf8('PK this is not really a zip') }, 'corrupt-file', /not a valid Word document/],
+  [{ name: 'fake.docx', data: new Uint8Array([0x50, 0x4b, 0x03, 0x04, ...utf8('word/document.xml garbage')]) }, 'corrupt-file', /not a readable Word document/],
+];
+
+describe('bad input: a clear error per file, the rest of the batch indexed, the store intact', () => {
+  test.each(BAD)('%o → %s', async (bad, code, reason) => {
+    const lib = await freshLibrary({ maxFileBytes: 1024 * 1024 });
+    try {
+      await lib.addFiles([fixture(FIXTURE_FILES.markdown)]);
+      const before = await lib.search('Which company is nicknamed Big Blue?', { k: 2 });
+      const out = await lib.addFiles([fixture(FIXTURE_FILES.docx), bad, fixture(FIXTURE_FILES.text)]);
+      expect(out.map((o) => o.status)).toEqual(['added', 'failed', 'added']);
+      const failed = out[1] as Extract<AddOutcome, { status: 'failed' }>;
+      expect(failed.error.code).toBe(code);
+      expect(failed.error.fileName).toBe(bad.name);
+      expect(failed.error.message.startsWith(`${bad.name}: `)).toBe(true);
+      expect(failed.error.reason).toMatch(reason);
+      const report = await lib.checkIntegrity();
+      expect(report.problems).toEqual([]);
+      expect((await lib.listDocuments()).map((d) => d.name)).toEqual(['wiki-ibm.md', 'word_sample.docx', 'war-and-peace-1p.txt']);
+      expect(await lib.search('Which company is nicknamed Big Blue?', { k: 2 })).toEqual(before);
+    } finally {
+      lib.close();
+    }
+  });
+});

@@ -1,0 +1,194 @@
+import { openDB } from 'idb';
+import { afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { SCHEMA_VERSION, type Embedder, type Library } from '../../src/core';
+import { fixture, freshLibrary, realEmbedder } from '../helpers/library';
+import { FIXTURE_FILES } from '../helpers/paths';
+
+let embedder: Embedder;
+const open: Library[] = [];
+beforeAll(async () => {
+  embedder = await realEmbedder();
+});
+afterEach(() => {
+  while (open.length) open.pop()!.close();
+});
+
+async function library(opts: Parameters<typeof freshLibrary>[0] = {}) {
+  const lib = await freshLibrary(opts);
+  open.push(lib);
+  return lib;
+}
+
+const ALL = Object.values(FIXTURE_FILES).map(fixture);
+
+describe('Library: questions find the right passage first', () => {
+  let lib: Library;
+  beforeAll(async () => {
+    lib = await freshLibrary({ name: 'qa' });
+    const out = await lib.addFiles(ALL);
+    expect(out.map((o) => o.status)).toEqual(ALL.map(() => 'added'));
+  });
+
+  test.each([
+    ['Who patented the typewriter in 1868?', 'multi_page.pdf', 'Christopher Latham Sholes', 1],
+    ['How does an elastic stop nut stay tight?', 'amt_handbook_sample.pdf', 'elastic stop nut', 1],
+    ['Which company is nicknamed Big Blue?', 'wiki-ibm.md', 'Big Blue', undefined],
+    ['Where does the English word duck come from?', 'wiki_duck.html', 'Old English', undefined],
+    ['What should I remember to wear when swimming in summer?', 'word_sample.docx', 'Wear sunglasses', undefined],
+    ['Who greeted Prince Vasili Kuragin?', 'war-and-peace-1p.txt', 'Anna Pavlovna', undefined],
+  ])('%s → %s', async (question, docName, phrase, page) => {
+    const [top] = await lib.search(question, { k: 3 });
+    expect(top!.docName).toBe(docName);
+    expect(top!.text).toContain(phrase);
+    expect(top!.location.page).toBe(page);
+    expect(top!.score).toBeGreaterThan(0.3);
+  });
+
+  test('results carry heading paths and can be limited to some documents', async () => {
+    const hits = await lib.search('When did word processors appear on personal computers?', { k: 5 });
+    expect(hits[0]!.docName).toBe('multi_page.pdf');
+    expect(hits[0]!.location.headings.length).toBeGreaterThan(0);
+    const md = (await lib.listDocuments()).find((d) => d.name === 'wiki-ibm.md')!;
+    const only = await lib.search('When did word processors appear on personal computers?', { k: 5, documents: [md.id] });
+    expect(only.length).toBe(5);
+    expect(new Set(only.map((h) => h.docName))).toEqual(new Set(['wiki-ibm.md']));
+    for (let i = 1; i < hits.length; i++) expect(hits[i]!.score).toBeLessThanOrEqual(hits[i - 1]!.score);
+  });
+
+  test('documents record type, size, hash, pages and chunk count; store is consistent', async () => {
+    const docs = await lib.listDocuments();
+    const pdf = docs.find((d) => d.name === 'multi_page.pdf')!;
+    expect(pdf).toMatchObject({ type: 'pdf', pageCount: 5, status: 'ready', embeddingModel: 'Xenova/all-MiniLM-L6-v2' });
+    expect(pdf.hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(pdf.size).toBe((ALL[0]!.data as Uint8Array).byteLength);
+    expect((await lib.getChunks(pdf.id)).length).toBe(pdf.chunkCount);
+    const text = (await lib.getDocumentText(pdf.id))!;
+    for (const c of await lib.getChunks(pdf.id)) expect(text.slice(c.location.start, c.location.end)).toBe(c.text);
+    const report = await lib.checkIntegrity();
+    expect(report.problems).toEqual([]);
+    expect(report.documents).toBe(ALL.length);
+    expect(report.vectors).toBe(report.chunks);
+  });
+});
+
+describe('Library: lifecycle', () => {
+  test('the same content is detected as a duplicate, even under another name', async () => {
+    const lib = await library();
+    const pdf = fixture(FIXTURE_FILES.pdf);
+    const [first] = await lib.addFiles([pdf]);
+    const [again] = await lib.addFiles([{ name: 'copy of report.pdf', data: pdf.data }]);
+    expect(again!.status).toBe('duplicate');
+    if (!again || !first || again.status !== 'duplicate' || first.status !== 'added') throw new Error('unreachable');
+    expect(again.document.id).toBe(first.document.id);
+    expect(again.error.message).toBe('copy of report.pdf: the same content is already in your library as “multi_page.pdf”');
+    expect((await lib.listDocuments()).length).toBe(1);
+  });
+
+  test('removing a document removes its chunks and vectors; it never comes back in search', async () => {
+    const lib = await library();
+    await lib.addFiles([fixture(FIXTURE_FILES.pdf), fixture(FIXTURE_FILES.markdown)]);
+    const pdf = (await lib.listDocuments()).find((d) => d.type === 'pdf')!;
+    expect(await lib.removeDocument(pdf.id)).toBe(true);
+    const hits = await lib.search('Who patented the typewriter?', { k: 20 });
+    expect(hits.every((h) => h.docName === 'wiki-ibm.md')).toBe(true);
+    expect(await lib.getChunks(pdf.id)).toEqual([]);
+    const report = await lib.checkIntegrity();
+    expect(report).toMatchObject({ documents: 1, problems: [] });
+    expect(await lib.removeDocument(pdf.id)).toBe(false);
+  });
+
+  test('a library survives closing and reopening', async () => {
+    const first = await library({ name: 'persist' });
+    await first.addFiles([fixture(FIXTURE_FILES.docx)]);
+    const before = await first.search('What do ducks like to eat?', { k: 2 });
+    first.close();
+    const again = await library({ name: 'persist' });
+    expect((await again.listDocuments()).map((d) => d.name)).toEqual(['word_sample.docx']);
+    expect(await again.search('What do ducks like to eat?', { k: 2 })).toEqual(before);
+  });
+
+  test('vectors of another embedding model are never mixed in; re-embedding brings them back', async () => {
+    const first = await library({ name: 'models' });
+    await first.addFiles([fixture(FIXTURE_FILES.pdf)]);
+    first.close();
+    // Same weights under another model name stand in for a model switch; what is tested is that
+    // the library keeps vector spaces apart by the model that made them.
+    const other: Embedder = Object.create(embedder, { model: { value: { ...embedder.model, id: 'Xenova/bge-small-en-v1.5' } } });
+    const lib = await library({ name: 'models', embedder: other });
+    const status = lib.embeddingStatus();
+    expect(status.libraryModel).toBe('Xenova/all-MiniLM-L6-v2');
+    expect(status.currentModel).toBe('Xenova/bge-small-en-v1.5');
+    expect(status.staleDocuments.length).toBe(1);
+    expect(await lib.search('typewriter')).toEqual([]);
+    const progress: number[] = [];
+    await lib.reembed((done) => progress.push(done));
+    expect(progress).toEqual([1]);
+    expect(lib.embeddingStatus()).toMatchObject({ libraryModel: 'Xenova/bge-small-en-v1.5', staleDocuments: [] });
+    expect((await lib.search('Who patented the typewriter?'))[0]!.text).toContain('Sholes');
+    expect((await lib.listDocuments())[0]!.embeddingModel).toBe('Xenova/bge-small-en-v1.5');
+    expect((await lib.checkIntegrity()).problems).toEqual([]);
+  });
+
+  test('schema: a fresh database is at the current version with every store', async () => {
+    const lib = await library({ name: 'schema' });
+    lib.close();
+    const db = await openDB('schema');
+    expect(db.version).toBe(SCHEMA_VERSION);
+    expect([...db.objectStoreNames].sort()).toEqual(['chunks', 'documents', 'meta', 'texts', 'vectors']);
+    db.close();
+  });
+
+  test('a database from a newer Folio is refused with a clear message, untouched', async () => {
+    const db = await openDB('from-the-future', SCHEMA_VERSION + 1, { upgrade: (d) => void d.createObjectStore('x') });
+    db.close();
+    await expect(freshLibrary({ name: 'from-the-future' })).rejects.toThrow(/newer version of Folio/);
+    const again = await openDB('from-the-future');
+    expect(again.version).toBe(SCHEMA_VERSION + 1);
+    again.close();
+  });
+});
+
+describe('Library: indexing a document is all-or-nothing', () => {
+  test('an embedding failure half-way stores nothing of that file; the rest of the batch goes on', async () => {
+    let calls = 0;
+    const flaky: Embedder = Object.create(embedder, {
+      embed: {
+        value: async (texts: string[], kind: 'query' | 'passage', cb?: (d: number, t: number) => void) => {
+          if (kind === 'passage' && ++calls === 2) throw new Error('GPU device lost');
+          return embedder.embed(texts, kind, cb);
+        },
+      },
+    });
+    const lib = await library({ embedder: flaky });
+    const out = await lib.addFiles([fixture(FIXTURE_FILES.docx), fixture(FIXTURE_FILES.pdf), fixture(FIXTURE_FILES.markdown)]);
+    expect(out.map((o) => o.status)).toEqual(['added', 'failed', 'added']);
+    expect(out[1]!.status === 'failed' && out[1]!.error.message).toMatch(/^multi_page\.pdf: .*GPU device lost/);
+    expect((await lib.listDocuments()).map((d) => d.name)).toEqual(['word_sample.docx', 'wiki-ibm.md']);
+    expect((await lib.checkIntegrity()).problems).toEqual([]);
+  });
+
+  test('a full disk (QuotaExceededError mid-write) leaves no trace of the file and the library intact', async () => {
+    const lib = await library();
+    await lib.addFiles([fixture(FIXTURE_FILES.markdown)]);
+    const before = await lib.search('Big Blue', { k: 3 });
+    const proto = IDBObjectStore.prototype;
+    const put = proto.put;
+    proto.put = function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore['put']>) {
+      if (this.name === 'vectors') throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+      return put.apply(this, args);
+    };
+    let out;
+    try {
+      out = await lib.addFiles([fixture(FIXTURE_FILES.pdf)]);
+    } finally {
+      proto.put = put;
+    }
+    expect(out[0]!.status).toBe('failed');
+    expect(out[0]!.status === 'failed' && out[0]!.error).toMatchObject({ code: 'storage-full', fileName: 'multi_page.pdf' });
+    const report = await lib.checkIntegrity();
+    expect(report).toMatchObject({ documents: 1, problems: [] });
+    expect(await lib.search('Big Blue', { k: 3 })).toEqual(before);
+    // And once there is room again, the same file goes in.
+    expect((await lib.addFiles([fixture(FIXTURE_FILES.pdf)]))[0]!.status).toBe('added');
+  });
+});
