@@ -10,6 +10,15 @@ let embedder: Embedder | undefined;
 let library: Library | undefined;
 let channel: BroadcastChannel | undefined;
 
+/**
+ * transformers.js (4.3) only looks in `localModelPath` when it is not a full URL (its metadata
+ * check skips http(s) paths), so a same-origin folder is passed as an absolute path: "/models/".
+ */
+function sameOriginPath(folder: string): string {
+  const url = new URL(folder, self.location.origin + '/');
+  return url.origin === self.location.origin ? url.pathname : url.href;
+}
+
 function need<T>(value: T | undefined, what: string): T {
   if (!value) throw new Error(`${what} is not open yet`);
   return value;
@@ -21,7 +30,7 @@ const api: LibraryWorkerApi = {
       ...(opts.model ? { model: opts.model } : {}),
       ...(opts.device ? { device: opts.device } : {}),
       ...(opts.dtype ? { dtype: opts.dtype } : {}),
-      ...(opts.localModelPath ? { localModelPath: new URL(opts.localModelPath, self.location.href).href } : {}),
+      ...(opts.localModelPath ? { localModelPath: sameOriginPath(opts.localModelPath) } : {}),
       ...(opts.remoteHost ? { remoteHost: opts.remoteHost } : {}),
       ...(onDownload ? { onDownload: (p) => void onDownload(p) } : {}),
     });

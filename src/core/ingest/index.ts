@@ -1,4 +1,5 @@
 import { FolioError } from '../errors';
+import { formatBytes } from '../format';
 import type { DocType, FileInput, ParsedDocument } from '../types';
 import { detectType } from './detect';
 import { parseDocx } from './docx';
@@ -9,6 +10,7 @@ import { decodeText, parsePlainText } from './text';
 
 export { detectType, extensionOf } from './detect';
 export { decodeText } from './text';
+export { formatBytes } from '../format';
 
 export const DEFAULT_MAX_FILE_BYTES = 100 * 1024 * 1024;
 
@@ -57,16 +59,4 @@ export async function parseBytes(bytes: Uint8Array, fileName: string): Promise<P
   }
   if (!doc.text.trim()) throw new FolioError('no-text', 'it contains no readable text', fileName);
   return doc;
-}
-
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ['KB', 'MB', 'GB'];
-  let v = n / 1024;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v >= 10 ? Math.round(v) : v.toFixed(1)} ${units[i]}`;
 }

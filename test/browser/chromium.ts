@@ -1,0 +1,62 @@
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { inject } from 'vitest';
+
+/** Flags for headless Chromium as root on a machine without a GPU or outside network. */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+  // WebGPU through SwiftShader (CPU-emulated): slow, but it is the real WebGPU code path.
+  '--enable-unsafe-webgpu',
+  '--use-angle=swiftshader',
+  '--enable-unsafe-swiftshader',
+];
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+}
+
+export const baseUrl = (): string => inject('baseUrl');
+
+export interface HarnessPage {
+  context: BrowserContext;
+  page: Page;
+  /** Console errors and uncaught exceptions seen in the page or its workers. */
+  errors: string[];
+  /** Every URL the page or its workers requested. */
+  requests: string[];
+}
+
+/** A fresh browser profile (its own IndexedDB) with the test harness loaded. */
+export async function openHarness(browser: Browser): Promise<HarnessPage> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const errors: string[] = [];
+  const requests: string[] = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  context.on('request', (r) => requests.push(r.url()));
+  context.on('response', (r) => {
+    if (r.status() >= 400) errors.push(`HTTP ${r.status()} ${r.url()}`);
+  });
+  await gotoHarness(page);
+  return { context, page, errors, requests };
+}
+
+export async function gotoHarness(page: Page): Promise<void> {
+  await page.goto(`${baseUrl()}test/browser/harness.html`);
+  await page.waitForFunction(() => window.harnessReady === true);
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    baseUrl: string;
+  }
+}

@@ -1,0 +1,24 @@
+import path from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { build, preview } from 'vite';
+import { FIXTURES_DIR, MODELS_DIR } from '../helpers/paths';
+
+/**
+ * Builds the app together with the test harness page (the production build, not the dev
+ * server), serves it on 127.0.0.1 with the shared models at /models/ and fixtures at /fixtures/,
+ * and hands the URL to the tests.
+ */
+export default async function setup(project: TestProject) {
+  process.env.FOLIO_TEST_HARNESS = '1';
+  process.env.FOLIO_MODELS = MODELS_DIR;
+  process.env.FOLIO_FIXTURES = FIXTURES_DIR;
+  const root = path.resolve(import.meta.dirname, '../..');
+  await build({ root, logLevel: 'warn', mode: 'production' });
+  const server = await preview({ root, logLevel: 'warn', preview: { host: '127.0.0.1', port: 0, strictPort: false } });
+  const url = server.resolvedUrls?.local[0];
+  if (!url) throw new Error('preview server did not report a URL');
+  project.provide('baseUrl', url.endsWith('/') ? url : `${url}/`);
+  return async () => {
+    await server.close();
+  };
+}
