@@ -2,7 +2,7 @@
  * Builds small, valid PDFs byte by byte (correct xref offsets), for inputs the shared fixtures do
  * not cover: a scan with no text layer, a password-protected file. Runs in Node and in the page.
  */
-export function buildPdf(objects: string[], trailerExtra = ''): Uint8Array {
+export function buildPdf(objects: string[], trailerExtra = ''): Uint8Array<ArrayBuffer> {
   let out = '%PDF-1.4\n%\u00e2\u00e3\u00cf\u00d3\n';
   const offsets: number[] = [];
   objects.forEach((body, i) => {
@@ -29,13 +29,13 @@ const PAGE_TREE = (contentRef: string) => [
 ];
 
 /** A one-page PDF with real text, one line per entry. */
-export function textPdf(lines: string[]): Uint8Array {
+export function textPdf(lines: string[]): Uint8Array<ArrayBuffer> {
   const body = lines.map((l, i) => `BT /F1 12 Tf 72 ${720 - i * 16} Td (${l.replace(/[()\\]/g, '\\$&')}) Tj ET`).join('\n');
   return buildPdf([...PAGE_TREE('4 0 R'), stream(body), '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>']);
 }
 
 /** What a scanner produces, as far as text goes: pages with marks on them and no text layer. */
-export function scannedPdf(): Uint8Array {
+export function scannedPdf(): Uint8Array<ArrayBuffer> {
   return buildPdf([...PAGE_TREE('4 0 R'), stream('0.5 g 72 72 468 648 re f 0 g 100 700 m 500 700 l S'), '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>']);
 }
 
@@ -43,7 +43,7 @@ export function scannedPdf(): Uint8Array {
  * A PDF under the standard security handler whose user password is not empty: a reader must ask
  * for the password (the /U entry does not match the empty password).
  */
-export function encryptedPdf(): Uint8Array {
+export function encryptedPdf(): Uint8Array<ArrayBuffer> {
   const hex = (seed: number) => Array.from({ length: 32 }, (_, i) => ((seed * 31 + i * 17) & 0xff).toString(16).padStart(2, '0')).join('');
   return buildPdf(
     [
@@ -57,12 +57,12 @@ export function encryptedPdf(): Uint8Array {
 }
 
 /** The first part of a file, as an interrupted download leaves it. */
-export function truncated(bytes: Uint8Array, fraction = 0.5): Uint8Array {
+export function truncated(bytes: Uint8Array, fraction = 0.5): Uint8Array<ArrayBuffer> {
   return bytes.slice(0, Math.floor(bytes.length * fraction));
 }
 
 /** Deterministic noise (xorshift), so a failing test can be rerun on the same bytes. */
-export function randomBytes(n: number, seed = 42): Uint8Array {
+export function randomBytes(n: number, seed = 42): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(n);
   let x = seed >>> 0 || 1;
   for (let i = 0; i < n; i++) {
