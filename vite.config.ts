@@ -63,6 +63,7 @@ export default defineConfig({
     },
   },
   test: {
+    reporters: ['default', './test/summaryReporter.ts'],
     projects: [
       {
         extends: true,

@@ -54,22 +54,8 @@ export interface LibraryWorkerApi {
   close(): Promise<void>;
 }
 
-export interface RemoteLibrary {
-  info: OpenedInfo;
-  addFiles(files: File[], onProgress?: (p: IndexProgress) => void): Promise<AddOutcome[]>;
-  addBytes(files: FileInput[], onProgress?: (p: IndexProgress) => void): Promise<AddOutcome[]>;
-  search(query: string, opts?: SearchOptions): Promise<SearchHit[]>;
-  listDocuments(): Promise<DocumentRecord[]>;
-  removeDocument(id: string): Promise<boolean>;
-  getDocumentText(id: string): Promise<string | undefined>;
-  getChunks(id: string): Promise<ChunkRecord[]>;
-  embeddingStatus(): Promise<EmbeddingStatus>;
-  reembed(onProgress?: (done: number, total: number) => void): Promise<void>;
-  embed(texts: string[], kind: 'query' | 'passage'): Promise<Float32Array>;
-  checkIntegrity(): Promise<IntegrityReport>;
-  /** Closes the database and ends the worker. */
-  close(): Promise<void>;
-}
+/** The worker's calls minus `open`, plus what opening found; `close()` also ends the worker. */
+export type RemoteLibrary = Omit<LibraryWorkerApi, 'open'> & { info: OpenedInfo };
 
 export async function openLibraryInWorker(opts: WorkerOpenOptions = {}, onDownload?: (p: DownloadProgress) => void): Promise<RemoteLibrary> {
   const worker = new Worker(new URL('../workers/library.worker.ts', import.meta.url), { type: 'module', name: 'folio-library' });

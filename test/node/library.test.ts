@@ -138,6 +138,34 @@ describe('Library: lifecycle', () => {
     db.close();
   });
 
+  test('an upgrade step runs over an existing database with nothing lost', async () => {
+    const { MIGRATIONS } = await import('../../src/core/store/schema');
+    const v1 = await library({ name: 'upgrade' });
+    await v1.addFiles([fixture(FIXTURE_FILES.pdf)]);
+    const before = await v1.search('Who patented the typewriter?', { k: 3 });
+    v1.close();
+    open.length = 0;
+    // A later release adds an index; the step sees the old data through the upgrade transaction.
+    const seen: number[] = [];
+    MIGRATIONS.push((_db, tx) => {
+      const docs = tx.objectStore('documents');
+      docs.createIndex('byName' as never, 'name');
+      void docs.count().then((n) => seen.push(n));
+    });
+    try {
+      const v2 = await library({ name: 'upgrade' });
+      const db = await openDB('upgrade');
+      expect(db.version).toBe(SCHEMA_VERSION + 1);
+      expect([...db.transaction('documents').store.indexNames]).toContain('byName');
+      db.close();
+      expect(seen).toEqual([1]);
+      expect(await v2.search('Who patented the typewriter?', { k: 3 })).toEqual(before);
+      expect((await v2.checkIntegrity()).problems).toEqual([]);
+    } finally {
+      MIGRATIONS.pop();
+    }
+  });
+
   test('a database from a newer Folio is refused with a clear message, untouched', async () => {
     const db = await openDB('from-the-future', SCHEMA_VERSION + 1, { upgrade: (d) => void d.createObjectStore('x') });
     db.close();

@@ -9,7 +9,8 @@ export interface ChunkOptions {
   minTokens: number;
 }
 
-// Chosen by the SciFact measurements recorded in README.md ("Retrieval quality").
+// Provisional: 200 tokens leaves room for the heading path within MiniLM's 256-token window.
+// The retrieval evaluation (SciFact) is where these get measured and set.
 export const DEFAULT_CHUNK_OPTIONS: ChunkOptions = { maxTokens: 200, overlapTokens: 32, minTokens: 48 };
 
 export interface Chunk {

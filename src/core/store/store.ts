@@ -1,5 +1,5 @@
 import { openDB, type IDBPDatabase } from 'idb';
-import { MIGRATIONS, SCHEMA_VERSION, VECTOR_BLOCK, type ChunkRecord, type DocumentRecord, type FolioSchema, type LibraryMeta, type VectorBlockRecord } from './schema';
+import { MIGRATIONS, VECTOR_BLOCK, type ChunkRecord, type DocumentRecord, type FolioSchema, type LibraryMeta, type VectorBlockRecord } from './schema';
 
 export type { ChunkRecord, DocumentRecord, LibraryMeta, VectorBlockRecord } from './schema';
 export { SCHEMA_VERSION } from './schema';
@@ -23,12 +23,13 @@ export class LibraryStore {
 
   static async open(name: string, onVersionChange?: () => void): Promise<LibraryStore> {
     let store: LibraryStore | undefined;
-    const db = await openDB<FolioSchema>(name, SCHEMA_VERSION, {
+    const version = MIGRATIONS.length;
+    const db = await openDB<FolioSchema>(name, version, {
       blocked() {
         // Another tab holds an older schema open; its `blocking` handler closes it and we proceed.
       },
       upgrade(database, oldVersion, newVersion, tx) {
-        for (let v = oldVersion; v < (newVersion ?? SCHEMA_VERSION); v++) MIGRATIONS[v]!(database, tx);
+        for (let v = oldVersion; v < (newVersion ?? version); v++) MIGRATIONS[v]!(database, tx);
       },
       // Another tab wants a newer schema: step aside so its upgrade is not blocked.
       blocking() {
