@@ -50,6 +50,12 @@ export default defineConfig({
     // The app reads this to load models from /models/ instead of the hub.
     'import.meta.env.VITE_FOLIO_LOCAL_MODELS': JSON.stringify(process.env.FOLIO_MODELS ? '/models/' : ''),
   },
+  // Pre-bundle everything the app and its workers import, so the dev server never discovers a
+  // dependency mid-session and reloads the page under the user.
+  optimizeDeps: {
+    entries: ['index.html', 'src/workers/*.worker.ts'],
+    include: ['@huggingface/transformers', '@mozilla/readability', 'comlink', 'idb', 'linkedom', 'mammoth', 'marked', 'pdfjs-dist', 'react', 'react-dom/client'],
+  },
   server: { headers: isolation },
   preview: { headers: isolation },
   worker: { format: 'es' },
