@@ -1,10 +1,10 @@
 // The core's public surface: everything the app, the CLI and the tests import comes from here.
-export { openLibrary, Library, embeddingText } from './library';
-export type { AddOutcome, EmbeddingStatus, IndexProgress, IndexStage, LibraryOptions, SearchHit, SearchOptions } from './library';
+export { openLibrary, Library, DEFAULT_FUSION } from './library';
+export type { AddOutcome, EmbeddingStatus, FusionOptions, IndexProgress, IndexStage, LibraryOptions, ParsedInput, SearchHit, SearchMode, SearchOptions } from './library';
 export { FolioError } from './errors';
 export type { FolioErrorCode, SerializedFolioError } from './errors';
 export { parseBytes, readBytes, detectType, decodeText, DEFAULT_MAX_FILE_BYTES, formatBytes } from './ingest';
-export { chunkDocument, DEFAULT_CHUNK_OPTIONS } from './chunk/chunker';
+export { chunkDocument, DEFAULT_CHUNK_OPTIONS, passageText } from './chunk/chunker';
 export type { Chunk, ChunkOptions, TokenCounter } from './chunk/chunker';
 export type { Embedder, EmbedDevice, DownloadProgress } from './embed/embedder';
 export { EMBEDDING_MODELS, DEFAULT_EMBEDDING_MODEL, getEmbeddingModel } from './embed/models';
@@ -14,3 +14,8 @@ export type { TransformersEmbedderOptions } from './embed/transformers';
 export type { DocumentRecord, ChunkRecord, IntegrityReport } from './store/store';
 export { SCHEMA_VERSION } from './store/store';
 export type { DocType, FileInput, ParsedDocument, SourceLocation, Block } from './types';
+export { DocumentBuilder } from './ingest/builder';
+export { KeywordIndex, buildPostings, DEFAULT_BM25 } from './search/keywordIndex';
+export type { Bm25Params } from './search/keywordIndex';
+export { analyze } from './search/analyzer';
+export { reciprocalRankFusion, scoreFusion } from './search/fusion';

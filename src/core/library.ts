@@ -1,10 +1,13 @@
-import { chunkDocument, DEFAULT_CHUNK_OPTIONS, type ChunkOptions } from './chunk/chunker';
+import { chunkDocument, DEFAULT_CHUNK_OPTIONS, passageText, type Chunk, type ChunkOptions } from './chunk/chunker';
 import type { Embedder } from './embed/embedder';
 import { asFolioError, FolioError, type SerializedFolioError } from './errors';
 import { parseBytes, readBytes } from './ingest';
-import { VectorIndex } from './search/vectorIndex';
+import { ANALYZER_VERSION } from './search/analyzer';
+import { reciprocalRankFusion, scoreFusion } from './search/fusion';
+import { buildPostings, DEFAULT_BM25, KeywordIndex, type Bm25Params } from './search/keywordIndex';
+import { VectorIndex, type VectorHit } from './search/vectorIndex';
 import { LibraryStore, type ChunkRecord, type DocumentRecord, type IntegrityReport } from './store/store';
-import type { FileInput, SourceLocation } from './types';
+import type { FileInput, ParsedDocument, SourceLocation } from './types';
 
 export interface LibraryOptions {
   /** IndexedDB database name; one library per name. */
@@ -12,6 +15,7 @@ export interface LibraryOptions {
   embedder: Embedder;
   chunking?: Partial<ChunkOptions>;
   maxFileBytes?: number;
+  bm25?: Bm25Params;
 }
 
 export type IndexStage = 'reading' | 'parsing' | 'chunking' | 'embedding' | 'storing' | 'done' | 'failed' | 'duplicate';
@@ -21,7 +25,7 @@ export interface IndexProgress {
   fileIndex: number;
   fileCount: number;
   stage: IndexStage;
-  /** Chunks embedded so far / in all, during 'embedding'. */
+  /** This file's chunks embedded so far / in all, during 'embedding'. */
   done?: number;
   total?: number;
 }
@@ -31,10 +35,32 @@ export type AddOutcome =
   | { file: string; status: 'duplicate'; document: DocumentRecord; error: SerializedFolioError }
   | { file: string; status: 'failed'; error: SerializedFolioError };
 
+/** A document already parsed elsewhere (e.g. a benchmark corpus), indexed by the same pipeline. */
+export interface ParsedInput {
+  name: string;
+  parsed: ParsedDocument;
+}
+
+export type SearchMode = 'dense' | 'keyword' | 'hybrid';
+
+export interface FusionOptions {
+  method: 'rrf' | 'zscore' | 'minmax';
+  /** Weight of the dense list; the keyword list gets 1 − weight. */
+  denseWeight: number;
+  /** How many candidates each list contributes before fusion. */
+  depth: number;
+}
+
+// Chosen on SciFact (see README, "Retrieval quality").
+export const DEFAULT_FUSION: FusionOptions = { method: 'zscore', denseWeight: 0.5, depth: 100 };
+
 export interface SearchOptions {
   k?: number;
   /** Only search these documents. */
   documents?: string[];
+  /** 'hybrid' (default) fuses vector and keyword rankings. */
+  mode?: SearchMode;
+  fusion?: Partial<FusionOptions>;
 }
 
 export interface SearchHit {
@@ -55,12 +81,23 @@ export interface EmbeddingStatus {
   staleDocuments: string[];
 }
 
-/**
- * The public face of the core: the app (through its worker), the CLI and the tests all use this.
- * Search sees only committed documents whose vectors were made by the current embedding model.
- */
+/** A parsed and chunked file waiting for its vectors. */
+interface Prepared {
+  fileIndex: number;
+  name: string;
+  size: number;
+  hash: string;
+  parsed: ParsedDocument;
+  chunks: Chunk[];
+  passages: string[];
+}
+
+/** Chunks embedded together: large enough to fill batches across small files, small enough to bound memory. */
+const EMBED_WINDOW = 256;
+
 export class Library {
   private index: VectorIndex;
+  private keywords: KeywordIndex;
   private docs = new Map<string, DocumentRecord>();
 
   private constructor(
@@ -69,8 +106,10 @@ export class Library {
     private libraryModel: string,
     private readonly chunking: ChunkOptions,
     private readonly maxFileBytes: number | undefined,
+    private readonly bm25: Bm25Params,
   ) {
     this.index = new VectorIndex(embedder.model.dimensions);
+    this.keywords = new KeywordIndex(bm25);
   }
 
   static async open(opts: LibraryOptions): Promise<Library> {
@@ -82,7 +121,7 @@ export class Library {
       await store.setMeta(meta);
     }
     const maxTokens = Math.min(opts.chunking?.maxTokens ?? DEFAULT_CHUNK_OPTIONS.maxTokens, model.maxTokens - 16);
-    const lib = new Library(store, opts.embedder, meta.embeddingModel, { ...DEFAULT_CHUNK_OPTIONS, ...opts.chunking, maxTokens }, opts.maxFileBytes);
+    const lib = new Library(store, opts.embedder, meta.embeddingModel, { ...DEFAULT_CHUNK_OPTIONS, ...opts.chunking, maxTokens }, opts.maxFileBytes, opts.bm25 ?? DEFAULT_BM25);
     await lib.reload();
     return lib;
   }
@@ -103,6 +142,19 @@ export class Library {
       if (searchable.has(block.docId) && block.dimensions === index.dimensions) index.add(block.docId, block.vectors, block.first);
     }
     this.index = index;
+    const keywords = new KeywordIndex(this.bm25);
+    const stored = new Map((await this.store.allKeywords()).map((k) => [k.docId, k]));
+    for (const doc of this.docs.values()) {
+      let record = stored.get(doc.id);
+      // Postings made by another analyzer version (or missing) are rebuilt from the chunk text.
+      if (!record || record.analyzer !== ANALYZER_VERSION) {
+        const chunks = await this.store.getChunks(doc.id);
+        record = { docId: doc.id, ...buildPostings(chunks.map((c) => passageText(c.text, c.location.headings))) };
+        await this.store.putKeywords(record);
+      }
+      keywords.add(doc.id, record);
+    }
+    this.keywords = keywords;
   }
 
   async listDocuments(): Promise<DocumentRecord[]> {
@@ -118,73 +170,146 @@ export class Library {
   }
 
   /**
-   * Indexes files one after another. A file that fails is reported with its reason and leaves
-   * nothing behind; the others go on.
+   * Indexes files as a pipeline: each file is read, parsed and chunked in turn; chunks of
+   * consecutive files are embedded together in bounded windows; each document is then committed
+   * in its own transaction. A file that fails is reported with its reason and leaves nothing
+   * behind; the others go on.
    */
   async addFiles(files: FileInput[], onProgress?: (p: IndexProgress) => void): Promise<AddOutcome[]> {
-    const outcomes: AddOutcome[] = [];
-    for (let i = 0; i < files.length; i++) {
-      const file = files[i]!;
-      const report = (stage: IndexStage, done?: number, total?: number) =>
-        onProgress?.({ file: file.name, fileIndex: i, fileCount: files.length, stage, ...(total !== undefined ? { done, total } : {}) });
+    return this.index_(files, onProgress, async (file, report) => {
+      report('reading');
+      const bytes = await readBytes(file, this.maxFileBytes !== undefined ? { maxFileBytes: this.maxFileBytes } : {});
+      const hash = await sha256(bytes);
+      const known = await this.store.findByHash(hash);
+      if (known) return known;
+      report('parsing');
+      return { parsed: await parseBytes(bytes, file.name), hash, size: bytes.byteLength };
+    });
+  }
+
+  /** Indexes documents that were parsed elsewhere, through the same chunk → embed → store path. */
+  async addParsed(inputs: ParsedInput[], onProgress?: (p: IndexProgress) => void): Promise<AddOutcome[]> {
+    return this.index_(inputs, onProgress, async (input) => {
+      const bytes = new TextEncoder().encode(input.parsed.text);
+      const hash = await sha256(bytes);
+      return (await this.store.findByHash(hash)) ?? { parsed: input.parsed, hash, size: bytes.byteLength };
+    });
+  }
+
+  private async index_<T extends { name: string }>(
+    inputs: T[],
+    onProgress: ((p: IndexProgress) => void) | undefined,
+    load: (input: T, report: (stage: IndexStage) => void) => Promise<DocumentRecord | { parsed: ParsedDocument; hash: string; size: number }>,
+  ): Promise<AddOutcome[]> {
+    const outcomes: AddOutcome[] = new Array(inputs.length);
+    const report = (i: number, stage: IndexStage, done?: number, total?: number) =>
+      onProgress?.({ file: inputs[i]!.name, fileIndex: i, fileCount: inputs.length, stage, ...(total !== undefined ? { done, total } : {}) });
+    const fail = (i: number, err: unknown) => {
+      outcomes[i] = { file: inputs[i]!.name, status: 'failed', error: asFolioError(err, inputs[i]!.name).toJSON() };
+      report(i, 'failed');
+    };
+
+    let window: Prepared[] = [];
+    let windowChunks = 0;
+    const flush = async () => {
+      const batch = window;
+      window = [];
+      windowChunks = 0;
+      if (batch.length) await this.embedAndStore(batch, outcomes, report, fail);
+    };
+
+    for (let i = 0; i < inputs.length; i++) {
+      const input = inputs[i]!;
       try {
-        const outcome = await this.addOne(file, report);
-        outcomes.push(outcome);
-        report(outcome.status === 'added' ? 'done' : 'duplicate');
+        const loaded = await load(input, (stage) => report(i, stage));
+        if (!('parsed' in loaded)) {
+          outcomes[i] = duplicate(input.name, loaded);
+          report(i, 'duplicate');
+          continue;
+        }
+        report(i, 'chunking');
+        const chunks = chunkDocument(loaded.parsed, (t) => this.embedder.countTokens(t), this.chunking);
+        const passages = chunks.map((c) => passageText(c.text, c.location.headings));
+        window.push({ fileIndex: i, name: input.name, size: loaded.size, hash: loaded.hash, parsed: loaded.parsed, chunks, passages });
+        windowChunks += chunks.length;
       } catch (err) {
-        outcomes.push({ file: file.name, status: 'failed', error: asFolioError(err, file.name).toJSON() });
-        report('failed');
+        fail(i, err);
+        continue;
       }
+      if (windowChunks >= EMBED_WINDOW) await flush();
     }
+    await flush();
     return outcomes;
   }
 
-  private async addOne(file: FileInput, report: (stage: IndexStage, done?: number, total?: number) => void): Promise<AddOutcome> {
-    report('reading');
-    const bytes = await readBytes(file, this.maxFileBytes !== undefined ? { maxFileBytes: this.maxFileBytes } : {});
-    const hash = await sha256(bytes);
-    const known = await this.store.findByHash(hash);
-    if (known) return duplicate(file.name, known);
+  private async embedAndStore(
+    batch: Prepared[],
+    outcomes: AddOutcome[],
+    report: (i: number, stage: IndexStage, done?: number, total?: number) => void,
+    fail: (i: number, err: unknown) => void,
+  ): Promise<void> {
+    const dims = this.embedder.model.dimensions;
+    const offsets: number[] = [];
+    let total = 0;
+    for (const p of batch) {
+      offsets.push(total);
+      total += p.chunks.length;
+      report(p.fileIndex, 'embedding', 0, p.chunks.length);
+    }
+    let vectors: Float32Array | null;
+    try {
+      vectors = await this.embedder.embed(
+        batch.flatMap((p) => p.passages),
+        'passage',
+        (done) => batch.forEach((p, j) => {
+          const mine = Math.max(0, Math.min(p.chunks.length, done - offsets[j]!));
+          if (mine > 0) report(p.fileIndex, 'embedding', mine, p.chunks.length);
+        }),
+      );
+    } catch {
+      // One file's text broke the shared batch: embed each file alone to find which.
+      vectors = null;
+    }
+    for (let j = 0; j < batch.length; j++) {
+      const p = batch[j]!;
+      try {
+        const v = vectors ? vectors.subarray(offsets[j]! * dims, (offsets[j]! + p.chunks.length) * dims) : await this.embedder.embed(p.passages, 'passage');
+        report(p.fileIndex, 'storing');
+        outcomes[p.fileIndex] = await this.commit(p, v);
+        report(p.fileIndex, outcomes[p.fileIndex]!.status === 'added' ? 'done' : 'duplicate');
+      } catch (err) {
+        fail(p.fileIndex, err);
+      }
+    }
+  }
 
-    report('parsing');
-    const parsed = await parseBytes(bytes, file.name);
-    report('chunking');
-    const chunks = chunkDocument(parsed, (t) => this.embedder.countTokens(t), this.chunking);
-    report('embedding', 0, chunks.length);
-    const vectors = await this.embedder.embed(
-      chunks.map((c) => embeddingText(c.text, c.location.headings)),
-      'passage',
-      (done, total) => report('embedding', done, total),
-    );
-
-    report('storing');
+  private async commit(p: Prepared, vectors: Float32Array): Promise<AddOutcome> {
     const id = randomId();
     const doc: DocumentRecord = {
       id,
-      name: file.name,
-      type: parsed.type,
-      size: bytes.byteLength,
-      hash,
-      chunkCount: chunks.length,
+      name: p.name,
+      type: p.parsed.type,
+      size: p.size,
+      hash: p.hash,
+      chunkCount: p.chunks.length,
       status: 'ready',
       embeddingModel: this.embedder.model.id,
       addedAt: Date.now(),
-      ...(parsed.title ? { title: parsed.title } : {}),
-      ...(parsed.pageCount ? { pageCount: parsed.pageCount } : {}),
+      ...(p.parsed.title ? { title: p.parsed.title } : {}),
+      ...(p.parsed.pageCount ? { pageCount: p.parsed.pageCount } : {}),
     };
-    const records: ChunkRecord[] = chunks.map((c) => ({ docId: id, index: c.index, text: c.text, tokens: c.tokens, location: c.location }));
-    const existing = await this.store.addDocument(doc, parsed.text, records, vectors, this.embedder.model.dimensions);
-    if (existing) return duplicate(file.name, existing);
+    const records: ChunkRecord[] = p.chunks.map((c) => ({ docId: id, index: c.index, text: c.text, tokens: c.tokens, location: c.location }));
+    const postings = buildPostings(p.passages);
+    const existing = await this.store.addDocument(doc, p.parsed.text, records, vectors, this.embedder.model.dimensions, postings);
+    if (existing) return duplicate(p.name, existing);
     this.docs.set(id, doc);
     this.index.add(id, vectors);
-    return { file: file.name, status: 'added', document: doc };
+    this.keywords.add(id, postings);
+    return { file: p.name, status: 'added', document: doc };
   }
 
   async search(query: string, opts: SearchOptions = {}): Promise<SearchHit[]> {
-    const k = opts.k ?? 5;
-    if (!query.trim() || this.index.size === 0) return [];
-    const q = await this.embedder.embed([query], 'query');
-    const hits = this.index.search(q, k, opts.documents);
+    const hits = await this.rank(query, opts);
     const records = await this.store.getChunksByKey(hits.map((h) => [h.docId, h.chunkIndex]));
     return hits.flatMap((h, i) => {
       const rec = records[i];
@@ -194,10 +319,30 @@ export class Library {
     });
   }
 
+  /** Ranked chunk ids without their text: what search and evaluation share. */
+  async rank(query: string, opts: SearchOptions = {}): Promise<VectorHit[]> {
+    const k = opts.k ?? 5;
+    const mode = opts.mode ?? 'hybrid';
+    if (!query.trim()) return [];
+    // Only documents in the current model's vector space take part, in either ranking.
+    const searchable = opts.documents ?? (this.embeddingStatus().staleDocuments.length ? [...this.docs.values()].filter((d) => d.embeddingModel === this.embedder.model.id).map((d) => d.id) : undefined);
+    if (mode === 'keyword') return this.keywords.search(query, k, searchable);
+    if (this.index.size === 0) return [];
+    const q = await this.embedder.embed([query], 'query');
+    if (mode === 'dense') return this.index.search(q, k, searchable);
+    const fusion = { ...DEFAULT_FUSION, ...opts.fusion };
+    const depth = Math.max(k, fusion.depth);
+    const lists = [this.index.search(q, depth, searchable), this.keywords.search(query, depth, searchable)];
+    const weights = [fusion.denseWeight, 1 - fusion.denseWeight];
+    const fused = fusion.method === 'rrf' ? reciprocalRankFusion(lists, 60, weights) : scoreFusion(lists, weights, fusion.method);
+    return fused.slice(0, k);
+  }
+
   async removeDocument(id: string): Promise<boolean> {
     const existed = await this.store.removeDocument(id);
     this.docs.delete(id);
     this.index.remove(id);
+    this.keywords.remove(id);
     return existed;
   }
 
@@ -219,7 +364,7 @@ export class Library {
     for (let i = 0; i < stale.length; i++) {
       const id = stale[i]!;
       const chunks = await this.store.getChunks(id);
-      const vectors = await this.embedder.embed(chunks.map((c) => embeddingText(c.text, c.location.headings)), 'passage');
+      const vectors = await this.embedder.embed(chunks.map((c) => passageText(c.text, c.location.headings)), 'passage');
       await this.store.replaceVectors(id, this.embedder.model.id, vectors, dims);
       const doc = this.docs.get(id);
       if (doc) this.docs.set(id, { ...doc, embeddingModel: this.embedder.model.id });
@@ -238,15 +383,6 @@ export class Library {
   close(): void {
     this.store.close();
   }
-}
-
-/**
- * What the embedding model sees for a passage: its heading path, then its text. The heading gives
- * a passage the context its own words often lack ("Results" sections rarely repeat the topic).
- */
-export function embeddingText(text: string, headings: string[]): string {
-  const path = headings.filter((h) => !text.startsWith(h)).join(' › ');
-  return path ? `${path}\n${text}` : text;
 }
 
 function duplicate(fileName: string, existing: DocumentRecord): AddOutcome {

@@ -182,3 +182,13 @@ function windows(text: string, start: number, end: number, count: TokenCounter, 
   }
   return out;
 }
+
+/**
+ * What the embedding model and the keyword index see for a passage: its heading path, then its
+ * text. The heading gives a passage the context its own words often lack ("Results" sections
+ * rarely repeat the topic).
+ */
+export function passageText(text: string, headings: string[]): string {
+  const path = headings.filter((h) => !text.startsWith(h)).join(' › ');
+  return path ? `${path}\n${text}` : text;
+}

@@ -1,4 +1,6 @@
 import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
+import { passageText } from '../chunk/chunker';
+import { buildPostings, type KeywordPostings } from '../search/keywordIndex';
 import type { DocType, SourceLocation } from '../types';
 
 export interface DocumentRecord {
@@ -50,6 +52,12 @@ export interface FolioSchema extends DBSchema {
   texts: { key: string; value: { docId: string; text: string } };
   chunks: { key: [string, number]; value: ChunkRecord };
   vectors: { key: [string, number]; value: VectorBlockRecord };
+  keywords: { key: string; value: KeywordRecord };
+}
+
+/** A document's keyword postings (see search/keywordIndex.ts), written with its chunks. */
+export interface KeywordRecord extends KeywordPostings {
+  docId: string;
 }
 
 export const VECTOR_BLOCK = 256;
@@ -60,7 +68,7 @@ type UpgradeTx = IDBPTransaction<FolioSchema, StoreNames<FolioSchema>[], 'versio
  * migrations[i] upgrades a database from version i to version i + 1. A browser that last saw any
  * earlier version runs every step after it, in order; steps are never edited once released.
  */
-export const MIGRATIONS: ((db: IDBPDatabase<FolioSchema>, tx: UpgradeTx) => void)[] = [
+export const MIGRATIONS: ((db: IDBPDatabase<FolioSchema>, tx: UpgradeTx) => void | Promise<void>)[] = [
   // 0 → 1: the first schema.
   (db) => {
     db.createObjectStore('meta', { keyPath: 'key' });
@@ -69,6 +77,25 @@ export const MIGRATIONS: ((db: IDBPDatabase<FolioSchema>, tx: UpgradeTx) => void
     db.createObjectStore('texts', { keyPath: 'docId' });
     db.createObjectStore('chunks', { keyPath: ['docId', 'index'] });
     db.createObjectStore('vectors', { keyPath: ['docId', 'block'] });
+  },
+  // 1 → 2: keyword (BM25) postings per document, built from the chunks already stored.
+  async (db, tx) => {
+    db.createObjectStore('keywords', { keyPath: 'docId' });
+    let docId: string | undefined;
+    let texts: string[] = [];
+    const flush = async () => {
+      if (docId !== undefined) await tx.objectStore('keywords').put({ docId, ...buildPostings(texts) });
+      texts = [];
+    };
+    for (let cursor = await tx.objectStore('chunks').openCursor(); cursor; cursor = await cursor.continue()) {
+      const chunk = cursor.value;
+      if (chunk.docId !== docId) {
+        await flush();
+        docId = chunk.docId;
+      }
+      texts.push(passageText(chunk.text, chunk.location.headings));
+    }
+    await flush();
   },
 ];
 

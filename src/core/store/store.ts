@@ -1,7 +1,8 @@
 import { openDB, type IDBPDatabase } from 'idb';
-import { MIGRATIONS, VECTOR_BLOCK, type ChunkRecord, type DocumentRecord, type FolioSchema, type LibraryMeta, type VectorBlockRecord } from './schema';
+import type { KeywordPostings } from '../search/keywordIndex';
+import { MIGRATIONS, VECTOR_BLOCK, type ChunkRecord, type DocumentRecord, type FolioSchema, type KeywordRecord, type LibraryMeta, type VectorBlockRecord } from './schema';
 
-export type { ChunkRecord, DocumentRecord, LibraryMeta, VectorBlockRecord } from './schema';
+export type { ChunkRecord, DocumentRecord, KeywordRecord, LibraryMeta, VectorBlockRecord } from './schema';
 export { SCHEMA_VERSION } from './schema';
 
 export interface IntegrityReport {
@@ -28,8 +29,15 @@ export class LibraryStore {
       blocked() {
         // Another tab holds an older schema open; its `blocking` handler closes it and we proceed.
       },
-      upgrade(database, oldVersion, newVersion, tx) {
-        for (let v = oldVersion; v < (newVersion ?? version); v++) MIGRATIONS[v]!(database, tx);
+      async upgrade(database, oldVersion, newVersion, tx) {
+        // Steps run in order inside the one upgrade transaction; any failure aborts all of them,
+        // leaving the database at its old version with its data untouched.
+        try {
+          for (let v = oldVersion; v < (newVersion ?? version); v++) await MIGRATIONS[v]!(database, tx);
+        } catch (err) {
+          tx.abort();
+          throw err;
+        }
       },
       // Another tab wants a newer schema: step aside so its upgrade is not blocked.
       blocking() {
@@ -75,8 +83,15 @@ export class LibraryStore {
    * Writes a document with its text, chunks and vectors in one transaction. Returns the existing
    * document instead if the same content was committed meanwhile (e.g. from another tab).
    */
-  async addDocument(doc: DocumentRecord, text: string, chunks: ChunkRecord[], vectors: Float32Array, dims: number): Promise<DocumentRecord | null> {
-    const tx = this.db.transaction(['documents', 'texts', 'chunks', 'vectors'], 'readwrite');
+  async addDocument(
+    doc: DocumentRecord,
+    text: string,
+    chunks: ChunkRecord[],
+    vectors: Float32Array,
+    dims: number,
+    postings: KeywordPostings,
+  ): Promise<DocumentRecord | null> {
+    const tx = this.db.transaction(['documents', 'texts', 'chunks', 'vectors', 'keywords'], 'readwrite');
     const existing = (await tx.objectStore('documents').index('byHash').getAll(doc.hash)).find((d) => d.status === 'ready');
     if (existing) {
       tx.abort();
@@ -88,6 +103,7 @@ export class LibraryStore {
       track(tx.objectStore('texts').put({ docId: doc.id, text }));
       for (const c of chunks) track(tx.objectStore('chunks').put(c));
       for (const block of toBlocks(doc.id, vectors, dims)) track(tx.objectStore('vectors').put(block));
+      track(tx.objectStore('keywords').put({ docId: doc.id, ...postings }));
     });
     return null;
   }
@@ -109,13 +125,14 @@ export class LibraryStore {
   }
 
   async removeDocument(docId: string): Promise<boolean> {
-    const tx = this.db.transaction(['documents', 'texts', 'chunks', 'vectors'], 'readwrite');
+    const tx = this.db.transaction(['documents', 'texts', 'chunks', 'vectors', 'keywords'], 'readwrite');
     const existed = !!(await tx.objectStore('documents').get(docId));
     await atomically(tx, (track) => {
       track(tx.objectStore('documents').delete(docId));
       track(tx.objectStore('texts').delete(docId));
       track(tx.objectStore('chunks').delete(docRange(docId)));
       track(tx.objectStore('vectors').delete(docRange(docId)));
+      track(tx.objectStore('keywords').delete(docId));
     });
     return existed;
   }
@@ -141,12 +158,13 @@ export class LibraryStore {
    * chunk, and nothing belongs to a document that does not exist. Returns the problems found.
    */
   async integrityReport(): Promise<IntegrityReport> {
-    const tx = this.db.transaction(['documents', 'texts', 'chunks', 'vectors']);
-    const [docs, textKeys, chunkKeys, blocks] = await Promise.all([
+    const tx = this.db.transaction(['documents', 'texts', 'chunks', 'vectors', 'keywords']);
+    const [docs, textKeys, chunkKeys, blocks, keywords] = await Promise.all([
       tx.objectStore('documents').getAll(),
       tx.objectStore('texts').getAllKeys(),
       tx.objectStore('chunks').getAllKeys(),
       tx.objectStore('vectors').getAll(),
+      tx.objectStore('keywords').getAll(),
     ]);
     await tx.done;
     const problems: string[] = [];
@@ -155,12 +173,14 @@ export class LibraryStore {
     for (const [docId] of chunkKeys) chunksOf.set(docId, (chunksOf.get(docId) ?? 0) + 1);
     const vectorsOf = new Map<string, number>();
     for (const b of blocks) vectorsOf.set(b.docId, (vectorsOf.get(b.docId) ?? 0) + b.count);
+    const keywordChunks = new Map(keywords.map((k) => [k.docId, countPostingRows(k.data)]));
     for (const d of docs) {
+      if ((keywordChunks.get(d.id) ?? 0) !== d.chunkCount) problems.push(`${d.name}: ${keywordChunks.get(d.id) ?? 0} keyword entries stored, ${d.chunkCount} expected`);
       if (d.status !== 'ready') problems.push(`${d.name}: not committed (${d.status})`);
       if ((chunksOf.get(d.id) ?? 0) !== d.chunkCount) problems.push(`${d.name}: ${chunksOf.get(d.id) ?? 0} chunks stored, ${d.chunkCount} expected`);
       if ((vectorsOf.get(d.id) ?? 0) !== d.chunkCount) problems.push(`${d.name}: ${vectorsOf.get(d.id) ?? 0} vectors stored, ${d.chunkCount} expected`);
     }
-    for (const id of new Set([...chunksOf.keys(), ...vectorsOf.keys(), ...textKeys])) {
+    for (const id of new Set([...chunksOf.keys(), ...vectorsOf.keys(), ...textKeys, ...keywordChunks.keys()])) {
       if (!ids.has(id)) problems.push(`orphaned data for missing document ${id}`);
     }
     return {
@@ -171,6 +191,15 @@ export class LibraryStore {
     };
   }
 
+  /** Every document's keyword postings, in bulk. */
+  allKeywords(): Promise<KeywordRecord[]> {
+    return this.db.getAll('keywords');
+  }
+
+  async putKeywords(record: KeywordRecord): Promise<void> {
+    await this.db.put('keywords', record);
+  }
+
   /** Every vector block, read in bulk (one getAll) rather than row by row. */
   allVectorBlocks(): Promise<VectorBlockRecord[]> {
     return this.db.getAll('vectors');
@@ -179,6 +208,13 @@ export class LibraryStore {
   vectorBlocks(docId: string): Promise<VectorBlockRecord[]> {
     return this.db.getAll('vectors', docRange(docId));
   }
+}
+
+/** Chunks described by an encoded postings array ([length, n, (term, tf) × n] per chunk). */
+function countPostingRows(data: Uint32Array): number {
+  let rows = 0;
+  for (let p = 0; p < data.length; p += 2 + 2 * data[p + 1]!) rows++;
+  return rows;
 }
 
 /**
