@@ -19,3 +19,7 @@ export { KeywordIndex, buildPostings, DEFAULT_BM25 } from './search/keywordIndex
 export type { Bm25Params } from './search/keywordIndex';
 export { analyze } from './search/analyzer';
 export { reciprocalRankFusion, scoreFusion } from './search/fusion';
+export { ndcgAt, recallAt, mrrAt, hitAt, mean, percentile, uniqueBy } from './eval/metrics';
+export type { Judgements } from './eval/metrics';
+export { selectContext } from './search/context';
+export type { ContextPassage, ContextOptions } from './search/context';

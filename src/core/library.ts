@@ -3,6 +3,7 @@ import type { Embedder } from './embed/embedder';
 import { asFolioError, FolioError, type SerializedFolioError } from './errors';
 import { parseBytes, readBytes } from './ingest';
 import { ANALYZER_VERSION } from './search/analyzer';
+import { selectContext, type ContextOptions, type ContextPassage } from './search/context';
 import { reciprocalRankFusion, scoreFusion } from './search/fusion';
 import { buildPostings, DEFAULT_BM25, KeywordIndex, type Bm25Params } from './search/keywordIndex';
 import { VectorIndex, type VectorHit } from './search/vectorIndex';
@@ -61,6 +62,8 @@ export interface SearchOptions {
   /** 'hybrid' (default) fuses vector and keyword rankings. */
   mode?: SearchMode;
   fusion?: Partial<FusionOptions>;
+  /** Overrides the library's BM25 parameters for this query (used when tuning them). */
+  bm25?: Bm25Params;
 }
 
 export interface SearchHit {
@@ -190,7 +193,9 @@ export class Library {
   /** Indexes documents that were parsed elsewhere, through the same chunk → embed → store path. */
   async addParsed(inputs: ParsedInput[], onProgress?: (p: IndexProgress) => void): Promise<AddOutcome[]> {
     return this.index_(inputs, onProgress, async (input) => {
-      const bytes = new TextEncoder().encode(input.parsed.text);
+      // Pre-parsed documents have identities of their own (a corpus may hold two records with the
+      // same text), so the name is part of what makes them the same document.
+      const bytes = new TextEncoder().encode(`${input.name}\u0000${input.parsed.text}`);
       const hash = await sha256(bytes);
       return (await this.store.findByHash(hash)) ?? { parsed: input.parsed, hash, size: bytes.byteLength };
     });
@@ -326,16 +331,29 @@ export class Library {
     if (!query.trim()) return [];
     // Only documents in the current model's vector space take part, in either ranking.
     const searchable = opts.documents ?? (this.embeddingStatus().staleDocuments.length ? [...this.docs.values()].filter((d) => d.embeddingModel === this.embedder.model.id).map((d) => d.id) : undefined);
-    if (mode === 'keyword') return this.keywords.search(query, k, searchable);
+    if (mode === 'keyword') return this.keywords.search(query, k, searchable, opts.bm25);
     if (this.index.size === 0) return [];
     const q = await this.embedder.embed([query], 'query');
     if (mode === 'dense') return this.index.search(q, k, searchable);
     const fusion = { ...DEFAULT_FUSION, ...opts.fusion };
     const depth = Math.max(k, fusion.depth);
-    const lists = [this.index.search(q, depth, searchable), this.keywords.search(query, depth, searchable)];
+    const lists = [this.index.search(q, depth, searchable), this.keywords.search(query, depth, searchable, opts.bm25)];
     const weights = [fusion.denseWeight, 1 - fusion.denseWeight];
     const fused = fusion.method === 'rrf' ? reciprocalRankFusion(lists, 60, weights) : scoreFusion(lists, weights, fusion.method);
     return fused.slice(0, k);
+  }
+
+  /**
+   * Retrieves and assembles the passages an answer model should read for a question, within a
+   * token budget (see search/context.ts).
+   */
+  async context(query: string, opts: SearchOptions & ContextOptions): Promise<ContextPassage[]> {
+    const hits = await this.search(query, { ...opts, k: opts.k ?? 8 });
+    return selectContext(hits, {
+      text: (id) => this.store.getText(id),
+      chunk: async (id, index) => (index < 0 ? undefined : (await this.store.getChunksByKey([[id, index]]))[0]),
+      countTokens: (t) => this.embedder.countTokens(t),
+    }, opts);
   }
 
   async removeDocument(id: string): Promise<boolean> {

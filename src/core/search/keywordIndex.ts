@@ -119,11 +119,11 @@ export class KeywordIndex {
     this.docRows.delete(docId);
   }
 
-  search(query: string, k: number, documents?: Iterable<string>): VectorHit[] {
+  search(query: string, k: number, documents?: Iterable<string>, params: Bm25Params = this.params): VectorHit[] {
     const terms = [...new Set(analyze(query))];
     if (!terms.length || !this.liveRows) return [];
     const allowed = documents ? new Set(documents) : null;
-    const { k1, b } = this.params;
+    const { k1, b } = params;
     const avgdl = this.totalLength / this.liveRows;
     const scores = new Map<number, number>();
     for (const term of terms) {

@@ -1,0 +1,44 @@
+/**
+ * Measures retrieval settings on a BEIR folder: indexes once per chunking setting, then sweeps
+ * BM25 parameters and fusion methods/weights over that same index. Tune on one half of the
+ * queries (--queries even) and confirm on the other (odd) to avoid fitting the test set.
+ *
+ *   npx tsx scripts/tune.ts ../shared/data/scifact --chunks 200:32,128:24 --queries even
+ */
+import 'fake-indexeddb/auto';
+import { parseArgs } from 'node:util';
+import { createTransformersEmbedder, openLibrary, type SearchOptions } from '../src/core';
+import { beirDocuments, loadBeir, score } from './lib/beir';
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    chunks: { type: 'string', default: '200:32' },
+    queries: { type: 'string', default: 'all' },
+    sweep: { type: 'string', default: 'full' },
+  },
+});
+const beir = loadBeir(positionals[0]!, { split: values.queries as 'all' | 'even' | 'odd' });
+const embedder = await createTransformersEmbedder({ dtype: 'q8' });
+
+for (const setting of values.chunks!.split(',')) {
+  const [maxTokens, overlapTokens] = setting.split(':').map(Number) as [number, number];
+  const t0 = performance.now();
+  const library = await openLibrary({ name: `tune-${setting}-${Date.now()}`, embedder, chunking: { maxTokens, overlapTokens } });
+  await library.addParsed(beirDocuments(beir));
+  const chunks = (await library.listDocuments()).reduce((n, d) => n + d.chunkCount, 0);
+  console.log(`\n## chunks ≤ ${maxTokens} tokens, overlap ${overlapTokens}: ${chunks} chunks, indexed in ${((performance.now() - t0) / 1000).toFixed(0)} s (${values.queries} queries: ${beir.queries.length})`);
+  const runs: [string, SearchOptions][] = [['dense', { mode: 'dense' }]];
+  const bm25Grid = values.sweep === 'full' ? [[0.9, 0.4], [1.2, 0.75], [1.2, 0.5], [1.5, 0.5], [0.7, 0.3]] : [[0.9, 0.4]];
+  for (const [k1, b] of bm25Grid) runs.push([`bm25 k1=${k1} b=${b}`, { mode: 'keyword', bm25: { k1: k1!, b: b! } }]);
+  const weights = values.sweep === 'full' ? [0.3, 0.4, 0.5, 0.6, 0.7] : [0.5];
+  for (const method of ['rrf', 'zscore', 'minmax'] as const) {
+    for (const w of weights) runs.push([`hybrid ${method} w=${w}`, { mode: 'hybrid', fusion: { method, denseWeight: w } }]);
+  }
+  console.log('| run | nDCG@10 | R@10 | R@100 | MRR@10 |\n|---|---|---|---|---|');
+  for (const [name, opts] of runs) {
+    const s = await score(library, beir, opts);
+    console.log(`| ${name} | ${s.ndcg10.toFixed(4)} | ${s.recall10.toFixed(4)} | ${s.recall100.toFixed(4)} | ${s.mrr10.toFixed(4)} |`);
+  }
+  library.close();
+}
