@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import type { SearchHit } from '../core';
 import type { AddOutcome } from '../core';
 import { formatBytes } from '../core/format';
+import { EvaluationPanel } from './EvaluationPanel';
 import { useLibrary } from './useLibrary';
 
 export function citationLabel(hit: Pick<SearchHit, 'docName' | 'location'>): string {
@@ -13,7 +14,7 @@ export function citationLabel(hit: Pick<SearchHit, 'docName' | 'location'>): str
 }
 
 export function App() {
-  const { state, documents, progress, outcomes, addFiles, removeDocument, search } = useLibrary();
+  const { state, documents, progress, outcomes, addFiles, removeDocument, search, evaluate } = useLibrary();
   const [query, setQuery] = useState('');
   const [hits, setHits] = useState<SearchHit[]>([]);
 
@@ -38,7 +39,7 @@ export function App() {
         <h2 id="docs-heading">Documents</h2>
         <label className="file-button">
           Add documents
-          <input type="file" multiple disabled={state.phase !== 'ready'} onChange={(e) => void addFiles([...(e.target.files ?? [])])} />
+          <input type="file" multiple disabled={state.phase === 'error'} onChange={(e) => void addFiles([...(e.target.files ?? [])])} />
         </label>
         {progress && (
           <p role="status">
@@ -81,6 +82,7 @@ export function App() {
           ))}
         </ol>
       </section>
+      <EvaluationPanel evaluate={evaluate} disabled={state.phase !== 'ready'} />
     </main>
   );
 }

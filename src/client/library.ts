@@ -12,6 +12,8 @@ import type {
   EmbedDevice,
   EmbeddingDtype,
   EmbeddingStatus,
+  EvalQuestion,
+  EvalReport,
   FileInput,
   IntegrityReport,
   IndexProgress,
@@ -51,6 +53,7 @@ export interface LibraryWorkerApi {
   reembed(onProgress?: (done: number, total: number) => void): Promise<void>;
   embed(texts: string[], kind: 'query' | 'passage'): Promise<Float32Array>;
   checkIntegrity(): Promise<IntegrityReport>;
+  evaluate(questions: EvalQuestion[], k?: number): Promise<EvalReport>;
   close(): Promise<void>;
 }
 
@@ -81,6 +84,7 @@ export async function openLibraryInWorker(opts: WorkerOpenOptions = {}, onDownlo
     reembed: (onProgress) => remote.reembed(cb(onProgress)),
     embed: (texts, kind) => remote.embed(texts, kind),
     checkIntegrity: () => remote.checkIntegrity(),
+    evaluate: (questions, k) => remote.evaluate(questions, k),
     async close() {
       await remote.close().catch(() => {});
       remote[Comlink.releaseProxy]();

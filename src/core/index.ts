@@ -23,3 +23,5 @@ export { ndcgAt, recallAt, mrrAt, hitAt, mean, percentile, uniqueBy } from './ev
 export type { Judgements } from './eval/metrics';
 export { selectContext } from './search/context';
 export type { ContextPassage, ContextOptions } from './search/context';
+export { evaluate, parseEvalSet, serializeEvalSet, matches } from './eval/userEval';
+export type { EvalQuestion, EvalSet, EvalReport, EvalQuestionResult, EvalFound } from './eval/userEval';

@@ -1,6 +1,7 @@
 import { chunkDocument, DEFAULT_CHUNK_OPTIONS, passageText, type Chunk, type ChunkOptions } from './chunk/chunker';
 import type { Embedder } from './embed/embedder';
 import { asFolioError, FolioError, type SerializedFolioError } from './errors';
+import { evaluate, type EvalQuestion, type EvalReport } from './eval/userEval';
 import { parseBytes, readBytes } from './ingest';
 import { ANALYZER_VERSION } from './search/analyzer';
 import { selectContext, type ContextOptions, type ContextPassage } from './search/context';
@@ -354,6 +355,11 @@ export class Library {
       chunk: async (id, index) => (index < 0 ? undefined : (await this.store.getChunksByKey([[id, index]]))[0]),
       countTokens: (t) => this.embedder.countTokens(t),
     }, opts);
+  }
+
+  /** Scores the library on the user's own questions (hit@k, MRR, and what was found instead). */
+  evaluate(questions: EvalQuestion[], k = 5, opts: SearchOptions = {}): Promise<EvalReport> {
+    return evaluate(questions, async (q, n) => (await this.search(q, { ...opts, k: n })).map((h) => ({ docName: h.docName, text: h.text, score: h.score })), k);
   }
 
   async removeDocument(id: string): Promise<boolean> {

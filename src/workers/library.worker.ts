@@ -74,6 +74,7 @@ const api: LibraryWorkerApi = {
     return Comlink.transfer(v, [v.buffer]);
   },
   checkIntegrity: () => need(library, 'library').checkIntegrity(),
+  evaluate: (questions, k) => need(library, 'library').evaluate(questions, k),
   async close() {
     channel?.close();
     library?.close();

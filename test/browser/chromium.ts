@@ -17,8 +17,13 @@ export const CHROMIUM_ARGS = [
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-export async function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+/**
+ * `webgpu: false` leaves out the SwiftShader flags: the browser then has no WebGPU adapter, as
+ * many real ones do, and Folio runs on WASM (the fast path on this GPU-less machine).
+ */
+export async function launchBrowser(opts: { webgpu?: boolean } = {}): Promise<Browser> {
+  const args = opts.webgpu === false ? CHROMIUM_ARGS.filter((a) => !/webgpu|swiftshader|angle/.test(a)) : CHROMIUM_ARGS;
+  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args });
 }
 
 export const baseUrl = (): string => inject('baseUrl');

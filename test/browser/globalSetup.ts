@@ -13,7 +13,14 @@ export default async function setup(project: TestProject) {
   process.env.FOLIO_MODELS = MODELS_DIR;
   process.env.FOLIO_FIXTURES = FIXTURES_DIR;
   const root = path.resolve(import.meta.dirname, '../..');
-  await build({ root, logLevel: 'warn', mode: 'production' });
+  // Vitest sets NODE_ENV=test, which would give React's development build: test what ships.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ root, logLevel: 'warn', mode: 'production' });
+  } finally {
+    process.env.NODE_ENV = nodeEnv;
+  }
   const server = await preview({ root, logLevel: 'warn', preview: { host: '127.0.0.1', port: 0, strictPort: false } });
   const url = server.resolvedUrls?.local[0];
   if (!url) throw new Error('preview server did not report a URL');

@@ -1,0 +1,54 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { FIXTURES_DIR } from '../helpers/paths';
+import { baseUrl, launchBrowser } from './chromium';
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchBrowser({ webgpu: false });
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+const QUESTIONS = [
+  { question: 'Who patented the typewriter?', document: 'multi_page.pdf', passage: 'Patented in 1868 by Christopher Latham Sholes' },
+  { question: 'Which company is nicknamed Big Blue?', document: 'wiki-ibm.md' },
+  // Deliberately wrong: the answer is in the Word file, so this must show as a miss.
+  { question: 'What do ducks like to eat?', document: 'wiki-ibm.md', passage: 'IBM was founded in 1911' },
+];
+
+test('the in-app retrieval check runs on the user’s documents and shows hit@k, MRR and the misses', async () => {
+  const context = await browser.newContext({ acceptDownloads: true });
+  const page = await context.newPage();
+  await page.goto(baseUrl());
+  // Added straight away: files given while the model loads are indexed once it is ready.
+  await page.getByLabel('Add documents').setInputFiles(['pdf/multi_page.pdf', 'md/wiki-ibm.md', 'docx/word_sample.docx'].map((f) => path.join(FIXTURES_DIR, f)));
+  await page.waitForSelector('.documents li >> nth=2', { timeout: 120_000 });
+
+  // Import the questions as a user would: a JSON file through the import button.
+  const file = path.join(fs.mkdtempSync('/tmp/folio-'), 'questions.json');
+  fs.writeFileSync(file, JSON.stringify({ version: 1, questions: QUESTIONS }));
+  await page.getByLabel('Import questions').setInputFiles(file);
+  await expect.poll(() => page.getByLabel('Questions (JSON)').inputValue()).toContain('Big Blue');
+  await page.getByLabel('Results to check (k)').fill('3');
+  await page.getByRole('button', { name: 'Run check' }).click();
+
+  const results = page.getByLabel('Check results');
+  await results.waitFor({ timeout: 60_000 });
+  expect(await results.locator('[data-metric=hit]').textContent()).toBe('67%'); // 2 of 3 within the top 3
+  expect(await results.locator('[data-metric=mrr]').textContent()).toBe('0.67'); // (1 + 1 + 0) / 3
+  expect(await results.getByRole('status').textContent()).toContain('Found 2 of 3 · hit@3');
+  const rows = results.locator('tbody tr');
+  expect(await rows.evaluateAll((trs) => trs.map((tr) => tr.className))).toEqual(['hit', 'hit', 'miss']);
+  await rows.nth(2).getByText('missed').click();
+  expect(await rows.nth(2).locator('li').first().textContent()).toContain('word_sample.docx');
+
+  // Export gives back the same questions.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export questions' }).click()]);
+  const exported = JSON.parse(fs.readFileSync((await download.path())!, 'utf8'));
+  expect(exported).toEqual({ version: 1, questions: QUESTIONS });
+  await context.close();
+});
