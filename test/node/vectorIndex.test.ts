@@ -71,3 +71,69 @@ describe('VectorIndex', () => {
     expect(t.sorted()).toEqual([[9.5, 5], [9, 2], [7, 3]]);
   });
 });
+
+describe('VectorIndex above the approximate threshold (bit codes + exact rescoring)', () => {
+  const d = 64;
+  /** Clustered, off-centre unit vectors: the shape sentence embeddings have. */
+  function clustered(n: number, seed: number): Float32Array {
+    const r = rng(seed);
+    const gauss = () => Math.sqrt(-2 * Math.log((r() + 1) / 2 + 1e-12)) * Math.cos(Math.PI * (r() + 1));
+    const centres = Array.from({ length: 40 }, () => Float32Array.from({ length: d }, gauss));
+    const bias = Float32Array.from({ length: d }, () => gauss() * 0.6);
+    const v = new Float32Array(n * d);
+    for (let i = 0; i < n; i++) {
+      const c = centres[Math.floor(((r() + 1) / 2) * 40) % 40]!;
+      let s = 0;
+      for (let j = 0; j < d; j++) s += (v[i * d + j] = c[j]! + 0.9 * gauss() + bias[j]!) ** 2;
+      for (let j = 0; j < d; j++) v[i * d + j]! /= Math.sqrt(s);
+    }
+    return v;
+  }
+  const docs = Array.from({ length: 10 }, (_, i) => clustered(600, 10 + i));
+  const queries = Array.from({ length: 20 }, (_, i) => {
+    const src = docs[i % 10]!;
+    const q = src.slice(((i * 37) % 600) * d, ((i * 37) % 600 + 1) * d);
+    q[0]! += 0.05;
+    return q;
+  });
+
+  function build() {
+    const index = new VectorIndex(d, 16, { approximateAbove: 1000 });
+    docs.forEach((v, i) => index.add(`doc${i}`, v));
+    return index;
+  }
+  const ids = (hits: { docId: string; chunkIndex: number }[]) => hits.map((h) => `${h.docId}:${h.chunkIndex}`);
+
+  test('recall@10 against exact search is at least 0.99, with exact scores for what it returns', () => {
+    const index = build();
+    let found = 0;
+    for (const q of queries) {
+      const exact = index.search(q, 10, undefined, { exact: true });
+      const approx = index.search(q, 10);
+      const truth = new Set(ids(exact));
+      found += ids(approx).filter((x) => truth.has(x)).length;
+      for (const h of approx) {
+        const e = index.search(q, 6000, undefined, { exact: true }).find((x) => x.docId === h.docId && x.chunkIndex === h.chunkIndex)!;
+        expect(h.score).toBeCloseTo(e.score, 6);
+      }
+    }
+    expect(found / (queries.length * 10)).toBeGreaterThanOrEqual(0.99);
+  });
+
+  test('removal and document filters hold in the approximate path too', () => {
+    const index = build();
+    index.search(queries[0]!, 10); // builds the codes
+    index.remove('doc3');
+    index.add('late', docs[3]!); // rows added after the codes were made get codes too
+    for (const q of queries) {
+      const approx = index.search(q, 10);
+      expect(approx.some((h) => h.docId === 'doc3')).toBe(false);
+      const truth = new Set(ids(index.search(q, 10, undefined, { exact: true })));
+      expect(ids(approx).filter((x) => truth.has(x)).length).toBeGreaterThanOrEqual(9);
+      const two = index.search(q, 5, ['doc1', 'late']);
+      expect(two.every((h) => h.docId === 'doc1' || h.docId === 'late')).toBe(true);
+      // One document is 600 rows, under the threshold: scored exactly, so identical to exact search.
+      expect(ids(index.search(q, 5, ['doc1']))).toEqual(ids(index.search(q, 5, ['doc1'], { exact: true })));
+    }
+  });
+});

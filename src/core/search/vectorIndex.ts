@@ -4,9 +4,26 @@ export interface VectorHit {
   score: number;
 }
 
+export interface VectorIndexOptions {
+  /** Below this many rows every vector is scored exactly; above, a bit-code prefilter picks candidates. */
+  approximateAbove?: number;
+}
+
+/** 16-bit population counts: two lookups count the set bits of a 32-bit word. */
+const POPCOUNT16 = (() => {
+  const t = new Uint8Array(65536);
+  for (let i = 1; i < 65536; i++) t[i] = (i & 1) + t[i >> 1]!;
+  return t;
+})();
+
 /**
- * All vectors of the searchable documents in one contiguous Float32Array, scanned with a plain
- * dot product (vectors are unit length, so dot = cosine) and a bounded min-heap for the top k.
+ * All vectors of the searchable documents in one contiguous Float32Array (vectors are unit
+ * length, so dot = cosine), with a bounded min-heap for the top k.
+ *
+ * Large libraries add a one-bit-per-dimension code of each vector, centred on the mean vector
+ * (sentence embeddings share a large common component, so raw signs say little). A query is first
+ * compared with every code by Hamming distance, which costs a few integer operations per vector;
+ * only the closest few hundred candidates are then scored exactly in float.
  */
 export class VectorIndex {
   private data: Float32Array;
@@ -15,11 +32,25 @@ export class VectorIndex {
   private docIds: string[] = [];
   private docOrdinal = new Map<string, number>();
   private rows = 0;
+  private readonly words: number;
+  private readonly approximateAbove: number;
+  private bits = new Uint32Array(0);
+  private centre: Float32Array | null = null;
+  /** Rows [0, encoded) have bit codes made with the current centre. */
+  private encoded = 0;
+  private centredAt = 0;
 
-  constructor(readonly dimensions: number, capacity = 1024) {
+  constructor(readonly dimensions: number, capacity = 1024, opts: VectorIndexOptions = {}) {
     this.data = new Float32Array(capacity * dimensions);
     this.docOf = new Int32Array(capacity);
     this.chunkOf = new Int32Array(capacity);
+    this.words = Math.ceil(dimensions / 32);
+    this.approximateAbove = opts.approximateAbove ?? 20_000;
+  }
+
+  /** Bytes held in memory (vectors, codes, row maps). */
+  get memoryBytes(): number {
+    return this.data.byteLength + this.docOf.byteLength + this.chunkOf.byteLength + this.bits.byteLength;
   }
 
   get size(): number {
@@ -53,23 +84,28 @@ export class VectorIndex {
     const ord = this.docOrdinal.get(docId);
     if (ord === undefined) return;
     const d = this.dimensions;
+    const W = this.words;
     let w = 0;
+    let encoded = 0;
     for (let r = 0; r < this.rows; r++) {
       if (this.docOf[r] === ord) continue;
       if (w !== r) {
         this.data.copyWithin(w * d, r * d, (r + 1) * d);
         this.docOf[w] = this.docOf[r]!;
         this.chunkOf[w] = this.chunkOf[r]!;
+        if (r < this.encoded) this.bits.copyWithin(w * W, r * W, (r + 1) * W);
       }
+      if (r < this.encoded) encoded = w + 1;
       w++;
     }
     this.rows = w;
+    this.encoded = Math.min(encoded, this.encoded);
     this.docOrdinal.delete(docId);
     // The ordinal slot stays reserved (as an empty name) so other rows' ordinals remain valid.
     this.docIds[ord] = '';
   }
 
-  search(query: Float32Array, k: number, documents?: Iterable<string>): VectorHit[] {
+  search(query: Float32Array, k: number, documents?: Iterable<string>, opts: { exact?: boolean } = {}): VectorHit[] {
     const d = this.dimensions;
     if (query.length !== d) throw new RangeError(`query has ${query.length} dimensions, index has ${d}`);
     let allowed: Uint8Array | null = null;
@@ -81,15 +117,92 @@ export class VectorIndex {
       }
     }
     const heap = new TopK(k);
-    const data = this.data;
-    for (let r = 0; r < this.rows; r++) {
-      if (allowed && !allowed[this.docOf[r]!]) continue;
-      let s = 0;
-      const base = r * d;
-      for (let j = 0; j < d; j++) s += data[base + j]! * query[j]!;
-      heap.push(s, r);
+    // A filter to a few documents leaves few rows: scoring those exactly is cheap and loses nothing.
+    let eligible = this.rows;
+    if (allowed) {
+      eligible = 0;
+      for (let r = 0; r < this.rows; r++) eligible += allowed[this.docOf[r]!]!;
+    }
+    if (!opts.exact && eligible >= this.approximateAbove) {
+      for (const r of this.candidates(query, Math.max(512, 40 * k), allowed)) heap.push(this.dot(r, query), r);
+    } else {
+      for (let r = 0; r < this.rows; r++) {
+        if (allowed && !allowed[this.docOf[r]!]) continue;
+        heap.push(this.dot(r, query), r);
+      }
     }
     return heap.sorted().map(([score, r]) => ({ docId: this.docIds[this.docOf[r]!]!, chunkIndex: this.chunkOf[r]!, score }));
+  }
+
+  private dot(r: number, query: Float32Array): number {
+    const d = this.dimensions;
+    const data = this.data;
+    const base = r * d;
+    let s = 0;
+    for (let j = 0; j < d; j++) s += data[base + j]! * query[j]!;
+    return s;
+  }
+
+  /** The `count` rows whose bit codes are nearest the query's (ties at the cut included). */
+  private candidates(query: Float32Array, count: number, allowed: Uint8Array | null): Int32Array {
+    this.updateCodes();
+    const W = this.words;
+    const q = new Uint32Array(W);
+    this.encode(query, 0, q, 0);
+    const bits = this.bits;
+    const n = this.rows;
+    const distance = new Uint16Array(n);
+    const histogram = new Uint32Array(W * 32 + 2);
+    const skip = W * 32 + 1;
+    for (let r = 0; r < n; r++) {
+      if (allowed && !allowed[this.docOf[r]!]) {
+        distance[r] = skip;
+        continue;
+      }
+      let h = 0;
+      const o = r * W;
+      for (let w = 0; w < W; w++) {
+        const x = bits[o + w]! ^ q[w]!;
+        h += POPCOUNT16[x & 0xffff]! + POPCOUNT16[x >>> 16]!;
+      }
+      distance[r] = h;
+      histogram[h]!++;
+    }
+    let cut = 0;
+    for (let seen = 0; cut < skip && seen + histogram[cut]! < count; cut++) seen += histogram[cut]!;
+    const out: number[] = [];
+    for (let r = 0; r < n; r++) if (distance[r]! <= cut) out.push(r);
+    return Int32Array.from(out);
+  }
+
+  private encode(v: Float32Array, offset: number, out: Uint32Array, at: number): void {
+    const centre = this.centre!;
+    const d = this.dimensions;
+    for (let w = 0; w < this.words; w++) {
+      let x = 0;
+      const end = Math.min(32, d - w * 32);
+      for (let b = 0; b < end; b++) if (v[offset + w * 32 + b]! > centre[w * 32 + b]!) x |= 1 << b;
+      out[at + w] = x >>> 0;
+    }
+  }
+
+  /** Codes for new rows; all codes again (with a fresh centre) whenever the index has doubled. */
+  private updateCodes(): void {
+    const d = this.dimensions;
+    if (!this.centre || this.rows >= 2 * this.centredAt) {
+      const centre = new Float64Array(d);
+      for (let r = 0; r < this.rows; r++) for (let j = 0; j < d; j++) centre[j]! += this.data[r * d + j]!;
+      this.centre = Float32Array.from(centre, (x) => x / Math.max(1, this.rows));
+      this.centredAt = this.rows;
+      this.encoded = 0;
+    }
+    if (this.bits.length < this.docOf.length * this.words) {
+      const grown = new Uint32Array(this.docOf.length * this.words);
+      grown.set(this.bits.subarray(0, this.encoded * this.words));
+      this.bits = grown;
+    }
+    for (let r = this.encoded; r < this.rows; r++) this.encode(this.data, r * d, this.bits, r * this.words);
+    this.encoded = this.rows;
   }
 
   private reserve(rows: number): void {
