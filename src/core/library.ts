@@ -53,7 +53,9 @@ export interface FusionOptions {
   depth: number;
 }
 
-// Chosen on SciFact (see README, "Retrieval quality").
+// Measured on SciFact (README, "Retrieval quality"): z-score fusion beat min-max and reciprocal
+// rank fusion at every weight tried; equal weights were best or within 0.004 of it on both halves
+// of the queries, so nothing here is fitted to one test set.
 export const DEFAULT_FUSION: FusionOptions = { method: 'zscore', denseWeight: 0.5, depth: 100 };
 
 export interface SearchOptions {
