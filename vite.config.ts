@@ -64,7 +64,7 @@ export default defineConfig({
     outDir: testHarness ? 'dist-test' : 'dist',
     rollupOptions: {
       input: testHarness
-        ? { main: path.resolve('index.html'), harness: path.resolve('test/browser/harness.html') }
+        ? { main: path.resolve('index.html'), harness: path.resolve('test/browser/harness.html'), bench: path.resolve('test/browser/bench.html') }
         : { main: path.resolve('index.html') },
     },
   },

@@ -1,0 +1,46 @@
+/**
+ * Folio's benchmark: builds the app (with its benchmark page), measures in headless Chromium and
+ * prints one JSON object per line. No pass/fail: these are figures to read and compare.
+ *
+ *   npm run bench
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { chromium } from 'playwright-core';
+import { build, preview } from 'vite';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../test/browser/chromium';
+import { FIXTURES_DIR, MODELS_DIR } from '../test/helpers/paths';
+
+const root = path.resolve(import.meta.dirname, '..');
+process.env.FOLIO_TEST_HARNESS = '1';
+process.env.FOLIO_MODELS = MODELS_DIR;
+process.env.FOLIO_FIXTURES = FIXTURES_DIR;
+process.env.NODE_ENV = 'production';
+await build({ root, logLevel: 'warn', mode: 'production' });
+
+// Initial JavaScript: what index.html loads before anything is lazily imported.
+const dist = path.join(root, 'dist-test');
+const html = fs.readFileSync(path.join(dist, 'index.html'), 'utf8');
+const initial = [...html.matchAll(/<(?:script|link)[^>]+(?:src|href)="\/([^"]+\.js)"/g)].map((m) => m[1]!);
+const initialGzip = initial.reduce((n, f) => n + gzipSync(fs.readFileSync(path.join(dist, f))).length, 0);
+emit({ metric: 'initial_js_gzip_bytes', files: initial.length, bytes: initialGzip });
+
+const server = await preview({ root, logLevel: 'warn', preview: { host: '127.0.0.1', port: 0 } });
+const base = server.resolvedUrls!.local[0]!;
+const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS.filter((a) => !/webgpu|swiftshader|angle/.test(a)) });
+try {
+  const page = await browser.newPage();
+  await page.goto(`${base}test/browser/bench.html`);
+  await page.waitForFunction(() => window.benchReady === true);
+  for (const n of [10_000, 100_000, 1_000_000]) {
+    emit(await page.evaluate((count) => window.bench.searchBench(count), n));
+  }
+} finally {
+  await browser.close();
+  await server.close();
+}
+
+function emit(o: object) {
+  console.log(JSON.stringify(o));
+}
