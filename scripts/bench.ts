@@ -9,6 +9,8 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 import { build, preview } from 'vite';
+import { createTransformersEmbedder } from '../src/core';
+import { loadBeir } from './lib/beir';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../test/browser/chromium';
 import { FIXTURES_DIR, MODELS_DIR } from '../test/helpers/paths';
 
@@ -36,6 +38,29 @@ try {
   for (const n of [10_000, 100_000, 1_000_000]) {
     emit(await page.evaluate((count) => window.bench.searchBench(count), n));
   }
+
+  // Embedding: the same 256 SciFact abstracts (title + text, truncated to the model's 256 tokens)
+  // in the browser worker (WASM) and natively in Node (onnxruntime-node), one after the other.
+  const texts = loadBeir(path.join(root, '../shared/data/scifact')).corpus.slice(0, 256).map((d) => `${d.title}\n${d.text}`);
+  await page.reload();
+  await page.waitForFunction(() => window.benchReady === true);
+  emit(await page.evaluate((t) => window.bench.embedThroughput(t), texts));
+  const native = await createTransformersEmbedder({ dtype: 'q8' });
+  await native.embed(texts.slice(0, 16), 'passage');
+  const t0 = performance.now();
+  await native.embed(texts, 'passage');
+  emit({ metric: 'embed_chunks_per_s', where: 'node-native', chunks: texts.length, per_s: +(texts.length / ((performance.now() - t0) / 1000)).toFixed(1) });
+  await native.dispose();
+
+  emit(await page.evaluate(() => window.bench.indexingLongTasks(['pdf/multi_page.pdf', 'pdf/amt_handbook_sample.pdf', 'docx/word_sample.docx', 'html/wiki_duck.html', 'md/wiki-ibm.md', 'txt/war-and-peace-1p.txt'])));
+
+  // Storage and cold start: 100k generated chunks written through the store, then a fresh page
+  // opens the library in its worker and answers a first question.
+  const CHUNKS = Number(process.env.BENCH_CHUNKS ?? 100_000);
+  emit(await page.evaluate((n) => window.bench.populate('bench', n), CHUNKS));
+  await page.reload();
+  await page.waitForFunction(() => window.benchReady === true);
+  emit({ ...(await page.evaluate(() => window.bench.coldStart('bench'))), chunks: CHUNKS });
 } finally {
   await browser.close();
   await server.close();
