@@ -35,9 +35,11 @@ try {
   const page = await browser.newPage();
   await page.goto(`${base}test/browser/bench.html`);
   await page.waitForFunction(() => window.benchReady === true);
-  for (const n of [10_000, 100_000, 1_000_000]) {
+  const only = process.env.BENCH_ONLY; // e.g. BENCH_ONLY=embed to rerun one part
+  for (const n of only && only !== 'search' ? [] : [10_000, 100_000, 1_000_000]) {
     emit(await page.evaluate((count) => window.bench.searchBench(count), n));
   }
+  if (only === 'search') process.exit(0);
 
   // Embedding: the same 256 SciFact abstracts (title + text, truncated to the model's 256 tokens)
   // in the browser worker (WASM) and natively in Node (onnxruntime-node), one after the other.

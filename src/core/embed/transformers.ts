@@ -18,8 +18,8 @@ export interface TransformersEmbedderOptions {
 }
 
 /** transformers.js's `env` is process-wide, so it is configured in one place. */
-export function configureTransformers(opts: Pick<TransformersEmbedderOptions, 'localModelPath' | 'remoteHost'>): void {
-  const wasmPaths = platform.onnxWasmPaths();
+export function configureTransformers(opts: Pick<TransformersEmbedderOptions, 'localModelPath' | 'remoteHost'>, device: EmbedDevice = 'wasm'): void {
+  const wasmPaths = platform.onnxWasmPaths(device);
   const onnx = env.backends.onnx as { wasm?: { wasmPaths?: unknown; numThreads?: number } };
   if (wasmPaths && onnx.wasm) {
     onnx.wasm.wasmPaths = wasmPaths;
@@ -52,8 +52,8 @@ export async function detectDevice(): Promise<EmbedDevice> {
 
 export async function createTransformersEmbedder(opts: TransformersEmbedderOptions = {}): Promise<Embedder> {
   const spec = typeof opts.model === 'string' ? getEmbeddingModel(opts.model) : (opts.model ?? DEFAULT_EMBEDDING_MODEL);
-  configureTransformers(opts);
   const device = !opts.device || opts.device === 'auto' ? await detectDevice() : opts.device;
+  configureTransformers(opts, device);
   const dtype = opts.dtype ?? (device === 'webgpu' ? spec.dtype.webgpu : spec.dtype.wasm);
   const files = new Map<string, { loaded: number; total: number }>();
   const progress_callback = (info: { status: string; file?: string; loaded?: number; total?: number }) => {

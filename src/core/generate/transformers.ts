@@ -34,9 +34,9 @@ function plainTranscript(messages: ChatMessage[]): string {
  * next token via an InterruptableStoppingCriteria.
  */
 export async function createTransformersGenerator(opts: TransformersGeneratorOptions = {}): Promise<Generator> {
-  configureTransformers(opts);
   const id = opts.model ?? DEFAULT_TRANSFORMERS_GENERATOR;
   const device = !opts.device || opts.device === 'auto' ? await detectDevice() : opts.device;
+  configureTransformers(opts, device);
   const progress_callback = (info: { status: string; file?: string; loaded?: number; total?: number }) => {
     if (info.status === 'progress' && info.file) opts.onDownload?.({ file: info.file, loaded: info.loaded ?? 0, total: info.total ?? 0 });
   };

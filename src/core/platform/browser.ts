@@ -1,6 +1,8 @@
 /// <reference types="vite/client" />
-import ortMjs from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
-import ortWasm from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
+import ortAsyncMjs from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
+import ortAsyncWasm from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
+import ortMjs from 'onnxruntime-web/ort-wasm-simd-threaded.mjs?url';
+import ortWasm from 'onnxruntime-web/ort-wasm-simd-threaded.wasm?url';
 import pdfWorker from 'pdfjs-dist/build/pdf.worker.min.mjs?url';
 import type { Platform } from './types';
 
@@ -13,6 +15,7 @@ export const platform = {
     return pdfjs;
   },
   // Served by the app itself (Vite emits them as assets), so no CDN is ever contacted.
-  onnxWasmPaths: () => ({ mjs: absolute(ortMjs), wasm: absolute(ortWasm) }),
+  onnxWasmPaths: (device) =>
+    device === 'webgpu' ? { mjs: absolute(ortAsyncMjs), wasm: absolute(ortAsyncWasm) } : { mjs: absolute(ortMjs), wasm: absolute(ortWasm) },
   defaultLocalModelPath: () => undefined,
 } satisfies Platform;

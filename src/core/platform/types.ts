@@ -5,8 +5,11 @@
 export interface Platform {
   /** pdf.js, set up for this platform (worker, legacy build in Node). */
   loadPdfjs(): Promise<typeof import('pdfjs-dist')>;
-  /** Where transformers.js finds its ONNX Runtime wasm files: never a CDN. */
-  onnxWasmPaths(): { mjs: string; wasm: string } | undefined;
+  /**
+   * Where transformers.js finds its ONNX Runtime wasm files: never a CDN. WebGPU needs the
+   * asyncify build; plain WASM runs the smaller, faster build without it.
+   */
+  onnxWasmPaths(device: 'webgpu' | 'wasm' | 'cpu'): { mjs: string; wasm: string } | undefined;
   /** Default local model folder (path in Node), or undefined to use the remote hub. */
   defaultLocalModelPath(): string | undefined;
 }

@@ -124,7 +124,10 @@ export class VectorIndex {
       for (let r = 0; r < this.rows; r++) eligible += allowed[this.docOf[r]!]!;
     }
     if (!opts.exact && eligible >= this.approximateAbove) {
-      for (const r of this.candidates(query, Math.max(512, 40 * k), allowed)) heap.push(this.dot(r, query), r);
+      // Rescoring is cheap next to the Hamming pass, so candidates grow with the index: a query
+      // far from every cluster makes Hamming distances less telling.
+      const count = Math.max(1024, 64 * k, Math.ceil(eligible / 64));
+      for (const r of this.candidates(query, count, allowed)) heap.push(this.dot(r, query), r);
     } else {
       for (let r = 0; r < this.rows; r++) {
         if (allowed && !allowed[this.docOf[r]!]) continue;
