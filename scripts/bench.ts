@@ -40,6 +40,14 @@ try {
     emit(await page.evaluate((count) => window.bench.searchBench(count), n));
   }
   if (only === 'search') process.exit(0);
+  if (only === 'cold') {
+    const n = Number(process.env.BENCH_CHUNKS ?? 100_000);
+    emit(await page.evaluate((c) => window.bench.populate('bench', c), n));
+    await page.reload();
+    await page.waitForFunction(() => window.benchReady === true);
+    emit({ ...(await page.evaluate(() => window.bench.coldStart('bench'))), chunks: n });
+    process.exit(0);
+  }
 
   // Embedding: the same 256 SciFact abstracts (title + text, truncated to the model's 256 tokens)
   // in the browser worker (WASM) and natively in Node (onnxruntime-node), one after the other.

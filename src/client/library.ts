@@ -38,6 +38,8 @@ export interface OpenedInfo {
   model: string;
   device: EmbedDevice;
   dtype: string;
+  /** Where opening spent its time: loading the model, and reading the library into memory. */
+  timings: { modelMs: number; libraryMs: number } & Record<string, number>;
 }
 
 export interface LibraryWorkerApi {

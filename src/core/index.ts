@@ -10,6 +10,7 @@ export type { Embedder, EmbedDevice, DownloadProgress } from './embed/embedder';
 export { EMBEDDING_MODELS, DEFAULT_EMBEDDING_MODEL, getEmbeddingModel } from './embed/models';
 export type { EmbeddingModelSpec, EmbeddingDtype } from './embed/models';
 export { createTransformersEmbedder, detectDevice } from './embed/transformers';
+export { DeferredEmbedder } from './embed/deferred';
 export type { TransformersEmbedderOptions } from './embed/transformers';
 export type { DocumentRecord, ChunkRecord, IntegrityReport } from './store/store';
 export { SCHEMA_VERSION } from './store/store';

@@ -137,19 +137,34 @@ export class Library {
   }
 
   /** Re-reads documents and vectors from IndexedDB (after another tab changed them, or on open). */
+  /** Milliseconds the last reload spent per step (shown by the benchmark). */
+  reloadTimings: Record<string, number> = {};
+
   async reload(): Promise<void> {
+    let mark = performance.now();
+    const lap = (name: string) => {
+      const now = performance.now();
+      this.reloadTimings[name] = Math.round(now - mark);
+      mark = now;
+    };
     const docs = await this.store.listDocuments();
     // A document without its commit marker was interrupted mid-write by an older build: drop it.
     for (const d of docs.filter((d) => d.status !== 'ready')) await this.store.removeDocument(d.id);
     this.docs = new Map(docs.filter((d) => d.status === 'ready').map((d) => [d.id, d]));
-    const index = new VectorIndex(this.embedder.model.dimensions, 1024);
     const searchable = new Set([...this.docs.values()].filter((d) => d.embeddingModel === this.embedder.model.id).map((d) => d.id));
-    for (const block of await this.store.allVectorBlocks()) {
-      if (searchable.has(block.docId) && block.dimensions === index.dimensions) index.add(block.docId, block.vectors, block.first);
+    lap('documents');
+    const blocks = (await this.store.allVectorBlocks()).filter((b) => searchable.has(b.docId) && b.dimensions === this.embedder.model.dimensions);
+    lap('readVectors');
+    // Sized once: growing by doubling would copy 100k × 384 floats several times over.
+    const index = new VectorIndex(this.embedder.model.dimensions, Math.max(1024, blocks.reduce((n, b) => n + b.count, 0)));
+    for (const block of blocks) {
+      index.add(block.docId, block.vectors, block.first);
     }
     this.index = index;
+    lap('indexVectors');
     const keywords = new KeywordIndex(this.bm25);
     const stored = new Map((await this.store.allKeywords()).map((k) => [k.docId, k]));
+    lap('readPostings');
     for (const doc of this.docs.values()) {
       let record = stored.get(doc.id);
       // Postings made by another analyzer version (or missing) are rebuilt from the chunk text.
@@ -161,6 +176,7 @@ export class Library {
       keywords.add(doc.id, record);
     }
     this.keywords = keywords;
+    lap('indexPostings');
   }
 
   async listDocuments(): Promise<DocumentRecord[]> {
@@ -209,6 +225,7 @@ export class Library {
     onProgress: ((p: IndexProgress) => void) | undefined,
     load: (input: T, report: (stage: IndexStage) => void) => Promise<DocumentRecord | { parsed: ParsedDocument; hash: string; size: number }>,
   ): Promise<AddOutcome[]> {
+    await this.embedder.whenReady?.();
     const outcomes: AddOutcome[] = new Array(inputs.length);
     const report = (i: number, stage: IndexStage, done?: number, total?: number) =>
       onProgress?.({ file: inputs[i]!.name, fileIndex: i, fileCount: inputs.length, stage, ...(total !== undefined ? { done, total } : {}) });
@@ -385,6 +402,7 @@ export class Library {
    * from the chunk text already stored (no re-parsing). Until a document is done it is not searched.
    */
   async reembed(onProgress?: (done: number, total: number) => void): Promise<void> {
+    await this.embedder.whenReady?.();
     const stale = this.embeddingStatus().staleDocuments;
     const dims = this.embedder.model.dimensions;
     for (let i = 0; i < stale.length; i++) {

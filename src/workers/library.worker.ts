@@ -3,7 +3,7 @@
  * run here. The worker holds no logic of its own; it only exposes core calls over Comlink.
  */
 import * as Comlink from 'comlink';
-import { createTransformersEmbedder, openLibrary, type Embedder, type FileInput, type Library } from '../core';
+import { createTransformersEmbedder, DeferredEmbedder, getEmbeddingModel, DEFAULT_EMBEDDING_MODEL, openLibrary, type Embedder, type FileInput, type Library } from '../core';
 import type { LibraryWorkerApi, WorkerOpenOptions } from '../client/library';
 
 let embedder: Embedder | undefined;
@@ -26,14 +26,23 @@ function need<T>(value: T | undefined, what: string): T {
 
 const api: LibraryWorkerApi = {
   async open(opts: WorkerOpenOptions, onDownload) {
-    embedder = await createTransformersEmbedder({
+    const t0 = performance.now();
+    let modelMs = 0;
+    const loading = createTransformersEmbedder({
       ...(opts.model ? { model: opts.model } : {}),
       ...(opts.device ? { device: opts.device } : {}),
       ...(opts.dtype ? { dtype: opts.dtype } : {}),
       ...(opts.localModelPath ? { localModelPath: sameOriginPath(opts.localModelPath) } : {}),
       ...(opts.remoteHost ? { remoteHost: opts.remoteHost } : {}),
       ...(onDownload ? { onDownload: (p) => void onDownload(p) } : {}),
+    }).then((e) => {
+      modelMs = performance.now() - t0;
+      return e;
     });
+    // The library is read from IndexedDB while the model loads.
+    const deferred = new DeferredEmbedder(opts.model ? getEmbeddingModel(opts.model) : DEFAULT_EMBEDDING_MODEL, loading);
+    embedder = deferred;
+    let libraryMs = 0;
     if (opts.name !== null) {
       library = await openLibrary({
         name: opts.name ?? 'folio',
@@ -44,8 +53,10 @@ const api: LibraryWorkerApi = {
       // Other tabs on the same library reload their index when this one changes it.
       channel = new BroadcastChannel(`folio:${opts.name ?? 'folio'}`);
       channel.onmessage = () => void library?.reload();
+      libraryMs = performance.now() - t0;
     }
-    return { model: embedder.model.id, device: embedder.device, dtype: embedder.dtype };
+    await deferred.whenReady();
+    return { model: embedder.model.id, device: embedder.device, dtype: embedder.dtype, timings: { modelMs: Math.round(modelMs), libraryMs: Math.round(libraryMs), ...library?.reloadTimings } };
   },
   async addFiles(files, onProgress) {
     const inputs: FileInput[] = files.map((f) => ({ name: f.name, data: f }));

@@ -162,7 +162,7 @@ async function coldStart(name: string) {
   await lib.search('immune signal pathway', { k: 10 });
   const second = performance.now() - t1;
   await lib.close();
-  return { metric: 'cold_start', name, open_ms: Math.round(opened), first_query_ms: Math.round(answered), next_query_ms: +second.toFixed(1), hits: hits.length };
+  return { metric: 'cold_start', name, open_ms: Math.round(opened), ...lib.info.timings, first_query_ms: Math.round(answered), next_query_ms: +second.toFixed(1), hits: hits.length };
 }
 
 /** Embedding throughput of the real worker (WASM) on the given texts. */

@@ -37,7 +37,7 @@ describe('core in headless Chromium (worker, real IndexedDB, real transformers.j
       },
       { files: FIXTURES, opts: WASM },
     );
-    expect(first.info).toEqual({ model: 'Xenova/all-MiniLM-L6-v2', device: 'wasm', dtype: 'q8' });
+    expect(first.info).toMatchObject({ model: 'Xenova/all-MiniLM-L6-v2', device: 'wasm', dtype: 'q8' });
     expect(first.isolated).toBe(true); // COOP/COEP served, so ONNX Runtime may use threads
     expect(first.out.map((o) => o.status)).toEqual(FIXTURES.map(() => 'added'));
     expect(first.docs.map((d) => d.type)).toEqual(['pdf', 'pdf', 'docx', 'html', 'markdown', 'text']);

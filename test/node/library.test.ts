@@ -221,3 +221,26 @@ describe('Library: indexing a document is all-or-nothing', () => {
     expect((await lib.addFiles([fixture(FIXTURE_FILES.pdf)]))[0]!.status).toBe('added');
   });
 });
+
+describe('Library with a model still loading (DeferredEmbedder)', () => {
+  test('opens and lists at once; indexing and search wait for the model', async () => {
+    const { DeferredEmbedder } = await import('../../src/core');
+    const first = await library({ name: 'deferred' });
+    await first.addFiles([fixture(FIXTURE_FILES.markdown)]);
+    first.close();
+    open.length = 0;
+    let release!: (e: Embedder) => void;
+    const loading = new Promise<Embedder>((resolve) => (release = resolve));
+    const deferred = new DeferredEmbedder(embedder.model, loading);
+    const lib = await library({ name: 'deferred', embedder: deferred });
+    expect((await lib.listDocuments()).map((d) => d.name)).toEqual(['wiki-ibm.md']);
+    expect(() => deferred.countTokens('x')).toThrow(/still loading/);
+    let added = false;
+    const adding = lib.addFiles([fixture(FIXTURE_FILES.docx)]).then((o) => ((added = true), o));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(added).toBe(false);
+    release(embedder);
+    expect((await adding)[0]!.status).toBe('added');
+    expect((await lib.search('Big Blue', { k: 1 }))[0]!.docName).toBe('wiki-ibm.md');
+  });
+});

@@ -21,6 +21,8 @@ export interface Embedder {
   readonly dtype: string;
   /** Token count without special tokens; used to size chunks. */
   countTokens(text: string): number;
+  /** Resolves once the model is loaded (for embedders that load in the background). */
+  whenReady?(): Promise<void>;
   embed(texts: string[], kind: 'query' | 'passage', onProgress?: (done: number, total: number) => void): Promise<Float32Array>;
   dispose(): Promise<void>;
 }
