@@ -1,26 +1,32 @@
-import { useState, type FormEvent } from 'react';
-import type { SearchHit } from '../core';
+import { useState, type FormEvent, type KeyboardEvent } from 'react';
 import type { AddOutcome } from '../core';
 import { formatBytes } from '../core/format';
+import { Conversation } from './Conversation';
 import { EvaluationPanel } from './EvaluationPanel';
+import { useAnswer } from './useAnswer';
 import { useLibrary } from './useLibrary';
 
-export function citationLabel(hit: Pick<SearchHit, 'docName' | 'location'>): string {
-  const parts = [hit.docName];
-  if (hit.location.page) parts.push(`p. ${hit.location.page}${hit.location.pageEnd ? `–${hit.location.pageEnd}` : ''}`);
-  const heading = hit.location.headings.at(-1);
-  if (heading) parts.push(heading);
-  return parts.join(', ');
-}
-
 export function App() {
-  const { state, documents, progress, outcomes, addFiles, removeDocument, search, evaluate } = useLibrary();
+  const { state, documents, progress, outcomes, addFiles, removeDocument, evaluate, library } = useLibrary();
+  const { turns, ask, stop, busy, model, chooseModel } = useAnswer(library);
   const [query, setQuery] = useState('');
-  const [hits, setHits] = useState<SearchHit[]>([]);
+  const [modelId, setModelId] = useState('onnx-community/Qwen2.5-0.5B-Instruct');
 
-  const onAsk = async (e: FormEvent) => {
+  const send = () => {
+    if (!query.trim() || busy) return;
+    void ask(query.trim());
+    setQuery('');
+  };
+  const onAsk = (e: FormEvent) => {
     e.preventDefault();
-    setHits(await search(query));
+    send();
+  };
+  // Enter sends, Shift+Enter starts a new line, Esc stops the answer.
+  const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (e.key === 'Enter' && !e.shiftKey) {
+      e.preventDefault();
+      send();
+    } else if (e.key === 'Escape') stop();
   };
 
   return (
@@ -67,20 +73,40 @@ export function App() {
       </section>
       <section aria-labelledby="ask-heading">
         <h2 id="ask-heading">Ask</h2>
-        <form onSubmit={(e) => void onAsk(e)}>
-          <textarea aria-label="Ask a question" value={query} onChange={(e) => setQuery(e.target.value)} rows={2} />
-          <button type="submit" disabled={state.phase !== 'ready' || !query.trim()}>
+        <fieldset className="model-choice">
+          <legend>Answers</legend>
+          <label>
+            <input type="radio" name="answer-model" checked={model.choice.kind === 'passages'} onChange={() => void chooseModel({ kind: 'passages' })} /> Best passages only (instant,
+            nothing to download)
+          </label>
+          <label>
+            <input type="radio" name="answer-model" checked={model.choice.kind === 'transformers'} onChange={() => void chooseModel({ kind: 'transformers', model: modelId })} /> Written
+            answer by a small model in this browser
+          </label>
+          <label>
+            Answer model <input value={modelId} onChange={(e) => setModelId(e.target.value)} spellCheck={false} />
+          </label>
+          <button type="button" onClick={() => void chooseModel({ kind: 'transformers', model: modelId })}>
+            Load answer model
+          </button>
+          {model.status === 'loading' && <p role="status">Loading answer model{model.progress ? ` (${Math.round(model.progress * 100)}%)` : ''}…</p>}
+          {model.status === 'error' && (
+            <p role="alert" className="error">
+              The answer model could not be loaded: {model.error}
+            </p>
+          )}
+          {model.status === 'ready' && model.choice.kind === 'transformers' && <p role="status">Answer model ready: {model.choice.model}</p>}
+        </fieldset>
+        <Conversation turns={turns} library={library} />
+        <form onSubmit={onAsk} className="ask">
+          <textarea aria-label="Ask a question" value={query} onChange={(e) => setQuery(e.target.value)} onKeyDown={onKeyDown} rows={2} />
+          <button type="submit" disabled={state.phase === 'error' || !query.trim() || busy}>
             Send
           </button>
+          <button type="button" onClick={stop} disabled={!busy}>
+            Stop
+          </button>
         </form>
-        <ol className="hits">
-          {hits.map((h) => (
-            <li key={`${h.docId}:${h.chunkIndex}`}>
-              <cite>{citationLabel(h)}</cite> <small>({h.score.toFixed(2)})</small>
-              <p>{h.text}</p>
-            </li>
-          ))}
-        </ol>
       </section>
       <EvaluationPanel evaluate={evaluate} disabled={state.phase !== 'ready'} />
     </main>

@@ -72,5 +72,8 @@ export function useLibrary() {
     return lib.current.evaluate(questions, k);
   }, []);
 
-  return { state, documents, progress, outcomes, addFiles, removeDocument, search, evaluate };
+  /** The library once it is open (null if it failed). */
+  const library = useCallback(async () => lib.current ?? (await ready.current), []);
+
+  return { state, documents, progress, outcomes, addFiles, removeDocument, search, evaluate, library };
 }

@@ -7,6 +7,8 @@ import type {
   AddOutcome,
   ChunkOptions,
   ChunkRecord,
+  ContextOptions,
+  ContextPassage,
   DocumentRecord,
   DownloadProgress,
   EmbedDevice,
@@ -56,6 +58,7 @@ export interface LibraryWorkerApi {
   embed(texts: string[], kind: 'query' | 'passage'): Promise<Float32Array>;
   checkIntegrity(): Promise<IntegrityReport>;
   evaluate(questions: EvalQuestion[], k?: number): Promise<EvalReport>;
+  context(query: string, opts: SearchOptions & ContextOptions): Promise<ContextPassage[]>;
   close(): Promise<void>;
 }
 
@@ -87,6 +90,7 @@ export async function openLibraryInWorker(opts: WorkerOpenOptions = {}, onDownlo
     embed: (texts, kind) => remote.embed(texts, kind),
     checkIntegrity: () => remote.checkIntegrity(),
     evaluate: (questions, k) => remote.evaluate(questions, k),
+    context: (query, opts) => remote.context(query, opts),
     async close() {
       await remote.close().catch(() => {});
       remote[Comlink.releaseProxy]();

@@ -86,6 +86,7 @@ const api: LibraryWorkerApi = {
   },
   checkIntegrity: () => need(library, 'library').checkIntegrity(),
   evaluate: (questions, k) => need(library, 'library').evaluate(questions, k),
+  context: (query, opts) => need(library, 'library').context(query, opts),
   async close() {
     channel?.close();
     library?.close();

@@ -1,0 +1,106 @@
+import { useCallback, useRef, useState } from 'react';
+import { openTransformersGenerator } from '../client/generator';
+import type { RemoteLibrary } from '../client/library';
+import type { ContextPassage } from '../core';
+import type { Generator } from '../core/generate/generator';
+import { highlightPassage, type HighlightedPassage } from '../core/generate/passagesOnly';
+import { buildAnswerMessages } from '../core/generate/prompt';
+
+const LOCAL_MODELS = import.meta.env.VITE_FOLIO_LOCAL_MODELS as string;
+
+export type AnswerModelChoice = { kind: 'passages' } | { kind: 'transformers'; model: string };
+
+export interface Turn {
+  question: string;
+  sources: ContextPassage[];
+  /** Model answer text (Markdown), streamed; empty in passages-only mode. */
+  answer: string;
+  /** Passages-only answers: each source with its most relevant sentences marked. */
+  highlights?: HighlightedPassage[];
+  status: 'retrieving' | 'answering' | 'done' | 'stopped' | 'error';
+  error?: string;
+}
+
+export function where(p: Pick<ContextPassage, 'location'>): string {
+  const parts: string[] = [];
+  if (p.location.page) parts.push(`p. ${p.location.page}${p.location.pageEnd ? `–${p.location.pageEnd}` : ''}`);
+  const heading = p.location.headings.at(-1);
+  if (heading) parts.push(heading);
+  return parts.join(', ');
+}
+
+/** Question → retrieved passages → a grounded, streamed answer (or the passages themselves). */
+export function useAnswer(library: () => Promise<RemoteLibrary | null>) {
+  const [turns, setTurns] = useState<Turn[]>([]);
+  const [model, setModel] = useState<{ choice: AnswerModelChoice; status: 'ready' | 'loading' | 'error'; progress?: number; error?: string }>({
+    choice: { kind: 'passages' },
+    status: 'ready',
+  });
+  const generator = useRef<Generator | null>(null);
+  const controller = useRef<AbortController | null>(null);
+
+  const chooseModel = useCallback(async (choice: AnswerModelChoice) => {
+    await generator.current?.dispose();
+    generator.current = null;
+    if (choice.kind === 'passages') return setModel({ choice, status: 'ready' });
+    setModel({ choice, status: 'loading', progress: 0 });
+    try {
+      generator.current = await openTransformersGenerator(
+        { model: choice.model, device: 'wasm', ...(LOCAL_MODELS ? { localModelPath: LOCAL_MODELS } : {}) },
+        (p) => setModel((m) => ({ ...m, progress: p.total ? p.loaded / p.total : m.progress })),
+      );
+      setModel({ choice, status: 'ready' });
+    } catch (err) {
+      setModel({ choice, status: 'error', error: (err as Error).message });
+    }
+  }, []);
+
+  const update = (i: number, patch: Partial<Turn> | ((t: Turn) => Partial<Turn>)) =>
+    setTurns((ts) => ts.map((t, j) => (j === i ? { ...t, ...(typeof patch === 'function' ? patch(t) : patch) } : t)));
+
+  const ask = useCallback(
+    async (question: string) => {
+      const lib = await library();
+      if (!lib || !question.trim()) return;
+      let index = 0;
+      setTurns((ts) => {
+        index = ts.length;
+        return [...ts, { question, sources: [], answer: '', status: 'retrieving' }];
+      });
+      const gen = generator.current;
+      try {
+        const sources = await lib.context(question, { k: 6, budgetTokens: gen ? Math.max(128, Math.floor(gen.contextWindow * 0.6)) : 1200 });
+        if (!gen) {
+          update(index, { sources, highlights: sources.map((s) => highlightPassage(question, s.text)), status: 'done' });
+          return;
+        }
+        update(index, { sources, status: 'answering' });
+        const { messages, passagesUsed } = await buildAnswerMessages({
+          question,
+          passages: sources.map((s) => ({ docName: s.docName, where: where(s), text: s.text })),
+          contextWindow: gen.contextWindow,
+          answerTokens: Math.min(256, Math.floor(gen.contextWindow / 4)),
+          countTokens: (t) => gen.countTokens(t),
+        });
+        update(index, { sources: sources.slice(0, passagesUsed) });
+        controller.current = new AbortController();
+        const result = await gen.generate(messages, {
+          maxNewTokens: Math.min(256, Math.floor(gen.contextWindow / 4)),
+          signal: controller.current.signal,
+          onToken: (t) => update(index, (turn) => ({ answer: turn.answer + t })),
+        });
+        update(index, { status: result.finishReason === 'aborted' ? 'stopped' : 'done' });
+      } catch (err) {
+        update(index, { status: 'error', error: (err as Error).message });
+      } finally {
+        controller.current = null;
+      }
+    },
+    [library],
+  );
+
+  const stop = useCallback(() => controller.current?.abort(), []);
+  const busy = turns.some((t) => t.status === 'retrieving' || t.status === 'answering');
+
+  return { turns, ask, stop, busy, model, chooseModel };
+}

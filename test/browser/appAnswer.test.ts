@@ -1,0 +1,67 @@
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { FIXTURES_DIR } from '../helpers/paths';
+import { baseUrl, launchBrowser } from './chromium';
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchBrowser({ webgpu: false });
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+test('ask: passages-only answer, then a streamed model answer whose citations open the highlighted source', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const requests: string[] = [];
+  context.on('request', (r) => requests.push(r.url()));
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(baseUrl());
+  await page.getByLabel('Add documents').setInputFiles(['pdf/multi_page.pdf', 'docx/word_sample.docx', 'html/wiki_duck.html'].map((f) => path.join(FIXTURES_DIR, f)));
+  await page.waitForSelector('.documents li >> nth=2', { timeout: 120_000 });
+
+  // Passages only (the default, before any answer model is loaded).
+  const box = page.getByLabel('Ask a question');
+  await box.fill('Who patented the typewriter?');
+  await box.press('Enter');
+  const first = page.locator('.turn').nth(0);
+  await first.locator('.sources li').first().waitFor({ timeout: 60_000 });
+  expect(await first.locator('.sources li').first().textContent()).toContain('multi_page.pdf · p. 1');
+  expect((await first.locator('.sources li').first().locator('mark').allTextContents()).join(' ')).toContain('Patented in 1868');
+
+  // A real (tiny) model from ../shared/models writes the answer, streamed.
+  await page.getByLabel('Answer model').fill('karpathy/stories260K');
+  await page.getByRole('button', { name: 'Load answer model' }).click();
+  await page.getByText('Answer model ready: karpathy/stories260K').waitFor({ timeout: 60_000 });
+  await box.fill('Who patented the typewriter?');
+  await page.getByRole('button', { name: 'Send' }).click();
+  const second = page.locator('.turn').nth(1);
+  const lengths: number[] = [];
+  for (let i = 0; i < 40 && lengths.at(-1) !== -1; i++) {
+    const text = (await second.locator('.answer').textContent({ timeout: 60_000 }).catch(() => '')) ?? '';
+    lengths.push(text.length);
+    if (!(await page.getByRole('button', { name: 'Stop' }).isEnabled())) lengths.push(-1);
+    await page.waitForTimeout(50);
+  }
+  await expect.poll(() => page.getByRole('button', { name: 'Stop' }).isEnabled(), { timeout: 60_000 }).toBe(false);
+  const answer = (await second.locator('.answer').textContent()) ?? '';
+  expect(answer.trim().length).toBeGreaterThan(20);
+  expect(new Set(lengths.filter((n) => n > 0)).size).toBeGreaterThan(1); // it grew while we watched
+  const source1 = second.locator('.sources li').first();
+  expect(await source1.textContent()).toContain('multi_page.pdf · p. 1');
+
+  // Clicking the citation opens the passage, highlighted, in its document.
+  await source1.getByRole('button', { name: 'Source 1' }).click();
+  const viewer = page.getByRole('dialog', { name: 'Source 1' });
+  await viewer.waitFor();
+  expect(await viewer.locator('mark').textContent()).toContain('Christopher Latham Sholes');
+  expect(await viewer.textContent()).toContain('multi_page.pdf');
+
+  const origin = new URL(baseUrl()).origin;
+  expect(requests.filter((u) => !u.startsWith(origin) && !u.startsWith('blob:') && !u.startsWith('data:'))).toEqual([]);
+  expect(errors).toEqual([]);
+  await context.close();
+});
