@@ -4,11 +4,13 @@ import { formatBytes } from '../core/format';
 import { Conversation } from './Conversation';
 import { EvaluationPanel } from './EvaluationPanel';
 import { useAnswer } from './useAnswer';
+import { useFileDrop } from './useFileDrop';
 import { useLibrary } from './useLibrary';
 
 export function App() {
   const { state, documents, progress, outcomes, addFiles, removeDocument, evaluate, library } = useLibrary();
-  const { turns, ask, stop, busy, model, chooseModel } = useAnswer(library);
+  const { turns, ask, stop, clear, busy, model, chooseModel } = useAnswer(library);
+  const dragging = useFileDrop((files) => void addFiles(files));
   const [query, setQuery] = useState('');
   const [modelId, setModelId] = useState('onnx-community/Qwen2.5-0.5B-Instruct');
 
@@ -31,6 +33,11 @@ export function App() {
 
   return (
     <main className="app">
+      {dragging && (
+        <div className="drop-overlay" aria-hidden="true">
+          Drop files or folders to add them
+        </div>
+      )}
       <header>
         <h1>Folio</h1>
         <p>Ask questions about your documents. Everything stays on this device.</p>
@@ -107,6 +114,11 @@ export function App() {
             Stop
           </button>
         </form>
+        {turns.length > 0 && (
+          <button type="button" onClick={clear}>
+            Clear conversation
+          </button>
+        )}
       </section>
       <EvaluationPanel evaluate={evaluate} disabled={state.phase !== 'ready'} />
     </main>

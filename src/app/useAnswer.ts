@@ -1,10 +1,11 @@
-import { useCallback, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { openTransformersGenerator } from '../client/generator';
 import type { RemoteLibrary } from '../client/library';
 import type { ContextPassage } from '../core';
 import type { Generator } from '../core/generate/generator';
 import { highlightPassage, type HighlightedPassage } from '../core/generate/passagesOnly';
 import { buildAnswerMessages } from '../core/generate/prompt';
+import { loadConversation, saveConversation } from './conversationStore';
 
 const LOCAL_MODELS = import.meta.env.VITE_FOLIO_LOCAL_MODELS as string;
 
@@ -38,6 +39,19 @@ export function useAnswer(library: () => Promise<RemoteLibrary | null>) {
   });
   const generator = useRef<Generator | null>(null);
   const controller = useRef<AbortController | null>(null);
+  const restored = useRef(false);
+
+  useEffect(() => {
+    void loadConversation().then((saved) => {
+      restored.current = true;
+      setTurns((current) => [...saved, ...current]);
+    });
+  }, []);
+  // Saved whenever a turn settles (not on every streamed token).
+  const settled = turns.filter((t) => t.status !== 'retrieving' && t.status !== 'answering').length;
+  useEffect(() => {
+    if (restored.current) void saveConversation(turns);
+  }, [settled, turns.length]); // eslint-disable-line react-hooks/exhaustive-deps -- saving on settle is the point
 
   const chooseModel = useCallback(async (choice: AnswerModelChoice) => {
     await generator.current?.dispose();
@@ -100,7 +114,11 @@ export function useAnswer(library: () => Promise<RemoteLibrary | null>) {
   );
 
   const stop = useCallback(() => controller.current?.abort(), []);
+  const clear = useCallback(() => {
+    controller.current?.abort();
+    setTurns([]);
+  }, []);
   const busy = turns.some((t) => t.status === 'retrieving' || t.status === 'answering');
 
-  return { turns, ask, stop, busy, model, chooseModel };
+  return { turns, ask, stop, clear, busy, model, chooseModel };
 }

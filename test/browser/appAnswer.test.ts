@@ -12,7 +12,7 @@ afterAll(async () => {
   await browser?.close();
 });
 
-test('ask: passages-only answer, then a streamed model answer whose citations open the highlighted source', async () => {
+test('ask, stream, cite; drop a file; reload keeps library and conversation; deleted documents leave answers; clear', async () => {
   const context = await browser.newContext();
   const page = await context.newPage();
   const requests: string[] = [];
@@ -59,6 +59,40 @@ test('ask: passages-only answer, then a streamed model answer whose citations op
   await viewer.waitFor();
   expect(await viewer.locator('mark').textContent()).toContain('Christopher Latham Sholes');
   expect(await viewer.textContent()).toContain('multi_page.pdf');
+
+  // A real drop event on the window adds a file (the test serves fixtures at /fixtures/).
+  await page.evaluate(async () => {
+    const bytes = await (await fetch('/fixtures/md/wiki-ibm.md')).arrayBuffer();
+    const data = new DataTransfer();
+    data.items.add(new File([bytes], 'wiki-ibm.md', { type: 'text/markdown' }));
+    window.dispatchEvent(new DragEvent('dragenter', { dataTransfer: data, bubbles: true }));
+    window.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+  });
+  await page.locator('.documents li', { hasText: 'wiki-ibm.md' }).waitFor({ timeout: 60_000 });
+
+  // Reload: the library and the conversation are still there.
+  await page.reload();
+  await page.locator('.turn').nth(1).waitFor({ timeout: 60_000 });
+  expect(await page.locator('.turn .question').allTextContents()).toEqual(['Who patented the typewriter?', 'Who patented the typewriter?']);
+  expect(((await page.locator('.turn').nth(1).locator('.answer').textContent()) ?? '').trim()).toBe(answer.trim());
+  await page.locator('.documents li').nth(3).waitFor({ timeout: 60_000 });
+
+  // Delete a document: its passages no longer appear in answers.
+  await page.getByRole('button', { name: 'Delete multi_page.pdf' }).click();
+  await page.locator('.documents li', { hasText: 'multi_page.pdf' }).waitFor({ state: 'detached' });
+  await box.fill('Who patented the typewriter?');
+  await box.press('Enter');
+  const third = page.locator('.turn').nth(2);
+  await third.locator('.sources li').first().waitFor({ timeout: 60_000 });
+  expect((await third.locator('.sources li cite').allTextContents()).every((name) => name !== 'multi_page.pdf')).toBe(true);
+
+  // Clearing the conversation clears it for good.
+  await page.getByRole('button', { name: 'Clear conversation' }).click();
+  await expect.poll(() => page.locator('.turn').count()).toBe(0);
+  await page.reload();
+  await page.locator('.documents li').first().waitFor({ timeout: 60_000 });
+  await page.waitForTimeout(300);
+  expect(await page.locator('.turn').count()).toBe(0);
 
   const origin = new URL(baseUrl()).origin;
   expect(requests.filter((u) => !u.startsWith(origin) && !u.startsWith('blob:') && !u.startsWith('data:'))).toEqual([]);
