@@ -83,7 +83,8 @@ export function useAnswer(library: () => Promise<RemoteLibrary | null>) {
       });
       const gen = generator.current;
       try {
-        const sources = await lib.context(question, { k: 6, budgetTokens: gen ? Math.max(128, Math.floor(gen.contextWindow * 0.6)) : 1200 });
+        // Without a model the passages are the answer: a reader's worth (≈ 3 chunks), not a wall.
+        const sources = await lib.context(question, { k: 6, budgetTokens: gen ? Math.max(128, Math.floor(gen.contextWindow * 0.6)) : 700 });
         if (!gen) {
           update(index, { sources, highlights: sources.map((s) => highlightPassage(question, s.text)), status: 'done' });
           return;
