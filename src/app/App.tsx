@@ -2,13 +2,26 @@ import { useState, type FormEvent, type KeyboardEvent } from 'react';
 import type { AddOutcome } from '../core';
 import { formatBytes } from '../core/format';
 import { Conversation } from './Conversation';
+import { FirstRun } from './FirstRun';
+import { DownloadProgress } from './Progress';
 import { EvaluationPanel } from './EvaluationPanel';
 import { useAnswer } from './useAnswer';
 import { useFileDrop } from './useFileDrop';
 import { useLibrary } from './useLibrary';
 
+const STAGE_LABEL: Record<string, string> = {
+  reading: 'Reading…',
+  parsing: 'Extracting text…',
+  chunking: 'Splitting into passages…',
+  embedding: 'Embedding',
+  storing: 'Saving…',
+  done: 'Added',
+  duplicate: 'Already in your library',
+  failed: 'Failed',
+};
+
 export function App() {
-  const { state, documents, progress, outcomes, addFiles, removeDocument, evaluate, library } = useLibrary();
+  const { state, started, start, documents, fileProgress, storage, outcomes, addFiles, removeDocument, evaluate, library } = useLibrary();
   const { turns, ask, stop, clear, busy, model, chooseModel } = useAnswer(library);
   const dragging = useFileDrop((files) => void addFiles(files));
   const [query, setQuery] = useState('');
@@ -42,10 +55,11 @@ export function App() {
         <h1>Folio</h1>
         <p>Ask questions about your documents. Everything stays on this device.</p>
       </header>
-      {state.phase === 'loading' && (
-        <p role="status">
-          Loading the embedding model{state.download?.total ? ` (${Math.round((100 * state.download.loaded) / state.download.total)}%)` : ''}…
-        </p>
+      {!started && <FirstRun onStart={start} local={!!import.meta.env.VITE_FOLIO_LOCAL_MODELS} />}
+      {started && state.phase === 'loading' && (
+        <div role="status">
+          {state.download ? <DownloadProgress label="Search model" loaded={state.download.loaded} total={state.download.total} /> : 'Starting…'}
+        </div>
       )}
       {state.phase === 'error' && <p role="alert">Could not start: {state.message}</p>}
       <section aria-labelledby="docs-heading">
@@ -54,11 +68,15 @@ export function App() {
           Add documents
           <input type="file" multiple disabled={state.phase === 'error'} onChange={(e) => void addFiles([...(e.target.files ?? [])])} />
         </label>
-        {progress && (
-          <p role="status">
-            {progress.file}: {progress.stage}
-            {progress.total ? ` ${progress.done}/${progress.total}` : ''}
-          </p>
+        {Object.values(fileProgress).length > 0 && (
+          <ul className="indexing" aria-label="Adding">
+            {Object.values(fileProgress).map((p) => (
+              <li key={p.file}>
+                <span>{p.file}</span> <progress value={p.stage === 'embedding' ? (p.done ?? 0) : p.stage === 'storing' || p.stage === 'done' ? 1 : 0} max={p.stage === 'embedding' ? (p.total ?? 1) : 1} aria-label={`${p.file}: ${p.stage}`} />{' '}
+                <small>{STAGE_LABEL[p.stage]}{p.stage === 'embedding' && p.total ? ` ${p.done ?? 0} of ${p.total} passages` : ''}</small>
+              </li>
+            ))}
+          </ul>
         )}
         {outcomes
           .filter((o): o is Exclude<AddOutcome, { status: 'added' }> => o.status !== 'added')
@@ -67,6 +85,13 @@ export function App() {
               {o.error.message}
             </p>
           ))}
+        {storage && (
+          <p className="storage">
+            <small>
+              Storage: {formatBytes(storage.usage)} used{storage.quota ? ` of ${formatBytes(storage.quota)} available to Folio` : ''}
+            </small>
+          </p>
+        )}
         <ul className="documents">
           {documents.map((d) => (
             <li key={d.id}>

@@ -10,7 +10,21 @@ export type LibraryState =
   | { phase: 'error'; message: string };
 
 /** The React layer's one door to the core: everything goes through the worker-hosted Library. */
+const SETUP_KEY = 'folio.setup';
+
 export function useLibrary() {
+  // Nothing is downloaded until the user has seen what will be (first-run screen).
+  const [started, setStarted] = useState(() => localStorage.getItem(SETUP_KEY) === 'done');
+  const start = useCallback(() => {
+    localStorage.setItem(SETUP_KEY, 'done');
+    setStarted(true);
+  }, []);
+  const [fileProgress, setFileProgress] = useState<Record<string, IndexProgress>>({});
+  const [storage, setStorage] = useState<{ usage: number; quota: number } | null>(null);
+  const refreshStorage = useCallback(async () => {
+    const e = await navigator.storage?.estimate?.();
+    if (e) setStorage({ usage: e.usage ?? 0, quota: e.quota ?? 0 });
+  }, []);
   const lib = useRef<RemoteLibrary | null>(null);
   // Files dropped while the model is still loading wait for it instead of being refused.
   const ready = useRef<Promise<RemoteLibrary | null>>(Promise.resolve(null));
@@ -20,6 +34,7 @@ export function useLibrary() {
   const [outcomes, setOutcomes] = useState<AddOutcome[]>([]);
 
   useEffect(() => {
+    if (!started) return;
     let cancelled = false;
     let opened: RemoteLibrary | undefined;
     ready.current = openLibraryInWorker(
@@ -35,6 +50,7 @@ export function useLibrary() {
         lib.current = l;
         setDocuments(await l.listDocuments());
         setState({ phase: 'ready', device: l.info.device });
+        void refreshStorage();
         return l;
       })
       .catch((err: unknown) => {
@@ -46,16 +62,22 @@ export function useLibrary() {
       lib.current = null;
       void opened?.close();
     };
-  }, []);
+  }, [started, refreshStorage]);
 
   const addFiles = useCallback(async (files: File[]) => {
     if (!files.length) return;
     const l = lib.current ?? (await ready.current);
     if (!l) return;
-    const out = await l.addFiles(files, (p) => setProgress(p));
+    setFileProgress((fp) => ({ ...fp, ...Object.fromEntries(files.map((f, i) => [f.name, { file: f.name, fileIndex: i, fileCount: files.length, stage: 'reading' as const }])) }));
+    const out = await l.addFiles(files, (p) => {
+      setProgress(p);
+      setFileProgress((fp) => ({ ...fp, [p.file]: p }));
+    });
     setProgress(null);
+    setFileProgress((fp) => Object.fromEntries(Object.entries(fp).filter(([name]) => !files.some((f) => f.name === name))));
     setOutcomes(out);
     setDocuments(await l.listDocuments());
+    void refreshStorage();
   }, []);
 
   const removeDocument = useCallback(async (id: string) => {
@@ -63,6 +85,7 @@ export function useLibrary() {
     if (!l) return;
     await l.removeDocument(id);
     setDocuments(await l.listDocuments());
+    void refreshStorage();
   }, []);
 
   const search = useCallback(async (query: string): Promise<SearchHit[]> => lib.current?.search(query, { k: 5 }) ?? [], []);
@@ -75,5 +98,5 @@ export function useLibrary() {
   /** The library once it is open (null if it failed). */
   const library = useCallback(async () => lib.current ?? (await ready.current), []);
 
-  return { state, documents, progress, outcomes, addFiles, removeDocument, search, evaluate, library };
+  return { state, started, start, documents, progress, fileProgress, storage, outcomes, addFiles, removeDocument, search, evaluate, library };
 }

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { FIXTURES_DIR } from '../helpers/paths';
-import { baseUrl, launchBrowser } from './chromium';
+import { launchBrowser, openApp } from './chromium';
 
 const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -32,7 +32,7 @@ for (const [name, viewport, scheme] of [
   test(`no serious accessibility violations (${name}), with documents, an answer and an open source`, async () => {
     const context = await browser.newContext({ viewport, colorScheme: scheme });
     const page = await context.newPage();
-    await page.goto(baseUrl());
+    await openApp(page);
     await page.getByLabel('Add documents').setInputFiles([path.join(FIXTURES_DIR, 'pdf/multi_page.pdf')]);
     await page.locator('.documents li').first().waitFor({ timeout: 120_000 });
     await page.getByLabel('Ask a question').fill('Who patented the typewriter?');

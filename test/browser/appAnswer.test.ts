@@ -20,8 +20,17 @@ test('ask, stream, cite; drop a file; reload keeps library and conversation; del
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.goto(baseUrl());
+  // First run: what will be downloaded is shown, and nothing is fetched until the user agrees.
+  const firstRun = page.getByRole('region', { name: 'Before you start' });
+  expect(await firstRun.textContent()).toMatch(/Xenova\/all-MiniLM-L6-v2\) — about 23 MB/);
+  await page.waitForTimeout(500);
+  expect(requests.some((u) => u.includes('/models/'))).toBe(false);
+  await page.getByRole('button', { name: 'Download and start' }).click();
   await page.getByLabel('Add documents').setInputFiles(['pdf/multi_page.pdf', 'docx/word_sample.docx', 'html/wiki_duck.html'].map((f) => path.join(FIXTURES_DIR, f)));
+  // Each file shows its own progress while it is added.
+  await page.getByRole('list', { name: 'Adding' }).waitFor({ timeout: 60_000 });
   await page.waitForSelector('.documents li >> nth=2', { timeout: 120_000 });
+  expect(await page.locator('.storage').textContent()).toMatch(/Storage: .* used/);
 
   // Passages only (the default, before any answer model is loaded).
   const box = page.getByLabel('Ask a question');

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { FIXTURES_DIR } from '../helpers/paths';
-import { baseUrl, launchBrowser } from './chromium';
+import { launchBrowser, openApp } from './chromium';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -23,7 +23,7 @@ const QUESTIONS = [
 test('the in-app retrieval check runs on the user’s documents and shows hit@k, MRR and the misses', async () => {
   const context = await browser.newContext({ acceptDownloads: true });
   const page = await context.newPage();
-  await page.goto(baseUrl());
+  await openApp(page);
   // Added straight away: files given while the model loads are indexed once it is ready.
   await page.getByLabel('Add documents').setInputFiles(['pdf/multi_page.pdf', 'md/wiki-ibm.md', 'docx/word_sample.docx'].map((f) => path.join(FIXTURES_DIR, f)));
   await page.waitForSelector('.documents li >> nth=2', { timeout: 120_000 });

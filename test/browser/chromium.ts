@@ -60,6 +60,12 @@ export async function gotoHarness(page: Page): Promise<void> {
   await page.waitForFunction(() => window.harnessReady === true);
 }
 
+/** Opens the built app and gets past the first-run screen, as a first-time user would. */
+export async function openApp(page: Page): Promise<void> {
+  await page.goto(baseUrl());
+  await page.getByRole('button', { name: 'Download and start' }).click();
+}
+
 declare module 'vitest' {
   export interface ProvidedContext {
     baseUrl: string;
