@@ -73,7 +73,8 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'node', include: ['test/node/**/*.test.ts'], environment: 'node', testTimeout: 120_000 },
+        // Node tests, and component logic tests co-located with the app code.
+        test: { name: 'node', include: ['test/node/**/*.test.ts', 'src/**/*.test.ts'], environment: 'node', testTimeout: 120_000 },
       },
       {
         extends: true,

@@ -61,6 +61,7 @@ export function Conversation({ turns, library }: { turns: Turn[]; library: () =>
       {turns.map((t, i) => (
         <li key={i} className="turn">
           <p className="question">{t.question}</p>
+          {t.searchedFor && <p className="note">Searched for: {t.searchedFor}</p>}
           {t.status === 'retrieving' && <p role="status">Searching your documents…</p>}
           {t.answer && (
             // Sanitised HTML (see markdown.ts); clicks on [n] open that source.

@@ -4,7 +4,7 @@ import type { RemoteLibrary } from '../client/library';
 import type { ContextPassage } from '../core';
 import type { Generator } from '../core/generate/generator';
 import { highlightPassage, type HighlightedPassage } from '../core/generate/passagesOnly';
-import { buildAnswerMessages } from '../core/generate/prompt';
+import { buildAnswerMessages, rewriteMessages } from '../core/generate/prompt';
 import { loadConversation, saveConversation } from './conversationStore';
 
 const LOCAL_MODELS = import.meta.env.VITE_FOLIO_LOCAL_MODELS as string;
@@ -20,6 +20,31 @@ export interface Turn {
   highlights?: HighlightedPassage[];
   status: 'retrieving' | 'answering' | 'done' | 'stopped' | 'error';
   error?: string;
+  /** The standalone question retrieval used, when a follow-up was rewritten. */
+  searchedFor?: string;
+}
+
+/** Words that only make sense with the conversation before them. */
+const DEPENDENT = /\b(it|its|they|them|their|this|that|these|those|he|she|his|her|there|same|also|more|else)\b/i;
+
+/**
+ * A follow-up ("and when did it close?") made into a question that stands alone, for retrieval.
+ * With a model, the model rewrites it; without one, the previous question is added as context.
+ */
+export async function standaloneQuestion(question: string, history: Turn[], gen: Generator | null): Promise<string> {
+  const previous = history.at(-1);
+  if (!previous || !(DEPENDENT.test(question) || question.split(/\s+/).length <= 4)) return question;
+  if (!gen) return `${previous.question} ${question}`;
+  const messages = rewriteMessages(
+    question,
+    history.slice(-3).flatMap((t) => [
+      { role: 'user' as const, content: t.question },
+      ...(t.answer ? [{ role: 'assistant' as const, content: t.answer }] : []),
+    ]),
+  );
+  const rewritten = (await gen.generate(messages, { maxNewTokens: 64 })).text.trim().split('\n')[0]!.trim();
+  // A model that rambles instead of rewriting is ignored.
+  return rewritten && rewritten.length < 300 ? rewritten : `${previous.question} ${question}`;
 }
 
 export function where(p: Pick<ContextPassage, 'location'>): string {
@@ -77,22 +102,30 @@ export function useAnswer(library: () => Promise<RemoteLibrary | null>) {
       const lib = await library();
       if (!lib || !question.trim()) return;
       let index = 0;
+      let history: Turn[] = [];
       setTurns((ts) => {
         index = ts.length;
+        history = ts.filter((t) => t.status === 'done' || t.status === 'stopped');
         return [...ts, { question, sources: [], answer: '', status: 'retrieving' }];
       });
       const gen = generator.current;
       try {
+        const query = await standaloneQuestion(question, history, gen);
+        if (query !== question) update(index, { searchedFor: query });
         // Without a model the passages are the answer: a reader's worth (≈ 3 chunks), not a wall.
-        const sources = await lib.context(question, { k: 6, budgetTokens: gen ? Math.max(128, Math.floor(gen.contextWindow * 0.6)) : 700 });
+        const sources = await lib.context(query, { k: 6, budgetTokens: gen ? Math.max(128, Math.floor(gen.contextWindow * 0.6)) : 700 });
         if (!gen) {
-          update(index, { sources, highlights: sources.map((s) => highlightPassage(question, s.text)), status: 'done' });
+          update(index, { sources, highlights: sources.map((s) => highlightPassage(query, s.text)), status: 'done' });
           return;
         }
         update(index, { sources, status: 'answering' });
         const { messages, passagesUsed } = await buildAnswerMessages({
           question,
           passages: sources.map((s) => ({ docName: s.docName, where: where(s), text: s.text })),
+          history: history.slice(-2).flatMap((t) => [
+            { role: 'user' as const, content: t.question },
+            ...(t.answer ? [{ role: 'assistant' as const, content: t.answer }] : []),
+          ]),
           contextWindow: gen.contextWindow,
           answerTokens: Math.min(256, Math.floor(gen.contextWindow / 4)),
           countTokens: (t) => gen.countTokens(t),
