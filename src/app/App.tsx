@@ -3,6 +3,8 @@ import type { AddOutcome } from '../core';
 import { formatBytes } from '../core/format';
 import { Conversation } from './Conversation';
 import { FirstRun } from './FirstRun';
+import { SettingsPanel } from './SettingsPanel';
+import { loadSettings, saveSettings, type Settings } from './settings';
 import { DownloadProgress } from './Progress';
 import { EvaluationPanel } from './EvaluationPanel';
 import { useAnswer } from './useAnswer';
@@ -21,8 +23,13 @@ const STAGE_LABEL: Record<string, string> = {
 };
 
 export function App() {
-  const { state, started, start, documents, fileProgress, storage, outcomes, addFiles, removeDocument, evaluate, library } = useLibrary();
-  const { turns, ask, stop, clear, busy, model, chooseModel } = useAnswer(library);
+  const [settings, setSettings] = useState(loadSettings);
+  const changeSettings = (s: Settings) => {
+    saveSettings(s);
+    setSettings(s);
+  };
+  const { reembedding, state, started, start, documents, fileProgress, storage, outcomes, addFiles, removeDocument, evaluate, library } = useLibrary(settings);
+  const { turns, ask, stop, clear, busy, model, chooseModel } = useAnswer(library, settings);
   const dragging = useFileDrop((files) => void addFiles(files));
   const [query, setQuery] = useState('');
   const [modelId, setModelId] = useState('onnx-community/Qwen2.5-0.5B-Instruct');
@@ -145,6 +152,7 @@ export function App() {
           </button>
         )}
       </section>
+      <SettingsPanel settings={settings} onChange={changeSettings} reembed={reembedding} />
       <EvaluationPanel evaluate={evaluate} disabled={state.phase !== 'ready'} />
     </main>
   );

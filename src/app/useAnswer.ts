@@ -56,7 +56,7 @@ export function where(p: Pick<ContextPassage, 'location'>): string {
 }
 
 /** Question → retrieved passages → a grounded, streamed answer (or the passages themselves). */
-export function useAnswer(library: () => Promise<RemoteLibrary | null>) {
+export function useAnswer(library: () => Promise<RemoteLibrary | null>, search: { passages: number; hybrid: boolean } = { passages: 6, hybrid: true }) {
   const [turns, setTurns] = useState<Turn[]>([]);
   const [model, setModel] = useState<{ choice: AnswerModelChoice; status: 'ready' | 'loading' | 'error'; progress?: number; error?: string }>({
     choice: { kind: 'passages' },
@@ -113,7 +113,7 @@ export function useAnswer(library: () => Promise<RemoteLibrary | null>) {
         const query = await standaloneQuestion(question, history, gen);
         if (query !== question) update(index, { searchedFor: query });
         // Without a model the passages are the answer: a reader's worth (≈ 3 chunks), not a wall.
-        const sources = await lib.context(query, { k: 6, budgetTokens: gen ? Math.max(128, Math.floor(gen.contextWindow * 0.6)) : 700 });
+        const sources = await lib.context(query, { k: search.passages, mode: search.hybrid ? 'hybrid' : 'dense', budgetTokens: gen ? Math.max(128, Math.floor(gen.contextWindow * 0.6)) : 700 });
         if (!gen) {
           update(index, { sources, highlights: sources.map((s) => highlightPassage(query, s.text)), status: 'done' });
           return;
@@ -144,7 +144,7 @@ export function useAnswer(library: () => Promise<RemoteLibrary | null>) {
         controller.current = null;
       }
     },
-    [library],
+    [library, search.passages, search.hybrid],
   );
 
   const stop = useCallback(() => controller.current?.abort(), []);

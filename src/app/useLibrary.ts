@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { openLibraryInWorker, type RemoteLibrary } from '../client/library';
+import type { Settings } from './settings';
 import type { AddOutcome, DocumentRecord, DownloadProgress, EvalQuestion, EvalReport, IndexProgress, SearchHit } from '../core';
 
 const LOCAL_MODELS = import.meta.env.VITE_FOLIO_LOCAL_MODELS as string;
@@ -12,7 +13,7 @@ export type LibraryState =
 /** The React layer's one door to the core: everything goes through the worker-hosted Library. */
 const SETUP_KEY = 'folio.setup';
 
-export function useLibrary() {
+export function useLibrary(settings: Pick<Settings, 'embeddingModel' | 'chunkTokens'>) {
   // Nothing is downloaded until the user has seen what will be (first-run screen).
   const [started, setStarted] = useState(() => localStorage.getItem(SETUP_KEY) === 'done');
   const start = useCallback(() => {
@@ -21,6 +22,7 @@ export function useLibrary() {
   }, []);
   const [fileProgress, setFileProgress] = useState<Record<string, IndexProgress>>({});
   const [storage, setStorage] = useState<{ usage: number; quota: number } | null>(null);
+  const [reembedding, setReembedding] = useState<{ done: number; total: number } | null>(null);
   const refreshStorage = useCallback(async () => {
     const e = await navigator.storage?.estimate?.();
     if (e) setStorage({ usage: e.usage ?? 0, quota: e.quota ?? 0 });
@@ -37,8 +39,13 @@ export function useLibrary() {
     if (!started) return;
     let cancelled = false;
     let opened: RemoteLibrary | undefined;
+    setState({ phase: 'loading' });
     ready.current = openLibraryInWorker(
-      LOCAL_MODELS ? { localModelPath: LOCAL_MODELS, dtype: 'q8' } : {},
+      {
+        model: settings.embeddingModel,
+        chunking: { maxTokens: settings.chunkTokens },
+        ...(LOCAL_MODELS ? { localModelPath: LOCAL_MODELS, dtype: 'q8' } : {}),
+      },
       (download) => !cancelled && setState({ phase: 'loading', download }),
     )
       .then(async (l) => {
@@ -51,6 +58,13 @@ export function useLibrary() {
         setDocuments(await l.listDocuments());
         setState({ phase: 'ready', device: l.info.device });
         void refreshStorage();
+        // Vectors from another model are never mixed in: move them into this model's space.
+        const stale = (await l.embeddingStatus()).staleDocuments.length;
+        if (stale && !cancelled) {
+          setReembedding({ done: 0, total: stale });
+          await l.reembed((done, total) => !cancelled && setReembedding({ done, total }));
+          if (!cancelled) setReembedding(null);
+        }
         return l;
       })
       .catch((err: unknown) => {
@@ -62,7 +76,7 @@ export function useLibrary() {
       lib.current = null;
       void opened?.close();
     };
-  }, [started, refreshStorage]);
+  }, [started, refreshStorage, settings.embeddingModel, settings.chunkTokens]);
 
   const addFiles = useCallback(async (files: File[]) => {
     if (!files.length) return;
@@ -98,5 +112,5 @@ export function useLibrary() {
   /** The library once it is open (null if it failed). */
   const library = useCallback(async () => lib.current ?? (await ready.current), []);
 
-  return { state, started, start, documents, progress, fileProgress, storage, outcomes, addFiles, removeDocument, search, evaluate, library };
+  return { reembedding, state, started, start, documents, progress, fileProgress, storage, outcomes, addFiles, removeDocument, search, evaluate, library };
 }
