@@ -2,19 +2,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { FIXTURES_DIR } from '../helpers/paths';
-import { launchBrowser, openApp } from './chromium';
+import { openApp, useBrowser } from './chromium';
 
 const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser({ webgpu: false });
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser({ webgpu: false });
 
 async function seriousViolations(page: Page) {
   await page.addScriptTag({ content: axeSource });
@@ -30,7 +24,7 @@ for (const [name, viewport, scheme] of [
   ['phone, dark', { width: 390, height: 844 }, 'dark'],
 ] as const) {
   test(`no serious accessibility violations (${name}), with documents, an answer and an open source`, async () => {
-    const context = await browser.newContext({ viewport, colorScheme: scheme });
+    const context = await browser().newContext({ viewport, colorScheme: scheme });
     const page = await context.newPage();
     await openApp(page);
     await page.getByLabel('Add documents').setInputFiles([path.join(FIXTURES_DIR, 'pdf/multi_page.pdf')]);

@@ -1,17 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { FIXTURES_DIR } from '../helpers/paths';
-import { launchBrowser, openApp } from './chromium';
+import { openApp, useBrowser } from './chromium';
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser({ webgpu: false });
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser({ webgpu: false });
 
 const QUESTIONS = [
   { question: 'Who patented the typewriter?', document: 'multi_page.pdf', passage: 'Patented in 1868 by Christopher Latham Sholes' },
@@ -21,7 +14,7 @@ const QUESTIONS = [
 ];
 
 test('the in-app retrieval check runs on the user’s documents and shows hit@k, MRR and the misses', async () => {
-  const context = await browser.newContext({ acceptDownloads: true });
+  const context = await browser().newContext({ acceptDownloads: true });
   const page = await context.newPage();
   await openApp(page);
   // Added straight away: files given while the model loads are indexed once it is ready.

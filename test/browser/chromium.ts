@@ -1,5 +1,5 @@
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 
 /** Flags for headless Chromium as root on a machine without a GPU or outside network. */
 export const CHROMIUM_ARGS = [
@@ -27,6 +27,18 @@ export async function launchBrowser(opts: { webgpu?: boolean } = {}): Promise<Br
 }
 
 export const baseUrl = (): string => inject('baseUrl');
+
+/** One browser for a test file, launched before its tests and closed after them. */
+export function useBrowser(opts: { webgpu?: boolean } = {}): () => Browser {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    browser = await launchBrowser(opts);
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return () => browser!;
+}
 
 export interface HarnessPage {
   context: BrowserContext;

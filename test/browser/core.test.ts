@@ -1,14 +1,7 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { baseUrl, gotoHarness, launchBrowser, openHarness } from './chromium';
+import { describe, expect, test } from 'vitest';
+import { baseUrl, gotoHarness, openHarness, useBrowser } from './chromium';
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 const FIXTURES = [
   'pdf/multi_page.pdf',
@@ -23,7 +16,7 @@ const WASM = { localModelPath: '/models/', dtype: 'q8', device: 'wasm' } as cons
 
 describe('core in headless Chromium (worker, real IndexedDB, real transformers.js)', () => {
   test('every fixture format is indexed; a question finds the right passage first; it all survives a reload', async () => {
-    const h = await openHarness(browser);
+    const h = await openHarness(browser());
     const first = await h.page.evaluate(
       async ({ files, opts }) => {
         const downloads: number[] = [];
@@ -72,7 +65,7 @@ describe('core in headless Chromium (worker, real IndexedDB, real transformers.j
   });
 
   test('WebGPU (SwiftShader) and WASM embeddings agree', async () => {
-    const h = await openHarness(browser);
+    const h = await openHarness(browser());
     const result = await h.page.evaluate(async () => {
       const sentences = ['The typewriter was patented in 1868.', 'Ducks are aquatic birds.', 'IBM is nicknamed Big Blue.'];
       const gpu = await window.folio.openLibraryInWorker({ name: null, localModelPath: '/models/', dtype: 'q8', device: 'webgpu' });
@@ -103,7 +96,7 @@ describe('core in headless Chromium (worker, real IndexedDB, real transformers.j
   });
 
   test('bad files get clear errors by name; the batch goes on; the store stays intact', async () => {
-    const h = await openHarness(browser);
+    const h = await openHarness(browser());
     const result = await h.page.evaluate(async (opts) => {
       const g = window.folio.generate;
       const lib = await window.folio.openLibraryInWorker({ ...opts, name: 'bad-input', maxFileBytes: 1024 * 1024 });

@@ -1,19 +1,12 @@
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { FIXTURES_DIR } from '../helpers/paths';
-import { launchBrowser, openApp } from './chromium';
+import { openApp, useBrowser } from './chromium';
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser({ webgpu: false });
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser({ webgpu: false });
 
 test('settings take effect and are kept across a reload', async () => {
-  const context = await browser.newContext();
+  const context = await browser().newContext();
   const page = await context.newPage();
   await openApp(page);
   await page.getByLabel('Add documents').setInputFiles([path.join(FIXTURES_DIR, 'md/wiki-ibm.md'), path.join(FIXTURES_DIR, 'html/wiki_duck.html')]);
