@@ -2,15 +2,21 @@ import { useEffect, useRef, useState, type MouseEvent } from 'react';
 import type { RemoteLibrary } from '../client/library';
 import type { ContextPassage } from '../core';
 import { renderAnswer } from './markdown';
+import { PdfPage } from './PdfPage';
 import { where, type Turn } from './useAnswer';
 
 /** The passage shown in its document, highlighted, when a citation is clicked. */
 function SourceViewer({ source, n, library, onClose }: { source: ContextPassage; n: number; library: () => Promise<RemoteLibrary | null>; onClose: () => void }) {
   const [context, setContext] = useState<{ before: string; passage: string; after: string } | null>(null);
+  const [original, setOriginal] = useState<Uint8Array | null>(null);
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     let live = true;
     void library().then(async (lib) => {
+      if (source.location.page) {
+        const bytes = await lib?.getOriginal(source.docId);
+        if (live && bytes) setOriginal(bytes);
+      }
       const text = (await lib?.getDocumentText(source.docId)) ?? source.text;
       const { start, end } = source.location;
       const before = text.slice(Math.max(0, start - 600), start);
@@ -35,6 +41,7 @@ function SourceViewer({ source, n, library, onClose }: { source: ContextPassage;
           Close
         </button>
       </header>
+      {original && source.location.page && <PdfPage bytes={original} page={source.location.page} passage={source.text} />}
       <p className="source-text">
         {context ? (
           <>

@@ -52,6 +52,7 @@ export interface LibraryWorkerApi {
   listDocuments(): Promise<DocumentRecord[]>;
   removeDocument(id: string): Promise<boolean>;
   getDocumentText(id: string): Promise<string | undefined>;
+  getOriginal(id: string): Promise<Uint8Array | undefined>;
   getChunks(id: string): Promise<ChunkRecord[]>;
   embeddingStatus(): Promise<EmbeddingStatus>;
   reembed(onProgress?: (done: number, total: number) => void): Promise<void>;
@@ -84,6 +85,7 @@ export async function openLibraryInWorker(opts: WorkerOpenOptions = {}, onDownlo
     listDocuments: () => remote.listDocuments(),
     removeDocument: (id) => remote.removeDocument(id),
     getDocumentText: (id) => remote.getDocumentText(id),
+    getOriginal: (id) => remote.getOriginal(id),
     getChunks: (id) => remote.getChunks(id),
     embeddingStatus: () => remote.embeddingStatus(),
     reembed: (onProgress) => remote.reembed(cb(onProgress)),

@@ -90,6 +90,8 @@ export interface EmbeddingStatus {
 /** A parsed and chunked file waiting for its vectors. */
 interface Prepared {
   fileIndex: number;
+  /** The file's bytes, kept with the document (absent for pre-parsed inputs). */
+  original?: Uint8Array;
   name: string;
   size: number;
   hash: string;
@@ -205,7 +207,7 @@ export class Library {
       const known = await this.store.findByHash(hash);
       if (known) return known;
       report('parsing');
-      return { parsed: await parseBytes(bytes, file.name), hash, size: bytes.byteLength };
+      return { parsed: await parseBytes(bytes, file.name), hash, size: bytes.byteLength, original: bytes };
     });
   }
 
@@ -223,7 +225,7 @@ export class Library {
   private async index_<T extends { name: string }>(
     inputs: T[],
     onProgress: ((p: IndexProgress) => void) | undefined,
-    load: (input: T, report: (stage: IndexStage) => void) => Promise<DocumentRecord | { parsed: ParsedDocument; hash: string; size: number }>,
+    load: (input: T, report: (stage: IndexStage) => void) => Promise<DocumentRecord | { parsed: ParsedDocument; hash: string; size: number; original?: Uint8Array }>,
   ): Promise<AddOutcome[]> {
     await this.embedder.whenReady?.();
     const outcomes: AddOutcome[] = new Array(inputs.length);
@@ -255,7 +257,7 @@ export class Library {
         report(i, 'chunking');
         const chunks = chunkDocument(loaded.parsed, (t) => this.embedder.countTokens(t), this.chunking);
         const passages = chunks.map((c) => passageText(c.text, c.location.headings));
-        window.push({ fileIndex: i, name: input.name, size: loaded.size, hash: loaded.hash, parsed: loaded.parsed, chunks, passages });
+        window.push({ fileIndex: i, name: input.name, size: loaded.size, hash: loaded.hash, parsed: loaded.parsed, chunks, passages, ...(loaded.original ? { original: loaded.original } : {}) });
         windowChunks += chunks.length;
       } catch (err) {
         fail(i, err);
@@ -325,7 +327,7 @@ export class Library {
     };
     const records: ChunkRecord[] = p.chunks.map((c) => ({ docId: id, index: c.index, text: c.text, tokens: c.tokens, location: c.location }));
     const postings = buildPostings(p.passages);
-    const existing = await this.store.addDocument(doc, p.parsed.text, records, vectors, this.embedder.model.dimensions, postings);
+    const existing = await this.store.addDocument(doc, p.parsed.text, records, vectors, this.embedder.model.dimensions, postings, p.original);
     if (existing) return duplicate(p.name, existing);
     this.docs.set(id, doc);
     this.index.add(id, vectors);
@@ -387,6 +389,11 @@ export class Library {
     this.index.remove(id);
     this.keywords.remove(id);
     return existed;
+  }
+
+  /** The file as it was added (documents added before schema 3 have none). */
+  getOriginal(id: string): Promise<Uint8Array | undefined> {
+    return this.store.getOriginal(id);
   }
 
   getDocumentText(id: string): Promise<string | undefined> {

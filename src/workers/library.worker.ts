@@ -77,6 +77,7 @@ const api: LibraryWorkerApi = {
     return existed;
   },
   getDocumentText: (id) => need(library, 'library').getDocumentText(id),
+  getOriginal: (id) => need(library, 'library').getOriginal(id),
   getChunks: (id) => need(library, 'library').getChunks(id),
   embeddingStatus: async () => need(library, 'library').embeddingStatus(),
   reembed: (onProgress) => need(library, 'library').reembed(onProgress ? (d, t) => void onProgress(d, t) : undefined),

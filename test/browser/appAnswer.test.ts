@@ -65,6 +65,11 @@ test('ask, stream, cite; drop a file; reload keeps library and conversation; del
   await viewer.waitFor();
   expect(await viewer.locator('mark').textContent()).toContain('Christopher Latham Sholes');
   expect(await viewer.textContent()).toContain('multi_page.pdf');
+  // A PDF source also shows its rendered page, with the passage's text runs boxed on it.
+  const pageView = viewer.getByRole('figure', { name: 'Page 1' });
+  await pageView.locator('.pdf-highlight').first().waitFor({ timeout: 30_000 });
+  expect(await pageView.locator('.pdf-highlight').count()).toBeGreaterThan(2);
+  expect(await pageView.locator('canvas').evaluate((c: HTMLCanvasElement) => c.width > 300 && c.height > 300)).toBe(true);
 
   // A real drop event on the window adds a file (the test serves fixtures at /fixtures/).
   await page.evaluate(async () => {

@@ -62,6 +62,7 @@ describe('Library: questions find the right passage first', () => {
     expect(pdf.hash).toMatch(/^[0-9a-f]{64}$/);
     expect(pdf.size).toBe((ALL[0]!.data as Uint8Array).byteLength);
     expect((await lib.getChunks(pdf.id)).length).toBe(pdf.chunkCount);
+    expect(await lib.getOriginal(pdf.id)).toEqual(ALL[0]!.data); // the original bytes, kept
     const text = (await lib.getDocumentText(pdf.id))!;
     for (const c of await lib.getChunks(pdf.id)) expect(text.slice(c.location.start, c.location.end)).toBe(c.text);
     const report = await lib.checkIntegrity();
@@ -134,7 +135,7 @@ describe('Library: lifecycle', () => {
     lib.close();
     const db = await openDB('schema');
     expect(db.version).toBe(SCHEMA_VERSION);
-    expect([...db.objectStoreNames].sort()).toEqual(['chunks', 'documents', 'keywords', 'meta', 'texts', 'vectors']);
+    expect([...db.objectStoreNames].sort()).toEqual(['chunks', 'documents', 'files', 'keywords', 'meta', 'texts', 'vectors']);
     db.close();
   });
 

@@ -53,6 +53,13 @@ export interface FolioSchema extends DBSchema {
   chunks: { key: [string, number]; value: ChunkRecord };
   vectors: { key: [string, number]; value: VectorBlockRecord };
   keywords: { key: string; value: KeywordRecord };
+  files: { key: string; value: OriginalRecord };
+}
+
+/** The file as the user added it: to show a PDF page, or to index it again. */
+export interface OriginalRecord {
+  docId: string;
+  bytes: Uint8Array;
 }
 
 /** A document's keyword postings (see search/keywordIndex.ts), written with its chunks. */
@@ -96,6 +103,10 @@ export const MIGRATIONS: ((db: IDBPDatabase<FolioSchema>, tx: UpgradeTx) => void
       texts.push(passageText(chunk.text, chunk.location.headings));
     }
     await flush();
+  },
+  // 2 → 3: original files, kept from now on (documents added before have none).
+  (db) => {
+    db.createObjectStore('files', { keyPath: 'docId' });
   },
 ];
 

@@ -90,8 +90,9 @@ export class LibraryStore {
     vectors: Float32Array,
     dims: number,
     postings: KeywordPostings,
+    original?: Uint8Array,
   ): Promise<DocumentRecord | null> {
-    const tx = this.db.transaction(['documents', 'texts', 'chunks', 'vectors', 'keywords'], 'readwrite');
+    const tx = this.db.transaction(['documents', 'texts', 'chunks', 'vectors', 'keywords', 'files'], 'readwrite');
     const existing = (await tx.objectStore('documents').index('byHash').getAll(doc.hash)).find((d) => d.status === 'ready');
     if (existing) {
       tx.abort();
@@ -104,6 +105,7 @@ export class LibraryStore {
       for (const c of chunks) track(tx.objectStore('chunks').put(c));
       for (const block of toBlocks(doc.id, vectors, dims)) track(tx.objectStore('vectors').put(block));
       track(tx.objectStore('keywords').put({ docId: doc.id, ...postings }));
+      if (original) track(tx.objectStore('files').put({ docId: doc.id, bytes: original }));
     });
     return null;
   }
@@ -125,7 +127,7 @@ export class LibraryStore {
   }
 
   async removeDocument(docId: string): Promise<boolean> {
-    const tx = this.db.transaction(['documents', 'texts', 'chunks', 'vectors', 'keywords'], 'readwrite');
+    const tx = this.db.transaction(['documents', 'texts', 'chunks', 'vectors', 'keywords', 'files'], 'readwrite');
     const existed = !!(await tx.objectStore('documents').get(docId));
     await atomically(tx, (track) => {
       track(tx.objectStore('documents').delete(docId));
@@ -133,8 +135,13 @@ export class LibraryStore {
       track(tx.objectStore('chunks').delete(docRange(docId)));
       track(tx.objectStore('vectors').delete(docRange(docId)));
       track(tx.objectStore('keywords').delete(docId));
+      track(tx.objectStore('files').delete(docId));
     });
     return existed;
+  }
+
+  getOriginal(docId: string): Promise<Uint8Array | undefined> {
+    return this.db.get('files', docId).then((r) => r?.bytes);
   }
 
   getText(docId: string): Promise<string | undefined> {
@@ -158,13 +165,14 @@ export class LibraryStore {
    * chunk, and nothing belongs to a document that does not exist. Returns the problems found.
    */
   async integrityReport(): Promise<IntegrityReport> {
-    const tx = this.db.transaction(['documents', 'texts', 'chunks', 'vectors', 'keywords']);
-    const [docs, textKeys, chunkKeys, blocks, keywords] = await Promise.all([
+    const tx = this.db.transaction(['documents', 'texts', 'chunks', 'vectors', 'keywords', 'files']);
+    const [docs, textKeys, chunkKeys, blocks, keywords, fileKeys] = await Promise.all([
       tx.objectStore('documents').getAll(),
       tx.objectStore('texts').getAllKeys(),
       tx.objectStore('chunks').getAllKeys(),
       tx.objectStore('vectors').getAll(),
       tx.objectStore('keywords').getAll(),
+      tx.objectStore('files').getAllKeys(),
     ]);
     await tx.done;
     const problems: string[] = [];
@@ -180,7 +188,7 @@ export class LibraryStore {
       if ((chunksOf.get(d.id) ?? 0) !== d.chunkCount) problems.push(`${d.name}: ${chunksOf.get(d.id) ?? 0} chunks stored, ${d.chunkCount} expected`);
       if ((vectorsOf.get(d.id) ?? 0) !== d.chunkCount) problems.push(`${d.name}: ${vectorsOf.get(d.id) ?? 0} vectors stored, ${d.chunkCount} expected`);
     }
-    for (const id of new Set([...chunksOf.keys(), ...vectorsOf.keys(), ...textKeys, ...keywordChunks.keys()])) {
+    for (const id of new Set([...chunksOf.keys(), ...vectorsOf.keys(), ...textKeys, ...keywordChunks.keys(), ...fileKeys])) {
       if (!ids.has(id)) problems.push(`orphaned data for missing document ${id}`);
     }
     return {
