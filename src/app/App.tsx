@@ -1,4 +1,5 @@
-import { useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useEffect, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { webLLMChoices } from '../client/generator';
 import type { AddOutcome } from '../core';
 import { formatBytes } from '../core/format';
 import { Conversation } from './Conversation';
@@ -33,6 +34,17 @@ export function App() {
   const dragging = useFileDrop((files) => void addFiles(files));
   const [query, setQuery] = useState('');
   const [modelId, setModelId] = useState('onnx-community/Qwen2.5-0.5B-Instruct');
+  // WebGPU answer models are offered only when this browser's GPU can run them.
+  const [gpuModels, setGpuModels] = useState<{ id: string; vramMB: number }[]>([]);
+  const [gpuModel, setGpuModel] = useState('');
+  useEffect(() => {
+    void webLLMChoices()
+      .then((list) => {
+        setGpuModels(list);
+        setGpuModel(list[0]?.id ?? '');
+      })
+      .catch(() => setGpuModels([]));
+  }, []);
 
   const send = () => {
     if (!query.trim() || busy) return;
@@ -122,6 +134,24 @@ export function App() {
             <input type="radio" name="answer-model" checked={model.choice.kind === 'transformers'} onChange={() => void chooseModel({ kind: 'transformers', model: modelId })} /> Written
             answer by a small model in this browser
           </label>
+          {gpuModels.length > 0 && (
+            <>
+              <label>
+                <input type="radio" name="answer-model" checked={model.choice.kind === 'webllm'} onChange={() => void chooseModel({ kind: 'webllm', model: gpuModel })} /> Written answer by
+                a larger model on your graphics card (WebLLM)
+              </label>
+              <label>
+                Graphics-card model{' '}
+                <select value={gpuModel} onChange={(e) => setGpuModel(e.target.value)}>
+                  {gpuModels.map((m) => (
+                    <option key={m.id} value={m.id}>
+                      {m.id} — needs {m.vramMB} MB of graphics memory
+                    </option>
+                  ))}
+                </select>
+              </label>
+            </>
+          )}
           <label>
             Answer model <input value={modelId} onChange={(e) => setModelId(e.target.value)} spellCheck={false} />
           </label>
@@ -136,7 +166,7 @@ export function App() {
           )}
           {model.status === 'ready' && model.choice.kind === 'transformers' && <p role="status">Answer model ready: {model.choice.model}</p>}
         </fieldset>
-        <Conversation turns={turns} library={library} />
+        <Conversation turns={turns} library={library} onSwitchModel={(m) => void chooseModel({ kind: 'webllm', model: m })} />
         <form onSubmit={onAsk} className="ask">
           <textarea aria-label="Ask a question" value={query} onChange={(e) => setQuery(e.target.value)} onKeyDown={onKeyDown} rows={2} />
           <button type="submit" disabled={state.phase === 'error' || !query.trim() || busy}>

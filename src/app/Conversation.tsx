@@ -57,7 +57,7 @@ function SourceViewer({ source, n, library, onClose }: { source: ContextPassage;
   );
 }
 
-export function Conversation({ turns, library }: { turns: Turn[]; library: () => Promise<RemoteLibrary | null> }) {
+export function Conversation({ turns, library, onSwitchModel }: { turns: Turn[]; library: () => Promise<RemoteLibrary | null>; onSwitchModel?: (model: string) => void }) {
   const [open, setOpen] = useState<{ turn: number; n: number } | null>(null);
   const onCite = (turn: number) => (e: MouseEvent) => {
     const n = Number((e.target as HTMLElement).closest('[data-cite]')?.getAttribute('data-cite'));
@@ -77,7 +77,12 @@ export function Conversation({ turns, library }: { turns: Turn[]; library: () =>
           {t.status === 'stopped' && <p className="note">Stopped.</p>}
           {t.status === 'error' && (
             <p role="alert" className="error">
-              {t.error}
+              {t.error}{' '}
+              {t.fallbackModel && onSwitchModel && (
+                <button type="button" onClick={() => onSwitchModel(t.fallbackModel!)}>
+                  Switch to {t.fallbackModel}
+                </button>
+              )}
             </p>
           )}
           {t.sources.length > 0 && (

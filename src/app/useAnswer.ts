@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { openTransformersGenerator } from '../client/generator';
+import { openTransformersGenerator, openWebLLMGenerator } from '../client/generator';
 import type { RemoteLibrary } from '../client/library';
 import type { ContextPassage } from '../core';
 import type { Generator } from '../core/generate/generator';
@@ -9,7 +9,7 @@ import { loadConversation, saveConversation } from './conversationStore';
 
 const LOCAL_MODELS = import.meta.env.VITE_FOLIO_LOCAL_MODELS as string;
 
-export type AnswerModelChoice = { kind: 'passages' } | { kind: 'transformers'; model: string };
+export type AnswerModelChoice = { kind: 'passages' } | { kind: 'transformers'; model: string } | { kind: 'webllm'; model: string };
 
 export interface Turn {
   question: string;
@@ -20,6 +20,8 @@ export interface Turn {
   highlights?: HighlightedPassage[];
   status: 'retrieving' | 'answering' | 'done' | 'stopped' | 'error';
   error?: string;
+  /** After a GPU failure: a smaller model that should work (the conversation is kept). */
+  fallbackModel?: string;
   /** The standalone question retrieval used, when a follow-up was rewritten. */
   searchedFor?: string;
 }
@@ -84,10 +86,13 @@ export function useAnswer(library: () => Promise<RemoteLibrary | null>, search: 
     if (choice.kind === 'passages') return setModel({ choice, status: 'ready' });
     setModel({ choice, status: 'loading', progress: 0 });
     try {
-      generator.current = await openTransformersGenerator(
-        { model: choice.model, device: 'wasm', ...(LOCAL_MODELS ? { localModelPath: LOCAL_MODELS } : {}) },
-        (p) => setModel((m) => ({ ...m, progress: p.total ? p.loaded / p.total : m.progress })),
-      );
+      generator.current =
+        choice.kind === 'webllm'
+          ? await openWebLLMGenerator(choice.model, (p) => setModel((m) => ({ ...m, progress: p.progress })), LOCAL_MODELS ? { localModelPath: LOCAL_MODELS } : {})
+          : await openTransformersGenerator(
+              { model: choice.model, device: 'wasm', ...(LOCAL_MODELS ? { localModelPath: LOCAL_MODELS } : {}) },
+              (p) => setModel((m) => ({ ...m, progress: p.total ? p.loaded / p.total : m.progress })),
+            );
       setModel({ choice, status: 'ready' });
     } catch (err) {
       setModel({ choice, status: 'error', error: (err as Error).message });
@@ -139,7 +144,8 @@ export function useAnswer(library: () => Promise<RemoteLibrary | null>, search: 
         });
         update(index, { status: result.finishReason === 'aborted' ? 'stopped' : 'done' });
       } catch (err) {
-        update(index, { status: 'error', error: (err as Error).message });
+        const e = err as Error & { suggestion?: string; fallbackModel?: string };
+        update(index, { status: 'error', error: e.suggestion ? `${e.message} ${e.suggestion}` : e.message, ...(e.fallbackModel ? { fallbackModel: e.fallbackModel } : {}) });
       } finally {
         controller.current = null;
       }

@@ -7,6 +7,8 @@ import type { ChatMessage, GenerateOptions, GenerateResult, Generator } from '..
 import type { TransformersGeneratorOptions } from '../core/generate/transformers';
 
 export interface GeneratorWorkerApi {
+  /** Loads only a tokenizer (e.g. of a WebLLM model's repo), for exact token counts. */
+  loadTokenizer(repo: string, opts: { localModelPath?: string }): Promise<void>;
   load(opts: Omit<TransformersGeneratorOptions, 'onDownload'>, onDownload?: (p: { file: string; loaded: number; total: number }) => void): Promise<{ id: string; contextWindow: number }>;
   countTokens(text: string): Promise<number>;
   generate(messages: ChatMessage[], opts: { maxNewTokens?: number; temperature?: number }, onToken?: (t: string) => void): Promise<GenerateResult>;
@@ -51,4 +53,54 @@ export async function openTransformersGenerator(
       worker.terminate();
     },
   };
+}
+
+/**
+ * WebLLM (WebGPU) answer model: the engine runs in its own worker (webllm.worker.ts); token
+ * counts come from the model repo's own tokenizer, loaded in a generator worker.
+ */
+export async function openWebLLMGenerator(
+  modelId: string,
+  onProgress: (p: { progress: number; text: string }) => void,
+  opts: { localModelPath?: string } = {},
+): Promise<Generator> {
+  const webllm = await import('@mlc-ai/web-llm');
+  const { WebLLMGenerator, chooseWebLLMModels, gpuCapabilities, smallerModel } = await import('../core/generate/webllm');
+  const record = webllm.prebuiltAppConfig.model_list.find((m) => m.model_id === modelId);
+  if (!record) throw new Error(`Unknown WebLLM model ${modelId}`);
+  const caps = await gpuCapabilities((navigator as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu);
+  const choices = caps ? chooseWebLLMModels(webllm.prebuiltAppConfig.model_list, caps) : [];
+  const tokenizerWorker = new Worker(new URL('../workers/generator.worker.ts', import.meta.url), { type: 'module', name: 'folio-tokenizer' });
+  const tokenizer = Comlink.wrap<GeneratorWorkerApi>(tokenizerWorker);
+  const repo = new URL(record.model).pathname.replace(/^\/+|\/+$/g, '').replace(/\/resolve\/.*$/, '');
+  const engineWorker = new Worker(new URL('../workers/webllm.worker.ts', import.meta.url), { type: 'module', name: 'folio-webllm' });
+  try {
+    const [engine] = await Promise.all([
+      webllm.CreateWebWorkerMLCEngine(engineWorker, modelId, { initProgressCallback: (r) => onProgress({ progress: r.progress, text: r.text }) }),
+      tokenizer.loadTokenizer(repo, opts),
+    ]);
+    const generator = new WebLLMGenerator(engine, modelId, record.overrides?.context_window_size ?? 4096, (t) => tokenizer.countTokens(t), smallerModel(choices, modelId));
+    const dispose = generator.dispose.bind(generator);
+    generator.dispose = async () => {
+      await dispose().catch(() => {});
+      engineWorker.terminate();
+      tokenizerWorker.terminate();
+    };
+    return generator;
+  } catch (err) {
+    engineWorker.terminate();
+    tokenizerWorker.terminate();
+    throw err;
+  }
+}
+
+/** The WebLLM models this browser's GPU can run, preferred first; empty without WebGPU. */
+export async function webLLMChoices(): Promise<{ id: string; vramMB: number }[]> {
+  const gpu = (navigator as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
+  if (!gpu) return [];
+  const { chooseWebLLMModels, gpuCapabilities } = await import('../core/generate/webllm');
+  const caps = await gpuCapabilities(gpu);
+  if (!caps) return [];
+  const { prebuiltAppConfig } = await import('@mlc-ai/web-llm');
+  return chooseWebLLMModels(prebuiltAppConfig.model_list, caps).map((m) => ({ id: m.model_id, vramMB: Math.round(m.vram_required_MB ?? 0) }));
 }

@@ -5,9 +5,12 @@
 import * as Comlink from 'comlink';
 import type { GeneratorWorkerApi } from '../client/generator';
 import type { Generator } from '../core/generate/generator';
+import { AutoTokenizer, type PreTrainedTokenizer } from '@huggingface/transformers';
+import { configureTransformers } from '../core/embed/transformers';
 import { createTransformersGenerator } from '../core/generate/transformers';
 
 let generator: Generator | undefined;
+let tokenizer: PreTrainedTokenizer | undefined;
 
 function sameOriginPath(folder: string): string {
   const url = new URL(folder, self.location.origin + '/');
@@ -24,7 +27,11 @@ const api: GeneratorWorkerApi = {
     });
     return { id: generator.id, contextWindow: generator.contextWindow };
   },
-  countTokens: (text) => generator!.countTokens(text),
+  async loadTokenizer(repo, opts) {
+    configureTransformers(opts.localModelPath ? { localModelPath: sameOriginPath(opts.localModelPath) } : {});
+    tokenizer = await AutoTokenizer.from_pretrained(repo);
+  },
+  countTokens: async (text) => (tokenizer ? tokenizer.encode(text, { add_special_tokens: false }).length : generator!.countTokens(text)),
   generate: (messages, opts, onToken) => generator!.generate(messages, { ...opts, ...(onToken ? { onToken: (t) => void onToken(t) } : {}) }),
   interrupt: () => generator?.interrupt(),
   async dispose() {

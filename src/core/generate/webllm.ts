@@ -58,6 +58,8 @@ export class GeneratorError extends Error {
     message: string,
     readonly suggestion?: string,
     options?: { cause?: unknown },
+    /** A smaller model to switch to, when one exists. */
+    readonly fallbackModel?: string,
   ) {
     super(message, options);
     this.name = 'GeneratorError';
@@ -127,10 +129,10 @@ export class WebLLMGenerator implements Generator {
     const message = String((err as Error | null)?.message ?? err);
     const smaller = this.fallback ? `Try a smaller model (${this.fallback.model_id}); your conversation is kept.` : 'Try a smaller model; your conversation is kept.';
     if (name === 'DeviceLostError' || /device (was )?lost/i.test(message)) {
-      return new GeneratorError('device-lost', 'The graphics device stopped responding while answering.', smaller, { cause: err });
+      return new GeneratorError('device-lost', 'The graphics device stopped responding while answering.', smaller, { cause: err }, this.fallback?.model_id);
     }
     if (/out of memory|OOM|allocation failed|CreateBuffer/i.test(message)) {
-      return new GeneratorError('out-of-memory', 'The answer model ran out of graphics memory.', smaller, { cause: err });
+      return new GeneratorError('out-of-memory', 'The answer model ran out of graphics memory.', smaller, { cause: err }, this.fallback?.model_id);
     }
     return new GeneratorError('failed', `The answer model failed: ${message}`, undefined, { cause: err });
   }
