@@ -27,6 +27,7 @@ const html = fs.readFileSync(path.join(dist, 'index.html'), 'utf8');
 const initial = [...html.matchAll(/<(?:script|link)[^>]+(?:src|href)="\/([^"]+\.js)"/g)].map((m) => m[1]!);
 const initialGzip = initial.reduce((n, f) => n + gzipSync(fs.readFileSync(path.join(dist, f))).length, 0);
 emit({ metric: 'initial_js_gzip_bytes', files: initial.length, bytes: initialGzip });
+if (process.env.BENCH_ONLY === 'size') process.exit(0);
 
 const server = await preview({ root, logLevel: 'warn', preview: { host: '127.0.0.1', port: 0 } });
 const base = server.resolvedUrls!.local[0]!;
