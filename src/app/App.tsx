@@ -29,7 +29,7 @@ export function App() {
     saveSettings(s);
     setSettings(s);
   };
-  const { reembedding, state, started, start, documents, fileProgress, storage, outcomes, addFiles, removeDocument, evaluate, library } = useLibrary(settings);
+  const { reembedding, state, started, start, documents, fileProgress, storage, outcomes, addFiles, removeDocument, reindex, evaluate, library } = useLibrary(settings);
   const { turns, ask, stop, clear, busy, model, chooseModel } = useAnswer(library, settings);
   const dragging = useFileDrop((files) => void addFiles(files));
   const [query, setQuery] = useState('');
@@ -115,6 +115,9 @@ export function App() {
           {documents.map((d) => (
             <li key={d.id}>
               <span>{d.name}</span> <small>{d.type.toUpperCase()} · {formatBytes(d.size)}{d.pageCount ? ` · ${d.pageCount} pages` : ''} · {d.chunkCount} passages</small>{' '}
+              <button type="button" onClick={() => void reindex(d.id, d.name)} aria-label={`Re-index ${d.name}`}>
+                Re-index
+              </button>{' '}
               <button type="button" onClick={() => void removeDocument(d.id)} aria-label={`Delete ${d.name}`}>
                 Delete
               </button>
@@ -158,7 +161,11 @@ export function App() {
           <button type="button" onClick={() => void chooseModel({ kind: 'transformers', model: modelId })}>
             Load answer model
           </button>
-          {model.status === 'loading' && <p role="status">Loading answer model{model.progress ? ` (${Math.round(model.progress * 100)}%)` : ''}…</p>}
+          {model.status === 'loading' && (
+            <div role="status">
+              {model.bytes ? <DownloadProgress label="Answer model" loaded={model.bytes.loaded} total={model.bytes.total} /> : `Loading answer model${model.progress ? ` (${Math.round(model.progress * 100)}%)` : ''}…`}
+            </div>
+          )}
           {model.status === 'error' && (
             <p role="alert" className="error">
               The answer model could not be loaded: {model.error}

@@ -60,7 +60,13 @@ export function where(p: Pick<ContextPassage, 'location'>): string {
 /** Question → retrieved passages → a grounded, streamed answer (or the passages themselves). */
 export function useAnswer(library: () => Promise<RemoteLibrary | null>, search: { passages: number; hybrid: boolean } = { passages: 6, hybrid: true }) {
   const [turns, setTurns] = useState<Turn[]>([]);
-  const [model, setModel] = useState<{ choice: AnswerModelChoice; status: 'ready' | 'loading' | 'error'; progress?: number; error?: string }>({
+  const [model, setModel] = useState<{
+    choice: AnswerModelChoice;
+    status: 'ready' | 'loading' | 'error';
+    progress?: number;
+    bytes?: { loaded: number; total: number };
+    error?: string;
+  }>({
     choice: { kind: 'passages' },
     status: 'ready',
   });
@@ -91,7 +97,7 @@ export function useAnswer(library: () => Promise<RemoteLibrary | null>, search: 
           ? await openWebLLMGenerator(choice.model, (p) => setModel((m) => ({ ...m, progress: p.progress })), LOCAL_MODELS ? { localModelPath: LOCAL_MODELS } : {})
           : await openTransformersGenerator(
               { model: choice.model, device: 'wasm', ...(LOCAL_MODELS ? { localModelPath: LOCAL_MODELS } : {}) },
-              (p) => setModel((m) => ({ ...m, progress: p.total ? p.loaded / p.total : m.progress })),
+              (p) => setModel((m) => ({ ...m, bytes: p, progress: p.total ? p.loaded / p.total : m.progress })),
             );
       setModel({ choice, status: 'ready' });
     } catch (err) {

@@ -94,6 +94,16 @@ export function useLibrary(settings: Pick<Settings, 'embeddingModel' | 'chunkTok
     void refreshStorage();
   }, []);
 
+  const reindex = useCallback(async (id: string, name: string) => {
+    const l = lib.current ?? (await ready.current);
+    if (!l) return;
+    const out = await l.reindex(id, (p) => setFileProgress((fp) => ({ ...fp, [name]: p })));
+    setFileProgress((fp) => Object.fromEntries(Object.entries(fp).filter(([n]) => n !== name)));
+    if (out.status !== 'added') setOutcomes([out]);
+    setDocuments(await l.listDocuments());
+    void refreshStorage();
+  }, [refreshStorage]);
+
   const removeDocument = useCallback(async (id: string) => {
     const l = lib.current;
     if (!l) return;
@@ -112,5 +122,5 @@ export function useLibrary(settings: Pick<Settings, 'embeddingModel' | 'chunkTok
   /** The library once it is open (null if it failed). */
   const library = useCallback(async () => lib.current ?? (await ready.current), []);
 
-  return { reembedding, state, started, start, documents, progress, fileProgress, storage, outcomes, addFiles, removeDocument, search, evaluate, library };
+  return { reembedding, state, started, start, documents, progress, fileProgress, storage, outcomes, addFiles, removeDocument, reindex, search, evaluate, library };
 }

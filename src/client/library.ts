@@ -51,6 +51,7 @@ export interface LibraryWorkerApi {
   search(query: string, opts?: SearchOptions): Promise<SearchHit[]>;
   listDocuments(): Promise<DocumentRecord[]>;
   removeDocument(id: string): Promise<boolean>;
+  reindex(id: string, onProgress?: (p: IndexProgress) => void): Promise<AddOutcome>;
   getDocumentText(id: string): Promise<string | undefined>;
   getOriginal(id: string): Promise<Uint8Array | undefined>;
   getChunks(id: string): Promise<ChunkRecord[]>;
@@ -84,6 +85,7 @@ export async function openLibraryInWorker(opts: WorkerOpenOptions = {}, onDownlo
     search: (q, o) => remote.search(q, o),
     listDocuments: () => remote.listDocuments(),
     removeDocument: (id) => remote.removeDocument(id),
+    reindex: (id, onProgress) => remote.reindex(id, cb(onProgress)),
     getDocumentText: (id) => remote.getDocumentText(id),
     getOriginal: (id) => remote.getOriginal(id),
     getChunks: (id) => remote.getChunks(id),

@@ -310,7 +310,40 @@ export class Library {
     }
   }
 
-  private async commit(p: Prepared, vectors: Float32Array): Promise<AddOutcome> {
+  /**
+   * Indexes a document again from its kept original (after changing passage size, or when the
+   * parsers improved). The new version is built completely before it replaces the old one, in
+   * one transaction, so a failure leaves the old version as it was.
+   */
+  async reindex(id: string, onProgress?: (p: IndexProgress) => void): Promise<AddOutcome> {
+    await this.embedder.whenReady?.();
+    const doc = this.docs.get(id);
+    if (!doc) throw new FolioError('corrupt-file', 'the document is no longer in the library');
+    const original = await this.store.getOriginal(id);
+    if (!original) {
+      return { file: doc.name, status: 'failed', error: new FolioError('corrupt-file', 'its original file was not kept (it was added by an older version of Folio); add the file again', doc.name).toJSON() };
+    }
+    const report = (stage: IndexStage, done?: number, total?: number) =>
+      onProgress?.({ file: doc.name, fileIndex: 0, fileCount: 1, stage, ...(total !== undefined ? { done, total } : {}) });
+    try {
+      report('parsing');
+      const parsed = await parseBytes(original, doc.name);
+      report('chunking');
+      const chunks = chunkDocument(parsed, (t) => this.embedder.countTokens(t), this.chunking);
+      const passages = chunks.map((c) => passageText(c.text, c.location.headings));
+      report('embedding', 0, chunks.length);
+      const vectors = await this.embedder.embed(passages, 'passage', (d, t) => report('embedding', d, t));
+      report('storing');
+      const outcome = await this.commit({ fileIndex: 0, name: doc.name, size: doc.size, hash: doc.hash, parsed, chunks, passages, original }, vectors, id);
+      report('done');
+      return outcome;
+    } catch (err) {
+      report('failed');
+      return { file: doc.name, status: 'failed', error: asFolioError(err, doc.name).toJSON() };
+    }
+  }
+
+  private async commit(p: Prepared, vectors: Float32Array, replaces?: string): Promise<AddOutcome> {
     const id = randomId();
     const doc: DocumentRecord = {
       id,
@@ -327,8 +360,13 @@ export class Library {
     };
     const records: ChunkRecord[] = p.chunks.map((c) => ({ docId: id, index: c.index, text: c.text, tokens: c.tokens, location: c.location }));
     const postings = buildPostings(p.passages);
-    const existing = await this.store.addDocument(doc, p.parsed.text, records, vectors, this.embedder.model.dimensions, postings, p.original);
+    const existing = await this.store.addDocument(doc, p.parsed.text, records, vectors, this.embedder.model.dimensions, postings, p.original, replaces);
     if (existing) return duplicate(p.name, existing);
+    if (replaces) {
+      this.docs.delete(replaces);
+      this.index.remove(replaces);
+      this.keywords.remove(replaces);
+    }
     this.docs.set(id, doc);
     this.index.add(id, vectors);
     this.keywords.add(id, postings);

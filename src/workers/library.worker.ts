@@ -76,6 +76,11 @@ const api: LibraryWorkerApi = {
     channel?.postMessage('changed');
     return existed;
   },
+  async reindex(id, onProgress) {
+    const out = await need(library, 'library').reindex(id, onProgress ? (p) => void onProgress(p) : undefined);
+    channel?.postMessage('changed');
+    return out;
+  },
   getDocumentText: (id) => need(library, 'library').getDocumentText(id),
   getOriginal: (id) => need(library, 'library').getOriginal(id),
   getChunks: (id) => need(library, 'library').getChunks(id),

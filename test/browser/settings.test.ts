@@ -24,9 +24,17 @@ test('settings take effect and are kept across a reload', async () => {
   expect(await page.locator('.turn .sources li').count()).toBe(1);
   expect(await page.locator('.turn .sources li cite').textContent()).toBe('wiki-ibm.md');
 
+  // Smaller passages apply to documents indexed from now on; re-indexing applies them to one.
+  const count = async () => Number((await page.locator('.documents li', { hasText: 'wiki-ibm.md' }).textContent())!.match(/(\d+) passages/)![1]);
+  const before = await count();
+  await page.getByLabel(/Passage size/).fill('64');
+  await page.getByRole('button', { name: 'Re-index wiki-ibm.md' }).click();
+  await expect.poll(count, { timeout: 60_000 }).toBeGreaterThan(before);
+
   await page.reload();
   await page.getByText('Settings').click();
   expect(await page.getByLabel('Passages per question').inputValue()).toBe('1');
   expect(await page.getByLabel(/Keyword and meaning search combined/).isChecked()).toBe(false);
+  expect(await page.getByLabel(/Passage size/).inputValue()).toBe('64');
   await context.close();
 });

@@ -245,3 +245,37 @@ describe('Library with a model still loading (DeferredEmbedder)', () => {
     expect((await lib.search('Big Blue', { k: 1 }))[0]!.docName).toBe('wiki-ibm.md');
   });
 });
+
+describe('Library.reindex', () => {
+  test('re-indexes from the kept original with new settings, replacing the old version in one step', async () => {
+    const first = await library({ name: 'reindex' });
+    await first.addFiles([fixture(FIXTURE_FILES.pdf), fixture(FIXTURE_FILES.markdown)]);
+    const before = (await first.listDocuments()).find((d) => d.type === 'pdf')!;
+    first.close();
+    open.length = 0;
+    const lib = await library({ name: 'reindex', chunking: { maxTokens: 80, overlapTokens: 0 } });
+    const stages: string[] = [];
+    const out = await lib.reindex(before.id, (p) => stages.push(p.stage));
+    expect(out.status).toBe('added');
+    const after = (await lib.listDocuments()).find((d) => d.type === 'pdf')!;
+    expect(after.id).not.toBe(before.id);
+    expect(after.chunkCount).toBeGreaterThan(before.chunkCount);
+    expect(stages).toEqual(expect.arrayContaining(['parsing', 'embedding', 'storing', 'done']));
+    expect((await lib.listDocuments()).length).toBe(2);
+    expect((await lib.search('Who patented the typewriter?', { k: 1 }))[0]!.docId).toBe(after.id);
+    expect(await lib.getChunks(before.id)).toEqual([]);
+    expect((await lib.checkIntegrity()).problems).toEqual([]);
+  });
+
+  test('a failure while re-indexing leaves the old version untouched', async () => {
+    const lib = await library({ name: 'reindex-fail' });
+    await lib.addFiles([fixture(FIXTURE_FILES.pdf)]);
+    const [doc] = await lib.listDocuments();
+    const broken: Embedder = Object.create(embedder, { embed: { value: async () => { throw new Error('GPU device lost'); } } });
+    const lib2 = await library({ name: 'reindex-fail', embedder: broken });
+    const out = await lib2.reindex(doc!.id);
+    expect(out.status).toBe('failed');
+    expect((await lib2.listDocuments()).map((d) => d.id)).toEqual([doc!.id]);
+    expect((await lib2.checkIntegrity()).problems).toEqual([]);
+  });
+});

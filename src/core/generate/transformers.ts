@@ -37,8 +37,12 @@ export async function createTransformersGenerator(opts: TransformersGeneratorOpt
   const id = opts.model ?? DEFAULT_TRANSFORMERS_GENERATOR;
   const device = !opts.device || opts.device === 'auto' ? await detectDevice() : opts.device;
   configureTransformers(opts, device);
+  const files = new Map<string, { loaded: number; total: number }>();
   const progress_callback = (info: { status: string; file?: string; loaded?: number; total?: number }) => {
-    if (info.status === 'progress' && info.file) opts.onDownload?.({ file: info.file, loaded: info.loaded ?? 0, total: info.total ?? 0 });
+    if (info.status !== 'progress' || !info.file || !opts.onDownload) return;
+    files.set(info.file, { loaded: info.loaded ?? 0, total: info.total ?? 0 });
+    const sum = [...files.values()].reduce((a, f) => ({ loaded: a.loaded + f.loaded, total: a.total + f.total }), { loaded: 0, total: 0 });
+    opts.onDownload({ file: info.file, ...sum });
   };
   const tokenizer = await AutoTokenizer.from_pretrained(id, { progress_callback });
   const model = await AutoModelForCausalLM.from_pretrained(id, { device, dtype: opts.dtype ?? (device === 'webgpu' ? 'q4f16' : 'q8'), progress_callback });

@@ -91,15 +91,25 @@ export class LibraryStore {
     dims: number,
     postings: KeywordPostings,
     original?: Uint8Array,
+    /** A document this one replaces (re-indexing): removed in the same transaction. */
+    replaces?: string,
   ): Promise<DocumentRecord | null> {
     const tx = this.db.transaction(['documents', 'texts', 'chunks', 'vectors', 'keywords', 'files'], 'readwrite');
-    const existing = (await tx.objectStore('documents').index('byHash').getAll(doc.hash)).find((d) => d.status === 'ready');
+    const existing = (await tx.objectStore('documents').index('byHash').getAll(doc.hash)).find((d) => d.status === 'ready' && d.id !== replaces);
     if (existing) {
       tx.abort();
       await tx.done.catch(() => {});
       return existing;
     }
     await atomically(tx, (track) => {
+      if (replaces) {
+        track(tx.objectStore('documents').delete(replaces));
+        track(tx.objectStore('texts').delete(replaces));
+        track(tx.objectStore('chunks').delete(docRange(replaces)));
+        track(tx.objectStore('vectors').delete(docRange(replaces)));
+        track(tx.objectStore('keywords').delete(replaces));
+        track(tx.objectStore('files').delete(replaces));
+      }
       track(tx.objectStore('documents').put(doc));
       track(tx.objectStore('texts').put({ docId: doc.id, text }));
       for (const c of chunks) track(tx.objectStore('chunks').put(c));
