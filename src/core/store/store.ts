@@ -1,4 +1,4 @@
-import { openDB, type IDBPDatabase } from 'idb';
+import { openDB, type IDBPDatabase, type IDBPTransaction } from 'idb';
 import type { KeywordPostings } from '../search/keywordIndex';
 import { MIGRATIONS, VECTOR_BLOCK, type ChunkRecord, type DocumentRecord, type FolioSchema, type KeywordRecord, type LibraryMeta, type VectorBlockRecord } from './schema';
 
@@ -102,14 +102,7 @@ export class LibraryStore {
       return existing;
     }
     await atomically(tx, (track) => {
-      if (replaces) {
-        track(tx.objectStore('documents').delete(replaces));
-        track(tx.objectStore('texts').delete(replaces));
-        track(tx.objectStore('chunks').delete(docRange(replaces)));
-        track(tx.objectStore('vectors').delete(docRange(replaces)));
-        track(tx.objectStore('keywords').delete(replaces));
-        track(tx.objectStore('files').delete(replaces));
-      }
+      if (replaces) deleteDocumentRecords(tx, replaces, track);
       track(tx.objectStore('documents').put(doc));
       track(tx.objectStore('texts').put({ docId: doc.id, text }));
       for (const c of chunks) track(tx.objectStore('chunks').put(c));
@@ -139,14 +132,7 @@ export class LibraryStore {
   async removeDocument(docId: string): Promise<boolean> {
     const tx = this.db.transaction(['documents', 'texts', 'chunks', 'vectors', 'keywords', 'files'], 'readwrite');
     const existed = !!(await tx.objectStore('documents').get(docId));
-    await atomically(tx, (track) => {
-      track(tx.objectStore('documents').delete(docId));
-      track(tx.objectStore('texts').delete(docId));
-      track(tx.objectStore('chunks').delete(docRange(docId)));
-      track(tx.objectStore('vectors').delete(docRange(docId)));
-      track(tx.objectStore('keywords').delete(docId));
-      track(tx.objectStore('files').delete(docId));
-    });
+    await atomically(tx, (track) => deleteDocumentRecords(tx, docId, track));
     return existed;
   }
 
@@ -226,6 +212,22 @@ export class LibraryStore {
   vectorBlocks(docId: string): Promise<VectorBlockRecord[]> {
     return this.db.getAll('vectors', docRange(docId));
   }
+}
+
+type DocumentStores = 'documents' | 'texts' | 'chunks' | 'vectors' | 'keywords' | 'files';
+
+/** Queues the deletion of everything stored for one document. */
+function deleteDocumentRecords(
+  tx: IDBPTransaction<FolioSchema, DocumentStores[], 'readwrite'>,
+  docId: string,
+  track: (request: Promise<unknown>) => void,
+): void {
+  track(tx.objectStore('documents').delete(docId));
+  track(tx.objectStore('texts').delete(docId));
+  track(tx.objectStore('chunks').delete(docRange(docId)));
+  track(tx.objectStore('vectors').delete(docRange(docId)));
+  track(tx.objectStore('keywords').delete(docId));
+  track(tx.objectStore('files').delete(docId));
 }
 
 /** Chunks described by an encoded postings array ([length, n, (term, tf) × n] per chunk). */
