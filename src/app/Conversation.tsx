@@ -66,7 +66,7 @@ export function Conversation({ turns, library, onSwitchModel }: { turns: Turn[];
   return (
     <ol className="conversation">
       {turns.map((t, i) => (
-        <li key={i} className="turn">
+        <li key={t.id ?? i} className="turn">
           <p className="question">{t.question}</p>
           {t.searchedFor && <p className="note">Searched for: {t.searchedFor}</p>}
           {t.status === 'retrieving' && <p role="status">Searching your documents…</p>}

@@ -12,7 +12,7 @@ const open = () => (db ??= openDB(DB, 1, { upgrade: (d) => void d.createObjectSt
 export async function loadConversation(): Promise<Turn[]> {
   const turns = ((await (await open()).get('conversations', 'current')) as Turn[] | undefined) ?? [];
   // An answer that was streaming when the page closed is kept as stopped, not as still running.
-  return turns.map((t) => (t.status === 'answering' || t.status === 'retrieving' ? { ...t, status: 'stopped' } : t));
+  return turns.map((t) => ({ ...t, id: t.id ?? crypto.randomUUID(), ...(t.status === 'answering' || t.status === 'retrieving' ? { status: 'stopped' as const } : {}) }));
 }
 
 export async function saveConversation(turns: Turn[]): Promise<void> {

@@ -5,8 +5,10 @@ import { standaloneQuestion, type Turn } from './useAnswer';
 const turn = (question: string, answer = ''): Turn => ({ question, answer, sources: [], status: 'done' });
 
 describe('standaloneQuestion', () => {
-  test('a self-contained question is searched as it is', async () => {
+  test('a self-contained question is searched as it is, short or not', async () => {
     expect(await standaloneQuestion('Who patented the typewriter in 1868?', [turn('What is IBM?')], null)).toBe('Who patented the typewriter in 1868?');
+    expect(await standaloneQuestion('Who patented the typewriter?', [turn('What is IBM?')], null)).toBe('Who patented the typewriter?');
+    expect(await standaloneQuestion('And Wang?', [turn('What did IBM build?')], null)).toBe('What did IBM build? And Wang?');
   });
   test('without a model, a follow-up is searched together with the previous question', async () => {
     expect(await standaloneQuestion('When did it close?', [turn('What was the Wang 1200?')], null)).toBe('What was the Wang 1200? When did it close?');
@@ -28,5 +30,7 @@ describe('standaloneQuestion', () => {
     expect(seen[0]).toContain('User: What was the Wang 1200?');
     expect(seen[0]).toContain('Last question: When did it close?');
     expect(await standaloneQuestion('And it?', [turn('What is IBM?')], gen('x'.repeat(400)))).toBe('What is IBM? And it?');
+    // Off-topic output (a story instead of a question) is not used.
+    expect(await standaloneQuestion('When did it close?', [turn('What was the Wang 1200?')], gen('Once upon a time a little bird sang.'))).toBe('What was the Wang 1200? When did it close?');
   });
 });

@@ -4,6 +4,7 @@ import type { RemoteLibrary } from '../client/library';
 import type { ContextPassage } from '../core';
 import type { Generator } from '../core/generate/generator';
 import { highlightPassage, type HighlightedPassage } from '../core/generate/passagesOnly';
+import { analyze } from '../core/search/analyzer';
 import { buildAnswerMessages, rewriteMessages } from '../core/generate/prompt';
 import { loadConversation, saveConversation } from './conversationStore';
 
@@ -12,6 +13,8 @@ const LOCAL_MODELS = import.meta.env.VITE_FOLIO_LOCAL_MODELS as string;
 export type AnswerModelChoice = { kind: 'passages' } | { kind: 'transformers'; model: string } | { kind: 'webllm'; model: string };
 
 export interface Turn {
+  /** Stable identity, so streamed updates always reach their own turn. */
+  id?: string;
   question: string;
   sources: ContextPassage[];
   /** Model answer text (Markdown), streamed; empty in passages-only mode. */
@@ -27,7 +30,8 @@ export interface Turn {
 }
 
 /** Words that only make sense with the conversation before them. */
-const DEPENDENT = /\b(it|its|they|them|their|this|that|these|those|he|she|his|her|there|same|also|more|else)\b/i;
+const DEPENDENT = /\b(it|its|they|them|their|this|that|these|those|he|she|his|her|there|same|also|else)\b/i;
+const CONTINUATION = /^\s*(and|but|so|what about|how about)\b/i;
 
 /**
  * A follow-up ("and when did it close?") made into a question that stands alone, for retrieval.
@@ -35,7 +39,8 @@ const DEPENDENT = /\b(it|its|they|them|their|this|that|these|those|he|she|his|he
  */
 export async function standaloneQuestion(question: string, history: Turn[], gen: Generator | null): Promise<string> {
   const previous = history.at(-1);
-  if (!previous || !(DEPENDENT.test(question) || question.split(/\s+/).length <= 4)) return question;
+  const followUp = DEPENDENT.test(question) || CONTINUATION.test(question) || question.trim().split(/\s+/).length <= 2;
+  if (!previous || !followUp) return question;
   if (!gen) return `${previous.question} ${question}`;
   const messages = rewriteMessages(
     question,
@@ -45,8 +50,11 @@ export async function standaloneQuestion(question: string, history: Turn[], gen:
     ]),
   );
   const rewritten = (await gen.generate(messages, { maxNewTokens: 64 })).text.trim().split('\n')[0]!.trim();
-  // A model that rambles instead of rewriting is ignored.
-  return rewritten && rewritten.length < 300 ? rewritten : `${previous.question} ${question}`;
+  // A rewrite is trusted only if it stays on topic (shares words with the conversation) and is
+  // short; a model that rambles instead falls back to joining the two questions.
+  const topic = new Set(analyze(`${previous.question} ${question}`));
+  const onTopic = analyze(rewritten).some((w) => topic.has(w));
+  return rewritten && rewritten.length < 300 && onTopic ? rewritten : `${previous.question} ${question}`;
 }
 
 export function where(p: Pick<ContextPassage, 'location'>): string {
@@ -73,6 +81,9 @@ export function useAnswer(library: () => Promise<RemoteLibrary | null>, search: 
   const generator = useRef<Generator | null>(null);
   const controller = useRef<AbortController | null>(null);
   const restored = useRef(false);
+  // The turns as last rendered: read synchronously when a question is sent.
+  const rendered = useRef<Turn[]>([]);
+  rendered.current = turns;
 
   useEffect(() => {
     void loadConversation().then((saved) => {
@@ -105,26 +116,27 @@ export function useAnswer(library: () => Promise<RemoteLibrary | null>, search: 
     }
   }, []);
 
-  const update = (i: number, patch: Partial<Turn> | ((t: Turn) => Partial<Turn>)) =>
-    setTurns((ts) => ts.map((t, j) => (j === i ? { ...t, ...(typeof patch === 'function' ? patch(t) : patch) } : t)));
+  const update = (id: string, patch: Partial<Turn> | ((t: Turn) => Partial<Turn>)) =>
+    setTurns((ts) => ts.map((t) => (t.id === id ? { ...t, ...(typeof patch === 'function' ? patch(t) : patch) } : t)));
 
   const ask = useCallback(
     async (question: string) => {
       const lib = await library();
       if (!lib || !question.trim()) return;
-      let index = 0;
-      let history: Turn[] = [];
-      setTurns((ts) => {
-        index = ts.length;
-        history = ts.filter((t) => t.status === 'done' || t.status === 'stopped');
-        return [...ts, { question, sources: [], answer: '', status: 'retrieving' }];
-      });
+      const index = crypto.randomUUID();
+      const history = rendered.current.filter((t) => t.status === 'done' || t.status === 'stopped');
+      setTurns((ts) => [...ts, { id: index, question, sources: [], answer: '', status: 'retrieving' }]);
       const gen = generator.current;
+      // Stop works from the moment a question is sent: during retrieval as well as generation.
+      const abort = new AbortController();
+      controller.current = abort;
       try {
         const query = await standaloneQuestion(question, history, gen);
         if (query !== question) update(index, { searchedFor: query });
+        if (abort.signal.aborted) return update(index, { status: 'stopped' });
         // Without a model the passages are the answer: a reader's worth (≈ 3 chunks), not a wall.
         const sources = await lib.context(query, { k: search.passages, mode: search.hybrid ? 'hybrid' : 'dense', budgetTokens: gen ? Math.max(128, Math.floor(gen.contextWindow * 0.6)) : 700 });
+        if (abort.signal.aborted) return update(index, { sources, status: 'stopped' });
         if (!gen) {
           update(index, { sources, highlights: sources.map((s) => highlightPassage(query, s.text)), status: 'done' });
           return;
@@ -142,10 +154,10 @@ export function useAnswer(library: () => Promise<RemoteLibrary | null>, search: 
           countTokens: (t) => gen.countTokens(t),
         });
         update(index, { sources: sources.slice(0, passagesUsed) });
-        controller.current = new AbortController();
+        if (abort.signal.aborted) return update(index, { status: 'stopped' });
         const result = await gen.generate(messages, {
           maxNewTokens: Math.min(256, Math.floor(gen.contextWindow / 4)),
-          signal: controller.current.signal,
+          signal: abort.signal,
           onToken: (t) => update(index, (turn) => ({ answer: turn.answer + t })),
         });
         update(index, { status: result.finishReason === 'aborted' ? 'stopped' : 'done' });
@@ -153,7 +165,7 @@ export function useAnswer(library: () => Promise<RemoteLibrary | null>, search: 
         const e = err as Error & { suggestion?: string; fallbackModel?: string };
         update(index, { status: 'error', error: e.suggestion ? `${e.message} ${e.suggestion}` : e.message, ...(e.fallbackModel ? { fallbackModel: e.fallbackModel } : {}) });
       } finally {
-        controller.current = null;
+        if (controller.current === abort) controller.current = null;
       }
     },
     [library, search.passages, search.hybrid],

@@ -34,6 +34,8 @@ export async function openTransformersGenerator(
     contextWindow: info.contextWindow,
     countTokens: (text) => remote.countTokens(text),
     async generate(messages: ChatMessage[], o: GenerateOptions = {}) {
+      // An abort listener added to an already-aborted signal never fires: check first.
+      if (o.signal?.aborted) return { text: '', finishReason: 'aborted' as const };
       const onAbort = () => void remote.interrupt();
       o.signal?.addEventListener('abort', onAbort, { once: true });
       try {

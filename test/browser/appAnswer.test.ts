@@ -71,6 +71,14 @@ test('ask, stream, cite; drop a file; reload keeps library and conversation; del
   expect(await pageView.locator('.pdf-highlight').count()).toBeGreaterThan(2);
   expect(await pageView.locator('canvas').evaluate((c: HTMLCanvasElement) => c.width > 300 && c.height > 300)).toBe(true);
 
+  // Esc right after Enter stops the question before the full answer is written.
+  await box.fill('Who patented the typewriter?');
+  await box.press('Enter');
+  await box.press('Escape');
+  const stopped = page.locator('.turn').nth(2);
+  await stopped.getByText('Stopped.').waitFor({ timeout: 30_000 });
+  expect(((await stopped.locator('.answer').textContent({ timeout: 1000 }).catch(() => '')) ?? '').length).toBeLessThan(answer.length);
+
   // A real drop event on the window adds a file (the test serves fixtures at /fixtures/).
   await page.evaluate(async () => {
     const bytes = await (await fetch('/fixtures/md/wiki-ibm.md')).arrayBuffer();
@@ -84,7 +92,8 @@ test('ask, stream, cite; drop a file; reload keeps library and conversation; del
   // Reload: the library and the conversation are still there.
   await page.reload();
   await page.locator('.turn').nth(1).waitFor({ timeout: 60_000 });
-  expect(await page.locator('.turn .question').allTextContents()).toEqual(['Who patented the typewriter?', 'Who patented the typewriter?']);
+  expect(await page.locator('.turn .question').allTextContents()).toEqual(['Who patented the typewriter?', 'Who patented the typewriter?', 'Who patented the typewriter?']);
+  expect(await page.locator('.turn').nth(2).getByText('Stopped.').count()).toBe(1);
   expect(((await page.locator('.turn').nth(1).locator('.answer').textContent()) ?? '').trim()).toBe(answer.trim());
   await page.locator('.documents li').nth(3).waitFor({ timeout: 60_000 });
 
@@ -93,7 +102,7 @@ test('ask, stream, cite; drop a file; reload keeps library and conversation; del
   await page.locator('.documents li', { hasText: 'multi_page.pdf' }).waitFor({ state: 'detached' });
   await box.fill('Who patented the typewriter?');
   await box.press('Enter');
-  const third = page.locator('.turn').nth(2);
+  const third = page.locator('.turn').nth(3);
   await third.locator('.sources li').first().waitFor({ timeout: 60_000 });
   expect((await third.locator('.sources li cite').allTextContents()).every((name) => name !== 'multi_page.pdf')).toBe(true);
 

@@ -95,6 +95,15 @@ describe('WebLLM adapter (real @mlc-ai/web-llm types, engine controlled by the t
     expect(out.text).toBe(' w0 w1 w2');
   });
 
+  test('a signal aborted before generation starts stops it at once', async () => {
+    const { engine, calls } = fakeEngine({ tokens: ['never'] });
+    const gen = new WebLLMGenerator(engine, 'm', 4096, count);
+    const controller = new AbortController();
+    controller.abort();
+    expect(await gen.generate([{ role: 'user', content: 'x' }], { signal: controller.signal })).toEqual({ text: '', finishReason: 'aborted' });
+    expect(calls).toEqual([]);
+  });
+
   test('device loss and out-of-memory become errors that offer a smaller model', async () => {
     const lost = Object.assign(new Error('Device was lost'), { name: 'DeviceLostError' });
     const small = prebuiltAppConfig.model_list.find((m) => m.model_id.startsWith('Qwen2.5-0.5B-Instruct-q4f32'))!;

@@ -86,6 +86,8 @@ export class WebLLMGenerator implements Generator {
   }
 
   async generate(messages: ChatMessage[], opts: GenerateOptions = {}): Promise<GenerateResult> {
+    // An abort listener added to an already-aborted signal never fires: check first.
+    if (opts.signal?.aborted) return { text: '', finishReason: 'aborted' };
     const onAbort = () => this.engine.interruptGenerate();
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     let text = '';
