@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { openLibraryInWorker, type RemoteLibrary } from '../client/library';
 import type { Settings } from './settings';
-import type { AddOutcome, DocumentRecord, DownloadProgress, EvalQuestion, EvalReport, IndexProgress, SearchHit } from '../core';
+import type { AddOutcome, DocumentRecord, DownloadProgress, EvalQuestion, EvalReport, IndexProgress } from '../core';
 
 const LOCAL_MODELS = import.meta.env.VITE_FOLIO_LOCAL_MODELS as string;
 
@@ -32,7 +32,6 @@ export function useLibrary(settings: Pick<Settings, 'embeddingModel' | 'chunkTok
   const ready = useRef<Promise<RemoteLibrary | null>>(Promise.resolve(null));
   const [state, setState] = useState<LibraryState>({ phase: 'loading' });
   const [documents, setDocuments] = useState<DocumentRecord[]>([]);
-  const [progress, setProgress] = useState<IndexProgress | null>(null);
   const [outcomes, setOutcomes] = useState<AddOutcome[]>([]);
 
   useEffect(() => {
@@ -83,11 +82,7 @@ export function useLibrary(settings: Pick<Settings, 'embeddingModel' | 'chunkTok
     const l = lib.current ?? (await ready.current);
     if (!l) return;
     setFileProgress((fp) => ({ ...fp, ...Object.fromEntries(files.map((f, i) => [f.name, { file: f.name, fileIndex: i, fileCount: files.length, stage: 'reading' as const }])) }));
-    const out = await l.addFiles(files, (p) => {
-      setProgress(p);
-      setFileProgress((fp) => ({ ...fp, [p.file]: p }));
-    });
-    setProgress(null);
+    const out = await l.addFiles(files, (p) => setFileProgress((fp) => ({ ...fp, [p.file]: p })));
     setFileProgress((fp) => Object.fromEntries(Object.entries(fp).filter(([name]) => !files.some((f) => f.name === name))));
     setOutcomes(out);
     setDocuments(await l.listDocuments());
@@ -112,7 +107,6 @@ export function useLibrary(settings: Pick<Settings, 'embeddingModel' | 'chunkTok
     void refreshStorage();
   }, []);
 
-  const search = useCallback(async (query: string): Promise<SearchHit[]> => lib.current?.search(query, { k: 5 }) ?? [], []);
 
   const evaluate = useCallback(async (questions: EvalQuestion[], k: number): Promise<EvalReport> => {
     if (!lib.current) throw new Error('The library is still loading.');
@@ -122,5 +116,5 @@ export function useLibrary(settings: Pick<Settings, 'embeddingModel' | 'chunkTok
   /** The library once it is open (null if it failed). */
   const library = useCallback(async () => lib.current ?? (await ready.current), []);
 
-  return { reembedding, state, started, start, documents, progress, fileProgress, storage, outcomes, addFiles, removeDocument, reindex, search, evaluate, library };
+  return { reembedding, state, started, start, documents, fileProgress, storage, outcomes, addFiles, removeDocument, reindex, evaluate, library };
 }

@@ -3,6 +3,7 @@
  * WebLLM brings its own worker (webllm.worker.ts).
  */
 import * as Comlink from 'comlink';
+import { sameOriginPath } from './paths';
 import type { GeneratorWorkerApi } from '../client/generator';
 import type { Generator } from '../core/generate/generator';
 import { AutoTokenizer, type PreTrainedTokenizer } from '@huggingface/transformers';
@@ -11,11 +12,6 @@ import { createTransformersGenerator } from '../core/generate/transformers';
 
 let generator: Generator | undefined;
 let tokenizer: PreTrainedTokenizer | undefined;
-
-function sameOriginPath(folder: string): string {
-  const url = new URL(folder, self.location.origin + '/');
-  return url.origin === self.location.origin ? url.pathname : url.href;
-}
 
 const api: GeneratorWorkerApi = {
   async load(opts, onDownload) {

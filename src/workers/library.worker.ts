@@ -3,21 +3,13 @@
  * run here. The worker holds no logic of its own; it only exposes core calls over Comlink.
  */
 import * as Comlink from 'comlink';
+import { sameOriginPath } from './paths';
 import { createTransformersEmbedder, DeferredEmbedder, getEmbeddingModel, DEFAULT_EMBEDDING_MODEL, openLibrary, type Embedder, type FileInput, type Library } from '../core';
 import type { LibraryWorkerApi, WorkerOpenOptions } from '../client/library';
 
 let embedder: Embedder | undefined;
 let library: Library | undefined;
 let channel: BroadcastChannel | undefined;
-
-/**
- * transformers.js (4.3) only looks in `localModelPath` when it is not a full URL (its metadata
- * check skips http(s) paths), so a same-origin folder is passed as an absolute path: "/models/".
- */
-function sameOriginPath(folder: string): string {
-  const url = new URL(folder, self.location.origin + '/');
-  return url.origin === self.location.origin ? url.pathname : url.href;
-}
 
 function need<T>(value: T | undefined, what: string): T {
   if (!value) throw new Error(`${what} is not open yet`);
