@@ -1,5 +1,6 @@
 import { useEffect, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { webLLMChoices } from '../client/generator';
+import { gpuCapabilities } from '../core/generate/webllm';
 import type { AddOutcome } from '../core';
 import { formatBytes } from '../core/format';
 import { Conversation } from './Conversation';
@@ -34,17 +35,21 @@ export function App() {
   const dragging = useFileDrop((files) => void addFiles(files));
   const [query, setQuery] = useState('');
   const [modelId, setModelId] = useState('onnx-community/Qwen2.5-0.5B-Instruct');
-  // WebGPU answer models are offered only when this browser's GPU can run them.
+  // WebGPU answer models are offered only when this browser has a GPU adapter. The check needs no
+  // WebLLM code; WebLLM itself (2 MB+) loads only when the user asks for its models.
+  const [hasGpu, setHasGpu] = useState(false);
   const [gpuModels, setGpuModels] = useState<{ id: string; vramMB: number }[]>([]);
   const [gpuModel, setGpuModel] = useState('');
   useEffect(() => {
+    void gpuCapabilities((navigator as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu).then((caps) => setHasGpu(!!caps));
+  }, []);
+  const showGpuModels = () =>
     void webLLMChoices()
       .then((list) => {
         setGpuModels(list);
         setGpuModel(list[0]?.id ?? '');
       })
       .catch(() => setGpuModels([]));
-  }, []);
 
   const send = () => {
     if (!query.trim() || busy) return;
@@ -137,6 +142,11 @@ export function App() {
             <input type="radio" name="answer-model" checked={model.choice.kind === 'transformers'} onChange={() => void chooseModel({ kind: 'transformers', model: modelId })} /> Written
             answer by a small model in this browser
           </label>
+          {hasGpu && gpuModels.length === 0 && (
+            <button type="button" onClick={showGpuModels}>
+              Show models for my graphics card
+            </button>
+          )}
           {gpuModels.length > 0 && (
             <>
               <label>

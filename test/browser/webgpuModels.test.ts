@@ -7,7 +7,13 @@ const withoutGpu = useBrowser({ webgpu: false });
 test('WebLLM models are offered by what the GPU supports: q4f32 without shader-f16, ~1B instruct first', async () => {
   const context = await withGpu().newContext();
   const page = await context.newPage();
+  const requests: string[] = [];
+  page.on('request', (r) => requests.push(r.url()));
   await openApp(page);
+  // WebLLM's code is not fetched until asked for.
+  await page.getByRole('button', { name: 'Show models for my graphics card' }).waitFor({ timeout: 60_000 });
+  const before = requests.length;
+  await page.getByRole('button', { name: 'Show models for my graphics card' }).click();
   const select = page.getByLabel('Graphics-card model');
   await select.waitFor({ timeout: 60_000 });
   const hasF16 = await page.evaluate(async () => !!(await navigator.gpu.requestAdapter())?.features.has('shader-f16'));
@@ -16,6 +22,7 @@ test('WebLLM models are offered by what the GPU supports: q4f32 without shader-f
   expect(options.length).toBeGreaterThan(3);
   expect(options.every((o) => o.includes('q4f32'))).toBe(true);
   expect(options[0]).toMatch(/^Llama-3\.2-1B-Instruct-q4f32_1-MLC — needs \d+ MB/);
+  expect(requests.length).toBeGreaterThan(before); // the WebLLM chunk arrived on demand
   await context.close();
 });
 
@@ -26,5 +33,6 @@ test('without a WebGPU adapter, no WebLLM option is offered', async () => {
   await page.getByText('Best passages only').waitFor();
   await page.waitForTimeout(1000);
   expect(await page.getByLabel('Graphics-card model').count()).toBe(0);
+  expect(await page.getByRole('button', { name: 'Show models for my graphics card' }).count()).toBe(0);
   await context.close();
 });
