@@ -41,12 +41,17 @@ try {
     emit(await page.evaluate((count) => window.bench.searchBench(count), n));
   }
   if (only === 'search') process.exit(0);
-  if (only === 'cold') {
+  // Storage and cold start: generated chunks written through the store, then a fresh page opens
+  // the library in its worker and answers a first question.
+  const coldStart = async () => {
     const n = Number(process.env.BENCH_CHUNKS ?? 100_000);
     emit(await page.evaluate((c) => window.bench.populate('bench', c), n));
     await page.reload();
     await page.waitForFunction(() => window.benchReady === true);
     emit({ ...(await page.evaluate(() => window.bench.coldStart('bench'))), chunks: n });
+  };
+  if (only === 'cold') {
+    await coldStart();
     process.exit(0);
   }
 
@@ -65,13 +70,7 @@ try {
 
   emit(await page.evaluate(() => window.bench.indexingLongTasks(['pdf/multi_page.pdf', 'pdf/amt_handbook_sample.pdf', 'docx/word_sample.docx', 'html/wiki_duck.html', 'md/wiki-ibm.md', 'txt/war-and-peace-1p.txt'])));
 
-  // Storage and cold start: 100k generated chunks written through the store, then a fresh page
-  // opens the library in its worker and answers a first question.
-  const CHUNKS = Number(process.env.BENCH_CHUNKS ?? 100_000);
-  emit(await page.evaluate((n) => window.bench.populate('bench', n), CHUNKS));
-  await page.reload();
-  await page.waitForFunction(() => window.benchReady === true);
-  emit({ ...(await page.evaluate(() => window.bench.coldStart('bench'))), chunks: CHUNKS });
+  await coldStart();
 } finally {
   await browser.close();
   await server.close();

@@ -75,7 +75,12 @@ export function useLibrary(settings: Pick<Settings, 'embeddingModel' | 'chunkTok
       lib.current = null;
       void opened?.close();
     };
-  }, [started, refreshStorage, settings.embeddingModel, settings.chunkTokens]);
+    // Passage size is applied below without reopening the library (and reloading the model).
+  }, [started, refreshStorage, settings.embeddingModel]);
+
+  useEffect(() => {
+    void lib.current?.setChunking({ maxTokens: settings.chunkTokens });
+  }, [settings.chunkTokens, state.phase]);
 
   const addFiles = useCallback(async (files: File[]) => {
     if (!files.length) return;

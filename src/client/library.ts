@@ -52,6 +52,7 @@ export interface LibraryWorkerApi {
   listDocuments(): Promise<DocumentRecord[]>;
   removeDocument(id: string): Promise<boolean>;
   reindex(id: string, onProgress?: (p: IndexProgress) => void): Promise<AddOutcome>;
+  setChunking(opts: Partial<ChunkOptions>): Promise<void>;
   getDocumentText(id: string): Promise<string | undefined>;
   getOriginal(id: string): Promise<Uint8Array | undefined>;
   getChunks(id: string): Promise<ChunkRecord[]>;
@@ -86,6 +87,7 @@ export async function openLibraryInWorker(opts: WorkerOpenOptions = {}, onDownlo
     listDocuments: () => remote.listDocuments(),
     removeDocument: (id) => remote.removeDocument(id),
     reindex: (id, onProgress) => remote.reindex(id, cb(onProgress)),
+    setChunking: (opts) => remote.setChunking(opts),
     getDocumentText: (id) => remote.getDocumentText(id),
     getOriginal: (id) => remote.getOriginal(id),
     getChunks: (id) => remote.getChunks(id),

@@ -112,7 +112,7 @@ export class Library {
     private readonly store: LibraryStore,
     private readonly embedder: Embedder,
     private libraryModel: string,
-    private readonly chunking: ChunkOptions,
+    private chunking: ChunkOptions,
     private readonly maxFileBytes: number | undefined,
     private readonly bm25: Bm25Params,
   ) {
@@ -132,6 +132,12 @@ export class Library {
     const lib = new Library(store, opts.embedder, meta.embeddingModel, { ...DEFAULT_CHUNK_OPTIONS, ...opts.chunking, maxTokens }, opts.maxFileBytes, opts.bm25 ?? DEFAULT_BM25);
     await lib.reload();
     return lib;
+  }
+
+  /** Passage sizing for documents indexed from now on (stored documents keep theirs until re-indexed). */
+  setChunking(opts: Partial<ChunkOptions>): void {
+    const maxTokens = Math.min(opts.maxTokens ?? this.chunking.maxTokens, this.embedder.model.maxTokens - 16);
+    this.chunking = { ...this.chunking, ...opts, maxTokens };
   }
 
   get embeddingModel(): string {

@@ -3,7 +3,6 @@
  * WebLLM brings its own worker (webllm.worker.ts).
  */
 import * as Comlink from 'comlink';
-import { sameOriginPath } from './paths';
 import type { GeneratorWorkerApi } from '../client/generator';
 import type { Generator } from '../core/generate/generator';
 import { AutoTokenizer, type PreTrainedTokenizer } from '@huggingface/transformers';
@@ -18,13 +17,12 @@ const api: GeneratorWorkerApi = {
     await generator?.dispose();
     generator = await createTransformersGenerator({
       ...opts,
-      ...(opts.localModelPath ? { localModelPath: sameOriginPath(opts.localModelPath) } : {}),
       ...(onDownload ? { onDownload: (p) => void onDownload(p) } : {}),
     });
     return { id: generator.id, contextWindow: generator.contextWindow };
   },
   async loadTokenizer(repo, opts) {
-    configureTransformers(opts.localModelPath ? { localModelPath: sameOriginPath(opts.localModelPath) } : {});
+    configureTransformers(opts.localModelPath ? { localModelPath: opts.localModelPath } : {});
     tokenizer = await AutoTokenizer.from_pretrained(repo);
   },
   countTokens: async (text) => (tokenizer ? tokenizer.encode(text, { add_special_tokens: false }).length : generator!.countTokens(text)),

@@ -3,7 +3,6 @@
  * run here. The worker holds no logic of its own; it only exposes core calls over Comlink.
  */
 import * as Comlink from 'comlink';
-import { sameOriginPath } from './paths';
 import { createTransformersEmbedder, DeferredEmbedder, getEmbeddingModel, DEFAULT_EMBEDDING_MODEL, openLibrary, type Embedder, type FileInput, type Library } from '../core';
 import type { LibraryWorkerApi, WorkerOpenOptions } from '../client/library';
 
@@ -24,7 +23,7 @@ const api: LibraryWorkerApi = {
       ...(opts.model ? { model: opts.model } : {}),
       ...(opts.device ? { device: opts.device } : {}),
       ...(opts.dtype ? { dtype: opts.dtype } : {}),
-      ...(opts.localModelPath ? { localModelPath: sameOriginPath(opts.localModelPath) } : {}),
+      ...(opts.localModelPath ? { localModelPath: opts.localModelPath } : {}),
       ...(opts.remoteHost ? { remoteHost: opts.remoteHost } : {}),
       ...(onDownload ? { onDownload: (p) => void onDownload(p) } : {}),
     }).then((e) => {
@@ -73,6 +72,7 @@ const api: LibraryWorkerApi = {
     channel?.postMessage('changed');
     return out;
   },
+  setChunking: async (opts) => need(library, 'library').setChunking(opts),
   getDocumentText: (id) => need(library, 'library').getDocumentText(id),
   getOriginal: (id) => need(library, 'library').getOriginal(id),
   getChunks: (id) => need(library, 'library').getChunks(id),

@@ -1,17 +1,12 @@
 import path from 'node:path';
 import { expect, test } from 'vitest';
 import { FIXTURES_DIR } from '../helpers/paths';
-import { baseUrl, useBrowser } from './chromium';
+import { baseUrl, newRecordedPage, useBrowser } from './chromium';
 
 const browser = useBrowser({ webgpu: false });
 
 test('ask, stream, cite; drop a file; reload keeps library and conversation; deleted documents leave answers; clear', async () => {
-  const context = await browser().newContext();
-  const page = await context.newPage();
-  const requests: string[] = [];
-  context.on('request', (r) => requests.push(r.url()));
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
+  const { context, page, requests, errors } = await newRecordedPage(browser());
   await page.goto(baseUrl());
   // First run: what will be downloaded is shown, and nothing is fetched until the user agrees.
   const firstRun = page.getByRole('region', { name: 'Before you start' });

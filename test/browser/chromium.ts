@@ -51,6 +51,13 @@ export interface HarnessPage {
 
 /** A fresh browser profile (its own IndexedDB) with the test harness loaded. */
 export async function openHarness(browser: Browser): Promise<HarnessPage> {
+  const recorded = await newRecordedPage(browser);
+  await gotoHarness(recorded.page);
+  return recorded;
+}
+
+/** A page in a fresh profile that records errors and every request (of the page and its workers). */
+export async function newRecordedPage(browser: Browser): Promise<HarnessPage> {
   const context = await browser.newContext();
   const page = await context.newPage();
   const errors: string[] = [];
@@ -63,7 +70,6 @@ export async function openHarness(browser: Browser): Promise<HarnessPage> {
   context.on('response', (r) => {
     if (r.status() >= 400) errors.push(`HTTP ${r.status()} ${r.url()}`);
   });
-  await gotoHarness(page);
   return { context, page, errors, requests };
 }
 

@@ -1,14 +1,11 @@
 import { expect, test } from 'vitest';
-import { openApp, useBrowser } from './chromium';
+import { newRecordedPage, openApp, useBrowser } from './chromium';
 
 const withGpu = useBrowser({ webgpu: true });
 const withoutGpu = useBrowser({ webgpu: false });
 
 test('WebLLM models are offered by what the GPU supports: q4f32 without shader-f16, ~1B instruct first', async () => {
-  const context = await withGpu().newContext();
-  const page = await context.newPage();
-  const requests: string[] = [];
-  page.on('request', (r) => requests.push(r.url()));
+  const { context, page, requests } = await newRecordedPage(withGpu());
   await openApp(page);
   // WebLLM's code is not fetched until asked for.
   await page.getByRole('button', { name: 'Show models for my graphics card' }).waitFor({ timeout: 60_000 });

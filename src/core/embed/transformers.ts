@@ -27,7 +27,8 @@ export function configureTransformers(opts: Pick<TransformersEmbedderOptions, 'l
     const g = globalThis as { crossOriginIsolated?: boolean; navigator?: { hardwareConcurrency?: number } };
     if (g.crossOriginIsolated) onnx.wasm.numThreads = Math.min(4, g.navigator?.hardwareConcurrency ?? 1);
   }
-  const local = opts.localModelPath ?? (opts.remoteHost ? undefined : platform.defaultLocalModelPath());
+  const given = opts.localModelPath ?? (opts.remoteHost ? undefined : platform.defaultLocalModelPath());
+  const local = given && platform.modelFolder(given);
   if (local) {
     env.allowLocalModels = true;
     env.allowRemoteModels = false;

@@ -18,4 +18,10 @@ export const platform = {
   onnxWasmPaths: (device) =>
     device === 'webgpu' ? { mjs: absolute(ortAsyncMjs), wasm: absolute(ortAsyncWasm) } : { mjs: absolute(ortMjs), wasm: absolute(ortWasm) },
   defaultLocalModelPath: () => undefined,
+  // transformers.js (4.3) only looks in `localModelPath` when it is not a full URL (its metadata
+  // check skips http(s) paths), so a same-origin folder is given as an absolute path: "/models/".
+  modelFolder(folder) {
+    const url = new URL(folder, self.location.origin + '/');
+    return url.origin === self.location.origin ? url.pathname : url.href;
+  },
 } satisfies Platform;

@@ -11,6 +11,7 @@ export const platform = {
   },
   // In Node, transformers.js uses onnxruntime-node (native), so there is no wasm to locate.
   onnxWasmPaths: () => undefined,
+  modelFolder: (folder) => folder,
   defaultLocalModelPath() {
     return path.resolve(process.env.FOLIO_MODELS ?? path.join(projectRoot, '../shared/models')) + path.sep;
   },

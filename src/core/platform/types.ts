@@ -12,6 +12,8 @@ export interface Platform {
   onnxWasmPaths(device: 'webgpu' | 'wasm' | 'cpu'): { mjs: string; wasm: string } | undefined;
   /** Default local model folder (path in Node), or undefined to use the remote hub. */
   defaultLocalModelPath(): string | undefined;
+  /** A model folder as transformers.js must be given it on this platform. */
+  modelFolder(folder: string): string;
 }
 
 export declare const platform: Platform;
