@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
+import { VitePWA } from 'vite-plugin-pwa';
 
 /**
  * Serves local folders under URL prefixes. FOLIO_MODELS (a folder laid out like the Hugging Face
@@ -45,6 +46,38 @@ export default defineConfig({
     react(),
     // Test fixtures are only ever served to the browser tests.
     serveFolders({ '/models/': process.env.FOLIO_MODELS, '/fixtures/': testHarness ? process.env.FOLIO_FIXTURES : undefined }),
+    // Offline after the first visit: the service worker precaches the app shell, its workers and
+    // both ONNX Runtime wasm builds. Model files are not precached here: transformers.js and WebLLM
+    // keep them in Cache Storage themselves once downloaded, after the user agreed to it.
+    VitePWA({
+      registerType: 'prompt',
+      injectRegister: false,
+      manifest: {
+        name: 'Folio — private document Q&A',
+        short_name: 'Folio',
+        description: 'Ask questions about your documents. Everything stays on this device.',
+        theme_color: '#2f5d8a',
+        background_color: '#ffffff',
+        display: 'standalone',
+        start_url: '/',
+        icons: [
+          { src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png' },
+          { src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png' },
+          { src: '/icons/icon-512-maskable.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+        ],
+      },
+      workbox: {
+        // Manifest and icons are added by the plugin itself.
+        globPatterns: ['**/*.{js,mjs,css,html,wasm,svg}'],
+        // Test pages of the test build are not part of the app.
+        globIgnores: ['**/test/**', 'assets/harness-*', 'assets/bench-*'],
+        // The asyncify (WebGPU) ONNX Runtime build is 26 MB.
+        maximumFileSizeToCacheInBytes: 40 * 1024 * 1024,
+        navigateFallback: 'index.html',
+        navigateFallbackDenylist: [/^\/models\//, /^\/fixtures\//, /^\/test\//],
+        cleanupOutdatedCaches: true,
+      },
+    }),
   ],
   define: {
     // The app reads this to load models from /models/ instead of the hub.

@@ -5,6 +5,7 @@ import type { AddOutcome } from '../core';
 import { formatBytes } from '../core/format';
 import { Conversation } from './Conversation';
 import { FirstRun } from './FirstRun';
+import { OfflineStatus } from './OfflineStatus';
 import { SettingsPanel } from './SettingsPanel';
 import { loadSettings, saveSettings, type Settings } from './settings';
 import { DownloadProgress } from './Progress';
@@ -79,6 +80,7 @@ export function App() {
         <h1>Folio</h1>
         <p>Ask questions about your documents. Everything stays on this device.</p>
       </header>
+      <OfflineStatus />
       {!started && <FirstRun onStart={start} local={!!import.meta.env.VITE_FOLIO_LOCAL_MODELS} />}
       {started && state.phase === 'loading' && (
         <div role="status">
@@ -113,6 +115,8 @@ export function App() {
           <p className="storage">
             <small>
               Storage: {formatBytes(storage.usage)} used{storage.quota ? ` of ${formatBytes(storage.quota)} available to Folio` : ''}
+              {storage.persisted === true && ' · kept until you delete it'}
+              {storage.persisted === false && ' · the browser may clear it if the disk runs low on space'}
             </small>
           </p>
         )}

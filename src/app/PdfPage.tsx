@@ -64,8 +64,9 @@ export function PdfPage({ bytes, page, passage }: { bytes: Uint8Array; page: num
   }, [boxes]);
 
   if (error) return <p className="error">This page could not be shown ({error}).</p>;
+  // Focusable: at phone width the page scrolls, and keyboard users must be able to scroll it.
   return (
-    <figure className="pdf-page" aria-label={`Page ${page}`} ref={figure}>
+    <figure className="pdf-page" aria-label={`Page ${page}`} ref={figure} tabIndex={0}>
       <div className="pdf-canvas" style={size ? { width: size.width, height: size.height } : undefined}>
         <canvas ref={canvas} />
         {boxes.map((b, i) => (

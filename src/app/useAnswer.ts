@@ -57,6 +57,21 @@ export async function standaloneQuestion(question: string, history: Turn[], gen:
   return rewritten && rewritten.length < 300 && onTopic ? rewritten : `${previous.question} ${question}`;
 }
 
+const ANSWER_MODEL_KEY = 'folio.answerModel';
+
+function loadAnswerModel(): AnswerModelChoice {
+  try {
+    const saved = JSON.parse(localStorage.getItem(ANSWER_MODEL_KEY) ?? 'null') as AnswerModelChoice | null;
+    return saved && (saved.kind === 'passages' || typeof (saved as { model?: unknown }).model === 'string') ? saved : { kind: 'passages' };
+  } catch {
+    return { kind: 'passages' };
+  }
+}
+
+function saveAnswerModel(choice: AnswerModelChoice): void {
+  localStorage.setItem(ANSWER_MODEL_KEY, JSON.stringify(choice));
+}
+
 export function where(p: Pick<ContextPassage, 'location'>): string {
   const parts: string[] = [];
   if (p.location.page) parts.push(`p. ${p.location.page}${p.location.pageEnd ? `–${p.location.pageEnd}` : ''}`);
@@ -97,24 +112,46 @@ export function useAnswer(library: () => Promise<RemoteLibrary | null>, search: 
     if (restored.current) void saveConversation(turns);
   }, [settled, turns.length]); // eslint-disable-line react-hooks/exhaustive-deps -- saving on settle is the point
 
+  // Each choice gets a number: a model that finishes loading after a newer choice was made (or
+  // after the page let go of it) is closed instead of silently replacing the newer one.
+  const latestChoice = useRef(0);
   const chooseModel = useCallback(async (choice: AnswerModelChoice) => {
+    const mine = ++latestChoice.current;
     await generator.current?.dispose();
     generator.current = null;
-    if (choice.kind === 'passages') return setModel({ choice, status: 'ready' });
+    if (choice.kind === 'passages') {
+      saveAnswerModel(choice);
+      return setModel({ choice, status: 'ready' });
+    }
     setModel({ choice, status: 'loading', progress: 0 });
+    const current = (patch: (m: typeof model) => typeof model) => mine === latestChoice.current && setModel(patch);
     try {
-      generator.current =
+      const loaded =
         choice.kind === 'webllm'
-          ? await openWebLLMGenerator(choice.model, (p) => setModel((m) => ({ ...m, progress: p.progress })), LOCAL_MODELS ? { localModelPath: LOCAL_MODELS } : {})
+          ? await openWebLLMGenerator(choice.model, (p) => current((m) => ({ ...m, progress: p.progress })), LOCAL_MODELS ? { localModelPath: LOCAL_MODELS } : {})
           : await openTransformersGenerator(
               { model: choice.model, device: 'wasm', ...(LOCAL_MODELS ? { localModelPath: LOCAL_MODELS } : {}) },
-              (p) => setModel((m) => ({ ...m, bytes: p, progress: p.total ? p.loaded / p.total : m.progress })),
+              (p) => current((m) => ({ ...m, bytes: p, progress: p.total ? p.loaded / p.total : m.progress })),
             );
+      if (mine !== latestChoice.current) return void loaded.dispose();
+      generator.current = loaded;
       setModel({ choice, status: 'ready' });
+      saveAnswerModel(choice);
     } catch (err) {
-      setModel({ choice, status: 'error', error: (err as Error).message });
+      current(() => ({ choice, status: 'error', error: (err as Error).message }));
     }
-  }, []);
+  }, []); // eslint-disable-line react-hooks/exhaustive-deps -- `model` is only used as a type
+
+  // The answer model chosen last time comes back on the next visit (from the browser's cache).
+  useEffect(() => {
+    const saved = loadAnswerModel();
+    if (saved.kind !== 'passages') void chooseModel(saved);
+    return () => {
+      latestChoice.current++;
+      void generator.current?.dispose();
+      generator.current = null;
+    };
+  }, [chooseModel]);
 
   const update = (id: string, patch: Partial<Turn> | ((t: Turn) => Partial<Turn>)) =>
     setTurns((ts) => ts.map((t) => (t.id === id ? { ...t, ...(typeof patch === 'function' ? patch(t) : patch) } : t)));

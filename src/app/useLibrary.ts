@@ -21,11 +21,13 @@ export function useLibrary(settings: Pick<Settings, 'embeddingModel' | 'chunkTok
     setStarted(true);
   }, []);
   const [fileProgress, setFileProgress] = useState<Record<string, IndexProgress>>({});
-  const [storage, setStorage] = useState<{ usage: number; quota: number } | null>(null);
+  // persisted: undefined until known; asked for (once) when the first document is added.
+  const [storage, setStorage] = useState<{ usage: number; quota: number; persisted?: boolean } | null>(null);
   const [reembedding, setReembedding] = useState<{ done: number; total: number } | null>(null);
   const refreshStorage = useCallback(async () => {
     const e = await navigator.storage?.estimate?.();
-    if (e) setStorage({ usage: e.usage ?? 0, quota: e.quota ?? 0 });
+    const persisted = await navigator.storage?.persisted?.();
+    if (e) setStorage({ usage: e.usage ?? 0, quota: e.quota ?? 0, ...(persisted !== undefined ? { persisted } : {}) });
   }, []);
   const lib = useRef<RemoteLibrary | null>(null);
   // Files dropped while the model is still loading wait for it instead of being refused.
@@ -90,9 +92,13 @@ export function useLibrary(settings: Pick<Settings, 'embeddingModel' | 'chunkTok
     const out = await l.addFiles(files, (p) => setFileProgress((fp) => ({ ...fp, [p.file]: p })));
     setFileProgress((fp) => Object.fromEntries(Object.entries(fp).filter(([name]) => !files.some((f) => f.name === name))));
     setOutcomes(out);
-    setDocuments(await l.listDocuments());
+    const docs = await l.listDocuments();
+    setDocuments(docs);
+    // Without persistence the browser may evict the library under storage pressure. Asked only once
+    // there is something worth keeping; the answer is shown next to the storage figures.
+    if (docs.length && !(await navigator.storage?.persisted?.())) await navigator.storage?.persist?.().catch(() => false);
     void refreshStorage();
-  }, []);
+  }, [refreshStorage]);
 
   const reindex = useCallback(async (id: string, name: string) => {
     const l = lib.current ?? (await ready.current);
