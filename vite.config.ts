@@ -41,11 +41,57 @@ const isolation = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 
+/** The model host(s) the app may contact: none but itself when the site serves the models. */
+const modelHosts = process.env.FOLIO_MODELS
+  ? []
+  : process.env.FOLIO_MODEL_HOST
+    ? [new URL(process.env.FOLIO_MODEL_HOST).origin]
+    : ['https://huggingface.co', 'https://*.huggingface.co', 'https://*.hf.co'];
+
+/**
+ * Scripts and wasm only from the app itself ('wasm-unsafe-eval' lets it compile its own wasm),
+ * network only to itself and the model host. Sent as a header (it then also binds the workers,
+ * which do the fetching) and repeated in a <meta> tag for hosts that cannot set headers.
+ */
+const csp = [
+  "default-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "worker-src 'self'",
+  `connect-src 'self' ${modelHosts.join(' ')}`.trim(),
+  "img-src 'self' data: blob:",
+  "style-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-src 'none'",
+];
+const cspHeader = [...csp, "frame-ancestors 'none'"].join('; ');
+
+/** Production builds carry the policy: a <meta> tag, and `_headers` for Netlify/Cloudflare Pages. */
+function securityHeaders(): Plugin {
+  return {
+    name: 'folio-security-headers',
+    apply: 'build',
+    transformIndexHtml: () => [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: csp.join('; ') }, injectTo: 'head-prepend' }],
+    generateBundle() {
+      const headers = { ...isolation, 'Content-Security-Policy': cspHeader };
+      this.emitFile({
+        type: 'asset',
+        fileName: '_headers',
+        source: `# Netlify and Cloudflare Pages read this file; README "Deploying" shows the same for other servers.\n/*\n${Object.entries(headers).map(([k, v]) => `  ${k}: ${v}`).join('\n')}\n`,
+      });
+    },
+  };
+}
+
+
 export default defineConfig({
   plugins: [
     react(),
     // Test fixtures are only ever served to the browser tests.
-    serveFolders({ '/models/': process.env.FOLIO_MODELS, '/fixtures/': testHarness ? process.env.FOLIO_FIXTURES : undefined }),
+    // FOLIO_WEBLLM_LIBS: a folder with WebLLM model libraries and their libs.json (else public/webllm/).
+    serveFolders({ '/models/': process.env.FOLIO_MODELS, '/webllm/': process.env.FOLIO_WEBLLM_LIBS, '/fixtures/': testHarness ? process.env.FOLIO_FIXTURES : undefined }),
+    securityHeaders(),
     // Offline after the first visit: the service worker precaches the app shell, its workers and
     // both ONNX Runtime wasm builds. Model files are not precached here: transformers.js and WebLLM
     // keep them in Cache Storage themselves once downloaded, after the user agreed to it.
@@ -70,11 +116,12 @@ export default defineConfig({
         // Manifest and icons are added by the plugin itself.
         globPatterns: ['**/*.{js,mjs,css,html,wasm,svg}'],
         // Test pages of the test build are not part of the app.
-        globIgnores: ['**/test/**', 'assets/harness-*', 'assets/bench-*'],
+        // WebLLM caches its own model libraries (large, and only for those who choose them).
+        globIgnores: ['**/test/**', 'assets/harness-*', 'assets/bench-*', 'webllm/**', 'models/**'],
         // The asyncify (WebGPU) ONNX Runtime build is 26 MB.
         maximumFileSizeToCacheInBytes: 40 * 1024 * 1024,
         navigateFallback: 'index.html',
-        navigateFallbackDenylist: [/^\/models\//, /^\/fixtures\//, /^\/test\//],
+        navigateFallbackDenylist: [/^\/models\//, /^\/webllm\//, /^\/fixtures\//, /^\/test\//],
         cleanupOutdatedCaches: true,
       },
     }),
@@ -82,6 +129,8 @@ export default defineConfig({
   define: {
     // The app reads this to load models from /models/ instead of the hub.
     'import.meta.env.VITE_FOLIO_LOCAL_MODELS': JSON.stringify(process.env.FOLIO_MODELS ? '/models/' : ''),
+    // A self-hosted mirror of the hub (same layout), used instead of huggingface.co.
+    'import.meta.env.VITE_FOLIO_MODEL_HOST': JSON.stringify(process.env.FOLIO_MODELS ? '' : (process.env.FOLIO_MODEL_HOST ?? '')),
   },
   // Pre-bundle everything the app and its workers import, so the dev server never discovers a
   // dependency mid-session and reloads the page under the user.
@@ -90,7 +139,8 @@ export default defineConfig({
     include: ['@huggingface/transformers', '@mozilla/readability', 'comlink', 'idb', 'linkedom', 'mammoth', 'marked', 'pdfjs-dist', 'react', 'react-dom/client'],
   },
   server: { headers: isolation },
-  preview: { headers: isolation },
+  // The dev server runs Vite's inline HMR client, so only preview (the built app) gets the policy.
+  preview: { headers: { ...isolation, 'Content-Security-Policy': cspHeader } },
   worker: { format: 'es' },
   build: {
     target: 'es2022',

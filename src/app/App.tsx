@@ -1,5 +1,6 @@
 import { useEffect, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { webLLMChoices } from '../client/generator';
+import { servedBySite } from '../client/modelSource';
 import { gpuCapabilities } from '../core/generate/webllm';
 import type { AddOutcome } from '../core';
 import { formatBytes } from '../core/format';
@@ -39,7 +40,8 @@ export function App() {
   // WebGPU answer models are offered only when this browser has a GPU adapter. The check needs no
   // WebLLM code; WebLLM itself (2 MB+) loads only when the user asks for its models.
   const [hasGpu, setHasGpu] = useState(false);
-  const [gpuModels, setGpuModels] = useState<{ id: string; vramMB: number }[]>([]);
+  // null until the user asks; then the models this site hosts and this GPU can run (maybe none).
+  const [gpuModels, setGpuModels] = useState<{ id: string; vramMB: number }[] | null>(null);
   const [gpuModel, setGpuModel] = useState('');
   useEffect(() => {
     void gpuCapabilities((navigator as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu).then((caps) => setHasGpu(!!caps));
@@ -81,7 +83,7 @@ export function App() {
         <p>Ask questions about your documents. Everything stays on this device.</p>
       </header>
       <OfflineStatus />
-      {!started && <FirstRun onStart={start} local={!!import.meta.env.VITE_FOLIO_LOCAL_MODELS} />}
+      {!started && <FirstRun onStart={start} local={servedBySite} />}
       {started && state.phase === 'loading' && (
         <div role="status">
           {state.download ? <DownloadProgress label="Search model" loaded={state.download.loaded} total={state.download.total} /> : 'Starting…'}
@@ -146,12 +148,13 @@ export function App() {
             <input type="radio" name="answer-model" checked={model.choice.kind === 'transformers'} onChange={() => void chooseModel({ kind: 'transformers', model: modelId })} /> Written
             answer by a small model in this browser
           </label>
-          {hasGpu && gpuModels.length === 0 && (
+          {hasGpu && gpuModels === null && (
             <button type="button" onClick={showGpuModels}>
               Show models for my graphics card
             </button>
           )}
-          {gpuModels.length > 0 && (
+          {gpuModels?.length === 0 && <p className="note">No graphics-card models are installed with this copy of Folio (see README, “Answer models on the graphics card”).</p>}
+          {!!gpuModels?.length && (
             <>
               <label>
                 <input type="radio" name="answer-model" checked={model.choice.kind === 'webllm'} onChange={() => void chooseModel({ kind: 'webllm', model: gpuModel })} /> Written answer by

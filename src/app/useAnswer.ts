@@ -8,7 +8,7 @@ import { analyze } from '../core/search/analyzer';
 import { buildAnswerMessages, rewriteMessages } from '../core/generate/prompt';
 import { loadConversation, saveConversation } from './conversationStore';
 
-const LOCAL_MODELS = import.meta.env.VITE_FOLIO_LOCAL_MODELS as string;
+import { modelSource } from '../client/modelSource';
 
 export type AnswerModelChoice = { kind: 'passages' } | { kind: 'transformers'; model: string } | { kind: 'webllm'; model: string };
 
@@ -128,9 +128,9 @@ export function useAnswer(library: () => Promise<RemoteLibrary | null>, search: 
     try {
       const loaded =
         choice.kind === 'webllm'
-          ? await openWebLLMGenerator(choice.model, (p) => current((m) => ({ ...m, progress: p.progress })), LOCAL_MODELS ? { localModelPath: LOCAL_MODELS } : {})
+          ? await openWebLLMGenerator(choice.model, (p) => current((m) => ({ ...m, progress: p.progress })), modelSource)
           : await openTransformersGenerator(
-              { model: choice.model, device: 'wasm', ...(LOCAL_MODELS ? { localModelPath: LOCAL_MODELS } : {}) },
+              { model: choice.model, device: 'wasm', ...modelSource },
               (p) => current((m) => ({ ...m, bytes: p, progress: p.total ? p.loaded / p.total : m.progress })),
             );
       if (mine !== latestChoice.current) return void loaded.dispose();

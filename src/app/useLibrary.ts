@@ -3,7 +3,7 @@ import { openLibraryInWorker, type RemoteLibrary } from '../client/library';
 import type { Settings } from './settings';
 import type { AddOutcome, DocumentRecord, DownloadProgress, EvalQuestion, EvalReport, IndexProgress } from '../core';
 
-const LOCAL_MODELS = import.meta.env.VITE_FOLIO_LOCAL_MODELS as string;
+import { modelSource, servedBySite } from '../client/modelSource';
 
 export type LibraryState =
   | { phase: 'loading'; download?: DownloadProgress }
@@ -45,7 +45,9 @@ export function useLibrary(settings: Pick<Settings, 'embeddingModel' | 'chunkTok
       {
         model: settings.embeddingModel,
         chunking: { maxTokens: settings.chunkTokens },
-        ...(LOCAL_MODELS ? { localModelPath: LOCAL_MODELS, dtype: 'q8' } : {}),
+        ...modelSource,
+        // A site folder may hold only the q8 files (as ../shared/models does); the hub has them all.
+        ...(servedBySite ? { dtype: 'q8' as const } : {}),
       },
       (download) => !cancelled && setState({ phase: 'loading', download }),
     )

@@ -5,10 +5,13 @@
 import * as Comlink from 'comlink';
 import type { ChatMessage, GenerateOptions, GenerateResult, Generator } from '../core/generate/generator';
 import type { TransformersGeneratorOptions } from '../core/generate/transformers';
+// Only WebLLM's types are imported here: its code (2 MB+) loads when a WebLLM model is chosen.
+import { chooseWebLLMModels, gpuCapabilities, selfHostedModelList, smallerModel, WebLLMGenerator } from '../core/generate/webllm';
+import { webLLMHosting } from './modelSource';
 
 export interface GeneratorWorkerApi {
   /** Loads only a tokenizer (e.g. of a WebLLM model's repo), for exact token counts. */
-  loadTokenizer(repo: string, opts: { localModelPath?: string }): Promise<void>;
+  loadTokenizer(repo: string, opts: { localModelPath?: string; remoteHost?: string }): Promise<void>;
   load(opts: Omit<TransformersGeneratorOptions, 'onDownload'>, onDownload?: (p: { file: string; loaded: number; total: number }) => void): Promise<{ id: string; contextWindow: number }>;
   countTokens(text: string): Promise<number>;
   generate(messages: ChatMessage[], opts: { maxNewTokens?: number; temperature?: number }, onToken?: (t: string) => void): Promise<GenerateResult>;
@@ -64,21 +67,24 @@ export async function openTransformersGenerator(
 export async function openWebLLMGenerator(
   modelId: string,
   onProgress: (p: { progress: number; text: string }) => void,
-  opts: { localModelPath?: string } = {},
+  opts: { localModelPath?: string; remoteHost?: string } = {},
 ): Promise<Generator> {
   const webllm = await import('@mlc-ai/web-llm');
-  const { WebLLMGenerator, chooseWebLLMModels, gpuCapabilities, smallerModel } = await import('../core/generate/webllm');
-  const record = webllm.prebuiltAppConfig.model_list.find((m) => m.model_id === modelId);
-  if (!record) throw new Error(`Unknown WebLLM model ${modelId}`);
+  const modelList = selfHostedModelList(webllm.prebuiltAppConfig.model_list, await webLLMHosting());
+  const record = modelList.find((m) => m.model_id === modelId);
+  if (!record) throw new Error(`${modelId} is not available: its model library is not hosted with this copy of Folio.`);
   const caps = await gpuCapabilities((navigator as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu);
-  const choices = caps ? chooseWebLLMModels(webllm.prebuiltAppConfig.model_list, caps) : [];
+  const choices = caps ? chooseWebLLMModels(modelList, caps) : [];
   const tokenizerWorker = new Worker(new URL('../workers/generator.worker.ts', import.meta.url), { type: 'module', name: 'folio-tokenizer' });
   const tokenizer = Comlink.wrap<GeneratorWorkerApi>(tokenizerWorker);
   const repo = new URL(record.model).pathname.replace(/^\/+|\/+$/g, '').replace(/\/resolve\/.*$/, '');
   const engineWorker = new Worker(new URL('../workers/webllm.worker.ts', import.meta.url), { type: 'module', name: 'folio-webllm' });
   try {
     const [engine] = await Promise.all([
-      webllm.CreateWebWorkerMLCEngine(engineWorker, modelId, { initProgressCallback: (r) => onProgress({ progress: r.progress, text: r.text }) }),
+      webllm.CreateWebWorkerMLCEngine(engineWorker, modelId, {
+        appConfig: { ...webllm.prebuiltAppConfig, model_list: modelList },
+        initProgressCallback: (r) => onProgress({ progress: r.progress, text: r.text }),
+      }),
       tokenizer.loadTokenizer(repo, opts),
     ]);
     const generator = new WebLLMGenerator(engine, modelId, record.overrides?.context_window_size ?? 4096, (t) => tokenizer.countTokens(t), smallerModel(choices, modelId));
@@ -96,13 +102,12 @@ export async function openWebLLMGenerator(
   }
 }
 
-/** The WebLLM models this browser's GPU can run, preferred first; empty without WebGPU. */
+/** The WebLLM models this site hosts and this browser's GPU can run, preferred first; empty without WebGPU. */
 export async function webLLMChoices(): Promise<{ id: string; vramMB: number }[]> {
   const gpu = (navigator as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
   if (!gpu) return [];
-  const { chooseWebLLMModels, gpuCapabilities } = await import('../core/generate/webllm');
   const caps = await gpuCapabilities(gpu);
   if (!caps) return [];
   const { prebuiltAppConfig } = await import('@mlc-ai/web-llm');
-  return chooseWebLLMModels(prebuiltAppConfig.model_list, caps).map((m) => ({ id: m.model_id, vramMB: Math.round(m.vram_required_MB ?? 0) }));
+  return chooseWebLLMModels(selfHostedModelList(prebuiltAppConfig.model_list, await webLLMHosting()), caps).map((m) => ({ id: m.model_id, vramMB: Math.round(m.vram_required_MB ?? 0) }));
 }

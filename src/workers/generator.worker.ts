@@ -22,7 +22,7 @@ const api: GeneratorWorkerApi = {
     return { id: generator.id, contextWindow: generator.contextWindow };
   },
   async loadTokenizer(repo, opts) {
-    configureTransformers(opts.localModelPath ? { localModelPath: opts.localModelPath } : {});
+    configureTransformers(opts);
     tokenizer = await AutoTokenizer.from_pretrained(repo);
   },
   countTokens: async (text) => (tokenizer ? tokenizer.encode(text, { add_special_tokens: false }).length : generator!.countTokens(text)),

@@ -1,4 +1,7 @@
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { prebuiltAppConfig } from '@mlc-ai/web-llm';
 import type { TestProject } from 'vitest/node';
 import { build, preview } from 'vite';
 import { FIXTURES_DIR, MODELS_DIR } from '../helpers/paths';
@@ -12,6 +15,13 @@ export default async function setup(project: TestProject) {
   process.env.FOLIO_TEST_HARNESS = '1';
   process.env.FOLIO_MODELS = MODELS_DIR;
   process.env.FOLIO_FIXTURES = FIXTURES_DIR;
+  // A site that hosts WebLLM's libraries lists them in /webllm/libs.json. The libraries themselves
+  // (GitHub downloads) are not on this offline machine, and no test loads one: the listing is what
+  // decides which models are offered.
+  const webllm = fs.mkdtempSync(path.join(os.tmpdir(), 'folio-webllm-'));
+  const libs = [...new Set(prebuiltAppConfig.model_list.map((m) => m.model_lib.slice(m.model_lib.lastIndexOf('/') + 1)))];
+  fs.writeFileSync(path.join(webllm, 'libs.json'), JSON.stringify({ libs }));
+  process.env.FOLIO_WEBLLM_LIBS = webllm;
   const root = path.resolve(import.meta.dirname, '../..');
   // Vitest sets NODE_ENV=test, which would give React's development build: test what ships.
   const nodeEnv = process.env.NODE_ENV;
@@ -27,5 +37,6 @@ export default async function setup(project: TestProject) {
   project.provide('baseUrl', url.endsWith('/') ? url : `${url}/`);
   return async () => {
     await server.close();
+    fs.rmSync(webllm, { recursive: true, force: true });
   };
 }

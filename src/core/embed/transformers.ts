@@ -23,6 +23,10 @@ export function configureTransformers(opts: Pick<TransformersEmbedderOptions, 'l
   const onnx = env.backends.onnx as { wasm?: { wasmPaths?: unknown; numThreads?: number } };
   if (wasmPaths && onnx.wasm) {
     onnx.wasm.wasmPaths = wasmPaths;
+    // transformers.js would otherwise keep a second copy of ONNX Runtime in its own cache and run
+    // it from a blob: URL, which the app's Content-Security-Policy forbids (code only from the
+    // app's origin). The service worker already keeps these files for offline use.
+    (env as { useWasmCache?: boolean }).useWasmCache = false;
     // ONNX Runtime defaults to half the cores; the worker doing this has nothing else to do.
     const g = globalThis as { crossOriginIsolated?: boolean; navigator?: { hardwareConcurrency?: number } };
     if (g.crossOriginIsolated) onnx.wasm.numThreads = Math.min(4, g.navigator?.hardwareConcurrency ?? 1);

@@ -139,3 +139,29 @@ export class WebLLMGenerator implements Generator {
     return new GeneratorError('failed', `The answer model failed: ${message}`, undefined, { cause: err });
   }
 }
+
+/** Where WebLLM's two kinds of files come from: its compiled model libraries and the weights. */
+export interface WebLLMHosting {
+  /** Folder URL (ending in "/") on the app's own origin that holds the model libraries. */
+  libFolder: string;
+  /** File names of the libraries that folder actually holds. */
+  libs: readonly string[];
+  /** A folder laid out like the hub ("<repo>/resolve/main/<file>"); default: the hub itself. */
+  weightsHost?: string;
+}
+
+/**
+ * WebLLM's prebuilt list made private: model libraries are WebAssembly *code*, which Folio never
+ * loads from another origin, so each record's library is rewritten to the app's own folder and
+ * a model whose library is not hosted there is not offered at all. Weights may come from a
+ * self-hosted mirror instead of the hub.
+ */
+export function selfHostedModelList(list: readonly ModelRecord[], hosting: WebLLMHosting): ModelRecord[] {
+  const hosted = new Set(hosting.libs);
+  return list.flatMap((m) => {
+    const file = m.model_lib.slice(m.model_lib.lastIndexOf('/') + 1);
+    if (!hosted.has(file)) return [];
+    const repo = new URL(m.model).pathname.replace(/^\/+|\/+$/g, '').replace(/\/resolve\/.*$/, '');
+    return [{ ...m, model_lib: hosting.libFolder + file, ...(hosting.weightsHost ? { model: `${hosting.weightsHost}${repo}/resolve/main/` } : {}) }];
+  });
+}

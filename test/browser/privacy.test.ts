@@ -1,0 +1,78 @@
+import path from 'node:path';
+import type { Page, Worker } from 'playwright-core';
+import { expect, test } from 'vitest';
+import { FIXTURES_DIR } from '../helpers/paths';
+import { baseUrl, newRecordedPage, openApp, useBrowser } from './chromium';
+
+const browser = useBrowser({ webgpu: false });
+
+/** Index a PDF, ask about it, open the cited passage: a whole session of use. */
+async function session(page: Page) {
+  await page.getByLabel('Add documents').setInputFiles(path.join(FIXTURES_DIR, 'pdf/multi_page.pdf'));
+  await page.locator('.documents li', { hasText: 'multi_page.pdf' }).waitFor({ timeout: 120_000 });
+  const box = page.getByLabel('Ask a question');
+  await box.fill('Who patented the typewriter?');
+  await box.press('Enter');
+  const turn = page.locator('.turn').last();
+  await turn.locator('.sources li').first().waitFor({ timeout: 60_000 });
+  await turn.getByRole('button', { name: 'Source 1' }).first().click();
+  await page.getByRole('dialog', { name: 'Source 1' }).getByRole('figure', { name: 'Page 1' }).locator('.pdf-highlight').first().waitFor({ timeout: 30_000 });
+  await page.keyboard.press('Escape');
+}
+
+test('the built app sends nothing anywhere but its own origin, its policy blocks the rest (page and workers), and cached models are not fetched again', async () => {
+  const { context, page, requests, errors } = await newRecordedPage(browser());
+  const response = await page.goto(baseUrl());
+  const policy = response!.headers()['content-security-policy']!;
+  // This build serves its models itself (FOLIO_MODELS), so no model host is allowed either.
+  expect(policy).toContain("script-src 'self' 'wasm-unsafe-eval'");
+  expect(policy).toMatch(/connect-src 'self';/);
+  expect(await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content')).toContain("connect-src 'self';");
+
+  await openApp(page);
+  await session(page);
+  const origin = new URL(baseUrl()).origin;
+  expect(requests.filter((u) => !u.startsWith(origin) && !u.startsWith('blob:') && !u.startsWith('data:'))).toEqual([]);
+  expect(requests.some((u) => u.startsWith(`${origin}/models/`))).toBe(true); // the first visit downloads the models
+  expect(errors).toEqual([]);
+
+  // Even code that tried could not send anything elsewhere: another origin (the same test server
+  // under another name, so only the policy can stop it) is refused to the page and to the worker
+  // that fetches models, and an injected inline script does not run.
+  const elsewhere = baseUrl().replace('127.0.0.1', 'localhost');
+  const tryToSend = async (url: string) => {
+    let violations = 0;
+    self.addEventListener('securitypolicyviolation', () => violations++);
+    const result = await fetch(url).then(
+      () => 'sent',
+      () => 'blocked',
+    );
+    await new Promise((r) => setTimeout(r, 50));
+    return { result, violated: violations > 0 };
+  };
+  const attempt = (where: Page | Worker) => (where as Page).evaluate(tryToSend, elsewhere);
+  expect(await attempt(page)).toEqual({ result: 'blocked', violated: true });
+  const worker = page.workers().find((w) => w.url().includes('library.worker'));
+  expect(worker).toBeDefined();
+  expect(await attempt(worker!)).toEqual({ result: 'blocked', violated: true });
+  const ran = await page.evaluate(async () => {
+    const script = document.createElement('script');
+    script.textContent = 'window.injectedRan = true';
+    document.head.append(script);
+    await new Promise((r) => setTimeout(r, 50));
+    return (window as { injectedRan?: boolean }).injectedRan === true;
+  });
+  expect(ran).toBe(false);
+
+  // Once the models are cached, a whole new session fetches nothing from the model host.
+  await page.reload();
+  await page.locator('.documents li').first().waitFor({ timeout: 60_000 });
+  const before = requests.length;
+  await page.getByRole('button', { name: 'Delete multi_page.pdf' }).click();
+  await page.locator('.documents li', { hasText: 'multi_page.pdf' }).waitFor({ state: 'detached' });
+  await session(page);
+  const later = requests.slice(before);
+  expect(later.filter((u) => u.includes('/models/'))).toEqual([]);
+  expect(later.filter((u) => !u.startsWith(origin) && !u.startsWith('blob:') && !u.startsWith('data:'))).toEqual([]);
+  await context.close();
+});
