@@ -1,5 +1,13 @@
 import DOMPurify from 'dompurify';
-import { marked } from 'marked';
+import { Marked } from 'marked';
+
+const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/**
+ * Raw HTML in an answer is shown as the text it is, never parsed as markup: a model repeating a
+ * hostile document cannot inject elements (DOMPurify below stays as the second line of defence).
+ */
+const answerMarkdown = new Marked({ gfm: true, breaks: false, renderer: { html: ({ text }) => escapeHtml(text) } });
 
 /**
  * Model output → safe HTML. Markdown is rendered, each [n] becomes a citation button, then
@@ -7,7 +15,7 @@ import { marked } from 'marked';
  * (images, media, frames, styles) are dropped too, so an answer can never make a network request.
  */
 export function renderAnswer(markdown: string, sourceCount: number): string {
-  const html = marked.parse(markdown, { async: false, gfm: true, breaks: false });
+  const html = answerMarkdown.parse(markdown, { async: false });
   const withCitations = html.replace(/\[(\d{1,3})\]/g, (m, n: string) =>
     Number(n) >= 1 && Number(n) <= sourceCount ? `<button type="button" class="cite" data-cite="${n}" aria-label="Source ${n}">[${n}]</button>` : m,
   );
