@@ -61,6 +61,27 @@ export function truncated(bytes: Uint8Array, fraction = 0.5): Uint8Array<ArrayBu
   return bytes.slice(0, Math.floor(bytes.length * fraction));
 }
 
+/**
+ * The same PDF with its cross-reference table wrecked: `startxref` points into the middle of the
+ * file and every xref entry has a wrong offset (digits rotated). Readers must rebuild the table by
+ * scanning for objects, as pdf.js does.
+ */
+export function brokenXref(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
+  const out = bytes.slice();
+  const text = Array.from(out.subarray(Math.max(0, out.length - 200_000)), (b) => String.fromCharCode(b)).join('');
+  const base = out.length - text.length;
+  const start = text.lastIndexOf('startxref');
+  if (start < 0) throw new Error('no startxref');
+  const num = /startxref\s+(\d+)/.exec(text.slice(start))!;
+  const at = base + start + num.index + num[0].length - num[1]!.length;
+  for (let i = 0; i < num[1]!.length; i++) out[at + i] = 0x31; // "111…": not where the xref is
+  for (const m of text.matchAll(/(\d{10}) (\d{5}) n/g)) {
+    const pos = base + m.index;
+    for (let i = 0; i < 10; i++) out[pos + i] = 0x30 + ((Number(m[1]![i]) + 3) % 10);
+  }
+  return out;
+}
+
 /** Deterministic noise (xorshift), so a failing test can be rerun on the same bytes. */
 export function randomBytes(n: number, seed = 42): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(n);

@@ -2,7 +2,8 @@ import { describe, expect, test } from 'vitest';
 import type { AddOutcome, FileInput } from '../../src/core';
 import { fixture, freshLibrary } from '../helpers/library';
 import { FIXTURE_FILES } from '../helpers/paths';
-import { encryptedPdf, randomBytes, scannedPdf, truncated } from '../helpers/pdf';
+import { brokenXref, encryptedPdf, randomBytes, scannedPdf, truncated } from '../helpers/pdf';
+import { zipBombDocx } from '../helpers/zip';
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
 const pdfBytes = fixture(FIXTURE_FILES.pdf).data as Uint8Array;
@@ -19,6 +20,8 @@ const BAD: [FileInput, string, RegExp][] = [
   [{ name: 'big.txt', data: utf8('long text. '.repeat(200_000)) }, 'file-too-large', /more than the 1\.0 MB limit/],
   [{ name: 'noise.txt', data: randomBytes(50_000) }, 'not-text', /binary/],
   [{ name: 'broken.docx', data: utf8('PK this is not really a zip') }, 'corrupt-file', /not a valid Word document/],
+  [{ name: 'bomb.docx', data: zipBombDocx(300 * 2 ** 20) }, 'corrupt-file', /ZIP bomb.*expands \d+ times/],
+  [{ name: 'lying-bomb.docx', data: zipBombDocx(300 * 2 ** 20, { lie: true }) }, 'corrupt-file', /ZIP bomb.*more than its header says/],
   [{ name: 'fake.docx', data: new Uint8Array([0x50, 0x4b, 0x03, 0x04, ...utf8('word/document.xml garbage')]) }, 'corrupt-file', /not a readable Word document/],
 ];
 
@@ -42,6 +45,29 @@ describe('bad input: a clear error per file, the rest of the batch indexed, the 
       // collection grows, so hybrid is checked by its top passage.)
       expect(await lib.search('Which company is nicknamed Big Blue?', { k: 2, mode: 'dense' })).toEqual(before);
       expect((await lib.search('Which company is nicknamed Big Blue?', { k: 1 }))[0]!.chunkIndex).toBe(before[0]!.chunkIndex);
+    } finally {
+      lib.close();
+    }
+  });
+});
+
+describe('damaged but readable input is repaired, not refused', () => {
+  test('a PDF whose cross-reference table is broken is rebuilt by pdf.js and indexed in full', async () => {
+    const broken = brokenXref(pdfBytes);
+    expect(broken.length).toBe(pdfBytes.length);
+    expect(broken).not.toEqual(pdfBytes);
+    const lib = await freshLibrary();
+    try {
+      const [good] = await lib.addFiles([fixture(FIXTURE_FILES.pdf)]);
+      const goodDoc = (await lib.listDocuments())[0]!;
+      await lib.removeDocument(goodDoc.id);
+      const [repaired] = await lib.addFiles([{ name: 'broken-xref.pdf', data: broken }]);
+      expect(good!.status).toBe('added');
+      expect(repaired!.status).toBe('added');
+      const doc = (await lib.listDocuments())[0]!;
+      expect(doc.pageCount).toBe(goodDoc.pageCount);
+      expect(doc.chunkCount).toBe(goodDoc.chunkCount);
+      expect((await lib.checkIntegrity()).problems).toEqual([]);
     } finally {
       lib.close();
     }

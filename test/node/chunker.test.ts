@@ -95,4 +95,20 @@ describe('chunkDocument', () => {
     expect(chunks.at(-1)!.location.end).toBe(words.length);
     console.log(`1 MB single line → ${chunks.length} chunks in ${ms.toFixed(0)} ms`);
   });
+
+  test('a 10 MB text file that is one line parses and splits into bounded pieces covering all of it', async () => {
+    const line = Array.from({ length: 2_000_000 }, (_, i) => `w${i % 9973}`).join(' ').slice(0, 10 * 2 ** 20).trimEnd();
+    const bytes = new TextEncoder().encode(line);
+    expect(bytes.length).toBeGreaterThan(10 * 2 ** 20 - 8);
+    expect(line.includes('\n')).toBe(false);
+    const t0 = performance.now();
+    const doc = await parseBytes(bytes, 'one-line.txt');
+    const chunks = chunkDocument(doc, count, { maxTokens: 240, overlapTokens: 0 });
+    const ms = performance.now() - t0;
+    expect(chunks.every((c) => c.tokens <= 240)).toBe(true);
+    expect(chunks[0]!.location.start).toBe(0);
+    expect(chunks.at(-1)!.location.end).toBe(doc.text.length);
+    for (let i = 1; i < chunks.length; i++) expect(chunks[i]!.location.start).toBe(chunks[i - 1]!.location.end + (/\s/.test(doc.text[chunks[i - 1]!.location.end]!) ? 1 : 0));
+    console.log(`10 MB single-line file → ${chunks.length} chunks, parsed and split in ${ms.toFixed(0)} ms`);
+  });
 });

@@ -3,9 +3,11 @@ import { FolioError } from '../errors';
 import type { ParsedDocument } from '../types';
 import { DocumentBuilder } from './builder';
 import { fragmentToBlocks } from './html';
+import { assertSafeZip } from './zip';
 
 /** DOCX → semantic HTML (mammoth maps Word styles to h1–h6, lists, tables) → blocks. */
 export async function parseDocx(bytes: Uint8Array, fileName: string): Promise<ParsedDocument> {
+  await assertSafeZip(bytes, fileName);
   let html: string;
   try {
     const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
