@@ -5,7 +5,9 @@ import { gpuCapabilities } from '../core/generate/webllm';
 import type { AddOutcome } from '../core';
 import { formatBytes } from '../core/format';
 import { Conversation } from './Conversation';
+import { DocumentList } from './DocumentList';
 import { FirstRun } from './FirstRun';
+import { IndexingProgress } from './IndexingProgress';
 import { OfflineStatus } from './OfflineStatus';
 import { SettingsPanel } from './SettingsPanel';
 import { loadSettings, saveSettings, type Settings } from './settings';
@@ -14,17 +16,6 @@ import { EvaluationPanel } from './EvaluationPanel';
 import { useAnswer } from './useAnswer';
 import { useFileDrop } from './useFileDrop';
 import { useLibrary } from './useLibrary';
-
-const STAGE_LABEL: Record<string, string> = {
-  reading: 'Reading…',
-  parsing: 'Extracting text…',
-  chunking: 'Splitting into passages…',
-  embedding: 'Embedding',
-  storing: 'Saving…',
-  done: 'Added',
-  duplicate: 'Already in your library',
-  failed: 'Failed',
-};
 
 export function App() {
   const [settings, setSettings] = useState(loadSettings);
@@ -96,20 +87,11 @@ export function App() {
           Add documents
           <input type="file" multiple disabled={state.phase === 'error'} onChange={(e) => void addFiles([...(e.target.files ?? [])])} />
         </label>
-        {Object.values(fileProgress).length > 0 && (
-          <ul className="indexing" aria-label="Adding">
-            {Object.values(fileProgress).map((p) => (
-              <li key={p.file}>
-                <span>{p.file}</span> <progress value={p.stage === 'embedding' ? (p.done ?? 0) : p.stage === 'storing' || p.stage === 'done' ? 1 : 0} max={p.stage === 'embedding' ? (p.total ?? 1) : 1} aria-label={`${p.file}: ${p.stage}`} />{' '}
-                <small>{STAGE_LABEL[p.stage]}{p.stage === 'embedding' && p.total ? ` ${p.done ?? 0} of ${p.total} passages` : ''}</small>
-              </li>
-            ))}
-          </ul>
-        )}
+        <IndexingProgress files={Object.values(fileProgress)} />
         {outcomes
           .filter((o): o is Exclude<AddOutcome, { status: 'added' }> => o.status !== 'added')
-          .map((o) => (
-            <p key={o.file} role="alert" className="error">
+          .map((o, i) => (
+            <p key={`${i}-${o.file}`} role="alert" className="error">
               {o.error.message}
             </p>
           ))}
@@ -122,19 +104,7 @@ export function App() {
             </small>
           </p>
         )}
-        <ul className="documents">
-          {documents.map((d) => (
-            <li key={d.id}>
-              <span>{d.name}</span> <small>{d.type.toUpperCase()} · {formatBytes(d.size)}{d.pageCount ? ` · ${d.pageCount} pages` : ''} · {d.chunkCount} passages</small>{' '}
-              <button type="button" onClick={() => void reindex(d.id, d.name)} aria-label={`Re-index ${d.name}`}>
-                Re-index
-              </button>{' '}
-              <button type="button" onClick={() => void removeDocument(d.id)} aria-label={`Delete ${d.name}`}>
-                Delete
-              </button>
-            </li>
-          ))}
-        </ul>
+        <DocumentList documents={documents} onReindex={(d) => void reindex(d.id, d.name)} onDelete={(d) => void removeDocument(d.id)} />
       </section>
       <section aria-labelledby="ask-heading">
         <h2 id="ask-heading">Ask</h2>

@@ -86,13 +86,38 @@ export function useLibrary(settings: Pick<Settings, 'embeddingModel' | 'chunkTok
     void lib.current?.setChunking({ maxTokens: settings.chunkTokens });
   }, [settings.chunkTokens, state.phase]);
 
+  // Progress arrives per file and stage (thousands of events for a big folder); the UI takes it at
+  // most once per frame. Each batch stops listening when it ends: progress travels on its own
+  // message channel, so a last event can arrive after the batch's result and must not revive it.
+  const pending = useRef(new Map<string, IndexProgress>());
+  const frame = useRef(0);
+  const progressFor = useCallback((names: Set<string>) => {
+    let open = true;
+    const onProgress = (p: IndexProgress) => {
+      if (!open) return;
+      pending.current.set(p.file, p);
+      frame.current ||= requestAnimationFrame(() => {
+        frame.current = 0;
+        const batch = pending.current;
+        pending.current = new Map();
+        setFileProgress((fp) => ({ ...fp, ...Object.fromEntries(batch) }));
+      });
+    };
+    const close = () => {
+      open = false;
+      for (const name of names) pending.current.delete(name);
+      setFileProgress((fp) => Object.fromEntries(Object.entries(fp).filter(([name]) => !names.has(name))));
+    };
+    return { onProgress, close };
+  }, []);
+
   const addFiles = useCallback(async (files: File[]) => {
     if (!files.length) return;
     const l = lib.current ?? (await ready.current);
     if (!l) return;
     setFileProgress((fp) => ({ ...fp, ...Object.fromEntries(files.map((f, i) => [f.name, { file: f.name, fileIndex: i, fileCount: files.length, stage: 'reading' as const }])) }));
-    const out = await l.addFiles(files, (p) => setFileProgress((fp) => ({ ...fp, [p.file]: p })));
-    setFileProgress((fp) => Object.fromEntries(Object.entries(fp).filter(([name]) => !files.some((f) => f.name === name))));
+    const progress = progressFor(new Set(files.map((f) => f.name)));
+    const out = await l.addFiles(files, progress.onProgress).finally(progress.close);
     setOutcomes(out);
     const docs = await l.listDocuments();
     setDocuments(docs);
@@ -100,17 +125,17 @@ export function useLibrary(settings: Pick<Settings, 'embeddingModel' | 'chunkTok
     // there is something worth keeping; the answer is shown next to the storage figures.
     if (docs.length && !(await navigator.storage?.persisted?.())) await navigator.storage?.persist?.().catch(() => false);
     void refreshStorage();
-  }, [refreshStorage]);
+  }, [refreshStorage, progressFor]);
 
   const reindex = useCallback(async (id: string, name: string) => {
     const l = lib.current ?? (await ready.current);
     if (!l) return;
-    const out = await l.reindex(id, (p) => setFileProgress((fp) => ({ ...fp, [name]: p })));
-    setFileProgress((fp) => Object.fromEntries(Object.entries(fp).filter(([n]) => n !== name)));
+    const progress = progressFor(new Set([name]));
+    const out = await l.reindex(id, progress.onProgress).finally(progress.close);
     if (out.status !== 'added') setOutcomes([out]);
     setDocuments(await l.listDocuments());
     void refreshStorage();
-  }, [refreshStorage]);
+  }, [refreshStorage, progressFor]);
 
   const removeDocument = useCallback(async (id: string) => {
     const l = lib.current;
