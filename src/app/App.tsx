@@ -25,6 +25,7 @@ export function App() {
   };
   const { reembedding, state, started, start, documents, fileProgress, storage, outcomes, addFiles, removeDocument, reindex, evaluate, library } = useLibrary(settings);
   const { turns, ask, stop, clear, busy, model, chooseModel } = useAnswer(library, settings);
+  const unusable = state.phase === 'error' || state.phase === 'outdated';
   const dragging = useFileDrop((files) => void addFiles(files));
   const [query, setQuery] = useState('');
   const [modelId, setModelId] = useState('onnx-community/Qwen2.5-0.5B-Instruct');
@@ -81,11 +82,19 @@ export function App() {
         </div>
       )}
       {state.phase === 'error' && <p role="alert">Could not start: {state.message}</p>}
+      {state.phase === 'outdated' && (
+        <p role="alert" className="banner">
+          Folio was updated in another tab. Reload this page to keep using your library.{' '}
+          <button type="button" onClick={() => location.reload()}>
+            Reload
+          </button>
+        </p>
+      )}
       <section aria-labelledby="docs-heading">
         <h2 id="docs-heading">Documents</h2>
         <label className="file-button">
           Add documents
-          <input type="file" multiple disabled={state.phase === 'error'} onChange={(e) => void addFiles([...(e.target.files ?? [])])} />
+          <input type="file" multiple disabled={unusable} onChange={(e) => void addFiles([...(e.target.files ?? [])])} />
         </label>
         <IndexingProgress files={Object.values(fileProgress)} />
         {outcomes
@@ -163,7 +172,7 @@ export function App() {
         <Conversation turns={turns} library={library} onSwitchModel={(m) => void chooseModel({ kind: 'webllm', model: m })} />
         <form onSubmit={onAsk} className="ask">
           <textarea aria-label="Ask a question" value={query} onChange={(e) => setQuery(e.target.value)} onKeyDown={onKeyDown} rows={2} />
-          <button type="submit" disabled={state.phase === 'error' || !query.trim() || busy}>
+          <button type="submit" disabled={unusable || !query.trim() || busy}>
             Send
           </button>
           <button type="button" onClick={stop} disabled={!busy}>

@@ -8,7 +8,9 @@ import { modelSource, servedBySite } from '../client/modelSource';
 export type LibraryState =
   | { phase: 'loading'; download?: DownloadProgress }
   | { phase: 'ready'; device: string }
-  | { phase: 'error'; message: string };
+  | { phase: 'error'; message: string }
+  /** Another tab runs a newer Folio that upgraded the library: this page must reload. */
+  | { phase: 'outdated' };
 
 /** The React layer's one door to the core: everything goes through the worker-hosted Library. */
 const SETUP_KEY = 'folio.setup';
@@ -50,6 +52,18 @@ export function useLibrary(settings: Pick<Settings, 'embeddingModel' | 'chunkTok
         ...(servedBySite ? { dtype: 'q8' as const } : {}),
       },
       (download) => !cancelled && setState({ phase: 'loading', download }),
+      // Another tab added or removed documents: this worker has reloaded; the list follows.
+      (event) => {
+        if (cancelled) return;
+        if (event === 'outdated') {
+          // The worker has let go of the database: nothing may call it any more.
+          lib.current = null;
+          ready.current = Promise.resolve(null);
+          return setState({ phase: 'outdated' });
+        }
+        void lib.current?.listDocuments().then((docs) => !cancelled && setDocuments(docs));
+        void refreshStorage();
+      },
     )
       .then(async (l) => {
         opened = l;

@@ -44,8 +44,14 @@ export interface OpenedInfo {
   timings: { modelMs: number; libraryMs: number } & Record<string, number>;
 }
 
+/**
+ * What happens to the library outside this page: another tab changed it (this worker has already
+ * reloaded its index), or another tab upgraded its schema (this page must reload).
+ */
+export type LibraryEvent = 'changed' | 'outdated';
+
 export interface LibraryWorkerApi {
-  open(opts: WorkerOpenOptions, onDownload?: (p: DownloadProgress) => void): Promise<OpenedInfo>;
+  open(opts: WorkerOpenOptions, onDownload?: (p: DownloadProgress) => void, onEvent?: (e: LibraryEvent) => void): Promise<OpenedInfo>;
   addFiles(files: File[], onProgress?: (p: IndexProgress) => void): Promise<AddOutcome[]>;
   addBytes(files: FileInput[], onProgress?: (p: IndexProgress) => void): Promise<AddOutcome[]>;
   search(query: string, opts?: SearchOptions): Promise<SearchHit[]>;
@@ -68,13 +74,17 @@ export interface LibraryWorkerApi {
 /** The worker's calls minus `open`, plus what opening found; `close()` also ends the worker. */
 export type RemoteLibrary = Omit<LibraryWorkerApi, 'open'> & { info: OpenedInfo };
 
-export async function openLibraryInWorker(opts: WorkerOpenOptions = {}, onDownload?: (p: DownloadProgress) => void): Promise<RemoteLibrary> {
+export async function openLibraryInWorker(
+  opts: WorkerOpenOptions = {},
+  onDownload?: (p: DownloadProgress) => void,
+  onEvent?: (e: LibraryEvent) => void,
+): Promise<RemoteLibrary> {
   const worker = new Worker(new URL('../workers/library.worker.ts', import.meta.url), { type: 'module', name: 'folio-library' });
   const remote = Comlink.wrap<LibraryWorkerApi>(worker);
   const cb = <F extends (...args: never[]) => unknown>(f: F | undefined) => (f ? Comlink.proxy(f) : undefined);
   let info: OpenedInfo;
   try {
-    info = await remote.open(opts, cb(onDownload));
+    info = await remote.open(opts, cb(onDownload), cb(onEvent));
   } catch (err) {
     worker.terminate();
     throw err;

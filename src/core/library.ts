@@ -18,6 +18,8 @@ export interface LibraryOptions {
   chunking?: Partial<ChunkOptions>;
   maxFileBytes?: number;
   bm25?: Bm25Params;
+  /** Another tab opened this library with a newer schema; this connection has been closed. */
+  onVersionChange?: () => void;
 }
 
 export type IndexStage = 'reading' | 'parsing' | 'chunking' | 'embedding' | 'storing' | 'done' | 'failed' | 'duplicate';
@@ -121,7 +123,7 @@ export class Library {
   }
 
   static async open(opts: LibraryOptions): Promise<Library> {
-    const store = await LibraryStore.open(opts.name ?? 'folio');
+    const store = await LibraryStore.open(opts.name ?? 'folio', opts.onVersionChange);
     const model = opts.embedder.model;
     let meta = await store.getMeta();
     if (!meta) {

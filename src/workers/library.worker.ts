@@ -16,7 +16,7 @@ function need<T>(value: T | undefined, what: string): T {
 }
 
 const api: LibraryWorkerApi = {
-  async open(opts: WorkerOpenOptions, onDownload) {
+  async open(opts: WorkerOpenOptions, onDownload, onEvent) {
     const t0 = performance.now();
     let modelMs = 0;
     const loading = createTransformersEmbedder({
@@ -40,10 +40,17 @@ const api: LibraryWorkerApi = {
         embedder,
         ...(opts.chunking ? { chunking: opts.chunking } : {}),
         ...(opts.maxFileBytes ? { maxFileBytes: opts.maxFileBytes } : {}),
+        onVersionChange: () => {
+          library = undefined;
+          void onEvent?.('outdated');
+        },
       });
       // Other tabs on the same library reload their index when this one changes it.
       channel = new BroadcastChannel(`folio:${opts.name ?? 'folio'}`);
-      channel.onmessage = () => void library?.reload();
+      channel.onmessage = async () => {
+        await library?.reload();
+        void onEvent?.('changed');
+      };
       libraryMs = performance.now() - t0;
     }
     await deferred.whenReady();

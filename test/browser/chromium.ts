@@ -84,6 +84,28 @@ export async function openApp(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Download and start' }).click();
 }
 
+/**
+ * The library's own integrity check (every document's chunks, vectors and keyword entries all
+ * there, nothing orphaned), run by the core in a separate page of the same profile.
+ */
+export async function libraryIntegrity(context: BrowserContext): Promise<{ names: string[]; problems: string[]; chunks: number }> {
+  const page = await context.newPage();
+  try {
+    await gotoHarness(page);
+    return await page.evaluate(async () => {
+      const lib = await window.folio.openLibraryInWorker({ localModelPath: '/models/', dtype: 'q8' });
+      try {
+        const report = await lib.checkIntegrity();
+        return { names: (await lib.listDocuments()).map((d) => d.name).sort(), problems: report.problems, chunks: report.chunks };
+      } finally {
+        await lib.close();
+      }
+    });
+  } finally {
+    await page.close();
+  }
+}
+
 declare module 'vitest' {
   export interface ProvidedContext {
     baseUrl: string;
