@@ -5,15 +5,16 @@ import { gpuCapabilities } from '../core/generate/webllm';
 import type { AddOutcome } from '../core';
 import { formatBytes } from '../core/format';
 import { Conversation } from './Conversation';
+import { BackupPanel } from './BackupPanel';
 import { DocumentList } from './DocumentList';
 import { FirstRun } from './FirstRun';
 import { IndexingProgress } from './IndexingProgress';
 import { OfflineStatus } from './OfflineStatus';
 import { SettingsPanel } from './SettingsPanel';
-import { loadSettings, saveSettings, type Settings } from './settings';
+import { DEFAULT_SETTINGS, loadSettings, saveSettings, type Settings } from './settings';
 import { DownloadProgress } from './Progress';
 import { EvaluationPanel } from './EvaluationPanel';
-import { useAnswer } from './useAnswer';
+import { useAnswer, type Turn } from './useAnswer';
 import { useFileDrop } from './useFileDrop';
 import { useLibrary } from './useLibrary';
 
@@ -23,8 +24,8 @@ export function App() {
     saveSettings(s);
     setSettings(s);
   };
-  const { reembedding, state, started, start, documents, fileProgress, storage, outcomes, addFiles, removeDocument, reindex, evaluate, library } = useLibrary(settings);
-  const { turns, ask, stop, clear, busy, model, chooseModel } = useAnswer(library, settings);
+  const { reembedding, state, started, start, documents, fileProgress, storage, outcomes, addFiles, removeDocument, reindex, evaluate, library, exportBackup, importBackup } = useLibrary(settings);
+  const { turns, ask, stop, clear, busy, model, chooseModel, restoreTurns } = useAnswer(library, settings);
   const unusable = state.phase === 'error' || state.phase === 'outdated';
   const dragging = useFileDrop((files) => void addFiles(files));
   const [query, setQuery] = useState('');
@@ -45,6 +46,16 @@ export function App() {
         setGpuModel(list[0]?.id ?? '');
       })
       .catch(() => setGpuModels([]));
+
+  // A backup carries what the app keeps beside the library: the conversation and the settings.
+  const backup = () => exportBackup({ conversation: turns.filter((t) => t.status === 'done' || t.status === 'stopped'), settings });
+  const restore = async (file: File) => {
+    const { added, duplicates, extra } = await importBackup(file);
+    const saved = (extra ?? {}) as { conversation?: Turn[]; settings?: Partial<Settings> };
+    if (saved.settings) changeSettings({ ...DEFAULT_SETTINGS, ...saved.settings });
+    if (saved.conversation?.length) restoreTurns(saved.conversation);
+    return `Restored ${added} document${added === 1 ? '' : 's'}${duplicates ? ` (${duplicates} already here)` : ''}${saved.conversation?.length ? ` and ${saved.conversation.length} conversation turns` : ''}.`;
+  };
 
   const send = () => {
     if (!query.trim() || busy) return;
@@ -186,6 +197,7 @@ export function App() {
         )}
       </section>
       <SettingsPanel settings={settings} onChange={changeSettings} reembed={reembedding} />
+      <BackupPanel onExport={backup} onImport={restore} disabled={state.phase !== 'ready'} />
       <EvaluationPanel evaluate={evaluate} disabled={state.phase !== 'ready'} />
     </main>
   );

@@ -213,7 +213,11 @@ export function useAnswer(library: () => Promise<RemoteLibrary | null>, search: 
     controller.current?.abort();
     setTurns([]);
   }, []);
+  /** Turns from a backup, placed before the current ones (and saved with them). */
+  const restoreTurns = useCallback((restored: Turn[]) => {
+    setTurns((current) => [...restored.map((t) => ({ ...t, id: crypto.randomUUID() })), ...current]);
+  }, []);
   const busy = turns.some((t) => t.status === 'retrieving' || t.status === 'answering');
 
-  return { turns, ask, stop, clear, busy, model, chooseModel };
+  return { turns, ask, stop, clear, busy, model, chooseModel, restoreTurns };
 }

@@ -165,8 +165,23 @@ export function useLibrary(settings: Pick<Settings, 'embeddingModel' | 'chunkTok
     return lib.current.evaluate(questions, k);
   }, []);
 
+  const exportBackup = useCallback(async (extra: unknown) => {
+    const l = lib.current ?? (await ready.current);
+    if (!l) throw new Error('The library is not open.');
+    return l.exportBackup(extra);
+  }, []);
+
+  const importBackup = useCallback(async (file: File) => {
+    const l = lib.current ?? (await ready.current);
+    if (!l) throw new Error('The library is not open.');
+    const out = await l.importBackup(file);
+    setDocuments(await l.listDocuments());
+    void refreshStorage();
+    return out;
+  }, [refreshStorage]);
+
   /** The library once it is open (null if it failed). */
   const library = useCallback(async () => lib.current ?? (await ready.current), []);
 
-  return { reembedding, state, started, start, documents, fileProgress, storage, outcomes, addFiles, removeDocument, reindex, evaluate, library };
+  return { reembedding, state, started, start, documents, fileProgress, storage, outcomes, addFiles, removeDocument, reindex, evaluate, library, exportBackup, importBackup };
 }

@@ -66,6 +66,8 @@ export interface LibraryWorkerApi {
   reembed(onProgress?: (done: number, total: number) => void): Promise<void>;
   embed(texts: string[], kind: 'query' | 'passage'): Promise<Float32Array>;
   checkIntegrity(): Promise<IntegrityReport>;
+  exportBackup(extra: unknown): Promise<Blob>;
+  importBackup(file: Blob, onProgress?: (done: number, total: number) => void): Promise<{ added: number; duplicates: number; extra: unknown }>;
   evaluate(questions: EvalQuestion[], k?: number): Promise<EvalReport>;
   context(query: string, opts: SearchOptions & ContextOptions): Promise<ContextPassage[]>;
   close(): Promise<void>;
@@ -105,6 +107,8 @@ export async function openLibraryInWorker(
     reembed: (onProgress) => remote.reembed(cb(onProgress)),
     embed: (texts, kind) => remote.embed(texts, kind),
     checkIntegrity: () => remote.checkIntegrity(),
+    exportBackup: (extra) => remote.exportBackup(extra),
+    importBackup: (file, onProgress) => remote.importBackup(file, cb(onProgress)),
     evaluate: (questions, k) => remote.evaluate(questions, k),
     context: (query, opts) => remote.context(query, opts),
     async close() {

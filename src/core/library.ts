@@ -8,7 +8,8 @@ import { selectContext, type ContextOptions, type ContextPassage } from './searc
 import { reciprocalRankFusion, scoreFusion } from './search/fusion';
 import { buildPostings, DEFAULT_BM25, KeywordIndex, type Bm25Params } from './search/keywordIndex';
 import { VectorIndex, type VectorHit } from './search/vectorIndex';
-import { LibraryStore, type ChunkRecord, type DocumentRecord, type IntegrityReport } from './store/store';
+import { BACKUP_MAGIC, encodeFrame, readFrames, type BackupHeader, type DocumentBundle } from './store/backup';
+import { LibraryStore, SCHEMA_VERSION, type ChunkRecord, type DocumentRecord, type IntegrityReport } from './store/store';
 import type { FileInput, ParsedDocument, SourceLocation } from './types';
 
 export interface LibraryOptions {
@@ -427,6 +428,52 @@ export class Library {
   /** Scores the library on the user's own questions (hit@k, MRR, and what was found instead). */
   evaluate(questions: EvalQuestion[], k = 5, opts: SearchOptions = {}): Promise<EvalReport> {
     return evaluate(questions, async (q, n) => (await this.search(q, { ...opts, k: n })).map((h) => ({ docName: h.docName, text: h.text, score: h.score })), k);
+  }
+
+  /**
+   * The whole library as one file: every document with its text, chunks, vectors, keyword
+   * postings and original, plus whatever the app adds (`extra`: conversation, settings).
+   */
+  async exportBackup(extra: unknown = null): Promise<Blob> {
+    const docs = await this.listDocuments();
+    const header: BackupHeader = { kind: 'header', schema: SCHEMA_VERSION, createdAt: Date.now(), meta: await this.store.getMeta(), documents: docs.length, extra };
+    const parts: Uint8Array<ArrayBuffer>[] = [new TextEncoder().encode(BACKUP_MAGIC), ...encodeFrame(header)];
+    for (const d of docs) {
+      const bundle = await this.store.documentBundle(d.id);
+      if (bundle) parts.push(...encodeFrame({ kind: 'document', ...bundle }));
+    }
+    return new Blob(parts, { type: 'application/octet-stream' });
+  }
+
+  /**
+   * Restores a backup into this library, one document per transaction (a damaged frame stops the
+   * import there; every document before it is whole). Content already present is skipped.
+   * Documents embedded with another model are kept and show up as needing re-embedding.
+   */
+  async importBackup(file: Blob, onProgress?: (done: number, total: number) => void): Promise<{ added: number; duplicates: number; extra: unknown }> {
+    let header: BackupHeader | undefined;
+    let added = 0;
+    let duplicates = 0;
+    try {
+      for await (const frame of readFrames(file)) {
+        if (!header) {
+          header = frame as BackupHeader;
+          if (header.kind !== 'header') throw new Error('the backup file has no header');
+          if (header.schema > SCHEMA_VERSION) throw new Error('the backup was made by a newer version of Folio; update the app first');
+          continue;
+        }
+        const b = frame as DocumentBundle & { kind: string };
+        const rows = b.vectors.reduce((n, v) => n + v.count, 0);
+        if (b.kind !== 'document' || b.chunks.length !== b.doc.chunkCount || rows !== b.doc.chunkCount) throw new Error(`the entry for ${b.doc?.name ?? 'a document'} is damaged`);
+        if (await this.store.putBundle({ doc: b.doc, text: b.text, chunks: b.chunks, vectors: b.vectors, keywords: b.keywords, original: b.original })) duplicates++;
+        else added++;
+        onProgress?.(added + duplicates, header.documents);
+      }
+    } finally {
+      if (added) await this.reload();
+    }
+    if (!header) throw new Error('this is not a Folio backup file');
+    return { added, duplicates, extra: header.extra };
   }
 
   async removeDocument(id: string): Promise<boolean> {

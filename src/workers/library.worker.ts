@@ -90,6 +90,12 @@ const api: LibraryWorkerApi = {
     return Comlink.transfer(v, [v.buffer]);
   },
   checkIntegrity: () => need(library, 'library').checkIntegrity(),
+  exportBackup: (extra) => need(library, 'library').exportBackup(extra),
+  async importBackup(file, onProgress) {
+    const out = await need(library, 'library').importBackup(file, onProgress ? (d, t) => void onProgress(d, t) : undefined);
+    if (out.added) channel?.postMessage('changed');
+    return out;
+  },
   evaluate: (questions, k) => need(library, 'library').evaluate(questions, k),
   context: (query, opts) => need(library, 'library').context(query, opts),
   async close() {

@@ -1,5 +1,6 @@
 import { openDB, type IDBPDatabase, type IDBPTransaction } from 'idb';
 import type { KeywordPostings } from '../search/keywordIndex';
+import type { DocumentBundle } from './backup';
 import { MIGRATIONS, VECTOR_BLOCK, type ChunkRecord, type DocumentRecord, type FolioSchema, type KeywordRecord, type LibraryMeta, type VectorBlockRecord } from './schema';
 
 export type { ChunkRecord, DocumentRecord, KeywordRecord, LibraryMeta, VectorBlockRecord } from './schema';
@@ -207,6 +208,45 @@ export class LibraryStore {
   /** Every vector block, read in bulk (one getAll) rather than row by row. */
   allVectorBlocks(): Promise<VectorBlockRecord[]> {
     return this.db.getAll('vectors');
+  }
+
+  /** Everything stored for one document, read in one transaction (for backups). */
+  async documentBundle(docId: string): Promise<DocumentBundle | undefined> {
+    const tx = this.db.transaction(['documents', 'texts', 'chunks', 'vectors', 'keywords', 'files']);
+    const [doc, text, chunks, vectors, keywords, original] = await Promise.all([
+      tx.objectStore('documents').get(docId),
+      tx.objectStore('texts').get(docId),
+      tx.objectStore('chunks').getAll(docRange(docId)),
+      tx.objectStore('vectors').getAll(docRange(docId)),
+      tx.objectStore('keywords').get(docId),
+      tx.objectStore('files').get(docId),
+    ]);
+    await tx.done;
+    return doc && { doc, text: text?.text ?? '', chunks, vectors, keywords, original: original?.bytes };
+  }
+
+  /**
+   * Stores a document from a backup exactly as it was, in one transaction; returns the document
+   * already holding the same content instead, if there is one.
+   */
+  async putBundle(b: DocumentBundle): Promise<DocumentRecord | null> {
+    const tx = this.db.transaction(['documents', 'texts', 'chunks', 'vectors', 'keywords', 'files'], 'readwrite');
+    const existing = (await tx.objectStore('documents').index('byHash').getAll(b.doc.hash)).find((d) => d.status === 'ready');
+    if (existing) {
+      tx.abort();
+      await tx.done.catch(() => {});
+      return existing;
+    }
+    await atomically(tx, (track) => {
+      deleteDocumentRecords(tx, b.doc.id, track);
+      track(tx.objectStore('documents').put(b.doc));
+      track(tx.objectStore('texts').put({ docId: b.doc.id, text: b.text }));
+      for (const c of b.chunks) track(tx.objectStore('chunks').put(c));
+      for (const v of b.vectors) track(tx.objectStore('vectors').put(v));
+      if (b.keywords) track(tx.objectStore('keywords').put(b.keywords));
+      if (b.original) track(tx.objectStore('files').put({ docId: b.doc.id, bytes: b.original }));
+    });
+    return null;
   }
 
   vectorBlocks(docId: string): Promise<VectorBlockRecord[]> {
