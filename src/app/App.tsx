@@ -24,7 +24,8 @@ export function App() {
     saveSettings(s);
     setSettings(s);
   };
-  const { reembedding, state, started, start, documents, fileProgress, storage, outcomes, addFiles, removeDocument, reindex, evaluate, library, exportBackup, importBackup } = useLibrary(settings);
+  const { reembedding, state, started, start, documents, fileProgress, storage, outcomes, addFiles, removeDocument, reindex, evaluate, library, exportBackup, importBackup, interrupted, resumeInterrupted, discardInterrupted } =
+    useLibrary(settings);
   const { turns, ask, stop, clear, busy, model, chooseModel, restoreTurns } = useAnswer(library, settings);
   const unusable = state.phase === 'error' || state.phase === 'outdated';
   const dragging = useFileDrop((files) => void addFiles(files));
@@ -107,6 +108,20 @@ export function App() {
           Add documents
           <input type="file" multiple disabled={unusable} onChange={(e) => void addFiles([...(e.target.files ?? [])])} />
         </label>
+        {interrupted.length > 0 && (
+          <div role="alert" className="banner">
+            <p>
+              Adding {interrupted.length === 1 ? 'this file was' : `these ${interrupted.length} files was`} interrupted when Folio was closed: {interrupted.map((f) => f.name).join(', ')}.
+              Nothing of {interrupted.length === 1 ? 'it' : 'them'} was saved half-way.
+            </p>
+            <button type="button" onClick={() => void resumeInterrupted()}>
+              Resume adding
+            </button>{' '}
+            <button type="button" onClick={() => void discardInterrupted()}>
+              Forget {interrupted.length === 1 ? 'it' : 'them'}
+            </button>
+          </div>
+        )}
         <IndexingProgress files={Object.values(fileProgress)} />
         {outcomes
           .filter((o): o is Exclude<AddOutcome, { status: 'added' }> => o.status !== 'added')

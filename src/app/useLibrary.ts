@@ -37,6 +37,8 @@ export function useLibrary(settings: Pick<Settings, 'embeddingModel' | 'chunkTok
   const [state, setState] = useState<LibraryState>({ phase: 'loading' });
   const [documents, setDocuments] = useState<DocumentRecord[]>([]);
   const [outcomes, setOutcomes] = useState<AddOutcome[]>([]);
+  // Files whose adding a closed or crashed tab interrupted, found when the library opens.
+  const [interrupted, setInterrupted] = useState<{ id: string; name: string }[]>([]);
 
   useEffect(() => {
     if (!started) return;
@@ -73,6 +75,9 @@ export function useLibrary(settings: Pick<Settings, 'embeddingModel' | 'chunkTok
         }
         lib.current = l;
         setDocuments(await l.listDocuments());
+        setInterrupted(await l.listInterrupted());
+        // Batches another tab still holds are looked at again once it lets go of them.
+        void l.pendingSettled().then(async () => !cancelled && setInterrupted(await l.listInterrupted()));
         setState({ phase: 'ready', device: l.info.device });
         void refreshStorage();
         // Vectors from another model are never mixed in: move them into this model's space.
@@ -165,6 +170,25 @@ export function useLibrary(settings: Pick<Settings, 'embeddingModel' | 'chunkTok
     return lib.current.evaluate(questions, k);
   }, []);
 
+  const resumeInterrupted = useCallback(async () => {
+    const l = lib.current;
+    if (!l) return;
+    const names = await l.listInterrupted();
+    setInterrupted([]);
+    const progress = progressFor(new Set(names.map((n) => n.name)));
+    const out = await l.resumeInterrupted(progress.onProgress).finally(progress.close);
+    setOutcomes(out);
+    setDocuments(await l.listDocuments());
+    setInterrupted(await l.listInterrupted());
+    void refreshStorage();
+  }, [progressFor, refreshStorage]);
+
+  const discardInterrupted = useCallback(async () => {
+    await lib.current?.discardInterrupted();
+    setInterrupted([]);
+    void refreshStorage();
+  }, [refreshStorage]);
+
   const exportBackup = useCallback(async (extra: unknown) => {
     const l = lib.current ?? (await ready.current);
     if (!l) throw new Error('The library is not open.');
@@ -183,5 +207,5 @@ export function useLibrary(settings: Pick<Settings, 'embeddingModel' | 'chunkTok
   /** The library once it is open (null if it failed). */
   const library = useCallback(async () => lib.current ?? (await ready.current), []);
 
-  return { reembedding, state, started, start, documents, fileProgress, storage, outcomes, addFiles, removeDocument, reindex, evaluate, library, exportBackup, importBackup };
+  return { reembedding, state, started, start, documents, fileProgress, storage, outcomes, addFiles, removeDocument, reindex, evaluate, library, exportBackup, importBackup, interrupted, resumeInterrupted, discardInterrupted };
 }

@@ -67,6 +67,10 @@ export interface LibraryWorkerApi {
   embed(texts: string[], kind: 'query' | 'passage'): Promise<Float32Array>;
   checkIntegrity(): Promise<IntegrityReport>;
   exportBackup(extra: unknown): Promise<Blob>;
+  pendingSettled(): Promise<void>;
+  listInterrupted(): Promise<{ id: string; name: string; size: number; addedAt: number }[]>;
+  resumeInterrupted(onProgress?: (p: IndexProgress) => void): Promise<AddOutcome[]>;
+  discardInterrupted(): Promise<void>;
   importBackup(file: Blob, onProgress?: (done: number, total: number) => void): Promise<{ added: number; duplicates: number; extra: unknown }>;
   evaluate(questions: EvalQuestion[], k?: number): Promise<EvalReport>;
   context(query: string, opts: SearchOptions & ContextOptions): Promise<ContextPassage[]>;
@@ -108,6 +112,10 @@ export async function openLibraryInWorker(
     embed: (texts, kind) => remote.embed(texts, kind),
     checkIntegrity: () => remote.checkIntegrity(),
     exportBackup: (extra) => remote.exportBackup(extra),
+    pendingSettled: () => remote.pendingSettled(),
+    listInterrupted: () => remote.listInterrupted(),
+    resumeInterrupted: (onProgress) => remote.resumeInterrupted(cb(onProgress)),
+    discardInterrupted: () => remote.discardInterrupted(),
     importBackup: (file, onProgress) => remote.importBackup(file, cb(onProgress)),
     evaluate: (questions, k) => remote.evaluate(questions, k),
     context: (query, opts) => remote.context(query, opts),

@@ -2,13 +2,14 @@ import { chunkDocument, DEFAULT_CHUNK_OPTIONS, passageText, type Chunk, type Chu
 import type { Embedder } from './embed/embedder';
 import { asFolioError, FolioError, type SerializedFolioError } from './errors';
 import { evaluate, type EvalQuestion, type EvalReport } from './eval/userEval';
-import { parseBytes, readBytes } from './ingest';
+import { parseBytes, readBytes, sizeOf } from './ingest';
 import { ANALYZER_VERSION } from './search/analyzer';
 import { selectContext, type ContextOptions, type ContextPassage } from './search/context';
 import { reciprocalRankFusion, scoreFusion } from './search/fusion';
 import { buildPostings, DEFAULT_BM25, KeywordIndex, type Bm25Params } from './search/keywordIndex';
 import { VectorIndex, type VectorHit } from './search/vectorIndex';
 import { BACKUP_MAGIC, encodeFrame, readFrames, type BackupHeader, type DocumentBundle } from './store/backup';
+import type { PendingRecord } from './store/schema';
 import { LibraryStore, SCHEMA_VERSION, type ChunkRecord, type DocumentRecord, type IntegrityReport } from './store/store';
 import type { FileInput, ParsedDocument, SourceLocation } from './types';
 
@@ -208,8 +209,27 @@ export class Library {
    * in its own transaction. A file that fails is reported with its reason and leaves nothing
    * behind; the others go on.
    */
-  async addFiles(files: FileInput[], onProgress?: (p: IndexProgress) => void): Promise<AddOutcome[]> {
-    return this.index_(files, onProgress, async (file, report) => {
+  async addFiles(files: FileInput[], onProgress?: (p: IndexProgress) => void, resuming?: string[]): Promise<AddOutcome[]> {
+    // The batch is written down first; each file is crossed off when its outcome is known. What
+    // remains after a crash is exactly what was interrupted (see listInterrupted / resume).
+    const ids = resuming ?? files.map(() => crypto.randomUUID());
+    const batch = crypto.randomUUID();
+    const now = Date.now();
+    try {
+      await this.store.putPending(files.map((f, i) => ({ id: ids[i]!, batch, name: f.name, data: f.data instanceof ArrayBuffer ? new Uint8Array(f.data) : f.data, size: sizeOf(f), addedAt: now, position: i })));
+    } catch (err) {
+      // Not even the list could be written (e.g. the disk is full): every file fails, clearly.
+      return files.map((f, i) => {
+        onProgress?.({ file: f.name, fileIndex: i, fileCount: files.length, stage: 'failed' });
+        return { file: f.name, status: 'failed' as const, error: asFolioError(err, f.name).toJSON() };
+      });
+    }
+    const settled: Promise<void>[] = [];
+    const track = (p: IndexProgress) => {
+      if (p.stage === 'done' || p.stage === 'duplicate' || p.stage === 'failed') settled.push(this.store.removePending([ids[p.fileIndex]!]));
+      onProgress?.(p);
+    };
+    const run = () => this.index_(files, track, async (file, report) => {
       report('reading');
       const bytes = await readBytes(file, this.maxFileBytes !== undefined ? { maxFileBytes: this.maxFileBytes } : {});
       const hash = await sha256(bytes);
@@ -218,6 +238,49 @@ export class Library {
       report('parsing');
       return { parsed: await parseBytes(bytes, file.name), hash, size: bytes.byteLength, original: bytes };
     });
+    // While this tab works on the batch it holds a lock named after it; the browser releases it
+    // when the tab closes or crashes. Another tab thus tells "in progress" from "interrupted".
+    const locks = webLocks();
+    const outcomes = locks ? await locks.request(`folio-batch:${batch}`, run) : await run();
+    await Promise.all(settled);
+    return outcomes;
+  }
+
+  /** Pending files whose batch no live tab is working on. */
+  private async interrupted(): Promise<PendingRecord[]> {
+    const held = new Set(((await webLocks()?.query())?.held ?? []).map((l) => l.name));
+    return (await this.store.listPending()).filter((p) => !held.has(`folio-batch:${p.batch}`)).sort((a, b) => a.addedAt - b.addedAt || a.position - b.position);
+  }
+
+  /** Files whose adding was interrupted (tab closed or crashed), oldest first. */
+  async listInterrupted(): Promise<{ id: string; name: string; size: number; addedAt: number }[]> {
+    return (await this.interrupted()).map(({ id, name, size, addedAt }) => ({ id, name, size, addedAt }));
+  }
+
+  /**
+   * Resolves once no tab holds any batch that is pending now: each either finished (its files are
+   * crossed off) or its tab went away (they are interrupted). A tab just closed may still be
+   * letting go of its lock when the next page opens; this is when to look again.
+   */
+  async pendingSettled(): Promise<void> {
+    const locks = webLocks();
+    if (!locks) return;
+    const batches = new Set((await this.store.listPending()).map((p) => `folio-batch:${p.batch}`));
+    await Promise.all([...batches].map((name) => locks.request(name, async () => {})));
+  }
+
+  /** Adds the interrupted files again, from the copies kept when they were first added. */
+  async resumeInterrupted(onProgress?: (p: IndexProgress) => void): Promise<AddOutcome[]> {
+    const pending = await this.interrupted();
+    return this.addFiles(
+      pending.map((p) => ({ name: p.name, data: p.data })),
+      onProgress,
+      pending.map((p) => p.id),
+    );
+  }
+
+  async discardInterrupted(): Promise<void> {
+    await this.store.removePending((await this.interrupted()).map((p) => p.id));
   }
 
   /** Indexes documents that were parsed elsewhere, through the same chunk → embed → store path. */
@@ -541,6 +604,16 @@ export async function sha256(bytes: Uint8Array): Promise<string> {
 
 function randomId(): string {
   return crypto.randomUUID();
+}
+
+interface WebLocks {
+  request<T>(name: string, work: () => Promise<T>): Promise<T>;
+  query(): Promise<{ held?: { name?: string }[] }>;
+}
+
+/** Web Locks where the platform has them (browsers, workers); Node runs without. */
+function webLocks(): WebLocks | undefined {
+  return (globalThis as { navigator?: { locks?: WebLocks } }).navigator?.locks;
 }
 
 export async function openLibrary(opts: LibraryOptions): Promise<Library> {

@@ -91,6 +91,14 @@ const api: LibraryWorkerApi = {
   },
   checkIntegrity: () => need(library, 'library').checkIntegrity(),
   exportBackup: (extra) => need(library, 'library').exportBackup(extra),
+  pendingSettled: () => need(library, 'library').pendingSettled(),
+  listInterrupted: () => need(library, 'library').listInterrupted(),
+  async resumeInterrupted(onProgress) {
+    const out = await need(library, 'library').resumeInterrupted(onProgress ? (p) => void onProgress(p) : undefined);
+    if (out.some((o) => o.status === 'added')) channel?.postMessage('changed');
+    return out;
+  },
+  discardInterrupted: () => need(library, 'library').discardInterrupted(),
   async importBackup(file, onProgress) {
     const out = await need(library, 'library').importBackup(file, onProgress ? (d, t) => void onProgress(d, t) : undefined);
     if (out.added) channel?.postMessage('changed');

@@ -1,5 +1,5 @@
 import { openDB } from 'idb';
-import { afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
 import { SCHEMA_VERSION, type Embedder, type Library } from '../../src/core';
 import { fixture, freshLibrary, realEmbedder } from '../helpers/library';
 import { FIXTURE_FILES } from '../helpers/paths';
@@ -135,7 +135,7 @@ describe('Library: lifecycle', () => {
     lib.close();
     const db = await openDB('schema');
     expect(db.version).toBe(SCHEMA_VERSION);
-    expect([...db.objectStoreNames].sort()).toEqual(['chunks', 'documents', 'files', 'keywords', 'meta', 'texts', 'vectors']);
+    expect([...db.objectStoreNames].sort()).toEqual(['chunks', 'documents', 'files', 'keywords', 'meta', 'pending', 'texts', 'vectors']);
     db.close();
   });
 
@@ -220,6 +220,36 @@ describe('Library: indexing a document is all-or-nothing', () => {
     expect(await lib.search('Big Blue', { k: 3, mode: 'dense' })).toEqual(before);
     // And once there is room again, the same file goes in.
     expect((await lib.addFiles([fixture(FIXTURE_FILES.pdf)]))[0]!.status).toBe('added');
+  });
+});
+
+describe('interrupted adding (tab closed or crashed mid-batch)', () => {
+  test('the unfinished files are listed after reopening, nothing of them is stored, and resuming adds them', async () => {
+    // A tab that dies while embedding: its embedder never returns, and the page is gone.
+    const stuck: Embedder = Object.assign(Object.create(embedder) as Embedder, { embed: () => new Promise<Float32Array>(() => {}) });
+    const crashed = await library({ name: 'interrupted', embedder: stuck });
+    let embedding = false;
+    void crashed.addFiles([fixture(FIXTURE_FILES.markdown), fixture(FIXTURE_FILES.pdf), fixture(FIXTURE_FILES.text)], (p) => (embedding ||= p.stage === 'embedding'));
+    await vi.waitFor(() => expect(embedding).toBe(true), { timeout: 10_000 });
+
+    const reopened = await library({ name: 'interrupted' });
+    const interrupted = await reopened.listInterrupted();
+    expect(interrupted.map((f) => f.name)).toEqual(['wiki-ibm.md', 'multi_page.pdf', 'war-and-peace-1p.txt']);
+    expect(interrupted.map((f) => f.size)).toEqual([fixture(FIXTURE_FILES.markdown), fixture(FIXTURE_FILES.pdf), fixture(FIXTURE_FILES.text)].map((f) => (f.data as Uint8Array).byteLength));
+    expect(await reopened.listDocuments()).toEqual([]);
+    expect((await reopened.checkIntegrity()).problems).toEqual([]);
+
+    const out = await reopened.resumeInterrupted();
+    expect(out.map((o) => o.status)).toEqual(['added', 'added', 'added']);
+    expect(await reopened.listInterrupted()).toEqual([]);
+    expect((await reopened.listDocuments()).map((d) => d.name)).toEqual(['wiki-ibm.md', 'multi_page.pdf', 'war-and-peace-1p.txt']);
+    expect((await reopened.checkIntegrity()).problems).toEqual([]);
+  });
+
+  test('each file is crossed off when its outcome is known: failures and duplicates too', async () => {
+    const lib = await library({ name: 'pending-cleanup' });
+    await lib.addFiles([fixture(FIXTURE_FILES.markdown), { name: 'empty.txt', data: new Uint8Array(0) }, fixture(FIXTURE_FILES.markdown)]);
+    expect(await lib.listInterrupted()).toEqual([]);
   });
 });
 

@@ -54,6 +54,25 @@ export interface FolioSchema extends DBSchema {
   vectors: { key: [string, number]; value: VectorBlockRecord };
   keywords: { key: string; value: KeywordRecord };
   files: { key: string; value: OriginalRecord };
+  pending: { key: string; value: PendingRecord };
+}
+
+/**
+ * A file the user asked to add that has not finished yet. Written before indexing starts and
+ * deleted when the file's outcome is known, so files still listed after a crash or a closed tab
+ * are exactly the interrupted ones, and their bytes are there to resume from.
+ */
+export interface PendingRecord {
+  id: string;
+  /** The batch being indexed; its tab holds a Web Lock of that name while it works on it. */
+  batch: string;
+  name: string;
+  /** The file itself (browsers keep a File/Blob on disk) or its bytes. */
+  data: Blob | Uint8Array;
+  size: number;
+  addedAt: number;
+  /** Place in its batch, so a resumed batch keeps the order the user gave. */
+  position: number;
 }
 
 /** The file as the user added it: to show a PDF page, or to index it again. */
@@ -107,6 +126,10 @@ export const MIGRATIONS: ((db: IDBPDatabase<FolioSchema>, tx: UpgradeTx) => void
   // 2 → 3: original files, kept from now on (documents added before have none).
   (db) => {
     db.createObjectStore('files', { keyPath: 'docId' });
+  },
+  // 3 → 4: files being added, so an interrupted batch can be listed and resumed.
+  (db) => {
+    db.createObjectStore('pending', { keyPath: 'id' });
   },
 ];
 

@@ -1,7 +1,7 @@
 import { openDB, type IDBPDatabase, type IDBPTransaction } from 'idb';
 import type { KeywordPostings } from '../search/keywordIndex';
 import type { DocumentBundle } from './backup';
-import { MIGRATIONS, VECTOR_BLOCK, type ChunkRecord, type DocumentRecord, type FolioSchema, type KeywordRecord, type LibraryMeta, type VectorBlockRecord } from './schema';
+import { MIGRATIONS, VECTOR_BLOCK, type PendingRecord, type ChunkRecord, type DocumentRecord, type FolioSchema, type KeywordRecord, type LibraryMeta, type VectorBlockRecord } from './schema';
 
 export type { ChunkRecord, DocumentRecord, KeywordRecord, LibraryMeta, VectorBlockRecord } from './schema';
 export { SCHEMA_VERSION } from './schema';
@@ -247,6 +247,21 @@ export class LibraryStore {
       if (b.original) track(tx.objectStore('files').put({ docId: b.doc.id, bytes: b.original }));
     });
     return null;
+  }
+
+  /** Records a batch of files about to be indexed, in one transaction. */
+  async putPending(records: PendingRecord[]): Promise<void> {
+    const tx = this.db.transaction('pending', 'readwrite');
+    await atomically(tx, (track) => records.forEach((r) => track(tx.objectStore('pending').put(r))));
+  }
+
+  async removePending(ids: string[]): Promise<void> {
+    const tx = this.db.transaction('pending', 'readwrite');
+    await atomically(tx, (track) => ids.forEach((id) => track(tx.objectStore('pending').delete(id))));
+  }
+
+  listPending(): Promise<PendingRecord[]> {
+    return this.db.getAll('pending');
   }
 
   vectorBlocks(docId: string): Promise<VectorBlockRecord[]> {
