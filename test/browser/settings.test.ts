@@ -12,7 +12,7 @@ test('settings take effect and are kept across a reload', async () => {
   await page.getByLabel('Add documents').setInputFiles([path.join(FIXTURES_DIR, 'md/wiki-ibm.md'), path.join(FIXTURES_DIR, 'html/wiki_duck.html')]);
   await page.waitForSelector('.documents li >> nth=1', { timeout: 120_000 });
 
-  await page.getByText('Settings').click();
+  await page.getByText('Settings', { exact: true }).click();
   const models = await page.getByLabel('Search model').locator('option').allTextContents();
   expect(models.map((m) => m.split(' — ')[0])).toEqual(['MiniLM-L6 (fast, English)', 'BGE small v1.5 (English)', 'Arctic Embed XS (English)', 'Multilingual E5 small (~100 languages)']);
   await page.getByLabel('Passages per question').fill('1');
@@ -32,7 +32,7 @@ test('settings take effect and are kept across a reload', async () => {
   await expect.poll(count, { timeout: 60_000 }).toBeGreaterThan(before);
 
   await page.reload();
-  await page.getByText('Settings').click();
+  await page.getByText('Settings', { exact: true }).click();
   expect(await page.getByLabel('Passages per question').inputValue()).toBe('1');
   expect(await page.getByLabel(/Keyword and meaning search combined/).isChecked()).toBe(false);
   expect(await page.getByLabel(/Passage size/).inputValue()).toBe('64');
