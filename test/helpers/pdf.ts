@@ -56,6 +56,14 @@ export function encryptedPdf(): Uint8Array<ArrayBuffer> {
   );
 }
 
+/**
+ * A one-page PDF with a sentence of text and `padBytes` of unused data (an orphan stream): a big
+ * file that indexes quickly, for storage tests.
+ */
+export function paddedPdf(sentence: string, padBytes: number): Uint8Array<ArrayBuffer> {
+  return buildPdf([...PAGE_TREE('4 0 R'), stream(`BT /F1 12 Tf 72 720 Td (${sentence}) Tj ET`), '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>', stream('%'.repeat(padBytes))]);
+}
+
 /** The first part of a file, as an interrupted download leaves it. */
 export function truncated(bytes: Uint8Array, fraction = 0.5): Uint8Array<ArrayBuffer> {
   return bytes.slice(0, Math.floor(bytes.length * fraction));
