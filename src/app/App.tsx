@@ -24,7 +24,7 @@ export function App() {
     saveSettings(s);
     setSettings(s);
   };
-  const { reembedding, state, started, start, documents, fileProgress, storage, outcomes, addFiles, removeDocument, reindex, evaluate, library, exportBackup, importBackup, interrupted, resumeInterrupted, discardInterrupted } =
+  const { reembedding, state, started, start, documents, fileProgress, storage, outcomes, addFiles, removeDocument, reindex, evaluate, library, exportBackup, importBackup, interrupted, resumeInterrupted, discardInterrupted, cancelAdding } =
     useLibrary(settings);
   const { turns, ask, stop, clear, busy, model, chooseModel, restoreTurns } = useAnswer(library, settings);
   const unusable = state.phase === 'error' || state.phase === 'outdated';
@@ -122,7 +122,7 @@ export function App() {
             </button>
           </div>
         )}
-        <IndexingProgress files={Object.values(fileProgress)} />
+        <IndexingProgress files={Object.values(fileProgress)} onCancel={cancelAdding} />
         {outcomes
           .filter((o): o is Exclude<AddOutcome, { status: 'added' }> => o.status !== 'added')
           .map((o, i) => (

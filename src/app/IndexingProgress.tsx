@@ -16,7 +16,7 @@ const FINISHED = new Set(['done', 'duplicate', 'failed']);
 const MAX_ROWS = 8;
 
 /** Per-file progress while adding; for many files, "N of M done" and the ones being worked on. */
-export function IndexingProgress({ files }: { files: IndexProgress[] }) {
+export function IndexingProgress({ files, onCancel }: { files: IndexProgress[]; onCancel: () => void }) {
   if (!files.length) return null;
   const finished = files.filter((p) => FINISHED.has(p.stage)).length;
   const rows = files.length > MAX_ROWS ? files.filter((p) => !FINISHED.has(p.stage) && p.stage !== 'reading').slice(0, MAX_ROWS) : files;
@@ -38,6 +38,9 @@ export function IndexingProgress({ files }: { files: IndexProgress[] }) {
           </li>
         ))}
       </ul>
+      <button type="button" onClick={onCancel}>
+        Cancel adding
+      </button>
     </div>
   );
 }

@@ -106,21 +106,32 @@ export function useLibrary(settings: Pick<Settings, 'embeddingModel' | 'chunkTok
   }, [settings.chunkTokens, state.phase]);
 
   // Progress arrives per file and stage (thousands of events for a big folder); the UI takes it at
-  // most once per frame. Each batch stops listening when it ends: progress travels on its own
+  // most ten times a second. Each batch stops listening when it ends: progress travels on its own
   // message channel, so a last event can arrive after the batch's result and must not revive it.
   const pending = useRef(new Map<string, IndexProgress>());
   const frame = useRef(0);
+  // Kept apart from the per-name progress: two files of one name may finish in the same tick.
+  const storedSinceFlush = useRef<DocumentRecord[]>([]);
   const progressFor = useCallback((names: Set<string>) => {
     let open = true;
     const onProgress = (p: IndexProgress) => {
       if (!open) return;
       pending.current.set(p.file, p);
-      frame.current ||= requestAnimationFrame(() => {
+      if (p.document) storedSinceFlush.current.push(p.document);
+      // A timer, not requestAnimationFrame: frames stop in a background tab, progress must not.
+      frame.current ||= window.setTimeout(() => {
         frame.current = 0;
         const batch = pending.current;
         pending.current = new Map();
         setFileProgress((fp) => ({ ...fp, ...Object.fromEntries(batch) }));
-      });
+        // Each document shows up in the library as soon as it is stored, not when the batch ends.
+        const stored = storedSinceFlush.current;
+        storedSinceFlush.current = [];
+        if (stored.length) {
+          const ids = new Set(stored.map((d) => d.id));
+          setDocuments((docs) => [...docs.filter((d) => !ids.has(d.id)), ...stored]);
+        }
+      }, 100);
     };
     const close = () => {
       open = false;
@@ -183,6 +194,8 @@ export function useLibrary(settings: Pick<Settings, 'embeddingModel' | 'chunkTok
     void refreshStorage();
   }, [progressFor, refreshStorage]);
 
+  const cancelAdding = useCallback(() => void lib.current?.cancelAdding(), []);
+
   const discardInterrupted = useCallback(async () => {
     await lib.current?.discardInterrupted();
     setInterrupted([]);
@@ -207,5 +220,5 @@ export function useLibrary(settings: Pick<Settings, 'embeddingModel' | 'chunkTok
   /** The library once it is open (null if it failed). */
   const library = useCallback(async () => lib.current ?? (await ready.current), []);
 
-  return { reembedding, state, started, start, documents, fileProgress, storage, outcomes, addFiles, removeDocument, reindex, evaluate, library, exportBackup, importBackup, interrupted, resumeInterrupted, discardInterrupted };
+  return { reembedding, state, started, start, documents, fileProgress, storage, outcomes, addFiles, removeDocument, reindex, evaluate, library, exportBackup, importBackup, interrupted, resumeInterrupted, discardInterrupted, cancelAdding };
 }

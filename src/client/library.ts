@@ -71,6 +71,8 @@ export interface LibraryWorkerApi {
   listInterrupted(): Promise<{ id: string; name: string; size: number; addedAt: number }[]>;
   resumeInterrupted(onProgress?: (p: IndexProgress) => void): Promise<AddOutcome[]>;
   discardInterrupted(): Promise<void>;
+  /** Stops every batch this worker is adding; files not yet stored come back as 'cancelled'. */
+  cancelAdding(): Promise<void>;
   importBackup(file: Blob, onProgress?: (done: number, total: number) => void): Promise<{ added: number; duplicates: number; extra: unknown }>;
   evaluate(questions: EvalQuestion[], k?: number): Promise<EvalReport>;
   context(query: string, opts: SearchOptions & ContextOptions): Promise<ContextPassage[]>;
@@ -116,6 +118,7 @@ export async function openLibraryInWorker(
     listInterrupted: () => remote.listInterrupted(),
     resumeInterrupted: (onProgress) => remote.resumeInterrupted(cb(onProgress)),
     discardInterrupted: () => remote.discardInterrupted(),
+    cancelAdding: () => remote.cancelAdding(),
     importBackup: (file, onProgress) => remote.importBackup(file, cb(onProgress)),
     evaluate: (questions, k) => remote.evaluate(questions, k),
     context: (query, opts) => remote.context(query, opts),

@@ -1,6 +1,6 @@
 // The core's public surface: everything the app, the CLI and the tests import comes from here.
 export { openLibrary, Library, DEFAULT_FUSION } from './library';
-export type { AddOutcome, EmbeddingStatus, FusionOptions, IndexProgress, IndexStage, LibraryOptions, ParsedInput, SearchHit, SearchMode, SearchOptions } from './library';
+export type { AddOptions, AddOutcome, EmbeddingStatus, FusionOptions, IndexProgress, IndexStage, LibraryOptions, ParsedInput, SearchHit, SearchMode, SearchOptions } from './library';
 export { FolioError } from './errors';
 export type { FolioErrorCode, SerializedFolioError } from './errors';
 export { parseBytes, readBytes, detectType, decodeText, DEFAULT_MAX_FILE_BYTES, formatBytes } from './ingest';

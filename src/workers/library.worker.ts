@@ -9,6 +9,18 @@ import type { LibraryWorkerApi, WorkerOpenOptions } from '../client/library';
 let embedder: Embedder | undefined;
 let library: Library | undefined;
 let channel: BroadcastChannel | undefined;
+// One controller per batch in progress, so Cancel reaches all of them.
+const adding = new Set<AbortController>();
+
+async function cancellable<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  adding.add(controller);
+  try {
+    return await work(controller.signal);
+  } finally {
+    adding.delete(controller);
+  }
+}
 
 function need<T>(value: T | undefined, what: string): T {
   if (!value) throw new Error(`${what} is not open yet`);
@@ -58,7 +70,7 @@ const api: LibraryWorkerApi = {
   },
   async addFiles(files, onProgress) {
     const inputs: FileInput[] = files.map((f) => ({ name: f.name, data: f }));
-    const out = await need(library, 'library').addFiles(inputs, onProgress ? (p) => void onProgress(p) : undefined);
+    const out = await cancellable((signal) => need(library, 'library').addFiles(inputs, onProgress ? (p) => void onProgress(p) : undefined, { signal }));
     if (out.some((o) => o.status === 'added')) channel?.postMessage('changed');
     return out;
   },
@@ -94,11 +106,14 @@ const api: LibraryWorkerApi = {
   pendingSettled: () => need(library, 'library').pendingSettled(),
   listInterrupted: () => need(library, 'library').listInterrupted(),
   async resumeInterrupted(onProgress) {
-    const out = await need(library, 'library').resumeInterrupted(onProgress ? (p) => void onProgress(p) : undefined);
+    const out = await cancellable((signal) => need(library, 'library').resumeInterrupted(onProgress ? (p) => void onProgress(p) : undefined, signal));
     if (out.some((o) => o.status === 'added')) channel?.postMessage('changed');
     return out;
   },
   discardInterrupted: () => need(library, 'library').discardInterrupted(),
+  async cancelAdding() {
+    for (const c of adding) c.abort();
+  },
   async importBackup(file, onProgress) {
     const out = await need(library, 'library').importBackup(file, onProgress ? (d, t) => void onProgress(d, t) : undefined);
     if (out.added) channel?.postMessage('changed');

@@ -246,6 +246,23 @@ describe('interrupted adding (tab closed or crashed mid-batch)', () => {
     expect((await reopened.checkIntegrity()).problems).toEqual([]);
   });
 
+  test('cancel: files not yet stored come back as cancelled with nothing of them kept; what was stored stays', async () => {
+    const lib = await library({ name: 'cancel' });
+    await lib.addFiles([fixture(FIXTURE_FILES.markdown)]);
+    const long = { name: 'long.txt', data: new TextEncoder().encode(Array.from({ length: 3000 }, (_, i) => `Sentence ${i} tells of the lighthouse keeper's log.`).join(' ')) };
+    const controller = new AbortController();
+    const out = await lib.addFiles(
+      [long, fixture(FIXTURE_FILES.pdf)],
+      (p) => p.file === 'long.txt' && p.stage === 'embedding' && (p.done ?? 0) > 0 && controller.abort(),
+      { signal: controller.signal },
+    );
+    expect(out.map((o) => (o.status === 'failed' ? o.error.code : o.status))).toEqual(['cancelled', 'cancelled']);
+    expect(out[0]!.status === 'failed' && out[0]!.error.message).toBe('long.txt: adding it was cancelled; nothing of it was saved');
+    expect((await lib.listDocuments()).map((d) => d.name)).toEqual(['wiki-ibm.md']);
+    expect(await lib.listInterrupted()).toEqual([]);
+    expect((await lib.checkIntegrity()).problems).toEqual([]);
+  });
+
   test('each file is crossed off when its outcome is known: failures and duplicates too', async () => {
     const lib = await library({ name: 'pending-cleanup' });
     await lib.addFiles([fixture(FIXTURE_FILES.markdown), { name: 'empty.txt', data: new Uint8Array(0) }, fixture(FIXTURE_FILES.markdown)]);

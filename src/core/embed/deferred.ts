@@ -40,8 +40,8 @@ export class DeferredEmbedder implements Embedder {
     return this.inner.countTokens(text);
   }
 
-  async embed(texts: string[], kind: 'query' | 'passage', onProgress?: (done: number, total: number) => void): Promise<Float32Array> {
-    return (await this.loaded).embed(texts, kind, onProgress);
+  async embed(texts: string[], kind: 'query' | 'passage', onProgress?: (done: number, total: number) => void, signal?: AbortSignal): Promise<Float32Array> {
+    return (await this.loaded).embed(texts, kind, onProgress, signal);
   }
 
   async dispose(): Promise<void> {

@@ -23,6 +23,7 @@ export interface Embedder {
   countTokens(text: string): number;
   /** Resolves once the model is loaded (for embedders that load in the background). */
   whenReady?(): Promise<void>;
-  embed(texts: string[], kind: 'query' | 'passage', onProgress?: (done: number, total: number) => void): Promise<Float32Array>;
+  /** `signal` is checked between batches: a cancelled embedding stops within one batch. */
+  embed(texts: string[], kind: 'query' | 'passage', onProgress?: (done: number, total: number) => void, signal?: AbortSignal): Promise<Float32Array>;
   dispose(): Promise<void>;
 }

@@ -91,13 +91,17 @@ class TransformersEmbedder implements Embedder {
     return this.tokenizer.encode(text, { add_special_tokens: false }).length;
   }
 
-  async embed(texts: string[], kind: 'query' | 'passage', onProgress?: (done: number, total: number) => void): Promise<Float32Array> {
+  async embed(texts: string[], kind: 'query' | 'passage', onProgress?: (done: number, total: number) => void, signal?: AbortSignal): Promise<Float32Array> {
     const dims = this.model.dimensions;
     const out = new Float32Array(texts.length * dims);
     const prefix = kind === 'query' ? this.model.queryPrefix : this.model.passagePrefix;
     // Sorting by length keeps padding (wasted compute) small within each batch.
     const order = texts.map((_, i) => i).sort((a, b) => texts[a]!.length - texts[b]!.length);
     for (let b = 0; b < order.length; b += this.batchSize) {
+      // ONNX Runtime resolves through microtasks only, so a long embedding would starve the
+      // worker's message queue (a Cancel could not even arrive): give it a turn between batches.
+      if (signal) await new Promise((resolve) => setTimeout(resolve, 0));
+      signal?.throwIfAborted();
       const idx = order.slice(b, b + this.batchSize);
       const inputs = this.tokenizer(
         idx.map((i) => prefix + texts[i]!),
