@@ -13,7 +13,17 @@ import { FIXTURES_DIR, MODELS_DIR } from '../helpers/paths';
  */
 export default async function setup(project: TestProject) {
   process.env.FOLIO_TEST_HARNESS = '1';
-  process.env.FOLIO_MODELS = MODELS_DIR;
+  // The shared folder has one embedding model. To drive "change the search model → re-embed" in
+  // the app, its files are also served under a second registry id (Xenova/bge-small-en-v1.5): the
+  // weights are MiniLM's, run with that entry's settings (CLS pooling, query prefix). It tests the
+  // switching and re-embedding, not bge's quality.
+  const models = fs.mkdtempSync(path.join(os.tmpdir(), 'folio-models-'));
+  for (const org of fs.readdirSync(MODELS_DIR, { withFileTypes: true }).filter((d) => d.isDirectory())) {
+    fs.mkdirSync(path.join(models, org.name));
+    for (const repo of fs.readdirSync(path.join(MODELS_DIR, org.name))) fs.symlinkSync(path.join(MODELS_DIR, org.name, repo), path.join(models, org.name, repo));
+  }
+  fs.symlinkSync(path.join(MODELS_DIR, 'Xenova/all-MiniLM-L6-v2'), path.join(models, 'Xenova/bge-small-en-v1.5'));
+  process.env.FOLIO_MODELS = models;
   process.env.FOLIO_FIXTURES = FIXTURES_DIR;
   // A site that hosts WebLLM's libraries lists them in /webllm/libs.json. The libraries themselves
   // (GitHub downloads) are not on this offline machine, and no test loads one: the listing is what
@@ -38,5 +48,6 @@ export default async function setup(project: TestProject) {
   return async () => {
     await server.close();
     fs.rmSync(webllm, { recursive: true, force: true });
+    fs.rmSync(models, { recursive: true, force: true });
   };
 }
