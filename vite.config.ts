@@ -117,7 +117,10 @@ export default defineConfig({
         globPatterns: ['**/*.{js,mjs,css,html,wasm,svg}'],
         // Test pages of the test build are not part of the app.
         // WebLLM caches its own model libraries (large, and only for those who choose them).
-        globIgnores: ['**/test/**', 'assets/harness-*', 'assets/bench-*', 'webllm/**', 'models/**'],
+        // WebLLM (12 MB of code in two chunks) is for those who choose graphics-card answers: it
+        // is cached when first used instead of downloaded by everyone on the first visit.
+        globIgnores: ['**/test/**', 'assets/harness-*', 'assets/bench-*', 'assets/webllm*', 'webllm/**', 'models/**'],
+        runtimeCaching: [{ urlPattern: /\/assets\/webllm[^/]*\.js$/, handler: 'CacheFirst', options: { cacheName: 'folio-webllm-code' } }],
         // The asyncify (WebGPU) ONNX Runtime build is 26 MB.
         maximumFileSizeToCacheInBytes: 40 * 1024 * 1024,
         navigateFallback: 'index.html',
@@ -146,6 +149,11 @@ export default defineConfig({
     target: 'es2022',
     outDir: testHarness ? 'dist-test' : 'dist',
     rollupOptions: {
+      // WebLLM's library gets a recognisable name, so the service worker can leave it out of the
+      // precache (see globIgnores).
+      output: {
+        chunkFileNames: (chunk) => (chunk.moduleIds.some((id) => id.includes('@mlc-ai/web-llm')) ? 'assets/webllm-[hash].js' : 'assets/[name]-[hash].js'),
+      },
       input: testHarness
         ? { main: path.resolve('index.html'), harness: path.resolve('test/browser/harness.html'), bench: path.resolve('test/browser/bench.html') }
         : { main: path.resolve('index.html') },
