@@ -137,3 +137,26 @@ describe('VectorIndex above the approximate threshold (bit codes + exact rescori
     }
   });
 });
+
+describe('WASM SIMD Hamming distances', () => {
+  test('match a plain popcount on random codes, across code changes and growth', async () => {
+    const { SimdHamming } = await import('../../src/core/search/hammingSimd');
+    expect(SimdHamming.create(2)).toBeNull(); // not whole 128-bit blocks: the JavaScript path
+    const W = 12;
+    const simd = SimdHamming.create(W)!;
+    expect(simd).not.toBeNull();
+    const r = rng(5);
+    const word = () => (Math.floor(((r() + 1) / 2) * 2 ** 32) >>> 0);
+    const pop = (x: number) => x.toString(2).split('').filter((b) => b === '1').length;
+    for (const [rows, version] of [[1000, 1], [1000, 2], [70_000, 3]] as const) {
+      const codes = Uint32Array.from({ length: rows * W }, word);
+      const query = Uint32Array.from({ length: W }, word);
+      const got = simd.distances(codes, rows, version, query);
+      for (let i = 0; i < rows; i++) {
+        let h = 0;
+        for (let w = 0; w < W; w++) h += pop((codes[i * W + w]! ^ query[w]!) >>> 0);
+        if (got[i] !== h) throw new Error(`row ${i}: ${got[i]} vs ${h}`);
+      }
+    }
+  });
+});

@@ -1,3 +1,5 @@
+import { SimdHamming } from './hammingSimd';
+
 export interface VectorHit {
   docId: string;
   chunkIndex: number;
@@ -40,6 +42,9 @@ export class VectorIndex {
   /** Rows [0, encoded) have bit codes made with the current centre. */
   private encoded = 0;
   private centredAt = 0;
+  /** Bumped whenever any stored code changes, so the SIMD copy knows when to reload. */
+  private codeVersion = 0;
+  private simd: SimdHamming | null | undefined;
 
   constructor(readonly dimensions: number, capacity = 1024, opts: VectorIndexOptions = {}) {
     this.data = new Float32Array(capacity * dimensions);
@@ -101,6 +106,7 @@ export class VectorIndex {
     }
     this.rows = w;
     this.encoded = Math.min(encoded, this.encoded);
+    this.codeVersion++;
     this.docOrdinal.delete(docId);
     // The ordinal slot stays reserved (as an empty name) so other rows' ordinals remain valid.
     this.docIds[ord] = '';
@@ -125,9 +131,11 @@ export class VectorIndex {
       for (let r = 0; r < this.rows; r++) eligible += allowed[this.docOf[r]!]!;
     }
     if (!opts.exact && eligible >= this.approximateAbove) {
-      // Rescoring is cheap next to the Hamming pass, so candidates grow with the index: a query
-      // far from every cluster makes Hamming distances less telling.
-      const count = Math.max(1024, 64 * k, Math.ceil(eligible / 64));
+      // Candidates grow with the square root of the index: measured on 384-d clustered vectors,
+      // 12·√n gives recall@10 0.985–0.99 at 100k (3.8k candidates) and 1.0 at 1M (12k), where a
+      // fixed fraction of n made 1M slow. Rescoring (scattered float rows) now costs more than
+      // the SIMD Hamming pass, so this count is the speed/recall dial.
+      const count = Math.max(1024, 64 * k, Math.ceil(12 * Math.sqrt(eligible)));
       for (const r of this.candidates(query, count, allowed)) heap.push(this.dot(r, query), r);
     } else {
       for (let r = 0; r < this.rows; r++) {
@@ -142,9 +150,20 @@ export class VectorIndex {
     const d = this.dimensions;
     const data = this.data;
     const base = r * d;
-    let s = 0;
-    for (let j = 0; j < d; j++) s += data[base + j]! * query[j]!;
-    return s;
+    // Four running sums: independent additions pipeline instead of waiting on one another.
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    let j = 0;
+    for (; j + 3 < d; j += 4) {
+      s0 += data[base + j]! * query[j]!;
+      s1 += data[base + j + 1]! * query[j + 1]!;
+      s2 += data[base + j + 2]! * query[j + 2]!;
+      s3 += data[base + j + 3]! * query[j + 3]!;
+    }
+    for (; j < d; j++) s0 += data[base + j]! * query[j]!;
+    return s0 + s1 + (s2 + s3);
   }
 
   /** The `count` rows whose bit codes are nearest the query's (ties at the cut included). */
@@ -158,7 +177,12 @@ export class VectorIndex {
     const distance = new Uint16Array(n);
     const histogram = new Uint32Array(W * 32 + 2);
     const skip = W * 32 + 1;
-    for (let r = 0; r < n; r++) {
+    this.simd ??= SimdHamming.create(W);
+    if (this.simd && !allowed) {
+      const simd = this.simd.distances(bits, n, this.codeVersion, q);
+      distance.set(simd);
+      for (let r = 0; r < n; r++) histogram[distance[r]!]!++;
+    } else for (let r = 0; r < n; r++) {
       if (allowed && !allowed[this.docOf[r]!]) {
         distance[r] = skip;
         continue;
@@ -202,6 +226,7 @@ export class VectorIndex {
       grown.set(this.bits.subarray(0, this.encoded * this.words));
       this.bits = grown;
     }
+    if (this.encoded < this.rows) this.codeVersion++;
     for (let r = this.encoded; r < this.rows; r++) this.encode(this.data, r * d, this.bits, r * this.words);
     this.encoded = this.rows;
   }
