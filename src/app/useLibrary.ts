@@ -109,7 +109,7 @@ export function useLibrary(settings: Pick<Settings, 'embeddingModel' | 'chunkTok
   // most ten times a second. Each batch stops listening when it ends: progress travels on its own
   // message channel, so a last event can arrive after the batch's result and must not revive it.
   const pending = useRef(new Map<string, IndexProgress>());
-  const frame = useRef(0);
+  const flushTimer = useRef(0);
   // Kept apart from the per-name progress: two files of one name may finish in the same tick.
   const storedSinceFlush = useRef<DocumentRecord[]>([]);
   const progressFor = useCallback((names: Set<string>) => {
@@ -119,8 +119,8 @@ export function useLibrary(settings: Pick<Settings, 'embeddingModel' | 'chunkTok
       pending.current.set(p.file, p);
       if (p.document) storedSinceFlush.current.push(p.document);
       // A timer, not requestAnimationFrame: frames stop in a background tab, progress must not.
-      frame.current ||= window.setTimeout(() => {
-        frame.current = 0;
+      flushTimer.current ||= window.setTimeout(() => {
+        flushTimer.current = 0;
         const batch = pending.current;
         pending.current = new Map();
         setFileProgress((fp) => ({ ...fp, ...Object.fromEntries(batch) }));

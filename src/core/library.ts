@@ -255,7 +255,7 @@ export class Library {
       if (known) return known;
       report('parsing');
       return { parsed: await parseBytes(bytes, file.name), hash, size: bytes.byteLength, original: bytes };
-    }, signal);
+    }, { signal, isLarge: (f) => sizeOf(f) > LARGE_FILE_BYTES });
     // While this tab works on the batch it holds a lock named after it; the browser releases it
     // when the tab closes or crashes. Another tab thus tells "in progress" from "interrupted".
     const locks = webLocks();
@@ -316,7 +316,7 @@ export class Library {
     inputs: T[],
     onProgress: ((p: IndexProgress) => void) | undefined,
     load: (input: T, report: (stage: IndexStage) => void) => Promise<DocumentRecord | { parsed: ParsedDocument; hash: string; size: number; original?: Uint8Array }>,
-    signal?: AbortSignal,
+    { signal, isLarge }: { signal?: AbortSignal | undefined; isLarge?: (input: T) => boolean } = {},
   ): Promise<AddOutcome[]> {
     await this.embedder.whenReady?.();
     const outcomes: AddOutcome[] = new Array(inputs.length);
@@ -344,8 +344,7 @@ export class Library {
         continue;
       }
       try {
-        const data = (input as { data?: FileInput['data'] }).data;
-        if (window.length && data !== undefined && sizeOf({ name: input.name, data }) > LARGE_FILE_BYTES) await flush();
+        if (window.length && isLarge?.(input)) await flush();
         const loaded = await load(input, (stage) => report(i, stage));
         if (!('parsed' in loaded)) {
           outcomes[i] = duplicate(input.name, loaded);

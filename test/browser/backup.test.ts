@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { expect, test } from 'vitest';
 import { FIXTURES_DIR, FIXTURE_FILES } from '../helpers/paths';
-import { libraryIntegrity, newRecordedPage, openApp, useBrowser } from './chromium';
+import { ask, libraryIntegrity, newRecordedPage, openApp, useBrowser } from './chromium';
 
 const browser = useBrowser({ webgpu: false });
 const QUESTIONS = ['Who patented the typewriter?', 'Which company is nicknamed Big Blue?'];
@@ -13,11 +13,7 @@ const QUESTIONS = ['Who patented the typewriter?', 'Which company is nicknamed B
 async function sourcesFor(page: Page, questions: string[]) {
   const out: string[][] = [];
   for (const q of questions) {
-    const before = await page.locator('.turn').count();
-    await page.getByLabel('Ask a question').fill(q);
-    await page.getByLabel('Ask a question').press('Enter');
-    const turn = page.locator('.turn').nth(before);
-    await turn.locator('.sources li').first().waitFor({ timeout: 60_000 });
+    const turn = await ask(page, q);
     out.push(await turn.locator('.sources li').allTextContents());
   }
   return out;

@@ -5,7 +5,7 @@ import { expect, test } from 'vitest';
 import { FIXTURES_DIR } from '../helpers/paths';
 import { brokenXref, encryptedPdf, randomBytes, truncated } from '../helpers/pdf';
 import { zipBombDocx } from '../helpers/zip';
-import { newRecordedPage, openApp, useBrowser } from './chromium';
+import { ask, newRecordedPage, openApp, useBrowser } from './chromium';
 
 const browser = useBrowser({ webgpu: false });
 
@@ -80,10 +80,7 @@ test('a batch of broken files: each one named with its reason, the readable ones
     ['Wie oft wechseln Flut und Ebbe?', 'zweimal täglich'],
     ['What did the café serve?', 'crème brûlée “to go”'],
   ] as const) {
-    await box.fill(question);
-    await box.press('Enter');
-    const turn = page.locator('.turn').last();
-    await turn.locator('.sources li').first().waitFor({ timeout: 60_000 });
+    const turn = await ask(page, question);
     expect(await turn.locator('.sources li').first().textContent()).toContain(expected);
   }
   console.log(`broken batch: ${await longTaskSummary(page)}`);
@@ -118,10 +115,7 @@ test('a folder of 1,000 files dropped at once is indexed in full, with progress,
   expect(await page.locator('.documents li').count()).toBe(100);
   await page.getByLabel('Find a document').fill('note-0999');
   await expect.poll(() => page.locator('.documents li > span').allTextContents()).toEqual(['note-0999.txt']);
-  await box.fill('When does the reading room of hall 517 open?');
-  await box.press('Enter');
-  const turn = page.locator('.turn').last();
-  await turn.locator('.sources li').first().waitFor({ timeout: 60_000 });
+  const turn = await ask(page, 'When does the reading room of hall 517 open?');
   expect(await turn.locator('.sources li cite').first().textContent()).toBe('note-0517.txt');
   console.log(`1,000-file drop: ${await longTaskSummary(page)}`);
   expect(errors).toEqual([]);

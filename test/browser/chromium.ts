@@ -1,4 +1,4 @@
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, inject } from 'vitest';
 
 /** Flags for headless Chromium as root on a machine without a GPU or outside network. */
@@ -82,6 +82,16 @@ export async function gotoHarness(page: Page): Promise<void> {
 export async function openApp(page: Page): Promise<void> {
   await page.goto(baseUrl());
   await page.getByRole('button', { name: 'Download and start' }).click();
+}
+
+/** Asks in the app's question box and waits for the answer's first source; returns that turn. */
+export async function ask(page: Page, question: string): Promise<Locator> {
+  const turn = page.locator('.turn').nth(await page.locator('.turn').count());
+  const box = page.getByLabel('Ask a question');
+  await box.fill(question);
+  await box.press('Enter');
+  await turn.locator('.sources li').first().waitFor({ timeout: 60_000 });
+  return turn;
 }
 
 /**

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Page, Worker } from 'playwright-core';
 import { expect, test } from 'vitest';
 import { FIXTURES_DIR } from '../helpers/paths';
-import { baseUrl, newRecordedPage, openApp, useBrowser } from './chromium';
+import { ask, baseUrl, newRecordedPage, openApp, useBrowser } from './chromium';
 
 const browser = useBrowser({ webgpu: false });
 
@@ -10,11 +10,7 @@ const browser = useBrowser({ webgpu: false });
 async function session(page: Page) {
   await page.getByLabel('Add documents').setInputFiles(path.join(FIXTURES_DIR, 'pdf/multi_page.pdf'));
   await page.locator('.documents li', { hasText: 'multi_page.pdf' }).waitFor({ timeout: 120_000 });
-  const box = page.getByLabel('Ask a question');
-  await box.fill('Who patented the typewriter?');
-  await box.press('Enter');
-  const turn = page.locator('.turn').last();
-  await turn.locator('.sources li').first().waitFor({ timeout: 60_000 });
+  const turn = await ask(page, 'Who patented the typewriter?');
   await turn.getByRole('button', { name: 'Source 1' }).first().click();
   await page.getByRole('dialog', { name: 'Source 1' }).getByRole('figure', { name: 'Page 1' }).locator('.pdf-highlight').first().waitFor({ timeout: 30_000 });
   await page.keyboard.press('Escape');

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { expect, test } from 'vitest';
 import { FIXTURES_DIR, FIXTURE_FILES } from '../helpers/paths';
-import { libraryIntegrity, newRecordedPage, openApp, useBrowser } from './chromium';
+import { ask, libraryIntegrity, newRecordedPage, openApp, useBrowser } from './chromium';
 
 const browser = useBrowser({ webgpu: false });
 
@@ -27,10 +27,8 @@ test('changing the search model re-embeds the library with progress, and search 
   const seen = await page.evaluate(() => (window as unknown as { reembedSeen: string[] }).reembedSeen);
   expect(seen.some((t) => /of 3 documents$/.test(t))).toBe(true);
 
-  await page.getByLabel('Ask a question').fill('Who patented the typewriter?');
-  await page.getByLabel('Ask a question').press('Enter');
-  await page.locator('.turn .sources li').first().waitFor({ timeout: 60_000 });
-  expect(await page.locator('.turn .sources li cite').first().textContent()).toBe('multi_page.pdf');
+  const turn = await ask(page, 'Who patented the typewriter?');
+  expect(await turn.locator('.sources li cite').first().textContent()).toBe('multi_page.pdf');
 
   await page.reload();
   await page.getByText('Settings', { exact: true }).click();

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { expect, test } from 'vitest';
 import { FIXTURES_DIR, FIXTURE_FILES } from '../helpers/paths';
-import { baseUrl, libraryIntegrity, newRecordedPage, useBrowser } from './chromium';
+import { ask, baseUrl, libraryIntegrity, newRecordedPage, useBrowser } from './chromium';
 
 const browser = useBrowser({ webgpu: false });
 
@@ -20,10 +20,8 @@ test('two tabs: what one adds or deletes shows up in the other, adding in both a
   await a.getByLabel('Add documents').setInputFiles(path.join(FIXTURES_DIR, FIXTURE_FILES.markdown));
   await expect.poll(() => listed(b), { timeout: 60_000 }).toEqual(['wiki-ibm.md']);
   // The other tab's search sees it too (its worker reloaded the index).
-  await b.getByLabel('Ask a question').fill('Which company is nicknamed Big Blue?');
-  await b.getByLabel('Ask a question').press('Enter');
-  await b.locator('.turn .sources li').first().waitFor({ timeout: 60_000 });
-  expect(await b.locator('.turn .sources li cite').first().textContent()).toBe('wiki-ibm.md');
+  const turn = await ask(b, 'Which company is nicknamed Big Blue?');
+  expect(await turn.locator('.sources li cite').first().textContent()).toBe('wiki-ibm.md');
 
   // Both tabs add at the same moment.
   await Promise.all([
