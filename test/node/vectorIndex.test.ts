@@ -73,7 +73,7 @@ describe('VectorIndex', () => {
 });
 
 describe('VectorIndex above the approximate threshold (bit codes + exact rescoring)', () => {
-  const d = 64;
+  const d = 128; // whole SIMD blocks (4 code words), so the WebAssembly kernels run
   /** Clustered, off-centre unit vectors: the shape sentence embeddings have. */
   function clustered(n: number, seed: number): Float32Array {
     const r = rng(seed);
@@ -138,25 +138,57 @@ describe('VectorIndex above the approximate threshold (bit codes + exact rescori
   });
 });
 
-describe('WASM SIMD Hamming distances', () => {
-  test('match a plain popcount on random codes, across code changes and growth', async () => {
-    const { SimdHamming } = await import('../../src/core/search/hammingSimd');
-    expect(SimdHamming.create(2)).toBeNull(); // not whole 128-bit blocks: the JavaScript path
+describe('WASM SIMD kernels', () => {
+  test('Hamming distances, candidate dot products and full scans match the JavaScript loops and a plain popcount, across growth', async () => {
+    const { VectorArena } = await import('../../src/core/search/vectorArena');
+    expect(new VectorArena(40, 2, 8).simd).toBe(false); // not whole SIMD blocks: the JavaScript path
+    const d = 384;
     const W = 12;
-    const simd = SimdHamming.create(W)!;
-    expect(simd).not.toBeNull();
+    const simd = new VectorArena(d, W, 16);
+    const js = new VectorArena(d, W, 16, false);
+    expect(simd.simd).toBe(true);
+    expect(js.simd).toBe(false);
     const r = rng(5);
-    const word = () => (Math.floor(((r() + 1) / 2) * 2 ** 32) >>> 0);
+    const word = () => Math.floor(((r() + 1) / 2) * 2 ** 32) >>> 0;
     const pop = (x: number) => x.toString(2).split('').filter((b) => b === '1').length;
-    for (const [rows, version] of [[1000, 1], [1000, 2], [70_000, 3]] as const) {
-      const codes = Uint32Array.from({ length: rows * W }, word);
-      const query = Uint32Array.from({ length: W }, word);
-      const got = simd.distances(codes, rows, version, query);
+    let rows = 0;
+    for (const more of [1000, 69_000]) {
+      const codes = Uint32Array.from({ length: more * W }, word);
+      const vectors = randomUnit(more, d, more);
+      for (const a of [simd, js]) {
+        a.reserve(rows + more, rows, rows); // the earlier rows must survive the move
+        a.codes.set(codes, rows * W);
+        a.data.set(vectors, rows * d);
+      }
+      rows += more;
+      const queryCode = Uint32Array.from({ length: W }, word);
+      const query = randomUnit(1, d, 77 + rows);
+      for (const a of [simd, js]) {
+        a.queryCode.set(queryCode);
+        a.query.set(query);
+        a.hamming(rows);
+      }
       for (let i = 0; i < rows; i++) {
         let h = 0;
-        for (let w = 0; w < W; w++) h += pop((codes[i * W + w]! ^ query[w]!) >>> 0);
-        if (got[i] !== h) throw new Error(`row ${i}: ${got[i]} vs ${h}`);
+        for (let w = 0; w < W; w++) h += pop((simd.codes[i * W + w]! ^ queryCode[w]!) >>> 0);
+        if (simd.distance[i] !== h || js.distance[i] !== h) throw new Error(`row ${i}: ${simd.distance[i]}, ${js.distance[i]} vs ${h}`);
       }
+      const picks = Int32Array.from({ length: 500 }, (_, i) => (i * 7919) % rows);
+      for (const a of [simd, js]) {
+        a.list.set(picks);
+        a.dots(picks.length);
+      }
+      for (let i = 0; i < picks.length; i++) {
+        let exact = 0;
+        for (let j = 0; j < d; j++) exact += simd.data[picks[i]! * d + j]! * query[j]!;
+        expect(simd.scores[i]).toBeCloseTo(exact, 5);
+        expect(js.scores[i]).toBeCloseTo(exact, 5);
+      }
+      const scanned = [simd, js].map((a) => {
+        a.scan(rows);
+        return a.scores.slice(0, rows);
+      });
+      for (const i of picks) expect(scanned[0]![i]).toBeCloseTo(scanned[1]![i]!, 5);
     }
   });
 });
