@@ -10,7 +10,7 @@ import { buildPostings, DEFAULT_BM25, KeywordIndex, type Bm25Params } from './se
 import { VectorIndex, type VectorHit } from './search/vectorIndex';
 import { BACKUP_MAGIC, encodeFrame, readFrames, type BackupHeader, type DocumentBundle } from './store/backup';
 import type { PendingRecord } from './store/schema';
-import { LibraryStore, SCHEMA_VERSION, type ChunkRecord, type DocumentRecord, type IntegrityReport } from './store/store';
+import { LibraryStore, SCHEMA_VERSION, type ChunkRecord, type DocumentRecord, type IntegrityReport, type KeywordRecord } from './store/store';
 import type { FileInput, ParsedDocument, SourceLocation } from './types';
 
 export interface AddOptions {
@@ -183,11 +183,13 @@ export class Library {
     for (const block of blocks) {
       index.add(block.docId, block.vectors, block.first);
     }
+    index.prepare();
     this.index = index;
     lap('indexVectors');
     const keywords = new KeywordIndex(this.bm25);
     const stored = new Map((await this.store.allKeywords()).map((k) => [k.docId, k]));
     lap('readPostings');
+    const records: KeywordRecord[] = [];
     for (const doc of this.docs.values()) {
       let record = stored.get(doc.id);
       // Postings made by another analyzer version (or missing) are rebuilt from the chunk text.
@@ -196,8 +198,9 @@ export class Library {
         record = { docId: doc.id, ...buildPostings(chunks.map((c) => passageText(c.text, c.location.headings))) };
         await this.store.putKeywords(record);
       }
-      keywords.add(doc.id, record);
+      records.push(record);
     }
+    keywords.addAll(records);
     this.keywords = keywords;
     lap('indexPostings');
   }

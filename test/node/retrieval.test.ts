@@ -1,4 +1,6 @@
 import { describe, expect, test } from 'vitest';
+import { loadBeir } from '../../scripts/lib/beir';
+import { SCIFACT_DIR } from '../helpers/paths';
 import { analyze, buildPostings, hitAt, KeywordIndex, mrrAt, ndcgAt, recallAt, reciprocalRankFusion, scoreFusion } from '../../src/core';
 import { fixture, freshLibrary } from '../helpers/library';
 import { FIXTURE_FILES } from '../helpers/paths';
@@ -50,6 +52,31 @@ describe('BM25 (k1 = 0.9, b = 0.4)', () => {
     }
     expect(incremental.size).toBe(4);
     expect(incremental.search('patented', 10)).toEqual([]);
+  });
+
+  test('a bulk load (opening a library) gives exactly the index of adding one document at a time, and stays so through later removes and adds', () => {
+    const { corpus, queries } = loadBeir(SCIFACT_DIR);
+    const docs = Array.from({ length: 20 }, (_, d) => ({
+      docId: `doc${d}`,
+      ...buildPostings(corpus.slice(d * 100, (d + 1) * 100).map((c) => `${c.title}\n${c.text}`)),
+    }));
+    const late = { docId: 'late', ...buildPostings(corpus.slice(2000, 2100).map((c) => c.text)) };
+    const oneByOne = new KeywordIndex();
+    for (const r of docs) oneByOne.add(r.docId, r);
+    const bulk = new KeywordIndex();
+    bulk.add('doc0', docs[0]!); // already there: the bulk load must replace, not duplicate, it
+    bulk.addAll(docs);
+    expect(bulk.size).toBe(oneByOne.size);
+    const check = () => {
+      for (const q of queries.slice(0, 60)) expect(bulk.search(q.text, 10)).toEqual(oneByOne.search(q.text, 10));
+    };
+    check();
+    for (const index of [bulk, oneByOne]) {
+      index.remove('doc7');
+      index.add('late', late);
+    }
+    check();
+    expect(bulk.search(queries[0]!.text, 10).length).toBe(10);
   });
 });
 

@@ -139,7 +139,7 @@ describe('VectorIndex above the approximate threshold (bit codes + exact rescori
 });
 
 describe('WASM SIMD kernels', () => {
-  test('Hamming distances, candidate dot products and full scans match the JavaScript loops and a plain popcount, across growth', async () => {
+  test('Hamming distances, candidate dot products, full scans, centre and codes match the JavaScript loops and a plain popcount, across growth', async () => {
     const { VectorArena } = await import('../../src/core/search/vectorArena');
     expect(new VectorArena(40, 2, 8).simd).toBe(false); // not whole SIMD blocks: the JavaScript path
     const d = 384;
@@ -189,6 +189,18 @@ describe('WASM SIMD kernels', () => {
         return a.scores.slice(0, rows);
       });
       for (const i of picks) expect(scanned[0]![i]).toBeCloseTo(scanned[1]![i]!, 5);
+      // Centre: the mean, within float rounding. Codes: identical for the same centre.
+      simd.computeCentre(rows);
+      js.computeCentre(rows);
+      for (let j = 0; j < d; j++) expect(simd.centre[j]).toBeCloseTo(js.centre[j]!, 5);
+      js.centre.set(simd.centre);
+      for (const a of [simd, js]) {
+        a.encodeRows(0, rows);
+        a.encodeQuery();
+      }
+      expect(simd.codes.subarray(0, rows * W).findIndex((x, i) => x !== js.codes[i])).toBe(-1);
+      expect(simd.queryCode).toEqual(js.queryCode);
+      expect(simd.codes[5 * W]! & 1).toBe(simd.data[5 * d]! > simd.centre[0]! ? 1 : 0);
     }
   });
 });

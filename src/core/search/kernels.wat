@@ -58,6 +58,53 @@
         (br $each)))
     (i32.shr_u (i32.sub (local.get $out) (local.get $list)) (i32.const 2)))
 
+  ;; sum(data, dims, rows, out): out[j] (f32) += row[j] over all rows; dims a multiple of 4.
+  (func (export "sum") (param $data i32) (param $dims i32) (param $rows i32) (param $out i32)
+    (local $end i32) (local $o i32) (local $rowEnd i32)
+    (local.set $end (i32.add (local.get $data) (i32.mul (local.get $rows) (i32.shl (local.get $dims) (i32.const 2)))))
+    (block $done
+      (loop $row
+        (br_if $done (i32.ge_u (local.get $data) (local.get $end)))
+        (local.set $o (local.get $out))
+        (local.set $rowEnd (i32.add (local.get $data) (i32.shl (local.get $dims) (i32.const 2))))
+        (block $rd
+          (loop $lane
+            (br_if $rd (i32.ge_u (local.get $data) (local.get $rowEnd)))
+            (v128.store (local.get $o) (f32x4.add (v128.load (local.get $o)) (v128.load (local.get $data))))
+            (local.set $o (i32.add (local.get $o) (i32.const 16)))
+            (local.set $data (i32.add (local.get $data) (i32.const 16)))
+            (br $lane)))
+        (br $row))))
+
+  ;; encode(data, dims, rows, centre, codes): bit b of word w of row r's code is set when
+  ;; row[32w + b] > centre[32w + b]; dims a multiple of 32.
+  (func (export "encode") (param $data i32) (param $dims i32) (param $rows i32) (param $centre i32) (param $codes i32)
+    (local $end i32) (local $c i32) (local $cEnd i32) (local $x i32) (local $k i32)
+    (local.set $end (i32.add (local.get $codes) (i32.mul (local.get $rows) (i32.shl (i32.shr_u (local.get $dims) (i32.const 5)) (i32.const 2)))))
+    (local.set $cEnd (i32.add (local.get $centre) (i32.shl (local.get $dims) (i32.const 2))))
+    (block $done
+      (loop $row
+        (br_if $done (i32.ge_u (local.get $codes) (local.get $end)))
+        (local.set $c (local.get $centre))
+        (block $rd
+          (loop $word
+            (br_if $rd (i32.ge_u (local.get $c) (local.get $cEnd)))
+            (local.set $x (i32.const 0))
+            (local.set $k (i32.const 0))
+            (block $wd
+              (loop $four
+                (br_if $wd (i32.ge_u (local.get $k) (i32.const 32)))
+                (local.set $x (i32.or (local.get $x)
+                  (i32.shl (i32x4.bitmask (f32x4.gt (v128.load (local.get $data)) (v128.load (local.get $c)))) (local.get $k))))
+                (local.set $data (i32.add (local.get $data) (i32.const 16)))
+                (local.set $c (i32.add (local.get $c) (i32.const 16)))
+                (local.set $k (i32.add (local.get $k) (i32.const 4)))
+                (br $four)))
+            (i32.store (local.get $codes) (local.get $x))
+            (local.set $codes (i32.add (local.get $codes) (i32.const 4)))
+            (br $word)))
+        (br $row))))
+
   ;; Dot product of two float rows of n16 × 16 floats. Four independent sums, so the additions
   ;; pipeline instead of each waiting on the last.
   (func $dot (param $p i32) (param $q i32) (param $n16 i32) (result f32)

@@ -5,6 +5,8 @@ interface Kernels {
   dots(data: number, dims: number, list: number, count: number, query: number, out: number): void;
   scan(data: number, dims: number, rows: number, query: number, out: number): void;
   histogram(distance: number, rows: number, counts: number): void;
+  sum(data: number, dims: number, rows: number, out: number): void;
+  encode(data: number, dims: number, rows: number, centre: number, codes: number): void;
   select(distance: number, rows: number, cut: number, list: number): number;
 }
 
@@ -30,17 +32,19 @@ function kernelModule(): WebAssembly.Module | null {
  * so the SIMD kernels (kernels.wat) work on them in place: a search copies in only the query. One
  * memory rather than separate arrays because WebAssembly reads nothing outside its own memory.
  *
- * Layout (16-byte aligned): query | query code | histogram | codes | distances | candidate list | scores | rows.
+ * Layout (16-byte aligned): query | query code | centre | histogram | codes | distances | candidate list | scores | rows.
  * Growing moves each region up to its new offset; the views are re-made after every growth.
  */
 export class VectorArena {
   private readonly memory: WebAssembly.Memory | null;
   private kernels: Kernels | null = null;
   private readonly vecs: number;
-  private at = { query: 0, queryCode: 0, histogram: 0, codes: 0, distance: 0, list: 0, scores: 0, data: 0, end: 0 };
+  private at = { query: 0, queryCode: 0, centre: 0, histogram: 0, codes: 0, distance: 0, list: 0, scores: 0, data: 0, end: 0 };
   capacity = 0;
   query!: Float32Array;
   queryCode!: Uint32Array;
+  /** The mean vector: codes record which side of it each dimension lies. */
+  centre!: Float32Array;
   /** Rows per Hamming distance (0 … 32·words), plus one slot for rows filtered out. */
   histogram!: Uint32Array;
   codes!: Uint32Array;
@@ -59,8 +63,8 @@ export class VectorArena {
   ) {
     this.vecs = words / 4;
     const module = kernelModule();
-    // The kernels take whole blocks: 16 floats per step, 128 bits per code step, at most 31 steps.
-    const fits = dims % 16 === 0 && words % 4 === 0 && this.vecs <= 31;
+    // The kernels take whole blocks (128 dimensions = one 128-bit code step), at most 31 of them.
+    const fits = dims % 128 === 0 && words === dims / 32 && this.vecs <= 31;
     this.memory = typeof WebAssembly === 'object' ? new WebAssembly.Memory({ initial: 1 }) : null;
     if (useKernels && module && fits && this.memory) {
       const instance = new WebAssembly.Instance(module, { env: { memory: this.memory } });
@@ -81,9 +85,10 @@ export class VectorArena {
   reserve(capacity: number, rows: number, coded: number): void {
     const d = this.dims;
     const W = this.words;
-    const next = { query: 0, queryCode: 0, histogram: 0, codes: 0, distance: 0, list: 0, scores: 0, data: 0, end: 0 };
+    const next = { query: 0, queryCode: 0, centre: 0, histogram: 0, codes: 0, distance: 0, list: 0, scores: 0, data: 0, end: 0 };
     next.queryCode = align(d * 4);
-    next.histogram = next.queryCode + align(W * 4);
+    next.centre = next.queryCode + align(W * 4);
+    next.histogram = next.centre + align(d * 4);
     next.codes = next.histogram + align((W * 32 + 2) * 4);
     next.distance = next.codes + align(capacity * W * 4);
     next.list = next.distance + align(capacity * 2);
@@ -98,11 +103,13 @@ export class VectorArena {
       // Highest region first: each region only moves up, so nothing is overwritten before it moves.
       bytes.copyWithin(next.data, this.at.data, this.at.data + rows * d * 4);
       bytes.copyWithin(next.codes, this.at.codes, this.at.codes + coded * W * 4);
+      bytes.copyWithin(next.centre, this.at.centre, this.at.centre + (this.capacity ? d * 4 : 0));
       this.buffer = this.memory.buffer;
     } else {
       const buffer = new ArrayBuffer(next.end);
       new Uint8Array(buffer, next.data, rows * d * 4).set(new Uint8Array(this.buffer, this.at.data, rows * d * 4));
       new Uint8Array(buffer, next.codes, coded * W * 4).set(new Uint8Array(this.buffer, this.at.codes, coded * W * 4));
+      if (this.capacity) new Uint8Array(buffer, next.centre, d * 4).set(new Uint8Array(this.buffer, this.at.centre, d * 4));
       this.buffer = buffer;
     }
     this.at = next;
@@ -111,11 +118,50 @@ export class VectorArena {
     this.query = new Float32Array(b, next.query, d);
     this.queryCode = new Uint32Array(b, next.queryCode, W);
     this.histogram = new Uint32Array(b, next.histogram, W * 32 + 2);
+    this.centre = new Float32Array(b, next.centre, d);
     this.codes = new Uint32Array(b, next.codes, capacity * W);
     this.distance = new Uint16Array(b, next.distance, capacity);
     this.list = new Int32Array(b, next.list, capacity);
     this.scores = new Float32Array(b, next.scores, capacity);
     this.data = new Float32Array(b, next.data, capacity * d);
+  }
+
+  /** centre = the mean of the first `rows` vectors. */
+  computeCentre(rows: number): void {
+    const d = this.dims;
+    if (this.kernels) {
+      this.centre.fill(0);
+      this.kernels.sum(this.at.data, d, rows, this.at.centre);
+      for (let j = 0; j < d; j++) this.centre[j]! /= Math.max(1, rows);
+      return;
+    }
+    const sum = new Float64Array(d);
+    const data = this.data;
+    for (let r = 0; r < rows; r++) for (let j = 0; j < d; j++) sum[j]! += data[r * d + j]!;
+    for (let j = 0; j < d; j++) this.centre[j] = sum[j]! / Math.max(1, rows);
+  }
+
+  /** Codes of rows [from, to) against the current centre. */
+  encodeRows(from: number, to: number): void {
+    if (this.kernels) return this.kernels.encode(this.at.data + from * this.dims * 4, this.dims, to - from, this.at.centre, this.at.codes + from * this.words * 4);
+    for (let r = from; r < to; r++) this.encodeJs(this.data, r * this.dims, this.codes, r * this.words);
+  }
+
+  /** queryCode = the code of query. */
+  encodeQuery(): void {
+    if (this.kernels) return this.kernels.encode(this.at.query, this.dims, 1, this.at.centre, this.at.queryCode);
+    this.encodeJs(this.query, 0, this.queryCode, 0);
+  }
+
+  private encodeJs(v: Float32Array, offset: number, out: Uint32Array, at: number): void {
+    const centre = this.centre;
+    const d = this.dims;
+    for (let w = 0; w < this.words; w++) {
+      let x = 0;
+      const end = Math.min(32, d - w * 32);
+      for (let b = 0; b < end; b++) if (v[offset + w * 32 + b]! > centre[w * 32 + b]!) x |= 1 << b;
+      out[at + w] = x >>> 0;
+    }
   }
 
   /** distance[r] = Hamming distance of codes[r] to queryCode, for r < rows. */

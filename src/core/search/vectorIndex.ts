@@ -29,7 +29,7 @@ export class VectorIndex {
   private rows = 0;
   private readonly words: number;
   private readonly approximateAbove: number;
-  private centre: Float32Array | null = null;
+  private centred = false;
   /** Rows [0, encoded) have bit codes made with the current centre. */
   private encoded = 0;
   private centredAt = 0;
@@ -148,7 +148,7 @@ export class VectorIndex {
     this.updateCodes();
     const W = this.words;
     const arena = this.arena;
-    this.encode(arena.query, 0, arena.queryCode, 0);
+    arena.encodeQuery();
     const n = this.rows;
     arena.hamming(n);
     const skip = W * 32 + 1;
@@ -160,29 +160,23 @@ export class VectorIndex {
     return arena.select(n, cut);
   }
 
-  private encode(v: Float32Array, offset: number, out: Uint32Array, at: number): void {
-    const centre = this.centre!;
-    const d = this.dimensions;
-    for (let w = 0; w < this.words; w++) {
-      let x = 0;
-      const end = Math.min(32, d - w * 32);
-      for (let b = 0; b < end; b++) if (v[offset + w * 32 + b]! > centre[w * 32 + b]!) x |= 1 << b;
-      out[at + w] = x >>> 0;
-    }
+  /**
+   * Makes the bit codes now rather than in the first search that needs them (a library calls
+   * this when it opens, so the first question does not wait for them).
+   */
+  prepare(): void {
+    if (this.rows >= this.approximateAbove) this.updateCodes();
   }
 
   /** Codes for new rows; all codes again (with a fresh centre) whenever the index has doubled. */
   private updateCodes(): void {
-    const d = this.dimensions;
-    const data = this.arena.data;
-    if (!this.centre || this.rows >= 2 * this.centredAt) {
-      const centre = new Float64Array(d);
-      for (let r = 0; r < this.rows; r++) for (let j = 0; j < d; j++) centre[j]! += data[r * d + j]!;
-      this.centre = Float32Array.from(centre, (x) => x / Math.max(1, this.rows));
+    if (!this.centred || this.rows >= 2 * this.centredAt) {
+      this.arena.computeCentre(this.rows);
+      this.centred = true;
       this.centredAt = this.rows;
       this.encoded = 0;
     }
-    for (let r = this.encoded; r < this.rows; r++) this.encode(data, r * d, this.arena.codes, r * this.words);
+    this.arena.encodeRows(this.encoded, this.rows);
     this.encoded = this.rows;
   }
 
