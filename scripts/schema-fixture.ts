@@ -19,7 +19,15 @@ for (const q of queries) {
   answers.push({ query: q, top: hits.map((h) => ({ docId: h.docId, chunkIndex: h.chunkIndex })) });
 }
 lib.close();
+// Blobs (schema 5 on) are read first, so encoding stays synchronous and works on any version.
+const blobs = new Map<Blob, string>();
+const collect = async (v: unknown): Promise<void> => {
+  if (typeof Blob !== 'undefined' && v instanceof Blob) blobs.set(v, Buffer.from(await v.arrayBuffer()).toString('base64'));
+  else if (Array.isArray(v)) for (const x of v) await collect(x);
+  else if (v && typeof v === 'object' && !ArrayBuffer.isView(v)) for (const x of Object.values(v)) await collect(x);
+};
 const encode = (v: unknown): unknown => {
+  if (blobs.has(v as Blob)) return { $blob: blobs.get(v as Blob) };
   if (v instanceof Float32Array) return { $f32: Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64') };
   if (v instanceof Uint8Array) return { $u8: Buffer.from(v).toString('base64') };
   if (v instanceof Uint32Array) return { $u32: Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64') };
@@ -34,10 +42,12 @@ const db: IDBDatabase = await new Promise((res, rej) => {
 });
 const stores: Record<string, unknown[]> = {};
 for (const name of Array.from(db.objectStoreNames)) {
-  stores[name] = await new Promise((res) => {
+  const rows: unknown[] = await new Promise((res) => {
     const r = db.transaction(name).objectStore(name).getAll();
-    r.onsuccess = () => res(r.result.map(encode));
+    r.onsuccess = () => res(r.result);
   });
+  await collect(rows);
+  stores[name] = rows.map(encode);
 }
 fs.writeFileSync(out, JSON.stringify({ schemaVersion: SCHEMA_VERSION, dbVersion: db.version, searchedWithThisVersion: answers, stores }));
 console.log(`schema v${SCHEMA_VERSION}: ${Object.entries(stores).map(([k, v]) => `${k} ${v.length}`).join(', ')}`);

@@ -22,6 +22,7 @@ const decode = (v: unknown): unknown => {
     if ('$f32' in o) return new Float32Array(new Uint8Array(bytes(o.$f32)).buffer);
     if ('$u32' in o) return new Uint32Array(new Uint8Array(bytes(o.$u32)).buffer);
     if ('$u8' in o) return new Uint8Array(bytes(o.$u8));
+    if ('$blob' in o) return new Blob([new Uint8Array(bytes(o.$blob))]);
     return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, decode(x)]));
   }
   return v;

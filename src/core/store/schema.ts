@@ -39,6 +39,18 @@ export interface VectorBlockRecord {
   vectors: Float32Array;
 }
 
+/**
+ * A vector block as stored: since schema 5 its floats are a Blob. IndexedDB hands a Blob back
+ * without deserialising it on the reading thread, and the bytes then arrive as file reads that
+ * go on while that thread is busy (loading the model), which made reading 100k vectors on
+ * opening several times faster than structured-cloned typed arrays. Blocks written before
+ * schema 5 hold a Float32Array and are read as they are.
+ */
+export type StoredVectorBlock = Omit<VectorBlockRecord, 'vectors'> & { vectors: Float32Array | Blob };
+
+/** Keyword postings as stored: like vectors, their numbers are a Blob since schema 5. */
+export type StoredKeywordRecord = Omit<KeywordRecord, 'data'> & { data: Uint32Array | Blob };
+
 export interface LibraryMeta {
   key: 'library';
   embeddingModel: string;
@@ -51,8 +63,8 @@ export interface FolioSchema extends DBSchema {
   documents: { key: string; value: DocumentRecord; indexes: { byHash: string } };
   texts: { key: string; value: { docId: string; text: string } };
   chunks: { key: [string, number]; value: ChunkRecord };
-  vectors: { key: [string, number]; value: VectorBlockRecord };
-  keywords: { key: string; value: KeywordRecord };
+  vectors: { key: [string, number]; value: StoredVectorBlock };
+  keywords: { key: string; value: StoredKeywordRecord };
   files: { key: string; value: OriginalRecord };
   pending: { key: string; value: PendingRecord };
 }
@@ -86,7 +98,7 @@ export interface KeywordRecord extends KeywordPostings {
   docId: string;
 }
 
-export const VECTOR_BLOCK = 256;
+export const VECTOR_BLOCK = 4096;
 
 type UpgradeTx = IDBPTransaction<FolioSchema, StoreNames<FolioSchema>[], 'versionchange'>;
 
@@ -131,6 +143,10 @@ export const MIGRATIONS: ((db: IDBPDatabase<FolioSchema>, tx: UpgradeTx) => void
   (db) => {
     db.createObjectStore('pending', { keyPath: 'id' });
   },
+  // 4 → 5: vector blocks and keyword postings are written as Blobs (StoredVectorBlock,
+  // StoredKeywordRecord). Nothing to convert: older records stay readable as they are. The version changes so that a tab still running schema-4
+  // code, which cannot read Blob vectors, is told to reload instead.
+  () => {},
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,7 +1,7 @@
 import { openDB, type IDBPDatabase, type IDBPTransaction } from 'idb';
 import type { KeywordPostings } from '../search/keywordIndex';
 import type { DocumentBundle } from './backup';
-import { MIGRATIONS, VECTOR_BLOCK, type PendingRecord, type ChunkRecord, type DocumentRecord, type FolioSchema, type KeywordRecord, type LibraryMeta, type VectorBlockRecord } from './schema';
+import { MIGRATIONS, VECTOR_BLOCK, type PendingRecord, type ChunkRecord, type DocumentRecord, type FolioSchema, type KeywordRecord, type LibraryMeta, type StoredKeywordRecord, type StoredVectorBlock, type VectorBlockRecord } from './schema';
 
 export type { ChunkRecord, DocumentRecord, KeywordRecord, LibraryMeta, VectorBlockRecord } from './schema';
 export { SCHEMA_VERSION } from './schema';
@@ -108,7 +108,7 @@ export class LibraryStore {
       track(tx.objectStore('texts').put({ docId: doc.id, text }));
       for (const c of chunks) track(tx.objectStore('chunks').put(c));
       for (const block of toBlocks(doc.id, vectors, dims)) track(tx.objectStore('vectors').put(block));
-      track(tx.objectStore('keywords').put({ docId: doc.id, ...postings }));
+      track(tx.objectStore('keywords').put(storedKeywords({ docId: doc.id, ...postings })));
       if (original) track(tx.objectStore('files').put({ docId: doc.id, bytes: original }));
     });
     return null;
@@ -178,7 +178,7 @@ export class LibraryStore {
     for (const [docId] of chunkKeys) chunksOf.set(docId, (chunksOf.get(docId) ?? 0) + 1);
     const vectorsOf = new Map<string, number>();
     for (const b of blocks) vectorsOf.set(b.docId, (vectorsOf.get(b.docId) ?? 0) + b.count);
-    const keywordChunks = new Map(keywords.map((k) => [k.docId, countPostingRows(k.data)]));
+    const keywordChunks = new Map((await readKeywords(keywords)).map((k) => [k.docId, countPostingRows(k.data)]));
     for (const d of docs) {
       if ((keywordChunks.get(d.id) ?? 0) !== d.chunkCount) problems.push(`${d.name}: ${keywordChunks.get(d.id) ?? 0} keyword entries stored, ${d.chunkCount} expected`);
       if (d.status !== 'ready') problems.push(`${d.name}: not committed (${d.status})`);
@@ -197,17 +197,17 @@ export class LibraryStore {
   }
 
   /** Every document's keyword postings, in bulk. */
-  allKeywords(): Promise<KeywordRecord[]> {
-    return this.db.getAll('keywords');
+  async allKeywords(): Promise<KeywordRecord[]> {
+    return readKeywords(await this.db.getAll('keywords'));
   }
 
   async putKeywords(record: KeywordRecord): Promise<void> {
-    await this.db.put('keywords', record);
+    await this.db.put('keywords', storedKeywords(record));
   }
 
   /** Every vector block, read in bulk (one getAll) rather than row by row. */
-  allVectorBlocks(): Promise<VectorBlockRecord[]> {
-    return this.db.getAll('vectors');
+  async allVectorBlocks(): Promise<VectorBlockRecord[]> {
+    return readBlocks(await this.db.getAll('vectors'));
   }
 
   /** Everything stored for one document, read in one transaction (for backups). */
@@ -222,7 +222,7 @@ export class LibraryStore {
       tx.objectStore('files').get(docId),
     ]);
     await tx.done;
-    return doc && { doc, text: text?.text ?? '', chunks, vectors, keywords, original: original?.bytes };
+    return doc && { doc, text: text?.text ?? '', chunks, vectors: await readBlocks(vectors), keywords: keywords && (await readKeywords([keywords]))[0], original: original?.bytes };
   }
 
   /**
@@ -242,8 +242,8 @@ export class LibraryStore {
       track(tx.objectStore('documents').put(b.doc));
       track(tx.objectStore('texts').put({ docId: b.doc.id, text: b.text }));
       for (const c of b.chunks) track(tx.objectStore('chunks').put(c));
-      for (const v of b.vectors) track(tx.objectStore('vectors').put(v));
-      if (b.keywords) track(tx.objectStore('keywords').put(b.keywords));
+      for (const v of b.vectors) track(tx.objectStore('vectors').put({ ...v, vectors: new Blob([v.vectors.slice()]) }));
+      if (b.keywords) track(tx.objectStore('keywords').put(storedKeywords(b.keywords)));
       if (b.original) track(tx.objectStore('files').put({ docId: b.doc.id, bytes: b.original }));
     });
     return null;
@@ -264,8 +264,8 @@ export class LibraryStore {
     return this.db.getAll('pending');
   }
 
-  vectorBlocks(docId: string): Promise<VectorBlockRecord[]> {
-    return this.db.getAll('vectors', docRange(docId));
+  async vectorBlocks(docId: string): Promise<VectorBlockRecord[]> {
+    return readBlocks(await this.db.getAll('vectors', docRange(docId)));
   }
 }
 
@@ -318,11 +318,23 @@ async function atomically(tx: { abort(): void; done: Promise<void> }, issue: (tr
   }
 }
 
-function* toBlocks(docId: string, vectors: Float32Array, dims: number): Generator<VectorBlockRecord> {
+function* toBlocks(docId: string, vectors: Float32Array, dims: number): Generator<StoredVectorBlock> {
   const n = vectors.length / dims;
   for (let first = 0, block = 0; first < n; first += VECTOR_BLOCK, block++) {
     const count = Math.min(VECTOR_BLOCK, n - first);
-    // slice(), not subarray(): each record must own its bytes, or IndexedDB clones the whole buffer.
-    yield { docId, block, first, count, dimensions: dims, vectors: vectors.slice(first * dims, (first + count) * dims) };
+    yield { docId, block, first, count, dimensions: dims, vectors: new Blob([vectors.slice(first * dims, (first + count) * dims)]) };
   }
+}
+
+const storedKeywords = (k: KeywordRecord): StoredKeywordRecord => ({ ...k, data: new Blob([k.data.slice()]) });
+
+function readKeywords(records: StoredKeywordRecord[]): Promise<KeywordRecord[]> {
+  return Promise.all(records.map(async (k) => (k.data instanceof Blob ? { ...k, data: new Uint32Array(await k.data.arrayBuffer()) } : (k as KeywordRecord))));
+}
+
+/** Stored blocks with their floats in hand, all Blobs read at once. */
+function readBlocks(blocks: StoredVectorBlock[]): Promise<VectorBlockRecord[]> {
+  return Promise.all(
+    blocks.map(async (b) => (b.vectors instanceof Blob ? { ...b, vectors: new Float32Array(await b.vectors.arrayBuffer()) } : (b as VectorBlockRecord))),
+  );
 }
