@@ -72,8 +72,11 @@ export async function createTransformersEmbedder(opts: TransformersEmbedderOptio
     }
     opts.onDownload({ model: spec.id, file: info.file, loaded, total });
   };
-  const tokenizer = await AutoTokenizer.from_pretrained(spec.id, { progress_callback });
-  const model = await AutoModel.from_pretrained(spec.id, { device, dtype, progress_callback });
+  // Side by side: the tokenizer's files and the model's session load independently.
+  const [tokenizer, model] = await Promise.all([
+    AutoTokenizer.from_pretrained(spec.id, { progress_callback }),
+    AutoModel.from_pretrained(spec.id, { device, dtype, progress_callback }),
+  ]);
   return new TransformersEmbedder(spec, device, dtype, tokenizer, model, opts.batchSize ?? (device === 'webgpu' ? 32 : 16));
 }
 
