@@ -1,6 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { loadBeir } from '../../scripts/lib/beir';
 import { SCIFACT_DIR } from '../helpers/paths';
+import 'fake-indexeddb/auto';
+import { LibraryStore } from '../../src/core/store/store';
 import { analyze, buildPostings, hitAt, KeywordIndex, mrrAt, ndcgAt, recallAt, reciprocalRankFusion, scoreFusion } from '../../src/core';
 import { fixture, freshLibrary } from '../helpers/library';
 import { FIXTURE_FILES } from '../helpers/paths';
@@ -77,6 +79,29 @@ describe('BM25 (k1 = 0.9, b = 0.4)', () => {
     }
     check();
     expect(bulk.search(queries[0]!.text, 10).length).toBe(10);
+  });
+});
+
+describe('stored keyword postings', () => {
+  test('16-bit when every number fits, 32-bit when a vocabulary outgrows it; both read back from the store as written', async () => {
+    const small = buildPostings(['ducks swim in lakes', 'ducks eat plants']);
+    // 70,000 different numbers in one chunk: term indexes past 65,535.
+    const large = buildPostings([Array.from({ length: 70_000 }, (_, i) => String(i)).join(' '), 'ducks']);
+    expect(small.data).toBeInstanceOf(Uint16Array);
+    expect(large.data).toBeInstanceOf(Uint32Array);
+    const store = await LibraryStore.open(`postings-${process.pid}`);
+    try {
+      for (const [docId, postings] of [['small', small], ['large', large]] as const) await store.putKeywords({ docId, ...postings });
+      const back = new Map((await store.allKeywords()).map((k) => [k.docId, k]));
+      expect(back.get('small')!.data).toEqual(small.data);
+      expect(back.get('large')!.data).toEqual(large.data);
+      const index = new KeywordIndex();
+      index.addAll([...back.values()]);
+      expect(index.search('69999', 3).map((h) => [h.docId, h.chunkIndex])).toEqual([['large', 0]]);
+      expect(index.search('ducks', 3).map((h) => h.docId).sort()).toEqual(['large', 'small', 'small']);
+    } finally {
+      store.close();
+    }
   });
 });
 

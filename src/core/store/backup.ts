@@ -27,9 +27,9 @@ export interface DocumentBundle {
   original: Uint8Array | undefined;
 }
 
-type Typed = Float32Array | Uint32Array | Uint8Array;
-const TYPES = { f32: Float32Array, u32: Uint32Array, u8: Uint8Array } as const;
-const tag = (a: Typed): keyof typeof TYPES => (a instanceof Float32Array ? 'f32' : a instanceof Uint32Array ? 'u32' : 'u8');
+type Typed = Float32Array | Uint32Array | Uint16Array | Uint8Array;
+const TYPES = { f32: Float32Array, u32: Uint32Array, u16: Uint16Array, u8: Uint8Array } as const;
+const tag = (a: Typed): keyof typeof TYPES => (a instanceof Float32Array ? 'f32' : a instanceof Uint32Array ? 'u32' : a instanceof Uint16Array ? 'u16' : 'u8');
 
 function u32(n: number): Uint8Array<ArrayBuffer> {
   const b = new Uint8Array(4);
@@ -42,7 +42,7 @@ export function encodeFrame(value: unknown): Uint8Array<ArrayBuffer>[] {
   const parts: Uint8Array[] = [];
   let offset = 0;
   const json = JSON.stringify(value, (_key, v: unknown) => {
-    if (v instanceof Float32Array || v instanceof Uint32Array || v instanceof Uint8Array) {
+    if (v instanceof Float32Array || v instanceof Uint32Array || v instanceof Uint16Array || v instanceof Uint8Array) {
       const bytes = new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
       parts.push(bytes);
       const ref = { $bin: tag(v), at: offset, bytes: bytes.length };

@@ -48,8 +48,11 @@ export interface VectorBlockRecord {
  */
 export type StoredVectorBlock = Omit<VectorBlockRecord, 'vectors'> & { vectors: Float32Array | Blob };
 
-/** Keyword postings as stored: like vectors, their numbers are a Blob since schema 5. */
-export type StoredKeywordRecord = Omit<KeywordRecord, 'data'> & { data: Uint32Array | Blob };
+/**
+ * Keyword postings as stored: like vectors, their numbers are a Blob since schema 5, of 16- or
+ * 32-bit numbers as `bytesPer` says.
+ */
+export type StoredKeywordRecord = Omit<KeywordRecord, 'data'> & ({ data: Uint32Array | Uint16Array } | { data: Blob; bytesPer: 2 | 4 });
 
 export interface LibraryMeta {
   key: 'library';

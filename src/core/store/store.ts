@@ -286,7 +286,7 @@ function deleteDocumentRecords(
 }
 
 /** Chunks described by an encoded postings array ([length, n, (term, tf) × n] per chunk). */
-function countPostingRows(data: Uint32Array): number {
+function countPostingRows(data: Uint32Array | Uint16Array): number {
   let rows = 0;
   for (let p = 0; p < data.length; p += 2 + 2 * data[p + 1]!) rows++;
   return rows;
@@ -326,10 +326,17 @@ function* toBlocks(docId: string, vectors: Float32Array, dims: number): Generato
   }
 }
 
-const storedKeywords = (k: KeywordRecord): StoredKeywordRecord => ({ ...k, data: new Blob([k.data.slice()]) });
+const storedKeywords = (k: KeywordRecord): StoredKeywordRecord => ({ ...k, data: new Blob([k.data.slice()]), bytesPer: k.data instanceof Uint16Array ? 2 : 4 });
 
 function readKeywords(records: StoredKeywordRecord[]): Promise<KeywordRecord[]> {
-  return Promise.all(records.map(async (k) => (k.data instanceof Blob ? { ...k, data: new Uint32Array(await k.data.arrayBuffer()) } : (k as KeywordRecord))));
+  return Promise.all(
+    records.map(async (k) => {
+      if (!(k.data instanceof Blob)) return k as KeywordRecord;
+      const bytes = await k.data.arrayBuffer();
+      const { bytesPer, ...record } = k as Extract<StoredKeywordRecord, { bytesPer: 2 | 4 }>;
+      return { ...record, data: bytesPer === 2 ? new Uint16Array(bytes) : new Uint32Array(bytes) };
+    }),
+  );
 }
 
 /** Stored blocks with their floats in hand, all Blobs read at once. */
