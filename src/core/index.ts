@@ -4,7 +4,7 @@ export type { AddOptions, AddOutcome, EmbeddingStatus, FusionOptions, IndexProgr
 export { FolioError } from './errors';
 export type { FolioErrorCode, SerializedFolioError } from './errors';
 export { parseBytes, readBytes, detectType, decodeText, DEFAULT_MAX_FILE_BYTES, formatBytes } from './ingest';
-export { chunkDocument, DEFAULT_CHUNK_OPTIONS, passageText } from './chunk/chunker';
+export { chunkDocument, chunkDocumentAsync, DEFAULT_CHUNK_OPTIONS, passageText } from './chunk/chunker';
 export type { Chunk, ChunkOptions, TokenCounter } from './chunk/chunker';
 export type { Embedder, EmbedDevice, DownloadProgress } from './embed/embedder';
 export { EMBEDDING_MODELS, DEFAULT_EMBEDDING_MODEL, getEmbeddingModel } from './embed/models';

@@ -1,4 +1,4 @@
-import { chunkDocument, DEFAULT_CHUNK_OPTIONS, passageText, type Chunk, type ChunkOptions } from './chunk/chunker';
+import { chunkDocumentAsync, DEFAULT_CHUNK_OPTIONS, passageText, type Chunk, type ChunkOptions } from './chunk/chunker';
 import type { Embedder } from './embed/embedder';
 import { asFolioError, FolioError, type SerializedFolioError } from './errors';
 import { evaluate, type EvalQuestion, type EvalReport } from './eval/userEval';
@@ -355,7 +355,7 @@ export class Library {
           continue;
         }
         report(i, 'chunking');
-        const chunks = chunkDocument(loaded.parsed, (t) => this.embedder.countTokens(t), this.chunking);
+        const chunks = await chunkDocumentAsync(loaded.parsed, (t) => this.embedder.countTokens(t), this.chunking, signal);
         const passages = chunks.map((c) => passageText(c.text, c.location.headings));
         // Small files share a window; a file that would overflow it is embedded after the files
         // before it are stored, so one huge file never holds the others back (or takes them
@@ -439,7 +439,7 @@ export class Library {
       report('parsing');
       const parsed = await parseBytes(original, doc.name);
       report('chunking');
-      const chunks = chunkDocument(parsed, (t) => this.embedder.countTokens(t), this.chunking);
+      const chunks = await chunkDocumentAsync(parsed, (t) => this.embedder.countTokens(t), this.chunking);
       const passages = chunks.map((c) => passageText(c.text, c.location.headings));
       report('embedding', 0, chunks.length);
       const vectors = await this.embedder.embed(passages, 'passage', (d, t) => report('embedding', d, t));

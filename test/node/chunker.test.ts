@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, test } from 'vitest';
-import { chunkDocument, parseBytes, type Embedder, type ParsedDocument } from '../../src/core';
+import { chunkDocument, chunkDocumentAsync, parseBytes, type Embedder, type ParsedDocument } from '../../src/core';
 import { fixture, realEmbedder } from '../helpers/library';
 import { FIXTURE_FILES } from '../helpers/paths';
 
@@ -94,6 +94,23 @@ describe('chunkDocument', () => {
     }
     expect(chunks.at(-1)!.location.end).toBe(words.length);
     console.log(`1 MB single line → ${chunks.length} chunks in ${ms.toFixed(0)} ms`);
+  });
+
+  test('the sliced chunker gives the same chunks while letting other work run, and stops when cancelled', async () => {
+    const line = Array.from({ length: 100_000 }, (_, i) => `w${i % 9973}`).join(' ');
+    const doc = await parseBytes(new TextEncoder().encode(line), 'one-line.txt');
+    const opts = { maxTokens: 240, overlapTokens: 0 };
+    const whole = chunkDocument(doc, count, opts);
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 0);
+    const sliced = await chunkDocumentAsync(doc, count, opts, undefined, 5);
+    clearInterval(timer);
+    expect(sliced).toEqual(whole);
+    expect(ticks).toBeGreaterThan(0); // timers fired in between: the thread was not held for the whole split
+
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(new Error('cancelled by the test')), 0);
+    await expect(chunkDocumentAsync(doc, count, opts, controller.signal, 5)).rejects.toThrow('cancelled by the test');
   });
 
   test('a 10 MB text file that is one line parses and splits into bounded pieces covering all of it', async () => {

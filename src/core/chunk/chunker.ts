@@ -38,6 +38,33 @@ interface Unit {
  * a citation can highlight it in place.
  */
 export function chunkDocument(doc: ParsedDocument, count: TokenCounter, options: Partial<ChunkOptions> = {}): Chunk[] {
+  const steps = chunkSteps(doc, count, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * chunkDocument for a thread that must keep answering: the work pauses for one turn of the event
+ * loop every `sliceMs`, so other calls and a Cancel (`signal`) get through. A 10 MB file takes
+ * seconds to split; done in one go it held up every other call to the library's worker.
+ */
+export async function chunkDocumentAsync(doc: ParsedDocument, count: TokenCounter, options: Partial<ChunkOptions> = {}, signal?: AbortSignal, sliceMs = 20): Promise<Chunk[]> {
+  const steps = chunkSteps(doc, count, options);
+  let sliceStart = performance.now();
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    if (performance.now() - sliceStart < sliceMs) continue;
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    signal?.throwIfAborted();
+    sliceStart = performance.now();
+  }
+}
+
+/** The chunker's work, pausing (a bare `yield`) after every tokenizer call, so a driver can slice it. */
+function* chunkSteps(doc: ParsedDocument, count: TokenCounter, options: Partial<ChunkOptions>): Generator<void, Chunk[]> {
   const opts = { ...DEFAULT_CHUNK_OPTIONS, ...options };
   if (opts.maxTokens < 8) throw new RangeError('maxTokens must be at least 8');
   opts.overlapTokens = Math.min(opts.overlapTokens, Math.floor(opts.maxTokens / 2));
@@ -77,7 +104,7 @@ export function chunkDocument(doc: ParsedDocument, count: TokenCounter, options:
   };
 
   for (const block of doc.blocks) {
-    const units = blockUnits(doc.text, block, count, opts.maxTokens);
+    const units = yield* blockUnits(doc.text, block, count, opts.maxTokens);
     if (block.kind === 'heading') {
       if (fresh && curTokens >= opts.minTokens) emit(false);
       for (const u of units) add(u);
@@ -111,16 +138,10 @@ function makeChunk(text: string, units: Unit[], index: number): Chunk {
 let sentenceSegmenter: Intl.Segmenter | undefined;
 
 /** A block → sentence units (or word-window units for over-long sentences), with offsets. */
-function blockUnits(text: string, block: Block, count: TokenCounter, maxTokens: number): Unit[] {
-  const unit = (start: number, end: number, tokens?: number): Unit => ({
-    start,
-    end,
-    tokens: tokens ?? count(text.slice(start, end)),
-    block,
-    heading: block.kind === 'heading',
-  });
+function* blockUnits(text: string, block: Block, count: TokenCounter, maxTokens: number): Generator<void, Unit[]> {
+  const unit = (start: number, end: number, tokens: number): Unit => ({ start, end, tokens, block, heading: block.kind === 'heading' });
   if (block.kind === 'heading' || block.kind === 'table-row') {
-    return windows(text, block.start, block.end, count, maxTokens).map(([s, e, t]) => unit(s, e, t));
+    return (yield* windows(text, block.start, block.end, count, maxTokens)).map(([s, e, t]) => unit(s, e, t));
   }
   sentenceSegmenter ??= new Intl.Segmenter(undefined, { granularity: 'sentence' });
   const units: Unit[] = [];
@@ -138,7 +159,7 @@ function blockUnits(text: string, block: Block, count: TokenCounter, maxTokens: 
     else sentences.push([start, end]);
   }
   for (const [start, end] of sentences) {
-    for (const [s, e, t] of windows(text, start, end, count, maxTokens)) units.push(unit(s, e, t));
+    for (const [s, e, t] of yield* windows(text, start, end, count, maxTokens)) units.push(unit(s, e, t));
   }
   return units;
 }
@@ -148,10 +169,11 @@ function blockUnits(text: string, block: Block, count: TokenCounter, maxTokens: 
  * are measured once on a sample to estimate characters per token, so a 10 MB line costs one
  * tokenizer call per piece rather than per word.
  */
-function windows(text: string, start: number, end: number, count: TokenCounter, maxTokens: number): [number, number, number][] {
+function* windows(text: string, start: number, end: number, count: TokenCounter, maxTokens: number): Generator<void, [number, number, number][]> {
   const span = end - start;
   if (span <= maxTokens * 2) {
     const t = count(text.slice(start, end));
+    yield;
     if (t <= maxTokens) return [[start, end, t]];
   }
   const sample = text.slice(start, Math.min(end, start + 4000));
@@ -171,6 +193,7 @@ function windows(text: string, start: number, end: number, count: TokenCounter, 
         }
       }
       const t = count(text.slice(s, e));
+      yield;
       if (t <= maxTokens || budget <= 8) {
         out.push([s, e, t]);
         s = e;
