@@ -15,17 +15,31 @@ export const servedBySite = !!LOCAL;
 /** WebLLM's model libraries (WebAssembly code) are only ever loaded from this folder of the site. */
 export const WEBLLM_FOLDER = '/webllm/';
 
-/** The libraries this site hosts (listed in /webllm/libs.json by `npm run webllm:libs`), or none. */
+let hosted: Promise<string[]> | undefined;
+
+/**
+ * The libraries this site hosts (listed in /webllm/libs.json by `npm run webllm:libs`), or none:
+ * fetched once per page, and again only after a fetch that failed (offline).
+ */
+function hostedLibs(): Promise<string[]> {
+  hosted ??= (async () => {
+    try {
+      const res = await fetch(`${WEBLLM_FOLDER}libs.json`);
+      // A static host may answer a missing file with the app's index.html: that is "none" too.
+      if (res.ok && res.headers.get('content-type')?.includes('json')) return ((await res.json()) as { libs?: string[] }).libs ?? [];
+      return [];
+    } catch {
+      hosted = undefined; // offline: ask again next time
+      return []; // offline or not hosted: no WebLLM models
+    }
+  })();
+  return hosted;
+}
+
+/** Where WebLLM's libraries and weights come from, for `selfHostedModelList`. */
 export async function webLLMHosting(): Promise<WebLLMHosting> {
   const origin = self.location.origin;
-  let libs: string[] = [];
-  try {
-    const res = await fetch(`${WEBLLM_FOLDER}libs.json`);
-    // A static host may answer a missing file with the app's index.html: that is "none" too.
-    if (res.ok && res.headers.get('content-type')?.includes('json')) libs = ((await res.json()) as { libs?: string[] }).libs ?? [];
-  } catch {
-    /* offline or not hosted: no WebLLM models */
-  }
+  const libs = await hostedLibs();
   const weightsHost = LOCAL ? new URL(LOCAL, origin + '/').href : HOST || undefined;
   return { libFolder: new URL(WEBLLM_FOLDER, origin + '/').href, libs, ...(weightsHost ? { weightsHost: weightsHost.endsWith('/') ? weightsHost : `${weightsHost}/` } : {}) };
 }
