@@ -67,6 +67,28 @@ const csp = [
 ];
 const cspHeader = [...csp, "frame-ancestors 'none'"].join('; ');
 
+/**
+ * Files under /assets/ have a content hash in their name, so they may be cached for good: a
+ * reopened page uses them without asking the server again (preview here; `_headers` for hosts).
+ */
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+function immutableAssets(): Plugin {
+  return {
+    name: 'folio-immutable-assets',
+    configurePreviewServer(server) {
+      server.middlewares.use((req, res, next) => {
+        if (req.url?.startsWith('/assets/')) {
+          // The static file server sets its own Cache-Control when it answers: override that one.
+          const set = res.setHeader.bind(res);
+          res.setHeader = (name, value) => set(name, name.toLowerCase() === 'cache-control' ? IMMUTABLE : value);
+          set('Cache-Control', IMMUTABLE);
+        }
+        next();
+      });
+    },
+  };
+}
+
 /** Production builds carry the policy: a <meta> tag, and `_headers` for Netlify/Cloudflare Pages. */
 function securityHeaders(): Plugin {
   return {
@@ -78,7 +100,7 @@ function securityHeaders(): Plugin {
       this.emitFile({
         type: 'asset',
         fileName: '_headers',
-        source: `# Netlify and Cloudflare Pages read this file; README "Deploying" shows the same for other servers.\n/*\n${Object.entries(headers).map(([k, v]) => `  ${k}: ${v}`).join('\n')}\n`,
+        source: `# Netlify and Cloudflare Pages read this file; README "Deploying" shows the same for other servers.\n/*\n${Object.entries(headers).map(([k, v]) => `  ${k}: ${v}`).join('\n')}\n/assets/*\n  Cache-Control: ${IMMUTABLE}\n`,
       });
     },
   };
@@ -92,6 +114,7 @@ export default defineConfig({
     // FOLIO_WEBLLM_LIBS: a folder with WebLLM model libraries and their libs.json (else public/webllm/).
     serveFolders({ '/models/': process.env.FOLIO_MODELS, '/webllm/': process.env.FOLIO_WEBLLM_LIBS, '/fixtures/': testHarness ? process.env.FOLIO_FIXTURES : undefined }),
     securityHeaders(),
+    immutableAssets(),
     // Offline after the first visit: the service worker precaches the app shell, its workers and
     // both ONNX Runtime wasm builds. Model files are not precached here: transformers.js and WebLLM
     // keep them in Cache Storage themselves once downloaded, after the user agreed to it.

@@ -24,6 +24,10 @@ test('the built app sends nothing anywhere but its own origin, its policy blocks
   expect(policy).toContain("script-src 'self' 'wasm-unsafe-eval'");
   expect(policy).toMatch(/connect-src 'self';/);
   expect(await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content')).toContain("connect-src 'self';");
+  // Hashed assets may be kept for good; the page itself must be asked for again (new versions).
+  expect(response!.headers()['cache-control']).toBe('no-cache');
+  const script = await page.locator('script[type=module][src^="/assets/"]').first().getAttribute('src');
+  expect((await context.request.get(`${new URL(baseUrl()).origin}${script}`)).headers()['cache-control']).toBe('public, max-age=31536000, immutable');
 
   await openApp(page);
   await session(page);
