@@ -1,11 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
 import { expect, test } from 'vitest';
 import { FIXTURES_DIR } from '../helpers/paths';
 import { brokenXref, encryptedPdf, randomBytes, truncated } from '../helpers/pdf';
 import { zipBombDocx } from '../helpers/zip';
-import { ask, newRecordedPage, openApp, useBrowser } from './chromium';
+import { ask, longTaskSummary, newRecordedPage, openApp, useBrowser, watchLongTasks } from './chromium';
 
 const browser = useBrowser({ webgpu: false });
 
@@ -14,17 +13,6 @@ const docx = fs.readFileSync(path.join(FIXTURES_DIR, 'docx/word_sample.docx'));
 const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('Die Ökonomie der Gezeiten: Flut und Ebbe wechseln zweimal täglich.', 'utf16le')]);
 // "café crème" and curly quotes in Windows-1252, as old Windows editors save text.
 const latin1 = Buffer.from([...Buffer.from('The caf', 'latin1'), 0xe9, ...Buffer.from(' served cr', 'latin1'), 0xe8, ...Buffer.from('me br', 'latin1'), 0xfb, 0x6c, 0xe9, 0x65, 0x20, 0x93, 0x74, 0x6f, 0x20, 0x67, 0x6f, 0x94, 0x2e]);
-
-/** Main-thread tasks over 50 ms, reported (not asserted: timings belong in benchmarks). */
-function watchLongTasks() {
-  const w = window as unknown as { longTasks: number[] };
-  w.longTasks = [];
-  new PerformanceObserver((list) => list.getEntries().forEach((e) => w.longTasks.push(e.duration))).observe({ type: 'longtask' });
-}
-async function longTaskSummary(page: Page) {
-  const tasks = await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks);
-  return `${tasks.length} main-thread tasks over 50 ms, longest ${Math.round(Math.max(0, ...tasks))} ms`;
-}
 
 const file = (name: string, data: Uint8Array) => ({ name, mimeType: 'application/octet-stream', buffer: Buffer.from(data) });
 

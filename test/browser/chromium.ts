@@ -121,3 +121,15 @@ declare module 'vitest' {
     baseUrl: string;
   }
 }
+
+/** Main-thread tasks over 50 ms, recorded in the page from now on (reported, not asserted: timings belong in benchmarks). */
+export function watchLongTasks() {
+  const w = window as unknown as { longTasks: number[] };
+  w.longTasks = [];
+  new PerformanceObserver((list) => list.getEntries().forEach((e) => w.longTasks.push(e.duration))).observe({ type: 'longtask' });
+}
+
+export async function longTaskSummary(page: Page) {
+  const tasks = await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks);
+  return `${tasks.length} main-thread tasks over 50 ms, longest ${Math.round(Math.max(0, ...tasks))} ms`;
+}

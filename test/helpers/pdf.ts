@@ -28,10 +28,24 @@ const PAGE_TREE = (contentRef: string) => [
   `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 5 0 R >> >> /Contents ${contentRef} >>`,
 ];
 
+/** A page's content stream: one line of Helvetica text per entry, top down. */
+const textContent = (lines: string[]) => lines.map((l, i) => `BT /F1 12 Tf 72 ${720 - i * 16} Td (${l.replace(/[()\\]/g, '\\$&')}) Tj ET`).join('\n');
+
 /** A one-page PDF with real text, one line per entry. */
 export function textPdf(lines: string[]): Uint8Array<ArrayBuffer> {
-  const body = lines.map((l, i) => `BT /F1 12 Tf 72 ${720 - i * 16} Td (${l.replace(/[()\\]/g, '\\$&')}) Tj ET`).join('\n');
-  return buildPdf([...PAGE_TREE('4 0 R'), stream(body), '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>']);
+  return buildPdf([...PAGE_TREE('4 0 R'), stream(textContent(lines)), '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>']);
+}
+
+/** A PDF of many pages with real text: pages[i] holds the lines of page i + 1. */
+export function pagesPdf(pages: string[][]): Uint8Array<ArrayBuffer> {
+  const first = 4; // objects 1–3: catalog, page tree, font; then a page and its content per page
+  const kids = pages.map((_, i) => `${first + 2 * i} 0 R`).join(' ');
+  const objects = ['<< /Type /Catalog /Pages 2 0 R >>', `<< /Type /Pages /Kids [${kids}] /Count ${pages.length} >>`, '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>'];
+  pages.forEach((lines, i) => {
+    objects.push(`<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> /Contents ${first + 2 * i + 1} 0 R >>`);
+    objects.push(stream(textContent(lines)));
+  });
+  return buildPdf(objects);
 }
 
 /** What a scanner produces, as far as text goes: pages with marks on them and no text layer. */
