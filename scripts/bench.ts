@@ -47,7 +47,7 @@ try {
 async function measure(page: Page) {
   await page.goto(`${base}test/browser/bench.html`);
   await page.waitForFunction(() => window.benchReady === true);
-  const only = process.env.BENCH_ONLY; // size, search, cold or embed: rerun one part
+  const only = process.env.BENCH_ONLY; // size, search, cold, embed or index: rerun one part
   for (const n of only && only !== 'search' ? [] : [10_000, 100_000, 1_000_000]) {
     emit(await page.evaluate((count) => window.bench.searchBench(count), n));
   }
@@ -73,22 +73,25 @@ async function measure(page: Page) {
   };
   if (only === 'cold') return coldStart();
 
-  // Embedding: the same 256 SciFact abstracts (title + text, truncated to the model's 256 tokens)
-  // in the browser worker (WASM) and natively in Node (onnxruntime-node), one after the other.
-  const texts = loadBeir(path.join(root, '../shared/data/scifact')).corpus.slice(0, 256).map((d) => `${d.title}\n${d.text}`);
-  await page.reload();
-  await page.waitForFunction(() => window.benchReady === true);
-  emit(await page.evaluate((t) => window.bench.embedThroughput(t), texts));
-  const native = await createTransformersEmbedder({ dtype: 'q8' });
-  await native.embed(texts.slice(0, 16), 'passage');
-  const t0 = performance.now();
-  await native.embed(texts, 'passage');
-  emit({ metric: 'embed_chunks_per_s', where: 'node-native', chunks: texts.length, per_s: +(texts.length / ((performance.now() - t0) / 1000)).toFixed(1) });
-  await native.dispose();
-  if (only === 'embed') return;
-
-  emit(await page.evaluate(() => window.bench.indexingLongTasks(['pdf/multi_page.pdf', 'pdf/amt_handbook_sample.pdf', 'docx/word_sample.docx', 'html/wiki_duck.html', 'md/wiki-ibm.md', 'txt/war-and-peace-1p.txt'])));
-
+  if (!only || only === 'embed') {
+    // Embedding: the same 256 SciFact abstracts (title + text, truncated to the model's 256
+    // tokens) in the browser worker (WASM) and natively in Node (onnxruntime-node), one after
+    // the other.
+    const texts = loadBeir(path.join(root, '../shared/data/scifact')).corpus.slice(0, 256).map((d) => `${d.title}\n${d.text}`);
+    await page.reload();
+    await page.waitForFunction(() => window.benchReady === true);
+    emit(await page.evaluate((t) => window.bench.embedThroughput(t), texts));
+    const native = await createTransformersEmbedder({ dtype: 'q8' });
+    await native.embed(texts.slice(0, 16), 'passage');
+    const t0 = performance.now();
+    await native.embed(texts, 'passage');
+    emit({ metric: 'embed_chunks_per_s', where: 'node-native', chunks: texts.length, per_s: +(texts.length / ((performance.now() - t0) / 1000)).toFixed(1) });
+    await native.dispose();
+  }
+  if (!only || only === 'index') {
+    emit(await page.evaluate(() => window.bench.indexingLongTasks(['pdf/multi_page.pdf', 'pdf/amt_handbook_sample.pdf', 'docx/word_sample.docx', 'html/wiki_duck.html', 'md/wiki-ibm.md', 'txt/war-and-peace-1p.txt'])));
+  }
+  if (only) return;
   await coldStart();
 }
 
