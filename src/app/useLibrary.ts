@@ -141,9 +141,19 @@ export function useLibrary(settings: Pick<Settings, 'embeddingModel' | 'chunkTok
     return { onProgress, close };
   }, []);
 
+  /** The library once it is open (null if it failed). */
+  const library = useCallback(async () => lib.current ?? (await ready.current), []);
+
+  /** The open library, for calls whose caller must hear why nothing happened. */
+  const libraryOrThrow = useCallback(async () => {
+    const l = await library();
+    if (!l) throw new Error('The library is not open.');
+    return l;
+  }, [library]);
+
   const addFiles = useCallback(async (files: File[]) => {
     if (!files.length) return;
-    const l = lib.current ?? (await ready.current);
+    const l = await library();
     if (!l) return;
     setFileProgress((fp) => ({ ...fp, ...Object.fromEntries(files.map((f, i) => [f.name, { file: f.name, fileIndex: i, fileCount: files.length, stage: 'reading' as const }])) }));
     const progress = progressFor(new Set(files.map((f) => f.name)));
@@ -155,17 +165,17 @@ export function useLibrary(settings: Pick<Settings, 'embeddingModel' | 'chunkTok
     // there is something worth keeping; the answer is shown next to the storage figures.
     if (docs.length && !(await navigator.storage?.persisted?.())) await navigator.storage?.persist?.().catch(() => false);
     void refreshStorage();
-  }, [refreshStorage, progressFor]);
+  }, [refreshStorage, progressFor, library]);
 
   const reindex = useCallback(async (id: string, name: string) => {
-    const l = lib.current ?? (await ready.current);
+    const l = await library();
     if (!l) return;
     const progress = progressFor(new Set([name]));
     const out = await l.reindex(id, progress.onProgress).finally(progress.close);
     if (out.status !== 'added') setOutcomes([out]);
     setDocuments(await l.listDocuments());
     void refreshStorage();
-  }, [refreshStorage, progressFor]);
+  }, [refreshStorage, progressFor, library]);
 
   const removeDocument = useCallback(async (id: string) => {
     const l = lib.current;
@@ -174,7 +184,6 @@ export function useLibrary(settings: Pick<Settings, 'embeddingModel' | 'chunkTok
     setDocuments(await l.listDocuments());
     void refreshStorage();
   }, []);
-
 
   const evaluate = useCallback(async (questions: EvalQuestion[], k: number): Promise<EvalReport> => {
     if (!lib.current) throw new Error('The library is still loading.');
@@ -202,23 +211,15 @@ export function useLibrary(settings: Pick<Settings, 'embeddingModel' | 'chunkTok
     void refreshStorage();
   }, [refreshStorage]);
 
-  const exportBackup = useCallback(async (extra: unknown) => {
-    const l = lib.current ?? (await ready.current);
-    if (!l) throw new Error('The library is not open.');
-    return l.exportBackup(extra);
-  }, []);
+  const exportBackup = useCallback(async (extra: unknown) => (await libraryOrThrow()).exportBackup(extra), [libraryOrThrow]);
 
   const importBackup = useCallback(async (file: File) => {
-    const l = lib.current ?? (await ready.current);
-    if (!l) throw new Error('The library is not open.');
+    const l = await libraryOrThrow();
     const out = await l.importBackup(file);
     setDocuments(await l.listDocuments());
     void refreshStorage();
     return out;
-  }, [refreshStorage]);
-
-  /** The library once it is open (null if it failed). */
-  const library = useCallback(async () => lib.current ?? (await ready.current), []);
+  }, [refreshStorage, libraryOrThrow]);
 
   return { reembedding, state, started, start, documents, fileProgress, storage, outcomes, addFiles, removeDocument, reindex, evaluate, library, exportBackup, importBackup, interrupted, resumeInterrupted, discardInterrupted, cancelAdding };
 }

@@ -227,8 +227,8 @@ export class Library {
     const { resuming, signal } = opts;
     // The batch is written down first; each file is crossed off when its outcome is known. What
     // remains after a crash is exactly what was interrupted (see listInterrupted / resume).
-    const ids = resuming ?? files.map(() => crypto.randomUUID());
-    const batch = crypto.randomUUID();
+    const ids = resuming ?? files.map(() => randomId());
+    const batch = randomId();
     const now = Date.now();
     try {
       await this.store.putPending(files.map((f, i) => ({ id: ids[i]!, batch, name: f.name, data: f.data instanceof ArrayBuffer ? new Uint8Array(f.data) : f.data, size: sizeOf(f), addedAt: now, position: i })));

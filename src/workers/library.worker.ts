@@ -3,7 +3,7 @@
  * run here. The worker holds no logic of its own; it only exposes core calls over Comlink.
  */
 import * as Comlink from 'comlink';
-import { createTransformersEmbedder, DeferredEmbedder, getEmbeddingModel, DEFAULT_EMBEDDING_MODEL, openLibrary, type Embedder, type FileInput, type Library } from '../core';
+import { createTransformersEmbedder, DeferredEmbedder, getEmbeddingModel, DEFAULT_EMBEDDING_MODEL, openLibrary, type AddOutcome, type Embedder, type FileInput, type Library } from '../core';
 import type { LibraryWorkerApi, WorkerOpenOptions } from '../client/library';
 
 let embedder: Embedder | undefined;
@@ -11,6 +11,12 @@ let library: Library | undefined;
 let channel: BroadcastChannel | undefined;
 // One controller per batch in progress, so Cancel reaches all of them.
 const adding = new Set<AbortController>();
+
+/** Tells the other tabs when a batch stored anything, and hands the outcomes on. */
+function announced(out: AddOutcome[]): AddOutcome[] {
+  if (out.some((o) => o.status === 'added')) channel?.postMessage('changed');
+  return out;
+}
 
 async function cancellable<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const controller = new AbortController();
@@ -75,14 +81,10 @@ const api: LibraryWorkerApi = {
   },
   async addFiles(files, onProgress) {
     const inputs: FileInput[] = files.map((f) => ({ name: f.name, data: f }));
-    const out = await cancellable((signal) => need(library, 'library').addFiles(inputs, onProgress ? (p) => void onProgress(p) : undefined, { signal }));
-    if (out.some((o) => o.status === 'added')) channel?.postMessage('changed');
-    return out;
+    return announced(await cancellable((signal) => need(library, 'library').addFiles(inputs, onProgress ? (p) => void onProgress(p) : undefined, { signal })));
   },
   async addBytes(files, onProgress) {
-    const out = await need(library, 'library').addFiles(files, onProgress ? (p) => void onProgress(p) : undefined);
-    if (out.some((o) => o.status === 'added')) channel?.postMessage('changed');
-    return out;
+    return announced(await need(library, 'library').addFiles(files, onProgress ? (p) => void onProgress(p) : undefined));
   },
   search: (query, opts) => need(library, 'library').search(query, opts),
   listDocuments: () => need(library, 'library').listDocuments(),
@@ -111,9 +113,7 @@ const api: LibraryWorkerApi = {
   pendingSettled: () => need(library, 'library').pendingSettled(),
   listInterrupted: () => need(library, 'library').listInterrupted(),
   async resumeInterrupted(onProgress) {
-    const out = await cancellable((signal) => need(library, 'library').resumeInterrupted(onProgress ? (p) => void onProgress(p) : undefined, signal));
-    if (out.some((o) => o.status === 'added')) channel?.postMessage('changed');
-    return out;
+    return announced(await cancellable((signal) => need(library, 'library').resumeInterrupted(onProgress ? (p) => void onProgress(p) : undefined, signal)));
   },
   discardInterrupted: () => need(library, 'library').discardInterrupted(),
   async cancelAdding() {

@@ -72,7 +72,7 @@ export class KeywordIndex {
   /**
    * Adds many documents at once (opening a library): every term's rows are counted first and
    * then written into one typed array, instead of growing an array per term entry by entry,
-   * which took 0.3–0.6 s for 100k chunks.
+   * which took 0.26–0.68 s for 100k chunks (`npm run bench`, cold start: indexPostings).
    */
   addAll(records: (KeywordPostings & { docId: string })[]): void {
     const fresh = records.filter((r) => !this.docRows.has(r.docId));

@@ -125,7 +125,8 @@ export class VectorIndex {
       // Candidates grow with the square root of the index. Measured on 384-d clustered vectors
       // (npm run bench), 24·√n gives recall@10 ≥ 0.99 at 100k (7.6k candidates) and 1.0 at 1M;
       // a fixed fraction of n made 1M slow. Rescoring is the larger cost even in SIMD on rows in
-      // place (scattered rows: 2.5 ms for 7.6k of them at 100k, the Hamming pass 0.9 ms).
+      // place (timed in Node, docs/measurements/bench.md: 2.45 ms for 7.6k scattered rows at
+      // 100k, the Hamming pass 0.9 ms).
       count = this.candidates(Math.max(1024, 64 * k, Math.ceil(24 * Math.sqrt(eligible))), allowed);
       arena.dots(count);
     } else if (allowed) {

@@ -27,9 +27,10 @@ export interface DocumentBundle {
   original: Uint8Array | undefined;
 }
 
-type Typed = Float32Array | Uint32Array | Uint16Array | Uint8Array;
 const TYPES = { f32: Float32Array, u32: Uint32Array, u16: Uint16Array, u8: Uint8Array } as const;
-const tag = (a: Typed): keyof typeof TYPES => (a instanceof Float32Array ? 'f32' : a instanceof Uint32Array ? 'u32' : a instanceof Uint16Array ? 'u16' : 'u8');
+type Tag = keyof typeof TYPES;
+/** The array type a value travels as in the binary part, if it is one of them. */
+const tagOf = (v: unknown): Tag | undefined => (Object.keys(TYPES) as Tag[]).find((t) => v instanceof TYPES[t]);
 
 function u32(n: number): Uint8Array<ArrayBuffer> {
   const b = new Uint8Array(4);
@@ -42,10 +43,12 @@ export function encodeFrame(value: unknown): Uint8Array<ArrayBuffer>[] {
   const parts: Uint8Array[] = [];
   let offset = 0;
   const json = JSON.stringify(value, (_key, v: unknown) => {
-    if (v instanceof Float32Array || v instanceof Uint32Array || v instanceof Uint16Array || v instanceof Uint8Array) {
-      const bytes = new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+    const t = tagOf(v);
+    if (t) {
+      const a = v as InstanceType<(typeof TYPES)[Tag]>;
+      const bytes = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
       parts.push(bytes);
-      const ref = { $bin: tag(v), at: offset, bytes: bytes.length };
+      const ref = { $bin: t, at: offset, bytes: bytes.length };
       offset += bytes.length;
       return ref;
     }
@@ -57,7 +60,7 @@ export function encodeFrame(value: unknown): Uint8Array<ArrayBuffer>[] {
 
 export function decodeFrame(json: string, bin: Uint8Array): unknown {
   return JSON.parse(json, (_key, v: unknown) => {
-    const ref = v as { $bin?: keyof typeof TYPES; at: number; bytes: number } | null;
+    const ref = v as { $bin?: Tag; at: number; bytes: number } | null;
     if (ref && typeof ref === 'object' && ref.$bin && ref.$bin in TYPES) {
       const copy = bin.slice(ref.at, ref.at + ref.bytes);
       const Type = TYPES[ref.$bin];

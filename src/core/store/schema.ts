@@ -147,8 +147,9 @@ export const MIGRATIONS: ((db: IDBPDatabase<FolioSchema>, tx: UpgradeTx) => void
     db.createObjectStore('pending', { keyPath: 'id' });
   },
   // 4 → 5: vector blocks and keyword postings are written as Blobs (StoredVectorBlock,
-  // StoredKeywordRecord). Nothing to convert: older records stay readable as they are. The version changes so that a tab still running schema-4
-  // code, which cannot read Blob vectors, is told to reload instead.
+  // StoredKeywordRecord). Nothing to convert: older records stay readable as they are. The
+  // version changes so that a tab still running schema-4 code, which cannot read Blob vectors,
+  // is told to reload instead.
   () => {},
 ];
 

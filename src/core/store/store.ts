@@ -242,7 +242,7 @@ export class LibraryStore {
       track(tx.objectStore('documents').put(b.doc));
       track(tx.objectStore('texts').put({ docId: b.doc.id, text: b.text }));
       for (const c of b.chunks) track(tx.objectStore('chunks').put(c));
-      for (const v of b.vectors) track(tx.objectStore('vectors').put({ ...v, vectors: new Blob([v.vectors.slice()]) }));
+      for (const v of b.vectors) track(tx.objectStore('vectors').put(storedBlock(v)));
       if (b.keywords) track(tx.objectStore('keywords').put(storedKeywords(b.keywords)));
       if (b.original) track(tx.objectStore('files').put({ docId: b.doc.id, bytes: b.original }));
     });
@@ -264,9 +264,6 @@ export class LibraryStore {
     return this.db.getAll('pending');
   }
 
-  async vectorBlocks(docId: string): Promise<VectorBlockRecord[]> {
-    return readBlocks(await this.db.getAll('vectors', docRange(docId)));
-  }
 }
 
 type DocumentStores = 'documents' | 'texts' | 'chunks' | 'vectors' | 'keywords' | 'files';
@@ -322,9 +319,12 @@ function* toBlocks(docId: string, vectors: Float32Array, dims: number): Generato
   const n = vectors.length / dims;
   for (let first = 0, block = 0; first < n; first += VECTOR_BLOCK, block++) {
     const count = Math.min(VECTOR_BLOCK, n - first);
-    yield { docId, block, first, count, dimensions: dims, vectors: new Blob([vectors.slice(first * dims, (first + count) * dims)]) };
+    yield storedBlock({ docId, block, first, count, dimensions: dims, vectors: vectors.subarray(first * dims, (first + count) * dims) });
   }
 }
+
+// slice(): a copy on a plain ArrayBuffer, as Blob requires (a view might sit on shared memory).
+const storedBlock = (b: VectorBlockRecord): StoredVectorBlock => ({ ...b, vectors: new Blob([b.vectors.slice()]) });
 
 const storedKeywords = (k: KeywordRecord): StoredKeywordRecord => ({ ...k, data: new Blob([k.data.slice()]), bytesPer: k.data instanceof Uint16Array ? 2 : 4 });
 
