@@ -1,0 +1,45 @@
+/**
+ * The answer pipeline's contract (issue 12). `answer()` in this folder yields these events; the app
+ * folds them into a turn with `applyAnswerEvent` and only renders the result, so Node tests, the
+ * eval and the command line see exactly what a person sees.
+ */
+import type { ContextPassage } from '../search/context';
+
+/** Where a sentence of an answer is backed: a span of one of the passages given. */
+export interface Support {
+  /** 1-based number of the passage (the [n] a person sees). */
+  passage: number;
+  /** Character offsets into that passage's `text` (add `location.start` for document offsets). */
+  start: number;
+  end: number;
+  /** The supporting sentence itself, shown on a citation chip's hover/focus. */
+  quote: string;
+  /** How strongly it supports the sentence, 0..1. */
+  score: number;
+}
+
+/** One sentence of an answer (written or extracted) with its citations, checked against the passages. */
+export interface CheckedSentence {
+  text: string;
+  /** Citation numbers that point at real passages, in order (numbers pointing nowhere are dropped). */
+  citations: number[];
+  /** The best support found, or null: the sentence is shown as not backed by the documents. */
+  support: Support | null;
+}
+
+export type AnswerEvent =
+  /** The query actually searched; `rewritten` when it differs from what was typed. */
+  | { type: 'query'; query: string; rewritten: boolean }
+  /** The passages retrieved; `keywordOnly` while the search model is still loading. */
+  | { type: 'passages'; passages: ContextPassage[]; keywordOnly?: boolean }
+  /** Whether the library covers the question, decided from retrieval evidence (not by a model). */
+  | { type: 'coverage'; covered: boolean; score: number }
+  /** The extractive answer: the passage sentence that answers, with its citation. */
+  | { type: 'extract'; sentence: CheckedSentence }
+  /** A piece of a written answer, as the model streams it. */
+  | { type: 'token'; text: string }
+  /** The written answer split into sentences, each checked against the passages. */
+  | { type: 'checked'; sentences: CheckedSentence[]; supported: number; total: number }
+  /** "Not in your documents": no model writes an answer; the closest passages are still shown. */
+  | { type: 'declined'; reason: string; closest: ContextPassage[] }
+  | { type: 'done'; finishReason: 'stop' | 'length' | 'aborted' };
