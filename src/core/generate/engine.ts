@@ -36,3 +36,27 @@ export interface EngineOption {
   /** The option that fits this device best. */
   recommended?: boolean;
 }
+
+/**
+ * The page's answer engines (implemented in `src/client/engines.ts` as `openEngines()`, one per
+ * page). Shaped for React's `useSyncExternalStore`: `list()` returns the same array until something
+ * changes, and `subscribe` is told when it does (download progress, ready, error).
+ */
+export interface Engines {
+  list(): readonly EngineOption[];
+  subscribe(listener: () => void): () => void;
+  /**
+   * Downloads (if needed — only ever after the person chose it) and loads the engine. Resolves with
+   * its Generator, or null for 'passages'. Progress and failures also show in the option's state;
+   * a failure rejects with an Error whose message a person understands.
+   */
+  load(id: string, signal?: AbortSignal): Promise<Generator | null>;
+  /** Stops a download in progress (its state goes back to 'not-downloaded'). */
+  cancel(id: string): void;
+  /** Frees the space a downloaded model or a kept model file takes. */
+  remove(id: string): Promise<void>;
+  /** "Use a model file you already have": checks and keeps a .gguf; rejects with a plain reason. */
+  addModelFile(file: File): Promise<EngineOption>;
+  /** A hub model id typed under "Advanced" (transformers.js); listed from then on. */
+  addCustom(hubId: string): EngineOption;
+}
