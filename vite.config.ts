@@ -4,6 +4,7 @@ import path from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
+import { wllamaAssets } from './scripts/vite-wllama';
 
 /**
  * Serves local folders under URL prefixes. FOLIO_MODELS (a folder laid out like the Hugging Face
@@ -115,6 +116,7 @@ export default defineConfig({
     serveFolders({ '/models/': process.env.FOLIO_MODELS, '/webllm/': process.env.FOLIO_WEBLLM_LIBS, '/fixtures/': testHarness ? process.env.FOLIO_FIXTURES : undefined }),
     securityHeaders(),
     immutableAssets(),
+    wllamaAssets(),
     // Offline after the first visit: the service worker precaches the app shell, its workers and
     // both ONNX Runtime wasm builds. Model files are not precached here: transformers.js and WebLLM
     // keep them in Cache Storage themselves once downloaded, after the user agreed to it.
@@ -167,7 +169,8 @@ export default defineConfig({
   server: { headers: isolation },
   // The dev server runs Vite's inline HMR client, so only preview (the built app) gets the policy.
   preview: { headers: { ...isolation, 'Content-Security-Policy': cspHeader } },
-  worker: { format: 'es' },
+  // llama.cpp's worker files are emitted from the wllama worker's bundle.
+  worker: { format: 'es', plugins: () => [wllamaAssets()] },
   build: {
     target: 'es2022',
     outDir: testHarness ? 'dist-test' : 'dist',

@@ -8,6 +8,7 @@ import type { TransformersGeneratorOptions } from '../core/generate/transformers
 // Only WebLLM's types are imported here: its code (2 MB+) loads when a WebLLM model is chosen.
 import { chooseWebLLMModels, gpuCapabilities, selfHostedModelList, smallerModel, WebLLMGenerator } from '../core/generate/webllm';
 import { webLLMHosting } from './modelSource';
+import type { LoadedInfo, WllamaWorkerApi } from '../workers/wllama.worker';
 
 export interface GeneratorWorkerApi {
   /** Loads only a tokenizer (e.g. of a WebLLM model's repo), for exact token counts. */
@@ -32,7 +33,29 @@ export async function openTransformersGenerator(
     worker.terminate();
     throw err;
   }
-  return {
+  return remoteGenerator(remote, info, async () => {
+    await remote.dispose().catch(() => {});
+    remote[Comlink.releaseProxy]();
+    worker.terminate();
+  });
+}
+
+/** Timings of the last answer, for the benchmark. */
+export interface RunStats {
+  tokens: number;
+  firstTokenMs?: number;
+  ms: number;
+}
+
+interface RemoteGeneratorApi {
+  countTokens(text: string): Promise<number>;
+  generate(messages: ChatMessage[], opts: { maxNewTokens?: number; temperature?: number }, onToken?: (t: string) => void): Promise<GenerateResult & Partial<RunStats>>;
+  interrupt(): void;
+}
+
+/** A Generator over a generator worker's Comlink API: Stop and abort reach the worker at once. */
+function remoteGenerator(remote: Comlink.Remote<RemoteGeneratorApi>, info: { id: string; contextWindow: number }, dispose: () => Promise<void>): Generator & { lastRun?: RunStats } {
+  const generator: Generator & { lastRun?: RunStats } = {
     id: info.id,
     contextWindow: info.contextWindow,
     countTokens: (text) => remote.countTokens(text),
@@ -42,22 +65,21 @@ export async function openTransformersGenerator(
       const onAbort = () => void remote.interrupt();
       o.signal?.addEventListener('abort', onAbort, { once: true });
       try {
-        return await remote.generate(
+        const { tokens, firstTokenMs, ms, ...result } = await remote.generate(
           messages,
           { ...(o.maxNewTokens ? { maxNewTokens: o.maxNewTokens } : {}), ...(o.temperature !== undefined ? { temperature: o.temperature } : {}) },
           o.onToken ? Comlink.proxy(o.onToken) : undefined,
         );
+        if (tokens !== undefined && ms !== undefined) generator.lastRun = { tokens, ms, ...(firstTokenMs !== undefined ? { firstTokenMs } : {}) };
+        return result;
       } finally {
         o.signal?.removeEventListener('abort', onAbort);
       }
     },
     interrupt: () => void remote.interrupt(),
-    async dispose() {
-      await remote.dispose().catch(() => {});
-      remote[Comlink.releaseProxy]();
-      worker.terminate();
-    },
+    dispose,
   };
+  return generator;
 }
 
 /**
@@ -110,4 +132,33 @@ export async function webLLMChoices(): Promise<{ id: string; vramMB: number }[]>
   if (!caps) return [];
   const { prebuiltAppConfig } = await import('@mlc-ai/web-llm');
   return chooseWebLLMModels(selfHostedModelList(prebuiltAppConfig.model_list, await webLLMHosting()), caps).map((m) => ({ id: m.model_id, vramMB: Math.round(m.vram_required_MB ?? 0) }));
+}
+
+/** A page's llama.cpp (wllama) worker: checks and keeps GGUF files, downloads, loads, answers. */
+export function openWllamaWorker(): { api: Comlink.Remote<WllamaWorkerApi>; terminate(): void } {
+  const worker = new Worker(new URL('../workers/wllama.worker.ts', import.meta.url), { type: 'module', name: 'folio-wllama' });
+  const api = Comlink.wrap<WllamaWorkerApi>(worker);
+  return {
+    api,
+    terminate() {
+      api[Comlink.releaseProxy]();
+      worker.terminate();
+    },
+  };
+}
+
+/**
+ * The llama.cpp answer model `id` (already in the model store), as a Generator. `threads` defaults
+ * to every core when the page is cross-origin isolated (wllama itself would take half).
+ */
+export async function openWllamaGenerator(
+  host: { api: Comlink.Remote<WllamaWorkerApi> },
+  id: string,
+  threads = self.crossOriginIsolated ? navigator.hardwareConcurrency || 1 : 1,
+): Promise<Generator & { info: LoadedInfo; lastRun?: RunStats }> {
+  const info = await host.api.load(id, { threads });
+  return Object.assign(
+    remoteGenerator(host.api as unknown as Comlink.Remote<RemoteGeneratorApi>, info, () => host.api.dispose()),
+    { info },
+  );
 }
