@@ -6,7 +6,7 @@ import * as Comlink from 'comlink';
 import type { ChatMessage, GenerateOptions, GenerateResult, Generator } from '../core/generate/generator';
 import type { TransformersGeneratorOptions } from '../core/generate/transformers';
 // Only WebLLM's types are imported here: its code (2 MB+) loads when a WebLLM model is chosen.
-import { chooseWebLLMModels, gpuCapabilities, selfHostedModelList, smallerModel, WebLLMGenerator } from '../core/generate/webllm';
+import { chooseWebLLMModels, gpuCapabilities, hostedModelRecords, repoOf, smallerModel, WebLLMGenerator } from '../core/generate/webllm';
 import { webLLMHosting } from './modelSource';
 import type { LoadedInfo, WllamaWorkerApi } from '../workers/wllama.worker';
 
@@ -91,15 +91,16 @@ export async function openWebLLMGenerator(
   onProgress: (p: { progress: number; text: string }) => void,
   opts: { localModelPath?: string; remoteHost?: string } = {},
 ): Promise<Generator> {
-  const webllm = await import('@mlc-ai/web-llm');
-  const modelList = selfHostedModelList(webllm.prebuiltAppConfig.model_list, await webLLMHosting());
+  const hosting = await webLLMHosting();
+  const modelList = hostedModelRecords(hosting);
   const record = modelList.find((m) => m.model_id === modelId);
-  if (!record) throw new Error(`${modelId} is not available: its model library is not hosted with this copy of Folio.`);
+  if (!record) throw new Error(`${modelId} is not available: ${hosting.libs.missing ?? 'its model library is not hosted with this copy of Folio'}.`);
+  const webllm = await import('@mlc-ai/web-llm');
   const caps = await gpuCapabilities((navigator as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu);
   const choices = caps ? chooseWebLLMModels(modelList, caps) : [];
   const tokenizerWorker = new Worker(new URL('../workers/generator.worker.ts', import.meta.url), { type: 'module', name: 'folio-tokenizer' });
   const tokenizer = Comlink.wrap<GeneratorWorkerApi>(tokenizerWorker);
-  const repo = new URL(record.model).pathname.replace(/^\/+|\/+$/g, '').replace(/\/resolve\/.*$/, '');
+  const repo = repoOf(record.model);
   const engineWorker = new Worker(new URL('../workers/webllm.worker.ts', import.meta.url), { type: 'module', name: 'folio-webllm' });
   try {
     const [engine] = await Promise.all([
@@ -130,8 +131,7 @@ export async function webLLMChoices(): Promise<{ id: string; vramMB: number }[]>
   if (!gpu) return [];
   const caps = await gpuCapabilities(gpu);
   if (!caps) return [];
-  const { prebuiltAppConfig } = await import('@mlc-ai/web-llm');
-  return chooseWebLLMModels(selfHostedModelList(prebuiltAppConfig.model_list, await webLLMHosting()), caps).map((m) => ({ id: m.model_id, vramMB: Math.round(m.vram_required_MB ?? 0) }));
+  return chooseWebLLMModels(hostedModelRecords(await webLLMHosting()), caps).map((m) => ({ id: m.model_id, vramMB: Math.round(m.vram_required_MB ?? 0) }));
 }
 
 /** A page's llama.cpp (wllama) worker: checks and keeps GGUF files, downloads, loads, answers. */
