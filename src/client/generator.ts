@@ -15,7 +15,7 @@ export interface GeneratorWorkerApi {
   loadTokenizer(repo: string, opts: { localModelPath?: string; remoteHost?: string }): Promise<void>;
   load(opts: Omit<TransformersGeneratorOptions, 'onDownload'>, onDownload?: (p: { file: string; loaded: number; total: number }) => void): Promise<{ id: string; contextWindow: number }>;
   countTokens(text: string): Promise<number>;
-  generate(messages: ChatMessage[], opts: { maxNewTokens?: number; temperature?: number }, onToken?: (t: string) => void): Promise<GenerateResult>;
+  generate(messages: ChatMessage[], opts: { maxNewTokens?: number; temperature?: number }, onToken?: (t: string) => void): Promise<GenerateResult & Partial<RunStats>>;
   interrupt(): void;
   dispose(): Promise<void>;
 }
@@ -23,12 +23,13 @@ export interface GeneratorWorkerApi {
 export async function openTransformersGenerator(
   opts: Omit<TransformersGeneratorOptions, 'onDownload'>,
   onDownload?: (p: { file: string; loaded: number; total: number }) => void,
-): Promise<Generator> {
+  signal?: AbortSignal,
+): Promise<Generator & { lastRun?: RunStats }> {
   const worker = new Worker(new URL('../workers/generator.worker.ts', import.meta.url), { type: 'module', name: 'folio-generator' });
   const remote = Comlink.wrap<GeneratorWorkerApi>(worker);
   let info: { id: string; contextWindow: number };
   try {
-    info = await remote.load(opts, onDownload ? Comlink.proxy(onDownload) : undefined);
+    info = await untilAborted(remote.load(opts, onDownload ? Comlink.proxy(onDownload) : undefined), signal);
   } catch (err) {
     worker.terminate();
     throw err;
@@ -37,6 +38,17 @@ export async function openTransformersGenerator(
     await remote.dispose().catch(() => {});
     remote[Comlink.releaseProxy]();
     worker.terminate();
+  });
+}
+
+/** Rejects as soon as `signal` aborts (the caller then terminates the worker doing the work). */
+function untilAborted<T>(work: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return work;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new DOMException('Cancelled', 'AbortError'));
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });
 }
 
@@ -90,6 +102,7 @@ export async function openWebLLMGenerator(
   modelId: string,
   onProgress: (p: { progress: number; text: string }) => void,
   opts: { localModelPath?: string; remoteHost?: string } = {},
+  signal?: AbortSignal,
 ): Promise<Generator> {
   const hosting = await webLLMHosting();
   const modelList = hostedModelRecords(hosting);
@@ -103,13 +116,13 @@ export async function openWebLLMGenerator(
   const repo = repoOf(record.model);
   const engineWorker = new Worker(new URL('../workers/webllm.worker.ts', import.meta.url), { type: 'module', name: 'folio-webllm' });
   try {
-    const [engine] = await Promise.all([
+    const [engine] = await untilAborted(Promise.all([
       webllm.CreateWebWorkerMLCEngine(engineWorker, modelId, {
         appConfig: { ...webllm.prebuiltAppConfig, model_list: modelList },
         initProgressCallback: (r) => onProgress({ progress: r.progress, text: r.text }),
       }),
       tokenizer.loadTokenizer(repo, opts),
-    ]);
+    ]), signal);
     const generator = new WebLLMGenerator(engine, modelId, record.overrides?.context_window_size ?? 4096, (t) => tokenizer.countTokens(t), smallerModel(choices, modelId));
     const dispose = generator.dispose.bind(generator);
     generator.dispose = async () => {
