@@ -218,7 +218,7 @@ const api = {
       }
       wllama = instance;
       generator = new WllamaGenerator(instance, id, nCtx, tokenizer, !!info.chatTemplate);
-      return { id, contextWindow: nCtx, hasChatTemplate: !!info.chatTemplate, threads: instance.getNumThreads(), multiThread: instance.isMultithread(), loadMs: Math.round(performance.now() - t0) };
+      return { id, contextWindow: generator.contextWindow, hasChatTemplate: !!info.chatTemplate, threads: instance.getNumThreads(), multiThread: instance.isMultithread(), loadMs: Math.round(performance.now() - t0) };
     } catch (err) {
       await unload();
       fail(err);

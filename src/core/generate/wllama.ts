@@ -13,6 +13,14 @@ export function plainTranscript(messages: ChatMessage[]): string {
   return `${messages.map((m) => `${m.role === 'user' ? 'User' : m.role === 'assistant' ? 'Assistant' : 'System'}: ${m.content}`).join('\n\n')}\n\nAssistant:`;
 }
 
+/**
+ * Tokens of a context window kept back from what the answer pipeline is told it may fill: the
+ * pipeline counts message contents plus a per-message allowance, and the transcript's labels or a
+ * chat template's markers (and SentencePiece's word boundaries) can add a few more.
+ */
+export const TEMPLATE_MARGIN = 32;
+export const promptWindow = (nCtx: number) => nCtx - TEMPLATE_MARGIN;
+
 /** What the generator needs of Wllama (the real class satisfies it). */
 export type WllamaEngine = Pick<Wllama, 'createChatCompletion' | 'createCompletion' | 'exit'>;
 
@@ -21,14 +29,26 @@ export class WllamaGenerator implements Generator {
   /** Token counts llama.cpp reported for the last answer. */
   lastUsage: { prompt_tokens: number; completion_tokens: number } | undefined;
 
+  /** What the answer pipeline may fill with prompt and answer (the context less the margin). */
+  readonly contextWindow: number;
+
   constructor(
     private readonly wllama: WllamaEngine,
     readonly id: string,
-    readonly contextWindow: number,
+    /** The context llama.cpp was loaded with. */
+    readonly nCtx: number,
     private readonly tokenizer: TokenCounter,
     /** The GGUF carries a chat template: llama.cpp applies it (as llama-server does). */
     readonly hasChatTemplate: boolean,
-  ) {}
+  ) {
+    this.contextWindow = promptWindow(nCtx);
+  }
+
+  /** Tokens llama.cpp will read for these messages: exact for the transcript (BOS + text), a bound for chat templates. */
+  promptTokens(messages: ChatMessage[]): number {
+    if (!this.hasChatTemplate) return 1 + this.tokenizer.encode(plainTranscript(messages)).length;
+    return messages.reduce((n, m) => n + this.tokenizer.encode(m.content).length + 8, 16);
+  }
 
   async countTokens(text: string): Promise<number> {
     return this.tokenizer.encode(text).length;
@@ -40,8 +60,12 @@ export class WllamaGenerator implements Generator {
     this.controller = controller;
     const onAbort = () => controller.abort();
     opts.signal?.addEventListener('abort', onAbort, { once: true });
+    // The answer gets what the context has left after the prompt, never more (llama.cpp would
+    // otherwise shift the context and forget the start of the prompt).
+    const room = this.nCtx - this.promptTokens(messages);
+    if (room < 1) throw new Error(`The question and its passages are longer than this model's ${this.nCtx}-token context.`);
     const sampling = {
-      max_tokens: opts.maxNewTokens ?? 512,
+      max_tokens: Math.min(opts.maxNewTokens ?? 512, room),
       stream: true as const,
       abortSignal: controller.signal,
       // Temperature 0 is greedy decoding in llama.cpp; top_k 1 makes it so whatever the defaults.
