@@ -30,7 +30,7 @@ test('llama.cpp (wllama) streams the same greedy answer as the ONNX model for th
   // Greedy decoding on both engines: the same tokens, so the same text and the same count.
   expect(out.a.text.trim()).toBe(out.b.text.trim());
   expect(out.a.lastRun!.tokens).toBe(out.b.lastRun!.tokens);
-  expect(out.info).toMatchObject({ threads: 2, multiThread: true, hasChatTemplate: false, contextWindow: 480 }); // 512 less the transcript margin // cross-origin isolated: every core
+  expect(out.info).toMatchObject({ threads: 1, hasChatTemplate: false, contextWindow: 480 }); // half of 2 cores; 512 less the transcript margin // cross-origin isolated: every core
   expect(out.freed).not.toBe('still loaded');
   expect(out.states).toEqual([{ kind: 'ready' }, { kind: 'ready', loaded: true }]);
   expect(errors).toEqual([]);
@@ -45,8 +45,15 @@ test('Stop ends a llama.cpp answer mid-way, and the next answer still works', as
     const gen = (await engines.load(h.WLLAMA_STORIES))!;
     const stopped = await h.answer(gen, 'Once upon a time', 400, 5);
     const next = await h.answer(gen, 'The cat', 8);
-    return { stopped: { finishReason: stopped.finishReason, pieces: stopped.pieces.length, tokens: stopped.lastRun?.tokens }, next: { finishReason: next.finishReason, pieces: next.pieces.length } };
+    // Threads: on this cross-origin isolated page llama.cpp runs with two as well.
+    const host = h.openWllamaWorker();
+    await host.api.addFiles('gguf-file:threads', [await h.fetchFile(h.STORIES_GGUF)]);
+    const threaded = await h.openWllamaGenerator(host, 'gguf-file:threads', 2);
+    const t = await h.answer(threaded, 'Once upon a time', 8, 3);
+    host.terminate();
+    return { stopped: { finishReason: stopped.finishReason, pieces: stopped.pieces.length, tokens: stopped.lastRun?.tokens }, next: { finishReason: next.finishReason, pieces: next.pieces.length }, threaded: { ...threaded.info, finishReason: t.finishReason } };
   });
+  expect(out.threaded).toMatchObject({ threads: 2, multiThread: true, finishReason: 'aborted' });
   expect(out.stopped.finishReason).toBe('aborted');
   expect(out.stopped.pieces).toBeGreaterThanOrEqual(5);
   expect(out.stopped.pieces).toBeLessThan(40);
