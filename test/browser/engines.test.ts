@@ -4,7 +4,10 @@
  * file kept in OPFS across a reload, refused files, Chrome's Prompt API (real: unavailable here;
  * a stand-in with the spec's shape), and plain error sentences.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { expect, test } from 'vitest';
+import { MODELS_DIR } from '../helpers/paths';
 import { gotoHarness, newRecordedPage, openHarness, useBrowser } from './chromium';
 
 const browser = useBrowser({ webgpu: false });
@@ -210,5 +213,23 @@ test('the menu recommends llama.cpp on a device without a usable GPU, with every
     expect(o.note.length).toBeGreaterThan(10);
     expect(o.state.kind).toBe('not-downloaded');
   }
+  await context.close();
+});
+
+test('a download cut off half-way is a sentence, and nothing of it is kept', async () => {
+  const { page, context } = await openHarness(browser());
+  // The model host sends the first 400 KB of the 1 MB file and ends the response.
+  const full = fs.readFileSync(path.join(MODELS_DIR, 'karpathy/stories260K/stories260K-f32.gguf'));
+  await context.route('**/models/karpathy/stories260K/stories260K-f32.gguf', (route) => route.fulfill({ status: 200, contentType: 'application/octet-stream', body: full.subarray(0, 400_000) }));
+  const out = await page.evaluate(async () => {
+    const h = window.folio.engines;
+    const engines = await h.openEngines();
+    const message = await engines.load(h.WLLAMA_STORIES).then(() => 'loaded', (e: Error) => e.message);
+    return { message, state: engines.list().find((o) => o.id === h.WLLAMA_STORIES)!.state, files: await h.storedFiles(), passages: await engines.load('passages') };
+  });
+  expect(out.message).toBe('The download stopped part-way: the file is incomplete. Nothing was kept; download again to retry.');
+  expect(out.state).toEqual({ kind: 'error', message: out.message });
+  expect(out.files).toEqual([]);
+  expect(out.passages).toBeNull();
   await context.close();
 });

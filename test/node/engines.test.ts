@@ -103,6 +103,70 @@ describe('prompt fitting with the GGUF’s own tokenizer', () => {
   });
 });
 
+describe('byte-level BPE (Qwen2-style pre-tokenizer), against Hugging Face tokenizers.js on the same vocabulary', () => {
+  /** GPT-2's byte → character table, as both implementations use it. */
+  const byteChars = (() => {
+    const keep = new Set<number>();
+    for (const [a, b] of [[33, 126], [161, 172], [174, 255]] as const) for (let x = a; x <= b; x++) keep.add(x);
+    let extra = 0;
+    return Array.from({ length: 256 }, (_, x) => String.fromCodePoint(keep.has(x) ? x : 256 + extra++));
+  })();
+  const QWEN2 = "(?:'[sS]|'[tT]|'[rR][eE]|'[vV][eE]|'[mM]|'[lL][lL]|'[dD])|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
+
+  /** A small vocabulary learnt from a fixture by plain BPE training (merge the most frequent pair, 400 times). */
+  function train(text: string) {
+    const words = new Map<string, number>();
+    for (const m of text.matchAll(new RegExp(QWEN2, 'gu'))) {
+      const w = Array.from(new TextEncoder().encode(m[0]), (b) => byteChars[b]!).join(' ');
+      words.set(w, (words.get(w) ?? 0) + 1);
+    }
+    const merges: string[] = [];
+    let seqs = [...words].map(([w, n]) => [w.split(' '), n] as [string[], number]);
+    for (let k = 0; k < 400; k++) {
+      const pairs = new Map<string, number>();
+      for (const [syms, n] of seqs) for (let i = 0; i + 1 < syms.length; i++) pairs.set(`${syms[i]} ${syms[i + 1]}`, (pairs.get(`${syms[i]} ${syms[i + 1]}`) ?? 0) + n);
+      const best = [...pairs].sort((a, b) => b[1] - a[1])[0];
+      if (!best || best[1] < 2) break;
+      merges.push(best[0]);
+      const [a, b] = best[0].split(' ') as [string, string];
+      seqs = seqs.map(([syms, n]) => {
+        const out: string[] = [];
+        for (let i = 0; i < syms.length; i++) {
+          if (syms[i] === a && syms[i + 1] === b) {
+            out.push(a + b);
+            i++;
+          } else out.push(syms[i]!);
+        }
+        return [out, n];
+      });
+    }
+    const tokens = [...byteChars, ...merges.map((m) => m.replace(' ', ''))].filter((t, i, all) => all.indexOf(t) === i);
+    return { tokens, merges };
+  }
+
+  test('token for token on other text than it was trained on', async () => {
+    const { Tokenizer } = await import('@huggingface/tokenizers');
+    const { tokens, merges } = train(fs.readFileSync(path.join(FIXTURES_DIR, 'md/wiki-ibm.md'), 'utf8'));
+    const ours = ggufTokenizer({ model: 'gpt2', pre: 'qwen2', tokens, merges });
+    const hf = new Tokenizer(
+      {
+        model: { type: 'BPE', vocab: Object.fromEntries(tokens.map((t, i) => [t, i])), merges, byte_fallback: false, ignore_merges: false },
+        normalizer: null,
+        pre_tokenizer: { type: 'Sequence', pretokenizers: [{ type: 'Split', pattern: { Regex: QWEN2 }, behavior: 'Isolated', invert: false }, { type: 'ByteLevel', add_prefix_space: false, trim_offsets: false, use_regex: false }] },
+        post_processor: null,
+        decoder: { type: 'ByteLevel' },
+        added_tokens: [],
+      },
+      {},
+    );
+    const samples = [
+      fs.readFileSync(path.join(FIXTURES_DIR, 'txt/war-and-peace-1p.txt'), 'utf8'),
+      'IBM’s 1,234,567 units in 2024 — “quoted”\n\n  indented\ttabs; émigré naïve 日本語 🎉',
+    ];
+    for (const text of samples) expect(ours.encode(text)).toEqual(hf.encode(text, { add_special_tokens: false }).ids);
+  });
+});
+
 describe('the menu for a device', () => {
   const webllm = [
     { model_id: 'Llama-3.2-1B-Instruct-q4f16_1-MLC', model: 'https://huggingface.co/mlc-ai/Llama-3.2-1B-Instruct-q4f16_1-MLC', lib: 'a.wasm', integrity: 'sha256-x', vram_required_MB: 879, context_window_size: 4096, required_features: ['shader-f16'], weightsBytes: 700_000_000 },
