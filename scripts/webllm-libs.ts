@@ -75,7 +75,7 @@ export async function prepareWebLLMLibs(opts: { timeoutMs?: number; log?: (s: st
         fs.writeFileSync(file, bytes);
         opts.log?.(`webllm: ${lib} ${(bytes.length / 1e6).toFixed(1)} MB`);
       } catch (err) {
-        missing = `its WebLLM model libraries could not be downloaded when this copy of Folio was built (${(err as Error).message.split('\n')[0]}); build it with internet access (or run \`npm run webllm:libs\`) to offer them`;
+        missing = `its WebLLM model libraries could not be downloaded when this copy of Folio was built or started (${(err as Error).message.split('\n')[0]}); build it with internet access (or run \`npm run webllm:libs\`) to offer them`;
         continue;
       }
     }

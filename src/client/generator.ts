@@ -164,8 +164,8 @@ export function openWllamaWorker(): { api: Comlink.Remote<WllamaWorkerApi>; term
  * The llama.cpp answer model `id` (already in the model store), as a Generator. Threads: half the
  * logical cores (about the physical ones, as wllama itself chooses), more than one only where the
  * page is cross-origin isolated. Measured here (2 cores, shared): 2 threads decoded stories260K
- * at 7 tokens/s against 190 with 1 (`BENCH_ONLY=generate npm run bench`): threads that outnumber
- * free cores wait on each other at every token.
+ * at 7–16 tokens/s against 123–190 with 1 (two runs of `BENCH_ONLY=generate npm run bench`):
+ * threads that outnumber free cores wait on each other at every token.
  */
 export const defaultWllamaThreads = () => (self.crossOriginIsolated ? Math.max(1, Math.floor((navigator.hardwareConcurrency || 1) / 2)) : 1);
 
