@@ -77,7 +77,9 @@ export class PromptApiGenerator implements Generator {
 
   /**
    * Each answer runs in a clone of the empty session, so earlier answers do not pile up in the
-   * browser's context: the messages already carry the history Folio chose to keep.
+   * browser's context: the messages already carry the history Folio chose to keep. The API has no
+   * length limit for an answer, so `maxNewTokens` is not applied; `temperature` is left to the
+   * browser (settable only in extensions).
    */
   async generate(messages: ChatMessage[], opts: GenerateOptions = {}): Promise<GenerateResult> {
     if (opts.signal?.aborted) return { text: '', finishReason: 'aborted' };
