@@ -4,6 +4,8 @@ import path from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
+import { webllmLibs } from './scripts/webllm-libs';
+import { wllamaAssets } from './scripts/vite-wllama';
 
 /**
  * Serves local folders under URL prefixes. FOLIO_MODELS (a folder laid out like the Hugging Face
@@ -115,6 +117,9 @@ export default defineConfig({
     serveFolders({ '/models/': process.env.FOLIO_MODELS, '/webllm/': process.env.FOLIO_WEBLLM_LIBS, '/fixtures/': testHarness ? process.env.FOLIO_FIXTURES : undefined }),
     securityHeaders(),
     immutableAssets(),
+    wllamaAssets(),
+    // WebLLM's model libraries, fetched at build time when the network allows (README "Answer engines").
+    webllmLibs(),
     // Offline after the first visit: the service worker precaches the app shell, its workers and
     // both ONNX Runtime wasm builds. Model files are not precached here: transformers.js and WebLLM
     // keep them in Cache Storage themselves once downloaded, after the user agreed to it.
@@ -142,8 +147,12 @@ export default defineConfig({
         // WebLLM caches its own model libraries (large, and only for those who choose them).
         // WebLLM (12 MB of code in two chunks) is for those who choose graphics-card answers: it
         // is cached when first used instead of downloaded by everyone on the first visit.
-        globIgnores: ['**/test/**', 'assets/harness-*', 'assets/bench-*', 'assets/webllm*', 'webllm/**', 'models/**'],
-        runtimeCaching: [{ urlPattern: /\/assets\/webllm[^/]*\.js$/, handler: 'CacheFirst', options: { cacheName: 'folio-webllm-code' } }],
+        // llama.cpp (10 MB of wasm) likewise, for those who choose a processor (GGUF) model.
+        globIgnores: ['**/test/**', 'assets/harness-*', 'assets/bench-*', 'assets/webllm*', 'assets/wllama*', 'webllm/**', 'models/**'],
+        runtimeCaching: [
+          { urlPattern: /\/assets\/webllm[^/]*\.js$/, handler: 'CacheFirst', options: { cacheName: 'folio-webllm-code' } },
+          { urlPattern: /\/assets\/wllama[^/]*\.(js|wasm)$/, handler: 'CacheFirst', options: { cacheName: 'folio-wllama-code' } },
+        ],
         // The asyncify (WebGPU) ONNX Runtime build is 26 MB.
         maximumFileSizeToCacheInBytes: 40 * 1024 * 1024,
         navigateFallback: 'index.html',
@@ -167,7 +176,8 @@ export default defineConfig({
   server: { headers: isolation },
   // The dev server runs Vite's inline HMR client, so only preview (the built app) gets the policy.
   preview: { headers: { ...isolation, 'Content-Security-Policy': cspHeader } },
-  worker: { format: 'es' },
+  // llama.cpp's worker files are emitted from the wllama worker's bundle.
+  worker: { format: 'es', plugins: () => [wllamaAssets()] },
   build: {
     target: 'es2022',
     outDir: testHarness ? 'dist-test' : 'dist',

@@ -47,7 +47,8 @@ try {
 async function measure(page: Page) {
   await page.goto(`${base}test/browser/bench.html`);
   await page.waitForFunction(() => window.benchReady === true);
-  const only = process.env.BENCH_ONLY; // size, search, cold, embed or index: rerun one part
+  const only = process.env.BENCH_ONLY; // size, search, cold, embed, index or generate: rerun one part
+  if (only === 'generate') return generate(page);
   for (const n of only && only !== 'search' ? [] : [10_000, 100_000, 1_000_000]) {
     emit(await page.evaluate((count) => window.bench.searchBench(count), n));
   }
@@ -93,6 +94,22 @@ async function measure(page: Page) {
   }
   if (only) return;
   await coldStart();
+}
+
+/**
+ * Answer engines: stories260K (the same model as GGUF and ONNX, greedy) on llama.cpp with one
+ * thread and with every core, and on transformers.js, in this one Chromium; then a reload (a
+ * second visit) loads the GGUF from OPFS.
+ */
+async function generate(page: Page) {
+  const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+  const lines = (await page.evaluate((t) => window.bench.generateBench(t), [...new Set([1, cores])])) as { engine: string; threads: number; tokens_per_s: number }[];
+  for (const l of lines) emit(l);
+  const onnx = lines.find((l) => l.engine === 'transformers.js')!;
+  for (const l of lines.filter((x) => x.engine === 'wllama')) emit({ metric: 'generate_tokens_per_s_ratio', engine: 'wllama', threads: l.threads, vs: 'transformers.js', ratio: +(l.tokens_per_s / onnx.tokens_per_s).toFixed(2) });
+  await page.reload();
+  await page.waitForFunction(() => window.benchReady === true);
+  emit(await page.evaluate(() => window.bench.opfsLoad()));
 }
 
 function emit(o: object) {

@@ -6,6 +6,7 @@ import { openLibraryInWorker } from '../../src/client/library';
 import { buildPostings } from '../../src/core/search/keywordIndex';
 import { LibraryStore } from '../../src/core/store/store';
 import { VectorIndex } from '../../src/core/search/vectorIndex';
+import { openTransformersGenerator, openWllamaGenerator, openWllamaWorker } from '../../src/client/generator';
 
 /** Clustered, off-centre unit vectors (the shape sentence embeddings have), deterministic. */
 function generate(n: number, d: number, seed: number): Float32Array {
@@ -116,7 +117,7 @@ async function indexingLongTasks(files: string[]) {
 
 declare global {
   interface Window {
-    bench: { searchBench: typeof searchBench; populate: typeof populate; coldStart: typeof coldStart; embedThroughput: typeof embedThroughput; indexingLongTasks: typeof indexingLongTasks };
+    bench: { searchBench: typeof searchBench; populate: typeof populate; coldStart: typeof coldStart; embedThroughput: typeof embedThroughput; indexingLongTasks: typeof indexingLongTasks; generateBench: typeof generateBench; opfsLoad: typeof opfsLoad };
     benchReady: boolean;
   }
 }
@@ -191,6 +192,48 @@ async function embedThroughput(texts: string[]) {
   return { metric: 'embed_chunks_per_s', where: 'browser-wasm', threads: self.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency) : 1, chunks: texts.length, per_s: +(texts.length / seconds).toFixed(1) };
 }
 
-window.bench = { searchBench, populate, coldStart, embedThroughput, indexingLongTasks };
+// ---- Answer engines (BENCH_ONLY=generate): stories260K on llama.cpp and on transformers.js ----
+
+const GGUF_ID = 'bench:stories260K-f32';
+
+/** One greedy answer after a warm-up one: decode rate after the first token, and time to it. */
+async function timedAnswer(gen: Awaited<ReturnType<typeof openWllamaGenerator>> | Awaited<ReturnType<typeof openTransformersGenerator>>, maxNewTokens: number) {
+  await gen.generate([{ role: 'user', content: 'Once upon a time' }], { maxNewTokens: 8 });
+  await gen.generate([{ role: 'user', content: 'Once upon a time' }], { maxNewTokens });
+  const run = gen.lastRun!;
+  const decodeMs = run.ms - (run.firstTokenMs ?? 0);
+  return { tokens: run.tokens, tokens_per_s: +((run.tokens - 1) / (decodeMs / 1000)).toFixed(1), first_token_ms: Math.round(run.firstTokenMs ?? 0), total_ms: Math.round(run.ms) };
+}
+
+/** generate_tokens_per_s lines: llama.cpp with each thread count, then transformers.js (WASM). */
+async function generateBench(threads: number[], maxNewTokens = 200) {
+  const out: object[] = [];
+  const host = openWllamaWorker();
+  const file = new File([await (await fetch('/models/karpathy/stories260K/stories260K-f32.gguf')).arrayBuffer()], 'stories260K-f32.gguf');
+  await host.api.addFiles(GGUF_ID, [file]);
+  for (const n of threads) {
+    const gen = await openWllamaGenerator(host, GGUF_ID, n);
+    out.push({ metric: 'generate_tokens_per_s', engine: 'wllama', model: 'stories260K-f32.gguf', threads: gen.info.threads, multi_thread: gen.info.multiThread, load_ms: gen.info.loadMs, ...(await timedAnswer(gen, maxNewTokens)) });
+    await gen.dispose();
+  }
+  host.terminate();
+  const onnx = await openTransformersGenerator({ model: 'karpathy/stories260K', device: 'wasm', dtype: 'fp32', localModelPath: '/models/' });
+  out.push({ metric: 'generate_tokens_per_s', engine: 'transformers.js', model: 'karpathy/stories260K onnx fp32', threads: self.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency) : 1, ...(await timedAnswer(onnx, maxNewTokens)) });
+  await onnx.dispose();
+  return out;
+}
+
+/** Second visit: the GGUF kept in OPFS by generateBench, loaded again in a fresh page. */
+async function opfsLoad() {
+  const host = openWllamaWorker();
+  const t0 = performance.now();
+  const gen = await openWllamaGenerator(host, GGUF_ID);
+  const ms = performance.now() - t0;
+  await gen.dispose();
+  host.terminate();
+  return { metric: 'wllama_load_from_opfs_ms', model: 'stories260K-f32.gguf', ms: Math.round(ms), worker_load_ms: gen.info.loadMs, threads: gen.info.threads };
+}
+
+window.bench = { searchBench, populate, coldStart, embedThroughput, indexingLongTasks, generateBench, opfsLoad };
 
 window.benchReady = true;
