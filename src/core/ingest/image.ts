@@ -1,6 +1,6 @@
 import { platform } from '#platform';
 import { FolioError } from '../errors';
-import { assertPixels, emitPage, imageInfo, OCR_MAX_SIDE, OCR_MIN_SIDE, readPage, type OcrProgress } from '../ocr';
+import { assertIntact, assertPixels, emitPage, imageInfo, OCR_MAX_SIDE, OCR_MIN_SIDE, readPage, type OcrProgress } from '../ocr';
 import type { Raster } from '../platform/types';
 import type { ParsedDocument } from '../types';
 import { DocumentBuilder } from './builder';
@@ -18,6 +18,7 @@ export interface ImageOptions {
 export async function parseImage(bytes: Uint8Array, fileName: string, opts: ImageOptions = {}): Promise<ParsedDocument> {
   const info = imageInfo(bytes, fileName);
   assertPixels(info, fileName, opts.maxPixels);
+  assertIntact(bytes, info, fileName);
   const long = Math.max(info.width, info.height);
   const maxSide = Math.round(Math.min(OCR_MAX_SIDE, Math.max(long, Math.min(OCR_MIN_SIDE, long * 3))));
   let raster: Raster;

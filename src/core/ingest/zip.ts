@@ -107,7 +107,7 @@ export async function assertSafeZip(bytes: Uint8Array, fileName: string, limits:
  */
 export async function readZip(bytes: Uint8Array, fileName: string, what: string, wanted: (name: string) => boolean): Promise<Map<string, Uint8Array>> {
   if (!centralDirectory(bytes)) throw new FolioError('corrupt-file', `it is not a valid ${what} (its ZIP directory is missing or damaged)`, fileName);
-  await assertSafeZip(bytes, fileName, DEFAULT_ZIP_LIMITS, what);
+  await assertSafeZip(bytes, fileName, DEFAULT_ZIP_LIMITS, `${/^[aeiou]/i.test(what) ? 'an' : 'a'} ${what}`);
   const { unzipSync } = await import('fflate');
   try {
     return new Map(Object.entries(unzipSync(bytes, { filter: (f) => wanted(f.name) })));

@@ -71,6 +71,46 @@ export function imageInfo(b: Uint8Array, fileName: string): ImageInfo {
   }
 }
 
+/**
+ * Decoders show what they can of a damaged image (a grey smear, half a photo), so damage is
+ * found before decoding: a PNG's chunks each carry a checksum and it must end with IEND; a JPEG
+ * or GIF cut short lacks its end marker.
+ */
+export function assertIntact(b: Uint8Array, info: ImageInfo, fileName: string): void {
+  const damaged = (why: string) => new FolioError('corrupt-file', `the ${info.format.toUpperCase()} image is damaged (${why})`, fileName);
+  if (info.format === 'png') {
+    const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+    let p = 8;
+    for (;;) {
+      if (p + 12 > b.length) throw damaged('it is cut off before its end');
+      const length = view.getUint32(p);
+      if (p + 12 + length > b.length) throw damaged('it is cut off before its end');
+      const type = ascii(b, p + 4, 4);
+      if (crc32(b.subarray(p + 4, p + 8 + length)) !== view.getUint32(p + 8 + length)) throw damaged(`the checksum of its ${type.replace(/[^\x20-\x7e]/g, '?')} chunk is wrong`);
+      p += 12 + length;
+      if (type === 'IEND') return;
+    }
+  }
+  const tail = b.subarray(Math.max(0, b.length - 64));
+  if (info.format === 'jpeg' && !tail.some((x, i) => x === 0xff && tail[i + 1] === 0xd9)) throw damaged('it is cut off before its end');
+  if (info.format === 'gif' && !tail.includes(0x3b)) throw damaged('it is cut off before its end');
+}
+
+let crcTable: Uint32Array | undefined;
+function crc32(data: Uint8Array): number {
+  if (!crcTable) {
+    crcTable = new Uint32Array(256);
+    for (let n = 0; n < 256; n++) {
+      let c = n;
+      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+      crcTable[n] = c >>> 0;
+    }
+  }
+  let c = 0xffffffff;
+  for (let i = 0; i < data.length; i++) c = crcTable[(c ^ data[i]!) & 0xff]! ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
 /** Refuses an image over the pixel limit, naming its size. */
 export function assertPixels(info: ImageInfo, fileName: string, maxPixels = DEFAULT_MAX_IMAGE_PIXELS): void {
   if (!(info.width > 0 && info.height > 0)) throw new FolioError('corrupt-file', `the ${info.format.toUpperCase()} image declares no size (${info.width} × ${info.height})`, fileName);

@@ -4,7 +4,7 @@ import { recognise, type OcrEvents } from './tesseract';
 import type { Raster } from '../platform/types';
 
 export { closeOcr, recognise, toPgm, type OcrEvents, type OcrLine, type OcrParagraph } from './tesseract';
-export { assertPixels, DEFAULT_MAX_IMAGE_PIXELS, imageFormat, imageInfo, type ImageFormat, type ImageInfo } from './imageInfo';
+export { assertIntact, assertPixels, DEFAULT_MAX_IMAGE_PIXELS, imageFormat, imageInfo, type ImageFormat, type ImageInfo } from './imageInfo';
 
 /** Longest side a page image is recognised at: past this, time grows and accuracy does not. */
 export const OCR_MAX_SIDE = 4000;

@@ -82,15 +82,19 @@ export async function recognise(image: Raster, signal?: AbortSignal, events: Ocr
   signal?.throwIfAborted();
   busy++;
   if (idle) clearTimeout(idle);
-  const onAbort = () => void closeOcr();
+  let reject: (reason: unknown) => void = () => {};
+  const cancelled = new Promise<never>((_, r) => (reject = r));
+  cancelled.catch(() => {});
+  // Cancel ends the engine's worker: a page being read stops at once, not when it is done.
+  const onAbort = () => {
+    reject(signal!.reason ?? new DOMException('Aborted', 'AbortError'));
+    void closeOcr();
+  };
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    const worker = await engineFor(events);
+    const worker = await Promise.race([engineFor(events), cancelled]);
     signal?.throwIfAborted();
-    const result = await Promise.race([
-      worker.recognize(toPgm(image) as unknown as Buffer, {}, { text: false, blocks: true }),
-      aborted(signal),
-    ]);
+    const result = await Promise.race([worker.recognize(toPgm(image) as unknown as Buffer, {}, { text: false, blocks: true }), cancelled]);
     signal?.throwIfAborted();
     const paragraphs: OcrParagraph[] = [];
     for (const block of result.data.blocks ?? []) {
@@ -116,15 +120,6 @@ export async function recognise(image: Raster, signal?: AbortSignal, events: Ocr
       (idle as { unref?: () => void }).unref?.();
     }
   }
-}
-
-function aborted(signal?: AbortSignal): Promise<never> {
-  return new Promise((_, reject) => {
-    if (!signal) return;
-    const fail = () => reject(signal.reason ?? new DOMException('Aborted', 'AbortError'));
-    if (signal.aborted) fail();
-    else signal.addEventListener('abort', fail, { once: true });
-  });
 }
 
 /**
