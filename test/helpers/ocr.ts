@@ -7,6 +7,7 @@
  */
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import type { Canvas } from '@napi-rs/canvas';
 import { buildPdf, pagesPdf, textPdf } from './pdf';
 
 const require = createRequire(import.meta.url);
@@ -23,7 +24,7 @@ export function lineBand(i: number): { top: number; bottom: number; left: number
 
 export interface RenderOptions {
   dpi?: number;
-  format?: 'png' | 'jpeg';
+  format?: 'png' | 'jpeg' | 'webp' | 'gif' | 'bmp' | 'tiff';
   /** JPEG quality 0–100. */
   quality?: number;
   /** Like a phone photo of a page: tilted, unevenly lit, grainy, low resolution. */
@@ -39,22 +40,74 @@ export async function pageImage(lines: string[], opts: RenderOptions = {}): Prom
     const page = await doc.getPage(1);
     const viewport = page.getViewport({ scale: (opts.dpi ?? 200) / 72 });
     const { createCanvas } = napi();
-    const canvas = createCanvas(Math.ceil(viewport.width), Math.ceil(viewport.height));
+    const canvas: Canvas = createCanvas(Math.ceil(viewport.width), Math.ceil(viewport.height));
     const ctx = canvas.getContext('2d');
     ctx.fillStyle = '#fff';
     ctx.fillRect(0, 0, canvas.width, canvas.height);
     await page.render({ canvas: canvas as unknown as HTMLCanvasElement, canvasContext: ctx as unknown as CanvasRenderingContext2D, viewport }).promise;
     const out = opts.photo ? photograph(canvas) : canvas;
-    return new Uint8Array(opts.format === 'jpeg' || opts.photo ? await out.encode('jpeg', opts.quality ?? (opts.photo ? 70 : 90)) : await out.encode('png'));
+    const format = opts.photo ? 'jpeg' : (opts.format ?? 'png');
+    if (format === 'jpeg' || format === 'webp') return new Uint8Array(await out.encode(format, opts.quality ?? (opts.photo ? 70 : 90)));
+    if (format === 'gif') return new Uint8Array(await out.encode('gif'));
+    if (format === 'png') return new Uint8Array(await out.encode('png'));
+    const { data } = out.getContext('2d').getImageData(0, 0, out.width, out.height);
+    return format === 'bmp' ? bmp(out.width, out.height, data) : tiff(out.width, out.height, data);
   } finally {
     await doc.destroy();
   }
 }
 
+/** 24-bit BMP, bottom-up rows padded to 4 bytes: the plainest bitmap there is. */
+function bmp(width: number, height: number, rgba: Uint8ClampedArray): Uint8Array {
+  const row = Math.ceil((width * 3) / 4) * 4;
+  const out = Buffer.alloc(54 + row * height);
+  out.write('BM', 0, 'latin1');
+  out.writeUInt32LE(out.length, 2);
+  out.writeUInt32LE(54, 10);
+  out.writeUInt32LE(40, 14);
+  out.writeInt32LE(width, 18);
+  out.writeInt32LE(height, 22);
+  out.writeUInt16LE(1, 26);
+  out.writeUInt16LE(24, 28);
+  out.writeUInt32LE(row * height, 34);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const s = ((height - 1 - y) * width + x) * 4;
+      const d = 54 + y * row + x * 3;
+      out[d] = rgba[s + 2]!;
+      out[d + 1] = rgba[s + 1]!;
+      out[d + 2] = rgba[s]!;
+    }
+  }
+  return new Uint8Array(out);
+}
+
+/** Uncompressed 8-bit greyscale TIFF, one strip (as a fax or archive scan might be). */
+function tiff(width: number, height: number, rgba: Uint8ClampedArray): Uint8Array {
+  const tags: [number, number, number][] = [[256, 4, width], [257, 4, height], [258, 3, 8], [259, 3, 1], [262, 3, 1], [273, 4, 0], [277, 3, 1], [278, 4, height], [279, 4, width * height]];
+  const ifdSize = 2 + tags.length * 12 + 4;
+  const dataAt = 8 + ifdSize;
+  const out = Buffer.alloc(dataAt + width * height);
+  out.write('II', 0, 'latin1');
+  out.writeUInt16LE(42, 2);
+  out.writeUInt32LE(8, 4);
+  out.writeUInt16LE(tags.length, 8);
+  tags.forEach(([tag, type, value], i) => {
+    const at = 10 + i * 12;
+    out.writeUInt16LE(tag, at);
+    out.writeUInt16LE(type, at + 2);
+    out.writeUInt32LE(1, at + 4);
+    if (type === 3) out.writeUInt16LE(value, at + 8);
+    else out.writeUInt32LE(tag === 273 ? dataAt : value, at + 8);
+  });
+  for (let i = 0; i < width * height; i++) out[dataAt + i] = (rgba[i * 4]! * 77 + rgba[i * 4 + 1]! * 150 + rgba[i * 4 + 2]! * 29) >> 8;
+  return new Uint8Array(out);
+}
+
 /** A page as a camera sees it: rotated 1.5°, light falling off to one corner, sensor noise (seeded). */
-function photograph(page: ReturnType<Napi['createCanvas']>): ReturnType<Napi['createCanvas']> {
+function photograph(page: Canvas): Canvas {
   const { createCanvas } = napi();
-  const out = createCanvas(page.width, page.height);
+  const out: Canvas = createCanvas(page.width, page.height);
   const ctx = out.getContext('2d');
   ctx.fillStyle = '#8a8478';
   ctx.fillRect(0, 0, out.width, out.height);

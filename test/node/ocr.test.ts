@@ -128,3 +128,14 @@ describe('OCR: scans and images are read, and citations box the line on the page
     }
   });
 });
+
+describe('every image format Folio decodes is read', () => {
+  test.each(['png', 'jpeg', 'webp', 'gif', 'bmp', 'tiff'] as const)('%s', async (format) => {
+    const { parseBytes } = await import('../../src/core');
+    const bytes = await pageImage(['Format check', `This page was saved as ${format.toUpperCase()} for the decoder test.`], { dpi: 120, format });
+    const doc = await parseBytes(bytes, `page.${format}`);
+    expect(doc.type).toBe('image');
+    expect(doc.text.replace(/\s+/g, ' ')).toContain(`This page was saved as ${format.toUpperCase()} for the decoder test.`);
+    expect(doc.blocks.at(-1)!.boxes![0]).toMatchObject({ page: 1 });
+  });
+});

@@ -1,6 +1,7 @@
 import { platform } from '#platform';
 import { FolioError } from '../errors';
 import { assertIntact, assertPixels, emitPage, imageInfo, OCR_MAX_SIDE, OCR_MIN_SIDE, readPage, type OcrProgress } from '../ocr';
+import { fitRaster } from '../platform/bmp';
 import type { Raster } from '../platform/types';
 import type { ParsedDocument } from '../types';
 import { DocumentBuilder } from './builder';
@@ -49,23 +50,5 @@ async function decodeTiff(bytes: Uint8Array, maxSide: number): Promise<Raster> {
   const width = first.width;
   const height = first.height;
   if (!width || !height || rgba.length < width * height * 4) throw new Error('no pixels');
-  return scale({ width, height, data: rgba }, maxSide);
-}
-
-/** Nearest-neighbour resampling to fit `maxSide` (only ever down, for an oversized TIFF). */
-function scale(image: Raster, maxSide: number): Raster {
-  const f = maxSide / Math.max(image.width, image.height);
-  if (f >= 1) return image;
-  const width = Math.max(1, Math.round(image.width * f));
-  const height = Math.max(1, Math.round(image.height * f));
-  const data = new Uint8ClampedArray(width * height * 4);
-  for (let y = 0; y < height; y++) {
-    const sy = Math.min(image.height - 1, Math.floor(y / f));
-    for (let x = 0; x < width; x++) {
-      const sx = Math.min(image.width - 1, Math.floor(x / f));
-      const s = (sy * image.width + sx) * 4;
-      data.set(image.data.subarray(s, s + 4), (y * width + x) * 4);
-    }
-  }
-  return { width, height, data };
+  return fitRaster({ width, height, data: rgba }, maxSide);
 }

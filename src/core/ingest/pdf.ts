@@ -51,6 +51,8 @@ export async function parsePdf(bytes: Uint8Array, fileName: string, opts: PdfOpt
     disableFontFace: true,
     useSystemFonts: false,
     stopAtErrors: true,
+    // Damaged fonts and streams are reported through our errors, not as console warnings.
+    verbosity: pdfjs.VerbosityLevel.ERRORS,
     ...platform.pdfAssets(),
     ...(CanvasFactory ? { CanvasFactory } : {}),
   });

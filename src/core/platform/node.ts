@@ -2,13 +2,15 @@ import fs from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { decodeBmp, fitRaster } from './bmp';
 import type { Platform, PlatformCanvas } from './types';
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const require = createRequire(import.meta.url);
 
-// @napi-rs/canvas (Skia, prebuilt for each platform through npm) is what pdf.js itself renders
-// with in Node; the same library decodes PNG, JPEG, WebP, GIF and BMP, so Node needs no second decoder.
+// @napi-rs/canvas (Skia) is what pdf.js itself renders with in Node. Images are decoded by sharp
+// (libvips) instead: Skia's decoders crash the process on some damaged WebP files (found by the
+// fuzzer), libvips reports them as errors.
 type NapiCanvas = typeof import('@napi-rs/canvas');
 let napi: NapiCanvas | undefined;
 const canvasLib = (): NapiCanvas => (napi ??= require('@napi-rs/canvas') as NapiCanvas);
@@ -31,25 +33,21 @@ export const platform = {
     return path.resolve(process.env.FOLIO_MODELS ?? path.join(projectRoot, '../shared/models')) + path.sep;
   },
   async decodeImage(bytes, maxSide) {
-    const lib = canvasLib();
-    const image = new lib.Image();
-    await new Promise<void>((resolve, reject) => {
-      image.onload = () => resolve();
-      image.onerror = (err) => reject(err instanceof Error ? err : new Error(String(err)));
-      image.src = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    });
-    if (!image.width || !image.height) throw new Error('the image could not be decoded');
-    const scale = Math.min(1, maxSide / Math.max(image.width, image.height));
-    const width = Math.max(1, Math.round(image.width * scale));
-    const height = Math.max(1, Math.round(image.height * scale));
-    const c = lib.createCanvas(width, height);
-    const ctx = c.getContext('2d');
-    ctx.fillStyle = '#fff';
-    ctx.fillRect(0, 0, width, height);
-    ctx.drawImage(image, 0, 0, width, height);
-    const { data } = ctx.getImageData(0, 0, width, height);
-    c.width = c.height = 0;
-    return { width, height, data };
+    // BMP is the one format libvips does not read; it is simple enough to read in JavaScript.
+    if (bytes[0] === 0x42 && bytes[1] === 0x4d) return fitRaster(decodeBmp(bytes), maxSide);
+    const sharp = (await import('sharp')).default;
+    // The first frame only (an animated GIF or WebP is one page); pixel limit checked again by libvips.
+    const image = sharp(bytes, { pages: 1, limitInputPixels: 60_000_000, failOn: 'error' });
+    const meta = await image.metadata();
+    const long = Math.max(meta.width ?? 0, meta.height ?? 0);
+    const scale = long ? maxSide / long : 1;
+    const { data, info } = await image
+      .resize(Math.max(1, Math.round((meta.width ?? 1) * scale)), Math.max(1, Math.round((meta.height ?? 1) * scale)), { fit: 'fill' })
+      .flatten({ background: '#ffffff' })
+      .ensureAlpha()
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    return { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
   },
   createCanvas: canvas,
   // pdf.js picks its Node canvas factory (@napi-rs/canvas) itself.
