@@ -29,6 +29,8 @@ export interface RenderOptions {
   quality?: number;
   /** Like a phone photo of a page: tilted, unevenly lit, grainy, low resolution. */
   photo?: boolean;
+  /** Only the top of the page, this many points tall (a strip: small and quick to read). */
+  crop?: number;
 }
 
 /** One page of text lines as a PNG or JPEG. */
@@ -40,7 +42,7 @@ export async function pageImage(lines: string[], opts: RenderOptions = {}): Prom
     const page = await doc.getPage(1);
     const viewport = page.getViewport({ scale: (opts.dpi ?? 200) / 72 });
     const { createCanvas } = napi();
-    const canvas: Canvas = createCanvas(Math.ceil(viewport.width), Math.ceil(viewport.height));
+    const canvas: Canvas = createCanvas(Math.ceil(viewport.width), Math.ceil(opts.crop ? (opts.crop * (opts.dpi ?? 200)) / 72 : viewport.height));
     const ctx = canvas.getContext('2d');
     ctx.fillStyle = '#fff';
     ctx.fillRect(0, 0, canvas.width, canvas.height);
