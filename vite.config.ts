@@ -106,6 +106,17 @@ function securityHeaders(): Plugin {
   };
 }
 
+/**
+ * The OCR engine's files get recognisable names (left out of the precache, cached when first
+ * used); its language model keeps its own name in a folder of its own, because tesseract.js asks
+ * for `<folder>/eng.traineddata.gz`.
+ */
+function assetFileNames(asset: { originalFileNames?: readonly string[] }): string {
+  const from = asset.originalFileNames?.[0] ?? '';
+  if (from.endsWith('eng.traineddata.gz')) return 'assets/tessdata-[hash]/eng.traineddata.gz';
+  if (/tesseract\.js(-core)?\//.test(from)) return 'assets/ocr-[name]-[hash][extname]';
+  return 'assets/[name]-[hash][extname]';
+}
 
 export default defineConfig({
   plugins: [
@@ -142,8 +153,13 @@ export default defineConfig({
         // WebLLM caches its own model libraries (large, and only for those who choose them).
         // WebLLM (12 MB of code in two chunks) is for those who choose graphics-card answers: it
         // is cached when first used instead of downloaded by everyone on the first visit.
-        globIgnores: ['**/test/**', 'assets/harness-*', 'assets/bench-*', 'assets/webllm*', 'webllm/**', 'models/**'],
-        runtimeCaching: [{ urlPattern: /\/assets\/webllm[^/]*\.js$/, handler: 'CacheFirst', options: { cacheName: 'folio-webllm-code' } }],
+        // The OCR engine (tesseract core 3.8 MB, English model 2.9 MB) is fetched the first time a
+        // scan or image is added, and kept for offline use from then on.
+        globIgnores: ['**/test/**', 'assets/harness-*', 'assets/bench-*', 'assets/webllm*', 'assets/ocr-*', 'assets/tessdata-*/**', 'webllm/**', 'models/**'],
+        runtimeCaching: [
+          { urlPattern: /\/assets\/webllm[^/]*\.js$/, handler: 'CacheFirst', options: { cacheName: 'folio-webllm-code' } },
+          { urlPattern: /\/assets\/(ocr-[^/]*|tessdata-[^/]*\/[^/]*)$/, handler: 'CacheFirst', options: { cacheName: 'folio-ocr' } },
+        ],
         // The asyncify (WebGPU) ONNX Runtime build is 26 MB.
         maximumFileSizeToCacheInBytes: 40 * 1024 * 1024,
         navigateFallback: 'index.html',
@@ -162,12 +178,13 @@ export default defineConfig({
   // dependency mid-session and reloads the page under the user.
   optimizeDeps: {
     entries: ['index.html', 'src/workers/*.worker.ts'],
-    include: ['@huggingface/transformers', '@mozilla/readability', 'comlink', 'idb', 'linkedom', 'mammoth', 'marked', 'pdfjs-dist', 'react', 'react-dom/client'],
+    include: ['@huggingface/transformers', '@mozilla/readability', 'comlink', 'fflate', 'idb', 'linkedom', 'mammoth', 'marked', 'papaparse', 'pdfjs-dist', 'react', 'react-dom/client', 'tesseract.js', 'utif2'],
   },
   server: { headers: isolation },
   // The dev server runs Vite's inline HMR client, so only preview (the built app) gets the policy.
   preview: { headers: { ...isolation, 'Content-Security-Policy': cspHeader } },
-  worker: { format: 'es' },
+  // The workers' own bundles emit the assets they import (the OCR engine's, in the library worker).
+  worker: { format: 'es', rollupOptions: { output: { assetFileNames } } },
   build: {
     target: 'es2022',
     outDir: testHarness ? 'dist-test' : 'dist',
@@ -176,6 +193,7 @@ export default defineConfig({
       // precache (see globIgnores).
       output: {
         chunkFileNames: (chunk) => (chunk.moduleIds.some((id) => id.includes('@mlc-ai/web-llm')) ? 'assets/webllm-[hash].js' : 'assets/[name]-[hash].js'),
+        assetFileNames,
       },
       input: testHarness
         ? { main: path.resolve('index.html'), harness: path.resolve('test/browser/harness.html'), bench: path.resolve('test/browser/bench.html') }

@@ -1,32 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Library, SearchHit } from '../../src/core';
 import { parseBytes } from '../../src/core';
-import { delimited, epub, ods, odt, pptx, rtf, xlsx } from '../helpers/office';
+import { FORMAT_FILES } from '../helpers/office';
 import { freshLibrary } from '../helpers/library';
-
-/** One file per new format, each with sentences found nowhere else. */
-export const FORMAT_FILES = {
-  'deck.pptx': pptx([
-    { title: 'Harvest plan', bullets: ['Apples are picked in late September.', 'Pears follow two weeks later.'], notes: 'Remind the growers that the cider press opens on the first of October.' },
-    { title: 'Budget', bullets: ['The orchard spends 12,000 euros a year on netting against birds.'] },
-  ]),
-  'fleet.xlsx': xlsx([
-    { name: 'Summary', rows: [['Note'], ['Vehicle data is on the next sheet.']] },
-    { name: 'Vehicles', rows: [['Vehicle', 'Driver', 'Mileage', 'Last service'], ['Van 7', 'Priya Natarajan', 48210, { date: '2024-03-15' }], ['Truck 2', 'Tomasz Kowalczyk', 120455, { date: '2023-11-02' }]] },
-  ]),
-  'stock.ods': ods([{ name: 'Inventory', rows: [['Item', 'Shelf', 'Count'], ['Brass hinges', 'B4', 340], ['Oak dowels', 'C1', 1200]] }]),
-  'members.csv': delimited([['Name', 'Instrument', 'Joined'], ['Ada Okafor', 'cello', 2019], ['Bram de Vries', 'oboe, English horn', 2021]]),
-  'rainfall.tsv': delimited([['Station', 'Month', 'Rainfall (mm)'], ['Aberdeen', 'January', 94], ['Cardiff', 'January', 141]], '\t'),
-  'guide.epub': epub('A Field Guide', [
-    { title: 'Chapter 1: Mosses', paragraphs: ['Mosses have no roots and absorb water through their leaves.'] },
-    { title: 'Chapter 2: Lichens', paragraphs: ['A lichen is a partnership of a fungus and an alga living as one organism.'] },
-  ]),
-  'minutes.odt': odt([
-    { heading: 'Attendance', paragraphs: ['Eleven members attended the spring meeting.'] },
-    { heading: 'Decisions', paragraphs: ['The committee voted to repaint the boathouse  in green.'] },
-  ]),
-  'memo.rtf': rtf('Office move', ['The accounts team moves to the third floor on 4 June.', 'Café Zoë opens in the lobby — bring your own cup.']),
-};
 
 let lib: Library;
 beforeAll(async () => {
