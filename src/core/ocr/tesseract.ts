@@ -1,4 +1,5 @@
 import { platform } from '#platform';
+import { FolioError } from '../errors';
 import type { Raster } from '../platform/types';
 
 /** One recognised line: its text and where it stands, in page-relative coordinates 0..1. */
@@ -92,9 +93,15 @@ export async function recognise(image: Raster, signal?: AbortSignal, events: Ocr
   };
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    const worker = await Promise.race([engineFor(events), cancelled]);
+    const worker = await Promise.race([engineFor(events), cancelled]).catch((err: unknown) => {
+      if (signal?.aborted) throw err;
+      throw new FolioError('ocr-failed', `the text-recognition engine could not be started (${String((err as Error)?.message ?? err)}); it is downloaded the first time a scan or image is added, so this needs a connection once`, undefined, { cause: err });
+    });
     signal?.throwIfAborted();
-    const result = await Promise.race([worker.recognize(toPgm(image) as unknown as Buffer, {}, { text: false, blocks: true }), cancelled]);
+    const result = await Promise.race([worker.recognize(toPgm(image) as unknown as Buffer, {}, { text: false, blocks: true }), cancelled]).catch((err: unknown) => {
+      if (signal?.aborted) throw err;
+      throw new FolioError('ocr-failed', `text recognition failed on it (${String((err as Error)?.message ?? err)})`, undefined, { cause: err });
+    });
     signal?.throwIfAborted();
     const paragraphs: OcrParagraph[] = [];
     for (const block of result.data.blocks ?? []) {
