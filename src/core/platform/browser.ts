@@ -82,19 +82,29 @@ export const platform = {
     // vite.config.ts names this asset `tessdata-<hash>/eng.traineddata.gz`: tesseract.js asks for
     // `<langPath>/eng.traineddata.gz`.
     langPath: absolute(tesseractLanguage).replace(/\/[^/]*$/, ''),
-    async prefetchLanguage(onProgress) {
-      const res = await fetch(absolute(tesseractLanguage));
-      if (!res.ok || !res.body) throw new Error(`the OCR language data could not be loaded (HTTP ${res.status})`);
-      const total = Number(res.headers.get('Content-Length')) || 0;
-      let loaded = 0;
-      const reader = res.body.getReader();
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        loaded += value.length;
-        onProgress?.(loaded, Math.max(total, loaded));
-      }
-      return loaded;
+    async prefetch(onProgress) {
+      const urls = [tesseractWorker, tesseractCore, tesseractLanguage].map(absolute);
+      const responses = await Promise.all(urls.map((u) => fetch(u)));
+      const bad = responses.find((r) => !r.ok || !r.body);
+      if (bad) throw new Error(`${bad.url} could not be loaded (HTTP ${bad.status})`);
+      const totals = responses.map((r) => Number(r.headers.get('Content-Length')) || 0);
+      const loaded = responses.map(() => 0);
+      const report = () => {
+        const done = loaded.reduce((a, b) => a + b, 0);
+        onProgress?.(done, Math.max(done, totals.reduce((a, b) => a + b, 0)));
+      };
+      await Promise.all(
+        responses.map(async (res, i) => {
+          const reader = res.body!.getReader();
+          for (;;) {
+            const { done, value } = await reader.read();
+            if (done) break;
+            loaded[i]! += value.length;
+            report();
+          }
+        }),
+      );
+      return loaded.reduce((a, b) => a + b, 0);
     },
   }),
 } satisfies Platform;

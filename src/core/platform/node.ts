@@ -60,7 +60,7 @@ export const platform = {
     const file = require.resolve('@tesseract.js-data/eng/4.0.0_best_int/eng.traineddata.gz');
     return {
       langPath: path.dirname(file),
-      async prefetchLanguage(onProgress) {
+      async prefetch(onProgress) {
         const { size } = await fs.stat(file);
         onProgress?.(size, size);
         return size;

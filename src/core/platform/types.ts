@@ -54,10 +54,11 @@ export interface OcrAssets {
   /** The folder (URL or path) holding `eng.traineddata.gz`, the English model (LSTM, integer weights). */
   langPath: string;
   /**
-   * Fetches the language model once ahead of tesseract.js, reporting bytes as they arrive (the
-   * HTTP and service-worker caches then serve tesseract.js's own request); resolves to its size.
+   * Fetches the engine's files (worker, core, language model) once ahead of tesseract.js,
+   * reporting bytes as they arrive, so their size and progress can be shown (the HTTP and
+   * service-worker caches then serve tesseract.js's own requests); resolves to their size.
    */
-  prefetchLanguage(onProgress?: (loaded: number, total: number) => void): Promise<number>;
+  prefetch(onProgress?: (loaded: number, total: number) => void): Promise<number>;
 }
 
 export declare const platform: Platform;
