@@ -86,10 +86,11 @@ export async function recognise(image: Raster, signal?: AbortSignal, events: Ocr
   let reject: (reason: unknown) => void = () => {};
   const cancelled = new Promise<never>((_, r) => (reject = r));
   cancelled.catch(() => {});
-  // Cancel ends the engine's worker: a page being read stops at once, not when it is done.
+  // Cancel ends the engine's worker, so a page being read stops at once, not when it is done;
+  // unless another file's recognition shares the engine, whose page must not be lost with it.
   const onAbort = () => {
     reject(signal!.reason ?? new DOMException('Aborted', 'AbortError'));
-    void closeOcr();
+    if (busy <= 1) void closeOcr();
   };
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
