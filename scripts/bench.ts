@@ -12,6 +12,7 @@ import { chromium, type Page } from 'playwright-core';
 import { build, preview } from 'vite';
 import { createTransformersEmbedder } from '../src/core';
 import { loadBeir } from './lib/beir';
+import { runOcrBench } from './lib/ocrBench';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../test/browser/chromium';
 import { FIXTURES_DIR, MODELS_DIR } from '../test/helpers/paths';
 
@@ -37,17 +38,20 @@ const base = server.resolvedUrls!.local[0]!;
 const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'folio-bench-'));
 const browser = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS.filter((a) => !/webgpu|swiftshader|angle/.test(a)) });
 try {
-  await measure(browser.pages()[0] ?? (await browser.newPage()));
+  // Every URL the page and its workers ask for (the OCR part adds up what its engine downloaded).
+  const requested: string[] = [];
+  browser.on('request', (r) => requested.push(r.url()));
+  await measure(browser.pages()[0] ?? (await browser.newPage()), requested);
 } finally {
   await browser.close();
   await server.close();
   fs.rmSync(profile, { recursive: true, force: true });
 }
 
-async function measure(page: Page) {
+async function measure(page: Page, requested: string[]) {
   await page.goto(`${base}test/browser/bench.html`);
   await page.waitForFunction(() => window.benchReady === true);
-  const only = process.env.BENCH_ONLY; // size, search, cold, embed, index or generate: rerun one part
+  const only = process.env.BENCH_ONLY; // size, search, cold, embed, index, generate or ocr: rerun one part
   if (only === 'generate') return generate(page);
   for (const n of only && only !== 'search' ? [] : [10_000, 100_000, 1_000_000]) {
     emit(await page.evaluate((count) => window.bench.searchBench(count), n));
@@ -92,6 +96,7 @@ async function measure(page: Page) {
   if (!only || only === 'index') {
     emit(await page.evaluate(() => window.bench.indexingLongTasks(['pdf/multi_page.pdf', 'pdf/amt_handbook_sample.pdf', 'docx/word_sample.docx', 'html/wiki_duck.html', 'md/wiki-ibm.md', 'txt/war-and-peace-1p.txt'])));
   }
+  if (!only || only === 'ocr') await runOcrBench(page, dist, requested, emit);
   if (only) return;
   await coldStart();
 }

@@ -31,14 +31,18 @@ export interface LibraryOptions {
   onVersionChange?: () => void;
 }
 
-export type IndexStage = 'reading' | 'parsing' | 'chunking' | 'embedding' | 'storing' | 'done' | 'failed' | 'duplicate';
+/**
+ * 'recognising': OCR of a scan or image, page `done` of `total`; 'ocr-download': the OCR engine's
+ * files being fetched the first time it is used (bytes `done` of `total`).
+ */
+export type IndexStage = 'reading' | 'parsing' | 'ocr-download' | 'recognising' | 'chunking' | 'embedding' | 'storing' | 'done' | 'failed' | 'duplicate';
 
 export interface IndexProgress {
   file: string;
   fileIndex: number;
   fileCount: number;
   stage: IndexStage;
-  /** This file's chunks embedded so far / in all, during 'embedding'. */
+  /** This file's chunks embedded so far / in all during 'embedding'; pages during 'recognising'; bytes during 'ocr-download'. */
   done?: number;
   total?: number;
   /** With 'done': the stored document, so a list can show it at once. */
@@ -257,7 +261,7 @@ export class Library {
       const known = await this.store.findByHash(hash);
       if (known) return known;
       report('parsing');
-      return { parsed: await parseBytes(bytes, file.name), hash, size: bytes.byteLength, original: bytes };
+      return { parsed: await parseBytes(bytes, file.name, { signal, onProgress: report }), hash, size: bytes.byteLength, original: bytes };
     }, { signal, isLarge: (f) => sizeOf(f) > LARGE_FILE_BYTES });
     // While this tab works on the batch it holds a lock named after it; the browser releases it
     // when the tab closes or crashes. Another tab thus tells "in progress" from "interrupted".
@@ -318,7 +322,7 @@ export class Library {
   private async index_<T extends { name: string }>(
     inputs: T[],
     onProgress: ((p: IndexProgress) => void) | undefined,
-    load: (input: T, report: (stage: IndexStage) => void) => Promise<DocumentRecord | { parsed: ParsedDocument; hash: string; size: number; original?: Uint8Array }>,
+    load: (input: T, report: (stage: IndexStage, done?: number, total?: number) => void) => Promise<DocumentRecord | { parsed: ParsedDocument; hash: string; size: number; original?: Uint8Array }>,
     { signal, isLarge }: { signal?: AbortSignal | undefined; isLarge?: (input: T) => boolean } = {},
   ): Promise<AddOutcome[]> {
     await this.embedder.whenReady?.();
@@ -348,7 +352,7 @@ export class Library {
       }
       try {
         if (window.length && isLarge?.(input)) await flush();
-        const loaded = await load(input, (stage) => report(i, stage));
+        const loaded = await load(input, (stage, done, total) => report(i, stage, done, total));
         if (!('parsed' in loaded)) {
           outcomes[i] = duplicate(input.name, loaded);
           report(i, 'duplicate');
@@ -437,7 +441,7 @@ export class Library {
       onProgress?.({ file: doc.name, fileIndex: 0, fileCount: 1, stage, ...(total !== undefined ? { done, total } : {}) });
     try {
       report('parsing');
-      const parsed = await parseBytes(original, doc.name);
+      const parsed = await parseBytes(original, doc.name, { onProgress: report });
       report('chunking');
       const chunks = await chunkDocumentAsync(parsed, (t) => this.embedder.countTokens(t), this.chunking);
       const passages = chunks.map((c) => passageText(c.text, c.location.headings));

@@ -2,7 +2,9 @@
  * Built only for benchmarks and tests (FOLIO_TEST_HARNESS=1). Measures the core's vector search
  * in the page itself, on generated vectors shaped like sentence embeddings.
  */
+import * as Comlink from 'comlink';
 import { openLibraryInWorker } from '../../src/client/library';
+import type { PaddleWorkerApi } from './paddle.worker';
 import { buildPostings } from '../../src/core/search/keywordIndex';
 import { LibraryStore } from '../../src/core/store/store';
 import { VectorIndex } from '../../src/core/search/vectorIndex';
@@ -117,7 +119,7 @@ async function indexingLongTasks(files: string[]) {
 
 declare global {
   interface Window {
-    bench: { searchBench: typeof searchBench; populate: typeof populate; coldStart: typeof coldStart; embedThroughput: typeof embedThroughput; indexingLongTasks: typeof indexingLongTasks; generateBench: typeof generateBench; opfsLoad: typeof opfsLoad };
+    bench: { searchBench: typeof searchBench; populate: typeof populate; coldStart: typeof coldStart; embedThroughput: typeof embedThroughput; indexingLongTasks: typeof indexingLongTasks; generateBench: typeof generateBench; opfsLoad: typeof opfsLoad; ocrPages: typeof ocrPages; paddlePages: typeof paddlePages };
     benchReady: boolean;
   }
 }
@@ -234,6 +236,45 @@ async function opfsLoad() {
   return { metric: 'wllama_load_from_opfs_ms', model: 'stories260K-f32.gguf', ms: Math.round(ms), worker_load_ms: gen.info.loadMs, threads: gen.info.threads };
 }
 
-window.bench = { searchBench, populate, coldStart, embedThroughput, indexingLongTasks, generateBench, opfsLoad };
+/**
+ * OCR in the library worker, file by file (base64 in, so the benchmark can hand over bytes it
+ * made): seconds from the first to the last page's 'recognising' report (the engine started
+ * beforehand, on a first file not counted), and the recognised text.
+ */
+async function ocrPages(files: { name: string; data: string }[]) {
+  const lib = await openLibraryInWorker({ name: `ocr-bench-${Date.now()}`, localModelPath: '/models/', dtype: 'q8', device: 'wasm' });
+  const toFile = (f: { name: string; data: string }, name = f.name, extra: number[] = []) => new File([Uint8Array.from(atob(f.data), (c) => c.charCodeAt(0)), new Uint8Array(extra)], name);
+  // One byte more after the image's end: other content (not a duplicate of the first file timed), same page.
+  await lib.addFiles([toFile(files[0]!, `warm-up-${files[0]!.name}`, [0])]);
+  const out: { text: string; seconds: number; pages: number }[] = [];
+  for (const f of files) {
+    let start = 0;
+    let end = 0;
+    let pages = 0;
+    const [outcome] = await lib.addFiles([toFile(f)], (p) => {
+      if (p.stage !== 'recognising') return;
+      if (p.done === 0) start = performance.now();
+      if (p.done === p.total) [end, pages] = [performance.now(), p.total ?? 0];
+    });
+    const text = outcome?.status === 'added' ? ((await lib.getDocumentText(outcome.document.id)) ?? '') : '';
+    out.push({ text, seconds: (end - start) / 1000, pages });
+  }
+  await lib.close();
+  return out;
+}
+
+/** PaddleOCR in a worker of its own (test/browser/paddle.worker.ts), single images; the first call loads the models. */
+async function paddlePages(files: { name: string; data: string }[]) {
+  const worker = new Worker(new URL('./paddle.worker.ts', import.meta.url), { type: 'module' });
+  const paddle = Comlink.wrap<PaddleWorkerApi>(worker);
+  const bytes = (f: { data: string }) => Uint8Array.from(atob(f.data), (c) => c.charCodeAt(0));
+  await paddle.recognise(bytes(files[0]!));
+  const out: { text: string; seconds: number; pages: number }[] = [];
+  for (const f of files) out.push({ ...(await paddle.recognise(bytes(f))), pages: 1 });
+  worker.terminate();
+  return out;
+}
+
+window.bench = { searchBench, populate, coldStart, embedThroughput, indexingLongTasks, generateBench, opfsLoad, ocrPages, paddlePages };
 
 window.benchReady = true;
