@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { prebuiltAppConfig } from '@mlc-ai/web-llm';
-import { PREFERRED_WEBLLM_MODELS } from '../src/core/generate/webllm';
+import { PREFERRED_WEBLLM_MODELS } from '../src/core';
 
 const out = path.resolve(process.argv[2] ?? 'public/webllm');
 fs.mkdirSync(out, { recursive: true });

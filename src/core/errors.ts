@@ -13,7 +13,7 @@ export type FolioErrorCode =
   | 'not-text'
   | 'duplicate'
   | 'no-text'
-  | 'model-mismatch'
+  | 'not-found'
   | 'storage-full'
   | 'cancelled';
 
