@@ -69,17 +69,24 @@ export class Library {
       await store.setMeta(meta);
     }
     const state = new LibraryState(store, model, opts.bm25 ?? DEFAULT_BM25);
-    let reloading: Promise<void> | undefined;
-    const channel = opts.shareChanges
-      ? shareChanges(name, () => {
-          // Several changes announced while one re-read waits to start are covered by that one.
-          reloading ??= Promise.resolve().then(async () => {
-            reloading = undefined;
-            await state.reload();
-            opts.onEvent?.('changed');
-          });
-        })
-      : undefined;
+    // Changes announced while a re-read runs are covered by one more re-read after it, not one each.
+    let rereading = false;
+    let stale = false;
+    const follow = async () => {
+      stale = true;
+      if (rereading) return;
+      rereading = true;
+      try {
+        while (stale) {
+          stale = false;
+          await state.reload();
+        }
+      } finally {
+        rereading = false;
+      }
+      opts.onEvent?.('changed');
+    };
+    const channel = opts.shareChanges ? shareChanges(name, () => void follow().catch(() => {})) : undefined;
     const ctx: LibraryContext = {
       store,
       state,

@@ -1,6 +1,6 @@
 import { openDB } from 'idb';
 import { afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
-import { memoryLocks, SCHEMA_VERSION, type Embedder, type Library } from '../../src/core';
+import { memoryLocks, SCHEMA_VERSION, type AddOutcome, type Embedder, type Library } from '../../src/core';
 import { fixture, freshLibrary, realEmbedder } from '../helpers/library';
 import { FIXTURE_FILES } from '../helpers/paths';
 
@@ -207,7 +207,7 @@ describe('Library: indexing a document is all-or-nothing', () => {
       if (this.name === 'vectors') throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
       return put.apply(this, args);
     };
-    let out;
+    let out: AddOutcome[];
     try {
       out = await lib.addFiles([fixture(FIXTURE_FILES.pdf)]);
     } finally {
@@ -285,7 +285,10 @@ describe('Library with a model still loading (DeferredEmbedder)', () => {
     expect((await lib.listDocuments()).map((d) => d.name)).toEqual(['wiki-ibm.md']);
     expect(() => deferred.countTokens('x')).toThrow(/still loading/);
     let added = false;
-    const adding = lib.addFiles([fixture(FIXTURE_FILES.docx)]).then((o) => ((added = true), o));
+    const adding = lib.addFiles([fixture(FIXTURE_FILES.docx)]).then((o) => {
+      added = true;
+      return o;
+    });
     await new Promise((r) => setTimeout(r, 50));
     expect(added).toBe(false);
     release(embedder);
