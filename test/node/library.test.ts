@@ -1,20 +1,20 @@
 import { openDB } from 'idb';
 import { afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
-import { memoryLocks, SCHEMA_VERSION, type AddOutcome, type Embedder, type Library } from '../../src/core';
-import { fixture, freshLibrary, realEmbedder } from '../helpers/library';
+import { memoryLocks, SCHEMA_VERSION, type AddOutcome, type Embedder, type IndexProgress, type Library } from '../../src/core';
+import { fixture, freshLibrary } from '../helpers/library';
 import { FIXTURE_FILES } from '../helpers/paths';
+import { stubEmbedder } from '../helpers/stubEmbedder';
 
-let embedder: Embedder;
+// Pipeline behaviour (lifecycle, atomicity, recovery, re-indexing) runs on the hashing stand-in;
+// what the real model finds is checked in the first block and in retrieval.test.ts.
+const embedder = stubEmbedder();
 const open: Library[] = [];
-beforeAll(async () => {
-  embedder = await realEmbedder();
-});
 afterEach(() => {
   while (open.length) open.pop()!.close();
 });
 
 async function library(opts: Parameters<typeof freshLibrary>[0] = {}) {
-  const lib = await freshLibrary(opts);
+  const lib = await freshLibrary({ embedder, ...opts });
   open.push(lib);
   return lib;
 }
@@ -117,7 +117,7 @@ describe('Library: lifecycle', () => {
     const other: Embedder = Object.create(embedder, { model: { value: { ...embedder.model, id: 'Xenova/bge-small-en-v1.5' } } });
     const lib = await library({ name: 'models', embedder: other });
     const status = lib.embeddingStatus();
-    expect(status.libraryModel).toBe('Xenova/all-MiniLM-L6-v2');
+    expect(status.libraryModel).toBe(embedder.model.id);
     expect(status.currentModel).toBe('Xenova/bge-small-en-v1.5');
     expect(status.staleDocuments.length).toBe(1);
     expect(await lib.search('typewriter')).toEqual([]);
@@ -328,5 +328,47 @@ describe('Library.reindex', () => {
     expect(out.status).toBe('failed');
     expect((await lib2.listDocuments()).map((d) => d.id)).toEqual([doc!.id]);
     expect((await lib2.checkIntegrity()).problems).toEqual([]);
+  });
+});
+
+describe('what the worker used to do, now in the core', () => {
+  test('cancelAdding() stops every batch in progress: files not yet stored come back cancelled, stored ones stay', async () => {
+    const lib = await library();
+    const long = (n: string) => ({ name: n, data: new TextEncoder().encode(Array.from({ length: 2000 }, (_, i) => `Sentence ${i} of ${n} tells of the keeper's log.`).join(' ')) });
+    let cancelled = false;
+    const stop = (p: IndexProgress) => {
+      if (p.stage === 'embedding' && (p.done ?? 0) > 0 && !cancelled) {
+        cancelled = true;
+        lib.cancelAdding();
+      }
+    };
+    const [a, b] = await Promise.all([lib.addFiles([long('one.txt')], stop), lib.addFiles([long('two.txt')], stop)]);
+    expect([...a!, ...b!].map((o) => (o.status === 'failed' ? o.error.code : o.status))).toEqual(['cancelled', 'cancelled']);
+    expect(await lib.listDocuments()).toEqual([]);
+    // Cancelling is for the batches running then, not for the next one.
+    expect((await lib.addFiles([fixture(FIXTURE_FILES.markdown)]))[0]!.status).toBe('added');
+    expect(await lib.listInterrupted()).toEqual([]);
+  });
+
+  test('tabs on one library follow each other: what one adds or removes, the other has re-read when it hears of it', async () => {
+    const events: string[] = [];
+    const a = await library({ name: 'shared-changes', shareChanges: true });
+    const b = await library({ name: 'shared-changes', shareChanges: true, onEvent: (e) => events.push(e) });
+    await a.addFiles([fixture(FIXTURE_FILES.markdown)]);
+    await vi.waitFor(() => expect(events).toContain('changed'));
+    expect((await b.listDocuments()).map((d) => d.name)).toEqual(['wiki-ibm.md']);
+    expect((await b.search('Big Blue', { k: 1 }))[0]!.docName).toBe('wiki-ibm.md');
+    events.length = 0;
+    await a.removeDocument((await a.listDocuments())[0]!.id);
+    await vi.waitFor(() => expect(events).toContain('changed'));
+    expect(await b.listDocuments()).toEqual([]);
+    expect(await b.search('Big Blue', { k: 1 })).toEqual([]);
+  });
+
+  test('re-indexing a document that is gone (removed in another tab) says so, not that a file is corrupt', async () => {
+    const lib = await library();
+    const out = await lib.reindex('no-such-document');
+    expect(out.status).toBe('failed');
+    expect(out.status === 'failed' && out.error).toMatchObject({ code: 'not-found', message: 'This document is no longer in the library (another tab may have removed it).' });
   });
 });

@@ -54,6 +54,8 @@ interface Prepared {
   passages: string[];
   /** Vectors of its first passages, kept by an interrupted run. */
   resumed?: { done: number; vectors: Float32Array };
+  /** Its passages' fingerprint, once computed (see `fingerprint`). */
+  fingerprint?: string;
 }
 
 type Loaded = DocumentRecord | { parsed: ParsedDocument; hash: string; size: number; original?: Uint8Array };
@@ -315,7 +317,8 @@ async function fingerprint(ctx: LibraryContext, passages: string[]): Promise<str
 async function saveProgress(ctx: LibraryContext, batch: BatchHandle, p: Prepared, done: number, vectors: Float32Array): Promise<void> {
   const dims = ctx.embedder.model.dimensions;
   // slice(): a copy on a plain ArrayBuffer, as Blob requires.
-  await batch.saveProgress(p.fileIndex, { fingerprint: await fingerprint(ctx, p.passages), done, vectors: new Blob([vectors.slice(0, done * dims)]) });
+  p.fingerprint ??= await fingerprint(ctx, p.passages);
+  await batch.saveProgress(p.fileIndex, { fingerprint: p.fingerprint, done, vectors: new Blob([vectors.slice(0, done * dims)]) });
 }
 
 async function resumedVectors(ctx: LibraryContext, batch: BatchHandle, fileIndex: number, passages: string[]): Promise<Prepared['resumed']> {
