@@ -69,6 +69,9 @@ export class LibraryHost {
 
   async open(opts: WorkerOpenOptions, onDownload?: (p: DownloadProgress) => void, onEvent?: (e: LibraryEvent) => void): Promise<OpenedInfo> {
     const t0 = performance.now();
+    const early = opts.awaitModel === false;
+    let keywordsRead!: () => void;
+    const keywordsReady = new Promise<void>((resolve) => (keywordsRead = resolve));
     const { embedder, loaded } = openEmbedder(
       {
         ...(opts.model ? { model: opts.model } : {}),
@@ -79,12 +82,15 @@ export class LibraryHost {
         ...(onDownload ? { onDownload } : {}),
       },
       this.deviceMemory,
+      // Reopening for first results: the keyword index is read before the model's set-up takes
+      // the thread. Otherwise both go side by side.
+      early ? keywordsReady : undefined,
     );
     this.embedder = embedder;
     this.loaded = loaded;
-    const early = opts.awaitModel === false;
     // The library is read from IndexedDB while the model loads.
-    if (opts.name !== null) {
+    try {
+      if (opts.name !== null) {
       this.library = await openLibrary({
         name: opts.name ?? 'folio',
         embedder,
@@ -98,6 +104,9 @@ export class LibraryHost {
           onEvent?.(e);
         },
       });
+      }
+    } finally {
+      keywordsRead();
     }
     this.info = { model: embedder.model.id, timings: { libraryMs: Math.round(performance.now() - t0) } };
     if (!early) await loaded;

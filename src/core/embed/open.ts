@@ -1,7 +1,8 @@
 import { DeferredEmbedder } from './deferred';
 import { browserDeviceMemory, chooseDevice, measured, type DeviceChoice, type DeviceMemory, type GpuLike } from './device';
 import type { EmbedDevice } from './embedder';
-import { startTransformersEmbedder, type TransformersEmbedderOptions } from './transformers';
+import { DEFAULT_EMBEDDING_MODEL, getEmbeddingModel } from './models';
+import type { TransformersEmbedderOptions } from './transformers';
 
 /** What loading the model found, once it is loaded. */
 export interface LoadedModel extends DeviceChoice {
@@ -17,19 +18,26 @@ export interface LoadedModel extends DeviceChoice {
  * (device.ts) unless one is given, warmed up so that the first question does not pay for
  * ONNX Runtime's kernel set-up.
  */
-export function openEmbedder(opts: TransformersEmbedderOptions, memory?: DeviceMemory): { embedder: DeferredEmbedder; loaded: Promise<LoadedModel> } {
+export function openEmbedder(opts: TransformersEmbedderOptions, memory?: DeviceMemory, after?: Promise<unknown>): { embedder: DeferredEmbedder; loaded: Promise<LoadedModel> } {
   const t0 = performance.now();
-  const start = startTransformersEmbedder(opts);
+  const spec = typeof opts.model === 'string' ? getEmbeddingModel(opts.model) : (opts.model ?? DEFAULT_EMBEDDING_MODEL);
+  // transformers.js (and ONNX Runtime's glue) is loaded only here, so a worker starts without
+  // compiling it and can read its library meanwhile.
+  const start = import('./transformers').then((m) => m.startTransformersEmbedder({ ...opts, model: spec }));
   const device = opts.device ?? 'auto';
   const loaded = (async () => {
-    const key = `${start.spec.id}|${opts.dtype ?? 'default'}`;
+    const { load } = await start;
+    // The model's set-up holds the thread for a while: what must come first (a library's keyword
+    // index, on reopening) does.
+    await after;
+    const key = `${spec.id}|${opts.dtype ?? 'default'}`;
     const mem = device === 'auto' ? (memory ?? browserDeviceMemory()) : undefined;
     const gpu = (globalThis as { navigator?: { gpu?: GpuLike } }).navigator?.gpu;
     // Node runs ONNX Runtime natively ('cpu'); browsers run its WebAssembly build.
     const fallback: EmbedDevice = typeof (globalThis as { process?: unknown }).process !== 'undefined' ? 'cpu' : 'wasm';
     const { embedder, choice } = mem
-      ? await chooseDevice({ key, gpu, fallback, load: start.load, memory: mem })
-      : { embedder: await start.load(device as EmbedDevice), choice: { device: device as EmbedDevice, reason: 'chosen in the settings' } };
+      ? await chooseDevice({ key, gpu, fallback, load, memory: mem })
+      : { embedder: await load(device as EmbedDevice), choice: { device: device as EmbedDevice, reason: 'chosen in the settings' } };
     const modelMs = performance.now() - t0;
     // ONNX Runtime sets up its kernels on the first run; doing that now, while the library is
     // still being read, takes it off the first question's time.
@@ -38,6 +46,6 @@ export function openEmbedder(opts: TransformersEmbedderOptions, memory?: DeviceM
     const remembering = mem ? (c: DeviceChoice) => void mem.set(key, c).catch(() => {}) : () => {};
     return { embedder: measured(embedder, choice, remembering), info: { ...choice, dtype: embedder.dtype, modelMs: Math.round(modelMs), warmUpMs: Math.round(warmUpMs) } };
   })();
-  const embedder = new DeferredEmbedder(start.spec, loaded.then((l) => l.embedder), start.countTokens);
+  const embedder = new DeferredEmbedder(spec, loaded.then((l) => l.embedder), start.then((s) => s.countTokens));
   return { embedder, loaded: loaded.then((l) => l.info) };
 }

@@ -1,7 +1,6 @@
 import { chunkDocumentAsync, passageText, type Chunk } from '../chunk/chunker';
 import type { EmbedDevice } from '../embed/embedder';
 import { asFolioError, FolioError, type SerializedFolioError } from '../errors';
-import { parseBytes, readBytes, sizeOf } from '../ingest';
 import { buildPostings } from '../search/keywordIndex';
 import type { PendingRecord } from '../store/schema';
 import type { ChunkRecord, DocumentRecord } from '../store/store';
@@ -71,6 +70,9 @@ export const EMBED_SLICE = 64;
 const LARGE_FILE_BYTES = 1024 * 1024;
 
 const asFileInput = (f: AddInput): FileInput => ('data' in f ? f : { name: f.name, data: f });
+const sizeOf = (f: FileInput) => (f.data instanceof Uint8Array || f.data instanceof ArrayBuffer ? f.data.byteLength : f.data.size);
+// The parsers (and the libraries they use) load when a file is first added, not when a worker opens a library.
+const ingest = () => import('../ingest');
 
 /**
  * Adds files as one batch that survives the tab (see recovery.ts): each file is read, parsed and
@@ -94,6 +96,7 @@ export async function addFiles(ctx: LibraryContext, files: AddInput[], onProgres
           },
           async (file, report) => {
             report('reading');
+            const { readBytes, parseBytes } = await ingest();
             const bytes = await readBytes(file, ctx.settings.maxFileBytes !== undefined ? { maxFileBytes: ctx.settings.maxFileBytes } : {});
             const hash = await sha256(bytes);
             const known = await ctx.store.findByHash(hash);
@@ -140,7 +143,7 @@ export async function reindex(ctx: LibraryContext, id: string, onProgress?: (p: 
   }
   const outcomes = await runPipeline(ctx, [{ name: doc.name }], onProgress, async (_input, report) => {
     report('parsing');
-    return { parsed: await parseBytes(original, doc.name), hash: doc.hash, size: doc.size, original };
+    return { parsed: await (await ingest()).parseBytes(original, doc.name), hash: doc.hash, size: doc.size, original };
   }, { replaces: id });
   return outcomes[0]!;
 }

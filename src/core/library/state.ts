@@ -95,7 +95,12 @@ export class LibraryState {
       lap('readVectors');
       // Sized once: growing by doubling would copy 100k × 384 floats several times over.
       const index = new VectorIndex(dims, Math.max(1024, blocks.reduce((n, b) => n + b.count, 0)));
-      for (const block of blocks) index.add(block.docId, block.vectors, block.first);
+      for (const [i, block] of blocks.entries()) {
+        index.add(block.docId, block.vectors, block.first);
+        // A turn of the event loop now and then: a search asked meanwhile (keyword-only, on
+        // reopening) is answered between blocks rather than after all of them.
+        if (i % 4 === 3) await new Promise((resolve) => setTimeout(resolve, 0));
+      }
       index.prepare();
       this.vectors = index;
       this.vectorsLoaded = true;
