@@ -98,7 +98,9 @@ export class Library {
     };
     await state.loadDocuments();
     const vectors = state.loadVectors();
-    if (!opts.keywordsFirst) await vectors;
+    // Opening for keywords first, a failure to read vectors is reported by whenSearchModelReady().
+    if (opts.keywordsFirst) vectors.catch(() => {});
+    else await vectors;
     return new Library(ctx, channel);
   }
 

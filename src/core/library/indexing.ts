@@ -6,7 +6,7 @@ import type { PendingRecord } from '../store/schema';
 import type { ChunkRecord, DocumentRecord } from '../store/store';
 import type { FileInput, ParsedDocument } from '../types';
 import type { LibraryContext } from './context';
-import type { BatchHandle } from './recovery';
+import { BatchNotRecorded, type BatchHandle } from './recovery';
 
 export type IndexStage = 'reading' | 'parsing' | 'chunking' | 'embedding' | 'storing' | 'done' | 'failed' | 'duplicate';
 
@@ -109,10 +109,11 @@ export async function addFiles(ctx: LibraryContext, files: AddInput[], onProgres
       resumed,
     );
   } catch (err) {
+    if (!(err instanceof BatchNotRecorded)) throw err;
     // Not even the list could be written (e.g. the disk is full): every file fails, clearly.
     return inputs.map((f, i) => {
       onProgress?.({ file: f.name, fileIndex: i, fileCount: inputs.length, stage: 'failed' });
-      return { file: f.name, status: 'failed' as const, error: asFolioError(err, f.name).toJSON() };
+      return { file: f.name, status: 'failed' as const, error: asFolioError(err.cause, f.name).toJSON() };
     });
   }
 }

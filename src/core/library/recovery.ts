@@ -28,6 +28,13 @@ export interface BatchHandle {
 
 const lockName = (batch: string) => `folio-batch:${batch}`;
 
+/** The batch could not be written down (e.g. the disk is full); nothing was indexed. */
+export class BatchNotRecorded extends Error {
+  constructor(cause: unknown) {
+    super('the files to add could not be recorded', { cause });
+  }
+}
+
 /**
  * Batches survive the tab. Each batch is written to `pending` before indexing starts, and each file
  * is crossed off when its outcome is known; while a tab works on a batch it holds a Web Lock named
@@ -54,7 +61,10 @@ export class Recovery {
     const ids = resumed?.map((r) => r.id) ?? files.map(() => crypto.randomUUID());
     return this.locks.request(lockName(batch), async () => {
       const now = Date.now();
-      await this.store.putPending(files.map((f, i) => ({ id: ids[i]!, batch, name: f.name, data: f.data, size: f.size, addedAt: resumed?.[i]?.addedAt ?? now, position: i, ...(resumed?.[i]?.progress ? { progress: resumed[i]!.progress } : {}) })));
+      const records = files.map((f, i) => ({ id: ids[i]!, batch, name: f.name, data: f.data, size: f.size, addedAt: resumed?.[i]?.addedAt ?? now, position: i, ...(resumed?.[i]?.progress ? { progress: resumed[i]!.progress } : {}) }));
+      await this.store.putPending(records).catch((err: unknown) => {
+        throw new BatchNotRecorded(err);
+      });
       // Crossed off in as few transactions as possible: ids that finish while one removal is being
       // written go together in the next (a 1,000-file drop is not 1,000 transactions). A removal
       // that fails leaves its files listed as interrupted; resuming them finds them stored.
