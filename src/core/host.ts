@@ -91,19 +91,19 @@ export class LibraryHost {
     // The library is read from IndexedDB while the model loads.
     try {
       if (opts.name !== null) {
-      this.library = await openLibrary({
-        name: opts.name ?? 'folio',
-        embedder,
-        ...(opts.chunking ? { chunking: opts.chunking } : {}),
-        ...(opts.maxFileBytes ? { maxFileBytes: opts.maxFileBytes } : {}),
-        shareChanges: true,
-        keywordsFirst: early,
-        onEvent: (e) => {
-          // The connection is closed: no call may reach it any more.
-          if (e === 'outdated') this.library = undefined;
-          onEvent?.(e);
-        },
-      });
+        this.library = await openLibrary({
+          name: opts.name ?? 'folio',
+          embedder,
+          ...(opts.chunking ? { chunking: opts.chunking } : {}),
+          ...(opts.maxFileBytes ? { maxFileBytes: opts.maxFileBytes } : {}),
+          shareChanges: true,
+          keywordsFirst: early,
+          onEvent: (e) => {
+            // The connection is closed: no call may reach it any more.
+            if (e === 'outdated') this.library = undefined;
+            onEvent?.(e);
+          },
+        });
       }
     } finally {
       keywordsRead();

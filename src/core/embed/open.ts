@@ -47,5 +47,8 @@ export function openEmbedder(opts: TransformersEmbedderOptions, memory?: DeviceM
     return { embedder: measured(embedder, choice, remembering), info: { ...choice, dtype: embedder.dtype, modelMs: Math.round(modelMs), warmUpMs: Math.round(warmUpMs) } };
   })();
   const embedder = new DeferredEmbedder(spec, loaded.then((l) => l.embedder), start.then((s) => s.countTokens));
-  return { embedder, loaded: loaded.then((l) => l.info) };
+  const info = loaded.then((l) => l.info);
+  // A failure is reported to whoever waits for the model (modelInfo, search, adding).
+  info.catch(() => {});
+  return { embedder, loaded: info };
 }

@@ -65,7 +65,7 @@ const EMBED_WINDOW = 256;
  * Passages per embedding call. Progress is kept at this grain: a large file's vectors are saved
  * with its pending record after each slice, so a closed tab resumes from the last slice.
  */
-export const EMBED_SLICE = 64;
+const EMBED_SLICE = 64;
 /** Files above this size take long to parse and chunk: the files before them are stored first. */
 const LARGE_FILE_BYTES = 1024 * 1024;
 
