@@ -70,8 +70,8 @@ export class LibraryHost {
   async open(opts: WorkerOpenOptions, onDownload?: (p: DownloadProgress) => void, onEvent?: (e: LibraryEvent) => void): Promise<OpenedInfo> {
     const t0 = performance.now();
     const early = opts.awaitModel === false;
-    let keywordsRead!: () => void;
-    const keywordsReady = new Promise<void>((resolve) => (keywordsRead = resolve));
+    let keywordsRead!: (served?: Promise<void>) => void;
+    const keywordsReady = new Promise<void>((resolve) => (keywordsRead = (served) => resolve(served)));
     const { embedder, loaded } = openEmbedder(
       {
         ...(opts.model ? { model: opts.model } : {}),
@@ -82,8 +82,8 @@ export class LibraryHost {
         ...(onDownload ? { onDownload } : {}),
       },
       this.deviceMemory,
-      // Reopening for first results: the keyword index is read before the model's set-up takes
-      // the thread. Otherwise both go side by side.
+      // Reopening for first results: the model's set-up takes the thread only once the keyword
+      // index is read and the first search answered (see Library.open). Otherwise both go side by side.
       early ? keywordsReady : undefined,
     );
     this.embedder = embedder;
@@ -106,7 +106,7 @@ export class LibraryHost {
         });
       }
     } finally {
-      keywordsRead();
+      keywordsRead(this.library?.firstResultsServed());
     }
     this.info = { model: embedder.model.id, timings: { libraryMs: Math.round(performance.now() - t0) } };
     if (!early) await loaded;

@@ -51,12 +51,16 @@ export interface LibraryOptions {
   locks?: LockManagerLike;
 }
 
+/** How long an opening for keywords first waits for a first search before reading vectors. */
+const FIRST_SEARCH_GRACE_MS = 250;
+
 export class Library {
   private readonly adding = new Cancellation();
 
   private constructor(
     private readonly ctx: LibraryContext,
     private readonly channel: ChangeChannel | undefined,
+    private readonly keywordsServed: Promise<unknown> | undefined,
   ) {}
 
   static async open(opts: LibraryOptions): Promise<Library> {
@@ -87,6 +91,11 @@ export class Library {
       opts.onEvent?.('changed');
     };
     const channel = opts.shareChanges ? shareChanges(name, () => void follow().catch(() => {})) : undefined;
+    // Opening for keywords first, reading the vectors (and, in the worker's host, loading the
+    // model) holds the thread for a while: it starts once the first search is answered, or after
+    // a short quiet moment when none comes, so a question asked on reopening is answered first.
+    let searched!: () => void;
+    const firstSearch = new Promise<void>((resolve) => (searched = resolve));
     const ctx: LibraryContext = {
       store,
       state,
@@ -95,13 +104,15 @@ export class Library {
       settings: { chunking: fitChunking(DEFAULT_CHUNK_OPTIONS, opts.chunking ?? {}, opts.embedder), maxFileBytes: opts.maxFileBytes },
       libraryModel: meta.embeddingModel,
       announce: () => channel?.announce(),
+      searched,
     };
     await state.loadDocuments();
-    const vectors = state.loadVectors();
+    const keywordsServed = opts.keywordsFirst ? Promise.race([firstSearch, new Promise((r) => setTimeout(r, FIRST_SEARCH_GRACE_MS))]) : undefined;
+    const vectors = keywordsServed ? keywordsServed.then(() => state.loadVectors()) : state.loadVectors();
     // Opening for keywords first, a failure to read vectors is reported by whenSearchModelReady().
-    if (opts.keywordsFirst) vectors.catch(() => {});
+    if (keywordsServed) vectors.catch(() => {});
     else await vectors;
-    return new Library(ctx, channel);
+    return new Library(ctx, channel, keywordsServed);
   }
 
   // ---- Documents ---------------------------------------------------------------------------
@@ -212,6 +223,14 @@ export class Library {
   /** Resolves when hybrid search runs (rejects if the model could not be loaded). */
   whenSearchModelReady(): Promise<void> {
     return whenSearchModelReady(this.ctx);
+  }
+
+  /**
+   * Opened keywords first: resolves once the first search is answered (or a short quiet moment
+   * passed), when heavy loading may take the thread. At once otherwise.
+   */
+  async firstResultsServed(): Promise<void> {
+    await this.keywordsServed;
   }
 
   /** Vectors of texts in this library's model (one row of `dimensions` floats per text). */

@@ -22,4 +22,6 @@ export interface LibraryContext {
   libraryModel: string;
   /** Tells the other tabs on this library that it changed (no-op when not shared). */
   announce(): void;
+  /** Called when a search has been answered (the first one lets loading go on, see library.ts). */
+  searched(): void;
 }

@@ -29,6 +29,7 @@ export async function search(ctx: LibraryContext, query: string, opts: SearchOpt
   const { hits, mode } = await ranked(ctx, query, opts);
   const keywordOnly = mode === 'keyword' && (opts.mode ?? 'hybrid') !== 'keyword';
   const records = await ctx.store.getChunksByKey(hits.map((h) => [h.docId, h.chunkIndex]));
+  ctx.searched();
   return hits.flatMap((h, i) => {
     const rec = records[i];
     const doc = ctx.state.docs.get(h.docId);
