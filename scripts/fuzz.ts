@@ -4,7 +4,7 @@
  * Prints progress, then one JSON line: the count of each outcome, timeouts, unnamed failures,
  * unhandled rejections and the store's integrity. Exits non-zero if any file escaped a named outcome.
  */
-import { closeOcr } from '../src/core/ocr';
+import { closeOcr } from '../src/core';
 import { fuzz } from '../test/helpers/fuzz';
 import { freshLibrary } from '../test/helpers/library';
 

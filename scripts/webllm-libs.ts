@@ -19,8 +19,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { prebuiltAppConfig } from '@mlc-ai/web-llm';
 import type { Plugin } from 'vite';
-import { PREFERRED_WEBLLM_MODELS } from '../src/core/generate/webllm';
-import type { HostedWebLLMModel, WebLLMLibs } from '../src/core/generate/webllm';
+import { type HostedWebLLMModel, PREFERRED_WEBLLM_MODELS, type WebLLMLibs } from '../src/core';
 
 const root = path.resolve(import.meta.dirname, '..');
 const webllmVersion = (JSON.parse(fs.readFileSync(path.join(root, 'node_modules/@mlc-ai/web-llm/package.json'), 'utf8')) as { version: string }).version;

@@ -84,7 +84,7 @@ type Emit = (o: object) => void;
  */
 export async function runOcrBench(page: import('playwright-core').Page, dist: string, requested: string[], emit: Emit, pageCount = Number(process.env.BENCH_OCR_PAGES ?? 3)): Promise<void> {
   const { parseBytes } = await import('../../src/core');
-  const { closeOcr } = await import('../../src/core/ocr');
+  const { closeOcr } = await import('../../src/core');
   const cases = await ocrCases(pagesOfText(pageCount));
   const summary = (engine: string, where: string, variant: string, rows: { cer: number; seconds: number; pages: number }[]) => {
     const pages = rows.reduce((n, r) => n + r.pages, 0);

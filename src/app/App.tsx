@@ -1,9 +1,7 @@
 import { useEffect, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { webLLMChoices } from '../client/generator';
 import { servedBySite } from '../client/modelSource';
-import { gpuCapabilities } from '../core/generate/webllm';
-import type { AddOutcome } from '../core';
-import { formatBytes } from '../core/format';
+import { formatBytes, gpuCapabilities, type AddOutcome } from '../core';
 import { Conversation } from './Conversation';
 import { BackupPanel } from './BackupPanel';
 import { DocumentList } from './DocumentList';

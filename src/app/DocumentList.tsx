@@ -1,6 +1,5 @@
 import { useDeferredValue, useState } from 'react';
-import type { DocumentRecord } from '../core';
-import { formatBytes } from '../core/format';
+import { formatBytes, type DocumentRecord } from '../core';
 
 /** Rows rendered at once; a bookshelf of documents is filtered or shown in full on request. */
 const PAGE = 100;

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { parseEvalSet, serializeEvalSet, type EvalQuestion, type EvalReport } from '../core/eval/userEval';
+import { parseEvalSet, serializeEvalSet, type EvalQuestion, type EvalReport } from '../core';
 
 const EXAMPLE: EvalQuestion[] = [{ question: 'Who patented the typewriter?', document: 'report.pdf', passage: 'Patented in 1868' }];
 

@@ -1,4 +1,4 @@
-import { DEFAULT_EMBEDDING_MODEL } from '../core/embed/models';
+import { DEFAULT_EMBEDDING_MODEL } from '../core';
 
 /** Shown once, before anything is downloaded: what Folio will fetch, how big it is, and why. */
 export function FirstRun({ onStart, local }: { onStart: () => void; local: boolean }) {

@@ -1,5 +1,5 @@
 import { useRef } from 'react';
-import { formatBytes } from '../core/format';
+import { formatBytes } from '../core';
 
 /** Bytes, percent and time left for a download, from how fast it has gone so far. */
 export function DownloadProgress({ label, loaded, total }: { label: string; loaded: number; total: number }) {

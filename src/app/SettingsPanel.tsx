@@ -1,4 +1,4 @@
-import { EMBEDDING_MODELS } from '../core/embed/models';
+import { EMBEDDING_MODELS } from '../core';
 import type { Settings } from './settings';
 
 export function SettingsPanel({ settings, onChange, reembed }: { settings: Settings; onChange: (s: Settings) => void; reembed: { done: number; total: number } | null }) {

@@ -1,5 +1,4 @@
-import { DEFAULT_CHUNK_OPTIONS } from '../core/chunk/chunker';
-import { DEFAULT_EMBEDDING_MODEL } from '../core/embed/models';
+import { DEFAULT_CHUNK_OPTIONS, DEFAULT_EMBEDDING_MODEL } from '../core';
 
 export interface Settings {
   embeddingModel: string;

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import type { Generator } from '../core/generate/generator';
+import type { Generator } from '../core';
 import { standaloneQuestion, type Turn } from './useAnswer';
 
 const turn = (question: string, answer = ''): Turn => ({ question, answer, sources: [], status: 'done' });

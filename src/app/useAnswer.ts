@@ -1,11 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { openTransformersGenerator, openWebLLMGenerator } from '../client/generator';
 import type { RemoteLibrary } from '../client/library';
-import type { ContextPassage } from '../core';
-import type { Generator } from '../core/generate/generator';
-import { highlightPassage, type HighlightedPassage } from '../core/generate/passagesOnly';
-import { analyze } from '../core/search/analyzer';
-import { buildAnswerMessages, rewriteMessages } from '../core/generate/prompt';
+import { analyze, buildAnswerMessages, highlightPassage, rewriteMessages, type ContextPassage, type Generator, type HighlightedPassage } from '../core';
 import { loadConversation, saveConversation } from './conversationStore';
 
 import { modelSource } from '../client/modelSource';

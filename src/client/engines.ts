@@ -5,13 +5,30 @@
  * `load()` is called for it. One instance per page (`openEngines()`).
  */
 import * as Comlink from 'comlink';
-import { catalogueOptions, PROCESSOR_MODELS, transformersDevice, transformersDtype, transformersFiles, type DeviceFacts } from '../core/generate/catalogue';
-import type { EngineOption, EngineState, Engines } from '../core/generate/engine';
-import { diagnoseHubFailure, EngineError, untag } from '../core/generate/engineErrors';
-import type { Generator } from '../core/generate/generator';
-import { listStoredModels, removeStoredModel, type StoredModel } from '../core/generate/modelStore';
-import { createPromptApiGenerator, languageModelFactory, promptApiAvailability, type LanguageModelFactory } from '../core/generate/promptApi';
-import { hostedModelRecords, type HostedWebLLMModel } from '../core/generate/webllm';
+import {
+  catalogueOptions,
+  createPromptApiGenerator,
+  type DeviceFacts,
+  diagnoseHubFailure,
+  EngineError,
+  type EngineOption,
+  type EngineState,
+  type Engines,
+  type Generator,
+  hostedModelRecords,
+  type HostedWebLLMModel,
+  type LanguageModelFactory,
+  languageModelFactory,
+  listStoredModels,
+  PROCESSOR_MODELS,
+  promptApiAvailability,
+  removeStoredModel,
+  type StoredModel,
+  transformersDevice,
+  transformersDtype,
+  transformersFiles,
+  untag,
+} from '../core';
 import { openTransformersGenerator, openWebLLMGenerator, openWllamaGenerator, openWllamaWorker } from './generator';
 import { modelFileUrl, modelSource, servedBySite, webLLMHosting } from './modelSource';
 

@@ -3,10 +3,9 @@
  * `Generator` shape.
  */
 import * as Comlink from 'comlink';
-import type { ChatMessage, GenerateOptions, GenerateResult, Generator } from '../core/generate/generator';
-import type { TransformersGeneratorOptions } from '../core/generate/transformers';
+import type { ChatMessage, GenerateOptions, GenerateResult, Generator, TransformersGeneratorOptions } from '../core';
 // Only WebLLM's types are imported here: its code (2 MB+) loads when a WebLLM model is chosen.
-import { chooseWebLLMModels, gpuCapabilities, hostedModelRecords, repoOf, smallerModel, WebLLMGenerator } from '../core/generate/webllm';
+import { chooseWebLLMModels, gpuCapabilities, hostedModelRecords, repoOf, smallerModel, WebLLMGenerator } from '../core';
 import { webLLMHosting } from './modelSource';
 import type { LoadedInfo, WllamaWorkerApi } from '../workers/wllama.worker';
 

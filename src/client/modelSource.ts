@@ -1,5 +1,5 @@
 /// <reference types="vite/client" />
-import type { WebLLMHosting, WebLLMLibs } from '../core/generate/webllm';
+import type { WebLLMHosting, WebLLMLibs } from '../core';
 
 /**
  * Where this build gets its models, fixed at build time (README "Models"): a folder the site

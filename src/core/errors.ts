@@ -19,7 +19,7 @@ export type FolioErrorCode =
   | 'not-text'
   | 'duplicate'
   | 'no-text'
-  | 'model-mismatch'
+  | 'not-found'
   | 'storage-full'
   | 'cancelled';
 

@@ -8,7 +8,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Canvas } from '@napi-rs/canvas';
-import { buildPdf, pagesPdf, textPdf } from './pdf';
+import { buildPdf, textPdf } from './pdf';
 
 const require = createRequire(import.meta.url);
 type Napi = typeof import('@napi-rs/canvas');
@@ -182,7 +182,6 @@ export function imagePdf(pages: (Uint8Array | string[])[], opts: { repeat?: numb
   return buildPdf(objects);
 }
 
-export { pagesPdf };
 
 /**
  * A 1 KB PNG that declares `width` × `height` pixels, grey, with a real (tiny) compressed stream:

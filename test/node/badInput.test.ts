@@ -5,6 +5,7 @@ import { FIXTURE_FILES } from '../helpers/paths';
 import { brokenXref, encryptedPdf, randomBytes, scannedPdf, truncated } from '../helpers/pdf';
 import { blankPng, corruptPng, pageImage, pixelBombPng } from '../helpers/ocr';
 import { odt, epub } from '../helpers/office';
+import { stubEmbedder } from '../helpers/stubEmbedder';
 import { makeZip, zipBombDocx } from '../helpers/zip';
 
 const officeCrypto = (await import('officecrypto-tool')).default as { encrypt(input: Buffer, opts: { password: string }): Buffer };
@@ -42,7 +43,7 @@ const BAD: [FileInput, string, RegExp][] = [
 
 describe('bad input: a clear error per file, the rest of the batch indexed, the store intact', () => {
   test.each(BAD.map(([f, code, reason]) => [f.name, code, f, reason] as const))('%s → %s', async (_name, code, bad, reason) => {
-    const lib = await freshLibrary({ maxFileBytes: 1024 * 1024 });
+    const lib = await freshLibrary({ maxFileBytes: 1024 * 1024, embedder: stubEmbedder() });
     try {
       await lib.addFiles([fixture(FIXTURE_FILES.markdown)]);
       const before = await lib.search('Which company is nicknamed Big Blue?', { k: 2, mode: 'dense' });
@@ -71,7 +72,7 @@ describe('damaged but readable input is repaired, not refused', () => {
     const broken = brokenXref(pdfBytes);
     expect(broken.length).toBe(pdfBytes.length);
     expect(broken).not.toEqual(pdfBytes);
-    const lib = await freshLibrary();
+    const lib = await freshLibrary({ embedder: stubEmbedder() });
     try {
       const [good] = await lib.addFiles([fixture(FIXTURE_FILES.pdf)]);
       const goodDoc = (await lib.listDocuments())[0]!;

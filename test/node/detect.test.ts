@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { detectType, FolioError } from '../../src/core';
+import { detectType, type FolioError } from '../../src/core';
 import { FIXTURES_DIR, FIXTURE_FILES } from '../helpers/paths';
 
 const bytesOf = (rel: string) => new Uint8Array(fs.readFileSync(path.join(FIXTURES_DIR, rel)));

@@ -33,11 +33,6 @@ const ZIP_FORMATS: { type: DocType; ext: string[]; what: string; test: (names: s
   { type: 'ods', ext: ['ods', 'ots'], what: 'OpenDocument spreadsheet', test: (_, h) => h.includes('application/vnd.oasis.opendocument.spreadsheet') },
 ];
 
-/** What a file of this type is called in messages ("a valid PowerPoint presentation"). */
-export function typeName(type: DocType): string {
-  return ZIP_FORMATS.find((f) => f.type === type)?.what ?? type.toUpperCase();
-}
-
 export function extensionOf(name: string): string {
   const dot = name.lastIndexOf('.');
   return dot > 0 ? name.slice(dot + 1).toLowerCase() : '';

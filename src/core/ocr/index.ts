@@ -3,8 +3,8 @@ import type { PageBox } from '../types';
 import { recognise, type OcrEvents } from './tesseract';
 import type { Raster } from '../platform/types';
 
-export { closeOcr, recognise, toPgm, type OcrEvents, type OcrLine, type OcrParagraph } from './tesseract';
-export { assertIntact, assertPixels, DEFAULT_MAX_IMAGE_PIXELS, imageFormat, imageInfo, type ImageFormat, type ImageInfo } from './imageInfo';
+export { closeOcr, type OcrEvents } from './tesseract';
+export { assertIntact, assertPixels, imageInfo } from './imageInfo';
 
 /** Longest side a page image is recognised at: past this, time grows and accuracy does not. */
 export const OCR_MAX_SIDE = 4000;

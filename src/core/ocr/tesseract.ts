@@ -69,12 +69,6 @@ export async function closeOcr(): Promise<void> {
   if (current) await (await current.catch(() => undefined))?.terminate().catch(() => {});
 }
 
-/** The engine's files, for showing what OCR costs to download. */
-export function ocrAssetUrls(): { langPath: string; workerPath?: string; corePath?: string } {
-  const { langPath, workerPath, corePath } = platform.ocrAssets();
-  return { langPath, ...(workerPath ? { workerPath } : {}), ...(corePath ? { corePath } : {}) };
-}
-
 /**
  * Reads the text of one page image. Cancel (`signal`) stops the engine at once, mid-page: a
  * tesseract job cannot be interrupted any other way.

@@ -49,7 +49,7 @@ export const platform = {
   // transformers.js (4.3) only looks in `localModelPath` when it is not a full URL (its metadata
   // check skips http(s) paths), so a same-origin folder is given as an absolute path: "/models/".
   modelFolder(folder) {
-    const url = new URL(folder, self.location.origin + '/');
+    const url = new URL(folder, `${self.location.origin}/`);
     return url.origin === self.location.origin ? url.pathname : url.href;
   },
   async decodeImage(bytes, maxSide) {
