@@ -172,6 +172,10 @@ export default defineConfig({
     target: 'es2022',
     outDir: testHarness ? 'dist-test' : 'dist',
     rollupOptions: {
+      // The app imports the core through its one door (src/core/index.ts). Core modules have no
+      // import-time side effects, so what the page does not use of that door is left out of its
+      // bundle (transformers.js, the parsers) instead of being kept for its imports.
+      treeshake: { moduleSideEffects: (id: string) => !/[\\/]src[\\/]core[\\/]/.test(id) },
       // WebLLM's library gets a recognisable name, so the service worker can leave it out of the
       // precache (see globIgnores).
       output: {

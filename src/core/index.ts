@@ -26,3 +26,11 @@ export { selectContext } from './search/context';
 export type { ContextPassage, ContextOptions } from './search/context';
 export { evaluate, parseEvalSet, serializeEvalSet, matches } from './eval/userEval';
 export type { EvalQuestion, EvalSet, EvalReport, EvalQuestionResult, EvalFound } from './eval/userEval';
+// What the app (src/app) needs beyond the library: the answer and engine contracts, answer
+// helpers used until the answer pipeline lands, and the passages-only highlighter.
+export type { AnswerEvent, AnswerRecord, CheckedSentence, Support } from './answer/types';
+export type { Engines, EngineOption, EngineState, EngineKind, EngineGroup } from './generate/engine';
+export type { ChatMessage, Generator, GenerateOptions, GenerateResult } from './generate/generator';
+export { highlightPassage } from './generate/passagesOnly';
+export type { HighlightedPassage } from './generate/passagesOnly';
+export { buildAnswerMessages, rewriteMessages } from './generate/prompt';

@@ -1,0 +1,28 @@
+import { useEffect, useState } from 'react';
+
+type Renderer = typeof import('./markdown');
+let renderer: Renderer | undefined;
+let loading: Promise<Renderer> | undefined;
+
+/**
+ * A model's answer (Markdown) as safe HTML with citation chips. The renderer (marked + DOMPurify,
+ * ~25 KB) loads the first time a written answer is shown, not with the page.
+ */
+export function WrittenAnswer({ markdown, sources, turnId, streaming }: { markdown: string; sources: number; turnId: string; streaming: boolean }) {
+  const [r, setR] = useState(renderer);
+  useEffect(() => {
+    if (r) return;
+    let live = true;
+    void (loading ??= import('./markdown')).then((m) => {
+      renderer = m;
+      if (live) setR(m);
+    });
+    return () => {
+      live = false;
+    };
+  }, [r]);
+  const className = streaming ? 'answer-text streaming' : 'answer-text';
+  if (!r) return <div className={className}>{markdown}</div>;
+  // Sanitised HTML (see markdown.ts); citation chips are handled by the conversation's listeners.
+  return <div className={className} dangerouslySetInnerHTML={{ __html: r.renderAnswer(markdown, sources, turnId) }} />;
+}

@@ -1,0 +1,93 @@
+import { Eye, MoreHorizontal, RefreshCw, Search, Trash2 } from 'lucide-react';
+import { useDeferredValue, useState } from 'react';
+import type { DocumentRecord } from '../../core';
+import { ConfirmDialog } from '../ui/Dialog';
+import { Menu, MenuItem, MenuSeparator } from '../ui/Menu';
+import { DocIcon, typeLabel } from './DocIcon';
+
+/** Rows rendered at once; a bookshelf of documents is filtered or shown in full on request. */
+const PAGE = 100;
+
+export function documentMeta(d: DocumentRecord): string {
+  return [typeLabel(d.type), d.pageCount ? `${d.pageCount.toLocaleString()} ${d.pageCount === 1 ? 'page' : 'pages'}` : '', `${d.chunkCount.toLocaleString()} ${d.chunkCount === 1 ? 'passage' : 'passages'}`]
+    .filter(Boolean)
+    .join(' · ');
+}
+
+interface Props {
+  documents: DocumentRecord[];
+  onShow: (d: DocumentRecord) => void;
+  onReindex: (d: DocumentRecord) => void;
+  onRemove: (d: DocumentRecord) => void;
+}
+
+export function DocumentList({ documents, onShow, onReindex, onRemove }: Props) {
+  const [filter, setFilter] = useState('');
+  const [showAll, setShowAll] = useState(false);
+  const [confirm, setConfirm] = useState<DocumentRecord | null>(null);
+  const query = useDeferredValue(filter.trim().toLowerCase());
+  const matching = query ? documents.filter((d) => d.name.toLowerCase().includes(query)) : documents;
+  const shown = showAll ? matching : matching.slice(0, PAGE);
+  return (
+    <>
+      {documents.length > 10 && (
+        <div className="doc-filter">
+          <Search size={14} aria-hidden />
+          <input className="input" type="search" aria-label="Find a document" placeholder="Find a document" value={filter} onChange={(e) => setFilter(e.target.value)} />
+          <small aria-live="polite">
+            {matching.length.toLocaleString()} of {documents.length.toLocaleString()}
+          </small>
+        </div>
+      )}
+      <ul className="doc-list" aria-label="Documents">
+        {shown.map((d) => (
+          <li key={d.id} className="doc-row">
+            <DocIcon type={d.type} />
+            <button type="button" className="doc-main doc-open" onClick={() => onShow(d)} aria-describedby={`doc-meta-${d.id}`}>
+              <span className="doc-name" title={d.name}>
+                {d.name}
+              </span>
+              <small className="doc-meta" id={`doc-meta-${d.id}`}>
+                {documentMeta(d)}
+                {d.status !== 'ready' && <span className="badge badge-warning">Indexing</span>}
+              </small>
+            </button>
+            <Menu
+              label={`Actions for ${d.name}`}
+              trigger={
+                <button type="button" className="icon-btn icon-btn-sm doc-menu" aria-label={`Actions for ${d.name}`}>
+                  <MoreHorizontal size={16} aria-hidden />
+                </button>
+              }
+            >
+              <MenuItem icon={<Eye size={16} aria-hidden />} onSelect={() => onShow(d)}>
+                Show
+              </MenuItem>
+              <MenuItem icon={<RefreshCw size={16} aria-hidden />} onSelect={() => onReindex(d)}>
+                Re-index
+              </MenuItem>
+              <MenuSeparator />
+              <MenuItem icon={<Trash2 size={16} aria-hidden />} danger onSelect={() => setConfirm(d)}>
+                Remove…
+              </MenuItem>
+            </Menu>
+          </li>
+        ))}
+      </ul>
+      {shown.length < matching.length && (
+        <button type="button" className="btn btn-ghost btn-sm show-all" onClick={() => setShowAll(true)}>
+          Show all {matching.length.toLocaleString()} documents
+        </button>
+      )}
+      <ConfirmDialog
+        open={!!confirm}
+        onCancel={() => setConfirm(null)}
+        title={`Remove ${confirm?.name ?? ''}?`}
+        description="Its passages and the stored file are deleted from this browser. Answers that cited it keep their quotes. You can undo this for a few seconds."
+        confirm="Remove"
+        icon={<Trash2 size={16} aria-hidden />}
+        onConfirm={() => confirm && onRemove(confirm)}
+      />
+    </>
+  );
+}
