@@ -34,6 +34,38 @@ function serveFolders(folders: Record<string, string | undefined>): Plugin {
 }
 
 const testHarness = process.env.FOLIO_TEST_HARNESS === '1';
+const outDir = testHarness ? 'dist-test' : 'dist';
+
+/**
+ * `vite preview` serves what `vite build` made, so it serves the model folder (and sends the
+ * policy) that build was configured with, also when FOLIO_MODELS is not given again:
+ * `FOLIO_MODELS=… npm run build && npm run preview` works as README says. The build writes its
+ * model settings here; preview takes them for what the environment does not say.
+ */
+const BUILD_RECORD = path.resolve('node_modules/.cache/folio/builds.json');
+const MODEL_ENV = ['FOLIO_MODELS', 'FOLIO_MODEL_HOST', 'FOLIO_WEBLLM_LIBS'] as const;
+const readBuilds = (): Record<string, Partial<Record<(typeof MODEL_ENV)[number], string>>> => {
+  try {
+    return JSON.parse(fs.readFileSync(BUILD_RECORD, 'utf8'));
+  } catch {
+    return {};
+  }
+};
+if (process.argv.includes('preview')) {
+  const built = readBuilds()[outDir] ?? {};
+  for (const key of MODEL_ENV) if (!process.env[key] && built[key]) process.env[key] = built[key];
+}
+function recordBuild(): Plugin {
+  return {
+    name: 'folio-record-build',
+    apply: 'build',
+    closeBundle() {
+      const entry = Object.fromEntries(MODEL_ENV.filter((k) => process.env[k]).map((k) => [k, k === 'FOLIO_MODEL_HOST' ? process.env[k]! : path.resolve(process.env[k]!)]));
+      fs.mkdirSync(path.dirname(BUILD_RECORD), { recursive: true });
+      fs.writeFileSync(BUILD_RECORD, JSON.stringify({ ...readBuilds(), [outDir]: entry }, null, 2));
+    },
+  };
+}
 
 // Cross-origin isolation lets ONNX Runtime use every core (SharedArrayBuffer threads).
 const isolation = {
@@ -115,6 +147,7 @@ export default defineConfig({
     serveFolders({ '/models/': process.env.FOLIO_MODELS, '/webllm/': process.env.FOLIO_WEBLLM_LIBS, '/fixtures/': testHarness ? process.env.FOLIO_FIXTURES : undefined }),
     securityHeaders(),
     immutableAssets(),
+    recordBuild(),
     // Offline after the first visit: the service worker precaches the app shell, its workers and
     // both ONNX Runtime wasm builds. Model files are not precached here: transformers.js and WebLLM
     // keep them in Cache Storage themselves once downloaded, after the user agreed to it.
@@ -170,7 +203,7 @@ export default defineConfig({
   worker: { format: 'es' },
   build: {
     target: 'es2022',
-    outDir: testHarness ? 'dist-test' : 'dist',
+    outDir,
     rollupOptions: {
       // The app imports the core through its one door (src/core/index.ts). Core modules have no
       // import-time side effects, so what the page does not use of that door is left out of its
