@@ -40,7 +40,7 @@ export function useApp() {
   const dragging = useFileDrop((files) => void lib.addFiles(files));
   const unusable = lib.state.phase === 'error' || lib.state.phase === 'outdated';
 
-  const answers = useAnswer({ library: lib.library, search: settings, engine: engines.engine, hidden: lib.removing, updateTurns: convs.updateTurns });
+  const answers = useAnswer({ library: lib.library, search: settings, engine: engines.engine, settleRemovals: lib.commitRemovals, updateTurns: convs.updateTurns });
   const current = convs.current;
   const turns = useMemo(() => current?.turns ?? [], [current]);
   const ask = useCallback(

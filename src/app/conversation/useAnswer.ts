@@ -10,8 +10,8 @@ interface Options {
   search: { passages: number; hybrid: boolean };
   /** The answer engine in use: its generator (null for passages only) and id. */
   engine: () => { id: string; generator: Generator | null };
-  /** Documents being removed (Undo still possible): their passages are not shown. */
-  hidden: ReadonlySet<string>;
+  /** Deletes documents still waiting for Undo, so no answer cites what the person removed. */
+  settleRemovals: () => Promise<void>;
   updateTurns: (conversation: string, change: (turns: Turn[]) => Turn[]) => void;
 }
 
@@ -23,7 +23,7 @@ export function useAnswer(o: Options) {
   opts.current = o;
 
   const ask = useCallback(async (conversation: string, question: string, history: Turn[]) => {
-    const { library, search, engine, hidden, updateTurns } = opts.current;
+    const { library, search, engine, settleRemovals, updateTurns } = opts.current;
     const lib = await library();
     if (!lib || !question.trim()) return;
     const { id: engineId, generator } = engine();
@@ -38,10 +38,10 @@ export function useAnswer(o: Options) {
     controller.current = abort;
     setBusy(true);
     try {
+      await settleRemovals();
       const settledTurns = history.filter((t) => t.status === 'done' || t.status === 'stopped');
       for await (const event of answer(lib, { question, history: settledTurns, generator, ...search, signal: abort.signal })) {
-        const e = event.type === 'passages' && hidden.size ? { ...event, passages: event.passages.filter((p) => !hidden.has(p.docId)) } : event;
-        update((t) => ({ ...(applyAnswerEvent(t, e) as Turn), ...(e.type === 'done' ? { ms: Date.now() - askedAt } : {}) }));
+        update((t) => ({ ...(applyAnswerEvent(t, event) as Turn), ...(event.type === 'done' ? { ms: Date.now() - askedAt } : {}) }));
       }
     } catch (err) {
       const e = err as Error & { suggestion?: string; fallbackModel?: string };

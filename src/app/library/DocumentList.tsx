@@ -43,7 +43,7 @@ export function DocumentList({ documents, onShow, onReindex, onRemove }: Props) 
         {shown.map((d) => (
           <li key={d.id} className="doc-row">
             <DocIcon type={d.type} />
-            <button type="button" className="doc-main doc-open" onClick={() => onShow(d)} aria-describedby={`doc-meta-${d.id}`}>
+            <button type="button" className="doc-main doc-open" onClick={() => onShow(d)} aria-label={d.name} aria-describedby={`doc-meta-${d.id}`}>
               <span className="doc-name" title={d.name}>
                 {d.name}
               </span>

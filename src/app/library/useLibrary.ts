@@ -196,8 +196,8 @@ export function useLibrary(settings: Pick<Settings, 'embeddingModel' | 'chunkTok
     void refreshStorage();
   }, [refreshStorage, progressFor, library]);
 
-  // A removed document disappears at once and is deleted for good UNDO_MS later (or when the page
-  // goes away), so Undo needs no re-indexing. Until then its passages are not shown in answers.
+  // A removed document disappears at once and is deleted for good UNDO_MS later, or as soon as a
+  // question is asked or the page goes away; Undo within that window needs no re-indexing.
   const [removing, setRemoving] = useState<ReadonlySet<string>>(new Set());
   const removals = useRef(new Map<string, number>());
   const commitRemoval = useCallback(async (id: string) => {
@@ -225,11 +225,13 @@ export function useLibrary(settings: Pick<Settings, 'embeddingModel' | 'chunkTok
     },
     [commitRemoval],
   );
+  /** Deletes for good what is waiting for its Undo window (before a question is searched, or when the page goes away). */
+  const commitRemovals = useCallback(() => Promise.all([...removals.current.keys()].map(commitRemoval)).then(() => {}), [commitRemoval]);
   useEffect(() => {
-    const flush = () => removals.current.forEach((_, id) => void commitRemoval(id));
+    const flush = () => void commitRemovals();
     window.addEventListener('pagehide', flush);
     return () => window.removeEventListener('pagehide', flush);
-  }, [commitRemoval]);
+  }, [commitRemovals]);
   const visible = useMemo(() => (removing.size ? documents.filter((d) => !removing.has(d.id)) : documents), [documents, removing]);
 
   const evaluate = useCallback(async (questions: EvalQuestion[], k: number): Promise<EvalReport> => {
@@ -284,6 +286,7 @@ export function useLibrary(settings: Pick<Settings, 'embeddingModel' | 'chunkTok
     dismissOutcome,
     addFiles,
     removeDocument,
+    commitRemovals,
     reindex,
     evaluate,
     library,
