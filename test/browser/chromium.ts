@@ -91,7 +91,7 @@ export const documentList = (page: Page): Locator => page.getByRole('list', { na
 export async function documentNames(page: Page): Promise<string[]> {
   return documentList(page)
     .getByRole('listitem')
-    .evaluateAll((rows) => rows.map((r) => r.querySelector('button')?.getAttribute('aria-label') ?? ''));
+    .evaluateAll((rows) => rows.map((r) => r.querySelector('button')?.textContent ?? ''));
 }
 
 /** One document's row, by its name. */

@@ -1,35 +1,36 @@
 import { expect, test } from 'vitest';
-import { newRecordedPage, openApp, useBrowser } from './chromium';
+import { newRecordedPage, openApp, openEngines, useBrowser } from './chromium';
 
 const withGpu = useBrowser({ webgpu: true });
 const withoutGpu = useBrowser({ webgpu: false });
 
-test('WebLLM models are offered by what the GPU supports: q4f32 without shader-f16, ~1B instruct first', async () => {
-  const { context, page, requests } = await newRecordedPage(withGpu());
+test('the engines menu offers WebLLM models by what the GPU supports: q4f32 without shader-f16, ~1B instruct first and recommended', async () => {
+  const { context, page } = await newRecordedPage(withGpu());
   await openApp(page);
-  // WebLLM's code is not fetched until asked for.
-  await page.getByRole('button', { name: 'Show models for my graphics card' }).waitFor({ timeout: 60_000 });
-  const before = requests.length;
-  await page.getByRole('button', { name: 'Show models for my graphics card' }).click();
-  const select = page.getByLabel('Graphics-card model');
-  await select.waitFor({ timeout: 60_000 });
   const hasF16 = await page.evaluate(async () => !!(await navigator.gpu.requestAdapter())?.features.has('shader-f16'));
   expect(hasF16).toBe(false); // SwiftShader here
-  const options = await select.locator('option').allTextContents();
-  expect(options.length).toBeGreaterThan(3);
-  expect(options.every((o) => o.includes('q4f32'))).toBe(true);
-  expect(options[0]).toMatch(/^Llama-3\.2-1B-Instruct-q4f32_1-MLC — needs \d+ MB/);
-  expect(requests.length).toBeGreaterThan(before); // the WebLLM chunk arrived on demand
+  const menu = await openEngines(page);
+  const gpu = menu.getByRole('region', { name: 'Graphics card' }).getByRole('listitem');
+  await expect.poll(() => gpu.count(), { timeout: 60_000 }).toBeGreaterThan(3);
+  const rows = await gpu.allTextContents();
+  expect(rows.every((r) => r.includes('(q4f32)'))).toBe(true);
+  expect(rows[0]).toMatch(/^Llama 3\.2 1B Instruct \(q4f32\)Recommended/);
+  expect(rows[0]).toMatch(/needs about \d\.\d GB of graphics memory/);
+  // Nothing is downloaded until asked: each offers Download.
+  expect(await gpu.first().getByRole('button', { name: /^Download Llama 3\.2 1B/ }).count()).toBe(1);
   await context.close();
 });
 
-test('without a WebGPU adapter, no WebLLM option is offered', async () => {
+test('without a WebGPU adapter, graphics-card models are listed as unable to run here, and say why', async () => {
   const context = await withoutGpu().newContext();
   const page = await context.newPage();
   await openApp(page);
-  await page.getByText('Best passages only').waitFor();
-  await page.waitForTimeout(1000);
-  expect(await page.getByLabel('Graphics-card model').count()).toBe(0);
-  expect(await page.getByRole('button', { name: 'Show models for my graphics card' }).count()).toBe(0);
+  const menu = await openEngines(page);
+  const group = menu.getByRole('region', { name: 'Graphics card' });
+  expect(await group.textContent()).toContain("Can't run here: Needs a graphics card this browser can use (WebGPU)");
+  expect(await group.getByRole('button').count()).toBe(0);
+  // Passages only is in use, and the processor model is the one recommended.
+  expect(await menu.getByRole('region', { name: 'Instant' }).getByText('In use').count()).toBeGreaterThan(0);
+  expect(await menu.getByRole('region', { name: 'Processor' }).getByRole('listitem').first().textContent()).toMatch(/Qwen2\.5 0\.5B InstructRecommended496 MB/);
   await context.close();
 });

@@ -43,15 +43,16 @@ export function DocumentList({ documents, onShow, onReindex, onRemove }: Props) 
         {shown.map((d) => (
           <li key={d.id} className="doc-row">
             <DocIcon type={d.type} />
-            <button type="button" className="doc-main doc-open" onClick={() => onShow(d)} aria-label={d.name} aria-describedby={`doc-meta-${d.id}`}>
-              <span className="doc-name" title={d.name}>
+            <div className="doc-main">
+              {/* The whole row opens the document (the button's area is stretched over it in CSS). */}
+              <button type="button" className="doc-name doc-open" onClick={() => onShow(d)} title={d.name} aria-describedby={`doc-meta-${d.id}`}>
                 {d.name}
-              </span>
+              </button>
               <small className="doc-meta" id={`doc-meta-${d.id}`}>
                 {documentMeta(d)}
                 {d.status !== 'ready' && <span className="badge badge-warning">Indexing</span>}
               </small>
-            </button>
+            </div>
             <Menu
               label={`Actions for ${d.name}`}
               trigger={

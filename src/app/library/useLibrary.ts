@@ -161,41 +161,6 @@ export function useLibrary(settings: Pick<Settings, 'embeddingModel' | 'chunkTok
     return l;
   }, [library]);
 
-  const startedNow = useRef(started);
-  startedNow.current = started;
-  const addFiles = useCallback(async (files: File[]) => {
-    if (!files.length) return;
-    if (!startedNow.current) {
-      queued.current.push(...files);
-      setFileProgress((fp) => ({ ...fp, ...Object.fromEntries(files.map((f, i) => [f.name, { file: f.name, fileIndex: i, fileCount: files.length, stage: 'reading' as const }])) }));
-      startedNow.current = true;
-      return start();
-    }
-    const l = await library();
-    if (!l) return;
-    setFileProgress((fp) => ({ ...fp, ...Object.fromEntries(files.map((f, i) => [f.name, { file: f.name, fileIndex: i, fileCount: files.length, stage: 'reading' as const }])) }));
-    const progress = progressFor(new Set(files.map((f) => f.name)));
-    const out = await l.addFiles(files, progress.onProgress).finally(progress.close);
-    setOutcomes(out);
-    const docs = await l.listDocuments();
-    setDocuments(docs);
-    // Without persistence the browser may evict the library under storage pressure. Asked only once
-    // there is something worth keeping; the answer is shown next to the storage figures.
-    if (docs.length && !(await navigator.storage?.persisted?.())) await navigator.storage?.persist?.().catch(() => false);
-    void refreshStorage();
-  }, [refreshStorage, progressFor, library, start]);
-  addFilesNow.current = addFiles;
-
-  const reindex = useCallback(async (id: string, name: string) => {
-    const l = await library();
-    if (!l) return;
-    const progress = progressFor(new Set([name]));
-    const out = await l.reindex(id, progress.onProgress).finally(progress.close);
-    if (out.status !== 'added') setOutcomes([out]);
-    setDocuments(await l.listDocuments());
-    void refreshStorage();
-  }, [refreshStorage, progressFor, library]);
-
   // A removed document disappears at once and is deleted for good UNDO_MS later, or as soon as a
   // question is asked or the page goes away; Undo within that window needs no re-indexing.
   const [removing, setRemoving] = useState<ReadonlySet<string>>(new Set());
@@ -233,6 +198,44 @@ export function useLibrary(settings: Pick<Settings, 'embeddingModel' | 'chunkTok
     return () => window.removeEventListener('pagehide', flush);
   }, [commitRemovals]);
   const visible = useMemo(() => (removing.size ? documents.filter((d) => !removing.has(d.id)) : documents), [documents, removing]);
+
+  const startedNow = useRef(started);
+  startedNow.current = started;
+  const addFiles = useCallback(async (files: File[]) => {
+    if (!files.length) return;
+    if (!startedNow.current) {
+      queued.current.push(...files);
+      setFileProgress((fp) => ({ ...fp, ...Object.fromEntries(files.map((f, i) => [f.name, { file: f.name, fileIndex: i, fileCount: files.length, stage: 'reading' as const }])) }));
+      startedNow.current = true;
+      return start();
+    }
+    const l = await library();
+    if (!l) return;
+    // Adding closes the Undo window of documents being removed (one of them may be added again).
+    await commitRemovals();
+    setFileProgress((fp) => ({ ...fp, ...Object.fromEntries(files.map((f, i) => [f.name, { file: f.name, fileIndex: i, fileCount: files.length, stage: 'reading' as const }])) }));
+    const progress = progressFor(new Set(files.map((f) => f.name)));
+    const out = await l.addFiles(files, progress.onProgress).finally(progress.close);
+    setOutcomes(out);
+    const docs = await l.listDocuments();
+    setDocuments(docs);
+    // Without persistence the browser may evict the library under storage pressure. Asked only once
+    // there is something worth keeping; the answer is shown next to the storage figures.
+    if (docs.length && !(await navigator.storage?.persisted?.())) await navigator.storage?.persist?.().catch(() => false);
+    void refreshStorage();
+  }, [refreshStorage, progressFor, library, start, commitRemovals]);
+  addFilesNow.current = addFiles;
+
+  const reindex = useCallback(async (id: string, name: string) => {
+    const l = await library();
+    if (!l) return;
+    const progress = progressFor(new Set([name]));
+    const out = await l.reindex(id, progress.onProgress).finally(progress.close);
+    if (out.status !== 'added') setOutcomes([out]);
+    setDocuments(await l.listDocuments());
+    void refreshStorage();
+  }, [refreshStorage, progressFor, library]);
+
 
   const evaluate = useCallback(async (questions: EvalQuestion[], k: number): Promise<EvalReport> => {
     if (!lib.current) throw new Error('The library is still loading.');

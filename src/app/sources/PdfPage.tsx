@@ -4,7 +4,9 @@ import { platform } from '#platform';
 import { lineBoxes, passageItems, type Rect } from './pdfBoxes';
 
 /** What to mark on the page: the passage's text (found among the page's text runs), or boxes given as fractions of the page (OCR). */
-export type PageHighlight = { kind: 'text'; passage: string } | { kind: 'boxes'; boxes: Rect[] };
+export type PageHighlight = { kind: 'text'; passage: string; /** Sentences marked more strongly (those that answer). */ strong?: string[] } | { kind: 'boxes'; boxes: Rect[] };
+
+type Box = Rect & { strong?: boolean };
 
 type PdfDocument = Awaited<ReturnType<Awaited<ReturnType<typeof platform.loadPdfjs>>['getDocument']>['promise']>;
 
@@ -46,7 +48,7 @@ export function PdfPage({ bytes, page, highlight }: { bytes: Uint8Array; page: n
   const canvas = useRef<HTMLCanvasElement>(null);
   const focus = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(0);
-  const [drawn, setDrawn] = useState<{ height: number; boxes: Rect[]; page: number } | null>(null);
+  const [drawn, setDrawn] = useState<{ height: number; boxes: Box[]; page: number } | null>(null);
   const [renderError, setRenderError] = useState<string | null>(null);
 
   // Fit to the panel's width, following it when the panel or the window is resized.
@@ -78,20 +80,20 @@ export function PdfPage({ bytes, page, highlight }: { bytes: Uint8Array; page: n
         c.style.height = `${viewport.height}px`;
         task = p.render({ canvas: c, canvasContext: c.getContext('2d')!, viewport, transform: ratio !== 1 ? [ratio, 0, 0, ratio, 0, 0] : undefined });
         await task.promise;
-        let boxes: Rect[] = [];
+        let boxes: Box[] = [];
         if (highlight?.kind === 'boxes') {
-          boxes = highlight.boxes.map((b) => ({ left: b.left * viewport.width, top: b.top * viewport.height, width: b.width * viewport.width, height: b.height * viewport.height }));
+          boxes = highlight.boxes.map((b) => ({ left: b.left * viewport.width, top: b.top * viewport.height, width: b.width * viewport.width, height: b.height * viewport.height, strong: true }));
         } else if (highlight?.kind === 'text' && shownPage === page) {
           const items = (await p.getTextContent()).items.filter((it): it is Extract<typeof it, { str: string }> => 'str' in it);
-          const keep = passageItems(items, highlight.passage);
-          boxes = lineBoxes(
-            [...keep].map((i) => {
-              const it = items[i]!;
-              const t = doc.pdfjs.Util.transform(viewport.transform, it.transform) as number[];
-              const h = Math.hypot(t[2]!, t[3]!);
-              return { left: t[4]!, top: t[5]! - h * 0.9, width: it.width * viewport.scale, height: h * 1.2 };
-            }),
-          );
+          const rect = (i: number): Rect => {
+            const it = items[i]!;
+            const t = doc.pdfjs.Util.transform(viewport.transform, it.transform) as number[];
+            const h = Math.hypot(t[2]!, t[3]!);
+            return { left: t[4]!, top: t[5]! - h * 0.9, width: it.width * viewport.scale, height: h * 1.2 };
+          };
+          const strong = new Set((highlight.strong ?? []).flatMap((sentence) => [...passageItems(items, sentence)]));
+          const rest = [...passageItems(items, highlight.passage)].filter((i) => !strong.has(i));
+          boxes = [...lineBoxes(rest.map(rect)), ...lineBoxes([...strong].map(rect)).map((b) => ({ ...b, strong: true }))];
         }
         if (!cancelled) setDrawn({ height: viewport.height, boxes, page: shownPage });
       } catch (err) {
@@ -106,11 +108,13 @@ export function PdfPage({ bytes, page, highlight }: { bytes: Uint8Array; page: n
 
   // Once drawn, the boxed lines are what the reader came for.
   useEffect(() => {
-    if (drawn?.boxes.length) focus.current?.scrollIntoView({ block: drawn.boxes.length > 12 ? 'start' : 'center' });
+    if (drawn?.boxes.length) focus.current?.scrollIntoView({ block: 'center' });
   }, [drawn]);
 
-  const union = drawn?.boxes.length
-    ? drawn.boxes.reduce((u, b) => ({ top: Math.min(u.top, b.top), bottom: Math.max(u.bottom, b.top + b.height), left: Math.min(u.left, b.left) }), { top: Infinity, bottom: -Infinity, left: Infinity })
+  // The bar in the margin and the scroll target: the answering sentences, else the whole passage.
+  const focusBoxes = drawn?.boxes.some((b) => b.strong) ? drawn.boxes.filter((b) => b.strong) : (drawn?.boxes ?? []);
+  const union = focusBoxes.length
+    ? focusBoxes.reduce((u, b) => ({ top: Math.min(u.top, b.top), bottom: Math.max(u.bottom, b.top + b.height), left: Math.min(u.left, b.left) }), { top: Infinity, bottom: -Infinity, left: Infinity })
     : null;
   const pages = doc?.pdf.numPages ?? 0;
   const failed = error ?? renderError;
@@ -124,7 +128,7 @@ export function PdfPage({ bytes, page, highlight }: { bytes: Uint8Array; page: n
             <canvas ref={canvas} aria-hidden="true" />
             {!drawn && <div className="pdf-loading" aria-hidden="true" />}
             {drawn?.boxes.map((b, i) => (
-              <div key={i} className="pdf-highlight" style={{ left: b.left - 2, top: b.top - 1, width: b.width + 4, height: b.height + 2 }} />
+              <div key={i} className={b.strong ? 'pdf-highlight strong' : 'pdf-highlight'} style={{ left: b.left - 2, top: b.top - 1, width: b.width + 4, height: b.height + 2 }} />
             ))}
             {union && <div ref={focus} className="pdf-focus" style={{ top: union.top, height: union.bottom - union.top, left: Math.max(2, union.left - 12) }} aria-hidden="true" />}
           </>

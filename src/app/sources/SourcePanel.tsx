@@ -64,8 +64,11 @@ export default function SourcePanel({ target, library, documents, onClose, onSte
   const type = record?.type ?? docTypeOf(name);
   const page = target.kind === 'citation' ? passage?.location.page : type === 'pdf' ? 1 : undefined;
   const loaded = useDocument(library, docId, !!page && (type === 'pdf' || type === 'image'), !!record);
-  const highlight = useMemo<PageHighlight | null>(() => (passage ? (ocrBoxes(passage) ?? { kind: 'text', passage: passage.text }) : null), [passage]);
   const marks = useMemo(() => (passage && target.kind === 'citation' ? bestSentences(target.query, passage.text, 2) : []), [passage, target]);
+  const highlight = useMemo<PageHighlight | null>(
+    () => (passage ? (ocrBoxes(passage) ?? { kind: 'text', passage: passage.text, strong: marks.map((r) => passage.text.slice(r.start, r.end)) }) : null),
+    [passage, marks],
+  );
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => heading.current?.focus({ preventScroll: true }), [target]);
 

@@ -25,7 +25,7 @@ const words = (s: string) =>
  * label inside a figure, a running header — is not boxed. A passage running onto the next page
  * matches its part on this page.
  */
-export function passageItems(items: readonly { str: string }[], passage: string, minRun = 3): Set<number> {
+export function passageItems(items: readonly { str: string; transform?: number[] }[], passage: string, minRun = 4): Set<number> {
   const page: { w: string; item: number }[] = [];
   items.forEach((it, i) => {
     const ws = words(it.str);
@@ -65,7 +65,25 @@ export function passageItems(items: readonly { str: string }[], passage: string,
     if (end - start >= need) for (let k = start; k < end; k++) out.add(page[pairs[k]![0]]!.item);
     start = end;
   }
-  return out;
+  return withoutFigureText(items, out);
+}
+
+/**
+ * Text inside a figure (labels, callouts) is extracted with the prose around it, so a passage may
+ * carry it; boxed, it looks stray. Runs in a clearly smaller type than the passage's body, on lines
+ * of their own, are left unboxed (a small run beside body text — a fraction, a footnote mark —
+ * stays).
+ */
+function withoutFigureText(items: readonly { str: string; transform?: number[] }[], kept: Set<number>): Set<number> {
+  const size = (i: number) => Math.hypot(items[i]!.transform?.[2] ?? 0, items[i]!.transform?.[3] ?? 0) || Math.abs(items[i]!.transform?.[0] ?? 0);
+  // The body size is the one most of the passage's characters are set in.
+  const chars = new Map<number, number>();
+  for (const i of kept) if (size(i) > 0) chars.set(Math.round(size(i) * 4) / 4, (chars.get(Math.round(size(i) * 4) / 4) ?? 0) + items[i]!.str.length);
+  if (!chars.size) return kept;
+  const body = [...chars].sort((a, b) => b[1] - a[1])[0]![0];
+  const bodyLines = new Set([...kept].filter((i) => size(i) >= body * 0.85).map((i) => Math.round(items[i]!.transform![5]!)));
+  const onBodyLine = (i: number) => [...bodyLines].some((y) => Math.abs(y - items[i]!.transform![5]!) < body * 0.6);
+  return new Set([...kept].filter((i) => !items[i]!.transform || size(i) >= body * 0.85 || onBodyLine(i)));
 }
 
 /** Rectangles of runs on one line, merged into one box per line (and column). */
