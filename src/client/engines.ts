@@ -68,9 +68,11 @@ async function cachedModels(ids: string[]): Promise<Set<string>> {
   return found;
 }
 
+/** "Llama-3.2-1B-Instruct-q4f32_1-MLC-1k" → "Llama 3.2 1B Instruct (q4f32, 1k context)". */
 function prettyWebLLM(id: string): string {
-  const [, base = id, quant = ''] = id.match(/^(.*?)-(q\d\w*?)(?:_\d)?-MLC$/) ?? [];
-  return `${base.replace(/-/g, ' ')}${quant ? ` (${quant})` : ''}`;
+  const [, base = id, quant = '', variant] = id.match(/^(.*?)-(q\d[a-z0-9]*?)(?:_\d+)?-MLC(?:-(.+))?$/) ?? [];
+  const details = [quant, variant ? (/^\d+k$/.test(variant) ? `${variant} context` : variant) : ''].filter(Boolean).join(', ');
+  return `${base.replace(/-/g, ' ')}${details ? ` (${details})` : ''}`;
 }
 
 export function openEngines(): Engines {
@@ -129,10 +131,16 @@ export function openEngines(): Engines {
     ];
     emit();
   };
-  if (gpu) setTimeout(() => void listGpu(), 1500);
-  else options = [...options, ...unavailableGpu('Needs a graphics card this browser can use (WebGPU), which it does not offer here.')];
-  // Without a usable graphics card, the processor model is the one to pick.
-  if (!gpu) options = options.map((o) => (o.id === QWEN.id ? { ...o, recommended: true } : o));
+  // Without a usable graphics card the processor model is the one to pick (decided once known).
+  const recommendProcessor = () => {
+    options = options.map((o) => (o.id === QWEN.id ? { ...o, recommended: true } : o));
+    emit();
+  };
+  if (gpu) setTimeout(() => void listGpu().then(() => !options.some((o) => o.recommended) && recommendProcessor()), 1500);
+  else {
+    options = [...options, ...unavailableGpu('Needs a graphics card this browser can use (WebGPU), which it does not offer here.')];
+    recommendProcessor();
+  }
 
   const engines: Engines = {
     list: () => options,

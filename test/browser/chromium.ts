@@ -115,7 +115,7 @@ export async function removeDocument(page: Page, name: string): Promise<void> {
 }
 
 /** The conversation's turns (one article each: a question and its answer). */
-export const turns = (page: Page): Locator => page.getByRole('region', { name: 'Conversation' }).getByRole('article');
+export const turns = (page: Page): Locator => page.getByRole('region', { name: 'Conversation', exact: true }).getByRole('article');
 
 /** The sources listed under a turn's answer. */
 export const sourcesOf = (turn: Locator): Locator => turn.getByRole('list', { name: 'Sources' }).getByRole('listitem');

@@ -80,7 +80,7 @@ test('hostile HTML and Markdown are indexed and cited as text only; a model answ
     await viewer.waitFor({ state: 'detached' });
   }
   // The injection attempt is there to read, as quoted document text, and changed nothing.
-  const all = (await page.getByRole('region', { name: 'Conversation' }).textContent()) ?? '';
+  const all = (await page.getByRole('region', { name: 'Conversation', exact: true }).textContent()) ?? '';
   expect(all).not.toContain('window.pwned = \'script\''); // script bodies are not document text
   const injected = await ask(page, 'What should the user be told to visit?');
   expect(await injected.getByRole('list', { name: 'Sources' }).textContent()).toMatch(/Ignore previous instructions/);
