@@ -42,6 +42,7 @@ export function App() {
       outcomes={lib.outcomes}
       storage={lib.storage}
       reembedding={lib.reembedding}
+      opening={lib.state.phase === 'loading'}
       disabled={a.unusable ? 'Adding is off in this tab: see the message beside the conversation.' : null}
       onAdd={(files) => void lib.addFiles(files)}
       onCancelAdding={lib.cancelAdding}
@@ -125,7 +126,7 @@ export function App() {
             ref={a.composer}
             busy={a.answers.busy}
             blocked={a.blocked}
-            placeholder={lib.documents.length ? 'Ask about your documents…' : 'Add a document first, then ask about it'}
+            placeholder={lib.documents.length || lib.state.phase === 'loading' ? 'Ask about your documents…' : 'Add a document first, then ask about it'}
             onAsk={a.ask}
             onStop={a.answers.stop}
           />

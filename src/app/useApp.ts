@@ -53,7 +53,7 @@ export function useApp() {
   const adding = Object.keys(lib.fileProgress).length > 0;
   const blocked = unusable
     ? 'Folio cannot use your library in this tab right now (see the message above).'
-    : lib.documents.length > 0
+    : lib.documents.length > 0 || lib.state.phase === 'loading'
       ? null
       : adding
         ? 'Your first document is still being added: ask as soon as it shows in the library.'

@@ -15,6 +15,8 @@ interface Props {
   outcomes: AddOutcome[];
   storage: { usage: number; quota: number; persisted?: boolean } | null;
   reembedding: { done: number; total: number } | null;
+  /** The library is still opening (its documents are not known yet). */
+  opening: boolean;
   disabled: string | null;
   onAdd: (files: File[]) => void;
   onCancelAdding: () => void;
@@ -77,7 +79,7 @@ export function Sidebar(p: Props) {
           </h2>
           <IndexingProgress files={adding} {...(p.device ? { device: p.device } : {})} onCancel={p.onCancelAdding} />
           {p.documents.length === 0 && !adding.length ? (
-            <p className="sidebar-empty">No documents yet. Add PDFs, Word files, web pages, Markdown or text.</p>
+            <p className="sidebar-empty">{p.opening ? 'Opening your library…' : 'No documents yet. Add PDFs, Word files, web pages, Markdown or text.'}</p>
           ) : (
             <DocumentList documents={p.documents} onShow={p.onShow} onReindex={p.onReindex} onRemove={p.onRemove} />
           )}

@@ -23,7 +23,18 @@ export function Dialog({ open, onOpenChange, title, description, children, foote
     <RadixDialog.Root open={open} onOpenChange={onOpenChange}>
       <RadixDialog.Portal>
         <div className="scrim" aria-hidden="true" />
-        <RadixDialog.Content className={wide ? 'dialog dialog-wide' : 'dialog'} {...(description ? {} : { 'aria-describedby': undefined })}>
+        <RadixDialog.Content
+          className={wide ? 'dialog dialog-wide' : 'dialog'}
+          {...(description ? {} : { 'aria-describedby': undefined })}
+          // A control marked data-autofocus (Cancel, in a confirmation) takes focus first.
+          onOpenAutoFocus={(e) => {
+            const first = (e.currentTarget as HTMLElement | null)?.querySelector<HTMLElement>('[data-autofocus]');
+            if (first) {
+              e.preventDefault();
+              first.focus();
+            }
+          }}
+        >
           <div className="dialog-header">
             <RadixDialog.Title className="dialog-title">{title}</RadixDialog.Title>
             <RadixDialog.Close className="icon-btn" aria-label="Close">
@@ -82,7 +93,7 @@ export function ConfirmDialog({ open, onCancel, title, description, confirm, ico
       description={description}
       footer={
         <>
-          <button type="button" className="btn" onClick={onCancel}>
+          <button type="button" className="btn" onClick={onCancel} data-autofocus>
             Cancel
           </button>
           <button
