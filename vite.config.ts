@@ -195,7 +195,25 @@ export default defineConfig({
   // dependency mid-session and reloads the page under the user.
   optimizeDeps: {
     entries: ['index.html', 'src/workers/*.worker.ts'],
-    include: ['@huggingface/transformers', '@mozilla/readability', 'comlink', 'idb', 'linkedom', 'mammoth', 'marked', 'pdfjs-dist', 'react', 'react-dom/client'],
+    include: [
+      '@huggingface/transformers',
+      '@mozilla/readability',
+      '@radix-ui/react-dialog',
+      '@radix-ui/react-dropdown-menu',
+      '@radix-ui/react-popover',
+      '@radix-ui/react-tabs',
+      '@radix-ui/react-tooltip',
+      'comlink',
+      'dompurify',
+      'idb',
+      'linkedom',
+      'lucide-react',
+      'mammoth',
+      'marked',
+      'pdfjs-dist',
+      'react',
+      'react-dom/client',
+    ],
   },
   server: { headers: isolation },
   // The dev server runs Vite's inline HMR client, so only preview (the built app) gets the policy.

@@ -1,5 +1,6 @@
 import { FileUp } from 'lucide-react';
-import { lazy, Suspense, useState } from 'react';
+import type { DocumentRecord } from '../core';
+import { lazy, Suspense, useCallback, useState } from 'react';
 import { Composer } from './conversation/Composer';
 import { Conversation } from './conversation/Conversation';
 import { ConversationHeader } from './conversation/ConversationHeader';
@@ -30,7 +31,14 @@ export function App() {
   const sideBySide = useMedia(WIDE_ENOUGH_FOR_SOURCES);
   const phone = useMedia(PHONE);
   const [drawer, setDrawer] = useState(false);
-  const { lib, convs, engines, source } = a;
+  const { lib, convs, engines, source, showDocument } = a;
+  const showFromLibrary = useCallback(
+    (d: DocumentRecord) => {
+      setDrawer(false);
+      showDocument(d);
+    },
+    [showDocument],
+  );
 
   if (!lib.started) return <FirstRun onStart={lib.start} local={a.servedBySite} dragging={a.dragging} />;
 
@@ -44,14 +52,11 @@ export function App() {
       reembedding={lib.reembedding}
       opening={lib.state.phase === 'loading'}
       disabled={a.unusable ? 'Adding is off in this tab: see the message beside the conversation.' : null}
-      onAdd={(files) => void lib.addFiles(files)}
+      onAdd={a.add}
       onCancelAdding={lib.cancelAdding}
       onDismissOutcome={lib.dismissOutcome}
-      onShow={(d) => {
-        setDrawer(false);
-        a.showDocument(d);
-      }}
-      onReindex={(d) => void lib.reindex(d.id, d.name)}
+      onShow={showFromLibrary}
+      onReindex={a.reindexDocument}
       onRemove={a.removeDocument}
       menu={<AppMenu onOpen={a.setDialog} />}
       conversations={
@@ -117,7 +122,7 @@ export function App() {
           samples={a.samples}
           engineName={a.engineName}
           onAsk={a.ask}
-          onAddFiles={(files) => void lib.addFiles(files)}
+          onAddFiles={a.add}
           onOpenSource={a.openCitation}
           onSwitchEngine={(id) => void engines.use(id)}
           scroller={a.scroller}

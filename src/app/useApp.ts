@@ -60,13 +60,16 @@ export function useApp() {
         : 'Add a document first: Folio answers from your documents only.';
   const samples = useSampleQuestions(lib.library, lib.documents);
 
+  const { removeDocument: removeFromLibrary, reindex, addFiles } = lib;
   const removeDocument = useCallback(
     (d: DocumentRecord) => {
-      const undo = lib.removeDocument(d.id);
+      const undo = removeFromLibrary(d.id);
       toast({ text: `Removed ${d.name}`, action: { label: 'Undo', run: undo }, ms: UNDO_MS });
     },
-    [lib, toast],
+    [removeFromLibrary, toast],
   );
+  const reindexDocument = useCallback((d: DocumentRecord) => void reindex(d.id, d.name), [reindex]);
+  const add = useCallback((files: File[]) => void addFiles(files), [addFiles]);
   const deleteConversation = useCallback(
     (c: Conversation) => {
       const undo = convs.remove(c.id);
@@ -98,7 +101,8 @@ export function useApp() {
     keepInPlace(source.opener.current);
     source.close();
   }, [source]);
-  const showDocument = useCallback((d: DocumentRecord) => source.open({ kind: 'document', doc: d }), [source]);
+  const { open: openSource } = source;
+  const showDocument = useCallback((d: DocumentRecord) => openSource({ kind: 'document', doc: d }), [openSource]);
 
   // A backup carries what the app keeps beside the library: conversations and settings.
   const exportBackup = useCallback(() => lib.exportBackup({ conversations: convs.forBackup(), settings }), [lib, convs, settings]);
@@ -147,6 +151,8 @@ export function useApp() {
     blocked,
     samples,
     removeDocument,
+    reindexDocument,
+    add,
     deleteConversation,
     exportConversation: downloadMarkdown,
     openCitation,

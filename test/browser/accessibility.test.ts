@@ -89,3 +89,71 @@ for (const [name, viewport, scheme, shots] of [
     await context.close();
   });
 }
+
+test('what the answer pipeline records is shown, accessibly: a written answer with an unsupported sentence, and a question the documents do not cover', async () => {
+  const context = await browser().newContext({ viewport: { width: 1440, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(baseUrl());
+  await page.getByRole('button', { name: 'Download and start' }).click();
+  await addFiles(page, path.join(FIXTURES_DIR, 'pdf/multi_page.pdf'));
+  await waitForDocuments(page, 1);
+  await ask(page, 'Who patented the typewriter?');
+  await page.waitForTimeout(500); // saved when it settles
+  // Two more turns, as the pipeline's events fold into records (core/answer/types.ts), on the
+  // passages this question really found.
+  await page.evaluate(async () => {
+    const db = await new Promise<IDBDatabase>((resolve) => {
+      const r = indexedDB.open('folio-conversations');
+      r.onsuccess = () => resolve(r.result);
+    });
+    const all = await new Promise<{ id: string; turns: Record<string, unknown>[] }[]>((resolve) => {
+      const r = db.transaction('conversations').objectStore('conversations').getAll();
+      r.onsuccess = () => resolve(r.result as { id: string; turns: Record<string, unknown>[] }[]);
+    });
+    const conversation = all.find((c) => c.turns.length)!;
+    const found = conversation.turns[0]!;
+    const quote = 'Patented in 1868 by Christopher Latham Sholes, the typewriter revolutionized written communication';
+    const support = { passage: 1, start: 0, end: quote.length, quote, score: 0.9 };
+    conversation.turns.push(
+      {
+        ...found,
+        id: 'written',
+        question: 'Who patented the typewriter, and what became of the patent?',
+        answer: 'Christopher Latham Sholes patented the typewriter in 1868 [1]. It changed written communication [1]. He sold the patent to Remington.',
+        checked: {
+          sentences: [
+            { text: 'Christopher Latham Sholes patented the typewriter in 1868 [1].', citations: [1], support },
+            { text: 'It changed written communication [1].', citations: [1], support },
+            { text: 'He sold the patent to Remington.', citations: [], support: null },
+          ],
+          supported: 2,
+          total: 3,
+        },
+      },
+      { ...found, id: 'declined', question: 'What is the boiling point of mercury?', extract: undefined, answer: '', declined: { reason: 'None of your documents mention mercury.' } },
+    );
+    await new Promise((resolve) => {
+      const w = db.transaction('conversations', 'readwrite').objectStore('conversations').put(conversation, conversation.id);
+      w.onsuccess = resolve;
+    });
+    db.close();
+  });
+  await page.reload();
+  const written = turns(page).nth(1);
+  await written.waitFor({ timeout: 60_000 });
+  expect(await written.getByText('2 of 3 sentences supported by your documents').count()).toBe(1);
+  expect(await written.getByText('He sold the patent to Remington. (not found in your documents)').count()).toBe(1);
+  expect(await written.getByRole('button', { name: 'Source 1' }).count()).toBeGreaterThanOrEqual(2);
+  // Focusing a chip shows the sentence that supports it.
+  await written.locator('.checked').getByRole('button', { name: 'Source 1' }).first().focus();
+  expect(await page.getByRole('tooltip').textContent()).toContain(quote);
+  const declined = turns(page).nth(2);
+  expect(await declined.getByText('Not in your documents').count()).toBe(1);
+  await declined.getByText(/^Closest passages \(\d\)$/).click();
+  await declined.getByRole('list', { name: 'Closest passages' }).getByRole('listitem').first().waitFor();
+  expect(await seriousViolations(page)).toEqual([]);
+  await shoot(page, 'answer-states');
+  await context.close();
+});
+
+const quote = 'Patented in 1868 by Christopher Latham Sholes, the typewriter revolutionized written communication';

@@ -1,5 +1,6 @@
 import { Loader2, X } from 'lucide-react';
 import { useRef } from 'react';
+import { count } from '../ui/format';
 import { DocIcon } from './DocIcon';
 import type { FileProgress } from './useLibrary';
 
@@ -57,7 +58,7 @@ export function IndexingProgress({ files, device, onCancel }: { files: FileProgr
       <div className="indexing-head">
         <span className="indexing-title">
           <Loader2 size={14} className="spin" aria-hidden />
-          {many ? `${finished.toLocaleString()} of ${files.length.toLocaleString()} files done` : `Adding ${files.length === 1 ? '1 file' : `${files.length} files`}`}
+          {many ? `${count(finished)} of ${count(files.length)} files done` : `Adding ${files.length === 1 ? '1 file' : `${files.length} files`}`}
         </span>
         <button type="button" className="btn btn-ghost btn-sm" onClick={onCancel}>
           <X size={14} aria-hidden />
@@ -71,7 +72,7 @@ export function IndexingProgress({ files, device, onCancel }: { files: FileProgr
           const runsOn = runsOnLabel(p.device ?? device);
           const embedding = p.stage === 'embedding' && p.total;
           const detail = [
-            embedding ? `Embedding ${(p.done ?? 0).toLocaleString()} of ${p.total!.toLocaleString()} passages` : STAGE_LABEL[p.stage],
+            embedding ? `Embedding ${count(p.done ?? 0)} of ${count(p.total!)} passages` : STAGE_LABEL[p.stage],
             embedding && left !== undefined ? `${secondsText(left)} left` : '',
             embedding && runsOn ? runsOn : '',
           ]

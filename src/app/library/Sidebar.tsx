@@ -1,6 +1,7 @@
 import { Plus, X } from 'lucide-react';
 import type { ReactNode } from 'react';
 import type { AddOutcome, DocumentRecord } from '../../core';
+import { count } from '../ui/format';
 import { Logo } from '../ui/Logo';
 import { DocumentList } from './DocumentList';
 import { IndexingProgress } from './IndexingProgress';
@@ -75,7 +76,7 @@ export function Sidebar(p: Props) {
       <div className="sidebar-scroll">
         <section className="sidebar-section" aria-labelledby="documents-heading">
           <h2 id="documents-heading" className="section-title">
-            Documents {p.documents.length > 0 && <span className="count">{p.documents.length.toLocaleString()}</span>}
+            Documents {p.documents.length > 0 && <span className="count">{count(p.documents.length)}</span>}
           </h2>
           <IndexingProgress files={adding} {...(p.device ? { device: p.device } : {})} onCancel={p.onCancelAdding} />
           {p.documents.length === 0 && !adding.length ? (

@@ -1,16 +1,18 @@
 import { useCallback, useSyncExternalStore } from 'react';
 
+const lists = new Map<string, MediaQueryList>();
+const list = (query: string) => lists.get(query) ?? lists.set(query, matchMedia(query)).get(query)!;
+
 /** Whether a media query matches now, re-rendering when it changes. */
 export function useMedia(query: string): boolean {
   const subscribe = useCallback(
     (onChange: () => void) => {
-      const list = matchMedia(query);
-      list.addEventListener('change', onChange);
-      return () => list.removeEventListener('change', onChange);
+      list(query).addEventListener('change', onChange);
+      return () => list(query).removeEventListener('change', onChange);
     },
     [query],
   );
-  return useSyncExternalStore(subscribe, () => matchMedia(query).matches);
+  return useSyncExternalStore(subscribe, () => list(query).matches);
 }
 
 /** The layout's three widths (README "Using Folio"): phone ≤ 480 px, desktop ≥ 1,100 px. */
