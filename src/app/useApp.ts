@@ -38,6 +38,10 @@ export function useApp() {
   const [dialog, setDialog] = useState<AppDialog | null>(null);
 
   const dragging = useFileDrop((files) => void lib.addFiles(files));
+  // A model that could not be fetched or started says why even with its menu closed.
+  useEffect(() => {
+    if (engines.failed) toast({ text: engines.failed.message, ms: 10_000 });
+  }, [engines.failed, toast]);
   const unusable = lib.state.phase === 'error' || lib.state.phase === 'outdated';
 
   const answers = useAnswer({ library: lib.library, search: settings, engine: engines.engine, settleRemovals: lib.commitRemovals, updateTurns: convs.updateTurns });

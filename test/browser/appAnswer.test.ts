@@ -58,6 +58,7 @@ test('ask, stream, cite; drop a file; reload keeps library and conversation; del
   await source1.getByRole('button', { name: 'Source 1' }).click();
   const viewer = sourcePanel(page);
   await viewer.getByRole('heading', { name: /^Source 1 of \d/ }).waitFor();
+  await viewer.locator('mark').first().waitFor({ timeout: 30_000 });
   expect(await viewer.locator('mark').allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining('Christopher Latham Sholes')]));
   expect(await viewer.textContent()).toContain('multi_page.pdf');
   // A PDF source shows its rendered page, the passage's lines boxed on it.

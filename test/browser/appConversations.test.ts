@@ -14,6 +14,7 @@ import {
   openEngines,
   removeDocument,
   sourcePanel,
+  sourcesOf,
   turns,
   useBrowser,
   useCustomModel,
@@ -142,6 +143,19 @@ test('removing a document asks once and can be undone; undone it stays, not undo
   const turn = await ask(page, 'Which company is nicknamed Big Blue?');
   expect(await turn.getByRole('list', { name: 'Sources' }).locator('cite').allTextContents()).not.toContain('wiki-ibm.md');
   expect((await libraryIntegrity(context)).problems).toEqual([]);
-  expect(errors).toEqual([]);
+
+  // Problem 3: a model that cannot be fetched says so in a sentence, and passages keep working.
+  const menu = await openEngines(page);
+  await menu.getByText('Advanced: a model from the hub by its id').click();
+  await menu.getByLabel('Custom model id').fill('nobody/no-such-model');
+  await menu.getByRole('button', { name: 'Add and download' }).click();
+  const problem = menu.getByRole('alert').filter({ hasText: 'nobody/no-such-model' });
+  await problem.waitFor({ timeout: 60_000 });
+  expect(await problem.textContent()).toMatch(/nobody\/no-such-model could not be fetched: the model host is unreachable or doesn't have it.*Passages-only answers keep working\./);
+  await page.keyboard.press('Escape');
+  await page.getByRole('button', { name: 'Answer engine: Passages only', exact: true }).waitFor();
+  expect(await sourcesOf(await ask(page, 'Who was Anna Pavlovna Scherer?')).count()).toBeGreaterThan(0);
+  // The only failed requests are that model's files, which the model folder does not have.
+  expect(errors.filter((e) => !e.includes('/models/nobody/no-such-model/') && !/status of 404/.test(e))).toEqual([]);
   await context.close();
 });

@@ -27,7 +27,7 @@ function EngineRow({ o, api, quiet }: { o: EngineOption; api: EnginesApi; quiet?
   const inUse = api.active.id === o.id && api.active.status === 'ready';
   const s = o.state;
   const working = s.kind === 'downloading' || s.kind === 'loading';
-  const rowError = api.active.id === o.id && api.active.status === 'error' ? api.active.error : s.kind === 'error' ? s.message : null;
+  const rowError = api.failed?.id === o.id ? api.failed.message : s.kind === 'error' ? s.message : null;
   const nameId = `engine-${o.id.replace(/\W+/g, '-')}`;
   return (
     <li className={`engine-row${inUse ? ' in-use' : ''}${s.kind === 'unavailable' ? ' unavailable' : ''}`} aria-labelledby={nameId}>
@@ -172,7 +172,7 @@ export function EnginesMenu({ api, compact }: { api: EnginesApi; compact?: boole
   return (
     <Popover.Root>
       <Popover.Trigger asChild>
-        <button type="button" className={`engine-trigger${api.active.status === 'error' ? ' has-error' : ''}`} aria-label={`Answer engine: ${text}`}>
+        <button type="button" className={`engine-trigger${api.failed ? ' has-error' : ''}`} aria-label={`Answer engine: ${text}`}>
           {busy ? <Loader2 size={16} className="spin" aria-hidden /> : api.current.kind === 'passages' ? <Zap size={16} aria-hidden /> : <Sparkles size={16} aria-hidden />}
           <span className="engine-trigger-text">{compact && api.current.kind === 'passages' ? 'Passages' : text}</span>
           <ChevronDown size={14} aria-hidden />

@@ -18,7 +18,7 @@ export function stateText(o: EngineOption): string {
     case 'ready':
       return o.kind === 'passages' ? 'Ready' : 'Downloaded';
     case 'not-downloaded':
-      return o.sizeBytes ? `Not downloaded · ${formatBytes(o.sizeBytes)}` : 'Not downloaded';
+      return 'Not downloaded';
     case 'downloading': {
       const pct = s.total ? Math.round((100 * s.loaded) / s.total) : 0;
       return [`Downloading ${pct}%`, s.total ? `${formatBytes(s.loaded)} of ${formatBytes(s.total)}` : formatBytes(s.loaded), s.secondsLeft !== undefined ? `${secondsText(s.secondsLeft)} left` : '']

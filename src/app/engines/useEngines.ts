@@ -18,10 +18,8 @@ let shared: Engines | undefined;
 /** One Engines per page (its downloads and loaded models outlive any component). */
 const pageEngines = () => (shared ??= openEngines());
 
-export type ActiveEngine =
-  | { id: string; status: 'ready' }
-  | { id: string; status: 'loading' }
-  | { id: string; status: 'error'; error: string };
+/** The engine in use ('ready'), or the one being loaded to replace it ('loading'). */
+export type ActiveEngine = { id: string; status: 'ready' | 'loading' };
 
 /**
  * The answer engines menu's state: the options (kept in step through `subscribe`), the engine in
@@ -32,6 +30,8 @@ export function useEngines() {
   const options = useSyncExternalStore(engines.subscribe, engines.list);
   const [chosen, setChosen] = usePersisted(choiceState);
   const [active, setActive] = useState<ActiveEngine>({ id: 'passages', status: 'ready' });
+  // The last engine that could not be loaded, and why (the one in use stays in use).
+  const [failed, setFailed] = useState<{ id: string; message: string } | null>(null);
   const generator = useRef<{ id: string; generator: Generator | null }>({ id: 'passages', generator: null });
   const attempt = useRef(0);
   const loading = useRef<AbortController | null>(null);
@@ -43,6 +43,7 @@ export function useEngines() {
       const abort = new AbortController();
       loading.current = abort;
       setActive({ id, status: id === 'passages' ? 'ready' : 'loading' });
+      setFailed(null);
       try {
         const loaded = await engines.load(id, abort.signal);
         if (mine !== attempt.current) return void loaded?.dispose();
@@ -54,9 +55,8 @@ export function useEngines() {
       } catch (err) {
         if (mine !== attempt.current) return;
         // A cancelled download or a failed model leaves the engine that was working in use.
-        const keep = generator.current.id;
-        if ((err as Error).name === 'AbortError') return setActive({ id: keep, status: 'ready' });
-        setActive({ id, status: 'error', error: (err as Error).message });
+        setActive({ id: generator.current.id, status: 'ready' });
+        if ((err as Error).name !== 'AbortError') setFailed({ id, message: (err as Error).message });
       }
     },
     [engines, setChosen],
@@ -98,6 +98,7 @@ export function useEngines() {
     engines,
     options,
     active,
+    failed,
     current,
     /** For the answer pipeline: the engine in use right now. */
     engine: useCallback(() => generator.current, []),
