@@ -110,7 +110,8 @@ test('hostile HTML and Markdown are indexed and cited as text only; a model answ
   const answer = turns(page).first().locator('.answer-text');
   await answer.waitFor({ timeout: 60_000 });
   expect(await answer.textContent()).toContain('The tide tables are printed every Thursday');
-  expect(await answer.getByRole('button', { name: 'Source 1' }).count()).toBe(1); // citations still work
+  await answer.getByRole('button', { name: 'Source 1' }).waitFor({ timeout: 30_000 }); // rendered, citations still work
+  expect(await answer.getByRole('button', { name: 'Source 1' }).count()).toBe(1);
   expect(await answer.textContent()).toContain("<script>window.pwned = 'answer-script'</script>"); // raw HTML shown as text
   await answer.hover();
   await page.waitForTimeout(200);

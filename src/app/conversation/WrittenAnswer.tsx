@@ -3,6 +3,10 @@ import { useEffect, useState } from 'react';
 type Renderer = typeof import('./markdown');
 let renderer: Renderer | undefined;
 let loading: Promise<Renderer> | undefined;
+const load = () => (loading ??= import('./markdown').then((m) => (renderer = m)));
+// Fetched when the page is idle, so a written answer rarely shows as plain text first; it is not
+// part of what the page needs to start.
+if (typeof requestIdleCallback === 'function') requestIdleCallback(() => void load(), { timeout: 5000 });
 
 /**
  * A model's answer (Markdown) as safe HTML with citation chips. The renderer (marked + DOMPurify,
@@ -13,10 +17,7 @@ export function WrittenAnswer({ markdown, sources, turnId, streaming }: { markdo
   useEffect(() => {
     if (r) return;
     let live = true;
-    void (loading ??= import('./markdown')).then((m) => {
-      renderer = m;
-      if (live) setR(m);
-    });
+    void load().then((m) => live && setR(m));
     return () => {
       live = false;
     };

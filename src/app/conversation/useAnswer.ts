@@ -24,20 +24,22 @@ export function useAnswer(o: Options) {
 
   const ask = useCallback(async (conversation: string, question: string, history: Turn[]) => {
     const { library, search, engine, settleRemovals, updateTurns } = opts.current;
-    const lib = await library();
-    if (!lib || !question.trim()) return;
+    if (!question.trim()) return;
+    // The question shows, and Stop (Esc) works, from the moment it is sent: before the library
+    // answers the first call, during retrieval as well as generation.
+    const abort = new AbortController();
+    controller.current?.abort();
+    controller.current = abort;
+    setBusy(true);
     const { id: engineId, generator } = engine();
     const id = crypto.randomUUID();
     const askedAt = Date.now();
     const turn: Turn = { id, question, passages: [], answer: '', status: 'retrieving', askedAt, ...(generator ? { engine: engineId } : {}) };
     const update = (change: (t: Turn) => Turn) => updateTurns(conversation, (ts) => ts.map((t) => (t.id === id ? change(t) : t)));
     updateTurns(conversation, (ts) => [...ts, turn]);
-    // Stop works from the moment a question is sent: during retrieval as well as generation.
-    const abort = new AbortController();
-    controller.current?.abort();
-    controller.current = abort;
-    setBusy(true);
     try {
+      const lib = await library();
+      if (!lib) throw new Error('Your library is not available in this tab.');
       await settleRemovals();
       const settledTurns = history.filter((t) => t.status === 'done' || t.status === 'stopped');
       for await (const event of answer(lib, { question, history: settledTurns, generator, ...search, signal: abort.signal })) {
