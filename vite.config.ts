@@ -36,6 +36,38 @@ function serveFolders(folders: Record<string, string | undefined>): Plugin {
 }
 
 const testHarness = process.env.FOLIO_TEST_HARNESS === '1';
+const outDir = testHarness ? 'dist-test' : 'dist';
+
+/**
+ * `vite preview` serves what `vite build` made, so it serves the model folder (and sends the
+ * policy) that build was configured with, also when FOLIO_MODELS is not given again:
+ * `FOLIO_MODELS=… npm run build && npm run preview` works as README says. The build writes its
+ * model settings here; preview takes them for what the environment does not say.
+ */
+const BUILD_RECORD = path.resolve('node_modules/.cache/folio/builds.json');
+const MODEL_ENV = ['FOLIO_MODELS', 'FOLIO_MODEL_HOST', 'FOLIO_WEBLLM_LIBS'] as const;
+const readBuilds = (): Record<string, Partial<Record<(typeof MODEL_ENV)[number], string>>> => {
+  try {
+    return JSON.parse(fs.readFileSync(BUILD_RECORD, 'utf8'));
+  } catch {
+    return {};
+  }
+};
+if (process.argv.includes('preview')) {
+  const built = readBuilds()[outDir] ?? {};
+  for (const key of MODEL_ENV) if (!process.env[key] && built[key]) process.env[key] = built[key];
+}
+function recordBuild(): Plugin {
+  return {
+    name: 'folio-record-build',
+    apply: 'build',
+    closeBundle() {
+      const entry = Object.fromEntries(MODEL_ENV.filter((k) => process.env[k]).map((k) => [k, k === 'FOLIO_MODEL_HOST' ? process.env[k]! : path.resolve(process.env[k]!)]));
+      fs.mkdirSync(path.dirname(BUILD_RECORD), { recursive: true });
+      fs.writeFileSync(BUILD_RECORD, JSON.stringify({ ...readBuilds(), [outDir]: entry }, null, 2));
+    },
+  };
+}
 
 // Cross-origin isolation lets ONNX Runtime use every core (SharedArrayBuffer threads).
 const isolation = {
@@ -137,6 +169,7 @@ export default defineConfig({
     wllamaAssets(),
     // WebLLM's model libraries, fetched at build time when the network allows (README "Answer engines").
     webllmLibs(),
+    recordBuild(),
     // Offline after the first visit: the service worker precaches the app shell, its workers and
     // both ONNX Runtime wasm builds. Model files are not precached here: transformers.js and WebLLM
     // keep them in Cache Storage themselves once downloaded, after the user agreed to it.
@@ -191,7 +224,29 @@ export default defineConfig({
   // dependency mid-session and reloads the page under the user.
   optimizeDeps: {
     entries: ['index.html', 'src/workers/*.worker.ts'],
-    include: ['@huggingface/transformers', '@mozilla/readability', 'comlink', 'fflate', 'idb', 'linkedom', 'mammoth', 'marked', 'papaparse', 'pdfjs-dist', 'react', 'react-dom/client', 'tesseract.js', 'utif2'],
+    include: [
+      '@huggingface/transformers',
+      '@mozilla/readability',
+      '@radix-ui/react-dialog',
+      '@radix-ui/react-dropdown-menu',
+      '@radix-ui/react-popover',
+      '@radix-ui/react-tabs',
+      '@radix-ui/react-tooltip',
+      'comlink',
+      'dompurify',
+      'fflate',
+      'idb',
+      'linkedom',
+      'lucide-react',
+      'mammoth',
+      'marked',
+      'papaparse',
+      'pdfjs-dist',
+      'react',
+      'react-dom/client',
+      'tesseract.js',
+      'utif2',
+    ],
   },
   server: { headers: isolation },
   // The dev server runs Vite's inline HMR client, so only preview (the built app) gets the policy.
@@ -201,8 +256,9 @@ export default defineConfig({
   worker: { format: 'es', plugins: () => [wllamaAssets()], rollupOptions: { output: { assetFileNames } } },
   build: {
     target: 'es2022',
-    outDir: testHarness ? 'dist-test' : 'dist',
+    outDir,
     rollupOptions: {
+      // Tree shaking through the core's one door relies on package.json's "sideEffects" list.
       // WebLLM's library gets a recognisable name, so the service worker can leave it out of the
       // precache (see globIgnores).
       output: {

@@ -16,7 +16,6 @@ import {
   type Engines,
   type Generator,
   hostedModelRecords,
-  type HostedWebLLMModel,
   type LanguageModelFactory,
   languageModelFactory,
   listStoredModels,
@@ -50,7 +49,6 @@ class PageEngines implements Engines {
   private snapshot: readonly EngineOption[] = this.options;
   private readonly listeners = new Set<Listener>();
   private device: DeviceFacts | undefined;
-  private webllm: HostedWebLLMModel[] = [];
   private stored: StoredModel[] = [];
   private readonly loads = new Map<string, AbortController>();
   private current: { id: string; generator: Generator } | undefined;
@@ -101,7 +99,6 @@ class PageEngines implements Engines {
   private async refresh(): Promise<void> {
     const [device, hosting, stored] = await Promise.all([probeDevice(this.factory), webLLMHosting(), listStoredModels().catch(() => [] as StoredModel[])]);
     this.device = device;
-    this.webllm = hosting.libs.models;
     this.stored = stored;
     const base = catalogueOptions(device, { webllm: hosting.libs.models, ...(hosting.libs.missing ? { webllmMissing: hosting.libs.missing } : {}), testModels: servedBySite });
     const custom = readCustom().filter((id) => !base.some((o) => o.id === `transformers:${id}`));

@@ -137,15 +137,6 @@ export async function openWebLLMGenerator(
   }
 }
 
-/** The WebLLM models this site hosts and this browser's GPU can run, preferred first; empty without WebGPU. */
-export async function webLLMChoices(): Promise<{ id: string; vramMB: number }[]> {
-  const gpu = (navigator as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
-  if (!gpu) return [];
-  const caps = await gpuCapabilities(gpu);
-  if (!caps) return [];
-  return chooseWebLLMModels(hostedModelRecords(await webLLMHosting()), caps).map((m) => ({ id: m.model_id, vramMB: Math.round(m.vram_required_MB ?? 0) }));
-}
-
 /** A page's llama.cpp (wllama) worker: checks and keeps GGUF files, downloads, loads, answers. */
 export function openWllamaWorker(): { api: Comlink.Remote<WllamaWorkerApi>; terminate(): void } {
   const worker = new Worker(new URL('../workers/wllama.worker.ts', import.meta.url), { type: 'module', name: 'folio-wllama' });

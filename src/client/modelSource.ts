@@ -43,8 +43,8 @@ function hostedLibs(): Promise<WebLLMLibs> {
 export async function webLLMHosting(): Promise<WebLLMHosting> {
   const origin = self.location.origin;
   const libs = await hostedLibs();
-  const weightsHost = LOCAL ? new URL(LOCAL, origin + '/').href : HOST || undefined;
-  return { libFolder: new URL(WEBLLM_FOLDER, origin + '/').href, libs, ...(weightsHost ? { weightsHost: weightsHost.endsWith('/') ? weightsHost : `${weightsHost}/` } : {}) };
+  const weightsHost = LOCAL ? new URL(LOCAL, `${origin}/`).href : HOST || undefined;
+  return { libFolder: new URL(WEBLLM_FOLDER, `${origin}/`).href, libs, ...(weightsHost ? { weightsHost: weightsHost.endsWith('/') ? weightsHost : `${weightsHost}/` } : {}) };
 }
 
 /** A file of a hub repository, from this build's model source. */

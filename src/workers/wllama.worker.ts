@@ -82,14 +82,12 @@ async function check(parts: Blob[], label: string, deviceMemoryGiB?: number): Pr
   return info;
 }
 
-let wllama: Wllama | undefined;
 let generator: WllamaGenerator | undefined;
 const downloads = new Map<string, AbortController>();
 
 async function unload(): Promise<void> {
   const g = generator;
   generator = undefined;
-  wllama = undefined;
   await g?.dispose().catch(() => {});
 }
 
@@ -216,7 +214,6 @@ const api = {
       } finally {
         pendingOptions = undefined;
       }
-      wllama = instance;
       generator = new WllamaGenerator(instance, id, nCtx, tokenizer, !!info.chatTemplate);
       return { id, contextWindow: generator.contextWindow, hasChatTemplate: !!info.chatTemplate, threads: instance.getNumThreads(), multiThread: instance.isMultithread(), loadMs: Math.round(performance.now() - t0) };
     } catch (err) {

@@ -120,10 +120,10 @@ function editZipEntry(b: Uint8Array, r: Rng): Uint8Array {
   const text = new TextDecoder().decode(data);
   const edits = [
     () => text.slice(0, int(r, text.length)),
-    () => text.slice(0, int(r, text.length)) + '<unclosed attr="' + text.slice(int(r, text.length)),
+    () => `${text.slice(0, int(r, text.length))}<unclosed attr="${text.slice(int(r, text.length))}`,
     () => text.replace(/>[^<]{1,40}</, '>&#xFFFFFFF;&bogus;<'),
     () => '',
-    () => text.replace(/<(\w+:)?t>/, '<$1t>' + 'x'.repeat(1 + int(r, 200_000))),
+    () => text.replace(/<(\w+:)?t>/, `<$1t>${'x'.repeat(1 + int(r, 200_000))}`),
     () => text.replace(/r:id="[^"]*"/g, 'r:id="rIdMissing"').replace(/Target="[^"]*"/, 'Target="../../../../etc/passwd"'),
     () => text.replace(/number-(rows|columns)-repeated="\d+"/g, 'number-$1-repeated="2147483647"'),
   ];

@@ -82,7 +82,7 @@ export function ods(sheets: { name: string; rows: (string | number)[][] }[]): Ui
 }
 
 export function odt(sections: { heading: string; paragraphs: string[] }[], opts: { encrypted?: boolean } = {}): Uint8Array {
-  const body = sections.map((s) => `<text:h text:outline-level="1">${esc(s.heading)}</text:h>${s.paragraphs.map((p) => `<text:p>${esc(p).replace(/  /g, ' <text:s/>')}</text:p>`).join('')}`).join('');
+  const body = sections.map((s) => `<text:h text:outline-level="1">${esc(s.heading)}</text:h>${s.paragraphs.map((p) => `<text:p>${esc(p).replace(/ {2}/g, ' <text:s/>')}</text:p>`).join('')}`).join('');
   const manifest = opts.encrypted
     ? [{ name: 'META-INF/manifest.xml', data: xml('<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"><manifest:encryption-data manifest:checksum-type="SHA1/1K" manifest:checksum="x"><manifest:algorithm manifest:algorithm-name="Blowfish CFB" manifest:initialisation-vector="x"/></manifest:encryption-data></manifest:file-entry></manifest:manifest>') }]
     : [];
@@ -129,7 +129,7 @@ export function rtf(heading: string, paragraphs: string[]): Uint8Array {
 /** Rows to CSV (RFC 4180 quoting) or TSV. */
 export function delimited(rows: (string | number)[][], delimiter: ',' | '\t' = ','): Uint8Array {
   const quote = (v: string | number) => (typeof v === 'string' && /[",\n\t]/.test(v) ? `"${v.replace(/"/g, '""')}"` : String(v));
-  return new TextEncoder().encode(rows.map((r) => r.map(quote).join(delimiter)).join('\r\n') + '\r\n');
+  return new TextEncoder().encode(`${rows.map((r) => r.map(quote).join(delimiter)).join('\r\n')}\r\n`);
 }
 
 /** One file per new format, each with sentences found nowhere else. */
