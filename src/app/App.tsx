@@ -23,7 +23,8 @@ const Dialogs = lazy(() => import('./settings/Dialogs'));
 /**
  * Layout only. Desktop (≥ 1,100 px): library | conversation | source. Narrower: the library is a
  * drawer; the source sits beside the conversation while there is room, else it is a sheet. Phone
- * (≤ 480 px): one column, library and source as full-screen sheets.
+ * (≤ 480 px): one column; the library a full-screen sheet, the source a sheet from the bottom that a
+ * swipe down closes.
  */
 export function App() {
   const a = useApp();
@@ -82,16 +83,16 @@ export function App() {
 
   const panel = source.target && (
     <Suspense fallback={<div className="source source-loading" aria-hidden="true" />}>
-      <SourcePanel target={source.target} library={lib.library} documents={lib.documents} onClose={a.closeSource} onStep={source.step} />
+      <SourcePanel target={source.target} opened={source.opened} library={lib.library} documents={lib.documents} onClose={a.closeSource} onStep={source.step} />
     </Suspense>
   );
   const current = convs.current;
 
   return (
     <div className={`app${source.target && sideBySide ? ' with-source' : ''}${desktop ? ' desktop' : ''}`}>
-      <a className="skip-link" href="#question" onClick={(e) => (e.preventDefault(), a.composer.current?.focus())}>
+      <button type="button" className="skip-link" onClick={() => a.composer.current?.focus()}>
         Skip to the question box
-      </a>
+      </button>
       {desktop ? (
         <aside className="app-sidebar" aria-label="Library">
           {sidebar}
@@ -139,11 +140,20 @@ export function App() {
       </main>
       {source.target &&
         (sideBySide ? (
-          <aside className="app-source" aria-label="Source">
+          <aside
+            className="app-source"
+            aria-label="Source"
+            // Esc closes the panel from anywhere inside it (as a sheet, Radix's dialog does this).
+            onKeyDown={(e) => {
+              if (e.key !== 'Escape') return;
+              e.stopPropagation();
+              a.closeSource();
+            }}
+          >
             {panel}
           </aside>
         ) : (
-          <Sheet open onOpenChange={(o) => !o && a.closeSource()} side="right" title="Source" onCloseAutoFocus={(e) => e.preventDefault()}>
+          <Sheet open onOpenChange={(o) => !o && a.closeSource()} side={phone ? 'bottom' : 'right'} title="Source" onCloseAutoFocus={(e) => e.preventDefault()}>
             {panel}
           </Sheet>
         ))}

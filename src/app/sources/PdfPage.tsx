@@ -125,10 +125,12 @@ export function PdfPage({ bytes, page, highlight }: { bytes: Uint8Array; page: n
           <p className="source-note">This page could not be shown ({failed}).</p>
         ) : (
           <>
-            <canvas ref={canvas} aria-hidden="true" />
+            {/* The figure's name says which page this is; its words are in "The passage" below. */}
+            <canvas ref={canvas} />
             {!drawn && <div className="pdf-loading" aria-hidden="true" />}
-            {drawn?.boxes.map((b, i) => (
-              <div key={i} className={b.strong ? 'pdf-highlight strong' : 'pdf-highlight'} style={{ left: b.left - 2, top: b.top - 1, width: b.width + 4, height: b.height + 2 }} />
+            {drawn?.boxes.map((b) => (
+              // Boxes are whole lines: no two of one kind start at the same point.
+              <div key={`${b.strong ? 's' : 'p'}${Math.round(b.left)},${Math.round(b.top)}`} className={b.strong ? 'pdf-highlight strong' : 'pdf-highlight'} style={{ left: b.left - 2, top: b.top - 1, width: b.width + 4, height: b.height + 2 }} />
             ))}
             {union && <div ref={focus} className="pdf-focus" style={{ top: union.top, height: union.bottom - union.top, left: Math.max(2, union.left - 12) }} aria-hidden="true" />}
           </>
