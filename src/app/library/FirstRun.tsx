@@ -44,7 +44,7 @@ export function FirstRun({ onStart, local, dragging }: { onStart: () => void; lo
         <div className={dragging ? 'first-run-drop dragging' : 'first-run-drop'}>
           <FileUp size={28} aria-hidden />
           <strong>Drop documents here to begin</strong>
-          <small>PDF, Word (.docx), HTML, Markdown or text — whole folders too</small>
+          <small>PDF (scans too), Word, PowerPoint, Excel, EPUB, web pages, Markdown, text, pictures of pages — whole folders too</small>
         </div>
         <button type="button" className="btn btn-primary btn-lg first-run-start" onClick={onStart}>
           Download and start
