@@ -26,14 +26,14 @@ async function gpuInfo(): Promise<GpuInfo | null> {
 
 /** What each opening step measured (OpenedInfo.timings), in words; an unknown step keeps its key. */
 const STEPS: Record<string, string> = {
-  library: 'opening the database',
-  model: 'loading the search model',
-  warmUp: 'warming the model up',
-  documents: 'reading the document list',
-  readPostings: 'reading the keyword index',
-  indexPostings: 'building the keyword index',
-  readVectors: 'reading the vectors',
-  indexVectors: 'building the vector index',
+  library: 'Opening the database',
+  model: 'Loading the search model',
+  warmUp: 'Warming the model up',
+  documents: 'Reading the document list',
+  readPostings: 'Reading the keyword index',
+  indexPostings: 'Building the keyword index',
+  readVectors: 'Reading the vectors',
+  indexVectors: 'Building the vector index',
 };
 const duration = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`);
 
@@ -46,7 +46,7 @@ function DeviceDetails({ info, lastAnswerMs }: { info: OpenedInfo | null; lastAn
     ...(info
       ? Object.entries(info.timings).flatMap(([k, v]) => {
           const step = k.replace(/Ms$/, '');
-          return v === undefined ? [] : [[`Opening: ${STEPS[step] ?? step}`, duration(v)] as [string, string]];
+          return v === undefined ? [] : [[STEPS[step] ?? `Opening: ${step}`, duration(v)] as [string, string]];
         })
       : []),
     ['Last answer', lastAnswerMs !== undefined ? duration(lastAnswerMs) : '—'],

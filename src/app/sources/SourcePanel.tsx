@@ -67,10 +67,13 @@ export default function SourcePanel({ target, library, documents, opened, onClos
   const page = target.kind === 'citation' ? passage?.location.page : type === 'pdf' ? 1 : undefined;
   const loaded = useDocument(library, docId, !!page && (type === 'pdf' || type === 'image'), !!record);
   const marks = useMemo(() => (passage && target.kind === 'citation' ? bestSentences(target.query, passage.text, 2) : []), [passage, target]);
-  const highlight = useMemo<PageHighlight | null>(
-    () => (passage ? (ocrBoxes(passage) ?? { kind: 'text', passage: passage.text, strong: marks.map((r) => passage.text.slice(r.start, r.end)) }) : null),
-    [passage, marks],
-  );
+  const highlight = useMemo<PageHighlight | null>(() => {
+    if (!passage) return null;
+    const boxes = ocrBoxes(passage);
+    if (boxes) return boxes;
+    const best = target.kind === 'citation' ? bestSentences(target.query, passage.text, 1)[0] : undefined;
+    return { kind: 'text', passage: passage.text, strong: marks.map((r) => passage.text.slice(r.start, r.end)), ...(best ? { anchor: passage.text.slice(best.start, best.end) } : {}) };
+  }, [passage, marks, target]);
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
     if (opened) heading.current?.focus({ preventScroll: true });
@@ -123,7 +126,7 @@ export default function SourcePanel({ target, library, documents, opened, onClos
             {passage && <RichText className="source-quote" text={passage.text} ranges={marks} />}
           </>
         )}
-        {loaded && !loaded.missing && page && loaded.original && <PdfPage bytes={loaded.original} page={page} highlight={highlight} />}
+        {loaded && !loaded.missing && page && loaded.original && <PdfPage key={docId} bytes={loaded.original} page={page} lastPage={passage?.location.pageEnd} highlight={highlight} />}
         {loaded && !loaded.missing && page && passage && (
           <section className="source-passage" aria-label="Passage text">
             <h3 className="source-subtitle">The passage</h3>
