@@ -16,9 +16,10 @@ import { Sheet } from './ui/Dialog';
 import { DESKTOP, PHONE, useMedia, WIDE_ENOUGH_FOR_SOURCES } from './ui/useMedia';
 import { useApp } from './useApp';
 
-// Not needed to start: loaded when first opened.
+// Not needed to start: loaded when first opened (the dialogs as soon as their menu opens).
 const SourcePanel = lazy(() => import('./sources/SourcePanel'));
-const Dialogs = lazy(() => import('./settings/Dialogs'));
+const loadDialogs = () => import('./settings/Dialogs');
+const Dialogs = lazy(loadDialogs);
 
 /**
  * Layout only. Desktop (≥ 1,100 px): library | conversation | source. Narrower: the library is a
@@ -59,7 +60,7 @@ export function App() {
       onShow={showFromLibrary}
       onReindex={a.reindexDocument}
       onRemove={a.removeDocument}
-      menu={<AppMenu onOpen={a.setDialog} />}
+      menu={<AppMenu onOpen={a.setDialog} onMenuOpen={() => void loadDialogs()} />}
       conversations={
         <ConversationList
           conversations={convs.conversations}
