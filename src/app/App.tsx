@@ -42,7 +42,7 @@ export function App() {
     [showDocument],
   );
 
-  if (!lib.started) return <FirstRun onStart={lib.start} local={a.servedBySite} dragging={a.dragging} />;
+  if (!lib.started) return <FirstRun onStart={lib.start} onAdd={a.add} local={a.servedBySite} dragging={a.dragging} />;
 
   const sidebar = (
     <Sidebar
