@@ -16,14 +16,16 @@ import { Sheet } from './ui/Dialog';
 import { DESKTOP, PHONE, useMedia, WIDE_ENOUGH_FOR_SOURCES } from './ui/useMedia';
 import { useApp } from './useApp';
 
-// Not needed to start: loaded when first opened.
+// Not needed to start: loaded when first opened (the dialogs as soon as their menu opens).
 const SourcePanel = lazy(() => import('./sources/SourcePanel'));
-const Dialogs = lazy(() => import('./settings/Dialogs'));
+const loadDialogs = () => import('./settings/Dialogs');
+const Dialogs = lazy(loadDialogs);
 
 /**
  * Layout only. Desktop (≥ 1,100 px): library | conversation | source. Narrower: the library is a
  * drawer; the source sits beside the conversation while there is room, else it is a sheet. Phone
- * (≤ 480 px): one column, library and source as full-screen sheets.
+ * (≤ 480 px): one column; the library a full-screen sheet, the source a sheet from the bottom that a
+ * swipe down closes.
  */
 export function App() {
   const a = useApp();
@@ -40,7 +42,7 @@ export function App() {
     [showDocument],
   );
 
-  if (!lib.started) return <FirstRun onStart={lib.start} local={a.servedBySite} dragging={a.dragging} />;
+  if (!lib.started) return <FirstRun onStart={lib.start} onAdd={a.add} local={a.servedBySite} dragging={a.dragging} />;
 
   const sidebar = (
     <Sidebar
@@ -58,7 +60,7 @@ export function App() {
       onShow={showFromLibrary}
       onReindex={a.reindexDocument}
       onRemove={a.removeDocument}
-      menu={<AppMenu onOpen={a.setDialog} />}
+      menu={<AppMenu onOpen={a.setDialog} onMenuOpen={() => void loadDialogs()} />}
       conversations={
         <ConversationList
           conversations={convs.conversations}
@@ -82,16 +84,16 @@ export function App() {
 
   const panel = source.target && (
     <Suspense fallback={<div className="source source-loading" aria-hidden="true" />}>
-      <SourcePanel target={source.target} library={lib.library} documents={lib.documents} onClose={a.closeSource} onStep={source.step} />
+      <SourcePanel target={source.target} opened={source.opened} library={lib.library} documents={lib.documents} onClose={a.closeSource} onStep={source.step} />
     </Suspense>
   );
   const current = convs.current;
 
   return (
     <div className={`app${source.target && sideBySide ? ' with-source' : ''}${desktop ? ' desktop' : ''}`}>
-      <a className="skip-link" href="#question" onClick={(e) => (e.preventDefault(), a.composer.current?.focus())}>
+      <button type="button" className="skip-link" onClick={() => a.composer.current?.focus()}>
         Skip to the question box
-      </a>
+      </button>
       {desktop ? (
         <aside className="app-sidebar" aria-label="Library">
           {sidebar}
@@ -139,11 +141,20 @@ export function App() {
       </main>
       {source.target &&
         (sideBySide ? (
-          <aside className="app-source" aria-label="Source">
+          <aside
+            className="app-source"
+            aria-label="Source"
+            // Esc closes the panel from anywhere inside it (as a sheet, Radix's dialog does this).
+            onKeyDown={(e) => {
+              if (e.key !== 'Escape') return;
+              e.stopPropagation();
+              a.closeSource();
+            }}
+          >
             {panel}
           </aside>
         ) : (
-          <Sheet open onOpenChange={(o) => !o && a.closeSource()} side="right" title="Source" onCloseAutoFocus={(e) => e.preventDefault()}>
+          <Sheet open onOpenChange={(o) => !o && a.closeSource()} side={phone ? 'bottom' : 'right'} title="Source" onCloseAutoFocus={(e) => e.preventDefault()}>
             {panel}
           </Sheet>
         ))}

@@ -83,29 +83,31 @@ export function useApp() {
   );
 
   // Opening or closing the panel changes the conversation's width, and so its line breaks: the
-  // chip that was clicked stays where it was on screen instead of the text jumping.
-  const anchor = useRef<{ el: HTMLElement; top: number } | null>(null);
-  const keepInPlace = (el: HTMLElement | null | undefined) => (anchor.current = el ? { el, top: el.getBoundingClientRect().top } : null);
-  const sourceOpen = !!source.target;
+  // chip that was clicked stays where it was on screen instead of the text jumping. The anchor is
+  // taken just before the change and applied once the panel has opened (or closed).
+  const anchor = useRef<{ el: HTMLElement; top: number; open: boolean } | null>(null);
+  const { target: sourceTarget, open: openSource, close: closeSourcePanel, opener } = source;
+  const sourceOpen = !!sourceTarget;
   useLayoutEffect(() => {
     const a = anchor.current;
+    if (a?.open !== sourceOpen) return;
     anchor.current = null;
-    if (a?.el.isConnected && scroller.current?.contains(a.el)) scroller.current.scrollTop += a.el.getBoundingClientRect().top - a.top;
+    if (a.el.isConnected && scroller.current?.contains(a.el)) scroller.current.scrollTop += a.el.getBoundingClientRect().top - a.top;
   }, [sourceOpen]);
   const openCitation = useCallback(
     (turnId: string, n: number, chip: HTMLElement) => {
       const t = turns.find((x) => x.id === turnId);
       if (!t?.passages[n - 1]) return;
-      if (!source.target) keepInPlace(chip);
-      source.open({ kind: 'citation', turnId, n, passages: t.passages, query: t.searchedFor ?? t.question }, chip);
+      if (!sourceTarget) anchor.current = { el: chip, top: chip.getBoundingClientRect().top, open: true };
+      openSource({ kind: 'citation', turnId, n, passages: t.passages, query: t.searchedFor ?? t.question }, chip);
     },
-    [turns, source],
+    [turns, sourceTarget, openSource],
   );
   const closeSource = useCallback(() => {
-    keepInPlace(source.opener.current);
-    source.close();
-  }, [source]);
-  const { open: openSource } = source;
+    const el = opener.current;
+    anchor.current = el ? { el, top: el.getBoundingClientRect().top, open: false } : null;
+    closeSourcePanel();
+  }, [opener, closeSourcePanel]);
   const showDocument = useCallback((d: DocumentRecord) => openSource({ kind: 'document', doc: d }), [openSource]);
 
   // A backup carries what the app keeps beside the library: conversations and settings.

@@ -61,10 +61,10 @@ class PageEngines implements Engines {
     this.ready = this.refresh();
   }
 
-  // Arrow properties: React's useSyncExternalStore calls these detached from the object.
-  readonly list = (): readonly EngineOption[] => this.snapshot;
+  // Arrow properties: React's useSyncExternalStore calls these two unbound.
+  list = (): readonly EngineOption[] => this.snapshot;
 
-  readonly subscribe = (listener: Listener): (() => void) => {
+  subscribe = (listener: Listener): (() => void) => {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   };

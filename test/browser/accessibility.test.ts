@@ -26,7 +26,9 @@ const README_SHOTS = new Set(['first-run', 'desktop-light', 'engines-menu', 'pho
 const shoot = async (page: Page, name: string) => {
   const dir = process.env.FOLIO_UPDATE_SCREENSHOTS === '1' && README_SHOTS.has(name) ? 'docs/screenshots' : 'test-output/screenshots';
   fs.mkdirSync(dir, { recursive: true });
-  await page.waitForTimeout(300); // entrance animations (150–200 ms) finish
+  // Entrance animations (150–200 ms, longer on a loaded machine) finish; spinners never do.
+  await page.waitForTimeout(150);
+  await page.evaluate(() => Promise.all(document.getAnimations().filter((a) => a.effect?.getComputedTiming().iterations !== Infinity).map((a) => a.finished.catch(() => {}))));
   await page.screenshot({ path: path.join(dir, `${name}.png`) });
 };
 
@@ -56,11 +58,16 @@ for (const [name, viewport, scheme, shots] of [
     await page.getByRole('button', { name: 'Download and start' }).waitFor();
     if ('firstRun' in shots) await shoot(page, shots.firstRun);
     expect(await seriousViolations(page)).toEqual([]);
-    await page.getByRole('button', { name: 'Download and start' }).click();
-    // On a phone the library is a sheet behind ☰; files are added from the empty state's button.
+    const files = [path.join(FIXTURES_DIR, 'pdf/multi_page.pdf'), path.join(FIXTURES_DIR, 'docx/mammoth-tables.docx')];
     const phone = viewport.width <= 480;
-    if (phone) await page.getByLabel('Choose documents to add').setInputFiles([path.join(FIXTURES_DIR, 'pdf/multi_page.pdf'), path.join(FIXTURES_DIR, 'docx/mammoth-tables.docx')]);
-    else await addFiles(page, [path.join(FIXTURES_DIR, 'pdf/multi_page.pdf'), path.join(FIXTURES_DIR, 'docx/mammoth-tables.docx')]);
+    // Three ways in: documents chosen on the first screen start Folio (desktop, dark); on a phone the
+    // library is a sheet behind ☰, so files come from the empty state's button; else the library's.
+    if (scheme === 'dark' && !phone) await page.getByLabel('Choose documents to start with').setInputFiles(files);
+    else {
+      await page.getByRole('button', { name: 'Download and start' }).click();
+      if (phone) await page.getByLabel('Choose documents to add').setInputFiles(files);
+      else await addFiles(page, files);
+    }
     if (phone) {
       await page.getByRole('button', { name: 'Open library' }).click();
       await waitForDocuments(page, 2);
@@ -79,7 +86,14 @@ for (const [name, viewport, scheme, shots] of [
     expect(await seriousViolations(page)).toEqual([]);
     // Nothing overflows sideways.
     expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1)).toBe(true);
-    await page.keyboard.press('Escape');
+    if (phone) {
+      // On a phone the source is a sheet from the bottom: swiping it down by its header closes it.
+      const top = (await panel.boundingBox())!.y;
+      await page.mouse.move(viewport.width / 2, top + 30);
+      await page.mouse.down();
+      for (let dy = 20; dy <= 400; dy += 40) await page.mouse.move(viewport.width / 2, top + 30 + dy);
+      await page.mouse.up();
+    } else await page.keyboard.press('Escape');
     await panel.waitFor({ state: 'detached' });
     await openEngines(page);
     if ('engines' in shots) await shoot(page, shots.engines);

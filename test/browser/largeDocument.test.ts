@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest';
 import { pagesPdf } from '../helpers/pdf';
-import { addFiles, ask, documentRow, longTaskSummary, newRecordedPage, openApp, sourcesOf, useBrowser, watchLongTasks } from './chromium';
+import { addFiles, ask, documentRow, longTaskSummary, newRecordedPage, openApp, sourcePanel, sourcesOf, useBrowser, watchLongTasks } from './chromium';
 
 const browser = useBrowser({ webgpu: false });
 
@@ -31,6 +31,10 @@ test('a 1,000-page PDF is indexed whole in the worker, every page findable and c
   expect(Number(from)).toBeLessThanOrEqual(777);
   expect(Number(to ?? from)).toBeGreaterThanOrEqual(777);
   console.log(`1,000-page PDF: ${await longTaskSummary(page)}`);
+  // The citation opens on the page that holds the answering sentence, not the passage's first page.
+  await turn.getByRole('button', { name: 'Source 1' }).first().click();
+  const panel = sourcePanel(page);
+  await panel.getByRole('figure', { name: 'Page 777' }).locator('.pdf-highlight.strong').first().waitFor({ timeout: 60_000 });
   expect(errors).toEqual([]);
   await context.close();
 });

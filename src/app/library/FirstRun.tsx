@@ -6,7 +6,7 @@ import { Logo } from '../ui/Logo';
  * Shown once, before anything is downloaded: what Folio is, what stays private, what will be
  * fetched and how big it is. Files dropped here start Folio and are added once it is ready.
  */
-export function FirstRun({ onStart, local, dragging }: { onStart: () => void; local: boolean; dragging: boolean }) {
+export function FirstRun({ onStart, onAdd, local, dragging }: { onStart: () => void; /** Files chosen here: Folio starts and adds them once ready. */ onAdd: (files: File[]) => void; local: boolean; dragging: boolean }) {
   const model = DEFAULT_EMBEDDING_MODEL;
   return (
     <main className="first-run">
@@ -43,8 +43,13 @@ export function FirstRun({ onStart, local, dragging }: { onStart: () => void; lo
         </ul>
         <div className={dragging ? 'first-run-drop dragging' : 'first-run-drop'}>
           <FileUp size={28} aria-hidden />
-          <strong>Drop documents here to begin</strong>
-          <small>PDF, Word (.docx), HTML, Markdown or text — whole folders too</small>
+          <strong className="first-run-drop-title">Drop documents here to begin</strong>
+          <small>PDF (scans too), Word, PowerPoint, Excel, EPUB, web pages, Markdown, text, pictures of pages — whole folders too</small>
+          {/* Where nothing can be dropped (a phone), this is the way in; elsewhere, the other one. */}
+          <label className="btn btn-soft file-button first-run-choose">
+            Choose documents…
+            <input type="file" multiple aria-label="Choose documents to start with" onChange={(e) => e.target.files?.length && onAdd([...e.target.files])} />
+          </label>
         </div>
         <button type="button" className="btn btn-primary btn-lg first-run-start" onClick={onStart}>
           Download and start

@@ -49,6 +49,15 @@ export function useLibrary(settings: Pick<Settings, 'embeddingModel' | 'chunkTok
   // Files whose adding a closed or crashed tab interrupted, found when the library opens.
   const [interrupted, setInterrupted] = useState<{ id: string; name: string }[]>([]);
 
+  // The passage size: the library opens with the current one, and a change (also one made while it
+  // was opening) is applied without reopening it, which would reload the search model.
+  const chunkTokens = useRef(settings.chunkTokens);
+  const phase = state.phase;
+  useEffect(() => {
+    chunkTokens.current = settings.chunkTokens;
+    if (phase === 'ready') void lib.current?.setChunking({ maxTokens: settings.chunkTokens });
+  }, [settings.chunkTokens, phase]);
+
   useEffect(() => {
     if (!started) return;
     let cancelled = false;
@@ -57,7 +66,7 @@ export function useLibrary(settings: Pick<Settings, 'embeddingModel' | 'chunkTok
     ready.current = openLibraryInWorker(
       {
         model: settings.embeddingModel,
-        chunking: { maxTokens: settings.chunkTokens },
+        chunking: { maxTokens: chunkTokens.current },
         ...modelSource,
         // A site folder may hold only the q8 files (as ../shared/models does); the hub has them all.
         ...(servedBySite ? { dtype: 'q8' as const } : {}),
@@ -109,12 +118,7 @@ export function useLibrary(settings: Pick<Settings, 'embeddingModel' | 'chunkTok
       lib.current = null;
       void opened?.close();
     };
-    // Passage size is applied below without reopening the library (and reloading the model).
   }, [started, refreshStorage, settings.embeddingModel]);
-
-  useEffect(() => {
-    void lib.current?.setChunking({ maxTokens: settings.chunkTokens });
-  }, [settings.chunkTokens, state.phase]);
 
   // Progress arrives per file and stage (thousands of events for a big folder); the UI takes it at
   // most ten times a second. Each batch stops listening when it ends: progress travels on its own
@@ -210,13 +214,20 @@ export function useLibrary(settings: Pick<Settings, 'embeddingModel' | 'chunkTok
       startedNow.current = true;
       return start();
     }
-    const l = await library();
-    if (!l) return;
-    // Adding closes the Undo window of documents being removed (one of them may be added again).
-    await commitRemovals();
+    // Listed at once, also while the library is still opening (the search model downloading).
     setFileProgress((fp) => ({ ...fp, ...Object.fromEntries(files.map((f, i) => [f.name, { file: f.name, fileIndex: i, fileCount: files.length, stage: 'reading' as const }])) }));
     const progress = progressFor(new Set(files.map((f) => f.name)));
-    const out = await l.addFiles(files, progress.onProgress).finally(progress.close);
+    let l: RemoteLibrary | null = null;
+    let out: AddOutcome[];
+    try {
+      l = await library();
+      if (!l) return;
+      // Adding closes the Undo window of documents being removed (one of them may be added again).
+      await commitRemovals();
+      out = await l.addFiles(files, progress.onProgress);
+    } finally {
+      progress.close();
+    }
     setOutcomes(out);
     const docs = await l.listDocuments();
     setDocuments(docs);

@@ -6,11 +6,12 @@ import { themeState, type Theme } from './settings';
 export type AppDialog = 'settings' | 'backup' | 'check' | 'device';
 
 /** Settings, backup and the tools live here, off the main page. */
-export function AppMenu({ onOpen }: { onOpen: (d: AppDialog) => void }) {
+export function AppMenu({ onOpen, onMenuOpen }: { onOpen: (d: AppDialog) => void; /** The menu opened: a dialog is likely next (its code can be fetched now). */ onMenuOpen?: () => void }) {
   const [theme, setTheme] = usePersisted(themeState);
   return (
     <Menu
       label="Folio menu"
+      {...(onMenuOpen ? { onOpen: onMenuOpen } : {})}
       trigger={
         <button type="button" className="icon-btn" aria-label="Folio menu">
           <MoreHorizontal size={18} aria-hidden />

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { parseEvalSet, serializeEvalSet, type EvalQuestion, type EvalReport } from '../../core';
+import { keyOf } from '../ui/keys';
 
 const EXAMPLE: EvalQuestion[] = [{ question: 'Who patented the typewriter?', document: 'report.pdf', passage: 'Patented in 1868' }];
 
@@ -83,7 +84,7 @@ export function EvaluationPanel({ evaluate, disabled }: { evaluate: (qs: EvalQue
         </p>
       )}
       {report && (
-        <div aria-label="Check results">
+        <section aria-label="Check results">
           <p role="status">
             Found {report.results.filter((r) => r.rank).length} of {report.results.length} · hit@{report.k}: <strong data-metric="hit">{percent(report.hitRate)}</strong> · MRR:{' '}
             <strong data-metric="mrr">{report.mrr.toFixed(2)}</strong>
@@ -97,8 +98,8 @@ export function EvaluationPanel({ evaluate, disabled }: { evaluate: (qs: EvalQue
               </tr>
             </thead>
             <tbody>
-              {report.results.map((r, i) => (
-                <tr key={i} className={r.rank ? 'hit' : 'miss'}>
+              {report.results.map((r) => (
+                <tr key={keyOf(r)} className={r.rank ? 'hit' : 'miss'}>
                   <td>{r.question}</td>
                   <td>{r.document}</td>
                   <td>
@@ -106,8 +107,8 @@ export function EvaluationPanel({ evaluate, disabled }: { evaluate: (qs: EvalQue
                       <details>
                         <summary>missed</summary>
                         <ol>
-                          {r.found.map((f, j) => (
-                            <li key={j}>
+                          {r.found.map((f) => (
+                            <li key={keyOf(f)}>
                               <cite>{f.docName}</cite>: {f.text.slice(0, 200)}
                               {f.text.length > 200 ? '…' : ''}
                             </li>
@@ -120,7 +121,7 @@ export function EvaluationPanel({ evaluate, disabled }: { evaluate: (qs: EvalQue
               ))}
             </tbody>
           </table>
-        </div>
+        </section>
       )}
     </section>
   );

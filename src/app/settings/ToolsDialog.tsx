@@ -24,14 +24,32 @@ async function gpuInfo(): Promise<GpuInfo | null> {
   return { ...(adapter.info?.vendor ? { vendor: adapter.info.vendor } : {}), ...(adapter.info?.architecture ? { architecture: adapter.info.architecture } : {}), shaderF16: adapter.features.has('shader-f16'), maxBufferMB: Math.round(adapter.limits.maxBufferSize / 2 ** 20) };
 }
 
+/** What each opening step measured (OpenedInfo.timings), in words; an unknown step keeps its key. */
+const STEPS: Record<string, string> = {
+  library: 'Opening the database',
+  model: 'Loading the search model',
+  warmUp: 'Warming the model up',
+  documents: 'Reading the document list',
+  readPostings: 'Reading the keyword index',
+  indexPostings: 'Building the keyword index',
+  readVectors: 'Reading the vectors',
+  indexVectors: 'Building the vector index',
+};
+const duration = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`);
+
 function DeviceDetails({ info, lastAnswerMs }: { info: OpenedInfo | null; lastAnswerMs: number | undefined }) {
   const [gpu, setGpu] = useState<GpuInfo | null | undefined>(undefined);
   useEffect(() => void gpuInfo().then(setGpu), []);
   const rows: [string, string][] = [
     ['Search model', info ? `${info.model} (${info.dtype})` : 'not loaded yet'],
     ['Search runs on', info ? (info.device === 'webgpu' ? 'graphics card (WebGPU)' : 'processor (WebAssembly)') : '—'],
-    ...(info ? Object.entries(info.timings).flatMap(([k, v]) => (v === undefined ? [] : [[`Opening: ${k.replace(/Ms$/, '')}`, `${Math.round(v)} ms`] as [string, string]])) : []),
-    ['Last answer', lastAnswerMs !== undefined ? `${lastAnswerMs} ms` : '—'],
+    ...(info
+      ? Object.entries(info.timings).flatMap(([k, v]) => {
+          const step = k.replace(/Ms$/, '');
+          return v === undefined ? [] : [[STEPS[step] ?? `Opening: ${step}`, duration(v)] as [string, string]];
+        })
+      : []),
+    ['Last answer', lastAnswerMs !== undefined ? duration(lastAnswerMs) : '—'],
     ['Processor cores', String(navigator.hardwareConcurrency ?? '?')],
     ['Memory (as the browser reports it)', (navigator as { deviceMemory?: number }).deviceMemory ? `${(navigator as { deviceMemory?: number }).deviceMemory} GB or more` : 'not reported'],
     ['All cores usable (cross-origin isolated)', self.crossOriginIsolated ? 'yes' : 'no: search runs on one thread'],

@@ -4,7 +4,16 @@ import { platform } from '#platform';
 import { lineBoxes, passageItems, type Rect } from './pdfBoxes';
 
 /** What to mark on the page: the passage's text (found among the page's text runs), or boxes given as fractions of the page (OCR). */
-export type PageHighlight = { kind: 'text'; passage: string; /** Sentences marked more strongly (those that answer). */ strong?: string[] } | { kind: 'boxes'; boxes: Rect[] };
+export type PageHighlight =
+  | {
+      kind: 'text';
+      passage: string;
+      /** Sentences marked more strongly (those that answer). */
+      strong?: string[];
+      /** The one sentence that answers best: a passage crossing pages opens on the page that holds it. */
+      anchor?: string;
+    }
+  | { kind: 'boxes'; boxes: Rect[] };
 
 type Box = Rect & { strong?: boolean };
 
@@ -35,15 +44,55 @@ function usePdf(bytes: Uint8Array) {
   return { doc, error };
 }
 
+type PdfText = Extract<Awaited<ReturnType<Awaited<ReturnType<PdfDocument['getPage']>>['getTextContent']>>['items'][number], { str: string }>;
+const textItems = async (pdf: PdfDocument, n: number): Promise<PdfText[]> => (await (await pdf.getPage(n)).getTextContent()).items.filter((it): it is PdfText => 'str' in it);
+
+/** Pages searched for the answering sentence of a passage that crosses pages (a cap for runaway ranges). */
+const MAX_SPAN = 30;
+
+/**
+ * The page a passage opens on: its first, unless it runs over several pages and its answering
+ * sentence stands on a later one (a ten-page passage cited for its fifth page opens there). Null
+ * while the pages are being read, so the first page is not drawn only to jump away.
+ */
+function useOpeningPage(doc: { pdf: PdfDocument } | null, page: number, lastPage: number, anchor: string | undefined): number | null {
+  const last = Math.min(lastPage, page + MAX_SPAN);
+  const [found, setFound] = useState<{ pdf: PdfDocument; key: string; page: number } | null>(null);
+  const key = `${page}:${last}:${anchor}`;
+  useEffect(() => {
+    if (!doc || last <= page || !anchor) return;
+    let live = true;
+    void (async () => {
+      let best = page;
+      let most = 0;
+      for (let n = page; n <= last && live; n++) {
+        const matched = passageItems(await textItems(doc.pdf, n), anchor).size;
+        if (matched > most) [best, most] = [n, matched];
+      }
+      if (live) setFound({ pdf: doc.pdf, key: `${page}:${last}:${anchor}`, page: best });
+    })().catch(() => live && setFound({ pdf: doc.pdf, key: `${page}:${last}:${anchor}`, page }));
+    return () => {
+      live = false;
+    };
+  }, [doc, page, last, anchor]);
+  if (last <= page || !anchor) return page;
+  return doc && found?.pdf === doc.pdf && found.key === key ? found.page : null;
+}
+
 /**
  * A PDF page rendered with pdf.js at the width of the panel (sharp on high-density screens), the
  * cited lines boxed, and scrolled so they are in view. The file is parsed by pdf.js's own worker;
  * only drawing happens here. Other pages of the document can be browsed.
  */
-export function PdfPage({ bytes, page, highlight }: { bytes: Uint8Array; page: number; highlight: PageHighlight | null }) {
+export function PdfPage({ bytes, page, lastPage = page, highlight }: { bytes: Uint8Array; page: number; lastPage?: number | undefined; highlight: PageHighlight | null }) {
   const { doc, error } = usePdf(bytes);
-  const [shownPage, setShownPage] = useState(page);
-  useEffect(() => setShownPage(page), [page]);
+  const opening = useOpeningPage(doc, page, lastPage, highlight?.kind === 'text' ? highlight.anchor : undefined);
+  // ‹ › browse other pages; another passage starts again from its own opening page.
+  const [browsed, setBrowsed] = useState<{ from: PageHighlight | null; page: number } | null>(null);
+  const shownPage = browsed && browsed.from === highlight ? browsed.page : (opening ?? page);
+  const setShownPage = (n: number) => setBrowsed({ from: highlight, page: n });
+  // The passage's own pages: each holds a part of it to box.
+  const inPassage = (n: number) => n >= page && n <= lastPage;
   const wrap = useRef<HTMLDivElement>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
   const focus = useRef<HTMLDivElement>(null);
@@ -63,7 +112,7 @@ export function PdfPage({ bytes, page, highlight }: { bytes: Uint8Array; page: n
   }, []);
 
   useEffect(() => {
-    if (!doc || !width || !canvas.current) return;
+    if (!doc || !width || !canvas.current || opening === null) return;
     let cancelled = false;
     let task: { cancel(): void; promise: Promise<void> } | undefined;
     void (async () => {
@@ -83,8 +132,8 @@ export function PdfPage({ bytes, page, highlight }: { bytes: Uint8Array; page: n
         let boxes: Box[] = [];
         if (highlight?.kind === 'boxes') {
           boxes = highlight.boxes.map((b) => ({ left: b.left * viewport.width, top: b.top * viewport.height, width: b.width * viewport.width, height: b.height * viewport.height, strong: true }));
-        } else if (highlight?.kind === 'text' && shownPage === page) {
-          const items = (await p.getTextContent()).items.filter((it): it is Extract<typeof it, { str: string }> => 'str' in it);
+        } else if (highlight?.kind === 'text' && shownPage >= page && shownPage <= lastPage) {
+          const items = await textItems(doc.pdf, shownPage);
           const rect = (i: number): Rect => {
             const it = items[i]!;
             const t = doc.pdfjs.Util.transform(viewport.transform, it.transform) as number[];
@@ -104,7 +153,7 @@ export function PdfPage({ bytes, page, highlight }: { bytes: Uint8Array; page: n
       cancelled = true;
       task?.cancel();
     };
-  }, [doc, width, shownPage, page, highlight]);
+  }, [doc, width, shownPage, page, lastPage, opening, highlight]);
 
   // Once drawn, the boxed lines are what the reader came for.
   useEffect(() => {
@@ -125,10 +174,12 @@ export function PdfPage({ bytes, page, highlight }: { bytes: Uint8Array; page: n
           <p className="source-note">This page could not be shown ({failed}).</p>
         ) : (
           <>
-            <canvas ref={canvas} aria-hidden="true" />
+            {/* The figure's name says which page this is; its words are in "The passage" below. */}
+            <canvas ref={canvas} />
             {!drawn && <div className="pdf-loading" aria-hidden="true" />}
-            {drawn?.boxes.map((b, i) => (
-              <div key={i} className={b.strong ? 'pdf-highlight strong' : 'pdf-highlight'} style={{ left: b.left - 2, top: b.top - 1, width: b.width + 4, height: b.height + 2 }} />
+            {drawn?.boxes.map((b) => (
+              // Boxes are whole lines: no two of one kind start at the same point.
+              <div key={`${b.strong ? 's' : 'p'}${Math.round(b.left)},${Math.round(b.top)}`} className={b.strong ? 'pdf-highlight strong' : 'pdf-highlight'} style={{ left: b.left - 2, top: b.top - 1, width: b.width + 4, height: b.height + 2 }} />
             ))}
             {union && <div ref={focus} className="pdf-focus" style={{ top: union.top, height: union.bottom - union.top, left: Math.max(2, union.left - 12) }} aria-hidden="true" />}
           </>
@@ -143,7 +194,7 @@ export function PdfPage({ bytes, page, highlight }: { bytes: Uint8Array; page: n
         <span>
           Page {shownPage}
           {pages ? ` of ${pages}` : ''}
-          {drawn && drawn.page === page && highlight?.kind === 'text' && !drawn.boxes.length ? ' · the passage could not be located on the page image' : ''}
+          {drawn && inPassage(drawn.page) && highlight?.kind === 'text' && !drawn.boxes.length ? ' · the passage could not be located on the page image' : ''}
         </span>
         {pages > 1 && (
           <button type="button" className="icon-btn icon-btn-sm" aria-label="Next page" disabled={shownPage >= pages} onClick={() => setShownPage(shownPage + 1)}>

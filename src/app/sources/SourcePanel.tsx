@@ -1,5 +1,5 @@
 import { ChevronLeft, ChevronRight, FileX, X } from 'lucide-react';
-import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { RemoteLibrary } from '../../client/library';
 import type { ContextPassage, DocumentRecord } from '../../core';
 import { DocIcon } from '../library/DocIcon';
@@ -14,6 +14,8 @@ interface Props {
   target: SourceTarget;
   library: () => Promise<RemoteLibrary | null>;
   documents: DocumentRecord[];
+  /** Changes each time a citation or document is opened (not on ‹ ›): the panel then takes focus. */
+  opened: number;
   onClose: () => void;
   onStep: (delta: number) => void;
 }
@@ -56,7 +58,7 @@ function useDocument(library: Props['library'], docId: string, wantOriginal: boo
  * with the passage's lines boxed, or the document's text with the passage marked — scrolled into
  * view, with ‹ › through the answer's other sources. Esc closes it.
  */
-export default function SourcePanel({ target, library, documents, onClose, onStep }: Props) {
+export default function SourcePanel({ target, library, documents, opened, onClose, onStep }: Props) {
   const passage = target.kind === 'citation' ? target.passages[target.n - 1] : undefined;
   const docId = target.kind === 'citation' ? (passage?.docId ?? '') : target.doc.id;
   const record = documents.find((d) => d.id === docId);
@@ -65,23 +67,22 @@ export default function SourcePanel({ target, library, documents, onClose, onSte
   const page = target.kind === 'citation' ? passage?.location.page : type === 'pdf' ? 1 : undefined;
   const loaded = useDocument(library, docId, !!page && (type === 'pdf' || type === 'image'), !!record);
   const marks = useMemo(() => (passage && target.kind === 'citation' ? bestSentences(target.query, passage.text, 2) : []), [passage, target]);
-  const highlight = useMemo<PageHighlight | null>(
-    () => (passage ? (ocrBoxes(passage) ?? { kind: 'text', passage: passage.text, strong: marks.map((r) => passage.text.slice(r.start, r.end)) }) : null),
-    [passage, marks],
-  );
+  const highlight = useMemo<PageHighlight | null>(() => {
+    if (!passage) return null;
+    const boxes = ocrBoxes(passage);
+    if (boxes) return boxes;
+    const best = target.kind === 'citation' ? bestSentences(target.query, passage.text, 1)[0] : undefined;
+    return { kind: 'text', passage: passage.text, strong: marks.map((r) => passage.text.slice(r.start, r.end)), ...(best ? { anchor: passage.text.slice(best.start, best.end) } : {}) };
+  }, [passage, marks, target]);
   const heading = useRef<HTMLHeadingElement>(null);
-  useEffect(() => heading.current?.focus({ preventScroll: true }), [target]);
+  useEffect(() => {
+    if (opened) heading.current?.focus({ preventScroll: true });
+  }, [opened]);
 
-  const onKeyDown = (e: KeyboardEvent) => {
-    if (e.key === 'Escape') {
-      e.stopPropagation();
-      onClose();
-    }
-  };
   const place = passage ? where(passage) : target.kind === 'document' ? `${record?.pageCount ? `${record.pageCount} pages · ` : ''}${record?.chunkCount ?? 0} passages` : '';
   const label = target.kind === 'citation' ? `Source ${target.n} of ${target.passages.length}` : 'Document';
   return (
-    <div className="source" onKeyDown={onKeyDown}>
+    <div className="source">
       <div className="source-header">
         <h2 className="source-title" ref={heading} tabIndex={-1} id="source-title">
           {label}
@@ -102,10 +103,12 @@ export default function SourcePanel({ target, library, documents, onClose, onSte
       </div>
       <div className="source-doc">
         <DocIcon type={type} size={16} />
-        <span className="source-doc-name" title={name}>
-          {name}
-        </span>
-        {place && <span className="subtle">· {place}</span>}
+        <div className="source-doc-text">
+          <span className="source-doc-name" title={name}>
+            {name}
+          </span>
+          {place && <span className="source-doc-place">{place}</span>}
+        </div>
       </div>
       <div className="source-body">
         {!loaded && <div className="source-loading" aria-hidden="true" />}
@@ -123,14 +126,16 @@ export default function SourcePanel({ target, library, documents, onClose, onSte
             {passage && <RichText className="source-quote" text={passage.text} ranges={marks} />}
           </>
         )}
-        {loaded && !loaded.missing && page && loaded.original && <PdfPage bytes={loaded.original} page={page} highlight={highlight} />}
+        {loaded && !loaded.missing && page && loaded.original && <PdfPage key={docId} bytes={loaded.original} page={page} lastPage={passage?.location.pageEnd} highlight={highlight} />}
         {loaded && !loaded.missing && page && passage && (
           <section className="source-passage" aria-label="Passage text">
             <h3 className="source-subtitle">The passage</h3>
             <RichText text={passage.text} ranges={marks.length ? marks : []} />
           </section>
         )}
-        {loaded && !loaded.missing && !page && loaded.text !== undefined && <TextView text={loaded.text} start={passage?.location.start ?? 0} end={passage?.location.end ?? 0} />}
+        {loaded && !loaded.missing && !page && loaded.text !== undefined && (
+          <TextView key={`${docId}:${passage?.location.start ?? 0}:${passage?.location.end ?? 0}`} text={loaded.text} start={passage?.location.start ?? 0} end={passage?.location.end ?? 0} />
+        )}
       </div>
     </div>
   );

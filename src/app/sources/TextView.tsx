@@ -6,22 +6,20 @@ const AROUND = 4000;
 
 /**
  * The document's text around a passage, tables as tables, the passage marked and scrolled into
- * view. A long document shows a window of it, widened on request.
+ * view. A long document shows a window of it, widened on request. The parent keys it by document
+ * and passage, so another passage starts afresh (its own window, scrolled to its mark).
  */
 export function TextView({ text, start, end }: { text: string; start: number; end: number }) {
   const [before, setBefore] = useState(AROUND);
   const [after, setAfter] = useState(AROUND);
-  useEffect(() => {
-    setBefore(AROUND);
-    setAfter(AROUND);
-  }, [start, end]);
   // The window starts and ends at paragraph breaks where it can.
   const from = start - before <= 0 ? 0 : Math.max(0, text.lastIndexOf('\n\n', start - before) + 2 || start - before);
   const to = end + after >= text.length ? text.length : text.indexOf('\n\n', end + after) < 0 ? text.length : text.indexOf('\n\n', end + after);
   const box = useRef<HTMLDivElement>(null);
+  // Once, when shown: widening the window later must not move what the reader is looking at.
   useEffect(() => {
     box.current?.querySelector('#source-mark')?.scrollIntoView({ block: 'center' });
-  }, [start, end, text]);
+  }, []);
   return (
     <div className="text-view" ref={box}>
       {from > 0 && (

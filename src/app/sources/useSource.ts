@@ -12,10 +12,14 @@ export type SourceTarget =
  */
 export function useSource() {
   const [target, setTarget] = useState<SourceTarget | null>(null);
+  // Counts openings (a citation or document chosen), not steps with ‹ ›: the panel takes focus on
+  // an opening, while a step leaves it on the button pressed.
+  const [opened, setOpened] = useState(0);
   const opener = useRef<HTMLElement | null>(null);
   const open = useCallback((t: SourceTarget, from?: HTMLElement | null) => {
     opener.current = from ?? (document.activeElement as HTMLElement | null);
     setTarget(t);
+    setOpened((n) => n + 1);
   }, []);
   const close = useCallback(() => {
     setTarget(null);
@@ -27,5 +31,5 @@ export function useSource() {
   const step = useCallback((delta: number) => {
     setTarget((t) => (t?.kind === 'citation' ? { ...t, n: Math.min(t.passages.length, Math.max(1, t.n + delta)) } : t));
   }, []);
-  return { target, open, close, step, opener };
+  return { target, opened, open, close, step, opener };
 }

@@ -1,6 +1,6 @@
 import * as RadixDialog from '@radix-ui/react-dialog';
 import { X } from 'lucide-react';
-import type { ReactNode } from 'react';
+import { useRef, type MouseEvent as ReactMouseEvent, type PointerEvent as ReactPointerEvent, type ReactNode } from 'react';
 
 /**
  * Radix's Dialog without its Overlay part: that part locks page scrolling by injecting a <style>
@@ -26,13 +26,14 @@ export function Dialog({ open, onOpenChange, title, description, children, foote
         <RadixDialog.Content
           className={wide ? 'dialog dialog-wide' : 'dialog'}
           {...(description ? {} : { 'aria-describedby': undefined })}
-          // A control marked data-autofocus (Cancel, in a confirmation) takes focus first.
+          // A control marked data-autofocus (Cancel, in a confirmation) takes focus first; otherwise
+          // the dialog itself does (a screen reader reads its title, Tab goes on to its controls),
+          // rather than its close button, which would show a focus ring nobody asked for.
           onOpenAutoFocus={(e) => {
-            const first = (e.currentTarget as HTMLElement | null)?.querySelector<HTMLElement>('[data-autofocus]');
-            if (first) {
-              e.preventDefault();
-              first.focus();
-            }
+            const dialog = e.currentTarget as HTMLElement | null;
+            if (!dialog) return;
+            e.preventDefault();
+            (dialog.querySelector<HTMLElement>('[data-autofocus]') ?? dialog).focus();
           }}
         >
           <div className="dialog-header">
@@ -52,7 +53,7 @@ export function Dialog({ open, onOpenChange, title, description, children, foote
   );
 }
 
-/** A full-height panel sliding in from one side (the library drawer, sources on a phone). */
+/** A full-height panel sliding in from one side (the library drawer), or up from the bottom (sources on a phone). */
 export function Sheet({
   open,
   onOpenChange,
@@ -63,22 +64,89 @@ export function Sheet({
 }: {
   open: boolean;
   onOpenChange: (open: boolean) => void;
-  side: 'left' | 'right';
+  side: 'left' | 'right' | 'bottom';
   title: string;
   children: ReactNode;
   onCloseAutoFocus?: (e: Event) => void;
 }) {
+  const swipe = useSwipeDown(() => onOpenChange(false));
   return (
     <RadixDialog.Root open={open} onOpenChange={onOpenChange}>
       <RadixDialog.Portal>
         <div className="scrim" aria-hidden="true" />
-        <RadixDialog.Content className={`sheet sheet-${side}`} aria-describedby={undefined} {...(onCloseAutoFocus ? { onCloseAutoFocus } : {})}>
+        <RadixDialog.Content
+          className={`sheet sheet-${side}`}
+          aria-describedby={undefined}
+          {...(onCloseAutoFocus ? { onCloseAutoFocus } : {})}
+          {...(side === 'bottom' ? swipe : {})}
+        >
           <RadixDialog.Title className="visually-hidden">{title}</RadixDialog.Title>
+          {side === 'bottom' && <div className="sheet-grab" aria-hidden="true" />}
           {children}
         </RadixDialog.Content>
       </RadixDialog.Portal>
     </RadixDialog.Root>
   );
+}
+
+/** How far from the sheet's top a swipe may start: the grab bar and the header under it. */
+const GRAB_ZONE_PX = 120;
+
+/**
+ * Swiping a bottom sheet down closes it, as on a phone's own sheets: a drag that starts on its top
+ * band (not in the scrolling content, which keeps scrolling) follows the finger, and closes the
+ * sheet when let go past a quarter of its height or flicked; otherwise it springs back. Buttons in
+ * that band still take taps: only a drag past a few pixels becomes a swipe, and its click is eaten.
+ * Keyboard and screen-reader users close it as any dialog (Esc, the close button).
+ */
+function useSwipeDown(onClose: () => void) {
+  const drag = useRef<{ id: number; y: number; t: number; dy: number; moving: boolean } | null>(null);
+  const swallowClick = useRef(false);
+  const settle = (el: HTMLElement, to: string) => {
+    el.style.transition = 'transform var(--duration) var(--ease)';
+    el.style.transform = to;
+  };
+  return {
+    onPointerDown(e: ReactPointerEvent<HTMLElement>) {
+      swallowClick.current = false;
+      if (e.button !== 0 || e.clientY - e.currentTarget.getBoundingClientRect().top > GRAB_ZONE_PX) return;
+      drag.current = { id: e.pointerId, y: e.clientY, t: e.timeStamp, dy: 0, moving: false };
+    },
+    onPointerMove(e: ReactPointerEvent<HTMLElement>) {
+      const d = drag.current;
+      if (!d || d.id !== e.pointerId) return;
+      d.dy = Math.max(0, e.clientY - d.y);
+      if (!d.moving && d.dy > 8) {
+        d.moving = true;
+        e.currentTarget.setPointerCapture(e.pointerId);
+        e.currentTarget.style.transition = 'none';
+      }
+      if (d.moving) e.currentTarget.style.transform = `translateY(${d.dy}px)`;
+    },
+    onPointerUp(e: ReactPointerEvent<HTMLElement>) {
+      const d = drag.current;
+      drag.current = null;
+      if (!d?.moving || d.id !== e.pointerId) return;
+      swallowClick.current = true;
+      const el = e.currentTarget;
+      const flick = d.dy > 40 && d.dy / Math.max(1, e.timeStamp - d.t) > 0.5;
+      if (d.dy > el.getBoundingClientRect().height / 4 || flick) {
+        settle(el, 'translateY(100%)');
+        const ms = Number.parseFloat(getComputedStyle(el).transitionDuration) * 1000 || 0;
+        window.setTimeout(onClose, ms);
+      } else settle(el, '');
+    },
+    onPointerCancel(e: ReactPointerEvent<HTMLElement>) {
+      if (drag.current?.moving) settle(e.currentTarget, '');
+      drag.current = null;
+    },
+    onClickCapture(e: ReactMouseEvent<HTMLElement>) {
+      if (!swallowClick.current) return;
+      swallowClick.current = false;
+      e.preventDefault();
+      e.stopPropagation();
+    },
+  };
 }
 
 /** "Remove x?" asked once: Cancel, or the (destructive) action. */

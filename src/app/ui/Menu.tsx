@@ -6,9 +6,9 @@ import type { ReactElement, ReactNode } from 'react';
  * Menus are Radix DropdownMenus, non-modal: a modal one locks scrolling by injecting a <style>
  * element, which the Content-Security-Policy refuses (and the app shell does not scroll anyway).
  */
-export function Menu({ trigger, children, align = 'end', label }: { trigger: ReactElement; children: ReactNode; align?: 'start' | 'end'; label?: string }) {
+export function Menu({ trigger, children, align = 'end', label, onOpen }: { trigger: ReactElement; children: ReactNode; align?: 'start' | 'end'; label?: string; onOpen?: () => void }) {
   return (
-    <Dropdown.Root modal={false}>
+    <Dropdown.Root modal={false} {...(onOpen ? { onOpenChange: (open: boolean) => open && onOpen() } : {})}>
       <Dropdown.Trigger asChild>{trigger}</Dropdown.Trigger>
       <Dropdown.Portal>
         <Dropdown.Content className="menu" align={align} sideOffset={6} collisionPadding={8} {...(label ? { 'aria-label': label } : {})}>
