@@ -61,14 +61,13 @@ class PageEngines implements Engines {
     this.ready = this.refresh();
   }
 
-  list(): readonly EngineOption[] {
-    return this.snapshot;
-  }
+  // Arrow properties: React's useSyncExternalStore calls them unbound (engines.subscribe, engines.list).
+  list = (): readonly EngineOption[] => this.snapshot;
 
-  subscribe(listener: Listener): () => void {
+  subscribe = (listener: Listener): (() => void) => {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
-  }
+  };
 
   private emit(): void {
     this.snapshot = [...this.options];
@@ -377,7 +376,7 @@ export async function probeDevice(factory = languageModelFactory()): Promise<Dev
     ...(nav.deviceMemory ? { deviceMemoryGiB: nav.deviceMemory } : {}),
     cores: nav.hardwareConcurrency || 1,
     wllamaSupported: wasmMemory64(),
-    promptApi: await promptApiAvailability(factory),
+    promptApi: factory ? await promptApiAvailability(factory) : 'absent',
   };
 }
 
