@@ -191,21 +191,22 @@ test('a .gguf picked from disk is listed, kept across a reload without any reque
   await context.close();
 });
 
-test('a .gguf dropped on the engines menu is checked, kept and used; the library does not take it', async () => {
+test('a model file dropped on the engines menu (named as Ollama keeps it, without .gguf) is checked, kept and used; the library does not take it', async () => {
   const { context, page, errors } = await newRecordedPage(browser());
   await appWithStory(page);
   const menu = await openEngines(page);
   await page.evaluate(async () => {
     const bytes = await (await fetch('/models/karpathy/stories260K/stories260K-f32.gguf')).arrayBuffer();
     const data = new DataTransfer();
-    data.items.add(new File([bytes], 'dropped.gguf'));
+    // Ollama keeps its GGUFs as blobs named by their hash: recognised by the first bytes.
+    data.items.add(new File([bytes], 'sha256-7d1f0c'));
     const target = document.querySelector('[data-own-drop] .engines-body')!;
     for (const type of ['dragenter', 'dragover', 'drop']) target.dispatchEvent(new DragEvent(type, { dataTransfer: data, bubbles: true, cancelable: true }));
   });
   await trigger(page, 'stories260K').waitFor({ timeout: 60_000 });
   expect(await row(menu, 'stories260K').textContent()).toMatch(/your file: llama, F32/);
   expect(await page.locator('.drop-overlay').count()).toBe(0);
-  expect(await storedModelFiles(page)).toEqual(['gguf-file_3Adropped_3A1054784.0.gguf', 'gguf-file_3Adropped_3A1054784.json']);
+  expect(await storedModelFiles(page)).toEqual(['gguf-file_3Asha256-7d1f0c_3A1054784.0.gguf', 'gguf-file_3Asha256-7d1f0c_3A1054784.json']);
   await page.keyboard.press('Escape');
   // Only the story is in the library: the model file did not become a document.
   expect(await page.getByRole('list', { name: 'Documents' }).getByRole('listitem').count()).toBe(1);
