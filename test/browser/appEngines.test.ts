@@ -16,7 +16,7 @@ const browser = useBrowser({ webgpu: false });
 
 const GGUF = fs.readFileSync(path.join(MODELS_DIR, 'karpathy/stories260K/stories260K-f32.gguf'));
 const LLAMA = 'stories260K (test model, llama.cpp)';
-const ONNX = 'stories260K (test model, transformers.js)';
+const ONNX = 'karpathy/stories260K';
 /** One short passage, so both engines get the very same prompt (nothing trimmed to fit either window). */
 const STORY = { name: 'lily.txt', mimeType: 'text/plain', buffer: Buffer.from('Lily had a red ball. She played with the ball in the park every day.\n') };
 const QUESTION = 'What did Lily play with?';

@@ -103,10 +103,11 @@ export const PROCESSOR_MODELS: CatalogueEntry[] = [
   {
     id: 'transformers:karpathy/stories260K',
     kind: 'transformers',
-    name: 'stories260K (test model, transformers.js)',
+    // Named by its hub id: the same model added under "Advanced" by that id is this entry.
+    name: 'karpathy/stories260K',
     // config, tokenizer and onnx/model.onnx (fp32) as in ../shared/models.
     sizeBytes: 1_271_039,
-    note: 'tiny test model that writes children’s stories, not answers',
+    note: 'tiny test model (transformers.js) that writes children’s stories, not answers',
     repo: 'karpathy/stories260K',
     // fp32, like the GGUF test model, so both engines decode the same tokens.
     dtype: 'fp32',
