@@ -96,10 +96,13 @@ class PageEngines implements Engines {
 
   /** Builds the list for this device and finds what is already downloaded. */
   private async refresh(): Promise<void> {
-    const [device, hosting, stored] = await Promise.all([probeDevice(this.factory), webLLMHosting(), listStoredModels().catch(() => [] as StoredModel[])]);
+    const [device, stored] = await Promise.all([probeDevice(this.factory), listStoredModels().catch(() => [] as StoredModel[])]);
     this.device = device;
     this.stored = stored;
-    const base = catalogueOptions(device, { webllm: hosting.libs.models, ...(hosting.libs.missing ? { webllmMissing: hosting.libs.missing } : {}), testModels: servedBySite });
+    // The site's WebLLM list (/webllm/libs.json) only matters with a WebGPU adapter: without one
+    // it is not asked for, so opening the app makes no request for it (none at all offline).
+    const hosting = device.gpu ? await webLLMHosting() : undefined;
+    const base = catalogueOptions(device, { webllm: hosting?.libs.models ?? [], ...(hosting?.libs.missing ? { webllmMissing: hosting.libs.missing } : {}), testModels: servedBySite });
     const custom = readCustom().filter((id) => !base.some((o) => o.id === `transformers:${id}`));
     const where = transformersDevice(device) === 'webgpu' ? 'gpu' : 'processor';
     const options: EngineOption[] = [

@@ -107,7 +107,8 @@ function useModelFile(api: EnginesApi) {
       setMessage({ text: (err as Error).message, error: true });
     }
   };
-  return { message, take };
+  // Said while the menu is open; not left behind for the next time it opens.
+  return { message, take, clear: () => setMessage(null) };
 }
 
 function ModelFilePicker({ file }: { file: ReturnType<typeof useModelFile> }) {
@@ -179,7 +180,7 @@ export function EnginesMenu({ api, compact }: { api: EnginesApi; compact?: boole
   };
   const groups = GROUPS.map((g) => ({ g, items: api.options.filter((o) => o.group === g) })).filter((x) => x.items.length || x.g === 'file');
   return (
-    <Popover.Root>
+    <Popover.Root onOpenChange={(open) => !open && file.clear()}>
       <Popover.Trigger asChild>
         <button type="button" className={`engine-trigger${api.failed ? ' has-error' : ''}`} aria-label={`Answer engine: ${text}`}>
           {busy ? <Loader2 size={16} className="spin" aria-hidden /> : api.current.kind === 'passages' ? <Zap size={16} aria-hidden /> : <Sparkles size={16} aria-hidden />}
