@@ -61,7 +61,7 @@ class PageEngines implements Engines {
     this.ready = this.refresh();
   }
 
-  // Arrow properties: React's useSyncExternalStore calls these two unbound.
+  // Arrow properties: React's useSyncExternalStore calls them unbound (engines.subscribe, engines.list).
   list = (): readonly EngineOption[] => this.snapshot;
 
   subscribe = (listener: Listener): (() => void) => {
@@ -96,10 +96,13 @@ class PageEngines implements Engines {
 
   /** Builds the list for this device and finds what is already downloaded. */
   private async refresh(): Promise<void> {
-    const [device, hosting, stored] = await Promise.all([probeDevice(this.factory), webLLMHosting(), listStoredModels().catch(() => [] as StoredModel[])]);
+    const [device, stored] = await Promise.all([probeDevice(this.factory), listStoredModels().catch(() => [] as StoredModel[])]);
     this.device = device;
     this.stored = stored;
-    const base = catalogueOptions(device, { webllm: hosting.libs.models, ...(hosting.libs.missing ? { webllmMissing: hosting.libs.missing } : {}), testModels: servedBySite });
+    // The site's WebLLM list (/webllm/libs.json) only matters with a WebGPU adapter: without one
+    // it is not asked for, so opening the app makes no request for it (none at all offline).
+    const hosting = device.gpu ? await webLLMHosting() : undefined;
+    const base = catalogueOptions(device, { webllm: hosting?.libs.models ?? [], ...(hosting?.libs.missing ? { webllmMissing: hosting.libs.missing } : {}), testModels: servedBySite });
     const custom = readCustom().filter((id) => !base.some((o) => o.id === `transformers:${id}`));
     const where = transformersDevice(device) === 'webgpu' ? 'gpu' : 'processor';
     const options: EngineOption[] = [
@@ -376,7 +379,7 @@ export async function probeDevice(factory = languageModelFactory()): Promise<Dev
     ...(nav.deviceMemory ? { deviceMemoryGiB: nav.deviceMemory } : {}),
     cores: nav.hardwareConcurrency || 1,
     wllamaSupported: wasmMemory64(),
-    promptApi: await promptApiAvailability(factory),
+    promptApi: factory ? await promptApiAvailability(factory) : 'absent',
   };
 }
 

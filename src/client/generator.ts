@@ -73,23 +73,42 @@ function remoteGenerator(remote: Comlink.Remote<RemoteGeneratorApi>, info: { id:
     async generate(messages: ChatMessage[], o: GenerateOptions = {}) {
       // An abort listener added to an already-aborted signal never fires: check first.
       if (o.signal?.aborted) return { text: '', finishReason: 'aborted' as const };
-      const onAbort = () => void remote.interrupt();
+      const onAbort = () => generator.interrupt();
       o.signal?.addEventListener('abort', onAbort, { once: true });
+      // The pieces come through their own MessageChannel (a Comlink proxy), the result through the
+      // worker's: the result can overtake the last pieces, which were then lost from the answer.
+      // The result carries the whole text, so what did not arrive is handed on from it, once.
+      let streamed = '';
+      let settled = false;
+      const onToken = o.onToken;
+      const piece = (t: string) => {
+        if (settled) return;
+        streamed += t;
+        onToken?.(t);
+      };
       try {
         const { tokens, firstTokenMs, ms, ...result } = await remote.generate(
           messages,
           { ...(o.maxNewTokens ? { maxNewTokens: o.maxNewTokens } : {}), ...(o.temperature !== undefined ? { temperature: o.temperature } : {}) },
-          o.onToken ? Comlink.proxy(o.onToken) : undefined,
+          onToken ? Comlink.proxy(piece) : undefined,
         );
+        settled = true;
+        if (onToken && result.text.length > streamed.length && result.text.startsWith(streamed)) onToken(result.text.slice(streamed.length));
         if (tokens !== undefined && ms !== undefined) generator.lastRun = { tokens, ms, ...(firstTokenMs !== undefined ? { firstTokenMs } : {}) };
         return result;
       } finally {
+        settled = true;
         o.signal?.removeEventListener('abort', onAbort);
       }
     },
-    interrupt: () => void remote.interrupt(),
-    dispose,
+    interrupt: () => {
+      if (!disposed) void remote.interrupt();
+    },
+    // Once: the engines menu frees the engine it replaces, and the page may ask again; a second
+    // call on Comlink's released proxy would throw.
+    dispose: () => (disposed ??= dispose()),
   };
+  let disposed: Promise<void> | undefined;
   return generator;
 }
 

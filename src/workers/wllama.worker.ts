@@ -207,7 +207,11 @@ const api = {
       instance.setCompat(null);
       pendingOptions = { pathConfig: { 'wllama.wasm': abs(wllamaAssets.wasm) }, nbThread: multiThread ? threads : 0, compat: false, threadScript: abs(wllamaAssets.threadScript) };
       try {
-        await instance.loadModel(files, { n_ctx: nCtx, n_threads: threads, n_gpu_layers: 0, n_parallel: 1, jinja: true });
+        // Flash attention off (llama.cpp's default, 'auto', turns it on for the processor): with
+        // it, answer-sized prompts (~330 tokens) to stories260K decoded differently from the same
+        // model in ONNX fp32 after a few tokens, even with an f32 KV cache; without it every prompt
+        // tried decoded token for token as ONNX does. It costs the K·Q scores' buffer in memory.
+        await instance.loadModel(files, { n_ctx: nCtx, n_threads: threads, n_gpu_layers: 0, n_parallel: 1, jinja: true, flash_attn: false });
       } catch (err) {
         await instance.exit().catch(() => {});
         throw isOutOfMemory(err) ? outOfMemory(err) : err;

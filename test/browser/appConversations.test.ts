@@ -151,7 +151,7 @@ test('removing a document asks once and can be undone; undone it stays, not undo
   await menu.getByRole('button', { name: 'Add and download' }).click();
   const problem = menu.getByRole('alert').filter({ hasText: 'nobody/no-such-model' });
   await problem.waitFor({ timeout: 60_000 });
-  expect(await problem.textContent()).toMatch(/nobody\/no-such-model could not be fetched: the model host is unreachable or doesn't have it.*Passages-only answers keep working\./);
+  expect(await problem.textContent()).toMatch(/The model host has no model called "nobody\/no-such-model" \(HTTP 404\)\. Check the model name\./);
   await page.keyboard.press('Escape');
   await page.getByRole('button', { name: 'Answer engine: Passages only', exact: true }).waitFor();
   expect(await sourcesOf(await ask(page, 'Who was Anna Pavlovna Scherer?')).count()).toBeGreaterThan(0);

@@ -156,13 +156,13 @@ test('a model that cannot be fetched gives a sentence, not transformers.js’s "
   await context.close();
 });
 
-test('Chrome’s Prompt API: not offered where it reports unavailable (real Chromium), offered and streaming with a stand-in of the spec’s shape', async () => {
+test('Chrome’s Prompt API: listed as unavailable, with why, where it reports so (real Chromium), offered and streaming with a stand-in of the spec’s shape', async () => {
   const { page, context } = await openHarness(browser());
   const out = await page.evaluate(async () => {
     const h = window.folio.engines;
     const real = await (globalThis as unknown as { LanguageModel: { availability(): Promise<string> } }).LanguageModel.availability();
     const engines = await h.openEngines();
-    const offeredForReal = engines.list().some((o) => o.kind === 'prompt-api');
+    const offeredForReal = engines.list().find((o) => o.kind === 'prompt-api')?.state;
     class StandIn extends EventTarget {
       static availability = async () => 'downloadable' as const;
       static async create(o: { monitor?: (m: EventTarget) => void }) {
@@ -191,7 +191,8 @@ test('Chrome’s Prompt API: not offered where it reports unavailable (real Chro
     return { real, offeredForReal, option, states: [...new Set(states)], text: a.text, pieces: a.pieces, count: await gen.countTokens('one two three'), window: gen.contextWindow };
   });
   expect(out.real).toBe('unavailable');
-  expect(out.offeredForReal).toBe(false);
+  // Listed, so the menu can say why it cannot be used, but not offered.
+  expect(out.offeredForReal).toEqual({ kind: 'unavailable', reason: expect.stringMatching(/^Chrome says its built-in model cannot run on this device/) });
   expect(out.option).toMatchObject({ id: 'prompt-api', group: 'built-in', state: { kind: 'not-downloaded' } });
   expect(out.states).toEqual(['downloading', 'ready']);
   expect(out.pieces).toEqual(['It ', 'is ', 'so.']);

@@ -198,7 +198,14 @@ describe('the menu for a device', () => {
     expect(old.filter((o) => o.kind === 'wllama').every((o) => o.state.kind === 'unavailable' && /64-bit memory/.test(o.state.reason))).toBe(true);
     expect(catalogueOptions(base, { webllm, testModels: false }).some((o) => o.id.includes('stories260K'))).toBe(false);
     expect(catalogueOptions(base, { webllm, testModels: true }).filter((o) => o.id.includes('stories260K')).map((o) => o.kind)).toEqual(['wllama', 'transformers']);
-    expect(catalogueOptions(base, { webllm, testModels: false }).some((o) => o.kind === 'prompt-api')).toBe(false);
+    // Chrome's model: not listed where the browser has no Prompt API; listed with the reason where Chrome says 'unavailable'.
+    expect(catalogueOptions({ ...base, promptApi: 'absent' }, { webllm, testModels: false }).some((o) => o.kind === 'prompt-api')).toBe(false);
+    expect(catalogueOptions(base, { webllm, testModels: false }).filter((o) => o.kind === 'prompt-api')).toEqual([
+      expect.objectContaining({ id: 'prompt-api', group: 'built-in', state: { kind: 'unavailable', reason: expect.stringMatching(/^Chrome says its built-in model cannot run on this device\. It needs .*22 GB/) } }),
+    ]);
+    // The transformers.js model's size is its weights for the device: q8 on the processor, q4f16 on a graphics card.
+    const onnxSize = (d: DeviceFacts) => catalogueOptions(d, { webllm, testModels: false }).find((o) => o.id === 'transformers:onnx-community/Qwen2.5-0.5B-Instruct')!.sizeBytes;
+    expect([onnxSize({ ...base, gpu: null }), onnxSize(base)]).toEqual([512_096_557, 483_003_582]);
     for (const o of catalogueOptions(base, { webllm, testModels: false }).filter((x) => x.state.kind === 'not-downloaded' && x.kind !== 'prompt-api')) {
       expect(o.note.length).toBeGreaterThan(10);
       if (o.kind !== 'webllm' || o.id.startsWith('webllm:Llama')) expect(o.sizeBytes).toBeGreaterThan(0);

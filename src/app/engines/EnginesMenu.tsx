@@ -89,26 +89,38 @@ function EngineRow({ o, api, quiet }: { o: EngineOption; api: EnginesApi; quiet?
   );
 }
 
-function ModelFilePicker({ api }: { api: EnginesApi }) {
+/**
+ * "Use a model file you already have": a .gguf (or every part of a split one) picked or dropped
+ * is checked and kept, then loaded. What happened is said under the picker, by the file's name.
+ */
+function useModelFile(api: EnginesApi) {
   const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
-  const take = async (file: File | undefined) => {
-    if (!file) return;
-    setMessage({ text: `Checking ${file.name}…`, error: false });
+  const take = async (files: File[]) => {
+    if (!files.length) return;
+    const name = files.length === 1 ? files[0]!.name : `${files[0]!.name} and ${files.length - 1} more`;
+    setMessage({ text: `Checking ${name}…`, error: false });
     try {
-      const added = await api.addModelFile(file);
-      setMessage({ text: `${added.name} added.`, error: false });
+      const added = await api.addModelFile(files);
+      setMessage({ text: `${added.name} is kept in this browser and loading.`, error: false });
+      void api.use(added.id);
     } catch (err) {
       setMessage({ text: (err as Error).message, error: true });
     }
   };
+  // Said while the menu is open; not left behind for the next time it opens.
+  return { message, take, clear: () => setMessage(null) };
+}
+
+function ModelFilePicker({ file }: { file: ReturnType<typeof useModelFile> }) {
+  const { message } = file;
   return (
     <div className="engine-file">
       <label className="btn btn-sm file-button">
         <FileUp size={14} aria-hidden />
         Use a model file you already have…
-        <input type="file" accept=".gguf" onChange={(e) => void take(e.target.files?.[0]).finally(() => (e.target.value = ''))} />
+        <input type="file" accept=".gguf" multiple onChange={(e) => void file.take([...(e.target.files ?? [])]).finally(() => (e.target.value = ''))} />
       </label>
-      <small className="muted">A .gguf file; you can also drop it on this menu.</small>
+      <small className="muted">A .gguf file (all parts of a split one); you can also drop it on this menu.</small>
       {message && (
         <p className={message.error ? 'engine-error' : 'muted'} role={message.error ? 'alert' : 'status'}>
           {message.text}
@@ -156,21 +168,19 @@ function CustomModel({ api }: { api: EnginesApi }) {
 export function EnginesMenu({ api, compact }: { api: EnginesApi; compact?: boolean }) {
   const { text, busy } = triggerLabel(api);
   const [dragOver, setDragOver] = useState(false);
-  const [dropError, setDropError] = useState<string | null>(null);
-  // A model file dropped on the menu is taken here (useFileDrop leaves [data-own-drop] alone).
+  const file = useModelFile(api);
+  // A model file dropped on the menu is taken here: useFileDrop leaves [data-own-drop] alone, and
+  // drag events stop here so the window's "Drop to add to your library" does not show over it.
   const onDrop = (e: DragEvent) => {
-    const file = [...e.dataTransfer.files][0];
+    const files = [...e.dataTransfer.files];
     setDragOver(false);
-    if (!file) return;
+    if (!files.length) return;
     e.preventDefault();
-    void api
-      .addModelFile(file)
-      .then((o) => void api.use(o.id))
-      .catch((err: Error) => setDropError(err.message));
+    void file.take(files);
   };
   const groups = GROUPS.map((g) => ({ g, items: api.options.filter((o) => o.group === g) })).filter((x) => x.items.length || x.g === 'file');
   return (
-    <Popover.Root>
+    <Popover.Root onOpenChange={(open) => !open && file.clear()}>
       <Popover.Trigger asChild>
         <button type="button" className={`engine-trigger${api.failed ? ' has-error' : ''}`} aria-label={`Answer engine: ${text}`}>
           {busy ? <Loader2 size={16} className="spin" aria-hidden /> : api.current.kind === 'passages' ? <Zap size={16} aria-hidden /> : <Sparkles size={16} aria-hidden />}
@@ -186,13 +196,17 @@ export function EnginesMenu({ api, compact }: { api: EnginesApi; compact?: boole
           collisionPadding={8}
           aria-label="Answer engines"
           data-own-drop=""
+          onDragEnter={(e) => e.stopPropagation()}
           onDragOver={(e) => {
             if ([...e.dataTransfer.types].includes('Files')) {
               e.preventDefault();
               setDragOver(true);
             }
           }}
-          onDragLeave={() => setDragOver(false)}
+          onDragLeave={(e) => {
+            e.stopPropagation();
+            if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setDragOver(false);
+          }}
           onDrop={onDrop}
         >
           <div className="engines-head">
@@ -223,15 +237,10 @@ export function EnginesMenu({ api, compact }: { api: EnginesApi; compact?: boole
                       ))}
                     </ul>
                   )}
-                  {g === 'file' && <ModelFilePicker api={api} />}
+                  {g === 'file' && <ModelFilePicker file={file} />}
                 </section>
               );
             })}
-            {dropError && (
-              <p className="engine-error" role="alert">
-                {dropError}
-              </p>
-            )}
             <CustomModel api={api} />
           </div>
         </Popover.Content>

@@ -106,6 +106,6 @@ export function useEngines() {
     cancel,
     remove,
     addCustom: (hubId: string): EngineOption => engines.addCustom(hubId),
-    addModelFile: (file: File) => engines.addModelFile(file),
+    addModelFile: (file: File | readonly File[]) => engines.addModelFile(file),
   };
 }

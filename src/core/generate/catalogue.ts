@@ -15,7 +15,11 @@ export interface DeviceFacts {
   cores: number;
   /** WebAssembly memory64, SIMD and exceptions: what llama.cpp's wasm build needs. */
   wllamaSupported: boolean;
-  promptApi: 'available' | 'downloadable' | 'downloading' | 'unavailable';
+  /**
+   * Chrome's Prompt API as `LanguageModel.availability()` answers; 'absent' where the browser has
+   * no `LanguageModel` at all (Firefox, Safari), so there is nothing to offer or explain.
+   */
+  promptApi: 'available' | 'downloadable' | 'downloading' | 'unavailable' | 'absent';
 }
 
 export interface CatalogueEntry {
@@ -31,19 +35,25 @@ export interface CatalogueEntry {
   cacheFiles?: string[];
   /** transformers.js weights to use instead of the device's default (q8 on WASM, q4f16 on WebGPU). */
   dtype?: 'fp32';
+  /** transformers.js: the weights' size for the device's default dtype, where it differs from `sizeBytes`. */
+  sizeByDtype?: { q8: number; q4f16: number };
   /** Only offered in builds that serve the shared test models (FOLIO_MODELS). */
   testOnly?: boolean;
 }
 
 /**
- * Processor models. Sizes are the files' sizes on the hub (the GGUFs) or parameters × bytes per
- * weight for the ONNX ones; the real size shows as soon as a download starts.
+ * Processor models. Sizes are the files' byte counts on the hub, not estimates: each was read from
+ * several public projects that pin the same file by SHA-256 with its LFS size (found with a code
+ * search over public repositories; the hub cannot be reached from the machine this was written
+ * on). The test models' sizes are those of the shared files. The real size shows as soon as a
+ * download starts.
  */
 export const PROCESSOR_MODELS: CatalogueEntry[] = [
   {
     id: 'wllama:Qwen/Qwen2.5-0.5B-Instruct-GGUF/qwen2.5-0.5b-instruct-q4_k_m.gguf',
     kind: 'wllama',
     name: 'Qwen2.5 0.5B Instruct (llama.cpp)',
+    // qwen2.5-0.5b-instruct-q4_k_m.gguf, sha256 74a4da8c…a9db.
     sizeBytes: 491_400_032,
     note: 'runs on the processor; the fastest good answers without a graphics card',
     repo: 'Qwen/Qwen2.5-0.5B-Instruct-GGUF',
@@ -53,6 +63,7 @@ export const PROCESSOR_MODELS: CatalogueEntry[] = [
     id: 'wllama:HuggingFaceTB/SmolLM2-360M-Instruct-GGUF/smollm2-360m-instruct-q8_0.gguf',
     kind: 'wllama',
     name: 'SmolLM2 360M Instruct (llama.cpp)',
+    // smollm2-360m-instruct-q8_0.gguf at revision 593b5a2e, sha256 48ab3034…0201.
     sizeBytes: 386_404_992,
     note: 'runs on the processor; smallest and quickest, short plain answers',
     repo: 'HuggingFaceTB/SmolLM2-360M-Instruct-GGUF',
@@ -62,6 +73,7 @@ export const PROCESSOR_MODELS: CatalogueEntry[] = [
     id: 'wllama:Qwen/Qwen2.5-1.5B-Instruct-GGUF/qwen2.5-1.5b-instruct-q4_k_m.gguf',
     kind: 'wllama',
     name: 'Qwen2.5 1.5B Instruct (llama.cpp)',
+    // qwen2.5-1.5b-instruct-q4_k_m.gguf, sha256 6a1a2eb6…407e.
     sizeBytes: 1_117_320_736,
     note: 'runs on the processor; better answers, about three times slower',
     repo: 'Qwen/Qwen2.5-1.5B-Instruct-GGUF',
@@ -71,7 +83,10 @@ export const PROCESSOR_MODELS: CatalogueEntry[] = [
     id: 'transformers:onnx-community/Qwen2.5-0.5B-Instruct',
     kind: 'transformers',
     name: 'Qwen2.5 0.5B Instruct (transformers.js)',
-    sizeBytes: 520_000_000,
+    // onnx/model_quantized.onnx (q8, the processor's) 512,096,557 bytes; onnx/model_q4f16.onnx
+    // (the graphics card's) 483,003,582 bytes. The tokenizer and config add a few MB.
+    sizeBytes: 512_096_557,
+    sizeByDtype: { q8: 512_096_557, q4f16: 483_003_582 },
     note: 'ONNX Runtime; slower than llama.cpp on a processor, uses the graphics card when there is one',
     repo: 'onnx-community/Qwen2.5-0.5B-Instruct',
   },
@@ -88,15 +103,26 @@ export const PROCESSOR_MODELS: CatalogueEntry[] = [
   {
     id: 'transformers:karpathy/stories260K',
     kind: 'transformers',
-    name: 'stories260K (test model, transformers.js)',
-    sizeBytes: 1_100_000,
-    note: 'tiny test model that writes children’s stories, not answers',
+    // Named by its hub id: the same model added under "Advanced" by that id is this entry.
+    name: 'karpathy/stories260K',
+    // config, tokenizer and onnx/model.onnx (fp32) as in ../shared/models.
+    sizeBytes: 1_271_039,
+    note: 'tiny test model (transformers.js) that writes children’s stories, not answers',
     repo: 'karpathy/stories260K',
     // fp32, like the GGUF test model, so both engines decode the same tokens.
     dtype: 'fp32',
     testOnly: true,
   },
 ];
+
+/**
+ * Why Chrome's model is not offered where `LanguageModel.availability()` says 'unavailable': Chrome
+ * does not say which requirement failed, so the sentence names them (Chrome's documented ones:
+ * desktop Windows 10/11, macOS 13+ or Linux, about 22 GB free on the profile's disk, a graphics
+ * card with more than 4 GB or else 16 GB of memory and 4 cores; an administrator's policy can turn it off).
+ */
+export const PROMPT_API_UNAVAILABLE =
+  'Chrome says its built-in model cannot run on this device. It needs desktop Chrome with about 22 GB of free disk space and either a graphics card with more than 4 GB of its own memory or 16 GB of memory and 4 cores; an administrator can also turn it off. The other engines here work without it.';
 
 /** transformers.js weights for a model on this device. */
 export function transformersDtype(id: string, device: DeviceFacts): 'fp32' | 'q4f16' | 'q8' {
@@ -144,7 +170,17 @@ export function catalogueOptions(device: DeviceFacts, opts: { webllm: readonly H
   const out: EngineOption[] = [
     { id: 'passages', kind: 'passages', group: 'instant', name: 'Passages only', note: 'instant: the best passages, their key sentences highlighted', state: { kind: 'ready' } },
   ];
-  if (device.promptApi !== 'unavailable') {
+  if (device.promptApi === 'unavailable') {
+    // Chrome has the API but says no: said once, so a person knows why it is not offered.
+    out.push({
+      id: 'prompt-api',
+      kind: 'prompt-api',
+      group: 'built-in',
+      name: 'Chrome’s built-in model (Gemini Nano)',
+      note: 'runs inside the browser',
+      state: { kind: 'unavailable', reason: PROMPT_API_UNAVAILABLE },
+    });
+  } else if (device.promptApi !== 'absent') {
     out.push({
       id: 'prompt-api',
       kind: 'prompt-api',
@@ -184,7 +220,8 @@ export function catalogueOptions(device: DeviceFacts, opts: { webllm: readonly H
       e.kind === 'wllama' && !device.wllamaSupported
         ? { kind: 'unavailable', reason: 'This browser’s WebAssembly lacks 64-bit memory, which llama.cpp needs (Safari before 26, older Firefox). The transformers.js models work here.' }
         : { kind: 'not-downloaded' };
-    out.push({ id: e.id, kind: e.kind, group, name: e.name, ...(e.sizeBytes ? { sizeBytes: e.sizeBytes } : {}), note: e.kind === 'transformers' && where === 'gpu' ? e.note.replace('slower than llama.cpp on a processor, ', '') : e.note, state });
+    const size = e.sizeByDtype ? e.sizeByDtype[transformersDevice(device) === 'webgpu' ? 'q4f16' : 'q8'] : e.sizeBytes;
+    out.push({ id: e.id, kind: e.kind, group, name: e.name, ...(size ? { sizeBytes: size } : {}), note: e.kind === 'transformers' && where === 'gpu' ? e.note.replace('slower than llama.cpp on a processor, ', '') : e.note, state });
   }
   const pick = recommendedId(out, device);
   return out.map((o) => (o.id === pick ? { ...o, recommended: true } : o));
