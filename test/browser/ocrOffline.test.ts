@@ -1,6 +1,6 @@
 import { beforeAll, expect, test } from 'vitest';
 import { pageImage } from '../helpers/ocr';
-import { baseUrl, newRecordedPage, useBrowser } from './chromium';
+import { addFiles, baseUrl, documentRow, newRecordedPage, storageMeter, useBrowser } from './chromium';
 
 const browser = useBrowser({ webgpu: false });
 
@@ -16,22 +16,22 @@ test('the OCR engine is fetched when first needed, then kept: an image is read w
   await page.goto(baseUrl());
   await page.getByRole('button', { name: 'Download and start' }).click();
   await page.getByText('Folio now works offline.').waitFor({ timeout: 120_000 });
-  await page.locator('.storage').waitFor({ timeout: 120_000 });
+  await storageMeter(page).waitFor({ timeout: 120_000 });
   // Not part of the first visit: nothing of the OCR engine was fetched before an image was added.
   expect(requests.filter((u) => /\/assets\/(ocr-|tessdata-)/.test(u))).toEqual([]);
 
-  await page.getByLabel('Add documents').setInputFiles({ name: 'bakery.png', mimeType: 'image/png', buffer: first });
-  await page.locator('.documents li', { hasText: 'bakery.png' }).waitFor({ timeout: 180_000 });
+  await addFiles(page, { name: 'bakery.png', mimeType: 'image/png', buffer: first });
+  await documentRow(page, 'bakery.png').waitFor({ timeout: 180_000 });
   expect(requests.some((u) => /\/assets\/tessdata-[^/]+\/eng\.traineddata\.gz$/.test(u))).toBe(true);
 
   await context.setOffline(true);
   const failed: string[] = [];
   context.on('requestfailed', (r) => failed.push(r.url()));
   await page.reload();
-  await page.getByRole('heading', { name: 'Folio' }).waitFor();
-  await page.locator('.documents li', { hasText: 'bakery.png' }).waitFor({ timeout: 120_000 });
-  await page.getByLabel('Add documents').setInputFiles({ name: 'ferry.png', mimeType: 'image/png', buffer: second });
-  await page.locator('.documents li', { hasText: 'ferry.png' }).waitFor({ timeout: 180_000 });
+  await page.getByRole('heading', { name: 'New conversation' }).waitFor();
+  await documentRow(page, 'bakery.png').waitFor({ timeout: 120_000 });
+  await addFiles(page, { name: 'ferry.png', mimeType: 'image/png', buffer: second });
+  await documentRow(page, 'ferry.png').waitFor({ timeout: 180_000 });
   expect(failed).toEqual([]);
   expect(errors).toEqual([]);
   await context.close();
