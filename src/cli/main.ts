@@ -1,0 +1,1 @@
+console.log('folio cli', process.argv.slice(2));
