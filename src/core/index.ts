@@ -26,3 +26,5 @@ export { selectContext } from './search/context';
 export type { ContextPassage, ContextOptions } from './search/context';
 export { evaluate, parseEvalSet, serializeEvalSet, matches } from './eval/userEval';
 export type { EvalQuestion, EvalSet, EvalReport, EvalQuestionResult, EvalFound } from './eval/userEval';
+export { contentHash, countDecisions, isHiddenOrSystem, planSync, scanFolder } from './sync';
+export type { FolderDirectory, FolderFile, FolderFileData, FolderScan, KnownFile, ListedFile, PlanOptions, ScanOptions, SkippedFile, SyncDecision, SyncPlan } from './sync';
