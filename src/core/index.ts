@@ -14,6 +14,9 @@ export { DeferredEmbedder } from './embed/deferred';
 export type { TransformersEmbedderOptions } from './embed/transformers';
 export type { DocumentRecord, ChunkRecord, IntegrityReport } from './store/store';
 export { SCHEMA_VERSION } from './store/store';
+// The backup file's frames: the command line writes a library from parts indexed in separate runs.
+export { BACKUP_MAGIC, encodeFrame, readFrames } from './store/backup';
+export type { BackupHeader, DocumentBundle } from './store/backup';
 export type { DocType, FileInput, ParsedDocument, SourceLocation, Block } from './types';
 export { DocumentBuilder } from './ingest/builder';
 export { KeywordIndex, buildPostings, DEFAULT_BM25 } from './search/keywordIndex';

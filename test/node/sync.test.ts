@@ -75,7 +75,7 @@ describe('scanning a folder', () => {
     const s = await scan();
     if (s.status !== 'ok') throw new Error(s.reason);
     expect(s.files.map((f) => f.path)).toEqual(['small.txt']);
-    expect(s.skipped).toEqual([{ path: 'big/huge.txt', size: 101 * MB, lastModified: expect.any(Number), reason: 'too-large' }]);
+    expect(s.skipped).toEqual([{ path: 'big/huge.txt', size: 101 * MB, lastModified: expect.any(Number), reason: 'too-large', data: expect.any(Blob) }]);
     // The limit is the caller's: with a smaller one, the small file is skipped too.
     const strict = await scan(3);
     expect(strict.status === 'ok' && strict.skipped.map((f) => f.path)).toEqual(['big/huge.txt', 'small.txt']);

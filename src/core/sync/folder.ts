@@ -35,6 +35,8 @@ export interface SkippedFile {
   size: number;
   lastModified: number;
   reason: 'too-large';
+  /** Not read; there so the library can refuse it by name, size and limit as it refuses any file. */
+  data: FolderFileData;
 }
 
 export type FolderScan =
@@ -83,7 +85,7 @@ export async function scanFolder(root: FolderDirectory, opts: ScanOptions): Prom
           continue;
         }
         const data = await entry.getFile();
-        if (data.size > opts.maxFileBytes) skipped.push({ path, size: data.size, lastModified: data.lastModified, reason: 'too-large' });
+        if (data.size > opts.maxFileBytes) skipped.push({ path, size: data.size, lastModified: data.lastModified, reason: 'too-large', data });
         else files.push({ path, size: data.size, lastModified: data.lastModified, data });
       }
     };
