@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { contentHash, planSync, scanFolder, type AddOutcome, type FileInput, type FolderScan, type IndexProgress, type ListedFile, type SkippedFile } from '../core';
+import { contentHash, FolioError, planSync, readBytes, scanFolder, type AddOutcome, type FileInput, type FolderScan, type IndexProgress, type ListedFile, type SkippedFile } from '../core';
 import { dropLibrary, joinLibraryFiles, memoryLibrary } from './libraryFile';
 import { loadEmbedder } from './models';
 import { nodeDirectory, nodeFile } from './nodeFolder';
@@ -149,28 +149,23 @@ async function indexGroup(
   const saved: SavedFile[] = new Array(group.length);
   const inputs: FileInput[] = [];
   const positions: number[] = [];
-  const hashes: (string | undefined)[] = [];
+  const hashes: string[] = [];
   for (let i = 0; i < group.length; i++) {
     const it = group[i]!;
     const base = { key: it.key, name: it.name, size: it.size, lastModified: it.lastModified };
-    if (it.size > args.maxFileBytes) {
-      // Never read: the library refuses it by its size, with its own message.
-      inputs.push({ name: it.name, data: it.data });
-      positions.push(i);
-      hashes.push(undefined);
-      continue;
-    }
     let bytes: Uint8Array;
     try {
-      bytes = new Uint8Array(await it.data.arrayBuffer());
+      // The core's own checks first (size limit, empty file): a file over the limit is never read.
+      bytes = await readBytes({ name: it.name, data: it.data }, { maxFileBytes: args.maxFileBytes });
     } catch (err) {
-      saved[i] = { ...base, error: { code: 'unreadable', reason: `it could not be read (${err instanceof Error ? err.message : String(err)})` } };
-      progress.log(`✗ ${it.name}: ${saved[i]!.error!.reason}`);
+      const error = err instanceof FolioError ? { code: err.code, reason: err.reason } : { code: 'unreadable', reason: `it could not be read (${err instanceof Error ? err.message : String(err)})` };
+      saved[i] = { ...base, error };
+      progress.log(`✗ ${it.name}: ${error.reason}`);
       progress.finished();
       continue;
     }
     const hash = await contentHash(bytes);
-    const twin = known.get(hash);
+    const twin = known.get(hash) ?? inputs[hashes.indexOf(hash)]?.name;
     if (twin) {
       saved[i] = { ...base, hash, duplicateOf: twin };
       progress.finished();
@@ -198,7 +193,7 @@ async function indexGroup(
     if (signal.aborted) return undefined;
     outcomes.forEach((o, j) => {
       const i = positions[j]!;
-      saved[i] = savedFile(group[i]!, o, hashes[j]);
+      saved[i] = savedFile(group[i]!, o, hashes[j]!);
       if (o.status === 'failed') progress.log(`✗ ${o.error.message}`);
     });
     const part = saved.some((f) => f.documentId) ? await library.exportBackup({ createdBy: 'folio index' }) : undefined;
@@ -208,10 +203,10 @@ async function indexGroup(
   }
 }
 
-function savedFile(it: Item, o: AddOutcome, hash: string | undefined): SavedFile {
-  const base = { key: it.key, name: it.name, size: it.size, lastModified: it.lastModified, ...(hash ? { hash } : {}) };
-  if (o.status === 'added') return { ...base, hash: o.document.hash, documentId: o.document.id, chunks: o.document.chunkCount };
-  if (o.status === 'duplicate') return { ...base, hash: o.document.hash, duplicateOf: o.document.name };
+function savedFile(it: Item, o: AddOutcome, hash: string): SavedFile {
+  const base = { key: it.key, name: it.name, size: it.size, lastModified: it.lastModified, hash };
+  if (o.status === 'added') return { ...base, documentId: o.document.id, chunks: o.document.chunkCount };
+  if (o.status === 'duplicate') return { ...base, duplicateOf: o.document.name };
   return { ...base, error: { code: o.error.code, reason: o.error.reason } };
 }
 

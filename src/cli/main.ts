@@ -141,8 +141,8 @@ function describeIndex(s: IndexSummary): string {
   const run = s.thisRun;
   lines.push(`This run: ${run.files.length} documents, ${run.chunks.toLocaleString('en')} passages in ${duration(run.indexSeconds)} (${run.chunksPerSecond} chunks/s; model loaded in ${s.modelLoadSeconds} s; ${duration(s.totalSeconds)} in all)`);
   if (s.resumed) lines.push(`${s.resumed} files were already done by an interrupted earlier run and were not read again.`);
-  if (s.duplicates.length) lines.push(`${s.duplicates.length} duplicates (same content as a document already in the library):`, ...s.duplicates.map((d) => `  ${d.file} = ${d.of}`));
-  if (s.failed.length) lines.push(`${s.failed.length} files could not be indexed:`, ...s.failed.map((f) => `  ${f.file}: ${f.reason}`));
+  if (s.duplicates.length) lines.push(`${s.duplicates.length} ${s.duplicates.length === 1 ? 'file has' : 'files have'} the same content as a document already in the library:`, ...s.duplicates.map((d) => `  ${d.file} = ${d.of}`));
+  if (s.failed.length) lines.push(`${s.failed.length} ${s.failed.length === 1 ? 'file' : 'files'} could not be indexed:`, ...s.failed.map((f) => `  ${f.file}: ${f.reason}`));
   return `${lines.join('\n')}\n`;
 }
 
