@@ -137,7 +137,8 @@ async function runIndex(argv: string[]): Promise<number> {
 }
 
 function describeIndex(s: IndexSummary): string {
-  const lines = [`${path.relative(process.cwd(), s.out) || s.out}: ${s.documents} documents, ${s.chunks.toLocaleString('en')} passages, ${formatBytes(s.bytes)} (${s.model})`];
+  const relative = path.relative(process.cwd(), s.out);
+  const lines = [`${relative && !relative.startsWith('..') ? relative : s.out}: ${s.documents} documents, ${s.chunks.toLocaleString('en')} passages, ${formatBytes(s.bytes)} (${s.model})`];
   const run = s.thisRun;
   lines.push(`This run: ${run.files.length} documents, ${run.chunks.toLocaleString('en')} passages in ${duration(run.indexSeconds)} (${run.chunksPerSecond} chunks/s; model loaded in ${s.modelLoadSeconds} s; ${duration(s.totalSeconds)} in all)`);
   if (s.resumed) lines.push(`${s.resumed} files were already done by an interrupted earlier run and were not read again.`);
