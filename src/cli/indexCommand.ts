@@ -60,7 +60,6 @@ export async function indexCommand(args: IndexArgs, io: { stderr: NodeJS.WriteSt
   if (scan.status !== 'ok') throw new Error(scan.reason);
   const config: IndexConfig = { model: args.model, maxFileBytes: args.maxFileBytes, batch: args.batch, ...(args.maxTokens ? { maxTokens: args.maxTokens } : {}), ...(args.overlapTokens !== undefined ? { overlapTokens: args.overlapTokens } : {}) };
   const state = await IndexState.open(out, config, { restart: args.restart });
-  const saved = state.saved();
   const plan = await planSync(scan, state.known());
 
   // What this run keeps from earlier runs, and what it must (re)do.
@@ -68,7 +67,7 @@ export async function indexCommand(args: IndexArgs, io: { stderr: NodeJS.WriteSt
   const todo: Item[] = [];
   const item = (f: ListedFile | SkippedFile): Item => ({ key: f.path, name: names.get(f.path)!, size: f.size, lastModified: f.lastModified, data: f.data });
   for (const d of plan.decisions) {
-    if (d.kind === 'unchanged' || d.kind === 'touched') kept.set(d.file.path, saved.get(d.file.path)!);
+    if (d.kind === 'unchanged' || d.kind === 'touched') kept.set(d.file.path, d.known);
     else if (d.kind !== 'remove') todo.push(item(d.file));
   }
   // A file kept as a duplicate of content no longer kept (its twin changed or went) is redone.

@@ -99,8 +99,8 @@ export class IndexState {
   }
 
   /** What earlier runs indexed, in the terms of a sync plan. */
-  known(): KnownFile[] {
-    return [...this.saved().values()].map((f) => ({ path: f.key, size: f.size, lastModified: f.lastModified, ...(f.hash ? { hash: f.hash } : {}), ...(f.documentId ? { documentId: f.documentId } : {}) }));
+  known(): (SavedFile & KnownFile)[] {
+    return [...this.saved().values()].map((f) => ({ ...f, path: f.key }));
   }
 
   parts(): string[] {

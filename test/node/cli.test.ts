@@ -268,7 +268,7 @@ describe('folio index resumes after an interruption', () => {
     }
   });
 
-  test('an interrupted run cannot be continued with other settings by mistake', { timeout: 120_000 }, async () => {
+  test('an interrupted run cannot be continued with other settings by mistake', { timeout: 300_000 }, async () => {
     const dir = path.join(tmp, 'settings');
     abstracts(dir, 6, 200);
     const out = path.join(tmp, 'settings.folio');

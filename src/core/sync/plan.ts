@@ -15,26 +15,27 @@ export interface KnownFile {
   documentId?: string;
 }
 
-export type SyncDecision =
+/** Decisions carry the caller's own records (`K`), so whatever else it keeps per file comes back with them. */
+export type SyncDecision<K extends KnownFile = KnownFile> =
   /** A file the library has not seen: index it. */
   | { kind: 'add'; file: ListedFile }
   /** The content changed (or a failed file changed): index it again, replacing `known.documentId` atomically. */
-  | { kind: 'reindex'; file: ListedFile; known: KnownFile }
+  | { kind: 'reindex'; file: ListedFile; known: K }
   /** The file is gone from the folder: remove its document. */
-  | { kind: 'remove'; known: KnownFile }
+  | { kind: 'remove'; known: K }
   /** Same size and date: nothing to do. */
-  | { kind: 'unchanged'; file: ListedFile; known: KnownFile }
+  | { kind: 'unchanged'; file: ListedFile; known: K }
   /** Same content under a new date (saved without changes, copied back): only the record's date changes. */
-  | { kind: 'touched'; file: ListedFile; known: KnownFile }
+  | { kind: 'touched'; file: ListedFile; known: K }
   /** The same content at a new path (renamed or moved inside the folder): only the record's path changes. */
-  | { kind: 'moved'; file: ListedFile; known: KnownFile }
+  | { kind: 'moved'; file: ListedFile; known: K }
   /** Over the size limit: not read. A document made from an earlier, smaller version stays. */
-  | { kind: 'too-large'; file: SkippedFile; known?: KnownFile }
+  | { kind: 'too-large'; file: SkippedFile; known?: K }
   /** Listed, but its bytes could not be read to compare (changed or deleted meanwhile): left as it is until the next scan. */
-  | { kind: 'unreadable'; file: ListedFile; known?: KnownFile; reason: string };
+  | { kind: 'unreadable'; file: ListedFile; known?: K; reason: string };
 
-export type SyncPlan =
-  | { status: 'ok'; decisions: SyncDecision[] }
+export type SyncPlan<K extends KnownFile = KnownFile> =
+  | { status: 'ok'; decisions: SyncDecision<K>[] }
   /** Permission lost or folder unavailable: no decision at all, so nothing is deleted meanwhile. */
   | { status: 'no-permission' | 'unavailable'; reason: string; decisions: [] };
 
@@ -49,11 +50,11 @@ export interface PlanOptions {
  * untouched file saved again is not re-embedded) and a new file as large as a vanished one (a
  * rename is not re-embedded). Decisions come back in path order.
  */
-export async function planSync(scan: FolderScan, known: readonly KnownFile[], opts: PlanOptions = {}): Promise<SyncPlan> {
+export async function planSync<K extends KnownFile>(scan: FolderScan, known: readonly K[], opts: PlanOptions = {}): Promise<SyncPlan<K>> {
   if (scan.status !== 'ok') return { status: scan.status, reason: scan.reason, decisions: [] };
   const hashOf = opts.hash ?? ((f: ListedFile) => contentHash(f.data));
   const byPath = new Map(known.map((k) => [k.path, k]));
-  const decisions: SyncDecision[] = [];
+  const decisions: SyncDecision<K>[] = [];
   const added: ListedFile[] = [];
   const hashed = async (file: ListedFile): Promise<string | { error: string }> => {
     try {
@@ -109,13 +110,13 @@ export async function planSync(scan: FolderScan, known: readonly KnownFile[], op
   }
   for (const k of gone) decisions.push({ kind: 'remove', known: k });
 
-  const pathOf = (d: SyncDecision) => ('file' in d ? d.file.path : d.known.path);
+  const pathOf = (d: SyncDecision<K>) => ('file' in d ? d.file.path : d.known.path);
   decisions.sort((a, b) => (pathOf(a) < pathOf(b) ? -1 : pathOf(a) > pathOf(b) ? 1 : 0));
   return { status: 'ok', decisions };
 }
 
 /** How many decisions of each kind (for a summary line, or a test). */
-export function countDecisions(plan: SyncPlan): Record<SyncDecision['kind'], number> {
+export function countDecisions(plan: SyncPlan<KnownFile>): Record<SyncDecision['kind'], number> {
   const counts = { add: 0, reindex: 0, remove: 0, unchanged: 0, touched: 0, moved: 0, 'too-large': 0, unreadable: 0 };
   for (const d of plan.decisions) counts[d.kind]++;
   return counts;
