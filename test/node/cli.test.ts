@@ -285,7 +285,7 @@ describe('folio index resumes after an interruption', () => {
 });
 
 describe('folio usage', () => {
-  test('missing arguments and unknown commands say what is wrong (exit 2); help lists the commands', async () => {
+  test('missing arguments and unknown commands say what is wrong (exit 2); help lists the commands', { timeout: 300_000 }, async () => {
     const noOut = await folio('index', FIXTURES_DIR);
     expect(noOut).toMatchObject({ code: 2, stderr: expect.stringContaining('index needs --out') });
     const missing = await folio('index', path.join(tmp, 'nowhere'), '--out', path.join(tmp, 'x.folio'));
