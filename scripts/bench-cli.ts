@@ -100,7 +100,7 @@ function generateFolder(dir: string, count: number): { docs: number; bytes: numb
     let content: string;
     if (i % 25 === 0) {
       name = `doc-${i}.html`;
-      content = `<!doctype html><html><head><title>${escape(title)}</title></head><body><h1>${escape(title)}</h1>${body.split('\n\n').map((p) => `<p>${escape(p)}</p>`).join('')}</body></html>`;
+      content = `<!doctype html><html><head><title>${escapeHtml(title)}</title></head><body><h1>${escapeHtml(title)}</h1>${body.split('\n\n').map((p) => `<p>${escapeHtml(p)}</p>`).join('')}</body></html>`;
     } else if (i % 10 === 0) {
       name = `doc-${i}.md`;
       content = `# ${title}\n\n${body}\n`;
@@ -114,6 +114,6 @@ function generateFolder(dir: string, count: number): { docs: number; bytes: numb
   return { docs: count, bytes };
 }
 
-function escape(s: string): string {
+function escapeHtml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
