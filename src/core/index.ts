@@ -73,5 +73,5 @@ export { buildAnswerMessages, rewriteMessages } from './generate/prompt';
 export type { TransformersGeneratorOptions } from './generate/transformers';
 export { chooseWebLLMModels, gpuCapabilities, hostedModelRecords, PREFERRED_WEBLLM_MODELS, repoOf, smallerModel, WebLLMGenerator } from './generate/webllm';
 export type { GpuCapabilities, HostedWebLLMModel, WebLLMHosting, WebLLMLibs } from './generate/webllm';
-export { contentHash, countDecisions, isHiddenOrSystem, planSync, scanFolder } from './sync';
-export type { FolderDirectory, FolderFile, FolderFileData, FolderScan, KnownFile, ListedFile, PlanOptions, ScanOptions, SkippedFile, SyncDecision, SyncPlan } from './sync';
+export { contentHash, countDecisions, isHiddenOrSystem, planSync, scanFolder, syncLinkedFolder, validLinkedFolder } from './sync';
+export type { FolderDirectory, FolderFile, FolderFileData, FolderLibrary, FolderScan, KnownFile, LinkedFile, LinkedFolder, ListedFile, PlanOptions, ScanOptions, SkippedFile, SyncDecision, SyncOptions, SyncPlan, SyncResult, SyncSummary } from './sync';

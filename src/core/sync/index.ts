@@ -5,3 +5,5 @@ export { contentHash, isHiddenOrSystem, scanFolder } from './folder';
 export type { FolderDirectory, FolderFile, FolderFileData, FolderScan, ListedFile, ScanOptions, SkippedFile } from './folder';
 export { countDecisions, planSync } from './plan';
 export type { KnownFile, PlanOptions, SyncDecision, SyncPlan } from './plan';
+export { syncLinkedFolder, validLinkedFolder } from './linked';
+export type { FolderLibrary, LinkedFile, LinkedFolder, SyncOptions, SyncResult, SyncSummary } from './linked';
