@@ -27,7 +27,10 @@ export type ActiveEngine = { id: string; status: 'ready' | 'loading' };
  */
 export function useEngines() {
   const engines = pageEngines();
-  const options = useSyncExternalStore(engines.subscribe, engines.list);
+  // React calls these unbound: bound here, once per Engines.
+  const subscribe = useCallback((listener: () => void) => engines.subscribe(listener), [engines]);
+  const list = useCallback(() => engines.list(), [engines]);
+  const options = useSyncExternalStore(subscribe, list);
   const [chosen, setChosen] = usePersisted(choiceState);
   const [active, setActive] = useState<ActiveEngine>({ id: 'passages', status: 'ready' });
   // The last engine that could not be loaded, and why (the one in use stays in use).
