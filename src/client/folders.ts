@@ -105,7 +105,7 @@ export function browserFolderEnvironment(): FolderEnvironment {
 }
 
 /** Why linking is not offered here, or null when it is. */
-export function linkingUnavailable(g: { showDirectoryPicker?: unknown } = globalThis): string | null {
+export function linkingUnavailable(g: { showDirectoryPicker?: unknown } = globalThis as { showDirectoryPicker?: unknown }): string | null {
   if (typeof g.showDirectoryPicker === 'function') return null;
   return 'This browser cannot give web pages lasting access to a folder (the File System Access API is in Chrome, Edge and other Chromium browsers on computers). Add the folder’s files instead: they are indexed once and not kept in sync.';
 }

@@ -39,10 +39,8 @@ function statusLine(f: FolderView): string {
     case 'unavailable':
     case 'error':
       return `${docs} · cannot be read now`;
-    case 'ready': {
-      const left = f.lastSync?.notIndexed.length ?? 0;
-      return [docs, f.watching === 'observer' ? 'kept in sync' : 'checked every few minutes', left ? `${count(left)} not indexed` : ''].filter(Boolean).join(' · ');
-    }
+    case 'ready':
+      return `${docs} · ${f.watching === 'observer' ? 'kept in sync' : 'checked every few minutes'}`;
   }
 }
 
@@ -66,9 +64,7 @@ export function LinkedFolderList({ api }: { api: LinkedFoldersApi }) {
                 <span className="doc-name" title={f.name}>
                   {f.name}
                 </span>
-                <small className="doc-meta" title={f.lastSync?.notIndexed.map((n) => `${n.path}: ${n.reason}`).join('\n') || undefined}>
-                  {statusLine(f)}
-                </small>
+                <small className="doc-meta">{statusLine(f)}</small>
               </div>
               <Menu
                 label={`Actions for folder ${f.name}`}
@@ -87,6 +83,20 @@ export function LinkedFolderList({ api }: { api: LinkedFoldersApi }) {
                 </MenuItem>
               </Menu>
             </div>
+            {!!f.lastSync?.notIndexed.length && (
+              <details className="folder-skipped">
+                <summary>
+                  {count(f.lastSync.notIndexed.length)} {f.lastSync.notIndexed.length === 1 ? 'file' : 'files'} not indexed
+                </summary>
+                <ul>
+                  {f.lastSync.notIndexed.map((n) => (
+                    <li key={n.path}>
+                      {n.path}: {n.reason}
+                    </li>
+                  ))}
+                </ul>
+              </details>
+            )}
             {f.status.state === 'needs-permission' && (
               <div role="alert" className="callout callout-warning folder-callout">
                 <KeyRound size={16} aria-hidden />
