@@ -90,6 +90,8 @@ export interface FolderEnvironment {
   clearInterval(id: unknown): void;
   setTimeout(fn: () => void, ms: number): unknown;
   clearTimeout(id: unknown): void;
+  /** Web Locks: two tabs never sync one folder at the same time. */
+  locks?: { request<T>(name: string, callback: () => Promise<T>): Promise<T> };
 }
 
 export function browserFolderEnvironment(): FolderEnvironment {
@@ -97,6 +99,7 @@ export function browserFolderEnvironment(): FolderEnvironment {
   return {
     ...(typeof document !== 'undefined' ? { visibility: document } : {}),
     ...(g.FileSystemObserver ? { Observer: g.FileSystemObserver } : {}),
+    ...(typeof navigator !== 'undefined' && navigator.locks ? { locks: navigator.locks } : {}),
     setInterval: (fn, ms) => setInterval(fn, ms),
     clearInterval: (id) => clearInterval(id as number),
     setTimeout: (fn, ms) => setTimeout(fn, ms),
@@ -238,11 +241,15 @@ export class LinkedFolders<H extends PickedFolder> {
       e.again = true;
       return e.running;
     }
+    // Shown at once: the folder is busy from the moment a sync is asked for.
+    const before = e.status;
+    this.setStatus(e, { state: 'syncing', done: 0, total: 0 });
     const run = (async () => {
       try {
         do {
           e.again = false;
-          await this.syncOnce(e);
+          const locks = this.opts.env.locks;
+          await (locks ? locks.request(`folio-folder-${id}`, () => this.syncOnce(e, before)) : this.syncOnce(e, before));
         } while (e.again && this.entries.has(id) && !this.stopped);
       } finally {
         e.running = undefined;
@@ -256,21 +263,34 @@ export class LinkedFolders<H extends PickedFolder> {
     for (const e of this.entries.values()) if (!e.observer || e.status.state !== 'ready') void this.sync(e.folder.id);
   }
 
-  private async syncOnce(e: Entry<H>): Promise<void> {
+  private async syncOnce(e: Entry<H>, before: FolderStatus): Promise<void> {
     const library = await this.opts.library();
-    if (!library) return;
-    this.setStatus(e, { state: 'syncing', done: 0, total: 0 });
-    const progress = new Map<string, boolean>();
+    if (!library) return this.setStatus(e, before);
+    // Another tab may have synced (or unlinked) the folder since this one read it.
+    const stored = (await this.opts.store.list()).find((f) => f.id === e.folder.id);
+    if (!stored) {
+      this.entries.delete(e.folder.id);
+      e.observer?.disconnect();
+      this.emit();
+      return;
+    }
+    e.folder = { ...stored, handle: e.folder.handle };
+    if (e.status.state !== 'syncing') this.setStatus(e, { state: 'syncing', done: 0, total: 0 });
+    // Files of this sync finished out of those it indexes, for the folder's status line.
+    const finished = new Set<string>();
+    let total = 0;
     const result = await syncLinkedFolder(e.folder, library, {
       maxFileBytes: this.opts.maxFileBytes,
       signal: e.abort.signal,
+      onPlanned: (work) => {
+        total = work.index;
+        if (total) this.setStatus(e, { state: 'syncing', done: 0, total });
+      },
       onProgress: (p) => {
-        // Files of this sync finished out of those it is indexing, for the folder's status line.
-        const finished = p.stage === 'done' || p.stage === 'duplicate' || p.stage === 'failed';
-        if (progress.get(p.file) !== true) progress.set(p.file, finished);
-        const done = [...progress.values()].filter(Boolean).length;
-        if (e.status.state === 'syncing') e.status = { state: 'syncing', done, total: progress.size };
-        this.emit();
+        if (p.stage === 'done' || p.stage === 'duplicate' || p.stage === 'failed') {
+          finished.add(p.file);
+          if (e.status.state === 'syncing') this.setStatus(e, { state: 'syncing', done: Math.min(finished.size, total), total });
+        }
         this.opts.onProgress?.(p);
       },
       save: async (files: LinkedFile[]) => {

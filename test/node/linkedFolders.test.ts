@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { nodeDirectory } from '../../src/cli/nodeFolder';
 import { LinkedFolders, linkingUnavailable, openFolderStore, type FolderEnvironment, type FolderStore, type FolderView, type PickedFolder } from '../../src/client/folders';
-import { syncLinkedFolder, type FolderDirectory, type Library, type LinkedFile, type LinkedFolder } from '../../src/core';
+import { memoryLocks, syncLinkedFolder, type FolderDirectory, type Library, type LinkedFile, type LinkedFolder } from '../../src/core';
 import { freshLibrary } from '../helpers/library';
 import { stubEmbedder } from '../helpers/stubEmbedder';
 
@@ -411,6 +411,31 @@ describe('when a linked folder is synced', () => {
     fake.fire('interval');
     await expect.poll(names).toEqual(['a.txt', 'b.txt', 'c.txt']);
     folders.stop();
+  });
+});
+
+describe('two tabs on one linked folder', () => {
+  test('take turns (Web Locks) and each starts from what the other stored: every file embedded once, no document doubled', async () => {
+    for (let i = 0; i < 12; i++) write(`f${i}.txt`, `File number ${i} is about topic ${i * 7}.`);
+    const store = memoryStore<PickedFolder>();
+    const locks = memoryLocks();
+    const tab = () => loop(store, { ...fakeEnvironment(false).env, locks });
+    const a = tab();
+    await a.start();
+    const id = await a.link(picked());
+    write('new-1.txt', 'A first new file.');
+    write('new-2.txt', 'A second new file.');
+    const b = tab();
+    const embedded = embedder.embedded;
+    // The second tab opens (a visit sync) while the first checks for changes.
+    await Promise.all([b.start(), a.sync(id)]);
+    expect(embedder.embedded - embedded).toBe(2);
+    const docs = await library.listDocuments();
+    expect(docs).toHaveLength(14);
+    expect(new Set(docs.map((d) => d.name)).size).toBe(14);
+    expect(store.records.get(id)!.files.filter((f) => f.documentId)).toHaveLength(14);
+    a.stop();
+    b.stop();
   });
 });
 

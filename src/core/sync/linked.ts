@@ -62,6 +62,8 @@ export interface SyncOptions {
   onProgress?: (p: IndexProgress) => void;
   /** Keeps the folder's files (after each step that changed them). */
   save: (files: LinkedFile[]) => Promise<void>;
+  /** Once the plan is made: how many files this sync will index (added or changed), and remove. */
+  onPlanned?: (work: { index: number; remove: number }) => void;
   /** Files per `addFiles` call: each finished group is saved. */
   groupSize?: number;
 }
@@ -123,6 +125,7 @@ export async function syncLinkedFolder(folder: LinkedFolder, library: FolderLibr
     }
   }
   await save();
+  opts.onPlanned?.({ index: toReplace.length + toAdd.length, remove: toRemove.length });
 
   for (const known of toRemove) {
     opts.signal?.throwIfAborted();
