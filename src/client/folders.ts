@@ -122,7 +122,7 @@ export interface LinkedFoldersOptions<H extends PickedFolder> {
   onChange: (folders: FolderView[]) => void;
   /** Indexing progress of the files a sync adds or re-indexes (the library's own events). */
   onProgress?: (p: IndexProgress) => void;
-  /** After a sync changed the library. */
+  /** After each sync that could read the folder. */
   onSynced?: (folder: FolderView) => void;
   /** Scans while visible, where there is no observer (default 3 minutes). */
   pollMs?: number;
@@ -151,7 +151,10 @@ export class LinkedFolders<H extends PickedFolder> {
 
   /** Reads the linked folders, syncs each (this visit), then watches them. */
   async start(): Promise<void> {
-    for (const folder of await this.opts.store.list()) this.entries.set(folder.id, { folder, status: { state: 'ready' }, abort: new AbortController() });
+    const folders = await this.opts.store.list();
+    // Stopped while reading (the page's library closed): nothing to watch.
+    if (this.stopped) return;
+    for (const folder of folders) this.entries.set(folder.id, { folder, status: { state: 'ready' }, abort: new AbortController() });
     this.emit();
     const { env } = this.opts;
     const visibility = env.visibility;
@@ -260,7 +263,8 @@ export class LinkedFolders<H extends PickedFolder> {
   }
 
   private syncUnobserved(): void {
-    for (const e of this.entries.values()) if (!e.observer || e.status.state !== 'ready') void this.sync(e.folder.id);
+    // Observed folders need no scan; one being synced is left to finish.
+    for (const e of this.entries.values()) if (e.status.state !== 'syncing' && (!e.observer || e.status.state !== 'ready')) void this.sync(e.folder.id);
   }
 
   private async syncOnce(e: Entry<H>, before: FolderStatus): Promise<void> {
