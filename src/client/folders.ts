@@ -107,12 +107,6 @@ export function browserFolderEnvironment(): FolderEnvironment {
   };
 }
 
-/** Why linking is not offered here, or null when it is. */
-export function linkingUnavailable(g: { showDirectoryPicker?: unknown } = globalThis as { showDirectoryPicker?: unknown }): string | null {
-  if (typeof g.showDirectoryPicker === 'function') return null;
-  return 'This browser cannot give web pages lasting access to a folder (the File System Access API is in Chrome, Edge and other Chromium browsers on computers). Add the folder’s files instead: they are indexed once and not kept in sync.';
-}
-
 export interface LinkedFoldersOptions<H extends PickedFolder> {
   store: FolderStore<H>;
   /** The open library (null while it cannot be used: nothing is synced then). */

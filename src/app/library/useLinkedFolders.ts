@@ -1,9 +1,15 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { browserFolderEnvironment, LinkedFolders, linkingUnavailable, openFolderStore, type FolderView, type PickedFolder } from '../../client/folders';
+import type { FolderView, LinkedFolders, PickedFolder } from '../../client/folders';
 import { DEFAULT_MAX_FILE_BYTES } from '../../core';
 import type { useLibrary } from './useLibrary';
 
 type Handle = FileSystemDirectoryHandle & PickedFolder;
+
+/** Why linking is not offered here, or null when it is. */
+export function linkingUnavailable(g: { showDirectoryPicker?: unknown } = globalThis as { showDirectoryPicker?: unknown }): string | null {
+  if (typeof g.showDirectoryPicker === 'function') return null;
+  return 'This browser cannot give web pages lasting access to a folder (the File System Access API is in Chrome, Edge and other Chromium browsers on computers). Add the folder’s files instead: they are indexed once and not kept in sync.';
+}
 type PickerWindow = Window & { showDirectoryPicker?: (opts?: { id?: string; mode?: 'read' | 'readwrite' }) => Promise<Handle> };
 
 /**
@@ -31,6 +37,9 @@ export function useLinkedFolders(lib: Pick<ReturnType<typeof useLibrary>, 'state
       }, 500);
     };
     void (async () => {
+      // The loop and the sync engine load once the library is open, not with the page.
+      const { browserFolderEnvironment, LinkedFolders, openFolderStore } = await import('../../client/folders');
+      if (stopped) return;
       const store = await openFolderStore<Handle>();
       if (stopped) return store.close();
       const folders = new LinkedFolders<Handle>({
