@@ -51,8 +51,9 @@ try {
 async function measure(page: Page, requested: string[]) {
   await page.goto(`${base}test/browser/bench.html`);
   await page.waitForFunction(() => window.benchReady === true);
-  const only = process.env.BENCH_ONLY; // size, search, cold, embed, index, generate or ocr: rerun one part
+  const only = process.env.BENCH_ONLY; // size, search, cold, embed, index, generate, ocr or sync: rerun one part
   if (only === 'generate') return generate(page);
+  if (only === 'sync') return syncBench(page);
   for (const n of only && only !== 'search' ? [] : [10_000, 100_000, 1_000_000]) {
     emit(await page.evaluate((count) => window.bench.searchBench(count), n));
   }
@@ -115,6 +116,7 @@ async function measure(page: Page, requested: string[]) {
   }
   if (!only || only === 'ocr') await runOcrBench(page, dist, requested, emit);
   if (only) return;
+  await syncBench(page);
   await coldStart();
 }
 
@@ -132,6 +134,18 @@ async function generate(page: Page) {
   await page.reload();
   await page.waitForFunction(() => window.benchReady === true);
   emit(await page.evaluate(() => window.bench.opfsLoad()));
+}
+
+/**
+ * A linked folder of 1,000 files (SciFact abstracts; `BENCH_SYNC_FILES` sets how many) in OPFS:
+ * the sync after one file changed, in seconds, and how many files it re-embedded.
+ */
+async function syncBench(page: Page) {
+  const n = Number(process.env.BENCH_SYNC_FILES ?? 1000);
+  const texts = loadBeir(path.join(root, '../shared/data/scifact')).corpus.slice(0, n).map((d) => `${d.title}\n\n${d.text}`);
+  await page.reload();
+  await page.waitForFunction(() => window.benchReady === true);
+  emit(await page.evaluate((t) => window.bench.syncBench(t), texts));
 }
 
 function emit(o: object) {

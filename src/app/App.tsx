@@ -9,6 +9,8 @@ import { conversationTitle } from './conversation/conversationStore';
 import { EnginesMenu } from './engines/EnginesMenu';
 import { FirstRun } from './library/FirstRun';
 import { LibraryBanners } from './library/LibraryBanners';
+import { LinkedFolderList, LinkFolderButton } from './library/LinkedFolders';
+import { useLinkedFolders } from './library/useLinkedFolders';
 import { Sidebar } from './library/Sidebar';
 import { AppMenu } from './settings/AppMenu';
 import { UpdateBanner } from './settings/UpdateBanner';
@@ -34,6 +36,7 @@ export function App() {
   const phone = useMedia(PHONE);
   const [drawer, setDrawer] = useState(false);
   const { lib, convs, engines, source, showDocument } = a;
+  const folders = useLinkedFolders(lib);
   const showFromLibrary = useCallback(
     (d: DocumentRecord) => {
       setDrawer(false);
@@ -61,6 +64,8 @@ export function App() {
       onReindex={a.reindexDocument}
       onRemove={a.removeDocument}
       menu={<AppMenu onOpen={a.setDialog} onMenuOpen={() => void loadDialogs()} />}
+      linkFolder={<LinkFolderButton api={folders} disabled={a.unusable ? 'Adding is off in this tab.' : null} />}
+      folders={<LinkedFolderList api={folders} />}
       conversations={
         <ConversationList
           conversations={convs.conversations}

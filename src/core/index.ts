@@ -33,6 +33,10 @@ export type { AdapterLike, DeviceChoice, DeviceMemory, GpuLike } from './embed/d
 export type { DocumentRecord, ChunkRecord, IntegrityReport } from './store/store';
 export { SCHEMA_VERSION } from './store/store';
 
+// The backup file's frames: the command line writes a library from parts indexed in separate runs.
+export { BACKUP_MAGIC, encodeFrame, readFrames } from './store/backup';
+export type { BackupHeader, DocumentBundle } from './store/backup';
+
 // Search
 export { DEFAULT_FUSION } from './search/ranking';
 export type { FusionOptions, SearchHit, SearchMode, SearchOptions } from './search/ranking';
@@ -69,3 +73,5 @@ export { buildAnswerMessages, rewriteMessages } from './generate/prompt';
 export type { TransformersGeneratorOptions } from './generate/transformers';
 export { chooseWebLLMModels, gpuCapabilities, hostedModelRecords, PREFERRED_WEBLLM_MODELS, repoOf, smallerModel, WebLLMGenerator } from './generate/webllm';
 export type { GpuCapabilities, HostedWebLLMModel, WebLLMHosting, WebLLMLibs } from './generate/webllm';
+export { contentHash, countDecisions, isHiddenOrSystem, planSync, scanFolder, syncLinkedFolder, validLinkedFolder } from './sync';
+export type { FolderDirectory, FolderFile, FolderFileData, FolderLibrary, FolderScan, KnownFile, LinkedFile, LinkedFolder, ListedFile, PlanOptions, ScanOptions, SkippedFile, SyncDecision, SyncOptions, SyncPlan, SyncResult, SyncSummary } from './sync';

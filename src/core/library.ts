@@ -11,7 +11,7 @@ import type { EvalQuestion, EvalReport } from './eval/userEval';
 import { exportBackup, importBackup } from './library/backup';
 import { Cancellation } from './library/cancel';
 import type { LibraryContext } from './library/context';
-import { addFiles, addParsed, reindex, type AddInput, type AddOutcome, type IndexProgress, type ParsedInput } from './library/indexing';
+import { addFiles, addParsed, reindex, replaceDocument, type AddInput, type AddOutcome, type IndexProgress, type ParsedInput } from './library/indexing';
 import { defaultLocks, type LockManagerLike } from './library/locks';
 import { Recovery, type InterruptedFile } from './library/recovery';
 import { embeddingStatus, reembed, type EmbeddingStatus } from './library/reembed';
@@ -159,6 +159,14 @@ export class Library {
   /** Indexes a document again from its kept original; the old version stays until the new one is stored. */
   async reindex(id: string, onProgress?: (p: IndexProgress) => void): Promise<AddOutcome> {
     return announced(this.ctx, [await reindex(this.ctx, id, onProgress)])[0]!;
+  }
+
+  /**
+   * Indexes `file` as the new version of document `id` (a linked folder's changed file); the old
+   * version stays until the new one is stored, in the same transaction. `cancelAdding()` stops it.
+   */
+  async replaceDocument(id: string, file: AddInput, onProgress?: (p: IndexProgress) => void): Promise<AddOutcome> {
+    return announced(this.ctx, [await this.adding.run(undefined, (signal) => replaceDocument(this.ctx, id, file, onProgress, signal))])[0]!;
   }
 
   /** Stops every batch being added; files not yet stored come back as 'cancelled'. */

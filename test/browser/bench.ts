@@ -9,6 +9,7 @@ import { buildPostings } from '../../src/core/search/keywordIndex';
 import { LibraryStore } from '../../src/core/store/store';
 import { VectorIndex } from '../../src/core/search/vectorIndex';
 import { openTransformersGenerator, openWllamaGenerator, openWllamaWorker } from '../../src/client/generator';
+import { DEFAULT_MAX_FILE_BYTES, syncLinkedFolder, type LinkedFolder } from '../../src/core';
 
 /** Clustered, off-centre unit vectors (the shape sentence embeddings have), deterministic. */
 function generate(n: number, d: number, seed: number): Float32Array {
@@ -117,9 +118,64 @@ async function indexingLongTasks(files: string[]) {
   };
 }
 
+/**
+ * A linked folder of `texts.length` files (one SciFact abstract each, in 10 subfolders) in the
+ * Origin Private File System: indexed by a first sync, synced once with nothing changed (the cost
+ * of looking), then once after one file changed. Times are the sync's own (scan, plan, re-index);
+ * `embedded` counts the files whose passages the library embedded during that sync, and
+ * `documents_replaced` the documents whose id changed.
+ */
+async function syncBench(texts: string[]) {
+  const root = await navigator.storage.getDirectory();
+  await root.removeEntry('bench-linked', { recursive: true }).catch(() => {});
+  const dir = await root.getDirectoryHandle('bench-linked', { create: true });
+  const writeFile = async (p: string, text: string) => {
+    const [sub, name] = p.split('/') as [string, string];
+    const w = await (await (await dir.getDirectoryHandle(sub, { create: true })).getFileHandle(name, { create: true })).createWritable();
+    await w.write(text);
+    await w.close();
+  };
+  const pathOf = (i: number) => `group-${i % 10}/doc-${String(i).padStart(4, '0')}.txt`;
+  for (const [i, t] of texts.entries()) await writeFile(pathOf(i), t);
+  const lib = await openLibraryInWorker({ name: 'bench-sync', localModelPath: '/models/', dtype: 'q8', device: 'wasm' });
+  let folder: LinkedFolder = { id: 'bench', name: 'bench-linked', handle: dir, linkedAt: Date.now(), files: [] };
+  const sync = async () => {
+    const t0 = performance.now();
+    const out = await syncLinkedFolder(folder, lib, { maxFileBytes: DEFAULT_MAX_FILE_BYTES, save: async (files) => void (folder = { ...folder, files }) });
+    const seconds = (performance.now() - t0) / 1000;
+    if (out.status !== 'ok') throw new Error(out.reason);
+    folder = { ...folder, files: out.files };
+    return { seconds: +seconds.toFixed(2), ...out.summary };
+  };
+  try {
+    const first = await sync();
+    const before = new Set((await lib.listDocuments()).map((d) => d.id));
+    const idle = await sync();
+    await new Promise((r) => setTimeout(r, 20)); // a later modification time
+    await writeFile(pathOf(500 % texts.length), `${texts[500 % texts.length]} This sentence was added after the folder was indexed.`);
+    const changed = await sync();
+    const after = (await lib.listDocuments()).map((d) => d.id);
+    return {
+      metric: 'linked_folder_sync',
+      files: texts.length,
+      documents: after.length,
+      first_index_s: first.seconds,
+      no_change_sync_s: idle.seconds,
+      no_change_embedded: idle.embedded,
+      one_changed_sync_s: changed.seconds,
+      one_changed_embedded: changed.embedded,
+      one_changed_reindexed: changed.reindexed,
+      documents_replaced: after.filter((id) => !before.has(id)).length,
+    };
+  } finally {
+    await lib.close();
+    await root.removeEntry('bench-linked', { recursive: true }).catch(() => {});
+  }
+}
+
 declare global {
   interface Window {
-    bench: { searchBench: typeof searchBench; populate: typeof populate; coldStart: typeof coldStart; reopenFirstResults: typeof reopenFirstResults; embedThroughput: typeof embedThroughput; indexingLongTasks: typeof indexingLongTasks; generateBench: typeof generateBench; opfsLoad: typeof opfsLoad; ocrPages: typeof ocrPages; paddlePages: typeof paddlePages };
+    bench: { syncBench: typeof syncBench; searchBench: typeof searchBench; populate: typeof populate; coldStart: typeof coldStart; reopenFirstResults: typeof reopenFirstResults; embedThroughput: typeof embedThroughput; indexingLongTasks: typeof indexingLongTasks; generateBench: typeof generateBench; opfsLoad: typeof opfsLoad; ocrPages: typeof ocrPages; paddlePages: typeof paddlePages };
     benchReady: boolean;
   }
 }
@@ -304,6 +360,6 @@ async function paddlePages(files: { name: string; data: string }[]) {
   return out;
 }
 
-window.bench = { searchBench, populate, coldStart, reopenFirstResults, embedThroughput, indexingLongTasks, generateBench, opfsLoad, ocrPages, paddlePages };
+window.bench = { syncBench, searchBench, populate, coldStart, reopenFirstResults, embedThroughput, indexingLongTasks, generateBench, opfsLoad, ocrPages, paddlePages };
 
 window.benchReady = true;

@@ -29,6 +29,9 @@ interface Props {
   menu: ReactNode;
   /** The conversations list, below the documents. */
   conversations: ReactNode;
+  /** "Link a folder", under "Add documents", and the linked folders, above the documents. */
+  linkFolder?: ReactNode;
+  folders?: ReactNode;
   /** In a drawer: closes it. */
   onClose?: () => void;
 }
@@ -65,6 +68,7 @@ export function Sidebar(p: Props) {
           />
         </label>
         <small className="sidebar-hint">{p.disabled ?? 'or drop files and folders anywhere, or paste'}</small>
+        {p.linkFolder}
       </div>
       {p.reembedding && (
         <div role="status" className="reembed">
@@ -74,6 +78,7 @@ export function Sidebar(p: Props) {
       )}
       <OutcomeAlerts outcomes={p.outcomes} onDismiss={p.onDismissOutcome} />
       <div className="sidebar-scroll">
+        {p.folders}
         <section className="sidebar-section" aria-labelledby="documents-heading">
           <h2 id="documents-heading" className="section-title">
             Documents {p.documents.length > 0 && <span className="count">{count(p.documents.length)}</span>}

@@ -285,6 +285,14 @@ export function useLibrary(settings: Pick<Settings, 'embeddingModel' | 'chunkTok
     return out;
   }, [refreshStorage, libraryOrThrow]);
 
+  /** Reads the list again after changes made outside this hook (a linked folder's sync). */
+  const refreshDocuments = useCallback(async () => {
+    const l = lib.current;
+    if (!l) return;
+    setDocuments(await l.listDocuments());
+    void refreshStorage();
+  }, [refreshStorage]);
+
   const dismissOutcome = useCallback((o: AddOutcome) => setOutcomes((os) => os.filter((x) => x !== o)), []);
 
   return {
@@ -311,5 +319,6 @@ export function useLibrary(settings: Pick<Settings, 'embeddingModel' | 'chunkTok
     resumeInterrupted,
     discardInterrupted,
     cancelAdding,
+    refreshDocuments,
   };
 }

@@ -98,16 +98,7 @@ export async function addFiles(ctx: LibraryContext, files: AddInput[], onProgres
             if (p.stage === 'done' || p.stage === 'duplicate' || p.stage === 'failed') batch.crossOff(p.fileIndex);
             onProgress?.(p);
           },
-          async (file, report) => {
-            report('reading');
-            const { readBytes, parseBytes } = await ingest();
-            const bytes = await readBytes(file, ctx.settings.maxFileBytes !== undefined ? { maxFileBytes: ctx.settings.maxFileBytes } : {});
-            const hash = await sha256(bytes);
-            const known = await ctx.store.findByHash(hash);
-            if (known) return known;
-            report('parsing');
-            return { parsed: await parseBytes(bytes, file.name, { signal, onProgress: report }), hash, size: bytes.byteLength, original: bytes };
-          },
+          (file, report) => loadFile(ctx, file, report, signal),
           { signal, isLarge: (f) => sizeOf(f) > LARGE_FILE_BYTES, batch },
         ),
       resumed,
@@ -151,6 +142,31 @@ export async function reindex(ctx: LibraryContext, id: string, onProgress?: (p: 
     return { parsed: await (await ingest()).parseBytes(original, doc.name, { onProgress: report }), hash: doc.hash, size: doc.size, original };
   }, { replaces: id });
   return outcomes[0]!;
+}
+
+/**
+ * Indexes `file` as the new version of document `id` (a linked folder's file that changed): the
+ * new version is built completely, then replaces the old one in one transaction, so a failure
+ * (or a tab closed half-way) leaves the old version as it was. Content already in the library
+ * (the old version's own included) comes back as 'duplicate' and nothing changes.
+ */
+export async function replaceDocument(ctx: LibraryContext, id: string, file: AddInput, onProgress: ((p: IndexProgress) => void) | undefined, signal: AbortSignal): Promise<AddOutcome> {
+  const input = asFileInput(file);
+  if (!ctx.state.docs.has(id)) return { file: input.name, status: 'failed', error: new FolioError('not-found', 'the document it replaces is no longer in the library', input.name).toJSON() };
+  const outcomes = await runPipeline(ctx, [input], onProgress, (f, report) => loadFile(ctx, f, report, signal), { replaces: id, signal });
+  return outcomes[0]!;
+}
+
+/** Reads and parses a file, or finds the document already holding its content. */
+async function loadFile(ctx: LibraryContext, file: FileInput, report: (stage: IndexStage, done?: number, total?: number) => void, signal: AbortSignal): Promise<Loaded> {
+  report('reading');
+  const { readBytes, parseBytes } = await ingest();
+  const bytes = await readBytes(file, ctx.settings.maxFileBytes !== undefined ? { maxFileBytes: ctx.settings.maxFileBytes } : {});
+  const hash = await sha256(bytes);
+  const known = await ctx.store.findByHash(hash);
+  if (known) return known;
+  report('parsing');
+  return { parsed: await parseBytes(bytes, file.name, { signal, onProgress: report }), hash, size: bytes.byteLength, original: bytes };
 }
 
 interface PipelineOptions<T> {

@@ -1,0 +1,164 @@
+/**
+ * `folio`: the app's core on the command line (Node, native ONNX Runtime).
+ *
+ *   folio index <folder|file>... --out library.folio
+ *   folio ask library.folio "question" [--json] [--k N]
+ *   folio eval <beir-folder> [...]
+ */
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { DEFAULT_EMBEDDING_MODEL, DEFAULT_MAX_FILE_BYTES, formatBytes, type SearchMode } from '../core';
+import { askCommand, formatAnswer } from './askCommand';
+import { indexCommand, UsageError, type IndexSummary } from './indexCommand';
+import { duration } from './progress';
+
+const HELP = `folio — private document search, on the command line
+
+  folio index <folder|file>... --out <library.folio>
+      Indexes documents (PDF, Word, HTML, Markdown, text) into one library file, which the app
+      opens with "Restore from backup". Folders are read recursively; hidden and system files are
+      left out. Ctrl-C stops; the same command continues where it stopped.
+        --out <file>        the library file to write (required)
+        --model <id>        embedding model (default ${DEFAULT_EMBEDDING_MODEL.id})
+        --batch <n>         files indexed and saved together (default 64); an interruption
+                            loses at most one batch
+        --chunk <tokens>    passage size (default 240); --overlap <tokens> (default 32)
+        --max-file-mb <n>   larger files are refused (default ${DEFAULT_MAX_FILE_BYTES / 2 ** 20})
+        --restart           forget an interrupted earlier run and start over
+        --json              print the summary as one JSON object
+
+  folio ask <library.folio> "<question>"
+      The passages that best answer the question, best first, with document, location, score.
+        --k <n>             how many passages (default 5)
+        --mode <m>          hybrid (default), dense or keyword
+        --json              one JSON object: {"passages": [{docName, text, location, score}, ...]}
+
+  folio eval <beir-folder> [--mode dense|bm25|hybrid] [--k 10] [...]
+      Retrieval quality on a BEIR-layout folder: the same as \`npm run eval\`.
+
+Models: FOLIO_MODELS=<folder> reads them from a folder in the Hugging Face hub's layout
+(<org>/<model>/...) and never contacts the hub; without it they are downloaded from the hub once.
+`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'index':
+        return await runIndex(rest);
+      case 'ask':
+        return await runAsk(rest);
+      case 'eval':
+        // One evaluation, whichever way it is started: scripts/eval.ts reads its arguments from
+        // process.argv and prints its table and JSON line itself.
+        process.argv = [process.argv[0]!, 'folio eval', ...rest];
+        await import('../../scripts/eval');
+        return 0;
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        process.stdout.write(HELP);
+        return command ? 0 : 2;
+      default:
+        throw new UsageError(`unknown command “${command}”`);
+    }
+  } catch (err) {
+    if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`folio: ${(err as Error).message}\n\nRun \`folio help\` for the commands and their options.\n`);
+      return 2;
+    }
+    process.stderr.write(`folio: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  }
+}
+
+function positiveInt(value: string | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`--${name} must be a positive whole number, not “${value}”`);
+  return n;
+}
+
+async function runIndex(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      out: { type: 'string', short: 'o' },
+      model: { type: 'string' },
+      batch: { type: 'string' },
+      chunk: { type: 'string' },
+      overlap: { type: 'string' },
+      'max-file-mb': { type: 'string' },
+      restart: { type: 'boolean' },
+      json: { type: 'boolean' },
+    },
+  });
+  if (!positionals.length) throw new UsageError('index needs at least one folder or file');
+  if (!values.out) throw new UsageError('index needs --out <library.folio>');
+  const maxFileMb = values['max-file-mb'] === undefined ? undefined : Number(values['max-file-mb']);
+  if (maxFileMb !== undefined && !(maxFileMb > 0)) throw new UsageError(`--max-file-mb must be a positive number, not “${values['max-file-mb']}”`);
+  const overlap = values.overlap === undefined ? undefined : Number(values.overlap);
+  if (overlap !== undefined && !(Number.isInteger(overlap) && overlap >= 0)) throw new UsageError(`--overlap must be a whole number, not “${values.overlap}”`);
+
+  // Ctrl-C: stop after the batch being embedded is dropped (what is saved stays saved); a second
+  // Ctrl-C quits at once.
+  const controller = new AbortController();
+  let interrupts = 0;
+  const stop = () => {
+    if (++interrupts > 1) process.exit(130);
+    process.stderr.write('\nStopping… (Ctrl-C again to quit at once)\n');
+    controller.abort(new DOMException('Stopped by the user', 'AbortError'));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  try {
+    const summary = await indexCommand(
+      {
+        inputs: positionals,
+        out: values.out,
+        model: values.model ?? DEFAULT_EMBEDDING_MODEL.id,
+        batch: positiveInt(values.batch, 'batch', 64),
+        maxFileBytes: maxFileMb !== undefined ? Math.round(maxFileMb * 2 ** 20) : DEFAULT_MAX_FILE_BYTES,
+        ...(values.chunk !== undefined ? { maxTokens: positiveInt(values.chunk, 'chunk', 0) } : {}),
+        ...(overlap !== undefined ? { overlapTokens: overlap } : {}),
+        ...(values.restart ? { restart: true } : {}),
+      },
+      { stderr: process.stderr, signal: controller.signal },
+    );
+    if (summary === 'stopped') return 130;
+    process.stdout.write(values.json ? `${JSON.stringify(summary)}\n` : describeIndex(summary));
+    return 0;
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
+}
+
+function describeIndex(s: IndexSummary): string {
+  const relative = path.relative(process.cwd(), s.out);
+  const lines = [`${relative && !relative.startsWith('..') ? relative : s.out}: ${s.documents} documents, ${s.chunks.toLocaleString('en')} passages, ${formatBytes(s.bytes)} (${s.model})`];
+  const run = s.thisRun;
+  lines.push(`This run: ${run.files.length} documents, ${run.chunks.toLocaleString('en')} passages in ${duration(run.indexSeconds)} (${run.chunksPerSecond} chunks/s; model loaded in ${s.modelLoadSeconds} s; ${duration(s.totalSeconds)} in all)`);
+  if (s.resumed) lines.push(`${s.resumed} files were already done by an interrupted earlier run and were not read again.`);
+  if (s.duplicates.length) lines.push(`${s.duplicates.length} ${s.duplicates.length === 1 ? 'file has' : 'files have'} the same content as a document already in the library:`, ...s.duplicates.map((d) => `  ${d.file} = ${d.of}`));
+  if (s.failed.length) lines.push(`${s.failed.length} ${s.failed.length === 1 ? 'file' : 'files'} could not be indexed:`, ...s.failed.map((f) => `  ${f.file}: ${f.reason}`));
+  return `${lines.join('\n')}\n`;
+}
+
+async function runAsk(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { json: { type: 'boolean' }, k: { type: 'string' }, mode: { type: 'string' } },
+  });
+  const [file, ...words] = positionals;
+  if (!file || !words.length) throw new UsageError('ask needs a library file and a question: folio ask library.folio "question"');
+  const mode = (values.mode ?? 'hybrid') as SearchMode;
+  if (!['hybrid', 'dense', 'keyword'].includes(mode)) throw new UsageError(`--mode must be hybrid, dense or keyword, not “${values.mode}”`);
+  const result = await askCommand({ file, question: words.join(' '), k: positiveInt(values.k, 'k', 5), mode });
+  process.stdout.write(values.json ? `${JSON.stringify(result)}\n` : formatAnswer(result));
+  return 0;
+}
+
