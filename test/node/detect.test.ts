@@ -42,6 +42,16 @@ describe('detectType', () => {
     expect(codeOf(() => detectType(ascii('hello'), 'photo.jpg'))).toBe('corrupt-file');
   });
 
+  test('a text file that begins with "BM" is text, a real BMP header is an image', () => {
+    // SciFact abstract 368 begins so; it was refused as a BMP "decompression bomb".
+    expect(detectType(ascii('BMI-1 Autoantibody responses are associated with type 1 diabetes in children.'), '368.txt')).toBe('text');
+    const bmp = new Uint8Array(54);
+    bmp.set(ascii('BM'));
+    new DataView(bmp.buffer).setUint32(2, 54, true);
+    new DataView(bmp.buffer).setUint32(14, 40, true);
+    expect(detectType(bmp, 'scan.bmp')).toBe('image');
+  });
+
   test('refuses known binary formats whatever they are called, naming what they are', () => {
     const gzip = new Uint8Array([0x1f, 0x8b, 8, 0, 1, 2, 3]);
     expect(codeOf(() => detectType(gzip, 'notes.md'))).toBe('unsupported-type');

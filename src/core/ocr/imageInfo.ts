@@ -14,6 +14,7 @@ export interface ImageInfo {
  */
 export const DEFAULT_MAX_IMAGE_PIXELS = 50_000_000;
 
+const BMP_HEADER_SIZES = new Set([12, 16, 40, 52, 56, 64, 108, 124]);
 const has = (b: Uint8Array, sig: number[], at = 0) => b.length >= at + sig.length && sig.every((x, i) => b[at + i] === x);
 const ascii = (b: Uint8Array, at: number, n: number) => String.fromCharCode(...b.subarray(at, at + n));
 
@@ -23,7 +24,9 @@ export function imageFormat(b: Uint8Array): ImageFormat | null {
   if (has(b, [0xff, 0xd8, 0xff])) return 'jpeg';
   if (ascii(b, 0, 6) === 'GIF87a' || ascii(b, 0, 6) === 'GIF89a') return 'gif';
   if (ascii(b, 0, 4) === 'RIFF' && ascii(b, 8, 4) === 'WEBP') return 'webp';
-  if (ascii(b, 0, 2) === 'BM' && b.length >= 26) return 'bmp';
+  // 'BM' alone is too weak (a text file may begin "BMI-1 …"): the reserved bytes are zero and the
+  // DIB header has one of the sizes the format defines.
+  if (ascii(b, 0, 2) === 'BM' && b.length >= 26 && b[6] === 0 && b[7] === 0 && b[8] === 0 && b[9] === 0 && BMP_HEADER_SIZES.has(new DataView(b.buffer, b.byteOffset, b.byteLength).getUint32(14, true))) return 'bmp';
   if (has(b, [0x49, 0x49, 0x2a, 0x00]) || has(b, [0x4d, 0x4d, 0x00, 0x2a])) return 'tiff';
   if (ascii(b, 4, 4) === 'ftyp') {
     const brand = ascii(b, 8, 4);
