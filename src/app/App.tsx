@@ -9,6 +9,7 @@ import { conversationTitle } from './conversation/conversationStore';
 import { EnginesMenu } from './engines/EnginesMenu';
 import { FirstRun } from './library/FirstRun';
 import { LibraryBanners } from './library/LibraryBanners';
+import { ScopePicker } from './library/ScopePicker';
 import { Sidebar } from './library/Sidebar';
 import { AppMenu } from './settings/AppMenu';
 import { UpdateBanner } from './settings/UpdateBanner';
@@ -58,7 +59,8 @@ export function App() {
       onShow={showFromLibrary}
       onReindex={a.reindexDocument}
       onRemove={a.removeDocument}
-      menu={<AppMenu onOpen={a.setDialog} />}
+      menu={<AppMenu onOpen={a.setDialog} onOpenLibraryFile={a.collections.pickLibraryFile} />}
+      collections={a.collections}
       conversations={
         <ConversationList
           conversations={convs.conversations}
@@ -134,6 +136,7 @@ export function App() {
             placeholder={lib.documents.length || lib.state.phase === 'loading' ? 'Ask about your documents…' : 'Add a document first, then ask about it'}
             onAsk={a.ask}
             onStop={a.answers.stop}
+            scope={<ScopePicker api={a.collections} />}
           />
         </Conversation>
       </main>

@@ -202,7 +202,7 @@ export function useLibrary(settings: Pick<Settings, 'embeddingModel' | 'chunkTok
 
   const startedNow = useRef(started);
   startedNow.current = started;
-  const addFiles = useCallback(async (files: File[]) => {
+  const addFiles = useCallback(async (files: File[], into?: { collection: string }) => {
     if (!files.length) return;
     if (!startedNow.current) {
       queued.current.push(...files);
@@ -216,7 +216,7 @@ export function useLibrary(settings: Pick<Settings, 'embeddingModel' | 'chunkTok
     await commitRemovals();
     setFileProgress((fp) => ({ ...fp, ...Object.fromEntries(files.map((f, i) => [f.name, { file: f.name, fileIndex: i, fileCount: files.length, stage: 'reading' as const }])) }));
     const progress = progressFor(new Set(files.map((f) => f.name)));
-    const out = await l.addFiles(files, progress.onProgress).finally(progress.close);
+    const out = await l.addFiles(files, progress.onProgress, into ?? {}).finally(progress.close);
     setOutcomes(out);
     const docs = await l.listDocuments();
     setDocuments(docs);
@@ -274,6 +274,13 @@ export function useLibrary(settings: Pick<Settings, 'embeddingModel' | 'chunkTok
     return out;
   }, [refreshStorage, libraryOrThrow]);
 
+  /** Re-reads the documents after a change made elsewhere in the UI (collections). */
+  const refreshDocuments = useCallback(async () => {
+    const l = lib.current;
+    if (l) setDocuments(await l.listDocuments());
+    void refreshStorage();
+  }, [refreshStorage]);
+
   const dismissOutcome = useCallback((o: AddOutcome) => setOutcomes((os) => os.filter((x) => x !== o)), []);
 
   return {
@@ -289,6 +296,7 @@ export function useLibrary(settings: Pick<Settings, 'embeddingModel' | 'chunkTok
     outcomes,
     dismissOutcome,
     addFiles,
+    refreshDocuments,
     removeDocument,
     commitRemovals,
     reindex,
