@@ -167,7 +167,11 @@ describe('library files made by the command line', () => {
     // A second version of a published library: two of those files only.
     const two = path.join(dir, 'two');
     fs.mkdirSync(two);
-    for (const f of [FIXTURE_FILES.markdown, FIXTURE_FILES.text]) fs.copyFileSync(path.join(FIXTURES_DIR, f), path.join(two, path.basename(f)));
+    // Same places as in the fixtures folder, so the same documents have the same names in both versions.
+    for (const f of [FIXTURE_FILES.markdown, FIXTURE_FILES.text]) {
+      fs.mkdirSync(path.dirname(path.join(two, f)), { recursive: true });
+      fs.copyFileSync(path.join(FIXTURES_DIR, f), path.join(two, f));
+    }
     await folio('index', two, '--out', smallLibrary, '--json');
   }, 600_000);
 
@@ -218,9 +222,21 @@ describe('library files made by the command line', () => {
     });
     const page = await context.newPage();
     page.on('pageerror', (e) => errors.push(String(e)));
+    // What the progress line under Collections said while the file came in (however briefly).
+    await page.addInitScript(() => {
+      const seen: string[] = [];
+      Object.assign(window, { progressSeen: seen });
+      new MutationObserver(() => {
+        const text = document.querySelector('.collection-activity')?.textContent;
+        if (text && seen.at(-1) !== text) seen.push(text);
+      }).observe(document, { subtree: true, childList: true, characterData: true });
+    });
     await start(page, `${baseUrl()}?library=/published/team.folio`);
     await waitForCollection(page, 'team', 8);
     expect(served.requests).toEqual([{ ifNoneMatch: undefined, status: 200 }]);
+    const progress = await page.evaluate(() => (window as unknown as { progressSeen: string[] }).progressSeen);
+    expect(progress.some((t) => t.startsWith('Fetching team'))).toBe(true);
+    expect(progress.some((t) => /^Storing team: \d of 8 documents/.test(t))).toBe(true);
     const found = await searchCollection(context, 'team', QUESTION, 5);
     expect(found.map((p) => [p.docName, p.text])).toEqual(cliPassages.map((p) => [p.docName, p.text]));
 
@@ -239,7 +255,7 @@ describe('library files made by the command line', () => {
     await page.getByRole('button', { name: /^Ask in: All documents\./ }).waitFor();
     await collectionRow(page, 'All documents').getByRole('button').first().click();
     await waitForDocuments(page, 2);
-    expect((await documentNames(page)).sort()).toEqual(['war-and-peace-1p.txt', 'wiki-ibm.md']);
+    expect((await documentNames(page)).sort()).toEqual(['md/wiki-ibm.md', 'txt/war-and-peace-1p.txt']);
     expect((await libraryIntegrity(context)).problems).toEqual([]);
     expect(errors).toEqual([]);
     await context.close();

@@ -49,7 +49,8 @@ export async function fetchPublished(
   onProgress: (done: number, total: number) => void,
 ): Promise<{ file: Blob; validators: { etag?: string; lastModified?: string } } | null> {
   const headers: Record<string, string> = {};
-  if (known && new URL(url).origin === window.location.origin) {
+  // A stored copy without its hash was cut short while being stored: fetch it whole again.
+  if (known?.sha256 && new URL(url).origin === window.location.origin) {
     if (known.etag) headers['If-None-Match'] = known.etag;
     if (known.lastModified) headers['If-Modified-Since'] = known.lastModified;
   }

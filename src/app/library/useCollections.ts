@@ -140,6 +140,7 @@ export function useCollections({ library, documents, ready, refreshDocuments }: 
     }
     async function updatePublished(p: Published, stored: CollectionInfo | undefined) {
       const label = `Fetching ${p.name}`;
+      setActivity({ label, done: 0, total: 0, unit: 'bytes' });
       try {
         const fetched = await fetchPublished(p.url, stored?.source, (done, total) => setActivity({ label, done, total, unit: 'bytes' }));
         if (!fetched) return;
