@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import type { BrowserContext, Page, Route } from 'playwright-core';
@@ -36,6 +37,15 @@ const smallLibrary = path.join(dir, 'small.folio');
 let cliPassages: CliPassage[] = [];
 
 
+
+/** axe-core's serious and critical findings on the page as it is (as accessibility.test.ts checks the other screens). */
+async function axeFindings(page: Page): Promise<string[]> {
+  await page.evaluate(fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8'));
+  const found = await page.evaluate(() =>
+    (window as unknown as { axe: { run(d: Document): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe.run(document),
+  );
+  return found.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
 
 /** The first-run screen's button, given time: six test runs share this machine's two cores. */
 async function start(page: Page, url = baseUrl()): Promise<void> {
@@ -121,6 +131,10 @@ test('collections in the app: create, add documents, ask within one, rename, del
   await addFiles(page, path.join(FIXTURES_DIR, FIXTURE_FILES.docx));
   await waitForCollection(page, 'Birds', 2);
   expect((await documentNames(page)).sort()).toEqual(['wiki_duck.html', 'word_sample.docx']);
+  // The collections, the chosen one's documents and "Ask in": nothing serious for axe, and a picture to look at.
+  expect(await axeFindings(page)).toEqual([]);
+  fs.mkdirSync('test-output/screenshots', { recursive: true });
+  await page.screenshot({ path: 'test-output/screenshots/collections.png' });
 
   // Asked in Birds, the IBM question is answered from Birds' documents only; in all documents, from the IBM page.
   const scoped = await ask(page, 'Which company is nicknamed Big Blue?');
@@ -129,6 +143,8 @@ test('collections in the app: create, add documents, ask within one, rename, del
   expect(scopedSources.length).toBeGreaterThan(0);
   for (const name of scopedSources) expect(['wiki_duck.html', 'word_sample.docx']).toContain(name);
   await page.getByRole('button', { name: /^Ask in: Birds\./ }).click();
+  await page.getByRole('menu', { name: 'Ask in' }).waitFor();
+  expect(await axeFindings(page)).toEqual([]);
   await page.getByRole('menuitemcheckbox', { name: 'All documents' }).click();
   await page.getByRole('button', { name: /^Ask in: All documents\./ }).waitFor();
   const all = await ask(page, 'Which company is nicknamed Big Blue?');
