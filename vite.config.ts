@@ -45,7 +45,9 @@ const outDir = testHarness ? 'dist-test' : 'dist';
  * model settings here; preview takes them for what the environment does not say.
  */
 const BUILD_RECORD = path.resolve('node_modules/.cache/folio/builds.json');
-const MODEL_ENV = ['FOLIO_MODELS', 'FOLIO_MODEL_HOST', 'FOLIO_WEBLLM_LIBS'] as const;
+const MODEL_ENV = ['FOLIO_MODELS', 'FOLIO_MODEL_HOST', 'FOLIO_WEBLLM_LIBS', 'FOLIO_LIBRARIES', 'FOLIO_LIBRARY_ORIGINS'] as const;
+/** Settings recorded as given (the others are folders, recorded as absolute paths). */
+const AS_GIVEN = new Set<string>(['FOLIO_MODEL_HOST', 'FOLIO_LIBRARIES', 'FOLIO_LIBRARY_ORIGINS']);
 const readBuilds = (): Record<string, Partial<Record<(typeof MODEL_ENV)[number], string>>> => {
   try {
     return JSON.parse(fs.readFileSync(BUILD_RECORD, 'utf8'));
@@ -62,7 +64,7 @@ function recordBuild(): Plugin {
     name: 'folio-record-build',
     apply: 'build',
     closeBundle() {
-      const entry = Object.fromEntries(MODEL_ENV.filter((k) => process.env[k]).map((k) => [k, k === 'FOLIO_MODEL_HOST' ? process.env[k]! : path.resolve(process.env[k]!)]));
+      const entry = Object.fromEntries(MODEL_ENV.filter((k) => process.env[k]).map((k) => [k, AS_GIVEN.has(k) ? process.env[k]! : path.resolve(process.env[k]!)]));
       fs.mkdirSync(path.dirname(BUILD_RECORD), { recursive: true });
       fs.writeFileSync(BUILD_RECORD, JSON.stringify({ ...readBuilds(), [outDir]: entry }, null, 2));
     },
@@ -83,6 +85,17 @@ const modelHosts = process.env.FOLIO_MODELS
     : ['https://huggingface.co', 'https://*.huggingface.co', 'https://*.hf.co'];
 
 /**
+ * Published libraries (README "Publishing a library"): FOLIO_LIBRARIES lists the library files
+ * every visit fetches (paths on this site, or URLs); the origins of those URLs, and those named in
+ * FOLIO_LIBRARY_ORIGINS (for `?library=` links to another site), are all the policy adds.
+ */
+const listEnv = (v: string | undefined) => (v ?? '').split(/[\s,]+/).filter(Boolean);
+const publishedLibraries = listEnv(process.env.FOLIO_LIBRARIES);
+const libraryOrigins = [
+  ...new Set([...publishedLibraries.filter((u) => /^https?:\/\//i.test(u)), ...listEnv(process.env.FOLIO_LIBRARY_ORIGINS)].map((u) => new URL(u).origin)),
+];
+
+/**
  * Scripts and wasm only from the app itself ('wasm-unsafe-eval' lets it compile its own wasm),
  * network only to itself and the model host. Sent as a header (it then also binds the workers,
  * which do the fetching) and repeated in a <meta> tag for hosts that cannot set headers.
@@ -91,7 +104,7 @@ const csp = [
   "default-src 'self'",
   "script-src 'self' 'wasm-unsafe-eval'",
   "worker-src 'self'",
-  `connect-src 'self' ${modelHosts.join(' ')}`.trim(),
+  `connect-src 'self' ${[...modelHosts, ...libraryOrigins].join(' ')}`.trim(),
   "img-src 'self' data: blob:",
   "style-src 'self'",
   "object-src 'none'",
@@ -219,6 +232,8 @@ export default defineConfig({
     'import.meta.env.VITE_FOLIO_LOCAL_MODELS': JSON.stringify(process.env.FOLIO_MODELS ? '/models/' : ''),
     // A self-hosted mirror of the hub (same layout), used instead of huggingface.co.
     'import.meta.env.VITE_FOLIO_MODEL_HOST': JSON.stringify(process.env.FOLIO_MODELS ? '' : (process.env.FOLIO_MODEL_HOST ?? '')),
+    // Library files every visit fetches and keeps up to date (src/app/library/published.ts).
+    'import.meta.env.VITE_FOLIO_LIBRARIES': JSON.stringify(JSON.stringify(publishedLibraries)),
   },
   // Pre-bundle everything the app and its workers import, so the dev server never discovers a
   // dependency mid-session and reloads the page under the user.

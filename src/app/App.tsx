@@ -11,6 +11,7 @@ import { FirstRun } from './library/FirstRun';
 import { LibraryBanners } from './library/LibraryBanners';
 import { LinkedFolderList, LinkFolderButton } from './library/LinkedFolders';
 import { useLinkedFolders } from './library/useLinkedFolders';
+import { ScopePicker } from './library/ScopePicker';
 import { Sidebar } from './library/Sidebar';
 import { AppMenu } from './settings/AppMenu';
 import { UpdateBanner } from './settings/UpdateBanner';
@@ -63,9 +64,10 @@ export function App() {
       onShow={showFromLibrary}
       onReindex={a.reindexDocument}
       onRemove={a.removeDocument}
-      menu={<AppMenu onOpen={a.setDialog} onMenuOpen={() => void loadDialogs()} />}
+      menu={<AppMenu onOpen={a.setDialog} onMenuOpen={() => void loadDialogs()} onOpenLibraryFile={a.collections.pickLibraryFile} />}
       linkFolder={<LinkFolderButton api={folders} disabled={a.unusable ? 'Adding is off in this tab.' : null} />}
       folders={<LinkedFolderList api={folders} />}
+      collections={a.collections}
       conversations={
         <ConversationList
           conversations={convs.conversations}
@@ -141,6 +143,7 @@ export function App() {
             placeholder={lib.documents.length || lib.state.phase === 'loading' ? 'Ask about your documents…' : 'Add a document first, then ask about it'}
             onAsk={a.ask}
             onStop={a.answers.stop}
+            scope={<ScopePicker api={a.collections} />}
           />
         </Conversation>
       </main>

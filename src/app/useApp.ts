@@ -8,6 +8,7 @@ import { useConversations } from './conversation/useConversations';
 import { useSampleQuestions } from './conversation/samples';
 import type { ComposerHandle } from './conversation/Composer';
 import { useEngines } from './engines/useEngines';
+import { useCollections } from './library/useCollections';
 import { UNDO_MS, useLibrary } from './library/useLibrary';
 import { useFileDrop } from './library/useFileDrop';
 import { usePersisted } from './persisted';
@@ -44,7 +45,10 @@ export function useApp() {
   }, [engines.failed, toast]);
   const unusable = lib.state.phase === 'error' || lib.state.phase === 'outdated';
 
-  const answers = useAnswer({ library: lib.library, search: settings, engine: engines.engine, settleRemovals: lib.commitRemovals, updateTurns: convs.updateTurns });
+  const collections = useCollections({ library: lib.library, documents: lib.documents, ready: lib.state.phase === 'ready', refreshDocuments: lib.refreshDocuments });
+  const { scope } = collections;
+  const search = useMemo(() => (scope ? { ...settings, collections: scope } : settings), [settings, scope]);
+  const answers = useAnswer({ library: lib.library, search, engine: engines.engine, settleRemovals: lib.commitRemovals, updateTurns: convs.updateTurns });
   const current = convs.current;
   const turns = useMemo(() => current?.turns ?? [], [current]);
   const ask = useCallback(
@@ -73,7 +77,9 @@ export function useApp() {
     [removeFromLibrary, toast],
   );
   const reindexDocument = useCallback((d: DocumentRecord) => void reindex(d.id, d.name), [reindex]);
-  const add = useCallback((files: File[]) => void addFiles(files), [addFiles]);
+  // Files added while one collection of the person's own is chosen go into it.
+  const into = scope?.length === 1 && !collections.collections.find((c) => c.id === scope[0])?.readOnly ? scope[0] : undefined;
+  const add = useCallback((files: File[]) => void addFiles(files, into ? { collection: into } : undefined), [addFiles, into]);
   const deleteConversation = useCallback(
     (c: Conversation) => {
       const undo = convs.remove(c.id);
@@ -142,6 +148,7 @@ export function useApp() {
 
   return {
     lib,
+    collections,
     convs,
     engines,
     source,

@@ -9,6 +9,7 @@ export { LibraryHost } from './host';
 export type { OpenedInfo, Remote, RemoteLibrary, WorkerOpenOptions } from './host';
 export type { AddInput, AddOutcome, IndexProgress, IndexStage, ParsedInput } from './library/indexing';
 export type { InterruptedFile } from './library/recovery';
+export type { CollectionInfo, DeleteCollectionOptions, LibraryFileOptions, LibraryFileResult } from './library/collections';
 export type { EmbeddingStatus } from './library/reembed';
 export { memoryLocks } from './library/locks';
 export type { LockManagerLike } from './library/locks';
@@ -30,7 +31,7 @@ export type { TransformersEmbedderOptions } from './embed/transformers';
 export { DeferredEmbedder } from './embed/deferred';
 export { chooseDevice } from './embed/device';
 export type { AdapterLike, DeviceChoice, DeviceMemory, GpuLike } from './embed/device';
-export type { DocumentRecord, ChunkRecord, IntegrityReport } from './store/store';
+export type { DocumentRecord, ChunkRecord, CollectionRecord, CollectionSource, IntegrityReport } from './store/store';
 export { SCHEMA_VERSION } from './store/store';
 
 // The backup file's frames: the command line writes a library from parts indexed in separate runs.

@@ -10,6 +10,19 @@ import type { Embedder } from './embed/embedder';
 import type { EvalQuestion, EvalReport } from './eval/userEval';
 import { exportBackup, importBackup } from './library/backup';
 import { Cancellation } from './library/cancel';
+import {
+  createCollection,
+  deleteCollection,
+  importLibraryFile,
+  listCollections,
+  readOnlyHolder,
+  renameCollection,
+  setMembership,
+  type CollectionInfo,
+  type DeleteCollectionOptions,
+  type LibraryFileOptions,
+  type LibraryFileResult,
+} from './library/collections';
 import type { LibraryContext } from './library/context';
 import { addFiles, addParsed, reindex, replaceDocument, type AddInput, type AddOutcome, type IndexProgress, type ParsedInput } from './library/indexing';
 import { defaultLocks, type LockManagerLike } from './library/locks';
@@ -33,6 +46,11 @@ export type LibraryEvent = 'changed' | 'outdated';
 export interface AddOptions {
   /** Cancels the files not yet stored (each reported as 'cancelled'); stored ones stay. */
   signal?: AbortSignal;
+  /**
+   * The collection the files go into: a new document is stored in it (in its own transaction),
+   * one already in the library joins it. A linked folder's files are added this way.
+   */
+  collection?: string;
 }
 
 export interface LibraryOptions {
@@ -134,7 +152,10 @@ export class Library {
     return this.ctx.store.getChunks(id);
   }
 
+  /** Deletes a document (one that came with a library file leaves only with that file's collection). */
   async removeDocument(id: string): Promise<boolean> {
+    const holder = readOnlyHolder(this.ctx, id);
+    if (holder) throw new Error(`This document came with the library file “${holder.name}”; delete that collection to remove it.`);
     const existed = await this.ctx.state.remove(id);
     this.ctx.announce();
     return existed;
@@ -148,7 +169,15 @@ export class Library {
 
   /** Adds files (see library/indexing.ts); `cancelAdding()` or `opts.signal` stops what is not stored yet. */
   async addFiles(files: AddInput[], onProgress?: (p: IndexProgress) => void, opts: AddOptions = {}): Promise<AddOutcome[]> {
-    return announced(this.ctx, await this.adding.run(opts.signal, (signal) => addFiles(this.ctx, files, onProgress, signal)));
+    const into = opts.collection;
+    if (into !== undefined && !this.ctx.state.collections.get(into)) throw new Error('This collection no longer exists (another tab may have deleted it).');
+    if (into !== undefined && this.ctx.state.collections.get(into)?.readOnly) throw new Error('Documents cannot be added to a collection that comes from a library file.');
+    const out = await this.adding.run(opts.signal, (signal) => addFiles(this.ctx, files, onProgress, signal, undefined, into !== undefined ? [into] : undefined));
+    if (into !== undefined) {
+      const known = out.flatMap((o) => (o.status === 'duplicate' && !o.document.collections?.includes(into) ? [o.document.id] : []));
+      if (known.length) await setMembership(this.ctx, into, known, true);
+    }
+    return announced(this.ctx, out);
   }
 
   /** Indexes documents parsed elsewhere (benchmarks, evaluation), through the same pipeline. */
@@ -199,6 +228,45 @@ export class Library {
 
   discardInterrupted(): Promise<void> {
     return this.ctx.recovery.discardInterrupted();
+  }
+
+  // ---- Collections (see library/collections.ts) --------------------------------------------
+
+  /** Every collection with its document and passage counts and the bytes its documents keep. */
+  async listCollections(): Promise<CollectionInfo[]> {
+    return listCollections(this.ctx);
+  }
+
+  createCollection(name: string): Promise<CollectionInfo> {
+    return createCollection(this.ctx, name);
+  }
+
+  renameCollection(id: string, name: string): Promise<CollectionInfo> {
+    return renameCollection(this.ctx, id, name);
+  }
+
+  /** Deletes a collection; its documents stay in the library unless `removeDocuments` (then those in no other collection go). */
+  deleteCollection(id: string, opts: DeleteCollectionOptions = {}): Promise<{ removedDocuments: string[] }> {
+    return deleteCollection(this.ctx, id, opts);
+  }
+
+  /** Puts documents into a collection; returns how many were not in it yet. */
+  addToCollection(id: string, docIds: string[]): Promise<number> {
+    return setMembership(this.ctx, id, docIds, true);
+  }
+
+  /** Takes documents out of a collection (they stay in the library); returns how many were in it. */
+  removeFromCollection(id: string, docIds: string[]): Promise<number> {
+    return setMembership(this.ctx, id, docIds, false);
+  }
+
+  /**
+   * Opens a library file (the backup format `folio index` writes) as a read-only collection, or
+   * updates the one that came from the same URL or file name. The file is checked whole before
+   * anything is stored.
+   */
+  importLibraryFile(file: Blob, opts: LibraryFileOptions = {}, onProgress?: (done: number, total: number) => void): Promise<LibraryFileResult> {
+    return importLibraryFile(this.ctx, file, opts, onProgress);
   }
 
   // ---- Search ------------------------------------------------------------------------------

@@ -135,7 +135,7 @@ describe('Library: lifecycle', () => {
     lib.close();
     const db = await openDB('schema');
     expect(db.version).toBe(SCHEMA_VERSION);
-    expect([...db.objectStoreNames].sort()).toEqual(['chunks', 'documents', 'files', 'keywords', 'meta', 'pending', 'texts', 'vectors']);
+    expect([...db.objectStoreNames].sort()).toEqual(['chunks', 'collections', 'documents', 'files', 'keywords', 'meta', 'pending', 'texts', 'vectors']);
     db.close();
   });
 

@@ -1,5 +1,5 @@
 import { ArrowUp, Square } from 'lucide-react';
-import { forwardRef, useImperativeHandle, useLayoutEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { forwardRef, useImperativeHandle, useLayoutEffect, useRef, useState, type FormEvent, type KeyboardEvent, type ReactNode } from 'react';
 
 interface Props {
   busy: boolean;
@@ -8,6 +8,8 @@ interface Props {
   placeholder: string;
   onAsk: (question: string) => void;
   onStop: () => void;
+  /** Where the question will be searched ("Ask in: All documents ▾"), shown above the box. */
+  scope?: ReactNode;
 }
 
 export interface ComposerHandle {
@@ -19,7 +21,7 @@ export interface ComposerHandle {
  * The question box, always at the bottom. Enter sends, Shift+Enter starts a new line, Esc stops
  * the answer being written. It grows with what is typed, up to a few lines.
  */
-export const Composer = forwardRef<ComposerHandle, Props>(function Composer({ busy, blocked, placeholder, onAsk, onStop }, ref) {
+export const Composer = forwardRef<ComposerHandle, Props>(function Composer({ busy, blocked, placeholder, onAsk, onStop, scope }, ref) {
   const [query, setQuery] = useState('');
   const [notice, setNotice] = useState<string | null>(null);
   const box = useRef<HTMLTextAreaElement>(null);
@@ -49,6 +51,7 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer({ bu
   };
   return (
     <form className="composer" onSubmit={submit} aria-label="Ask">
+      {scope}
       <div className={notice ? 'composer-box has-notice' : 'composer-box'}>
         <textarea
           ref={box}

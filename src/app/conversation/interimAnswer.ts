@@ -62,6 +62,8 @@ export interface AskOptions {
   generator: Generator | null;
   passages: number;
   hybrid: boolean;
+  /** Search only these collections (undefined: all documents). */
+  collections?: string[];
   signal: AbortSignal;
 }
 
@@ -71,7 +73,7 @@ export async function* interimAnswer(lib: RemoteLibrary, o: AskOptions): AsyncGe
   yield { type: 'query', query, rewritten: query !== o.question };
   if (o.signal.aborted) return yield { type: 'done', finishReason: 'aborted' };
   // Without a model the passages are the answer: a reader's worth (≈ 3 chunks), not a wall.
-  const passages = await lib.context(query, { k: o.passages, mode: o.hybrid ? 'hybrid' : 'dense', budgetTokens: gen ? Math.max(128, Math.floor(gen.contextWindow * 0.6)) : 700 });
+  const passages = await lib.context(query, { k: o.passages, mode: o.hybrid ? 'hybrid' : 'dense', ...(o.collections ? { collections: o.collections } : {}), budgetTokens: gen ? Math.max(128, Math.floor(gen.contextWindow * 0.6)) : 700 });
   if (o.signal.aborted) {
     yield { type: 'passages', passages };
     return yield { type: 'done', finishReason: 'aborted' };

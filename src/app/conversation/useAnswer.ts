@@ -7,7 +7,7 @@ import { applyAnswerEvent, interimAnswer as answer } from './interimAnswer';
 
 interface Options {
   library: () => Promise<RemoteLibrary | null>;
-  search: { passages: number; hybrid: boolean };
+  search: { passages: number; hybrid: boolean; collections?: string[] };
   /** The answer engine in use: its generator (null for passages only) and id. */
   engine: () => { id: string; generator: Generator | null };
   /** Deletes documents still waiting for Undo, so no answer cites what the person removed. */

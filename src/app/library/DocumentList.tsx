@@ -1,10 +1,13 @@
 import { Eye, MoreHorizontal, RefreshCw, Search, Trash2 } from 'lucide-react';
 import { memo, useDeferredValue, useState } from 'react';
-import type { DocumentRecord } from '../../core';
+import type { CollectionInfo, DocumentRecord } from '../../core';
 import { ConfirmDialog } from '../ui/Dialog';
 import { Menu, MenuItem, MenuSeparator } from '../ui/Menu';
 import { count } from '../ui/format';
 import { DocIcon, typeLabel } from './DocIcon';
+import { DocumentCollections } from './DocumentCollections';
+
+type Toggle = (collectionId: string, docId: string, member: boolean) => void;
 
 /** Rows rendered at once; a bookshelf of documents is filtered or shown in full on request. */
 const PAGE = 100;
@@ -16,7 +19,23 @@ export function documentMeta(d: DocumentRecord): string {
 }
 
 /** One row; memoised, so progress elsewhere does not re-render a library of rows. */
-const DocumentRow = memo(function DocumentRow({ d, onShow, onReindex, onRemove }: { d: DocumentRecord; onShow: (d: DocumentRecord) => void; onReindex: (d: DocumentRecord) => void; onRemove: (d: DocumentRecord) => void }) {
+const DocumentRow = memo(function DocumentRow({
+  d,
+  onShow,
+  onReindex,
+  onRemove,
+  collections,
+  onToggleCollection,
+}: {
+  d: DocumentRecord;
+  onShow: (d: DocumentRecord) => void;
+  onReindex: (d: DocumentRecord) => void;
+  onRemove: (d: DocumentRecord) => void;
+  collections: CollectionInfo[] | undefined;
+  onToggleCollection: Toggle | undefined;
+}) {
+  // A document that came with a library file leaves only with that file's collection.
+  const lockedBy = collections?.find((c) => c.readOnly && d.collections?.includes(c.id));
   return (
     <li className="doc-row">
       <DocIcon type={d.type} />
@@ -44,9 +63,10 @@ const DocumentRow = memo(function DocumentRow({ d, onShow, onReindex, onRemove }
         <MenuItem icon={<RefreshCw size={16} aria-hidden />} onSelect={() => onReindex(d)}>
           Re-index
         </MenuItem>
+        {collections && onToggleCollection && <DocumentCollections doc={d} collections={collections} onToggle={onToggleCollection} />}
         <MenuSeparator />
-        <MenuItem icon={<Trash2 size={16} aria-hidden />} danger onSelect={() => onRemove(d)}>
-          Remove…
+        <MenuItem icon={<Trash2 size={16} aria-hidden />} danger onSelect={() => onRemove(d)} disabled={!!lockedBy}>
+          {lockedBy ? `Remove (comes with “${lockedBy.name}”)` : 'Remove…'}
         </MenuItem>
       </Menu>
     </li>
@@ -58,9 +78,12 @@ interface Props {
   onShow: (d: DocumentRecord) => void;
   onReindex: (d: DocumentRecord) => void;
   onRemove: (d: DocumentRecord) => void;
+  /** The library's collections, for each document's Collections submenu. */
+  collections?: CollectionInfo[];
+  onToggleCollection?: Toggle;
 }
 
-export function DocumentList({ documents, onShow, onReindex, onRemove }: Props) {
+export function DocumentList({ documents, onShow, onReindex, onRemove, collections, onToggleCollection }: Props) {
   const [filter, setFilter] = useState('');
   const [showAll, setShowAll] = useState(false);
   const [confirm, setConfirm] = useState<DocumentRecord | null>(null);
@@ -80,7 +103,7 @@ export function DocumentList({ documents, onShow, onReindex, onRemove }: Props) 
       )}
       <ul className="doc-list" aria-label="Documents">
         {shown.map((d) => (
-          <DocumentRow key={d.id} d={d} onShow={onShow} onReindex={onReindex} onRemove={setConfirm} />
+          <DocumentRow key={d.id} d={d} onShow={onShow} onReindex={onReindex} onRemove={setConfirm} collections={collections} onToggleCollection={onToggleCollection} />
         ))}
       </ul>
       {shown.length < matching.length && (

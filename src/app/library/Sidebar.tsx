@@ -2,11 +2,14 @@ import { Plus, X } from 'lucide-react';
 import type { ReactNode } from 'react';
 import type { AddOutcome, DocumentRecord } from '../../core';
 import { count } from '../ui/format';
+import { CollectionList } from './CollectionList';
 import { Logo } from '../ui/Logo';
 import { DocumentList } from './DocumentList';
 import { IndexingProgress } from './IndexingProgress';
 import { OutcomeAlerts } from './OutcomeAlerts';
 import { StorageMeter } from './StorageMeter';
+import { scopeLabel } from './ScopePicker';
+import type { CollectionsApi } from './useCollections';
 import type { FileProgress } from './useLibrary';
 
 interface Props {
@@ -34,11 +37,16 @@ interface Props {
   folders?: ReactNode;
   /** In a drawer: closes it. */
   onClose?: () => void;
+  /** Collections: listed above the documents, which then show the chosen collection's. */
+  collections?: CollectionsApi;
 }
 
 /** The library: add and drop, documents with their state, conversations, storage. */
 export function Sidebar(p: Props) {
   const adding = Object.values(p.fileProgress);
+  const scope = p.collections?.scope ?? null;
+  const documents = scope ? p.documents.filter((d) => d.collections?.some((c) => scope.includes(c))) : p.documents;
+  const heading = scope && p.collections ? `Documents in ${scopeLabel(scope, p.collections.collections)}` : 'Documents';
   return (
     <div className="sidebar">
       <div className="sidebar-head">
@@ -79,15 +87,24 @@ export function Sidebar(p: Props) {
       <OutcomeAlerts outcomes={p.outcomes} onDismiss={p.onDismissOutcome} />
       <div className="sidebar-scroll">
         {p.folders}
+        {p.collections && <CollectionList api={p.collections} documents={p.documents} />}
         <section className="sidebar-section" aria-labelledby="documents-heading">
           <h2 id="documents-heading" className="section-title">
-            Documents {p.documents.length > 0 && <span className="count">{count(p.documents.length)}</span>}
+            {heading} {documents.length > 0 && <span className="count">{count(documents.length)}</span>}
           </h2>
           <IndexingProgress files={adding} {...(p.device ? { device: p.device } : {})} onCancel={p.onCancelAdding} />
-          {p.documents.length === 0 && !adding.length ? (
-            <p className="sidebar-empty">{p.opening ? 'Opening your library…' : 'No documents yet. Add PDFs, Word files, web pages, Markdown or text.'}</p>
+          {documents.length === 0 && !adding.length ? (
+            <p className="sidebar-empty">
+              {p.opening ? 'Opening your library…' : scope ? 'No documents in this collection yet: add files while it is chosen, or use a document’s ⋯ menu.' : 'No documents yet. Add PDFs, Word files, web pages, Markdown or text.'}
+            </p>
           ) : (
-            <DocumentList documents={p.documents} onShow={p.onShow} onReindex={p.onReindex} onRemove={p.onRemove} />
+            <DocumentList
+              documents={documents}
+              onShow={p.onShow}
+              onReindex={p.onReindex}
+              onRemove={p.onRemove}
+              {...(p.collections ? { collections: p.collections.collections, onToggleCollection: p.collections.setMember } : {})}
+            />
           )}
         </section>
       </div>

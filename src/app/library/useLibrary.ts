@@ -206,7 +206,7 @@ export function useLibrary(settings: Pick<Settings, 'embeddingModel' | 'chunkTok
 
   const startedNow = useRef(started);
   startedNow.current = started;
-  const addFiles = useCallback(async (files: File[]) => {
+  const addFiles = useCallback(async (files: File[], into?: { collection: string }) => {
     if (!files.length) return;
     if (!startedNow.current) {
       queued.current.push(...files);
@@ -224,7 +224,7 @@ export function useLibrary(settings: Pick<Settings, 'embeddingModel' | 'chunkTok
       if (!l) return;
       // Adding closes the Undo window of documents being removed (one of them may be added again).
       await commitRemovals();
-      out = await l.addFiles(files, progress.onProgress);
+      out = await l.addFiles(files, progress.onProgress, into ?? {});
     } finally {
       progress.close();
     }
@@ -285,11 +285,10 @@ export function useLibrary(settings: Pick<Settings, 'embeddingModel' | 'chunkTok
     return out;
   }, [refreshStorage, libraryOrThrow]);
 
-  /** Reads the list again after changes made outside this hook (a linked folder's sync). */
+  /** Re-reads the documents after a change made elsewhere in the UI (collections). */
   const refreshDocuments = useCallback(async () => {
     const l = lib.current;
-    if (!l) return;
-    setDocuments(await l.listDocuments());
+    if (l) setDocuments(await l.listDocuments());
     void refreshStorage();
   }, [refreshStorage]);
 
@@ -308,6 +307,7 @@ export function useLibrary(settings: Pick<Settings, 'embeddingModel' | 'chunkTok
     outcomes,
     dismissOutcome,
     addFiles,
+    refreshDocuments,
     removeDocument,
     commitRemovals,
     reindex,
@@ -319,6 +319,5 @@ export function useLibrary(settings: Pick<Settings, 'embeddingModel' | 'chunkTok
     resumeInterrupted,
     discardInterrupted,
     cancelAdding,
-    refreshDocuments,
   };
 }

@@ -1,4 +1,4 @@
-import { Archive, Gauge, ListChecks, Monitor, Moon, MoreHorizontal, Settings, Sun } from 'lucide-react';
+import { Archive, BookOpen, Gauge, ListChecks, Monitor, Moon, MoreHorizontal, Settings, Sun } from 'lucide-react';
 import { usePersisted } from '../persisted';
 import { Menu, MenuItem, MenuRadio, MenuSeparator } from '../ui/Menu';
 import { themeState, type Theme } from './settings';
@@ -6,7 +6,7 @@ import { themeState, type Theme } from './settings';
 export type AppDialog = 'settings' | 'backup' | 'check' | 'device';
 
 /** Settings, backup and the tools live here, off the main page. */
-export function AppMenu({ onOpen, onMenuOpen }: { onOpen: (d: AppDialog) => void; /** The menu opened: a dialog is likely next (its code can be fetched now). */ onMenuOpen?: () => void }) {
+export function AppMenu({ onOpen, onMenuOpen, onOpenLibraryFile }: { onOpen: (d: AppDialog) => void; /** The menu opened: a dialog is likely next (its code can be fetched now). */ onMenuOpen?: () => void; onOpenLibraryFile?: () => void }) {
   const [theme, setTheme] = usePersisted(themeState);
   return (
     <Menu
@@ -24,6 +24,11 @@ export function AppMenu({ onOpen, onMenuOpen }: { onOpen: (d: AppDialog) => void
       <MenuItem icon={<Archive size={16} aria-hidden />} onSelect={() => onOpen('backup')}>
         Backup and restore…
       </MenuItem>
+      {onOpenLibraryFile && (
+        <MenuItem icon={<BookOpen size={16} aria-hidden />} onSelect={onOpenLibraryFile}>
+          Open a library file…
+        </MenuItem>
+      )}
       <MenuSeparator />
       <MenuItem icon={<ListChecks size={16} aria-hidden />} onSelect={() => onOpen('check')}>
         Check retrieval…

@@ -47,4 +47,22 @@ export function MenuRadio<V extends string>({ label, value, options, onChange }:
   );
 }
 
+/** A ticked item; `keepOpen` lets several be ticked without the menu closing in between. */
+export function MenuCheckbox({ checked, onChange, children, disabled, keepOpen }: { checked: boolean; onChange: (on: boolean) => void; children: ReactNode; disabled?: boolean; keepOpen?: boolean }) {
+  return (
+    <Dropdown.CheckboxItem
+      className="menu-item"
+      checked={checked}
+      disabled={!!disabled}
+      onCheckedChange={(on) => onChange(on === true)}
+      {...(keepOpen ? { onSelect: (e: Event) => e.preventDefault() } : {})}
+    >
+      <span>{children}</span>
+      <Dropdown.ItemIndicator className="menu-check">
+        <Check size={16} aria-hidden />
+      </Dropdown.ItemIndicator>
+    </Dropdown.CheckboxItem>
+  );
+}
+
 export const MenuSeparator = () => <Dropdown.Separator className="menu-separator" />;

@@ -1,5 +1,6 @@
 import { BACKUP_MAGIC, encodeFrame, readFrames, type BackupHeader, type DocumentBundle } from '../store/backup';
 import { SCHEMA_VERSION } from '../store/store';
+import { checkBundle, mergeMembership, restoreCollections } from './collections';
 import type { LibraryContext } from './context';
 
 /**
@@ -8,7 +9,7 @@ import type { LibraryContext } from './context';
  */
 export async function exportBackup(ctx: LibraryContext, extra: unknown = null): Promise<Blob> {
   const docs = [...ctx.state.docs.values()].sort((a, b) => a.addedAt - b.addedAt);
-  const header: BackupHeader = { kind: 'header', schema: SCHEMA_VERSION, createdAt: Date.now(), meta: await ctx.store.getMeta(), documents: docs.length, extra };
+  const header: BackupHeader = { kind: 'header', schema: SCHEMA_VERSION, createdAt: Date.now(), meta: await ctx.store.getMeta(), documents: docs.length, extra, collections: [...ctx.state.collections.values()] };
   const parts: Uint8Array<ArrayBuffer>[] = [new TextEncoder().encode(BACKUP_MAGIC), ...encodeFrame(header)];
   for (const d of docs) {
     const bundle = await ctx.store.documentBundle(d.id);
@@ -19,7 +20,8 @@ export async function exportBackup(ctx: LibraryContext, extra: unknown = null): 
 
 /**
  * Restores a backup into this library, one document per transaction (a damaged frame stops the
- * import there; every document before it is whole). Content already present is skipped.
+ * import there; every document before it is whole). Content already present is skipped (it joins
+ * the collections it had in the backup). Collections come back with their documents.
  * Documents embedded with another model are kept and show up as needing re-embedding.
  */
 export async function importBackup(ctx: LibraryContext, file: Blob, onProgress?: (done: number, total: number) => void): Promise<{ added: number; duplicates: number; extra: unknown }> {
@@ -32,17 +34,22 @@ export async function importBackup(ctx: LibraryContext, file: Blob, onProgress?:
         header = frame as BackupHeader;
         if (header.kind !== 'header') throw new Error('the backup file has no header');
         if (header.schema > SCHEMA_VERSION) throw new Error('the backup was made by a newer version of Folio; update the app first');
+        await restoreCollections(ctx, header.collections);
         continue;
       }
-      const b = frame as DocumentBundle & { kind: string };
-      const rows = b.vectors.reduce((n, v) => n + v.count, 0);
-      if (b.kind !== 'document' || b.chunks.length !== b.doc.chunkCount || rows !== b.doc.chunkCount) throw new Error(`the entry for ${b.doc?.name ?? 'a document'} is damaged`);
-      if (await ctx.state.restore({ doc: b.doc, text: b.text, chunks: b.chunks, vectors: b.vectors, keywords: b.keywords, original: b.original })) duplicates++;
-      else added++;
+      checkBundle(frame);
+      const b: DocumentBundle = frame;
+      // Only memberships of collections that exist here (a backup edited by hand may name others).
+      const collections = (b.doc.collections ?? []).filter((c) => ctx.state.collections.has(c));
+      const existing = await ctx.state.restore({ doc: { ...b.doc, collections }, text: b.text, chunks: b.chunks, vectors: b.vectors, keywords: b.keywords, original: b.original });
+      if (existing) {
+        duplicates++;
+        await mergeMembership(ctx, existing, collections);
+      } else added++;
       onProgress?.(added + duplicates, header.documents);
     }
   } finally {
-    if (added) ctx.announce();
+    if (added || duplicates) ctx.announce();
   }
   if (!header) throw new Error('this is not a Folio backup file');
   return { added, duplicates, extra: header.extra };

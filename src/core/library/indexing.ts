@@ -3,7 +3,7 @@ import type { EmbedDevice } from '../embed/embedder';
 import { asFolioError, FolioError, type SerializedFolioError } from '../errors';
 import { buildPostings } from '../search/keywordIndex';
 import type { PendingRecord } from '../store/schema';
-import type { ChunkRecord, DocumentRecord } from '../store/store';
+import { storedBytesOf, type ChunkRecord, type DocumentRecord } from '../store/store';
 import type { FileInput, ParsedDocument } from '../types';
 import type { LibraryContext } from './context';
 import { BatchNotRecorded, type BatchHandle } from './recovery';
@@ -84,9 +84,18 @@ const ingest = () => import('../ingest');
  * document is then committed in its own transaction. A file that fails is reported with its
  * reason and leaves nothing behind; the others go on.
  */
-export async function addFiles(ctx: LibraryContext, files: AddInput[], onProgress: ((p: IndexProgress) => void) | undefined, signal: AbortSignal, resumed?: PendingRecord[]): Promise<AddOutcome[]> {
+export async function addFiles(
+  ctx: LibraryContext,
+  files: AddInput[],
+  onProgress: ((p: IndexProgress) => void) | undefined,
+  signal: AbortSignal,
+  resumed?: PendingRecord[],
+  /** Collections every file goes into (a resumed batch: each file's own, as recorded). */
+  collections?: string[],
+): Promise<AddOutcome[]> {
   const inputs = files.map(asFileInput);
-  const pending = inputs.map((f) => ({ name: f.name, data: f.data instanceof ArrayBuffer ? new Uint8Array(f.data) : f.data, size: sizeOf(f) }));
+  const collectionsOf = (i: number) => resumed?.[i]?.collections ?? collections;
+  const pending = inputs.map((f, i) => ({ name: f.name, data: f.data instanceof ArrayBuffer ? new Uint8Array(f.data) : f.data, size: sizeOf(f), ...(collectionsOf(i)?.length ? { collections: collectionsOf(i) } : {}) }));
   try {
     return await ctx.recovery.run(
       pending,
@@ -99,7 +108,7 @@ export async function addFiles(ctx: LibraryContext, files: AddInput[], onProgres
             onProgress?.(p);
           },
           (file, report) => loadFile(ctx, file, report, signal),
-          { signal, isLarge: (f) => sizeOf(f) > LARGE_FILE_BYTES, batch },
+          { signal, isLarge: (f) => sizeOf(f) > LARGE_FILE_BYTES, batch, collectionsOf },
         ),
       resumed,
     );
@@ -140,7 +149,7 @@ export async function reindex(ctx: LibraryContext, id: string, onProgress?: (p: 
   const outcomes = await runPipeline(ctx, [{ name: doc.name }], onProgress, async (_input, report) => {
     report('parsing');
     return { parsed: await (await ingest()).parseBytes(original, doc.name, { onProgress: report }), hash: doc.hash, size: doc.size, original };
-  }, { replaces: id });
+  }, { replaces: id, collectionsOf: () => doc.collections });
   return outcomes[0]!;
 }
 
@@ -152,8 +161,10 @@ export async function reindex(ctx: LibraryContext, id: string, onProgress?: (p: 
  */
 export async function replaceDocument(ctx: LibraryContext, id: string, file: AddInput, onProgress: ((p: IndexProgress) => void) | undefined, signal: AbortSignal): Promise<AddOutcome> {
   const input = asFileInput(file);
-  if (!ctx.state.docs.has(id)) return { file: input.name, status: 'failed', error: new FolioError('not-found', 'the document it replaces is no longer in the library', input.name).toJSON() };
-  const outcomes = await runPipeline(ctx, [input], onProgress, (f, report) => loadFile(ctx, f, report, signal), { replaces: id, signal });
+  const old = ctx.state.docs.get(id);
+  if (!old) return { file: input.name, status: 'failed', error: new FolioError('not-found', 'the document it replaces is no longer in the library', input.name).toJSON() };
+  // The new version stays in the collections the old one was in.
+  const outcomes = await runPipeline(ctx, [input], onProgress, (f, report) => loadFile(ctx, f, report, signal), { replaces: id, signal, collectionsOf: () => old.collections });
   return outcomes[0]!;
 }
 
@@ -175,6 +186,8 @@ interface PipelineOptions<T> {
   batch?: BatchHandle;
   /** Re-indexing: the one input replaces this document, in the same transaction. */
   replaces?: string;
+  /** The collections input i's document is stored in. */
+  collectionsOf?: (fileIndex: number) => string[] | undefined;
 }
 
 async function runPipeline<T extends { name: string }>(
@@ -182,7 +195,7 @@ async function runPipeline<T extends { name: string }>(
   inputs: T[],
   onProgress: ((p: IndexProgress) => void) | undefined,
   load: (input: T, report: (stage: IndexStage, done?: number, total?: number) => void) => Promise<Loaded>,
-  { signal, isLarge, batch, replaces }: PipelineOptions<T> = {},
+  { signal, isLarge, batch, replaces, collectionsOf }: PipelineOptions<T> = {},
 ): Promise<AddOutcome[]> {
   await ctx.embedder.whenReady?.();
   const outcomes: AddOutcome[] = new Array(inputs.length);
@@ -208,7 +221,7 @@ async function runPipeline<T extends { name: string }>(
       try {
         signal?.throwIfAborted();
         report(p.fileIndex, 'storing');
-        const outcome = await commit(ctx, p, v, replaces);
+        const outcome = await commit(ctx, p, v, replaces, collectionsOf?.(p.fileIndex));
         outcomes[p.fileIndex] = outcome;
         if (outcome.status === 'added') report(p.fileIndex, 'done', { document: outcome.document });
         else report(p.fileIndex, 'duplicate');
@@ -352,8 +365,9 @@ async function resumedVectors(ctx: LibraryContext, batch: BatchHandle, fileIndex
   return vectors.length === saved.done * ctx.embedder.model.dimensions ? { done: saved.done, vectors } : undefined;
 }
 
-async function commit(ctx: LibraryContext, p: Prepared, vectors: Float32Array, replaces?: string): Promise<AddOutcome> {
+async function commit(ctx: LibraryContext, p: Prepared, vectors: Float32Array, replaces?: string, collections?: string[]): Promise<AddOutcome> {
   const id = crypto.randomUUID();
+  const postings = buildPostings(p.passages);
   const doc: DocumentRecord = {
     id,
     name: p.name,
@@ -364,11 +378,13 @@ async function commit(ctx: LibraryContext, p: Prepared, vectors: Float32Array, r
     status: 'ready',
     embeddingModel: ctx.embedder.model.id,
     addedAt: Date.now(),
+    collections: [...new Set(collections ?? [])],
+    storedBytes: storedBytesOf({ text: p.parsed.text, chunks: p.chunks, vectorBytes: vectors.byteLength, postingBytes: postings.data.byteLength, originalBytes: p.original?.byteLength ?? 0 }),
     ...(p.parsed.title ? { title: p.parsed.title } : {}),
     ...(p.parsed.pageCount ? { pageCount: p.parsed.pageCount } : {}),
   };
   const chunks: ChunkRecord[] = p.chunks.map((c) => ({ docId: id, index: c.index, text: c.text, tokens: c.tokens, location: c.location }));
-  const existing = await ctx.state.add({ doc, text: p.parsed.text, chunks, vectors, postings: buildPostings(p.passages), ...(p.original ? { original: p.original } : {}) }, replaces);
+  const existing = await ctx.state.add({ doc, text: p.parsed.text, chunks, vectors, postings, ...(p.original ? { original: p.original } : {}) }, replaces);
   if (existing) return duplicate(p.name, existing);
   return { file: p.name, status: 'added', document: doc };
 }

@@ -7,6 +7,8 @@ export interface PendingFile {
   name: string;
   data: Blob | Uint8Array;
   size: number;
+  /** Collections the file goes into once stored (kept with it, so a resumed batch still does). */
+  collections?: string[];
 }
 
 export interface InterruptedFile {
@@ -61,7 +63,7 @@ export class Recovery {
     const ids = resumed?.map((r) => r.id) ?? files.map(() => crypto.randomUUID());
     return this.locks.request(lockName(batch), async () => {
       const now = Date.now();
-      const records = files.map((f, i) => ({ id: ids[i]!, batch, name: f.name, data: f.data, size: f.size, addedAt: resumed?.[i]?.addedAt ?? now, position: i, ...(resumed?.[i]?.progress ? { progress: resumed[i]!.progress } : {}) }));
+      const records = files.map((f, i) => ({ id: ids[i]!, batch, name: f.name, data: f.data, size: f.size, addedAt: resumed?.[i]?.addedAt ?? now, position: i, ...(f.collections?.length ? { collections: f.collections } : {}), ...(resumed?.[i]?.progress ? { progress: resumed[i]!.progress } : {}) }));
       await this.store.putPending(records).catch((err: unknown) => {
         throw new BatchNotRecorded(err);
       });

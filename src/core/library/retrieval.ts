@@ -1,6 +1,7 @@
 import { evaluate as scoreQuestions, type EvalQuestion, type EvalReport } from '../eval/userEval';
 import { selectContext, type ContextOptions, type ContextPassage } from '../search/context';
 import { rank, type Ranking, type SearchHit, type SearchOptions } from '../search/ranking';
+import { scopeDocuments } from './collections';
 import type { LibraryContext } from './context';
 
 /** Dense ranking can run: the model is loaded and the vectors are read. */
@@ -17,10 +18,11 @@ export async function whenSearchModelReady(ctx: LibraryContext): Promise<void> {
 export async function ranked(ctx: LibraryContext, query: string, opts: SearchOptions = {}): Promise<Ranking> {
   const mode = opts.mode ?? 'hybrid';
   if (mode === 'dense' || (mode === 'hybrid' && opts.waitForModel)) await whenSearchModelReady(ctx);
-  return rank(query, opts, {
+  const documents = scopeDocuments(ctx, opts.collections, opts.documents);
+  return rank(query, { ...opts, ...(documents ? { documents } : {}) }, {
     vectors: ctx.state.vectors,
     keywords: ctx.state.keywords,
-    searchable: ctx.state.searchable(),
+    searchable: documents,
     embedQuery: searchModelReady(ctx) ? (q) => ctx.embedder.embed([q], 'query') : null,
   });
 }

@@ -4,7 +4,7 @@ import { ANALYZER_VERSION } from '../search/analyzer';
 import { buildPostings, KeywordIndex, type Bm25Params, type KeywordPostings } from '../search/keywordIndex';
 import { VectorIndex } from '../search/vectorIndex';
 import type { DocumentBundle } from '../store/backup';
-import type { ChunkRecord, DocumentRecord, KeywordRecord, LibraryStore } from '../store/store';
+import { storedBytesOf, type ChunkRecord, type CollectionRecord, type DocumentRecord, type KeywordRecord, type LibraryStore } from '../store/store';
 
 /** A document ready to be written: everything `LibraryStore.addDocument` stores for it. */
 export interface NewDocument {
@@ -27,6 +27,7 @@ export interface NewDocument {
  */
 export class LibraryState {
   docs = new Map<string, DocumentRecord>();
+  collections = new Map<string, CollectionRecord>();
   vectors: VectorIndex;
   keywords: KeywordIndex;
   vectorsLoaded = false;
@@ -64,6 +65,7 @@ export class LibraryState {
       // A document without its commit marker was interrupted mid-write by an older build: drop it.
       for (const d of docs.filter((d) => d.status !== 'ready')) await this.store.removeDocument(d.id);
       this.docs = new Map(docs.filter((d) => d.status === 'ready').map((d) => [d.id, d]));
+      this.collections = new Map((await this.store.listCollections()).map((c) => [c.id, c]));
       lap('documents');
       const stored = new Map((await this.store.allKeywords()).map((k) => [k.docId, k]));
       lap('readPostings');
@@ -130,8 +132,10 @@ export class LibraryState {
   }
 
   /** Stores a document from a backup as it was; returns the one already holding its content instead, if any. */
-  restore(b: DocumentBundle): Promise<DocumentRecord | null> {
+  restore(bundle: DocumentBundle): Promise<DocumentRecord | null> {
     return this.exclusive(async () => {
+      // A backup made before schema 6 has no storage size per document: counted as it is stored.
+      const b = bundle.doc.storedBytes === undefined ? { ...bundle, doc: { ...bundle.doc, storedBytes: bundleBytes(bundle) } } : bundle;
       const existing = await this.store.putBundle(b);
       if (existing) return existing;
       this.docs.set(b.doc.id, b.doc);
@@ -168,6 +172,34 @@ export class LibraryState {
     });
   }
 
+  /** Creates or renames a collection. */
+  putCollection(c: CollectionRecord): Promise<void> {
+    return this.exclusive(async () => {
+      await this.store.putCollection(c);
+      this.collections.set(c.id, c);
+    });
+  }
+
+  /** Puts documents into a collection, or takes them out; returns how many changed. */
+  setMembership(collectionId: string, docIds: string[], member: boolean): Promise<number> {
+    return this.exclusive(async () => {
+      const changed = await this.store.setMembership(collectionId, docIds, member);
+      for (const d of changed) this.docs.set(d.id, d);
+      return changed.length;
+    });
+  }
+
+  /** Deletes a collection (and, with `removeDocuments`, its documents that are in no other one); returns the ids deleted. */
+  deleteCollection(id: string, removeDocuments: boolean): Promise<string[]> {
+    return this.exclusive(async () => {
+      const { changed, removed } = await this.store.deleteCollection(id, removeDocuments);
+      this.collections.delete(id);
+      for (const d of changed) this.docs.set(d.id, d);
+      for (const docId of removed) this.forget(docId);
+      return removed;
+    });
+  }
+
   private forget(id: string): void {
     this.docs.delete(id);
     this.vectors.remove(id);
@@ -187,6 +219,16 @@ export class LibraryState {
   private searchableIds(): string[] {
     return [...this.docs.values()].filter((d) => d.embeddingModel === this.model.id).map((d) => d.id);
   }
+}
+
+function bundleBytes(b: DocumentBundle): number {
+  return storedBytesOf({
+    text: b.text,
+    chunks: b.chunks,
+    vectorBytes: b.vectors.reduce((n, v) => n + v.vectors.byteLength, 0),
+    postingBytes: b.keywords?.data.byteLength ?? 0,
+    originalBytes: b.original?.byteLength ?? 0,
+  });
 }
 
 function stopwatch(timings: Record<string, number>): (step: string) => void {

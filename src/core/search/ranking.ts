@@ -22,6 +22,11 @@ export interface SearchOptions {
   k?: number;
   /** Only search these documents. */
   documents?: string[];
+  /**
+   * Only search documents in any of these collections (undefined: the whole library; [] finds
+   * nothing). Applied inside both rankings, before the top k is taken.
+   */
+  collections?: string[];
   /** 'hybrid' (default) fuses vector and keyword rankings. */
   mode?: SearchMode;
   fusion?: Partial<FusionOptions>;

@@ -1,4 +1,4 @@
-import type { ChunkRecord, DocumentRecord, KeywordRecord, LibraryMeta, VectorBlockRecord } from './schema';
+import type { ChunkRecord, CollectionRecord, DocumentRecord, KeywordRecord, LibraryMeta, VectorBlockRecord } from './schema';
 
 /**
  * One file with a whole library: a header, then one frame per document holding everything stored
@@ -16,6 +16,8 @@ export interface BackupHeader {
   documents: number;
   /** What the app keeps beside the library (conversation, settings). */
   extra: unknown;
+  /** The library's collections (schema 6 on); documents name theirs in `doc.collections`. */
+  collections?: CollectionRecord[];
 }
 
 export interface DocumentBundle {

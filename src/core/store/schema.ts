@@ -18,6 +18,36 @@ export interface DocumentRecord {
   /** The model whose vector space this document's vectors live in. */
   embeddingModel: string;
   addedAt: number;
+  /** Ids of the collections it belongs to (schema 6); none: only in "All documents". */
+  collections?: string[];
+  /**
+   * Bytes it keeps in storage (text, passages, vectors, keyword postings, original), before
+   * IndexedDB's own overhead; written with it (schema 6), and by the upgrade for older documents.
+   */
+  storedBytes?: number;
+}
+
+/** A named set of documents (schema 6); a document can be in several. */
+export interface CollectionRecord {
+  id: string;
+  name: string;
+  createdAt: number;
+  /** Filled from a library file (published or opened): its documents come and go only with that file. */
+  readOnly?: boolean;
+  source?: CollectionSource;
+}
+
+/** Where a read-only collection's documents came from, to tell when that file changes. */
+export interface CollectionSource {
+  /** The published file's URL, or the name of the file opened. */
+  url?: string;
+  fileName?: string;
+  etag?: string;
+  lastModified?: string;
+  /** SHA-256 of the file as last stored. */
+  sha256: string;
+  /** When it was last fetched or opened (ms since the epoch). */
+  checkedAt: number;
 }
 
 export interface ChunkRecord {
@@ -63,7 +93,8 @@ export interface LibraryMeta {
 
 export interface FolioSchema extends DBSchema {
   meta: { key: string; value: LibraryMeta };
-  documents: { key: string; value: DocumentRecord; indexes: { byHash: string } };
+  documents: { key: string; value: DocumentRecord; indexes: { byHash: string; byCollection: string } };
+  collections: { key: string; value: CollectionRecord };
   texts: { key: string; value: { docId: string; text: string } };
   chunks: { key: [string, number]; value: ChunkRecord };
   vectors: { key: [string, number]; value: StoredVectorBlock };
@@ -90,6 +121,8 @@ export interface PendingRecord {
   position: number;
   /** How far embedding got, for a large file: resuming starts there instead of at zero. */
   progress?: PendingProgress;
+  /** Collections it goes into once stored (no schema change: `pending` holds any shape). */
+  collections?: string[];
 }
 
 /** Vectors of a pending file's first passages, kept as embedding goes (no schema change: `pending` holds any shape). */
@@ -163,6 +196,47 @@ export const MIGRATIONS: ((db: IDBPDatabase<FolioSchema>, tx: UpgradeTx) => void
   // version changes so that a tab still running schema-4 code, which cannot read Blob vectors,
   // is told to reload instead.
   () => {},
+  // 5 → 6: collections. Documents list theirs (`collections`, indexed one entry per id) and
+  // carry what they keep in storage (`storedBytes`), computed here for the documents already in.
+  async (db, tx) => {
+    db.createObjectStore('collections', { keyPath: 'id' });
+    const docs = tx.objectStore('documents');
+    docs.createIndex('byCollection', 'collections', { multiEntry: true });
+    for (let cursor = await docs.openCursor(); cursor; cursor = await cursor.continue()) {
+      const id = cursor.value.id;
+      const range = IDBKeyRange.bound([id, -Infinity], [id, Infinity]);
+      const [text, chunks, vectors, keywords, original] = await Promise.all([
+        tx.objectStore('texts').get(id),
+        tx.objectStore('chunks').getAll(range),
+        tx.objectStore('vectors').getAll(range),
+        tx.objectStore('keywords').get(id),
+        tx.objectStore('files').get(id),
+      ]);
+      const storedBytes = storedBytesOf({
+        text: text?.text ?? '',
+        chunks,
+        vectorBytes: vectors.reduce((n, v) => n + byteSize(v.vectors), 0),
+        postingBytes: keywords ? byteSize(keywords.data) : 0,
+        originalBytes: original?.bytes.byteLength ?? 0,
+      });
+      await cursor.update({ ...cursor.value, collections: [], storedBytes });
+    }
+  },
 ];
+
+const byteSize = (v: Blob | ArrayBufferView) => (v instanceof Blob ? v.size : v.byteLength);
+
+const utf8 = new TextEncoder();
+
+/**
+ * What one document keeps in storage, in bytes: its text, its passages' text, vectors, keyword
+ * postings and original file (IndexedDB's own overhead left out). Per-collection storage is the
+ * sum over its documents.
+ */
+export function storedBytesOf(d: { text: string; chunks: { text: string }[]; vectorBytes: number; postingBytes: number; originalBytes: number }): number {
+  let bytes = utf8.encode(d.text).byteLength + d.vectorBytes + d.postingBytes + d.originalBytes;
+  for (const c of d.chunks) bytes += utf8.encode(c.text).byteLength;
+  return bytes;
+}
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,10 +1,10 @@
 import { openDB, type IDBPDatabase, type IDBPTransaction } from 'idb';
 import type { KeywordPostings } from '../search/keywordIndex';
 import type { DocumentBundle } from './backup';
-import { MIGRATIONS, VECTOR_BLOCK, type PendingProgress, type PendingRecord, type ChunkRecord, type DocumentRecord, type FolioSchema, type KeywordRecord, type LibraryMeta, type StoredKeywordRecord, type StoredVectorBlock, type VectorBlockRecord } from './schema';
+import { MIGRATIONS, VECTOR_BLOCK, type CollectionRecord, type PendingProgress, type PendingRecord, type ChunkRecord, type DocumentRecord, type FolioSchema, type KeywordRecord, type LibraryMeta, type StoredKeywordRecord, type StoredVectorBlock, type VectorBlockRecord } from './schema';
 
-export type { ChunkRecord, DocumentRecord, KeywordRecord, LibraryMeta, VectorBlockRecord } from './schema';
-export { SCHEMA_VERSION } from './schema';
+export type { ChunkRecord, CollectionRecord, CollectionSource, DocumentRecord, KeywordRecord, LibraryMeta, VectorBlockRecord } from './schema';
+export { SCHEMA_VERSION, storedBytesOf } from './schema';
 
 export interface IntegrityReport {
   documents: number;
@@ -243,6 +243,57 @@ export class LibraryStore {
       if (b.original) track(tx.objectStore('files').put({ docId: b.doc.id, bytes: b.original }));
     });
     return null;
+  }
+
+  // ---- Collections (schema 6) ---------------------------------------------------------------
+
+  listCollections(): Promise<CollectionRecord[]> {
+    return this.db.getAll('collections');
+  }
+
+  async putCollection(c: CollectionRecord): Promise<void> {
+    await this.db.put('collections', c);
+  }
+
+  /**
+   * Adds documents to a collection or takes them out of it, in one transaction; returns the
+   * records as written (documents that no longer exist are skipped).
+   */
+  async setMembership(collectionId: string, docIds: string[], member: boolean): Promise<DocumentRecord[]> {
+    const tx = this.db.transaction('documents', 'readwrite');
+    const docs = (await Promise.all(docIds.map((id) => tx.store.get(id)))).filter((d): d is DocumentRecord => !!d);
+    const changed = docs.flatMap((d) => {
+      const has = d.collections?.includes(collectionId) ?? false;
+      if (has === member) return [];
+      const collections = member ? [...(d.collections ?? []), collectionId] : (d.collections ?? []).filter((c) => c !== collectionId);
+      return [{ ...d, collections }];
+    });
+    await atomically(tx, (track) => changed.forEach((d) => track(tx.store.put(d))));
+    return changed;
+  }
+
+  /**
+   * Deletes a collection in one transaction. Its documents leave it; with `removeDocuments`,
+   * those in no other collection are deleted (with everything stored for them). Returns the
+   * documents changed and the ids deleted.
+   */
+  async deleteCollection(id: string, removeDocuments: boolean): Promise<{ changed: DocumentRecord[]; removed: string[] }> {
+    const tx = this.db.transaction(['collections', 'documents', 'texts', 'chunks', 'vectors', 'keywords', 'files'], 'readwrite');
+    const members = await tx.objectStore('documents').index('byCollection').getAll(id);
+    const changed: DocumentRecord[] = [];
+    const removed: string[] = [];
+    for (const d of members) {
+      const collections = (d.collections ?? []).filter((c) => c !== id);
+      if (removeDocuments && collections.length === 0) removed.push(d.id);
+      else changed.push({ ...d, collections });
+    }
+    await atomically(tx, (track) => {
+      track(tx.objectStore('collections').delete(id));
+      for (const d of changed) track(tx.objectStore('documents').put(d));
+      // The same stores plus `collections`: idb's types cannot say a wider transaction will do.
+      for (const docId of removed) deleteDocumentRecords(tx as unknown as IDBPTransaction<FolioSchema, DocumentStores[], 'readwrite'>, docId, track);
+    });
+    return { changed, removed };
   }
 
   /** Records a batch of files about to be indexed, in one transaction. */
