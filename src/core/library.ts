@@ -89,6 +89,10 @@ export interface SearchHit {
   text: string;
   score: number;
   location: SourceLocation;
+  /** This chunk's raw cosine with the query, when it was among the dense list's candidates. */
+  dense?: number;
+  /** This chunk's raw BM25 score, when it was among the keyword list's candidates. */
+  keyword?: number;
 }
 
 export interface EmbeddingStatus {
@@ -490,27 +494,33 @@ export class Library {
       const rec = records[i];
       const doc = this.docs.get(h.docId);
       if (!rec || !doc) return [];
-      return [{ docId: h.docId, docName: doc.name, chunkIndex: h.chunkIndex, text: rec.text, score: h.score, location: rec.location }];
+      return [{ docId: h.docId, docName: doc.name, chunkIndex: h.chunkIndex, text: rec.text, score: h.score, location: rec.location, ...raw(h) }];
     });
   }
 
   /** Ranked chunk ids without their text: what search and evaluation share. */
-  async rank(query: string, opts: SearchOptions = {}): Promise<VectorHit[]> {
+  async rank(query: string, opts: SearchOptions = {}): Promise<RankedHit[]> {
     const k = opts.k ?? 5;
     const mode = opts.mode ?? 'hybrid';
     if (!query.trim()) return [];
     // Only documents in the current model's vector space take part, in either ranking.
     const searchable = opts.documents ?? (this.embeddingStatus().staleDocuments.length ? [...this.docs.values()].filter((d) => d.embeddingModel === this.embedder.model.id).map((d) => d.id) : undefined);
-    if (mode === 'keyword') return this.keywords.search(query, k, searchable, opts.bm25);
+    if (mode === 'keyword') return this.keywords.search(query, k, searchable, opts.bm25).map((h) => ({ ...h, keyword: h.score }));
     if (this.index.size === 0) return [];
     const q = await this.embedder.embed([query], 'query');
-    if (mode === 'dense') return this.index.search(q, k, searchable);
+    if (mode === 'dense') return this.index.search(q, k, searchable).map((h) => ({ ...h, dense: h.score }));
     const fusion = { ...DEFAULT_FUSION, ...opts.fusion };
     const depth = Math.max(k, fusion.depth);
     const lists = [this.index.search(q, depth, searchable), this.keywords.search(query, depth, searchable, opts.bm25)];
     const weights = [fusion.denseWeight, 1 - fusion.denseWeight];
     const fused = fusion.method === 'rrf' ? reciprocalRankFusion(lists, 60, weights) : scoreFusion(lists, weights, fusion.method);
-    return fused.slice(0, k);
+    // Each list's own score rides along: fused scores are relative to this query's lists, raw
+    // ones can be compared across queries (the answer pipeline's coverage decision uses them).
+    const [dense, keyword] = lists.map((list) => new Map(list.map((h) => [`${h.docId}\u0000${h.chunkIndex}`, h.score])));
+    return fused.slice(0, k).map((h) => {
+      const id = `${h.docId}\u0000${h.chunkIndex}`;
+      return { ...h, dense: dense!.get(id), keyword: keyword!.get(id) };
+    });
   }
 
   /**
@@ -628,6 +638,13 @@ export class Library {
   close(): void {
     this.store.close();
   }
+}
+
+/** A ranked chunk with the raw score of each list it was found in. */
+export type RankedHit = VectorHit & { dense?: number | undefined; keyword?: number | undefined };
+
+function raw(h: RankedHit): { dense?: number; keyword?: number } {
+  return { ...(h.dense !== undefined ? { dense: h.dense } : {}), ...(h.keyword !== undefined ? { keyword: h.keyword } : {}) };
 }
 
 function duplicate(fileName: string, existing: DocumentRecord): AddOutcome {
