@@ -26,3 +26,4 @@ export { selectContext } from './search/context';
 export type { ContextPassage, ContextOptions } from './search/context';
 export { evaluate, parseEvalSet, serializeEvalSet, matches } from './eval/userEval';
 export type { EvalQuestion, EvalSet, EvalReport, EvalQuestionResult, EvalFound } from './eval/userEval';
+export * from './answer';

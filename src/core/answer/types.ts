@@ -25,15 +25,19 @@ export interface CheckedSentence {
   citations: number[];
   /** The best support found, or null: the sentence is shown as not backed by the documents. */
   support: Support | null;
+  /** The support was found only in a passage the sentence does not cite. */
+  miscited?: boolean;
+  /** Citation numbers the model wrote that point at no passage (removed from `citations`). */
+  droppedCitations?: number[];
 }
 
 export type AnswerEvent =
   /** The query actually searched; `rewritten` when it differs from what was typed. */
-  | { type: 'query'; query: string; rewritten: boolean }
+  | { type: 'query'; query: string; rewritten: boolean; why?: string }
   /** The passages retrieved; `keywordOnly` while the search model is still loading. */
   | { type: 'passages'; passages: ContextPassage[]; keywordOnly?: boolean }
   /** Whether the library covers the question, decided from retrieval evidence (not by a model). */
-  | { type: 'coverage'; covered: boolean; score: number }
+  | { type: 'coverage'; covered: boolean; score: number; cosine?: number | null; termShare?: number }
   /** The extractive answer: the passage sentence that answers, with its citation. */
   | { type: 'extract'; sentence: CheckedSentence }
   /** A piece of a written answer, as the model streams it. */
