@@ -88,7 +88,7 @@ const dense = fit(items.filter((d) => d.tune), [...FEATURES]);
 console.log('LEXICAL', JSON.stringify(lexical));
 console.log('WITH_COSINE', JSON.stringify(dense));
 
-const shortlist = Number(values.shortlist);
+let shortlist = Number(values.shortlist);
 function evaluateExtract(data: Item[]) {
   let sentence = 0;
   let lexicalOnly = 0;
@@ -106,6 +106,10 @@ function evaluateExtract(data: Item[]) {
 }
 console.log('extract, articles 0-3 (tuning):', JSON.stringify(evaluateExtract(items.filter((d) => d.tune))));
 console.log('extract, articles 4-7 (held out):', JSON.stringify(evaluateExtract(items.filter((d) => !d.tune))));
+for (const k of [2, 3, 4, 6, 8, 12, 20]) {
+  shortlist = k;
+  console.log(`shortlist ${k}: tuning ${evaluateExtract(items.filter((d) => d.tune)).answer_in_top_sentence}, held out ${evaluateExtract(items.filter((d) => !d.tune)).answer_in_top_sentence}`);
+}
 
 // Coverage: the evidence for answerable questions against off-topic ones.
 const offtopic = values.offtopic!.flatMap((file) => loadQueries(file).map((q, i) => ({ text: q.text, tune: i % 2 === 0 })));

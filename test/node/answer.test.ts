@@ -75,9 +75,10 @@ beforeAll(async () => {
 }, 300_000);
 
 describe('answer pipeline without a model', () => {
-  test('events in order: query, passages, coverage, extract, done; the extract is the answering sentence', async () => {
+  test('events in order: query, passages, coverage, extract (on words, then with embeddings), done; the extract is the answering sentence', async () => {
     const { events, record } = await collect('When was the typewriter patented?', { retriever });
-    expect(events.map((e) => e.type)).toEqual(['query', 'passages', 'coverage', 'extract', 'done']);
+    expect(events.map((e) => e.type)).toEqual(['query', 'passages', 'coverage', 'extract', 'extract', 'done']);
+    expect(events.filter((e) => e.type === 'extract').map((e) => !!(e as { provisional?: boolean }).provisional)).toEqual([true, false]);
     expect(record.query).toBe('When was the typewriter patented?');
     expect(record.rewritten).toBe(false);
     expect(record.coverage?.covered).toBe(true);
@@ -132,7 +133,7 @@ describe('answer pipeline with a controlled engine', () => {
     const engine = new ControlledEngine((s) => `The typewriter was patented in 1868 by Christopher Latham Sholes [${cite(s, 'Sholes')}]. IBM introduced the electric typewriter in 1935 [${cite(s, '1935')}].`);
     const { events, record } = await collect('Who patented the typewriter, and when?', { retriever, generator: engine });
     const types = events.map((e) => e.type);
-    expect(types.slice(0, 4)).toEqual(['query', 'passages', 'coverage', 'extract']);
+    expect(types.slice(0, 5)).toEqual(['query', 'passages', 'coverage', 'extract', 'extract']);
     expect(types.filter((t) => t === 'token').length).toBeGreaterThan(5);
     expect(types.slice(-2)).toEqual(['checked', 'done']);
     expect(record.answer).toBe(events.filter((e) => e.type === 'token').map((e) => (e as { text: string }).text).join(''));
@@ -233,5 +234,35 @@ describe('checked citations (controlled answers on the real passages)', () => {
       { text: 'Sholes patented it.', cited: [1, 2], citations: [1, 2] },
       { text: 'IBM made it electric.', cited: [2, 5], citations: [2] },
     ]);
+  });
+});
+
+describe('applyAnswerEvent', () => {
+  test('folds each kind of event into the record without touching the one it was given', () => {
+    const passage = { docId: 'd', docName: 'a.pdf', chunkIndexes: [0], text: 'Sholes patented it in 1868.', location: { headings: [], start: 0, end: 27 }, score: 1, dense: 0.7 };
+    const sentence = { text: 'Sholes patented it in 1868.', citations: [1], support: { passage: 1, start: 0, end: 27, quote: 'Sholes patented it in 1868.', score: 0.9 } };
+    const events: AnswerEvent[] = [
+      { type: 'query', query: 'Who patented the typewriter? When?', rewritten: true },
+      { type: 'passages', passages: [passage] },
+      { type: 'coverage', covered: true, score: 0.93 },
+      { type: 'extract', sentence: { ...sentence, text: 'Other.' }, provisional: true },
+      { type: 'extract', sentence },
+      { type: 'token', text: 'Sholes ' },
+      { type: 'token', text: 'did [1].' },
+      { type: 'checked', sentences: [sentence], supported: 1, total: 1 },
+      { type: 'done', finishReason: 'stop' },
+    ];
+    const states = [newAnswerRecord('When?')];
+    for (const e of events) states.push(applyAnswerEvent(states.at(-1)!, e));
+    expect(states[0]).toEqual(newAnswerRecord('When?'));
+    expect(states.map((s) => s.status)).toEqual(['searching', 'searching', 'answering', 'answering', 'answering', 'answering', 'answering', 'answering', 'answering', 'done']);
+    expect(states[4]!.extractProvisional).toBe(true);
+    const last = states.at(-1)!;
+    expect(last).toMatchObject({ query: 'Who patented the typewriter? When?', rewritten: true, keywordOnly: false, coverage: { covered: true, score: 0.93 }, extract: sentence, extractProvisional: false, answer: 'Sholes did [1].', supported: 1, total: 1, finishReason: 'stop' });
+
+    const declined = [{ type: 'passages', passages: [passage], keywordOnly: true }, { type: 'declined', reason: 'Not in your documents.', closest: [passage] }, { type: 'done', finishReason: 'stop' }] as AnswerEvent[];
+    const d = declined.reduce(applyAnswerEvent, newAnswerRecord('How do I boil an egg?'));
+    expect(d).toMatchObject({ status: 'declined', declined: 'Not in your documents.', keywordOnly: true, passages: [passage] });
+    expect(applyAnswerEvent(states[3]!, { type: 'done', finishReason: 'aborted' }).status).toBe('stopped');
   });
 });

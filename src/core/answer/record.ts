@@ -29,6 +29,8 @@ export interface AnswerRecord {
   coverage: { covered: boolean; score: number } | null;
   /** The sentence of the passages that answers, with its citation: the answer without a model. */
   extract: CheckedSentence | null;
+  /** `extract` was chosen on words only; a better-informed choice is on its way. */
+  extractProvisional: boolean;
   /** The written answer as streamed (Markdown with [n] citations); '' without a model. */
   answer: string;
   /** The written answer, sentence by sentence, each with its support (after the model finished). */
@@ -52,6 +54,7 @@ export function newAnswerRecord(question: string): AnswerRecord {
     keywordOnly: false,
     coverage: null,
     extract: null,
+    extractProvisional: false,
     answer: '',
     sentences: null,
     supported: 0,
@@ -72,7 +75,7 @@ export function applyAnswerEvent(state: AnswerRecord, event: AnswerEvent): Answe
     case 'coverage':
       return { ...state, coverage: { covered: event.covered, score: event.score } };
     case 'extract':
-      return { ...state, extract: event.sentence };
+      return { ...state, extract: event.sentence, extractProvisional: !!event.provisional };
     case 'token':
       return { ...state, answer: state.answer + event.text };
     case 'checked':

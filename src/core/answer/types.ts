@@ -38,8 +38,11 @@ export type AnswerEvent =
   | { type: 'passages'; passages: ContextPassage[]; keywordOnly?: boolean }
   /** Whether the library covers the question, decided from retrieval evidence (not by a model). */
   | { type: 'coverage'; covered: boolean; score: number; cosine?: number | null; termShare?: number }
-  /** The extractive answer: the passage sentence that answers, with its citation. */
-  | { type: 'extract'; sentence: CheckedSentence }
+  /**
+   * The extractive answer: the passage sentence that answers, with its citation. A `provisional`
+   * one (chosen on words, at once) may come first; the one after it replaces it.
+   */
+  | { type: 'extract'; sentence: CheckedSentence; provisional?: boolean }
   /** A piece of a written answer, as the model streams it. */
   | { type: 'token'; text: string }
   /** The written answer split into sentences, each checked against the passages. */
