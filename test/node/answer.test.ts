@@ -6,6 +6,7 @@ import {
   checkAnswer,
   libraryRetriever,
   newAnswerRecord,
+  splitSentences,
   type AnswerEvent,
   type AnswerOptions,
   type AnswerRecord,
@@ -264,5 +265,14 @@ describe('applyAnswerEvent', () => {
     const d = declined.reduce(applyAnswerEvent, newAnswerRecord('How do I boil an egg?'));
     expect(d).toMatchObject({ status: 'declined', declined: 'Not in your documents.', keywordOnly: true, passages: [passage] });
     expect(applyAnswerEvent(states[3]!, { type: 'done', finishReason: 'aborted' }).status).toBe('stopped');
+  });
+});
+
+describe('splitSentences', () => {
+  test('keeps abbreviations and initials inside a sentence, cuts at line breaks and inline bullets, and every offset points at its text', () => {
+    const text = 'Dr. Smith met J. S. Bach in St. Louis in 1990. Was it fun?\nA heading\n\n storage. • Wang Laboratories: In the 1970s, Wang introduced machines.';
+    const spans = splitSentences(text);
+    expect(spans.map((s) => s.text)).toEqual(['Dr. Smith met J. S. Bach in St. Louis in 1990.', 'Was it fun?', 'A heading', 'storage.', '• Wang Laboratories: In the 1970s, Wang introduced machines.']);
+    for (const s of spans) expect(text.slice(s.start, s.end)).toBe(s.text);
   });
 });

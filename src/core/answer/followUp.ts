@@ -142,12 +142,18 @@ export async function standaloneQuery(
   const cue = referenceCue(question);
   if (!cue.cue) return asTyped('stands alone');
   const terms = [...new Set(analyze(question))];
-  const known = new Set((await retriever.search(question, { mode: 'keyword', k: 20 })).flatMap((h) => analyze(h.text)));
+  const bestCosine = async (q: string) => Math.max(0, ...(await retriever.search(q, { k: 10 })).map((h) => h.dense ?? 0));
+  const joined = `${previous.query ?? previous.question} ${question}`;
+  // Side by side: the worker answers them in turn, but none waits for a round trip of the others.
+  const [keywordHits, alone, together] = await Promise.all([
+    retriever.search(question, { mode: 'keyword', k: 20 }),
+    bestCosine(question),
+    generator ? Promise.resolve(NaN) : bestCosine(joined),
+  ]);
+  signal?.throwIfAborted();
+  const known = new Set(keywordHits.flatMap((h) => analyze(h.text)));
   const unknown = terms.filter((t) => !known.has(t));
   if (unknown.length) return asTyped(`new subject (${unknown.join(', ')})`);
-  const bestCosine = async (q: string) => Math.max(0, ...(await retriever.search(q, { k: 10 })).map((h) => h.dense ?? 0));
-  const alone = await bestCosine(question);
-  signal?.throwIfAborted();
   if (generator) {
     const conversation = history.slice(-3).flatMap((t) => [
       { role: 'user' as const, content: t.question },
@@ -160,10 +166,9 @@ export async function standaloneQuery(
       if ((await bestCosine(rewrite)) >= alone) return { query: rewrite, rewritten: true, joined: false, why: 'rewritten by the model' };
     }
   }
-  const joined = `${previous.query ?? previous.question} ${question}`;
-  const together = await bestCosine(joined);
-  if (together - alone >= FOLLOW_UP_GAIN) return { query: joined, rewritten: true, joined: true, why: `joined to the previous question (${alone.toFixed(2)} → ${together.toFixed(2)})` };
-  return asTyped(`searched alone (${alone.toFixed(2)}; joined ${together.toFixed(2)})`);
+  const gain = (Number.isNaN(together) ? await bestCosine(joined) : together) - alone;
+  if (gain >= FOLLOW_UP_GAIN) return { query: joined, rewritten: true, joined: true, why: `joined to the previous question (${alone.toFixed(2)} → ${(alone + gain).toFixed(2)})` };
+  return asTyped(`searched alone (${alone.toFixed(2)}; joined ${(alone + gain).toFixed(2)})`);
 }
 
 /** The first line of a model's reply, without the labels and quotes small models add. */

@@ -29,13 +29,17 @@ export function splitSentences(text: string): Span[] {
   }
   const out: Span[] = [];
   for (const p of pieces) {
-    // Line breaks inside a segment (headings, list items, table rows) end a sentence too.
-    let at = p.start;
-    for (const line of text.slice(p.start, p.end).split(/\n/)) {
-      const lead = line.length - line.trimStart().length;
-      const body = line.trim();
-      if (body && /[\p{L}\p{N}]/u.test(body)) out.push({ text: body, start: at + lead, end: at + lead + body.length });
-      at += line.length + 1;
+    // Line breaks inside a segment (headings, list items, table rows) end a sentence too, and so
+    // do bullets that PDF text extraction leaves inside a line ("… storage. • Wang Laboratories: …").
+    const cuts = [p.start];
+    for (const m of text.slice(p.start, p.end).matchAll(/\n|(?<=\s)[•▪◦●](?=\s)/g)) cuts.push(p.start + m.index + (m[0] === '\n' ? 1 : 0));
+    cuts.push(p.end);
+    for (let i = 0; i + 1 < cuts.length; i++) {
+      const piece = text.slice(cuts[i], cuts[i + 1]);
+      const body = piece.trim();
+      if (!body || !/[\p{L}\p{N}]/u.test(body)) continue;
+      const from = cuts[i]! + piece.indexOf(body);
+      out.push({ text: body, start: from, end: from + body.length });
     }
   }
   return out;
