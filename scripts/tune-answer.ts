@@ -93,16 +93,34 @@ function evaluateExtract(data: Item[]) {
   let sentence = 0;
   let lexicalOnly = 0;
   let topPassage = 0;
+  let retrievedFirst = 0;
+  // Within the first passage, when it holds the answer: how often the words alone pick the sentence.
+  let within = 0;
+  let withinOf = 0;
   for (const d of data) {
     const cands = score(d.cands.map((c) => ({ ...c, features: [...c.features] })), lexical);
     const order = passageOrder(cands, d.found.length);
     if (d.found.length && containsAnswer(d.found[order[0]!]!.text, d.answers)) topPassage++;
+    if (d.found.length && containsAnswer(d.found[0]!.text, d.answers)) {
+      retrievedFirst++;
+      const mine = d.cands.filter((c) => c.passage === 0);
+      const pick = mine.reduce((a, b) => (b.features[1]! > a.features[1]! ? b : a), mine[0]!);
+      withinOf++;
+      if (containsAnswer(pick.text, d.answers)) within++;
+    }
     const lex = best(cands);
     if (lex && containsAnswer(lex.text, d.answers)) lexicalOnly++;
     const picked = best(score([...cands].sort((a, b) => b.score - a.score).slice(0, shortlist), dense));
     if (picked && containsAnswer(picked.text, d.answers)) sentence++;
   }
-  return { questions: data.length, answer_in_top_sentence: round(sentence / data.length), lexical_only_sentence: round(lexicalOnly / data.length), answer_in_top_passage: round(topPassage / data.length) };
+  return {
+    questions: data.length,
+    answer_in_top_sentence: round(sentence / data.length),
+    lexical_only_sentence: round(lexicalOnly / data.length),
+    answer_in_top_passage: round(topPassage / data.length),
+    answer_in_first_retrieved_passage: round(retrievedFirst / data.length),
+    words_alone_within_first_passage: round(within / withinOf),
+  };
 }
 console.log('extract, articles 0-3 (tuning):', JSON.stringify(evaluateExtract(items.filter((d) => d.tune))));
 console.log('extract, articles 4-7 (held out):', JSON.stringify(evaluateExtract(items.filter((d) => !d.tune))));
