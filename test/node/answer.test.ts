@@ -114,6 +114,19 @@ describe('answer pipeline without a model', () => {
     expect(engine.calls).toHaveLength(0);
   });
 
+  test('keyword search only (the search model still loading): passages marked so, the extract chosen on words, nothing embedded', async () => {
+    let embedded = 0;
+    const counting: Retriever = { ...retriever, embed: (texts, kind) => ((embedded += texts.length), retriever.embed(texts, kind)) };
+    const { events, record } = await collect('When was the typewriter patented?', { retriever: counting, mode: 'keyword' });
+    expect(events.map((e) => e.type)).toEqual(['query', 'passages', 'coverage', 'extract', 'done']);
+    expect(record.keywordOnly).toBe(true);
+    expect(record.extractProvisional).toBe(false);
+    expect(record.extract!.text).toContain('1868');
+    expect(embedded).toBe(0);
+    // Words alone decline only a question with almost none of its words in the passages.
+    expect((await collect('How long should I boil an egg for a runny yolk?', { retriever: counting, mode: 'keyword' })).record.status).toBe('declined');
+  });
+
   test('the record is plain data: it survives JSON and structured cloning unchanged', async () => {
     const { record } = await collect('Who greeted Prince Vasili Kuragin?', { retriever });
     expect(JSON.parse(JSON.stringify(record))).toEqual(record);

@@ -66,8 +66,7 @@ export const DECLINED_REASON = 'Not in your documents: nothing in your library m
 /**
  * Answers one question. Events, in order: `query`, `passages`, `coverage`, then either `declined`
  * or `extract` (a provisional one, then the final one) and (with a model) `token`… and `checked`;
- * always `done` last. Errors (a model
- * that fails to load or run) are thrown from the iteration.
+ * always `done` last. Errors (a model that fails to load or run) are thrown from the iteration.
  */
 export async function* answer(question: string, opts: AnswerOptions): AsyncGenerator<AnswerEvent, void, undefined> {
   const { retriever, signal } = opts;
@@ -111,9 +110,10 @@ export async function* answer(question: string, opts: AnswerOptions): AsyncGener
   const quick = best(cands);
   if (quick) yield { type: 'extract', sentence: extractSentence(quick, cands), ...(keywordOnly ? {} : { provisional: true }) };
   if (quick && !keywordOnly) {
-    const extract = await refine(asked, cands, opts.extractCandidates ?? 3, retriever, opts.searchModel ?? COVERAGE_MODEL);
+    const shortlist = await refine(asked, cands, opts.extractCandidates ?? 3, retriever, opts.searchModel ?? COVERAGE_MODEL);
     if (aborted()) return yield stop;
-    if (extract) yield { type: 'extract', sentence: extractSentence(extract, cands) };
+    const extract = best(shortlist);
+    if (extract) yield { type: 'extract', sentence: extractSentence(extract, shortlist) };
   }
   if (!generator) return yield { type: 'done', finishReason: 'stop' };
 
@@ -134,16 +134,17 @@ export async function* answer(question: string, opts: AnswerOptions): AsyncGener
 
   const streamed = yield* stream(generator, messages, answerTokens, signal);
   if (streamed.text.trim()) {
-    const checked = await checkAnswer(streamed.text, passages.slice(0, passagesUsed), (texts) => retriever.embed(texts, 'passage'));
+    // Without the search model (still loading) the words alone decide; embedding would wait for it.
+    const checked = await checkAnswer(streamed.text, passages.slice(0, passagesUsed), keywordOnly ? undefined : (texts) => retriever.embed(texts, 'passage'));
     yield { type: 'checked', ...checked };
   }
   yield { type: 'done', finishReason: streamed.finishReason };
 }
 
-/** The extract with sentence embeddings: the best few sentences on words, re-scored with cosines. */
-async function refine(question: string, cands: Candidate[], count: number, retriever: Retriever, model: string): Promise<Candidate | undefined> {
-  const shortlist = [...cands].sort((a, b) => b.score - a.score).slice(0, count);
-  if (!shortlist.length) return undefined;
+/** The best few sentences on words, re-scored with their embeddings' cosines with the question. */
+async function refine(question: string, cands: Candidate[], count: number, retriever: Retriever, model: string): Promise<Candidate[]> {
+  const shortlist = [...cands].sort((a, b) => b.score - a.score).slice(0, count).map((c) => ({ ...c, features: [...c.features] }));
+  if (!shortlist.length) return [];
   const texts = shortlist.map((c) => c.text);
   // A model that embeds questions and passages alike (MiniLM) does both in one run.
   const spec = EMBEDDING_MODELS.find((m) => m.id === model);
@@ -156,10 +157,10 @@ async function refine(question: string, cands: Candidate[], count: number, retri
   } else {
     [q, vectors] = await Promise.all([retriever.embed([question], 'query'), retriever.embed(texts, 'passage')]);
   }
-  return best(score(withCosines(shortlist, q, vectors), WITH_COSINE));
+  return score(withCosines(shortlist, q, vectors), WITH_COSINE);
 }
 
-/** The chosen sentence as a cited, supported sentence; its score is its share of the candidates' probability. */
+/** The chosen sentence as a cited, supported sentence; its score is its share of the candidates' probability (softmax of their scores). */
 function extractSentence(c: Candidate, all: Candidate[]): CheckedSentence {
   const top = Math.max(...all.map((x) => x.score));
   const sum = all.reduce((s, x) => s + Math.exp(x.score - top), 0);
