@@ -24,7 +24,7 @@ let declined = 0;
 for (const q of beir.queries) {
   let record = newAnswerRecord(q.text);
   for await (const e of answer(q.text, { retriever })) record = applyAnswerEvent(record, e);
-  if (record.status === 'declined') {
+  if (record.declined) {
     declined++;
     console.log(`declined: ${q.text} (coverage ${record.coverage?.score.toFixed(3)})`);
   }

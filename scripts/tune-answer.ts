@@ -9,11 +9,13 @@
  *   npx tsx scripts/tune-answer.ts ../shared/data/squad2-a --offtopic ../shared/data/scifact/queries.jsonl --offtopic test/fixtures/answer/everyday-questions.jsonl
  */
 import { parseArgs } from 'node:util';
-import { coverage, termShare } from '../src/core/answer/coverage';
-import { best, candidates, FEATURES, passageOrder, score, withCosines, type Candidate, type Weights } from '../src/core/answer/extract';
-import type { ContextPassage } from '../src/core';
+import { coverage, sentenceScoring, termShare, type ContextPassage } from '../src/core';
 import { articleOf, auroc, containsAnswer, loadQa, loadQueries, qaLibrary, round } from './lib/qa';
 
+
+const { best, candidates, FEATURES, passageOrder, score, withCosines } = sentenceScoring;
+type Candidate = sentenceScoring.Candidate;
+type Weights = sentenceScoring.Weights;
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { offtopic: { type: 'string', multiple: true, default: [] }, shortlist: { type: 'string', default: '12' } } });
 const dir = positionals[0];
 if (!dir) {
@@ -58,7 +60,7 @@ for (const q of answerable) {
 process.stderr.write(`${items.length} answerable questions retrieved\n`);
 
 /** Conditional logit by gradient descent on standardised features; weights returned in raw units. */
-function fit(data: Item[], use: (typeof FEATURES)[number][]): Weights {
+function fitWeights(data: Item[], use: (typeof FEATURES)[number][]): Weights {
   const idx = use.map((f) => FEATURES.indexOf(f));
   const rows = data.filter((d) => d.labels.some(Boolean));
   const all = rows.flatMap((d) => d.cands.map((c) => idx.map((i) => c.features[i]!)));
@@ -83,8 +85,8 @@ function fit(data: Item[], use: (typeof FEATURES)[number][]): Weights {
   return out;
 }
 
-const lexical = fit(items.filter((d) => d.tune), ['lexical', 'retrieval', 'passageCosine', 'typeMatch', 'typeMiss', 'novelty', 'heading', 'first', 'length']);
-const dense = fit(items.filter((d) => d.tune), [...FEATURES]);
+const lexical = fitWeights(items.filter((d) => d.tune), ['lexical', 'retrieval', 'passageCosine', 'typeMatch', 'typeMiss', 'novelty', 'heading', 'first', 'length']);
+const dense = fitWeights(items.filter((d) => d.tune), [...FEATURES]);
 console.log('LEXICAL', JSON.stringify(lexical));
 console.log('WITH_COSINE', JSON.stringify(dense));
 

@@ -8,8 +8,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { standaloneQuery, type Library, type Retriever } from '../../src/core';
-import type { FollowUpGenerator } from '../../src/core/answer/followUp';
+import { standaloneQuery, type FollowUpGenerator, type Library, type Retriever } from '../../src/core';
 import { FIXTURE_FILES, FIXTURES_DIR } from '../../test/helpers/paths';
 import { readJsonl } from './qa';
 

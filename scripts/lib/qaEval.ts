@@ -38,7 +38,7 @@ export async function qaEval(dir: string, opts: QaEvalOptions): Promise<Record<s
       inSentence: !!record.extract && containsAnswer(record.extract.text, q.answers),
       inPassage: !!record.passages[0] && containsAnswer(record.passages[0].text, q.answers),
       inContext: record.passages.some((p) => containsAnswer(p.text, q.answers)),
-      declined: record.status === 'declined',
+      declined: !!record.declined,
       score: record.coverage?.score ?? 0,
       ms,
     });
@@ -49,7 +49,7 @@ export async function qaEval(dir: string, opts: QaEvalOptions): Promise<Record<s
     const queries = loadQueries(file);
     for (const [i, q] of queries.entries()) {
       const { record } = await run(q.text, retriever, opts);
-      off.push({ group: `${name} ${i % 2 === 0 ? 'even lines (tuning)' : 'odd lines (held out)'}`, declined: record.status === 'declined', score: record.coverage?.score ?? 0 });
+      off.push({ group: `${name} ${i % 2 === 0 ? 'even lines (tuning)' : 'odd lines (held out)'}`, declined: !!record.declined, score: record.coverage?.score ?? 0 });
     }
   }
 

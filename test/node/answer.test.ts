@@ -36,7 +36,7 @@ class ControlledEngine implements Generator {
   async generate(messages: ChatMessage[], opts: GenerateOptions = {}): Promise<GenerateResult> {
     this.calls.push(messages);
     const prompt = messages.at(-1)!.content;
-    const sources = [...prompt.matchAll(/<source id="(\d+)"[^>]*>\n([^]*?)\n<\/source>/g)].map((m) => ({ id: Number(m[1]), text: m[2]! }));
+    const sources = [...prompt.matchAll(/<source id="(\d+)"[^>]*>\n([\s\S]*?)\n<\/source>/g)].map((m) => ({ id: Number(m[1]), text: m[2]! }));
     const text = this.write(sources);
     let out = '';
     for (const piece of text.match(/\S+\s*/g) ?? []) {
@@ -80,8 +80,7 @@ describe('answer pipeline without a model', () => {
     const { events, record } = await collect('When was the typewriter patented?', { retriever });
     expect(events.map((e) => e.type)).toEqual(['query', 'passages', 'coverage', 'extract', 'extract', 'done']);
     expect(events.filter((e) => e.type === 'extract').map((e) => !!(e as { provisional?: boolean }).provisional)).toEqual([true, false]);
-    expect(record.query).toBe('When was the typewriter patented?');
-    expect(record.rewritten).toBe(false);
+    expect(record.searchedFor).toBeUndefined();
     expect(record.coverage?.covered).toBe(true);
     expect(record.passages[0]!.docName).toBe('multi_page.pdf');
     const extract = record.extract!;
@@ -107,8 +106,9 @@ describe('answer pipeline without a model', () => {
     const engine = new ControlledEngine(() => 'Boil it for six minutes [1].');
     const { events, record } = await collect('How long should I boil an egg for a runny yolk?', { retriever, generator: engine });
     expect(events.map((e) => e.type)).toEqual(['query', 'passages', 'coverage', 'declined', 'done']);
-    expect(record.status).toBe('declined');
-    expect(record.declined).toMatch(/not in your documents/i);
+    expect(record.status).toBe('done');
+    expect(record.declined?.reason).toMatch(/not in your documents/i);
+    expect(record.extract).toBeUndefined();
     expect(record.passages.length).toBeGreaterThan(0);
     expect(record.coverage!.covered).toBe(false);
     expect(engine.calls).toHaveLength(0);
@@ -116,7 +116,11 @@ describe('answer pipeline without a model', () => {
 
   test('keyword search only (the search model still loading): passages marked so, the extract chosen on words, nothing embedded', async () => {
     let embedded = 0;
-    const counting: Retriever = { ...retriever, embed: (texts, kind) => ((embedded += texts.length), retriever.embed(texts, kind)) };
+    const counting: Retriever = { ...retriever, embed: (texts, kind) => {
+        embedded += texts.length;
+        return retriever.embed(texts, kind);
+      },
+    };
     const { events, record } = await collect('When was the typewriter patented?', { retriever: counting, mode: 'keyword' });
     expect(events.map((e) => e.type)).toEqual(['query', 'passages', 'coverage', 'extract', 'done']);
     expect(record.keywordOnly).toBe(true);
@@ -124,7 +128,7 @@ describe('answer pipeline without a model', () => {
     expect(record.extract!.text).toContain('1868');
     expect(embedded).toBe(0);
     // Words alone decline only a question with almost none of its words in the passages.
-    expect((await collect('How long should I boil an egg for a runny yolk?', { retriever: counting, mode: 'keyword' })).record.status).toBe('declined');
+    expect((await collect('How long should I boil an egg for a runny yolk?', { retriever: counting, mode: 'keyword' })).record.declined).toBeDefined();
   });
 
   test('the record is plain data: it survives JSON and structured cloning unchanged', async () => {
@@ -151,10 +155,10 @@ describe('answer pipeline with a controlled engine', () => {
     expect(types.filter((t) => t === 'token').length).toBeGreaterThan(5);
     expect(types.slice(-2)).toEqual(['checked', 'done']);
     expect(record.answer).toBe(events.filter((e) => e.type === 'token').map((e) => (e as { text: string }).text).join(''));
-    expect(record.total).toBe(2);
-    expect(record.supported).toBe(2);
-    expect(record.sentences!.every((s) => s.support && !s.miscited)).toBe(true);
-    expect(record.sentences![0]!.support!.quote).toContain('Sholes');
+    expect(record.checked?.total).toBe(2);
+    expect(record.checked?.supported).toBe(2);
+    expect(record.checked!.sentences.every((s) => s.support && !s.miscited)).toBe(true);
+    expect(record.checked!.sentences[0]!.support!.quote).toContain('Sholes');
     // The prompt holds the passages as numbered sources and the question as typed.
     expect(engine.calls[0]!.at(-1)!.content).toContain('Question: Who patented the typewriter, and when?');
   });
@@ -166,8 +170,8 @@ describe('answer pipeline with a controlled engine', () => {
     expect(Math.ceil(prompt.split(/\s+/).length * 1.4) + 8 * engine.calls[0]!.length).toBeLessThanOrEqual(700 - 175);
     const shown = (prompt.match(/<source /g) ?? []).length;
     expect(shown).toBeLessThan(record.passages.length);
-    expect(record.sentences![1]!.citations).toEqual([]);
-    expect(record.sentences![1]!.droppedCitations).toEqual([shown + 1]);
+    expect(record.checked!.sentences[1]!.citations).toEqual([]);
+    expect(record.checked!.sentences[1]!.droppedCitations).toEqual([shown + 1]);
   });
 
   test('Stop during the written answer ends it as stopped, with what was written so far', async () => {
@@ -269,14 +273,17 @@ describe('applyAnswerEvent', () => {
     const states = [newAnswerRecord('When?')];
     for (const e of events) states.push(applyAnswerEvent(states.at(-1)!, e));
     expect(states[0]).toEqual(newAnswerRecord('When?'));
-    expect(states.map((s) => s.status)).toEqual(['searching', 'searching', 'answering', 'answering', 'answering', 'answering', 'answering', 'answering', 'answering', 'done']);
+    expect(states.map((s) => s.status)).toEqual(['retrieving', 'retrieving', 'answering', 'answering', 'answering', 'answering', 'answering', 'answering', 'answering', 'done']);
     expect(states[4]!.extractProvisional).toBe(true);
     const last = states.at(-1)!;
-    expect(last).toMatchObject({ query: 'Who patented the typewriter? When?', rewritten: true, keywordOnly: false, coverage: { covered: true, score: 0.93 }, extract: sentence, extractProvisional: false, answer: 'Sholes did [1].', supported: 1, total: 1, finishReason: 'stop' });
+    expect(last).toMatchObject({ searchedFor: 'Who patented the typewriter? When?', coverage: { covered: true, score: 0.93 }, extract: sentence, extractProvisional: false, answer: 'Sholes did [1].', checked: { supported: 1, total: 1 }, finishReason: 'stop' });
+    expect(last.keywordOnly).toBeUndefined();
+    // A later 'query' as typed clears the rewrite (the record is never left with a stale one).
+    expect(applyAnswerEvent(last, { type: 'query', query: 'When?', rewritten: false }).searchedFor).toBeUndefined();
 
     const declined = [{ type: 'passages', passages: [passage], keywordOnly: true }, { type: 'declined', reason: 'Not in your documents.', closest: [passage] }, { type: 'done', finishReason: 'stop' }] as AnswerEvent[];
     const d = declined.reduce(applyAnswerEvent, newAnswerRecord('How do I boil an egg?'));
-    expect(d).toMatchObject({ status: 'declined', declined: 'Not in your documents.', keywordOnly: true, passages: [passage] });
+    expect(d).toMatchObject({ status: 'done', declined: { reason: 'Not in your documents.' }, keywordOnly: true, passages: [passage] });
     expect(applyAnswerEvent(states[3]!, { type: 'done', finishReason: 'aborted' }).status).toBe('stopped');
   });
 });

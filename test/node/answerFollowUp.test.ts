@@ -65,7 +65,11 @@ describe('the labelled follow-up set', () => {
   describe('with a model (controlled)', () => {
     const model = (reply: string) => {
       const seen: ChatMessage[][] = [];
-      return { seen, generate: async (messages: ChatMessage[]) => (seen.push(messages), { text: reply }) };
+      return { seen, generate: async (messages: ChatMessage[]) => {
+          seen.push(messages);
+          return { text: reply };
+        },
+      };
     };
     const history = [{ question: 'What English law made that country more welcoming to Huguenots?', answer: 'The Foreign Protestants Naturalization Act [1].' }];
 

@@ -31,7 +31,7 @@ const CITATION = /\s*\[(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\]/g;
 /** Answer text → sentences with their citation numbers, markers removed from the text. */
 export function answerSentences(answer: string, passageCount: number): { text: string; citations: number[]; cited: number[] }[] {
   // Markdown that is layout, not words: list bullets, headings, emphasis.
-  const plain = answer.replace(/^\s*(?:[-*+•]|\d+[.)]|#{1,6})\s+/gm, '').replace(/(\*\*|__|\*|_|`)(?=\S)([^]*?\S)\1/g, '$2');
+  const plain = answer.replace(/^\s*(?:[-*+•]|\d+[.)]|#{1,6})\s+/gm, '').replace(/(\*\*|__|\*|_|`)(?=\S)([\s\S]*?\S)\1/g, '$2');
   const out: { text: string; citations: number[]; cited: number[] }[] = [];
   for (const span of splitSentences(plain)) {
     let text = span.text;

@@ -7,7 +7,7 @@
 import { EMBEDDING_MODELS } from '../embed/models';
 import type { ChatMessage, Generator } from '../generate/generator';
 import { buildAnswerMessages } from '../generate/prompt';
-import type { SearchHit, SearchMode, SearchOptions } from '../library';
+import type { SearchHit, SearchMode, SearchOptions } from '../search/ranking';
 import type { ContextOptions, ContextPassage } from '../search/context';
 import { checkAnswer } from './check';
 import { coverage, COVERAGE_MODEL } from './coverage';
@@ -93,7 +93,9 @@ export async function* answer(question: string, opts: AnswerOptions): AsyncGener
   const passages = order.map((i) => found[i]!);
   const renumber = new Map(order.map((old, now) => [old, now]));
   for (const c of cands) c.passage = renumber.get(c.passage)!;
-  const keywordOnly = passages.length > 0 && passages.every((p) => p.dense === undefined);
+  // The library marks passages found by keywords while its search model loads; a retriever
+  // that does not (or a keyword search asked for) shows it by the missing cosines.
+  const keywordOnly = passages.length > 0 && (passages.some((p) => p.keywordOnly) || passages.every((p) => p.dense === undefined));
   yield { type: 'passages', passages, keywordOnly };
 
   const cover = coverage(decided.query, passages, (opts.searchModel ?? COVERAGE_MODEL) === COVERAGE_MODEL);
@@ -176,7 +178,11 @@ async function* stream(generator: Generator, messages: ChatMessage[], maxNewToke
   let failure: unknown;
   let result: { text: string; finishReason: 'stop' | 'length' | 'aborted' } = { text: '', finishReason: 'aborted' };
   void generator
-    .generate(messages, { maxNewTokens, ...(signal ? { signal } : {}), onToken: (t) => (queue.push(t), wake?.()) })
+    .generate(messages, { maxNewTokens, ...(signal ? { signal } : {}), onToken: (t) => {
+        queue.push(t);
+        wake?.();
+      },
+    })
     .then(
       (r) => void (result = r),
       (err: unknown) => void (failure = err),

@@ -50,3 +50,32 @@ export type AnswerEvent =
   /** "Not in your documents": no model writes an answer; the closest passages are still shown. */
   | { type: 'declined'; reason: string; closest: ContextPassage[] }
   | { type: 'done'; finishReason: 'stop' | 'length' | 'aborted' };
+
+/**
+ * What a conversation turn keeps of an answer: `applyAnswerEvent(record, event)` folds the events
+ * into it. Plain data, so it is stored, backed up and exported as it is.
+ */
+export interface AnswerRecord {
+  question: string;
+  /** The query searched, when it differs from what was typed. */
+  searchedFor?: string;
+  /** Why the search differs from what was typed (e.g. "follow-up: the question alone found little"). */
+  searchedWhy?: string;
+  passages: ContextPassage[];
+  /** The passages came from keyword search alone (the search model was still loading). */
+  keywordOnly?: boolean;
+  coverage?: { covered: boolean; score: number };
+  /** The extractive answer (shown first, with its citation), also when a model writes one. */
+  extract?: CheckedSentence;
+  /** `extract` was chosen on words only; a better-informed choice is on its way. */
+  extractProvisional?: boolean;
+  /** The written answer (Markdown) as streamed; empty without a model. */
+  answer: string;
+  checked?: { sentences: CheckedSentence[]; supported: number; total: number };
+  /** Set when the documents do not cover the question; `passages` are then the closest ones. */
+  declined?: { reason: string };
+  status: 'retrieving' | 'answering' | 'done' | 'stopped' | 'error';
+  /** Why the written answer ended: 'length' when it ran out of room for tokens. */
+  finishReason?: 'stop' | 'length' | 'aborted';
+  error?: string;
+}

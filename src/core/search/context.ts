@@ -13,6 +13,8 @@ export interface ContextPassage {
   /** The best raw cosine / BM25 score among its chunks, where search reported them. */
   dense?: number;
   keyword?: number;
+  /** Found by keywords alone: the search model was still loading (see Library.searchModelReady). */
+  keywordOnly?: boolean;
 }
 
 export interface ContextHit {
