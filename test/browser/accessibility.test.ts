@@ -149,8 +149,8 @@ test('what the answer pipeline records is shown, accessibly: a written answer wi
   expect(await page.getByRole('tooltip').textContent()).toContain(quote);
   const declined = turns(page).nth(2);
   expect(await declined.getByText('Not in your documents').count()).toBe(1);
-  await declined.getByText(/^Closest passages \(\d\)$/).click();
-  await declined.getByRole('list', { name: 'Closest passages' }).getByRole('listitem').first().waitFor();
+  await declined.getByText(/^Closest passages, probably not it \(\d\)$/).click();
+  await declined.getByRole('list', { name: 'Closest passages, probably not it' }).getByRole('listitem').first().waitFor();
   expect(await seriousViolations(page)).toEqual([]);
   await shoot(page, 'answer-states');
   await context.close();

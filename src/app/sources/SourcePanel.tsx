@@ -64,7 +64,9 @@ export default function SourcePanel({ target, library, documents, onClose, onSte
   const type = record?.type ?? docTypeOf(name);
   const page = target.kind === 'citation' ? passage?.location.page : type === 'pdf' ? 1 : undefined;
   const loaded = useDocument(library, docId, !!page && (type === 'pdf' || type === 'image'), !!record);
-  const marks = useMemo(() => (passage && target.kind === 'citation' ? bestSentences(target.query, passage.text, 2) : []), [passage, target]);
+  // A checked sentence's chip marks the sentence that backs it; other chips, the best-matching ones.
+  const support = target.kind === 'citation' && target.support?.passage === target.n ? target.support : undefined;
+  const marks = useMemo(() => (passage && target.kind === 'citation' ? (support ? [{ start: support.start, end: support.end }] : bestSentences(target.query, passage.text, 2)) : []), [passage, target, support]);
   const highlight = useMemo<PageHighlight | null>(
     () => (passage ? (ocrBoxes(passage) ?? { kind: 'text', passage: passage.text, strong: marks.map((r) => passage.text.slice(r.start, r.end)) }) : null),
     [passage, marks],
@@ -130,7 +132,7 @@ export default function SourcePanel({ target, library, documents, onClose, onSte
             <RichText text={passage.text} ranges={marks.length ? marks : []} />
           </section>
         )}
-        {loaded && !loaded.missing && !page && loaded.text !== undefined && <TextView text={loaded.text} start={passage?.location.start ?? 0} end={passage?.location.end ?? 0} />}
+        {loaded && !loaded.missing && !page && loaded.text !== undefined && <TextView text={loaded.text} start={(passage?.location.start ?? 0) + (support?.start ?? 0)} end={support && passage ? passage.location.start + support.end : (passage?.location.end ?? 0)} />}
       </div>
     </div>
   );
