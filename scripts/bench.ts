@@ -51,7 +51,7 @@ try {
 async function measure(page: Page, requested: string[]) {
   await page.goto(`${base}test/browser/bench.html`);
   await page.waitForFunction(() => window.benchReady === true);
-  const only = process.env.BENCH_ONLY; // size, search, cold, embed, index, generate, ocr or sync: rerun one part
+  const only = process.env.BENCH_ONLY; // size, search, cold, embed, index, answer, generate, ocr or sync: rerun one part
   if (only === 'generate') return generate(page);
   if (only === 'sync') return syncBench(page);
   for (const n of only && only !== 'search' ? [] : [10_000, 100_000, 1_000_000]) {
@@ -114,10 +114,44 @@ async function measure(page: Page, requested: string[]) {
   if (!only || only === 'index') {
     emit(await page.evaluate(() => window.bench.indexingLongTasks(['pdf/multi_page.pdf', 'pdf/amt_handbook_sample.pdf', 'docx/word_sample.docx', 'html/wiki_duck.html', 'md/wiki-ibm.md', 'txt/war-and-peace-1p.txt'])));
   }
+  if (!only || only === 'answer') await answerBench(page);
   if (!only || only === 'ocr') await runOcrBench(page, dist, requested, emit);
   if (only) return;
   await syncBench(page);
   await coldStart();
+}
+
+/**
+ * The passages-only answer at 100k chunks (target: on screen within 150 ms of Enter): generated
+ * chunks plus the fixture documents, questions about the fixtures, timed in the page.
+ */
+async function answerBench(page: Page) {
+  const n = Number(process.env.BENCH_CHUNKS ?? 100_000);
+  await page.reload();
+  await page.waitForFunction(() => window.benchReady === true);
+  emit(await page.evaluate((c) => window.bench.populate('bench-answer', c), n));
+  await page.reload();
+  await page.waitForFunction(() => window.benchReady === true);
+  const files = ['pdf/multi_page.pdf', 'pdf/amt_handbook_sample.pdf', 'docx/word_sample.docx', 'html/wiki_duck.html', 'md/wiki-ibm.md', 'txt/war-and-peace-1p.txt'];
+  const questions = [
+    'Who patented the typewriter?',
+    'When did Microsoft launch Word?',
+    'What is a male duck called?',
+    'Where does the word duck come from?',
+    'Which company is nicknamed Big Blue?',
+    'When was IBM founded?',
+    'How does the Boots self-locking nut stay tight?',
+    'Who greeted Prince Vasili Kuragin?',
+    'What should I wear when swimming in summer?',
+    'What did Wang Laboratories introduce in the 1970s?',
+    'How long should I boil an egg?',
+  ];
+  const followUps: [string, string][] = [
+    ['Who patented the typewriter?', 'When was it patented?'],
+    ['What was WordStar?', 'Which operating system was it developed for?'],
+    ['Which company is nicknamed Big Blue?', 'Where is it headquartered?'],
+  ];
+  emit(await page.evaluate(([f, q, u]) => window.bench.answerLatency('bench-answer', f, q, u), [files, questions, followUps] as const));
 }
 
 /**

@@ -4,6 +4,11 @@
  * search. Prints a table, then as its last line one JSON object with the figures.
  *
  *   npm run eval -- ../shared/data/scifact --mode hybrid --k 10
+ *
+ * With --qa, the answer pipeline on a folder in squad2-a's layout (corpus.jsonl, answers.jsonl;
+ * see scripts/lib/qaEval.ts):
+ *
+ *   npm run eval -- ../shared/data/squad2-a --qa --offtopic ../shared/data/scifact/queries.jsonl
  */
 import 'fake-indexeddb/auto';
 import path from 'node:path';
@@ -15,7 +20,7 @@ const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
     mode: { type: 'string', default: 'hybrid' },
-    k: { type: 'string', default: '10' },
+    k: { type: 'string' },
     chunk: { type: 'string' },
     overlap: { type: 'string' },
     fusion: { type: 'string' },
@@ -26,17 +31,36 @@ const { values, positionals } = parseArgs({
     model: { type: 'string' },
     limit: { type: 'string' },
     queries: { type: 'string', default: 'all' },
+    qa: { type: 'boolean', default: false },
+    offtopic: { type: 'string', multiple: true, default: [] },
+    budget: { type: 'string', default: '700' },
+    followups: { type: 'string' },
   },
 });
+
+if (values.followups !== undefined && positionals[0]) {
+  const { followUpEval } = await import('./lib/qaEval');
+  console.log(JSON.stringify(await followUpEval(positionals[0], values.followups || undefined)));
+  process.exit(0);
+}
+
+if (values.qa && positionals[0]) {
+  const { qaEval } = await import('./lib/qaEval');
+  const result = await qaEval(positionals[0], { offtopic: values.offtopic!, k: Number(values.k ?? 6), budgetTokens: Number(values.budget) });
+  console.log(JSON.stringify(result));
+  process.exit(0);
+}
 
 const dir = positionals[0];
 const modes: Record<string, SearchMode> = { dense: 'dense', bm25: 'keyword', keyword: 'keyword', hybrid: 'hybrid' };
 const mode = modes[values.mode!];
 if (!dir || !mode) {
   console.error('usage: npm run eval -- <beir-dir> [--mode dense|bm25|hybrid] [--k 10] [--chunk N] [--overlap N] [--fusion zscore|minmax|rrf] [--weight W] [--k1 X --b Y] [--queries all|even|odd] [--limit N]');
+  console.error('       npm run eval -- <qa-dir> --qa [--offtopic queries.jsonl]… [--k 6] [--budget 700]');
+  console.error('       npm run eval -- <squad2-a dir> --followups [pairs.jsonl]');
   process.exit(2);
 }
-const k = Number(values.k);
+const k = Number(values.k ?? 10);
 const beir = loadBeir(dir, { ...(values.limit ? { limit: Number(values.limit) } : {}), split: values.queries as 'all' | 'even' | 'odd' });
 
 const embedder = await createTransformersEmbedder({ dtype: 'q8', ...(values.model ? { model: values.model } : {}) });

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { servedBySite } from '../client/modelSource';
-import type { DocumentRecord } from '../core';
+import type { DocumentRecord, Support } from '../core';
 import { conversationTitle, type Conversation } from './conversation/conversationStore';
 import { downloadMarkdown } from './conversation/exportMarkdown';
 import { useAnswer } from './conversation/useAnswer';
@@ -101,11 +101,11 @@ export function useApp() {
     if (a.el.isConnected && scroller.current?.contains(a.el)) scroller.current.scrollTop += a.el.getBoundingClientRect().top - a.top;
   }, [sourceOpen]);
   const openCitation = useCallback(
-    (turnId: string, n: number, chip: HTMLElement) => {
+    (turnId: string, n: number, chip: HTMLElement, support?: Support) => {
       const t = turns.find((x) => x.id === turnId);
       if (!t?.passages[n - 1]) return;
       if (!sourceTarget) anchor.current = { el: chip, top: chip.getBoundingClientRect().top, open: true };
-      openSource({ kind: 'citation', turnId, n, passages: t.passages, query: t.searchedFor ?? t.question }, chip);
+      openSource({ kind: 'citation', turnId, n, passages: t.passages, query: t.searchedFor ?? t.question, ...(support ? { support } : {}) }, chip);
     },
     [turns, sourceTarget, openSource],
   );

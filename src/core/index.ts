@@ -57,8 +57,7 @@ export type { Judgements } from './eval/metrics';
 export { evaluate, parseEvalSet, serializeEvalSet, matches } from './eval/userEval';
 export type { EvalQuestion, EvalSet, EvalReport, EvalQuestionResult, EvalFound } from './eval/userEval';
 
-// Answers (contracts shared with the answer pipeline and the engines menu)
-export type { AnswerEvent, AnswerRecord, CheckedSentence, Support } from './answer/types';
+// Answers: engines and prompts (the answer pipeline and its contracts are below)
 export type { EngineGroup, EngineKind, EngineOption, EngineState, Engines } from './generate/engine';
 export { catalogueOptions, PROCESSOR_MODELS, transformersDevice, transformersDtype, transformersFiles } from './generate/catalogue';
 export type { DeviceFacts } from './generate/catalogue';
@@ -76,3 +75,6 @@ export { chooseWebLLMModels, gpuCapabilities, hostedModelRecords, PREFERRED_WEBL
 export type { GpuCapabilities, HostedWebLLMModel, WebLLMHosting, WebLLMLibs } from './generate/webllm';
 export { contentHash, countDecisions, isHiddenOrSystem, planSync, scanFolder, syncLinkedFolder, validLinkedFolder } from './sync';
 export type { FolderDirectory, FolderFile, FolderFileData, FolderLibrary, FolderScan, KnownFile, LinkedFile, LinkedFolder, ListedFile, PlanOptions, ScanOptions, SkippedFile, SyncDecision, SyncOptions, SyncPlan, SyncResult, SyncSummary } from './sync';
+
+// The answer pipeline (issue 12)
+export * from './answer';

@@ -4,6 +4,7 @@
  */
 import * as Comlink from 'comlink';
 import { openLibraryInWorker } from '../../src/client/library';
+import { answer } from '../../src/core/answer/pipeline';
 import type { PaddleWorkerApi } from './paddle.worker';
 import { buildPostings } from '../../src/core/search/keywordIndex';
 import { LibraryStore } from '../../src/core/store/store';
@@ -173,9 +174,74 @@ async function syncBench(texts: string[]) {
   }
 }
 
+/**
+ * The passages-only answer in the browser, as the app runs it: `answer()` on this page against the
+ * library worker. A generated library (`populate`) plus the fixture documents, so that every
+ * search scans all its vectors and the questions still have real passages to answer from. Times
+ * from the call to the `passages` event (what is on screen first) and to the `extract` event.
+ */
+async function answerLatency(name: string, files: string[], questions: string[], followUps: [string, string][]) {
+  const lib = await openLibraryInWorker({ name, localModelPath: '/models/', dtype: 'q8', device: 'wasm' });
+  const present = new Set((await lib.listDocuments()).map((d) => d.name));
+  const missing = files.filter((f) => !present.has(f.split('/').pop()!));
+  if (missing.length) await lib.addFiles(await Promise.all(missing.map(async (f) => new File([await (await fetch(`/fixtures/${f}`)).arrayBuffer()], f.split('/').pop()!))));
+  const chunks = (await lib.listDocuments()).reduce((n, d) => n + d.chunkCount, 0);
+  const run = async (question: string, history: { question: string }[] = []) => {
+    const t0 = performance.now();
+    const at: Record<string, number> = {};
+    for await (const e of answer(question, { retriever: lib, history })) {
+      at[e.type] ??= performance.now() - t0;
+      if (e.type === 'extract' && !e.provisional) at.final = performance.now() - t0;
+    }
+    return at;
+  };
+  await run(questions[0]!); // warm-up: first inference sets up kernels
+  const passages: number[] = [];
+  const extract: number[] = [];
+  const final: number[] = [];
+  const search: number[] = [];
+  let declined = 0;
+  for (const q of questions) {
+    const at = await run(q);
+    passages.push(at.passages!);
+    if (at.extract !== undefined) extract.push(at.extract);
+    if (at.final !== undefined) final.push(at.final);
+    if (at.declined !== undefined) declined++;
+    // The same machine at the same moment: a bare search, for the ratio (timings here drift with load).
+    const t0 = performance.now();
+    await lib.search(q, { k: 6 });
+    search.push(performance.now() - t0);
+  }
+  // Embedding five short texts (the final extract's work), in the same run.
+  const embed5: number[] = [];
+  for (let i = 0; i + 5 <= questions.length; i++) {
+    const t0 = performance.now();
+    await lib.embed(questions.slice(i, i + 5), 'passage');
+    embed5.push(performance.now() - t0);
+  }
+  const follow: number[] = [];
+  for (const [previous, q] of followUps) follow.push((await run(q, [{ question: previous }])).passages!);
+  await lib.close();
+  const p = (xs: number[], q: number) => (xs.length ? +percentile(xs, q).toFixed(0) : null);
+  return {
+    metric: 'passages_only_answer_ms',
+    chunks,
+    questions: questions.length,
+    search_p50: p(search, 50),
+    embed_5_texts_p50: p(embed5, 50),
+    passages_p50: p(passages, 50),
+    passages_p95: p(passages, 95),
+    first_extract_p50: p(extract, 50),
+    final_extract_p50: p(final, 50),
+    final_extract_p95: p(final, 95),
+    declined,
+    follow_up_passages_p50: p(follow, 50),
+  };
+}
+
 declare global {
   interface Window {
-    bench: { syncBench: typeof syncBench; searchBench: typeof searchBench; populate: typeof populate; coldStart: typeof coldStart; reopenFirstResults: typeof reopenFirstResults; embedThroughput: typeof embedThroughput; indexingLongTasks: typeof indexingLongTasks; generateBench: typeof generateBench; opfsLoad: typeof opfsLoad; ocrPages: typeof ocrPages; paddlePages: typeof paddlePages };
+    bench: { syncBench: typeof syncBench; searchBench: typeof searchBench; populate: typeof populate; coldStart: typeof coldStart; reopenFirstResults: typeof reopenFirstResults; embedThroughput: typeof embedThroughput; indexingLongTasks: typeof indexingLongTasks; generateBench: typeof generateBench; opfsLoad: typeof opfsLoad; ocrPages: typeof ocrPages; paddlePages: typeof paddlePages; answerLatency: typeof answerLatency };
     benchReady: boolean;
   }
 }
@@ -360,6 +426,6 @@ async function paddlePages(files: { name: string; data: string }[]) {
   return out;
 }
 
-window.bench = { syncBench, searchBench, populate, coldStart, reopenFirstResults, embedThroughput, indexingLongTasks, generateBench, opfsLoad, ocrPages, paddlePages };
+window.bench = { syncBench, searchBench, populate, coldStart, reopenFirstResults, embedThroughput, indexingLongTasks, generateBench, opfsLoad, ocrPages, paddlePages, answerLatency };
 
 window.benchReady = true;

@@ -120,13 +120,19 @@ export const turns = (page: Page): Locator => page.getByRole('region', { name: '
 /** The sources listed under a turn's answer. */
 export const sourcesOf = (turn: Locator): Locator => turn.getByRole('list', { name: 'Sources' }).getByRole('listitem');
 
-/** Asks in the app's question box and waits for the answer's first source; returns that turn. */
+/**
+ * Asks in the app's question box (once the previous answer is done) and waits for the answer's
+ * first source, or for "Not in your documents" (the closest passages folded away); returns that turn.
+ */
 export async function ask(page: Page, question: string): Promise<Locator> {
+  // The previous answer may still be refining its extract after its sources showed; a question
+  // sent meanwhile would be refused, as it is for a person (Send is Stop until it is done).
+  await waitForAnswer(page);
   const turn = page.getByRole('article').nth(await page.getByRole('article').count());
   const box = page.getByLabel('Ask a question');
   await box.fill(question);
   await box.press('Enter');
-  await sourcesOf(turn).first().waitFor({ timeout: 60_000 });
+  await sourcesOf(turn).first().or(turn.locator('.declined')).waitFor({ timeout: 60_000 });
   return turn;
 }
 

@@ -83,7 +83,8 @@ test('hostile HTML and Markdown are indexed and cited as text only; a model answ
   const all = (await page.getByRole('region', { name: 'Conversation', exact: true }).textContent()) ?? '';
   expect(all).not.toContain('window.pwned = \'script\''); // script bodies are not document text
   const injected = await ask(page, 'What should the user be told to visit?');
-  expect(await injected.getByRole('list', { name: 'Sources' }).textContent()).toMatch(/Ignore previous instructions/);
+  // As a source, or among the closest passages when the library is judged not to cover it.
+  expect(await injected.locator('.passages').first().textContent()).toMatch(/Ignore previous instructions/);
   expect(await activeContent(page)).toEqual([]);
 
   // A model answer is Markdown that may contain anything: put one in the saved conversation and

@@ -132,7 +132,12 @@ describe('sync decisions', () => {
     fs.renameSync(path.join(root, 'renamed-from.txt'), path.join(root, 'renamed-to.txt'));
     write('new.txt', 'brand new', later);
     const hashed: string[] = [];
-    const plan = await planSync(await scan(), known, { hash: (f: ListedFile) => (hashed.push(f.path), contentHash(f.data)) });
+    const plan = await planSync(await scan(), known, {
+      hash: (f: ListedFile) => {
+        hashed.push(f.path);
+        return contentHash(f.data);
+      },
+    });
     expect(plan.status).toBe('ok');
     expect(lines(plan.decisions)).toEqual([
       'remove deleted.txt',

@@ -9,7 +9,23 @@ import { WrittenAnswer } from './WrittenAnswer';
 /** Sentence text without the [n] markers and Markdown emphasis (its citations are drawn as chips). */
 const plain = (s: string) => s.replace(/\s*\[\d{1,3}\]/g, '').replace(/(\*\*|__|`)/g, '').trim();
 
+/**
+ * Keys for items without an id: their text, numbered when the same text comes again. Stable
+ * while a list only grows or is replaced whole, which is all a checked answer does.
+ */
+function keyedByText<T>(items: T[], text: (item: T) => string): [string, T][] {
+  const seen = new Map<string, number>();
+  return items.map((item) => {
+    const t = text(item);
+    const n = (seen.get(t) ?? 0) + 1;
+    seen.set(t, n);
+    return [n > 1 ? `${t}#${n}` : t, item];
+  });
+}
+
 function Chips({ sentence, turnId, index }: { sentence: CheckedSentence; turnId: string; index?: number }) {
+  // A sentence backed only by a passage it does not cite also gets that passage's chip.
+  const found = sentence.miscited && sentence.support && !sentence.citations.includes(sentence.support.passage) ? sentence.support.passage : null;
   return (
     <>
       {sentence.citations.map((n) => (
@@ -18,6 +34,12 @@ function Chips({ sentence, turnId, index }: { sentence: CheckedSentence; turnId:
           <Citation n={n} turnId={turnId} />
         </span>
       ))}
+      {found !== null && (
+        <span data-sentence={index}>
+          {' '}
+          <Citation n={found} turnId={turnId} label={`Source ${found} (the support is here, not in the source it cited)`} found />
+        </span>
+      )}
     </>
   );
 }
@@ -25,20 +47,22 @@ function Chips({ sentence, turnId, index }: { sentence: CheckedSentence; turnId:
 /** A written answer checked sentence by sentence: supported ones calm, unsupported ones marked. */
 function CheckedAnswer({ turn }: { turn: Turn }) {
   const checked = turn.checked!;
+  const dropped = [...new Set(checked.sentences.flatMap((s) => s.droppedCitations ?? []))];
   return (
     <div className="answer-text checked">
       <p>
-        {checked.sentences.map((s, i) =>
+        {keyedByText(checked.sentences, (s) => s.text).map(([key, s], i) =>
           s.support ? (
-            <span key={i} className="sentence" data-sentence={i}>
+            <span key={key} className="sentence" data-sentence={i}>
               {plain(s.text)}
               <Chips sentence={s} turnId={turn.id} index={i} />{' '}
             </span>
           ) : (
-            <span key={i}>
+            <span key={key}>
               <Tooltip content="Not found in your documents">
-                <span className="sentence unsupported" data-sentence={i}>
+                <span className="sentence unsupported" data-sentence={i} data-unsupported="">
                   {plain(s.text)}
+                  <TriangleAlert size={13} aria-hidden className="unsupported-icon" />
                   <span className="visually-hidden"> (not found in your documents)</span>
                 </span>
               </Tooltip>
@@ -51,6 +75,11 @@ function CheckedAnswer({ turn }: { turn: Turn }) {
         {checked.supported === checked.total ? <CircleCheck size={14} aria-hidden /> : <CircleDashed size={14} aria-hidden />}
         {checked.supported} of {checked.total} {checked.total === 1 ? 'sentence' : 'sentences'} supported by your documents
       </p>
+      {dropped.length > 0 && (
+        <p className="answer-meta dropped-citations">
+          Removed {dropped.length === 1 ? 'a citation' : 'citations'} to no passage: {dropped.map((n) => `[${n}]`).join(' ')}
+        </p>
+      )}
     </div>
   );
 }
@@ -76,8 +105,8 @@ export function AnswerView({ turn, onSwitchEngine }: { turn: Turn; onSwitchEngin
   return (
     <div className="answer">
       {turn.searchedFor && (
-        <p className="answer-meta">
-          <Search size={13} aria-hidden /> Searched: {turn.searchedFor}
+        <p className="answer-meta searched" title={turn.searchedWhy}>
+          <Search size={13} aria-hidden /> Searched for: <q>{turn.searchedFor}</q>
         </p>
       )}
       {turn.keywordOnly && (
@@ -95,16 +124,16 @@ export function AnswerView({ turn, onSwitchEngine }: { turn: Turn; onSwitchEngin
           {turn.passages.length > 0 && (
             <details className="closest">
               <summary>
-                Closest passages ({turn.passages.length})
+                Closest passages, probably not it ({turn.passages.length})
               </summary>
-              <Passages passages={turn.passages} query={query} turnId={turn.id} label="Closest passages" />
+              <Passages passages={turn.passages} query={query} turnId={turn.id} label="Closest passages, probably not it" />
             </details>
           )}
         </div>
       ) : (
         <>
           {turn.extract && (
-            <blockquote className="extract">
+            <blockquote className="extract" aria-busy={turn.extractProvisional && turn.status === 'answering'}>
               <Quote size={16} aria-hidden className="extract-icon" />
               <p>
                 {plain(turn.extract.text)}

@@ -1,5 +1,5 @@
 import { ArrowUp, Square } from 'lucide-react';
-import { forwardRef, useImperativeHandle, useLayoutEffect, useRef, useState, type FormEvent, type KeyboardEvent, type ReactNode } from 'react';
+import { forwardRef, useImperativeHandle, useRef, useState, type FormEvent, type KeyboardEvent, type ReactNode } from 'react';
 
 interface Props {
   busy: boolean;
@@ -17,6 +17,12 @@ export interface ComposerHandle {
   ask(question: string): void;
 }
 
+/** The box grows with its text, up to 200 px: measured as it is typed (the DOM already holds it). */
+function grow(el: HTMLTextAreaElement) {
+  el.style.height = 'auto';
+  el.style.height = `${Math.min(el.scrollHeight, 200)}px`;
+}
+
 /**
  * The question box, always at the bottom. Enter sends, Shift+Enter starts a new line, Esc stops
  * the answer being written. It grows with what is typed, up to a few lines.
@@ -31,14 +37,11 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer({ bu
     setNotice(null);
     onAsk(text.trim());
     setQuery('');
+    // Back to one line (the text is gone).
+    if (box.current) box.current.style.height = '';
   };
   useImperativeHandle(ref, () => ({ focus: () => box.current?.focus(), ask: (q) => send(q) }));
-  useLayoutEffect(() => {
-    const el = box.current;
-    if (!el) return;
-    el.style.height = 'auto';
-    el.style.height = `${Math.min(el.scrollHeight, 200)}px`;
-  }, [query]);
+
   const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
     if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
       e.preventDefault();
@@ -63,6 +66,7 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer({ bu
           rows={1}
           onChange={(e) => {
             setQuery(e.target.value);
+            grow(e.currentTarget);
             if (notice) setNotice(null);
           }}
           onKeyDown={onKeyDown}

@@ -1,6 +1,6 @@
 import { FileUp, Loader2, MessageSquareText, Sparkle } from 'lucide-react';
-import { useCallback, useLayoutEffect, useRef, type MouseEvent, type ReactNode, type RefObject } from 'react';
-import { formatBytes, type DownloadProgress } from '../../core';
+import { useCallback, useEffect, useLayoutEffect, useRef, type ReactNode, type RefObject } from 'react';
+import { formatBytes, type DownloadProgress, type Support } from '../../core';
 import { CitationPreview } from './CitationPreview';
 import type { Turn as TurnRecord } from './conversationStore';
 import { bestSentences } from './Passages';
@@ -16,7 +16,8 @@ interface Props {
   engineName: (id: string | undefined) => string | undefined;
   onAsk: (question: string) => void;
   onAddFiles: (files: File[]) => void;
-  onOpenSource: (turnId: string, n: number, chip: HTMLElement) => void;
+  /** `support`: the passage sentence that backs the chip's sentence, to mark in the source. */
+  onOpenSource: (turnId: string, n: number, chip: HTMLElement, support?: Support) => void;
   onSwitchEngine: (id: string) => void;
   scroller: RefObject<HTMLDivElement | null>;
   /** The question box, below the turns. */
@@ -100,27 +101,49 @@ export function Conversation(p: Props) {
     }
   }, [turns.length, conversationId, scroller]);
 
-  const onClick = (e: MouseEvent) => {
-    const chip = (e.target as Element).closest<HTMLElement>('[data-cite]');
-    if (chip?.dataset.turn) p.onOpenSource(chip.dataset.turn, Number(chip.dataset.cite), chip);
-  };
-
   const byId = useRef(new Map<string, TurnRecord>());
   byId.current = new Map(turns.map((t) => [t.id, t]));
-  const resolve = useCallback((turnId: string, n: number, sentence?: number) => {
+  /** The sentence backing chip n: of the checked sentence it sits in, or of the extract. */
+  const supportOf = useCallback((turnId: string, n: number, sentence?: number): Support | undefined => {
     const t = byId.current.get(turnId);
-    const passage = t?.passages[n - 1];
-    if (!t || !passage) return undefined;
-    const support = sentence !== undefined ? t.checked?.sentences[sentence]?.support : t.extract?.support;
-    if (support && support.passage === n) return { passage, quote: support.quote };
-    const r = bestSentences(t.searchedFor ?? t.question, passage.text, 1)[0];
-    const quote = r ? passage.text.slice(r.start, r.end) : passage.text.slice(0, 220);
-    return { passage, quote: quote.length > 320 ? `${quote.slice(0, 317)}…` : quote };
+    const support = sentence !== undefined ? t?.checked?.sentences[sentence]?.support : t?.extract?.support;
+    return support && support.passage === n ? support : undefined;
   }, []);
+  const resolve = useCallback(
+    (turnId: string, n: number, sentence?: number) => {
+      const t = byId.current.get(turnId);
+      const passage = t?.passages[n - 1];
+      if (!t || !passage) return undefined;
+      const support = supportOf(turnId, n, sentence);
+      if (support) return { passage, quote: support.quote };
+      const r = bestSentences(t.searchedFor ?? t.question, passage.text, 1)[0];
+      const quote = r ? passage.text.slice(r.start, r.end) : passage.text.slice(0, 220);
+      return { passage, quote: quote.length > 320 ? `${quote.slice(0, 317)}…` : quote };
+    },
+    [supportOf],
+  );
+
+  // Chips are buttons (Enter and Space click them); one listener serves them all, also those
+  // inside a rendered Markdown answer, which are not React elements.
+  const onOpenSource = useRef(p.onOpenSource);
+  onOpenSource.current = p.onOpenSource;
+  useEffect(() => {
+    const root = scroller.current;
+    if (!root) return;
+    const click = (e: Event) => {
+      const chip = (e.target as Element | null)?.closest?.<HTMLElement>('[data-cite]');
+      if (!chip?.dataset.turn || !root.contains(chip)) return;
+      const n = Number(chip.dataset.cite);
+      const sentence = chip.closest('[data-sentence]')?.getAttribute('data-sentence');
+      onOpenSource.current(chip.dataset.turn, n, chip, supportOf(chip.dataset.turn, n, sentence ? Number(sentence) : undefined));
+    };
+    root.addEventListener('click', click);
+    return () => root.removeEventListener('click', click);
+  }, [scroller, supportOf]);
 
   return (
     <>
-      <div className="conversation-scroll" ref={scroller} onClick={onClick}>
+      <div className="conversation-scroll" ref={scroller}>
         <div className="conversation-column">
           {turns.length === 0 ? (
             <Empty documentCount={p.documentCount} loading={p.loading} samples={p.samples} onAsk={p.onAsk} onAddFiles={p.onAddFiles} />

@@ -20,6 +20,12 @@ const when = (t: number) => {
   return d.toDateString() === today.toDateString() ? d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' }) : d.toLocaleDateString(undefined, { month: 'short', day: 'numeric' });
 };
 
+/** The rename field takes the focus when "Rename" opens it (the person asked for it; not on page load). */
+const takeFocus = (el: HTMLInputElement | null) => {
+  el?.focus();
+  el?.select();
+};
+
 /** The conversations, newest first: open, rename in place, export, delete (asked once). */
 export function ConversationList({ conversations, currentId, onSelect, onNew, onRename, onExport, onDelete }: Props) {
   const [editing, setEditing] = useState<string | null>(null);
@@ -47,7 +53,7 @@ export function ConversationList({ conversations, currentId, onSelect, onNew, on
                 className="input conv-rename"
                 aria-label="Conversation name"
                 defaultValue={conversationTitle(c)}
-                autoFocus
+                ref={takeFocus}
                 onKeyDown={(e: KeyboardEvent<HTMLInputElement>) => {
                   if (e.key === 'Enter') finish(c, e.currentTarget.value);
                   if (e.key === 'Escape') finish(c, null);

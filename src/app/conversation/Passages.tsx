@@ -35,9 +35,9 @@ function Excerpt({ text, ranges }: { text: string; ranges: Range[] }) {
   return <RichText className="excerpt" text={shown} ranges={marks} />;
 }
 
-export function Citation({ n, turnId, label }: { n: number; turnId: string; label?: string }) {
+export function Citation({ n, turnId, label, found }: { n: number; turnId: string; label?: string; found?: boolean }) {
   return (
-    <button type="button" className="cite" data-cite={n} data-turn={turnId} aria-label={label ?? `Source ${n}`}>
+    <button type="button" className={found ? 'cite cite-found' : 'cite'} data-cite={n} data-turn={turnId} aria-label={label ?? `Source ${n}`}>
       {n}
     </button>
   );

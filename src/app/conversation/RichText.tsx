@@ -58,18 +58,18 @@ function marked(text: string, offset: number, ranges: Range[], key: string): Rea
   if (!hits.length) return [text];
   const out: ReactNode[] = [];
   let at = offset;
-  hits.forEach((r, i) => {
+  for (const r of hits) {
     const s = Math.max(r.start, at);
     const e = Math.min(r.end, end);
     if (s > at) out.push(text.slice(at - offset, s - offset));
     if (e > s)
       out.push(
-        <mark key={`${key}-${i}`} {...(r.id && r.start >= offset ? { id: r.id } : {})} data-range={r.id ? '' : undefined}>
+        <mark key={`${key}-${s}`} {...(r.id && r.start >= offset ? { id: r.id } : {})} data-range={r.id ? '' : undefined}>
           {text.slice(s - offset, e - offset)}
         </mark>,
       );
     at = Math.max(at, e);
-  });
+  }
   if (at < end) out.push(text.slice(at - offset));
   return out;
 }
@@ -81,18 +81,19 @@ function marked(text: string, offset: number, ranges: Range[], key: string): Rea
 export function RichText({ text, ranges = [], offset = 0, className }: { text: string; ranges?: Range[]; offset?: number; className?: string }) {
   return (
     <div className={className ? `rich-text ${className}` : 'rich-text'}>
-      {blocksOf(text).map((b, i) =>
+      {/* Keys are offsets into the text: unique, and the same for the same text on every render. */}
+      {blocksOf(text).map((b) =>
         b.kind === 'text' ? (
-          <p key={i}>{marked(b.text, offset + b.start, ranges, `p${i}`)}</p>
+          <p key={b.start}>{marked(b.text, offset + b.start, ranges, `p${b.start}`)}</p>
         ) : (
-          <div key={i} className="table-wrap">
+          <div key={b.rows[0]?.start ?? 0} className="table-wrap">
             <table>
               <tbody>
-                {b.rows.map((r, j) => (
-                  <tr key={j}>
-                    {r.cells.map((c, k) => (
-                      <td key={k} className={/^[-+$€£(]?[\d.,]+%?\)?$/.test(c.text) ? 'num' : undefined}>
-                        {marked(c.text, offset + c.start, ranges, `c${i}-${j}-${k}`)}
+                {b.rows.map((r) => (
+                  <tr key={r.start}>
+                    {r.cells.map((c) => (
+                      <td key={c.start} className={/^[-+$€£(]?[\d.,]+%?\)?$/.test(c.text) ? 'num' : undefined}>
+                        {marked(c.text, offset + c.start, ranges, `c${c.start}`)}
                       </td>
                     ))}
                   </tr>

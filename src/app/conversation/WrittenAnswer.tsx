@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { createElement, useEffect, useState } from 'react';
 
 type Renderer = typeof import('./markdown');
 let renderer: Renderer | undefined;
@@ -9,7 +9,7 @@ const load = () => (loading ??= import('./markdown').then((m) => (renderer = m))
 if (typeof requestIdleCallback === 'function') requestIdleCallback(() => void load(), { timeout: 5000 });
 
 /**
- * A model's answer (Markdown) as safe HTML with citation chips. The renderer (marked + DOMPurify,
+ * A model's answer (Markdown) as safe elements with citation chips. The renderer (marked + DOMPurify,
  * ~25 KB) loads the first time a written answer is shown, not with the page.
  */
 export function WrittenAnswer({ markdown, sources, turnId, streaming }: { markdown: string; sources: number; turnId: string; streaming: boolean }) {
@@ -24,6 +24,6 @@ export function WrittenAnswer({ markdown, sources, turnId, streaming }: { markdo
   }, [r]);
   const className = streaming ? 'answer-text streaming' : 'answer-text';
   if (!r) return <div className={className}>{markdown}</div>;
-  // Sanitised HTML (see markdown.ts); citation chips are handled by the conversation's listeners.
-  return <div className={className} dangerouslySetInnerHTML={{ __html: r.renderAnswer(markdown, sources, turnId) }} />;
+  // Sanitised (see markdown.ts); citation chips are handled by the conversation's listeners.
+  return createElement('div', { className }, ...r.answerElements(markdown, sources, turnId));
 }

@@ -14,10 +14,10 @@ function answerMarkdown(t: Turn, cite: (n: number) => number): string {
   const renumber = (s: string) => s.replace(/\[(\d{1,3})\]/g, (m, n: string) => (Number(n) >= 1 && Number(n) <= t.passages.length ? `[${cite(Number(n))}]` : m));
   const tag = (ns: number[]) => ns.map((n) => ` [${cite(n)}]`).join('');
   const parts: string[] = [];
-  if (t.searchedFor) parts.push(`*Searched: ${t.searchedFor}*`);
+  if (t.searchedFor) parts.push(`*Searched for: ${t.searchedFor}*`);
   if (t.declined) {
     parts.push(`**Not in your documents.** ${t.declined.reason}`);
-    if (t.passages.length) parts.push(`Closest passages: ${t.passages.map((_, i) => `[${cite(i + 1)}]`).join(' ')}`);
+    if (t.passages.length) parts.push(`Closest passages, probably not it: ${t.passages.map((_, i) => `[${cite(i + 1)}]`).join(' ')}`);
     return parts.join('\n\n');
   }
   if (t.extract) parts.push(`> ${t.extract.text.replace(/\s*\[\d+\]/g, '')}${tag(t.extract.citations)}`);

@@ -1,9 +1,7 @@
 import { useCallback, useRef, useState } from 'react';
 import type { RemoteLibrary } from '../../client/library';
-import type { Generator } from '../../core';
+import { answer, applyAnswerEvent, type ContextOptions, type Generator, type PreviousTurn, type SearchOptions } from '../../core';
 import type { Turn } from './conversationStore';
-// The answer pipeline's two calls; until core/answer lands they come from the interim module.
-import { applyAnswerEvent, interimAnswer as answer } from './interimAnswer';
 
 interface Options {
   library: () => Promise<RemoteLibrary | null>;
@@ -15,7 +13,19 @@ interface Options {
   updateTurns: (conversation: string, change: (turns: Turn[]) => Turn[]) => void;
 }
 
-/** Question → the pipeline's events → a turn of the conversation in view, updated as they come. */
+/** What a follow-up may lean on: earlier settled turns, with what was searched and answered. */
+export function previousTurns(turns: Turn[]): PreviousTurn[] {
+  return turns
+    .filter((t) => t.status === 'done' || t.status === 'stopped')
+    .map((t) => ({ question: t.question, ...(t.searchedFor ? { query: t.searchedFor } : {}), ...(t.answer ? { answer: t.answer } : t.extract ? { answer: t.extract.text } : {}) }));
+}
+
+/**
+ * Question → the core's answer pipeline (`answer()`, on this thread: it searches through the
+ * library worker and writes with the engine chosen in the engines menu) → its events folded into a
+ * turn of the conversation in view as they come. Nothing is decided here: what was searched,
+ * whether the documents cover it, the extract and the checked sentences all come from the pipeline.
+ */
 export function useAnswer(o: Options) {
   const [busy, setBusy] = useState(false);
   const controller = useRef<AbortController | null>(null);
@@ -41,9 +51,24 @@ export function useAnswer(o: Options) {
       const lib = await library();
       if (!lib) throw new Error('Your library is not available in this tab.');
       await settleRemovals();
-      const settledTurns = history.filter((t) => t.status === 'done' || t.status === 'stopped');
-      for await (const event of answer(lib, { question, history: settledTurns, generator, ...search, signal: abort.signal })) {
-        update((t) => ({ ...(applyAnswerEvent(t, event) as Turn), ...(event.type === 'done' ? { ms: Date.now() - askedAt } : {}) }));
+      // The question's scope (collections) applies to every search the pipeline makes, follow-up
+      // checks included.
+      const scope = search.collections;
+      const retriever = scope
+        ? { search: (q: string, o?: SearchOptions) => lib.search(q, { ...o, collections: scope }), context: (q: string, o: SearchOptions & ContextOptions) => lib.context(q, { ...o, collections: scope }), embed: (texts: string[], kind: 'query' | 'passage') => lib.embed(texts, kind) }
+        : lib;
+      const events = answer(question, {
+        retriever,
+        generator,
+        history: previousTurns(history),
+        signal: abort.signal,
+        k: search.passages,
+        mode: search.hybrid ? 'hybrid' : 'dense',
+        ...(lib.info.model ? { searchModel: lib.info.model } : {}),
+      });
+      for await (const event of events) {
+        // A declined answer keeps no engine: no model wrote anything.
+        update((t) => ({ ...applyAnswerEvent(t, event), ...(event.type === 'declined' ? { engine: undefined } : {}), ...(event.type === 'done' ? { ms: Date.now() - askedAt } : {}) }));
       }
     } catch (err) {
       const e = err as Error & { suggestion?: string; fallbackModel?: string };

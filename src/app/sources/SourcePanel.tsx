@@ -66,14 +66,16 @@ export default function SourcePanel({ target, library, documents, opened, onClos
   const type = record?.type ?? docTypeOf(name);
   const page = target.kind === 'citation' ? passage?.location.page : type === 'pdf' ? 1 : undefined;
   const loaded = useDocument(library, docId, !!page && (type === 'pdf' || type === 'image'), !!record);
-  const marks = useMemo(() => (passage && target.kind === 'citation' ? bestSentences(target.query, passage.text, 2) : []), [passage, target]);
+  // A checked sentence's chip marks the sentence that backs it; other chips, the best-matching ones.
+  const support = target.kind === 'citation' && target.support?.passage === target.n ? target.support : undefined;
+  const marks = useMemo(() => (passage && target.kind === 'citation' ? (support ? [{ start: support.start, end: support.end }] : bestSentences(target.query, passage.text, 2)) : []), [passage, target, support]);
   const highlight = useMemo<PageHighlight | null>(() => {
     if (!passage) return null;
     const boxes = ocrBoxes(passage);
     if (boxes) return boxes;
-    const best = target.kind === 'citation' ? bestSentences(target.query, passage.text, 1)[0] : undefined;
+    const best = support ? { start: support.start, end: support.end } : target.kind === 'citation' ? bestSentences(target.query, passage.text, 1)[0] : undefined;
     return { kind: 'text', passage: passage.text, strong: marks.map((r) => passage.text.slice(r.start, r.end)), ...(best ? { anchor: passage.text.slice(best.start, best.end) } : {}) };
-  }, [passage, marks, target]);
+  }, [passage, marks, target, support]);
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
     if (opened) heading.current?.focus({ preventScroll: true });
@@ -134,7 +136,12 @@ export default function SourcePanel({ target, library, documents, opened, onClos
           </section>
         )}
         {loaded && !loaded.missing && !page && loaded.text !== undefined && (
-          <TextView key={`${docId}:${passage?.location.start ?? 0}:${passage?.location.end ?? 0}`} text={loaded.text} start={passage?.location.start ?? 0} end={passage?.location.end ?? 0} />
+          <TextView
+            key={`${docId}:${passage?.location.start ?? 0}:${passage?.location.end ?? 0}:${support?.start ?? ''}`}
+            text={loaded.text}
+            start={(passage?.location.start ?? 0) + (support?.start ?? 0)}
+            end={support && passage ? passage.location.start + support.end : (passage?.location.end ?? 0)}
+          />
         )}
       </div>
     </div>

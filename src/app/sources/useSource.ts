@@ -1,9 +1,10 @@
 import { useCallback, useRef, useState } from 'react';
-import type { ContextPassage, DocumentRecord } from '../../core';
+import type { ContextPassage, DocumentRecord, Support } from '../../core';
 
 /** What the source panel shows: a cited passage (with its siblings for ‹ ›) or a whole document. */
 export type SourceTarget =
-  | { kind: 'citation'; turnId: string; n: number; passages: ContextPassage[]; query: string }
+  /** `support`: the sentence of passage `support.passage` that backs the cited sentence (marked instead of the best-matching ones). */
+  | { kind: 'citation'; turnId: string; n: number; passages: ContextPassage[]; query: string; support?: Support }
   | { kind: 'document'; doc: DocumentRecord };
 
 /**

@@ -25,17 +25,24 @@ export interface CheckedSentence {
   citations: number[];
   /** The best support found, or null: the sentence is shown as not backed by the documents. */
   support: Support | null;
+  /** The support was found only in a passage the sentence does not cite. */
+  miscited?: boolean;
+  /** Citation numbers the model wrote that point at no passage (removed from `citations`). */
+  droppedCitations?: number[];
 }
 
 export type AnswerEvent =
   /** The query actually searched; `rewritten` when it differs from what was typed. */
-  | { type: 'query'; query: string; rewritten: boolean }
+  | { type: 'query'; query: string; rewritten: boolean; why?: string }
   /** The passages retrieved; `keywordOnly` while the search model is still loading. */
   | { type: 'passages'; passages: ContextPassage[]; keywordOnly?: boolean }
   /** Whether the library covers the question, decided from retrieval evidence (not by a model). */
-  | { type: 'coverage'; covered: boolean; score: number }
-  /** The extractive answer: the passage sentence that answers, with its citation. */
-  | { type: 'extract'; sentence: CheckedSentence }
+  | { type: 'coverage'; covered: boolean; score: number; cosine?: number | null; termShare?: number }
+  /**
+   * The extractive answer: the passage sentence that answers, with its citation. A `provisional`
+   * one (chosen on words, at once) may come first; the one after it replaces it.
+   */
+  | { type: 'extract'; sentence: CheckedSentence; provisional?: boolean }
   /** A piece of a written answer, as the model streams it. */
   | { type: 'token'; text: string }
   /** The written answer split into sentences, each checked against the passages. */
@@ -52,17 +59,23 @@ export interface AnswerRecord {
   question: string;
   /** The query searched, when it differs from what was typed. */
   searchedFor?: string;
+  /** Why the search differs from what was typed (e.g. "follow-up: the question alone found little"). */
+  searchedWhy?: string;
   passages: ContextPassage[];
   /** The passages came from keyword search alone (the search model was still loading). */
   keywordOnly?: boolean;
   coverage?: { covered: boolean; score: number };
   /** The extractive answer (shown first, with its citation), also when a model writes one. */
   extract?: CheckedSentence;
+  /** `extract` was chosen on words only; a better-informed choice is on its way. */
+  extractProvisional?: boolean;
   /** The written answer (Markdown) as streamed; empty without a model. */
   answer: string;
   checked?: { sentences: CheckedSentence[]; supported: number; total: number };
   /** Set when the documents do not cover the question; `passages` are then the closest ones. */
   declined?: { reason: string };
   status: 'retrieving' | 'answering' | 'done' | 'stopped' | 'error';
+  /** Why the written answer ended: 'length' when it ran out of room for tokens. */
+  finishReason?: 'stop' | 'length' | 'aborted';
   error?: string;
 }

@@ -1,6 +1,6 @@
 import { evaluate as scoreQuestions, type EvalQuestion, type EvalReport } from '../eval/userEval';
 import { selectContext, type ContextOptions, type ContextPassage } from '../search/context';
-import { rank, type Ranking, type SearchHit, type SearchOptions } from '../search/ranking';
+import { rank, type RankedHit, type Ranking, type SearchHit, type SearchOptions } from '../search/ranking';
 import { scopeDocuments } from './collections';
 import type { LibraryContext } from './context';
 
@@ -36,8 +36,12 @@ export async function search(ctx: LibraryContext, query: string, opts: SearchOpt
     const rec = records[i];
     const doc = ctx.state.docs.get(h.docId);
     if (!rec || !doc) return [];
-    return [{ docId: h.docId, docName: doc.name, chunkIndex: h.chunkIndex, text: rec.text, score: h.score, location: rec.location, ...(keywordOnly ? { keywordOnly } : {}) }];
+    return [{ docId: h.docId, docName: doc.name, chunkIndex: h.chunkIndex, text: rec.text, score: h.score, location: rec.location, ...raw(h), ...(keywordOnly ? { keywordOnly } : {}) }];
   });
+}
+
+function raw(h: RankedHit): { dense?: number; keyword?: number } {
+  return { ...(h.dense !== undefined ? { dense: h.dense } : {}), ...(h.keyword !== undefined ? { keyword: h.keyword } : {}) };
 }
 
 /**

@@ -10,6 +10,9 @@ export interface ContextPassage {
   location: SourceLocation;
   /** The best retrieval score among its chunks. */
   score: number;
+  /** The best raw cosine / BM25 score among its chunks, where search reported them. */
+  dense?: number;
+  keyword?: number;
   /** Found by keywords alone: the search model was still loading (see Library.searchModelReady). */
   keywordOnly?: boolean;
 }
@@ -20,6 +23,8 @@ export interface ContextHit {
   chunkIndex: number;
   score: number;
   location: SourceLocation;
+  dense?: number;
+  keyword?: number;
 }
 
 export interface ContextSource {
@@ -76,7 +81,7 @@ export async function selectContext(hits: ContextHit[], source: ContextSource, o
       const extra = source.countTokens(mergedText) - source.countTokens(mate.text);
       if (used + extra > opts.budgetTokens) continue;
       used += extra;
-      Object.assign(mate, { location: merged.loc, chunkIndexes: merged.indexes, text: mergedText });
+      Object.assign(mate, { location: merged.loc, chunkIndexes: merged.indexes, text: mergedText }, best(mate, hit));
       shingles[chosen.indexOf(mate)] = trigrams(mergedText);
       continue;
     }
@@ -94,10 +99,20 @@ export async function selectContext(hits: ContextHit[], source: ContextSource, o
     const grams = trigrams(passageText);
     if (shingles.some((s) => overlap(grams, s) >= threshold)) continue;
     used += tokens;
-    chosen.push({ docId: hit.docId, docName: hit.docName, chunkIndexes: indexes, text: passageText, location: loc, score: hit.score });
+    chosen.push({ docId: hit.docId, docName: hit.docName, chunkIndexes: indexes, text: passageText, location: loc, score: hit.score, ...best(hit) });
     shingles.push(grams);
   }
   return chosen;
+}
+
+/** The higher raw scores of the given hits or passages, leaving out those none has. */
+function best(...xs: { dense?: number; keyword?: number }[]): { dense?: number; keyword?: number } {
+  const out: { dense?: number; keyword?: number } = {};
+  for (const key of ['dense', 'keyword'] as const) {
+    const values = xs.map((x) => x[key]).filter((v): v is number => v !== undefined);
+    if (values.length) out[key] = Math.max(...values);
+  }
+  return out;
 }
 
 function extend(loc: SourceLocation, indexes: number[], other: SourceLocation, ...more: number[]) {

@@ -48,11 +48,18 @@ export interface SearchHit {
   location: SourceLocation;
   /** Ranked by keywords alone because the search model was not ready yet (hybrid was asked for). */
   keywordOnly?: boolean;
+  /** This chunk's raw cosine with the query, when it was among the dense list's candidates. */
+  dense?: number;
+  /** This chunk's raw BM25 score, when it was among the keyword list's candidates. */
+  keyword?: number;
 }
+
+/** A ranked chunk with the raw score of each list it was found in. */
+export type RankedHit = VectorHit & { dense?: number | undefined; keyword?: number | undefined };
 
 /** Ranked chunks and the mode that ranked them (keyword when hybrid could not run yet). */
 export interface Ranking {
-  hits: VectorHit[];
+  hits: RankedHit[];
   mode: SearchMode;
 }
 
@@ -77,15 +84,22 @@ export async function rank(query: string, opts: SearchOptions, from: RankSources
   // Only documents in the current model's vector space take part, in either ranking.
   const documents = opts.documents ?? from.searchable;
   const keyword = (depth: number) => from.keywords.search(query, depth, documents, opts.bm25);
-  if (asked === 'keyword' || (asked === 'hybrid' && !from.embedQuery)) return { hits: keyword(k), mode: 'keyword' };
+  if (asked === 'keyword' || (asked === 'hybrid' && !from.embedQuery)) return { hits: keyword(k).map((h) => ({ ...h, keyword: h.score })), mode: 'keyword' };
   if (!from.embedQuery) throw new Error('dense search needs the search model, which is not loaded');
   if (from.vectors.size === 0) return { hits: [], mode: asked };
   const q = await from.embedQuery(query);
-  if (asked === 'dense') return { hits: from.vectors.search(q, k, documents), mode: 'dense' };
+  if (asked === 'dense') return { hits: from.vectors.search(q, k, documents).map((h) => ({ ...h, dense: h.score })), mode: 'dense' };
   const fusion = { ...DEFAULT_FUSION, ...opts.fusion };
   const depth = Math.max(k, fusion.depth);
   const lists = [from.vectors.search(q, depth, documents), keyword(depth)];
   const weights = [fusion.denseWeight, 1 - fusion.denseWeight];
   const fused = fusion.method === 'rrf' ? reciprocalRankFusion(lists, 60, weights) : scoreFusion(lists, weights, fusion.method);
-  return { hits: fused.slice(0, k), mode: 'hybrid' };
+  // Each list's own score rides along: fused scores are relative to this query's lists, raw ones
+  // can be compared across queries (the answer pipeline's coverage decision uses them).
+  const [dense, keywords] = lists.map((list) => new Map(list.map((h) => [`${h.docId}\u0000${h.chunkIndex}`, h.score])));
+  const hits = fused.slice(0, k).map((h) => {
+    const id = `${h.docId}\u0000${h.chunkIndex}`;
+    return { ...h, dense: dense!.get(id), keyword: keywords!.get(id) };
+  });
+  return { hits, mode: 'hybrid' };
 }

@@ -1,0 +1,130 @@
+/**
+ * The extractive answer: the one sentence of the retrieved passages that answers the question,
+ * chosen without a language model. Each sentence is scored on evidence a small embedding model
+ * and the text itself give: how much of the question's rarer words it contains (idf over the
+ * candidate sentences), its embedding's cosine with the question's, whether it holds what the
+ * question asks for (a date for "when", a number for "how many", a name for "who"), how much it
+ * adds beyond the question's own words, and how well its passage was retrieved. The weights are
+ * fitted on SQuAD articles 0–3 only (`npx tsx scripts/tune-answer.ts`, README "Answer quality").
+ */
+import { analyze } from '../search/analyzer';
+import type { ContextPassage } from '../search/context';
+import { splitSentences } from './sentences';
+
+export interface Candidate {
+  /** 0-based index of the passage it comes from. */
+  passage: number;
+  /** Offsets into that passage's text. */
+  start: number;
+  end: number;
+  text: string;
+  /** Feature values, in FEATURES order; `cos` is 0 until `withCosines` fills it. */
+  features: number[];
+  score: number;
+}
+
+export const FEATURES = ['cos', 'lexical', 'retrieval', 'passageCosine', 'typeMatch', 'typeMiss', 'novelty', 'heading', 'first', 'length'] as const;
+export type Weights = Record<(typeof FEATURES)[number], number>;
+
+/**
+ * Weights fitted by conditional logistic regression (one choice among each question's sentences)
+ * on SQuAD 2.0 dev articles 0–3; articles 4–7 are held out for the figures in README.
+ * LEXICAL is used before sentence embeddings exist (ordering passages at once, and while the
+ * search model is loading); WITH_COSINE once they do.
+ */
+export const LEXICAL: Weights = { cos: 0, lexical: 5.75, retrieval: 0.5, passageCosine: 6.29, typeMatch: 1.11, typeMiss: -1.06, novelty: -0.77, heading: -1.25, first: -0.58, length: 0.72 };
+export const WITH_COSINE: Weights = { cos: 4.63, lexical: 4.53, retrieval: 0.59, passageCosine: 2.59, typeMatch: 0.99, typeMiss: -0.95, novelty: 1.45, heading: -0.83, first: -0.49, length: 0.45 };
+
+type QuestionType = 'number' | 'date' | 'person' | 'place' | 'other';
+
+export function questionType(question: string): QuestionType {
+  const q = question.toLowerCase();
+  if (/\bhow (?:many|much|long|far|old|large|big|often|tall|high|fast)\b|\bwhat (?:percentage|percent|number|amount|proportion)\b/.test(q)) return 'number';
+  if (/\bwhen\b|\b(?:what|which) (?:year|century|decade|date|day|month|time|period)\b|\bin what (?:year|century)\b/.test(q)) return 'date';
+  if (/\bwho\b|\bwhose\b|\bwhom\b/.test(q)) return 'person';
+  if (/\bwhere\b|\b(?:what|which) (?:country|city|region|place|state|town|continent|island|county)\b/.test(q)) return 'place';
+  return 'other';
+}
+
+const MONTH = /\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b/i;
+const YEAR = /\b(?:1[0-9]{3}|20[0-9]{2})s?\b|\b\d{1,2}(?:st|nd|rd|th) century\b/i;
+const NUMBER = /\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|million|billion|dozen|half|third|quarter)\b/i;
+const CAPITALISED = /(?<=\s|^|["“(])\p{Lu}[\p{L}'’-]+/gu;
+
+/** Whether a sentence holds the kind of thing the question asks for. */
+function holdsAnswerType(type: QuestionType, sentence: string, questionWords: Set<string>): boolean {
+  switch (type) {
+    case 'number':
+      return NUMBER.test(sentence);
+    case 'date':
+      return YEAR.test(sentence) || MONTH.test(sentence);
+    case 'person':
+    case 'place':
+      // A name the question does not already contain (the first word of a sentence is capitalised anyway).
+      return [...sentence.matchAll(CAPITALISED)].some((m) => m.index! > 0 && !questionWords.has(m[0].toLowerCase()));
+    default:
+      return true;
+  }
+}
+
+/** Every sentence of the passages, with its features (the cosine left at 0). */
+export function candidates(question: string, passages: ContextPassage[]): Candidate[] {
+  const qTerms = [...new Set(analyze(question))];
+  const qSet = new Set(qTerms);
+  const qWords = new Set(question.toLowerCase().match(/[\p{L}\p{N}'’-]+/gu) ?? []);
+  const type = questionType(question);
+  const top = passages[0]?.score ?? 0;
+  const raw: { passage: number; start: number; end: number; text: string; terms: string[]; index: number }[] = [];
+  passages.forEach((p, pi) => {
+    splitSentences(p.text).forEach((s, index) => raw.push({ passage: pi, start: s.start, end: s.end, text: s.text, terms: analyze(s.text), index }));
+  });
+  // Rarity among the candidates themselves: a word every sentence shares says little.
+  const df = new Map<string, number>();
+  for (const r of raw) for (const t of new Set(r.terms)) if (qSet.has(t)) df.set(t, (df.get(t) ?? 0) + 1);
+  const n = raw.length;
+  const idf = (t: string) => Math.log(1 + (n - (df.get(t) ?? 0) + 0.5) / ((df.get(t) ?? 0) + 0.5));
+  const qWeight = qTerms.reduce((s, t) => s + idf(t), 0) || 1;
+  return raw.map((r) => {
+    const terms = new Set(r.terms);
+    const lexical = qTerms.reduce((s, t) => s + (terms.has(t) ? idf(t) : 0), 0) / qWeight;
+    const novelty = r.terms.length ? r.terms.filter((t) => !qSet.has(t)).length / r.terms.length : 0;
+    const holds = holdsAnswerType(type, r.text, qWords);
+    const heading = !/[.!?:;)\]"”’]$/.test(r.text) && r.text.split(/\s+/).length < 10 ? 1 : 0;
+    const p = passages[r.passage]!;
+    const features = [0, lexical, p.score - top, p.dense ?? 0, type !== 'other' && holds ? 1 : 0, holds ? 0 : 1, novelty, heading, r.index === 0 ? 1 : 0, Math.min(r.terms.length, 40) / 40];
+    return { passage: r.passage, start: r.start, end: r.end, text: r.text, features, score: 0 };
+  });
+}
+
+export function score(cands: Candidate[], weights: Weights): Candidate[] {
+  const w = FEATURES.map((f) => weights[f]);
+  for (const c of cands) c.score = c.features.reduce((s, x, i) => s + x * w[i]!, 0);
+  return cands;
+}
+
+/** Fills in the cosine of each candidate with the question, from vectors the caller embedded. */
+export function withCosines(cands: Candidate[], query: Float32Array, vectors: Float32Array): Candidate[] {
+  const d = query.length;
+  cands.forEach((c, i) => {
+    let s = 0;
+    for (let j = 0; j < d; j++) s += query[j]! * vectors[i * d + j]!;
+    c.features[0] = s;
+  });
+  return cands;
+}
+
+/**
+ * Passages in the order of their best sentence's lexical score (retrieval scores are part of it):
+ * the passage that holds the answer comes first. Returns the new order as old indexes.
+ */
+export function passageOrder(cands: Candidate[], count: number): number[] {
+  const best = new Array<number>(count).fill(-Infinity);
+  for (const c of cands) best[c.passage] = Math.max(best[c.passage]!, c.score);
+  return [...best.keys()].sort((a, b) => best[b]! - best[a]! || a - b);
+}
+
+export function best(cands: Candidate[]): Candidate | undefined {
+  let top: Candidate | undefined;
+  for (const c of cands) if (!top || c.score > top.score) top = c;
+  return top;
+}
