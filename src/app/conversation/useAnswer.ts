@@ -1,6 +1,6 @@
-import { useCallback, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { RemoteLibrary } from '../../client/library';
-import { answer, applyAnswerEvent, type ContextOptions, type Generator, type PreviousTurn, type SearchOptions } from '../../core';
+import type { ContextOptions, Generator, PreviousTurn, SearchOptions } from '../../core';
 import type { Turn } from './conversationStore';
 
 interface Options {
@@ -26,8 +26,15 @@ export function previousTurns(turns: Turn[]): PreviousTurn[] {
  * turn of the conversation in view as they come. Nothing is decided here: what was searched,
  * whether the documents cover it, the extract and the checked sentences all come from the pipeline.
  */
+let pipeline: Promise<typeof import('./answerPipeline')> | undefined;
+const loadPipeline = () => (pipeline ??= import('./answerPipeline'));
+
 export function useAnswer(o: Options) {
   const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    const idle = window.requestIdleCallback ?? ((f: () => void) => setTimeout(f, 200));
+    idle(() => void loadPipeline());
+  }, []);
   const controller = useRef<AbortController | null>(null);
   const opts = useRef(o);
   opts.current = o;
@@ -50,7 +57,7 @@ export function useAnswer(o: Options) {
     try {
       const lib = await library();
       if (!lib) throw new Error('Your library is not available in this tab.');
-      await settleRemovals();
+      const [{ answer, applyAnswerEvent }] = await Promise.all([loadPipeline(), settleRemovals()]);
       // The question's scope (collections) applies to every search the pipeline makes, follow-up
       // checks included.
       const scope = search.collections;

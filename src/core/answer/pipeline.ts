@@ -13,6 +13,7 @@ import { checkAnswer } from './check';
 import { coverage, COVERAGE_MODEL } from './coverage';
 import { best, candidates, passageOrder, score, withCosines, LEXICAL, WITH_COSINE, type Candidate } from './extract';
 import { standaloneQuery, type PreviousTurn } from './followUp';
+import { where } from './place';
 import type { AnswerEvent, CheckedSentence } from './types';
 
 /**
@@ -199,15 +200,6 @@ async function* stream(generator: Generator, messages: ChatMessage[], maxNewToke
   }
   if (failure) throw failure;
   return result;
-}
-
-/** "p. 4, Results": where in its document a passage is, for the prompt. */
-export function where(p: Pick<ContextPassage, 'location'>): string {
-  const parts: string[] = [];
-  if (p.location.page) parts.push(`p. ${p.location.page}${p.location.pageEnd ? `–${p.location.pageEnd}` : ''}`);
-  const heading = p.location.headings.at(-1);
-  if (heading) parts.push(heading);
-  return parts.join(', ');
 }
 
 function round(x: number): number {
