@@ -12,6 +12,7 @@ import { chromium, type Page } from 'playwright-core';
 import { build, preview } from 'vite';
 import { createTransformersEmbedder } from '../src/core';
 import { loadBeir } from './lib/beir';
+import { peersBench } from './benchPeers';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../test/browser/chromium';
 import { FIXTURES_DIR, MODELS_DIR } from '../test/helpers/paths';
 
@@ -20,6 +21,7 @@ process.env.FOLIO_TEST_HARNESS = '1';
 process.env.FOLIO_MODELS = MODELS_DIR;
 process.env.FOLIO_FIXTURES = FIXTURES_DIR;
 process.env.NODE_ENV = 'production';
+if (process.env.BENCH_ONLY === 'peers') process.env.FOLIO_BENCH_PEERS = '1'; // builds the peers' page too
 await build({ root, logLevel: 'warn', mode: 'production' });
 
 // Initial JavaScript: what index.html loads before anything is lazily imported.
@@ -35,7 +37,7 @@ const base = server.resolvedUrls!.local[0]!;
 // A profile on disk, as a user has: an incognito-style context keeps IndexedDB and the HTTP cache
 // in memory, which made reading stored vectors about four times slower than from disk.
 const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'folio-bench-'));
-const browser = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS.filter((a) => !/webgpu|swiftshader|angle/.test(a)) });
+const browser = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM_PATH, headless: true, args: [...CHROMIUM_ARGS.filter((a) => !/webgpu|swiftshader|angle/.test(a)), '--enable-blink-features=ForceEagerMeasureMemory'] });
 try {
   await measure(browser.pages()[0] ?? (await browser.newPage()));
 } finally {
@@ -47,7 +49,8 @@ try {
 async function measure(page: Page) {
   await page.goto(`${base}test/browser/bench.html`);
   await page.waitForFunction(() => window.benchReady === true);
-  const only = process.env.BENCH_ONLY; // size, search, cold, embed or index: rerun one part
+  const only = process.env.BENCH_ONLY; // size, search, cold, embed, index or peers: rerun one part
+  if (only === 'peers') return peersBench(page.context(), base, emit);
   for (const n of only && only !== 'search' ? [] : [10_000, 100_000, 1_000_000]) {
     emit(await page.evaluate((count) => window.bench.searchBench(count), n));
   }
