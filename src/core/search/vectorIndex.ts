@@ -1,5 +1,18 @@
 import { VectorArena } from './vectorArena';
 
+/**
+ * Candidates the bit codes pick, per √(rows searched), to be re-ranked by their fine codes. Chosen
+ * on the benchmark's tuning queries (benchQueries(…, true), kept apart from the reported ones), in
+ * Node on 384-d vectors: 16·√n gave recall@10 0.996 (0.992 on off-distribution queries) at 100k and
+ * 1M, 20·√n 0.998 (0.996) at 100k, 24·√n 0.998 at both.
+ */
+const CANDIDATES = 20;
+/**
+ * Candidates then read in float: the best by their fine codes. On the same queries every true
+ * top-10 row was within the first 32 by fine code (3-sigma spread), of 5,000 candidates at 100k.
+ */
+const FINAL = 64;
+
 export interface VectorHit {
   docId: string;
   chunkIndex: number;
@@ -16,9 +29,10 @@ export interface VectorIndexOptions {
  * length, so dot = cosine), scored with SIMD kernels, and a bounded min-heap for the top k.
  *
  * Large libraries add a one-bit-per-dimension code of each vector, centred on the mean vector
- * (sentence embeddings share a large common component, so raw signs say little). A query is first
- * compared with every code by Hamming distance, a few instructions per 128 dimensions; only the
- * closest few thousand candidates are then scored exactly in float.
+ * (sentence embeddings share a large common component, so raw signs say little). A query first
+ * gets an estimate of its dot product with every row from the codes (the query exact, the row
+ * reduced to its signs: one table lookup per 16 rows and 8 dimensions); only the best-estimated
+ * few thousand candidates are then scored exactly in float.
  */
 export class VectorIndex {
   private arena: VectorArena;
@@ -27,7 +41,6 @@ export class VectorIndex {
   private docIds: string[] = [];
   private docOrdinal = new Map<string, number>();
   private rows = 0;
-  private readonly words: number;
   private readonly approximateAbove: number;
   private centred = false;
   /** Rows [0, encoded) have bit codes made with the current centre. */
@@ -35,8 +48,7 @@ export class VectorIndex {
   private centredAt = 0;
 
   constructor(readonly dimensions: number, capacity = 1024, opts: VectorIndexOptions = {}) {
-    this.words = Math.ceil(dimensions / 32);
-    this.arena = new VectorArena(dimensions, this.words, capacity);
+    this.arena = new VectorArena(dimensions, capacity);
     this.docOf = new Int32Array(capacity);
     this.chunkOf = new Int32Array(capacity);
     this.approximateAbove = opts.approximateAbove ?? 20_000;
@@ -78,23 +90,22 @@ export class VectorIndex {
     const ord = this.docOrdinal.get(docId);
     if (ord === undefined) return;
     const d = this.dimensions;
-    const W = this.words;
-    const { data, codes } = this.arena;
+    const { data } = this.arena;
     let w = 0;
-    let encoded = 0;
     for (let r = 0; r < this.rows; r++) {
       if (this.docOf[r] === ord) continue;
       if (w !== r) {
         data.copyWithin(w * d, r * d, (r + 1) * d);
         this.docOf[w] = this.docOf[r]!;
         this.chunkOf[w] = this.chunkOf[r]!;
-        if (r < this.encoded) codes.copyWithin(w * W, r * W, (r + 1) * W);
+        // A moved row's code is made again from its vector with the next search (as quick as
+        // moving it byte by byte within the blocks of 16).
+        this.encoded = Math.min(this.encoded, w);
       }
-      if (r < this.encoded) encoded = w + 1;
       w++;
     }
     this.rows = w;
-    this.encoded = Math.min(encoded, this.encoded);
+    this.encoded = Math.min(this.encoded, w);
     this.docOrdinal.delete(docId);
     // The ordinal slot stays reserved (as an empty name) so other rows' ordinals remain valid.
     this.docIds[ord] = '';
@@ -122,12 +133,17 @@ export class VectorIndex {
     let count: number;
     let byRow = false; // scores indexed by row rather than by position in the candidate list
     if (!opts.exact && eligible >= this.approximateAbove) {
-      // Candidates grow with the square root of the index. Measured on 384-d clustered vectors
-      // (npm run bench), 24·√n gives recall@10 ≥ 0.99 at 100k (7.6k candidates) and 1.0 at 1M;
-      // a fixed fraction of n made 1M slow. Rescoring is the larger cost even in SIMD on rows in
-      // place (timed in Node, docs/measurements/bench.md: 2.45 ms for 7.6k scattered rows at
-      // 100k, the Hamming pass 0.9 ms).
-      count = this.candidates(Math.max(1024, 64 * k, Math.ceil(24 * Math.sqrt(eligible))), allowed);
+      // Candidates grow with the square root of the index (a fixed fraction of n made 1M slow).
+      // Rescoring them in float was the larger cost (scattered 1.5 KB rows); their fine codes are
+      // an eighth of that, and on these rows four of them are read at once.
+      count = this.candidates(Math.max(512, 64 * k, Math.ceil(CANDIDATES * Math.sqrt(eligible))), allowed);
+      // Re-ranked by their fine codes; the best few dozen are read in float.
+      arena.fineEstimates(count);
+      const best = new TopK(Math.max(FINAL, 4 * k));
+      for (let i = 0; i < count; i++) best.push(arena.fineScores[i]!, arena.list[i]!);
+      const rows = best.sorted();
+      rows.forEach(([, r], i) => (arena.list[i] = r));
+      count = rows.length;
       arena.dots(count);
     } else if (allowed) {
       count = 0;
@@ -144,15 +160,14 @@ export class VectorIndex {
     return heap.sorted().map(([score, r]) => ({ docId: this.docIds[this.docOf[r]!]!, chunkIndex: this.chunkOf[r]!, score }));
   }
 
-  /** Fills the arena's list with the rows whose bit codes are nearest the query's, at least `count` of them (ties at the cut included); returns how many. */
+  /** Fills the arena's list with the rows whose estimates are best, at least `count` of them (ties at the cut included); returns how many. */
   private candidates(count: number, allowed: Uint8Array | null): number {
     this.updateCodes();
-    const W = this.words;
     const arena = this.arena;
-    arena.encodeQuery();
+    arena.setQuery();
     const n = this.rows;
-    arena.hamming(n);
-    const skip = W * 32 + 1;
+    arena.estimate(n);
+    const skip = 2 * arena.offset + 1;
     if (allowed) for (let r = 0; r < n; r++) if (!allowed[this.docOf[r]!]) arena.distance[r] = skip;
     arena.countDistances(n);
     const histogram = arena.histogram;
@@ -173,11 +188,13 @@ export class VectorIndex {
   private updateCodes(): void {
     if (!this.centred || this.rows >= 2 * this.centredAt) {
       this.arena.computeCentre(this.rows);
+      this.arena.computeSpread(this.rows);
       this.centred = true;
       this.centredAt = this.rows;
       this.encoded = 0;
     }
     this.arena.encodeRows(this.encoded, this.rows);
+    this.arena.quantizeRows(this.encoded, this.rows);
     this.encoded = this.rows;
   }
 
