@@ -51,7 +51,9 @@ export class VectorIndex {
     this.arena = new VectorArena(dimensions, capacity);
     this.docOf = new Int32Array(capacity);
     this.chunkOf = new Int32Array(capacity);
-    this.approximateAbove = opts.approximateAbove ?? 20_000;
+    // At 10k rows (384-d, Node, CPU time per query) the codes took 0.24 ms where the exact scan
+    // took 0.44, at recall 1.0 on the benchmark's tuning queries.
+    this.approximateAbove = opts.approximateAbove ?? 5000;
   }
 
   /** Bytes held in memory (vectors, codes, scratch space, row maps). */
