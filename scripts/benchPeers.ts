@@ -31,7 +31,7 @@ export async function peersBench(context: BrowserContext, base: string, emit: (o
   const parts = list(process.env.BENCH_PEERS_PARTS, ['vector', 'embed', 'keyword']);
   if (parts.includes('keyword')) for (const line of compareKeyword(path.resolve(import.meta.dirname, '../../shared/data/scifact'))) emit(line);
   if (parts.includes('embed')) await withPage(context, base, async (page) => {
-    const texts = loadBeir(path.resolve(import.meta.dirname, '../../shared/data/scifact')).corpus.slice(0, 256).map((d) => `${d.title}\n${d.text}`);
+    const texts = loadBeir(path.resolve(import.meta.dirname, '../../shared/data/scifact')).corpus.slice(0, 128).map((d) => `${d.title}\n${d.text}`);
     for (const line of await page.evaluate((t) => window.peers.embedSideBySide(t), texts)) emit(line);
   });
   if (parts.includes('vector')) await vectorPeers(context, base, emit);

@@ -31,10 +31,10 @@ export function compareKeyword(dir: string): object[] {
     const t0 = performance.now();
     return [f(), performance.now() - t0];
   };
-  /** nDCG@10 over all judged queries, and the median time of one query (second pass, warmed up). */
+  /** nDCG@10 over all judged queries, and the median time of one query (the first 100 again, warmed up). */
   const evaluate = (run: (q: string) => string[] | Promise<string[]>) => {
     const ranked = beir.queries.map((q) => run(q.text) as string[]);
-    const times = beir.queries.map((q) => time(() => run(q.text))[1]);
+    const times = beir.queries.slice(0, 100).map((q) => time(() => run(q.text))[1]);
     return { ndcg: mean(beir.queries.map((q, i) => ndcgAt(ranked[i]!, beir.qrels.get(q._id)!, 10))), queryMs: percentile(times, 50) };
   };
 
