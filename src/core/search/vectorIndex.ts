@@ -1,15 +1,24 @@
 import { VectorArena } from './vectorArena';
 
 /**
- * Candidates the bit codes pick, per √(rows searched), to be re-ranked by their fine codes. Chosen
- * on the benchmark's tuning queries (benchQueries(…, true), kept apart from the reported ones), in
- * Node on 384-d vectors: 16·√n gave recall@10 0.996 (0.992 on off-distribution queries) at 100k and
- * 1M, 20·√n 0.998 (0.996) at 100k, 24·√n 0.998 at both.
+ * The approximate search in three steps: an estimate of every row from its bit code, a finer one
+ * from its 4-bit code for the best of those, then the exact float dot product for the best few
+ * dozen. How many rows the second step looks at is decided per query: a first batch of FIRST rows
+ * shows how the bit-code estimate relates to the fine one for this query (a least-squares line, and
+ * the spread around it); rows whose bit-code estimate, Z spreads above that line, could still beat
+ * the k-th best score found so far are added, up to CAP·√n. Queries near stored content stop at a
+ * thousand or two candidates; queries unlike anything stored go on to several thousand, as they need.
+ * Chosen on the benchmark's tuning queries (benchQueries(…, true), kept apart from the reported
+ * ones) at 100k 384-d rows in Node: Z = 4 took 1.0k (near) / 5.3k (off-distribution) candidates at
+ * p50 for recall@10 1.0 / 0.988, Z = 4.25 1.4k / 7.6k for 1.0 / 0.992, Z = 4.5 1.9k / 10.5k for
+ * 1.0 / 0.996; a fixed 20·√n (6.3k) gave 1.0 / 0.996.
  */
-const CANDIDATES = 20;
+const FIRST = 512;
+const Z = 4.25;
+const CAP = 48;
 /**
- * Candidates then read in float: the best by their fine codes. On the same queries every true
- * top-10 row was within the first 32 by fine code (3-sigma spread), of 5,000 candidates at 100k.
+ * Rows read in float: the best by their fine codes. On the tuning queries every true top-10 row
+ * was within the first 32 by fine code (3-sigma spread), of 5,000 candidates at 100k.
  */
 const FINAL = 64;
 
@@ -135,18 +144,7 @@ export class VectorIndex {
     let count: number;
     let byRow = false; // scores indexed by row rather than by position in the candidate list
     if (!opts.exact && eligible >= this.approximateAbove) {
-      // Candidates grow with the square root of the index (a fixed fraction of n made 1M slow).
-      // Rescoring them in float was the larger cost (scattered 1.5 KB rows); their fine codes are
-      // an eighth of that, and on these rows four of them are read at once.
-      count = this.candidates(Math.max(512, 64 * k, Math.ceil(CANDIDATES * Math.sqrt(eligible))), allowed);
-      // Re-ranked by their fine codes; the best few dozen are read in float.
-      arena.fineEstimates(count);
-      const best = new TopK(Math.max(FINAL, 4 * k));
-      for (let i = 0; i < count; i++) best.push(arena.fineScores[i]!, arena.list[i]!);
-      const rows = best.sorted();
-      rows.forEach(([, r], i) => (arena.list[i] = r));
-      count = rows.length;
-      arena.dots(count);
+      count = this.approximate(k, eligible, allowed);
     } else if (allowed) {
       count = 0;
       for (let r = 0; r < this.rows; r++) if (allowed[this.docOf[r]!]) arena.list[count++] = r;
@@ -162,20 +160,79 @@ export class VectorIndex {
     return heap.sorted().map(([score, r]) => ({ docId: this.docIds[this.docOf[r]!]!, chunkIndex: this.chunkOf[r]!, score }));
   }
 
-  /** Fills the arena's list with the rows whose estimates are best, at least `count` of them (ties at the cut included); returns how many. */
-  private candidates(count: number, allowed: Uint8Array | null): number {
+  /** Leaves the rows to score exactly in the arena's list, with their scores; returns how many. */
+  private approximate(k: number, eligible: number, allowed: Uint8Array | null): number {
     this.updateCodes();
     const arena = this.arena;
-    arena.setQuery();
     const n = this.rows;
+    arena.setQuery();
     arena.estimate(n);
     const skip = 2 * arena.offset + 1;
     if (allowed) for (let r = 0; r < n; r++) if (!allowed[this.docOf[r]!]) arena.distance[r] = skip;
     arena.countDistances(n);
-    const histogram = arena.histogram;
+    const first = this.cutFor(Math.max(FIRST, 64 * k));
+    let count = arena.select(n, first);
+    // The first batch's bit-code estimates (offset − distance) against its fine ones.
+    arena.fineEstimates(count);
+    const { list, fineScores, distance, offset } = arena;
+    let sx = 0;
+    let sy = 0;
+    for (let i = 0; i < count; i++) {
+      sx += offset - distance[list[i]!]!;
+      sy += fineScores[i]!;
+    }
+    const mx = sx / count;
+    const my = sy / count;
+    let sxy = 0;
+    let sxx = 0;
+    for (let i = 0; i < count; i++) {
+      const x = offset - distance[list[i]!]! - mx;
+      sxy += x * (fineScores[i]! - my);
+      sxx += x * x;
+    }
+    const slope = sxy / sxx;
+    let spread = 0;
+    for (let i = 0; i < count; i++) spread += (fineScores[i]! - my - slope * (offset - distance[list[i]!]! - mx)) ** 2;
+    spread = Math.sqrt(spread / Math.max(1, count - 2));
+    const fine = new Map<number, number>();
+    count = this.rescore(count, k, fine);
+    if (count < k || first >= skip - 1) return count;
+    // The k-th best row so far, in fine-code units: what any further row would have to beat.
+    const heap = new TopK(k);
+    for (let i = 0; i < count; i++) heap.push(arena.scores[i]!, list[i]!);
+    const kth = fine.get(heap.sorted()[k - 1]![1])!;
+    const reach = slope > 0 && Number.isFinite(slope) ? Math.floor(offset - (mx + (kth - my - Z * spread) / slope)) : skip - 1;
+    const cut = Math.min(reach, this.cutFor(Math.max(FIRST, Math.ceil(CAP * Math.sqrt(eligible)))), skip - 1);
+    if (cut <= first) return count;
+    count = arena.select(n, cut);
+    arena.fineEstimates(count);
+    return this.rescore(count, k);
+  }
+
+  /** The smallest distance cut that keeps at least `count` rows (ties included), from the histogram. */
+  private cutFor(count: number): number {
+    const { histogram, offset } = this.arena;
+    const skip = 2 * offset + 1;
     let cut = 0;
     for (let seen = 0; cut < skip && seen + histogram[cut]! < count; cut++) seen += histogram[cut]!;
-    return arena.select(n, cut);
+    return cut;
+  }
+
+  /**
+   * Of the `count` listed rows (fine estimates made), keeps the best FINAL by fine estimate in the
+   * list and scores them exactly; records their fine estimates in `fine` if given. Returns how many.
+   */
+  private rescore(count: number, k: number, fine?: Map<number, number>): number {
+    const arena = this.arena;
+    const best = new TopK(Math.max(FINAL, 4 * k));
+    for (let i = 0; i < count; i++) best.push(arena.fineScores[i]!, arena.list[i]!);
+    const rows = best.sorted();
+    rows.forEach(([f, r], i) => {
+      arena.list[i] = r;
+      fine?.set(r, f);
+    });
+    arena.dots(rows.length);
+    return rows.length;
   }
 
   /**
