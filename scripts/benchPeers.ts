@@ -52,6 +52,7 @@ async function vectorPeers(context: BrowserContext, base: string, emit: (o: obje
     if (memory_bytes !== undefined) fixed.set(engine, memory_bytes);
   }
   for (const n of sizes) {
+    const lines: Line[] = [];
     const plan = engines.map((engine) => ({ engine, skip: engine === 'folio' ? null : skipReason(last.get(engine), fixed.get(engine), n, maxBuildMs) }));
     const tuning = plan.some((p) => !p.skip && p.engine !== 'folio');
     const t0 = performance.now();
@@ -67,13 +68,48 @@ async function vectorPeers(context: BrowserContext, base: string, emit: (o: obje
       const line = await withPage(context, base, (page) => page.evaluate((t) => window.peers.measure(t), task)).catch((e: Error) => ({ metric: 'search_top10_ms', engine, n, error: e.message.split('\n')[0] }));
       emit(line);
       last.set(engine, line);
+      lines.push(line);
       if ('persist_ms' in line) {
         const setting = (line as { setting?: number }).setting;
         const reopened = await withPage(context, base, (page) => page.evaluate((t) => window.peers.reopen(t), { ...task, setting })).catch((e: Error) => ({ metric: 'reopen_first_query_ms', engine, n, error: e.message.split('\n')[0] }));
         emit(reopened);
+        lines.push(reopened);
       }
     }
+    emit(summary(n, lines));
   }
+}
+
+/**
+ * Folio against its peers at one size, as ratios from this run (above 1: Folio is that many times
+ * faster or leaner). Speed is compared at equal recall: only peers reaching recall@10 ≥ 0.99 count.
+ */
+export function summary(n: number, lines: Line[]): Line {
+  const search = lines.filter((l) => l.metric === 'search_top10_ms' && typeof l.p50 === 'number');
+  const folio = search.find((l) => l.engine === 'folio');
+  const peers = search.filter((l) => l.engine !== 'folio');
+  if (!folio) return { metric: 'peers_summary', n, note: 'no folio line' };
+  const near = (l: Line) => l.near_only as { p50: number; 'recall@10': number };
+  const best = <T extends Line>(xs: T[], by: (l: T) => number) => xs.reduce<T | undefined>((b, l) => (!b || by(l) < by(b) ? l : b), undefined);
+  const fastest = best(peers.filter((l) => (l['recall@10'] as number) >= 0.99), (l) => l.p50 as number);
+  const fastestNear = best(peers.filter((l) => near(l)['recall@10'] >= 0.99), (l) => near(l).p50);
+  const approximate = best(peers.filter((l) => l.approximate), (l) => l.build_ms as number);
+  const leanest = best(peers, (l) => l.bytes_per_vector as number);
+  const reopen = lines.filter((l) => l.metric === 'reopen_first_query_ms' && typeof l.ms === 'number');
+  const folioReopen = reopen.find((l) => l.engine === 'folio');
+  const fastestReopen = best(reopen.filter((l) => l.engine !== 'folio'), (l) => l.ms as number);
+  const ratio = (peer: number | undefined, ours: number) => (peer === undefined ? null : +(peer / ours).toFixed(2));
+  return {
+    metric: 'peers_summary',
+    n,
+    folio_recall: folio['recall@10'],
+    folio_near_recall: near(folio)['recall@10'],
+    p50_vs_fastest_at_recall_099: fastest ? { peer: fastest.engine, ratio: ratio(fastest.p50 as number, folio.p50 as number) } : 'no peer reached recall 0.99',
+    near_only_p50_vs_fastest_at_recall_099: fastestNear ? { peer: fastestNear.engine, ratio: ratio(near(fastestNear).p50, near(folio).p50) } : 'no peer reached recall 0.99',
+    build_vs_fastest_approximate: approximate ? { peer: approximate.engine, ratio: ratio(approximate.build_ms as number, folio.build_ms as number) } : null,
+    memory_vs_leanest: leanest ? { peer: leanest.engine, ratio: ratio(leanest.bytes_per_vector as number, folio.bytes_per_vector as number) } : null,
+    reopen_vs_fastest: folioReopen && fastestReopen ? { peer: fastestReopen.engine, ratio: ratio(fastestReopen.ms as number, folioReopen.ms as number) } : null,
+  };
 }
 
 /** Why an engine is left out at size n, judged from its line at the previous size (null: run it). */
@@ -102,11 +138,14 @@ function exactTopK(n: number, tuning: boolean): { truth: number[][]; tuningTruth
     const m = qs.length / D;
     const best = Array.from({ length: m }, () => ({ rows: new Int32Array(K).fill(-1), scores: new Float64Array(K).fill(-Infinity) }));
     const dots = new Float64Array(m);
+    // Queries transposed (dimension-major), so the inner loop reads them in order.
+    const qt = new Float64Array(m * D);
+    for (let q = 0; q < m; q++) for (let j = 0; j < D; j++) qt[j * m + q] = qs[q * D + j]!;
     for (let r = 0; r < n; r++) {
       dots.fill(0);
       for (let j = 0; j < D; j++) {
         const x = data[r * D + j]!;
-        for (let q = 0; q < m; q++) dots[q]! += x * qs[q * D + j]!;
+        for (let q = 0, o = j * m; q < m; q++) dots[q]! += x * qt[o + q]!;
       }
       for (let q = 0; q < m; q++) {
         const b = best[q]!;
