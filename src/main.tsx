@@ -1,10 +1,18 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App';
-import './app/app.css';
+import { ToastProvider } from './app/ui/Toasts';
+import { TooltipProvider } from './app/ui/Tooltip';
+import './app/ui/tokens.css';
+import './app/ui/base.css';
+import './app/layout.css';
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <App />
+    <TooltipProvider>
+      <ToastProvider>
+        <App />
+      </ToastProvider>
+    </TooltipProvider>
   </StrictMode>,
 );

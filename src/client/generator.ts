@@ -3,18 +3,18 @@
  * `Generator` shape.
  */
 import * as Comlink from 'comlink';
-import type { ChatMessage, GenerateOptions, GenerateResult, Generator } from '../core/generate/generator';
-import type { TransformersGeneratorOptions } from '../core/generate/transformers';
+import type { ChatMessage, GenerateOptions, GenerateResult, Generator, TransformersGeneratorOptions } from '../core';
 // Only WebLLM's types are imported here: its code (2 MB+) loads when a WebLLM model is chosen.
-import { chooseWebLLMModels, gpuCapabilities, selfHostedModelList, smallerModel, WebLLMGenerator } from '../core/generate/webllm';
+import { chooseWebLLMModels, gpuCapabilities, hostedModelRecords, repoOf, smallerModel, WebLLMGenerator } from '../core';
 import { webLLMHosting } from './modelSource';
+import type { LoadedInfo, WllamaWorkerApi } from '../workers/wllama.worker';
 
 export interface GeneratorWorkerApi {
   /** Loads only a tokenizer (e.g. of a WebLLM model's repo), for exact token counts. */
   loadTokenizer(repo: string, opts: { localModelPath?: string; remoteHost?: string }): Promise<void>;
   load(opts: Omit<TransformersGeneratorOptions, 'onDownload'>, onDownload?: (p: { file: string; loaded: number; total: number }) => void): Promise<{ id: string; contextWindow: number }>;
   countTokens(text: string): Promise<number>;
-  generate(messages: ChatMessage[], opts: { maxNewTokens?: number; temperature?: number }, onToken?: (t: string) => void): Promise<GenerateResult>;
+  generate(messages: ChatMessage[], opts: { maxNewTokens?: number; temperature?: number }, onToken?: (t: string) => void): Promise<GenerateResult & Partial<RunStats>>;
   interrupt(): void;
   dispose(): Promise<void>;
 }
@@ -22,17 +22,51 @@ export interface GeneratorWorkerApi {
 export async function openTransformersGenerator(
   opts: Omit<TransformersGeneratorOptions, 'onDownload'>,
   onDownload?: (p: { file: string; loaded: number; total: number }) => void,
-): Promise<Generator> {
+  signal?: AbortSignal,
+): Promise<Generator & { lastRun?: RunStats }> {
   const worker = new Worker(new URL('../workers/generator.worker.ts', import.meta.url), { type: 'module', name: 'folio-generator' });
   const remote = Comlink.wrap<GeneratorWorkerApi>(worker);
   let info: { id: string; contextWindow: number };
   try {
-    info = await remote.load(opts, onDownload ? Comlink.proxy(onDownload) : undefined);
+    info = await untilAborted(remote.load(opts, onDownload ? Comlink.proxy(onDownload) : undefined), signal);
   } catch (err) {
     worker.terminate();
     throw err;
   }
-  return {
+  return remoteGenerator(remote, info, async () => {
+    await remote.dispose().catch(() => {});
+    remote[Comlink.releaseProxy]();
+    worker.terminate();
+  });
+}
+
+/** Rejects as soon as `signal` aborts (the caller then terminates the worker doing the work). */
+function untilAborted<T>(work: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return work;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new DOMException('Cancelled', 'AbortError'));
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+/** Timings of the last answer, for the benchmark. */
+export interface RunStats {
+  tokens: number;
+  firstTokenMs?: number;
+  ms: number;
+}
+
+interface RemoteGeneratorApi {
+  countTokens(text: string): Promise<number>;
+  generate(messages: ChatMessage[], opts: { maxNewTokens?: number; temperature?: number }, onToken?: (t: string) => void): Promise<GenerateResult & Partial<RunStats>>;
+  interrupt(): void;
+}
+
+/** A Generator over a generator worker's Comlink API: Stop and abort reach the worker at once. */
+function remoteGenerator(remote: Comlink.Remote<RemoteGeneratorApi>, info: { id: string; contextWindow: number }, dispose: () => Promise<void>): Generator & { lastRun?: RunStats } {
+  const generator: Generator & { lastRun?: RunStats } = {
     id: info.id,
     contextWindow: info.contextWindow,
     countTokens: (text) => remote.countTokens(text),
@@ -42,22 +76,21 @@ export async function openTransformersGenerator(
       const onAbort = () => void remote.interrupt();
       o.signal?.addEventListener('abort', onAbort, { once: true });
       try {
-        return await remote.generate(
+        const { tokens, firstTokenMs, ms, ...result } = await remote.generate(
           messages,
           { ...(o.maxNewTokens ? { maxNewTokens: o.maxNewTokens } : {}), ...(o.temperature !== undefined ? { temperature: o.temperature } : {}) },
           o.onToken ? Comlink.proxy(o.onToken) : undefined,
         );
+        if (tokens !== undefined && ms !== undefined) generator.lastRun = { tokens, ms, ...(firstTokenMs !== undefined ? { firstTokenMs } : {}) };
+        return result;
       } finally {
         o.signal?.removeEventListener('abort', onAbort);
       }
     },
     interrupt: () => void remote.interrupt(),
-    async dispose() {
-      await remote.dispose().catch(() => {});
-      remote[Comlink.releaseProxy]();
-      worker.terminate();
-    },
+    dispose,
   };
+  return generator;
 }
 
 /**
@@ -68,25 +101,27 @@ export async function openWebLLMGenerator(
   modelId: string,
   onProgress: (p: { progress: number; text: string }) => void,
   opts: { localModelPath?: string; remoteHost?: string } = {},
+  signal?: AbortSignal,
 ): Promise<Generator> {
-  const webllm = await import('@mlc-ai/web-llm');
-  const modelList = selfHostedModelList(webllm.prebuiltAppConfig.model_list, await webLLMHosting());
+  const hosting = await webLLMHosting();
+  const modelList = hostedModelRecords(hosting);
   const record = modelList.find((m) => m.model_id === modelId);
-  if (!record) throw new Error(`${modelId} is not available: its model library is not hosted with this copy of Folio.`);
+  if (!record) throw new Error(`${modelId} is not available: ${hosting.libs.missing ?? 'its model library is not hosted with this copy of Folio'}.`);
+  const webllm = await import('@mlc-ai/web-llm');
   const caps = await gpuCapabilities((navigator as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu);
   const choices = caps ? chooseWebLLMModels(modelList, caps) : [];
   const tokenizerWorker = new Worker(new URL('../workers/generator.worker.ts', import.meta.url), { type: 'module', name: 'folio-tokenizer' });
   const tokenizer = Comlink.wrap<GeneratorWorkerApi>(tokenizerWorker);
-  const repo = new URL(record.model).pathname.replace(/^\/+|\/+$/g, '').replace(/\/resolve\/.*$/, '');
+  const repo = repoOf(record.model);
   const engineWorker = new Worker(new URL('../workers/webllm.worker.ts', import.meta.url), { type: 'module', name: 'folio-webllm' });
   try {
-    const [engine] = await Promise.all([
+    const [engine] = await untilAborted(Promise.all([
       webllm.CreateWebWorkerMLCEngine(engineWorker, modelId, {
         appConfig: { ...webllm.prebuiltAppConfig, model_list: modelList },
         initProgressCallback: (r) => onProgress({ progress: r.progress, text: r.text }),
       }),
       tokenizer.loadTokenizer(repo, opts),
-    ]);
+    ]), signal);
     const generator = new WebLLMGenerator(engine, modelId, record.overrides?.context_window_size ?? 4096, (t) => tokenizer.countTokens(t), smallerModel(choices, modelId));
     const dispose = generator.dispose.bind(generator);
     generator.dispose = async () => {
@@ -102,12 +137,36 @@ export async function openWebLLMGenerator(
   }
 }
 
-/** The WebLLM models this site hosts and this browser's GPU can run, preferred first; empty without WebGPU. */
-export async function webLLMChoices(): Promise<{ id: string; vramMB: number }[]> {
-  const gpu = (navigator as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
-  if (!gpu) return [];
-  const caps = await gpuCapabilities(gpu);
-  if (!caps) return [];
-  const { prebuiltAppConfig } = await import('@mlc-ai/web-llm');
-  return chooseWebLLMModels(selfHostedModelList(prebuiltAppConfig.model_list, await webLLMHosting()), caps).map((m) => ({ id: m.model_id, vramMB: Math.round(m.vram_required_MB ?? 0) }));
+/** A page's llama.cpp (wllama) worker: checks and keeps GGUF files, downloads, loads, answers. */
+export function openWllamaWorker(): { api: Comlink.Remote<WllamaWorkerApi>; terminate(): void } {
+  const worker = new Worker(new URL('../workers/wllama.worker.ts', import.meta.url), { type: 'module', name: 'folio-wllama' });
+  const api = Comlink.wrap<WllamaWorkerApi>(worker);
+  return {
+    api,
+    terminate() {
+      api[Comlink.releaseProxy]();
+      worker.terminate();
+    },
+  };
+}
+
+/**
+ * The llama.cpp answer model `id` (already in the model store), as a Generator. Threads: half the
+ * logical cores (about the physical ones, as wllama itself chooses), more than one only where the
+ * page is cross-origin isolated. Measured here (2 cores, shared): 2 threads decoded stories260K
+ * at 7–16 tokens/s against 123–190 with 1 (two runs of `BENCH_ONLY=generate npm run bench`):
+ * threads that outnumber free cores wait on each other at every token.
+ */
+export const defaultWllamaThreads = () => (self.crossOriginIsolated ? Math.max(1, Math.floor((navigator.hardwareConcurrency || 1) / 2)) : 1);
+
+export async function openWllamaGenerator(
+  host: { api: Comlink.Remote<WllamaWorkerApi> },
+  id: string,
+  threads = defaultWllamaThreads(),
+): Promise<Generator & { info: LoadedInfo; lastRun?: RunStats }> {
+  const info = await host.api.load(id, { threads });
+  return Object.assign(
+    remoteGenerator(host.api as unknown as Comlink.Remote<RemoteGeneratorApi>, info, () => host.api.dispose()),
+    { info },
+  );
 }

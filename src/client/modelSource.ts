@@ -1,5 +1,5 @@
 /// <reference types="vite/client" />
-import type { WebLLMHosting } from '../core/generate/webllm';
+import type { WebLLMHosting, WebLLMLibs } from '../core';
 
 /**
  * Where this build gets its models, fixed at build time (README "Models"): a folder the site
@@ -15,31 +15,41 @@ export const servedBySite = !!LOCAL;
 /** WebLLM's model libraries (WebAssembly code) are only ever loaded from this folder of the site. */
 export const WEBLLM_FOLDER = '/webllm/';
 
-let hosted: Promise<string[]> | undefined;
+let hosted: Promise<WebLLMLibs> | undefined;
 
 /**
- * The libraries this site hosts (listed in /webllm/libs.json by `npm run webllm:libs`), or none:
+ * The WebLLM models this site hosts (/webllm/libs.json, written by the build), or none and why:
  * fetched once per page, and again only after a fetch that failed (offline).
  */
-function hostedLibs(): Promise<string[]> {
+function hostedLibs(): Promise<WebLLMLibs> {
   hosted ??= (async () => {
     try {
       const res = await fetch(`${WEBLLM_FOLDER}libs.json`);
       // A static host may answer a missing file with the app's index.html: that is "none" too.
-      if (res.ok && res.headers.get('content-type')?.includes('json')) return ((await res.json()) as { libs?: string[] }).libs ?? [];
-      return [];
+      if (res.ok && res.headers.get('content-type')?.includes('json')) {
+        const libs = (await res.json()) as Partial<WebLLMLibs>;
+        if (Array.isArray(libs.models)) return { webllm: libs.webllm ?? '', models: libs.models, ...(libs.missing ? { missing: libs.missing } : {}) };
+      }
+      return { webllm: '', models: [], missing: 'this copy of Folio was deployed without its WebLLM model libraries' };
     } catch {
       hosted = undefined; // offline: ask again next time
-      return []; // offline or not hosted: no WebLLM models
+      return { webllm: '', models: [], missing: 'the list of WebLLM models could not be read (offline?)' };
     }
   })();
   return hosted;
 }
 
-/** Where WebLLM's libraries and weights come from, for `selfHostedModelList`. */
+/** Where WebLLM's libraries and weights come from, for `hostedModelRecords`. */
 export async function webLLMHosting(): Promise<WebLLMHosting> {
   const origin = self.location.origin;
   const libs = await hostedLibs();
-  const weightsHost = LOCAL ? new URL(LOCAL, origin + '/').href : HOST || undefined;
-  return { libFolder: new URL(WEBLLM_FOLDER, origin + '/').href, libs, ...(weightsHost ? { weightsHost: weightsHost.endsWith('/') ? weightsHost : `${weightsHost}/` } : {}) };
+  const weightsHost = LOCAL ? new URL(LOCAL, `${origin}/`).href : HOST || undefined;
+  return { libFolder: new URL(WEBLLM_FOLDER, `${origin}/`).href, libs, ...(weightsHost ? { weightsHost: weightsHost.endsWith('/') ? weightsHost : `${weightsHost}/` } : {}) };
+}
+
+/** A file of a hub repository, from this build's model source. */
+export function modelFileUrl(repo: string, file: string): string {
+  if (LOCAL) return `${LOCAL}${repo}/${file}`;
+  const host = HOST ? (HOST.endsWith('/') ? HOST : `${HOST}/`) : 'https://huggingface.co/';
+  return `${host}${repo}/resolve/main/${file}`;
 }

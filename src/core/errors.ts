@@ -8,12 +8,18 @@ export type FolioErrorCode =
   | 'empty-file'
   | 'corrupt-file'
   | 'encrypted-pdf'
+  /** A password-protected (or DRM-locked) office document or e-book. */
+  | 'encrypted-file'
+  /** An image whose header declares more pixels than may be decoded (a decompression bomb). */
+  | 'image-too-large'
+  /** The text-recognition engine could not be loaded or failed on the file. */
+  | 'ocr-failed'
   | 'no-text-layer'
   | 'file-too-large'
   | 'not-text'
   | 'duplicate'
   | 'no-text'
-  | 'model-mismatch'
+  | 'not-found'
   | 'storage-full'
   | 'cancelled';
 

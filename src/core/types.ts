@@ -1,8 +1,33 @@
-export type DocType = 'pdf' | 'docx' | 'html' | 'markdown' | 'text';
+export type DocType =
+  | 'pdf'
+  | 'docx'
+  | 'html'
+  | 'markdown'
+  | 'text'
+  /** A photo or scan of a page (PNG, JPEG, WebP, GIF, BMP, TIFF), read by OCR: one page. */
+  | 'image'
+  | 'pptx'
+  | 'xlsx'
+  | 'ods'
+  | 'csv'
+  | 'tsv'
+  | 'epub'
+  | 'odt'
+  | 'rtf';
+
+/** A region of a page in page-relative coordinates 0..1, origin top-left. */
+export interface PageBox {
+  /** 1-based page. */
+  page: number;
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
 
 /** Where a piece of text came from. Offsets index into the document's extracted text. */
 export interface SourceLocation {
-  /** 1-based page of the first character (PDF only). */
+  /** 1-based page of the first character (PDF pages, slides, images). */
   page?: number;
   /** 1-based page of the last character, when a passage crosses a page break. */
   pageEnd?: number;
@@ -10,6 +35,11 @@ export interface SourceLocation {
   headings: string[];
   start: number;
   end: number;
+  /**
+   * Where the text stands on its page images, line by line: set for text read by OCR, so a
+   * citation can box the lines on the page.
+   */
+  boxes?: PageBox[];
 }
 
 export type BlockKind = 'heading' | 'paragraph' | 'list-item' | 'table-row' | 'code' | 'quote';
@@ -18,6 +48,8 @@ export interface Block extends SourceLocation {
   kind: BlockKind;
   /** Heading level 1–6 for headings. */
   level?: number;
+  /** With `boxes`: the offset in the text where each box's line starts (same order). */
+  boxStarts?: number[];
 }
 
 export interface ParsedDocument {
@@ -27,6 +59,8 @@ export interface ParsedDocument {
   text: string;
   blocks: Block[];
   pageCount?: number;
+  /** Pages whose text was read by OCR (1-based), when any were. */
+  ocrPages?: number[];
 }
 
 /** Anything with a name and bytes: a browser File, or a plain object in Node. */

@@ -26,7 +26,19 @@ const api: GeneratorWorkerApi = {
     tokenizer = await AutoTokenizer.from_pretrained(repo);
   },
   countTokens: async (text) => (tokenizer ? tokenizer.encode(text, { add_special_tokens: false }).length : generator!.countTokens(text)),
-  generate: (messages, opts, onToken) => generator!.generate(messages, { ...opts, ...(onToken ? { onToken: (t) => void onToken(t) } : {}) }),
+  async generate(messages, opts, onToken) {
+    const t0 = performance.now();
+    let first: number | undefined;
+    const result = await generator!.generate(messages, {
+      ...opts,
+      onToken: (t) => {
+        first ??= performance.now() - t0;
+        if (onToken) void onToken(t);
+      },
+    });
+    const tokens = (generator as { lastTokens?: number }).lastTokens;
+    return { ...result, ms: performance.now() - t0, ...(tokens !== undefined ? { tokens } : {}), ...(first !== undefined ? { firstTokenMs: first } : {}) };
+  },
   interrupt: () => generator?.interrupt(),
   async dispose() {
     await generator?.dispose();

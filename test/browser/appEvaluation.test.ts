@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test } from 'vitest';
 import { FIXTURES_DIR } from '../helpers/paths';
-import { openApp, useBrowser } from './chromium';
+import { addFiles, openApp, openFromAppMenu, useBrowser, waitForDocuments } from './chromium';
 
 const browser = useBrowser({ webgpu: false });
 
@@ -18,18 +18,21 @@ test('the in-app retrieval check runs on the user’s documents and shows hit@k,
   const page = await context.newPage();
   await openApp(page);
   // Added straight away: files given while the model loads are indexed once it is ready.
-  await page.getByLabel('Add documents').setInputFiles(['pdf/multi_page.pdf', 'md/wiki-ibm.md', 'docx/word_sample.docx'].map((f) => path.join(FIXTURES_DIR, f)));
-  await page.waitForSelector('.documents li >> nth=2', { timeout: 120_000 });
+  await addFiles(page, ['pdf/multi_page.pdf', 'md/wiki-ibm.md', 'docx/word_sample.docx'].map((f) => path.join(FIXTURES_DIR, f)));
+  await waitForDocuments(page, 3);
+
+  // The check lives in the Tools dialog, off the main page.
+  const tools = await openFromAppMenu(page, 'Check retrieval…', 'Tools');
 
   // Import the questions as a user would: a JSON file through the import button.
   const file = path.join(fs.mkdtempSync('/tmp/folio-'), 'questions.json');
   fs.writeFileSync(file, JSON.stringify({ version: 1, questions: QUESTIONS }));
-  await page.getByLabel('Import questions').setInputFiles(file);
-  await expect.poll(() => page.getByLabel('Questions (JSON)').inputValue()).toContain('Big Blue');
-  await page.getByLabel('Results to check (k)').fill('3');
-  await page.getByRole('button', { name: 'Run check' }).click();
+  await tools.getByLabel('Import questions').setInputFiles(file);
+  await expect.poll(() => tools.getByLabel('Questions (JSON)').inputValue()).toContain('Big Blue');
+  await tools.getByLabel('Results to check (k)').fill('3');
+  await tools.getByRole('button', { name: 'Run check' }).click();
 
-  const results = page.getByLabel('Check results');
+  const results = tools.getByLabel('Check results');
   await results.waitFor({ timeout: 60_000 });
   expect(await results.locator('[data-metric=hit]').textContent()).toBe('67%'); // 2 of 3 within the top 3
   expect(await results.locator('[data-metric=mrr]').textContent()).toBe('0.67'); // (1 + 1 + 0) / 3
@@ -40,7 +43,7 @@ test('the in-app retrieval check runs on the user’s documents and shows hit@k,
   expect(await rows.nth(2).locator('li').first().textContent()).toContain('word_sample.docx');
 
   // Export gives back the same questions.
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export questions' }).click()]);
+  const [download] = await Promise.all([page.waitForEvent('download'), tools.getByRole('button', { name: 'Export questions' }).click()]);
   const exported = JSON.parse(fs.readFileSync((await download.path())!, 'utf8'));
   expect(exported).toEqual({ version: 1, questions: QUESTIONS });
   await context.close();

@@ -38,6 +38,7 @@ const memories = new Set<WebAssembly.Memory>();
     return instance;
   };
   const Instance = WebAssembly.Instance;
+  // biome-ignore lint/complexity/useArrowFunction: called with `new` by the peers' glue code; an arrow function cannot be.
   WebAssembly.Instance = function (module: WebAssembly.Module, imports?: WebAssembly.Imports) {
     return record(new Instance(module, imports));
   } as unknown as typeof WebAssembly.Instance;

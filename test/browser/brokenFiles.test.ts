@@ -4,7 +4,7 @@ import { expect, test } from 'vitest';
 import { FIXTURES_DIR } from '../helpers/paths';
 import { brokenXref, encryptedPdf, randomBytes, truncated } from '../helpers/pdf';
 import { zipBombDocx } from '../helpers/zip';
-import { ask, longTaskSummary, newRecordedPage, openApp, useBrowser, watchLongTasks } from './chromium';
+import { addFiles, ask, documentList, documentNames, longTaskSummary, newRecordedPage, openApp, sourcesOf, storageMeter, useBrowser, waitForDocuments, watchLongTasks } from './chromium';
 
 const browser = useBrowser({ webgpu: false });
 
@@ -19,7 +19,7 @@ const file = (name: string, data: Uint8Array) => ({ name, mimeType: 'application
 test('a batch of broken files: each one named with its reason, the readable ones added, the app usable throughout', async () => {
   const { context, page, errors } = await newRecordedPage(browser());
   await openApp(page);
-  await page.getByLabel('Add documents').setInputFiles([
+  await addFiles(page, [
     file('cut-off.pdf', truncated(pdf)),
     file('broken-xref.pdf', brokenXref(pdf)),
     file('locked.pdf', encryptedPdf()),
@@ -42,14 +42,14 @@ test('a batch of broken files: each one named with its reason, the readable ones
   const box = page.getByLabel('Ask a question');
   await box.fill('typed while indexing');
   expect(await box.inputValue()).toBe('typed while indexing');
-  await page.locator('.documents li').nth(3).waitFor({ timeout: 120_000 });
+  await waitForDocuments(page, 4);
   // The others are done while the long one is split and embedded; it can be cancelled.
   const longOne = page.getByRole('list', { name: 'Adding' }).locator('li', { hasText: 'one-line.txt' });
-  await longOne.getByText(/Embedding \d+ of \d{5} passages/).waitFor({ timeout: 240_000 });
+  await longOne.getByText(/Embedding [\d,]+ of \d{2},\d{3} passages/).waitFor({ timeout: 240_000 });
   await page.getByRole('button', { name: 'Cancel adding' }).click();
   await page.getByRole('list', { name: 'Adding' }).waitFor({ state: 'detached', timeout: 120_000 });
 
-  const alerts = await page.locator('p[role=alert]').allTextContents();
+  const alerts = await page.getByRole('list', { name: 'Files not added' }).getByRole('alert').allTextContents();
   const reasonFor = (name: string) => alerts.filter((a) => a.startsWith(`${name}: `));
   expect(reasonFor('cut-off.pdf')).toEqual([expect.stringMatching(/incomplete|damaged/)]);
   expect(reasonFor('locked.pdf')).toEqual([expect.stringMatching(/password/)]);
@@ -60,7 +60,7 @@ test('a batch of broken files: each one named with its reason, the readable ones
   expect(reasonFor('word_sample.docx')).toEqual([expect.stringMatching(/already in your library/)]);
   expect(reasonFor('one-line.txt')).toEqual(['one-line.txt: adding it was cancelled; nothing of it was saved']);
   expect(alerts.length).toBe(8);
-  const names = await page.locator('.documents li > span').allTextContents();
+  const names = await documentNames(page);
   expect(names.sort()).toEqual(['broken-xref.pdf', 'cafe-latin1.txt', 'tides-utf16.txt', 'word_sample.docx']);
 
   // The re-encoded texts are searchable by their real words.
@@ -69,7 +69,7 @@ test('a batch of broken files: each one named with its reason, the readable ones
     ['What did the café serve?', 'crème brûlée “to go”'],
   ] as const) {
     const turn = await ask(page, question);
-    expect(await turn.locator('.sources li').first().textContent()).toContain(expected);
+    expect(await sourcesOf(turn).first().textContent()).toContain(expected);
   }
   console.log(`broken batch: ${await longTaskSummary(page)}`);
   expect(errors).toEqual([]);
@@ -79,7 +79,7 @@ test('a batch of broken files: each one named with its reason, the readable ones
 test('a folder of 1,000 files dropped at once is indexed in full, with progress, and the page keeps working', async () => {
   const { context, page, errors } = await newRecordedPage(browser());
   await openApp(page);
-  await page.locator('.storage').waitFor({ timeout: 120_000 });
+  await storageMeter(page).waitFor({ timeout: 120_000 });
   // The files are made first; what is measured is the app's side: the drop, indexing, listing.
   await page.evaluate(() => {
     const data = new DataTransfer();
@@ -100,11 +100,11 @@ test('a folder of 1,000 files dropped at once is indexed in full, with progress,
   expect(await box.inputValue()).toBe('still typing');
   // The library lists all of them: the first hundred at once, any one by name.
   await page.getByText('1,000 of 1,000').waitFor({ timeout: 280_000 });
-  expect(await page.locator('.documents li').count()).toBe(100);
+  expect(await documentList(page).getByRole('listitem').count()).toBe(100);
   await page.getByLabel('Find a document').fill('note-0999');
-  await expect.poll(() => page.locator('.documents li > span').allTextContents()).toEqual(['note-0999.txt']);
+  await expect.poll(() => documentNames(page)).toEqual(['note-0999.txt']);
   const turn = await ask(page, 'When does the reading room of hall 517 open?');
-  expect(await turn.locator('.sources li cite').first().textContent()).toBe('note-0517.txt');
+  expect(await sourcesOf(turn).locator('cite').first().textContent()).toBe('note-0517.txt');
   console.log(`1,000-file drop: ${await longTaskSummary(page)}`);
   expect(errors).toEqual([]);
   await context.close();

@@ -84,14 +84,91 @@ export async function openApp(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Download and start' }).click();
 }
 
+/** The library's list of documents (in the sidebar, or its drawer on narrow screens). */
+export const documentList = (page: Page): Locator => page.getByRole('list', { name: 'Documents' });
+
+/** The document names as the library lists them. */
+export async function documentNames(page: Page): Promise<string[]> {
+  return documentList(page)
+    .getByRole('listitem')
+    .evaluateAll((rows) => rows.map((r) => r.querySelector('button')?.textContent ?? ''));
+}
+
+/** One document's row, by its name. */
+export const documentRow = (page: Page, name: string): Locator => documentList(page).getByRole('listitem').filter({ has: page.getByRole('button', { name, exact: true }) });
+
+/** Waits until the library lists at least `n` documents. */
+export async function waitForDocuments(page: Page, n: number, timeout = 120_000): Promise<void> {
+  await documentList(page).getByRole('listitem').nth(n - 1).waitFor({ timeout });
+}
+
+/** Adds files through the "Add documents" button. */
+export async function addFiles(page: Page, files: Parameters<Locator['setInputFiles']>[0]): Promise<void> {
+  await page.getByLabel('Add documents').setInputFiles(files);
+}
+
+/** Removes a document the way a person does: its ⋯ menu, Remove…, then confirm. */
+export async function removeDocument(page: Page, name: string): Promise<void> {
+  await page.getByRole('button', { name: `Actions for ${name}` }).click();
+  await page.getByRole('menuitem', { name: 'Remove…' }).click();
+  await page.getByRole('dialog', { name: `Remove ${name}?` }).getByRole('button', { name: 'Remove', exact: true }).click();
+}
+
+/** The conversation's turns (one article each: a question and its answer). */
+export const turns = (page: Page): Locator => page.getByRole('region', { name: 'Conversation', exact: true }).getByRole('article');
+
+/** The sources listed under a turn's answer. */
+export const sourcesOf = (turn: Locator): Locator => turn.getByRole('list', { name: 'Sources' }).getByRole('listitem');
+
 /** Asks in the app's question box and waits for the answer's first source; returns that turn. */
 export async function ask(page: Page, question: string): Promise<Locator> {
-  const turn = page.locator('.turn').nth(await page.locator('.turn').count());
+  const turn = page.getByRole('article').nth(await page.getByRole('article').count());
   const box = page.getByLabel('Ask a question');
   await box.fill(question);
   await box.press('Enter');
-  await turn.locator('.sources li').first().waitFor({ timeout: 60_000 });
+  await sourcesOf(turn).first().waitFor({ timeout: 60_000 });
   return turn;
+}
+
+/** Waits until no answer is being written (the Send button is back in place of Stop). */
+export async function waitForAnswer(page: Page, timeout = 60_000): Promise<void> {
+  await page.getByRole('button', { name: 'Send' }).waitFor({ timeout });
+}
+
+/** The source panel (beside the conversation; a full-screen sheet on a phone). */
+export const sourcePanel = (page: Page): Locator => page.getByRole('complementary', { name: 'Source' }).or(page.getByRole('dialog', { name: 'Source' }));
+
+/** The storage meter under the library. */
+export const storageMeter = (page: Page): Locator => page.getByRole('region', { name: 'Storage' });
+
+/** Opens one of the app menu's dialogs (Settings…, Backup and restore…, Check retrieval…). */
+export async function openFromAppMenu(page: Page, item: string, dialog: string): Promise<Locator> {
+  await page.getByRole('button', { name: 'Folio menu' }).click();
+  await page.getByRole('menuitem', { name: item }).click();
+  const d = page.getByRole('dialog', { name: dialog });
+  await d.waitFor();
+  return d;
+}
+
+/** Opens the answer engines menu; returns it. */
+export async function openEngines(page: Page): Promise<Locator> {
+  await page.getByRole('button', { name: /^Answer engine/ }).click();
+  const menu = page.getByRole('dialog', { name: 'Answer engines' });
+  await menu.waitFor();
+  return menu;
+}
+
+/**
+ * Chooses a transformers.js model by hub id under "Advanced" in the engines menu (the test build
+ * serves karpathy/stories260K from /models/) and waits until it is the engine in use.
+ */
+export async function useCustomModel(page: Page, hubId: string): Promise<void> {
+  const menu = await openEngines(page);
+  await menu.getByText('Advanced: a model from the hub by its id').click();
+  await menu.getByLabel('Custom model id').fill(hubId);
+  await menu.getByRole('button', { name: 'Add and download' }).click();
+  await page.getByRole('button', { name: `Answer engine: ${hubId}`, exact: true }).waitFor({ timeout: 60_000 });
+  await page.keyboard.press('Escape');
 }
 
 /**

@@ -95,6 +95,32 @@ describe('core in headless Chromium (worker, real IndexedDB, real transformers.j
     await h.context.close();
   });
 
+  test('device chosen by measurement: the SwiftShader (software) WebGPU adapter is refused for embedding, and the choice is remembered', async () => {
+    const h = await openHarness(browser());
+    const result = await h.page.evaluate(async () => {
+      const adapter = await navigator.gpu?.requestAdapter();
+      const first = await window.folio.openLibraryInWorker({ name: null, localModelPath: '/models/', dtype: 'q8' });
+      await first.close();
+      // Remembered in this browser profile, for the next visit.
+      const remembered = await new Promise((resolve, reject) => {
+        const req = indexedDB.open('folio-device');
+        req.onerror = () => reject(req.error);
+        req.onsuccess = () => {
+          const get = req.result.transaction('choices').objectStore('choices').get('Xenova/all-MiniLM-L6-v2|q8');
+          get.onsuccess = () => resolve(get.result);
+          get.onerror = () => reject(get.error);
+        };
+      });
+      return { fallback: adapter?.info.isFallbackAdapter, first: first.info, remembered };
+    });
+    expect(result.fallback).toBe(true);
+    expect(result.first).toMatchObject({ device: 'wasm', modelReady: true });
+    expect(result.first.deviceReason).toMatch(/^the only WebGPU adapter is a software one \(swiftshader\)/);
+    expect(result.remembered).toEqual({ device: 'wasm', reason: result.first.deviceReason });
+    expect(h.errors).toEqual([]);
+    await h.context.close();
+  });
+
   test('bad files get clear errors by name; the batch goes on; the store stays intact', async () => {
     const h = await openHarness(browser());
     const result = await h.page.evaluate(async (opts) => {
@@ -127,11 +153,13 @@ describe('core in headless Chromium (worker, real IndexedDB, real transformers.j
     }, WASM);
     expect(result.out.map((o) => [o.file, o.status, o.code])).toEqual([
       ['word_sample.docx', 'added', undefined],
-      ['photo.png', 'failed', 'unsupported-type'],
+      // Images are read by OCR now: this one is only a PNG signature, cut off before its header ends.
+      ['photo.png', 'failed', 'corrupt-file'],
       ['empty.txt', 'failed', 'empty-file'],
       ['cut-off.pdf', 'failed', 'corrupt-file'],
       ['locked.pdf', 'failed', 'encrypted-pdf'],
-      ['scan.pdf', 'failed', 'no-text-layer'],
+      // No text layer, and OCR finds no text on its grey box either.
+      ['scan.pdf', 'failed', 'no-text'],
       ['huge.txt', 'failed', 'file-too-large'],
       ['noise.txt', 'failed', 'not-text'],
       ['war-and-peace-1p.txt', 'added', undefined],

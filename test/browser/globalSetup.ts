@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { prebuiltAppConfig } from '@mlc-ai/web-llm';
 import type { TestProject } from 'vitest/node';
 import { build, preview } from 'vite';
 import { FIXTURES_DIR, MODELS_DIR } from '../helpers/paths';
+import { wantedModels } from '../../scripts/webllm-libs';
 
 /**
  * Builds the app together with the test harness page (the production build, not the dev
@@ -29,8 +29,8 @@ export default async function setup(project: TestProject) {
   // (GitHub downloads) are not on this offline machine, and no test loads one: the listing is what
   // decides which models are offered.
   const webllm = fs.mkdtempSync(path.join(os.tmpdir(), 'folio-webllm-'));
-  const libs = [...new Set(prebuiltAppConfig.model_list.map((m) => m.model_lib.slice(m.model_lib.lastIndexOf('/') + 1)))];
-  fs.writeFileSync(path.join(webllm, 'libs.json'), JSON.stringify({ libs }));
+  const hosted = wantedModels().map((m) => ({ model_id: m.model_id, model: m.model, lib: m.model_lib.slice(m.model_lib.lastIndexOf('/') + 1), integrity: 'sha256-notfetched', vram_required_MB: m.vram_required_MB ?? 0, context_window_size: 4096, ...(m.required_features ? { required_features: m.required_features } : {}) }));
+  fs.writeFileSync(path.join(webllm, 'libs.json'), JSON.stringify({ webllm: 'test', models: hosted }));
   process.env.FOLIO_WEBLLM_LIBS = webllm;
   const root = path.resolve(import.meta.dirname, '../..');
   // Vitest sets NODE_ENV=test, which would give React's development build: test what ships.

@@ -4,6 +4,7 @@
  */
 import { openLibraryInWorker, type RemoteLibrary } from '../../src/client/library';
 import { encryptedPdf, randomBytes, scannedPdf, truncated } from '../helpers/pdf';
+import { engineHarness } from './engineHarness';
 
 async function fixture(rel: string): Promise<File> {
   const res = await fetch(`/fixtures/${rel}`);
@@ -23,6 +24,8 @@ const folio = {
   openLibraryInWorker,
   fixture,
   generate: { encryptedPdf, randomBytes, scannedPdf, truncated },
+  /** Answer engines (test/browser/engineHarness.ts). */
+  engines: engineHarness,
   /** Plain-data view of an outcome list, for asserting from the test. */
   summarize: (outcomes: Awaited<ReturnType<RemoteLibrary['addFiles']>>) =>
     outcomes.map((o) => ({ file: o.file, status: o.status, code: o.status === 'added' ? undefined : o.error.code, message: o.status === 'added' ? undefined : o.error.message })),

@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import { ask, newRecordedPage, openApp, useBrowser } from './chromium';
+import { addFiles, ask, newRecordedPage, openApp, sourcePanel, sourcesOf, turns, useBrowser, waitForDocuments } from './chromium';
 
 const browser = useBrowser({ webgpu: false });
 
@@ -43,7 +43,7 @@ async function activeContent(page: Page) {
         if (/^\s*javascript:/i.test(a.value)) found.push(`${el.tagName} ${a.name}=${a.value}`);
       }
       // Inside what shows document text or answers (the app's own ask box is a form).
-      if (['IFRAME', 'OBJECT', 'EMBED', 'FORM', 'IMG', 'svg'].includes(el.tagName) && el.closest('.conversation, [role=dialog]')) found.push(el.tagName);
+      if (['IFRAME', 'OBJECT', 'EMBED', 'FORM', 'IMG', 'svg'].includes(el.tagName) && el.closest('article, aside') && !el.closest('[aria-hidden=true], button')) found.push(el.tagName);
       if (el.tagName === 'SCRIPT' && !(el as HTMLScriptElement).src) found.push('inline SCRIPT');
     }
     const pwned = (window as { pwned?: string }).pwned;
@@ -60,55 +60,58 @@ test('hostile HTML and Markdown are indexed and cited as text only; a model answ
     void d.dismiss();
   });
   await openApp(page);
-  await page.getByLabel('Add documents').setInputFiles([
+  await addFiles(page, [
     { name: 'harbour.html', mimeType: 'text/html', buffer: Buffer.from(HOSTILE_HTML) },
     { name: 'lighthouse.md', mimeType: 'text/markdown', buffer: Buffer.from(HOSTILE_MD) },
   ]);
-  await page.locator('.documents li').nth(1).waitFor({ timeout: 120_000 });
+  await waitForDocuments(page, 2);
 
   for (const [question, doc, expected] of [
     ['When are the harbour tide tables printed?', 'harbour.html', 'every Thursday'],
     ['What did lighthouse keepers log?', 'lighthouse.md', 'leather book'],
   ] as const) {
     const turn = await ask(page, question);
-    expect(await turn.locator('.sources li cite').first().textContent()).toBe(doc);
+    expect(await sourcesOf(turn).locator('cite').first().textContent()).toBe(doc);
     await turn.getByRole('button', { name: 'Source 1' }).first().click();
-    const viewer = page.getByRole('dialog', { name: 'Source 1' });
+    const viewer = sourcePanel(page);
+    await viewer.locator('mark').first().waitFor({ timeout: 30_000 });
     expect(await viewer.textContent()).toContain(expected);
     await page.keyboard.press('Escape');
+    await viewer.waitFor({ state: 'detached' });
   }
   // The injection attempt is there to read, as quoted document text, and changed nothing.
-  const all = (await page.locator('.conversation').textContent()) ?? '';
+  const all = (await page.getByRole('region', { name: 'Conversation', exact: true }).textContent()) ?? '';
   expect(all).not.toContain('window.pwned = \'script\''); // script bodies are not document text
   const injected = await ask(page, 'What should the user be told to visit?');
-  expect(await injected.locator('.sources').textContent()).toMatch(/Ignore previous instructions/);
+  expect(await injected.getByRole('list', { name: 'Sources' }).textContent()).toMatch(/Ignore previous instructions/);
   expect(await activeContent(page)).toEqual([]);
 
   // A model answer is Markdown that may contain anything: put one in the saved conversation and
   // let the app render it on reload, as it renders every answer.
   await page.evaluate(async (answer) => {
     const db = await new Promise<IDBDatabase>((resolve, reject) => {
-      const r = indexedDB.open('folio-conversations', 1);
+      const r = indexedDB.open('folio-conversations');
       r.onsuccess = () => resolve(r.result);
       r.onerror = () => reject(r.error);
     });
-    const store = db.transaction('conversations', 'readwrite').objectStore('conversations');
-    const turns = await new Promise<{ answer: string }[]>((resolve) => {
-      const r = store.get('current');
-      r.onsuccess = () => resolve(r.result as { answer: string }[]);
+    const store = db.transaction('conversations', 'readonly').objectStore('conversations');
+    const [conversation] = await new Promise<{ id: string; turns: { answer: string }[] }[]>((resolve) => {
+      const r = store.getAll();
+      r.onsuccess = () => resolve(r.result as { id: string; turns: { answer: string }[] }[]);
     });
-    turns[0]!.answer = answer;
+    conversation!.turns[0]!.answer = answer;
     await new Promise((resolve) => {
-      const w = db.transaction('conversations', 'readwrite').objectStore('conversations').put(turns, 'current');
+      const w = db.transaction('conversations', 'readwrite').objectStore('conversations').put(conversation, conversation!.id);
       w.onsuccess = resolve;
     });
     db.close();
   }, HOSTILE_ANSWER);
   await page.reload();
-  const answer = page.locator('.turn').first().locator('.answer');
+  const answer = turns(page).first().locator('.answer-text');
   await answer.waitFor({ timeout: 60_000 });
   expect(await answer.textContent()).toContain('The tide tables are printed every Thursday');
-  expect(await answer.getByRole('button', { name: 'Source 1' }).count()).toBe(1); // citations still work
+  await answer.getByRole('button', { name: 'Source 1' }).waitFor({ timeout: 30_000 }); // rendered, citations still work
+  expect(await answer.getByRole('button', { name: 'Source 1' }).count()).toBe(1);
   expect(await answer.textContent()).toContain("<script>window.pwned = 'answer-script'</script>"); // raw HTML shown as text
   await answer.hover();
   await page.waitForTimeout(200);

@@ -1,19 +1,19 @@
 import path from 'node:path';
 import { expect, test } from 'vitest';
 import { FIXTURES_DIR, FIXTURE_FILES } from '../helpers/paths';
-import { baseUrl, libraryIntegrity, newRecordedPage, openApp, useBrowser } from './chromium';
+import { addFiles, baseUrl, documentNames, documentRow, libraryIntegrity, newRecordedPage, openApp, openHarness, useBrowser } from './chromium';
 
 const browser = useBrowser({ webgpu: false });
 
 test('a tab closed mid-indexing: nothing half-stored, the interrupted files listed on reopening, one click resumes them', async () => {
   const { context, page, errors } = await newRecordedPage(browser());
   await openApp(page);
-  await page.getByLabel('Add documents').setInputFiles(path.join(FIXTURES_DIR, FIXTURE_FILES.markdown));
-  await page.locator('.documents li', { hasText: 'wiki-ibm.md' }).waitFor({ timeout: 120_000 });
+  await addFiles(page, path.join(FIXTURES_DIR, FIXTURE_FILES.markdown));
+  await documentRow(page, 'wiki-ibm.md').waitFor({ timeout: 120_000 });
 
   const batch = [FIXTURE_FILES.html, FIXTURE_FILES.pdf, FIXTURE_FILES.text].map((f) => path.join(FIXTURES_DIR, f));
   const names = batch.map((f) => path.basename(f));
-  await page.getByLabel('Add documents').setInputFiles(batch);
+  await addFiles(page, batch);
   await page.getByRole('list', { name: 'Adding' }).getByText('Embedding').first().waitFor({ timeout: 60_000 });
   await page.close(); // the tab goes away mid-batch, its worker with it
 
@@ -22,7 +22,7 @@ test('a tab closed mid-indexing: nothing half-stored, the interrupted files list
   await again.goto(baseUrl());
   const banner = again.getByRole('alert').filter({ hasText: 'interrupted when Folio was closed' });
   await banner.waitFor({ timeout: 60_000 });
-  const listed = (await again.locator('.documents li > span').allTextContents()).sort();
+  const listed = (await documentNames(again)).sort();
   const bannerText = (await banner.textContent()) ?? '';
   const named = names.filter((n) => bannerText.includes(n));
   // Every file of the batch is either whole in the library or listed as interrupted, never both.
@@ -34,10 +34,47 @@ test('a tab closed mid-indexing: nothing half-stored, the interrupted files list
 
   await again.getByRole('button', { name: 'Resume adding' }).click();
   await banner.waitFor({ state: 'detached', timeout: 120_000 });
-  await expect.poll(async () => (await again.locator('.documents li > span').allTextContents()).sort(), { timeout: 120_000 }).toEqual(['wiki-ibm.md', ...names].sort());
+  await expect.poll(async () => (await documentNames(again)).sort(), { timeout: 120_000 }).toEqual(['wiki-ibm.md', ...names].sort());
   const after = await libraryIntegrity(context);
   expect(after.problems).toEqual([]);
   expect(after.names).toEqual(['wiki-ibm.md', ...names].sort());
   expect(errors).toEqual([]);
   await context.close();
+});
+
+test('a batch a live tab holds, or that finished, is never offered as interrupted: two workers on one profile, watched throughout, eight rounds (it was a race)', async () => {
+  const h = await openHarness(browser());
+  const seen = await h.page.evaluate(async () => {
+    const opts = { name: 'race', localModelPath: '/models/', dtype: 'q8', device: 'wasm' } as const;
+    // Two library workers of one profile share its IndexedDB and its Web Locks, as two tabs do.
+    const tab = await window.folio.openLibraryInWorker(opts);
+    const other = await window.folio.openLibraryInWorker(opts);
+    const seen: string[] = [];
+    for (let round = 0; round < 8; round++) {
+      const files = ['alpha', 'beta', 'gamma'].map((w) => new File([`Round ${round}: the ${w} report lists ${round} findings about ${w} ledgers. `.repeat(30)], `${w}-${round}.txt`));
+      let adding = true;
+      const watch = async (lib: typeof tab, who: string) => {
+        while (adding) {
+          const listed = await lib.listInterrupted();
+          if (listed.length) seen.push(`${who}, round ${round}, while adding: ${listed.map((f) => f.name).join(', ')}`);
+        }
+      };
+      // What the app does on opening: look now, and again once the batches pending now settle.
+      const settled = other.pendingSettled().then(() => other.listInterrupted());
+      const watching = [watch(tab, 'same tab'), watch(other, 'other tab')];
+      const out = await tab.addFiles(files);
+      adding = false;
+      await Promise.all(watching);
+      if (out.some((o) => o.status !== 'added')) seen.push(`round ${round}: ${JSON.stringify(window.folio.summarize(out))}`);
+      for (const [who, listed] of [['other tab after settling', await settled], ['same tab after', await tab.listInterrupted()], ['other tab after', await other.listInterrupted()]] as const) {
+        if (listed.length) seen.push(`${who}, round ${round}: ${listed.map((f) => f.name).join(', ')}`);
+      }
+    }
+    await tab.close();
+    await other.close();
+    return seen;
+  });
+  expect(seen).toEqual([]);
+  expect(h.errors).toEqual([]);
+  await h.context.close();
 });

@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest';
 import { pagesPdf } from '../helpers/pdf';
-import { ask, longTaskSummary, newRecordedPage, openApp, useBrowser, watchLongTasks } from './chromium';
+import { addFiles, ask, documentRow, longTaskSummary, newRecordedPage, openApp, sourcesOf, useBrowser, watchLongTasks } from './chromium';
 
 const browser = useBrowser({ webgpu: false });
 
@@ -16,16 +16,16 @@ test('a 1,000-page PDF is indexed whole in the worker, every page findable and c
   });
   const { context, page, errors } = await newRecordedPage(browser());
   await openApp(page);
-  await page.getByLabel('Add documents').setInputFiles([{ name: 'ledger.pdf', mimeType: 'application/pdf', buffer: Buffer.from(pagesPdf(pages)) }]);
+  await addFiles(page, [{ name: 'ledger.pdf', mimeType: 'application/pdf', buffer: Buffer.from(pagesPdf(pages)) }]);
   // Measured from here: handing the file to the page is Playwright's own main-thread work.
   await page.evaluate(watchLongTasks);
-  const row = page.locator('.documents li', { hasText: 'ledger.pdf' });
+  const row = documentRow(page, 'ledger.pdf');
   await row.waitFor({ timeout: 300_000 });
-  expect(await row.textContent()).toContain('1000 pages');
+  expect(await row.textContent()).toContain('1,000 pages');
 
   // Page 777's line, asked for by its number: the cited passage holds it, with a page range around 777.
   const turn = await ask(page, 'Where did consignment 777 sail for, and with what?');
-  const source = (await turn.locator('.sources li').first().textContent()) ?? '';
+  const source = (await sourcesOf(turn).first().textContent()) ?? '';
   expect(source).toContain('Consignment 777 sailed for Hull carrying 19 barrels of tallow.');
   const [, from, to] = source.match(/p\. (\d+)(?:–(\d+))?/) ?? [];
   expect(Number(from)).toBeLessThanOrEqual(777);

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { expect, test } from 'vitest';
 import { FIXTURES_DIR } from '../helpers/paths';
-import { baseUrl, newRecordedPage, useBrowser } from './chromium';
+import { addFiles, baseUrl, documentRow, newRecordedPage, sourcesOf, storageMeter, turns, useBrowser, useCustomModel, waitForAnswer } from './chromium';
 
 const browser = useBrowser({ webgpu: false });
 
@@ -20,10 +20,8 @@ test('after one visit the app works with the network cut: reload, add a document
 
   await page.getByRole('button', { name: 'Download and start' }).click();
   await page.getByText('Folio now works offline.').waitFor({ timeout: 120_000 });
-  await page.locator('.storage').waitFor({ timeout: 120_000 });
-  await page.getByLabel('Answer model').fill('karpathy/stories260K');
-  await page.getByRole('button', { name: 'Load answer model' }).click();
-  await page.getByText('Answer model ready: karpathy/stories260K').waitFor({ timeout: 60_000 });
+  await storageMeter(page).waitFor({ timeout: 120_000 });
+  await useCustomModel(page, 'karpathy/stories260K');
   expect(await page.evaluate(() => navigator.serviceWorker.controller !== null || navigator.serviceWorker.ready.then(() => true))).toBe(true);
 
   await context.setOffline(true);
@@ -32,21 +30,21 @@ test('after one visit the app works with the network cut: reload, add a document
   await page.reload();
   // The page, its workers and ONNX Runtime come from the service worker, still cross-origin
   // isolated; the models from the browser's cache; the chosen answer model is loaded again.
-  await page.getByRole('heading', { name: 'Folio' }).waitFor();
+  await page.getByRole('heading', { name: 'New conversation' }).waitFor();
   expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
-  await page.getByText('Answer model ready: karpathy/stories260K').waitFor({ timeout: 60_000 });
-  await page.getByLabel('Add documents').setInputFiles(path.join(FIXTURES_DIR, 'pdf/multi_page.pdf'));
-  await page.locator('.documents li', { hasText: 'multi_page.pdf' }).waitFor({ timeout: 120_000 });
+  await page.getByRole('button', { name: 'Answer engine: karpathy/stories260K', exact: true }).waitFor({ timeout: 60_000 });
+  await addFiles(page, path.join(FIXTURES_DIR, 'pdf/multi_page.pdf'));
+  await documentRow(page, 'multi_page.pdf').waitFor({ timeout: 120_000 });
   // Persistent storage was asked for with the first document, and the outcome is shown.
-  await expect.poll(() => page.locator('.storage').textContent()).toMatch(/kept until you delete it|the browser may clear it/);
+  await expect.poll(() => storageMeter(page).textContent()).toMatch(/kept until you delete it|the browser may clear it/i);
   const box = page.getByLabel('Ask a question');
   await box.fill('Who patented the typewriter?');
   await box.press('Enter');
-  const turn = page.locator('.turn').first();
-  await turn.locator('.answer').waitFor({ timeout: 60_000 });
-  await expect.poll(() => page.getByRole('button', { name: 'Stop' }).isEnabled(), { timeout: 60_000 }).toBe(false);
-  expect(((await turn.locator('.answer').textContent()) ?? '').trim().length).toBeGreaterThan(20);
-  expect(await turn.locator('.sources li').first().textContent()).toContain('multi_page.pdf · p. 1');
+  const turn = turns(page).first();
+  await turn.locator('.answer-text').waitFor({ timeout: 60_000 });
+  await waitForAnswer(page);
+  expect(((await turn.locator('.answer-text').textContent()) ?? '').trim().length).toBeGreaterThan(20);
+  expect(await sourcesOf(turn).first().textContent()).toMatch(/multi_page\.pdf\s*· p\. 1/);
   expect(failedOffline).toEqual([]);
   expect(errors).toEqual([]);
   // And the network really was cut: anything not already cached fails.

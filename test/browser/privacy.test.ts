@@ -2,18 +2,19 @@ import path from 'node:path';
 import type { Page, Worker } from 'playwright-core';
 import { expect, test } from 'vitest';
 import { FIXTURES_DIR } from '../helpers/paths';
-import { ask, baseUrl, newRecordedPage, openApp, useBrowser } from './chromium';
+import { addFiles, ask, baseUrl, documentRow, newRecordedPage, openApp, removeDocument, sourcePanel, useBrowser, waitForDocuments } from './chromium';
 
 const browser = useBrowser({ webgpu: false });
 
 /** Index a PDF, ask about it, open the cited passage: a whole session of use. */
 async function session(page: Page) {
-  await page.getByLabel('Add documents').setInputFiles(path.join(FIXTURES_DIR, 'pdf/multi_page.pdf'));
-  await page.locator('.documents li', { hasText: 'multi_page.pdf' }).waitFor({ timeout: 120_000 });
+  await addFiles(page, path.join(FIXTURES_DIR, 'pdf/multi_page.pdf'));
+  await documentRow(page, 'multi_page.pdf').waitFor({ timeout: 120_000 });
   const turn = await ask(page, 'Who patented the typewriter?');
   await turn.getByRole('button', { name: 'Source 1' }).first().click();
-  await page.getByRole('dialog', { name: 'Source 1' }).getByRole('figure', { name: 'Page 1' }).locator('.pdf-highlight').first().waitFor({ timeout: 30_000 });
+  await sourcePanel(page).getByRole('figure', { name: 'Page 1' }).locator('.pdf-highlight').first().waitFor({ timeout: 30_000 });
   await page.keyboard.press('Escape');
+  await sourcePanel(page).waitFor({ state: 'detached' });
 }
 
 test('the built app sends nothing anywhere but its own origin, its policy blocks the rest (page and workers), and cached models are not fetched again', async () => {
@@ -66,10 +67,10 @@ test('the built app sends nothing anywhere but its own origin, its policy blocks
 
   // Once the models are cached, a whole new session fetches nothing from the model host.
   await page.reload();
-  await page.locator('.documents li').first().waitFor({ timeout: 60_000 });
+  await waitForDocuments(page, 1, 60_000);
   const before = requests.length;
-  await page.getByRole('button', { name: 'Delete multi_page.pdf' }).click();
-  await page.locator('.documents li', { hasText: 'multi_page.pdf' }).waitFor({ state: 'detached' });
+  await removeDocument(page, 'multi_page.pdf');
+  await documentRow(page, 'multi_page.pdf').waitFor({ state: 'detached' });
   await session(page);
   const later = requests.slice(before);
   expect(later.filter((u) => u.includes('/models/'))).toEqual([]);

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { expect, test } from 'vitest';
 import { FIXTURES_DIR, FIXTURE_FILES } from '../helpers/paths';
 import { paddedPdf } from '../helpers/pdf';
-import { ask, baseUrl, libraryIntegrity, newRecordedPage, useBrowser } from './chromium';
+import { addFiles, ask, baseUrl, documentNames, documentRow, libraryIntegrity, newRecordedPage, sourcesOf, useBrowser } from './chromium';
 
 const browser = useBrowser({ webgpu: false });
 
@@ -17,26 +17,26 @@ test('storage full: the file is refused with a clear message, nothing of it is s
   const cdp = await context.newCDPSession(page);
   await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: 20 * 2 ** 20 });
   await page.getByRole('button', { name: 'Download and start' }).click();
-  await page.getByLabel('Add documents').setInputFiles(path.join(FIXTURES_DIR, FIXTURE_FILES.markdown));
-  await page.locator('.documents li', { hasText: 'wiki-ibm.md' }).waitFor({ timeout: 120_000 });
+  await addFiles(page, path.join(FIXTURES_DIR, FIXTURE_FILES.markdown));
+  await documentRow(page, 'wiki-ibm.md').waitFor({ timeout: 120_000 });
   const before = await libraryIntegrity(context);
   expect(before.problems).toEqual([]);
 
   // A 30 MB PDF (one sentence of text and a large unused stream) does not fit.
   const big = { name: 'atlas.pdf', mimeType: 'application/pdf', buffer: Buffer.from(paddedPdf('The atlas shows every lighthouse on the northern coast.', 30 * 2 ** 20)) };
-  await page.getByLabel('Add documents').setInputFiles(big);
+  await addFiles(page, big);
   const alert = page.getByRole('alert').filter({ hasText: 'atlas.pdf' });
   await alert.waitFor({ timeout: 120_000 });
   expect(await alert.textContent()).toMatch(/^atlas\.pdf: there is not enough storage space left/);
-  expect(await page.locator('.documents li > span').allTextContents()).toEqual(['wiki-ibm.md']);
+  expect(await documentNames(page)).toEqual(['wiki-ibm.md']);
   expect(await libraryIntegrity(context)).toEqual(before);
 
   // What was there still answers questions.
   const turn = await ask(page, 'Which company is nicknamed Big Blue?');
-  expect(await turn.locator('.sources li cite').first().textContent()).toBe('wiki-ibm.md');
+  expect(await sourcesOf(turn).locator('cite').first().textContent()).toBe('wiki-ibm.md');
   // A smaller file still fits.
-  await page.getByLabel('Add documents').setInputFiles(path.join(FIXTURES_DIR, FIXTURE_FILES.pdf));
-  await page.locator('.documents li', { hasText: 'multi_page.pdf' }).waitFor({ timeout: 120_000 });
+  await addFiles(page, path.join(FIXTURES_DIR, FIXTURE_FILES.pdf));
+  await documentRow(page, 'multi_page.pdf').waitFor({ timeout: 120_000 });
   const after = await libraryIntegrity(context);
   expect(after.names).toEqual(['multi_page.pdf', 'wiki-ibm.md']);
   expect(after.problems).toEqual([]);

@@ -1,35 +1,33 @@
 import { expect, test } from 'vitest';
-import { newRecordedPage, openApp, useBrowser } from './chromium';
+import { gotoHarness, newRecordedPage, openHarness, useBrowser } from './chromium';
 
 const withGpu = useBrowser({ webgpu: true });
 const withoutGpu = useBrowser({ webgpu: false });
 
-test('WebLLM models are offered by what the GPU supports: q4f32 without shader-f16, ~1B instruct first', async () => {
+test('WebLLM models are offered by what the GPU supports (q4f32 without shader-f16, ~1B instruct first); a software adapter is not recommended; no WebLLM code is fetched to list them', async () => {
   const { context, page, requests } = await newRecordedPage(withGpu());
-  await openApp(page);
-  // WebLLM's code is not fetched until asked for.
-  await page.getByRole('button', { name: 'Show models for my graphics card' }).waitFor({ timeout: 60_000 });
-  const before = requests.length;
-  await page.getByRole('button', { name: 'Show models for my graphics card' }).click();
-  const select = page.getByLabel('Graphics-card model');
-  await select.waitFor({ timeout: 60_000 });
-  const hasF16 = await page.evaluate(async () => !!(await navigator.gpu.requestAdapter())?.features.has('shader-f16'));
-  expect(hasF16).toBe(false); // SwiftShader here
-  const options = await select.locator('option').allTextContents();
-  expect(options.length).toBeGreaterThan(3);
-  expect(options.every((o) => o.includes('q4f32'))).toBe(true);
-  expect(options[0]).toMatch(/^Llama-3\.2-1B-Instruct-q4f32_1-MLC — needs \d+ MB/);
-  expect(requests.length).toBeGreaterThan(before); // the WebLLM chunk arrived on demand
+  await gotoHarness(page);
+  const { list, adapter } = await page.evaluate(async () => {
+    const a = await navigator.gpu.requestAdapter();
+    return { list: await (await window.folio.engines.openEngines()).list(), adapter: { f16: !!a?.features.has('shader-f16'), fallback: !!(a?.info as { isFallbackAdapter?: boolean } | undefined)?.isFallbackAdapter } };
+  });
+  expect(adapter).toEqual({ f16: false, fallback: true }); // SwiftShader here
+  const webllm = list.filter((o) => o.kind === 'webllm');
+  expect(webllm.length).toBeGreaterThan(3);
+  expect(webllm.every((o) => o.group === 'gpu' && o.id.includes('q4f32') && o.state.kind === 'not-downloaded')).toBe(true);
+  expect(webllm[0]!.id).toBe('webllm:Llama-3.2-1B-Instruct-q4f32_1-MLC');
+  expect(webllm[0]!.note).toMatch(/software renderer: very slow \(needs \d+ MB\)/);
+  // Software WebGPU counts as no GPU: the processor model is the one recommended.
+  expect(list.filter((o) => o.recommended).map((o) => o.id)).toEqual(['wllama:Qwen/Qwen2.5-0.5B-Instruct-GGUF/qwen2.5-0.5b-instruct-q4_k_m.gguf']);
+  expect(requests.filter((u) => /assets\/webllm/.test(u))).toEqual([]);
   await context.close();
 });
 
-test('without a WebGPU adapter, no WebLLM option is offered', async () => {
-  const context = await withoutGpu().newContext();
-  const page = await context.newPage();
-  await openApp(page);
-  await page.getByText('Best passages only').waitFor();
-  await page.waitForTimeout(1000);
-  expect(await page.getByLabel('Graphics-card model').count()).toBe(0);
-  expect(await page.getByRole('button', { name: 'Show models for my graphics card' }).count()).toBe(0);
+test('without a WebGPU adapter, the menu says why there are no WebLLM models', async () => {
+  const { context, page } = await openHarness(withoutGpu());
+  const list = await page.evaluate(async () => (await window.folio.engines.openEngines()).list());
+  expect(list.filter((o) => o.kind === 'webllm')).toEqual([
+    expect.objectContaining({ id: 'webllm', state: { kind: 'unavailable', reason: 'This browser has no WebGPU, which the graphics-card models need. The processor models below work here.' } }),
+  ]);
   await context.close();
 });

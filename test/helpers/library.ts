@@ -20,5 +20,5 @@ let counter = 0;
 /** A fresh library in its own fake-indexeddb database. */
 export async function freshLibrary(opts: Partial<LibraryOptions> = {}) {
   const name = opts.name ?? `test-${process.pid}-${++counter}`;
-  return openLibrary({ embedder: await realEmbedder(), ...opts, name });
+  return openLibrary({ ...opts, embedder: opts.embedder ?? (await realEmbedder()), name });
 }

@@ -4,19 +4,22 @@ import zlib from 'node:zlib';
  * A minimal ZIP writer (deflate, correct CRCs and offsets) for archives no fixture has: bombs,
  * and archives whose headers lie about their sizes (`declaredSize`).
  */
-export function makeZip(entries: { name: string; data: Uint8Array; declaredSize?: number }[]): Uint8Array {
+export function makeZip(entries: { name: string; data: Uint8Array | string; declaredSize?: number; store?: boolean }[]): Uint8Array {
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;
   for (const e of entries) {
     const name = Buffer.from(e.name);
-    const packed = zlib.deflateRawSync(e.data, { level: 9 });
-    const crc = zlib.crc32(e.data);
-    const size = e.declaredSize ?? e.data.length;
+    const data = typeof e.data === 'string' ? Buffer.from(e.data) : e.data;
+    // ODF and EPUB keep their `mimetype` entry stored (method 0), so its text can be read in place.
+    const method = e.store ? 0 : 8;
+    const packed = e.store ? Buffer.from(data) : zlib.deflateRawSync(data, { level: 9 });
+    const crc = zlib.crc32(data);
+    const size = e.declaredSize ?? data.length;
     // Local header: version 20, deflate (8), CRC, compressed and uncompressed size, name length.
-    const local = record(30, [[0, 4, 0x04034b50], [4, 2, 20], [8, 2, 8], [14, 4, crc], [18, 4, packed.length], [22, 4, size], [26, 2, name.length]]);
+    const local = record(30, [[0, 4, 0x04034b50], [4, 2, 20], [8, 2, method], [14, 4, crc], [18, 4, packed.length], [22, 4, size], [26, 2, name.length]]);
     // Central directory entry: the same fields two bytes further on, plus the local header's offset.
-    const central = record(46, [[0, 4, 0x02014b50], [4, 2, 20], [6, 2, 20], [10, 2, 8], [16, 4, crc], [20, 4, packed.length], [24, 4, size], [28, 2, name.length], [42, 4, offset]]);
+    const central = record(46, [[0, 4, 0x02014b50], [4, 2, 20], [6, 2, 20], [10, 2, method], [16, 4, crc], [20, 4, packed.length], [24, 4, size], [28, 2, name.length], [42, 4, offset]]);
     locals.push(local, name, packed);
     centrals.push(central, name);
     offset += 30 + name.length + packed.length;

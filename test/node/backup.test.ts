@@ -1,13 +1,18 @@
 import { describe, expect, test } from 'vitest';
 import { fixture, freshLibrary } from '../helpers/library';
 import { FIXTURE_FILES } from '../helpers/paths';
+import { stubEmbedder } from '../helpers/stubEmbedder';
+
+// What a backup carries is checked bit for bit, whichever model made the vectors: the stand-in
+// keeps this fast; the browser test restores a real-model library.
+const embedder = stubEmbedder();
 
 const QUERIES = ['Which company is nicknamed Big Blue?', 'Who patented the typewriter?', 'What do ducks eat?', 'Where did Prince Vasili go?'];
 
 describe('backup: the whole library in one file, restored elsewhere with identical search results', () => {
   test('export → import into an empty library: same documents, chunks, originals and search results, bit for bit', async () => {
-    const source = await freshLibrary();
-    const target = await freshLibrary();
+    const source = await freshLibrary({ embedder });
+    const target = await freshLibrary({ embedder });
     try {
       await source.addFiles([fixture(FIXTURE_FILES.markdown), fixture(FIXTURE_FILES.pdf), fixture(FIXTURE_FILES.html), fixture(FIXTURE_FILES.text)]);
       const extra = { conversation: [{ question: 'Who patented the typewriter?', answer: 'Sholes [1].' }], settings: { passages: 4 } };
@@ -32,8 +37,8 @@ describe('backup: the whole library in one file, restored elsewhere with identic
   });
 
   test('a damaged backup stops where the damage is: what was restored before it is whole, nothing half-stored', async () => {
-    const source = await freshLibrary();
-    const target = await freshLibrary();
+    const source = await freshLibrary({ embedder });
+    const target = await freshLibrary({ embedder });
     try {
       await source.addFiles([fixture(FIXTURE_FILES.markdown), fixture(FIXTURE_FILES.text)]);
       const bytes = new Uint8Array(await (await source.exportBackup()).arrayBuffer());

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { detectType, FolioError } from '../../src/core';
+import { detectType, type FolioError } from '../../src/core';
 import { FIXTURES_DIR, FIXTURE_FILES } from '../helpers/paths';
 
 const bytesOf = (rel: string) => new Uint8Array(fs.readFileSync(path.join(FIXTURES_DIR, rel)));
@@ -31,15 +31,39 @@ describe('detectType', () => {
     expect(detectType(ascii('<!DOCTYPE html><html><body>hi</body></html>'), 'page.txt')).toBe('html');
   });
 
-  test('refuses known binary formats whatever they are called, naming what they are', () => {
+  test('images are known by their signature whatever they are called (and read by OCR)', () => {
     const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
-    expect(codeOf(() => detectType(png, 'notes.md'))).toBe('unsupported-type');
+    expect(detectType(png, 'notes.md')).toBe('image');
+    expect(detectType(new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 16]), 'scan')).toBe('image');
+    expect(detectType(new Uint8Array([...ascii('RIFF'), 0, 0, 0, 0, ...ascii('WEBPVP8 ')]), 'x.bin')).toBe('image');
+    expect(detectType(ascii('GIF89a\x01\x00\x01\x00'), 'a.gif')).toBe('image');
+    expect(detectType(new Uint8Array([0x49, 0x49, 0x2a, 0, 8, 0, 0, 0]), 'fax.tif')).toBe('image');
+    // Named as an image, but the bytes are not one.
+    expect(codeOf(() => detectType(ascii('hello'), 'photo.jpg'))).toBe('corrupt-file');
+  });
+
+  test('refuses known binary formats whatever they are called, naming what they are', () => {
+    const gzip = new Uint8Array([0x1f, 0x8b, 8, 0, 1, 2, 3]);
+    expect(codeOf(() => detectType(gzip, 'notes.md'))).toBe('unsupported-type');
     try {
-      detectType(png, 'notes.md');
+      detectType(gzip, 'notes.md');
     } catch (err) {
-      expect((err as FolioError).message).toMatch(/^notes\.md: .*PNG image/);
+      expect((err as FolioError).message).toMatch(/^notes\.md: .*gzip archive/);
     }
     expect(codeOf(() => detectType(new Uint8Array([0xd0, 0xcf, 0x11, 0xe0, 0, 0]), 'old.doc'))).toBe('unsupported-type');
+  });
+
+  test('new formats are told apart by their package contents, not only their names', async () => {
+    const { pptx, xlsx, ods, odt, epub, rtf } = await import('../helpers/office');
+    expect(detectType(pptx([{ title: 'T', bullets: ['b'] }]), 'deck.zip')).toBe('pptx');
+    expect(detectType(xlsx([{ name: 'S', rows: [['a']] }]), 'book')).toBe('xlsx');
+    expect(detectType(ods([{ name: 'S', rows: [['a']] }]), 'sheet.bin')).toBe('ods');
+    expect(detectType(odt([{ heading: 'H', paragraphs: ['p'] }]), 'letter')).toBe('odt');
+    expect(detectType(epub('B', [{ title: 'C', paragraphs: ['p'] }]), 'book.zip')).toBe('epub');
+    expect(detectType(rtf('H', ['p']), 'memo.txt')).toBe('rtf');
+    expect(detectType(ascii('a,b\n1,2\n'), 'data.csv')).toBe('csv');
+    expect(detectType(ascii('a\tb\n1\t2\n'), 'data.tsv')).toBe('tsv');
+    expect(codeOf(() => detectType(ascii('hello'), 'deck.pptx'))).toBe('corrupt-file');
   });
 
   test('refuses unknown extensions and names claiming a format the bytes do not have', () => {

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { highlightPassage } from '../../src/core/generate/passagesOnly';
 import { buildAnswerMessages, citedSources, formatSources, SYSTEM_PROMPT } from '../../src/core/generate/prompt';
 import { createTransformersGenerator } from '../../src/core/generate/transformers';
-import { chooseWebLLMModels, GeneratorError, selfHostedModelList, smallerModel, WebLLMGenerator } from '../../src/core/generate/webllm';
+import { chooseWebLLMModels, GeneratorError, hostedModelRecords, smallerModel, WebLLMGenerator } from '../../src/core/generate/webllm';
 import type { Generator } from '../../src/core/generate/generator';
 import { MODELS_DIR } from '../helpers/paths';
 import { realEmbedder } from '../helpers/library';
@@ -132,21 +132,22 @@ describe('WebLLM adapter (real @mlc-ai/web-llm types, engine controlled by the t
     expect(next.vram_required_MB!).toBeLessThan(f32[0]!.vram_required_MB!);
   });
 
-  test('self-hosting: only models whose library the app hosts are offered, their code and weights from the given places', () => {
+  test('self-hosting: the models the build hosts are offered, their code from the site with its recorded hash, weights from the model source', () => {
     const llama = prebuiltAppConfig.model_list.find((m) => m.model_id === 'Llama-3.2-1B-Instruct-q4f32_1-MLC')!;
     expect(llama.model_lib).toMatch(/^https:\/\/raw\.githubusercontent\.com\//); // what WebLLM would load by default
-    const libFile = llama.model_lib.split('/').pop()!;
-    const hosted = selfHostedModelList(prebuiltAppConfig.model_list, { libFolder: 'https://folio.example/webllm/', libs: [libFile] });
-    // Every prebuilt record using that library (several variants may share one), and nothing else.
-    expect(hosted.length).toBeGreaterThanOrEqual(1);
-    expect(hosted.map((m) => m.model_id)).toContain(llama.model_id);
-    expect(hosted.every((m) => m.model_lib === `https://folio.example/webllm/${libFile}`)).toBe(true);
-    expect(hosted.find((m) => m.model_id === llama.model_id)!.model).toBe(llama.model); // weights from the hub by default
-    const mirrored = selfHostedModelList(prebuiltAppConfig.model_list, { libFolder: '/webllm/', libs: [libFile], weightsHost: 'https://folio.example/models/' });
-    expect(mirrored.find((m) => m.model_id === llama.model_id)!.model).toBe('https://folio.example/models/mlc-ai/Llama-3.2-1B-Instruct-q4f32_1-MLC/resolve/main/');
-    expect(selfHostedModelList(prebuiltAppConfig.model_list, { libFolder: '/webllm/', libs: [] })).toEqual([]);
-    // The prebuilt list is not changed in place.
-    expect(llama.model_lib).toMatch(/^https:\/\/raw\.githubusercontent\.com\//);
+    const lib = llama.model_lib.split('/').pop()!;
+    const libs = {
+      webllm: '0.2.86',
+      models: [{ model_id: llama.model_id, model: llama.model, lib, integrity: 'sha256-AAAA', vram_required_MB: 1128, context_window_size: 4096 }],
+    };
+    const [hosted, ...rest] = hostedModelRecords({ libFolder: 'https://folio.example/webllm/', libs });
+    expect(rest).toEqual([]);
+    expect(hosted!.model_lib).toBe(`https://folio.example/webllm/${lib}`);
+    expect(hosted!.integrity).toEqual({ model_lib: 'sha256-AAAA' }); // WebLLM checks the library against it before running it
+    expect(hosted!.model).toBe(llama.model); // weights from the hub by default
+    const [mirrored] = hostedModelRecords({ libFolder: '/webllm/', libs, weightsHost: 'https://folio.example/models/' });
+    expect(mirrored!.model).toBe('https://folio.example/models/mlc-ai/Llama-3.2-1B-Instruct-q4f32_1-MLC/resolve/main/');
+    expect(hostedModelRecords({ libFolder: '/webllm/', libs: { webllm: '', models: [], missing: 'offline build' } })).toEqual([]);
   });
 });
 

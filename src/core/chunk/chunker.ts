@@ -1,4 +1,4 @@
-import type { Block, ParsedDocument, SourceLocation } from '../types';
+import type { Block, PageBox, ParsedDocument, SourceLocation } from '../types';
 
 export interface ChunkOptions {
   /** Largest chunk, in the embedding model's tokens. */
@@ -132,7 +132,26 @@ function makeChunk(text: string, units: Unit[], index: number): Chunk {
   const location: SourceLocation = { headings: (lastHeading ?? first).block.headings, start: first.start, end: last.end };
   if (first.block.page) location.page = first.block.page;
   if (last.block.page && last.block.page !== first.block.page) location.pageEnd = last.block.page;
+  const boxes = linesIn(units, first.start, last.end);
+  if (boxes.length) location.boxes = boxes;
   return { index, text: text.slice(first.start, last.end), tokens: units.reduce((n, u) => n + u.tokens, 0), location };
+}
+
+/** The page boxes of the OCR'd lines that share any text with [start, end). */
+function linesIn(units: Unit[], start: number, end: number): PageBox[] {
+  const out: PageBox[] = [];
+  let previous: Block | undefined;
+  for (const { block } of units) {
+    if (block === previous || !block.boxes) continue;
+    previous = block;
+    const starts = block.boxStarts ?? [];
+    block.boxes.forEach((box, i) => {
+      const from = starts[i] ?? block.start;
+      const to = starts[i + 1] ?? block.end;
+      if (from < end && to > start) out.push(box);
+    });
+  }
+  return out;
 }
 
 let sentenceSegmenter: Intl.Segmenter | undefined;

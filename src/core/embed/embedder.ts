@@ -23,6 +23,12 @@ export interface Embedder {
   countTokens(text: string): number;
   /** Resolves once the model is loaded (for embedders that load in the background). */
   whenReady?(): Promise<void>;
+  /** Whether `embed` runs now rather than waiting for a model still loading. */
+  isReady?(): boolean;
+  /** Resolves once `countTokens` works (a tokenizer loads before its model). */
+  whenTokenizerReady?(): Promise<void>;
+  /** Passages per second on this device, when measured (for "time left" while indexing). */
+  readonly passagesPerSecond?: number;
   /** `signal` is checked between batches: a cancelled embedding stops within one batch. */
   embed(texts: string[], kind: 'query' | 'passage', onProgress?: (done: number, total: number) => void, signal?: AbortSignal): Promise<Float32Array>;
   dispose(): Promise<void>;

@@ -56,10 +56,23 @@ export async function detectDevice(): Promise<EmbedDevice> {
 }
 
 export async function createTransformersEmbedder(opts: TransformersEmbedderOptions = {}): Promise<Embedder> {
-  const spec = typeof opts.model === 'string' ? getEmbeddingModel(opts.model) : (opts.model ?? DEFAULT_EMBEDDING_MODEL);
   const device = !opts.device || opts.device === 'auto' ? await detectDevice() : opts.device;
-  configureTransformers(opts, device);
-  const dtype = opts.dtype ?? (device === 'webgpu' ? spec.dtype.webgpu : spec.dtype.wasm);
+  return startTransformersEmbedder(opts).load(device);
+}
+
+/**
+ * Loading in two parts: the tokenizer starts at once (small, pure JavaScript: passages can be
+ * sized and counted early), the model when `load` is called with the device to run it on (the
+ * device may be chosen by measuring, see device.ts).
+ */
+export function startTransformersEmbedder(opts: TransformersEmbedderOptions = {}): {
+  spec: EmbeddingModelSpec;
+  /** Counts tokens as the loaded embedder will (without special tokens). */
+  countTokens: Promise<(text: string) => number>;
+  load: (device: EmbedDevice) => Promise<Embedder>;
+} {
+  const spec = typeof opts.model === 'string' ? getEmbeddingModel(opts.model) : (opts.model ?? DEFAULT_EMBEDDING_MODEL);
+  configureTransformers(opts);
   const files = new Map<string, { loaded: number; total: number }>();
   const progress_callback = (info: { status: string; file?: string; loaded?: number; total?: number }) => {
     if (info.status !== 'progress' || !info.file || !opts.onDownload) return;
@@ -72,12 +85,17 @@ export async function createTransformersEmbedder(opts: TransformersEmbedderOptio
     }
     opts.onDownload({ model: spec.id, file: info.file, loaded, total });
   };
-  // Side by side: the tokenizer's files and the model's session load independently.
-  const [tokenizer, model] = await Promise.all([
-    AutoTokenizer.from_pretrained(spec.id, { progress_callback }),
-    AutoModel.from_pretrained(spec.id, { device, dtype, progress_callback }),
-  ]);
-  return new TransformersEmbedder(spec, device, dtype, tokenizer, model, opts.batchSize ?? (device === 'webgpu' ? 32 : 16));
+  const tokenizer = AutoTokenizer.from_pretrained(spec.id, { progress_callback });
+  // A failure surfaces through `load` or `countTokens`, whichever is awaited.
+  tokenizer.catch(() => {});
+  const load = async (device: EmbedDevice) => {
+    configureTransformers(opts, device);
+    const dtype = opts.dtype ?? (device === 'webgpu' ? spec.dtype.webgpu : spec.dtype.wasm);
+    // Side by side with the tokenizer's files, when it is still loading.
+    const [tok, model] = await Promise.all([tokenizer, AutoModel.from_pretrained(spec.id, { device, dtype, progress_callback })]);
+    return new TransformersEmbedder(spec, device, dtype, tok, model, opts.batchSize ?? (device === 'webgpu' ? 32 : 16));
+  };
+  return { spec, countTokens: tokenizer.then((t) => (text: string) => tokenCount(t, text)), load };
 }
 
 class TransformersEmbedder implements Embedder {
@@ -91,7 +109,7 @@ class TransformersEmbedder implements Embedder {
   ) {}
 
   countTokens(text: string): number {
-    return this.tokenizer.encode(text, { add_special_tokens: false }).length;
+    return tokenCount(this.tokenizer, text);
   }
 
   async embed(texts: string[], kind: 'query' | 'passage', onProgress?: (done: number, total: number) => void, signal?: AbortSignal): Promise<Float32Array> {
@@ -142,7 +160,11 @@ class TransformersEmbedder implements Embedder {
   }
 }
 
-export function normalizeInPlace(v: Float32Array): void {
+function tokenCount(tokenizer: PreTrainedTokenizer, text: string): number {
+  return tokenizer.encode(text, { add_special_tokens: false }).length;
+}
+
+function normalizeInPlace(v: Float32Array): void {
   let s = 0;
   for (let i = 0; i < v.length; i++) s += v[i]! * v[i]!;
   const n = Math.sqrt(s) || 1;

@@ -11,10 +11,15 @@ export type EngineKind = 'passages' | 'prompt-api' | 'webllm' | 'transformers' |
 export type EngineGroup = 'instant' | 'built-in' | 'gpu' | 'processor' | 'file';
 
 export type EngineState =
-  | { kind: 'ready' }
+  /** On this device: usable without a download. `loaded`: in memory now (the current engine). */
+  | { kind: 'ready'; loaded?: boolean }
   /** Nothing downloaded yet; `Download` is needed first. */
   | { kind: 'not-downloaded' }
-  | { kind: 'downloading'; loaded: number; total: number; secondsLeft?: number }
+  /**
+   * `loaded`/`total` are bytes, except with `fraction` (Chrome's built-in model reports only a
+   * fraction): then total is 1 and loaded the part done.
+   */
+  | { kind: 'downloading'; loaded: number; total: number; secondsLeft?: number; fraction?: boolean }
   /** Loading into memory (already downloaded). */
   | { kind: 'loading'; progress?: number }
   /** Cannot run on this device or deployment; `reason` is a sentence a person understands. */
@@ -55,8 +60,11 @@ export interface Engines {
   cancel(id: string): void;
   /** Frees the space a downloaded model or a kept model file takes. */
   remove(id: string): Promise<void>;
-  /** "Use a model file you already have": checks and keeps a .gguf; rejects with a plain reason. */
-  addModelFile(file: File): Promise<EngineOption>;
+  /**
+   * "Use a model file you already have": checks and keeps a .gguf (or all parts of a split one);
+   * rejects with a plain reason that names the file.
+   */
+  addModelFile(file: File | readonly File[]): Promise<EngineOption>;
   /** A hub model id typed under "Advanced" (transformers.js); listed from then on. */
   addCustom(hubId: string): EngineOption;
 }

@@ -140,28 +140,59 @@ export class WebLLMGenerator implements Generator {
   }
 }
 
-/** Where WebLLM's two kinds of files come from: its compiled model libraries and the weights. */
+/** One WebLLM model whose library this site hosts (from /webllm/libs.json, written by the build). */
+export interface HostedWebLLMModel {
+  model_id: string;
+  /** The weights' repository on the hub, e.g. https://huggingface.co/mlc-ai/Llama-3.2-1B-Instruct-q4f16_1-MLC */
+  model: string;
+  /** Library file name in the site's /webllm/ folder. */
+  lib: string;
+  /** Subresource Integrity hash of the library, recorded when the build fetched it. */
+  integrity: string;
+  vram_required_MB: number;
+  context_window_size: number;
+  required_features?: string[];
+  buffer_size_required_bytes?: number;
+  /** Download size of the weights, when the build could read it. */
+  weightsBytes?: number;
+}
+
+/** /webllm/libs.json: the hosted models, or why there are none. */
+export interface WebLLMLibs {
+  webllm: string;
+  models: HostedWebLLMModel[];
+  /** Why this build has no WebLLM models (a sentence fragment: "its WebLLM model libraries could not …"). */
+  missing?: string;
+}
+
+/** Where WebLLM's two kinds of files come from: the site's own folder of libraries, and the weights. */
 export interface WebLLMHosting {
   /** Folder URL (ending in "/") on the app's own origin that holds the model libraries. */
   libFolder: string;
-  /** File names of the libraries that folder actually holds. */
-  libs: readonly string[];
+  libs: WebLLMLibs;
   /** A folder laid out like the hub ("<repo>/resolve/main/<file>"); default: the hub itself. */
   weightsHost?: string;
 }
 
+/** The weights' repository id ("mlc-ai/…") of a hub URL. */
+export function repoOf(modelUrl: string): string {
+  return new URL(modelUrl).pathname.replace(/^\/+|\/+$/g, '').replace(/\/resolve\/.*$/, '');
+}
+
 /**
- * WebLLM's prebuilt list made private: model libraries are WebAssembly *code*, which Folio never
- * loads from another origin, so each record's library is rewritten to the app's own folder and
- * a model whose library is not hosted there is not offered at all. Weights may come from a
- * self-hosted mirror instead of the hub.
+ * WebLLM model records for what this site hosts: each library loaded from the site's own folder
+ * (WebAssembly is code, which Folio never takes from another origin) and checked against the hash
+ * recorded at build time; weights from the hub or a self-hosted mirror.
  */
-export function selfHostedModelList(list: readonly ModelRecord[], hosting: WebLLMHosting): ModelRecord[] {
-  const hosted = new Set(hosting.libs);
-  return list.flatMap((m) => {
-    const file = m.model_lib.slice(m.model_lib.lastIndexOf('/') + 1);
-    if (!hosted.has(file)) return [];
-    const repo = new URL(m.model).pathname.replace(/^\/+|\/+$/g, '').replace(/\/resolve\/.*$/, '');
-    return [{ ...m, model_lib: hosting.libFolder + file, ...(hosting.weightsHost ? { model: `${hosting.weightsHost}${repo}/resolve/main/` } : {}) }];
-  });
+export function hostedModelRecords(hosting: WebLLMHosting): ModelRecord[] {
+  return hosting.libs.models.map((m) => ({
+    model_id: m.model_id,
+    model: hosting.weightsHost ? `${hosting.weightsHost}${repoOf(m.model)}/resolve/main/` : m.model,
+    model_lib: hosting.libFolder + m.lib,
+    vram_required_MB: m.vram_required_MB,
+    overrides: { context_window_size: m.context_window_size },
+    integrity: { model_lib: m.integrity },
+    ...(m.required_features ? { required_features: m.required_features } : {}),
+    ...(m.buffer_size_required_bytes ? { buffer_size_required_bytes: m.buffer_size_required_bytes } : {}),
+  }));
 }

@@ -1,4 +1,4 @@
-import type { Block, BlockKind, DocType, ParsedDocument } from '../types';
+import type { Block, BlockKind, DocType, PageBox, ParsedDocument } from '../types';
 
 const BLOCK_SEPARATOR = '\n\n';
 
@@ -32,11 +32,42 @@ export class DocumentBuilder {
     this.push(clean, kind, page);
   }
 
+  /**
+   * Recognised lines (OCR) as one block, each line keeping its box on the page: the text is the
+   * lines joined (words hyphenated across a line break mended), and the block records where each
+   * line starts, so a passage can name exactly the lines it covers.
+   */
+  lines(lines: { text: string; box: PageBox }[], kind: 'paragraph' | 'heading' = 'paragraph', level = 1): void {
+    const parts: { text: string; box: PageBox }[] = lines.map((l) => ({ text: normaliseInline(l.text), box: l.box })).filter((l) => l.text);
+    if (!parts.length) return;
+    let text = '';
+    const offsets: number[] = [];
+    for (const part of parts) {
+      if (text.endsWith('-') && /^\p{Ll}/u.test(part.text) && /\p{L}-$/u.test(text)) {
+        text = text.slice(0, -1);
+        offsets.push(text.length);
+        text += part.text;
+      } else {
+        if (text) text += ' ';
+        offsets.push(text.length);
+        text += part.text;
+      }
+    }
+    const page = parts[0]!.box.page;
+    if (kind === 'heading') {
+      while (this.headingStack.length && this.headingStack[this.headingStack.length - 1]!.level >= level) this.headingStack.pop();
+      this.headingStack.push({ level, text });
+    }
+    const block = this.push(text, kind, page, kind === 'heading' ? level : undefined);
+    block.boxes = parts.map((p) => p.box);
+    block.boxStarts = offsets.map((o) => block.start + o);
+  }
+
   get headings(): string[] {
     return this.headingStack.map((h) => h.text);
   }
 
-  build(extra: { title?: string; pageCount?: number } = {}): ParsedDocument {
+  build(extra: { title?: string; pageCount?: number; ocrPages?: number[] } = {}): ParsedDocument {
     const pageCount = extra.pageCount ?? (this.maxPage || undefined);
     return {
       type: this.type,
@@ -44,10 +75,11 @@ export class DocumentBuilder {
       blocks: this.blocks,
       ...(extra.title ? { title: extra.title } : {}),
       ...(pageCount ? { pageCount } : {}),
+      ...(extra.ocrPages?.length ? { ocrPages: extra.ocrPages } : {}),
     };
   }
 
-  private push(text: string, kind: BlockKind, page: number | undefined, level?: number): void {
+  private push(text: string, kind: BlockKind, page: number | undefined, level?: number): Block {
     if (this.parts.length) {
       this.parts.push(BLOCK_SEPARATOR);
       this.length += BLOCK_SEPARATOR.length;
@@ -56,14 +88,16 @@ export class DocumentBuilder {
     this.parts.push(text);
     this.length += text.length;
     if (page && page > this.maxPage) this.maxPage = page;
-    this.blocks.push({
+    const block: Block = {
       kind,
       start,
       end: this.length,
       headings: this.headings,
       ...(level ? { level } : {}),
       ...(page ? { page } : {}),
-    });
+    };
+    this.blocks.push(block);
+    return block;
   }
 }
 

@@ -7,7 +7,7 @@ import { assertSafeZip } from './zip';
 
 /** DOCX → semantic HTML (mammoth maps Word styles to h1–h6, lists, tables) → blocks. */
 export async function parseDocx(bytes: Uint8Array, fileName: string): Promise<ParsedDocument> {
-  await assertSafeZip(bytes, fileName);
+  await assertSafeZip(bytes, fileName, undefined, 'a Word document');
   let html: string;
   try {
     const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;

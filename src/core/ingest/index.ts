@@ -5,6 +5,8 @@ import { detectType } from './detect';
 import { parseDocx } from './docx';
 import { parseHtml } from './html';
 import { parseMarkdown } from './markdown';
+import type { OcrProgress } from '../ocr';
+import { parseImage } from './image';
 import { parsePdf } from './pdf';
 import { decodeText, parsePlainText } from './text';
 
@@ -36,27 +38,57 @@ export async function readBytes(file: FileInput, opts: IngestOptions = {}): Prom
   return new Uint8Array(await data.arrayBuffer());
 }
 
+export interface ParseOptions {
+  /** Cancels a long parse (OCR of a scanned PDF) between pages, and the OCR engine mid-page. */
+  signal?: AbortSignal | undefined;
+  /**
+   * OCR's progress: 'recognising' page `done` of `total`; 'ocr-download' bytes of the OCR engine's
+   * files (code, wasm, language model) fetched the first time it is used.
+   */
+  onProgress?: OcrProgress | undefined;
+  /** Read scans and images by OCR (default true). */
+  ocr?: boolean | undefined;
+  /** Images declaring more pixels than this are refused before decoding (decompression bombs). */
+  maxImagePixels?: number | undefined;
+}
+
 /** Bytes → structured text with locations, whatever the format. */
-export async function parseBytes(bytes: Uint8Array, fileName: string): Promise<ParsedDocument> {
+export async function parseBytes(bytes: Uint8Array, fileName: string, opts: ParseOptions = {}): Promise<ParsedDocument> {
   const type: DocType = detectType(bytes, fileName);
-  let doc: ParsedDocument;
-  switch (type) {
-    case 'pdf':
-      doc = await parsePdf(bytes, fileName);
-      break;
-    case 'docx':
-      doc = await parseDocx(bytes, fileName);
-      break;
-    case 'html':
-      doc = parseHtml(decodeText(bytes, fileName));
-      break;
-    case 'markdown':
-      doc = parseMarkdown(decodeText(bytes, fileName));
-      break;
-    case 'text':
-      doc = parsePlainText(decodeText(bytes, fileName));
-      break;
-  }
+  const doc = await parseAs(type, bytes, fileName, opts);
   if (!doc.text.trim()) throw new FolioError('no-text', 'it contains no readable text', fileName);
   return doc;
+}
+
+async function parseAs(type: DocType, bytes: Uint8Array, fileName: string, opts: ParseOptions): Promise<ParsedDocument> {
+  switch (type) {
+    case 'pdf':
+      return parsePdf(bytes, fileName, opts);
+    case 'image':
+      if (opts.ocr === false) throw new FolioError('unsupported-type', 'it is an image, and text recognition is turned off', fileName);
+      return parseImage(bytes, fileName, { signal: opts.signal, onProgress: opts.onProgress, maxPixels: opts.maxImagePixels });
+    case 'docx':
+      return parseDocx(bytes, fileName);
+    case 'html':
+      return parseHtml(decodeText(bytes, fileName));
+    case 'markdown':
+      return parseMarkdown(decodeText(bytes, fileName));
+    case 'text':
+      return parsePlainText(decodeText(bytes, fileName));
+    case 'csv':
+    case 'tsv':
+      return (await import('./sheet')).parseDelimited(decodeText(bytes, fileName), type, fileName);
+    case 'xlsx':
+      return (await import('./sheet')).parseXlsx(bytes, fileName);
+    case 'ods':
+      return (await import('./sheet')).parseOds(bytes, fileName);
+    case 'pptx':
+      return (await import('./office')).parsePptx(bytes, fileName);
+    case 'odt':
+      return (await import('./office')).parseOdt(bytes, fileName);
+    case 'epub':
+      return (await import('./epub')).parseEpub(bytes, fileName);
+    case 'rtf':
+      return (await import('./rtf')).parseRtf(bytes, fileName);
+  }
 }

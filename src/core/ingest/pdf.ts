@@ -1,5 +1,7 @@
 import { platform } from '#platform';
 import { FolioError } from '../errors';
+import { emitPage, OCR_MAX_SIDE, readPage, type OcrProgress, type PageText } from '../ocr';
+import type { Raster } from '../platform/types';
 import type { ParsedDocument } from '../types';
 import { DocumentBuilder } from './builder';
 
@@ -10,18 +12,50 @@ interface Line {
   page: number;
 }
 
+export interface PdfOptions {
+  signal?: AbortSignal | undefined;
+  onProgress?: OcrProgress | undefined;
+  /** Read pages without a text layer by OCR (default). Off: such a PDF is refused as 'no-text-layer'. */
+  ocr?: boolean | undefined;
+  /** Resolution pages are rendered at for OCR. */
+  dpi?: number | undefined;
+}
+
+/**
+ * Pages are rendered for OCR at this resolution: 12-point text is then 20–30 pixels tall, what
+ * tesseract reads best (docs/measurements/ocr.md compares 150, 200 and 300 dpi).
+ */
+export const OCR_DPI = 200;
+/** A page with fewer characters than this in its text layer is read by OCR (page numbers, stray marks). */
+const MIN_PAGE_CHARS = 12;
+
+type PageContent = { page: number; lines: Line[] } | { page: number; ocr: PageText[] };
+
 /**
  * PDF text layer → lines → paragraphs and headings. pdf.js gives positioned text runs; a line
  * ends at hasEOL or a change of baseline, a paragraph at a vertical gap larger than normal
  * leading, and a short line set clearly larger than the body text is taken as a heading.
+ * Pages without a text layer (scans) are rendered and read by OCR, one at a time, each line
+ * keeping its box on the page.
  */
-export async function parsePdf(bytes: Uint8Array, fileName: string): Promise<ParsedDocument> {
+export async function parsePdf(bytes: Uint8Array, fileName: string, opts: PdfOptions = {}): Promise<ParsedDocument> {
   if (!hasEofMarker(bytes)) {
     throw new FolioError('corrupt-file', 'the PDF is incomplete (it was cut off before its end, e.g. an interrupted download)', fileName);
   }
   const pdfjs = await platform.loadPdfjs();
+  const CanvasFactory = platform.pdfCanvasFactory();
   // pdf.js takes ownership of (detaches) the buffer it is given: hand it a copy.
-  const task = pdfjs.getDocument({ data: bytes.slice(), isEvalSupported: false, disableFontFace: true, useSystemFonts: false, stopAtErrors: true });
+  const task = pdfjs.getDocument({
+    data: bytes.slice(),
+    isEvalSupported: false,
+    disableFontFace: true,
+    useSystemFonts: false,
+    stopAtErrors: true,
+    // Damaged fonts and streams are reported through our errors, not as console warnings.
+    verbosity: pdfjs.VerbosityLevel.ERRORS,
+    ...platform.pdfAssets(),
+    ...(CanvasFactory ? { CanvasFactory } : {}),
+  });
   let pdf: Awaited<typeof task.promise>;
   try {
     pdf = await task.promise;
@@ -35,48 +69,133 @@ export async function parsePdf(bytes: Uint8Array, fileName: string): Promise<Par
   }
 
   try {
-    const lines: Line[] = [];
+    const pages: PageContent[] = [];
+    const textless: number[] = [];
     for (let p = 1; p <= pdf.numPages; p++) {
+      opts.signal?.throwIfAborted();
       const page = await pdf.getPage(p);
-      const content = await page.getTextContent();
-      let current: Line | null = null;
-      for (const item of content.items) {
-        if (!('str' in item)) continue;
-        const y = item.transform[5] as number;
-        const size = Math.hypot(item.transform[2] as number, item.transform[3] as number) || item.height;
-        if (current && item.str && Math.abs(y - current.y) > Math.max(current.size, size) * 0.5) {
-          lines.push(current);
-          current = null;
-        }
-        if (item.str) {
-          if (!current) current = { text: '', size, y, page: p };
-          current.text += item.str;
-          current.size = Math.max(current.size, size);
-        }
-        if (item.hasEOL && current) {
-          lines.push(current);
-          current = null;
-        }
-      }
-      if (current) lines.push(current);
+      const lines = pageLines(await page.getTextContent(), p);
       page.cleanup();
+      if (lines.reduce((n, l) => n + l.text.replace(/\s/g, '').length, 0) >= MIN_PAGE_CHARS) pages.push({ page: p, lines });
+      else textless.push(p);
+    }
+    if (textless.length && opts.ocr === false) {
+      if (!pages.length) {
+        throw new FolioError('no-text-layer', 'the PDF has no text layer (it looks like a scan or images of pages), and text recognition is turned off', fileName);
+      }
+    } else if (textless.length) {
+      for await (const page of recognisePages(pdf, textless, opts)) pages.push(page);
+      pages.sort((a, b) => a.page - b.page);
     }
 
-    const chars = lines.reduce((n, l) => n + l.text.replace(/\s/g, '').length, 0);
-    if (chars < 20 || chars < pdf.numPages * 3) {
-      throw new FolioError('no-text-layer', 'the PDF has no text layer (it looks like a scan or images of pages); Folio cannot read images of text', fileName);
-    }
     const builder = new DocumentBuilder('pdf');
-    emitLines(lines, builder);
+    emitPages(pages, builder);
     const info = (await pdf.getMetadata().catch(() => null))?.info as { Title?: string } | undefined;
     const title = info?.Title?.trim() || undefined;
-    return builder.build({ pageCount: pdf.numPages, ...(title ? { title } : {}) });
+    const doc = builder.build({ pageCount: pdf.numPages, ...(title ? { title } : {}), ocrPages: opts.ocr === false ? [] : textless });
+    if (!doc.text.trim() && textless.length) {
+      throw new FolioError('no-text', `the PDF has no text layer and text recognition found no text on its ${textless.length === 1 ? 'page' : `${textless.length} pages`}`, fileName);
+    }
+    return doc;
   } catch (err) {
     if (err instanceof FolioError) throw err;
+    if (opts.signal?.aborted) throw err;
     throw new FolioError('corrupt-file', `the PDF is damaged and its text cannot be read (${(err as Error).message})`, fileName, { cause: err });
   } finally {
     await pdf.destroy().catch(() => {});
   }
+}
+
+type PdfDocument = Awaited<ReturnType<typeof import('pdfjs-dist')['getDocument']>['promise']>;
+
+/**
+ * Renders and recognises the given pages in order, one page image alive at a time besides the
+ * one being recognised: the next page is drawn while the OCR engine (its own worker) reads this
+ * one. Reports page n of m.
+ */
+async function* recognisePages(pdf: PdfDocument, pages: number[], opts: PdfOptions): AsyncGenerator<PageContent> {
+  const dpi = opts.dpi ?? OCR_DPI;
+  const events = opts.onProgress ? { onDownload: (d: number, t: number) => opts.onProgress!('ocr-download', d, t) } : {};
+  opts.onProgress?.('recognising', 0, pages.length);
+  let next: Promise<Raster> | undefined = renderPage(pdf, pages[0]!, dpi);
+  try {
+    for (let i = 0; i < pages.length; i++) {
+      const image = await next!;
+      next = i + 1 < pages.length ? renderPage(pdf, pages[i + 1]!, dpi) : undefined;
+      // A rejected render waiting while this page is read must not surface as unhandled.
+      next?.catch(() => {});
+      opts.signal?.throwIfAborted();
+      yield { page: pages[i]!, ocr: await readPage(image, pages[i]!, opts.signal, events) };
+      opts.onProgress?.('recognising', i + 1, pages.length);
+    }
+  } finally {
+    await next?.catch(() => {});
+  }
+}
+
+async function renderPage(pdf: PdfDocument, pageNumber: number, dpi: number): Promise<Raster> {
+  const page = await pdf.getPage(pageNumber);
+  try {
+    const base = page.getViewport({ scale: 1 });
+    const scale = Math.min(dpi / 72, OCR_MAX_SIDE / Math.max(base.width, base.height));
+    const viewport = page.getViewport({ scale });
+    const width = Math.max(1, Math.ceil(viewport.width));
+    const height = Math.max(1, Math.ceil(viewport.height));
+    const canvas = platform.createCanvas(width, height);
+    try {
+      canvas.context.fillStyle = '#fff';
+      canvas.context.fillRect(0, 0, width, height);
+      const target = canvas as unknown as { canvas: HTMLCanvasElement; context: CanvasRenderingContext2D };
+      await page.render({ canvas: target.canvas, canvasContext: target.context, viewport }).promise;
+      const { data } = canvas.context.getImageData(0, 0, width, height);
+      return { width, height, data };
+    } finally {
+      canvas.release();
+    }
+  } finally {
+    page.cleanup();
+  }
+}
+
+function pageLines(content: Awaited<ReturnType<Awaited<ReturnType<PdfDocument['getPage']>>['getTextContent']>>, p: number): Line[] {
+  const lines: Line[] = [];
+  let current: Line | null = null;
+  for (const item of content.items) {
+    if (!('str' in item)) continue;
+    const y = item.transform[5] as number;
+    const size = Math.hypot(item.transform[2] as number, item.transform[3] as number) || item.height;
+    if (current && item.str && Math.abs(y - current.y) > Math.max(current.size, size) * 0.5) {
+      lines.push(current);
+      current = null;
+    }
+    if (item.str) {
+      if (!current) current = { text: '', size, y, page: p };
+      current.text += item.str;
+      current.size = Math.max(current.size, size);
+    }
+    if (item.hasEOL && current) {
+      lines.push(current);
+      current = null;
+    }
+  }
+  if (current) lines.push(current);
+  return lines;
+}
+
+/** Text-layer pages and recognised pages, in page order, into one document. */
+function emitPages(pages: PageContent[], builder: DocumentBuilder): void {
+  const body = bodySize(pages.flatMap((p) => ('lines' in p ? p.lines : [])));
+  let run: Line[] = [];
+  for (const p of pages) {
+    if ('lines' in p) {
+      run.push(...p.lines);
+      continue;
+    }
+    emitLines(run, builder, body);
+    run = [];
+    emitPage(p.ocr, builder);
+  }
+  emitLines(run, builder, body);
 }
 
 function hasEofMarker(bytes: Uint8Array): boolean {
@@ -84,8 +203,7 @@ function hasEofMarker(bytes: Uint8Array): boolean {
   return new TextDecoder('latin1').decode(tail).includes('%%EOF');
 }
 
-function emitLines(lines: Line[], builder: DocumentBuilder): void {
-  const body = bodySize(lines);
+function emitLines(lines: Line[], builder: DocumentBuilder, body: number): void {
   const headingSizes = [...new Set(lines.filter((l) => isHeading(l, body)).map((l) => Math.round(l.size)))].sort((a, b) => b - a);
   let para: Line[] = [];
   const flush = () => {

@@ -1,6 +1,6 @@
 import { FolioError } from '../errors';
 
-/** Limits for what a DOCX (a ZIP archive) may expand to before any parser sees it. */
+/** Limits for what a ZIP-based document (DOCX, PPTX, XLSX, ODF, EPUB) may expand to before any parser sees it. */
 export interface ZipLimits {
   maxEntries: number;
   /** All entries together, uncompressed. */
@@ -13,7 +13,7 @@ export interface ZipLimits {
 
 export const DEFAULT_ZIP_LIMITS: ZipLimits = { maxEntries: 10_000, maxTotalBytes: 512 * 1024 * 1024, maxRatio: 200, ratioFloorBytes: 20 * 1024 * 1024 };
 
-interface Entry {
+export interface Entry {
   name: string;
   method: number;
   compressed: number;
@@ -22,7 +22,7 @@ interface Entry {
 }
 
 /** The archive's own table of contents (central directory); null when this is not a ZIP at all. */
-function centralDirectory(bytes: Uint8Array): Entry[] | null {
+export function centralDirectory(bytes: Uint8Array): Entry[] | null {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   // End-of-central-directory record: 22 bytes plus a comment of up to 64 KiB, at the very end.
   let eocd = -1;
@@ -77,10 +77,10 @@ async function inflatedSize(bytes: Uint8Array, e: Entry, limit: number): Promise
  * (headers can lie, so every entry is actually inflated, counted and thrown away, never kept).
  * Not-a-ZIP is left to the parser, whose own error says so.
  */
-export async function assertSafeZip(bytes: Uint8Array, fileName: string, limits: ZipLimits = DEFAULT_ZIP_LIMITS): Promise<void> {
+export async function assertSafeZip(bytes: Uint8Array, fileName: string, limits: ZipLimits = DEFAULT_ZIP_LIMITS, what = 'a Word document'): Promise<void> {
   const entries = centralDirectory(bytes);
   if (!entries) return;
-  const bomb = (why: string) => new FolioError('corrupt-file', `it looks like a ZIP bomb, not a Word document (${why})`, fileName);
+  const bomb = (why: string) => new FolioError('corrupt-file', `it looks like a ZIP bomb, not ${what} (${why})`, fileName);
   if (entries.length > limits.maxEntries) throw bomb(`${entries.length} files inside`);
   let declared = 0;
   for (const e of entries) {
@@ -99,4 +99,28 @@ export async function assertSafeZip(bytes: Uint8Array, fileName: string, limits:
     actual += size;
   }
   if (actual > limits.maxTotalBytes) throw bomb(`it expands to ${Math.round(actual / 2 ** 20)} MB`);
+}
+
+/**
+ * The entries a parser asks for, inflated (after assertSafeZip has counted every one). Damage
+ * is reported as a corrupt file; an entry that is not there is simply absent from the map.
+ */
+export async function readZip(bytes: Uint8Array, fileName: string, what: string, wanted: (name: string) => boolean): Promise<Map<string, Uint8Array>> {
+  if (!centralDirectory(bytes)) throw new FolioError('corrupt-file', `it is not a valid ${what} (its ZIP directory is missing or damaged)`, fileName);
+  await assertSafeZip(bytes, fileName, DEFAULT_ZIP_LIMITS, `${/^[aeiou]/i.test(what) ? 'an' : 'a'} ${what}`);
+  const { unzipSync } = await import('fflate');
+  try {
+    return new Map(Object.entries(unzipSync(bytes, { filter: (f) => wanted(f.name) })));
+  } catch (err) {
+    throw new FolioError('corrupt-file', `it is not a readable ${what} (${(err as Error).message})`, fileName, { cause: err });
+  }
+}
+
+/** The names in the archive's directory, or null when it is not a ZIP. */
+export function zipNames(bytes: Uint8Array): string[] | null {
+  try {
+    return centralDirectory(bytes)?.map((e) => e.name) ?? null;
+  } catch {
+    return null;
+  }
 }

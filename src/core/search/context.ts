@@ -10,6 +10,8 @@ export interface ContextPassage {
   location: SourceLocation;
   /** The best retrieval score among its chunks. */
   score: number;
+  /** Found by keywords alone: the search model was still loading (see Library.searchModelReady). */
+  keywordOnly?: boolean;
 }
 
 export interface ContextHit {

@@ -78,7 +78,12 @@ export class KeywordIndex {
     const fresh = records.filter((r) => !this.docRows.has(r.docId));
     for (const r of records) if (this.docRows.has(r.docId)) this.add(r.docId, r);
     const termId = new Map<string, number>();
-    const globalIds = fresh.map((r) => Int32Array.from(r.terms, (t) => termId.get(t) ?? (termId.set(t, termId.size), termId.size - 1)));
+    const idOf = (term: string) => {
+      let id = termId.get(term);
+      if (id === undefined) termId.set(term, (id = termId.size));
+      return id;
+    };
+    const globalIds = fresh.map((r) => Int32Array.from(r.terms, idOf));
     const counts = new Int32Array(termId.size + 1);
     for (let d = 0; d < fresh.length; d++) {
       const { data } = fresh[d]!;

@@ -206,7 +206,10 @@ export class VectorArena {
 
   /** Fine codes of rows [from, to) against the current low and inv. */
   quantizeRows(from: number, to: number): void {
-    if (this.kernels) return this.kernels.quantize(this.at.data, this.dims, from, to, this.at.low, this.at.inv, this.at.fine);
+    if (this.kernels) {
+      this.kernels.quantize(this.at.data, this.dims, from, to, this.at.low, this.at.inv, this.at.fine);
+      return;
+    }
     const { data, low, inv, fine, dims: d } = this;
     const B = Math.ceil(d / 2);
     for (let r = from; r < to; r++) {
@@ -223,7 +226,10 @@ export class VectorArena {
 
   /** fineScores[i] = the fine estimate (in weight units) of row list[i] · query, for i < count. */
   fineEstimates(count: number): void {
-    if (this.kernels) return this.kernels.fine(this.at.fine, this.dims, this.at.list, count, this.at.weights, this.at.scores);
+    if (this.kernels) {
+      this.kernels.fine(this.at.fine, this.dims, this.at.list, count, this.at.weights, this.at.scores);
+      return;
+    }
     const { fine, weights: w, list, fineScores, dims: d } = this;
     const B = Math.ceil(d / 2);
     for (let i = 0; i < count; i++) {
@@ -241,7 +247,10 @@ export class VectorArena {
 
   /** Codes of rows [from, to) against the current centre. */
   encodeRows(from: number, to: number): void {
-    if (this.kernels) return this.kernels.encode(this.at.data, this.dims, from, to, this.at.centre, this.at.codes);
+    if (this.kernels) {
+      this.kernels.encode(this.at.data, this.dims, from, to, this.at.centre, this.at.codes);
+      return;
+    }
     const { data, centre, codes, dims: d, bytes: B } = this;
     for (let r = from; r < to; r++) {
       const at = (r - (r % BLOCK)) * B + (r % BLOCK);
@@ -288,7 +297,10 @@ export class VectorArena {
   /** distance[r] = offset − the estimate for row r (smaller is closer), for r < rows (whole blocks are written). */
   estimate(rows: number): void {
     const blocks = Math.ceil(rows / BLOCK);
-    if (this.kernels) return this.kernels.estimate(this.at.codes, blocks, this.bytes, this.at.lut, this.offset, this.at.distance);
+    if (this.kernels) {
+      this.kernels.estimate(this.at.codes, blocks, this.bytes, this.at.lut, this.offset, this.at.distance);
+      return;
+    }
     const { codes, lut, distance, bytes: B } = this;
     for (let r = 0; r < rows; r++) {
       const at = (r - (r % BLOCK)) * B + (r % BLOCK);
@@ -304,7 +316,10 @@ export class VectorArena {
   /** histogram = how many of the first `rows` distances take each value. */
   countDistances(rows: number): void {
     this.histogram.fill(0);
-    if (this.kernels) return this.kernels.histogram(this.at.distance, rows, this.at.histogram);
+    if (this.kernels) {
+      this.kernels.histogram(this.at.distance, rows, this.at.histogram);
+      return;
+    }
     const { histogram, distance } = this;
     for (let r = 0; r < rows; r++) histogram[distance[r]!]!++;
   }
@@ -320,13 +335,19 @@ export class VectorArena {
 
   /** scores[i] = row list[i] · query, for i < count. */
   dots(count: number): void {
-    if (this.kernels) return this.kernels.dots(this.at.data, this.dims, this.at.list, count, this.at.query, this.at.scores);
+    if (this.kernels) {
+      this.kernels.dots(this.at.data, this.dims, this.at.list, count, this.at.query, this.at.scores);
+      return;
+    }
     for (let i = 0; i < count; i++) this.scores[i] = this.dot(this.list[i]!);
   }
 
   /** scores[r] = row r · query, for r < rows. */
   scan(rows: number): void {
-    if (this.kernels) return this.kernels.scan(this.at.data, this.dims, rows, this.at.query, this.at.scores);
+    if (this.kernels) {
+      this.kernels.scan(this.at.data, this.dims, rows, this.at.query, this.at.scores);
+      return;
+    }
     for (let r = 0; r < rows; r++) this.scores[r] = this.dot(r);
   }
 

@@ -58,7 +58,7 @@ export function encodeFrame(value: unknown): Uint8Array<ArrayBuffer>[] {
   return [u32(head.length), head, u32(offset), ...parts.map((p) => p.slice())];
 }
 
-export function decodeFrame(json: string, bin: Uint8Array): unknown {
+function decodeFrame(json: string, bin: Uint8Array): unknown {
   return JSON.parse(json, (_key, v: unknown) => {
     const ref = v as { $bin?: Tag; at: number; bytes: number } | null;
     if (ref && typeof ref === 'object' && ref.$bin && ref.$bin in TYPES) {

@@ -88,6 +88,18 @@ export interface PendingRecord {
   addedAt: number;
   /** Place in its batch, so a resumed batch keeps the order the user gave. */
   position: number;
+  /** How far embedding got, for a large file: resuming starts there instead of at zero. */
+  progress?: PendingProgress;
+}
+
+/** Vectors of a pending file's first passages, kept as embedding goes (no schema change: `pending` holds any shape). */
+export interface PendingProgress {
+  /** Model and passages the vectors belong to (a hash): resuming with other settings starts over. */
+  fingerprint: string;
+  /** Passages embedded so far: the file's first `done`. */
+  done: number;
+  /** Their vectors, `done` × dimensions float32, as a Blob like stored vector blocks. */
+  vectors: Blob;
 }
 
 /** The file as the user added it: to show a PDF page, or to index it again. */

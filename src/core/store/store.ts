@@ -1,7 +1,7 @@
 import { openDB, type IDBPDatabase, type IDBPTransaction } from 'idb';
 import type { KeywordPostings } from '../search/keywordIndex';
 import type { DocumentBundle } from './backup';
-import { MIGRATIONS, VECTOR_BLOCK, type PendingRecord, type ChunkRecord, type DocumentRecord, type FolioSchema, type KeywordRecord, type LibraryMeta, type StoredKeywordRecord, type StoredVectorBlock, type VectorBlockRecord } from './schema';
+import { MIGRATIONS, VECTOR_BLOCK, type PendingProgress, type PendingRecord, type ChunkRecord, type DocumentRecord, type FolioSchema, type KeywordRecord, type LibraryMeta, type StoredKeywordRecord, type StoredVectorBlock, type VectorBlockRecord } from './schema';
 
 export type { ChunkRecord, DocumentRecord, KeywordRecord, LibraryMeta, VectorBlockRecord } from './schema';
 export { SCHEMA_VERSION } from './schema';
@@ -69,10 +69,6 @@ export class LibraryStore {
 
   listDocuments(): Promise<DocumentRecord[]> {
     return this.db.getAll('documents');
-  }
-
-  getDocument(id: string): Promise<DocumentRecord | undefined> {
-    return this.db.get('documents', id);
   }
 
   async findByHash(hash: string): Promise<DocumentRecord | undefined> {
@@ -260,10 +256,17 @@ export class LibraryStore {
     await atomically(tx, (track) => ids.forEach((id) => track(tx.objectStore('pending').delete(id))));
   }
 
+  /** Keeps how far a pending file's embedding got; a file already crossed off stays gone. */
+  async setPendingProgress(id: string, progress: PendingProgress): Promise<void> {
+    const tx = this.db.transaction('pending', 'readwrite');
+    const record = await tx.store.get(id);
+    if (record) await tx.store.put({ ...record, progress });
+    await tx.done;
+  }
+
   listPending(): Promise<PendingRecord[]> {
     return this.db.getAll('pending');
   }
-
 }
 
 type DocumentStores = 'documents' | 'texts' | 'chunks' | 'vectors' | 'keywords' | 'files';

@@ -1,0 +1,107 @@
+import type { ReactNode } from 'react';
+
+/** A character range to mark, with an optional id (the one the source panel scrolls to). */
+export interface Range {
+  start: number;
+  end: number;
+  id?: string;
+}
+
+/** Table rows come out of the parsers as cells joined by " | ", one row per block. */
+const isRow = (block: string) => block.includes(' | ') || /^\S.*\|\s*$/.test(block);
+
+type Block = { kind: 'text'; start: number; text: string } | { kind: 'table'; rows: { start: number; cells: { start: number; text: string }[] }[] };
+
+/** Blocks (separated by blank lines) with their offsets; runs of table rows become one table. */
+export function blocksOf(text: string): Block[] {
+  const out: Block[] = [];
+  const re = /\n\s*\n/g;
+  let at = 0;
+  const pieces: { start: number; text: string }[] = [];
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    pieces.push({ start: at, text: text.slice(at, m.index) });
+    at = m.index + m[0].length;
+  }
+  pieces.push({ start: at, text: text.slice(at) });
+  for (const p of pieces) {
+    if (!p.text.trim()) continue;
+    // A block may hold several rows on separate lines (a table inside one passage).
+    const lines = p.text.split('\n');
+    if (lines.every((l) => !l.trim() || isRow(l))) {
+      const rows: Extract<Block, { kind: 'table' }>['rows'] = [];
+      let lineStart = p.start;
+      for (const line of lines) {
+        if (line.trim()) {
+          const cells: { start: number; text: string }[] = [];
+          let cellStart = lineStart;
+          for (const cell of line.split('|')) {
+            const lead = cell.length - cell.trimStart().length;
+            if (cell.trim()) cells.push({ start: cellStart + lead, text: cell.trim() });
+            cellStart += cell.length + 1;
+          }
+          rows.push({ start: lineStart, cells });
+        }
+        lineStart += line.length + 1;
+      }
+      const last = out.at(-1);
+      if (last?.kind === 'table') last.rows.push(...rows);
+      else out.push({ kind: 'table', rows });
+    } else out.push({ kind: 'text', start: p.start, text: p.text });
+  }
+  return out;
+}
+
+/** `text` (which starts at `offset` in the whole) with the parts inside `ranges` marked. */
+function marked(text: string, offset: number, ranges: Range[], key: string): ReactNode[] {
+  const end = offset + text.length;
+  const hits = ranges.filter((r) => r.start < end && r.end > offset).sort((a, b) => a.start - b.start);
+  if (!hits.length) return [text];
+  const out: ReactNode[] = [];
+  let at = offset;
+  hits.forEach((r, i) => {
+    const s = Math.max(r.start, at);
+    const e = Math.min(r.end, end);
+    if (s > at) out.push(text.slice(at - offset, s - offset));
+    if (e > s)
+      out.push(
+        <mark key={`${key}-${i}`} {...(r.id && r.start >= offset ? { id: r.id } : {})} data-range={r.id ? '' : undefined}>
+          {text.slice(s - offset, e - offset)}
+        </mark>,
+      );
+    at = Math.max(at, e);
+  });
+  if (at < end) out.push(text.slice(at - offset));
+  return out;
+}
+
+/**
+ * Document text as paragraphs, with table rows shown as a table (not "$ | 19,984,378 |"), and
+ * the given ranges marked. Offsets are into `text`, plus `offset` (its place in the document).
+ */
+export function RichText({ text, ranges = [], offset = 0, className }: { text: string; ranges?: Range[]; offset?: number; className?: string }) {
+  return (
+    <div className={className ? `rich-text ${className}` : 'rich-text'}>
+      {blocksOf(text).map((b, i) =>
+        b.kind === 'text' ? (
+          <p key={i}>{marked(b.text, offset + b.start, ranges, `p${i}`)}</p>
+        ) : (
+          <div key={i} className="table-wrap">
+            <table>
+              <tbody>
+                {b.rows.map((r, j) => (
+                  <tr key={j}>
+                    {r.cells.map((c, k) => (
+                      <td key={k} className={/^[-+$€£(]?[\d.,]+%?\)?$/.test(c.text) ? 'num' : undefined}>
+                        {marked(c.text, offset + c.start, ranges, `c${i}-${j}-${k}`)}
+                      </td>
+                    ))}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        ),
+      )}
+    </div>
+  );
+}

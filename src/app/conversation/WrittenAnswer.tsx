@@ -1,0 +1,29 @@
+import { useEffect, useState } from 'react';
+
+type Renderer = typeof import('./markdown');
+let renderer: Renderer | undefined;
+let loading: Promise<Renderer> | undefined;
+const load = () => (loading ??= import('./markdown').then((m) => (renderer = m)));
+// Fetched when the page is idle, so a written answer rarely shows as plain text first; it is not
+// part of what the page needs to start.
+if (typeof requestIdleCallback === 'function') requestIdleCallback(() => void load(), { timeout: 5000 });
+
+/**
+ * A model's answer (Markdown) as safe HTML with citation chips. The renderer (marked + DOMPurify,
+ * ~25 KB) loads the first time a written answer is shown, not with the page.
+ */
+export function WrittenAnswer({ markdown, sources, turnId, streaming }: { markdown: string; sources: number; turnId: string; streaming: boolean }) {
+  const [r, setR] = useState(renderer);
+  useEffect(() => {
+    if (r) return;
+    let live = true;
+    void load().then((m) => live && setR(m));
+    return () => {
+      live = false;
+    };
+  }, [r]);
+  const className = streaming ? 'answer-text streaming' : 'answer-text';
+  if (!r) return <div className={className}>{markdown}</div>;
+  // Sanitised HTML (see markdown.ts); citation chips are handled by the conversation's listeners.
+  return <div className={className} dangerouslySetInnerHTML={{ __html: r.renderAnswer(markdown, sources, turnId) }} />;
+}

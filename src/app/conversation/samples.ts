@@ -1,0 +1,42 @@
+import { useEffect, useState } from 'react';
+import type { RemoteLibrary } from '../../client/library';
+import type { DocumentRecord } from '../../core';
+
+const GENERIC = /^(contents|table of contents|introduction|abstract|references|bibliography|index|appendix|notes|acknowledg(e)?ments|see also|external links|further reading|summary)$/i;
+
+/** Questions built from headings: short, distinct, not boilerplate sections. */
+export function questionsFromHeadings(headings: string[], title: string, max = 3): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const raw of headings) {
+    const h = raw.replace(/^[\d.\s]+/, '').replace(/\s+/g, ' ').trim();
+    const key = h.toLowerCase();
+    if (h.length < 3 || h.length > 70 || GENERIC.test(h) || seen.has(key) || key === title.toLowerCase()) continue;
+    seen.add(key);
+    out.push(/\?$/.test(h) ? h : `What does it say about ${h}?`);
+    if (out.length === max) break;
+  }
+  if (out.length < max) out.push(`What is ${title} about?`);
+  return out.slice(0, max);
+}
+
+/** Three sample questions from the headings of the first document added (read once per document). */
+export function useSampleQuestions(library: () => Promise<RemoteLibrary | null>, documents: DocumentRecord[]): string[] {
+  const first = [...documents].sort((a, b) => a.addedAt - b.addedAt)[0];
+  const [samples, setSamples] = useState<{ id: string; questions: string[] } | null>(null);
+  useEffect(() => {
+    if (!first || samples?.id === first.id) return;
+    let live = true;
+    void library().then(async (lib) => {
+      // Headings come with each passage's place; a very long document is not read just for this.
+      const chunks = lib && first.chunkCount <= 3000 ? await lib.getChunks(first.id) : [];
+      const headings = chunks.flatMap((c) => c.location.headings);
+      const title = (first.title || first.name.replace(/\.[^.]+$/, '')).trim();
+      if (live) setSamples({ id: first.id, questions: questionsFromHeadings(headings, title) });
+    });
+    return () => {
+      live = false;
+    };
+  }, [first, samples, library]);
+  return first && samples?.id === first.id ? samples.questions : [];
+}

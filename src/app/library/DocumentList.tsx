@@ -1,0 +1,102 @@
+import { Eye, MoreHorizontal, RefreshCw, Search, Trash2 } from 'lucide-react';
+import { memo, useDeferredValue, useState } from 'react';
+import type { DocumentRecord } from '../../core';
+import { ConfirmDialog } from '../ui/Dialog';
+import { Menu, MenuItem, MenuSeparator } from '../ui/Menu';
+import { count } from '../ui/format';
+import { DocIcon, typeLabel } from './DocIcon';
+
+/** Rows rendered at once; a bookshelf of documents is filtered or shown in full on request. */
+const PAGE = 100;
+
+export function documentMeta(d: DocumentRecord): string {
+  return [typeLabel(d.type), d.pageCount ? `${count(d.pageCount)} ${d.pageCount === 1 ? 'page' : 'pages'}` : '', `${count(d.chunkCount)} ${d.chunkCount === 1 ? 'passage' : 'passages'}`]
+    .filter(Boolean)
+    .join(' · ');
+}
+
+/** One row; memoised, so progress elsewhere does not re-render a library of rows. */
+const DocumentRow = memo(function DocumentRow({ d, onShow, onReindex, onRemove }: { d: DocumentRecord; onShow: (d: DocumentRecord) => void; onReindex: (d: DocumentRecord) => void; onRemove: (d: DocumentRecord) => void }) {
+  return (
+    <li className="doc-row">
+      <DocIcon type={d.type} />
+      <div className="doc-main">
+        {/* The whole row opens the document (the button's area is stretched over it in CSS). */}
+        <button type="button" className="doc-name doc-open" onClick={() => onShow(d)} title={d.name} aria-describedby={`doc-meta-${d.id}`}>
+          {d.name}
+        </button>
+        <small className="doc-meta" id={`doc-meta-${d.id}`}>
+          {documentMeta(d)}
+          {d.status !== 'ready' && <span className="badge badge-warning">Indexing</span>}
+        </small>
+      </div>
+      <Menu
+        label={`Actions for ${d.name}`}
+        trigger={
+          <button type="button" className="icon-btn icon-btn-sm doc-menu" aria-label={`Actions for ${d.name}`}>
+            <MoreHorizontal size={16} aria-hidden />
+          </button>
+        }
+      >
+        <MenuItem icon={<Eye size={16} aria-hidden />} onSelect={() => onShow(d)}>
+          Show
+        </MenuItem>
+        <MenuItem icon={<RefreshCw size={16} aria-hidden />} onSelect={() => onReindex(d)}>
+          Re-index
+        </MenuItem>
+        <MenuSeparator />
+        <MenuItem icon={<Trash2 size={16} aria-hidden />} danger onSelect={() => onRemove(d)}>
+          Remove…
+        </MenuItem>
+      </Menu>
+    </li>
+  );
+});
+
+interface Props {
+  documents: DocumentRecord[];
+  onShow: (d: DocumentRecord) => void;
+  onReindex: (d: DocumentRecord) => void;
+  onRemove: (d: DocumentRecord) => void;
+}
+
+export function DocumentList({ documents, onShow, onReindex, onRemove }: Props) {
+  const [filter, setFilter] = useState('');
+  const [showAll, setShowAll] = useState(false);
+  const [confirm, setConfirm] = useState<DocumentRecord | null>(null);
+  const query = useDeferredValue(filter.trim().toLowerCase());
+  const matching = query ? documents.filter((d) => d.name.toLowerCase().includes(query)) : documents;
+  const shown = showAll ? matching : matching.slice(0, PAGE);
+  return (
+    <>
+      {documents.length > 10 && (
+        <div className="doc-filter">
+          <Search size={14} aria-hidden />
+          <input className="input" type="search" aria-label="Find a document" placeholder="Find a document" value={filter} onChange={(e) => setFilter(e.target.value)} />
+          <small aria-live="polite">
+            {count(matching.length)} of {count(documents.length)}
+          </small>
+        </div>
+      )}
+      <ul className="doc-list" aria-label="Documents">
+        {shown.map((d) => (
+          <DocumentRow key={d.id} d={d} onShow={onShow} onReindex={onReindex} onRemove={setConfirm} />
+        ))}
+      </ul>
+      {shown.length < matching.length && (
+        <button type="button" className="btn btn-ghost btn-sm show-all" onClick={() => setShowAll(true)}>
+          Show all {count(matching.length)} documents
+        </button>
+      )}
+      <ConfirmDialog
+        open={!!confirm}
+        onCancel={() => setConfirm(null)}
+        title={`Remove ${confirm?.name ?? ''}?`}
+        description="Its passages and the stored file are deleted from this browser. Answers that cited it keep their quotes. You can undo this for a few seconds."
+        confirm="Remove"
+        icon={<Trash2 size={16} aria-hidden />}
+        onConfirm={() => confirm && onRemove(confirm)}
+      />
+    </>
+  );
+}

@@ -1,0 +1,21 @@
+import { AlertCircle, Info, X } from 'lucide-react';
+import type { AddOutcome } from '../../core';
+
+/** Each file that was not added, by name and reason, until dismissed or the next batch. */
+export function OutcomeAlerts({ outcomes, onDismiss }: { outcomes: AddOutcome[]; onDismiss: (o: AddOutcome) => void }) {
+  const problems = outcomes.filter((o): o is Exclude<AddOutcome, { status: 'added' }> => o.status !== 'added');
+  if (!problems.length) return null;
+  return (
+    <ul className="outcomes" aria-label="Files not added">
+      {problems.map((o, i) => (
+        <li key={`${i}-${o.file}`} className={o.status === 'duplicate' ? 'outcome outcome-info' : 'outcome'}>
+          {o.status === 'duplicate' ? <Info size={16} aria-hidden /> : <AlertCircle size={16} aria-hidden />}
+          <p role="alert">{o.error.message}</p>
+          <button type="button" className="icon-btn icon-btn-sm" aria-label={`Dismiss: ${o.file}`} onClick={() => onDismiss(o)}>
+            <X size={14} aria-hidden />
+          </button>
+        </li>
+      ))}
+    </ul>
+  );
+}

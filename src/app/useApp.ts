@@ -1,0 +1,171 @@
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { servedBySite } from '../client/modelSource';
+import type { DocumentRecord } from '../core';
+import { conversationTitle, type Conversation } from './conversation/conversationStore';
+import { downloadMarkdown } from './conversation/exportMarkdown';
+import { useAnswer } from './conversation/useAnswer';
+import { useConversations } from './conversation/useConversations';
+import { useSampleQuestions } from './conversation/samples';
+import type { ComposerHandle } from './conversation/Composer';
+import { useEngines } from './engines/useEngines';
+import { UNDO_MS, useLibrary } from './library/useLibrary';
+import { useFileDrop } from './library/useFileDrop';
+import { usePersisted } from './persisted';
+import type { AppDialog } from './settings/AppMenu';
+import { checkSettings, DEFAULT_SETTINGS, settingsState, themeState } from './settings/settings';
+import { useSource } from './sources/useSource';
+import { useToast } from './ui/Toasts';
+
+/**
+ * Folio's state, wired together: the library, conversations, answers, engines and the source
+ * panel. App.tsx only lays out what this returns.
+ */
+export function useApp() {
+  const [settings] = usePersisted(settingsState);
+  const [theme] = usePersisted(themeState);
+  useEffect(() => {
+    if (theme === 'system') delete document.documentElement.dataset.theme;
+    else document.documentElement.dataset.theme = theme;
+  }, [theme]);
+
+  const lib = useLibrary(settings);
+  const convs = useConversations();
+  const engines = useEngines();
+  const source = useSource();
+  const toast = useToast();
+  const composer = useRef<ComposerHandle>(null);
+  const scroller = useRef<HTMLDivElement>(null);
+  const [dialog, setDialog] = useState<AppDialog | null>(null);
+
+  const dragging = useFileDrop((files) => void lib.addFiles(files));
+  // A model that could not be fetched or started says why even with its menu closed.
+  useEffect(() => {
+    if (engines.failed) toast({ text: engines.failed.message, ms: 10_000 });
+  }, [engines.failed, toast]);
+  const unusable = lib.state.phase === 'error' || lib.state.phase === 'outdated';
+
+  const answers = useAnswer({ library: lib.library, search: settings, engine: engines.engine, settleRemovals: lib.commitRemovals, updateTurns: convs.updateTurns });
+  const current = convs.current;
+  const turns = useMemo(() => current?.turns ?? [], [current]);
+  const ask = useCallback(
+    (question: string) => {
+      if (!current) return;
+      void answers.ask(current.id, question, turns);
+    },
+    [answers, current, turns],
+  );
+  const adding = Object.keys(lib.fileProgress).length > 0;
+  const blocked = unusable
+    ? 'Folio cannot use your library in this tab right now (see the message above).'
+    : lib.documents.length > 0 || lib.state.phase === 'loading'
+      ? null
+      : adding
+        ? 'Your first document is still being added: ask as soon as it shows in the library.'
+        : 'Add a document first: Folio answers from your documents only.';
+  const samples = useSampleQuestions(lib.library, lib.documents);
+
+  const { removeDocument: removeFromLibrary, reindex, addFiles } = lib;
+  const removeDocument = useCallback(
+    (d: DocumentRecord) => {
+      const undo = removeFromLibrary(d.id);
+      toast({ text: `Removed ${d.name}`, action: { label: 'Undo', run: undo }, ms: UNDO_MS });
+    },
+    [removeFromLibrary, toast],
+  );
+  const reindexDocument = useCallback((d: DocumentRecord) => void reindex(d.id, d.name), [reindex]);
+  const add = useCallback((files: File[]) => void addFiles(files), [addFiles]);
+  const deleteConversation = useCallback(
+    (c: Conversation) => {
+      const undo = convs.remove(c.id);
+      toast({ text: `Deleted “${conversationTitle(c)}”`, action: { label: 'Undo', run: undo } });
+    },
+    [convs, toast],
+  );
+
+  // Opening or closing the panel changes the conversation's width, and so its line breaks: the
+  // chip that was clicked stays where it was on screen instead of the text jumping.
+  const anchor = useRef<{ el: HTMLElement; top: number } | null>(null);
+  const keepInPlace = (el: HTMLElement | null | undefined) => (anchor.current = el ? { el, top: el.getBoundingClientRect().top } : null);
+  const sourceOpen = !!source.target;
+  useLayoutEffect(() => {
+    const a = anchor.current;
+    anchor.current = null;
+    if (a?.el.isConnected && scroller.current?.contains(a.el)) scroller.current.scrollTop += a.el.getBoundingClientRect().top - a.top;
+  }, [sourceOpen]);
+  const openCitation = useCallback(
+    (turnId: string, n: number, chip: HTMLElement) => {
+      const t = turns.find((x) => x.id === turnId);
+      if (!t?.passages[n - 1]) return;
+      if (!source.target) keepInPlace(chip);
+      source.open({ kind: 'citation', turnId, n, passages: t.passages, query: t.searchedFor ?? t.question }, chip);
+    },
+    [turns, source],
+  );
+  const closeSource = useCallback(() => {
+    keepInPlace(source.opener.current);
+    source.close();
+  }, [source]);
+  const { open: openSource } = source;
+  const showDocument = useCallback((d: DocumentRecord) => openSource({ kind: 'document', doc: d }), [openSource]);
+
+  // A backup carries what the app keeps beside the library: conversations and settings.
+  const exportBackup = useCallback(() => lib.exportBackup({ conversations: convs.forBackup(), settings }), [lib, convs, settings]);
+  const importBackup = useCallback(
+    async (file: File) => {
+      const { added, duplicates, extra } = await lib.importBackup(file);
+      const saved = (extra ?? {}) as { settings?: unknown };
+      if (saved.settings && typeof saved.settings === 'object') settingsState.save(checkSettings({ ...DEFAULT_SETTINGS, ...saved.settings }) ?? DEFAULT_SETTINGS);
+      const turnsAdded = convs.restore(extra);
+      const docs = `Restored ${added} document${added === 1 ? '' : 's'}${duplicates ? ` (${duplicates} already here)` : ''}`;
+      return `${docs}${turnsAdded ? ` and ${turnsAdded} conversation turn${turnsAdded === 1 ? '' : 's'}` : ''}.`;
+    },
+    [lib, convs],
+  );
+
+  // "/" from anywhere outside a field goes to the question box (problem 7: it is many Tab stops down).
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const t = e.target as HTMLElement;
+      if (e.key === '/' && !e.ctrlKey && !e.metaKey && !e.altKey && !t.closest('input, textarea, select, [contenteditable="true"], [role="dialog"], [role="menu"]')) {
+        e.preventDefault();
+        composer.current?.focus();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  const engineName = useCallback((id: string | undefined) => (id ? engines.options.find((o) => o.id === id)?.name : undefined), [engines.options]);
+  const lastAnswerMs = [...turns].reverse().find((t) => t.ms !== undefined)?.ms;
+
+  return {
+    lib,
+    convs,
+    engines,
+    source,
+    answers,
+    composer,
+    scroller,
+    dialog,
+    setDialog,
+    dragging,
+    unusable,
+    turns,
+    ask,
+    blocked,
+    samples,
+    removeDocument,
+    reindexDocument,
+    add,
+    deleteConversation,
+    exportConversation: downloadMarkdown,
+    openCitation,
+    closeSource,
+    showDocument,
+    exportBackup,
+    importBackup,
+    engineName,
+    lastAnswerMs,
+    servedBySite,
+  };
+}

@@ -1,0 +1,49 @@
+import { BACKUP_MAGIC, encodeFrame, readFrames, type BackupHeader, type DocumentBundle } from '../store/backup';
+import { SCHEMA_VERSION } from '../store/store';
+import type { LibraryContext } from './context';
+
+/**
+ * The whole library as one file: every document with its text, chunks, vectors, keyword
+ * postings and original, plus whatever the app adds (`extra`: conversation, settings).
+ */
+export async function exportBackup(ctx: LibraryContext, extra: unknown = null): Promise<Blob> {
+  const docs = [...ctx.state.docs.values()].sort((a, b) => a.addedAt - b.addedAt);
+  const header: BackupHeader = { kind: 'header', schema: SCHEMA_VERSION, createdAt: Date.now(), meta: await ctx.store.getMeta(), documents: docs.length, extra };
+  const parts: Uint8Array<ArrayBuffer>[] = [new TextEncoder().encode(BACKUP_MAGIC), ...encodeFrame(header)];
+  for (const d of docs) {
+    const bundle = await ctx.store.documentBundle(d.id);
+    if (bundle) parts.push(...encodeFrame({ kind: 'document', ...bundle }));
+  }
+  return new Blob(parts, { type: 'application/octet-stream' });
+}
+
+/**
+ * Restores a backup into this library, one document per transaction (a damaged frame stops the
+ * import there; every document before it is whole). Content already present is skipped.
+ * Documents embedded with another model are kept and show up as needing re-embedding.
+ */
+export async function importBackup(ctx: LibraryContext, file: Blob, onProgress?: (done: number, total: number) => void): Promise<{ added: number; duplicates: number; extra: unknown }> {
+  let header: BackupHeader | undefined;
+  let added = 0;
+  let duplicates = 0;
+  try {
+    for await (const frame of readFrames(file)) {
+      if (!header) {
+        header = frame as BackupHeader;
+        if (header.kind !== 'header') throw new Error('the backup file has no header');
+        if (header.schema > SCHEMA_VERSION) throw new Error('the backup was made by a newer version of Folio; update the app first');
+        continue;
+      }
+      const b = frame as DocumentBundle & { kind: string };
+      const rows = b.vectors.reduce((n, v) => n + v.count, 0);
+      if (b.kind !== 'document' || b.chunks.length !== b.doc.chunkCount || rows !== b.doc.chunkCount) throw new Error(`the entry for ${b.doc?.name ?? 'a document'} is damaged`);
+      if (await ctx.state.restore({ doc: b.doc, text: b.text, chunks: b.chunks, vectors: b.vectors, keywords: b.keywords, original: b.original })) duplicates++;
+      else added++;
+      onProgress?.(added + duplicates, header.documents);
+    }
+  } finally {
+    if (added) ctx.announce();
+  }
+  if (!header) throw new Error('this is not a Folio backup file');
+  return { added, duplicates, extra: header.extra };
+}

@@ -1,0 +1,18 @@
+/** Stops every batch in progress at once (the app's Cancel); each batch also keeps its own signal. */
+export class Cancellation {
+  private readonly running = new Set<AbortController>();
+
+  async run<T>(signal: AbortSignal | undefined, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const controller = new AbortController();
+    this.running.add(controller);
+    try {
+      return await work(signal ? AbortSignal.any([signal, controller.signal]) : controller.signal);
+    } finally {
+      this.running.delete(controller);
+    }
+  }
+
+  cancelAll(): void {
+    for (const c of this.running) c.abort(new DOMException('Adding was cancelled.', 'AbortError'));
+  }
+}

@@ -1,0 +1,61 @@
+import { evaluate as scoreQuestions, type EvalQuestion, type EvalReport } from '../eval/userEval';
+import { selectContext, type ContextOptions, type ContextPassage } from '../search/context';
+import { rank, type Ranking, type SearchHit, type SearchOptions } from '../search/ranking';
+import type { LibraryContext } from './context';
+
+/** Dense ranking can run: the model is loaded and the vectors are read. */
+export function searchModelReady(ctx: LibraryContext): boolean {
+  return (ctx.embedder.isReady?.() ?? true) && ctx.state.vectorsLoaded;
+}
+
+/** Resolves when hybrid search runs (model loaded, vectors read); rejects if the model failed to load. */
+export async function whenSearchModelReady(ctx: LibraryContext): Promise<void> {
+  await Promise.all([ctx.embedder.whenReady?.(), ctx.state.vectorsReady]);
+}
+
+/** Ranked chunk ids without their text: what search and evaluation share. */
+export async function ranked(ctx: LibraryContext, query: string, opts: SearchOptions = {}): Promise<Ranking> {
+  const mode = opts.mode ?? 'hybrid';
+  if (mode === 'dense' || (mode === 'hybrid' && opts.waitForModel)) await whenSearchModelReady(ctx);
+  return rank(query, opts, {
+    vectors: ctx.state.vectors,
+    keywords: ctx.state.keywords,
+    searchable: ctx.state.searchable(),
+    embedQuery: searchModelReady(ctx) ? (q) => ctx.embedder.embed([q], 'query') : null,
+  });
+}
+
+export async function search(ctx: LibraryContext, query: string, opts: SearchOptions = {}): Promise<SearchHit[]> {
+  const { hits, mode } = await ranked(ctx, query, opts);
+  const keywordOnly = mode === 'keyword' && (opts.mode ?? 'hybrid') !== 'keyword';
+  const records = await ctx.store.getChunksByKey(hits.map((h) => [h.docId, h.chunkIndex]));
+  ctx.searched();
+  return hits.flatMap((h, i) => {
+    const rec = records[i];
+    const doc = ctx.state.docs.get(h.docId);
+    if (!rec || !doc) return [];
+    return [{ docId: h.docId, docName: doc.name, chunkIndex: h.chunkIndex, text: rec.text, score: h.score, location: rec.location, ...(keywordOnly ? { keywordOnly } : {}) }];
+  });
+}
+
+/**
+ * Retrieves and assembles the passages an answer model should read for a question, within a
+ * token budget (see search/context.ts). Passages found by keywords alone (the model still
+ * loading) say so.
+ */
+export async function context(ctx: LibraryContext, query: string, opts: SearchOptions & ContextOptions): Promise<ContextPassage[]> {
+  const hits = await search(ctx, query, { ...opts, k: opts.k ?? 8 });
+  // Passages are measured in the model's tokens; its tokenizer loads well before the model.
+  await ctx.embedder.whenTokenizerReady?.();
+  const passages = await selectContext(hits, {
+    text: (id) => ctx.store.getText(id),
+    chunk: async (id, index) => (index < 0 ? undefined : (await ctx.store.getChunksByKey([[id, index]]))[0]),
+    countTokens: (t) => ctx.embedder.countTokens(t),
+  }, opts);
+  return hits[0]?.keywordOnly ? passages.map((p) => ({ ...p, keywordOnly: true })) : passages;
+}
+
+/** Scores the library on the user's own questions (hit@k, MRR, and what was found instead), with the full ranking. */
+export function evaluate(ctx: LibraryContext, questions: EvalQuestion[], k = 5, opts: SearchOptions = {}): Promise<EvalReport> {
+  return scoreQuestions(questions, async (q, n) => (await search(ctx, q, { waitForModel: true, ...opts, k: n })).map((h) => ({ docName: h.docName, text: h.text, score: h.score })), k);
+}

@@ -1,0 +1,199 @@
+import { passageText } from '../chunk/chunker';
+import type { EmbeddingModelSpec } from '../embed/models';
+import { ANALYZER_VERSION } from '../search/analyzer';
+import { buildPostings, KeywordIndex, type Bm25Params, type KeywordPostings } from '../search/keywordIndex';
+import { VectorIndex } from '../search/vectorIndex';
+import type { DocumentBundle } from '../store/backup';
+import type { ChunkRecord, DocumentRecord, KeywordRecord, LibraryStore } from '../store/store';
+
+/** A document ready to be written: everything `LibraryStore.addDocument` stores for it. */
+export interface NewDocument {
+  doc: DocumentRecord;
+  text: string;
+  chunks: ChunkRecord[];
+  vectors: Float32Array;
+  postings: KeywordPostings;
+  original?: Uint8Array;
+}
+
+/**
+ * What a library holds in memory: its documents, their vectors and their keyword postings, kept
+ * in step with IndexedDB. Every change to documents goes through here (written to the store
+ * first, then to memory), one at a time, so a reload never interleaves with a commit and the
+ * three never disagree.
+ *
+ * Opening reads the documents and keyword postings first (keyword search works from then on),
+ * then the vectors: `vectorsLoaded` says whether dense search can run yet.
+ */
+export class LibraryState {
+  docs = new Map<string, DocumentRecord>();
+  vectors: VectorIndex;
+  keywords: KeywordIndex;
+  vectorsLoaded = false;
+  /** Settles when the first `loadVectors` does. */
+  readonly vectorsReady: Promise<void>;
+  private vectorsSettled!: (error?: unknown) => void;
+  /** Milliseconds the last load spent per step (shown by the benchmark). */
+  readonly timings: Record<string, number> = {};
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly store: LibraryStore,
+    private readonly model: EmbeddingModelSpec,
+    private readonly bm25: Bm25Params,
+  ) {
+    this.vectors = new VectorIndex(model.dimensions);
+    this.keywords = new KeywordIndex(bm25);
+    this.vectorsReady = new Promise<void>((resolve, reject) => (this.vectorsSettled = (error) => (error ? reject(error) : resolve())));
+    // Reported by whoever waits for it; never an unhandled rejection on its own.
+    this.vectorsReady.catch(() => {});
+  }
+
+  /** Runs changes one after another, in the order asked. */
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(work, work);
+    this.queue = run.catch(() => {});
+    return run;
+  }
+
+  /** Documents, then keyword postings; the vectors follow in `loadVectors`. */
+  loadDocuments(): Promise<void> {
+    return this.exclusive(async () => {
+      const lap = stopwatch(this.timings);
+      const docs = await this.store.listDocuments();
+      // A document without its commit marker was interrupted mid-write by an older build: drop it.
+      for (const d of docs.filter((d) => d.status !== 'ready')) await this.store.removeDocument(d.id);
+      this.docs = new Map(docs.filter((d) => d.status === 'ready').map((d) => [d.id, d]));
+      lap('documents');
+      const stored = new Map((await this.store.allKeywords()).map((k) => [k.docId, k]));
+      lap('readPostings');
+      const records: KeywordRecord[] = [];
+      for (const doc of this.docs.values()) {
+        let record = stored.get(doc.id);
+        // Postings made by another analyzer version (or missing) are rebuilt from the chunk text.
+        if (!record || record.analyzer !== ANALYZER_VERSION) {
+          const chunks = await this.store.getChunks(doc.id);
+          record = { docId: doc.id, ...buildPostings(chunks.map((c) => passageText(c.text, c.location.headings))) };
+          await this.store.putKeywords(record);
+        }
+        records.push(record);
+      }
+      const keywords = new KeywordIndex(this.bm25);
+      keywords.addAll(records);
+      this.keywords = keywords;
+      lap('indexPostings');
+    });
+  }
+
+  /** The vectors of every document in the current model's space, read in bulk. */
+  loadVectors(): Promise<void> {
+    const loading = this.exclusive(async () => {
+      const lap = stopwatch(this.timings);
+      const searchable = new Set(this.searchableIds());
+      const dims = this.model.dimensions;
+      const blocks = (await this.store.allVectorBlocks()).filter((b) => searchable.has(b.docId) && b.dimensions === dims);
+      lap('readVectors');
+      // Sized once: growing by doubling would copy 100k × 384 floats several times over.
+      const index = new VectorIndex(dims, Math.max(1024, blocks.reduce((n, b) => n + b.count, 0)));
+      for (const [i, block] of blocks.entries()) {
+        index.add(block.docId, block.vectors, block.first);
+        // A turn of the event loop now and then: a search asked meanwhile (keyword-only, on
+        // reopening) is answered between blocks rather than after all of them.
+        if (i % 4 === 3) await new Promise((resolve) => setTimeout(resolve, 0));
+      }
+      index.prepare();
+      this.vectors = index;
+      this.vectorsLoaded = true;
+      lap('indexVectors');
+    });
+    loading.then(() => this.vectorsSettled(), (err: unknown) => this.vectorsSettled(err ?? new Error('reading vectors failed')));
+    return loading;
+  }
+
+  /** Re-reads everything from IndexedDB (after another tab changed it). */
+  async reload(): Promise<void> {
+    await this.loadDocuments();
+    await this.loadVectors();
+  }
+
+  /** Stores a new document (replacing `replaces` in the same transaction); returns the one already holding its content instead, if any. */
+  add(d: NewDocument, replaces?: string): Promise<DocumentRecord | null> {
+    return this.exclusive(async () => {
+      const existing = await this.store.addDocument(d.doc, d.text, d.chunks, d.vectors, this.model.dimensions, d.postings, d.original, replaces);
+      if (existing) return existing;
+      if (replaces) this.forget(replaces);
+      this.docs.set(d.doc.id, d.doc);
+      this.vectors.add(d.doc.id, d.vectors);
+      this.keywords.add(d.doc.id, d.postings);
+      return null;
+    });
+  }
+
+  /** Stores a document from a backup as it was; returns the one already holding its content instead, if any. */
+  restore(b: DocumentBundle): Promise<DocumentRecord | null> {
+    return this.exclusive(async () => {
+      const existing = await this.store.putBundle(b);
+      if (existing) return existing;
+      this.docs.set(b.doc.id, b.doc);
+      if (b.doc.embeddingModel === this.model.id) {
+        for (const block of b.vectors) if (block.dimensions === this.model.dimensions) this.vectors.add(b.doc.id, block.vectors, block.first);
+      }
+      let postings = b.keywords?.analyzer === ANALYZER_VERSION ? b.keywords : undefined;
+      // Postings from another analyzer version (or none) are rebuilt, as opening would.
+      if (!postings) {
+        postings = { docId: b.doc.id, ...buildPostings(b.chunks.map((c) => passageText(c.text, c.location.headings))) };
+        await this.store.putKeywords(postings);
+      }
+      this.keywords.add(b.doc.id, postings);
+      return null;
+    });
+  }
+
+  remove(id: string): Promise<boolean> {
+    return this.exclusive(async () => {
+      const existed = await this.store.removeDocument(id);
+      this.forget(id);
+      return existed;
+    });
+  }
+
+  /** A document's vectors in the current model's space (re-embedding), written in one transaction. */
+  replaceVectors(id: string, vectors: Float32Array): Promise<void> {
+    return this.exclusive(async () => {
+      await this.store.replaceVectors(id, this.model.id, vectors, this.model.dimensions);
+      const doc = this.docs.get(id);
+      if (doc) this.docs.set(id, { ...doc, embeddingModel: this.model.id });
+      this.vectors.remove(id);
+      this.vectors.add(id, vectors);
+    });
+  }
+
+  private forget(id: string): void {
+    this.docs.delete(id);
+    this.vectors.remove(id);
+    this.keywords.remove(id);
+  }
+
+  /** Documents embedded by another model than the current one: not searched until re-embedded. */
+  staleIds(): string[] {
+    return [...this.docs.values()].filter((d) => d.embeddingModel !== this.model.id).map((d) => d.id);
+  }
+
+  /** The documents search may use: all, unless some are still in another model's space. */
+  searchable(): string[] | undefined {
+    return this.staleIds().length ? this.searchableIds() : undefined;
+  }
+
+  private searchableIds(): string[] {
+    return [...this.docs.values()].filter((d) => d.embeddingModel === this.model.id).map((d) => d.id);
+  }
+}
+
+function stopwatch(timings: Record<string, number>): (step: string) => void {
+  let mark = performance.now();
+  return (step) => {
+    const now = performance.now();
+    timings[step] = Math.round(now - mark);
+    mark = now;
+  };
+}

@@ -1,0 +1,38 @@
+import { beforeAll, expect, test } from 'vitest';
+import { pageImage } from '../helpers/ocr';
+import { baseUrl, newRecordedPage, useBrowser } from './chromium';
+
+const browser = useBrowser({ webgpu: false });
+
+let first: Buffer;
+let second: Buffer;
+beforeAll(async () => {
+  first = Buffer.from(await pageImage(['Online visit', 'The bakery on Mill Lane sells rye loaves on Fridays.'], { dpi: 120 }));
+  second = Buffer.from(await pageImage(['Offline visit', 'The ferry timetable changes on the first Sunday of April.'], { dpi: 120 }));
+});
+
+test('the OCR engine is fetched when first needed, then kept: an image is read with the network cut', async () => {
+  const { context, page, errors, requests } = await newRecordedPage(browser());
+  await page.goto(baseUrl());
+  await page.getByRole('button', { name: 'Download and start' }).click();
+  await page.getByText('Folio now works offline.').waitFor({ timeout: 120_000 });
+  await page.locator('.storage').waitFor({ timeout: 120_000 });
+  // Not part of the first visit: nothing of the OCR engine was fetched before an image was added.
+  expect(requests.filter((u) => /\/assets\/(ocr-|tessdata-)/.test(u))).toEqual([]);
+
+  await page.getByLabel('Add documents').setInputFiles({ name: 'bakery.png', mimeType: 'image/png', buffer: first });
+  await page.locator('.documents li', { hasText: 'bakery.png' }).waitFor({ timeout: 180_000 });
+  expect(requests.some((u) => /\/assets\/tessdata-[^/]+\/eng\.traineddata\.gz$/.test(u))).toBe(true);
+
+  await context.setOffline(true);
+  const failed: string[] = [];
+  context.on('requestfailed', (r) => failed.push(r.url()));
+  await page.reload();
+  await page.getByRole('heading', { name: 'Folio' }).waitFor();
+  await page.locator('.documents li', { hasText: 'bakery.png' }).waitFor({ timeout: 120_000 });
+  await page.getByLabel('Add documents').setInputFiles({ name: 'ferry.png', mimeType: 'image/png', buffer: second });
+  await page.locator('.documents li', { hasText: 'ferry.png' }).waitFor({ timeout: 180_000 });
+  expect(failed).toEqual([]);
+  expect(errors).toEqual([]);
+  await context.close();
+});
