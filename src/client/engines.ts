@@ -61,14 +61,13 @@ class PageEngines implements Engines {
     this.ready = this.refresh();
   }
 
-  list(): readonly EngineOption[] {
-    return this.snapshot;
-  }
+  // Bound: the app hands these two to useSyncExternalStore as they are, without their object.
+  readonly list = (): readonly EngineOption[] => this.snapshot;
 
-  subscribe(listener: Listener): () => void {
+  readonly subscribe = (listener: Listener): (() => void) => {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
-  }
+  };
 
   private emit(): void {
     this.snapshot = [...this.options];
