@@ -36,6 +36,9 @@ function serveFolders(folders: Record<string, string | undefined>): Plugin {
 }
 
 const testHarness = process.env.FOLIO_TEST_HARNESS === '1';
+// The side-by-side benchmark's page (BENCH_ONLY=peers sets this): only then, so the peers' code
+// never changes how the app and the other test pages are split into chunks.
+const peersPage: Record<string, string> = process.env.FOLIO_BENCH_PEERS === '1' ? { 'bench-peers': path.resolve('test/browser/peers.html') } : {};
 const outDir = testHarness ? 'dist-test' : 'dist';
 
 /**
@@ -281,7 +284,7 @@ export default defineConfig({
         assetFileNames,
       },
       input: testHarness
-        ? { main: path.resolve('index.html'), harness: path.resolve('test/browser/harness.html'), bench: path.resolve('test/browser/bench.html') }
+        ? { main: path.resolve('index.html'), harness: path.resolve('test/browser/harness.html'), bench: path.resolve('test/browser/bench.html'), ...peersPage }
         : { main: path.resolve('index.html') },
     },
   },

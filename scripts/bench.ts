@@ -12,6 +12,7 @@ import { chromium, type Page } from 'playwright-core';
 import { build, preview } from 'vite';
 import { createTransformersEmbedder } from '../src/core';
 import { loadBeir } from './lib/beir';
+import { peersBench } from './benchPeers';
 import { runOcrBench } from './lib/ocrBench';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../test/browser/chromium';
 import { FIXTURES_DIR, MODELS_DIR } from '../test/helpers/paths';
@@ -21,6 +22,7 @@ process.env.FOLIO_TEST_HARNESS = '1';
 process.env.FOLIO_MODELS = MODELS_DIR;
 process.env.FOLIO_FIXTURES = FIXTURES_DIR;
 process.env.NODE_ENV = 'production';
+if (process.env.BENCH_ONLY === 'peers') process.env.FOLIO_BENCH_PEERS = '1'; // builds the peers' page too
 await build({ root, logLevel: 'warn', mode: 'production' });
 
 // Initial JavaScript: what index.html loads before anything is lazily imported.
@@ -36,7 +38,7 @@ const base = server.resolvedUrls!.local[0]!;
 // A profile on disk, as a user has: an incognito-style context keeps IndexedDB and the HTTP cache
 // in memory, which made reading stored vectors about four times slower than from disk.
 const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'folio-bench-'));
-const browser = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS.filter((a) => !/webgpu|swiftshader|angle/.test(a)) });
+const browser = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM_PATH, headless: true, args: [...CHROMIUM_ARGS.filter((a) => !/webgpu|swiftshader|angle/.test(a)), '--enable-blink-features=ForceEagerMeasureMemory'] });
 try {
   // Every URL the page and its workers ask for (the OCR part adds up what its engine downloaded).
   const requested: string[] = [];
@@ -51,9 +53,10 @@ try {
 async function measure(page: Page, requested: string[]) {
   await page.goto(`${base}test/browser/bench.html`);
   await page.waitForFunction(() => window.benchReady === true);
-  const only = process.env.BENCH_ONLY; // size, search, cold, embed, index, answer, generate, ocr or sync: rerun one part
+  const only = process.env.BENCH_ONLY; // size, search, cold, embed, index, answer, generate, ocr, sync or peers: rerun one part
   if (only === 'generate') return generate(page);
   if (only === 'sync') return syncBench(page);
+  if (only === 'peers') return peersBench(page.context(), base, emit);
   for (const n of only && only !== 'search' ? [] : [10_000, 100_000, 1_000_000]) {
     emit(await page.evaluate((count) => window.bench.searchBench(count), n));
   }

@@ -9,53 +9,14 @@ import type { PaddleWorkerApi } from './paddle.worker';
 import { buildPostings } from '../../src/core/search/keywordIndex';
 import { LibraryStore } from '../../src/core/store/store';
 import { VectorIndex } from '../../src/core/search/vectorIndex';
+import { benchQueries, generate, libraryDocs, percentile } from './benchData';
 import { openTransformersGenerator, openWllamaGenerator, openWllamaWorker } from '../../src/client/generator';
 import { DEFAULT_MAX_FILE_BYTES, syncLinkedFolder, type LinkedFolder } from '../../src/core';
 
-/** Clustered, off-centre unit vectors (the shape sentence embeddings have), deterministic. */
-function generate(n: number, d: number, seed: number): Float32Array {
-  let x = seed >>> 0 || 1;
-  const rnd = () => ((x = (Math.imul(x, 1103515245) + 12345) >>> 0) / 2 ** 32);
-  const gauss = () => Math.sqrt(-2 * Math.log(rnd() + 1e-12)) * Math.cos(2 * Math.PI * rnd());
-  const clusters = 500;
-  const centres = new Float32Array(clusters * d).map(gauss);
-  const bias = new Float32Array(d).map(() => gauss() * 0.6);
-  const v = new Float32Array(n * d);
-  for (let i = 0; i < n; i++) {
-    const c = Math.floor(rnd() * clusters) * d;
-    let s = 0;
-    for (let j = 0; j < d; j++) s += (v[i * d + j] = centres[c + j]! + 0.9 * gauss() + bias[j]!) ** 2;
-    s = Math.sqrt(s);
-    for (let j = 0; j < d; j++) v[i * d + j]! /= s;
-  }
-  return v;
-}
-
-function percentile(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
-}
-
 async function searchBench(n: number, d = 384, queries = 50) {
-  const docs = 100;
-  const per = Math.ceil(n / docs);
   const index = new VectorIndex(d, n);
-  for (let i = 0; i < docs && i * per < n; i++) index.add(`doc${i}`, generate(Math.min(per, n - i * per), d, i + 1));
-  // Even queries lie near stored content (a question about something in the library: a stored
-  // vector plus noise); odd ones come from clusters the library does not have, the hard case.
-  const near = generate(queries, d, 3); // same seed as doc2: its vectors, re-drawn
-  const noise = generate(queries, d, 999);
-  const far = generate(queries, d, 7);
-  const qs = new Float32Array(queries * d);
-  for (let q = 0; q < queries; q++) {
-    let s = 0;
-    for (let j = 0; j < d; j++) {
-      const v = q % 2 === 0 ? near[q * d + j]! + 0.3 * noise[q * d + j]! : far[q * d + j]! + 0.2 * noise[q * d + j]!;
-      qs[q * d + j] = v;
-      s += v * v;
-    }
-    for (let j = 0; j < d; j++) qs[q * d + j]! /= Math.sqrt(s);
-  }
+  for (const [i, doc] of libraryDocs(n).entries()) index.add(`doc${i}`, generate(doc.count, d, doc.seed));
+  const qs = benchQueries(queries, d);
   const times: number[] = [];
   const recall = [0, 0];
   index.search(qs.subarray(0, d), 10); // builds the bit codes once, outside the timing

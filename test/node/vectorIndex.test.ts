@@ -120,6 +120,30 @@ describe('VectorIndex above the approximate threshold (bit codes + exact rescori
     expect(found / (queries.length * 10)).toBeGreaterThanOrEqual(0.99);
   });
 
+  test('queries far from every stored vector (off-distribution) still find their exact top 10', () => {
+    const index = build();
+    const far = randomUnit(20, d, 4242); // uniform directions: no cluster and not the stored vectors' offset
+    let found = 0;
+    for (let i = 0; i < 20; i++) {
+      const q = far.subarray(i * d, (i + 1) * d);
+      const truth = new Set(ids(index.search(q, 10, undefined, { exact: true })));
+      found += ids(index.search(q, 10)).filter((x) => truth.has(x)).length;
+    }
+    expect(found / 200).toBeGreaterThanOrEqual(0.99);
+  });
+
+  test('removing a document re-makes the codes of the rows that moved (no rebuild of the rest)', () => {
+    const index = build();
+    const q = queries[7]!;
+    const before = index.search(q, 10).filter((h) => h.docId !== 'doc0');
+    index.remove('doc0'); // the first 600 rows: every later row moves down
+    const after = index.search(q, 10);
+    expect(after.some((h) => h.docId === 'doc0')).toBe(false);
+    // The same answers as before, minus doc0's rows, and as exact search gives them.
+    expect(ids(after).slice(0, before.length)).toEqual(ids(before));
+    expect(ids(after)).toEqual(ids(index.search(q, 10, undefined, { exact: true })));
+  });
+
   test('removal and document filters hold in the approximate path too', () => {
     const index = build();
     index.search(queries[0]!, 10); // builds the codes
@@ -139,41 +163,79 @@ describe('VectorIndex above the approximate threshold (bit codes + exact rescori
 });
 
 describe('WASM SIMD kernels', () => {
-  test('Hamming distances, candidate dot products, full scans, centre and codes match the JavaScript loops and a plain popcount, across growth', async () => {
+  test('estimates, fine codes, candidate dot products, full scans, centre and codes match the JavaScript loops and their definitions, across growth', async () => {
     const { VectorArena } = await import('../../src/core/search/vectorArena');
-    expect(new VectorArena(40, 2, 8).simd).toBe(false); // not whole SIMD blocks: the JavaScript path
+    expect(new VectorArena(40, 8).simd).toBe(false); // not whole 32-dimension steps: the JavaScript path
     const d = 384;
-    const W = 12;
-    const simd = new VectorArena(d, W, 16);
-    const js = new VectorArena(d, W, 16, false);
+    const B = d / 8;
+    const simd = new VectorArena(d, 16);
+    const js = new VectorArena(d, 16, false);
     expect(simd.simd).toBe(true);
     expect(js.simd).toBe(false);
-    const r = rng(5);
-    const word = () => Math.floor(((r() + 1) / 2) * 2 ** 32) >>> 0;
-    const pop = (x: number) => x.toString(2).split('').filter((b) => b === '1').length;
+    const codeAt = (r: number, j: number) => (r - (r % 16)) * B + (r % 16) + 16 * j; // 16 rows to a block
     let rows = 0;
-    for (const more of [1000, 69_000]) {
-      const codes = Uint32Array.from({ length: more * W }, word);
+    for (const more of [1000, 69_003]) {
       const vectors = randomUnit(more, d, more);
       for (const a of [simd, js]) {
-        a.reserve(rows + more, rows, rows); // the earlier rows must survive the move
-        a.codes.set(codes, rows * W);
+        a.reserve(rows + more, rows, rows); // the earlier rows (and their codes) must survive the move
         a.data.set(vectors, rows * d);
       }
       rows += more;
-      const queryCode = Uint32Array.from({ length: W }, word);
+      // Centre: the mean, within float rounding. Codes: identical for the same centre, and as defined.
+      simd.computeCentre(rows);
+      js.computeCentre(rows);
+      for (let j = 0; j < d; j++) expect(simd.centre[j]).toBeCloseTo(js.centre[j]!, 5);
+      js.centre.set(simd.centre);
+      for (const a of [simd, js]) {
+        a.computeSpread(rows);
+        a.encodeRows(0, rows);
+        a.quantizeRows(0, rows);
+      }
+      expect(simd.codes.subarray(0, rows * B).findIndex((x, i) => x !== js.codes[i])).toBe(-1);
+      expect(simd.fine.subarray(0, (rows * d) / 2).findIndex((x, i) => x !== js.fine[i])).toBe(-1);
+      for (const r of [0, 5, 17, rows - 1]) {
+        for (const j of [0, 7, 200, d - 1]) {
+          expect((simd.codes[codeAt(r, j >> 3)]! >> (j & 7)) & 1).toBe(simd.data[r * d + j]! > simd.centre[j]! ? 1 : 0);
+          // Fine code: 16 steps over low … low + 16 / inv, clamped; dimension 32c + i in byte 16c + i, + 16 in its high nibble.
+          const c = j >> 5;
+          const i = j & 15;
+          const byte = simd.fine[(r * d) / 2 + 16 * c + i]!;
+          const u = (j & 16 ? byte >> 4 : byte & 15);
+          const want = Math.min(15, Math.max(0, Math.floor((simd.data[r * d + j]! - simd.low[j]!) * simd.inv[j]!)));
+          expect(Math.abs(u - want)).toBeLessThanOrEqual(want === 0 || want === 15 ? 0 : 1); // float rounding at a step's edge
+        }
+      }
       const query = randomUnit(1, d, 77 + rows);
       for (const a of [simd, js]) {
-        a.queryCode.set(queryCode);
         a.query.set(query);
-        a.hamming(rows);
+        a.setQuery();
+        a.estimate(rows);
       }
-      for (let i = 0; i < rows; i++) {
-        let h = 0;
-        for (let w = 0; w < W; w++) h += pop((simd.codes[i * W + w]! ^ queryCode[w]!) >>> 0);
-        if (simd.distance[i] !== h || js.distance[i] !== h) throw new Error(`row ${i}: ${simd.distance[i]}, ${js.distance[i]} vs ${h}`);
+      for (let r = 0; r < rows; r++) {
+        let s = 0;
+        for (let j = 0; j < B; j++) {
+          const x = simd.codes[codeAt(r, j)]!;
+          s += simd.lut[j * 32 + (x & 15)]! + simd.lut[j * 32 + 16 + (x >> 4)]!;
+        }
+        if (simd.distance[r] !== simd.offset - s || js.distance[r] !== simd.offset - s) throw new Error(`row ${r}: ${simd.distance[r]}, ${js.distance[r]} vs ${simd.offset - s}`);
       }
-      const picks = Int32Array.from({ length: 500 }, (_, i) => (i * 7919) % rows);
+      // The table: entry v of nibble n is Σ ±q over its four dimensions, scaled to at most 31.
+      const raw = (n: number, v: number) => [0, 1, 2, 3].reduce((t, k) => t + (v & (1 << k) ? query[4 * n + k]! : -query[4 * n + k]!), 0);
+      const scale = 31 / Math.max(...Array.from({ length: 2 * B * 16 }, (_, i) => Math.abs(raw(i >> 4, i & 15))));
+      expect(simd.lut[2 * 32 + 16 + 9]).toBe(Math.round(raw(5, 9) * scale));
+      const picks = Int32Array.from({ length: 501 }, (_, i) => (i * 7919) % rows); // not a multiple of 4
+      for (const a of [simd, js]) {
+        a.list.set(picks);
+        a.fineEstimates(picks.length);
+      }
+      for (let i = 0; i < picks.length; i++) {
+        let s = 0;
+        for (let j = 0; j < d; j++) {
+          const byte = simd.fine[(picks[i]! * d) / 2 + 16 * (j >> 5) + (j & 15)]!;
+          s += (j & 16 ? byte >> 4 : byte & 15) * simd.weights[j]!;
+        }
+        if (simd.fineScores[i] !== s || js.fineScores[i] !== s) throw new Error(`pick ${i}: ${simd.fineScores[i]}, ${js.fineScores[i]} vs ${s}`);
+      }
       for (const a of [simd, js]) {
         a.list.set(picks);
         a.dots(picks.length);
@@ -189,18 +251,6 @@ describe('WASM SIMD kernels', () => {
         return a.scores.slice(0, rows);
       });
       for (const i of picks) expect(scanned[0]![i]).toBeCloseTo(scanned[1]![i]!, 5);
-      // Centre: the mean, within float rounding. Codes: identical for the same centre.
-      simd.computeCentre(rows);
-      js.computeCentre(rows);
-      for (let j = 0; j < d; j++) expect(simd.centre[j]).toBeCloseTo(js.centre[j]!, 5);
-      js.centre.set(simd.centre);
-      for (const a of [simd, js]) {
-        a.encodeRows(0, rows);
-        a.encodeQuery();
-      }
-      expect(simd.codes.subarray(0, rows * W).findIndex((x, i) => x !== js.codes[i])).toBe(-1);
-      expect(simd.queryCode).toEqual(js.queryCode);
-      expect(simd.codes[5 * W]! & 1).toBe(simd.data[5 * d]! > simd.centre[0]! ? 1 : 0);
     }
   });
 });
