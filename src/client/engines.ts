@@ -30,6 +30,7 @@ import {
 } from '../core';
 import { openTransformersGenerator, openWebLLMGenerator, openWllamaGenerator, openWllamaWorker } from './generator';
 import { modelFileUrl, modelSource, servedBySite, webLLMHosting } from './modelSource';
+import { PASSAGES_ONLY } from './passagesOnly';
 
 const CUSTOM_KEY = 'folio.engines.custom';
 
@@ -38,6 +39,7 @@ export interface EnginesOptions {
   languageModel?: LanguageModelFactory;
 }
 
+
 export function openEngines(opts: EnginesOptions = {}): Engines {
   return new PageEngines(opts);
 }
@@ -45,7 +47,7 @@ export function openEngines(opts: EnginesOptions = {}): Engines {
 type Listener = () => void;
 
 class PageEngines implements Engines {
-  private options: EngineOption[] = [{ id: 'passages', kind: 'passages', group: 'instant', name: 'Passages only', note: 'instant: the best passages, their key sentences highlighted', state: { kind: 'ready' } }];
+  private options: EngineOption[] = [PASSAGES_ONLY];
   private snapshot: readonly EngineOption[] = this.options;
   private readonly listeners = new Set<Listener>();
   private device: DeviceFacts | undefined;

@@ -55,7 +55,22 @@ async function askAfresh(page: Page, question: string) {
   return turn;
 }
 
-const answerText = async (turn: Locator) => ((await turn.locator('.answer-text').textContent({ timeout: 5000 }).catch(() => '')) ?? '').trim();
+/** The written answer as the model wrote it: without the check's words ("(not found in your documents)", "0 of 7 sentences supported…"). */
+const answerText = async (turn: Locator) =>
+  (
+    (await turn
+      .locator('.answer-text')
+      .evaluate(
+        (el) => {
+          const copy = el.cloneNode(true) as Element;
+          for (const added of copy.querySelectorAll('.visually-hidden, .support-line')) added.remove();
+          return copy.textContent ?? '';
+        },
+        undefined,
+        { timeout: 5000 },
+      )
+      .catch(() => '')) ?? ''
+  ).trim();
 
 /**
  * Asks, and as soon as the first piece of the written answer is on screen, stops it the way

@@ -160,7 +160,8 @@ export async function openFromAppMenu(page: Page, item: string, dialog: string):
 export async function openEngines(page: Page): Promise<Locator> {
   await page.getByRole('button', { name: /^Answer engine/ }).click();
   const menu = page.getByRole('dialog', { name: 'Answer engines' });
-  await menu.waitFor();
+  // The menu's contents load on their own, after its frame.
+  await menu.getByRole('heading', { name: 'Answer engine', exact: true }).waitFor();
   return menu;
 }
 

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
-import { openEngines } from '../../client/engines';
+import { openLazyEngines } from '../../client/lazyEngines';
 import type { EngineOption, Engines, Generator } from '../../core';
 import { is, persisted, usePersisted } from '../persisted';
 
@@ -16,7 +16,7 @@ const choiceState = persisted('folio.engine', is.string, legacyChoice() ?? 'pass
 
 let shared: Engines | undefined;
 /** One Engines per page (its downloads and loaded models outlive any component). */
-const pageEngines = () => (shared ??= openEngines());
+const pageEngines = () => (shared ??= openLazyEngines());
 
 /** The engine in use ('ready'), or the one being loaded to replace it ('loading'). */
 export type ActiveEngine = { id: string; status: 'ready' | 'loading' };

@@ -1,0 +1,43 @@
+import type { EngineOption, Engines } from '../core';
+import { PASSAGES_ONLY } from './passagesOnly';
+
+/**
+ * The page's Engines, with their code (the catalogue, WebLLM's model records, the workers' glue)
+ * fetched after the page has shown: until then the list holds passages only, which is also what
+ * the page answers with. A call that needs the real object waits for it.
+ */
+export function openLazyEngines(): Engines {
+  let snapshot: readonly EngineOption[] = [PASSAGES_ONLY];
+  let real: Engines | undefined;
+  const listeners = new Set<() => void>();
+  const tell = () => {
+    for (const l of listeners) l();
+  };
+  const ready = import('./engines').then(({ openEngines }) => {
+    const engines = openEngines();
+    real = engines;
+    engines.subscribe(() => {
+      snapshot = engines.list();
+      tell();
+    });
+    snapshot = engines.list();
+    tell();
+    return engines;
+  });
+  return {
+    list: () => snapshot,
+    subscribe: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    load: async (id, signal) => (id === 'passages' && !real ? null : (await ready).load(id, signal)),
+    cancel: (id) => void ready.then((e) => e.cancel(id)),
+    remove: async (id) => (await ready).remove(id),
+    addModelFile: async (file) => (await ready).addModelFile(file),
+    addCustom: (hubId) => {
+      // Only reachable from the open menu, whose own code loads after this module's.
+      if (!real) throw new Error('The answer engines are still loading; try again in a moment.');
+      return real.addCustom(hubId);
+    },
+  };
+}
