@@ -139,7 +139,9 @@ test('collections in the app: create, add documents, ask within one, rename, del
   // Asked in Birds, the IBM question is answered from Birds' documents only; in all documents, from the IBM page.
   const scoped = await ask(page, 'Which company is nicknamed Big Blue?');
   await waitForAnswer(page);
-  const scopedSources = await sourcesOf(scoped).locator('cite').allTextContents();
+  // Birds holds nothing about IBM, so the answer may well be "Not in your documents": then the
+  // closest passages it shows (folded) must come from Birds too.
+  const scopedSources = await scoped.locator('ol.passages cite').allTextContents();
   expect(scopedSources.length).toBeGreaterThan(0);
   for (const name of scopedSources) expect(['wiki_duck.html', 'word_sample.docx']).toContain(name);
   await page.getByRole('button', { name: /^Ask in: Birds\./ }).click();
