@@ -55,16 +55,19 @@ export function useConversations() {
     if (current && current.id !== currentId) setCurrentId(current.id);
   }, [current, currentId, setCurrentId]);
 
-  // Saved when a turn settles or the title changes, not on every streamed token.
+  // Saved when a turn's passages arrive, when it settles, or when the title changes — not on every
+  // streamed token. A turn still being answered is kept once it has passages (a reload then shows
+  // it as stopped, with its sources) rather than lost with the page.
   const savedKey = useRef(new Map<string, string>());
   useEffect(() => {
     if (!loaded) return;
     for (const c of conversations) {
-      if (!c.turns.length) continue;
-      const key = `${c.turns.filter(settled).length}/${c.turns.length}/${c.title ?? ''}/${c.turns.at(-1)?.status}`;
+      const kept = c.turns.filter((t) => settled(t) || t.passages.length > 0);
+      if (!kept.length) continue;
+      const key = `${c.turns.filter(settled).length}/${kept.length}/${c.turns.length}/${c.title ?? ''}/${c.turns.at(-1)?.status}`;
       if (savedKey.current.get(c.id) === key) continue;
       savedKey.current.set(c.id, key);
-      void saveConversation({ ...c, turns: c.turns.filter(settled) });
+      void saveConversation({ ...c, turns: kept });
     }
   }, [conversations, loaded]);
 
