@@ -8,7 +8,8 @@ import { checkComplete, GgufError, memoryNeeded, readGguf } from '../../src/core
 import { ggufTokenizer, type TokenCounter } from '../../src/core/generate/ggufTokenizer';
 import { buildAnswerMessages } from '../../src/core/generate/prompt';
 import { createPromptApiGenerator, PromptApiGenerator } from '../../src/core/generate/promptApi';
-import { plainTranscript, promptWindow } from '../../src/core/generate/wllama';
+import { plainTranscript } from '../../src/core/generate/prompt';
+import { promptWindow } from '../../src/core/generate/wllama';
 import { FIXTURES_DIR, MODELS_DIR } from '../helpers/paths';
 
 const STORIES = path.join(MODELS_DIR, 'karpathy/stories260K');

@@ -1,4 +1,5 @@
 import { createElement, useEffect, useState } from 'react';
+import { whenIdle } from '../idle';
 
 type Renderer = typeof import('./markdown');
 let renderer: Renderer | undefined;
@@ -6,7 +7,7 @@ let loading: Promise<Renderer> | undefined;
 const load = () => (loading ??= import('./markdown').then((m) => (renderer = m)));
 // Fetched when the page is idle, so a written answer rarely shows as plain text first; it is not
 // part of what the page needs to start.
-if (typeof requestIdleCallback === 'function') requestIdleCallback(() => void load(), { timeout: 5000 });
+whenIdle(() => void load());
 
 /**
  * A model's answer (Markdown) as safe elements with citation chips. The renderer (marked + DOMPurify,

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { RemoteLibrary } from '../../client/library';
 import type { ContextOptions, Generator, PreviousTurn, SearchOptions } from '../../core';
+import { whenIdle } from '../idle';
 import type { Turn } from './conversationStore';
 
 interface Options {
@@ -32,8 +33,7 @@ const loadPipeline = () => (pipeline ??= import('./answerPipeline'));
 export function useAnswer(o: Options) {
   const [busy, setBusy] = useState(false);
   useEffect(() => {
-    const idle = window.requestIdleCallback ?? ((f: () => void) => setTimeout(f, 200));
-    idle(() => void loadPipeline());
+    whenIdle(() => void loadPipeline());
   }, []);
   const controller = useRef<AbortController | null>(null);
   const opts = useRef(o);

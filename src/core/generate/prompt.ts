@@ -95,3 +95,11 @@ export function citedSources(answer: string, sourceCount: number): number[] {
   }
   return seen;
 }
+
+/**
+ * Models without a chat template (base models such as stories260K) get this plain transcript. One
+ * definition for every engine, so llama.cpp and transformers.js read the same tokens.
+ */
+export function plainTranscript(messages: ChatMessage[]): string {
+  return `${messages.map((m) => `${m.role === 'user' ? 'User' : m.role === 'assistant' ? 'Assistant' : 'System'}: ${m.content}`).join('\n\n')}\n\nAssistant:`;
+}

@@ -10,6 +10,7 @@ import {
 } from '@huggingface/transformers';
 import { configureTransformers, detectDevice } from '../embed/transformers';
 import type { ChatMessage, GenerateOptions, GenerateResult, Generator } from './generator';
+import { plainTranscript } from './prompt';
 
 export interface TransformersGeneratorOptions {
   /** Hub model id, e.g. 'onnx-community/Qwen2.5-0.5B-Instruct' (default) or 'karpathy/stories260K'. */
@@ -22,11 +23,6 @@ export interface TransformersGeneratorOptions {
 }
 
 export const DEFAULT_TRANSFORMERS_GENERATOR = 'onnx-community/Qwen2.5-0.5B-Instruct';
-
-/** Models without a chat template (e.g. base models) get this plain transcript. */
-function plainTranscript(messages: ChatMessage[]): string {
-  return `${messages.map((m) => `${m.role === 'user' ? 'User' : m.role === 'assistant' ? 'Assistant' : 'System'}: ${m.content}`).join('\n\n')}\n\nAssistant:`;
-}
 
 /**
  * Text generation with transformers.js (WebGPU or WASM in the browser, native in Node), for

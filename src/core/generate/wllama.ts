@@ -7,11 +7,7 @@
 import type { ChatCompletionChunk, RawCompletionChunk, Wllama } from '@wllama/wllama';
 import type { ChatMessage, GenerateOptions, GenerateResult, Generator } from './generator';
 import type { TokenCounter } from './ggufTokenizer';
-
-/** Models without a chat template (base models such as stories260K) get this plain transcript. */
-export function plainTranscript(messages: ChatMessage[]): string {
-  return `${messages.map((m) => `${m.role === 'user' ? 'User' : m.role === 'assistant' ? 'Assistant' : 'System'}: ${m.content}`).join('\n\n')}\n\nAssistant:`;
-}
+import { plainTranscript } from './prompt';
 
 /**
  * Tokens of a context window kept back from what the answer pipeline is told it may fill: the
