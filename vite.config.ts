@@ -12,7 +12,9 @@ import { wllamaAssets } from './scripts/vite-wllama';
  * hub) appears at /models/, so the app and the browser tests load models with the hub turned off.
  */
 function serveFolders(folders: Record<string, string | undefined>): Plugin {
-  const mounts = Object.entries(folders).flatMap(([prefix, dir]) => (dir ? [[prefix, path.resolve(dir)] as const] : []));
+  const mounts = Object.entries(folders).flatMap(([prefix, dir]) =>
+    dir ? [[prefix, path.resolve(dir)] as const] : [],
+  );
   const serve = (req: { url?: string }, res: import('node:http').ServerResponse, next: () => void) => {
     const mount = mounts.find(([prefix]) => req.url?.startsWith(prefix));
     if (!mount || !req.url) return next();
@@ -38,7 +40,8 @@ function serveFolders(folders: Record<string, string | undefined>): Plugin {
 const testHarness = process.env.FOLIO_TEST_HARNESS === '1';
 // The side-by-side benchmark's page (BENCH_ONLY=peers sets this): only then, so the peers' code
 // never changes how the app and the other test pages are split into chunks.
-const peersPage: Record<string, string> = process.env.FOLIO_BENCH_PEERS === '1' ? { 'bench-peers': path.resolve('test/browser/peers.html') } : {};
+const peersPage: Record<string, string> =
+  process.env.FOLIO_BENCH_PEERS === '1' ? { 'bench-peers': path.resolve('test/browser/peers.html') } : {};
 const outDir = testHarness ? 'dist-test' : 'dist';
 
 /**
@@ -48,7 +51,13 @@ const outDir = testHarness ? 'dist-test' : 'dist';
  * model settings here; preview takes them for what the environment does not say.
  */
 const BUILD_RECORD = path.resolve('node_modules/.cache/folio/builds.json');
-const MODEL_ENV = ['FOLIO_MODELS', 'FOLIO_MODEL_HOST', 'FOLIO_WEBLLM_LIBS', 'FOLIO_LIBRARIES', 'FOLIO_LIBRARY_ORIGINS'] as const;
+const MODEL_ENV = [
+  'FOLIO_MODELS',
+  'FOLIO_MODEL_HOST',
+  'FOLIO_WEBLLM_LIBS',
+  'FOLIO_LIBRARIES',
+  'FOLIO_LIBRARY_ORIGINS',
+] as const;
 /** Settings recorded as given (the others are folders, recorded as absolute paths). */
 const AS_GIVEN = new Set<string>(['FOLIO_MODEL_HOST', 'FOLIO_LIBRARIES', 'FOLIO_LIBRARY_ORIGINS']);
 const readBuilds = (): Record<string, Partial<Record<(typeof MODEL_ENV)[number], string>>> => {
@@ -67,7 +76,12 @@ function recordBuild(): Plugin {
     name: 'folio-record-build',
     apply: 'build',
     closeBundle() {
-      const entry = Object.fromEntries(MODEL_ENV.filter((k) => process.env[k]).map((k) => [k, AS_GIVEN.has(k) ? process.env[k]! : path.resolve(process.env[k]!)]));
+      const entry = Object.fromEntries(
+        MODEL_ENV.filter((k) => process.env[k]).map((k) => [
+          k,
+          AS_GIVEN.has(k) ? process.env[k]! : path.resolve(process.env[k]!),
+        ]),
+      );
       fs.mkdirSync(path.dirname(BUILD_RECORD), { recursive: true });
       fs.writeFileSync(BUILD_RECORD, JSON.stringify({ ...readBuilds(), [outDir]: entry }, null, 2));
     },
@@ -95,7 +109,11 @@ const modelHosts = process.env.FOLIO_MODELS
 const listEnv = (v: string | undefined) => (v ?? '').split(/[\s,]+/).filter(Boolean);
 const publishedLibraries = listEnv(process.env.FOLIO_LIBRARIES);
 const libraryOrigins = [
-  ...new Set([...publishedLibraries.filter((u) => /^https?:\/\//i.test(u)), ...listEnv(process.env.FOLIO_LIBRARY_ORIGINS)].map((u) => new URL(u).origin)),
+  ...new Set(
+    [...publishedLibraries.filter((u) => /^https?:\/\//i.test(u)), ...listEnv(process.env.FOLIO_LIBRARY_ORIGINS)].map(
+      (u) => new URL(u).origin,
+    ),
+  ),
 ];
 
 /**
@@ -144,13 +162,23 @@ function securityHeaders(): Plugin {
   return {
     name: 'folio-security-headers',
     apply: 'build',
-    transformIndexHtml: () => [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: csp.join('; ') }, injectTo: 'head-prepend' }],
+    transformIndexHtml: () => [
+      {
+        tag: 'meta',
+        attrs: { 'http-equiv': 'Content-Security-Policy', content: csp.join('; ') },
+        injectTo: 'head-prepend',
+      },
+    ],
     generateBundle() {
       const headers = { ...isolation, 'Content-Security-Policy': cspHeader };
       this.emitFile({
         type: 'asset',
         fileName: '_headers',
-        source: `# Netlify and Cloudflare Pages read this file; README "Deploying" shows the same for other servers.\n/*\n${Object.entries(headers).map(([k, v]) => `  ${k}: ${v}`).join('\n')}\n/assets/*\n  Cache-Control: ${IMMUTABLE}\n`,
+        source: `# Netlify and Cloudflare Pages read this file; README "Deploying" shows the same for other servers.\n/*\n${Object.entries(
+          headers,
+        )
+          .map(([k, v]) => `  ${k}: ${v}`)
+          .join('\n')}\n/assets/*\n  Cache-Control: ${IMMUTABLE}\n`,
       });
     },
   };
@@ -216,11 +244,33 @@ export default defineConfig({
         // llama.cpp (10 MB of wasm) likewise, for those who choose a processor (GGUF) model.
         // The OCR engine (tesseract core 3.8 MB, English model 2.9 MB) is fetched the first time a
         // scan or image is added, and kept for offline use from then on.
-        globIgnores: ['**/test/**', 'assets/harness-*', 'assets/bench-*', 'assets/webllm*', 'assets/wllama*', 'assets/ocr-*', 'assets/tessdata-*/**', 'webllm/**', 'models/**'],
+        globIgnores: [
+          '**/test/**',
+          'assets/harness-*',
+          'assets/bench-*',
+          'assets/webllm*',
+          'assets/wllama*',
+          'assets/ocr-*',
+          'assets/tessdata-*/**',
+          'webllm/**',
+          'models/**',
+        ],
         runtimeCaching: [
-          { urlPattern: /\/assets\/webllm[^/]*\.js$/, handler: 'CacheFirst', options: { cacheName: 'folio-webllm-code' } },
-          { urlPattern: /\/assets\/wllama[^/]*\.(js|wasm)$/, handler: 'CacheFirst', options: { cacheName: 'folio-wllama-code' } },
-          { urlPattern: /\/assets\/(ocr-[^/]*|tessdata-[^/]*\/[^/]*)$/, handler: 'CacheFirst', options: { cacheName: 'folio-ocr' } },
+          {
+            urlPattern: /\/assets\/webllm[^/]*\.js$/,
+            handler: 'CacheFirst',
+            options: { cacheName: 'folio-webllm-code' },
+          },
+          {
+            urlPattern: /\/assets\/wllama[^/]*\.(js|wasm)$/,
+            handler: 'CacheFirst',
+            options: { cacheName: 'folio-wllama-code' },
+          },
+          {
+            urlPattern: /\/assets\/(ocr-[^/]*|tessdata-[^/]*\/[^/]*)$/,
+            handler: 'CacheFirst',
+            options: { cacheName: 'folio-ocr' },
+          },
         ],
         // The asyncify (WebGPU) ONNX Runtime build is 26 MB.
         maximumFileSizeToCacheInBytes: 40 * 1024 * 1024,
@@ -234,7 +284,9 @@ export default defineConfig({
     // The app reads this to load models from /models/ instead of the hub.
     'import.meta.env.VITE_FOLIO_LOCAL_MODELS': JSON.stringify(process.env.FOLIO_MODELS ? '/models/' : ''),
     // A self-hosted mirror of the hub (same layout), used instead of huggingface.co.
-    'import.meta.env.VITE_FOLIO_MODEL_HOST': JSON.stringify(process.env.FOLIO_MODELS ? '' : (process.env.FOLIO_MODEL_HOST ?? '')),
+    'import.meta.env.VITE_FOLIO_MODEL_HOST': JSON.stringify(
+      process.env.FOLIO_MODELS ? '' : (process.env.FOLIO_MODEL_HOST ?? ''),
+    ),
     // Library files every visit fetches and keeps up to date (src/app/library/published.ts).
     'import.meta.env.VITE_FOLIO_LIBRARIES': JSON.stringify(JSON.stringify(publishedLibraries)),
   },
@@ -280,11 +332,19 @@ export default defineConfig({
       // WebLLM's library gets a recognisable name, so the service worker can leave it out of the
       // precache (see globIgnores).
       output: {
-        chunkFileNames: (chunk) => (chunk.moduleIds.some((id) => id.includes('@mlc-ai/web-llm')) ? 'assets/webllm-[hash].js' : 'assets/[name]-[hash].js'),
+        chunkFileNames: (chunk) =>
+          chunk.moduleIds.some((id) => id.includes('@mlc-ai/web-llm'))
+            ? 'assets/webllm-[hash].js'
+            : 'assets/[name]-[hash].js',
         assetFileNames,
       },
       input: testHarness
-        ? { main: path.resolve('index.html'), harness: path.resolve('test/browser/harness.html'), bench: path.resolve('test/browser/bench.html'), ...peersPage }
+        ? {
+            main: path.resolve('index.html'),
+            harness: path.resolve('test/browser/harness.html'),
+            bench: path.resolve('test/browser/bench.html'),
+            ...peersPage,
+          }
         : { main: path.resolve('index.html') },
     },
   },
@@ -294,7 +354,12 @@ export default defineConfig({
       {
         extends: true,
         // Node tests, and component logic tests co-located with the app code.
-        test: { name: 'node', include: ['test/node/**/*.test.ts', 'src/**/*.test.ts'], environment: 'node', testTimeout: 120_000 },
+        test: {
+          name: 'node',
+          include: ['test/node/**/*.test.ts', 'src/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 120_000,
+        },
       },
       {
         extends: true,

@@ -22,11 +22,21 @@ const runs = Number(process.env.BENCH_RUNS ?? 3);
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'folio-bench-cli-'));
 
 /** Same list, same order as scripts/bench.ts gives the browser's indexing measurement. */
-const SIX = ['pdf/multi_page.pdf', 'pdf/amt_handbook_sample.pdf', 'docx/word_sample.docx', 'html/wiki_duck.html', 'md/wiki-ibm.md', 'txt/war-and-peace-1p.txt'];
+const SIX = [
+  'pdf/multi_page.pdf',
+  'pdf/amt_handbook_sample.pdf',
+  'docx/word_sample.docx',
+  'html/wiki_duck.html',
+  'md/wiki-ibm.md',
+  'txt/war-and-peace-1p.txt',
+];
 
 function run(command: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(command, args, { env: { ...process.env, FOLIO_MODELS: MODELS_DIR }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, {
+      env: { ...process.env, FOLIO_MODELS: MODELS_DIR },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d));
@@ -40,12 +50,23 @@ function emit(o: object) {
 }
 
 /** The summary line `folio index --json` prints, plus what /usr/bin/time -v says about the process. */
-async function index(inputs: string[], out: string): Promise<{ summary: Record<string, unknown> & { thisRun: Record<string, number> }; peakMb: number; wallS: number; cpuPercent: number }> {
+async function index(
+  inputs: string[],
+  out: string,
+): Promise<{
+  summary: Record<string, unknown> & { thisRun: Record<string, number> };
+  peakMb: number;
+  wallS: number;
+  cpuPercent: number;
+}> {
   const r = await run('/usr/bin/time', ['-v', process.execPath, bin, 'index', ...inputs, '--out', out, '--json']);
   if (r.code !== 0) throw new Error(`folio index failed (${r.code}):\n${r.stderr.slice(-2000)}`);
   const field = (name: string) => r.stderr.match(new RegExp(`${name}: (.+)`))?.[1]?.trim() ?? '';
   // "m:ss.ss" or "h:mm:ss"
-  const [sec = 0, min = 0, hours = 0] = field('Elapsed \\(wall clock\\) time \\(h:mm:ss or m:ss\\)').split(':').map(Number).reverse();
+  const [sec = 0, min = 0, hours = 0] = field('Elapsed \\(wall clock\\) time \\(h:mm:ss or m:ss\\)')
+    .split(':')
+    .map(Number)
+    .reverse();
   return {
     summary: JSON.parse(r.stdout),
     peakMb: Math.round(Number(field('Maximum resident set size \\(kbytes\\)')) / 1024),
@@ -58,9 +79,22 @@ try {
   if (!only || only === 'six') {
     for (let i = 0; i < runs; i++) {
       const out = path.join(work, `six-${i}.folio`);
-      const r = await index(SIX.map((f) => path.join(FIXTURES_DIR, f)), out);
+      const r = await index(
+        SIX.map((f) => path.join(FIXTURES_DIR, f)),
+        out,
+      );
       const t = r.summary.thisRun;
-      emit({ metric: 'cli_index_chunks_per_s', where: 'node-native', files: (t.files as unknown as string[]).length, chunks: t.chunks, index_s: t.indexSeconds, per_s: t.chunksPerSecond, model_load_s: r.summary.modelLoadSeconds, wall_s: r.wallS, cpu_percent: r.cpuPercent });
+      emit({
+        metric: 'cli_index_chunks_per_s',
+        where: 'node-native',
+        files: (t.files as unknown as string[]).length,
+        chunks: t.chunks,
+        index_s: t.indexSeconds,
+        per_s: t.chunksPerSecond,
+        model_load_s: r.summary.modelLoadSeconds,
+        wall_s: r.wallS,
+        cpu_percent: r.cpuPercent,
+      });
     }
   }
   if (!only || only === 'folder') {
@@ -70,13 +104,40 @@ try {
     const out = path.join(work, 'folder.folio');
     const r = await index([dir], out);
     const s = r.summary;
-    emit({ metric: 'cli_index_folder', docs: written.docs, input_mb: +(written.bytes / 2 ** 20).toFixed(1), documents: s.documents, chunks: s.chunks, failed: (s.failed as unknown[]).length, index_s: s.thisRun.indexSeconds, per_s: s.thisRun.chunksPerSecond, wall_s: r.wallS, peak_rss_mb: r.peakMb, cpu_percent: r.cpuPercent, library_mb: +((s.bytes as number) / 2 ** 20).toFixed(1) });
+    emit({
+      metric: 'cli_index_folder',
+      docs: written.docs,
+      input_mb: +(written.bytes / 2 ** 20).toFixed(1),
+      documents: s.documents,
+      chunks: s.chunks,
+      failed: (s.failed as unknown[]).length,
+      index_s: s.thisRun.indexSeconds,
+      per_s: s.thisRun.chunksPerSecond,
+      wall_s: r.wallS,
+      peak_rss_mb: r.peakMb,
+      cpu_percent: r.cpuPercent,
+      library_mb: +((s.bytes as number) / 2 ** 20).toFixed(1),
+    });
     // Asking opens the whole file into memory first: that is what a question costs on this library.
     const t0 = performance.now();
-    const ask = await run('/usr/bin/time', ['-v', process.execPath, bin, 'ask', out, 'vitamin D and bone density', '--json']);
+    const ask = await run('/usr/bin/time', [
+      '-v',
+      process.execPath,
+      bin,
+      'ask',
+      out,
+      'vitamin D and bone density',
+      '--json',
+    ]);
     if (ask.code !== 0) throw new Error(`folio ask failed:\n${ask.stderr.slice(-2000)}`);
     const peak = Number(ask.stderr.match(/Maximum resident set size \(kbytes\): (\d+)/)?.[1]) / 1024;
-    emit({ metric: 'cli_ask_folder', docs: written.docs, wall_s: +((performance.now() - t0) / 1000).toFixed(1), peak_rss_mb: Math.round(peak), passages: (JSON.parse(ask.stdout) as { passages: unknown[] }).passages.length });
+    emit({
+      metric: 'cli_ask_folder',
+      docs: written.docs,
+      wall_s: +((performance.now() - t0) / 1000).toFixed(1),
+      peak_rss_mb: Math.round(peak),
+      passages: (JSON.parse(ask.stdout) as { passages: unknown[] }).passages.length,
+    });
   }
 } finally {
   fs.rmSync(work, { recursive: true, force: true });
@@ -100,7 +161,10 @@ function generateFolder(dir: string, count: number): { docs: number; bytes: numb
     let content: string;
     if (i % 25 === 0) {
       name = `doc-${i}.html`;
-      content = `<!doctype html><html><head><title>${escapeHtml(title)}</title></head><body><h1>${escapeHtml(title)}</h1>${body.split('\n\n').map((p) => `<p>${escapeHtml(p)}</p>`).join('')}</body></html>`;
+      content = `<!doctype html><html><head><title>${escapeHtml(title)}</title></head><body><h1>${escapeHtml(title)}</h1>${body
+        .split('\n\n')
+        .map((p) => `<p>${escapeHtml(p)}</p>`)
+        .join('')}</body></html>`;
     } else if (i % 10 === 0) {
       name = `doc-${i}.md`;
       content = `# ${title}\n\n${body}\n`;

@@ -38,7 +38,14 @@ const base = server.resolvedUrls!.local[0]!;
 // A profile on disk, as a user has: an incognito-style context keeps IndexedDB and the HTTP cache
 // in memory, which made reading stored vectors about four times slower than from disk.
 const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'folio-bench-'));
-const browser = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM_PATH, headless: true, args: [...CHROMIUM_ARGS.filter((a) => !/webgpu|swiftshader|angle/.test(a)), '--enable-blink-features=ForceEagerMeasureMemory'] });
+const browser = await chromium.launchPersistentContext(profile, {
+  executablePath: CHROMIUM_PATH,
+  headless: true,
+  args: [
+    ...CHROMIUM_ARGS.filter((a) => !/webgpu|swiftshader|angle/.test(a)),
+    '--enable-blink-features=ForceEagerMeasureMemory',
+  ],
+});
 try {
   // Every URL the page and its workers ask for (the OCR part adds up what its engine downloaded).
   const requested: string[] = [];
@@ -78,7 +85,14 @@ async function measure(page: Page, requested: string[]) {
       if (i > 0) reopened.push(run.first_query_ms);
     }
     const median = [...reopened].sort((a, b) => a - b)[Math.floor(reopened.length / 2)];
-    emit({ metric: 'cold_start_reopen_first_query_ms', chunks: n, runs: reopened.length, p50: median, min: Math.min(...reopened), max: Math.max(...reopened) });
+    emit({
+      metric: 'cold_start_reopen_first_query_ms',
+      chunks: n,
+      runs: reopened.length,
+      p50: median,
+      min: Math.min(...reopened),
+      max: Math.max(...reopened),
+    });
     await reopenFirstResults(n);
   };
   // First results on reopening: the library opens on its keyword index while the model loads, so
@@ -95,7 +109,15 @@ async function measure(page: Page, requested: string[]) {
     }
     const p50 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
     const first = runs.map((r) => r.first_results_ms);
-    emit({ metric: 'reopen_first_results_ms', chunks: n, runs: runs.length, p50: p50(first), min: Math.min(...first), max: Math.max(...first), hybrid_p50: p50(runs.map((r) => r.hybrid_results_ms)) });
+    emit({
+      metric: 'reopen_first_results_ms',
+      chunks: n,
+      runs: runs.length,
+      p50: p50(first),
+      min: Math.min(...first),
+      max: Math.max(...first),
+      hybrid_p50: p50(runs.map((r) => r.hybrid_results_ms)),
+    });
   };
   if (only === 'cold') return coldStart();
 
@@ -103,7 +125,9 @@ async function measure(page: Page, requested: string[]) {
     // Embedding: the same 256 SciFact abstracts (title + text, truncated to the model's 256
     // tokens) in the browser worker (WASM) and natively in Node (onnxruntime-node), one after
     // the other.
-    const texts = loadBeir(path.join(root, '../shared/data/scifact')).corpus.slice(0, 256).map((d) => `${d.title}\n${d.text}`);
+    const texts = loadBeir(path.join(root, '../shared/data/scifact'))
+      .corpus.slice(0, 256)
+      .map((d) => `${d.title}\n${d.text}`);
     await page.reload();
     await page.waitForFunction(() => window.benchReady === true);
     emit(await page.evaluate((t) => window.bench.embedThroughput(t), texts));
@@ -111,11 +135,27 @@ async function measure(page: Page, requested: string[]) {
     await native.embed(texts.slice(0, 16), 'passage');
     const t0 = performance.now();
     await native.embed(texts, 'passage');
-    emit({ metric: 'embed_chunks_per_s', where: 'node-native', chunks: texts.length, per_s: +(texts.length / ((performance.now() - t0) / 1000)).toFixed(1) });
+    emit({
+      metric: 'embed_chunks_per_s',
+      where: 'node-native',
+      chunks: texts.length,
+      per_s: +(texts.length / ((performance.now() - t0) / 1000)).toFixed(1),
+    });
     await native.dispose();
   }
   if (!only || only === 'index') {
-    emit(await page.evaluate(() => window.bench.indexingLongTasks(['pdf/multi_page.pdf', 'pdf/amt_handbook_sample.pdf', 'docx/word_sample.docx', 'html/wiki_duck.html', 'md/wiki-ibm.md', 'txt/war-and-peace-1p.txt'])));
+    emit(
+      await page.evaluate(() =>
+        window.bench.indexingLongTasks([
+          'pdf/multi_page.pdf',
+          'pdf/amt_handbook_sample.pdf',
+          'docx/word_sample.docx',
+          'html/wiki_duck.html',
+          'md/wiki-ibm.md',
+          'txt/war-and-peace-1p.txt',
+        ]),
+      ),
+    );
   }
   if (!only || only === 'answer') await answerBench(page);
   if (!only || only === 'ocr') await runOcrBench(page, dist, requested, emit);
@@ -135,7 +175,14 @@ async function answerBench(page: Page) {
   emit(await page.evaluate((c) => window.bench.populate('bench-answer', c), n));
   await page.reload();
   await page.waitForFunction(() => window.benchReady === true);
-  const files = ['pdf/multi_page.pdf', 'pdf/amt_handbook_sample.pdf', 'docx/word_sample.docx', 'html/wiki_duck.html', 'md/wiki-ibm.md', 'txt/war-and-peace-1p.txt'];
+  const files = [
+    'pdf/multi_page.pdf',
+    'pdf/amt_handbook_sample.pdf',
+    'docx/word_sample.docx',
+    'html/wiki_duck.html',
+    'md/wiki-ibm.md',
+    'txt/war-and-peace-1p.txt',
+  ];
   const questions = [
     'Who patented the typewriter?',
     'When did Microsoft launch Word?',
@@ -154,7 +201,13 @@ async function answerBench(page: Page) {
     ['What was WordStar?', 'Which operating system was it developed for?'],
     ['Which company is nicknamed Big Blue?', 'Where is it headquartered?'],
   ];
-  emit(await page.evaluate(([f, q, u]) => window.bench.answerLatency('bench-answer', f, q, u), [files, questions, followUps] as const));
+  emit(
+    await page.evaluate(([f, q, u]) => window.bench.answerLatency('bench-answer', f, q, u), [
+      files,
+      questions,
+      followUps,
+    ] as const),
+  );
 }
 
 /**
@@ -164,10 +217,21 @@ async function answerBench(page: Page) {
  */
 async function generate(page: Page) {
   const cores = await page.evaluate(() => navigator.hardwareConcurrency);
-  const lines = (await page.evaluate((t) => window.bench.generateBench(t), [...new Set([1, cores])])) as { engine: string; threads: number; tokens_per_s: number }[];
+  const lines = (await page.evaluate((t) => window.bench.generateBench(t), [...new Set([1, cores])])) as {
+    engine: string;
+    threads: number;
+    tokens_per_s: number;
+  }[];
   for (const l of lines) emit(l);
   const onnx = lines.find((l) => l.engine === 'transformers.js')!;
-  for (const l of lines.filter((x) => x.engine === 'wllama')) emit({ metric: 'generate_tokens_per_s_ratio', engine: 'wllama', threads: l.threads, vs: 'transformers.js', ratio: +(l.tokens_per_s / onnx.tokens_per_s).toFixed(2) });
+  for (const l of lines.filter((x) => x.engine === 'wllama'))
+    emit({
+      metric: 'generate_tokens_per_s_ratio',
+      engine: 'wllama',
+      threads: l.threads,
+      vs: 'transformers.js',
+      ratio: +(l.tokens_per_s / onnx.tokens_per_s).toFixed(2),
+    });
   await page.reload();
   await page.waitForFunction(() => window.benchReady === true);
   emit(await page.evaluate(() => window.bench.opfsLoad()));
@@ -179,7 +243,9 @@ async function generate(page: Page) {
  */
 async function syncBench(page: Page) {
   const n = Number(process.env.BENCH_SYNC_FILES ?? 1000);
-  const texts = loadBeir(path.join(root, '../shared/data/scifact')).corpus.slice(0, n).map((d) => `${d.title}\n\n${d.text}`);
+  const texts = loadBeir(path.join(root, '../shared/data/scifact'))
+    .corpus.slice(0, n)
+    .map((d) => `${d.title}\n\n${d.text}`);
   await page.reload();
   await page.waitForFunction(() => window.benchReady === true);
   emit(await page.evaluate((t) => window.bench.syncBench(t), texts));

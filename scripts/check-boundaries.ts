@@ -40,8 +40,16 @@ export function checkBoundaries(root: string): Violation[] {
       const at = { file: rel, line, specifier: spec };
       if (rel.startsWith(`${CORE}/`)) {
         const above = targetRel && ABOVE_CORE.find((dir) => targetRel.startsWith(`${dir}/`));
-        if (above) violations.push({ ...at, message: `${rel}:${line} imports '${spec}' (${targetRel}): the core never imports ${above}/, which is built on top of it (the core must run alone in a worker, in Node and on the command line).` });
-        if (FRAMEWORKS.some((f) => spec === f || spec.startsWith(`${f}/`))) violations.push({ ...at, message: `${rel}:${line} imports '${spec}': the core is framework-free; React belongs in src/app/.` });
+        if (above)
+          violations.push({
+            ...at,
+            message: `${rel}:${line} imports '${spec}' (${targetRel}): the core never imports ${above}/, which is built on top of it (the core must run alone in a worker, in Node and on the command line).`,
+          });
+        if (FRAMEWORKS.some((f) => spec === f || spec.startsWith(`${f}/`)))
+          violations.push({
+            ...at,
+            message: `${rel}:${line} imports '${spec}': the core is framework-free; React belongs in src/app/.`,
+          });
         continue;
       }
       if (targetRel?.startsWith(`${CORE}/`) && targetRel !== DOOR) {
@@ -57,7 +65,8 @@ export function checkBoundaries(root: string): Violation[] {
 
 function sourceFiles(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { withFileTypes: true, recursive: true })
+  return fs
+    .readdirSync(dir, { withFileTypes: true, recursive: true })
     .filter((e) => e.isFile() && /\.(ts|tsx|mts)$/.test(e.name) && !e.name.endsWith('.d.ts'))
     .map((e) => path.join(e.parentPath, e.name));
 }
@@ -74,8 +83,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const found = checkBoundaries(root);
   for (const v of found) console.error(v.message);
   if (found.length) {
-    console.error(`\n${found.length} import${found.length === 1 ? '' : 's'} cross${found.length === 1 ? 'es' : ''} a boundary (scripts/check-boundaries.ts says why).`);
+    console.error(
+      `\n${found.length} import${found.length === 1 ? '' : 's'} cross${found.length === 1 ? 'es' : ''} a boundary (scripts/check-boundaries.ts says why).`,
+    );
     process.exit(1);
   }
-  console.log('boundaries: every import goes through the core\'s door; the core imports nothing above it.');
+  console.log("boundaries: every import goes through the core's door; the core imports nothing above it.");
 }

@@ -35,7 +35,10 @@ export function compareKeyword(dir: string): object[] {
   const evaluate = (run: (q: string) => string[] | Promise<string[]>) => {
     const ranked = beir.queries.map((q) => run(q.text) as string[]);
     const times = beir.queries.slice(0, 100).map((q) => time(() => run(q.text))[1]);
-    return { ndcg: mean(beir.queries.map((q, i) => ndcgAt(ranked[i]!, beir.qrels.get(q._id)!, 10))), queryMs: percentile(times, 50) };
+    return {
+      ndcg: mean(beir.queries.map((q, i) => ndcgAt(ranked[i]!, beir.qrels.get(q._id)!, 10))),
+      queryMs: percentile(times, 50),
+    };
   };
 
   // Folio: postings per document (what IndexedDB stores next to the chunks), then the in-memory index.
@@ -45,7 +48,9 @@ export function compareKeyword(dir: string): object[] {
     for (const r of records) index.add(r.id, r.postings);
     return index;
   });
-  const recordBytes = records.map((r) => new TextEncoder().encode(JSON.stringify(r.postings.terms)).length + r.postings.data.byteLength);
+  const recordBytes = records.map(
+    (r) => new TextEncoder().encode(JSON.stringify(r.postings.terms)).length + r.postings.data.byteLength,
+  );
   results.push({
     engine: 'folio',
     settings: `folio analyzer, BM25 k1=${DEFAULT_BM25.k1} b=${DEFAULT_BM25.b}`,
@@ -58,7 +63,13 @@ export function compareKeyword(dir: string): object[] {
   // MiniSearch scores with BM25+ (d = 0.5 by default); d = 0 is plain BM25, Folio's formula.
   for (const same of [true, false]) {
     const options = same
-      ? { fields: ['text'], idField: 'id', tokenize: analyze, processTerm: (t: string) => t, searchOptions: { bm25: { k: DEFAULT_BM25.k1, b: DEFAULT_BM25.b, d: 0 } } }
+      ? {
+          fields: ['text'],
+          idField: 'id',
+          tokenize: analyze,
+          processTerm: (t: string) => t,
+          searchOptions: { bm25: { k: DEFAULT_BM25.k1, b: DEFAULT_BM25.b, d: 0 } },
+        }
       : { fields: ['text'], idField: 'id' };
     const [mini, buildMs] = time(() => {
       const m = new MiniSearch(options);
@@ -68,8 +79,15 @@ export function compareKeyword(dir: string): object[] {
     const snapshot = new TextEncoder().encode(JSON.stringify(mini)).length;
     results.push({
       engine: 'minisearch',
-      settings: same ? 'folio analyzer, BM25 k1=0.9 b=0.4 d=0' : 'its defaults (lower-case word split, BM25+ k=1.2 b=0.7 d=0.5)',
-      ...evaluate((q) => mini.search(q).slice(0, 10).map((r) => String(r.id))),
+      settings: same
+        ? 'folio analyzer, BM25 k1=0.9 b=0.4 d=0'
+        : 'its defaults (lower-case word split, BM25+ k=1.2 b=0.7 d=0.5)',
+      ...evaluate((q) =>
+        mini
+          .search(q)
+          .slice(0, 10)
+          .map((r) => String(r.id)),
+      ),
       buildMs,
       storedBytes: snapshot,
       perAddedDocument: `${(snapshot / 2 ** 20).toFixed(1)} MiB (its serialisation is one snapshot of the whole index)`,
@@ -79,10 +97,17 @@ export function compareKeyword(dir: string): object[] {
   // Orama matches each query term as a prefix of indexed terms (its `exact` flag instead filters
   // on the raw text), so the same analyzer still finds more terms than Folio's does.
   for (const same of [true, false]) {
-    const tokenizer: Tokenizer = { language: 'english', normalizationCache: new Map(), tokenize: (raw: string) => analyze(raw) };
+    const tokenizer: Tokenizer = {
+      language: 'english',
+      normalizationCache: new Map(),
+      tokenize: (raw: string) => analyze(raw),
+    };
     const [db, buildMs] = time(() => {
       const o = create({ schema: { text: 'string' } as const, ...(same ? { components: { tokenizer } } : {}) });
-      insertMultiple(o, docs.map((d) => ({ id: d.id, text: d.text })));
+      insertMultiple(
+        o,
+        docs.map((d) => ({ id: d.id, text: d.text })),
+      );
       return o;
     });
     const relevance = same ? { k: DEFAULT_BM25.k1, b: DEFAULT_BM25.b, d: 0 } : undefined;
@@ -90,8 +115,14 @@ export function compareKeyword(dir: string): object[] {
     const stored = new TextEncoder().encode(JSON.stringify(index)).length;
     results.push({
       engine: 'orama',
-      settings: same ? 'folio analyzer, BM25 k=0.9 b=0.4 d=0, prefix matching (always on)' : 'its defaults (english tokenizer, no stemming, BM25 k=1.2 b=0.75 d=0.5)',
-      ...evaluate((q) => (search(db, { term: q, limit: 10, ...(relevance ? { relevance } : {}) }) as { hits: { id: string }[] }).hits.map((h) => h.id)),
+      settings: same
+        ? 'folio analyzer, BM25 k=0.9 b=0.4 d=0, prefix matching (always on)'
+        : 'its defaults (english tokenizer, no stemming, BM25 k=1.2 b=0.75 d=0.5)',
+      ...evaluate((q) =>
+        (
+          search(db, { term: q, limit: 10, ...(relevance ? { relevance } : {}) }) as { hits: { id: string }[] }
+        ).hits.map((h) => h.id),
+      ),
       buildMs,
       storedBytes: stored,
       perAddedDocument: `${(stored / 2 ** 20).toFixed(1)} MiB (save() returns the whole index)`,

@@ -7,7 +7,14 @@
  *   npx tsx scripts/coverage-check.ts ../shared/data/scifact
  */
 import 'fake-indexeddb/auto';
-import { answer, applyAnswerEvent, createTransformersEmbedder, libraryRetriever, newAnswerRecord, openLibrary } from '../src/core';
+import {
+  answer,
+  applyAnswerEvent,
+  createTransformersEmbedder,
+  libraryRetriever,
+  newAnswerRecord,
+  openLibrary,
+} from '../src/core';
 import { beirDocuments, loadBeir } from './lib/beir';
 
 const dir = process.argv[2];
@@ -29,6 +36,12 @@ for (const q of beir.queries) {
     console.log(`declined: ${q.text} (coverage ${record.coverage?.score.toFixed(3)})`);
   }
 }
-console.log(JSON.stringify({ queries: beir.queries.length, declined, declined_share: Number((declined / beir.queries.length).toFixed(4)) }));
+console.log(
+  JSON.stringify({
+    queries: beir.queries.length,
+    declined,
+    declined_share: Number((declined / beir.queries.length).toFixed(4)),
+  }),
+);
 library.close();
 await embedder.dispose();

@@ -46,7 +46,11 @@ if (values.followups !== undefined && positionals[0]) {
 
 if (values.qa && positionals[0]) {
   const { qaEval } = await import('./lib/qaEval');
-  const result = await qaEval(positionals[0], { offtopic: values.offtopic!, k: Number(values.k ?? 6), budgetTokens: Number(values.budget) });
+  const result = await qaEval(positionals[0], {
+    offtopic: values.offtopic!,
+    k: Number(values.k ?? 6),
+    budgetTokens: Number(values.budget),
+  });
   console.log(JSON.stringify(result));
   process.exit(0);
 }
@@ -55,13 +59,18 @@ const dir = positionals[0];
 const modes: Record<string, SearchMode> = { dense: 'dense', bm25: 'keyword', keyword: 'keyword', hybrid: 'hybrid' };
 const mode = modes[values.mode!];
 if (!dir || !mode) {
-  console.error('usage: npm run eval -- <beir-dir> [--mode dense|bm25|hybrid] [--k 10] [--chunk N] [--overlap N] [--fusion zscore|minmax|rrf] [--weight W] [--k1 X --b Y] [--queries all|even|odd] [--limit N]');
+  console.error(
+    'usage: npm run eval -- <beir-dir> [--mode dense|bm25|hybrid] [--k 10] [--chunk N] [--overlap N] [--fusion zscore|minmax|rrf] [--weight W] [--k1 X --b Y] [--queries all|even|odd] [--limit N]',
+  );
   console.error('       npm run eval -- <qa-dir> --qa [--offtopic queries.jsonl]… [--k 6] [--budget 700]');
   console.error('       npm run eval -- <squad2-a dir> --followups [pairs.jsonl]');
   process.exit(2);
 }
 const k = Number(values.k ?? 10);
-const beir = loadBeir(dir, { ...(values.limit ? { limit: Number(values.limit) } : {}), split: values.queries as 'all' | 'even' | 'odd' });
+const beir = loadBeir(dir, {
+  ...(values.limit ? { limit: Number(values.limit) } : {}),
+  split: values.queries as 'all' | 'even' | 'odd',
+});
 
 const embedder = await createTransformersEmbedder({ dtype: 'q8', ...(values.model ? { model: values.model } : {}) });
 const library = await openLibrary({
@@ -79,12 +88,20 @@ let lastReport = 0;
 const outcomes = await library.addParsed(beirDocuments(beir), (p) => {
   if (p.stage === 'done' && p.fileIndex - lastReport >= 500) {
     lastReport = p.fileIndex;
-    process.stderr.write(`indexed ${p.fileIndex + 1}/${p.fileCount} documents (${((performance.now() - t0) / 1000).toFixed(0)} s)\n`);
+    process.stderr.write(
+      `indexed ${p.fileIndex + 1}/${p.fileCount} documents (${((performance.now() - t0) / 1000).toFixed(0)} s)\n`,
+    );
   }
 });
 const indexSeconds = (performance.now() - t0) / 1000;
 const failed = outcomes.filter((o) => o.status !== 'added');
-if (failed.length) process.stderr.write(`${failed.length} documents not indexed: ${failed.slice(0, 3).map((o) => ('error' in o ? o.error.message : '')).join('; ')}\n`);
+if (failed.length)
+  process.stderr.write(
+    `${failed.length} documents not indexed: ${failed
+      .slice(0, 3)
+      .map((o) => ('error' in o ? o.error.message : ''))
+      .join('; ')}\n`,
+  );
 const docs = await library.listDocuments();
 
 const fusion: Partial<FusionOptions> = {
@@ -107,7 +124,9 @@ const result = {
 };
 
 const chunks = docs.reduce((n, d) => n + d.chunkCount, 0);
-console.log(`\nRetrieval on ${path.basename(path.resolve(dir))} — ${embedder.model.id} (${embedder.dtype}, ${embedder.device}), ${chunks} chunks`);
+console.log(
+  `\nRetrieval on ${path.basename(path.resolve(dir))} — ${embedder.model.id} (${embedder.dtype}, ${embedder.device}), ${chunks} chunks`,
+);
 console.log('| metric | value |\n|---|---|');
 for (const [name, value] of Object.entries(result)) console.log(`| ${name} | ${value} |`);
 console.log(JSON.stringify(result));

@@ -18,6 +18,9 @@ const library = await freshLibrary({ name: `fuzz-${seed}` });
 const report = await fuzz(library, { count, seed, log: (line) => console.error(line) });
 library.close();
 await closeOcr();
-console.log(JSON.stringify({ fuzz: { count, seed }, ...report, timeouts: report.timeouts.length, unnamed: report.unnamed }));
-const clean = !report.timeouts.length && !report.unnamed.length && !report.unhandledRejections && !report.integrityProblems.length;
+console.log(
+  JSON.stringify({ fuzz: { count, seed }, ...report, timeouts: report.timeouts.length, unnamed: report.unnamed }),
+);
+const clean =
+  !report.timeouts.length && !report.unnamed.length && !report.unhandledRejections && !report.integrityProblems.length;
 process.exit(clean ? 0 : 1);

@@ -22,7 +22,8 @@ lib.close();
 // Blobs (schema 5 on) are read first, so encoding stays synchronous and works on any version.
 const blobs = new Map<Blob, string>();
 const collect = async (v: unknown): Promise<void> => {
-  if (typeof Blob !== 'undefined' && v instanceof Blob) blobs.set(v, Buffer.from(await v.arrayBuffer()).toString('base64'));
+  if (typeof Blob !== 'undefined' && v instanceof Blob)
+    blobs.set(v, Buffer.from(await v.arrayBuffer()).toString('base64'));
   else if (Array.isArray(v)) for (const x of v) await collect(x);
   else if (v && typeof v === 'object' && !ArrayBuffer.isView(v)) for (const x of Object.values(v)) await collect(x);
 };
@@ -49,5 +50,12 @@ for (const name of Array.from(db.objectStoreNames)) {
   await collect(rows);
   stores[name] = rows.map(encode);
 }
-fs.writeFileSync(out, JSON.stringify({ schemaVersion: SCHEMA_VERSION, dbVersion: db.version, searchedWithThisVersion: answers, stores }));
-console.log(`schema v${SCHEMA_VERSION}: ${Object.entries(stores).map(([k, v]) => `${k} ${v.length}`).join(', ')}`);
+fs.writeFileSync(
+  out,
+  JSON.stringify({ schemaVersion: SCHEMA_VERSION, dbVersion: db.version, searchedWithThisVersion: answers, stores }),
+);
+console.log(
+  `schema v${SCHEMA_VERSION}: ${Object.entries(stores)
+    .map(([k, v]) => `${k} ${v.length}`)
+    .join(', ')}`,
+);

@@ -12,11 +12,13 @@ import { parseArgs } from 'node:util';
 import { coverage, sentenceScoring, termShare, type ContextPassage } from '../src/core';
 import { articleOf, auroc, containsAnswer, loadQa, loadQueries, qaLibrary, round } from './lib/qa';
 
-
 const { best, candidates, FEATURES, passageOrder, score, withCosines } = sentenceScoring;
 type Candidate = sentenceScoring.Candidate;
 type Weights = sentenceScoring.Weights;
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { offtopic: { type: 'string', multiple: true, default: [] }, shortlist: { type: 'string', default: '12' } } });
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { offtopic: { type: 'string', multiple: true, default: [] }, shortlist: { type: 'string', default: '12' } },
+});
 const dir = positionals[0];
 if (!dir) {
   console.error('usage: npx tsx scripts/tune-answer.ts <squad2-a dir> [--offtopic queries.jsonl]…');
@@ -53,9 +55,16 @@ const answerable = set.questions.filter((q) => !q.is_impossible);
 for (const q of answerable) {
   const found = await retriever.context(q.question, opts);
   const cands = candidates(q.question, found);
-  if (cands.length) withCosines(cands, await embedder.embed([q.question], 'query'), await vectors(cands.map((c) => c.text)));
+  if (cands.length)
+    withCosines(cands, await embedder.embed([q.question], 'query'), await vectors(cands.map((c) => c.text)));
   const article = articleOf(q.context_id);
-  items.push({ tune: article !== null && article < 4, answers: q.answers, found, cands, labels: cands.map((c) => containsAnswer(c.text, q.answers)) });
+  items.push({
+    tune: article !== null && article < 4,
+    answers: q.answers,
+    found,
+    cands,
+    labels: cands.map((c) => containsAnswer(c.text, q.answers)),
+  });
 }
 process.stderr.write(`${items.length} answerable questions retrieved\n`);
 
@@ -66,7 +75,10 @@ function fitWeights(data: Item[], use: (typeof FEATURES)[number][]): Weights {
   const all = rows.flatMap((d) => d.cands.map((c) => idx.map((i) => c.features[i]!)));
   const mu = idx.map((_, j) => all.reduce((s, r) => s + r[j]!, 0) / all.length);
   const sd = idx.map((_, j) => Math.sqrt(all.reduce((s, r) => s + (r[j]! - mu[j]!) ** 2, 0) / all.length) || 1);
-  const z = rows.map((d) => ({ x: d.cands.map((c) => idx.map((i, j) => (c.features[i]! - mu[j]!) / sd[j]!)), y: d.labels }));
+  const z = rows.map((d) => ({
+    x: d.cands.map((c) => idx.map((i, j) => (c.features[i]! - mu[j]!) / sd[j]!)),
+    y: d.labels,
+  }));
   const w = new Array(idx.length).fill(0);
   for (let iter = 0; iter < 400; iter++) {
     const g = new Array(idx.length).fill(0);
@@ -85,8 +97,14 @@ function fitWeights(data: Item[], use: (typeof FEATURES)[number][]): Weights {
   return out;
 }
 
-const lexical = fitWeights(items.filter((d) => d.tune), ['lexical', 'retrieval', 'passageCosine', 'typeMatch', 'typeMiss', 'novelty', 'heading', 'first', 'length']);
-const dense = fitWeights(items.filter((d) => d.tune), [...FEATURES]);
+const lexical = fitWeights(
+  items.filter((d) => d.tune),
+  ['lexical', 'retrieval', 'passageCosine', 'typeMatch', 'typeMiss', 'novelty', 'heading', 'first', 'length'],
+);
+const dense = fitWeights(
+  items.filter((d) => d.tune),
+  [...FEATURES],
+);
 console.log('LEXICAL', JSON.stringify(lexical));
 console.log('WITH_COSINE', JSON.stringify(dense));
 
@@ -100,7 +118,10 @@ function evaluateExtract(data: Item[]) {
   let within = 0;
   let withinOf = 0;
   for (const d of data) {
-    const cands = score(d.cands.map((c) => ({ ...c, features: [...c.features] })), lexical);
+    const cands = score(
+      d.cands.map((c) => ({ ...c, features: [...c.features] })),
+      lexical,
+    );
     const order = passageOrder(cands, d.found.length);
     if (d.found.length && containsAnswer(d.found[order[0]!]!.text, d.answers)) topPassage++;
     if (d.found.length && containsAnswer(d.found[0]!.text, d.answers)) {
@@ -128,22 +149,33 @@ console.log('extract, articles 0-3 (tuning):', JSON.stringify(evaluateExtract(it
 console.log('extract, articles 4-7 (held out):', JSON.stringify(evaluateExtract(items.filter((d) => !d.tune))));
 for (const k of [2, 3, 4, 6, 8, 12, 20]) {
   shortlist = k;
-  console.log(`shortlist ${k}: tuning ${evaluateExtract(items.filter((d) => d.tune)).answer_in_top_sentence}, held out ${evaluateExtract(items.filter((d) => !d.tune)).answer_in_top_sentence}`);
+  console.log(
+    `shortlist ${k}: tuning ${evaluateExtract(items.filter((d) => d.tune)).answer_in_top_sentence}, held out ${evaluateExtract(items.filter((d) => !d.tune)).answer_in_top_sentence}`,
+  );
 }
 
 // Coverage: the evidence for answerable questions against off-topic ones.
-const offtopic = values.offtopic!.flatMap((file) => loadQueries(file).map((q, i) => ({ text: q.text, tune: i % 2 === 0 })));
+const offtopic = values.offtopic!.flatMap((file) =>
+  loadQueries(file).map((q, i) => ({ text: q.text, tune: i % 2 === 0 })),
+);
 const off: { tune: boolean; cosine: number; share: number }[] = [];
 for (const q of offtopic) {
   const found = await retriever.context(q.text, opts);
   const c = coverage(q.text, found);
   off.push({ tune: q.tune, cosine: c.cosine ?? 0, share: termShare(q.text, found) });
 }
-const on = items.map((d, i) => ({ tune: d.tune, cosine: Math.max(0, ...d.found.map((p) => p.dense ?? 0)), share: termShare(answerable[i]!.question, d.found) }));
+const on = items.map((d, i) => ({
+  tune: d.tune,
+  cosine: Math.max(0, ...d.found.map((p) => p.dense ?? 0)),
+  share: termShare(answerable[i]!.question, d.found),
+}));
 if (off.length) {
   for (const weight of [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.7, 1]) {
     const e = (x: { cosine: number; share: number }) => x.cosine + weight * x.share;
-    const tunePos = on.filter((x) => x.tune).map(e).sort((a, b) => a - b);
+    const tunePos = on
+      .filter((x) => x.tune)
+      .map(e)
+      .sort((a, b) => a - b);
     // The line: at most 2% of answerable tuning questions fall below it.
     const line = tunePos[Math.floor(tunePos.length * 0.02)]!;
     const rate = (xs: number[]) => round(xs.filter((v) => v < line).length / xs.length, 3);
@@ -152,12 +184,16 @@ if (off.length) {
       declined_answerable: rate(on.filter((x) => x.tune === tune).map(e)),
       declined_offtopic: rate(off.filter((x) => x.tune === tune).map(e)),
     });
-    console.log(`coverage termShare weight ${weight}: line ${round(line, 3)} tuning ${JSON.stringify(held(true))} held out ${JSON.stringify(held(false))}`);
+    console.log(
+      `coverage termShare weight ${weight}: line ${round(line, 3)} tuning ${JSON.stringify(held(true))} held out ${JSON.stringify(held(false))}`,
+    );
   }
   // Without cosines (search model loading): word evidence alone.
   for (const line of [0.1, 0.2, 0.25, 0.34, 0.5]) {
     const rate = (xs: number[]) => round(xs.filter((v) => v < line).length / xs.length, 3);
-    console.log(`keyword-only line ${line}: declined answerable ${rate(on.filter((x) => x.tune).map((x) => x.share))} off-topic ${rate(off.filter((x) => x.tune).map((x) => x.share))} (tuning halves)`);
+    console.log(
+      `keyword-only line ${line}: declined answerable ${rate(on.filter((x) => x.tune).map((x) => x.share))} off-topic ${rate(off.filter((x) => x.tune).map((x) => x.share))} (tuning halves)`,
+    );
   }
 }
 library.close();

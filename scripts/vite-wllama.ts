@@ -21,7 +21,8 @@ const DEV_PREFIX = '/@folio-wllama/';
 
 // Folio runs llama.cpp on the processor only: WebGPU answers come from WebLLM and transformers.js.
 // wllama does the same when n_gpu_layers is 0 (its worker.ts).
-const NO_WEBGPU = 'try{Object.defineProperty(WorkerNavigator.prototype,"gpu",{get:()=>({requestAdapter:async()=>null})});}catch(e){}\n';
+const NO_WEBGPU =
+  'try{Object.defineProperty(WorkerNavigator.prototype,"gpu",{get:()=>({requestAdapter:async()=>null})});}catch(e){}\n';
 
 interface Sources {
   main: string;
@@ -36,7 +37,8 @@ export function wllamaSources(): Sources {
   const generated = fs.readFileSync(path.join(root, 'src/workers-code/generated.ts'), 'utf8');
   const constant = (name: string): string => {
     const m = generated.match(new RegExp(`^export const ${name} = (".*");$`, 'm'));
-    if (!m) throw new Error(`@wllama/wllama: ${name} not found in src/workers-code/generated.ts (has the package changed?)`);
+    if (!m)
+      throw new Error(`@wllama/wllama: ${name} not found in src/workers-code/generated.ts (has the package changed?)`);
     return JSON.parse(m[1]!) as string;
   };
   const stub = fs.readFileSync(path.join(root, 'src/worker.ts'), 'utf8').match(/const JSPI_STUB = `([^`]*)`;/)?.[1];
@@ -45,7 +47,8 @@ export function wllamaSources(): Sources {
   let worker = constant('LLAMA_CPP_WORKER_CODE');
   // The threads get this file's URL instead of the Blob wllama posts with 'module.init'.
   const blobArg = 'const argMainScriptBlob = args[0];';
-  if (!worker.includes(blobArg)) throw new Error('@wllama/wllama: the worker code no longer reads its thread script from module.init');
+  if (!worker.includes(blobArg))
+    throw new Error('@wllama/wllama: the worker code no longer reads its thread script from module.init');
   worker = worker.replace(blobArg, 'const argMainScriptBlob = RUN_OPTIONS.threadScript;');
   const moduleCode = NO_WEBGPU + stub + emscripten;
   // As ProxyToWorker.moduleInit builds it, except that the options come from the worker's URL.
@@ -83,7 +86,14 @@ export function wllamaAssets(): Plugin {
         if (!req.url?.startsWith(DEV_PREFIX)) return next();
         const file = req.url.slice(DEV_PREFIX.length).split('?')[0] ?? '';
         const s = get();
-        const body = file === 'wllama-main.js' ? s.main : file === 'wllama-thread.js' ? s.thread : file === 'wllama.wasm' ? s.wasm : undefined;
+        const body =
+          file === 'wllama-main.js'
+            ? s.main
+            : file === 'wllama-thread.js'
+              ? s.thread
+              : file === 'wllama.wasm'
+                ? s.wasm
+                : undefined;
         if (body === undefined) return next();
         res.setHeader('Content-Type', file.endsWith('.wasm') ? 'application/wasm' : 'text/javascript');
         res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');

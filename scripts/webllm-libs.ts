@@ -22,12 +22,18 @@ import type { Plugin } from 'vite';
 import { type HostedWebLLMModel, PREFERRED_WEBLLM_MODELS, type WebLLMLibs } from '../src/core';
 
 const root = path.resolve(import.meta.dirname, '..');
-const webllmVersion = (JSON.parse(fs.readFileSync(path.join(root, 'node_modules/@mlc-ai/web-llm/package.json'), 'utf8')) as { version: string }).version;
+const webllmVersion = (
+  JSON.parse(fs.readFileSync(path.join(root, 'node_modules/@mlc-ai/web-llm/package.json'), 'utf8')) as {
+    version: string;
+  }
+).version;
 const CACHE = path.join(root, 'node_modules/.cache/folio-webllm', webllmVersion);
 
 /** The models Folio offers on the graphics card: ~1B instruct models first, q4f16 and q4f32. */
 export function wantedModels() {
-  return prebuiltAppConfig.model_list.filter((m) => PREFERRED_WEBLLM_MODELS.some((p) => m.model_id.startsWith(p)) && /q4f(16|32)_1-MLC$/.test(m.model_id));
+  return prebuiltAppConfig.model_list.filter(
+    (m) => PREFERRED_WEBLLM_MODELS.some((p) => m.model_id.startsWith(p)) && /q4f(16|32)_1-MLC$/.test(m.model_id),
+  );
 }
 
 const sri = (bytes: Buffer) => `sha256-${crypto.createHash('sha256').update(bytes).digest('base64')}`;
@@ -42,7 +48,9 @@ async function download(url: string, timeoutMs: number): Promise<Buffer> {
 async function weightsBytes(modelUrl: string, timeoutMs: number): Promise<number | undefined> {
   for (const name of ['tensor-cache.json', 'ndarray-cache.json']) {
     try {
-      const list = JSON.parse((await download(`${modelUrl.replace(/\/?$/, '/')}resolve/main/${name}`, timeoutMs)).toString('utf8')) as { records?: { nbytes?: number }[] };
+      const list = JSON.parse(
+        (await download(`${modelUrl.replace(/\/?$/, '/')}resolve/main/${name}`, timeoutMs)).toString('utf8'),
+      ) as { records?: { nbytes?: number }[] };
       const total = (list.records ?? []).reduce((n, r) => n + (r.nbytes ?? 0), 0);
       if (total) return total;
     } catch {
@@ -56,7 +64,9 @@ async function weightsBytes(modelUrl: string, timeoutMs: number): Promise<number
  * Libraries in the cache folder (downloading what is missing when the network allows) and the
  * listing the app reads. Never throws for a network failure: the listing then has `missing`.
  */
-export async function prepareWebLLMLibs(opts: { timeoutMs?: number; log?: (s: string) => void } = {}): Promise<{ dir: string; libs: WebLLMLibs }> {
+export async function prepareWebLLMLibs(
+  opts: { timeoutMs?: number; log?: (s: string) => void } = {},
+): Promise<{ dir: string; libs: WebLLMLibs }> {
   const timeoutMs = opts.timeoutMs ?? 20_000;
   fs.mkdirSync(CACHE, { recursive: true });
   const listing = path.join(CACHE, 'libs.json');
@@ -81,7 +91,10 @@ export async function prepareWebLLMLibs(opts: { timeoutMs?: number; log?: (s: st
     const bytes = fs.readFileSync(file);
     const integrity = sri(bytes);
     // A cached library that no longer matches the hash recorded when it was fetched is not used.
-    if (known && known.integrity !== integrity) throw new Error(`webllm: ${lib} in ${CACHE} does not match its recorded hash; delete the folder to fetch it again`);
+    if (known && known.integrity !== integrity)
+      throw new Error(
+        `webllm: ${lib} in ${CACHE} does not match its recorded hash; delete the folder to fetch it again`,
+      );
     const weights = known?.weightsBytes ?? (missing ? undefined : await weightsBytes(m.model, timeoutMs));
     models.push({
       model_id: m.model_id,
@@ -115,7 +128,8 @@ export function webllmLibs(): Plugin {
       if (own()) return;
       const { dir, libs } = await prepare((s) => this.info(s));
       if (libs.missing) this.warn(`No WebLLM models in this build: ${libs.missing}.`);
-      for (const m of libs.models) this.emitFile({ type: 'asset', fileName: `webllm/${m.lib}`, source: fs.readFileSync(path.join(dir, m.lib)) });
+      for (const m of libs.models)
+        this.emitFile({ type: 'asset', fileName: `webllm/${m.lib}`, source: fs.readFileSync(path.join(dir, m.lib)) });
       this.emitFile({ type: 'asset', fileName: 'webllm/libs.json', source: JSON.stringify(libs) });
     },
     configureServer(server) {

@@ -1,7 +1,18 @@
 /** BEIR-layout data sets (corpus.jsonl, queries.jsonl, qrels.tsv) and scoring a library against them. */
 import fs from 'node:fs';
 import path from 'node:path';
-import { DocumentBuilder, mean, mrrAt, ndcgAt, percentile, recallAt, uniqueBy, type Library, type ParsedInput, type SearchOptions } from '../../src/core';
+import {
+  DocumentBuilder,
+  mean,
+  mrrAt,
+  ndcgAt,
+  percentile,
+  recallAt,
+  uniqueBy,
+  type Library,
+  type ParsedInput,
+  type SearchOptions,
+} from '../../src/core';
 
 export interface Beir {
   corpus: { _id: string; title?: string; text: string }[];
@@ -11,7 +22,11 @@ export interface Beir {
 
 export function loadBeir(dir: string, opts: { limit?: number; split?: 'all' | 'even' | 'odd' } = {}): Beir {
   const readJsonl = <T>(file: string): T[] =>
-    fs.readFileSync(path.join(dir, file), 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as T);
+    fs
+      .readFileSync(path.join(dir, file), 'utf8')
+      .split('\n')
+      .filter((l) => l.trim())
+      .map((l) => JSON.parse(l) as T);
   let corpus = readJsonl<Beir['corpus'][number]>('corpus.jsonl');
   if (opts.limit) corpus = corpus.slice(0, opts.limit);
   const qrels = new Map<string, Map<string, number>>();
@@ -47,7 +62,13 @@ export interface Scores {
 }
 
 /** Documents are scored by their best chunk; enough chunks are fetched to fill 100 documents. */
-export async function score(library: Library, beir: Beir, opts: SearchOptions, k = 10, queries = beir.queries): Promise<Scores> {
+export async function score(
+  library: Library,
+  beir: Beir,
+  opts: SearchOptions,
+  k = 10,
+  queries = beir.queries,
+): Promise<Scores> {
   const nameOf = new Map((await library.listDocuments()).map((d) => [d.id, d.name]));
   const ndcg: number[] = [];
   const r10: number[] = [];
@@ -65,5 +86,11 @@ export async function score(library: Library, beir: Beir, opts: SearchOptions, k
     r100.push(recallAt(ranked, rel, 100));
     mrr.push(mrrAt(ranked, rel, k));
   }
-  return { ndcg10: mean(ndcg), recall10: mean(r10), recall100: mean(r100), mrr10: mean(mrr), queryMsP50: percentile(ms, 50) };
+  return {
+    ndcg10: mean(ndcg),
+    recall10: mean(r10),
+    recall100: mean(r100),
+    mrr10: mean(mrr),
+    queryMsP50: percentile(ms, 50),
+  };
 }

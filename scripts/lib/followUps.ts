@@ -32,7 +32,10 @@ export function loadFollowUps(file = FOLLOW_UPS): FollowUpPair[] {
 
 /** Adds the fixture documents to a library that holds the SQuAD paragraphs. */
 export async function addFixtureDocuments(library: Library): Promise<void> {
-  const files = Object.values(FIXTURE_FILES).map((rel) => ({ name: path.basename(rel), data: new Uint8Array(fs.readFileSync(path.join(FIXTURES_DIR, rel))) }));
+  const files = Object.values(FIXTURE_FILES).map((rel) => ({
+    name: path.basename(rel),
+    data: new Uint8Array(fs.readFileSync(path.join(FIXTURES_DIR, rel))),
+  }));
   const out = await library.addFiles(files);
   const failed = out.filter((o) => o.status === 'failed');
   if (failed.length) throw new Error(`fixtures not indexed: ${failed.map((o) => o.file).join(', ')}`);
@@ -48,7 +51,11 @@ export interface FollowUpResult {
   found: boolean | null;
 }
 
-export async function evaluateFollowUps(pairs: FollowUpPair[], retriever: Retriever, generator?: FollowUpGenerator | null): Promise<FollowUpResult[]> {
+export async function evaluateFollowUps(
+  pairs: FollowUpPair[],
+  retriever: Retriever,
+  generator?: FollowUpGenerator | null,
+): Promise<FollowUpResult[]> {
   const results: FollowUpResult[] = [];
   for (const pair of pairs) {
     const decided = await standaloneQuery(pair.question, [{ question: pair.previous }], retriever, generator);
@@ -61,7 +68,12 @@ export async function evaluateFollowUps(pairs: FollowUpPair[], retriever: Retrie
 }
 
 /** Handled right, per split and label: "tune report" rows of { label: [right, of] }. */
-export function summarise(results: FollowUpResult[]): Record<string, { fresh_left_alone: string; follow_ups_resolved: string; fresh_rate: number; follow_up_rate: number }> {
+export function summarise(
+  results: FollowUpResult[],
+): Record<
+  string,
+  { fresh_left_alone: string; follow_ups_resolved: string; fresh_rate: number; follow_up_rate: number }
+> {
   const out: ReturnType<typeof summarise> = {};
   for (const split of ['tune', 'report', 'all'] as const) {
     const rows = results.filter((r) => split === 'all' || r.pair.split === split);

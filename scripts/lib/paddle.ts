@@ -49,8 +49,15 @@ export class PaddleOcr {
     private readonly detMaxSide: number,
   ) {}
 
-  static async create(ort: OrtLike, models: { det: Uint8Array | string; rec: Uint8Array | string; keys: string }, opts: { detMaxSide?: number; sessionOptions?: object } = {}): Promise<PaddleOcr> {
-    const [det, rec] = await Promise.all([ort.InferenceSession.create(models.det, opts.sessionOptions), ort.InferenceSession.create(models.rec, opts.sessionOptions)]);
+  static async create(
+    ort: OrtLike,
+    models: { det: Uint8Array | string; rec: Uint8Array | string; keys: string },
+    opts: { detMaxSide?: number; sessionOptions?: object } = {},
+  ): Promise<PaddleOcr> {
+    const [det, rec] = await Promise.all([
+      ort.InferenceSession.create(models.det, opts.sessionOptions),
+      ort.InferenceSession.create(models.rec, opts.sessionOptions),
+    ]);
     const keys = ['', ...models.keys.split(/\r?\n/).filter((k, i, a) => k !== '' || i < a.length - 1), ' '];
     return new PaddleOcr(ort, det, rec, keys, opts.detMaxSide ?? 1280);
   }
@@ -60,8 +67,16 @@ export class PaddleOcr {
     const lines: PaddleLine[] = [];
     for (const r of boxes) {
       const text = await this.read(image, r);
-      const w = 2 * r.hw, h = 2 * r.hh;
-      if (text.trim()) lines.push({ text: text.trim(), x: (r.cx - r.hw) / image.width, y: (r.cy - r.hh) / image.height, w: w / image.width, h: h / image.height });
+      const w = 2 * r.hw,
+        h = 2 * r.hh;
+      if (text.trim())
+        lines.push({
+          text: text.trim(),
+          x: (r.cx - r.hw) / image.width,
+          y: (r.cy - r.hh) / image.height,
+          w: w / image.width,
+          h: h / image.height,
+        });
     }
     // Reading order: top to bottom, then left to right within a line.
     lines.sort((a, b) => (Math.abs(a.y - b.y) < Math.min(a.h, b.h) / 2 ? a.x - b.x : a.y - b.y));
@@ -96,7 +111,9 @@ export class PaddleOcr {
     const toImage = image.width / W;
     for (let i = 0; i < W * H; i++) {
       if (prob[i]! <= 0.3 || label[i]) continue;
-      let score = 0, sx = 0, sy = 0;
+      let score = 0,
+        sx = 0,
+        sy = 0;
       pixels.length = 0;
       stack.push(i);
       label[i] = 1;
@@ -117,31 +134,49 @@ export class PaddleOcr {
       }
       const n = pixels.length;
       if (n < 9 || score / n < 0.6) continue;
-      const mx = sx / n, my = sy / n;
-      let xx = 0, yy = 0, xy = 0;
+      const mx = sx / n,
+        my = sy / n;
+      let xx = 0,
+        yy = 0,
+        xy = 0;
       for (const p of pixels) {
-        const dx = (p % W) - mx, dy = Math.floor(p / W) - my;
+        const dx = (p % W) - mx,
+          dy = Math.floor(p / W) - my;
         xx += dx * dx;
         yy += dy * dy;
         xy += dx * dy;
       }
       const angle = 0.5 * Math.atan2(2 * xy, xx - yy);
-      const cos = Math.cos(angle), sin = Math.sin(angle);
-      let u0 = Infinity, u1 = -Infinity, v0 = Infinity, v1 = -Infinity;
+      const cos = Math.cos(angle),
+        sin = Math.sin(angle);
+      let u0 = Infinity,
+        u1 = -Infinity,
+        v0 = Infinity,
+        v1 = -Infinity;
       for (const p of pixels) {
-        const dx = (p % W) - mx, dy = Math.floor(p / W) - my;
-        const u = dx * cos + dy * sin, v = -dx * sin + dy * cos;
+        const dx = (p % W) - mx,
+          dy = Math.floor(p / W) - my;
+        const u = dx * cos + dy * sin,
+          v = -dx * sin + dy * cos;
         if (u < u0) u0 = u;
         if (u > u1) u1 = u;
         if (v < v0) v0 = v;
         if (v > v1) v1 = v;
       }
-      const w = u1 - u0 + 1, h = v1 - v0 + 1;
+      const w = u1 - u0 + 1,
+        h = v1 - v0 + 1;
       if (Math.min(w, h) < 3) continue;
       // Unclip: grow by area × ratio / perimeter, as PaddleOCR does for its polygons.
       const d = (w * h * 1.5) / (2 * (w + h));
-      const cu = (u0 + u1) / 2, cv = (v0 + v1) / 2;
-      regions.push({ cx: (mx + cu * cos - cv * sin) * toImage, cy: (my + cu * sin + cv * cos) * (image.height / H), hw: ((w / 2 + d) * toImage), hh: (h / 2 + d) * (image.height / H), angle });
+      const cu = (u0 + u1) / 2,
+        cv = (v0 + v1) / 2;
+      regions.push({
+        cx: (mx + cu * cos - cv * sin) * toImage,
+        cy: (my + cu * sin + cv * cos) * (image.height / H),
+        hw: (w / 2 + d) * toImage,
+        hh: (h / 2 + d) * (image.height / H),
+        angle,
+      });
     }
     return regions;
   }
@@ -149,7 +184,8 @@ export class PaddleOcr {
   private async read(image: Rgba, r: Region): Promise<string> {
     const H = 48;
     const W = Math.max(16, Math.min(3200, Math.ceil((H * r.hw) / r.hh)));
-    const cos = Math.cos(r.angle), sin = Math.sin(r.angle);
+    const cos = Math.cos(r.angle),
+      sin = Math.sin(r.angle);
     const input = new Float32Array(3 * H * W);
     for (let y = 0; y < H; y++) {
       const v = ((y + 0.5) / H) * 2 * r.hh - r.hh;

@@ -5,7 +5,14 @@
 import 'fake-indexeddb/auto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { createTransformersEmbedder, libraryRetriever, openLibrary, type Embedder, type Library, type Retriever } from '../../src/core';
+import {
+  createTransformersEmbedder,
+  libraryRetriever,
+  openLibrary,
+  type Embedder,
+  type Library,
+  type Retriever,
+} from '../../src/core';
 import { beirDocuments } from './beir';
 
 export interface QaQuestion {
@@ -22,10 +29,17 @@ export interface QaSet {
 }
 
 export const readJsonl = <T>(file: string): T[] =>
-  fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as T);
+  fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as T);
 
 export function loadQa(dir: string): QaSet {
-  return { corpus: readJsonl(path.join(dir, 'corpus.jsonl')), questions: readJsonl<QaQuestion>(path.join(dir, 'answers.jsonl')) };
+  return {
+    corpus: readJsonl(path.join(dir, 'corpus.jsonl')),
+    questions: readJsonl<QaQuestion>(path.join(dir, 'answers.jsonl')),
+  };
 }
 
 export function loadQueries(file: string): { _id: string; text: string }[] {
@@ -64,7 +78,10 @@ export function auroc(pos: number[], neg: number[]): number {
 }
 
 /** The corpus indexed by the same pipeline as the app (fake-indexeddb), with a Retriever on it. */
-export async function qaLibrary(set: QaSet, opts: { embedder?: Embedder; name?: string } = {}): Promise<{ library: Library; embedder: Embedder; retriever: Retriever }> {
+export async function qaLibrary(
+  set: QaSet,
+  opts: { embedder?: Embedder; name?: string } = {},
+): Promise<{ library: Library; embedder: Embedder; retriever: Retriever }> {
   const embedder = opts.embedder ?? (await createTransformersEmbedder({ dtype: 'q8' }));
   const library = await openLibrary({ name: opts.name ?? `qa-${Date.now()}`, embedder });
   await library.addParsed(beirDocuments({ corpus: set.corpus, queries: [], qrels: new Map() }));

@@ -14,10 +14,15 @@ export interface QaEvalOptions {
   budgetTokens: number;
 }
 
-async function run(question: string, retriever: Retriever, opts: QaEvalOptions): Promise<{ record: AnswerRecord; ms: number }> {
+async function run(
+  question: string,
+  retriever: Retriever,
+  opts: QaEvalOptions,
+): Promise<{ record: AnswerRecord; ms: number }> {
   const t0 = performance.now();
   let record = newAnswerRecord(question);
-  for await (const event of answer(question, { retriever, k: opts.k, budgetTokens: opts.budgetTokens })) record = applyAnswerEvent(record, event);
+  for await (const event of answer(question, { retriever, k: opts.k, budgetTokens: opts.budgetTokens }))
+    record = applyAnswerEvent(record, event);
   return { record, ms: performance.now() - t0 };
 }
 
@@ -29,7 +34,15 @@ export async function qaEval(dir: string, opts: QaEvalOptions): Promise<Record<s
   const { library, embedder, retriever } = await qaLibrary(set);
   process.stderr.write(`indexed ${set.corpus.length} passages in ${((performance.now() - t0) / 1000).toFixed(0)} s\n`);
 
-  const rows: { group: string; inSentence: boolean; inPassage: boolean; inContext: boolean; declined: boolean; score: number; ms: number }[] = [];
+  const rows: {
+    group: string;
+    inSentence: boolean;
+    inPassage: boolean;
+    inContext: boolean;
+    declined: boolean;
+    score: number;
+    ms: number;
+  }[] = [];
   for (const q of set.questions.filter((x) => !x.is_impossible)) {
     const { record, ms } = await run(q.question, retriever, opts);
     const article = articleOf(q.context_id);
@@ -49,7 +62,11 @@ export async function qaEval(dir: string, opts: QaEvalOptions): Promise<Record<s
     const queries = loadQueries(file);
     for (const [i, q] of queries.entries()) {
       const { record } = await run(q.text, retriever, opts);
-      off.push({ group: `${name} ${i % 2 === 0 ? 'even lines (tuning)' : 'odd lines (held out)'}`, declined: !!record.declined, score: record.coverage?.score ?? 0 });
+      off.push({
+        group: `${name} ${i % 2 === 0 ? 'even lines (tuning)' : 'odd lines (held out)'}`,
+        declined: !!record.declined,
+        score: record.coverage?.score ?? 0,
+      });
     }
   }
 
@@ -61,24 +78,48 @@ export async function qaEval(dir: string, opts: QaEvalOptions): Promise<Record<s
     ...(opts.offtopic.length ? { declined_answerable: share(r.map((x) => x.declined)) } : {}),
   });
   const ms = rows.map((r) => r.ms).sort((a, b) => a - b);
-  console.log(`\nAnswers on ${path.basename(path.resolve(dir))} — ${embedder.model.id} (${embedder.dtype}, ${embedder.device}), passages-only engine, k ${opts.k}, ${opts.budgetTokens} tokens of passages`);
-  console.log('| questions | n | in top sentence | in top passage | in context | declined |\n|---|---|---|---|---|---|');
+  console.log(
+    `\nAnswers on ${path.basename(path.resolve(dir))} — ${embedder.model.id} (${embedder.dtype}, ${embedder.device}), passages-only engine, k ${opts.k}, ${opts.budgetTokens} tokens of passages`,
+  );
+  console.log(
+    '| questions | n | in top sentence | in top passage | in context | declined |\n|---|---|---|---|---|---|',
+  );
   const groups = ['', ...new Set(rows.map((r) => r.group).filter(Boolean))];
   for (const g of groups) {
     const f = figures(g ? rows.filter((r) => r.group === g) : rows);
-    console.log(`| ${g || 'all answerable'} | ${f.questions} | ${f.answer_in_top_sentence} | ${f.answer_in_top_passage} | ${f.answer_in_context} | ${f.declined_answerable ?? '—'} |`);
+    console.log(
+      `| ${g || 'all answerable'} | ${f.questions} | ${f.answer_in_top_sentence} | ${f.answer_in_top_passage} | ${f.answer_in_context} | ${f.declined_answerable ?? '—'} |`,
+    );
   }
-  console.log(`pipeline time per question (Node, native ONNX Runtime): p50 ${round(ms[Math.floor(ms.length / 2)] ?? 0, 1)} ms`);
-  const result: Record<string, number> = { answer_in_top_sentence: figures(rows).answer_in_top_sentence, answer_in_top_passage: figures(rows).answer_in_top_passage, answer_in_context: figures(rows).answer_in_context };
+  console.log(
+    `pipeline time per question (Node, native ONNX Runtime): p50 ${round(ms[Math.floor(ms.length / 2)] ?? 0, 1)} ms`,
+  );
+  const result: Record<string, number> = {
+    answer_in_top_sentence: figures(rows).answer_in_top_sentence,
+    answer_in_top_passage: figures(rows).answer_in_top_passage,
+    answer_in_context: figures(rows).answer_in_context,
+  };
   if (opts.offtopic.length) {
     console.log('\n| off-topic questions | n | declined | AUROC against all answerable |\n|---|---|---|---|');
     for (const g of [...new Set(off.map((o) => o.group))]) {
       const o = off.filter((x) => x.group === g);
-      console.log(`| ${g} | ${o.length} | ${share(o.map((x) => x.declined))} | ${round(auroc(rows.map((r) => r.score), o.map((x) => x.score)))} |`);
+      console.log(
+        `| ${g} | ${o.length} | ${share(o.map((x) => x.declined))} | ${round(
+          auroc(
+            rows.map((r) => r.score),
+            o.map((x) => x.score),
+          ),
+        )} |`,
+      );
     }
     result.declined_answerable = share(rows.map((r) => r.declined));
     result.declined_offtopic = share(off.map((o) => o.declined));
-    result.auroc = round(auroc(rows.map((r) => r.score), off.map((o) => o.score)));
+    result.auroc = round(
+      auroc(
+        rows.map((r) => r.score),
+        off.map((o) => o.score),
+      ),
+    );
   }
   library.close();
   await embedder.dispose();
@@ -97,11 +138,22 @@ export async function followUpEval(dir: string, file?: string): Promise<Record<s
   await addFixtureDocuments(library);
   const results = await evaluateFollowUps(loadFollowUps(file), retriever);
   console.log('\nHandled wrongly:');
-  for (const r of results.filter((x) => !x.right)) console.log(`- [${r.pair.split}, ${r.pair.label}] "${r.pair.question}" after "${r.pair.previous}" → searched "${r.query}" (${r.why}; gold found: ${r.found})`);
+  for (const r of results.filter((x) => !x.right))
+    console.log(
+      `- [${r.pair.split}, ${r.pair.label}] "${r.pair.question}" after "${r.pair.previous}" → searched "${r.query}" (${r.why}; gold found: ${r.found})`,
+    );
   const s = summarise(results);
   console.log('\n| pairs | fresh left alone | follow-ups resolved |\n|---|---|---|');
-  for (const [split, v] of Object.entries(s)) console.log(`| ${split === 'tune' ? 'tune (tuning)' : split === 'report' ? 'report (held out)' : 'all'} | ${v.fresh_left_alone} = ${v.fresh_rate} | ${v.follow_ups_resolved} = ${v.follow_up_rate} |`);
+  for (const [split, v] of Object.entries(s))
+    console.log(
+      `| ${split === 'tune' ? 'tune (tuning)' : split === 'report' ? 'report (held out)' : 'all'} | ${v.fresh_left_alone} = ${v.fresh_rate} | ${v.follow_ups_resolved} = ${v.follow_up_rate} |`,
+    );
   library.close();
   await embedder.dispose();
-  return { fresh_left_alone: s.all!.fresh_rate, follow_ups_resolved: s.all!.follow_up_rate, fresh_left_alone_held_out: s.report!.fresh_rate, follow_ups_resolved_held_out: s.report!.follow_up_rate };
+  return {
+    fresh_left_alone: s.all!.fresh_rate,
+    follow_ups_resolved: s.all!.follow_up_rate,
+    fresh_left_alone_held_out: s.report!.fresh_rate,
+    follow_ups_resolved_held_out: s.report!.follow_up_rate,
+  };
 }

@@ -64,7 +64,13 @@ export function App() {
       onShow={showFromLibrary}
       onReindex={a.reindexDocument}
       onRemove={a.removeDocument}
-      menu={<AppMenu onOpen={a.setDialog} onMenuOpen={() => void loadDialogs()} onOpenLibraryFile={a.collections.pickLibraryFile} />}
+      menu={
+        <AppMenu
+          onOpen={a.setDialog}
+          onMenuOpen={() => void loadDialogs()}
+          onOpenLibraryFile={a.collections.pickLibraryFile}
+        />
+      }
       linkFolder={<LinkFolderButton api={folders} disabled={a.unusable ? 'Adding is off in this tab.' : null} />}
       folders={<LinkedFolderList api={folders} />}
       collections={a.collections}
@@ -91,7 +97,14 @@ export function App() {
 
   const panel = source.target && (
     <Suspense fallback={<div className="source source-loading" aria-hidden="true" />}>
-      <SourcePanel target={source.target} opened={source.opened} library={lib.library} documents={lib.documents} onClose={a.closeSource} onStep={source.step} />
+      <SourcePanel
+        target={source.target}
+        opened={source.opened}
+        library={lib.library}
+        documents={lib.documents}
+        onClose={a.closeSource}
+        onStep={source.step}
+      />
     </Suspense>
   );
   const current = convs.current;
@@ -121,7 +134,12 @@ export function App() {
         />
         <div className="banners">
           <UpdateBanner />
-          <LibraryBanners state={lib.state} interrupted={lib.interrupted} onResume={() => void lib.resumeInterrupted()} onForget={() => void lib.discardInterrupted()} />
+          <LibraryBanners
+            state={lib.state}
+            interrupted={lib.interrupted}
+            onResume={() => void lib.resumeInterrupted()}
+            onForget={() => void lib.discardInterrupted()}
+          />
         </div>
         <Conversation
           conversationId={current?.id}
@@ -140,7 +158,11 @@ export function App() {
             ref={a.composer}
             busy={a.answers.busy}
             blocked={a.blocked}
-            placeholder={lib.documents.length || lib.state.phase === 'loading' ? 'Ask about your documents…' : 'Add a document first, then ask about it'}
+            placeholder={
+              lib.documents.length || lib.state.phase === 'loading'
+                ? 'Ask about your documents…'
+                : 'Add a document first, then ask about it'
+            }
             onAsk={a.ask}
             onStop={a.answers.stop}
             scope={<ScopePicker api={a.collections} />}
@@ -162,7 +184,13 @@ export function App() {
             {panel}
           </aside>
         ) : (
-          <Sheet open onOpenChange={(o) => !o && a.closeSource()} side={phone ? 'bottom' : 'right'} title="Source" onCloseAutoFocus={(e) => e.preventDefault()}>
+          <Sheet
+            open
+            onOpenChange={(o) => !o && a.closeSource()}
+            side={phone ? 'bottom' : 'right'}
+            title="Source"
+            onCloseAutoFocus={(e) => e.preventDefault()}
+          >
             {panel}
           </Sheet>
         ))}
@@ -174,7 +202,13 @@ export function App() {
             reembed={lib.reembedding}
             onExport={a.exportBackup}
             onImport={a.importBackup}
-            unavailable={lib.state.phase === 'ready' ? null : lib.state.phase === 'loading' ? 'Your library is still opening.' : 'Your library is not available in this tab.'}
+            unavailable={
+              lib.state.phase === 'ready'
+                ? null
+                : lib.state.phase === 'loading'
+                  ? 'Your library is still opening.'
+                  : 'Your library is not available in this tab.'
+            }
             evaluate={lib.evaluate}
             info={lib.info}
             lastAnswerMs={a.lastAnswerMs}

@@ -45,10 +45,21 @@ export function useApp() {
   }, [engines.failed, toast]);
   const unusable = lib.state.phase === 'error' || lib.state.phase === 'outdated';
 
-  const collections = useCollections({ library: lib.library, documents: lib.documents, ready: lib.state.phase === 'ready', refreshDocuments: lib.refreshDocuments });
+  const collections = useCollections({
+    library: lib.library,
+    documents: lib.documents,
+    ready: lib.state.phase === 'ready',
+    refreshDocuments: lib.refreshDocuments,
+  });
   const { scope } = collections;
   const search = useMemo(() => (scope ? { ...settings, collections: scope } : settings), [settings, scope]);
-  const answers = useAnswer({ library: lib.library, search, engine: engines.engine, settleRemovals: lib.commitRemovals, updateTurns: convs.updateTurns });
+  const answers = useAnswer({
+    library: lib.library,
+    search,
+    engine: engines.engine,
+    settleRemovals: lib.commitRemovals,
+    updateTurns: convs.updateTurns,
+  });
   const current = convs.current;
   const turns = useMemo(() => current?.turns ?? [], [current]);
   const ask = useCallback(
@@ -78,8 +89,12 @@ export function useApp() {
   );
   const reindexDocument = useCallback((d: DocumentRecord) => void reindex(d.id, d.name), [reindex]);
   // Files added while one collection of the person's own is chosen go into it.
-  const into = scope?.length === 1 && !collections.collections.find((c) => c.id === scope[0])?.readOnly ? scope[0] : undefined;
-  const add = useCallback((files: File[]) => void addFiles(files, into ? { collection: into } : undefined), [addFiles, into]);
+  const into =
+    scope?.length === 1 && !collections.collections.find((c) => c.id === scope[0])?.readOnly ? scope[0] : undefined;
+  const add = useCallback(
+    (files: File[]) => void addFiles(files, into ? { collection: into } : undefined),
+    [addFiles, into],
+  );
   const deleteConversation = useCallback(
     (c: Conversation) => {
       const undo = convs.remove(c.id);
@@ -98,14 +113,25 @@ export function useApp() {
     const a = anchor.current;
     if (a?.open !== sourceOpen) return;
     anchor.current = null;
-    if (a.el.isConnected && scroller.current?.contains(a.el)) scroller.current.scrollTop += a.el.getBoundingClientRect().top - a.top;
+    if (a.el.isConnected && scroller.current?.contains(a.el))
+      scroller.current.scrollTop += a.el.getBoundingClientRect().top - a.top;
   }, [sourceOpen]);
   const openCitation = useCallback(
     (turnId: string, n: number, chip: HTMLElement, support?: Support) => {
       const t = turns.find((x) => x.id === turnId);
       if (!t?.passages[n - 1]) return;
       if (!sourceTarget) anchor.current = { el: chip, top: chip.getBoundingClientRect().top, open: true };
-      openSource({ kind: 'citation', turnId, n, passages: t.passages, query: t.searchedFor ?? t.question, ...(support ? { support } : {}) }, chip);
+      openSource(
+        {
+          kind: 'citation',
+          turnId,
+          n,
+          passages: t.passages,
+          query: t.searchedFor ?? t.question,
+          ...(support ? { support } : {}),
+        },
+        chip,
+      );
     },
     [turns, sourceTarget, openSource],
   );
@@ -117,12 +143,16 @@ export function useApp() {
   const showDocument = useCallback((d: DocumentRecord) => openSource({ kind: 'document', doc: d }), [openSource]);
 
   // A backup carries what the app keeps beside the library: conversations and settings.
-  const exportBackup = useCallback(() => lib.exportBackup({ conversations: convs.forBackup(), settings }), [lib, convs, settings]);
+  const exportBackup = useCallback(
+    () => lib.exportBackup({ conversations: convs.forBackup(), settings }),
+    [lib, convs, settings],
+  );
   const importBackup = useCallback(
     async (file: File) => {
       const { added, duplicates, extra } = await lib.importBackup(file);
       const saved = (extra ?? {}) as { settings?: unknown };
-      if (saved.settings && typeof saved.settings === 'object') settingsState.save(checkSettings({ ...DEFAULT_SETTINGS, ...saved.settings }) ?? DEFAULT_SETTINGS);
+      if (saved.settings && typeof saved.settings === 'object')
+        settingsState.save(checkSettings({ ...DEFAULT_SETTINGS, ...saved.settings }) ?? DEFAULT_SETTINGS);
       const turnsAdded = convs.restore(extra);
       const docs = `Restored ${added} document${added === 1 ? '' : 's'}${duplicates ? ` (${duplicates} already here)` : ''}`;
       return `${docs}${turnsAdded ? ` and ${turnsAdded} conversation turn${turnsAdded === 1 ? '' : 's'}` : ''}.`;
@@ -134,7 +164,13 @@ export function useApp() {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const t = e.target as HTMLElement;
-      if (e.key === '/' && !e.ctrlKey && !e.metaKey && !e.altKey && !t.closest('input, textarea, select, [contenteditable="true"], [role="dialog"], [role="menu"]')) {
+      if (
+        e.key === '/' &&
+        !e.ctrlKey &&
+        !e.metaKey &&
+        !e.altKey &&
+        !t.closest('input, textarea, select, [contenteditable="true"], [role="dialog"], [role="menu"]')
+      ) {
         e.preventDefault();
         composer.current?.focus();
       }
@@ -143,7 +179,10 @@ export function useApp() {
     return () => window.removeEventListener('keydown', onKey);
   }, []);
 
-  const engineName = useCallback((id: string | undefined) => (id ? engines.options.find((o) => o.id === id)?.name : undefined), [engines.options]);
+  const engineName = useCallback(
+    (id: string | undefined) => (id ? engines.options.find((o) => o.id === id)?.name : undefined),
+    [engines.options],
+  );
   const lastAnswerMs = [...turns].reverse().find((t) => t.ms !== undefined)?.ms;
 
   return {

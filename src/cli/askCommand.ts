@@ -31,7 +31,13 @@ export async function askCommand(args: AskArgs): Promise<AskResult> {
         library: args.file,
         model: embedder.model.id,
         documents,
-        passages: hits.map((h) => ({ docName: h.docName, text: h.text, location: h.location, score: h.score, chunkIndex: h.chunkIndex })),
+        passages: hits.map((h) => ({
+          docName: h.docName,
+          text: h.text,
+          location: h.location,
+          score: h.score,
+          chunkIndex: h.chunkIndex,
+        })),
       };
     } finally {
       await dropLibrary(library, name);
@@ -44,7 +50,12 @@ export async function askCommand(args: AskArgs): Promise<AskResult> {
 /** Where a passage is, as a person would cite it: page(s), then the headings above it. */
 export function describeLocation(location: SourceLocation): string {
   const parts: string[] = [];
-  if (location.page) parts.push(location.pageEnd && location.pageEnd !== location.page ? `pp. ${location.page}–${location.pageEnd}` : `p. ${location.page}`);
+  if (location.page)
+    parts.push(
+      location.pageEnd && location.pageEnd !== location.page
+        ? `pp. ${location.page}–${location.pageEnd}`
+        : `p. ${location.page}`,
+    );
   if (location.headings.length) parts.push(location.headings.join(' › '));
   return parts.join(', ');
 }

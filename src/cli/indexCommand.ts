@@ -1,6 +1,18 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { contentHash, FolioError, planSync, readBytes, scanFolder, type AddOutcome, type FileInput, type FolderScan, type IndexProgress, type ListedFile, type SkippedFile } from '../core';
+import {
+  contentHash,
+  FolioError,
+  planSync,
+  readBytes,
+  scanFolder,
+  type AddOutcome,
+  type FileInput,
+  type FolderScan,
+  type IndexProgress,
+  type ListedFile,
+  type SkippedFile,
+} from '../core';
 import { dropLibrary, joinLibraryFiles, memoryLibrary } from './libraryFile';
 import { loadEmbedder } from './models';
 import { nodeDirectory, nodeFile } from './nodeFolder';
@@ -53,19 +65,34 @@ export class UsageError extends Error {}
  * or new ones are to do, vanished ones drop out), indexes what is left in groups of `batch`
  * files, each saved as it finishes, then joins the saved groups into one library file.
  */
-export async function indexCommand(args: IndexArgs, io: { stderr: NodeJS.WriteStream; signal: AbortSignal }): Promise<IndexSummary | 'stopped'> {
+export async function indexCommand(
+  args: IndexArgs,
+  io: { stderr: NodeJS.WriteStream; signal: AbortSignal },
+): Promise<IndexSummary | 'stopped'> {
   const started = performance.now();
   const out = path.resolve(args.out);
   const { scan, names } = await listInputs(args.inputs, args.maxFileBytes, out);
   if (scan.status !== 'ok') throw new Error(scan.reason);
-  const config: IndexConfig = { model: args.model, maxFileBytes: args.maxFileBytes, batch: args.batch, ...(args.maxTokens ? { maxTokens: args.maxTokens } : {}), ...(args.overlapTokens !== undefined ? { overlapTokens: args.overlapTokens } : {}) };
+  const config: IndexConfig = {
+    model: args.model,
+    maxFileBytes: args.maxFileBytes,
+    batch: args.batch,
+    ...(args.maxTokens ? { maxTokens: args.maxTokens } : {}),
+    ...(args.overlapTokens !== undefined ? { overlapTokens: args.overlapTokens } : {}),
+  };
   const state = await IndexState.open(out, config, { restart: args.restart });
   const plan = await planSync(scan, state.known());
 
   // What this run keeps from earlier runs, and what it must (re)do.
   const kept = new Map<string, SavedFile>();
   const todo: Item[] = [];
-  const item = (f: ListedFile | SkippedFile): Item => ({ key: f.path, name: names.get(f.path)!, size: f.size, lastModified: f.lastModified, data: f.data });
+  const item = (f: ListedFile | SkippedFile): Item => ({
+    key: f.path,
+    name: names.get(f.path)!,
+    size: f.size,
+    lastModified: f.lastModified,
+    data: f.data,
+  });
   for (const d of plan.decisions) {
     if (d.kind === 'unchanged' || d.kind === 'touched') kept.set(d.file.path, d.known);
     else if (d.kind !== 'remove') todo.push(item(d.file));
@@ -104,13 +131,19 @@ export async function indexCommand(args: IndexArgs, io: { stderr: NodeJS.WriteSt
   const indexSeconds = (performance.now() - indexStart) / 1000;
   if (io.signal.aborted) {
     await embedder.dispose();
-    io.stderr.write(`Stopped: ${kept.size + done.length} of ${total} files are done and saved in ${state.dir}; run the same command again to continue from there.\n`);
+    io.stderr.write(
+      `Stopped: ${kept.size + done.length} of ${total} files are done and saved in ${state.dir}; run the same command again to continue from there.\n`,
+    );
     return 'stopped';
   }
 
   const final = [...kept.values(), ...done].sort((a, b) => (a.key < b.key ? -1 : 1));
   const documents = final.filter((f) => f.documentId);
-  await joinLibraryFiles(out, state.parts(), { embedder, include: new Set(documents.map((f) => f.documentId!)), extra: { createdBy: 'folio index' } });
+  await joinLibraryFiles(out, state.parts(), {
+    embedder,
+    include: new Set(documents.map((f) => f.documentId!)),
+    extra: { createdBy: 'folio index' },
+  });
   await embedder.dispose();
   await state.remove();
   const thisRun = done.filter((f) => f.documentId);
@@ -125,7 +158,12 @@ export async function indexCommand(args: IndexArgs, io: { stderr: NodeJS.WriteSt
     duplicates: final.flatMap((f) => (f.duplicateOf ? [{ file: f.name, of: f.duplicateOf }] : [])),
     failed: final.flatMap((f) => (f.error ? [{ file: f.name, ...f.error }] : [])),
     resumed: kept.size,
-    thisRun: { files: thisRun.map((f) => f.name), chunks: thisRunChunks, indexSeconds: round(indexSeconds), chunksPerSecond: round(thisRunChunks / Math.max(indexSeconds, 1e-3)) },
+    thisRun: {
+      files: thisRun.map((f) => f.name),
+      chunks: thisRunChunks,
+      indexSeconds: round(indexSeconds),
+      chunksPerSecond: round(thisRunChunks / Math.max(indexSeconds, 1e-3)),
+    },
     modelLoadSeconds: round(modelLoadSeconds),
     totalSeconds: round((performance.now() - started) / 1000),
   };
@@ -157,7 +195,13 @@ async function indexGroup(
       // The core's own checks first (size limit, empty file): a file over the limit is never read.
       bytes = await readBytes({ name: it.name, data: it.data }, { maxFileBytes: args.maxFileBytes });
     } catch (err) {
-      const error = err instanceof FolioError ? { code: err.code, reason: err.reason } : { code: 'unreadable', reason: `it could not be read (${err instanceof Error ? err.message : String(err)})` };
+      const error =
+        err instanceof FolioError
+          ? { code: err.code, reason: err.reason }
+          : {
+              code: 'unreadable',
+              reason: `it could not be read (${err instanceof Error ? err.message : String(err)})`,
+            };
       saved[i] = { ...base, error };
       progress.log(`✗ ${it.name}: ${error.reason}`);
       progress.finished();
@@ -176,11 +220,19 @@ async function indexGroup(
   }
   if (!inputs.length) return { saved, part: undefined };
 
-  const { library, name } = await memoryLibrary({ embedder, maxFileBytes: args.maxFileBytes, chunking: { ...(args.maxTokens ? { maxTokens: args.maxTokens } : {}), ...(args.overlapTokens !== undefined ? { overlapTokens: args.overlapTokens } : {}) } });
+  const { library, name } = await memoryLibrary({
+    embedder,
+    maxFileBytes: args.maxFileBytes,
+    chunking: {
+      ...(args.maxTokens ? { maxTokens: args.maxTokens } : {}),
+      ...(args.overlapTokens !== undefined ? { overlapTokens: args.overlapTokens } : {}),
+    },
+  });
   try {
     const embedded = new Map<number, number>();
     const onProgress = (p: IndexProgress) => {
-      const count = p.stage === 'embedding' ? (p.done ?? 0) : p.stage === 'done' ? (p.document?.chunkCount ?? 0) : undefined;
+      const count =
+        p.stage === 'embedding' ? (p.done ?? 0) : p.stage === 'done' ? (p.document?.chunkCount ?? 0) : undefined;
       if (count !== undefined) {
         progress.embedded(count - (embedded.get(p.fileIndex) ?? 0));
         embedded.set(p.fileIndex, count);
@@ -215,7 +267,11 @@ function savedFile(it: Item, o: AddOutcome, hash: string): SavedFile {
  * they are. Paths become absolute (a file's identity across runs); document names are relative
  * to the folder given, or the file's own name.
  */
-async function listInputs(inputs: string[], maxFileBytes: number, out: string): Promise<{ scan: FolderScan; names: Map<string, string> }> {
+async function listInputs(
+  inputs: string[],
+  maxFileBytes: number,
+  out: string,
+): Promise<{ scan: FolderScan; names: Map<string, string> }> {
   const files = new Map<string, ListedFile>();
   const skipped = new Map<string, SkippedFile>();
   const names = new Map<string, string>();
@@ -242,7 +298,10 @@ async function listInputs(inputs: string[], maxFileBytes: number, out: string): 
     }
   }
   const byKey = <T extends { path: string }>(a: T, b: T) => (a.path < b.path ? -1 : 1);
-  return { scan: { status: 'ok', files: [...files.values()].sort(byKey), skipped: [...skipped.values()].sort(byKey) }, names };
+  return {
+    scan: { status: 'ok', files: [...files.values()].sort(byKey), skipped: [...skipped.values()].sort(byKey) },
+    names,
+  };
 }
 
 const round = (x: number) => Number(x.toFixed(2));

@@ -1,7 +1,17 @@
 import 'fake-indexeddb/auto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { BACKUP_MAGIC, encodeFrame, openLibrary, readFrames, type BackupHeader, type DocumentBundle, type Embedder, type Library, type LibraryOptions } from '../core';
+import {
+  BACKUP_MAGIC,
+  encodeFrame,
+  openLibrary,
+  readFrames,
+  type BackupHeader,
+  type DocumentBundle,
+  type Embedder,
+  type Library,
+  type LibraryOptions,
+} from '../core';
 
 /**
  * A `.folio` file is the app's backup format ("Back up library" / "Restore from backup"), so a
@@ -41,7 +51,10 @@ export async function libraryModel(file: string): Promise<string | undefined> {
 }
 
 /** Opens a `.folio` file the way the app restores one: every document, its vectors and postings. */
-export async function openLibraryFile(file: string, embedder: Embedder): Promise<{ library: Library; name: string; documents: number }> {
+export async function openLibraryFile(
+  file: string,
+  embedder: Embedder,
+): Promise<{ library: Library; name: string; documents: number }> {
   const opened = await memoryLibrary({ embedder });
   try {
     const { added, duplicates } = await opened.library.importBackup(await fs.openAsBlob(file));
@@ -56,7 +69,10 @@ export async function openLibraryFile(file: string, embedder: Embedder): Promise
  * Writes through a temporary file renamed into place once complete and on disk, so `file` is
  * always either the old version or the whole new one, whatever happens mid-way.
  */
-export async function writeAtomically(file: string, write: (append: (bytes: Uint8Array) => Promise<void>) => Promise<void>): Promise<void> {
+export async function writeAtomically(
+  file: string,
+  write: (append: (bytes: Uint8Array) => Promise<void>) => Promise<void>,
+): Promise<void> {
   const tmp = `${file}.${process.pid}.tmp`;
   const handle = await fs.promises.open(tmp, 'w');
   try {
@@ -82,7 +98,11 @@ export async function writeBlob(file: string, blob: Blob): Promise<void> {
  * the same model (so schema and meta are the core's own), then the frames of the `include`d
  * documents, copied one at a time (the parts are never all in memory).
  */
-export async function joinLibraryFiles(out: string, parts: string[], opts: { embedder: Embedder; include: Set<string>; extra?: unknown }): Promise<void> {
+export async function joinLibraryFiles(
+  out: string,
+  parts: string[],
+  opts: { embedder: Embedder; include: Set<string>; extra?: unknown },
+): Promise<void> {
   const shell = await memoryLibrary({ embedder: opts.embedder });
   let header: BackupHeader | undefined;
   try {
@@ -110,6 +130,9 @@ export async function joinLibraryFiles(out: string, parts: string[], opts: { emb
         written++;
       }
     }
-    if (written !== opts.include.size) throw new Error(`expected ${opts.include.size} documents in ${path.basename(out)}, found ${written} in its parts`);
+    if (written !== opts.include.size)
+      throw new Error(
+        `expected ${opts.include.size} documents in ${path.basename(out)}, found ${written} in its parts`,
+      );
   });
 }

@@ -65,7 +65,9 @@ export async function main(argv: string[]): Promise<number> {
     }
   } catch (err) {
     if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      process.stderr.write(`folio: ${(err as Error).message}\n\nRun \`folio help\` for the commands and their options.\n`);
+      process.stderr.write(
+        `folio: ${(err as Error).message}\n\nRun \`folio help\` for the commands and their options.\n`,
+      );
       return 2;
     }
     process.stderr.write(`folio: ${err instanceof Error ? err.message : String(err)}\n`);
@@ -98,9 +100,11 @@ async function runIndex(argv: string[]): Promise<number> {
   if (!positionals.length) throw new UsageError('index needs at least one folder or file');
   if (!values.out) throw new UsageError('index needs --out <library.folio>');
   const maxFileMb = values['max-file-mb'] === undefined ? undefined : Number(values['max-file-mb']);
-  if (maxFileMb !== undefined && !(maxFileMb > 0)) throw new UsageError(`--max-file-mb must be a positive number, not “${values['max-file-mb']}”`);
+  if (maxFileMb !== undefined && !(maxFileMb > 0))
+    throw new UsageError(`--max-file-mb must be a positive number, not “${values['max-file-mb']}”`);
   const overlap = values.overlap === undefined ? undefined : Number(values.overlap);
-  if (overlap !== undefined && !(Number.isInteger(overlap) && overlap >= 0)) throw new UsageError(`--overlap must be a whole number, not “${values.overlap}”`);
+  if (overlap !== undefined && !(Number.isInteger(overlap) && overlap >= 0))
+    throw new UsageError(`--overlap must be a whole number, not “${values.overlap}”`);
 
   // Ctrl-C: stop after the batch being embedded is dropped (what is saved stays saved); a second
   // Ctrl-C quits at once.
@@ -138,12 +142,25 @@ async function runIndex(argv: string[]): Promise<number> {
 
 function describeIndex(s: IndexSummary): string {
   const relative = path.relative(process.cwd(), s.out);
-  const lines = [`${relative && !relative.startsWith('..') ? relative : s.out}: ${s.documents} documents, ${s.chunks.toLocaleString('en')} passages, ${formatBytes(s.bytes)} (${s.model})`];
+  const lines = [
+    `${relative && !relative.startsWith('..') ? relative : s.out}: ${s.documents} documents, ${s.chunks.toLocaleString('en')} passages, ${formatBytes(s.bytes)} (${s.model})`,
+  ];
   const run = s.thisRun;
-  lines.push(`This run: ${run.files.length} documents, ${run.chunks.toLocaleString('en')} passages in ${duration(run.indexSeconds)} (${run.chunksPerSecond} chunks/s; model loaded in ${s.modelLoadSeconds} s; ${duration(s.totalSeconds)} in all)`);
-  if (s.resumed) lines.push(`${s.resumed} files were already done by an interrupted earlier run and were not read again.`);
-  if (s.duplicates.length) lines.push(`${s.duplicates.length} ${s.duplicates.length === 1 ? 'file has' : 'files have'} the same content as a document already in the library:`, ...s.duplicates.map((d) => `  ${d.file} = ${d.of}`));
-  if (s.failed.length) lines.push(`${s.failed.length} ${s.failed.length === 1 ? 'file' : 'files'} could not be indexed:`, ...s.failed.map((f) => `  ${f.file}: ${f.reason}`));
+  lines.push(
+    `This run: ${run.files.length} documents, ${run.chunks.toLocaleString('en')} passages in ${duration(run.indexSeconds)} (${run.chunksPerSecond} chunks/s; model loaded in ${s.modelLoadSeconds} s; ${duration(s.totalSeconds)} in all)`,
+  );
+  if (s.resumed)
+    lines.push(`${s.resumed} files were already done by an interrupted earlier run and were not read again.`);
+  if (s.duplicates.length)
+    lines.push(
+      `${s.duplicates.length} ${s.duplicates.length === 1 ? 'file has' : 'files have'} the same content as a document already in the library:`,
+      ...s.duplicates.map((d) => `  ${d.file} = ${d.of}`),
+    );
+  if (s.failed.length)
+    lines.push(
+      `${s.failed.length} ${s.failed.length === 1 ? 'file' : 'files'} could not be indexed:`,
+      ...s.failed.map((f) => `  ${f.file}: ${f.reason}`),
+    );
   return `${lines.join('\n')}\n`;
 }
 
@@ -154,11 +171,12 @@ async function runAsk(argv: string[]): Promise<number> {
     options: { json: { type: 'boolean' }, k: { type: 'string' }, mode: { type: 'string' } },
   });
   const [file, ...words] = positionals;
-  if (!file || !words.length) throw new UsageError('ask needs a library file and a question: folio ask library.folio "question"');
+  if (!file || !words.length)
+    throw new UsageError('ask needs a library file and a question: folio ask library.folio "question"');
   const mode = (values.mode ?? 'hybrid') as SearchMode;
-  if (!['hybrid', 'dense', 'keyword'].includes(mode)) throw new UsageError(`--mode must be hybrid, dense or keyword, not “${values.mode}”`);
+  if (!['hybrid', 'dense', 'keyword'].includes(mode))
+    throw new UsageError(`--mode must be hybrid, dense or keyword, not “${values.mode}”`);
   const result = await askCommand({ file, question: words.join(' '), k: positiveInt(values.k, 'k', 5), mode });
   process.stdout.write(values.json ? `${JSON.stringify(result)}\n` : formatAnswer(result));
   return 0;
 }
-

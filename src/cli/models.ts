@@ -6,7 +6,9 @@ export const HUB = 'https://huggingface.co/';
 
 /** Where models come from, for messages. */
 export function modelSource(): string {
-  return process.env.FOLIO_MODELS ? `the folder ${path.resolve(process.env.FOLIO_MODELS)} (FOLIO_MODELS)` : `${HUB} (kept in transformers.js's cache after the first download)`;
+  return process.env.FOLIO_MODELS
+    ? `the folder ${path.resolve(process.env.FOLIO_MODELS)} (FOLIO_MODELS)`
+    : `${HUB} (kept in transformers.js's cache after the first download)`;
 }
 
 /**
@@ -18,8 +20,15 @@ export async function loadEmbedder(modelId: string = DEFAULT_EMBEDDING_MODEL.id)
   const spec = getEmbeddingModel(modelId);
   const local = process.env.FOLIO_MODELS;
   try {
-    return await createTransformersEmbedder({ model: spec, device: 'cpu', ...(local ? { localModelPath: path.resolve(local) } : { remoteHost: HUB }) });
+    return await createTransformersEmbedder({
+      model: spec,
+      device: 'cpu',
+      ...(local ? { localModelPath: path.resolve(local) } : { remoteHost: HUB }),
+    });
   } catch (err) {
-    throw new Error(`could not load the embedding model ${spec.id} from ${modelSource()}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    throw new Error(
+      `could not load the embedding model ${spec.id} from ${modelSource()}: ${err instanceof Error ? err.message : String(err)}`,
+      { cause: err },
+    );
   }
 }

@@ -17,7 +17,11 @@ export function nodeDirectory(dir: string, name = path.basename(path.resolve(dir
       for (const entry of entries) {
         const full = path.join(dir, entry.name);
         if (entry.isDirectory()) yield nodeDirectory(full, entry.name);
-        else if (entry.isFile() || (entry.isSymbolicLink() && (await fs.promises.stat(full).catch(() => null))?.isFile())) yield nodeFile(full, entry.name);
+        else if (
+          entry.isFile() ||
+          (entry.isSymbolicLink() && (await fs.promises.stat(full).catch(() => null))?.isFile())
+        )
+          yield nodeFile(full, entry.name);
       }
     },
   };
@@ -37,7 +41,8 @@ export function nodeFile(file: string, name = path.basename(file)): FolderFile {
       // under the wrong size and date.
       const arrayBuffer = async () => {
         const now = await fs.promises.stat(file).catch(rethrow);
-        if (now.size !== listed.size || now.mtimeMs !== listed.mtimeMs) throw new DOMException(`${name} changed after it was listed`, 'NotReadableError');
+        if (now.size !== listed.size || now.mtimeMs !== listed.mtimeMs)
+          throw new DOMException(`${name} changed after it was listed`, 'NotReadableError');
         return read();
       };
       return Object.assign(blob, { name, lastModified: Math.trunc(listed.mtimeMs), arrayBuffer });
@@ -46,6 +51,11 @@ export function nodeFile(file: string, name = path.basename(file)): FolderFile {
 }
 
 function rethrow(err: NodeJS.ErrnoException): never {
-  const name = err.code === 'ENOENT' || err.code === 'ENOTDIR' ? 'NotFoundError' : err.code === 'EACCES' || err.code === 'EPERM' ? 'NotAllowedError' : 'NotReadableError';
+  const name =
+    err.code === 'ENOENT' || err.code === 'ENOTDIR'
+      ? 'NotFoundError'
+      : err.code === 'EACCES' || err.code === 'EPERM'
+        ? 'NotAllowedError'
+        : 'NotReadableError';
   throw new DOMException(`${err.code ?? ''} ${err.message}`.trim(), name);
 }

@@ -67,7 +67,10 @@ export class IndexState {
     const journal = path.join(dir, 'journal.jsonl');
     if (!fs.existsSync(journal)) {
       await fs.promises.mkdir(path.join(dir, 'parts'), { recursive: true });
-      await fs.promises.writeFile(journal, `${JSON.stringify({ kind: 'config', version: 1, ...config } satisfies ConfigLine)}\n`);
+      await fs.promises.writeFile(
+        journal,
+        `${JSON.stringify({ kind: 'config', version: 1, ...config } satisfies ConfigLine)}\n`,
+      );
       return new IndexState(dir, []);
     }
     const lines = (await fs.promises.readFile(journal, 'utf8')).split('\n');
@@ -79,18 +82,35 @@ export class IndexState {
       } catch (err) {
         // Only the last line can be torn (a run killed while appending it): that group is redone,
         // and the torn line goes, so the next line starts on a line of its own.
-        if (lines.slice(i + 1).some((l) => l.trim())) throw new Error(`${journal} is damaged at line ${i + 1}; run again with --restart to start over`, { cause: err });
-        await fs.promises.writeFile(journal, lines.slice(0, i).map((l) => `${l}\n`).join(''));
+        if (lines.slice(i + 1).some((l) => l.trim()))
+          throw new Error(`${journal} is damaged at line ${i + 1}; run again with --restart to start over`, {
+            cause: err,
+          });
+        await fs.promises.writeFile(
+          journal,
+          lines
+            .slice(0, i)
+            .map((l) => `${l}\n`)
+            .join(''),
+        );
       }
     }
     const [head, ...rest] = parsed;
-    if (head?.kind !== 'config') throw new Error(`${journal} is not a folio index journal; run again with --restart to start over`);
+    if (head?.kind !== 'config')
+      throw new Error(`${journal} is not a folio index journal; run again with --restart to start over`);
     const { kind: _kind, version: _version, ...saved } = head;
-    const differs = (Object.keys({ ...saved, ...config }) as (keyof IndexConfig)[]).filter((k) => saved[k] !== config[k]);
+    const differs = (Object.keys({ ...saved, ...config }) as (keyof IndexConfig)[]).filter(
+      (k) => saved[k] !== config[k],
+    );
     if (differs.length) {
-      throw new Error(`an earlier run with other settings (${differs.map((k) => `${k}: ${saved[k] ?? 'default'}`).join(', ')}) was interrupted here (${dir}); run it again with those settings to continue, or add --restart to start over`);
+      throw new Error(
+        `an earlier run with other settings (${differs.map((k) => `${k}: ${saved[k] ?? 'default'}`).join(', ')}) was interrupted here (${dir}); run it again with those settings to continue, or add --restart to start over`,
+      );
     }
-    return new IndexState(dir, rest.filter((l): l is GroupLine => l.kind === 'group'));
+    return new IndexState(
+      dir,
+      rest.filter((l): l is GroupLine => l.kind === 'group'),
+    );
   }
 
   /** Every saved file, last outcome per path. */

@@ -39,7 +39,6 @@ export interface EnginesOptions {
   languageModel?: LanguageModelFactory;
 }
 
-
 export function openEngines(opts: EnginesOptions = {}): Engines {
   return new PageEngines(opts);
 }
@@ -98,25 +97,42 @@ class PageEngines implements Engines {
 
   /** Builds the list for this device and finds what is already downloaded. */
   private async refresh(): Promise<void> {
-    const [device, stored] = await Promise.all([probeDevice(this.factory), listStoredModels().catch(() => [] as StoredModel[])]);
+    const [device, stored] = await Promise.all([
+      probeDevice(this.factory),
+      listStoredModels().catch(() => [] as StoredModel[]),
+    ]);
     this.device = device;
     this.stored = stored;
     // The site's WebLLM list (/webllm/libs.json) only matters with a WebGPU adapter: without one
     // it is not asked for, so opening the app makes no request for it (none at all offline).
     const hosting = device.gpu ? await webLLMHosting() : undefined;
-    const base = catalogueOptions(device, { webllm: hosting?.libs.models ?? [], ...(hosting?.libs.missing ? { webllmMissing: hosting.libs.missing } : {}), testModels: servedBySite });
+    const base = catalogueOptions(device, {
+      webllm: hosting?.libs.models ?? [],
+      ...(hosting?.libs.missing ? { webllmMissing: hosting.libs.missing } : {}),
+      testModels: servedBySite,
+    });
     const custom = readCustom().filter((id) => !base.some((o) => o.id === `transformers:${id}`));
     const where = transformersDevice(device) === 'webgpu' ? 'gpu' : 'processor';
     const options: EngineOption[] = [
       ...base,
-      ...custom.map((id): EngineOption => ({ id: `transformers:${id}`, kind: 'transformers', group: where, name: id, note: 'a model from the hub you added (transformers.js)', state: { kind: 'not-downloaded' } })),
+      ...custom.map(
+        (id): EngineOption => ({
+          id: `transformers:${id}`,
+          kind: 'transformers',
+          group: where,
+          name: id,
+          note: 'a model from the hub you added (transformers.js)',
+          state: { kind: 'not-downloaded' },
+        }),
+      ),
       ...stored.filter((m) => m.source === 'file').map(fileOption),
     ];
     const downloaded = await Promise.all(options.map((o) => this.isDownloaded(o).catch(() => false)));
     this.options = options.map((o, i) => {
       const kept = this.options.find((x) => x.id === o.id);
       // A load already under way keeps its live state.
-      if (kept && kept.state.kind !== 'not-downloaded' && kept.state.kind !== 'ready') return { ...o, state: kept.state };
+      if (kept && kept.state.kind !== 'not-downloaded' && kept.state.kind !== 'ready')
+        return { ...o, state: kept.state };
       if (this.current?.id === o.id) return { ...o, state: { kind: 'ready', loaded: true } };
       return downloaded[i] && o.state.kind === 'not-downloaded' ? { ...o, state: { kind: 'ready' } } : o;
     });
@@ -130,15 +146,21 @@ class PageEngines implements Engines {
       if (!(await caches.has('transformers-cache'))) return false;
       const cache = await caches.open('transformers-cache');
       const repo = o.id.slice('transformers:'.length);
-      const files = transformersFiles(transformersDtype(o.id, this.device!)).filter((f) => f !== 'generation_config.json');
-      const hits = await Promise.all(files.map((f) => cache.match(new URL(modelFileUrl(repo, f), location.origin).href)));
+      const files = transformersFiles(transformersDtype(o.id, this.device!)).filter(
+        (f) => f !== 'generation_config.json',
+      );
+      const hits = await Promise.all(
+        files.map((f) => cache.match(new URL(modelFileUrl(repo, f), location.origin).href)),
+      );
       return hits.every(Boolean);
     }
     if (o.kind === 'webllm' && o.id.startsWith('webllm:')) {
       if (!(await caches.has('webllm/model'))) return false;
       const record = hostedModelRecords(await webLLMHosting()).find((r) => `webllm:${r.model_id}` === o.id);
       if (!record) return false;
-      const base = record.model.includes('/resolve/') ? record.model.replace(/\/?$/, '/') : `${record.model.replace(/\/?$/, '')}/resolve/main/`;
+      const base = record.model.includes('/resolve/')
+        ? record.model.replace(/\/?$/, '/')
+        : `${record.model.replace(/\/?$/, '')}/resolve/main/`;
       const cache = await caches.open('webllm/model');
       const listing = await cache.match(`${base}tensor-cache.json`);
       if (!listing) return false;
@@ -162,7 +184,10 @@ class PageEngines implements Engines {
     signal?.addEventListener('abort', onAbort, { once: true });
     const progress = progressTracker((state) => !controller.signal.aborted && this.setState(id, state));
     const wasDownloaded = option.state.kind === 'ready';
-    this.setState(id, wasDownloaded ? { kind: 'loading' } : { kind: 'downloading', loaded: 0, total: option.sizeBytes ?? 0 });
+    this.setState(
+      id,
+      wasDownloaded ? { kind: 'loading' } : { kind: 'downloading', loaded: 0, total: option.sizeBytes ?? 0 },
+    );
     try {
       const generator = await this.open(option, controller.signal, progress);
       if (controller.signal.aborted) {
@@ -186,7 +211,11 @@ class PageEngines implements Engines {
     }
   }
 
-  private async open(option: EngineOption, signal: AbortSignal, progress: ReturnType<typeof progressTracker>): Promise<Generator> {
+  private async open(
+    option: EngineOption,
+    signal: AbortSignal,
+    progress: ReturnType<typeof progressTracker>,
+  ): Promise<Generator> {
     const device = this.device ?? (await probeDevice(this.factory));
     switch (option.kind) {
       case 'prompt-api': {
@@ -196,10 +225,19 @@ class PageEngines implements Engines {
       case 'transformers': {
         const model = option.id.slice('transformers:'.length);
         const dev = transformersDevice(device);
-        return openTransformersGenerator({ model, device: dev, dtype: transformersDtype(option.id, device), ...modelSource }, (p) => progress.bytes(p.loaded, p.total), signal);
+        return openTransformersGenerator(
+          { model, device: dev, dtype: transformersDtype(option.id, device), ...modelSource },
+          (p) => progress.bytes(p.loaded, p.total),
+          signal,
+        );
       }
       case 'webllm':
-        return openWebLLMGenerator(option.id.slice('webllm:'.length), (p) => progress.fraction(p.progress), modelSource, signal);
+        return openWebLLMGenerator(
+          option.id.slice('webllm:'.length),
+          (p) => progress.fraction(p.progress),
+          modelSource,
+          signal,
+        );
       case 'wllama':
       case 'gguf-file': {
         const host = this.host();
@@ -209,7 +247,13 @@ class PageEngines implements Engines {
           signal.addEventListener('abort', onAbort, { once: true });
           try {
             const urls = entry.files!.map((f) => new URL(modelFileUrl(entry.repo!, f), location.origin).href);
-            const stored = await host.api.download(option.id, urls, undefined, Comlink.proxy((loaded: number, total: number) => progress.bytes(loaded, total)), device.deviceMemoryGiB);
+            const stored = await host.api.download(
+              option.id,
+              urls,
+              undefined,
+              Comlink.proxy((loaded: number, total: number) => progress.bytes(loaded, total)),
+              device.deviceMemoryGiB,
+            );
             this.stored = [...this.stored.filter((m) => m.id !== stored.id), stored];
           } finally {
             signal.removeEventListener('abort', onAbort);
@@ -257,16 +301,25 @@ class PageEngines implements Engines {
       const repo = id.slice('transformers:'.length);
       if (await caches.has('transformers-cache')) {
         const cache = await caches.open('transformers-cache');
-        for (const dtype of ['q8', 'q4f16', 'fp32'] as const) for (const f of transformersFiles(dtype)) await cache.delete(new URL(modelFileUrl(repo, f), location.origin).href);
+        for (const dtype of ['q8', 'q4f16', 'fp32'] as const)
+          for (const f of transformersFiles(dtype))
+            await cache.delete(new URL(modelFileUrl(repo, f), location.origin).href);
       }
     } else if (option.kind === 'webllm') {
       const { deleteModelAllInfoInCache, prebuiltAppConfig } = await import('@mlc-ai/web-llm');
-      await deleteModelAllInfoInCache(id.slice('webllm:'.length), { ...prebuiltAppConfig, model_list: hostedModelRecords(await webLLMHosting()) });
+      await deleteModelAllInfoInCache(id.slice('webllm:'.length), {
+        ...prebuiltAppConfig,
+        model_list: hostedModelRecords(await webLLMHosting()),
+      });
     }
     if (option.kind === 'gguf-file') {
       this.options = this.options.filter((o) => o.id !== id);
       this.emit();
-    } else if (option.state.kind !== 'unavailable') this.setState(id, option.kind === 'prompt-api' || option.kind === 'passages' ? option.state : { kind: 'not-downloaded' });
+    } else if (option.state.kind !== 'unavailable')
+      this.setState(
+        id,
+        option.kind === 'prompt-api' || option.kind === 'passages' ? option.state : { kind: 'not-downloaded' },
+      );
   }
 
   async addModelFile(input: File | readonly File[]): Promise<EngineOption> {
@@ -274,35 +327,63 @@ class PageEngines implements Engines {
     if (!files.length) throw new Error('No file was given.');
     const first = [...files].sort((a, b) => a.name.localeCompare(b.name))[0]!;
     if (!/\.gguf$/i.test(first.name) && !(await looksLikeGguf(first))) {
-      throw new EngineError('not-gguf', `"${first.name}" cannot be used: it is not a GGUF model file (Folio runs .gguf files from llama.cpp, Ollama or LM Studio).`);
+      throw new EngineError(
+        'not-gguf',
+        `"${first.name}" cannot be used: it is not a GGUF model file (Folio runs .gguf files from llama.cpp, Ollama or LM Studio).`,
+      );
     }
     const id = `gguf-file:${first.name.replace(/(-\d{5}-of-\d{5})?\.gguf$/i, '')}:${files.reduce((n, f) => n + f.size, 0)}`;
     let stored: StoredModel;
     try {
-      stored = await this.host().api.addFiles(id, files, this.device?.deviceMemoryGiB ?? (navigator as { deviceMemory?: number }).deviceMemory);
+      stored = await this.host().api.addFiles(
+        id,
+        files,
+        this.device?.deviceMemoryGiB ?? (navigator as { deviceMemory?: number }).deviceMemory,
+      );
     } catch (err) {
       throw untag(err) ?? err;
     }
     this.stored = [...this.stored.filter((m) => m.id !== id), stored];
     const option = fileOption(stored);
     const existing = this.options.find((o) => o.id === id);
-    this.options = existing ? this.options.map((o) => (o.id === id ? { ...option, state: o.state } : o)) : [...this.options, option];
+    this.options = existing
+      ? this.options.map((o) => (o.id === id ? { ...option, state: o.state } : o))
+      : [...this.options, option];
     this.emit();
     return this.option(id);
   }
 
   addCustom(hubId: string): EngineOption {
-    const repo = hubId.trim().replace(/^https:\/\/huggingface\.co\//, '').replace(/\/+$/, '');
-    if (!/^[\w.-]+\/[\w.-]+$/.test(repo)) throw new EngineError('not-found', `"${hubId}" is not a model name: use the hub's form "organisation/model", e.g. onnx-community/Qwen2.5-0.5B-Instruct.`);
+    const repo = hubId
+      .trim()
+      .replace(/^https:\/\/huggingface\.co\//, '')
+      .replace(/\/+$/, '');
+    if (!/^[\w.-]+\/[\w.-]+$/.test(repo))
+      throw new EngineError(
+        'not-found',
+        `"${hubId}" is not a model name: use the hub's form "organisation/model", e.g. onnx-community/Qwen2.5-0.5B-Instruct.`,
+      );
     const id = `transformers:${repo}`;
     const existing = this.options.find((o) => o.id === id);
     if (existing) return existing;
     writeCustom([...readCustom().filter((r) => r !== repo), repo]);
     const group = this.device && transformersDevice(this.device) === 'webgpu' ? 'gpu' : 'processor';
-    const option: EngineOption = { id, kind: 'transformers', group, name: repo, note: 'a model from the hub you added (transformers.js)', state: { kind: 'not-downloaded' } };
+    const option: EngineOption = {
+      id,
+      kind: 'transformers',
+      group,
+      name: repo,
+      note: 'a model from the hub you added (transformers.js)',
+      state: { kind: 'not-downloaded' },
+    };
     this.options = [...this.options, option];
     this.emit();
-    void this.isDownloaded(option).then((yes) => yes && this.options.find((o) => o.id === id)?.state.kind === 'not-downloaded' && this.setState(id, { kind: 'ready' }));
+    void this.isDownloaded(option).then(
+      (yes) =>
+        yes &&
+        this.options.find((o) => o.id === id)?.state.kind === 'not-downloaded' &&
+        this.setState(id, { kind: 'ready' }),
+    );
     return option;
   }
 }
@@ -357,7 +438,13 @@ function progressTracker(set: (s: EngineState) => void) {
     },
     fraction(f: number) {
       const secondsLeft = left(f);
-      set({ kind: 'downloading', loaded: f, total: 1, fraction: true, ...(secondsLeft !== undefined ? { secondsLeft } : {}) });
+      set({
+        kind: 'downloading',
+        loaded: f,
+        total: 1,
+        fraction: true,
+        ...(secondsLeft !== undefined ? { secondsLeft } : {}),
+      });
     },
   };
 }
@@ -365,11 +452,18 @@ function progressTracker(set: (s: EngineState) => void) {
 /** What the browser offers (no request leaves the page). */
 export async function probeDevice(factory = languageModelFactory()): Promise<DeviceFacts> {
   const nav = navigator as Navigator & { gpu?: { requestAdapter(): Promise<unknown> }; deviceMemory?: number };
-  type Adapter = { features: { has(f: string): boolean }; limits: { maxStorageBufferBindingSize: number; maxBufferSize: number }; info?: { isFallbackAdapter?: boolean; architecture?: string; vendor?: string; description?: string }; isFallbackAdapter?: boolean };
+  type Adapter = {
+    features: { has(f: string): boolean };
+    limits: { maxStorageBufferBindingSize: number; maxBufferSize: number };
+    info?: { isFallbackAdapter?: boolean; architecture?: string; vendor?: string; description?: string };
+    isFallbackAdapter?: boolean;
+  };
   const adapter = (await nav.gpu?.requestAdapter().catch(() => null)) as Adapter | null | undefined;
   const gpu = adapter
     ? {
-        fallback: !!(adapter.info?.isFallbackAdapter ?? adapter.isFallbackAdapter) || /swiftshader|llvmpipe|software/i.test(`${adapter.info?.architecture} ${adapter.info?.description}`),
+        fallback:
+          !!(adapter.info?.isFallbackAdapter ?? adapter.isFallbackAdapter) ||
+          /swiftshader|llvmpipe|software/i.test(`${adapter.info?.architecture} ${adapter.info?.description}`),
         shaderF16: adapter.features.has('shader-f16'),
         maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
         maxBufferSize: adapter.limits.maxBufferSize,

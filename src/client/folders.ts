@@ -8,7 +8,16 @@
  * through `FolderEnvironment`, so Node tests drive the same loop.
  */
 import { openDB, type IDBPDatabase } from 'idb';
-import { syncLinkedFolder, validLinkedFolder, type FolderDirectory, type FolderLibrary, type IndexProgress, type LinkedFile, type LinkedFolder, type SyncSummary } from '../core';
+import {
+  syncLinkedFolder,
+  validLinkedFolder,
+  type FolderDirectory,
+  type FolderLibrary,
+  type IndexProgress,
+  type LinkedFile,
+  type LinkedFolder,
+  type SyncSummary,
+} from '../core';
 
 /** A picked folder's handle: what a scan reads, plus Chromium's permission calls (not in TypeScript's DOM types). */
 export interface PickedFolder extends FolderDirectory {
@@ -45,7 +54,8 @@ export interface FolderStore<H extends PickedFolder> {
 const DB_NAME = 'folio-folders';
 
 /** Chromium's handles in the browser; a test may accept its own stand-ins (which IndexedDB can clone). */
-const isBrowserHandle = (h: unknown): h is FileSystemDirectoryHandle => typeof FileSystemDirectoryHandle !== 'undefined' && h instanceof FileSystemDirectoryHandle;
+const isBrowserHandle = (h: unknown): h is FileSystemDirectoryHandle =>
+  typeof FileSystemDirectoryHandle !== 'undefined' && h instanceof FileSystemDirectoryHandle;
 
 /** The linked folders' records, one per folder, validated as they are read back. */
 export async function openFolderStore<H extends PickedFolder = FileSystemDirectoryHandle & PickedFolder>(
@@ -62,7 +72,10 @@ export async function openFolderStore<H extends PickedFolder = FileSystemDirecto
       const raw: unknown[] = await db.getAll('folders');
       // A record that does not read back as a linked folder is skipped, not trusted; it stays
       // stored (a newer Folio may understand it) and is never synced.
-      return raw.map((r) => validLinkedFolder(r, isHandle)).filter((f): f is LinkedFolder<H> => !!f).sort((a, b) => a.linkedAt - b.linkedAt);
+      return raw
+        .map((r) => validLinkedFolder(r, isHandle))
+        .filter((f): f is LinkedFolder<H> => !!f)
+        .sort((a, b) => a.linkedAt - b.linkedAt);
     },
     async put(folder) {
       await db.put('folders', folder);
@@ -148,7 +161,8 @@ export class LinkedFolders<H extends PickedFolder> {
     const folders = await this.opts.store.list();
     // Stopped while reading (the page's library closed): nothing to watch.
     if (this.stopped) return;
-    for (const folder of folders) this.entries.set(folder.id, { folder, status: { state: 'ready' }, abort: new AbortController() });
+    for (const folder of folders)
+      this.entries.set(folder.id, { folder, status: { state: 'ready' }, abort: new AbortController() });
     this.emit();
     const { env } = this.opts;
     const visibility = env.visibility;
@@ -192,7 +206,13 @@ export class LinkedFolders<H extends PickedFolder> {
         return e.folder.id;
       }
     }
-    const folder: LinkedFolder<H> = { id: crypto.randomUUID(), name: handle.name, handle, linkedAt: Date.now(), files: [] };
+    const folder: LinkedFolder<H> = {
+      id: crypto.randomUUID(),
+      name: handle.name,
+      handle,
+      linkedAt: Date.now(),
+      files: [],
+    };
     await this.opts.store.put(folder);
     this.entries.set(folder.id, { folder, status: { state: 'ready' }, abort: new AbortController() });
     this.emit();
@@ -207,9 +227,14 @@ export class LinkedFolders<H extends PickedFolder> {
   async reconnect(id: string): Promise<PermissionState> {
     const e = this.entries.get(id);
     if (!e) return 'denied';
-    const answer = (await e.folder.handle.requestPermission?.({ mode: 'read' }).catch(() => 'denied' as const)) ?? 'granted';
+    const answer =
+      (await e.folder.handle.requestPermission?.({ mode: 'read' }).catch(() => 'denied' as const)) ?? 'granted';
     if (answer === 'granted') await this.sync(id);
-    else this.setStatus(e, { state: 'needs-permission', reason: `Folio may not read “${e.folder.name}” until you allow it.` });
+    else
+      this.setStatus(e, {
+        state: 'needs-permission',
+        reason: `Folio may not read “${e.folder.name}” until you allow it.`,
+      });
     return answer;
   }
 
@@ -246,7 +271,9 @@ export class LinkedFolders<H extends PickedFolder> {
         do {
           e.again = false;
           const locks = this.opts.env.locks;
-          await (locks ? locks.request(`folio-folder-${id}`, () => this.syncOnce(e, before)) : this.syncOnce(e, before));
+          await (locks
+            ? locks.request(`folio-folder-${id}`, () => this.syncOnce(e, before))
+            : this.syncOnce(e, before));
         } while (e.again && this.entries.has(id) && !this.stopped);
       } finally {
         e.running = undefined;
@@ -258,7 +285,8 @@ export class LinkedFolders<H extends PickedFolder> {
 
   private syncUnobserved(): void {
     // Observed folders need no scan; one being synced is left to finish.
-    for (const e of this.entries.values()) if (e.status.state !== 'syncing' && (!e.observer || e.status.state !== 'ready')) void this.sync(e.folder.id);
+    for (const e of this.entries.values())
+      if (e.status.state !== 'syncing' && (!e.observer || e.status.state !== 'ready')) void this.sync(e.folder.id);
   }
 
   private async syncOnce(e: Entry<H>, before: FolderStatus): Promise<void> {
@@ -287,7 +315,8 @@ export class LinkedFolders<H extends PickedFolder> {
       onProgress: (p) => {
         if (p.stage === 'done' || p.stage === 'duplicate' || p.stage === 'failed') {
           finished.add(p.file);
-          if (e.status.state === 'syncing') this.setStatus(e, { state: 'syncing', done: Math.min(finished.size, total), total });
+          if (e.status.state === 'syncing')
+            this.setStatus(e, { state: 'syncing', done: Math.min(finished.size, total), total });
         }
         this.opts.onProgress?.(p);
       },
@@ -296,7 +325,10 @@ export class LinkedFolders<H extends PickedFolder> {
         // An unlinked folder is not written back.
         if (this.entries.has(e.folder.id)) await this.opts.store.put(e.folder);
       },
-    }).catch((err: unknown) => ({ status: 'error' as const, reason: err instanceof Error ? err.message : String(err) }));
+    }).catch((err: unknown) => ({
+      status: 'error' as const,
+      reason: err instanceof Error ? err.message : String(err),
+    }));
     if (result.status === 'ok') e.folder = { ...e.folder, files: result.files, lastSync: result.summary };
     if (!this.entries.has(e.folder.id)) return;
     if (result.status === 'ok') {
@@ -305,9 +337,15 @@ export class LinkedFolders<H extends PickedFolder> {
       await this.observe(e);
       this.opts.onSynced?.(this.views().find((v) => v.id === e.folder.id)!);
     } else if (result.status === 'no-permission') {
-      this.setStatus(e, { state: 'needs-permission', reason: `${result.reason}. Nothing of it is removed from your library meanwhile.` });
+      this.setStatus(e, {
+        state: 'needs-permission',
+        reason: `${result.reason}. Nothing of it is removed from your library meanwhile.`,
+      });
     } else if (result.status === 'unavailable') {
-      this.setStatus(e, { state: 'unavailable', reason: `${result.reason}. Its documents stay; Folio tries again later.` });
+      this.setStatus(e, {
+        state: 'unavailable',
+        reason: `${result.reason}. Its documents stay; Folio tries again later.`,
+      });
     } else {
       this.setStatus(e, { state: 'error', reason: result.reason });
     }

@@ -5,16 +5,30 @@
 import * as Comlink from 'comlink';
 import type { ChatMessage, GenerateOptions, GenerateResult, Generator, TransformersGeneratorOptions } from '../core';
 // Only WebLLM's types are imported here: its code (2 MB+) loads when a WebLLM model is chosen.
-import { chooseWebLLMModels, gpuCapabilities, hostedModelRecords, repoOf, smallerModel, WebLLMGenerator } from '../core';
+import {
+  chooseWebLLMModels,
+  gpuCapabilities,
+  hostedModelRecords,
+  repoOf,
+  smallerModel,
+  WebLLMGenerator,
+} from '../core';
 import { webLLMHosting } from './modelSource';
 import type { LoadedInfo, WllamaWorkerApi } from '../workers/wllama.worker';
 
 export interface GeneratorWorkerApi {
   /** Loads only a tokenizer (e.g. of a WebLLM model's repo), for exact token counts. */
   loadTokenizer(repo: string, opts: { localModelPath?: string; remoteHost?: string }): Promise<void>;
-  load(opts: Omit<TransformersGeneratorOptions, 'onDownload'>, onDownload?: (p: { file: string; loaded: number; total: number }) => void): Promise<{ id: string; contextWindow: number }>;
+  load(
+    opts: Omit<TransformersGeneratorOptions, 'onDownload'>,
+    onDownload?: (p: { file: string; loaded: number; total: number }) => void,
+  ): Promise<{ id: string; contextWindow: number }>;
   countTokens(text: string): Promise<number>;
-  generate(messages: ChatMessage[], opts: { maxNewTokens?: number; temperature?: number }, onToken?: (t: string) => void): Promise<GenerateResult & Partial<RunStats>>;
+  generate(
+    messages: ChatMessage[],
+    opts: { maxNewTokens?: number; temperature?: number },
+    onToken?: (t: string) => void,
+  ): Promise<GenerateResult & Partial<RunStats>>;
   interrupt(): void;
   dispose(): Promise<void>;
 }
@@ -24,7 +38,10 @@ export async function openTransformersGenerator(
   onDownload?: (p: { file: string; loaded: number; total: number }) => void,
   signal?: AbortSignal,
 ): Promise<Generator & { lastRun?: RunStats }> {
-  const worker = new Worker(new URL('../workers/generator.worker.ts', import.meta.url), { type: 'module', name: 'folio-generator' });
+  const worker = new Worker(new URL('../workers/generator.worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'folio-generator',
+  });
   const remote = Comlink.wrap<GeneratorWorkerApi>(worker);
   let info: { id: string; contextWindow: number };
   try {
@@ -60,12 +77,20 @@ export interface RunStats {
 
 interface RemoteGeneratorApi {
   countTokens(text: string): Promise<number>;
-  generate(messages: ChatMessage[], opts: { maxNewTokens?: number; temperature?: number }, onToken?: (t: string) => void): Promise<GenerateResult & Partial<RunStats>>;
+  generate(
+    messages: ChatMessage[],
+    opts: { maxNewTokens?: number; temperature?: number },
+    onToken?: (t: string) => void,
+  ): Promise<GenerateResult & Partial<RunStats>>;
   interrupt(): void;
 }
 
 /** A Generator over a generator worker's Comlink API: Stop and abort reach the worker at once. */
-function remoteGenerator(remote: Comlink.Remote<RemoteGeneratorApi>, info: { id: string; contextWindow: number }, dispose: () => Promise<void>): Generator & { lastRun?: RunStats } {
+function remoteGenerator(
+  remote: Comlink.Remote<RemoteGeneratorApi>,
+  info: { id: string; contextWindow: number },
+  dispose: () => Promise<void>,
+): Generator & { lastRun?: RunStats } {
   const generator: Generator & { lastRun?: RunStats } = {
     id: info.id,
     contextWindow: info.contextWindow,
@@ -89,12 +114,17 @@ function remoteGenerator(remote: Comlink.Remote<RemoteGeneratorApi>, info: { id:
       try {
         const { tokens, firstTokenMs, ms, ...result } = await remote.generate(
           messages,
-          { ...(o.maxNewTokens ? { maxNewTokens: o.maxNewTokens } : {}), ...(o.temperature !== undefined ? { temperature: o.temperature } : {}) },
+          {
+            ...(o.maxNewTokens ? { maxNewTokens: o.maxNewTokens } : {}),
+            ...(o.temperature !== undefined ? { temperature: o.temperature } : {}),
+          },
           onToken ? Comlink.proxy(piece) : undefined,
         );
         settled = true;
-        if (onToken && result.text.length > streamed.length && result.text.startsWith(streamed)) onToken(result.text.slice(streamed.length));
-        if (tokens !== undefined && ms !== undefined) generator.lastRun = { tokens, ms, ...(firstTokenMs !== undefined ? { firstTokenMs } : {}) };
+        if (onToken && result.text.length > streamed.length && result.text.startsWith(streamed))
+          onToken(result.text.slice(streamed.length));
+        if (tokens !== undefined && ms !== undefined)
+          generator.lastRun = { tokens, ms, ...(firstTokenMs !== undefined ? { firstTokenMs } : {}) };
         return result;
       } finally {
         settled = true;
@@ -125,23 +155,41 @@ export async function openWebLLMGenerator(
   const hosting = await webLLMHosting();
   const modelList = hostedModelRecords(hosting);
   const record = modelList.find((m) => m.model_id === modelId);
-  if (!record) throw new Error(`${modelId} is not available: ${hosting.libs.missing ?? 'its model library is not hosted with this copy of Folio'}.`);
+  if (!record)
+    throw new Error(
+      `${modelId} is not available: ${hosting.libs.missing ?? 'its model library is not hosted with this copy of Folio'}.`,
+    );
   const webllm = await import('@mlc-ai/web-llm');
   const caps = await gpuCapabilities((navigator as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu);
   const choices = caps ? chooseWebLLMModels(modelList, caps) : [];
-  const tokenizerWorker = new Worker(new URL('../workers/generator.worker.ts', import.meta.url), { type: 'module', name: 'folio-tokenizer' });
+  const tokenizerWorker = new Worker(new URL('../workers/generator.worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'folio-tokenizer',
+  });
   const tokenizer = Comlink.wrap<GeneratorWorkerApi>(tokenizerWorker);
   const repo = repoOf(record.model);
-  const engineWorker = new Worker(new URL('../workers/webllm.worker.ts', import.meta.url), { type: 'module', name: 'folio-webllm' });
+  const engineWorker = new Worker(new URL('../workers/webllm.worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'folio-webllm',
+  });
   try {
-    const [engine] = await untilAborted(Promise.all([
-      webllm.CreateWebWorkerMLCEngine(engineWorker, modelId, {
-        appConfig: { ...webllm.prebuiltAppConfig, model_list: modelList },
-        initProgressCallback: (r) => onProgress({ progress: r.progress, text: r.text }),
-      }),
-      tokenizer.loadTokenizer(repo, opts),
-    ]), signal);
-    const generator = new WebLLMGenerator(engine, modelId, record.overrides?.context_window_size ?? 4096, (t) => tokenizer.countTokens(t), smallerModel(choices, modelId));
+    const [engine] = await untilAborted(
+      Promise.all([
+        webllm.CreateWebWorkerMLCEngine(engineWorker, modelId, {
+          appConfig: { ...webllm.prebuiltAppConfig, model_list: modelList },
+          initProgressCallback: (r) => onProgress({ progress: r.progress, text: r.text }),
+        }),
+        tokenizer.loadTokenizer(repo, opts),
+      ]),
+      signal,
+    );
+    const generator = new WebLLMGenerator(
+      engine,
+      modelId,
+      record.overrides?.context_window_size ?? 4096,
+      (t) => tokenizer.countTokens(t),
+      smallerModel(choices, modelId),
+    );
     const dispose = generator.dispose.bind(generator);
     generator.dispose = async () => {
       await dispose().catch(() => {});
@@ -158,7 +206,10 @@ export async function openWebLLMGenerator(
 
 /** A page's llama.cpp (wllama) worker: checks and keeps GGUF files, downloads, loads, answers. */
 export function openWllamaWorker(): { api: Comlink.Remote<WllamaWorkerApi>; terminate(): void } {
-  const worker = new Worker(new URL('../workers/wllama.worker.ts', import.meta.url), { type: 'module', name: 'folio-wllama' });
+  const worker = new Worker(new URL('../workers/wllama.worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'folio-wllama',
+  });
   const api = Comlink.wrap<WllamaWorkerApi>(worker);
   return {
     api,
@@ -176,7 +227,8 @@ export function openWllamaWorker(): { api: Comlink.Remote<WllamaWorkerApi>; term
  * at 7–16 tokens/s against 123–190 with 1 (two runs of `BENCH_ONLY=generate npm run bench`):
  * threads that outnumber free cores wait on each other at every token.
  */
-export const defaultWllamaThreads = () => (self.crossOriginIsolated ? Math.max(1, Math.floor((navigator.hardwareConcurrency || 1) / 2)) : 1);
+export const defaultWllamaThreads = () =>
+  self.crossOriginIsolated ? Math.max(1, Math.floor((navigator.hardwareConcurrency || 1) / 2)) : 1;
 
 export async function openWllamaGenerator(
   host: { api: Comlink.Remote<WllamaWorkerApi> },

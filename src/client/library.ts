@@ -4,7 +4,14 @@
  * as arguments cross the thread boundary as Comlink proxies.
  */
 import * as Comlink from 'comlink';
-import type { DownloadProgress, LibraryEvent, LibraryHost, OpenedInfo, RemoteLibrary, WorkerOpenOptions } from '../core';
+import type {
+  DownloadProgress,
+  LibraryEvent,
+  LibraryHost,
+  OpenedInfo,
+  RemoteLibrary,
+  WorkerOpenOptions,
+} from '../core';
 
 export type { RemoteLibrary } from '../core';
 
@@ -13,7 +20,10 @@ export async function openLibraryInWorker(
   onDownload?: (p: DownloadProgress) => void,
   onEvent?: (e: LibraryEvent) => void,
 ): Promise<RemoteLibrary> {
-  const worker = new Worker(new URL('../workers/library.worker.ts', import.meta.url), { type: 'module', name: 'folio-library' });
+  const worker = new Worker(new URL('../workers/library.worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'folio-library',
+  });
   const host = Comlink.wrap<LibraryHost>(worker);
   const proxied = <T>(arg: T): T => (typeof arg === 'function' ? Comlink.proxy(arg) : arg);
   let info: OpenedInfo;
@@ -29,7 +39,10 @@ export async function openLibraryInWorker(
   const remote: Record<string, unknown> = Object.fromEntries(
     methods.map((m) => [
       m,
-      (...args: unknown[]) => (opts.name === null ? Promise.reject(new Error(`${m}: this worker was opened without a library (name: null)`)) : library[m]!(...args.map(proxied))),
+      (...args: unknown[]) =>
+        opts.name === null
+          ? Promise.reject(new Error(`${m}: this worker was opened without a library (name: null)`))
+          : library[m]!(...args.map(proxied)),
     ]),
   );
   Object.assign(remote, {

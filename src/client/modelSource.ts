@@ -9,7 +9,11 @@ import type { WebLLMHosting, WebLLMLibs } from '../core';
 const LOCAL = import.meta.env.VITE_FOLIO_LOCAL_MODELS as string;
 const HOST = import.meta.env.VITE_FOLIO_MODEL_HOST as string;
 
-export const modelSource: { localModelPath?: string; remoteHost?: string } = LOCAL ? { localModelPath: LOCAL } : HOST ? { remoteHost: HOST } : {};
+export const modelSource: { localModelPath?: string; remoteHost?: string } = LOCAL
+  ? { localModelPath: LOCAL }
+  : HOST
+    ? { remoteHost: HOST }
+    : {};
 export const servedBySite = !!LOCAL;
 
 /** WebLLM's model libraries (WebAssembly code) are only ever loaded from this folder of the site. */
@@ -28,7 +32,8 @@ function hostedLibs(): Promise<WebLLMLibs> {
       // A static host may answer a missing file with the app's index.html: that is "none" too.
       if (res.ok && res.headers.get('content-type')?.includes('json')) {
         const libs = (await res.json()) as Partial<WebLLMLibs>;
-        if (Array.isArray(libs.models)) return { webllm: libs.webllm ?? '', models: libs.models, ...(libs.missing ? { missing: libs.missing } : {}) };
+        if (Array.isArray(libs.models))
+          return { webllm: libs.webllm ?? '', models: libs.models, ...(libs.missing ? { missing: libs.missing } : {}) };
       }
       return { webllm: '', models: [], missing: 'this copy of Folio was deployed without its WebLLM model libraries' };
     } catch {
@@ -44,7 +49,11 @@ export async function webLLMHosting(): Promise<WebLLMHosting> {
   const origin = self.location.origin;
   const libs = await hostedLibs();
   const weightsHost = LOCAL ? new URL(LOCAL, `${origin}/`).href : HOST || undefined;
-  return { libFolder: new URL(WEBLLM_FOLDER, `${origin}/`).href, libs, ...(weightsHost ? { weightsHost: weightsHost.endsWith('/') ? weightsHost : `${weightsHost}/` } : {}) };
+  return {
+    libFolder: new URL(WEBLLM_FOLDER, `${origin}/`).href,
+    libs,
+    ...(weightsHost ? { weightsHost: weightsHost.endsWith('/') ? weightsHost : `${weightsHost}/` } : {}),
+  };
 }
 
 /** A file of a hub repository, from this build's model source. */

@@ -60,7 +60,12 @@ export function asFolioError(err: unknown, fileName: string): FolioError {
     return err.fileName ? err : new FolioError(err.code, err.reason, fileName, { cause: err });
   }
   if (isQuotaError(err)) {
-    return new FolioError('storage-full', 'there is not enough storage space left in this browser to add it', fileName, { cause: err });
+    return new FolioError(
+      'storage-full',
+      'there is not enough storage space left in this browser to add it',
+      fileName,
+      { cause: err },
+    );
   }
   const detail = err instanceof Error ? err.message : String(err);
   return new FolioError('corrupt-file', `it could not be read (${detail})`, fileName, { cause: err });

@@ -47,7 +47,9 @@ export interface OpenedInfo {
 
 /** Library methods as seen from another thread: the same calls, all asynchronous. */
 export type Remote<T> = {
-  [K in keyof T as T[K] extends (...args: never[]) => unknown ? K : never]: T[K] extends (...args: infer A) => infer R ? (...args: A) => Promise<Awaited<R>> : never;
+  [K in keyof T as T[K] extends (...args: never[]) => unknown ? K : never]: T[K] extends (...args: infer A) => infer R
+    ? (...args: A) => Promise<Awaited<R>>
+    : never;
 };
 
 /** The worker-hosted library's handle: every Library call, plus what opening found; `close()` also ends the worker. */
@@ -67,7 +69,11 @@ export class LibraryHost {
 
   constructor(private readonly deviceMemory?: DeviceMemory) {}
 
-  async open(opts: WorkerOpenOptions, onDownload?: (p: DownloadProgress) => void, onEvent?: (e: LibraryEvent) => void): Promise<OpenedInfo> {
+  async open(
+    opts: WorkerOpenOptions,
+    onDownload?: (p: DownloadProgress) => void,
+    onEvent?: (e: LibraryEvent) => void,
+  ): Promise<OpenedInfo> {
     const t0 = performance.now();
     const early = opts.awaitModel === false;
     let keywordsRead!: (served?: Promise<void>) => void;
@@ -122,8 +128,20 @@ export class LibraryHost {
   }
 
   private current(model?: LoadedModel): OpenedInfo {
-    const timings = { ...this.info!.timings, ...(model ? { modelMs: model.modelMs, warmUpMs: model.warmUpMs } : {}), ...this.library?.loadTimings() };
-    if (!model) return { model: this.info!.model, device: this.embedder!.device, dtype: '', deviceReason: 'the model is still loading', modelReady: false, timings };
+    const timings = {
+      ...this.info!.timings,
+      ...(model ? { modelMs: model.modelMs, warmUpMs: model.warmUpMs } : {}),
+      ...this.library?.loadTimings(),
+    };
+    if (!model)
+      return {
+        model: this.info!.model,
+        device: this.embedder!.device,
+        dtype: '',
+        deviceReason: 'the model is still loading',
+        modelReady: false,
+        timings,
+      };
     return {
       model: this.info!.model,
       device: model.device,

@@ -9,7 +9,12 @@ export { LibraryHost } from './host';
 export type { OpenedInfo, Remote, RemoteLibrary, WorkerOpenOptions } from './host';
 export type { AddInput, AddOutcome, IndexProgress, IndexStage, ParsedInput } from './library/indexing';
 export type { InterruptedFile } from './library/recovery';
-export type { CollectionInfo, DeleteCollectionOptions, LibraryFileOptions, LibraryFileResult } from './library/collections';
+export type {
+  CollectionInfo,
+  DeleteCollectionOptions,
+  LibraryFileOptions,
+  LibraryFileResult,
+} from './library/collections';
 export type { EmbeddingStatus } from './library/reembed';
 export { memoryLocks } from './library/locks';
 export type { LockManagerLike } from './library/locks';
@@ -59,7 +64,13 @@ export type { EvalQuestion, EvalSet, EvalReport, EvalQuestionResult, EvalFound }
 
 // Answers: engines and prompts (the answer pipeline and its contracts are below)
 export type { EngineGroup, EngineKind, EngineOption, EngineState, Engines } from './generate/engine';
-export { catalogueOptions, PROCESSOR_MODELS, transformersDevice, transformersDtype, transformersFiles } from './generate/catalogue';
+export {
+  catalogueOptions,
+  PROCESSOR_MODELS,
+  transformersDevice,
+  transformersDtype,
+  transformersFiles,
+} from './generate/catalogue';
 export type { DeviceFacts } from './generate/catalogue';
 export { diagnoseHubFailure, EngineError, untag } from './generate/engineErrors';
 export { listStoredModels, removeStoredModel } from './generate/modelStore';
@@ -71,10 +82,44 @@ export { highlightPassage } from './generate/passagesOnly';
 export type { HighlightedPassage } from './generate/passagesOnly';
 export { buildAnswerMessages, rewriteMessages } from './generate/prompt';
 export type { TransformersGeneratorOptions } from './generate/transformers';
-export { chooseWebLLMModels, gpuCapabilities, hostedModelRecords, PREFERRED_WEBLLM_MODELS, repoOf, smallerModel, WebLLMGenerator } from './generate/webllm';
+export {
+  chooseWebLLMModels,
+  gpuCapabilities,
+  hostedModelRecords,
+  PREFERRED_WEBLLM_MODELS,
+  repoOf,
+  smallerModel,
+  WebLLMGenerator,
+} from './generate/webllm';
 export type { GpuCapabilities, HostedWebLLMModel, WebLLMHosting, WebLLMLibs } from './generate/webllm';
-export { contentHash, countDecisions, isHiddenOrSystem, planSync, scanFolder, syncLinkedFolder, validLinkedFolder } from './sync';
-export type { FolderDirectory, FolderFile, FolderFileData, FolderLibrary, FolderScan, KnownFile, LinkedFile, LinkedFolder, ListedFile, PlanOptions, ScanOptions, SkippedFile, SyncDecision, SyncOptions, SyncPlan, SyncResult, SyncSummary } from './sync';
+export {
+  contentHash,
+  countDecisions,
+  isHiddenOrSystem,
+  planSync,
+  scanFolder,
+  syncLinkedFolder,
+  validLinkedFolder,
+} from './sync';
+export type {
+  FolderDirectory,
+  FolderFile,
+  FolderFileData,
+  FolderLibrary,
+  FolderScan,
+  KnownFile,
+  LinkedFile,
+  LinkedFolder,
+  ListedFile,
+  PlanOptions,
+  ScanOptions,
+  SkippedFile,
+  SyncDecision,
+  SyncOptions,
+  SyncPlan,
+  SyncResult,
+  SyncSummary,
+} from './sync';
 
 // The answer pipeline (issue 12)
 export * from './answer';

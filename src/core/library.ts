@@ -24,7 +24,16 @@ import {
   type LibraryFileResult,
 } from './library/collections';
 import type { LibraryContext } from './library/context';
-import { addFiles, addParsed, reindex, replaceDocument, type AddInput, type AddOutcome, type IndexProgress, type ParsedInput } from './library/indexing';
+import {
+  addFiles,
+  addParsed,
+  reindex,
+  replaceDocument,
+  type AddInput,
+  type AddOutcome,
+  type IndexProgress,
+  type ParsedInput,
+} from './library/indexing';
 import { defaultLocks, type LockManagerLike } from './library/locks';
 import { Recovery, type InterruptedFile } from './library/recovery';
 import { embeddingStatus, reembed, type EmbeddingStatus } from './library/reembed';
@@ -119,13 +128,18 @@ export class Library {
       state,
       embedder: opts.embedder,
       recovery: new Recovery(store, opts.locks ?? defaultLocks()),
-      settings: { chunking: fitChunking(DEFAULT_CHUNK_OPTIONS, opts.chunking ?? {}, opts.embedder), maxFileBytes: opts.maxFileBytes },
+      settings: {
+        chunking: fitChunking(DEFAULT_CHUNK_OPTIONS, opts.chunking ?? {}, opts.embedder),
+        maxFileBytes: opts.maxFileBytes,
+      },
       libraryModel: meta.embeddingModel,
       announce: () => channel?.announce(),
       searched,
     };
     await state.loadDocuments();
-    const keywordsServed = opts.keywordsFirst ? Promise.race([firstSearch, new Promise((r) => setTimeout(r, FIRST_SEARCH_GRACE_MS))]) : undefined;
+    const keywordsServed = opts.keywordsFirst
+      ? Promise.race([firstSearch, new Promise((r) => setTimeout(r, FIRST_SEARCH_GRACE_MS))])
+      : undefined;
     const vectors = keywordsServed ? keywordsServed.then(() => state.loadVectors()) : state.loadVectors();
     // Opening for keywords first, a failure to read vectors is reported by whenSearchModelReady().
     if (keywordsServed) vectors.catch(() => {});
@@ -155,7 +169,10 @@ export class Library {
   /** Deletes a document (one that came with a library file leaves only with that file's collection). */
   async removeDocument(id: string): Promise<boolean> {
     const holder = readOnlyHolder(this.ctx, id);
-    if (holder) throw new Error(`This document came with the library file “${holder.name}”; delete that collection to remove it.`);
+    if (holder)
+      throw new Error(
+        `This document came with the library file “${holder.name}”; delete that collection to remove it.`,
+      );
     const existed = await this.ctx.state.remove(id);
     this.ctx.announce();
     return existed;
@@ -168,13 +185,23 @@ export class Library {
   // ---- Adding ------------------------------------------------------------------------------
 
   /** Adds files (see library/indexing.ts); `cancelAdding()` or `opts.signal` stops what is not stored yet. */
-  async addFiles(files: AddInput[], onProgress?: (p: IndexProgress) => void, opts: AddOptions = {}): Promise<AddOutcome[]> {
+  async addFiles(
+    files: AddInput[],
+    onProgress?: (p: IndexProgress) => void,
+    opts: AddOptions = {},
+  ): Promise<AddOutcome[]> {
     const into = opts.collection;
-    if (into !== undefined && !this.ctx.state.collections.get(into)) throw new Error('This collection no longer exists (another tab may have deleted it).');
-    if (into !== undefined && this.ctx.state.collections.get(into)?.readOnly) throw new Error('Documents cannot be added to a collection that comes from a library file.');
-    const out = await this.adding.run(opts.signal, (signal) => addFiles(this.ctx, files, onProgress, signal, undefined, into !== undefined ? [into] : undefined));
+    if (into !== undefined && !this.ctx.state.collections.get(into))
+      throw new Error('This collection no longer exists (another tab may have deleted it).');
+    if (into !== undefined && this.ctx.state.collections.get(into)?.readOnly)
+      throw new Error('Documents cannot be added to a collection that comes from a library file.');
+    const out = await this.adding.run(opts.signal, (signal) =>
+      addFiles(this.ctx, files, onProgress, signal, undefined, into !== undefined ? [into] : undefined),
+    );
     if (into !== undefined) {
-      const known = out.flatMap((o) => (o.status === 'duplicate' && !o.document.collections?.includes(into) ? [o.document.id] : []));
+      const known = out.flatMap((o) =>
+        o.status === 'duplicate' && !o.document.collections?.includes(into) ? [o.document.id] : [],
+      );
       if (known.length) await setMembership(this.ctx, into, known, true);
     }
     return announced(this.ctx, out);
@@ -195,7 +222,9 @@ export class Library {
    * version stays until the new one is stored, in the same transaction. `cancelAdding()` stops it.
    */
   async replaceDocument(id: string, file: AddInput, onProgress?: (p: IndexProgress) => void): Promise<AddOutcome> {
-    return announced(this.ctx, [await this.adding.run(undefined, (signal) => replaceDocument(this.ctx, id, file, onProgress, signal))])[0]!;
+    return announced(this.ctx, [
+      await this.adding.run(undefined, (signal) => replaceDocument(this.ctx, id, file, onProgress, signal)),
+    ])[0]!;
   }
 
   /** Stops every batch being added; files not yet stored come back as 'cancelled'. */
@@ -221,7 +250,15 @@ export class Library {
   /** Adds the interrupted files again, from the copies kept when they were first added (and the vectors already made). */
   async resumeInterrupted(onProgress?: (p: IndexProgress) => void, signal?: AbortSignal): Promise<AddOutcome[]> {
     const out = await this.ctx.recovery.withInterrupted((records) =>
-      this.adding.run(signal, (s) => addFiles(this.ctx, records.map((r) => ({ name: r.name, data: r.data })), onProgress, s, records)),
+      this.adding.run(signal, (s) =>
+        addFiles(
+          this.ctx,
+          records.map((r) => ({ name: r.name, data: r.data })),
+          onProgress,
+          s,
+          records,
+        ),
+      ),
     );
     return announced(this.ctx, out);
   }
@@ -265,7 +302,11 @@ export class Library {
    * updates the one that came from the same URL or file name. The file is checked whole before
    * anything is stored.
    */
-  importLibraryFile(file: Blob, opts: LibraryFileOptions = {}, onProgress?: (done: number, total: number) => void): Promise<LibraryFileResult> {
+  importLibraryFile(
+    file: Blob,
+    opts: LibraryFileOptions = {},
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<LibraryFileResult> {
     return importLibraryFile(this.ctx, file, opts, onProgress);
   }
 
@@ -320,7 +361,10 @@ export class Library {
     return exportBackup(this.ctx, extra);
   }
 
-  importBackup(file: Blob, onProgress?: (done: number, total: number) => void): Promise<{ added: number; duplicates: number; extra: unknown }> {
+  importBackup(
+    file: Blob,
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<{ added: number; duplicates: number; extra: unknown }> {
     return importBackup(this.ctx, file, onProgress);
   }
 

@@ -25,7 +25,8 @@ const api: GeneratorWorkerApi = {
     configureTransformers(opts);
     tokenizer = await AutoTokenizer.from_pretrained(repo);
   },
-  countTokens: async (text) => (tokenizer ? tokenizer.encode(text, { add_special_tokens: false }).length : generator!.countTokens(text)),
+  countTokens: async (text) =>
+    tokenizer ? tokenizer.encode(text, { add_special_tokens: false }).length : generator!.countTokens(text),
   async generate(messages, opts, onToken) {
     const t0 = performance.now();
     let first: number | undefined;
@@ -37,7 +38,12 @@ const api: GeneratorWorkerApi = {
       },
     });
     const tokens = (generator as { lastTokens?: number }).lastTokens;
-    return { ...result, ms: performance.now() - t0, ...(tokens !== undefined ? { tokens } : {}), ...(first !== undefined ? { firstTokenMs: first } : {}) };
+    return {
+      ...result,
+      ms: performance.now() - t0,
+      ...(tokens !== undefined ? { tokens } : {}),
+      ...(first !== undefined ? { firstTokenMs: first } : {}),
+    };
   },
   interrupt: () => generator?.interrupt(),
   async dispose() {

@@ -7,10 +7,26 @@ import * as Comlink from 'comlink';
 import { LoggerWithoutDebug, Wllama } from '@wllama/wllama';
 import { wllamaAssets } from 'virtual:folio-wllama';
 import type { ChatMessage, GenerateResult } from '../core/generate/generator';
-import { EngineError, httpError, isOutOfMemory, isQuota, networkError, outOfMemory, storageFull, tagged } from '../core/generate/engineErrors';
+import {
+  EngineError,
+  httpError,
+  isOutOfMemory,
+  isQuota,
+  networkError,
+  outOfMemory,
+  storageFull,
+  tagged,
+} from '../core/generate/engineErrors';
 import { checkComplete, GgufError, memoryNeeded, readGguf, type GgufInfo } from '../core/generate/gguf';
 import { ggufTokenizer } from '../core/generate/ggufTokenizer';
-import { modelDir, openStoredModel, partFile, storedModel, writeStoredModel, type StoredModel } from '../core/generate/modelStore';
+import {
+  modelDir,
+  openStoredModel,
+  partFile,
+  storedModel,
+  writeStoredModel,
+  type StoredModel,
+} from '../core/generate/modelStore';
 import { WllamaGenerator } from '../core/generate/wllama';
 
 const abs = (url: string) => new URL(url, self.location.href).href;
@@ -63,21 +79,37 @@ async function check(parts: Blob[], label: string, deviceMemoryGiB?: number): Pr
       checkComplete(info, part.size);
     } catch (err) {
       if (!(err instanceof GgufError)) throw err;
-      const code = err.problem === 'not-gguf' ? 'not-gguf' : err.problem === 'truncated' ? 'truncated' : err.problem === 'unknown-architecture' ? 'unknown-architecture' : 'not-a-model';
+      const code =
+        err.problem === 'not-gguf'
+          ? 'not-gguf'
+          : err.problem === 'truncated'
+            ? 'truncated'
+            : err.problem === 'unknown-architecture'
+              ? 'unknown-architecture'
+              : 'not-a-model';
       throw new EngineError(code, `${label} cannot be used: ${err.message}.`);
     }
     if (i === 0) first = info;
   }
   const info = first!;
   if (info.split && info.split.count !== parts.length) {
-    throw new EngineError('truncated', `${label} is part ${info.split.no} of a model split into ${info.split.count} files: add all ${info.split.count} files together.`);
+    throw new EngineError(
+      'truncated',
+      `${label} is part ${info.split.no} of a model split into ${info.split.count} files: add all ${info.split.count} files together.`,
+    );
   }
   const bytes = parts.reduce((n, p) => n + p.size, 0);
   const needed = memoryNeeded(info, bytes, Math.min(info.contextLength ?? MAX_CONTEXT, MAX_CONTEXT));
   const deviceLimit = deviceMemoryGiB ? deviceMemoryGiB * 2 ** 30 * 0.5 : Infinity;
   if (needed > Math.min(WASM_MEMORY_LIMIT, deviceLimit)) {
-    const limit = deviceLimit < WASM_MEMORY_LIMIT ? `this device (${deviceMemoryGiB} GB of memory) can give it about ${gib(deviceLimit)}` : `llama.cpp in a browser can use at most ${gib(WASM_MEMORY_LIMIT)}`;
-    throw new EngineError('too-large', `${label} is too big to run here: it needs about ${gib(needed)} of memory and ${limit}. Choose a smaller or more quantised model (e.g. Q4_K_M of a model under 3B parameters).`);
+    const limit =
+      deviceLimit < WASM_MEMORY_LIMIT
+        ? `this device (${deviceMemoryGiB} GB of memory) can give it about ${gib(deviceLimit)}`
+        : `llama.cpp in a browser can use at most ${gib(WASM_MEMORY_LIMIT)}`;
+    throw new EngineError(
+      'too-large',
+      `${label} is too big to run here: it needs about ${gib(needed)} of memory and ${limit}. Choose a smaller or more quantised model (e.g. Q4_K_M of a model under 3B parameters).`,
+    );
   }
   return info;
 }
@@ -118,7 +150,11 @@ const api = {
           }
           sink.close();
         }
-        return { ...metaOf(info, sorted[0]!.name.replace(/(-\d{5}-of-\d{5})?\.gguf$/i, '')), id, source: 'file' as const };
+        return {
+          ...metaOf(info, sorted[0]!.name.replace(/(-\d{5}-of-\d{5})?\.gguf$/i, '')),
+          id,
+          source: 'file' as const,
+        };
       });
     } catch (err) {
       fail(err);
@@ -126,7 +162,13 @@ const api = {
   },
 
   /** Downloads a catalogue model (its parts, in order) into OPFS, reporting bytes as they arrive. */
-  async download(id: string, urls: string[], expectedBytes: number | undefined, onProgress: (loaded: number, total: number) => void, deviceMemoryGiB?: number): Promise<StoredModel> {
+  async download(
+    id: string,
+    urls: string[],
+    expectedBytes: number | undefined,
+    onProgress: (loaded: number, total: number) => void,
+    deviceMemoryGiB?: number,
+  ): Promise<StoredModel> {
     const controller = new AbortController();
     downloads.set(id, controller);
     let last = 0;
@@ -162,17 +204,30 @@ const api = {
             }
           } catch (cause) {
             if (controller.signal.aborted) throw new EngineError('cancelled', 'The download was cancelled.');
-            throw new EngineError('download-interrupted', `The download stopped part-way (${Math.round((100 * loaded) / Math.max(1, total))}% received): the connection was lost. Nothing was kept; download again to retry.`, { cause });
+            throw new EngineError(
+              'download-interrupted',
+              `The download stopped part-way (${Math.round((100 * loaded) / Math.max(1, total))}% received): the connection was lost. Nothing was kept; download again to retry.`,
+              { cause },
+            );
           }
           sink.close();
-          if (length && got < length) throw new EngineError('download-interrupted', `The download stopped part-way (${Math.round((100 * got) / length)}% received). Nothing was kept; download again to retry.`);
+          if (length && got < length)
+            throw new EngineError(
+              'download-interrupted',
+              `The download stopped part-way (${Math.round((100 * got) / length)}% received). Nothing was kept; download again to retry.`,
+            );
         }
         onProgress(loaded, loaded);
         const dir = await modelDir();
-        const stored = await Promise.all(urls.map(async (_, i) => (await dir.getFileHandle(partFile(id, i))).getFile()));
+        const stored = await Promise.all(
+          urls.map(async (_, i) => (await dir.getFileHandle(partFile(id, i))).getFile()),
+        );
         const info = await check(stored, 'The downloaded model', deviceMemoryGiB).catch((err) => {
           throw err instanceof EngineError && err.code === 'truncated'
-            ? new EngineError('download-interrupted', 'The download stopped part-way: the file is incomplete. Nothing was kept; download again to retry.')
+            ? new EngineError(
+                'download-interrupted',
+                'The download stopped part-way: the file is incomplete. Nothing was kept; download again to retry.',
+              )
             : err;
         });
         return { ...metaOf(info, id), id, source: 'download' as const };
@@ -193,25 +248,42 @@ const api = {
     await unload();
     try {
       const model = await storedModel(id);
-      if (!model) throw new EngineError('not-found', 'This model is not on this device any more; download or add it again.');
+      if (!model)
+        throw new EngineError('not-found', 'This model is not on this device any more; download or add it again.');
       const files = await openStoredModel(model);
       const t0 = performance.now();
       const info = await readGguf(files[0]!, { withTokenizer: true });
-      if (!info.tokenizer) throw new EngineError('not-a-model', 'This model file has no tokenizer, so it cannot write text.');
+      if (!info.tokenizer)
+        throw new EngineError('not-a-model', 'This model file has no tokenizer, so it cannot write text.');
       const tokenizer = ggufTokenizer(info.tokenizer);
       const nCtx = Math.min(opts.contextWindow ?? MAX_CONTEXT, info.contextLength ?? MAX_CONTEXT);
       const threads = Math.max(1, opts.threads);
       const multiThread = threads > 1 && self.crossOriginIsolated && typeof SharedArrayBuffer !== 'undefined';
-      const instance = new Wllama({ default: abs(wllamaAssets.wasm) }, { logger: LoggerWithoutDebug, suppressNativeLog: true });
+      const instance = new Wllama(
+        { default: abs(wllamaAssets.wasm) },
+        { logger: LoggerWithoutDebug, suppressNativeLog: true },
+      );
       // Never the CDN copy wllama would otherwise fetch for browsers without JSPI or memory64.
       instance.setCompat(null);
-      pendingOptions = { pathConfig: { 'wllama.wasm': abs(wllamaAssets.wasm) }, nbThread: multiThread ? threads : 0, compat: false, threadScript: abs(wllamaAssets.threadScript) };
+      pendingOptions = {
+        pathConfig: { 'wllama.wasm': abs(wllamaAssets.wasm) },
+        nbThread: multiThread ? threads : 0,
+        compat: false,
+        threadScript: abs(wllamaAssets.threadScript),
+      };
       try {
         // Flash attention off (llama.cpp's default, 'auto', turns it on for the processor): with
         // it, answer-sized prompts (~330 tokens) to stories260K decoded differently from the same
         // model in ONNX fp32 after a few tokens, even with an f32 KV cache; without it every prompt
         // tried decoded token for token as ONNX does. It costs the K·Q scores' buffer in memory.
-        await instance.loadModel(files, { n_ctx: nCtx, n_threads: threads, n_gpu_layers: 0, n_parallel: 1, jinja: true, flash_attn: false });
+        await instance.loadModel(files, {
+          n_ctx: nCtx,
+          n_threads: threads,
+          n_gpu_layers: 0,
+          n_parallel: 1,
+          jinja: true,
+          flash_attn: false,
+        });
       } catch (err) {
         await instance.exit().catch(() => {});
         throw isOutOfMemory(err) ? outOfMemory(err) : err;
@@ -219,7 +291,14 @@ const api = {
         pendingOptions = undefined;
       }
       generator = new WllamaGenerator(instance, id, nCtx, tokenizer, !!info.chatTemplate);
-      return { id, contextWindow: generator.contextWindow, hasChatTemplate: !!info.chatTemplate, threads: instance.getNumThreads(), multiThread: instance.isMultithread(), loadMs: Math.round(performance.now() - t0) };
+      return {
+        id,
+        contextWindow: generator.contextWindow,
+        hasChatTemplate: !!info.chatTemplate,
+        threads: instance.getNumThreads(),
+        multiThread: instance.isMultithread(),
+        loadMs: Math.round(performance.now() - t0),
+      };
     } catch (err) {
       await unload();
       fail(err);
@@ -228,7 +307,11 @@ const api = {
 
   countTokens: (text: string) => generator!.countTokens(text),
 
-  async generate(messages: ChatMessage[], opts: { maxNewTokens?: number; temperature?: number }, onToken?: (t: string) => void): Promise<GenerateResult & { tokens: number; firstTokenMs?: number; ms: number }> {
+  async generate(
+    messages: ChatMessage[],
+    opts: { maxNewTokens?: number; temperature?: number },
+    onToken?: (t: string) => void,
+  ): Promise<GenerateResult & { tokens: number; firstTokenMs?: number; ms: number }> {
     const g = generator;
     if (!g) throw new Error('No model is loaded.');
     const t0 = performance.now();
@@ -243,7 +326,12 @@ const api = {
           onToken?.(t);
         },
       });
-      return { ...result, tokens: g.lastUsage?.completion_tokens ?? pieces, ...(first !== undefined ? { firstTokenMs: first } : {}), ms: performance.now() - t0 };
+      return {
+        ...result,
+        tokens: g.lastUsage?.completion_tokens ?? pieces,
+        ...(first !== undefined ? { firstTokenMs: first } : {}),
+        ms: performance.now() - t0,
+      };
     } catch (err) {
       fail(err);
     }

@@ -14,21 +14,42 @@ async function seriousViolations(page: Page) {
   // Evaluated by the test runner (an inline <script> would be refused by the app's CSP, rightly).
   await page.evaluate(axeSource);
   const result = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
+    const axe = (
+      window as unknown as {
+        axe: {
+          run(
+            ctx: Document,
+            opts: object,
+          ): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }>;
+        };
+      }
+    ).axe;
     return axe.run(document, { resultTypes: ['violations'] });
   });
-  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
 // The README's screenshots come from here: FOLIO_UPDATE_SCREENSHOTS=1 npm test refreshes them.
 // The others (for looking at every theme and width) go to test-output/screenshots.
 const README_SHOTS = new Set(['first-run', 'desktop-light', 'engines-menu', 'phone-dark']);
 const shoot = async (page: Page, name: string) => {
-  const dir = process.env.FOLIO_UPDATE_SCREENSHOTS === '1' && README_SHOTS.has(name) ? 'docs/screenshots' : 'test-output/screenshots';
+  const dir =
+    process.env.FOLIO_UPDATE_SCREENSHOTS === '1' && README_SHOTS.has(name)
+      ? 'docs/screenshots'
+      : 'test-output/screenshots';
   fs.mkdirSync(dir, { recursive: true });
   // Entrance animations (150–200 ms, longer on a loaded machine) finish; spinners never do.
   await page.waitForTimeout(150);
-  await page.evaluate(() => Promise.all(document.getAnimations().filter((a) => a.effect?.getComputedTiming().iterations !== Infinity).map((a) => a.finished.catch(() => {}))));
+  await page.evaluate(() =>
+    Promise.all(
+      document
+        .getAnimations()
+        .filter((a) => a.effect?.getComputedTiming().iterations !== Infinity)
+        .map((a) => a.finished.catch(() => {})),
+    ),
+  );
   await page.screenshot({ path: path.join(dir, `${name}.png`) });
 };
 
@@ -47,7 +68,12 @@ const inView = (page: Page, selector: string, scroller: string) =>
   );
 
 for (const [name, viewport, scheme, shots] of [
-  ['desktop, light', { width: 1440, height: 900 }, 'light', { firstRun: 'first-run', source: 'desktop-light', engines: 'engines-menu' }],
+  [
+    'desktop, light',
+    { width: 1440, height: 900 },
+    'light',
+    { firstRun: 'first-run', source: 'desktop-light', engines: 'engines-menu' },
+  ],
   ['desktop, dark', { width: 1440, height: 900 }, 'dark', { source: 'desktop-dark' }],
   ['phone, dark', { width: 390, height: 844 }, 'dark', { firstRun: 'phone-first-run', source: 'phone-dark' }],
 ] as const) {
@@ -82,7 +108,9 @@ for (const [name, viewport, scheme, shots] of [
     await panel.getByRole('figure', { name: 'Page 1' }).locator('.pdf-highlight').first().waitFor({ timeout: 30_000 });
     // The boxed lines are scrolled into view, and the page fits the panel's width.
     expect(await inView(page, '.pdf-focus', '.source-body')).toBe(true);
-    expect(await panel.locator('canvas').evaluate((c, w) => c.getBoundingClientRect().width <= w, viewport.width)).toBe(true);
+    expect(await panel.locator('canvas').evaluate((c, w) => c.getBoundingClientRect().width <= w, viewport.width)).toBe(
+      true,
+    );
     await shoot(page, shots.source);
     expect(await seriousViolations(page)).toEqual([]);
     // Nothing overflows sideways.
@@ -134,7 +162,8 @@ test('what the answer pipeline records is shown, accessibly: a written answer wi
         ...found,
         id: 'written',
         question: 'Who patented the typewriter, and what became of the patent?',
-        answer: 'Christopher Latham Sholes patented the typewriter in 1868 [1]. It changed written communication [1]. He sold the patent to Remington.',
+        answer:
+          'Christopher Latham Sholes patented the typewriter in 1868 [1]. It changed written communication [1]. He sold the patent to Remington.',
         checked: {
           sentences: [
             { text: 'Christopher Latham Sholes patented the typewriter in 1868 [1].', citations: [1], support },
@@ -145,10 +174,20 @@ test('what the answer pipeline records is shown, accessibly: a written answer wi
           total: 3,
         },
       },
-      { ...found, id: 'declined', question: 'What is the boiling point of mercury?', extract: undefined, answer: '', declined: { reason: 'None of your documents mention mercury.' } },
+      {
+        ...found,
+        id: 'declined',
+        question: 'What is the boiling point of mercury?',
+        extract: undefined,
+        answer: '',
+        declined: { reason: 'None of your documents mention mercury.' },
+      },
     );
     await new Promise((resolve) => {
-      const w = db.transaction('conversations', 'readwrite').objectStore('conversations').put(conversation, conversation.id);
+      const w = db
+        .transaction('conversations', 'readwrite')
+        .objectStore('conversations')
+        .put(conversation, conversation.id);
       w.onsuccess = resolve;
     });
     db.close();
@@ -165,7 +204,11 @@ test('what the answer pipeline records is shown, accessibly: a written answer wi
   const declined = turns(page).nth(2);
   expect(await declined.getByText('Not in your documents').count()).toBe(1);
   await declined.getByText(/^Closest passages, probably not it \(\d\)$/).click();
-  await declined.getByRole('list', { name: 'Closest passages, probably not it' }).getByRole('listitem').first().waitFor();
+  await declined
+    .getByRole('list', { name: 'Closest passages, probably not it' })
+    .getByRole('listitem')
+    .first()
+    .waitFor();
   expect(await seriousViolations(page)).toEqual([]);
   await shoot(page, 'answer-states');
   await context.close();

@@ -1,7 +1,20 @@
 import path from 'node:path';
 import { expect, test } from 'vitest';
 import { FIXTURES_DIR } from '../helpers/paths';
-import { addFiles, baseUrl, documentRow, newRecordedPage, removeDocument, sourcePanel, sourcesOf, turns, useBrowser, useCustomModel, waitForAnswer, waitForDocuments } from './chromium';
+import {
+  addFiles,
+  baseUrl,
+  documentRow,
+  newRecordedPage,
+  removeDocument,
+  sourcePanel,
+  sourcesOf,
+  turns,
+  useBrowser,
+  useCustomModel,
+  waitForAnswer,
+  waitForDocuments,
+} from './chromium';
 
 const browser = useBrowser({ webgpu: false });
 
@@ -14,7 +27,10 @@ test('ask, stream, cite; drop a file; reload keeps library and conversation; del
   await page.waitForTimeout(500);
   expect(requests.some((u) => u.includes('/models/'))).toBe(false);
   await page.getByRole('button', { name: 'Download and start' }).click();
-  await addFiles(page, ['pdf/multi_page.pdf', 'docx/word_sample.docx', 'html/wiki_duck.html'].map((f) => path.join(FIXTURES_DIR, f)));
+  await addFiles(
+    page,
+    ['pdf/multi_page.pdf', 'docx/word_sample.docx', 'html/wiki_duck.html'].map((f) => path.join(FIXTURES_DIR, f)),
+  );
   // Each file shows its own progress while it is added.
   await page.getByRole('list', { name: 'Adding' }).waitFor({ timeout: 60_000 });
   await waitForDocuments(page, 3);
@@ -59,17 +75,23 @@ test('ask, stream, cite; drop a file; reload keeps library and conversation; del
   const viewer = sourcePanel(page);
   await viewer.getByRole('heading', { name: /^Source 1 of \d/ }).waitFor();
   await viewer.locator('mark').first().waitFor({ timeout: 30_000 });
-  expect(await viewer.locator('mark').allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining('Christopher Latham Sholes')]));
+  expect(await viewer.locator('mark').allTextContents()).toEqual(
+    expect.arrayContaining([expect.stringContaining('Christopher Latham Sholes')]),
+  );
   expect(await viewer.textContent()).toContain('multi_page.pdf');
   // A PDF source shows its rendered page, the passage's lines boxed on it.
   const pageView = viewer.getByRole('figure', { name: 'Page 1' });
   await pageView.locator('.pdf-highlight').first().waitFor({ timeout: 30_000 });
   expect(await pageView.locator('.pdf-highlight').count()).toBeGreaterThan(2);
-  expect(await pageView.locator('canvas').evaluate((c: HTMLCanvasElement) => c.width > 300 && c.height > 300)).toBe(true);
+  expect(await pageView.locator('canvas').evaluate((c: HTMLCanvasElement) => c.width > 300 && c.height > 300)).toBe(
+    true,
+  );
   // Esc closes it and gives focus back to the chip that opened it.
   await page.keyboard.press('Escape');
   await viewer.waitFor({ state: 'detached' });
-  expect(await source1.getByRole('button', { name: 'Source 1' }).evaluate((b) => b === document.activeElement)).toBe(true);
+  expect(await source1.getByRole('button', { name: 'Source 1' }).evaluate((b) => b === document.activeElement)).toBe(
+    true,
+  );
 
   // Esc right after Enter stops the question before the full answer is written.
   await box.fill('Who patented the typewriter?');
@@ -77,7 +99,14 @@ test('ask, stream, cite; drop a file; reload keeps library and conversation; del
   await box.press('Escape');
   const stopped = turns(page).nth(2);
   await stopped.getByText('Stopped.').waitFor({ timeout: 30_000 });
-  expect(((await stopped.locator('.answer-text').textContent({ timeout: 1000 }).catch(() => '')) ?? '').length).toBeLessThan(answer.length);
+  expect(
+    (
+      (await stopped
+        .locator('.answer-text')
+        .textContent({ timeout: 1000 })
+        .catch(() => '')) ?? ''
+    ).length,
+  ).toBeLessThan(answer.length);
 
   // A real drop event on the window adds a file (the test serves fixtures at /fixtures/).
   await page.evaluate(async () => {
@@ -92,11 +121,17 @@ test('ask, stream, cite; drop a file; reload keeps library and conversation; del
   // Reload: the library and the conversation are still there, and the engine comes back.
   await page.reload();
   await turns(page).nth(2).waitFor({ timeout: 60_000 });
-  expect(await turns(page).getByRole('heading', { level: 2 }).allTextContents()).toEqual(['Who patented the typewriter?', 'Who patented the typewriter?', 'Who patented the typewriter?']);
+  expect(await turns(page).getByRole('heading', { level: 2 }).allTextContents()).toEqual([
+    'Who patented the typewriter?',
+    'Who patented the typewriter?',
+    'Who patented the typewriter?',
+  ]);
   expect(await turns(page).nth(2).getByText('Stopped.').count()).toBe(1);
   expect(((await turns(page).nth(1).locator('.answer-text').textContent()) ?? '').trim()).toBe(answer.trim());
   await waitForDocuments(page, 4, 60_000);
-  await page.getByRole('button', { name: 'Answer engine: karpathy/stories260K', exact: true }).waitFor({ timeout: 60_000 });
+  await page
+    .getByRole('button', { name: 'Answer engine: karpathy/stories260K', exact: true })
+    .waitFor({ timeout: 60_000 });
 
   // Remove a document (asked once): its passages no longer appear in answers.
   await removeDocument(page, 'multi_page.pdf');
@@ -106,7 +141,9 @@ test('ask, stream, cite; drop a file; reload keeps library and conversation; del
   const fourth = turns(page).nth(3);
   await sourcesOf(fourth).first().waitFor({ timeout: 60_000 });
   await waitForAnswer(page);
-  expect((await sourcesOf(fourth).locator('cite').allTextContents()).every((name) => name !== 'multi_page.pdf')).toBe(true);
+  expect((await sourcesOf(fourth).locator('cite').allTextContents()).every((name) => name !== 'multi_page.pdf')).toBe(
+    true,
+  );
   // An older answer's citation of it says the document is gone, and still shows the quote.
   await sourcesOf(turns(page).nth(0)).first().getByRole('button', { name: 'Source 1' }).click();
   await sourcePanel(page).getByText('multi_page.pdf is no longer in your library.').waitFor({ timeout: 30_000 });
@@ -116,13 +153,18 @@ test('ask, stream, cite; drop a file; reload keeps library and conversation; del
   // Deleting the conversation (asked once) deletes it for good.
   await page.getByRole('button', { name: /^Actions for conversation Who patented the typewriter\?/ }).click();
   await page.getByRole('menuitem', { name: 'Delete…' }).click();
-  await page.getByRole('dialog', { name: 'Delete this conversation?' }).getByRole('button', { name: 'Delete', exact: true }).click();
+  await page
+    .getByRole('dialog', { name: 'Delete this conversation?' })
+    .getByRole('button', { name: 'Delete', exact: true })
+    .click();
   await expect.poll(() => turns(page).count()).toBe(0);
   await page.reload();
   await waitForDocuments(page, 3, 60_000);
   await page.waitForTimeout(300);
   expect(await turns(page).count()).toBe(0);
-  expect(await page.getByRole('list', { name: 'Conversations' }).getByRole('listitem').allTextContents()).toEqual(['New conversation']);
+  expect(await page.getByRole('list', { name: 'Conversations' }).getByRole('listitem').allTextContents()).toEqual([
+    'New conversation',
+  ]);
 
   const origin = new URL(baseUrl()).origin;
   expect(requests.filter((u) => !u.startsWith(origin) && !u.startsWith('blob:') && !u.startsWith('data:'))).toEqual([]);

@@ -1,7 +1,18 @@
 import path from 'node:path';
 import { expect, test } from 'vitest';
 import { FIXTURES_DIR } from '../helpers/paths';
-import { addFiles, baseUrl, newRecordedPage, openEngines, sourcePanel, sourcesOf, turns, useBrowser, waitForAnswer, waitForDocuments } from './chromium';
+import {
+  addFiles,
+  baseUrl,
+  newRecordedPage,
+  openEngines,
+  sourcePanel,
+  sourcesOf,
+  turns,
+  useBrowser,
+  waitForAnswer,
+  waitForDocuments,
+} from './chromium';
 
 const browser = useBrowser({ webgpu: false });
 
@@ -24,14 +35,22 @@ function installStandInModel() {
     destroy() {}
     promptStreaming(input: string | { content: unknown }[], opts?: { signal?: AbortSignal }) {
       seen.calls++;
-      const prompt = typeof input === 'string' ? input : input.map((m) => (typeof m.content === 'string' ? m.content : '')).join('\n');
+      const prompt =
+        typeof input === 'string'
+          ? input
+          : input.map((m) => (typeof m.content === 'string' ? m.content : '')).join('\n');
       const source1 = /<source id="1"[^>]*>\n([\s\S]*?)\n<\/source>/.exec(prompt)?.[1] ?? '';
       const sentences = source1.replace(/\s+/g, ' ').split(/(?<=[.!?])\s+/);
       const copied = (sentences.find((s) => s.includes('Sholes')) ?? sentences[0] ?? '').replace(/[.!?]$/, '');
       const pieces = words(`${copied} [1][9]. The first typewriter was sold on the Moon in 1999 [1].`);
       let i = 0;
       return new ReadableStream<string>({
-        pull: (c) => (opts?.signal?.aborted ? c.error(new DOMException('stopped', 'AbortError')) : i < pieces.length ? c.enqueue(pieces[i++]!) : c.close()),
+        pull: (c) =>
+          opts?.signal?.aborted
+            ? c.error(new DOMException('stopped', 'AbortError'))
+            : i < pieces.length
+              ? c.enqueue(pieces[i++]!)
+              : c.close(),
       });
     }
   }
@@ -43,7 +62,12 @@ test('answers a person can check: the extract first, a fresh question searched a
   await page.addInitScript(installStandInModel);
   await page.goto(baseUrl());
   await page.getByRole('button', { name: 'Download and start' }).click();
-  await addFiles(page, ['pdf/multi_page.pdf', 'docx/word_sample.docx', 'html/wiki_duck.html', 'md/wiki-ibm.md'].map((f) => path.join(FIXTURES_DIR, f)));
+  await addFiles(
+    page,
+    ['pdf/multi_page.pdf', 'docx/word_sample.docx', 'html/wiki_duck.html', 'md/wiki-ibm.md'].map((f) =>
+      path.join(FIXTURES_DIR, f),
+    ),
+  );
   await waitForDocuments(page, 4);
   const box = page.getByLabel('Ask a question');
   const ask = async (question: string) => {
@@ -72,7 +96,9 @@ test('answers a person can check: the extract first, a fresh question searched a
   // A real follow-up is resolved, and the answer says what was searched.
   await ask('Which company is nicknamed Big Blue?');
   const followUp = await ask('When was it founded?');
-  expect((await followUp.locator('.searched').textContent())?.trim()).toBe('Searched for: Which company is nicknamed Big Blue? When was it founded?');
+  expect((await followUp.locator('.searched').textContent())?.trim()).toBe(
+    'Searched for: Which company is nicknamed Big Blue? When was it founded?',
+  );
   expect(await followUp.getByRole('blockquote').textContent()).toContain('1911');
 
   // An everyday question the library cannot answer: said plainly, closest passages labelled as such.
@@ -80,12 +106,16 @@ test('answers a person can check: the extract first, a fresh question searched a
   expect(await offTopic.getByText('Not in your documents', { exact: true }).count()).toBe(1);
   expect(await offTopic.getByRole('blockquote').count()).toBe(0);
   await offTopic.getByText(/^Closest passages, probably not it \(\d\)$/).click();
-  expect(await offTopic.getByRole('list', { name: 'Closest passages, probably not it' }).getByRole('listitem').count()).toBeGreaterThan(0);
+  expect(
+    await offTopic.getByRole('list', { name: 'Closest passages, probably not it' }).getByRole('listitem').count(),
+  ).toBeGreaterThan(0);
 
   // A model in use (the stand-in): still no model writing for a question the documents do not cover.
   const menu = await openEngines(page);
   await menu.getByRole('button', { name: 'Use Chrome’s built-in model (Gemini Nano)' }).click();
-  await page.getByRole('button', { name: 'Answer engine: Chrome’s built-in model (Gemini Nano)', exact: true }).waitFor({ timeout: 30_000 });
+  await page
+    .getByRole('button', { name: 'Answer engine: Chrome’s built-in model (Gemini Nano)', exact: true })
+    .waitFor({ timeout: 30_000 });
   await page.keyboard.press('Escape');
   const declinedWithModel = await ask('What is the best hiking trail in Patagonia?');
   expect(await declinedWithModel.getByText('Not in your documents', { exact: true }).count()).toBe(1);
@@ -100,7 +130,9 @@ test('answers a person can check: the extract first, a fresh question searched a
   expect(await checked.getByText('1 of 2 sentences supported by your documents').count()).toBe(1);
   const unsupported = checked.locator('[data-unsupported]');
   expect(await unsupported.count()).toBe(1);
-  expect(await unsupported.textContent()).toBe('The first typewriter was sold on the Moon in 1999. (not found in your documents)');
+  expect(await unsupported.textContent()).toBe(
+    'The first typewriter was sold on the Moon in 1999. (not found in your documents)',
+  );
   expect(await checked.getByText('Removed a citation to no passage: [9]').count()).toBe(1);
   expect(await checked.getByRole('button', { name: 'Source 9' }).count()).toBe(0);
 
@@ -108,7 +140,9 @@ test('answers a person can check: the extract first, a fresh question searched a
   const chip = checked.locator('[data-sentence="0"]').getByRole('button', { name: 'Source 1' }).first();
   await chip.focus();
   const tooltip = page.getByRole('tooltip');
-  expect(await tooltip.locator('.cite-preview-quote').textContent()).toMatch(/^“Patented in 1868 by Christopher Latham Sholes, the typewriter revolutionized written communication/);
+  expect(await tooltip.locator('.cite-preview-quote').textContent()).toMatch(
+    /^“Patented in 1868 by Christopher Latham Sholes, the typewriter revolutionized written communication/,
+  );
   await box.focus();
   await tooltip.waitFor({ state: 'detached' });
   await chip.hover();
@@ -121,7 +155,9 @@ test('answers a person can check: the extract first, a fresh question searched a
   const passage = viewer.getByRole('region', { name: 'Passage text' });
   await passage.locator('mark').first().waitFor({ timeout: 30_000 });
   const marked = (await passage.locator('mark').allTextContents()).join(' ').replace(/\s+/g, ' ');
-  expect(marked).toMatch(/^Patented in 1868 by Christopher Latham Sholes, the typewriter revolutionized written communication.*handwriting\.$/);
+  expect(marked).toMatch(
+    /^Patented in 1868 by Christopher Latham Sholes, the typewriter revolutionized written communication.*handwriting\.$/,
+  );
   expect(marked.length).toBeLessThan((await passage.textContent())!.length);
   await page.keyboard.press('Escape');
 

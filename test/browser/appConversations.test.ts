@@ -41,14 +41,26 @@ const inView = (page: Page, selector: string, scroller: string) =>
 test('a long conversation keeps the newest answer in view; web-page citations open at the passage; conversations are kept apart, exported, and survive a reload; engines switch without losing the conversation', async () => {
   const { context, page, errors } = await newRecordedPage(browser());
   await openApp(page);
-  await addFiles(page, ['pdf/multi_page.pdf', 'html/wiki_duck.html', 'md/wiki-ibm.md'].map((f) => path.join(FIXTURES_DIR, f)));
+  await addFiles(
+    page,
+    ['pdf/multi_page.pdf', 'html/wiki_duck.html', 'md/wiki-ibm.md'].map((f) => path.join(FIXTURES_DIR, f)),
+  );
   await waitForDocuments(page, 3);
   // Sample questions come from the first document's headings.
   const samples = page.getByRole('list', { name: 'Sample questions' }).getByRole('button');
   await expect.poll(() => samples.count(), { timeout: 30_000 }).toBe(3);
 
   // Problem 1: eight answers, then a ninth — its question is scrolled into view at once.
-  const questions = ['What do ducks eat?', 'Who patented the typewriter?', 'Which company is nicknamed Big Blue?', 'Where do ducks live?', 'When was IBM founded?', 'What is a word processor?', 'Who hunts ducks?', 'What did Wang Laboratories make?'];
+  const questions = [
+    'What do ducks eat?',
+    'Who patented the typewriter?',
+    'Which company is nicknamed Big Blue?',
+    'Where do ducks live?',
+    'When was IBM founded?',
+    'What is a word processor?',
+    'Who hunts ducks?',
+    'What did Wang Laboratories make?',
+  ];
   for (const q of questions) await ask(page, q);
   const last = await ask(page, 'What sound does a duck make?');
   await expect.poll(() => inView(page, 'article h2', '.conversation-scroll'), { timeout: 10_000 }).toBe(true);
@@ -67,7 +79,10 @@ test('a long conversation keeps the newest answer in view; web-page citations op
   await page.keyboard.press('Escape');
 
   // Export as Markdown: every question, the answers, numbered sources at the end.
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export as Markdown' }).click()]);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Export as Markdown' }).click(),
+  ]);
   const markdown = fs.readFileSync((await download.path())!, 'utf8');
   expect(download.suggestedFilename()).toBe('what-do-ducks-eat.md');
   expect(markdown).toMatch(/^# What do ducks eat\?\n/);
@@ -97,7 +112,11 @@ test('a long conversation keeps the newest answer in view; web-page citations op
   // Reload: the second conversation is the one in view; the first is one click away.
   await page.reload();
   await turns(page).nth(2).waitFor({ timeout: 60_000 });
-  expect(await turns(page).getByRole('heading', { level: 2 }).allTextContents()).toEqual(['Which company is nicknamed Big Blue?', 'Who patented the typewriter?', 'When was IBM founded?']);
+  expect(await turns(page).getByRole('heading', { level: 2 }).allTextContents()).toEqual([
+    'Which company is nicknamed Big Blue?',
+    'Who patented the typewriter?',
+    'When was IBM founded?',
+  ]);
   const list = page.getByRole('list', { name: 'Conversations' });
   expect(await list.getByRole('listitem').count()).toBe(2);
   await list.getByRole('button', { name: /^What do ducks eat\?/ }).click();
@@ -117,7 +136,10 @@ test('a long conversation keeps the newest answer in view; web-page citations op
 test('removing a document asks once and can be undone; undone it stays, not undone it is gone for good', async () => {
   const { context, page, errors } = await newRecordedPage(browser());
   await openApp(page);
-  await addFiles(page, ['md/wiki-ibm.md', 'txt/war-and-peace-1p.txt'].map((f) => path.join(FIXTURES_DIR, f)));
+  await addFiles(
+    page,
+    ['md/wiki-ibm.md', 'txt/war-and-peace-1p.txt'].map((f) => path.join(FIXTURES_DIR, f)),
+  );
   await waitForDocuments(page, 2);
 
   // Cancel in the confirmation changes nothing.
@@ -139,7 +161,9 @@ test('removing a document asks once and can be undone; undone it stays, not undo
   // Removed and left alone: deleted for good once the Undo window has passed.
   await removeDocument(page, 'wiki-ibm.md');
   await page.getByRole('status').getByText('Removed wiki-ibm.md').waitFor();
-  await expect.poll(async () => (await libraryIntegrity(context)).names, { timeout: 20_000 }).toEqual(['war-and-peace-1p.txt']);
+  await expect
+    .poll(async () => (await libraryIntegrity(context)).names, { timeout: 20_000 })
+    .toEqual(['war-and-peace-1p.txt']);
   const turn = await ask(page, 'Which company is nicknamed Big Blue?');
   // Only War and Peace is left: the library does not cover the question, and says so.
   expect(await turn.getByText('Not in your documents', { exact: true }).count()).toBe(1);
@@ -155,7 +179,9 @@ test('removing a document asks once and can be undone; undone it stays, not undo
   await menu.getByRole('button', { name: 'Add and download' }).click();
   const problem = menu.getByRole('alert').filter({ hasText: 'nobody/no-such-model' });
   await problem.waitFor({ timeout: 60_000 });
-  expect(await problem.textContent()).toMatch(/The model host has no model called "nobody\/no-such-model" \(HTTP 404\)\. Check the model name\./);
+  expect(await problem.textContent()).toMatch(
+    /The model host has no model called "nobody\/no-such-model" \(HTTP 404\)\. Check the model name\./,
+  );
   await page.keyboard.press('Escape');
   await page.getByRole('button', { name: 'Answer engine: Passages only', exact: true }).waitFor();
   expect(await sourcesOf(await ask(page, 'Who was Anna Pavlovna Scherer?')).count()).toBeGreaterThan(0);

@@ -10,7 +10,18 @@ import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { expect, test } from 'vitest';
 import { FIXTURES_DIR, MODELS_DIR } from '../helpers/paths';
-import { addFiles, baseUrl, newRecordedPage, openApp, openEngines, sourcesOf, turns, useBrowser, waitForAnswer, waitForDocuments } from './chromium';
+import {
+  addFiles,
+  baseUrl,
+  newRecordedPage,
+  openApp,
+  openEngines,
+  sourcesOf,
+  turns,
+  useBrowser,
+  waitForAnswer,
+  waitForDocuments,
+} from './chromium';
 
 const browser = useBrowser({ webgpu: false });
 
@@ -18,7 +29,11 @@ const GGUF = fs.readFileSync(path.join(MODELS_DIR, 'karpathy/stories260K/stories
 const LLAMA = 'stories260K (test model, llama.cpp)';
 const ONNX = 'karpathy/stories260K';
 /** One short passage, so both engines get the very same prompt (nothing trimmed to fit either window). */
-const STORY = { name: 'lily.txt', mimeType: 'text/plain', buffer: Buffer.from('Lily had a red ball. She played with the ball in the park every day.\n') };
+const STORY = {
+  name: 'lily.txt',
+  mimeType: 'text/plain',
+  buffer: Buffer.from('Lily had a red ball. She played with the ball in the park every day.\n'),
+};
 const QUESTION = 'What did Lily play with?';
 
 /** A row of the engines menu, by the engine's name. */
@@ -81,7 +96,10 @@ async function askAndStop(page: Page, question: string, how: 'button' | 'escape'
     const main = document.querySelector('main')!;
     const stop = () => {
       if (how === 'button') document.querySelector<HTMLButtonElement>('button[aria-label="Stop"]')!.click();
-      else document.querySelector('#question')!.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
+      else
+        document
+          .querySelector('#question')!
+          .dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
     };
     const seen = new MutationObserver(() => {
       const last = [...document.querySelectorAll('article .answer-text.streaming')].at(-1);
@@ -178,7 +196,9 @@ test('a .gguf picked from disk is listed, kept across a reload without any reque
   expect(answer.length).toBeGreaterThan(20);
   const after = requests.slice(from);
   expect(after.filter((u) => u.includes('.gguf') || u.includes('/models/karpathy/'))).toEqual([]);
-  expect(after.every((u) => u.startsWith(new URL(baseUrl()).origin) || u.startsWith('blob:') || u.startsWith('data:'))).toBe(true);
+  expect(
+    after.every((u) => u.startsWith(new URL(baseUrl()).origin) || u.startsWith('blob:') || u.startsWith('data:')),
+  ).toBe(true);
 
   // Remove it from the menu: gone from the list and from OPFS, and passages-only answers go on.
   menu = await openEngines(page);
@@ -188,10 +208,16 @@ test('a .gguf picked from disk is listed, kept across a reload without any reque
   expect(await storedModelFiles(page)).toEqual([]);
 
   // Refused: a GGUF cut off after 300 KB, and a PDF; each by its name, in a sentence; nothing kept.
-  await picker.setInputFiles({ name: 'cut-off.gguf', mimeType: 'application/octet-stream', buffer: GGUF.subarray(0, 300_000) });
+  await picker.setInputFiles({
+    name: 'cut-off.gguf',
+    mimeType: 'application/octet-stream',
+    buffer: GGUF.subarray(0, 300_000),
+  });
   const refused = menu.getByRole('alert');
   await refused.filter({ hasText: 'cut-off.gguf' }).waitFor({ timeout: 30_000 });
-  expect(await refused.textContent()).toMatch(/^"cut-off\.gguf" cannot be used: the file is incomplete \(28% of it is there\)/);
+  expect(await refused.textContent()).toMatch(
+    /^"cut-off\.gguf" cannot be used: the file is incomplete \(28% of it is there\)/,
+  );
   await picker.setInputFiles(path.join(FIXTURES_DIR, 'pdf/multi_page.pdf'));
   await refused.filter({ hasText: 'multi_page.pdf' }).waitFor({ timeout: 30_000 });
   expect(await refused.textContent()).toMatch(/^"multi_page\.pdf" cannot be used: it is not a GGUF model file/);
@@ -216,12 +242,16 @@ test('a model file dropped on the engines menu (named as Ollama keeps it, withou
     // Ollama keeps its GGUFs as blobs named by their hash: recognised by the first bytes.
     data.items.add(new File([bytes], 'sha256-7d1f0c'));
     const target = document.querySelector('[data-own-drop] .engines-body')!;
-    for (const type of ['dragenter', 'dragover', 'drop']) target.dispatchEvent(new DragEvent(type, { dataTransfer: data, bubbles: true, cancelable: true }));
+    for (const type of ['dragenter', 'dragover', 'drop'])
+      target.dispatchEvent(new DragEvent(type, { dataTransfer: data, bubbles: true, cancelable: true }));
   });
   await trigger(page, 'stories260K').waitFor({ timeout: 60_000 });
   expect(await row(menu, 'stories260K').textContent()).toMatch(/your file: llama, F32/);
   expect(await page.locator('.drop-overlay').count()).toBe(0);
-  expect(await storedModelFiles(page)).toEqual(['gguf-file_3Asha256-7d1f0c_3A1054784.0.gguf', 'gguf-file_3Asha256-7d1f0c_3A1054784.json']);
+  expect(await storedModelFiles(page)).toEqual([
+    'gguf-file_3Asha256-7d1f0c_3A1054784.0.gguf',
+    'gguf-file_3Asha256-7d1f0c_3A1054784.json',
+  ]);
   await page.keyboard.press('Escape');
   // Only the story is in the library: the model file did not become a document.
   expect(await page.getByRole('list', { name: 'Documents' }).getByRole('listitem').count()).toBe(1);
@@ -234,10 +264,16 @@ test('Chrome’s built-in model: the row says why where Chrome reports it unavai
   // Real Chromium here: the API exists and says 'unavailable'.
   const real = await newRecordedPage(browser());
   await openApp(real.page);
-  expect(await real.page.evaluate(() => (globalThis as unknown as { LanguageModel: { availability(): Promise<string> } }).LanguageModel.availability())).toBe('unavailable');
+  expect(
+    await real.page.evaluate(() =>
+      (globalThis as unknown as { LanguageModel: { availability(): Promise<string> } }).LanguageModel.availability(),
+    ),
+  ).toBe('unavailable');
   let menu = await openEngines(real.page);
   const builtIn = row(menu, 'Chrome’s built-in model (Gemini Nano)');
-  expect(await builtIn.textContent()).toMatch(/Can't run here: Chrome says its built-in model cannot run on this device\. It needs desktop Chrome with about 22 GB of free disk space/);
+  expect(await builtIn.textContent()).toMatch(
+    /Can't run here: Chrome says its built-in model cannot run on this device\. It needs desktop Chrome with about 22 GB of free disk space/,
+  );
   expect(await builtIn.getByRole('button').count()).toBe(0);
   await real.context.close();
 
@@ -288,13 +324,17 @@ test('Chrome’s built-in model: the row says why where Chrome reports it unavai
   await addFiles(page, [STORY]);
   await waitForDocuments(page, 1);
   menu = await openEngines(page);
-  expect(await row(menu, 'Chrome’s built-in model (Gemini Nano)').textContent()).toMatch(/Chrome downloads it once for every site.*Not downloaded/s);
+  expect(await row(menu, 'Chrome’s built-in model (Gemini Nano)').textContent()).toMatch(
+    /Chrome downloads it once for every site.*Not downloaded/s,
+  );
   await page.keyboard.press('Escape');
   await choose(page, 'Chrome’s built-in model (Gemini Nano)');
   const turn = await askAfresh(page, QUESTION);
   expect(await answerText(turn)).toMatch(/^Lily played with a red ball/);
   // The browser's model was given the system prompt first, then the passage and the question.
-  const prompts = await page.evaluate(() => (window as unknown as { promptLog: { prompts: { role: string; content: string }[][] } }).promptLog.prompts);
+  const prompts = await page.evaluate(
+    () => (window as unknown as { promptLog: { prompts: { role: string; content: string }[][] } }).promptLog.prompts,
+  );
   expect(prompts.at(-1)!.map((m) => m.role)).toEqual(['system', 'user']);
   expect(prompts.at(-1)![1]!.content).toMatch(/Lily had a red ball[\s\S]*Question: What did Lily play with\?/);
   // Stop reaches the browser's stream too.

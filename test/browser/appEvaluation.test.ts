@@ -7,7 +7,11 @@ import { addFiles, openApp, openFromAppMenu, useBrowser, waitForDocuments } from
 const browser = useBrowser({ webgpu: false });
 
 const QUESTIONS = [
-  { question: 'Who patented the typewriter?', document: 'multi_page.pdf', passage: 'Patented in 1868 by Christopher Latham Sholes' },
+  {
+    question: 'Who patented the typewriter?',
+    document: 'multi_page.pdf',
+    passage: 'Patented in 1868 by Christopher Latham Sholes',
+  },
   { question: 'Which company is nicknamed Big Blue?', document: 'wiki-ibm.md' },
   // Deliberately wrong: the answer is in the Word file, so this must show as a miss.
   { question: 'What do ducks like to eat?', document: 'wiki-ibm.md', passage: 'IBM was founded in 1911' },
@@ -18,7 +22,10 @@ test('the in-app retrieval check runs on the user’s documents and shows hit@k,
   const page = await context.newPage();
   await openApp(page);
   // Added straight away: files given while the model loads are indexed once it is ready.
-  await addFiles(page, ['pdf/multi_page.pdf', 'md/wiki-ibm.md', 'docx/word_sample.docx'].map((f) => path.join(FIXTURES_DIR, f)));
+  await addFiles(
+    page,
+    ['pdf/multi_page.pdf', 'md/wiki-ibm.md', 'docx/word_sample.docx'].map((f) => path.join(FIXTURES_DIR, f)),
+  );
   await waitForDocuments(page, 3);
 
   // The check lives in the Tools dialog, off the main page.
@@ -43,7 +50,10 @@ test('the in-app retrieval check runs on the user’s documents and shows hit@k,
   expect(await rows.nth(2).locator('li').first().textContent()).toContain('word_sample.docx');
 
   // Export gives back the same questions.
-  const [download] = await Promise.all([page.waitForEvent('download'), tools.getByRole('button', { name: 'Export questions' }).click()]);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    tools.getByRole('button', { name: 'Export questions' }).click(),
+  ]);
   const exported = JSON.parse(fs.readFileSync((await download.path())!, 'utf8'));
   expect(exported).toEqual({ version: 1, questions: QUESTIONS });
   await context.close();

@@ -4,7 +4,20 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { expect, test } from 'vitest';
 import { FIXTURES_DIR, FIXTURE_FILES } from '../helpers/paths';
-import { addFiles, ask, documentNames, libraryIntegrity, newRecordedPage, openApp, openFromAppMenu, sourcesOf, storageMeter, turns, useBrowser, waitForDocuments } from './chromium';
+import {
+  addFiles,
+  ask,
+  documentNames,
+  libraryIntegrity,
+  newRecordedPage,
+  openApp,
+  openFromAppMenu,
+  sourcesOf,
+  storageMeter,
+  turns,
+  useBrowser,
+  waitForDocuments,
+} from './chromium';
 
 const browser = useBrowser({ webgpu: false });
 const QUESTIONS = ['Who patented the typewriter?', 'Which company is nicknamed Big Blue?'];
@@ -22,7 +35,10 @@ async function sourcesFor(page: Page, questions: string[]) {
 test('backup: a whole library with its conversation and settings, restored in another profile, answers the same', async () => {
   const a = await newRecordedPage(browser());
   await openApp(a.page);
-  await addFiles(a.page, [FIXTURE_FILES.markdown, FIXTURE_FILES.pdf, FIXTURE_FILES.html].map((f) => path.join(FIXTURES_DIR, f)));
+  await addFiles(
+    a.page,
+    [FIXTURE_FILES.markdown, FIXTURE_FILES.pdf, FIXTURE_FILES.html].map((f) => path.join(FIXTURES_DIR, f)),
+  );
   await waitForDocuments(a.page, 3);
   const settings = await openFromAppMenu(a.page, 'Settings…', 'Settings');
   await settings.getByLabel('Passages per question').fill('4');
@@ -32,7 +48,10 @@ test('backup: a whole library with its conversation and settings, restored in an
   expect(original.every((s) => s.length >= 1 && s.length <= 4)).toBe(true);
 
   const backupA = await openFromAppMenu(a.page, 'Backup and restore…', 'Backup and restore');
-  const [download] = await Promise.all([a.page.waitForEvent('download'), backupA.getByRole('button', { name: 'Back up library' }).click()]);
+  const [download] = await Promise.all([
+    a.page.waitForEvent('download'),
+    backupA.getByRole('button', { name: 'Back up library' }).click(),
+  ]);
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'folio-backup-')), download.suggestedFilename());
   await download.saveAs(file);
   expect(path.basename(file)).toMatch(/^folio-backup-\d{4}-\d\d-\d\d\.folio$/);

@@ -26,7 +26,9 @@ async function searchBench(n: number, d = 384, queries = 50) {
     const got = index.search(query, 10);
     times.push(performance.now() - t0);
     if (q < 40) {
-      const truth = new Set(index.search(query, 10, undefined, { exact: true }).map((h) => `${h.docId}:${h.chunkIndex}`));
+      const truth = new Set(
+        index.search(query, 10, undefined, { exact: true }).map((h) => `${h.docId}:${h.chunkIndex}`),
+      );
       recall[q % 2]! += got.filter((h) => truth.has(`${h.docId}:${h.chunkIndex}`)).length / 10;
     }
   }
@@ -54,8 +56,15 @@ async function indexingLongTasks(files: string[]) {
   const durations: number[] = [];
   const observer = new PerformanceObserver((list) => list.getEntries().forEach((e) => durations.push(e.duration)));
   observer.observe({ type: 'longtask', buffered: false });
-  const lib = await openLibraryInWorker({ name: 'bench-longtasks', localModelPath: '/models/', dtype: 'q8', device: 'wasm' });
-  const inputs = await Promise.all(files.map(async (f) => new File([await (await fetch(`/fixtures/${f}`)).arrayBuffer()], f.split('/').pop()!)));
+  const lib = await openLibraryInWorker({
+    name: 'bench-longtasks',
+    localModelPath: '/models/',
+    dtype: 'q8',
+    device: 'wasm',
+  });
+  const inputs = await Promise.all(
+    files.map(async (f) => new File([await (await fetch(`/fixtures/${f}`)).arrayBuffer()], f.split('/').pop()!)),
+  );
   const seen: string[] = [];
   durations.length = 0; // opening (model load) is not indexing
   const t0 = performance.now();
@@ -93,17 +102,27 @@ async function syncBench(texts: string[]) {
   const dir = await root.getDirectoryHandle('bench-linked', { create: true });
   const writeFile = async (p: string, text: string) => {
     const [sub, name] = p.split('/') as [string, string];
-    const w = await (await (await dir.getDirectoryHandle(sub, { create: true })).getFileHandle(name, { create: true })).createWritable();
+    const w = await (
+      await (await dir.getDirectoryHandle(sub, { create: true })).getFileHandle(name, { create: true })
+    ).createWritable();
     await w.write(text);
     await w.close();
   };
   const pathOf = (i: number) => `group-${i % 10}/doc-${String(i).padStart(4, '0')}.txt`;
   for (const [i, t] of texts.entries()) await writeFile(pathOf(i), t);
-  const lib = await openLibraryInWorker({ name: 'bench-sync', localModelPath: '/models/', dtype: 'q8', device: 'wasm' });
+  const lib = await openLibraryInWorker({
+    name: 'bench-sync',
+    localModelPath: '/models/',
+    dtype: 'q8',
+    device: 'wasm',
+  });
   let folder: LinkedFolder = { id: 'bench', name: 'bench-linked', handle: dir, linkedAt: Date.now(), files: [] };
   const sync = async () => {
     const t0 = performance.now();
-    const out = await syncLinkedFolder(folder, lib, { maxFileBytes: DEFAULT_MAX_FILE_BYTES, save: async (files) => void (folder = { ...folder, files }) });
+    const out = await syncLinkedFolder(folder, lib, {
+      maxFileBytes: DEFAULT_MAX_FILE_BYTES,
+      save: async (files) => void (folder = { ...folder, files }),
+    });
     const seconds = (performance.now() - t0) / 1000;
     if (out.status !== 'ok') throw new Error(out.reason);
     folder = { ...folder, files: out.files };
@@ -114,7 +133,10 @@ async function syncBench(texts: string[]) {
     const before = new Set((await lib.listDocuments()).map((d) => d.id));
     const idle = await sync();
     await new Promise((r) => setTimeout(r, 20)); // a later modification time
-    await writeFile(pathOf(500 % texts.length), `${texts[500 % texts.length]} This sentence was added after the folder was indexed.`);
+    await writeFile(
+      pathOf(500 % texts.length),
+      `${texts[500 % texts.length]} This sentence was added after the folder was indexed.`,
+    );
     const changed = await sync();
     const after = (await lib.listDocuments()).map((d) => d.id);
     return {
@@ -145,7 +167,12 @@ async function answerLatency(name: string, files: string[], questions: string[],
   const lib = await openLibraryInWorker({ name, localModelPath: '/models/', dtype: 'q8', device: 'wasm' });
   const present = new Set((await lib.listDocuments()).map((d) => d.name));
   const missing = files.filter((f) => !present.has(f.split('/').pop()!));
-  if (missing.length) await lib.addFiles(await Promise.all(missing.map(async (f) => new File([await (await fetch(`/fixtures/${f}`)).arrayBuffer()], f.split('/').pop()!))));
+  if (missing.length)
+    await lib.addFiles(
+      await Promise.all(
+        missing.map(async (f) => new File([await (await fetch(`/fixtures/${f}`)).arrayBuffer()], f.split('/').pop()!)),
+      ),
+    );
   const chunks = (await lib.listDocuments()).reduce((n, d) => n + d.chunkCount, 0);
   const run = async (question: string, history: { question: string }[] = []) => {
     const t0 = performance.now();
@@ -202,15 +229,30 @@ async function answerLatency(name: string, files: string[], questions: string[],
 
 declare global {
   interface Window {
-    bench: { syncBench: typeof syncBench; searchBench: typeof searchBench; populate: typeof populate; coldStart: typeof coldStart; reopenFirstResults: typeof reopenFirstResults; embedThroughput: typeof embedThroughput; indexingLongTasks: typeof indexingLongTasks; generateBench: typeof generateBench; opfsLoad: typeof opfsLoad; ocrPages: typeof ocrPages; paddlePages: typeof paddlePages; answerLatency: typeof answerLatency };
+    bench: {
+      syncBench: typeof syncBench;
+      searchBench: typeof searchBench;
+      populate: typeof populate;
+      coldStart: typeof coldStart;
+      reopenFirstResults: typeof reopenFirstResults;
+      embedThroughput: typeof embedThroughput;
+      indexingLongTasks: typeof indexingLongTasks;
+      generateBench: typeof generateBench;
+      opfsLoad: typeof opfsLoad;
+      ocrPages: typeof ocrPages;
+      paddlePages: typeof paddlePages;
+      answerLatency: typeof answerLatency;
+    };
     benchReady: boolean;
   }
 }
 
 // ---- Storage: a library of n generated chunks written straight through the store ----------
 
-
-const WORDS = 'analysis protein cell cancer patient treatment gene expression risk study trial effect increase reduce model data result response therapy clinical mouse human tissue immune signal pathway level factor disease growth receptor blood dose infection virus brain memory learning network energy climate water carbon ocean temperature policy market price economic growth labour'.split(' ');
+const WORDS =
+  'analysis protein cell cancer patient treatment gene expression risk study trial effect increase reduce model data result response therapy clinical mouse human tissue immune signal pathway level factor disease growth receptor blood dose infection virus brain memory learning network energy climate water carbon ocean temperature policy market price economic growth labour'.split(
+    ' ',
+  );
 
 function sentence(rnd: () => number, words: number): string {
   const out: string[] = [];
@@ -221,9 +263,14 @@ function sentence(rnd: () => number, words: number): string {
 /** Writes `chunks` generated chunks (≈ 240 tokens of text each, 384-d vectors) into a library. */
 async function populate(name: string, chunks: number, perDoc = 1000) {
   let x = 12345;
-  const rnd = () => ((x = (Math.imul(x, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  const rnd = () => (x = (Math.imul(x, 1103515245) + 12345) >>> 0) / 2 ** 32;
   const store = await LibraryStore.open(name);
-  await store.setMeta({ key: 'library', embeddingModel: 'Xenova/all-MiniLM-L6-v2', dimensions: 384, createdAt: Date.now() });
+  await store.setMeta({
+    key: 'library',
+    embeddingModel: 'Xenova/all-MiniLM-L6-v2',
+    dimensions: 384,
+    createdAt: Date.now(),
+  });
   const t0 = performance.now();
   for (let doc = 0; doc * perDoc < chunks; doc++) {
     const n = Math.min(perDoc, chunks - doc * perDoc);
@@ -236,7 +283,17 @@ async function populate(name: string, chunks: number, perDoc = 1000) {
       return { docId: id, index, text, tokens: 240, location };
     });
     await store.addDocument(
-      { id, name: `generated-${doc}.txt`, type: 'text', size: offset, hash: `${name}-${doc}`, chunkCount: n, status: 'ready', embeddingModel: 'Xenova/all-MiniLM-L6-v2', addedAt: Date.now() },
+      {
+        id,
+        name: `generated-${doc}.txt`,
+        type: 'text',
+        size: offset,
+        hash: `${name}-${doc}`,
+        chunkCount: n,
+        status: 'ready',
+        embeddingModel: 'Xenova/all-MiniLM-L6-v2',
+        addedAt: Date.now(),
+      },
       texts.join('\n\n'),
       records,
       generate(n, 384, doc + 1),
@@ -247,7 +304,13 @@ async function populate(name: string, chunks: number, perDoc = 1000) {
   const seconds = (performance.now() - t0) / 1000;
   store.close();
   const estimate = await navigator.storage.estimate();
-  return { metric: 'storage', chunks, write_s: +seconds.toFixed(1), idb_bytes: estimate.usage ?? 0, bytes_per_chunk: Math.round((estimate.usage ?? 0) / chunks) };
+  return {
+    metric: 'storage',
+    chunks,
+    write_s: +seconds.toFixed(1),
+    idb_bytes: estimate.usage ?? 0,
+    bytes_per_chunk: Math.round((estimate.usage ?? 0) / chunks),
+  };
 }
 
 /** Opens a stored library in its worker (model from cache or /models/) and asks one question. */
@@ -263,7 +326,16 @@ async function coldStart(name: string) {
   await lib.search('immune signal pathway', { k: 10 });
   const second = performance.now() - t1;
   await lib.close();
-  return { metric: 'cold_start', name, model_cached: modelCached, open_ms: Math.round(opened), ...lib.info.timings, first_query_ms: Math.round(answered), next_query_ms: +second.toFixed(1), hits: hits.length };
+  return {
+    metric: 'cold_start',
+    name,
+    model_cached: modelCached,
+    open_ms: Math.round(opened),
+    ...lib.info.timings,
+    first_query_ms: Math.round(answered),
+    next_query_ms: +second.toFixed(1),
+    hits: hits.length,
+  };
 }
 
 /**
@@ -273,7 +345,13 @@ async function coldStart(name: string) {
  */
 async function reopenFirstResults(name: string) {
   const question = 'treatment response in patients';
-  const lib = await openLibraryInWorker({ name, localModelPath: '/models/', dtype: 'q8', device: 'wasm', awaitModel: false });
+  const lib = await openLibraryInWorker({
+    name,
+    localModelPath: '/models/',
+    dtype: 'q8',
+    device: 'wasm',
+    awaitModel: false,
+  });
   const opened = performance.now();
   const first = await lib.search(question, { k: 10 });
   const firstResults = performance.now();
@@ -303,7 +381,13 @@ async function embedThroughput(texts: string[]) {
   await lib.embed(texts, 'passage');
   const seconds = (performance.now() - t0) / 1000;
   await lib.close();
-  return { metric: 'embed_chunks_per_s', where: 'browser-wasm', threads: self.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency) : 1, chunks: texts.length, per_s: +(texts.length / seconds).toFixed(1) };
+  return {
+    metric: 'embed_chunks_per_s',
+    where: 'browser-wasm',
+    threads: self.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency) : 1,
+    chunks: texts.length,
+    per_s: +(texts.length / seconds).toFixed(1),
+  };
 }
 
 // ---- Answer engines (BENCH_ONLY=generate): stories260K on llama.cpp and on transformers.js ----
@@ -311,28 +395,58 @@ async function embedThroughput(texts: string[]) {
 const GGUF_ID = 'bench:stories260K-f32';
 
 /** One greedy answer after a warm-up one: decode rate after the first token, and time to it. */
-async function timedAnswer(gen: Awaited<ReturnType<typeof openWllamaGenerator>> | Awaited<ReturnType<typeof openTransformersGenerator>>, maxNewTokens: number) {
+async function timedAnswer(
+  gen: Awaited<ReturnType<typeof openWllamaGenerator>> | Awaited<ReturnType<typeof openTransformersGenerator>>,
+  maxNewTokens: number,
+) {
   await gen.generate([{ role: 'user', content: 'Once upon a time' }], { maxNewTokens: 8 });
   await gen.generate([{ role: 'user', content: 'Once upon a time' }], { maxNewTokens });
   const run = gen.lastRun!;
   const decodeMs = run.ms - (run.firstTokenMs ?? 0);
-  return { tokens: run.tokens, tokens_per_s: +((run.tokens - 1) / (decodeMs / 1000)).toFixed(1), first_token_ms: Math.round(run.firstTokenMs ?? 0), total_ms: Math.round(run.ms) };
+  return {
+    tokens: run.tokens,
+    tokens_per_s: +((run.tokens - 1) / (decodeMs / 1000)).toFixed(1),
+    first_token_ms: Math.round(run.firstTokenMs ?? 0),
+    total_ms: Math.round(run.ms),
+  };
 }
 
 /** generate_tokens_per_s lines: llama.cpp with each thread count, then transformers.js (WASM). */
 async function generateBench(threads: number[], maxNewTokens = 200) {
   const out: object[] = [];
   const host = openWllamaWorker();
-  const file = new File([await (await fetch('/models/karpathy/stories260K/stories260K-f32.gguf')).arrayBuffer()], 'stories260K-f32.gguf');
+  const file = new File(
+    [await (await fetch('/models/karpathy/stories260K/stories260K-f32.gguf')).arrayBuffer()],
+    'stories260K-f32.gguf',
+  );
   await host.api.addFiles(GGUF_ID, [file]);
   for (const n of threads) {
     const gen = await openWllamaGenerator(host, GGUF_ID, n);
-    out.push({ metric: 'generate_tokens_per_s', engine: 'wllama', model: 'stories260K-f32.gguf', threads: gen.info.threads, multi_thread: gen.info.multiThread, load_ms: gen.info.loadMs, ...(await timedAnswer(gen, maxNewTokens)) });
+    out.push({
+      metric: 'generate_tokens_per_s',
+      engine: 'wllama',
+      model: 'stories260K-f32.gguf',
+      threads: gen.info.threads,
+      multi_thread: gen.info.multiThread,
+      load_ms: gen.info.loadMs,
+      ...(await timedAnswer(gen, maxNewTokens)),
+    });
     await gen.dispose();
   }
   host.terminate();
-  const onnx = await openTransformersGenerator({ model: 'karpathy/stories260K', device: 'wasm', dtype: 'fp32', localModelPath: '/models/' });
-  out.push({ metric: 'generate_tokens_per_s', engine: 'transformers.js', model: 'karpathy/stories260K onnx fp32', threads: self.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency) : 1, ...(await timedAnswer(onnx, maxNewTokens)) });
+  const onnx = await openTransformersGenerator({
+    model: 'karpathy/stories260K',
+    device: 'wasm',
+    dtype: 'fp32',
+    localModelPath: '/models/',
+  });
+  out.push({
+    metric: 'generate_tokens_per_s',
+    engine: 'transformers.js',
+    model: 'karpathy/stories260K onnx fp32',
+    threads: self.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency) : 1,
+    ...(await timedAnswer(onnx, maxNewTokens)),
+  });
   await onnx.dispose();
   return out;
 }
@@ -345,7 +459,13 @@ async function opfsLoad() {
   const ms = performance.now() - t0;
   await gen.dispose();
   host.terminate();
-  return { metric: 'wllama_load_from_opfs_ms', model: 'stories260K-f32.gguf', ms: Math.round(ms), worker_load_ms: gen.info.loadMs, threads: gen.info.threads };
+  return {
+    metric: 'wllama_load_from_opfs_ms',
+    model: 'stories260K-f32.gguf',
+    ms: Math.round(ms),
+    worker_load_ms: gen.info.loadMs,
+    threads: gen.info.threads,
+  };
 }
 
 /**
@@ -354,8 +474,14 @@ async function opfsLoad() {
  * beforehand, on a first file not counted), and the recognised text.
  */
 async function ocrPages(files: { name: string; data: string }[]) {
-  const lib = await openLibraryInWorker({ name: `ocr-bench-${Date.now()}`, localModelPath: '/models/', dtype: 'q8', device: 'wasm' });
-  const toFile = (f: { name: string; data: string }, name = f.name, extra: number[] = []) => new File([Uint8Array.from(atob(f.data), (c) => c.charCodeAt(0)), new Uint8Array(extra)], name);
+  const lib = await openLibraryInWorker({
+    name: `ocr-bench-${Date.now()}`,
+    localModelPath: '/models/',
+    dtype: 'q8',
+    device: 'wasm',
+  });
+  const toFile = (f: { name: string; data: string }, name = f.name, extra: number[] = []) =>
+    new File([Uint8Array.from(atob(f.data), (c) => c.charCodeAt(0)), new Uint8Array(extra)], name);
   // One byte more after the image's end: other content (not a duplicate of the first file timed), same page.
   await lib.addFiles([toFile(files[0]!, `warm-up-${files[0]!.name}`, [0])]);
   const out: { text: string; seconds: number; pages: number }[] = [];
@@ -387,6 +513,19 @@ async function paddlePages(files: { name: string; data: string }[]) {
   return out;
 }
 
-window.bench = { syncBench, searchBench, populate, coldStart, reopenFirstResults, embedThroughput, indexingLongTasks, generateBench, opfsLoad, ocrPages, paddlePages, answerLatency };
+window.bench = {
+  syncBench,
+  searchBench,
+  populate,
+  coldStart,
+  reopenFirstResults,
+  embedThroughput,
+  indexingLongTasks,
+  generateBench,
+  opfsLoad,
+  ocrPages,
+  paddlePages,
+  answerLatency,
+};
 
 window.benchReady = true;

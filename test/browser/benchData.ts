@@ -6,7 +6,7 @@
 /** Clustered, off-centre unit vectors (the shape sentence embeddings have), deterministic. */
 export function generate(n: number, d: number, seed: number): Float32Array {
   let x = seed >>> 0 || 1;
-  const rnd = () => ((x = (Math.imul(x, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  const rnd = () => (x = (Math.imul(x, 1103515245) + 12345) >>> 0) / 2 ** 32;
   const gauss = () => Math.sqrt(-2 * Math.log(rnd() + 1e-12)) * Math.cos(2 * Math.PI * rnd());
   const clusters = 500;
   const centres = new Float32Array(clusters * d).map(gauss);
@@ -26,7 +26,8 @@ export function generate(n: number, d: number, seed: number): Float32Array {
 export function libraryDocs(n: number, docs = 100): { first: number; count: number; seed: number }[] {
   const per = Math.ceil(n / docs);
   const out = [];
-  for (let i = 0; i < docs && i * per < n; i++) out.push({ first: i * per, count: Math.min(per, n - i * per), seed: i + 1 });
+  for (let i = 0; i < docs && i * per < n; i++)
+    out.push({ first: i * per, count: Math.min(per, n - i * per), seed: i + 1 });
   return out;
 }
 

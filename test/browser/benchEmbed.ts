@@ -14,8 +14,16 @@ export async function embedSideBySide(texts: string[], rounds = 3): Promise<obje
   // Folio's embedder first: it configures transformers.js's process-wide `env` (models from
   // /models/ only, ONNX Runtime's wasm served by the app, two threads), which the plain pipeline
   // then shares, as it would in any app that loads models from its own origin.
-  const folio = await createTransformersEmbedder({ model: MODEL, localModelPath: '/models/', dtype: 'q8', device: 'wasm' });
-  const plain = (await pipeline('feature-extraction', MODEL, { dtype: 'q8', device: 'wasm' })) as FeatureExtractionPipeline;
+  const folio = await createTransformersEmbedder({
+    model: MODEL,
+    localModelPath: '/models/',
+    dtype: 'q8',
+    device: 'wasm',
+  });
+  const plain = (await pipeline('feature-extraction', MODEL, {
+    dtype: 'q8',
+    device: 'wasm',
+  })) as FeatureExtractionPipeline;
   // The pipeline cuts texts at the tokenizer's 512 tokens, Folio at the model's 256: give both
   // texts already within 256 tokens, so both embed exactly the same tokens.
   const tokenizer = await AutoTokenizer.from_pretrained(MODEL);
@@ -61,8 +69,13 @@ export async function embedSideBySide(texts: string[], rounds = 3): Promise<obje
   const plainSameBatches = new Float32Array(same.length * 384);
   for (let b = 0; b < order.length; b += BATCH) {
     const idx = order.slice(b, b + BATCH);
-    const t = await plain(idx.map((i) => same[i]!), { pooling: 'mean', normalize: true });
-    idx.forEach((i, row) => plainSameBatches.set((t.data as Float32Array).subarray(row * 384, (row + 1) * 384), i * 384));
+    const t = await plain(
+      idx.map((i) => same[i]!),
+      { pooling: 'mean', normalize: true },
+    );
+    idx.forEach((i, row) =>
+      plainSameBatches.set((t.data as Float32Array).subarray(row * 384, (row + 1) * 384), i * 384),
+    );
     t.dispose();
   }
   await worker.close();
@@ -83,7 +96,10 @@ export async function embedSideBySide(texts: string[], rounds = 3): Promise<obje
       ? {}
       : {
           max_abs_diff_vs_plain: +maxDiff(engine === 'folio' ? folioOut : workerOut, plainOut).toExponential(2),
-          max_abs_diff_vs_plain_same_batches: +maxDiff(engine === 'folio' ? folioOut : workerOut, plainSameBatches).toExponential(2),
+          max_abs_diff_vs_plain_same_batches: +maxDiff(
+            engine === 'folio' ? folioOut : workerOut,
+            plainSameBatches,
+          ).toExponential(2),
         }),
   }));
 }

@@ -6,7 +6,12 @@
  */
 import { PGlite } from '@electric-sql/pglite';
 import { vector as pgvector } from '@electric-sql/pglite-pgvector';
-import { create as createOrama, insertMultiple as oramaInsertMultiple, remove as oramaRemove, search as oramaSearch } from '@orama/orama';
+import {
+  create as createOrama,
+  insertMultiple as oramaInsertMultiple,
+  remove as oramaRemove,
+  search as oramaSearch,
+} from '@orama/orama';
 import initEdgeVec, { EdgeVec, EdgeVecConfig } from 'edgevec';
 import { loadHnswlib, syncFileSystem } from 'hnswlib-wasm';
 import type { Voy } from 'voy-search';
@@ -111,7 +116,9 @@ const folio: Engine = {
   approximate: true,
   async build(lib) {
     const index = new VectorIndex(lib.d, lib.n);
-    lib.docs.forEach((doc, i) => index.add(`doc${i}`, lib.data.subarray(doc.first * lib.d, (doc.first + doc.count) * lib.d)));
+    lib.docs.forEach((doc, i) =>
+      index.add(`doc${i}`, lib.data.subarray(doc.first * lib.d, (doc.first + doc.count) * lib.d)),
+    );
     index.prepare();
     const built = folioBuilt(index, lib);
     return {
@@ -124,7 +131,17 @@ const folio: Engine = {
         const empty = buildPostings([]);
         for (const [i, doc] of lib.docs.entries()) {
           const vectors = lib.data.subarray(doc.first * lib.d, (doc.first + doc.count) * lib.d);
-          const record = { id: `doc${i}`, name: `doc${i}`, type: 'text', size: 0, hash: `${name}-${i}`, chunkCount: doc.count, status: 'ready', embeddingModel: 'bench', addedAt: Date.now() } as const;
+          const record = {
+            id: `doc${i}`,
+            name: `doc${i}`,
+            type: 'text',
+            size: 0,
+            hash: `${name}-${i}`,
+            chunkCount: doc.count,
+            status: 'ready',
+            embeddingModel: 'bench',
+            addedAt: Date.now(),
+          } as const;
           await store.addDocument(record, '', [], vectors, lib.d, empty);
         }
         store.close();
@@ -136,7 +153,13 @@ const folio: Engine = {
     const store = await LibraryStore.open(storeName('folio', lib.n));
     const docs = new Set((await store.listDocuments()).map((d) => d.id));
     const blocks = (await store.allVectorBlocks()).filter((b) => docs.has(b.docId));
-    const index = new VectorIndex(lib.d, Math.max(1024, blocks.reduce((n, b) => n + b.count, 0)));
+    const index = new VectorIndex(
+      lib.d,
+      Math.max(
+        1024,
+        blocks.reduce((n, b) => n + b.count, 0),
+      ),
+    );
     for (const b of blocks) index.add(b.docId, b.vectors, b.first);
     index.prepare();
     store.close();
@@ -151,15 +174,28 @@ const orama: Engine = {
     const { data, d } = lib;
     const db = createOrama({ schema: { v: `vector[${d}]` } as const });
     // Orama takes vectors as plain arrays (and keeps them in its document store).
-    const docs = Array.from({ length: lib.n }, (_, r) => ({ id: String(r), v: Array.from(data.subarray(r * d, (r + 1) * d)) }));
+    const docs = Array.from({ length: lib.n }, (_, r) => ({
+      id: String(r),
+      v: Array.from(data.subarray(r * d, (r + 1) * d)),
+    }));
     await oramaInsertMultiple(db, docs as never, 1000);
     // Orama returns every row above a similarity threshold (0.8 by default), sorted: the threshold
     // is its speed setting. Highest (cheapest) first.
     let similarity = 0.8;
     return {
-      knob: { name: 'similarity', values: [0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1, 0, -1], set: (v) => void (similarity = v) },
+      knob: {
+        name: 'similarity',
+        values: [0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1, 0, -1],
+        set: (v) => void (similarity = v),
+      },
       search: async (q, k) => {
-        const res = await oramaSearch(db, { mode: 'vector', vector: { value: q, property: 'v' }, similarity, limit: k, includeVectors: false } as never);
+        const res = await oramaSearch(db, {
+          mode: 'vector',
+          vector: { value: q, property: 'v' },
+          similarity,
+          limit: k,
+          includeVectors: false,
+        } as never);
         return (res as { hits: { id: string }[] }).hits.map((h) => Number(h.id));
       },
       async remove(doc) {
@@ -173,9 +209,16 @@ const orama: Engine = {
 let hnswlib: Awaited<ReturnType<typeof loadHnswlib>> | null = null;
 const HNSW_FILE = (n: number) => `peers-hnswlib-${n}.bin`;
 
-function hnswBuilt(index: InstanceType<NonNullable<typeof hnswlib>['HierarchicalNSW']>, lib: Omit<Library, 'data'>): Built {
+function hnswBuilt(
+  index: InstanceType<NonNullable<typeof hnswlib>['HierarchicalNSW']>,
+  lib: Omit<Library, 'data'>,
+): Built {
   return {
-    knob: { name: 'ef_search', values: [10, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512, 768, 1024], set: (v) => index.setEfSearch(v) },
+    knob: {
+      name: 'ef_search',
+      values: [10, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512, 768, 1024],
+      set: (v) => index.setEfSearch(v),
+    },
     search: (q, k) => index.searchKnn(q, k, undefined).neighbors,
     remove(doc) {
       const { first, count } = lib.docs[doc]!;
@@ -213,7 +256,9 @@ interface VoyGlue {
 }
 let voyReady: Promise<VoyGlue> | null = null;
 const loadVoy = () =>
-  (voyReady ??= WebAssembly.instantiateStreaming(fetch(voyWasmUrl), { './voy_search_bg.js': voyGlue as WebAssembly.ModuleImports }).then(({ instance }) => {
+  (voyReady ??= WebAssembly.instantiateStreaming(fetch(voyWasmUrl), {
+    './voy_search_bg.js': voyGlue as WebAssembly.ModuleImports,
+  }).then(({ instance }) => {
     (voyGlue as VoyGlue).__wbg_set_wasm(instance.exports);
     return voyGlue as VoyGlue;
   }));
@@ -225,7 +270,12 @@ const voy: Engine = {
     const { Voy } = await loadVoy();
     const { data, d } = lib;
     const resource = (from: number, to: number) => ({
-      embeddings: Array.from({ length: to - from }, (_, i) => ({ id: String(from + i), title: '', url: '', embeddings: Array.from(data.subarray((from + i) * d, (from + i + 1) * d)) })),
+      embeddings: Array.from({ length: to - from }, (_, i) => ({
+        id: String(from + i),
+        title: '',
+        url: '',
+        embeddings: Array.from(data.subarray((from + i) * d, (from + i + 1) * d)),
+      })),
     });
     // Voy takes its input as JSON text: in slices, since 100k rows in one would pass V8's string limit.
     const index = new Voy();
@@ -242,9 +292,24 @@ function pglite(hnsw: boolean): Engine {
   const name = hnsw ? 'pglite-hnsw' : 'pglite-exact';
   const extensions = { vector: pgvector };
   const ready = (pg: PGlite, lib: Omit<Library, 'data'>): Built => ({
-    knob: hnsw ? { name: 'hnsw.ef_search', values: [10, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512, 768, 1000], set: async (v) => void (await pg.exec(`SET hnsw.ef_search = ${v}`)) } : undefined,
-    search: async (q, k) => (await pg.query<{ id: number }>(`SELECT id FROM items ORDER BY embedding <#> $1::vector LIMIT ${k}`, [`[${q.join(',')}]`])).rows.map((r) => r.id),
-    remove: async (doc) => void (await pg.query('DELETE FROM items WHERE id >= $1 AND id < $2', [lib.docs[doc]!.first, lib.docs[doc]!.first + lib.docs[doc]!.count])),
+    knob: hnsw
+      ? {
+          name: 'hnsw.ef_search',
+          values: [10, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512, 768, 1000],
+          set: async (v) => void (await pg.exec(`SET hnsw.ef_search = ${v}`)),
+        }
+      : undefined,
+    search: async (q, k) =>
+      (
+        await pg.query<{ id: number }>(`SELECT id FROM items ORDER BY embedding <#> $1::vector LIMIT ${k}`, [
+          `[${q.join(',')}]`,
+        ])
+      ).rows.map((r) => r.id),
+    remove: async (doc) =>
+      void (await pg.query('DELETE FROM items WHERE id >= $1 AND id < $2', [
+        lib.docs[doc]!.first,
+        lib.docs[doc]!.first + lib.docs[doc]!.count,
+      ])),
     // The built database, as a data-directory dump loaded into an IndexedDB-backed PGlite.
     async persist() {
       const dump = await pg.dumpDataDir('none');
@@ -256,8 +321,13 @@ function pglite(hnsw: boolean): Engine {
     approximate: hnsw,
     async build(lib) {
       const pg = await PGlite.create({ extensions });
-      await pg.exec(`CREATE EXTENSION IF NOT EXISTS vector; CREATE TABLE items (id int4 PRIMARY KEY, embedding vector(${lib.d}))`);
-      for (let r = 0; r < lib.n; r += 10_000) await pg.query(`COPY items FROM '/dev/blob' WITH (FORMAT binary)`, [], { blob: copyBinary(lib, r, Math.min(lib.n, r + 10_000)) });
+      await pg.exec(
+        `CREATE EXTENSION IF NOT EXISTS vector; CREATE TABLE items (id int4 PRIMARY KEY, embedding vector(${lib.d}))`,
+      );
+      for (let r = 0; r < lib.n; r += 10_000)
+        await pg.query(`COPY items FROM '/dev/blob' WITH (FORMAT binary)`, [], {
+          blob: copyBinary(lib, r, Math.min(lib.n, r + 10_000)),
+        });
       if (hnsw) {
         // pgvector's defaults (m = 16, ef_construction = 64), and room for the graph in memory.
         await pg.exec(`SET maintenance_work_mem = '512MB'; CREATE INDEX ON items USING hnsw (embedding vector_ip_ops)`);
@@ -305,9 +375,16 @@ const edgevecHnsw: Engine = (() => {
     // and keeping the best k widens the search the same way.
     let fetch = 10;
     return {
-      knob: { name: 'k_fetched', values: [10, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512], set: (v) => void (fetch = v) },
+      knob: {
+        name: 'k_fetched',
+        values: [10, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512],
+        set: (v) => void (fetch = v),
+      },
       search: (q, k) => (db.search(q, Math.max(k, fetch)) as { id: number }[]).slice(0, k).map((h) => h.id - 1),
-      remove: (doc) => void db.softDeleteBatch(Uint32Array.from({ length: lib.docs[doc]!.count }, (_, i) => lib.docs[doc]!.first + i + 1)),
+      remove: (doc) =>
+        void db.softDeleteBatch(
+          Uint32Array.from({ length: lib.docs[doc]!.count }, (_, i) => lib.docs[doc]!.first + i + 1),
+        ),
       persist: () => db.save(storeName('edgevec-hnsw', lib.n)),
     };
   };
@@ -318,7 +395,8 @@ const edgevecHnsw: Engine = (() => {
       const config = new EdgeVecConfig(lib.d);
       config.metric = 'l2';
       const db = new EdgeVec(config);
-      for (let r = 0; r < lib.n; r += 1000) db.insertBatchFlat(lib.data.subarray(r * lib.d, Math.min(lib.n, r + 1000) * lib.d), Math.min(1000, lib.n - r));
+      for (let r = 0; r < lib.n; r += 1000)
+        db.insertBatchFlat(lib.data.subarray(r * lib.d, Math.min(lib.n, r + 1000) * lib.d), Math.min(1000, lib.n - r));
       return ready(db, lib);
     },
     async reopen(lib) {
@@ -402,7 +480,8 @@ async function measure(task: PeerTask) {
   };
   const even = <T>(xs: T[]) => xs.filter((_, q) => q % 2 === 0);
   const odd = <T>(xs: T[]) => xs.filter((_, q) => q % 2 === 1);
-  const evenRows = (qs: Float32Array) => Float32Array.from({ length: qs.length / 2 }, (_, i) => qs[Math.floor(i / d) * 2 * d + (i % d)]!);
+  const evenRows = (qs: Float32Array) =>
+    Float32Array.from({ length: qs.length / 2 }, (_, i) => qs[Math.floor(i / d) * 2 * d + (i % d)]!);
   // Queries near stored content alone (a peer tuned on those alone), then the whole set (half of it off-distribution).
   const nearSetting = await tune(evenRows(tuning), even(task.tuningTruth));
   if (!built.knob) await runAll(built, tuning.subarray(0, 5 * d), d, false); // warm-up
@@ -449,7 +528,11 @@ async function measure(task: PeerTask) {
     },
     delete_doc_ms: deleteMs === undefined ? null : round(deleteMs),
     after_delete: afterDelete ?? null,
-    ...(persistMs !== undefined ? { persist_ms: Math.round(persistMs) } : task.persist ? { persist: engine.notPersistent ?? 'no' } : {}),
+    ...(persistMs !== undefined
+      ? { persist_ms: Math.round(persistMs) }
+      : task.persist
+        ? { persist: engine.notPersistent ?? 'no' }
+        : {}),
   };
 }
 
@@ -465,7 +548,14 @@ async function reopen(task: PeerTask) {
   const ms = performance.now() - t0;
   if (task.setting !== undefined) await built.knob?.set(task.setting);
   const { rows } = await runAll(built, queries, d, false);
-  return { metric: 'reopen_first_query_ms', engine: task.engine, n, ms: Math.round(ms), first_hits: first.length, 'recall@10': round(recallOf(rows, task.truth), 3) };
+  return {
+    metric: 'reopen_first_query_ms',
+    engine: task.engine,
+    n,
+    ms: Math.round(ms),
+    first_hits: first.length,
+    'recall@10': round(recallOf(rows, task.truth), 3),
+  };
 }
 
 /** Builds a small index and answers one query: does the engine run at all under this page's policy? */
@@ -488,7 +578,13 @@ const round = (x: number, digits = 2) => +x.toFixed(digits);
 
 declare global {
   interface Window {
-    peers: { measure: typeof measure; reopen: typeof reopen; probe: typeof probe; embedSideBySide: (texts: string[]) => Promise<object[]>; engines: string[] };
+    peers: {
+      measure: typeof measure;
+      reopen: typeof reopen;
+      probe: typeof probe;
+      embedSideBySide: (texts: string[]) => Promise<object[]>;
+      engines: string[];
+    };
     peersReady: boolean;
   }
 }
@@ -502,5 +598,11 @@ const plainErrors =
     f(...a).catch((e: unknown) => {
       throw e instanceof Error ? e : new Error(JSON.stringify(e));
     });
-window.peers = { measure: plainErrors(measure), reopen: plainErrors(reopen), probe, embedSideBySide, engines: Object.keys(ENGINES) };
+window.peers = {
+  measure: plainErrors(measure),
+  reopen: plainErrors(reopen),
+  probe,
+  embedSideBySide,
+  engines: Object.keys(ENGINES),
+};
 window.peersReady = true;

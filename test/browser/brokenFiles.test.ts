@@ -4,17 +4,56 @@ import { expect, test } from 'vitest';
 import { FIXTURES_DIR } from '../helpers/paths';
 import { brokenXref, encryptedPdf, randomBytes, truncated } from '../helpers/pdf';
 import { zipBombDocx } from '../helpers/zip';
-import { addFiles, ask, documentList, documentNames, longTaskSummary, newRecordedPage, openApp, sourcesOf, storageMeter, useBrowser, waitForDocuments, watchLongTasks } from './chromium';
+import {
+  addFiles,
+  ask,
+  documentList,
+  documentNames,
+  longTaskSummary,
+  newRecordedPage,
+  openApp,
+  sourcesOf,
+  storageMeter,
+  useBrowser,
+  waitForDocuments,
+  watchLongTasks,
+} from './chromium';
 
 const browser = useBrowser({ webgpu: false });
 
 const pdf = fs.readFileSync(path.join(FIXTURES_DIR, 'pdf/multi_page.pdf'));
 const docx = fs.readFileSync(path.join(FIXTURES_DIR, 'docx/word_sample.docx'));
-const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('Die Ökonomie der Gezeiten: Flut und Ebbe wechseln zweimal täglich.', 'utf16le')]);
+const utf16 = Buffer.concat([
+  Buffer.from([0xff, 0xfe]),
+  Buffer.from('Die Ökonomie der Gezeiten: Flut und Ebbe wechseln zweimal täglich.', 'utf16le'),
+]);
 // "café crème" and curly quotes in Windows-1252, as old Windows editors save text.
-const latin1 = Buffer.from([...Buffer.from('The caf', 'latin1'), 0xe9, ...Buffer.from(' served cr', 'latin1'), 0xe8, ...Buffer.from('me br', 'latin1'), 0xfb, 0x6c, 0xe9, 0x65, 0x20, 0x93, 0x74, 0x6f, 0x20, 0x67, 0x6f, 0x94, 0x2e]);
+const latin1 = Buffer.from([
+  ...Buffer.from('The caf', 'latin1'),
+  0xe9,
+  ...Buffer.from(' served cr', 'latin1'),
+  0xe8,
+  ...Buffer.from('me br', 'latin1'),
+  0xfb,
+  0x6c,
+  0xe9,
+  0x65,
+  0x20,
+  0x93,
+  0x74,
+  0x6f,
+  0x20,
+  0x67,
+  0x6f,
+  0x94,
+  0x2e,
+]);
 
-const file = (name: string, data: Uint8Array) => ({ name, mimeType: 'application/octet-stream', buffer: Buffer.from(data) });
+const file = (name: string, data: Uint8Array) => ({
+  name,
+  mimeType: 'application/octet-stream',
+  buffer: Buffer.from(data),
+});
 
 test('a batch of broken files: each one named with its reason, the readable ones added, the app usable throughout', async () => {
   const { context, page, errors } = await newRecordedPage(browser());
@@ -34,7 +73,15 @@ test('a batch of broken files: each one named with its reason, the readable ones
     // 10 MB without a line break: ~30,000 passages, parsed and split here, then cancelled (their
     // embedding would take most of an hour on this 2-core machine; the split itself is checked
     // piece by piece in test/node/chunker.test.ts).
-    file('one-line.txt', new TextEncoder().encode(Array.from({ length: 2_000_000 }, (_, i) => `w${i % 9973}`).join(' ').slice(0, 10 * 2 ** 20).trimEnd())),
+    file(
+      'one-line.txt',
+      new TextEncoder().encode(
+        Array.from({ length: 2_000_000 }, (_, i) => `w${i % 9973}`)
+          .join(' ')
+          .slice(0, 10 * 2 ** 20)
+          .trimEnd(),
+      ),
+    ),
   ]);
   // Measured from here: handing the test's files to the page is Playwright's own main-thread work.
   await page.evaluate(watchLongTasks);
@@ -83,7 +130,14 @@ test('a folder of 1,000 files dropped at once is indexed in full, with progress,
   // The files are made first; what is measured is the app's side: the drop, indexing, listing.
   await page.evaluate(() => {
     const data = new DataTransfer();
-    for (let i = 0; i < 1000; i++) data.items.add(new File([`Note ${i}: the reading room of hall ${i} opens at ${(i % 12) + 1} o'clock for ticket holders.`], `note-${String(i).padStart(4, '0')}.txt`, { type: 'text/plain' }));
+    for (let i = 0; i < 1000; i++)
+      data.items.add(
+        new File(
+          [`Note ${i}: the reading room of hall ${i} opens at ${(i % 12) + 1} o'clock for ticket holders.`],
+          `note-${String(i).padStart(4, '0')}.txt`,
+          { type: 'text/plain' },
+        ),
+      );
     (window as unknown as { folder: DataTransfer }).folder = data;
   });
   await page.evaluate(watchLongTasks);

@@ -95,11 +95,17 @@ export async function documentNames(page: Page): Promise<string[]> {
 }
 
 /** One document's row, by its name. */
-export const documentRow = (page: Page, name: string): Locator => documentList(page).getByRole('listitem').filter({ has: page.getByRole('button', { name, exact: true }) });
+export const documentRow = (page: Page, name: string): Locator =>
+  documentList(page)
+    .getByRole('listitem')
+    .filter({ has: page.getByRole('button', { name, exact: true }) });
 
 /** Waits until the library lists at least `n` documents. */
 export async function waitForDocuments(page: Page, n: number, timeout = 120_000): Promise<void> {
-  await documentList(page).getByRole('listitem').nth(n - 1).waitFor({ timeout });
+  await documentList(page)
+    .getByRole('listitem')
+    .nth(n - 1)
+    .waitFor({ timeout });
 }
 
 /** Adds files through the "Add documents" button. */
@@ -111,11 +117,15 @@ export async function addFiles(page: Page, files: Parameters<Locator['setInputFi
 export async function removeDocument(page: Page, name: string): Promise<void> {
   await page.getByRole('button', { name: `Actions for ${name}` }).click();
   await page.getByRole('menuitem', { name: 'Remove…' }).click();
-  await page.getByRole('dialog', { name: `Remove ${name}?` }).getByRole('button', { name: 'Remove', exact: true }).click();
+  await page
+    .getByRole('dialog', { name: `Remove ${name}?` })
+    .getByRole('button', { name: 'Remove', exact: true })
+    .click();
 }
 
 /** The conversation's turns (one article each: a question and its answer). */
-export const turns = (page: Page): Locator => page.getByRole('region', { name: 'Conversation', exact: true }).getByRole('article');
+export const turns = (page: Page): Locator =>
+  page.getByRole('region', { name: 'Conversation', exact: true }).getByRole('article');
 
 /** The sources listed under a turn's answer. */
 export const sourcesOf = (turn: Locator): Locator => turn.getByRole('list', { name: 'Sources' }).getByRole('listitem');
@@ -142,7 +152,8 @@ export async function waitForAnswer(page: Page, timeout = 60_000): Promise<void>
 }
 
 /** The source panel (beside the conversation; a full-screen sheet on a phone). */
-export const sourcePanel = (page: Page): Locator => page.getByRole('complementary', { name: 'Source' }).or(page.getByRole('dialog', { name: 'Source' }));
+export const sourcePanel = (page: Page): Locator =>
+  page.getByRole('complementary', { name: 'Source' }).or(page.getByRole('dialog', { name: 'Source' }));
 
 /** The storage meter under the library. */
 export const storageMeter = (page: Page): Locator => page.getByRole('region', { name: 'Storage' });
@@ -182,7 +193,9 @@ export async function useCustomModel(page: Page, hubId: string): Promise<void> {
  * The library's own integrity check (every document's chunks, vectors and keyword entries all
  * there, nothing orphaned), run by the core in a separate page of the same profile.
  */
-export async function libraryIntegrity(context: BrowserContext): Promise<{ names: string[]; problems: string[]; chunks: number }> {
+export async function libraryIntegrity(
+  context: BrowserContext,
+): Promise<{ names: string[]; problems: string[]; chunks: number }> {
   const page = await context.newPage();
   try {
     await gotoHarness(page);
@@ -190,7 +203,11 @@ export async function libraryIntegrity(context: BrowserContext): Promise<{ names
       const lib = await window.folio.openLibraryInWorker({ localModelPath: '/models/', dtype: 'q8' });
       try {
         const report = await lib.checkIntegrity();
-        return { names: (await lib.listDocuments()).map((d) => d.name).sort(), problems: report.problems, chunks: report.chunks };
+        return {
+          names: (await lib.listDocuments()).map((d) => d.name).sort(),
+          problems: report.problems,
+          chunks: report.chunks,
+        };
       } finally {
         await lib.close();
       }
@@ -210,7 +227,9 @@ declare module 'vitest' {
 export function watchLongTasks() {
   const w = window as unknown as { longTasks: number[] };
   w.longTasks = [];
-  new PerformanceObserver((list) => list.getEntries().forEach((e) => w.longTasks.push(e.duration))).observe({ type: 'longtask' });
+  new PerformanceObserver((list) => list.getEntries().forEach((e) => w.longTasks.push(e.duration))).observe({
+    type: 'longtask',
+  });
 }
 
 export async function longTaskSummary(page: Page) {

@@ -6,7 +6,20 @@ import path from 'node:path';
 import type { BrowserContext, Page, Route } from 'playwright-core';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { FIXTURES_DIR, FIXTURE_FILES, MODELS_DIR } from '../helpers/paths';
-import { addFiles, ask, baseUrl, documentNames, gotoHarness, libraryIntegrity, newRecordedPage, sourcesOf, storageMeter, useBrowser, waitForAnswer, waitForDocuments } from './chromium';
+import {
+  addFiles,
+  ask,
+  baseUrl,
+  documentNames,
+  gotoHarness,
+  libraryIntegrity,
+  newRecordedPage,
+  sourcesOf,
+  storageMeter,
+  useBrowser,
+  waitForAnswer,
+  waitForDocuments,
+} from './chromium';
 
 const browser = useBrowser({ webgpu: false });
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -15,12 +28,17 @@ const QUESTION = 'What do ducks eat?';
 /** Runs the command line (`bin/folio.js`) as a person would, with the shared model folder. */
 function folio(...args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(ROOT, 'bin/folio.js'), ...args], { env: { ...process.env, FOLIO_MODELS: MODELS_DIR }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [path.join(ROOT, 'bin/folio.js'), ...args], {
+      env: { ...process.env, FOLIO_MODELS: MODELS_DIR },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d));
     child.stderr.on('data', (d: Buffer) => (err += d));
-    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`folio ${args.join(' ')} exited ${code}: ${err}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve(out) : reject(new Error(`folio ${args.join(' ')} exited ${code}: ${err}`)),
+    );
   });
 }
 
@@ -36,15 +54,21 @@ const fixturesLibrary = path.join(dir, 'fixtures.folio');
 const smallLibrary = path.join(dir, 'small.folio');
 let cliPassages: CliPassage[] = [];
 
-
-
 /** axe-core's serious and critical findings on the page as it is (as accessibility.test.ts checks the other screens). */
 async function axeFindings(page: Page): Promise<string[]> {
   await page.evaluate(fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8'));
   const found = await page.evaluate(() =>
-    (window as unknown as { axe: { run(d: Document): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe.run(document),
+    (
+      window as unknown as {
+        axe: {
+          run(d: Document): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }>;
+        };
+      }
+    ).axe.run(document),
   );
-  return found.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  return found.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
 /** The first-run screen's button, given time: six test runs share this machine's two cores. */
@@ -57,13 +81,18 @@ async function start(page: Page, url = baseUrl()): Promise<void> {
   await page.goto(url);
   const button = page.getByRole('button', { name: 'Download and start' });
   await button.waitFor({ timeout: 120_000 }).catch(async (err: unknown) => {
-    throw new Error(`${(err as Error).message}\nat ${page.url()}, the page shows: ${await page.evaluate(() => (document.body.textContent ?? '').slice(0, 400))}\n${seen.join('\n')}`);
+    throw new Error(
+      `${(err as Error).message}\nat ${page.url()}, the page shows: ${await page.evaluate(() => (document.body.textContent ?? '').slice(0, 400))}\n${seen.join('\n')}`,
+    );
   });
   await button.click();
 }
 
 const collectionList = (page: Page) => page.getByRole('list', { name: 'Collections' });
-const collectionRow = (page: Page, name: string) => collectionList(page).getByRole('listitem').filter({ has: page.locator('.collection-name', { hasText: new RegExp(`^${name}$`) }) });
+const collectionRow = (page: Page, name: string) =>
+  collectionList(page)
+    .getByRole('listitem')
+    .filter({ has: page.locator('.collection-name', { hasText: new RegExp(`^${name}$`) }) });
 
 /** Waits for a collection row whose text says how many documents it holds. */
 async function waitForCollection(page: Page, name: string, documents: number, timeout = 120_000): Promise<void> {
@@ -83,7 +112,12 @@ async function searchCollection(context: BrowserContext, collectionName: string,
         try {
           const c = (await lib.listCollections()).find((x) => x.name === collectionName);
           if (!c) throw new Error(`no collection ${collectionName}`);
-          return (await lib.search(question, { k, collections: [c.id] })).map((h) => ({ docName: h.docName, text: h.text, location: h.location, score: h.score }));
+          return (await lib.search(question, { k, collections: [c.id] })).map((h) => ({
+            docName: h.docName,
+            text: h.text,
+            location: h.location,
+            score: h.score,
+          }));
         } finally {
           await lib.close();
         }
@@ -98,7 +132,10 @@ async function searchCollection(context: BrowserContext, collectionName: string,
 test('collections in the app: create, add documents, ask within one, rename, delete keeping the documents', async () => {
   const { page, context, errors } = await newRecordedPage(browser());
   await start(page);
-  await addFiles(page, [FIXTURE_FILES.markdown, FIXTURE_FILES.html, FIXTURE_FILES.text].map((f) => path.join(FIXTURES_DIR, f)));
+  await addFiles(
+    page,
+    [FIXTURE_FILES.markdown, FIXTURE_FILES.html, FIXTURE_FILES.text].map((f) => path.join(FIXTURES_DIR, f)),
+  );
   await waitForDocuments(page, 3);
   // No collection yet: the question box shows no scope.
   await expect.poll(() => page.getByRole('button', { name: /^Ask in:/ }).count()).toBe(0);
@@ -112,7 +149,10 @@ test('collections in the app: create, add documents, ask within one, rename, del
   await page.getByRole('heading', { name: /^Documents in Birds/ }).waitFor();
   await page.getByRole('button', { name: /^Ask in: Birds\./ }).waitFor();
   // A second collection of the same name is refused, by name.
-  await page.getByRole('region', { name: /^Collections/ }).getByRole('button', { name: 'New', exact: true }).click();
+  await page
+    .getByRole('region', { name: /^Collections/ })
+    .getByRole('button', { name: 'New', exact: true })
+    .click();
   await create.getByLabel('Name').fill('birds');
   await create.getByRole('button', { name: 'Create' }).click();
   await create.getByRole('alert').getByText('There is already a collection called “Birds”.').waitFor();
@@ -171,7 +211,12 @@ test('collections in the app: create, add documents, ask within one, rename, del
   await del.getByRole('button', { name: 'Delete', exact: true }).click();
   await page.getByRole('button', { name: 'New collection' }).waitFor();
   await waitForDocuments(page, 4);
-  expect((await documentNames(page)).sort()).toEqual(['war-and-peace-1p.txt', 'wiki-ibm.md', 'wiki_duck.html', 'word_sample.docx']);
+  expect((await documentNames(page)).sort()).toEqual([
+    'war-and-peace-1p.txt',
+    'wiki-ibm.md',
+    'wiki_duck.html',
+    'word_sample.docx',
+  ]);
   expect((await libraryIntegrity(context)).problems).toEqual([]);
   expect(errors).toEqual([]);
   await context.close();
@@ -181,7 +226,9 @@ describe('library files made by the command line', () => {
   beforeAll(async () => {
     // The fixtures folder as `folio index` makes it, and what `folio ask --json` finds in it.
     await folio('index', FIXTURES_DIR, '--out', fixturesLibrary, '--json');
-    cliPassages = (JSON.parse(await folio('ask', fixturesLibrary, QUESTION, '--json', '--k', '5')) as { passages: CliPassage[] }).passages;
+    cliPassages = (
+      JSON.parse(await folio('ask', fixturesLibrary, QUESTION, '--json', '--k', '5')) as { passages: CliPassage[] }
+    ).passages;
     // A second version of a published library: two of those files only.
     const two = path.join(dir, 'two');
     fs.mkdirSync(two);
@@ -198,7 +245,10 @@ describe('library files made by the command line', () => {
     await start(page);
     await storageMeter(page).waitFor({ timeout: 120_000 });
     await page.getByRole('button', { name: 'Folio menu' }).click();
-    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByRole('menuitem', { name: 'Open a library file…' }).click()]);
+    const [chooser] = await Promise.all([
+      page.waitForEvent('filechooser'),
+      page.getByRole('menuitem', { name: 'Open a library file…' }).click(),
+    ]);
     await chooser.setFiles(fixturesLibrary);
     await waitForCollection(page, 'fixtures', 8);
     await page.getByRole('button', { name: /^Ask in: fixtures\./ }).waitFor();
@@ -217,7 +267,11 @@ describe('library files made by the command line', () => {
 
     // Read-only: its documents cannot be removed one by one.
     await page.getByRole('button', { name: `Actions for ${cliPassages[0]!.docName}` }).click();
-    await expect.poll(() => page.getByRole('menuitem', { name: /^Remove \(comes with “fixtures”\)/ }).getAttribute('aria-disabled')).toBe('true');
+    await expect
+      .poll(() =>
+        page.getByRole('menuitem', { name: /^Remove \(comes with “fixtures”\)/ }).getAttribute('aria-disabled'),
+      )
+      .toBe('true');
     await page.keyboard.press('Escape');
     expect(errors).toEqual([]);
     await context.close();
@@ -225,19 +279,29 @@ describe('library files made by the command line', () => {
 
   test('a published library (?library=) is fetched with progress, stored, revalidated with its ETag, and follows a new version', async () => {
     // The site's own URL, answered here: the first version, then "not modified", then a new version.
-    const served: { version: 'v1' | 'v2'; requests: { ifNoneMatch: string | undefined; status: number }[] } = { version: 'v1', requests: [] };
+    const served: { version: 'v1' | 'v2'; requests: { ifNoneMatch: string | undefined; status: number }[] } = {
+      version: 'v1',
+      requests: [],
+    };
     const files = { v1: fs.readFileSync(fixturesLibrary), v2: fs.readFileSync(smallLibrary) };
     const context = await browser().newContext({ serviceWorkers: 'block' });
     const errors: string[] = [];
     // By path: a glob would also match the app's own address, whose query names the file.
-    await context.route((url) => url.pathname === '/published/team.folio', async (route: Route) => {
-      const ifNoneMatch = route.request().headers()['if-none-match'];
-      const etag = `"${served.version}"`;
-      const status = ifNoneMatch === etag ? 304 : 200;
-      served.requests.push({ ifNoneMatch, status });
-      if (status === 304) return route.fulfill({ status, headers: { ETag: etag } });
-      return route.fulfill({ status, body: files[served.version], headers: { ETag: etag, 'Content-Type': 'application/octet-stream' } });
-    });
+    await context.route(
+      (url) => url.pathname === '/published/team.folio',
+      async (route: Route) => {
+        const ifNoneMatch = route.request().headers()['if-none-match'];
+        const etag = `"${served.version}"`;
+        const status = ifNoneMatch === etag ? 304 : 200;
+        served.requests.push({ ifNoneMatch, status });
+        if (status === 304) return route.fulfill({ status, headers: { ETag: etag } });
+        return route.fulfill({
+          status,
+          body: files[served.version],
+          headers: { ETag: etag, 'Content-Type': 'application/octet-stream' },
+        });
+      },
+    );
     const page = await context.newPage();
     page.on('pageerror', (e) => errors.push(String(e)));
     // What the progress line under Collections said while the file came in (however briefly).

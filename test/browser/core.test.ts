@@ -21,12 +21,34 @@ describe('core in headless Chromium (worker, real IndexedDB, real transformers.j
       async ({ files, opts }) => {
         const downloads: number[] = [];
         const stages: string[] = [];
-        window.lib = await window.folio.openLibraryInWorker({ ...opts, name: 'fixtures' }, (d) => downloads.push(d.total));
+        window.lib = await window.folio.openLibraryInWorker({ ...opts, name: 'fixtures' }, (d) =>
+          downloads.push(d.total),
+        );
         const inputs = await Promise.all(files.map((f) => window.folio.fixture(f)));
-        const out = window.folio.summarize(await window.lib.addFiles(inputs, (p) => stages.push(`${p.file}:${p.stage}`)));
-        const docs = (await window.lib.listDocuments()).map((d) => ({ name: d.name, type: d.type, pages: d.pageCount, chunks: d.chunkCount }));
-        const hits = (await window.lib.search('Who patented the typewriter in 1868?', { k: 3 })).map((x) => ({ doc: x.docName, page: x.location.page, text: x.text }));
-        return { out, docs, hits, stages, downloads, info: window.lib.info, integrity: await window.lib.checkIntegrity(), isolated: self.crossOriginIsolated };
+        const out = window.folio.summarize(
+          await window.lib.addFiles(inputs, (p) => stages.push(`${p.file}:${p.stage}`)),
+        );
+        const docs = (await window.lib.listDocuments()).map((d) => ({
+          name: d.name,
+          type: d.type,
+          pages: d.pageCount,
+          chunks: d.chunkCount,
+        }));
+        const hits = (await window.lib.search('Who patented the typewriter in 1868?', { k: 3 })).map((x) => ({
+          doc: x.docName,
+          page: x.location.page,
+          text: x.text,
+        }));
+        return {
+          out,
+          docs,
+          hits,
+          stages,
+          downloads,
+          info: window.lib.info,
+          integrity: await window.lib.checkIntegrity(),
+          isolated: self.crossOriginIsolated,
+        };
       },
       { files: FIXTURES, opts: WASM },
     );
@@ -40,7 +62,8 @@ describe('core in headless Chromium (worker, real IndexedDB, real transformers.j
     expect(first.hits[0]!.text).toContain('Christopher Latham Sholes');
     expect(first.integrity.problems).toEqual([]);
     expect(first.downloads.some((t) => t > 1_000_000)).toBe(true); // model bytes reported while loading
-    for (const stage of ['parsing', 'chunking', 'embedding', 'storing', 'done']) expect(first.stages).toContain(`multi_page.pdf:${stage}`);
+    for (const stage of ['parsing', 'chunking', 'embedding', 'storing', 'done'])
+      expect(first.stages).toContain(`multi_page.pdf:${stage}`);
 
     // Everything came from the app's own origin: no CDN for code, wasm or models.
     const origin = new URL(baseUrl()).origin;
@@ -54,7 +77,11 @@ describe('core in headless Chromium (worker, real IndexedDB, real transformers.j
     const after = await h.page.evaluate(async (opts) => {
       window.lib = await window.folio.openLibraryInWorker({ ...opts, name: 'fixtures' });
       const docs = (await window.lib.listDocuments()).map((d) => d.name);
-      const hits = (await window.lib.search('Who patented the typewriter in 1868?', { k: 3 })).map((x) => ({ doc: x.docName, page: x.location.page, text: x.text }));
+      const hits = (await window.lib.search('Who patented the typewriter in 1868?', { k: 3 })).map((x) => ({
+        doc: x.docName,
+        page: x.location.page,
+        text: x.text,
+      }));
       return { docs, hits, integrity: await window.lib.checkIntegrity() };
     }, WASM);
     expect(after.docs).toEqual(FIXTURES.map((f) => f.split('/').pop()));
@@ -67,9 +94,23 @@ describe('core in headless Chromium (worker, real IndexedDB, real transformers.j
   test('WebGPU (SwiftShader) and WASM embeddings agree', async () => {
     const h = await openHarness(browser());
     const result = await h.page.evaluate(async () => {
-      const sentences = ['The typewriter was patented in 1868.', 'Ducks are aquatic birds.', 'IBM is nicknamed Big Blue.'];
-      const gpu = await window.folio.openLibraryInWorker({ name: null, localModelPath: '/models/', dtype: 'q8', device: 'webgpu' });
-      const cpu = await window.folio.openLibraryInWorker({ name: null, localModelPath: '/models/', dtype: 'q8', device: 'wasm' });
+      const sentences = [
+        'The typewriter was patented in 1868.',
+        'Ducks are aquatic birds.',
+        'IBM is nicknamed Big Blue.',
+      ];
+      const gpu = await window.folio.openLibraryInWorker({
+        name: null,
+        localModelPath: '/models/',
+        dtype: 'q8',
+        device: 'webgpu',
+      });
+      const cpu = await window.folio.openLibraryInWorker({
+        name: null,
+        localModelPath: '/models/',
+        dtype: 'q8',
+        device: 'wasm',
+      });
       const a = await gpu.embed(sentences, 'passage');
       const b = await cpu.embed(sentences, 'passage');
       const cos = sentences.map((_, i) => {
@@ -164,7 +205,8 @@ describe('core in headless Chromium (worker, real IndexedDB, real transformers.j
       ['noise.txt', 'failed', 'not-text'],
       ['war-and-peace-1p.txt', 'added', undefined],
     ]);
-    for (const o of result.out.filter((x) => x.status === 'failed')) expect(o.message!.startsWith(`${o.file}: `)).toBe(true);
+    for (const o of result.out.filter((x) => x.status === 'failed'))
+      expect(o.message!.startsWith(`${o.file}: `)).toBe(true);
     expect(result.same).toBe(true);
     expect(result.docs).toEqual(['wiki-ibm.md', 'word_sample.docx', 'war-and-peace-1p.txt']);
     expect(result.integrity.problems).toEqual([]);

@@ -14,7 +14,12 @@ afterAll(async () => {
 // the conversation used to double on each reload (1 → 2 → 4 turns).
 test('under the dev server (React StrictMode), reloading twice duplicates nothing', async () => {
   // The same server `npm start` runs, with the model folder the other tests use (FOLIO_MODELS).
-  server = await createServer({ root: path.resolve(import.meta.dirname, '../..'), logLevel: 'warn', mode: 'development', server: { host: '127.0.0.1', port: 0, strictPort: false } });
+  server = await createServer({
+    root: path.resolve(import.meta.dirname, '../..'),
+    logLevel: 'warn',
+    mode: 'development',
+    server: { host: '127.0.0.1', port: 0, strictPort: false },
+  });
   await server.listen();
   const url = server.resolvedUrls!.local[0]!;
   const { context, page, errors } = await newRecordedPage(browser());

@@ -36,7 +36,11 @@ async function answer(gen: Generator, prompt: string, maxNewTokens: number, stop
       if (stopAfter !== undefined && pieces.length >= stopAfter) controller.abort();
     },
   });
-  return { ...result, pieces, lastRun: (gen as { lastRun?: { tokens: number; ms: number; firstTokenMs?: number } }).lastRun };
+  return {
+    ...result,
+    pieces,
+    lastRun: (gen as { lastRun?: { tokens: number; ms: number; firstTokenMs?: number } }).lastRun,
+  };
 }
 
 /** Names of the entries in the OPFS model store (to check that nothing half-kept stays). */
@@ -47,4 +51,15 @@ async function storedFiles(): Promise<string[]> {
   return names.sort();
 }
 
-export const engineHarness = { openEngines: engines, openTransformersGenerator, openWllamaGenerator, openWllamaWorker, fetchFile, answer, storedFiles, STORIES_GGUF, WLLAMA_STORIES, TRANSFORMERS_STORIES };
+export const engineHarness = {
+  openEngines: engines,
+  openTransformersGenerator,
+  openWllamaGenerator,
+  openWllamaWorker,
+  fetchFile,
+  answer,
+  storedFiles,
+  STORIES_GGUF,
+  WLLAMA_STORIES,
+  TRANSFORMERS_STORIES,
+};

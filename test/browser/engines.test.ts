@@ -24,8 +24,21 @@ test('llama.cpp (wllama) streams the same greedy answer as the ONNX model for th
     const onnx = await engines.load(h.TRANSFORMERS_STORIES);
     const b = await h.answer(onnx!, 'Once upon a time', 60);
     // The switch disposed llama.cpp: its generator no longer answers.
-    const freed = await wllama!.generate([{ role: 'user', content: 'x' }], { maxNewTokens: 2 }).then(() => 'still loaded', (e: Error) => e.message);
-    return { before, a, b, info, freed, states: engines.list().filter((o) => o.id === h.WLLAMA_STORIES || o.id === h.TRANSFORMERS_STORIES).map((o) => o.state) };
+    const freed = await wllama!.generate([{ role: 'user', content: 'x' }], { maxNewTokens: 2 }).then(
+      () => 'still loaded',
+      (e: Error) => e.message,
+    );
+    return {
+      before,
+      a,
+      b,
+      info,
+      freed,
+      states: engines
+        .list()
+        .filter((o) => o.id === h.WLLAMA_STORIES || o.id === h.TRANSFORMERS_STORIES)
+        .map((o) => o.state),
+    };
   });
   expect(out.before).toBe('not-downloaded');
   expect(out.a.pieces.length).toBeGreaterThan(10); // streamed, a token at a time
@@ -54,7 +67,11 @@ test('Stop ends a llama.cpp answer mid-way, and the next answer still works', as
     const threaded = await h.openWllamaGenerator(host, 'gguf-file:threads', 2);
     const t = await h.answer(threaded, 'Once upon a time', 8, 3);
     host.terminate();
-    return { stopped: { finishReason: stopped.finishReason, pieces: stopped.pieces.length, tokens: stopped.lastRun?.tokens }, next: { finishReason: next.finishReason, pieces: next.pieces.length }, threaded: { ...threaded.info, finishReason: t.finishReason } };
+    return {
+      stopped: { finishReason: stopped.finishReason, pieces: stopped.pieces.length, tokens: stopped.lastRun?.tokens },
+      next: { finishReason: next.finishReason, pieces: next.pieces.length },
+      threaded: { ...threaded.info, finishReason: t.finishReason },
+    };
   });
   expect(out.threaded).toMatchObject({ threads: 2, multiThread: true, finishReason: 'aborted' });
   expect(out.stopped.finishReason).toBe('aborted');
@@ -73,7 +90,13 @@ test('a GGUF file from disk is checked, kept in OPFS, and offered after a reload
     const file = await h.fetchFile(h.STORIES_GGUF, 'my-stories.gguf');
     return engines.addModelFile(file);
   });
-  expect(added).toMatchObject({ kind: 'gguf-file', group: 'file', name: 'stories260K', sizeBytes: 1054784, state: { kind: 'ready' } });
+  expect(added).toMatchObject({
+    kind: 'gguf-file',
+    group: 'file',
+    name: 'stories260K',
+    sizeBytes: 1054784,
+    state: { kind: 'ready' },
+  });
   expect(added.note).toMatch(/llama, F32, 512-token context, no chat template/);
   await page.reload();
   await page.waitForFunction(() => window.harnessReady === true);
@@ -117,8 +140,18 @@ test('a corrupt GGUF and a file that is not GGUF are refused by name, and nothin
       new File([real.slice(0, 2000)], 'header-only.gguf'),
     ];
     const messages: string[] = [];
-    for (const f of attempts) messages.push(await engines.addModelFile(f).then(() => 'accepted', (e: Error) => e.message));
-    return { messages, files: await h.storedFiles(), listed: engines.list().filter((o) => o.kind === 'gguf-file').length };
+    for (const f of attempts)
+      messages.push(
+        await engines.addModelFile(f).then(
+          () => 'accepted',
+          (e: Error) => e.message,
+        ),
+      );
+    return {
+      messages,
+      files: await h.storedFiles(),
+      listed: engines.list().filter((o) => o.kind === 'gguf-file').length,
+    };
   });
   expect(out.messages[0]).toMatch(/^"cut-off\.gguf" cannot be used: the file is incomplete \(28% of it is there\)/);
   expect(out.messages[1]).toBe('"noise.gguf" cannot be used: it is not a GGUF model file.');
@@ -134,10 +167,23 @@ test('a model that cannot be fetched gives a sentence, not transformers.js’s "
   const out = await page.evaluate(async () => {
     const h = window.folio.engines;
     // What transformers.js itself says when the tokenizer files cannot be fetched.
-    const raw = await h.openTransformersGenerator({ model: 'nobody/no-such-model', device: 'wasm', dtype: 'q8', localModelPath: '/models/' }).then(() => 'loaded', (e: Error) => e.message);
+    const raw = await h
+      .openTransformersGenerator({
+        model: 'nobody/no-such-model',
+        device: 'wasm',
+        dtype: 'q8',
+        localModelPath: '/models/',
+      })
+      .then(
+        () => 'loaded',
+        (e: Error) => e.message,
+      );
     const engines = await h.openEngines();
     const custom = engines.addCustom('nobody/no-such-model');
-    const said = await engines.load(custom.id).then(() => 'loaded', (e: Error) => e.message);
+    const said = await engines.load(custom.id).then(
+      () => 'loaded',
+      (e: Error) => e.message,
+    );
     const badName = (() => {
       try {
         engines.addCustom('not a model');
@@ -146,7 +192,13 @@ test('a model that cannot be fetched gives a sentence, not transformers.js’s "
         return (e as Error).message;
       }
     })();
-    return { raw, said, state: engines.list().find((o) => o.id === custom.id)!.state, badName, passages: await engines.load('passages') };
+    return {
+      raw,
+      said,
+      state: engines.list().find((o) => o.id === custom.id)!.state,
+      badName,
+      passages: await engines.load('passages'),
+    };
   });
   expect(out.raw).toMatch(/tokenizer_class/);
   expect(out.said).toBe('The model host has no model called "nobody/no-such-model" (HTTP 404). Check the model name.');
@@ -160,7 +212,9 @@ test('Chrome’s Prompt API: listed as unavailable, with why, where it reports s
   const { page, context } = await openHarness(browser());
   const out = await page.evaluate(async () => {
     const h = window.folio.engines;
-    const real = await (globalThis as unknown as { LanguageModel: { availability(): Promise<string> } }).LanguageModel.availability();
+    const real = await (
+      globalThis as unknown as { LanguageModel: { availability(): Promise<string> } }
+    ).LanguageModel.availability();
     const engines = await h.openEngines();
     const offeredForReal = engines.list().find((o) => o.kind === 'prompt-api')?.state;
     class StandIn extends EventTarget {
@@ -168,7 +222,8 @@ test('Chrome’s Prompt API: listed as unavailable, with why, where it reports s
       static async create(o: { monitor?: (m: EventTarget) => void }) {
         const m = new EventTarget();
         o.monitor?.(m);
-        for (const loaded of [0, 0.5, 1]) m.dispatchEvent(Object.assign(new Event('downloadprogress'), { loaded, total: 1 }));
+        for (const loaded of [0, 0.5, 1])
+          m.dispatchEvent(Object.assign(new Event('downloadprogress'), { loaded, total: 1 }));
         return new StandIn();
       }
       contextWindow = 1024;
@@ -178,7 +233,12 @@ test('Chrome’s Prompt API: listed as unavailable, with why, where it reports s
       promptStreaming(_: unknown, opt: { signal?: AbortSignal }) {
         let i = 0;
         return new ReadableStream<string>({
-          pull: (c) => (opt.signal?.aborted ? c.error(new DOMException('stop', 'AbortError')) : i < 3 ? c.enqueue(['It ', 'is ', 'so.'][i++]!) : c.close()),
+          pull: (c) =>
+            opt.signal?.aborted
+              ? c.error(new DOMException('stop', 'AbortError'))
+              : i < 3
+                ? c.enqueue(['It ', 'is ', 'so.'][i++]!)
+                : c.close(),
         });
       }
     }
@@ -188,11 +248,23 @@ test('Chrome’s Prompt API: listed as unavailable, with why, where it reports s
     withStandIn.subscribe(() => states.push(withStandIn.list().find((o) => o.kind === 'prompt-api')!.state.kind));
     const gen = (await withStandIn.load('prompt-api'))!;
     const a = await h.answer(gen, 'Hello there', 50);
-    return { real, offeredForReal, option, states: [...new Set(states)], text: a.text, pieces: a.pieces, count: await gen.countTokens('one two three'), window: gen.contextWindow };
+    return {
+      real,
+      offeredForReal,
+      option,
+      states: [...new Set(states)],
+      text: a.text,
+      pieces: a.pieces,
+      count: await gen.countTokens('one two three'),
+      window: gen.contextWindow,
+    };
   });
   expect(out.real).toBe('unavailable');
   // Listed, so the menu can say why it cannot be used, but not offered.
-  expect(out.offeredForReal).toEqual({ kind: 'unavailable', reason: expect.stringMatching(/^Chrome says its built-in model cannot run on this device/) });
+  expect(out.offeredForReal).toEqual({
+    kind: 'unavailable',
+    reason: expect.stringMatching(/^Chrome says its built-in model cannot run on this device/),
+  });
   expect(out.option).toMatchObject({ id: 'prompt-api', group: 'built-in', state: { kind: 'not-downloaded' } });
   expect(out.states).toEqual(['downloading', 'ready']);
   expect(out.pieces).toEqual(['It ', 'is ', 'so.']);
@@ -205,10 +277,17 @@ test('the menu recommends llama.cpp on a device without a usable GPU, with every
   const { page, context } = await openHarness(browser());
   const list = await page.evaluate(async () => (await window.folio.engines.openEngines()).list());
   const recommended = list.filter((o) => o.recommended);
-  expect(recommended.map((o) => o.id)).toEqual(['wllama:Qwen/Qwen2.5-0.5B-Instruct-GGUF/qwen2.5-0.5b-instruct-q4_k_m.gguf']);
+  expect(recommended.map((o) => o.id)).toEqual([
+    'wllama:Qwen/Qwen2.5-0.5B-Instruct-GGUF/qwen2.5-0.5b-instruct-q4_k_m.gguf',
+  ]);
   expect(list[0]).toMatchObject({ id: 'passages', group: 'instant', state: { kind: 'ready' } });
   const gpu = list.filter((o) => o.group === 'gpu');
-  expect(gpu).toEqual([expect.objectContaining({ id: 'webllm', state: { kind: 'unavailable', reason: expect.stringMatching(/no WebGPU/) } })]);
+  expect(gpu).toEqual([
+    expect.objectContaining({
+      id: 'webllm',
+      state: { kind: 'unavailable', reason: expect.stringMatching(/no WebGPU/) },
+    }),
+  ]);
   for (const o of list.filter((x) => x.group === 'processor')) {
     expect(o.sizeBytes).toBeGreaterThan(0);
     expect(o.note.length).toBeGreaterThan(10);
@@ -221,14 +300,26 @@ test('a download cut off half-way is a sentence, and nothing of it is kept', asy
   const { page, context } = await openHarness(browser());
   // The model host sends the first 400 KB of the 1 MB file and ends the response.
   const full = fs.readFileSync(path.join(MODELS_DIR, 'karpathy/stories260K/stories260K-f32.gguf'));
-  await context.route('**/models/karpathy/stories260K/stories260K-f32.gguf', (route) => route.fulfill({ status: 200, contentType: 'application/octet-stream', body: full.subarray(0, 400_000) }));
+  await context.route('**/models/karpathy/stories260K/stories260K-f32.gguf', (route) =>
+    route.fulfill({ status: 200, contentType: 'application/octet-stream', body: full.subarray(0, 400_000) }),
+  );
   const out = await page.evaluate(async () => {
     const h = window.folio.engines;
     const engines = await h.openEngines();
-    const message = await engines.load(h.WLLAMA_STORIES).then(() => 'loaded', (e: Error) => e.message);
-    return { message, state: engines.list().find((o) => o.id === h.WLLAMA_STORIES)!.state, files: await h.storedFiles(), passages: await engines.load('passages') };
+    const message = await engines.load(h.WLLAMA_STORIES).then(
+      () => 'loaded',
+      (e: Error) => e.message,
+    );
+    return {
+      message,
+      state: engines.list().find((o) => o.id === h.WLLAMA_STORIES)!.state,
+      files: await h.storedFiles(),
+      passages: await engines.load('passages'),
+    };
   });
-  expect(out.message).toBe('The download stopped part-way: the file is incomplete. Nothing was kept; download again to retry.');
+  expect(out.message).toBe(
+    'The download stopped part-way: the file is incomplete. Nothing was kept; download again to retry.',
+  );
   expect(out.state).toEqual({ kind: 'error', message: out.message });
   expect(out.files).toEqual([]);
   expect(out.passages).toBeNull();

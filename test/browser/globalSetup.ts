@@ -20,7 +20,8 @@ export default async function setup(project: TestProject) {
   const models = fs.mkdtempSync(path.join(os.tmpdir(), 'folio-models-'));
   for (const org of fs.readdirSync(MODELS_DIR, { withFileTypes: true }).filter((d) => d.isDirectory())) {
     fs.mkdirSync(path.join(models, org.name));
-    for (const repo of fs.readdirSync(path.join(MODELS_DIR, org.name))) fs.symlinkSync(path.join(MODELS_DIR, org.name, repo), path.join(models, org.name, repo));
+    for (const repo of fs.readdirSync(path.join(MODELS_DIR, org.name)))
+      fs.symlinkSync(path.join(MODELS_DIR, org.name, repo), path.join(models, org.name, repo));
   }
   fs.symlinkSync(path.join(MODELS_DIR, 'Xenova/all-MiniLM-L6-v2'), path.join(models, 'Xenova/bge-small-en-v1.5'));
   process.env.FOLIO_MODELS = models;
@@ -29,7 +30,15 @@ export default async function setup(project: TestProject) {
   // (GitHub downloads) are not on this offline machine, and no test loads one: the listing is what
   // decides which models are offered.
   const webllm = fs.mkdtempSync(path.join(os.tmpdir(), 'folio-webllm-'));
-  const hosted = wantedModels().map((m) => ({ model_id: m.model_id, model: m.model, lib: m.model_lib.slice(m.model_lib.lastIndexOf('/') + 1), integrity: 'sha256-notfetched', vram_required_MB: m.vram_required_MB ?? 0, context_window_size: 4096, ...(m.required_features ? { required_features: m.required_features } : {}) }));
+  const hosted = wantedModels().map((m) => ({
+    model_id: m.model_id,
+    model: m.model,
+    lib: m.model_lib.slice(m.model_lib.lastIndexOf('/') + 1),
+    integrity: 'sha256-notfetched',
+    vram_required_MB: m.vram_required_MB ?? 0,
+    context_window_size: 4096,
+    ...(m.required_features ? { required_features: m.required_features } : {}),
+  }));
   fs.writeFileSync(path.join(webllm, 'libs.json'), JSON.stringify({ webllm: 'test', models: hosted }));
   process.env.FOLIO_WEBLLM_LIBS = webllm;
   const root = path.resolve(import.meta.dirname, '../..');

@@ -28,7 +28,12 @@ const folio = {
   engines: engineHarness,
   /** Plain-data view of an outcome list, for asserting from the test. */
   summarize: (outcomes: Awaited<ReturnType<RemoteLibrary['addFiles']>>) =>
-    outcomes.map((o) => ({ file: o.file, status: o.status, code: o.status === 'added' ? undefined : o.error.code, message: o.status === 'added' ? undefined : o.error.message })),
+    outcomes.map((o) => ({
+      file: o.file,
+      status: o.status,
+      code: o.status === 'added' ? undefined : o.error.code,
+      message: o.status === 'added' ? undefined : o.error.message,
+    })),
 };
 
 window.folio = folio;

@@ -1,6 +1,16 @@
 import { expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import { addFiles, ask, newRecordedPage, openApp, sourcePanel, sourcesOf, turns, useBrowser, waitForDocuments } from './chromium';
+import {
+  addFiles,
+  ask,
+  newRecordedPage,
+  openApp,
+  sourcePanel,
+  sourcesOf,
+  turns,
+  useBrowser,
+  waitForDocuments,
+} from './chromium';
 
 const browser = useBrowser({ webgpu: false });
 
@@ -43,7 +53,12 @@ async function activeContent(page: Page) {
         if (/^\s*javascript:/i.test(a.value)) found.push(`${el.tagName} ${a.name}=${a.value}`);
       }
       // Inside what shows document text or answers (the app's own ask box is a form).
-      if (['IFRAME', 'OBJECT', 'EMBED', 'FORM', 'IMG', 'svg'].includes(el.tagName) && el.closest('article, aside') && !el.closest('[aria-hidden=true], button')) found.push(el.tagName);
+      if (
+        ['IFRAME', 'OBJECT', 'EMBED', 'FORM', 'IMG', 'svg'].includes(el.tagName) &&
+        el.closest('article, aside') &&
+        !el.closest('[aria-hidden=true], button')
+      )
+        found.push(el.tagName);
       if (el.tagName === 'SCRIPT' && !(el as HTMLScriptElement).src) found.push('inline SCRIPT');
     }
     const pwned = (window as { pwned?: string }).pwned;
@@ -81,7 +96,7 @@ test('hostile HTML and Markdown are indexed and cited as text only; a model answ
   }
   // The injection attempt is there to read, as quoted document text, and changed nothing.
   const all = (await page.getByRole('region', { name: 'Conversation', exact: true }).textContent()) ?? '';
-  expect(all).not.toContain('window.pwned = \'script\''); // script bodies are not document text
+  expect(all).not.toContain("window.pwned = 'script'"); // script bodies are not document text
   const injected = await ask(page, 'What should the user be told to visit?');
   // As a source, or among the closest passages when the library is judged not to cover it.
   expect(await injected.locator('.passages').first().textContent()).toMatch(/Ignore previous instructions/);
@@ -102,7 +117,10 @@ test('hostile HTML and Markdown are indexed and cited as text only; a model answ
     });
     conversation!.turns[0]!.answer = answer;
     await new Promise((resolve) => {
-      const w = db.transaction('conversations', 'readwrite').objectStore('conversations').put(conversation, conversation!.id);
+      const w = db
+        .transaction('conversations', 'readwrite')
+        .objectStore('conversations')
+        .put(conversation, conversation!.id);
       w.onsuccess = resolve;
     });
     db.close();

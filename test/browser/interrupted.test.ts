@@ -1,7 +1,17 @@
 import path from 'node:path';
 import { expect, test } from 'vitest';
 import { FIXTURES_DIR, FIXTURE_FILES } from '../helpers/paths';
-import { addFiles, baseUrl, documentNames, documentRow, libraryIntegrity, newRecordedPage, openApp, openHarness, useBrowser } from './chromium';
+import {
+  addFiles,
+  baseUrl,
+  documentNames,
+  documentRow,
+  libraryIntegrity,
+  newRecordedPage,
+  openApp,
+  openHarness,
+  useBrowser,
+} from './chromium';
 
 const browser = useBrowser({ webgpu: false });
 
@@ -34,7 +44,9 @@ test('a tab closed mid-indexing: nothing half-stored, the interrupted files list
 
   await again.getByRole('button', { name: 'Resume adding' }).click();
   await banner.waitFor({ state: 'detached', timeout: 120_000 });
-  await expect.poll(async () => (await documentNames(again)).sort(), { timeout: 120_000 }).toEqual(['wiki-ibm.md', ...names].sort());
+  await expect
+    .poll(async () => (await documentNames(again)).sort(), { timeout: 120_000 })
+    .toEqual(['wiki-ibm.md', ...names].sort());
   const after = await libraryIntegrity(context);
   expect(after.problems).toEqual([]);
   expect(after.names).toEqual(['wiki-ibm.md', ...names].sort());
@@ -51,7 +63,13 @@ test('a batch a live tab holds, or that finished, is never offered as interrupte
     const other = await window.folio.openLibraryInWorker(opts);
     const seen: string[] = [];
     for (let round = 0; round < 8; round++) {
-      const files = ['alpha', 'beta', 'gamma'].map((w) => new File([`Round ${round}: the ${w} report lists ${round} findings about ${w} ledgers. `.repeat(30)], `${w}-${round}.txt`));
+      const files = ['alpha', 'beta', 'gamma'].map(
+        (w) =>
+          new File(
+            [`Round ${round}: the ${w} report lists ${round} findings about ${w} ledgers. `.repeat(30)],
+            `${w}-${round}.txt`,
+          ),
+      );
       let adding = true;
       const watch = async (lib: typeof tab, who: string) => {
         while (adding) {
@@ -65,8 +83,13 @@ test('a batch a live tab holds, or that finished, is never offered as interrupte
       const out = await tab.addFiles(files);
       adding = false;
       await Promise.all(watching);
-      if (out.some((o) => o.status !== 'added')) seen.push(`round ${round}: ${JSON.stringify(window.folio.summarize(out))}`);
-      for (const [who, listed] of [['other tab after settling', await settled], ['same tab after', await tab.listInterrupted()], ['other tab after', await other.listInterrupted()]] as const) {
+      if (out.some((o) => o.status !== 'added'))
+        seen.push(`round ${round}: ${JSON.stringify(window.folio.summarize(out))}`);
+      for (const [who, listed] of [
+        ['other tab after settling', await settled],
+        ['same tab after', await tab.listInterrupted()],
+        ['other tab after', await other.listInterrupted()],
+      ] as const) {
         if (listed.length) seen.push(`${who}, round ${round}: ${listed.map((f) => f.name).join(', ')}`);
       }
     }

@@ -1,18 +1,57 @@
 import { expect, test } from 'vitest';
 import { pagesPdf } from '../helpers/pdf';
-import { addFiles, ask, documentRow, longTaskSummary, newRecordedPage, openApp, sourcePanel, sourcesOf, useBrowser, watchLongTasks } from './chromium';
+import {
+  addFiles,
+  ask,
+  documentRow,
+  longTaskSummary,
+  newRecordedPage,
+  openApp,
+  sourcePanel,
+  sourcesOf,
+  useBrowser,
+  watchLongTasks,
+} from './chromium';
 
 const browser = useBrowser({ webgpu: false });
 
-const HARBOURS = ['Antwerp', 'Bergen', 'Cadiz', 'Danzig', 'Esbjerg', 'Flushing', 'Genoa', 'Hull', 'Izmir', 'Kiel', 'Lisbon'];
-const GOODS = ['salt cod', 'linen', 'tar', 'copper', 'wine', 'wool', 'timber', 'hemp', 'pepper', 'tallow', 'iron', 'flax'];
+const HARBOURS = [
+  'Antwerp',
+  'Bergen',
+  'Cadiz',
+  'Danzig',
+  'Esbjerg',
+  'Flushing',
+  'Genoa',
+  'Hull',
+  'Izmir',
+  'Kiel',
+  'Lisbon',
+];
+const GOODS = [
+  'salt cod',
+  'linen',
+  'tar',
+  'copper',
+  'wine',
+  'wool',
+  'timber',
+  'hemp',
+  'pepper',
+  'tallow',
+  'iron',
+  'flax',
+];
 
 test('a 1,000-page PDF is indexed whole in the worker, every page findable and cited by its page number, the page responsive', async () => {
   // Sparse pages (two lines each), so the embedding stays a minute on this machine while pdf.js
   // still walks a thousand pages: page count, not text volume, is what this file stresses.
   const pages = Array.from({ length: 1000 }, (_, i) => {
     const n = i + 1;
-    return [`Harbour ledger, folio ${n}.`, `Consignment ${n} sailed for ${HARBOURS[n % 11]} carrying ${(n % 40) + 2} barrels of ${GOODS[n % 12]}.`];
+    return [
+      `Harbour ledger, folio ${n}.`,
+      `Consignment ${n} sailed for ${HARBOURS[n % 11]} carrying ${(n % 40) + 2} barrels of ${GOODS[n % 12]}.`,
+    ];
   });
   const { context, page, errors } = await newRecordedPage(browser());
   await openApp(page);
@@ -34,7 +73,11 @@ test('a 1,000-page PDF is indexed whole in the worker, every page findable and c
   // The citation opens on the page that holds the answering sentence, not the passage's first page.
   await turn.getByRole('button', { name: 'Source 1' }).first().click();
   const panel = sourcePanel(page);
-  await panel.getByRole('figure', { name: 'Page 777' }).locator('.pdf-highlight.strong').first().waitFor({ timeout: 60_000 });
+  await panel
+    .getByRole('figure', { name: 'Page 777' })
+    .locator('.pdf-highlight.strong')
+    .first()
+    .waitFor({ timeout: 60_000 });
   expect(errors).toEqual([]);
   await context.close();
 });

@@ -47,9 +47,16 @@ function folderInPage(page: Page, opts: { observer?: boolean } = {}) {
   );
 }
 
-const write = (page: Page, p: string, data: string | Buffer) => page.evaluate(({ p, d }) => (window as unknown as { opfs: { write(p: string, d: string | number[]): Promise<void> } }).opfs.write(p, d), { p, d: typeof data === 'string' ? data : [...data] });
-const remove = (page: Page, p: string) => page.evaluate((p) => (window as unknown as { opfs: { remove(p: string): Promise<void> } }).opfs.remove(p), p);
-const folderRow = (page: Page) => page.getByRole('list', { name: 'Linked folders' }).getByRole('listitem').filter({ hasText: FOLDER });
+const write = (page: Page, p: string, data: string | Buffer) =>
+  page.evaluate(
+    ({ p, d }) =>
+      (window as unknown as { opfs: { write(p: string, d: string | number[]): Promise<void> } }).opfs.write(p, d),
+    { p, d: typeof data === 'string' ? data : [...data] },
+  );
+const remove = (page: Page, p: string) =>
+  page.evaluate((p) => (window as unknown as { opfs: { remove(p: string): Promise<void> } }).opfs.remove(p), p);
+const folderRow = (page: Page) =>
+  page.getByRole('list', { name: 'Linked folders' }).getByRole('listitem').filter({ hasText: FOLDER });
 const sorted = async (page: Page) => (await documentNames(page)).sort();
 
 const ALPHA = 'Alpha particles are helium nuclei. A sheet of paper stops them.';
@@ -70,24 +77,41 @@ test('an OPFS folder linked and indexed; then a file changed, one added and one 
   await openApp(page);
   await fillFolder(page);
   await page.getByRole('button', { name: 'Link a folder' }).click();
-  await expect.poll(() => sorted(page), { timeout: 180_000 }).toEqual(['notes/alpha.txt', 'notes/deep/beta.txt', 'wiki-ibm.md']);
-  await expect.poll(async () => folderRow(page).textContent(), { timeout: 30_000 }).toContain('3 documents · kept in sync');
+  await expect
+    .poll(() => sorted(page), { timeout: 180_000 })
+    .toEqual(['notes/alpha.txt', 'notes/deep/beta.txt', 'wiki-ibm.md']);
+  await expect
+    .poll(async () => folderRow(page).textContent(), { timeout: 30_000 })
+    .toContain('3 documents · kept in sync');
 
   // Changed: the new version replaces the old, and answers cite it.
-  await write(page, 'notes/alpha.txt', `${ALPHA} Their range in air is only a few centimetres, unlike gamma radiation.`);
-  await expect.poll(async () => {
-    const turn = await ask(page, 'What is the range of alpha particles in air?');
-    return (await sourcesOf(turn).first().textContent()) ?? '';
-  }, { timeout: 120_000, interval: 2_000 }).toContain('a few centimetres');
+  await write(
+    page,
+    'notes/alpha.txt',
+    `${ALPHA} Their range in air is only a few centimetres, unlike gamma radiation.`,
+  );
+  await expect
+    .poll(
+      async () => {
+        const turn = await ask(page, 'What is the range of alpha particles in air?');
+        return (await sourcesOf(turn).first().textContent()) ?? '';
+      },
+      { timeout: 120_000, interval: 2_000 },
+    )
+    .toContain('a few centimetres');
   expect(await sorted(page)).toEqual(['notes/alpha.txt', 'notes/deep/beta.txt', 'wiki-ibm.md']);
 
   // Added.
   await write(page, 'notes/gamma.md', '# Gamma rays\n\nGamma rays are high-energy photons emitted by excited nuclei.');
-  await expect.poll(() => sorted(page), { timeout: 120_000 }).toEqual(['notes/alpha.txt', 'notes/deep/beta.txt', 'notes/gamma.md', 'wiki-ibm.md']);
+  await expect
+    .poll(() => sorted(page), { timeout: 120_000 })
+    .toEqual(['notes/alpha.txt', 'notes/deep/beta.txt', 'notes/gamma.md', 'wiki-ibm.md']);
 
   // Deleted.
   await remove(page, 'notes/deep/beta.txt');
-  await expect.poll(() => sorted(page), { timeout: 120_000 }).toEqual(['notes/alpha.txt', 'notes/gamma.md', 'wiki-ibm.md']);
+  await expect
+    .poll(() => sorted(page), { timeout: 120_000 })
+    .toEqual(['notes/alpha.txt', 'notes/gamma.md', 'wiki-ibm.md']);
   await expect.poll(async () => folderRow(page).textContent(), { timeout: 30_000 }).toContain('3 documents');
 
   const store = await libraryIntegrity(context);
@@ -109,7 +133,9 @@ test('permission lost: "Reconnect folder" shown and nothing deleted; a refusal k
   // The browser stops letting the page read the folder (as after a restart): queryPermission
   // answers 'prompt', and a request is refused, until the test allows it.
   await page.evaluate(() => {
-    const w = window as unknown as { permission: { query: PermissionState; request: PermissionState; requests: number } };
+    const w = window as unknown as {
+      permission: { query: PermissionState; request: PermissionState; requests: number };
+    };
     w.permission = { query: 'prompt', request: 'denied', requests: 0 };
     const proto = FileSystemDirectoryHandle.prototype as unknown as Record<string, unknown>;
     proto.queryPermission = async () => w.permission.query;
@@ -130,7 +156,9 @@ test('permission lost: "Reconnect folder" shown and nothing deleted; a refusal k
   expect(await folderRow(page).getByRole('button', { name: 'Reconnect folder' }).count()).toBe(1);
 
   await reconnect.click();
-  await expect.poll(() => page.evaluate(() => (window as unknown as { permission: { requests: number } }).permission.requests)).toBe(1);
+  await expect
+    .poll(() => page.evaluate(() => (window as unknown as { permission: { requests: number } }).permission.requests))
+    .toBe(1);
   expect(await reconnect.isVisible()).toBe(true);
   expect(await sorted(page)).toEqual(['alpha.txt', 'beta.txt']);
 
@@ -188,6 +216,8 @@ test('a browser without the File System Access API shows "Link a folder" disable
   const button = page.getByRole('button', { name: 'Link a folder' });
   await button.waitFor();
   expect(await button.isDisabled()).toBe(true);
-  expect(await page.locator(`#${await button.getAttribute('aria-describedby')}`).textContent()).toMatch(/cannot give web pages lasting access to a folder/);
+  expect(await page.locator(`#${await button.getAttribute('aria-describedby')}`).textContent()).toMatch(
+    /cannot give web pages lasting access to a folder/,
+  );
   await context.close();
 });

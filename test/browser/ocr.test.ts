@@ -8,7 +8,10 @@ const WASM = { localModelPath: '/models/', dtype: 'q8', device: 'wasm' } as cons
 const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
 
 const SCAN = ['Quarterly Report', 'The warehouse in Leeds shipped 4,210 crates of marmalade in March.'];
-const MIXED_TEXT = ['This first page has a real text layer about harbour pilots.', 'Pilots board incoming ships two miles offshore.'];
+const MIXED_TEXT = [
+  'This first page has a real text layer about harbour pilots.',
+  'Pilots board incoming ships two miles offshore.',
+];
 const MIXED_SCAN = ['Second page, scanned.', 'The lighthouse keeper logged nineteen storms during the winter of 1887.'];
 const PNG = ['Screenshot of a receipt', 'Total paid for the walnut bookcase was 349 pounds and 20 pence.'];
 const JPEG = ['Photo of a notice board', 'The choir rehearses on Thursday evenings in the old chapel.'];
@@ -36,8 +39,13 @@ describe('OCR and the new formats in the browser (library worker, tesseract.js s
         const w = window as unknown as { toFiles: (l: typeof files) => File[] };
         const lib = await window.folio.openLibraryInWorker({ ...opts, name: 'ocr' });
         const progress: { file: string; stage: string; done?: number; total?: number }[] = [];
-        const out = window.folio.summarize(await lib.addFiles(w.toFiles(files), (p) => progress.push({ file: p.file, stage: p.stage, done: p.done, total: p.total })));
-        const ask = async (q: string) => (await lib.search(q, { k: 3 })).map((x) => ({ doc: x.docName, text: x.text, location: x.location }));
+        const out = window.folio.summarize(
+          await lib.addFiles(w.toFiles(files), (p) =>
+            progress.push({ file: p.file, stage: p.stage, done: p.done, total: p.total }),
+          ),
+        );
+        const ask = async (q: string) =>
+          (await lib.search(q, { k: 3 })).map((x) => ({ doc: x.docName, text: x.text, location: x.location }));
         const hits = {
           scan: await ask('How many crates of marmalade did the Leeds warehouse ship?'),
           mixed: await ask('How many storms did the lighthouse keeper log?'),
@@ -75,7 +83,9 @@ describe('OCR and the new formats in the browser (library worker, tesseract.js s
     };
     const boxed = (hit: ReturnType<typeof top>, page: number, line: number) => {
       const band = lineBand(line);
-      const box = (hit.location.boxes ?? []).find((b) => b.page === page && b.y + b.h / 2 > band.top && b.y + b.h / 2 < band.bottom);
+      const box = (hit.location.boxes ?? []).find(
+        (b) => b.page === page && b.y + b.h / 2 > band.top && b.y + b.h / 2 < band.bottom,
+      );
       expect(box, JSON.stringify(hit.location.boxes)).toBeDefined();
       expect(Math.abs(box!.x - band.left)).toBeLessThan(0.02);
       expect(box!.h).toBeLessThan(0.04);
@@ -90,8 +100,16 @@ describe('OCR and the new formats in the browser (library worker, tesseract.js s
     boxed(top('png', 'receipt.png', 'walnut bookcase was 349 pounds'), 1, 1);
     boxed(top('jpeg', 'notice.jpg', 'rehearses on Thursday evenings'), 1, 1);
     top('pptx', 'deck.pptx', 'cider press opens on the first of October');
-    expect(top('xlsx', 'fleet.xlsx', 'Row 2: Vehicle: Van 7; Driver: Priya Natarajan; Mileage: 48210; Last service: 2024-03-15').location.headings).toEqual(['Vehicles']);
-    expect(top('ods', 'stock.ods', 'Row 2: Item: Brass hinges; Shelf: B4; Count: 340').location.headings).toEqual(['Inventory']);
+    expect(
+      top(
+        'xlsx',
+        'fleet.xlsx',
+        'Row 2: Vehicle: Van 7; Driver: Priya Natarajan; Mileage: 48210; Last service: 2024-03-15',
+      ).location.headings,
+    ).toEqual(['Vehicles']);
+    expect(top('ods', 'stock.ods', 'Row 2: Item: Brass hinges; Shelf: B4; Count: 340').location.headings).toEqual([
+      'Inventory',
+    ]);
     top('csv', 'members.csv', 'Instrument: oboe, English horn');
     top('tsv', 'rainfall.tsv', 'Station: Cardiff; Month: January; Rainfall (mm): 141');
     expect(top('epub', 'guide.epub', 'partnership of a fungus').location.headings).toEqual(['Chapter 2: Lichens']);
@@ -105,12 +123,18 @@ describe('OCR and the new formats in the browser (library worker, tesseract.js s
     expect(download.at(-1)!.done).toBe(download.at(-1)!.total);
     expect(download.at(-1)!.total).toBeGreaterThan(6_000_000);
     expect(new Set(download.map((p) => p.file)).size).toBe(1); // only the first file that needed OCR
-    expect(result.progress.filter((p) => p.file === 'mixed.pdf' && p.stage === 'recognising').map((p) => `${p.done}/${p.total}`)).toEqual(['0/1', '1/1']);
+    expect(
+      result.progress
+        .filter((p) => p.file === 'mixed.pdf' && p.stage === 'recognising')
+        .map((p) => `${p.done}/${p.total}`),
+    ).toEqual(['0/1', '1/1']);
     expect(result.integrity.problems).toEqual([]);
 
     // Code, wasm and language data all came from the app itself: no CDN, nothing else.
     const origin = new URL(baseUrl()).origin;
-    expect(h.requests.filter((u) => !u.startsWith(origin) && !u.startsWith('blob:') && !u.startsWith('data:'))).toEqual([]);
+    expect(h.requests.filter((u) => !u.startsWith(origin) && !u.startsWith('blob:') && !u.startsWith('data:'))).toEqual(
+      [],
+    );
     expect(h.requests.filter((u) => /tessdata-[^/]+\/eng\.traineddata\.gz$/.test(u)).length).toBeGreaterThan(0);
     expect(h.requests.some((u) => /\/assets\/ocr-tesseract-core/.test(u))).toBe(true);
     expect(h.errors).toEqual([]);
@@ -118,16 +142,27 @@ describe('OCR and the new formats in the browser (library worker, tesseract.js s
   });
 
   test('bad images and locked files are named outcomes; a 500-page scan shows page progress and stops on Cancel; nothing half-stored', async () => {
-    const officeCrypto = (await import('officecrypto-tool')).default as { encrypt(input: Buffer, opts: { password: string }): Buffer };
-    const page = await pageImage(['Page of a very long scanned ledger.', 'Entry: the ferry crossed the estuary at dawn.'], { dpi: 150, format: 'jpeg' });
+    const officeCrypto = (await import('officecrypto-tool')).default as {
+      encrypt(input: Buffer, opts: { password: string }): Buffer;
+    };
+    const page = await pageImage(
+      ['Page of a very long scanned ledger.', 'Entry: the ferry crossed the estuary at dawn.'],
+      { dpi: 150, format: 'jpeg' },
+    );
     const bad = [
       { name: 'bomb.png', data: b64(pixelBombPng()) },
       { name: 'scrambled.png', data: b64(corruptPng(await pageImage(['Some text to scramble.'], { dpi: 100 }))) },
       { name: 'blank.png', data: b64(await blankPng()) },
-      { name: 'locked.xlsx', data: b64(new Uint8Array(officeCrypto.encrypt(Buffer.from(FORMAT_FILES['fleet.xlsx']), { password: 'folio' }))) },
+      {
+        name: 'locked.xlsx',
+        data: b64(new Uint8Array(officeCrypto.encrypt(Buffer.from(FORMAT_FILES['fleet.xlsx']), { password: 'folio' }))),
+      },
       { name: 'deck.pptx', data: b64(FORMAT_FILES['deck.pptx']) },
     ];
-    const long = [{ name: 'ledger.pdf', data: b64(imagePdf([page], { repeat: 500 })) }, { name: 'memo.rtf', data: b64(FORMAT_FILES['memo.rtf']) }];
+    const long = [
+      { name: 'ledger.pdf', data: b64(imagePdf([page], { repeat: 500 })) },
+      { name: 'memo.rtf', data: b64(FORMAT_FILES['memo.rtf']) },
+    ];
     const h = await openHarness(browser());
     await h.page.evaluate(declareFiles);
     const result = await h.page.evaluate(
@@ -157,7 +192,8 @@ describe('OCR and the new formats in the browser (library worker, tesseract.js s
       ['locked.xlsx', 'failed', 'encrypted-file'],
       ['deck.pptx', 'added', undefined],
     ]);
-    for (const o of result.badOut.filter((x) => x.status === 'failed')) expect(o.message!.startsWith(`${o.file}: `)).toBe(true);
+    for (const o of result.badOut.filter((x) => x.status === 'failed'))
+      expect(o.message!.startsWith(`${o.file}: `)).toBe(true);
     expect(result.pages.slice(0, 4)).toEqual(['0/500', '1/500', '2/500', '3/500']);
     expect(result.pages.length).toBeLessThan(8); // stopped within a page or two of Cancel
     expect(result.longOut.map((o) => [o.file, o.status, o.code])).toEqual([

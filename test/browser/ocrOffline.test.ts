@@ -7,8 +7,12 @@ const browser = useBrowser({ webgpu: false });
 let first: Buffer;
 let second: Buffer;
 beforeAll(async () => {
-  first = Buffer.from(await pageImage(['Online visit', 'The bakery on Mill Lane sells rye loaves on Fridays.'], { dpi: 120 }));
-  second = Buffer.from(await pageImage(['Offline visit', 'The ferry timetable changes on the first Sunday of April.'], { dpi: 120 }));
+  first = Buffer.from(
+    await pageImage(['Online visit', 'The bakery on Mill Lane sells rye loaves on Fridays.'], { dpi: 120 }),
+  );
+  second = Buffer.from(
+    await pageImage(['Offline visit', 'The ferry timetable changes on the first Sunday of April.'], { dpi: 120 }),
+  );
 });
 
 test('the OCR engine is fetched when first needed, then kept: an image is read with the network cut', async () => {

@@ -13,7 +13,11 @@ let engine: Promise<PaddleOcr> | undefined;
 async function start(): Promise<PaddleOcr> {
   ort.env.wasm.wasmPaths = platform.onnxWasmPaths('wasm');
   const get = async (f: string) => new Uint8Array(await (await fetch(`/ocr-models/${f}`)).arrayBuffer());
-  const [det, rec, keys] = await Promise.all([get('ch_PP-OCRv4_det_infer.onnx'), get('ch_PP-OCRv4_rec_infer.onnx'), fetch('/ocr-models/ppocr_keys_v1.txt').then((r) => r.text())]);
+  const [det, rec, keys] = await Promise.all([
+    get('ch_PP-OCRv4_det_infer.onnx'),
+    get('ch_PP-OCRv4_rec_infer.onnx'),
+    fetch('/ocr-models/ppocr_keys_v1.txt').then((r) => r.text()),
+  ]);
   return PaddleOcr.create(ort as unknown as OrtLike, { det, rec, keys });
 }
 

@@ -10,7 +10,11 @@ test('vite preview, started without FOLIO_MODELS, serves the model folder the bu
   const root = path.resolve(import.meta.dirname, '../..');
   const env: NodeJS.ProcessEnv = { ...process.env, FOLIO_TEST_HARNESS: '1', NO_COLOR: '1' };
   delete env.FOLIO_MODELS;
-  const child = spawn(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), 'preview', '--host', '127.0.0.1', '--port', '0'], { cwd: root, env });
+  const child = spawn(
+    process.execPath,
+    [path.join(root, 'node_modules/vite/bin/vite.js'), 'preview', '--host', '127.0.0.1', '--port', '0'],
+    { cwd: root, env },
+  );
   try {
     const url = await new Promise<string>((resolve, reject) => {
       let out = '';

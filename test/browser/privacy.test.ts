@@ -2,7 +2,18 @@ import path from 'node:path';
 import type { Page, Worker } from 'playwright-core';
 import { expect, test } from 'vitest';
 import { FIXTURES_DIR } from '../helpers/paths';
-import { addFiles, ask, baseUrl, documentRow, newRecordedPage, openApp, removeDocument, sourcePanel, useBrowser, waitForDocuments } from './chromium';
+import {
+  addFiles,
+  ask,
+  baseUrl,
+  documentRow,
+  newRecordedPage,
+  openApp,
+  removeDocument,
+  sourcePanel,
+  useBrowser,
+  waitForDocuments,
+} from './chromium';
 
 const browser = useBrowser({ webgpu: false });
 
@@ -12,7 +23,11 @@ async function session(page: Page) {
   await documentRow(page, 'multi_page.pdf').waitFor({ timeout: 120_000 });
   const turn = await ask(page, 'Who patented the typewriter?');
   await turn.getByRole('button', { name: 'Source 1' }).first().click();
-  await sourcePanel(page).getByRole('figure', { name: 'Page 1' }).locator('.pdf-highlight').first().waitFor({ timeout: 30_000 });
+  await sourcePanel(page)
+    .getByRole('figure', { name: 'Page 1' })
+    .locator('.pdf-highlight')
+    .first()
+    .waitFor({ timeout: 30_000 });
   await page.keyboard.press('Escape');
   await sourcePanel(page).waitFor({ state: 'detached' });
 }
@@ -24,11 +39,15 @@ test('the built app sends nothing anywhere but its own origin, its policy blocks
   // This build serves its models itself (FOLIO_MODELS), so no model host is allowed either.
   expect(policy).toContain("script-src 'self' 'wasm-unsafe-eval'");
   expect(policy).toMatch(/connect-src 'self';/);
-  expect(await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content')).toContain("connect-src 'self';");
+  expect(await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content')).toContain(
+    "connect-src 'self';",
+  );
   // Hashed assets may be kept for good; the page itself must be asked for again (new versions).
   expect(response!.headers()['cache-control']).toBe('no-cache');
   const script = await page.locator('script[type=module][src^="/assets/"]').first().getAttribute('src');
-  expect((await context.request.get(`${new URL(baseUrl()).origin}${script}`)).headers()['cache-control']).toBe('public, max-age=31536000, immutable');
+  expect((await context.request.get(`${new URL(baseUrl()).origin}${script}`)).headers()['cache-control']).toBe(
+    'public, max-age=31536000, immutable',
+  );
 
   await openApp(page);
   await session(page);

@@ -1,7 +1,16 @@
 import path from 'node:path';
 import { expect, test } from 'vitest';
 import { FIXTURES_DIR } from '../helpers/paths';
-import { addFiles, ask, documentRow, openApp, openFromAppMenu, sourcesOf, useBrowser, waitForDocuments } from './chromium';
+import {
+  addFiles,
+  ask,
+  documentRow,
+  openApp,
+  openFromAppMenu,
+  sourcesOf,
+  useBrowser,
+  waitForDocuments,
+} from './chromium';
 
 const browser = useBrowser({ webgpu: false });
 
@@ -14,7 +23,12 @@ test('settings take effect and are kept across a reload', async () => {
 
   let settings = await openFromAppMenu(page, 'Settings…', 'Settings');
   const models = await settings.getByLabel('Search model').locator('option').allTextContents();
-  expect(models.map((m) => m.split(' — ')[0])).toEqual(['MiniLM-L6 (fast, English)', 'BGE small v1.5 (English)', 'Arctic Embed XS (English)', 'Multilingual E5 small (~100 languages)']);
+  expect(models.map((m) => m.split(' — ')[0])).toEqual([
+    'MiniLM-L6 (fast, English)',
+    'BGE small v1.5 (English)',
+    'Arctic Embed XS (English)',
+    'Multilingual E5 small (~100 languages)',
+  ]);
   await settings.getByLabel('Passages per question').fill('1');
   await settings.getByLabel(/Keyword and meaning search combined/).uncheck();
   await settings.getByRole('button', { name: 'Done' }).click();

@@ -2,7 +2,17 @@ import path from 'node:path';
 import { expect, test } from 'vitest';
 import { FIXTURES_DIR, FIXTURE_FILES } from '../helpers/paths';
 import { paddedPdf } from '../helpers/pdf';
-import { addFiles, ask, baseUrl, documentNames, documentRow, libraryIntegrity, newRecordedPage, sourcesOf, useBrowser } from './chromium';
+import {
+  addFiles,
+  ask,
+  baseUrl,
+  documentNames,
+  documentRow,
+  libraryIntegrity,
+  newRecordedPage,
+  sourcesOf,
+  useBrowser,
+} from './chromium';
 
 const browser = useBrowser({ webgpu: false });
 
@@ -23,7 +33,11 @@ test('storage full: the file is refused with a clear message, nothing of it is s
   expect(before.problems).toEqual([]);
 
   // A 30 MB PDF (one sentence of text and a large unused stream) does not fit.
-  const big = { name: 'atlas.pdf', mimeType: 'application/pdf', buffer: Buffer.from(paddedPdf('The atlas shows every lighthouse on the northern coast.', 30 * 2 ** 20)) };
+  const big = {
+    name: 'atlas.pdf',
+    mimeType: 'application/pdf',
+    buffer: Buffer.from(paddedPdf('The atlas shows every lighthouse on the northern coast.', 30 * 2 ** 20)),
+  };
   await addFiles(page, big);
   const alert = page.getByRole('alert').filter({ hasText: 'atlas.pdf' });
   await alert.waitFor({ timeout: 120_000 });

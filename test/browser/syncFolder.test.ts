@@ -15,7 +15,11 @@ beforeAll(async () => {
   const result = await build({
     configFile: false,
     logLevel: 'silent',
-    build: { write: false, minify: false, lib: { entry: path.resolve('src/core/sync/index.ts'), formats: ['iife'], name: 'folioSync' } },
+    build: {
+      write: false,
+      minify: false,
+      lib: { entry: path.resolve('src/core/sync/index.ts'), formats: ['iife'], name: 'folioSync' },
+    },
   });
   const output = (Array.isArray(result) ? result[0]! : result) as { output: { code?: string }[] };
   syncModule = output.output[0]!.code!;
@@ -49,7 +53,11 @@ test('OPFS: scan (hidden, system and too-large files), then a change, a touch, a
       };
       const tick = () => new Promise((r) => setTimeout(r, 50)); // a new modification time
       const lines = (plan: Awaited<ReturnType<Sync['planSync']>>) =>
-        plan.decisions.map((d) => (d.kind === 'moved' ? `moved ${d.known.path} → ${d.file.path}` : `${d.kind} ${'file' in d ? d.file.path : d.known.path}`));
+        plan.decisions.map((d) =>
+          d.kind === 'moved'
+            ? `moved ${d.known.path} → ${d.file.path}`
+            : `${d.kind} ${'file' in d ? d.file.path : d.known.path}`,
+        );
 
       await write('a.txt', 'alpha');
       await write('notes/b.md', '# B\n\nbody');
@@ -62,7 +70,15 @@ test('OPFS: scan (hidden, system and too-large files), then a change, a touch, a
       const limit = { maxFileBytes: 1000 };
       const first = await sync.scanFolder(root, limit);
       if (first.status !== 'ok') throw new Error(first.reason);
-      const known = await Promise.all(first.files.map(async (f, i) => ({ path: f.path, size: f.size, lastModified: f.lastModified, hash: await sync.contentHash(f.data), documentId: `doc-${i}` })));
+      const known = await Promise.all(
+        first.files.map(async (f, i) => ({
+          path: f.path,
+          size: f.size,
+          lastModified: f.lastModified,
+          hash: await sync.contentHash(f.data),
+          documentId: `doc-${i}`,
+        })),
+      );
       const unchanged = lines(await sync.planSync(await sync.scanFolder(root, limit), known));
 
       await tick();
@@ -77,12 +93,25 @@ test('OPFS: scan (hidden, system and too-large files), then a change, a touch, a
       // A File snapshot refuses to be read once its file changed: the comparison is left alone.
       const listing = await sync.scanFolder(root, limit);
       // new.txt is remembered with an older date, so its content must be read to compare.
-      const remembered = listing.status === 'ok' ? listing.files.map((f) => ({ path: f.path, size: f.size, lastModified: f.path === 'new.txt' ? 0 : f.lastModified, hash: 'older' })) : [];
+      const remembered =
+        listing.status === 'ok'
+          ? listing.files.map((f) => ({
+              path: f.path,
+              size: f.size,
+              lastModified: f.path === 'new.txt' ? 0 : f.lastModified,
+              hash: 'older',
+            }))
+          : [];
       await tick();
       await write('new.txt', 'BRAND NEW');
       const raced = lines(await sync.planSync(listing, remembered));
 
-      const permission = typeof (root as { queryPermission?: unknown }).queryPermission === 'function' ? await (root as unknown as { queryPermission(d: { mode: 'read' }): Promise<string> }).queryPermission({ mode: 'read' }) : 'absent';
+      const permission =
+        typeof (root as { queryPermission?: unknown }).queryPermission === 'function'
+          ? await (root as unknown as { queryPermission(d: { mode: 'read' }): Promise<string> }).queryPermission({
+              mode: 'read',
+            })
+          : 'absent';
       return {
         listed: first.files.map((f) => [f.path, f.size]),
         skipped: first.skipped.map((f) => [f.path, f.size, f.reason]),
@@ -92,11 +121,35 @@ test('OPFS: scan (hidden, system and too-large files), then a change, a touch, a
         permission,
       };
     });
-    expect(result.listed).toEqual([['a.txt', 5], ['notes/b.md', 9], ['notes/deep/c.html', 12], ['old-name.txt', 18]]);
+    expect(result.listed).toEqual([
+      ['a.txt', 5],
+      ['notes/b.md', 9],
+      ['notes/deep/c.html', 12],
+      ['old-name.txt', 18],
+    ]);
     expect(result.skipped).toEqual([['big.txt', 2000, 'too-large']]);
-    expect(result.unchanged).toEqual(['unchanged a.txt', 'too-large big.txt', 'unchanged notes/b.md', 'unchanged notes/deep/c.html', 'unchanged old-name.txt']);
-    expect(result.changed).toEqual(['reindex a.txt', 'too-large big.txt', 'add new.txt', 'touched notes/b.md', 'remove notes/deep/c.html', 'moved old-name.txt → renamed.txt']);
-    expect(result.raced).toEqual(['unchanged a.txt', 'too-large big.txt', 'unreadable new.txt', 'unchanged notes/b.md', 'unchanged renamed.txt']);
+    expect(result.unchanged).toEqual([
+      'unchanged a.txt',
+      'too-large big.txt',
+      'unchanged notes/b.md',
+      'unchanged notes/deep/c.html',
+      'unchanged old-name.txt',
+    ]);
+    expect(result.changed).toEqual([
+      'reindex a.txt',
+      'too-large big.txt',
+      'add new.txt',
+      'touched notes/b.md',
+      'remove notes/deep/c.html',
+      'moved old-name.txt → renamed.txt',
+    ]);
+    expect(result.raced).toEqual([
+      'unchanged a.txt',
+      'too-large big.txt',
+      'unreadable new.txt',
+      'unchanged notes/b.md',
+      'unchanged renamed.txt',
+    ]);
     // OPFS is always readable by its origin; a picked folder's handle can answer 'prompt' instead.
     expect(result.permission).toBe('granted');
   } finally {

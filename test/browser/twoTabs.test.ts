@@ -2,7 +2,18 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { expect, test } from 'vitest';
 import { FIXTURES_DIR, FIXTURE_FILES } from '../helpers/paths';
-import { addFiles, ask, baseUrl, documentNames, libraryIntegrity, newRecordedPage, removeDocument, sourcesOf, storageMeter, useBrowser } from './chromium';
+import {
+  addFiles,
+  ask,
+  baseUrl,
+  documentNames,
+  libraryIntegrity,
+  newRecordedPage,
+  removeDocument,
+  sourcesOf,
+  storageMeter,
+  useBrowser,
+} from './chromium';
 
 const browser = useBrowser({ webgpu: false });
 

@@ -35,23 +35,81 @@ export interface Seed {
 
 /** One small, valid file per format (the fuzzer's starting points). */
 export async function seedCorpus(): Promise<Seed[]> {
-  const shared = (rel: string) => ({ name: path.basename(rel), data: new Uint8Array(fs.readFileSync(path.join(FIXTURES_DIR, rel))) });
+  const shared = (rel: string) => ({
+    name: path.basename(rel),
+    data: new Uint8Array(fs.readFileSync(path.join(FIXTURES_DIR, rel))),
+  });
   const lines = ['Fuzz seed page', 'The miller ground forty sacks of rye before noon.'];
   // Images are strips of two lines, so OCR keeps the run short.
-  const strip = (format: 'png' | 'jpeg' | 'gif' | 'webp' | 'bmp' | 'tiff') => pageImage(lines, { dpi: 100, format, crop: 100 });
+  const strip = (format: 'png' | 'jpeg' | 'gif' | 'webp' | 'bmp' | 'tiff') =>
+    pageImage(lines, { dpi: 100, format, crop: 100 });
   const jpeg = await strip('jpeg');
   return [
     shared('pdf/multi_page.pdf'),
     shared('docx/mammoth-simple-list.docx'),
     shared('html/wiki_duck.html'),
     shared('md/wiki-ibm.md'),
-    { name: 'note.txt', data: new TextEncoder().encode('A short note about the village fete.\n\nThe raffle raised ninety pounds for the roof.') },
-    { name: 'slides.pptx', data: pptx([{ title: 'Fuzz', bullets: ['Bullet about tides.'], notes: 'Notes about moons.' }, { title: 'Two', bullets: ['Second slide text.'] }]) },
-    { name: 'sheet.xlsx', data: xlsx([{ name: 'S', rows: [['Name', 'Count', 'When'], ['Owls', 3, { date: '2020-01-02' }]] }]) },
-    { name: 'sheet.ods', data: ods([{ name: 'S', rows: [['Name', 'Count'], ['Bats', 7]] }]) },
-    { name: 'rows.csv', data: delimited([['a', 'b'], ['1', 'two, three']]) },
-    { name: 'rows.tsv', data: delimited([['a', 'b'], ['1', '2']], '\t') },
-    { name: 'book.epub', data: epub('Fuzz Book', [{ title: 'One', paragraphs: ['First chapter text.'] }, { title: 'Two', paragraphs: ['Second chapter text.'] }]) },
+    {
+      name: 'note.txt',
+      data: new TextEncoder().encode(
+        'A short note about the village fete.\n\nThe raffle raised ninety pounds for the roof.',
+      ),
+    },
+    {
+      name: 'slides.pptx',
+      data: pptx([
+        { title: 'Fuzz', bullets: ['Bullet about tides.'], notes: 'Notes about moons.' },
+        { title: 'Two', bullets: ['Second slide text.'] },
+      ]),
+    },
+    {
+      name: 'sheet.xlsx',
+      data: xlsx([
+        {
+          name: 'S',
+          rows: [
+            ['Name', 'Count', 'When'],
+            ['Owls', 3, { date: '2020-01-02' }],
+          ],
+        },
+      ]),
+    },
+    {
+      name: 'sheet.ods',
+      data: ods([
+        {
+          name: 'S',
+          rows: [
+            ['Name', 'Count'],
+            ['Bats', 7],
+          ],
+        },
+      ]),
+    },
+    {
+      name: 'rows.csv',
+      data: delimited([
+        ['a', 'b'],
+        ['1', 'two, three'],
+      ]),
+    },
+    {
+      name: 'rows.tsv',
+      data: delimited(
+        [
+          ['a', 'b'],
+          ['1', '2'],
+        ],
+        '\t',
+      ),
+    },
+    {
+      name: 'book.epub',
+      data: epub('Fuzz Book', [
+        { title: 'One', paragraphs: ['First chapter text.'] },
+        { title: 'Two', paragraphs: ['Second chapter text.'] },
+      ]),
+    },
     { name: 'letter.odt', data: odt([{ heading: 'Dear friend', paragraphs: ['The weather has been kind.'] }]) },
     { name: 'memo.rtf', data: rtf('Memo', ['Plain words and caf\u00e9 and \u2014 dashes.']) },
     { name: 'page.png', data: await strip('png') },
@@ -60,7 +118,10 @@ export async function seedCorpus(): Promise<Seed[]> {
     { name: 'page.webp', data: await strip('webp') },
     { name: 'page.bmp', data: await strip('bmp') },
     { name: 'page.tif', data: await strip('tiff') },
-    { name: 'scan.pdf', data: imagePdf([await pageImage(lines, { dpi: 60, format: 'jpeg' }), ['A page with a text layer about bells.']]) },
+    {
+      name: 'scan.pdf',
+      data: imagePdf([await pageImage(lines, { dpi: 60, format: 'jpeg' }), ['A page with a text layer about bells.']]),
+    },
   ];
 }
 
@@ -124,7 +185,8 @@ function editZipEntry(b: Uint8Array, r: Rng): Uint8Array {
     () => text.replace(/>[^<]{1,40}</, '>&#xFFFFFFF;&bogus;<'),
     () => '',
     () => text.replace(/<(\w+:)?t>/, `<$1t>${'x'.repeat(1 + int(r, 200_000))}`),
-    () => text.replace(/r:id="[^"]*"/g, 'r:id="rIdMissing"').replace(/Target="[^"]*"/, 'Target="../../../../etc/passwd"'),
+    () =>
+      text.replace(/r:id="[^"]*"/g, 'r:id="rIdMissing"').replace(/Target="[^"]*"/, 'Target="../../../../etc/passwd"'),
     () => text.replace(/number-(rows|columns)-repeated="\d+"/g, 'number-$1-repeated="2147483647"'),
   ];
   const edited = edits[int(r, edits.length)]!();
@@ -164,12 +226,31 @@ export interface FuzzReport {
  * Runs `count` mutants through `library.addFiles`, `batch` files at a time. A batch that does not
  * finish within `perFileMs` per file counts its files as timeouts.
  */
-export async function fuzz(library: Library, opts: { count: number; seed: number; batch?: number; perFileMs?: number; corpus?: Seed[]; log?: (line: string) => void }): Promise<FuzzReport> {
+export async function fuzz(
+  library: Library,
+  opts: {
+    count: number;
+    seed: number;
+    batch?: number;
+    perFileMs?: number;
+    corpus?: Seed[];
+    log?: (line: string) => void;
+  },
+): Promise<FuzzReport> {
   const corpus = opts.corpus ?? (await seedCorpus());
   const r = rng(opts.seed);
   const batchSize = opts.batch ?? 25;
   const perFileMs = opts.perFileMs ?? 60_000;
-  const report: FuzzReport = { files: 0, outcomes: {}, timeouts: [], unnamed: [], unhandledRejections: 0, integrityProblems: [], seconds: 0, examples: {} };
+  const report: FuzzReport = {
+    files: 0,
+    outcomes: {},
+    timeouts: [],
+    unnamed: [],
+    unhandledRejections: 0,
+    integrityProblems: [],
+    seconds: 0,
+    examples: {},
+  };
   const onRejection = () => void report.unhandledRejections++;
   process.on('unhandledRejection', onRejection);
   const t0 = performance.now();
@@ -200,7 +281,9 @@ export async function fuzz(library: Library, opts: { count: number; seed: number
         const seen = (report.examples[key] ??= []);
         if (seen.length < 4 && !seen.includes(o.error.reason)) seen.push(o.error.reason);
       }
-      opts.log?.(`${report.files} files, ${Math.round((performance.now() - t0) / 1000)} s: ${JSON.stringify(report.outcomes)}`);
+      opts.log?.(
+        `${report.files} files, ${Math.round((performance.now() - t0) / 1000)} s: ${JSON.stringify(report.outcomes)}`,
+      );
     }
     report.integrityProblems = (await library.checkIntegrity()).problems;
   } finally {

@@ -1,7 +1,13 @@
 import 'fake-indexeddb/auto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { createTransformersEmbedder, openLibrary, type Embedder, type FileInput, type LibraryOptions } from '../../src/core';
+import {
+  createTransformersEmbedder,
+  openLibrary,
+  type Embedder,
+  type FileInput,
+  type LibraryOptions,
+} from '../../src/core';
 import { FIXTURES_DIR, MODELS_DIR } from './paths';
 
 let shared: Promise<Embedder> | undefined;

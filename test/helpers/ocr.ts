@@ -37,19 +37,33 @@ export interface RenderOptions {
 export async function pageImage(lines: string[], opts: RenderOptions = {}): Promise<Uint8Array> {
   const pdfjs = (await import('pdfjs-dist/legacy/build/pdf.mjs')) as unknown as typeof import('pdfjs-dist');
   const root = path.dirname(require.resolve('pdfjs-dist/package.json'));
-  const doc = await pdfjs.getDocument({ data: textPdf(lines), standardFontDataUrl: path.join(root, 'standard_fonts') + path.sep, disableFontFace: true, useSystemFonts: false, isEvalSupported: false }).promise;
+  const doc = await pdfjs.getDocument({
+    data: textPdf(lines),
+    standardFontDataUrl: path.join(root, 'standard_fonts') + path.sep,
+    disableFontFace: true,
+    useSystemFonts: false,
+    isEvalSupported: false,
+  }).promise;
   try {
     const page = await doc.getPage(1);
     const viewport = page.getViewport({ scale: (opts.dpi ?? 200) / 72 });
     const { createCanvas } = napi();
-    const canvas: Canvas = createCanvas(Math.ceil(viewport.width), Math.ceil(opts.crop ? (opts.crop * (opts.dpi ?? 200)) / 72 : viewport.height));
+    const canvas: Canvas = createCanvas(
+      Math.ceil(viewport.width),
+      Math.ceil(opts.crop ? (opts.crop * (opts.dpi ?? 200)) / 72 : viewport.height),
+    );
     const ctx = canvas.getContext('2d');
     ctx.fillStyle = '#fff';
     ctx.fillRect(0, 0, canvas.width, canvas.height);
-    await page.render({ canvas: canvas as unknown as HTMLCanvasElement, canvasContext: ctx as unknown as CanvasRenderingContext2D, viewport }).promise;
+    await page.render({
+      canvas: canvas as unknown as HTMLCanvasElement,
+      canvasContext: ctx as unknown as CanvasRenderingContext2D,
+      viewport,
+    }).promise;
     const out = opts.photo ? photograph(canvas) : canvas;
     const format = opts.photo ? 'jpeg' : (opts.format ?? 'png');
-    if (format === 'jpeg' || format === 'webp') return new Uint8Array(await out.encode(format, opts.quality ?? (opts.photo ? 70 : 90)));
+    if (format === 'jpeg' || format === 'webp')
+      return new Uint8Array(await out.encode(format, opts.quality ?? (opts.photo ? 70 : 90)));
     if (format === 'gif') return new Uint8Array(await out.encode('gif'));
     if (format === 'png') return new Uint8Array(await out.encode('png'));
     const { data } = out.getContext('2d').getImageData(0, 0, out.width, out.height);
@@ -86,7 +100,17 @@ function bmp(width: number, height: number, rgba: Uint8ClampedArray): Uint8Array
 
 /** Uncompressed 8-bit greyscale TIFF, one strip (as a fax or archive scan might be). */
 function tiff(width: number, height: number, rgba: Uint8ClampedArray): Uint8Array {
-  const tags: [number, number, number][] = [[256, 4, width], [257, 4, height], [258, 3, 8], [259, 3, 1], [262, 3, 1], [273, 4, 0], [277, 3, 1], [278, 4, height], [279, 4, width * height]];
+  const tags: [number, number, number][] = [
+    [256, 4, width],
+    [257, 4, height],
+    [258, 3, 8],
+    [259, 3, 1],
+    [262, 3, 1],
+    [273, 4, 0],
+    [277, 3, 1],
+    [278, 4, height],
+    [279, 4, width * height],
+  ];
   const ifdSize = 2 + tags.length * 12 + 4;
   const dataAt = 8 + ifdSize;
   const out = Buffer.alloc(dataAt + width * height);
@@ -102,7 +126,8 @@ function tiff(width: number, height: number, rgba: Uint8ClampedArray): Uint8Arra
     if (type === 3) out.writeUInt16LE(value, at + 8);
     else out.writeUInt32LE(tag === 273 ? dataAt : value, at + 8);
   });
-  for (let i = 0; i < width * height; i++) out[dataAt + i] = (rgba[i * 4]! * 77 + rgba[i * 4 + 1]! * 150 + rgba[i * 4 + 2]! * 29) >> 8;
+  for (let i = 0; i < width * height; i++)
+    out[dataAt + i] = (rgba[i * 4]! * 77 + rgba[i * 4 + 1]! * 150 + rgba[i * 4 + 2]! * 29) >> 8;
   return new Uint8Array(out);
 }
 
@@ -115,7 +140,7 @@ function photograph(page: Canvas): Canvas {
   ctx.fillRect(0, 0, out.width, out.height);
   ctx.translate(out.width / 2, out.height / 2);
   ctx.rotate((1.5 * Math.PI) / 180);
-  ctx.drawImage(page, -page.width / 2 * 0.96, -page.height / 2 * 0.96, page.width * 0.96, page.height * 0.96);
+  ctx.drawImage(page, (-page.width / 2) * 0.96, (-page.height / 2) * 0.96, page.width * 0.96, page.height * 0.96);
   ctx.setTransform(1, 0, 0, 1, 0, 0);
   const shade = ctx.createLinearGradient(0, 0, out.width, out.height);
   shade.addColorStop(0, 'rgba(255,240,200,0.05)');
@@ -139,7 +164,8 @@ function photograph(page: Canvas): Canvas {
 function jpegSize(jpeg: Uint8Array): { width: number; height: number } {
   for (let p = 2; p < jpeg.length; ) {
     const marker = jpeg[p + 1]!;
-    if (marker >= 0xc0 && marker <= 0xc3) return { height: (jpeg[p + 5]! << 8) | jpeg[p + 6]!, width: (jpeg[p + 7]! << 8) | jpeg[p + 8]! };
+    if (marker >= 0xc0 && marker <= 0xc3)
+      return { height: (jpeg[p + 5]! << 8) | jpeg[p + 6]!, width: (jpeg[p + 7]! << 8) | jpeg[p + 8]! };
     p += 2 + ((jpeg[p + 2]! << 8) | jpeg[p + 3]!);
   }
   throw new Error('not a JPEG');
@@ -154,7 +180,11 @@ const latin1 = (bytes: Uint8Array) => Array.from(bytes, (b) => String.fromCharCo
  */
 export function imagePdf(pages: (Uint8Array | string[])[], opts: { repeat?: number } = {}): Uint8Array<ArrayBuffer> {
   const list = opts.repeat ? Array.from({ length: opts.repeat }, () => pages[0]!) : pages;
-  const objects: string[] = ['<< /Type /Catalog /Pages 2 0 R >>', '', '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>'];
+  const objects: string[] = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '',
+    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+  ];
   const images = new Map<Uint8Array | string[], number>();
   const kids: number[] = [];
   for (const page of list) {
@@ -164,24 +194,29 @@ export function imagePdf(pages: (Uint8Array | string[])[], opts: { repeat?: numb
       let ref = images.get(page);
       if (!ref) {
         const { width, height } = jpegSize(page);
-        objects.push(`<< /Type /XObject /Subtype /Image /Width ${width} /Height ${height} /ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /DCTDecode /Length ${page.length} >>\nstream\n${latin1(page)}\nendstream`);
+        objects.push(
+          `<< /Type /XObject /Subtype /Image /Width ${width} /Height ${height} /ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /DCTDecode /Length ${page.length} >>\nstream\n${latin1(page)}\nendstream`,
+        );
         ref = objects.length;
         images.set(page, ref);
       }
       content = `q ${PAGE.width} 0 0 ${PAGE.height} 0 0 cm /Im0 Do Q`;
       resources = `<< /XObject << /Im0 ${ref} 0 R >> >>`;
     } else {
-      content = page.map((l, i) => `BT /F1 12 Tf 72 ${720 - i * 16} Td (${l.replace(/[()\\]/g, '\\$&')}) Tj ET`).join('\n');
+      content = page
+        .map((l, i) => `BT /F1 12 Tf 72 ${720 - i * 16} Td (${l.replace(/[()\\]/g, '\\$&')}) Tj ET`)
+        .join('\n');
       resources = '<< /Font << /F1 3 0 R >> >>';
     }
     objects.push(`<< /Length ${content.length} >>\nstream\n${content}\nendstream`);
-    objects.push(`<< /Type /Page /Parent 2 0 R /MediaBox [0 0 ${PAGE.width} ${PAGE.height}] /Resources ${resources} /Contents ${objects.length} 0 R >>`);
+    objects.push(
+      `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 ${PAGE.width} ${PAGE.height}] /Resources ${resources} /Contents ${objects.length} 0 R >>`,
+    );
     kids.push(objects.length);
   }
   objects[1] = `<< /Type /Pages /Kids [${kids.map((k) => `${k} 0 R`).join(' ')}] /Count ${kids.length} >>`;
   return buildPdf(objects);
 }
-
 
 /**
  * A 1 KB PNG that declares `width` × `height` pixels, grey, with a real (tiny) compressed stream:
@@ -202,7 +237,14 @@ export function pixelBombPng(width = 100_000, height = 100_000): Uint8Array {
   ihdr.writeUInt32BE(height, 4);
   ihdr[8] = 8; // bit depth
   ihdr[9] = 0; // greyscale
-  return new Uint8Array(Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', zlib.deflateSync(Buffer.alloc(1024))), chunk('IEND', Buffer.alloc(0))]));
+  return new Uint8Array(
+    Buffer.concat([
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+      chunk('IHDR', ihdr),
+      chunk('IDAT', zlib.deflateSync(Buffer.alloc(1024))),
+      chunk('IEND', Buffer.alloc(0)),
+    ]),
+  );
 }
 
 /** A real PNG whose compressed pixel data has been overwritten with noise: the header is fine, decoding fails. */

@@ -29,20 +29,31 @@ const PAGE_TREE = (contentRef: string) => [
 ];
 
 /** A page's content stream: one line of Helvetica text per entry, top down. */
-const textContent = (lines: string[]) => lines.map((l, i) => `BT /F1 12 Tf 72 ${720 - i * 16} Td (${l.replace(/[()\\]/g, '\\$&')}) Tj ET`).join('\n');
+const textContent = (lines: string[]) =>
+  lines.map((l, i) => `BT /F1 12 Tf 72 ${720 - i * 16} Td (${l.replace(/[()\\]/g, '\\$&')}) Tj ET`).join('\n');
 
 /** A one-page PDF with real text, one line per entry. */
 export function textPdf(lines: string[]): Uint8Array<ArrayBuffer> {
-  return buildPdf([...PAGE_TREE('4 0 R'), stream(textContent(lines)), '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>']);
+  return buildPdf([
+    ...PAGE_TREE('4 0 R'),
+    stream(textContent(lines)),
+    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+  ]);
 }
 
 /** A PDF of many pages with real text: pages[i] holds the lines of page i + 1. */
 export function pagesPdf(pages: string[][]): Uint8Array<ArrayBuffer> {
   const first = 4; // objects 1–3: catalog, page tree, font; then a page and its content per page
   const kids = pages.map((_, i) => `${first + 2 * i} 0 R`).join(' ');
-  const objects = ['<< /Type /Catalog /Pages 2 0 R >>', `<< /Type /Pages /Kids [${kids}] /Count ${pages.length} >>`, '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>'];
+  const objects = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    `<< /Type /Pages /Kids [${kids}] /Count ${pages.length} >>`,
+    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+  ];
   pages.forEach((lines, i) => {
-    objects.push(`<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> /Contents ${first + 2 * i + 1} 0 R >>`);
+    objects.push(
+      `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> /Contents ${first + 2 * i + 1} 0 R >>`,
+    );
     objects.push(stream(textContent(lines)));
   });
   return buildPdf(objects);
@@ -50,7 +61,11 @@ export function pagesPdf(pages: string[][]): Uint8Array<ArrayBuffer> {
 
 /** What a scanner produces, as far as text goes: pages with marks on them and no text layer. */
 export function scannedPdf(): Uint8Array<ArrayBuffer> {
-  return buildPdf([...PAGE_TREE('4 0 R'), stream('0.5 g 72 72 468 648 re f 0 g 100 700 m 500 700 l S'), '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>']);
+  return buildPdf([
+    ...PAGE_TREE('4 0 R'),
+    stream('0.5 g 72 72 468 648 re f 0 g 100 700 m 500 700 l S'),
+    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+  ]);
 }
 
 /**
@@ -58,7 +73,8 @@ export function scannedPdf(): Uint8Array<ArrayBuffer> {
  * for the password (the /U entry does not match the empty password).
  */
 export function encryptedPdf(): Uint8Array<ArrayBuffer> {
-  const hex = (seed: number) => Array.from({ length: 32 }, (_, i) => ((seed * 31 + i * 17) & 0xff).toString(16).padStart(2, '0')).join('');
+  const hex = (seed: number) =>
+    Array.from({ length: 32 }, (_, i) => ((seed * 31 + i * 17) & 0xff).toString(16).padStart(2, '0')).join('');
   return buildPdf(
     [
       ...PAGE_TREE('4 0 R'),
@@ -75,7 +91,12 @@ export function encryptedPdf(): Uint8Array<ArrayBuffer> {
  * file that indexes quickly, for storage tests.
  */
 export function paddedPdf(sentence: string, padBytes: number): Uint8Array<ArrayBuffer> {
-  return buildPdf([...PAGE_TREE('4 0 R'), stream(`BT /F1 12 Tf 72 720 Td (${sentence}) Tj ET`), '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>', stream('%'.repeat(padBytes))]);
+  return buildPdf([
+    ...PAGE_TREE('4 0 R'),
+    stream(`BT /F1 12 Tf 72 720 Td (${sentence}) Tj ET`),
+    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+    stream('%'.repeat(padBytes)),
+  ]);
 }
 
 /** The first part of a file, as an interrupted download leaves it. */

@@ -25,7 +25,12 @@ export function stubEmbedder(opts: StubOptions = {}): Embedder & { embedded: num
     /** Passages embedded so far, over all calls. */
     embedded: 0,
     countTokens: (text: string) => words(text).length,
-    async embed(texts: string[], _kind: 'query' | 'passage', onProgress?: (done: number, total: number) => void, signal?: AbortSignal) {
+    async embed(
+      texts: string[],
+      _kind: 'query' | 'passage',
+      onProgress?: (done: number, total: number) => void,
+      signal?: AbortSignal,
+    ) {
       const out = new Float32Array(texts.length * dims);
       for (let b = 0; b < texts.length; b += 16) {
         await new Promise((resolve) => setTimeout(resolve, 0));

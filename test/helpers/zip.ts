@@ -4,7 +4,9 @@ import zlib from 'node:zlib';
  * A minimal ZIP writer (deflate, correct CRCs and offsets) for archives no fixture has: bombs,
  * and archives whose headers lie about their sizes (`declaredSize`).
  */
-export function makeZip(entries: { name: string; data: Uint8Array | string; declaredSize?: number; store?: boolean }[]): Uint8Array {
+export function makeZip(
+  entries: { name: string; data: Uint8Array | string; declaredSize?: number; store?: boolean }[],
+): Uint8Array {
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;
@@ -17,15 +19,39 @@ export function makeZip(entries: { name: string; data: Uint8Array | string; decl
     const crc = zlib.crc32(data);
     const size = e.declaredSize ?? data.length;
     // Local header: version 20, deflate (8), CRC, compressed and uncompressed size, name length.
-    const local = record(30, [[0, 4, 0x04034b50], [4, 2, 20], [8, 2, method], [14, 4, crc], [18, 4, packed.length], [22, 4, size], [26, 2, name.length]]);
+    const local = record(30, [
+      [0, 4, 0x04034b50],
+      [4, 2, 20],
+      [8, 2, method],
+      [14, 4, crc],
+      [18, 4, packed.length],
+      [22, 4, size],
+      [26, 2, name.length],
+    ]);
     // Central directory entry: the same fields two bytes further on, plus the local header's offset.
-    const central = record(46, [[0, 4, 0x02014b50], [4, 2, 20], [6, 2, 20], [10, 2, method], [16, 4, crc], [20, 4, packed.length], [24, 4, size], [28, 2, name.length], [42, 4, offset]]);
+    const central = record(46, [
+      [0, 4, 0x02014b50],
+      [4, 2, 20],
+      [6, 2, 20],
+      [10, 2, method],
+      [16, 4, crc],
+      [20, 4, packed.length],
+      [24, 4, size],
+      [28, 2, name.length],
+      [42, 4, offset],
+    ]);
     locals.push(local, name, packed);
     centrals.push(central, name);
     offset += 30 + name.length + packed.length;
   }
   const dir = Buffer.concat(centrals);
-  const end = record(22, [[0, 4, 0x06054b50], [8, 2, entries.length], [10, 2, entries.length], [12, 4, dir.length], [16, 4, offset]]);
+  const end = record(22, [
+    [0, 4, 0x06054b50],
+    [8, 2, entries.length],
+    [10, 2, entries.length],
+    [12, 4, dir.length],
+    [16, 4, offset],
+  ]);
   return new Uint8Array(Buffer.concat([...locals, dir, end]));
 }
 
@@ -39,11 +65,13 @@ function record(size: number, fields: [number, 2 | 4, number][]): Buffer {
   return b;
 }
 
-const CONTENT_TYPES = '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/></Types>';
+const CONTENT_TYPES =
+  '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/></Types>';
 
 /** A DOCX whose document.xml inflates to `bytes` of XML from a few hundred KB: a ZIP bomb. */
 export function zipBombDocx(bytes: number, opts: { lie?: boolean } = {}): Uint8Array {
-  const head = '<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>';
+  const head =
+    '<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>';
   const filler = Buffer.alloc(bytes, ' ');
   filler.write(head, 0);
   return makeZip([

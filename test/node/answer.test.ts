@@ -36,7 +36,10 @@ class ControlledEngine implements Generator {
   async generate(messages: ChatMessage[], opts: GenerateOptions = {}): Promise<GenerateResult> {
     this.calls.push(messages);
     const prompt = messages.at(-1)!.content;
-    const sources = [...prompt.matchAll(/<source id="(\d+)"[^>]*>\n([\s\S]*?)\n<\/source>/g)].map((m) => ({ id: Number(m[1]), text: m[2]! }));
+    const sources = [...prompt.matchAll(/<source id="(\d+)"[^>]*>\n([\s\S]*?)\n<\/source>/g)].map((m) => ({
+      id: Number(m[1]),
+      text: m[2]!,
+    }));
     const text = this.write(sources);
     let out = '';
     for (const piece of text.match(/\S+\s*/g) ?? []) {
@@ -52,9 +55,13 @@ class ControlledEngine implements Generator {
 }
 
 /** The number of the source that contains `phrase` (what a well-behaved model would cite). */
-const cite = (sources: { id: number; text: string }[], phrase: string) => sources.find((s) => s.text.includes(phrase))?.id ?? 0;
+const cite = (sources: { id: number; text: string }[], phrase: string) =>
+  sources.find((s) => s.text.includes(phrase))?.id ?? 0;
 
-async function collect(question: string, opts: AnswerOptions): Promise<{ events: AnswerEvent[]; record: AnswerRecord }> {
+async function collect(
+  question: string,
+  opts: AnswerOptions,
+): Promise<{ events: AnswerEvent[]; record: AnswerRecord }> {
   const events: AnswerEvent[] = [];
   let record = newAnswerRecord(question);
   for await (const e of answer(question, opts)) {
@@ -79,7 +86,9 @@ describe('answer pipeline without a model', () => {
   test('events in order: query, passages, coverage, extract (on words, then with embeddings), done; the extract is the answering sentence', async () => {
     const { events, record } = await collect('When was the typewriter patented?', { retriever });
     expect(events.map((e) => e.type)).toEqual(['query', 'passages', 'coverage', 'extract', 'extract', 'done']);
-    expect(events.filter((e) => e.type === 'extract').map((e) => !!(e as { provisional?: boolean }).provisional)).toEqual([true, false]);
+    expect(
+      events.filter((e) => e.type === 'extract').map((e) => !!(e as { provisional?: boolean }).provisional),
+    ).toEqual([true, false]);
     expect(record.searchedFor).toBeUndefined();
     expect(record.coverage?.covered).toBe(true);
     expect(record.passages[0]!.docName).toBe('multi_page.pdf');
@@ -104,7 +113,10 @@ describe('answer pipeline without a model', () => {
 
   test('an everyday question the library cannot answer is declined, with the closest passages, and no model is asked', async () => {
     const engine = new ControlledEngine(() => 'Boil it for six minutes [1].');
-    const { events, record } = await collect('How long should I boil an egg for a runny yolk?', { retriever, generator: engine });
+    const { events, record } = await collect('How long should I boil an egg for a runny yolk?', {
+      retriever,
+      generator: engine,
+    });
     expect(events.map((e) => e.type)).toEqual(['query', 'passages', 'coverage', 'declined', 'done']);
     expect(record.status).toBe('done');
     expect(record.declined?.reason).toMatch(/not in your documents/i);
@@ -116,19 +128,27 @@ describe('answer pipeline without a model', () => {
 
   test('keyword search only (the search model still loading): passages marked so, the extract chosen on words, nothing embedded', async () => {
     let embedded = 0;
-    const counting: Retriever = { ...retriever, embed: (texts, kind) => {
+    const counting: Retriever = {
+      ...retriever,
+      embed: (texts, kind) => {
         embedded += texts.length;
         return retriever.embed(texts, kind);
       },
     };
-    const { events, record } = await collect('When was the typewriter patented?', { retriever: counting, mode: 'keyword' });
+    const { events, record } = await collect('When was the typewriter patented?', {
+      retriever: counting,
+      mode: 'keyword',
+    });
     expect(events.map((e) => e.type)).toEqual(['query', 'passages', 'coverage', 'extract', 'done']);
     expect(record.keywordOnly).toBe(true);
     expect(record.extractProvisional).toBe(false);
     expect(record.extract!.text).toContain('1868');
     expect(embedded).toBe(0);
     // Words alone decline only a question with almost none of its words in the passages.
-    expect((await collect('How long should I boil an egg for a runny yolk?', { retriever: counting, mode: 'keyword' })).record.declined).toBeDefined();
+    expect(
+      (await collect('How long should I boil an egg for a runny yolk?', { retriever: counting, mode: 'keyword' }))
+        .record.declined,
+    ).toBeDefined();
   });
 
   test('the record is plain data: it survives JSON and structured cloning unchanged', async () => {
@@ -148,13 +168,24 @@ describe('answer pipeline without a model', () => {
 
 describe('answer pipeline with a controlled engine', () => {
   test('tokens stream, the answer is checked sentence by sentence, and the record holds both', async () => {
-    const engine = new ControlledEngine((s) => `The typewriter was patented in 1868 by Christopher Latham Sholes [${cite(s, 'Sholes')}]. IBM introduced the electric typewriter in 1935 [${cite(s, '1935')}].`);
-    const { events, record } = await collect('Who patented the typewriter, and when?', { retriever, generator: engine });
+    const engine = new ControlledEngine(
+      (s) =>
+        `The typewriter was patented in 1868 by Christopher Latham Sholes [${cite(s, 'Sholes')}]. IBM introduced the electric typewriter in 1935 [${cite(s, '1935')}].`,
+    );
+    const { events, record } = await collect('Who patented the typewriter, and when?', {
+      retriever,
+      generator: engine,
+    });
     const types = events.map((e) => e.type);
     expect(types.slice(0, 5)).toEqual(['query', 'passages', 'coverage', 'extract', 'extract']);
     expect(types.filter((t) => t === 'token').length).toBeGreaterThan(5);
     expect(types.slice(-2)).toEqual(['checked', 'done']);
-    expect(record.answer).toBe(events.filter((e) => e.type === 'token').map((e) => (e as { text: string }).text).join(''));
+    expect(record.answer).toBe(
+      events
+        .filter((e) => e.type === 'token')
+        .map((e) => (e as { text: string }).text)
+        .join(''),
+    );
     expect(record.checked?.total).toBe(2);
     expect(record.checked?.supported).toBe(2);
     expect(record.checked!.sentences.every((s) => s.support && !s.miscited)).toBe(true);
@@ -179,7 +210,11 @@ describe('answer pipeline with a controlled engine', () => {
     const engine = new ControlledEngine(() => 'One two three four five six seven eight nine ten eleven twelve.');
     const events: AnswerEvent[] = [];
     let record = newAnswerRecord('Who patented the typewriter?');
-    for await (const e of answer('Who patented the typewriter?', { retriever, generator: engine, signal: controller.signal })) {
+    for await (const e of answer('Who patented the typewriter?', {
+      retriever,
+      generator: engine,
+      signal: controller.signal,
+    })) {
       events.push(e);
       record = applyAnswerEvent(record, e);
       if (events.filter((x) => x.type === 'token').length === 3) controller.abort();
@@ -193,7 +228,10 @@ describe('answer pipeline with a controlled engine', () => {
 describe('checked citations (controlled answers on the real passages)', () => {
   let passages: ContextPassage[];
   beforeAll(async () => {
-    passages = await lib.context('Who patented the typewriter and when did IBM introduce the electric typewriter?', { k: 6, budgetTokens: 900 });
+    passages = await lib.context('Who patented the typewriter and when did IBM introduce the electric typewriter?', {
+      k: 6,
+      budgetTokens: 900,
+    });
     expect(passages.some((p) => p.text.includes('Sholes'))).toBe(true);
   });
   const embed = (texts: string[]) => embedder.embed(texts, 'passage');
@@ -201,7 +239,11 @@ describe('checked citations (controlled answers on the real passages)', () => {
   const other = (phrase: string) => passages.findIndex((p) => !p.text.includes(phrase)) + 1;
 
   test('a faithful sentence is supported by the sentence it paraphrases, in the passage it cites', async () => {
-    const r = await checkAnswer(`Christopher Latham Sholes patented the typewriter in 1868 [${n('Sholes')}].`, passages, embed);
+    const r = await checkAnswer(
+      `Christopher Latham Sholes patented the typewriter in 1868 [${n('Sholes')}].`,
+      passages,
+      embed,
+    );
     expect(r).toMatchObject({ supported: 1, total: 1 });
     const [s] = r.sentences;
     expect(s!.citations).toEqual([n('Sholes')]);
@@ -213,7 +255,11 @@ describe('checked citations (controlled answers on the real passages)', () => {
   test('a wrong citation number: the support is found in the right passage and the sentence is marked miscited', async () => {
     const wrong = other('Sholes');
     expect(wrong).toBeGreaterThan(0);
-    const r = await checkAnswer(`Christopher Latham Sholes patented the typewriter in 1868 [${wrong}].`, passages, embed);
+    const r = await checkAnswer(
+      `Christopher Latham Sholes patented the typewriter in 1868 [${wrong}].`,
+      passages,
+      embed,
+    );
     const [s] = r.sentences;
     expect(s!.citations).toEqual([wrong]);
     expect(s!.support!.passage).toBe(n('Sholes'));
@@ -221,20 +267,34 @@ describe('checked citations (controlled answers on the real passages)', () => {
   });
 
   test('an invented claim has no support, even with a real citation', async () => {
-    const r = await checkAnswer(`The typewriter was first sold in Brazil by a bicycle maker called Lumen [${n('Sholes')}]. Sholes patented the typewriter in 1868 [${n('Sholes')}].`, passages, embed);
+    const r = await checkAnswer(
+      `The typewriter was first sold in Brazil by a bicycle maker called Lumen [${n('Sholes')}]. Sholes patented the typewriter in 1868 [${n('Sholes')}].`,
+      passages,
+      embed,
+    );
     expect(r).toMatchObject({ supported: 1, total: 2 });
     expect(r.sentences[0]!.support).toBeNull();
     expect(r.sentences[1]!.support).not.toBeNull();
   });
 
   test('a number that differs from the source is not supported', async () => {
-    const r = await checkAnswer(`Christopher Latham Sholes patented the typewriter in 1878 [${n('Sholes')}]. IBM introduced the electric typewriter in 1935 [${n('1935')}].`, passages, embed);
+    const r = await checkAnswer(
+      `Christopher Latham Sholes patented the typewriter in 1878 [${n('Sholes')}]. IBM introduced the electric typewriter in 1935 [${n('1935')}].`,
+      passages,
+      embed,
+    );
     expect(r.sentences.map((s) => !!s.support)).toEqual([false, true]);
-    expect((await checkAnswer(`IBM introduced the electric typewriter in 1953 [${n('1935')}].`, passages, embed)).supported).toBe(0);
+    expect(
+      (await checkAnswer(`IBM introduced the electric typewriter in 1953 [${n('1935')}].`, passages, embed)).supported,
+    ).toBe(0);
   });
 
   test('citation numbers pointing at no passage are dropped; a citation after the full stop belongs to its sentence', async () => {
-    const r = await checkAnswer(`Sholes patented the typewriter in 1868 [${passages.length + 3}]. [${n('Sholes')}] IBM introduced the electric typewriter in 1935.`, passages, embed);
+    const r = await checkAnswer(
+      `Sholes patented the typewriter in 1868 [${passages.length + 3}]. [${n('Sholes')}] IBM introduced the electric typewriter in 1935.`,
+      passages,
+      embed,
+    );
     expect(r.sentences[0]!.citations).toEqual([n('Sholes')]);
     expect(r.sentences[0]!.droppedCitations).toEqual([passages.length + 3]);
     expect(r.sentences[0]!.text).toBe('Sholes patented the typewriter in 1868.');
@@ -243,7 +303,10 @@ describe('checked citations (controlled answers on the real passages)', () => {
   });
 
   test('without embeddings (search model loading) the words alone decide, with the same outcomes', async () => {
-    const r = await checkAnswer(`Christopher Latham Sholes patented the typewriter in 1868 [${n('Sholes')}]. The typewriter was first sold in Brazil by a bicycle maker called Lumen [1]. Sholes patented it in 1878 [${n('Sholes')}].`, passages);
+    const r = await checkAnswer(
+      `Christopher Latham Sholes patented the typewriter in 1868 [${n('Sholes')}]. The typewriter was first sold in Brazil by a bicycle maker called Lumen [1]. Sholes patented it in 1878 [${n('Sholes')}].`,
+      passages,
+    );
     expect(r.sentences.map((s) => !!s.support)).toEqual([true, false, false]);
   });
 
@@ -257,8 +320,20 @@ describe('checked citations (controlled answers on the real passages)', () => {
 
 describe('applyAnswerEvent', () => {
   test('folds each kind of event into the record without touching the one it was given', () => {
-    const passage = { docId: 'd', docName: 'a.pdf', chunkIndexes: [0], text: 'Sholes patented it in 1868.', location: { headings: [], start: 0, end: 27 }, score: 1, dense: 0.7 };
-    const sentence = { text: 'Sholes patented it in 1868.', citations: [1], support: { passage: 1, start: 0, end: 27, quote: 'Sholes patented it in 1868.', score: 0.9 } };
+    const passage = {
+      docId: 'd',
+      docName: 'a.pdf',
+      chunkIndexes: [0],
+      text: 'Sholes patented it in 1868.',
+      location: { headings: [], start: 0, end: 27 },
+      score: 1,
+      dense: 0.7,
+    };
+    const sentence = {
+      text: 'Sholes patented it in 1868.',
+      citations: [1],
+      support: { passage: 1, start: 0, end: 27, quote: 'Sholes patented it in 1868.', score: 0.9 },
+    };
     const events: AnswerEvent[] = [
       { type: 'query', query: 'Who patented the typewriter? When?', rewritten: true },
       { type: 'passages', passages: [passage] },
@@ -273,26 +348,61 @@ describe('applyAnswerEvent', () => {
     const states = [newAnswerRecord('When?')];
     for (const e of events) states.push(applyAnswerEvent(states.at(-1)!, e));
     expect(states[0]).toEqual(newAnswerRecord('When?'));
-    expect(states.map((s) => s.status)).toEqual(['retrieving', 'retrieving', 'answering', 'answering', 'answering', 'answering', 'answering', 'answering', 'answering', 'done']);
+    expect(states.map((s) => s.status)).toEqual([
+      'retrieving',
+      'retrieving',
+      'answering',
+      'answering',
+      'answering',
+      'answering',
+      'answering',
+      'answering',
+      'answering',
+      'done',
+    ]);
     expect(states[4]!.extractProvisional).toBe(true);
     const last = states.at(-1)!;
-    expect(last).toMatchObject({ searchedFor: 'Who patented the typewriter? When?', coverage: { covered: true, score: 0.93 }, extract: sentence, extractProvisional: false, answer: 'Sholes did [1].', checked: { supported: 1, total: 1 }, finishReason: 'stop' });
+    expect(last).toMatchObject({
+      searchedFor: 'Who patented the typewriter? When?',
+      coverage: { covered: true, score: 0.93 },
+      extract: sentence,
+      extractProvisional: false,
+      answer: 'Sholes did [1].',
+      checked: { supported: 1, total: 1 },
+      finishReason: 'stop',
+    });
     expect(last.keywordOnly).toBeUndefined();
     // A later 'query' as typed clears the rewrite (the record is never left with a stale one).
     expect(applyAnswerEvent(last, { type: 'query', query: 'When?', rewritten: false }).searchedFor).toBeUndefined();
 
-    const declined = [{ type: 'passages', passages: [passage], keywordOnly: true }, { type: 'declined', reason: 'Not in your documents.', closest: [passage] }, { type: 'done', finishReason: 'stop' }] as AnswerEvent[];
+    const declined = [
+      { type: 'passages', passages: [passage], keywordOnly: true },
+      { type: 'declined', reason: 'Not in your documents.', closest: [passage] },
+      { type: 'done', finishReason: 'stop' },
+    ] as AnswerEvent[];
     const d = declined.reduce(applyAnswerEvent, newAnswerRecord('How do I boil an egg?'));
-    expect(d).toMatchObject({ status: 'done', declined: { reason: 'Not in your documents.' }, keywordOnly: true, passages: [passage] });
+    expect(d).toMatchObject({
+      status: 'done',
+      declined: { reason: 'Not in your documents.' },
+      keywordOnly: true,
+      passages: [passage],
+    });
     expect(applyAnswerEvent(states[3]!, { type: 'done', finishReason: 'aborted' }).status).toBe('stopped');
   });
 });
 
 describe('splitSentences', () => {
   test('keeps abbreviations and initials inside a sentence, cuts at line breaks and inline bullets, and every offset points at its text', () => {
-    const text = 'Dr. Smith met J. S. Bach in St. Louis in 1990. Was it fun?\nA heading\n\n storage. • Wang Laboratories: In the 1970s, Wang introduced machines.';
+    const text =
+      'Dr. Smith met J. S. Bach in St. Louis in 1990. Was it fun?\nA heading\n\n storage. • Wang Laboratories: In the 1970s, Wang introduced machines.';
     const spans = splitSentences(text);
-    expect(spans.map((s) => s.text)).toEqual(['Dr. Smith met J. S. Bach in St. Louis in 1990.', 'Was it fun?', 'A heading', 'storage.', '• Wang Laboratories: In the 1970s, Wang introduced machines.']);
+    expect(spans.map((s) => s.text)).toEqual([
+      'Dr. Smith met J. S. Bach in St. Louis in 1990.',
+      'Was it fun?',
+      'A heading',
+      'storage.',
+      '• Wang Laboratories: In the 1970s, Wang introduced machines.',
+    ]);
     for (const s of spans) expect(text.slice(s.start, s.end)).toBe(s.text);
   });
 });

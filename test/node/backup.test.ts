@@ -7,15 +7,28 @@ import { stubEmbedder } from '../helpers/stubEmbedder';
 // keeps this fast; the browser test restores a real-model library.
 const embedder = stubEmbedder();
 
-const QUERIES = ['Which company is nicknamed Big Blue?', 'Who patented the typewriter?', 'What do ducks eat?', 'Where did Prince Vasili go?'];
+const QUERIES = [
+  'Which company is nicknamed Big Blue?',
+  'Who patented the typewriter?',
+  'What do ducks eat?',
+  'Where did Prince Vasili go?',
+];
 
 describe('backup: the whole library in one file, restored elsewhere with identical search results', () => {
   test('export → import into an empty library: same documents, chunks, originals and search results, bit for bit', async () => {
     const source = await freshLibrary({ embedder });
     const target = await freshLibrary({ embedder });
     try {
-      await source.addFiles([fixture(FIXTURE_FILES.markdown), fixture(FIXTURE_FILES.pdf), fixture(FIXTURE_FILES.html), fixture(FIXTURE_FILES.text)]);
-      const extra = { conversation: [{ question: 'Who patented the typewriter?', answer: 'Sholes [1].' }], settings: { passages: 4 } };
+      await source.addFiles([
+        fixture(FIXTURE_FILES.markdown),
+        fixture(FIXTURE_FILES.pdf),
+        fixture(FIXTURE_FILES.html),
+        fixture(FIXTURE_FILES.text),
+      ]);
+      const extra = {
+        conversation: [{ question: 'Who patented the typewriter?', answer: 'Sholes [1].' }],
+        settings: { passages: 4 },
+      };
       const file = await source.exportBackup(extra);
       console.log(`backup of 4 documents: ${file.size} bytes`);
       const restored = await target.importBackup(file);
@@ -25,7 +38,9 @@ describe('backup: the whole library in one file, restored elsewhere with identic
         expect(await target.getChunks(d.id)).toEqual(await source.getChunks(d.id));
         expect(await target.getOriginal(d.id)).toEqual(await source.getOriginal(d.id));
       }
-      for (const q of QUERIES) for (const mode of ['dense', 'keyword', 'hybrid'] as const) expect(await target.search(q, { k: 5, mode })).toEqual(await source.search(q, { k: 5, mode }));
+      for (const q of QUERIES)
+        for (const mode of ['dense', 'keyword', 'hybrid'] as const)
+          expect(await target.search(q, { k: 5, mode })).toEqual(await source.search(q, { k: 5, mode }));
       expect((await target.checkIntegrity()).problems).toEqual([]);
       // Restoring again adds nothing twice.
       expect((await target.importBackup(file)).duplicates).toBe(4);

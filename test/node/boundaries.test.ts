@@ -20,8 +20,10 @@ test('this repository: app, client, scripts and test helpers use the core only t
 test('an import past the door, a core import of the app, and React in the core are each named with the reason', () => {
   const root = tree({
     'src/core/index.ts': "export { x } from './deep/x';\n",
-    'src/core/deep/x.ts': "import { App } from '../../app/App';\nimport { useState } from 'react';\nexport const x = 1;\n",
-    'src/app/App.tsx': "import { x } from '../core';\nimport type { Y } from '../core/deep/x';\nexport const App = x;\n",
+    'src/core/deep/x.ts':
+      "import { App } from '../../app/App';\nimport { useState } from 'react';\nexport const x = 1;\n",
+    'src/app/App.tsx':
+      "import { x } from '../core';\nimport type { Y } from '../core/deep/x';\nexport const App = x;\n",
     'scripts/tool.ts': "import { x } from '../src/core/index';\nconst later = () => import('../src/core/deep/x');\n",
     'src/client/ok.ts': "import { platform } from '#platform';\n",
   });
@@ -35,6 +37,8 @@ test('an import past the door, a core import of the app, and React in the core a
   expect(found.find((v) => v.file === 'src/app/App.tsx')!.message).toBe(
     "src/app/App.tsx:2 imports '../core/deep/x' (src/core/deep/x.ts): app/, client/, scripts/, test/helpers/ reach the core only through src/core/index.ts (or #platform). Export what you need from src/core/index.ts and import it from there.",
   );
-  expect(found.find((v) => v.specifier === '../../app/App')!.message).toMatch(/the core never imports src\/app\/, which is built on top of it/);
+  expect(found.find((v) => v.specifier === '../../app/App')!.message).toMatch(
+    /the core never imports src\/app\/, which is built on top of it/,
+  );
   expect(found.find((v) => v.specifier === 'react')!.message).toMatch(/framework-free/);
 });

@@ -16,27 +16,39 @@ async function parse(rel: string): Promise<ParsedDocument> {
 
 /** A chunk boundary may only fall between words: at the text's edges or next to white space. */
 function atWordBoundary(text: string, offset: number): boolean {
-  return offset === 0 || offset === text.length || /\s/.test(text[offset - 1]!) || /\s/.test(text[offset]!) || /[.!?;:,)"”’]/.test(text[offset - 1]!);
+  return (
+    offset === 0 ||
+    offset === text.length ||
+    /\s/.test(text[offset - 1]!) ||
+    /\s/.test(text[offset]!) ||
+    /[.!?;:,)"”’]/.test(text[offset - 1]!)
+  );
 }
 
 describe('chunkDocument', () => {
-  test.each(Object.entries(FIXTURE_FILES))('%s: exact slices, within the token budget, cut only between words', async (_, rel) => {
-    const doc = await parse(rel);
-    const chunks = chunkDocument(doc, count, { maxTokens: 120, overlapTokens: 20 });
-    expect(chunks.length).toBeGreaterThan(0);
-    chunks.forEach((c, i) => {
-      expect(c.index).toBe(i);
-      expect(c.text).toBe(doc.text.slice(c.location.start, c.location.end));
-      expect(c.tokens).toBeLessThanOrEqual(120);
-      expect(count(c.text)).toBeLessThanOrEqual(124); // sums of sentence counts ≈ count of the whole
-      expect(atWordBoundary(doc.text, c.location.start)).toBe(true);
-      expect(atWordBoundary(doc.text, c.location.end)).toBe(true);
-    });
-    // Nothing is lost: every block's text is inside some chunk.
-    for (const b of doc.blocks) {
-      expect(chunks.some((c) => c.location.start <= b.start && c.location.end >= b.end) || chunks.some((c) => c.location.start < b.end && c.location.end > b.start)).toBe(true);
-    }
-  });
+  test.each(Object.entries(FIXTURE_FILES))(
+    '%s: exact slices, within the token budget, cut only between words',
+    async (_, rel) => {
+      const doc = await parse(rel);
+      const chunks = chunkDocument(doc, count, { maxTokens: 120, overlapTokens: 20 });
+      expect(chunks.length).toBeGreaterThan(0);
+      chunks.forEach((c, i) => {
+        expect(c.index).toBe(i);
+        expect(c.text).toBe(doc.text.slice(c.location.start, c.location.end));
+        expect(c.tokens).toBeLessThanOrEqual(120);
+        expect(count(c.text)).toBeLessThanOrEqual(124); // sums of sentence counts ≈ count of the whole
+        expect(atWordBoundary(doc.text, c.location.start)).toBe(true);
+        expect(atWordBoundary(doc.text, c.location.end)).toBe(true);
+      });
+      // Nothing is lost: every block's text is inside some chunk.
+      for (const b of doc.blocks) {
+        expect(
+          chunks.some((c) => c.location.start <= b.start && c.location.end >= b.end) ||
+            chunks.some((c) => c.location.start < b.end && c.location.end > b.start),
+        ).toBe(true);
+      }
+    },
+  );
 
   test('PDF chunks carry page and heading path for citations', async () => {
     const doc = await parse(FIXTURE_FILES.pdf);
@@ -69,7 +81,8 @@ describe('chunkDocument', () => {
   test('no overlap: chunks tile the document in order', async () => {
     const doc = await parse(FIXTURE_FILES.markdown);
     const chunks = chunkDocument(doc, count, { maxTokens: 100, overlapTokens: 0 });
-    for (let i = 1; i < chunks.length; i++) expect(chunks[i]!.location.start).toBeGreaterThanOrEqual(chunks[i - 1]!.location.end);
+    for (let i = 1; i < chunks.length; i++)
+      expect(chunks[i]!.location.start).toBeGreaterThanOrEqual(chunks[i - 1]!.location.end);
   });
 
   test('a new heading starts a new chunk once the current one is substantial', async () => {
@@ -82,7 +95,11 @@ describe('chunkDocument', () => {
 
   test('one 1 MB line with no sentence breaks is split into bounded pieces between words', () => {
     const words = Array.from({ length: 150_000 }, (_, i) => `word${i % 97}`).join(' ');
-    const doc: ParsedDocument = { type: 'text', text: words, blocks: [{ kind: 'paragraph', start: 0, end: words.length, headings: [] }] };
+    const doc: ParsedDocument = {
+      type: 'text',
+      text: words,
+      blocks: [{ kind: 'paragraph', start: 0, end: words.length, headings: [] }],
+    };
     const t0 = performance.now();
     const chunks = chunkDocument(doc, count, { maxTokens: 200, overlapTokens: 0 });
     const ms = performance.now() - t0;
@@ -114,7 +131,10 @@ describe('chunkDocument', () => {
   });
 
   test('a 10 MB text file that is one line parses and splits into bounded pieces covering all of it', async () => {
-    const line = Array.from({ length: 2_000_000 }, (_, i) => `w${i % 9973}`).join(' ').slice(0, 10 * 2 ** 20).trimEnd();
+    const line = Array.from({ length: 2_000_000 }, (_, i) => `w${i % 9973}`)
+      .join(' ')
+      .slice(0, 10 * 2 ** 20)
+      .trimEnd();
     const bytes = new TextEncoder().encode(line);
     expect(bytes.length).toBeGreaterThan(10 * 2 ** 20 - 8);
     expect(line.includes('\n')).toBe(false);
@@ -125,7 +145,10 @@ describe('chunkDocument', () => {
     expect(chunks.every((c) => c.tokens <= 240)).toBe(true);
     expect(chunks[0]!.location.start).toBe(0);
     expect(chunks.at(-1)!.location.end).toBe(doc.text.length);
-    for (let i = 1; i < chunks.length; i++) expect(chunks[i]!.location.start).toBe(chunks[i - 1]!.location.end + (/\s/.test(doc.text[chunks[i - 1]!.location.end]!) ? 1 : 0));
+    for (let i = 1; i < chunks.length; i++)
+      expect(chunks[i]!.location.start).toBe(
+        chunks[i - 1]!.location.end + (/\s/.test(doc.text[chunks[i - 1]!.location.end]!) ? 1 : 0),
+      );
     console.log(`10 MB single-line file → ${chunks.length} chunks, parsed and split in ${ms.toFixed(0)} ms`);
   });
 });

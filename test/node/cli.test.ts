@@ -29,7 +29,9 @@ function start(args: string[]): { child: ChildProcess; done: Promise<Run> } {
   let stderr = '';
   child.stdout!.on('data', (d: Buffer) => (stdout += d));
   child.stderr!.on('data', (d: Buffer) => (stderr += d));
-  const done = new Promise<Run>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
+  const done = new Promise<Run>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })),
+  );
   return { child, done };
 }
 
@@ -48,16 +50,23 @@ async function askJson(file: string, question: string, k = 5): Promise<AskResult
 }
 
 /** Saved groups of an index run in progress (lines of its journal after the settings line). */
-function savedGroups(out: string): { part?: string; files: { name: string; chunks?: number; documentId?: string }[] }[] {
+function savedGroups(
+  out: string,
+): { part?: string; files: { name: string; chunks?: number; documentId?: string }[] }[] {
   const journal = `${out}.partial/journal.jsonl`;
   if (!fs.existsSync(journal)) return [];
-  return fs.readFileSync(journal, 'utf8').split('\n').slice(1).filter((l) => l.trim()).flatMap((l) => {
-    try {
-      return [JSON.parse(l)];
-    } catch {
-      return []; // being written
-    }
-  });
+  return fs
+    .readFileSync(journal, 'utf8')
+    .split('\n')
+    .slice(1)
+    .filter((l) => l.trim())
+    .flatMap((l) => {
+      try {
+        return [JSON.parse(l)];
+      } catch {
+        return []; // being written
+      }
+    });
 }
 
 async function until(check: () => boolean, what: string, ms = 120_000) {
@@ -71,7 +80,11 @@ async function until(check: () => boolean, what: string, ms = 120_000) {
 /** A folder of real text: SciFact abstracts, one per file. */
 function abstracts(dir: string, count: number, from = 0) {
   fs.mkdirSync(dir, { recursive: true });
-  const lines = fs.readFileSync(path.join(SCIFACT_DIR, 'corpus.jsonl'), 'utf8').split('\n').filter(Boolean).slice(from, from + count);
+  const lines = fs
+    .readFileSync(path.join(SCIFACT_DIR, 'corpus.jsonl'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .slice(from, from + count);
   for (const line of lines) {
     const d = JSON.parse(line) as { _id: string; title: string; text: string };
     fs.writeFileSync(path.join(dir, `abstract-${d._id}.txt`), `${d.title}\n\n${d.text}\n`);
@@ -87,10 +100,21 @@ afterAll(() => {
 });
 
 describe('folio index → ask', () => {
-  test('the fixtures folder becomes one library file that answers with document, location and score, as the core does in-process', { timeout: 300_000 }, async () => {
+  test('the fixtures folder becomes one library file that answers with document, location and score, as the core does in-process', {
+    timeout: 300_000,
+  }, async () => {
     const out = path.join(tmp, 'fixtures.folio');
     const summary = await indexJson(FIXTURES_DIR, '--out', out);
-    const names = ['docx/mammoth-simple-list.docx', 'docx/mammoth-tables.docx', 'docx/word_sample.docx', 'html/wiki_duck.html', 'md/wiki-ibm.md', 'pdf/amt_handbook_sample.pdf', 'pdf/multi_page.pdf', 'txt/war-and-peace-1p.txt'];
+    const names = [
+      'docx/mammoth-simple-list.docx',
+      'docx/mammoth-tables.docx',
+      'docx/word_sample.docx',
+      'html/wiki_duck.html',
+      'md/wiki-ibm.md',
+      'pdf/amt_handbook_sample.pdf',
+      'pdf/multi_page.pdf',
+      'txt/war-and-peace-1p.txt',
+    ];
     expect(summary).toMatchObject({ documents: 8, files: 8, failed: [], duplicates: [], resumed: 0 });
     expect(summary.thisRun.files).toEqual(names);
     expect(summary.bytes).toBe(fs.statSync(out).size);
@@ -98,7 +122,8 @@ describe('folio index → ask', () => {
 
     const answer = await askJson(out, 'Who patented the typewriter?', 3);
     expect(answer.passages).toHaveLength(3);
-    for (const p of answer.passages) expect(Object.keys(p)).toEqual(expect.arrayContaining(['docName', 'text', 'location', 'score']));
+    for (const p of answer.passages)
+      expect(Object.keys(p)).toEqual(expect.arrayContaining(['docName', 'text', 'location', 'score']));
     const scores = answer.passages.map((p) => p.score);
     expect(scores).toEqual([...scores].sort((a, b) => b - a));
     expect(answer.passages[0]).toMatchObject({ docName: 'pdf/multi_page.pdf', location: { page: 1 } });
@@ -111,15 +136,31 @@ describe('folio index → ask', () => {
     const restored = await freshLibrary();
     try {
       await library.addFiles(names.map((n) => fixture(n)));
-      expect(await restored.importBackup(new Blob([fs.readFileSync(out)]))).toMatchObject({ added: 8, duplicates: 0, extra: { createdBy: 'folio index' } });
+      expect(await restored.importBackup(new Blob([fs.readFileSync(out)]))).toMatchObject({
+        added: 8,
+        duplicates: 0,
+        extra: { createdBy: 'folio index' },
+      });
       expect((await restored.listDocuments()).map((d) => d.name).sort()).toEqual(names);
       expect((await restored.checkIntegrity()).problems).toEqual([]);
       const cli = answer.passages.map((p) => [path.basename(p.docName), p.text, p.location, p.score]);
-      const core = (await library.search('Who patented the typewriter?', { k: 3 })).map((h) => [h.docName, h.text, h.location, h.score]);
+      const core = (await library.search('Who patented the typewriter?', { k: 3 })).map((h) => [
+        h.docName,
+        h.text,
+        h.location,
+        h.score,
+      ]);
       expect(cli).toEqual(core);
       for (const q of ['What do ducks eat?', 'Which company is nicknamed Big Blue?', 'Where did Prince Vasili go?']) {
-        const fromFile = (await restored.search(q, { k: 5 })).map((h) => [path.basename(h.docName), h.text, h.location, h.score]);
-        expect(fromFile).toEqual((await library.search(q, { k: 5 })).map((h) => [h.docName, h.text, h.location, h.score]));
+        const fromFile = (await restored.search(q, { k: 5 })).map((h) => [
+          path.basename(h.docName),
+          h.text,
+          h.location,
+          h.score,
+        ]);
+        expect(fromFile).toEqual(
+          (await library.search(q, { k: 5 })).map((h) => [h.docName, h.text, h.location, h.score]),
+        );
       }
     } finally {
       library.close();
@@ -129,20 +170,30 @@ describe('folio index → ask', () => {
     // Without --json: a person's reading of the same.
     const text = await folio('ask', out, 'Who patented the typewriter?', '--k', '2');
     expect(text.code).toBe(0);
-    expect(text.stdout).toMatch(/^1\. pdf\/multi_page\.pdf — p\. 1, .*\(score \d+\.\d{3}\)\n {3}The Evolution of the Word Processor/);
+    expect(text.stdout).toMatch(
+      /^1\. pdf\/multi_page\.pdf — p\. 1, .*\(score \d+\.\d{3}\)\n {3}The Evolution of the Word Processor/,
+    );
   });
 
-  test('bad files are reported by name and reason, the rest indexed; hidden and system files are left out', { timeout: 300_000 }, async () => {
+  test('bad files are reported by name and reason, the rest indexed; hidden and system files are left out', {
+    timeout: 300_000,
+  }, async () => {
     const dir = path.join(tmp, 'mixed');
     fs.mkdirSync(path.join(dir, 'sub'), { recursive: true });
     fs.mkdirSync(path.join(dir, '.git'));
     fs.copyFileSync(path.join(FIXTURES_DIR, FIXTURE_FILES.markdown), path.join(dir, 'ibm.md'));
     fs.copyFileSync(path.join(FIXTURES_DIR, FIXTURE_FILES.markdown), path.join(dir, 'sub/copy of ibm.md'));
     fs.copyFileSync(path.join(FIXTURES_DIR, FIXTURE_FILES.text), path.join(dir, 'sub/war.txt'));
-    fs.writeFileSync(path.join(dir, 'cut-off.pdf'), truncated(fs.readFileSync(path.join(FIXTURES_DIR, FIXTURE_FILES.pdf))));
+    fs.writeFileSync(
+      path.join(dir, 'cut-off.pdf'),
+      truncated(fs.readFileSync(path.join(FIXTURES_DIR, FIXTURE_FILES.pdf))),
+    );
     fs.writeFileSync(path.join(dir, 'empty.txt'), '');
     // A PNG cut off after its signature: images are read (by OCR) since main's image support, so this one is damaged.
-    fs.writeFileSync(path.join(dir, 'holiday.png'), new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]));
+    fs.writeFileSync(
+      path.join(dir, 'holiday.png'),
+      new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]),
+    );
     fs.writeFileSync(path.join(dir, 'huge.txt'), '');
     fs.truncateSync(path.join(dir, 'huge.txt'), 101 * 2 ** 20); // sparse: over the 100 MB limit, never read
     fs.writeFileSync(path.join(dir, '.secret.md'), '# hidden');
@@ -161,7 +212,9 @@ describe('folio index → ask', () => {
       ['holiday.png', 'corrupt-file'],
       ['huge.txt', 'file-too-large'],
     ]);
-    expect(summary.failed.find((f) => f.file === 'huge.txt')!.reason).toMatch(/it is 101 MB, more than the 100 MB limit/);
+    expect(summary.failed.find((f) => f.file === 'huge.txt')!.reason).toMatch(
+      /it is 101 MB, more than the 100 MB limit/,
+    );
     expect(JSON.stringify(summary)).not.toMatch(/secret|HEAD|Thumbs/);
     expect((await askJson(out, 'Which company is nicknamed Big Blue?', 1)).passages[0]!.docName).toBe('ibm.md');
 
@@ -169,13 +222,16 @@ describe('folio index → ask', () => {
     const again = await folio('index', dir, '--out', path.join(tmp, 'mixed-2.folio'));
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('4 files could not be indexed:');
-    for (const name of ['cut-off.pdf: ', 'empty.txt: the file is empty', 'holiday.png: ', 'huge.txt: it is 101 MB']) expect(again.stdout).toContain(name);
+    for (const name of ['cut-off.pdf: ', 'empty.txt: the file is empty', 'holiday.png: ', 'huge.txt: it is 101 MB'])
+      expect(again.stdout).toContain(name);
     expect(again.stderr).toContain('✗ holiday.png: ');
   });
 });
 
 describe('folio index resumes after an interruption', () => {
-  test('killed, then stopped with Ctrl-C, then run to the end: nothing saved is embedded again, and the library equals an uninterrupted run\'s', { timeout: 600_000 }, async () => {
+  test("killed, then stopped with Ctrl-C, then run to the end: nothing saved is embedded again, and the library equals an uninterrupted run's", {
+    timeout: 600_000,
+  }, async () => {
     const dir = path.join(tmp, 'resume');
     for (const f of Object.values(FIXTURE_FILES)) {
       fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
@@ -229,17 +285,22 @@ describe('folio index resumes after an interruption', () => {
       const docs = async (l: typeof a) => (await l.listDocuments()).map((d) => [d.name, d.hash, d.chunkCount]).sort();
       expect(await docs(a)).toEqual(await docs(b));
       for (const q of ['Who patented the typewriter?', 'What do ducks eat?', 'vitamin D deficiency and bone density']) {
-        const hits = async (l: typeof a) => (await l.search(q, { k: 8 })).map((h) => [h.docName, h.chunkIndex, h.text, h.score]);
+        const hits = async (l: typeof a) =>
+          (await l.search(q, { k: 8 })).map((h) => [h.docName, h.chunkIndex, h.text, h.score]);
         expect(await hits(a)).toEqual(await hits(b));
       }
     } finally {
       a.close();
       b.close();
     }
-    expect((await askJson(out, 'What do ducks eat?', 3)).passages).toEqual((await askJson(path.join(tmp, 'whole.folio'), 'What do ducks eat?', 3)).passages);
+    expect((await askJson(out, 'What do ducks eat?', 3)).passages).toEqual(
+      (await askJson(path.join(tmp, 'whole.folio'), 'What do ducks eat?', 3)).passages,
+    );
   });
 
-  test('files changed or deleted between runs: the saved version is replaced or dropped, the rest kept', { timeout: 300_000 }, async () => {
+  test('files changed or deleted between runs: the saved version is replaced or dropped, the rest kept', {
+    timeout: 300_000,
+  }, async () => {
     const dir = path.join(tmp, 'changing');
     abstracts(dir, 12, 100);
     const files = fs.readdirSync(dir).sort();
@@ -251,7 +312,10 @@ describe('folio index resumes after an interruption', () => {
     const saved = savedGroups(out).flatMap((g) => g.files.map((f) => f.name));
     expect(saved.slice(0, 2)).toEqual(files.slice(0, 2));
     // The first saved file is rewritten, the second deleted, before the next run.
-    fs.writeFileSync(path.join(dir, files[0]!), 'Axolotls regrow whole limbs.\n\nThe axolotl, a salamander, can regenerate limbs, spinal cord and heart tissue.\n');
+    fs.writeFileSync(
+      path.join(dir, files[0]!),
+      'Axolotls regrow whole limbs.\n\nThe axolotl, a salamander, can regenerate limbs, spinal cord and heart tissue.\n',
+    );
     fs.rmSync(path.join(dir, files[1]!));
     const summary = await indexJson(dir, '--out', out, '--batch', '2');
     expect(summary.documents).toBe(11);
@@ -286,7 +350,9 @@ describe('folio index resumes after an interruption', () => {
 });
 
 describe('folio usage', () => {
-  test('missing arguments and unknown commands say what is wrong (exit 2); help lists the commands', { timeout: 300_000 }, async () => {
+  test('missing arguments and unknown commands say what is wrong (exit 2); help lists the commands', {
+    timeout: 300_000,
+  }, async () => {
     const noOut = await folio('index', FIXTURES_DIR);
     expect(noOut).toMatchObject({ code: 2, stderr: expect.stringContaining('index needs --out') });
     const missing = await folio('index', path.join(tmp, 'nowhere'), '--out', path.join(tmp, 'x.folio'));
@@ -299,7 +365,9 @@ describe('folio usage', () => {
     expect(notLibrary).toMatchObject({ code: 1, stderr: expect.stringContaining('not a Folio') });
   });
 
-  test('folio eval runs the retrieval evaluation (npm run eval) and ends with its JSON line', { timeout: 300_000 }, async () => {
+  test('folio eval runs the retrieval evaluation (npm run eval) and ends with its JSON line', {
+    timeout: 300_000,
+  }, async () => {
     const run = await folio('eval', SCIFACT_DIR, '--limit', '40', '--queries', 'even', '--mode', 'hybrid');
     expect(run.code, run.stderr).toBe(0);
     const result = JSON.parse(run.stdout.trim().split('\n').at(-1)!) as Record<string, number | string>;

@@ -95,7 +95,9 @@ describe('collections', () => {
       const newId = await idOf(lib, 'wiki-ibm.md');
       expect(await lib.removeFromCollection(a.id, [newId])).toBe(1);
       expect((await lib.listDocuments()).length).toBe(2);
-      await expect(lib.addFiles([TOLSTOY], undefined, { collection: 'no-such-collection' })).rejects.toThrow(/no longer exists/);
+      await expect(lib.addFiles([TOLSTOY], undefined, { collection: 'no-such-collection' })).rejects.toThrow(
+        /no longer exists/,
+      );
     }));
 
   test('search and answers scoped to one, several or all collections, inside the ranking rather than after the top k', () =>
@@ -117,11 +119,19 @@ describe('collections', () => {
         const scoped = await lib.search(q, { k: 1, mode, collections: [animals.id] });
         if (mode !== 'keyword') expect(scoped.length).toBe(1);
         for (const h of scoped) expect(h.docId).toBe(duckId);
-        const both = await lib.search('ducks Prince Vasili Anna Pavlovna', { k: 20, mode, collections: [animals.id, novels.id] });
+        const both = await lib.search('ducks Prince Vasili Anna Pavlovna', {
+          k: 20,
+          mode,
+          collections: [animals.id, novels.id],
+        });
         expect(new Set(both.map((h) => h.docId))).toEqual(new Set([duckId, tolstoyId]));
         expect(await lib.search(q, { k: 3, mode, collections: [] })).toEqual([]);
       }
-      const keywordScoped = await lib.search('Where did Prince Vasili go?', { k: 1, mode: 'keyword', collections: [novels.id] });
+      const keywordScoped = await lib.search('Where did Prince Vasili go?', {
+        k: 1,
+        mode: 'keyword',
+        collections: [novels.id],
+      });
       expect(keywordScoped[0]!.docId).toBe(tolstoyId);
       // The passages an answer reads come from the scope too.
       const passages = await lib.context('What do ducks eat?', { k: 4, collections: [novels.id], budgetTokens: 600 });
@@ -158,14 +168,16 @@ describe('collections', () => {
       const duck = (await target.listDocuments()).find((d) => d.name === 'wiki_duck.html')!;
       expect(new Set(duck.collections)).toEqual(new Set([own.id, home.id]));
       for (const mode of ['keyword', 'dense', 'hybrid'] as const) {
-        expect(await target.search('Which company is nicknamed Big Blue?', { k: 5, mode, collections: [work.id] })).toEqual(
-          await source.search('Which company is nicknamed Big Blue?', { k: 5, mode, collections: [work.id] }),
-        );
+        expect(
+          await target.search('Which company is nicknamed Big Blue?', { k: 5, mode, collections: [work.id] }),
+        ).toEqual(await source.search('Which company is nicknamed Big Blue?', { k: 5, mode, collections: [work.id] }));
       }
       expect((await target.checkIntegrity()).problems).toEqual([]);
       // Restoring again changes nothing.
       await target.importBackup(file);
-      expect((await target.listCollections()).map((c) => [c.name, c.documents])).toEqual(collections.map((c) => [c.name, c.documents]));
+      expect((await target.listCollections()).map((c) => [c.name, c.documents])).toEqual(
+        collections.map((c) => [c.name, c.documents]),
+      );
     } finally {
       source.close();
       target.close();
@@ -182,41 +194,69 @@ describe('collections', () => {
 
       // A damaged file stores nothing at all.
       const bytes = new Uint8Array(await v1.arrayBuffer());
-      await expect(reader.importLibraryFile(new Blob([bytes.slice(0, bytes.length - 500)]), { source: { fileName: 'team.folio' } })).rejects.toThrow(/incomplete/);
-      await expect(reader.importLibraryFile(new Blob(['hello']), { source: { fileName: 'team.folio' } })).rejects.toThrow(/not a Folio/);
+      await expect(
+        reader.importLibraryFile(new Blob([bytes.slice(0, bytes.length - 500)]), {
+          source: { fileName: 'team.folio' },
+        }),
+      ).rejects.toThrow(/incomplete/);
+      await expect(
+        reader.importLibraryFile(new Blob(['hello']), { source: { fileName: 'team.folio' } }),
+      ).rejects.toThrow(/not a Folio/);
       expect((await reader.listDocuments()).length).toBe(1);
       expect(await reader.listCollections()).toEqual([]);
 
       const progress: number[] = [];
-      const first = await reader.importLibraryFile(v1, { source: { url: 'https://example.org/team.folio', etag: '"1"' } }, (done) => progress.push(done));
+      const first = await reader.importLibraryFile(
+        v1,
+        { source: { url: 'https://example.org/team.folio', etag: '"1"' } },
+        (done) => progress.push(done),
+      );
       expect(progress).toEqual([1, 2]);
       expect(first).toMatchObject({ added: 2, duplicates: 0, removed: 0, unchanged: false, otherModel: 0 });
-      expect(first.collection).toMatchObject({ name: 'team', readOnly: true, documents: 2, source: { url: 'https://example.org/team.folio', etag: '"1"' } });
+      expect(first.collection).toMatchObject({
+        name: 'team',
+        readOnly: true,
+        documents: 2,
+        source: { url: 'https://example.org/team.folio', etag: '"1"' },
+      });
       expect(first.collection.source!.sha256).toMatch(/^[0-9a-f]{64}$/);
       const id = first.collection.id;
       const q = 'Which company is nicknamed Big Blue?';
       // The same passages as the publisher's own library (scores differ a little: the keyword
       // statistics are the reader's whole library's).
       const passages = (hits: { docName: string; chunkIndex: number }[]) => hits.map((h) => [h.docName, h.chunkIndex]);
-      expect(passages(await reader.search(q, { k: 3, collections: [id] }))).toEqual(passages(await publisher.search(q, { k: 3 })));
+      expect(passages(await reader.search(q, { k: 3, collections: [id] }))).toEqual(
+        passages(await publisher.search(q, { k: 3 })),
+      );
 
       // Read-only: nothing goes in or out except with the file.
       const ibmId = await idOf(reader, 'wiki-ibm.md');
       await expect(reader.removeDocument(ibmId)).rejects.toThrow(/came with the library file “team”/);
-      await expect(reader.addToCollection(id, [await idOf(reader, 'war-and-peace-1p.txt')])).rejects.toThrow(/comes from a library file/);
+      await expect(reader.addToCollection(id, [await idOf(reader, 'war-and-peace-1p.txt')])).rejects.toThrow(
+        /comes from a library file/,
+      );
       await expect(reader.addFiles([PDF], undefined, { collection: id })).rejects.toThrow(/library file/);
 
       // The same file again: recognised by its hash, nothing read.
-      expect(await reader.importLibraryFile(v1, { source: { url: 'https://example.org/team.folio' } })).toMatchObject({ unchanged: true, added: 0 });
+      expect(await reader.importLibraryFile(v1, { source: { url: 'https://example.org/team.folio' } })).toMatchObject({
+        unchanged: true,
+        added: 0,
+      });
 
       // A new version: one document gone, one new; the collection follows, the rest of the library stays.
       await publisher.removeDocument(await idOf(publisher, 'wiki_duck.html'));
       await publisher.addFiles([PDF]);
       const v2 = await publisher.exportBackup();
-      const second = await reader.importLibraryFile(v2, { source: { url: 'https://example.org/team.folio', etag: '"2"' } });
+      const second = await reader.importLibraryFile(v2, {
+        source: { url: 'https://example.org/team.folio', etag: '"2"' },
+      });
       expect(second).toMatchObject({ added: 1, duplicates: 1, removed: 1, unchanged: false });
       expect(second.collection).toMatchObject({ id, documents: 2, source: { etag: '"2"' } });
-      expect((await reader.listDocuments()).map((d) => d.name).sort()).toEqual(['multi_page.pdf', 'war-and-peace-1p.txt', 'wiki-ibm.md']);
+      expect((await reader.listDocuments()).map((d) => d.name).sort()).toEqual([
+        'multi_page.pdf',
+        'war-and-peace-1p.txt',
+        'wiki-ibm.md',
+      ]);
       expect((await reader.checkIntegrity()).problems).toEqual([]);
 
       // Deleting it with its documents leaves the reader's own.
@@ -236,7 +276,9 @@ describe('collections', () => {
     try {
       const c = await one.createCollection('Shared');
       await one.addFiles([IBM], undefined, { collection: c.id });
-      await expect.poll(async () => (await two.listCollections()).map((x) => [x.name, x.documents])).toEqual([['Shared', 1]]);
+      await expect
+        .poll(async () => (await two.listCollections()).map((x) => [x.name, x.documents]))
+        .toEqual([['Shared', 1]]);
       await one.deleteCollection(c.id);
       await expect.poll(async () => (await two.listCollections()).length).toBe(0);
       expect(events).toContain('changed');
@@ -250,7 +292,12 @@ describe('collections', () => {
       const work = await lib.createCollection('Work');
       await lib.addFiles([IBM], undefined, { collection: work.id });
       const id = await idOf(lib, 'wiki-ibm.md');
-      const changed = { name: 'wiki-ibm.md', data: new TextEncoder().encode('# IBM\n\nA changed version of the page, about punched cards and tabulating machines.').buffer };
+      const changed = {
+        name: 'wiki-ibm.md',
+        data: new TextEncoder().encode(
+          '# IBM\n\nA changed version of the page, about punched cards and tabulating machines.',
+        ).buffer,
+      };
       const out = await lib.replaceDocument(id, changed);
       expect(out.status).toBe('added');
       const docs = await lib.listDocuments();

@@ -4,7 +4,8 @@ import { fixture, freshLibrary, realEmbedder } from '../helpers/library';
 import { FIXTURE_FILES } from '../helpers/paths';
 
 // One document of four chunks; chunk 1 stops mid-sentence, chunk 2 starts mid-sentence.
-const DOC = 'Ducks are birds. They swim well.\n\nDucks eat plants and small insects that live near the water, which is why they dabble in shallow ponds. Geese are larger.\n\nSwans are largest.';
+const DOC =
+  'Ducks are birds. They swim well.\n\nDucks eat plants and small insects that live near the water, which is why they dabble in shallow ponds. Geese are larger.\n\nSwans are largest.';
 const cut = DOC.indexOf('that live');
 const LOCS: SourceLocation[] = [
   { headings: [], start: 0, end: DOC.indexOf('\n\n') },
@@ -18,7 +19,13 @@ const source = (docs: Record<string, string> = { d: DOC }) => ({
   chunk: async (id: string, i: number) => (id === 'd' && LOCS[i] ? { location: LOCS[i]! } : undefined),
   countTokens: words,
 });
-const hit = (i: number, score = 1, docId = 'd') => ({ docId, docName: `${docId}.txt`, chunkIndex: i, score, location: LOCS[i]! });
+const hit = (i: number, score = 1, docId = 'd') => ({
+  docId,
+  docName: `${docId}.txt`,
+  chunkIndex: i,
+  score,
+  location: LOCS[i]!,
+});
 
 describe('selectContext', () => {
   test('a passage cut mid-sentence is completed with its neighbour', async () => {
@@ -45,7 +52,13 @@ describe('selectContext', () => {
   test('near-duplicate passages from different files are dropped', async () => {
     const copy = `Notes. ${DOC.slice(LOCS[0]!.start, LOCS[0]!.end)}`;
     const docs = { d: DOC, e: copy };
-    const dupe = { docId: 'e', docName: 'e.txt', chunkIndex: 0, score: 0.5, location: { headings: [], start: 0, end: copy.length } };
+    const dupe = {
+      docId: 'e',
+      docName: 'e.txt',
+      chunkIndex: 0,
+      score: 0.5,
+      location: { headings: [], start: 0, end: copy.length },
+    };
     const out = await selectContext([hit(0), dupe], source(docs), { budgetTokens: 100 });
     expect(out.map((p) => p.docId)).toEqual(['d']);
   });
@@ -60,7 +73,8 @@ describe('Library.context', () => {
     expect(passages[0]!.docName).toBe('multi_page.pdf');
     expect(passages[0]!.text).toContain('Sholes');
     expect(passages.reduce((n, p) => n + embedder.countTokens(p.text), 0)).toBeLessThanOrEqual(300);
-    for (const p of passages) expect(p.text).toBe((await lib.getDocumentText(p.docId))!.slice(p.location.start, p.location.end));
+    for (const p of passages)
+      expect(p.text).toBe((await lib.getDocumentText(p.docId))!.slice(p.location.start, p.location.end));
     lib.close();
   });
 });

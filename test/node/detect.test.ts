@@ -44,7 +44,9 @@ describe('detectType', () => {
 
   test('a text file that begins with "BM" is text, a real BMP header is an image', () => {
     // SciFact abstract 368 begins so; it was refused as a BMP "decompression bomb".
-    expect(detectType(ascii('BMI-1 Autoantibody responses are associated with type 1 diabetes in children.'), '368.txt')).toBe('text');
+    expect(
+      detectType(ascii('BMI-1 Autoantibody responses are associated with type 1 diabetes in children.'), '368.txt'),
+    ).toBe('text');
     const bmp = new Uint8Array(54);
     bmp.set(ascii('BM'));
     new DataView(bmp.buffer).setUint32(2, 54, true);
@@ -60,7 +62,9 @@ describe('detectType', () => {
     } catch (err) {
       expect((err as FolioError).message).toMatch(/^notes\.md: .*gzip archive/);
     }
-    expect(codeOf(() => detectType(new Uint8Array([0xd0, 0xcf, 0x11, 0xe0, 0, 0]), 'old.doc'))).toBe('unsupported-type');
+    expect(codeOf(() => detectType(new Uint8Array([0xd0, 0xcf, 0x11, 0xe0, 0, 0]), 'old.doc'))).toBe(
+      'unsupported-type',
+    );
   });
 
   test('new formats are told apart by their package contents, not only their names', async () => {

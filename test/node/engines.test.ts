@@ -22,16 +22,28 @@ function ggufHeader(meta: Record<string, string | number>): Blob {
   const u64 = (n: number) => Buffer.from(new BigUint64Array([BigInt(n)]).buffer);
   const str = (s: string) => Buffer.concat([u64(Buffer.byteLength(s)), Buffer.from(s)]);
   parts.push(Buffer.from('GGUF'), u32(3), u64(0), u64(Object.keys(meta).length));
-  for (const [k, v] of Object.entries(meta)) parts.push(str(k), typeof v === 'string' ? Buffer.concat([u32(8), str(v)]) : Buffer.concat([u32(4), u32(v)]));
+  for (const [k, v] of Object.entries(meta))
+    parts.push(str(k), typeof v === 'string' ? Buffer.concat([u32(8), str(v)]) : Buffer.concat([u32(4), u32(v)]));
   return new Blob(parts.map((b) => new Uint8Array(b)));
 }
 
 describe('GGUF header (real stories260K files)', () => {
   test('architecture, quantisation, context length, chat template and the size the file must have', async () => {
-    for (const [file, quant] of [['stories260K-f32.gguf', 'F32'], ['stories260K-q8_0.gguf', 'Q8_0']] as const) {
+    for (const [file, quant] of [
+      ['stories260K-f32.gguf', 'F32'],
+      ['stories260K-q8_0.gguf', 'Q8_0'],
+    ] as const) {
       const blob = gguf(file);
       const info = await readGguf(blob);
-      expect(info).toMatchObject({ version: 3, architecture: 'llama', name: 'stories260K', quantization: quant, contextLength: 512, blockCount: 5, parameterCount: 260032 });
+      expect(info).toMatchObject({
+        version: 3,
+        architecture: 'llama',
+        name: 'stories260K',
+        quantization: quant,
+        contextLength: 512,
+        blockCount: 5,
+        parameterCount: 260032,
+      });
       expect(info.chatTemplate).toBeUndefined();
       expect(info.expectedBytes).toBe(blob.size);
       expect(() => checkComplete(info, blob.size)).not.toThrow();
@@ -44,15 +56,34 @@ describe('GGUF header (real stories260K files)', () => {
     const info = await readGguf(whole.slice(0, 500_000));
     expect(() => checkComplete(info, 500_000)).toThrow(/incomplete \(47% of it is there\)/);
     await expect(readGguf(whole.slice(0, 3000))).rejects.toMatchObject({ problem: 'truncated' });
-    await expect(readGguf(new Blob([fs.readFileSync(path.join(FIXTURES_DIR, 'pdf/multi_page.pdf'))]))).rejects.toMatchObject({ problem: 'not-gguf', message: 'it is not a GGUF model file' });
+    await expect(
+      readGguf(new Blob([fs.readFileSync(path.join(FIXTURES_DIR, 'pdf/multi_page.pdf'))])),
+    ).rejects.toMatchObject({ problem: 'not-gguf', message: 'it is not a GGUF model file' });
     await expect(readGguf(new Blob(['GG']))).rejects.toBeInstanceOf(GgufError);
   });
 
   test('an architecture llama.cpp does not know, and a model that does not write text, are refused with the reason', async () => {
-    await expect(readGguf(ggufHeader({ 'general.architecture': 'mystery9' }))).rejects.toMatchObject({ problem: 'unknown-architecture', message: 'its architecture "mystery9" is not one the llama.cpp in Folio can run' });
-    await expect(readGguf(ggufHeader({ 'general.architecture': 'clip' }))).rejects.toMatchObject({ problem: 'not-a-language-model' });
-    const chat = await readGguf(ggufHeader({ 'general.architecture': 'qwen2', 'qwen2.context_length': 32768, 'general.file_type': 15, 'tokenizer.chat_template': '{% for m in messages %}{{ m.content }}{% endfor %}' }));
-    expect(chat).toMatchObject({ architecture: 'qwen2', contextLength: 32768, quantization: 'Q4_K_M', chatTemplate: expect.stringContaining('messages') });
+    await expect(readGguf(ggufHeader({ 'general.architecture': 'mystery9' }))).rejects.toMatchObject({
+      problem: 'unknown-architecture',
+      message: 'its architecture "mystery9" is not one the llama.cpp in Folio can run',
+    });
+    await expect(readGguf(ggufHeader({ 'general.architecture': 'clip' }))).rejects.toMatchObject({
+      problem: 'not-a-language-model',
+    });
+    const chat = await readGguf(
+      ggufHeader({
+        'general.architecture': 'qwen2',
+        'qwen2.context_length': 32768,
+        'general.file_type': 15,
+        'tokenizer.chat_template': '{% for m in messages %}{{ m.content }}{% endfor %}',
+      }),
+    );
+    expect(chat).toMatchObject({
+      architecture: 'qwen2',
+      contextLength: 32768,
+      quantization: 'Q4_K_M',
+      chatTemplate: expect.stringContaining('messages'),
+    });
     const part = await readGguf(ggufHeader({ 'general.architecture': 'llama', 'split.count': 3, 'split.no': 0 }));
     expect(part.split).toEqual({ no: 1, count: 3 });
   });
@@ -88,14 +119,24 @@ describe('prompt fitting with the GGUF’s own tokenizer', () => {
 
   test('the answer prompt built for a 512-token window fits it, counted over the transcript llama.cpp reads', async () => {
     const doc = fs.readFileSync(path.join(FIXTURES_DIR, 'txt/war-and-peace-1p.txt'), 'utf8');
-    const passages = Array.from({ length: 8 }, (_, i) => ({ docName: `part-${i}.txt`, text: doc.slice(i * 300, i * 300 + 600) }));
+    const passages = Array.from({ length: 8 }, (_, i) => ({
+      docName: `part-${i}.txt`,
+      text: doc.slice(i * 300, i * 300 + 600),
+    }));
     const history = [
       { role: 'user' as const, content: 'Who is Anna Pavlovna?' },
       { role: 'assistant' as const, content: 'A maid of honour to the Empress [1].' },
     ];
     const countTokens = async (s: string) => gguTok.encode(s).length;
     // The wllama generator tells the pipeline its context less a margin for the transcript's labels.
-    const { messages, passagesUsed } = await buildAnswerMessages({ question: 'What does the prince say about Genoa and Lucca?', passages, history, contextWindow: promptWindow(512), answerTokens: 128, countTokens });
+    const { messages, passagesUsed } = await buildAnswerMessages({
+      question: 'What does the prince say about Genoa and Lucca?',
+      passages,
+      history,
+      contextWindow: promptWindow(512),
+      answerTokens: 128,
+      countTokens,
+    });
     expect(passagesUsed).toBeGreaterThan(0);
     expect(passagesUsed).toBeLessThan(passages.length); // eight 600-character passages do not fit
     // What llama.cpp actually reads: BOS + the plain transcript (stories260K has no chat template).
@@ -108,11 +149,17 @@ describe('byte-level BPE (Qwen2-style pre-tokenizer), against Hugging Face token
   /** GPT-2's byte → character table, as both implementations use it. */
   const byteChars = (() => {
     const keep = new Set<number>();
-    for (const [a, b] of [[33, 126], [161, 172], [174, 255]] as const) for (let x = a; x <= b; x++) keep.add(x);
+    for (const [a, b] of [
+      [33, 126],
+      [161, 172],
+      [174, 255],
+    ] as const)
+      for (let x = a; x <= b; x++) keep.add(x);
     let extra = 0;
     return Array.from({ length: 256 }, (_, x) => String.fromCodePoint(keep.has(x) ? x : 256 + extra++));
   })();
-  const QWEN2 = "(?:'[sS]|'[tT]|'[rR][eE]|'[vV][eE]|'[mM]|'[lL][lL]|'[dD])|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
+  const QWEN2 =
+    "(?:'[sS]|'[tT]|'[rR][eE]|'[vV][eE]|'[mM]|'[lL][lL]|'[dD])|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
 
   /** A small vocabulary learnt from a fixture by plain BPE training (merge the most frequent pair, 400 times). */
   function train(text: string) {
@@ -125,7 +172,9 @@ describe('byte-level BPE (Qwen2-style pre-tokenizer), against Hugging Face token
     let seqs = [...words].map(([w, n]) => [w.split(' '), n] as [string[], number]);
     for (let k = 0; k < 400; k++) {
       const pairs = new Map<string, number>();
-      for (const [syms, n] of seqs) for (let i = 0; i + 1 < syms.length; i++) pairs.set(`${syms[i]} ${syms[i + 1]}`, (pairs.get(`${syms[i]} ${syms[i + 1]}`) ?? 0) + n);
+      for (const [syms, n] of seqs)
+        for (let i = 0; i + 1 < syms.length; i++)
+          pairs.set(`${syms[i]} ${syms[i + 1]}`, (pairs.get(`${syms[i]} ${syms[i + 1]}`) ?? 0) + n);
       const best = [...pairs].sort((a, b) => b[1] - a[1])[0];
       if (!best || best[1] < 2) break;
       merges.push(best[0]);
@@ -151,9 +200,21 @@ describe('byte-level BPE (Qwen2-style pre-tokenizer), against Hugging Face token
     const ours = ggufTokenizer({ model: 'gpt2', pre: 'qwen2', tokens, merges });
     const hf = new Tokenizer(
       {
-        model: { type: 'BPE', vocab: Object.fromEntries(tokens.map((t, i) => [t, i])), merges, byte_fallback: false, ignore_merges: false },
+        model: {
+          type: 'BPE',
+          vocab: Object.fromEntries(tokens.map((t, i) => [t, i])),
+          merges,
+          byte_fallback: false,
+          ignore_merges: false,
+        },
         normalizer: null,
-        pre_tokenizer: { type: 'Sequence', pretokenizers: [{ type: 'Split', pattern: { Regex: QWEN2 }, behavior: 'Isolated', invert: false }, { type: 'ByteLevel', add_prefix_space: false, trim_offsets: false, use_regex: false }] },
+        pre_tokenizer: {
+          type: 'Sequence',
+          pretokenizers: [
+            { type: 'Split', pattern: { Regex: QWEN2 }, behavior: 'Isolated', invert: false },
+            { type: 'ByteLevel', add_prefix_space: false, trim_offsets: false, use_regex: false },
+          ],
+        },
         post_processor: null,
         decoder: { type: 'ByteLevel' },
         added_tokens: [],
@@ -170,9 +231,32 @@ describe('byte-level BPE (Qwen2-style pre-tokenizer), against Hugging Face token
 
 describe('the menu for a device', () => {
   const webllm = [
-    { model_id: 'Llama-3.2-1B-Instruct-q4f16_1-MLC', model: 'https://huggingface.co/mlc-ai/Llama-3.2-1B-Instruct-q4f16_1-MLC', lib: 'a.wasm', integrity: 'sha256-x', vram_required_MB: 879, context_window_size: 4096, required_features: ['shader-f16'], weightsBytes: 700_000_000 },
-    { model_id: 'Llama-3.2-1B-Instruct-q4f32_1-MLC', model: 'https://huggingface.co/mlc-ai/Llama-3.2-1B-Instruct-q4f32_1-MLC', lib: 'b.wasm', integrity: 'sha256-y', vram_required_MB: 1128, context_window_size: 4096 },
-    { model_id: 'Qwen2.5-0.5B-Instruct-q4f16_1-MLC', model: 'https://huggingface.co/mlc-ai/Qwen2.5-0.5B-Instruct-q4f16_1-MLC', lib: 'c.wasm', integrity: 'sha256-z', vram_required_MB: 944, context_window_size: 4096 },
+    {
+      model_id: 'Llama-3.2-1B-Instruct-q4f16_1-MLC',
+      model: 'https://huggingface.co/mlc-ai/Llama-3.2-1B-Instruct-q4f16_1-MLC',
+      lib: 'a.wasm',
+      integrity: 'sha256-x',
+      vram_required_MB: 879,
+      context_window_size: 4096,
+      required_features: ['shader-f16'],
+      weightsBytes: 700_000_000,
+    },
+    {
+      model_id: 'Llama-3.2-1B-Instruct-q4f32_1-MLC',
+      model: 'https://huggingface.co/mlc-ai/Llama-3.2-1B-Instruct-q4f32_1-MLC',
+      lib: 'b.wasm',
+      integrity: 'sha256-y',
+      vram_required_MB: 1128,
+      context_window_size: 4096,
+    },
+    {
+      model_id: 'Qwen2.5-0.5B-Instruct-q4f16_1-MLC',
+      model: 'https://huggingface.co/mlc-ai/Qwen2.5-0.5B-Instruct-q4f16_1-MLC',
+      lib: 'c.wasm',
+      integrity: 'sha256-z',
+      vram_required_MB: 944,
+      context_window_size: 4096,
+    },
   ];
   const gpu = { fallback: false, shaderF16: true, maxStorageBufferBindingSize: 2 ** 30, maxBufferSize: 2 ** 30 };
   const base: DeviceFacts = { gpu, deviceMemoryGiB: 8, cores: 8, wllamaSupported: true, promptApi: 'unavailable' };
@@ -184,30 +268,71 @@ describe('the menu for a device', () => {
   test('recommends by device: a real GPU → WebLLM (q4f16 with shader-f16), software GPU → llama.cpp, small memory → the smallest, built-in model when ready', () => {
     expect(recommended(base)).toEqual(['webllm:Llama-3.2-1B-Instruct-q4f16_1-MLC']);
     expect(recommended({ ...base, deviceMemoryGiB: 2 })).toEqual(['webllm:Qwen2.5-0.5B-Instruct-q4f16_1-MLC']);
-    expect(recommended({ ...base, gpu: { ...gpu, fallback: true } })).toEqual(['wllama:Qwen/Qwen2.5-0.5B-Instruct-GGUF/qwen2.5-0.5b-instruct-q4_k_m.gguf']);
-    expect(recommended({ ...base, gpu: null, deviceMemoryGiB: 2 })).toEqual(['wllama:HuggingFaceTB/SmolLM2-360M-Instruct-GGUF/smollm2-360m-instruct-q8_0.gguf']);
+    expect(recommended({ ...base, gpu: { ...gpu, fallback: true } })).toEqual([
+      'wllama:Qwen/Qwen2.5-0.5B-Instruct-GGUF/qwen2.5-0.5b-instruct-q4_k_m.gguf',
+    ]);
+    expect(recommended({ ...base, gpu: null, deviceMemoryGiB: 2 })).toEqual([
+      'wllama:HuggingFaceTB/SmolLM2-360M-Instruct-GGUF/smollm2-360m-instruct-q8_0.gguf',
+    ]);
     expect(recommended({ ...base, gpu: null, promptApi: 'available' })).toEqual(['prompt-api']);
-    expect(recommended({ ...base, gpu: null, wllamaSupported: false })).toEqual(['transformers:onnx-community/Qwen2.5-0.5B-Instruct']);
+    expect(recommended({ ...base, gpu: null, wllamaSupported: false })).toEqual([
+      'transformers:onnx-community/Qwen2.5-0.5B-Instruct',
+    ]);
   });
 
   test('what cannot run says why; test models only where the build serves them; sizes and notes on every download', () => {
     const noF16 = catalogueOptions({ ...base, gpu: { ...gpu, shaderF16: false } }, { webllm, testModels: false });
-    expect(noF16.filter((o) => o.kind === 'webllm').map((o) => o.id)).toEqual(['webllm:Llama-3.2-1B-Instruct-q4f32_1-MLC']);
-    const offline = catalogueOptions(base, { webllm: [], webllmMissing: 'its WebLLM model libraries could not be downloaded when this copy of Folio was built (fetch failed)', testModels: false });
-    expect(offline.find((o) => o.kind === 'webllm')!.state).toEqual({ kind: 'unavailable', reason: 'WebLLM models are missing: its WebLLM model libraries could not be downloaded when this copy of Folio was built (fetch failed).' });
+    expect(noF16.filter((o) => o.kind === 'webllm').map((o) => o.id)).toEqual([
+      'webllm:Llama-3.2-1B-Instruct-q4f32_1-MLC',
+    ]);
+    const offline = catalogueOptions(base, {
+      webllm: [],
+      webllmMissing:
+        'its WebLLM model libraries could not be downloaded when this copy of Folio was built (fetch failed)',
+      testModels: false,
+    });
+    expect(offline.find((o) => o.kind === 'webllm')!.state).toEqual({
+      kind: 'unavailable',
+      reason:
+        'WebLLM models are missing: its WebLLM model libraries could not be downloaded when this copy of Folio was built (fetch failed).',
+    });
     const old = catalogueOptions({ ...base, wllamaSupported: false }, { webllm, testModels: false });
-    expect(old.filter((o) => o.kind === 'wllama').every((o) => o.state.kind === 'unavailable' && /64-bit memory/.test(o.state.reason))).toBe(true);
+    expect(
+      old
+        .filter((o) => o.kind === 'wllama')
+        .every((o) => o.state.kind === 'unavailable' && /64-bit memory/.test(o.state.reason)),
+    ).toBe(true);
     expect(catalogueOptions(base, { webllm, testModels: false }).some((o) => o.id.includes('stories260K'))).toBe(false);
-    expect(catalogueOptions(base, { webllm, testModels: true }).filter((o) => o.id.includes('stories260K')).map((o) => o.kind)).toEqual(['wllama', 'transformers']);
+    expect(
+      catalogueOptions(base, { webllm, testModels: true })
+        .filter((o) => o.id.includes('stories260K'))
+        .map((o) => o.kind),
+    ).toEqual(['wllama', 'transformers']);
     // Chrome's model: not listed where the browser has no Prompt API; listed with the reason where Chrome says 'unavailable'.
-    expect(catalogueOptions({ ...base, promptApi: 'absent' }, { webllm, testModels: false }).some((o) => o.kind === 'prompt-api')).toBe(false);
+    expect(
+      catalogueOptions({ ...base, promptApi: 'absent' }, { webllm, testModels: false }).some(
+        (o) => o.kind === 'prompt-api',
+      ),
+    ).toBe(false);
     expect(catalogueOptions(base, { webllm, testModels: false }).filter((o) => o.kind === 'prompt-api')).toEqual([
-      expect.objectContaining({ id: 'prompt-api', group: 'built-in', state: { kind: 'unavailable', reason: expect.stringMatching(/^Chrome says its built-in model cannot run on this device\. It needs .*22 GB/) } }),
+      expect.objectContaining({
+        id: 'prompt-api',
+        group: 'built-in',
+        state: {
+          kind: 'unavailable',
+          reason: expect.stringMatching(/^Chrome says its built-in model cannot run on this device\. It needs .*22 GB/),
+        },
+      }),
     ]);
     // The transformers.js model's size is its weights for the device: q8 on the processor, q4f16 on a graphics card.
-    const onnxSize = (d: DeviceFacts) => catalogueOptions(d, { webllm, testModels: false }).find((o) => o.id === 'transformers:onnx-community/Qwen2.5-0.5B-Instruct')!.sizeBytes;
+    const onnxSize = (d: DeviceFacts) =>
+      catalogueOptions(d, { webllm, testModels: false }).find(
+        (o) => o.id === 'transformers:onnx-community/Qwen2.5-0.5B-Instruct',
+      )!.sizeBytes;
     expect([onnxSize({ ...base, gpu: null }), onnxSize(base)]).toEqual([512_096_557, 483_003_582]);
-    for (const o of catalogueOptions(base, { webllm, testModels: false }).filter((x) => x.state.kind === 'not-downloaded' && x.kind !== 'prompt-api')) {
+    for (const o of catalogueOptions(base, { webllm, testModels: false }).filter(
+      (x) => x.state.kind === 'not-downloaded' && x.kind !== 'prompt-api',
+    )) {
       expect(o.note.length).toBeGreaterThan(10);
       if (o.kind !== 'webllm' || o.id.startsWith('webllm:Llama')) expect(o.sizeBytes).toBeGreaterThan(0);
     }
@@ -248,7 +373,8 @@ describe('Chrome’s Prompt API adapter (an object with the spec’s shape, cont
         log.created.push({ expectedInputs: options.expectedInputs });
         const monitor = new EventTarget();
         options.monitor?.(monitor as CreateMonitor);
-        for (const loaded of [0, 0.25, 1]) monitor.dispatchEvent(Object.assign(new Event('downloadprogress'), { loaded, total: 1 }));
+        for (const loaded of [0, 0.25, 1])
+          monitor.dispatchEvent(Object.assign(new Event('downloadprogress'), { loaded, total: 1 }));
         return new Session() as unknown as LanguageModel;
       },
     };

@@ -38,19 +38,37 @@ describe('every new format is indexed, found by search and cited with its locati
     const parsed = await parseBytes(FORMAT_FILES['deck.pptx'], 'deck.pptx');
     const notesBlock = parsed.blocks.find((b) => parsed.text.slice(b.start, b.end).startsWith('Remind the growers'));
     expect(notesBlock).toMatchObject({ page: 1, headings: ['Harvest plan', 'Speaker notes'] });
-    expect(parsed.blocks.find((b) => parsed.text.slice(b.start, b.end).startsWith('The orchard spends'))).toMatchObject({ page: 2, headings: ['Budget'] });
-    expect(parsed.text.split('\n\n')).toEqual(['Harvest plan', 'Apples are picked in late September.', 'Pears follow two weeks later.', 'Speaker notes', 'Remind the growers that the cider press opens on the first of October.', 'Budget', 'The orchard spends 12,000 euros a year on netting against birds.']);
+    expect(parsed.blocks.find((b) => parsed.text.slice(b.start, b.end).startsWith('The orchard spends'))).toMatchObject(
+      { page: 2, headings: ['Budget'] },
+    );
+    expect(parsed.text.split('\n\n')).toEqual([
+      'Harvest plan',
+      'Apples are picked in late September.',
+      'Pears follow two weeks later.',
+      'Speaker notes',
+      'Remind the growers that the cider press opens on the first of October.',
+      'Budget',
+      'The orchard spends 12,000 euros a year on netting against birds.',
+    ]);
   });
 
   test('XLSX: each row reads alone with its column names; the sheet is the heading and the page; dates are dates', async () => {
     const hit = await top('Who drives Van 7 and when was it last serviced?', 'fleet.xlsx');
-    expect(hit.text).toContain('Row 2: Vehicle: Van 7; Driver: Priya Natarajan; Mileage: 48210; Last service: 2024-03-15');
+    expect(hit.text).toContain(
+      'Row 2: Vehicle: Van 7; Driver: Priya Natarajan; Mileage: 48210; Last service: 2024-03-15',
+    );
     expectOnPage(hit, 2);
     expect(hit.location.headings).toEqual(['Vehicles']);
     const parsed = await parseBytes(FORMAT_FILES['fleet.xlsx'], 'fleet.xlsx');
     expect(parsed.pageCount).toBe(2);
-    expect(parsed.blocks.find((b) => parsed.text.slice(b.start, b.end).startsWith('Row 2: Vehicle'))).toMatchObject({ page: 2, headings: ['Vehicles'], kind: 'table-row' });
-    expect(parsed.text).toContain('Row 3: Vehicle: Truck 2; Driver: Tomasz Kowalczyk; Mileage: 120455; Last service: 2023-11-02');
+    expect(parsed.blocks.find((b) => parsed.text.slice(b.start, b.end).startsWith('Row 2: Vehicle'))).toMatchObject({
+      page: 2,
+      headings: ['Vehicles'],
+      kind: 'table-row',
+    });
+    expect(parsed.text).toContain(
+      'Row 3: Vehicle: Truck 2; Driver: Tomasz Kowalczyk; Mileage: 120455; Last service: 2023-11-02',
+    );
   });
 
   test('ODS: rows with their column names; a million repeated empty rows cost nothing', async () => {
@@ -83,10 +101,12 @@ describe('every new format is indexed, found by search and cited with its locati
     expect(hit.location.headings).toEqual(['Decisions']);
   });
 
-  test('RTF: text, escapes (\\\'e9, \\u) and headings; font tables and metadata left out', async () => {
+  test("RTF: text, escapes (\\'e9, \\u) and headings; font tables and metadata left out", async () => {
     const hit = await top('Which floor does the accounts team move to?', 'memo.rtf');
     expect(hit.location.headings).toEqual(['Office move']);
     const parsed = await parseBytes(FORMAT_FILES['memo.rtf'], 'memo.rtf');
-    expect(parsed.text).toBe('Office move\n\nThe accounts team moves to the third floor on 4 June.\n\nCafé Zoë opens in the lobby — bring your own cup.');
+    expect(parsed.text).toBe(
+      'Office move\n\nThe accounts team moves to the third floor on 4 June.\n\nCafé Zoë opens in the lobby — bring your own cup.',
+    );
   });
 });

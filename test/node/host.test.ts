@@ -27,7 +27,12 @@ test('the worker’s host, reopening: keyword results come before the model, mar
   const setup = new LibraryHost(mem1.memory);
   mem1.release();
   const info = await setup.open({ ...OPTS, name });
-  expect(info).toMatchObject({ model: 'Xenova/all-MiniLM-L6-v2', device: 'cpu', modelReady: true, deviceReason: 'no graphics card is available to this browser (WebGPU)' });
+  expect(info).toMatchObject({
+    model: 'Xenova/all-MiniLM-L6-v2',
+    device: 'cpu',
+    modelReady: true,
+    deviceReason: 'no graphics card is available to this browser (WebGPU)',
+  });
   expect(mem1.saved.get('Xenova/all-MiniLM-L6-v2|q8')).toMatchObject({ device: 'cpu' });
   await setup.library!.addFiles([fixture(FIXTURE_FILES.markdown), fixture(FIXTURE_FILES.docx)]);
   await setup.close();

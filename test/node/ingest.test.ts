@@ -9,7 +9,8 @@ async function parse(rel: string): Promise<ParsedDocument> {
 }
 
 const slice = (doc: ParsedDocument, i: number) => doc.text.slice(doc.blocks[i]!.start, doc.blocks[i]!.end);
-const headingTexts = (doc: ParsedDocument) => doc.blocks.filter((b) => b.kind === 'heading').map((b) => doc.text.slice(b.start, b.end));
+const headingTexts = (doc: ParsedDocument) =>
+  doc.blocks.filter((b) => b.kind === 'heading').map((b) => doc.text.slice(b.start, b.end));
 
 function expectOffsetsConsistent(doc: ParsedDocument) {
   let prevEnd = 0;
@@ -91,7 +92,10 @@ describe('ingest', () => {
     const para = doc.blocks.find((b) => doc.text.slice(b.start, b.end).startsWith('IBM was founded in 1911'))!;
     expect(para.headings).toEqual(['IBM']);
     expect(doc.text).not.toMatch(/\]\(http/);
-    const md = await parseBytes(new TextEncoder().encode('# A\n\nSee [the **docs**](http://x.y) now.\n\n## B\n\n- one\n- two\n'), 'x.md');
+    const md = await parseBytes(
+      new TextEncoder().encode('# A\n\nSee [the **docs**](http://x.y) now.\n\n## B\n\n- one\n- two\n'),
+      'x.md',
+    );
     expect(md.text).toBe('A\n\nSee the docs now.\n\nB\n\none\n\ntwo');
     expect(md.blocks.at(-1)!.headings).toEqual(['A', 'B']);
   });

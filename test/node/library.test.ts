@@ -1,6 +1,13 @@
 import { openDB } from 'idb';
 import { afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
-import { memoryLocks, SCHEMA_VERSION, type AddOutcome, type Embedder, type IndexProgress, type Library } from '../../src/core';
+import {
+  memoryLocks,
+  SCHEMA_VERSION,
+  type AddOutcome,
+  type Embedder,
+  type IndexProgress,
+  type Library,
+} from '../../src/core';
 import { fixture, freshLibrary } from '../helpers/library';
 import { FIXTURE_FILES } from '../helpers/paths';
 import { stubEmbedder } from '../helpers/stubEmbedder';
@@ -49,7 +56,10 @@ describe('Library: questions find the right passage first', () => {
     expect(hits[0]!.docName).toBe('multi_page.pdf');
     expect(hits[0]!.location.headings.length).toBeGreaterThan(0);
     const md = (await lib.listDocuments()).find((d) => d.name === 'wiki-ibm.md')!;
-    const only = await lib.search('When did word processors appear on personal computers?', { k: 5, documents: [md.id] });
+    const only = await lib.search('When did word processors appear on personal computers?', {
+      k: 5,
+      documents: [md.id],
+    });
     expect(only.length).toBe(5);
     expect(new Set(only.map((h) => h.docName))).toEqual(new Set(['wiki-ibm.md']));
     for (let i = 1; i < hits.length; i++) expect(hits[i]!.score).toBeLessThanOrEqual(hits[i - 1]!.score);
@@ -58,7 +68,12 @@ describe('Library: questions find the right passage first', () => {
   test('documents record type, size, hash, pages and chunk count; store is consistent', async () => {
     const docs = await lib.listDocuments();
     const pdf = docs.find((d) => d.name === 'multi_page.pdf')!;
-    expect(pdf).toMatchObject({ type: 'pdf', pageCount: 5, status: 'ready', embeddingModel: 'Xenova/all-MiniLM-L6-v2' });
+    expect(pdf).toMatchObject({
+      type: 'pdf',
+      pageCount: 5,
+      status: 'ready',
+      embeddingModel: 'Xenova/all-MiniLM-L6-v2',
+    });
     expect(pdf.hash).toMatch(/^[0-9a-f]{64}$/);
     expect(pdf.size).toBe((ALL[0]!.data as Uint8Array).byteLength);
     expect((await lib.getChunks(pdf.id)).length).toBe(pdf.chunkCount);
@@ -81,7 +96,9 @@ describe('Library: lifecycle', () => {
     expect(again!.status).toBe('duplicate');
     if (!again || !first || again.status !== 'duplicate' || first.status !== 'added') throw new Error('unreachable');
     expect(again.document.id).toBe(first.document.id);
-    expect(again.error.message).toBe('copy of report.pdf: the same content is already in your library as “multi_page.pdf”');
+    expect(again.error.message).toBe(
+      'copy of report.pdf: the same content is already in your library as “multi_page.pdf”',
+    );
     expect((await lib.listDocuments()).length).toBe(1);
   });
 
@@ -114,7 +131,9 @@ describe('Library: lifecycle', () => {
     first.close();
     // Same weights under another model name stand in for a model switch; what is tested is that
     // the library keeps vector spaces apart by the model that made them.
-    const other: Embedder = Object.create(embedder, { model: { value: { ...embedder.model, id: 'Xenova/bge-small-en-v1.5' } } });
+    const other: Embedder = Object.create(embedder, {
+      model: { value: { ...embedder.model, id: 'Xenova/bge-small-en-v1.5' } },
+    });
     const lib = await library({ name: 'models', embedder: other });
     const status = lib.embeddingStatus();
     expect(status.libraryModel).toBe(embedder.model.id);
@@ -135,7 +154,17 @@ describe('Library: lifecycle', () => {
     lib.close();
     const db = await openDB('schema');
     expect(db.version).toBe(SCHEMA_VERSION);
-    expect([...db.objectStoreNames].sort()).toEqual(['chunks', 'collections', 'documents', 'files', 'keywords', 'meta', 'pending', 'texts', 'vectors']);
+    expect([...db.objectStoreNames].sort()).toEqual([
+      'chunks',
+      'collections',
+      'documents',
+      'files',
+      'keywords',
+      'meta',
+      'pending',
+      'texts',
+      'vectors',
+    ]);
     db.close();
   });
 
@@ -190,7 +219,11 @@ describe('Library: indexing a document is all-or-nothing', () => {
       },
     });
     const lib = await library({ embedder: flaky });
-    const out = await lib.addFiles([fixture(FIXTURE_FILES.docx), fixture(FIXTURE_FILES.pdf), fixture(FIXTURE_FILES.markdown)]);
+    const out = await lib.addFiles([
+      fixture(FIXTURE_FILES.docx),
+      fixture(FIXTURE_FILES.pdf),
+      fixture(FIXTURE_FILES.markdown),
+    ]);
     expect(out.map((o) => o.status)).toEqual(['added', 'failed', 'added']);
     expect(out[1]!.status === 'failed' && out[1]!.error.message).toMatch(/^multi_page\.pdf: .*GPU device lost/);
     expect((await lib.listDocuments()).map((d) => d.name)).toEqual(['word_sample.docx', 'wiki-ibm.md']);
@@ -214,7 +247,10 @@ describe('Library: indexing a document is all-or-nothing', () => {
       proto.put = put;
     }
     expect(out[0]!.status).toBe('failed');
-    expect(out[0]!.status === 'failed' && out[0]!.error).toMatchObject({ code: 'storage-full', fileName: 'multi_page.pdf' });
+    expect(out[0]!.status === 'failed' && out[0]!.error).toMatchObject({
+      code: 'storage-full',
+      fileName: 'multi_page.pdf',
+    });
     const report = await lib.checkIntegrity();
     expect(report).toMatchObject({ documents: 1, problems: [] });
     expect(await lib.search('Big Blue', { k: 3, mode: 'dense' })).toEqual(before);
@@ -227,30 +263,48 @@ describe('interrupted adding (tab closed or crashed mid-batch)', () => {
   test('the unfinished files are listed after reopening, nothing of them is stored, and resuming adds them', async () => {
     // A tab that dies while embedding: its embedder never returns, and the page is gone. The
     // browser releases a dead tab's locks; here its locks live in a manager nobody else sees.
-    const stuck: Embedder = Object.assign(Object.create(embedder) as Embedder, { embed: () => new Promise<Float32Array>(() => {}) });
+    const stuck: Embedder = Object.assign(Object.create(embedder) as Embedder, {
+      embed: () => new Promise<Float32Array>(() => {}),
+    });
     const crashed = await library({ name: 'interrupted', embedder: stuck, locks: memoryLocks() });
     let embedding = false;
-    void crashed.addFiles([fixture(FIXTURE_FILES.markdown), fixture(FIXTURE_FILES.pdf), fixture(FIXTURE_FILES.text)], (p) => (embedding ||= p.stage === 'embedding'));
+    void crashed.addFiles(
+      [fixture(FIXTURE_FILES.markdown), fixture(FIXTURE_FILES.pdf), fixture(FIXTURE_FILES.text)],
+      (p) => (embedding ||= p.stage === 'embedding'),
+    );
     await vi.waitFor(() => expect(embedding).toBe(true), { timeout: 10_000 });
 
     const reopened = await library({ name: 'interrupted' });
     const interrupted = await reopened.listInterrupted();
     expect(interrupted.map((f) => f.name)).toEqual(['wiki-ibm.md', 'multi_page.pdf', 'war-and-peace-1p.txt']);
-    expect(interrupted.map((f) => f.size)).toEqual([fixture(FIXTURE_FILES.markdown), fixture(FIXTURE_FILES.pdf), fixture(FIXTURE_FILES.text)].map((f) => (f.data as Uint8Array).byteLength));
+    expect(interrupted.map((f) => f.size)).toEqual(
+      [fixture(FIXTURE_FILES.markdown), fixture(FIXTURE_FILES.pdf), fixture(FIXTURE_FILES.text)].map(
+        (f) => (f.data as Uint8Array).byteLength,
+      ),
+    );
     expect(await reopened.listDocuments()).toEqual([]);
     expect((await reopened.checkIntegrity()).problems).toEqual([]);
 
     const out = await reopened.resumeInterrupted();
     expect(out.map((o) => o.status)).toEqual(['added', 'added', 'added']);
     expect(await reopened.listInterrupted()).toEqual([]);
-    expect((await reopened.listDocuments()).map((d) => d.name)).toEqual(['wiki-ibm.md', 'multi_page.pdf', 'war-and-peace-1p.txt']);
+    expect((await reopened.listDocuments()).map((d) => d.name)).toEqual([
+      'wiki-ibm.md',
+      'multi_page.pdf',
+      'war-and-peace-1p.txt',
+    ]);
     expect((await reopened.checkIntegrity()).problems).toEqual([]);
   });
 
   test('cancel: files not yet stored come back as cancelled with nothing of them kept; what was stored stays', async () => {
     const lib = await library({ name: 'cancel' });
     await lib.addFiles([fixture(FIXTURE_FILES.markdown)]);
-    const long = { name: 'long.txt', data: new TextEncoder().encode(Array.from({ length: 3000 }, (_, i) => `Sentence ${i} tells of the lighthouse keeper's log.`).join(' ')) };
+    const long = {
+      name: 'long.txt',
+      data: new TextEncoder().encode(
+        Array.from({ length: 3000 }, (_, i) => `Sentence ${i} tells of the lighthouse keeper's log.`).join(' '),
+      ),
+    };
     const controller = new AbortController();
     const out = await lib.addFiles(
       [long, fixture(FIXTURE_FILES.pdf)],
@@ -258,7 +312,9 @@ describe('interrupted adding (tab closed or crashed mid-batch)', () => {
       { signal: controller.signal },
     );
     expect(out.map((o) => (o.status === 'failed' ? o.error.code : o.status))).toEqual(['cancelled', 'cancelled']);
-    expect(out[0]!.status === 'failed' && out[0]!.error.message).toBe('long.txt: adding it was cancelled; nothing of it was saved');
+    expect(out[0]!.status === 'failed' && out[0]!.error.message).toBe(
+      'long.txt: adding it was cancelled; nothing of it was saved',
+    );
     expect((await lib.listDocuments()).map((d) => d.name)).toEqual(['wiki-ibm.md']);
     expect(await lib.listInterrupted()).toEqual([]);
     expect((await lib.checkIntegrity()).problems).toEqual([]);
@@ -266,7 +322,11 @@ describe('interrupted adding (tab closed or crashed mid-batch)', () => {
 
   test('each file is crossed off when its outcome is known: failures and duplicates too', async () => {
     const lib = await library({ name: 'pending-cleanup' });
-    await lib.addFiles([fixture(FIXTURE_FILES.markdown), { name: 'empty.txt', data: new Uint8Array(0) }, fixture(FIXTURE_FILES.markdown)]);
+    await lib.addFiles([
+      fixture(FIXTURE_FILES.markdown),
+      { name: 'empty.txt', data: new Uint8Array(0) },
+      fixture(FIXTURE_FILES.markdown),
+    ]);
     expect(await lib.listInterrupted()).toEqual([]);
   });
 });
@@ -322,7 +382,13 @@ describe('Library.reindex', () => {
     const lib = await library({ name: 'reindex-fail' });
     await lib.addFiles([fixture(FIXTURE_FILES.pdf)]);
     const [doc] = await lib.listDocuments();
-    const broken: Embedder = Object.create(embedder, { embed: { value: async () => { throw new Error('GPU device lost'); } } });
+    const broken: Embedder = Object.create(embedder, {
+      embed: {
+        value: async () => {
+          throw new Error('GPU device lost');
+        },
+      },
+    });
     const lib2 = await library({ name: 'reindex-fail', embedder: broken });
     const out = await lib2.reindex(doc!.id);
     expect(out.status).toBe('failed');
@@ -334,7 +400,12 @@ describe('Library.reindex', () => {
 describe('what the worker used to do, now in the core', () => {
   test('cancelAdding() stops every batch in progress: files not yet stored come back cancelled, stored ones stay', async () => {
     const lib = await library();
-    const long = (n: string) => ({ name: n, data: new TextEncoder().encode(Array.from({ length: 2000 }, (_, i) => `Sentence ${i} of ${n} tells of the keeper's log.`).join(' ')) });
+    const long = (n: string) => ({
+      name: n,
+      data: new TextEncoder().encode(
+        Array.from({ length: 2000 }, (_, i) => `Sentence ${i} of ${n} tells of the keeper's log.`).join(' '),
+      ),
+    });
     let cancelled = false;
     const stop = (p: IndexProgress) => {
       if (p.stage === 'embedding' && (p.done ?? 0) > 0 && !cancelled) {
@@ -343,7 +414,10 @@ describe('what the worker used to do, now in the core', () => {
       }
     };
     const [a, b] = await Promise.all([lib.addFiles([long('one.txt')], stop), lib.addFiles([long('two.txt')], stop)]);
-    expect([...a!, ...b!].map((o) => (o.status === 'failed' ? o.error.code : o.status))).toEqual(['cancelled', 'cancelled']);
+    expect([...a!, ...b!].map((o) => (o.status === 'failed' ? o.error.code : o.status))).toEqual([
+      'cancelled',
+      'cancelled',
+    ]);
     expect(await lib.listDocuments()).toEqual([]);
     // Cancelling is for the batches running then, not for the next one.
     expect((await lib.addFiles([fixture(FIXTURE_FILES.markdown)]))[0]!.status).toBe('added');
@@ -369,6 +443,9 @@ describe('what the worker used to do, now in the core', () => {
     const lib = await library();
     const out = await lib.reindex('no-such-document');
     expect(out.status).toBe('failed');
-    expect(out.status === 'failed' && out.error).toMatchObject({ code: 'not-found', message: 'This document is no longer in the library (another tab may have removed it).' });
+    expect(out.status === 'failed' && out.error).toMatchObject({
+      code: 'not-found',
+      message: 'This document is no longer in the library (another tab may have removed it).',
+    });
   });
 });

@@ -5,8 +5,22 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { nodeDirectory } from '../../src/cli/nodeFolder';
 import { linkingUnavailable } from '../../src/app/library/useLinkedFolders';
-import { LinkedFolders, openFolderStore, type FolderEnvironment, type FolderStore, type FolderView, type PickedFolder } from '../../src/client/folders';
-import { memoryLocks, syncLinkedFolder, type FolderDirectory, type Library, type LinkedFile, type LinkedFolder } from '../../src/core';
+import {
+  LinkedFolders,
+  openFolderStore,
+  type FolderEnvironment,
+  type FolderStore,
+  type FolderView,
+  type PickedFolder,
+} from '../../src/client/folders';
+import {
+  memoryLocks,
+  syncLinkedFolder,
+  type FolderDirectory,
+  type Library,
+  type LinkedFile,
+  type LinkedFolder,
+} from '../../src/core';
 import { freshLibrary } from '../helpers/library';
 import { stubEmbedder } from '../helpers/stubEmbedder';
 
@@ -67,7 +81,9 @@ function inMemory(dir: FolderDirectory): FolderDirectory {
 }
 
 /** The folder as a picked handle whose permission the test sets. */
-function picked(perm: { query: PermissionState; request: PermissionState } = { query: 'granted', request: 'granted' }): PickedFolder & { perm: typeof perm; requests: number } {
+function picked(
+  perm: { query: PermissionState; request: PermissionState } = { query: 'granted', request: 'granted' },
+): PickedFolder & { perm: typeof perm; requests: number } {
   const dir = inMemory(nodeDirectory(root, 'Papers'));
   const handle = {
     ...dir,
@@ -155,7 +171,13 @@ async function names() {
 }
 
 function loop(store: FolderStore<PickedFolder>, env: FolderEnvironment, views: FolderView[][] = []) {
-  return new LinkedFolders<PickedFolder>({ store, library: async () => library, maxFileBytes: 100 * MB, env, onChange: (v) => views.push(v) });
+  return new LinkedFolders<PickedFolder>({
+    store,
+    library: async () => library,
+    maxFileBytes: 100 * MB,
+    env,
+    onChange: (v) => views.push(v),
+  });
 }
 
 /** Waits until the loop has no sync under way (and the last view says so). */
@@ -210,7 +232,14 @@ describe('syncing a linked folder into the library', () => {
     expect(await library.getDocumentText(byName.get('a.txt')!)).toContain('sheet of paper');
     expect((await library.search('sheet of paper', { mode: 'keyword' }))[0]?.docName).toBe('a.txt');
     expect((await library.search('photons', { mode: 'keyword' })).length).toBe(0);
-    expect(views.at(-1)![0]!.lastSync).toMatchObject({ added: 1, reindexed: 1, removed: 1, moved: 1, unchanged: 1, embedded: 2 });
+    expect(views.at(-1)![0]!.lastSync).toMatchObject({
+      added: 1,
+      reindexed: 1,
+      removed: 1,
+      moved: 1,
+      unchanged: 1,
+      embedded: 2,
+    });
     // Two files' passages, one each: nothing else was embedded again.
     expect(embedder.embedded - embeddedBefore).toBe(2);
     expect(store.records.get(id)!.files.map((f) => f.path)).toEqual(['a.txt', 'moved.txt', 'new.md', 'notes/b.md']);
@@ -271,7 +300,10 @@ describe('syncing a linked folder into the library', () => {
     handle.perm.request = 'denied';
     fs.rmSync(path.join(root, 'b.txt'));
     await folders.sync(id);
-    expect(views.at(-1)![0]!.status).toMatchObject({ state: 'needs-permission', reason: expect.stringContaining('Nothing of it is removed') });
+    expect(views.at(-1)![0]!.status).toMatchObject({
+      state: 'needs-permission',
+      reason: expect.stringContaining('Nothing of it is removed'),
+    });
     expect(await names()).toEqual(['a.txt', 'b.txt']);
     expect(store.records.get(id)!.files.map((f) => f.path)).toEqual(['a.txt', 'b.txt']);
 
@@ -306,11 +338,16 @@ describe('syncing a linked folder into the library', () => {
       ['copy.txt', false],
       ['sub/b.txt', true],
     ]);
-    expect(again.summary.notIndexed).toEqual([{ path: 'copy.txt', reason: 'the same content is already in your library as “elsewhere.txt”' }]);
+    expect(again.summary.notIndexed).toEqual([
+      { path: 'copy.txt', reason: 'the same content is already in your library as “elsewhere.txt”' },
+    ]);
     expect(await names()).toEqual(['a.txt', 'elsewhere.txt', 'sub/b.txt']);
     // Deleting the copy leaves the user's own document alone.
     fs.rmSync(path.join(root, 'copy.txt'));
-    const third = await syncLinkedFolder({ ...folder, files: again.files }, library, { maxFileBytes: MB, save: async () => {} });
+    const third = await syncLinkedFolder({ ...folder, files: again.files }, library, {
+      maxFileBytes: MB,
+      save: async () => {},
+    });
     expect(third.status).toBe('ok');
     expect(await names()).toEqual(['a.txt', 'elsewhere.txt', 'sub/b.txt']);
   });
@@ -324,7 +361,10 @@ describe('syncing a linked folder into the library', () => {
     const id = await folders.link(picked());
     fs.rmSync(root, { recursive: true, force: true });
     await folders.sync(id);
-    expect(views.at(-1)![0]!.status).toMatchObject({ state: 'unavailable', reason: expect.stringContaining('Its documents stay') });
+    expect(views.at(-1)![0]!.status).toMatchObject({
+      state: 'unavailable',
+      reason: expect.stringContaining('Its documents stay'),
+    });
     expect(await names()).toEqual(['a.txt']);
     folders.stop();
   });
@@ -444,7 +484,11 @@ describe('the linked folders store', () => {
   test('records read back are checked: a damaged record is skipped, damaged file entries are dropped', async () => {
     type Stand = PickedFolder & { kind: 'directory'; name: string };
     // IndexedDB clones data, not methods: the test's stand-in handle is plain data its check accepts.
-    const isHandle = (h: unknown): h is Stand => !!h && typeof h === 'object' && (h as { kind?: unknown }).kind === 'directory' && typeof (h as { name?: unknown }).name === 'string';
+    const isHandle = (h: unknown): h is Stand =>
+      !!h &&
+      typeof h === 'object' &&
+      (h as { kind?: unknown }).kind === 'directory' &&
+      typeof (h as { name?: unknown }).name === 'string';
     const name = `folders-${process.pid}-${Date.now()}`;
     const store = await openFolderStore<Stand>({ name, isHandle });
     const handle = { kind: 'directory', name: 'Papers' } as Stand;
@@ -463,8 +507,20 @@ describe('the linked folders store', () => {
       ] as LinkedFile[],
       lastSync: { at: 1, added: 1, reindexed: 0, removed: 0, moved: 0, unchanged: 0, embedded: 1, notIndexed: [] },
     });
-    await store.put({ id: 'no-handle', name: 'Lost', handle: { kind: 'file' } as unknown as Stand, linkedAt: 1, files: [] });
-    await store.put({ id: 'bad-files', name: 'Odd', handle, linkedAt: 1, files: 'all of them' as unknown as LinkedFile[] });
+    await store.put({
+      id: 'no-handle',
+      name: 'Lost',
+      handle: { kind: 'file' } as unknown as Stand,
+      linkedAt: 1,
+      files: [],
+    });
+    await store.put({
+      id: 'bad-files',
+      name: 'Odd',
+      handle,
+      linkedAt: 1,
+      files: 'all of them' as unknown as LinkedFile[],
+    });
     const read = await store.list();
     expect(read.map((f) => f.id)).toEqual(['good']);
     expect(read[0]!.files).toEqual([

@@ -6,8 +6,15 @@ import { imagePdf, lineBand, pageImage } from '../helpers/ocr';
 import { FIXTURE_FILES } from '../helpers/paths';
 
 // Each file carries sentences no other file has, so a search hit names its file unambiguously.
-const SCAN = ['Quarterly Report', 'The warehouse in Leeds shipped 4,210 crates of marmalade in March.', 'Delivery vans were serviced every six weeks by the fleet team.'];
-const MIXED_TEXT = ['This first page has a real text layer about harbour pilots.', 'Pilots board incoming ships two miles offshore.'];
+const SCAN = [
+  'Quarterly Report',
+  'The warehouse in Leeds shipped 4,210 crates of marmalade in March.',
+  'Delivery vans were serviced every six weeks by the fleet team.',
+];
+const MIXED_TEXT = [
+  'This first page has a real text layer about harbour pilots.',
+  'Pilots board incoming ships two miles offshore.',
+];
 const MIXED_SCAN = ['Second page, scanned.', 'The lighthouse keeper logged nineteen storms during the winter of 1887.'];
 const PNG = ['Screenshot of a receipt', 'Total paid for the walnut bookcase was 349 pounds and 20 pence.'];
 const JPEG = ['Photo of a notice board', 'The choir rehearses on Thursday evenings in the old chapel.'];
@@ -28,7 +35,10 @@ function expectLineBoxed(hit: SearchHit, page: number, line: number) {
   const band = lineBand(line);
   const boxes = hit.location.boxes ?? [];
   const box = boxes.find((b) => b.page === page && b.y + b.h / 2 > band.top && b.y + b.h / 2 < band.bottom);
-  expect(box, `a box on page ${page} in line ${line}'s band ${JSON.stringify(band)}; got ${JSON.stringify(boxes)}`).toBeDefined();
+  expect(
+    box,
+    `a box on page ${page} in line ${line}'s band ${JSON.stringify(band)}; got ${JSON.stringify(boxes)}`,
+  ).toBeDefined();
   expect(Math.abs(box!.x - band.left)).toBeLessThan(0.02);
   expect(box!.w).toBeGreaterThan(0.2);
   // The box covers the line's height, not the page.
@@ -45,7 +55,12 @@ describe('OCR: scans and images are read, and citations box the line on the page
       const out = await lib.addFiles(files, (p) => stages.push(p));
       expect(out.map((o) => [o.file, o.status])).toEqual(files.map((f) => [f.name, 'added']));
       const docs = await lib.listDocuments();
-      expect(docs.map((d) => [d.name, d.type, d.pageCount])).toEqual([['scan.pdf', 'pdf', 1], ['mixed.pdf', 'pdf', 2], ['receipt.png', 'image', 1], ['notice.jpg', 'image', 1]]);
+      expect(docs.map((d) => [d.name, d.type, d.pageCount])).toEqual([
+        ['scan.pdf', 'pdf', 1],
+        ['mixed.pdf', 'pdf', 2],
+        ['receipt.png', 'image', 1],
+        ['notice.jpg', 'image', 1],
+      ]);
 
       const find = async (q: string, doc: string) => {
         const hits = await lib.search(q, { k: 3 });
@@ -89,7 +104,10 @@ describe('OCR: scans and images are read, and citations box the line on the page
   });
 
   test('a 500-page scan: page progress, Cancel mid-document, nothing stored, memory bounded (pages streamed)', async () => {
-    const page = await pageImage(['Page of a very long scanned ledger.', 'Entry: the ferry crossed the estuary at dawn.'], { dpi: 150, format: 'jpeg' });
+    const page = await pageImage(
+      ['Page of a very long scanned ledger.', 'Entry: the ferry crossed the estuary at dawn.'],
+      { dpi: 150, format: 'jpeg' },
+    );
     const long = imagePdf([page], { repeat: 500 });
     const lib = await freshLibrary();
     const controller = new AbortController();
@@ -121,7 +139,9 @@ describe('OCR: scans and images are read, and citations box the line on the page
       // Pages are drawn one at a time and let go: twelve more pages read add far less than twelve
       // kept page images would (each is 15 MB of RGBA at 200 dpi, 180 MB for twelve).
       const growth = (rss.at(-1)! - rss[2]!) / 2 ** 20;
-      console.log(`500-page scan: resident memory after page 2 ${Math.round(rss[2]! / 2 ** 20)} MB, after page 14 ${Math.round(rss.at(-1)! / 2 ** 20)} MB`);
+      console.log(
+        `500-page scan: resident memory after page 2 ${Math.round(rss[2]! / 2 ** 20)} MB, after page 14 ${Math.round(rss.at(-1)! / 2 ** 20)} MB`,
+      );
       expect(growth).toBeLessThan(90);
     } finally {
       lib.close();
@@ -132,10 +152,15 @@ describe('OCR: scans and images are read, and citations box the line on the page
 describe('every image format Folio decodes is read', () => {
   test.each(['png', 'jpeg', 'webp', 'gif', 'bmp', 'tiff'] as const)('%s', async (format) => {
     const { parseBytes } = await import('../../src/core');
-    const bytes = await pageImage(['Format check', `This page was saved as ${format.toUpperCase()} for the decoder test.`], { dpi: 120, format });
+    const bytes = await pageImage(
+      ['Format check', `This page was saved as ${format.toUpperCase()} for the decoder test.`],
+      { dpi: 120, format },
+    );
     const doc = await parseBytes(bytes, `page.${format}`);
     expect(doc.type).toBe('image');
-    expect(doc.text.replace(/\s+/g, ' ')).toContain(`This page was saved as ${format.toUpperCase()} for the decoder test.`);
+    expect(doc.text.replace(/\s+/g, ' ')).toContain(
+      `This page was saved as ${format.toUpperCase()} for the decoder test.`,
+    );
     expect(doc.blocks.at(-1)!.boxes![0]).toMatchObject({ page: 1 });
   });
 });

@@ -1,6 +1,14 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, test, vi } from 'vitest';
-import { chunkDocument, memoryLocks, openLibrary, parseBytes, type IndexProgress, type Library, type LibraryOptions } from '../../src/core';
+import {
+  chunkDocument,
+  memoryLocks,
+  openLibrary,
+  parseBytes,
+  type IndexProgress,
+  type Library,
+  type LibraryOptions,
+} from '../../src/core';
 import { LibraryStore } from '../../src/core/store/store';
 import { fixture } from '../helpers/library';
 import { FIXTURE_FILES } from '../helpers/paths';
@@ -20,7 +28,11 @@ async function library(opts: Partial<LibraryOptions> & { name: string }) {
 /** A text file of `n` paragraphs of 130 distinct words: one passage each with the default chunking. */
 function bigText(n: number): { name: string; data: Uint8Array } {
   const paragraphs = Array.from({ length: n }, (_, p) =>
-    Array.from({ length: 13 }, (_, s) => `Paragraph ${p} sentence ${s} tells how ledger item w${p}x${s} was checked on day ${(p * 13 + s) % 97}.`).join(' '),
+    Array.from(
+      { length: 13 },
+      (_, s) =>
+        `Paragraph ${p} sentence ${s} tells how ledger item w${p}x${s} was checked on day ${(p * 13 + s) % 97}.`,
+    ).join(' '),
   );
   return { name: 'ledger.txt', data: new TextEncoder().encode(paragraphs.join('\n\n')) };
 }
@@ -34,7 +46,10 @@ describe('interrupted batches are told apart from live and finished ones (issue 
     const seen: string[] = [];
     for (let round = 0; round < 6; round++) {
       // New content each round, so every file is indexed (not recognised as a duplicate).
-      const files = ['alpha', 'beta', 'gamma'].map((w) => ({ name: `${w}-${round}.txt`, data: new TextEncoder().encode(`Round ${round}: the ${w} report lists ${round} findings. `.repeat(40)) }));
+      const files = ['alpha', 'beta', 'gamma'].map((w) => ({
+        name: `${w}-${round}.txt`,
+        data: new TextEncoder().encode(`Round ${round}: the ${w} report lists ${round} findings. `.repeat(40)),
+      }));
       let adding = true;
       const watch = async (lib: Library, who: string) => {
         while (adding) {
@@ -63,7 +78,11 @@ describe('interrupted batches are told apart from live and finished ones (issue 
     const browser = memoryLocks();
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
-    const dead = await library({ name, locks: memoryLocks(), embedder: stubEmbedder({ beforeBatch: () => new Promise(() => {}) }) });
+    const dead = await library({
+      name,
+      locks: memoryLocks(),
+      embedder: stubEmbedder({ beforeBatch: () => new Promise(() => {}) }),
+    });
     const alive = await library({ name, locks: browser, embedder: stubEmbedder({ beforeBatch: () => gate }) });
     const observer = await library({ name, locks: browser });
     let deadEmbedding = false;
@@ -99,7 +118,9 @@ describe('a big file interrupted mid-way resumes where it stopped', () => {
     void closing.addFiles([file], (p) => seen.push(p));
     const store = await LibraryStore.open(name);
     try {
-      await vi.waitFor(async () => expect((await store.listPending())[0]?.progress?.done).toBe(320), { timeout: 10_000 });
+      await vi.waitFor(async () => expect((await store.listPending())[0]?.progress?.done).toBe(320), {
+        timeout: 10_000,
+      });
     } finally {
       store.close();
     }
@@ -129,7 +150,9 @@ describe('a big file interrupted mid-way resumes where it stopped', () => {
         s.close();
       }
     };
-    expect(added!.status === 'added' && (await vectorsOf(`resume-reference-${counter}`, added!.document.id))).toEqual(await vectorsOf(name, doc!.id));
+    expect(added!.status === 'added' && (await vectorsOf(`resume-reference-${counter}`, added!.document.id))).toEqual(
+      await vectorsOf(name, doc!.id),
+    );
     expect(doc!.chunkCount).toBe(961);
     expect((await reopened.checkIntegrity()).problems).toEqual([]);
   });
@@ -141,7 +164,9 @@ describe('a big file interrupted mid-way resumes where it stopped', () => {
     void closing.addFiles([bigText(300)]);
     const store = await LibraryStore.open(name);
     try {
-      await vi.waitFor(async () => expect((await store.listPending())[0]?.progress?.done).toBe(128), { timeout: 10_000 });
+      await vi.waitFor(async () => expect((await store.listPending())[0]?.progress?.done).toBe(128), {
+        timeout: 10_000,
+      });
     } finally {
       store.close();
     }

@@ -28,7 +28,10 @@ const decode = (v: unknown): unknown => {
   return v;
 };
 
-const versions = fs.readdirSync(DIR).filter((f) => /^v\d+\.json$/.test(f)).sort();
+const versions = fs
+  .readdirSync(DIR)
+  .filter((f) => /^v\d+\.json$/.test(f))
+  .sort();
 
 describe('libraries saved by every released schema version open and upgrade with nothing lost', () => {
   test('there is a fixture for every schema version up to the current one', () => {
@@ -45,17 +48,23 @@ describe('libraries saved by every released schema version open and upgrade with
         for (let v = from; v < fx.dbVersion; v++) await MIGRATIONS[v]!(db as never, tx as never);
       },
     });
-    for (const [store, rows] of Object.entries(fx.stores)) for (const row of rows) await old.put(store as never, decode(row) as never);
+    for (const [store, rows] of Object.entries(fx.stores))
+      for (const row of rows) await old.put(store as never, decode(row) as never);
     old.close();
 
     const lib = await openLibrary({ name, embedder: await realEmbedder() });
     try {
       const docs = fx.stores.documents as { id: string; name: string; chunkCount: number }[];
-      expect((await lib.listDocuments()).map((d) => [d.id, d.name, d.chunkCount]).sort()).toEqual(docs.map((d) => [d.id, d.name, d.chunkCount]).sort());
+      expect((await lib.listDocuments()).map((d) => [d.id, d.name, d.chunkCount]).sort()).toEqual(
+        docs.map((d) => [d.id, d.name, d.chunkCount]).sort(),
+      );
       expect((await lib.checkIntegrity()).problems).toEqual([]);
       // Chunk texts untouched, and every search the old version answered still finds the same passage first.
       const chunks = fx.stores.chunks as { docId: string; index: number; text: string }[];
-      for (const d of docs) expect((await lib.getChunks(d.id)).map((c) => c.text)).toEqual(chunks.filter((c) => c.docId === d.id).map((c) => c.text));
+      for (const d of docs)
+        expect((await lib.getChunks(d.id)).map((c) => c.text)).toEqual(
+          chunks.filter((c) => c.docId === d.id).map((c) => c.text),
+        );
       for (const { query, top } of fx.searchedWithThisVersion) {
         const dense = await lib.search(query, { k: 3, mode: 'dense' });
         expect([dense[0]!.docId, dense[0]!.chunkIndex]).toEqual([top[0]!.docId, top[0]!.chunkIndex]);
@@ -66,13 +75,18 @@ describe('libraries saved by every released schema version open and upgrade with
       // stored records, recounted here from the fixture itself) and is in no collection yet.
       const bytesOf = (v: unknown) => (v instanceof Blob ? v.size : ArrayBuffer.isView(v) ? v.byteLength : 0);
       const utf8 = (t: string) => Buffer.byteLength(t, 'utf8');
-      const rows = (store: string) => ((fx.stores[store] ?? []) as Record<string, unknown>[]).map((r) => decode(r) as Record<string, unknown>);
+      const rows = (store: string) =>
+        ((fx.stores[store] ?? []) as Record<string, unknown>[]).map((r) => decode(r) as Record<string, unknown>);
       const upgraded = await lib.listDocuments();
       for (const d of upgraded) {
         const expected =
-          utf8(((rows('texts').find((t) => t.docId === d.id)?.text as string) ?? '')) +
-          rows('chunks').filter((c) => c.docId === d.id).reduce((n, c) => n + utf8(c.text as string), 0) +
-          rows('vectors').filter((v) => v.docId === d.id).reduce((n, v) => n + bytesOf(v.vectors), 0) +
+          utf8((rows('texts').find((t) => t.docId === d.id)?.text as string) ?? '') +
+          rows('chunks')
+            .filter((c) => c.docId === d.id)
+            .reduce((n, c) => n + utf8(c.text as string), 0) +
+          rows('vectors')
+            .filter((v) => v.docId === d.id)
+            .reduce((n, v) => n + bytesOf(v.vectors), 0) +
           bytesOf(rows('keywords').find((k) => k.docId === d.id)?.data) +
           bytesOf(rows('files').find((f) => f.docId === d.id)?.bytes);
         // Schema 1 had no postings (the upgrade built them), so they add to what it stored.
@@ -85,7 +99,8 @@ describe('libraries saved by every released schema version open and upgrade with
       const c = await lib.createCollection('Upgraded');
       expect(await lib.addToCollection(c.id, [docs[0]!.id])).toBe(1);
       expect((await lib.listCollections())[0]).toMatchObject({ documents: 1, chunks: docs[0]!.chunkCount });
-      for (const h of await lib.search(fx.searchedWithThisVersion[0]!.query, { k: 5, collections: [c.id] })) expect(h.docId).toBe(docs[0]!.id);
+      for (const h of await lib.search(fx.searchedWithThisVersion[0]!.query, { k: 5, collections: [c.id] }))
+        expect(h.docId).toBe(docs[0]!.id);
       // And the upgraded library takes new documents.
       const [added] = await lib.addFiles([fixture('docx/word_sample.docx')]);
       expect(added!.status).toBe('added');

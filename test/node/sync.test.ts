@@ -3,7 +3,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { nodeDirectory } from '../../src/cli/nodeFolder';
-import { contentHash, countDecisions, planSync, scanFolder, type FolderDirectory, type FolderScan, type KnownFile, type ListedFile, type SyncDecision } from '../../src/core';
+import {
+  contentHash,
+  countDecisions,
+  planSync,
+  scanFolder,
+  type FolderDirectory,
+  type FolderScan,
+  type KnownFile,
+  type ListedFile,
+  type SyncDecision,
+} from '../../src/core';
 import { fixture, freshLibrary } from '../helpers/library';
 import { FIXTURES_DIR, FIXTURE_FILES } from '../helpers/paths';
 
@@ -33,12 +43,24 @@ const scan = (maxFileBytes = 100 * MB) => scanFolder(nodeDirectory(root), { maxF
 /** What the library would remember after indexing everything in a scan. */
 async function remember(s: FolderScan): Promise<KnownFile[]> {
   if (s.status !== 'ok') throw new Error(s.reason);
-  return Promise.all(s.files.map(async (f, i) => ({ path: f.path, size: f.size, lastModified: f.lastModified, hash: await contentHash(f.data), documentId: `doc-${i}` })));
+  return Promise.all(
+    s.files.map(async (f, i) => ({
+      path: f.path,
+      size: f.size,
+      lastModified: f.lastModified,
+      hash: await contentHash(f.data),
+      documentId: `doc-${i}`,
+    })),
+  );
 }
 
 /** Decisions as `kind path` lines (moves as `moved from → to`), in the order returned. */
 function lines(decisions: SyncDecision[]): string[] {
-  return decisions.map((d) => (d.kind === 'moved' ? `moved ${d.known.path} → ${d.file.path}` : `${d.kind} ${'file' in d ? d.file.path : d.known.path}`));
+  return decisions.map((d) =>
+    d.kind === 'moved'
+      ? `moved ${d.known.path} → ${d.file.path}`
+      : `${d.kind} ${'file' in d ? d.file.path : d.known.path}`,
+  );
 }
 
 describe('scanning a folder', () => {
@@ -63,7 +85,9 @@ describe('scanning a folder', () => {
       const stat = fs.statSync(path.join(root, f.path));
       expect(f.size).toBe(stat.size);
       expect(f.lastModified).toBe(Math.trunc(stat.mtimeMs));
-      expect(new Uint8Array(await f.data.arrayBuffer())).toEqual(new Uint8Array(fs.readFileSync(path.join(root, f.path))));
+      expect(new Uint8Array(await f.data.arrayBuffer())).toEqual(
+        new Uint8Array(fs.readFileSync(path.join(root, f.path))),
+      );
     }
     expect(s.skipped).toEqual([]);
   });
@@ -75,7 +99,15 @@ describe('scanning a folder', () => {
     const s = await scan();
     if (s.status !== 'ok') throw new Error(s.reason);
     expect(s.files.map((f) => f.path)).toEqual(['small.txt']);
-    expect(s.skipped).toEqual([{ path: 'big/huge.txt', size: 101 * MB, lastModified: expect.any(Number), reason: 'too-large', data: expect.any(Blob) }]);
+    expect(s.skipped).toEqual([
+      {
+        path: 'big/huge.txt',
+        size: 101 * MB,
+        lastModified: expect.any(Number),
+        reason: 'too-large',
+        data: expect.any(Blob),
+      },
+    ]);
     // The limit is the caller's: with a smaller one, the small file is skipped too.
     const strict = await scan(3);
     expect(strict.status === 'ok' && strict.skipped.map((f) => f.path)).toEqual(['big/huge.txt', 'small.txt']);
@@ -83,7 +115,10 @@ describe('scanning a folder', () => {
 
   test('a folder that is gone reports it, with no listing', async () => {
     const gone = nodeDirectory(path.join(root, 'not-there'));
-    expect(await scanFolder(gone, { maxFileBytes: MB })).toEqual({ status: 'unavailable', reason: expect.stringMatching(/not-there.*moved or deleted/) });
+    expect(await scanFolder(gone, { maxFileBytes: MB })).toEqual({
+      status: 'unavailable',
+      reason: expect.stringMatching(/not-there.*moved or deleted/),
+    });
   });
 
   test('permission lost, before or during the walk: no listing at all, never a partial one', async () => {
@@ -102,12 +137,23 @@ describe('scanning a folder', () => {
       async *values() {
         for await (const entry of real.values()) {
           if (entry.kind === 'directory') {
-            yield { kind: 'directory', name: entry.name, values: () => ({ [Symbol.asyncIterator]: () => ({ next: () => Promise.reject(new DOMException('The request is not allowed', 'NotAllowedError')) }) }) };
+            yield {
+              kind: 'directory',
+              name: entry.name,
+              values: () => ({
+                [Symbol.asyncIterator]: () => ({
+                  next: () => Promise.reject(new DOMException('The request is not allowed', 'NotAllowedError')),
+                }),
+              }),
+            };
           } else yield entry;
         }
       },
     };
-    expect(await scanFolder(revoked, { maxFileBytes: MB })).toEqual({ status: 'no-permission', reason: expect.stringContaining('docs') });
+    expect(await scanFolder(revoked, { maxFileBytes: MB })).toEqual({
+      status: 'no-permission',
+      reason: expect.stringContaining('docs'),
+    });
   });
 });
 
@@ -123,7 +169,9 @@ describe('sync decisions', () => {
     write('deleted.txt', 'about to go', old);
     write('renamed-from.txt', 'content that moves', old);
     write('failed.bin', 'x', old);
-    const known = (await remember(await scan())).map((k) => (k.path === 'failed.bin' ? { path: k.path, size: k.size, lastModified: k.lastModified } : k));
+    const known = (await remember(await scan())).map((k) =>
+      k.path === 'failed.bin' ? { path: k.path, size: k.size, lastModified: k.lastModified } : k,
+    );
 
     write('grown.txt', 'a lot longer now', later);
     write('edited.txt', 'ABCDEF', later); // same size, new content
@@ -152,8 +200,19 @@ describe('sync decisions', () => {
     // Unchanged files and size changes need no reading; new.txt has no vanished twin of its size.
     expect(hashed.sort()).toEqual(['edited.txt', 'renamed-to.txt', 'touched.txt']);
     const reindexed = plan.decisions.find((d) => d.kind === 'reindex' && d.file.path === 'edited.txt');
-    expect(reindexed?.kind === 'reindex' && reindexed.known.documentId).toBe(known.find((k) => k.path === 'edited.txt')!.documentId);
-    expect(countDecisions(plan)).toEqual({ add: 1, reindex: 2, remove: 1, unchanged: 2, touched: 1, moved: 1, 'too-large': 0, unreadable: 0 });
+    expect(reindexed?.kind === 'reindex' && reindexed.known.documentId).toBe(
+      known.find((k) => k.path === 'edited.txt')!.documentId,
+    );
+    expect(countDecisions(plan)).toEqual({
+      add: 1,
+      reindex: 2,
+      remove: 1,
+      unchanged: 2,
+      touched: 1,
+      moved: 1,
+      'too-large': 0,
+      unreadable: 0,
+    });
   });
 
   test('a file that could not be indexed is retried once it changes', async () => {
@@ -179,7 +238,9 @@ describe('sync decisions', () => {
     write('notes.txt', 'small at first', old);
     const known = await remember(await scan());
     const plan = await planSync(await scan(5), known);
-    expect(plan.decisions).toEqual([{ kind: 'too-large', file: expect.objectContaining({ path: 'notes.txt', reason: 'too-large' }), known: known[0] }]);
+    expect(plan.decisions).toEqual([
+      { kind: 'too-large', file: expect.objectContaining({ path: 'notes.txt', reason: 'too-large' }), known: known[0] },
+    ]);
   });
 
   test('a file that cannot be read while comparing is left alone until the next scan', async () => {
@@ -189,7 +250,14 @@ describe('sync decisions', () => {
     const listing = await scan();
     write('flaky.txt', 'version 3!!', new Date('2024-08-01T00:00:00Z')); // changes between listing and reading
     const plan = await planSync(listing, known);
-    expect(plan.decisions).toEqual([{ kind: 'unreadable', file: expect.objectContaining({ path: 'flaky.txt' }), known: known[0], reason: expect.any(String) }]);
+    expect(plan.decisions).toEqual([
+      {
+        kind: 'unreadable',
+        file: expect.objectContaining({ path: 'flaky.txt' }),
+        known: known[0],
+        reason: expect.any(String),
+      },
+    ]);
   });
 
   test('permission lost or folder gone: no decisions, so nothing is deleted meanwhile', async () => {
@@ -198,8 +266,15 @@ describe('sync decisions', () => {
     const known = await remember(await scan());
     const real = nodeDirectory(root);
     const lapsed: FolderDirectory = { ...real, values: () => real.values(), queryPermission: async () => 'denied' };
-    expect(await planSync(await scanFolder(lapsed, { maxFileBytes: MB }), known)).toEqual({ status: 'no-permission', reason: expect.any(String), decisions: [] });
-    const gone = await planSync(await scanFolder(nodeDirectory(path.join(root, 'moved-away')), { maxFileBytes: MB }), known);
+    expect(await planSync(await scanFolder(lapsed, { maxFileBytes: MB }), known)).toEqual({
+      status: 'no-permission',
+      reason: expect.any(String),
+      decisions: [],
+    });
+    const gone = await planSync(
+      await scanFolder(nodeDirectory(path.join(root, 'moved-away')), { maxFileBytes: MB }),
+      known,
+    );
     expect(gone).toEqual({ status: 'unavailable', reason: expect.any(String), decisions: [] });
     // Whereas a readable folder that really is empty removes everything it had.
     fs.rmSync(path.join(root, 'a.txt'));

@@ -29,7 +29,9 @@ describe('decodeText', () => {
   test('UTF-16 little- and big-endian with a BOM, and little-endian without one', () => {
     expect(decodeText(utf16(PHRASE, true, true), 'a.txt')).toBe(PHRASE);
     expect(decodeText(utf16(PHRASE, false, true), 'a.txt')).toBe(PHRASE);
-    expect(decodeText(utf16('Plain ASCII text without a mark.', true, false), 'a.txt')).toBe('Plain ASCII text without a mark.');
+    expect(decodeText(utf16('Plain ASCII text without a mark.', true, false), 'a.txt')).toBe(
+      'Plain ASCII text without a mark.',
+    );
   });
 
   test('falls back to Windows-1252 for legacy single-byte files', () => {

@@ -5,13 +5,18 @@ import { FIXTURE_FILES } from '../helpers/paths';
 
 describe('evaluation sets', () => {
   test('round-trip through JSON; bare lists accepted', () => {
-    const qs = [{ question: 'Who?', document: 'a.pdf' }, { question: 'What?', document: 'b.md', passage: 'some text' }];
+    const qs = [
+      { question: 'Who?', document: 'a.pdf' },
+      { question: 'What?', document: 'b.md', passage: 'some text' },
+    ];
     expect(parseEvalSet(serializeEvalSet(qs)).questions).toEqual(qs);
     expect(parseEvalSet(JSON.stringify(qs)).questions).toEqual(qs);
   });
   test('errors name the entry and what is wrong', () => {
     expect(() => parseEvalSet('{oops')).toThrow(/not valid JSON/);
-    expect(() => parseEvalSet('{"questions": [{"question": "Who?"}]}')).toThrow('Question 1 ("Who?") names no "document".');
+    expect(() => parseEvalSet('{"questions": [{"question": "Who?"}]}')).toThrow(
+      'Question 1 ("Who?") names no "document".',
+    );
     expect(() => parseEvalSet('{"questions": [{"document": "a"}, {}]}')).toThrow('Question 1 has no "question" text.');
     expect(() => parseEvalSet('{"questions": []}')).toThrow(/no questions/);
   });
@@ -21,11 +26,18 @@ describe('evaluate', () => {
   test('hit rate and MRR from hand-made rankings', async () => {
     const results: Record<string, { docName: string; text: string; score: number }[]> = {
       q1: [{ docName: 'a.pdf', text: 'x', score: 1 }],
-      q2: [{ docName: 'c.md', text: 'x', score: 1 }, { docName: 'b.md', text: 'The answer is here.', score: 0.5 }],
+      q2: [
+        { docName: 'c.md', text: 'x', score: 1 },
+        { docName: 'b.md', text: 'The answer is here.', score: 0.5 },
+      ],
       q3: [{ docName: 'c.md', text: 'x', score: 1 }],
     };
     const report = await evaluate(
-      [{ question: 'q1', document: 'a.pdf' }, { question: 'q2', document: 'b.md', passage: 'answer is here' }, { question: 'q3', document: 'z.txt' }],
+      [
+        { question: 'q1', document: 'a.pdf' },
+        { question: 'q2', document: 'b.md', passage: 'answer is here' },
+        { question: 'q3', document: 'z.txt' },
+      ],
       async (q) => results[q]!,
       5,
     );
@@ -44,9 +56,17 @@ describe('evaluate', () => {
     await lib.addFiles([fixture(FIXTURE_FILES.pdf), fixture(FIXTURE_FILES.markdown), fixture(FIXTURE_FILES.docx)]);
     const report = await lib.evaluate(
       [
-        { question: 'Who patented the typewriter?', document: 'multi_page.pdf', passage: 'Patented in 1868 by Christopher Latham Sholes' },
+        {
+          question: 'Who patented the typewriter?',
+          document: 'multi_page.pdf',
+          passage: 'Patented in 1868 by Christopher Latham Sholes',
+        },
         { question: 'Which company is called Big Blue?', document: 'wiki-ibm.md' },
-        { question: 'What do ducks like to eat?', document: 'multi_page.pdf', passage: 'Patented in 1868 by Christopher Latham Sholes' },
+        {
+          question: 'What do ducks like to eat?',
+          document: 'multi_page.pdf',
+          passage: 'Patented in 1868 by Christopher Latham Sholes',
+        },
       ],
       3,
     );

@@ -41,7 +41,13 @@ describe('VectorIndex', () => {
     index.add('b', b);
     expect(index.size).toBe(500);
     const got = index.search(q, 10);
-    const want = brute([['a', a], ['b', b]], 10);
+    const want = brute(
+      [
+        ['a', a],
+        ['b', b],
+      ],
+      10,
+    );
     expect(got.map((h) => [h.docId, h.chunkIndex])).toEqual(want.map((h) => [h.docId, h.chunkIndex]));
     got.forEach((h, i) => expect(h.score).toBeCloseTo(want[i]!.score, 5));
   });
@@ -54,9 +60,19 @@ describe('VectorIndex', () => {
     index.remove('a');
     expect(index.size).toBe(200);
     expect(index.has('a')).toBe(false);
-    expect(index.search(q, 10)).toEqual(brute([['b', b]], 10).map((h) => ({ ...h, score: expect.closeTo(h.score, 5) })));
+    expect(index.search(q, 10)).toEqual(
+      brute([['b', b]], 10).map((h) => ({ ...h, score: expect.closeTo(h.score, 5) })),
+    );
     index.add('c', a);
-    expect(index.search(q, 1)[0]!.docId).toBe(brute([['b', b], ['c', a]], 1)[0]!.docId);
+    expect(index.search(q, 1)[0]!.docId).toBe(
+      brute(
+        [
+          ['b', b],
+          ['c', a],
+        ],
+        1,
+      )[0]!.docId,
+    );
   });
 
   test('rejects vectors of the wrong size', () => {
@@ -68,7 +84,11 @@ describe('VectorIndex', () => {
   test('TopK keeps the k largest in descending order', () => {
     const t = new TopK(3);
     [5, 1, 9, 7, 3, 9.5, 0].forEach((s, i) => t.push(s, i));
-    expect(t.sorted()).toEqual([[9.5, 5], [9, 2], [7, 3]]);
+    expect(t.sorted()).toEqual([
+      [9.5, 5],
+      [9, 2],
+      [7, 3],
+    ]);
   });
 });
 
@@ -92,7 +112,7 @@ describe('VectorIndex above the approximate threshold (bit codes + exact rescori
   const docs = Array.from({ length: 10 }, (_, i) => clustered(600, 10 + i));
   const queries = Array.from({ length: 20 }, (_, i) => {
     const src = docs[i % 10]!;
-    const q = src.slice(((i * 37) % 600) * d, ((i * 37) % 600 + 1) * d);
+    const q = src.slice(((i * 37) % 600) * d, (((i * 37) % 600) + 1) * d);
     q[0]! += 0.05;
     return q;
   });
@@ -113,7 +133,9 @@ describe('VectorIndex above the approximate threshold (bit codes + exact rescori
       const truth = new Set(ids(exact));
       found += ids(approx).filter((x) => truth.has(x)).length;
       for (const h of approx) {
-        const e = index.search(q, 6000, undefined, { exact: true }).find((x) => x.docId === h.docId && x.chunkIndex === h.chunkIndex)!;
+        const e = index
+          .search(q, 6000, undefined, { exact: true })
+          .find((x) => x.docId === h.docId && x.chunkIndex === h.chunkIndex)!;
         expect(h.score).toBeCloseTo(e.score, 6);
       }
     }
@@ -200,7 +222,7 @@ describe('WASM SIMD kernels', () => {
           const c = j >> 5;
           const i = j & 15;
           const byte = simd.fine[(r * d) / 2 + 16 * c + i]!;
-          const u = (j & 16 ? byte >> 4 : byte & 15);
+          const u = j & 16 ? byte >> 4 : byte & 15;
           const want = Math.min(15, Math.max(0, Math.floor((simd.data[r * d + j]! - simd.low[j]!) * simd.inv[j]!)));
           expect(Math.abs(u - want)).toBeLessThanOrEqual(want === 0 || want === 15 ? 0 : 1); // float rounding at a step's edge
         }
@@ -217,10 +239,12 @@ describe('WASM SIMD kernels', () => {
           const x = simd.codes[codeAt(r, j)]!;
           s += simd.lut[j * 32 + (x & 15)]! + simd.lut[j * 32 + 16 + (x >> 4)]!;
         }
-        if (simd.distance[r] !== simd.offset - s || js.distance[r] !== simd.offset - s) throw new Error(`row ${r}: ${simd.distance[r]}, ${js.distance[r]} vs ${simd.offset - s}`);
+        if (simd.distance[r] !== simd.offset - s || js.distance[r] !== simd.offset - s)
+          throw new Error(`row ${r}: ${simd.distance[r]}, ${js.distance[r]} vs ${simd.offset - s}`);
       }
       // The table: entry v of nibble n is Σ ±q over its four dimensions, scaled to at most 31.
-      const raw = (n: number, v: number) => [0, 1, 2, 3].reduce((t, k) => t + (v & (1 << k) ? query[4 * n + k]! : -query[4 * n + k]!), 0);
+      const raw = (n: number, v: number) =>
+        [0, 1, 2, 3].reduce((t, k) => t + (v & (1 << k) ? query[4 * n + k]! : -query[4 * n + k]!), 0);
       const scale = 31 / Math.max(...Array.from({ length: 2 * B * 16 }, (_, i) => Math.abs(raw(i >> 4, i & 15))));
       expect(simd.lut[2 * 32 + 16 + 9]).toBe(Math.round(raw(5, 9) * scale));
       const picks = Int32Array.from({ length: 501 }, (_, i) => (i * 7919) % rows); // not a multiple of 4
@@ -234,7 +258,8 @@ describe('WASM SIMD kernels', () => {
           const byte = simd.fine[(picks[i]! * d) / 2 + 16 * (j >> 5) + (j & 15)]!;
           s += (j & 16 ? byte >> 4 : byte & 15) * simd.weights[j]!;
         }
-        if (simd.fineScores[i] !== s || js.fineScores[i] !== s) throw new Error(`pick ${i}: ${simd.fineScores[i]}, ${js.fineScores[i]} vs ${s}`);
+        if (simd.fineScores[i] !== s || js.fineScores[i] !== s)
+          throw new Error(`pick ${i}: ${simd.fineScores[i]}, ${js.fineScores[i]} vs ${s}`);
       }
       for (const a of [simd, js]) {
         a.list.set(picks);

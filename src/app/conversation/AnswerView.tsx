@@ -7,7 +7,11 @@ import { Citation, Passages } from './Passages';
 import { WrittenAnswer } from './WrittenAnswer';
 
 /** Sentence text without the [n] markers and Markdown emphasis (its citations are drawn as chips). */
-const plain = (s: string) => s.replace(/\s*\[\d{1,3}\]/g, '').replace(/(\*\*|__|`)/g, '').trim();
+const plain = (s: string) =>
+  s
+    .replace(/\s*\[\d{1,3}\]/g, '')
+    .replace(/(\*\*|__|`)/g, '')
+    .trim();
 
 /**
  * Keys for items without an id: their text, numbered when the same text comes again. Stable
@@ -25,7 +29,10 @@ function keyedByText<T>(items: T[], text: (item: T) => string): [string, T][] {
 
 function Chips({ sentence, turnId, index }: { sentence: CheckedSentence; turnId: string; index?: number }) {
   // A sentence backed only by a passage it does not cite also gets that passage's chip.
-  const found = sentence.miscited && sentence.support && !sentence.citations.includes(sentence.support.passage) ? sentence.support.passage : null;
+  const found =
+    sentence.miscited && sentence.support && !sentence.citations.includes(sentence.support.passage)
+      ? sentence.support.passage
+      : null;
   return (
     <>
       {sentence.citations.map((n) => (
@@ -37,7 +44,12 @@ function Chips({ sentence, turnId, index }: { sentence: CheckedSentence; turnId:
       {found !== null && (
         <span data-sentence={index}>
           {' '}
-          <Citation n={found} turnId={turnId} label={`Source ${found} (the support is here, not in the source it cited)`} found />
+          <Citation
+            n={found}
+            turnId={turnId}
+            label={`Source ${found} (the support is here, not in the source it cited)`}
+            found
+          />
         </span>
       )}
     </>
@@ -72,12 +84,18 @@ function CheckedAnswer({ turn }: { turn: Turn }) {
         )}
       </p>
       <p className={checked.supported === checked.total ? 'support-line all' : 'support-line'}>
-        {checked.supported === checked.total ? <CircleCheck size={14} aria-hidden /> : <CircleDashed size={14} aria-hidden />}
-        {checked.supported} of {checked.total} {checked.total === 1 ? 'sentence' : 'sentences'} supported by your documents
+        {checked.supported === checked.total ? (
+          <CircleCheck size={14} aria-hidden />
+        ) : (
+          <CircleDashed size={14} aria-hidden />
+        )}
+        {checked.supported} of {checked.total} {checked.total === 1 ? 'sentence' : 'sentences'} supported by your
+        documents
       </p>
       {dropped.length > 0 && (
         <p className="answer-meta dropped-citations">
-          Removed {dropped.length === 1 ? 'a citation' : 'citations'} to no passage: {dropped.map((n) => `[${n}]`).join(' ')}
+          Removed {dropped.length === 1 ? 'a citation' : 'citations'} to no passage:{' '}
+          {dropped.map((n) => `[${n}]`).join(' ')}
         </p>
       )}
     </div>
@@ -101,7 +119,8 @@ function Working({ children }: { children: ReactNode }) {
 export function AnswerView({ turn, onSwitchEngine }: { turn: Turn; onSwitchEngine?: (id: string) => void }) {
   const query = turn.searchedFor ?? turn.question;
   const streaming = turn.status === 'answering';
-  const nothingFound = (turn.status === 'done' || turn.status === 'stopped') && !turn.passages.length && !turn.answer && !turn.declined;
+  const nothingFound =
+    (turn.status === 'done' || turn.status === 'stopped') && !turn.passages.length && !turn.answer && !turn.declined;
   return (
     <div className="answer">
       {turn.searchedFor && (
@@ -111,7 +130,8 @@ export function AnswerView({ turn, onSwitchEngine }: { turn: Turn; onSwitchEngin
       )}
       {turn.keywordOnly && (
         <p className="answer-meta">
-          <span className="badge badge-warning">Keyword search only</span> the search model was still loading; meaning-based search joins in a moment.
+          <span className="badge badge-warning">Keyword search only</span> the search model was still loading;
+          meaning-based search joins in a moment.
         </p>
       )}
       {turn.status === 'retrieving' && <Working>Searching your documents…</Working>}
@@ -123,10 +143,13 @@ export function AnswerView({ turn, onSwitchEngine }: { turn: Turn; onSwitchEngin
           <p className="muted">{turn.declined.reason}</p>
           {turn.passages.length > 0 && (
             <details className="closest">
-              <summary>
-                Closest passages, probably not it ({turn.passages.length})
-              </summary>
-              <Passages passages={turn.passages} query={query} turnId={turn.id} label="Closest passages, probably not it" />
+              <summary>Closest passages, probably not it ({turn.passages.length})</summary>
+              <Passages
+                passages={turn.passages}
+                query={query}
+                turnId={turn.id}
+                label="Closest passages, probably not it"
+              />
             </details>
           )}
         </div>
@@ -144,7 +167,14 @@ export function AnswerView({ turn, onSwitchEngine }: { turn: Turn; onSwitchEngin
           {turn.checked ? (
             <CheckedAnswer turn={turn} />
           ) : (
-            turn.answer && <WrittenAnswer markdown={turn.answer} sources={turn.passages.length} turnId={turn.id} streaming={streaming} />
+            turn.answer && (
+              <WrittenAnswer
+                markdown={turn.answer}
+                sources={turn.passages.length}
+                turnId={turn.id}
+                streaming={streaming}
+              />
+            )
           )}
           {streaming && !turn.answer && (
             <Working>
@@ -155,7 +185,8 @@ export function AnswerView({ turn, onSwitchEngine }: { turn: Turn; onSwitchEngin
       )}
       {nothingFound && (
         <p className="answer-empty">
-          <TriangleAlert size={16} aria-hidden /> Nothing in your documents matched this question. Try other words, or add the document that has the answer.
+          <TriangleAlert size={16} aria-hidden /> Nothing in your documents matched this question. Try other words, or
+          add the document that has the answer.
         </p>
       )}
       {turn.status === 'stopped' && (
@@ -170,7 +201,11 @@ export function AnswerView({ turn, onSwitchEngine }: { turn: Turn; onSwitchEngin
             <p>{turn.error}</p>
             {turn.fallbackModel && onSwitchEngine && (
               <div className="callout-actions">
-                <button type="button" className="btn btn-sm" onClick={() => onSwitchEngine(`webllm:${turn.fallbackModel}`)}>
+                <button
+                  type="button"
+                  className="btn btn-sm"
+                  onClick={() => onSwitchEngine(`webllm:${turn.fallbackModel}`)}
+                >
                   Switch to {turn.fallbackModel}
                 </button>
               </div>

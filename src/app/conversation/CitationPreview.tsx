@@ -20,7 +20,13 @@ const ID = 'citation-preview';
  * preview). One listener on the conversation serves every chip, also those inside rendered
  * Markdown; the chip is described by the preview while it shows.
  */
-export function CitationPreview({ container, resolve }: { container: RefObject<HTMLElement | null>; resolve: (turnId: string, n: number, sentence?: number) => PreviewContent | undefined }) {
+export function CitationPreview({
+  container,
+  resolve,
+}: {
+  container: RefObject<HTMLElement | null>;
+  resolve: (turnId: string, n: number, sentence?: number) => PreviewContent | undefined;
+}) {
   const [shown, setShown] = useState<Shown | null>(null);
   const [pos, setPos] = useState<{ left: number; top: number; above: boolean } | null>(null);
   const card = useRef<HTMLDivElement>(null);
@@ -36,7 +42,11 @@ export function CitationPreview({ container, resolve }: { container: RefObject<H
       if (!chip || !root.contains(chip)) return;
       window.clearTimeout(hideTimer.current);
       const sentence = chip.closest('[data-sentence]')?.getAttribute('data-sentence');
-      const content = resolveRef.current(chip.dataset.turn ?? '', Number(chip.dataset.cite), sentence ? Number(sentence) : undefined);
+      const content = resolveRef.current(
+        chip.dataset.turn ?? '',
+        Number(chip.dataset.cite),
+        sentence ? Number(sentence) : undefined,
+      );
       if (content) setShown({ ...content, chip });
     };
     const hide = (e: Event) => {
@@ -76,7 +86,11 @@ export function CitationPreview({ container, resolve }: { container: RefObject<H
     const h = card.current?.offsetHeight ?? 120;
     const w = card.current?.offsetWidth ?? 320;
     const above = r.top > h + 16;
-    setPos({ left: Math.min(Math.max(8, r.left + r.width / 2 - w / 2), window.innerWidth - w - 8), top: above ? r.top - h - 8 : r.bottom + 8, above });
+    setPos({
+      left: Math.min(Math.max(8, r.left + r.width / 2 - w / 2), window.innerWidth - w - 8),
+      top: above ? r.top - h - 8 : r.bottom + 8,
+      above,
+    });
     shown.chip.setAttribute('aria-describedby', ID);
     return () => shown.chip.removeAttribute('aria-describedby');
   }, [shown]);

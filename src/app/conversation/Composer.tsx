@@ -1,5 +1,13 @@
 import { ArrowUp, Square } from 'lucide-react';
-import { forwardRef, useImperativeHandle, useRef, useState, type FormEvent, type KeyboardEvent, type ReactNode } from 'react';
+import {
+  forwardRef,
+  useImperativeHandle,
+  useRef,
+  useState,
+  type FormEvent,
+  type KeyboardEvent,
+  type ReactNode,
+} from 'react';
 
 interface Props {
   busy: boolean;
@@ -27,7 +35,10 @@ function grow(el: HTMLTextAreaElement) {
  * The question box, always at the bottom. Enter sends, Shift+Enter starts a new line, Esc stops
  * the answer being written. It grows with what is typed, up to a few lines.
  */
-export const Composer = forwardRef<ComposerHandle, Props>(function Composer({ busy, blocked, placeholder, onAsk, onStop, scope }, ref) {
+export const Composer = forwardRef<ComposerHandle, Props>(function Composer(
+  { busy, blocked, placeholder, onAsk, onStop, scope },
+  ref,
+) {
   const [query, setQuery] = useState('');
   const [notice, setNotice] = useState<string | null>(null);
   const box = useRef<HTMLTextAreaElement>(null);
@@ -76,15 +87,26 @@ export const Composer = forwardRef<ComposerHandle, Props>(function Composer({ bu
             <Square size={14} fill="currentColor" aria-hidden />
           </button>
         ) : (
-          <button type="submit" className="composer-send" aria-label="Send" aria-disabled={!query.trim() || !!blocked} title={blocked ?? (query.trim() ? 'Send (Enter)' : 'Type a question first')}>
+          <button
+            type="submit"
+            className="composer-send"
+            aria-label="Send"
+            aria-disabled={!query.trim() || !!blocked}
+            title={blocked ?? (query.trim() ? 'Send (Enter)' : 'Type a question first')}
+          >
             <ArrowUp size={18} aria-hidden />
           </button>
         )}
       </div>
-      <p id="composer-hint" className={notice ? 'composer-hint notice' : 'composer-hint'} role={notice ? 'alert' : undefined}>
+      <p
+        id="composer-hint"
+        className={notice ? 'composer-hint notice' : 'composer-hint'}
+        role={notice ? 'alert' : undefined}
+      >
         {notice ?? (
           <>
-            <kbd>Enter</kbd> sends · <kbd>Shift</kbd>+<kbd>Enter</kbd> new line · <kbd>Esc</kbd> stops · <kbd>/</kbd> jumps here
+            <kbd>Enter</kbd> sends · <kbd>Shift</kbd>+<kbd>Enter</kbd> new line · <kbd>Esc</kbd> stops · <kbd>/</kbd>{' '}
+            jumps here
           </>
         )}
       </p>

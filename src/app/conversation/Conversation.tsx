@@ -24,7 +24,13 @@ interface Props {
   children: ReactNode;
 }
 
-function Empty({ documentCount, loading, samples, onAsk, onAddFiles }: Pick<Props, 'documentCount' | 'loading' | 'samples' | 'onAsk' | 'onAddFiles'>) {
+function Empty({
+  documentCount,
+  loading,
+  samples,
+  onAsk,
+  onAddFiles,
+}: Pick<Props, 'documentCount' | 'loading' | 'samples' | 'onAsk' | 'onAddFiles'>) {
   if (!documentCount && loading)
     return (
       <div className="empty-state" role="status">
@@ -34,9 +40,15 @@ function Empty({ documentCount, loading, samples, onAsk, onAddFiles }: Pick<Prop
           <>
             <p className="muted">
               Downloading the search model: {formatBytes(loading.download.loaded)}
-              {loading.download.total ? ` of ${formatBytes(loading.download.total)}` : ''}. You can add documents already; they are indexed as soon as it is ready.
+              {loading.download.total ? ` of ${formatBytes(loading.download.total)}` : ''}. You can add documents
+              already; they are indexed as soon as it is ready.
             </p>
-            <progress className="bar" value={loading.download.loaded} max={loading.download.total || 1} aria-label="Search model" />
+            <progress
+              className="bar"
+              value={loading.download.loaded}
+              max={loading.download.total || 1}
+              aria-label="Search model"
+            />
           </>
         ) : (
           <p className="muted">Opening your library…</p>
@@ -50,11 +62,19 @@ function Empty({ documentCount, loading, samples, onAsk, onAddFiles }: Pick<Prop
           <FileUp size={30} aria-hidden />
         </span>
         <h2>Add your first document</h2>
-        <p className="muted">Drop PDFs, Word files, web pages, Markdown or text anywhere in this window — or whole folders. They are read and indexed here, on this device.</p>
+        <p className="muted">
+          Drop PDFs, Word files, web pages, Markdown or text anywhere in this window — or whole folders. They are read
+          and indexed here, on this device.
+        </p>
         <label className="btn btn-primary btn-lg file-button">
           <FileUp size={18} aria-hidden />
           Choose documents
-          <input type="file" multiple aria-label="Choose documents to add" onChange={(e) => onAddFiles([...(e.target.files ?? [])])} />
+          <input
+            type="file"
+            multiple
+            aria-label="Choose documents to add"
+            onChange={(e) => onAddFiles([...(e.target.files ?? [])])}
+          />
         </label>
       </div>
     );
@@ -135,7 +155,12 @@ export function Conversation(p: Props) {
       if (!chip?.dataset.turn || !root.contains(chip)) return;
       const n = Number(chip.dataset.cite);
       const sentence = chip.closest('[data-sentence]')?.getAttribute('data-sentence');
-      onOpenSource.current(chip.dataset.turn, n, chip, supportOf(chip.dataset.turn, n, sentence ? Number(sentence) : undefined));
+      onOpenSource.current(
+        chip.dataset.turn,
+        n,
+        chip,
+        supportOf(chip.dataset.turn, n, sentence ? Number(sentence) : undefined),
+      );
     };
     root.addEventListener('click', click);
     return () => root.removeEventListener('click', click);
@@ -146,11 +171,22 @@ export function Conversation(p: Props) {
       <div className="conversation-scroll" ref={scroller}>
         <div className="conversation-column">
           {turns.length === 0 ? (
-            <Empty documentCount={p.documentCount} loading={p.loading} samples={p.samples} onAsk={p.onAsk} onAddFiles={p.onAddFiles} />
+            <Empty
+              documentCount={p.documentCount}
+              loading={p.loading}
+              samples={p.samples}
+              onAsk={p.onAsk}
+              onAddFiles={p.onAddFiles}
+            />
           ) : (
             <section aria-label="Conversation" className="turns">
               {turns.map((t) => (
-                <Turn key={t.id} turn={t} {...(p.engineName(t.engine) ? { engineName: p.engineName(t.engine)! } : {})} onSwitchEngine={p.onSwitchEngine} />
+                <Turn
+                  key={t.id}
+                  turn={t}
+                  {...(p.engineName(t.engine) ? { engineName: p.engineName(t.engine)! } : {})}
+                  onSwitchEngine={p.onSwitchEngine}
+                />
               ))}
             </section>
           )}

@@ -31,8 +31,16 @@ export function ConversationHeader({ title, canExport, onExport, onNew, onOpenLi
             <SquarePen size={18} aria-hidden />
           </button>
         </Tooltip>
-        <Tooltip content={canExport ? 'Export this conversation as Markdown' : 'Nothing to export yet: ask a question first'}>
-          <button type="button" className="icon-btn" aria-label="Export as Markdown" aria-disabled={!canExport} onClick={() => canExport && onExport()}>
+        <Tooltip
+          content={canExport ? 'Export this conversation as Markdown' : 'Nothing to export yet: ask a question first'}
+        >
+          <button
+            type="button"
+            className="icon-btn"
+            aria-label="Export as Markdown"
+            aria-disabled={!canExport}
+            onClick={() => canExport && onExport()}
+          >
             <Download size={18} aria-hidden />
           </button>
         </Tooltip>

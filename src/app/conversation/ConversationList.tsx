@@ -17,7 +17,9 @@ interface Props {
 const when = (t: number) => {
   const d = new Date(t);
   const today = new Date();
-  return d.toDateString() === today.toDateString() ? d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' }) : d.toLocaleDateString(undefined, { month: 'short', day: 'numeric' });
+  return d.toDateString() === today.toDateString()
+    ? d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })
+    : d.toLocaleDateString(undefined, { month: 'short', day: 'numeric' });
 };
 
 /** The rename field takes the focus when "Rename" opens it (the person asked for it; not on page load). */
@@ -61,7 +63,12 @@ export function ConversationList({ conversations, currentId, onSelect, onNew, on
                 onBlur={(e) => finish(c, e.currentTarget.value)}
               />
             ) : (
-              <button type="button" className="conv-open" aria-current={c.id === currentId ? 'true' : undefined} onClick={() => onSelect(c.id)}>
+              <button
+                type="button"
+                className="conv-open"
+                aria-current={c.id === currentId ? 'true' : undefined}
+                onClick={() => onSelect(c.id)}
+              >
                 <MessageSquare size={14} aria-hidden />
                 <span className="conv-title">{conversationTitle(c)}</span>
                 <small className="conv-when">{c.turns.length ? when(c.updatedAt) : ''}</small>
@@ -70,7 +77,11 @@ export function ConversationList({ conversations, currentId, onSelect, onNew, on
             <Menu
               label={`Actions for ${conversationTitle(c)}`}
               trigger={
-                <button type="button" className="icon-btn icon-btn-sm" aria-label={`Actions for conversation ${conversationTitle(c)}`}>
+                <button
+                  type="button"
+                  className="icon-btn icon-btn-sm"
+                  aria-label={`Actions for conversation ${conversationTitle(c)}`}
+                >
                   <MoreHorizontal size={16} aria-hidden />
                 </button>
               }
@@ -78,11 +89,20 @@ export function ConversationList({ conversations, currentId, onSelect, onNew, on
               <MenuItem icon={<Pencil size={16} aria-hidden />} onSelect={() => setEditing(c.id)}>
                 Rename
               </MenuItem>
-              <MenuItem icon={<Download size={16} aria-hidden />} onSelect={() => onExport(c)} disabled={!c.turns.length}>
+              <MenuItem
+                icon={<Download size={16} aria-hidden />}
+                onSelect={() => onExport(c)}
+                disabled={!c.turns.length}
+              >
                 Export as Markdown
               </MenuItem>
               <MenuSeparator />
-              <MenuItem icon={<Trash2 size={16} aria-hidden />} danger onSelect={() => setConfirm(c)} disabled={!c.turns.length}>
+              <MenuItem
+                icon={<Trash2 size={16} aria-hidden />}
+                danger
+                onSelect={() => setConfirm(c)}
+                disabled={!c.turns.length}
+              >
                 Delete…
               </MenuItem>
             </Menu>

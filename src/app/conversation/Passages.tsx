@@ -21,7 +21,8 @@ export function bestSentences(query: string, text: string, max = 2): Range[] {
 
 /** The passage collapsed to what answers: its best sentences, "…" where text is left out. */
 function Excerpt({ text, ranges }: { text: string; ranges: Range[] }) {
-  if (!ranges.length) return <RichText className="excerpt" text={text.length > 320 ? `${text.slice(0, 300).trimEnd()}…` : text} />;
+  if (!ranges.length)
+    return <RichText className="excerpt" text={text.length > 320 ? `${text.slice(0, 300).trimEnd()}…` : text} />;
   let shown = '';
   const marks: Range[] = [];
   ranges.forEach((r, i) => {
@@ -37,7 +38,13 @@ function Excerpt({ text, ranges }: { text: string; ranges: Range[] }) {
 
 export function Citation({ n, turnId, label, found }: { n: number; turnId: string; label?: string; found?: boolean }) {
   return (
-    <button type="button" className={found ? 'cite cite-found' : 'cite'} data-cite={n} data-turn={turnId} aria-label={label ?? `Source ${n}`}>
+    <button
+      type="button"
+      className={found ? 'cite cite-found' : 'cite'}
+      data-cite={n}
+      data-turn={turnId}
+      aria-label={label ?? `Source ${n}`}
+    >
       {n}
     </button>
   );
@@ -55,7 +62,11 @@ function PassageCard({ p, n, query, turnId }: { p: ContextPassage; n: number; qu
         <cite className="passage-doc">{p.docName}</cite>
         {place && <span className="passage-where">· {place}</span>}
       </div>
-      {open ? <RichText className="passage-full" text={p.text} ranges={ranges} /> : <Excerpt text={p.text} ranges={ranges} />}
+      {open ? (
+        <RichText className="passage-full" text={p.text} ranges={ranges} />
+      ) : (
+        <Excerpt text={p.text} ranges={ranges} />
+      )}
       <button type="button" className="passage-toggle" aria-expanded={open} onClick={() => setOpen(!open)}>
         {open ? <ChevronUp size={14} aria-hidden /> : <ChevronDown size={14} aria-hidden />}
         {open ? 'Show less' : 'Show passage'}
@@ -67,11 +78,24 @@ function PassageCard({ p, n, query, turnId }: { p: ContextPassage; n: number; qu
 /** The document type from a file name, for the icon (the record does not carry the type). */
 export function docTypeOf(name: string): string {
   const ext = name.split('.').pop()?.toLowerCase() ?? '';
-  return { md: 'markdown', markdown: 'markdown', txt: 'text', htm: 'html', html: 'html', pdf: 'pdf', docx: 'docx' }[ext] ?? ext;
+  return (
+    { md: 'markdown', markdown: 'markdown', txt: 'text', htm: 'html', html: 'html', pdf: 'pdf', docx: 'docx' }[ext] ??
+    ext
+  );
 }
 
 /** The passages an answer came from, each collapsed to its best sentences. */
-export function Passages({ passages, query, turnId, label = 'Sources' }: { passages: ContextPassage[]; query: string; turnId: string; label?: string }) {
+export function Passages({
+  passages,
+  query,
+  turnId,
+  label = 'Sources',
+}: {
+  passages: ContextPassage[];
+  query: string;
+  turnId: string;
+  label?: string;
+}) {
   return (
     <ol className="passages" aria-label={label}>
       {passages.map((p, i) => (

@@ -10,7 +10,9 @@ export interface Range {
 /** Table rows come out of the parsers as cells joined by " | ", one row per block. */
 const isRow = (block: string) => block.includes(' | ') || /^\S.*\|\s*$/.test(block);
 
-type Block = { kind: 'text'; start: number; text: string } | { kind: 'table'; rows: { start: number; cells: { start: number; text: string }[] }[] };
+type Block =
+  | { kind: 'text'; start: number; text: string }
+  | { kind: 'table'; rows: { start: number; cells: { start: number; text: string }[] }[] };
 
 /** Blocks (separated by blank lines) with their offsets; runs of table rows become one table. */
 export function blocksOf(text: string): Block[] {
@@ -64,7 +66,11 @@ function marked(text: string, offset: number, ranges: Range[], key: string): Rea
     if (s > at) out.push(text.slice(at - offset, s - offset));
     if (e > s)
       out.push(
-        <mark key={`${key}-${s}`} {...(r.id && r.start >= offset ? { id: r.id } : {})} data-range={r.id ? '' : undefined}>
+        <mark
+          key={`${key}-${s}`}
+          {...(r.id && r.start >= offset ? { id: r.id } : {})}
+          data-range={r.id ? '' : undefined}
+        >
           {text.slice(s - offset, e - offset)}
         </mark>,
       );
@@ -78,7 +84,17 @@ function marked(text: string, offset: number, ranges: Range[], key: string): Rea
  * Document text as paragraphs, with table rows shown as a table (not "$ | 19,984,378 |"), and
  * the given ranges marked. Offsets are into `text`, plus `offset` (its place in the document).
  */
-export function RichText({ text, ranges = [], offset = 0, className }: { text: string; ranges?: Range[]; offset?: number; className?: string }) {
+export function RichText({
+  text,
+  ranges = [],
+  offset = 0,
+  className,
+}: {
+  text: string;
+  ranges?: Range[];
+  offset?: number;
+  className?: string;
+}) {
   return (
     <div className={className ? `rich-text ${className}` : 'rich-text'}>
       {/* Keys are offsets into the text: unique, and the same for the same text on every render. */}

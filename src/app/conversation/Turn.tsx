@@ -23,7 +23,15 @@ function CopyButton({ turn }: { turn: TurnRecord }) {
 }
 
 /** One question and its answer. Memoised: a streamed token re-renders only its own turn. */
-export const Turn = memo(function Turn({ turn, engineName, onSwitchEngine }: { turn: TurnRecord; engineName?: string; onSwitchEngine?: (id: string) => void }) {
+export const Turn = memo(function Turn({
+  turn,
+  engineName,
+  onSwitchEngine,
+}: {
+  turn: TurnRecord;
+  engineName?: string;
+  onSwitchEngine?: (id: string) => void;
+}) {
   const settled = turn.status === 'done' || turn.status === 'stopped';
   return (
     <article className="turn" aria-labelledby={`q-${turn.id}`} data-turn-id={turn.id} data-status={turn.status}>
@@ -35,7 +43,12 @@ export const Turn = memo(function Turn({ turn, engineName, onSwitchEngine }: { t
         <div className="turn-actions">
           <CopyButton turn={turn} />
           <span className="turn-meta">
-            {[engineName, turn.ms !== undefined ? `${turn.ms < 1000 ? `${turn.ms} ms` : `${(turn.ms / 1000).toFixed(1)} s`}` : ''].filter(Boolean).join(' · ')}
+            {[
+              engineName,
+              turn.ms !== undefined ? `${turn.ms < 1000 ? `${turn.ms} ms` : `${(turn.ms / 1000).toFixed(1)} s`}` : '',
+            ]
+              .filter(Boolean)
+              .join(' · ')}
           </span>
         </div>
       )}

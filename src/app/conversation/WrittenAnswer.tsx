@@ -13,7 +13,17 @@ whenIdle(() => void load());
  * A model's answer (Markdown) as safe elements with citation chips. The renderer (marked + DOMPurify,
  * ~25 KB) loads the first time a written answer is shown, not with the page.
  */
-export function WrittenAnswer({ markdown, sources, turnId, streaming }: { markdown: string; sources: number; turnId: string; streaming: boolean }) {
+export function WrittenAnswer({
+  markdown,
+  sources,
+  turnId,
+  streaming,
+}: {
+  markdown: string;
+  sources: number;
+  turnId: string;
+  streaming: boolean;
+}) {
   const [r, setR] = useState(renderer);
   useEffect(() => {
     if (r) return;

@@ -23,7 +23,8 @@ export interface Conversation {
   turns: Turn[];
 }
 
-export const conversationTitle = (c: Pick<Conversation, 'title' | 'turns'>) => c.title || c.turns[0]?.question || 'New conversation';
+export const conversationTitle = (c: Pick<Conversation, 'title' | 'turns'>) =>
+  c.title || c.turns[0]?.question || 'New conversation';
 
 /**
  * Conversations live in their own small database, apart from the library: UI state can change
@@ -68,8 +69,13 @@ export function fromStored(raw: unknown): Turn | undefined {
   const t = raw as Record<string, unknown>;
   const question = str(t.question);
   if (question === undefined) return undefined;
-  const passages = (Array.isArray(t.passages) ? t.passages : Array.isArray(t.sources) ? t.sources : []) as ContextPassage[];
-  const status = t.status === 'answering' || t.status === 'retrieving' ? 'stopped' : (['done', 'stopped', 'error'].includes(t.status as string) ? t.status : 'done') as Turn['status'];
+  const passages = (
+    Array.isArray(t.passages) ? t.passages : Array.isArray(t.sources) ? t.sources : []
+  ) as ContextPassage[];
+  const status =
+    t.status === 'answering' || t.status === 'retrieving'
+      ? 'stopped'
+      : ((['done', 'stopped', 'error'].includes(t.status as string) ? t.status : 'done') as Turn['status']);
   const { sources: _sources, highlights: _highlights, ...rest } = t;
   return {
     ...(rest as Partial<Turn>),
@@ -88,7 +94,13 @@ function fromStoredConversation(raw: unknown): Conversation | undefined {
   if (!id || !Array.isArray(c.turns)) return undefined;
   const turns = c.turns.map(fromStored).filter((t): t is Turn => !!t);
   const now = Date.now();
-  return { id, ...(str(c.title) ? { title: str(c.title)! } : {}), createdAt: Number(c.createdAt) || now, updatedAt: Number(c.updatedAt) || now, turns };
+  return {
+    id,
+    ...(str(c.title) ? { title: str(c.title)! } : {}),
+    createdAt: Number(c.createdAt) || now,
+    updatedAt: Number(c.updatedAt) || now,
+    turns,
+  };
 }
 
 export async function loadConversations(): Promise<Conversation[]> {
@@ -109,7 +121,10 @@ export async function deleteConversation(id: string): Promise<void> {
  * the turns it lacks (by turn id), so restoring the same backup twice changes nothing.
  * Accepts both backup shapes: `conversations` (now) and `conversation` (one list of turns, before).
  */
-export function mergeConversations(here: Conversation[], extra: unknown): { merged: Conversation[]; changed: Conversation[]; turnsAdded: number } {
+export function mergeConversations(
+  here: Conversation[],
+  extra: unknown,
+): { merged: Conversation[]; changed: Conversation[]; turnsAdded: number } {
   const e = (extra ?? {}) as { conversations?: unknown; conversation?: unknown };
   const incoming: Conversation[] = Array.isArray(e.conversations)
     ? e.conversations.map(fromStoredConversation).filter((c): c is Conversation => !!c)

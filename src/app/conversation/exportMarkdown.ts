@@ -11,21 +11,33 @@ const quoteOf = (p: ContextPassage, query: string) => {
 
 /** One turn's answer as Markdown, its [n] renumbered through `cite` (turn-local n → shown number). */
 function answerMarkdown(t: Turn, cite: (n: number) => number): string {
-  const renumber = (s: string) => s.replace(/\[(\d{1,3})\]/g, (m, n: string) => (Number(n) >= 1 && Number(n) <= t.passages.length ? `[${cite(Number(n))}]` : m));
+  const renumber = (s: string) =>
+    s.replace(/\[(\d{1,3})\]/g, (m, n: string) =>
+      Number(n) >= 1 && Number(n) <= t.passages.length ? `[${cite(Number(n))}]` : m,
+    );
   const tag = (ns: number[]) => ns.map((n) => ` [${cite(n)}]`).join('');
   const parts: string[] = [];
   if (t.searchedFor) parts.push(`*Searched for: ${t.searchedFor}*`);
   if (t.declined) {
     parts.push(`**Not in your documents.** ${t.declined.reason}`);
-    if (t.passages.length) parts.push(`Closest passages, probably not it: ${t.passages.map((_, i) => `[${cite(i + 1)}]`).join(' ')}`);
+    if (t.passages.length)
+      parts.push(`Closest passages, probably not it: ${t.passages.map((_, i) => `[${cite(i + 1)}]`).join(' ')}`);
     return parts.join('\n\n');
   }
   if (t.extract) parts.push(`> ${t.extract.text.replace(/\s*\[\d+\]/g, '')}${tag(t.extract.citations)}`);
   if (t.checked) {
-    parts.push(t.checked.sentences.map((s) => `${s.text.replace(/\s*\[\d+\]/g, '')}${tag(s.citations)}${s.support ? '' : ' *(not found in your documents)*'}`).join(' '));
+    parts.push(
+      t.checked.sentences
+        .map(
+          (s) =>
+            `${s.text.replace(/\s*\[\d+\]/g, '')}${tag(s.citations)}${s.support ? '' : ' *(not found in your documents)*'}`,
+        )
+        .join(' '),
+    );
     parts.push(`*${t.checked.supported} of ${t.checked.total} sentences supported by your documents.*`);
   } else if (t.answer) parts.push(renumber(t.answer.trim()));
-  else if (!t.extract && t.passages.length) parts.push(`Passages: ${t.passages.map((_, i) => `[${cite(i + 1)}]`).join(' ')}`);
+  else if (!t.extract && t.passages.length)
+    parts.push(`Passages: ${t.passages.map((_, i) => `[${cite(i + 1)}]`).join(' ')}`);
   if (t.status === 'stopped') parts.push('*(stopped)*');
   if (t.status === 'error' && t.error) parts.push(`*(error: ${t.error})*`);
   return parts.join('\n\n');
@@ -70,7 +82,9 @@ export function turnMarkdown(t: Turn): string {
     return n;
   };
   const text = answerMarkdown(t, cite);
-  const listed = (used.length ? used.sort((a, b) => a - b) : t.passages.map((_, i) => i + 1)).filter((n) => t.passages[n - 1]);
+  const listed = (used.length ? used.sort((a, b) => a - b) : t.passages.map((_, i) => i + 1)).filter(
+    (n) => t.passages[n - 1],
+  );
   return `${text}\n\n${listed.map((n) => sourceLine(n, t.passages[n - 1]!, query)).join('\n')}\n`;
 }
 

@@ -2,7 +2,8 @@ import DOMPurify from 'dompurify';
 import { Marked } from 'marked';
 import { createElement, type ReactNode } from 'react';
 
-const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const escapeHtml = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /**
  * Raw HTML in an answer is shown as the text it is, never parsed as markup: a model repeating a
@@ -19,18 +20,42 @@ function renderAnswer(markdown: string, sourceCount: number, turnId: string): Do
   const html = answerMarkdown.parse(markdown, { async: false });
   const turn = escapeHtml(turnId);
   const withCitations = html.replace(/\[(\d{1,3})\]/g, (m, n: string) =>
-    Number(n) >= 1 && Number(n) <= sourceCount ? `<button type="button" class="cite" data-cite="${n}" data-turn="${turn}" aria-label="Source ${n}">${n}</button>` : m,
+    Number(n) >= 1 && Number(n) <= sourceCount
+      ? `<button type="button" class="cite" data-cite="${n}" data-turn="${turn}" aria-label="Source ${n}">${n}</button>`
+      : m,
   );
   return DOMPurify.sanitize(withCitations, {
     ADD_ATTR: ['data-cite', 'data-turn'],
-    FORBID_TAGS: ['img', 'picture', 'source', 'video', 'audio', 'iframe', 'frame', 'object', 'embed', 'form', 'input', 'style', 'link', 'meta', 'svg', 'math'],
+    FORBID_TAGS: [
+      'img',
+      'picture',
+      'source',
+      'video',
+      'audio',
+      'iframe',
+      'frame',
+      'object',
+      'embed',
+      'form',
+      'input',
+      'style',
+      'link',
+      'meta',
+      'svg',
+      'math',
+    ],
     FORBID_ATTR: ['style', 'srcset'],
     RETURN_DOM_FRAGMENT: true,
   });
 }
 
 /** HTML attribute names whose React prop is spelled differently. */
-const PROP: Record<string, string> = { class: 'className', colspan: 'colSpan', rowspan: 'rowSpan', tabindex: 'tabIndex' };
+const PROP: Record<string, string> = {
+  class: 'className',
+  colspan: 'colSpan',
+  rowspan: 'rowSpan',
+  tabindex: 'tabIndex',
+};
 
 /** The sanitised tree as React elements: React writes it (text escaped), never `innerHTML`. */
 function toReact(node: Node): ReactNode {

@@ -2,14 +2,18 @@ import { useEffect, useState } from 'react';
 import type { RemoteLibrary } from '../../client/library';
 import type { DocumentRecord } from '../../core';
 
-const GENERIC = /^(contents|table of contents|introduction|abstract|references|bibliography|index|appendix|notes|acknowledg(e)?ments|see also|external links|further reading|summary)$/i;
+const GENERIC =
+  /^(contents|table of contents|introduction|abstract|references|bibliography|index|appendix|notes|acknowledg(e)?ments|see also|external links|further reading|summary)$/i;
 
 /** Questions built from headings: short, distinct, not boilerplate sections. */
 export function questionsFromHeadings(headings: string[], title: string, max = 3): string[] {
   const seen = new Set<string>();
   const out: string[] = [];
   for (const raw of headings) {
-    const h = raw.replace(/^[\d.\s]+/, '').replace(/\s+/g, ' ').trim();
+    const h = raw
+      .replace(/^[\d.\s]+/, '')
+      .replace(/\s+/g, ' ')
+      .trim();
     const key = h.toLowerCase();
     if (h.length < 3 || h.length > 70 || GENERIC.test(h) || seen.has(key) || key === title.toLowerCase()) continue;
     seen.add(key);
@@ -21,7 +25,10 @@ export function questionsFromHeadings(headings: string[], title: string, max = 3
 }
 
 /** Three sample questions from the headings of the first document added (read once per document). */
-export function useSampleQuestions(library: () => Promise<RemoteLibrary | null>, documents: DocumentRecord[]): string[] {
+export function useSampleQuestions(
+  library: () => Promise<RemoteLibrary | null>,
+  documents: DocumentRecord[],
+): string[] {
   const first = [...documents].sort((a, b) => a.addedAt - b.addedAt)[0];
   const [samples, setSamples] = useState<{ id: string; questions: string[] } | null>(null);
   useEffect(() => {

@@ -18,7 +18,11 @@ interface Options {
 export function previousTurns(turns: Turn[]): PreviousTurn[] {
   return turns
     .filter((t) => t.status === 'done' || t.status === 'stopped')
-    .map((t) => ({ question: t.question, ...(t.searchedFor ? { query: t.searchedFor } : {}), ...(t.answer ? { answer: t.answer } : t.extract ? { answer: t.extract.text } : {}) }));
+    .map((t) => ({
+      question: t.question,
+      ...(t.searchedFor ? { query: t.searchedFor } : {}),
+      ...(t.answer ? { answer: t.answer } : t.extract ? { answer: t.extract.text } : {}),
+    }));
 }
 
 /**
@@ -51,8 +55,17 @@ export function useAnswer(o: Options) {
     const { id: engineId, generator } = engine();
     const id = crypto.randomUUID();
     const askedAt = Date.now();
-    const turn: Turn = { id, question, passages: [], answer: '', status: 'retrieving', askedAt, ...(generator ? { engine: engineId } : {}) };
-    const update = (change: (t: Turn) => Turn) => updateTurns(conversation, (ts) => ts.map((t) => (t.id === id ? change(t) : t)));
+    const turn: Turn = {
+      id,
+      question,
+      passages: [],
+      answer: '',
+      status: 'retrieving',
+      askedAt,
+      ...(generator ? { engine: engineId } : {}),
+    };
+    const update = (change: (t: Turn) => Turn) =>
+      updateTurns(conversation, (ts) => ts.map((t) => (t.id === id ? change(t) : t)));
     updateTurns(conversation, (ts) => [...ts, turn]);
     try {
       const lib = await library();
@@ -62,7 +75,11 @@ export function useAnswer(o: Options) {
       // checks included.
       const scope = search.collections;
       const retriever = scope
-        ? { search: (q: string, o?: SearchOptions) => lib.search(q, { ...o, collections: scope }), context: (q: string, o: SearchOptions & ContextOptions) => lib.context(q, { ...o, collections: scope }), embed: (texts: string[], kind: 'query' | 'passage') => lib.embed(texts, kind) }
+        ? {
+            search: (q: string, o?: SearchOptions) => lib.search(q, { ...o, collections: scope }),
+            context: (q: string, o: SearchOptions & ContextOptions) => lib.context(q, { ...o, collections: scope }),
+            embed: (texts: string[], kind: 'query' | 'passage') => lib.embed(texts, kind),
+          }
         : lib;
       const events = answer(question, {
         retriever,
@@ -75,11 +92,20 @@ export function useAnswer(o: Options) {
       });
       for await (const event of events) {
         // A declined answer keeps no engine: no model wrote anything.
-        update((t) => ({ ...applyAnswerEvent(t, event), ...(event.type === 'declined' ? { engine: undefined } : {}), ...(event.type === 'done' ? { ms: Date.now() - askedAt } : {}) }));
+        update((t) => ({
+          ...applyAnswerEvent(t, event),
+          ...(event.type === 'declined' ? { engine: undefined } : {}),
+          ...(event.type === 'done' ? { ms: Date.now() - askedAt } : {}),
+        }));
       }
     } catch (err) {
       const e = err as Error & { suggestion?: string; fallbackModel?: string };
-      update((t) => ({ ...t, status: 'error', error: e.suggestion ? `${e.message} ${e.suggestion}` : e.message, ...(e.fallbackModel ? { fallbackModel: e.fallbackModel } : {}) }));
+      update((t) => ({
+        ...t,
+        status: 'error',
+        error: e.suggestion ? `${e.message} ${e.suggestion}` : e.message,
+        ...(e.fallbackModel ? { fallbackModel: e.fallbackModel } : {}),
+      }));
     } finally {
       if (controller.current === abort) {
         controller.current = null;

@@ -1,6 +1,13 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { is, persisted, usePersisted } from '../persisted';
-import { deleteConversation, loadConversations, mergeConversations, saveConversation, type Conversation, type Turn } from './conversationStore';
+import {
+  deleteConversation,
+  loadConversations,
+  mergeConversations,
+  saveConversation,
+  type Conversation,
+  type Turn,
+} from './conversationStore';
 
 const currentState = persisted('folio.conversation', is.string, '');
 
@@ -71,9 +78,17 @@ export function useConversations() {
     }
   }, [conversations, loaded]);
 
-  const update = useCallback((id: string, change: (c: Conversation) => Conversation) => setConversations((cs) => cs.map((c) => (c.id === id ? change(c) : c))), []);
+  const update = useCallback(
+    (id: string, change: (c: Conversation) => Conversation) =>
+      setConversations((cs) => cs.map((c) => (c.id === id ? change(c) : c))),
+    [],
+  );
 
-  const updateTurns = useCallback((id: string, change: (turns: Turn[]) => Turn[]) => update(id, (c) => ({ ...c, turns: change(c.turns), updatedAt: Date.now() })), [update]);
+  const updateTurns = useCallback(
+    (id: string, change: (turns: Turn[]) => Turn[]) =>
+      update(id, (c) => ({ ...c, turns: change(c.turns), updatedAt: Date.now() })),
+    [update],
+  );
 
   const create = useCallback(() => {
     // An empty conversation in view is already a new one.
@@ -84,7 +99,10 @@ export function useConversations() {
     return c.id;
   }, [current, setCurrentId]);
 
-  const rename = useCallback((id: string, title: string) => update(id, (c) => ({ ...c, title: title.trim() || undefined }) as Conversation), [update]);
+  const rename = useCallback(
+    (id: string, title: string) => update(id, (c) => ({ ...c, title: title.trim() || undefined }) as Conversation),
+    [update],
+  );
 
   /** Deletes it at once; the returned function puts it back (for Undo). */
   const remove = useCallback(
@@ -108,7 +126,10 @@ export function useConversations() {
       const { changed, turnsAdded } = mergeConversations(conversations, extra);
       if (changed.length) {
         const byId = new Map(changed.map((c) => [c.id, c]));
-        setConversations((cs) => [...cs.map((c) => byId.get(c.id) ?? c), ...changed.filter((c) => !cs.some((x) => x.id === c.id))]);
+        setConversations((cs) => [
+          ...cs.map((c) => byId.get(c.id) ?? c),
+          ...changed.filter((c) => !cs.some((x) => x.id === c.id)),
+        ]);
         // The restored conversation is shown, unless the one in view already has turns.
         if (!current?.turns.length) setCurrentId(changed[0]!.id);
       }
@@ -118,9 +139,26 @@ export function useConversations() {
   );
 
   /** What a backup carries: every conversation with its settled turns. */
-  const forBackup = useCallback(() => conversations.filter((c) => c.turns.length).map((c) => ({ ...c, turns: c.turns.filter(settled) })), [conversations]);
+  const forBackup = useCallback(
+    () => conversations.filter((c) => c.turns.length).map((c) => ({ ...c, turns: c.turns.filter(settled) })),
+    [conversations],
+  );
 
-  const listed = useMemo(() => conversations.filter((c) => c.turns.length || c.id === current?.id).sort((a, b) => b.updatedAt - a.updatedAt), [conversations, current]);
+  const listed = useMemo(
+    () => conversations.filter((c) => c.turns.length || c.id === current?.id).sort((a, b) => b.updatedAt - a.updatedAt),
+    [conversations, current],
+  );
 
-  return { conversations: listed, current, loaded, select: setCurrentId, create, rename, remove, restore, forBackup, updateTurns };
+  return {
+    conversations: listed,
+    current,
+    loaded,
+    select: setCurrentId,
+    create,
+    rename,
+    remove,
+    restore,
+    forBackup,
+    updateTurns,
+  };
 }

@@ -18,7 +18,12 @@ function triggerLabel(api: EnginesApi): { text: string; busy: boolean } {
   const name = o?.kind === 'passages' ? 'Passages only' : (o?.name ?? 'Passages only');
   if (active.status === 'loading' && o) {
     const s = o.state;
-    const pct = s.kind === 'downloading' && s.total ? ` ${Math.round((100 * s.loaded) / s.total)}%` : s.kind === 'loading' && s.progress ? ` ${Math.round(s.progress * 100)}%` : '';
+    const pct =
+      s.kind === 'downloading' && s.total
+        ? ` ${Math.round((100 * s.loaded) / s.total)}%`
+        : s.kind === 'loading' && s.progress
+          ? ` ${Math.round(s.progress * 100)}%`
+          : '';
     return { text: `${name} · ${s.kind === 'downloading' ? 'downloading' : 'loading'}${pct}`, busy: true };
   }
   return { text: name, busy: false };
@@ -62,12 +67,24 @@ export function EnginesMenu({ api, compact }: { api: EnginesApi; compact?: boole
     e.preventDefault();
     void file.take(files);
   };
-  const groups = GROUPS.map((g) => ({ g, items: api.options.filter((o) => o.group === g) })).filter((x) => x.items.length || x.g === 'file');
+  const groups = GROUPS.map((g) => ({ g, items: api.options.filter((o) => o.group === g) })).filter(
+    (x) => x.items.length || x.g === 'file',
+  );
   return (
     <Popover.Root onOpenChange={(open) => !open && file.clear()}>
       <Popover.Trigger asChild>
-        <button type="button" className={`engine-trigger${api.failed ? ' has-error' : ''}`} aria-label={`Answer engine: ${text}`}>
-          {busy ? <Loader2 size={16} className="spin" aria-hidden /> : api.current.kind === 'passages' ? <Zap size={16} aria-hidden /> : <Sparkles size={16} aria-hidden />}
+        <button
+          type="button"
+          className={`engine-trigger${api.failed ? ' has-error' : ''}`}
+          aria-label={`Answer engine: ${text}`}
+        >
+          {busy ? (
+            <Loader2 size={16} className="spin" aria-hidden />
+          ) : api.current.kind === 'passages' ? (
+            <Zap size={16} aria-hidden />
+          ) : (
+            <Sparkles size={16} aria-hidden />
+          )}
           <span className="engine-trigger-text">{compact && api.current.kind === 'passages' ? 'Passages' : text}</span>
           <ChevronDown size={14} aria-hidden />
         </button>

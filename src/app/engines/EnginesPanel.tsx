@@ -1,5 +1,17 @@
 import * as Popover from '@radix-ui/react-popover';
-import { AlertCircle, Check, Cpu, Download, FileUp, MonitorSmartphone, Sparkles, Trash2, X, Zap, type LucideIcon } from 'lucide-react';
+import {
+  AlertCircle,
+  Check,
+  Cpu,
+  Download,
+  FileUp,
+  MonitorSmartphone,
+  Sparkles,
+  Trash2,
+  X,
+  Zap,
+  type LucideIcon,
+} from 'lucide-react';
 import { useState, type FormEvent } from 'react';
 import type { EngineGroup, EngineOption } from '../../core';
 import { formatBytes } from '../../core';
@@ -9,7 +21,13 @@ import { GROUP_LABEL, stateText } from './engineText';
 // The menu's contents, in a chunk of their own: the page shows only the trigger until the menu opens
 // (the chunk is fetched when the page is idle).
 
-const GROUP_ICON: Record<EngineGroup, LucideIcon> = { instant: Zap, 'built-in': Sparkles, gpu: MonitorSmartphone, processor: Cpu, file: FileUp };
+const GROUP_ICON: Record<EngineGroup, LucideIcon> = {
+  instant: Zap,
+  'built-in': Sparkles,
+  gpu: MonitorSmartphone,
+  processor: Cpu,
+  file: FileUp,
+};
 
 function EngineRow({ o, api, quiet }: { o: EngineOption; api: EnginesApi; quiet?: boolean }) {
   const inUse = api.active.id === o.id && api.active.status === 'ready';
@@ -18,7 +36,10 @@ function EngineRow({ o, api, quiet }: { o: EngineOption; api: EnginesApi; quiet?
   const rowError = api.failed?.id === o.id ? api.failed.message : s.kind === 'error' ? s.message : null;
   const nameId = `engine-${o.id.replace(/\W+/g, '-')}`;
   return (
-    <li className={`engine-row${inUse ? ' in-use' : ''}${s.kind === 'unavailable' ? ' unavailable' : ''}`} aria-labelledby={nameId}>
+    <li
+      className={`engine-row${inUse ? ' in-use' : ''}${s.kind === 'unavailable' ? ' unavailable' : ''}`}
+      aria-labelledby={nameId}
+    >
       <div className="engine-main">
         <div className="engine-title">
           <span id={nameId} className="engine-name">
@@ -41,7 +62,11 @@ function EngineRow({ o, api, quiet }: { o: EngineOption; api: EnginesApi; quiet?
             <AlertCircle size={14} aria-hidden /> {rowError}
           </p>
         ) : (
-          !quiet && <p className={s.kind === 'unavailable' ? 'engine-state engine-unavailable' : 'engine-state'}>{inUse ? 'In use' : stateText(o)}</p>
+          !quiet && (
+            <p className={s.kind === 'unavailable' ? 'engine-state engine-unavailable' : 'engine-state'}>
+              {inUse ? 'In use' : stateText(o)}
+            </p>
+          )
         )}
       </div>
       <div className="engine-actions">
@@ -56,7 +81,12 @@ function EngineRow({ o, api, quiet }: { o: EngineOption; api: EnginesApi; quiet?
           </button>
         )}
         {!working && (s.kind === 'not-downloaded' || s.kind === 'error') && o.kind !== 'passages' && (
-          <button type="button" className="btn btn-sm btn-soft" onClick={() => void api.use(o.id)} aria-label={`${s.kind === 'error' ? 'Try again' : 'Download'} ${o.name}`}>
+          <button
+            type="button"
+            className="btn btn-sm btn-soft"
+            onClick={() => void api.use(o.id)}
+            aria-label={`${s.kind === 'error' ? 'Try again' : 'Download'} ${o.name}`}
+          >
             <Download size={14} aria-hidden />
             {s.kind === 'error' ? 'Try again' : 'Download'}
           </button>
@@ -68,7 +98,13 @@ function EngineRow({ o, api, quiet }: { o: EngineOption; api: EnginesApi; quiet?
           </button>
         )}
         {s.kind === 'ready' && o.kind !== 'passages' && !working && (
-          <button type="button" className="icon-btn icon-btn-sm" onClick={() => void api.remove(o.id)} aria-label={`Remove ${o.name} from this browser`} title="Remove from this browser">
+          <button
+            type="button"
+            className="icon-btn icon-btn-sm"
+            onClick={() => void api.remove(o.id)}
+            aria-label={`Remove ${o.name} from this browser`}
+            title="Remove from this browser"
+          >
             <Trash2 size={15} aria-hidden />
           </button>
         )}
@@ -84,7 +120,12 @@ function ModelFilePicker({ file }: { file: ModelFile }) {
       <label className="btn btn-sm file-button">
         <FileUp size={14} aria-hidden />
         Use a model file you already have…
-        <input type="file" accept=".gguf" multiple onChange={(e) => void file.take([...(e.target.files ?? [])]).finally(() => (e.target.value = ''))} />
+        <input
+          type="file"
+          accept=".gguf"
+          multiple
+          onChange={(e) => void file.take([...(e.target.files ?? [])]).finally(() => (e.target.value = ''))}
+        />
       </label>
       <small className="muted">A .gguf file (all parts of a split one); you can also drop it on this menu.</small>
       {message && (
@@ -115,8 +156,18 @@ function CustomModel({ api }: { api: EnginesApi }) {
       <summary>Advanced: a model from the hub by its id</summary>
       <form className="engine-custom" onSubmit={submit}>
         <label className="field">
-          <span className="field-help">A transformers.js text-generation model (owner/name). It downloads when you press Add and download.</span>
-          <input className="input" aria-label="Custom model id" placeholder="owner/name" value={value} onChange={(e) => setValue(e.target.value)} spellCheck={false} autoComplete="off" />
+          <span className="field-help">
+            A transformers.js text-generation model (owner/name). It downloads when you press Add and download.
+          </span>
+          <input
+            className="input"
+            aria-label="Custom model id"
+            placeholder="owner/name"
+            value={value}
+            onChange={(e) => setValue(e.target.value)}
+            spellCheck={false}
+            autoComplete="off"
+          />
         </label>
         <button type="submit" className="btn btn-sm" disabled={!value.trim()}>
           Add and download
@@ -132,43 +183,58 @@ function CustomModel({ api }: { api: EnginesApi }) {
 }
 
 /** The menu's body: each group's engines with their state and actions, the file picker, the custom id. */
-export default function EnginesPanel({ api, file, groups }: { api: EnginesApi; file: ModelFile; groups: { g: EngineGroup; items: EngineOption[] }[] }) {
+export default function EnginesPanel({
+  api,
+  file,
+  groups,
+}: {
+  api: EnginesApi;
+  file: ModelFile;
+  groups: { g: EngineGroup; items: EngineOption[] }[];
+}) {
   return (
     <>
-    <div className="engines-head">
-      <div>
-        <h2 className="engines-title">Answer engine</h2>
-        <p className="muted">What writes your answers. Nothing downloads until you press Download; switching keeps the conversation.</p>
+      <div className="engines-head">
+        <div>
+          <h2 className="engines-title">Answer engine</h2>
+          <p className="muted">
+            What writes your answers. Nothing downloads until you press Download; switching keeps the conversation.
+          </p>
+        </div>
+        <Popover.Close className="icon-btn icon-btn-sm" aria-label="Close">
+          <X size={16} aria-hidden />
+        </Popover.Close>
       </div>
-      <Popover.Close className="icon-btn icon-btn-sm" aria-label="Close">
-        <X size={16} aria-hidden />
-      </Popover.Close>
-    </div>
-    <div className="engines-body">
-      {groups.map(({ g, items }) => {
-        const Icon = GROUP_ICON[g];
-        // One reason for a whole group ("needs WebGPU") is said once, not on every row.
-        const first = items[0]?.state;
-        const shared = items.length > 1 && first?.kind === 'unavailable' && items.every((o) => o.state.kind === 'unavailable' && o.state.reason === first.reason) ? first.reason : null;
-        return (
-          <section key={g} className="engine-group" aria-labelledby={`engine-group-${g}`}>
-            <h3 className="engine-group-title" id={`engine-group-${g}`}>
-              <Icon size={14} aria-hidden /> {GROUP_LABEL[g]}
-            </h3>
-            {shared && <p className="engine-group-note">Can't run here: {shared}</p>}
-            {items.length > 0 && (
-              <ul className="engine-list">
-                {items.map((o) => (
-                  <EngineRow key={o.id} o={o} api={api} quiet={!!shared} />
-                ))}
-              </ul>
-            )}
-            {g === 'file' && <ModelFilePicker file={file} />}
-          </section>
-        );
-      })}
-      <CustomModel api={api} />
-    </div>
+      <div className="engines-body">
+        {groups.map(({ g, items }) => {
+          const Icon = GROUP_ICON[g];
+          // One reason for a whole group ("needs WebGPU") is said once, not on every row.
+          const first = items[0]?.state;
+          const shared =
+            items.length > 1 &&
+            first?.kind === 'unavailable' &&
+            items.every((o) => o.state.kind === 'unavailable' && o.state.reason === first.reason)
+              ? first.reason
+              : null;
+          return (
+            <section key={g} className="engine-group" aria-labelledby={`engine-group-${g}`}>
+              <h3 className="engine-group-title" id={`engine-group-${g}`}>
+                <Icon size={14} aria-hidden /> {GROUP_LABEL[g]}
+              </h3>
+              {shared && <p className="engine-group-note">Can't run here: {shared}</p>}
+              {items.length > 0 && (
+                <ul className="engine-list">
+                  {items.map((o) => (
+                    <EngineRow key={o.id} o={o} api={api} quiet={!!shared} />
+                  ))}
+                </ul>
+              )}
+              {g === 'file' && <ModelFilePicker file={file} />}
+            </section>
+          );
+        })}
+        <CustomModel api={api} />
+      </div>
     </>
   );
 }

@@ -21,7 +21,11 @@ export function stateText(o: EngineOption): string {
       return 'Not downloaded';
     case 'downloading': {
       const pct = s.total ? Math.round((100 * s.loaded) / s.total) : 0;
-      return [`Downloading ${pct}%`, s.total ? `${formatBytes(s.loaded)} of ${formatBytes(s.total)}` : formatBytes(s.loaded), s.secondsLeft !== undefined ? `${secondsText(s.secondsLeft)} left` : '']
+      return [
+        `Downloading ${pct}%`,
+        s.total ? `${formatBytes(s.loaded)} of ${formatBytes(s.total)}` : formatBytes(s.loaded),
+        s.secondsLeft !== undefined ? `${secondsText(s.secondsLeft)} left` : '',
+      ]
         .filter(Boolean)
         .join(' · ');
     }

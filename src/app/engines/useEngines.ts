@@ -6,8 +6,13 @@ import { is, persisted, usePersisted } from '../persisted';
 /** The engine chosen last time; older versions kept `{kind, model}` under folio.answerModel. */
 const legacyChoice = (): string | undefined => {
   try {
-    const old = JSON.parse(localStorage.getItem('folio.answerModel') ?? 'null') as { kind?: string; model?: string } | null;
-    return old?.kind && old.kind !== 'passages' && typeof old.model === 'string' ? `${old.kind}:${old.model}` : undefined;
+    const old = JSON.parse(localStorage.getItem('folio.answerModel') ?? 'null') as {
+      kind?: string;
+      model?: string;
+    } | null;
+    return old?.kind && old.kind !== 'passages' && typeof old.model === 'string'
+      ? `${old.kind}:${old.model}`
+      : undefined;
   } catch {
     return undefined;
   }

@@ -46,14 +46,27 @@ export function CollectionList({ api, documents }: { api: CollectionsApi; docume
         <div role="status" className="collection-activity">
           <span>
             {activity.label}
-            {activity.total > 0 && (activity.unit === 'bytes' ? `: ${formatBytes(activity.done)} of ${formatBytes(activity.total)}` : `: ${activity.done} of ${activity.total} documents`)}
+            {activity.total > 0 &&
+              (activity.unit === 'bytes'
+                ? `: ${formatBytes(activity.done)} of ${formatBytes(activity.total)}`
+                : `: ${activity.done} of ${activity.total} documents`)}
           </span>
-          <progress className="bar" value={activity.total ? activity.done : undefined} max={activity.total || 1} aria-label={activity.label} />
+          <progress
+            className="bar"
+            value={activity.total ? activity.done : undefined}
+            max={activity.total || 1}
+            aria-label={activity.label}
+          />
         </div>
       )}
       <ul className="collection-list" aria-label="Collections">
         <li className={scope === null ? 'collection-row current' : 'collection-row'}>
-          <button type="button" className="collection-open" aria-current={scope === null ? 'true' : undefined} onClick={() => setScope(null)}>
+          <button
+            type="button"
+            className="collection-open"
+            aria-current={scope === null ? 'true' : undefined}
+            onClick={() => setScope(null)}
+          >
             <Library size={14} aria-hidden />
             <span className="collection-name">All documents</span>
             <small className="collection-meta">{meta(documents.length, allBytes)}</small>
@@ -63,20 +76,40 @@ export function CollectionList({ api, documents }: { api: CollectionsApi; docume
           const current = scope?.length === 1 && scope[0] === c.id;
           return (
             <li key={c.id} className={current ? 'collection-row current' : 'collection-row'}>
-              <button type="button" className="collection-open" aria-current={current ? 'true' : undefined} onClick={() => setScope([c.id])}>
-                {c.readOnly ? c.source?.url ? <Globe size={14} aria-hidden /> : <Lock size={14} aria-hidden /> : <FolderOpen size={14} aria-hidden />}
+              <button
+                type="button"
+                className="collection-open"
+                aria-current={current ? 'true' : undefined}
+                onClick={() => setScope([c.id])}
+              >
+                {c.readOnly ? (
+                  c.source?.url ? (
+                    <Globe size={14} aria-hidden />
+                  ) : (
+                    <Lock size={14} aria-hidden />
+                  )
+                ) : (
+                  <FolderOpen size={14} aria-hidden />
+                )}
                 <span className="collection-name">{c.name}</span>
                 <small className="collection-meta">{meta(c.documents, c.bytes)}</small>
               </button>
               <Menu
                 label={`Actions for collection ${c.name}`}
                 trigger={
-                  <button type="button" className="icon-btn icon-btn-sm" aria-label={`Actions for collection ${c.name}`}>
+                  <button
+                    type="button"
+                    className="icon-btn icon-btn-sm"
+                    aria-label={`Actions for collection ${c.name}`}
+                  >
                     <MoreHorizontal size={16} aria-hidden />
                   </button>
                 }
               >
-                <MenuItem icon={<Pencil size={16} aria-hidden />} onSelect={() => setNaming({ id: c.id, name: c.name })}>
+                <MenuItem
+                  icon={<Pencil size={16} aria-hidden />}
+                  onSelect={() => setNaming({ id: c.id, name: c.name })}
+                >
                   Rename…
                 </MenuItem>
                 <MenuSeparator />
@@ -95,7 +128,15 @@ export function CollectionList({ api, documents }: { api: CollectionsApi; docume
 }
 
 /** New collection, or a new name for one. */
-function NameDialog({ naming, onClose, api }: { naming: { id?: string; name: string } | null; onClose: () => void; api: CollectionsApi }) {
+function NameDialog({
+  naming,
+  onClose,
+  api,
+}: {
+  naming: { id?: string; name: string } | null;
+  onClose: () => void;
+  api: CollectionsApi;
+}) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const submit = async (e: FormEvent<HTMLFormElement>) => {
@@ -118,11 +159,23 @@ function NameDialog({ naming, onClose, api }: { naming: { id?: string; name: str
     onClose();
   };
   return (
-    <Dialog open={!!naming} onOpenChange={(o) => !o && close()} title={naming?.id ? 'Rename collection' : 'New collection'}>
+    <Dialog
+      open={!!naming}
+      onOpenChange={(o) => !o && close()}
+      title={naming?.id ? 'Rename collection' : 'New collection'}
+    >
       <form className="collection-form" onSubmit={(e) => void submit(e)}>
         <label className="field">
           <span className="field-label">Name</span>
-          <input className="input" name="name" defaultValue={naming?.name ?? ''} maxLength={120} required aria-invalid={error ? 'true' : undefined} aria-describedby={error ? 'collection-name-error' : undefined} />
+          <input
+            className="input"
+            name="name"
+            defaultValue={naming?.name ?? ''}
+            maxLength={120}
+            required
+            aria-invalid={error ? 'true' : undefined}
+            aria-describedby={error ? 'collection-name-error' : undefined}
+          />
         </label>
         {error && (
           <p id="collection-name-error" className="form-error" role="alert">
@@ -143,10 +196,22 @@ function NameDialog({ naming, onClose, api }: { naming: { id?: string; name: str
 }
 
 /** Delete, asked once: documents stay in the library unless the box is ticked. */
-function DeleteDialog({ collection, documents, onClose, api }: { collection: CollectionInfo | null; documents: DocumentRecord[]; onClose: () => void; api: CollectionsApi }) {
+function DeleteDialog({
+  collection,
+  documents,
+  onClose,
+  api,
+}: {
+  collection: CollectionInfo | null;
+  documents: DocumentRecord[];
+  onClose: () => void;
+  api: CollectionsApi;
+}) {
   const [withDocuments, setWithDocuments] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const only = collection ? documents.filter((d) => d.collections?.length === 1 && d.collections[0] === collection.id).length : 0;
+  const only = collection
+    ? documents.filter((d) => d.collections?.length === 1 && d.collections[0] === collection.id).length
+    : 0;
   const close = () => {
     setWithDocuments(false);
     setError(null);

@@ -1,4 +1,14 @@
-import { BookOpen, File, FileCode2, FileImage, FileSpreadsheet, FileText, FileType2, Presentation, type LucideIcon } from 'lucide-react';
+import {
+  BookOpen,
+  File,
+  FileCode2,
+  FileImage,
+  FileSpreadsheet,
+  FileText,
+  FileType2,
+  Presentation,
+  type LucideIcon,
+} from 'lucide-react';
 
 /** One icon per document type; types this version does not know yet get the generic one. */
 const ICONS: Record<string, LucideIcon> = {
@@ -14,7 +24,18 @@ const ICONS: Record<string, LucideIcon> = {
   epub: BookOpen,
 };
 
-export const TYPE_LABEL: Record<string, string> = { pdf: 'PDF', docx: 'Word', html: 'Web page', markdown: 'Markdown', text: 'Text', image: 'Image', pptx: 'Slides', xlsx: 'Spreadsheet', csv: 'CSV', epub: 'EPUB' };
+export const TYPE_LABEL: Record<string, string> = {
+  pdf: 'PDF',
+  docx: 'Word',
+  html: 'Web page',
+  markdown: 'Markdown',
+  text: 'Text',
+  image: 'Image',
+  pptx: 'Slides',
+  xlsx: 'Spreadsheet',
+  csv: 'CSV',
+  epub: 'EPUB',
+};
 
 export function typeLabel(type: string): string {
   return TYPE_LABEL[type] ?? type.toUpperCase();

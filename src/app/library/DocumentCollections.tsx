@@ -8,7 +8,15 @@ import { MenuCheckbox } from '../ui/Menu';
  * it, untick to take it out (it stays in the library). Collections from library files are listed
  * but cannot be changed here.
  */
-export function DocumentCollections({ doc, collections, onToggle }: { doc: DocumentRecord; collections: CollectionInfo[]; onToggle: (collectionId: string, docId: string, member: boolean) => void }) {
+export function DocumentCollections({
+  doc,
+  collections,
+  onToggle,
+}: {
+  doc: DocumentRecord;
+  collections: CollectionInfo[];
+  onToggle: (collectionId: string, docId: string, member: boolean) => void;
+}) {
   if (!collections.length) return null;
   return (
     <Dropdown.Sub>
@@ -18,9 +26,19 @@ export function DocumentCollections({ doc, collections, onToggle }: { doc: Docum
         <ChevronRight size={16} aria-hidden className="menu-chevron" />
       </Dropdown.SubTrigger>
       <Dropdown.Portal>
-        <Dropdown.SubContent className="menu" sideOffset={4} collisionPadding={8} aria-label={`Collections of ${doc.name}`}>
+        <Dropdown.SubContent
+          className="menu"
+          sideOffset={4}
+          collisionPadding={8}
+          aria-label={`Collections of ${doc.name}`}
+        >
           {collections.map((c) => (
-            <MenuCheckbox key={c.id} checked={!!doc.collections?.includes(c.id)} disabled={!!c.readOnly} onChange={(on) => onToggle(c.id, doc.id, on)}>
+            <MenuCheckbox
+              key={c.id}
+              checked={!!doc.collections?.includes(c.id)}
+              disabled={!!c.readOnly}
+              onChange={(on) => onToggle(c.id, doc.id, on)}
+            >
               {c.name}
             </MenuCheckbox>
           ))}

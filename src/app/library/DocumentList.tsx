@@ -13,7 +13,11 @@ type Toggle = (collectionId: string, docId: string, member: boolean) => void;
 const PAGE = 100;
 
 export function documentMeta(d: DocumentRecord): string {
-  return [typeLabel(d.type), d.pageCount ? `${count(d.pageCount)} ${d.pageCount === 1 ? 'page' : 'pages'}` : '', `${count(d.chunkCount)} ${d.chunkCount === 1 ? 'passage' : 'passages'}`]
+  return [
+    typeLabel(d.type),
+    d.pageCount ? `${count(d.pageCount)} ${d.pageCount === 1 ? 'page' : 'pages'}` : '',
+    `${count(d.chunkCount)} ${d.chunkCount === 1 ? 'passage' : 'passages'}`,
+  ]
     .filter(Boolean)
     .join(' · ');
 }
@@ -41,7 +45,13 @@ const DocumentRow = memo(function DocumentRow({
       <DocIcon type={d.type} />
       <div className="doc-main">
         {/* The whole row opens the document (the button's area is stretched over it in CSS). */}
-        <button type="button" className="doc-name doc-open" onClick={() => onShow(d)} title={d.name} aria-describedby={`doc-meta-${d.id}`}>
+        <button
+          type="button"
+          className="doc-name doc-open"
+          onClick={() => onShow(d)}
+          title={d.name}
+          aria-describedby={`doc-meta-${d.id}`}
+        >
           {d.name}
         </button>
         <small className="doc-meta" id={`doc-meta-${d.id}`}>
@@ -63,7 +73,9 @@ const DocumentRow = memo(function DocumentRow({
         <MenuItem icon={<RefreshCw size={16} aria-hidden />} onSelect={() => onReindex(d)}>
           Re-index
         </MenuItem>
-        {collections && onToggleCollection && <DocumentCollections doc={d} collections={collections} onToggle={onToggleCollection} />}
+        {collections && onToggleCollection && (
+          <DocumentCollections doc={d} collections={collections} onToggle={onToggleCollection} />
+        )}
         <MenuSeparator />
         <MenuItem icon={<Trash2 size={16} aria-hidden />} danger onSelect={() => onRemove(d)} disabled={!!lockedBy}>
           {lockedBy ? `Remove (comes with “${lockedBy.name}”)` : 'Remove…'}
@@ -95,7 +107,14 @@ export function DocumentList({ documents, onShow, onReindex, onRemove, collectio
       {documents.length > 10 && (
         <div className="doc-filter">
           <Search size={14} aria-hidden />
-          <input className="input" type="search" aria-label="Find a document" placeholder="Find a document" value={filter} onChange={(e) => setFilter(e.target.value)} />
+          <input
+            className="input"
+            type="search"
+            aria-label="Find a document"
+            placeholder="Find a document"
+            value={filter}
+            onChange={(e) => setFilter(e.target.value)}
+          />
           <small aria-live="polite">
             {count(matching.length)} of {count(documents.length)}
           </small>
@@ -103,7 +122,15 @@ export function DocumentList({ documents, onShow, onReindex, onRemove, collectio
       )}
       <ul className="doc-list" aria-label="Documents">
         {shown.map((d) => (
-          <DocumentRow key={d.id} d={d} onShow={onShow} onReindex={onReindex} onRemove={setConfirm} collections={collections} onToggleCollection={onToggleCollection} />
+          <DocumentRow
+            key={d.id}
+            d={d}
+            onShow={onShow}
+            onReindex={onReindex}
+            onRemove={setConfirm}
+            collections={collections}
+            onToggleCollection={onToggleCollection}
+          />
         ))}
       </ul>
       {shown.length < matching.length && (

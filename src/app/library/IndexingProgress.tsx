@@ -19,10 +19,15 @@ const FINISHED = new Set(['done', 'duplicate', 'failed']);
 /** More rows than this would only scroll past: a big folder shows a summary and the files in work. */
 const MAX_ROWS = 8;
 
-export const runsOnLabel = (device: string | undefined) => (device === 'webgpu' || device === 'gpu' ? 'graphics card' : device ? 'processor' : undefined);
+export const runsOnLabel = (device: string | undefined) =>
+  device === 'webgpu' || device === 'gpu' ? 'graphics card' : device ? 'processor' : undefined;
 
 export function secondsText(s: number): string {
-  return s < 60 ? `${Math.max(1, Math.round(s))} s` : s < 3600 ? `${Math.round(s / 60)} min` : `${(s / 3600).toFixed(1)} h`;
+  return s < 60
+    ? `${Math.max(1, Math.round(s))} s`
+    : s < 3600
+      ? `${Math.round(s / 60)} min`
+      : `${(s / 3600).toFixed(1)} h`;
 }
 
 /** Time left from how fast this file's embedding has gone so far, when the library does not say. */
@@ -47,7 +52,15 @@ function useTimeLeft() {
  * and where it runs ("Embedding 320 of 961 passages · 40 s left · processor"). A big folder shows
  * a summary with the files in work.
  */
-export function IndexingProgress({ files, device, onCancel }: { files: FileProgress[]; device?: string; onCancel: () => void }) {
+export function IndexingProgress({
+  files,
+  device,
+  onCancel,
+}: {
+  files: FileProgress[];
+  device?: string;
+  onCancel: () => void;
+}) {
   const timeLeft = useTimeLeft();
   if (!files.length) return null;
   const finished = files.filter((p) => FINISHED.has(p.stage)).length;
@@ -58,7 +71,9 @@ export function IndexingProgress({ files, device, onCancel }: { files: FileProgr
       <div className="indexing-head">
         <span className="indexing-title">
           <Loader2 size={14} className="spin" aria-hidden />
-          {many ? `${count(finished)} of ${count(files.length)} files done` : `Adding ${files.length === 1 ? '1 file' : `${files.length} files`}`}
+          {many
+            ? `${count(finished)} of ${count(files.length)} files done`
+            : `Adding ${files.length === 1 ? '1 file' : `${files.length} files`}`}
         </span>
         <button type="button" className="btn btn-ghost btn-sm" onClick={onCancel}>
           <X size={14} aria-hidden />

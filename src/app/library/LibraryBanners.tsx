@@ -43,7 +43,8 @@ export function LibraryBanners({
           <RotateCcw size={18} aria-hidden />
           <div className="callout-body">
             <p>
-              Adding {interrupted.length === 1 ? 'this file was' : `these ${interrupted.length} files was`} interrupted when Folio was closed: {interrupted.map((f) => f.name).join(', ')}. Nothing of{' '}
+              Adding {interrupted.length === 1 ? 'this file was' : `these ${interrupted.length} files was`} interrupted
+              when Folio was closed: {interrupted.map((f) => f.name).join(', ')}. Nothing of{' '}
               {interrupted.length === 1 ? 'it' : 'them'} was saved half-way.
             </p>
             <div className="callout-actions">

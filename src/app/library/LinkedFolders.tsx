@@ -11,7 +11,13 @@ export function LinkFolderButton({ api, disabled }: { api: LinkedFoldersApi; dis
   const why = api.unavailable ?? disabled;
   return (
     <>
-      <button type="button" className="btn btn-ghost btn-sm link-folder" onClick={() => void api.link()} disabled={!!why || !api.canLink} aria-describedby={api.unavailable ? 'link-folder-why' : undefined}>
+      <button
+        type="button"
+        className="btn btn-ghost btn-sm link-folder"
+        onClick={() => void api.link()}
+        disabled={!!why || !api.canLink}
+        aria-describedby={api.unavailable ? 'link-folder-why' : undefined}
+      >
         <FolderSync size={16} aria-hidden />
         Link a folder
       </button>
@@ -33,7 +39,9 @@ function statusLine(f: FolderView): string {
   const docs = `${count(f.documents)} ${f.documents === 1 ? 'document' : 'documents'}`;
   switch (f.status.state) {
     case 'syncing':
-      return f.status.total ? `Syncing · ${count(f.status.done)} of ${count(f.status.total)} files` : 'Checking for changes…';
+      return f.status.total
+        ? `Syncing · ${count(f.status.done)} of ${count(f.status.total)} files`
+        : 'Checking for changes…';
     case 'needs-permission':
       return `${docs} · needs your permission`;
     case 'unavailable':
@@ -69,12 +77,20 @@ export function LinkedFolderList({ api }: { api: LinkedFoldersApi }) {
               <Menu
                 label={`Actions for folder ${f.name}`}
                 trigger={
-                  <button type="button" className="icon-btn icon-btn-sm doc-menu" aria-label={`Actions for folder ${f.name}`}>
+                  <button
+                    type="button"
+                    className="icon-btn icon-btn-sm doc-menu"
+                    aria-label={`Actions for folder ${f.name}`}
+                  >
                     <MoreHorizontal size={16} aria-hidden />
                   </button>
                 }
               >
-                <MenuItem icon={<RefreshCw size={16} aria-hidden />} onSelect={() => api.syncNow(f.id)} disabled={f.status.state === 'syncing' || f.status.state === 'needs-permission'}>
+                <MenuItem
+                  icon={<RefreshCw size={16} aria-hidden />}
+                  onSelect={() => api.syncNow(f.id)}
+                  disabled={f.status.state === 'syncing' || f.status.state === 'needs-permission'}
+                >
                   Check for changes
                 </MenuItem>
                 <MenuSeparator />
@@ -86,7 +102,8 @@ export function LinkedFolderList({ api }: { api: LinkedFoldersApi }) {
             {!!f.lastSync?.notIndexed.length && (
               <details className="folder-skipped">
                 <summary>
-                  {count(f.lastSync.notIndexed.length)} {f.lastSync.notIndexed.length === 1 ? 'file' : 'files'} not indexed
+                  {count(f.lastSync.notIndexed.length)} {f.lastSync.notIndexed.length === 1 ? 'file' : 'files'} not
+                  indexed
                 </summary>
                 <ul>
                   {f.lastSync.notIndexed.map((n) => (
@@ -102,7 +119,8 @@ export function LinkedFolderList({ api }: { api: LinkedFoldersApi }) {
                 <KeyRound size={16} aria-hidden />
                 <div className="callout-body">
                   <p>
-                    Folio needs your permission to read “{f.name}” again. Its {count(f.documents)} documents stay in your library meanwhile, and nothing of it is removed.
+                    Folio needs your permission to read “{f.name}” again. Its {count(f.documents)} documents stay in
+                    your library meanwhile, and nothing of it is removed.
                   </p>
                   <div className="callout-actions">
                     <button type="button" className="btn btn-sm btn-primary" onClick={() => api.reconnect(f.id)}>

@@ -12,7 +12,12 @@ export function OutcomeAlerts({ outcomes, onDismiss }: { outcomes: AddOutcome[];
         <li key={keyOf(o)} className={o.status === 'duplicate' ? 'outcome outcome-info' : 'outcome'}>
           {o.status === 'duplicate' ? <Info size={16} aria-hidden /> : <AlertCircle size={16} aria-hidden />}
           <p role="alert">{o.error.message}</p>
-          <button type="button" className="icon-btn icon-btn-sm" aria-label={`Dismiss: ${o.file}`} onClick={() => onDismiss(o)}>
+          <button
+            type="button"
+            className="icon-btn icon-btn-sm"
+            aria-label={`Dismiss: ${o.file}`}
+            onClick={() => onDismiss(o)}
+          >
             <X size={14} aria-hidden />
           </button>
         </li>

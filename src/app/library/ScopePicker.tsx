@@ -29,7 +29,11 @@ export function ScopePicker({ api }: { api: CollectionsApi }) {
     <div className="scope-bar">
       <Dropdown.Root modal={false}>
         <Dropdown.Trigger asChild>
-          <button type="button" className="scope-button" aria-label={`Ask in: ${label}. Change where questions are asked`}>
+          <button
+            type="button"
+            className="scope-button"
+            aria-label={`Ask in: ${label}. Change where questions are asked`}
+          >
             <Library size={13} aria-hidden />
             <span>Ask in:</span>
             <strong>{label}</strong>
@@ -37,7 +41,14 @@ export function ScopePicker({ api }: { api: CollectionsApi }) {
           </button>
         </Dropdown.Trigger>
         <Dropdown.Portal>
-          <Dropdown.Content className="menu" align="start" side="top" sideOffset={6} collisionPadding={8} aria-label="Ask in">
+          <Dropdown.Content
+            className="menu"
+            align="start"
+            side="top"
+            sideOffset={6}
+            collisionPadding={8}
+            aria-label="Ask in"
+          >
             <Dropdown.Label className="menu-label">Ask in</Dropdown.Label>
             <MenuCheckbox checked={scope === null} onChange={() => setScope(null)}>
               All documents

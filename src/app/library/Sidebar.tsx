@@ -62,7 +62,12 @@ export function Sidebar(p: Props) {
         </span>
       </div>
       <div className="sidebar-add">
-        <label className={p.disabled ? 'btn btn-soft file-button add-button disabled' : 'btn btn-soft file-button add-button'} title={p.disabled ?? undefined}>
+        <label
+          className={
+            p.disabled ? 'btn btn-soft file-button add-button disabled' : 'btn btn-soft file-button add-button'
+          }
+          title={p.disabled ?? undefined}
+        >
           <Plus size={16} aria-hidden />
           Add documents
           <input
@@ -80,8 +85,14 @@ export function Sidebar(p: Props) {
       </div>
       {p.reembedding && (
         <div role="status" className="reembed">
-          Re-embedding your library for the new model: <progress className="bar" value={p.reembedding.done} max={p.reembedding.total || 1} aria-label="Re-embedding" /> {p.reembedding.done} of{' '}
-          {p.reembedding.total} documents
+          Re-embedding your library for the new model:{' '}
+          <progress
+            className="bar"
+            value={p.reembedding.done}
+            max={p.reembedding.total || 1}
+            aria-label="Re-embedding"
+          />{' '}
+          {p.reembedding.done} of {p.reembedding.total} documents
         </div>
       )}
       <OutcomeAlerts outcomes={p.outcomes} onDismiss={p.onDismissOutcome} />
@@ -95,7 +106,11 @@ export function Sidebar(p: Props) {
           <IndexingProgress files={adding} {...(p.device ? { device: p.device } : {})} onCancel={p.onCancelAdding} />
           {documents.length === 0 && !adding.length ? (
             <p className="sidebar-empty">
-              {p.opening ? 'Opening your library…' : scope ? 'No documents in this collection yet: add files while it is chosen, or use a document’s ⋯ menu.' : 'No documents yet. Add PDFs, Word files, web pages, Markdown or text.'}
+              {p.opening
+                ? 'Opening your library…'
+                : scope
+                  ? 'No documents in this collection yet: add files while it is chosen, or use a document’s ⋯ menu.'
+                  : 'No documents yet. Add PDFs, Word files, web pages, Markdown or text.'}
             </p>
           ) : (
             <DocumentList
@@ -103,7 +118,9 @@ export function Sidebar(p: Props) {
               onShow={p.onShow}
               onReindex={p.onReindex}
               onRemove={p.onRemove}
-              {...(p.collections ? { collections: p.collections.collections, onToggleCollection: p.collections.setMember } : {})}
+              {...(p.collections
+                ? { collections: p.collections.collections, onToggleCollection: p.collections.setMember }
+                : {})}
             />
           )}
         </section>

@@ -13,9 +13,13 @@ export function StorageMeter({ storage }: { storage: { usage: number; quota: num
           {formatBytes(storage.usage)} used{storage.quota ? ` of ${formatBytes(storage.quota)}` : ''}
         </span>
       </div>
-      {storage.quota > 0 && <progress className="bar" value={Math.max(share, 0.01)} max={1} aria-label="Storage used" />}
+      {storage.quota > 0 && (
+        <progress className="bar" value={Math.max(share, 0.01)} max={1} aria-label="Storage used" />
+      )}
       {storage.persisted !== undefined && (
-        <small className="storage-note">{storage.persisted ? 'Kept until you delete it' : 'The browser may clear it if the disk runs low on space'}</small>
+        <small className="storage-note">
+          {storage.persisted ? 'Kept until you delete it' : 'The browser may clear it if the disk runs low on space'}
+        </small>
       )}
     </section>
   );

@@ -8,7 +8,9 @@ describe('published libraries named in the address', () => {
       { url: 'https://folio.example.org/libraries/team.folio', name: 'team' },
       { url: 'https://folio.example.org/app/handbook%20v2.folio', name: 'handbook v2' },
     ]);
-    expect(at('?library=javascript:alert(1)&library=data:text/plain,x&library=https://files.example.net/')).toEqual([{ url: 'https://files.example.net/', name: 'files.example.net' }]);
+    expect(at('?library=javascript:alert(1)&library=data:text/plain,x&library=https://files.example.net/')).toEqual([
+      { url: 'https://files.example.net/', name: 'files.example.net' },
+    ]);
     expect(at('')).toEqual([]);
   });
 });

@@ -59,11 +59,17 @@ export async function fetchPublished(
     res = await fetch(url, { headers, cache: 'no-cache', credentials: 'same-origin' });
   } catch (err) {
     const sameOrigin = new URL(url).origin === window.location.origin;
-    throw new Error(sameOrigin ? 'the site could not be reached (offline?)' : `${new URL(url).origin} could not be reached, or this site does not allow fetching from it (README, "Publishing a library")`, { cause: err });
+    throw new Error(
+      sameOrigin
+        ? 'the site could not be reached (offline?)'
+        : `${new URL(url).origin} could not be reached, or this site does not allow fetching from it (README, "Publishing a library")`,
+      { cause: err },
+    );
   }
   if (res.status === 304) return null;
   if (!res.ok) throw new Error(`the server answered ${res.status} ${res.statusText}`.trim());
-  if (res.headers.get('content-type')?.includes('text/html')) throw new Error('the server sent a web page, not a library file (is the address right?)');
+  if (res.headers.get('content-type')?.includes('text/html'))
+    throw new Error('the server sent a web page, not a library file (is the address right?)');
   const total = Number(res.headers.get('content-length') ?? 0);
   const parts: Uint8Array<ArrayBuffer>[] = [];
   let done = 0;
@@ -77,5 +83,8 @@ export async function fetchPublished(
   } else parts.push(new Uint8Array(await res.arrayBuffer()));
   const etag = res.headers.get('etag');
   const lastModified = res.headers.get('last-modified');
-  return { file: new Blob(parts), validators: { ...(etag ? { etag } : {}), ...(lastModified ? { lastModified } : {}) } };
+  return {
+    file: new Blob(parts),
+    validators: { ...(etag ? { etag } : {}), ...(lastModified ? { lastModified } : {}) },
+  };
 }

@@ -7,7 +7,8 @@ import { fetchPublished, publishedLibraries, type Published } from './published'
 /** Where a question is asked: null → all documents; else the collections chosen (any of them). */
 const scopeState = persisted<string[] | null>(
   'folio.scope',
-  (raw) => (raw === null ? null : Array.isArray(raw) && raw.every((x) => typeof x === 'string') ? (raw as string[]) : undefined),
+  (raw) =>
+    raw === null ? null : Array.isArray(raw) && raw.every((x) => typeof x === 'string') ? (raw as string[]) : undefined,
   null,
 );
 
@@ -75,17 +76,31 @@ export function useCollections({ library, documents, ready, refreshDocuments }: 
 
   const create = useCallback((name: string) => call((l) => l.createCollection(name)), [call]);
   const rename = useCallback((id: string, name: string) => call((l) => l.renameCollection(id, name)), [call]);
-  const remove = useCallback((id: string, removeDocuments: boolean) => call((l) => l.deleteCollection(id, { removeDocuments })), [call]);
+  const remove = useCallback(
+    (id: string, removeDocuments: boolean) => call((l) => l.deleteCollection(id, { removeDocuments })),
+    [call],
+  );
   const setMember = useCallback(
-    (id: string, docId: string, member: boolean) => call((l) => (member ? l.addToCollection(id, [docId]) : l.removeFromCollection(id, [docId]))).catch((err: unknown) => toast({ text: (err as Error).message })),
+    (id: string, docId: string, member: boolean) =>
+      call((l) => (member ? l.addToCollection(id, [docId]) : l.removeFromCollection(id, [docId]))).catch(
+        (err: unknown) => toast({ text: (err as Error).message }),
+      ),
     [call, toast],
   );
 
   const importFile = useCallback(
-    async (file: Blob, label: string, source: { url?: string; fileName?: string; etag?: string; lastModified?: string }): Promise<LibraryFileResult> => {
+    async (
+      file: Blob,
+      label: string,
+      source: { url?: string; fileName?: string; etag?: string; lastModified?: string },
+    ): Promise<LibraryFileResult> => {
       setActivity({ label, done: 0, total: 0, unit: 'documents' });
       try {
-        return await call((l) => l.importLibraryFile(file, { source }, (done, total) => setActivity({ label, done, total, unit: 'documents' })));
+        return await call((l) =>
+          l.importLibraryFile(file, { source }, (done, total) =>
+            setActivity({ label, done, total, unit: 'documents' }),
+          ),
+        );
       } finally {
         setActivity(null);
       }
@@ -134,7 +149,11 @@ export function useCollections({ library, documents, ready, refreshDocuments }: 
       const l = await library();
       if (!l) return;
       const known = await l.listCollections();
-      for (const p of wanted) await updatePublished(p, known.find((c) => c.readOnly && c.source?.url === p.url));
+      for (const p of wanted)
+        await updatePublished(
+          p,
+          known.find((c) => c.readOnly && c.source?.url === p.url),
+        );
     } finally {
       checking.current = false;
     }
@@ -142,13 +161,16 @@ export function useCollections({ library, documents, ready, refreshDocuments }: 
       const label = `Fetching ${p.name}`;
       setActivity({ label, done: 0, total: 0, unit: 'bytes' });
       try {
-        const fetched = await fetchPublished(p.url, stored?.source, (done, total) => setActivity({ label, done, total, unit: 'bytes' }));
+        const fetched = await fetchPublished(p.url, stored?.source, (done, total) =>
+          setActivity({ label, done, total, unit: 'bytes' }),
+        );
         if (!fetched) return;
         const out = await importFile(fetched.file, `Storing ${p.name}`, { url: p.url, ...fetched.validators });
         if (!out.unchanged) toast({ text: describe(out, p.name) });
       } catch (err) {
         // Offline or unreachable with a copy stored: that copy is used, quietly.
-        if (!stored) toast({ text: `The published library ${p.name} could not be loaded: ${(err as Error).message}`, ms: 12_000 });
+        if (!stored)
+          toast({ text: `The published library ${p.name} could not be loaded: ${(err as Error).message}`, ms: 12_000 });
       } finally {
         setActivity(null);
       }
@@ -159,7 +181,8 @@ export function useCollections({ library, documents, ready, refreshDocuments }: 
     if (!ready) return;
     void checkPublished();
     const onVisible = () => {
-      if (document.visibilityState === 'visible' && Date.now() - lastCheck.current > RECHECK_MS / 2) void checkPublished();
+      if (document.visibilityState === 'visible' && Date.now() - lastCheck.current > RECHECK_MS / 2)
+        void checkPublished();
     };
     const timer = window.setInterval(() => document.visibilityState === 'visible' && void checkPublished(), RECHECK_MS);
     document.addEventListener('visibilitychange', onVisible);
@@ -169,7 +192,18 @@ export function useCollections({ library, documents, ready, refreshDocuments }: 
     };
   }, [ready, checkPublished]);
 
-  return { collections, scope, setScope, activity, create, rename, remove, setMember, openLibraryFile, pickLibraryFile };
+  return {
+    collections,
+    scope,
+    setScope,
+    activity,
+    create,
+    rename,
+    remove,
+    setMember,
+    openLibraryFile,
+    pickLibraryFile,
+  };
 }
 
 export type CollectionsApi = ReturnType<typeof useCollections>;
@@ -179,6 +213,8 @@ function describe(out: LibraryFileResult, name: string): string {
   const parts = [`${out.added} document${out.added === 1 ? '' : 's'} added`];
   if (out.duplicates) parts.push(`${out.duplicates} already here`);
   if (out.removed) parts.push(`${out.removed} no longer in it`);
-  const model = out.otherModel ? ' Its passages were made with another search model: reload Folio to re-embed them for search.' : '';
+  const model = out.otherModel
+    ? ' Its passages were made with another search model: reload Folio to re-embed them for search.'
+    : '';
   return `“${out.collection.name}”: ${parts.join(', ')}.${model}`;
 }

@@ -1,6 +1,12 @@
 import { useEffect, useRef, useState } from 'react';
 
-type Entry = { isFile: boolean; isDirectory: boolean; name: string; file?(ok: (f: File) => void, err: (e: unknown) => void): void; createReader?(): { readEntries(ok: (es: Entry[]) => void, err: (e: unknown) => void): void } };
+type Entry = {
+  isFile: boolean;
+  isDirectory: boolean;
+  name: string;
+  file?(ok: (f: File) => void, err: (e: unknown) => void): void;
+  createReader?(): { readEntries(ok: (es: Entry[]) => void, err: (e: unknown) => void): void };
+};
 
 /** Every file under a dropped folder (readEntries returns at most 100 at a time, so it loops). */
 async function filesOf(entry: Entry): Promise<File[]> {
@@ -61,7 +67,12 @@ export function useFileDrop(onFiles: (files: File[]) => void): boolean {
       const files = [...(e.clipboardData?.files ?? [])];
       const text = e.clipboardData?.getData('text/plain') ?? '';
       if (files.length) onFiles(files);
-      else if (text.trim()) onFiles([new File([text], `Pasted text ${new Date().toISOString().slice(0, 16).replace('T', ' ')}.txt`, { type: 'text/plain' })]);
+      else if (text.trim())
+        onFiles([
+          new File([text], `Pasted text ${new Date().toISOString().slice(0, 16).replace('T', ' ')}.txt`, {
+            type: 'text/plain',
+          }),
+        ]);
       else return;
       e.preventDefault();
     };

@@ -170,22 +170,28 @@ export function useLibrary(settings: Pick<Settings, 'embeddingModel' | 'chunkTok
   // question is asked or the page goes away; Undo within that window needs no re-indexing.
   const [removing, setRemoving] = useState<ReadonlySet<string>>(new Set());
   const removals = useRef(new Map<string, number>());
-  const commitRemoval = useCallback(async (id: string) => {
-    if (!removals.current.has(id)) return;
-    window.clearTimeout(removals.current.get(id));
-    removals.current.delete(id);
-    const l = lib.current;
-    if (l) {
-      await l.removeDocument(id);
-      setDocuments(await l.listDocuments());
-      void refreshStorage();
-    }
-    setRemoving((r) => new Set([...r].filter((x) => x !== id)));
-  }, [refreshStorage]);
+  const commitRemoval = useCallback(
+    async (id: string) => {
+      if (!removals.current.has(id)) return;
+      window.clearTimeout(removals.current.get(id));
+      removals.current.delete(id);
+      const l = lib.current;
+      if (l) {
+        await l.removeDocument(id);
+        setDocuments(await l.listDocuments());
+        void refreshStorage();
+      }
+      setRemoving((r) => new Set([...r].filter((x) => x !== id)));
+    },
+    [refreshStorage],
+  );
   const removeDocument = useCallback(
     (id: string) => {
       if (removals.current.has(id)) return () => {};
-      removals.current.set(id, window.setTimeout(() => void commitRemoval(id), UNDO_MS));
+      removals.current.set(
+        id,
+        window.setTimeout(() => void commitRemoval(id), UNDO_MS),
+      );
       setRemoving((r) => new Set([...r, id]));
       return () => {
         window.clearTimeout(removals.current.get(id));
@@ -196,58 +202,86 @@ export function useLibrary(settings: Pick<Settings, 'embeddingModel' | 'chunkTok
     [commitRemoval],
   );
   /** Deletes for good what is waiting for its Undo window (before a question is searched, or when the page goes away). */
-  const commitRemovals = useCallback(() => Promise.all([...removals.current.keys()].map(commitRemoval)).then(() => {}), [commitRemoval]);
+  const commitRemovals = useCallback(
+    () => Promise.all([...removals.current.keys()].map(commitRemoval)).then(() => {}),
+    [commitRemoval],
+  );
   useEffect(() => {
     const flush = () => void commitRemovals();
     window.addEventListener('pagehide', flush);
     return () => window.removeEventListener('pagehide', flush);
   }, [commitRemovals]);
-  const visible = useMemo(() => (removing.size ? documents.filter((d) => !removing.has(d.id)) : documents), [documents, removing]);
+  const visible = useMemo(
+    () => (removing.size ? documents.filter((d) => !removing.has(d.id)) : documents),
+    [documents, removing],
+  );
 
   const startedNow = useRef(started);
   startedNow.current = started;
-  const addFiles = useCallback(async (files: File[], into?: { collection: string }) => {
-    if (!files.length) return;
-    if (!startedNow.current) {
-      queued.current.push(...files);
-      setFileProgress((fp) => ({ ...fp, ...Object.fromEntries(files.map((f, i) => [f.name, { file: f.name, fileIndex: i, fileCount: files.length, stage: 'reading' as const }])) }));
-      startedNow.current = true;
-      return start();
-    }
-    // Listed at once, also while the library is still opening (the search model downloading).
-    setFileProgress((fp) => ({ ...fp, ...Object.fromEntries(files.map((f, i) => [f.name, { file: f.name, fileIndex: i, fileCount: files.length, stage: 'reading' as const }])) }));
-    const progress = progressFor(new Set(files.map((f) => f.name)));
-    let l: RemoteLibrary | null = null;
-    let out: AddOutcome[];
-    try {
-      l = await library();
-      if (!l) return;
-      // Adding closes the Undo window of documents being removed (one of them may be added again).
-      await commitRemovals();
-      out = await l.addFiles(files, progress.onProgress, into ?? {});
-    } finally {
-      progress.close();
-    }
-    setOutcomes(out);
-    const docs = await l.listDocuments();
-    setDocuments(docs);
-    // Without persistence the browser may evict the library under storage pressure. Asked only once
-    // there is something worth keeping; the answer is shown next to the storage figures.
-    if (docs.length && !(await navigator.storage?.persisted?.())) await navigator.storage?.persist?.().catch(() => false);
-    void refreshStorage();
-  }, [refreshStorage, progressFor, library, start, commitRemovals]);
+  const addFiles = useCallback(
+    async (files: File[], into?: { collection: string }) => {
+      if (!files.length) return;
+      if (!startedNow.current) {
+        queued.current.push(...files);
+        setFileProgress((fp) => ({
+          ...fp,
+          ...Object.fromEntries(
+            files.map((f, i) => [
+              f.name,
+              { file: f.name, fileIndex: i, fileCount: files.length, stage: 'reading' as const },
+            ]),
+          ),
+        }));
+        startedNow.current = true;
+        return start();
+      }
+      // Listed at once, also while the library is still opening (the search model downloading).
+      setFileProgress((fp) => ({
+        ...fp,
+        ...Object.fromEntries(
+          files.map((f, i) => [
+            f.name,
+            { file: f.name, fileIndex: i, fileCount: files.length, stage: 'reading' as const },
+          ]),
+        ),
+      }));
+      const progress = progressFor(new Set(files.map((f) => f.name)));
+      let l: RemoteLibrary | null = null;
+      let out: AddOutcome[];
+      try {
+        l = await library();
+        if (!l) return;
+        // Adding closes the Undo window of documents being removed (one of them may be added again).
+        await commitRemovals();
+        out = await l.addFiles(files, progress.onProgress, into ?? {});
+      } finally {
+        progress.close();
+      }
+      setOutcomes(out);
+      const docs = await l.listDocuments();
+      setDocuments(docs);
+      // Without persistence the browser may evict the library under storage pressure. Asked only once
+      // there is something worth keeping; the answer is shown next to the storage figures.
+      if (docs.length && !(await navigator.storage?.persisted?.()))
+        await navigator.storage?.persist?.().catch(() => false);
+      void refreshStorage();
+    },
+    [refreshStorage, progressFor, library, start, commitRemovals],
+  );
   addFilesNow.current = addFiles;
 
-  const reindex = useCallback(async (id: string, name: string) => {
-    const l = await library();
-    if (!l) return;
-    const progress = progressFor(new Set([name]));
-    const out = await l.reindex(id, progress.onProgress).finally(progress.close);
-    if (out.status !== 'added') setOutcomes([out]);
-    setDocuments(await l.listDocuments());
-    void refreshStorage();
-  }, [refreshStorage, progressFor, library]);
-
+  const reindex = useCallback(
+    async (id: string, name: string) => {
+      const l = await library();
+      if (!l) return;
+      const progress = progressFor(new Set([name]));
+      const out = await l.reindex(id, progress.onProgress).finally(progress.close);
+      if (out.status !== 'added') setOutcomes([out]);
+      setDocuments(await l.listDocuments());
+      void refreshStorage();
+    },
+    [refreshStorage, progressFor, library],
+  );
 
   const evaluate = useCallback(async (questions: EvalQuestion[], k: number): Promise<EvalReport> => {
     if (!lib.current) throw new Error('The library is still loading.');
@@ -275,15 +309,21 @@ export function useLibrary(settings: Pick<Settings, 'embeddingModel' | 'chunkTok
     void refreshStorage();
   }, [refreshStorage]);
 
-  const exportBackup = useCallback(async (extra: unknown) => (await libraryOrThrow()).exportBackup(extra), [libraryOrThrow]);
+  const exportBackup = useCallback(
+    async (extra: unknown) => (await libraryOrThrow()).exportBackup(extra),
+    [libraryOrThrow],
+  );
 
-  const importBackup = useCallback(async (file: File) => {
-    const l = await libraryOrThrow();
-    const out = await l.importBackup(file);
-    setDocuments(await l.listDocuments());
-    void refreshStorage();
-    return out;
-  }, [refreshStorage, libraryOrThrow]);
+  const importBackup = useCallback(
+    async (file: File) => {
+      const l = await libraryOrThrow();
+      const out = await l.importBackup(file);
+      setDocuments(await l.listDocuments());
+      void refreshStorage();
+      return out;
+    },
+    [refreshStorage, libraryOrThrow],
+  );
 
   /** Re-reads the documents after a change made elsewhere in the UI (collections). */
   const refreshDocuments = useCallback(async () => {

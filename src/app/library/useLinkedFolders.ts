@@ -6,11 +6,15 @@ import type { useLibrary } from './useLibrary';
 type Handle = FileSystemDirectoryHandle & PickedFolder;
 
 /** Why linking is not offered here, or null when it is. */
-export function linkingUnavailable(g: { showDirectoryPicker?: unknown } = globalThis as { showDirectoryPicker?: unknown }): string | null {
+export function linkingUnavailable(
+  g: { showDirectoryPicker?: unknown } = globalThis as { showDirectoryPicker?: unknown },
+): string | null {
   if (typeof g.showDirectoryPicker === 'function') return null;
   return 'This browser cannot give web pages lasting access to a folder (the File System Access API is in Chrome, Edge and other Chromium browsers on computers). Add the folder’s files instead: they are indexed once and not kept in sync.';
 }
-type PickerWindow = Window & { showDirectoryPicker?: (opts?: { id?: string; mode?: 'read' | 'readwrite' }) => Promise<Handle> };
+type PickerWindow = Window & {
+  showDirectoryPicker?: (opts?: { id?: string; mode?: 'read' | 'readwrite' }) => Promise<Handle>;
+};
 
 /**
  * Linked folders for the React layer: the loop in client/folders.ts, started once the library is
@@ -57,7 +61,10 @@ export function useLinkedFolders(lib: Pick<ReturnType<typeof useLibrary>, 'state
         store.close();
       };
       await folders.start();
-    })().catch((err: unknown) => !stopped && setError(`Linked folders could not be read: ${err instanceof Error ? err.message : String(err)}`));
+    })().catch(
+      (err: unknown) =>
+        !stopped && setError(`Linked folders could not be read: ${err instanceof Error ? err.message : String(err)}`),
+    );
     return () => {
       stopped = true;
       loop.current = null;
@@ -75,7 +82,8 @@ export function useLinkedFolders(lib: Pick<ReturnType<typeof useLibrary>, 'state
       handle = await pick({ id: 'folio-linked-folder', mode: 'read' });
     } catch (err) {
       // Closing the picker is not an error.
-      if ((err as { name?: string }).name !== 'AbortError') setError(`The folder could not be opened: ${(err as Error).message ?? String(err)}`);
+      if ((err as { name?: string }).name !== 'AbortError')
+        setError(`The folder could not be opened: ${(err as Error).message ?? String(err)}`);
       return;
     }
     await loop.current.link(handle);
@@ -83,10 +91,13 @@ export function useLinkedFolders(lib: Pick<ReturnType<typeof useLibrary>, 'state
 
   const reconnect = useCallback((id: string) => void loop.current?.reconnect(id), []);
   const syncNow = useCallback((id: string) => void loop.current?.sync(id), []);
-  const unlink = useCallback(async (id: string, removeDocuments: boolean) => {
-    await loop.current?.unlink(id, removeDocuments);
-    await refreshDocuments();
-  }, [refreshDocuments]);
+  const unlink = useCallback(
+    async (id: string, removeDocuments: boolean) => {
+      await loop.current?.unlink(id, removeDocuments);
+      await refreshDocuments();
+    },
+    [refreshDocuments],
+  );
 
   return { folders, error, unavailable: linkingUnavailable(), canLink: ready, link, reconnect, syncNow, unlink };
 }

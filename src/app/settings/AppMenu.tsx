@@ -6,7 +6,15 @@ import { themeState, type Theme } from './settings';
 export type AppDialog = 'settings' | 'backup' | 'check' | 'device';
 
 /** Settings, backup and the tools live here, off the main page. */
-export function AppMenu({ onOpen, onMenuOpen, onOpenLibraryFile }: { onOpen: (d: AppDialog) => void; /** The menu opened: a dialog is likely next (its code can be fetched now). */ onMenuOpen?: () => void; onOpenLibraryFile?: () => void }) {
+export function AppMenu({
+  onOpen,
+  onMenuOpen,
+  onOpenLibraryFile,
+}: {
+  onOpen: (d: AppDialog) => void /** The menu opened: a dialog is likely next (its code can be fetched now). */;
+  onMenuOpen?: () => void;
+  onOpenLibraryFile?: () => void;
+}) {
   const [theme, setTheme] = usePersisted(themeState);
   return (
     <Menu

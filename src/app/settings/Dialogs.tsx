@@ -24,7 +24,13 @@ export default function Dialogs(p: DialogsProps) {
   return (
     <>
       <SettingsDialog open={p.open === 'settings'} onOpenChange={close} reembed={p.reembed} />
-      <BackupDialog open={p.open === 'backup'} onOpenChange={close} onExport={p.onExport} onImport={p.onImport} disabled={p.unavailable} />
+      <BackupDialog
+        open={p.open === 'backup'}
+        onOpenChange={close}
+        onExport={p.onExport}
+        onImport={p.onImport}
+        disabled={p.unavailable}
+      />
       <ToolsDialog
         open={p.open === 'check' || p.open === 'device'}
         onOpenChange={close}

@@ -2,7 +2,9 @@ import { useState } from 'react';
 import { parseEvalSet, serializeEvalSet, type EvalQuestion, type EvalReport } from '../../core';
 import { keyOf } from '../ui/keys';
 
-const EXAMPLE: EvalQuestion[] = [{ question: 'Who patented the typewriter?', document: 'report.pdf', passage: 'Patented in 1868' }];
+const EXAMPLE: EvalQuestion[] = [
+  { question: 'Who patented the typewriter?', document: 'report.pdf', passage: 'Patented in 1868' },
+];
 
 const percent = (x: number) => `${Math.round(x * 100)}%`;
 
@@ -11,7 +13,13 @@ const percent = (x: number) => `${Math.round(x * 100)}%`;
  * (and optionally the passage) that should be found; the panel shows hit@k and MRR, and for each
  * miss what was found instead.
  */
-export function EvaluationPanel({ evaluate, disabled }: { evaluate: (qs: EvalQuestion[], k: number) => Promise<EvalReport>; disabled: boolean }) {
+export function EvaluationPanel({
+  evaluate,
+  disabled,
+}: {
+  evaluate: (qs: EvalQuestion[], k: number) => Promise<EvalReport>;
+  disabled: boolean;
+}) {
   const [source, setSource] = useState(() => serializeEvalSet(EXAMPLE));
   const [k, setK] = useState(5);
   const [report, setReport] = useState<EvalReport | null>(null);
@@ -60,12 +68,29 @@ export function EvaluationPanel({ evaluate, disabled }: { evaluate: (qs: EvalQue
 
   return (
     <section aria-label="Check retrieval" className="evaluation">
-      <p className="muted">List questions with the document (and, if you like, the passage) that should be found. Folio shows how often it finds them.</p>
-      <textarea className="textarea mono" aria-label="Questions (JSON)" value={source} onChange={(e) => setSource(e.target.value)} rows={8} spellCheck={false} />
+      <p className="muted">
+        List questions with the document (and, if you like, the passage) that should be found. Folio shows how often it
+        finds them.
+      </p>
+      <textarea
+        className="textarea mono"
+        aria-label="Questions (JSON)"
+        value={source}
+        onChange={(e) => setSource(e.target.value)}
+        rows={8}
+        spellCheck={false}
+      />
       <div className="row">
         <label>
           Results to check (k){' '}
-          <input className="input input-number" type="number" min={1} max={50} value={k} onChange={(e) => setK(Math.max(1, Math.min(50, Number(e.target.value) || 5)))} />
+          <input
+            className="input input-number"
+            type="number"
+            min={1}
+            max={50}
+            value={k}
+            onChange={(e) => setK(Math.max(1, Math.min(50, Number(e.target.value) || 5)))}
+          />
         </label>
         <button type="button" className="btn btn-primary" onClick={() => void run()} disabled={disabled || running}>
           {running ? 'Checking…' : 'Run check'}
@@ -86,7 +111,8 @@ export function EvaluationPanel({ evaluate, disabled }: { evaluate: (qs: EvalQue
       {report && (
         <section aria-label="Check results">
           <p role="status">
-            Found {report.results.filter((r) => r.rank).length} of {report.results.length} · hit@{report.k}: <strong data-metric="hit">{percent(report.hitRate)}</strong> · MRR:{' '}
+            Found {report.results.filter((r) => r.rank).length} of {report.results.length} · hit@{report.k}:{' '}
+            <strong data-metric="hit">{percent(report.hitRate)}</strong> · MRR:{' '}
             <strong data-metric="mrr">{report.mrr.toFixed(2)}</strong>
           </p>
           <table>

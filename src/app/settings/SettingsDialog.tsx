@@ -3,7 +3,15 @@ import { usePersisted } from '../persisted';
 import { Dialog } from '../ui/Dialog';
 import { settingsState, themeState, type Settings, type Theme } from './settings';
 
-export function SettingsDialog({ open, onOpenChange, reembed }: { open: boolean; onOpenChange: (o: boolean) => void; reembed: { done: number; total: number } | null }) {
+export function SettingsDialog({
+  open,
+  onOpenChange,
+  reembed,
+}: {
+  open: boolean;
+  onOpenChange: (o: boolean) => void;
+  reembed: { done: number; total: number } | null;
+}) {
   const [settings, setSettings] = usePersisted(settingsState);
   const [theme, setTheme] = usePersisted(themeState);
   const set = <K extends keyof Settings>(key: K, value: Settings[K]) => setSettings({ ...settings, [key]: value });
@@ -23,19 +31,31 @@ export function SettingsDialog({ open, onOpenChange, reembed }: { open: boolean;
         <legend>Search</legend>
         <label className="field">
           <span className="field-label">Search model</span>
-          <select className="select" value={settings.embeddingModel} onChange={(e) => set('embeddingModel', e.target.value)}>
+          <select
+            className="select"
+            value={settings.embeddingModel}
+            onChange={(e) => set('embeddingModel', e.target.value)}
+          >
             {EMBEDDING_MODELS.map((m) => (
               <option key={m.id} value={m.id}>
                 {m.label} — {m.downloadMB} MB
               </option>
             ))}
           </select>
-          <span className="field-help">Changing it downloads the new model once and re-embeds your library with it.</span>
+          <span className="field-help">
+            Changing it downloads the new model once and re-embeds your library with it.
+          </span>
         </label>
         {reembed && (
           <p role="status" className="field-help">
-            Re-embedding your library for the new model: <progress className="bar" value={reembed.done} max={reembed.total || 1} aria-label="Re-embedding progress" /> {reembed.done} of{' '}
-            {reembed.total} documents
+            Re-embedding your library for the new model:{' '}
+            <progress
+              className="bar"
+              value={reembed.done}
+              max={reembed.total || 1}
+              aria-label="Re-embedding progress"
+            />{' '}
+            {reembed.done} of {reembed.total} documents
           </p>
         )}
         <label className="checkbox">
@@ -47,11 +67,26 @@ export function SettingsDialog({ open, onOpenChange, reembed }: { open: boolean;
         </label>
         <label className="field">
           <span className="field-label">Passages per question</span>
-          <input className="input input-number" type="number" min={1} max={20} value={settings.passages} onChange={(e) => set('passages', Math.max(1, Math.min(20, Number(e.target.value) || 6)))} />
+          <input
+            className="input input-number"
+            type="number"
+            min={1}
+            max={20}
+            value={settings.passages}
+            onChange={(e) => set('passages', Math.max(1, Math.min(20, Number(e.target.value) || 6)))}
+          />
         </label>
         <label className="field">
           <span className="field-label">Passage size (tokens, for documents added from now on)</span>
-          <input className="input input-number" type="number" min={64} max={480} step={16} value={settings.chunkTokens} onChange={(e) => set('chunkTokens', Math.max(64, Math.min(480, Number(e.target.value) || 240)))} />
+          <input
+            className="input input-number"
+            type="number"
+            min={64}
+            max={480}
+            step={16}
+            value={settings.chunkTokens}
+            onChange={(e) => set('chunkTokens', Math.max(64, Math.min(480, Number(e.target.value) || 240)))}
+          />
           <span className="field-help">Re-index a document from its ⋯ menu to apply a new size to it.</span>
         </label>
       </fieldset>

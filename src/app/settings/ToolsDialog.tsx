@@ -17,11 +17,20 @@ interface GpuInfo {
 async function gpuInfo(): Promise<GpuInfo | null> {
   const gpu = (navigator as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
   const adapter = (await gpu?.requestAdapter().catch(() => null)) as
-    | { features: { has(f: string): boolean }; limits: { maxBufferSize: number }; info?: { vendor?: string; architecture?: string } }
+    | {
+        features: { has(f: string): boolean };
+        limits: { maxBufferSize: number };
+        info?: { vendor?: string; architecture?: string };
+      }
     | null
     | undefined;
   if (!adapter) return null;
-  return { ...(adapter.info?.vendor ? { vendor: adapter.info.vendor } : {}), ...(adapter.info?.architecture ? { architecture: adapter.info.architecture } : {}), shaderF16: adapter.features.has('shader-f16'), maxBufferMB: Math.round(adapter.limits.maxBufferSize / 2 ** 20) };
+  return {
+    ...(adapter.info?.vendor ? { vendor: adapter.info.vendor } : {}),
+    ...(adapter.info?.architecture ? { architecture: adapter.info.architecture } : {}),
+    shaderF16: adapter.features.has('shader-f16'),
+    maxBufferMB: Math.round(adapter.limits.maxBufferSize / 2 ** 20),
+  };
 }
 
 /** What each opening step measured (OpenedInfo.timings), in words; an unknown step keeps its key. */
@@ -51,10 +60,27 @@ function DeviceDetails({ info, lastAnswerMs }: { info: OpenedInfo | null; lastAn
       : []),
     ['Last answer', lastAnswerMs !== undefined ? duration(lastAnswerMs) : '—'],
     ['Processor cores', String(navigator.hardwareConcurrency ?? '?')],
-    ['Memory (as the browser reports it)', (navigator as { deviceMemory?: number }).deviceMemory ? `${(navigator as { deviceMemory?: number }).deviceMemory} GB or more` : 'not reported'],
+    [
+      'Memory (as the browser reports it)',
+      (navigator as { deviceMemory?: number }).deviceMemory
+        ? `${(navigator as { deviceMemory?: number }).deviceMemory} GB or more`
+        : 'not reported',
+    ],
     ['All cores usable (cross-origin isolated)', self.crossOriginIsolated ? 'yes' : 'no: search runs on one thread'],
-    ['Graphics card (WebGPU)', gpu === undefined ? 'checking…' : gpu ? [gpu.vendor, gpu.architecture].filter(Boolean).join(' ') || 'available' : 'not available in this browser'],
-    ...(gpu ? ([['16-bit shaders (shader-f16)', gpu.shaderF16 ? 'yes' : 'no'], ['Largest GPU buffer', `${gpu.maxBufferMB} MB`]] as [string, string][]) : []),
+    [
+      'Graphics card (WebGPU)',
+      gpu === undefined
+        ? 'checking…'
+        : gpu
+          ? [gpu.vendor, gpu.architecture].filter(Boolean).join(' ') || 'available'
+          : 'not available in this browser',
+    ],
+    ...(gpu
+      ? ([
+          ['16-bit shaders (shader-f16)', gpu.shaderF16 ? 'yes' : 'no'],
+          ['Largest GPU buffer', `${gpu.maxBufferMB} MB`],
+        ] as [string, string][])
+      : []),
   ];
   return (
     <table className="details-table">

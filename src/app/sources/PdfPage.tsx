@@ -21,7 +21,9 @@ type PdfDocument = Awaited<ReturnType<Awaited<ReturnType<typeof platform.loadPdf
 
 /** One pdf.js document per original, kept while the panel shows it. */
 function usePdf(bytes: Uint8Array) {
-  const [doc, setDoc] = useState<{ pdf: PdfDocument; pdfjs: Awaited<ReturnType<typeof platform.loadPdfjs>> } | null>(null);
+  const [doc, setDoc] = useState<{ pdf: PdfDocument; pdfjs: Awaited<ReturnType<typeof platform.loadPdfjs>> } | null>(
+    null,
+  );
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     let live = true;
@@ -44,8 +46,12 @@ function usePdf(bytes: Uint8Array) {
   return { doc, error };
 }
 
-type PdfText = Extract<Awaited<ReturnType<Awaited<ReturnType<PdfDocument['getPage']>>['getTextContent']>>['items'][number], { str: string }>;
-const textItems = async (pdf: PdfDocument, n: number): Promise<PdfText[]> => (await (await pdf.getPage(n)).getTextContent()).items.filter((it): it is PdfText => 'str' in it);
+type PdfText = Extract<
+  Awaited<ReturnType<Awaited<ReturnType<PdfDocument['getPage']>>['getTextContent']>>['items'][number],
+  { str: string }
+>;
+const textItems = async (pdf: PdfDocument, n: number): Promise<PdfText[]> =>
+  (await (await pdf.getPage(n)).getTextContent()).items.filter((it): it is PdfText => 'str' in it);
 
 /** Pages searched for the answering sentence of a passage that crosses pages (a cap for runaway ranges). */
 const MAX_SPAN = 30;
@@ -55,7 +61,12 @@ const MAX_SPAN = 30;
  * sentence stands on a later one (a ten-page passage cited for its fifth page opens there). Null
  * while the pages are being read, so the first page is not drawn only to jump away.
  */
-function useOpeningPage(doc: { pdf: PdfDocument } | null, page: number, lastPage: number, anchor: string | undefined): number | null {
+function useOpeningPage(
+  doc: { pdf: PdfDocument } | null,
+  page: number,
+  lastPage: number,
+  anchor: string | undefined,
+): number | null {
   const last = Math.min(lastPage, page + MAX_SPAN);
   const [found, setFound] = useState<{ pdf: PdfDocument; key: string; page: number } | null>(null);
   const key = `${page}:${last}:${anchor}`;
@@ -84,7 +95,17 @@ function useOpeningPage(doc: { pdf: PdfDocument } | null, page: number, lastPage
  * cited lines boxed, and scrolled so they are in view. The file is parsed by pdf.js's own worker;
  * only drawing happens here. Other pages of the document can be browsed.
  */
-export function PdfPage({ bytes, page, lastPage = page, highlight }: { bytes: Uint8Array; page: number; lastPage?: number | undefined; highlight: PageHighlight | null }) {
+export function PdfPage({
+  bytes,
+  page,
+  lastPage = page,
+  highlight,
+}: {
+  bytes: Uint8Array;
+  page: number;
+  lastPage?: number | undefined;
+  highlight: PageHighlight | null;
+}) {
   const { doc, error } = usePdf(bytes);
   const opening = useOpeningPage(doc, page, lastPage, highlight?.kind === 'text' ? highlight.anchor : undefined);
   // ‹ › browse other pages; another passage starts again from its own opening page.
@@ -127,11 +148,22 @@ export function PdfPage({ bytes, page, lastPage = page, highlight }: { bytes: Ui
         c.height = Math.floor(viewport.height * ratio);
         c.style.width = `${viewport.width}px`;
         c.style.height = `${viewport.height}px`;
-        task = p.render({ canvas: c, canvasContext: c.getContext('2d')!, viewport, transform: ratio !== 1 ? [ratio, 0, 0, ratio, 0, 0] : undefined });
+        task = p.render({
+          canvas: c,
+          canvasContext: c.getContext('2d')!,
+          viewport,
+          transform: ratio !== 1 ? [ratio, 0, 0, ratio, 0, 0] : undefined,
+        });
         await task.promise;
         let boxes: Box[] = [];
         if (highlight?.kind === 'boxes') {
-          boxes = highlight.boxes.map((b) => ({ left: b.left * viewport.width, top: b.top * viewport.height, width: b.width * viewport.width, height: b.height * viewport.height, strong: true }));
+          boxes = highlight.boxes.map((b) => ({
+            left: b.left * viewport.width,
+            top: b.top * viewport.height,
+            width: b.width * viewport.width,
+            height: b.height * viewport.height,
+            strong: true,
+          }));
         } else if (highlight?.kind === 'text' && shownPage >= page && shownPage <= lastPage) {
           const items = await textItems(doc.pdf, shownPage);
           const rect = (i: number): Rect => {
@@ -142,7 +174,10 @@ export function PdfPage({ bytes, page, lastPage = page, highlight }: { bytes: Ui
           };
           const strong = new Set((highlight.strong ?? []).flatMap((sentence) => [...passageItems(items, sentence)]));
           const rest = [...passageItems(items, highlight.passage)].filter((i) => !strong.has(i));
-          boxes = [...lineBoxes(rest.map(rect)), ...lineBoxes([...strong].map(rect)).map((b) => ({ ...b, strong: true }))];
+          boxes = [
+            ...lineBoxes(rest.map(rect)),
+            ...lineBoxes([...strong].map(rect)).map((b) => ({ ...b, strong: true })),
+          ];
         }
         if (!cancelled) setDrawn({ height: viewport.height, boxes, page: shownPage });
       } catch (err) {
@@ -163,7 +198,14 @@ export function PdfPage({ bytes, page, lastPage = page, highlight }: { bytes: Ui
   // The bar in the margin and the scroll target: the answering sentences, else the whole passage.
   const focusBoxes = drawn?.boxes.some((b) => b.strong) ? drawn.boxes.filter((b) => b.strong) : (drawn?.boxes ?? []);
   const union = focusBoxes.length
-    ? focusBoxes.reduce((u, b) => ({ top: Math.min(u.top, b.top), bottom: Math.max(u.bottom, b.top + b.height), left: Math.min(u.left, b.left) }), { top: Infinity, bottom: -Infinity, left: Infinity })
+    ? focusBoxes.reduce(
+        (u, b) => ({
+          top: Math.min(u.top, b.top),
+          bottom: Math.max(u.bottom, b.top + b.height),
+          left: Math.min(u.left, b.left),
+        }),
+        { top: Infinity, bottom: -Infinity, left: Infinity },
+      )
     : null;
   const pages = doc?.pdf.numPages ?? 0;
   const failed = error ?? renderError;
@@ -179,25 +221,50 @@ export function PdfPage({ bytes, page, lastPage = page, highlight }: { bytes: Ui
             {!drawn && <div className="pdf-loading" aria-hidden="true" />}
             {drawn?.boxes.map((b) => (
               // Boxes are whole lines: no two of one kind start at the same point.
-              <div key={`${b.strong ? 's' : 'p'}${Math.round(b.left)},${Math.round(b.top)}`} className={b.strong ? 'pdf-highlight strong' : 'pdf-highlight'} style={{ left: b.left - 2, top: b.top - 1, width: b.width + 4, height: b.height + 2 }} />
+              <div
+                key={`${b.strong ? 's' : 'p'}${Math.round(b.left)},${Math.round(b.top)}`}
+                className={b.strong ? 'pdf-highlight strong' : 'pdf-highlight'}
+                style={{ left: b.left - 2, top: b.top - 1, width: b.width + 4, height: b.height + 2 }}
+              />
             ))}
-            {union && <div ref={focus} className="pdf-focus" style={{ top: union.top, height: union.bottom - union.top, left: Math.max(2, union.left - 12) }} aria-hidden="true" />}
+            {union && (
+              <div
+                ref={focus}
+                className="pdf-focus"
+                style={{ top: union.top, height: union.bottom - union.top, left: Math.max(2, union.left - 12) }}
+                aria-hidden="true"
+              />
+            )}
           </>
         )}
       </div>
       <figcaption className="pdf-caption">
         {pages > 1 && (
-          <button type="button" className="icon-btn icon-btn-sm" aria-label="Previous page" disabled={shownPage <= 1} onClick={() => setShownPage(shownPage - 1)}>
+          <button
+            type="button"
+            className="icon-btn icon-btn-sm"
+            aria-label="Previous page"
+            disabled={shownPage <= 1}
+            onClick={() => setShownPage(shownPage - 1)}
+          >
             <ChevronLeft size={16} aria-hidden />
           </button>
         )}
         <span>
           Page {shownPage}
           {pages ? ` of ${pages}` : ''}
-          {drawn && inPassage(drawn.page) && highlight?.kind === 'text' && !drawn.boxes.length ? ' · the passage could not be located on the page image' : ''}
+          {drawn && inPassage(drawn.page) && highlight?.kind === 'text' && !drawn.boxes.length
+            ? ' · the passage could not be located on the page image'
+            : ''}
         </span>
         {pages > 1 && (
-          <button type="button" className="icon-btn icon-btn-sm" aria-label="Next page" disabled={shownPage >= pages} onClick={() => setShownPage(shownPage + 1)}>
+          <button
+            type="button"
+            className="icon-btn icon-btn-sm"
+            aria-label="Next page"
+            disabled={shownPage >= pages}
+            onClick={() => setShownPage(shownPage + 1)}
+          >
             <ChevronRight size={16} aria-hidden />
           </button>
         )}

@@ -26,7 +26,12 @@ function ocrBoxes(p: ContextPassage): PageHighlight | null {
   if (!Array.isArray(boxes) || !boxes.length) return null;
   const rects = boxes
     .map((b) => b as Record<string, unknown>)
-    .map((b) => ({ left: Number(b.left ?? b.x), top: Number(b.top ?? b.y), width: Number(b.width ?? b.w), height: Number(b.height ?? b.h) }))
+    .map((b) => ({
+      left: Number(b.left ?? b.x),
+      top: Number(b.top ?? b.y),
+      width: Number(b.width ?? b.w),
+      height: Number(b.height ?? b.h),
+    }))
     .filter((r) => [r.left, r.top, r.width, r.height].every((v) => Number.isFinite(v) && v >= 0 && v <= 1));
   return rects.length ? { kind: 'boxes', boxes: rects } : null;
 }
@@ -43,8 +48,17 @@ function useDocument(library: Props['library'], docId: string, wantOriginal: boo
       return;
     }
     void library().then(async (lib) => {
-      const [text, original] = await Promise.all([lib?.getDocumentText(docId), wantOriginal ? lib?.getOriginal(docId) : undefined]);
-      if (live) setLoaded({ docId, ...(text !== undefined ? { text } : {}), ...(original ? { original } : {}), missing: text === undefined });
+      const [text, original] = await Promise.all([
+        lib?.getDocumentText(docId),
+        wantOriginal ? lib?.getOriginal(docId) : undefined,
+      ]);
+      if (live)
+        setLoaded({
+          docId,
+          ...(text !== undefined ? { text } : {}),
+          ...(original ? { original } : {}),
+          missing: text === undefined,
+        });
     });
     return () => {
       live = false;
@@ -68,20 +82,41 @@ export default function SourcePanel({ target, library, documents, opened, onClos
   const loaded = useDocument(library, docId, !!page && (type === 'pdf' || type === 'image'), !!record);
   // A checked sentence's chip marks the sentence that backs it; other chips, the best-matching ones.
   const support = target.kind === 'citation' && target.support?.passage === target.n ? target.support : undefined;
-  const marks = useMemo(() => (passage && target.kind === 'citation' ? (support ? [{ start: support.start, end: support.end }] : bestSentences(target.query, passage.text, 2)) : []), [passage, target, support]);
+  const marks = useMemo(
+    () =>
+      passage && target.kind === 'citation'
+        ? support
+          ? [{ start: support.start, end: support.end }]
+          : bestSentences(target.query, passage.text, 2)
+        : [],
+    [passage, target, support],
+  );
   const highlight = useMemo<PageHighlight | null>(() => {
     if (!passage) return null;
     const boxes = ocrBoxes(passage);
     if (boxes) return boxes;
-    const best = support ? { start: support.start, end: support.end } : target.kind === 'citation' ? bestSentences(target.query, passage.text, 1)[0] : undefined;
-    return { kind: 'text', passage: passage.text, strong: marks.map((r) => passage.text.slice(r.start, r.end)), ...(best ? { anchor: passage.text.slice(best.start, best.end) } : {}) };
+    const best = support
+      ? { start: support.start, end: support.end }
+      : target.kind === 'citation'
+        ? bestSentences(target.query, passage.text, 1)[0]
+        : undefined;
+    return {
+      kind: 'text',
+      passage: passage.text,
+      strong: marks.map((r) => passage.text.slice(r.start, r.end)),
+      ...(best ? { anchor: passage.text.slice(best.start, best.end) } : {}),
+    };
   }, [passage, marks, target, support]);
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
     if (opened) heading.current?.focus({ preventScroll: true });
   }, [opened]);
 
-  const place = passage ? where(passage) : target.kind === 'document' ? `${record?.pageCount ? `${record.pageCount} pages · ` : ''}${record?.chunkCount ?? 0} passages` : '';
+  const place = passage
+    ? where(passage)
+    : target.kind === 'document'
+      ? `${record?.pageCount ? `${record.pageCount} pages · ` : ''}${record?.chunkCount ?? 0} passages`
+      : '';
   const label = target.kind === 'citation' ? `Source ${target.n} of ${target.passages.length}` : 'Document';
   return (
     <div className="source">
@@ -91,10 +126,22 @@ export default function SourcePanel({ target, library, documents, opened, onClos
         </h2>
         {target.kind === 'citation' && target.passages.length > 1 && (
           <span className="source-steps">
-            <button type="button" className="icon-btn icon-btn-sm" aria-label="Previous source" disabled={target.n <= 1} onClick={() => onStep(-1)}>
+            <button
+              type="button"
+              className="icon-btn icon-btn-sm"
+              aria-label="Previous source"
+              disabled={target.n <= 1}
+              onClick={() => onStep(-1)}
+            >
               <ChevronLeft size={16} aria-hidden />
             </button>
-            <button type="button" className="icon-btn icon-btn-sm" aria-label="Next source" disabled={target.n >= target.passages.length} onClick={() => onStep(1)}>
+            <button
+              type="button"
+              className="icon-btn icon-btn-sm"
+              aria-label="Next source"
+              disabled={target.n >= target.passages.length}
+              onClick={() => onStep(1)}
+            >
               <ChevronRight size={16} aria-hidden />
             </button>
           </span>
@@ -120,7 +167,8 @@ export default function SourcePanel({ target, library, documents, opened, onClos
               <FileX size={18} aria-hidden />
               <div className="callout-body">
                 <p>
-                  <strong>{name} is no longer in your library.</strong> It was removed after this answer was written, so it can't be opened.
+                  <strong>{name} is no longer in your library.</strong> It was removed after this answer was written, so
+                  it can't be opened.
                   {passage ? ' This is the passage as it was quoted:' : ''}
                 </p>
               </div>
@@ -128,7 +176,15 @@ export default function SourcePanel({ target, library, documents, opened, onClos
             {passage && <RichText className="source-quote" text={passage.text} ranges={marks} />}
           </>
         )}
-        {loaded && !loaded.missing && page && loaded.original && <PdfPage key={docId} bytes={loaded.original} page={page} lastPage={passage?.location.pageEnd} highlight={highlight} />}
+        {loaded && !loaded.missing && page && loaded.original && (
+          <PdfPage
+            key={docId}
+            bytes={loaded.original}
+            page={page}
+            lastPage={passage?.location.pageEnd}
+            highlight={highlight}
+          />
+        )}
         {loaded && !loaded.missing && page && passage && (
           <section className="source-passage" aria-label="Passage text">
             <h3 className="source-subtitle">The passage</h3>

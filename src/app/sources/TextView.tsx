@@ -14,7 +14,12 @@ export function TextView({ text, start, end }: { text: string; start: number; en
   const [after, setAfter] = useState(AROUND);
   // The window starts and ends at paragraph breaks where it can.
   const from = start - before <= 0 ? 0 : Math.max(0, text.lastIndexOf('\n\n', start - before) + 2 || start - before);
-  const to = end + after >= text.length ? text.length : text.indexOf('\n\n', end + after) < 0 ? text.length : text.indexOf('\n\n', end + after);
+  const to =
+    end + after >= text.length
+      ? text.length
+      : text.indexOf('\n\n', end + after) < 0
+        ? text.length
+        : text.indexOf('\n\n', end + after);
   const box = useRef<HTMLDivElement>(null);
   // Once, when shown: widening the window later must not move what the reader is looking at.
   useEffect(() => {
@@ -27,7 +32,11 @@ export function TextView({ text, start, end }: { text: string; start: number; en
           Show earlier text
         </button>
       )}
-      <RichText text={text.slice(from, to)} offset={from} ranges={end > start ? [{ start, end, id: 'source-mark' }] : []} />
+      <RichText
+        text={text.slice(from, to)}
+        offset={from}
+        ranges={end > start ? [{ start, end, id: 'source-mark' }] : []}
+      />
       {to < text.length && (
         <button type="button" className="btn btn-ghost btn-sm more-text" onClick={() => setAfter(after + AROUND * 2)}>
           Show later text

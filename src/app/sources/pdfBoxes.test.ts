@@ -16,12 +16,22 @@ describe('boxing a passage on its PDF page', () => {
     expect(chunks.length).toBeGreaterThan(3);
     const pdfjs = await platform.loadPdfjs();
     const pdf = await pdfjs.getDocument({ data: bytes.slice() }).promise;
-    const items = (await (await pdf.getPage(1)).getTextContent()).items.filter((i): i is Extract<typeof i, { str: string }> => 'str' in i);
+    const items = (await (await pdf.getPage(1)).getTextContent()).items.filter(
+      (i): i is Extract<typeof i, { str: string }> => 'str' in i,
+    );
     // The figure's labels are the 8 pt runs above its captions, e.g. "Elastic stop nut", "Locking
     // shoulder" — words that also occur in the prose (whose text is 10 pt, fractions 6 pt).
-    const captionTop = Math.max(...items.filter((i) => i.str.startsWith('Figure 7-2') && i.str.endsWith('.')).map((i) => i.transform[5]!));
-    const labels = new Set(items.flatMap((it, i) => (it.str.trim() && Math.round(it.transform[0]!) === 8 && it.transform[5]! > captionTop ? [i] : [])));
-    expect([...labels].map((i) => items[i]!.str)).toEqual(expect.arrayContaining(['Elastic stop nut', 'Locking shoulder', 'Nut case']));
+    const captionTop = Math.max(
+      ...items.filter((i) => i.str.startsWith('Figure 7-2') && i.str.endsWith('.')).map((i) => i.transform[5]!),
+    );
+    const labels = new Set(
+      items.flatMap((it, i) =>
+        it.str.trim() && Math.round(it.transform[0]!) === 8 && it.transform[5]! > captionTop ? [i] : [],
+      ),
+    );
+    expect([...labels].map((i) => items[i]!.str)).toEqual(
+      expect.arrayContaining(['Elastic stop nut', 'Locking shoulder', 'Nut case']),
+    );
     for (const chunk of chunks) {
       const boxed = passageItems(items, chunk.text);
       expect([...boxed].filter((i) => labels.has(i)).map((i) => items[i]!.str)).toEqual([]);

@@ -25,7 +25,11 @@ const words = (s: string) =>
  * label inside a figure, a running header — is not boxed. A passage running onto the next page
  * matches its part on this page.
  */
-export function passageItems(items: readonly { str: string; transform?: number[] }[], passage: string, minRun = 4): Set<number> {
+export function passageItems(
+  items: readonly { str: string; transform?: number[] }[],
+  passage: string,
+  minRun = 4,
+): Set<number> {
   const page: { w: string; item: number }[] = [];
   items.forEach((it, i) => {
     const ws = words(it.str);
@@ -46,7 +50,10 @@ export function passageItems(items: readonly { str: string; transform?: number[]
   const table = new Uint16Array((n + 1) * width);
   for (let i = n - 1; i >= 0; i--) {
     for (let j = m - 1; j >= 0; j--) {
-      table[i * width + j] = page[i]!.w === want[j] ? table[(i + 1) * width + j + 1]! + 1 : Math.max(table[(i + 1) * width + j]!, table[i * width + j + 1]!);
+      table[i * width + j] =
+        page[i]!.w === want[j]
+          ? table[(i + 1) * width + j + 1]! + 1
+          : Math.max(table[(i + 1) * width + j]!, table[i * width + j + 1]!);
     }
   }
   const pairs: [number, number][] = [];
@@ -61,7 +68,8 @@ export function passageItems(items: readonly { str: string; transform?: number[]
   const need = Math.min(minRun, m);
   for (let start = 0; start < pairs.length; ) {
     let end = start + 1;
-    while (end < pairs.length && pairs[end]![0] === pairs[end - 1]![0] + 1 && pairs[end]![1] === pairs[end - 1]![1] + 1) end++;
+    while (end < pairs.length && pairs[end]![0] === pairs[end - 1]![0] + 1 && pairs[end]![1] === pairs[end - 1]![1] + 1)
+      end++;
     if (end - start >= need) for (let k = start; k < end; k++) out.add(page[pairs[k]![0]]!.item);
     start = end;
   }
@@ -75,13 +83,18 @@ export function passageItems(items: readonly { str: string; transform?: number[]
  * stays).
  */
 function withoutFigureText(items: readonly { str: string; transform?: number[] }[], kept: Set<number>): Set<number> {
-  const size = (i: number) => Math.hypot(items[i]!.transform?.[2] ?? 0, items[i]!.transform?.[3] ?? 0) || Math.abs(items[i]!.transform?.[0] ?? 0);
+  const size = (i: number) =>
+    Math.hypot(items[i]!.transform?.[2] ?? 0, items[i]!.transform?.[3] ?? 0) || Math.abs(items[i]!.transform?.[0] ?? 0);
   // The body size is the one most of the passage's characters are set in.
   const chars = new Map<number, number>();
-  for (const i of kept) if (size(i) > 0) chars.set(Math.round(size(i) * 4) / 4, (chars.get(Math.round(size(i) * 4) / 4) ?? 0) + items[i]!.str.length);
+  for (const i of kept)
+    if (size(i) > 0)
+      chars.set(Math.round(size(i) * 4) / 4, (chars.get(Math.round(size(i) * 4) / 4) ?? 0) + items[i]!.str.length);
   if (!chars.size) return kept;
   const body = [...chars].sort((a, b) => b[1] - a[1])[0]![0];
-  const bodyLines = new Set([...kept].filter((i) => size(i) >= body * 0.85).map((i) => Math.round(items[i]!.transform![5]!)));
+  const bodyLines = new Set(
+    [...kept].filter((i) => size(i) >= body * 0.85).map((i) => Math.round(items[i]!.transform![5]!)),
+  );
   const onBodyLine = (i: number) => [...bodyLines].some((y) => Math.abs(y - items[i]!.transform![5]!) < body * 0.6);
   return new Set([...kept].filter((i) => !items[i]!.transform || size(i) >= body * 0.85 || onBodyLine(i)));
 }
@@ -91,7 +104,12 @@ export function lineBoxes(rects: readonly Rect[]): Rect[] {
   const sorted = [...rects].filter((r) => r.width > 0 && r.height > 0).sort((a, b) => a.top - b.top || a.left - b.left);
   const lines: Rect[] = [];
   for (const r of sorted) {
-    const line = lines.find((l) => Math.abs(l.top + l.height / 2 - (r.top + r.height / 2)) < Math.min(l.height, r.height) * 0.5 && r.left - (l.left + l.width) < r.height * 1.5 && l.left - (r.left + r.width) < r.height * 1.5);
+    const line = lines.find(
+      (l) =>
+        Math.abs(l.top + l.height / 2 - (r.top + r.height / 2)) < Math.min(l.height, r.height) * 0.5 &&
+        r.left - (l.left + l.width) < r.height * 1.5 &&
+        l.left - (r.left + r.width) < r.height * 1.5,
+    );
     if (!line) {
       lines.push({ ...r });
       continue;

@@ -1,6 +1,11 @@
 import * as RadixDialog from '@radix-ui/react-dialog';
 import { X } from 'lucide-react';
-import { useRef, type MouseEvent as ReactMouseEvent, type PointerEvent as ReactPointerEvent, type ReactNode } from 'react';
+import {
+  useRef,
+  type MouseEvent as ReactMouseEvent,
+  type PointerEvent as ReactPointerEvent,
+  type ReactNode,
+} from 'react';
 
 /**
  * Radix's Dialog without its Overlay part: that part locks page scrolling by injecting a <style>
@@ -43,7 +48,9 @@ export function Dialog({ open, onOpenChange, title, description, children, foote
             </RadixDialog.Close>
           </div>
           <div className="dialog-body">
-            {description && <RadixDialog.Description className="dialog-description">{description}</RadixDialog.Description>}
+            {description && (
+              <RadixDialog.Description className="dialog-description">{description}</RadixDialog.Description>
+            )}
             {children}
           </div>
           {footer && <div className="dialog-footer">{footer}</div>}
@@ -150,7 +157,23 @@ function useSwipeDown(onClose: () => void) {
 }
 
 /** "Remove x?" asked once: Cancel, or the (destructive) action. */
-export function ConfirmDialog({ open, onCancel, title, description, confirm, icon, onConfirm }: { open: boolean; onCancel: () => void; title: string; description: ReactNode; confirm: string; icon?: ReactNode; onConfirm: () => void }) {
+export function ConfirmDialog({
+  open,
+  onCancel,
+  title,
+  description,
+  confirm,
+  icon,
+  onConfirm,
+}: {
+  open: boolean;
+  onCancel: () => void;
+  title: string;
+  description: ReactNode;
+  confirm: string;
+  icon?: ReactNode;
+  onConfirm: () => void;
+}) {
   return (
     <Dialog
       open={open}

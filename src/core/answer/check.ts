@@ -29,9 +29,14 @@ const SHORTLIST = 6;
 const CITATION = /\s*\[(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\]/g;
 
 /** Answer text → sentences with their citation numbers, markers removed from the text. */
-export function answerSentences(answer: string, passageCount: number): { text: string; citations: number[]; cited: number[] }[] {
+export function answerSentences(
+  answer: string,
+  passageCount: number,
+): { text: string; citations: number[]; cited: number[] }[] {
   // Markdown that is layout, not words: list bullets, headings, emphasis.
-  const plain = answer.replace(/^\s*(?:[-*+•]|\d+[.)]|#{1,6})\s+/gm, '').replace(/(\*\*|__|\*|_|`)(?=\S)([\s\S]*?\S)\1/g, '$2');
+  const plain = answer
+    .replace(/^\s*(?:[-*+•]|\d+[.)]|#{1,6})\s+/gm, '')
+    .replace(/(\*\*|__|\*|_|`)(?=\S)([\s\S]*?\S)\1/g, '$2');
   const out: { text: string; citations: number[]; cited: number[] }[] = [];
   for (const span of splitSentences(plain)) {
     let text = span.text;
@@ -45,8 +50,12 @@ export function answerSentences(answer: string, passageCount: number): { text: s
       text = text.slice(lead[0].length).trim();
     }
     const cited: number[] = [];
-    for (const m of text.matchAll(CITATION)) for (const n of m[1]!.split(/[,;]/)) if (!cited.includes(Number(n))) cited.push(Number(n));
-    text = text.replace(CITATION, '').replace(/\s+([.,;:!?])/g, '$1').trim();
+    for (const m of text.matchAll(CITATION))
+      for (const n of m[1]!.split(/[,;]/)) if (!cited.includes(Number(n))) cited.push(Number(n));
+    text = text
+      .replace(CITATION, '')
+      .replace(/\s+([.,;:!?])/g, '$1')
+      .trim();
     if (!/[\p{L}\p{N}]/u.test(text)) continue;
     out.push({ text, cited, citations: cited.filter((n) => n >= 1 && n <= passageCount) });
   }
@@ -69,7 +78,13 @@ interface Source extends Span {
  * words it contains, averaged with the embeddings' cosine when there is one. 0 when a number of
  * the claim is missing from it (a changed figure is the error that matters most).
  */
-export function supportScore(claimTerms: string[], claimNumbers: string[], source: { terms: Set<string>; numbers: Set<string> }, idf: (t: string) => number, cosine?: number): number {
+export function supportScore(
+  claimTerms: string[],
+  claimNumbers: string[],
+  source: { terms: Set<string>; numbers: Set<string> },
+  idf: (t: string) => number,
+  cosine?: number,
+): number {
   if (claimNumbers.some((n) => !source.numbers.has(n))) return 0;
   const weight = claimTerms.reduce((s, t) => s + idf(t), 0);
   const lexical = weight ? claimTerms.reduce((s, t) => s + (source.terms.has(t) ? idf(t) : 0), 0) / weight : 0;
@@ -81,7 +96,11 @@ export function supportScore(claimTerms: string[], claimNumbers: string[], sourc
  * Support is looked for first among the passages the sentence cites, then among all; when it is
  * only found elsewhere, the sentence is marked `miscited`.
  */
-export async function checkAnswer(answer: string, passages: ContextPassage[], embed?: EmbedTexts): Promise<CheckResult> {
+export async function checkAnswer(
+  answer: string,
+  passages: ContextPassage[],
+  embed?: EmbedTexts,
+): Promise<CheckResult> {
   const claims = answerSentences(answer, passages.length);
   const sources: Source[] = [];
   passages.forEach((p, i) => {
@@ -92,7 +111,14 @@ export async function checkAnswer(answer: string, passages: ContextPassage[], em
       const next = spans[j + 1];
       if (next) {
         const text = p.text.slice(s.start, next.end);
-        sources.push({ text, start: s.start, end: next.end, passage: i + 1, terms: new Set(analyze(text)), numbers: new Set(numbers(text)) });
+        sources.push({
+          text,
+          start: s.start,
+          end: next.end,
+          passage: i + 1,
+          terms: new Set(analyze(text)),
+          numbers: new Set(numbers(text)),
+        });
       }
     });
   });
@@ -109,9 +135,18 @@ export async function checkAnswer(answer: string, passages: ContextPassage[], em
   if (embed && claims.length && sources.length) {
     const shortlist = new Set<number>();
     claims.forEach((claim, ci) => {
-      const ranked = sources.map((src, si) => ({ si, s: supportScore(claimTerms[ci]!, [], src, idf), cited: claim.citations.includes(src.passage) })).sort((a, b) => b.s - a.s);
+      const ranked = sources
+        .map((src, si) => ({
+          si,
+          s: supportScore(claimTerms[ci]!, [], src, idf),
+          cited: claim.citations.includes(src.passage),
+        }))
+        .sort((a, b) => b.s - a.s);
       ranked.slice(0, SHORTLIST).forEach((r) => shortlist.add(r.si));
-      ranked.filter((r) => r.cited).slice(0, 2).forEach((r) => shortlist.add(r.si));
+      ranked
+        .filter((r) => r.cited)
+        .slice(0, 2)
+        .forEach((r) => shortlist.add(r.si));
     });
     const picked = [...shortlist];
     const at = new Map(picked.map((si, i) => [si, i]));
@@ -134,15 +169,25 @@ export async function checkAnswer(answer: string, passages: ContextPassage[], em
     sources.forEach((source, si) => {
       const cosine = cosines?.(ci, si);
       // Sources left out of the embedding count with half their word score (as a cosine of 0 would).
-      const score = cosines && cosine === undefined ? supportScore(terms, nums, source, idf) / 2 : supportScore(terms, nums, source, idf, cosine);
+      const score =
+        cosines && cosine === undefined
+          ? supportScore(terms, nums, source, idf) / 2
+          : supportScore(terms, nums, source, idf, cosine);
       if (!bestAny || score > bestAny.score) bestAny = { s: si, score };
-      if (claim.citations.includes(source.passage) && (!bestCited || score > bestCited.score)) bestCited = { s: si, score };
+      if (claim.citations.includes(source.passage) && (!bestCited || score > bestCited.score))
+        bestCited = { s: si, score };
     });
-    const chosen = bestCited && bestCited.score >= SUPPORTED ? bestCited : bestAny && bestAny.score >= SUPPORTED ? bestAny : undefined;
+    const chosen =
+      bestCited && bestCited.score >= SUPPORTED
+        ? bestCited
+        : bestAny && bestAny.score >= SUPPORTED
+          ? bestAny
+          : undefined;
     const support: Support | null = chosen ? toSupport(sources[chosen.s]!, chosen.score) : null;
     const checked: CheckedSentence = { text: claim.text, citations: claim.citations, support };
     if (support && claim.citations.length && !claim.citations.includes(support.passage)) checked.miscited = true;
-    if (claim.cited.length > claim.citations.length) checked.droppedCitations = claim.cited.filter((n) => !claim.citations.includes(n));
+    if (claim.cited.length > claim.citations.length)
+      checked.droppedCitations = claim.cited.filter((n) => !claim.citations.includes(n));
     return checked;
   });
   return { sentences, supported: sentences.filter((s) => s.support).length, total: sentences.length };

@@ -23,7 +23,18 @@ export interface Candidate {
   score: number;
 }
 
-export const FEATURES = ['cos', 'lexical', 'retrieval', 'passageCosine', 'typeMatch', 'typeMiss', 'novelty', 'heading', 'first', 'length'] as const;
+export const FEATURES = [
+  'cos',
+  'lexical',
+  'retrieval',
+  'passageCosine',
+  'typeMatch',
+  'typeMiss',
+  'novelty',
+  'heading',
+  'first',
+  'length',
+] as const;
 export type Weights = Record<(typeof FEATURES)[number], number>;
 
 /**
@@ -32,23 +43,58 @@ export type Weights = Record<(typeof FEATURES)[number], number>;
  * LEXICAL is used before sentence embeddings exist (ordering passages at once, and while the
  * search model is loading); WITH_COSINE once they do.
  */
-export const LEXICAL: Weights = { cos: 0, lexical: 5.75, retrieval: 0.5, passageCosine: 6.29, typeMatch: 1.11, typeMiss: -1.06, novelty: -0.77, heading: -1.25, first: -0.58, length: 0.72 };
-export const WITH_COSINE: Weights = { cos: 4.63, lexical: 4.53, retrieval: 0.59, passageCosine: 2.59, typeMatch: 0.99, typeMiss: -0.95, novelty: 1.45, heading: -0.83, first: -0.49, length: 0.45 };
+export const LEXICAL: Weights = {
+  cos: 0,
+  lexical: 5.75,
+  retrieval: 0.5,
+  passageCosine: 6.29,
+  typeMatch: 1.11,
+  typeMiss: -1.06,
+  novelty: -0.77,
+  heading: -1.25,
+  first: -0.58,
+  length: 0.72,
+};
+export const WITH_COSINE: Weights = {
+  cos: 4.63,
+  lexical: 4.53,
+  retrieval: 0.59,
+  passageCosine: 2.59,
+  typeMatch: 0.99,
+  typeMiss: -0.95,
+  novelty: 1.45,
+  heading: -0.83,
+  first: -0.49,
+  length: 0.45,
+};
 
 type QuestionType = 'number' | 'date' | 'person' | 'place' | 'other';
 
 export function questionType(question: string): QuestionType {
   const q = question.toLowerCase();
-  if (/\bhow (?:many|much|long|far|old|large|big|often|tall|high|fast)\b|\bwhat (?:percentage|percent|number|amount|proportion)\b/.test(q)) return 'number';
-  if (/\bwhen\b|\b(?:what|which) (?:year|century|decade|date|day|month|time|period)\b|\bin what (?:year|century)\b/.test(q)) return 'date';
+  if (
+    /\bhow (?:many|much|long|far|old|large|big|often|tall|high|fast)\b|\bwhat (?:percentage|percent|number|amount|proportion)\b/.test(
+      q,
+    )
+  )
+    return 'number';
+  if (
+    /\bwhen\b|\b(?:what|which) (?:year|century|decade|date|day|month|time|period)\b|\bin what (?:year|century)\b/.test(
+      q,
+    )
+  )
+    return 'date';
   if (/\bwho\b|\bwhose\b|\bwhom\b/.test(q)) return 'person';
-  if (/\bwhere\b|\b(?:what|which) (?:country|city|region|place|state|town|continent|island|county)\b/.test(q)) return 'place';
+  if (/\bwhere\b|\b(?:what|which) (?:country|city|region|place|state|town|continent|island|county)\b/.test(q))
+    return 'place';
   return 'other';
 }
 
-const MONTH = /\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b/i;
+const MONTH =
+  /\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b/i;
 const YEAR = /\b(?:1[0-9]{3}|20[0-9]{2})s?\b|\b\d{1,2}(?:st|nd|rd|th) century\b/i;
-const NUMBER = /\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|million|billion|dozen|half|third|quarter)\b/i;
+const NUMBER =
+  /\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|million|billion|dozen|half|third|quarter)\b/i;
 const CAPITALISED = /(?<=\s|^|["“(])\p{Lu}[\p{L}'’-]+/gu;
 
 /** Whether a sentence holds the kind of thing the question asks for. */
@@ -76,7 +122,9 @@ export function candidates(question: string, passages: ContextPassage[]): Candid
   const top = passages[0]?.score ?? 0;
   const raw: { passage: number; start: number; end: number; text: string; terms: string[]; index: number }[] = [];
   passages.forEach((p, pi) => {
-    splitSentences(p.text).forEach((s, index) => raw.push({ passage: pi, start: s.start, end: s.end, text: s.text, terms: analyze(s.text), index }));
+    splitSentences(p.text).forEach((s, index) =>
+      raw.push({ passage: pi, start: s.start, end: s.end, text: s.text, terms: analyze(s.text), index }),
+    );
   });
   // Rarity among the candidates themselves: a word every sentence shares says little.
   const df = new Map<string, number>();
@@ -91,7 +139,18 @@ export function candidates(question: string, passages: ContextPassage[]): Candid
     const holds = holdsAnswerType(type, r.text, qWords);
     const heading = !/[.!?:;)\]"”’]$/.test(r.text) && r.text.split(/\s+/).length < 10 ? 1 : 0;
     const p = passages[r.passage]!;
-    const features = [0, lexical, p.score - top, p.dense ?? 0, type !== 'other' && holds ? 1 : 0, holds ? 0 : 1, novelty, heading, r.index === 0 ? 1 : 0, Math.min(r.terms.length, 40) / 40];
+    const features = [
+      0,
+      lexical,
+      p.score - top,
+      p.dense ?? 0,
+      type !== 'other' && holds ? 1 : 0,
+      holds ? 0 : 1,
+      novelty,
+      heading,
+      r.index === 0 ? 1 : 0,
+      Math.min(r.terms.length, 40) / 40,
+    ];
     return { passage: r.passage, start: r.start, end: r.end, text: r.text, features, score: 0 };
   });
 }

@@ -13,18 +13,30 @@ const PERSONAL = new Set(['it', 'its', 'they', 'them', 'their', 'theirs', 'he', 
 const DEMONSTRATIVE = new Set(['this', 'that', 'these', 'those']);
 // Words that can stand before a pronoun without being what it refers to.
 const FUNCTION = new Set(
-  'what which who whom whose when where why how is are was were be been being do does did done can could should would will shall may might must has have had the a an and or but so of in on at to for from by with about as than then into onto over under after before during since until per via not no yes also too very much many more most less least one ones there here some any each every all both either neither'.split(' '),
+  'what which who whom whose when where why how is are was were be been being do does did done can could should would will shall may might must has have had the a an and or but so of in on at to for from by with about as than then into onto over under after before during since until per via not no yes also too very much many more most less least one ones there here some any each every all both either neither'.split(
+    ' ',
+  ),
 );
 // "It" that refers to nothing: "What is it called when…", "How long does it take…", "Is it safe to…".
-const EXPLETIVE_IT = /\b(?:is|was|does|did|would|will|can|could)\s+it\s+(?:called\s+(?:when|if|where)|take|took|cost|mean|safe|worth|possible|true|better|best|necessary|normal|ok|okay|legal|hard|easy|bad|good|likely)\b|\bit\s+(?:is|was)\s+(?:said|believed|thought|possible|true)\b|\bhow\s+(?:long|much|far)\s+(?:does|did|will|would)\s+it\s+take\b/i;
-const EXISTENTIAL_THERE = /\b(?:is|are|was|were|be|been|isn't|aren't|wasn't|weren't)\s+there\b|\bthere\s+(?:is|are|was|were|be|been|isn't|aren't|'s|exist|exists|existed|remain|remains)\b/i;
+const EXPLETIVE_IT =
+  /\b(?:is|was|does|did|would|will|can|could)\s+it\s+(?:called\s+(?:when|if|where)|take|took|cost|mean|safe|worth|possible|true|better|best|necessary|normal|ok|okay|legal|hard|easy|bad|good|likely)\b|\bit\s+(?:is|was)\s+(?:said|believed|thought|possible|true)\b|\bhow\s+(?:long|much|far)\s+(?:does|did|will|would)\s+it\s+take\b/i;
+const EXISTENTIAL_THERE =
+  /\b(?:is|are|was|were|be|been|isn't|aren't|wasn't|weren't)\s+there\b|\bthere\s+(?:is|are|was|were|be|been|isn't|aren't|'s|exist|exists|existed|remain|remains)\b/i;
 const CONTINUATION = /^\s*(?:and|but|so|or|also|then|what about|how about|as for|same for|why not|what else)\b/i;
-const ANAPHOR = /\b(?:which one|the(?: [\p{L}\p{N}-]+){1,2} one|of (?:one|them|those|these)|the latter|the former|the same(?! [\p{L}\s]*\b(?:that|as)\b)|such(?:\s+\w+)?|the (?:other|others)|else)\b/iu;
+const ANAPHOR =
+  /\b(?:which one|the(?: [\p{L}\p{N}-]+){1,2} one|of (?:one|them|those|these)|the latter|the former|the same(?! [\p{L}\s]*\b(?:that|as)\b)|such(?:\s+\w+)?|the (?:other|others)|else)\b/iu;
 // A relative or complement "that" is followed by a verb or a clause; a demonstrative one by a noun or nothing.
-const THAT_CLAUSE = /\bthat\s+(?:is|are|was|were|be|been|has|have|had|do|does|did|can|could|should|would|will|may|might|must|not|the|a|an|he|she|it|they|we|you|i|there|this|these|those|his|her|their|its|our|my|your|some|any|no|each|every|[a-z]+(?:s|ed|es))\b/i;
+const THAT_CLAUSE =
+  /\bthat\s+(?:is|are|was|were|be|been|has|have|had|do|does|did|can|could|should|would|will|may|might|must|not|the|a|an|he|she|it|they|we|you|i|there|this|these|those|his|her|their|its|our|my|your|some|any|no|each|every|[a-z]+(?:s|ed|es))\b/i;
 const WH = new Set(['what', 'which', 'who', 'whom', 'whose', 'when', 'where', 'why', 'how']);
-const AUX = new Set('is are was were be been do does did has have had can could should would will shall may might must'.split(' '));
-const PREPOSITION = new Set('in on at to for from by with about of under over after before during since into through against among between'.split(' '));
+const AUX = new Set(
+  'is are was were be been do does did has have had can could should would will shall may might must'.split(' '),
+);
+const PREPOSITION = new Set(
+  'in on at to for from by with about of under over after before during since into through against among between'.split(
+    ' ',
+  ),
+);
 // Pronouns at the very end point outside the question ("Who commissioned it?", "…settled there?").
 const FINAL = new Set(['it', 'them', 'him', 'her', 'that', 'this', 'these', 'those', 'there', 'one']);
 
@@ -54,7 +66,13 @@ export function referenceCue(question: string): ReferenceCue {
   let whEnd = 0;
   if (WH.has(tokens[lead] ?? '')) {
     whEnd = lead + 1;
-    while (whEnd < tokens.length && !AUX.has(tokens[whEnd]!) && !PERSONAL.has(tokens[whEnd]!) && !DEMONSTRATIVE.has(tokens[whEnd]!)) whEnd++;
+    while (
+      whEnd < tokens.length &&
+      !AUX.has(tokens[whEnd]!) &&
+      !PERSONAL.has(tokens[whEnd]!) &&
+      !DEMONSTRATIVE.has(tokens[whEnd]!)
+    )
+      whEnd++;
   }
   if (CONTINUATION.test(q)) words.push(q.match(CONTINUATION)![0].trim().toLowerCase());
   const anaphor = q.match(ANAPHOR);
@@ -66,7 +84,9 @@ export function referenceCue(question: string): ReferenceCue {
       if ((w === 'it' || w === 'its') && expletive) return;
       // Something before it that it could stand for: a content word of the question itself,
       // outside the question phrase. A pronoun that ends the question refers outside it.
-      const before = tokens.slice(whEnd, i).filter((t) => !FUNCTION.has(t) && !PERSONAL.has(t) && !DEMONSTRATIVE.has(t));
+      const before = tokens
+        .slice(whEnd, i)
+        .filter((t) => !FUNCTION.has(t) && !PERSONAL.has(t) && !DEMONSTRATIVE.has(t));
       if (!before.length || (i === tokens.length - 1 && FINAL.has(w))) words.push(w);
     } else if (DEMONSTRATIVE.has(w)) {
       // After a noun or a verb, "that" opens a clause ("the model that represents…", "claimed that…").
@@ -84,7 +104,10 @@ export function referenceCue(question: string): ReferenceCue {
 
 /** What the follow-up decision needs from the library. */
 export interface FollowUpRetriever {
-  search(query: string, opts?: { k?: number; mode?: 'dense' | 'keyword' | 'hybrid' }): Promise<{ text: string; dense?: number }[]>;
+  search(
+    query: string,
+    opts?: { k?: number; mode?: 'dense' | 'keyword' | 'hybrid' },
+  ): Promise<{ text: string; dense?: number }[]>;
 }
 
 /** What the follow-up decision needs from an answer model. */
@@ -142,7 +165,8 @@ export async function standaloneQuery(
   const cue = referenceCue(question);
   if (!cue.cue) return asTyped('stands alone');
   const terms = [...new Set(analyze(question))];
-  const bestCosine = async (q: string) => Math.max(0, ...(await retriever.search(q, { k: 10 })).map((h) => h.dense ?? 0));
+  const bestCosine = async (q: string) =>
+    Math.max(0, ...(await retriever.search(q, { k: 10 })).map((h) => h.dense ?? 0));
   const joined = `${previous.query ?? previous.question} ${question}`;
   // Side by side: the worker answers them in turn, but none waits for a round trip of the others.
   const [keywordHits, alone, together] = await Promise.all([
@@ -155,19 +179,31 @@ export async function standaloneQuery(
   const unknown = terms.filter((t) => !known.has(t));
   if (unknown.length) return asTyped(`new subject (${unknown.join(', ')})`);
   if (generator) {
-    const conversation = history.slice(-3).flatMap((t) => [
-      { role: 'user' as const, content: t.question },
-      ...(t.answer ? [{ role: 'assistant' as const, content: t.answer }] : []),
-    ]);
-    const reply = await generator.generate(rewriteMessages(question, conversation), { maxNewTokens: 64, ...(signal ? { signal } : {}) });
+    const conversation = history
+      .slice(-3)
+      .flatMap((t) => [
+        { role: 'user' as const, content: t.question },
+        ...(t.answer ? [{ role: 'assistant' as const, content: t.answer }] : []),
+      ]);
+    const reply = await generator.generate(rewriteMessages(question, conversation), {
+      maxNewTokens: 64,
+      ...(signal ? { signal } : {}),
+    });
     signal?.throwIfAborted();
     const rewrite = cleanRewrite(reply.text);
     if (rewrite && rewrite !== question && onTopic(rewrite, question, history)) {
-      if ((await bestCosine(rewrite)) >= alone) return { query: rewrite, rewritten: true, joined: false, why: 'rewritten by the model' };
+      if ((await bestCosine(rewrite)) >= alone)
+        return { query: rewrite, rewritten: true, joined: false, why: 'rewritten by the model' };
     }
   }
   const gain = (Number.isNaN(together) ? await bestCosine(joined) : together) - alone;
-  if (gain >= FOLLOW_UP_GAIN) return { query: joined, rewritten: true, joined: true, why: `joined to the previous question (${alone.toFixed(2)} → ${(alone + gain).toFixed(2)})` };
+  if (gain >= FOLLOW_UP_GAIN)
+    return {
+      query: joined,
+      rewritten: true,
+      joined: true,
+      why: `joined to the previous question (${alone.toFixed(2)} → ${(alone + gain).toFixed(2)})`,
+    };
   return asTyped(`searched alone (${alone.toFixed(2)}; joined ${(alone + gain).toFixed(2)})`);
 }
 

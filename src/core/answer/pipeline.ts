@@ -54,7 +54,10 @@ export interface AnswerOptions {
 export type { PreviousTurn } from './followUp';
 
 /** A core Library and its embedder as a Retriever (the browser's RemoteLibrary is one already). */
-export function libraryRetriever(library: Pick<Retriever, 'search' | 'context'>, embedder: { embed(texts: string[], kind: 'query' | 'passage'): Promise<Float32Array> }): Retriever {
+export function libraryRetriever(
+  library: Pick<Retriever, 'search' | 'context'>,
+  embedder: { embed(texts: string[], kind: 'query' | 'passage'): Promise<Float32Array> },
+): Retriever {
   return {
     search: (q, o) => library.search(q, o),
     context: (q, o) => library.context(q, o),
@@ -62,7 +65,8 @@ export function libraryRetriever(library: Pick<Retriever, 'search' | 'context'>,
   };
 }
 
-export const DECLINED_REASON = 'Not in your documents: nothing in your library matches this question closely. The closest passages are shown, but they are probably not it.';
+export const DECLINED_REASON =
+  'Not in your documents: nothing in your library matches this question closely. The closest passages are shown, but they are probably not it.';
 
 /**
  * Answers one question. Events, in order: `query`, `passages`, `coverage`, then either `declined`
@@ -75,14 +79,17 @@ export async function* answer(question: string, opts: AnswerOptions): AsyncGener
   const aborted = () => !!signal?.aborted;
   const stop = { type: 'done', finishReason: 'aborted' } as const;
 
-  const decided = await standaloneQuery(question, opts.history ?? [], retriever, generator, signal).catch((err: unknown) => {
-    if (aborted()) return null;
-    throw err;
-  });
+  const decided = await standaloneQuery(question, opts.history ?? [], retriever, generator, signal).catch(
+    (err: unknown) => {
+      if (aborted()) return null;
+      throw err;
+    },
+  );
   if (!decided || aborted()) return yield stop;
   yield { type: 'query', query: decided.query, rewritten: decided.rewritten, why: decided.why };
 
-  const budgetTokens = opts.budgetTokens ?? (generator ? Math.max(128, Math.floor(generator.contextWindow * 0.6)) : 700);
+  const budgetTokens =
+    opts.budgetTokens ?? (generator ? Math.max(128, Math.floor(generator.contextWindow * 0.6)) : 700);
   const found = await retriever.context(decided.query, { k: opts.k ?? 6, mode: opts.mode ?? 'hybrid', budgetTokens });
   if (aborted()) return yield stop;
 
@@ -96,11 +103,18 @@ export async function* answer(question: string, opts: AnswerOptions): AsyncGener
   for (const c of cands) c.passage = renumber.get(c.passage)!;
   // The library marks passages found by keywords while its search model loads; a retriever
   // that does not (or a keyword search asked for) shows it by the missing cosines.
-  const keywordOnly = passages.length > 0 && (passages.some((p) => p.keywordOnly) || passages.every((p) => p.dense === undefined));
+  const keywordOnly =
+    passages.length > 0 && (passages.some((p) => p.keywordOnly) || passages.every((p) => p.dense === undefined));
   yield { type: 'passages', passages, keywordOnly };
 
   const cover = coverage(decided.query, passages, (opts.searchModel ?? COVERAGE_MODEL) === COVERAGE_MODEL);
-  yield { type: 'coverage', covered: cover.covered, score: cover.score, cosine: cover.cosine === null ? null : round(cover.cosine), termShare: round(cover.termShare) };
+  yield {
+    type: 'coverage',
+    covered: cover.covered,
+    score: cover.score,
+    cosine: cover.cosine === null ? null : round(cover.cosine),
+    termShare: round(cover.termShare),
+  };
   if (!cover.covered) {
     // No model writes an answer from passages that do not match: that is how confident wrong
     // answers with citations are made.
@@ -111,19 +125,28 @@ export async function* answer(question: string, opts: AnswerOptions): AsyncGener
   // The sentence chosen on words is on screen with the passages; embedding the best few sentences
   // takes longer than the search itself on a slow CPU, so the better choice follows it.
   const quick = best(cands);
-  if (quick) yield { type: 'extract', sentence: extractSentence(quick, cands), ...(keywordOnly ? {} : { provisional: true }) };
+  if (quick)
+    yield { type: 'extract', sentence: extractSentence(quick, cands), ...(keywordOnly ? {} : { provisional: true }) };
   if (quick && !keywordOnly) {
-    const shortlist = await refine(asked, cands, opts.extractCandidates ?? 3, retriever, opts.searchModel ?? COVERAGE_MODEL);
+    const shortlist = await refine(
+      asked,
+      cands,
+      opts.extractCandidates ?? 3,
+      retriever,
+      opts.searchModel ?? COVERAGE_MODEL,
+    );
     if (aborted()) return yield stop;
     const extract = best(shortlist);
     if (extract) yield { type: 'extract', sentence: extractSentence(extract, shortlist) };
   }
   if (!generator) return yield { type: 'done', finishReason: 'stop' };
 
-  const history = (opts.history ?? []).slice(-2).flatMap((t): ChatMessage[] => [
-    { role: 'user', content: t.question },
-    ...(t.answer ? [{ role: 'assistant' as const, content: t.answer }] : []),
-  ]);
+  const history = (opts.history ?? [])
+    .slice(-2)
+    .flatMap((t): ChatMessage[] => [
+      { role: 'user', content: t.question },
+      ...(t.answer ? [{ role: 'assistant' as const, content: t.answer }] : []),
+    ]);
   const answerTokens = opts.answerTokens ?? Math.min(256, Math.floor(generator.contextWindow / 4));
   const { messages, passagesUsed } = await buildAnswerMessages({
     question,
@@ -138,15 +161,28 @@ export async function* answer(question: string, opts: AnswerOptions): AsyncGener
   const streamed = yield* stream(generator, messages, answerTokens, signal);
   if (streamed.text.trim()) {
     // Without the search model (still loading) the words alone decide; embedding would wait for it.
-    const checked = await checkAnswer(streamed.text, passages.slice(0, passagesUsed), keywordOnly ? undefined : (texts) => retriever.embed(texts, 'passage'));
+    const checked = await checkAnswer(
+      streamed.text,
+      passages.slice(0, passagesUsed),
+      keywordOnly ? undefined : (texts) => retriever.embed(texts, 'passage'),
+    );
     yield { type: 'checked', ...checked };
   }
   yield { type: 'done', finishReason: streamed.finishReason };
 }
 
 /** The best few sentences on words, re-scored with their embeddings' cosines with the question. */
-async function refine(question: string, cands: Candidate[], count: number, retriever: Retriever, model: string): Promise<Candidate[]> {
-  const shortlist = [...cands].sort((a, b) => b.score - a.score).slice(0, count).map((c) => ({ ...c, features: [...c.features] }));
+async function refine(
+  question: string,
+  cands: Candidate[],
+  count: number,
+  retriever: Retriever,
+  model: string,
+): Promise<Candidate[]> {
+  const shortlist = [...cands]
+    .sort((a, b) => b.score - a.score)
+    .slice(0, count)
+    .map((c) => ({ ...c, features: [...c.features] }));
   if (!shortlist.length) return [];
   const texts = shortlist.map((c) => c.text);
   // A model that embeds questions and passages alike (MiniLM) does both in one run.
@@ -168,18 +204,30 @@ function extractSentence(c: Candidate, all: Candidate[]): CheckedSentence {
   const top = Math.max(...all.map((x) => x.score));
   const sum = all.reduce((s, x) => s + Math.exp(x.score - top), 0);
   const p = Math.exp(c.score - top) / sum;
-  return { text: c.text, citations: [c.passage + 1], support: { passage: c.passage + 1, start: c.start, end: c.end, quote: c.text, score: round(Math.min(1, p)) } };
+  return {
+    text: c.text,
+    citations: [c.passage + 1],
+    support: { passage: c.passage + 1, start: c.start, end: c.end, quote: c.text, score: round(Math.min(1, p)) },
+  };
 }
 
 /** Runs the model, yielding its tokens as they come; returns the whole text and why it stopped. */
-async function* stream(generator: Generator, messages: ChatMessage[], maxNewTokens: number, signal?: AbortSignal): AsyncGenerator<AnswerEvent, { text: string; finishReason: 'stop' | 'length' | 'aborted' }, undefined> {
+async function* stream(
+  generator: Generator,
+  messages: ChatMessage[],
+  maxNewTokens: number,
+  signal?: AbortSignal,
+): AsyncGenerator<AnswerEvent, { text: string; finishReason: 'stop' | 'length' | 'aborted' }, undefined> {
   const queue: string[] = [];
   let wake: (() => void) | null = null;
   let finished = false;
   let failure: unknown;
   let result: { text: string; finishReason: 'stop' | 'length' | 'aborted' } = { text: '', finishReason: 'aborted' };
   void generator
-    .generate(messages, { maxNewTokens, ...(signal ? { signal } : {}), onToken: (t) => {
+    .generate(messages, {
+      maxNewTokens,
+      ...(signal ? { signal } : {}),
+      onToken: (t) => {
         queue.push(t);
         wake?.();
       },

@@ -16,10 +16,17 @@ export function applyAnswerEvent<R extends AnswerRecord>(state: R, event: Answer
     case 'query': {
       // A record is reused for nothing else, but a fresh 'query' must not keep a stale rewrite.
       const { searchedFor: _s, searchedWhy: _w, ...rest } = state;
-      return (event.rewritten ? { ...rest, searchedFor: event.query, ...(event.why ? { searchedWhy: event.why } : {}) } : rest) as R;
+      return (
+        event.rewritten ? { ...rest, searchedFor: event.query, ...(event.why ? { searchedWhy: event.why } : {}) } : rest
+      ) as R;
     }
     case 'passages':
-      return { ...state, passages: event.passages, ...(event.keywordOnly ? { keywordOnly: true } : {}), status: state.status === 'retrieving' ? 'answering' : state.status };
+      return {
+        ...state,
+        passages: event.passages,
+        ...(event.keywordOnly ? { keywordOnly: true } : {}),
+        status: state.status === 'retrieving' ? 'answering' : state.status,
+      };
     case 'coverage':
       return { ...state, coverage: { covered: event.covered, score: event.score } };
     case 'extract':
@@ -31,7 +38,10 @@ export function applyAnswerEvent<R extends AnswerRecord>(state: R, event: Answer
     case 'declined':
       return { ...state, declined: { reason: event.reason }, passages: event.closest };
     case 'done':
-      return { ...state, finishReason: event.finishReason, status: event.finishReason === 'aborted' ? 'stopped' : 'done' };
+      return {
+        ...state,
+        finishReason: event.finishReason,
+        status: event.finishReason === 'aborted' ? 'stopped' : 'done',
+      };
   }
 }
-

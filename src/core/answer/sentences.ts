@@ -10,7 +10,8 @@ let segmenter: Intl.Segmenter | undefined;
 
 // Intl.Segmenter ends a sentence after any full stop followed by a capital, so "St. Louis",
 // "Dr. Smith" and "J. S. Bach" would be cut in two.
-const ABBREVIATION = /(?:^|[\s(])(?:[A-Z]|Mr|Mrs|Ms|Dr|Prof|St|Sr|Jr|Mt|Ft|Gen|Col|Capt|Lt|Sgt|Rev|Gov|Sen|Rep|Inc|Ltd|Co|Corp|No|Nos|Vol|Fig|Figs|Eq|Ref|Sec|Ch|vs|cf|approx|ca|al|e\.g|i\.e|U\.S|U\.K|a\.m|p\.m|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.\s*$/;
+const ABBREVIATION =
+  /(?:^|[\s(])(?:[A-Z]|Mr|Mrs|Ms|Dr|Prof|St|Sr|Jr|Mt|Ft|Gen|Col|Capt|Lt|Sgt|Rev|Gov|Sen|Rep|Inc|Ltd|Co|Corp|No|Nos|Vol|Fig|Figs|Eq|Ref|Sec|Ch|vs|cf|approx|ca|al|e\.g|i\.e|U\.S|U\.K|a\.m|p\.m|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.\s*$/;
 
 /**
  * Splits text into sentences: Intl.Segmenter's sentences, rejoined after abbreviations and
@@ -24,7 +25,12 @@ export function splitSentences(text: string): Span[] {
     const start = s.index;
     const end = s.index + s.segment.length;
     const last = pieces.at(-1);
-    if (last && ABBREVIATION.test(text.slice(Math.max(last.start, last.end - 12), last.end)) && !/\n\s*$/.test(text.slice(last.start, last.end))) last.end = end;
+    if (
+      last &&
+      ABBREVIATION.test(text.slice(Math.max(last.start, last.end - 12), last.end)) &&
+      !/\n\s*$/.test(text.slice(last.start, last.end))
+    )
+      last.end = end;
     else pieces.push({ start, end });
   }
   const out: Span[] = [];
@@ -32,7 +38,8 @@ export function splitSentences(text: string): Span[] {
     // Line breaks inside a segment (headings, list items, table rows) end a sentence too, and so
     // do bullets that PDF text extraction leaves inside a line ("… storage. • Wang Laboratories: …").
     const cuts = [p.start];
-    for (const m of text.slice(p.start, p.end).matchAll(/\n|(?<=\s)[•▪◦●](?=\s)/g)) cuts.push(p.start + m.index + (m[0] === '\n' ? 1 : 0));
+    for (const m of text.slice(p.start, p.end).matchAll(/\n|(?<=\s)[•▪◦●](?=\s)/g))
+      cuts.push(p.start + m.index + (m[0] === '\n' ? 1 : 0));
     cuts.push(p.end);
     for (let i = 0; i + 1 < cuts.length; i++) {
       const piece = text.slice(cuts[i], cuts[i + 1]);

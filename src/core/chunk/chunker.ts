@@ -50,7 +50,13 @@ export function chunkDocument(doc: ParsedDocument, count: TokenCounter, options:
  * loop every `sliceMs`, so other calls and a Cancel (`signal`) get through. A 10 MB file takes
  * seconds to split; done in one go it held up every other call to the library's worker.
  */
-export async function chunkDocumentAsync(doc: ParsedDocument, count: TokenCounter, options: Partial<ChunkOptions> = {}, signal?: AbortSignal, sliceMs = 20): Promise<Chunk[]> {
+export async function chunkDocumentAsync(
+  doc: ParsedDocument,
+  count: TokenCounter,
+  options: Partial<ChunkOptions> = {},
+  signal?: AbortSignal,
+  sliceMs = 20,
+): Promise<Chunk[]> {
   const steps = chunkSteps(doc, count, options);
   let sliceStart = performance.now();
   for (;;) {
@@ -64,7 +70,11 @@ export async function chunkDocumentAsync(doc: ParsedDocument, count: TokenCounte
 }
 
 /** The chunker's work, pausing (a bare `yield`) after every tokenizer call, so a driver can slice it. */
-function* chunkSteps(doc: ParsedDocument, count: TokenCounter, options: Partial<ChunkOptions>): Generator<void, Chunk[]> {
+function* chunkSteps(
+  doc: ParsedDocument,
+  count: TokenCounter,
+  options: Partial<ChunkOptions>,
+): Generator<void, Chunk[]> {
   const opts = { ...DEFAULT_CHUNK_OPTIONS, ...options };
   if (opts.maxTokens < 8) throw new RangeError('maxTokens must be at least 8');
   opts.overlapTokens = Math.min(opts.overlapTokens, Math.floor(opts.maxTokens / 2));
@@ -129,7 +139,11 @@ function makeChunk(text: string, units: Unit[], index: number): Chunk {
   // A tiny section merged into the next one is named by the section that holds the bulk: the
   // last heading inside the chunk, if any.
   const lastHeading = units.findLast((u) => u.heading);
-  const location: SourceLocation = { headings: (lastHeading ?? first).block.headings, start: first.start, end: last.end };
+  const location: SourceLocation = {
+    headings: (lastHeading ?? first).block.headings,
+    start: first.start,
+    end: last.end,
+  };
   if (first.block.page) location.page = first.block.page;
   if (last.block.page && last.block.page !== first.block.page) location.pageEnd = last.block.page;
   const boxes = linesIn(units, first.start, last.end);
@@ -158,7 +172,13 @@ let sentenceSegmenter: Intl.Segmenter | undefined;
 
 /** A block → sentence units (or word-window units for over-long sentences), with offsets. */
 function* blockUnits(text: string, block: Block, count: TokenCounter, maxTokens: number): Generator<void, Unit[]> {
-  const unit = (start: number, end: number, tokens: number): Unit => ({ start, end, tokens, block, heading: block.kind === 'heading' });
+  const unit = (start: number, end: number, tokens: number): Unit => ({
+    start,
+    end,
+    tokens,
+    block,
+    heading: block.kind === 'heading',
+  });
   if (block.kind === 'heading' || block.kind === 'table-row') {
     return (yield* windows(text, block.start, block.end, count, maxTokens)).map(([s, e, t]) => unit(s, e, t));
   }
@@ -174,7 +194,8 @@ function* blockUnits(text: string, block: Block, count: TokenCounter, maxTokens:
     const end = block.start + seg.index + trimmed.length;
     const prev = sentences[sentences.length - 1];
     // ICU breaks "…worldwide.[11] Next" after the "[": keep citation marks with their sentence.
-    if (prev && (/[[({“‘"]$/.test(text.slice(prev[0], prev[1])) || /^[\])}”’]|^\d+\]/.test(text.slice(start, end)))) prev[1] = end;
+    if (prev && (/[[({“‘"]$/.test(text.slice(prev[0], prev[1])) || /^[\])}”’]|^\d+\]/.test(text.slice(start, end))))
+      prev[1] = end;
     else sentences.push([start, end]);
   }
   for (const [start, end] of sentences) {
@@ -188,7 +209,13 @@ function* blockUnits(text: string, block: Block, count: TokenCounter, maxTokens:
  * are measured once on a sample to estimate characters per token, so a 10 MB line costs one
  * tokenizer call per piece rather than per word.
  */
-function* windows(text: string, start: number, end: number, count: TokenCounter, maxTokens: number): Generator<void, [number, number, number][]> {
+function* windows(
+  text: string,
+  start: number,
+  end: number,
+  count: TokenCounter,
+  maxTokens: number,
+): Generator<void, [number, number, number][]> {
   const span = end - start;
   if (span <= maxTokens * 2) {
     const t = count(text.slice(start, end));

@@ -59,7 +59,12 @@ export class DeferredEmbedder implements Embedder {
     throw new Error('The embedding model is still loading.');
   }
 
-  async embed(texts: string[], kind: 'query' | 'passage', onProgress?: (done: number, total: number) => void, signal?: AbortSignal): Promise<Float32Array> {
+  async embed(
+    texts: string[],
+    kind: 'query' | 'passage',
+    onProgress?: (done: number, total: number) => void,
+    signal?: AbortSignal,
+  ): Promise<Float32Array> {
     return (await this.loaded).embed(texts, kind, onProgress, signal);
   }
 

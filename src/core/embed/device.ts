@@ -48,8 +48,10 @@ export interface ChooseDeviceInput {
 /** Below this, a WebGPU calibration batch is checked against WASM; any real GPU does far more. */
 const SUSPICIOUSLY_SLOW = 20;
 /** Passages of a typical length (≈ 200 tokens) for calibrating. */
-const CALIBRATION = Array.from({ length: 8 }, (_, i) =>
-  `Calibration passage ${i + 1}. ${'The committee reviewed the quarterly figures, compared them with the previous year and noted where the differences came from. '.repeat(6)}`,
+const CALIBRATION = Array.from(
+  { length: 8 },
+  (_, i) =>
+    `Calibration passage ${i + 1}. ${'The committee reviewed the quarterly figures, compared them with the previous year and noted where the differences came from. '.repeat(6)}`,
 );
 
 /** Loads the embedder on the device this browser does best, choosing (and remembering) it the first time. */
@@ -68,7 +70,10 @@ export async function chooseDevice(input: ChooseDeviceInput): Promise<{ embedder
 }
 
 async function decide(input: ChooseDeviceInput): Promise<{ embedder: Embedder; choice: DeviceChoice }> {
-  const plain = async (reason: string) => ({ embedder: await input.load(input.fallback), choice: { device: input.fallback, reason } });
+  const plain = async (reason: string) => ({
+    embedder: await input.load(input.fallback),
+    choice: { device: input.fallback, reason },
+  });
   let adapter: AdapterLike | null = null;
   try {
     adapter = (await input.gpu?.requestAdapter()) ?? null;
@@ -77,7 +82,9 @@ async function decide(input: ChooseDeviceInput): Promise<{ embedder: Embedder; c
   }
   if (!adapter) return plain('no graphics card is available to this browser (WebGPU)');
   if (adapter.info?.isFallbackAdapter ?? adapter.isFallbackAdapter) {
-    return plain(`the only WebGPU adapter is a software one (${adapter.info?.architecture || adapter.info?.vendor || 'fallback adapter'}), slower than the processor`);
+    return plain(
+      `the only WebGPU adapter is a software one (${adapter.info?.architecture || adapter.info?.vendor || 'fallback adapter'}), slower than the processor`,
+    );
   }
   let gpu: Embedder;
   try {
@@ -86,13 +93,20 @@ async function decide(input: ChooseDeviceInput): Promise<{ embedder: Embedder; c
     return plain('the graphics card could not run the model');
   }
   const gpuSpeed = await calibrate(gpu, input.now);
-  if (gpuSpeed >= SUSPICIOUSLY_SLOW) return { embedder: gpu, choice: { device: 'webgpu', passagesPerSecond: gpuSpeed, reason: `graphics card: ${round(gpuSpeed)} passages/s` } };
+  if (gpuSpeed >= SUSPICIOUSLY_SLOW)
+    return {
+      embedder: gpu,
+      choice: { device: 'webgpu', passagesPerSecond: gpuSpeed, reason: `graphics card: ${round(gpuSpeed)} passages/s` },
+    };
   const cpu = await input.load(input.fallback);
   const cpuSpeed = await calibrate(cpu, input.now);
   const [winner, loser] = gpuSpeed >= cpuSpeed ? [gpu, cpu] : [cpu, gpu];
   await loser.dispose();
   const measured = `graphics card ${round(gpuSpeed)}, processor ${round(cpuSpeed)} passages/s`;
-  return { embedder: winner, choice: { device: winner.device, passagesPerSecond: Math.max(gpuSpeed, cpuSpeed), reason: `measured: ${measured}` } };
+  return {
+    embedder: winner,
+    choice: { device: winner.device, passagesPerSecond: Math.max(gpuSpeed, cpuSpeed), reason: `measured: ${measured}` },
+  };
 }
 
 /** Passages per second on the calibration batch, after one warm-up run (first runs compile kernels). */
@@ -109,7 +123,12 @@ const round = (x: number) => (x >= 10 ? Math.round(x) : Math.round(x * 10) / 10)
  * Keeps the measured speed up to date from real work: long passage batches (indexing) are timed
  * and the running rate written back to the memory now and then.
  */
-export function measured(embedder: Embedder, choice: DeviceChoice, remember: (choice: DeviceChoice) => void, now: () => number = () => performance.now()): Embedder {
+export function measured(
+  embedder: Embedder,
+  choice: DeviceChoice,
+  remember: (choice: DeviceChoice) => void,
+  now: () => number = () => performance.now(),
+): Embedder {
   let rate = choice.passagesPerSecond;
   return {
     model: embedder.model,

@@ -30,6 +30,11 @@ export interface Embedder {
   /** Passages per second on this device, when measured (for "time left" while indexing). */
   readonly passagesPerSecond?: number;
   /** `signal` is checked between batches: a cancelled embedding stops within one batch. */
-  embed(texts: string[], kind: 'query' | 'passage', onProgress?: (done: number, total: number) => void, signal?: AbortSignal): Promise<Float32Array>;
+  embed(
+    texts: string[],
+    kind: 'query' | 'passage',
+    onProgress?: (done: number, total: number) => void,
+    signal?: AbortSignal,
+  ): Promise<Float32Array>;
   dispose(): Promise<void>;
 }

@@ -1,5 +1,12 @@
 import { DeferredEmbedder } from './deferred';
-import { browserDeviceMemory, chooseDevice, measured, type DeviceChoice, type DeviceMemory, type GpuLike } from './device';
+import {
+  browserDeviceMemory,
+  chooseDevice,
+  measured,
+  type DeviceChoice,
+  type DeviceMemory,
+  type GpuLike,
+} from './device';
 import type { EmbedDevice } from './embedder';
 import { DEFAULT_EMBEDDING_MODEL, getEmbeddingModel } from './models';
 import type { TransformersEmbedderOptions } from './transformers';
@@ -18,7 +25,11 @@ export interface LoadedModel extends DeviceChoice {
  * (device.ts) unless one is given, warmed up so that the first question does not pay for
  * ONNX Runtime's kernel set-up.
  */
-export function openEmbedder(opts: TransformersEmbedderOptions, memory?: DeviceMemory, after?: Promise<unknown>): { embedder: DeferredEmbedder; loaded: Promise<LoadedModel> } {
+export function openEmbedder(
+  opts: TransformersEmbedderOptions,
+  memory?: DeviceMemory,
+  after?: Promise<unknown>,
+): { embedder: DeferredEmbedder; loaded: Promise<LoadedModel> } {
   const t0 = performance.now();
   const spec = typeof opts.model === 'string' ? getEmbeddingModel(opts.model) : (opts.model ?? DEFAULT_EMBEDDING_MODEL);
   // transformers.js (and ONNX Runtime's glue) is loaded only here, so a worker starts without
@@ -37,16 +48,26 @@ export function openEmbedder(opts: TransformersEmbedderOptions, memory?: DeviceM
     const fallback: EmbedDevice = typeof (globalThis as { process?: unknown }).process !== 'undefined' ? 'cpu' : 'wasm';
     const { embedder, choice } = mem
       ? await chooseDevice({ key, gpu, fallback, load, memory: mem })
-      : { embedder: await load(device as EmbedDevice), choice: { device: device as EmbedDevice, reason: 'chosen in the settings' } };
+      : {
+          embedder: await load(device as EmbedDevice),
+          choice: { device: device as EmbedDevice, reason: 'chosen in the settings' },
+        };
     const modelMs = performance.now() - t0;
     // ONNX Runtime sets up its kernels on the first run; doing that now, while the library is
     // still being read, takes it off the first question's time.
     await embedder.embed(['warm-up'], 'query');
     const warmUpMs = performance.now() - t0 - modelMs;
     const remembering = mem ? (c: DeviceChoice) => void mem.set(key, c).catch(() => {}) : () => {};
-    return { embedder: measured(embedder, choice, remembering), info: { ...choice, dtype: embedder.dtype, modelMs: Math.round(modelMs), warmUpMs: Math.round(warmUpMs) } };
+    return {
+      embedder: measured(embedder, choice, remembering),
+      info: { ...choice, dtype: embedder.dtype, modelMs: Math.round(modelMs), warmUpMs: Math.round(warmUpMs) },
+    };
   })();
-  const embedder = new DeferredEmbedder(spec, loaded.then((l) => l.embedder), start.then((s) => s.countTokens));
+  const embedder = new DeferredEmbedder(
+    spec,
+    loaded.then((l) => l.embedder),
+    start.then((s) => s.countTokens),
+  );
   const info = loaded.then((l) => l.info);
   // A failure is reported to whoever waits for the model (modelInfo, search, adding).
   info.catch(() => {});

@@ -1,4 +1,11 @@
-import { AutoModel, AutoTokenizer, env, type PreTrainedModel, type PreTrainedTokenizer, type Tensor } from '@huggingface/transformers';
+import {
+  AutoModel,
+  AutoTokenizer,
+  env,
+  type PreTrainedModel,
+  type PreTrainedTokenizer,
+  type Tensor,
+} from '@huggingface/transformers';
 import { platform } from '#platform';
 import type { DownloadProgress, EmbedDevice, Embedder } from './embedder';
 import { DEFAULT_EMBEDDING_MODEL, getEmbeddingModel, type EmbeddingDtype, type EmbeddingModelSpec } from './models';
@@ -18,7 +25,10 @@ export interface TransformersEmbedderOptions {
 }
 
 /** transformers.js's `env` is process-wide, so it is configured in one place. */
-export function configureTransformers(opts: Pick<TransformersEmbedderOptions, 'localModelPath' | 'remoteHost'>, device: EmbedDevice = 'wasm'): void {
+export function configureTransformers(
+  opts: Pick<TransformersEmbedderOptions, 'localModelPath' | 'remoteHost'>,
+  device: EmbedDevice = 'wasm',
+): void {
   const wasmPaths = platform.onnxWasmPaths(device);
   const onnx = env.backends.onnx as { wasm?: { wasmPaths?: unknown; numThreads?: number } };
   if (wasmPaths && onnx.wasm) {
@@ -92,7 +102,10 @@ export function startTransformersEmbedder(opts: TransformersEmbedderOptions = {}
     configureTransformers(opts, device);
     const dtype = opts.dtype ?? (device === 'webgpu' ? spec.dtype.webgpu : spec.dtype.wasm);
     // Side by side with the tokenizer's files, when it is still loading.
-    const [tok, model] = await Promise.all([tokenizer, AutoModel.from_pretrained(spec.id, { device, dtype, progress_callback })]);
+    const [tok, model] = await Promise.all([
+      tokenizer,
+      AutoModel.from_pretrained(spec.id, { device, dtype, progress_callback }),
+    ]);
     return new TransformersEmbedder(spec, device, dtype, tok, model, opts.batchSize ?? (device === 'webgpu' ? 32 : 16));
   };
   return { spec, countTokens: tokenizer.then((t) => (text: string) => tokenCount(t, text)), load };
@@ -112,7 +125,12 @@ class TransformersEmbedder implements Embedder {
     return tokenCount(this.tokenizer, text);
   }
 
-  async embed(texts: string[], kind: 'query' | 'passage', onProgress?: (done: number, total: number) => void, signal?: AbortSignal): Promise<Float32Array> {
+  async embed(
+    texts: string[],
+    kind: 'query' | 'passage',
+    onProgress?: (done: number, total: number) => void,
+    signal?: AbortSignal,
+  ): Promise<Float32Array> {
     const dims = this.model.dimensions;
     const out = new Float32Array(texts.length * dims);
     const prefix = kind === 'query' ? this.model.queryPrefix : this.model.passagePrefix;

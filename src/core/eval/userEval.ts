@@ -45,10 +45,17 @@ export function parseEvalSet(json: string): EvalSet {
   if (!Array.isArray(list)) throw new Error('Expected {"version": 1, "questions": [...]} or a list of questions.');
   const questions = list.map((q: unknown, i): EvalQuestion => {
     const item = q as Partial<EvalQuestion> | null;
-    if (!item || typeof item.question !== 'string' || !item.question.trim()) throw new Error(`Question ${i + 1} has no "question" text.`);
-    if (typeof item.document !== 'string' || !item.document.trim()) throw new Error(`Question ${i + 1} ("${item.question}") names no "document".`);
-    if (item.passage !== undefined && typeof item.passage !== 'string') throw new Error(`Question ${i + 1}: "passage" must be text.`);
-    return { question: item.question.trim(), document: item.document.trim(), ...(item.passage?.trim() ? { passage: item.passage.trim() } : {}) };
+    if (!item || typeof item.question !== 'string' || !item.question.trim())
+      throw new Error(`Question ${i + 1} has no "question" text.`);
+    if (typeof item.document !== 'string' || !item.document.trim())
+      throw new Error(`Question ${i + 1} ("${item.question}") names no "document".`);
+    if (item.passage !== undefined && typeof item.passage !== 'string')
+      throw new Error(`Question ${i + 1}: "passage" must be text.`);
+    return {
+      question: item.question.trim(),
+      document: item.document.trim(),
+      ...(item.passage?.trim() ? { passage: item.passage.trim() } : {}),
+    };
   });
   if (!questions.length) throw new Error('The questions file has no questions.');
   return { version: 1, questions };
@@ -73,7 +80,11 @@ export function matches(q: EvalQuestion, found: EvalFound): boolean {
 }
 
 /** Runs each question through `search` and scores the ranks at which expected results appear. */
-export async function evaluate(questions: EvalQuestion[], search: (q: string, k: number) => Promise<EvalFound[]>, k = 5): Promise<EvalReport> {
+export async function evaluate(
+  questions: EvalQuestion[],
+  search: (q: string, k: number) => Promise<EvalFound[]>,
+  k = 5,
+): Promise<EvalReport> {
   const results: EvalQuestionResult[] = [];
   for (const q of questions) {
     const found = await search(q.question, k);

@@ -9,7 +9,13 @@ import type { HostedWebLLMModel } from './webllm';
 /** What the device offers, as far as choosing an engine goes. */
 export interface DeviceFacts {
   /** A WebGPU adapter; `fallback` for software ones (SwiftShader), which count as no GPU here. */
-  gpu?: { fallback: boolean; shaderF16: boolean; maxStorageBufferBindingSize: number; maxBufferSize: number; description?: string } | null;
+  gpu?: {
+    fallback: boolean;
+    shaderF16: boolean;
+    maxStorageBufferBindingSize: number;
+    maxBufferSize: number;
+    description?: string;
+  } | null;
   /** navigator.deviceMemory (GiB, rounded down by the browser), when the browser tells. */
   deviceMemoryGiB?: number;
   cores: number;
@@ -132,7 +138,13 @@ export function transformersDtype(id: string, device: DeviceFacts): 'fp32' | 'q4
 /** The files transformers.js keeps for a text-generation model with this dtype. */
 export function transformersFiles(dtype: 'q8' | 'q4f16' | 'fp32' | 'q4'): string[] {
   const suffix = { q8: '_quantized', q4f16: '_q4f16', fp32: '', q4: '_q4' }[dtype];
-  return ['config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json', `onnx/model${suffix}.onnx`];
+  return [
+    'config.json',
+    'generation_config.json',
+    'tokenizer.json',
+    'tokenizer_config.json',
+    `onnx/model${suffix}.onnx`,
+  ];
 }
 
 const realGpu = (d: DeviceFacts) => !!d.gpu && !d.gpu.fallback;
@@ -140,17 +152,30 @@ const realGpu = (d: DeviceFacts) => !!d.gpu && !d.gpu.fallback;
 /** Where a transformers.js model runs on this device. */
 export const transformersDevice = (d: DeviceFacts): 'webgpu' | 'wasm' => (realGpu(d) ? 'webgpu' : 'wasm');
 
-const PREFERRED = ['Llama-3.2-1B-Instruct', 'Qwen2.5-1.5B-Instruct', 'SmolLM2-1.7B-Instruct', 'gemma-2-2b-it', 'Qwen2.5-0.5B-Instruct', 'SmolLM2-360M-Instruct'];
+const PREFERRED = [
+  'Llama-3.2-1B-Instruct',
+  'Qwen2.5-1.5B-Instruct',
+  'SmolLM2-1.7B-Instruct',
+  'gemma-2-2b-it',
+  'Qwen2.5-0.5B-Instruct',
+  'SmolLM2-360M-Instruct',
+];
 
 /** The WebLLM models this GPU can run (q4f16 needs shader-f16, else q4f32), preferred first. */
-export function usableWebLLM(models: readonly HostedWebLLMModel[], gpu: NonNullable<DeviceFacts['gpu']>): HostedWebLLMModel[] {
+export function usableWebLLM(
+  models: readonly HostedWebLLMModel[],
+  gpu: NonNullable<DeviceFacts['gpu']>,
+): HostedWebLLMModel[] {
   const quant = gpu.shaderF16 ? 'q4f16' : 'q4f32';
   const rank = (id: string) => {
     const i = PREFERRED.findIndex((p) => id.startsWith(p));
     return i < 0 ? PREFERRED.length : i;
   };
   return models
-    .filter((m) => m.model_id.includes(quant) && (m.required_features ?? []).every((f) => f !== 'shader-f16' || gpu.shaderF16))
+    .filter(
+      (m) =>
+        m.model_id.includes(quant) && (m.required_features ?? []).every((f) => f !== 'shader-f16' || gpu.shaderF16),
+    )
     .filter((m) => (m.buffer_size_required_bytes ?? 0) <= Math.min(gpu.maxStorageBufferBindingSize, gpu.maxBufferSize))
     .sort((a, b) => rank(a.model_id) - rank(b.model_id) || a.vram_required_MB - b.vram_required_MB);
 }
@@ -166,9 +191,19 @@ export function webllmName(id: string): string {
  * a real graphics card → the first WebLLM model; else Chrome's built-in model when it is ready;
  * else llama.cpp's Qwen2.5 0.5B (SmolLM2 360M under 4 GB of memory); else transformers.js.
  */
-export function catalogueOptions(device: DeviceFacts, opts: { webllm: readonly HostedWebLLMModel[]; webllmMissing?: string; testModels: boolean }): EngineOption[] {
+export function catalogueOptions(
+  device: DeviceFacts,
+  opts: { webllm: readonly HostedWebLLMModel[]; webllmMissing?: string; testModels: boolean },
+): EngineOption[] {
   const out: EngineOption[] = [
-    { id: 'passages', kind: 'passages', group: 'instant', name: 'Passages only', note: 'instant: the best passages, their key sentences highlighted', state: { kind: 'ready' } },
+    {
+      id: 'passages',
+      kind: 'passages',
+      group: 'instant',
+      name: 'Passages only',
+      note: 'instant: the best passages, their key sentences highlighted',
+      state: { kind: 'ready' },
+    },
   ];
   if (device.promptApi === 'unavailable') {
     // Chrome has the API but says no: said once, so a person knows why it is not offered.
@@ -186,15 +221,39 @@ export function catalogueOptions(device: DeviceFacts, opts: { webllm: readonly H
       kind: 'prompt-api',
       group: 'built-in',
       name: 'Chrome’s built-in model (Gemini Nano)',
-      note: device.promptApi === 'available' ? 'already on this device; runs inside the browser' : 'Chrome downloads it once for every site; runs inside the browser',
+      note:
+        device.promptApi === 'available'
+          ? 'already on this device; runs inside the browser'
+          : 'Chrome downloads it once for every site; runs inside the browser',
       state: device.promptApi === 'available' ? { kind: 'ready' } : { kind: 'not-downloaded' },
     });
   }
   const gpuGroup: EngineGroup = 'gpu';
   if (!device.gpu) {
-    out.push({ id: 'webllm', kind: 'webllm', group: gpuGroup, name: 'Models for the graphics card (WebLLM)', note: 'needs WebGPU', state: { kind: 'unavailable', reason: 'This browser has no WebGPU, which the graphics-card models need. The processor models below work here.' } });
+    out.push({
+      id: 'webllm',
+      kind: 'webllm',
+      group: gpuGroup,
+      name: 'Models for the graphics card (WebLLM)',
+      note: 'needs WebGPU',
+      state: {
+        kind: 'unavailable',
+        reason:
+          'This browser has no WebGPU, which the graphics-card models need. The processor models below work here.',
+      },
+    });
   } else if (!opts.webllm.length) {
-    out.push({ id: 'webllm', kind: 'webllm', group: gpuGroup, name: 'Models for the graphics card (WebLLM)', note: 'not in this copy of Folio', state: { kind: 'unavailable', reason: `WebLLM models are missing: ${opts.webllmMissing ?? 'this copy of Folio hosts no WebLLM model libraries'}.` } });
+    out.push({
+      id: 'webllm',
+      kind: 'webllm',
+      group: gpuGroup,
+      name: 'Models for the graphics card (WebLLM)',
+      note: 'not in this copy of Folio',
+      state: {
+        kind: 'unavailable',
+        reason: `WebLLM models are missing: ${opts.webllmMissing ?? 'this copy of Folio hosts no WebLLM model libraries'}.`,
+      },
+    });
   } else {
     const usable = usableWebLLM(opts.webllm, device.gpu);
     for (const m of usable) {
@@ -210,7 +269,18 @@ export function catalogueOptions(device: DeviceFacts, opts: { webllm: readonly H
         state: { kind: 'not-downloaded' },
       });
     }
-    if (!usable.length) out.push({ id: 'webllm', kind: 'webllm', group: gpuGroup, name: 'Models for the graphics card (WebLLM)', note: 'too small a GPU', state: { kind: 'unavailable', reason: 'This graphics card’s WebGPU limits are below what the hosted WebLLM models need.' } });
+    if (!usable.length)
+      out.push({
+        id: 'webllm',
+        kind: 'webllm',
+        group: gpuGroup,
+        name: 'Models for the graphics card (WebLLM)',
+        note: 'too small a GPU',
+        state: {
+          kind: 'unavailable',
+          reason: 'This graphics card’s WebGPU limits are below what the hosted WebLLM models need.',
+        },
+      });
   }
   const where = transformersDevice(device) === 'webgpu' ? 'gpu' : 'processor';
   for (const e of PROCESSOR_MODELS) {
@@ -218,10 +288,25 @@ export function catalogueOptions(device: DeviceFacts, opts: { webllm: readonly H
     const group: EngineGroup = e.kind === 'transformers' ? where : 'processor';
     const state: EngineOption['state'] =
       e.kind === 'wllama' && !device.wllamaSupported
-        ? { kind: 'unavailable', reason: 'This browser’s WebAssembly lacks 64-bit memory, which llama.cpp needs (Safari before 26, older Firefox). The transformers.js models work here.' }
+        ? {
+            kind: 'unavailable',
+            reason:
+              'This browser’s WebAssembly lacks 64-bit memory, which llama.cpp needs (Safari before 26, older Firefox). The transformers.js models work here.',
+          }
         : { kind: 'not-downloaded' };
     const size = e.sizeByDtype ? e.sizeByDtype[transformersDevice(device) === 'webgpu' ? 'q4f16' : 'q8'] : e.sizeBytes;
-    out.push({ id: e.id, kind: e.kind, group, name: e.name, ...(size ? { sizeBytes: size } : {}), note: e.kind === 'transformers' && where === 'gpu' ? e.note.replace('slower than llama.cpp on a processor, ', '') : e.note, state });
+    out.push({
+      id: e.id,
+      kind: e.kind,
+      group,
+      name: e.name,
+      ...(size ? { sizeBytes: size } : {}),
+      note:
+        e.kind === 'transformers' && where === 'gpu'
+          ? e.note.replace('slower than llama.cpp on a processor, ', '')
+          : e.note,
+      state,
+    });
   }
   const pick = recommendedId(out, device);
   return out.map((o) => (o.id === pick ? { ...o, recommended: true } : o));
@@ -233,7 +318,7 @@ function recommendedId(options: EngineOption[], device: DeviceFacts): string | u
   if (realGpu(device)) {
     const gpu = options.filter((o) => o.kind === 'webllm' && o.state.kind !== 'unavailable');
     // A small-memory device gets the smallest of them (the list is ordered by preference).
-    const first = small ? gpu.find((o) => /0\.5B|360M/.test(o.id)) ?? gpu[0] : gpu[0];
+    const first = small ? (gpu.find((o) => /0\.5B|360M/.test(o.id)) ?? gpu[0]) : gpu[0];
     if (first) return first.id;
   }
   if (device.promptApi === 'available') return 'prompt-api';

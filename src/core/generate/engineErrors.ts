@@ -43,7 +43,9 @@ export function tagged(err: EngineError): Error {
 export function untag(err: unknown): EngineError | undefined {
   if (err instanceof EngineError) return err;
   const m = String((err as Error | null)?.message ?? '').match(TAG);
-  return m ? new EngineError(m[1] as EngineErrorCode, String((err as Error).message).replace(TAG, ''), { cause: err }) : undefined;
+  return m
+    ? new EngineError(m[1] as EngineErrorCode, String((err as Error).message).replace(TAG, ''), { cause: err })
+    : undefined;
 }
 
 const online = () => (typeof navigator === 'undefined' ? true : navigator.onLine !== false);
@@ -51,22 +53,43 @@ const online = () => (typeof navigator === 'undefined' ? true : navigator.onLine
 /** A fetch that failed before any HTTP answer. */
 export function networkError(host: string, cause?: unknown): EngineError {
   return online()
-    ? new EngineError('host-unreachable', `The model host (${host}) could not be reached. Check the connection, or try again later; passages-only answers keep working.`, { cause })
-    : new EngineError('offline', 'You are offline, and this model has not been downloaded yet. Connect to the internet to download it; passages-only answers keep working.', { cause });
+    ? new EngineError(
+        'host-unreachable',
+        `The model host (${host}) could not be reached. Check the connection, or try again later; passages-only answers keep working.`,
+        { cause },
+      )
+    : new EngineError(
+        'offline',
+        'You are offline, and this model has not been downloaded yet. Connect to the internet to download it; passages-only answers keep working.',
+        { cause },
+      );
 }
 
 export function httpError(status: number, what: string, cause?: unknown): EngineError {
-  if (status === 404 || status === 401) return new EngineError('not-found', `The model host has no ${what} (HTTP ${status}). Check the model name.`, { cause });
-  return new EngineError('host-unreachable', `The model host answered with an error (HTTP ${status}) for ${what}. Try again later.`, { cause });
+  if (status === 404 || status === 401)
+    return new EngineError('not-found', `The model host has no ${what} (HTTP ${status}). Check the model name.`, {
+      cause,
+    });
+  return new EngineError(
+    'host-unreachable',
+    `The model host answered with an error (HTTP ${status}) for ${what}. Try again later.`,
+    { cause },
+  );
 }
 
 export function isOutOfMemory(err: unknown): boolean {
   const text = `${(err as Error | null)?.name ?? ''} ${(err as Error | null)?.message ?? err}`;
-  return /out of memory|Out of memory|OOM|Cannot allocate|allocation failed|RangeError: (Array buffer allocation|WebAssembly\.Memory)|could not allocate|failed to allocate/i.test(text);
+  return /out of memory|Out of memory|OOM|Cannot allocate|allocation failed|RangeError: (Array buffer allocation|WebAssembly\.Memory)|could not allocate|failed to allocate/i.test(
+    text,
+  );
 }
 
 export function outOfMemory(cause?: unknown): EngineError {
-  return new EngineError('out-of-memory', 'There is not enough memory on this device to run this model. Close other tabs or choose a smaller model.', { cause });
+  return new EngineError(
+    'out-of-memory',
+    'There is not enough memory on this device to run this model. Close other tabs or choose a smaller model.',
+    { cause },
+  );
 }
 
 export function isQuota(err: unknown): boolean {
@@ -74,7 +97,11 @@ export function isQuota(err: unknown): boolean {
 }
 
 export function storageFull(cause?: unknown): EngineError {
-  return new EngineError('storage-full', 'There is not enough storage space left in this browser to keep this model. Remove a model you no longer use, or free disk space.', { cause });
+  return new EngineError(
+    'storage-full',
+    'There is not enough storage space left in this browser to keep this model. Remove a model you no longer use, or free disk space.',
+    { cause },
+  );
 }
 
 /**
@@ -103,9 +130,15 @@ export async function diagnoseHubFailure(model: string, configUrl: string, err: 
     config = undefined;
   }
   if (!type.includes('json') || !config || typeof config !== 'object' || !('model_type' in config)) {
-    return new EngineError('not-a-model', `"${model}" is not a model Folio can use: the host did not return its configuration file.`, { cause: err });
+    return new EngineError(
+      'not-a-model',
+      `"${model}" is not a model Folio can use: the host did not return its configuration file.`,
+      { cause: err },
+    );
   }
   const detail = (err as Error | null)?.message ?? String(err);
-  const readable = /Cannot read properties|undefined|null/.test(detail) ? 'some of its files are missing or unreadable' : detail;
+  const readable = /Cannot read properties|undefined|null/.test(detail)
+    ? 'some of its files are missing or unreadable'
+    : detail;
   return new EngineError('failed', `The model "${model}" could not be loaded: ${readable}.`, { cause: err });
 }

@@ -5,7 +5,13 @@
  * Format: https://github.com/ggml-org/ggml/blob/master/docs/gguf.md
  */
 
-export type GgufProblem = 'not-gguf' | 'truncated' | 'unsupported-version' | 'corrupt' | 'unknown-architecture' | 'not-a-language-model';
+export type GgufProblem =
+  | 'not-gguf'
+  | 'truncated'
+  | 'unsupported-version'
+  | 'corrupt'
+  | 'unknown-architecture'
+  | 'not-a-language-model';
 
 export class GgufError extends Error {
   constructor(
@@ -73,7 +79,9 @@ export const LLAMA_CPP_ARCHITECTURES = new Set(
 
 /** Architectures llama.cpp knows that do not write text (embedding models, vision projectors). */
 const NOT_GENERATIVE = new Set(
-  'clip bert modern-bert nomic-bert nomic-bert-moe neo-bert jina-bert-v2 jina-bert-v3 eurobert t5encoder wavtokenizer-dec gemma-embedding llama-embed pangu-embedded'.split(' '),
+  'clip bert modern-bert nomic-bert nomic-bert-moe neo-bert jina-bert-v2 jina-bert-v3 eurobert t5encoder wavtokenizer-dec gemma-embedding llama-embed pangu-embedded'.split(
+    ' ',
+  ),
 );
 
 /** ggml tensor types: [elements per block, bytes per block] (ggml/src/ggml.c type_traits). */
@@ -114,10 +122,39 @@ const GGML_TYPES: Record<number, [string, number, number]> = {
 
 /** general.file_type (llama.h llama_ftype). */
 const FILE_TYPES: Record<number, string> = {
-  0: 'F32', 1: 'F16', 2: 'Q4_0', 3: 'Q4_1', 7: 'Q8_0', 8: 'Q5_0', 9: 'Q5_1', 10: 'Q2_K', 11: 'Q3_K_S', 12: 'Q3_K_M', 13: 'Q3_K_L',
-  14: 'Q4_K_S', 15: 'Q4_K_M', 16: 'Q5_K_S', 17: 'Q5_K_M', 18: 'Q6_K', 19: 'IQ2_XXS', 20: 'IQ2_XS', 21: 'Q2_K_S', 22: 'IQ3_XS',
-  23: 'IQ3_XXS', 24: 'IQ1_S', 25: 'IQ4_NL', 26: 'IQ3_S', 27: 'IQ3_M', 28: 'IQ2_S', 29: 'IQ2_M', 30: 'IQ4_XS', 31: 'IQ1_M', 32: 'BF16',
-  36: 'TQ1_0', 37: 'TQ2_0', 38: 'MXFP4_MOE',
+  0: 'F32',
+  1: 'F16',
+  2: 'Q4_0',
+  3: 'Q4_1',
+  7: 'Q8_0',
+  8: 'Q5_0',
+  9: 'Q5_1',
+  10: 'Q2_K',
+  11: 'Q3_K_S',
+  12: 'Q3_K_M',
+  13: 'Q3_K_L',
+  14: 'Q4_K_S',
+  15: 'Q4_K_M',
+  16: 'Q5_K_S',
+  17: 'Q5_K_M',
+  18: 'Q6_K',
+  19: 'IQ2_XXS',
+  20: 'IQ2_XS',
+  21: 'Q2_K_S',
+  22: 'IQ3_XS',
+  23: 'IQ3_XXS',
+  24: 'IQ1_S',
+  25: 'IQ4_NL',
+  26: 'IQ3_S',
+  27: 'IQ3_M',
+  28: 'IQ2_S',
+  29: 'IQ2_M',
+  30: 'IQ4_XS',
+  31: 'IQ1_M',
+  32: 'BF16',
+  36: 'TQ1_0',
+  37: 'TQ2_0',
+  38: 'MXFP4_MOE',
 };
 
 const MAGIC = 0x46554747; // "GGUF" little-endian
@@ -264,12 +301,17 @@ async function readValue(r: Reader, type: number, key: string): Promise<Value> {
  * counting; without it only what the menu needs is kept. Throws GgufError with a plain reason.
  */
 export async function readGguf(src: ByteSource, opts: { withTokenizer?: boolean } = {}): Promise<GgufInfo> {
-  if (src.size < 24) throw new GgufError(src.size >= 4 ? 'truncated' : 'not-gguf', src.size >= 4 ? 'the file ends inside its header' : 'it is not a GGUF model file');
+  if (src.size < 24)
+    throw new GgufError(
+      src.size >= 4 ? 'truncated' : 'not-gguf',
+      src.size >= 4 ? 'the file ends inside its header' : 'it is not a GGUF model file',
+    );
   const r = new Reader(src);
   await r.need(24);
   if (r.u32() !== MAGIC) throw new GgufError('not-gguf', 'it is not a GGUF model file');
   const version = r.u32();
-  if (version < 2 || version > 3) throw new GgufError('unsupported-version', `it is GGUF version ${version}, which llama.cpp no longer reads`);
+  if (version < 2 || version > 3)
+    throw new GgufError('unsupported-version', `it is GGUF version ${version}, which llama.cpp no longer reads`);
   const tensorCount = r.u64();
   const kvCount = r.u64();
   if (kvCount > 1e6 || tensorCount > 1e7) throw new GgufError('corrupt', 'its header is damaged');
@@ -316,9 +358,15 @@ export async function readGguf(src: ByteSource, opts: { withTokenizer?: boolean 
     // Parts after the first of a split model carry no metadata of their own.
     if (!splitCount) throw new GgufError('corrupt', 'its header does not say what model it is');
   } else if (NOT_GENERATIVE.has(architecture)) {
-    throw new GgufError('not-a-language-model', `it is a ${architecture === 'clip' ? 'vision projector' : `${architecture} embedding model`}, not a model that writes text`);
+    throw new GgufError(
+      'not-a-language-model',
+      `it is a ${architecture === 'clip' ? 'vision projector' : `${architecture} embedding model`}, not a model that writes text`,
+    );
   } else if (!LLAMA_CPP_ARCHITECTURES.has(architecture)) {
-    throw new GgufError('unknown-architecture', `its architecture "${architecture}" is not one the llama.cpp in Folio can run`);
+    throw new GgufError(
+      'unknown-architecture',
+      `its architecture "${architecture}" is not one the llama.cpp in Folio can run`,
+    );
   }
   const at = (k: string) => num(meta.get(`${architecture}.${k}`));
   const fileType = num(meta.get('general.file_type'));

@@ -26,7 +26,8 @@ class SpmTokenizer implements TokenCounter {
     data.tokens.forEach((t, i) => {
       if (!this.ids.has(t)) this.ids.set(t, i);
     });
-    for (let b = 0; b < 256; b++) this.byteIds[b] = this.ids.get(`<0x${b.toString(16).toUpperCase().padStart(2, '0')}>`) ?? 0;
+    for (let b = 0; b < 256; b++)
+      this.byteIds[b] = this.ids.get(`<0x${b.toString(16).toUpperCase().padStart(2, '0')}>`) ?? 0;
   }
 
   encode(text: string): number[] {
@@ -38,7 +39,9 @@ class SpmTokenizer implements TokenCounter {
     const n = sym.length;
     const prev = Array.from({ length: n }, (_, i) => i - 1);
     const next = Array.from({ length: n }, (_, i) => (i + 1 < n ? i + 1 : -1));
-    const heap = new Heap<{ left: number; right: number; score: number; text: string }>((a, b) => a.score > b.score || (a.score === b.score && a.left < b.left));
+    const heap = new Heap<{ left: number; right: number; score: number; text: string }>(
+      (a, b) => a.score > b.score || (a.score === b.score && a.left < b.left),
+    );
     const tryAdd = (l: number, r: number) => {
       if (l < 0 || r < 0) return;
       const t = sym[l]! + sym[r]!;
@@ -70,8 +73,10 @@ class SpmTokenizer implements TokenCounter {
 }
 
 const GPT2_PATTERN = "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)";
-const LLAMA3_PATTERN = "(?:'[sS]|'[tT]|'[rR][eE]|'[vV][eE]|'[mM]|'[lL][lL]|'[dD])|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
-const QWEN2_PATTERN = "(?:'[sS]|'[tT]|'[rR][eE]|'[vV][eE]|'[mM]|'[lL][lL]|'[dD])|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
+const LLAMA3_PATTERN =
+  "(?:'[sS]|'[tT]|'[rR][eE]|'[vV][eE]|'[mM]|'[lL][lL]|'[dD])|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
+const QWEN2_PATTERN =
+  "(?:'[sS]|'[tT]|'[rR][eE]|'[vV][eE]|'[mM]|'[lL][lL]|'[dD])|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
 
 /** llama.cpp's pre-tokenizer patterns by `tokenizer.ggml.pre` (applied one after another). */
 function prePatterns(pre: string | undefined): string[] {

@@ -29,7 +29,8 @@ interface SyncAccessHandle {
   flush(): void;
   close(): void;
 }
-const syncHandle = (h: FileSystemFileHandle) => (h as unknown as { createSyncAccessHandle(): Promise<SyncAccessHandle> }).createSyncAccessHandle();
+const syncHandle = (h: FileSystemFileHandle) =>
+  (h as unknown as { createSyncAccessHandle(): Promise<SyncAccessHandle> }).createSyncAccessHandle();
 
 export async function modelDir(): Promise<FileSystemDirectoryHandle> {
   return (await navigator.storage.getDirectory()).getDirectoryHandle(DIR, { create: true });
@@ -100,8 +101,10 @@ export async function removeStoredModel(id: string): Promise<void> {
   await dir.removeEntry(recordFile(id)).catch(() => {});
   const key = storeKey(id);
   const names: string[] = [];
-  for await (const [name] of dir as unknown as AsyncIterable<[string, FileSystemHandle]>) if (name.startsWith(`${key}.`)) names.push(name);
-  for (const name of new Set([...names, ...(record?.parts.map((p) => p.file) ?? [])])) await dir.removeEntry(name).catch(() => {});
+  for await (const [name] of dir as unknown as AsyncIterable<[string, FileSystemHandle]>)
+    if (name.startsWith(`${key}.`)) names.push(name);
+  for (const name of new Set([...names, ...(record?.parts.map((p) => p.file) ?? [])]))
+    await dir.removeEntry(name).catch(() => {});
 }
 
 /**
@@ -139,7 +142,13 @@ export async function writeStoredModel(
         };
       });
       for (const h of open.splice(0)) h.close();
-      const record: StoredModel = { ...meta, id, parts, bytes: parts.reduce((n, p) => n + p.bytes, 0), addedAt: Date.now() };
+      const record: StoredModel = {
+        ...meta,
+        id,
+        parts,
+        bytes: parts.reduce((n, p) => n + p.bytes, 0),
+        addedAt: Date.now(),
+      };
       const handle = await syncHandle(await dir.getFileHandle(recordFile(id), { create: true }));
       try {
         handle.truncate(0);

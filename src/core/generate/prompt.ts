@@ -24,7 +24,10 @@ function fence(text: string): string {
 
 export function formatSources(passages: PromptPassage[]): string {
   return passages
-    .map((p, i) => `${OPEN} id="${i + 1}" document="${fence(p.docName).replace(/"/g, "'")}"${p.where ? ` where="${fence(p.where).replace(/"/g, "'")}"` : ''}>\n${fence(p.text)}\n${CLOSE}`)
+    .map(
+      (p, i) =>
+        `${OPEN} id="${i + 1}" document="${fence(p.docName).replace(/"/g, "'")}"${p.where ? ` where="${fence(p.where).replace(/"/g, "'")}"` : ''}>\n${fence(p.text)}\n${CLOSE}`,
+    )
     .join('\n\n');
 }
 
@@ -44,7 +47,9 @@ export interface BuildPromptOptions {
  * tokenizer: passages are dropped from the end (least relevant first), then the oldest history,
  * until system + history + sources + question + answer room fit.
  */
-export async function buildAnswerMessages(opts: BuildPromptOptions): Promise<{ messages: ChatMessage[]; passagesUsed: number }> {
+export async function buildAnswerMessages(
+  opts: BuildPromptOptions,
+): Promise<{ messages: ChatMessage[]; passagesUsed: number }> {
   const budget = opts.contextWindow - opts.answerTokens;
   const history = [...(opts.history ?? [])];
   let passages = [...opts.passages];
@@ -54,7 +59,8 @@ export async function buildAnswerMessages(opts: BuildPromptOptions): Promise<{ m
     { role: 'user', content: `Sources:\n\n${formatSources(passages)}\n\nQuestion: ${opts.question}` },
   ];
   // Chat templates add a few tokens per message; 8 is generous for the templates in use.
-  const size = async (messages: ChatMessage[]) => (await Promise.all(messages.map((m) => opts.countTokens(m.content)))).reduce((a, b) => a + b + 8, 0);
+  const size = async (messages: ChatMessage[]) =>
+    (await Promise.all(messages.map((m) => opts.countTokens(m.content)))).reduce((a, b) => a + b + 8, 0);
   let messages = compose();
   while ((await size(messages)) > budget) {
     if (passages.length > 1) passages = passages.slice(0, -1);

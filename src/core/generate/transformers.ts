@@ -37,11 +37,18 @@ export async function createTransformersGenerator(opts: TransformersGeneratorOpt
   const progress_callback = (info: { status: string; file?: string; loaded?: number; total?: number }) => {
     if (info.status !== 'progress' || !info.file || !opts.onDownload) return;
     files.set(info.file, { loaded: info.loaded ?? 0, total: info.total ?? 0 });
-    const sum = [...files.values()].reduce((a, f) => ({ loaded: a.loaded + f.loaded, total: a.total + f.total }), { loaded: 0, total: 0 });
+    const sum = [...files.values()].reduce((a, f) => ({ loaded: a.loaded + f.loaded, total: a.total + f.total }), {
+      loaded: 0,
+      total: 0,
+    });
     opts.onDownload({ file: info.file, ...sum });
   };
   const tokenizer = await AutoTokenizer.from_pretrained(id, { progress_callback });
-  const model = await AutoModelForCausalLM.from_pretrained(id, { device, dtype: opts.dtype ?? (device === 'webgpu' ? 'q4f16' : 'q8'), progress_callback });
+  const model = await AutoModelForCausalLM.from_pretrained(id, {
+    device,
+    dtype: opts.dtype ?? (device === 'webgpu' ? 'q4f16' : 'q8'),
+    progress_callback,
+  });
   const config = model.config as unknown as { max_position_embeddings?: number; max_length?: number };
   return new TransformersGenerator(id, config.max_position_embeddings ?? 2048, tokenizer, model);
 }
@@ -65,7 +72,10 @@ class TransformersGenerator implements Generator {
   private encode(messages: ChatMessage[]): { input_ids: Tensor; attention_mask: Tensor } {
     const hasTemplate = !!(this.tokenizer as unknown as { chat_template?: unknown }).chat_template;
     if (hasTemplate) {
-      return this.tokenizer.apply_chat_template(messages, { add_generation_prompt: true, return_dict: true }) as unknown as { input_ids: Tensor; attention_mask: Tensor };
+      return this.tokenizer.apply_chat_template(messages, {
+        add_generation_prompt: true,
+        return_dict: true,
+      }) as unknown as { input_ids: Tensor; attention_mask: Tensor };
     }
     return this.tokenizer(plainTranscript(messages)) as { input_ids: Tensor; attention_mask: Tensor };
   }

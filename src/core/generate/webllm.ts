@@ -8,7 +8,9 @@ export interface GpuCapabilities {
   maxBufferSize: number;
 }
 
-export async function gpuCapabilities(gpu: { requestAdapter(): Promise<unknown> } | undefined): Promise<GpuCapabilities | null> {
+export async function gpuCapabilities(
+  gpu: { requestAdapter(): Promise<unknown> } | undefined,
+): Promise<GpuCapabilities | null> {
   const adapter = (await gpu?.requestAdapter().catch(() => null)) as
     | { features: { has(f: string): boolean }; limits: { maxStorageBufferBindingSize: number; maxBufferSize: number } }
     | null
@@ -22,7 +24,14 @@ export async function gpuCapabilities(gpu: { requestAdapter(): Promise<unknown> 
 }
 
 /** ~1B instruct models first: good answers at a download most people will accept. */
-export const PREFERRED_WEBLLM_MODELS = ['Llama-3.2-1B-Instruct', 'Qwen2.5-1.5B-Instruct', 'SmolLM2-1.7B-Instruct', 'gemma-2-2b-it', 'Qwen2.5-0.5B-Instruct', 'SmolLM2-360M-Instruct'];
+export const PREFERRED_WEBLLM_MODELS = [
+  'Llama-3.2-1B-Instruct',
+  'Qwen2.5-1.5B-Instruct',
+  'SmolLM2-1.7B-Instruct',
+  'gemma-2-2b-it',
+  'Qwen2.5-0.5B-Instruct',
+  'SmolLM2-360M-Instruct',
+];
 
 /**
  * The chat models this GPU can run, preferred first: q4f16 weights need `shader-f16`, otherwise
@@ -49,7 +58,9 @@ export function chooseWebLLMModels(list: readonly ModelRecord[], gpu: GpuCapabil
 /** The next smaller usable model, to offer after the GPU ran out of memory or was lost. */
 export function smallerModel(choices: readonly ModelRecord[], current: string): ModelRecord | undefined {
   const vram = choices.find((m) => m.model_id === current)?.vram_required_MB ?? Infinity;
-  return [...choices].filter((m) => (m.vram_required_MB ?? 0) < vram).sort((a, b) => (b.vram_required_MB ?? 0) - (a.vram_required_MB ?? 0))[0];
+  return [...choices]
+    .filter((m) => (m.vram_required_MB ?? 0) < vram)
+    .sort((a, b) => (b.vram_required_MB ?? 0) - (a.vram_required_MB ?? 0))[0];
 }
 
 export class GeneratorError extends Error {
@@ -129,12 +140,26 @@ export class WebLLMGenerator implements Generator {
   private explain(err: unknown): Error {
     const name = (err as Error | null)?.name ?? '';
     const message = String((err as Error | null)?.message ?? err);
-    const smaller = this.fallback ? `Try a smaller model (${this.fallback.model_id}); your conversation is kept.` : 'Try a smaller model; your conversation is kept.';
+    const smaller = this.fallback
+      ? `Try a smaller model (${this.fallback.model_id}); your conversation is kept.`
+      : 'Try a smaller model; your conversation is kept.';
     if (name === 'DeviceLostError' || /device (was )?lost/i.test(message)) {
-      return new GeneratorError('device-lost', 'The graphics device stopped responding while answering.', smaller, { cause: err }, this.fallback?.model_id);
+      return new GeneratorError(
+        'device-lost',
+        'The graphics device stopped responding while answering.',
+        smaller,
+        { cause: err },
+        this.fallback?.model_id,
+      );
     }
     if (/out of memory|OOM|allocation failed|CreateBuffer/i.test(message)) {
-      return new GeneratorError('out-of-memory', 'The answer model ran out of graphics memory.', smaller, { cause: err }, this.fallback?.model_id);
+      return new GeneratorError(
+        'out-of-memory',
+        'The answer model ran out of graphics memory.',
+        smaller,
+        { cause: err },
+        this.fallback?.model_id,
+      );
     }
     return new GeneratorError('failed', `The answer model failed: ${message}`, undefined, { cause: err });
   }

@@ -59,7 +59,8 @@ export class WllamaGenerator implements Generator {
     // The answer gets what the context has left after the prompt, never more (llama.cpp would
     // otherwise shift the context and forget the start of the prompt).
     const room = this.nCtx - this.promptTokens(messages);
-    if (room < 1) throw new Error(`The question and its passages are longer than this model's ${this.nCtx}-token context.`);
+    if (room < 1)
+      throw new Error(`The question and its passages are longer than this model's ${this.nCtx}-token context.`);
     const sampling = {
       max_tokens: Math.min(opts.maxNewTokens ?? 512, room),
       stream: true as const,
@@ -70,7 +71,11 @@ export class WllamaGenerator implements Generator {
     let text = '';
     let finish: GenerateResult['finishReason'] = 'stop';
     this.lastUsage = undefined;
-    const take = (piece: string | null | undefined, reason: string | null | undefined, usage?: { prompt_tokens: number; completion_tokens: number } | null) => {
+    const take = (
+      piece: string | null | undefined,
+      reason: string | null | undefined,
+      usage?: { prompt_tokens: number; completion_tokens: number } | null,
+    ) => {
       if (usage) this.lastUsage = { prompt_tokens: usage.prompt_tokens, completion_tokens: usage.completion_tokens };
       if (piece) {
         text += piece;
@@ -81,10 +86,16 @@ export class WllamaGenerator implements Generator {
     try {
       if (this.hasChatTemplate) {
         const stream = await this.wllama.createChatCompletion({ messages, ...sampling });
-        for await (const chunk of stream as AsyncIterable<ChatCompletionChunk>) take(chunk.choices[0]?.delta?.content, chunk.choices[0]?.finish_reason, chunk.usage);
+        for await (const chunk of stream as AsyncIterable<ChatCompletionChunk>)
+          take(chunk.choices[0]?.delta?.content, chunk.choices[0]?.finish_reason, chunk.usage);
       } else {
-        const stream = await this.wllama.createCompletion({ prompt: plainTranscript(messages), ...sampling, stop: ['\nUser:'] });
-        for await (const chunk of stream as AsyncIterable<RawCompletionChunk>) take(chunk.choices[0]?.text, chunk.choices[0]?.finish_reason, chunk.usage);
+        const stream = await this.wllama.createCompletion({
+          prompt: plainTranscript(messages),
+          ...sampling,
+          stop: ['\nUser:'],
+        });
+        for await (const chunk of stream as AsyncIterable<RawCompletionChunk>)
+          take(chunk.choices[0]?.text, chunk.choices[0]?.finish_reason, chunk.usage);
       }
     } catch (err) {
       if (!controller.signal.aborted) throw err;

@@ -38,7 +38,9 @@ export class DocumentBuilder {
    * line starts, so a passage can name exactly the lines it covers.
    */
   lines(lines: { text: string; box: PageBox }[], kind: 'paragraph' | 'heading' = 'paragraph', level = 1): void {
-    const parts: { text: string; box: PageBox }[] = lines.map((l) => ({ text: normaliseInline(l.text), box: l.box })).filter((l) => l.text);
+    const parts: { text: string; box: PageBox }[] = lines
+      .map((l) => ({ text: normaliseInline(l.text), box: l.box }))
+      .filter((l) => l.text);
     if (!parts.length) return;
     let text = '';
     const offsets: number[] = [];
@@ -55,7 +57,8 @@ export class DocumentBuilder {
     }
     const page = parts[0]!.box.page;
     if (kind === 'heading') {
-      while (this.headingStack.length && this.headingStack[this.headingStack.length - 1]!.level >= level) this.headingStack.pop();
+      while (this.headingStack.length && this.headingStack[this.headingStack.length - 1]!.level >= level)
+        this.headingStack.pop();
       this.headingStack.push({ level, text });
     }
     const block = this.push(text, kind, page, kind === 'heading' ? level : undefined);

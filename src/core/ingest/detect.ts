@@ -13,7 +13,10 @@ const BINARY_SIGNATURES: { bytes: number[]; what: string }[] = [
   { bytes: [0x52, 0x61, 0x72, 0x21], what: 'a RAR archive' },
   { bytes: [0x7f, 0x45, 0x4c, 0x46], what: 'a program (ELF executable)' },
   { bytes: [0x4d, 0x5a], what: 'a Windows program' },
-  { bytes: [0xd0, 0xcf, 0x11, 0xe0], what: 'an old-style Office file (.doc/.xls/.ppt); save it as .docx, .xlsx or .pptx' },
+  {
+    bytes: [0xd0, 0xcf, 0x11, 0xe0],
+    what: 'an old-style Office file (.doc/.xls/.ppt); save it as .docx, .xlsx or .pptx',
+  },
   { bytes: [0x49, 0x44, 0x33], what: 'an MP3 audio file' },
   { bytes: [0x53, 0x51, 0x4c, 0x69, 0x74, 0x65], what: 'a SQLite database' },
   { bytes: [0x52, 0x49, 0x46, 0x46], what: 'a RIFF media file' },
@@ -22,16 +25,57 @@ const BINARY_SIGNATURES: { bytes: number[]; what: string }[] = [
 const TEXT_EXTENSIONS = new Set(['txt', 'text', 'log', 'json', 'rst', 'org', 'tex', 'yaml', 'yml', 'ini']);
 const HTML_EXTENSIONS = new Set(['html', 'htm', 'xhtml']);
 const MARKDOWN_EXTENSIONS = new Set(['md', 'markdown', 'mdown', 'mkd', 'mdx']);
-const IMAGE_EXTENSIONS = new Set(['png', 'jpg', 'jpeg', 'jpe', 'jfif', 'gif', 'webp', 'bmp', 'dib', 'tif', 'tiff', 'heic', 'heif', 'avif']);
+const IMAGE_EXTENSIONS = new Set([
+  'png',
+  'jpg',
+  'jpeg',
+  'jpe',
+  'jfif',
+  'gif',
+  'webp',
+  'bmp',
+  'dib',
+  'tif',
+  'tiff',
+  'heic',
+  'heif',
+  'avif',
+]);
 /** ZIP-based formats: what names them inside the package, and what to call them in a message. */
-const ZIP_FORMATS: { type: DocType; ext: string[]; what: string; test: (names: string[], head: string) => boolean }[] = [
-  { type: 'docx', ext: ['docx', 'docm', 'dotx'], what: 'Word document', test: (n) => n.some((x) => x.startsWith('word/')) },
-  { type: 'pptx', ext: ['pptx', 'pptm', 'ppsx', 'potx'], what: 'PowerPoint presentation', test: (n) => n.some((x) => x.startsWith('ppt/')) },
-  { type: 'xlsx', ext: ['xlsx', 'xlsm', 'xltx'], what: 'Excel workbook', test: (n) => n.some((x) => x.startsWith('xl/')) },
-  { type: 'epub', ext: ['epub'], what: 'EPUB book', test: (_, h) => h.includes('application/epub+zip') },
-  { type: 'odt', ext: ['odt', 'ott'], what: 'OpenDocument text', test: (_, h) => h.includes('application/vnd.oasis.opendocument.text') },
-  { type: 'ods', ext: ['ods', 'ots'], what: 'OpenDocument spreadsheet', test: (_, h) => h.includes('application/vnd.oasis.opendocument.spreadsheet') },
-];
+const ZIP_FORMATS: { type: DocType; ext: string[]; what: string; test: (names: string[], head: string) => boolean }[] =
+  [
+    {
+      type: 'docx',
+      ext: ['docx', 'docm', 'dotx'],
+      what: 'Word document',
+      test: (n) => n.some((x) => x.startsWith('word/')),
+    },
+    {
+      type: 'pptx',
+      ext: ['pptx', 'pptm', 'ppsx', 'potx'],
+      what: 'PowerPoint presentation',
+      test: (n) => n.some((x) => x.startsWith('ppt/')),
+    },
+    {
+      type: 'xlsx',
+      ext: ['xlsx', 'xlsm', 'xltx'],
+      what: 'Excel workbook',
+      test: (n) => n.some((x) => x.startsWith('xl/')),
+    },
+    { type: 'epub', ext: ['epub'], what: 'EPUB book', test: (_, h) => h.includes('application/epub+zip') },
+    {
+      type: 'odt',
+      ext: ['odt', 'ott'],
+      what: 'OpenDocument text',
+      test: (_, h) => h.includes('application/vnd.oasis.opendocument.text'),
+    },
+    {
+      type: 'ods',
+      ext: ['ods', 'ots'],
+      what: 'OpenDocument spreadsheet',
+      test: (_, h) => h.includes('application/vnd.oasis.opendocument.spreadsheet'),
+    },
+  ];
 
 export function extensionOf(name: string): string {
   const dot = name.lastIndexOf('.');
@@ -68,41 +112,74 @@ export function detectType(bytes: Uint8Array, fileName: string): DocType {
     const byName = ZIP_FORMATS.find((f) => f.ext.includes(ext));
     // Named as one, but no directory to tell: damaged; the parser says so.
     if (byName && !names) return byName.type;
-    if (byName) throw new FolioError('corrupt-file', `it is named .${ext} but is not a valid ${byName.what} (the package has none of its parts)`, fileName);
+    if (byName)
+      throw new FolioError(
+        'corrupt-file',
+        `it is named .${ext} but is not a valid ${byName.what} (the package has none of its parts)`,
+        fileName,
+      );
     throw new FolioError('unsupported-type', `it is a ZIP archive, not a document. ${SUPPORTED}.`, fileName);
   }
   if (startsWith(bytes, [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]) && isEncryptedOffice(bytes)) {
-    throw new FolioError('encrypted-file', 'it is password-protected; open it, save a copy without a password, and add that', fileName);
+    throw new FolioError(
+      'encrypted-file',
+      'it is password-protected; open it, save a copy without a password, and add that',
+      fileName,
+    );
   }
   const zipped = ZIP_FORMATS.find((f) => f.ext.includes(ext));
   if (zipped) {
-    throw new FolioError('corrupt-file', `it is named .${ext} but is not a valid ${zipped.what} (it is not a ZIP package)`, fileName);
+    throw new FolioError(
+      'corrupt-file',
+      `it is named .${ext} but is not a valid ${zipped.what} (it is not a ZIP package)`,
+      fileName,
+    );
   }
   if (ext === 'pdf') {
-    throw new FolioError('corrupt-file', 'it is named .pdf but has no PDF header; the file is damaged or not a PDF', fileName);
+    throw new FolioError(
+      'corrupt-file',
+      'it is named .pdf but has no PDF header; the file is damaged or not a PDF',
+      fileName,
+    );
   }
   const image = imageFormat(bytes);
   if (image === 'heic') {
-    throw new FolioError('unsupported-type', 'it is a HEIC photo, which Folio cannot decode yet; export it as JPEG or PNG (most photo apps can) and add that', fileName);
+    throw new FolioError(
+      'unsupported-type',
+      'it is a HEIC photo, which Folio cannot decode yet; export it as JPEG or PNG (most photo apps can) and add that',
+      fileName,
+    );
   }
   if (image) return 'image';
   if (IMAGE_EXTENSIONS.has(ext)) {
-    throw new FolioError('corrupt-file', `it is named .${ext} but is not a readable image (its header is missing or damaged)`, fileName);
+    throw new FolioError(
+      'corrupt-file',
+      `it is named .${ext} but is not a readable image (its header is missing or damaged)`,
+      fileName,
+    );
   }
   for (const sig of BINARY_SIGNATURES) {
     if (startsWith(bytes, sig.bytes)) {
       throw new FolioError('unsupported-type', `it is ${sig.what}. ${SUPPORTED}.`, fileName);
     }
   }
-  if (asciiHead(bytes, 8).replace(/^\uFEFF|^\xEF\xBB\xBF/, '').startsWith('{\\rtf')) return 'rtf';
-  if (ext === 'rtf') throw new FolioError('corrupt-file', 'it is named .rtf but does not start like an RTF document', fileName);
+  if (
+    asciiHead(bytes, 8)
+      .replace(/^\uFEFF|^\xEF\xBB\xBF/, '')
+      .startsWith('{\\rtf')
+  )
+    return 'rtf';
+  if (ext === 'rtf')
+    throw new FolioError('corrupt-file', 'it is named .rtf but does not start like an RTF document', fileName);
   if (ext === 'csv') return 'csv';
   if (ext === 'tsv' || ext === 'tab') return 'tsv';
 
   if (HTML_EXTENSIONS.has(ext)) return 'html';
   if (MARKDOWN_EXTENSIONS.has(ext)) return 'markdown';
   if (TEXT_EXTENSIONS.has(ext) || ext === '') {
-    return /^\s*(<!doctype html|<html[\s>])/i.test(asciiHead(bytes, 512).replace(/^\uFEFF|^\xEF\xBB\xBF/, '')) ? 'html' : 'text';
+    return /^\s*(<!doctype html|<html[\s>])/i.test(asciiHead(bytes, 512).replace(/^\uFEFF|^\xEF\xBB\xBF/, ''))
+      ? 'html'
+      : 'text';
   }
   throw new FolioError('unsupported-type', `“.${ext}” files are not supported. ${SUPPORTED}.`, fileName);
 }

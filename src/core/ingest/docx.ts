@@ -19,7 +19,9 @@ export async function parseDocx(bytes: Uint8Array, fileName: string): Promise<Pa
     );
     html = result.value;
   } catch (err) {
-    throw new FolioError('corrupt-file', `it is not a readable Word document (${(err as Error).message})`, fileName, { cause: err });
+    throw new FolioError('corrupt-file', `it is not a readable Word document (${(err as Error).message})`, fileName, {
+      cause: err,
+    });
   }
   const builder = new DocumentBuilder('docx');
   fragmentToBlocks(html, builder);

@@ -17,7 +17,8 @@ export async function parseEpub(bytes: Uint8Array, fileName: string): Promise<Pa
   const opfPath = /<rootfile\b([^>]*?)\/?>/.exec(container)?.[1];
   const opfFile = opfPath ? attr(opfPath, 'full-path') : undefined;
   const opf = opfFile ? utf8(files.get(opfFile)) : '';
-  if (!opfFile || !opf) throw new FolioError('corrupt-file', 'it is not a valid EPUB book (its package document is missing)', fileName);
+  if (!opfFile || !opf)
+    throw new FolioError('corrupt-file', 'it is not a valid EPUB book (its package document is missing)', fileName);
 
   const encryption = utf8(files.get('META-INF/encryption.xml'));
   for (const m of encryption.matchAll(/<(?:\w+:)?EncryptedData\b[\s\S]*?<\/(?:\w+:)?EncryptedData>/g)) {
@@ -25,7 +26,11 @@ export async function parseEpub(bytes: Uint8Array, fileName: string): Promise<Pa
     const uri = /URI\s*=\s*"([^"]*)"/.exec(m[0].replace(/<(?:\w+:)?EncryptionMethod\b[^>]*>/, ''))?.[1] ?? '';
     const fontObfuscation = /idpf\.org\/2008\/embedding|ns\.adobe\.com\/pdf\/enc#RC/.test(algorithm);
     if (!fontObfuscation && /\.x?html?$/i.test(uri)) {
-      throw new FolioError('encrypted-file', 'the book is locked with DRM (its chapters are encrypted); only DRM-free EPUB files can be read', fileName);
+      throw new FolioError(
+        'encrypted-file',
+        'the book is locked with DRM (its chapters are encrypted); only DRM-free EPUB files can be read',
+        fileName,
+      );
     }
   }
 
@@ -33,14 +38,21 @@ export async function parseEpub(bytes: Uint8Array, fileName: string): Promise<Pa
   for (const m of opf.matchAll(/<(?:\w+:)?item\b([^>]*?)\/?>/g)) {
     const id = attr(m[1]!, 'id');
     const href = attr(m[1]!, 'href');
-    if (id && href) manifest.set(id, { href: resolvePath(opfFile, decodeURIComponent(href.split('#')[0]!)), type: attr(m[1]!, 'media-type') ?? '' });
+    if (id && href)
+      manifest.set(id, {
+        href: resolvePath(opfFile, decodeURIComponent(href.split('#')[0]!)),
+        type: attr(m[1]!, 'media-type') ?? '',
+      });
   }
   const spine = [...opf.matchAll(/<(?:\w+:)?itemref\b([^>]*?)\/?>/g)].flatMap((m) => {
     const item = manifest.get(attr(m[1]!, 'idref') ?? '');
     return item && /html/.test(item.type) && attr(m[1]!, 'linear') !== 'no' ? [item.href] : [];
   });
   const labels = tocLabels(files, manifest);
-  const title = /<dc:title\b[^>]*>([\s\S]*?)<\/dc:title>/.exec(opf)?.[1]?.replace(/<[^>]+>/g, '').trim();
+  const title = /<dc:title\b[^>]*>([\s\S]*?)<\/dc:title>/
+    .exec(opf)?.[1]
+    ?.replace(/<[^>]+>/g, '')
+    .trim();
 
   const builder = new DocumentBuilder('epub');
   for (const href of spine) {
@@ -57,7 +69,10 @@ export async function parseEpub(bytes: Uint8Array, fileName: string): Promise<Pa
 }
 
 /** Table-of-contents labels by file, from the EPUB 3 nav document or the EPUB 2 NCX. */
-function tocLabels(files: Map<string, Uint8Array>, manifest: Map<string, { href: string; type: string }>): Map<string, string> {
+function tocLabels(
+  files: Map<string, Uint8Array>,
+  manifest: Map<string, { href: string; type: string }>,
+): Map<string, string> {
   const labels = new Map<string, string>();
   for (const item of manifest.values()) {
     const text = utf8(files.get(item.href));

@@ -12,14 +12,42 @@ type LElement = NonNullable<LDocument['body']>;
 type LNode = LElement['childNodes'][number];
 
 /** Never content, in any page. */
-const DROP = 'script, style, noscript, template, iframe, object, embed, svg, canvas, form, button, select, input, textarea';
+const DROP =
+  'script, style, noscript, template, iframe, object, embed, svg, canvas, form, button, select, input, textarea';
 /** Page furniture: navigation, site chrome, and Wikipedia/MediaWiki-style boilerplate. */
 const BOILERPLATE = [
-  'nav', 'aside', '[role="navigation"]', '[role="banner"]', '[role="contentinfo"]',
-  '[role="search"]', '[aria-hidden="true"]', '[hidden]', '.mw-editsection', '.mw-jump-link', 'sup.reference',
-  '.navbox', '.vector-header', '.vector-toc', '#toc', '.toc', '.printfooter', '.catlinks', '.mw-footer',
-  '.noprint', '.sidebar', '.cookie-banner', '.hatnote', '.mw-indicators', '#contentSub', '#siteSub', '.mw-redirectedfrom',
-  '.vector-dropdown', '.vector-menu', '.vector-page-toolbar', '.vector-body-before-content', '.mw-portlet',
+  'nav',
+  'aside',
+  '[role="navigation"]',
+  '[role="banner"]',
+  '[role="contentinfo"]',
+  '[role="search"]',
+  '[aria-hidden="true"]',
+  '[hidden]',
+  '.mw-editsection',
+  '.mw-jump-link',
+  'sup.reference',
+  '.navbox',
+  '.vector-header',
+  '.vector-toc',
+  '#toc',
+  '.toc',
+  '.printfooter',
+  '.catlinks',
+  '.mw-footer',
+  '.noprint',
+  '.sidebar',
+  '.cookie-banner',
+  '.hatnote',
+  '.mw-indicators',
+  '#contentSub',
+  '#siteSub',
+  '.mw-redirectedfrom',
+  '.vector-dropdown',
+  '.vector-menu',
+  '.vector-page-toolbar',
+  '.vector-body-before-content',
+  '.mw-portlet',
 ].join(', ');
 
 export function parseHtml(source: string): ParsedDocument {
@@ -30,11 +58,15 @@ export function parseHtml(source: string): ParsedDocument {
   for (const list of document.querySelectorAll('ul, ol')) {
     const items = list.querySelectorAll('li').length;
     const text = (list.textContent ?? '').replace(/\s+/g, '').length;
-    const linked = [...list.querySelectorAll('a')].reduce((n, a) => n + (a.textContent ?? '').replace(/\s+/g, '').length, 0);
+    const linked = [...list.querySelectorAll('a')].reduce(
+      (n, a) => n + (a.textContent ?? '').replace(/\s+/g, '').length,
+      0,
+    );
     if (items >= 8 && text > 0 && linked / text > 0.9) list.remove();
   }
   // A <header>/<footer> inside the main content holds its title; outside, it is site chrome.
-  for (const el of document.querySelectorAll('header, footer')) if (!el.closest('main, article, [role="main"]')) el.remove();
+  for (const el of document.querySelectorAll('header, footer'))
+    if (!el.closest('main, article, [role="main"]')) el.remove();
 
   // A page that marks its main content (<main>, <article>, role=main) is taken at its word, which
   // keeps its heading levels intact. Otherwise Readability finds the article; it demotes <h1> to
@@ -61,9 +93,39 @@ export function parseHtml(source: string): ParsedDocument {
 }
 
 const BLOCK_TAGS = new Set([
-  'P', 'DIV', 'SECTION', 'ARTICLE', 'MAIN', 'LI', 'DD', 'DT', 'BLOCKQUOTE', 'PRE', 'TABLE', 'TR', 'UL', 'OL', 'DL',
-  'FIGURE', 'FIGCAPTION', 'H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'BODY', 'CAPTION', 'THEAD', 'TBODY', 'TFOOT', 'HR', 'BR',
-  'ADDRESS', 'DETAILS', 'SUMMARY',
+  'P',
+  'DIV',
+  'SECTION',
+  'ARTICLE',
+  'MAIN',
+  'LI',
+  'DD',
+  'DT',
+  'BLOCKQUOTE',
+  'PRE',
+  'TABLE',
+  'TR',
+  'UL',
+  'OL',
+  'DL',
+  'FIGURE',
+  'FIGCAPTION',
+  'H1',
+  'H2',
+  'H3',
+  'H4',
+  'H5',
+  'H6',
+  'BODY',
+  'CAPTION',
+  'THEAD',
+  'TBODY',
+  'TFOOT',
+  'HR',
+  'BR',
+  'ADDRESS',
+  'DETAILS',
+  'SUMMARY',
 ]);
 
 /**
@@ -108,10 +170,13 @@ export function htmlToBlocks(root: LElement, builder: DocumentBuilder, title?: s
     } else if (tag === 'PRE') {
       builder.block(el.textContent ?? '', 'code');
     } else if (tag === 'TR') {
-      const cells = [...el.querySelectorAll('th, td')].map((c) => (c.textContent ?? '').replace(/\s+/g, ' ').trim()).filter(Boolean);
+      const cells = [...el.querySelectorAll('th, td')]
+        .map((c) => (c.textContent ?? '').replace(/\s+/g, ' ').trim())
+        .filter(Boolean);
       if (cells.length) builder.block(cells.join(' | '), 'table-row');
     } else {
-      const childContext = tag === 'LI' || tag === 'DD' || tag === 'DT' ? 'list-item' : tag === 'BLOCKQUOTE' ? 'quote' : context;
+      const childContext =
+        tag === 'LI' || tag === 'DD' || tag === 'DT' ? 'list-item' : tag === 'BLOCKQUOTE' ? 'quote' : context;
       for (const child of el.childNodes) visit(child, childContext);
       flush(childContext);
     }

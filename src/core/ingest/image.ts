@@ -1,6 +1,15 @@
 import { platform } from '#platform';
 import { FolioError } from '../errors';
-import { assertIntact, assertPixels, emitPage, imageInfo, OCR_MAX_SIDE, OCR_MIN_SIDE, readPage, type OcrProgress } from '../ocr';
+import {
+  assertIntact,
+  assertPixels,
+  emitPage,
+  imageInfo,
+  OCR_MAX_SIDE,
+  OCR_MIN_SIDE,
+  readPage,
+  type OcrProgress,
+} from '../ocr';
 import { fitRaster } from '../platform/bmp';
 import type { Raster } from '../platform/types';
 import type { ParsedDocument } from '../types';
@@ -16,7 +25,11 @@ export interface ImageOptions {
  * A picture of a page (scan, photo, screenshot) → one page of text by OCR. The header's size is
  * checked against the pixel limit before any decoder runs.
  */
-export async function parseImage(bytes: Uint8Array, fileName: string, opts: ImageOptions = {}): Promise<ParsedDocument> {
+export async function parseImage(
+  bytes: Uint8Array,
+  fileName: string,
+  opts: ImageOptions = {},
+): Promise<ParsedDocument> {
   const info = imageInfo(bytes, fileName);
   assertPixels(info, fileName, opts.maxPixels);
   assertIntact(bytes, info, fileName);
@@ -26,15 +39,26 @@ export async function parseImage(bytes: Uint8Array, fileName: string, opts: Imag
   try {
     raster = info.format === 'tiff' ? await decodeTiff(bytes, maxSide) : await platform.decodeImage(bytes, maxSide);
   } catch (err) {
-    throw new FolioError('corrupt-file', `the ${info.format.toUpperCase()} image is damaged and cannot be decoded (${(err as Error)?.message ?? err})`, fileName, { cause: err });
+    throw new FolioError(
+      'corrupt-file',
+      `the ${info.format.toUpperCase()} image is damaged and cannot be decoded (${(err as Error)?.message ?? err})`,
+      fileName,
+      { cause: err },
+    );
   }
   opts.onProgress?.('recognising', 0, 1);
-  const paragraphs = await readPage(raster, 1, opts.signal, opts.onProgress ? { onDownload: (d, t) => opts.onProgress!('ocr-download', d, t) } : {});
+  const paragraphs = await readPage(
+    raster,
+    1,
+    opts.signal,
+    opts.onProgress ? { onDownload: (d, t) => opts.onProgress!('ocr-download', d, t) } : {},
+  );
   opts.onProgress?.('recognising', 1, 1);
   const builder = new DocumentBuilder('image');
   emitPage(paragraphs, builder);
   const doc = builder.build({ pageCount: 1, ocrPages: [1] });
-  if (!doc.text.trim()) throw new FolioError('no-text', 'no text was found in the image (text recognition read nothing in it)', fileName);
+  if (!doc.text.trim())
+    throw new FolioError('no-text', 'no text was found in the image (text recognition read nothing in it)', fileName);
   return doc;
 }
 

@@ -29,7 +29,11 @@ export async function readBytes(file: FileInput, opts: IngestOptions = {}): Prom
   const max = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const size = sizeOf(file);
   if (size > max) {
-    throw new FolioError('file-too-large', `it is ${formatBytes(size)}, more than the ${formatBytes(max)} limit`, file.name);
+    throw new FolioError(
+      'file-too-large',
+      `it is ${formatBytes(size)}, more than the ${formatBytes(max)} limit`,
+      file.name,
+    );
   }
   if (size === 0) throw new FolioError('empty-file', 'the file is empty (0 bytes)', file.name);
   const { data } = file;
@@ -53,20 +57,34 @@ export interface ParseOptions {
 }
 
 /** Bytes → structured text with locations, whatever the format. */
-export async function parseBytes(bytes: Uint8Array, fileName: string, opts: ParseOptions = {}): Promise<ParsedDocument> {
+export async function parseBytes(
+  bytes: Uint8Array,
+  fileName: string,
+  opts: ParseOptions = {},
+): Promise<ParsedDocument> {
   const type: DocType = detectType(bytes, fileName);
   const doc = await parseAs(type, bytes, fileName, opts);
   if (!doc.text.trim()) throw new FolioError('no-text', 'it contains no readable text', fileName);
   return doc;
 }
 
-async function parseAs(type: DocType, bytes: Uint8Array, fileName: string, opts: ParseOptions): Promise<ParsedDocument> {
+async function parseAs(
+  type: DocType,
+  bytes: Uint8Array,
+  fileName: string,
+  opts: ParseOptions,
+): Promise<ParsedDocument> {
   switch (type) {
     case 'pdf':
       return parsePdf(bytes, fileName, opts);
     case 'image':
-      if (opts.ocr === false) throw new FolioError('unsupported-type', 'it is an image, and text recognition is turned off', fileName);
-      return parseImage(bytes, fileName, { signal: opts.signal, onProgress: opts.onProgress, maxPixels: opts.maxImagePixels });
+      if (opts.ocr === false)
+        throw new FolioError('unsupported-type', 'it is an image, and text recognition is turned off', fileName);
+      return parseImage(bytes, fileName, {
+        signal: opts.signal,
+        onProgress: opts.onProgress,
+        maxPixels: opts.maxImagePixels,
+      });
     case 'docx':
       return parseDocx(bytes, fileName);
     case 'html':

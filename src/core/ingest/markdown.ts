@@ -26,7 +26,14 @@ export function parseMarkdown(source: string): ParsedDocument {
         }
         case 'list':
           for (const item of (token as Tokens.List).items) {
-            builder.block(item.tokens.map((t) => ('tokens' in t && t.tokens ? inlineText(t.tokens) : 'text' in t ? stripTags(String(t.text)) : '')).join(' '), 'list-item');
+            builder.block(
+              item.tokens
+                .map((t) =>
+                  'tokens' in t && t.tokens ? inlineText(t.tokens) : 'text' in t ? stripTags(String(t.text)) : '',
+                )
+                .join(' '),
+              'list-item',
+            );
           }
           break;
         case 'code':

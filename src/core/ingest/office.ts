@@ -11,9 +11,19 @@ import { readZip } from './zip';
  * "Speaker notes" heading on the same page.
  */
 export async function parsePptx(bytes: Uint8Array, fileName: string): Promise<ParsedDocument> {
-  const files = await readZip(bytes, fileName, 'PowerPoint presentation', (n) => n.startsWith('ppt/') && (n.endsWith('.xml') || n.endsWith('.rels')));
+  const files = await readZip(
+    bytes,
+    fileName,
+    'PowerPoint presentation',
+    (n) => n.startsWith('ppt/') && (n.endsWith('.xml') || n.endsWith('.rels')),
+  );
   const presentation = utf8(files.get('ppt/presentation.xml'));
-  if (!presentation) throw new FolioError('corrupt-file', 'it is not a valid PowerPoint presentation (ppt/presentation.xml is missing)', fileName);
+  if (!presentation)
+    throw new FolioError(
+      'corrupt-file',
+      'it is not a valid PowerPoint presentation (ppt/presentation.xml is missing)',
+      fileName,
+    );
   const rels = relationships(utf8(files.get('ppt/_rels/presentation.xml.rels')), 'ppt/_rels/presentation.xml.rels');
   const slidePaths = [...presentation.matchAll(/<p:sldId\b([^>]*?)\/?>/g)].flatMap((m) => {
     const target = rels.get(attr(m[1]!, 'r:id') ?? '')?.target;
@@ -28,14 +38,25 @@ export async function parsePptx(bytes: Uint8Array, fileName: string): Promise<Pa
     const title = shapes.find((s) => s.placeholder === 'title' || s.placeholder === 'ctrTitle');
     builder.heading(title?.paragraphs.join(' ') || `Slide ${page}`, 1, page);
     for (const shape of shapes) {
-      if (shape === title || shape.placeholder === 'sldNum' || shape.placeholder === 'dt' || shape.placeholder === 'ftr') continue;
+      if (
+        shape === title ||
+        shape.placeholder === 'sldNum' ||
+        shape.placeholder === 'dt' ||
+        shape.placeholder === 'ftr'
+      )
+        continue;
       for (const p of shape.paragraphs) builder.block(p, shape.table ? 'table-row' : 'paragraph', page);
     }
-    const slideRels = relationships(utf8(files.get(path.replace(/([^/]+)$/, '_rels/$1.rels'))), path.replace(/([^/]+)$/, '_rels/$1.rels'));
+    const slideRels = relationships(
+      utf8(files.get(path.replace(/([^/]+)$/, '_rels/$1.rels'))),
+      path.replace(/([^/]+)$/, '_rels/$1.rels'),
+    );
     const notesPath = [...slideRels.values()].find((r) => r.type.endsWith('/notesSlide'))?.target;
     const notes = notesPath ? parseXml(utf8(files.get(notesPath))) : null;
     if (notes) {
-      const body = slideShapes(notes).filter((s) => s.placeholder === 'body').flatMap((s) => s.paragraphs);
+      const body = slideShapes(notes)
+        .filter((s) => s.placeholder === 'body')
+        .flatMap((s) => s.paragraphs);
       if (body.length) {
         builder.heading('Speaker notes', 2, page);
         for (const p of body) builder.block(p, 'paragraph', page);
@@ -60,10 +81,18 @@ function slideShapes(root: XElement): Shape[] {
       if (name === 'sp') {
         const ph = all(child, 'ph')[0];
         const placeholder = ph ? (ph.getAttribute('type') ?? 'body') : undefined;
-        const paragraphs = all(child, 'p').filter((p) => child.tagName.startsWith('p:') ? p.tagName.startsWith('a:') : true).map(drawingText).filter((t) => t.trim());
+        const paragraphs = all(child, 'p')
+          .filter((p) => (child.tagName.startsWith('p:') ? p.tagName.startsWith('a:') : true))
+          .map(drawingText)
+          .filter((t) => t.trim());
         shapes.push({ placeholder, paragraphs, table: false });
       } else if (name === 'tbl') {
-        const rows = all(child, 'tr').map((tr) => all(tr, 'tc').map((tc) => all(tc, 'p').map(drawingText).join(' ').trim()).filter(Boolean).join(' | '));
+        const rows = all(child, 'tr').map((tr) =>
+          all(tr, 'tc')
+            .map((tc) => all(tc, 'p').map(drawingText).join(' ').trim())
+            .filter(Boolean)
+            .join(' | '),
+        );
         shapes.push({ placeholder: undefined, paragraphs: rows.filter(Boolean), table: true });
       } else {
         walk(child);
@@ -91,20 +120,37 @@ function drawingText(p: XElement): string {
 
 /** ODT: headings (text:h, with their outline level), paragraphs, list items and table rows, in order. */
 export async function parseOdt(bytes: Uint8Array, fileName: string): Promise<ParsedDocument> {
-  const files = await readZip(bytes, fileName, 'OpenDocument text', (n) => n === 'content.xml' || n === 'meta.xml' || n === 'META-INF/manifest.xml');
+  const files = await readZip(
+    bytes,
+    fileName,
+    'OpenDocument text',
+    (n) => n === 'content.xml' || n === 'meta.xml' || n === 'META-INF/manifest.xml',
+  );
   assertNotEncryptedOdf(files, fileName);
   const root = parseXml(utf8(files.get('content.xml')));
   const body = root ? all(root, 'text')[0] : undefined;
-  if (!root || !body) throw new FolioError('corrupt-file', 'it is not a valid OpenDocument text (content.xml has no text body)', fileName);
+  if (!root || !body)
+    throw new FolioError(
+      'corrupt-file',
+      'it is not a valid OpenDocument text (content.xml has no text body)',
+      fileName,
+    );
   const builder = new DocumentBuilder('odt');
   const visit = (el: XElement, listItem: boolean) => {
     for (const child of el.children as unknown as XElement[]) {
       const name = local(child);
-      if (name === 'h') builder.heading(odfInline(child), Math.min(6, Math.max(1, Number(child.getAttribute('text:outline-level')) || 1)));
+      if (name === 'h')
+        builder.heading(
+          odfInline(child),
+          Math.min(6, Math.max(1, Number(child.getAttribute('text:outline-level')) || 1)),
+        );
       else if (name === 'p') builder.block(odfInline(child), listItem ? 'list-item' : 'paragraph');
       else if (name === 'list-item') visit(child, true);
       else if (name === 'table-row') {
-        const cells = (child.children as unknown as XElement[]).filter((c) => local(c) === 'table-cell').map((c) => all(c, 'p').map(odfInline).join(' ').trim()).filter(Boolean);
+        const cells = (child.children as unknown as XElement[])
+          .filter((c) => local(c) === 'table-cell')
+          .map((c) => all(c, 'p').map(odfInline).join(' ').trim())
+          .filter(Boolean);
         if (cells.length) builder.block(cells.join(' | '), 'table-row');
       } else if (name !== 'tracked-changes' && name !== 'sequence-decls' && name !== 'note') visit(child, listItem);
     }

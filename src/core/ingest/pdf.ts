@@ -40,7 +40,11 @@ type PageContent = { page: number; lines: Line[] } | { page: number; ocr: PageTe
  */
 export async function parsePdf(bytes: Uint8Array, fileName: string, opts: PdfOptions = {}): Promise<ParsedDocument> {
   if (!hasEofMarker(bytes)) {
-    throw new FolioError('corrupt-file', 'the PDF is incomplete (it was cut off before its end, e.g. an interrupted download)', fileName);
+    throw new FolioError(
+      'corrupt-file',
+      'the PDF is incomplete (it was cut off before its end, e.g. an interrupted download)',
+      fileName,
+    );
   }
   const pdfjs = await platform.loadPdfjs();
   const CanvasFactory = platform.pdfCanvasFactory();
@@ -63,9 +67,19 @@ export async function parsePdf(bytes: Uint8Array, fileName: string, opts: PdfOpt
     await task.destroy().catch(() => {});
     const name = (err as Error | null)?.name;
     if (name === 'PasswordException') {
-      throw new FolioError('encrypted-pdf', 'the PDF is password-protected; open it, save an unprotected copy, and add that', fileName, { cause: err });
+      throw new FolioError(
+        'encrypted-pdf',
+        'the PDF is password-protected; open it, save an unprotected copy, and add that',
+        fileName,
+        { cause: err },
+      );
     }
-    throw new FolioError('corrupt-file', `the PDF is damaged and cannot be opened (${(err as Error).message})`, fileName, { cause: err });
+    throw new FolioError(
+      'corrupt-file',
+      `the PDF is damaged and cannot be opened (${(err as Error).message})`,
+      fileName,
+      { cause: err },
+    );
   }
 
   try {
@@ -76,12 +90,17 @@ export async function parsePdf(bytes: Uint8Array, fileName: string, opts: PdfOpt
       const page = await pdf.getPage(p);
       const lines = pageLines(await page.getTextContent(), p);
       page.cleanup();
-      if (lines.reduce((n, l) => n + l.text.replace(/\s/g, '').length, 0) >= MIN_PAGE_CHARS) pages.push({ page: p, lines });
+      if (lines.reduce((n, l) => n + l.text.replace(/\s/g, '').length, 0) >= MIN_PAGE_CHARS)
+        pages.push({ page: p, lines });
       else textless.push(p);
     }
     if (textless.length && opts.ocr === false) {
       if (!pages.length) {
-        throw new FolioError('no-text-layer', 'the PDF has no text layer (it looks like a scan or images of pages), and text recognition is turned off', fileName);
+        throw new FolioError(
+          'no-text-layer',
+          'the PDF has no text layer (it looks like a scan or images of pages), and text recognition is turned off',
+          fileName,
+        );
       }
     } else if (textless.length) {
       for await (const page of recognisePages(pdf, textless, opts)) pages.push(page);
@@ -92,15 +111,28 @@ export async function parsePdf(bytes: Uint8Array, fileName: string, opts: PdfOpt
     emitPages(pages, builder);
     const info = (await pdf.getMetadata().catch(() => null))?.info as { Title?: string } | undefined;
     const title = info?.Title?.trim() || undefined;
-    const doc = builder.build({ pageCount: pdf.numPages, ...(title ? { title } : {}), ocrPages: opts.ocr === false ? [] : textless });
+    const doc = builder.build({
+      pageCount: pdf.numPages,
+      ...(title ? { title } : {}),
+      ocrPages: opts.ocr === false ? [] : textless,
+    });
     if (!doc.text.trim() && textless.length) {
-      throw new FolioError('no-text', `the PDF has no text layer and text recognition found no text on its ${textless.length === 1 ? 'page' : `${textless.length} pages`}`, fileName);
+      throw new FolioError(
+        'no-text',
+        `the PDF has no text layer and text recognition found no text on its ${textless.length === 1 ? 'page' : `${textless.length} pages`}`,
+        fileName,
+      );
     }
     return doc;
   } catch (err) {
     if (err instanceof FolioError) throw err;
     if (opts.signal?.aborted) throw err;
-    throw new FolioError('corrupt-file', `the PDF is damaged and its text cannot be read (${(err as Error).message})`, fileName, { cause: err });
+    throw new FolioError(
+      'corrupt-file',
+      `the PDF is damaged and its text cannot be read (${(err as Error).message})`,
+      fileName,
+      { cause: err },
+    );
   } finally {
     await pdf.destroy().catch(() => {});
   }
@@ -115,7 +147,9 @@ type PdfDocument = Awaited<ReturnType<typeof import('pdfjs-dist')['getDocument']
  */
 async function* recognisePages(pdf: PdfDocument, pages: number[], opts: PdfOptions): AsyncGenerator<PageContent> {
   const dpi = opts.dpi ?? OCR_DPI;
-  const events = opts.onProgress ? { onDownload: (d: number, t: number) => opts.onProgress!('ocr-download', d, t) } : {};
+  const events = opts.onProgress
+    ? { onDownload: (d: number, t: number) => opts.onProgress!('ocr-download', d, t) }
+    : {};
   opts.onProgress?.('recognising', 0, pages.length);
   let next: Promise<Raster> | undefined = renderPage(pdf, pages[0]!, dpi);
   try {
@@ -157,7 +191,10 @@ async function renderPage(pdf: PdfDocument, pageNumber: number, dpi: number): Pr
   }
 }
 
-function pageLines(content: Awaited<ReturnType<Awaited<ReturnType<PdfDocument['getPage']>>['getTextContent']>>, p: number): Line[] {
+function pageLines(
+  content: Awaited<ReturnType<Awaited<ReturnType<PdfDocument['getPage']>>['getTextContent']>>,
+  p: number,
+): Line[] {
   const lines: Line[] = [];
   let current: Line | null = null;
   for (const item of content.items) {
@@ -204,7 +241,9 @@ function hasEofMarker(bytes: Uint8Array): boolean {
 }
 
 function emitLines(lines: Line[], builder: DocumentBuilder, body: number): void {
-  const headingSizes = [...new Set(lines.filter((l) => isHeading(l, body)).map((l) => Math.round(l.size)))].sort((a, b) => b - a);
+  const headingSizes = [...new Set(lines.filter((l) => isHeading(l, body)).map((l) => Math.round(l.size)))].sort(
+    (a, b) => b - a,
+  );
   let para: Line[] = [];
   const flush = () => {
     if (!para.length) return;
@@ -221,7 +260,10 @@ function emitLines(lines: Line[], builder: DocumentBuilder, body: number): void 
       continue;
     }
     const prev = para[para.length - 1];
-    if (prev && (prev.page !== line.page || prev.y - line.y > Math.max(prev.size, line.size) * 1.6 || line.y > prev.y)) {
+    if (
+      prev &&
+      (prev.page !== line.page || prev.y - line.y > Math.max(prev.size, line.size) * 1.6 || line.y > prev.y)
+    ) {
       // A new page continues the paragraph only if the previous line did not end a sentence.
       if (!(prev.page !== line.page && !/[.!?:"”)]\s*$/.test(prev.text))) flush();
     }
@@ -232,7 +274,8 @@ function emitLines(lines: Line[], builder: DocumentBuilder, body: number): void 
 
 function bodySize(lines: Line[]): number {
   const weights = new Map<number, number>();
-  for (const l of lines) weights.set(Math.round(l.size * 2) / 2, (weights.get(Math.round(l.size * 2) / 2) ?? 0) + l.text.length);
+  for (const l of lines)
+    weights.set(Math.round(l.size * 2) / 2, (weights.get(Math.round(l.size * 2) / 2) ?? 0) + l.text.length);
   let best = 0;
   let bestWeight = -1;
   for (const [size, w] of weights) if (w > bestWeight) [best, bestWeight] = [size, w];

@@ -4,10 +4,44 @@ import { DocumentBuilder } from './builder';
 
 /** Destinations whose text is not the document's: fonts, colours, styles, metadata, pictures, objects. */
 const SKIP = new Set([
-  'fonttbl', 'colortbl', 'stylesheet', 'info', 'pict', 'object', 'themedata', 'colorschememapping', 'datastore',
-  'latentstyles', 'listtable', 'listoverridetable', 'rsidtbl', 'generator', 'xmlnstbl', 'filetbl', 'revtbl',
-  'header', 'headerl', 'headerr', 'headerf', 'footer', 'footerl', 'footerr', 'footerf', 'fldinst', 'bkmkstart', 'bkmkend',
-  'mmathPr', 'wgrffmtfilter', 'pgdsctbl', 'listtext', 'pntext', 'pntxta', 'pntxtb', 'background', 'shppict', 'nonshppict',
+  'fonttbl',
+  'colortbl',
+  'stylesheet',
+  'info',
+  'pict',
+  'object',
+  'themedata',
+  'colorschememapping',
+  'datastore',
+  'latentstyles',
+  'listtable',
+  'listoverridetable',
+  'rsidtbl',
+  'generator',
+  'xmlnstbl',
+  'filetbl',
+  'revtbl',
+  'header',
+  'headerl',
+  'headerr',
+  'headerf',
+  'footer',
+  'footerl',
+  'footerr',
+  'footerf',
+  'fldinst',
+  'bkmkstart',
+  'bkmkend',
+  'mmathPr',
+  'wgrffmtfilter',
+  'pgdsctbl',
+  'listtext',
+  'pntext',
+  'pntxta',
+  'pntxtb',
+  'background',
+  'shppict',
+  'nonshppict',
 ]);
 
 // Windows-1252's 0x80–0x9F (RTF's usual \ansicpg1252); other bytes are Latin-1.
@@ -21,7 +55,11 @@ const CP1252_HIGH = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008DŽ\u008F\u0090�
 export function parseRtf(bytes: Uint8Array, fileName: string): ParsedDocument {
   const src = new TextDecoder('latin1').decode(bytes);
   const builder = new DocumentBuilder('rtf');
-  interface State { skip: boolean; uc: number; outline: number }
+  interface State {
+    skip: boolean;
+    uc: number;
+    outline: number;
+  }
   const stack: State[] = [];
   let state: State = { skip: false, uc: 1, outline: -1 };
   let para = '';
@@ -74,7 +112,8 @@ export function parseRtf(bytes: Uint8Array, fileName: string): ParsedDocument {
       if (next === undefined) break;
       if (next === "'") {
         const code = parseInt(src.slice(i + 2, i + 4), 16);
-        if (!Number.isNaN(code)) emit(code >= 0x80 && code < 0xa0 ? CP1252_HIGH[code - 0x80]! : String.fromCharCode(code));
+        if (!Number.isNaN(code))
+          emit(code >= 0x80 && code < 0xa0 ? CP1252_HIGH[code - 0x80]! : String.fromCharCode(code));
         i += 4;
         continue;
       }
@@ -121,11 +160,17 @@ export function parseRtf(bytes: Uint8Array, fileName: string): ParsedDocument {
     }
     // A run of plain text up to the next control character.
     let j = i;
-    while (j < src.length && src[j] !== '\\' && src[j] !== '{' && src[j] !== '}' && src[j] !== '\r' && src[j] !== '\n') j++;
+    while (j < src.length && src[j] !== '\\' && src[j] !== '{' && src[j] !== '}' && src[j] !== '\r' && src[j] !== '\n')
+      j++;
     emit(src.slice(i, j));
     i = j;
   }
   flush();
-  if (depth > 0 && !builder.build().text) throw new FolioError('corrupt-file', 'the RTF document is damaged (it ends inside a group and has no readable text)', fileName);
+  if (depth > 0 && !builder.build().text)
+    throw new FolioError(
+      'corrupt-file',
+      'the RTF document is damaged (it ends inside a group and has no readable text)',
+      fileName,
+    );
   return builder.build();
 }

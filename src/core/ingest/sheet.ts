@@ -14,7 +14,11 @@ const MAX_COLUMNS = 1_000;
  * 1889"), so a passage reads on its own wherever the chunker cuts. The first row with content
  * names the columns; the sheet's name is the heading; `page` is the sheet's number.
  */
-function emitSheet(builder: DocumentBuilder, rows: { row: number; cells: string[] }[], sheet?: { name: string; page: number }): void {
+function emitSheet(
+  builder: DocumentBuilder,
+  rows: { row: number; cells: string[] }[],
+  sheet?: { name: string; page: number },
+): void {
   const filled = rows.filter((r) => r.cells.some((c) => c.trim()));
   if (sheet && filled.length) builder.heading(sheet.name, 1, sheet.page);
   const [header, ...body] = filled;
@@ -25,7 +29,9 @@ function emitSheet(builder: DocumentBuilder, rows: { row: number; cells: string[
     return;
   }
   for (const r of body) {
-    const parts = r.cells.flatMap((c, i) => (c.trim() ? [`${names[i] ?? `Column ${columnName(i)}`}: ${c.trim()}`] : []));
+    const parts = r.cells.flatMap((c, i) =>
+      c.trim() ? [`${names[i] ?? `Column ${columnName(i)}`}: ${c.trim()}`] : [],
+    );
     if (parts.length) builder.block(`Row ${r.row}: ${parts.join('; ')}`, 'table-row', sheet?.page);
   }
 }
@@ -38,10 +44,17 @@ function columnName(i: number): string {
 
 /** CSV or TSV (Papa Parse: quoted fields, embedded line breaks, a delimiter guessed for .csv). */
 export function parseDelimited(text: string, type: 'csv' | 'tsv', fileName: string): ParsedDocument {
-  const result = Papa.parse<string[]>(text.replace(/^\uFEFF/, ''), { delimiter: type === 'tsv' ? '\t' : '', skipEmptyLines: false, preview: MAX_ROWS });
+  const result = Papa.parse<string[]>(text.replace(/^\uFEFF/, ''), {
+    delimiter: type === 'tsv' ? '\t' : '',
+    skipEmptyLines: false,
+    preview: MAX_ROWS,
+  });
   if (!result.data.length) throw new FolioError('no-text', 'the file has no rows', fileName);
   const builder = new DocumentBuilder(type);
-  emitSheet(builder, result.data.map((cells, i) => ({ row: i + 1, cells: cells.slice(0, MAX_COLUMNS) })));
+  emitSheet(
+    builder,
+    result.data.map((cells, i) => ({ row: i + 1, cells: cells.slice(0, MAX_COLUMNS) })),
+  );
   return builder.build();
 }
 
@@ -50,9 +63,15 @@ const DATE_FORMAT_IDS = new Set([14, 15, 16, 17, 18, 19, 20, 21, 22, 45, 46, 47]
 
 /** XLSX: the workbook's sheets in order, shared strings and inline strings, dates as dates. */
 export async function parseXlsx(bytes: Uint8Array, fileName: string): Promise<ParsedDocument> {
-  const files = await readZip(bytes, fileName, 'Excel workbook', (n) => n.startsWith('xl/') && n.endsWith('.xml') || n.endsWith('.rels'));
+  const files = await readZip(
+    bytes,
+    fileName,
+    'Excel workbook',
+    (n) => (n.startsWith('xl/') && n.endsWith('.xml')) || n.endsWith('.rels'),
+  );
   const workbook = utf8(files.get('xl/workbook.xml'));
-  if (!workbook) throw new FolioError('corrupt-file', 'it is not a valid Excel workbook (xl/workbook.xml is missing)', fileName);
+  if (!workbook)
+    throw new FolioError('corrupt-file', 'it is not a valid Excel workbook (xl/workbook.xml is missing)', fileName);
   const rels = relationships(utf8(files.get('xl/_rels/workbook.xml.rels')), 'xl/_rels/workbook.xml.rels');
   const shared = sharedStrings(utf8(files.get('xl/sharedStrings.xml')));
   const dateStyles = dateStyleIndexes(utf8(files.get('xl/styles.xml')));
@@ -82,7 +101,8 @@ function sharedStrings(xml: string): string[] {
 
 function dateStyleIndexes(xml: string): Set<number> {
   const custom = new Map<number, string>();
-  for (const m of xml.matchAll(/<numFmt\b([^>]*?)\/?>/g)) custom.set(Number(attr(m[1]!, 'numFmtId')), attr(m[1]!, 'formatCode') ?? '');
+  for (const m of xml.matchAll(/<numFmt\b([^>]*?)\/?>/g))
+    custom.set(Number(attr(m[1]!, 'numFmtId')), attr(m[1]!, 'formatCode') ?? '');
   const xfs = /<cellXfs\b[^>]*>([\s\S]*?)<\/cellXfs>/.exec(xml)?.[1] ?? '';
   const out = new Set<number>();
   [...xfs.matchAll(/<xf\b([^>]*?)\/?>/g)].forEach((m, i) => {
@@ -94,7 +114,12 @@ function dateStyleIndexes(xml: string): Set<number> {
   return out;
 }
 
-function sheetRows(xml: string, shared: string[], dateStyles: Set<number>, date1904: boolean): { row: number; cells: string[] }[] {
+function sheetRows(
+  xml: string,
+  shared: string[],
+  dateStyles: Set<number>,
+  date1904: boolean,
+): { row: number; cells: string[] }[] {
   const rows: { row: number; cells: string[] }[] = [];
   let nextRow = 1;
   for (const r of xml.matchAll(/<row\b([^>]*?)(?:\/>|>([\s\S]*?)<\/row>)/g)) {
@@ -127,7 +152,8 @@ function columnIndex(ref: string): number {
 
 function cellValue(attrs: string, body: string, shared: string[], dateStyles: Set<number>, date1904: boolean): string {
   const type = attr(attrs, 't') ?? 'n';
-  if (type === 'inlineStr') return [...body.matchAll(/<t\b[^>]*>([\s\S]*?)<\/t>/g)].map((t) => unescapeXml(t[1]!)).join('');
+  if (type === 'inlineStr')
+    return [...body.matchAll(/<t\b[^>]*>([\s\S]*?)<\/t>/g)].map((t) => unescapeXml(t[1]!)).join('');
   const v = /<v\b[^>]*>([\s\S]*?)<\/v>/.exec(body)?.[1];
   if (v === undefined) return '';
   const raw = unescapeXml(v);
@@ -151,10 +177,20 @@ const MAX_REPEAT = 1_000;
 
 /** ODS: content.xml's tables, with repeated rows and columns expanded where they hold anything. */
 export async function parseOds(bytes: Uint8Array, fileName: string): Promise<ParsedDocument> {
-  const files = await readZip(bytes, fileName, 'OpenDocument spreadsheet', (n) => n === 'content.xml' || n === 'META-INF/manifest.xml');
+  const files = await readZip(
+    bytes,
+    fileName,
+    'OpenDocument spreadsheet',
+    (n) => n === 'content.xml' || n === 'META-INF/manifest.xml',
+  );
   assertNotEncryptedOdf(files, fileName);
   const root = parseXml(utf8(files.get('content.xml')));
-  if (!root) throw new FolioError('corrupt-file', 'it is not a valid OpenDocument spreadsheet (content.xml is missing)', fileName);
+  if (!root)
+    throw new FolioError(
+      'corrupt-file',
+      'it is not a valid OpenDocument spreadsheet (content.xml is missing)',
+      fileName,
+    );
   const builder = new DocumentBuilder('ods');
   const tables = all(root, 'table');
   tables.forEach((table, t) => {
@@ -171,7 +207,8 @@ export async function parseOds(bytes: Uint8Array, fileName: string): Promise<Par
       }
       const repeat = Number(row.getAttribute('table:number-rows-repeated')) || 1;
       const hasText = cells.some((c) => c);
-      for (let i = 0; i < (hasText ? Math.min(MAX_REPEAT, repeat) : 1); i++) rows.push({ row: ++rowNumber, cells: Array.from(cells, (c) => c ?? '') });
+      for (let i = 0; i < (hasText ? Math.min(MAX_REPEAT, repeat) : 1); i++)
+        rows.push({ row: ++rowNumber, cells: Array.from(cells, (c) => c ?? '') });
       if (!hasText) rowNumber += repeat - 1;
       if (rows.length >= MAX_ROWS) break;
     }
@@ -208,6 +245,10 @@ export function odfInline(el: XElement): string {
 export function assertNotEncryptedOdf(files: Map<string, Uint8Array>, fileName: string): void {
   const manifest = utf8(files.get('META-INF/manifest.xml'));
   if (/<manifest:encryption-data\b/.test(manifest)) {
-    throw new FolioError('encrypted-file', 'it is password-protected; open it, save a copy without a password, and add that', fileName);
+    throw new FolioError(
+      'encrypted-file',
+      'it is password-protected; open it, save a copy without a password, and add that',
+      fileName,
+    );
   }
 }

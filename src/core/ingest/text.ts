@@ -52,7 +52,11 @@ function decodeWindows1252(bytes: Uint8Array): string {
 }
 
 function notText(fileName: string): FolioError {
-  return new FolioError('not-text', 'it is named as text but contains binary data, so it cannot be read as a document', fileName);
+  return new FolioError(
+    'not-text',
+    'it is named as text but contains binary data, so it cannot be read as a document',
+    fileName,
+  );
 }
 
 /** UTF-16 without a BOM: in Latin text every other byte is zero. */
@@ -89,5 +93,8 @@ export function parsePlainText(text: string): ParsedDocument {
 }
 
 export function splitParagraphs(text: string): string[] {
-  return text.replace(/\r\n?/g, '\n').split(/\n[ \t]*\n+/).filter((p) => p.trim());
+  return text
+    .replace(/\r\n?/g, '\n')
+    .split(/\n[ \t]*\n+/)
+    .filter((p) => p.trim());
 }

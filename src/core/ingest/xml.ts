@@ -65,7 +65,8 @@ export function relationships(xml: string, partPath: string): Map<string, { targ
   for (const m of xml.matchAll(/<Relationship\b([^>]*?)\/?>/g)) {
     const id = attr(m[1]!, 'Id');
     const target = attr(m[1]!, 'Target');
-    if (id && target && attr(m[1]!, 'TargetMode') !== 'External') map.set(id, { target: resolvePath(`${base}x`, target), type: attr(m[1]!, 'Type') ?? '' });
+    if (id && target && attr(m[1]!, 'TargetMode') !== 'External')
+      map.set(id, { target: resolvePath(`${base}x`, target), type: attr(m[1]!, 'Type') ?? '' });
   }
   return map;
 }

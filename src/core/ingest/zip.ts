@@ -11,7 +11,12 @@ export interface ZipLimits {
   ratioFloorBytes: number;
 }
 
-export const DEFAULT_ZIP_LIMITS: ZipLimits = { maxEntries: 10_000, maxTotalBytes: 512 * 1024 * 1024, maxRatio: 200, ratioFloorBytes: 20 * 1024 * 1024 };
+export const DEFAULT_ZIP_LIMITS: ZipLimits = {
+  maxEntries: 10_000,
+  maxTotalBytes: 512 * 1024 * 1024,
+  maxRatio: 200,
+  ratioFloorBytes: 20 * 1024 * 1024,
+};
 
 export interface Entry {
   name: string;
@@ -54,10 +59,14 @@ export function centralDirectory(bytes: Uint8Array): Entry[] | null {
 /** Inflates one entry only to count its bytes, giving up as soon as it exceeds `limit`. */
 async function inflatedSize(bytes: Uint8Array, e: Entry, limit: number): Promise<number> {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const start = e.localOffset + 30 + view.getUint16(e.localOffset + 26, true) + view.getUint16(e.localOffset + 28, true);
+  const start =
+    e.localOffset + 30 + view.getUint16(e.localOffset + 26, true) + view.getUint16(e.localOffset + 28, true);
   const data = bytes.subarray(start, start + e.compressed);
   if (e.method === 0) return data.length;
-  const reader = new Blob([data as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('deflate-raw')).getReader();
+  const reader = new Blob([data as Uint8Array<ArrayBuffer>])
+    .stream()
+    .pipeThrough(new DecompressionStream('deflate-raw'))
+    .getReader();
   let total = 0;
   try {
     for (;;) {
@@ -77,10 +86,16 @@ async function inflatedSize(bytes: Uint8Array, e: Entry, limit: number): Promise
  * (headers can lie, so every entry is actually inflated, counted and thrown away, never kept).
  * Not-a-ZIP is left to the parser, whose own error says so.
  */
-export async function assertSafeZip(bytes: Uint8Array, fileName: string, limits: ZipLimits = DEFAULT_ZIP_LIMITS, what = 'a Word document'): Promise<void> {
+export async function assertSafeZip(
+  bytes: Uint8Array,
+  fileName: string,
+  limits: ZipLimits = DEFAULT_ZIP_LIMITS,
+  what = 'a Word document',
+): Promise<void> {
   const entries = centralDirectory(bytes);
   if (!entries) return;
-  const bomb = (why: string) => new FolioError('corrupt-file', `it looks like a ZIP bomb, not ${what} (${why})`, fileName);
+  const bomb = (why: string) =>
+    new FolioError('corrupt-file', `it looks like a ZIP bomb, not ${what} (${why})`, fileName);
   if (entries.length > limits.maxEntries) throw bomb(`${entries.length} files inside`);
   let declared = 0;
   for (const e of entries) {
@@ -105,14 +120,26 @@ export async function assertSafeZip(bytes: Uint8Array, fileName: string, limits:
  * The entries a parser asks for, inflated (after assertSafeZip has counted every one). Damage
  * is reported as a corrupt file; an entry that is not there is simply absent from the map.
  */
-export async function readZip(bytes: Uint8Array, fileName: string, what: string, wanted: (name: string) => boolean): Promise<Map<string, Uint8Array>> {
-  if (!centralDirectory(bytes)) throw new FolioError('corrupt-file', `it is not a valid ${what} (its ZIP directory is missing or damaged)`, fileName);
+export async function readZip(
+  bytes: Uint8Array,
+  fileName: string,
+  what: string,
+  wanted: (name: string) => boolean,
+): Promise<Map<string, Uint8Array>> {
+  if (!centralDirectory(bytes))
+    throw new FolioError(
+      'corrupt-file',
+      `it is not a valid ${what} (its ZIP directory is missing or damaged)`,
+      fileName,
+    );
   await assertSafeZip(bytes, fileName, DEFAULT_ZIP_LIMITS, `${/^[aeiou]/i.test(what) ? 'an' : 'a'} ${what}`);
   const { unzipSync } = await import('fflate');
   try {
     return new Map(Object.entries(unzipSync(bytes, { filter: (f) => wanted(f.name) })));
   } catch (err) {
-    throw new FolioError('corrupt-file', `it is not a readable ${what} (${(err as Error).message})`, fileName, { cause: err });
+    throw new FolioError('corrupt-file', `it is not a readable ${what} (${(err as Error).message})`, fileName, {
+      cause: err,
+    });
   }
 }
 

@@ -9,7 +9,15 @@ import type { LibraryContext } from './context';
  */
 export async function exportBackup(ctx: LibraryContext, extra: unknown = null): Promise<Blob> {
   const docs = [...ctx.state.docs.values()].sort((a, b) => a.addedAt - b.addedAt);
-  const header: BackupHeader = { kind: 'header', schema: SCHEMA_VERSION, createdAt: Date.now(), meta: await ctx.store.getMeta(), documents: docs.length, extra, collections: [...ctx.state.collections.values()] };
+  const header: BackupHeader = {
+    kind: 'header',
+    schema: SCHEMA_VERSION,
+    createdAt: Date.now(),
+    meta: await ctx.store.getMeta(),
+    documents: docs.length,
+    extra,
+    collections: [...ctx.state.collections.values()],
+  };
   const parts: Uint8Array<ArrayBuffer>[] = [new TextEncoder().encode(BACKUP_MAGIC), ...encodeFrame(header)];
   for (const d of docs) {
     const bundle = await ctx.store.documentBundle(d.id);
@@ -24,7 +32,11 @@ export async function exportBackup(ctx: LibraryContext, extra: unknown = null): 
  * the collections it had in the backup). Collections come back with their documents.
  * Documents embedded with another model are kept and show up as needing re-embedding.
  */
-export async function importBackup(ctx: LibraryContext, file: Blob, onProgress?: (done: number, total: number) => void): Promise<{ added: number; duplicates: number; extra: unknown }> {
+export async function importBackup(
+  ctx: LibraryContext,
+  file: Blob,
+  onProgress?: (done: number, total: number) => void,
+): Promise<{ added: number; duplicates: number; extra: unknown }> {
   let header: BackupHeader | undefined;
   let added = 0;
   let duplicates = 0;
@@ -33,7 +45,8 @@ export async function importBackup(ctx: LibraryContext, file: Blob, onProgress?:
       if (!header) {
         header = frame as BackupHeader;
         if (header.kind !== 'header') throw new Error('the backup file has no header');
-        if (header.schema > SCHEMA_VERSION) throw new Error('the backup was made by a newer version of Folio; update the app first');
+        if (header.schema > SCHEMA_VERSION)
+          throw new Error('the backup was made by a newer version of Folio; update the app first');
         await restoreCollections(ctx, header.collections);
         continue;
       }
@@ -41,7 +54,14 @@ export async function importBackup(ctx: LibraryContext, file: Blob, onProgress?:
       const b: DocumentBundle = frame;
       // Only memberships of collections that exist here (a backup edited by hand may name others).
       const collections = (b.doc.collections ?? []).filter((c) => ctx.state.collections.has(c));
-      const existing = await ctx.state.restore({ doc: { ...b.doc, collections }, text: b.text, chunks: b.chunks, vectors: b.vectors, keywords: b.keywords, original: b.original });
+      const existing = await ctx.state.restore({
+        doc: { ...b.doc, collections },
+        text: b.text,
+        chunks: b.chunks,
+        vectors: b.vectors,
+        keywords: b.keywords,
+        original: b.original,
+      });
       if (existing) {
         duplicates++;
         await mergeMembership(ctx, existing, collections);

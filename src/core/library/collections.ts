@@ -38,7 +38,9 @@ export interface LibraryFileOptions {
 }
 
 export function listCollections(ctx: LibraryContext): CollectionInfo[] {
-  const info = new Map([...ctx.state.collections.values()].map((c) => [c.id, { ...c, documents: 0, chunks: 0, bytes: 0 }]));
+  const info = new Map(
+    [...ctx.state.collections.values()].map((c) => [c.id, { ...c, documents: 0, chunks: 0, bytes: 0 }]),
+  );
   for (const d of ctx.state.docs.values()) {
     for (const id of new Set(d.collections ?? [])) {
       const c = info.get(id);
@@ -62,7 +64,9 @@ function checkedName(ctx: LibraryContext, name: string, except?: string): string
   const clean = name.trim().replace(/\s+/g, ' ');
   if (!clean) throw new Error('A collection needs a name.');
   if (clean.length > 120) throw new Error('A collection name can be at most 120 characters long.');
-  const taken = [...ctx.state.collections.values()].find((c) => c.id !== except && c.name.toLocaleLowerCase() === clean.toLocaleLowerCase());
+  const taken = [...ctx.state.collections.values()].find(
+    (c) => c.id !== except && c.name.toLocaleLowerCase() === clean.toLocaleLowerCase(),
+  );
   if (taken) throw new Error(`There is already a collection called “${taken.name}”.`);
   return clean;
 }
@@ -90,7 +94,11 @@ export async function renameCollection(ctx: LibraryContext, id: string, name: st
 }
 
 /** Deletes a collection; its documents stay unless asked (then those in no other collection go). Returns the ids deleted. */
-export async function deleteCollection(ctx: LibraryContext, id: string, opts: DeleteCollectionOptions = {}): Promise<{ removedDocuments: string[] }> {
+export async function deleteCollection(
+  ctx: LibraryContext,
+  id: string,
+  opts: DeleteCollectionOptions = {},
+): Promise<{ removedDocuments: string[] }> {
   existing(ctx, id);
   const removed = await ctx.state.deleteCollection(id, opts.removeDocuments ?? false);
   ctx.announce();
@@ -98,7 +106,12 @@ export async function deleteCollection(ctx: LibraryContext, id: string, opts: De
 }
 
 /** Puts documents into a collection (or takes them out); returns how many changed. */
-export async function setMembership(ctx: LibraryContext, id: string, docIds: string[], member: boolean): Promise<number> {
+export async function setMembership(
+  ctx: LibraryContext,
+  id: string,
+  docIds: string[],
+  member: boolean,
+): Promise<number> {
   const c = existing(ctx, id);
   if (c.readOnly) throw new Error(`“${c.name}” comes from a library file: its documents change only with that file.`);
   const changed = await ctx.state.setMembership(id, docIds, member);
@@ -124,11 +137,17 @@ export function readOnlyHolder(ctx: LibraryContext, docId: string): CollectionRe
  * Applied inside both rankings (vector and keyword), so a collection's passages are found however
  * far down the whole library's ranking they would be.
  */
-export function scopeDocuments(ctx: LibraryContext, collections: string[] | undefined, documents: string[] | undefined): string[] | undefined {
+export function scopeDocuments(
+  ctx: LibraryContext,
+  collections: string[] | undefined,
+  documents: string[] | undefined,
+): string[] | undefined {
   let ids = documents;
   if (collections) {
     const wanted = new Set(collections);
-    const inScope = [...ctx.state.docs.values()].filter((d) => d.collections?.some((c) => wanted.has(c))).map((d) => d.id);
+    const inScope = [...ctx.state.docs.values()]
+      .filter((d) => d.collections?.some((c) => wanted.has(c)))
+      .map((d) => d.id);
     ids = ids ? ids.filter((id) => inScope.includes(id)) : inScope;
   }
   if (!ids) return ctx.state.searchable();
@@ -150,14 +169,16 @@ export async function checkLibraryFile(file: Blob): Promise<{ header: BackupHead
     if (!header) {
       header = frame as BackupHeader;
       if (header?.kind !== 'header') throw new Error('this is not a Folio library file (it has no header)');
-      if (header.schema > SCHEMA_VERSION) throw new Error('the library file was made by a newer version of Folio; update the app first');
+      if (header.schema > SCHEMA_VERSION)
+        throw new Error('the library file was made by a newer version of Folio; update the app first');
       continue;
     }
     checkBundle(frame);
     documents++;
   }
   if (!header) throw new Error(`this is not a Folio library file (it does not start with “${BACKUP_MAGIC.trim()}”)`);
-  if (documents !== header.documents) throw new Error(`the library file is incomplete: ${documents} of ${header.documents} documents`);
+  if (documents !== header.documents)
+    throw new Error(`the library file is incomplete: ${documents} of ${header.documents} documents`);
   return { header, documents };
 }
 
@@ -165,7 +186,13 @@ export async function checkLibraryFile(file: Blob): Promise<{ header: BackupHead
 export function checkBundle(frame: unknown): asserts frame is DocumentBundle & { kind: 'document' } {
   const b = frame as Partial<DocumentBundle> & { kind?: string };
   const rows = Array.isArray(b.vectors) ? b.vectors.reduce((n, v) => n + v.count, 0) : -1;
-  if (b.kind !== 'document' || !b.doc || !Array.isArray(b.chunks) || b.chunks.length !== b.doc.chunkCount || rows !== b.doc.chunkCount) {
+  if (
+    b.kind !== 'document' ||
+    !b.doc ||
+    !Array.isArray(b.chunks) ||
+    b.chunks.length !== b.doc.chunkCount ||
+    rows !== b.doc.chunkCount
+  ) {
     throw new Error(`the entry for ${b.doc?.name ?? 'a document'} is damaged`);
   }
 }
@@ -176,22 +203,46 @@ export function checkBundle(frame: unknown): asserts frame is DocumentBundle & {
  * in the library is not stored twice, it joins the collection); documents the new version no
  * longer has leave the collection, and are deleted when they are in no other one.
  */
-export async function importLibraryFile(ctx: LibraryContext, file: Blob, opts: LibraryFileOptions = {}, onProgress?: (done: number, total: number) => void): Promise<LibraryFileResult> {
+export async function importLibraryFile(
+  ctx: LibraryContext,
+  file: Blob,
+  opts: LibraryFileOptions = {},
+  onProgress?: (done: number, total: number) => void,
+): Promise<LibraryFileResult> {
   const { header } = await checkLibraryFile(file);
   const hash = await sha256(new Uint8Array(await file.arrayBuffer()));
   const source: CollectionSource = { ...opts.source, sha256: hash, checkedAt: Date.now() };
   const previous = [...ctx.state.collections.values()].find(
-    (c) => c.readOnly && c.source && ((opts.source?.url && c.source.url === opts.source.url) || (!opts.source?.url && opts.source?.fileName && !c.source.url && c.source.fileName === opts.source.fileName)),
+    (c) =>
+      c.readOnly &&
+      c.source &&
+      ((opts.source?.url && c.source.url === opts.source.url) ||
+        (!opts.source?.url && opts.source?.fileName && !c.source.url && c.source.fileName === opts.source.fileName)),
   );
   const otherModel = header.meta && header.meta.embeddingModel !== ctx.embedder.model.id ? header.documents : 0;
   if (previous?.source?.sha256 === hash) {
     await ctx.state.putCollection({ ...previous, source: { ...previous.source, ...source } });
-    return { collection: collectionInfo(ctx, previous.id), added: 0, duplicates: 0, removed: 0, unchanged: true, otherModel };
+    return {
+      collection: collectionInfo(ctx, previous.id),
+      added: 0,
+      duplicates: 0,
+      removed: 0,
+      unchanged: true,
+      otherModel,
+    };
   }
   const collection: CollectionRecord = previous
     ? { ...previous, source: { ...previous.source, ...source } }
-    : { id: crypto.randomUUID(), name: freeName(ctx, opts.name ?? sourceName(opts.source)), createdAt: Date.now(), readOnly: true, source };
-  const before = new Set([...ctx.state.docs.values()].filter((d) => d.collections?.includes(collection.id)).map((d) => d.id));
+    : {
+        id: crypto.randomUUID(),
+        name: freeName(ctx, opts.name ?? sourceName(opts.source)),
+        createdAt: Date.now(),
+        readOnly: true,
+        source,
+      };
+  const before = new Set(
+    [...ctx.state.docs.values()].filter((d) => d.collections?.includes(collection.id)).map((d) => d.id),
+  );
   // The record first (its new hash only at the end): a run cut short is redone by the next update.
   await ctx.state.putCollection(previous ? previous : { ...collection, source: { ...source, sha256: '' } });
   let added = 0;
@@ -220,7 +271,14 @@ export async function importLibraryFile(ctx: LibraryContext, file: Blob, opts: L
     await ctx.state.setMembership(collection.id, gone, false);
     for (const id of gone) if (!ctx.state.docs.get(id)?.collections?.length) await ctx.state.remove(id);
     await ctx.state.putCollection(collection);
-    return { collection: collectionInfo(ctx, collection.id), added, duplicates, removed: gone.length, unchanged: false, otherModel };
+    return {
+      collection: collectionInfo(ctx, collection.id),
+      added,
+      duplicates,
+      removed: gone.length,
+      unchanged: false,
+      otherModel,
+    };
   } finally {
     ctx.announce();
   }
@@ -251,6 +309,12 @@ export async function restoreCollections(ctx: LibraryContext, records: Collectio
 }
 
 /** After a backup's document was found already here: it joins the collections it had there. */
-export async function mergeMembership(ctx: LibraryContext, existing: DocumentRecord, collections: string[] | undefined): Promise<void> {
-  for (const id of collections ?? []) if (ctx.state.collections.has(id) && !existing.collections?.includes(id)) await ctx.state.setMembership(id, [existing.id], true);
+export async function mergeMembership(
+  ctx: LibraryContext,
+  existing: DocumentRecord,
+  collections: string[] | undefined,
+): Promise<void> {
+  for (const id of collections ?? [])
+    if (ctx.state.collections.has(id) && !existing.collections?.includes(id))
+      await ctx.state.setMembership(id, [existing.id], true);
 }

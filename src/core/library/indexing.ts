@@ -12,7 +12,17 @@ import { BatchNotRecorded, type BatchHandle } from './recovery';
  * 'recognising': OCR of a scan or image, page `done` of `total`; 'ocr-download': the OCR engine's
  * files being fetched the first time it is used (bytes `done` of `total`).
  */
-export type IndexStage = 'reading' | 'parsing' | 'ocr-download' | 'recognising' | 'chunking' | 'embedding' | 'storing' | 'done' | 'failed' | 'duplicate';
+export type IndexStage =
+  | 'reading'
+  | 'parsing'
+  | 'ocr-download'
+  | 'recognising'
+  | 'chunking'
+  | 'embedding'
+  | 'storing'
+  | 'done'
+  | 'failed'
+  | 'duplicate';
 
 export interface IndexProgress {
   file: string;
@@ -74,7 +84,8 @@ const EMBED_SLICE = 64;
 const LARGE_FILE_BYTES = 1024 * 1024;
 
 const asFileInput = (f: AddInput): FileInput => ('data' in f ? f : { name: f.name, data: f });
-const sizeOf = (f: FileInput) => (f.data instanceof Uint8Array || f.data instanceof ArrayBuffer ? f.data.byteLength : f.data.size);
+const sizeOf = (f: FileInput) =>
+  f.data instanceof Uint8Array || f.data instanceof ArrayBuffer ? f.data.byteLength : f.data.size;
 // The parsers (and the libraries they use) load when a file is first added, not when a worker opens a library.
 const ingest = () => import('../ingest');
 
@@ -95,7 +106,12 @@ export async function addFiles(
 ): Promise<AddOutcome[]> {
   const inputs = files.map(asFileInput);
   const collectionsOf = (i: number) => resumed?.[i]?.collections ?? collections;
-  const pending = inputs.map((f, i) => ({ name: f.name, data: f.data instanceof ArrayBuffer ? new Uint8Array(f.data) : f.data, size: sizeOf(f), ...(collectionsOf(i)?.length ? { collections: collectionsOf(i) } : {}) }));
+  const pending = inputs.map((f, i) => ({
+    name: f.name,
+    data: f.data instanceof ArrayBuffer ? new Uint8Array(f.data) : f.data,
+    size: sizeOf(f),
+    ...(collectionsOf(i)?.length ? { collections: collectionsOf(i) } : {}),
+  }));
   try {
     return await ctx.recovery.run(
       pending,
@@ -123,7 +139,11 @@ export async function addFiles(
 }
 
 /** Indexes documents that were parsed elsewhere, through the same chunk → embed → store path. */
-export function addParsed(ctx: LibraryContext, inputs: ParsedInput[], onProgress?: (p: IndexProgress) => void): Promise<AddOutcome[]> {
+export function addParsed(
+  ctx: LibraryContext,
+  inputs: ParsedInput[],
+  onProgress?: (p: IndexProgress) => void,
+): Promise<AddOutcome[]> {
   return runPipeline(ctx, inputs, onProgress, async (input) => {
     // Pre-parsed documents have identities of their own (a corpus may hold two records with the
     // same text), so the name is part of what makes them the same document.
@@ -138,18 +158,49 @@ export function addParsed(ctx: LibraryContext, inputs: ParsedInput[], onProgress
  * parsers improved). The new version is built completely before it replaces the old one, in
  * one transaction, so a failure leaves the old version as it was.
  */
-export async function reindex(ctx: LibraryContext, id: string, onProgress?: (p: IndexProgress) => void): Promise<AddOutcome> {
+export async function reindex(
+  ctx: LibraryContext,
+  id: string,
+  onProgress?: (p: IndexProgress) => void,
+): Promise<AddOutcome> {
   await ctx.embedder.whenReady?.();
   const doc = ctx.state.docs.get(id);
-  if (!doc) return { file: id, status: 'failed', error: new FolioError('not-found', 'This document is no longer in the library (another tab may have removed it).').toJSON() };
+  if (!doc)
+    return {
+      file: id,
+      status: 'failed',
+      error: new FolioError(
+        'not-found',
+        'This document is no longer in the library (another tab may have removed it).',
+      ).toJSON(),
+    };
   const original = await ctx.store.getOriginal(id);
   if (!original) {
-    return { file: doc.name, status: 'failed', error: new FolioError('corrupt-file', 'its original file was not kept (it was added by an older version of Folio); add the file again', doc.name).toJSON() };
+    return {
+      file: doc.name,
+      status: 'failed',
+      error: new FolioError(
+        'corrupt-file',
+        'its original file was not kept (it was added by an older version of Folio); add the file again',
+        doc.name,
+      ).toJSON(),
+    };
   }
-  const outcomes = await runPipeline(ctx, [{ name: doc.name }], onProgress, async (_input, report) => {
-    report('parsing');
-    return { parsed: await (await ingest()).parseBytes(original, doc.name, { onProgress: report }), hash: doc.hash, size: doc.size, original };
-  }, { replaces: id, collectionsOf: () => doc.collections });
+  const outcomes = await runPipeline(
+    ctx,
+    [{ name: doc.name }],
+    onProgress,
+    async (_input, report) => {
+      report('parsing');
+      return {
+        parsed: await (await ingest()).parseBytes(original, doc.name, { onProgress: report }),
+        hash: doc.hash,
+        size: doc.size,
+        original,
+      };
+    },
+    { replaces: id, collectionsOf: () => doc.collections },
+  );
   return outcomes[0]!;
 }
 
@@ -159,25 +210,53 @@ export async function reindex(ctx: LibraryContext, id: string, onProgress?: (p: 
  * (or a tab closed half-way) leaves the old version as it was. Content already in the library
  * (the old version's own included) comes back as 'duplicate' and nothing changes.
  */
-export async function replaceDocument(ctx: LibraryContext, id: string, file: AddInput, onProgress: ((p: IndexProgress) => void) | undefined, signal: AbortSignal): Promise<AddOutcome> {
+export async function replaceDocument(
+  ctx: LibraryContext,
+  id: string,
+  file: AddInput,
+  onProgress: ((p: IndexProgress) => void) | undefined,
+  signal: AbortSignal,
+): Promise<AddOutcome> {
   const input = asFileInput(file);
   const old = ctx.state.docs.get(id);
-  if (!old) return { file: input.name, status: 'failed', error: new FolioError('not-found', 'the document it replaces is no longer in the library', input.name).toJSON() };
+  if (!old)
+    return {
+      file: input.name,
+      status: 'failed',
+      error: new FolioError('not-found', 'the document it replaces is no longer in the library', input.name).toJSON(),
+    };
   // The new version stays in the collections the old one was in.
-  const outcomes = await runPipeline(ctx, [input], onProgress, (f, report) => loadFile(ctx, f, report, signal), { replaces: id, signal, collectionsOf: () => old.collections });
+  const outcomes = await runPipeline(ctx, [input], onProgress, (f, report) => loadFile(ctx, f, report, signal), {
+    replaces: id,
+    signal,
+    collectionsOf: () => old.collections,
+  });
   return outcomes[0]!;
 }
 
 /** Reads and parses a file, or finds the document already holding its content. */
-async function loadFile(ctx: LibraryContext, file: FileInput, report: (stage: IndexStage, done?: number, total?: number) => void, signal: AbortSignal): Promise<Loaded> {
+async function loadFile(
+  ctx: LibraryContext,
+  file: FileInput,
+  report: (stage: IndexStage, done?: number, total?: number) => void,
+  signal: AbortSignal,
+): Promise<Loaded> {
   report('reading');
   const { readBytes, parseBytes } = await ingest();
-  const bytes = await readBytes(file, ctx.settings.maxFileBytes !== undefined ? { maxFileBytes: ctx.settings.maxFileBytes } : {});
+  const bytes = await readBytes(
+    file,
+    ctx.settings.maxFileBytes !== undefined ? { maxFileBytes: ctx.settings.maxFileBytes } : {},
+  );
   const hash = await sha256(bytes);
   const known = await ctx.store.findByHash(hash);
   if (known) return known;
   report('parsing');
-  return { parsed: await parseBytes(bytes, file.name, { signal, onProgress: report }), hash, size: bytes.byteLength, original: bytes };
+  return {
+    parsed: await parseBytes(bytes, file.name, { signal, onProgress: report }),
+    hash,
+    size: bytes.byteLength,
+    original: bytes,
+  };
 }
 
 interface PipelineOptions<T> {
@@ -199,9 +278,12 @@ async function runPipeline<T extends { name: string }>(
 ): Promise<AddOutcome[]> {
   await ctx.embedder.whenReady?.();
   const outcomes: AddOutcome[] = new Array(inputs.length);
-  const report: Report = (i, stage, extra = {}) => onProgress?.({ file: inputs[i]!.name, fileIndex: i, fileCount: inputs.length, stage, ...extra });
+  const report: Report = (i, stage, extra = {}) =>
+    onProgress?.({ file: inputs[i]!.name, fileIndex: i, fileCount: inputs.length, stage, ...extra });
   const fail = (i: number, err: unknown) => {
-    const error = signal?.aborted ? new FolioError('cancelled', 'adding it was cancelled; nothing of it was saved', inputs[i]!.name) : asFolioError(err, inputs[i]!.name);
+    const error = signal?.aborted
+      ? new FolioError('cancelled', 'adding it was cancelled; nothing of it was saved', inputs[i]!.name)
+      : asFolioError(err, inputs[i]!.name);
     outcomes[i] = { file: inputs[i]!.name, status: 'failed', error: error.toJSON() };
     report(i, 'failed');
   };
@@ -239,21 +321,38 @@ async function runPipeline<T extends { name: string }>(
     }
     try {
       if (window.length && isLarge?.(input)) await flush();
-      const loaded = await load(input, (stage, done, total) => report(i, stage, total !== undefined ? { done: done ?? 0, total } : {}));
+      const loaded = await load(input, (stage, done, total) =>
+        report(i, stage, total !== undefined ? { done: done ?? 0, total } : {}),
+      );
       if (!('parsed' in loaded)) {
         outcomes[i] = duplicate(input.name, loaded);
         report(i, 'duplicate');
         continue;
       }
       report(i, 'chunking');
-      const chunks = await chunkDocumentAsync(loaded.parsed, (t) => ctx.embedder.countTokens(t), ctx.settings.chunking, signal);
+      const chunks = await chunkDocumentAsync(
+        loaded.parsed,
+        (t) => ctx.embedder.countTokens(t),
+        ctx.settings.chunking,
+        signal,
+      );
       const passages = chunks.map((c) => passageText(c.text, c.location.headings));
       const resumed = batch && (await resumedVectors(ctx, batch, i, passages));
       // Small files share a window; a file that would overflow it is embedded after the files
       // before it are stored, so one huge file never holds the others back (or takes them
       // down with it when cancelled).
       if (window.length && windowChunks + chunks.length > EMBED_WINDOW) await flush();
-      window.push({ fileIndex: i, name: input.name, size: loaded.size, hash: loaded.hash, parsed: loaded.parsed, chunks, passages, ...(loaded.original ? { original: loaded.original } : {}), ...(resumed ? { resumed } : {}) });
+      window.push({
+        fileIndex: i,
+        name: input.name,
+        size: loaded.size,
+        hash: loaded.hash,
+        parsed: loaded.parsed,
+        chunks,
+        passages,
+        ...(loaded.original ? { original: loaded.original } : {}),
+        ...(resumed ? { resumed } : {}),
+      });
       windowChunks += chunks.length;
     } catch (err) {
       fail(i, err);
@@ -265,7 +364,11 @@ async function runPipeline<T extends { name: string }>(
   return outcomes;
 }
 
-type Report = (i: number, stage: IndexStage, extra?: Pick<IndexProgress, 'done' | 'total' | 'device' | 'secondsLeft' | 'document'>) => void;
+type Report = (
+  i: number,
+  stage: IndexStage,
+  extra?: Pick<IndexProgress, 'done' | 'total' | 'device' | 'secondsLeft' | 'document'>,
+) => void;
 
 /**
  * Vectors for every file of a window (undefined for a file that failed). The passages are
@@ -276,7 +379,19 @@ type Report = (i: number, stage: IndexStage, extra?: Pick<IndexProgress, 'done' 
 async function embedWindow(
   ctx: LibraryContext,
   window: Prepared[],
-  { report, fail, rate, signal, batch }: { report: Report; fail: (i: number, err: unknown) => void; rate: Rate; signal: AbortSignal | undefined; batch: BatchHandle | undefined },
+  {
+    report,
+    fail,
+    rate,
+    signal,
+    batch,
+  }: {
+    report: Report;
+    fail: (i: number, err: unknown) => void;
+    rate: Rate;
+    signal: AbortSignal | undefined;
+    batch: BatchHandle | undefined;
+  },
 ): Promise<(Float32Array | undefined)[]> {
   const dims = ctx.embedder.model.dimensions;
   const device = ctx.embedder.device;
@@ -288,7 +403,12 @@ async function embedWindow(
   const progress = (j: number, extra = 0) => {
     const p = window[j]!;
     const left = rate.secondsFor(p.chunks.length - done[j]! - extra);
-    report(p.fileIndex, 'embedding', { done: done[j]! + extra, total: p.chunks.length, device, ...(left !== undefined ? { secondsLeft: left } : {}) });
+    report(p.fileIndex, 'embedding', {
+      done: done[j]! + extra,
+      total: p.chunks.length,
+      device,
+      ...(left !== undefined ? { secondsLeft: left } : {}),
+    });
   };
   window.forEach((_, j) => progress(j));
   // Every passage still to embed, as [file, passage] in window order.
@@ -351,21 +471,43 @@ async function fingerprint(ctx: LibraryContext, passages: string[]): Promise<str
   return sha256(new TextEncoder().encode(`${ctx.embedder.model.id}\u0000${passages.join('\u0001')}`));
 }
 
-async function saveProgress(ctx: LibraryContext, batch: BatchHandle, p: Prepared, done: number, vectors: Float32Array): Promise<void> {
+async function saveProgress(
+  ctx: LibraryContext,
+  batch: BatchHandle,
+  p: Prepared,
+  done: number,
+  vectors: Float32Array,
+): Promise<void> {
   const dims = ctx.embedder.model.dimensions;
   // slice(): a copy on a plain ArrayBuffer, as Blob requires.
   p.fingerprint ??= await fingerprint(ctx, p.passages);
-  await batch.saveProgress(p.fileIndex, { fingerprint: p.fingerprint, done, vectors: new Blob([vectors.slice(0, done * dims)]) });
+  await batch.saveProgress(p.fileIndex, {
+    fingerprint: p.fingerprint,
+    done,
+    vectors: new Blob([vectors.slice(0, done * dims)]),
+  });
 }
 
-async function resumedVectors(ctx: LibraryContext, batch: BatchHandle, fileIndex: number, passages: string[]): Promise<Prepared['resumed']> {
+async function resumedVectors(
+  ctx: LibraryContext,
+  batch: BatchHandle,
+  fileIndex: number,
+  passages: string[],
+): Promise<Prepared['resumed']> {
   const saved = batch.savedProgress(fileIndex);
-  if (!saved || saved.done > passages.length || saved.fingerprint !== (await fingerprint(ctx, passages))) return undefined;
+  if (!saved || saved.done > passages.length || saved.fingerprint !== (await fingerprint(ctx, passages)))
+    return undefined;
   const vectors = new Float32Array(await saved.vectors.arrayBuffer());
   return vectors.length === saved.done * ctx.embedder.model.dimensions ? { done: saved.done, vectors } : undefined;
 }
 
-async function commit(ctx: LibraryContext, p: Prepared, vectors: Float32Array, replaces?: string, collections?: string[]): Promise<AddOutcome> {
+async function commit(
+  ctx: LibraryContext,
+  p: Prepared,
+  vectors: Float32Array,
+  replaces?: string,
+  collections?: string[],
+): Promise<AddOutcome> {
   const id = crypto.randomUUID();
   const postings = buildPostings(p.passages);
   const doc: DocumentRecord = {
@@ -379,18 +521,37 @@ async function commit(ctx: LibraryContext, p: Prepared, vectors: Float32Array, r
     embeddingModel: ctx.embedder.model.id,
     addedAt: Date.now(),
     collections: [...new Set(collections ?? [])],
-    storedBytes: storedBytesOf({ text: p.parsed.text, chunks: p.chunks, vectorBytes: vectors.byteLength, postingBytes: postings.data.byteLength, originalBytes: p.original?.byteLength ?? 0 }),
+    storedBytes: storedBytesOf({
+      text: p.parsed.text,
+      chunks: p.chunks,
+      vectorBytes: vectors.byteLength,
+      postingBytes: postings.data.byteLength,
+      originalBytes: p.original?.byteLength ?? 0,
+    }),
     ...(p.parsed.title ? { title: p.parsed.title } : {}),
     ...(p.parsed.pageCount ? { pageCount: p.parsed.pageCount } : {}),
   };
-  const chunks: ChunkRecord[] = p.chunks.map((c) => ({ docId: id, index: c.index, text: c.text, tokens: c.tokens, location: c.location }));
-  const existing = await ctx.state.add({ doc, text: p.parsed.text, chunks, vectors, postings, ...(p.original ? { original: p.original } : {}) }, replaces);
+  const chunks: ChunkRecord[] = p.chunks.map((c) => ({
+    docId: id,
+    index: c.index,
+    text: c.text,
+    tokens: c.tokens,
+    location: c.location,
+  }));
+  const existing = await ctx.state.add(
+    { doc, text: p.parsed.text, chunks, vectors, postings, ...(p.original ? { original: p.original } : {}) },
+    replaces,
+  );
   if (existing) return duplicate(p.name, existing);
   return { file: p.name, status: 'added', document: doc };
 }
 
 function duplicate(fileName: string, existing: DocumentRecord): AddOutcome {
-  const error = new FolioError('duplicate', `the same content is already in your library as “${existing.name}”`, fileName);
+  const error = new FolioError(
+    'duplicate',
+    `the same content is already in your library as “${existing.name}”`,
+    fileName,
+  );
   return { file: fileName, status: 'duplicate', document: existing, error: error.toJSON() };
 }
 

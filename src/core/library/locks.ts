@@ -20,7 +20,11 @@ export function defaultLocks(): LockManagerLike {
 export function memoryLocks(): LockManagerLike {
   // Per name, the promise that settles when the last holder or waiter lets go.
   const tails = new Map<string, Promise<void>>();
-  async function request<T>(name: string, a: { ifAvailable: true } | ((lock: unknown) => Promise<T>), b?: (lock: unknown) => Promise<T>): Promise<T> {
+  async function request<T>(
+    name: string,
+    a: { ifAvailable: true } | ((lock: unknown) => Promise<T>),
+    b?: (lock: unknown) => Promise<T>,
+  ): Promise<T> {
     const work = (typeof a === 'function' ? a : b)!;
     if (typeof a !== 'function' && tails.has(name)) return work(null);
     const before = tails.get(name) ?? Promise.resolve();

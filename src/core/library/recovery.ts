@@ -63,7 +63,17 @@ export class Recovery {
     const ids = resumed?.map((r) => r.id) ?? files.map(() => crypto.randomUUID());
     return this.locks.request(lockName(batch), async () => {
       const now = Date.now();
-      const records = files.map((f, i) => ({ id: ids[i]!, batch, name: f.name, data: f.data, size: f.size, addedAt: resumed?.[i]?.addedAt ?? now, position: i, ...(f.collections?.length ? { collections: f.collections } : {}), ...(resumed?.[i]?.progress ? { progress: resumed[i]!.progress } : {}) }));
+      const records = files.map((f, i) => ({
+        id: ids[i]!,
+        batch,
+        name: f.name,
+        data: f.data,
+        size: f.size,
+        addedAt: resumed?.[i]?.addedAt ?? now,
+        position: i,
+        ...(f.collections?.length ? { collections: f.collections } : {}),
+        ...(resumed?.[i]?.progress ? { progress: resumed[i]!.progress } : {}),
+      }));
       await this.store.putPending(records).catch((err: unknown) => {
         throw new BatchNotRecorded(err);
       });
@@ -75,7 +85,9 @@ export class Recovery {
       const handle: BatchHandle = {
         crossOff: (i) => {
           finished.push(ids[i]!);
-          crossing = crossing.then(() => (finished.length ? this.store.removePending(finished.splice(0)) : undefined)).catch(() => {});
+          crossing = crossing
+            .then(() => (finished.length ? this.store.removePending(finished.splice(0)) : undefined))
+            .catch(() => {});
         },
         saveProgress: (i, progress) => this.store.setPendingProgress(ids[i]!, progress),
         savedProgress: (i) => resumed?.[i]?.progress,
@@ -90,7 +102,9 @@ export class Recovery {
 
   /** Files whose adding was interrupted (tab closed or crashed), oldest first. */
   listInterrupted(): Promise<InterruptedFile[]> {
-    return this.withInterrupted(async (records) => records.map(({ id, name, size, addedAt }) => ({ id, name, size, addedAt })));
+    return this.withInterrupted(async (records) =>
+      records.map(({ id, name, size, addedAt }) => ({ id, name, size, addedAt })),
+    );
   }
 
   async discardInterrupted(): Promise<void> {
@@ -109,7 +123,9 @@ export class Recovery {
         const records = (await this.store.listPending()).filter((p) => free.has(p.batch));
         return use(records.sort((a, b) => a.addedAt - b.addedAt || a.position - b.position));
       }
-      return this.locks.request(lockName(next), { ifAvailable: true }, (lock) => collect(rest, lock ? new Set([...free, next]) : free));
+      return this.locks.request(lockName(next), { ifAvailable: true }, (lock) =>
+        collect(rest, lock ? new Set([...free, next]) : free),
+      );
     };
     return this.store.listPending().then((pending) => collect([...new Set(pending.map((p) => p.batch))], new Set()));
   }

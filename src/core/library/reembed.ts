@@ -24,11 +24,19 @@ export async function reembed(ctx: LibraryContext, onProgress?: (done: number, t
   const model = ctx.embedder.model;
   for (const [i, id] of stale.entries()) {
     const chunks = await ctx.store.getChunks(id);
-    const vectors = await ctx.embedder.embed(chunks.map((c) => passageText(c.text, c.location.headings)), 'passage');
+    const vectors = await ctx.embedder.embed(
+      chunks.map((c) => passageText(c.text, c.location.headings)),
+      'passage',
+    );
     await ctx.state.replaceVectors(id, vectors);
     onProgress?.(i + 1, stale.length);
   }
   ctx.libraryModel = model.id;
-  await ctx.store.setMeta({ key: 'library', embeddingModel: model.id, dimensions: model.dimensions, createdAt: Date.now() });
+  await ctx.store.setMeta({
+    key: 'library',
+    embeddingModel: model.id,
+    dimensions: model.dimensions,
+    createdAt: Date.now(),
+  });
   if (stale.length) ctx.announce();
 }

@@ -19,12 +19,16 @@ export async function ranked(ctx: LibraryContext, query: string, opts: SearchOpt
   const mode = opts.mode ?? 'hybrid';
   if (mode === 'dense' || (mode === 'hybrid' && opts.waitForModel)) await whenSearchModelReady(ctx);
   const documents = scopeDocuments(ctx, opts.collections, opts.documents);
-  return rank(query, { ...opts, ...(documents ? { documents } : {}) }, {
-    vectors: ctx.state.vectors,
-    keywords: ctx.state.keywords,
-    searchable: documents,
-    embedQuery: searchModelReady(ctx) ? (q) => ctx.embedder.embed([q], 'query') : null,
-  });
+  return rank(
+    query,
+    { ...opts, ...(documents ? { documents } : {}) },
+    {
+      vectors: ctx.state.vectors,
+      keywords: ctx.state.keywords,
+      searchable: documents,
+      embedQuery: searchModelReady(ctx) ? (q) => ctx.embedder.embed([q], 'query') : null,
+    },
+  );
 }
 
 export async function search(ctx: LibraryContext, query: string, opts: SearchOptions = {}): Promise<SearchHit[]> {
@@ -36,12 +40,26 @@ export async function search(ctx: LibraryContext, query: string, opts: SearchOpt
     const rec = records[i];
     const doc = ctx.state.docs.get(h.docId);
     if (!rec || !doc) return [];
-    return [{ docId: h.docId, docName: doc.name, chunkIndex: h.chunkIndex, text: rec.text, score: h.score, location: rec.location, ...raw(h), ...(keywordOnly ? { keywordOnly } : {}) }];
+    return [
+      {
+        docId: h.docId,
+        docName: doc.name,
+        chunkIndex: h.chunkIndex,
+        text: rec.text,
+        score: h.score,
+        location: rec.location,
+        ...raw(h),
+        ...(keywordOnly ? { keywordOnly } : {}),
+      },
+    ];
   });
 }
 
 function raw(h: RankedHit): { dense?: number; keyword?: number } {
-  return { ...(h.dense !== undefined ? { dense: h.dense } : {}), ...(h.keyword !== undefined ? { keyword: h.keyword } : {}) };
+  return {
+    ...(h.dense !== undefined ? { dense: h.dense } : {}),
+    ...(h.keyword !== undefined ? { keyword: h.keyword } : {}),
+  };
 }
 
 /**
@@ -49,19 +67,41 @@ function raw(h: RankedHit): { dense?: number; keyword?: number } {
  * token budget (see search/context.ts). Passages found by keywords alone (the model still
  * loading) say so.
  */
-export async function context(ctx: LibraryContext, query: string, opts: SearchOptions & ContextOptions): Promise<ContextPassage[]> {
+export async function context(
+  ctx: LibraryContext,
+  query: string,
+  opts: SearchOptions & ContextOptions,
+): Promise<ContextPassage[]> {
   const hits = await search(ctx, query, { ...opts, k: opts.k ?? 8 });
   // Passages are measured in the model's tokens; its tokenizer loads well before the model.
   await ctx.embedder.whenTokenizerReady?.();
-  const passages = await selectContext(hits, {
-    text: (id) => ctx.store.getText(id),
-    chunk: async (id, index) => (index < 0 ? undefined : (await ctx.store.getChunksByKey([[id, index]]))[0]),
-    countTokens: (t) => ctx.embedder.countTokens(t),
-  }, opts);
+  const passages = await selectContext(
+    hits,
+    {
+      text: (id) => ctx.store.getText(id),
+      chunk: async (id, index) => (index < 0 ? undefined : (await ctx.store.getChunksByKey([[id, index]]))[0]),
+      countTokens: (t) => ctx.embedder.countTokens(t),
+    },
+    opts,
+  );
   return hits[0]?.keywordOnly ? passages.map((p) => ({ ...p, keywordOnly: true })) : passages;
 }
 
 /** Scores the library on the user's own questions (hit@k, MRR, and what was found instead), with the full ranking. */
-export function evaluate(ctx: LibraryContext, questions: EvalQuestion[], k = 5, opts: SearchOptions = {}): Promise<EvalReport> {
-  return scoreQuestions(questions, async (q, n) => (await search(ctx, q, { waitForModel: true, ...opts, k: n })).map((h) => ({ docName: h.docName, text: h.text, score: h.score })), k);
+export function evaluate(
+  ctx: LibraryContext,
+  questions: EvalQuestion[],
+  k = 5,
+  opts: SearchOptions = {},
+): Promise<EvalReport> {
+  return scoreQuestions(
+    questions,
+    async (q, n) =>
+      (await search(ctx, q, { waitForModel: true, ...opts, k: n })).map((h) => ({
+        docName: h.docName,
+        text: h.text,
+        score: h.score,
+      })),
+    k,
+  );
 }

@@ -4,7 +4,14 @@ import { ANALYZER_VERSION } from '../search/analyzer';
 import { buildPostings, KeywordIndex, type Bm25Params, type KeywordPostings } from '../search/keywordIndex';
 import { VectorIndex } from '../search/vectorIndex';
 import type { DocumentBundle } from '../store/backup';
-import { storedBytesOf, type ChunkRecord, type CollectionRecord, type DocumentRecord, type KeywordRecord, type LibraryStore } from '../store/store';
+import {
+  storedBytesOf,
+  type ChunkRecord,
+  type CollectionRecord,
+  type DocumentRecord,
+  type KeywordRecord,
+  type LibraryStore,
+} from '../store/store';
 
 /** A document ready to be written: everything `LibraryStore.addDocument` stores for it. */
 export interface NewDocument {
@@ -45,7 +52,9 @@ export class LibraryState {
   ) {
     this.vectors = new VectorIndex(model.dimensions);
     this.keywords = new KeywordIndex(bm25);
-    this.vectorsReady = new Promise<void>((resolve, reject) => (this.vectorsSettled = (error) => (error ? reject(error) : resolve())));
+    this.vectorsReady = new Promise<void>(
+      (resolve, reject) => (this.vectorsSettled = (error) => (error ? reject(error) : resolve())),
+    );
     // Reported by whoever waits for it; never an unhandled rejection on its own.
     this.vectorsReady.catch(() => {});
   }
@@ -93,10 +102,18 @@ export class LibraryState {
       const lap = stopwatch(this.timings);
       const searchable = new Set(this.searchableIds());
       const dims = this.model.dimensions;
-      const blocks = (await this.store.allVectorBlocks()).filter((b) => searchable.has(b.docId) && b.dimensions === dims);
+      const blocks = (await this.store.allVectorBlocks()).filter(
+        (b) => searchable.has(b.docId) && b.dimensions === dims,
+      );
       lap('readVectors');
       // Sized once: growing by doubling would copy 100k × 384 floats several times over.
-      const index = new VectorIndex(dims, Math.max(1024, blocks.reduce((n, b) => n + b.count, 0)));
+      const index = new VectorIndex(
+        dims,
+        Math.max(
+          1024,
+          blocks.reduce((n, b) => n + b.count, 0),
+        ),
+      );
       for (const [i, block] of blocks.entries()) {
         index.add(block.docId, block.vectors, block.first);
         // A turn of the event loop now and then: a search asked meanwhile (keyword-only, on
@@ -108,7 +125,10 @@ export class LibraryState {
       this.vectorsLoaded = true;
       lap('indexVectors');
     });
-    loading.then(() => this.vectorsSettled(), (err: unknown) => this.vectorsSettled(err ?? new Error('reading vectors failed')));
+    loading.then(
+      () => this.vectorsSettled(),
+      (err: unknown) => this.vectorsSettled(err ?? new Error('reading vectors failed')),
+    );
     return loading;
   }
 
@@ -121,7 +141,16 @@ export class LibraryState {
   /** Stores a new document (replacing `replaces` in the same transaction); returns the one already holding its content instead, if any. */
   add(d: NewDocument, replaces?: string): Promise<DocumentRecord | null> {
     return this.exclusive(async () => {
-      const existing = await this.store.addDocument(d.doc, d.text, d.chunks, d.vectors, this.model.dimensions, d.postings, d.original, replaces);
+      const existing = await this.store.addDocument(
+        d.doc,
+        d.text,
+        d.chunks,
+        d.vectors,
+        this.model.dimensions,
+        d.postings,
+        d.original,
+        replaces,
+      );
       if (existing) return existing;
       if (replaces) this.forget(replaces);
       this.docs.set(d.doc.id, d.doc);
@@ -135,12 +164,16 @@ export class LibraryState {
   restore(bundle: DocumentBundle): Promise<DocumentRecord | null> {
     return this.exclusive(async () => {
       // A backup made before schema 6 has no storage size per document: counted as it is stored.
-      const b = bundle.doc.storedBytes === undefined ? { ...bundle, doc: { ...bundle.doc, storedBytes: bundleBytes(bundle) } } : bundle;
+      const b =
+        bundle.doc.storedBytes === undefined
+          ? { ...bundle, doc: { ...bundle.doc, storedBytes: bundleBytes(bundle) } }
+          : bundle;
       const existing = await this.store.putBundle(b);
       if (existing) return existing;
       this.docs.set(b.doc.id, b.doc);
       if (b.doc.embeddingModel === this.model.id) {
-        for (const block of b.vectors) if (block.dimensions === this.model.dimensions) this.vectors.add(b.doc.id, block.vectors, block.first);
+        for (const block of b.vectors)
+          if (block.dimensions === this.model.dimensions) this.vectors.add(b.doc.id, block.vectors, block.first);
       }
       let postings = b.keywords?.analyzer === ANALYZER_VERSION ? b.keywords : undefined;
       // Postings from another analyzer version (or none) are rebuilt, as opening would.

@@ -15,7 +15,8 @@ export interface ImageInfo {
 export const DEFAULT_MAX_IMAGE_PIXELS = 50_000_000;
 
 const BMP_HEADER_SIZES = new Set([12, 16, 40, 52, 56, 64, 108, 124]);
-const has = (b: Uint8Array, sig: number[], at = 0) => b.length >= at + sig.length && sig.every((x, i) => b[at + i] === x);
+const has = (b: Uint8Array, sig: number[], at = 0) =>
+  b.length >= at + sig.length && sig.every((x, i) => b[at + i] === x);
 const ascii = (b: Uint8Array, at: number, n: number) => String.fromCharCode(...b.subarray(at, at + n));
 
 /** The image format from its signature, or null when the bytes are not an image Folio knows. */
@@ -26,7 +27,16 @@ export function imageFormat(b: Uint8Array): ImageFormat | null {
   if (ascii(b, 0, 4) === 'RIFF' && ascii(b, 8, 4) === 'WEBP') return 'webp';
   // 'BM' alone is too weak (a text file may begin "BMI-1 …"): the reserved bytes are zero and the
   // DIB header has one of the sizes the format defines.
-  if (ascii(b, 0, 2) === 'BM' && b.length >= 26 && b[6] === 0 && b[7] === 0 && b[8] === 0 && b[9] === 0 && BMP_HEADER_SIZES.has(new DataView(b.buffer, b.byteOffset, b.byteLength).getUint32(14, true))) return 'bmp';
+  if (
+    ascii(b, 0, 2) === 'BM' &&
+    b.length >= 26 &&
+    b[6] === 0 &&
+    b[7] === 0 &&
+    b[8] === 0 &&
+    b[9] === 0 &&
+    BMP_HEADER_SIZES.has(new DataView(b.buffer, b.byteOffset, b.byteLength).getUint32(14, true))
+  )
+    return 'bmp';
   if (has(b, [0x49, 0x49, 0x2a, 0x00]) || has(b, [0x4d, 0x4d, 0x00, 0x2a])) return 'tiff';
   if (ascii(b, 4, 4) === 'ftyp') {
     const brand = ascii(b, 8, 4);
@@ -43,7 +53,12 @@ export function imageFormat(b: Uint8Array): ImageFormat | null {
 export function imageInfo(b: Uint8Array, fileName: string): ImageInfo {
   const format = imageFormat(b);
   const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
-  const damaged = () => new FolioError('corrupt-file', `the ${format?.toUpperCase() ?? ''} image is damaged (its header cannot be read)`.replace('  ', ' '), fileName);
+  const damaged = () =>
+    new FolioError(
+      'corrupt-file',
+      `the ${format?.toUpperCase() ?? ''} image is damaged (its header cannot be read)`.replace('  ', ' '),
+      fileName,
+    );
   try {
     switch (format) {
       case 'png':
@@ -80,7 +95,8 @@ export function imageInfo(b: Uint8Array, fileName: string): ImageInfo {
  * or GIF cut short lacks its end marker.
  */
 export function assertIntact(b: Uint8Array, info: ImageInfo, fileName: string): void {
-  const damaged = (why: string) => new FolioError('corrupt-file', `the ${info.format.toUpperCase()} image is damaged (${why})`, fileName);
+  const damaged = (why: string) =>
+    new FolioError('corrupt-file', `the ${info.format.toUpperCase()} image is damaged (${why})`, fileName);
   if (info.format === 'png') {
     const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
     let p = 8;
@@ -89,13 +105,15 @@ export function assertIntact(b: Uint8Array, info: ImageInfo, fileName: string): 
       const length = view.getUint32(p);
       if (p + 12 + length > b.length) throw damaged('it is cut off before its end');
       const type = ascii(b, p + 4, 4);
-      if (crc32(b.subarray(p + 4, p + 8 + length)) !== view.getUint32(p + 8 + length)) throw damaged(`the checksum of its ${type.replace(/[^\x20-\x7e]/g, '?')} chunk is wrong`);
+      if (crc32(b.subarray(p + 4, p + 8 + length)) !== view.getUint32(p + 8 + length))
+        throw damaged(`the checksum of its ${type.replace(/[^\x20-\x7e]/g, '?')} chunk is wrong`);
       p += 12 + length;
       if (type === 'IEND') return;
     }
   }
   const tail = b.subarray(Math.max(0, b.length - 64));
-  if (info.format === 'jpeg' && !tail.some((x, i) => x === 0xff && tail[i + 1] === 0xd9)) throw damaged('it is cut off before its end');
+  if (info.format === 'jpeg' && !tail.some((x, i) => x === 0xff && tail[i + 1] === 0xd9))
+    throw damaged('it is cut off before its end');
   if (info.format === 'gif' && !tail.includes(0x3b)) throw damaged('it is cut off before its end');
 }
 
@@ -116,7 +134,12 @@ function crc32(data: Uint8Array): number {
 
 /** Refuses an image over the pixel limit, naming its size. */
 export function assertPixels(info: ImageInfo, fileName: string, maxPixels = DEFAULT_MAX_IMAGE_PIXELS): void {
-  if (!(info.width > 0 && info.height > 0)) throw new FolioError('corrupt-file', `the ${info.format.toUpperCase()} image declares no size (${info.width} × ${info.height})`, fileName);
+  if (!(info.width > 0 && info.height > 0))
+    throw new FolioError(
+      'corrupt-file',
+      `the ${info.format.toUpperCase()} image declares no size (${info.width} × ${info.height})`,
+      fileName,
+    );
   const pixels = info.width * info.height;
   if (pixels > maxPixels) {
     throw new FolioError(
@@ -129,7 +152,8 @@ export function assertPixels(info: ImageInfo, fileName: string, maxPixels = DEFA
 
 function webpSize(b: Uint8Array, view: DataView): { width: number; height: number } {
   const chunk = ascii(b, 12, 4);
-  if (chunk === 'VP8X') return { width: 1 + (view.getUint32(24, true) & 0xffffff), height: 1 + (view.getUint32(27, true) & 0xffffff) };
+  if (chunk === 'VP8X')
+    return { width: 1 + (view.getUint32(24, true) & 0xffffff), height: 1 + (view.getUint32(27, true) & 0xffffff) };
   if (chunk === 'VP8L') {
     const bits = view.getUint32(21, true);
     return { width: 1 + (bits & 0x3fff), height: 1 + ((bits >> 14) & 0x3fff) };

@@ -19,14 +19,30 @@ export interface PageText {
 }
 
 /** One page image → its paragraphs, each line with its box on that page. */
-export async function readPage(image: Raster, page: number, signal?: AbortSignal, events: OcrEvents = {}): Promise<PageText[]> {
+export async function readPage(
+  image: Raster,
+  page: number,
+  signal?: AbortSignal,
+  events: OcrEvents = {},
+): Promise<PageText[]> {
   const paragraphs = await recognise(image, signal, events);
-  const heights = paragraphs.flat().map((l) => l.h).sort((a, b) => a - b);
+  const heights = paragraphs
+    .flat()
+    .map((l) => l.h)
+    .sort((a, b) => a - b);
   const median = heights[Math.floor(heights.length / 2)] ?? 0;
   return paragraphs.map((lines) => ({
-    lines: lines.map((l) => ({ text: l.text, box: { page, x: round(l.x), y: round(l.y), w: round(l.w), h: round(l.h) } })),
+    lines: lines.map((l) => ({
+      text: l.text,
+      box: { page, x: round(l.x), y: round(l.y), w: round(l.w), h: round(l.h) },
+    })),
     // A lone short line set clearly larger than the page's text, not ending a sentence: a heading.
-    heading: lines.length === 1 && heights.length > 2 && lines[0]!.h >= median * 1.35 && lines[0]!.text.length < 100 && !/[.,;:]$/.test(lines[0]!.text),
+    heading:
+      lines.length === 1 &&
+      heights.length > 2 &&
+      lines[0]!.h >= median * 1.35 &&
+      lines[0]!.text.length < 100 &&
+      !/[.,;:]$/.test(lines[0]!.text),
   }));
 }
 

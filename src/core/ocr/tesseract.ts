@@ -34,7 +34,9 @@ async function start(events: OcrEvents): Promise<TesseractWorker> {
   // The engine's files are fetched first, by us, so their size and progress can be shown; the
   // engine's own requests for them then come from the cache.
   const prefetch = assets.prefetch(events.onDownload);
-  const mod = (await import('tesseract.js')) as unknown as typeof import('tesseract.js') & { default?: typeof import('tesseract.js') };
+  const mod = (await import('tesseract.js')) as unknown as typeof import('tesseract.js') & {
+    default?: typeof import('tesseract.js');
+  };
   const { createWorker, OEM } = mod.default ?? mod;
   await prefetch;
   const worker = await createWorker('eng', OEM.LSTM_ONLY, {
@@ -90,12 +92,25 @@ export async function recognise(image: Raster, signal?: AbortSignal, events: Ocr
   try {
     const worker = await Promise.race([engineFor(events), cancelled]).catch((err: unknown) => {
       if (signal?.aborted) throw err;
-      throw new FolioError('ocr-failed', `the text-recognition engine could not be started (${String((err as Error)?.message ?? err)}); it is downloaded the first time a scan or image is added, so this needs a connection once`, undefined, { cause: err });
+      throw new FolioError(
+        'ocr-failed',
+        `the text-recognition engine could not be started (${String((err as Error)?.message ?? err)}); it is downloaded the first time a scan or image is added, so this needs a connection once`,
+        undefined,
+        { cause: err },
+      );
     });
     signal?.throwIfAborted();
-    const result = await Promise.race([worker.recognize(toPgm(image) as unknown as Buffer, {}, { text: false, blocks: true }), cancelled]).catch((err: unknown) => {
+    const result = await Promise.race([
+      worker.recognize(toPgm(image) as unknown as Buffer, {}, { text: false, blocks: true }),
+      cancelled,
+    ]).catch((err: unknown) => {
       if (signal?.aborted) throw err;
-      throw new FolioError('ocr-failed', `text recognition failed on it (${String((err as Error)?.message ?? err)})`, undefined, { cause: err });
+      throw new FolioError(
+        'ocr-failed',
+        `text recognition failed on it (${String((err as Error)?.message ?? err)})`,
+        undefined,
+        { cause: err },
+      );
     });
     signal?.throwIfAborted();
     const paragraphs: OcrParagraph[] = [];

@@ -29,7 +29,10 @@ class OffscreenCanvasFactory {
   }
 }
 
-function offscreen(width: number, height: number): PlatformCanvas & { canvas: OffscreenCanvas; ctx: OffscreenCanvasRenderingContext2D } {
+function offscreen(
+  width: number,
+  height: number,
+): PlatformCanvas & { canvas: OffscreenCanvas; ctx: OffscreenCanvasRenderingContext2D } {
   const canvas = new OffscreenCanvas(width, height);
   const ctx = canvas.getContext('2d', { willReadFrequently: true });
   if (!ctx) throw new Error('no 2D canvas in this browser');
@@ -44,7 +47,9 @@ export const platform = {
   },
   // Served by the app itself (Vite emits them as assets), so no CDN is ever contacted.
   onnxWasmPaths: (device) =>
-    device === 'webgpu' ? { mjs: absolute(ortAsyncMjs), wasm: absolute(ortAsyncWasm) } : { mjs: absolute(ortMjs), wasm: absolute(ortWasm) },
+    device === 'webgpu'
+      ? { mjs: absolute(ortAsyncMjs), wasm: absolute(ortAsyncWasm) }
+      : { mjs: absolute(ortMjs), wasm: absolute(ortWasm) },
   defaultLocalModelPath: () => undefined,
   // transformers.js (4.3) only looks in `localModelPath` when it is not a full URL (its metadata
   // check skips http(s) paths), so a same-origin folder is given as an absolute path: "/models/".
@@ -91,7 +96,13 @@ export const platform = {
       const loaded = responses.map(() => 0);
       const report = () => {
         const done = loaded.reduce((a, b) => a + b, 0);
-        onProgress?.(done, Math.max(done, totals.reduce((a, b) => a + b, 0)));
+        onProgress?.(
+          done,
+          Math.max(
+            done,
+            totals.reduce((a, b) => a + b, 0),
+          ),
+        );
       };
       await Promise.all(
         responses.map(async (res, i) => {

@@ -42,19 +42,28 @@ export const platform = {
     const long = Math.max(meta.width ?? 0, meta.height ?? 0);
     const scale = long ? maxSide / long : 1;
     const { data, info } = await image
-      .resize(Math.max(1, Math.round((meta.width ?? 1) * scale)), Math.max(1, Math.round((meta.height ?? 1) * scale)), { fit: 'fill' })
+      .resize(Math.max(1, Math.round((meta.width ?? 1) * scale)), Math.max(1, Math.round((meta.height ?? 1) * scale)), {
+        fit: 'fill',
+      })
       .flatten({ background: '#ffffff' })
       .ensureAlpha()
       .raw()
       .toBuffer({ resolveWithObject: true });
-    return { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
+    return {
+      width: info.width,
+      height: info.height,
+      data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+    };
   },
   createCanvas: canvas,
   // pdf.js picks its Node canvas factory (@napi-rs/canvas) itself.
   pdfCanvasFactory: () => undefined,
   pdfAssets: () => {
     const root = path.dirname(require.resolve('pdfjs-dist/package.json'));
-    return { standardFontDataUrl: path.join(root, 'standard_fonts') + path.sep, wasmUrl: path.join(root, 'wasm') + path.sep };
+    return {
+      standardFontDataUrl: path.join(root, 'standard_fonts') + path.sep,
+      wasmUrl: path.join(root, 'wasm') + path.sep,
+    };
   },
   ocrAssets: () => {
     const file = require.resolve('@tesseract.js-data/eng/4.0.0_best_int/eng.traineddata.gz');

@@ -48,7 +48,11 @@ export interface ContextOptions {
  * one that starts mid-sentence its preceding chunk) when the budget allows; near-duplicates
  * (the same text in two files, quoted passages) are dropped.
  */
-export async function selectContext(hits: ContextHit[], source: ContextSource, opts: ContextOptions): Promise<ContextPassage[]> {
+export async function selectContext(
+  hits: ContextHit[],
+  source: ContextSource,
+  opts: ContextOptions,
+): Promise<ContextPassage[]> {
   const threshold = opts.duplicateThreshold ?? 0.8;
   const texts = new Map<string, string>();
   const docText = async (id: string) => {
@@ -74,7 +78,9 @@ export async function selectContext(hits: ContextHit[], source: ContextSource, o
     }
 
     // Merge into a passage of the same document that it touches or overlaps.
-    const mate = chosen.find((p) => p.docId === hit.docId && loc.start <= p.location.end + 2 && loc.end >= p.location.start - 2);
+    const mate = chosen.find(
+      (p) => p.docId === hit.docId && loc.start <= p.location.end + 2 && loc.end >= p.location.start - 2,
+    );
     if (mate) {
       const merged = extend(mate.location, mate.chunkIndexes, loc, ...indexes);
       const mergedText = text.slice(merged.loc.start, merged.loc.end);
@@ -99,7 +105,15 @@ export async function selectContext(hits: ContextHit[], source: ContextSource, o
     const grams = trigrams(passageText);
     if (shingles.some((s) => overlap(grams, s) >= threshold)) continue;
     used += tokens;
-    chosen.push({ docId: hit.docId, docName: hit.docName, chunkIndexes: indexes, text: passageText, location: loc, score: hit.score, ...best(hit) });
+    chosen.push({
+      docId: hit.docId,
+      docName: hit.docName,
+      chunkIndexes: indexes,
+      text: passageText,
+      location: loc,
+      score: hit.score,
+      ...best(hit),
+    });
     shingles.push(grams);
   }
   return chosen;

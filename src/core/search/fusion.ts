@@ -22,7 +22,11 @@ export function reciprocalRankFusion(lists: Ranked[][], c = 60, weights: number[
  * scales by its spread, which keeps one list's long tail from flattening the other; a hit missing
  * from a list gets that list's lowest normalised score.
  */
-export function scoreFusion(lists: Ranked[][], weights: number[], normalisation: 'minmax' | 'zscore' = 'zscore'): Ranked[] {
+export function scoreFusion(
+  lists: Ranked[][],
+  weights: number[],
+  normalisation: 'minmax' | 'zscore' = 'zscore',
+): Ranked[] {
   const fused = new Map<string, { hit: Ranked; parts: (number | undefined)[] }>();
   const floors: number[] = [];
   lists.forEach((list, li) => {
@@ -32,7 +36,11 @@ export function scoreFusion(lists: Ranked[][], weights: number[], normalisation:
     for (const h of list) {
       const k = key(h);
       let entry = fused.get(k);
-      if (!entry) fused.set(k, (entry = { hit: { docId: h.docId, chunkIndex: h.chunkIndex, score: 0 }, parts: lists.map(() => undefined) }));
+      if (!entry)
+        fused.set(
+          k,
+          (entry = { hit: { docId: h.docId, chunkIndex: h.chunkIndex, score: 0 }, parts: lists.map(() => undefined) }),
+        );
       entry.parts[li] = norm(h.score);
     }
   });

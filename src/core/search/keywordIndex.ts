@@ -36,7 +36,11 @@ export function buildPostings(chunkTexts: string[]): KeywordPostings {
     for (const [id, n] of tf) data.push(id, n);
   }
   const wide = data.some((x) => x > 0xffff);
-  return { analyzer: ANALYZER_VERSION, terms: [...vocab.keys()], data: wide ? Uint32Array.from(data) : Uint16Array.from(data) };
+  return {
+    analyzer: ANALYZER_VERSION,
+    terms: [...vocab.keys()],
+    data: wide ? Uint32Array.from(data) : Uint16Array.from(data),
+  };
 }
 
 /** Rows holding a term and the term's count in each: typed slices after a bulk load, arrays once appended to. */
@@ -126,7 +130,11 @@ export class KeywordIndex {
   }
 
   /** Gives the document's chunks the next rows and hands each (row, term index, count) to `each`. */
-  private addRows(docId: string, { data, terms }: KeywordPostings, each: (row: number, term: number, tf: number) => void): void {
+  private addRows(
+    docId: string,
+    { data, terms }: KeywordPostings,
+    each: (row: number, term: number, tf: number) => void,
+  ): void {
     const first = this.rowDoc.length;
     let chunk = 0;
     for (let p = 0; p < data.length; ) {

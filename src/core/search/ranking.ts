@@ -84,16 +84,19 @@ export async function rank(query: string, opts: SearchOptions, from: RankSources
   // Only documents in the current model's vector space take part, in either ranking.
   const documents = opts.documents ?? from.searchable;
   const keyword = (depth: number) => from.keywords.search(query, depth, documents, opts.bm25);
-  if (asked === 'keyword' || (asked === 'hybrid' && !from.embedQuery)) return { hits: keyword(k).map((h) => ({ ...h, keyword: h.score })), mode: 'keyword' };
+  if (asked === 'keyword' || (asked === 'hybrid' && !from.embedQuery))
+    return { hits: keyword(k).map((h) => ({ ...h, keyword: h.score })), mode: 'keyword' };
   if (!from.embedQuery) throw new Error('dense search needs the search model, which is not loaded');
   if (from.vectors.size === 0) return { hits: [], mode: asked };
   const q = await from.embedQuery(query);
-  if (asked === 'dense') return { hits: from.vectors.search(q, k, documents).map((h) => ({ ...h, dense: h.score })), mode: 'dense' };
+  if (asked === 'dense')
+    return { hits: from.vectors.search(q, k, documents).map((h) => ({ ...h, dense: h.score })), mode: 'dense' };
   const fusion = { ...DEFAULT_FUSION, ...opts.fusion };
   const depth = Math.max(k, fusion.depth);
   const lists = [from.vectors.search(q, depth, documents), keyword(depth)];
   const weights = [fusion.denseWeight, 1 - fusion.denseWeight];
-  const fused = fusion.method === 'rrf' ? reciprocalRankFusion(lists, 60, weights) : scoreFusion(lists, weights, fusion.method);
+  const fused =
+    fusion.method === 'rrf' ? reciprocalRankFusion(lists, 60, weights) : scoreFusion(lists, weights, fusion.method);
   // Each list's own score rides along: fused scores are relative to this query's lists, raw ones
   // can be compared across queries (the answer pipeline's coverage decision uses them).
   const [dense, keywords] = lists.map((list) => new Map(list.map((h) => [`${h.docId}\u0000${h.chunkIndex}`, h.score])));

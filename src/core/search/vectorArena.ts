@@ -60,7 +60,22 @@ export class VectorArena {
   readonly bytes: number;
   /** Largest |estimate|: distances are offset − estimate, within [0, 2·offset]. */
   readonly offset: number;
-  private at = { query: 0, lut: 0, weights: 0, centre: 0, low: 0, inv: 0, histogram: 0, codes: 0, fine: 0, distance: 0, list: 0, scores: 0, data: 0, end: 0 };
+  private at = {
+    query: 0,
+    lut: 0,
+    weights: 0,
+    centre: 0,
+    low: 0,
+    inv: 0,
+    histogram: 0,
+    codes: 0,
+    fine: 0,
+    distance: 0,
+    list: 0,
+    scores: 0,
+    data: 0,
+    end: 0,
+  };
   capacity = 0;
   query!: Float32Array;
   /** Per code byte, 16 signed entries for its low nibble then 16 for its high one (see setQuery). */
@@ -117,7 +132,22 @@ export class VectorArena {
     const d = this.dims;
     const B = this.bytes;
     const blocks = Math.ceil(capacity / BLOCK);
-    const next = { query: 0, lut: 0, weights: 0, centre: 0, low: 0, inv: 0, histogram: 0, codes: 0, fine: 0, distance: 0, list: 0, scores: 0, data: 0, end: 0 };
+    const next = {
+      query: 0,
+      lut: 0,
+      weights: 0,
+      centre: 0,
+      low: 0,
+      inv: 0,
+      histogram: 0,
+      codes: 0,
+      fine: 0,
+      distance: 0,
+      list: 0,
+      scores: 0,
+      data: 0,
+      end: 0,
+    };
     const fineBytes = Math.ceil(d / 2);
     next.lut = align(d * 4);
     next.weights = next.lut + align(B * 32);
@@ -149,8 +179,13 @@ export class VectorArena {
       const buffer = new ArrayBuffer(next.end);
       new Uint8Array(buffer, next.data, rows * d * 4).set(new Uint8Array(this.buffer, this.at.data, rows * d * 4));
       new Uint8Array(buffer, next.codes, codeBytes).set(new Uint8Array(this.buffer, this.at.codes, codeBytes));
-      new Uint8Array(buffer, next.fine, coded * fineBytes).set(new Uint8Array(this.buffer, this.at.fine, coded * fineBytes));
-      if (this.capacity) new Uint8Array(buffer, next.centre, 3 * align(d * 4)).set(new Uint8Array(this.buffer, this.at.centre, 3 * align(d * 4)));
+      new Uint8Array(buffer, next.fine, coded * fineBytes).set(
+        new Uint8Array(this.buffer, this.at.fine, coded * fineBytes),
+      );
+      if (this.capacity)
+        new Uint8Array(buffer, next.centre, 3 * align(d * 4)).set(
+          new Uint8Array(this.buffer, this.at.centre, 3 * align(d * 4)),
+        );
       this.buffer = buffer;
     }
     this.at = next;
@@ -196,7 +231,8 @@ export class VectorArena {
     const step = Math.max(1, Math.floor(rows / SAMPLE));
     const sq = new Float64Array(d);
     let n = 0;
-    for (let r = 0; r < rows; r += step, n++) for (let j = 0; j < d; j++) sq[j]! += (data[r * d + j]! - centre[j]!) ** 2;
+    for (let r = 0; r < rows; r += step, n++)
+      for (let j = 0; j < d; j++) sq[j]! += (data[r * d + j]! - centre[j]!) ** 2;
     for (let j = 0; j < d; j++) {
       const sd = Math.sqrt(sq[j]! / Math.max(1, n));
       low[j] = centre[j]! - SPREAD * sd;
@@ -217,7 +253,8 @@ export class VectorArena {
         for (let i = 0; i < 16 && 2 * c + i < d; i++) {
           const j = 2 * c + i;
           // In float32 steps, as the kernel computes, so both give the same codes.
-          const u = (x: number) => Math.min(15, Math.max(0, Math.trunc(Math.fround(Math.fround(data[r * d + x]! - low[x]!) * inv[x]!))));
+          const u = (x: number) =>
+            Math.min(15, Math.max(0, Math.trunc(Math.fround(Math.fround(data[r * d + x]! - low[x]!) * inv[x]!))));
           fine[r * B + c + i] = u(j) | (j + 16 < d ? u(j + 16) << 4 : 0);
         }
       }

@@ -56,7 +56,11 @@ export class VectorIndex {
   private encoded = 0;
   private centredAt = 0;
 
-  constructor(readonly dimensions: number, capacity = 1024, opts: VectorIndexOptions = {}) {
+  constructor(
+    readonly dimensions: number,
+    capacity = 1024,
+    opts: VectorIndexOptions = {},
+  ) {
     this.arena = new VectorArena(dimensions, capacity);
     this.docOf = new Int32Array(capacity);
     this.chunkOf = new Int32Array(capacity);
@@ -81,7 +85,8 @@ export class VectorIndex {
   /** Adds vectors for chunks first, first + 1, … of a document. */
   add(docId: string, vectors: Float32Array, first = 0): void {
     const n = vectors.length / this.dimensions;
-    if (!Number.isInteger(n)) throw new RangeError(`vector length ${vectors.length} is not a multiple of ${this.dimensions}`);
+    if (!Number.isInteger(n))
+      throw new RangeError(`vector length ${vectors.length} is not a multiple of ${this.dimensions}`);
     this.reserve(this.rows + n);
     let ord = this.docOrdinal.get(docId);
     if (ord === undefined) {
@@ -157,7 +162,9 @@ export class VectorIndex {
     const heap = new TopK(k);
     const { list, scores } = arena;
     for (let i = 0; i < count; i++) heap.push(scores[i]!, byRow ? i : list[i]!);
-    return heap.sorted().map(([score, r]) => ({ docId: this.docIds[this.docOf[r]!]!, chunkIndex: this.chunkOf[r]!, score }));
+    return heap
+      .sorted()
+      .map(([score, r]) => ({ docId: this.docIds[this.docOf[r]!]!, chunkIndex: this.chunkOf[r]!, score }));
   }
 
   /** Leaves the rows to score exactly in the arena's list, with their scores; returns how many. */
@@ -201,7 +208,8 @@ export class VectorIndex {
     const heap = new TopK(k);
     for (let i = 0; i < count; i++) heap.push(arena.scores[i]!, list[i]!);
     const kth = fine.get(heap.sorted()[k - 1]![1])!;
-    const reach = slope > 0 && Number.isFinite(slope) ? Math.floor(offset - (mx + (kth - my - Z * spread) / slope)) : skip - 1;
+    const reach =
+      slope > 0 && Number.isFinite(slope) ? Math.floor(offset - (mx + (kth - my - Z * spread) / slope)) : skip - 1;
     const cut = Math.min(reach, this.cutFor(Math.max(FIRST, Math.ceil(CAP * Math.sqrt(eligible)))), skip - 1);
     if (cut <= first) return count;
     count = arena.select(n, cut);

@@ -1,4 +1,11 @@
-import type { ChunkRecord, CollectionRecord, DocumentRecord, KeywordRecord, LibraryMeta, VectorBlockRecord } from './schema';
+import type {
+  ChunkRecord,
+  CollectionRecord,
+  DocumentRecord,
+  KeywordRecord,
+  LibraryMeta,
+  VectorBlockRecord,
+} from './schema';
 
 /**
  * One file with a whole library: a header, then one frame per document holding everything stored

@@ -82,7 +82,8 @@ export type StoredVectorBlock = Omit<VectorBlockRecord, 'vectors'> & { vectors: 
  * Keyword postings as stored: like vectors, their numbers are a Blob since schema 5, of 16- or
  * 32-bit numbers as `bytesPer` says.
  */
-export type StoredKeywordRecord = Omit<KeywordRecord, 'data'> & ({ data: Uint32Array | Uint16Array } | { data: Blob; bytesPer: 2 | 4 });
+export type StoredKeywordRecord = Omit<KeywordRecord, 'data'> &
+  ({ data: Uint32Array | Uint16Array } | { data: Blob; bytesPer: 2 | 4 });
 
 export interface LibraryMeta {
   key: 'library';
@@ -233,7 +234,13 @@ const utf8 = new TextEncoder();
  * postings and original file (IndexedDB's own overhead left out). Per-collection storage is the
  * sum over its documents.
  */
-export function storedBytesOf(d: { text: string; chunks: { text: string }[]; vectorBytes: number; postingBytes: number; originalBytes: number }): number {
+export function storedBytesOf(d: {
+  text: string;
+  chunks: { text: string }[];
+  vectorBytes: number;
+  postingBytes: number;
+  originalBytes: number;
+}): number {
   let bytes = utf8.encode(d.text).byteLength + d.vectorBytes + d.postingBytes + d.originalBytes;
   for (const c of d.chunks) bytes += utf8.encode(c.text).byteLength;
   return bytes;

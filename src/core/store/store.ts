@@ -1,9 +1,31 @@
 import { openDB, type IDBPDatabase, type IDBPTransaction } from 'idb';
 import type { KeywordPostings } from '../search/keywordIndex';
 import type { DocumentBundle } from './backup';
-import { MIGRATIONS, VECTOR_BLOCK, type CollectionRecord, type PendingProgress, type PendingRecord, type ChunkRecord, type DocumentRecord, type FolioSchema, type KeywordRecord, type LibraryMeta, type StoredKeywordRecord, type StoredVectorBlock, type VectorBlockRecord } from './schema';
+import {
+  MIGRATIONS,
+  VECTOR_BLOCK,
+  type CollectionRecord,
+  type PendingProgress,
+  type PendingRecord,
+  type ChunkRecord,
+  type DocumentRecord,
+  type FolioSchema,
+  type KeywordRecord,
+  type LibraryMeta,
+  type StoredKeywordRecord,
+  type StoredVectorBlock,
+  type VectorBlockRecord,
+} from './schema';
 
-export type { ChunkRecord, CollectionRecord, CollectionSource, DocumentRecord, KeywordRecord, LibraryMeta, VectorBlockRecord } from './schema';
+export type {
+  ChunkRecord,
+  CollectionRecord,
+  CollectionSource,
+  DocumentRecord,
+  KeywordRecord,
+  LibraryMeta,
+  VectorBlockRecord,
+} from './schema';
 export { SCHEMA_VERSION, storedBytesOf } from './schema';
 
 export interface IntegrityReport {
@@ -47,7 +69,9 @@ export class LibraryStore {
       },
     }).catch((err: unknown) => {
       if ((err as { name?: string } | null)?.name === 'VersionError') {
-        throw new Error('This library was saved by a newer version of Folio. Reload the page to update the app.', { cause: err });
+        throw new Error('This library was saved by a newer version of Folio. Reload the page to update the app.', {
+          cause: err,
+        });
       }
       throw err;
     });
@@ -92,7 +116,9 @@ export class LibraryStore {
     replaces?: string,
   ): Promise<DocumentRecord | null> {
     const tx = this.db.transaction(['documents', 'texts', 'chunks', 'vectors', 'keywords', 'files'], 'readwrite');
-    const existing = (await tx.objectStore('documents').index('byHash').getAll(doc.hash)).find((d) => d.status === 'ready' && d.id !== replaces);
+    const existing = (await tx.objectStore('documents').index('byHash').getAll(doc.hash)).find(
+      (d) => d.status === 'ready' && d.id !== replaces,
+    );
     if (existing) {
       tx.abort();
       await tx.done.catch(() => {});
@@ -176,12 +202,21 @@ export class LibraryStore {
     for (const b of blocks) vectorsOf.set(b.docId, (vectorsOf.get(b.docId) ?? 0) + b.count);
     const keywordChunks = new Map((await readKeywords(keywords)).map((k) => [k.docId, countPostingRows(k.data)]));
     for (const d of docs) {
-      if ((keywordChunks.get(d.id) ?? 0) !== d.chunkCount) problems.push(`${d.name}: ${keywordChunks.get(d.id) ?? 0} keyword entries stored, ${d.chunkCount} expected`);
+      if ((keywordChunks.get(d.id) ?? 0) !== d.chunkCount)
+        problems.push(`${d.name}: ${keywordChunks.get(d.id) ?? 0} keyword entries stored, ${d.chunkCount} expected`);
       if (d.status !== 'ready') problems.push(`${d.name}: not committed (${d.status})`);
-      if ((chunksOf.get(d.id) ?? 0) !== d.chunkCount) problems.push(`${d.name}: ${chunksOf.get(d.id) ?? 0} chunks stored, ${d.chunkCount} expected`);
-      if ((vectorsOf.get(d.id) ?? 0) !== d.chunkCount) problems.push(`${d.name}: ${vectorsOf.get(d.id) ?? 0} vectors stored, ${d.chunkCount} expected`);
+      if ((chunksOf.get(d.id) ?? 0) !== d.chunkCount)
+        problems.push(`${d.name}: ${chunksOf.get(d.id) ?? 0} chunks stored, ${d.chunkCount} expected`);
+      if ((vectorsOf.get(d.id) ?? 0) !== d.chunkCount)
+        problems.push(`${d.name}: ${vectorsOf.get(d.id) ?? 0} vectors stored, ${d.chunkCount} expected`);
     }
-    for (const id of new Set([...chunksOf.keys(), ...vectorsOf.keys(), ...textKeys, ...keywordChunks.keys(), ...fileKeys])) {
+    for (const id of new Set([
+      ...chunksOf.keys(),
+      ...vectorsOf.keys(),
+      ...textKeys,
+      ...keywordChunks.keys(),
+      ...fileKeys,
+    ])) {
       if (!ids.has(id)) problems.push(`orphaned data for missing document ${id}`);
     }
     return {
@@ -218,7 +253,16 @@ export class LibraryStore {
       tx.objectStore('files').get(docId),
     ]);
     await tx.done;
-    return doc && { doc, text: text?.text ?? '', chunks, vectors: await readBlocks(vectors), keywords: keywords && (await readKeywords([keywords]))[0], original: original?.bytes };
+    return (
+      doc && {
+        doc,
+        text: text?.text ?? '',
+        chunks,
+        vectors: await readBlocks(vectors),
+        keywords: keywords && (await readKeywords([keywords]))[0],
+        original: original?.bytes,
+      }
+    );
   }
 
   /**
@@ -227,7 +271,9 @@ export class LibraryStore {
    */
   async putBundle(b: DocumentBundle): Promise<DocumentRecord | null> {
     const tx = this.db.transaction(['documents', 'texts', 'chunks', 'vectors', 'keywords', 'files'], 'readwrite');
-    const existing = (await tx.objectStore('documents').index('byHash').getAll(b.doc.hash)).find((d) => d.status === 'ready');
+    const existing = (await tx.objectStore('documents').index('byHash').getAll(b.doc.hash)).find(
+      (d) => d.status === 'ready',
+    );
     if (existing) {
       tx.abort();
       await tx.done.catch(() => {});
@@ -265,7 +311,9 @@ export class LibraryStore {
     const changed = docs.flatMap((d) => {
       const has = d.collections?.includes(collectionId) ?? false;
       if (has === member) return [];
-      const collections = member ? [...(d.collections ?? []), collectionId] : (d.collections ?? []).filter((c) => c !== collectionId);
+      const collections = member
+        ? [...(d.collections ?? []), collectionId]
+        : (d.collections ?? []).filter((c) => c !== collectionId);
       return [{ ...d, collections }];
     });
     await atomically(tx, (track) => changed.forEach((d) => track(tx.store.put(d))));
@@ -277,8 +325,14 @@ export class LibraryStore {
    * those in no other collection are deleted (with everything stored for them). Returns the
    * documents changed and the ids deleted.
    */
-  async deleteCollection(id: string, removeDocuments: boolean): Promise<{ changed: DocumentRecord[]; removed: string[] }> {
-    const tx = this.db.transaction(['collections', 'documents', 'texts', 'chunks', 'vectors', 'keywords', 'files'], 'readwrite');
+  async deleteCollection(
+    id: string,
+    removeDocuments: boolean,
+  ): Promise<{ changed: DocumentRecord[]; removed: string[] }> {
+    const tx = this.db.transaction(
+      ['collections', 'documents', 'texts', 'chunks', 'vectors', 'keywords', 'files'],
+      'readwrite',
+    );
     const members = await tx.objectStore('documents').index('byCollection').getAll(id);
     const changed: DocumentRecord[] = [];
     const removed: string[] = [];
@@ -291,7 +345,12 @@ export class LibraryStore {
       track(tx.objectStore('collections').delete(id));
       for (const d of changed) track(tx.objectStore('documents').put(d));
       // The same stores plus `collections`: idb's types cannot say a wider transaction will do.
-      for (const docId of removed) deleteDocumentRecords(tx as unknown as IDBPTransaction<FolioSchema, DocumentStores[], 'readwrite'>, docId, track);
+      for (const docId of removed)
+        deleteDocumentRecords(
+          tx as unknown as IDBPTransaction<FolioSchema, DocumentStores[], 'readwrite'>,
+          docId,
+          track,
+        );
     });
     return { changed, removed };
   }
@@ -348,7 +407,10 @@ function countPostingRows(data: Uint32Array | Uint16Array): number {
  * (DataCloneError, some quota errors) or not, the transaction is aborted so that the writes
  * already queued are rolled back instead of auto-committing.
  */
-async function atomically(tx: { abort(): void; done: Promise<void> }, issue: (track: (request: Promise<unknown>) => void) => void): Promise<void> {
+async function atomically(
+  tx: { abort(): void; done: Promise<void> },
+  issue: (track: (request: Promise<unknown>) => void) => void,
+): Promise<void> {
   const pending: Promise<unknown>[] = [];
   // Once aborted, every queued request rejects too; those rejections are expected, not errors.
   const track = (request: Promise<unknown>) => {
@@ -373,14 +435,25 @@ function* toBlocks(docId: string, vectors: Float32Array, dims: number): Generato
   const n = vectors.length / dims;
   for (let first = 0, block = 0; first < n; first += VECTOR_BLOCK, block++) {
     const count = Math.min(VECTOR_BLOCK, n - first);
-    yield storedBlock({ docId, block, first, count, dimensions: dims, vectors: vectors.subarray(first * dims, (first + count) * dims) });
+    yield storedBlock({
+      docId,
+      block,
+      first,
+      count,
+      dimensions: dims,
+      vectors: vectors.subarray(first * dims, (first + count) * dims),
+    });
   }
 }
 
 // slice(): a copy on a plain ArrayBuffer, as Blob requires (a view might sit on shared memory).
 const storedBlock = (b: VectorBlockRecord): StoredVectorBlock => ({ ...b, vectors: new Blob([b.vectors.slice()]) });
 
-const storedKeywords = (k: KeywordRecord): StoredKeywordRecord => ({ ...k, data: new Blob([k.data.slice()]), bytesPer: k.data instanceof Uint16Array ? 2 : 4 });
+const storedKeywords = (k: KeywordRecord): StoredKeywordRecord => ({
+  ...k,
+  data: new Blob([k.data.slice()]),
+  bytesPer: k.data instanceof Uint16Array ? 2 : 4,
+});
 
 function readKeywords(records: StoredKeywordRecord[]): Promise<KeywordRecord[]> {
   return Promise.all(
@@ -396,6 +469,10 @@ function readKeywords(records: StoredKeywordRecord[]): Promise<KeywordRecord[]> 
 /** Stored blocks with their floats in hand, all Blobs read at once. */
 function readBlocks(blocks: StoredVectorBlock[]): Promise<VectorBlockRecord[]> {
   return Promise.all(
-    blocks.map(async (b) => (b.vectors instanceof Blob ? { ...b, vectors: new Float32Array(await b.vectors.arrayBuffer()) } : (b as VectorBlockRecord))),
+    blocks.map(async (b) =>
+      b.vectors instanceof Blob
+        ? { ...b, vectors: new Float32Array(await b.vectors.arrayBuffer()) }
+        : (b as VectorBlockRecord),
+    ),
   );
 }

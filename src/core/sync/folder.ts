@@ -54,7 +54,15 @@ export interface ScanOptions {
 
 // Operating systems' and tools' own files, never documents. Compared case-insensitively, as
 // Windows and macOS file systems do.
-const SYSTEM_NAMES = new Set(['thumbs.db', 'ehthumbs.db', 'desktop.ini', '$recycle.bin', 'system volume information', '__macosx', 'icon\r']);
+const SYSTEM_NAMES = new Set([
+  'thumbs.db',
+  'ehthumbs.db',
+  'desktop.ini',
+  '$recycle.bin',
+  'system volume information',
+  '__macosx',
+  'icon\r',
+]);
 
 /**
  * Hidden (a leading dot: .git, .DS_Store, ._resource forks), system files, and the lock files
@@ -72,7 +80,8 @@ export function isHiddenOrSystem(name: string): boolean {
 export async function scanFolder(root: FolderDirectory, opts: ScanOptions): Promise<FolderScan> {
   try {
     const permission = await root.queryPermission?.({ mode: 'read' });
-    if (permission !== undefined && permission !== 'granted') return { status: 'no-permission', reason: `reading “${root.name}” needs your permission again` };
+    if (permission !== undefined && permission !== 'granted')
+      return { status: 'no-permission', reason: `reading “${root.name}” needs your permission again` };
     const files: ListedFile[] = [];
     const skipped: SkippedFile[] = [];
     const walk = async (dir: FolderDirectory, prefix: string): Promise<void> => {
@@ -85,7 +94,8 @@ export async function scanFolder(root: FolderDirectory, opts: ScanOptions): Prom
           continue;
         }
         const data = await entry.getFile();
-        if (data.size > opts.maxFileBytes) skipped.push({ path, size: data.size, lastModified: data.lastModified, reason: 'too-large', data });
+        if (data.size > opts.maxFileBytes)
+          skipped.push({ path, size: data.size, lastModified: data.lastModified, reason: 'too-large', data });
         else files.push({ path, size: data.size, lastModified: data.lastModified, data });
       }
     };
@@ -100,9 +110,17 @@ export async function scanFolder(root: FolderDirectory, opts: ScanOptions): Prom
 
 function scanFailure(folder: string, err: unknown): FolderScan {
   const name = (err as { name?: string } | null)?.name;
-  if (name === 'NotAllowedError' || name === 'SecurityError') return { status: 'no-permission', reason: `reading “${folder}” needs your permission again` };
-  if (name === 'NotFoundError') return { status: 'unavailable', reason: `“${folder}” or a folder in it was moved or deleted while it was being read` };
-  return { status: 'unavailable', reason: `“${folder}” could not be read: ${err instanceof Error ? err.message : String(err)}` };
+  if (name === 'NotAllowedError' || name === 'SecurityError')
+    return { status: 'no-permission', reason: `reading “${folder}” needs your permission again` };
+  if (name === 'NotFoundError')
+    return {
+      status: 'unavailable',
+      reason: `“${folder}” or a folder in it was moved or deleted while it was being read`,
+    };
+  return {
+    status: 'unavailable',
+    reason: `“${folder}” could not be read: ${err instanceof Error ? err.message : String(err)}`,
+  };
 }
 
 /** SHA-256 of the content, hex: the same hash the library keeps for each document. */

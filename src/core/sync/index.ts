@@ -2,7 +2,15 @@
 // applying the decisions to a library (and remembering which path became which document) is the
 // caller's job.
 export { contentHash, isHiddenOrSystem, scanFolder } from './folder';
-export type { FolderDirectory, FolderFile, FolderFileData, FolderScan, ListedFile, ScanOptions, SkippedFile } from './folder';
+export type {
+  FolderDirectory,
+  FolderFile,
+  FolderFileData,
+  FolderScan,
+  ListedFile,
+  ScanOptions,
+  SkippedFile,
+} from './folder';
 export { countDecisions, planSync } from './plan';
 export type { KnownFile, PlanOptions, SyncDecision, SyncPlan } from './plan';
 export { syncLinkedFolder, validLinkedFolder } from './linked';

@@ -70,13 +70,29 @@ export interface SyncOptions {
 
 const GROUP_SIZE = 32;
 
-export async function syncLinkedFolder(folder: LinkedFolder, library: FolderLibrary, opts: SyncOptions): Promise<SyncResult> {
-  const scan = await scanFolder(folder.handle, { maxFileBytes: opts.maxFileBytes, ...(opts.signal ? { signal: opts.signal } : {}) });
+export async function syncLinkedFolder(
+  folder: LinkedFolder,
+  library: FolderLibrary,
+  opts: SyncOptions,
+): Promise<SyncResult> {
+  const scan = await scanFolder(folder.handle, {
+    maxFileBytes: opts.maxFileBytes,
+    ...(opts.signal ? { signal: opts.signal } : {}),
+  });
   const plan = await planSync(scan, folder.files);
   if (plan.status !== 'ok') return { status: plan.status, reason: plan.reason };
 
   const files = new Map(folder.files.map((f) => [f.path, f]));
-  const summary: SyncSummary = { at: Date.now(), added: 0, reindexed: 0, removed: 0, moved: 0, unchanged: 0, embedded: 0, notIndexed: [] };
+  const summary: SyncSummary = {
+    at: Date.now(),
+    added: 0,
+    reindexed: 0,
+    removed: 0,
+    moved: 0,
+    unchanged: 0,
+    embedded: 0,
+    notIndexed: [],
+  };
   const embedded = new Set<string>();
   const onProgress = (p: IndexProgress) => {
     if (p.stage === 'embedding') embedded.add(p.file);
@@ -85,7 +101,12 @@ export async function syncLinkedFolder(folder: LinkedFolder, library: FolderLibr
   const sorted = () => [...files.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const save = () => opts.save(sorted());
   const input = (f: ListedFile): AddInput => ({ name: f.path, data: f.data });
-  const listed = (f: ListedFile, rest: Partial<LinkedFile> = {}): LinkedFile => ({ path: f.path, size: f.size, lastModified: f.lastModified, ...rest });
+  const listed = (f: ListedFile, rest: Partial<LinkedFile> = {}): LinkedFile => ({
+    path: f.path,
+    size: f.size,
+    lastModified: f.lastModified,
+    ...rest,
+  });
 
   // Bookkeeping first: nothing to read or embed.
   const toRemove: LinkedFile[] = [];
@@ -107,7 +128,13 @@ export async function syncLinkedFolder(folder: LinkedFolder, library: FolderLibr
         break;
       case 'too-large':
         // An earlier, smaller version's document stays; a new file is remembered with why it is left out.
-        if (!d.known) files.set(d.file.path, { path: d.file.path, size: d.file.size, lastModified: d.file.lastModified, note: `over the ${Math.round(opts.maxFileBytes / 1048576)} MB size limit` });
+        if (!d.known)
+          files.set(d.file.path, {
+            path: d.file.path,
+            size: d.file.size,
+            lastModified: d.file.lastModified,
+            note: `over the ${Math.round(opts.maxFileBytes / 1048576)} MB size limit`,
+          });
         break;
       case 'unreadable':
         // Changed or deleted while it was being compared: left as it is until the next scan.
@@ -158,7 +185,12 @@ export async function syncLinkedFolder(folder: LinkedFolder, library: FolderLibr
       toAdd.push(file);
     } else if (out.error.code !== 'cancelled') {
       // The new version cannot be read: the old one stays searchable, and says why.
-      files.set(file.path, { ...known, size: file.size, lastModified: file.lastModified, note: `this version could not be indexed (${out.error.reason}); the earlier one is kept` });
+      files.set(file.path, {
+        ...known,
+        size: file.size,
+        lastModified: file.lastModified,
+        note: `this version could not be indexed (${out.error.reason}); the earlier one is kept`,
+      });
       summary.notIndexed.push({ path: file.path, reason: out.error.reason });
     }
     await save();
@@ -191,7 +223,8 @@ export async function syncLinkedFolder(folder: LinkedFolder, library: FolderLibr
   }
 
   summary.embedded = embedded.size;
-  for (const f of files.values()) if (!f.documentId && f.note) summary.notIndexed.push({ path: f.path, reason: f.note });
+  for (const f of files.values())
+    if (!f.documentId && f.note) summary.notIndexed.push({ path: f.path, reason: f.note });
   summary.notIndexed = uniqueByPath(summary.notIndexed);
   return { status: 'ok', summary, files: sorted() };
 }
@@ -201,7 +234,11 @@ export async function syncLinkedFolder(folder: LinkedFolder, library: FolderLibr
  * of the folder owns is this file's own (stored by a sync the tab did not finish, or resumed as
  * an interrupted batch); any other is left alone: removing the file will not remove it.
  */
-function adopt(file: ListedFile, out: Extract<AddOutcome, { status: 'duplicate' }>, owned: Set<string | undefined>): LinkedFile {
+function adopt(
+  file: ListedFile,
+  out: Extract<AddOutcome, { status: 'duplicate' }>,
+  owned: Set<string | undefined>,
+): LinkedFile {
   const base = { path: file.path, size: file.size, lastModified: file.lastModified, hash: out.document.hash };
   if (out.document.name === file.path && !owned.has(out.document.id)) return { ...base, documentId: out.document.id };
   return { ...base, note: `the same content is already in your library as “${out.document.name}”` };
@@ -219,15 +256,27 @@ const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isF
  * newer or damaged version) is refused whole; a file entry that is not one is dropped (the next
  * sync finds that file again and indexes it, or adopts its document by name).
  */
-export function validLinkedFolder<H extends FolderDirectory>(raw: unknown, isHandle: (h: unknown) => h is H): LinkedFolder<H> | undefined {
+export function validLinkedFolder<H extends FolderDirectory>(
+  raw: unknown,
+  isHandle: (h: unknown) => h is H,
+): LinkedFolder<H> | undefined {
   if (!raw || typeof raw !== 'object') return undefined;
   const r = raw as Record<string, unknown>;
-  if (typeof r.id !== 'string' || !r.id || typeof r.name !== 'string' || !isHandle(r.handle) || !isCount(r.linkedAt) || !Array.isArray(r.files)) return undefined;
+  if (
+    typeof r.id !== 'string' ||
+    !r.id ||
+    typeof r.name !== 'string' ||
+    !isHandle(r.handle) ||
+    !isCount(r.linkedAt) ||
+    !Array.isArray(r.files)
+  )
+    return undefined;
   const files: LinkedFile[] = [];
   for (const f of r.files as unknown[]) {
     if (!f || typeof f !== 'object') continue;
     const e = f as Record<string, unknown>;
-    if (typeof e.path !== 'string' || !e.path || e.path.startsWith('/') || !isCount(e.size) || !isCount(e.lastModified)) continue;
+    if (typeof e.path !== 'string' || !e.path || e.path.startsWith('/') || !isCount(e.size) || !isCount(e.lastModified))
+      continue;
     if (e.hash !== undefined && (typeof e.hash !== 'string' || !HEX64.test(e.hash))) continue;
     if (e.documentId !== undefined && (typeof e.documentId !== 'string' || !e.documentId)) continue;
     if (e.note !== undefined && typeof e.note !== 'string') continue;
@@ -240,7 +289,13 @@ export function validLinkedFolder<H extends FolderDirectory>(raw: unknown, isHan
       ...(e.note !== undefined ? { note: e.note as string } : {}),
     });
   }
-  const folder: LinkedFolder<H> = { id: r.id, name: r.name, handle: r.handle, linkedAt: r.linkedAt, files: uniqueByPath(files) };
+  const folder: LinkedFolder<H> = {
+    id: r.id,
+    name: r.name,
+    handle: r.handle,
+    linkedAt: r.linkedAt,
+    files: uniqueByPath(files),
+  };
   const last = validSummary(r.lastSync);
   return last ? { ...folder, lastSync: last } : folder;
 }
@@ -250,6 +305,11 @@ function validSummary(raw: unknown): SyncSummary | undefined {
   const s = raw as Record<string, unknown>;
   const counts = ['at', 'added', 'reindexed', 'removed', 'moved', 'unchanged', 'embedded'] as const;
   if (!counts.every((k) => isCount(s[k])) || !Array.isArray(s.notIndexed)) return undefined;
-  const notIndexed = (s.notIndexed as unknown[]).filter((n): n is { path: string; reason: string } => !!n && typeof (n as { path?: unknown }).path === 'string' && typeof (n as { reason?: unknown }).reason === 'string');
+  const notIndexed = (s.notIndexed as unknown[]).filter(
+    (n): n is { path: string; reason: string } =>
+      !!n &&
+      typeof (n as { path?: unknown }).path === 'string' &&
+      typeof (n as { reason?: unknown }).reason === 'string',
+  );
   return { ...(Object.fromEntries(counts.map((k) => [k, s[k]])) as Omit<SyncSummary, 'notIndexed'>), notIndexed };
 }

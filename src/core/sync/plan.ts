@@ -50,7 +50,11 @@ export interface PlanOptions {
  * untouched file saved again is not re-embedded) and a new file as large as a vanished one (a
  * rename is not re-embedded). Decisions come back in path order.
  */
-export async function planSync<K extends KnownFile>(scan: FolderScan, known: readonly K[], opts: PlanOptions = {}): Promise<SyncPlan<K>> {
+export async function planSync<K extends KnownFile>(
+  scan: FolderScan,
+  known: readonly K[],
+  opts: PlanOptions = {},
+): Promise<SyncPlan<K>> {
   if (scan.status !== 'ok') return { status: scan.status, reason: scan.reason, decisions: [] };
   const hashOf = opts.hash ?? ((f: ListedFile) => contentHash(f.data));
   const byPath = new Map(known.map((k) => [k.path, k]));
