@@ -9,7 +9,7 @@ import type { DeviceMemory } from './embed/device';
 import type { DownloadProgress, EmbedDevice, Embedder } from './embed/embedder';
 import type { EmbeddingDtype } from './embed/models';
 import { openEmbedder, type LoadedModel } from './embed/open';
-import { Library, openLibrary, type LibraryEvent } from './library';
+import { Library, openLibrary, type LibraryEvent } from './library/library';
 
 export interface WorkerOpenOptions {
   /** IndexedDB name; null opens only the embedder (no library: `embed` and `close` only). */

@@ -3,8 +3,8 @@
 // UI bundle nothing: package.json declares the core free of side effects, so the bundler drops them.
 
 // The library and its worker protocol
-export { openLibrary, Library } from './library';
-export type { AddOptions, LibraryEvent, LibraryOptions } from './library';
+export { openLibrary, Library } from './library/library';
+export type { AddOptions, LibraryEvent, LibraryOptions } from './library/library';
 export { LibraryHost } from './host';
 export type { OpenedInfo, Remote, RemoteLibrary, WorkerOpenOptions } from './host';
 export type { AddInput, AddOutcome, IndexProgress, IndexStage, ParsedInput } from './library/indexing';

@@ -5,7 +5,7 @@ import { AutoTokenizer, env } from '@huggingface/transformers';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { catalogueOptions, type DeviceFacts } from '../../src/core/generate/catalogue';
 import { checkComplete, GgufError, memoryNeeded, readGguf } from '../../src/core/generate/gguf';
-import { ggufTokenizer, type TokenCounter } from '../../src/core/generate/ggufTokenizer';
+import { ggufTokenizer, type GgufTokenizer } from '../../src/core/generate/ggufTokenizer';
 import { buildAnswerMessages } from '../../src/core/generate/prompt';
 import { createPromptApiGenerator, PromptApiGenerator } from '../../src/core/generate/promptApi';
 import { plainTranscript } from '../../src/core/generate/prompt';
@@ -96,7 +96,7 @@ describe('GGUF header (real stories260K files)', () => {
 });
 
 describe('prompt fitting with the GGUF’s own tokenizer', () => {
-  let gguTok: TokenCounter;
+  let gguTok: GgufTokenizer;
   let hf: Awaited<ReturnType<typeof AutoTokenizer.from_pretrained>>;
   beforeAll(async () => {
     gguTok = ggufTokenizer((await readGguf(gguf('stories260K-f32.gguf'), { withTokenizer: true })).tokenizer!);

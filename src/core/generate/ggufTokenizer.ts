@@ -7,18 +7,18 @@
  */
 import type { GgufTokenizerData } from './gguf';
 
-export interface TokenCounter {
+export interface GgufTokenizer {
   /** Token ids of `text`, without BOS/EOS. */
   encode(text: string): number[];
 }
 
-export function ggufTokenizer(data: GgufTokenizerData): TokenCounter {
+export function ggufTokenizer(data: GgufTokenizerData): GgufTokenizer {
   if (data.model === 'llama') return new SpmTokenizer(data);
   if (data.model === 'gpt2') return new BpeTokenizer(data);
   throw new Error(`tokenizer "${data.model}" is not supported`);
 }
 
-class SpmTokenizer implements TokenCounter {
+class SpmTokenizer implements GgufTokenizer {
   private readonly ids = new Map<string, number>();
   private readonly byteIds: number[] = [];
 
@@ -130,7 +130,7 @@ const BYTE_CHARS: string[] = (() => {
   return out;
 })();
 
-class BpeTokenizer implements TokenCounter {
+class BpeTokenizer implements GgufTokenizer {
   private readonly ids = new Map<string, number>();
   private readonly ranks = new Map<string, number>();
   private readonly patterns: RegExp[];

@@ -6,7 +6,7 @@
  */
 import type { ChatCompletionChunk, RawCompletionChunk, Wllama } from '@wllama/wllama';
 import type { ChatMessage, GenerateOptions, GenerateResult, Generator } from './generator';
-import type { TokenCounter } from './ggufTokenizer';
+import type { GgufTokenizer } from './ggufTokenizer';
 import { plainTranscript } from './prompt';
 
 /**
@@ -33,7 +33,7 @@ export class WllamaGenerator implements Generator {
     readonly id: string,
     /** The context llama.cpp was loaded with. */
     readonly nCtx: number,
-    private readonly tokenizer: TokenCounter,
+    private readonly tokenizer: GgufTokenizer,
     /** The GGUF carries a chat template: llama.cpp applies it (as llama-server does). */
     readonly hasChatTemplate: boolean,
   ) {

@@ -1,29 +1,29 @@
 import { BACKUP_MAGIC, encodeFrame, readFrames, type BackupHeader, type DocumentBundle } from '../store/backup';
 import { SCHEMA_VERSION } from '../store/store';
 import { checkBundle, mergeMembership, restoreCollections } from './collections';
-import type { LibraryContext } from './context';
+import type { LibraryParts } from './parts';
 
 /**
  * The whole library as one file: every document with its text, chunks, vectors, keyword
  * postings and original, plus whatever the app adds (`extra`: conversation, settings).
  */
-export async function exportBackup(ctx: LibraryContext, extra: unknown = null): Promise<Blob> {
-  const docs = [...ctx.state.docs.values()].sort((a, b) => a.addedAt - b.addedAt);
+export async function exportBackup(parts: LibraryParts, extra: unknown = null): Promise<Blob> {
+  const docs = [...parts.state.docs.values()].sort((a, b) => a.addedAt - b.addedAt);
   const header: BackupHeader = {
     kind: 'header',
     schema: SCHEMA_VERSION,
     createdAt: Date.now(),
-    meta: await ctx.store.getMeta(),
+    meta: await parts.store.getMeta(),
     documents: docs.length,
     extra,
-    collections: [...ctx.state.collections.values()],
+    collections: [...parts.state.collections.values()],
   };
-  const parts: Uint8Array<ArrayBuffer>[] = [new TextEncoder().encode(BACKUP_MAGIC), ...encodeFrame(header)];
+  const frames: Uint8Array<ArrayBuffer>[] = [new TextEncoder().encode(BACKUP_MAGIC), ...encodeFrame(header)];
   for (const d of docs) {
-    const bundle = await ctx.store.documentBundle(d.id);
-    if (bundle) parts.push(...encodeFrame({ kind: 'document', ...bundle }));
+    const bundle = await parts.store.documentBundle(d.id);
+    if (bundle) frames.push(...encodeFrame({ kind: 'document', ...bundle }));
   }
-  return new Blob(parts, { type: 'application/octet-stream' });
+  return new Blob(frames, { type: 'application/octet-stream' });
 }
 
 /**
@@ -33,7 +33,7 @@ export async function exportBackup(ctx: LibraryContext, extra: unknown = null): 
  * Documents embedded with another model are kept and show up as needing re-embedding.
  */
 export async function importBackup(
-  ctx: LibraryContext,
+  parts: LibraryParts,
   file: Blob,
   onProgress?: (done: number, total: number) => void,
 ): Promise<{ added: number; duplicates: number; extra: unknown }> {
@@ -47,14 +47,14 @@ export async function importBackup(
         if (header.kind !== 'header') throw new Error('the backup file has no header');
         if (header.schema > SCHEMA_VERSION)
           throw new Error('the backup was made by a newer version of Folio; update the app first');
-        await restoreCollections(ctx, header.collections);
+        await restoreCollections(parts, header.collections);
         continue;
       }
       checkBundle(frame);
       const b: DocumentBundle = frame;
       // Only memberships of collections that exist here (a backup edited by hand may name others).
-      const collections = (b.doc.collections ?? []).filter((c) => ctx.state.collections.has(c));
-      const existing = await ctx.state.restore({
+      const collections = (b.doc.collections ?? []).filter((c) => parts.state.collections.has(c));
+      const existing = await parts.state.restore({
         doc: { ...b.doc, collections },
         text: b.text,
         chunks: b.chunks,
@@ -64,12 +64,12 @@ export async function importBackup(
       });
       if (existing) {
         duplicates++;
-        await mergeMembership(ctx, existing, collections);
+        await mergeMembership(parts, existing, collections);
       } else added++;
       onProgress?.(added + duplicates, header.documents);
     }
   } finally {
-    if (added || duplicates) ctx.announce();
+    if (added || duplicates) parts.announce();
   }
   if (!header) throw new Error('this is not a Folio backup file');
   return { added, duplicates, extra: header.extra };

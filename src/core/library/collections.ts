@@ -1,6 +1,6 @@
 import { BACKUP_MAGIC, readFrames, type BackupHeader, type DocumentBundle } from '../store/backup';
 import { SCHEMA_VERSION, type CollectionRecord, type CollectionSource, type DocumentRecord } from '../store/store';
-import type { LibraryContext } from './context';
+import type { LibraryParts } from './parts';
 import { sha256 } from './indexing';
 
 /** A collection with what is in it: documents, passages, and the bytes they keep in storage. */
@@ -37,11 +37,11 @@ export interface LibraryFileOptions {
   source?: Omit<CollectionSource, 'sha256' | 'checkedAt'>;
 }
 
-export function listCollections(ctx: LibraryContext): CollectionInfo[] {
+export function listCollections(parts: LibraryParts): CollectionInfo[] {
   const info = new Map(
-    [...ctx.state.collections.values()].map((c) => [c.id, { ...c, documents: 0, chunks: 0, bytes: 0 }]),
+    [...parts.state.collections.values()].map((c) => [c.id, { ...c, documents: 0, chunks: 0, bytes: 0 }]),
   );
-  for (const d of ctx.state.docs.values()) {
+  for (const d of parts.state.docs.values()) {
     for (const id of new Set(d.collections ?? [])) {
       const c = info.get(id);
       if (!c) continue;
@@ -53,18 +53,18 @@ export function listCollections(ctx: LibraryContext): CollectionInfo[] {
   return [...info.values()].sort((a, b) => a.name.localeCompare(b.name) || a.createdAt - b.createdAt);
 }
 
-function collectionInfo(ctx: LibraryContext, id: string): CollectionInfo {
-  const c = listCollections(ctx).find((x) => x.id === id);
+function collectionInfo(parts: LibraryParts, id: string): CollectionInfo {
+  const c = listCollections(parts).find((x) => x.id === id);
   if (!c) throw new Error('This collection no longer exists (another tab may have deleted it).');
   return c;
 }
 
 /** A name people can tell apart: trimmed, not empty, not one another collection has (case aside). */
-function checkedName(ctx: LibraryContext, name: string, except?: string): string {
+function checkedName(parts: LibraryParts, name: string, except?: string): string {
   const clean = name.trim().replace(/\s+/g, ' ');
   if (!clean) throw new Error('A collection needs a name.');
   if (clean.length > 120) throw new Error('A collection name can be at most 120 characters long.');
-  const taken = [...ctx.state.collections.values()].find(
+  const taken = [...parts.state.collections.values()].find(
     (c) => c.id !== except && c.name.toLocaleLowerCase() === clean.toLocaleLowerCase(),
   );
   if (taken) throw new Error(`There is already a collection called “${taken.name}”.`);
@@ -72,63 +72,63 @@ function checkedName(ctx: LibraryContext, name: string, except?: string): string
 }
 
 /** A free name: `name`, else `name (2)`, `name (3)`, … */
-function freeName(ctx: LibraryContext, name: string): string {
-  const taken = new Set([...ctx.state.collections.values()].map((c) => c.name.toLocaleLowerCase()));
+function freeName(parts: LibraryParts, name: string): string {
+  const taken = new Set([...parts.state.collections.values()].map((c) => c.name.toLocaleLowerCase()));
   let candidate = name.trim() || 'Library';
   for (let n = 2; taken.has(candidate.toLocaleLowerCase()); n++) candidate = `${name.trim() || 'Library'} (${n})`;
   return candidate;
 }
 
-export async function createCollection(ctx: LibraryContext, name: string): Promise<CollectionInfo> {
-  const record: CollectionRecord = { id: crypto.randomUUID(), name: checkedName(ctx, name), createdAt: Date.now() };
-  await ctx.state.putCollection(record);
-  ctx.announce();
-  return collectionInfo(ctx, record.id);
+export async function createCollection(parts: LibraryParts, name: string): Promise<CollectionInfo> {
+  const record: CollectionRecord = { id: crypto.randomUUID(), name: checkedName(parts, name), createdAt: Date.now() };
+  await parts.state.putCollection(record);
+  parts.announce();
+  return collectionInfo(parts, record.id);
 }
 
-export async function renameCollection(ctx: LibraryContext, id: string, name: string): Promise<CollectionInfo> {
-  const c = existing(ctx, id);
-  await ctx.state.putCollection({ ...c, name: checkedName(ctx, name, id) });
-  ctx.announce();
-  return collectionInfo(ctx, id);
+export async function renameCollection(parts: LibraryParts, id: string, name: string): Promise<CollectionInfo> {
+  const c = existing(parts, id);
+  await parts.state.putCollection({ ...c, name: checkedName(parts, name, id) });
+  parts.announce();
+  return collectionInfo(parts, id);
 }
 
 /** Deletes a collection; its documents stay unless asked (then those in no other collection go). Returns the ids deleted. */
 export async function deleteCollection(
-  ctx: LibraryContext,
+  parts: LibraryParts,
   id: string,
   opts: DeleteCollectionOptions = {},
 ): Promise<{ removedDocuments: string[] }> {
-  existing(ctx, id);
-  const removed = await ctx.state.deleteCollection(id, opts.removeDocuments ?? false);
-  ctx.announce();
+  existing(parts, id);
+  const removed = await parts.state.deleteCollection(id, opts.removeDocuments ?? false);
+  parts.announce();
   return { removedDocuments: removed };
 }
 
 /** Puts documents into a collection (or takes them out); returns how many changed. */
 export async function setMembership(
-  ctx: LibraryContext,
+  parts: LibraryParts,
   id: string,
   docIds: string[],
   member: boolean,
 ): Promise<number> {
-  const c = existing(ctx, id);
+  const c = existing(parts, id);
   if (c.readOnly) throw new Error(`“${c.name}” comes from a library file: its documents change only with that file.`);
-  const changed = await ctx.state.setMembership(id, docIds, member);
-  if (changed) ctx.announce();
+  const changed = await parts.state.setMembership(id, docIds, member);
+  if (changed) parts.announce();
   return changed;
 }
 
-function existing(ctx: LibraryContext, id: string): CollectionRecord {
-  const c = ctx.state.collections.get(id);
+function existing(parts: LibraryParts, id: string): CollectionRecord {
+  const c = parts.state.collections.get(id);
   if (!c) throw new Error('This collection no longer exists (another tab may have deleted it).');
   return c;
 }
 
 /** The read-only collection a document belongs to, if any: such documents leave only with their file. */
-export function readOnlyHolder(ctx: LibraryContext, docId: string): CollectionRecord | undefined {
-  const doc = ctx.state.docs.get(docId);
-  return doc?.collections?.map((c) => ctx.state.collections.get(c)).find((c) => c?.readOnly);
+export function readOnlyHolder(parts: LibraryParts, docId: string): CollectionRecord | undefined {
+  const doc = parts.state.docs.get(docId);
+  return doc?.collections?.map((c) => parts.state.collections.get(c)).find((c) => c?.readOnly);
 }
 
 /**
@@ -138,20 +138,20 @@ export function readOnlyHolder(ctx: LibraryContext, docId: string): CollectionRe
  * far down the whole library's ranking they would be.
  */
 export function scopeDocuments(
-  ctx: LibraryContext,
+  parts: LibraryParts,
   collections: string[] | undefined,
   documents: string[] | undefined,
 ): string[] | undefined {
   let ids = documents;
   if (collections) {
     const wanted = new Set(collections);
-    const inScope = [...ctx.state.docs.values()]
+    const inScope = [...parts.state.docs.values()]
       .filter((d) => d.collections?.some((c) => wanted.has(c)))
       .map((d) => d.id);
     ids = ids ? ids.filter((id) => inScope.includes(id)) : inScope;
   }
-  if (!ids) return ctx.state.searchable();
-  const searchable = ctx.state.searchable();
+  if (!ids) return parts.state.searchable();
+  const searchable = parts.state.searchable();
   if (!searchable) return ids;
   const allowed = new Set(searchable);
   return ids.filter((id) => allowed.has(id));
@@ -204,7 +204,7 @@ export function checkBundle(frame: unknown): asserts frame is DocumentBundle & {
  * longer has leave the collection, and are deleted when they are in no other one.
  */
 export async function importLibraryFile(
-  ctx: LibraryContext,
+  parts: LibraryParts,
   file: Blob,
   opts: LibraryFileOptions = {},
   onProgress?: (done: number, total: number) => void,
@@ -212,18 +212,18 @@ export async function importLibraryFile(
   const { header } = await checkLibraryFile(file);
   const hash = await sha256(new Uint8Array(await file.arrayBuffer()));
   const source: CollectionSource = { ...opts.source, sha256: hash, checkedAt: Date.now() };
-  const previous = [...ctx.state.collections.values()].find(
+  const previous = [...parts.state.collections.values()].find(
     (c) =>
       c.readOnly &&
       c.source &&
       ((opts.source?.url && c.source.url === opts.source.url) ||
         (!opts.source?.url && opts.source?.fileName && !c.source.url && c.source.fileName === opts.source.fileName)),
   );
-  const otherModel = header.meta && header.meta.embeddingModel !== ctx.embedder.model.id ? header.documents : 0;
+  const otherModel = header.meta && header.meta.embeddingModel !== parts.embedder.model.id ? header.documents : 0;
   if (previous?.source?.sha256 === hash) {
-    await ctx.state.putCollection({ ...previous, source: { ...previous.source, ...source } });
+    await parts.state.putCollection({ ...previous, source: { ...previous.source, ...source } });
     return {
-      collection: collectionInfo(ctx, previous.id),
+      collection: collectionInfo(parts, previous.id),
       added: 0,
       duplicates: 0,
       removed: 0,
@@ -235,16 +235,16 @@ export async function importLibraryFile(
     ? { ...previous, source: { ...previous.source, ...source } }
     : {
         id: crypto.randomUUID(),
-        name: freeName(ctx, opts.name ?? sourceName(opts.source)),
+        name: freeName(parts, opts.name ?? sourceName(opts.source)),
         createdAt: Date.now(),
         readOnly: true,
         source,
       };
   const before = new Set(
-    [...ctx.state.docs.values()].filter((d) => d.collections?.includes(collection.id)).map((d) => d.id),
+    [...parts.state.docs.values()].filter((d) => d.collections?.includes(collection.id)).map((d) => d.id),
   );
   // The record first (its new hash only at the end): a run cut short is redone by the next update.
-  await ctx.state.putCollection(previous ? previous : { ...collection, source: { ...source, sha256: '' } });
+  await parts.state.putCollection(previous ? previous : { ...collection, source: { ...source, sha256: '' } });
   let added = 0;
   let duplicates = 0;
   const inFile = new Set<string>();
@@ -256,11 +256,11 @@ export async function importLibraryFile(
         continue;
       }
       checkBundle(frame);
-      const existing = await ctx.state.restore({ ...frame, doc: { ...frame.doc, collections: [collection.id] } });
+      const existing = await parts.state.restore({ ...frame, doc: { ...frame.doc, collections: [collection.id] } });
       if (existing) {
         duplicates++;
         inFile.add(existing.id);
-        await ctx.state.setMembership(collection.id, [existing.id], true);
+        await parts.state.setMembership(collection.id, [existing.id], true);
       } else {
         added++;
         inFile.add(frame.doc.id);
@@ -268,11 +268,11 @@ export async function importLibraryFile(
       onProgress?.(added + duplicates, header.documents);
     }
     const gone = [...before].filter((id) => !inFile.has(id));
-    await ctx.state.setMembership(collection.id, gone, false);
-    for (const id of gone) if (!ctx.state.docs.get(id)?.collections?.length) await ctx.state.remove(id);
-    await ctx.state.putCollection(collection);
+    await parts.state.setMembership(collection.id, gone, false);
+    for (const id of gone) if (!parts.state.docs.get(id)?.collections?.length) await parts.state.remove(id);
+    await parts.state.putCollection(collection);
     return {
-      collection: collectionInfo(ctx, collection.id),
+      collection: collectionInfo(parts, collection.id),
       added,
       duplicates,
       removed: gone.length,
@@ -280,7 +280,7 @@ export async function importLibraryFile(
       otherModel,
     };
   } finally {
-    ctx.announce();
+    parts.announce();
   }
 }
 
@@ -301,20 +301,20 @@ function sourceName(source: LibraryFileOptions['source']): string {
  * Collections restored from a backup: those this library lacks are created (a name already taken
  * gets a number), and each document keeps the memberships whose collections exist here.
  */
-export async function restoreCollections(ctx: LibraryContext, records: CollectionRecord[] | undefined): Promise<void> {
+export async function restoreCollections(parts: LibraryParts, records: CollectionRecord[] | undefined): Promise<void> {
   for (const c of records ?? []) {
-    if (ctx.state.collections.has(c.id)) continue;
-    await ctx.state.putCollection({ ...c, name: freeName(ctx, c.name) });
+    if (parts.state.collections.has(c.id)) continue;
+    await parts.state.putCollection({ ...c, name: freeName(parts, c.name) });
   }
 }
 
 /** After a backup's document was found already here: it joins the collections it had there. */
 export async function mergeMembership(
-  ctx: LibraryContext,
+  parts: LibraryParts,
   existing: DocumentRecord,
   collections: string[] | undefined,
 ): Promise<void> {
   for (const id of collections ?? [])
-    if (ctx.state.collections.has(id) && !existing.collections?.includes(id))
-      await ctx.state.setMembership(id, [existing.id], true);
+    if (parts.state.collections.has(id) && !existing.collections?.includes(id))
+      await parts.state.setMembership(id, [existing.id], true);
 }

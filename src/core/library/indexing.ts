@@ -5,7 +5,7 @@ import { buildPostings } from '../search/keywordIndex';
 import type { PendingRecord } from '../store/schema';
 import { storedBytesOf, type ChunkRecord, type DocumentRecord } from '../store/store';
 import type { FileInput, ParsedDocument } from '../types';
-import type { LibraryContext } from './context';
+import type { LibraryParts } from './parts';
 import { BatchNotRecorded, type BatchHandle } from './recovery';
 
 /**
@@ -96,7 +96,7 @@ const ingest = () => import('../ingest');
  * reason and leaves nothing behind; the others go on.
  */
 export async function addFiles(
-  ctx: LibraryContext,
+  parts: LibraryParts,
   files: AddInput[],
   onProgress: ((p: IndexProgress) => void) | undefined,
   signal: AbortSignal,
@@ -113,17 +113,17 @@ export async function addFiles(
     ...(collectionsOf(i)?.length ? { collections: collectionsOf(i) } : {}),
   }));
   try {
-    return await ctx.recovery.run(
+    return await parts.recovery.run(
       pending,
       (batch) =>
         runPipeline(
-          ctx,
+          parts,
           inputs,
           (p) => {
             if (p.stage === 'done' || p.stage === 'duplicate' || p.stage === 'failed') batch.crossOff(p.fileIndex);
             onProgress?.(p);
           },
-          (file, report) => loadFile(ctx, file, report, signal),
+          (file, report) => loadFile(parts, file, report, signal),
           { signal, isLarge: (f) => sizeOf(f) > LARGE_FILE_BYTES, batch, collectionsOf },
         ),
       resumed,
@@ -140,16 +140,16 @@ export async function addFiles(
 
 /** Indexes documents that were parsed elsewhere, through the same chunk → embed → store path. */
 export function addParsed(
-  ctx: LibraryContext,
+  parts: LibraryParts,
   inputs: ParsedInput[],
   onProgress?: (p: IndexProgress) => void,
 ): Promise<AddOutcome[]> {
-  return runPipeline(ctx, inputs, onProgress, async (input) => {
+  return runPipeline(parts, inputs, onProgress, async (input) => {
     // Pre-parsed documents have identities of their own (a corpus may hold two records with the
     // same text), so the name is part of what makes them the same document.
     const bytes = new TextEncoder().encode(`${input.name}\u0000${input.parsed.text}`);
     const hash = await sha256(bytes);
-    return (await ctx.store.findByHash(hash)) ?? { parsed: input.parsed, hash, size: bytes.byteLength };
+    return (await parts.store.findByHash(hash)) ?? { parsed: input.parsed, hash, size: bytes.byteLength };
   });
 }
 
@@ -159,12 +159,12 @@ export function addParsed(
  * one transaction, so a failure leaves the old version as it was.
  */
 export async function reindex(
-  ctx: LibraryContext,
+  parts: LibraryParts,
   id: string,
   onProgress?: (p: IndexProgress) => void,
 ): Promise<AddOutcome> {
-  await ctx.embedder.whenReady?.();
-  const doc = ctx.state.docs.get(id);
+  await parts.embedder.whenReady?.();
+  const doc = parts.state.docs.get(id);
   if (!doc)
     return {
       file: id,
@@ -174,7 +174,7 @@ export async function reindex(
         'This document is no longer in the library (another tab may have removed it).',
       ).toJSON(),
     };
-  const original = await ctx.store.getOriginal(id);
+  const original = await parts.store.getOriginal(id);
   if (!original) {
     return {
       file: doc.name,
@@ -187,7 +187,7 @@ export async function reindex(
     };
   }
   const outcomes = await runPipeline(
-    ctx,
+    parts,
     [{ name: doc.name }],
     onProgress,
     async (_input, report) => {
@@ -211,14 +211,14 @@ export async function reindex(
  * (the old version's own included) comes back as 'duplicate' and nothing changes.
  */
 export async function replaceDocument(
-  ctx: LibraryContext,
+  parts: LibraryParts,
   id: string,
   file: AddInput,
   onProgress: ((p: IndexProgress) => void) | undefined,
   signal: AbortSignal,
 ): Promise<AddOutcome> {
   const input = asFileInput(file);
-  const old = ctx.state.docs.get(id);
+  const old = parts.state.docs.get(id);
   if (!old)
     return {
       file: input.name,
@@ -226,7 +226,7 @@ export async function replaceDocument(
       error: new FolioError('not-found', 'the document it replaces is no longer in the library', input.name).toJSON(),
     };
   // The new version stays in the collections the old one was in.
-  const outcomes = await runPipeline(ctx, [input], onProgress, (f, report) => loadFile(ctx, f, report, signal), {
+  const outcomes = await runPipeline(parts, [input], onProgress, (f, report) => loadFile(parts, f, report, signal), {
     replaces: id,
     signal,
     collectionsOf: () => old.collections,
@@ -236,7 +236,7 @@ export async function replaceDocument(
 
 /** Reads and parses a file, or finds the document already holding its content. */
 async function loadFile(
-  ctx: LibraryContext,
+  parts: LibraryParts,
   file: FileInput,
   report: (stage: IndexStage, done?: number, total?: number) => void,
   signal: AbortSignal,
@@ -245,10 +245,10 @@ async function loadFile(
   const { readBytes, parseBytes } = await ingest();
   const bytes = await readBytes(
     file,
-    ctx.settings.maxFileBytes !== undefined ? { maxFileBytes: ctx.settings.maxFileBytes } : {},
+    parts.settings.maxFileBytes !== undefined ? { maxFileBytes: parts.settings.maxFileBytes } : {},
   );
   const hash = await sha256(bytes);
-  const known = await ctx.store.findByHash(hash);
+  const known = await parts.store.findByHash(hash);
   if (known) return known;
   report('parsing');
   return {
@@ -270,13 +270,13 @@ interface PipelineOptions<T> {
 }
 
 async function runPipeline<T extends { name: string }>(
-  ctx: LibraryContext,
+  parts: LibraryParts,
   inputs: T[],
   onProgress: ((p: IndexProgress) => void) | undefined,
   load: (input: T, report: (stage: IndexStage, done?: number, total?: number) => void) => Promise<Loaded>,
   { signal, isLarge, batch, replaces, collectionsOf }: PipelineOptions<T> = {},
 ): Promise<AddOutcome[]> {
-  await ctx.embedder.whenReady?.();
+  await parts.embedder.whenReady?.();
   const outcomes: AddOutcome[] = new Array(inputs.length);
   const report: Report = (i, stage, extra = {}) =>
     onProgress?.({ file: inputs[i]!.name, fileIndex: i, fileCount: inputs.length, stage, ...extra });
@@ -287,7 +287,7 @@ async function runPipeline<T extends { name: string }>(
     outcomes[i] = { file: inputs[i]!.name, status: 'failed', error: error.toJSON() };
     report(i, 'failed');
   };
-  const rate = new Rate(ctx.embedder.passagesPerSecond);
+  const rate = new Rate(parts.embedder.passagesPerSecond);
 
   let window: Prepared[] = [];
   let windowChunks = 0;
@@ -296,14 +296,14 @@ async function runPipeline<T extends { name: string }>(
     window = [];
     windowChunks = 0;
     if (!prepared.length) return;
-    const vectors = await embedWindow(ctx, prepared, { report, fail, rate, signal, batch });
+    const vectors = await embedWindow(parts, prepared, { report, fail, rate, signal, batch });
     for (const [j, p] of prepared.entries()) {
       const v = vectors[j];
       if (!v) continue;
       try {
         signal?.throwIfAborted();
         report(p.fileIndex, 'storing');
-        const outcome = await commit(ctx, p, v, replaces, collectionsOf?.(p.fileIndex));
+        const outcome = await commit(parts, p, v, replaces, collectionsOf?.(p.fileIndex));
         outcomes[p.fileIndex] = outcome;
         if (outcome.status === 'added') report(p.fileIndex, 'done', { document: outcome.document });
         else report(p.fileIndex, 'duplicate');
@@ -332,12 +332,12 @@ async function runPipeline<T extends { name: string }>(
       report(i, 'chunking');
       const chunks = await chunkDocumentAsync(
         loaded.parsed,
-        (t) => ctx.embedder.countTokens(t),
-        ctx.settings.chunking,
+        (t) => parts.embedder.countTokens(t),
+        parts.settings.chunking,
         signal,
       );
       const passages = chunks.map((c) => passageText(c.text, c.location.headings));
-      const resumed = batch && (await resumedVectors(ctx, batch, i, passages));
+      const resumed = batch && (await resumedVectors(parts, batch, i, passages));
       // Small files share a window; a file that would overflow it is embedded after the files
       // before it are stored, so one huge file never holds the others back (or takes them
       // down with it when cancelled).
@@ -377,7 +377,7 @@ type Report = (
  * to find which one broke it.
  */
 async function embedWindow(
-  ctx: LibraryContext,
+  parts: LibraryParts,
   window: Prepared[],
   {
     report,
@@ -393,8 +393,8 @@ async function embedWindow(
     batch: BatchHandle | undefined;
   },
 ): Promise<(Float32Array | undefined)[]> {
-  const dims = ctx.embedder.model.dimensions;
-  const device = ctx.embedder.device;
+  const dims = parts.embedder.model.dimensions;
+  const device = parts.embedder.device;
   const vectors = window.map((p) => new Float32Array(p.chunks.length * dims));
   const done = window.map((p, j) => {
     if (p.resumed) vectors[j]!.set(p.resumed.vectors);
@@ -418,7 +418,7 @@ async function embedWindow(
     const slice = todo.slice(s, s + EMBED_SLICE);
     const started = performance.now();
     try {
-      const v = await ctx.embedder.embed(
+      const v = await parts.embedder.embed(
         slice.map(([j, i]) => window[j]!.passages[i]!),
         'passage',
         (n) => {
@@ -444,7 +444,7 @@ async function embedWindow(
       done[j] = slice.filter(([k]) => k === j).at(-1)![1] + 1;
       progress(j);
       const p = window[j]!;
-      if (batch && done[j]! < p.chunks.length) await saveProgress(ctx, batch, p, done[j]!, vectors[j]!);
+      if (batch && done[j]! < p.chunks.length) await saveProgress(parts, batch, p, done[j]!, vectors[j]!);
     }
   }
   const out: (Float32Array | undefined)[] = [];
@@ -455,7 +455,7 @@ async function embedWindow(
     }
     // One file's text broke the shared slice: this file alone, from where it got to.
     try {
-      const rest = await ctx.embedder.embed(p.passages.slice(done[j]), 'passage', undefined, signal);
+      const rest = await parts.embedder.embed(p.passages.slice(done[j]), 'passage', undefined, signal);
       vectors[j]!.set(rest, done[j]! * dims);
       out.push(vectors[j]);
     } catch (err) {
@@ -467,20 +467,20 @@ async function embedWindow(
 }
 
 /** Identifies a file's passages in the current model: vectors kept for it fit only if this matches. */
-async function fingerprint(ctx: LibraryContext, passages: string[]): Promise<string> {
-  return sha256(new TextEncoder().encode(`${ctx.embedder.model.id}\u0000${passages.join('\u0001')}`));
+async function fingerprint(parts: LibraryParts, passages: string[]): Promise<string> {
+  return sha256(new TextEncoder().encode(`${parts.embedder.model.id}\u0000${passages.join('\u0001')}`));
 }
 
 async function saveProgress(
-  ctx: LibraryContext,
+  parts: LibraryParts,
   batch: BatchHandle,
   p: Prepared,
   done: number,
   vectors: Float32Array,
 ): Promise<void> {
-  const dims = ctx.embedder.model.dimensions;
+  const dims = parts.embedder.model.dimensions;
   // slice(): a copy on a plain ArrayBuffer, as Blob requires.
-  p.fingerprint ??= await fingerprint(ctx, p.passages);
+  p.fingerprint ??= await fingerprint(parts, p.passages);
   await batch.saveProgress(p.fileIndex, {
     fingerprint: p.fingerprint,
     done,
@@ -489,20 +489,20 @@ async function saveProgress(
 }
 
 async function resumedVectors(
-  ctx: LibraryContext,
+  parts: LibraryParts,
   batch: BatchHandle,
   fileIndex: number,
   passages: string[],
 ): Promise<Prepared['resumed']> {
   const saved = batch.savedProgress(fileIndex);
-  if (!saved || saved.done > passages.length || saved.fingerprint !== (await fingerprint(ctx, passages)))
+  if (!saved || saved.done > passages.length || saved.fingerprint !== (await fingerprint(parts, passages)))
     return undefined;
   const vectors = new Float32Array(await saved.vectors.arrayBuffer());
-  return vectors.length === saved.done * ctx.embedder.model.dimensions ? { done: saved.done, vectors } : undefined;
+  return vectors.length === saved.done * parts.embedder.model.dimensions ? { done: saved.done, vectors } : undefined;
 }
 
 async function commit(
-  ctx: LibraryContext,
+  parts: LibraryParts,
   p: Prepared,
   vectors: Float32Array,
   replaces?: string,
@@ -518,7 +518,7 @@ async function commit(
     hash: p.hash,
     chunkCount: p.chunks.length,
     status: 'ready',
-    embeddingModel: ctx.embedder.model.id,
+    embeddingModel: parts.embedder.model.id,
     addedAt: Date.now(),
     collections: [...new Set(collections ?? [])],
     storedBytes: storedBytesOf({
@@ -538,7 +538,7 @@ async function commit(
     tokens: c.tokens,
     location: c.location,
   }));
-  const existing = await ctx.state.add(
+  const existing = await parts.state.add(
     { doc, text: p.parsed.text, chunks, vectors, postings, ...(p.original ? { original: p.original } : {}) },
     replaces,
   );

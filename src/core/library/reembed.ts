@@ -1,5 +1,5 @@
 import { passageText } from '../chunk/chunker';
-import type { LibraryContext } from './context';
+import type { LibraryParts } from './parts';
 
 export interface EmbeddingStatus {
   /** The model this library's vectors are in. */
@@ -10,33 +10,37 @@ export interface EmbeddingStatus {
   staleDocuments: string[];
 }
 
-export function embeddingStatus(ctx: LibraryContext): EmbeddingStatus {
-  return { libraryModel: ctx.libraryModel, currentModel: ctx.embedder.model.id, staleDocuments: ctx.state.staleIds() };
+export function embeddingStatus(parts: LibraryParts): EmbeddingStatus {
+  return {
+    libraryModel: parts.libraryModel,
+    currentModel: parts.embedder.model.id,
+    staleDocuments: parts.state.staleIds(),
+  };
 }
 
 /**
  * Moves every document into the current model's vector space, one document per transaction,
  * from the chunk text already stored (no re-parsing). Until a document is done it is not searched.
  */
-export async function reembed(ctx: LibraryContext, onProgress?: (done: number, total: number) => void): Promise<void> {
-  await ctx.embedder.whenReady?.();
-  const stale = ctx.state.staleIds();
-  const model = ctx.embedder.model;
+export async function reembed(parts: LibraryParts, onProgress?: (done: number, total: number) => void): Promise<void> {
+  await parts.embedder.whenReady?.();
+  const stale = parts.state.staleIds();
+  const model = parts.embedder.model;
   for (const [i, id] of stale.entries()) {
-    const chunks = await ctx.store.getChunks(id);
-    const vectors = await ctx.embedder.embed(
+    const chunks = await parts.store.getChunks(id);
+    const vectors = await parts.embedder.embed(
       chunks.map((c) => passageText(c.text, c.location.headings)),
       'passage',
     );
-    await ctx.state.replaceVectors(id, vectors);
+    await parts.state.replaceVectors(id, vectors);
     onProgress?.(i + 1, stale.length);
   }
-  ctx.libraryModel = model.id;
-  await ctx.store.setMeta({
+  parts.libraryModel = model.id;
+  await parts.store.setMeta({
     key: 'library',
     embeddingModel: model.id,
     dimensions: model.dimensions,
     createdAt: Date.now(),
   });
-  if (stale.length) ctx.announce();
+  if (stale.length) parts.announce();
 }

@@ -2,43 +2,43 @@ import { evaluate as scoreQuestions, type EvalQuestion, type EvalReport } from '
 import { selectContext, type ContextOptions, type ContextPassage } from '../search/context';
 import { rank, type RankedHit, type Ranking, type SearchHit, type SearchOptions } from '../search/ranking';
 import { scopeDocuments } from './collections';
-import type { LibraryContext } from './context';
+import type { LibraryParts } from './parts';
 
 /** Dense ranking can run: the model is loaded and the vectors are read. */
-export function searchModelReady(ctx: LibraryContext): boolean {
-  return (ctx.embedder.isReady?.() ?? true) && ctx.state.vectorsLoaded;
+export function searchModelReady(parts: LibraryParts): boolean {
+  return (parts.embedder.isReady?.() ?? true) && parts.state.vectorsLoaded;
 }
 
 /** Resolves when hybrid search runs (model loaded, vectors read); rejects if the model failed to load. */
-export async function whenSearchModelReady(ctx: LibraryContext): Promise<void> {
-  await Promise.all([ctx.embedder.whenReady?.(), ctx.state.vectorsReady]);
+export async function whenSearchModelReady(parts: LibraryParts): Promise<void> {
+  await Promise.all([parts.embedder.whenReady?.(), parts.state.vectorsReady]);
 }
 
 /** Ranked chunk ids without their text: what search and evaluation share. */
-export async function ranked(ctx: LibraryContext, query: string, opts: SearchOptions = {}): Promise<Ranking> {
+export async function ranked(parts: LibraryParts, query: string, opts: SearchOptions = {}): Promise<Ranking> {
   const mode = opts.mode ?? 'hybrid';
-  if (mode === 'dense' || (mode === 'hybrid' && opts.waitForModel)) await whenSearchModelReady(ctx);
-  const documents = scopeDocuments(ctx, opts.collections, opts.documents);
+  if (mode === 'dense' || (mode === 'hybrid' && opts.waitForModel)) await whenSearchModelReady(parts);
+  const documents = scopeDocuments(parts, opts.collections, opts.documents);
   return rank(
     query,
     { ...opts, ...(documents ? { documents } : {}) },
     {
-      vectors: ctx.state.vectors,
-      keywords: ctx.state.keywords,
+      vectors: parts.state.vectors,
+      keywords: parts.state.keywords,
       searchable: documents,
-      embedQuery: searchModelReady(ctx) ? (q) => ctx.embedder.embed([q], 'query') : null,
+      embedQuery: searchModelReady(parts) ? (q) => parts.embedder.embed([q], 'query') : null,
     },
   );
 }
 
-export async function search(ctx: LibraryContext, query: string, opts: SearchOptions = {}): Promise<SearchHit[]> {
-  const { hits, mode } = await ranked(ctx, query, opts);
+export async function search(parts: LibraryParts, query: string, opts: SearchOptions = {}): Promise<SearchHit[]> {
+  const { hits, mode } = await ranked(parts, query, opts);
   const keywordOnly = mode === 'keyword' && (opts.mode ?? 'hybrid') !== 'keyword';
-  const records = await ctx.store.getChunksByKey(hits.map((h) => [h.docId, h.chunkIndex]));
-  ctx.searched();
+  const records = await parts.store.getChunksByKey(hits.map((h) => [h.docId, h.chunkIndex]));
+  parts.searched();
   return hits.flatMap((h, i) => {
     const rec = records[i];
-    const doc = ctx.state.docs.get(h.docId);
+    const doc = parts.state.docs.get(h.docId);
     if (!rec || !doc) return [];
     return [
       {
@@ -68,19 +68,19 @@ function raw(h: RankedHit): { dense?: number; keyword?: number } {
  * loading) say so.
  */
 export async function context(
-  ctx: LibraryContext,
+  parts: LibraryParts,
   query: string,
   opts: SearchOptions & ContextOptions,
 ): Promise<ContextPassage[]> {
-  const hits = await search(ctx, query, { ...opts, k: opts.k ?? 8 });
+  const hits = await search(parts, query, { ...opts, k: opts.k ?? 8 });
   // Passages are measured in the model's tokens; its tokenizer loads well before the model.
-  await ctx.embedder.whenTokenizerReady?.();
+  await parts.embedder.whenTokenizerReady?.();
   const passages = await selectContext(
     hits,
     {
-      text: (id) => ctx.store.getText(id),
-      chunk: async (id, index) => (index < 0 ? undefined : (await ctx.store.getChunksByKey([[id, index]]))[0]),
-      countTokens: (t) => ctx.embedder.countTokens(t),
+      text: (id) => parts.store.getText(id),
+      chunk: async (id, index) => (index < 0 ? undefined : (await parts.store.getChunksByKey([[id, index]]))[0]),
+      countTokens: (t) => parts.embedder.countTokens(t),
     },
     opts,
   );
@@ -89,7 +89,7 @@ export async function context(
 
 /** Scores the library on the user's own questions (hit@k, MRR, and what was found instead), with the full ranking. */
 export function evaluate(
-  ctx: LibraryContext,
+  parts: LibraryParts,
   questions: EvalQuestion[],
   k = 5,
   opts: SearchOptions = {},
@@ -97,7 +97,7 @@ export function evaluate(
   return scoreQuestions(
     questions,
     async (q, n) =>
-      (await search(ctx, q, { waitForModel: true, ...opts, k: n })).map((h) => ({
+      (await search(parts, q, { waitForModel: true, ...opts, k: n })).map((h) => ({
         docName: h.docName,
         text: h.text,
         score: h.score,

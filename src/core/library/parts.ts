@@ -6,10 +6,10 @@ import type { LibraryState } from './state';
 
 /**
  * Everything one open library is made of, handed to each of its jobs (indexing, recovery,
- * retrieval, backup, re-embedding). The facade in `core/library.ts` owns it; the jobs are
+ * retrieval, backup, re-embedding). The facade in `library.ts` owns it; the jobs are
  * functions over it.
  */
-export interface LibraryContext {
+export interface LibraryParts {
   store: LibraryStore;
   state: LibraryState;
   embedder: Embedder;

@@ -5,11 +5,11 @@
  * (reembed.ts). Every method here is one call into them; the worker exposes this class as it is
  * (see core/protocol.ts), so a new call is one method here plus its test.
  */
-import { DEFAULT_CHUNK_OPTIONS, type ChunkOptions } from './chunk/chunker';
-import type { Embedder } from './embed/embedder';
-import type { EvalQuestion, EvalReport } from './eval/userEval';
-import { exportBackup, importBackup } from './library/backup';
-import { Cancellation } from './library/cancel';
+import { DEFAULT_CHUNK_OPTIONS, type ChunkOptions } from '../chunk/chunker';
+import type { Embedder } from '../embed/embedder';
+import type { EvalQuestion, EvalReport } from '../eval/userEval';
+import { exportBackup, importBackup } from './backup';
+import { Cancellation } from './cancel';
 import {
   createCollection,
   deleteCollection,
@@ -22,8 +22,8 @@ import {
   type DeleteCollectionOptions,
   type LibraryFileOptions,
   type LibraryFileResult,
-} from './library/collections';
-import type { LibraryContext } from './library/context';
+} from './collections';
+import type { LibraryParts } from './parts';
 import {
   addFiles,
   addParsed,
@@ -33,18 +33,18 @@ import {
   type AddOutcome,
   type IndexProgress,
   type ParsedInput,
-} from './library/indexing';
-import { defaultLocks, type LockManagerLike } from './library/locks';
-import { Recovery, type InterruptedFile } from './library/recovery';
-import { embeddingStatus, reembed, type EmbeddingStatus } from './library/reembed';
-import { context, evaluate, ranked, search, searchModelReady, whenSearchModelReady } from './library/retrieval';
-import { LibraryState } from './library/state';
-import { shareChanges, type ChangeChannel } from './library/sync';
-import type { ContextOptions, ContextPassage } from './search/context';
-import { DEFAULT_BM25, type Bm25Params } from './search/keywordIndex';
-import type { SearchHit, SearchOptions } from './search/ranking';
-import type { VectorHit } from './search/vectorIndex';
-import { LibraryStore, type ChunkRecord, type DocumentRecord, type IntegrityReport } from './store/store';
+} from './indexing';
+import { defaultLocks, type LockManagerLike } from './locks';
+import { Recovery, type InterruptedFile } from './recovery';
+import { embeddingStatus, reembed, type EmbeddingStatus } from './reembed';
+import { context, evaluate, ranked, search, searchModelReady, whenSearchModelReady } from './retrieval';
+import { LibraryState } from './state';
+import { shareChanges, type ChangeChannel } from './tabs';
+import type { ContextOptions, ContextPassage } from '../search/context';
+import { DEFAULT_BM25, type Bm25Params } from '../search/keywordIndex';
+import type { SearchHit, SearchOptions } from '../search/ranking';
+import type { VectorHit } from '../search/vectorIndex';
+import { LibraryStore, type ChunkRecord, type DocumentRecord, type IntegrityReport } from '../store/store';
 
 /**
  * What happens to the library outside this instance: another tab changed it (already re-read
@@ -85,7 +85,7 @@ export class Library {
   private readonly adding = new Cancellation();
 
   private constructor(
-    private readonly ctx: LibraryContext,
+    private readonly parts: LibraryParts,
     private readonly channel: ChangeChannel | undefined,
     private readonly keywordsServed: Promise<unknown> | undefined,
   ) {}
@@ -123,7 +123,7 @@ export class Library {
     // a short quiet moment when none comes, so a question asked on reopening is answered first.
     let searched!: () => void;
     const firstSearch = new Promise<void>((resolve) => (searched = resolve));
-    const ctx: LibraryContext = {
+    const parts: LibraryParts = {
       store,
       state,
       embedder: opts.embedder,
@@ -144,42 +144,42 @@ export class Library {
     // Opening for keywords first, a failure to read vectors is reported by whenSearchModelReady().
     if (keywordsServed) vectors.catch(() => {});
     else await vectors;
-    return new Library(ctx, channel, keywordsServed);
+    return new Library(parts, channel, keywordsServed);
   }
 
   // ---- Documents ---------------------------------------------------------------------------
 
   async listDocuments(): Promise<DocumentRecord[]> {
-    return [...this.ctx.state.docs.values()].sort((a, b) => a.addedAt - b.addedAt);
+    return [...this.parts.state.docs.values()].sort((a, b) => a.addedAt - b.addedAt);
   }
 
   /** The file as it was added (documents added before schema 3 have none). */
   getOriginal(id: string): Promise<Uint8Array | undefined> {
-    return this.ctx.store.getOriginal(id);
+    return this.parts.store.getOriginal(id);
   }
 
   getDocumentText(id: string): Promise<string | undefined> {
-    return this.ctx.store.getText(id);
+    return this.parts.store.getText(id);
   }
 
   getChunks(id: string): Promise<ChunkRecord[]> {
-    return this.ctx.store.getChunks(id);
+    return this.parts.store.getChunks(id);
   }
 
   /** Deletes a document (one that came with a library file leaves only with that file's collection). */
   async removeDocument(id: string): Promise<boolean> {
-    const holder = readOnlyHolder(this.ctx, id);
+    const holder = readOnlyHolder(this.parts, id);
     if (holder)
       throw new Error(
         `This document came with the library file “${holder.name}”; delete that collection to remove it.`,
       );
-    const existed = await this.ctx.state.remove(id);
-    this.ctx.announce();
+    const existed = await this.parts.state.remove(id);
+    this.parts.announce();
     return existed;
   }
 
   checkIntegrity(): Promise<IntegrityReport> {
-    return this.ctx.store.integrityReport();
+    return this.parts.store.integrityReport();
   }
 
   // ---- Adding ------------------------------------------------------------------------------
@@ -191,30 +191,30 @@ export class Library {
     opts: AddOptions = {},
   ): Promise<AddOutcome[]> {
     const into = opts.collection;
-    if (into !== undefined && !this.ctx.state.collections.get(into))
+    if (into !== undefined && !this.parts.state.collections.get(into))
       throw new Error('This collection no longer exists (another tab may have deleted it).');
-    if (into !== undefined && this.ctx.state.collections.get(into)?.readOnly)
+    if (into !== undefined && this.parts.state.collections.get(into)?.readOnly)
       throw new Error('Documents cannot be added to a collection that comes from a library file.');
     const out = await this.adding.run(opts.signal, (signal) =>
-      addFiles(this.ctx, files, onProgress, signal, undefined, into !== undefined ? [into] : undefined),
+      addFiles(this.parts, files, onProgress, signal, undefined, into !== undefined ? [into] : undefined),
     );
     if (into !== undefined) {
       const known = out.flatMap((o) =>
         o.status === 'duplicate' && !o.document.collections?.includes(into) ? [o.document.id] : [],
       );
-      if (known.length) await setMembership(this.ctx, into, known, true);
+      if (known.length) await setMembership(this.parts, into, known, true);
     }
-    return announced(this.ctx, out);
+    return announced(this.parts, out);
   }
 
   /** Indexes documents parsed elsewhere (benchmarks, evaluation), through the same pipeline. */
   async addParsed(inputs: ParsedInput[], onProgress?: (p: IndexProgress) => void): Promise<AddOutcome[]> {
-    return announced(this.ctx, await addParsed(this.ctx, inputs, onProgress));
+    return announced(this.parts, await addParsed(this.parts, inputs, onProgress));
   }
 
   /** Indexes a document again from its kept original; the old version stays until the new one is stored. */
   async reindex(id: string, onProgress?: (p: IndexProgress) => void): Promise<AddOutcome> {
-    return announced(this.ctx, [await reindex(this.ctx, id, onProgress)])[0]!;
+    return announced(this.parts, [await reindex(this.parts, id, onProgress)])[0]!;
   }
 
   /**
@@ -222,8 +222,8 @@ export class Library {
    * version stays until the new one is stored, in the same transaction. `cancelAdding()` stops it.
    */
   async replaceDocument(id: string, file: AddInput, onProgress?: (p: IndexProgress) => void): Promise<AddOutcome> {
-    return announced(this.ctx, [
-      await this.adding.run(undefined, (signal) => replaceDocument(this.ctx, id, file, onProgress, signal)),
+    return announced(this.parts, [
+      await this.adding.run(undefined, (signal) => replaceDocument(this.parts, id, file, onProgress, signal)),
     ])[0]!;
   }
 
@@ -234,25 +234,25 @@ export class Library {
 
   /** Passage sizing for documents indexed from now on (stored documents keep theirs until re-indexed). */
   setChunking(opts: Partial<ChunkOptions>): void {
-    this.ctx.settings.chunking = fitChunking(this.ctx.settings.chunking, opts, this.ctx.embedder);
+    this.parts.settings.chunking = fitChunking(this.parts.settings.chunking, opts, this.parts.embedder);
   }
 
   // ---- Interrupted batches (see library/recovery.ts) ---------------------------------------
 
   listInterrupted(): Promise<InterruptedFile[]> {
-    return this.ctx.recovery.listInterrupted();
+    return this.parts.recovery.listInterrupted();
   }
 
   pendingSettled(): Promise<void> {
-    return this.ctx.recovery.pendingSettled();
+    return this.parts.recovery.pendingSettled();
   }
 
   /** Adds the interrupted files again, from the copies kept when they were first added (and the vectors already made). */
   async resumeInterrupted(onProgress?: (p: IndexProgress) => void, signal?: AbortSignal): Promise<AddOutcome[]> {
-    const out = await this.ctx.recovery.withInterrupted((records) =>
+    const out = await this.parts.recovery.withInterrupted((records) =>
       this.adding.run(signal, (s) =>
         addFiles(
-          this.ctx,
+          this.parts,
           records.map((r) => ({ name: r.name, data: r.data })),
           onProgress,
           s,
@@ -260,41 +260,41 @@ export class Library {
         ),
       ),
     );
-    return announced(this.ctx, out);
+    return announced(this.parts, out);
   }
 
   discardInterrupted(): Promise<void> {
-    return this.ctx.recovery.discardInterrupted();
+    return this.parts.recovery.discardInterrupted();
   }
 
   // ---- Collections (see library/collections.ts) --------------------------------------------
 
   /** Every collection with its document and passage counts and the bytes its documents keep. */
   async listCollections(): Promise<CollectionInfo[]> {
-    return listCollections(this.ctx);
+    return listCollections(this.parts);
   }
 
   createCollection(name: string): Promise<CollectionInfo> {
-    return createCollection(this.ctx, name);
+    return createCollection(this.parts, name);
   }
 
   renameCollection(id: string, name: string): Promise<CollectionInfo> {
-    return renameCollection(this.ctx, id, name);
+    return renameCollection(this.parts, id, name);
   }
 
   /** Deletes a collection; its documents stay in the library unless `removeDocuments` (then those in no other collection go). */
   deleteCollection(id: string, opts: DeleteCollectionOptions = {}): Promise<{ removedDocuments: string[] }> {
-    return deleteCollection(this.ctx, id, opts);
+    return deleteCollection(this.parts, id, opts);
   }
 
   /** Puts documents into a collection; returns how many were not in it yet. */
   addToCollection(id: string, docIds: string[]): Promise<number> {
-    return setMembership(this.ctx, id, docIds, true);
+    return setMembership(this.parts, id, docIds, true);
   }
 
   /** Takes documents out of a collection (they stay in the library); returns how many were in it. */
   removeFromCollection(id: string, docIds: string[]): Promise<number> {
-    return setMembership(this.ctx, id, docIds, false);
+    return setMembership(this.parts, id, docIds, false);
   }
 
   /**
@@ -307,26 +307,26 @@ export class Library {
     opts: LibraryFileOptions = {},
     onProgress?: (done: number, total: number) => void,
   ): Promise<LibraryFileResult> {
-    return importLibraryFile(this.ctx, file, opts, onProgress);
+    return importLibraryFile(this.parts, file, opts, onProgress);
   }
 
   // ---- Search ------------------------------------------------------------------------------
 
   search(query: string, opts: SearchOptions = {}): Promise<SearchHit[]> {
-    return search(this.ctx, query, opts);
+    return search(this.parts, query, opts);
   }
 
   /** Ranked chunk ids without their text: what search and evaluation share. */
   async rank(query: string, opts: SearchOptions = {}): Promise<VectorHit[]> {
-    return (await ranked(this.ctx, query, opts)).hits;
+    return (await ranked(this.parts, query, opts)).hits;
   }
 
   context(query: string, opts: SearchOptions & ContextOptions): Promise<ContextPassage[]> {
-    return context(this.ctx, query, opts);
+    return context(this.parts, query, opts);
   }
 
   evaluate(questions: EvalQuestion[], k = 5, opts: SearchOptions = {}): Promise<EvalReport> {
-    return evaluate(this.ctx, questions, k, opts);
+    return evaluate(this.parts, questions, k, opts);
   }
 
   /**
@@ -334,12 +334,12 @@ export class Library {
    * answers from keywords and marks its hits `keywordOnly`.
    */
   searchModelReady(): boolean {
-    return searchModelReady(this.ctx);
+    return searchModelReady(this.parts);
   }
 
   /** Resolves when hybrid search runs (rejects if the model could not be loaded). */
   whenSearchModelReady(): Promise<void> {
-    return whenSearchModelReady(this.ctx);
+    return whenSearchModelReady(this.parts);
   }
 
   /**
@@ -352,52 +352,52 @@ export class Library {
 
   /** Vectors of texts in this library's model (one row of `dimensions` floats per text). */
   embed(texts: string[], kind: 'query' | 'passage'): Promise<Float32Array> {
-    return this.ctx.embedder.embed(texts, kind);
+    return this.parts.embedder.embed(texts, kind);
   }
 
   // ---- Backup and models -------------------------------------------------------------------
 
   exportBackup(extra: unknown = null): Promise<Blob> {
-    return exportBackup(this.ctx, extra);
+    return exportBackup(this.parts, extra);
   }
 
   importBackup(
     file: Blob,
     onProgress?: (done: number, total: number) => void,
   ): Promise<{ added: number; duplicates: number; extra: unknown }> {
-    return importBackup(this.ctx, file, onProgress);
+    return importBackup(this.parts, file, onProgress);
   }
 
   embeddingStatus(): EmbeddingStatus {
-    return embeddingStatus(this.ctx);
+    return embeddingStatus(this.parts);
   }
 
   reembed(onProgress?: (done: number, total: number) => void): Promise<void> {
-    return reembed(this.ctx, onProgress);
+    return reembed(this.parts, onProgress);
   }
 
   // ---- Lifecycle ---------------------------------------------------------------------------
 
   /** Re-reads documents, postings and vectors from IndexedDB. */
   reload(): Promise<void> {
-    return this.ctx.state.reload();
+    return this.parts.state.reload();
   }
 
   /** Milliseconds opening spent per step (shown by the benchmark). */
   loadTimings(): Record<string, number> {
-    return { ...this.ctx.state.timings };
+    return { ...this.parts.state.timings };
   }
 
   /** Closes the database; a batch still being added is left to resume, as if the tab had closed. */
   close(): void {
     this.channel?.close();
-    this.ctx.store.close();
+    this.parts.store.close();
   }
 }
 
 /** Tells other tabs when a call stored anything, and hands the outcomes on. */
-function announced(ctx: LibraryContext, out: AddOutcome[]): AddOutcome[] {
-  if (out.some((o) => o.status === 'added')) ctx.announce();
+function announced(parts: LibraryParts, out: AddOutcome[]): AddOutcome[] {
+  if (out.some((o) => o.status === 'added')) parts.announce();
   return out;
 }
 
