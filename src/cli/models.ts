@@ -1,5 +1,25 @@
+import fs from 'node:fs';
 import path from 'node:path';
-import { createTransformersEmbedder, DEFAULT_EMBEDDING_MODEL, getEmbeddingModel, type Embedder } from '../core';
+import {
+  createTransformersEmbedder,
+  DEFAULT_EMBEDDING_MODEL,
+  type Embedder,
+  type FolderReader,
+  getEmbeddingModel,
+  modelFolderProblem,
+} from '../core';
+
+/** The local file system, for `modelFolderProblem`. */
+export const diskReader: FolderReader = {
+  exists: (p) => fs.existsSync(p),
+  list: (p) => {
+    try {
+      return fs.readdirSync(p);
+    } catch {
+      return [];
+    }
+  },
+};
 
 /** The model host when no local folder is given: the same default as the app's. */
 export const HUB = 'https://huggingface.co/';
@@ -19,6 +39,10 @@ export function modelSource(): string {
 export async function loadEmbedder(modelId: string = DEFAULT_EMBEDDING_MODEL.id): Promise<Embedder> {
   const spec = getEmbeddingModel(modelId);
   const local = process.env.FOLIO_MODELS;
+  // Checked first: transformers.js, given a folder without the model, fails with a TypeError from
+  // deep inside its tokenizer set-up (and leaves a second rejection behind it).
+  const problem = local ? modelFolderProblem(path.resolve(local), [spec.id], diskReader) : undefined;
+  if (problem) throw new Error(problem);
   try {
     return await createTransformersEmbedder({
       model: spec,

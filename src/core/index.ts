@@ -31,6 +31,8 @@ export type { Chunk, ChunkOptions, TokenCounter } from './chunk/chunker';
 export type { Embedder, EmbedDevice, DownloadProgress } from './embed/embedder';
 export { EMBEDDING_MODELS, DEFAULT_EMBEDDING_MODEL, getEmbeddingModel } from './embed/models';
 export type { EmbeddingModelSpec, EmbeddingDtype } from './embed/models';
+export { modelFolderProblem } from './embed/modelFolder';
+export type { FolderReader } from './embed/modelFolder';
 export { createTransformersEmbedder, detectDevice } from './embed/transformers';
 export type { TransformersEmbedderOptions } from './embed/transformers';
 export { DeferredEmbedder } from './embed/deferred';

@@ -95,20 +95,41 @@ export function startTransformersEmbedder(opts: TransformersEmbedderOptions = {}
     }
     opts.onDownload({ model: spec.id, file: info.file, loaded, total });
   };
-  const tokenizer = AutoTokenizer.from_pretrained(spec.id, { progress_callback });
+  const explain = (err: unknown) => {
+    throw modelLoadError(spec.id, err);
+  };
+  const tokenizer = AutoTokenizer.from_pretrained(spec.id, { progress_callback }).catch(explain);
   // A failure surfaces through `load` or `countTokens`, whichever is awaited.
   tokenizer.catch(() => {});
   const load = async (device: EmbedDevice) => {
     configureTransformers(opts, device);
     const dtype = opts.dtype ?? (device === 'webgpu' ? spec.dtype.webgpu : spec.dtype.wasm);
     // Side by side with the tokenizer's files, when it is still loading.
-    const [tok, model] = await Promise.all([
-      tokenizer,
-      AutoModel.from_pretrained(spec.id, { device, dtype, progress_callback }),
-    ]);
-    return new TransformersEmbedder(spec, device, dtype, tok, model, opts.batchSize ?? (device === 'webgpu' ? 32 : 16));
+    const model = AutoModel.from_pretrained(spec.id, { device, dtype, progress_callback }).catch(explain);
+    model.catch(() => {});
+    const [tok, net] = await Promise.all([tokenizer, model]);
+    return new TransformersEmbedder(spec, device, dtype, tok, net, opts.batchSize ?? (device === 'webgpu' ? 32 : 16));
   };
-  return { spec, countTokens: tokenizer.then((t) => (text: string) => tokenCount(t, text)), load };
+  const countTokens = tokenizer.then((t) => (text: string) => tokenCount(t, text));
+  countTokens.catch(() => {});
+  return { spec, countTokens, load };
+}
+
+/**
+ * A model that could not be loaded, said as a sentence. transformers.js reports a model its source
+ * does not have as a TypeError from its tokenizer set-up (the tokenizer's config was not found) or
+ * as "Could not locate file"; either way the source lacks the model.
+ */
+function modelLoadError(id: string, err: unknown): Error {
+  const reason = err instanceof Error ? err.message : String(err);
+  const where = env.allowLocalModels ? `the model folder ${env.localModelPath}` : `the model host ${env.remoteHost}`;
+  const missing = /tokenizer_class|Could not locate file|404|Unauthorized access to file/i.test(reason);
+  return new Error(
+    missing
+      ? `The search model ${id} is not in ${where}: its files were not found there.`
+      : `The search model ${id} could not be loaded from ${where}: ${reason}`,
+    { cause: err },
+  );
 }
 
 class TransformersEmbedder implements Embedder {
