@@ -151,6 +151,20 @@ describe('answer pipeline without a model', () => {
     ).toBeDefined();
   });
 
+  test('passages matched only by their words, with the model loaded, are not called keyword-only', async () => {
+    // Issue 23, problem 7: "Keyword search only — the search model was still loading" showed long
+    // after the model had loaded, whenever no passage of a hybrid search had a cosine.
+    const wordsOnly: Retriever = {
+      ...retriever,
+      context: async (q, o) => (await retriever.context(q, o)).map(({ dense: _, ...p }) => p),
+    };
+    const { record } = await collect('When was the typewriter patented?', { retriever: wordsOnly });
+    expect(record.passages.length).toBeGreaterThan(0);
+    expect(record.passages.every((p) => p.dense === undefined)).toBe(true);
+    expect(record.keywordOnly).toBeUndefined();
+    expect(record.extract!.text).toContain('1868');
+  });
+
   test('the record is plain data: it survives JSON and structured cloning unchanged', async () => {
     const { record } = await collect('Who greeted Prince Vasili Kuragin?', { retriever });
     expect(JSON.parse(JSON.stringify(record))).toEqual(record);

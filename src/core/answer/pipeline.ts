@@ -101,10 +101,9 @@ export async function* answer(question: string, opts: AnswerOptions): AsyncGener
   const passages = order.map((i) => found[i]!);
   const renumber = new Map(order.map((old, now) => [old, now]));
   for (const c of cands) c.passage = renumber.get(c.passage)!;
-  // The library marks passages found by keywords while its search model loads; a retriever
-  // that does not (or a keyword search asked for) shows it by the missing cosines.
-  const keywordOnly =
-    passages.length > 0 && (passages.some((p) => p.keywordOnly) || passages.every((p) => p.dense === undefined));
+  // The library marks passages found by keywords while its search model loads. Missing cosines
+  // alone do not say so: a hybrid search whose best passages matched only by their words has none.
+  const keywordOnly = passages.length > 0 && (passages.some((p) => p.keywordOnly) || opts.mode === 'keyword');
   yield { type: 'passages', passages, keywordOnly };
 
   const cover = coverage(decided.query, passages, (opts.searchModel ?? COVERAGE_MODEL) === COVERAGE_MODEL);
