@@ -19,7 +19,9 @@ function answerMarkdown(t: Turn, cite: (n: number) => number): string {
   const parts: string[] = [];
   if (t.searchedFor) parts.push(`*Searched for: ${t.searchedFor}*`);
   if (t.declined) {
-    parts.push(`**Not in your documents.** ${t.declined.reason}`);
+    // The reason opens with the same words as the bold line ("Not in your documents: nothing…").
+    const reason = t.declined.reason.replace(/^Not in your documents[.:]\s*/i, '');
+    parts.push(`**Not in your documents.** ${reason.charAt(0).toUpperCase()}${reason.slice(1)}`);
     if (t.passages.length)
       parts.push(`Closest passages, probably not it: ${t.passages.map((_, i) => `[${cite(i + 1)}]`).join(' ')}`);
     return parts.join('\n\n');
@@ -43,10 +45,13 @@ function answerMarkdown(t: Turn, cite: (n: number) => number): string {
   return parts.join('\n\n');
 }
 
-function sourceLine(n: number, p: ContextPassage, query: string): string {
+/** A source as a reader sees it: document, place, quoted sentence (without its number). */
+function sourceText(p: ContextPassage, query: string): string {
   const place = where(p);
-  return `${n}. **${p.docName}**${place ? `, ${place}` : ''} — “${quoteOf(p, query)}”`;
+  return `**${p.docName}**${place ? `, ${place}` : ''} — “${quoteOf(p, query)}”`;
 }
+
+const sourceLine = (n: number, p: ContextPassage, query: string) => `${n}. ${sourceText(p, query)}`;
 
 /**
  * A conversation as Markdown: each question and answer, citations numbered once through the whole
@@ -54,8 +59,10 @@ function sourceLine(n: number, p: ContextPassage, query: string): string {
  */
 export function conversationMarkdown(c: Conversation): string {
   const sources: { key: string; p: ContextPassage; query: string }[] = [];
+  // Numbered by what the reader sees: two passages of one document that overlap (a passage and
+  // the longer one context joined it into, in another turn) would otherwise print the same line twice.
   const number = (p: ContextPassage, query: string) => {
-    const key = `${p.docId}:${p.location.start}:${p.location.end}`;
+    const key = `${p.docId}\n${sourceText(p, query)}`;
     let i = sources.findIndex((s) => s.key === key);
     if (i < 0) i = sources.push({ key, p, query }) - 1;
     return i + 1;
