@@ -226,7 +226,7 @@ describe('Library: indexing a document is all-or-nothing', () => {
     ]);
     expect(out.map((o) => o.status)).toEqual(['added', 'failed', 'added']);
     expect(out[1]!.status === 'failed' && out[1]!.error.message).toMatch(/^multi_page\.pdf: .*GPU device lost/);
-    expect((await lib.listDocuments()).map((d) => d.name)).toEqual(['word_sample.docx', 'wiki-ibm.md']);
+    expect((await lib.listDocuments()).map((d) => d.name).sort()).toEqual(['wiki-ibm.md', 'word_sample.docx']);
     expect((await lib.checkIntegrity()).problems).toEqual([]);
   });
 
@@ -259,6 +259,44 @@ describe('Library: indexing a document is all-or-nothing', () => {
   });
 });
 
+describe('fair indexing (issue 23, problem 11)', () => {
+  const long = (name: string, sentences: number) => ({
+    name,
+    data: new TextEncoder().encode(
+      Array.from({ length: sentences }, (_, i) => `Entry ${i} of the ${name} ledger records a shipment.`).join(' '),
+    ),
+  });
+
+  test('small files are stored before a big one chosen with them, whatever the order', async () => {
+    const lib = await library({ name: 'fair-order' });
+    const stored: string[] = [];
+    await lib.addFiles([long('big.txt', 4000), fixture(FIXTURE_FILES.markdown), long('small.txt', 20)], (p) => {
+      if (p.stage === 'done') stored.push(p.file);
+    });
+    expect(stored).toEqual(['small.txt', 'wiki-ibm.md', 'big.txt']);
+  });
+
+  test('in one window, the file with fewer passages is embedded first, and time left counts the queue', async () => {
+    const lib = await library({
+      name: 'fair-window',
+      embedder: Object.assign(Object.create(embedder), { passagesPerSecond: 10 }),
+    });
+    const first = new Map<string, IndexProgress>();
+    const finished: string[] = [];
+    // Both under the window's 256 passages: embedded together, as one window.
+    await lib.addFiles([long('medium.txt', 900), long('tiny.txt', 12)], (p) => {
+      if (p.stage === 'embedding' && !first.has(p.file)) first.set(p.file, p);
+      if (p.stage === 'embedding' && p.done === p.total) finished.push(p.file);
+    });
+    expect(finished[0]).toBe('tiny.txt');
+    const tiny = first.get('tiny.txt')!;
+    const medium = first.get('medium.txt')!;
+    // medium.txt waits for tiny.txt's passages too: its first estimate covers both files' passages.
+    expect(medium.secondsLeft).toBe(Math.round((tiny.total! + medium.total!) / 10));
+    expect(tiny.secondsLeft).toBe(Math.round(tiny.total! / 10));
+  });
+});
+
 describe('interrupted adding (tab closed or crashed mid-batch)', () => {
   test('the unfinished files are listed after reopening, nothing of them is stored, and resuming adds them', async () => {
     // A tab that dies while embedding: its embedder never returns, and the page is gone. The
@@ -288,10 +326,10 @@ describe('interrupted adding (tab closed or crashed mid-batch)', () => {
     const out = await reopened.resumeInterrupted();
     expect(out.map((o) => o.status)).toEqual(['added', 'added', 'added']);
     expect(await reopened.listInterrupted()).toEqual([]);
-    expect((await reopened.listDocuments()).map((d) => d.name)).toEqual([
-      'wiki-ibm.md',
+    expect((await reopened.listDocuments()).map((d) => d.name).sort()).toEqual([
       'multi_page.pdf',
       'war-and-peace-1p.txt',
+      'wiki-ibm.md',
     ]);
     expect((await reopened.checkIntegrity()).problems).toEqual([]);
   });

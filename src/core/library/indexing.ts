@@ -124,7 +124,7 @@ export async function addFiles(
             onProgress?.(p);
           },
           (file, report) => loadFile(parts, file, report, signal),
-          { signal, isLarge: (f) => sizeOf(f) > LARGE_FILE_BYTES, batch, collectionsOf },
+          { signal, isLarge: (f) => sizeOf(f) > LARGE_FILE_BYTES, sizeOf, batch, collectionsOf },
         ),
       resumed,
     );
@@ -262,6 +262,8 @@ async function loadFile(
 interface PipelineOptions<T> {
   signal?: AbortSignal;
   isLarge?: (input: T) => boolean;
+  /** Inputs are read smallest first, so a big file never keeps the small ones from being searchable. */
+  sizeOf?: (input: T) => number;
   batch?: BatchHandle;
   /** Re-indexing: the one input replaces this document, in the same transaction. */
   replaces?: string;
@@ -274,7 +276,7 @@ async function runPipeline<T extends { name: string }>(
   inputs: T[],
   onProgress: ((p: IndexProgress) => void) | undefined,
   load: (input: T, report: (stage: IndexStage, done?: number, total?: number) => void) => Promise<Loaded>,
-  { signal, isLarge, batch, replaces, collectionsOf }: PipelineOptions<T> = {},
+  { signal, isLarge, sizeOf: size, batch, replaces, collectionsOf }: PipelineOptions<T> = {},
 ): Promise<AddOutcome[]> {
   await parts.embedder.whenReady?.();
   const outcomes: AddOutcome[] = new Array(inputs.length);
@@ -313,7 +315,12 @@ async function runPipeline<T extends { name: string }>(
     }
   };
 
-  for (let i = 0; i < inputs.length; i++) {
+  const order = inputs.map((_, i) => i);
+  if (size) {
+    const sizes = inputs.map(size);
+    order.sort((a, b) => sizes[a]! - sizes[b]! || a - b);
+  }
+  for (const i of order) {
     const input = inputs[i]!;
     if (signal?.aborted) {
       fail(i, signal.reason);
@@ -400,9 +407,15 @@ async function embedWindow(
     if (p.resumed) vectors[j]!.set(p.resumed.vectors);
     return p.resumed?.done ?? 0;
   });
+  // Passages are embedded fewest-first, so the small files of a window finish first; a file's
+  // time left counts the passages queued before its own.
+  const turn = window.map((_, j) => j).sort((a, b) => window[a]!.chunks.length - window[b]!.chunks.length);
+  const todo = turn.flatMap((j) => window[j]!.passages.slice(done[j]).map((_, i) => [j, done[j]! + i] as const));
+  const lastOf = new Map(todo.map(([j], t) => [j, t]));
+  let position = 0;
   const progress = (j: number, extra = 0) => {
     const p = window[j]!;
-    const left = rate.secondsFor(p.chunks.length - done[j]! - extra);
+    const left = rate.secondsFor(Math.max(p.chunks.length - done[j]! - extra, (lastOf.get(j) ?? -1) + 1 - position));
     report(p.fileIndex, 'embedding', {
       done: done[j]! + extra,
       total: p.chunks.length,
@@ -411,8 +424,6 @@ async function embedWindow(
     });
   };
   window.forEach((_, j) => progress(j));
-  // Every passage still to embed, as [file, passage] in window order.
-  const todo = window.flatMap((p, j) => p.passages.slice(done[j]).map((_, i) => [j, done[j]! + i] as const));
   let shared = true;
   for (let s = 0; s < todo.length && shared; s += EMBED_SLICE) {
     const slice = todo.slice(s, s + EMBED_SLICE);
@@ -439,6 +450,7 @@ async function embedWindow(
       break;
     }
     rate.record(slice.length, performance.now() - started);
+    position = s + slice.length;
     const touched = new Set(slice.map(([j]) => j));
     for (const j of touched) {
       done[j] = slice.filter(([k]) => k === j).at(-1)![1] + 1;
