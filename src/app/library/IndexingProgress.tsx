@@ -16,6 +16,31 @@ const STAGE_LABEL: Record<string, string> = {
 };
 
 const FINISHED = new Set(['done', 'duplicate', 'failed']);
+
+/**
+ * The stages that count something besides passages: OCR's pages ("Recognising page 3 of 12", the
+ * page being read; the library reports pages finished) and the OCR engine's first download.
+ */
+function stageCount(p: FileProgress): { text: string; value: number; max: number } | undefined {
+  if (!p.total) return undefined;
+  const done = p.done ?? 0;
+  if (p.stage === 'recognising')
+    return {
+      text:
+        p.total === 1
+          ? 'Recognising the text…'
+          : `Recognising page ${count(Math.min(done + 1, p.total))} of ${count(p.total)}`,
+      value: done,
+      max: p.total,
+    };
+  if (p.stage === 'ocr-download')
+    return {
+      text: `Downloading the text recogniser · ${Math.round((100 * done) / p.total)}%`,
+      value: done,
+      max: p.total,
+    };
+  return undefined;
+}
 /** More rows than this would only scroll past: a big folder shows a summary and the files in work. */
 const MAX_ROWS = 8;
 
@@ -86,8 +111,11 @@ export function IndexingProgress({
           const left = timeLeft(p);
           const runsOn = runsOnLabel(p.device ?? device);
           const embedding = p.stage === 'embedding' && p.total;
+          const counted = stageCount(p);
           const detail = [
-            embedding ? `Embedding ${count(p.done ?? 0)} of ${count(p.total!)} passages` : STAGE_LABEL[p.stage],
+            embedding
+              ? `Embedding ${count(p.done ?? 0)} of ${count(p.total!)} passages`
+              : (counted?.text ?? STAGE_LABEL[p.stage]),
             embedding && left !== undefined ? `${secondsText(left)} left` : '',
             embedding && runsOn ? runsOn : '',
           ]
@@ -104,8 +132,16 @@ export function IndexingProgress({
                 <small className="doc-meta">{detail}</small>
                 <progress
                   className="bar"
-                  value={embedding ? (p.done ?? 0) : p.stage === 'storing' || FINISHED.has(p.stage) ? 1 : undefined}
-                  max={embedding ? p.total : 1}
+                  value={
+                    embedding
+                      ? (p.done ?? 0)
+                      : counted
+                        ? counted.value
+                        : p.stage === 'storing' || FINISHED.has(p.stage)
+                          ? 1
+                          : undefined
+                  }
+                  max={embedding ? p.total : (counted?.max ?? 1)}
                   aria-label={`${p.file}: ${p.stage}`}
                 />
               </div>
