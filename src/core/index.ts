@@ -24,7 +24,7 @@ export { formatBytes } from './format';
 
 // Stages
 export { parseBytes, readBytes, detectType, decodeText, DEFAULT_MAX_FILE_BYTES } from './ingest';
-export { DocumentBuilder } from './ingest/builder';
+export { DocumentBuilder, meaningfulTitle } from './ingest/builder';
 export type { DocType, FileInput, ParsedDocument, SourceLocation, Block } from './types';
 export { chunkDocument, chunkDocumentAsync, DEFAULT_CHUNK_OPTIONS, passageText } from './chunk/chunker';
 export type { Chunk, ChunkOptions, TokenCounter } from './chunk/chunker';

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { RemoteLibrary } from '../../client/library';
-import type { DocumentRecord } from '../../core';
+import { type DocumentRecord, meaningfulTitle } from '../../core';
 
 const GENERIC =
   /^(contents|table of contents|introduction|abstract|references|bibliography|index|appendix|notes|acknowledg(e)?ments|see also|external links|further reading|summary)$/i;
@@ -20,7 +20,7 @@ export function questionsFromHeadings(headings: string[], title: string, max = 3
     out.push(/\?$/.test(h) ? h : `What does it say about ${h}?`);
     if (out.length === max) break;
   }
-  if (out.length < max) out.push(`What is ${title} about?`);
+  if (out.length < max && title) out.push(`What is ${title} about?`);
   return out.slice(0, max);
 }
 
@@ -38,7 +38,8 @@ export function useSampleQuestions(
       // Headings come with each passage's place; a very long document is not read just for this.
       const chunks = lib && first.chunkCount <= 3000 ? await lib.getChunks(first.id) : [];
       const headings = chunks.flatMap((c) => c.location.headings);
-      const title = (first.title || first.name.replace(/\.[^.]+$/, '')).trim();
+      // Only a title the document gives itself: "What is glxz-10k_20211231 about?" asks nobody's question.
+      const title = meaningfulTitle(first.title ?? '') ?? '';
       if (live) setSamples({ id: first.id, questions: questionsFromHeadings(headings, title) });
     });
     return () => {

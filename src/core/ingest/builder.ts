@@ -76,7 +76,7 @@ export class DocumentBuilder {
       type: this.type,
       text: this.parts.join(''),
       blocks: this.blocks,
-      ...(extra.title ? { title: extra.title } : {}),
+      ...(extra.title && meaningfulTitle(extra.title) ? { title: meaningfulTitle(extra.title) } : {}),
       ...(pageCount ? { pageCount } : {}),
       ...(extra.ocrPages?.length ? { ocrPages: extra.ocrPages } : {}),
     };
@@ -110,4 +110,23 @@ export function normaliseInline(text: string): string {
     .replace(/[\u200B-\u200D\uFEFF\u00AD]/g, '')
     .replace(/[\s\u00A0]+/g, ' ')
     .trim();
+}
+
+/**
+ * A document's own title as a person would say it, or undefined for what tools leave in the
+ * metadata instead: a URL (a page printed from a browser: "about:blank"), a file name
+ * ("glxz-10k_20211231.htm", "report.docx"), "Untitled", or a word processor's prefix
+ * ("Microsoft Word - plan.doc", which is a file name again).
+ */
+export function meaningfulTitle(raw: string): string | undefined {
+  const title = raw
+    .replace(/\s+/g, ' ')
+    .replace(/^Microsoft (Word|PowerPoint|Excel) - /i, '')
+    .trim();
+  if (!/\p{L}/u.test(title)) return undefined;
+  if (/^[a-z][a-z0-9+.-]*:/i.test(title) && !/\s/.test(title)) return undefined;
+  if (/^[^\s/\\]+\.(x?html?|pdf|docx?|odt|rtf|txt|md|pptx?|xlsx?|ods|csv|tsv|epub|jpe?g|png|tiff?)$/i.test(title))
+    return undefined;
+  if (/^(untitled|untitled document|document\d*|new document|title)$/i.test(title)) return undefined;
+  return title;
 }
