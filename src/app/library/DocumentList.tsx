@@ -3,7 +3,7 @@ import { memo, useDeferredValue, useState } from 'react';
 import type { CollectionInfo, DocumentRecord } from '../../core';
 import { ConfirmDialog } from '../ui/Dialog';
 import { Menu, MenuItem, MenuSeparator } from '../ui/Menu';
-import { count } from '../ui/format';
+import { count, counted } from '../ui/format';
 import { DocIcon, typeLabel } from './DocIcon';
 import { DocumentCollections } from './DocumentCollections';
 
@@ -13,11 +13,7 @@ type Toggle = (collectionId: string, docId: string, member: boolean) => void;
 const PAGE = 100;
 
 export function documentMeta(d: DocumentRecord): string {
-  return [
-    typeLabel(d.type),
-    d.pageCount ? `${count(d.pageCount)} ${d.pageCount === 1 ? 'page' : 'pages'}` : '',
-    `${count(d.chunkCount)} ${d.chunkCount === 1 ? 'passage' : 'passages'}`,
-  ]
+  return [typeLabel(d.type), d.pageCount ? counted(d.pageCount, 'page') : '', counted(d.chunkCount, 'passage')]
     .filter(Boolean)
     .join(' · ');
 }

@@ -9,6 +9,7 @@ import { RichText } from '../conversation/RichText';
 import { PdfPage, type PageHighlight } from './PdfPage';
 import { TextView } from './TextView';
 import type { SourceTarget } from './useSource';
+import { counted } from '../ui/format';
 
 interface Props {
   target: SourceTarget;
@@ -115,7 +116,7 @@ export default function SourcePanel({ target, library, documents, opened, onClos
   const place = passage
     ? where(passage)
     : target.kind === 'document'
-      ? `${record?.pageCount ? `${record.pageCount} pages · ` : ''}${record?.chunkCount ?? 0} passages`
+      ? `${record?.pageCount ? `${counted(record.pageCount, 'page')} · ` : ''}${counted(record?.chunkCount ?? 0, 'passage')}`
       : '';
   const label = target.kind === 'citation' ? `Source ${target.n} of ${target.passages.length}` : 'Document';
   return (

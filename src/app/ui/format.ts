@@ -4,3 +4,6 @@ const numbers = new Intl.NumberFormat();
 
 /** 1234 → "1,234" in the page's locale. */
 export const count = (n: number) => numbers.format(n);
+
+/** 1 → "1 page", 1234 → "1,234 pages": a count with its noun, singular or plural. */
+export const counted = (n: number, noun: string, plural = `${noun}s`) => `${count(n)} ${n === 1 ? noun : plural}`;
