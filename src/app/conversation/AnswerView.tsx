@@ -17,6 +17,14 @@ const plain = (s: string) =>
  * Keys for items without an id: their text, numbered when the same text comes again. Stable
  * while a list only grows or is replaced whole, which is all a checked answer does.
  */
+/** The sentence the quoted answer takes from its passage, so that passage's card shows it too. */
+function quotesOf(turn: Turn): Map<number, string> | undefined {
+  const e = turn.extract;
+  const n = e?.citations[0];
+  if (!e || n === undefined) return undefined;
+  return new Map([[n, (e.support?.quote ?? e.text).replace(/\s*\[\d+\]/g, '').trim()]]);
+}
+
 function keyedByText<T>(items: T[], text: (item: T) => string): [string, T][] {
   const seen = new Map<string, number>();
   return items.map((item) => {
@@ -216,7 +224,7 @@ export function AnswerView({ turn, onSwitchEngine }: { turn: Turn; onSwitchEngin
       {!turn.declined && turn.passages.length > 0 && (
         <div className="sources-section">
           <h3 className="sources-title">Sources</h3>
-          <Passages passages={turn.passages} query={query} turnId={turn.id} />
+          <Passages passages={turn.passages} query={query} turnId={turn.id} quotes={quotesOf(turn)} />
         </div>
       )}
     </div>

@@ -50,9 +50,39 @@ export function Citation({ n, turnId, label, found }: { n: number; turnId: strin
   );
 }
 
-function PassageCard({ p, n, query, turnId }: { p: ContextPassage; n: number; query: string; turnId: string }) {
+/**
+ * The sentences a card shows: the one the answer quotes from this passage first (so the quote and
+ * its source card never disagree), then the passage's best sentences for the question, in order.
+ */
+export function shownSentences(query: string, text: string, quoted: string | undefined, max = 2): Range[] {
+  const best = bestSentences(query, text, max);
+  // The quote's white space may differ from the passage's (line breaks of a PDF, a cell's spaces).
+  const words = quoted
+    ?.split(/\s+/)
+    .filter(Boolean)
+    .map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  const found = words?.length ? new RegExp(words.join('\\s+')).exec(text) : null;
+  if (!found) return best;
+  const q = { start: found.index, end: found.index + found[0].length };
+  const others = best.filter((r) => r.end <= q.start || r.start >= q.end).slice(0, max - 1);
+  return [q, ...others].sort((a, b) => a.start - b.start);
+}
+
+function PassageCard({
+  p,
+  n,
+  query,
+  turnId,
+  quoted,
+}: {
+  p: ContextPassage;
+  n: number;
+  query: string;
+  turnId: string;
+  quoted?: string | undefined;
+}) {
   const [open, setOpen] = useState(false);
-  const ranges = useMemo(() => bestSentences(query, p.text), [query, p.text]);
+  const ranges = useMemo(() => shownSentences(query, p.text, quoted), [query, p.text, quoted]);
   const place = where(p);
   return (
     <li className="passage">
@@ -90,16 +120,26 @@ export function Passages({
   query,
   turnId,
   label = 'Sources',
+  quotes,
 }: {
   passages: ContextPassage[];
   query: string;
   turnId: string;
   label?: string;
+  /** Sentences the answer quotes, by passage number (1-based). */
+  quotes?: ReadonlyMap<number, string>;
 }) {
   return (
     <ol className="passages" aria-label={label}>
       {passages.map((p, i) => (
-        <PassageCard key={`${p.docId}-${p.location.start}`} p={p} n={i + 1} query={query} turnId={turnId} />
+        <PassageCard
+          key={`${p.docId}-${p.location.start}`}
+          p={p}
+          n={i + 1}
+          query={query}
+          turnId={turnId}
+          quoted={quotes?.get(i + 1)}
+        />
       ))}
     </ol>
   );
