@@ -117,7 +117,14 @@ export function Conversation(p: Props) {
     } else if (turns.length > before.n) {
       const last = el.querySelector<HTMLElement>('.turn:last-of-type');
       const reduce = matchMedia('(prefers-reduced-motion: reduce)').matches;
-      last?.scrollIntoView({ block: 'start', behavior: reduce ? 'auto' : 'smooth' });
+      // The conversation scrolls, nothing else: scrollIntoView would also scroll the app's frame
+      // (overflow: hidden is still scrollable by script) when the conversation is too short to
+      // bring the turn to the top, shifting the header off-screen.
+      if (last)
+        el.scrollTo({
+          top: el.scrollTop + last.getBoundingClientRect().top - el.getBoundingClientRect().top,
+          behavior: reduce ? 'auto' : 'smooth',
+        });
     }
   }, [turns.length, conversationId, scroller]);
 
