@@ -36,6 +36,16 @@ describe('selectContext', () => {
     expect(q!.chunkIndexes).toEqual([1, 2]); // starts with "that live…": the previous chunk is added
   });
 
+  test("a joined passage of a scan keeps both chunks' OCR line boxes (issue 23, problem 6)", async () => {
+    // Before, joining dropped the boxes and the scanned page opened with nothing marked.
+    const box = (y: number) => ({ page: 1, x: 0.1, y, w: 0.8, h: 0.02 });
+    const scanned = LOCS.map((l, i) => ({ ...l, page: 1, boxes: [box(0.1 * (i + 1))] }));
+    const scanSource = { ...source(), chunk: async (_: string, i: number) => ({ location: scanned[i]! }) };
+    const [p] = await selectContext([{ ...hit(1), location: scanned[1]! }], scanSource, { budgetTokens: 100 });
+    expect(p!.chunkIndexes).toEqual([1, 2]);
+    expect(p!.location.boxes).toEqual([box(0.1 * 2), box(0.1 * 3)]);
+  });
+
   test('hits on adjacent chunks of a document merge into one passage', async () => {
     const out = await selectContext([hit(0, 0.9), hit(3, 0.8), hit(1, 0.7)], source(), { budgetTokens: 100 });
     expect(out.map((p) => p.chunkIndexes)).toEqual([[0, 1, 2], [3]]);

@@ -13,7 +13,7 @@ export type PageHighlight =
       /** The one sentence that answers best: a passage crossing pages opens on the page that holds it. */
       anchor?: string;
     }
-  | { kind: 'boxes'; boxes: Rect[] };
+  | { kind: 'boxes'; boxes: (Rect & { page?: number })[] };
 
 type Box = Rect & { strong?: boolean };
 
@@ -157,13 +157,15 @@ export function PdfPage({
         await task.promise;
         let boxes: Box[] = [];
         if (highlight?.kind === 'boxes') {
-          boxes = highlight.boxes.map((b) => ({
-            left: b.left * viewport.width,
-            top: b.top * viewport.height,
-            width: b.width * viewport.width,
-            height: b.height * viewport.height,
-            strong: true,
-          }));
+          boxes = highlight.boxes
+            .filter((b) => (b.page ?? shownPage) === shownPage)
+            .map((b) => ({
+              left: b.left * viewport.width,
+              top: b.top * viewport.height,
+              width: b.width * viewport.width,
+              height: b.height * viewport.height,
+              strong: true,
+            }));
         } else if (highlight?.kind === 'text' && shownPage >= page && shownPage <= lastPage) {
           const items = await textItems(doc.pdf, shownPage);
           const rect = (i: number): Rect => {

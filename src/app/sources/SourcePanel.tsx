@@ -6,6 +6,7 @@ import { DocIcon } from '../library/DocIcon';
 import { bestSentences, docTypeOf } from '../conversation/Passages';
 import { where } from '../conversation/place';
 import { RichText } from '../conversation/RichText';
+import { ImagePage } from './ImagePage';
 import { PdfPage, type PageHighlight } from './PdfPage';
 import { TextView } from './TextView';
 import type { SourceTarget } from './useSource';
@@ -28,6 +29,7 @@ function ocrBoxes(p: ContextPassage): PageHighlight | null {
   const rects = boxes
     .map((b) => b as Record<string, unknown>)
     .map((b) => ({
+      ...(typeof b.page === 'number' ? { page: b.page } : {}),
       left: Number(b.left ?? b.x),
       top: Number(b.top ?? b.y),
       width: Number(b.width ?? b.w),
@@ -177,7 +179,15 @@ export default function SourcePanel({ target, library, documents, opened, onClos
             {passage && <RichText className="source-quote" text={passage.text} ranges={marks} />}
           </>
         )}
-        {loaded && !loaded.missing && page && loaded.original && (
+        {loaded && !loaded.missing && page && loaded.original && type === 'image' && (
+          <ImagePage
+            key={docId}
+            bytes={loaded.original}
+            name={name}
+            boxes={highlight?.kind === 'boxes' ? highlight.boxes : []}
+          />
+        )}
+        {loaded && !loaded.missing && page && loaded.original && type !== 'image' && (
           <PdfPage
             key={docId}
             bytes={loaded.original}

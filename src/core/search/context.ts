@@ -138,6 +138,14 @@ function extend(loc: SourceLocation, indexes: number[], other: SourceLocation, .
   if (first.page) merged.page = first.page;
   const lastPage = last.pageEnd ?? last.page;
   if (lastPage && lastPage !== merged.page) merged.pageEnd = lastPage;
+  // OCR'd lines of both, so a joined passage of a scan still boxes its lines on the page.
+  const boxes = [...(first.boxes ?? []), ...(first === last ? [] : (last.boxes ?? []))];
+  const seen = new Set<string>();
+  const unique = boxes.filter((b) => {
+    const key = `${b.page}:${b.x}:${b.y}`;
+    return !seen.has(key) && !!seen.add(key);
+  });
+  if (unique.length) merged.boxes = unique;
   return { loc: merged, indexes: [...new Set([...indexes, ...more])].sort((a, b) => a - b) };
 }
 
