@@ -52,11 +52,11 @@ export function App() {
     <Sidebar
       documents={lib.documents}
       fileProgress={lib.fileProgress}
-      {...(lib.state.phase === 'ready' ? { device: lib.state.device } : {})}
+      {...(lib.status.phase === 'ready' ? { device: lib.status.device } : {})}
       outcomes={lib.outcomes}
       storage={lib.storage}
       reembedding={lib.reembedding}
-      opening={lib.state.phase === 'loading'}
+      opening={lib.status.phase === 'loading'}
       disabled={a.unusable ? 'Adding is off in this tab: see the message beside the conversation.' : null}
       onAdd={a.add}
       onCancelAdding={lib.cancelAdding}
@@ -135,7 +135,7 @@ export function App() {
         <div className="banners">
           <UpdateBanner />
           <LibraryBanners
-            state={lib.state}
+            status={lib.status}
             interrupted={lib.interrupted}
             onResume={() => void lib.resumeInterrupted()}
             onForget={() => void lib.discardInterrupted()}
@@ -145,7 +145,7 @@ export function App() {
           conversationId={current?.id}
           turns={a.turns}
           documentCount={lib.documents.length}
-          loading={lib.state.phase === 'loading' ? lib.state : null}
+          loading={lib.status.phase === 'loading' ? lib.status : null}
           samples={a.samples}
           engineName={a.engineName}
           onAsk={a.ask}
@@ -159,7 +159,7 @@ export function App() {
             busy={a.answers.busy}
             blocked={a.blocked}
             placeholder={
-              lib.documents.length || lib.state.phase === 'loading'
+              lib.documents.length || lib.status.phase === 'loading'
                 ? 'Ask about your documents…'
                 : 'Add a document first, then ask about it'
             }
@@ -203,9 +203,9 @@ export function App() {
             onExport={a.exportBackup}
             onImport={a.importBackup}
             unavailable={
-              lib.state.phase === 'ready'
+              lib.status.phase === 'ready'
                 ? null
-                : lib.state.phase === 'loading'
+                : lib.status.phase === 'loading'
                   ? 'Your library is still opening.'
                   : 'Your library is not available in this tab.'
             }

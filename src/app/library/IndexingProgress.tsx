@@ -2,7 +2,7 @@ import { Loader2, X } from 'lucide-react';
 import { useRef } from 'react';
 import { count } from '../ui/format';
 import { DocIcon } from './DocIcon';
-import type { FileProgress } from './useLibrary';
+import type { FileProgress } from './useIndexingProgress';
 
 const STAGE_LABEL: Record<string, string> = {
   reading: 'Waiting…',

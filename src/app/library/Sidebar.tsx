@@ -10,7 +10,7 @@ import { OutcomeAlerts } from './OutcomeAlerts';
 import { StorageMeter } from './StorageMeter';
 import { scopeLabel } from './ScopePicker';
 import type { CollectionsApi } from './useCollections';
-import type { FileProgress } from './useLibrary';
+import type { FileProgress } from './useIndexingProgress';
 
 interface Props {
   documents: DocumentRecord[];
