@@ -2,7 +2,7 @@ import { FileUp } from 'lucide-react';
 import type { DocumentRecord } from '../core';
 import { lazy, Suspense, useCallback, useState } from 'react';
 import { Composer } from './conversation/Composer';
-import { Conversation } from './conversation/Conversation';
+import { ConversationView } from './conversation/ConversationView';
 import { ConversationHeader } from './conversation/ConversationHeader';
 import { ConversationList } from './conversation/ConversationList';
 import { conversationTitle } from './conversation/conversationStore';
@@ -141,7 +141,7 @@ export function App() {
             onForget={() => void lib.discardInterrupted()}
           />
         </div>
-        <Conversation
+        <ConversationView
           conversationId={current?.id}
           turns={a.turns}
           documentCount={lib.documents.length}
@@ -167,7 +167,7 @@ export function App() {
             onStop={a.answers.stop}
             scope={<ScopePicker api={a.collections} />}
           />
-        </Conversation>
+        </ConversationView>
       </main>
       {source.target &&
         (sideBySide ? (
