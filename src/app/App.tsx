@@ -18,6 +18,10 @@ import { UpdateBanner } from './settings/UpdateBanner';
 import { Sheet } from './ui/Dialog';
 import { DESKTOP, PHONE, useMedia, WIDE_ENOUGH_FOR_SOURCES } from './ui/useMedia';
 import { useApp } from './useApp';
+// The source panel's placeholder is drawn before the panel's code has arrived, in the panel's styles.
+import './sources/sources.css';
+// After every component's styles: its touch sizes win over a feature's smaller ones.
+import './app.css';
 
 // Not needed to start: loaded when first opened (the dialogs as soon as their menu opens).
 const SourcePanel = lazy(() => import('./sources/SourcePanel'));

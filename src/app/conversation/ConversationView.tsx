@@ -5,6 +5,7 @@ import { CitationPreview } from './CitationPreview';
 import type { Turn } from './conversationStore';
 import { bestSentences } from './Passages';
 import { TurnView } from './TurnView';
+import './conversation.css';
 
 interface Props {
   conversationId: string | undefined;

@@ -4,6 +4,7 @@ import { Tooltip } from '../ui/Tooltip';
 import { AnswerView } from './AnswerView';
 import type { Turn } from './conversationStore';
 import { turnMarkdown } from './exportMarkdown';
+import './conversation.css';
 
 function CopyButton({ turn }: { turn: Turn }) {
   const [copied, setCopied] = useState(false);

@@ -3,6 +3,7 @@ import { useRef } from 'react';
 import { count } from '../ui/format';
 import { DocIcon } from './DocIcon';
 import type { FileProgress } from './useIndexingProgress';
+import './library.css';
 
 const STAGE_LABEL: Record<string, string> = {
   reading: 'Waiting…',
@@ -98,10 +99,10 @@ export function IndexingProgress({
             <li key={p.file} className="doc-row doc-row-adding">
               <DocIcon type={ext === 'md' ? 'markdown' : ext === 'txt' ? 'text' : ext === 'htm' ? 'html' : ext} />
               <div className="doc-main">
-                <span className="doc-name" title={p.file}>
+                <span className="doc-name one-line" title={p.file}>
                   {p.file}
                 </span>
-                <small className="doc-meta">{detail}</small>
+                <small className="doc-meta one-line">{detail}</small>
                 <progress
                   className="bar"
                   value={embedding ? (p.done ?? 0) : p.stage === 'storing' || FINISHED.has(p.stage) ? 1 : undefined}

@@ -1,5 +1,6 @@
 import { AlertTriangle, RefreshCw, RotateCcw } from 'lucide-react';
 import type { LibraryStatus } from './useOpenLibrary';
+import './library.css';
 
 /** What stops the library or needs a decision: a failed start, a newer Folio in another tab, files a closed tab left half-added. */
 export function LibraryBanners({
