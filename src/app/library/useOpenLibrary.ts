@@ -5,7 +5,10 @@ import type { DownloadProgress, OpenedInfo, RemoteLibrary } from '../../core';
 import { persisted, usePersisted } from '../persisted';
 import type { Settings } from '../settings/settings';
 
-/** Where opening the library stands (the core's LibraryState is the worker's own bookkeeping). */
+/**
+ * Where opening the library stands, as this tab sees it (not the core's LibraryState, which is what
+ * an open library holds in memory).
+ */
 export type LibraryStatus =
   | { phase: 'loading'; download?: DownloadProgress }
   | { phase: 'ready'; device: string }

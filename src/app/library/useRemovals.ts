@@ -46,7 +46,7 @@ export function useRemovals(
     },
     [commitRemoval],
   );
-  /** Deletes for good what is waiting for its Undo window (before a question is searched, or when the page goes away). */
+  /** Deletes for good what waits in its Undo window (before a question is searched, or as the page goes away). */
   const commitRemovals = useCallback(
     () => Promise.all([...removals.current.keys()].map(commitRemoval)).then(() => {}),
     [commitRemoval],
