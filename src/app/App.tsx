@@ -2,7 +2,7 @@ import { FileUp } from 'lucide-react';
 import type { DocumentRecord } from '../core';
 import { lazy, Suspense, useCallback, useState } from 'react';
 import { Composer } from './conversation/Composer';
-import { Conversation } from './conversation/Conversation';
+import { ConversationView } from './conversation/ConversationView';
 import { ConversationHeader } from './conversation/ConversationHeader';
 import { ConversationList } from './conversation/ConversationList';
 import { conversationTitle } from './conversation/conversationStore';
@@ -18,6 +18,10 @@ import { UpdateBanner } from './settings/UpdateBanner';
 import { Sheet } from './ui/Dialog';
 import { DESKTOP, PHONE, useMedia, WIDE_ENOUGH_FOR_SOURCES } from './ui/useMedia';
 import { useApp } from './useApp';
+// The source panel's placeholder is drawn before the panel's code has arrived, in the panel's styles.
+import './sources/sources.css';
+// After every component's styles: its touch sizes win over a feature's smaller ones.
+import './app.css';
 
 // Not needed to start: loaded when first opened (the dialogs as soon as their menu opens).
 const SourcePanel = lazy(() => import('./sources/SourcePanel'));
@@ -52,11 +56,11 @@ export function App() {
     <Sidebar
       documents={lib.documents}
       fileProgress={lib.fileProgress}
-      {...(lib.state.phase === 'ready' ? { device: lib.state.device } : {})}
+      {...(lib.status.phase === 'ready' ? { device: lib.status.device } : {})}
       outcomes={lib.outcomes}
       storage={lib.storage}
       reembedding={lib.reembedding}
-      opening={lib.state.phase === 'loading'}
+      opening={lib.status.phase === 'loading'}
       disabled={a.unusable ? 'Adding is off in this tab: see the message beside the conversation.' : null}
       onAdd={a.add}
       onCancelAdding={lib.cancelAdding}
@@ -135,17 +139,17 @@ export function App() {
         <div className="banners">
           <UpdateBanner />
           <LibraryBanners
-            state={lib.state}
+            status={lib.status}
             interrupted={lib.interrupted}
             onResume={() => void lib.resumeInterrupted()}
             onForget={() => void lib.discardInterrupted()}
           />
         </div>
-        <Conversation
+        <ConversationView
           conversationId={current?.id}
           turns={a.turns}
           documentCount={lib.documents.length}
-          loading={lib.state.phase === 'loading' ? lib.state : null}
+          loading={lib.status.phase === 'loading' ? lib.status : null}
           samples={a.samples}
           engineName={a.engineName}
           onAsk={a.ask}
@@ -159,7 +163,7 @@ export function App() {
             busy={a.answers.busy}
             blocked={a.blocked}
             placeholder={
-              lib.documents.length || lib.state.phase === 'loading'
+              lib.documents.length || lib.status.phase === 'loading'
                 ? 'Ask about your documents…'
                 : 'Add a document first, then ask about it'
             }
@@ -167,7 +171,7 @@ export function App() {
             onStop={a.answers.stop}
             scope={<ScopePicker api={a.collections} />}
           />
-        </Conversation>
+        </ConversationView>
       </main>
       {source.target &&
         (sideBySide ? (
@@ -203,9 +207,9 @@ export function App() {
             onExport={a.exportBackup}
             onImport={a.importBackup}
             unavailable={
-              lib.state.phase === 'ready'
+              lib.status.phase === 'ready'
                 ? null
-                : lib.state.phase === 'loading'
+                : lib.status.phase === 'loading'
                   ? 'Your library is still opening.'
                   : 'Your library is not available in this tab.'
             }

@@ -9,7 +9,8 @@ import { useSampleQuestions } from './conversation/samples';
 import type { ComposerHandle } from './conversation/Composer';
 import { useEngines } from './engines/useEngines';
 import { useCollections } from './library/useCollections';
-import { UNDO_MS, useLibrary } from './library/useLibrary';
+import { useLibrary } from './library/useLibrary';
+import { UNDO_MS } from './library/useRemovals';
 import { useFileDrop } from './library/useFileDrop';
 import { usePersisted } from './persisted';
 import type { AppDialog } from './settings/AppMenu';
@@ -43,12 +44,12 @@ export function useApp() {
   useEffect(() => {
     if (engines.failed) toast({ text: engines.failed.message, ms: 10_000 });
   }, [engines.failed, toast]);
-  const unusable = lib.state.phase === 'error' || lib.state.phase === 'outdated';
+  const unusable = lib.status.phase === 'error' || lib.status.phase === 'outdated';
 
   const collections = useCollections({
     library: lib.library,
     documents: lib.documents,
-    ready: lib.state.phase === 'ready',
+    ready: lib.status.phase === 'ready',
     refreshDocuments: lib.refreshDocuments,
   });
   const { scope } = collections;
@@ -72,7 +73,7 @@ export function useApp() {
   const adding = Object.keys(lib.fileProgress).length > 0;
   const blocked = unusable
     ? 'Folio cannot use your library in this tab right now (see the message above).'
-    : lib.documents.length > 0 || lib.state.phase === 'loading'
+    : lib.documents.length > 0 || lib.status.phase === 'loading'
       ? null
       : adding
         ? 'Your first document is still being added: ask as soon as it shows in the library.'

@@ -5,6 +5,7 @@ import { Tooltip } from '../ui/Tooltip';
 import type { Turn } from './conversationStore';
 import { Citation, Passages } from './Passages';
 import { WrittenAnswer } from './WrittenAnswer';
+import './conversation.css';
 
 /** Sentence text without the [n] markers and Markdown emphasis (its citations are drawn as chips). */
 const plain = (s: string) =>
@@ -223,7 +224,7 @@ export function AnswerView({ turn, onSwitchEngine }: { turn: Turn; onSwitchEngin
       )}
       {!turn.declined && turn.passages.length > 0 && (
         <div className="sources-section">
-          <h3 className="sources-title">Sources</h3>
+          <h3 className="caps-label">Sources</h3>
           <Passages passages={turn.passages} query={query} turnId={turn.id} quotes={quotesOf(turn)} />
         </div>
       )}

@@ -3,6 +3,7 @@ import type { ContextPassage } from '../../core';
 import { DocIcon } from '../library/DocIcon';
 import { docTypeOf } from './Passages';
 import { where } from './place';
+import './conversation.css';
 
 export interface PreviewContent {
   passage: ContextPassage;
@@ -109,7 +110,7 @@ export function CitationPreview({
     >
       <div className="cite-preview-head">
         <DocIcon type={docTypeOf(shown.passage.docName)} size={14} />
-        <span className="cite-preview-doc">{shown.passage.docName}</span>
+        <span className="cite-preview-doc one-line">{shown.passage.docName}</span>
         {place && <span className="subtle">· {place}</span>}
       </div>
       <p className="cite-preview-quote">“{shown.quote}”</p>

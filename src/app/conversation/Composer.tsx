@@ -8,6 +8,7 @@ import {
   type KeyboardEvent,
   type ReactNode,
 } from 'react';
+import './conversation.css';
 
 interface Props {
   busy: boolean;

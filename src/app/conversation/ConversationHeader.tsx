@@ -1,6 +1,7 @@
 import { Download, Menu as MenuIcon, SquarePen } from 'lucide-react';
 import type { ReactNode } from 'react';
 import { Tooltip } from '../ui/Tooltip';
+import './conversation.css';
 
 interface Props {
   title: string;
@@ -22,7 +23,7 @@ export function ConversationHeader({ title, canExport, onExport, onNew, onOpenLi
           <MenuIcon size={20} aria-hidden />
         </button>
       )}
-      <h1 className="conv-heading" title={title}>
+      <h1 className="conv-heading one-line" title={title}>
         {title}
       </h1>
       <div className="conv-header-actions">

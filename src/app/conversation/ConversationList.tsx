@@ -3,6 +3,8 @@ import { useState, type KeyboardEvent } from 'react';
 import { ConfirmDialog } from '../ui/Dialog';
 import { Menu, MenuItem, MenuSeparator } from '../ui/Menu';
 import { conversationTitle, type Conversation } from './conversationStore';
+import './conversation.css';
+import '../library/library.css';
 
 interface Props {
   conversations: Conversation[];
@@ -39,7 +41,7 @@ export function ConversationList({ conversations, currentId, onSelect, onNew, on
   return (
     <section className="sidebar-section conversations" aria-labelledby="conversations-heading">
       <div className="section-head">
-        <h2 id="conversations-heading" className="section-title">
+        <h2 id="conversations-heading" className="section-title caps-label">
           Conversations
         </h2>
         <button type="button" className="btn btn-ghost btn-sm" onClick={onNew}>
@@ -70,7 +72,7 @@ export function ConversationList({ conversations, currentId, onSelect, onNew, on
                 onClick={() => onSelect(c.id)}
               >
                 <MessageSquare size={14} aria-hidden />
-                <span className="conv-title">{conversationTitle(c)}</span>
+                <span className="conv-title one-line">{conversationTitle(c)}</span>
                 <small className="conv-when">{c.turns.length ? when(c.updatedAt) : ''}</small>
               </button>
             )}

@@ -4,6 +4,7 @@ import { highlightPassage, type ContextPassage } from '../../core';
 import { DocIcon } from '../library/DocIcon';
 import { RichText, type Range } from './RichText';
 import { where } from './place';
+import './conversation.css';
 
 /** The sentences of a passage most relevant to the question, as character ranges. */
 export function bestSentences(query: string, text: string, max = 2): Range[] {
@@ -89,8 +90,8 @@ function PassageCard({
       <div className="passage-head">
         <Citation n={n} turnId={turnId} />
         <DocIcon type={docTypeOf(p.docName)} size={15} />
-        <cite className="passage-doc">{p.docName}</cite>
-        {place && <span className="passage-where">· {place}</span>}
+        <cite className="passage-doc one-line">{p.docName}</cite>
+        {place && <span className="passage-where one-line">· {place}</span>}
       </div>
       {open ? (
         <RichText className="passage-full" text={p.text} ranges={ranges} />

@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import './conversation.css';
 
 /** A character range to mark, with an optional id (the one the source panel scrolls to). */
 export interface Range {

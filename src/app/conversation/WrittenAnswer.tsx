@@ -1,5 +1,6 @@
 import { createElement, useEffect, useState } from 'react';
 import { whenIdle } from '../idle';
+import './conversation.css';
 
 type Renderer = typeof import('./markdown');
 let renderer: Renderer | undefined;

@@ -4,6 +4,7 @@ import { lazy, Suspense, useEffect, useState, type DragEvent } from 'react';
 import { whenIdle } from '../idle';
 import { GROUPS } from './engineText';
 import type { useEngines } from './useEngines';
+import './engines.css';
 
 export type EnginesApi = ReturnType<typeof useEngines>;
 export type ModelFile = ReturnType<typeof useModelFile>;
@@ -85,7 +86,9 @@ export function EnginesMenu({ api, compact }: { api: EnginesApi; compact?: boole
           ) : (
             <Sparkles size={16} aria-hidden />
           )}
-          <span className="engine-trigger-text">{compact && api.current.kind === 'passages' ? 'Passages' : text}</span>
+          <span className="engine-trigger-text one-line">
+            {compact && api.current.kind === 'passages' ? 'Passages' : text}
+          </span>
           <ChevronDown size={14} aria-hidden />
         </button>
       </Popover.Trigger>

@@ -17,6 +17,7 @@ import type { EngineGroup, EngineOption } from '../../core';
 import { formatBytes } from '../../core';
 import type { EnginesApi, ModelFile } from './EnginesMenu';
 import { GROUP_LABEL, stateText } from './engineText';
+import './engines.css';
 
 // The menu's contents, in a chunk of their own: the page shows only the trigger until the menu opens
 // (the chunk is fetched when the page is idle).
@@ -218,7 +219,7 @@ export default function EnginesPanel({
               : null;
           return (
             <section key={g} className="engine-group" aria-labelledby={`engine-group-${g}`}>
-              <h3 className="engine-group-title" id={`engine-group-${g}`}>
+              <h3 className="engine-group-title caps-label" id={`engine-group-${g}`}>
                 <Icon size={14} aria-hidden /> {GROUP_LABEL[g]}
               </h3>
               {shared && <p className="engine-group-note">Can't run here: {shared}</p>}

@@ -6,6 +6,7 @@ import { Menu, MenuItem, MenuSeparator } from '../ui/Menu';
 import { count } from '../ui/format';
 import type { CollectionsApi } from './useCollections';
 import './collections.css';
+import './library.css';
 
 const plural = (n: number, one: string) => `${count(n)} ${n === 1 ? one : `${one}s`}`;
 const meta = (documents: number, bytes: number) => `${plural(documents, 'document')} · ${formatBytes(bytes)}`;
@@ -34,7 +35,7 @@ export function CollectionList({ api, documents }: { api: CollectionsApi; docume
   return (
     <section className="sidebar-section collections" aria-labelledby="collections-heading">
       <div className="section-head">
-        <h2 id="collections-heading" className="section-title">
+        <h2 id="collections-heading" className="section-title caps-label">
           Collections <span className="count">{count(collections.length)}</span>
         </h2>
         <button type="button" className="btn btn-ghost btn-sm" onClick={() => setNaming({ name: '' })}>

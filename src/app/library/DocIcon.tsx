@@ -9,6 +9,7 @@ import {
   Presentation,
   type LucideIcon,
 } from 'lucide-react';
+import './library.css';
 
 /** One icon per document type; types this version does not know yet get the generic one. */
 const ICONS: Record<string, LucideIcon> = {

@@ -2,6 +2,7 @@ import * as Dropdown from '@radix-ui/react-dropdown-menu';
 import { ChevronRight, FolderPlus } from 'lucide-react';
 import type { CollectionInfo, DocumentRecord } from '../../core';
 import { MenuCheckbox } from '../ui/Menu';
+import './collections.css';
 
 /**
  * A document's "Collections ▸" submenu in its ⋯ menu: tick a collection to put the document in

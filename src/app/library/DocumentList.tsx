@@ -6,6 +6,7 @@ import { Menu, MenuItem, MenuSeparator } from '../ui/Menu';
 import { count, counted } from '../ui/format';
 import { DocIcon, typeLabel } from './DocIcon';
 import { DocumentCollections } from './DocumentCollections';
+import './library.css';
 
 type Toggle = (collectionId: string, docId: string, member: boolean) => void;
 
@@ -43,14 +44,14 @@ const DocumentRow = memo(function DocumentRow({
         {/* The whole row opens the document (the button's area is stretched over it in CSS). */}
         <button
           type="button"
-          className="doc-name doc-open"
+          className="doc-name one-line doc-open"
           onClick={() => onShow(d)}
           title={d.name}
           aria-describedby={`doc-meta-${d.id}`}
         >
           {d.name}
         </button>
-        <small className="doc-meta" id={`doc-meta-${d.id}`}>
+        <small className="doc-meta one-line" id={`doc-meta-${d.id}`}>
           {documentMeta(d)}
           {d.status !== 'ready' && <span className="badge badge-warning">Indexing</span>}
         </small>

@@ -1,6 +1,7 @@
 import { Download, FileUp, ShieldCheck, WifiOff } from 'lucide-react';
 import { DEFAULT_EMBEDDING_MODEL } from '../../core';
 import { Logo } from '../ui/Logo';
+import './library.css';
 
 /**
  * Shown once, before anything is downloaded: what Folio is, what stays private, what will be

@@ -4,7 +4,7 @@ import { expect, test } from 'vitest';
 import { imagePdf, pageImage } from '../../../test/helpers/ocr';
 import { parseBytes } from '../../core';
 import { IndexingProgress } from './IndexingProgress';
-import type { FileProgress } from './useLibrary';
+import type { FileProgress } from './useIndexingProgress';
 
 // Issue 23, problem 13: a scan's row showed an empty bar while it was recognised. The progress
 // the real parser reports for a real two-page scan is rendered as the sidebar renders it.

@@ -2,7 +2,8 @@ import { Loader2, X } from 'lucide-react';
 import { useRef } from 'react';
 import { count } from '../ui/format';
 import { DocIcon } from './DocIcon';
-import type { FileProgress } from './useLibrary';
+import type { FileProgress } from './useIndexingProgress';
+import './library.css';
 
 const STAGE_LABEL: Record<string, string> = {
   reading: 'Waiting…',
@@ -126,10 +127,10 @@ export function IndexingProgress({
             <li key={p.file} className="doc-row doc-row-adding">
               <DocIcon type={ext === 'md' ? 'markdown' : ext === 'txt' ? 'text' : ext === 'htm' ? 'html' : ext} />
               <div className="doc-main">
-                <span className="doc-name" title={p.file}>
+                <span className="doc-name one-line" title={p.file}>
                   {p.file}
                 </span>
-                <small className="doc-meta">{detail}</small>
+                <small className="doc-meta one-line">{detail}</small>
                 <progress
                   className="bar"
                   value={

@@ -1,31 +1,32 @@
 import { AlertTriangle, RefreshCw, RotateCcw } from 'lucide-react';
-import type { LibraryState } from './useLibrary';
+import type { LibraryStatus } from './useOpenLibrary';
+import './library.css';
 
 /** What stops the library or needs a decision: a failed start, a newer Folio in another tab, files a closed tab left half-added. */
 export function LibraryBanners({
-  state,
+  status,
   interrupted,
   onResume,
   onForget,
 }: {
-  state: LibraryState;
+  status: LibraryStatus;
   interrupted: { id: string; name: string }[];
   onResume: () => void;
   onForget: () => void;
 }) {
   return (
     <>
-      {state.phase === 'error' && (
+      {status.phase === 'error' && (
         <div role="alert" className="callout callout-danger banner-callout">
           <AlertTriangle size={18} aria-hidden />
           <div className="callout-body">
             <p>
-              <strong>Folio could not start.</strong> {state.message}
+              <strong>Folio could not start.</strong> {status.message}
             </p>
           </div>
         </div>
       )}
-      {state.phase === 'outdated' && (
+      {status.phase === 'outdated' && (
         <div role="alert" className="callout callout-warning banner-callout">
           <RefreshCw size={18} aria-hidden />
           <div className="callout-body">

@@ -5,6 +5,7 @@ import { Dialog } from '../ui/Dialog';
 import { Menu, MenuItem, MenuSeparator } from '../ui/Menu';
 import { count } from '../ui/format';
 import type { LinkedFoldersApi } from './useLinkedFolders';
+import './library.css';
 
 /** "Link a folder", under "Add documents": disabled, with the reason, where the browser cannot. */
 export function LinkFolderButton({ api, disabled }: { api: LinkedFoldersApi; disabled: string | null }) {
@@ -58,7 +59,7 @@ export function LinkedFolderList({ api }: { api: LinkedFoldersApi }) {
   if (!api.folders.length) return null;
   return (
     <section className="sidebar-section" aria-labelledby="folders-heading">
-      <h2 id="folders-heading" className="section-title">
+      <h2 id="folders-heading" className="section-title caps-label">
         Linked folders
       </h2>
       <ul className="doc-list" aria-label="Linked folders">
@@ -69,10 +70,10 @@ export function LinkedFolderList({ api }: { api: LinkedFoldersApi }) {
                 <FolderSync size={15} />
               </span>
               <div className="doc-main">
-                <span className="doc-name" title={f.name}>
+                <span className="doc-name one-line" title={f.name}>
                   {f.name}
                 </span>
-                <small className="doc-meta">{statusLine(f)}</small>
+                <small className="doc-meta one-line">{statusLine(f)}</small>
               </div>
               <Menu
                 label={`Actions for folder ${f.name}`}

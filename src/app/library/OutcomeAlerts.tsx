@@ -1,6 +1,7 @@
 import { AlertCircle, Info, X } from 'lucide-react';
 import type { AddOutcome } from '../../core';
 import { keyOf } from '../ui/keys';
+import './library.css';
 
 /** Each file that was not added, by name and reason, until dismissed or the next batch. */
 export function OutcomeAlerts({ outcomes, onDismiss }: { outcomes: AddOutcome[]; onDismiss: (o: AddOutcome) => void }) {

@@ -10,7 +10,8 @@ import { OutcomeAlerts } from './OutcomeAlerts';
 import { StorageMeter } from './StorageMeter';
 import { scopeLabel } from './ScopePicker';
 import type { CollectionsApi } from './useCollections';
-import type { FileProgress } from './useLibrary';
+import type { FileProgress } from './useIndexingProgress';
+import './library.css';
 
 interface Props {
   documents: DocumentRecord[];
@@ -100,7 +101,7 @@ export function Sidebar(p: Props) {
         {p.folders}
         {p.collections && <CollectionList api={p.collections} documents={p.documents} />}
         <section className="sidebar-section" aria-labelledby="documents-heading">
-          <h2 id="documents-heading" className="section-title">
+          <h2 id="documents-heading" className="section-title caps-label">
             {heading} {documents.length > 0 && <span className="count">{count(documents.length)}</span>}
           </h2>
           <IndexingProgress files={adding} {...(p.device ? { device: p.device } : {})} onCancel={p.onCancelAdding} />

@@ -1,5 +1,6 @@
 import { HardDrive } from 'lucide-react';
 import { formatBytes } from '../../core';
+import './library.css';
 
 /** How much this browser keeps for Folio, and whether the browser may clear it under pressure. */
 export function StorageMeter({ storage }: { storage: { usage: number; quota: number; persisted?: boolean } | null }) {

@@ -21,11 +21,11 @@ type PickerWindow = Window & {
  * open and stopped with it. It syncs on its own (visit, observer or visibility and timer); this
  * hook shows what it says and passes on the clicks that need a person (pick, reconnect, unlink).
  */
-export function useLinkedFolders(lib: Pick<ReturnType<typeof useLibrary>, 'state' | 'library' | 'refreshDocuments'>) {
+export function useLinkedFolders(lib: Pick<ReturnType<typeof useLibrary>, 'status' | 'library' | 'refreshDocuments'>) {
   const [folders, setFolders] = useState<FolderView[]>([]);
   const [error, setError] = useState<string | null>(null);
   const loop = useRef<LinkedFolders<Handle> | null>(null);
-  const ready = lib.state.phase === 'ready';
+  const ready = lib.status.phase === 'ready';
   const { library, refreshDocuments } = lib;
 
   useEffect(() => {

@@ -1,6 +1,7 @@
 import { DownloadCloud, UploadCloud } from 'lucide-react';
 import { useState } from 'react';
 import { Dialog } from '../ui/Dialog';
+import './settings.css';
 
 /**
  * Backup and restore of everything Folio keeps (documents, passages, vectors, keyword index,

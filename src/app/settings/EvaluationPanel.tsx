@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { parseEvalSet, serializeEvalSet, type EvalQuestion, type EvalReport } from '../../core';
 import { keyOf } from '../ui/keys';
+import './settings.css';
 
 const EXAMPLE: EvalQuestion[] = [
   { question: 'Who patented the typewriter?', document: 'report.pdf', passage: 'Patented in 1868' },

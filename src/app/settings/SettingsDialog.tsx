@@ -2,6 +2,7 @@ import { EMBEDDING_MODELS } from '../../core';
 import { usePersisted } from '../persisted';
 import { Dialog } from '../ui/Dialog';
 import { settingsState, themeState, type Settings, type Theme } from './settings';
+import './settings.css';
 
 export function SettingsDialog({
   open,
@@ -28,7 +29,7 @@ export function SettingsDialog({
       }
     >
       <fieldset className="settings-group">
-        <legend>Search</legend>
+        <legend className="caps-label">Search</legend>
         <label className="field">
           <span className="field-label">Search model</span>
           <select
@@ -91,7 +92,7 @@ export function SettingsDialog({
         </label>
       </fieldset>
       <fieldset className="settings-group">
-        <legend>Appearance</legend>
+        <legend className="caps-label">Appearance</legend>
         <div className="segmented" role="radiogroup" aria-label="Theme">
           {(['system', 'light', 'dark'] as Theme[]).map((t) => (
             <label key={t} className={theme === t ? 'segment on' : 'segment'}>

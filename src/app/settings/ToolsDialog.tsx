@@ -4,6 +4,7 @@ import type { OpenedInfo } from '../../core';
 import type { EvalQuestion, EvalReport } from '../../core';
 import { Dialog } from '../ui/Dialog';
 import { EvaluationPanel } from './EvaluationPanel';
+import './settings.css';
 
 export type ToolsTab = 'check' | 'device';
 

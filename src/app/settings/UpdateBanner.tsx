@@ -2,6 +2,7 @@ import { RefreshCw } from 'lucide-react';
 import { useEffect } from 'react';
 import { useRegisterSW } from 'virtual:pwa-register/react';
 import { useToast } from '../ui/Toasts';
+import './settings.css';
 
 /**
  * The service worker's state in plain words. A new version is never swapped in under the user:

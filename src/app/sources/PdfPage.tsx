@@ -2,6 +2,7 @@ import { ChevronLeft, ChevronRight } from 'lucide-react';
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { platform } from '#platform';
 import { lineBoxes, passageItems, type Rect } from './pdfBoxes';
+import './sources.css';
 
 /** What to mark on the page: the passage's text (found among the page's text runs), or boxes given as fractions of the page (OCR). */
 export type PageHighlight =

@@ -11,6 +11,7 @@ import { PdfPage, type PageHighlight } from './PdfPage';
 import { TextView } from './TextView';
 import type { SourceTarget } from './useSource';
 import { counted } from '../ui/format';
+import './sources.css';
 
 interface Props {
   target: SourceTarget;
@@ -156,7 +157,7 @@ export default function SourcePanel({ target, library, documents, opened, onClos
       <div className="source-doc">
         <DocIcon type={type} size={16} />
         <div className="source-doc-text">
-          <span className="source-doc-name" title={name}>
+          <span className="source-doc-name one-line" title={name}>
             {name}
           </span>
           {place && <span className="source-doc-place">{place}</span>}
@@ -198,7 +199,7 @@ export default function SourcePanel({ target, library, documents, opened, onClos
         )}
         {loaded && !loaded.missing && page && passage && (
           <section className="source-passage" aria-label="Passage text">
-            <h3 className="source-subtitle">The passage</h3>
+            <h3 className="source-subtitle caps-label">The passage</h3>
             <RichText text={passage.text} ranges={marks.length ? marks : []} />
           </section>
         )}

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { RichText } from '../conversation/RichText';
+import './sources.css';
 
 /** Characters shown on each side of the passage at first; more on request. */
 const AROUND = 4000;

@@ -2,13 +2,14 @@ import { FileUp, Loader2, MessageSquareText, Sparkle } from 'lucide-react';
 import { useCallback, useEffect, useLayoutEffect, useRef, type ReactNode, type RefObject } from 'react';
 import { formatBytes, type DownloadProgress, type Support } from '../../core';
 import { CitationPreview } from './CitationPreview';
-import type { Turn as TurnRecord } from './conversationStore';
+import type { Turn } from './conversationStore';
 import { bestSentences } from './Passages';
-import { Turn } from './Turn';
+import { TurnView } from './TurnView';
+import './conversation.css';
 
 interface Props {
   conversationId: string | undefined;
-  turns: TurnRecord[];
+  turns: Turn[];
   /** Documents in the library (0: the empty state with its drop target). */
   documentCount: number;
   loading: { download?: DownloadProgress } | null;
@@ -102,7 +103,7 @@ function Empty({
 }
 
 /** The conversation in view: its turns, the empty states, and the question box at the bottom. */
-export function Conversation(p: Props) {
+export function ConversationView(p: Props) {
   const { turns, scroller, conversationId } = p;
   // A new question is scrolled to the top of the view, so its answer appears right under it
   // however long the conversation is; opening a conversation shows its end.
@@ -128,7 +129,7 @@ export function Conversation(p: Props) {
     }
   }, [turns.length, conversationId, scroller]);
 
-  const byId = useRef(new Map<string, TurnRecord>());
+  const byId = useRef(new Map<string, Turn>());
   byId.current = new Map(turns.map((t) => [t.id, t]));
   /** The sentence backing chip n: of the checked sentence it sits in, or of the extract. */
   const supportOf = useCallback((turnId: string, n: number, sentence?: number): Support | undefined => {
@@ -188,7 +189,7 @@ export function Conversation(p: Props) {
           ) : (
             <section aria-label="Conversation" className="turns">
               {turns.map((t) => (
-                <Turn
+                <TurnView
                   key={t.id}
                   turn={t}
                   {...(p.engineName(t.engine) ? { engineName: p.engineName(t.engine)! } : {})}

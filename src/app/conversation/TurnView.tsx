@@ -2,10 +2,11 @@ import { Check, Copy } from 'lucide-react';
 import { memo, useState } from 'react';
 import { Tooltip } from '../ui/Tooltip';
 import { AnswerView } from './AnswerView';
-import type { Turn as TurnRecord } from './conversationStore';
+import type { Turn } from './conversationStore';
 import { turnMarkdown } from './exportMarkdown';
+import './conversation.css';
 
-function CopyButton({ turn }: { turn: TurnRecord }) {
+function CopyButton({ turn }: { turn: Turn }) {
   const [copied, setCopied] = useState(false);
   const copy = async () => {
     await navigator.clipboard.writeText(turnMarkdown(turn));
@@ -23,12 +24,12 @@ function CopyButton({ turn }: { turn: TurnRecord }) {
 }
 
 /** One question and its answer. Memoised: a streamed token re-renders only its own turn. */
-export const Turn = memo(function Turn({
+export const TurnView = memo(function TurnView({
   turn,
   engineName,
   onSwitchEngine,
 }: {
-  turn: TurnRecord;
+  turn: Turn;
   engineName?: string;
   onSwitchEngine?: (id: string) => void;
 }) {
