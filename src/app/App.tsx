@@ -12,6 +12,7 @@ import { LibraryBanners } from './library/LibraryBanners';
 import { LinkedFolderList, LinkFolderButton } from './library/LinkedFolders';
 import { useLinkedFolders } from './library/useLinkedFolders';
 import { ScopePicker } from './library/ScopePicker';
+import { IndexingProgress } from './library/IndexingProgress';
 import { Sidebar } from './library/Sidebar';
 import { AppMenu } from './settings/AppMenu';
 import { UpdateBanner } from './settings/UpdateBanner';
@@ -157,6 +158,18 @@ export function App() {
           onOpenSource={a.openCitation}
           onSwitchEngine={(id) => void engines.use(id)}
           scroller={a.scroller}
+          // Where the library is a drawer or sheet, the first files' progress shows here too.
+          {...(!desktop && !drawer && !lib.documents.length && Object.keys(lib.fileProgress).length
+            ? {
+                adding: (
+                  <IndexingProgress
+                    files={Object.values(lib.fileProgress)}
+                    {...(lib.status.phase === 'ready' ? { device: lib.status.device } : {})}
+                    onCancel={lib.cancelAdding}
+                  />
+                ),
+              }
+            : {})}
         >
           <Composer
             ref={a.composer}

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { servedBySite } from '../client/modelSource';
-import type { DocumentRecord, Support } from '../core';
+import { type DocumentRecord, EMBEDDING_MODELS, type Support } from '../core';
 import { conversationTitle, type Conversation } from './conversation/conversationStore';
 import { downloadMarkdown } from './conversation/exportMarkdown';
 import { useAnswer } from './conversation/useAnswer';
@@ -44,6 +44,16 @@ export function useApp() {
   useEffect(() => {
     if (engines.failed) toast({ text: engines.failed.message, ms: 10_000 });
   }, [engines.failed, toast]);
+  // A search model chosen in Settings that cannot be loaded: the previous one is back in use.
+  useEffect(() => {
+    const f = lib.modelFailure;
+    if (!f) return;
+    const label = (id: string) => EMBEDDING_MODELS.find((m) => m.id === id)?.label ?? id;
+    toast({
+      text: `${label(f.model)} could not be used, so Folio keeps searching with ${label(f.kept)}. ${f.message}`,
+      ms: 15_000,
+    });
+  }, [lib.modelFailure, toast]);
   const unusable = lib.status.phase === 'error' || lib.status.phase === 'outdated';
 
   const collections = useCollections({

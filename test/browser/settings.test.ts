@@ -54,3 +54,31 @@ test('settings take effect and are kept across a reload', async () => {
   expect(await settings.getByLabel(/Passage size/).inputValue()).toBe('64');
   await context.close();
 });
+
+// Issue 23, problem 2: choosing a search model this site cannot serve showed "Folio could not
+// start" with transformers.js's TypeError, turned adding off and left Enter doing nothing. The
+// test site serves MiniLM (and it again as BGE small, see globalSetup), not Arctic Embed.
+test('a search model the site cannot serve leaves the previous one in use and says why', async () => {
+  const context = await browser().newContext();
+  const page = await context.newPage();
+  await openApp(page);
+  await addFiles(page, [path.join(FIXTURES_DIR, 'md/wiki-ibm.md')]);
+  await waitForDocuments(page, 1);
+
+  const settings = await openFromAppMenu(page, 'Settings…', 'Settings');
+  await settings.getByLabel('Search model').selectOption('Snowflake/snowflake-arctic-embed-xs');
+  await settings.getByRole('button', { name: 'Done' }).click();
+
+  const notice = page.getByText(
+    /Arctic Embed XS \(English\) could not be used, so Folio keeps searching with MiniLM-L6/,
+  );
+  await notice.waitFor({ timeout: 60_000 });
+  expect(await notice.textContent()).toContain('is not in the model folder');
+  expect(await page.getByText('Folio could not start').count()).toBe(0);
+  // The library answers as before, with the model that worked.
+  const turn = await ask(page, 'Which company is nicknamed Big Blue?');
+  expect(await sourcesOf(turn).first().locator('cite').textContent()).toBe('wiki-ibm.md');
+  const again = await openFromAppMenu(page, 'Settings…', 'Settings');
+  expect(await again.getByLabel('Search model').locator('option:checked').textContent()).toMatch(/^MiniLM-L6/);
+  await context.close();
+});

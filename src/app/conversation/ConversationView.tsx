@@ -21,6 +21,8 @@ interface Props {
   onOpenSource: (turnId: string, n: number, chip: HTMLElement, support?: Support) => void;
   onSwitchEngine: (id: string) => void;
   scroller: RefObject<HTMLDivElement | null>;
+  /** The first documents' progress, shown in the empty state where the library is out of sight. */
+  adding?: ReactNode;
   /** The question box, below the turns. */
   children: ReactNode;
 }
@@ -31,7 +33,16 @@ function Empty({
   samples,
   onAsk,
   onAddFiles,
-}: Pick<Props, 'documentCount' | 'loading' | 'samples' | 'onAsk' | 'onAddFiles'>) {
+  adding,
+}: Pick<Props, 'documentCount' | 'loading' | 'samples' | 'onAsk' | 'onAddFiles' | 'adding'>) {
+  if (!documentCount && adding)
+    return (
+      <div className="empty-state empty-adding">
+        <h2>Adding your documents</h2>
+        <p className="muted">Ask as soon as the first one is in: it shows here and in the library.</p>
+        {adding}
+      </div>
+    );
   if (!documentCount && loading)
     return (
       <div className="empty-state" role="status">
@@ -185,6 +196,7 @@ export function ConversationView(p: Props) {
               samples={p.samples}
               onAsk={p.onAsk}
               onAddFiles={p.onAddFiles}
+              adding={p.adding}
             />
           ) : (
             <section aria-label="Conversation" className="turns">

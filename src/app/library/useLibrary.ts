@@ -145,6 +145,7 @@ export function useLibrary(settings: Pick<Settings, 'embeddingModel' | 'chunkTok
 
   return {
     reembedding: opening.reembedding,
+    modelFailure: opening.modelFailure,
     status: opening.status,
     info: opening.info,
     started: opening.started,

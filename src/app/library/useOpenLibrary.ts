@@ -3,7 +3,7 @@ import { openLibraryInWorker } from '../../client/library';
 import { modelSource, servedBySite } from '../../client/modelSource';
 import type { DownloadProgress, OpenedInfo, RemoteLibrary } from '../../core';
 import { persisted, usePersisted } from '../persisted';
-import type { Settings } from '../settings/settings';
+import { type Settings, settingsState } from '../settings/settings';
 
 /**
  * Where opening the library stands, as this tab sees it (not the core's LibraryState, which is what
@@ -43,6 +43,10 @@ export function useOpenLibrary(settings: Pick<Settings, 'embeddingModel' | 'chun
   const ready = useRef<Promise<RemoteLibrary | null>>(Promise.resolve(null));
   const [status, setStatus] = useState<LibraryStatus>({ phase: 'loading' });
   const [info, setInfo] = useState<OpenedInfo | null>(null);
+  /** The search model the library last opened with: a new one that cannot load falls back to it. */
+  const working = useRef<string | null>(null);
+  /** A search model that could not be loaded, and why (the previous one stays in use). */
+  const [modelFailure, setModelFailure] = useState<{ model: string; kept: string; message: string } | null>(null);
   const on = useRef(events);
   on.current = events;
 
@@ -88,6 +92,7 @@ export function useOpenLibrary(settings: Pick<Settings, 'embeddingModel' | 'chun
           return null;
         }
         lib.current = l;
+        working.current = settings.embeddingModel;
         await on.current.loaded(l, live);
         setStatus({ phase: 'ready', device: l.info.device });
         setInfo(l.info);
@@ -102,7 +107,14 @@ export function useOpenLibrary(settings: Pick<Settings, 'embeddingModel' | 'chun
         return l;
       })
       .catch((err: unknown) => {
-        if (!cancelled) setStatus({ phase: 'error', message: String((err as Error).message ?? err) });
+        if (cancelled) return null;
+        const message = String((err as Error).message ?? err);
+        const previous = working.current;
+        if (previous && previous !== settings.embeddingModel) {
+          // The library stays as it was: reopened with the model that worked, and the person told.
+          setModelFailure({ model: settings.embeddingModel, kept: previous, message });
+          settingsState.save({ ...settingsState.load(), embeddingModel: previous });
+        } else setStatus({ phase: 'error', message });
         return null;
       });
     return () => {
@@ -117,5 +129,6 @@ export function useOpenLibrary(settings: Pick<Settings, 'embeddingModel' | 'chun
   /** The library if it is open now. */
   const current = useCallback(() => lib.current, []);
 
-  return { started, start, status, info, reembedding, library, current };
+  const dismissModelFailure = useCallback(() => setModelFailure(null), []);
+  return { started, start, status, info, reembedding, library, current, modelFailure, dismissModelFailure };
 }

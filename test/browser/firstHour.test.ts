@@ -1,0 +1,80 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expect, test } from 'vitest';
+import { pageImage } from '../helpers/ocr';
+import { FIXTURES_DIR, FIXTURE_FILES } from '../helpers/paths';
+import { addFiles, ask, baseUrl, openApp, sourcePanel, turns, useBrowser, waitForDocuments } from './chromium';
+
+/** Rough edges a new user hit in the first hour (issue 23), each seen as a person sees it. */
+const browser = useBrowser({ webgpu: false });
+const shots = path.resolve('test-output/screenshots');
+
+test('on a phone, files chosen on the first screen show their progress in the main view (problem 14)', async () => {
+  const context = await browser().newContext({ viewport: { width: 390, height: 844 } });
+  const page = await context.newPage();
+  await page.goto(baseUrl());
+  // The first screen's own picker starts Folio with the files.
+  await page
+    .getByLabel('Choose documents to start with')
+    .setInputFiles([FIXTURE_FILES.pdf, FIXTURE_FILES.markdown].map((f) => path.join(FIXTURES_DIR, f)));
+  const main = page.getByRole('main');
+  await main.getByRole('heading', { name: 'Adding your documents' }).waitFor({ timeout: 60_000 });
+  expect(await main.getByText('Add your first document').count()).toBe(0);
+  expect(await main.getByRole('list', { name: 'Adding' }).getByRole('listitem').count()).toBeGreaterThan(0);
+  fs.mkdirSync(shots, { recursive: true });
+  await page.screenshot({ path: path.join(shots, 'phone-adding.png') });
+  await main.getByRole('heading', { name: 'Ask about your documents' }).waitFor({ timeout: 180_000 });
+  await context.close();
+}, 300_000);
+
+test('answers scroll the conversation only: the header stays in view (problem 5)', async () => {
+  const context = await browser().newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  await openApp(page);
+  await addFiles(page, [path.join(FIXTURES_DIR, FIXTURE_FILES.markdown)]);
+  await waitForDocuments(page, 1);
+  await ask(page, 'Which company is nicknamed Big Blue?');
+  await ask(page, 'When was IBM founded?');
+  await expect.poll(() => turns(page).count()).toBe(2);
+  // Wait for the smooth scroll to settle, then nothing but the conversation may have moved.
+  await page.waitForTimeout(1500);
+  const moved = await page.evaluate(() =>
+    [document.scrollingElement, ...document.querySelectorAll('.app, .app > *')]
+      .filter((e): e is Element => !!e && !e.classList.contains('conversation-scroll') && e.scrollTop !== 0)
+      .map((e) => `${e.tagName}.${e.className}: ${e.scrollTop}`),
+  );
+  expect(moved).toEqual([]);
+  const header = await page.getByRole('button', { name: 'Export as Markdown' }).boundingBox();
+  expect(header!.y).toBeGreaterThanOrEqual(0);
+  await context.close();
+}, 300_000);
+
+test('a citation of a photo opens the photo with the cited line boxed (problem 6)', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'folio-photo-'));
+  const photo = path.join(dir, 'harbour-notice.jpg');
+  fs.writeFileSync(
+    photo,
+    await pageImage(['Harbour notice.', 'The ferry to the island leaves at seven every morning.'], {
+      dpi: 150,
+      format: 'jpeg',
+      crop: 160,
+    }),
+  );
+  const context = await browser().newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  await openApp(page);
+  await addFiles(page, [photo]);
+  await waitForDocuments(page, 1, 240_000);
+  const turn = await ask(page, 'When does the ferry to the island leave?');
+  await turn.getByRole('button', { name: 'Source 1' }).first().click();
+  const panel = sourcePanel(page);
+  const image = panel.locator('img.image-page');
+  await image.waitFor({ timeout: 30_000 });
+  expect(await image.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
+  expect(await panel.locator('.pdf-highlight').count()).toBeGreaterThan(0);
+  expect(await panel.getByText(/could not be shown|Invalid PDF/).count()).toBe(0);
+  await page.screenshot({ path: path.join(shots, 'photo-source.png') });
+  await context.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+}, 400_000);
