@@ -17,6 +17,7 @@ test('under the dev server (React StrictMode), reloading twice duplicates nothin
   server = await createServer({
     root: path.resolve(import.meta.dirname, '../..'),
     logLevel: 'warn',
+    configLoader: 'runner',
     mode: 'development',
     server: { host: '127.0.0.1', port: 0, strictPort: false },
   });

@@ -78,3 +78,15 @@ test('a citation of a photo opens the photo with the cited line boxed (problem 6
   await context.close();
   fs.rmSync(dir, { recursive: true, force: true });
 }, 400_000);
+
+test('New collection puts the cursor in its name field (problem 16)', async () => {
+  const context = await browser().newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  await openApp(page);
+  await page.getByRole('button', { name: 'New collection' }).click();
+  const dialog = page.getByRole('dialog', { name: 'New collection' });
+  await dialog.waitFor();
+  await page.keyboard.type('Work');
+  expect(await dialog.getByLabel('Name').inputValue()).toBe('Work');
+  await context.close();
+}, 120_000);

@@ -46,11 +46,16 @@ export default async function setup(project: TestProject) {
   const nodeEnv = process.env.NODE_ENV;
   process.env.NODE_ENV = 'production';
   try {
-    await build({ root, logLevel: 'warn', mode: 'production' });
+    await build({ root, logLevel: 'warn', mode: 'production', configLoader: 'runner' });
   } finally {
     process.env.NODE_ENV = nodeEnv;
   }
-  const server = await preview({ root, logLevel: 'warn', preview: { host: '127.0.0.1', port: 0, strictPort: false } });
+  const server = await preview({
+    root,
+    logLevel: 'warn',
+    configLoader: 'runner',
+    preview: { host: '127.0.0.1', port: 0, strictPort: false },
+  });
   const url = server.resolvedUrls?.local[0];
   if (!url) throw new Error('preview server did not report a URL');
   project.provide('baseUrl', url.endsWith('/') ? url : `${url}/`);

@@ -172,6 +172,9 @@ function NameDialog({
             className="input"
             name="name"
             defaultValue={naming?.name ?? ''}
+            // The one thing this dialog asks for: typing starts at once (a rename's old name selected).
+            data-autofocus
+            onFocus={(e) => e.currentTarget.select()}
             maxLength={120}
             required
             aria-invalid={error ? 'true' : undefined}
