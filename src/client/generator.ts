@@ -3,7 +3,16 @@
  * `Generator` shape.
  */
 import * as Comlink from 'comlink';
-import type { ChatMessage, GenerateOptions, GenerateResult, Generator, TransformersGeneratorOptions } from '../core';
+import type {
+  ChatMessage,
+  GenerateOptions,
+  Generator,
+  LoadedInfo,
+  RunStats,
+  TransformersGeneratorOptions,
+  TransformersWorkerApi,
+  WllamaWorkerApi,
+} from '../core';
 // Only WebLLM's types are imported here: its code (2 MB+) loads when a WebLLM model is chosen.
 import {
   chooseWebLLMModels,
@@ -14,24 +23,6 @@ import {
   WebLLMGenerator,
 } from '../core';
 import { webLLMHosting } from './modelSource';
-import type { LoadedInfo, WllamaWorkerApi } from '../workers/wllama.worker';
-
-export interface GeneratorWorkerApi {
-  /** Loads only a tokenizer (e.g. of a WebLLM model's repo), for exact token counts. */
-  loadTokenizer(repo: string, opts: { localModelPath?: string; remoteHost?: string }): Promise<void>;
-  load(
-    opts: Omit<TransformersGeneratorOptions, 'onDownload'>,
-    onDownload?: (p: { file: string; loaded: number; total: number }) => void,
-  ): Promise<{ id: string; contextWindow: number }>;
-  countTokens(text: string): Promise<number>;
-  generate(
-    messages: ChatMessage[],
-    opts: { maxNewTokens?: number; temperature?: number },
-    onToken?: (t: string) => void,
-  ): Promise<GenerateResult & Partial<RunStats>>;
-  interrupt(): void;
-  dispose(): Promise<void>;
-}
 
 export async function openTransformersGenerator(
   opts: Omit<TransformersGeneratorOptions, 'onDownload'>,
@@ -42,7 +33,7 @@ export async function openTransformersGenerator(
     type: 'module',
     name: 'folio-generator',
   });
-  const remote = Comlink.wrap<GeneratorWorkerApi>(worker);
+  const remote = Comlink.wrap<TransformersWorkerApi>(worker);
   let info: { id: string; contextWindow: number };
   try {
     info = await untilAborted(remote.load(opts, onDownload ? Comlink.proxy(onDownload) : undefined), signal);
@@ -68,26 +59,12 @@ function untilAborted<T>(work: Promise<T>, signal?: AbortSignal): Promise<T> {
   });
 }
 
-/** Timings of the last answer, for the benchmark. */
-export interface RunStats {
-  tokens: number;
-  firstTokenMs?: number;
-  ms: number;
-}
-
-interface RemoteGeneratorApi {
-  countTokens(text: string): Promise<number>;
-  generate(
-    messages: ChatMessage[],
-    opts: { maxNewTokens?: number; temperature?: number },
-    onToken?: (t: string) => void,
-  ): Promise<GenerateResult & Partial<RunStats>>;
-  interrupt(): void;
-}
+/** What a generator worker answers with: the calls the transformers.js and llama.cpp hosts share. */
+type RemoteGeneratorApi = Pick<TransformersWorkerApi, 'countTokens' | 'generate' | 'interrupt'>;
 
 /** A Generator over a generator worker's Comlink API: Stop and abort reach the worker at once. */
 function remoteGenerator(
-  remote: Comlink.Remote<RemoteGeneratorApi>,
+  remote: RemoteGeneratorApi,
   info: { id: string; contextWindow: number },
   dispose: () => Promise<void>,
 ): Generator & { lastRun?: RunStats } {
@@ -166,7 +143,7 @@ export async function openWebLLMGenerator(
     type: 'module',
     name: 'folio-tokenizer',
   });
-  const tokenizer = Comlink.wrap<GeneratorWorkerApi>(tokenizerWorker);
+  const tokenizer = Comlink.wrap<TransformersWorkerApi>(tokenizerWorker);
   const repo = repoOf(record.model);
   const engineWorker = new Worker(new URL('../workers/webllm.worker.ts', import.meta.url), {
     type: 'module',
@@ -237,7 +214,7 @@ export async function openWllamaGenerator(
 ): Promise<Generator & { info: LoadedInfo; lastRun?: RunStats }> {
   const info = await host.api.load(id, { threads });
   return Object.assign(
-    remoteGenerator(host.api as unknown as Comlink.Remote<RemoteGeneratorApi>, info, () => host.api.dispose()),
+    remoteGenerator(host.api, info, () => host.api.dispose()),
     { info },
   );
 }

@@ -77,7 +77,12 @@ export { listStoredModels, removeStoredModel } from './generate/modelStore';
 export type { StoredModel } from './generate/modelStore';
 export { createPromptApiGenerator, languageModelFactory, promptApiAvailability } from './generate/promptApi';
 export type { LanguageModelFactory } from './generate/promptApi';
-export type { ChatMessage, GenerateOptions, GenerateResult, Generator } from './generate/generator';
+export type { ChatMessage, GenerateOptions, GenerateResult, Generator, RunStats } from './generate/generator';
+// The answer models' worker hosts and their protocols (derived from the classes)
+export { TransformersHost } from './generate/transformersHost';
+export type { TransformersWorkerApi } from './generate/transformersHost';
+export { WllamaHost } from './generate/wllamaHost';
+export type { LoadedInfo, WllamaAssets, WllamaWorkerApi } from './generate/wllamaHost';
 export { highlightPassage } from './generate/passagesOnly';
 export type { HighlightedPassage } from './generate/passagesOnly';
 export { buildAnswerMessages, rewriteMessages } from './generate/prompt';
