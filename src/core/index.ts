@@ -63,10 +63,15 @@ export { evaluate, parseEvalSet, serializeEvalSet, matches } from './eval/userEv
 export type { EvalQuestion, EvalSet, EvalReport, EvalQuestionResult, EvalFound } from './eval/userEval';
 
 // Answers: engines and prompts (the answer pipeline and its contracts are below)
-export type { EngineGroup, EngineKind, EngineOption, EngineState, Engines } from './generate/engine';
+export type { EngineGroup, EngineInput, EngineKind, EngineOption, EngineState, Engines } from './generate/engine';
 export {
+  catalogueModels,
   catalogueOptions,
+  PASSAGES_ONLY,
   PROCESSOR_MODELS,
+  promptApiOptions,
+  recommend,
+  webllmOptions,
   transformersDevice,
   transformersDtype,
   transformersFiles,

@@ -2,7 +2,7 @@
  * The answer engines as the browser tests and the benchmark drive them: the page's engines menu
  * data (openEngines) and the generators underneath, on the shared stories260K model.
  */
-import { openEngines } from '../../src/client/engines';
+import { openEngines } from '../../src/client/engines/pageEngines';
 import { openTransformersGenerator, openWllamaGenerator, openWllamaWorker } from '../../src/client/generator';
 import type { Engines } from '../../src/core/generate/engine';
 import type { Generator } from '../../src/core/generate/generator';

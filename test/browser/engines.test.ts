@@ -179,19 +179,15 @@ test('a model that cannot be fetched gives a sentence, not transformers.js’s "
         (e: Error) => e.message,
       );
     const engines = await h.openEngines();
-    const custom = engines.addCustom('nobody/no-such-model');
+    const custom = (await engines.add('transformers', 'nobody/no-such-model'))!;
     const said = await engines.load(custom.id).then(
       () => 'loaded',
       (e: Error) => e.message,
     );
-    const badName = (() => {
-      try {
-        engines.addCustom('not a model');
-        return 'accepted';
-      } catch (e) {
-        return (e as Error).message;
-      }
-    })();
+    const badName = await engines.add('transformers', 'not a model').then(
+      () => 'accepted',
+      (e: Error) => e.message,
+    );
     return {
       raw,
       said,
