@@ -63,11 +63,11 @@ export { evaluate, parseEvalSet, serializeEvalSet, matches } from './eval/userEv
 export type { EvalQuestion, EvalSet, EvalReport, EvalQuestionResult, EvalFound } from './eval/userEval';
 
 // Answers: engines and prompts (the answer pipeline and its contracts are below)
+export { PASSAGES_ONLY } from './generate/engine';
 export type { EngineGroup, EngineInput, EngineKind, EngineOption, EngineState, Engines } from './generate/engine';
 export {
   catalogueModels,
   catalogueOptions,
-  PASSAGES_ONLY,
   PROCESSOR_MODELS,
   promptApiOptions,
   recommend,

@@ -3,7 +3,7 @@
  * so the menu's content is tested in Node. Each kind's file in `src/client/engines/` offers its
  * part, adds the states (downloaded, downloading, ready) and does the loading.
  */
-import type { EngineOption } from './engine';
+import { type EngineOption, PASSAGES_ONLY } from './engine';
 import type { HostedWebLLMModel } from './webllm';
 
 /** What the device offers, as far as choosing an engine goes. */
@@ -184,16 +184,6 @@ export function webllmName(id: string): string {
   const m = id.match(/^(.*?)-(q\d\w*?)(_\d)?-MLC$/);
   return m ? `${m[1]!.replace(/-/g, ' ')} (${m[2]}, WebLLM)` : id;
 }
-
-/** The engine that needs nothing: always there, also before the engines' code has loaded. */
-export const PASSAGES_ONLY: EngineOption = {
-  id: 'passages',
-  kind: 'passages',
-  group: 'instant',
-  name: 'Passages only',
-  note: 'instant: the best passages, their key sentences highlighted',
-  state: { kind: 'ready' },
-};
 
 /**
  * The menu's options for this device, before download states are known (every downloadable one

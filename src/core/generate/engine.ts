@@ -97,3 +97,16 @@ export interface Engines {
    */
   add(kind: EngineKind, text: string): Promise<EngineOption | undefined>;
 }
+
+/**
+ * The engine that needs nothing: always there, also before the engines' code has loaded. It lives
+ * here, not in catalogue.ts, so that the page's first load carries it and not the catalogue.
+ */
+export const PASSAGES_ONLY: EngineOption = {
+  id: 'passages',
+  kind: 'passages',
+  group: 'instant',
+  name: 'Passages only',
+  note: 'instant: the best passages, their key sentences highlighted',
+  state: { kind: 'ready' },
+};
