@@ -107,8 +107,8 @@ class PageEngines implements Engines {
     );
     this.options = options.map((o, i) => {
       const kept = this.options.find((x) => x.id === o.id);
-      // A load already under way keeps its live state.
-      if (kept && kept.state.kind !== 'not-downloaded' && kept.state.kind !== 'ready')
+      // A load under way keeps its live state, a failed one its message; what can run here is the kind's to say.
+      if (kept && (kept.state.kind === 'downloading' || kept.state.kind === 'loading' || kept.state.kind === 'error'))
         return { ...o, state: kept.state };
       if (this.current?.id === o.id) return { ...o, state: { kind: 'ready', loaded: true } };
       return downloaded[i] ? { ...o, state: { kind: 'ready' } } : o;
