@@ -3,7 +3,8 @@
  * data (openEngines) and the generators underneath, on the shared stories260K model.
  */
 import { openEngines } from '../../src/client/engines/pageEngines';
-import { openTransformersGenerator, openWllamaGenerator, openWllamaWorker } from '../../src/client/generator';
+import { openWllamaGenerator, openWllamaWorker } from '../../src/client/engines/llamaCpp';
+import { openTransformersGenerator } from '../../src/client/engines/transformers';
 import type { Engines } from '../../src/core/generate/engine';
 import type { Generator } from '../../src/core/generate/generator';
 

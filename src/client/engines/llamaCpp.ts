@@ -1,6 +1,16 @@
 import * as Comlink from 'comlink';
-import { catalogueModels, listStoredModels, PROCESSOR_MODELS, removeStoredModel, type StoredModel } from '../../core';
-import { openWllamaGenerator, openWllamaWorker } from '../generator';
+import {
+  catalogueModels,
+  type Generator,
+  type LoadedInfo,
+  listStoredModels,
+  PROCESSOR_MODELS,
+  removeStoredModel,
+  type RunStats,
+  type StoredModel,
+  type WllamaWorkerApi,
+} from '../../core';
+import { remoteGenerator } from '../generator';
 import { modelFileUrl, servedBySite } from '../modelSource';
 import type { EngineDriver, EnginePage } from './driver';
 
@@ -75,3 +85,41 @@ export const llamaCppEngine: EngineDriver = {
     return { kind: 'not-downloaded' };
   },
 };
+
+/** A page's llama.cpp (wllama) worker: checks and keeps GGUF files, downloads, loads, answers. */
+export function openWllamaWorker(): { api: Comlink.Remote<WllamaWorkerApi>; terminate(): void } {
+  const worker = new Worker(new URL('../../workers/wllama.worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'folio-wllama',
+  });
+  const api = Comlink.wrap<WllamaWorkerApi>(worker);
+  return {
+    api,
+    terminate() {
+      api[Comlink.releaseProxy]();
+      worker.terminate();
+    },
+  };
+}
+
+/**
+ * The llama.cpp answer model `id` (already in the model store), as a Generator. Threads: half the
+ * logical cores (about the physical ones, as wllama itself chooses), more than one only where the
+ * page is cross-origin isolated. Measured here (2 cores, shared): 2 threads decoded stories260K
+ * at 7–16 tokens/s against 123–190 with 1 (two runs of `BENCH_ONLY=generate npm run bench`):
+ * threads that outnumber free cores wait on each other at every token.
+ */
+export const defaultWllamaThreads = () =>
+  self.crossOriginIsolated ? Math.max(1, Math.floor((navigator.hardwareConcurrency || 1) / 2)) : 1;
+
+export async function openWllamaGenerator(
+  host: { api: Comlink.Remote<WllamaWorkerApi> },
+  id: string,
+  threads = defaultWllamaThreads(),
+): Promise<Generator & { info: LoadedInfo; lastRun?: RunStats }> {
+  const info = await host.api.load(id, { threads });
+  return Object.assign(
+    remoteGenerator(host.api, info, () => host.api.dispose()),
+    { info },
+  );
+}

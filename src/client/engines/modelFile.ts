@@ -1,7 +1,6 @@
 import { EngineError, type EngineOption, type StoredModel, untag } from '../../core';
-import { openWllamaGenerator } from '../generator';
 import type { EngineDriver } from './driver';
-import { llamaCpp } from './llamaCpp';
+import { llamaCpp, openWllamaGenerator } from './llamaCpp';
 
 /** "Use a model file you already have": a .gguf the person picked, kept on this device, run by llama.cpp. */
 export const modelFileEngine: EngineDriver = {

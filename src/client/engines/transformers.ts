@@ -1,3 +1,4 @@
+import * as Comlink from 'comlink';
 import {
   catalogueModels,
   diagnoseHubFailure,
@@ -6,8 +7,12 @@ import {
   transformersDevice,
   transformersDtype,
   transformersFiles,
+  type Generator,
+  type RunStats,
+  type TransformersGeneratorOptions,
+  type TransformersWorkerApi,
 } from '../../core';
-import { openTransformersGenerator } from '../generator';
+import { remoteGenerator, untilAborted } from '../generator';
 import { modelFileUrl, modelSource, servedBySite } from '../modelSource';
 import type { EngineDriver } from './driver';
 
@@ -108,4 +113,29 @@ function writeCustom(ids: string[]): void {
   } catch {
     // storage refused (private mode): the custom model lasts for this page only (addedHere)
   }
+}
+
+/** A transformers.js answer model in a worker of its own (the core's TransformersHost). */
+export async function openTransformersGenerator(
+  opts: Omit<TransformersGeneratorOptions, 'onDownload'>,
+  onDownload?: (p: { file: string; loaded: number; total: number }) => void,
+  signal?: AbortSignal,
+): Promise<Generator & { lastRun?: RunStats }> {
+  const worker = new Worker(new URL('../../workers/generator.worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'folio-generator',
+  });
+  const remote = Comlink.wrap<TransformersWorkerApi>(worker);
+  let info: { id: string; contextWindow: number };
+  try {
+    info = await untilAborted(remote.load(opts, onDownload ? Comlink.proxy(onDownload) : undefined), signal);
+  } catch (err) {
+    worker.terminate();
+    throw err;
+  }
+  return remoteGenerator(remote, info, async () => {
+    await remote.dispose().catch(() => {});
+    remote[Comlink.releaseProxy]();
+    worker.terminate();
+  });
 }

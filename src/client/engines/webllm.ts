@@ -1,5 +1,16 @@
-import { hostedModelRecords, webllmOptions } from '../../core';
-import { openWebLLMGenerator } from '../generator';
+import * as Comlink from 'comlink';
+import {
+  chooseWebLLMModels,
+  type Generator,
+  gpuCapabilities,
+  hostedModelRecords,
+  repoOf,
+  smallerModel,
+  type TransformersWorkerApi,
+  WebLLMGenerator,
+  webllmOptions,
+} from '../../core';
+import { untilAborted } from '../generator';
 import { modelSource, webLLMHosting } from '../modelSource';
 import type { EngineDriver } from './driver';
 
@@ -42,3 +53,65 @@ export const webllmEngine: EngineDriver = {
     return { kind: 'not-downloaded' };
   },
 };
+
+/**
+ * WebLLM (WebGPU) answer model: the engine runs in its own worker (webllm.worker.ts); token
+ * counts come from the model repo's own tokenizer, loaded in a generator worker.
+ */
+export async function openWebLLMGenerator(
+  modelId: string,
+  onProgress: (p: { progress: number; text: string }) => void,
+  opts: { localModelPath?: string; remoteHost?: string } = {},
+  signal?: AbortSignal,
+): Promise<Generator> {
+  const hosting = await webLLMHosting();
+  const modelList = hostedModelRecords(hosting);
+  const record = modelList.find((m) => m.model_id === modelId);
+  if (!record)
+    throw new Error(
+      `${modelId} is not available: ${hosting.libs.missing ?? 'its model library is not hosted with this copy of Folio'}.`,
+    );
+  const webllm = await import('@mlc-ai/web-llm');
+  const caps = await gpuCapabilities((navigator as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu);
+  const choices = caps ? chooseWebLLMModels(modelList, caps) : [];
+  const tokenizerWorker = new Worker(new URL('../../workers/generator.worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'folio-tokenizer',
+  });
+  const tokenizer = Comlink.wrap<TransformersWorkerApi>(tokenizerWorker);
+  const repo = repoOf(record.model);
+  const engineWorker = new Worker(new URL('../../workers/webllm.worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'folio-webllm',
+  });
+  try {
+    const [engine] = await untilAborted(
+      Promise.all([
+        webllm.CreateWebWorkerMLCEngine(engineWorker, modelId, {
+          appConfig: { ...webllm.prebuiltAppConfig, model_list: modelList },
+          initProgressCallback: (r) => onProgress({ progress: r.progress, text: r.text }),
+        }),
+        tokenizer.loadTokenizer(repo, opts),
+      ]),
+      signal,
+    );
+    const generator = new WebLLMGenerator(
+      engine,
+      modelId,
+      record.overrides?.context_window_size ?? 4096,
+      (t) => tokenizer.countTokens(t),
+      smallerModel(choices, modelId),
+    );
+    const dispose = generator.dispose.bind(generator);
+    generator.dispose = async () => {
+      await dispose().catch(() => {});
+      engineWorker.terminate();
+      tokenizerWorker.terminate();
+    };
+    return generator;
+  } catch (err) {
+    engineWorker.terminate();
+    tokenizerWorker.terminate();
+    throw err;
+  }
+}
