@@ -26,6 +26,8 @@ import { ENGINE_KINDS } from './kinds';
 export interface EnginesOptions {
   /** Chrome's `LanguageModel` (default: the page's own); tests pass a stand-in with the spec's shape. */
   languageModel?: LanguageModelFactory;
+  /** The kinds offered (default: kinds.ts); a test adds a kind the way a new row would. */
+  kinds?: readonly EngineDriver[];
 }
 
 export function openEngines(opts: EnginesOptions = {}): Engines {
@@ -41,9 +43,11 @@ class PageEngines implements Engines {
   private readonly loads = new Map<string, AbortController>();
   private current: { id: string; generator: Generator } | undefined;
   private page: EnginePage | undefined;
+  private readonly kinds: readonly EngineDriver[];
   readonly ready: Promise<void>;
 
   constructor(opts: EnginesOptions) {
+    this.kinds = opts.kinds ?? ENGINE_KINDS;
     const languageModel = opts.languageModel ?? languageModelFactory();
     this.ready = probeDevice(languageModel).then((device) => {
       this.page = { device, languageModel, setState: (id, state) => this.setState(id, state) };
@@ -81,7 +85,7 @@ class PageEngines implements Engines {
   }
 
   private kind(kind: EngineKind): EngineDriver {
-    const driver = ENGINE_KINDS.find((k) => k.kind === kind);
+    const driver = this.kinds.find((k) => k.kind === kind);
     if (!driver) throw new Error(`There is no answer engine of kind "${kind}" here.`);
     return driver;
   }
@@ -94,7 +98,7 @@ class PageEngines implements Engines {
   /** Asks every kind for its options on this device and finds which are already downloaded. */
   private async refresh(): Promise<void> {
     const page = this.page!;
-    const offered = await Promise.all(ENGINE_KINDS.map((k) => k.options(page).catch((): EngineOption[] => [])));
+    const offered = await Promise.all(this.kinds.map((k) => k.options(page).catch((): EngineOption[] => [])));
     const options = recommend(offered.flat(), page.device);
     const downloaded = await Promise.all(
       options.map((o) =>
@@ -187,7 +191,7 @@ class PageEngines implements Engines {
 
   async addModelFile(input: File | readonly File[]): Promise<EngineOption> {
     const files = Array.isArray(input) ? [...(input as readonly File[])] : [input as File];
-    const driver = ENGINE_KINDS.find((k) => k.addFiles);
+    const driver = this.kinds.find((k) => k.addFiles);
     if (!driver?.addFiles) throw new Error('No answer engine here runs model files.');
     const option = await driver.addFiles(files, await this.opened());
     const existing = this.options.find((o) => o.id === option.id);
@@ -199,7 +203,7 @@ class PageEngines implements Engines {
   }
 
   inputs() {
-    return ENGINE_KINDS.flatMap((k) => (k.input ? [k.input] : []));
+    return this.kinds.flatMap((k) => (k.input ? [k.input] : []));
   }
 
   async add(kind: EngineKind, text: string): Promise<EngineOption | undefined> {
