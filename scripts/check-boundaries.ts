@@ -1,8 +1,10 @@
 /**
  * The architecture, checked: `npm run lint` fails when an import crosses a boundary.
  *
- * - app/, client/, scripts/ and test/helpers/ reach the core only through src/core/index.ts (its
- *   one door) or `#platform`, so the core's public surface is one file a reader can take in.
+ * - app/, client/, workers/, scripts/ and test/helpers/ reach the core only through src/core/index.ts
+ *   (its one door) or `#platform`, so the core's public surface is one file a reader can take in.
+ * - workers/ hold no logic of their own: each exposes a host the core defines, so they import
+ *   nothing of app/ or client/ (the page's side of the protocol).
  * - src/core/ never imports the layers above it (app, client, workers, scripts, tests) nor React:
  *   the same core runs in the worker, in Node tests and on the command line.
  *
@@ -26,10 +28,14 @@ const DOOR = 'src/core/index.ts';
 /** What the core may not import: the layers above it, and a UI framework. */
 const ABOVE_CORE = ['src/app', 'src/client', 'src/workers', 'scripts', 'test'];
 const FRAMEWORKS = ['react', 'react-dom'];
+/** Folders whose files expose a core host: the core through its door only, nothing of the page. */
+const WORKERS = 'src/workers';
+/** What a worker may not import: the page's code, which calls the worker. */
+const ABOVE_WORKERS = ['src/app', 'src/client'];
 
 export function checkBoundaries(root: string): Violation[] {
   const violations: Violation[] = [];
-  for (const file of [...OUTSIDE_CORE, CORE].flatMap((dir) => sourceFiles(path.join(root, dir)))) {
+  for (const file of [...OUTSIDE_CORE, WORKERS, CORE].flatMap((dir) => sourceFiles(path.join(root, dir)))) {
     const rel = path.relative(root, file).split(path.sep).join('/');
     const text = fs.readFileSync(file, 'utf8');
     for (const imp of ts.preProcessFile(text, true, true).importedFiles) {
@@ -49,6 +55,20 @@ export function checkBoundaries(root: string): Violation[] {
           violations.push({
             ...at,
             message: `${rel}:${line} imports '${spec}': the core is framework-free; React belongs in src/app/.`,
+          });
+        continue;
+      }
+      if (rel.startsWith(`${WORKERS}/`)) {
+        const page = targetRel && ABOVE_WORKERS.find((d) => targetRel.startsWith(`${d}/`));
+        if (page)
+          violations.push({
+            ...at,
+            message: `${rel}:${line} imports '${spec}' (${targetRel}): a worker only exposes a host from the core; ${page}/ is the page's side, which calls the worker. Define what both sides share in the core.`,
+          });
+        if (targetRel?.startsWith(`${CORE}/`) && targetRel !== DOOR)
+          violations.push({
+            ...at,
+            message: `${rel}:${line} imports '${spec}' (${targetRel}): workers/ reach the core only through ${DOOR} (or #platform), and expose a host the core exports there.`,
           });
         continue;
       }

@@ -5,8 +5,8 @@
  * string and starts it from a `blob:` URL (and its threads from another). The policy allows
  * workers only from the site itself (`worker-src 'self'`), so this plugin writes the same code into
  * two files the site serves: the llama.cpp worker and the script its threads run. Folio's wllama
- * host worker (src/workers/wllama.worker.ts) starts those files instead of the blobs. The wasm is
- * served next to them; nothing comes from a CDN.
+ * host worker (src/workers/wllama.worker.ts, exposing the core's WllamaHost) starts those files
+ * instead of the blobs. The wasm is served next to them; nothing comes from a CDN.
  *
  * `import { wllamaAssets } from 'virtual:folio-wllama'` gives their URLs.
  */

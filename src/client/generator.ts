@@ -1,64 +1,13 @@
 /**
- * The UI thread's handle on an answer model. Each backend runs in a worker; this gives them one
- * `Generator` shape.
+ * A Generator on the UI thread over an answer model a worker hosts (the core's TransformersHost or
+ * WllamaHost): Stop and abort reach the worker at once, and a stream's last pieces are never lost.
+ * Each kind of engine (client/engines/) starts its own worker and wraps it with this.
  */
 import * as Comlink from 'comlink';
-import type { ChatMessage, GenerateOptions, GenerateResult, Generator, TransformersGeneratorOptions } from '../core';
-// Only WebLLM's types are imported here: its code (2 MB+) loads when a WebLLM model is chosen.
-import {
-  chooseWebLLMModels,
-  gpuCapabilities,
-  hostedModelRecords,
-  repoOf,
-  smallerModel,
-  WebLLMGenerator,
-} from '../core';
-import { webLLMHosting } from './modelSource';
-import type { LoadedInfo, WllamaWorkerApi } from '../workers/wllama.worker';
-
-export interface GeneratorWorkerApi {
-  /** Loads only a tokenizer (e.g. of a WebLLM model's repo), for exact token counts. */
-  loadTokenizer(repo: string, opts: { localModelPath?: string; remoteHost?: string }): Promise<void>;
-  load(
-    opts: Omit<TransformersGeneratorOptions, 'onDownload'>,
-    onDownload?: (p: { file: string; loaded: number; total: number }) => void,
-  ): Promise<{ id: string; contextWindow: number }>;
-  countTokens(text: string): Promise<number>;
-  generate(
-    messages: ChatMessage[],
-    opts: { maxNewTokens?: number; temperature?: number },
-    onToken?: (t: string) => void,
-  ): Promise<GenerateResult & Partial<RunStats>>;
-  interrupt(): void;
-  dispose(): Promise<void>;
-}
-
-export async function openTransformersGenerator(
-  opts: Omit<TransformersGeneratorOptions, 'onDownload'>,
-  onDownload?: (p: { file: string; loaded: number; total: number }) => void,
-  signal?: AbortSignal,
-): Promise<Generator & { lastRun?: RunStats }> {
-  const worker = new Worker(new URL('../workers/generator.worker.ts', import.meta.url), {
-    type: 'module',
-    name: 'folio-generator',
-  });
-  const remote = Comlink.wrap<GeneratorWorkerApi>(worker);
-  let info: { id: string; contextWindow: number };
-  try {
-    info = await untilAborted(remote.load(opts, onDownload ? Comlink.proxy(onDownload) : undefined), signal);
-  } catch (err) {
-    worker.terminate();
-    throw err;
-  }
-  return remoteGenerator(remote, info, async () => {
-    await remote.dispose().catch(() => {});
-    remote[Comlink.releaseProxy]();
-    worker.terminate();
-  });
-}
+import type { ChatMessage, GenerateOptions, Generator, RunStats, TransformersWorkerApi } from '../core';
 
 /** Rejects as soon as `signal` aborts (the caller then terminates the worker doing the work). */
-function untilAborted<T>(work: Promise<T>, signal?: AbortSignal): Promise<T> {
+export function untilAborted<T>(work: Promise<T>, signal?: AbortSignal): Promise<T> {
   if (!signal) return work;
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(new DOMException('Cancelled', 'AbortError'));
@@ -68,26 +17,12 @@ function untilAborted<T>(work: Promise<T>, signal?: AbortSignal): Promise<T> {
   });
 }
 
-/** Timings of the last answer, for the benchmark. */
-export interface RunStats {
-  tokens: number;
-  firstTokenMs?: number;
-  ms: number;
-}
-
-interface RemoteGeneratorApi {
-  countTokens(text: string): Promise<number>;
-  generate(
-    messages: ChatMessage[],
-    opts: { maxNewTokens?: number; temperature?: number },
-    onToken?: (t: string) => void,
-  ): Promise<GenerateResult & Partial<RunStats>>;
-  interrupt(): void;
-}
+/** What a generator worker answers with: the calls the transformers.js and llama.cpp hosts share. */
+type RemoteGeneratorApi = Pick<TransformersWorkerApi, 'countTokens' | 'generate' | 'interrupt'>;
 
 /** A Generator over a generator worker's Comlink API: Stop and abort reach the worker at once. */
-function remoteGenerator(
-  remote: Comlink.Remote<RemoteGeneratorApi>,
+export function remoteGenerator(
+  remote: RemoteGeneratorApi,
   info: { id: string; contextWindow: number },
   dispose: () => Promise<void>,
 ): Generator & { lastRun?: RunStats } {
@@ -140,104 +75,4 @@ function remoteGenerator(
   };
   let disposed: Promise<void> | undefined;
   return generator;
-}
-
-/**
- * WebLLM (WebGPU) answer model: the engine runs in its own worker (webllm.worker.ts); token
- * counts come from the model repo's own tokenizer, loaded in a generator worker.
- */
-export async function openWebLLMGenerator(
-  modelId: string,
-  onProgress: (p: { progress: number; text: string }) => void,
-  opts: { localModelPath?: string; remoteHost?: string } = {},
-  signal?: AbortSignal,
-): Promise<Generator> {
-  const hosting = await webLLMHosting();
-  const modelList = hostedModelRecords(hosting);
-  const record = modelList.find((m) => m.model_id === modelId);
-  if (!record)
-    throw new Error(
-      `${modelId} is not available: ${hosting.libs.missing ?? 'its model library is not hosted with this copy of Folio'}.`,
-    );
-  const webllm = await import('@mlc-ai/web-llm');
-  const caps = await gpuCapabilities((navigator as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu);
-  const choices = caps ? chooseWebLLMModels(modelList, caps) : [];
-  const tokenizerWorker = new Worker(new URL('../workers/generator.worker.ts', import.meta.url), {
-    type: 'module',
-    name: 'folio-tokenizer',
-  });
-  const tokenizer = Comlink.wrap<GeneratorWorkerApi>(tokenizerWorker);
-  const repo = repoOf(record.model);
-  const engineWorker = new Worker(new URL('../workers/webllm.worker.ts', import.meta.url), {
-    type: 'module',
-    name: 'folio-webllm',
-  });
-  try {
-    const [engine] = await untilAborted(
-      Promise.all([
-        webllm.CreateWebWorkerMLCEngine(engineWorker, modelId, {
-          appConfig: { ...webllm.prebuiltAppConfig, model_list: modelList },
-          initProgressCallback: (r) => onProgress({ progress: r.progress, text: r.text }),
-        }),
-        tokenizer.loadTokenizer(repo, opts),
-      ]),
-      signal,
-    );
-    const generator = new WebLLMGenerator(
-      engine,
-      modelId,
-      record.overrides?.context_window_size ?? 4096,
-      (t) => tokenizer.countTokens(t),
-      smallerModel(choices, modelId),
-    );
-    const dispose = generator.dispose.bind(generator);
-    generator.dispose = async () => {
-      await dispose().catch(() => {});
-      engineWorker.terminate();
-      tokenizerWorker.terminate();
-    };
-    return generator;
-  } catch (err) {
-    engineWorker.terminate();
-    tokenizerWorker.terminate();
-    throw err;
-  }
-}
-
-/** A page's llama.cpp (wllama) worker: checks and keeps GGUF files, downloads, loads, answers. */
-export function openWllamaWorker(): { api: Comlink.Remote<WllamaWorkerApi>; terminate(): void } {
-  const worker = new Worker(new URL('../workers/wllama.worker.ts', import.meta.url), {
-    type: 'module',
-    name: 'folio-wllama',
-  });
-  const api = Comlink.wrap<WllamaWorkerApi>(worker);
-  return {
-    api,
-    terminate() {
-      api[Comlink.releaseProxy]();
-      worker.terminate();
-    },
-  };
-}
-
-/**
- * The llama.cpp answer model `id` (already in the model store), as a Generator. Threads: half the
- * logical cores (about the physical ones, as wllama itself chooses), more than one only where the
- * page is cross-origin isolated. Measured here (2 cores, shared): 2 threads decoded stories260K
- * at 7–16 tokens/s against 123–190 with 1 (two runs of `BENCH_ONLY=generate npm run bench`):
- * threads that outnumber free cores wait on each other at every token.
- */
-export const defaultWllamaThreads = () =>
-  self.crossOriginIsolated ? Math.max(1, Math.floor((navigator.hardwareConcurrency || 1) / 2)) : 1;
-
-export async function openWllamaGenerator(
-  host: { api: Comlink.Remote<WllamaWorkerApi> },
-  id: string,
-  threads = defaultWllamaThreads(),
-): Promise<Generator & { info: LoadedInfo; lastRun?: RunStats }> {
-  const info = await host.api.load(id, { threads });
-  return Object.assign(
-    remoteGenerator(host.api as unknown as Comlink.Remote<RemoteGeneratorApi>, info, () => host.api.dispose()),
-    { info },
-  );
 }

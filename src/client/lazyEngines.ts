@@ -1,5 +1,4 @@
-import type { EngineOption, Engines } from '../core';
-import { PASSAGES_ONLY } from './passagesOnly';
+import { type EngineOption, type Engines, PASSAGES_ONLY } from '../core';
 
 /**
  * The page's Engines, with their code (the catalogue, WebLLM's model records, the workers' glue)
@@ -13,7 +12,7 @@ export function openLazyEngines(): Engines {
   const tell = () => {
     for (const l of listeners) l();
   };
-  const ready = import('./engines').then(({ openEngines }) => {
+  const ready = import('./engines/pageEngines').then(({ openEngines }) => {
     const engines = openEngines();
     real = engines;
     engines.subscribe(() => {
@@ -34,10 +33,8 @@ export function openLazyEngines(): Engines {
     cancel: (id) => void ready.then((e) => e.cancel(id)),
     remove: async (id) => (await ready).remove(id),
     addModelFile: async (file) => (await ready).addModelFile(file),
-    addCustom: (hubId) => {
-      // Only reachable from the open menu, whose own code loads after this module's.
-      if (!real) throw new Error('The answer engines are still loading; try again in a moment.');
-      return real.addCustom(hubId);
-    },
+    // Until the engines' code is here there is no field to fill (the menu shows them once it is).
+    inputs: () => real?.inputs() ?? [],
+    add: async (kind, text) => (await ready).add(kind, text),
   };
 }

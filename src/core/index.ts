@@ -65,10 +65,15 @@ export { evaluate, parseEvalSet, serializeEvalSet, matches } from './eval/userEv
 export type { EvalQuestion, EvalSet, EvalReport, EvalQuestionResult, EvalFound } from './eval/userEval';
 
 // Answers: engines and prompts (the answer pipeline and its contracts are below)
-export type { EngineGroup, EngineKind, EngineOption, EngineState, Engines } from './generate/engine';
+export { PASSAGES_ONLY } from './generate/engine';
+export type { EngineGroup, EngineInput, EngineKind, EngineOption, EngineState, Engines } from './generate/engine';
 export {
+  catalogueModels,
   catalogueOptions,
   PROCESSOR_MODELS,
+  promptApiOptions,
+  recommend,
+  webllmOptions,
   transformersDevice,
   transformersDtype,
   transformersFiles,
@@ -79,7 +84,12 @@ export { listStoredModels, removeStoredModel } from './generate/modelStore';
 export type { StoredModel } from './generate/modelStore';
 export { createPromptApiGenerator, languageModelFactory, promptApiAvailability } from './generate/promptApi';
 export type { LanguageModelFactory } from './generate/promptApi';
-export type { ChatMessage, GenerateOptions, GenerateResult, Generator } from './generate/generator';
+export type { ChatMessage, GenerateOptions, GenerateResult, Generator, RunStats } from './generate/generator';
+// The answer models' worker hosts and their protocols (derived from the classes)
+export { TransformersHost } from './generate/transformersHost';
+export type { TransformersWorkerApi } from './generate/transformersHost';
+export { WllamaHost } from './generate/wllamaHost';
+export type { LoadedInfo, WllamaAssets, WllamaWorkerApi } from './generate/wllamaHost';
 export { highlightPassage } from './generate/passagesOnly';
 export type { HighlightedPassage } from './generate/passagesOnly';
 export { buildAnswerMessages, rewriteMessages } from './generate/prompt';

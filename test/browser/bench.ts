@@ -10,7 +10,8 @@ import { buildPostings } from '../../src/core/search/keywordIndex';
 import { LibraryStore } from '../../src/core/store/store';
 import { VectorIndex } from '../../src/core/search/vectorIndex';
 import { benchQueries, generate, libraryDocs, percentile } from './benchData';
-import { openTransformersGenerator, openWllamaGenerator, openWllamaWorker } from '../../src/client/generator';
+import { openWllamaGenerator, openWllamaWorker } from '../../src/client/engines/llamaCpp';
+import { openTransformersGenerator } from '../../src/client/engines/transformers';
 import { DEFAULT_MAX_FILE_BYTES, syncLinkedFolder, type LinkedFolder } from '../../src/core';
 
 async function searchBench(n: number, d = 384, queries = 50) {

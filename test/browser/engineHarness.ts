@@ -2,8 +2,10 @@
  * The answer engines as the browser tests and the benchmark drive them: the page's engines menu
  * data (openEngines) and the generators underneath, on the shared stories260K model.
  */
-import { openEngines } from '../../src/client/engines';
-import { openTransformersGenerator, openWllamaGenerator, openWllamaWorker } from '../../src/client/generator';
+import { ENGINE_KINDS } from '../../src/client/engines/kinds';
+import { openEngines } from '../../src/client/engines/pageEngines';
+import { openWllamaGenerator, openWllamaWorker } from '../../src/client/engines/llamaCpp';
+import { openTransformersGenerator } from '../../src/client/engines/transformers';
 import type { Engines } from '../../src/core/generate/engine';
 import type { Generator } from '../../src/core/generate/generator';
 
@@ -53,6 +55,7 @@ async function storedFiles(): Promise<string[]> {
 
 export const engineHarness = {
   openEngines: engines,
+  ENGINE_KINDS,
   openTransformersGenerator,
   openWllamaGenerator,
   openWllamaWorker,

@@ -2,7 +2,8 @@
  * The answer engines in real headless Chromium, through the page's own engines object: llama.cpp
  * (wllama, real wasm, threads) against transformers.js on the same stories260K model, Stop, a GGUF
  * file kept in OPFS across a reload, refused files, Chrome's Prompt API (real: unavailable here;
- * a stand-in with the spec's shape), and plain error sentences.
+ * a stand-in with the spec's shape), plain error sentences, and a new kind of engine added as one
+ * more row of the table (client/engines/kinds.ts), handled by the page without a change elsewhere.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -179,19 +180,15 @@ test('a model that cannot be fetched gives a sentence, not transformers.js’s "
         (e: Error) => e.message,
       );
     const engines = await h.openEngines();
-    const custom = engines.addCustom('nobody/no-such-model');
+    const custom = (await engines.add('transformers', 'nobody/no-such-model'))!;
     const said = await engines.load(custom.id).then(
       () => 'loaded',
       (e: Error) => e.message,
     );
-    const badName = (() => {
-      try {
-        engines.addCustom('not a model');
-        return 'accepted';
-      } catch (e) {
-        return (e as Error).message;
-      }
-    })();
+    const badName = await engines.add('transformers', 'not a model').then(
+      () => 'accepted',
+      (e: Error) => e.message,
+    );
     return {
       raw,
       said,
@@ -270,6 +267,97 @@ test('Chrome’s Prompt API: listed as unavailable, with why, where it reports s
   expect(out.pieces).toEqual(['It ', 'is ', 'so.']);
   expect(out.count).toBe(3);
   expect(out.window).toBe(1024);
+  await context.close();
+});
+
+test('a kind added as one more row of the table, with a typed address and options found at run time, is listed, used and removed by the page as it is', async () => {
+  const { page, context } = await openHarness(browser());
+  const out = await page.evaluate(async () => {
+    const h = window.folio.engines;
+    // A kind as a new file would write it: a model server whose models are known only once its
+    // address is given (here answered from memory instead of a server).
+    let address: string | undefined;
+    const server = {
+      kind: 'stand-in-server',
+      async options() {
+        if (!address) return [];
+        return ['tiny', 'small'].map((m) => ({
+          id: `stand-in-server:${m}`,
+          kind: 'stand-in-server',
+          group: 'server' as const,
+          name: m,
+          note: `served by ${address}`,
+          state: { kind: 'ready' as const },
+        }));
+      },
+      async open(option: { id: string }) {
+        return {
+          id: option.id,
+          contextWindow: 2048,
+          countTokens: async (t: string) => t.split(' ').length,
+          async generate(_: unknown, o?: { onToken?: (t: string) => void }) {
+            o?.onToken?.(`from ${option.id}`);
+            return { text: `from ${option.id}`, finishReason: 'stop' as const };
+          },
+          interrupt() {},
+          dispose: async () => {},
+        };
+      },
+      async remove() {
+        return null;
+      },
+      input: {
+        kind: 'stand-in-server',
+        summary: 'A model server on this computer',
+        help: 'Its address.',
+        label: 'Server address',
+        placeholder: 'http://localhost:11434',
+        submit: 'Connect',
+        presets: [{ name: 'Ollama', value: 'http://localhost:11434' }],
+      },
+      async add(text: string) {
+        if (!/^http:\/\/localhost:\d+$/.test(text)) throw new Error(`"${text}" is not an address on this computer.`);
+        address = text;
+        return undefined;
+      },
+    };
+    const engines = await h.openEngines({ kinds: [...h.ENGINE_KINDS, server as never] });
+    const before = engines.list().filter((o) => o.group === 'server').length;
+    const refused = await engines.add('stand-in-server', 'example.com').then(
+      () => 'accepted',
+      (e: Error) => e.message,
+    );
+    const added = await engines.add('stand-in-server', 'http://localhost:11434');
+    const listed = engines.list().filter((o) => o.group === 'server');
+    const gen = (await engines.load('stand-in-server:small'))!;
+    const a = await h.answer(gen, 'Hello', 10);
+    const inUse = engines.list().find((o) => o.id === 'stand-in-server:small')!.state;
+    await engines.remove('stand-in-server:tiny');
+    return {
+      before,
+      refused,
+      added,
+      inputs: engines.inputs().map((i) => i.kind),
+      listed: listed.map((o) => [o.id, o.note, o.state.kind]),
+      text: a.text,
+      inUse,
+      after: engines
+        .list()
+        .filter((o) => o.group === 'server')
+        .map((o) => o.id),
+    };
+  });
+  expect(out.before).toBe(0);
+  expect(out.refused).toBe('"example.com" is not an address on this computer.');
+  expect(out.added).toBeUndefined();
+  expect(out.inputs).toEqual(['transformers', 'stand-in-server']);
+  expect(out.listed).toEqual([
+    ['stand-in-server:tiny', 'served by http://localhost:11434', 'ready'],
+    ['stand-in-server:small', 'served by http://localhost:11434', 'ready'],
+  ]);
+  expect(out.text).toBe('from stand-in-server:small');
+  expect(out.inUse).toEqual({ kind: 'ready', loaded: true });
+  expect(out.after).toEqual(['stand-in-server:small']);
   await context.close();
 });
 

@@ -13,7 +13,7 @@ function tree(files: Record<string, string>): string {
   return root;
 }
 
-test('this repository: app, client, scripts and test helpers use the core only through its door; the core imports nothing above it', () => {
+test('this repository: app, client, workers, scripts and test helpers use the core only through its door; the core imports nothing above it', () => {
   expect(checkBoundaries(path.resolve(import.meta.dirname, '../..'))).toEqual([]);
 });
 
@@ -41,4 +41,25 @@ test('an import past the door, a core import of the app, and React in the core a
     /the core never imports src\/app\/, which is built on top of it/,
   );
   expect(found.find((v) => v.specifier === 'react')!.message).toMatch(/framework-free/);
+});
+
+test('a worker that imports the page’s code, or the core past its door, is named with the reason', () => {
+  const root = tree({
+    'src/core/index.ts': "export { Host } from './host';\n",
+    'src/core/host.ts': 'export class Host {}\n',
+    'src/client/protocol.ts': 'export interface Api { run(): void }\n',
+    'src/workers/ok.worker.ts':
+      "import * as Comlink from 'comlink';\nimport { Host } from '../core';\nComlink.expose(new Host());\n",
+    'src/workers/bad.worker.ts':
+      "import type { Api } from '../client/protocol';\nimport { Host } from '../core/host';\nexport const api: Api = new Host() as never;\n",
+  });
+  const found = checkBoundaries(root);
+  expect(found.map((v) => `${v.file}:${v.line} ${v.specifier}`).sort()).toEqual([
+    'src/workers/bad.worker.ts:1 ../client/protocol',
+    'src/workers/bad.worker.ts:2 ../core/host',
+  ]);
+  expect(found[0]!.message).toBe(
+    "src/workers/bad.worker.ts:1 imports '../client/protocol' (src/client/protocol.ts): a worker only exposes a host from the core; src/client/ is the page's side, which calls the worker. Define what both sides share in the core.",
+  );
+  expect(found[1]!.message).toMatch(/workers\/ reach the core only through src\/core\/index\.ts/);
 });

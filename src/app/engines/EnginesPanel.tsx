@@ -6,6 +6,7 @@ import {
   Download,
   FileUp,
   MonitorSmartphone,
+  Server,
   Sparkles,
   Trash2,
   X,
@@ -13,7 +14,7 @@ import {
   type LucideIcon,
 } from 'lucide-react';
 import { useState, type FormEvent } from 'react';
-import type { EngineGroup, EngineOption } from '../../core';
+import type { EngineGroup, EngineInput, EngineOption } from '../../core';
 import { formatBytes } from '../../core';
 import type { EnginesApi, ModelFile } from './EnginesMenu';
 import { GROUP_LABEL, stateText } from './engineText';
@@ -27,6 +28,7 @@ const GROUP_ICON: Record<EngineGroup, LucideIcon> = {
   'built-in': Sparkles,
   gpu: MonitorSmartphone,
   processor: Cpu,
+  server: Server,
   file: FileUp,
 };
 
@@ -138,40 +140,44 @@ function ModelFilePicker({ file }: { file: ModelFile }) {
   );
 }
 
-function CustomModel({ api }: { api: EnginesApi }) {
+/** A kind's field (a hub model's id, a server's address): what is added is listed, and used when it can be at once. */
+function EngineInputForm({ input, api }: { input: EngineInput; api: EnginesApi }) {
   const [value, setValue] = useState('');
   const [error, setError] = useState<string | null>(null);
-  const submit = (e: FormEvent) => {
+  const submit = async (e: FormEvent) => {
     e.preventDefault();
     try {
-      const added = api.addCustom(value);
+      const added = await api.add(input.kind, value);
       setValue('');
       setError(null);
-      void api.use(added.id);
+      if (added) void api.use(added.id);
     } catch (err) {
       setError((err as Error).message);
     }
   };
   return (
     <details className="engine-advanced">
-      <summary>Advanced: a model from the hub by its id</summary>
-      <form className="engine-custom" onSubmit={submit}>
+      <summary>{input.summary}</summary>
+      <form className="engine-custom" onSubmit={(e) => void submit(e)}>
         <label className="field">
-          <span className="field-help">
-            A transformers.js text-generation model (owner/name). It downloads when you press Add and download.
-          </span>
+          <span className="field-help">{input.help}</span>
           <input
             className="input"
-            aria-label="Custom model id"
-            placeholder="owner/name"
+            aria-label={input.label}
+            placeholder={input.placeholder}
             value={value}
             onChange={(e) => setValue(e.target.value)}
             spellCheck={false}
             autoComplete="off"
           />
         </label>
+        {input.presets?.map((p) => (
+          <button key={p.value} type="button" className="btn btn-sm btn-soft" onClick={() => setValue(p.value)}>
+            {p.name}
+          </button>
+        ))}
         <button type="submit" className="btn btn-sm" disabled={!value.trim()}>
-          Add and download
+          {input.submit}
         </button>
       </form>
       {error && (
@@ -183,7 +189,7 @@ function CustomModel({ api }: { api: EnginesApi }) {
   );
 }
 
-/** The menu's body: each group's engines with their state and actions, the file picker, the custom id. */
+/** The menu's body: each group's engines with their state and actions, the file picker, each kind's field. */
 export default function EnginesPanel({
   api,
   file,
@@ -234,7 +240,9 @@ export default function EnginesPanel({
             </section>
           );
         })}
-        <CustomModel api={api} />
+        {api.inputs.map((input) => (
+          <EngineInputForm key={input.kind} input={input} api={api} />
+        ))}
       </div>
     </>
   );

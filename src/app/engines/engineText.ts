@@ -6,10 +6,11 @@ export const GROUP_LABEL: Record<EngineGroup, string> = {
   'built-in': "This browser's built-in model",
   gpu: 'Graphics card',
   processor: 'Processor',
+  server: 'A model server on this computer',
   file: 'Your model file',
 };
 
-export const GROUPS: EngineGroup[] = ['instant', 'built-in', 'gpu', 'processor', 'file'];
+export const GROUPS: EngineGroup[] = ['instant', 'built-in', 'gpu', 'processor', 'server', 'file'];
 
 /** The state as a person reads it: "Downloading 41% · 213 MB of 520 MB · 2 min left". */
 export function stateText(o: EngineOption): string {

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { openLazyEngines } from '../../client/lazyEngines';
-import type { EngineOption, Engines, Generator } from '../../core';
+import type { Engines, Generator } from '../../core';
 import { is, persisted, usePersisted } from '../persisted';
 
 /** The engine chosen last time; older versions kept `{kind, model}` under folio.answerModel. */
@@ -110,7 +110,8 @@ export function useEngines() {
     use,
     cancel,
     remove,
-    addCustom: (hubId: string): EngineOption => engines.addCustom(hubId),
+    inputs: engines.inputs(),
+    add: (kind: string, text: string) => engines.add(kind, text),
     addModelFile: (file: File | readonly File[]) => engines.addModelFile(file),
   };
 }

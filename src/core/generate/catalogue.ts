@@ -1,9 +1,9 @@
 /**
  * The answer engines Folio offers and which one fits this device: plain data and pure functions,
- * so the menu's content is tested in Node. `src/client/engines.ts` adds the states (downloaded,
- * downloading, ready) and does the loading.
+ * so the menu's content is tested in Node. Each kind's file in `src/client/engines/` offers its
+ * part, adds the states (downloaded, downloading, ready) and does the loading.
  */
-import type { EngineGroup, EngineKind, EngineOption } from './engine';
+import { type EngineOption, PASSAGES_ONLY } from './engine';
 import type { HostedWebLLMModel } from './webllm';
 
 /** What the device offers, as far as choosing an engine goes. */
@@ -30,7 +30,7 @@ export interface DeviceFacts {
 
 export interface CatalogueEntry {
   id: string;
-  kind: EngineKind;
+  kind: 'wllama' | 'transformers';
   name: string;
   sizeBytes?: number;
   note: string;
@@ -187,129 +187,135 @@ export function webllmName(id: string): string {
 
 /**
  * The menu's options for this device, before download states are known (every downloadable one
- * 'not-downloaded'), in group order, with the one that fits best marked `recommended`:
- * a real graphics card → the first WebLLM model; else Chrome's built-in model when it is ready;
- * else llama.cpp's Qwen2.5 0.5B (SmolLM2 360M under 4 GB of memory); else transformers.js.
+ * 'not-downloaded'), in group order, with the one that fits best marked `recommended`. The page
+ * asks each kind for its part (client/engines/kinds.ts); this is the built-in kinds' part together.
  */
 export function catalogueOptions(
   device: DeviceFacts,
   opts: { webllm: readonly HostedWebLLMModel[]; webllmMissing?: string; testModels: boolean },
 ): EngineOption[] {
-  const out: EngineOption[] = [
+  return recommend(
+    [
+      PASSAGES_ONLY,
+      ...promptApiOptions(device),
+      ...webllmOptions(device, opts),
+      ...catalogueModels(device, 'wllama', opts.testModels),
+      ...catalogueModels(device, 'transformers', opts.testModels),
+    ],
+    device,
+  );
+}
+
+/** Chrome's built-in model: offered where Chrome has it, said once where Chrome says no. */
+export function promptApiOptions(device: DeviceFacts): EngineOption[] {
+  if (device.promptApi === 'absent') return [];
+  const option = {
+    id: 'prompt-api',
+    kind: 'prompt-api',
+    group: 'built-in',
+    name: 'Chrome’s built-in model (Gemini Nano)',
+  } as const;
+  // Chrome has the API but says no: said once, so a person knows why it is not offered.
+  if (device.promptApi === 'unavailable')
+    return [
+      { ...option, note: 'runs inside the browser', state: { kind: 'unavailable', reason: PROMPT_API_UNAVAILABLE } },
+    ];
+  return [
     {
-      id: 'passages',
-      kind: 'passages',
-      group: 'instant',
-      name: 'Passages only',
-      note: 'instant: the best passages, their key sentences highlighted',
-      state: { kind: 'ready' },
-    },
-  ];
-  if (device.promptApi === 'unavailable') {
-    // Chrome has the API but says no: said once, so a person knows why it is not offered.
-    out.push({
-      id: 'prompt-api',
-      kind: 'prompt-api',
-      group: 'built-in',
-      name: 'Chrome’s built-in model (Gemini Nano)',
-      note: 'runs inside the browser',
-      state: { kind: 'unavailable', reason: PROMPT_API_UNAVAILABLE },
-    });
-  } else if (device.promptApi !== 'absent') {
-    out.push({
-      id: 'prompt-api',
-      kind: 'prompt-api',
-      group: 'built-in',
-      name: 'Chrome’s built-in model (Gemini Nano)',
+      ...option,
       note:
         device.promptApi === 'available'
           ? 'already on this device; runs inside the browser'
           : 'Chrome downloads it once for every site; runs inside the browser',
       state: device.promptApi === 'available' ? { kind: 'ready' } : { kind: 'not-downloaded' },
-    });
-  }
-  const gpuGroup: EngineGroup = 'gpu';
-  if (!device.gpu) {
-    out.push({
+    },
+  ];
+}
+
+/** The WebLLM models this site hosts that this graphics card runs, or one line saying why none. */
+export function webllmOptions(
+  device: DeviceFacts,
+  opts: { webllm: readonly HostedWebLLMModel[]; webllmMissing?: string },
+): EngineOption[] {
+  const unavailable = (note: string, reason: string): EngineOption[] => [
+    {
       id: 'webllm',
       kind: 'webllm',
-      group: gpuGroup,
+      group: 'gpu',
       name: 'Models for the graphics card (WebLLM)',
-      note: 'needs WebGPU',
-      state: {
-        kind: 'unavailable',
-        reason:
-          'This browser has no WebGPU, which the graphics-card models need. The processor models below work here.',
-      },
-    });
-  } else if (!opts.webllm.length) {
-    out.push({
-      id: 'webllm',
-      kind: 'webllm',
-      group: gpuGroup,
-      name: 'Models for the graphics card (WebLLM)',
-      note: 'not in this copy of Folio',
-      state: {
-        kind: 'unavailable',
-        reason: `WebLLM models are missing: ${opts.webllmMissing ?? 'this copy of Folio hosts no WebLLM model libraries'}.`,
-      },
-    });
-  } else {
-    const usable = usableWebLLM(opts.webllm, device.gpu);
-    for (const m of usable) {
-      out.push({
-        id: `webllm:${m.model_id}`,
-        kind: 'webllm',
-        group: gpuGroup,
-        name: webllmName(m.model_id),
-        ...(m.weightsBytes ? { sizeBytes: m.weightsBytes } : {}),
-        note: device.gpu.fallback
-          ? `runs on the graphics card, which here is a software renderer: very slow (needs ${Math.round(m.vram_required_MB)} MB)`
-          : `runs on the graphics card; needs ${Math.round(m.vram_required_MB)} MB of graphics memory`,
-        state: { kind: 'not-downloaded' },
-      });
-    }
-    if (!usable.length)
-      out.push({
-        id: 'webllm',
-        kind: 'webllm',
-        group: gpuGroup,
-        name: 'Models for the graphics card (WebLLM)',
-        note: 'too small a GPU',
-        state: {
-          kind: 'unavailable',
-          reason: 'This graphics card’s WebGPU limits are below what the hosted WebLLM models need.',
-        },
-      });
-  }
+      note,
+      state: { kind: 'unavailable', reason },
+    },
+  ];
+  if (!device.gpu)
+    return unavailable(
+      'needs WebGPU',
+      'This browser has no WebGPU, which the graphics-card models need. The processor models below work here.',
+    );
+  if (!opts.webllm.length)
+    return unavailable(
+      'not in this copy of Folio',
+      `WebLLM models are missing: ${opts.webllmMissing ?? 'this copy of Folio hosts no WebLLM model libraries'}.`,
+    );
+  const gpu = device.gpu;
+  const usable = usableWebLLM(opts.webllm, gpu);
+  if (!usable.length)
+    return unavailable(
+      'too small a GPU',
+      'This graphics card’s WebGPU limits are below what the hosted WebLLM models need.',
+    );
+  return usable.map((m) => ({
+    id: `webllm:${m.model_id}`,
+    kind: 'webllm',
+    group: 'gpu',
+    name: webllmName(m.model_id),
+    ...(m.weightsBytes ? { sizeBytes: m.weightsBytes } : {}),
+    note: gpu.fallback
+      ? `runs on the graphics card, which here is a software renderer: very slow (needs ${Math.round(m.vram_required_MB)} MB)`
+      : `runs on the graphics card; needs ${Math.round(m.vram_required_MB)} MB of graphics memory`,
+    state: { kind: 'not-downloaded' },
+  }));
+}
+
+/** The catalogue's models of one kind (PROCESSOR_MODELS), with what keeps them from running here. */
+export function catalogueModels(
+  device: DeviceFacts,
+  kind: 'wllama' | 'transformers',
+  testModels: boolean,
+): EngineOption[] {
   const where = transformersDevice(device) === 'webgpu' ? 'gpu' : 'processor';
-  for (const e of PROCESSOR_MODELS) {
-    if (e.testOnly && !opts.testModels) continue;
-    const group: EngineGroup = e.kind === 'transformers' ? where : 'processor';
-    const state: EngineOption['state'] =
-      e.kind === 'wllama' && !device.wllamaSupported
-        ? {
-            kind: 'unavailable',
-            reason:
-              'This browser’s WebAssembly lacks 64-bit memory, which llama.cpp needs (Safari before 26, older Firefox). The transformers.js models work here.',
-          }
-        : { kind: 'not-downloaded' };
-    const size = e.sizeByDtype ? e.sizeByDtype[transformersDevice(device) === 'webgpu' ? 'q4f16' : 'q8'] : e.sizeBytes;
-    out.push({
+  return PROCESSOR_MODELS.filter((e) => e.kind === kind && (!e.testOnly || testModels)).map((e) => {
+    const size = e.sizeByDtype ? e.sizeByDtype[where === 'gpu' ? 'q4f16' : 'q8'] : e.sizeBytes;
+    return {
       id: e.id,
       kind: e.kind,
-      group,
+      group: kind === 'transformers' ? where : 'processor',
       name: e.name,
       ...(size ? { sizeBytes: size } : {}),
       note:
-        e.kind === 'transformers' && where === 'gpu'
+        kind === 'transformers' && where === 'gpu'
           ? e.note.replace('slower than llama.cpp on a processor, ', '')
           : e.note,
-      state,
-    });
-  }
-  const pick = recommendedId(out, device);
-  return out.map((o) => (o.id === pick ? { ...o, recommended: true } : o));
+      state:
+        kind === 'wllama' && !device.wllamaSupported
+          ? {
+              kind: 'unavailable',
+              reason:
+                'This browser’s WebAssembly lacks 64-bit memory, which llama.cpp needs (Safari before 26, older Firefox). The transformers.js models work here.',
+            }
+          : { kind: 'not-downloaded' },
+    };
+  });
+}
+
+/**
+ * Marks the option that fits this device best: a real graphics card → the first WebLLM model;
+ * else Chrome's built-in model when it is ready; else llama.cpp's Qwen2.5 0.5B (SmolLM2 360M
+ * under 4 GB of memory); else transformers.js.
+ */
+export function recommend(options: EngineOption[], device: DeviceFacts): EngineOption[] {
+  const pick = recommendedId(options, device);
+  return options.map((o) => (o.id === pick ? { ...o, recommended: true } : o));
 }
 
 function recommendedId(options: EngineOption[], device: DeviceFacts): string | undefined {

@@ -1,14 +1,20 @@
 /**
  * The answer engines menu's contract (issues 11 and 16): every way Folio can write an answer, with
- * what a person needs to choose one. The catalogue and the loaders live with the engines
- * (core/generate, client/); the app only lists, renders and asks to load.
+ * what a person needs to choose one. The catalogue lives in core/generate; each kind of engine is
+ * a file in client/engines/ and a row of its table (client/engines/kinds.ts); the app only lists,
+ * renders and asks to load.
  */
 import type { Generator } from './generator';
 
-export type EngineKind = 'passages' | 'prompt-api' | 'webllm' | 'transformers' | 'wllama' | 'gguf-file';
+/**
+ * Which kind of engine an option is: the `kind` of a row of client/engines/kinds.ts ('passages',
+ * 'prompt-api', 'webllm', 'wllama', 'transformers', 'gguf-file', …). A string, so that a new kind
+ * is its own file and row, not a change here.
+ */
+export type EngineKind = string;
 
-/** Menu groups, in display order: where the engine runs. */
-export type EngineGroup = 'instant' | 'built-in' | 'gpu' | 'processor' | 'file';
+/** Menu groups, in display order: where the engine runs ('server': a model server on this computer). */
+export type EngineGroup = 'instant' | 'built-in' | 'gpu' | 'processor' | 'server' | 'file';
 
 export type EngineState =
   /** On this device: usable without a download. `loaded`: in memory now (the current engine). */
@@ -43,8 +49,26 @@ export interface EngineOption {
 }
 
 /**
- * The page's answer engines (implemented in `src/client/engines.ts` as `openEngines()`, one per
- * page). Shaped for React's `useSyncExternalStore`: `list()` returns the same array until something
+ * A field a person fills to add options of one kind: a hub model's id, a model server's address.
+ * The menu shows one per kind that has it, under its `summary`.
+ */
+export interface EngineInput {
+  kind: EngineKind;
+  summary: string;
+  /** One line under the field: what to type and what happens then. */
+  help: string;
+  /** The field's accessible name. */
+  label: string;
+  placeholder: string;
+  /** The button's text, e.g. "Add and download". */
+  submit: string;
+  /** Values a person can put in the field with one press, e.g. known servers' usual addresses. */
+  presets?: readonly { name: string; value: string }[];
+}
+
+/**
+ * The page's answer engines (implemented in `src/client/engines/pageEngines.ts` as `openEngines()`,
+ * one per page). Shaped for React's `useSyncExternalStore`: `list()` returns the same array until something
  * changes, and `subscribe` is told when it does (download progress, ready, error).
  */
 export interface Engines {
@@ -65,6 +89,24 @@ export interface Engines {
    * rejects with a plain reason that names the file.
    */
   addModelFile(file: File | readonly File[]): Promise<EngineOption>;
-  /** A hub model id typed under "Advanced" (transformers.js); listed from then on. */
-  addCustom(hubId: string): EngineOption;
+  /** The fields a person can fill to add options (one per kind that has one). */
+  inputs(): readonly EngineInput[];
+  /**
+   * Adds what was typed in a kind's field (a hub model id, a server address); it is listed from
+   * then on. Resolves with the option to use at once, if there is one; rejects with a plain reason.
+   */
+  add(kind: EngineKind, text: string): Promise<EngineOption | undefined>;
 }
+
+/**
+ * The engine that needs nothing: always there, also before the engines' code has loaded. It lives
+ * here, not in catalogue.ts, so that the page's first load carries it and not the catalogue.
+ */
+export const PASSAGES_ONLY: EngineOption = {
+  id: 'passages',
+  kind: 'passages',
+  group: 'instant',
+  name: 'Passages only',
+  note: 'instant: the best passages, their key sentences highlighted',
+  state: { kind: 'ready' },
+};

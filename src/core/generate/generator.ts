@@ -31,3 +31,41 @@ export interface Generator {
   interrupt(): void;
   dispose(): Promise<void>;
 }
+
+/** Timings of the last answer, for the benchmark. */
+export interface RunStats {
+  tokens: number;
+  firstTokenMs?: number;
+  ms: number;
+}
+
+/**
+ * One answer with its timings, as a worker host returns it: `tokens()` is read after the answer
+ * (the generator's own count, when it keeps one).
+ */
+export async function timedGenerate(
+  generator: Generator,
+  messages: ChatMessage[],
+  opts: Omit<GenerateOptions, 'onToken' | 'signal'>,
+  onToken: ((t: string) => void) | undefined,
+  tokens: (pieces: number) => number | undefined,
+): Promise<GenerateResult & Partial<RunStats>> {
+  const t0 = performance.now();
+  let first: number | undefined;
+  let pieces = 0;
+  const result = await generator.generate(messages, {
+    ...opts,
+    onToken: (t) => {
+      first ??= performance.now() - t0;
+      pieces++;
+      onToken?.(t);
+    },
+  });
+  const n = tokens(pieces);
+  return {
+    ...result,
+    ms: performance.now() - t0,
+    ...(n !== undefined ? { tokens: n } : {}),
+    ...(first !== undefined ? { firstTokenMs: first } : {}),
+  };
+}

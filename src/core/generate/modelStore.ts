@@ -3,7 +3,7 @@
  * the person added from disk. Each model is its part files plus a small JSON record written last,
  * so a model without its record (a download cut off, a tab closed mid-copy) is never offered and
  * is cleared away the next time the store is listed. Writes use sync access handles, so they run
- * in a worker (src/workers/wllama.worker.ts); listing, reading and removing work anywhere.
+ * in a worker (the llama.cpp host, core/generate/wllamaHost.ts); listing, reading and removing work anywhere.
  */
 
 export interface StoredModel {
@@ -112,35 +112,35 @@ export async function removeStoredModel(id: string): Promise<void> {
  * is complete and checked. Any failure removes what was written. Holds a Web Lock meanwhile, so
  * another tab listing the store does not clear the parts being written.
  */
-export async function writeStoredModel(
-  id: string,
-  write: (openPart: (part: number) => Promise<PartSink>) => Promise<Omit<StoredModel, 'parts' | 'bytes' | 'addedAt'>>,
-): Promise<StoredModel> {
+export async function writeStoredModel(id: string, write: ModelWriter): Promise<StoredModel> {
   const run = async () => {
     const dir = await modelDir();
     const parts: { file: string; bytes: number }[] = [];
     const open: SyncAccessHandle[] = [];
     try {
-      const meta = await write(async (part) => {
-        const file = partFile(id, part);
-        const handle = await syncHandle(await dir.getFileHandle(file, { create: true }));
-        handle.truncate(0);
-        open.push(handle);
-        const entry = { file, bytes: 0 };
-        parts[part] = entry;
-        return {
-          write(chunk: Uint8Array) {
-            const n = handle.write(chunk, { at: entry.bytes });
-            if (n !== chunk.byteLength) throw new DOMException('the disk is full', 'QuotaExceededError');
-            entry.bytes += n;
-          },
-          close() {
-            handle.flush();
-            handle.close();
-            open.splice(open.indexOf(handle), 1);
-          },
-        };
-      });
+      const meta = await write(
+        async (part) => {
+          const file = partFile(id, part);
+          const handle = await syncHandle(await dir.getFileHandle(file, { create: true }));
+          handle.truncate(0);
+          open.push(handle);
+          const entry = { file, bytes: 0 };
+          parts[part] = entry;
+          return {
+            write(chunk: Uint8Array) {
+              const n = handle.write(chunk, { at: entry.bytes });
+              if (n !== chunk.byteLength) throw new DOMException('the disk is full', 'QuotaExceededError');
+              entry.bytes += n;
+            },
+            close() {
+              handle.flush();
+              handle.close();
+              open.splice(open.indexOf(handle), 1);
+            },
+          };
+        },
+        async (part) => (await dir.getFileHandle(partFile(id, part))).getFile(),
+      );
       for (const h of open.splice(0)) h.close();
       const record: StoredModel = {
         ...meta,
@@ -177,3 +177,23 @@ export interface PartSink {
   write(chunk: Uint8Array): void;
   close(): void;
 }
+
+/**
+ * Writes a model's parts: `openPart` gives a sink per part, `readPart` a part already closed (to
+ * check it); the result is the record's content.
+ */
+export type ModelWriter = (
+  openPart: (part: number) => Promise<PartSink>,
+  readPart: (part: number) => Promise<Blob>,
+) => Promise<Omit<StoredModel, 'parts' | 'bytes' | 'addedAt'>>;
+
+/** Where llama.cpp's host keeps models: the Origin Private File System in the browser. */
+export interface ModelStore {
+  get(id: string): Promise<StoredModel | undefined>;
+  /** All or nothing: a failed write leaves nothing behind. */
+  write(id: string, write: ModelWriter): Promise<StoredModel>;
+  /** The model's parts, in order. */
+  parts(model: StoredModel): Promise<Blob[]>;
+}
+
+export const opfsModelStore: ModelStore = { get: storedModel, write: writeStoredModel, parts: openStoredModel };

@@ -1,8 +1,8 @@
 /**
  * llama.cpp compiled to WebAssembly (wllama) behind the Generator interface: answers on the
  * processor for browsers without a usable GPU, from GGUF files (a catalogue model or the person's
- * own). Runs inside src/workers/wllama.worker.ts, which hosts the Wllama object; llama.cpp itself
- * runs in wllama's own worker (and its threads) below that.
+ * own). Runs inside the llama.cpp worker's WllamaHost (wllamaHost.ts), which holds the Wllama
+ * object; llama.cpp itself runs in wllama's own worker (and its threads) below that.
  */
 import type { ChatCompletionChunk, RawCompletionChunk, Wllama } from '@wllama/wllama';
 import type { ChatMessage, GenerateOptions, GenerateResult, Generator } from './generator';
