@@ -174,7 +174,8 @@ describe('downloading a catalogue model from a real HTTP server', () => {
     const none = () => {};
     expect(await failure(host.download('a', [`${base}/nothing.gguf`], undefined, none))).toEqual({
       code: 'not-found',
-      message: 'The model host has no file nothing.gguf (HTTP 404). Check the model name.',
+      message:
+        'This site does not serve nothing.gguf (its model host answered HTTP 404). Choose another model; passages-only answers keep working.',
     });
     expect(await failure(host.download('b', [`${base}/cut.gguf`], undefined, none))).toMatchObject({
       code: 'download-interrupted',

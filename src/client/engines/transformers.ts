@@ -64,7 +64,9 @@ export const transformersEngine: EngineDriver = {
     ),
   explain: (option, err) => {
     const repo = repoOf(option.id);
-    return diagnoseHubFailure(repo, cached(repo, 'config.json'), err);
+    // A model from the catalogue was not typed by anyone: its absence is not a wrong name.
+    const typed = readCustom().includes(repo) || addedHere.has(repo);
+    return diagnoseHubFailure(repo, cached(repo, 'config.json'), err, typed);
   },
   async remove(option) {
     if (await caches.has('transformers-cache')) {

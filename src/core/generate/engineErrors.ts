@@ -65,11 +65,19 @@ export function networkError(host: string, cause?: unknown): EngineError {
       );
 }
 
-export function httpError(status: number, what: string, cause?: unknown): EngineError {
+/**
+ * `typed`: the person named the model (a hub id under "Advanced"), so a 404 may be a typo. A model
+ * Folio itself offered that the host lacks is this deployment's gap, not the person's.
+ */
+export function httpError(status: number, what: string, cause?: unknown, typed = true): EngineError {
   if (status === 404 || status === 401)
-    return new EngineError('not-found', `The model host has no ${what} (HTTP ${status}). Check the model name.`, {
-      cause,
-    });
+    return new EngineError(
+      'not-found',
+      typed
+        ? `The model host has no ${what} (HTTP ${status}). Check the model name.`
+        : `This site does not serve ${what} (its model host answered HTTP ${status}). Choose another model; passages-only answers keep working.`,
+      { cause },
+    );
   return new EngineError(
     'host-unreachable',
     `The model host answered with an error (HTTP ${status}) for ${what}. Try again later.`,
@@ -108,7 +116,12 @@ export function storageFull(cause?: unknown): EngineError {
  * After transformers.js failed to load `model`: asks the host for its config.json to tell offline,
  * unreachable, missing and not-a-model apart (the library's own error often says none of that).
  */
-export async function diagnoseHubFailure(model: string, configUrl: string, err: unknown): Promise<EngineError> {
+export async function diagnoseHubFailure(
+  model: string,
+  configUrl: string,
+  err: unknown,
+  typed = true,
+): Promise<EngineError> {
   const known = untag(err);
   if (known) return known;
   if (isOutOfMemory(err)) return outOfMemory(err);
@@ -120,7 +133,7 @@ export async function diagnoseHubFailure(model: string, configUrl: string, err: 
   } catch (cause) {
     return networkError(host, cause);
   }
-  if (!res.ok) return httpError(res.status, `model called "${model}"`, err);
+  if (!res.ok) return httpError(res.status, typed ? `model called "${model}"` : model, err, typed);
   const type = res.headers.get('content-type') ?? '';
   const body = await res.text().catch(() => '');
   let config: unknown;

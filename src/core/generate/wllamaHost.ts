@@ -214,7 +214,9 @@ export class WllamaHost {
             if (controller.signal.aborted) throw new EngineError('cancelled', 'The download was cancelled.');
             throw networkError(new URL(url).host, cause);
           }
-          if (!res.ok || !res.body) throw httpError(res.status, `file ${url.slice(url.lastIndexOf('/') + 1)}`);
+          // Only the catalogue's models are downloaded: a missing file is the site's gap, not a typo.
+          if (!res.ok || !res.body)
+            throw httpError(res.status, `${url.slice(url.lastIndexOf('/') + 1)}`, undefined, false);
           const length = Number(res.headers.get('content-length') ?? 0);
           if (!expectedBytes && length) total += length;
           const sink = await open(i);
