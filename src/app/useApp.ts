@@ -88,7 +88,12 @@ export function useApp() {
       : adding
         ? 'Your first document is still being added: ask as soon as it shows in the library.'
         : 'Add a document first: Folio answers from your documents only.';
-  const samples = useSampleQuestions(lib.library, lib.documents);
+  // Sample questions come from where questions are asked: the chosen collections' documents.
+  const inScope = useMemo(
+    () => (scope ? lib.documents.filter((d) => d.collections?.some((c) => scope.includes(c))) : lib.documents),
+    [lib.documents, scope],
+  );
+  const samples = useSampleQuestions(lib.library, inScope);
 
   const { removeDocument: removeFromLibrary, reindex, addFiles } = lib;
   const removeDocument = useCallback(

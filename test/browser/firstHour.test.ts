@@ -90,3 +90,26 @@ test('New collection puts the cursor in its name field (problem 16)', async () =
   expect(await dialog.getByLabel('Name').inputValue()).toBe('Work');
   await context.close();
 }, 120_000);
+
+test('sample questions come from the chosen collection (problem 15)', async () => {
+  const context = await browser().newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  await openApp(page);
+  await addFiles(page, [path.join(FIXTURES_DIR, FIXTURE_FILES.markdown)]);
+  await waitForDocuments(page, 1);
+  const samples = page.getByRole('list', { name: 'Sample questions' }).getByRole('button');
+  await samples.first().waitFor({ timeout: 60_000 });
+  const whole = await samples.allTextContents();
+  // A new collection is chosen at once, and files added then go into it.
+  await page.getByRole('button', { name: 'New collection' }).click();
+  await page.keyboard.type('Birds');
+  await page.keyboard.press('Enter');
+  await addFiles(page, [path.join(FIXTURES_DIR, FIXTURE_FILES.html)]);
+  await expect
+    .poll(async () => (await samples.allTextContents()).join('|'), { timeout: 120_000 })
+    .not.toBe(whole.join('|'));
+  const scoped = await samples.allTextContents();
+  expect(scoped.length).toBeGreaterThan(0);
+  for (const q of scoped) expect(whole).not.toContain(q);
+  await context.close();
+}, 300_000);
