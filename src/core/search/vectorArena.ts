@@ -93,6 +93,8 @@ export class VectorArena {
   readonly restBytes: number;
   /** setQuery's per-dimension weights q_j / inv_j, unrounded (for `refine`). */
   private exactWeights: Float64Array;
+  /** setQuery's table before it is scaled to bytes (kept: a query should not allocate). */
+  private rawTable: Float64Array;
   /** Largest |estimate|: distances are offset − estimate, within [0, 2·offset]. */
   readonly offset: number;
   private at = regions();
@@ -134,6 +136,7 @@ export class VectorArena {
     this.bytes = Math.ceil(dims / 8);
     this.restBytes = Math.ceil(dims / 64) * 16;
     this.exactWeights = new Float64Array(dims);
+    this.rawTable = new Float64Array(this.bytes * 32);
     this.offset = 2 * ENTRY * this.bytes;
     const module = kernelModule();
     // Whole 64-dimension steps (the 2-bit rests pack 64 dimensions in 16 bytes; the estimates take an
@@ -291,16 +294,15 @@ export class VectorArena {
    */
   setQuery(): void {
     const { query: q, lut, dims: d, inv } = this;
-    const w = new Float64Array(d);
+    const w = this.exactWeights;
     let top = 0;
     let base = 0;
     for (let j = 0; j < d; j++) {
       w[j] = inv[j]! > 0 ? q[j]! / inv[j]! : 0;
-      this.exactWeights[j] = w[j]!;
       top = Math.max(top, Math.abs(w[j]!));
       base += q[j]! * this.centre[j]!;
     }
-    const raw = new Float32Array(lut.length);
+    const raw = this.rawTable;
     let max = 0;
     for (let n = 0; n < 2 * this.bytes; n++) {
       // Nibble n covers dimensions 4n … 4n + 3 (low nibble of byte n >> 1 when n is even).

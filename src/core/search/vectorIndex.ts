@@ -16,9 +16,9 @@ const FIRST = 512;
 const Z = 4.25;
 const CAP = 64;
 /**
- * Rows whose scores are refined with their 2-bit rests: the best by int8 score. The int8 scores are
- * within about 10⁻³ of the float ones, so the true top 10 lies far inside the best 64 (at 100k rows
- * of the benchmark's vectors, Node: recall@10 1.0 on near and on off-distribution queries).
+ * Rows beyond the k asked for whose scores are refined with their 2-bit rests: the best by int8
+ * score. The int8 scores are within about 10⁻³ of the float ones, so the true top 10 lies far inside
+ * the best 74 (at 100k and 1M rows of the benchmark's vectors: recall@10 1.0 on near queries).
  */
 const FINAL = 64;
 /** Rows sampled to fit the codes' centre and spread. */
@@ -51,7 +51,7 @@ export interface VectorIndexOptions {
  * 532 bytes for a 384-d row where the floats took 1,536, 550 with the row maps and scratch space. A
  * query first gets an estimate of its dot product with every row from the bit codes (the query
  * exact, the row reduced to its signs: one table lookup per 16 rows and 8 dimensions); the
- * best-estimated candidates are then scored from their int8 codes, and the best FINAL of those again
+ * best-estimated candidates are then scored from their int8 codes, and the best k + FINAL of those again
  * with their rests: those scores, within about 3·10⁻⁴ of the float dot product, are the ones returned.
  *
  * The centre and spread are fitted once, when the index first codes its rows: from an even sample of
@@ -225,7 +225,7 @@ export class VectorIndex {
       byRow = true;
     }
     const { list, scores } = arena;
-    let heap = new TopK(this.coded ? Math.max(FINAL, 4 * k) : k);
+    let heap = new TopK(this.coded ? k + FINAL : k);
     for (let i = 0; i < count; i++) heap.push(scores[i]!, byRow ? i : list[i]!);
     if (this.coded) {
       const best = heap.sorted();
