@@ -180,6 +180,16 @@ describe('VectorIndex above the approximate threshold (bit codes + exact rescori
     }
   });
 
+  test('calibrating an index already coded keeps its fit (its codes were made with it)', () => {
+    const index = build();
+    const before = index.search(queries[3]!, 10);
+    index.calibrate(
+      randomUnit(500, d, 7).map((x) => x * 5 + 1),
+      6000,
+    ); // a fit far off these rows
+    expect(index.search(queries[3]!, 10)).toEqual(before);
+  });
+
   test('a calibrated 384-d index holds at most 600 bytes per vector (no floats)', () => {
     const n = 20_000;
     const dims = 384;

@@ -102,12 +102,13 @@ export class VectorIndex {
   /**
    * Fits the codes to an even sample (`evenSample`) of the `total` vectors about to be held (a library
    * calls this when it opens, with all of them at hand) and codes from then on, rows already held
-   * too; nothing changes if `total` does not pass the threshold.
+   * too; nothing changes if `total` does not pass the threshold or the rows are already coded.
    */
   calibrate(sample: Float32Array, total: number): void {
     const rows = sample.length / this.dimensions;
-    // An index that will stay small keeps its floats.
-    if (!rows || total <= this.approximateAbove) return;
+    // An index that will stay small keeps its floats; one already coded keeps its fit (its rows'
+    // codes were made with it).
+    if (!rows || total <= this.approximateAbove || this.coded) return;
     this.arena.fit(sample, rows);
     this.codeFloats();
   }
