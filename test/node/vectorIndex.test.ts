@@ -180,6 +180,38 @@ describe('VectorIndex above the approximate threshold (bit codes + exact rescori
     }
   });
 
+  test('the JavaScript path (40 dimensions: not whole 64s) codes past the threshold too, as exactly', () => {
+    const dims = 40;
+    const v = randomUnit(8000, dims, 5);
+    const index = new VectorIndex(dims, 16, { approximateAbove: 1000 });
+    for (let i = 0; i < 8; i++) index.add(`d${i}`, v.subarray(i * 1000 * dims, (i + 1) * 1000 * dims));
+    expect(index.memoryBytes).toBeLessThan(8000 * dims * 4); // the floats are gone
+    const noise = randomUnit(20, dims, 6);
+    let found = 0;
+    for (let q = 0; q < 20; q++) {
+      const query = v.slice(q * 397 * dims, (q * 397 + 1) * dims).map((x, j) => x + 0.1 * noise[q * dims + j]!);
+      const all: { id: string; score: number }[] = [];
+      for (let r = 0; r < 8000; r++) {
+        let s = 0;
+        for (let j = 0; j < dims; j++) s += v[r * dims + j]! * query[j]!;
+        all.push({ id: `d${Math.floor(r / 1000)}:${r % 1000}`, score: s });
+      }
+      const truth = new Map(
+        all
+          .sort((a, b) => b.score - a.score)
+          .slice(0, 10)
+          .map((h) => [h.id, h.score]),
+      );
+      for (const h of index.search(query, 10)) {
+        const exact = truth.get(`${h.docId}:${h.chunkIndex}`);
+        if (exact === undefined) continue;
+        found++;
+        expect(Math.abs(h.score - exact)).toBeLessThan(1e-3);
+      }
+    }
+    expect(found / 200).toBeGreaterThanOrEqual(0.99);
+  });
+
   test('calibrating an index already coded keeps its fit (its codes were made with it)', () => {
     const index = build();
     const before = index.search(queries[3]!, 10);
