@@ -19,7 +19,7 @@ import type { Voy } from 'voy-search';
 // @ts-expect-error: the glue module ships without type declarations
 import * as voyGlue from 'voy-search/voy_search_bg.js';
 import voyWasmUrl from 'voy-search/voy_search_bg.wasm?url';
-import { VectorIndex } from '../../src/core/search/vectorIndex';
+import { evenSample, VectorIndex } from '../../src/core/search/vectorIndex';
 import { LibraryStore } from '../../src/core/store/store';
 import { buildPostings } from '../../src/core/search/keywordIndex';
 import { benchQueries, libraryDocs, libraryVectors, percentile } from './benchData';
@@ -116,6 +116,7 @@ const folio: Engine = {
   approximate: true,
   async build(lib) {
     const index = new VectorIndex(lib.d, lib.n);
+    index.calibrate(evenSample([lib.data], lib.d), lib.n);
     lib.docs.forEach((doc, i) =>
       index.add(`doc${i}`, lib.data.subarray(doc.first * lib.d, (doc.first + doc.count) * lib.d)),
     );
@@ -148,17 +149,19 @@ const folio: Engine = {
       },
     };
   },
-  // What Library.reload does with vectors: list documents, read every block, fill the index, make the codes.
+  // What Library.reload does with vectors: list documents, read every block, fit and fill the index, make the codes.
   async reopen(lib) {
     const store = await LibraryStore.open(storeName('folio', lib.n));
     const docs = new Set((await store.listDocuments()).map((d) => d.id));
     const blocks = (await store.allVectorBlocks()).filter((b) => docs.has(b.docId));
-    const index = new VectorIndex(
-      lib.d,
-      Math.max(
-        1024,
-        blocks.reduce((n, b) => n + b.count, 0),
+    const total = blocks.reduce((n, b) => n + b.count, 0);
+    const index = new VectorIndex(lib.d, Math.max(1024, total));
+    index.calibrate(
+      evenSample(
+        blocks.map((b) => b.vectors),
+        lib.d,
       ),
+      total,
     );
     for (const b of blocks) index.add(b.docId, b.vectors, b.first);
     index.prepare();

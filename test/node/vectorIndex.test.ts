@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { TopK, VectorIndex } from '../../src/core/search/vectorIndex';
+import { evenSample, TopK, VectorIndex } from '../../src/core/search/vectorIndex';
 
 function rng(seed: number) {
   let x = seed;
@@ -142,6 +142,99 @@ describe('VectorIndex above the approximate threshold (bit codes + exact rescori
     expect(found / (queries.length * 10)).toBeGreaterThanOrEqual(0.99);
   });
 
+  /** The float top 10 of every stored vector, by brute force. */
+  function floatTop(q: Float32Array, sets: [string, Float32Array][], k = 10) {
+    const all: { id: string; score: number }[] = [];
+    for (const [docId, v] of sets)
+      for (let r = 0; r < v.length / d; r++) {
+        let s = 0;
+        for (let j = 0; j < d; j++) s += v[r * d + j]! * q[j]!;
+        all.push({ id: `${docId}:${r}`, score: s });
+      }
+    return all.sort((a, b) => b.score - a.score).slice(0, k);
+  }
+
+  test('past the threshold rows are held as codes: recall@10 against the floats ≥ 0.99 and scores within 10⁻³ of them, fitted at the threshold or calibrated up front', () => {
+    const sets = docs.map((v, i) => [`doc${i}`, v] as [string, Float32Array]);
+    const grown = build(); // fitted on the first rows when the threshold was passed
+    const calibrated = new VectorIndex(d, 6000, { approximateAbove: 1000 });
+    calibrated.calibrate(evenSample(docs, d), 6000);
+    docs.forEach((v, i) => calibrated.add(`doc${i}`, v));
+    const far = randomUnit(20, d, 4242);
+    for (const index of [grown, calibrated]) {
+      let found = 0;
+      let worst = 0;
+      const qs = [...queries, ...Array.from({ length: 20 }, (_, i) => far.subarray(i * d, (i + 1) * d))];
+      for (const q of qs) {
+        const truth = new Map(floatTop(q, sets).map((h) => [h.id, h.score]));
+        const got = index.search(q, 10);
+        for (const h of got) {
+          const exact = truth.get(`${h.docId}:${h.chunkIndex}`);
+          if (exact === undefined) continue;
+          found++;
+          worst = Math.max(worst, Math.abs(h.score - exact));
+        }
+      }
+      expect(found / (qs.length * 10)).toBeGreaterThanOrEqual(0.99);
+      expect(worst).toBeLessThan(1e-3);
+    }
+  });
+
+  test('the JavaScript path (40 dimensions: not whole 64s) codes past the threshold too, as exactly', () => {
+    const dims = 40;
+    const v = randomUnit(8000, dims, 5);
+    const index = new VectorIndex(dims, 16, { approximateAbove: 1000 });
+    for (let i = 0; i < 8; i++) index.add(`d${i}`, v.subarray(i * 1000 * dims, (i + 1) * 1000 * dims));
+    expect(index.memoryBytes).toBeLessThan(8000 * dims * 4); // the floats are gone
+    const noise = randomUnit(20, dims, 6);
+    let found = 0;
+    for (let q = 0; q < 20; q++) {
+      const query = v.slice(q * 397 * dims, (q * 397 + 1) * dims).map((x, j) => x + 0.1 * noise[q * dims + j]!);
+      const all: { id: string; score: number }[] = [];
+      for (let r = 0; r < 8000; r++) {
+        let s = 0;
+        for (let j = 0; j < dims; j++) s += v[r * dims + j]! * query[j]!;
+        all.push({ id: `d${Math.floor(r / 1000)}:${r % 1000}`, score: s });
+      }
+      const truth = new Map(
+        all
+          .sort((a, b) => b.score - a.score)
+          .slice(0, 10)
+          .map((h) => [h.id, h.score]),
+      );
+      for (const h of index.search(query, 10)) {
+        const exact = truth.get(`${h.docId}:${h.chunkIndex}`);
+        if (exact === undefined) continue;
+        found++;
+        expect(Math.abs(h.score - exact)).toBeLessThan(1e-3);
+      }
+    }
+    expect(found / 200).toBeGreaterThanOrEqual(0.99);
+  });
+
+  test('calibrating an index already coded keeps its fit (its codes were made with it)', () => {
+    const index = build();
+    const before = index.search(queries[3]!, 10);
+    index.calibrate(
+      randomUnit(500, d, 7).map((x) => x * 5 + 1),
+      6000,
+    ); // a fit far off these rows
+    expect(index.search(queries[3]!, 10)).toEqual(before);
+  });
+
+  test('a calibrated 384-d index holds at most 600 bytes per vector (no floats)', () => {
+    const n = 20_000;
+    const dims = 384;
+    const vectors = randomUnit(n, dims, 99);
+    const index = new VectorIndex(dims, n);
+    index.calibrate(evenSample([vectors], dims), n);
+    for (let i = 0; i < n; i += 1000) index.add(`doc${i}`, vectors.subarray(i * dims, (i + 1000) * dims));
+    index.prepare();
+    expect(index.memoryBytes / n).toBeLessThanOrEqual(600);
+    expect(index.memoryBytes).toBeLessThan(n * dims * 4 * 0.4); // under 40% of the floats alone
+    expect(index.search(vectors.subarray(0, dims), 1)[0]).toMatchObject({ docId: 'doc0', chunkIndex: 0 });
+  });
+
   test('queries far from every stored vector (off-distribution) still find their exact top 10', () => {
     const index = build();
     const far = randomUnit(20, d, 4242); // uniform directions: no cluster and not the stored vectors' offset
@@ -185,46 +278,46 @@ describe('VectorIndex above the approximate threshold (bit codes + exact rescori
 });
 
 describe('WASM SIMD kernels', () => {
-  test('estimates, fine codes, candidate dot products, full scans, centre and codes match the JavaScript loops and their definitions, across growth', async () => {
+  test('estimates, int8 codes and their rests, bit codes, coded and float dot products match the JavaScript loops and their definitions, across growth', async () => {
     const { VectorArena } = await import('../../src/core/search/vectorArena');
-    expect(new VectorArena(40, 8).simd).toBe(false); // not whole 32-dimension steps: the JavaScript path
+    expect(new VectorArena(40, 8).simd).toBe(false); // not whole 64-dimension steps: the JavaScript path
     const d = 384;
     const B = d / 8;
-    const simd = new VectorArena(d, 16);
-    const js = new VectorArena(d, 16, false);
+    const simd = new VectorArena(d, 16, 16);
+    const js = new VectorArena(d, 16, 16, false);
     expect(simd.simd).toBe(true);
     expect(js.simd).toBe(false);
     const codeAt = (r: number, j: number) => (r - (r % 16)) * B + (r % 16) + 16 * j; // 16 rows to a block
     let rows = 0;
-    for (const more of [1000, 69_003]) {
+    for (const more of [1000, 9003]) {
       const vectors = randomUnit(more, d, more);
       for (const a of [simd, js]) {
-        a.reserve(rows + more, rows, rows); // the earlier rows (and their codes) must survive the move
-        a.data.set(vectors, rows * d);
+        // The earlier rows (codes, rests, scales, bit codes) must survive the move.
+        a.reserve(rows + more, more, { floats: 0, coded: rows, bits: rows });
+        a.floats.set(vectors);
+        if (!rows) a.fit(vectors, more);
+        a.quantize(more, rows);
       }
       rows += more;
-      // Centre: the mean, within float rounding. Codes: identical for the same centre, and as defined.
-      simd.computeCentre(rows);
-      js.computeCentre(rows);
-      for (let j = 0; j < d; j++) expect(simd.centre[j]).toBeCloseTo(js.centre[j]!, 5);
-      js.centre.set(simd.centre);
-      for (const a of [simd, js]) {
-        a.computeSpread(rows);
-        a.encodeRows(0, rows);
-        a.quantizeRows(0, rows);
-      }
+      for (const a of [simd, js]) a.signs(0, rows);
+      expect(simd.coded.subarray(0, rows * d).findIndex((x, i) => x !== js.coded[i])).toBe(-1);
+      expect(simd.rest.subarray(0, rows * 96).findIndex((x, i) => x !== js.rest[i])).toBe(-1);
+      expect(simd.rowScale.subarray(0, rows).findIndex((x, i) => x !== js.rowScale[i])).toBe(-1);
       expect(simd.codes.subarray(0, rows * B).findIndex((x, i) => x !== js.codes[i])).toBe(-1);
-      expect(simd.fine.subarray(0, (rows * d) / 2).findIndex((x, i) => x !== js.fine[i])).toBe(-1);
       for (const r of [0, 5, 17, rows - 1]) {
-        for (const j of [0, 7, 200, d - 1]) {
-          expect((simd.codes[codeAt(r, j >> 3)]! >> (j & 7)) & 1).toBe(simd.data[r * d + j]! > simd.centre[j]! ? 1 : 0);
-          // Fine code: 16 steps over low … low + 16 / inv, clamped; dimension 32c + i in byte 16c + i, + 16 in its high nibble.
-          const c = j >> 5;
-          const i = j & 15;
-          const byte = simd.fine[(r * d) / 2 + 16 * c + i]!;
-          const u = j & 16 ? byte >> 4 : byte & 15;
-          const want = Math.min(15, Math.max(0, Math.floor((simd.data[r * d + j]! - simd.low[j]!) * simd.inv[j]!)));
-          expect(Math.abs(u - want)).toBeLessThanOrEqual(want === 0 || want === 15 ? 0 : 1); // float rounding at a step's edge
+        const at = rows - more <= r ? r - (rows - more) : -1; // its floats still in the float region
+        const y = (j: number) => (vectors[at * d + j]! - simd.centre[j]!) * simd.inv[j]!;
+        const max = at < 0 ? 0 : Math.max(...Array.from({ length: d }, (_, j) => Math.abs(y(j))));
+        if (at >= 0) expect(simd.rowScale[r]).toBeCloseTo(max / 127, 6);
+        for (const j of [0, 7, 16, 40, 200, d - 1]) {
+          const u = simd.coded[r * d + j]!;
+          expect((simd.codes[codeAt(r, j >> 3)]! >> (j & 7)) & 1).toBe(u > 0 ? 1 : 0);
+          if (at < 0) continue;
+          // u = the nearest step to y; the rest v says where y lies within it, in quarters.
+          const exact = (y(j) * 127) / max;
+          expect(Math.abs(u - exact)).toBeLessThanOrEqual(0.5 + 1e-4);
+          const v = (simd.rest[r * 96 + (j >> 6) * 16 + (j & 15)]! >> (2 * ((j >> 4) & 3))) & 3;
+          expect(Math.abs(u + (2 * v - 3) / 8 - exact)).toBeLessThanOrEqual(0.125 + 1e-4);
         }
       }
       const query = randomUnit(1, d, 77 + rows);
@@ -242,40 +335,51 @@ describe('WASM SIMD kernels', () => {
         if (simd.distance[r] !== simd.offset - s || js.distance[r] !== simd.offset - s)
           throw new Error(`row ${r}: ${simd.distance[r]}, ${js.distance[r]} vs ${simd.offset - s}`);
       }
-      // The table: entry v of nibble n is Σ ±q over its four dimensions, scaled to at most 31.
+      // The table: entry v of nibble n is Σ ±q_j / inv_j over its four dimensions, scaled to at most 31.
+      const w = (j: number) => query[j]! / simd.inv[j]!;
       const raw = (n: number, v: number) =>
-        [0, 1, 2, 3].reduce((t, k) => t + (v & (1 << k) ? query[4 * n + k]! : -query[4 * n + k]!), 0);
+        [0, 1, 2, 3].reduce((t, k) => t + (v & (1 << k) ? w(4 * n + k) : -w(4 * n + k)), 0);
       const scale = 31 / Math.max(...Array.from({ length: 2 * B * 16 }, (_, i) => Math.abs(raw(i >> 4, i & 15))));
       expect(simd.lut[2 * 32 + 16 + 9]).toBe(Math.round(raw(5, 9) * scale));
       const picks = Int32Array.from({ length: 501 }, (_, i) => (i * 7919) % rows); // not a multiple of 4
       for (const a of [simd, js]) {
         a.list.set(picks);
-        a.fineEstimates(picks.length);
+        a.codedDots(picks.length);
       }
+      const base = query.reduce((t, q, j) => t + q * simd.centre[j]!, 0);
       for (let i = 0; i < picks.length; i++) {
+        const r = picks[i]!;
         let s = 0;
+        for (let j = 0; j < d; j++) s += simd.weights[j]! * simd.coded[r * d + j]!;
+        if (simd.scores[i] !== js.scores[i]) throw new Error(`pick ${i}: ${simd.scores[i]} vs ${js.scores[i]}`);
+        // The int8 score: the centre's part plus the row's code scaled back, in the weights' unit.
+        const unit = Math.max(...Array.from({ length: d }, (_, j) => Math.abs(w(j)))) / 32767;
+        expect(simd.scores[i]).toBeCloseTo(base + simd.rowScale[r]! * s * unit, 4);
+        // Refined with the rests: the row's dot product with the query as the codes give it.
+        let refined = base;
         for (let j = 0; j < d; j++) {
-          const byte = simd.fine[(picks[i]! * d) / 2 + 16 * (j >> 5) + (j & 15)]!;
-          s += (j & 16 ? byte >> 4 : byte & 15) * simd.weights[j]!;
+          const v = (simd.rest[r * 96 + (j >> 6) * 16 + (j & 15)]! >> (2 * ((j >> 4) & 3))) & 3;
+          refined += w(j) * simd.rowScale[r]! * (simd.coded[r * d + j]! + (2 * v - 3) / 8);
         }
-        if (simd.fineScores[i] !== s || js.fineScores[i] !== s)
-          throw new Error(`pick ${i}: ${simd.fineScores[i]}, ${js.fineScores[i]} vs ${s}`);
+        expect(simd.refine(r)).toBeCloseTo(refined, 6);
+        expect(js.refine(r)).toBe(simd.refine(r));
       }
+      // Float rows: a candidate list and a full scan, against their definition.
       for (const a of [simd, js]) {
-        a.list.set(picks);
+        a.list.set(picks.map((p) => p % more));
         a.dots(picks.length);
       }
       for (let i = 0; i < picks.length; i++) {
         let exact = 0;
-        for (let j = 0; j < d; j++) exact += simd.data[picks[i]! * d + j]! * query[j]!;
+        for (let j = 0; j < d; j++) exact += vectors[(picks[i]! % more) * d + j]! * query[j]!;
         expect(simd.scores[i]).toBeCloseTo(exact, 5);
         expect(js.scores[i]).toBeCloseTo(exact, 5);
       }
       const scanned = [simd, js].map((a) => {
-        a.scan(rows);
-        return a.scores.slice(0, rows);
+        a.scan(more);
+        return a.scores.slice(0, more);
       });
-      for (const i of picks) expect(scanned[0]![i]).toBeCloseTo(scanned[1]![i]!, 5);
+      for (let r = 0; r < more; r += 97) expect(scanned[0]![r]).toBeCloseTo(scanned[1]![r]!, 5);
     }
   });
 });

@@ -2,7 +2,7 @@ import { passageText } from '../chunk/chunker';
 import type { EmbeddingModelSpec } from '../embed/models';
 import { ANALYZER_VERSION } from '../search/analyzer';
 import { buildPostings, KeywordIndex, type Bm25Params, type KeywordPostings } from '../search/keywordIndex';
-import { VectorIndex } from '../search/vectorIndex';
+import { evenSample, VectorIndex } from '../search/vectorIndex';
 import type { DocumentBundle } from '../store/backup';
 import {
   storedBytesOf,
@@ -106,13 +106,16 @@ export class LibraryState {
         (b) => searchable.has(b.docId) && b.dimensions === dims,
       );
       lap('readVectors');
-      // Sized once: growing by doubling would copy 100k × 384 floats several times over.
-      const index = new VectorIndex(
-        dims,
-        Math.max(
-          1024,
-          blocks.reduce((n, b) => n + b.count, 0),
+      // Sized once: growing by doubling would copy every code several times over.
+      const total = blocks.reduce((n, b) => n + b.count, 0);
+      const index = new VectorIndex(dims, Math.max(1024, total));
+      // Codes fitted to the whole library, not to whichever documents come first.
+      index.calibrate(
+        evenSample(
+          blocks.map((b) => b.vectors),
+          dims,
         ),
+        total,
       );
       for (const [i, block] of blocks.entries()) {
         index.add(block.docId, block.vectors, block.first);

@@ -72,155 +72,187 @@
         (br $each)))
     (i32.shr_u (i32.sub (local.get $out) (local.get $list)) (i32.const 2)))
 
-  ;; sum(data, dims, rows, out): out[j] (f32) += row[j] over all rows; dims a multiple of 4.
-  (func (export "sum") (param $data i32) (param $dims i32) (param $rows i32) (param $out i32)
-    (local $end i32) (local $o i32) (local $rowEnd i32)
-    (local.set $end (i32.add (local.get $data) (i32.mul (local.get $rows) (i32.shl (local.get $dims) (i32.const 2)))))
+;; quantize(src, dims, rows, centre, inv, scales, out, res): the int8 code of each of `rows` float rows
+  ;; (row i at src + 4·dims·i): y_j = (x_j - centre_j) · inv_j, then u_j = nearest(y_j · k), k = 127 / max|y|,
+  ;; as a signed byte at out + dims·i, and scales[i] (f32) = max|y| / 127, so y ≈ scales[i] · u. A
+  ;; scale per row as well as per dimension: no value is ever clipped, whatever the centre. The
+  ;; rounding left over, y_j · k - u_j in [-½, ½], in 2 bits: v_j = min(3, trunc((y_j · k - u_j + ½) · 4)),
+  ;; at res + dims/4 · i, 16 bytes per 64 dimensions, byte t holding dimensions t, 16 + t, 32 + t and
+  ;; 48 + t from its low bits up. dims a multiple of 64.
+  (func (export "quantize") (param $src i32) (param $dims i32) (param $rows i32) (param $centre i32) (param $inv i32) (param $scales i32) (param $out i32) (param $res i32)
+    (local $end i32) (local $p i32) (local $c i32) (local $i i32) (local $cEnd i32) (local $m v128) (local $k v128) (local $max f32)
+    (local.set $end (i32.add (local.get $src) (i32.mul (local.get $rows) (i32.shl (local.get $dims) (i32.const 2)))))
+    (local.set $cEnd (i32.add (local.get $centre) (i32.shl (local.get $dims) (i32.const 2))))
     (block $done
       (loop $row
-        (br_if $done (i32.ge_u (local.get $data) (local.get $end)))
-        (local.set $o (local.get $out))
-        (local.set $rowEnd (i32.add (local.get $data) (i32.shl (local.get $dims) (i32.const 2))))
-        (block $rd
-          (loop $lane
-            (br_if $rd (i32.ge_u (local.get $data) (local.get $rowEnd)))
-            (v128.store (local.get $o) (f32x4.add (v128.load (local.get $o)) (v128.load (local.get $data))))
-            (local.set $o (i32.add (local.get $o) (i32.const 16)))
-            (local.set $data (i32.add (local.get $data) (i32.const 16)))
-            (br $lane)))
+        (br_if $done (i32.ge_u (local.get $src) (local.get $end)))
+        (local.set $m (v128.const i64x2 0 0))
+        (local.set $p (local.get $src))
+        (local.set $c (local.get $centre))
+        (local.set $i (local.get $inv))
+        (block $md
+          (loop $each
+            (br_if $md (i32.ge_u (local.get $c) (local.get $cEnd)))
+            (local.set $m (f32x4.max (local.get $m)
+              (f32x4.abs (f32x4.mul (f32x4.sub (v128.load (local.get $p)) (v128.load (local.get $c))) (v128.load (local.get $i))))))
+            (local.set $p (i32.add (local.get $p) (i32.const 16)))
+            (local.set $c (i32.add (local.get $c) (i32.const 16)))
+            (local.set $i (i32.add (local.get $i) (i32.const 16)))
+            (br $each)))
+        (local.set $max (f32.max
+          (f32.max (f32x4.extract_lane 0 (local.get $m)) (f32x4.extract_lane 1 (local.get $m)))
+          (f32.max (f32x4.extract_lane 2 (local.get $m)) (f32x4.extract_lane 3 (local.get $m)))))
+        (f32.store (local.get $scales) (f32.div (local.get $max) (f32.const 127)))
+        (local.set $k (f32x4.splat (select (f32.div (f32.const 127) (local.get $max)) (f32.const 0) (f32.gt (local.get $max) (f32.const 0)))))
+        (local.set $p (local.get $src))
+        (local.set $c (local.get $centre))
+        (local.set $i (local.get $inv))
+        (block $qd
+          (loop $each
+            (br_if $qd (i32.ge_u (local.get $c) (local.get $cEnd)))
+            (v128.store (local.get $out) (call $codes16 (local.get $p) (local.get $c) (local.get $i) (local.get $k)))
+            (v128.store offset=16 (local.get $out) (call $codes16 (i32.add (local.get $p) (i32.const 64)) (i32.add (local.get $c) (i32.const 64)) (i32.add (local.get $i) (i32.const 64)) (local.get $k)))
+            (v128.store offset=32 (local.get $out) (call $codes16 (i32.add (local.get $p) (i32.const 128)) (i32.add (local.get $c) (i32.const 128)) (i32.add (local.get $i) (i32.const 128)) (local.get $k)))
+            (v128.store offset=48 (local.get $out) (call $codes16 (i32.add (local.get $p) (i32.const 192)) (i32.add (local.get $c) (i32.const 192)) (i32.add (local.get $i) (i32.const 192)) (local.get $k)))
+            (v128.store (local.get $res) (v128.or
+              (v128.or (call $rest16 (local.get $p) (local.get $c) (local.get $i) (local.get $k))
+                (i8x16.shl (call $rest16 (i32.add (local.get $p) (i32.const 64)) (i32.add (local.get $c) (i32.const 64)) (i32.add (local.get $i) (i32.const 64)) (local.get $k)) (i32.const 2)))
+              (v128.or (i8x16.shl (call $rest16 (i32.add (local.get $p) (i32.const 128)) (i32.add (local.get $c) (i32.const 128)) (i32.add (local.get $i) (i32.const 128)) (local.get $k)) (i32.const 4))
+                (i8x16.shl (call $rest16 (i32.add (local.get $p) (i32.const 192)) (i32.add (local.get $c) (i32.const 192)) (i32.add (local.get $i) (i32.const 192)) (local.get $k)) (i32.const 6)))))
+            (local.set $p (i32.add (local.get $p) (i32.const 256)))
+            (local.set $c (i32.add (local.get $c) (i32.const 256)))
+            (local.set $i (i32.add (local.get $i) (i32.const 256)))
+            (local.set $out (i32.add (local.get $out) (i32.const 64)))
+            (local.set $res (i32.add (local.get $res) (i32.const 16)))
+            (br $each)))
+        (local.set $src (local.get $p))
+        (local.set $scales (i32.add (local.get $scales) (i32.const 4)))
         (br $row))))
 
-  ;; encode(data, dims, from, to, centre, codes): the code of each row r in [from, to), laid out as
-  ;; `estimate` reads it: bit k of code byte j is set when row[8j + k] > centre[8j + k]; dims a multiple of 8.
-  (func (export "encode") (param $data i32) (param $dims i32) (param $from i32) (param $to i32) (param $centre i32) (param $codes i32)
-    (local $r i32) (local $stride i32) (local $p i32) (local $c i32) (local $cEnd i32) (local $out i32)
+  ;; Four dimensions of `quantize`: (x - centre) · inv · k.
+  (func $scaled (param $p i32) (param $c i32) (param $i i32) (param $k v128) (result v128)
+    (f32x4.mul (f32x4.mul (f32x4.sub (v128.load (local.get $p)) (v128.load (local.get $c))) (v128.load (local.get $i))) (local.get $k)))
+
+  ;; Sixteen dimensions of `quantize`: their codes u as signed bytes.
+  (func $codes16 (param $p i32) (param $c i32) (param $i i32) (param $k v128) (result v128)
+    (i8x16.narrow_i16x8_s
+      (i16x8.narrow_i32x4_s
+        (i32x4.trunc_sat_f32x4_s (f32x4.nearest (call $scaled (local.get $p) (local.get $c) (local.get $i) (local.get $k))))
+        (i32x4.trunc_sat_f32x4_s (f32x4.nearest (call $scaled (i32.add (local.get $p) (i32.const 16)) (i32.add (local.get $c) (i32.const 16)) (i32.add (local.get $i) (i32.const 16)) (local.get $k)))))
+      (i16x8.narrow_i32x4_s
+        (i32x4.trunc_sat_f32x4_s (f32x4.nearest (call $scaled (i32.add (local.get $p) (i32.const 32)) (i32.add (local.get $c) (i32.const 32)) (i32.add (local.get $i) (i32.const 32)) (local.get $k))))
+        (i32x4.trunc_sat_f32x4_s (f32x4.nearest (call $scaled (i32.add (local.get $p) (i32.const 48)) (i32.add (local.get $c) (i32.const 48)) (i32.add (local.get $i) (i32.const 48)) (local.get $k)))))))
+
+  ;; Four dimensions' 2-bit rests: min(3, trunc((y · k - nearest(y · k) + ½) · 4)) as i32 lanes (min taken by the caller's narrowing).
+  (func $rest4 (param $p i32) (param $c i32) (param $i i32) (param $k v128) (result v128)
+    (local $y v128)
+    (local.set $y (call $scaled (local.get $p) (local.get $c) (local.get $i) (local.get $k)))
+    (i32x4.trunc_sat_f32x4_s (f32x4.mul
+      (f32x4.add (f32x4.sub (local.get $y) (f32x4.nearest (local.get $y))) (f32x4.splat (f32.const 0.5)))
+      (f32x4.splat (f32.const 4)))))
+
+  ;; Sixteen dimensions' 2-bit rests as bytes (0 … 3).
+  (func $rest16 (param $p i32) (param $c i32) (param $i i32) (param $k v128) (result v128)
+    (i8x16.min_u (i8x16.splat (i32.const 3)) (i8x16.narrow_i16x8_u
+      (i16x8.narrow_i32x4_s
+        (call $rest4 (local.get $p) (local.get $c) (local.get $i) (local.get $k))
+        (call $rest4 (i32.add (local.get $p) (i32.const 16)) (i32.add (local.get $c) (i32.const 16)) (i32.add (local.get $i) (i32.const 16)) (local.get $k)))
+      (i16x8.narrow_i32x4_s
+        (call $rest4 (i32.add (local.get $p) (i32.const 32)) (i32.add (local.get $c) (i32.const 32)) (i32.add (local.get $i) (i32.const 32)) (local.get $k))
+        (call $rest4 (i32.add (local.get $p) (i32.const 48)) (i32.add (local.get $c) (i32.const 48)) (i32.add (local.get $i) (i32.const 48)) (local.get $k))))))
+
+  ;; signs(codes8, dims, from, to, bits): the bit code of each row r in [from, to) from its int8 code
+  ;; (bit k of code byte j set when u[8j + k] > 0), laid out as `estimate` reads it; dims a multiple of 16.
+  (func (export "signs") (param $codes i32) (param $dims i32) (param $from i32) (param $to i32) (param $bits i32)
+    (local $r i32) (local $stride i32) (local $p i32) (local $pEnd i32) (local $out i32) (local $mask i32)
     (local.set $stride (i32.shl (i32.shr_u (local.get $dims) (i32.const 3)) (i32.const 4)))
-    (local.set $cEnd (i32.add (local.get $centre) (i32.shl (local.get $dims) (i32.const 2))))
-    (local.set $p (i32.add (local.get $data) (i32.mul (local.get $from) (i32.shl (local.get $dims) (i32.const 2)))))
     (local.set $r (local.get $from))
     (block $done
       (loop $row
         (br_if $done (i32.ge_u (local.get $r) (local.get $to)))
-        (local.set $out (i32.add (i32.add (local.get $codes) (i32.mul (i32.shr_u (local.get $r) (i32.const 4)) (local.get $stride)))
+        (local.set $out (i32.add (i32.add (local.get $bits) (i32.mul (i32.shr_u (local.get $r) (i32.const 4)) (local.get $stride)))
           (i32.and (local.get $r) (i32.const 15))))
-        (local.set $c (local.get $centre))
+        (local.set $p (i32.add (local.get $codes) (i32.mul (local.get $r) (local.get $dims))))
+        (local.set $pEnd (i32.add (local.get $p) (local.get $dims)))
         (block $rd
-          (loop $byte
-            (br_if $rd (i32.ge_u (local.get $c) (local.get $cEnd)))
-            (i32.store8 (local.get $out)
-              (i32.or
-                (i32x4.bitmask (f32x4.gt (v128.load (local.get $p)) (v128.load (local.get $c))))
-                (i32.shl (i32x4.bitmask (f32x4.gt (v128.load offset=16 (local.get $p)) (v128.load offset=16 (local.get $c)))) (i32.const 4))))
-            (local.set $out (i32.add (local.get $out) (i32.const 16)))
-            (local.set $p (i32.add (local.get $p) (i32.const 32)))
-            (local.set $c (i32.add (local.get $c) (i32.const 32)))
-            (br $byte)))
+          (loop $each
+            (br_if $rd (i32.ge_u (local.get $p) (local.get $pEnd)))
+            (local.set $mask (i8x16.bitmask (i8x16.gt_s (v128.load (local.get $p)) (v128.const i64x2 0 0))))
+            (i32.store8 (local.get $out) (local.get $mask))
+            (i32.store8 offset=16 (local.get $out) (i32.shr_u (local.get $mask) (i32.const 8)))
+            (local.set $out (i32.add (local.get $out) (i32.const 32)))
+            (local.set $p (i32.add (local.get $p) (i32.const 16)))
+            (br $each)))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $row))))
 
-;; quantize(data, dims, from, to, low, inv, out): the fine code of each row r in [from, to): 4 bits
-  ;; per dimension, u = clamp(floor((x - low) · inv), 0, 15); row r's code at out + r·dims/2, each 16
-  ;; bytes covering 32 dimensions, byte i = u[i] | u[16 + i] << 4; dims a multiple of 32.
-  (func (export "quantize") (param $data i32) (param $dims i32) (param $from i32) (param $to i32) (param $low i32) (param $inv i32) (param $out i32)
-    (local $p i32) (local $end i32) (local $l i32) (local $i i32) (local $lEnd i32) (local $a v128) (local $b v128) (local $m v128)
-    (local.set $m (i8x16.splat (i32.const 15)))
-    (local.set $p (i32.add (local.get $data) (i32.mul (local.get $from) (i32.shl (local.get $dims) (i32.const 2)))))
-    (local.set $end (i32.add (local.get $data) (i32.mul (local.get $to) (i32.shl (local.get $dims) (i32.const 2)))))
-    (local.set $out (i32.add (local.get $out) (i32.mul (local.get $from) (i32.shr_u (local.get $dims) (i32.const 1)))))
-    (local.set $lEnd (i32.add (local.get $low) (i32.shl (local.get $dims) (i32.const 2))))
-    (block $done
-      (loop $row
-        (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
-        (local.set $l (local.get $low))
-        (local.set $i (local.get $inv))
-        (block $rd
-          (loop $chunk
-            (br_if $rd (i32.ge_u (local.get $l) (local.get $lEnd)))
-            ;; Dimensions 0-15 of the chunk, then 16-31, each narrowed i32 → i16 → u8 (negatives to 0).
-            (local.set $a (i8x16.narrow_i16x8_u
-              (i16x8.narrow_i32x4_s
-                (i32x4.trunc_sat_f32x4_s (f32x4.mul (f32x4.sub (v128.load (local.get $p)) (v128.load (local.get $l))) (v128.load (local.get $i))))
-                (i32x4.trunc_sat_f32x4_s (f32x4.mul (f32x4.sub (v128.load offset=16 (local.get $p)) (v128.load offset=16 (local.get $l))) (v128.load offset=16 (local.get $i)))))
-              (i16x8.narrow_i32x4_s
-                (i32x4.trunc_sat_f32x4_s (f32x4.mul (f32x4.sub (v128.load offset=32 (local.get $p)) (v128.load offset=32 (local.get $l))) (v128.load offset=32 (local.get $i))))
-                (i32x4.trunc_sat_f32x4_s (f32x4.mul (f32x4.sub (v128.load offset=48 (local.get $p)) (v128.load offset=48 (local.get $l))) (v128.load offset=48 (local.get $i)))))))
-            (local.set $b (i8x16.narrow_i16x8_u
-              (i16x8.narrow_i32x4_s
-                (i32x4.trunc_sat_f32x4_s (f32x4.mul (f32x4.sub (v128.load offset=64 (local.get $p)) (v128.load offset=64 (local.get $l))) (v128.load offset=64 (local.get $i))))
-                (i32x4.trunc_sat_f32x4_s (f32x4.mul (f32x4.sub (v128.load offset=80 (local.get $p)) (v128.load offset=80 (local.get $l))) (v128.load offset=80 (local.get $i)))))
-              (i16x8.narrow_i32x4_s
-                (i32x4.trunc_sat_f32x4_s (f32x4.mul (f32x4.sub (v128.load offset=96 (local.get $p)) (v128.load offset=96 (local.get $l))) (v128.load offset=96 (local.get $i))))
-                (i32x4.trunc_sat_f32x4_s (f32x4.mul (f32x4.sub (v128.load offset=112 (local.get $p)) (v128.load offset=112 (local.get $l))) (v128.load offset=112 (local.get $i)))))))
-            (v128.store (local.get $out) (v128.or (i8x16.min_u (local.get $a) (local.get $m)) (i8x16.shl (i8x16.min_u (local.get $b) (local.get $m)) (i32.const 4))))
-            (local.set $p (i32.add (local.get $p) (i32.const 128)))
-            (local.set $l (i32.add (local.get $l) (i32.const 128)))
-            (local.set $i (i32.add (local.get $i) (i32.const 128)))
-            (local.set $out (i32.add (local.get $out) (i32.const 16)))
-            (br $chunk)))
-        (br $row))))
-
-;; fine(codes, dims, list, count, weights, out): out[i] (i32) = Σ_j weights[j] (i16) · u_j over the
-  ;; fine code of row list[i] (see quantize); dims a multiple of 32. Four rows at a time, as in dot4:
-  ;; the rows are scattered, and four of them in flight wait for memory together instead of in turn.
-  (func (export "fine") (param $codes i32) (param $dims i32) (param $list i32) (param $count i32) (param $weights i32) (param $out i32)
-    (local $end i32) (local $stride i32) (local $a i32) (local $b i32) (local $c i32) (local $d i32) (local $w i32) (local $wEnd i32)
-    (local.set $stride (i32.shr_u (local.get $dims) (i32.const 1)))
-    (local.set $wEnd (i32.add (local.get $weights) (i32.shl (local.get $dims) (i32.const 1))))
+  ;; dots8(codes8, dims, list, count, weights, scales, base, unit, out): out[i] (f32) = base + unit ·
+  ;; scales[r] · Σ_j weights[j] (i16) · u_j over the int8 code u of row r = list[i]; dims a multiple of
+  ;; 16. Four rows at a time, as in dot4: the rows are scattered, and four of them in flight wait for
+  ;; memory together instead of in turn. Past the end of the list the last row stands in (its results
+  ;; land beyond `count`, unread).
+  (func (export "dots8") (param $codes i32) (param $dims i32) (param $list i32) (param $count i32) (param $weights i32)
+    (param $scales i32) (param $base f32) (param $unit f32) (param $out i32)
+    (local $end i32) (local $ra i32) (local $rb i32) (local $rc i32) (local $rd i32) (local $s v128)
     (local.set $end (i32.add (local.get $list) (i32.shl (local.get $count) (i32.const 2))))
     (block $done
       (loop $each
         (br_if $done (i32.ge_u (local.get $list) (local.get $end)))
-        ;; Past the end of the list, the last row stands in (its results land beyond `count`, unread).
-        (local.set $a (i32.add (local.get $codes) (i32.mul (i32.load (local.get $list)) (local.get $stride))))
-        (local.set $b (select (i32.add (local.get $codes) (i32.mul (i32.load offset=4 (local.get $list)) (local.get $stride))) (local.get $a)
-          (i32.lt_u (i32.add (local.get $list) (i32.const 4)) (local.get $end))))
-        (local.set $c (select (i32.add (local.get $codes) (i32.mul (i32.load offset=8 (local.get $list)) (local.get $stride))) (local.get $a)
-          (i32.lt_u (i32.add (local.get $list) (i32.const 8)) (local.get $end))))
-        (local.set $d (select (i32.add (local.get $codes) (i32.mul (i32.load offset=12 (local.get $list)) (local.get $stride))) (local.get $a)
-          (i32.lt_u (i32.add (local.get $list) (i32.const 12)) (local.get $end))))
-        (call $fine4 (local.get $a) (local.get $b) (local.get $c) (local.get $d) (local.get $weights) (local.get $wEnd) (local.get $out))
+        (local.set $ra (i32.load (local.get $list)))
+        (local.set $rb (select (i32.load offset=4 (local.get $list)) (local.get $ra) (i32.lt_u (i32.add (local.get $list) (i32.const 4)) (local.get $end))))
+        (local.set $rc (select (i32.load offset=8 (local.get $list)) (local.get $ra) (i32.lt_u (i32.add (local.get $list) (i32.const 8)) (local.get $end))))
+        (local.set $rd (select (i32.load offset=12 (local.get $list)) (local.get $ra) (i32.lt_u (i32.add (local.get $list) (i32.const 12)) (local.get $end))))
+        (local.set $s (call $int4
+          (i32.add (local.get $codes) (i32.mul (local.get $ra) (local.get $dims)))
+          (i32.add (local.get $codes) (i32.mul (local.get $rb) (local.get $dims)))
+          (i32.add (local.get $codes) (i32.mul (local.get $rc) (local.get $dims)))
+          (i32.add (local.get $codes) (i32.mul (local.get $rd) (local.get $dims)))
+          (local.get $weights) (local.get $dims)))
+        (v128.store (local.get $out) (f32x4.add (f32x4.splat (local.get $base)) (f32x4.mul (f32x4.splat (local.get $unit))
+          (f32x4.mul (f32x4.convert_i32x4_s (local.get $s))
+            (f32x4.replace_lane 3 (f32x4.replace_lane 2 (f32x4.replace_lane 1
+              (f32x4.splat (f32.load (i32.add (local.get $scales) (i32.shl (local.get $ra) (i32.const 2)))))
+              (f32.load (i32.add (local.get $scales) (i32.shl (local.get $rb) (i32.const 2)))))
+              (f32.load (i32.add (local.get $scales) (i32.shl (local.get $rc) (i32.const 2)))))
+              (f32.load (i32.add (local.get $scales) (i32.shl (local.get $rd) (i32.const 2)))))))))
         (local.set $list (i32.add (local.get $list) (i32.const 16)))
         (local.set $out (i32.add (local.get $out) (i32.const 16)))
         (br $each))))
 
-  ;; One step of `fine` for four rows: a 16-byte chunk of each row's code (32 dimensions) against the weights.
-  (func $chunk (param $p i32) (param $w i32) (result v128)
-    (local $lo v128) (local $hi v128)
-    (local.set $lo (v128.and (v128.load (local.get $p)) (i8x16.splat (i32.const 15))))
-    (local.set $hi (i8x16.shr_u (v128.load (local.get $p)) (i32.const 4)))
-    (i32x4.add
-      (i32x4.add
-        (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_u (local.get $lo)) (v128.load (local.get $w)))
-        (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_u (local.get $lo)) (v128.load offset=16 (local.get $w))))
-      (i32x4.add
-        (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_u (local.get $hi)) (v128.load offset=32 (local.get $w)))
-        (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_u (local.get $hi)) (v128.load offset=48 (local.get $w))))))
-
-  (func $fine4 (param $a i32) (param $b i32) (param $c i32) (param $d i32) (param $w i32) (param $wEnd i32) (param $out i32)
-    (local $sa v128) (local $sb v128) (local $sc v128) (local $sd v128)
+  ;; Σ_j w[j] · u_j for four int8 rows at once: [Σa, Σb, Σc, Σd] as i32 lanes.
+  (func $int4 (param $a i32) (param $b i32) (param $c i32) (param $d i32) (param $w i32) (param $dims i32) (result v128)
+    (local $sa v128) (local $sb v128) (local $sc v128) (local $sd v128) (local $w0 v128) (local $w1 v128) (local $aEnd i32)
+    (local.set $aEnd (i32.add (local.get $a) (local.get $dims)))
     (block $end
       (loop $step
-        (br_if $end (i32.ge_u (local.get $w) (local.get $wEnd)))
-        (local.set $sa (i32x4.add (local.get $sa) (call $chunk (local.get $a) (local.get $w))))
-        (local.set $sb (i32x4.add (local.get $sb) (call $chunk (local.get $b) (local.get $w))))
-        (local.set $sc (i32x4.add (local.get $sc) (call $chunk (local.get $c) (local.get $w))))
-        (local.set $sd (i32x4.add (local.get $sd) (call $chunk (local.get $d) (local.get $w))))
+        (br_if $end (i32.ge_u (local.get $a) (local.get $aEnd)))
+        (local.set $w0 (v128.load (local.get $w)))
+        (local.set $w1 (v128.load offset=16 (local.get $w)))
+        (local.set $sa (i32x4.add (local.get $sa) (call $int16 (v128.load (local.get $a)) (local.get $w0) (local.get $w1))))
+        (local.set $sb (i32x4.add (local.get $sb) (call $int16 (v128.load (local.get $b)) (local.get $w0) (local.get $w1))))
+        (local.set $sc (i32x4.add (local.get $sc) (call $int16 (v128.load (local.get $c)) (local.get $w0) (local.get $w1))))
+        (local.set $sd (i32x4.add (local.get $sd) (call $int16 (v128.load (local.get $d)) (local.get $w0) (local.get $w1))))
         (local.set $a (i32.add (local.get $a) (i32.const 16)))
         (local.set $b (i32.add (local.get $b) (i32.const 16)))
         (local.set $c (i32.add (local.get $c) (i32.const 16)))
         (local.set $d (i32.add (local.get $d) (i32.const 16)))
-        (local.set $w (i32.add (local.get $w) (i32.const 64)))
+        (local.set $w (i32.add (local.get $w) (i32.const 32)))
         (br $step)))
-    ;; Horizontal sums, as one vector: out = [Σsa, Σsb, Σsc, Σsd].
     (local.set $sa (i32x4.add
       (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $sa) (local.get $sb))
       (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $sa) (local.get $sb))))
     (local.set $sc (i32x4.add
       (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $sc) (local.get $sd))
       (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $sc) (local.get $sd))))
-    (v128.store (local.get $out) (i32x4.add
+    (i32x4.add
       (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $sa) (local.get $sc))
-      (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $sa) (local.get $sc)))))
+      (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $sa) (local.get $sc))))
+
+  ;; 16 signed bytes against 16 i16 weights (w0: dimensions 0-7, w1: 8-15), as four i32 partial sums.
+  (func $int16 (param $v v128) (param $w0 v128) (param $w1 v128) (result v128)
+    (i32x4.add
+      (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $v)) (local.get $w0))
+      (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $v)) (local.get $w1))))
 
   ;; Dot product of two float rows of n16 × 16 floats. Four independent sums, so the additions
   ;; pipeline instead of each waiting on the last.

@@ -5,11 +5,29 @@ interface Kernels {
   dots(data: number, dims: number, list: number, count: number, query: number, out: number): void;
   scan(data: number, dims: number, rows: number, query: number, out: number): void;
   histogram(distance: number, rows: number, counts: number): void;
-  sum(data: number, dims: number, rows: number, out: number): void;
-  encode(data: number, dims: number, from: number, to: number, centre: number, codes: number): void;
-  quantize(data: number, dims: number, from: number, to: number, low: number, inv: number, out: number): void;
-  fine(codes: number, dims: number, list: number, count: number, weights: number, out: number): void;
   select(distance: number, rows: number, cut: number, list: number): number;
+  quantize(
+    src: number,
+    dims: number,
+    rows: number,
+    centre: number,
+    inv: number,
+    scales: number,
+    out: number,
+    res: number,
+  ): void;
+  signs(codes: number, dims: number, from: number, to: number, bits: number): void;
+  dots8(
+    codes: number,
+    dims: number,
+    list: number,
+    count: number,
+    weights: number,
+    scales: number,
+    base: number,
+    unit: number,
+    out: number,
+  ): void;
 }
 
 const PAGE = 65536;
@@ -20,10 +38,6 @@ const align = (n: number) => Math.ceil(n / 16) * 16;
 const BLOCK = 16;
 /** Largest table entry: four entries (two code bytes) add up within a signed byte. */
 const ENTRY = 31;
-/** Fine codes cover the centre ± this many standard deviations per dimension, in 16 steps. */
-const SPREAD = 3;
-/** Rows sampled for the spread of each dimension. */
-const SAMPLE = 4096;
 
 let compiled: WebAssembly.Module | null | undefined;
 function kernelModule(): WebAssembly.Module | null {
@@ -37,86 +51,103 @@ function kernelModule(): WebAssembly.Module | null {
   return compiled;
 }
 
+/** Rows of each region that a move must keep. */
+export interface Kept {
+  /** Float rows (at the start of the float region). */
+  floats: number;
+  /** Rows with an int8 code and row scale. */
+  coded: number;
+  /** Rows with a bit code. */
+  bits: number;
+}
+
 /**
- * The vector index's rows, bit codes and search scratch space, laid out in one WebAssembly memory
- * so the SIMD kernels (kernels.wat) work on them in place: a search copies in only the query. One
+ * The vector index's rows, codes and search scratch space, laid out in one WebAssembly memory so
+ * the SIMD kernels (kernels.wat) work on them in place: a search copies in only the query. One
  * memory rather than separate arrays because WebAssembly reads nothing outside its own memory.
  *
- * A row's code has one bit per dimension: which side of the centre (the mean vector) it lies.
- * Codes are stored 16 rows to a block, byte j of the 16 rows side by side, so that the estimate
- * of a query's dot product with 16 rows takes one table lookup (a swizzle) per code byte.
+ * A row is held as floats only while the index is small; after that as an int8 code: its offset
+ * from the centre (the mean vector), divided per dimension by that dimension's spread, then scaled
+ * so its largest value is ±127 (the scale kept per row, so nothing is ever clipped), and the rounding
+ * each value was left with, in 2 bits. For a 384-d row that is 384 + 96 + 4 bytes instead of 1,536.
+ * The int8 code gives a row's dot product with a query to within about 10⁻³, enough to rank the
+ * candidates; the rests bring the final few to within about 3·10⁻⁴ (test/node/vectorIndex.test.ts
+ * and the search benchmark measure both), well below what separates an embedding model's q8 and
+ * fp32 weights.
  *
- * A row's fine code has 4 bits per dimension (16 steps over the centre ± 3 standard deviations of
- * that dimension), one row after another: it re-ranks the candidates the bit codes picked, so that
- * only a few dozen of them are read in float.
+ * A row's bit code has one bit per dimension (the sign of its int8 code: which side of the centre
+ * it lies). Bit codes are stored 16 rows to a block, byte j of the 16 rows side by side, so that the
+ * estimate of a query's dot product with 16 rows takes one table lookup (a swizzle) per code byte.
  *
- * Layout (16-byte aligned): query | lookup table | weights | centre | low | inv | histogram | codes | fine codes | distances | candidate list | scores | rows.
- * Growing moves each region up to its new offset; the views are re-made after every growth.
+ * Layout (16-byte aligned): query | lookup table | weights | centre | inv | histogram | bit codes |
+ * int8 codes | rests | row scales | distances | candidate list | scores | floats. The float region
+ * holds the rows of a small index, or (once rows are coded) a batch being coded. Growing moves each
+ * region up to its new offset; the views are re-made after every growth.
  */
 export class VectorArena {
   private readonly memory: WebAssembly.Memory | null;
   private kernels: Kernels | null = null;
-  /** Bytes of one row's code. */
+  /** Bytes of one row's bit code. */
   readonly bytes: number;
+  /** Bytes of one row's 2-bit rests: 16 per 64 dimensions. */
+  readonly restBytes: number;
+  /** setQuery's per-dimension weights q_j / inv_j, unrounded (for `refine`). */
+  private exactWeights: Float64Array;
+  /** setQuery's table before it is scaled to bytes (kept: a query should not allocate). */
+  private rawTable: Float64Array;
   /** Largest |estimate|: distances are offset − estimate, within [0, 2·offset]. */
   readonly offset: number;
-  private at = {
-    query: 0,
-    lut: 0,
-    weights: 0,
-    centre: 0,
-    low: 0,
-    inv: 0,
-    histogram: 0,
-    codes: 0,
-    fine: 0,
-    distance: 0,
-    list: 0,
-    scores: 0,
-    data: 0,
-    end: 0,
-  };
+  private at = regions();
   capacity = 0;
+  /** Rows the float region holds. */
+  floatCapacity = 0;
   query!: Float32Array;
   /** Per code byte, 16 signed entries for its low nibble then 16 for its high one (see setQuery). */
   lut!: Int8Array;
-  /** The query scaled per dimension to 16-bit integers, for the fine codes (see setQuery). */
+  /** The query scaled per dimension to 16-bit integers, for the int8 codes (see setQuery). */
   weights!: Int16Array;
-  /** The mean vector: codes record which side of it each dimension lies. */
+  /** The mean vector, the origin of every code. */
   centre!: Float32Array;
-  /** Per dimension, where the fine code's first step starts, and 1 / step. */
-  low!: Float32Array;
+  /** Per dimension, 1 / its standard deviation (0 where it has none). */
   inv!: Float32Array;
-  fine!: Uint8Array;
-  /** The fine estimate of each candidate (same memory as `scores`). */
-  fineScores!: Int32Array;
   /** Rows per distance (0 … 2·offset), plus one slot for rows filtered out. */
   histogram!: Uint32Array;
   codes!: Uint8Array;
+  coded!: Int8Array;
+  /** Each int8 code's rounding in 2 bits per dimension (see restAt), for the final candidates' scores. */
+  rest!: Uint8Array;
+  rowScale!: Float32Array;
   distance!: Uint16Array;
   list!: Int32Array;
   scores!: Float32Array;
-  data!: Float32Array;
+  floats!: Float32Array;
+  /** setQuery's constant part of every row's score (query · centre), and its weight unit. */
+  private base = 0;
+  private unit = 0;
   private buffer: ArrayBuffer = new ArrayBuffer(0);
 
   constructor(
     readonly dims: number,
     capacity: number,
+    floatCapacity = capacity,
     /** False runs the JavaScript loops even where the SIMD kernels load (tests compare the two). */
     useKernels = true,
   ) {
     this.bytes = Math.ceil(dims / 8);
+    this.restBytes = Math.ceil(dims / 64) * 16;
+    this.exactWeights = new Float64Array(dims);
+    this.rawTable = new Float64Array(this.bytes * 32);
     this.offset = 2 * ENTRY * this.bytes;
     const module = kernelModule();
-    // Whole 32-dimension steps (fine codes; the dot products take 16, the estimates an even number
-    // of code bytes); estimates up to 2·offset must fit the kernel's 16-bit lanes.
-    const fits = dims % 32 === 0 && 2 * this.offset < 65536;
+    // Whole 64-dimension steps (the 2-bit rests pack 64 dimensions in 16 bytes; the estimates take an
+    // even number of code bytes); estimates up to 2·offset must fit the kernel's 16-bit lanes.
+    const fits = dims % 64 === 0 && 2 * this.offset < 65536;
     this.memory = typeof WebAssembly === 'object' ? new WebAssembly.Memory({ initial: 1 }) : null;
     if (useKernels && module && fits && this.memory) {
       const instance = new WebAssembly.Instance(module, { env: { memory: this.memory } });
       this.kernels = instance.exports as unknown as Kernels;
     }
-    this.reserve(capacity, 0, 0);
+    this.reserve(capacity, floatCapacity, { floats: 0, coded: 0, bits: 0 });
   }
 
   get simd(): boolean {
@@ -127,208 +158,169 @@ export class VectorArena {
     return this.buffer.byteLength;
   }
 
-  /** Room for `capacity` rows, keeping the first `rows` vectors and `coded` codes. */
-  reserve(capacity: number, rows: number, coded: number): void {
+  /** Room for `capacity` coded rows and `floatCapacity` float rows, keeping what `keep` says. */
+  reserve(capacity: number, floatCapacity: number, keep: Kept): void {
     const d = this.dims;
     const B = this.bytes;
     const blocks = Math.ceil(capacity / BLOCK);
-    const next = {
-      query: 0,
-      lut: 0,
-      weights: 0,
-      centre: 0,
-      low: 0,
-      inv: 0,
-      histogram: 0,
-      codes: 0,
-      fine: 0,
-      distance: 0,
-      list: 0,
-      scores: 0,
-      data: 0,
-      end: 0,
-    };
-    const fineBytes = Math.ceil(d / 2);
+    const next = regions();
     next.lut = align(d * 4);
     next.weights = next.lut + align(B * 32);
     next.centre = next.weights + align(d * 2);
-    next.low = next.centre + align(d * 4);
-    next.inv = next.low + align(d * 4);
+    next.inv = next.centre + align(d * 4);
     next.histogram = next.inv + align(d * 4);
     next.codes = next.histogram + align((2 * this.offset + 2) * 4);
-    next.fine = next.codes + align(blocks * BLOCK * B);
-    next.distance = next.fine + align(capacity * fineBytes);
+    next.coded = next.codes + align(blocks * BLOCK * B);
+    next.rest = next.coded + align(capacity * d);
+    next.rowScale = next.rest + align(capacity * this.restBytes);
+    next.distance = next.rowScale + align(capacity * 4);
     next.list = next.distance + align(blocks * BLOCK * 2);
     next.scores = next.list + align(capacity * 4);
-    next.data = next.scores + align(capacity * 4);
-    next.end = next.data + capacity * d * 4;
+    next.floats = next.scores + align(capacity * 4);
+    next.end = next.floats + floatCapacity * d * 4;
     if (next.end > MAX_BYTES) throw new RangeError(`${capacity} vectors of ${d} dimensions do not fit in 4 GiB`);
-    const codeBytes = Math.ceil(coded / BLOCK) * BLOCK * B;
+    const bitBytes = Math.ceil(keep.bits / BLOCK) * BLOCK * B;
+    // Highest region first: each region only moves up, so nothing is overwritten before it moves.
+    const moves: [number, number, number][] = [
+      [next.floats, this.at.floats, keep.floats * d * 4],
+      [next.rowScale, this.at.rowScale, keep.coded * 4],
+      [next.rest, this.at.rest, keep.coded * this.restBytes],
+      [next.coded, this.at.coded, keep.coded * d],
+      [next.codes, this.at.codes, bitBytes],
+      // centre and inv: adjacent, 2 · align(d · 4) bytes.
+      [next.centre, this.at.centre, this.capacity ? 2 * align(d * 4) : 0],
+    ];
     if (this.memory) {
       const have = this.memory.buffer.byteLength;
       if (next.end > have) this.memory.grow(Math.ceil((next.end - have) / PAGE));
       const bytes = new Uint8Array(this.memory.buffer);
-      // Highest region first: each region only moves up, so nothing is overwritten before it moves.
-      bytes.copyWithin(next.data, this.at.data, this.at.data + rows * d * 4);
-      bytes.copyWithin(next.fine, this.at.fine, this.at.fine + coded * fineBytes);
-      bytes.copyWithin(next.codes, this.at.codes, this.at.codes + codeBytes);
-      // centre, low and inv: adjacent, 3 · align(d · 4) bytes.
-      bytes.copyWithin(next.centre, this.at.centre, this.at.centre + (this.capacity ? 3 * align(d * 4) : 0));
+      for (const [to, from, n] of moves) bytes.copyWithin(to, from, from + n);
       this.buffer = this.memory.buffer;
     } else {
       const buffer = new ArrayBuffer(next.end);
-      new Uint8Array(buffer, next.data, rows * d * 4).set(new Uint8Array(this.buffer, this.at.data, rows * d * 4));
-      new Uint8Array(buffer, next.codes, codeBytes).set(new Uint8Array(this.buffer, this.at.codes, codeBytes));
-      new Uint8Array(buffer, next.fine, coded * fineBytes).set(
-        new Uint8Array(this.buffer, this.at.fine, coded * fineBytes),
-      );
-      if (this.capacity)
-        new Uint8Array(buffer, next.centre, 3 * align(d * 4)).set(
-          new Uint8Array(this.buffer, this.at.centre, 3 * align(d * 4)),
-        );
+      for (const [to, from, n] of moves) new Uint8Array(buffer, to, n).set(new Uint8Array(this.buffer, from, n));
       this.buffer = buffer;
     }
     this.at = next;
     this.capacity = capacity;
+    this.floatCapacity = floatCapacity;
     const b = this.buffer;
     this.query = new Float32Array(b, next.query, d);
     this.lut = new Int8Array(b, next.lut, B * 32);
     this.weights = new Int16Array(b, next.weights, d);
-    this.low = new Float32Array(b, next.low, d);
-    this.inv = new Float32Array(b, next.inv, d);
-    this.fine = new Uint8Array(b, next.fine, capacity * fineBytes);
-    this.fineScores = new Int32Array(b, next.scores, capacity);
-    this.histogram = new Uint32Array(b, next.histogram, 2 * this.offset + 2);
     this.centre = new Float32Array(b, next.centre, d);
+    this.inv = new Float32Array(b, next.inv, d);
+    this.histogram = new Uint32Array(b, next.histogram, 2 * this.offset + 2);
     this.codes = new Uint8Array(b, next.codes, blocks * BLOCK * B);
+    this.coded = new Int8Array(b, next.coded, capacity * d);
+    this.rest = new Uint8Array(b, next.rest, capacity * this.restBytes);
+    this.rowScale = new Float32Array(b, next.rowScale, capacity);
     this.distance = new Uint16Array(b, next.distance, blocks * BLOCK);
     this.list = new Int32Array(b, next.list, capacity);
     this.scores = new Float32Array(b, next.scores, capacity);
-    this.data = new Float32Array(b, next.data, capacity * d);
+    this.floats = new Float32Array(b, next.floats, floatCapacity * d);
   }
 
-  /** centre = the mean of the first `rows` vectors. */
-  computeCentre(rows: number): void {
+  /** centre and inv from `rows` sample rows (one after another in `sample`): their mean and spread. */
+  fit(sample: Float32Array, rows: number): void {
+    const d = this.dims;
+    const sum = new Float64Array(d);
+    const sq = new Float64Array(d);
+    for (let r = 0; r < rows; r++) for (let j = 0; j < d; j++) sum[j]! += sample[r * d + j]!;
+    for (let j = 0; j < d; j++) this.centre[j] = sum[j]! / Math.max(1, rows);
+    for (let r = 0; r < rows; r++) for (let j = 0; j < d; j++) sq[j]! += (sample[r * d + j]! - this.centre[j]!) ** 2;
+    for (let j = 0; j < d; j++) {
+      const sd = Math.sqrt(sq[j]! / Math.max(1, rows));
+      this.inv[j] = sd > 0 ? 1 / sd : 0;
+    }
+  }
+
+  /** Int8 codes (and row scales) of float rows [0, rows) into coded rows [at, at + rows). */
+  quantize(rows: number, at: number): void {
     const d = this.dims;
     if (this.kernels) {
-      this.centre.fill(0);
-      this.kernels.sum(this.at.data, d, rows, this.at.centre);
-      for (let j = 0; j < d; j++) this.centre[j]! /= Math.max(1, rows);
+      const a = this.at;
+      const res = a.rest + at * this.restBytes;
+      this.kernels.quantize(a.floats, d, rows, a.centre, a.inv, a.rowScale + at * 4, a.coded + at * d, res);
       return;
     }
-    const sum = new Float64Array(d);
-    const data = this.data;
-    for (let r = 0; r < rows; r++) for (let j = 0; j < d; j++) sum[j]! += data[r * d + j]!;
-    for (let j = 0; j < d; j++) this.centre[j] = sum[j]! / Math.max(1, rows);
-  }
-
-  /**
-   * low and inv for the fine codes, from the spread of each dimension around the centre in an even
-   * sample of the first `rows` rows (call after computeCentre).
-   */
-  computeSpread(rows: number): void {
-    const { data, centre, low, inv, dims: d } = this;
-    const step = Math.max(1, Math.floor(rows / SAMPLE));
-    const sq = new Float64Array(d);
-    let n = 0;
-    for (let r = 0; r < rows; r += step, n++)
-      for (let j = 0; j < d; j++) sq[j]! += (data[r * d + j]! - centre[j]!) ** 2;
-    for (let j = 0; j < d; j++) {
-      const sd = Math.sqrt(sq[j]! / Math.max(1, n));
-      low[j] = centre[j]! - SPREAD * sd;
-      inv[j] = sd > 0 ? 16 / (2 * SPREAD * sd) : 0;
-    }
-  }
-
-  /** Fine codes of rows [from, to) against the current low and inv. */
-  quantizeRows(from: number, to: number): void {
-    if (this.kernels) {
-      this.kernels.quantize(this.at.data, this.dims, from, to, this.at.low, this.at.inv, this.at.fine);
-      return;
-    }
-    const { data, low, inv, fine, dims: d } = this;
-    const B = Math.ceil(d / 2);
-    for (let r = from; r < to; r++) {
-      for (let c = 0; c < B; c += 16) {
-        for (let i = 0; i < 16 && 2 * c + i < d; i++) {
-          const j = 2 * c + i;
-          // In float32 steps, as the kernel computes, so both give the same codes.
-          const u = (x: number) =>
-            Math.min(15, Math.max(0, Math.trunc(Math.fround(Math.fround(data[r * d + x]! - low[x]!) * inv[x]!))));
-          fine[r * B + c + i] = u(j) | (j + 16 < d ? u(j + 16) << 4 : 0);
-        }
+    // In float32 steps, as the kernel computes, so both give the same codes.
+    const { floats, centre, inv, coded, rowScale } = this;
+    const f = Math.fround;
+    const y = new Float32Array(d);
+    for (let r = 0; r < rows; r++) {
+      let max = 0;
+      for (let j = 0; j < d; j++)
+        max = Math.max(max, Math.abs((y[j] = f(f(floats[r * d + j]! - centre[j]!) * inv[j]!))));
+      rowScale[at + r] = f(max / 127);
+      const k = max > 0 ? f(127 / max) : 0;
+      this.rest.fill(0, (at + r) * this.restBytes, (at + r + 1) * this.restBytes);
+      for (let j = 0; j < d; j++) {
+        const yk = f(y[j]! * k);
+        const u = roundEven(yk);
+        coded[(at + r) * d + j] = Math.max(-128, Math.min(127, u));
+        const v = Math.min(3, Math.trunc(f(f(f(yk - u) + 0.5) * 4)));
+        this.rest[(at + r) * this.restBytes + restByte(j)]! |= v << restShift(j);
       }
     }
   }
 
-  /** fineScores[i] = the fine estimate (in weight units) of row list[i] · query, for i < count. */
-  fineEstimates(count: number): void {
+  /** Bit codes of rows [from, to) from their int8 codes. */
+  signs(from: number, to: number): void {
     if (this.kernels) {
-      this.kernels.fine(this.at.fine, this.dims, this.at.list, count, this.at.weights, this.at.scores);
+      this.kernels.signs(this.at.coded, this.dims, from, to, this.at.codes);
       return;
     }
-    const { fine, weights: w, list, fineScores, dims: d } = this;
-    const B = Math.ceil(d / 2);
-    for (let i = 0; i < count; i++) {
-      const at = list[i]! * B;
-      let s = 0;
-      for (let c = 0; c < B; c += 16) {
-        for (let k = 0; k < 16 && 2 * c + k < d; k++) {
-          const x = fine[at + c + k]!;
-          s += (x & 15) * w[2 * c + k]! + (x >> 4) * (w[2 * c + k + 16] ?? 0);
-        }
-      }
-      fineScores[i] = s;
-    }
-  }
-
-  /** Codes of rows [from, to) against the current centre. */
-  encodeRows(from: number, to: number): void {
-    if (this.kernels) {
-      this.kernels.encode(this.at.data, this.dims, from, to, this.at.centre, this.at.codes);
-      return;
-    }
-    const { data, centre, codes, dims: d, bytes: B } = this;
+    const { coded, codes, dims: d, bytes: B } = this;
     for (let r = from; r < to; r++) {
       const at = (r - (r % BLOCK)) * B + (r % BLOCK);
       for (let j = 0; j < B; j++) {
         let x = 0;
-        for (let k = 0; k < 8 && 8 * j + k < d; k++) if (data[r * d + 8 * j + k]! > centre[8 * j + k]!) x |= 1 << k;
+        for (let k = 0; k < 8 && 8 * j + k < d; k++) if (coded[r * d + 8 * j + k]! > 0) x |= 1 << k;
         codes[at + j * BLOCK] = x;
       }
     }
   }
 
   /**
-   * The lookup table (and the fine codes' weights) for the query now in `query`. Its estimate of the query's dot product with a
-   * row is Σ q_i·s_i, s_i = ±1 the side of the centre the row lies on in dimension i: the row's
-   * offset from the centre reduced to its signs (the query itself stays exact, so this ranks far
-   * better than comparing the query's own signs with the row's, which took three times the
-   * candidates for the same recall). Entries are the sums over four dimensions, scaled to ±31.
+   * The lookup table and the int8 weights for the query now in `query`. A row is its centre plus
+   * its code scaled back per dimension (x_j ≈ c_j + u_j · rowScale / inv_j), so q · x ≈ q · c +
+   * rowScale · Σ (q_j / inv_j) u_j: the weights are q_j / inv_j in 16-bit integers.
+   *
+   * The table's estimate of that dot product is Σ (q_j / inv_j) · s_j, s_j = ±1 the side of the
+   * centre the row lies on in dimension j: the row reduced to its signs, the query kept exact (this
+   * ranks far better than comparing the query's own signs with the row's). Entries are the sums over
+   * four dimensions, scaled to ±31.
    */
   setQuery(): void {
-    const { query: q, lut, dims: d } = this;
-    const raw = new Float32Array(lut.length);
+    const { query: q, lut, dims: d, inv } = this;
+    const w = this.exactWeights;
+    let top = 0;
+    let base = 0;
+    for (let j = 0; j < d; j++) {
+      w[j] = inv[j]! > 0 ? q[j]! / inv[j]! : 0;
+      top = Math.max(top, Math.abs(w[j]!));
+      base += q[j]! * this.centre[j]!;
+    }
+    const raw = this.rawTable;
     let max = 0;
     for (let n = 0; n < 2 * this.bytes; n++) {
       // Nibble n covers dimensions 4n … 4n + 3 (low nibble of byte n >> 1 when n is even).
       const table = (n >> 1) * 32 + (n & 1) * 16;
       for (let v = 0; v < 16; v++) {
         let s = 0;
-        for (let k = 0; k < 4 && 4 * n + k < d; k++) s += v & (1 << k) ? q[4 * n + k]! : -q[4 * n + k]!;
+        for (let k = 0; k < 4 && 4 * n + k < d; k++) s += v & (1 << k) ? w[4 * n + k]! : -w[4 * n + k]!;
         raw[table + v] = s;
         max = Math.max(max, Math.abs(s));
       }
     }
     const scale = max > 0 ? ENTRY / max : 0;
     for (let i = 0; i < raw.length; i++) lut[i] = Math.round(raw[i]! * scale);
-    // The fine estimate of q · x is Σ q_j (low_j + step_j (u_j + ½)): all but Σ (q_j step_j) u_j is
-    // the same for every row, so that sum ranks them. Scaled to 16 bits (sums stay far within 32).
-    const { weights, inv } = this;
-    let top = 0;
-    for (let j = 0; j < d; j++) top = Math.max(top, inv[j]! > 0 ? Math.abs(q[j]! / inv[j]!) : 0);
+    // 16-bit weights: a row's sum stays far within 32 bits (|u| ≤ 127).
     const wScale = top > 0 ? 32767 / top : 0;
-    for (let j = 0; j < d; j++) weights[j] = inv[j]! > 0 ? Math.round((q[j]! / inv[j]!) * wScale) : 0;
+    for (let j = 0; j < d; j++) this.weights[j] = Math.round(w[j]! * wScale);
+    this.base = Math.fround(base);
+    this.unit = wScale > 0 ? Math.fround(1 / wScale) : 0;
   }
 
   /** distance[r] = offset − the estimate for row r (smaller is closer), for r < rows (whole blocks are written). */
@@ -370,19 +362,53 @@ export class VectorArena {
     return m;
   }
 
-  /** scores[i] = row list[i] · query, for i < count. */
+  /** scores[i] = coded row list[i] · query (see setQuery), for i < count. */
+  codedDots(count: number): void {
+    const d = this.dims;
+    if (this.kernels) {
+      const a = this.at;
+      this.kernels.dots8(a.coded, d, a.list, count, a.weights, a.rowScale, this.base, this.unit, a.scores);
+      return;
+    }
+    const { coded, weights, list, rowScale, scores } = this;
+    const f = Math.fround;
+    for (let i = 0; i < count; i++) {
+      const r = list[i]!;
+      let s = 0;
+      for (let j = 0; j < d; j++) s += weights[j]! * coded[r * d + j]!;
+      scores[i] = f(this.base + f(this.unit * f(f(s) * rowScale[r]!)));
+    }
+  }
+
+  /**
+   * The score of coded row r from its int8 code and its 2-bit rests: each dimension to within an
+   * eighth of an int8 step (the rest v stands for (2v − 3) / 8 of a step), so about four times nearer
+   * the float dot product than `codedDots`.
+   */
+  refine(r: number): number {
+    const { coded, rest, dims: d, restBytes } = this;
+    const w = this.exactWeights;
+    let s = 0;
+    for (let j = 0; j < d; j++) {
+      const v = (rest[r * restBytes + restByte(j)]! >> restShift(j)) & 3;
+      s += w[j]! * (coded[r * d + j]! + (2 * v - 3) / 8);
+    }
+    return this.base + this.rowScale[r]! * s;
+  }
+
+  /** scores[i] = float row list[i] · query, for i < count. */
   dots(count: number): void {
     if (this.kernels) {
-      this.kernels.dots(this.at.data, this.dims, this.at.list, count, this.at.query, this.at.scores);
+      this.kernels.dots(this.at.floats, this.dims, this.at.list, count, this.at.query, this.at.scores);
       return;
     }
     for (let i = 0; i < count; i++) this.scores[i] = this.dot(this.list[i]!);
   }
 
-  /** scores[r] = row r · query, for r < rows. */
+  /** scores[r] = float row r · query, for r < rows. */
   scan(rows: number): void {
     if (this.kernels) {
-      this.kernels.scan(this.at.data, this.dims, rows, this.at.query, this.at.scores);
+      this.kernels.scan(this.at.floats, this.dims, rows, this.at.query, this.at.scores);
       return;
     }
     for (let r = 0; r < rows; r++) this.scores[r] = this.dot(r);
@@ -390,7 +416,7 @@ export class VectorArena {
 
   private dot(r: number): number {
     const d = this.dims;
-    const data = this.data;
+    const data = this.floats;
     const query = this.query;
     const base = r * d;
     // Four running sums: independent additions pipeline instead of waiting on one another.
@@ -408,4 +434,34 @@ export class VectorArena {
     for (; j < d; j++) s0 += data[base + j]! * query[j]!;
     return s0 + s1 + (s2 + s3);
   }
+}
+
+function regions() {
+  return {
+    query: 0,
+    lut: 0,
+    weights: 0,
+    centre: 0,
+    inv: 0,
+    histogram: 0,
+    codes: 0,
+    coded: 0,
+    rest: 0,
+    rowScale: 0,
+    distance: 0,
+    list: 0,
+    scores: 0,
+    floats: 0,
+    end: 0,
+  };
+}
+
+/** Where dimension j's 2-bit rest lies in its row's rests: 64 dimensions to 16 bytes, j, j + 16, j + 32, j + 48 in one. */
+const restByte = (j: number) => (j >> 6) * 16 + (j & 15);
+const restShift = (j: number) => 2 * ((j >> 4) & 3);
+
+/** Rounds half to even, as WebAssembly's `nearest` does. */
+function roundEven(x: number): number {
+  const r = Math.round(x);
+  return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }

@@ -1,26 +1,30 @@
 import { VectorArena } from './vectorArena';
 
 /**
- * The approximate search in three steps: an estimate of every row from its bit code, a finer one
- * from its 4-bit code for the best of those, then the exact float dot product for the best few
- * dozen. How many rows the second step looks at is decided per query: a first batch of FIRST rows
- * shows how the bit-code estimate relates to the fine one for this query (a least-squares line, and
- * the spread around it); rows whose bit-code estimate, Z spreads above that line, could still beat
- * the k-th best score found so far are added, up to CAP·√n. Queries near stored content stop at a
- * thousand or two candidates; queries unlike anything stored go on to several thousand, as they need.
- * Chosen on the benchmark's tuning queries (benchQueries(…, true), kept apart from the reported
- * ones) at 100k 384-d rows in Node: Z = 4 took 1.0k (near) / 5.3k (off-distribution) candidates at
- * p50 for recall@10 1.0 / 0.988, Z = 4.25 1.4k / 7.6k for 1.0 / 0.992, Z = 4.5 1.9k / 10.5k for
- * 1.0 / 0.996; a fixed 20·√n (6.3k) gave 1.0 / 0.996.
+ * The approximate search in two steps: an estimate of every row from its bit code, then its score
+ * from its int8 code for the best of those. How many rows the second step looks at is decided per
+ * query: a first batch of FIRST rows shows how the bit-code estimate relates to the score for this
+ * query (a least-squares line, and the spread around it); rows whose bit-code estimate, Z spreads
+ * above that line, could still beat the k-th best score found so far are added, up to CAP·√n.
+ * Queries near stored content stop at several hundred candidates; queries unlike anything stored
+ * go on to tens of thousands, as they need. At 1M rows of the benchmark's vectors (Node, its 40
+ * judged queries): near queries took 648 candidates at p50, off-distribution ones 24k (the cap for
+ * the hardest), recall@10 1.0 / 0.990 with CAP = 64 and 1.0 / 0.985 with 48; Z = 4.5 took 38k for
+ * no more recall.
  */
 const FIRST = 512;
 const Z = 4.25;
-const CAP = 48;
+const CAP = 64;
 /**
- * Rows read in float: the best by their fine codes. On the tuning queries every true top-10 row
- * was within the first 32 by fine code (3-sigma spread), of 5,000 candidates at 100k.
+ * Rows beyond the k asked for whose scores are refined with their 2-bit rests: the best by int8
+ * score. The int8 scores are within about 10⁻³ of the float ones, so the true top 10 lies far inside
+ * the best 74 (at 100k and 1M rows of the benchmark's vectors: recall@10 1.0 on near queries).
  */
 const FINAL = 64;
+/** Rows sampled to fit the codes' centre and spread. */
+const SAMPLE = 4096;
+/** Rows coded at a time once rows are coded (their floats pass through the arena's float region). */
+const BATCH = 256;
 
 export interface VectorHit {
   docId: string;
@@ -29,19 +33,31 @@ export interface VectorHit {
 }
 
 export interface VectorIndexOptions {
-  /** Below this many rows every vector is scored exactly; above, a bit-code prefilter picks candidates. */
+  /**
+   * Up to this many rows the index holds floats and scores every row exactly; beyond, it holds int8
+   * codes and a bit-code prefilter picks the candidates.
+   */
   approximateAbove?: number;
 }
 
 /**
- * All vectors of the searchable documents, contiguous in one WebAssembly memory (vectors are unit
- * length, so dot = cosine), scored with SIMD kernels, and a bounded min-heap for the top k.
+ * All vectors of the searchable documents in one WebAssembly memory (vectors are unit length, so
+ * dot = cosine), scored with SIMD kernels, and a bounded min-heap for the top k.
  *
- * Large libraries add a one-bit-per-dimension code of each vector, centred on the mean vector
- * (sentence embeddings share a large common component, so raw signs say little). A query first
- * gets an estimate of its dot product with every row from the codes (the query exact, the row
- * reduced to its signs: one table lookup per 16 rows and 8 dimensions); only the best-estimated
- * few thousand candidates are then scored exactly in float.
+ * A small index keeps its float vectors and scans them all. Past `approximateAbove` rows the floats
+ * go (they stay in IndexedDB; the index never reads them again) and every row is held as codes
+ * centred on the mean vector (sentence embeddings share a large common component, so raw signs say
+ * little): one bit per dimension, an int8 code with its 2-bit rests (vectorArena.ts), and a scale —
+ * 532 bytes for a 384-d row where the floats took 1,536, 550 with the row maps and scratch space. A
+ * query first gets an estimate of its dot product with every row from the bit codes (the query
+ * exact, the row reduced to its signs: one table lookup per 16 rows and 8 dimensions); the
+ * best-estimated candidates are then scored from their int8 codes, and the best k + FINAL of those again
+ * with their rests: those scores, within about 3·10⁻⁴ of the float dot product, are the ones returned.
+ *
+ * The centre and spread are fitted once, when the index first codes its rows: from an even sample of
+ * everything a library holds when it opens (`calibrate`), or from the rows added so far when a
+ * growing index passes the threshold. A scale per row means a poor fit costs some precision, never
+ * a clipped value.
  */
 export class VectorIndex {
   private arena: VectorArena;
@@ -51,25 +67,26 @@ export class VectorIndex {
   private docOrdinal = new Map<string, number>();
   private rows = 0;
   private readonly approximateAbove: number;
-  private centred = false;
-  /** Rows [0, encoded) have bit codes made with the current centre. */
+  /** Rows are int8 codes (and the float region is a batch buffer), not floats. */
+  private coded = false;
+  /** Rows [0, encoded) have bit codes. */
   private encoded = 0;
-  private centredAt = 0;
 
   constructor(
     readonly dimensions: number,
     capacity = 1024,
     opts: VectorIndexOptions = {},
   ) {
-    this.arena = new VectorArena(dimensions, capacity);
-    this.docOf = new Int32Array(capacity);
-    this.chunkOf = new Int32Array(capacity);
     // At 10k rows (384-d, Node, CPU time per query) the codes took 0.24 ms where the exact scan
     // took 0.44, at recall 1.0 on the benchmark's tuning queries.
     this.approximateAbove = opts.approximateAbove ?? 5000;
+    // Floats for the first rows only: an index filled at once past the threshold never holds them all.
+    this.arena = new VectorArena(dimensions, capacity, Math.min(capacity, this.approximateAbove, 64));
+    this.docOf = new Int32Array(capacity);
+    this.chunkOf = new Int32Array(capacity);
   }
 
-  /** Bytes held in memory (vectors, codes, scratch space, row maps). */
+  /** Bytes held in memory (codes or vectors, scratch space, row maps). */
   get memoryBytes(): number {
     return this.arena.byteLength + this.docOf.byteLength + this.chunkOf.byteLength;
   }
@@ -82,11 +99,31 @@ export class VectorIndex {
     return this.docOrdinal.has(docId);
   }
 
+  /**
+   * Fits the codes to an even sample (`evenSample`) of the `total` vectors about to be held (a library
+   * calls this when it opens, with all of them at hand) and codes from then on, rows already held
+   * too; nothing changes if `total` does not pass the threshold or the rows are already coded.
+   */
+  calibrate(sample: Float32Array, total: number): void {
+    const rows = sample.length / this.dimensions;
+    // An index that will stay small keeps its floats; one already coded keeps its fit (its rows'
+    // codes were made with it).
+    if (!rows || total <= this.approximateAbove || this.coded) return;
+    this.arena.fit(sample, rows);
+    this.codeFloats();
+  }
+
   /** Adds vectors for chunks first, first + 1, … of a document. */
   add(docId: string, vectors: Float32Array, first = 0): void {
-    const n = vectors.length / this.dimensions;
-    if (!Number.isInteger(n))
-      throw new RangeError(`vector length ${vectors.length} is not a multiple of ${this.dimensions}`);
+    const d = this.dimensions;
+    const n = vectors.length / d;
+    if (!Number.isInteger(n)) throw new RangeError(`vector length ${vectors.length} is not a multiple of ${d}`);
+    if (!this.coded && this.rows + n > this.approximateAbove) {
+      // Fitted on the rows so far and an even sample of these.
+      const held = this.arena.floats.subarray(0, this.rows * d);
+      this.arena.fit(evenSample([held, vectors], d, SAMPLE), Math.min(SAMPLE, this.rows + n));
+      this.codeFloats();
+    }
     this.reserve(this.rows + n);
     let ord = this.docOrdinal.get(docId);
     if (ord === undefined) {
@@ -94,7 +131,15 @@ export class VectorIndex {
       this.docIds.push(docId);
       this.docOrdinal.set(docId, ord);
     }
-    this.arena.data.set(vectors, this.rows * this.dimensions);
+    if (this.coded) {
+      for (let i = 0; i < n; i += BATCH) {
+        const m = Math.min(BATCH, n - i);
+        this.arena.floats.set(vectors.subarray(i * d, (i + m) * d));
+        this.arena.quantize(m, this.rows + i);
+      }
+    } else {
+      this.arena.floats.set(vectors, this.rows * d);
+    }
     for (let i = 0; i < n; i++) {
       this.docOf[this.rows + i] = ord;
       this.chunkOf[this.rows + i] = first + i;
@@ -102,20 +147,36 @@ export class VectorIndex {
     this.rows += n;
   }
 
+  /** From floats to int8 codes (the centre and spread fitted): the floats' room becomes a batch buffer. */
+  private codeFloats(): void {
+    if (this.coded) return;
+    this.arena.quantize(this.rows, 0);
+    this.coded = true;
+    this.encoded = 0;
+    this.arena.reserve(this.arena.capacity, BATCH, {
+      floats: 0,
+      coded: this.rows,
+      bits: 0,
+    });
+  }
+
   remove(docId: string): void {
     const ord = this.docOrdinal.get(docId);
     if (ord === undefined) return;
     const d = this.dimensions;
-    const { data } = this.arena;
+    const { floats, coded, rowScale } = this.arena;
     let w = 0;
     for (let r = 0; r < this.rows; r++) {
       if (this.docOf[r] === ord) continue;
       if (w !== r) {
-        data.copyWithin(w * d, r * d, (r + 1) * d);
+        if (this.coded) {
+          coded.copyWithin(w * d, r * d, (r + 1) * d);
+          rowScale[w] = rowScale[r]!;
+        } else floats.copyWithin(w * d, r * d, (r + 1) * d);
         this.docOf[w] = this.docOf[r]!;
         this.chunkOf[w] = this.chunkOf[r]!;
-        // A moved row's code is made again from its vector with the next search (as quick as
-        // moving it byte by byte within the blocks of 16).
+        // A moved row's bit code is made again from its int8 code with the next search (as quick
+        // as moving it bit by bit within the blocks of 16).
         this.encoded = Math.min(this.encoded, w);
       }
       w++;
@@ -127,6 +188,10 @@ export class VectorIndex {
     this.docIds[ord] = '';
   }
 
+  /**
+   * The k best rows for `query` (of `documents`, if given). `exact` scores every row (as held: in
+   * float while the index is small, from the int8 codes once it is coded) instead of prefiltering.
+   */
   search(query: Float32Array, k: number, documents?: Iterable<string>, opts: { exact?: boolean } = {}): VectorHit[] {
     const d = this.dimensions;
     if (query.length !== d) throw new RangeError(`query has ${query.length} dimensions, index has ${d}`);
@@ -140,7 +205,8 @@ export class VectorIndex {
     }
     const arena = this.arena;
     arena.query.set(query);
-    // A filter to a few documents leaves few rows: scoring those exactly is cheap and loses nothing.
+    if (this.coded) arena.setQuery();
+    // A filter to a few documents leaves few rows: scoring those directly is cheap and loses nothing.
     let eligible = this.rows;
     if (allowed) {
       eligible = 0;
@@ -148,45 +214,56 @@ export class VectorIndex {
     }
     let count: number;
     let byRow = false; // scores indexed by row rather than by position in the candidate list
-    if (!opts.exact && eligible >= this.approximateAbove) {
+    if (this.coded && !opts.exact && eligible >= this.approximateAbove) {
       count = this.approximate(k, eligible, allowed);
-    } else if (allowed) {
+    } else if (allowed || this.coded) {
       count = 0;
-      for (let r = 0; r < this.rows; r++) if (allowed[this.docOf[r]!]) arena.list[count++] = r;
-      arena.dots(count);
+      for (let r = 0; r < this.rows; r++) if (!allowed || allowed[this.docOf[r]!]) arena.list[count++] = r;
+      this.score(count);
     } else {
       count = this.rows;
       arena.scan(count);
       byRow = true;
     }
-    const heap = new TopK(k);
     const { list, scores } = arena;
+    let heap = new TopK(this.coded ? k + FINAL : k);
     for (let i = 0; i < count; i++) heap.push(scores[i]!, byRow ? i : list[i]!);
+    if (this.coded) {
+      const best = heap.sorted();
+      heap = new TopK(k);
+      for (const [, r] of best) heap.push(arena.refine(r), r);
+    }
     return heap
       .sorted()
       .map(([score, r]) => ({ docId: this.docIds[this.docOf[r]!]!, chunkIndex: this.chunkOf[r]!, score }));
   }
 
-  /** Leaves the rows to score exactly in the arena's list, with their scores; returns how many. */
+  /** scores[i] = the score of row list[i], for i < count, from whatever the rows are held as. */
+  private score(count: number): void {
+    if (this.coded) this.arena.codedDots(count);
+    else this.arena.dots(count);
+  }
+
+  /** Leaves the candidates in the arena's list, with their scores; returns how many. */
   private approximate(k: number, eligible: number, allowed: Uint8Array | null): number {
     this.updateCodes();
     const arena = this.arena;
     const n = this.rows;
-    arena.setQuery();
     arena.estimate(n);
     const skip = 2 * arena.offset + 1;
     if (allowed) for (let r = 0; r < n; r++) if (!allowed[this.docOf[r]!]) arena.distance[r] = skip;
     arena.countDistances(n);
     const first = this.cutFor(Math.max(FIRST, 64 * k));
     let count = arena.select(n, first);
-    // The first batch's bit-code estimates (offset − distance) against its fine ones.
-    arena.fineEstimates(count);
-    const { list, fineScores, distance, offset } = arena;
+    arena.codedDots(count);
+    if (count < k || first >= skip - 1) return count;
+    // The first batch's bit-code estimates (offset − distance) against their scores.
+    const { list, scores, distance, offset } = arena;
     let sx = 0;
     let sy = 0;
     for (let i = 0; i < count; i++) {
       sx += offset - distance[list[i]!]!;
-      sy += fineScores[i]!;
+      sy += scores[i]!;
     }
     const mx = sx / count;
     const my = sy / count;
@@ -194,27 +271,24 @@ export class VectorIndex {
     let sxx = 0;
     for (let i = 0; i < count; i++) {
       const x = offset - distance[list[i]!]! - mx;
-      sxy += x * (fineScores[i]! - my);
+      sxy += x * (scores[i]! - my);
       sxx += x * x;
     }
     const slope = sxy / sxx;
     let spread = 0;
-    for (let i = 0; i < count; i++) spread += (fineScores[i]! - my - slope * (offset - distance[list[i]!]! - mx)) ** 2;
+    for (let i = 0; i < count; i++) spread += (scores[i]! - my - slope * (offset - distance[list[i]!]! - mx)) ** 2;
     spread = Math.sqrt(spread / Math.max(1, count - 2));
-    const fine = new Map<number, number>();
-    count = this.rescore(count, k, fine);
-    if (count < k || first >= skip - 1) return count;
-    // The k-th best row so far, in fine-code units: what any further row would have to beat.
+    // The k-th best score so far: what any further row would have to beat.
     const heap = new TopK(k);
-    for (let i = 0; i < count; i++) heap.push(arena.scores[i]!, list[i]!);
-    const kth = fine.get(heap.sorted()[k - 1]![1])!;
+    for (let i = 0; i < count; i++) heap.push(scores[i]!, i);
+    const kth = heap.sorted()[k - 1]![0];
     const reach =
       slope > 0 && Number.isFinite(slope) ? Math.floor(offset - (mx + (kth - my - Z * spread) / slope)) : skip - 1;
     const cut = Math.min(reach, this.cutFor(Math.max(FIRST, Math.ceil(CAP * Math.sqrt(eligible)))), skip - 1);
     if (cut <= first) return count;
     count = arena.select(n, cut);
-    arena.fineEstimates(count);
-    return this.rescore(count, k);
+    arena.codedDots(count);
+    return count;
   }
 
   /** The smallest distance cut that keeps at least `count` rows (ties included), from the histogram. */
@@ -227,54 +301,41 @@ export class VectorIndex {
   }
 
   /**
-   * Of the `count` listed rows (fine estimates made), keeps the best FINAL by fine estimate in the
-   * list and scores them exactly; records their fine estimates in `fine` if given. Returns how many.
-   */
-  private rescore(count: number, k: number, fine?: Map<number, number>): number {
-    const arena = this.arena;
-    const best = new TopK(Math.max(FINAL, 4 * k));
-    for (let i = 0; i < count; i++) best.push(arena.fineScores[i]!, arena.list[i]!);
-    const rows = best.sorted();
-    rows.forEach(([f, r], i) => {
-      arena.list[i] = r;
-      fine?.set(r, f);
-    });
-    arena.dots(rows.length);
-    return rows.length;
-  }
-
-  /**
-   * Makes the bit codes now rather than in the first search that needs them (a library calls
-   * this when it opens, so the first question does not wait for them).
+   * Codes the rows now rather than in the first search that needs them (a library calls this when
+   * it opens, so the first question does not wait for them).
    */
   prepare(): void {
-    if (this.rows >= this.approximateAbove) this.updateCodes();
+    if (this.rows < this.approximateAbove) return;
+    if (!this.coded) {
+      this.arena.fit(this.arena.floats, this.rows);
+      this.codeFloats();
+    }
+    this.updateCodes();
   }
 
-  /** Codes for new rows; all codes again (with a fresh centre) whenever the index has doubled. */
+  /** Bit codes for rows that have none (added, or moved by a removal). */
   private updateCodes(): void {
-    if (!this.centred || this.rows >= 2 * this.centredAt) {
-      this.arena.computeCentre(this.rows);
-      this.arena.computeSpread(this.rows);
-      this.centred = true;
-      this.centredAt = this.rows;
-      this.encoded = 0;
-    }
-    this.arena.encodeRows(this.encoded, this.rows);
-    this.arena.quantizeRows(this.encoded, this.rows);
+    this.arena.signs(this.encoded, this.rows);
     this.encoded = this.rows;
   }
 
+  /** Room for `rows` rows: codes and row maps by doubling, floats (while not coded) as far as the threshold. */
   private reserve(rows: number): void {
-    if (rows <= this.docOf.length) return;
+    const arena = this.arena;
+    const keep = () => ({ floats: this.coded ? 0 : this.rows, coded: this.coded ? this.rows : 0, bits: this.encoded });
+    if (!this.coded && rows > arena.floatCapacity) {
+      const floats = Math.min(this.approximateAbove, Math.max(rows, 2 * arena.floatCapacity));
+      arena.reserve(Math.max(arena.capacity, floats), floats, keep());
+    }
+    if (rows <= this.docOf.length && rows <= arena.capacity) return;
     let cap = Math.max(rows, this.docOf.length * 2);
     try {
-      this.arena.reserve(cap, this.rows, this.encoded);
+      arena.reserve(cap, arena.floatCapacity, keep());
     } catch (e) {
       // Doubling can overshoot the 4 GiB a WebAssembly memory may hold; exactly enough may still fit.
       if (!(e instanceof RangeError) || cap === rows) throw e;
       cap = rows;
-      this.arena.reserve(cap, this.rows, this.encoded);
+      arena.reserve(cap, arena.floatCapacity, keep());
     }
     const docOf = new Int32Array(cap);
     docOf.set(this.docOf.subarray(0, this.rows));
@@ -283,6 +344,24 @@ export class VectorIndex {
     this.docOf = docOf;
     this.chunkOf = chunkOf;
   }
+}
+
+/**
+ * Up to `max` rows taken evenly from the rows of `parts` (d floats each, in order), one after
+ * another: what `VectorIndex.calibrate` fits the codes to.
+ */
+export function evenSample(parts: Float32Array[], d: number, max = SAMPLE): Float32Array {
+  const total = parts.reduce((n, p) => n + p.length / d, 0);
+  const take = Math.min(max, total);
+  const out = new Float32Array(take * d);
+  let part = 0;
+  let before = 0; // rows in the parts before `part`
+  for (let i = 0; i < take; i++) {
+    const r = Math.floor((i * total) / take);
+    while (r >= before + parts[part]!.length / d) before += parts[part++]!.length / d;
+    out.set(parts[part]!.subarray((r - before) * d, (r - before + 1) * d), i * d);
+  }
+  return out;
 }
 
 /** Keeps the k largest (score, id) pairs seen; a min-heap so each push is O(log k). */
