@@ -2,13 +2,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from 'vitest';
-import { pageImage } from '../helpers/ocr';
+import { lineBand, PAGE, pageImage } from '../helpers/ocr';
 import { FIXTURES_DIR, FIXTURE_FILES } from '../helpers/paths';
 import { addFiles, ask, baseUrl, openApp, sourcePanel, turns, useBrowser, waitForDocuments } from './chromium';
 
 /** Rough edges a new user hit in the first hour (issue 23), each seen as a person sees it. */
 const browser = useBrowser({ webgpu: false });
 const shots = path.resolve('test-output/screenshots');
+/** The photo shows the top of a page only, this many points tall. */
+const CROP = 160;
 
 test('on a phone, files chosen on the first screen show their progress in the main view (problem 14)', async () => {
   const context = await browser().newContext({ viewport: { width: 390, height: 844 } });
@@ -58,7 +60,7 @@ test('a citation of a photo opens the photo with the cited line boxed (problem 6
     await pageImage(['Harbour notice.', 'The ferry to the island leaves at seven every morning.'], {
       dpi: 150,
       format: 'jpeg',
-      crop: 160,
+      crop: CROP,
     }),
   );
   const context = await browser().newContext({ viewport: { width: 1280, height: 800 } });
@@ -73,6 +75,18 @@ test('a citation of a photo opens the photo with the cited line boxed (problem 6
   await image.waitFor({ timeout: 30_000 });
   expect(await image.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
   expect(await panel.locator('.pdf-highlight').count()).toBeGreaterThan(0);
+  // The ferry line's box sits on that line of the picture (the panel's frame was once taller than
+  // the picture, and the boxes slid down a line).
+  const frame = (await image.boundingBox())!;
+  const band = lineBand(1);
+  const toPixels = (points: number) => frame.y + ((points * PAGE.height) / CROP) * frame.height;
+  const centres = await Promise.all(
+    (await panel.locator('.pdf-highlight').all()).map(async (b) => {
+      const r = (await b.boundingBox())!;
+      return r.y + r.height / 2;
+    }),
+  );
+  expect(centres.some((c) => c >= toPixels(band.top) && c <= toPixels(band.bottom))).toBe(true);
   expect(await panel.getByText(/could not be shown|Invalid PDF/).count()).toBe(0);
   await page.screenshot({ path: path.join(shots, 'photo-source.png') });
   await context.close();

@@ -22,7 +22,8 @@ export function ImagePage({ bytes, boxes, name }: { bytes: Uint8Array; boxes: Re
     );
   return (
     <figure className="pdf-page" aria-label="The image">
-      <div className="pdf-canvas">
+      {/* The boxes are placed on the picture's own frame, not on the panel's (which may be taller). */}
+      <div className="pdf-canvas image-frame">
         <img
           src={url}
           alt=""
