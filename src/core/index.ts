@@ -125,3 +125,6 @@ export type {
 
 // The answer pipeline (issue 12)
 export * from './answer';
+
+// Questions about the whole: summaries, lists, counts, comparisons (issue 21)
+export * from './whole';
