@@ -1,3 +1,13 @@
 // Questions about the whole (issue 21): kinds, summaries, lists and counts, comparisons, source guides.
 export { classifyQuestion, namedDocuments } from './kinds';
 export type { Classification, ClassifyContext, QuestionKind, QuestionScope, ScopeLevel } from './kinds';
+export { summarisePassages, documentSentences, summaryText, prose, SUMMARY_WORDS, SUMMARY_WEIGHTS } from './summarise';
+export type {
+  DocSentence,
+  ExtractiveSummary,
+  SummaryLength,
+  SummaryOptions,
+  SummarySection,
+  SummaryWeights,
+  WholePassage,
+} from './summarise';

@@ -75,7 +75,8 @@ const LIST_STRONG =
 const LIST_THE = /^\s*(?:please\s+)?list\s+(?:the\s+)?([\p{L}-]+)/iu;
 const WHICH_PLURAL = /^\s*(?:which|what)\s+(?:of\s+(?:my|the|these)\s+)?([\p{L}-]+s)\b(?!\s+(?:is|was)\b)/iu;
 const HOW_MANY = /^\s*(?:so\s+)?how\s+many\s+(?:of\s+the\s+)?([\p{L}-]+)(?:\s+([\p{L}-]+))?/iu;
-const COUNT = /^\s*(?:please\s+)?count\b|\b(?:the|what is the|what's the)\s+number\s+of\s+([\p{L}-]+)|\bhow many times\b/iu;
+const COUNT =
+  /^\s*(?:please\s+)?count\b|\b(?:the|what is the|what's the)\s+number\s+of\s+([\p{L}-]+)|\bhow many times\b/iu;
 
 const SECTION_NUMBERED = /\b(chapter|section|part|appendix|annex|schedule)\s+([0-9]+(?:\.[0-9]+)*|[ivxlc]+|[a-z])\b/i;
 const SECTION_NAMED =
@@ -97,7 +98,11 @@ export function classifyQuestion(question: string, ctx: ClassifyContext): Classi
   const base = (level: ScopeLevel, documents: string[], section?: string): QuestionScope => ({
     level,
     documents,
-    ...(collection ? { collection } : level === 'collection' && ctx.current?.collection ? { collection: ctx.current.collection } : {}),
+    ...(collection
+      ? { collection }
+      : level === 'collection' && ctx.current?.collection
+        ? { collection: ctx.current.collection }
+        : {}),
     ...(section ? { section } : {}),
   });
   // Where a question about one thing is, when the question does not say: the document it names,
@@ -117,8 +122,7 @@ export function classifyQuestion(question: string, ctx: ClassifyContext): Classi
   // Comparison: two or more documents, named or in the picker ("compare the two proposals", "compare them").
   if (COMPARE.test(q)) {
     const docs = named.length >= 2 ? named : current.length >= 2 ? current : [];
-    if (docs.length >= 2)
-      return { kind: 'compare', scope: base('document', docs), ...aspectOf(q, ctx.documents) };
+    if (docs.length >= 2) return { kind: 'compare', scope: base('document', docs), ...aspectOf(q, ctx.documents) };
   }
 
   const section = sectionOf(q);
@@ -130,7 +134,8 @@ export function classifyQuestion(question: string, ctx: ClassifyContext): Classi
   const howMany = q.match(HOW_MANY);
   if (howMany) {
     const noun = howMany[1]!.toLowerCase();
-    const counted = noun === 'times' || RECORD.test(noun) || /\bacross\b|\bin (?:the|my|all) (?:documents|files|library)\b/i.test(q);
+    const counted =
+      noun === 'times' || RECORD.test(noun) || /\bacross\b|\bin (?:the|my|all) (?:documents|files|library)\b/i.test(q);
     const occurs = OCCUR.test(q.slice(howMany[0].length)) && !/\b(?:have|has|had)\s*\??$/.test(q);
     if (counted || occurs) return { kind: 'count', scope: defaultScope(section), target: target(q, ctx.documents) };
     return {
@@ -191,14 +196,18 @@ export function namedDocuments(question: string, documents: string[]): string[] 
       continue;
     }
     const s = stem(d).toLowerCase();
-    const bare = s.length >= 3 ? new RegExp(`(?<![\\p{L}\\p{N}])${escape(s)}(?![\\p{L}\\p{N}])`, 'u').exec(lower) : null;
+    const bare =
+      s.length >= 3 ? new RegExp(`(?<![\\p{L}\\p{N}])${escape(s)}(?![\\p{L}\\p{N}])`, 'u').exec(lower) : null;
     if (bare) {
       found.push({ name: d, at: bare.index });
       continue;
     }
     const ts = tokens(s).filter((t) => !GENERIC.has(t));
     if (ts.length >= 2 && ts.every(has)) {
-      found.push({ name: d, at: Math.min(...ts.map((t) => words.indexOf(t) >= 0 ? lower.indexOf(t) : lower.indexOf(`${t}s`))) });
+      found.push({
+        name: d,
+        at: Math.min(...ts.map((t) => (words.indexOf(t) >= 0 ? lower.indexOf(t) : lower.indexOf(`${t}s`)))),
+      });
       continue;
     }
     const own = ts.find((t) => counts.get(t) === 1 && /^\p{L}{4,}$/u.test(t) && words.includes(t));
@@ -232,11 +241,18 @@ function refersBack(q: string): boolean {
   if (summary) return true;
   const about = q.match(ABOUT);
   if (about && PRONOUN_TARGET.test(about[1]!.trim())) return true;
-  return /\b(?:does|did)\s+it\s+say\b|\b(?:in|of|from)\s+(?:it|this document|that document|this file|that file)\b/i.test(q);
+  return /\b(?:does|did)\s+it\s+say\b|\b(?:in|of|from)\s+(?:it|this document|that document|this file|that file)\b/i.test(
+    q,
+  );
 }
 
 /** "What is X about?" where X is a named document, a section, or "it". */
-function aboutDocument(q: string, named: string[], pronounDoc: string | undefined, section: string | undefined): boolean {
+function aboutDocument(
+  q: string,
+  named: string[],
+  pronounDoc: string | undefined,
+  section: string | undefined,
+): boolean {
   const m = q.match(ABOUT) ?? q.match(/^\s*what(?:'s|\s+is)\s+the\s+main\s+point\s+of\s+(.+?)\s*\??$/i);
   if (!m) return false;
   const subject = m[1]!.trim();
