@@ -40,6 +40,9 @@ const { values, positionals } = parseArgs({
     split: { type: 'string', default: 'all' },
     embed: { type: 'boolean', default: false },
     'make-leads': { type: 'string' },
+    lists: { type: 'boolean', default: false },
+    entries: { type: 'string', default: '240' },
+    'no-embed': { type: 'boolean', default: false },
   },
 });
 
@@ -52,6 +55,16 @@ if (values.followups !== undefined && positionals[0]) {
 if (values['make-leads'] && positionals[0]) {
   const { writeLeadSet } = await import('./lib/summaryEval');
   console.log(`${writeLeadSet(positionals[0], values['make-leads'])} documents written to ${values['make-leads']}`);
+  process.exit(0);
+}
+
+if (values.lists) {
+  const { listEval } = await import('./lib/listEval');
+  const split = values.split === 'report' ? 'report' : 'tune';
+  const fixtures = path.resolve(process.env.FOLIO_FIXTURES ?? '../shared/fixtures/docs');
+  console.log(
+    JSON.stringify(await listEval({ split, entries: Number(values.entries), embed: !values['no-embed'], fixtures })),
+  );
   process.exit(0);
 }
 
@@ -90,6 +103,7 @@ if (!dir || !mode) {
   console.error('       npm run eval -- <squad2-a dir> --followups [pairs.jsonl]');
   console.error('       npm run eval -- <dir> --summaries [--words 150] [--split tune|report|all] [--embed]');
   console.error('       npm run eval -- <squad2-a dir> --make-leads <out-dir>');
+  console.error('       npm run eval -- --lists [--split tune|report] [--entries 240] [--no-embed]');
   process.exit(2);
 }
 const k = Number(values.k ?? 10);

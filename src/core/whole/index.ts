@@ -11,3 +11,13 @@ export type {
   SummaryWeights,
   WholePassage,
 } from './summarise';
+export {
+  countItems,
+  distinctItems,
+  groupItems,
+  listCondition,
+  negated,
+  scanPassages,
+  SCAN_THRESHOLDS,
+} from './scan';
+export type { ListCondition, ListItem, ScanBatch, ScanOptions, ScanPassage } from './scan';
