@@ -100,7 +100,7 @@ const MONTHS = 'January February March April May June July August September Octo
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
 /** A log of `entries` incidents under monthly headings, and the planted items with their questions. */
@@ -134,7 +134,9 @@ export function incidentLog(split: 'tune' | 'report', entries: number): { doc: P
     const text = n > 1 ? s.text.replace(/\.$/, ` (${ordinal(n)} time this quarter).`) : s.text;
     s.text = text;
     const day = 1 + (i % 28);
-    b.block(`Incident ${i + 1}, ${day} ${MONTHS[Math.floor(i / perMonth)]}. ${text} The area was made safe and the report filed.`);
+    b.block(
+      `Incident ${i + 1}, ${day} ${MONTHS[Math.floor(i / perMonth)]}. ${text} The area was made safe and the report filed.`,
+    );
   });
   const doc = b.build({ title: 'Site incident log' });
   return {
@@ -178,7 +180,13 @@ const REAL: (Planted & { file: string })[] = [
     file: 'pdf/multi_page.pdf',
     question: 'List every mention of Google Docs',
     target: 'mention of Google Docs',
-    positives: ['Google Docs (2006)', 'Google Docs enabled', 'Real-Time Collaboration', 'For instance, Google Docs', 'Tools like Dragon'],
+    positives: [
+      'Google Docs (2006)',
+      'Google Docs enabled',
+      'Real-Time Collaboration',
+      'For instance, Google Docs',
+      'Tools like Dragon',
+    ],
   },
 ];
 

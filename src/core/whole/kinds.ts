@@ -174,7 +174,10 @@ function tokens(text: string): string[] {
 }
 
 function stem(name: string): string {
-  return name.replace(/\.[a-z0-9]{1,5}$/i, '');
+  return name
+    .split('/')
+    .pop()!
+    .replace(/\.[a-z0-9]{1,5}$/i, '');
 }
 
 /**
@@ -190,7 +193,9 @@ export function namedDocuments(question: string, documents: string[]): string[] 
   for (const d of documents) for (const t of new Set(tokens(stem(d)))) counts.set(t, (counts.get(t) ?? 0) + 1);
   const found: { name: string; at: number }[] = [];
   for (const d of documents) {
-    const full = lower.indexOf(d.toLowerCase());
+    // A file indexed from a folder is named by its path ("pdf/multi_page.pdf"); people say its base name.
+    const base = d.split('/').pop()!.toLowerCase();
+    const full = lower.indexOf(d.toLowerCase()) >= 0 ? lower.indexOf(d.toLowerCase()) : lower.indexOf(base);
     if (full >= 0) {
       found.push({ name: d, at: full });
       continue;
@@ -210,7 +215,14 @@ export function namedDocuments(question: string, documents: string[]): string[] 
       });
       continue;
     }
-    const own = ts.find((t) => counts.get(t) === 1 && /^\p{L}{4,}$/u.test(t) && words.includes(t));
+    // A word of one name only ("acme") names it where a name stands: "the Acme proposal", "in acme",
+    // "Acme's"; "list every word processor" does not name word_sample.docx.
+    const own = ts.find(
+      (t) =>
+        counts.get(t) === 1 &&
+        /^\p{L}{4,}$/u.test(t) &&
+        new RegExp(`(?:\\b(?:the|in|of|from|and|to|with|vs\\.?|versus)\\s+)${escape(t)}(?![\\p{L}])`, 'u').test(lower),
+    );
     if (own) found.push({ name: d, at: lower.search(new RegExp(`(?<![\\p{L}])${escape(own)}(?![\\p{L}])`, 'u')) });
   }
   // A name inside another one ("report.pdf" in "annual_report.pdf") is not a second document.
@@ -296,7 +308,10 @@ function aspectOf(q: string, documents: string[]): { target?: string } {
  */
 export function target(q: string, documents: string[]): string {
   let t = q.trim().replace(/[?.!]+$/, '');
-  for (const d of documents) t = t.replace(new RegExp(`\\b(?:in|of|from|does)?\\s*${escape(d)}`, 'ig'), ' ');
+  for (const d of documents)
+    for (const name of new Set([d, d.split('/').pop()!]))
+      t = t.replace(new RegExp(`(?:\\b(?:in|of|from)\\s+)?${escape(name)}`, 'ig'), ' ');
+  t = t.replace(/\b(?:does|do|did)\b/gi, ' ');
   t = t
     .replace(
       /^\s*(?:please\s+)?(?:list|enumerate|itemi[sz]e|find|show(?: me)?|give me(?: a list of)?|name|get|collect|gather|count|what are|which(?: of)?|what is the number of|how many(?: times)?(?: of)?)\s+/i,

@@ -66,14 +66,19 @@ export const SCAN_THRESHOLDS = { partial: 0.5, withWords: 0.55 };
 // Verbs and words that say how a condition is phrased, not what it is about.
 const LIGHT = new Set(
   analyze(
-    'involve involving involved mention mentioning mentioned include including contain containing concern concerning refer referring reference relate related regarding about have has had use used using cause caused causing where which that who whose when any some all every each one there talk discuss describe name named list listed record recorded report reported happen happened occur occurred instance instances case cases time times',
+    'were are been being there here involve involving involved mention mentioning mentioned include including contain containing concern concerning refer referring reference relate related regarding about have has had use used using cause caused causing where which that who whose when any some all every each one there talk discuss describe name named list listed record recorded report reported happen happened occur occurred instance instances case cases time times',
   ),
 );
 const DOCUMENT_NOUNS = new Set(
-  analyze('document documents file files contract contracts report reports paper papers proposal proposals agreement agreements letter letters source sources article articles'),
+  analyze(
+    'document documents file files contract contracts report reports paper papers proposal proposals agreement agreements letter letters source sources article articles',
+  ),
 );
-const MENTION_NOUNS = new Set(analyze('mention mentions reference references time times instance occurrence sentence passage place places quote'));
-const CLAUSE = /\s+(?:that|which|who|where|when|whose|with|involving|mentioning|about|regarding|concerning|caused by|in which|on|of)\s+|\s+(?=(?:mention|mentions|involve|involves|involved|include|includes|contain|contains|refer|refers|use|uses|talk|talks|discuss|discusses|describe|describes|happened|occurred|were|was|are|is)\b)/i;
+const MENTION_NOUNS = new Set(
+  analyze('mention mentions reference references time times instance occurrence sentence passage place places quote'),
+);
+const CLAUSE =
+  /\s+(?:that|which|who|where|when|whose|with|involving|mentioning|about|regarding|concerning|caused by|in which|on|of)\s+|\s+(?=(?:mention(?:s|ed)?|involve[sd]?|include[sd]?|contain(?:s|ed)?|refer(?:s|red)?|use[sd]?|talk(?:s|ed)?|discuss(?:es|ed)?|describe[sd]?|list(?:s|ed)|name[sd]|happened|occurred|were|was|are|is)\b)/i;
 
 /** "incident that involved a forklift" → head "incident", required ["forklift"]. */
 export function listCondition(target: string): ListCondition {
@@ -119,7 +124,8 @@ function termsOf(text: string): string[] {
 }
 
 // A negation within a few words before a condition word, or an all-clear after the head word.
-const NEGATION = /\b(?:no|not|never|without|none|nor|neither|non|free of|absence of|ruled out|rather than|instead of|n't|cannot)\b/i;
+const NEGATION =
+  /\b(?:no|not|never|without|none|nor|neither|non|free of|absence of|ruled out|rather than|instead of|n't|cannot)\b/i;
 const ALL_CLEAR =
   /\b(?:found (?:sound|fine|intact|in (?:good|working) order|normal|satisfactory)|passed|no (?:fault|defect|issue|problem)s? (?:was |were )?found|false alarm|worked (?:normally|correctly)|(?:was|were) (?:sound|fine|intact|normal|unaffected|not involved))\b/i;
 
@@ -175,6 +181,8 @@ export async function* scanPassages(
       if (!req.some((r) => pTerms.some((t) => sameStem(t, r)))) continue;
       const paragraphs = paragraphStarts(p.text);
       for (const s of splitSentences(p.text)) {
+        // A heading names a subject; it is not an item of it.
+        if (!/[.!?:;)"”’\]]$/.test(s.text) && s.text.split(/\s+/).length < 12) continue;
         const terms = termsOf(s.text);
         const have = req.filter((r) => terms.some((t) => sameStem(t, r))).length;
         if (!have) continue;
@@ -267,7 +275,9 @@ export function distinctItems(items: ListItem[]): ListItem[] {
 }
 
 /** Items grouped by document, then by section (heading path), in document order. */
-export function groupItems(items: ListItem[]): { docName: string; sections: { headings: string[]; items: ListItem[] }[] }[] {
+export function groupItems(
+  items: ListItem[],
+): { docName: string; sections: { headings: string[]; items: ListItem[] }[] }[] {
   const out: { docName: string; sections: { headings: string[]; items: ListItem[] }[] }[] = [];
   for (const it of distinctItems(items)) {
     let doc = out.find((d) => d.docName === it.docName);

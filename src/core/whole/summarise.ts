@@ -111,12 +111,26 @@ const CUE =
   /\b(?:we (?:propose|present|introduce|describe|show|find|found|demonstrate|release|develop|study|argue|report|conclude|evaluate|design|discuss|provide|identify|explore|investigate|offer|outline)|this (?:paper|article|report|study|work|document|chapter|book|review|survey)|our (?:results|findings|work|approach|method|analysis|contributions?|system|toolkit)|in (?:summary|conclusion|short|this (?:paper|work|report|article))|overall|the results (?:show|suggest|indicate)|is an?\b[^.]{0,60}\b(?:that|which|used|known|of))\b/i;
 const REFERENCE_LIKE = /(?:\bet al\.|\(\d{4}[a-z]?\)|\b(?:doi|arxiv|https?:\/\/|www\.)|\[\d+(?:[,–-]\d+)*\])/gi;
 
-/** The document's sentences, once each (passages overlap), in document order. */
+/**
+ * The document's sentences, once each (passages overlap), in document order, each under the
+ * headings it stands under. A passage carries the headings of its last heading, so the sentences
+ * before a heading inside it belong to the section before (the previous passage's).
+ */
 export function documentSentences(passages: WholePassage[]): DocSentence[] {
   const seen = new Set<number>();
   const out: DocSentence[] = [];
-  passages.forEach((p, pi) => {
-    for (const s of splitSentences(p.text)) {
+  const ordered = passages.map((p, pi) => ({ p, pi })).sort((a, b) => a.p.location.start - b.p.location.start);
+  let lastPath: string[] | undefined;
+  for (const { p, pi } of ordered) {
+    const path = p.location.headings;
+    const spans = splitSentences(p.text);
+    const firstHeading = spans.findIndex((s) => path.includes(s.text) || isHeadingLine(p.text, s));
+    let current =
+      firstHeading < 0 ? path : (lastPath ?? path.slice(0, Math.max(0, path.indexOf(spans[firstHeading]!.text))));
+    for (const s of spans) {
+      const at = path.indexOf(s.text);
+      if (at >= 0) current = path.slice(0, at + 1);
+      else if (isHeadingLine(p.text, s)) current = [...path.slice(0, Math.max(0, path.length - 1)), s.text];
       const start = p.location.start + s.start;
       if (seen.has(start)) continue;
       seen.add(start);
@@ -124,7 +138,7 @@ export function documentSentences(passages: WholePassage[]): DocSentence[] {
         text: s.text,
         location: {
           ...(p.location.page ? { page: pageAt(p, s.start) } : {}),
-          headings: p.location.headings,
+          headings: current,
           start,
           end: p.location.start + s.end,
         },
@@ -133,10 +147,23 @@ export function documentSentences(passages: WholePassage[]): DocSentence[] {
         opensParagraph: s.start === 0 || /\n\s*\n\s*$/.test(p.text.slice(Math.max(0, s.start - 4), s.start)),
       });
     }
-  });
+    lastPath = current;
+  }
   out.sort((a, b) => a.location.start - b.location.start);
   out.forEach((s, i) => (s.index = i));
   return out;
+}
+
+/** A line of its own, short and without a full stop: a heading the passage's path does not name. */
+function isHeadingLine(text: string, s: { text: string; start: number; end: number }): boolean {
+  const alone = (s.start === 0 || text[s.start - 1] === '\n') && (s.end === text.length || text[s.end] === '\n');
+  return (
+    alone &&
+    s.text.length < 80 &&
+    !/[.!?:;,]$/.test(s.text) &&
+    /^[\p{Lu}\d]/u.test(s.text) &&
+    text.slice(s.end, s.end + 2) === '\n\n'
+  );
 }
 
 /** The page of an offset inside a passage that crosses a page break (by the share of its text: the passage keeps no page map). */
