@@ -134,8 +134,14 @@ export function classifyQuestion(question: string, ctx: ClassifyContext): Classi
   const howMany = q.match(HOW_MANY);
   if (howMany) {
     const noun = howMany[1]!.toLowerCase();
+    // "how many brake failures": the counted noun may be the second word.
+    const second = howMany[2]?.toLowerCase() ?? '';
     const counted =
-      noun === 'times' || RECORD.test(noun) || /\bacross\b|\bin (?:the|my|all) (?:documents|files|library)\b/i.test(q);
+      noun === 'times' ||
+      RECORD.test(noun) ||
+      RECORD.test(second) ||
+      /\bacross\b|\bin (?:the|my|all) (?:documents|files|library)\b/i.test(q) ||
+      (named.length > 0 && /\b(?:are|were) (?:there )?in\b/i.test(q));
     const occurs = OCCUR.test(q.slice(howMany[0].length)) && !/\b(?:have|has|had)\s*\??$/.test(q);
     if (counted || occurs) return { kind: 'count', scope: defaultScope(section), target: target(q, ctx.documents) };
     return {
