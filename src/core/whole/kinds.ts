@@ -208,7 +208,7 @@ export function namedDocuments(question: string, documents: string[]): string[] 
     }
     const s = stem(d).toLowerCase();
     const bare =
-      s.length >= 3 ? new RegExp(`(?<![\\p{L}\\p{N}])${escape(s)}(?![\\p{L}\\p{N}])`, 'u').exec(lower) : null;
+      s.length >= 3 ? new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(s)}(?![\\p{L}\\p{N}])`, 'u').exec(lower) : null;
     if (bare) {
       found.push({ name: d, at: bare.index });
       continue;
@@ -227,9 +227,12 @@ export function namedDocuments(question: string, documents: string[]): string[] 
       (t) =>
         counts.get(t) === 1 &&
         /^\p{L}{4,}$/u.test(t) &&
-        new RegExp(`(?:\\b(?:the|in|of|from|and|to|with|vs\\.?|versus)\\s+)${escape(t)}(?![\\p{L}])`, 'u').test(lower),
+        new RegExp(`(?:\\b(?:the|in|of|from|and|to|with|vs\\.?|versus)\\s+)${escapeRegExp(t)}(?![\\p{L}])`, 'u').test(
+          lower,
+        ),
     );
-    if (own) found.push({ name: d, at: lower.search(new RegExp(`(?<![\\p{L}])${escape(own)}(?![\\p{L}])`, 'u')) });
+    if (own)
+      found.push({ name: d, at: lower.search(new RegExp(`(?<![\\p{L}])${escapeRegExp(own)}(?![\\p{L}])`, 'u')) });
   }
   // A name inside another one ("report.pdf" in "annual_report.pdf") is not a second document.
   return found
@@ -242,10 +245,10 @@ function namedCollection(question: string, collections: string[]): string | null
   const lower = question.toLowerCase();
   // The longest name first: "Incidents 2023" before "Incidents".
   for (const c of [...collections].sort((a, b) => b.length - a.length))
-    if (new RegExp(`(?<![\\p{L}\\p{N}])${escape(c.toLowerCase())}(?![\\p{L}\\p{N}])`, 'u').test(lower)) {
+    if (new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(c.toLowerCase())}(?![\\p{L}\\p{N}])`, 'u').test(lower)) {
       // "the contracts" is a word, "the Contracts collection" a name: a lower-case plain word needs "collection" after it.
-      if (c.toLowerCase() === c && !new RegExp(`${escape(c)}\\s+collection`, 'i').test(question)) continue;
-      if (!question.includes(c) && !new RegExp(`${escape(c)}\\s+collection`, 'i').test(question)) continue;
+      if (c.toLowerCase() === c && !new RegExp(`${escapeRegExp(c)}\\s+collection`, 'i').test(question)) continue;
+      if (!question.includes(c) && !new RegExp(`${escapeRegExp(c)}\\s+collection`, 'i').test(question)) continue;
       return c;
     }
   return null;
@@ -316,7 +319,7 @@ export function target(q: string, documents: string[]): string {
   let t = q.trim().replace(/[?.!]+$/, '');
   for (const d of documents)
     for (const name of new Set([d, d.split('/').pop()!]))
-      t = t.replace(new RegExp(`(?:\\b(?:in|of|from)\\s+)?${escape(name)}`, 'ig'), ' ');
+      t = t.replace(new RegExp(`(?:\\b(?:in|of|from)\\s+)?${escapeRegExp(name)}`, 'ig'), ' ');
   t = t.replace(/\b(?:does|do|did)\b/gi, ' ');
   t = t
     .replace(
@@ -333,6 +336,6 @@ export function target(q: string, documents: string[]): string {
   return t || q;
 }
 
-function escape(s: string): string {
+function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
