@@ -43,6 +43,7 @@ const { values, positionals } = parseArgs({
     lists: { type: 'boolean', default: false },
     entries: { type: 'string', default: '240' },
     'no-embed': { type: 'boolean', default: false },
+    bench: { type: 'string' },
   },
 });
 
@@ -55,6 +56,12 @@ if (values.followups !== undefined && positionals[0]) {
 if (values['make-leads'] && positionals[0]) {
   const { writeLeadSet } = await import('./lib/summaryEval');
   console.log(`${writeLeadSet(positionals[0], values['make-leads'])} documents written to ${values['make-leads']}`);
+  process.exit(0);
+}
+
+if (values.lists && values.bench) {
+  const { listBench } = await import('./lib/listEval');
+  console.log(JSON.stringify(await listBench(Number(values.bench))));
   process.exit(0);
 }
 
@@ -103,7 +110,9 @@ if (!dir || !mode) {
   console.error('       npm run eval -- <squad2-a dir> --followups [pairs.jsonl]');
   console.error('       npm run eval -- <dir> --summaries [--words 150] [--split tune|report|all] [--embed]');
   console.error('       npm run eval -- <squad2-a dir> --make-leads <out-dir>');
-  console.error('       npm run eval -- --lists [--split tune|report] [--entries 240] [--no-embed]');
+  console.error(
+    '       npm run eval -- --lists [--split tune|report] [--entries 240] [--no-embed] | --lists --bench 100000',
+  );
   process.exit(2);
 }
 const k = Number(values.k ?? 10);

@@ -266,3 +266,55 @@ export async function listEval(opts: { split: 'tune' | 'report'; entries: number
     counts_exact: `${exact}/${questions}`,
   };
 }
+
+/**
+ * `npm run eval -- --lists --bench N`: a list over N passages in memory (100 documents of N/100
+ * passages of log entries, one in 500 about a forklift), scanned on words alone as the library's
+ * first batch arrives: time to the first items and to the end, and the items found.
+ */
+export async function listBench(passageCount: number): Promise<Record<string, number>> {
+  const random = rng(99);
+  const perDoc = Math.max(1, Math.floor(passageCount / 100));
+  const docs: ScanPassage[][] = [];
+  let planted = 0;
+  for (let d = 0; d < 100; d++) {
+    const passages: ScanPassage[] = [];
+    let at = 0;
+    for (let i = 0; i < perDoc; i++) {
+      const lines = [0, 1, 2].map(() =>
+        FILLER[Math.floor(random() * FILLER.length)]!.replace(/\{n\}/g, String(i % 40)),
+      );
+      if (random() < 1 / 500) {
+        lines[1] = 'A forklift reversed into a racking upright and bent it.';
+        planted++;
+      }
+      const text = lines.map((l, j) => `Incident ${i * 3 + j + 1}. ${l}`).join('\n\n');
+      passages.push({
+        docName: `log-${d}.md`,
+        chunkIndex: i,
+        text,
+        location: { headings: ['Log'], start: at, end: at + text.length },
+      });
+      at += text.length + 2;
+    }
+    docs.push(passages);
+  }
+  async function* byDocument() {
+    for (const d of docs) yield d;
+  }
+  const condition = listCondition('incident that involved a forklift');
+  const t0 = performance.now();
+  let first = -1;
+  let found = 0;
+  for await (const batch of scanPassages(byDocument(), condition, perDoc * 100)) {
+    if (batch.items.length && first < 0) first = performance.now() - t0;
+    found += batch.items.length;
+  }
+  return {
+    passages: perDoc * 100,
+    planted,
+    found,
+    first_items_ms: Math.round(first),
+    scan_ms: Math.round(performance.now() - t0),
+  };
+}

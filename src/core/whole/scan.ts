@@ -169,6 +169,7 @@ export async function* scanPassages(
   const th = { ...SCAN_THRESHOLDS, ...opts.thresholds };
   const req = condition.required;
   if (!req.length) return;
+  const cue = new RegExp(req.map((r) => r.slice(0, 4).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'i');
   let phraseVector: Float32Array | null = null;
   let read = 0;
   const batches = Array.isArray(passages) ? chunked(passages, 2000) : passages;
@@ -176,7 +177,9 @@ export async function* scanPassages(
     opts.signal?.throwIfAborted();
     const cands: Candidate[] = [];
     for (const p of batch) {
-      // Cheap first: a passage without any condition word is done with.
+      // Cheap first: every way `sameStem` can match holds a condition word's first four letters as
+      // they are written, so a passage without any of them is done with before it is analysed.
+      if (!cue.test(p.text)) continue;
       const pTerms = termsOf(p.text);
       if (!req.some((r) => pTerms.some((t) => sameStem(t, r)))) continue;
       const paragraphs = paragraphStarts(p.text);
