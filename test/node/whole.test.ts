@@ -304,3 +304,46 @@ describe('comparisons', () => {
     ]);
   });
 });
+
+describe('source guides', () => {
+  test('a short quoted summary, the topics from its headings, 3–5 questions it answers; stored, and recomputed when the document changes', async () => {
+    let reads = 0;
+    const library = await freshLibrary({ embedder: stubEmbedder() });
+    await library.addFiles([fixture(FIXTURE_FILES.markdown)]);
+    const doc = (await library.listDocuments())[0]!;
+    const text = (await library.getDocumentText(doc.id))!;
+    const guide = (await library.sourceGuide(doc.id))!;
+    expect(guide.summary.length).toBeGreaterThanOrEqual(2);
+    for (const s of guide.summary) expect(text.slice(s.location.start, s.location.end)).toBe(s.text);
+    expect(guide.summary.reduce((n, s) => n + s.text.split(/\s+/).length, 0)).toBeLessThanOrEqual(70);
+    expect(guide.topics.length).toBeGreaterThanOrEqual(3);
+    for (const t of guide.topics) expect(text).toContain(t);
+    expect(guide.questions.length).toBeGreaterThanOrEqual(3);
+    expect(guide.questions.length).toBeLessThanOrEqual(5);
+    expect(guide.questions).toContain('When was IBM founded?');
+    // The answer to a suggested question is in the document: the lookup finds it there.
+    const founded = await ask(library, 'When was IBM founded?');
+    expect(founded.record.extract?.text).toMatch(/1911/);
+
+    // Stored: asking again reads no passage.
+    const getChunks = library.getChunks.bind(library);
+    library.getChunks = async (id: string) => {
+      reads++;
+      return getChunks(id);
+    };
+    expect(await library.sourceGuide(doc.id)).toEqual(guide);
+    expect(reads).toBe(0);
+    // Re-indexed (here: with smaller passages), the document's guide is computed again in the
+    // background pass, and the old one goes.
+    library.setChunking({ maxTokens: 120 });
+    await library.reindex(doc.id);
+    const now = (await library.listDocuments())[0]!;
+    expect(await library.prepareGuides()).toBe(1);
+    expect(reads).toBeGreaterThan(0);
+    const again = (await library.sourceGuide(now.id))!;
+    expect(again.basis.chunkCount).toBe(now.chunkCount);
+    expect(again.basis.chunkCount).not.toBe(guide.basis.chunkCount);
+    expect(await library.sourceGuide(doc.id)).toBeUndefined();
+    expect(await library.prepareGuides()).toBe(0);
+  });
+});

@@ -29,3 +29,5 @@ export { askQuestion, classifyIn } from './route';
 export type { AskEvent, AskOptions } from './route';
 export { applyAskEvent, answerCitations, answerText, newWholeRecord } from './record';
 export type { CitedText, CompareRow, ListGroup, SummaryDocument, WholeEvent, WholeRecord } from './types';
+export { computeSourceGuide, questionFrom } from './guide';
+export type { SourceGuide } from './guide';
