@@ -44,6 +44,7 @@ const { values, positionals } = parseArgs({
     entries: { type: 'string', default: '240' },
     'no-embed': { type: 'boolean', default: false },
     bench: { type: 'string' },
+    long: { type: 'boolean', default: false },
   },
 });
 
@@ -72,6 +73,12 @@ if (values.lists) {
   console.log(
     JSON.stringify(await listEval({ split, entries: Number(values.entries), embed: !values['no-embed'], fixtures })),
   );
+  process.exit(0);
+}
+
+if (values.summaries && values.long && positionals[0]) {
+  const { longSummaryBench } = await import('./lib/summaryEval');
+  console.log(JSON.stringify(await longSummaryBench(positionals[0], Number(values.words))));
   process.exit(0);
 }
 
@@ -108,7 +115,7 @@ if (!dir || !mode) {
   );
   console.error('       npm run eval -- <qa-dir> --qa [--offtopic queries.jsonl]… [--k 6] [--budget 700]');
   console.error('       npm run eval -- <squad2-a dir> --followups [pairs.jsonl]');
-  console.error('       npm run eval -- <dir> --summaries [--words 150] [--split tune|report|all] [--embed]');
+  console.error('       npm run eval -- <dir> --summaries [--words 150] [--split tune|report|all] [--embed] [--long]');
   console.error('       npm run eval -- <squad2-a dir> --make-leads <out-dir>');
   console.error(
     '       npm run eval -- --lists [--split tune|report] [--entries 240] [--no-embed] | --lists --bench 100000',

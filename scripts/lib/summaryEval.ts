@@ -231,3 +231,30 @@ export function writeLeadSet(squadDir: string, out: string): number {
   fs.writeFileSync(path.join(out, 'summaries.jsonl'), `${summaries.join('\n')}\n`);
   return corpus.length;
 }
+
+/**
+ * `npm run eval -- <dir> --summaries --long`: every document of the folder joined into one (the six
+ * papers make about 36,000 words, some 100 pages) and summarised passages-only, timed from its
+ * stored passages (what the app holds after indexing) to the summary.
+ */
+export async function longSummaryBench(dir: string, words: number): Promise<Record<string, number>> {
+  const corpus = jsonl<Doc>(path.join(dir, 'corpus.jsonl'));
+  const joined = corpus.map((d) => `${d._id}\n\n${d.text}`).join('\n\n');
+  const parsed = readPlainDocument({ _id: 'joined', text: joined });
+  const chunks = chunkDocument(parsed, (t) => Math.ceil(t.split(/\s+/).length * 1.3));
+  const passages: WholePassage[] = chunks.map((c) => ({ text: c.text, location: c.location }));
+  const times: number[] = [];
+  let chosen = 0;
+  for (let i = 0; i < 3; i++) {
+    const t0 = performance.now();
+    const s = await summarisePassages(passages, { words });
+    times.push(performance.now() - t0);
+    chosen = s.sections.reduce((n, x) => n + x.sentences.length, 0);
+  }
+  return {
+    document_words: rougeTokens(joined).length,
+    passages: passages.length,
+    summary_sentences: chosen,
+    summary_ms_p50: round(percentile(times, 50)),
+  };
+}
