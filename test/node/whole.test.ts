@@ -294,6 +294,11 @@ describe('comparisons', () => {
     expect(record.passages[(acme as { citation: number }).citation - 1]!.docName).toBe('proposal-acme.md');
     expect(globex).toEqual({ docName: 'proposal-globex.md', missing: 'Not found in proposal-globex.md' });
 
+    // A lookup that names a document searches that document only.
+    const lookup = await ask(library, 'What does proposal-globex.md say about the price?');
+    expect(lookup.record.kind).toBe('lookup');
+    expect(new Set(lookup.record.passages.map((p) => p.docName))).toEqual(new Set(['proposal-globex.md']));
+
     const delivery = only(
       (await ask(library, 'Compare proposal-acme.md and proposal-globex.md on delivery')).events,
       'compare',

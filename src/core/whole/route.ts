@@ -6,7 +6,7 @@
  * cites), its own event (`summary` | `list` | `compare`), with a model `token`s and `checked`, and
  * always `done` last.
  */
-import { answer, type AnswerOptions } from '../answer/pipeline';
+import { answer, type AnswerOptions, type Retriever } from '../answer/pipeline';
 import { checkAnswer } from '../answer/check';
 import type { AnswerEvent } from '../answer/types';
 import type { ChatMessage, Generator } from '../generate/generator';
@@ -58,7 +58,7 @@ export async function* askQuestion(question: string, opts: AskOptions): AsyncGen
     ...(c.target ? { target: c.target } : {}),
     ...(c.alternative ? { alternative: c.alternative } : {}),
   };
-  if (c.kind === 'lookup') return yield* answer(question, opts);
+  if (c.kind === 'lookup') return yield* answer(question, { ...opts, retriever: await scoped(opts, c) });
   try {
     const scope = await resolveScope(opts.source, c.scope);
     if (scope.section && !(await countPassages(opts.source, scope))) {
@@ -74,6 +74,23 @@ export async function* askQuestion(question: string, opts: AskOptions): AsyncGen
     if (opts.signal?.aborted) return yield { type: 'done', finishReason: 'aborted' };
     throw err;
   }
+}
+
+/**
+ * A lookup that names a document ("the notice period in contract-001.pdf") or a collection searches
+ * only there; the pipeline itself is unchanged, its retriever is narrowed.
+ */
+async function scoped(opts: AskOptions, c: Classification): Promise<Retriever> {
+  const { retriever } = opts;
+  if (!c.scope.documents.length && !(c.scope.level === 'collection' && c.scope.collection)) return retriever;
+  const scope = await resolveScope(opts.source, c.scope).catch(() => null);
+  if (!scope) return retriever;
+  const narrow = { documents: scope.documents.map((d) => d.id) };
+  return {
+    search: (q, o) => retriever.search(q, { ...o, ...narrow }),
+    context: (q, o) => retriever.context(q, { ...o, ...narrow }),
+    embed: (texts, kind) => retriever.embed(texts, kind),
+  };
 }
 
 /** Numbers cited texts as passages: passage n is the n-th quote, with its document and place. */
