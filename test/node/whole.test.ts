@@ -241,6 +241,19 @@ describe('lists and counts from every passage', () => {
     expect(c.groups.map((g) => g.docName)).toEqual(['contract-a.txt', 'contract-b.txt']);
   });
 
+  test('the other reading, taken: a lookup offered as a count is counted', async () => {
+    const first = await ask(library, 'How many ladders are mentioned in incident-log.md?');
+    const kind = only(first.events, 'kind');
+    const offered = kind.kind === 'lookup' ? kind.alternative : { kind: kind.kind };
+    expect(offered?.kind).toBe('count');
+    const { events } = await ask(library, 'How many ladders are mentioned in incident-log.md?', {
+      as: { kind: 'count', scope: kind.scope },
+    });
+    const list = only(events, 'list');
+    expect(list.count).toBeGreaterThan(0);
+    for (const g of list.groups) for (const s of g.sections) for (const i of s.items) expect(i.text).toMatch(/ladder/i);
+  });
+
   test('Stop ends a long scan: the answer ends aborted', async () => {
     const controller = new AbortController();
     const events: AskEvent[] = [];

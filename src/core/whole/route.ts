@@ -13,7 +13,7 @@ import type { ChatMessage, Generator } from '../generate/generator';
 import type { ContextPassage } from '../search/context';
 import type { SourceLocation } from '../types';
 import { compareDocuments } from './compare';
-import { classifyQuestion, type Classification } from './kinds';
+import { classifyQuestion, target, type Classification } from './kinds';
 import { countItems, distinctItems, groupItems, listCondition, scanPassages, type ListItem } from './scan';
 import { countPassages, passagesInScope, resolveScope, type ResolvedScope, type WholeSource } from './source';
 import { summarisePassages, SUMMARY_WORDS, type SummaryLength } from './summarise';
@@ -50,7 +50,16 @@ export async function classifyIn(
 }
 
 export async function* askQuestion(question: string, opts: AskOptions): AsyncGenerator<AskEvent, void, undefined> {
-  const c = opts.as ?? (await classifyIn(opts.source, question, opts));
+  let c = opts.as ?? (await classifyIn(opts.source, question, opts));
+  // The other reading taken ("Count every mention instead?"): a list or count needs its condition.
+  if ((c.kind === 'list' || c.kind === 'count') && !c.target)
+    c = {
+      ...c,
+      target: target(
+        question,
+        (await opts.source.listDocuments()).map((d) => d.name),
+      ),
+    };
   yield {
     type: 'kind',
     kind: c.kind,
