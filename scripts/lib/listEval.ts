@@ -192,6 +192,7 @@ const REAL: (Planted & { file: string })[] = [
 
 function passagesOf(doc: ParsedDocument, name: string): ScanPassage[] {
   return chunkDocument(doc, (t) => Math.ceil(t.split(/\s+/).length * 1.3)).map((c) => ({
+    docId: name,
     docName: name,
     chunkIndex: c.index,
     text: c.text,
@@ -290,6 +291,7 @@ export async function listBench(passageCount: number): Promise<Record<string, nu
       }
       const text = lines.map((l, j) => `Incident ${i * 3 + j + 1}. ${l}`).join('\n\n');
       passages.push({
+        docId: `log-${d}`,
         docName: `log-${d}.md`,
         chunkIndex: i,
         text,

@@ -105,8 +105,11 @@ describe('summaries without a model', () => {
     let last = -1;
     for (const s of sentences) {
       const p = record.passages[s.citation - 1]!;
-      // A quote is the document's text at the place it cites, and sits under that place's heading.
+      // A quote is the document's text at the place it cites, in the passage it names, and sits
+      // under that place's heading.
       expect(text.slice(p.location.start, p.location.end)).toBe(s.text);
+      expect(p.docId).toBe((await library.listDocuments())[0]!.id);
+      expect((await library.getChunks(p.docId)).find((c) => c.index === p.chunkIndexes[0])!.text).toContain(s.text);
       expect(p.location.start).toBeGreaterThan(last);
       last = p.location.start;
       expect(s.section.headings).toEqual(p.location.headings);
@@ -181,6 +184,8 @@ class SectionEngine implements Generator {
   async dispose() {}
 }
 
+const log0 = (docs: { id: string; name: string }[]) => docs.find((d) => d.name === 'incident-log.md')!;
+
 describe('lists and counts from every passage', () => {
   let library: Library;
   let planted: ReturnType<typeof incidentLog>['planted'];
@@ -215,7 +220,16 @@ describe('lists and counts from every passage', () => {
         p,
       ).toBe(true);
     expect(items).toHaveLength(wanted.length);
-    for (const i of items) expect(record.passages[i.citation - 1]!.text).toBe(i.text);
+    const logText = (await library.getDocumentText(log0(await library.listDocuments()).id))!;
+    for (const i of items) {
+      const p = record.passages[i.citation - 1]!;
+      expect(p.text).toBe(i.text);
+      // The citation opens the right document at the right place, as a lookup's passage does.
+      expect(p.docId).toBe(log0(await library.listDocuments()).id);
+      expect(logText.slice(p.location.start, p.location.end)).toBe(i.text);
+      const chunk = (await library.getChunks(p.docId)).find((c) => c.index === p.chunkIndexes[0])!;
+      expect(chunk.text).toContain(i.text);
+    }
     const log = (await library.listDocuments()).find((d) => d.name === 'incident-log.md')!;
     expect(list.scanned).toEqual({ passages: log.chunkCount, of: log.chunkCount });
     expect(list.statement).toBe(`Read all ${log.chunkCount} passages of incident-log.md: ${wanted.length} found.`);
@@ -304,7 +318,9 @@ describe('comparisons', () => {
       docName: 'proposal-acme.md',
       text: 'The total price is 48,000 euros including installation and training.',
     });
-    expect(record.passages[(acme as { citation: number }).citation - 1]!.docName).toBe('proposal-acme.md');
+    const cited = record.passages[(acme as { citation: number }).citation - 1]!;
+    expect(cited.docName).toBe('proposal-acme.md');
+    expect(cited.docId).toBe((await library.listDocuments()).find((d) => d.name === 'proposal-acme.md')!.id);
     expect(globex).toEqual({ docName: 'proposal-globex.md', missing: 'Not found in proposal-globex.md' });
 
     // A lookup that names a document searches that document only.

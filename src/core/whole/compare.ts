@@ -13,8 +13,9 @@ import { summarisePassages } from './summarise';
 
 export interface CompareCell {
   docName: string;
-  /** The sentence that answers, quoted exactly, and where it is; absent: `missing` says so. */
-  quote?: { text: string; location: SourceLocation };
+  docId: string;
+  /** The sentence that answers, quoted exactly, where it is and the passage holding it; absent: `missing` says so. */
+  quote?: { text: string; location: SourceLocation; chunkIndex: number };
   missing?: string;
 }
 
@@ -52,8 +53,12 @@ async function cell(source: WholeSource, doc: WholeDocument, aspect: string): Pr
     const summary = await summarisePassages(chunks, { words: 30, ...(doc.title ? { title: doc.title } : {}) });
     const first = summary.sections[0]?.sentences[0];
     return first
-      ? { docName: doc.name, quote: { text: first.text, location: first.location } }
-      : { docName: doc.name, missing: `Not found in ${doc.name}` };
+      ? {
+          docId: doc.id,
+          docName: doc.name,
+          quote: { text: first.text, location: first.location, chunkIndex: chunks[first.passage]!.index },
+        }
+      : { docId: doc.id, docName: doc.name, missing: `Not found in ${doc.name}` };
   }
   const hits = await source.search(aspect, { documents: [doc.id], k: 4 });
   const passages: ContextPassage[] = hits.map((h) => ({
@@ -68,11 +73,13 @@ async function cell(source: WholeSource, doc: WholeDocument, aspect: string): Pr
   const cands = score(candidates(aspect, passages), LEXICAL);
   // Only a sentence that holds some of the aspect's words counts (feature 1 is its word share).
   const chosen = best(cands.filter((c) => c.features[1]! > 0 && !/^[^.!?]{0,60}$/.test(c.text)));
-  if (!chosen) return { docName: doc.name, missing: `Not found in ${doc.name}` };
+  if (!chosen) return { docId: doc.id, docName: doc.name, missing: `Not found in ${doc.name}` };
   const p = passages[chosen.passage]!;
   return {
+    docId: doc.id,
     docName: doc.name,
     quote: {
+      chunkIndex: p.chunkIndexes[0]!,
       text: chosen.text,
       location: {
         ...(p.location.page ? { page: p.location.page } : {}),

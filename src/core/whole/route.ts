@@ -102,11 +102,21 @@ async function scoped(opts: AskOptions, c: Classification): Promise<Retriever> {
   };
 }
 
-/** Numbers cited texts as passages: passage n is the n-th quote, with its document and place. */
+/**
+ * Numbers cited texts as passages: passage n is the n-th quote, with its document, the passage
+ * (chunk) holding it and its place, so the source panel opens it as it opens a lookup's passage.
+ */
 class Citations {
   readonly passages: ContextPassage[] = [];
-  cite(docName: string, text: string, location: SourceLocation): CitedText {
-    this.passages.push({ docId: '', docName, chunkIndexes: [], text, location, score: 1 });
+  cite(at: { docId: string; docName: string; chunkIndex: number }, text: string, location: SourceLocation): CitedText {
+    this.passages.push({
+      docId: at.docId,
+      docName: at.docName,
+      chunkIndexes: [at.chunkIndex],
+      text,
+      location,
+      score: 1,
+    });
     return { text, citation: this.passages.length };
   }
 }
@@ -136,7 +146,7 @@ async function* summaryAnswer(
       docName: batch[0]!.docName,
       sections: summary.sections.map((s) => ({
         headings: s.headings,
-        sentences: s.sentences.map((x) => citations.cite(batch[0]!.docName, x.text, x.location)),
+        sentences: s.sentences.map((x) => citations.cite(batch[x.passage]!, x.text, x.location)),
       })),
     });
   }
@@ -227,7 +237,7 @@ async function* listAnswer(
     docName: g.docName,
     sections: g.sections.map((s) => ({
       headings: s.headings,
-      items: s.items.map((i) => citations.cite(i.docName, i.text, i.location)),
+      items: s.items.map((i) => citations.cite(i, i.text, i.location)),
     })),
   }));
   const count = countItems(found, condition);
@@ -257,7 +267,10 @@ async function* compareAnswer(
     aspect: r.aspect,
     cells: r.cells.map((cell) =>
       cell.quote
-        ? { docName: cell.docName, ...citations.cite(cell.docName, cell.quote.text, cell.quote.location) }
+        ? {
+            docName: cell.docName,
+            ...citations.cite({ ...cell, chunkIndex: cell.quote.chunkIndex }, cell.quote.text, cell.quote.location),
+          }
         : { docName: cell.docName, missing: cell.missing! },
     ),
   }));

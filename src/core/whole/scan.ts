@@ -16,6 +16,7 @@ import type { WholePassage } from './summarise';
 
 /** A passage as the scan reads it: which document, which chunk, its text and place. */
 export interface ScanPassage extends WholePassage {
+  docId: string;
   docName: string;
   chunkIndex: number;
 }
@@ -23,7 +24,10 @@ export interface ScanPassage extends WholePassage {
 export interface ListItem {
   /** The sentence that matches, quoted exactly. */
   text: string;
+  docId: string;
   docName: string;
+  /** The passage it was read from. */
+  chunkIndex: number;
   /** The sentence's place in its document (offsets, page, headings). */
   location: SourceLocation;
   /** How well it matches, 0..1 (the words' share, or with embeddings their mean with the cosine). */
@@ -222,7 +226,9 @@ export async function* scanPassages(
     const items = keep.map(({ c, score }) => ({
       item: {
         text: c.text,
+        docId: c.passage.docId,
         docName: c.passage.docName,
+        chunkIndex: c.passage.chunkIndex,
         location: {
           ...(c.passage.location.page ? { page: c.passage.location.page } : {}),
           headings: c.passage.location.headings,

@@ -93,7 +93,7 @@ export async function* passagesInScope(
     const chunks = await source.getChunks(d.id);
     const passages = chunks
       .filter((c) => !scope.section || inSection(c.location.headings, scope.section))
-      .map((c) => ({ docName: d.name, chunkIndex: c.index, text: c.text, location: c.location }));
+      .map((c) => ({ docId: d.id, docName: d.name, chunkIndex: c.index, text: c.text, location: c.location }));
     if (passages.length) yield passages;
   }
 }
