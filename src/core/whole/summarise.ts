@@ -186,6 +186,9 @@ export function prose(text: string): boolean {
   return true;
 }
 
+/** Parts a document without headings is cut into for coverage. */
+const PARTS = 4;
+
 interface Scored {
   s: DocSentence;
   terms: Map<string, number>;
@@ -242,7 +245,10 @@ export async function summarisePassages(
   const topicTerms = new Set(opts.topic ? analyze(opts.topic) : []);
   const titleTerms = new Set(opts.title ? analyze(opts.title) : []);
 
-  const sectionOf = (s: DocSentence) => s.location.headings.join(' › ');
+  // Coverage is over sections; a document with hardly any headings is cut into equal parts instead.
+  const headed = new Set(pool.map((s) => s.location.headings.join(' › '))).size >= 3;
+  const sectionOf = (s: DocSentence) =>
+    headed ? s.location.headings.join(' › ') : `part ${Math.floor((PARTS * s.index) / all.length)}`;
   const firstInSection = new Map<string, number>();
   const rankInSection = pool.map((s) => {
     const key = sectionOf(s);
