@@ -45,6 +45,7 @@ const { values, positionals } = parseArgs({
     'no-embed': { type: 'boolean', default: false },
     bench: { type: 'string' },
     long: { type: 'boolean', default: false },
+    pdf: { type: 'boolean', default: false },
   },
 });
 
@@ -73,6 +74,12 @@ if (values.lists) {
   console.log(
     JSON.stringify(await listEval({ split, entries: Number(values.entries), embed: !values['no-embed'], fixtures })),
   );
+  process.exit(0);
+}
+
+if (values.summaries && values.pdf && positionals[0]) {
+  const { pdfSummaryEval } = await import('./lib/summaryEval');
+  console.log(JSON.stringify(await pdfSummaryEval(positionals[0], Number(values.words))));
   process.exit(0);
 }
 
@@ -116,6 +123,7 @@ if (!dir || !mode) {
   console.error('       npm run eval -- <qa-dir> --qa [--offtopic queries.jsonl]… [--k 6] [--budget 700]');
   console.error('       npm run eval -- <squad2-a dir> --followups [pairs.jsonl]');
   console.error('       npm run eval -- <dir> --summaries [--words 150] [--split tune|report|all] [--embed] [--long]');
+  console.error('       npm run eval -- <paper.pdf> --summaries --pdf [--words 150]');
   console.error('       npm run eval -- <squad2-a dir> --make-leads <out-dir>');
   console.error(
     '       npm run eval -- --lists [--split tune|report] [--entries 240] [--no-embed] | --lists --bench 100000',

@@ -17,6 +17,7 @@ import {
   createTransformersEmbedder,
   documentSentences,
   DocumentBuilder,
+  parseBytes,
   percentile,
   rougeL,
   rougeN,
@@ -256,5 +257,52 @@ export async function longSummaryBench(dir: string, words: number): Promise<Reco
     passages: passages.length,
     summary_sentences: chosen,
     summary_ms_p50: round(percentile(times, 50)),
+  };
+}
+
+/**
+ * `npm run eval -- <paper.pdf> --summaries --pdf`: a held-out paper read by the app's own PDF reader
+ * (2203.00130v1.pdf, Paper Plain, is in ../shared/data/papers but not in ../summaries): its
+ * abstract (the paragraph before "CCS Concepts") is the reference, its passages from the
+ * Introduction up to the References the document.
+ */
+export async function pdfSummaryEval(file: string, words: number): Promise<Record<string, number | string>> {
+  const parsed = await parseBytes(new Uint8Array(fs.readFileSync(file)), path.basename(file));
+  const text = parsed.text;
+  const ccs = text.indexOf('CCS Concepts');
+  const intro = text.search(/\n\s*1\s+INTRODUCTION\s*\n/i);
+  const refs = text.search(/\nREFERENCES\b/);
+  if (ccs < 0 || intro < 0 || refs < 0) throw new Error(`${file}: no abstract / Introduction / References found`);
+  const before = text
+    .slice(0, ccs)
+    .trim()
+    .split(/\n\s*\n/);
+  const reference = before.at(-1)!;
+  const chunks = chunkDocument(parsed, (t) => Math.ceil(t.split(/\s+/).length * 1.3)).filter(
+    (c) => c.location.start >= intro && c.location.end <= refs,
+  );
+  const passages: WholePassage[] = chunks.map((c) => ({ text: c.text, location: c.location }));
+  const t0 = performance.now();
+  const summary = await summarisePassages(passages, { words });
+  const ms = performance.now() - t0;
+  const sentences = summary.sections.flatMap((s) => s.sentences);
+  const ref = rougeTokens(reference);
+  const cand = rougeTokens(sentences.map((s) => s.text).join(' ')).slice(0, words);
+  const lead = rougeTokens(text.slice(intro, refs)).slice(0, words);
+  const centroid = rougeTokens(centroidSummary(passages, words)).slice(0, words);
+  return {
+    document: path.basename(file),
+    words,
+    rouge1: round(rougeN(cand, ref, 1)),
+    rouge2: round(rougeN(cand, ref, 2)),
+    rougeL: round(rougeL(cand, ref)),
+    lead_rouge1: round(rougeN(lead, ref, 1)),
+    centroid_rouge1: round(rougeN(centroid, ref, 1)),
+    sentences_cited: round(
+      sentences.filter((s) => text.slice(s.location.start, s.location.end) === s.text).length /
+        Math.max(1, sentences.length),
+    ),
+    pages_cited: new Set(sentences.map((s) => s.location.page)).size,
+    summary_ms_p50: round(ms),
   };
 }
