@@ -268,6 +268,18 @@ describe('lists and counts from every passage', () => {
     for (const g of list.groups) for (const s of g.sections) for (const i of s.items) expect(i.text).toMatch(/ladder/i);
   });
 
+  test('with a model, each found item is put to it as a yes/no question, a few at a time; a no drops it', async () => {
+    const engine = new YesNoEngine((sentence) => !/pallet/.test(sentence));
+    const { events } = await ask(library, 'List every incident that involved a forklift in incident-log.md', {
+      generator: engine,
+    });
+    const items = only(events, 'list').groups.flatMap((g) => g.sections.flatMap((s) => s.items.map((i) => i.text)));
+    const wanted = planted[0]!.positives.filter((p) => !/pallet/.test(p));
+    expect(items.sort()).toEqual([...wanted].sort());
+    expect(engine.asked).toBe(planted[0]!.positives.length);
+    expect(engine.calls).toBe(Math.ceil(planted[0]!.positives.length / 8));
+  });
+
   test('Stop ends a long scan: the answer ends aborted', async () => {
     const controller = new AbortController();
     const events: AskEvent[] = [];
@@ -381,3 +393,23 @@ describe('source guides', () => {
     expect(await library.prepareGuides()).toBe(0);
   });
 });
+
+/** A model that answers the yes/no check as `says` decides, and counts what it was asked. */
+class YesNoEngine implements Generator {
+  readonly id = 'yes-no';
+  readonly contextWindow = 2048;
+  calls = 0;
+  asked = 0;
+  constructor(private readonly says: (sentence: string) => boolean) {}
+  async countTokens(t: string) {
+    return t.split(/\s+/).length;
+  }
+  async generate(messages: ChatMessage[]): Promise<GenerateResult> {
+    this.calls++;
+    const lines = [...messages.at(-1)!.content.matchAll(/^(\d+)\. (.*)$/gm)];
+    this.asked += lines.length;
+    return { text: lines.map((m) => `${m[1]} ${this.says(m[2]!) ? 'yes' : 'no'}`).join('\n'), finishReason: 'stop' };
+  }
+  interrupt() {}
+  async dispose() {}
+}

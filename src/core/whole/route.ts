@@ -232,16 +232,17 @@ async function* listAnswer(
         items: batch.items.map((i) => ({ text: i.text, docName: i.docName, location: i.location })),
       };
   }
+  const kept = opts.generator ? await confirmItems(opts.generator, c.target ?? '', found, opts.signal) : found;
   const citations = new Citations();
-  const groups: ListGroup[] = groupItems(found).map((g) => ({
+  const groups: ListGroup[] = groupItems(kept).map((g) => ({
     docName: g.docName,
     sections: g.sections.map((s) => ({
       headings: s.headings,
       items: s.items.map((i) => citations.cite(i, i.text, i.location)),
     })),
   }));
-  const count = countItems(found, condition);
-  const distinct = distinctItems(found).length;
+  const count = countItems(kept, condition);
+  const distinct = distinctItems(kept).length;
   yield { type: 'passages', passages: citations.passages };
   yield {
     type: 'list',
@@ -254,6 +255,41 @@ async function* listAnswer(
       condition.countsDocuments ? ` in ${count} document${count === 1 ? '' : 's'}` : ''
     }.`,
   };
+}
+
+/** Candidates a model is asked about at once: a small model keeps a short numbered list straight. */
+const CONFIRM_BATCH = 8;
+
+/**
+ * With a model: each found sentence is put to it as a yes/no question ("does it say …?"), a few at
+ * a time; a "no" drops the item. An answer it did not give (a number missing) keeps the item: the
+ * words and the negation check already chose it.
+ */
+async function confirmItems(
+  generator: Generator,
+  condition: string,
+  items: ListItem[],
+  signal?: AbortSignal,
+): Promise<ListItem[]> {
+  const kept: ListItem[] = [];
+  for (let i = 0; i < items.length; i += CONFIRM_BATCH) {
+    signal?.throwIfAborted();
+    const batch = items.slice(i, i + CONFIRM_BATCH);
+    const r = await generator.generate(
+      [
+        {
+          role: 'system',
+          content:
+            'For each numbered sentence, answer on its own line with its number and yes or no: does the sentence itself say this?',
+        },
+        { role: 'user', content: `${condition}\n${batch.map((it, j) => `${j + 1}. ${it.text}`).join('\n')}` },
+      ],
+      { maxNewTokens: 8 * batch.length, ...(signal ? { signal } : {}) },
+    );
+    const no = new Set([...r.text.matchAll(/^\s*(\d+)[.):]?\s*no\b/gim)].map((m) => Number(m[1]) - 1));
+    batch.forEach((it, j) => no.has(j) || kept.push(it));
+  }
+  return kept;
 }
 
 async function* compareAnswer(
