@@ -35,12 +35,70 @@ const { values, positionals } = parseArgs({
     offtopic: { type: 'string', multiple: true, default: [] },
     budget: { type: 'string', default: '700' },
     followups: { type: 'string' },
+    summaries: { type: 'boolean', default: false },
+    words: { type: 'string', default: '150' },
+    split: { type: 'string', default: 'all' },
+    embed: { type: 'boolean', default: false },
+    'make-leads': { type: 'string' },
+    lists: { type: 'boolean', default: false },
+    entries: { type: 'string', default: '240' },
+    'no-embed': { type: 'boolean', default: false },
+    bench: { type: 'string' },
+    long: { type: 'boolean', default: false },
+    pdf: { type: 'boolean', default: false },
   },
 });
 
 if (values.followups !== undefined && positionals[0]) {
   const { followUpEval } = await import('./lib/qaEval');
   console.log(JSON.stringify(await followUpEval(positionals[0], values.followups || undefined)));
+  process.exit(0);
+}
+
+if (values['make-leads'] && positionals[0]) {
+  const { writeLeadSet } = await import('./lib/summaryEval');
+  console.log(`${writeLeadSet(positionals[0], values['make-leads'])} documents written to ${values['make-leads']}`);
+  process.exit(0);
+}
+
+if (values.lists && values.bench) {
+  const { listBench } = await import('./lib/listEval');
+  console.log(JSON.stringify(await listBench(Number(values.bench))));
+  process.exit(0);
+}
+
+if (values.lists) {
+  const { listEval } = await import('./lib/listEval');
+  const split = values.split === 'report' ? 'report' : 'tune';
+  const fixtures = path.resolve(process.env.FOLIO_FIXTURES ?? '../shared/fixtures/docs');
+  console.log(
+    JSON.stringify(await listEval({ split, entries: Number(values.entries), embed: !values['no-embed'], fixtures })),
+  );
+  process.exit(0);
+}
+
+if (values.summaries && values.pdf && positionals[0]) {
+  const { pdfSummaryEval } = await import('./lib/summaryEval');
+  console.log(JSON.stringify(await pdfSummaryEval(positionals[0], Number(values.words))));
+  process.exit(0);
+}
+
+if (values.summaries && values.long && positionals[0]) {
+  const { longSummaryBench } = await import('./lib/summaryEval');
+  console.log(JSON.stringify(await longSummaryBench(positionals[0], Number(values.words))));
+  process.exit(0);
+}
+
+if (values.summaries && positionals[0]) {
+  const { summaryEval } = await import('./lib/summaryEval');
+  const split = values.split as 'tune' | 'report' | 'all';
+  if (!['tune', 'report', 'all'].includes(split)) throw new Error(`--split must be tune, report or all, not ${split}`);
+  const weights = process.env.FOLIO_SUMMARY_WEIGHTS ? JSON.parse(process.env.FOLIO_SUMMARY_WEIGHTS) : undefined;
+  console.log(
+    JSON.stringify(
+      await summaryEval(positionals[0], { words: Number(values.words), split, embed: values.embed!, weights }),
+    ),
+  );
   process.exit(0);
 }
 
@@ -64,6 +122,12 @@ if (!dir || !mode) {
   );
   console.error('       npm run eval -- <qa-dir> --qa [--offtopic queries.jsonl]… [--k 6] [--budget 700]');
   console.error('       npm run eval -- <squad2-a dir> --followups [pairs.jsonl]');
+  console.error('       npm run eval -- <dir> --summaries [--words 150] [--split tune|report|all] [--embed] [--long]');
+  console.error('       npm run eval -- <paper.pdf> --summaries --pdf [--words 150]');
+  console.error('       npm run eval -- <squad2-a dir> --make-leads <out-dir>');
+  console.error(
+    '       npm run eval -- --lists [--split tune|report] [--entries 240] [--no-embed] | --lists --bench 100000',
+  );
   process.exit(2);
 }
 const k = Number(values.k ?? 10);

@@ -1,4 +1,16 @@
-import type { SearchHit, SearchMode, SourceLocation } from '../core';
+import {
+  answerCitations,
+  answerText,
+  applyAskEvent,
+  askQuestion,
+  libraryRetriever,
+  newWholeRecord,
+  type QuestionKind,
+  type SearchHit,
+  type SearchMode,
+  type SourceLocation,
+  type WholeRecord,
+} from '../core';
 import { dropLibrary, libraryModel, openLibraryFile } from './libraryFile';
 import { loadEmbedder } from './models';
 
@@ -14,8 +26,19 @@ export interface AskResult {
   library: string;
   model: string;
   documents: number;
-  /** Best first. */
+  /** Best first: the search's passages (what `folio ask` has always printed). */
   passages: { docName: string; text: string; location: SourceLocation; score: number; chunkIndex: number }[];
+  /** What kind of question it was (issue 21); "declined" when the documents do not cover a lookup. */
+  kind: QuestionKind | 'declined';
+  /** The answer's text as the app shows it (Markdown). */
+  answer: string;
+  citations: { docName: string; location: string; quote: string }[];
+  /** Lists and counts: every item found, what was counted and what was read. */
+  items?: { text: string; docName: string; location: string }[];
+  count?: number;
+  scanned?: { passages: number; of: number };
+  /** The other reading offered when the kind was a close call ("Summarise the whole document instead?"). */
+  alternative?: string;
 }
 
 /** `folio ask`: the library file opened as the app restores it, searched as the app searches. */
@@ -26,6 +49,15 @@ export async function askCommand(args: AskArgs): Promise<AskResult> {
     const { library, name, documents } = await openLibraryFile(args.file, embedder);
     try {
       const hits: SearchHit[] = await library.search(args.question, { k: args.k, mode: args.mode });
+      let record: WholeRecord = newWholeRecord(args.question);
+      for await (const event of askQuestion(args.question, {
+        source: library,
+        retriever: libraryRetriever(library, embedder),
+        mode: args.mode,
+        searchModel: embedder.model.id,
+      }))
+        record = applyAskEvent(record, event);
+      const list = record.list;
       return {
         question: args.question,
         library: args.file,
@@ -38,6 +70,25 @@ export async function askCommand(args: AskArgs): Promise<AskResult> {
           score: h.score,
           chunkIndex: h.chunkIndex,
         })),
+        kind: record.declined && (record.kind ?? 'lookup') === 'lookup' ? 'declined' : (record.kind ?? 'lookup'),
+        answer: answerText(record),
+        citations: answerCitations(record),
+        ...(list
+          ? {
+              items: list.groups.flatMap((g) =>
+                g.sections.flatMap((s) =>
+                  s.items.map((i) => ({
+                    text: i.text,
+                    docName: g.docName,
+                    location: describeLocation(record.passages[i.citation - 1]!.location),
+                  })),
+                ),
+              ),
+              count: list.count,
+              scanned: list.scanned,
+            }
+          : {}),
+        ...(record.alternative ? { alternative: record.alternative.prompt } : {}),
       };
     } finally {
       await dropLibrary(library, name);
@@ -61,6 +112,8 @@ export function describeLocation(location: SourceLocation): string {
 }
 
 export function formatAnswer(result: AskResult): string {
+  // A summary, list, count or comparison is its answer; the nearest passages add nothing to it.
+  if (result.kind !== 'lookup' && result.kind !== 'declined') return `${result.answer}\n`;
   if (!result.passages.length) return `Nothing in ${result.library} matches “${result.question}”.\n`;
   return result.passages
     .map((p, i) => {

@@ -28,10 +28,12 @@ const HELP = `folio — private document search, on the command line
         --json              print the summary as one JSON object
 
   folio ask <library.folio> "<question>"
-      The passages that best answer the question, best first, with document, location, score.
+      The passages that best answer the question, best first, with document, location, score;
+      a summary, list, count or comparison is answered from every passage in scope.
         --k <n>             how many passages (default 5)
         --mode <m>          hybrid (default), dense or keyword
-        --json              one JSON object: {"passages": [{docName, text, location, score}, ...]}
+        --json              one JSON object: {kind, answer, citations, passages, and for lists
+                            and counts items, count, scanned}
 
   folio eval <beir-folder> [--mode dense|bm25|hybrid] [--k 10] [...]
       Retrieval quality on a BEIR-layout folder: the same as \`npm run eval\`.

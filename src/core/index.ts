@@ -60,6 +60,7 @@ export { closeOcr } from './ocr';
 
 // Evaluation
 export { ndcgAt, recallAt, mrrAt, hitAt, mean, percentile, uniqueBy } from './eval/metrics';
+export { rougeTokens, rougeN, rougeL } from './eval/rouge';
 export type { Judgements } from './eval/metrics';
 export { evaluate, parseEvalSet, serializeEvalSet, matches } from './eval/userEval';
 export type { EvalQuestion, EvalSet, EvalReport, EvalQuestionResult, EvalFound } from './eval/userEval';
@@ -135,3 +136,6 @@ export type {
 
 // The answer pipeline (issue 12)
 export * from './answer';
+
+// Questions about the whole: summaries, lists, counts, comparisons (issue 21)
+export * from './whole';

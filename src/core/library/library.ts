@@ -45,6 +45,7 @@ import { DEFAULT_BM25, type Bm25Params } from '../search/keywordIndex';
 import type { SearchHit, SearchOptions } from '../search/ranking';
 import type { VectorHit } from '../search/vectorIndex';
 import { LibraryStore, type ChunkRecord, type DocumentRecord, type IntegrityReport } from '../store/store';
+import { computeSourceGuide, type SourceGuide } from '../whole/guide';
 
 /**
  * What happens to the library outside this instance: another tab changed it (already re-read
@@ -174,8 +175,46 @@ export class Library {
         `This document came with the library file “${holder.name}”; delete that collection to remove it.`,
       );
     const existed = await this.parts.state.remove(id);
+    await this.parts.store.deleteGuide(id);
     this.parts.announce();
     return existed;
+  }
+
+  // ---- Source guides (issue 21) --------------------------------------------------------------
+
+  /**
+   * A document's source guide: stored once computed; recomputed when its document record changed
+   * (a re-indexed or replaced document has a new id, so it gets a new guide). Undefined for a
+   * document that is not in the library.
+   */
+  async sourceGuide(id: string): Promise<SourceGuide | undefined> {
+    const doc = this.parts.state.docs.get(id);
+    if (!doc) return undefined;
+    const stored = (await this.parts.store.getGuide(id)) as SourceGuide | undefined;
+    if (stored && guideFits(stored, doc)) return stored;
+    const guide = await computeSourceGuide(this, doc);
+    await this.parts.store.putGuide(id, guide);
+    return guide;
+  }
+
+  /**
+   * Computes the guides not yet stored (or stale), one document at a time with a turn of the event
+   * loop between them: the app's worker calls it after an add or re-index settles, in the background.
+   */
+  async prepareGuides(signal?: AbortSignal): Promise<number> {
+    let made = 0;
+    // A re-indexed or replaced document has a new id: the guide of the old one goes.
+    for (const id of await this.parts.store.guideDocIds())
+      if (!this.parts.state.docs.has(id)) await this.parts.store.deleteGuide(id);
+    for (const doc of await this.listDocuments()) {
+      if (signal?.aborted) break;
+      const stored = (await this.parts.store.getGuide(doc.id)) as SourceGuide | undefined;
+      if (stored && guideFits(stored, doc)) continue;
+      await this.sourceGuide(doc.id);
+      made++;
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+    return made;
   }
 
   checkIntegrity(): Promise<IntegrityReport> {
@@ -393,6 +432,12 @@ export class Library {
     this.channel?.close();
     this.parts.store.close();
   }
+}
+
+function guideFits(guide: SourceGuide, doc: DocumentRecord): boolean {
+  return (
+    guide.basis.chunkCount === doc.chunkCount && guide.basis.addedAt === doc.addedAt && guide.basis.hash === doc.hash
+  );
 }
 
 /** Tells other tabs when a call stored anything, and hands the outcomes on. */

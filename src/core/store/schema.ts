@@ -92,8 +92,16 @@ export interface LibraryMeta {
   createdAt: number;
 }
 
+/** A document's source guide, kept so that opening the document again costs nothing (no schema step: the meta store holds it). */
+export interface GuideRecord {
+  key: `guide:${string}`;
+  docId: string;
+  guide: unknown;
+}
+
 export interface FolioSchema extends DBSchema {
-  meta: { key: string; value: LibraryMeta };
+  /** The library's settings ('library'), and each document's source guide ('guide:<docId>', issue 21). */
+  meta: { key: string; value: LibraryMeta | GuideRecord };
   documents: { key: string; value: DocumentRecord; indexes: { byHash: string; byCollection: string } };
   collections: { key: string; value: CollectionRecord };
   texts: { key: string; value: { docId: string; text: string } };

@@ -10,6 +10,7 @@ import {
   type ChunkRecord,
   type DocumentRecord,
   type FolioSchema,
+  type GuideRecord,
   type KeywordRecord,
   type LibraryMeta,
   type StoredKeywordRecord,
@@ -84,7 +85,26 @@ export class LibraryStore {
   }
 
   getMeta(): Promise<LibraryMeta | undefined> {
-    return this.db.get('meta', 'library');
+    return this.db.get('meta', 'library') as Promise<LibraryMeta | undefined>;
+  }
+
+  /** A document's stored source guide (issue 21), as it was put. */
+  async getGuide(docId: string): Promise<unknown> {
+    return ((await this.db.get('meta', `guide:${docId}`)) as GuideRecord | undefined)?.guide;
+  }
+
+  async putGuide(docId: string, guide: unknown): Promise<void> {
+    await this.db.put('meta', { key: `guide:${docId}`, docId, guide });
+  }
+
+  async deleteGuide(docId: string): Promise<void> {
+    await this.db.delete('meta', `guide:${docId}`);
+  }
+
+  /** Documents that have a stored guide (some may have been replaced or removed since). */
+  async guideDocIds(): Promise<string[]> {
+    const keys = await this.db.getAllKeys('meta');
+    return keys.filter((k) => k.startsWith('guide:')).map((k) => k.slice('guide:'.length));
   }
 
   async setMeta(meta: LibraryMeta): Promise<void> {

@@ -1,0 +1,167 @@
+/**
+ * A source guide (issue 21): what a person sees on opening a document — a few-sentence summary
+ * (quoted, with places), its main topics (its headings, else its most repeated phrases) and 3–5
+ * questions whose answers are really in it. A question is only suggested when searching the
+ * document for it finds the passage that holds its answer, so a suggestion is never a dead end.
+ */
+import { splitSentences } from '../answer/sentences';
+import type { SourceLocation } from '../types';
+import type { WholeDocument, WholeSource } from './source';
+import { documentSentences, prose, summarisePassages } from './summarise';
+
+export interface SourceGuide {
+  docId: string;
+  docName: string;
+  /** What the guide was computed from: a guide whose document changed since is recomputed. */
+  basis: { chunkCount: number; addedAt?: number; hash?: string };
+  summary: { text: string; location: SourceLocation }[];
+  topics: string[];
+  questions: string[];
+}
+
+const PERIPHERAL =
+  /^(?:\d+(?:\.\d+)*\.?\s+)?(?:references|bibliography|acknowledge?ments?|appendix|see also|external links|notes|further reading|contents|table of contents|index)\b/i;
+const STOP = new Set(
+  'a an the and or but of in on at to for from by with as is are was were be been being it its this that these those their his her our your my we you they he she i not no can could would should will may might must has have had do does did than then there here which who whom whose what when where why how also such into over under about after before during between through more most other some any each all both only very'.split(
+    ' ',
+  ),
+);
+
+export async function computeSourceGuide(
+  source: WholeSource,
+  doc: WholeDocument & { addedAt?: number; hash?: string },
+): Promise<SourceGuide> {
+  const chunks = await source.getChunks(doc.id);
+  const summary = await summarisePassages(chunks, { words: 60, ...(doc.title ? { title: doc.title } : {}) });
+  return {
+    docId: doc.id,
+    docName: doc.name,
+    basis: {
+      chunkCount: doc.chunkCount,
+      ...(doc.addedAt !== undefined ? { addedAt: doc.addedAt } : {}),
+      ...(doc.hash ? { hash: doc.hash } : {}),
+    },
+    summary: summary.sections.flatMap((s) => s.sentences.map((x) => ({ text: x.text, location: x.location }))),
+    topics: topics(chunks),
+    questions: await questions(source, doc, chunks, topics(chunks)),
+  };
+}
+
+/** Headings below the title, in order, once each; without enough of them, repeated two-word phrases. */
+function topics(chunks: { text: string; location: SourceLocation }[]): string[] {
+  const seen = new Set<string>();
+  const heads: string[] = [];
+  for (const c of chunks)
+    for (const h of c.location.headings.slice(c.location.headings.length > 1 ? 1 : 0)) {
+      const clean = h.replace(/^[\d.\s]+/, '').trim();
+      const key = clean.toLowerCase();
+      if (!clean || seen.has(key) || PERIPHERAL.test(clean) || clean.length > 70) continue;
+      seen.add(key);
+      heads.push(clean);
+    }
+  if (heads.length >= 3) return heads.slice(0, 6);
+  const counts = new Map<string, number>();
+  for (const c of chunks) {
+    const words = c.text.toLowerCase().match(/[\p{L}][\p{L}'-]+/gu) ?? [];
+    for (let i = 0; i + 1 < words.length; i++) {
+      const [a, b] = [words[i]!, words[i + 1]!];
+      if (STOP.has(a) || STOP.has(b) || a.length < 3 || b.length < 3) continue;
+      counts.set(`${a} ${b}`, (counts.get(`${a} ${b}`) ?? 0) + 1);
+    }
+  }
+  const phrases = [...counts]
+    .filter(([, n]) => n >= 2)
+    .sort((x, y) => y[1] - x[1])
+    .map(([p]) => p)
+    .filter((p) => !heads.some((h) => h.toLowerCase().includes(p)));
+  return [...heads, ...phrases].slice(0, 6);
+}
+
+interface Suggestion {
+  question: string;
+  /** The sentence that answers it. */
+  answer: string;
+  /** Or the heading whose section does. */
+  heading?: string;
+}
+
+/**
+ * Questions made from the document's own sentences ("X is a …" → "What is X?"; "X was founded in
+ * 1911" → "When was X founded?"), kept when the document's search finds the passage they came from.
+ */
+async function questions(
+  source: WholeSource,
+  doc: WholeDocument,
+  chunks: { text: string; location: SourceLocation }[],
+  topicList: string[],
+): Promise<string[]> {
+  const made: Suggestion[] = [];
+  const seen = new Set<string>();
+  const ordered = [...chunks].sort((a, b) => a.location.start - b.location.start);
+  for (const s of documentSentences(ordered)) {
+    if (!prose(s.text)) continue;
+    const q = questionFrom(s.text);
+    if (!q || seen.has(q.toLowerCase())) continue;
+    seen.add(q.toLowerCase());
+    made.push({ question: q, answer: s.text });
+    if (made.length >= 8) break;
+  }
+  const kept: string[] = [];
+  // Too few sentences make a question of their own: a heading does, its section being the answer.
+  const headings = new Set(chunks.flatMap((c) => c.location.headings));
+  for (const t of topicList.filter((x) => headings.has(x)))
+    made.push({ question: `What does ${doc.name} say about ${t}?`, answer: '', heading: t });
+  for (const m of made) {
+    if (m.heading && kept.length >= 3) break;
+    const hits = await source.search(m.question, { documents: [doc.id], k: 3 });
+    const found = m.heading
+      ? hits.some((h) => h.location.headings.includes(m.heading!))
+      : hits.some((h) => h.text.includes(m.answer));
+    if (found) kept.push(m.question);
+    if (kept.length >= 5) break;
+  }
+  return kept;
+}
+
+const DEFINITION =
+  /^((?:The |An? )?[\p{Lu}][\p{L}\p{N}'’&.-]*(?: [\p{Lu}\p{N}][\p{L}\p{N}'’&.-]*){0,4}) (is|was|are|were) (?:an?|the|one of) /u;
+const DATED =
+  /^((?:The |An? )?[\p{Lu}][\p{L}\p{N}'’&.-]*(?: [\p{L}\p{N}][\p{L}\p{N}'’&.-]*){0,5}) (was|were) ([a-z]+ed) (?:[a-z]+ )?(?:in|on) ((?:[A-Z][a-z]+ )?\d{4})\b/u;
+const INTRODUCED =
+  /^(?:In|By) (\d{4}), ([\p{Lu}][\p{L}\p{N}'’&.-]*(?: [\p{Lu}][\p{L}\p{N}'’&.-]*){0,3}) (introduced|launched|released|founded|developed|published|acquired|built|opened) ([^,.;]{3,60})/u;
+
+const BASE_FORM: Record<string, string> = {
+  introduced: 'introduce',
+  launched: 'launch',
+  released: 'release',
+  founded: 'found',
+  developed: 'develop',
+  published: 'publish',
+  acquired: 'acquire',
+  built: 'build',
+  opened: 'open',
+  patented: 'patent',
+  invented: 'invent',
+};
+
+const DID =
+  /^([\p{Lu}][\p{L}\p{N}'’&.-]*(?: [\p{Lu}][\p{L}\p{N}'’&.-]*){0,3}) (introduced|launched|released|founded|developed|published|acquired|built|opened|patented|invented) ([^,;]{3,60}?) in (\d{4})\b/u;
+
+export function questionFrom(sentence: string): string | null {
+  // "Microsoft Word (1983): Microsoft launched …": the label before a colon is not the sentence's subject.
+  const text = (splitSentences(sentence)[0]?.text ?? sentence).replace(/^[•\s]*[^:.]{2,50}:\s+(?=\p{Lu})/u, '');
+  const did = text.match(DID);
+  if (did) return `What did ${did[1]} ${BASE_FORM[did[2]!]} in ${did[4]}?`;
+  const dated = text.match(DATED);
+  if (dated) return `When ${dated[2]} ${lowerArticle(dated[1]!)} ${dated[3]}?`;
+  const intro = text.match(INTRODUCED);
+  if (intro) return `What did ${intro[2]} ${BASE_FORM[intro[3]!]} in ${intro[1]}?`;
+  const def = text.match(DEFINITION);
+  if (def && !/^(?:The|An?|It|This|That|These|There|They|He|She)$/.test(def[1]!))
+    return `What ${def[2]} ${lowerArticle(def[1]!)}?`;
+  return null;
+}
+
+function lowerArticle(s: string): string {
+  return s.replace(/^(The|An?) /, (m) => m.toLowerCase());
+}

@@ -1,0 +1,33 @@
+// Questions about the whole (issue 21): kinds, summaries, lists and counts, comparisons, source guides.
+export { classifyQuestion, namedDocuments } from './kinds';
+export type { Classification, ClassifyContext, QuestionKind, QuestionScope, ScopeLevel } from './kinds';
+export { summarisePassages, documentSentences, summaryText, prose, SUMMARY_WORDS, SUMMARY_WEIGHTS } from './summarise';
+export type {
+  DocSentence,
+  ExtractiveSummary,
+  SummaryLength,
+  SummaryOptions,
+  SummarySection,
+  SummaryWeights,
+  WholePassage,
+} from './summarise';
+export {
+  countItems,
+  distinctItems,
+  groupItems,
+  listCondition,
+  negated,
+  scanPassages,
+  SCAN_THRESHOLDS,
+} from './scan';
+export type { ListCondition, ListItem, ScanBatch, ScanOptions, ScanPassage } from './scan';
+export { compareDocuments } from './compare';
+export type { CompareCell, Comparison } from './compare';
+export { resolveScope, inSection, passagesInScope, countPassages } from './source';
+export type { ResolvedScope, WholeDocument, WholeSource } from './source';
+export { askQuestion, classifyIn } from './route';
+export type { AskEvent, AskOptions } from './route';
+export { applyAskEvent, answerCitations, answerText, newWholeRecord } from './record';
+export type { CitedText, CompareRow, ListGroup, SummaryDocument, WholeEvent, WholeRecord } from './types';
+export { computeSourceGuide, questionFrom } from './guide';
+export type { SourceGuide } from './guide';

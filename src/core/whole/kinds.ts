@@ -1,0 +1,341 @@
+/**
+ * What kind of question it is (issue 21): a lookup (one fact: today's retrieval path), a summary of
+ * a document, a section, a collection or the library, a list or a count of everything that matches
+ * a condition, or a comparison of named documents. Decided from the words alone, at once, before
+ * anything is searched: the kind decides what is read (the top passages, or every passage in scope).
+ *
+ * A misread lookup costs one more click; a misread summary or list reads a whole document for a
+ * one-fact question. So a question is only routed away from lookup on a clear cue, and a weak cue
+ * keeps it a lookup with the other reading offered ("Summarise the whole document instead?").
+ * `test/fixtures/whole/kinds.jsonl` holds the labelled questions (tune and report halves).
+ */
+
+export type QuestionKind = 'lookup' | 'summary' | 'list' | 'count' | 'compare';
+
+export type ScopeLevel = 'library' | 'collection' | 'document' | 'section';
+
+export interface QuestionScope {
+  level: ScopeLevel;
+  /** Names of the documents it is about (one for a document or section, two or more for a comparison). */
+  documents: string[];
+  collection?: string;
+  /** As asked: "chapter 3", "section 2.1", "introduction". */
+  section?: string;
+}
+
+export interface Classification {
+  kind: QuestionKind;
+  scope: QuestionScope;
+  /**
+   * List and count: what an item must match, the question without its cue and scope words
+   * ("incident that involved a forklift"). Summary: its topic, when it has one. Compare: the aspect.
+   */
+  target?: string;
+  /** The other reading when the cue was weak: offered beside the lookup's answer. */
+  alternative?: { kind: Exclude<QuestionKind, 'lookup'>; prompt: string };
+}
+
+export interface ClassifyContext {
+  /** Names of the documents in the library (file names as stored). */
+  documents: string[];
+  collections?: string[];
+  /** What the scope picker holds: chosen documents, or a collection. */
+  current?: { documents?: string[]; collection?: string };
+  /** The document the last answer came from ("summarise it"). */
+  lastDocument?: string;
+}
+
+// Words of document names that say what kind of file it is, not which one.
+const GENERIC = new Set(
+  'a an the of and or in on for to final draft copy version new old v1 v2 v3 doc docs document file files pdf docx html md txt report reports paper papers notes data page pages part'.split(
+    ' ',
+  ),
+);
+
+// Nouns that name records a person lists or counts, as opposed to facts with a number.
+const RECORD =
+  /^(?:incident|accident|case|event|document|file|contract|report|paper|passage|mention|time|clause|entry|entrie|item|violation|recommendation|failure|complaint|error|issue|defect|finding|risk|deadline|reference|occurrence|instance|record|invoice|breach|injur|injurie|observation|example|section|chapter|article|agreement|proposal|letter|email|ticket|bug|warning|fault|citation|dataset|source|study|studie|trial|quote|requirement|obligation|person|character|companie|company|species|product|tool|step|name|place|date)s?$/;
+// Verbs of occurring in text: "how many X mention …", "which files talk about …".
+const OCCUR =
+  /\b(?:mention(?:s|ed|ing)?|involv(?:e|es|ed|ing)|refer(?:s|red)?\s+to|cite[sd]?|list(?:s|ed)?|name[sd]?|talk(?:s|ed)?\s+about|discuss(?:es|ed)?|describ(?:e|es|ed)|contain(?:s|ed)?|include[sd]?|record(?:s|ed)?|report(?:s|ed)?|make[s]?|use[sd]?|have\s+an?\s|has\s+an?\s|happen(?:s|ed)?|caus(?:e|es|ed)|occur(?:s|red)?|appear(?:s|ed)?|are\s+there|were\s+there|is\s+there)\b/i;
+
+const SUMMARY =
+  /\b(?:summar(?:y|ies|ise|ize|ised|ized|ising|izing)|overview|gist|tl;?\s?dr|recap|synopsis|digest|executive summary|in a nutshell|brief me|outline (?:of|the main))\b|\b(?:main|key|central|core)\s+(?:points?|ideas?|takeaways?|findings?|topics?|themes?|messages?|arguments?|highlights?)\b|\bhighlights\s+of\b|\bwhat\s+topics\b|\bdescribe\s+(?:the|this|that)\s+(?:document|file|report|paper|book|chapter|section|collection)\b/i;
+const ABOUT = /^\s*what(?:'s|\s+is|\s+are|\s+was)\s+(.+?)\s+about\s*\??\s*$/i;
+const PRONOUN_TARGET =
+  /^(?:it|this|that|this one|that one|the (?:document|file|paper|report|book|text)|this (?:document|file|paper|report|book|text)|that (?:document|file|paper|report|book))$/i;
+const LIBRARY =
+  /\b(?:(?:my|the whole|the entire|all (?:of )?(?:my|the)?)\s*(?:library|documents|files|sources)|everything|all my (?:documents|files)|the library)\b/i;
+
+const COMPARE =
+  /\b(?:compare[sd]?|comparing|comparison|contrast|versus|vs\.?|side by side|differ(?:s|ence|ences)?|similarities|similar to|which is (?:better|cheaper|faster|longer|shorter|larger|smaller|more|less))\b/i;
+
+const LIST_STRONG =
+  /^\s*(?:please\s+)?(?:enumerate|itemi[sz]e)\b|^\s*(?:please\s+)?list\s+(?:all|every|each)\b|^\s*(?:please\s+)?(?:find|show(?: me)?|give me|name|get|collect|gather)\s+(?:a list of\s+)?(?:all|every|each)\b|\bgive me a list of\b|\bwhat are all (?:the )?\b|^\s*(?:all|every|each)\b|\bevery\s+(?:mention|reference|instance|occurrence|time|case|incident|place)\b|\blist (?:of )?(?:all|every)\b/i;
+const LIST_THE = /^\s*(?:please\s+)?list\s+(?:the\s+)?([\p{L}-]+)/iu;
+const WHICH_PLURAL = /^\s*(?:which|what)\s+(?:of\s+(?:my|the|these)\s+)?([\p{L}-]+s)\b(?!\s+(?:is|was)\b)/iu;
+const HOW_MANY = /^\s*(?:so\s+)?how\s+many\s+(?:of\s+the\s+)?([\p{L}-]+)(?:\s+([\p{L}-]+))?/iu;
+const COUNT =
+  /^\s*(?:please\s+)?count\b|\b(?:the|what is the|what's the)\s+number\s+of\s+([\p{L}-]+)|\bhow many times\b/iu;
+
+const SECTION_NUMBERED = /\b(chapter|section|part|appendix|annex|schedule)\s+([0-9]+(?:\.[0-9]+)*|[ivxlc]+|[a-z])\b/i;
+const SECTION_NAMED =
+  /\b(?:the\s+)?(introduction|conclusions?|methods?|methodology|results|discussion|background|related work|abstract|appendix|preface|foreword|limitations|evaluation|experiments)(?:\s+section)?\b/i;
+const SECTION_WORD = /\bthe\s+([\p{L}-]+(?:\s+[\p{L}-]+)?)\s+section\b/iu;
+
+/** Decides the kind of a question and what it is about. */
+export function classifyQuestion(question: string, ctx: ClassifyContext): Classification {
+  const q = question.trim();
+  const collection = namedCollection(q, ctx.collections ?? []) ?? undefined;
+  // "Which papers in Research papers use BERT?": with a collection named, a bare word that is also a
+  // document's name ("BERT") is what the question is about, not where to look.
+  const named = namedDocuments(q, ctx.documents).filter(
+    (d) => !collection || q.toLowerCase().includes(d.toLowerCase()),
+  );
+  const pronounDoc = ctx.lastDocument && refersBack(q) ? ctx.lastDocument : undefined;
+  const current = ctx.current?.documents ?? [];
+
+  const base = (level: ScopeLevel, documents: string[], section?: string): QuestionScope => ({
+    level,
+    documents,
+    ...(collection
+      ? { collection }
+      : level === 'collection' && ctx.current?.collection
+        ? { collection: ctx.current.collection }
+        : {}),
+    ...(section ? { section } : {}),
+  });
+  // Where a question about one thing is, when the question does not say: the document it names,
+  // the one "it" points at, the collection it names, the scope picker, or the whole library.
+  const defaultScope = (section?: string): QuestionScope => {
+    const docs = named.length ? named : pronounDoc ? [pronounDoc] : [];
+    if (docs.length === 1) return base(section ? 'section' : 'document', docs, section);
+    if (docs.length > 1) return base('document', docs, section);
+    if (collection) return base('collection', []);
+    if (LIBRARY.test(q)) return base('library', []);
+    if (current.length === 1) return base(section ? 'section' : 'document', current, section);
+    if (section) return base('section', current, section);
+    if (ctx.current?.collection) return { level: 'collection', documents: [], collection: ctx.current.collection };
+    return base('library', current);
+  };
+
+  // Comparison: two or more documents, named or in the picker ("compare the two proposals", "compare them").
+  if (COMPARE.test(q)) {
+    const docs = named.length >= 2 ? named : current.length >= 2 ? current : [];
+    if (docs.length >= 2) return { kind: 'compare', scope: base('document', docs), ...aspectOf(q, ctx.documents) };
+  }
+
+  const section = sectionOf(q);
+  if (SUMMARY.test(q) || aboutDocument(q, named, pronounDoc, section)) {
+    const topic = summaryTopic(q);
+    return { kind: 'summary', scope: defaultScope(section), ...(topic ? { target: topic } : {}) };
+  }
+
+  const howMany = q.match(HOW_MANY);
+  if (howMany) {
+    const noun = howMany[1]!.toLowerCase();
+    // "how many brake failures": the counted noun may be the second word.
+    const second = howMany[2]?.toLowerCase() ?? '';
+    const counted =
+      noun === 'times' ||
+      RECORD.test(noun) ||
+      RECORD.test(second) ||
+      /\bacross\b|\bin (?:the|my|all) (?:documents|files|library)\b/i.test(q) ||
+      (named.length > 0 && /\b(?:are|were) (?:there )?in\b/i.test(q));
+    const occurs = OCCUR.test(q.slice(howMany[0].length)) && !/\b(?:have|has|had)\s*\??$/.test(q);
+    if (counted || occurs) return { kind: 'count', scope: defaultScope(section), target: target(q, ctx.documents) };
+    return {
+      kind: 'lookup',
+      scope: defaultScope(section),
+      alternative: { kind: 'count', prompt: 'Count every mention in the documents instead?' },
+    };
+  }
+  if (COUNT.test(q)) return { kind: 'count', scope: defaultScope(section), target: target(q, ctx.documents) };
+
+  if (LIST_STRONG.test(q)) return { kind: 'list', scope: defaultScope(section), target: target(q, ctx.documents) };
+  const which = q.match(WHICH_PLURAL);
+  if (which && RECORD.test(which[1]!.toLowerCase()) && OCCUR.test(q))
+    return { kind: 'list', scope: defaultScope(section), target: target(q, ctx.documents) };
+  const listThe = q.match(LIST_THE);
+  if (listThe) {
+    if (RECORD.test(listThe[1]!.toLowerCase()) && !/^steps?$/i.test(listThe[1]!))
+      return { kind: 'list', scope: defaultScope(section), target: target(q, ctx.documents) };
+    return {
+      kind: 'lookup',
+      scope: defaultScope(section),
+      alternative: { kind: 'list', prompt: 'List every match in the documents instead?' },
+    };
+  }
+
+  const scope = defaultScope(SECTION_NUMBERED.test(q) ? section : undefined);
+  const about = q.match(ABOUT);
+  if (about)
+    return { kind: 'lookup', scope, alternative: { kind: 'summary', prompt: 'Summarise the whole document instead?' } };
+  return { kind: 'lookup', scope };
+}
+
+/** Lower-cased word tokens of a name or a question, punctuation and extensions aside. */
+function tokens(text: string): string[] {
+  return text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+}
+
+function stem(name: string): string {
+  return name
+    .split('/')
+    .pop()!
+    .replace(/\.[a-z0-9]{1,5}$/i, '');
+}
+
+/**
+ * Documents the question names: by file name, by file name without its extension, by all the words
+ * of that name ("the 2022 annual report" → annual_report_2022.pdf), or by a word of it no other
+ * document's name has ("the Acme proposal" → proposal-acme.docx). In the order they are named.
+ */
+export function namedDocuments(question: string, documents: string[]): string[] {
+  const lower = question.toLowerCase();
+  const words = tokens(question);
+  const has = (t: string) => words.includes(t) || words.includes(`${t}s`);
+  const counts = new Map<string, number>();
+  for (const d of documents) for (const t of new Set(tokens(stem(d)))) counts.set(t, (counts.get(t) ?? 0) + 1);
+  const found: { name: string; at: number }[] = [];
+  for (const d of documents) {
+    // A file indexed from a folder is named by its path ("pdf/multi_page.pdf"); people say its base name.
+    const base = d.split('/').pop()!.toLowerCase();
+    const full = lower.indexOf(d.toLowerCase()) >= 0 ? lower.indexOf(d.toLowerCase()) : lower.indexOf(base);
+    if (full >= 0) {
+      found.push({ name: d, at: full });
+      continue;
+    }
+    const s = stem(d).toLowerCase();
+    const bare =
+      s.length >= 3 ? new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(s)}(?![\\p{L}\\p{N}])`, 'u').exec(lower) : null;
+    if (bare) {
+      found.push({ name: d, at: bare.index });
+      continue;
+    }
+    const ts = tokens(s).filter((t) => !GENERIC.has(t));
+    if (ts.length >= 2 && ts.every(has)) {
+      found.push({
+        name: d,
+        at: Math.min(...ts.map((t) => (words.indexOf(t) >= 0 ? lower.indexOf(t) : lower.indexOf(`${t}s`)))),
+      });
+      continue;
+    }
+    // A word of one name only ("acme") names it where a name stands: "the Acme proposal", "in acme",
+    // "Acme's"; "list every word processor" does not name word_sample.docx.
+    const own = ts.find(
+      (t) =>
+        counts.get(t) === 1 &&
+        /^\p{L}{4,}$/u.test(t) &&
+        new RegExp(`(?:\\b(?:the|in|of|from|and|to|with|vs\\.?|versus)\\s+)${escapeRegExp(t)}(?![\\p{L}])`, 'u').test(
+          lower,
+        ),
+    );
+    if (own)
+      found.push({ name: d, at: lower.search(new RegExp(`(?<![\\p{L}])${escapeRegExp(own)}(?![\\p{L}])`, 'u')) });
+  }
+  // A name inside another one ("report.pdf" in "annual_report.pdf") is not a second document.
+  return found
+    .sort((a, b) => a.at - b.at)
+    .map((f) => f.name)
+    .filter((n, i, all) => all.indexOf(n) === i);
+}
+
+function namedCollection(question: string, collections: string[]): string | null {
+  const lower = question.toLowerCase();
+  // The longest name first: "Incidents 2023" before "Incidents".
+  for (const c of [...collections].sort((a, b) => b.length - a.length))
+    if (new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(c.toLowerCase())}(?![\\p{L}\\p{N}])`, 'u').test(lower)) {
+      // "the contracts" is a word, "the Contracts collection" a name: a lower-case plain word needs "collection" after it.
+      if (c.toLowerCase() === c && !new RegExp(`${escapeRegExp(c)}\\s+collection`, 'i').test(question)) continue;
+      if (!question.includes(c) && !new RegExp(`${escapeRegExp(c)}\\s+collection`, 'i').test(question)) continue;
+      return c;
+    }
+  return null;
+}
+
+/** "it", "this", "that document": the question points at the last answer's document. */
+function refersBack(q: string): boolean {
+  const summary = q.match(
+    /\b(?:summar\w*|overview of|gist of|describe|compare)\s+(it|this|that|them|this one|that one|the (?:document|file|paper|report)|this (?:document|file|paper|report))\s*[?.!]*\s*$/i,
+  );
+  if (summary) return true;
+  const about = q.match(ABOUT);
+  if (about && PRONOUN_TARGET.test(about[1]!.trim())) return true;
+  return /\b(?:does|did)\s+it\s+say\b|\b(?:in|of|from)\s+(?:it|this document|that document|this file|that file)\b/i.test(
+    q,
+  );
+}
+
+/** "What is X about?" where X is a named document, a section, or "it". */
+function aboutDocument(
+  q: string,
+  named: string[],
+  pronounDoc: string | undefined,
+  section: string | undefined,
+): boolean {
+  const m = q.match(ABOUT) ?? q.match(/^\s*what(?:'s|\s+is)\s+the\s+main\s+point\s+of\s+(.+?)\s*\??$/i);
+  if (!m) return false;
+  const subject = m[1]!.trim();
+  if (PRONOUN_TARGET.test(subject)) return true;
+  if (pronounDoc && /^(?:it|this|that)\b/i.test(subject)) return true;
+  if (section) return true;
+  // The subject must be the name, not a thing the document mentions ("What is the Treaty about?").
+  return named.length > 0 && tokens(subject).filter((t) => !GENERIC.has(t) && t !== 'the').length <= 4;
+}
+
+function sectionOf(q: string): string | undefined {
+  const numbered = q.match(SECTION_NUMBERED);
+  if (numbered) return `${numbered[1]!.toLowerCase()} ${numbered[2]!.toLowerCase()}`;
+  const named = q.match(SECTION_NAMED);
+  if (named && /\bsection\b|\bchapter\b|\bof\b|\bsummar|\bmain point/i.test(q)) return named[1]!.toLowerCase();
+  const word = q.match(SECTION_WORD);
+  if (word) return word[1]!.toLowerCase();
+  return undefined;
+}
+
+/** "Summarise the findings about forklifts" → "forklifts". */
+function summaryTopic(q: string): string | undefined {
+  const m = q.match(/\b(?:about|on|regarding|concerning)\s+(.+?)\s*[?.!]*$/i);
+  if (!m || /^(?:it|this|that|them)$/i.test(m[1]!)) return undefined;
+  return m[1];
+}
+
+/** The aspect of a comparison: "on price", "in terms of delivery time", "about support". */
+function aspectOf(q: string, documents: string[]): { target?: string } {
+  const m = q.match(/\b(?:on|in terms of|regarding|about|for|over)\s+([^,?]+?)(?:,\s*side by side)?\s*[?.!]*$/i);
+  if (!m) return {};
+  const aspect = m[1]!.trim();
+  if (documents.some((d) => aspect.toLowerCase().includes(stem(d).toLowerCase())) || /^(?:it|them)$/i.test(aspect))
+    return {};
+  return { target: aspect };
+}
+
+/**
+ * What a list or count looks for: the question without its cue words and its scope, e.g. "List every
+ * incident that involved a forklift in audit.pdf" → "incident that involved a forklift".
+ */
+export function target(q: string, documents: string[]): string {
+  let t = q.trim().replace(/[?.!]+$/, '');
+  for (const d of documents)
+    for (const name of new Set([d, d.split('/').pop()!]))
+      t = t.replace(new RegExp(`(?:\\b(?:in|of|from)\\s+)?${escapeRegExp(name)}`, 'ig'), ' ');
+  t = t.replace(/\b(?:does|do|did)\b/gi, ' ');
+  t = t
+    .replace(
+      /^\s*(?:please\s+)?(?:list|enumerate|itemi[sz]e|find|show(?: me)?|give me(?: a list of)?|name|get|collect|gather|count|what are|which(?: of)?|what is the number of|how many(?: times)?(?: of)?)\s+/i,
+      '',
+    )
+    .replace(/^(?:all|every|each|the|my|these|those|of)\s+/i, '')
+    .replace(/^(?:all|every|each|the|my|these|those|of)\s+/i, '')
+    .replace(/\s+(?:in|across|from)\s+(?:the|my|all)?\s*(?:documents|files|library|sources|incidents)\s*$/i, '')
+    .replace(/\s+in the\s+[\p{L}\s0-9-]+\s+collection\s*$/iu, '')
+    .replace(/,?\s*please\s*$/i, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return t || q;
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -1,0 +1,108 @@
+/**
+ * Folding an answer's events (lookup or whole) into the record a turn keeps, and the answer's text
+ * as a person reads it (Markdown: the conversation, Copy, the command line's `answer`).
+ */
+import { applyAnswerEvent, newAnswerRecord } from '../answer/record';
+import { where } from '../answer/place';
+import type { AskEvent } from './route';
+import type { WholeRecord } from './types';
+
+export function newWholeRecord(question: string): WholeRecord {
+  return newAnswerRecord(question);
+}
+
+/** The record after one more event. Pure, as `applyAnswerEvent` is. */
+export function applyAskEvent(state: WholeRecord, event: AskEvent): WholeRecord {
+  switch (event.type) {
+    case 'kind': {
+      const { alternative, ...rest } = state;
+      void alternative;
+      return {
+        ...rest,
+        kind: event.kind,
+        scope: event.scope,
+        ...(event.alternative ? { alternative: event.alternative } : {}),
+      };
+    }
+    case 'progress':
+      return { ...state, progress: { read: event.read, of: event.of }, status: 'answering' };
+    case 'items':
+      return { ...state, partialItems: [...(state.partialItems ?? []), ...event.items] };
+    case 'summary':
+      return { ...state, summary: event };
+    case 'list': {
+      const { partialItems, ...rest } = state;
+      void partialItems;
+      return { ...rest, list: event };
+    }
+    case 'compare':
+      return { ...state, compare: event };
+    default:
+      return applyAnswerEvent(state, event);
+  }
+}
+
+const cite = (n: number) => `[${n}]`;
+
+/** The answer as text: what the conversation shows, for Copy and the command line. */
+export function answerText(record: WholeRecord): string {
+  const out: string[] = [];
+  if (record.summary) {
+    const s = record.summary;
+    out.push(`Summary of ${s.scope} (read all ${s.read.of} passages):`);
+    for (const d of s.documents) {
+      if (s.documents.length > 1) out.push('', `**${d.docName}**`);
+      for (const sec of d.sections) {
+        const heading = sec.headings.at(-1);
+        if (heading) out.push('', `### ${heading}`);
+        for (const x of sec.sentences) out.push(`- ${x.text} ${cite(x.citation)}`);
+      }
+    }
+  }
+  if (record.list) {
+    const l = record.list;
+    out.push(l.kind === 'count' ? `${l.count} — ${l.statement}` : l.statement);
+    for (const g of l.groups) {
+      out.push('', `**${g.docName}**`);
+      for (const sec of g.sections) {
+        const heading = sec.headings.at(-1);
+        if (heading) out.push(`### ${heading}`);
+        for (const i of sec.items) out.push(`- ${i.text} ${cite(i.citation)}`);
+      }
+    }
+  }
+  if (record.compare) {
+    const c = record.compare;
+    const cell = (x: CellLike) => ('missing' in x ? `*${x.missing}*` : `${x.text} ${cite(x.citation)}`);
+    out.push(`| Aspect | ${c.documents.join(' | ')} |`, `|${' --- |'.repeat(c.documents.length + 1)}`);
+    for (const r of c.rows)
+      out.push(`| ${r.aspect} | ${r.cells.map((x) => cell(x).replace(/\|/g, '\\|')).join(' | ')} |`);
+  }
+  if (record.answer.trim()) out.push('', record.answer.trim());
+  if (!out.length) {
+    if (record.declined) return record.declined.reason;
+    const e = record.extract;
+    if (e) return `${e.text} ${cite(e.citations[0] ?? 1)}`;
+  }
+  return out.join('\n').trim();
+}
+
+type CellLike = { text: string; citation: number } | { missing: string };
+
+/** Every citation of the answer: its document, place ("p. 4, Results") and the quote. */
+export function answerCitations(record: WholeRecord): { docName: string; location: string; quote: string }[] {
+  if (record.kind && record.kind !== 'lookup')
+    return record.passages.map((p) => ({ docName: p.docName, location: where(p), quote: p.text }));
+  const sentences = record.checked?.sentences ?? (record.extract ? [record.extract] : []);
+  return sentences.flatMap((s) =>
+    s.support
+      ? [
+          {
+            docName: record.passages[s.support.passage - 1]?.docName ?? '',
+            location: where(record.passages[s.support.passage - 1] ?? { location: { headings: [], start: 0, end: 0 } }),
+            quote: s.support.quote,
+          },
+        ]
+      : [],
+  );
+}

@@ -1,0 +1,315 @@
+/**
+ * One call for any question: `askQuestion` decides its kind (kinds.ts), answers a lookup with the
+ * answer pipeline as it is, and a summary, a list, a count or a comparison by reading every passage
+ * in scope. Its events are the pipeline's `AnswerEvent`s plus `WholeEvent`s (types.ts), in order:
+ * `kind`, then for a whole answer `progress`/`items` while it reads, `passages` (exactly what it
+ * cites), its own event (`summary` | `list` | `compare`), with a model `token`s and `checked`, and
+ * always `done` last.
+ */
+import { answer, type AnswerOptions, type Retriever } from '../answer/pipeline';
+import { checkAnswer } from '../answer/check';
+import type { AnswerEvent } from '../answer/types';
+import type { ChatMessage, Generator } from '../generate/generator';
+import type { ContextPassage } from '../search/context';
+import type { SourceLocation } from '../types';
+import { compareDocuments } from './compare';
+import { classifyQuestion, target, type Classification } from './kinds';
+import { countItems, distinctItems, groupItems, listCondition, scanPassages, type ListItem } from './scan';
+import { countPassages, passagesInScope, resolveScope, type ResolvedScope, type WholeSource } from './source';
+import { summarisePassages, SUMMARY_WORDS, type SummaryLength } from './summarise';
+import type { CitedText, CompareRow, ListGroup, SummaryDocument, WholeEvent } from './types';
+
+export interface AskOptions extends AnswerOptions {
+  source: WholeSource;
+  /** The document of the last answer ("summarise it") and the scope picker. */
+  lastDocument?: string;
+  current?: { documents?: string[]; collection?: string };
+  /** Summary length (default medium), or words (overrides it). */
+  length?: SummaryLength;
+  words?: number;
+  /** Skip classification: answer as this kind (the person took the offered other reading). */
+  as?: Classification;
+}
+
+export type AskEvent = AnswerEvent | WholeEvent;
+
+/** Classifies the question against this library's names. */
+export async function classifyIn(
+  source: WholeSource,
+  question: string,
+  opts: Pick<AskOptions, 'lastDocument' | 'current'> = {},
+): Promise<Classification> {
+  const docs = await source.listDocuments();
+  const collections = (await source.listCollections?.()) ?? [];
+  return classifyQuestion(question, {
+    documents: docs.map((d) => d.name),
+    collections: collections.map((c) => c.name),
+    ...(opts.lastDocument ? { lastDocument: opts.lastDocument } : {}),
+    ...(opts.current ? { current: opts.current } : {}),
+  });
+}
+
+export async function* askQuestion(question: string, opts: AskOptions): AsyncGenerator<AskEvent, void, undefined> {
+  let c = opts.as ?? (await classifyIn(opts.source, question, opts));
+  // The other reading taken ("Count every mention instead?"): a list or count needs its condition.
+  if ((c.kind === 'list' || c.kind === 'count') && !c.target)
+    c = {
+      ...c,
+      target: target(
+        question,
+        (await opts.source.listDocuments()).map((d) => d.name),
+      ),
+    };
+  yield {
+    type: 'kind',
+    kind: c.kind,
+    scope: c.scope,
+    ...(c.target ? { target: c.target } : {}),
+    ...(c.alternative ? { alternative: c.alternative } : {}),
+  };
+  if (c.kind === 'lookup') return yield* answer(question, { ...opts, retriever: await scoped(opts, c) });
+  try {
+    const scope = await resolveScope(opts.source, c.scope);
+    if (scope.section && !(await countPassages(opts.source, scope))) {
+      const reason = `No section called “${scope.section}” in ${scope.documents.length === 1 ? scope.documents[0]!.name : 'your library'}.`;
+      yield { type: 'declined', reason, closest: [] };
+      return yield { type: 'done', finishReason: 'stop' };
+    }
+    if (c.kind === 'summary') yield* summaryAnswer(scope, c, opts);
+    else if (c.kind === 'compare') yield* compareAnswer(scope, c, opts);
+    else yield* listAnswer(scope, c, opts);
+    yield { type: 'done', finishReason: 'stop' };
+  } catch (err) {
+    if (opts.signal?.aborted) return yield { type: 'done', finishReason: 'aborted' };
+    throw err;
+  }
+}
+
+/**
+ * A lookup that names a document ("the notice period in contract-001.pdf") or a collection searches
+ * only there; the pipeline itself is unchanged, its retriever is narrowed.
+ */
+async function scoped(opts: AskOptions, c: Classification): Promise<Retriever> {
+  const { retriever } = opts;
+  if (!c.scope.documents.length && !(c.scope.level === 'collection' && c.scope.collection)) return retriever;
+  const scope = await resolveScope(opts.source, c.scope).catch(() => null);
+  if (!scope) return retriever;
+  const narrow = { documents: scope.documents.map((d) => d.id) };
+  return {
+    search: (q, o) => retriever.search(q, { ...o, ...narrow }),
+    context: (q, o) => retriever.context(q, { ...o, ...narrow }),
+    embed: (texts, kind) => retriever.embed(texts, kind),
+  };
+}
+
+/**
+ * Numbers cited texts as passages: passage n is the n-th quote, with its document, the passage
+ * (chunk) holding it and its place, so the source panel opens it as it opens a lookup's passage.
+ */
+class Citations {
+  readonly passages: ContextPassage[] = [];
+  cite(at: { docId: string; docName: string; chunkIndex: number }, text: string, location: SourceLocation): CitedText {
+    this.passages.push({
+      docId: at.docId,
+      docName: at.docName,
+      chunkIndexes: [at.chunkIndex],
+      text,
+      location,
+      score: 1,
+    });
+    return { text, citation: this.passages.length };
+  }
+}
+
+async function* summaryAnswer(
+  scope: ResolvedScope,
+  c: Classification,
+  opts: AskOptions,
+): AsyncGenerator<AskEvent, void, undefined> {
+  const budget = opts.words ?? SUMMARY_WORDS[opts.length ?? 'medium'];
+  const of = await countPassages(opts.source, scope);
+  // A collection or the library: each document summarised in its share of the words.
+  const each = scope.documents.length > 1 ? Math.max(40, Math.round(budget / scope.documents.length)) : budget;
+  const citations = new Citations();
+  const documents: SummaryDocument[] = [];
+  let read = 0;
+  for await (const batch of passagesInScope(opts.source, scope, opts.signal)) {
+    const doc = scope.documents.find((d) => d.name === batch[0]!.docName);
+    const summary = await summarisePassages(batch, {
+      words: each,
+      ...(doc?.title ? { title: doc.title } : {}),
+      ...(c.target ? { topic: c.target } : {}),
+    });
+    read += batch.length;
+    if (scope.documents.length > 1) yield { type: 'progress', read, of };
+    documents.push({
+      docName: batch[0]!.docName,
+      sections: summary.sections.map((s) => ({
+        headings: s.headings,
+        sentences: s.sentences.map((x) => citations.cite(batch[x.passage]!, x.text, x.location)),
+      })),
+    });
+  }
+  yield { type: 'passages', passages: citations.passages };
+  yield { type: 'summary', scope: scope.label, words: budget, documents, read: { passages: read, of } };
+  if (opts.generator && citations.passages.length) yield* writeSummary(opts.generator, documents, citations, opts);
+}
+
+/**
+ * With a model: each section's sentences rewritten on their own (map), then the section texts
+ * joined into one answer (combine); no prompt holds more than a section's quotes or the short
+ * section texts. Every written sentence is checked against the quoted sentences.
+ */
+async function* writeSummary(
+  generator: Generator,
+  documents: SummaryDocument[],
+  citations: Citations,
+  opts: AskOptions,
+): AsyncGenerator<AskEvent, void, undefined> {
+  const parts: string[] = [];
+  for (const d of documents)
+    for (const s of d.sections) {
+      opts.signal?.throwIfAborted();
+      const quotes = s.sentences.map((x) => `[${x.citation}] ${x.text}`).join('\n');
+      const heading = s.headings.at(-1) ?? d.docName;
+      const r = await generator.generate(
+        [
+          {
+            role: 'system',
+            content:
+              'Rewrite the numbered sentences as one or two plain sentences. Use only what they say. End each sentence with the numbers of the sentences it uses, like [2].',
+          },
+          { role: 'user', content: `Section: ${heading}\n${quotes}` },
+        ],
+        { maxNewTokens: 120, ...(opts.signal ? { signal: opts.signal } : {}) },
+      );
+      if (r.text.trim()) parts.push(r.text.trim());
+    }
+  const messages: ChatMessage[] = [
+    {
+      role: 'system',
+      content:
+        'Join these section summaries into one short summary of the document. Keep every [n] citation exactly as given and add nothing that they do not say.',
+    },
+    { role: 'user', content: parts.join('\n') },
+  ];
+  let text = '';
+  const r = await generator.generate(messages, {
+    maxNewTokens: 320,
+    onToken: (t) => void (text += t),
+    ...(opts.signal ? { signal: opts.signal } : {}),
+  });
+  text = r.text || text;
+  yield { type: 'token', text };
+  const checked = await checkAnswer(
+    text,
+    citations.passages,
+    opts.source.embed ? (t) => opts.source.embed!(t, 'passage') : undefined,
+  );
+  yield { type: 'checked', ...checked };
+}
+
+async function* listAnswer(
+  scope: ResolvedScope,
+  c: Classification,
+  opts: AskOptions,
+): AsyncGenerator<AskEvent, void, undefined> {
+  const condition = listCondition(c.target ?? '');
+  const of = await countPassages(opts.source, scope);
+  const found: ListItem[] = [];
+  let read = 0;
+  const source = opts.source;
+  for await (const batch of scanPassages(passagesInScope(source, scope, opts.signal), condition, of, {
+    ...(source.embed ? { embed: (t: string[]) => source.embed!(t, 'passage') } : {}),
+    ...(opts.signal ? { signal: opts.signal } : {}),
+  })) {
+    read = batch.read;
+    found.push(...batch.items);
+    yield { type: 'progress', read, of };
+    if (batch.items.length)
+      yield {
+        type: 'items',
+        items: batch.items.map((i) => ({ text: i.text, docName: i.docName, location: i.location })),
+      };
+  }
+  const kept = opts.generator ? await confirmItems(opts.generator, c.target ?? '', found, opts.signal) : found;
+  const citations = new Citations();
+  const groups: ListGroup[] = groupItems(kept).map((g) => ({
+    docName: g.docName,
+    sections: g.sections.map((s) => ({
+      headings: s.headings,
+      items: s.items.map((i) => citations.cite(i, i.text, i.location)),
+    })),
+  }));
+  const count = countItems(kept, condition);
+  const distinct = distinctItems(kept).length;
+  yield { type: 'passages', passages: citations.passages };
+  yield {
+    type: 'list',
+    kind: c.kind === 'count' ? 'count' : 'list',
+    groups,
+    count,
+    counts: condition.countsDocuments ? 'documents' : 'items',
+    scanned: { passages: read, of },
+    statement: `Read all ${of} passages of ${scope.label}: ${distinct} found${
+      condition.countsDocuments ? ` in ${count} document${count === 1 ? '' : 's'}` : ''
+    }.`,
+  };
+}
+
+/** Candidates a model is asked about at once: a small model keeps a short numbered list straight. */
+const CONFIRM_BATCH = 8;
+
+/**
+ * With a model: each found sentence is put to it as a yes/no question ("does it say …?"), a few at
+ * a time; a "no" drops the item. An answer it did not give (a number missing) keeps the item: the
+ * words and the negation check already chose it.
+ */
+async function confirmItems(
+  generator: Generator,
+  condition: string,
+  items: ListItem[],
+  signal?: AbortSignal,
+): Promise<ListItem[]> {
+  const kept: ListItem[] = [];
+  for (let i = 0; i < items.length; i += CONFIRM_BATCH) {
+    signal?.throwIfAborted();
+    const batch = items.slice(i, i + CONFIRM_BATCH);
+    const r = await generator.generate(
+      [
+        {
+          role: 'system',
+          content:
+            'For each numbered sentence, answer on its own line with its number and yes or no: does the sentence itself say this?',
+        },
+        { role: 'user', content: `${condition}\n${batch.map((it, j) => `${j + 1}. ${it.text}`).join('\n')}` },
+      ],
+      { maxNewTokens: 8 * batch.length, ...(signal ? { signal } : {}) },
+    );
+    const no = new Set([...r.text.matchAll(/^\s*(\d+)[.):]?\s*no\b/gim)].map((m) => Number(m[1]) - 1));
+    batch.forEach((it, j) => no.has(j) || kept.push(it));
+  }
+  return kept;
+}
+
+async function* compareAnswer(
+  scope: ResolvedScope,
+  c: Classification,
+  opts: AskOptions,
+): AsyncGenerator<AskEvent, void, undefined> {
+  const table = await compareDocuments(opts.source, scope.documents, c.target, opts.signal);
+  const citations = new Citations();
+  const rows: CompareRow[] = table.rows.map((r) => ({
+    aspect: r.aspect,
+    cells: r.cells.map((cell) =>
+      cell.quote
+        ? {
+            docName: cell.docName,
+            ...citations.cite({ ...cell, chunkIndex: cell.quote.chunkIndex }, cell.quote.text, cell.quote.location),
+          }
+        : { docName: cell.docName, missing: cell.missing! },
+    ),
+  }));
+  yield { type: 'passages', passages: citations.passages };
+  yield { type: 'compare', documents: table.documents, rows };
+}

@@ -1,0 +1,107 @@
+/**
+ * What questions about the whole read: every passage of the documents in scope. `WholeSource` is
+ * what they need of a library (the core `Library` has all of it; the browser's `RemoteLibrary`
+ * too), and `resolveScope` turns a classified question's scope (names) into documents and, for a
+ * section, the passages under its heading.
+ */
+import type { SearchHit, SearchOptions } from '../search/ranking';
+import type { SourceLocation } from '../types';
+import type { QuestionScope } from './kinds';
+import type { ScanPassage } from './scan';
+
+export interface WholeDocument {
+  id: string;
+  name: string;
+  title?: string;
+  chunkCount: number;
+  collections?: string[];
+}
+
+export interface WholeSource {
+  listDocuments(): Promise<WholeDocument[]>;
+  getChunks(id: string): Promise<{ index: number; text: string; location: SourceLocation }[]>;
+  listCollections?(): Promise<{ id: string; name: string }[]>;
+  /** Normalised embeddings; without them lists decide on words and comparisons on keywords. */
+  embed?(texts: string[], kind: 'query' | 'passage'): Promise<Float32Array>;
+  search(query: string, opts?: SearchOptions): Promise<SearchHit[]>;
+}
+
+export interface ResolvedScope {
+  documents: WholeDocument[];
+  /** A section asked for ("chapter 3"): only passages under a heading that matches it are read. */
+  section?: string;
+  /** "all of audit-2023.pdf", "the 3 documents of Contracts", "your library (12 documents)". */
+  label: string;
+}
+
+/** The documents a scope names; an unknown name is an error that says which. */
+export async function resolveScope(source: WholeSource, scope: QuestionScope): Promise<ResolvedScope> {
+  const docs = await source.listDocuments();
+  const section = scope.level === 'section' ? scope.section : undefined;
+  if (scope.documents.length) {
+    const chosen = scope.documents.map((n) => {
+      const d = docs.find((x) => x.name === n);
+      if (!d) throw new Error(`No document named ${n} in this library`);
+      return d;
+    });
+    const label =
+      chosen.length === 1 ? `${section ? `${section} of ` : ''}${chosen[0]!.name}` : `${chosen.length} documents`;
+    return { documents: chosen, ...(section ? { section } : {}), label };
+  }
+  if (scope.level === 'collection' && scope.collection) {
+    const all = (await source.listCollections?.()) ?? [];
+    const c = all.find((x) => x.name.toLowerCase() === scope.collection!.toLowerCase());
+    if (!c) throw new Error(`No collection named ${scope.collection} in this library`);
+    const inside = docs.filter((d) => d.collections?.includes(c.id));
+    return { documents: inside, label: `${inside.length} documents of ${c.name}` };
+  }
+  return {
+    documents: docs,
+    ...(section ? { section } : {}),
+    label: docs.length === 1 ? docs[0]!.name : `your library (${docs.length} documents)`,
+  };
+}
+
+/**
+ * Whether a heading path holds the section asked for: "chapter 3" matches "Chapter 3: Results" and
+ * "3 Results"; "section 2.1" matches "2.1 Data"; a named section ("introduction") its word.
+ */
+export function inSection(headings: string[], section: string): boolean {
+  const numbered = section.match(/^(?:chapter|section|part|appendix|annex|schedule)\s+(\S+)$/i);
+  return headings.some((h) => {
+    const head = h.toLowerCase().trim();
+    if (numbered) {
+      const n = numbered[1]!.toLowerCase();
+      return (
+        head.startsWith(section.toLowerCase()) ||
+        new RegExp(`^${n.replace(/\./g, '\\.')}(?:[.:)\\s]|$)`).test(head) ||
+        new RegExp(`^(?:chapter|section|part|appendix)\\s+${n.replace(/\./g, '\\.')}\\b`).test(head)
+      );
+    }
+    return new RegExp(`\\b${section.toLowerCase().replace(/s$/, '')}`).test(head);
+  });
+}
+
+/** Every passage of each document in scope, one document at a time (so the first items come early). */
+export async function* passagesInScope(
+  source: WholeSource,
+  scope: ResolvedScope,
+  signal?: AbortSignal,
+): AsyncGenerator<ScanPassage[], void, undefined> {
+  for (const d of scope.documents) {
+    signal?.throwIfAborted();
+    const chunks = await source.getChunks(d.id);
+    const passages = chunks
+      .filter((c) => !scope.section || inSection(c.location.headings, scope.section))
+      .map((c) => ({ docId: d.id, docName: d.name, chunkIndex: c.index, text: c.text, location: c.location }));
+    if (passages.length) yield passages;
+  }
+}
+
+/** Passages in scope (what "Read all N passages" counts): all chunks, or those of the section. */
+export async function countPassages(source: WholeSource, scope: ResolvedScope): Promise<number> {
+  if (!scope.section) return scope.documents.reduce((n, d) => n + d.chunkCount, 0);
+  let n = 0;
+  for await (const batch of passagesInScope(source, scope)) n += batch.length;
+  return n;
+}

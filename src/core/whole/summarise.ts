@@ -1,0 +1,355 @@
+/**
+ * Summaries without a model: sentences of the document itself, each a quote with its place. Top-k
+ * retrieval cannot summarise (it returns the passages nearest the words "summarise this"); this
+ * reads every passage of the document.
+ *
+ * Each sentence is scored on what a summary sentence tends to be: central (near the document's
+ * TF-IDF centroid, and near the centre of its sentence embeddings when they are given), rich in
+ * the document's key words and its headings' words, early in the document and in its section,
+ * from an introductory or concluding section, and saying what the document does ("we propose",
+ * "this report"); table rows, references and fragments are left out. Sentences are then taken
+ * best first, each one's score lowered by its likeness to those already taken (redundancy) and
+ * raised while its section has none yet (coverage), up to the length asked for; they are shown in
+ * document order under the headings they come from. Weights were set on the tuning half of the
+ * summary sets only (`npm run eval -- DIR --summaries --split tune`; docs/whole-questions.md).
+ */
+import { analyze } from '../search/analyzer';
+import type { SourceLocation } from '../types';
+import { splitSentences } from '../answer/sentences';
+
+/** A passage of a document as the library stores it (ChunkRecord's text and location). */
+export interface WholePassage {
+  text: string;
+  location: SourceLocation;
+}
+
+export type SummaryLength = 'short' | 'medium' | 'long';
+/** Words a summary aims at, by length. */
+export const SUMMARY_WORDS: Record<SummaryLength, number> = { short: 80, medium: 150, long: 300 };
+
+/** A sentence of the document: its text, where it is, and which passage holds it. */
+export interface DocSentence {
+  text: string;
+  /** Document offsets, page and headings, as a citation needs them. */
+  location: SourceLocation;
+  /** Index of the passage it was read from. */
+  passage: number;
+  /** Its place among the document's sentences, 0-based. */
+  index: number;
+  /** It opens a paragraph (a paragraph's first sentence tends to say what it is about). */
+  opensParagraph: boolean;
+}
+
+export interface SummarySection {
+  /** The heading path the sentences come from ([] before the first heading). */
+  headings: string[];
+  sentences: DocSentence[];
+}
+
+export interface ExtractiveSummary {
+  sections: SummarySection[];
+  /** Words in the chosen sentences. */
+  words: number;
+  /** What was read: every passage and sentence of the document. */
+  read: { passages: number; sentences: number };
+}
+
+export interface SummaryOptions {
+  /** Words to aim at (overrides `length`). */
+  words?: number;
+  length?: SummaryLength;
+  /** The document's title: its words count as key words. */
+  title?: string;
+  /** A topic the summary is about ("summarise the findings about forklifts"). */
+  topic?: string;
+  /** Sentence embeddings (rows, normalised); with them, centrality counts in meaning too. */
+  embed?: (texts: string[]) => Promise<Float32Array>;
+  /** Sentences embedded at most (the best on words), to keep a long document's summary fast. */
+  embedLimit?: number;
+  weights?: Partial<SummaryWeights>;
+}
+
+export interface SummaryWeights {
+  centrality: number;
+  embedCentrality: number;
+  keywords: number;
+  headingWords: number;
+  position: number;
+  sectionStart: number;
+  sectionPrior: number;
+  cue: number;
+  redundancy: number;
+  coverage: number;
+  topic: number;
+  title: number;
+  paragraphStart: number;
+  length: number;
+}
+
+export const SUMMARY_WEIGHTS: SummaryWeights = {
+  centrality: 2.0,
+  embedCentrality: 1.0,
+  keywords: 1.5,
+  headingWords: 0.5,
+  position: 2,
+  sectionStart: 0.3,
+  sectionPrior: 0.8,
+  cue: 1.0,
+  redundancy: 2.5,
+  coverage: 0.3,
+  topic: 2.0,
+  title: 0.625,
+  paragraphStart: 0.5,
+  length: 0,
+};
+
+const INTRODUCTORY =
+  /^(?:\d+(?:\.\d+)*\.?\s+)?(?:abstract|summary|executive summary|introduction|overview|background|conclusions?|concluding remarks|discussion|key findings|findings|results|outlook|future work|contributions?)\b/i;
+const PERIPHERAL =
+  /^(?:\d+(?:\.\d+)*\.?\s+)?(?:references|bibliography|acknowledge?ments?|appendix|appendices|see also|external links|notes|further reading|funding|author contributions|ethics|limitations|supplementary)/i;
+const CUE =
+  /\b(?:we (?:propose|present|introduce|describe|show|find|found|demonstrate|release|develop|study|argue|report|conclude|evaluate|design|discuss|provide|identify|explore|investigate|offer|outline)|this (?:paper|article|report|study|work|document|chapter|book|review|survey)|our (?:results|findings|work|approach|method|analysis|contributions?|system|toolkit)|in (?:summary|conclusion|short|this (?:paper|work|report|article))|overall|the results (?:show|suggest|indicate)|is an?\b[^.]{0,60}\b(?:that|which|used|known|of))\b/i;
+const REFERENCE_LIKE = /(?:\bet al\.|\(\d{4}[a-z]?\)|\b(?:doi|arxiv|https?:\/\/|www\.)|\[\d+(?:[,–-]\d+)*\])/gi;
+
+/**
+ * The document's sentences, once each (passages overlap), in document order, each under the
+ * headings it stands under. A passage carries the headings of its last heading, so the sentences
+ * before a heading inside it belong to the section before (the previous passage's).
+ */
+export function documentSentences(passages: WholePassage[]): DocSentence[] {
+  const seen = new Set<number>();
+  const out: DocSentence[] = [];
+  const ordered = passages.map((p, pi) => ({ p, pi })).sort((a, b) => a.p.location.start - b.p.location.start);
+  let lastPath: string[] | undefined;
+  for (const { p, pi } of ordered) {
+    const path = p.location.headings;
+    const spans = splitSentences(p.text);
+    const firstHeading = spans.findIndex((s) => path.includes(s.text) || isHeadingLine(p.text, s));
+    let current =
+      firstHeading < 0 ? path : (lastPath ?? path.slice(0, Math.max(0, path.indexOf(spans[firstHeading]!.text))));
+    for (const s of spans) {
+      const at = path.indexOf(s.text);
+      if (at >= 0) current = path.slice(0, at + 1);
+      else if (isHeadingLine(p.text, s)) current = [...path.slice(0, Math.max(0, path.length - 1)), s.text];
+      const start = p.location.start + s.start;
+      if (seen.has(start)) continue;
+      seen.add(start);
+      out.push({
+        text: s.text,
+        location: {
+          ...(p.location.page ? { page: pageAt(p, s.start) } : {}),
+          headings: current,
+          start,
+          end: p.location.start + s.end,
+        },
+        passage: pi,
+        index: 0,
+        opensParagraph: s.start === 0 || /\n\s*\n\s*$/.test(p.text.slice(Math.max(0, s.start - 4), s.start)),
+      });
+    }
+    lastPath = current;
+  }
+  out.sort((a, b) => a.location.start - b.location.start);
+  out.forEach((s, i) => (s.index = i));
+  return out;
+}
+
+/** A line of its own, short and without a full stop: a heading the passage's path does not name. */
+function isHeadingLine(text: string, s: { text: string; start: number; end: number }): boolean {
+  const alone = (s.start === 0 || text[s.start - 1] === '\n') && (s.end === text.length || text[s.end] === '\n');
+  return (
+    alone &&
+    s.text.length < 80 &&
+    !/[.!?:;,]$/.test(s.text) &&
+    /^[\p{Lu}\d]/u.test(s.text) &&
+    text.slice(s.end, s.end + 2) === '\n\n'
+  );
+}
+
+/** The page of an offset inside a passage that crosses a page break (by the share of its text: the passage keeps no page map). */
+function pageAt(p: WholePassage, offset: number): number {
+  const { page, pageEnd } = p.location;
+  if (!page || !pageEnd || pageEnd === page) return page!;
+  return page + Math.floor(((pageEnd - page + 1) * offset) / Math.max(1, p.text.length));
+}
+
+/** Whether a sentence can stand in a summary: prose, neither a heading, a table row nor a reference. */
+export function prose(text: string): boolean {
+  const words = text.split(/\s+/).filter((w) => /\p{L}/u.test(w));
+  if (words.length < 6 || words.length > 70) return false;
+  if (!/[.!?:;)"”’]$/.test(text)) return false;
+  if (/^\p{Ll}/u.test(text) && !/^(?:e\.g|i\.e)/.test(text)) return false;
+  const letters = (text.match(/\p{L}/gu) ?? []).length;
+  if (letters / text.length < 0.6) return false;
+  if ((text.match(REFERENCE_LIKE) ?? []).length > 2) return false;
+  if (/\?\s*$/.test(text)) return false;
+  return true;
+}
+
+/** Parts a document without headings is cut into for coverage. */
+const PARTS = 4;
+
+interface Scored {
+  s: DocSentence;
+  terms: Map<string, number>;
+  norm: number;
+  base: number;
+  section: string;
+  words: number;
+}
+
+/** The extractive summary of one document's passages (its chunks, in any order). */
+export async function summarisePassages(
+  passages: WholePassage[],
+  opts: SummaryOptions = {},
+): Promise<ExtractiveSummary> {
+  const w = { ...SUMMARY_WEIGHTS, ...opts.weights };
+  const budget = opts.words ?? SUMMARY_WORDS[opts.length ?? 'medium'];
+  const all = documentSentences(passages);
+  const read = { passages: passages.length, sentences: all.length };
+  const pool = all.filter((s) => prose(s.text));
+  if (!pool.length) return { sections: [], words: 0, read };
+
+  // TF-IDF over the document's sentences: a word in every sentence says nothing of any one.
+  const termLists = pool.map((s) => analyze(s.text));
+  const df = new Map<string, number>();
+  for (const ts of termLists) for (const t of new Set(ts)) df.set(t, (df.get(t) ?? 0) + 1);
+  const n = pool.length;
+  const idf = (t: string) => Math.log((n + 1) / ((df.get(t) ?? 0) + 0.5));
+  const vectors = termLists.map((ts) => {
+    const m = new Map<string, number>();
+    for (const t of ts) m.set(t, (m.get(t) ?? 0) + 1);
+    for (const [t, c] of m) m.set(t, (1 + Math.log(c)) * idf(t));
+    return m;
+  });
+  const norms = vectors.map((v) => Math.sqrt([...v.values()].reduce((s, x) => s + x * x, 0)) || 1);
+  const centroid = new Map<string, number>();
+  vectors.forEach((v, i) => {
+    for (const [t, x] of v) centroid.set(t, (centroid.get(t) ?? 0) + x / norms[i]!);
+  });
+  const cNorm = Math.sqrt([...centroid.values()].reduce((s, x) => s + x * x, 0)) || 1;
+
+  // Key words: frequent in the document yet not everywhere (tf × idf over the whole document).
+  const tf = new Map<string, number>();
+  for (const ts of termLists) for (const t of ts) tf.set(t, (tf.get(t) ?? 0) + 1);
+  const keyList = [...tf]
+    .filter(([t, c]) => c >= 2 && t.length > 2 && !/^\d+$/.test(t))
+    .map(([t, c]) => [t, c * idf(t)] as const)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 25);
+  const keyTop = keyList[0]?.[1] ?? 1;
+  const keys = new Map(keyList.map(([t, x]) => [t, x / keyTop]));
+  const headingTerms = new Set(
+    analyze([opts.title ?? '', ...new Set(all.flatMap((s) => s.location.headings))].join(' ')),
+  );
+  const topicTerms = new Set(opts.topic ? analyze(opts.topic) : []);
+  const titleTerms = new Set(opts.title ? analyze(opts.title) : []);
+
+  // Coverage is over sections; a document with hardly any headings is cut into equal parts instead.
+  const headed = new Set(pool.map((s) => s.location.headings.join(' › '))).size >= 3;
+  const sectionOf = (s: DocSentence) =>
+    headed ? s.location.headings.join(' › ') : `part ${Math.floor((PARTS * s.index) / all.length)}`;
+  const firstInSection = new Map<string, number>();
+  const rankInSection = pool.map((s) => {
+    const key = sectionOf(s);
+    const first = firstInSection.get(key);
+    if (first === undefined) firstInSection.set(key, s.index);
+    return s.index - (first ?? s.index);
+  });
+
+  const scored: Scored[] = pool.map((s, i) => {
+    const v = vectors[i]!;
+    let dot = 0;
+    for (const [t, x] of v) dot += x * (centroid.get(t) ?? 0);
+    const centrality = dot / (norms[i]! * cNorm);
+    const distinct = [...v.keys()];
+    const keyWeight = distinct.reduce((sum, t) => sum + (keys.get(t) ?? 0), 0) / Math.sqrt(distinct.length || 1);
+    const headingShare = distinct.length ? distinct.filter((t) => headingTerms.has(t)).length / distinct.length : 0;
+    const position = 1 - s.index / all.length;
+    const heads = s.location.headings;
+    const prior = heads.some((h) => PERIPHERAL.test(h)) ? -1 : heads.some((h) => INTRODUCTORY.test(h)) ? 1 : 0;
+    const topic = topicTerms.size ? distinct.filter((t) => topicTerms.has(t)).length / topicTerms.size : 0;
+    const words = s.text.split(/\s+/).length;
+    const titled = distinct.some((t) => titleTerms.has(t)) ? 1 : 0;
+    const base =
+      w.title * titled +
+      w.paragraphStart * (s.opensParagraph ? 1 : 0) +
+      w.centrality * centrality +
+      w.keywords * keyWeight +
+      w.headingWords * headingShare +
+      w.position * position ** 2 +
+      w.sectionStart * (rankInSection[i]! === 0 ? 1 : rankInSection[i]! < 3 ? 0.5 : 0) +
+      w.sectionPrior * prior +
+      w.cue * (CUE.test(s.text) ? 1 : 0) +
+      w.topic * topic -
+      w.length * Math.log(words / 25);
+    return { s, terms: v, norm: norms[i]!, base, section: sectionOf(s), words };
+  });
+
+  if (opts.embed && w.embedCentrality) await addEmbeddingCentrality(scored, opts.embed, opts.embedLimit ?? 80, w);
+
+  // Greedy choice: best first, each step lowered by likeness to what is chosen (redundancy) and
+  // raised for a section not yet represented (coverage), until the words run out.
+  const chosen: Scored[] = [];
+  const covered = new Set<string>();
+  let words = 0;
+  const left = new Set(scored);
+  while (left.size && words < budget) {
+    let best: Scored | undefined;
+    let bestScore = -Infinity;
+    for (const c of left) {
+      if (words && words + c.words > budget * 1.15) continue;
+      const similar = chosen.reduce((m, x) => Math.max(m, cosine(c, x)), 0);
+      const score = c.base - w.redundancy * similar + (covered.has(c.section) ? 0 : w.coverage);
+      if (score > bestScore) [best, bestScore] = [c, score];
+    }
+    if (!best) break;
+    left.delete(best);
+    chosen.push(best);
+    covered.add(best.section);
+    words += best.words;
+  }
+
+  chosen.sort((a, b) => a.s.index - b.s.index);
+  const sections: SummarySection[] = [];
+  for (const c of chosen) {
+    const last = sections.at(-1);
+    if (last && last.headings.join(' › ') === c.section) last.sentences.push(c.s);
+    else sections.push({ headings: c.s.location.headings, sentences: [c.s] });
+  }
+  return { sections, words, read };
+}
+
+async function addEmbeddingCentrality(
+  scored: Scored[],
+  embed: (texts: string[]) => Promise<Float32Array>,
+  limit: number,
+  w: SummaryWeights,
+): Promise<void> {
+  const short = [...scored].sort((a, b) => b.base - a.base).slice(0, limit);
+  if (short.length < 3) return;
+  const v = await embed(short.map((c) => c.s.text));
+  const d = v.length / short.length;
+  const mean = new Float32Array(d);
+  for (let i = 0; i < short.length; i++) for (let j = 0; j < d; j++) mean[j]! += v[i * d + j]!;
+  let mn = 0;
+  for (let j = 0; j < d; j++) mn += mean[j]! * mean[j]!;
+  mn = Math.sqrt(mn) || 1;
+  short.forEach((c, i) => {
+    let dot = 0;
+    for (let j = 0; j < d; j++) dot += v[i * d + j]! * mean[j]!;
+    c.base += w.embedCentrality * (dot / mn);
+  });
+}
+
+function cosine(a: Scored, b: Scored): number {
+  let dot = 0;
+  const [small, large] = a.terms.size < b.terms.size ? [a.terms, b.terms] : [b.terms, a.terms];
+  for (const [t, x] of small) dot += x * (large.get(t) ?? 0);
+  return dot / (a.norm * b.norm);
+}
+
+/** The summary's sentences as plain text, in order (what ROUGE reads). */
+export function summaryText(summary: ExtractiveSummary): string {
+  return summary.sections.flatMap((s) => s.sentences.map((x) => x.text)).join(' ');
+}
