@@ -17,11 +17,24 @@ const MODEL = DEFAULT_EMBEDDING_MODEL.id;
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'folio-models-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-/** A copy of the real model folder with `drop` (paths inside the model's folder) left out. */
+/**
+ * A copy of the real model folder with `drop` (paths inside the model's folder) left out. The
+ * source may be reached through symbolic links (the browser tests' model folder links each model
+ * in): the copy follows them and holds real files only, so removing from it can never reach the
+ * shared folder.
+ */
 function partialCopy(name: string, drop: string[]): string {
   const root = path.join(tmp, name);
-  fs.cpSync(path.join(MODELS_DIR, MODEL), path.join(root, MODEL), { recursive: true });
-  for (const d of drop) fs.rmSync(path.join(root, MODEL, d), { recursive: true, force: true });
+  const dest = path.join(root, MODEL);
+  fs.cpSync(fs.realpathSync(path.join(MODELS_DIR, MODEL)), dest, { recursive: true, dereference: true });
+  // The shared folder is read-only (as on CI): its copy must be writable to take pieces out of it.
+  for (const entry of ['', ...(fs.readdirSync(dest, { recursive: true }) as string[])]) {
+    const file = path.join(dest, entry);
+    if (fs.lstatSync(file).isSymbolicLink() || !fs.realpathSync(file).startsWith(fs.realpathSync(tmp)))
+      throw new Error(`refusing to change ${file}: not a file of this test's own copy`);
+    fs.chmodSync(file, 0o755);
+  }
+  for (const d of drop) fs.rmSync(path.join(dest, d), { recursive: true, force: true });
   return root;
 }
 
