@@ -1,4 +1,4 @@
-import type { SearchHit, SearchMode, SourceLocation } from '../core';
+import type { SearchHit, SearchMode, SourceLocation, TableAnswer, TableQuery } from '../core';
 import { dropLibrary, libraryModel, openLibraryFile } from './libraryFile';
 import { loadEmbedder } from './models';
 
@@ -9,13 +9,53 @@ export interface AskArgs {
   mode: SearchMode;
 }
 
-export interface AskResult {
+/** A question computed over a table (issue 24): what `--json` adds. */
+export interface TableFields {
+  kind: 'table';
+  /** The number (or text) computed, and as shown. */
+  value: number | string;
+  display: string;
+  /** The computation in words a person can check. */
+  computation: string;
+  /** The structured query that was run. */
+  query: TableQuery;
+  /** How the question was read, when it could be read another way. */
+  reading?: string;
+  /** The table, and the source rows used (first 100 of `rowCount`). */
+  citations: { docName: string; table: string; page?: number; headerRow: number; rows: number[]; rowCount: number }[];
+}
+
+export type AskResult = (TableFields | { kind: 'passages'; tableDeclined?: string }) & {
   question: string;
   library: string;
   model: string;
   documents: number;
   /** Best first. */
   passages: { docName: string; text: string; location: SourceLocation; score: number; chunkIndex: number }[];
+};
+
+function tableFields(a: TableAnswer | null): TableFields | { kind: 'passages'; tableDeclined?: string } {
+  if (!a) return { kind: 'passages' };
+  if (a.status === 'declined') return { kind: 'passages', tableDeclined: a.reason };
+  const c = a.citation;
+  return {
+    kind: 'table',
+    value: a.value,
+    display: a.display,
+    computation: a.computation,
+    query: a.query,
+    ...(a.reading ? { reading: a.reading } : {}),
+    citations: [
+      {
+        docName: c.docName,
+        table: c.table,
+        ...(c.page ? { page: c.page } : {}),
+        headerRow: c.headerRow,
+        rows: a.rows,
+        rowCount: a.rowCount,
+      },
+    ],
+  };
 }
 
 /** `folio ask`: the library file opened as the app restores it, searched as the app searches. */
@@ -25,8 +65,10 @@ export async function askCommand(args: AskArgs): Promise<AskResult> {
   try {
     const { library, name, documents } = await openLibraryFile(args.file, embedder);
     try {
+      const table = tableFields(await library.tableAnswer(args.question));
       const hits: SearchHit[] = await library.search(args.question, { k: args.k, mode: args.mode });
       return {
+        ...table,
         question: args.question,
         library: args.file,
         model: embedder.model.id,
@@ -61,6 +103,11 @@ export function describeLocation(location: SourceLocation): string {
 }
 
 export function formatAnswer(result: AskResult): string {
+  if (result.kind === 'table') {
+    const c = result.citations[0]!;
+    return `${result.display}\n  ${result.computation}${result.reading ? `\n  (${result.reading})` : ''}\n  from ${c.table}, ${c.rowCount} row${c.rowCount === 1 ? '' : 's'} used\n`;
+  }
+  const note = result.tableDeclined ? `${result.tableDeclined}\n\n` : '';
   if (!result.passages.length) return `Nothing in ${result.library} matches “${result.question}”.\n`;
   return result.passages
     .map((p, i) => {
@@ -68,5 +115,6 @@ export function formatAnswer(result: AskResult): string {
       const text = p.text.replace(/\s+/g, ' ').trim();
       return `${i + 1}. ${p.docName}${where ? ` — ${where}` : ''}  (score ${p.score.toFixed(3)})\n   ${text}\n`;
     })
-    .join('\n');
+    .join('\n')
+    .replace(/^/, note);
 }

@@ -29,9 +29,12 @@ const HELP = `folio — private document search, on the command line
 
   folio ask <library.folio> "<question>"
       The passages that best answer the question, best first, with document, location, score.
+      A count, total, average, highest/lowest or lookup over a table (CSV, sheet, document
+      table) is computed exactly instead, with the computation in words.
         --k <n>             how many passages (default 5)
         --mode <m>          hybrid (default), dense or keyword
-        --json              one JSON object: {"passages": [{docName, text, location, score}, ...]}
+        --json              one JSON object: {"kind": "passages"|"table", "passages": [...]};
+                            a table answer adds value, computation, query and citations
 
   folio eval <beir-folder> [--mode dense|bm25|hybrid] [--k 10] [...]
       Retrieval quality on a BEIR-layout folder: the same as \`npm run eval\`.

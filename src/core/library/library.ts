@@ -6,6 +6,7 @@
  * (see core/protocol.ts), so a new call is one method here plus its test.
  */
 import { DEFAULT_CHUNK_OPTIONS, type ChunkOptions } from '../chunk/chunker';
+import { answerFromTables, type DocumentTables, type TableAnswer } from '../table/answer';
 import type { Embedder } from '../embed/embedder';
 import type { EvalQuestion, EvalReport } from '../eval/userEval';
 import { exportBackup, importBackup } from './backup';
@@ -176,6 +177,33 @@ export class Library {
     const existed = await this.parts.state.remove(id);
     this.parts.announce();
     return existed;
+  }
+
+  // ---- Tables (issue 24) --------------------------------------------------------------------
+
+  private tableCache: { ids: string; tables: DocumentTables[] } | undefined;
+
+  /** The documents' tables as typed columns, read once and kept while the documents stay the same. */
+  async tables(): Promise<DocumentTables[]> {
+    const docs = await this.listDocuments();
+    const ids = docs.map((d) => d.id).join(',');
+    if (this.tableCache?.ids !== ids) {
+      const byId = new Map((await this.parts.store.allTables()).map((r) => [r.docId, r.tables]));
+      const tables = docs.flatMap((d) => {
+        const t = byId.get(d.id);
+        return t ? [{ docId: d.id, docName: d.name, tables: t }] : [];
+      });
+      this.tableCache = { ids, tables };
+    }
+    return this.tableCache.tables;
+  }
+
+  /**
+   * A question computed over the tables, when it is one (null otherwise): the value, the
+   * computation in words, the query and the rows used. Runs where the tables are (the worker).
+   */
+  async tableAnswer(question: string): Promise<TableAnswer | null> {
+    return answerFromTables(question, await this.tables());
   }
 
   checkIntegrity(): Promise<IntegrityReport> {

@@ -14,6 +14,7 @@ import {
   type LibraryMeta,
   type StoredKeywordRecord,
   type StoredVectorBlock,
+  type TablesRecord,
   type VectorBlockRecord,
 } from './schema';
 
@@ -24,6 +25,7 @@ export type {
   DocumentRecord,
   KeywordRecord,
   LibraryMeta,
+  TablesRecord,
   VectorBlockRecord,
 } from './schema';
 export { SCHEMA_VERSION, storedBytesOf } from './schema';
@@ -114,8 +116,9 @@ export class LibraryStore {
     original?: Uint8Array,
     /** A document this one replaces (re-indexing): removed in the same transaction. */
     replaces?: string,
+    tables?: TablesRecord['tables'],
   ): Promise<DocumentRecord | null> {
-    const tx = this.db.transaction(['documents', 'texts', 'chunks', 'vectors', 'keywords', 'files'], 'readwrite');
+    const tx = this.db.transaction(DOCUMENT_STORES, 'readwrite');
     const existing = (await tx.objectStore('documents').index('byHash').getAll(doc.hash)).find(
       (d) => d.status === 'ready' && d.id !== replaces,
     );
@@ -132,6 +135,7 @@ export class LibraryStore {
       for (const block of toBlocks(doc.id, vectors, dims)) track(tx.objectStore('vectors').put(block));
       track(tx.objectStore('keywords').put(storedKeywords({ docId: doc.id, ...postings })));
       if (original) track(tx.objectStore('files').put({ docId: doc.id, bytes: original }));
+      if (tables?.length) track(tx.objectStore('tables').put({ docId: doc.id, tables }));
     });
     return null;
   }
@@ -153,7 +157,7 @@ export class LibraryStore {
   }
 
   async removeDocument(docId: string): Promise<boolean> {
-    const tx = this.db.transaction(['documents', 'texts', 'chunks', 'vectors', 'keywords', 'files'], 'readwrite');
+    const tx = this.db.transaction(DOCUMENT_STORES, 'readwrite');
     const existed = !!(await tx.objectStore('documents').get(docId));
     await atomically(tx, (track) => deleteDocumentRecords(tx, docId, track));
     return existed;
@@ -161,6 +165,11 @@ export class LibraryStore {
 
   getOriginal(docId: string): Promise<Uint8Array | undefined> {
     return this.db.get('files', docId).then((r) => r?.bytes);
+  }
+
+  /** Every document's tables (schema 7), in bulk. */
+  allTables(): Promise<TablesRecord[]> {
+    return this.db.getAll('tables');
   }
 
   getText(docId: string): Promise<string | undefined> {
@@ -184,14 +193,15 @@ export class LibraryStore {
    * chunk, and nothing belongs to a document that does not exist. Returns the problems found.
    */
   async integrityReport(): Promise<IntegrityReport> {
-    const tx = this.db.transaction(['documents', 'texts', 'chunks', 'vectors', 'keywords', 'files']);
-    const [docs, textKeys, chunkKeys, blocks, keywords, fileKeys] = await Promise.all([
+    const tx = this.db.transaction(DOCUMENT_STORES);
+    const [docs, textKeys, chunkKeys, blocks, keywords, fileKeys, tableKeys] = await Promise.all([
       tx.objectStore('documents').getAll(),
       tx.objectStore('texts').getAllKeys(),
       tx.objectStore('chunks').getAllKeys(),
       tx.objectStore('vectors').getAll(),
       tx.objectStore('keywords').getAll(),
       tx.objectStore('files').getAllKeys(),
+      tx.objectStore('tables').getAllKeys(),
     ]);
     await tx.done;
     const problems: string[] = [];
@@ -216,6 +226,7 @@ export class LibraryStore {
       ...textKeys,
       ...keywordChunks.keys(),
       ...fileKeys,
+      ...tableKeys,
     ])) {
       if (!ids.has(id)) problems.push(`orphaned data for missing document ${id}`);
     }
@@ -243,14 +254,15 @@ export class LibraryStore {
 
   /** Everything stored for one document, read in one transaction (for backups). */
   async documentBundle(docId: string): Promise<DocumentBundle | undefined> {
-    const tx = this.db.transaction(['documents', 'texts', 'chunks', 'vectors', 'keywords', 'files']);
-    const [doc, text, chunks, vectors, keywords, original] = await Promise.all([
+    const tx = this.db.transaction(DOCUMENT_STORES);
+    const [doc, text, chunks, vectors, keywords, original, tables] = await Promise.all([
       tx.objectStore('documents').get(docId),
       tx.objectStore('texts').get(docId),
       tx.objectStore('chunks').getAll(docRange(docId)),
       tx.objectStore('vectors').getAll(docRange(docId)),
       tx.objectStore('keywords').get(docId),
       tx.objectStore('files').get(docId),
+      tx.objectStore('tables').get(docId),
     ]);
     await tx.done;
     return (
@@ -261,6 +273,7 @@ export class LibraryStore {
         vectors: await readBlocks(vectors),
         keywords: keywords && (await readKeywords([keywords]))[0],
         original: original?.bytes,
+        ...(tables ? { tables: tables.tables } : {}),
       }
     );
   }
@@ -270,7 +283,7 @@ export class LibraryStore {
    * already holding the same content instead, if there is one.
    */
   async putBundle(b: DocumentBundle): Promise<DocumentRecord | null> {
-    const tx = this.db.transaction(['documents', 'texts', 'chunks', 'vectors', 'keywords', 'files'], 'readwrite');
+    const tx = this.db.transaction(DOCUMENT_STORES, 'readwrite');
     const existing = (await tx.objectStore('documents').index('byHash').getAll(b.doc.hash)).find(
       (d) => d.status === 'ready',
     );
@@ -287,6 +300,7 @@ export class LibraryStore {
       for (const v of b.vectors) track(tx.objectStore('vectors').put(storedBlock(v)));
       if (b.keywords) track(tx.objectStore('keywords').put(storedKeywords(b.keywords)));
       if (b.original) track(tx.objectStore('files').put({ docId: b.doc.id, bytes: b.original }));
+      if (b.tables?.length) track(tx.objectStore('tables').put({ docId: b.doc.id, tables: b.tables }));
     });
     return null;
   }
@@ -329,10 +343,7 @@ export class LibraryStore {
     id: string,
     removeDocuments: boolean,
   ): Promise<{ changed: DocumentRecord[]; removed: string[] }> {
-    const tx = this.db.transaction(
-      ['collections', 'documents', 'texts', 'chunks', 'vectors', 'keywords', 'files'],
-      'readwrite',
-    );
+    const tx = this.db.transaction(['collections', ...DOCUMENT_STORES], 'readwrite');
     const members = await tx.objectStore('documents').index('byCollection').getAll(id);
     const changed: DocumentRecord[] = [];
     const removed: string[] = [];
@@ -379,7 +390,10 @@ export class LibraryStore {
   }
 }
 
-type DocumentStores = 'documents' | 'texts' | 'chunks' | 'vectors' | 'keywords' | 'files';
+type DocumentStores = 'documents' | 'texts' | 'chunks' | 'vectors' | 'keywords' | 'files' | 'tables';
+
+/** Every store that holds something of a document: written, read and deleted together. */
+const DOCUMENT_STORES: DocumentStores[] = ['documents', 'texts', 'chunks', 'vectors', 'keywords', 'files', 'tables'];
 
 /** Queues the deletion of everything stored for one document. */
 function deleteDocumentRecords(
@@ -393,6 +407,7 @@ function deleteDocumentRecords(
   track(tx.objectStore('vectors').delete(docRange(docId)));
   track(tx.objectStore('keywords').delete(docId));
   track(tx.objectStore('files').delete(docId));
+  track(tx.objectStore('tables').delete(docId));
 }
 
 /** Chunks described by an encoded postings array ([length, n, (term, tf) × n] per chunk). */

@@ -1,0 +1,403 @@
+import { foldValue } from './run';
+import type { TableColumn, TableData, TableFilter, TableOp, TableQuery } from './types';
+
+/**
+ * From a question to a TableQuery by rules, no model: which table (its name, its columns' names,
+ * values of its columns in the question), which operation (how many, total, average, highest,
+ * which … most, what was X for Y), which column (by name, abbreviations and a few synonyms:
+ * "maximum temperature" → temp_max) and which filters (values that occur in the table's text
+ * columns, in any case and plural form; a year, or a month and year, against a date column).
+ */
+
+export interface TitledTable {
+  /** `tableTitle(docName, table)`: how answers and queries name it. */
+  title: string;
+  table: TableData;
+}
+
+export type Reading =
+  | { kind: 'query'; query: TableQuery; table: TitledTable; reading?: string }
+  /** A table question the rules cannot finish: why, so the answer says so instead of guessing. */
+  | { kind: 'unclear'; reason: string; table?: TitledTable }
+  /** Not a question about a table (no operation, or nothing in it names a table). */
+  | { kind: 'none' };
+
+const STOP = new Set(
+  'a an the of in on at for to from by with and or is was were are be been do does did what which who how many much number total sum average mean highest lowest maximum minimum most least largest smallest biggest greatest fewest top all any there that this these those it its their have has had per each across over during year years month state value count when where between than as its into out up down'.split(
+    ' ',
+  ),
+);
+
+/** Words a column name abbreviates or means, folded; matched both ways. */
+const SYNONYMS: Record<string, string[]> = {
+  temp: ['temperature', 'warm', 'warmest', 'hot', 'hottest', 'cold', 'coldest'],
+  max: ['maximum', 'highest', 'high'],
+  min: ['minimum', 'lowest', 'low'],
+  avg: ['average', 'mean'],
+  pop: ['population', 'people'],
+  precip: ['precipitation', 'rain', 'rainfall'],
+  qty: ['quantity'],
+  amt: ['amount'],
+  num: ['number'],
+  gen: ['generation', 'generated'],
+  population: ['people', 'inhabitant', 'resident'],
+  income: ['earning', 'gdp'],
+  health: ['life', 'expectancy'],
+  cost: ['costs', 'spent', 'spend', 'price', 'paid'],
+  count: ['flight', 'flights'],
+};
+
+const MONTHS = [
+  'january',
+  'february',
+  'march',
+  'april',
+  'may',
+  'june',
+  'july',
+  'august',
+  'september',
+  'october',
+  'november',
+  'december',
+];
+
+export function tableTitle(docName: string, table: TableData): string {
+  return table.name ? `${docName} › ${table.name}` : docName;
+}
+
+/** Words of a question or a column name: lower case, split at anything not a letter or digit and at camelCase. */
+export function words(text: string): string[] {
+  return text
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
+}
+
+interface Op {
+  op: TableOp;
+  /** The words after "which"/"what" naming what is asked for (argmax/argmin). */
+  byWords?: string[];
+  /** A "most"-like word: sums rather than takes the highest row. */
+  plural?: boolean;
+}
+
+const HIGH = /\b(most|highest|largest|biggest|greatest|maximum|max|top|peak|warmest|hottest|longest)\b/;
+const LOW = /\b(least|lowest|smallest|fewest|minimum|min|coldest|shortest)\b/;
+
+function operation(q: string): Op | undefined {
+  const which =
+    /\b(?:which|what)\s+((?:\p{L}+\s+){0,2}?\p{L}+)\s+(?:had|has|have|was|were|is|saw|did|got|shows?|with|recorded|produced|reported|of|in)\b/u.exec(
+      q,
+    );
+  const high = HIGH.test(q);
+  const low = LOW.test(q);
+  if (which && (high || low) && !(high && low)) {
+    return { op: high ? 'argmax' : 'argmin', byWords: words(which[1]!), plural: /\b(most|least|fewest)\b/.test(q) };
+  }
+  if (/\bhow many\b|\bnumber of\b|\bcount\b/.test(q)) return { op: 'count' };
+  if (/\b(average|mean)\b/.test(q)) return { op: 'mean' };
+  if (/\b(total|sum|altogether|combined|in all)\b/.test(q)) return { op: 'sum' };
+  if (high && !low) return { op: 'max' };
+  if (low && !high) return { op: 'min' };
+  if (/^\s*(what|how much)\b/.test(q)) return { op: 'lookup' };
+  return undefined;
+}
+
+/** How well a column's name is matched by the question's words (0: not at all). */
+function nameMatch(column: TableColumn, qWords: string[]): number {
+  const own = words(column.name).filter((w) => w.length > 1 && !/^\d+$/.test(w));
+  if (!own.length) return 0;
+  let hit = 0;
+  for (const w of own) if (qWords.some((q) => sameWord(q, w))) hit++;
+  if (!hit) return 0;
+  return hit / own.length + hit * 0.01;
+}
+
+function sameWord(q: string, w: string): boolean {
+  if (q === w || foldValue(q) === foldValue(w)) return true;
+  if (w.length >= 3 && q.length > w.length && q.startsWith(w)) return true;
+  if (q.length >= 4 && w.length > q.length && w.startsWith(q)) return true;
+  return (SYNONYMS[w] ?? []).some((s) => s === q || foldValue(s) === foldValue(q));
+}
+
+interface Found {
+  filters: TableFilter[];
+  /** Question word positions the filters took (not to be read as column names). */
+  used: Set<number>;
+  /** How much of the question the table's values explain. */
+  score: number;
+  ambiguous?: string;
+}
+
+/** Up to this many distinct values of a column are looked for in questions. */
+const MAX_DISTINCT = 60_000;
+
+/** Distinct folded values of each text column, built once per table. */
+const valueIndex = new WeakMap<TableData, Map<string, { column: string; value: string; rows: number }[]>>();
+
+function valuesOf(table: TableData): Map<string, { column: string; value: string; rows: number }[]> {
+  let index = valueIndex.get(table);
+  if (index) return index;
+  index = new Map();
+  for (const c of table.columns) {
+    if (c.type !== 'text') continue;
+    const counts = new Map<string, number>();
+    for (const v of c.values) if (typeof v === 'string') counts.set(v, (counts.get(v) ?? 0) + 1);
+    if (counts.size > MAX_DISTINCT) continue;
+    for (const [v, n] of counts) {
+      const key = words(v).map(foldValue).join(' ');
+      if (!key) continue;
+      const list = index.get(key) ?? [];
+      const same = list.find((e) => e.column === c.name);
+      if (same) same.rows += n;
+      else list.push({ column: c.name, value: v, rows: n });
+      index.set(key, list);
+    }
+  }
+  valueIndex.set(table, index);
+  return index;
+}
+
+function findFilters(table: TableData, qWords: string[], skip: Set<number>): Found {
+  const index = valuesOf(table);
+  const filters: TableFilter[] = [];
+  const used = new Set<number>();
+  let score = 0;
+  let ambiguous: string | undefined;
+  // Longest runs of words first, so "New York" wins over "York".
+  for (let len = Math.min(6, qWords.length); len >= 1; len--) {
+    for (let s = 0; s + len <= qWords.length; s++) {
+      const span = Array.from({ length: len }, (_, k) => s + k);
+      if (span.some((i) => used.has(i) || skip.has(i))) continue;
+      const run = qWords.slice(s, s + len);
+      if (run.every((w) => STOP.has(w) || /^\d+$/.test(w))) continue;
+      const hits = index.get(run.map(foldValue).join(' '));
+      if (!hits?.length) continue;
+      const free = hits.filter((h) => !filters.some((f) => f.column === h.column));
+      if (!free.length) continue;
+      // A value in several columns: the column the question names, else the one it fills most.
+      const named = free.filter((h) => nameMatch(table.columns.find((c) => c.name === h.column)!, qWords) > 0);
+      const pick = (named.length ? named : free).sort((a, b) => b.rows - a.rows)[0]!;
+      if (free.length > 1 && !named.length)
+        ambiguous = `“${pick.value}” was taken as ${pick.column} (it is also a value of ${free
+          .filter((h) => h !== pick)
+          .map((h) => h.column)
+          .join(', ')})`;
+      filters.push({ column: pick.column, op: 'eq', value: pick.value });
+      for (const i of span) used.add(i);
+      score += len;
+    }
+  }
+  // Years (and a month before one) against a date column, or a column of years.
+  for (let i = 0; i < qWords.length; i++) {
+    if (used.has(i) || skip.has(i) || !/^(1[6-9]|20)\d\d$/.test(qWords[i]!)) continue;
+    const year = Number(qWords[i]);
+    const monthAt = i > 0 && MONTHS.indexOf(qWords[i - 1]!) >= 0 ? i - 1 : -1;
+    const dates = table.columns.filter((c) => c.type === 'date' && !filters.some((f) => f.column === c.name));
+    const years = table.columns.filter(
+      (c) => c.type === 'number' && words(c.name).includes('year') && !filters.some((f) => f.column === c.name),
+    );
+    const date = dates.find((c) => nameMatch(c, qWords) > 0) ?? dates[0];
+    if (date) {
+      filters.push({
+        column: date.name,
+        op: 'year',
+        value: year,
+        ...(monthAt >= 0 ? { month: MONTHS.indexOf(qWords[monthAt]!) + 1 } : {}),
+      });
+      if (monthAt >= 0) used.add(monthAt);
+    } else if (years[0]) filters.push({ column: years[0].name, op: 'eq', value: year });
+    else continue;
+    used.add(i);
+    score += 1;
+  }
+  return { filters, used, score, ...(ambiguous ? { ambiguous } : {}) };
+}
+
+/** The column the question measures: named by it, of a type the operation takes, not filtered on. */
+function target(
+  table: TableData,
+  qWords: string[],
+  used: Set<number>,
+  accept: (c: TableColumn) => boolean,
+): { column?: TableColumn; ambiguous?: string } {
+  const free = qWords.filter((_, i) => !used.has(i));
+  const scored = table.columns
+    .filter(accept)
+    .map((c) => ({ c, s: nameMatch(c, free) }))
+    .filter((x) => x.s > 0)
+    .sort((a, b) => b.s - a.s);
+  if (!scored.length) return {};
+  const top = scored[0]!;
+  const tie = scored.filter((x) => x.s === top.s);
+  if (tie.length > 1)
+    return { column: top.c, ambiguous: `${tie.map((x) => x.c.name).join(' or ')}: ${top.c.name} was taken` };
+  return { column: top.c };
+}
+
+/** The column an argmax groups by: named after "which"; "year" takes a date column's years. */
+function groupColumn(table: TableData, byWords: string[]): TableQuery['by'] | undefined {
+  const named = table.columns
+    .map((c) => ({ c, s: nameMatch(c, byWords) }))
+    .filter((x) => x.s > 0 && x.c.type !== 'number')
+    .sort((a, b) => b.s - a.s)[0]?.c;
+  if (named) return { column: named.name };
+  const yearCol = table.columns.find((c) => c.type === 'number' && words(c.name).includes('year'));
+  if (byWords.includes('year')) {
+    if (yearCol) return { column: yearCol.name };
+    const date = table.columns.find((c) => c.type === 'date');
+    if (date) return { column: date.name, part: 'year' };
+  }
+  return undefined;
+}
+
+/** Things counted that need no column of their own ("how many rows", "how many days"). */
+const GENERIC = new Set(
+  'row rows record records entry entries line lines item items time times case cases day days month months year years event events incident incidents'.split(
+    ' ',
+  ),
+);
+
+/** Reads a question against one table; the score says how much of the question the table explains. */
+function readAgainst(
+  q: string,
+  qWords: string[],
+  capitalised: Set<string>,
+  op: Op,
+  t: TitledTable,
+): { reading: Reading; score: number } {
+  const { table, title } = t;
+  const titleWords = new Set(words(title.replace(/\.[a-z]{2,4}\b/gi, '')).filter((w) => !STOP.has(w) && w.length > 2));
+  // "bird strikes" names birdstrikes.csv; "zip codes" zipcodes.csv.
+  const titled = new Set<number>();
+  qWords.forEach((w, i) => {
+    if (titleWords.has(w) || titleWords.has(foldValue(w))) titled.add(i);
+    const pair = `${w}${qWords[i + 1] ?? ''}`;
+    if (i + 1 < qWords.length && (titleWords.has(pair) || titleWords.has(foldValue(pair)))) {
+      titled.add(i);
+      titled.add(i + 1);
+    }
+  });
+  const skip = new Set<number>();
+  let by: TableQuery['by'];
+  if (op.byWords) {
+    by = groupColumn(table, op.byWords);
+    const start = qWords.findIndex((w) => w === 'which' || w === 'what');
+    for (let i = start + 1; i <= start + op.byWords.length; i++) skip.add(i);
+  }
+  const found = findFilters(table, qWords, new Set([...skip, ...titled]));
+  const used = new Set([...found.used, ...skip]);
+  const named = (c: TableColumn | undefined) => (c ? nameMatch(c, qWords) : 0);
+  const base = found.score * 2 + titled.size + (by ? 2 : 0);
+  const notes = [found.ambiguous].filter(Boolean) as string[];
+  const unclear = (reason: string) => ({ reading: { kind: 'unclear', reason, table: t } as Reading, score: base });
+  // A name the question gives that this table does not hold ("Alaska" in a table of zip codes
+  // by state code) would be a filter silently dropped: that is a wrong number, so no answer.
+  const explained = (w: string, i: number) =>
+    used.has(i) || titled.has(i) || table.columns.some((c) => nameMatch(c, [w]) > 0);
+  const stray = qWords.find((w, i) => capitalised.has(w) && !STOP.has(w) && !/^\d+$/.test(w) && !explained(w, i));
+  const query = (
+    q2: Omit<TableQuery, 'table' | 'filters'>,
+    more: string[] = [],
+  ): { reading: Reading; score: number } => {
+    if (stray) return unclear(`“${stray}” is not a value in ${title}`);
+    const all = [...notes, ...more];
+    const target = q2.column ? table.columns.find((c) => c.name === q2.column) : undefined;
+    return {
+      reading: {
+        kind: 'query',
+        query: { table: title, ...q2, filters: found.filters },
+        table: t,
+        ...(all.length ? { reading: `${all.join('; ')}.` } : {}),
+      },
+      score: base + (named(target) > 0 ? 2 : 0),
+    };
+  };
+  const numeric = (c: TableColumn) => c.type === 'number' && !found.filters.some((f) => f.column === c.name);
+
+  switch (op.op) {
+    case 'argmax':
+    case 'argmin': {
+      if (!by) return unclear(`no column of ${title} is named “${op.byWords!.join(' ')}”`);
+      const m = target(table, qWords, used, (c) => numeric(c) && c.name !== by!.column);
+      if (!m.column) {
+        // "Which state had the most strikes?": rows are what is counted.
+        if (!op.plural) return unclear(`the question names no column of numbers in ${title} to compare`);
+        return query({ op: op.op, by, agg: 'count' });
+      }
+      // "most hurricanes" adds up a group's rows; "highest temperature" takes its highest row.
+      const agg = op.plural ? 'sum' : op.op === 'argmax' ? 'max' : 'min';
+      return query({ op: op.op, by, agg, column: m.column.name }, m.ambiguous ? [m.ambiguous] : []);
+    }
+    case 'count': {
+      // "How many hurricanes did Texas have?": a column of counts is added up, not its rows counted.
+      const after = /\b(?:how many|number of)\s+(\p{L}+(?:\s+\p{L}+)?)/u.exec(q);
+      if (after) {
+        const m = target(table, words(after[1]!), new Set(), numeric);
+        if (m.column && nameMatch(m.column, words(after[1]!)) >= 1)
+          return query({ op: 'sum', column: m.column.name }, [
+            `the ${m.column.name} of the matching rows were added up`,
+          ]);
+      }
+      // What is counted must be this table's: its name, a column, a value, or plain rows.
+      const counted = after ? words(after[1]!).filter((w) => !STOP.has(w)) : [];
+      const countedAt = counted.map((w) => qWords.indexOf(w));
+      const ok = countedAt.every(
+        (i, k) => i < 0 || GENERIC.has(counted[k]!) || used.has(i) || titled.has(i) || explained(counted[k]!, i),
+      );
+      if (!found.filters.length && base === 0) return { reading: { kind: 'none' }, score: 0 };
+      if (!ok) return unclear(`${title} has no ${counted.join(' ')} to count`);
+      return query({ op: 'count' });
+    }
+    case 'sum':
+    case 'mean':
+    case 'max':
+    case 'min': {
+      const accept = op.op === 'max' || op.op === 'min' ? (c: TableColumn) => numeric(c) || c.type === 'date' : numeric;
+      const m = target(table, qWords, used, accept);
+      if (!m.column)
+        return unclear(
+          `the question names no column of numbers in ${title} to ${op.op === 'sum' ? 'add up' : op.op === 'mean' ? 'average' : 'compare'}`,
+        );
+      return query({ op: op.op, column: m.column.name }, m.ambiguous ? [m.ambiguous] : []);
+    }
+    case 'lookup': {
+      if (!found.filters.length) return { reading: { kind: 'none' }, score: 0 };
+      const m = target(table, qWords, used, (c) => !found.filters.some((f) => f.column === c.name));
+      if (!m.column) return unclear(`the question names no column of ${title} to read`);
+      return query({ op: 'lookup', column: m.column.name }, m.ambiguous ? [m.ambiguous] : []);
+    }
+  }
+}
+
+/** The best reading of a question over the library's tables. */
+export function readQuestion(question: string, tables: TitledTable[]): Reading {
+  const q = question.toLowerCase().replace(/[’']s\b/g, '');
+  const op = operation(q);
+  if (!op || !tables.length) return { kind: 'none' };
+  const qWords = words(q);
+  // Words written with a capital inside the sentence: names the question expects a table to hold.
+  const capitalised = new Set(
+    question
+      .split(/[^\p{L}\p{N}]+/u)
+      .slice(1)
+      .filter((w) => /^\p{Lu}/u.test(w) && w.length > 1)
+      .map((w) => w.toLowerCase()),
+  );
+  const readings = tables
+    .map((t) => readAgainst(q, qWords, capitalised, op, t))
+    .filter((r) => r.reading.kind !== 'none' && r.score > 0)
+    .sort((a, b) => b.score - a.score || Number(b.reading.kind === 'query') - Number(a.reading.kind === 'query'));
+  const best = readings[0];
+  if (!best) return { kind: 'none' };
+  // A lookup needs the question to name the table's values; an unmatched "what" is prose.
+  if (op.op === 'lookup' && best.reading.kind !== 'query') return { kind: 'none' };
+  const rival = readings[1];
+  if (rival && rival.score === best.score && best.reading.kind === 'query' && rival.reading.kind === 'query') {
+    const note = `the question fits ${rival.reading.table.title} as well; ${best.reading.table.title} was taken`;
+    best.reading.reading = best.reading.reading ? `${best.reading.reading.slice(0, -1)}; ${note}.` : `${note}.`;
+  }
+  return best.reading;
+}
