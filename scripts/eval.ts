@@ -9,6 +9,10 @@
  * see scripts/lib/qaEval.ts):
  *
  *   npm run eval -- ../shared/data/squad2-a --qa --offtopic ../shared/data/scifact/queries.jsonl
+ *
+ * With --tables, questions computed over tables (scripts/lib/tableEval.ts):
+ *
+ *   npm run eval -- test/fixtures/tables --tables
  */
 import 'fake-indexeddb/auto';
 import path from 'node:path';
@@ -35,8 +39,27 @@ const { values, positionals } = parseArgs({
     offtopic: { type: 'string', multiple: true, default: [] },
     budget: { type: 'string', default: '700' },
     followups: { type: 'string' },
+    tables: { type: 'boolean', default: false },
+    data: { type: 'string', default: '../shared/data/tables' },
+    split: { type: 'string', default: 'report' },
+    verbose: { type: 'boolean', default: false },
+    bench: { type: 'boolean', default: false },
   },
 });
+
+if (values.tables && positionals[0]) {
+  const { tableBench, tableEval } = await import('./lib/tableEval');
+  const split = values.split as 'tune' | 'report' | 'all';
+  const result = await tableEval(positionals[0], { data: values.data!, split, verbose: values.verbose! });
+  console.log(`\nTable questions on ${positionals[0]} (${split} half)`);
+  console.log('| metric | value |\n|---|---|');
+  for (const k of ['questions', 'tables', 'exact', 'declined', 'wrong', 'ms_p50', 'ms_max'] as const)
+    console.log(`| ${k} | ${result[k]} |`);
+  for (const w of result.wrongQuestions) console.log(`wrong: ${w}`);
+  if (values.bench) console.log(`100k-row bench: ${JSON.stringify(await tableBench(values.data!))}`);
+  console.log(JSON.stringify(result));
+  process.exit(0);
+}
 
 if (values.followups !== undefined && positionals[0]) {
   const { followUpEval } = await import('./lib/qaEval');
@@ -64,6 +87,9 @@ if (!dir || !mode) {
   );
   console.error('       npm run eval -- <qa-dir> --qa [--offtopic queries.jsonl]… [--k 6] [--budget 700]');
   console.error('       npm run eval -- <squad2-a dir> --followups [pairs.jsonl]');
+  console.error(
+    '       npm run eval -- test/fixtures/tables --tables [--split report|tune|all] [--data ../shared/data/tables] [--verbose] [--bench]',
+  );
   process.exit(2);
 }
 const k = Number(values.k ?? 10);

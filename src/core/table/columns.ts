@@ -79,12 +79,12 @@ function typeTable(
   }
   const body = block.slice(headerRows);
   if (!body.length) return undefined;
-  const columns = names.map((name, i) =>
-    typeColumn(
-      name,
-      body.map((r) => cell(r, i)),
-    ),
-  );
+  const cellsOf = names.map((_, i) => body.map((r) => cell(r, i)));
+  // A table is written in one locale: a column that shows its decimal comma ("4,8") settles
+  // "2.956" in the column beside it as two thousand nine hundred and fifty-six.
+  const evidence = cellsOf.map((cells) => decimalEvidence(cells.filter((c) => !EMPTY.has(c.toLowerCase()))));
+  const tableComma = evidence.some((e) => e === 'comma') && !evidence.some((e) => e === 'dot');
+  const columns = names.map((name, i) => typeColumn(name, cellsOf[i]!, tableComma));
   return {
     name: meta.name,
     ...(meta.sheet ? { sheet: meta.sheet } : {}),
@@ -107,8 +107,12 @@ function headerRowCount(block: GridRow[], width: number): 0 | 1 | 2 {
   const texts = (r: GridRow) => Array.from({ length: width }, (_, i) => (r.cells[i] ?? '').trim());
   const valueLike = (c: string) => parseNumber(c, false) !== null || parseDate(c) !== null;
   const first = texts(block[0]!);
-  if (first.some(valueLike)) return 0;
   const below = block.slice(1, 21).map(texts);
+  // Years across the top ("Revenue | 2021 | 2020") name columns of other numbers.
+  const yearName = (c: string, i: number) =>
+    /^(1[89]|20)\d\d$/.test(c) && below.some((r) => r[i] && !/^(1[89]|20)\d\d$/.test(r[i]!));
+  if (first.some((c, i) => valueLike(c) && !yearName(c, i))) return 0;
+  if (first.every((c, i) => !c || yearName(c, i))) return 0;
   const bodyHasValues = below.some((r) => r.some(valueLike));
   const filled = first.filter(Boolean);
   const distinct = new Set(filled.map((c) => c.toLowerCase())).size === filled.length;
@@ -132,14 +136,15 @@ function columnLetter(i: number): string {
 }
 
 /** A column's cells → its type and values: the type most of its non-empty cells read as. */
-export function typeColumn(name: string, cells: string[]): TableColumn {
+export function typeColumn(name: string, cells: string[], tableComma = false): TableColumn {
   const filled = cells.filter((c) => !EMPTY.has(c.toLowerCase()));
   const empty = cells.length - filled.length;
   const sample = [...new Set(filled.slice(0, 200))].slice(0, SAMPLE);
   const base = { name, sample, empty };
   if (!filled.length) return { ...base, type: 'text', values: cells.map(() => null), invalid: 0 };
 
-  const decimalComma = decimalCommaColumn(filled);
+  const own = decimalEvidence(filled);
+  const decimalComma = own === 'comma' || (own === 'none' && tableComma);
   const unit = commonUnit(filled);
   const numbers = cells.map((c) => (EMPTY.has(c.toLowerCase()) ? null : parseNumber(stripUnit(c, unit), decimalComma)));
   const numberCount = numbers.filter((n) => n !== null).length;
@@ -154,7 +159,9 @@ export function typeColumn(name: string, cells: string[]): TableColumn {
     ...(type === 'number' && unit ? { unit } : {}),
     ...(type === 'number' && decimalComma ? { decimalComma } : {}),
   });
-  if (numberCount >= filled.length * TYPE_SHARE && numberCount >= dateCount)
+  // Leading zeros ("00501") are codes: read as numbers they would lose the zeros.
+  const codes = filled.filter((c) => /^0\d/.test(c.trim())).length > filled.length * 0.01;
+  if (!codes && numberCount >= filled.length * TYPE_SHARE && numberCount >= dateCount)
     return pick('number', numbers, numberCount);
   if (dateCount >= filled.length * TYPE_SHARE) return pick('date', dates, dateCount);
   return pick(
@@ -190,11 +197,11 @@ function stripUnit(c: string, unit: string | undefined): string {
 }
 
 /**
- * Whether the column writes its decimals with a comma (1.234,5 or 12,5): decided once for the
- * column from the cells that can only be read one way, so "1,234" is not read two ways in one
- * column. With evidence both ways, the column is not read as numbers with a comma at all.
+ * Whether the column writes its decimals with a comma (1.234,5 or 12,5) or a dot, from the cells
+ * that can only be read one way, so "1,234" is not read two ways in one column. With evidence
+ * both ways it is 'dot' (English, the default); with none, 'none'.
  */
-function decimalCommaColumn(filled: string[]): boolean {
+function decimalEvidence(filled: string[]): 'comma' | 'dot' | 'none' {
   let comma = 0;
   let dot = 0;
   for (const c of filled.slice(0, 2000)) {
@@ -204,7 +211,7 @@ function decimalCommaColumn(filled: string[]): boolean {
     else if (/^\d{1,3}(,\d{3})+\.\d+$/.test(t) || /^\d+\.(\d{1,2}|\d{4,})$/.test(t) || /^\d{1,3}(,\d{3}){2,}$/.test(t))
       dot++;
   }
-  return comma > 0 && dot === 0;
+  return comma > 0 && dot === 0 ? 'comma' : dot > 0 ? 'dot' : 'none';
 }
 
 /**

@@ -11,6 +11,29 @@ export const ROWS_SHOWN = 100;
 
 export class InvalidQuery extends Error {}
 
+const TOTAL_ROW = /^\s*(grand\s+)?(sub)?totals?\b/i;
+
+const totalRowCache = new WeakMap<TableData, number[]>();
+
+/** Rows with a text cell reading "Total …", found once per table (a 100k-row table has none, usually). */
+function totalRowsOf(table: TableData): number[] {
+  let rows = totalRowCache.get(table);
+  if (rows) return rows;
+  rows = [];
+  for (const c of table.columns) {
+    if (c.type !== 'text') continue;
+    const seen = new Map<string, boolean>();
+    c.values.forEach((v, i) => {
+      if (typeof v !== 'string') return;
+      let total = seen.get(v);
+      if (total === undefined) seen.set(v, (total = TOTAL_ROW.test(v)));
+      if (total) rows!.push(i);
+    });
+  }
+  totalRowCache.set(table, rows);
+  return rows;
+}
+
 /** What is wrong with a query for this table, in sentences; empty when it may run. */
 export function validateQuery(query: unknown, table: TableData, title: string): string[] {
   const problems: string[] = [];
@@ -130,12 +153,28 @@ export function runQuery(query: TableQuery, table: TableData, title: string): Ta
   const tests = query.filters.map((f) => matcher(f, column(f.column)));
   const selected: number[] = [];
   for (let i = 0; i < table.rows.length; i++) if (tests.every((t) => t(i))) selected.push(i);
+  // A "Total" row repeats the rows above it: added in, it would count them twice. It is read
+  // only when a filter asks for it (a lookup of "Total revenue").
+  const asked = new Set(query.filters.flatMap((f) => (typeof f.value === 'string' ? [foldValue(f.value)] : [])));
+  const totalRows = totalRowsOf(table);
+  const totals = totalRows.length
+    ? selected.filter((i) =>
+        table.columns.some((c) => {
+          const v = c.values[i];
+          return c.type === 'text' && typeof v === 'string' && TOTAL_ROW.test(v) && !asked.has(foldValue(v));
+        }),
+      )
+    : [];
+  if (totals.length) selected.splice(0, selected.length, ...selected.filter((i) => !totals.includes(i)));
   const where = query.filters.length ? ` where ${query.filters.map(describeFilter).join(' and ')}` : '';
   const of = `rows of ${title}${where}`;
+  const left = totals.length
+    ? ` (${totals.length === 1 ? 'its total row' : `${totals.length} total rows`} left out)`
+    : '';
   const done = (value: number | string, computation: string, rows = selected): TableResult => ({
     value,
     display: formatValue(value),
-    computation: `${computation}: ${formatValue(value)}`,
+    computation: `${computation}${left}: ${formatValue(value)}`,
     query,
     rows: rows.slice(0, ROWS_SHOWN).map((i) => table.rows[i]!),
     rowCount: rows.length,

@@ -28,6 +28,9 @@ const STOP = new Set(
   ),
 );
 
+/** Little words inside column names ("Speed IAS in knots") that say nothing about the column. */
+const STOP_IN_NAMES = new Set(['a', 'an', 'the', 'of', 'in', 'on', 'at', 'for', 'to', 'by', 'and', 'or', 'per']);
+
 /** Words a column name abbreviates or means, folded; matched both ways. */
 const SYNONYMS: Record<string, string[]> = {
   temp: ['temperature', 'warm', 'warmest', 'hot', 'hottest', 'cold', 'coldest'],
@@ -81,33 +84,55 @@ interface Op {
   byWords?: string[];
   /** A "most"-like word: sums rather than takes the highest row. */
   plural?: boolean;
+  /** A condition the rules cannot compute ("no", "more than"): the question is declined. */
+  unsupported?: string;
 }
 
 const HIGH = /\b(most|highest|largest|biggest|greatest|maximum|max|top|peak|warmest|hottest|longest)\b/;
 const LOW = /\b(least|lowest|smallest|fewest|minimum|min|coldest|shortest)\b/;
 
+/** Words that end the name of what "which …" asks for ("which state had …"). */
+const VERBS = new Set(
+  'had has have was were is are saw did does do got show shows with recorded produced reported received sold made'.split(
+    ' ',
+  ),
+);
+
+/** Conditions the rules do not compute (negation, comparison): a question with one is declined. */
+const UNSUPPORTED =
+  /\b(no|not|without|except|never|none|more than|less than|fewer than|greater than|at least|at most|above|below|between)\b/;
+
 function operation(q: string): Op | undefined {
-  const which =
-    /\b(?:which|what)\s+((?:\p{L}+\s+){0,2}?\p{L}+)\s+(?:had|has|have|was|were|is|saw|did|got|shows?|with|recorded|produced|reported|of|in)\b/u.exec(
-      q,
-    );
   const high = HIGH.test(q);
   const low = LOW.test(q);
-  if (which && (high || low) && !(high && low)) {
-    return { op: high ? 'argmax' : 'argmin', byWords: words(which[1]!), plural: /\b(most|least|fewest)\b/.test(q) };
-  }
-  if (/\bhow many\b|\bnumber of\b|\bcount\b/.test(q)) return { op: 'count' };
-  if (/\b(average|mean)\b/.test(q)) return { op: 'mean' };
-  if (/\b(total|sum|altogether|combined|in all)\b/.test(q)) return { op: 'sum' };
-  if (high && !low) return { op: 'max' };
-  if (low && !high) return { op: 'min' };
-  if (/^\s*(what|how much)\b/.test(q)) return { op: 'lookup' };
-  return undefined;
+  const unsupported = UNSUPPORTED.exec(q)?.[0];
+  const op = ((): Op | undefined => {
+    const which = /\b(?:which|what)\s+(.*)$/u.exec(q);
+    if (which && high !== low) {
+      const byWords: string[] = [];
+      for (const w of words(which[1]!)) {
+        if (VERBS.has(w) || byWords.length === 3) break;
+        byWords.push(w);
+      }
+      if (byWords.length)
+        return { op: high ? 'argmax' : 'argmin', byWords, plural: /\b(most|least|fewest|total)\b/.test(q) };
+    }
+    if (/\b(average|mean)\b/.test(q)) return { op: 'mean' };
+    if (/\bhow many\b|\bnumber of\b|^\s*count\b/.test(q)) return { op: 'count' };
+    // "the highest total cost": the highest of a column named "total".
+    if (high !== low) return { op: high ? 'max' : 'min' };
+    if (/\b(total|sum|altogether|combined|in all)\b/.test(q)) return { op: 'sum' };
+    if (/^\s*(what|how much)\b/.test(q)) return { op: 'lookup' };
+    return undefined;
+  })();
+  return op && unsupported ? { ...op, unsupported } : op;
 }
 
 /** How well a column's name is matched by the question's words (0: not at all). */
 function nameMatch(column: TableColumn, qWords: string[]): number {
-  const own = words(column.name).filter((w) => w.length > 1 && !/^\d+$/.test(w));
+  // A column named by a number ("2021" in a table of years across) is named by that number.
+  if (/^\d+$/.test(column.name.trim())) return qWords.includes(column.name.trim()) ? 1 : 0;
+  const own = words(column.name).filter((w) => w.length > 1 && !/^\d+$/.test(w) && !STOP_IN_NAMES.has(w));
   if (!own.length) return 0;
   let hit = 0;
   for (const w of own) if (qWords.some((q) => sameWord(q, w))) hit++;
@@ -130,6 +155,9 @@ interface Found {
   score: number;
   ambiguous?: string;
 }
+
+const FROM = /origin|from|source|depart/i;
+const TO = /dest|\bto\b|arriv/i;
 
 /** Up to this many distinct values of a column are looked for in questions. */
 const MAX_DISTINCT = 60_000;
@@ -172,13 +200,20 @@ function findFilters(table: TableData, qWords: string[], skip: Set<number>): Fou
       const span = Array.from({ length: len }, (_, k) => s + k);
       if (span.some((i) => used.has(i) || skip.has(i))) continue;
       const run = qWords.slice(s, s + len);
-      if (run.every((w) => STOP.has(w) || /^\d+$/.test(w))) continue;
+      // Years are dates' business (below); other numbers may be codes ("90210").
+      if (run.every((w) => STOP.has(w) || /^(1[6-9]|20)\d\d$/.test(w) || /^\d{1,2}$/.test(w))) continue;
       const hits = index.get(run.map(foldValue).join(' '));
       if (!hits?.length) continue;
       const free = hits.filter((h) => !filters.some((f) => f.column === h.column));
       if (!free.length) continue;
-      // A value in several columns: the column the question names, else the one it fills most.
-      const named = free.filter((h) => nameMatch(table.columns.find((c) => c.name === h.column)!, qWords) > 0);
+      // A value in several columns: "from X" and "to X" say which (origin, destination), else
+      // the column the question names, else the one it fills most.
+      const before = qWords[s - 1];
+      const direction = before === 'from' ? FROM : before === 'to' ? TO : undefined;
+      const directed = direction ? free.filter((h) => direction.test(h.column)) : [];
+      const named = directed.length
+        ? directed
+        : free.filter((h) => nameMatch(table.columns.find((c) => c.name === h.column)!, qWords) > 0);
       const pick = (named.length ? named : free).sort((a, b) => b.rows - a.rows)[0]!;
       if (free.length > 1 && !named.length)
         ambiguous = `“${pick.value}” was taken as ${pick.column} (it is also a value of ${free
@@ -193,13 +228,17 @@ function findFilters(table: TableData, qWords: string[], skip: Set<number>): Fou
   // Years (and a month before one) against a date column, or a column of years.
   for (let i = 0; i < qWords.length; i++) {
     if (used.has(i) || skip.has(i) || !/^(1[6-9]|20)\d\d$/.test(qWords[i]!)) continue;
+    if (table.columns.some((c) => c.name.trim() === qWords[i])) continue;
     const year = Number(qWords[i]);
     const monthAt = i > 0 && MONTHS.indexOf(qWords[i - 1]!) >= 0 ? i - 1 : -1;
     const dates = table.columns.filter((c) => c.type === 'date' && !filters.some((f) => f.column === c.name));
     const years = table.columns.filter(
       (c) => c.type === 'number' && words(c.name).includes('year') && !filters.some((f) => f.column === c.name),
     );
-    const date = dates.find((c) => nameMatch(c, qWords) > 0) ?? dates[0];
+    // A year the table has no rows in is not a filter of this table (the question is about another).
+    const inYear = (c: TableColumn) => c.values.some((v) => typeof v === 'string' && v.startsWith(String(year)));
+    const date = [...dates.filter((c) => nameMatch(c, qWords) > 0), ...dates].find(inYear);
+    if (years[0] && !years[0].values.includes(year)) years.shift();
     if (date) {
       filters.push({
         column: date.name,
@@ -237,13 +276,19 @@ function target(
   return { column: top.c };
 }
 
+/** A column of codes or ids (all different, or named so): counted as rows, never added up. */
+function identifier(c: TableColumn): boolean {
+  return words(c.name).some((w) => ['id', 'code', 'zip', 'key', 'no'].includes(w));
+}
+
 /** The column an argmax groups by: named after "which"; "year" takes a date column's years. */
 function groupColumn(table: TableData, byWords: string[]): TableQuery['by'] | undefined {
   const named = table.columns
     .map((c) => ({ c, s: nameMatch(c, byWords) }))
     .filter((x) => x.s > 0 && x.c.type !== 'number')
     .sort((a, b) => b.s - a.s)[0]?.c;
-  if (named) return { column: named.name };
+  if (named)
+    return { column: named.name, ...(named.type === 'date' && byWords.includes('year') ? { part: 'year' } : {}) };
   const yearCol = table.columns.find((c) => c.type === 'number' && words(c.name).includes('year'));
   if (byWords.includes('year')) {
     if (yearCol) return { column: yearCol.name };
@@ -269,11 +314,21 @@ function readAgainst(
   t: TitledTable,
 ): { reading: Reading; score: number } {
   const { table, title } = t;
-  const titleWords = new Set(words(title.replace(/\.[a-z]{2,4}\b/gi, '')).filter((w) => !STOP.has(w) && w.length > 2));
+  const titleWords = new Set(
+    words(title.replace(/\.[a-z]{2,4}\b/gi, '')).filter(
+      (w) => !STOP.has(w) && w.length > 2 && w !== 'table' && w !== 'sheet',
+    ),
+  );
   // "bird strikes" names birdstrikes.csv; "zip codes" zipcodes.csv.
   const titled = new Set<number>();
+  // "strikes" in birdstrikes.csv, "codes" in zipcodes.csv.
+  const inTitle = (w: string) =>
+    titleWords.has(w) ||
+    titleWords.has(foldValue(w)) ||
+    (w.length >= 4 && [...titleWords].some((t) => t.length > w.length + 2 && (t.endsWith(w) || t.startsWith(w))));
   qWords.forEach((w, i) => {
-    if (titleWords.has(w) || titleWords.has(foldValue(w))) titled.add(i);
+    if (STOP.has(w)) return;
+    if (inTitle(w)) titled.add(i);
     const pair = `${w}${qWords[i + 1] ?? ''}`;
     if (i + 1 < qWords.length && (titleWords.has(pair) || titleWords.has(foldValue(pair)))) {
       titled.add(i);
@@ -287,7 +342,8 @@ function readAgainst(
     const start = qWords.findIndex((w) => w === 'which' || w === 'what');
     for (let i = start + 1; i <= start + op.byWords.length; i++) skip.add(i);
   }
-  const found = findFilters(table, qWords, new Set([...skip, ...titled]));
+  const found = findFilters(table, qWords, skip);
+  for (const i of found.used) titled.delete(i);
   const used = new Set([...found.used, ...skip]);
   const named = (c: TableColumn | undefined) => (c ? nameMatch(c, qWords) : 0);
   const base = found.score * 2 + titled.size + (by ? 2 : 0);
@@ -297,12 +353,16 @@ function readAgainst(
   // by state code) would be a filter silently dropped: that is a wrong number, so no answer.
   const explained = (w: string, i: number) =>
     used.has(i) || titled.has(i) || table.columns.some((c) => nameMatch(c, [w]) > 0);
-  const stray = qWords.find((w, i) => capitalised.has(w) && !STOP.has(w) && !/^\d+$/.test(w) && !explained(w, i));
+  const stray = qWords.find(
+    (w, i) =>
+      (capitalised.has(w) || /^(1[6-9]|20)\d\d$/.test(w)) && !STOP.has(w) && !explained(w, i) && !GENERIC.has(w),
+  );
   const query = (
     q2: Omit<TableQuery, 'table' | 'filters'>,
     more: string[] = [],
   ): { reading: Reading; score: number } => {
     if (stray) return unclear(`“${stray}” is not a value in ${title}`);
+    if (op.unsupported) return unclear(`conditions such as “${op.unsupported}” are not computed yet`);
     const all = [...notes, ...more];
     const target = q2.column ? table.columns.find((c) => c.name === q2.column) : undefined;
     return {
@@ -312,7 +372,7 @@ function readAgainst(
         table: t,
         ...(all.length ? { reading: `${all.join('; ')}.` } : {}),
       },
-      score: base + (named(target) > 0 ? 2 : 0),
+      score: base + 2 * Math.min(1, named(target)),
     };
   };
   const numeric = (c: TableColumn) => c.type === 'number' && !found.filters.some((f) => f.column === c.name);
@@ -321,7 +381,7 @@ function readAgainst(
     case 'argmax':
     case 'argmin': {
       if (!by) return unclear(`no column of ${title} is named “${op.byWords!.join(' ')}”`);
-      const m = target(table, qWords, used, (c) => numeric(c) && c.name !== by!.column);
+      const m = target(table, qWords, used, (c) => numeric(c) && !identifier(c) && c.name !== by!.column);
       if (!m.column) {
         // "Which state had the most strikes?": rows are what is counted.
         if (!op.plural) return unclear(`the question names no column of numbers in ${title} to compare`);
@@ -335,7 +395,7 @@ function readAgainst(
       // "How many hurricanes did Texas have?": a column of counts is added up, not its rows counted.
       const after = /\b(?:how many|number of)\s+(\p{L}+(?:\s+\p{L}+)?)/u.exec(q);
       if (after) {
-        const m = target(table, words(after[1]!), new Set(), numeric);
+        const m = target(table, words(after[1]!), new Set(), (c) => numeric(c) && !identifier(c));
         if (m.column && nameMatch(m.column, words(after[1]!)) >= 1)
           return query({ op: 'sum', column: m.column.name }, [
             `the ${m.column.name} of the matching rows were added up`,
@@ -344,9 +404,9 @@ function readAgainst(
       // What is counted must be this table's: its name, a column, a value, or plain rows.
       const counted = after ? words(after[1]!).filter((w) => !STOP.has(w)) : [];
       const countedAt = counted.map((w) => qWords.indexOf(w));
-      const ok = countedAt.every(
-        (i, k) => i < 0 || GENERIC.has(counted[k]!) || used.has(i) || titled.has(i) || explained(counted[k]!, i),
-      );
+      const ok =
+        !counted.length ||
+        countedAt.some((i, k) => i >= 0 && (GENERIC.has(counted[k]!) || titled.has(i) || explained(counted[k]!, i)));
       if (!found.filters.length && base === 0) return { reading: { kind: 'none' }, score: 0 };
       if (!ok) return unclear(`${title} has no ${counted.join(' ')} to count`);
       return query({ op: 'count' });
@@ -355,7 +415,18 @@ function readAgainst(
     case 'mean':
     case 'max':
     case 'min': {
-      const accept = op.op === 'max' || op.op === 'min' ? (c: TableColumn) => numeric(c) || c.type === 'date' : numeric;
+      // "What was total revenue?" of a table with a "Total revenue" row reads that row.
+      const totalRow = found.filters.some(
+        (f) => typeof f.value === 'string' && /\b(total|average|mean)\b/i.test(f.value),
+      );
+      if (totalRow) {
+        const m = target(table, qWords, used, (c) => !found.filters.some((f) => f.column === c.name));
+        if (m.column) return query({ op: 'lookup', column: m.column.name }, m.ambiguous ? [m.ambiguous] : []);
+      }
+      const accept =
+        op.op === 'max' || op.op === 'min'
+          ? (c: TableColumn) => numeric(c) || c.type === 'date'
+          : (c: TableColumn) => numeric(c) && !identifier(c);
       const m = target(table, qWords, used, accept);
       if (!m.column)
         return unclear(
