@@ -118,11 +118,13 @@ function headerRowCount(block: GridRow[], width: number): 0 | 1 | 2 {
   const distinct = new Set(filled.map((c) => c.toLowerCase())).size === filled.length;
   if (!bodyHasValues && !(filled.length === width && distinct)) return 0;
   const second = below[0];
+  const yearBelow = (c: string, i: number) =>
+    /^(1[89]|20)\d\d$/.test(c) && below.slice(1).some((r) => r[i] && !/^(1[89]|20)\d\d$/.test(r[i]!));
   if (
     second &&
     filled.length < width &&
     block.length > 2 &&
-    !second.some(valueLike) &&
+    !second.some((c, i) => valueLike(c) && !yearBelow(c, i)) &&
     below.slice(1).some((r) => r.some(valueLike))
   )
     return 2;

@@ -136,6 +136,15 @@ function describeFilter(f: TableFilter): string {
   return `${f.column} is ${typeof f.value === 'number' ? formatValue(f.value) : f.value}`;
 }
 
+function decimalsOf(v: number): number {
+  if (Number.isInteger(v)) return 0;
+  const text = String(v);
+  if (text.includes('e')) return 10;
+  return Math.min(10, text.length - text.indexOf('.') - 1);
+}
+
+const roundTo = (v: number, decimals: number) => Number(v.toFixed(decimals));
+
 export function formatValue(v: number | string): string {
   if (typeof v === 'string') return v;
   const rounded = Math.abs(v) >= 100 ? Math.round(v * 100) / 100 : Math.round(v * 10000) / 10000;
@@ -204,7 +213,11 @@ export function runQuery(query: TableQuery, table: TableData, title: string): Ta
   if (query.op === 'sum' || query.op === 'mean') {
     let sum = 0;
     for (const i of used) sum += c.values[i] as number;
-    const value = query.op === 'sum' ? sum : sum / used.length;
+    // Binary floating point adds 8.3 and 8.8 to 17.099999999999998: a sum is given to the
+    // decimals its values have.
+    let decimals = 0;
+    for (const i of used) decimals = Math.max(decimals, decimalsOf(c.values[i] as number));
+    const value = query.op === 'sum' ? roundTo(sum, decimals) : sum / used.length;
     const verb = query.op === 'sum' ? 'Added up' : `Averaged ${used.length} values of`;
     return done(value, `${verb} ${c.name} over ${of}${note}`, used);
   }

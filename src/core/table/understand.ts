@@ -255,6 +255,27 @@ function findFilters(table: TableData, qWords: string[], skip: Set<number>): Fou
   return { filters, used, score, ...(ambiguous ? { ambiguous } : {}) };
 }
 
+/**
+ * A word that is a value with an ending ("foggy", "rainy" where weather holds "fog", "rain"):
+ * read as nothing, it would silently drop the filter the person meant.
+ */
+function nearValue(
+  table: TableData,
+  qWords: string[],
+  skip: (w: string, i: number) => boolean,
+): { word: string; value: string; column: string } | undefined {
+  const index = valuesOf(table);
+  for (const [i, w] of qWords.entries()) {
+    if (w.length < 4 || skip(w, i)) continue;
+    for (let cut = 1; cut <= 2; cut++) {
+      const hits = index.get(w.slice(0, -cut));
+      if (hits?.length && w.slice(0, -cut).length >= 3)
+        return { word: w, value: hits[0]!.value, column: hits[0]!.column };
+    }
+  }
+  return undefined;
+}
+
 /** The column the question measures: named by it, of a type the operation takes, not filtered on. */
 function target(
   table: TableData,
@@ -362,6 +383,8 @@ function readAgainst(
     more: string[] = [],
   ): { reading: Reading; score: number } => {
     if (stray) return unclear(`“${stray}” is not a value in ${title}`);
+    const near = nearValue(table, qWords, (w, i) => explained(w, i) || STOP.has(w) || GENERIC.has(w));
+    if (near) return unclear(`“${near.word}” is not a value in ${title}; ${near.column} has “${near.value}”`);
     if (op.unsupported) return unclear(`conditions such as “${op.unsupported}” are not computed yet`);
     const all = [...notes, ...more];
     const target = q2.column ? table.columns.find((c) => c.name === q2.column) : undefined;
