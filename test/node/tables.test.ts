@@ -15,7 +15,6 @@ import {
   typeColumn,
   validateQuery,
   type DocumentTables,
-  type TableData,
   type TableQuery,
   type TableQueryProposer,
 } from '../../src/core';
@@ -415,5 +414,3 @@ describe('folio ask on a table', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });
-
-export type { TableData };
