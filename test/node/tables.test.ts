@@ -5,7 +5,11 @@ import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import type { AskResult } from '../../src/cli/askCommand';
 import {
+  answer,
   answerFromTables,
+  applyAnswerEvent,
+  libraryRetriever,
+  newAnswerRecord,
   parseBytes,
   parseDate,
   parseNumber,
@@ -365,6 +369,33 @@ describe('tables stored with their document', () => {
     await lib.removeDocument(id);
     expect(await lib.tables()).toEqual([]);
     expect((await lib.checkIntegrity()).problems).toEqual([]);
+    lib.close();
+  });
+});
+
+describe('the answer pipeline with tables', () => {
+  test('a computed table answer is one `table` event and ends the answer; without `tables` the passages answer', async () => {
+    const embedder = stubEmbedder();
+    const lib = await freshLibrary({ embedder });
+    await lib.addFiles([{ name: 'seattle-weather.csv', data: delimited(WEATHER) }]);
+    const retriever = libraryRetriever(lib, embedder);
+    const run = async (q: string, tables: boolean) => {
+      const types: string[] = [];
+      let record = newAnswerRecord(q);
+      for await (const e of answer(q, { retriever, tables })) {
+        types.push(e.type);
+        record = applyAnswerEvent(record, e);
+      }
+      return { types, record };
+    };
+    const computed = await run('How many days had fog in 2014?', true);
+    expect(computed.types).toEqual(['query', 'table', 'done']);
+    expect(computed.record.table).toMatchObject({ status: 'computed', value: 2, rows: [4, 6] });
+    const declined = await run('How many days had no fog?', true);
+    expect(declined.types.slice(0, 3)).toEqual(['query', 'table', 'passages']);
+    expect(declined.record.table).toMatchObject({ status: 'declined' });
+    const off = await run('How many days had fog in 2014?', false);
+    expect(off.types).not.toContain('table');
     lib.close();
   });
 });

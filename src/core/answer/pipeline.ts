@@ -52,6 +52,11 @@ export interface AnswerOptions {
    * embedding; `npx tsx scripts/tune-answer.ts` prints it).
    */
   extractCandidates?: number;
+  /**
+   * Compute table questions over the retriever's tables (issue 24): a `table` event, and a
+   * computed answer ends the answer. Off until the app shows table answers.
+   */
+  tables?: boolean;
 }
 
 export type { PreviousTurn } from './followUp';
@@ -94,7 +99,7 @@ export async function* answer(question: string, opts: AnswerOptions): AsyncGener
 
   // Issue 24: a question computed over a table is answered exactly and ends here; one it could
   // not compute says why, and the passages follow.
-  const table = await retriever.tableAnswer?.(question);
+  const table = opts.tables ? await retriever.tableAnswer?.(question) : null;
   if (aborted()) return yield stop;
   if (table) yield { type: 'table', answer: table };
   if (table?.status === 'computed') return yield { type: 'done', finishReason: 'stop' };
