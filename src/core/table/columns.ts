@@ -244,7 +244,20 @@ export function parseNumber(text: string, decimalComma: boolean): number | null 
   return negative ? -n : n;
 }
 
-const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+export const MONTH_NAMES = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
 
 /** A cell → an ISO date ("2014-03-01", with " hh:mm" when it has a time), or null. */
 export function parseDate(text: string): string | null {
@@ -262,33 +275,20 @@ export function parseDate(text: string): string | null {
     return iso(+m[4]!, dayFirst ? b : a, dayFirst ? a : b);
   }
   m = /^(\d{1,2})\s+([a-z]{3,9})\.?,?\s+(\d{4})$/i.exec(t);
-  if (m) return monthName(m[2]!) ? iso(+m[3]!, monthName(m[2]!)!, +m[1]!) : null;
+  if (m) return monthNumber(m[2]!) ? iso(+m[3]!, monthNumber(m[2]!)!, +m[1]!) : null;
   m = /^([a-z]{3,9})\.?\s+(\d{1,2}),?\s+(\d{4})$/i.exec(t);
-  if (m) return monthName(m[1]!) ? iso(+m[3]!, monthName(m[1]!)!, +m[2]!) : null;
+  if (m) return monthNumber(m[1]!) ? iso(+m[3]!, monthNumber(m[1]!)!, +m[2]!) : null;
   m = /^([a-z]{3,9})\.?\s+(\d{4})$/i.exec(t);
-  if (m) return monthName(m[1]!) ? iso(+m[2]!, monthName(m[1]!)!, 1) : null;
+  if (m) return monthNumber(m[1]!) ? iso(+m[2]!, monthNumber(m[1]!)!, 1) : null;
   return null;
 }
 
-function monthName(word: string): number | undefined {
-  const w = word.toLowerCase();
-  const i = MONTHS.indexOf(w.slice(0, 3));
-  // "March", "Mar", "Sept": a prefix of the month's full name.
-  const full = [
-    'january',
-    'february',
-    'march',
-    'april',
-    'may',
-    'june',
-    'july',
-    'august',
-    'september',
-    'october',
-    'november',
-    'december',
-  ];
-  return i >= 0 && full[i]!.startsWith(w.replace(/\.$/, '')) ? i + 1 : i >= 0 && w === 'sept' ? 9 : undefined;
+/** A month's number from its name or a prefix of it ("March", "Mar", "Sept"), or undefined. */
+export function monthNumber(word: string): number | undefined {
+  const w = word.toLowerCase().replace(/\.$/, '');
+  if (w.length < 3) return undefined;
+  const i = MONTH_NAMES.findIndex((m) => m.toLowerCase().startsWith(w));
+  return i >= 0 ? i + 1 : undefined;
 }
 
 function iso(y: number, mo: number, d: number, h?: string, mi?: string): string | null {
@@ -298,5 +298,3 @@ function iso(y: number, mo: number, d: number, h?: string, mi?: string): string 
   const day = `${String(y)}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
   return h !== undefined && mi !== undefined && !(+h === 0 && +mi === 0) ? `${day} ${h.padStart(2, '0')}:${mi}` : day;
 }
-
-export { MONTHS };

@@ -1,3 +1,4 @@
+import { MONTH_NAMES } from './columns';
 import type { TableColumn, TableData, TableFilter, TableQuery, TableResult } from './types';
 
 /**
@@ -96,21 +97,6 @@ export function foldValue(v: string): string {
   if (t.length > 3 && t.endsWith('s')) return t.slice(0, -1);
   return t;
 }
-
-const MONTH_NAMES = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
 
 function matcher(f: TableFilter, c: TableColumn): (i: number) => boolean {
   const values = c.values;

@@ -1,3 +1,4 @@
+import { monthNumber } from './columns';
 import { foldValue } from './run';
 import type { TableColumn, TableData, TableFilter, TableOp, TableQuery } from './types';
 
@@ -49,21 +50,6 @@ const SYNONYMS: Record<string, string[]> = {
   cost: ['costs', 'spent', 'spend', 'price', 'paid'],
   count: ['flight', 'flights'],
 };
-
-const MONTHS = [
-  'january',
-  'february',
-  'march',
-  'april',
-  'may',
-  'june',
-  'july',
-  'august',
-  'september',
-  'october',
-  'november',
-  'december',
-];
 
 export function tableTitle(docName: string, table: TableData): string {
   return table.name ? `${docName} › ${table.name}` : docName;
@@ -230,7 +216,7 @@ function findFilters(table: TableData, qWords: string[], skip: Set<number>): Fou
     if (used.has(i) || skip.has(i) || !/^(1[6-9]|20)\d\d$/.test(qWords[i]!)) continue;
     if (table.columns.some((c) => c.name.trim() === qWords[i])) continue;
     const year = Number(qWords[i]);
-    const monthAt = i > 0 && MONTHS.indexOf(qWords[i - 1]!) >= 0 ? i - 1 : -1;
+    const month = i > 0 ? monthNumber(qWords[i - 1]!) : undefined;
     const dates = table.columns.filter((c) => c.type === 'date' && !filters.some((f) => f.column === c.name));
     const years = table.columns.filter(
       (c) => c.type === 'number' && words(c.name).includes('year') && !filters.some((f) => f.column === c.name),
@@ -244,9 +230,9 @@ function findFilters(table: TableData, qWords: string[], skip: Set<number>): Fou
         column: date.name,
         op: 'year',
         value: year,
-        ...(monthAt >= 0 ? { month: MONTHS.indexOf(qWords[monthAt]!) + 1 } : {}),
+        ...(month ? { month } : {}),
       });
-      if (monthAt >= 0) used.add(monthAt);
+      if (month) used.add(i - 1);
     } else if (years[0]) filters.push({ column: years[0].name, op: 'eq', value: year });
     else continue;
     used.add(i);
