@@ -358,7 +358,18 @@ describe('tables stored with their document', () => {
     expect(stored.map((d) => [d.docName, d.tables.length, d.tables[0]!.rows.length])).toEqual([
       ['seattle-weather.csv', 1, 7],
     ]);
-    expect(await lib.tableAnswer('How many days had fog in 2014?')).toMatchObject({ status: 'computed', value: 2 });
+    const computed = await lib.tableAnswer('How many days had fog in 2014?');
+    expect(computed).toMatchObject({ status: 'computed', value: 2, rows: [4, 6] });
+    // The rows as the source panel shows them, typed values formatted.
+    expect(await lib.tableRows(id, 0, [4, 6, 99])).toEqual({
+      columns: ['date', 'weather', 'temp_max', 'precipitation', 'station'],
+      rows: [
+        { row: 4, cells: ['2014-01-03', 'Fog', '9.4', '', 'Seattle'] },
+        { row: 6, cells: ['2014-02-11', 'fog', '7.8', '0.3', 'Tacoma'] },
+      ],
+    });
+    // Scoped to a collection the document is not in, there is no table to compute over.
+    expect(await lib.tableAnswer('How many days had fog in 2014?', { collections: ['elsewhere'] })).toBeNull();
 
     const backup = await lib.exportBackup();
     const copy = await freshLibrary({ embedder: stubEmbedder() });
