@@ -251,6 +251,13 @@ describe('queries run on typed columns, validated first', () => {
     });
   });
 
+  test('a table cut at the row limit computes nothing: part of it is not the whole', () => {
+    const [t] = tablesFromGrid(grid(WEATHER), { name: '', firstIndex: 0, truncated: true });
+    expect(runQuery({ table: title, op: 'count', filters: [] }, t!, title)).toEqual({
+      declined: expect.stringContaining('too long to keep whole'),
+    });
+  });
+
   test('a query naming a missing column, a wrong type or an unknown operation is refused before it runs', async () => {
     const [t] = (await weather()).tables;
     const bad = [

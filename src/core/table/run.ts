@@ -144,6 +144,11 @@ export function formatValue(v: number | string): string {
 export function runQuery(query: TableQuery, table: TableData, title: string): TableResult | { declined: string } {
   const problems = validateQuery(query, table, title);
   if (problems.length) throw new InvalidQuery(`The query cannot run: ${problems.join('; ')}.`);
+  // A sheet cut at its row limit would give a count or a total of part of it as the whole.
+  if (table.truncated)
+    return {
+      declined: `${title} was too long to keep whole (only its first ${table.rows.length.toLocaleString('en-US')} rows are stored), so nothing is computed over it.`,
+    };
   const column = (name: string) => table.columns.find((c) => c.name === name)!;
   const tests = query.filters.map((f) => matcher(f, column(f.column)));
   const selected: number[] = [];
