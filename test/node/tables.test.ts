@@ -288,6 +288,11 @@ describe('questions read into queries by rules', () => {
     expect(await ask('What was the total precipitation in Tacoma?')).toMatchObject({ value: 0.3 });
     expect(await ask('What was the maximum temperature in 2014?')).toMatchObject({ value: 12.2 });
     expect(await ask('Which station had the most rain?')).toMatchObject({ value: 'Seattle' });
+    // Several rows to a station: "highest" is read as the highest row, and the answer says so.
+    expect(await ask('Which station had the highest temp max?')).toMatchObject({
+      value: 'Tacoma',
+      reading: expect.stringContaining('the highest total per station is the other reading'),
+    });
     expect(await ask('What was the temp max on March 2015?')).toMatchObject({ value: 6.1 });
     expect(await ask('What is the capital of France?')).toBeNull();
   });

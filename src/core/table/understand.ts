@@ -398,7 +398,15 @@ function readAgainst(
       }
       // "most hurricanes" adds up a group's rows; "highest temperature" takes its highest row.
       const agg = op.plural ? 'sum' : op.op === 'argmax' ? 'max' : 'min';
-      return query({ op: op.op, by, agg, column: m.column.name }, m.ambiguous ? [m.ambiguous] : []);
+      const notes = m.ambiguous ? [m.ambiguous] : [];
+      // With several rows to a group, "highest" could also mean the highest total: say which.
+      const byColumn = table.columns.find((c) => c.name === by.column)!;
+      const keys = by.part === 'year' ? byColumn.values.map((v) => String(v).slice(0, 4)) : byColumn.values;
+      if (agg !== 'sum' && new Set(keys).size < keys.length)
+        notes.push(
+          `“${op.op === 'argmax' ? 'highest' : 'lowest'} ${m.column.name}” was read as the single ${op.op === 'argmax' ? 'highest' : 'lowest'} row; the ${op.op === 'argmax' ? 'highest' : 'lowest'} total per ${by.part === 'year' ? 'year' : by.column} is the other reading`,
+        );
+      return query({ op: op.op, by, agg, column: m.column.name }, notes);
     }
     case 'count': {
       // "How many hurricanes did Texas have?": a column of counts is added up, not its rows counted.
