@@ -323,12 +323,11 @@ function readAgainst(
   const { table, title } = t;
   const titleWords = new Set(
     words(title.replace(/\.[a-z]{2,4}\b/gi, '')).filter(
-      (w) => !STOP.has(w) && w.length > 2 && w !== 'table' && w !== 'sheet',
+      (w) => !STOP.has(w) && w.length > 1 && w !== 'table' && w !== 'sheet',
     ),
   );
-  // "bird strikes" names birdstrikes.csv; "zip codes" zipcodes.csv.
+  // Question words that name the table: "bird strikes" (or "strikes") birdstrikes.csv, "US" us-employment.csv.
   const titled = new Set<number>();
-  // "strikes" in birdstrikes.csv, "codes" in zipcodes.csv.
   const inTitle = (w: string) =>
     titleWords.has(w) ||
     titleWords.has(foldValue(w)) ||
