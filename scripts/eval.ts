@@ -9,6 +9,10 @@
  * see scripts/lib/qaEval.ts):
  *
  *   npm run eval -- ../shared/data/squad2-a --qa --offtopic ../shared/data/scifact/queries.jsonl
+ *
+ * With --tables, questions computed over tables (scripts/lib/tableEval.ts):
+ *
+ *   npm run eval -- test/fixtures/tables --tables
  */
 import 'fake-indexeddb/auto';
 import path from 'node:path';
@@ -37,7 +41,8 @@ const { values, positionals } = parseArgs({
     followups: { type: 'string' },
     summaries: { type: 'boolean', default: false },
     words: { type: 'string', default: '150' },
-    split: { type: 'string', default: 'all' },
+    // Each mode has its own default half: summaries all, lists tune, tables report.
+    split: { type: 'string' },
     embed: { type: 'boolean', default: false },
     'make-leads': { type: 'string' },
     lists: { type: 'boolean', default: false },
@@ -46,8 +51,25 @@ const { values, positionals } = parseArgs({
     bench: { type: 'string' },
     long: { type: 'boolean', default: false },
     pdf: { type: 'boolean', default: false },
+    tables: { type: 'boolean', default: false },
+    data: { type: 'string', default: '../shared/data/tables' },
+    verbose: { type: 'boolean', default: false },
   },
 });
+
+if (values.tables && positionals[0]) {
+  const { tableBench, tableEval } = await import('./lib/tableEval');
+  const split = (values.split ?? 'report') as 'tune' | 'report' | 'all';
+  const result = await tableEval(positionals[0], { data: values.data!, split, verbose: values.verbose! });
+  console.log(`\nTable questions on ${positionals[0]} (${split} half)`);
+  console.log('| metric | value |\n|---|---|');
+  for (const k of ['questions', 'tables', 'exact', 'declined', 'wrong', 'ms_p50', 'ms_max'] as const)
+    console.log(`| ${k} | ${result[k]} |`);
+  for (const w of result.wrongQuestions) console.log(`wrong: ${w}`);
+  if (values.bench !== undefined) console.log(`100k-row bench: ${JSON.stringify(await tableBench(values.data!))}`);
+  console.log(JSON.stringify(result));
+  process.exit(0);
+}
 
 if (values.followups !== undefined && positionals[0]) {
   const { followUpEval } = await import('./lib/qaEval');
@@ -91,7 +113,7 @@ if (values.summaries && values.long && positionals[0]) {
 
 if (values.summaries && positionals[0]) {
   const { summaryEval } = await import('./lib/summaryEval');
-  const split = values.split as 'tune' | 'report' | 'all';
+  const split = (values.split ?? 'all') as 'tune' | 'report' | 'all';
   if (!['tune', 'report', 'all'].includes(split)) throw new Error(`--split must be tune, report or all, not ${split}`);
   const weights = process.env.FOLIO_SUMMARY_WEIGHTS ? JSON.parse(process.env.FOLIO_SUMMARY_WEIGHTS) : undefined;
   console.log(
@@ -127,6 +149,9 @@ if (!dir || !mode) {
   console.error('       npm run eval -- <squad2-a dir> --make-leads <out-dir>');
   console.error(
     '       npm run eval -- --lists [--split tune|report] [--entries 240] [--no-embed] | --lists --bench 100000',
+  );
+  console.error(
+    '       npm run eval -- test/fixtures/tables --tables [--split report|tune|all] [--data ../shared/data/tables] [--verbose] [--bench 100000]',
   );
   process.exit(2);
 }

@@ -9,6 +9,8 @@ import {
   type SearchHit,
   type SearchMode,
   type SourceLocation,
+  type TableAnswer,
+  type TableQuery,
   type WholeRecord,
 } from '../core';
 import { dropLibrary, libraryModel, openLibraryFile } from './libraryFile';
@@ -21,14 +23,27 @@ export interface AskArgs {
   mode: SearchMode;
 }
 
-export interface AskResult {
-  question: string;
-  library: string;
-  model: string;
-  documents: number;
-  /** Best first: the search's passages (what `folio ask` has always printed). */
-  passages: { docName: string; text: string; location: SourceLocation; score: number; chunkIndex: number }[];
-  /** What kind of question it was (issue 21); "declined" when the documents do not cover a lookup. */
+/** A question computed over a table (issue 24): what `--json` adds. */
+export interface TableFields {
+  kind: 'table';
+  /** The number (or text) computed, and as shown. */
+  value: number | string;
+  display: string;
+  /** The computation in words a person can check. */
+  computation: string;
+  /** The structured query that was run. */
+  query: TableQuery;
+  /** How the question was read, when it could be read another way. */
+  reading?: string;
+  /** The answer as the app shows it: the value and its working. */
+  answer: string;
+  /** The table, and the source rows used (first 100 of `rowCount`). */
+  citations: { docName: string; table: string; page?: number; headerRow: number; rows: number[]; rowCount: number }[];
+}
+
+/** Any other question (issue 21): a lookup, summary, list, count or comparison, or declined. */
+export interface TextFields {
+  /** "declined" when the documents do not cover a lookup. */
   kind: QuestionKind | 'declined';
   /** The answer's text as the app shows it (Markdown). */
   answer: string;
@@ -39,6 +54,40 @@ export interface AskResult {
   scanned?: { passages: number; of: number };
   /** The other reading offered when the kind was a close call ("Summarise the whole document instead?"). */
   alternative?: string;
+  /** A table question the rules could not compute, and why (then it is answered from passages). */
+  tableDeclined?: string;
+}
+
+export type AskResult = (TableFields | TextFields) & {
+  question: string;
+  library: string;
+  model: string;
+  documents: number;
+  /** Best first: the search's passages (what `folio ask` has always printed). */
+  passages: { docName: string; text: string; location: SourceLocation; score: number; chunkIndex: number }[];
+};
+
+function tableFields(a: TableAnswer & { status: 'computed' }): TableFields {
+  const c = a.citation;
+  return {
+    kind: 'table',
+    value: a.value,
+    display: a.display,
+    computation: a.computation,
+    query: a.query,
+    ...(a.reading ? { reading: a.reading } : {}),
+    answer: `${a.display} — ${a.computation}`,
+    citations: [
+      {
+        docName: c.docName,
+        table: c.table,
+        ...(c.page ? { page: c.page } : {}),
+        headerRow: c.headerRow,
+        rows: a.rows,
+        rowCount: a.rowCount,
+      },
+    ],
+  };
 }
 
 /** `folio ask`: the library file opened as the app restores it, searched as the app searches. */
@@ -49,16 +98,7 @@ export async function askCommand(args: AskArgs): Promise<AskResult> {
     const { library, name, documents } = await openLibraryFile(args.file, embedder);
     try {
       const hits: SearchHit[] = await library.search(args.question, { k: args.k, mode: args.mode });
-      let record: WholeRecord = newWholeRecord(args.question);
-      for await (const event of askQuestion(args.question, {
-        source: library,
-        retriever: libraryRetriever(library, embedder),
-        mode: args.mode,
-        searchModel: embedder.model.id,
-      }))
-        record = applyAskEvent(record, event);
-      const list = record.list;
-      return {
+      const common = {
         question: args.question,
         library: args.file,
         model: embedder.model.id,
@@ -70,6 +110,21 @@ export async function askCommand(args: AskArgs): Promise<AskResult> {
           score: h.score,
           chunkIndex: h.chunkIndex,
         })),
+      };
+      // A question a table answers exactly is computed, not read from passages.
+      const table = await library.tableAnswer(args.question);
+      if (table?.status === 'computed') return { ...tableFields(table), ...common };
+      let record: WholeRecord = newWholeRecord(args.question);
+      for await (const event of askQuestion(args.question, {
+        source: library,
+        retriever: libraryRetriever(library, embedder),
+        mode: args.mode,
+        searchModel: embedder.model.id,
+      }))
+        record = applyAskEvent(record, event);
+      const list = record.list;
+      return {
+        ...common,
         kind: record.declined && (record.kind ?? 'lookup') === 'lookup' ? 'declined' : (record.kind ?? 'lookup'),
         answer: answerText(record),
         citations: answerCitations(record),
@@ -89,6 +144,7 @@ export async function askCommand(args: AskArgs): Promise<AskResult> {
             }
           : {}),
         ...(record.alternative ? { alternative: record.alternative.prompt } : {}),
+        ...(table?.status === 'declined' ? { tableDeclined: table.reason } : {}),
       };
     } finally {
       await dropLibrary(library, name);
@@ -112,14 +168,22 @@ export function describeLocation(location: SourceLocation): string {
 }
 
 export function formatAnswer(result: AskResult): string {
+  if (result.kind === 'table') {
+    const c = result.citations[0]!;
+    return `${result.display}\n  ${result.computation}${result.reading ? `\n  (${result.reading})` : ''}\n  from ${c.table}, ${c.rowCount} row${c.rowCount === 1 ? '' : 's'} used\n`;
+  }
   // A summary, list, count or comparison is its answer; the nearest passages add nothing to it.
   if (result.kind !== 'lookup' && result.kind !== 'declined') return `${result.answer}\n`;
-  if (!result.passages.length) return `Nothing in ${result.library} matches “${result.question}”.\n`;
-  return result.passages
-    .map((p, i) => {
-      const where = describeLocation(p.location);
-      const text = p.text.replace(/\s+/g, ' ').trim();
-      return `${i + 1}. ${p.docName}${where ? ` — ${where}` : ''}  (score ${p.score.toFixed(3)})\n   ${text}\n`;
-    })
-    .join('\n');
+  const note = result.tableDeclined ? `${result.tableDeclined}\n\n` : '';
+  if (!result.passages.length) return `${note}Nothing in ${result.library} matches “${result.question}”.\n`;
+  return (
+    note +
+    result.passages
+      .map((p, i) => {
+        const where = describeLocation(p.location);
+        const text = p.text.replace(/\s+/g, ' ').trim();
+        return `${i + 1}. ${p.docName}${where ? ` — ${where}` : ''}  (score ${p.score.toFixed(3)})\n   ${text}\n`;
+      })
+      .join('\n')
+  );
 }

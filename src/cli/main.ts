@@ -29,11 +29,13 @@ const HELP = `folio — private document search, on the command line
 
   folio ask <library.folio> "<question>"
       The passages that best answer the question, best first, with document, location, score;
-      a summary, list, count or comparison is answered from every passage in scope.
+      a summary, list, count or comparison is answered from every passage in scope, and a count,
+      total, average, highest/lowest or lookup over a table (CSV, sheet, document table) is
+      computed exactly instead, with the computation in words.
         --k <n>             how many passages (default 5)
         --mode <m>          hybrid (default), dense or keyword
         --json              one JSON object: {kind, answer, citations, passages, and for lists
-                            and counts items, count, scanned}
+                            and counts items, count, scanned; for a table value, computation, query}
 
   folio eval <beir-folder> [--mode dense|bm25|hybrid] [--k 10] [...]
       Retrieval quality on a BEIR-layout folder: the same as \`npm run eval\`.

@@ -55,6 +55,14 @@ export { reciprocalRankFusion, scoreFusion } from './search/fusion';
 export { selectContext } from './search/context';
 export type { ContextPassage, ContextOptions } from './search/context';
 
+// Tables kept as tables, and questions computed over them (issue 24)
+export { answerFromTables, schemasOf } from './table/answer';
+export type { DocumentTables, TableAnswer, TableCitation, TableQueryProposer, TableSchema } from './table/answer';
+export { runQuery, validateQuery, ROWS_SHOWN } from './table/run';
+export { readQuestion, tableTitle } from './table/understand';
+export { tablesFromGrid, typeColumn, parseNumber, parseDate } from './table/columns';
+export type { TableData, TableColumn, TableQuery, TableFilter, TableResult } from './table/types';
+
 // OCR (Node callers end the idle OCR worker so the process can exit)
 export { closeOcr } from './ocr';
 

@@ -1,3 +1,5 @@
+import type { TableData } from './table/types';
+
 export type DocType =
   | 'pdf'
   | 'docx'
@@ -61,6 +63,8 @@ export interface ParsedDocument {
   pageCount?: number;
   /** Pages whose text was read by OCR (1-based), when any were. */
   ocrPages?: number[];
+  /** Its sheets and tables as typed columns, for questions computed over them (issue 24). */
+  tables?: TableData[];
 }
 
 /** Anything with a name and bytes: a browser File, or a plain object in Node. */

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { AskResult } from '../../src/cli/askCommand';
+import type { AskResult, TextFields } from '../../src/cli/askCommand';
 import { FIXTURES_DIR, FIXTURE_FILES, MODELS_DIR } from '../helpers/paths';
 
 /**
@@ -24,10 +24,13 @@ function folio(...args: string[]): Promise<{ code: number | null; stdout: string
   return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
 }
 
-async function ask(question: string): Promise<AskResult> {
+/** A question that is not a table computation: its text answer's fields. */
+async function ask(question: string): Promise<AskResult & TextFields> {
   const run = await folio('ask', file, question, '--json');
   expect(run.code, run.stderr).toBe(0);
-  return JSON.parse(run.stdout) as AskResult;
+  const result = JSON.parse(run.stdout) as AskResult;
+  expect(result.kind).not.toBe('table');
+  return result as AskResult & TextFields;
 }
 
 let tmp: string;

@@ -162,6 +162,7 @@ describe('Library: lifecycle', () => {
       'keywords',
       'meta',
       'pending',
+      'tables',
       'texts',
       'vectors',
     ]);

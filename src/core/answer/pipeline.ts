@@ -15,6 +15,7 @@ import { best, candidates, passageOrder, score, withCosines, LEXICAL, WITH_COSIN
 import { standaloneQuery, type PreviousTurn } from './followUp';
 import { where } from './place';
 import type { AnswerEvent, CheckedSentence } from './types';
+import type { TableAnswer } from '../table/answer';
 
 /**
  * What the pipeline needs from a library: the core `Library` (with its embedder's `embed`, see
@@ -24,6 +25,8 @@ export interface Retriever {
   search(query: string, opts?: SearchOptions): Promise<SearchHit[]>;
   context(query: string, opts: SearchOptions & ContextOptions): Promise<ContextPassage[]>;
   embed(texts: string[], kind: 'query' | 'passage'): Promise<Float32Array>;
+  /** A question computed over the library's tables (issue 24); null when it is not one. */
+  tableAnswer?(question: string): Promise<TableAnswer | null>;
 }
 
 export interface AnswerOptions {
@@ -49,19 +52,25 @@ export interface AnswerOptions {
    * embedding; `npx tsx scripts/tune-answer.ts` prints it).
    */
   extractCandidates?: number;
+  /**
+   * Compute table questions over the retriever's tables (issue 24): a `table` event, and a
+   * computed answer ends the answer. Off until the app shows table answers.
+   */
+  tables?: boolean;
 }
 
 export type { PreviousTurn } from './followUp';
 
 /** A core Library and its embedder as a Retriever (the browser's RemoteLibrary is one already). */
 export function libraryRetriever(
-  library: Pick<Retriever, 'search' | 'context'>,
+  library: Pick<Retriever, 'search' | 'context' | 'tableAnswer'>,
   embedder: { embed(texts: string[], kind: 'query' | 'passage'): Promise<Float32Array> },
 ): Retriever {
   return {
     search: (q, o) => library.search(q, o),
     context: (q, o) => library.context(q, o),
     embed: (texts, kind) => embedder.embed(texts, kind),
+    ...(library.tableAnswer ? { tableAnswer: (q: string) => library.tableAnswer!(q) } : {}),
   };
 }
 
@@ -87,6 +96,13 @@ export async function* answer(question: string, opts: AnswerOptions): AsyncGener
   );
   if (!decided || aborted()) return yield stop;
   yield { type: 'query', query: decided.query, rewritten: decided.rewritten, why: decided.why };
+
+  // Issue 24: a question computed over a table is answered exactly and ends here; one it could
+  // not compute says why, and the passages follow.
+  const table = opts.tables ? await retriever.tableAnswer?.(question) : null;
+  if (aborted()) return yield stop;
+  if (table) yield { type: 'table', answer: table };
+  if (table?.status === 'computed') return yield { type: 'done', finishReason: 'stop' };
 
   const budgetTokens =
     opts.budgetTokens ?? (generator ? Math.max(128, Math.floor(generator.contextWindow * 0.6)) : 700);

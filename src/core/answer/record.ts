@@ -37,6 +37,8 @@ export function applyAnswerEvent<R extends AnswerRecord>(state: R, event: Answer
       return { ...state, checked: { sentences: event.sentences, supported: event.supported, total: event.total } };
     case 'declined':
       return { ...state, declined: { reason: event.reason }, passages: event.closest };
+    case 'table':
+      return { ...state, table: event.answer };
     case 'done':
       return {
         ...state,

@@ -4,6 +4,7 @@
  * eval and the command line see exactly what a person sees.
  */
 import type { ContextPassage } from '../search/context';
+import type { TableAnswer } from '../table/answer';
 
 /** Where a sentence of an answer is backed: a span of one of the passages given. */
 export interface Support {
@@ -49,6 +50,11 @@ export type AnswerEvent =
   | { type: 'checked'; sentences: CheckedSentence[]; supported: number; total: number }
   /** "Not in your documents": no model writes an answer; the closest passages are still shown. */
   | { type: 'declined'; reason: string; closest: ContextPassage[] }
+  /**
+   * A question computed over a table (issue 24): 'computed' ends the answer (value, computation,
+   * query, rows, citation); 'declined' says why it was not computed, and the passages follow.
+   */
+  | { type: 'table'; answer: TableAnswer }
   | { type: 'done'; finishReason: 'stop' | 'length' | 'aborted' };
 
 /**
@@ -74,6 +80,8 @@ export interface AnswerRecord {
   checked?: { sentences: CheckedSentence[]; supported: number; total: number };
   /** Set when the documents do not cover the question; `passages` are then the closest ones. */
   declined?: { reason: string };
+  /** The answer computed over a table, or why a table question was not computed (issue 24). */
+  table?: TableAnswer;
   status: 'retrieving' | 'answering' | 'done' | 'stopped' | 'error';
   /** Why the written answer ended: 'length' when it ran out of room for tokens. */
   finishReason?: 'stop' | 'length' | 'aborted';

@@ -1,3 +1,4 @@
+import type { TableData } from '../table/types';
 import type { Block, BlockKind, DocType, PageBox, ParsedDocument } from '../types';
 
 const BLOCK_SEPARATOR = '\n\n';
@@ -70,7 +71,7 @@ export class DocumentBuilder {
     return this.headingStack.map((h) => h.text);
   }
 
-  build(extra: { title?: string; pageCount?: number; ocrPages?: number[] } = {}): ParsedDocument {
+  build(extra: { title?: string; pageCount?: number; ocrPages?: number[]; tables?: TableData[] } = {}): ParsedDocument {
     const pageCount = extra.pageCount ?? (this.maxPage || undefined);
     return {
       type: this.type,
@@ -79,6 +80,7 @@ export class DocumentBuilder {
       ...(extra.title && meaningfulTitle(extra.title) ? { title: meaningfulTitle(extra.title) } : {}),
       ...(pageCount ? { pageCount } : {}),
       ...(extra.ocrPages?.length ? { ocrPages: extra.ocrPages } : {}),
+      ...(extra.tables?.length ? { tables: extra.tables } : {}),
     };
   }
 

@@ -24,6 +24,6 @@ export async function parseDocx(bytes: Uint8Array, fileName: string): Promise<Pa
     });
   }
   const builder = new DocumentBuilder('docx');
-  fragmentToBlocks(html, builder);
-  return builder.build();
+  const tables = fragmentToBlocks(html, builder);
+  return builder.build({ tables });
 }

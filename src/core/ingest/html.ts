@@ -1,5 +1,7 @@
 import { Readability } from '@mozilla/readability';
 import { parseHTML } from 'linkedom';
+import { tablesFromGrid, type GridRow } from '../table/columns';
+import type { TableData } from '../table/types';
 import type { ParsedDocument } from '../types';
 import { DocumentBuilder } from './builder';
 
@@ -88,8 +90,8 @@ export function parseHtml(source: string): ParsedDocument {
   root ??= document.body as LElement | null;
 
   const builder = new DocumentBuilder('html');
-  if (root) htmlToBlocks(root, builder, title);
-  return builder.build(title ? { title } : {});
+  const tables = root ? htmlToBlocks(root, builder, title) : [];
+  return builder.build({ ...(title ? { title } : {}), tables });
 }
 
 const BLOCK_TAGS = new Set([
@@ -130,9 +132,10 @@ const BLOCK_TAGS = new Set([
 
 /**
  * Walks block elements in document order and emits headings, paragraphs, list items and table
- * rows. Shared by the HTML and DOCX (mammoth → HTML) readers.
+ * rows. Shared by the HTML and DOCX (mammoth → HTML) readers. Returns the tables as typed columns.
  */
-export function htmlToBlocks(root: LElement, builder: DocumentBuilder, title?: string): void {
+export function htmlToBlocks(root: LElement, builder: DocumentBuilder, title?: string): TableData[] {
+  const tables: TableData[] = [];
   // Readability drops the page's <h1>; the title stands in for it so passages keep their heading path.
   const hasH1 = !!root.querySelector('h1');
   if (title && !hasH1) builder.heading(title, 1);
@@ -165,6 +168,10 @@ export function htmlToBlocks(root: LElement, builder: DocumentBuilder, title?: s
       return;
     }
     flush(context);
+    if (tag === 'TABLE') {
+      const grid = tableGrid(el);
+      tables.push(...tablesFromGrid(grid, { name: `table ${tables.length + 1}`, firstIndex: tables.length }));
+    }
     if (/^H[1-6]$/.test(tag)) {
       builder.heading(el.textContent ?? '', Number(tag[1]));
     } else if (tag === 'PRE') {
@@ -183,10 +190,46 @@ export function htmlToBlocks(root: LElement, builder: DocumentBuilder, title?: s
   };
   for (const child of root.childNodes) visit(child, 'paragraph');
   flush();
+  return tables;
+}
+
+/**
+ * A <table>'s own rows (not those of tables inside it) as a grid: a cell spanning columns fills
+ * the first and leaves the others empty, as a merged cell does in a sheet; cells spanning rows
+ * repeat below.
+ */
+function tableGrid(table: LElement): GridRow[] {
+  const rows = [...table.querySelectorAll('tr')].filter((tr) => tr.closest('table') === table);
+  const carried: { text: string; left: number }[] = [];
+  return rows.map((tr, r) => {
+    const cells: string[] = [];
+    let col = 0;
+    const fillCarried = () => {
+      while (carried[col]?.left) {
+        cells[col] = carried[col]!.text;
+        carried[col]!.left--;
+        col++;
+      }
+    };
+    for (const cell of tr.querySelectorAll('th, td')) {
+      if (cell.closest('tr') !== tr) continue;
+      fillCarried();
+      const text = (cell.textContent ?? '').replace(/\s+/g, ' ').trim();
+      const span = Math.min(50, Math.max(1, Number(cell.getAttribute('colspan')) || 1));
+      const down = Math.min(1000, Math.max(1, Number(cell.getAttribute('rowspan')) || 1));
+      for (let i = 0; i < span; i++) {
+        cells[col] = i === 0 ? text : '';
+        if (down > 1) carried[col] = { text: i === 0 ? text : '', left: down - 1 };
+        col++;
+      }
+    }
+    fillCarried();
+    return { row: r + 1, cells: Array.from(cells, (c) => c ?? '') };
+  });
 }
 
 /** Parses an HTML fragment (e.g. mammoth's output) into blocks without any boilerplate removal. */
-export function fragmentToBlocks(html: string, builder: DocumentBuilder): void {
+export function fragmentToBlocks(html: string, builder: DocumentBuilder): TableData[] {
   const { document } = parseHTML(`<!doctype html><html><body>${html}</body></html>`);
-  if (document.body) htmlToBlocks(document.body, builder);
+  return document.body ? htmlToBlocks(document.body, builder) : [];
 }

@@ -61,6 +61,7 @@ export async function importBackup(
         vectors: b.vectors,
         keywords: b.keywords,
         original: b.original,
+        ...(b.tables ? { tables: b.tables } : {}),
       });
       if (existing) {
         duplicates++;

@@ -551,7 +551,15 @@ async function commit(
     location: c.location,
   }));
   const existing = await parts.state.add(
-    { doc, text: p.parsed.text, chunks, vectors, postings, ...(p.original ? { original: p.original } : {}) },
+    {
+      doc,
+      text: p.parsed.text,
+      chunks,
+      vectors,
+      postings,
+      ...(p.original ? { original: p.original } : {}),
+      ...(p.parsed.tables?.length ? { tables: p.parsed.tables } : {}),
+    },
     replaces,
   );
   if (existing) return duplicate(p.name, existing);

@@ -6,6 +6,8 @@
  * (see core/protocol.ts), so a new call is one method here plus its test.
  */
 import { DEFAULT_CHUNK_OPTIONS, type ChunkOptions } from '../chunk/chunker';
+import { answerFromTables, type DocumentTables, type TableAnswer } from '../table/answer';
+import { formatValue } from '../table/run';
 import type { Embedder } from '../embed/embedder';
 import type { EvalQuestion, EvalReport } from '../eval/userEval';
 import { exportBackup, importBackup } from './backup';
@@ -215,6 +217,61 @@ export class Library {
       await new Promise((resolve) => setTimeout(resolve, 0));
     }
     return made;
+  }
+
+  // ---- Tables (issue 24) --------------------------------------------------------------------
+
+  private tableCache: { ids: string; tables: DocumentTables[] } | undefined;
+
+  /** The documents' tables as typed columns, read once and kept while the documents stay the same. */
+  async tables(): Promise<DocumentTables[]> {
+    const docs = await this.listDocuments();
+    const ids = docs.map((d) => d.id).join(',');
+    if (this.tableCache?.ids !== ids) {
+      const byId = new Map((await this.parts.store.allTables()).map((r) => [r.docId, r.tables]));
+      const tables = docs.flatMap((d) => {
+        const t = byId.get(d.id);
+        return t ? [{ docId: d.id, docName: d.name, tables: t }] : [];
+      });
+      this.tableCache = { ids, tables };
+    }
+    return this.tableCache.tables;
+  }
+
+  /**
+   * A question computed over the tables, when it is one (null otherwise): the value, the
+   * computation in words, the query and the rows used. Runs where the tables are (the worker).
+   */
+  async tableAnswer(question: string, opts: { collections?: string[] } = {}): Promise<TableAnswer | null> {
+    let sources = await this.tables();
+    if (opts.collections) {
+      const wanted = new Set(opts.collections);
+      sources = sources.filter((s) => this.parts.state.docs.get(s.docId)?.collections?.some((c) => wanted.has(c)));
+    }
+    return answerFromTables(question, sources);
+  }
+
+  /**
+   * Some rows of one stored table, for showing a computed answer's rows (`rows`: source row
+   * numbers, as a TableResult has them): the column names and each row's cells as shown.
+   */
+  async tableRows(
+    docId: string,
+    tableIndex: number,
+    rows: number[],
+  ): Promise<{ columns: string[]; rows: { row: number; cells: string[] }[] } | undefined> {
+    const table = (await this.tables()).find((d) => d.docId === docId)?.tables.find((t) => t.index === tableIndex);
+    if (!table) return undefined;
+    const at = new Map(table.rows.map((r, i) => [r, i]));
+    return {
+      columns: table.columns.map((c) => c.name),
+      rows: rows.flatMap((row) => {
+        const i = at.get(row);
+        return i === undefined
+          ? []
+          : [{ row, cells: table.columns.map((c) => (c.values[i] === null ? '' : formatValue(c.values[i]!))) }];
+      }),
+    };
   }
 
   checkIntegrity(): Promise<IntegrityReport> {

@@ -1,4 +1,5 @@
 import { passageText } from '../chunk/chunker';
+import type { TableData } from '../table/types';
 import type { EmbeddingModelSpec } from '../embed/models';
 import { ANALYZER_VERSION } from '../search/analyzer';
 import { buildPostings, KeywordIndex, type Bm25Params, type KeywordPostings } from '../search/keywordIndex';
@@ -21,6 +22,8 @@ export interface NewDocument {
   vectors: Float32Array;
   postings: KeywordPostings;
   original?: Uint8Array;
+  /** Its sheets and tables as typed columns (issue 24). */
+  tables?: TableData[];
 }
 
 /**
@@ -153,6 +156,7 @@ export class LibraryState {
         d.postings,
         d.original,
         replaces,
+        d.tables,
       );
       if (existing) return existing;
       if (replaces) this.forget(replaces);

@@ -6,6 +6,7 @@ import type {
   LibraryMeta,
   VectorBlockRecord,
 } from './schema';
+import type { TableData } from '../table/types';
 
 /**
  * One file with a whole library: a header, then one frame per document holding everything stored
@@ -34,6 +35,8 @@ export interface DocumentBundle {
   vectors: VectorBlockRecord[];
   keywords: KeywordRecord | undefined;
   original: Uint8Array | undefined;
+  /** Its tables as typed columns (schema 7); absent in older backups and for documents without. */
+  tables?: TableData[];
 }
 
 const TYPES = { f32: Float32Array, u32: Uint32Array, u16: Uint16Array, u8: Uint8Array } as const;

@@ -1,6 +1,7 @@
 import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
 import { passageText } from '../chunk/chunker';
 import { buildPostings, type KeywordPostings } from '../search/keywordIndex';
+import type { TableData } from '../table/types';
 import type { DocType, SourceLocation } from '../types';
 
 export interface DocumentRecord {
@@ -110,6 +111,13 @@ export interface FolioSchema extends DBSchema {
   keywords: { key: string; value: StoredKeywordRecord };
   files: { key: string; value: OriginalRecord };
   pending: { key: string; value: PendingRecord };
+  tables: { key: string; value: TablesRecord };
+}
+
+/** A document's sheets and tables as typed columns (schema 7), written and removed with it. */
+export interface TablesRecord {
+  docId: string;
+  tables: TableData[];
 }
 
 /**
@@ -230,6 +238,11 @@ export const MIGRATIONS: ((db: IDBPDatabase<FolioSchema>, tx: UpgradeTx) => void
       });
       await cursor.update({ ...cursor.value, collections: [], storedBytes });
     }
+  },
+  // 6 → 7: tables kept as typed columns, one record per document that has any (issue 24).
+  // Documents added before have none until indexed again; nothing to convert.
+  (db) => {
+    db.createObjectStore('tables', { keyPath: 'docId' });
   },
 ];
 

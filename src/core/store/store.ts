@@ -15,6 +15,7 @@ import {
   type LibraryMeta,
   type StoredKeywordRecord,
   type StoredVectorBlock,
+  type TablesRecord,
   type VectorBlockRecord,
 } from './schema';
 
@@ -25,6 +26,7 @@ export type {
   DocumentRecord,
   KeywordRecord,
   LibraryMeta,
+  TablesRecord,
   VectorBlockRecord,
 } from './schema';
 export { SCHEMA_VERSION, storedBytesOf } from './schema';
@@ -134,8 +136,9 @@ export class LibraryStore {
     original?: Uint8Array,
     /** A document this one replaces (re-indexing): removed in the same transaction. */
     replaces?: string,
+    tables?: TablesRecord['tables'],
   ): Promise<DocumentRecord | null> {
-    const tx = this.db.transaction(['documents', 'texts', 'chunks', 'vectors', 'keywords', 'files'], 'readwrite');
+    const tx = this.db.transaction(DOCUMENT_STORES, 'readwrite');
     const existing = (await tx.objectStore('documents').index('byHash').getAll(doc.hash)).find(
       (d) => d.status === 'ready' && d.id !== replaces,
     );
@@ -152,6 +155,7 @@ export class LibraryStore {
       for (const block of toBlocks(doc.id, vectors, dims)) track(tx.objectStore('vectors').put(block));
       track(tx.objectStore('keywords').put(storedKeywords({ docId: doc.id, ...postings })));
       if (original) track(tx.objectStore('files').put({ docId: doc.id, bytes: original }));
+      if (tables?.length) track(tx.objectStore('tables').put({ docId: doc.id, tables }));
     });
     return null;
   }
@@ -173,7 +177,7 @@ export class LibraryStore {
   }
 
   async removeDocument(docId: string): Promise<boolean> {
-    const tx = this.db.transaction(['documents', 'texts', 'chunks', 'vectors', 'keywords', 'files'], 'readwrite');
+    const tx = this.db.transaction(DOCUMENT_STORES, 'readwrite');
     const existed = !!(await tx.objectStore('documents').get(docId));
     await atomically(tx, (track) => deleteDocumentRecords(tx, docId, track));
     return existed;
@@ -181,6 +185,11 @@ export class LibraryStore {
 
   getOriginal(docId: string): Promise<Uint8Array | undefined> {
     return this.db.get('files', docId).then((r) => r?.bytes);
+  }
+
+  /** Every document's tables (schema 7), in bulk. */
+  allTables(): Promise<TablesRecord[]> {
+    return this.db.getAll('tables');
   }
 
   getText(docId: string): Promise<string | undefined> {
@@ -204,14 +213,15 @@ export class LibraryStore {
    * chunk, and nothing belongs to a document that does not exist. Returns the problems found.
    */
   async integrityReport(): Promise<IntegrityReport> {
-    const tx = this.db.transaction(['documents', 'texts', 'chunks', 'vectors', 'keywords', 'files']);
-    const [docs, textKeys, chunkKeys, blocks, keywords, fileKeys] = await Promise.all([
+    const tx = this.db.transaction(DOCUMENT_STORES);
+    const [docs, textKeys, chunkKeys, blocks, keywords, fileKeys, tableKeys] = await Promise.all([
       tx.objectStore('documents').getAll(),
       tx.objectStore('texts').getAllKeys(),
       tx.objectStore('chunks').getAllKeys(),
       tx.objectStore('vectors').getAll(),
       tx.objectStore('keywords').getAll(),
       tx.objectStore('files').getAllKeys(),
+      tx.objectStore('tables').getAllKeys(),
     ]);
     await tx.done;
     const problems: string[] = [];
@@ -236,6 +246,7 @@ export class LibraryStore {
       ...textKeys,
       ...keywordChunks.keys(),
       ...fileKeys,
+      ...tableKeys,
     ])) {
       if (!ids.has(id)) problems.push(`orphaned data for missing document ${id}`);
     }
@@ -263,14 +274,15 @@ export class LibraryStore {
 
   /** Everything stored for one document, read in one transaction (for backups). */
   async documentBundle(docId: string): Promise<DocumentBundle | undefined> {
-    const tx = this.db.transaction(['documents', 'texts', 'chunks', 'vectors', 'keywords', 'files']);
-    const [doc, text, chunks, vectors, keywords, original] = await Promise.all([
+    const tx = this.db.transaction(DOCUMENT_STORES);
+    const [doc, text, chunks, vectors, keywords, original, tables] = await Promise.all([
       tx.objectStore('documents').get(docId),
       tx.objectStore('texts').get(docId),
       tx.objectStore('chunks').getAll(docRange(docId)),
       tx.objectStore('vectors').getAll(docRange(docId)),
       tx.objectStore('keywords').get(docId),
       tx.objectStore('files').get(docId),
+      tx.objectStore('tables').get(docId),
     ]);
     await tx.done;
     return (
@@ -281,6 +293,7 @@ export class LibraryStore {
         vectors: await readBlocks(vectors),
         keywords: keywords && (await readKeywords([keywords]))[0],
         original: original?.bytes,
+        ...(tables ? { tables: tables.tables } : {}),
       }
     );
   }
@@ -290,7 +303,7 @@ export class LibraryStore {
    * already holding the same content instead, if there is one.
    */
   async putBundle(b: DocumentBundle): Promise<DocumentRecord | null> {
-    const tx = this.db.transaction(['documents', 'texts', 'chunks', 'vectors', 'keywords', 'files'], 'readwrite');
+    const tx = this.db.transaction(DOCUMENT_STORES, 'readwrite');
     const existing = (await tx.objectStore('documents').index('byHash').getAll(b.doc.hash)).find(
       (d) => d.status === 'ready',
     );
@@ -307,6 +320,7 @@ export class LibraryStore {
       for (const v of b.vectors) track(tx.objectStore('vectors').put(storedBlock(v)));
       if (b.keywords) track(tx.objectStore('keywords').put(storedKeywords(b.keywords)));
       if (b.original) track(tx.objectStore('files').put({ docId: b.doc.id, bytes: b.original }));
+      if (b.tables?.length) track(tx.objectStore('tables').put({ docId: b.doc.id, tables: b.tables }));
     });
     return null;
   }
@@ -349,10 +363,7 @@ export class LibraryStore {
     id: string,
     removeDocuments: boolean,
   ): Promise<{ changed: DocumentRecord[]; removed: string[] }> {
-    const tx = this.db.transaction(
-      ['collections', 'documents', 'texts', 'chunks', 'vectors', 'keywords', 'files'],
-      'readwrite',
-    );
+    const tx = this.db.transaction(['collections', ...DOCUMENT_STORES], 'readwrite');
     const members = await tx.objectStore('documents').index('byCollection').getAll(id);
     const changed: DocumentRecord[] = [];
     const removed: string[] = [];
@@ -399,7 +410,10 @@ export class LibraryStore {
   }
 }
 
-type DocumentStores = 'documents' | 'texts' | 'chunks' | 'vectors' | 'keywords' | 'files';
+type DocumentStores = 'documents' | 'texts' | 'chunks' | 'vectors' | 'keywords' | 'files' | 'tables';
+
+/** Every store that holds something of a document: written, read and deleted together. */
+const DOCUMENT_STORES: DocumentStores[] = ['documents', 'texts', 'chunks', 'vectors', 'keywords', 'files', 'tables'];
 
 /** Queues the deletion of everything stored for one document. */
 function deleteDocumentRecords(
@@ -413,6 +427,7 @@ function deleteDocumentRecords(
   track(tx.objectStore('vectors').delete(docRange(docId)));
   track(tx.objectStore('keywords').delete(docId));
   track(tx.objectStore('files').delete(docId));
+  track(tx.objectStore('tables').delete(docId));
 }
 
 /** Chunks described by an encoded postings array ([length, n, (term, tf) × n] per chunk). */
