@@ -353,10 +353,24 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        // Node tests, and component logic tests co-located with the app code.
+        // The edit loop (`npm run test:fast`): Node tests on the stub embedder, and component logic
+        // tests co-located with the app code. No model files are within reach: a test that loads a
+        // real model fails here and belongs in test/node.
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts', 'src/**/*.test.ts'],
+          environment: 'node',
+          env: { FOLIO_MODELS: path.resolve('test/unit/no-models-in-unit-tests'), FOLIO_UNIT_TESTS: '1' },
+          testTimeout: 120_000,
+        },
+      },
+      {
+        extends: true,
+        // Node tests on the real models (../shared/models): retrieval and answer quality, the
+        // command line, the engines.
         test: {
           name: 'node',
-          include: ['test/node/**/*.test.ts', 'src/**/*.test.ts'],
+          include: ['test/node/**/*.test.ts'],
           environment: 'node',
           testTimeout: 120_000,
         },

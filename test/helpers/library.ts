@@ -14,6 +14,10 @@ let shared: Promise<Embedder> | undefined;
 
 /** The real MiniLM model from ../shared/models, loaded once per test file. */
 export function realEmbedder(): Promise<Embedder> {
+  if (process.env.FOLIO_UNIT_TESTS)
+    throw new Error(
+      'Unit tests (test/unit, `npm run test:fast`) run on the stub embedder (test/helpers/stubEmbedder.ts): a test that needs the real model belongs in test/node.',
+    );
   shared ??= createTransformersEmbedder({ localModelPath: MODELS_DIR, dtype: 'q8' });
   return shared;
 }

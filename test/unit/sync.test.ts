@@ -16,6 +16,7 @@ import {
 } from '../../src/core';
 import { fixture, freshLibrary } from '../helpers/library';
 import { FIXTURES_DIR, FIXTURE_FILES } from '../helpers/paths';
+import { stubEmbedder } from '../helpers/stubEmbedder';
 
 // The browser's own handle type must fit the interface the scan is written against.
 const browserHandleFits: FolderDirectory = null as unknown as FileSystemDirectoryHandle;
@@ -283,7 +284,7 @@ describe('sync decisions', () => {
   });
 
   test("a file's content hash is the hash the library stores for its document", async () => {
-    const library = await freshLibrary();
+    const library = await freshLibrary({ embedder: stubEmbedder() });
     try {
       const input = fixture(FIXTURE_FILES.pdf);
       const [outcome] = await library.addFiles([input]);
