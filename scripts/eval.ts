@@ -13,7 +13,13 @@
 import 'fake-indexeddb/auto';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { createTransformersEmbedder, openLibrary, type FusionOptions, type SearchMode } from '../src/core';
+import {
+  createTransformersEmbedder,
+  openLibrary,
+  SEARCH_DEFAULTS,
+  type FusionOptions,
+  type SearchMode,
+} from '../src/core';
 import { beirDocuments, loadBeir, score } from './lib/beir';
 
 const { values, positionals } = parseArgs({
@@ -48,7 +54,7 @@ if (values.qa && positionals[0]) {
   const { qaEval } = await import('./lib/qaEval');
   const result = await qaEval(positionals[0], {
     offtopic: values.offtopic!,
-    k: Number(values.k ?? 6),
+    k: Number(values.k ?? SEARCH_DEFAULTS.k.answer),
     budgetTokens: Number(values.budget),
   });
   console.log(JSON.stringify(result));

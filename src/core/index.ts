@@ -21,6 +21,8 @@ export type { LockManagerLike } from './library/locks';
 export { FolioError } from './errors';
 export type { FolioErrorCode, SerializedFolioError } from './errors';
 export { formatBytes } from './format';
+export { linkedAbort } from './abort';
+export type { LinkedAbort } from './abort';
 
 // Stages
 export { parseBytes, readBytes, detectType, decodeText, DEFAULT_MAX_FILE_BYTES } from './ingest';
@@ -45,6 +47,7 @@ export type { BackupHeader, DocumentBundle } from './store/backup';
 
 // Search
 export { DEFAULT_FUSION } from './search/ranking';
+export { SEARCH_DEFAULTS } from './search/defaults';
 export type { FusionOptions, SearchHit, SearchMode, SearchOptions } from './search/ranking';
 export { KeywordIndex, buildPostings, DEFAULT_BM25 } from './search/keywordIndex';
 export type { Bm25Params } from './search/keywordIndex';
