@@ -41,7 +41,7 @@ const testHarness = process.env.FOLIO_TEST_HARNESS === '1';
 // The side-by-side benchmark's page (BENCH_ONLY=peers sets this): only then, so the peers' code
 // never changes how the app and the other test pages are split into chunks.
 const peersPage: Record<string, string> =
-  process.env.FOLIO_BENCH_PEERS === '1' ? { 'bench-peers': path.resolve('test/browser/peers.html') } : {};
+  process.env.FOLIO_BENCH_PEERS === '1' ? { 'bench-peers': path.resolve('scripts/bench/pages/peers.html') } : {};
 const outDir = testHarness ? 'dist-test' : 'dist';
 
 /**
@@ -237,7 +237,7 @@ export default defineConfig({
       workbox: {
         // Manifest and icons are added by the plugin itself.
         globPatterns: ['**/*.{js,mjs,css,html,wasm,svg}'],
-        // Test pages of the test build are not part of the app.
+        // Test and benchmark pages of the test build are not part of the app.
         // WebLLM caches its own model libraries (large, and only for those who choose them).
         // WebLLM (12 MB of code in two chunks) is for those who choose graphics-card answers: it
         // is cached when first used instead of downloaded by everyone on the first visit.
@@ -246,6 +246,7 @@ export default defineConfig({
         // scan or image is added, and kept for offline use from then on.
         globIgnores: [
           '**/test/**',
+          '**/scripts/**',
           'assets/harness-*',
           'assets/bench-*',
           'assets/webllm*',
@@ -275,7 +276,14 @@ export default defineConfig({
         // The asyncify (WebGPU) ONNX Runtime build is 26 MB.
         maximumFileSizeToCacheInBytes: 40 * 1024 * 1024,
         navigateFallback: 'index.html',
-        navigateFallbackDenylist: [/^\/models\//, /^\/webllm\//, /^\/fixtures\//, /^\/test\//, /^\/ocr-models\//],
+        navigateFallbackDenylist: [
+          /^\/models\//,
+          /^\/webllm\//,
+          /^\/fixtures\//,
+          /^\/test\//,
+          /^\/scripts\//,
+          /^\/ocr-models\//,
+        ],
         cleanupOutdatedCaches: true,
       },
     }),
@@ -342,7 +350,7 @@ export default defineConfig({
         ? {
             main: path.resolve('index.html'),
             harness: path.resolve('test/browser/harness.html'),
-            bench: path.resolve('test/browser/bench.html'),
+            bench: path.resolve('scripts/bench/pages/bench.html'),
             ...peersPage,
           }
         : { main: path.resolve('index.html') },

@@ -9,7 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { SEARCH_DEFAULTS, standaloneQuery, type FollowUpGenerator, type Library, type Retriever } from '../../src/core';
-import { FIXTURE_FILES, FIXTURES_DIR } from '../../test/helpers/paths';
+import { FIXTURE_FILES, FIXTURES_DIR } from './paths';
 import { readJsonl } from './qa';
 
 export interface FollowUpPair {

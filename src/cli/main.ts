@@ -57,11 +57,8 @@ export async function main(argv: string[]): Promise<number> {
       case 'ask':
         return await runAsk(rest);
       case 'eval':
-        // One evaluation, whichever way it is started: scripts/eval.ts reads its arguments from
-        // process.argv and prints its table and JSON line itself.
-        process.argv = [process.argv[0]!, 'folio eval', ...rest];
-        await import('../../scripts/eval');
-        return 0;
+        // Loaded only when asked for: it brings the BEIR reader and scoring.
+        return await (await import('./evalCommand')).runEval(rest);
       case undefined:
       case 'help':
       case '--help':

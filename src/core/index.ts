@@ -40,6 +40,9 @@ export { chooseDevice } from './embed/device';
 export type { AdapterLike, DeviceChoice, DeviceMemory, GpuLike } from './embed/device';
 export type { DocumentRecord, ChunkRecord, CollectionRecord, CollectionSource, IntegrityReport } from './store/store';
 export { SCHEMA_VERSION } from './store/store';
+// The store and the vector index on their own, for the benchmarks that measure them (scripts/bench/).
+export { LibraryStore } from './store/store';
+export { VectorIndex } from './search/vectorIndex';
 
 // The backup file's frames: the command line writes a library from parts indexed in separate runs.
 export { BACKUP_MAGIC, encodeFrame, readFrames } from './store/backup';

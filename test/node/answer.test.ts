@@ -16,8 +16,8 @@ import {
   type Retriever,
 } from '../../src/core';
 import type { ChatMessage, GenerateOptions, GenerateResult, Generator } from '../../src/core/generate/generator';
-import { fixture, freshLibrary, realEmbedder } from '../helpers/library';
-import { FIXTURE_FILES } from '../helpers/paths';
+import { fixture, freshLibrary, realEmbedder } from '../../scripts/lib/library';
+import { FIXTURE_FILES } from '../../scripts/lib/paths';
 
 /**
  * An answer engine the test controls: it reads the sources in its prompt like a model would and

@@ -9,7 +9,7 @@ import {
   type FollowUpResult,
 } from '../../scripts/lib/followUps';
 import { loadQa, qaLibrary } from '../../scripts/lib/qa';
-import { realEmbedder } from '../helpers/library';
+import { realEmbedder } from '../../scripts/lib/library';
 
 const SQUAD_DIR = process.env.FOLIO_SQUAD ?? '../shared/data/squad2-a';
 const pairs = loadFollowUps();

@@ -5,9 +5,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { IndexSummary } from '../../src/cli/indexCommand';
 import type { AskResult } from '../../src/cli/askCommand';
-import { fixture, freshLibrary } from '../helpers/library';
-import { FIXTURES_DIR, FIXTURE_FILES, MODELS_DIR, SCIFACT_DIR } from '../helpers/paths';
-import { truncated } from '../helpers/pdf';
+import { fixture, freshLibrary } from '../../scripts/lib/library';
+import { FIXTURES_DIR, FIXTURE_FILES, MODELS_DIR, SCIFACT_DIR } from '../../scripts/lib/paths';
+import { truncated } from '../../scripts/lib/pdf';
 
 /**
  * The command line as a person runs it: `bin/folio.js` in a child process, the real MiniLM model

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { fixture, freshLibrary, realEmbedder } from '../helpers/library';
-import { FIXTURE_FILES } from '../helpers/paths';
+import { fixture, freshLibrary, realEmbedder } from '../../scripts/lib/library';
+import { FIXTURE_FILES } from '../../scripts/lib/paths';
 
 describe('Library.context', () => {
   test('assembles passages for a question from real documents within the budget', async () => {

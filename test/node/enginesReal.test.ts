@@ -8,7 +8,7 @@ import { ggufTokenizer, type GgufTokenizer } from '../../src/core/generate/ggufT
 import { buildAnswerMessages } from '../../src/core/generate/prompt';
 import { plainTranscript } from '../../src/core/generate/prompt';
 import { promptWindow } from '../../src/core/generate/wllama';
-import { FIXTURES_DIR, MODELS_DIR } from '../helpers/paths';
+import { FIXTURES_DIR, MODELS_DIR } from '../../scripts/lib/paths';
 
 const STORIES = path.join(MODELS_DIR, 'karpathy/stories260K');
 const gguf = (name: string) => new Blob([fs.readFileSync(path.join(STORIES, name))]);

@@ -3,8 +3,8 @@ import { highlightPassage } from '../../src/core/generate/passagesOnly';
 import { buildAnswerMessages, citedSources, formatSources, SYSTEM_PROMPT } from '../../src/core/generate/prompt';
 import { createTransformersGenerator } from '../../src/core/generate/transformers';
 import type { Generator } from '../../src/core/generate/generator';
-import { MODELS_DIR } from '../helpers/paths';
-import { realEmbedder } from '../helpers/library';
+import { MODELS_DIR } from '../../scripts/lib/paths';
+import { realEmbedder } from '../../scripts/lib/library';
 
 describe('transformers.js generator (real karpathy/stories260K)', () => {
   let gen: Generator;

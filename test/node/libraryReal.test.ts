@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { Library } from '../../src/core';
-import { fixture, freshLibrary } from '../helpers/library';
-import { FIXTURE_FILES } from '../helpers/paths';
+import { fixture, freshLibrary } from '../../scripts/lib/library';
+import { FIXTURE_FILES } from '../../scripts/lib/paths';
 
 // What the real model finds; the pipeline's behaviour is in test/unit/library.test.ts.
 const ALL = Object.values(FIXTURE_FILES).map(fixture);

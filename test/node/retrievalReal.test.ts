@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import 'fake-indexeddb/auto';
-import { fixture, freshLibrary } from '../helpers/library';
-import { FIXTURE_FILES } from '../helpers/paths';
+import { fixture, freshLibrary } from '../../scripts/lib/library';
+import { FIXTURE_FILES } from '../../scripts/lib/paths';
 
 describe('Library: keyword and vector results stay consistent', () => {
   test('a removed document never comes back, in any mode, even after reopening', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { fixture, freshLibrary } from '../helpers/library';
-import { FIXTURE_FILES } from '../helpers/paths';
+import { fixture, freshLibrary } from '../../scripts/lib/library';
+import { FIXTURE_FILES } from '../../scripts/lib/paths';
 
 describe('evaluate', () => {
   test('on a real library: right questions hit, a wrong expectation is reported with what was found', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { fixture, freshLibrary } from '../helpers/library';
-import { FIXTURE_FILES } from '../helpers/paths';
+import { fixture, freshLibrary } from '../../scripts/lib/library';
+import { FIXTURE_FILES } from '../../scripts/lib/paths';
 import { stubEmbedder } from '../helpers/stubEmbedder';
 
 // What a backup carries is checked bit for bit, whichever model made the vectors: the stand-in

@@ -1,12 +1,12 @@
 import { describe, expect, test } from 'vitest';
 import type { AddOutcome, FileInput } from '../../src/core';
-import { fixture, freshLibrary } from '../helpers/library';
-import { FIXTURE_FILES } from '../helpers/paths';
-import { brokenXref, encryptedPdf, randomBytes, scannedPdf, truncated } from '../helpers/pdf';
-import { blankPng, corruptPng, pageImage, pixelBombPng } from '../helpers/ocr';
-import { odt, epub } from '../helpers/office';
+import { fixture, freshLibrary } from '../../scripts/lib/library';
+import { FIXTURE_FILES } from '../../scripts/lib/paths';
+import { brokenXref, encryptedPdf, randomBytes, scannedPdf, truncated } from '../../scripts/lib/pdf';
+import { blankPng, corruptPng, pageImage, pixelBombPng } from '../../scripts/lib/ocr';
+import { odt, epub } from '../../scripts/lib/office';
 import { stubEmbedder } from '../helpers/stubEmbedder';
-import { makeZip, zipBombDocx } from '../helpers/zip';
+import { makeZip, zipBombDocx } from '../../scripts/lib/zip';
 
 const officeCrypto = (await import('officecrypto-tool')).default as {
   encrypt(input: Buffer, opts: { password: string }): Buffer;

@@ -13,7 +13,7 @@ function tree(files: Record<string, string>): string {
   return root;
 }
 
-test('this repository: app, client, scripts and test helpers use the core only through its door; the core imports nothing above it', () => {
+test('this repository: app, client, scripts and test helpers use the core only through its door; the core imports nothing above it; the layers above keep their order', () => {
   expect(checkBoundaries(path.resolve(import.meta.dirname, '../..'))).toEqual([]);
 });
 
@@ -41,4 +41,62 @@ test('an import past the door, a core import of the app, and React in the core a
     /the core never imports src\/app\/, which is built on top of it/,
   );
   expect(found.find((v) => v.specifier === 'react')!.message).toMatch(/framework-free/);
+});
+
+test('src/ imports no script or test (the command line importing the eval script is named); tests beside the code may', () => {
+  const root = tree({
+    'src/core/index.ts': 'export const x = 1;\n',
+    'src/cli/main.ts': "const run = () => import('../../scripts/eval');\n",
+    'src/app/paths.ts': "import { MODELS_DIR } from '../../test/helpers/paths';\n",
+    'src/app/paths.test.ts': "import { FIXTURES_DIR } from '../../scripts/lib/paths';\n",
+    'scripts/eval.ts': 'export {};\n',
+    'scripts/lib/paths.ts': 'export const FIXTURES_DIR = 1;\n',
+    'test/helpers/paths.ts': 'export const MODELS_DIR = 1;\n',
+  });
+  const found = checkBoundaries(root);
+  expect(found.map((v) => `${v.file}:${v.line} ${v.specifier}`).sort()).toEqual([
+    'src/app/paths.ts:1 ../../test/helpers/paths',
+    'src/cli/main.ts:1 ../../scripts/eval',
+  ]);
+  expect(found.find((v) => v.file === 'src/cli/main.ts')!.message).toBe(
+    "src/cli/main.ts:1 imports '../../scripts/eval' (scripts/eval.ts): src/ is the product and never imports scripts/ or test/. Move what they share into src/core/ (or src/cli/ for the command line).",
+  );
+});
+
+test('a script importing a test helper is named; tests may import scripts/lib', () => {
+  const root = tree({
+    'scripts/fuzz.ts': "import { freshLibrary } from '../test/helpers/library';\n",
+    'scripts/lib/paths.ts': 'export const FIXTURES_DIR = 1;\n',
+    'test/helpers/library.ts': 'export const freshLibrary = 1;\n',
+    'test/unit/x.test.ts': "import { FIXTURES_DIR } from '../../scripts/lib/paths';\n",
+  });
+  const found = checkBoundaries(root);
+  expect(found.map((v) => `${v.file}:${v.line} ${v.specifier}`)).toEqual(['scripts/fuzz.ts:1 ../test/helpers/library']);
+  expect(found[0]!.message).toMatch(
+    /scripts never import the tests\. Move what they share into src\/core\/ if it is product code, else into scripts\/lib\//,
+  );
+});
+
+test('benchmark code or pages outside scripts/bench/, and imports of a benchmark from outside it, are named', () => {
+  const root = tree({
+    'scripts/bench/run.ts': "import { peers } from './peers';\n",
+    'scripts/bench/peers.ts': 'export const peers = 1;\n',
+    'scripts/bench/pages/bench.html': '<script type="module" src="./bench.ts"></script>\n',
+    'scripts/bench/pages/bench.ts': 'export {};\n',
+    'test/browser/benchPeers.ts': 'export {};\n',
+    'test/browser/bench.html': '<p>bench</p>\n',
+    'scripts/tune.ts': "import { peers } from './bench/peers';\n",
+  });
+  const found = checkBoundaries(root);
+  expect(found.map((v) => `${v.file}:${v.line} ${v.specifier}`).sort()).toEqual([
+    'scripts/tune.ts:1 ./bench/peers',
+    'test/browser/bench.html:1 ',
+    'test/browser/benchPeers.ts:1 ',
+  ]);
+  expect(found.find((v) => v.file === 'test/browser/benchPeers.ts')!.message).toBe(
+    'test/browser/benchPeers.ts: benchmark code and its pages live under scripts/bench/, apart from the tests and the product.',
+  );
+  expect(found.find((v) => v.file === 'scripts/tune.ts')!.message).toMatch(
+    /benchmarks are leaves; nothing outside scripts\/bench\/ imports them/,
+  );
 });

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import type { Library } from '../../src/core';
-import { fixture, freshLibrary } from '../helpers/library';
-import { FIXTURE_FILES } from '../helpers/paths';
+import { fixture, freshLibrary } from '../../scripts/lib/library';
+import { FIXTURE_FILES } from '../../scripts/lib/paths';
 import { stubEmbedder } from '../helpers/stubEmbedder';
 
 // Membership, counts, scoping and what backups carry are pipeline behaviour: the stand-in embedder

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { detectType, type FolioError } from '../../src/core';
-import { FIXTURES_DIR, FIXTURE_FILES } from '../helpers/paths';
+import { FIXTURES_DIR, FIXTURE_FILES } from '../../scripts/lib/paths';
 
 const bytesOf = (rel: string) => new Uint8Array(fs.readFileSync(path.join(FIXTURES_DIR, rel)));
 const ascii = (s: string) => new TextEncoder().encode(s);
@@ -68,7 +68,7 @@ describe('detectType', () => {
   });
 
   test('new formats are told apart by their package contents, not only their names', async () => {
-    const { pptx, xlsx, ods, odt, epub, rtf } = await import('../helpers/office');
+    const { pptx, xlsx, ods, odt, epub, rtf } = await import('../../scripts/lib/office');
     expect(detectType(pptx([{ title: 'T', bullets: ['b'] }]), 'deck.zip')).toBe('pptx');
     expect(detectType(xlsx([{ name: 'S', rows: [['a']] }]), 'book')).toBe('xlsx');
     expect(detectType(ods([{ name: 'S', rows: [['a']] }]), 'sheet.bin')).toBe('ods');

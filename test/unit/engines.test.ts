@@ -5,7 +5,7 @@ import { describe, expect, test } from 'vitest';
 import { catalogueOptions, type DeviceFacts } from '../../src/core/generate/catalogue';
 import { ggufTokenizer } from '../../src/core/generate/ggufTokenizer';
 import { createPromptApiGenerator, PromptApiGenerator } from '../../src/core/generate/promptApi';
-import { FIXTURES_DIR } from '../helpers/paths';
+import { FIXTURES_DIR } from '../../scripts/lib/paths';
 
 describe('byte-level BPE (Qwen2-style pre-tokenizer), against Hugging Face tokenizers.js on the same vocabulary', () => {
   /** GPT-2's byte → character table, as both implementations use it. */

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { parseBytes, type ParsedDocument } from '../../src/core';
-import { fixture } from '../helpers/library';
-import { FIXTURE_FILES } from '../helpers/paths';
+import { fixture } from '../../scripts/lib/library';
+import { FIXTURE_FILES } from '../../scripts/lib/paths';
 
 async function parse(rel: string): Promise<ParsedDocument> {
   const f = fixture(rel);

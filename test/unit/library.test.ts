@@ -8,8 +8,8 @@ import {
   type IndexProgress,
   type Library,
 } from '../../src/core';
-import { fixture, freshLibrary } from '../helpers/library';
-import { FIXTURE_FILES } from '../helpers/paths';
+import { fixture, freshLibrary } from '../../scripts/lib/library';
+import { FIXTURE_FILES } from '../../scripts/lib/paths';
 import { stubEmbedder } from '../helpers/stubEmbedder';
 
 // Pipeline behaviour (lifecycle, atomicity, recovery, re-indexing) runs on the hashing stand-in;

@@ -21,7 +21,7 @@ import {
   type LinkedFile,
   type LinkedFolder,
 } from '../../src/core';
-import { freshLibrary } from '../helpers/library';
+import { freshLibrary } from '../../scripts/lib/library';
 import { stubEmbedder } from '../helpers/stubEmbedder';
 
 /**

@@ -10,8 +10,8 @@ import {
   type LibraryOptions,
 } from '../../src/core';
 import { LibraryStore } from '../../src/core/store/store';
-import { fixture } from '../helpers/library';
-import { FIXTURE_FILES } from '../helpers/paths';
+import { fixture } from '../../scripts/lib/library';
+import { FIXTURE_FILES } from '../../scripts/lib/paths';
 import { stubEmbedder } from '../helpers/stubEmbedder';
 
 const open: Library[] = [];

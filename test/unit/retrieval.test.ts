@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { loadBeir } from '../../scripts/lib/beir';
-import { SCIFACT_DIR } from '../helpers/paths';
+import { loadBeir } from '../../src/cli/beir';
+import { SCIFACT_DIR } from '../../scripts/lib/paths';
 import 'fake-indexeddb/auto';
 import { LibraryStore } from '../../src/core/store/store';
 import {

@@ -14,8 +14,8 @@ import {
   type ListedFile,
   type SyncDecision,
 } from '../../src/core';
-import { fixture, freshLibrary } from '../helpers/library';
-import { FIXTURES_DIR, FIXTURE_FILES } from '../helpers/paths';
+import { fixture, freshLibrary } from '../../scripts/lib/library';
+import { FIXTURES_DIR, FIXTURE_FILES } from '../../scripts/lib/paths';
 import { stubEmbedder } from '../helpers/stubEmbedder';
 
 // The browser's own handle type must fit the interface the scan is written against.

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { decodeText, type FolioError } from '../../src/core';
-import { randomBytes } from '../helpers/pdf';
+import { randomBytes } from '../../scripts/lib/pdf';
 
 const PHRASE = 'Café déjà vu – “quoted” naïve façade';
 

@@ -1,5 +1,5 @@
 /**
- * The OCR comparison's pages and scoring (BENCH_ONLY=ocr in scripts/bench.ts): SQuAD 2.0 paragraphs
+ * The OCR comparison's pages and scoring (BENCH_ONLY=ocr in scripts/bench/run.ts): SQuAD 2.0 paragraphs
  * (../shared/data/squad2-a) set as pages of known text, rendered at 150, 200 and 300 dpi as PNG,
  * wrapped as an image-only PDF, and as a photograph-like JPEG; character error rate against the
  * text that was drawn.
@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { imagePdf, pageImage } from '../../test/helpers/ocr';
+import { imagePdf, pageImage } from '../lib/ocr';
 
 export interface OcrCase {
   variant: string;

@@ -3,15 +3,19 @@
  * in the page itself, on generated vectors shaped like sentence embeddings.
  */
 import * as Comlink from 'comlink';
-import { openLibraryInWorker } from '../../src/client/library';
-import { answer } from '../../src/core/answer/pipeline';
+import { openLibraryInWorker } from '../../../src/client/library';
 import type { PaddleWorkerApi } from './paddle.worker';
-import { buildPostings } from '../../src/core/search/keywordIndex';
-import { LibraryStore } from '../../src/core/store/store';
-import { VectorIndex } from '../../src/core/search/vectorIndex';
 import { benchQueries, generate, libraryDocs, percentile } from './benchData';
-import { openTransformersGenerator, openWllamaGenerator, openWllamaWorker } from '../../src/client/generator';
-import { DEFAULT_MAX_FILE_BYTES, syncLinkedFolder, type LinkedFolder } from '../../src/core';
+import { openTransformersGenerator, openWllamaGenerator, openWllamaWorker } from '../../../src/client/generator';
+import {
+  answer,
+  buildPostings,
+  DEFAULT_MAX_FILE_BYTES,
+  LibraryStore,
+  syncLinkedFolder,
+  VectorIndex,
+  type LinkedFolder,
+} from '../../../src/core';
 
 async function searchBench(n: number, d = 384, queries = 50) {
   const index = new VectorIndex(d, n);
@@ -501,7 +505,7 @@ async function ocrPages(files: { name: string; data: string }[]) {
   return out;
 }
 
-/** PaddleOCR in a worker of its own (test/browser/paddle.worker.ts), single images; the first call loads the models. */
+/** PaddleOCR in a worker of its own (paddle.worker.ts), single images; the first call loads the models. */
 async function paddlePages(files: { name: string; data: string }[]) {
   const worker = new Worker(new URL('./paddle.worker.ts', import.meta.url), { type: 'module' });
   const paddle = Comlink.wrap<PaddleWorkerApi>(worker);

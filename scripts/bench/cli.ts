@@ -12,16 +12,16 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadBeir } from './lib/beir';
-import { FIXTURES_DIR, MODELS_DIR, SCIFACT_DIR } from '../test/helpers/paths';
+import { loadBeir } from '../../src/cli/beir';
+import { FIXTURES_DIR, MODELS_DIR, SCIFACT_DIR } from '../lib/paths';
 
-const root = path.resolve(import.meta.dirname, '..');
+const root = path.resolve(import.meta.dirname, '../..');
 const bin = path.join(root, 'bin/folio.js');
 const only = process.env.BENCH_ONLY;
 const runs = Number(process.env.BENCH_RUNS ?? 3);
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'folio-bench-cli-'));
 
-/** Same list, same order as scripts/bench.ts gives the browser's indexing measurement. */
+/** Same list, same order as scripts/bench/run.ts gives the browser's indexing measurement. */
 const SIX = [
   'pdf/multi_page.pdf',
   'pdf/amt_handbook_sample.pdf',

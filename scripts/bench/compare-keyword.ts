@@ -4,12 +4,12 @@
  * runs twice: with Folio's analyzer and BM25 settings (as far as it allows), and with its own
  * defaults. Also part of `BENCH_ONLY=peers npm run bench`.
  *
- *   npx tsx scripts/compare-keyword.ts ../shared/data/scifact
+ *   npx tsx scripts/bench/compare-keyword.ts ../shared/data/scifact
  */
 import { create, insertMultiple, save, search, type Tokenizer } from '@orama/orama';
 import MiniSearch from 'minisearch';
-import { analyze, buildPostings, DEFAULT_BM25, KeywordIndex, mean, ndcgAt, percentile } from '../src/core';
-import { loadBeir } from './lib/beir';
+import { analyze, buildPostings, DEFAULT_BM25, KeywordIndex, mean, ndcgAt, percentile } from '../../src/core';
+import { loadBeir } from '../../src/cli/beir';
 
 interface Result {
   engine: string;

@@ -4,7 +4,7 @@
  * declined. Coverage was calibrated on SQuAD; SciFact is another domain and another question
  * style (claims), so this shows whether the line carries over.
  *
- *   npx tsx scripts/coverage-check.ts ../shared/data/scifact
+ *   npx tsx scripts/decline-rate.ts ../shared/data/scifact
  */
 import 'fake-indexeddb/auto';
 import {
@@ -15,11 +15,11 @@ import {
   newAnswerRecord,
   openLibrary,
 } from '../src/core';
-import { beirDocuments, loadBeir } from './lib/beir';
+import { beirDocuments, loadBeir } from '../src/cli/beir';
 
 const dir = process.argv[2];
 if (!dir) {
-  console.error('usage: npx tsx scripts/coverage-check.ts <beir-dir>');
+  console.error('usage: npx tsx scripts/decline-rate.ts <beir-dir>');
   process.exit(2);
 }
 const beir = loadBeir(dir);

@@ -10,14 +10,14 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium, type Page } from 'playwright-core';
 import { build, preview } from 'vite';
-import { createTransformersEmbedder } from '../src/core';
-import { loadBeir } from './lib/beir';
-import { peersBench } from './benchPeers';
-import { runOcrBench } from './lib/ocrBench';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../test/browser/chromium';
-import { FIXTURES_DIR, MODELS_DIR } from '../test/helpers/paths';
+import { createTransformersEmbedder } from '../../src/core';
+import { loadBeir } from '../../src/cli/beir';
+import { peersBench } from './peers';
+import { runOcrBench } from './ocr';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../lib/chromium';
+import { FIXTURES_DIR, MODELS_DIR } from '../lib/paths';
 
-const root = path.resolve(import.meta.dirname, '..');
+const root = path.resolve(import.meta.dirname, '../..');
 process.env.FOLIO_TEST_HARNESS = '1';
 process.env.FOLIO_MODELS = MODELS_DIR;
 process.env.FOLIO_FIXTURES = FIXTURES_DIR;
@@ -58,7 +58,7 @@ try {
 }
 
 async function measure(page: Page, requested: string[]) {
-  await page.goto(`${base}test/browser/bench.html`);
+  await page.goto(`${base}scripts/bench/pages/bench.html`);
   await page.waitForFunction(() => window.benchReady === true);
   const only = process.env.BENCH_ONLY; // size, search, cold, embed, index, answer, generate, ocr, sync or peers: rerun one part
   if (only === 'generate') return generate(page);

@@ -12,7 +12,7 @@ import {
   type Library,
   type ParsedInput,
   type SearchOptions,
-} from '../../src/core';
+} from '../core';
 
 export interface Beir {
   corpus: { _id: string; title?: string; text: string }[];

@@ -1,8 +1,8 @@
 /**
  * `BENCH_ONLY=peers npm run bench`: Folio side by side with the engines other apps use, in one
- * run. Vector search in headless Chromium (test/browser/benchPeers.ts, one fresh page per engine
- * and size), embedding in the same browser (test/browser/benchEmbed.ts), keyword search in Node
- * (scripts/compare-keyword.ts). Prints one JSON line per engine and size.
+ * run. Vector search in headless Chromium (scripts/bench/pages/benchPeers.ts, one fresh page per engine
+ * and size), embedding in the same browser (pages/benchEmbed.ts), keyword search in Node
+ * (compare-keyword.ts). Prints one JSON line per engine and size.
  *
  *   BENCH_PEERS_SIZES=10000,100000      sizes (default 10000,100000,1000000)
  *   BENCH_PEERS_ENGINES=folio,voy       engines (default all)
@@ -11,9 +11,9 @@
  */
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { benchQueries, libraryVectors } from '../test/browser/benchData';
-import type { PeerTask } from '../test/browser/benchPeers';
-import { loadBeir } from './lib/beir';
+import { benchQueries, libraryVectors } from './pages/benchData';
+import type { PeerTask } from './pages/benchPeers';
+import { loadBeir } from '../../src/cli/beir';
 import { compareKeyword } from './compare-keyword';
 
 const D = 384;
@@ -30,10 +30,10 @@ type Line = Record<string, unknown>;
 export async function peersBench(context: BrowserContext, base: string, emit: (o: object) => void): Promise<void> {
   const parts = list(process.env.BENCH_PEERS_PARTS, ['vector', 'embed', 'keyword']);
   if (parts.includes('keyword'))
-    for (const line of compareKeyword(path.resolve(import.meta.dirname, '../../shared/data/scifact'))) emit(line);
+    for (const line of compareKeyword(path.resolve(import.meta.dirname, '../../../shared/data/scifact'))) emit(line);
   if (parts.includes('embed'))
     await withPage(context, base, async (page) => {
-      const texts = loadBeir(path.resolve(import.meta.dirname, '../../shared/data/scifact'))
+      const texts = loadBeir(path.resolve(import.meta.dirname, '../../../shared/data/scifact'))
         .corpus.slice(0, 128)
         .map((d) => `${d.title}\n${d.text}`);
       for (const line of await page.evaluate((t) => window.peers.embedSideBySide(t), texts)) emit(line);
@@ -235,7 +235,7 @@ async function withPage<T>(
   const page = await context.newPage();
   try {
     if (!opts.keepCsp) await (await context.newCDPSession(page)).send('Page.setBypassCSP', { enabled: true });
-    await page.goto(`${base}test/browser/peers.html`);
+    await page.goto(`${base}scripts/bench/pages/peers.html`);
     await page.waitForFunction(() => window.peersReady === true);
     return await run(page);
   } finally {

@@ -1,7 +1,7 @@
 /**
  * Built only for benchmarks (FOLIO_TEST_HARNESS=1): Folio's vector search and the browser vector
  * engines other apps use, on the same generated vectors and queries (benchData.ts), measured the
- * same way in the same page. scripts/benchPeers.ts drives it (`BENCH_ONLY=peers npm run bench`);
+ * same way in the same page. scripts/bench/peers.ts drives it (`BENCH_ONLY=peers npm run bench`);
  * every task runs in a freshly loaded page, so one engine's memory and garbage never meet another's.
  */
 import { PGlite } from '@electric-sql/pglite';
@@ -19,9 +19,7 @@ import type { Voy } from 'voy-search';
 // @ts-expect-error: the glue module ships without type declarations
 import * as voyGlue from 'voy-search/voy_search_bg.js';
 import voyWasmUrl from 'voy-search/voy_search_bg.wasm?url';
-import { VectorIndex } from '../../src/core/search/vectorIndex';
-import { LibraryStore } from '../../src/core/store/store';
-import { buildPostings } from '../../src/core/search/keywordIndex';
+import { buildPostings, LibraryStore, VectorIndex } from '../../../src/core';
 import { benchQueries, libraryDocs, libraryVectors, percentile } from './benchData';
 
 // ---- Memory: live JavaScript (measureUserAgentSpecificMemory) + every WebAssembly memory ------

@@ -6,7 +6,7 @@
 import * as Comlink from 'comlink';
 import * as ort from 'onnxruntime-web';
 import { platform } from '#platform';
-import { PaddleOcr, type OrtLike } from '../../scripts/lib/paddle';
+import { PaddleOcr, type OrtLike } from '../paddle';
 
 let engine: Promise<PaddleOcr> | undefined;
 

@@ -4,8 +4,8 @@
  * Loaded by benchPeers.ts on demand.
  */
 import { AutoTokenizer, pipeline, type FeatureExtractionPipeline } from '@huggingface/transformers';
-import { openLibraryInWorker } from '../../src/client/library';
-import { createTransformersEmbedder } from '../../src/core/embed/transformers';
+import { openLibraryInWorker } from '../../../src/client/library';
+import { createTransformersEmbedder } from '../../../src/core';
 
 const MODEL = 'Xenova/all-MiniLM-L6-v2';
 const BATCH = 16; // Folio's batch on WASM

@@ -1,6 +1,6 @@
 /**
  * The generated vectors and queries of the search benchmarks (bench.ts, benchPeers.ts and the
- * Node side, scripts/benchPeers.ts): one definition, so every engine is measured on the same data.
+ * Node side, scripts/bench/peers.ts): one definition, so every engine is measured on the same data.
  */
 
 /** Clustered, off-centre unit vectors (the shape sentence embeddings have), deterministic. */
