@@ -369,6 +369,10 @@ export default defineConfig({
           include: ['test/unit/**/*.test.ts', 'src/**/*.test.ts'],
           environment: 'node',
           env: { FOLIO_MODELS: path.resolve('test/unit/no-models-in-unit-tests'), FOLIO_UNIT_TESTS: '1' },
+          // The files share one module graph per worker, so the core and its parsers are imported
+          // once, not once per file (import time fell from 62 s to 24 s): none mocks a module or
+          // patches a global, and each opens its own uniquely named databases.
+          isolate: false,
           testTimeout: 120_000,
         },
       },
