@@ -7,6 +7,12 @@
  *   nothing of app/ or client/ (the page's side of the protocol).
  * - src/core/ never imports the layers above it (app, client, workers, scripts, tests) nor React:
  *   the same core runs in the worker, in Node tests and on the command line.
+ * - src/ (the product: the app, the command line, …) never imports scripts/ or test/; tests
+ *   beside the code (*.test.ts) may.
+ * - scripts/ never import test/: what a script shares with the tests lives in src/ when it is
+ *   product code, else in scripts/lib/.
+ * - Benchmarks live under scripts/bench/, their pages too (no file named bench* elsewhere), and
+ *   nothing outside it imports them.
  *
  *   npx tsx scripts/check-boundaries.ts [root]
  */
@@ -28,15 +34,28 @@ const DOOR = 'src/core/index.ts';
 /** What the core may not import: the layers above it, and a UI framework. */
 const ABOVE_CORE = ['src/app', 'src/client', 'src/workers', 'scripts', 'test'];
 const FRAMEWORKS = ['react', 'react-dom'];
-/** Folders whose files expose a core host: the core through its door only, nothing of the page. */
+/** Folders whose files expose a core host, and what they may not import: the page's code, which calls them. */
 const WORKERS = 'src/workers';
-/** What a worker may not import: the page's code, which calls the worker. */
 const ABOVE_WORKERS = ['src/app', 'src/client'];
+/** Every folder whose imports are checked. */
+const CHECKED = ['src', 'scripts', 'test'];
+const BENCH = 'scripts/bench';
+const isTest = (rel: string) => /\.test\.tsx?$/.test(rel);
 
 export function checkBoundaries(root: string): Violation[] {
   const violations: Violation[] = [];
-  for (const file of [...OUTSIDE_CORE, WORKERS, CORE].flatMap((dir) => sourceFiles(path.join(root, dir)))) {
-    const rel = path.relative(root, file).split(path.sep).join('/');
+  const all = CHECKED.flatMap((dir) => files(root, dir));
+  for (const rel of all) {
+    if (/^bench/i.test(path.posix.basename(rel)) && !rel.startsWith(`${BENCH}/`))
+      violations.push({
+        file: rel,
+        line: 1,
+        specifier: '',
+        message: `${rel}: benchmark code and its pages live under ${BENCH}/, apart from the tests and the product.`,
+      });
+  }
+  for (const rel of all.filter((f) => /\.(ts|tsx|mts)$/.test(f) && !f.endsWith('.d.ts'))) {
+    const file = path.join(root, rel);
     const text = fs.readFileSync(file, 'utf8');
     for (const imp of ts.preProcessFile(text, true, true).importedFiles) {
       const spec = imp.fileName;
@@ -58,21 +77,38 @@ export function checkBoundaries(root: string): Violation[] {
           });
         continue;
       }
-      if (rel.startsWith(`${WORKERS}/`)) {
-        const page = targetRel && ABOVE_WORKERS.find((d) => targetRel.startsWith(`${d}/`));
-        if (page)
-          violations.push({
-            ...at,
-            message: `${rel}:${line} imports '${spec}' (${targetRel}): a worker only exposes a host from the core; ${page}/ is the page's side, which calls the worker. Define what both sides share in the core.`,
-          });
-        if (targetRel?.startsWith(`${CORE}/`) && targetRel !== DOOR)
-          violations.push({
-            ...at,
-            message: `${rel}:${line} imports '${spec}' (${targetRel}): workers/ reach the core only through ${DOOR} (or #platform), and expose a host the core exports there.`,
-          });
-        continue;
-      }
-      if (targetRel?.startsWith(`${CORE}/`) && targetRel !== DOOR) {
+      if (!targetRel) continue;
+      const page = rel.startsWith(`${WORKERS}/`) && ABOVE_WORKERS.find((d) => targetRel.startsWith(`${d}/`));
+      if (page)
+        violations.push({
+          ...at,
+          message: `${rel}:${line} imports '${spec}' (${targetRel}): a worker only exposes a host from the core; ${page}/ is the page's side, which calls the worker. Define what both sides share in the core.`,
+        });
+      if (rel.startsWith(`${WORKERS}/`) && targetRel.startsWith(`${CORE}/`) && targetRel !== DOOR)
+        violations.push({
+          ...at,
+          message: `${rel}:${line} imports '${spec}' (${targetRel}): workers/ reach the core only through ${DOOR} (or #platform), and expose a host the core exports there.`,
+        });
+      if (rel.startsWith('src/') && !isTest(rel) && /^(scripts|test)\//.test(targetRel))
+        violations.push({
+          ...at,
+          message: `${rel}:${line} imports '${spec}' (${targetRel}): src/ is the product and never imports scripts/ or test/. Move what they share into src/core/ (or src/cli/ for the command line).`,
+        });
+      if (rel.startsWith('scripts/') && targetRel.startsWith('test/'))
+        violations.push({
+          ...at,
+          message: `${rel}:${line} imports '${spec}' (${targetRel}): scripts never import the tests. Move what they share into src/core/ if it is product code, else into scripts/lib/.`,
+        });
+      if (!rel.startsWith(`${BENCH}/`) && targetRel.startsWith(`${BENCH}/`))
+        violations.push({
+          ...at,
+          message: `${rel}:${line} imports '${spec}' (${targetRel}): benchmarks are leaves; nothing outside ${BENCH}/ imports them.`,
+        });
+      if (
+        OUTSIDE_CORE.some((dir) => rel.startsWith(`${dir}/`)) &&
+        targetRel.startsWith(`${CORE}/`) &&
+        targetRel !== DOOR
+      ) {
         violations.push({
           ...at,
           message: `${rel}:${line} imports '${spec}' (${targetRel}): ${OUTSIDE_CORE.map((d) => `${d.replace(/^src\//, '')}/`).join(', ')} reach the core only through ${DOOR} (or #platform). Export what you need from ${DOOR} and import it from there.`,
@@ -83,12 +119,14 @@ export function checkBoundaries(root: string): Violation[] {
   return violations;
 }
 
-function sourceFiles(dir: string): string[] {
-  if (!fs.existsSync(dir)) return [];
+/** Every file under `dir` (relative to the root), as a root-relative path with forward slashes. */
+function files(root: string, dir: string): string[] {
+  const from = path.join(root, dir);
+  if (!fs.existsSync(from)) return [];
   return fs
-    .readdirSync(dir, { withFileTypes: true, recursive: true })
-    .filter((e) => e.isFile() && /\.(ts|tsx|mts)$/.test(e.name) && !e.name.endsWith('.d.ts'))
-    .map((e) => path.join(e.parentPath, e.name));
+    .readdirSync(from, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.relative(root, path.join(e.parentPath, e.name)).split(path.sep).join('/'));
 }
 
 /** The file a relative specifier names, as the bundler resolves it. */
@@ -108,5 +146,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     );
     process.exit(1);
   }
-  console.log("boundaries: every import goes through the core's door; the core imports nothing above it.");
+  console.log(
+    "boundaries: every import goes through the core's door; the core imports nothing above it; workers only host the core; src/ imports no script or test, scripts no test; benchmarks stay in scripts/bench/.",
+  );
 }

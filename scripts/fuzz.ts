@@ -5,8 +5,8 @@
  * unhandled rejections and the store's integrity. Exits non-zero if any file escaped a named outcome.
  */
 import { closeOcr } from '../src/core';
-import { fuzz } from '../test/helpers/fuzz';
-import { freshLibrary } from '../test/helpers/library';
+import { fuzz } from './lib/fuzz';
+import { freshLibrary } from './lib/library';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);

@@ -5,7 +5,7 @@
  */
 import 'fake-indexeddb/auto';
 import fs from 'node:fs';
-import { fixture, realEmbedder } from '../test/helpers/library';
+import { fixture, realEmbedder } from './lib/library';
 import { openLibrary, SCHEMA_VERSION } from '../src/core';
 
 const out = process.argv[2]!;

@@ -12,7 +12,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Papa from 'papaparse';
-import { ods, xlsx, type Cell } from '../test/helpers/office';
+import { ods, xlsx, type Cell } from './lib/office';
 
 const out = process.argv[2] ?? 'test/fixtures/tables';
 const shared = process.argv[3] ?? path.resolve('../shared/data/tables');

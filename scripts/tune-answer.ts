@@ -9,7 +9,7 @@
  *   npx tsx scripts/tune-answer.ts ../shared/data/squad2-a --offtopic ../shared/data/scifact/queries.jsonl --offtopic test/fixtures/answer/everyday-questions.jsonl
  */
 import { parseArgs } from 'node:util';
-import { coverage, sentenceScoring, termShare, type ContextPassage } from '../src/core';
+import { coverage, SEARCH_DEFAULTS, sentenceScoring, termShare, type ContextPassage } from '../src/core';
 import { articleOf, auroc, containsAnswer, loadQa, loadQueries, qaLibrary, round } from './lib/qa';
 
 const { best, candidates, FEATURES, passageOrder, score, withCosines } = sentenceScoring;
@@ -26,7 +26,7 @@ if (!dir) {
 }
 const set = loadQa(dir);
 const { library, embedder, retriever } = await qaLibrary(set);
-const opts = { k: 6, budgetTokens: 700 };
+const opts = { k: SEARCH_DEFAULTS.k.answer, budgetTokens: 700 };
 
 // Sentence vectors are cached: the same paragraphs come back for many questions.
 const cache = new Map<string, Float32Array>();

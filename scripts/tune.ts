@@ -8,7 +8,7 @@
 import 'fake-indexeddb/auto';
 import { parseArgs } from 'node:util';
 import { createTransformersEmbedder, openLibrary, type SearchOptions } from '../src/core';
-import { beirDocuments, loadBeir, score } from './lib/beir';
+import { beirDocuments, loadBeir, score } from '../src/cli/beir';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,

@@ -8,8 +8,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { standaloneQuery, type FollowUpGenerator, type Library, type Retriever } from '../../src/core';
-import { FIXTURE_FILES, FIXTURES_DIR } from '../../test/helpers/paths';
+import { SEARCH_DEFAULTS, standaloneQuery, type FollowUpGenerator, type Library, type Retriever } from '../../src/core';
+import { FIXTURE_FILES, FIXTURES_DIR } from './paths';
 import { readJsonl } from './qa';
 
 export interface FollowUpPair {
@@ -59,7 +59,9 @@ export async function evaluateFollowUps(
   const results: FollowUpResult[] = [];
   for (const pair of pairs) {
     const decided = await standaloneQuery(pair.question, [{ question: pair.previous }], retriever, generator);
-    const passages = pair.gold ? await retriever.context(decided.query, { k: 6, budgetTokens: 700 }) : [];
+    const passages = pair.gold
+      ? await retriever.context(decided.query, { k: SEARCH_DEFAULTS.k.answer, budgetTokens: 700 })
+      : [];
     const found = pair.gold ? passages.slice(0, 3).some((p) => p.docName === pair.gold) : null;
     const right = pair.label === 'fresh' ? !decided.rewritten : decided.rewritten && found === true;
     results.push({ pair, query: decided.query, why: decided.why, right, found });

@@ -13,7 +13,7 @@ import {
   type Library,
   type Retriever,
 } from '../../src/core';
-import { beirDocuments } from './beir';
+import { beirDocuments } from '../../src/cli/beir';
 
 export interface QaQuestion {
   _id: string;

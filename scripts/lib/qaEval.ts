@@ -21,7 +21,7 @@ async function run(
 ): Promise<{ record: AnswerRecord; ms: number }> {
   const t0 = performance.now();
   let record = newAnswerRecord(question);
-  for await (const event of answer(question, { retriever, k: opts.k, budgetTokens: opts.budgetTokens }))
+  for await (const event of answer(question, { retriever, search: { k: opts.k }, budgetTokens: opts.budgetTokens }))
     record = applyAnswerEvent(record, event);
   return { record, ms: performance.now() - t0 };
 }

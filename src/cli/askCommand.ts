@@ -1,4 +1,5 @@
 import {
+  type CollectionInfo,
   answerCitations,
   answerText,
   applyAskEvent,
@@ -21,6 +22,8 @@ export interface AskArgs {
   question: string;
   k: number;
   mode: SearchMode;
+  /** Only search documents in these collections (names or ids); none given: the whole library. */
+  collections?: string[];
 }
 
 /** A question computed over a table (issue 24): what `--json` adds. */
@@ -97,7 +100,10 @@ export async function askCommand(args: AskArgs): Promise<AskResult> {
   try {
     const { library, name, documents } = await openLibraryFile(args.file, embedder);
     try {
-      const hits: SearchHit[] = await library.search(args.question, { k: args.k, mode: args.mode });
+      const scope = args.collections?.length
+        ? { collections: collectionIds(await library.listCollections(), args.collections, args.file) }
+        : {};
+      const hits: SearchHit[] = await library.search(args.question, { k: args.k, mode: args.mode, ...scope });
       const common = {
         question: args.question,
         library: args.file,
@@ -112,13 +118,13 @@ export async function askCommand(args: AskArgs): Promise<AskResult> {
         })),
       };
       // A question a table answers exactly is computed, not read from passages.
-      const table = await library.tableAnswer(args.question);
+      const table = await library.tableAnswer(args.question, scope);
       if (table?.status === 'computed') return { ...tableFields(table), ...common };
       let record: WholeRecord = newWholeRecord(args.question);
       for await (const event of askQuestion(args.question, {
         source: library,
         retriever: libraryRetriever(library, embedder),
-        mode: args.mode,
+        search: { mode: args.mode, ...scope },
         searchModel: embedder.model.id,
       }))
         record = applyAskEvent(record, event);
@@ -152,6 +158,26 @@ export async function askCommand(args: AskArgs): Promise<AskResult> {
   } finally {
     await embedder.dispose();
   }
+}
+
+/**
+ * The ids of the collections a person named, by id or by name (names are unique whatever their
+ * case, as the app keeps them); a name the library does not have is an error that lists those it has.
+ */
+export function collectionIds(
+  collections: Pick<CollectionInfo, 'id' | 'name'>[],
+  wanted: string[],
+  file: string,
+): string[] {
+  const key = (name: string) => name.trim().replace(/\s+/g, ' ').toLowerCase();
+  return wanted.map((w) => {
+    const found = collections.find((c) => c.id === w) ?? collections.find((c) => key(c.name) === key(w));
+    if (found) return found.id;
+    const has = collections.length
+      ? `its collections: ${collections.map((c) => c.name).join(', ')}`
+      : 'it has no collections';
+    throw new Error(`${file} has no collection “${w}” (${has})`);
+  });
 }
 
 /** Where a passage is, as a person would cite it: page(s), then the headings above it. */

@@ -2,12 +2,18 @@
  * `folio`: the app's core on the command line (Node, native ONNX Runtime).
  *
  *   folio index <folder|file>... --out library.folio
- *   folio ask library.folio "question" [--json] [--k N]
+ *   folio ask library.folio "question" [--json] [--k N] [--collection name]
  *   folio eval <beir-folder> [...]
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_EMBEDDING_MODEL, DEFAULT_MAX_FILE_BYTES, formatBytes, type SearchMode } from '../core';
+import {
+  DEFAULT_EMBEDDING_MODEL,
+  DEFAULT_MAX_FILE_BYTES,
+  formatBytes,
+  SEARCH_DEFAULTS,
+  type SearchMode,
+} from '../core';
 import { askCommand, formatAnswer } from './askCommand';
 import { indexCommand, UsageError, type IndexSummary } from './indexCommand';
 import { duration } from './progress';
@@ -32,8 +38,10 @@ const HELP = `folio — private document search, on the command line
       a summary, list, count or comparison is answered from every passage in scope, and a count,
       total, average, highest/lowest or lookup over a table (CSV, sheet, document table) is
       computed exactly instead, with the computation in words.
-        --k <n>             how many passages (default 5)
+        --k <n>             how many passages (default ${SEARCH_DEFAULTS.k.hits})
         --mode <m>          hybrid (default), dense or keyword
+        --collection <c>    only documents in this collection (its name or id); repeat it
+                            for several
         --json              one JSON object: {kind, answer, citations, passages, and for lists
                             and counts items, count, scanned; for a table value, computation, query}
 
@@ -53,11 +61,8 @@ export async function main(argv: string[]): Promise<number> {
       case 'ask':
         return await runAsk(rest);
       case 'eval':
-        // One evaluation, whichever way it is started: scripts/eval.ts reads its arguments from
-        // process.argv and prints its table and JSON line itself.
-        process.argv = [process.argv[0]!, 'folio eval', ...rest];
-        await import('../../scripts/eval');
-        return 0;
+        // Loaded only when asked for: it brings the BEIR reader and scoring.
+        return await (await import('./evalCommand')).runEval(rest);
       case undefined:
       case 'help':
       case '--help':
@@ -172,15 +177,26 @@ async function runAsk(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { json: { type: 'boolean' }, k: { type: 'string' }, mode: { type: 'string' } },
+    options: {
+      json: { type: 'boolean' },
+      k: { type: 'string' },
+      mode: { type: 'string' },
+      collection: { type: 'string', multiple: true },
+    },
   });
   const [file, ...words] = positionals;
   if (!file || !words.length)
     throw new UsageError('ask needs a library file and a question: folio ask library.folio "question"');
-  const mode = (values.mode ?? 'hybrid') as SearchMode;
+  const mode = (values.mode ?? SEARCH_DEFAULTS.mode) as SearchMode;
   if (!['hybrid', 'dense', 'keyword'].includes(mode))
     throw new UsageError(`--mode must be hybrid, dense or keyword, not “${values.mode}”`);
-  const result = await askCommand({ file, question: words.join(' '), k: positiveInt(values.k, 'k', 5), mode });
+  const result = await askCommand({
+    file,
+    question: words.join(' '),
+    k: positiveInt(values.k, 'k', SEARCH_DEFAULTS.k.hits),
+    mode,
+    ...(values.collection ? { collections: values.collection } : {}),
+  });
   process.stdout.write(values.json ? `${JSON.stringify(result)}\n` : formatAnswer(result));
   return 0;
 }

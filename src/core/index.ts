@@ -21,6 +21,8 @@ export type { LockManagerLike } from './library/locks';
 export { FolioError } from './errors';
 export type { FolioErrorCode, SerializedFolioError } from './errors';
 export { formatBytes } from './format';
+export { linkedAbort } from './abort';
+export type { LinkedAbort } from './abort';
 
 // Stages
 export { parseBytes, readBytes, detectType, decodeText, DEFAULT_MAX_FILE_BYTES } from './ingest';
@@ -40,6 +42,9 @@ export { chooseDevice } from './embed/device';
 export type { AdapterLike, DeviceChoice, DeviceMemory, GpuLike } from './embed/device';
 export type { DocumentRecord, ChunkRecord, CollectionRecord, CollectionSource, IntegrityReport } from './store/store';
 export { SCHEMA_VERSION } from './store/store';
+// The store and the vector index on their own, for the benchmarks that measure them (scripts/bench/).
+export { LibraryStore } from './store/store';
+export { evenSample, TopK, VectorIndex } from './search/vectorIndex';
 
 // The backup file's frames: the command line writes a library from parts indexed in separate runs.
 export { BACKUP_MAGIC, encodeFrame, readFrames } from './store/backup';
@@ -47,6 +52,7 @@ export type { BackupHeader, DocumentBundle } from './store/backup';
 
 // Search
 export { DEFAULT_FUSION } from './search/ranking';
+export { SEARCH_DEFAULTS } from './search/defaults';
 export type { FusionOptions, SearchHit, SearchMode, SearchOptions } from './search/ranking';
 export { KeywordIndex, buildPostings, DEFAULT_BM25 } from './search/keywordIndex';
 export type { Bm25Params } from './search/keywordIndex';

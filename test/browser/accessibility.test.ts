@@ -3,7 +3,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { expect, test } from 'vitest';
-import { FIXTURES_DIR } from '../helpers/paths';
+import { FIXTURES_DIR } from '../../scripts/lib/paths';
 import { addFiles, ask, openEngines, sourcePanel, turns, useBrowser, waitForDocuments, baseUrl } from './chromium';
 
 const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { expect, test } from 'vitest';
-import { FIXTURES_DIR } from '../helpers/paths';
+import { FIXTURES_DIR } from '../../scripts/lib/paths';
 import {
   addFiles,
   ask,

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { expect, test } from 'vitest';
-import { FIXTURES_DIR, MODELS_DIR } from '../helpers/paths';
+import { FIXTURES_DIR, MODELS_DIR } from '../../scripts/lib/paths';
 import {
   addFiles,
   baseUrl,

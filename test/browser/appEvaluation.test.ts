@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test } from 'vitest';
-import { FIXTURES_DIR } from '../helpers/paths';
+import { FIXTURES_DIR } from '../../scripts/lib/paths';
 import { addFiles, openApp, openFromAppMenu, useBrowser, waitForDocuments } from './chromium';
 
 const browser = useBrowser({ webgpu: false });

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { expect, test } from 'vitest';
-import { FIXTURES_DIR, FIXTURE_FILES } from '../helpers/paths';
+import { FIXTURES_DIR, FIXTURE_FILES } from '../../scripts/lib/paths';
 import {
   addFiles,
   ask,

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test } from 'vitest';
-import { FIXTURES_DIR } from '../helpers/paths';
-import { brokenXref, encryptedPdf, randomBytes, truncated } from '../helpers/pdf';
-import { zipBombDocx } from '../helpers/zip';
+import { FIXTURES_DIR } from '../../scripts/lib/paths';
+import { brokenXref, encryptedPdf, randomBytes, truncated } from '../../scripts/lib/pdf';
+import { zipBombDocx } from '../../scripts/lib/zip';
 import {
   addFiles,
   ask,

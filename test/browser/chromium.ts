@@ -1,21 +1,6 @@
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, inject } from 'vitest';
-
-/** Flags for headless Chromium as root on a machine without a GPU or outside network. */
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-  // WebGPU through SwiftShader (CPU-emulated): slow, but it is the real WebGPU code path.
-  '--enable-unsafe-webgpu',
-  '--use-angle=swiftshader',
-  '--enable-unsafe-swiftshader',
-];
-
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../scripts/lib/chromium';
 
 /**
  * `webgpu: false` leaves out the SwiftShader flags: the browser then has no WebGPU adapter, as

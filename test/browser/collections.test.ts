@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { BrowserContext, Page, Route } from 'playwright-core';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { FIXTURES_DIR, FIXTURE_FILES, MODELS_DIR } from '../helpers/paths';
+import { FIXTURES_DIR, FIXTURE_FILES, MODELS_DIR } from '../../scripts/lib/paths';
 import {
   addFiles,
   ask,

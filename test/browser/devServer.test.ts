@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { createServer, type ViteDevServer } from 'vite';
 import { afterAll, expect, test } from 'vitest';
-import { FIXTURES_DIR } from '../helpers/paths';
+import { FIXTURES_DIR } from '../../scripts/lib/paths';
 import { addFiles, ask, documentNames, newRecordedPage, turns, useBrowser, waitForDocuments } from './chromium';
 
 const browser = useBrowser({ webgpu: false });

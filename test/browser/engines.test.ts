@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test } from 'vitest';
-import { MODELS_DIR } from '../helpers/paths';
+import { MODELS_DIR } from '../../scripts/lib/paths';
 import { gotoHarness, newRecordedPage, openHarness, useBrowser } from './chromium';
 
 const browser = useBrowser({ webgpu: false });

@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from 'vitest';
-import { lineBand, PAGE, pageImage } from '../helpers/ocr';
-import { FIXTURES_DIR, FIXTURE_FILES } from '../helpers/paths';
+import { lineBand, PAGE, pageImage } from '../../scripts/lib/ocr';
+import { FIXTURES_DIR, FIXTURE_FILES } from '../../scripts/lib/paths';
 import { addFiles, ask, baseUrl, openApp, sourcePanel, turns, useBrowser, waitForDocuments } from './chromium';
 
 /** Rough edges a new user hit in the first hour (issue 23), each seen as a person sees it. */

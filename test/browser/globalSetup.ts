@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { build, preview } from 'vite';
-import { FIXTURES_DIR, MODELS_DIR } from '../helpers/paths';
+import { FIXTURES_DIR, MODELS_DIR } from '../../scripts/lib/paths';
 import { wantedModels } from '../../scripts/webllm-libs';
 
 /**

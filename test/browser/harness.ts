@@ -3,7 +3,7 @@
  * the app uses, so tests drive the real worker, IndexedDB and transformers.js through it.
  */
 import { openLibraryInWorker, type RemoteLibrary } from '../../src/client/library';
-import { encryptedPdf, randomBytes, scannedPdf, truncated } from '../helpers/pdf';
+import { encryptedPdf, randomBytes, scannedPdf, truncated } from '../../scripts/lib/pdf';
 import { engineHarness } from './engineHarness';
 
 async function fixture(rel: string): Promise<File> {

@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { pagesPdf } from '../helpers/pdf';
+import { pagesPdf } from '../../scripts/lib/pdf';
 import {
   addFiles,
   ask,

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, test } from 'vitest';
-import { FORMAT_FILES } from '../helpers/office';
-import { blankPng, corruptPng, imagePdf, lineBand, pageImage, pixelBombPng } from '../helpers/ocr';
+import { FORMAT_FILES } from '../../scripts/lib/office';
+import { blankPng, corruptPng, imagePdf, lineBand, pageImage, pixelBombPng } from '../../scripts/lib/ocr';
 import { baseUrl, openHarness, useBrowser } from './chromium';
 
 const browser = useBrowser({ webgpu: false });

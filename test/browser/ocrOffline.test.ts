@@ -1,5 +1,5 @@
 import { beforeAll, expect, test } from 'vitest';
-import { pageImage } from '../helpers/ocr';
+import { pageImage } from '../../scripts/lib/ocr';
 import { addFiles, baseUrl, documentRow, newRecordedPage, storageMeter, useBrowser } from './chromium';
 
 const browser = useBrowser({ webgpu: false });

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Page, Worker } from 'playwright-core';
 import { expect, test } from 'vitest';
-import { FIXTURES_DIR } from '../helpers/paths';
+import { FIXTURES_DIR } from '../../scripts/lib/paths';
 import {
   addFiles,
   ask,

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { expect, test } from 'vitest';
-import { FIXTURES_DIR, FIXTURE_FILES } from '../helpers/paths';
+import { FIXTURES_DIR, FIXTURE_FILES } from '../../scripts/lib/paths';
 import {
   addFiles,
   ask,

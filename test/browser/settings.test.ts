@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { expect, test } from 'vitest';
-import { FIXTURES_DIR } from '../helpers/paths';
+import { FIXTURES_DIR } from '../../scripts/lib/paths';
 import {
   addFiles,
   ask,

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { expect, test } from 'vitest';
-import { FIXTURES_DIR, FIXTURE_FILES } from '../helpers/paths';
-import { paddedPdf } from '../helpers/pdf';
+import { FIXTURES_DIR, FIXTURE_FILES } from '../../scripts/lib/paths';
+import { paddedPdf } from '../../scripts/lib/pdf';
 import {
   addFiles,
   ask,

@@ -16,8 +16,8 @@ import {
   type Retriever,
 } from '../../src/core';
 import type { ChatMessage, GenerateOptions, GenerateResult, Generator } from '../../src/core/generate/generator';
-import { fixture, freshLibrary, realEmbedder } from '../helpers/library';
-import { FIXTURE_FILES } from '../helpers/paths';
+import { fixture, freshLibrary, realEmbedder } from '../../scripts/lib/library';
+import { FIXTURE_FILES } from '../../scripts/lib/paths';
 
 /**
  * An answer engine the test controls: it reads the sources in its prompt like a model would and
@@ -137,7 +137,7 @@ describe('answer pipeline without a model', () => {
     };
     const { events, record } = await collect('When was the typewriter patented?', {
       retriever: counting,
-      mode: 'keyword',
+      search: { mode: 'keyword' },
     });
     expect(events.map((e) => e.type)).toEqual(['query', 'passages', 'coverage', 'extract', 'done']);
     expect(record.keywordOnly).toBe(true);
@@ -146,8 +146,12 @@ describe('answer pipeline without a model', () => {
     expect(embedded).toBe(0);
     // Words alone decline only a question with almost none of its words in the passages.
     expect(
-      (await collect('How long should I boil an egg for a runny yolk?', { retriever: counting, mode: 'keyword' }))
-        .record.declined,
+      (
+        await collect('How long should I boil an egg for a runny yolk?', {
+          retriever: counting,
+          search: { mode: 'keyword' },
+        })
+      ).record.declined,
     ).toBeDefined();
   });
 

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, test } from 'vitest';
-import { onTopic, referenceCue, standaloneQuery, type Retriever } from '../../src/core';
+import { onTopic, standaloneQuery, type Retriever } from '../../src/core';
 import type { ChatMessage } from '../../src/core/generate/generator';
 import {
   addFixtureDocuments,
@@ -9,31 +9,10 @@ import {
   type FollowUpResult,
 } from '../../scripts/lib/followUps';
 import { loadQa, qaLibrary } from '../../scripts/lib/qa';
-import { realEmbedder } from '../helpers/library';
+import { realEmbedder } from '../../scripts/lib/library';
 
 const SQUAD_DIR = process.env.FOLIO_SQUAD ?? '../shared/data/squad2-a';
 const pairs = loadFollowUps();
-
-describe('reference words', () => {
-  test.each([
-    ['When was it passed?', true],
-    ['What did this agreement do?', true],
-    ['How many settlers originally settled there?', true],
-    ['And the female?', true],
-    ['Which one declined to sign it?', true],
-    ['What type of locomotive was it?', true],
-    ['When did that happen?', true],
-    // Pronouns whose referent is in the question, "that" opening a clause, "is there", "is it safe".
-    ['Why did OPEC raise its prices?', false],
-    ['What is the term for a mathematical model that theoretically represents a general computing machine?', false],
-    ['How many types of X.25 networks were there originally?', false],
-    ['Is it safe to eat raw cookie dough?', false],
-    ['What is it called when steam propels a turbo generator with electric motor propulsion?', false],
-    ['Who patented the typewriter in 1868?', false],
-  ])('%s → %s', (question, cue) => {
-    expect(referenceCue(question).cue).toBe(cue);
-  });
-});
 
 describe('the labelled follow-up set', () => {
   test('has at least 100 pairs; fresh questions contain the words that used to trigger a rewrite; follow-ups say what they mean', () => {

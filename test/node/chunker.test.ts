@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { chunkDocument, chunkDocumentAsync, parseBytes, type Embedder, type ParsedDocument } from '../../src/core';
-import { fixture, realEmbedder } from '../helpers/library';
-import { FIXTURE_FILES } from '../helpers/paths';
+import { fixture, realEmbedder } from '../../scripts/lib/library';
+import { FIXTURE_FILES } from '../../scripts/lib/paths';
 
 let embedder: Embedder;
 const count = (t: string) => embedder.countTokens(t);

@@ -5,9 +5,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { IndexSummary } from '../../src/cli/indexCommand';
 import type { AskResult } from '../../src/cli/askCommand';
-import { fixture, freshLibrary } from '../helpers/library';
-import { FIXTURES_DIR, FIXTURE_FILES, MODELS_DIR, SCIFACT_DIR } from '../helpers/paths';
-import { truncated } from '../helpers/pdf';
+import { fixture, freshLibrary } from '../../scripts/lib/library';
+import { FIXTURES_DIR, FIXTURE_FILES, MODELS_DIR, SCIFACT_DIR } from '../../scripts/lib/paths';
+import { truncated } from '../../scripts/lib/pdf';
 
 /**
  * The command line as a person runs it: `bin/folio.js` in a child process, the real MiniLM model
@@ -296,6 +296,37 @@ describe('folio index resumes after an interruption', () => {
     expect((await askJson(out, 'What do ducks eat?', 3)).passages).toEqual(
       (await askJson(path.join(tmp, 'whole.folio'), 'What do ducks eat?', 3)).passages,
     );
+  });
+
+  test('--collection searches only the documents of the named collections, by name or id', {
+    timeout: 300_000,
+  }, async () => {
+    const library = await freshLibrary();
+    const out = path.join(tmp, 'collections.folio');
+    let work: string;
+    try {
+      work = (await library.createCollection('Work')).id;
+      const home = await library.createCollection('Home');
+      await library.addFiles([fixture(FIXTURE_FILES.markdown)], undefined, { collection: work });
+      await library.addFiles([fixture(FIXTURE_FILES.html)], undefined, { collection: home.id });
+      fs.writeFileSync(out, new Uint8Array(await (await library.exportBackup()).arrayBuffer()));
+    } finally {
+      library.close();
+    }
+    const ask = async (...scope: string[]) => {
+      const run = await folio('ask', out, 'What do ducks eat?', '--json', '--k', '3', ...scope);
+      expect(run.code, run.stderr).toBe(0);
+      return new Set((JSON.parse(run.stdout) as AskResult).passages.map((p) => p.docName));
+    };
+    // Unscoped, the duck page answers; scoped to Work, only the IBM page can.
+    expect(await ask()).toContain('wiki_duck.html');
+    expect(await ask('--collection', 'work')).toEqual(new Set(['wiki-ibm.md']));
+    expect(await ask('--collection', work, '--collection', 'Home')).toContain('wiki_duck.html');
+    const unknown = await folio('ask', out, 'What do ducks eat?', '--collection', 'Garden');
+    expect(unknown).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('has no collection “Garden” (its collections: Home, Work)'),
+    });
   });
 
   test('files changed or deleted between runs: the saved version is replaced or dropped, the rest kept', {

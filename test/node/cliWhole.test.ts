@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { AskResult, TextFields } from '../../src/cli/askCommand';
-import { FIXTURES_DIR, FIXTURE_FILES, MODELS_DIR } from '../helpers/paths';
+import { FIXTURES_DIR, FIXTURE_FILES, MODELS_DIR } from '../../scripts/lib/paths';
 
 /**
  * `folio ask --json` for questions about the whole (issue 21), as a person runs it: bin/folio.js in

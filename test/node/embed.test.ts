@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { EMBEDDING_MODELS, getEmbeddingModel, type Embedder } from '../../src/core';
-import { realEmbedder } from '../helpers/library';
+import { realEmbedder } from '../../scripts/lib/library';
 
 let embedder: Embedder;
 beforeAll(async () => {

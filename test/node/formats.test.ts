@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Library, SearchHit } from '../../src/core';
 import { parseBytes } from '../../src/core';
-import { FORMAT_FILES } from '../helpers/office';
-import { freshLibrary } from '../helpers/library';
+import { FORMAT_FILES } from '../../scripts/lib/office';
+import { freshLibrary } from '../../scripts/lib/library';
 
 let lib: Library;
 beforeAll(async () => {

@@ -1,7 +1,7 @@
 import { afterAll, expect, test } from 'vitest';
 import { closeOcr } from '../../src/core/ocr';
-import { fuzz } from '../helpers/fuzz';
-import { freshLibrary } from '../helpers/library';
+import { fuzz } from '../../scripts/lib/fuzz';
+import { freshLibrary } from '../../scripts/lib/library';
 
 afterAll(() => closeOcr());
 

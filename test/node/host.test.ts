@@ -1,8 +1,8 @@
 import 'fake-indexeddb/auto';
 import { expect, test } from 'vitest';
 import { LibraryHost, type DeviceChoice, type DeviceMemory } from '../../src/core';
-import { fixture } from '../helpers/library';
-import { FIXTURE_FILES, MODELS_DIR } from '../helpers/paths';
+import { fixture } from '../../scripts/lib/library';
+import { FIXTURE_FILES, MODELS_DIR } from '../../scripts/lib/paths';
 
 /** Device memory whose first read waits for `release()`: the model cannot start loading before. */
 function heldMemory() {

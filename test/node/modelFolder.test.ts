@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { diskReader } from '../../src/cli/models';
 import { createTransformersEmbedder, DEFAULT_EMBEDDING_MODEL, modelFolderProblem } from '../../src/core';
-import { FIXTURES_DIR, MODELS_DIR } from '../helpers/paths';
+import { FIXTURES_DIR, MODELS_DIR } from '../../scripts/lib/paths';
 
 /**
  * Issue 23, problem 1: a model folder that lacks the search model (FOLIO_MODELS pointing at no

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { AddOutcome, IndexProgress, SearchHit } from '../../src/core';
 import { closeOcr } from '../../src/core/ocr';
-import { freshLibrary, fixture } from '../helpers/library';
-import { imagePdf, lineBand, pageImage } from '../helpers/ocr';
-import { FIXTURE_FILES } from '../helpers/paths';
+import { freshLibrary, fixture } from '../../scripts/lib/library';
+import { imagePdf, lineBand, pageImage } from '../../scripts/lib/ocr';
+import { FIXTURE_FILES } from '../../scripts/lib/paths';
 
 // Each file carries sentences no other file has, so a search hit names its file unambiguously.
 const SCAN = [

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { MODELS_DIR } from '../helpers/paths';
+import { MODELS_DIR } from '../../scripts/lib/paths';
 
 /**
  * README's commands, verbatim, in a fresh clone of this repository (issue 23, problem 1): once

@@ -4,7 +4,7 @@ import { openDB } from 'idb';
 import { describe, expect, test } from 'vitest';
 import { openLibrary, SCHEMA_VERSION } from '../../src/core';
 import { MIGRATIONS } from '../../src/core/store/schema';
-import { fixture, realEmbedder } from '../helpers/library';
+import { fixture, realEmbedder } from '../../scripts/lib/library';
 
 interface SchemaFixture {
   schemaVersion: number;

@@ -22,9 +22,9 @@ import {
   type TableQuery,
   type TableQueryProposer,
 } from '../../src/core';
-import { freshLibrary } from '../helpers/library';
-import { delimited, xlsx } from '../helpers/office';
-import { MODELS_DIR } from '../helpers/paths';
+import { freshLibrary } from '../../scripts/lib/library';
+import { delimited, xlsx } from '../../scripts/lib/office';
+import { MODELS_DIR } from '../../scripts/lib/paths';
 import { stubEmbedder } from '../helpers/stubEmbedder';
 
 const grid = (rows: string[][]) => rows.map((cells, i) => ({ row: i + 1, cells }));

@@ -7,7 +7,7 @@
 import { AutoTokenizer, env } from '@huggingface/transformers';
 import { describe, expect, test } from 'vitest';
 import { TransformersHost } from '../../src/core/generate/transformersHost';
-import { MODELS_DIR } from '../helpers/paths';
+import { MODELS_DIR } from '../../scripts/lib/paths';
 
 describe('transformers.js host (real karpathy/stories260K)', () => {
   test('loads, streams an answer with the figures the benchmark reads, and is freed', async () => {

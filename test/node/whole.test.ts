@@ -14,9 +14,9 @@ import {
 } from '../../src/core';
 import type { ChatMessage, GenerateOptions, GenerateResult, Generator } from '../../src/core/generate/generator';
 import { incidentLog } from '../../scripts/lib/listEval';
-import { fixture, freshLibrary } from '../helpers/library';
+import { fixture, freshLibrary } from '../../scripts/lib/library';
 import { half, judge, KINDS_LIBRARY, loadKinds } from '../helpers/kindsSet';
-import { FIXTURE_FILES } from '../helpers/paths';
+import { FIXTURE_FILES } from '../../scripts/lib/paths';
 import { stubEmbedder } from '../helpers/stubEmbedder';
 
 /**

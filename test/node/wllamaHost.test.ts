@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { untag } from '../../src/core/generate/engineErrors';
 import type { ModelStore, StoredModel } from '../../src/core/generate/modelStore';
 import { WllamaHost } from '../../src/core/generate/wllamaHost';
-import { FIXTURES_DIR, MODELS_DIR } from '../helpers/paths';
+import { FIXTURES_DIR, MODELS_DIR } from '../../scripts/lib/paths';
 
 const GGUF = fs.readFileSync(path.join(MODELS_DIR, 'karpathy/stories260K/stories260K-f32.gguf'));
 const ASSETS = { mainScript: '/w.js', threadScript: '/t.js', wasm: '/w.wasm' };

@@ -3,7 +3,7 @@ import { renderToStaticMarkup } from 'react-dom/server';
 import { expect, test } from 'vitest';
 import { chunkDocument, parseBytes } from '../../core';
 import { RichText } from './RichText';
-import { FIXTURES_DIR } from '../../../test/helpers/paths';
+import { FIXTURES_DIR } from '../../../scripts/lib/paths';
 import fs from 'node:fs';
 import path from 'node:path';
 

@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest';
 import { answer, applyAnswerEvent, libraryRetriever, newAnswerRecord } from '../../core';
-import { fixture, freshLibrary } from '../../../test/helpers/library';
+import { fixture, freshLibrary } from '../../../scripts/lib/library';
 import { stubEmbedder } from '../../../test/helpers/stubEmbedder';
 import type { Conversation, Turn } from './conversationStore';
 import { conversationMarkdown } from './exportMarkdown';

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { RemoteLibrary } from '../../client/library';
-import type { ContextOptions, Generator, PreviousTurn, SearchOptions } from '../../core';
+import type { Generator, PreviousTurn } from '../../core';
 import { whenIdle } from '../idle';
 import type { Turn } from './conversationStore';
 
@@ -71,23 +71,17 @@ export function useAnswer(o: Options) {
       const lib = await library();
       if (!lib) throw new Error('Your library is not available in this tab.');
       const [{ answer, applyAnswerEvent }] = await Promise.all([loadPipeline(), settleRemovals()]);
-      // The question's scope (collections) applies to every search the pipeline makes, follow-up
-      // checks included.
-      const scope = search.collections;
-      const retriever = scope
-        ? {
-            search: (q: string, o?: SearchOptions) => lib.search(q, { ...o, collections: scope }),
-            context: (q: string, o: SearchOptions & ContextOptions) => lib.context(q, { ...o, collections: scope }),
-            embed: (texts: string[], kind: 'query' | 'passage') => lib.embed(texts, kind),
-          }
-        : lib;
       const events = answer(question, {
-        retriever,
+        retriever: lib,
         generator,
         history: previousTurns(history),
         signal: abort.signal,
-        k: search.passages,
-        mode: search.hybrid ? 'hybrid' : 'dense',
+        // The question's scope (collections) applies to every search the pipeline makes.
+        search: {
+          k: search.passages,
+          mode: search.hybrid ? 'hybrid' : 'dense',
+          ...(search.collections ? { collections: search.collections } : {}),
+        },
         ...(lib.info.model ? { searchModel: lib.info.model } : {}),
       });
       for await (const event of events) {

@@ -1,7 +1,7 @@
 import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { expect, test } from 'vitest';
-import { imagePdf, pageImage } from '../../../test/helpers/ocr';
+import { imagePdf, pageImage } from '../../../scripts/lib/ocr';
 import { parseBytes } from '../../core';
 import { IndexingProgress } from './IndexingProgress';
 import type { FileProgress } from './useIndexingProgress';

@@ -1,4 +1,4 @@
-import { DEFAULT_CHUNK_OPTIONS, DEFAULT_EMBEDDING_MODEL, EMBEDDING_MODELS } from '../../core';
+import { DEFAULT_CHUNK_OPTIONS, DEFAULT_EMBEDDING_MODEL, EMBEDDING_MODELS, SEARCH_DEFAULTS } from '../../core';
 import { is, persisted, type Check } from '../persisted';
 
 export interface Settings {
@@ -14,7 +14,7 @@ export interface Settings {
 export const DEFAULT_SETTINGS: Settings = {
   embeddingModel: DEFAULT_EMBEDDING_MODEL.id,
   chunkTokens: DEFAULT_CHUNK_OPTIONS.maxTokens,
-  passages: 6,
+  passages: SEARCH_DEFAULTS.k.answer,
   hybrid: true,
 };
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { platform } from '#platform';
 import { chunkDocument, parseBytes } from '../../core';
-import { FIXTURES_DIR } from '../../../test/helpers/paths';
+import { FIXTURES_DIR } from '../../../scripts/lib/paths';
 import { lineBoxes, passageItems } from './pdfBoxes';
 
 const words = (s: string) => s.split(/\s+/).filter(Boolean).length;

@@ -7,7 +7,8 @@
 import { EMBEDDING_MODELS } from '../embed/models';
 import type { ChatMessage, Generator } from '../generate/generator';
 import { buildAnswerMessages } from '../generate/prompt';
-import type { SearchHit, SearchMode, SearchOptions } from '../search/ranking';
+import { SEARCH_DEFAULTS } from '../search/defaults';
+import type { SearchHit, SearchOptions } from '../search/ranking';
 import type { ContextOptions, ContextPassage } from '../search/context';
 import { checkAnswer } from './check';
 import { coverage, COVERAGE_MODEL } from './coverage';
@@ -37,9 +38,12 @@ export interface AnswerOptions {
   history?: PreviousTurn[];
   /** Stops the answer at any point; the last event is then `done` with 'aborted'. */
   signal?: AbortSignal;
-  /** Chunks retrieved before they are merged into passages (default 6). */
-  k?: number;
-  mode?: SearchMode;
+  /**
+   * How the answer searches. `k` (chunks merged into its passages) and `mode` are for the
+   * passages' search (defaults: SEARCH_DEFAULTS); everything else (the scope: collections,
+   * documents; fusion, …) applies to every search the answer makes, the follow-up checks included.
+   */
+  search?: SearchOptions;
   /** Tokens of passages: default 700 without a model (a reader's worth), 60% of its window with one. */
   budgetTokens?: number;
   /** The search model's id: coverage's cosine line is calibrated for the default model only. */
@@ -74,6 +78,16 @@ export function libraryRetriever(
   };
 }
 
+/** The retriever with `base` under each search's own options. */
+function withSearchOptions(retriever: Retriever, base: SearchOptions): Retriever {
+  if (!Object.keys(base).length) return retriever;
+  return {
+    search: (q, o) => retriever.search(q, { ...base, ...o }),
+    context: (q, o) => retriever.context(q, { ...base, ...o }),
+    embed: (texts, kind) => retriever.embed(texts, kind),
+  };
+}
+
 export const DECLINED_REASON =
   'Not in your documents: nothing in your library matches this question closely. The closest passages are shown, but they are probably not it.';
 
@@ -83,7 +97,9 @@ export const DECLINED_REASON =
  * always `done` last. Errors (a model that fails to load or run) are thrown from the iteration.
  */
 export async function* answer(question: string, opts: AnswerOptions): AsyncGenerator<AnswerEvent, void, undefined> {
-  const { retriever, signal } = opts;
+  const { signal } = opts;
+  const { k = SEARCH_DEFAULTS.k.answer, mode = SEARCH_DEFAULTS.mode, ...everySearch } = opts.search ?? {};
+  const retriever = withSearchOptions(opts.retriever, everySearch);
   const generator = opts.generator ?? null;
   const aborted = () => !!signal?.aborted;
   const stop = { type: 'done', finishReason: 'aborted' } as const;
@@ -106,7 +122,7 @@ export async function* answer(question: string, opts: AnswerOptions): AsyncGener
 
   const budgetTokens =
     opts.budgetTokens ?? (generator ? Math.max(128, Math.floor(generator.contextWindow * 0.6)) : 700);
-  const found = await retriever.context(decided.query, { k: opts.k ?? 6, mode: opts.mode ?? 'hybrid', budgetTokens });
+  const found = await retriever.context(decided.query, { k, mode, budgetTokens });
   if (aborted()) return yield stop;
 
   // A joined query carries the previous question's words, which would pull the extract towards
@@ -119,7 +135,7 @@ export async function* answer(question: string, opts: AnswerOptions): AsyncGener
   for (const c of cands) c.passage = renumber.get(c.passage)!;
   // The library marks passages found by keywords while its search model loads. Missing cosines
   // alone do not say so: a hybrid search whose best passages matched only by their words has none.
-  const keywordOnly = passages.length > 0 && (passages.some((p) => p.keywordOnly) || opts.mode === 'keyword');
+  const keywordOnly = passages.length > 0 && (passages.some((p) => p.keywordOnly) || opts.search?.mode === 'keyword');
   yield { type: 'passages', passages, keywordOnly };
 
   const cover = coverage(decided.query, passages, (opts.searchModel ?? COVERAGE_MODEL) === COVERAGE_MODEL);

@@ -1,3 +1,4 @@
+import { SEARCH_DEFAULTS } from '../search/defaults';
 import { mean } from './metrics';
 
 /** One question a user expects their library to answer, and where the answer lives. */
@@ -83,7 +84,7 @@ export function matches(q: EvalQuestion, found: EvalFound): boolean {
 export async function evaluate(
   questions: EvalQuestion[],
   search: (q: string, k: number) => Promise<EvalFound[]>,
-  k = 5,
+  k: number = SEARCH_DEFAULTS.k.hits,
 ): Promise<EvalReport> {
   const results: EvalQuestionResult[] = [];
   for (const q of questions) {

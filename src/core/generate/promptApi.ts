@@ -6,6 +6,7 @@
  * current shape (measureContextUsage / contextWindow), with the names older Chrome builds used
  * (measureInputUsage / inputQuota) as a fallback.
  */
+import { linkedAbort, type LinkedAbort } from '../abort';
 import type { ChatMessage, GenerateOptions, GenerateResult, Generator } from './generator';
 
 /** The static side of `LanguageModel` that Folio uses (the real global satisfies it). */
@@ -59,7 +60,7 @@ export async function createPromptApiGenerator(
 
 export class PromptApiGenerator implements Generator {
   readonly id = 'prompt-api';
-  private controller: AbortController | undefined;
+  private controller: LinkedAbort | undefined;
 
   constructor(private readonly base: Session) {}
 
@@ -83,10 +84,8 @@ export class PromptApiGenerator implements Generator {
    */
   async generate(messages: ChatMessage[], opts: GenerateOptions = {}): Promise<GenerateResult> {
     if (opts.signal?.aborted) return { text: '', finishReason: 'aborted' };
-    const controller = new AbortController();
+    const controller = linkedAbort(opts.signal);
     this.controller = controller;
-    const onAbort = () => controller.abort();
-    opts.signal?.addEventListener('abort', onAbort, { once: true });
     let session: Session | undefined;
     let text = '';
     try {
@@ -103,7 +102,7 @@ export class PromptApiGenerator implements Generator {
     } catch (err) {
       if (!controller.signal.aborted) throw err;
     } finally {
-      opts.signal?.removeEventListener('abort', onAbort);
+      controller.release();
       session?.destroy();
       if (this.controller === controller) this.controller = undefined;
     }

@@ -9,6 +9,7 @@ import {
   type Tensor,
 } from '@huggingface/transformers';
 import { configureTransformers, detectDevice } from '../embed/transformers';
+import { linkedAbort } from '../abort';
 import type { ChatMessage, GenerateOptions, GenerateResult, Generator } from './generator';
 import { plainTranscript } from './prompt';
 
@@ -82,9 +83,7 @@ class TransformersGenerator implements Generator {
 
   async generate(messages: ChatMessage[], opts: GenerateOptions = {}): Promise<GenerateResult> {
     this.stopper.reset();
-    const onAbort = () => this.stopper.interrupt();
-    opts.signal?.addEventListener('abort', onAbort, { once: true });
-    if (opts.signal?.aborted) this.stopper.interrupt();
+    const stop = linkedAbort(opts.signal, () => this.stopper.interrupt());
     const inputs = this.encode(messages);
     const promptLength = inputs.input_ids.dims.at(-1)!;
     const maxNewTokens = Math.max(1, Math.min(opts.maxNewTokens ?? 512, this.contextWindow - promptLength));
@@ -113,7 +112,7 @@ class TransformersGenerator implements Generator {
       const aborted = this.stopper.interrupted || !!opts.signal?.aborted;
       return { text, finishReason: aborted ? 'aborted' : generated >= maxNewTokens ? 'length' : 'stop' };
     } finally {
-      opts.signal?.removeEventListener('abort', onAbort);
+      stop.release();
     }
   }
 

@@ -1,4 +1,5 @@
 import type { ChatCompletionChunk, MLCEngineInterface, ModelRecord } from '@mlc-ai/web-llm';
+import { linkedAbort } from '../abort';
 import type { ChatMessage, GenerateOptions, GenerateResult, Generator } from './generator';
 
 /** What the WebGPU adapter offers, as far as choosing a model goes. */
@@ -99,8 +100,7 @@ export class WebLLMGenerator implements Generator {
   async generate(messages: ChatMessage[], opts: GenerateOptions = {}): Promise<GenerateResult> {
     // An abort listener added to an already-aborted signal never fires: check first.
     if (opts.signal?.aborted) return { text: '', finishReason: 'aborted' };
-    const onAbort = () => this.engine.interruptGenerate();
-    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    const stop = linkedAbort(opts.signal, () => this.engine.interruptGenerate());
     let text = '';
     let finish: GenerateResult['finishReason'] = 'stop';
     try {
@@ -123,7 +123,7 @@ export class WebLLMGenerator implements Generator {
     } catch (err) {
       throw this.explain(err);
     } finally {
-      opts.signal?.removeEventListener('abort', onAbort);
+      stop.release();
     }
     if (opts.signal?.aborted) finish = 'aborted';
     return { text, finishReason: finish };

@@ -5,6 +5,7 @@
  * object; llama.cpp itself runs in wllama's own worker (and its threads) below that.
  */
 import type { ChatCompletionChunk, RawCompletionChunk, Wllama } from '@wllama/wllama';
+import { linkedAbort, type LinkedAbort } from '../abort';
 import type { ChatMessage, GenerateOptions, GenerateResult, Generator } from './generator';
 import type { GgufTokenizer } from './ggufTokenizer';
 import { plainTranscript } from './prompt';
@@ -21,7 +22,7 @@ export const promptWindow = (nCtx: number) => nCtx - TEMPLATE_MARGIN;
 export type WllamaEngine = Pick<Wllama, 'createChatCompletion' | 'createCompletion' | 'exit'>;
 
 export class WllamaGenerator implements Generator {
-  private controller: AbortController | undefined;
+  private controller: LinkedAbort | undefined;
   /** Token counts llama.cpp reported for the last answer. */
   lastUsage: { prompt_tokens: number; completion_tokens: number } | undefined;
 
@@ -52,10 +53,8 @@ export class WllamaGenerator implements Generator {
 
   async generate(messages: ChatMessage[], opts: GenerateOptions = {}): Promise<GenerateResult> {
     if (opts.signal?.aborted) return { text: '', finishReason: 'aborted' };
-    const controller = new AbortController();
+    const controller = linkedAbort(opts.signal);
     this.controller = controller;
-    const onAbort = () => controller.abort();
-    opts.signal?.addEventListener('abort', onAbort, { once: true });
     // The answer gets what the context has left after the prompt, never more (llama.cpp would
     // otherwise shift the context and forget the start of the prompt).
     const room = this.nCtx - this.promptTokens(messages);
@@ -100,7 +99,7 @@ export class WllamaGenerator implements Generator {
     } catch (err) {
       if (!controller.signal.aborted) throw err;
     } finally {
-      opts.signal?.removeEventListener('abort', onAbort);
+      controller.release();
       if (this.controller === controller) this.controller = undefined;
     }
     return { text, finishReason: controller.signal.aborted ? 'aborted' : finish };

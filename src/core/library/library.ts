@@ -44,6 +44,7 @@ import { LibraryState } from './state';
 import { shareChanges, type ChangeChannel } from './tabs';
 import type { ContextOptions, ContextPassage } from '../search/context';
 import { DEFAULT_BM25, type Bm25Params } from '../search/keywordIndex';
+import { SEARCH_DEFAULTS } from '../search/defaults';
 import type { SearchHit, SearchOptions } from '../search/ranking';
 import type { VectorHit } from '../search/vectorIndex';
 import { LibraryStore, type ChunkRecord, type DocumentRecord, type IntegrityReport } from '../store/store';
@@ -421,7 +422,11 @@ export class Library {
     return context(this.parts, query, opts);
   }
 
-  evaluate(questions: EvalQuestion[], k = 5, opts: SearchOptions = {}): Promise<EvalReport> {
+  evaluate(
+    questions: EvalQuestion[],
+    k: number = SEARCH_DEFAULTS.k.hits,
+    opts: SearchOptions = {},
+  ): Promise<EvalReport> {
     return evaluate(this.parts, questions, k, opts);
   }
 

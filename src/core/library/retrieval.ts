@@ -1,5 +1,6 @@
 import { evaluate as scoreQuestions, type EvalQuestion, type EvalReport } from '../eval/userEval';
 import { selectContext, type ContextOptions, type ContextPassage } from '../search/context';
+import { SEARCH_DEFAULTS } from '../search/defaults';
 import { rank, type RankedHit, type Ranking, type SearchHit, type SearchOptions } from '../search/ranking';
 import { scopeDocuments } from './collections';
 import type { LibraryParts } from './parts';
@@ -16,7 +17,7 @@ export async function whenSearchModelReady(parts: LibraryParts): Promise<void> {
 
 /** Ranked chunk ids without their text: what search and evaluation share. */
 export async function ranked(parts: LibraryParts, query: string, opts: SearchOptions = {}): Promise<Ranking> {
-  const mode = opts.mode ?? 'hybrid';
+  const mode = opts.mode ?? SEARCH_DEFAULTS.mode;
   if (mode === 'dense' || (mode === 'hybrid' && opts.waitForModel)) await whenSearchModelReady(parts);
   const documents = scopeDocuments(parts, opts.collections, opts.documents);
   return rank(
@@ -33,7 +34,7 @@ export async function ranked(parts: LibraryParts, query: string, opts: SearchOpt
 
 export async function search(parts: LibraryParts, query: string, opts: SearchOptions = {}): Promise<SearchHit[]> {
   const { hits, mode } = await ranked(parts, query, opts);
-  const keywordOnly = mode === 'keyword' && (opts.mode ?? 'hybrid') !== 'keyword';
+  const keywordOnly = mode === 'keyword' && (opts.mode ?? SEARCH_DEFAULTS.mode) !== 'keyword';
   const records = await parts.store.getChunksByKey(hits.map((h) => [h.docId, h.chunkIndex]));
   parts.searched();
   return hits.flatMap((h, i) => {
@@ -72,7 +73,7 @@ export async function context(
   query: string,
   opts: SearchOptions & ContextOptions,
 ): Promise<ContextPassage[]> {
-  const hits = await search(parts, query, { ...opts, k: opts.k ?? 8 });
+  const hits = await search(parts, query, { ...opts, k: opts.k ?? SEARCH_DEFAULTS.k.context });
   // Passages are measured in the model's tokens; its tokenizer loads well before the model.
   await parts.embedder.whenTokenizerReady?.();
   const passages = await selectContext(
@@ -91,7 +92,7 @@ export async function context(
 export function evaluate(
   parts: LibraryParts,
   questions: EvalQuestion[],
-  k = 5,
+  k: number = SEARCH_DEFAULTS.k.hits,
   opts: SearchOptions = {},
 ): Promise<EvalReport> {
   return scoreQuestions(

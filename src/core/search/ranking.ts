@@ -1,4 +1,5 @@
 import type { SourceLocation } from '../types';
+import { SEARCH_DEFAULTS } from './defaults';
 import { reciprocalRankFusion, scoreFusion } from './fusion';
 import type { Bm25Params, KeywordIndex } from './keywordIndex';
 import type { VectorHit, VectorIndex } from './vectorIndex';
@@ -27,7 +28,7 @@ export interface SearchOptions {
    * nothing). Applied inside both rankings, before the top k is taken.
    */
   collections?: string[];
-  /** 'hybrid' (default) fuses vector and keyword rankings. */
+  /** 'hybrid' (the default, SEARCH_DEFAULTS) fuses vector and keyword rankings. */
   mode?: SearchMode;
   fusion?: Partial<FusionOptions>;
   /** Overrides the library's BM25 parameters for this query (used when tuning them). */
@@ -78,8 +79,8 @@ export interface RankSources {
  * keyword list alone, and says so.
  */
 export async function rank(query: string, opts: SearchOptions, from: RankSources): Promise<Ranking> {
-  const k = opts.k ?? 5;
-  const asked = opts.mode ?? 'hybrid';
+  const k = opts.k ?? SEARCH_DEFAULTS.k.hits;
+  const asked = opts.mode ?? SEARCH_DEFAULTS.mode;
   if (!query.trim()) return { hits: [], mode: asked };
   // Only documents in the current model's vector space take part, in either ranking.
   const documents = opts.documents ?? from.searchable;
