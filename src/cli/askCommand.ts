@@ -1,4 +1,4 @@
-import type { SearchHit, SearchMode, SourceLocation } from '../core';
+import type { Library, SearchHit, SearchMode, SourceLocation } from '../core';
 import { dropLibrary, libraryModel, openLibraryFile } from './libraryFile';
 import { loadEmbedder } from './models';
 
@@ -25,19 +25,12 @@ export async function askCommand(args: AskArgs): Promise<AskResult> {
   try {
     const { library, name, documents } = await openLibraryFile(args.file, embedder);
     try {
-      const hits: SearchHit[] = await library.search(args.question, { k: args.k, mode: args.mode });
       return {
         question: args.question,
         library: args.file,
         model: embedder.model.id,
         documents,
-        passages: hits.map((h) => ({
-          docName: h.docName,
-          text: h.text,
-          location: h.location,
-          score: h.score,
-          chunkIndex: h.chunkIndex,
-        })),
+        passages: await askLibrary(library, args),
       };
     } finally {
       await dropLibrary(library, name);
@@ -45,6 +38,25 @@ export async function askCommand(args: AskArgs): Promise<AskResult> {
   } finally {
     await embedder.dispose();
   }
+}
+
+/** The passages that answer a question: one pipeline for `folio ask` and `folio mcp`'s ask tool. */
+export async function askLibrary(
+  library: Library,
+  args: { question: string; k: number; mode: SearchMode; collections?: string[] },
+): Promise<AskResult['passages']> {
+  const hits: SearchHit[] = await library.search(args.question, {
+    k: args.k,
+    mode: args.mode,
+    ...(args.collections ? { collections: args.collections } : {}),
+  });
+  return hits.map((h) => ({
+    docName: h.docName,
+    text: h.text,
+    location: h.location,
+    score: h.score,
+    chunkIndex: h.chunkIndex,
+  }));
 }
 
 /** Where a passage is, as a person would cite it: page(s), then the headings above it. */

@@ -37,10 +37,19 @@ export async function dropLibrary(library: Library, name: string): Promise<void>
 }
 
 export async function readHeader(file: string): Promise<BackupHeader> {
-  for await (const frame of readFrames(await fs.openAsBlob(file))) {
-    const header = frame as BackupHeader;
-    if (header.kind !== 'header') break;
-    return header;
+  try {
+    for await (const frame of readFrames(await fs.openAsBlob(file))) {
+      const header = frame as BackupHeader;
+      if (header.kind !== 'header') break;
+      return header;
+    }
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`${file}: no such file`);
+    // The reader's own sentence ("this is not a Folio backup file") does not say which file.
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new Error(`${file} is not a Folio library file${/not a Folio/.test(reason) ? '' : ` (${reason})`}`, {
+      cause: err,
+    });
   }
   throw new Error(`${file} is not a Folio library file`);
 }

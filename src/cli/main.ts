@@ -3,12 +3,19 @@
  *
  *   folio index <folder|file>... --out library.folio
  *   folio ask library.folio "question" [--json] [--k N]
- *   folio eval <beir-folder> [...]
+ *   folio mcp library.folio
+ *   folio mcp <library.folio>
+      Serves the library to an assistant (Claude Desktop, LM Studio, Cursor, Zed…) as a Model
+      Context Protocol server on stdin/stdout, with the tools search, ask, get_passage and
+      list_documents. Nothing is written to the file. See docs/ecosystem.md for the settings.
+
+  folio eval <beir-folder> [...]
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_EMBEDDING_MODEL, DEFAULT_MAX_FILE_BYTES, formatBytes, type SearchMode } from '../core';
 import { askCommand, formatAnswer } from './askCommand';
+import { mcpCommand } from './mcpCommand';
 import { indexCommand, UsageError, type IndexSummary } from './indexCommand';
 import { duration } from './progress';
 
@@ -33,6 +40,11 @@ const HELP = `folio — private document search, on the command line
         --mode <m>          hybrid (default), dense or keyword
         --json              one JSON object: {"passages": [{docName, text, location, score}, ...]}
 
+  folio mcp <library.folio>
+      Serves the library to an assistant (Claude Desktop, LM Studio, Cursor, Zed…) as a Model
+      Context Protocol server on stdin/stdout, with the tools search, ask, get_passage and
+      list_documents. Nothing is written to the file. See docs/ecosystem.md for the settings.
+
   folio eval <beir-folder> [--mode dense|bm25|hybrid] [--k 10] [...]
       Retrieval quality on a BEIR-layout folder: the same as \`npm run eval\`.
 
@@ -48,6 +60,8 @@ export async function main(argv: string[]): Promise<number> {
         return await runIndex(rest);
       case 'ask':
         return await runAsk(rest);
+      case 'mcp':
+        return await runMcp(rest);
       case 'eval':
         // One evaluation, whichever way it is started: scripts/eval.ts reads its arguments from
         // process.argv and prints its table and JSON line itself.
@@ -178,5 +192,12 @@ async function runAsk(argv: string[]): Promise<number> {
     throw new UsageError(`--mode must be hybrid, dense or keyword, not “${values.mode}”`);
   const result = await askCommand({ file, question: words.join(' '), k: positiveInt(values.k, 'k', 5), mode });
   process.stdout.write(values.json ? `${JSON.stringify(result)}\n` : formatAnswer(result));
+  return 0;
+}
+
+async function runMcp(argv: string[]): Promise<number> {
+  const { positionals } = parseArgs({ args: argv, allowPositionals: true, options: {} });
+  if (positionals.length !== 1) throw new UsageError('mcp needs one library file: folio mcp library.folio');
+  await mcpCommand(positionals[0]!);
   return 0;
 }
