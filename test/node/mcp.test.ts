@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,34 +7,22 @@ import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { AskResult } from '../../src/cli/askCommand';
 import type { McpPassage } from '../../src/cli/mcpCommand';
+import { FOLIO_BIN, FOLIO_ENV, runFolio } from '../helpers/folio';
 import { fixture, freshLibrary } from '../helpers/library';
-import { FIXTURE_FILES, MODELS_DIR } from '../helpers/paths';
+import { FIXTURE_FILES } from '../helpers/paths';
 
 /**
  * `folio mcp` as an assistant runs it: `bin/folio.js mcp <file>` started by the SDK's own stdio
  * client, over a real library file (the fixtures, with one collection) and the real MiniLM model.
  */
-const BIN = path.resolve('bin/folio.js');
-const ENV = { ...process.env, FOLIO_MODELS: MODELS_DIR } as Record<string, string>;
 
 let tmp: string;
 let file: string;
 let client: Client;
 let stderr = '';
 
-function run(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d));
-    child.stderr.on('data', (d: Buffer) => (err += d));
-    child.on('close', (code) => resolve({ code, stdout: out, stderr: err }));
-  });
-}
-
 async function askJson(question: string, k: number): Promise<AskResult> {
-  const r = await run('ask', file, question, '--json', '--k', String(k));
+  const r = await runFolio('ask', file, question, '--json', '--k', String(k));
   expect(r.code, r.stderr).toBe(0);
   return JSON.parse(r.stdout) as AskResult;
 }
@@ -68,8 +55,8 @@ beforeAll(async () => {
   }
   const transport = new StdioClientTransport({
     command: process.execPath,
-    args: [BIN, 'mcp', file],
-    env: ENV,
+    args: [FOLIO_BIN, 'mcp', file],
+    env: FOLIO_ENV,
     stderr: 'pipe',
   });
   transport.stderr!.on('data', (d: Buffer) => (stderr += d));
@@ -189,7 +176,7 @@ describe('folio mcp', () => {
   test('a file that is not a library is refused before the server starts, with its name', async () => {
     const notLibrary = path.join(tmp, 'notes.txt');
     fs.writeFileSync(notLibrary, 'just some notes');
-    const r = await run('mcp', notLibrary);
+    const r = await runFolio('mcp', notLibrary);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/notes\.txt is not a Folio library file/);
     expect(r.stdout).toBe('');

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -6,29 +5,17 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { IndexSummary } from '../../src/cli/indexCommand';
 import { shardOf, type MergeSummary } from '../../src/cli/shards';
 import { BACKUP_MAGIC, encodeFrame, readFrames, type BackupHeader, type DocumentBundle } from '../../src/core';
+import { runFolio } from '../helpers/folio';
 import { freshLibrary } from '../helpers/library';
-import { FIXTURES_DIR, FIXTURE_FILES, MODELS_DIR, SCIFACT_DIR } from '../helpers/paths';
+import { FIXTURES_DIR, FIXTURE_FILES, SCIFACT_DIR } from '../helpers/paths';
 
 /**
  * Indexing as a job array, as a person runs it: `folio index --shard i/3` three times, then
  * `folio merge`, against one unsharded `folio index` of the same folder (real files, real MiniLM).
  */
-const BIN = path.resolve('bin/folio.js');
-const ENV = { ...process.env, FOLIO_MODELS: MODELS_DIR };
-
-function folio(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d));
-    child.stderr.on('data', (d: Buffer) => (stderr += d));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 async function json<T>(...args: string[]): Promise<T> {
-  const r = await folio(...args, '--json');
+  const r = await runFolio(...args, '--json');
   expect(r.code, r.stderr).toBe(0);
   return JSON.parse(r.stdout) as T;
 }
@@ -148,7 +135,7 @@ describe('folio index --shard and folio merge', () => {
   }, async () => {
     const out = path.join(tmp, 'refused.folio');
     const refused = async (args: string[], message: RegExp) => {
-      const r = await folio('merge', ...args, '--out', out);
+      const r = await runFolio('merge', ...args, '--out', out);
       expect(r.code, r.stdout).toBe(1);
       expect(r.stderr).toMatch(message);
       expect(fs.existsSync(out)).toBe(false);
@@ -198,7 +185,7 @@ describe('folio index --shard and folio merge', () => {
       /chunk-120-3\.folio was built with maxTokens 120, but .*part-1\.folio with maxTokens default/,
     );
 
-    const usage = await folio('index', dir, '--shard', '4/3', '--out', out);
+    const usage = await runFolio('index', dir, '--shard', '4/3', '--out', out);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain('--shard must be i/N with 1 ≤ i ≤ N (for example 2/4), not “4/3”');
   });
