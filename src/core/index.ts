@@ -80,7 +80,18 @@ export type { LanguageModelFactory } from './generate/promptApi';
 export type { ChatMessage, GenerateOptions, GenerateResult, Generator } from './generate/generator';
 export { highlightPassage } from './generate/passagesOnly';
 export type { HighlightedPassage } from './generate/passagesOnly';
-export { buildAnswerMessages, rewriteMessages } from './generate/prompt';
+export { buildAnswerMessages, plainTranscript, rewriteMessages } from './generate/prompt';
+export {
+  corsAdvice,
+  createLocalServerGenerator,
+  DEFAULT_LOCAL_SERVER,
+  listServerModels,
+  LOCAL_SERVER_PRESETS,
+  LocalServerError,
+  LocalServerGenerator,
+  normalizeBaseUrl,
+} from './generate/localServer';
+export type { LocalServerErrorCode, LocalServerOptions, ServerModel } from './generate/localServer';
 export type { TransformersGeneratorOptions } from './generate/transformers';
 export {
   chooseWebLLMModels,
