@@ -117,15 +117,24 @@ const libraryOrigins = [
 ];
 
 /**
+ * "A model server on this computer" (Ollama, LM Studio, llama-server…): a page cannot widen its
+ * policy at run time, so it names loopback on any port and nothing else; the app itself only ever
+ * connects to the one address the person added. No `http://[::1]:*`: CSP's host grammar has no
+ * IPv6 literals (Chromium logs it as an invalid source on every load and ignores it), and
+ * `localhost` already reaches a server listening on ::1.
+ */
+const loopback = ['http://localhost:*', 'http://127.0.0.1:*'];
+
+/**
  * Scripts and wasm only from the app itself ('wasm-unsafe-eval' lets it compile its own wasm),
- * network only to itself and the model host. Sent as a header (it then also binds the workers,
- * which do the fetching) and repeated in a <meta> tag for hosts that cannot set headers.
+ * network only to itself, the model host and loopback. Sent as a header (it then also binds the
+ * workers, which do the fetching) and repeated in a <meta> tag for hosts that cannot set headers.
  */
 const csp = [
   "default-src 'self'",
   "script-src 'self' 'wasm-unsafe-eval'",
   "worker-src 'self'",
-  `connect-src 'self' ${[...modelHosts, ...libraryOrigins].join(' ')}`.trim(),
+  `connect-src 'self' ${[...modelHosts, ...libraryOrigins, ...loopback].join(' ')}`,
   "img-src 'self' data: blob:",
   "style-src 'self'",
   "object-src 'none'",
