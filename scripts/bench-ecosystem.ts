@@ -3,6 +3,7 @@
  *
  *   BENCH_ONLY=mcp npx tsx scripts/bench-ecosystem.ts     # p50/p95 of `folio mcp`'s search over a ~10k-passage library
  *   BENCH_ONLY=shard npx tsx scripts/bench-ecosystem.ts   # `folio index` as 1 process vs 2 shards at once, and the merge
+ *   BENCH_ONLY=server npx tsx scripts/bench-ecosystem.ts  # a written answer through a local OpenAI-compatible server (llama.cpp, stories260K GGUF): first token, tokens/s
  *
  * Run as a person runs them: `node bin/folio.js` in child processes, models from FOLIO_MODELS.
  * BENCH_LIBRARY=<file> keeps (or reuses) the mcp library, which takes minutes to build.
@@ -15,6 +16,8 @@ import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { loadBeir } from './lib/beir';
+import { createLocalServerGenerator } from '../src/core';
+import { startLlamaServer } from '../test/helpers/llamaServer';
 import { MODELS_DIR, SCIFACT_DIR } from '../test/helpers/paths';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -129,6 +132,34 @@ try {
       cores: os.availableParallelism(),
       load: [loadBefore, loadMid, loadAfter, load()],
     });
+  }
+  if (!only || only === 'server') {
+    // The server of the tests (node-llama-cpp, one thread), reached as the app reaches one: over
+    // HTTP with streaming, through LocalServerGenerator.
+    const server = await startLlamaServer(path.join(MODELS_DIR, 'karpathy/stories260K/stories260K-f32.gguf'));
+    try {
+      const gen = await createLocalServerGenerator({ baseUrl: server.url, model: 'stories260K' });
+      const startLoad = load();
+      const t0 = performance.now();
+      let first: number | undefined;
+      const out = await gen.generate([{ role: 'user', content: 'Once upon a time' }], {
+        maxNewTokens: 200,
+        onToken: () => (first ??= performance.now()),
+      });
+      const end = performance.now();
+      const tokens = gen.lastUsage?.completionTokens ?? 0;
+      emit({
+        metric: 'local_server_answer',
+        server: 'node-llama-cpp 3.21.1, stories260K-f32.gguf, 1 thread',
+        tokens,
+        finish: out.finishReason,
+        first_token_ms: ms(first! - t0),
+        tokens_per_s: Number(((tokens - 1) / ((end - first!) / 1000)).toFixed(1)),
+        load: [startLoad, load()],
+      });
+    } finally {
+      await server.stop();
+    }
   }
 } finally {
   fs.rmSync(work, { recursive: true, force: true });

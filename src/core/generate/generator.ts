@@ -31,3 +31,17 @@ export interface Generator {
   interrupt(): void;
   dispose(): Promise<void>;
 }
+
+/**
+ * One answer's stop switch, aborted by the caller's signal or by the generator's interrupt();
+ * `release` unhooks it from the caller's signal once the answer is over.
+ */
+export function answerController(signal: AbortSignal | undefined): {
+  controller: AbortController;
+  release: () => void;
+} {
+  const controller = new AbortController();
+  const onAbort = () => controller.abort();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  return { controller, release: () => signal?.removeEventListener('abort', onAbort) };
+}

@@ -6,7 +6,13 @@
  * passages the answer pipeline chose, nothing more.
  */
 import { EngineError } from './engineErrors';
-import type { ChatMessage, GenerateOptions, GenerateResult, Generator } from './generator';
+import {
+  answerController,
+  type ChatMessage,
+  type GenerateOptions,
+  type GenerateResult,
+  type Generator,
+} from './generator';
 
 /** Where the common servers listen by default: the menu's one-click presets. */
 export const LOCAL_SERVER_PRESETS = [
@@ -202,10 +208,8 @@ export class LocalServerGenerator implements Generator {
 
   async generate(messages: ChatMessage[], opts: GenerateOptions = {}): Promise<GenerateResult> {
     if (opts.signal?.aborted) return { text: '', finishReason: 'aborted' };
-    const controller = new AbortController();
+    const { controller, release } = answerController(opts.signal);
     this.controller = controller;
-    const onAbort = () => controller.abort();
-    opts.signal?.addEventListener('abort', onAbort, { once: true });
     let text = '';
     let finish: GenerateResult['finishReason'] = 'stop';
     this.lastUsage = undefined;
@@ -275,7 +279,7 @@ export class LocalServerGenerator implements Generator {
       }
       return { text, finishReason: controller.signal.aborted ? 'aborted' : finish };
     } finally {
-      opts.signal?.removeEventListener('abort', onAbort);
+      release();
       if (this.controller === controller) this.controller = undefined;
     }
   }

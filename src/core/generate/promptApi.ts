@@ -6,7 +6,13 @@
  * current shape (measureContextUsage / contextWindow), with the names older Chrome builds used
  * (measureInputUsage / inputQuota) as a fallback.
  */
-import type { ChatMessage, GenerateOptions, GenerateResult, Generator } from './generator';
+import {
+  answerController,
+  type ChatMessage,
+  type GenerateOptions,
+  type GenerateResult,
+  type Generator,
+} from './generator';
 
 /** The static side of `LanguageModel` that Folio uses (the real global satisfies it). */
 export type LanguageModelFactory = Pick<typeof LanguageModel, 'availability' | 'create'>;
@@ -83,10 +89,8 @@ export class PromptApiGenerator implements Generator {
    */
   async generate(messages: ChatMessage[], opts: GenerateOptions = {}): Promise<GenerateResult> {
     if (opts.signal?.aborted) return { text: '', finishReason: 'aborted' };
-    const controller = new AbortController();
+    const { controller, release } = answerController(opts.signal);
     this.controller = controller;
-    const onAbort = () => controller.abort();
-    opts.signal?.addEventListener('abort', onAbort, { once: true });
     let session: Session | undefined;
     let text = '';
     try {
@@ -103,7 +107,7 @@ export class PromptApiGenerator implements Generator {
     } catch (err) {
       if (!controller.signal.aborted) throw err;
     } finally {
-      opts.signal?.removeEventListener('abort', onAbort);
+      release();
       session?.destroy();
       if (this.controller === controller) this.controller = undefined;
     }

@@ -5,7 +5,13 @@
  * runs in wllama's own worker (and its threads) below that.
  */
 import type { ChatCompletionChunk, RawCompletionChunk, Wllama } from '@wllama/wllama';
-import type { ChatMessage, GenerateOptions, GenerateResult, Generator } from './generator';
+import {
+  answerController,
+  type ChatMessage,
+  type GenerateOptions,
+  type GenerateResult,
+  type Generator,
+} from './generator';
 import type { TokenCounter } from './ggufTokenizer';
 import { plainTranscript } from './prompt';
 
@@ -52,10 +58,8 @@ export class WllamaGenerator implements Generator {
 
   async generate(messages: ChatMessage[], opts: GenerateOptions = {}): Promise<GenerateResult> {
     if (opts.signal?.aborted) return { text: '', finishReason: 'aborted' };
-    const controller = new AbortController();
+    const { controller, release } = answerController(opts.signal);
     this.controller = controller;
-    const onAbort = () => controller.abort();
-    opts.signal?.addEventListener('abort', onAbort, { once: true });
     // The answer gets what the context has left after the prompt, never more (llama.cpp would
     // otherwise shift the context and forget the start of the prompt).
     const room = this.nCtx - this.promptTokens(messages);
@@ -100,7 +104,7 @@ export class WllamaGenerator implements Generator {
     } catch (err) {
       if (!controller.signal.aborted) throw err;
     } finally {
-      opts.signal?.removeEventListener('abort', onAbort);
+      release();
       if (this.controller === controller) this.controller = undefined;
     }
     return { text, finishReason: controller.signal.aborted ? 'aborted' : finish };
