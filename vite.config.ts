@@ -125,6 +125,29 @@ const libraryOrigins = [
  */
 const loopback = ['http://localhost:*', 'http://127.0.0.1:*'];
 
+/** The formats Folio reads (core/ingest), as the manifest's file handlers declare them. */
+const FILE_TYPES: Record<string, string[]> = {
+  'application/pdf': ['.pdf'],
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': ['.docx'],
+  'application/vnd.openxmlformats-officedocument.presentationml.presentation': ['.pptx'],
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': ['.xlsx'],
+  'application/vnd.oasis.opendocument.text': ['.odt'],
+  'application/vnd.oasis.opendocument.spreadsheet': ['.ods'],
+  'application/epub+zip': ['.epub'],
+  'application/rtf': ['.rtf'],
+  'text/html': ['.html', '.htm'],
+  'text/markdown': ['.md', '.markdown'],
+  'text/plain': ['.txt'],
+  'text/csv': ['.csv'],
+  'text/tab-separated-values': ['.tsv'],
+  'image/png': ['.png'],
+  'image/jpeg': ['.jpg', '.jpeg'],
+  'image/webp': ['.webp'],
+  'image/tiff': ['.tif', '.tiff'],
+  'image/gif': ['.gif'],
+  'image/bmp': ['.bmp'],
+};
+
 /**
  * Scripts and wasm only from the app itself ('wasm-unsafe-eval' lets it compile its own wasm),
  * network only to itself, the model host and loopback. Sent as a header (it then also binds the
@@ -242,6 +265,10 @@ export default defineConfig({
           { src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png' },
           { src: '/icons/icon-512-maskable.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
         ],
+        // "Open with Folio" for the formats it reads, once installed (useLaunchedFiles adds them);
+        // a file opened while Folio is open goes to that window.
+        file_handlers: [{ action: '/', accept: FILE_TYPES }],
+        launch_handler: { client_mode: 'focus-existing' },
       },
       workbox: {
         // Manifest and icons are added by the plugin itself.
