@@ -269,8 +269,22 @@ export default defineConfig({
         // a file opened while Folio is open goes to that window.
         file_handlers: [{ action: '/', accept: FILE_TYPES }],
         launch_handler: { client_mode: 'focus-existing' },
+        // The share sheet on phones: files and text, posted to the service worker
+        // (public/share-target.js), which hands them to the page (useSharedFiles).
+        share_target: {
+          action: '/share-target',
+          method: 'POST',
+          enctype: 'multipart/form-data',
+          params: {
+            title: 'title',
+            text: 'text',
+            url: 'url',
+            files: [{ name: 'files', accept: Object.entries(FILE_TYPES).flatMap(([type, exts]) => [type, ...exts]) }],
+          },
+        },
       },
       workbox: {
+        importScripts: ['share-target.js'],
         // Manifest and icons are added by the plugin itself.
         globPatterns: ['**/*.{js,mjs,css,html,wasm,svg}'],
         // Test pages of the test build are not part of the app.

@@ -4,7 +4,20 @@ import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { expect, test } from 'vitest';
 import { FIXTURES_DIR, FIXTURE_FILES } from '../helpers/paths';
-import { baseUrl, CHROMIUM_ARGS, CHROMIUM_PATH, documentNames, openApp, waitForDocuments } from './chromium';
+import {
+  baseUrl,
+  CHROMIUM_ARGS,
+  CHROMIUM_PATH,
+  documentNames,
+  newRecordedPage,
+  openApp,
+  sourcesOf,
+  turns,
+  useBrowser,
+  waitForDocuments,
+} from './chromium';
+
+const browser = useBrowser({ webgpu: false });
 
 /**
  * "Open with Folio": the built app installed in real headless Chromium (DevTools' PWA.install, in
@@ -64,4 +77,79 @@ test('the installed app registers its formats and adds the files it is opened wi
     await context.close();
     fs.rmSync(profile, { recursive: true, force: true });
   }
+});
+
+/**
+ * "Share to Folio": what a phone's share sheet does is post a multipart form to the manifest's
+ * share_target; here the page posts the same form (a real navigation, taken by the real service
+ * worker), with a file and a question.
+ */
+test('a shared file is added and the question shared with it is asked about it', { timeout: 300_000 }, async () => {
+  const { context, page, requests, errors } = await newRecordedPage(browser());
+  await openApp(page);
+  const manifest = (await (await context.request.get(`${baseUrl()}manifest.webmanifest`)).json()) as {
+    share_target: {
+      action: string;
+      method: string;
+      enctype: string;
+      params: { text: string; files: { name: string; accept: string[] }[] };
+    };
+  };
+  expect(manifest.share_target).toMatchObject({
+    action: '/share-target',
+    method: 'POST',
+    enctype: 'multipart/form-data',
+  });
+  expect(manifest.share_target.params.files[0]!.accept).toEqual(
+    expect.arrayContaining(['application/pdf', '.pdf', '.md']),
+  );
+  await page.evaluate(() => navigator.serviceWorker.ready);
+
+  // The share sheet opens the app with a POST navigation from outside it (the app's own pages may
+  // not submit forms: form-action 'none'): here from a blank page.
+  const pdf = [...fs.readFileSync(path.join(FIXTURES_DIR, FIXTURE_FILES.pdf))];
+  const shared = await context.newPage();
+  shared.on('pageerror', (e) => errors.push(String(e)));
+  shared.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  await Promise.all([
+    shared.waitForURL(`${baseUrl()}`),
+    shared.evaluate(
+      ({ bytes, action }) => {
+        const form = Object.assign(document.createElement('form'), {
+          method: 'post',
+          enctype: 'multipart/form-data',
+          action,
+        });
+        const files = Object.assign(document.createElement('input'), { type: 'file', name: 'files' });
+        const data = new DataTransfer();
+        data.items.add(new File([new Uint8Array(bytes)], 'shared.pdf', { type: 'application/pdf' }));
+        files.files = data.files;
+        const text = Object.assign(document.createElement('input'), {
+          name: 'text',
+          value: 'Who patented the typewriter?',
+        });
+        form.append(files, text);
+        document.body.append(form);
+        form.submit();
+      },
+      { bytes: pdf, action: `${baseUrl()}share-target` },
+    ),
+  ]);
+  await waitForDocuments(shared, 1);
+  expect(await documentNames(shared)).toEqual(['shared.pdf']);
+  const turn = turns(shared).first();
+  await turn.getByText('Who patented the typewriter?').waitFor({ timeout: 60_000 });
+  await sourcesOf(turn).first().waitFor({ timeout: 60_000 });
+  expect(await sourcesOf(turn).first().textContent()).toContain('shared.pdf');
+  // The address is the app's again, and the shared things are gone from the cache.
+  expect(new URL(shared.url()).search).toBe('');
+  expect(await shared.evaluate(() => caches.has('folio-shared'))).toBe(false);
+  // Only the service worker can have taken the post (the server answers any path with the app's
+  // page, which would have added nothing); and nothing went to any other origin.
+  const origin = new URL(baseUrl()).origin;
+  expect(requests.filter((u) => !u.startsWith(origin) && !u.startsWith('blob:') && !u.startsWith('data:'))).toEqual([]);
+  expect(errors).toEqual([]);
+  await context.close();
 });
