@@ -130,15 +130,47 @@ const libraryOrigins = [
 ];
 
 /**
+ * "A model server on this computer" (Ollama, LM Studio, llama-server…): a page cannot widen its
+ * policy at run time, so it names loopback on any port and nothing else; the app itself only ever
+ * connects to the one address the person added. No `http://[::1]:*`: CSP's host grammar has no
+ * IPv6 literals (Chromium logs it as an invalid source on every load and ignores it), and
+ * `localhost` already reaches a server listening on ::1.
+ */
+const loopback = ['http://localhost:*', 'http://127.0.0.1:*'];
+
+/** The formats Folio reads (core/ingest), as the manifest's file handlers declare them. */
+const FILE_TYPES: Record<string, string[]> = {
+  'application/pdf': ['.pdf'],
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': ['.docx'],
+  'application/vnd.openxmlformats-officedocument.presentationml.presentation': ['.pptx'],
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': ['.xlsx'],
+  'application/vnd.oasis.opendocument.text': ['.odt'],
+  'application/vnd.oasis.opendocument.spreadsheet': ['.ods'],
+  'application/epub+zip': ['.epub'],
+  'application/rtf': ['.rtf'],
+  'text/html': ['.html', '.htm'],
+  'text/markdown': ['.md', '.markdown'],
+  'text/plain': ['.txt'],
+  'text/csv': ['.csv'],
+  'text/tab-separated-values': ['.tsv'],
+  'image/png': ['.png'],
+  'image/jpeg': ['.jpg', '.jpeg'],
+  'image/webp': ['.webp'],
+  'image/tiff': ['.tif', '.tiff'],
+  'image/gif': ['.gif'],
+  'image/bmp': ['.bmp'],
+};
+
+/**
  * Scripts and wasm only from the app itself ('wasm-unsafe-eval' lets it compile its own wasm),
- * network only to itself and the model host. Sent as a header (it then also binds the workers,
- * which do the fetching) and repeated in a <meta> tag for hosts that cannot set headers.
+ * network only to itself, the model host and loopback. Sent as a header (it then also binds the
+ * workers, which do the fetching) and repeated in a <meta> tag for hosts that cannot set headers.
  */
 const csp = [
   "default-src 'self'",
   "script-src 'self' 'wasm-unsafe-eval'",
   "worker-src 'self'",
-  `connect-src 'self' ${[...modelHosts, ...libraryOrigins].join(' ')}`.trim(),
+  `connect-src 'self' ${[...modelHosts, ...libraryOrigins, ...loopback].join(' ')}`,
   "img-src 'self' data: blob:",
   "style-src 'self'",
   "object-src 'none'",
@@ -246,8 +278,26 @@ export default defineConfig({
           { src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png' },
           { src: '/icons/icon-512-maskable.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
         ],
+        // "Open with Folio" for the formats it reads, once installed (useLaunchedFiles adds them);
+        // a file opened while Folio is open goes to that window.
+        file_handlers: [{ action: '/', accept: FILE_TYPES }],
+        launch_handler: { client_mode: 'focus-existing' },
+        // The share sheet on phones: files and text, posted to the service worker
+        // (public/share-target.js), which hands them to the page (useSharedFiles).
+        share_target: {
+          action: '/share-target',
+          method: 'POST',
+          enctype: 'multipart/form-data',
+          params: {
+            title: 'title',
+            text: 'text',
+            url: 'url',
+            files: [{ name: 'files', accept: Object.entries(FILE_TYPES).flatMap(([type, exts]) => [type, ...exts]) }],
+          },
+        },
       },
       workbox: {
+        importScripts: ['share-target.js'],
         // Manifest and icons are added by the plugin itself.
         globPatterns: ['**/*.{js,mjs,css,html,wasm,svg}'],
         // Test and benchmark pages of the test build are not part of the app.

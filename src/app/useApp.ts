@@ -12,6 +12,7 @@ import { useCollections } from './library/useCollections';
 import { useLibrary } from './library/useLibrary';
 import { UNDO_MS } from './library/useRemovals';
 import { useFileDrop } from './library/useFileDrop';
+import { useLaunchedFiles, useSharedFiles } from './library/useLaunchedFiles';
 import { usePersisted } from './persisted';
 import type { AppDialog } from './settings/AppMenu';
 import { checkSettings, DEFAULT_SETTINGS, settingsState, themeState } from './settings/settings';
@@ -40,6 +41,13 @@ export function useApp() {
   const [dialog, setDialog] = useState<AppDialog | null>(null);
 
   const dragging = useFileDrop((files) => void lib.addFiles(files));
+  useLaunchedFiles((files) => void lib.addFiles(files));
+  useSharedFiles((files, text) => {
+    // Asked once the files are in (the answer then searches them too).
+    void lib.addFiles(files).then(() => {
+      if (text) setTimeout(() => composer.current?.ask(text), 0);
+    });
+  });
   // A model that could not be fetched or started says why even with its menu closed.
   useEffect(() => {
     if (engines.failed) toast({ text: engines.failed.message, ms: 10_000 });

@@ -1,5 +1,6 @@
 import {
   type CollectionInfo,
+  type Library,
   answerCitations,
   answerText,
   applyAskEvent,
@@ -103,19 +104,12 @@ export async function askCommand(args: AskArgs): Promise<AskResult> {
       const scope = args.collections?.length
         ? { collections: collectionIds(await library.listCollections(), args.collections, args.file) }
         : {};
-      const hits: SearchHit[] = await library.search(args.question, { k: args.k, mode: args.mode, ...scope });
       const common = {
         question: args.question,
         library: args.file,
         model: embedder.model.id,
         documents,
-        passages: hits.map((h) => ({
-          docName: h.docName,
-          text: h.text,
-          location: h.location,
-          score: h.score,
-          chunkIndex: h.chunkIndex,
-        })),
+        passages: await askLibrary(library, { question: args.question, k: args.k, mode: args.mode, ...scope }),
       };
       // A question a table answers exactly is computed, not read from passages.
       const table = await library.tableAnswer(args.question, scope);
@@ -178,6 +172,25 @@ export function collectionIds(
       : 'it has no collections';
     throw new Error(`${file} has no collection “${w}” (${has})`);
   });
+}
+
+/** The passages that answer a question: one pipeline for `folio ask` and `folio mcp`'s ask tool. */
+export async function askLibrary(
+  library: Library,
+  args: { question: string; k: number; mode: SearchMode; collections?: string[] },
+): Promise<AskResult['passages']> {
+  const hits: SearchHit[] = await library.search(args.question, {
+    k: args.k,
+    mode: args.mode,
+    ...(args.collections ? { collections: args.collections } : {}),
+  });
+  return hits.map((h) => ({
+    docName: h.docName,
+    text: h.text,
+    location: h.location,
+    score: h.score,
+    chunkIndex: h.chunkIndex,
+  }));
 }
 
 /** Where a passage is, as a person would cite it: page(s), then the headings above it. */

@@ -17,6 +17,7 @@ import { dropLibrary, joinLibraryFiles, memoryLibrary } from './libraryFile';
 import { loadEmbedder } from './models';
 import { nodeDirectory, nodeFile } from './nodeFolder';
 import { Progress } from './progress';
+import { partRecord, shardScan, type Shard } from './shards';
 import { IndexState, type IndexConfig, type SavedFile } from './state';
 
 export interface IndexArgs {
@@ -28,6 +29,8 @@ export interface IndexArgs {
   maxTokens?: number;
   overlapTokens?: number;
   restart?: boolean;
+  /** Index only this share of the files (1-based index of count); see shards.ts. */
+  shard?: Shard;
 }
 
 export interface IndexSummary {
@@ -46,6 +49,7 @@ export interface IndexSummary {
   thisRun: { files: string[]; chunks: number; indexSeconds: number; chunksPerSecond: number };
   modelLoadSeconds: number;
   totalSeconds: number;
+  shard?: Shard;
 }
 
 /** A file to index: where it is (its identity across runs), its document name, its bytes. */
@@ -71,8 +75,10 @@ export async function indexCommand(
 ): Promise<IndexSummary | 'stopped'> {
   const started = performance.now();
   const out = path.resolve(args.out);
-  const { scan, names } = await listInputs(args.inputs, args.maxFileBytes, out);
-  if (scan.status !== 'ok') throw new Error(scan.reason);
+  const listed = await listInputs(args.inputs, args.maxFileBytes, out);
+  if (listed.scan.status !== 'ok') throw new Error(listed.scan.reason);
+  const { names } = listed;
+  const scan = args.shard ? shardScan(listed.scan, names, args.shard) : listed.scan;
   const config: IndexConfig = {
     model: args.model,
     maxFileBytes: args.maxFileBytes,
@@ -142,7 +148,10 @@ export async function indexCommand(
   await joinLibraryFiles(out, state.parts(), {
     embedder,
     include: new Set(documents.map((f) => f.documentId!)),
-    extra: { createdBy: 'folio index' },
+    extra: {
+      createdBy: 'folio index',
+      ...(args.shard ? { shard: partRecord(args.shard, config, final) } : {}),
+    },
   });
   await embedder.dispose();
   await state.remove();
@@ -166,6 +175,7 @@ export async function indexCommand(
     },
     modelLoadSeconds: round(modelLoadSeconds),
     totalSeconds: round((performance.now() - started) / 1000),
+    ...(args.shard ? { shard: args.shard } : {}),
   };
 }
 
@@ -240,7 +250,16 @@ async function indexGroup(
       if (p.stage === 'reading') progress.working(p.file);
       if (p.stage === 'done' || p.stage === 'duplicate' || p.stage === 'failed') progress.finished();
     };
-    const outcomes = await library.addFiles(inputs, onProgress, { signal });
+    // One file per call, so each document's passages are embedded only with each other: with the
+    // q8 model a batch's activations share one quantisation scale, so a passage's vector moves
+    // (up to 0.03 a component) with its batch-mates. Per file, a document's vectors depend on it
+    // alone, the same however files are grouped, resumed or split into shards.
+    const outcomes: AddOutcome[] = [];
+    for (const [j, input] of inputs.entries()) {
+      if (signal.aborted) return undefined;
+      const [outcome] = await library.addFiles([input], (p) => onProgress({ ...p, fileIndex: j }), { signal });
+      outcomes.push(outcome!);
+    }
     if (signal.aborted) return undefined;
     outcomes.forEach((o, j) => {
       const i = positions[j]!;

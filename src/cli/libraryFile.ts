@@ -37,10 +37,19 @@ export async function dropLibrary(library: Library, name: string): Promise<void>
 }
 
 export async function readHeader(file: string): Promise<BackupHeader> {
-  for await (const frame of readFrames(await fs.openAsBlob(file))) {
-    const header = frame as BackupHeader;
-    if (header.kind !== 'header') break;
-    return header;
+  try {
+    for await (const frame of readFrames(await fs.openAsBlob(file))) {
+      const header = frame as BackupHeader;
+      if (header.kind !== 'header') break;
+      return header;
+    }
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`${file}: no such file`);
+    // The reader's own sentence ("this is not a Folio backup file") does not say which file.
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new Error(`${file} is not a Folio library file${/not a Folio/.test(reason) ? '' : ` (${reason})`}`, {
+      cause: err,
+    });
   }
   throw new Error(`${file} is not a Folio library file`);
 }
@@ -95,8 +104,7 @@ export async function writeBlob(file: string, blob: Blob): Promise<void> {
 
 /**
  * One library file from the backups of several parts: the header of an empty library opened with
- * the same model (so schema and meta are the core's own), then the frames of the `include`d
- * documents, copied one at a time (the parts are never all in memory).
+ * the same model (so schema and meta are the core's own), then the `include`d documents' frames.
  */
 export async function joinLibraryFiles(
   out: string,
@@ -113,10 +121,23 @@ export async function joinLibraryFiles(
   } finally {
     await dropLibrary(shell.library, shell.name);
   }
+  await copyDocuments(out, header!, parts, opts.include);
+}
+
+/**
+ * Writes `header`, then the frames of the `include`d documents of `parts`, copied one at a time
+ * (the parts are never all in memory), in the parts' order.
+ */
+export async function copyDocuments(
+  out: string,
+  header: BackupHeader,
+  parts: string[],
+  include: Set<string>,
+): Promise<void> {
   let written = 0;
   await writeAtomically(out, async (append) => {
     await append(new TextEncoder().encode(BACKUP_MAGIC));
-    for (const part of encodeFrame({ ...header!, documents: opts.include.size })) await append(part);
+    for (const part of encodeFrame({ ...header, documents: include.size })) await append(part);
     for (const file of parts) {
       let first = true;
       for await (const frame of readFrames(await fs.openAsBlob(file))) {
@@ -125,14 +146,12 @@ export async function joinLibraryFiles(
           continue;
         }
         const doc = (frame as DocumentBundle).doc;
-        if (!opts.include.has(doc.id)) continue;
+        if (!include.has(doc.id)) continue;
         for (const part of encodeFrame(frame)) await append(part);
         written++;
       }
     }
-    if (written !== opts.include.size)
-      throw new Error(
-        `expected ${opts.include.size} documents in ${path.basename(out)}, found ${written} in its parts`,
-      );
+    if (written !== include.size)
+      throw new Error(`expected ${include.size} documents in ${path.basename(out)}, found ${written} in its parts`);
   });
 }

@@ -3,6 +3,8 @@
  *
  *   folio index <folder|file>... --out library.folio
  *   folio ask library.folio "question" [--json] [--k N] [--collection name]
+ *   folio index <folder> --shard i/N --out part-i.folio;  folio merge part-*.folio --out library.folio
+ *   folio mcp library.folio
  *   folio eval <beir-folder> [...]
  */
 import path from 'node:path';
@@ -15,8 +17,10 @@ import {
   type SearchMode,
 } from '../core';
 import { askCommand, formatAnswer } from './askCommand';
+import { mcpCommand } from './mcpCommand';
 import { indexCommand, UsageError, type IndexSummary } from './indexCommand';
 import { duration } from './progress';
+import { mergeCommand, parseShard, type MergeSummary } from './shards';
 
 const HELP = `folio — private document search, on the command line
 
@@ -31,6 +35,14 @@ const HELP = `folio — private document search, on the command line
         --chunk <tokens>    passage size (default 240); --overlap <tokens> (default 32)
         --max-file-mb <n>   larger files are refused (default ${DEFAULT_MAX_FILE_BYTES / 2 ** 20})
         --restart           forget an interrupted earlier run and start over
+        --shard <i/N>       index only the i-th of N shares of the files (by a hash of each
+                            file's path in the folder, so adding files moves no other file);
+                            run the N shares anywhere, then join them with folio merge
+        --json              print the summary as one JSON object
+
+  folio merge <part.folio>... --out <library.folio>
+      Joins the N parts of a sharded index into the library one run would have made. Refuses a
+      missing part, and parts made with another model or other settings, naming them.
         --json              print the summary as one JSON object
 
   folio ask <library.folio> "<question>"
@@ -44,6 +56,11 @@ const HELP = `folio — private document search, on the command line
                             for several
         --json              one JSON object: {kind, answer, citations, passages, and for lists
                             and counts items, count, scanned; for a table value, computation, query}
+
+  folio mcp <library.folio>
+      Serves the library to an assistant (Claude Desktop, LM Studio, Cursor, Zed…) as a Model
+      Context Protocol server on stdin/stdout, with the tools search, ask, get_passage and
+      list_documents. Nothing is written to the file. See docs/ecosystem.md for the settings.
 
   folio eval <beir-folder> [--mode dense|bm25|hybrid] [--k 10] [...]
       Retrieval quality on a BEIR-layout folder: the same as \`npm run eval\`.
@@ -60,6 +77,10 @@ export async function main(argv: string[]): Promise<number> {
         return await runIndex(rest);
       case 'ask':
         return await runAsk(rest);
+      case 'merge':
+        return await runMerge(rest);
+      case 'mcp':
+        return await runMcp(rest);
       case 'eval':
         // Loaded only when asked for: it brings the BEIR reader and scoring.
         return await (await import('./evalCommand')).runEval(rest);
@@ -103,6 +124,7 @@ async function runIndex(argv: string[]): Promise<number> {
       overlap: { type: 'string' },
       'max-file-mb': { type: 'string' },
       restart: { type: 'boolean' },
+      shard: { type: 'string' },
       json: { type: 'boolean' },
     },
   });
@@ -137,6 +159,7 @@ async function runIndex(argv: string[]): Promise<number> {
         ...(values.chunk !== undefined ? { maxTokens: positiveInt(values.chunk, 'chunk', 0) } : {}),
         ...(overlap !== undefined ? { overlapTokens: overlap } : {}),
         ...(values.restart ? { restart: true } : {}),
+        ...(values.shard !== undefined ? { shard: parseShard(values.shard) } : {}),
       },
       { stderr: process.stderr, signal: controller.signal },
     );
@@ -149,10 +172,14 @@ async function runIndex(argv: string[]): Promise<number> {
   }
 }
 
+function shown(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative && !relative.startsWith('..') ? relative : file;
+}
+
 function describeIndex(s: IndexSummary): string {
-  const relative = path.relative(process.cwd(), s.out);
   const lines = [
-    `${relative && !relative.startsWith('..') ? relative : s.out}: ${s.documents} documents, ${s.chunks.toLocaleString('en')} passages, ${formatBytes(s.bytes)} (${s.model})`,
+    `${shown(s.out)}${s.shard ? ` (part ${s.shard.index} of ${s.shard.count})` : ''}: ${s.documents} documents, ${s.chunks.toLocaleString('en')} passages, ${formatBytes(s.bytes)} (${s.model})`,
   ];
   const run = s.thisRun;
   lines.push(
@@ -160,6 +187,12 @@ function describeIndex(s: IndexSummary): string {
   );
   if (s.resumed)
     lines.push(`${s.resumed} files were already done by an interrupted earlier run and were not read again.`);
+  return `${[...lines, ...describeOutcomes(s)].join('\n')}\n`;
+}
+
+/** Files that did not become documents of their own, as `folio index` and `folio merge` report them. */
+function describeOutcomes(s: Pick<IndexSummary, 'duplicates' | 'failed'>): string[] {
+  const lines: string[] = [];
   if (s.duplicates.length)
     lines.push(
       `${s.duplicates.length} ${s.duplicates.length === 1 ? 'file has' : 'files have'} the same content as a document already in the library:`,
@@ -170,7 +203,7 @@ function describeIndex(s: IndexSummary): string {
       `${s.failed.length} ${s.failed.length === 1 ? 'file' : 'files'} could not be indexed:`,
       ...s.failed.map((f) => `  ${f.file}: ${f.reason}`),
     );
-  return `${lines.join('\n')}\n`;
+  return lines;
 }
 
 async function runAsk(argv: string[]): Promise<number> {
@@ -199,4 +232,32 @@ async function runAsk(argv: string[]): Promise<number> {
   });
   process.stdout.write(values.json ? `${JSON.stringify(result)}\n` : formatAnswer(result));
   return 0;
+}
+
+async function runMcp(argv: string[]): Promise<number> {
+  const { positionals } = parseArgs({ args: argv, allowPositionals: true, options: {} });
+  if (positionals.length !== 1) throw new UsageError('mcp needs one library file: folio mcp library.folio');
+  await mcpCommand(positionals[0]!);
+  return 0;
+}
+
+async function runMerge(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { out: { type: 'string', short: 'o' }, json: { type: 'boolean' } },
+  });
+  if (!positionals.length)
+    throw new UsageError('merge needs the part files: folio merge part-*.folio --out library.folio');
+  if (!values.out) throw new UsageError('merge needs --out <library.folio>');
+  const summary = await mergeCommand({ parts: positionals, out: values.out });
+  process.stdout.write(values.json ? `${JSON.stringify(summary)}\n` : describeMerge(summary));
+  return 0;
+}
+
+function describeMerge(s: MergeSummary): string {
+  return `${[
+    `${shown(s.out)}: ${s.documents} documents, ${s.chunks.toLocaleString('en')} passages, ${formatBytes(s.bytes)} (${s.model}), from ${s.parts} parts in ${duration(s.seconds)}`,
+    ...describeOutcomes(s),
+  ].join('\n')}\n`;
 }

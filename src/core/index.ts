@@ -107,7 +107,18 @@ export { WllamaHost } from './generate/wllamaHost';
 export type { LoadedInfo, WllamaAssets, WllamaWorkerApi } from './generate/wllamaHost';
 export { highlightPassage } from './generate/passagesOnly';
 export type { HighlightedPassage } from './generate/passagesOnly';
-export { buildAnswerMessages, rewriteMessages } from './generate/prompt';
+export { buildAnswerMessages, plainTranscript, rewriteMessages } from './generate/prompt';
+export {
+  corsAdvice,
+  createLocalServerGenerator,
+  DEFAULT_LOCAL_SERVER,
+  listServerModels,
+  LOCAL_SERVER_PRESETS,
+  LocalServerError,
+  LocalServerGenerator,
+  normalizeBaseUrl,
+} from './generate/localServer';
+export type { LocalServerErrorCode, LocalServerOptions, ServerModel } from './generate/localServer';
 export type { TransformersGeneratorOptions } from './generate/transformers';
 export {
   chooseWebLLMModels,

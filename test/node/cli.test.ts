@@ -131,11 +131,12 @@ describe('folio index → ask', () => {
 
     // The file is a backup the app restores ("Restore from backup" calls importBackup): every
     // document, whole, answering exactly as the same files indexed by the core in this process
-    // (same order, so the same passages are embedded together: same vectors, same scores).
+    // (one at a time, as folio index adds them, so the same passages are embedded together:
+    // same vectors, same scores).
     const library = await freshLibrary();
     const restored = await freshLibrary();
     try {
-      await library.addFiles(names.map((n) => fixture(n)));
+      for (const n of names) await library.addFiles([fixture(n)]);
       expect(await restored.importBackup(new Blob([fs.readFileSync(out)]))).toMatchObject({
         added: 8,
         duplicates: 0,
