@@ -4,16 +4,21 @@
  * Each kind of engine (client/engines/) starts its own worker and wraps it with this.
  */
 import * as Comlink from 'comlink';
-import type { ChatMessage, GenerateOptions, Generator, RunStats, TransformersWorkerApi } from '../core';
+import {
+  type ChatMessage,
+  type GenerateOptions,
+  type Generator,
+  linkedAbort,
+  type RunStats,
+  type TransformersWorkerApi,
+} from '../core';
 
 /** Rejects as soon as `signal` aborts (the caller then terminates the worker doing the work). */
 export function untilAborted<T>(work: Promise<T>, signal?: AbortSignal): Promise<T> {
   if (!signal) return work;
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new DOMException('Cancelled', 'AbortError'));
-    if (signal.aborted) return onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+    const link = linkedAbort(signal, () => reject(new DOMException('Cancelled', 'AbortError')));
+    work.then(resolve, reject).finally(() => link.release());
   });
 }
 
@@ -33,8 +38,7 @@ export function remoteGenerator(
     async generate(messages: ChatMessage[], o: GenerateOptions = {}) {
       // An abort listener added to an already-aborted signal never fires: check first.
       if (o.signal?.aborted) return { text: '', finishReason: 'aborted' as const };
-      const onAbort = () => generator.interrupt();
-      o.signal?.addEventListener('abort', onAbort, { once: true });
+      const link = linkedAbort(o.signal, () => generator.interrupt());
       // The pieces come through their own MessageChannel (a Comlink proxy), the result through the
       // worker's: the result can overtake the last pieces, which were then lost from the answer.
       // The result carries the whole text, so what did not arrive is handed on from it, once.
@@ -63,7 +67,7 @@ export function remoteGenerator(
         return result;
       } finally {
         settled = true;
-        o.signal?.removeEventListener('abort', onAbort);
+        link.release();
       }
     },
     interrupt: () => {

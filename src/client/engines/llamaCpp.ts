@@ -3,6 +3,7 @@ import {
   catalogueModels,
   type Generator,
   type LoadedInfo,
+  linkedAbort,
   listStoredModels,
   PROCESSOR_MODELS,
   removeStoredModel,
@@ -60,8 +61,7 @@ export const llamaCppEngine: EngineDriver = {
     const worker = here.worker();
     if (!(await here.has(option.id))) {
       const entry = PROCESSOR_MODELS.find((e) => e.id === option.id)!;
-      const onAbort = () => void worker.api.cancelDownload(option.id);
-      signal.addEventListener('abort', onAbort, { once: true });
+      const link = linkedAbort(signal, () => void worker.api.cancelDownload(option.id));
       try {
         const urls = entry.files!.map((f) => new URL(modelFileUrl(entry.repo!, f), location.origin).href);
         await here.kept(
@@ -74,7 +74,7 @@ export const llamaCppEngine: EngineDriver = {
           ),
         );
       } finally {
-        signal.removeEventListener('abort', onAbort);
+        link.release();
       }
       page.setState(option.id, { kind: 'loading' });
     }

@@ -15,6 +15,8 @@ import {
   type Generator,
   type LanguageModelFactory,
   languageModelFactory,
+  type LinkedAbort,
+  linkedAbort,
   PASSAGES_ONLY,
   promptApiAvailability,
   recommend,
@@ -40,7 +42,7 @@ class PageEngines implements Engines {
   private options: EngineOption[] = [PASSAGES_ONLY];
   private snapshot: readonly EngineOption[] = this.options;
   private readonly listeners = new Set<Listener>();
-  private readonly loads = new Map<string, AbortController>();
+  private readonly loads = new Map<string, LinkedAbort>();
   private current: { id: string; generator: Generator } | undefined;
   private page: EnginePage | undefined;
   private readonly kinds: readonly EngineDriver[];
@@ -129,10 +131,8 @@ class PageEngines implements Engines {
     if (id === PASSAGES_ONLY.id) return null;
     const driver = this.kind(option.kind);
     this.loads.get(id)?.abort();
-    const controller = new AbortController();
+    const controller = linkedAbort(signal);
     this.loads.set(id, controller);
-    const onAbort = () => controller.abort();
-    signal?.addEventListener('abort', onAbort, { once: true });
     const progress = progressTracker((state) => !controller.signal.aborted && this.setState(id, state));
     const wasDownloaded = option.state.kind === 'ready';
     this.setState(
@@ -158,7 +158,7 @@ class PageEngines implements Engines {
       this.setState(id, { kind: 'error', message: plain.message });
       throw plain;
     } finally {
-      signal?.removeEventListener('abort', onAbort);
+      controller.release();
       if (this.loads.get(id) === controller) this.loads.delete(id);
     }
   }
