@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { expect, test } from 'vitest';
+import { startLlamaServer } from '../../scripts/lib/llamaServer';
 import { FIXTURES_DIR, MODELS_DIR } from '../../scripts/lib/paths';
 import {
   addFiles,
@@ -353,3 +354,50 @@ function storedModelFiles(page: Page): Promise<string[]> {
     return names.sort();
   });
 }
+
+// Issue 26: "a model server on this computer" through the menu, against a real llama.cpp serving
+// the OpenAI-compatible API (node-llama-cpp, the same stories260K GGUF, greedy).
+test('a model server on this computer is added by its address and answers, streamed, through the app; a server that is gone is said in words', async () => {
+  const server = await startLlamaServer(path.join(MODELS_DIR, 'karpathy/stories260K/stories260K-f32.gguf'));
+  try {
+    const { context, page, requests, errors } = await newRecordedPage(browser());
+    await appWithStory(page);
+    const menu = await openEngines(page);
+    await menu.locator('summary', { hasText: 'A model server on this computer' }).click();
+    await menu.getByLabel('Model server address').fill(server.url);
+    await menu.getByRole('button', { name: 'Connect' }).click();
+    // Its model is listed in the menu and used at once.
+    await trigger(page, 'stories260K').waitFor({ timeout: 60_000 });
+    expect(await row(menu, 'stories260K').textContent()).toContain(`on ${server.url}`);
+    await page.keyboard.press('Escape');
+    const byServer = await answerText(await askAfresh(page, QUESTION));
+    expect(byServer.length).toBeGreaterThan(20);
+    // Only the app and the address added were contacted.
+    const origins = new Set(requests.map((u) => new URL(u).origin));
+    expect([...origins].sort()).toEqual([new URL(baseUrl()).origin, server.url].sort());
+
+    // (Token-for-token equality for the same prompt is shown in test/node/localServer.test.ts, against
+    // the same model in ONNX, which the in-page llama.cpp engine equals (the first test above); here
+    // each engine fits the passages to its own context window, so their prompts differ.)
+
+    expect(errors).toEqual([]);
+
+    // A server that has gone away is listed with the reason, and adding an address nobody answers at
+    // says so (the browser logs each refused connection; nothing else may be logged).
+    await server.stop();
+    const again = await openEngines(page);
+    await again.locator('summary', { hasText: 'A model server on this computer' }).click();
+    await again.getByLabel('Model server address').fill(server.url);
+    await again.getByRole('button', { name: 'Connect' }).click();
+    await expect
+      .poll(() => again.locator('.engine-error').textContent())
+      .toMatch(new RegExp(`^Nothing answers at ${server.url.replace(/[.]/g, '\\.')}\\. Start the model server`));
+    await again.getByLabel('Model server address').fill('example.com');
+    await again.getByRole('button', { name: 'Connect' }).click();
+    await expect.poll(() => again.locator('.engine-error').textContent()).toMatch(/is not an address on this computer/);
+    expect(errors.filter((e) => !/ERR_CONNECTION_REFUSED/.test(e))).toEqual([]);
+    await context.close();
+  } finally {
+    await server.stop();
+  }
+}, 300_000);

@@ -350,7 +350,7 @@ test('a kind added as one more row of the table, with a typed address and option
   expect(out.before).toBe(0);
   expect(out.refused).toBe('"example.com" is not an address on this computer.');
   expect(out.added).toBeUndefined();
-  expect(out.inputs).toEqual(['transformers', 'stand-in-server']);
+  expect(out.inputs).toEqual(['transformers', 'local-server', 'stand-in-server']);
   expect(out.listed).toEqual([
     ['stand-in-server:tiny', 'served by http://localhost:11434', 'ready'],
     ['stand-in-server:small', 'served by http://localhost:11434', 'ready'],

@@ -1,6 +1,7 @@
 import type { EngineDriver } from './driver';
 import { llamaCppEngine } from './llamaCpp';
 import { modelFileEngine } from './modelFile';
+import { modelServerEngine } from './modelServer';
 import { passagesEngine } from './passages';
 import { promptApiEngine } from './promptApi';
 import { transformersEngine } from './transformers';
@@ -16,5 +17,6 @@ export const ENGINE_KINDS: readonly EngineDriver[] = [
   webllmEngine,
   llamaCppEngine,
   transformersEngine,
+  modelServerEngine,
   modelFileEngine,
 ];
