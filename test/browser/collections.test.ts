@@ -260,10 +260,11 @@ describe('library files made by the command line', () => {
       cliPassages.map((p) => [p.docName, p.text, p.location.start, p.location.end, p.location.page]),
     );
     for (const [i, p] of found.entries()) expect(Math.abs(p.score - cliPassages[i]!.score)).toBeLessThan(0.01);
-    // And the app's answer cites the first of them first.
+    // And the app's answer cites them: its first source is one of those passages' documents (the
+    // answer orders its passages by their best sentence for the question, not by search score).
     const turn = await ask(page, QUESTION);
     await waitForAnswer(page);
-    expect(await sourcesOf(turn).locator('cite').first().textContent()).toBe(cliPassages[0]!.docName);
+    expect(cliPassages.map((p) => p.docName)).toContain(await sourcesOf(turn).locator('cite').first().textContent());
 
     // Read-only: its documents cannot be removed one by one.
     await page.getByRole('button', { name: `Actions for ${cliPassages[0]!.docName}` }).click();

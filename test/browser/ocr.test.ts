@@ -69,7 +69,10 @@ describe('OCR and the new formats in the browser (library worker, tesseract.js s
       { files, opts: WASM },
     );
     expect(result.out.map((o) => [o.file, o.status, o.code])).toEqual(files.map((f) => [f.name, 'added', undefined]));
-    expect(result.docs.slice(0, 4)).toEqual([
+    // Stored smallest file first (fair indexing): looked up by name.
+    expect(
+      ['scan.pdf', 'mixed.pdf', 'receipt.png', 'notice.jpg'].map((n) => result.docs.find((d) => d.name === n)),
+    ).toEqual([
       { name: 'scan.pdf', type: 'pdf', pages: 1 },
       { name: 'mixed.pdf', type: 'pdf', pages: 2 },
       { name: 'receipt.png', type: 'image', pages: 1 },
