@@ -15,3 +15,5 @@ export const FIXTURE_FILES = {
   markdown: 'md/wiki-ibm.md',
   text: 'txt/war-and-peace-1p.txt',
 } as const;
+/** Seven real research PDFs (two-column, arXiv stamps, running headers, references). */
+export const PAPERS_DIR = path.resolve(process.env.FOLIO_PAPERS ?? '../shared/data/papers');
