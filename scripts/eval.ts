@@ -9,6 +9,8 @@
  * see scripts/lib/qaEval.ts):
  *
  *   npm run eval -- ../shared/data/squad2-a --qa --offtopic ../shared/data/scifact/queries.jsonl
+ *
+ * With --structure, the PDF parser's structure on the real papers (scripts/lib/structure.ts).
  */
 import 'fake-indexeddb/auto';
 import path from 'node:path';
@@ -35,8 +37,15 @@ const { values, positionals } = parseArgs({
     offtopic: { type: 'string', multiple: true, default: [] },
     budget: { type: 'string', default: '700' },
     followups: { type: 'string' },
+    structure: { type: 'boolean', default: false },
   },
 });
+
+if (values.structure && positionals[0]) {
+  const { structureEval } = await import('./lib/structure');
+  console.log(JSON.stringify(await structureEval(positionals[0])));
+  process.exit(0);
+}
 
 if (values.followups !== undefined && positionals[0]) {
   const { followUpEval } = await import('./lib/qaEval');
@@ -64,6 +73,7 @@ if (!dir || !mode) {
   );
   console.error('       npm run eval -- <qa-dir> --qa [--offtopic queries.jsonl]… [--k 6] [--budget 700]');
   console.error('       npm run eval -- <squad2-a dir> --followups [pairs.jsonl]');
+  console.error('       npm run eval -- test/fixtures/papers-qa --structure');
   process.exit(2);
 }
 const k = Number(values.k ?? 10);
