@@ -37,7 +37,15 @@ import {
 import { defaultLocks, type LockManagerLike } from './library/locks';
 import { Recovery, type InterruptedFile } from './library/recovery';
 import { embeddingStatus, reembed, type EmbeddingStatus } from './library/reembed';
-import { context, evaluate, ranked, search, searchModelReady, whenSearchModelReady } from './library/retrieval';
+import {
+  context,
+  evaluate,
+  queryTerms,
+  ranked,
+  search,
+  searchModelReady,
+  whenSearchModelReady,
+} from './library/retrieval';
 import { LibraryState } from './library/state';
 import { shareChanges, type ChangeChannel } from './library/sync';
 import type { ContextOptions, ContextPassage } from './search/context';
@@ -323,6 +331,11 @@ export class Library {
 
   context(query: string, opts: SearchOptions & ContextOptions): Promise<ContextPassage[]> {
     return context(this.ctx, query, opts);
+  }
+
+  /** The acronyms and long forms defined in the library that the query uses (search/terms.ts). */
+  async terms(query: string, opts: SearchOptions = {}): Promise<[string, string][]> {
+    return queryTerms(this.ctx, query, opts);
   }
 
   evaluate(questions: EvalQuestion[], k = 5, opts: SearchOptions = {}): Promise<EvalReport> {

@@ -79,6 +79,7 @@ export function useAnswer(o: Options) {
             search: (q: string, o?: SearchOptions) => lib.search(q, { ...o, collections: scope }),
             context: (q: string, o: SearchOptions & ContextOptions) => lib.context(q, { ...o, collections: scope }),
             embed: (texts: string[], kind: 'query' | 'passage') => lib.embed(texts, kind),
+            terms: (q: string, o?: SearchOptions) => lib.terms(q, { ...o, collections: scope }),
           }
         : lib;
       const events = answer(question, {

@@ -12,6 +12,7 @@ import type { ContextOptions, ContextPassage } from '../search/context';
 import { checkAnswer } from './check';
 import { coverage, COVERAGE_MODEL } from './coverage';
 import { best, candidates, passageOrder, score, withCosines, LEXICAL, WITH_COSINE, type Candidate } from './extract';
+import { alsoSearched } from '../search/terms';
 import { standaloneQuery, type PreviousTurn } from './followUp';
 import { where } from './place';
 import type { AnswerEvent, CheckedSentence } from './types';
@@ -24,6 +25,8 @@ export interface Retriever {
   search(query: string, opts?: SearchOptions): Promise<SearchHit[]>;
   context(query: string, opts: SearchOptions & ContextOptions): Promise<ContextPassage[]>;
   embed(texts: string[], kind: 'query' | 'passage'): Promise<Float32Array>;
+  /** The acronyms and long forms the library defines that the query uses (search/terms.ts). */
+  terms?(query: string, opts?: SearchOptions): Promise<[string, string][]>;
 }
 
 export interface AnswerOptions {
@@ -55,13 +58,14 @@ export type { PreviousTurn } from './followUp';
 
 /** A core Library and its embedder as a Retriever (the browser's RemoteLibrary is one already). */
 export function libraryRetriever(
-  library: Pick<Retriever, 'search' | 'context'>,
+  library: Pick<Retriever, 'search' | 'context'> & Partial<Pick<Retriever, 'terms'>>,
   embedder: { embed(texts: string[], kind: 'query' | 'passage'): Promise<Float32Array> },
 ): Retriever {
   return {
     search: (q, o) => library.search(q, o),
     context: (q, o) => library.context(q, o),
     embed: (texts, kind) => embedder.embed(texts, kind),
+    ...(library.terms ? { terms: (q: string, o?: SearchOptions) => library.terms!(q, o) } : {}),
   };
 }
 
@@ -86,7 +90,16 @@ export async function* answer(question: string, opts: AnswerOptions): AsyncGener
     },
   );
   if (!decided || aborted()) return yield stop;
-  yield { type: 'query', query: decided.query, rewritten: decided.rewritten, why: decided.why };
+  // The library searches a defined acronym's long form with it (and the other way round); shown.
+  const terms = (await retriever.terms?.(decided.query)) ?? [];
+  const also = alsoSearched(decided.query, terms);
+  yield {
+    type: 'query',
+    query: decided.query,
+    rewritten: decided.rewritten,
+    why: decided.why,
+    ...(also.length ? { alsoSearched: also } : {}),
+  };
 
   const budgetTokens =
     opts.budgetTokens ?? (generator ? Math.max(128, Math.floor(generator.contextWindow * 0.6)) : 700);
@@ -107,7 +120,7 @@ export async function* answer(question: string, opts: AnswerOptions): AsyncGener
     passages.length > 0 && (passages.some((p) => p.keywordOnly) || passages.every((p) => p.dense === undefined));
   yield { type: 'passages', passages, keywordOnly };
 
-  const cover = coverage(decided.query, passages, (opts.searchModel ?? COVERAGE_MODEL) === COVERAGE_MODEL);
+  const cover = coverage(decided.query, passages, (opts.searchModel ?? COVERAGE_MODEL) === COVERAGE_MODEL, terms);
   yield {
     type: 'coverage',
     covered: cover.covered,

@@ -1,6 +1,7 @@
 import { evaluate as scoreQuestions, type EvalQuestion, type EvalReport } from '../eval/userEval';
 import { selectContext, type ContextOptions, type ContextPassage } from '../search/context';
 import { rank, type RankedHit, type Ranking, type SearchHit, type SearchOptions } from '../search/ranking';
+import { alsoSearched, termsUsed, type Term } from '../search/terms';
 import { scopeDocuments } from './collections';
 import type { LibraryContext } from './context';
 
@@ -14,13 +15,27 @@ export async function whenSearchModelReady(ctx: LibraryContext): Promise<void> {
   await Promise.all([ctx.embedder.whenReady?.(), ctx.state.vectorsReady]);
 }
 
+/**
+ * The definitions (acronym and long form) from the documents in scope that the query uses: both
+ * rankings search the query with the forms it lacks ("also searched").
+ */
+export function queryTerms(ctx: LibraryContext, query: string, opts: SearchOptions = {}): Term[] {
+  const documents = scopeDocuments(ctx, opts.collections, opts.documents);
+  const docs = documents ? documents.flatMap((id) => ctx.state.docs.get(id) ?? []) : [...ctx.state.docs.values()];
+  return termsUsed(
+    query,
+    docs.flatMap((d) => d.terms ?? []),
+  );
+}
+
 /** Ranked chunk ids without their text: what search and evaluation share. */
 export async function ranked(ctx: LibraryContext, query: string, opts: SearchOptions = {}): Promise<Ranking> {
   const mode = opts.mode ?? 'hybrid';
   if (mode === 'dense' || (mode === 'hybrid' && opts.waitForModel)) await whenSearchModelReady(ctx);
   const documents = scopeDocuments(ctx, opts.collections, opts.documents);
+  const also = alsoSearched(query, queryTerms(ctx, query, opts));
   return rank(
-    query,
+    also.length ? `${query} (${also.join('; ')})` : query,
     { ...opts, ...(documents ? { documents } : {}) },
     {
       vectors: ctx.state.vectors,

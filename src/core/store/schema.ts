@@ -25,6 +25,11 @@ export interface DocumentRecord {
    * IndexedDB's own overhead; written with it (schema 6), and by the upgrade for older documents.
    */
   storedBytes?: number;
+  /**
+   * The acronyms it defines and their long forms ("MMLU" → "Massive Multitask Language
+   * Understanding"), mined when it was indexed (search/terms.ts); absent in documents indexed before.
+   */
+  terms?: [string, string][];
 }
 
 /** A named set of documents (schema 6); a document can be in several. */
