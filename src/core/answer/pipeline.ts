@@ -113,7 +113,12 @@ export async function* answer(question: string, opts: AnswerOptions): AsyncGener
 
   const budgetTokens =
     opts.budgetTokens ?? (generator ? Math.max(128, Math.floor(generator.contextWindow * 0.6)) : 700);
-  const found = await retriever.context(decided.query, { k: opts.k ?? 6, mode: opts.mode ?? 'hybrid', budgetTokens });
+  const found = await retriever.context(decided.query, {
+    k: opts.k ?? 6,
+    mode: opts.mode ?? 'hybrid',
+    budgetTokens,
+    expandTerms: true,
+  });
   if (aborted()) return yield stop;
 
   // A joined query carries the previous question's words, which would pull the extract towards
