@@ -25,6 +25,8 @@ export function useLinkedFolders(lib: Pick<ReturnType<typeof useLibrary>, 'statu
   const [folders, setFolders] = useState<FolderView[]>([]);
   const [error, setError] = useState<string | null>(null);
   const loop = useRef<LinkedFolders<Handle> | null>(null);
+  /** The loop once it has started (it loads after the library opens): a folder picked before then waits for it. */
+  const starting = useRef<Promise<LinkedFolders<Handle> | null>>(Promise.resolve(null));
   const ready = lib.status.phase === 'ready';
   const { library, refreshDocuments } = lib;
 
@@ -40,12 +42,15 @@ export function useLinkedFolders(lib: Pick<ReturnType<typeof useLibrary>, 'statu
         void refreshDocuments();
       }, 500);
     };
-    void (async () => {
+    const started = (async () => {
       // The loop and the sync engine load once the library is open, not with the page.
       const { browserFolderEnvironment, LinkedFolders, openFolderStore } = await import('../../client/folders');
-      if (stopped) return;
+      if (stopped) return null;
       const store = await openFolderStore<Handle>();
-      if (stopped) return store.close();
+      if (stopped) {
+        store.close();
+        return null;
+      }
       const folders = new LinkedFolders<Handle>({
         store,
         library,
@@ -61,10 +66,12 @@ export function useLinkedFolders(lib: Pick<ReturnType<typeof useLibrary>, 'statu
         store.close();
       };
       await folders.start();
-    })().catch(
-      (err: unknown) =>
-        !stopped && setError(`Linked folders could not be read: ${err instanceof Error ? err.message : String(err)}`),
-    );
+      return folders;
+    })().catch((err: unknown) => {
+      if (!stopped) setError(`Linked folders could not be read: ${err instanceof Error ? err.message : String(err)}`);
+      return null;
+    });
+    starting.current = started;
     return () => {
       stopped = true;
       loop.current = null;
@@ -75,7 +82,7 @@ export function useLinkedFolders(lib: Pick<ReturnType<typeof useLibrary>, 'statu
 
   const link = useCallback(async () => {
     const pick = (window as PickerWindow).showDirectoryPicker;
-    if (!pick || !loop.current) return;
+    if (!pick) return;
     setError(null);
     let handle: Handle;
     try {
@@ -86,7 +93,14 @@ export function useLinkedFolders(lib: Pick<ReturnType<typeof useLibrary>, 'statu
         setError(`The folder could not be opened: ${(err as Error).message ?? String(err)}`);
       return;
     }
-    await loop.current.link(handle);
+    // The picker opens at once (it needs the click); the folder waits for the loop if it is still
+    // starting, instead of being dropped without a word.
+    const folders = loop.current ?? (await starting.current);
+    if (!folders) {
+      setError('Linked folders are not available in this tab right now: try again in a moment.');
+      return;
+    }
+    await folders.link(handle);
   }, []);
 
   const reconnect = useCallback((id: string) => void loop.current?.reconnect(id), []);
