@@ -13,23 +13,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadBeir } from '../../src/cli/beir';
-import { FIXTURES_DIR, MODELS_DIR, SCIFACT_DIR } from '../lib/paths';
+import { FIXTURES_DIR, MODELS_DIR, SCIFACT_DIR, SIX_FORMATS } from '../lib/paths';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const bin = path.join(root, 'bin/folio.js');
 const only = process.env.BENCH_ONLY;
 const runs = Number(process.env.BENCH_RUNS ?? 3);
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'folio-bench-cli-'));
-
-/** Same list, same order as scripts/bench/run.ts gives the browser's indexing measurement. */
-const SIX = [
-  'pdf/multi_page.pdf',
-  'pdf/amt_handbook_sample.pdf',
-  'docx/word_sample.docx',
-  'html/wiki_duck.html',
-  'md/wiki-ibm.md',
-  'txt/war-and-peace-1p.txt',
-];
 
 function run(command: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -80,7 +70,7 @@ try {
     for (let i = 0; i < runs; i++) {
       const out = path.join(work, `six-${i}.folio`);
       const r = await index(
-        SIX.map((f) => path.join(FIXTURES_DIR, f)),
+        SIX_FORMATS.map((f) => path.join(FIXTURES_DIR, f)),
         out,
       );
       const t = r.summary.thisRun;

@@ -15,7 +15,7 @@ import { loadBeir } from '../../src/cli/beir';
 import { peersBench } from './peers';
 import { runOcrBench } from './ocr';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../lib/chromium';
-import { FIXTURES_DIR, MODELS_DIR } from '../lib/paths';
+import { FIXTURES_DIR, MODELS_DIR, SIX_FORMATS } from '../lib/paths';
 
 const root = path.resolve(import.meta.dirname, '../..');
 process.env.FOLIO_TEST_HARNESS = '1';
@@ -144,18 +144,7 @@ async function measure(page: Page, requested: string[]) {
     await native.dispose();
   }
   if (!only || only === 'index') {
-    emit(
-      await page.evaluate(() =>
-        window.bench.indexingLongTasks([
-          'pdf/multi_page.pdf',
-          'pdf/amt_handbook_sample.pdf',
-          'docx/word_sample.docx',
-          'html/wiki_duck.html',
-          'md/wiki-ibm.md',
-          'txt/war-and-peace-1p.txt',
-        ]),
-      ),
-    );
+    emit(await page.evaluate((files) => window.bench.indexingLongTasks(files), SIX_FORMATS));
   }
   if (!only || only === 'answer') await answerBench(page);
   if (!only || only === 'ocr') await runOcrBench(page, dist, requested, emit);
@@ -175,14 +164,7 @@ async function answerBench(page: Page) {
   emit(await page.evaluate((c) => window.bench.populate('bench-answer', c), n));
   await page.reload();
   await page.waitForFunction(() => window.benchReady === true);
-  const files = [
-    'pdf/multi_page.pdf',
-    'pdf/amt_handbook_sample.pdf',
-    'docx/word_sample.docx',
-    'html/wiki_duck.html',
-    'md/wiki-ibm.md',
-    'txt/war-and-peace-1p.txt',
-  ];
+  const files = SIX_FORMATS;
   const questions = [
     'Who patented the typewriter?',
     'When did Microsoft launch Word?',

@@ -15,3 +15,13 @@ export const FIXTURE_FILES = {
   markdown: 'md/wiki-ibm.md',
   text: 'txt/war-and-peace-1p.txt',
 } as const;
+
+/** One file of each of six formats: the indexing benchmarks' and the core browser test's set, in this order. */
+export const SIX_FORMATS = [
+  FIXTURE_FILES.pdf,
+  FIXTURE_FILES.pdfColumns,
+  FIXTURE_FILES.docx,
+  FIXTURE_FILES.html,
+  FIXTURE_FILES.markdown,
+  FIXTURE_FILES.text,
+];

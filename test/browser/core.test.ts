@@ -1,16 +1,10 @@
 import { describe, expect, test } from 'vitest';
 import { baseUrl, gotoHarness, openHarness, useBrowser } from './chromium';
+import { SIX_FORMATS } from '../../scripts/lib/paths';
 
 const browser = useBrowser();
 
-const FIXTURES = [
-  'pdf/multi_page.pdf',
-  'pdf/amt_handbook_sample.pdf',
-  'docx/word_sample.docx',
-  'html/wiki_duck.html',
-  'md/wiki-ibm.md',
-  'txt/war-and-peace-1p.txt',
-];
+const FIXTURES = SIX_FORMATS;
 
 const WASM = { localModelPath: '/models/', dtype: 'q8', device: 'wasm' } as const;
 

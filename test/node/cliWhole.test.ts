@@ -1,29 +1,15 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { AskResult, TextFields } from '../../src/cli/askCommand';
-import { FIXTURES_DIR, FIXTURE_FILES, MODELS_DIR } from '../../scripts/lib/paths';
+import { FIXTURES_DIR, FIXTURE_FILES } from '../../scripts/lib/paths';
+import { runFolio as folio } from '../helpers/folio';
 
 /**
  * `folio ask --json` for questions about the whole (issue 21), as a person runs it: bin/folio.js in
  * a child process, the real model, a library file indexed from real fixtures.
  */
-const BIN = path.resolve('bin/folio.js');
-
-function folio(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [BIN, ...args], {
-    env: { ...process.env, FOLIO_MODELS: MODELS_DIR },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d));
-  child.stderr.on('data', (d: Buffer) => (stderr += d));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-}
-
 /** A question that is not a table computation: its text answer's fields. */
 async function ask(question: string): Promise<AskResult & TextFields> {
   const run = await folio('ask', file, question, '--json');

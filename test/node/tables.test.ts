@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -24,7 +23,7 @@ import {
 } from '../../src/core';
 import { freshLibrary } from '../../scripts/lib/library';
 import { delimited, xlsx } from '../../scripts/lib/office';
-import { MODELS_DIR } from '../../scripts/lib/paths';
+import { runFolio } from '../helpers/folio';
 import { stubEmbedder } from '../helpers/stubEmbedder';
 
 const grid = (rows: string[][]) => rows.map((cells, i) => ({ row: i + 1, cells }));
@@ -429,17 +428,7 @@ describe('folio ask on a table', () => {
   }, async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'folio-tables-'));
     fs.writeFileSync(path.join(dir, 'seattle-weather.csv'), delimited(WEATHER));
-    const run = (args: string[]) =>
-      new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-        const child = spawn(process.execPath, [path.resolve('bin/folio.js'), ...args], {
-          env: { ...process.env, FOLIO_MODELS: MODELS_DIR },
-        });
-        let stdout = '';
-        let stderr = '';
-        child.stdout.on('data', (d: Buffer) => (stdout += d));
-        child.stderr.on('data', (d: Buffer) => (stderr += d));
-        child.on('close', (code) => resolve({ code, stdout, stderr }));
-      });
+    const run = (args: string[]) => runFolio(...args);
     const lib = path.join(dir, 'w.folio');
     const index = await run(['index', path.join(dir, 'seattle-weather.csv'), '--out', lib]);
     expect(index.code, index.stderr).toBe(0);

@@ -73,11 +73,12 @@ export class DocumentBuilder {
 
   build(extra: { title?: string; pageCount?: number; ocrPages?: number[]; tables?: TableData[] } = {}): ParsedDocument {
     const pageCount = extra.pageCount ?? (this.maxPage || undefined);
+    const title = extra.title && meaningfulTitle(extra.title);
     return {
       type: this.type,
       text: this.parts.join(''),
       blocks: this.blocks,
-      ...(extra.title && meaningfulTitle(extra.title) ? { title: meaningfulTitle(extra.title) } : {}),
+      ...(title ? { title } : {}),
       ...(pageCount ? { pageCount } : {}),
       ...(extra.ocrPages?.length ? { ocrPages: extra.ocrPages } : {}),
       ...(extra.tables?.length ? { tables: extra.tables } : {}),
