@@ -26,6 +26,9 @@ test('on a phone, files chosen on the first screen show their progress in the ma
   expect(await main.getByRole('list', { name: 'Adding' }).getByRole('listitem').count()).toBeGreaterThan(0);
   fs.mkdirSync(shots, { recursive: true });
   await page.screenshot({ path: path.join(shots, 'phone-adding.png') });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.screenshot({ path: path.join(shots, 'phone-adding-dark.png') });
+  await page.emulateMedia({ colorScheme: 'light' });
   await main.getByRole('heading', { name: 'Ask about your documents' }).waitFor({ timeout: 180_000 });
   await context.close();
 }, 300_000);
