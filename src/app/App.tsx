@@ -5,6 +5,7 @@ import { Composer } from './conversation/Composer';
 import { ConversationView } from './conversation/ConversationView';
 import { ConversationHeader } from './conversation/ConversationHeader';
 import { ConversationList } from './conversation/ConversationList';
+import { WholeActionsProvider } from './conversation/whole/WholeActions';
 import { conversationTitle } from './conversation/conversationStore';
 import { EnginesMenu } from './engines/EnginesMenu';
 import { FirstRun } from './library/FirstRun';
@@ -37,6 +38,15 @@ const Dialogs = lazy(loadDialogs);
  */
 export function App() {
   const a = useApp();
+  // Summaries, lists and source guides ask again from inside a turn or the source panel (issue 21).
+  return (
+    <WholeActionsProvider value={a.whole}>
+      <AppLayout a={a} />
+    </WholeActionsProvider>
+  );
+}
+
+function AppLayout({ a }: { a: ReturnType<typeof useApp> }) {
   const desktop = useMedia(DESKTOP);
   const sideBySide = useMedia(WIDE_ENOUGH_FOR_SOURCES);
   const phone = useMedia(PHONE);

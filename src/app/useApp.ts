@@ -3,7 +3,8 @@ import { servedBySite } from '../client/modelSource';
 import { type DocumentRecord, EMBEDDING_MODELS, type Support } from '../core';
 import { conversationTitle, type Conversation } from './conversation/conversationStore';
 import { downloadMarkdown } from './conversation/exportMarkdown';
-import { useAnswer } from './conversation/useAnswer';
+import { useAnswer, type AskAgain } from './conversation/useAnswer';
+import { usePrepareGuides } from './conversation/whole/usePrepareGuides';
 import { useConversations } from './conversation/useConversations';
 import { useSampleQuestions } from './conversation/samples';
 import type { ComposerHandle } from './conversation/Composer';
@@ -82,13 +83,14 @@ export function useApp() {
   const current = convs.current;
   const turns = useMemo(() => current?.turns ?? [], [current]);
   const ask = useCallback(
-    (question: string) => {
+    (question: string, again?: AskAgain) => {
       if (!current) return;
-      void answers.ask(current.id, question, turns);
+      void answers.ask(current.id, question, turns, again);
     },
     [answers, current, turns],
   );
   const adding = Object.keys(lib.fileProgress).length > 0;
+  usePrepareGuides(lib.library, lib.documents, adding);
   const blocked = unusable
     ? 'Folio cannot use your library in this tab right now (see the message above).'
     : lib.documents.length > 0 || lib.status.phase === 'loading'
@@ -164,6 +166,11 @@ export function useApp() {
     anchor.current = el ? { el, top: el.getBoundingClientRect().top, open: false } : null;
     closeSourcePanel();
   }, [opener, closeSourcePanel]);
+  // What a summary, list or comparison can do from inside its turn or the source panel (issue 21).
+  const whole = useMemo(
+    () => ({ ask, stop: answers.stop, idle: !answers.busy, closeSource }),
+    [ask, answers.stop, answers.busy, closeSource],
+  );
   const showDocument = useCallback((d: DocumentRecord) => openSource({ kind: 'document', doc: d }), [openSource]);
 
   // A backup carries what the app keeps beside the library: conversations and settings.
@@ -224,6 +231,7 @@ export function useApp() {
     unusable,
     turns,
     ask,
+    whole,
     blocked,
     samples,
     removeDocument,

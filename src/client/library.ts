@@ -5,7 +5,10 @@
  */
 import * as Comlink from 'comlink';
 import type {
+  AskEvent,
   DownloadProgress,
+  HostAskOptions,
+  HostGenerate,
   LibraryEvent,
   LibraryHost,
   OpenedInfo,
@@ -48,6 +51,9 @@ export async function openLibraryInWorker(
   Object.assign(remote, {
     info,
     embed: (texts: string[], kind: 'query' | 'passage') => host.embed(texts, kind),
+    ask: (id: string, question: string, o: HostAskOptions, onEvent: (e: AskEvent) => void, generate?: HostGenerate) =>
+      host.ask(id, question, o, Comlink.proxy(onEvent), generate ? Comlink.proxy(generate) : undefined),
+    stopAsk: (id: string) => host.stopAsk(id),
     modelInfo: async () => (remote.info = await host.modelInfo()),
     async close() {
       await host.close().catch(() => {});

@@ -9,7 +9,9 @@ import type { DeviceMemory } from './embed/device';
 import type { DownloadProgress, EmbedDevice, Embedder } from './embed/embedder';
 import type { EmbeddingDtype } from './embed/models';
 import { openEmbedder, type LoadedModel } from './embed/open';
+import type { ChatMessage, GenerateResult, Generator } from './generate/generator';
 import { Library, openLibrary, type LibraryEvent } from './library/library';
+import { askQuestion, type AskEvent, type AskOptions } from './whole/route';
 
 export interface WorkerOpenOptions {
   /** IndexedDB name; null opens only the embedder (no library: `embed` and `close` only). */
@@ -52,11 +54,26 @@ export type Remote<T> = {
     : never;
 };
 
+/** A question about the whole answered in the worker: what can cross the thread boundary of `AskOptions`. */
+export type HostAskOptions = Omit<AskOptions, 'source' | 'retriever' | 'generator' | 'signal'>;
+
+/** An answer model as the worker reaches it: the UI thread keeps the model and the Stop signal. */
+export type HostGenerate = (messages: ChatMessage[], maxNewTokens?: number) => Promise<GenerateResult>;
+
 /** The worker-hosted library's handle: every Library call, plus what opening found; `close()` also ends the worker. */
 export type RemoteLibrary = Omit<Remote<Library>, 'close'> & {
   info: OpenedInfo;
   /** Resolves with the model's device and timings once it is loaded. */
   modelInfo(): Promise<OpenedInfo>;
+  /** `LibraryHost.ask`: a summary, list, count or comparison read in the worker, its events sent back. */
+  ask(
+    id: string,
+    question: string,
+    opts: HostAskOptions,
+    onEvent: (e: AskEvent) => void,
+    generate?: HostGenerate,
+  ): Promise<void>;
+  stopAsk(id: string): Promise<void>;
   close(): Promise<void>;
 };
 
@@ -158,6 +175,42 @@ export class LibraryHost {
     return Object.getOwnPropertyNames(Library.prototype).filter((m) => m !== 'constructor');
   }
 
+  private readonly asks = new Map<string, AbortController>();
+
+  /**
+   * A question about the whole, answered here: reading every passage in scope (a summary of a
+   * 100-page document, a scan of the library) would otherwise hold the UI thread for seconds.
+   * Events go back one by one through `onEvent`; `stopAsk(id)` stops it between batches.
+   */
+  async ask(
+    id: string,
+    question: string,
+    opts: HostAskOptions,
+    onEvent: (e: AskEvent) => void,
+    generate?: HostGenerate,
+  ): Promise<void> {
+    const library = this.library;
+    if (!library) throw new Error('nothing is open');
+    const abort = new AbortController();
+    this.asks.set(id, abort);
+    try {
+      const events = askQuestion(question, {
+        ...opts,
+        source: library,
+        retriever: library,
+        generator: generate ? remoteGenerator(generate) : null,
+        signal: abort.signal,
+      });
+      for await (const e of events) onEvent(e);
+    } finally {
+      this.asks.delete(id);
+    }
+  }
+
+  stopAsk(id: string): void {
+    this.asks.get(id)?.abort();
+  }
+
   /** Embedding without a library (opened with `name: null`), e.g. to compare devices. */
   embed(texts: string[], kind: 'query' | 'passage'): Promise<Float32Array> {
     if (!this.embedder) throw new Error('nothing is open');
@@ -170,4 +223,19 @@ export class LibraryHost {
     this.library = undefined;
     this.embedder = undefined;
   }
+}
+
+/**
+ * The UI thread's model as a Generator for `askQuestion`: only `generate` is used (the map and
+ * combine of a written summary, the yes/no check of list items); its Stop is the UI thread's.
+ */
+function remoteGenerator(generate: HostGenerate): Generator {
+  return {
+    id: 'remote',
+    contextWindow: 2048,
+    countTokens: async (text) => Math.ceil(text.length / 4),
+    generate: (messages, o) => generate(messages, o?.maxNewTokens),
+    interrupt: () => {},
+    dispose: async () => {},
+  };
 }

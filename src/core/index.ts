@@ -6,7 +6,7 @@
 export { openLibrary, Library } from './library/library';
 export type { AddOptions, LibraryEvent, LibraryOptions } from './library/library';
 export { LibraryHost } from './host';
-export type { OpenedInfo, Remote, RemoteLibrary, WorkerOpenOptions } from './host';
+export type { HostAskOptions, HostGenerate, OpenedInfo, Remote, RemoteLibrary, WorkerOpenOptions } from './host';
 export type { AddInput, AddOutcome, IndexProgress, IndexStage, ParsedInput } from './library/indexing';
 export type { InterruptedFile } from './library/recovery';
 export type {

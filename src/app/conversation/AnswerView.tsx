@@ -5,6 +5,7 @@ import { Tooltip } from '../ui/Tooltip';
 import type { Turn } from './conversationStore';
 import { Citation, Passages } from './Passages';
 import { WrittenAnswer } from './WrittenAnswer';
+import { isWholeAnswer, WholeAnswer } from './whole/WholeAnswer';
 import './conversation.css';
 
 /** Sentence text without the [n] markers and Markdown emphasis (its citations are drawn as chips). */
@@ -66,7 +67,7 @@ function Chips({ sentence, turnId, index }: { sentence: CheckedSentence; turnId:
 }
 
 /** A written answer checked sentence by sentence: supported ones calm, unsupported ones marked. */
-function CheckedAnswer({ turn }: { turn: Turn }) {
+export function CheckedAnswer({ turn }: { turn: Turn }) {
   const checked = turn.checked!;
   const dropped = [...new Set(checked.sentences.flatMap((s) => s.droppedCitations ?? []))];
   return (
@@ -126,6 +127,8 @@ function Working({ children }: { children: ReactNode }) {
 
 /** Everything an answer record holds, in reading order: evidence first, then words, then sources. */
 export function AnswerView({ turn, onSwitchEngine }: { turn: Turn; onSwitchEngine?: (id: string) => void }) {
+  // A summary, list, count or comparison (issue 21) draws itself; a declined or failed one shows as a lookup's.
+  if (isWholeAnswer(turn)) return <WholeAnswer turn={turn} />;
   const query = turn.searchedFor ?? turn.question;
   const streaming = turn.status === 'answering';
   const nothingFound =

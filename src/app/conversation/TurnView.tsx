@@ -4,6 +4,7 @@ import { Tooltip } from '../ui/Tooltip';
 import { AnswerView } from './AnswerView';
 import type { Turn } from './conversationStore';
 import { turnMarkdown } from './exportMarkdown';
+import { AlternativeOffer } from './whole/AlternativeOffer';
 import './conversation.css';
 
 function CopyButton({ turn }: { turn: Turn }) {
@@ -40,6 +41,7 @@ export const TurnView = memo(function TurnView({
         {turn.question}
       </h2>
       <AnswerView turn={turn} {...(onSwitchEngine ? { onSwitchEngine } : {})} />
+      <AlternativeOffer turn={turn} />
       {settled && (turn.passages.length > 0 || turn.answer) && (
         <div className="turn-actions">
           <CopyButton turn={turn} />

@@ -1,8 +1,8 @@
 import { openDB, type IDBPDatabase } from 'idb';
-import type { AnswerRecord, ContextPassage } from '../../core';
+import type { Classification, ContextPassage, SummaryLength, WholeRecord } from '../../core';
 
-/** A conversation turn: the answer record plus what the app keeps beside it. */
-export type Turn = AnswerRecord & {
+/** A conversation turn: the answer record (a lookup's, or a summary's, list's, comparison's) plus what the app keeps beside it. */
+export type Turn = WholeRecord & {
   /** Stable identity: streamed updates reach their own turn; backups merge by it. */
   id: string;
   /** The answer engine that wrote it (an engine id), when a model did. */
@@ -12,6 +12,10 @@ export type Turn = AnswerRecord & {
   ms?: number;
   /** After a GPU failure: a smaller model that should work (the conversation is kept). */
   fallbackModel?: string;
+  /** A summary asked at another length than the default (medium). */
+  length?: SummaryLength;
+  /** What the question was read as (its kind, scope and condition): asking again (another length) reuses it. */
+  classified?: Classification;
 };
 
 export interface Conversation {

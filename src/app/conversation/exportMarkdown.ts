@@ -1,4 +1,4 @@
-import type { ContextPassage } from '../../core';
+import { answerCitations, answerText, type ContextPassage } from '../../core';
 import { conversationTitle, type Conversation, type Turn } from './conversationStore';
 import { bestSentences } from './Passages';
 import { where } from './place';
@@ -17,6 +17,12 @@ function answerMarkdown(t: Turn, cite: (n: number) => number): string {
     );
   const tag = (ns: number[]) => ns.map((n) => ` [${cite(n)}]`).join('');
   const parts: string[] = [];
+  // A summary, list or comparison: the core's text of it, each quote's [n] renumbered.
+  if (wholeTurn(t)) {
+    parts.push(renumber(answerText(t)));
+    if (t.status === 'stopped') parts.push('*(stopped before everything was read)*');
+    return parts.join('\n\n');
+  }
   if (t.searchedFor) parts.push(`*Searched for: ${t.searchedFor}*`);
   if (t.declined) {
     // The reason opens with the same words as the bold line ("Not in your documents: nothing…").
@@ -45,44 +51,52 @@ function answerMarkdown(t: Turn, cite: (n: number) => number): string {
   return parts.join('\n\n');
 }
 
-/** A source as a reader sees it: document, place, quoted sentence (without its number). */
-function sourceText(p: ContextPassage, query: string): string {
-  const place = where(p);
-  return `**${p.docName}**${place ? `, ${place}` : ''} — “${quoteOf(p, query)}”`;
+const wholeTurn = (t: Turn) => !!t.kind && t.kind !== 'lookup' && !t.declined;
+
+/** A turn's source n as a reader sees it: a whole answer's quote is `answerCitations`' (the sentence it cites). */
+function quoted(t: Turn, n: number): { docName: string; place: string; quote: string } {
+  const p = t.passages[n - 1]!;
+  const q = t.searchedFor ?? t.question;
+  const c = wholeTurn(t) ? answerCitations(t)[n - 1] : undefined;
+  return c
+    ? { docName: c.docName, place: c.location, quote: c.quote }
+    : { docName: p.docName, place: where(p), quote: quoteOf(p, q) };
 }
 
-const sourceLine = (n: number, p: ContextPassage, query: string) => `${n}. ${sourceText(p, query)}`;
+/** A source as a reader sees it: document, place, quoted sentence (without its number). */
+function sourceText(t: Turn, n: number): string {
+  const { docName, place, quote } = quoted(t, n);
+  return `**${docName}**${place ? `, ${place}` : ''} — “${quote}”`;
+}
+
+const sourceLine = (shown: number, t: Turn, n: number) => `${shown}. ${sourceText(t, n)}`;
 
 /**
  * A conversation as Markdown: each question and answer, citations numbered once through the whole
  * conversation, and the numbered sources (document, place, quoted sentence) at the end.
  */
 export function conversationMarkdown(c: Conversation): string {
-  const sources: { key: string; p: ContextPassage; query: string }[] = [];
+  const sources: { key: string; t: Turn; n: number }[] = [];
   // Numbered by what the reader sees: two passages of one document that overlap (a passage and
   // the longer one context joined it into, in another turn) would otherwise print the same line twice.
-  const number = (p: ContextPassage, query: string) => {
-    const key = `${p.docId}\n${sourceText(p, query)}`;
+  const number = (t: Turn, n: number) => {
+    const key = `${t.passages[n - 1]!.docId}\n${sourceText(t, n)}`;
     let i = sources.findIndex((s) => s.key === key);
-    if (i < 0) i = sources.push({ key, p, query }) - 1;
+    if (i < 0) i = sources.push({ key, t, n }) - 1;
     return i + 1;
   };
-  const body = c.turns.map((t) => {
-    const query = t.searchedFor ?? t.question;
-    return `## ${t.question}\n\n${answerMarkdown(t, (n) => number(t.passages[n - 1]!, query))}`;
-  });
+  const body = c.turns.map((t) => `## ${t.question}\n\n${answerMarkdown(t, (n) => number(t, n))}`);
   const date = new Date(c.updatedAt).toISOString().slice(0, 10);
   return `${[
     `# ${conversationTitle(c)}`,
     `*Exported from Folio on ${date}. Answers come from the documents listed under Sources.*`,
     ...body,
-    ...(sources.length ? [`## Sources\n\n${sources.map((s, i) => sourceLine(i + 1, s.p, s.query)).join('\n')}`] : []),
+    ...(sources.length ? [`## Sources\n\n${sources.map((s, i) => sourceLine(i + 1, s.t, s.n)).join('\n')}`] : []),
   ].join('\n\n')}\n`;
 }
 
 /** One answer as Markdown, with its own numbered sources: what Copy puts on the clipboard. */
 export function turnMarkdown(t: Turn): string {
-  const query = t.searchedFor ?? t.question;
   const used: number[] = [];
   const cite = (n: number) => {
     if (!used.includes(n)) used.push(n);
@@ -92,7 +106,7 @@ export function turnMarkdown(t: Turn): string {
   const listed = (used.length ? used.sort((a, b) => a - b) : t.passages.map((_, i) => i + 1)).filter(
     (n) => t.passages[n - 1],
   );
-  return `${text}\n\n${listed.map((n) => sourceLine(n, t.passages[n - 1]!, query)).join('\n')}\n`;
+  return `${text}\n\n${listed.map((n) => sourceLine(n, t, n)).join('\n')}\n`;
 }
 
 export function exportFileName(c: Conversation): string {

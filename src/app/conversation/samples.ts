@@ -24,7 +24,11 @@ export function questionsFromHeadings(headings: string[], title: string, max = 3
   return out.slice(0, max);
 }
 
-/** Three sample questions from the headings of the first document added (read once per document). */
+/**
+ * Three sample questions for the first document added (read once per document): a summary of it,
+ * then its source guide's questions (each one the document's search really answers), else
+ * questions from its headings.
+ */
 export function useSampleQuestions(
   library: () => Promise<RemoteLibrary | null>,
   documents: DocumentRecord[],
@@ -35,12 +39,17 @@ export function useSampleQuestions(
     if (!first || samples?.id === first.id) return;
     let live = true;
     void library().then(async (lib) => {
-      // Headings come with each passage's place; a very long document is not read just for this.
-      const chunks = lib && first.chunkCount <= 3000 ? await lib.getChunks(first.id) : [];
-      const headings = chunks.flatMap((c) => c.location.headings);
-      // Only a title the document gives itself: "What is glxz-10k_20211231 about?" asks nobody's question.
-      const title = meaningfulTitle(first.title ?? '') ?? '';
-      if (live) setSamples({ id: first.id, questions: questionsFromHeadings(headings, title) });
+      const guide = await lib?.sourceGuide(first.id).catch(() => undefined);
+      let questions = guide?.questions ?? [];
+      if (!questions.length) {
+        // Headings come with each passage's place; a very long document is not read just for this.
+        const chunks = lib && first.chunkCount <= 3000 ? await lib.getChunks(first.id) : [];
+        const headings = chunks.flatMap((c) => c.location.headings);
+        // Only a title the document gives itself: "What is glxz-10k_20211231 about?" asks nobody's question.
+        const title = meaningfulTitle(first.title ?? '') ?? '';
+        questions = questionsFromHeadings(headings, title);
+      }
+      if (live) setSamples({ id: first.id, questions: [`Summarise ${first.name}`, ...questions].slice(0, 3) });
     });
     return () => {
       live = false;

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { RemoteLibrary } from '../../client/library';
-import type { Generator, PreviousTurn } from '../../core';
+import type { AskEvent, Classification, Generator, PreviousTurn, SummaryLength } from '../../core';
 import { whenIdle } from '../idle';
 import type { Turn } from './conversationStore';
 
@@ -25,11 +25,27 @@ export function previousTurns(turns: Turn[]): PreviousTurn[] {
     }));
 }
 
+/** The document the last answer came from: what "summarise it" means. */
+export function lastDocument(turns: Turn[]): string | undefined {
+  return [...turns].reverse().find((t) => t.passages.length && !t.declined)?.passages[0]?.docName;
+}
+
+/** How a question is asked again: as the other reading offered, at another summary length, in place of a turn. */
+export interface AskAgain {
+  as?: Classification;
+  length?: SummaryLength;
+  /** The turn this answer replaces (a summary asked at another length). */
+  replace?: string;
+}
+
 /**
- * Question → the core's answer pipeline (`answer()`, on this thread: it searches through the
- * library worker and writes with the engine chosen in the engines menu) → its events folded into a
- * turn of the conversation in view as they come. Nothing is decided here: what was searched,
- * whether the documents cover it, the extract and the checked sentences all come from the pipeline.
+ * Question → its kind (`classifyIn`, on this thread: it only reads names) → a lookup through the
+ * core's answer pipeline (`askQuestion`, on this thread: it searches through the library worker and
+ * writes with the engine chosen in the engines menu), or a summary, list, count or comparison read
+ * in the library worker (`RemoteLibrary.ask`: it reads every passage in scope) → its events folded
+ * into a turn of the conversation in view as they come (`applyAskEvent`). Nothing is decided here:
+ * what was searched, whether the documents cover it, the extract, the checked sentences, the
+ * summary and the list all come from the core.
  */
 let pipeline: Promise<typeof import('./answerPipeline')> | undefined;
 const loadPipeline = () => (pipeline ??= import('./answerPipeline'));
@@ -43,7 +59,7 @@ export function useAnswer(o: Options) {
   const opts = useRef(o);
   opts.current = o;
 
-  const ask = useCallback(async (conversation: string, question: string, history: Turn[]) => {
+  const ask = useCallback(async (conversation: string, question: string, history: Turn[], again: AskAgain = {}) => {
     const { library, search, engine, settleRemovals, updateTurns } = opts.current;
     if (!question.trim()) return;
     // The question shows, and Stop (Esc) works, from the moment it is sent: before the library
@@ -53,7 +69,7 @@ export function useAnswer(o: Options) {
     controller.current = abort;
     setBusy(true);
     const { id: engineId, generator } = engine();
-    const id = crypto.randomUUID();
+    const id = again.replace ?? crypto.randomUUID();
     const askedAt = Date.now();
     const turn: Turn = {
       id,
@@ -63,36 +79,79 @@ export function useAnswer(o: Options) {
       status: 'retrieving',
       askedAt,
       ...(generator ? { engine: engineId } : {}),
+      ...(again.length ? { length: again.length } : {}),
     };
     const update = (change: (t: Turn) => Turn) =>
       updateTurns(conversation, (ts) => ts.map((t) => (t.id === id ? change(t) : t)));
-    updateTurns(conversation, (ts) => [...ts, turn]);
+    updateTurns(conversation, (ts) => (again.replace ? ts.map((t) => (t.id === id ? turn : t)) : [...ts, turn]));
+    let ended = false;
     try {
       const lib = await library();
       if (!lib) throw new Error('Your library is not available in this tab.');
-      const [{ answer, applyAnswerEvent }] = await Promise.all([loadPipeline(), settleRemovals()]);
-      const events = answer(question, {
-        retriever: lib,
-        generator,
-        history: previousTurns(history),
-        signal: abort.signal,
-        // The question's scope (collections) applies to every search the pipeline makes.
-        search: {
-          k: search.passages,
-          mode: search.hybrid ? 'hybrid' : 'dense',
-          ...(search.collections ? { collections: search.collections } : {}),
-        },
-        ...(lib.info.model ? { searchModel: lib.info.model } : {}),
-      });
-      for await (const event of events) {
+      const [{ askQuestion, applyAskEvent, classifyIn }] = await Promise.all([loadPipeline(), settleRemovals()]);
+      const apply = (event: AskEvent) => {
+        if (ended) return;
+        ended = event.type === 'done';
         // A declined answer keeps no engine: no model wrote anything.
         update((t) => ({
-          ...applyAnswerEvent(t, event),
+          ...(applyAskEvent(t, event) as Turn),
           ...(event.type === 'declined' ? { engine: undefined } : {}),
           ...(event.type === 'done' ? { ms: Date.now() - askedAt } : {}),
+          ...(event.type === 'kind'
+            ? {
+                classified: { kind: event.kind, scope: event.scope, ...(event.target ? { target: event.target } : {}) },
+              }
+            : {}),
         }));
+      };
+      const earlier = history.filter((t) => t.id !== id);
+      const last = lastDocument(earlier);
+      const current = await pickerScope(lib, search.collections);
+      const kind = again.as ?? (await classifyIn(lib, question, { ...(last ? { lastDocument: last } : {}), current }));
+      abort.signal.throwIfAborted();
+      // The question's scope (collections) applies to every search the pipeline makes.
+      const searchOpts = {
+        k: search.passages,
+        mode: search.hybrid ? ('hybrid' as const) : ('dense' as const),
+        ...(search.collections ? { collections: search.collections } : {}),
+      };
+      const asked = {
+        history: previousTurns(earlier),
+        search: searchOpts,
+        as: kind,
+        ...(lib.info.model ? { searchModel: lib.info.model } : {}),
+        ...(last ? { lastDocument: last } : {}),
+        ...(again.length ? { length: again.length } : {}),
+        current,
+      };
+      if (kind.kind === 'lookup') {
+        const events = askQuestion(question, {
+          ...asked,
+          source: lib,
+          retriever: lib,
+          generator,
+          signal: abort.signal,
+        });
+        for await (const event of events) apply(event);
+      } else {
+        // Read in the library worker; Stop ends the wait at once, the worker stops at its next batch.
+        const generate = generator
+          ? (messages: Parameters<Generator['generate']>[0], maxNewTokens?: number) =>
+              generator.generate(messages, { ...(maxNewTokens ? { maxNewTokens } : {}), signal: abort.signal })
+          : undefined;
+        const stopped = new Promise<void>((resolve) =>
+          abort.signal.addEventListener('abort', () => resolve(), { once: true }),
+        );
+        const onStop = () => void lib.stopAsk(id).catch(() => {});
+        abort.signal.addEventListener('abort', onStop, { once: true });
+        await Promise.race([lib.ask(id, question, asked, apply, generate), stopped]);
+        if (abort.signal.aborted) apply({ type: 'done', finishReason: 'aborted' });
       }
     } catch (err) {
+      if (abort.signal.aborted && !ended) {
+        update((t) => ({ ...t, status: 'stopped', finishReason: 'aborted', ms: Date.now() - askedAt }));
+        return;
+      }
       const e = err as Error & { suggestion?: string; fallbackModel?: string };
       update((t) => ({
         ...t,
@@ -110,4 +169,22 @@ export function useAnswer(o: Options) {
 
   const stop = useCallback(() => controller.current?.abort(), []);
   return { ask, stop, busy };
+}
+
+/**
+ * The scope picker as names, for "summarise this collection" and for a summary without a name in
+ * it: one collection by its name, several as the documents they hold.
+ */
+async function pickerScope(
+  lib: RemoteLibrary,
+  collections: string[] | undefined,
+): Promise<{ documents?: string[]; collection?: string } | undefined> {
+  if (!collections?.length) return undefined;
+  const all = await lib.listCollections();
+  if (collections.length === 1) {
+    const c = all.find((x) => x.id === collections[0]);
+    return c ? { collection: c.name } : undefined;
+  }
+  const docs = await lib.listDocuments();
+  return { documents: docs.filter((d) => d.collections?.some((c) => collections.includes(c))).map((d) => d.name) };
 }

@@ -8,6 +8,7 @@ import { where } from '../conversation/place';
 import { RichText } from '../conversation/RichText';
 import { ImagePage } from './ImagePage';
 import { PdfPage, type PageHighlight } from './PdfPage';
+import { SourceGuide } from './SourceGuide';
 import { TextView } from './TextView';
 import type { SourceTarget } from './useSource';
 import { counted } from '../ui/format';
@@ -164,6 +165,7 @@ export default function SourcePanel({ target, library, documents, opened, onClos
         </div>
       </div>
       <div className="source-body">
+        {target.kind === 'document' && record && <SourceGuide docId={docId} docName={name} library={library} />}
         {!loaded && <div className="source-loading" aria-hidden="true" />}
         {loaded?.missing && (
           <>

@@ -1,0 +1,311 @@
+import { ChevronRight, FileSearch, ListChecks, Square, Table2, TextQuote } from 'lucide-react';
+import type { ReactNode } from 'react';
+import type { SummaryLength } from '../../../core';
+import { DocIcon } from '../../library/DocIcon';
+import { CheckedAnswer } from '../AnswerView';
+import type { Turn } from '../conversationStore';
+import { Citation, docTypeOf } from '../Passages';
+import { where } from '../place';
+import { WrittenAnswer } from '../WrittenAnswer';
+import { useWholeActions } from './WholeActions';
+import './whole.css';
+
+/** A turn answered about the whole (not a lookup, not declined, not failed): what `WholeAnswer` draws. */
+export const isWholeAnswer = (t: Turn) => !!t.kind && t.kind !== 'lookup' && !t.declined && t.status !== 'error';
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString()} ${n === 1 ? one : many}`;
+
+/** A cited sentence: the quote as the document says it, its chip after it. */
+function Cited({ text, n, turnId }: { text: string; n: number; turnId: string }) {
+  return (
+    <>
+      {text} <Citation n={n} turnId={turnId} />
+    </>
+  );
+}
+
+/** A heading path's last step: "Results" of ["Paper", "3 Results"]. */
+const headingOf = (headings: string[]) => headings.at(-1) ?? '';
+
+/** A section that folds: its heading is the toggle; without a heading its sentences stand alone. */
+function Section({ heading, count, children }: { heading: string; count: number; children: ReactNode }) {
+  if (!heading) return <div className="whole-section">{children}</div>;
+  return (
+    <details className="whole-section" open>
+      <summary>
+        <ChevronRight size={16} aria-hidden className="whole-chevron" />
+        <span className="whole-heading">{heading}</span>
+        <span className="whole-section-count">{count}</span>
+      </summary>
+      {children}
+    </details>
+  );
+}
+
+function DocTitle({ name }: { name: string }) {
+  return (
+    <h3 className="whole-doc">
+      <DocIcon type={docTypeOf(name)} size={15} />
+      <span className="one-line">{name}</span>
+    </h3>
+  );
+}
+
+const LENGTHS: [SummaryLength, string][] = [
+  ['short', 'Short'],
+  ['medium', 'Medium'],
+  ['long', 'Long'],
+];
+
+/** Short / Medium / Long: the same summary asked again at that length, in place of this one. */
+function LengthChoice({ turn }: { turn: Turn }) {
+  const actions = useWholeActions();
+  const current = turn.length ?? 'medium';
+  const settled = turn.status === 'done' || turn.status === 'stopped';
+  if (!actions) return null;
+  return (
+    <fieldset className="whole-lengths">
+      <legend className="visually-hidden">Summary length</legend>
+      {LENGTHS.map(([length, label]) => (
+        <button
+          key={length}
+          type="button"
+          aria-pressed={current === length}
+          disabled={!settled || !actions.idle}
+          onClick={() =>
+            current !== length &&
+            actions.ask(turn.question, {
+              ...(turn.classified ? { as: turn.classified } : {}),
+              length,
+              replace: turn.id,
+            })
+          }
+        >
+          {label}
+        </button>
+      ))}
+    </fieldset>
+  );
+}
+
+function SummaryView({ turn }: { turn: Turn }) {
+  const s = turn.summary!;
+  const many = s.documents.length > 1;
+  const sentences = s.documents.reduce((n, d) => n + d.sections.reduce((m, x) => m + x.sentences.length, 0), 0);
+  const written = turn.checked ? (
+    <CheckedAnswer turn={turn} />
+  ) : turn.answer ? (
+    <WrittenAnswer markdown={turn.answer} sources={turn.passages.length} turnId={turn.id} streaming={false} />
+  ) : null;
+  const quotes = s.documents.map((d) => (
+    <div key={d.docName} className="whole-group">
+      {many && <DocTitle name={d.docName} />}
+      {d.sections.map((sec) => (
+        <Section
+          key={`${sec.sentences[0]?.citation}:${headingOf(sec.headings)}`}
+          heading={headingOf(sec.headings)}
+          count={sec.sentences.length}
+        >
+          <ul className="whole-sentences">
+            {sec.sentences.map((x) => (
+              <li key={x.citation}>
+                <Cited text={x.text} n={x.citation} turnId={turn.id} />
+              </li>
+            ))}
+          </ul>
+        </Section>
+      ))}
+    </div>
+  ));
+  return (
+    <>
+      <div className="whole-head">
+        <p className="whole-statement">
+          <TextQuote size={15} aria-hidden />
+          <span>
+            Summary of <strong>{s.scope}</strong> · {plural(sentences, 'quoted sentence')} from all{' '}
+            {plural(s.read.of, 'passage')}
+          </span>
+        </p>
+        <LengthChoice turn={turn} />
+      </div>
+      {written}
+      {written ? (
+        <details className="whole-quotes">
+          <summary>The quoted sentences it was written from ({sentences})</summary>
+          {quotes}
+        </details>
+      ) : sentences ? (
+        quotes
+      ) : (
+        <p className="muted">No sentence of it reads as prose to quote (only headings, tables or references).</p>
+      )}
+    </>
+  );
+}
+
+function ListView({ turn }: { turn: Turn }) {
+  const l = turn.list!;
+  const what = l.counts === 'documents' ? 'document' : l.kind === 'count' ? 'found' : '';
+  return (
+    <>
+      <div className="whole-head">
+        <p className="whole-statement" data-statement="">
+          <ListChecks size={15} aria-hidden />
+          <span>{l.statement}</span>
+        </p>
+      </div>
+      {l.kind === 'count' && (
+        <p className="whole-count">
+          <span className="whole-count-n">{l.count.toLocaleString()}</span>
+          {what === 'document' ? (
+            <span className="muted">{l.count === 1 ? 'document' : 'documents'}</span>
+          ) : (
+            <span className="muted">distinct {l.count === 1 ? 'item' : 'items'}, listed below</span>
+          )}
+        </p>
+      )}
+      {l.groups.map((g) => (
+        <div key={g.docName} className="whole-group">
+          <DocTitle name={g.docName} />
+          {g.sections.map((sec) => (
+            <Section
+              key={`${sec.items[0]?.citation}:${headingOf(sec.headings)}`}
+              heading={headingOf(sec.headings)}
+              count={sec.items.length}
+            >
+              <ul className="whole-items">
+                {sec.items.map((x) => (
+                  <li key={x.citation}>
+                    <Cited text={x.text} n={x.citation} turnId={turn.id} />
+                  </li>
+                ))}
+              </ul>
+            </Section>
+          ))}
+        </div>
+      ))}
+      {!l.groups.length && (
+        <p className="muted">Nothing in scope says it. Try other words for what you are looking for.</p>
+      )}
+    </>
+  );
+}
+
+function CompareView({ turn }: { turn: Turn }) {
+  const c = turn.compare!;
+  return (
+    <>
+      <div className="whole-head">
+        <p className="whole-statement">
+          <Table2 size={15} aria-hidden />
+          <span>
+            Compared {c.documents.length} documents on {plural(c.rows.length, 'aspect')}, each looked up in every one
+          </span>
+        </p>
+      </div>
+      <div className="whole-table-wrap">
+        <table className="whole-table">
+          <thead>
+            <tr>
+              <th scope="col">Aspect</th>
+              {c.documents.map((d) => (
+                <th key={d} scope="col">
+                  <span className="whole-th-doc">
+                    <DocIcon type={docTypeOf(d)} size={14} />
+                    {d}
+                  </span>
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {c.rows.map((r) => (
+              <tr key={r.aspect}>
+                <th scope="row">{r.aspect}</th>
+                {r.cells.map((cell) => (
+                  <td key={cell.docName} data-doc={cell.docName}>
+                    {'missing' in cell ? (
+                      <span className="whole-missing">{cell.missing}</span>
+                    ) : (
+                      <Cited text={cell.text} n={cell.citation} turnId={turn.id} />
+                    )}
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}
+
+/** While every passage is read: how far, Stop, and the items found so far (numbered once the list is final). */
+function Reading({ turn }: { turn: Turn }) {
+  const onStop = useWholeActions()?.stop;
+  const p = turn.progress;
+  const found = turn.partialItems ?? [];
+  const running = turn.status === 'retrieving' || turn.status === 'answering';
+  const label =
+    turn.kind === 'summary'
+      ? 'Reading every passage to summarise'
+      : turn.kind === 'compare'
+        ? 'Reading each document'
+        : 'Reading every passage';
+  return (
+    <div className="whole-reading">
+      {running && (
+        <div className="whole-progress" role="status">
+          <span>
+            {label}
+            {p ? ` — ${p.read.toLocaleString()} of ${plural(p.of, 'passage')}` : '…'}
+            {found.length ? ` · ${found.length} found so far` : ''}
+          </span>
+          {onStop && (
+            <button type="button" className="btn btn-ghost btn-sm" onClick={onStop}>
+              <Square size={12} aria-hidden /> Stop
+            </button>
+          )}
+          <progress className="bar" {...(p ? { value: p.read, max: p.of || 1 } : {})} aria-label={label} />
+        </div>
+      )}
+      {found.length > 0 && (
+        <ul className="whole-items whole-partial" aria-label="Found so far">
+          {found.map((x) => (
+            <li key={`${x.docName}:${x.location.start}:${x.text}`}>
+              {x.text}{' '}
+              <span className="whole-place">
+                {[x.docName, where({ location: x.location })].filter(Boolean).join(' · ')}
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+/** A summary, list, count or comparison, each sentence, item or cell with its citation chip. */
+export function WholeAnswer({ turn }: { turn: Turn }) {
+  const done = turn.summary || turn.list || turn.compare;
+  return (
+    <div className="answer whole" data-kind={turn.kind}>
+      {!done && <Reading turn={turn} />}
+      {turn.summary && <SummaryView turn={turn} />}
+      {turn.list && <ListView turn={turn} />}
+      {turn.compare && <CompareView turn={turn} />}
+      {turn.status === 'stopped' && (
+        <p className="answer-meta stopped">
+          <Square size={12} aria-hidden /> Stopped
+          {done ? '.' : ' before every passage was read: what was found so far is above, not a complete answer.'}
+        </p>
+      )}
+      {turn.status === 'done' && !done && (
+        <p className="answer-empty">
+          <FileSearch size={16} aria-hidden /> Nothing in scope to read.
+        </p>
+      )}
+    </div>
+  );
+}
