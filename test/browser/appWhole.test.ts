@@ -179,6 +179,13 @@ test('a summary under its headings with chips, a list with what was read, a coun
   const suggested = guide.getByRole('list', { name: 'Suggested questions' }).getByRole('button');
   expect(await suggested.count()).toBeGreaterThanOrEqual(2);
   expect(await suggested.first().textContent()).toBe('Summarise wiki-ibm.md');
+  fs.mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SHOTS, 'guide-desktop-light.png') });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: path.join(SHOTS, 'guide-phone-dark.png') });
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.emulateMedia({ colorScheme: 'light' });
   const before = await turns(page).count();
   await suggested.nth(1).click();
   await expect.poll(() => turns(page).count()).toBe(before + 1);

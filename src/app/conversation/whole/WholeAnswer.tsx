@@ -15,11 +15,14 @@ export const isWholeAnswer = (t: Turn) => !!t.kind && t.kind !== 'lookup' && !t.
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString()} ${n === 1 ? one : many}`;
 
+/** A list item's own bullet ("• Google Docs (2006): …"): drawn by the list already. */
+const unbulleted = (text: string) => text.replace(/^[•·▪◦‣●○■□–-]\s+/u, '');
+
 /** A cited sentence: the quote as the document says it, its chip after it. */
 function Cited({ text, n, turnId }: { text: string; n: number; turnId: string }) {
   return (
     <>
-      {text} <Citation n={n} turnId={turnId} />
+      {unbulleted(text)} <Citation n={n} turnId={turnId} />
     </>
   );
 }
@@ -35,7 +38,7 @@ function Section({ heading, count, children }: { heading: string; count: number;
       <summary>
         <ChevronRight size={16} aria-hidden className="whole-chevron" />
         <span className="whole-heading">{heading}</span>
-        <span className="whole-section-count">{count}</span>
+        <span className="whole-section-count">· {count} hidden</span>
       </summary>
       {children}
     </details>
@@ -200,7 +203,8 @@ function CompareView({ turn }: { turn: Turn }) {
         <p className="whole-statement">
           <Table2 size={15} aria-hidden />
           <span>
-            Compared {c.documents.length} documents on {plural(c.rows.length, 'aspect')}, each looked up in every one
+            {c.documents.length} documents side by side on {plural(c.rows.length, 'aspect')}, each looked up in every
+            document
           </span>
         </p>
       </div>
@@ -274,7 +278,7 @@ function Reading({ turn }: { turn: Turn }) {
         <ul className="whole-items whole-partial" aria-label="Found so far">
           {found.map((x) => (
             <li key={`${x.docName}:${x.location.start}:${x.text}`}>
-              {x.text}{' '}
+              {unbulleted(x.text)}{' '}
               <span className="whole-place">
                 {[x.docName, where({ location: x.location })].filter(Boolean).join(' · ')}
               </span>
