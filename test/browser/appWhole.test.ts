@@ -11,6 +11,7 @@ import {
   sourcePanel,
   turns,
   useBrowser,
+  useCustomModel,
   waitForAnswer,
   waitForDocuments,
 } from './chromium';
@@ -210,6 +211,17 @@ test('a summary under its headings with chips, a list with what was read, a coun
   await sourcePanel(page)
     .getByRole('heading', { name: `Source 1 of ${n}` })
     .waitFor();
+
+  // With an answer engine: the worker reads, the model on this side rewrites the quotes section by
+  // section, and every written sentence is checked; the quotes stay, folded under it.
+  await useCustomModel(page, 'karpathy/stories260K');
+  const written = await askWhole(page, 'Summarise multi_page.pdf');
+  const wholeWritten = written.locator('.whole[data-kind="summary"]');
+  await wholeWritten.locator('.answer-text').waitFor();
+  expect(await wholeWritten.locator('.support-line').textContent()).toMatch(/\d+ of \d+ sentences? supported/);
+  const folded = wholeWritten.locator('details.whole-quotes');
+  expect(await folded.evaluate((d: HTMLDetailsElement) => d.open)).toBe(false);
+  expect(await folded.locator('.whole-sentences > li').count()).toBe(n);
 
   expect(errors).toEqual([]);
   await context.close();

@@ -144,7 +144,10 @@ export function useAnswer(o: Options) {
         );
         const onStop = () => void lib.stopAsk(id).catch(() => {});
         abort.signal.addEventListener('abort', onStop, { once: true });
-        await Promise.race([lib.ask(id, question, asked, apply, generate), stopped]);
+        const asking = lib.ask(id, question, asked, apply, generate);
+        // Stopped: the worker may still end with an error nobody waits for.
+        asking.catch(() => {});
+        await Promise.race([asking, stopped]);
         if (abort.signal.aborted) apply({ type: 'done', finishReason: 'aborted' });
       }
     } catch (err) {

@@ -100,6 +100,12 @@ function SummaryView({ turn }: { turn: Turn }) {
   ) : turn.answer ? (
     <WrittenAnswer markdown={turn.answer} sources={turn.passages.length} turnId={turn.id} streaming={false} />
   ) : null;
+  // The quotes are in; the answer engine rewrites them section by section (a few seconds each).
+  const writing = !written && turn.status === 'answering' && turn.engine && (
+    <p role="status" className="answer-working">
+      Writing a summary from these {plural(sentences, 'sentence')}…
+    </p>
+  );
   const quotes = s.documents.map((d) => (
     <div key={d.docName} className="whole-group">
       {many && <DocTitle name={d.docName} />}
@@ -143,6 +149,7 @@ function SummaryView({ turn }: { turn: Turn }) {
       ) : (
         <p className="muted">No sentence of it reads as prose to quote (only headings, tables or references).</p>
       )}
+      {writing}
     </>
   );
 }
