@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto';
 import { expect, test } from 'vitest';
-import { LibraryHost, type DeviceChoice, type DeviceMemory } from '../../src/core';
+import { type AskEvent, type DeviceChoice, type DeviceMemory, type HostGenerate, LibraryHost } from '../../src/core';
 import { fixture } from '../../scripts/lib/library';
 import { FIXTURE_FILES, MODELS_DIR } from '../../scripts/lib/paths';
 
@@ -66,3 +66,48 @@ test('the worker’s host, reopening: keyword results come before the model, mar
   expect(complete.timings.modelMs).toBeGreaterThan(0);
   await host.close();
 });
+
+test('the worker’s host answers about the whole: events in order, the caller’s model confirms items, Stop', async () => {
+  const mem = heldMemory();
+  mem.release();
+  const host = new LibraryHost(mem.memory);
+  await host.open({ ...OPTS, name: `host-whole-${process.pid}` });
+  await host.library!.addFiles([fixture(FIXTURE_FILES.pdf), fixture(FIXTURE_FILES.markdown)]);
+  const question = 'List every mention of Google Docs';
+  const run = async (id: string, generate?: HostGenerate, onKind?: () => void) => {
+    const events: AskEvent[] = [];
+    await host.ask(
+      id,
+      question,
+      {},
+      (e) => {
+        events.push(e);
+        if (e.type === 'kind') onKind?.();
+      },
+      generate,
+    );
+    return events;
+  };
+
+  const plain = await run('a');
+  expect(plain[0]).toMatchObject({ type: 'kind', kind: 'list' });
+  expect(plain.at(-1)).toEqual({ type: 'done', finishReason: 'stop' });
+  const list = plain.find((e) => e.type === 'list');
+  expect(list?.type === 'list' && list.count).toBeGreaterThanOrEqual(4);
+
+  // The model lives with the caller: it is asked about each found sentence, and its "no" drops it.
+  const prompts: string[] = [];
+  const refused = await run('b', async (messages) => {
+    prompts.push(messages.at(-1)!.content);
+    return { text: Array.from({ length: 8 }, (_, i) => `${i + 1}. no`).join('\n'), finishReason: 'stop' };
+  });
+  expect(prompts.length).toBeGreaterThanOrEqual(1);
+  expect(prompts[0]).toMatch(/Google Docs/);
+  expect(refused.find((e) => e.type === 'list')).toMatchObject({ count: 0, groups: [] });
+
+  // Stop from the caller, as soon as the kind is known: nothing more is read, the answer ends stopped.
+  const stopped = await run('c', undefined, () => host.stopAsk('c'));
+  expect(stopped.some((e) => e.type === 'list' || e.type === 'items')).toBe(false);
+  expect(stopped.at(-1)).toEqual({ type: 'done', finishReason: 'aborted' });
+  await host.close();
+}, 300_000);
