@@ -8,7 +8,7 @@
 import type { ContextPassage } from '../search/context';
 import type { SourceLocation } from '../types';
 import { best, candidates, score, LEXICAL } from '../answer/extract';
-import type { WholeDocument, WholeSource } from './source';
+import { withoutNumber, type WholeDocument, type WholeSource } from './source';
 import { summarisePassages } from './summarise';
 
 export interface CompareCell {
@@ -97,12 +97,9 @@ async function sharedAspects(source: WholeSource, documents: WholeDocument[]): P
   for (const d of documents)
     for (const c of await source.getChunks(d.id))
       for (const h of c.location.headings.slice(1)) {
-        const key = h
-          .toLowerCase()
-          .replace(/^[\d.\s]+/, '')
-          .trim();
+        const key = withoutNumber(h).toLowerCase();
         if (!key || key.length > 60) continue;
-        const e = headings.get(key) ?? { text: h.replace(/^[\d.\s]+/, '').trim(), docs: new Set<string>() };
+        const e = headings.get(key) ?? { text: withoutNumber(h), docs: new Set<string>() };
         e.docs.add(d.id);
         headings.set(key, e);
       }

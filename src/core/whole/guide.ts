@@ -6,7 +6,7 @@
  */
 import { splitSentences } from '../answer/sentences';
 import type { SourceLocation } from '../types';
-import type { WholeDocument, WholeSource } from './source';
+import { withoutNumber, type WholeDocument, type WholeSource } from './source';
 import { documentSentences, prose, summarisePassages } from './summarise';
 
 export interface SourceGuide {
@@ -53,7 +53,7 @@ function topics(chunks: { text: string; location: SourceLocation }[]): string[] 
   const heads: string[] = [];
   for (const c of chunks)
     for (const h of c.location.headings.slice(c.location.headings.length > 1 ? 1 : 0)) {
-      const clean = h.replace(/^[\d.\s]+/, '').trim();
+      const clean = withoutNumber(h);
       const key = clean.toLowerCase();
       if (!clean || seen.has(key) || PERIPHERAL.test(clean) || clean.length > 70) continue;
       seen.add(key);
