@@ -217,11 +217,21 @@ test('a summary under its headings with chips, a list with what was read, a coun
   await useCustomModel(page, 'karpathy/stories260K');
   const written = await askWhole(page, 'Summarise multi_page.pdf');
   const wholeWritten = written.locator('.whole[data-kind="summary"]');
-  await wholeWritten.locator('.answer-text').waitFor();
-  expect(await wholeWritten.locator('.support-line').textContent()).toMatch(/\d+ of \d+ sentences? supported/);
   const folded = wholeWritten.locator('details.whole-quotes');
-  expect(await folded.evaluate((d: HTMLDetailsElement) => d.open)).toBe(false);
-  expect(await folded.locator('.whole-sentences > li').count()).toBe(n);
+  if (await wholeWritten.locator('.support-line').count()) {
+    expect(await wholeWritten.locator('.support-line').textContent()).toMatch(
+      /^[1-9]\d* of [1-9]\d* sentences? supported/,
+    );
+    expect(await folded.evaluate((d: HTMLDetailsElement) => d.open)).toBe(false);
+    expect(await folded.locator('.whole-sentences > li').count()).toBe(n);
+  } else {
+    // This tiny model may write nothing from the quotes: they stay, open, and it says so.
+    expect(await wholeWritten.textContent()).toContain('The answer engine wrote nothing');
+    expect(await folded.count()).toBe(0);
+    expect(await wholeWritten.locator('.whole-sentences > li').count()).toBe(n);
+  }
+  await written.evaluate((el) => el.scrollIntoView());
+  await page.screenshot({ path: path.join(SHOTS, 'summary-written-desktop-light.png') });
 
   expect(errors).toEqual([]);
   await context.close();

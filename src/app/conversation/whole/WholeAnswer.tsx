@@ -95,9 +95,11 @@ function SummaryView({ turn }: { turn: Turn }) {
   const s = turn.summary!;
   const many = s.documents.length > 1;
   const sentences = s.documents.reduce((n, d) => n + d.sections.reduce((m, x) => m + x.sentences.length, 0), 0);
-  const written = turn.checked ? (
+  // A model that wrote nothing (a tiny one may) leaves the quotes as the summary, open.
+  const wroteNothing = turn.status === 'done' && !!turn.engine && !turn.checked?.total && !turn.answer.trim();
+  const written = turn.checked?.total ? (
     <CheckedAnswer turn={turn} />
-  ) : turn.answer ? (
+  ) : turn.answer.trim() ? (
     <WrittenAnswer markdown={turn.answer} sources={turn.passages.length} turnId={turn.id} streaming={false} />
   ) : null;
   // The quotes are in; the answer engine rewrites them section by section (a few seconds each).
@@ -150,6 +152,9 @@ function SummaryView({ turn }: { turn: Turn }) {
         <p className="muted">No sentence of it reads as prose to quote (only headings, tables or references).</p>
       )}
       {writing}
+      {wroteNothing && (
+        <p className="answer-meta">The answer engine wrote nothing from these sentences: the quotes are the summary.</p>
+      )}
     </>
   );
 }
