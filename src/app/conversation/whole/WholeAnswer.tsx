@@ -95,11 +95,12 @@ function SummaryView({ turn }: { turn: Turn }) {
   const s = turn.summary!;
   const many = s.documents.length > 1;
   const sentences = s.documents.reduce((n, d) => n + d.sections.reduce((m, x) => m + x.sentences.length, 0), 0);
-  // A model that wrote nothing (a tiny one may) leaves the quotes as the summary, open.
-  const wroteNothing = turn.status === 'done' && !!turn.engine && !turn.checked?.total && !turn.answer.trim();
+  // A model that wrote no sentence (a tiny one may write a stray quote mark) leaves the quotes as
+  // the summary, open. Its text is checked once written: until then it shows as it came.
+  const wroteNothing = turn.status === 'done' && !!turn.engine && !turn.checked?.total;
   const written = turn.checked?.total ? (
     <CheckedAnswer turn={turn} />
-  ) : turn.answer.trim() ? (
+  ) : !turn.checked && turn.answer.trim() ? (
     <WrittenAnswer markdown={turn.answer} sources={turn.passages.length} turnId={turn.id} streaming={false} />
   ) : null;
   // The quotes are in; the answer engine rewrites them section by section (a few seconds each).
@@ -153,7 +154,7 @@ function SummaryView({ turn }: { turn: Turn }) {
       )}
       {writing}
       {wroteNothing && (
-        <p className="answer-meta">The answer engine wrote nothing from these sentences: the quotes are the summary.</p>
+        <p className="answer-meta">The answer engine wrote no sentence from these quotes: they are the summary.</p>
       )}
     </>
   );
