@@ -159,6 +159,16 @@ export function useApp() {
     },
     [turns, sourceTarget, openSource],
   );
+  // A computed table answer's chip opens the rows it used (issue 24).
+  const openTableRows = useCallback(
+    (turnId: string, chip: HTMLElement) => {
+      const answer = turns.find((x) => x.id === turnId)?.table;
+      if (answer?.status !== 'computed') return;
+      if (!sourceTarget) anchor.current = { el: chip, top: chip.getBoundingClientRect().top, open: true };
+      openSource({ kind: 'table', turnId, answer }, chip);
+    },
+    [turns, sourceTarget, openSource],
+  );
   const closeSource = useCallback(() => {
     const el = opener.current;
     anchor.current = el ? { el, top: el.getBoundingClientRect().top, open: false } : null;
@@ -232,6 +242,7 @@ export function useApp() {
     deleteConversation,
     exportConversation: downloadMarkdown,
     openCitation,
+    openTableRows,
     closeSource,
     showDocument,
     exportBackup,

@@ -83,6 +83,8 @@ export function useAnswer(o: Options) {
           ...(search.collections ? { collections: search.collections } : {}),
         },
         ...(lib.info.model ? { searchModel: lib.info.model } : {}),
+        // Questions over sheets and CSVs are computed (issue 24): conversation/table/ shows them.
+        tables: true,
       });
       for await (const event of events) {
         // A declined answer keeps no engine: no model wrote anything.

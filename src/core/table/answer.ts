@@ -1,5 +1,5 @@
-import { InvalidQuery, runQuery, validateQuery } from './run';
-import type { TableData, TableQuery, TableResult } from './types';
+import { foldValue, InvalidQuery, runQuery, validateQuery } from './run';
+import type { TableData, TableFilter, TableQuery, TableResult } from './types';
 import { readQuestion, tableTitle, type TitledTable } from './understand';
 
 /** A document's tables, as the library keeps them. */
@@ -38,6 +38,9 @@ export interface TableQueryProposer {
   propose(question: string, schemas: TableSchema[], signal?: AbortSignal): Promise<unknown>;
 }
 
+/** A proposer as one function, the form that crosses to the library's worker as a callback. */
+export type TableProposeFn = (question: string, schemas: TableSchema[]) => Promise<unknown>;
+
 export type TableAnswer =
   | ({ status: 'computed'; citation: TableCitation; by: 'rules' | 'model' } & TableResult)
   /** A question about a table that was not answered: why, in a sentence; never a guess. */
@@ -54,6 +57,38 @@ export function schemasOf(tables: TitledTable[]): TableSchema[] {
       ...(c.unit ? { unit: c.unit } : {}),
     })),
   }));
+}
+
+const QUERY_KEYS = new Set(['table', 'op', 'column', 'by', 'agg', 'filters']);
+const FILTER_KEYS = new Set(['column', 'op', 'value', 'month']);
+const BY_KEYS = new Set(['column', 'part']);
+
+/**
+ * What a model's query must also meet beyond `validateQuery`: no field the query language does
+ * not have (a stray "where" or "sql" would be silently ignored, changing the meaning), and every
+ * text it filters on a value the column holds (a value it does not hold counts 0 rows, a number
+ * that looks exact and is not). The rules only ever filter on values they found in the column.
+ */
+function strictProblems(proposed: object, table: TableData): string[] {
+  const problems: string[] = [];
+  const extra = (o: unknown, allowed: Set<string>, what: string) => {
+    if (o && typeof o === 'object')
+      for (const k of Object.keys(o))
+        if (!allowed.has(k)) problems.push(`${what} has a field “${k}” queries do not have`);
+  };
+  const q = proposed as Partial<TableQuery>;
+  extra(q, QUERY_KEYS, 'the query');
+  extra(q.by, BY_KEYS, '`by`');
+  for (const f of Array.isArray(q.filters) ? (q.filters as unknown[]) : []) {
+    extra(f, FILTER_KEYS, 'a filter');
+    const filter = f as Partial<TableFilter> | null;
+    const c = table.columns.find((x) => x.name === filter?.column);
+    if (!c || filter?.op !== 'eq' || typeof filter.value !== 'string' || c.type !== 'text') continue;
+    const want = foldValue(filter.value);
+    if (!c.values.some((v) => typeof v === 'string' && foldValue(v) === want))
+      problems.push(`“${filter.value}” is not a value of ${c.name}`);
+  }
+  return problems;
 }
 
 function citationOf(source: DocumentTables, table: TableData, title: string): TableCitation {
@@ -100,11 +135,17 @@ export async function answerFromTables(
   if (opts.proposer) {
     const proposed = await opts.proposer.propose(question, schemasOf(titled), opts.signal);
     if (proposed !== null && proposed !== undefined) {
+      if (typeof proposed !== 'object' || Array.isArray(proposed))
+        return {
+          status: 'declined',
+          reason:
+            'The answer model did not propose a structured query (it wrote something else), so nothing was computed.',
+        };
       const name = (proposed as Partial<TableQuery>).table;
       const t = titled.find((x) => x.title === name);
       if (!t)
         return { status: 'declined', reason: `The proposed query names no table of the library (“${String(name)}”).` };
-      const problems = validateQuery(proposed, t.table, t.title);
+      const problems = [...validateQuery(proposed, t.table, t.title), ...strictProblems(proposed, t.table)];
       if (problems.length)
         return {
           status: 'declined',
