@@ -12,7 +12,7 @@ import { LibraryBanners } from './library/LibraryBanners';
 import { LinkedFolderList, LinkFolderButton } from './library/LinkedFolders';
 import { useLinkedFolders } from './library/useLinkedFolders';
 import { ScopePicker } from './library/ScopePicker';
-import { OpenTableRows } from './conversation/table/tableActions';
+import { TableActions } from './conversation/table/tableActions';
 import { IndexingProgress } from './library/IndexingProgress';
 import { Sidebar } from './library/Sidebar';
 import { AppMenu } from './settings/AppMenu';
@@ -147,7 +147,7 @@ export function App() {
             onForget={() => void lib.discardInterrupted()}
           />
         </div>
-        <OpenTableRows.Provider value={a.openTableRows}>
+        <TableActions.Provider value={a.tableActions}>
           <ConversationView
             conversationId={current?.id}
             turns={a.turns}
@@ -187,7 +187,7 @@ export function App() {
               scope={<ScopePicker api={a.collections} />}
             />
           </ConversationView>
-        </OpenTableRows.Provider>
+        </TableActions.Provider>
       </main>
       {source.target &&
         (sideBySide ? (

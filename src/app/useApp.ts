@@ -169,6 +169,7 @@ export function useApp() {
     },
     [turns, sourceTarget, openSource],
   );
+  const tableActions = useMemo(() => ({ openRows: openTableRows, ask }), [openTableRows, ask]);
   const closeSource = useCallback(() => {
     const el = opener.current;
     anchor.current = el ? { el, top: el.getBoundingClientRect().top, open: false } : null;
@@ -242,7 +243,7 @@ export function useApp() {
     deleteConversation,
     exportConversation: downloadMarkdown,
     openCitation,
-    openTableRows,
+    tableActions,
     closeSource,
     showDocument,
     exportBackup,

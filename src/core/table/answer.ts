@@ -42,7 +42,13 @@ export interface TableQueryProposer {
 export type TableProposeFn = (question: string, schemas: TableSchema[]) => Promise<unknown>;
 
 export type TableAnswer =
-  | ({ status: 'computed'; citation: TableCitation; by: 'rules' | 'model' } & TableResult)
+  | ({
+      status: 'computed';
+      citation: TableCitation;
+      by: 'rules' | 'model';
+      /** The other reading(s) of an ambiguous question, as questions the rules read that way. */
+      otherQuestions?: string[];
+    } & TableResult)
   /** A question about a table that was not answered: why, in a sentence; never a guess. */
   | { status: 'declined'; reason: string; citation?: TableCitation };
 
@@ -91,6 +97,29 @@ function strictProblems(proposed: object, table: TableData): string[] {
   return problems;
 }
 
+/**
+ * The other reading of an ambiguous question, as a question a person can ask: rewritten from the
+ * note the rules left (another table fits as well; "highest" could be the highest total), and
+ * kept only when the rules read the rewrite into a different query that computes.
+ */
+function otherReadings(question: string, note: string, taken: TableQuery, tables: TitledTable[]): string[] {
+  const bare = question.trim().replace(/[?.!]+$/, '');
+  const candidates: string[] = [];
+  const rival = /fits (.+?) as well/.exec(note)?.[1];
+  if (rival) candidates.push(`${bare} in ${rival}?`);
+  if (/total per .* is the other reading/.test(note)) {
+    const extreme = /\b(highest|lowest|largest|smallest|maximum|minimum|biggest|greatest|warmest|coldest)\b/i;
+    if (extreme.test(bare)) candidates.push(`${bare.replace(extreme, '$1 total')}?`);
+  }
+  const column = /(?:^|; )([^;:]+?) or ([^;:]+?): \1 was taken/.exec(note);
+  if (column) candidates.push(`${bare} (${column[2]})?`);
+  return candidates.filter((q) => {
+    const r = readQuestion(q, tables);
+    if (r.kind !== 'query' || JSON.stringify(r.query) === JSON.stringify(taken)) return false;
+    return !('declined' in runQuery(r.query, r.table.table, r.table.title));
+  });
+}
+
 function citationOf(source: DocumentTables, table: TableData, title: string): TableCitation {
   return {
     docId: source.docId,
@@ -124,12 +153,14 @@ export async function answerFromTables(
   if (reading.kind === 'query') {
     const out = runQuery(reading.query, reading.table.table, reading.table.title);
     if ('declined' in out) return { status: 'declined', reason: out.declined, citation: cite(reading.table) };
+    const others = reading.reading ? otherReadings(question, reading.reading, reading.query, titled) : [];
     return {
       status: 'computed',
       by: 'rules',
       citation: cite(reading.table),
       ...out,
       ...(reading.reading ? { reading: reading.reading } : {}),
+      ...(others.length ? { otherQuestions: others } : {}),
     };
   }
   if (opts.proposer) {

@@ -1,7 +1,7 @@
-import { Braces, Calculator, Info, Table2 } from 'lucide-react';
+import { Braces, Calculator, CornerDownRight, Info, Table2 } from 'lucide-react';
 import { useId, useState } from 'react';
 import type { TableAnswer } from '../../../core';
-import { tableLabel, useOpenTableRows, type ComputedTable } from './tableActions';
+import { tableLabel, useTableActions, type ComputedTable } from './tableActions';
 import './table.css';
 
 /** Who read the question into the query: the rules, or the answer model (which the reader should check). */
@@ -12,7 +12,7 @@ function proposedBy(answer: ComputedTable): string | null {
 }
 
 function Computed({ answer, turnId }: { answer: ComputedTable; turnId: string }) {
-  const openRows = useOpenTableRows();
+  const actions = useTableActions();
   const [showQuery, setShowQuery] = useState(false);
   const queryId = useId();
   const rows = answer.rowCount;
@@ -27,13 +27,27 @@ function Computed({ answer, turnId }: { answer: ComputedTable; turnId: string })
         </p>
       </div>
       {answer.reading && (
-        <p className="table-reading">
+        <div className="table-reading">
           <Info size={14} aria-hidden />
-          <span>
-            Read this way: {answer.reading.charAt(0).toUpperCase()}
-            {answer.reading.slice(1)} Ask again in other words for the other reading.
-          </span>
-        </p>
+          <div>
+            <p>
+              Read this way: {answer.reading.charAt(0).toUpperCase()}
+              {answer.reading.slice(1)}
+            </p>
+            {answer.otherQuestions && actions && (
+              <ul className="table-other" aria-label="The other reading">
+                {answer.otherQuestions.map((q) => (
+                  <li key={q}>
+                    <button type="button" className="table-other-question" onClick={() => actions.ask(q)}>
+                      <CornerDownRight size={14} aria-hidden />
+                      {q}
+                    </button>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </div>
+        </div>
       )}
       {by && <p className="table-reading">{by}</p>}
       <div className="table-answer-actions">
@@ -42,8 +56,8 @@ function Computed({ answer, turnId }: { answer: ComputedTable; turnId: string })
           className="table-cite"
           data-table-cite={turnId}
           aria-label={`Open the ${rows === 1 ? 'row' : `${rows.toLocaleString('en-US')} rows`} used, from ${tableLabel(answer)}`}
-          onClick={(e) => openRows?.(turnId, e.currentTarget)}
-          disabled={!openRows}
+          onClick={(e) => actions?.openRows(turnId, e.currentTarget)}
+          disabled={!actions}
         >
           <Table2 size={14} aria-hidden />
           <span className="one-line">{tableLabel(answer)}</span>
