@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
@@ -7,6 +9,7 @@ import { xlsx } from '../../scripts/lib/office';
 import {
   addFiles,
   newRecordedPage,
+  openEngines,
   openApp,
   sourcePanel,
   sourcesOf,
@@ -40,6 +43,57 @@ function renewablesMean(): number {
     .filter((r) => r[1] === 'Renewables')
     .map((r) => Number(r[2]));
   return values.reduce((a, b) => a + b, 0) / values.length;
+}
+
+/** Hurricanes of a state, from the raw CSV with this test's own code. */
+function hurricanesOf(state: string): number {
+  const [head, ...rows] = lines('population_engineers_hurricanes.csv').map((l) => l.split(','));
+  return rows
+    .filter((r) => r[head!.indexOf('state')] === state)
+    .reduce((a, r) => a + Number(r[head!.indexOf('hurricanes')]), 0);
+}
+
+const SCRIPTED = 'scripted-table-model';
+
+/**
+ * A model server on this computer (the OpenAI-compatible API, streamed) whose model writes what
+ * the test scripts: `reply` for the table prompt, a fixed sentence for any other.
+ */
+async function scriptedServer() {
+  let proposal = 'null';
+  const tablePrompts: string[] = [];
+  const server = http.createServer(async (req, res) => {
+    res.setHeader('Access-Control-Allow-Origin', '*');
+    res.setHeader('Access-Control-Allow-Headers', 'content-type, authorization');
+    if (req.method === 'OPTIONS') return void res.writeHead(204).end();
+    if (req.url === '/v1/models')
+      return void res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(
+          JSON.stringify({ object: 'list', data: [{ id: SCRIPTED, object: 'model', meta: { n_ctx_train: 8192 } }] }),
+        );
+    let raw = '';
+    for await (const chunk of req) raw += chunk;
+    const { messages } = JSON.parse(raw) as { messages: { role: string; content: string }[] };
+    const table = messages[0]?.content.includes('structured query');
+    if (table) tablePrompts.push(messages.map((m) => m.content).join('\n'));
+    const text = table ? proposal : 'The documents list hurricanes by state [1].';
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    const send = (o: object) => res.write(`data: ${JSON.stringify(o)}\n\n`);
+    send({ choices: [{ index: 0, delta: { content: text }, finish_reason: null }] });
+    send({ choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] });
+    res.end('data: [DONE]\n\n');
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    tablePrompts,
+    reply: (text: string) => {
+      proposal = text;
+    },
+    stop: () => new Promise<void>((r) => server.close(() => r())),
+  };
 }
 
 /** Asks and waits for the turn's answer: a computed table answer, or passages. */
@@ -197,6 +251,43 @@ test('a CSV and an XLSX: a count and an average computed, shown, cited; the rows
   await page.setViewportSize({ width: 1280, height: 800 });
   await ambiguous.scrollIntoViewIfNeeded();
   await page.screenshot({ path: path.join(SHOTS, 'table-reading-desktop-light.png') });
+
+  // With an answer model chosen, a question the rules do not read goes to the model for a
+  // structured query. The engine here is a controlled one: a model server on this computer (the
+  // app's real engine for it) whose replies the test scripts.
+  const server = await scriptedServer();
+  try {
+    const menu = await openEngines(page);
+    await menu.locator('summary', { hasText: 'A model server on this computer' }).click();
+    await menu.getByLabel('Model server address').fill(server.url);
+    await menu.getByRole('button', { name: 'Connect' }).click();
+    await page.getByRole('button', { name: `Answer engine: ${SCRIPTED}`, exact: true }).waitFor({ timeout: 60_000 });
+    await page.keyboard.press('Escape');
+    server.reply(
+      JSON.stringify({
+        table: 'population_engineers_hurricanes.csv',
+        op: 'sum',
+        column: 'hurricanes',
+        filters: [{ column: 'state', op: 'eq', value: 'Florida' }],
+      }),
+    );
+    const byModel = await askTable(page, 'Tell me the hurricanes of Florida');
+    expect(server.tablePrompts).toHaveLength(1);
+    expect(await byModel.locator('.table-value').textContent()).toBe(String(hurricanesOf('Florida')));
+    expect(await byModel.locator('.table-answer').textContent()).toContain(
+      'The answer model proposed this query; it was checked against the table and run.',
+    );
+    // An invalid query is declined with its reason and never run; the written answer follows.
+    server.reply('{"table": "population_engineers_hurricanes.csv", "op": "mean", "column": "state", "filters": []}');
+    const invalid = await askTable(page, 'Tell me the hurricanes of Florida');
+    expect(await invalid.locator('[data-table-answer="declined"]').textContent()).toMatch(
+      /Not computed\. The proposed query was not run: “state” holds text, not numbers\./,
+    );
+    expect(await invalid.locator('.table-value').count()).toBe(0);
+    await invalid.locator('.answer-text').waitFor({ timeout: 60_000 });
+  } finally {
+    await server.stop();
+  }
 
   expect(errors).toEqual([]);
   await context.close();

@@ -91,23 +91,33 @@ export function readProposal(text: string): unknown {
   }
 }
 
+/** Tokens kept for the query the model writes. */
+const ANSWER_TOKENS = 160;
+
 /**
- * The schemas that fit half the model's window (about four characters a token), those sharing
- * the most words with the question first: a library of many wide tables would not fit whole.
+ * The prompt with as many schemas as fit the model's window, those sharing the most words with
+ * the question first (a library of many wide tables would not fit whole); null when not even one
+ * does (a small model cannot be shown the table, so it is not asked).
  */
-function fitting(question: string, schemas: TableSchema[], contextWindow: number): TableSchema[] {
+async function fittingPrompt(question: string, schemas: TableSchema[], generator: Generator) {
   const asked = new Set(words(question));
   const shared = (s: TableSchema) =>
     [s.table, ...s.columns.flatMap((c) => [c.name, ...c.sample])].flatMap(words).filter((w) => asked.has(w)).length;
-  const ranked = schemas.map((s) => ({ s, n: shared(s) })).sort((a, b) => b.n - a.n);
-  const out: TableSchema[] = [];
-  let chars = 0;
-  for (const { s } of ranked) {
-    chars += schemaText([s]).length;
-    if (out.length && chars > contextWindow * 2) break;
-    out.push(s);
+  const ranked = schemas
+    .map((s) => ({ s, n: shared(s) }))
+    .sort((a, b) => b.n - a.n)
+    .map((x) => x.s);
+  const fits = async (n: number) => {
+    const messages = proposalMessages(question, ranked.slice(0, n));
+    const tokens = await generator.countTokens(messages.map((m) => m.content).join('\n'));
+    // A little room for the chat template's own tokens around the two messages.
+    return tokens + 32 + ANSWER_TOKENS <= generator.contextWindow ? messages : null;
+  };
+  for (let n = ranked.length; n >= 1; n = Math.min(n - 1, Math.floor(n / 2) || n - 1)) {
+    const messages = await fits(n);
+    if (messages) return messages;
   }
-  return out;
+  return null;
 }
 
 /** Asks `generator` for a query when the question names something of a table; null otherwise. */
@@ -115,9 +125,10 @@ export function generatorTableProposer(generator: Generator, signal?: AbortSigna
   return {
     async propose(question, schemas) {
       if (!namesATable(question, schemas) || signal?.aborted) return null;
-      const shown = fitting(question, schemas, generator.contextWindow);
-      const result = await generator.generate(proposalMessages(question, shown), {
-        maxNewTokens: 160,
+      const messages = await fittingPrompt(question, schemas, generator);
+      if (!messages || signal?.aborted) return null;
+      const result = await generator.generate(messages, {
+        maxNewTokens: ANSWER_TOKENS,
         temperature: 0,
         ...(signal ? { signal } : {}),
       });

@@ -30,11 +30,11 @@ function hurricanesOf(state: string): number {
 }
 
 /** A generator that answers the table prompt with `proposal` and any other prompt with a short text. */
-function scripted(proposal: string) {
+function scripted(proposal: string, contextWindow = 4096) {
   const prompts: ChatMessage[][] = [];
   const generator: Generator = {
     id: 'scripted',
-    contextWindow: 4096,
+    contextWindow,
     countTokens: async (t) => Math.ceil(t.length / 4),
     async generate(messages) {
       prompts.push(messages);
@@ -136,10 +136,36 @@ test('the model is not asked about a question that names nothing of any table, n
   expect(ruled.tablePrompts()).toHaveLength(0);
   expect(counted.table).toMatchObject({ status: 'computed', by: 'rules', value: hurricanesOf('Florida') });
 
+  // A model whose window cannot hold the table's schema and the instructions is not asked.
+  const small = scripted('{"table": "population_engineers_hurricanes.csv", "op": "count", "filters": []}', 256);
+  const r3 = await ask(QUESTION, retriever, small.generator);
+  expect(small.tablePrompts()).toHaveLength(0);
+  expect(r3.table).toBeUndefined();
+
   // A model that says it has no query: not a table question after all, the passages answer.
   const none = scripted('null');
   const r2 = await ask(QUESTION, retriever, none.generator);
   expect(none.tablePrompts()).toHaveLength(1);
   expect(r2.table).toBeUndefined();
+  lib.close();
+});
+
+test('the question’s collections scope the tables as they scope the search', async () => {
+  const { lib, retriever } = await library();
+  const [doc] = await lib.listDocuments();
+  const withTable = await lib.createCollection('Storms');
+  const other = await lib.createCollection('Elsewhere');
+  await lib.addToCollection(withTable.id, [doc!.id]);
+  const ask = async (collections: string[]) => {
+    let record: AnswerRecord = newAnswerRecord('How many hurricanes did Florida have?');
+    for await (const e of answer(record.question, { retriever, tables: true, search: { collections } }))
+      record = applyAnswerEvent(record, e);
+    return record;
+  };
+  expect((await ask([withTable.id])).table).toMatchObject({ status: 'computed', value: hurricanesOf('Florida') });
+  // Outside the collection the table is not asked, and the search finds nothing there either.
+  const outside = await ask([other.id]);
+  expect(outside.table).toBeUndefined();
+  expect(outside.passages).toEqual([]);
   lib.close();
 });
