@@ -10,6 +10,7 @@ import {
   addFiles,
   newRecordedPage,
   openEngines,
+  seriousViolations,
   openApp,
   sourcePanel,
   sourcesOf,
@@ -145,7 +146,7 @@ test('a CSV and an XLSX: a count and an average computed, shown, cited; the rows
   });
 
   // The chip to the table opens the rows used in the source panel, as a table.
-  const chip = counted.getByRole('button', { name: /^Open the 8 rows used, from gapminder-health-income\.csv/ });
+  const chip = counted.getByRole('button', { name: 'Open the rows used: gapminder-health-income.csv 8 rows' });
   expect(await chip.textContent()).toMatch(/gapminder-health-income\.csv\s*8 rows/);
   await chip.click();
   const panel = sourcePanel(page);
@@ -168,8 +169,11 @@ test('a CSV and an XLSX: a count and an average computed, shown, cited; the rows
   expect(await panel.getByText('8 rows used · where region = south_asia').count()).toBe(1);
   fs.mkdirSync(SHOTS, { recursive: true });
   await page.screenshot({ path: path.join(SHOTS, 'table-desktop-light.png') });
+  // Contrast, names and roles of the answer and the rows, in both themes.
+  expect(await seriousViolations(page)).toEqual([]);
   await page.emulateMedia({ colorScheme: 'dark' });
   await page.screenshot({ path: path.join(SHOTS, 'table-desktop-dark.png') });
+  expect(await seriousViolations(page)).toEqual([]);
   await page.emulateMedia({ colorScheme: 'light' });
   // Esc closes it and gives focus back to the chip.
   await page.keyboard.press('Escape');
@@ -185,7 +189,9 @@ test('a CSV and an XLSX: a count and an average computed, shown, cited; the rows
   expect(await averaged.locator('.table-computation').textContent()).toMatch(
     /^Averaged 17 values of net_generation over rows of iowa-electricity\.xlsx › Iowa where source is Renewables: /,
   );
-  const sheetChip = averaged.getByRole('button', { name: /^Open the 17 rows used/ });
+  const sheetChip = averaged.getByRole('button', {
+    name: /^Open the rows used: iowa-electricity\.xlsx › Iowa · sheet 1 17 rows$/,
+  });
   expect(await sheetChip.textContent()).toMatch(/iowa-electricity\.xlsx › Iowa · sheet 1\s*17 rows/);
   await sheetChip.click();
   await panel.getByRole('table').locator('tbody tr').nth(16).waitFor({ timeout: 30_000 });
@@ -196,6 +202,17 @@ test('a CSV and an XLSX: a count and an average computed, shown, cited; the rows
     'net_generation',
   ]);
   expect(new Set(await panel.locator('tbody tr td:nth-of-type(2)').allTextContents())).toEqual(new Set(['Renewables']));
+  await page.keyboard.press('Escape');
+  await panel.waitFor({ state: 'detached' });
+
+  // More than 100 rows used: the first 100 are shown, and the panel says so.
+  const all = lines('gapminder-health-income.csv').length - 1;
+  const many = await askTable(page, 'How many countries are in gapminder?');
+  expect(await many.locator('.table-value').textContent()).toBe(String(all));
+  await many.getByRole('button', { name: `Open the rows used: gapminder-health-income.csv ${all} rows` }).click();
+  await panel.getByText(`Showing 100 of ${all} rows used`).waitFor({ timeout: 30_000 });
+  await panel.getByRole('table').locator('tbody tr').nth(99).waitFor({ timeout: 30_000 });
+  expect(await panel.getByRole('table').locator('tbody tr').count()).toBe(100);
   await page.keyboard.press('Escape');
   await panel.waitFor({ state: 'detached' });
 
@@ -232,7 +249,7 @@ test('a CSV and an XLSX: a count and an average computed, shown, cited; the rows
   // The phone: the same answer, its rows in a sheet.
   await page.setViewportSize({ width: 390, height: 844 });
   await page.evaluate(() => window.scrollTo(0, 0));
-  const phoneChip = count.getByRole('button', { name: /^Open the 8 rows used/ });
+  const phoneChip = count.getByRole('button', { name: 'Open the rows used: gapminder-health-income.csv 8 rows' });
   await phoneChip.scrollIntoViewIfNeeded();
   await phoneChip.click();
   await panel.getByRole('table').locator('tbody tr').nth(7).waitFor({ timeout: 30_000 });
@@ -251,6 +268,7 @@ test('a CSV and an XLSX: a count and an average computed, shown, cited; the rows
   await page.setViewportSize({ width: 1280, height: 800 });
   await ambiguous.scrollIntoViewIfNeeded();
   await page.screenshot({ path: path.join(SHOTS, 'table-reading-desktop-light.png') });
+  expect(await seriousViolations(page)).toEqual([]);
 
   // With an answer model chosen, a question the rules do not read goes to the model for a
   // structured query. The engine here is a controlled one: a model server on this computer (the

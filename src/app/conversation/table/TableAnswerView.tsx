@@ -55,12 +55,12 @@ function Computed({ answer, turnId }: { answer: ComputedTable; turnId: string })
           type="button"
           className="table-cite"
           data-table-cite={turnId}
-          aria-label={`Open the ${rows === 1 ? 'row' : `${rows.toLocaleString('en-US')} rows`} used, from ${tableLabel(answer)}`}
           onClick={(e) => actions?.openRows(turnId, e.currentTarget)}
           disabled={!actions}
         >
           <Table2 size={14} aria-hidden />
-          <span className="one-line">{tableLabel(answer)}</span>
+          <span className="visually-hidden">Open the rows used: </span>
+          <span className="one-line">{tableLabel(answer)}</span>{' '}
           <span className="table-cite-rows">
             {rows.toLocaleString('en-US')} {rows === 1 ? 'row' : 'rows'}
           </span>
