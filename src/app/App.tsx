@@ -12,7 +12,6 @@ import { LibraryBanners } from './library/LibraryBanners';
 import { LinkedFolderList, LinkFolderButton } from './library/LinkedFolders';
 import { useLinkedFolders } from './library/useLinkedFolders';
 import { ScopePicker } from './library/ScopePicker';
-import { TableActions } from './conversation/table/tableActions';
 import { IndexingProgress } from './library/IndexingProgress';
 import { Sidebar } from './library/Sidebar';
 import { AppMenu } from './settings/AppMenu';
@@ -147,47 +146,45 @@ export function App() {
             onForget={() => void lib.discardInterrupted()}
           />
         </div>
-        <TableActions.Provider value={a.tableActions}>
-          <ConversationView
-            conversationId={current?.id}
-            turns={a.turns}
-            documentCount={lib.documents.length}
-            loading={lib.status.phase === 'loading' ? lib.status : null}
-            samples={a.samples}
-            engineName={a.engineName}
-            onAsk={a.ask}
-            onAddFiles={a.add}
-            onOpenSource={a.openCitation}
-            onSwitchEngine={(id) => void engines.use(id)}
-            scroller={a.scroller}
-            // Where the library is a drawer or sheet, the first files' progress shows here too.
-            {...(!desktop && !drawer && !lib.documents.length && Object.keys(lib.fileProgress).length
-              ? {
-                  adding: (
-                    <IndexingProgress
-                      files={Object.values(lib.fileProgress)}
-                      {...(lib.status.phase === 'ready' ? { device: lib.status.device } : {})}
-                      onCancel={lib.cancelAdding}
-                    />
-                  ),
-                }
-              : {})}
-          >
-            <Composer
-              ref={a.composer}
-              busy={a.answers.busy}
-              blocked={a.blocked}
-              placeholder={
-                lib.documents.length || lib.status.phase === 'loading'
-                  ? 'Ask about your documents…'
-                  : 'Add a document first, then ask about it'
+        <ConversationView
+          conversationId={current?.id}
+          turns={a.turns}
+          documentCount={lib.documents.length}
+          loading={lib.status.phase === 'loading' ? lib.status : null}
+          samples={a.samples}
+          engineName={a.engineName}
+          onAsk={a.ask}
+          onAddFiles={a.add}
+          onOpenSource={a.openCitation}
+          onSwitchEngine={(id) => void engines.use(id)}
+          scroller={a.scroller}
+          // Where the library is a drawer or sheet, the first files' progress shows here too.
+          {...(!desktop && !drawer && !lib.documents.length && Object.keys(lib.fileProgress).length
+            ? {
+                adding: (
+                  <IndexingProgress
+                    files={Object.values(lib.fileProgress)}
+                    {...(lib.status.phase === 'ready' ? { device: lib.status.device } : {})}
+                    onCancel={lib.cancelAdding}
+                  />
+                ),
               }
-              onAsk={a.ask}
-              onStop={a.answers.stop}
-              scope={<ScopePicker api={a.collections} />}
-            />
-          </ConversationView>
-        </TableActions.Provider>
+            : {})}
+        >
+          <Composer
+            ref={a.composer}
+            busy={a.answers.busy}
+            blocked={a.blocked}
+            placeholder={
+              lib.documents.length || lib.status.phase === 'loading'
+                ? 'Ask about your documents…'
+                : 'Add a document first, then ask about it'
+            }
+            onAsk={a.ask}
+            onStop={a.answers.stop}
+            scope={<ScopePicker api={a.collections} />}
+          />
+        </ConversationView>
       </main>
       {source.target &&
         (sideBySide ? (

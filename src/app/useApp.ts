@@ -4,6 +4,7 @@ import { type DocumentRecord, EMBEDDING_MODELS, type Support } from '../core';
 import { conversationTitle, type Conversation } from './conversation/conversationStore';
 import { downloadMarkdown } from './conversation/exportMarkdown';
 import { useAnswer } from './conversation/useAnswer';
+import { useTableRequests } from './conversation/table/tableActions';
 import { useConversations } from './conversation/useConversations';
 import { useSampleQuestions } from './conversation/samples';
 import type { ComposerHandle } from './conversation/Composer';
@@ -169,7 +170,7 @@ export function useApp() {
     },
     [turns, sourceTarget, openSource],
   );
-  const tableActions = useMemo(() => ({ openRows: openTableRows, ask }), [openTableRows, ask]);
+  useTableRequests({ openRows: openTableRows, ask });
   const closeSource = useCallback(() => {
     const el = opener.current;
     anchor.current = el ? { el, top: el.getBoundingClientRect().top, open: false } : null;
@@ -243,7 +244,6 @@ export function useApp() {
     deleteConversation,
     exportConversation: downloadMarkdown,
     openCitation,
-    tableActions,
     closeSource,
     showDocument,
     exportBackup,

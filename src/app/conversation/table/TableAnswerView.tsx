@@ -1,7 +1,7 @@
 import { Braces, Calculator, CornerDownRight, Info, Table2 } from 'lucide-react';
 import { useId, useState } from 'react';
 import type { TableAnswer } from '../../../core';
-import { tableLabel, useTableActions, type ComputedTable } from './tableActions';
+import { tableLabel, requestFromTable, type ComputedTable } from './tableActions';
 import './table.css';
 
 /** Who read the question into the query: the rules, or the answer model (which the reader should check). */
@@ -12,7 +12,6 @@ function proposedBy(answer: ComputedTable): string | null {
 }
 
 function Computed({ answer, turnId }: { answer: ComputedTable; turnId: string }) {
-  const actions = useTableActions();
   const [showQuery, setShowQuery] = useState(false);
   const queryId = useId();
   const rows = answer.rowCount;
@@ -34,11 +33,15 @@ function Computed({ answer, turnId }: { answer: ComputedTable; turnId: string })
               Read this way: {answer.reading.charAt(0).toUpperCase()}
               {answer.reading.slice(1)}
             </p>
-            {answer.otherQuestions && actions && (
+            {answer.otherQuestions && (
               <ul className="table-other" aria-label="The other reading">
                 {answer.otherQuestions.map((q) => (
                   <li key={q}>
-                    <button type="button" className="table-other-question" onClick={() => actions.ask(q)}>
+                    <button
+                      type="button"
+                      className="table-other-question"
+                      onClick={(e) => requestFromTable(e.currentTarget, { kind: 'ask', question: q })}
+                    >
                       <CornerDownRight size={14} aria-hidden />
                       {q}
                     </button>
@@ -55,8 +58,7 @@ function Computed({ answer, turnId }: { answer: ComputedTable; turnId: string })
           type="button"
           className="table-cite"
           data-table-cite={turnId}
-          onClick={(e) => actions?.openRows(turnId, e.currentTarget)}
-          disabled={!actions}
+          onClick={(e) => requestFromTable(e.currentTarget, { kind: 'rows', turnId })}
         >
           <Table2 size={14} aria-hidden />
           <span className="visually-hidden">Open the rows used: </span>
