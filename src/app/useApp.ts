@@ -5,6 +5,7 @@ import { conversationTitle, type Conversation } from './conversation/conversatio
 import { downloadMarkdown } from './conversation/exportMarkdown';
 import { useAnswer, type AskAgain } from './conversation/useAnswer';
 import { usePrepareGuides } from './conversation/whole/usePrepareGuides';
+import { useTableRequests } from './conversation/table/tableActions';
 import { useConversations } from './conversation/useConversations';
 import { useSampleQuestions } from './conversation/samples';
 import type { ComposerHandle } from './conversation/Composer';
@@ -161,6 +162,17 @@ export function useApp() {
     },
     [turns, sourceTarget, openSource],
   );
+  // A computed table answer's chip opens the rows it used (issue 24).
+  const openTableRows = useCallback(
+    (turnId: string, chip: HTMLElement) => {
+      const answer = turns.find((x) => x.id === turnId)?.table;
+      if (answer?.status !== 'computed') return;
+      if (!sourceTarget) anchor.current = { el: chip, top: chip.getBoundingClientRect().top, open: true };
+      openSource({ kind: 'table', turnId, answer }, chip);
+    },
+    [turns, sourceTarget, openSource],
+  );
+  useTableRequests({ openRows: openTableRows, ask });
   const closeSource = useCallback(() => {
     const el = opener.current;
     anchor.current = el ? { el, top: el.getBoundingClientRect().top, open: false } : null;

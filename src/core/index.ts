@@ -63,7 +63,15 @@ export type { ContextPassage, ContextOptions } from './search/context';
 
 // Tables kept as tables, and questions computed over them (issue 24)
 export { answerFromTables, schemasOf } from './table/answer';
-export type { DocumentTables, TableAnswer, TableCitation, TableQueryProposer, TableSchema } from './table/answer';
+export type {
+  DocumentTables,
+  TableAnswer,
+  TableCitation,
+  TableProposeFn,
+  TableQueryProposer,
+  TableSchema,
+} from './table/answer';
+export { generatorTableProposer, namesATable, readProposal } from './table/propose';
 export { runQuery, validateQuery, ROWS_SHOWN } from './table/run';
 export { readQuestion, tableTitle } from './table/understand';
 export { tablesFromGrid, typeColumn, parseNumber, parseDate } from './table/columns';

@@ -1,35 +1,21 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { expect, test } from 'vitest';
 import { FIXTURES_DIR } from '../../scripts/lib/paths';
-import { addFiles, ask, openEngines, sourcePanel, turns, useBrowser, waitForDocuments, baseUrl } from './chromium';
-
-const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+import {
+  addFiles,
+  ask,
+  openEngines,
+  seriousViolations,
+  sourcePanel,
+  turns,
+  useBrowser,
+  waitForDocuments,
+  baseUrl,
+} from './chromium';
 
 const browser = useBrowser({ webgpu: false });
-
-async function seriousViolations(page: Page) {
-  // Evaluated by the test runner (an inline <script> would be refused by the app's CSP, rightly).
-  await page.evaluate(axeSource);
-  const result = await page.evaluate(async () => {
-    const axe = (
-      window as unknown as {
-        axe: {
-          run(
-            ctx: Document,
-            opts: object,
-          ): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }>;
-        };
-      }
-    ).axe;
-    return axe.run(document, { resultTypes: ['violations'] });
-  });
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 // The README's screenshots come from here: FOLIO_UPDATE_SCREENSHOTS=1 npm test refreshes them.
 // The others (for looking at every theme and width) go to test-output/screenshots.

@@ -4,6 +4,7 @@ import type { CheckedSentence } from '../../core';
 import { Tooltip } from '../ui/Tooltip';
 import type { Turn } from './conversationStore';
 import { Citation, Passages } from './Passages';
+import { TableAnswerView } from './table/TableAnswerView';
 import { WrittenAnswer } from './WrittenAnswer';
 import { isWholeAnswer, WholeAnswer } from './whole/WholeAnswer';
 import './conversation.css';
@@ -132,7 +133,11 @@ export function AnswerView({ turn, onSwitchEngine }: { turn: Turn; onSwitchEngin
   const query = turn.searchedFor ?? turn.question;
   const streaming = turn.status === 'answering';
   const nothingFound =
-    (turn.status === 'done' || turn.status === 'stopped') && !turn.passages.length && !turn.answer && !turn.declined;
+    (turn.status === 'done' || turn.status === 'stopped') &&
+    !turn.passages.length &&
+    !turn.answer &&
+    !turn.declined &&
+    turn.table?.status !== 'computed';
   return (
     <div className="answer">
       {turn.searchedFor && (
@@ -147,6 +152,7 @@ export function AnswerView({ turn, onSwitchEngine }: { turn: Turn; onSwitchEngin
         </p>
       )}
       {turn.status === 'retrieving' && <Working>Searching your documents…</Working>}
+      {turn.table && <TableAnswerView answer={turn.table} turnId={turn.id} />}
       {turn.declined ? (
         <div className="declined">
           <p className="declined-title">

@@ -42,7 +42,7 @@ export const TurnView = memo(function TurnView({
       </h2>
       <AnswerView turn={turn} {...(onSwitchEngine ? { onSwitchEngine } : {})} />
       <AlternativeOffer turn={turn} />
-      {settled && (turn.passages.length > 0 || turn.answer) && (
+      {settled && (turn.passages.length > 0 || turn.answer || turn.table?.status === 'computed') && (
         <div className="turn-actions">
           <CopyButton turn={turn} />
           <span className="turn-meta">

@@ -2,6 +2,7 @@ import { answerCitations, answerText, type ContextPassage } from '../../core';
 import { conversationTitle, type Conversation, type Turn } from './conversationStore';
 import { bestSentences } from './Passages';
 import { where } from './place';
+import { tableMarkdown } from './table/tableMarkdown';
 
 const quoteOf = (p: ContextPassage, query: string) => {
   const r = bestSentences(query, p.text, 1)[0];
@@ -24,6 +25,10 @@ function answerMarkdown(t: Turn, cite: (n: number) => number): string {
     return parts.join('\n\n');
   }
   if (t.searchedFor) parts.push(`*Searched for: ${t.searchedFor}*`);
+  if (t.table) {
+    parts.push(tableMarkdown(t.table));
+    if (t.table.status === 'computed') return parts.join('\n\n');
+  }
   if (t.declined) {
     // The reason opens with the same words as the bold line ("Not in your documents: nothing…").
     const reason = t.declined.reason.replace(/^Not in your documents[.:]\s*/i, '');
@@ -106,7 +111,7 @@ export function turnMarkdown(t: Turn): string {
   const listed = (used.length ? used.sort((a, b) => a - b) : t.passages.map((_, i) => i + 1)).filter(
     (n) => t.passages[n - 1],
   );
-  return `${text}\n\n${listed.map((n) => sourceLine(n, t, n)).join('\n')}\n`;
+  return `${[text, ...(listed.length ? [listed.map((n) => sourceLine(n, t, n)).join('\n')] : [])].join('\n\n')}\n`;
 }
 
 export function exportFileName(c: Conversation): string {

@@ -88,7 +88,10 @@ export function useAnswer(o: Options) {
     try {
       const lib = await library();
       if (!lib) throw new Error('Your library is not available in this tab.');
-      const [{ askQuestion, applyAskEvent, classifyIn }] = await Promise.all([loadPipeline(), settleRemovals()]);
+      const [{ askQuestion, applyAskEvent, classifyIn, computedByTable }] = await Promise.all([
+        loadPipeline(),
+        settleRemovals(),
+      ]);
       const apply = (event: AskEvent) => {
         if (ended) return;
         ended = event.type === 'done';
@@ -107,18 +110,26 @@ export function useAnswer(o: Options) {
       const earlier = history.filter((t) => t.id !== id);
       const last = lastDocument(earlier);
       const current = await pickerScope(lib, search.collections);
-      const kind = again.as ?? (await classifyIn(lib, question, { ...(last ? { lastDocument: last } : {}), current }));
-      abort.signal.throwIfAborted();
+      const read = again.as ?? (await classifyIn(lib, question, { ...(last ? { lastDocument: last } : {}), current }));
       // The question's scope (collections) applies to every search the pipeline makes.
       const searchOpts = {
         k: search.passages,
         mode: search.hybrid ? ('hybrid' as const) : ('dense' as const),
         ...(search.collections ? { collections: search.collections } : {}),
       };
+      // A count a table computes exactly is a lookup: the pipeline computes it (issue 24).
+      const kind =
+        !again.as &&
+        (await computedByTable(question, read, { source: lib, retriever: lib, search: searchOpts, tables: true }))
+          ? { ...read, kind: 'lookup' as const }
+          : read;
+      abort.signal.throwIfAborted();
       const asked = {
         history: previousTurns(earlier),
         search: searchOpts,
         as: kind,
+        // Questions over sheets and CSVs are computed (issue 24): conversation/table/ shows them.
+        tables: true,
         ...(lib.info.model ? { searchModel: lib.info.model } : {}),
         ...(last ? { lastDocument: last } : {}),
         ...(again.length ? { length: again.length } : {}),

@@ -10,6 +10,7 @@ import { ImagePage } from './ImagePage';
 import { PdfPage, type PageHighlight } from './PdfPage';
 import { SourceGuide } from './SourceGuide';
 import { TextView } from './TextView';
+import { TableSource } from '../conversation/table/TableSource';
 import type { SourceTarget } from './useSource';
 import { counted } from '../ui/format';
 import './sources.css';
@@ -77,7 +78,23 @@ function useDocument(library: Props['library'], docId: string, wantOriginal: boo
  * with the passage's lines boxed, or the document's text with the passage marked — scrolled into
  * view, with ‹ › through the answer's other sources. Esc closes it.
  */
-export default function SourcePanel({ target, library, documents, opened, onClose, onStep }: Props) {
+export default function SourcePanel(props: Props) {
+  const { target } = props;
+  return target.kind === 'table' ? (
+    <TableSource answer={target.answer} library={props.library} opened={props.opened} onClose={props.onClose} />
+  ) : (
+    <PassageSource {...props} target={target} />
+  );
+}
+
+function PassageSource({
+  target,
+  library,
+  documents,
+  opened,
+  onClose,
+  onStep,
+}: Props & { target: Exclude<SourceTarget, { kind: 'table' }> }) {
   const passage = target.kind === 'citation' ? target.passages[target.n - 1] : undefined;
   const docId = target.kind === 'citation' ? (passage?.docId ?? '') : target.doc.id;
   const record = documents.find((d) => d.id === docId);

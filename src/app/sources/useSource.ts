@@ -1,11 +1,14 @@
 import { useCallback, useRef, useState } from 'react';
 import type { ContextPassage, DocumentRecord, Support } from '../../core';
+import type { ComputedTable } from '../conversation/table/tableActions';
 
 /** What the source panel shows: a cited passage (with its siblings for ‹ ›) or a whole document. */
 export type SourceTarget =
   /** `support`: the sentence of passage `support.passage` that backs the cited sentence (marked instead of the best-matching ones). */
   | { kind: 'citation'; turnId: string; n: number; passages: ContextPassage[]; query: string; support?: Support }
-  | { kind: 'document'; doc: DocumentRecord };
+  | { kind: 'document'; doc: DocumentRecord }
+  /** The rows a computed table answer used (issue 24). */
+  | { kind: 'table'; turnId: string; answer: ComputedTable };
 
 /**
  * The source panel's state. Closing returns focus to what opened it (the citation chip), as a

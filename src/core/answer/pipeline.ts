@@ -16,7 +16,8 @@ import { best, candidates, passageOrder, score, withCosines, LEXICAL, WITH_COSIN
 import { standaloneQuery, type PreviousTurn } from './followUp';
 import { where } from './place';
 import type { AnswerEvent, CheckedSentence } from './types';
-import type { TableAnswer } from '../table/answer';
+import type { TableAnswer, TableProposeFn } from '../table/answer';
+import { generatorTableProposer } from '../table/propose';
 
 /**
  * What the pipeline needs from a library: the core `Library` (with its embedder's `embed`, see
@@ -26,8 +27,15 @@ export interface Retriever {
   search(query: string, opts?: SearchOptions): Promise<SearchHit[]>;
   context(query: string, opts: SearchOptions & ContextOptions): Promise<ContextPassage[]>;
   embed(texts: string[], kind: 'query' | 'passage'): Promise<Float32Array>;
-  /** A question computed over the library's tables (issue 24); null when it is not one. */
-  tableAnswer?(question: string): Promise<TableAnswer | null>;
+  /**
+   * A question computed over the library's tables (issue 24), within the search's collections;
+   * null when it is not one. `propose`: the answer model's query for what the rules do not read.
+   */
+  tableAnswer?(
+    question: string,
+    scope?: { collections?: string[]; documents?: string[] },
+    propose?: TableProposeFn,
+  ): Promise<TableAnswer | null>;
 }
 
 export interface AnswerOptions {
@@ -58,7 +66,8 @@ export interface AnswerOptions {
   extractCandidates?: number;
   /**
    * Compute table questions over the retriever's tables (issue 24): a `table` event, and a
-   * computed answer ends the answer. Off until the app shows table answers.
+   * computed answer ends the answer. With a generator, the model may propose a query (validated
+   * before it runs) for a question the rules do not read.
    */
   tables?: boolean;
 }
@@ -74,7 +83,7 @@ export function libraryRetriever(
     search: (q, o) => library.search(q, o),
     context: (q, o) => library.context(q, o),
     embed: (texts, kind) => embedder.embed(texts, kind),
-    ...(library.tableAnswer ? { tableAnswer: (q: string) => library.tableAnswer!(q) } : {}),
+    ...(library.tableAnswer ? { tableAnswer: library.tableAnswer.bind(library) } : {}),
   };
 }
 
@@ -115,7 +124,16 @@ export async function* answer(question: string, opts: AnswerOptions): AsyncGener
 
   // Issue 24: a question computed over a table is answered exactly and ends here; one it could
   // not compute says why, and the passages follow.
-  const table = opts.tables ? await retriever.tableAnswer?.(question) : null;
+  // The original retriever: the scoped one carries only the searches. Its collections are the
+  // tables' scope too; with a model, it may propose a query for what the rules do not read.
+  const proposer = generator && generatorTableProposer(generator, signal);
+  const table = opts.tables
+    ? await opts.retriever.tableAnswer?.(
+        question,
+        everySearch.collections ? { collections: everySearch.collections } : {},
+        proposer ? (q, schemas) => proposer.propose(q, schemas) : undefined,
+      )
+    : null;
   if (aborted()) return yield stop;
   if (table) yield { type: 'table', answer: table };
   if (table?.status === 'computed') return yield { type: 'done', finishReason: 'stop' };

@@ -6,7 +6,7 @@
  * (see core/protocol.ts), so a new call is one method here plus its test.
  */
 import { DEFAULT_CHUNK_OPTIONS, type ChunkOptions } from '../chunk/chunker';
-import { answerFromTables, type DocumentTables, type TableAnswer } from '../table/answer';
+import { answerFromTables, type DocumentTables, type TableAnswer, type TableProposeFn } from '../table/answer';
 import { formatValue } from '../table/run';
 import type { Embedder } from '../embed/embedder';
 import type { EvalQuestion, EvalReport } from '../eval/userEval';
@@ -243,13 +243,23 @@ export class Library {
    * A question computed over the tables, when it is one (null otherwise): the value, the
    * computation in words, the query and the rows used. Runs where the tables are (the worker).
    */
-  async tableAnswer(question: string, opts: { collections?: string[] } = {}): Promise<TableAnswer | null> {
+  async tableAnswer(
+    question: string,
+    opts: { collections?: string[]; documents?: string[] } = {},
+    propose?: TableProposeFn,
+  ): Promise<TableAnswer | null> {
     let sources = await this.tables();
+    if (opts.documents) {
+      const named = new Set(opts.documents);
+      sources = sources.filter((s) => named.has(s.docId));
+    }
     if (opts.collections) {
       const wanted = new Set(opts.collections);
       sources = sources.filter((s) => this.parts.state.docs.get(s.docId)?.collections?.some((c) => wanted.has(c)));
     }
-    return answerFromTables(question, sources);
+    // `propose` is a plain function (not a TableQueryProposer object) so that it crosses from the
+    // page, where the answer model runs, to this worker as a callback.
+    return answerFromTables(question, sources, propose ? { proposer: { propose: (q, s) => propose(q, s) } } : {});
   }
 
   /**

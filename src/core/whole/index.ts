@@ -25,7 +25,7 @@ export { compareDocuments } from './compare';
 export type { CompareCell, Comparison } from './compare';
 export { resolveScope, inSection, passagesInScope, countPassages } from './source';
 export type { ResolvedScope, WholeDocument, WholeSource } from './source';
-export { askQuestion, classifyIn } from './route';
+export { askQuestion, classifyIn, computedByTable } from './route';
 export type { AskEvent, AskOptions } from './route';
 export { applyAskEvent, answerCitations, answerText, newWholeRecord } from './record';
 export type { CitedText, CompareRow, ListGroup, SummaryDocument, WholeEvent, WholeRecord } from './types';

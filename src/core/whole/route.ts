@@ -49,8 +49,26 @@ export async function classifyIn(
   });
 }
 
+/**
+ * Whether a question read as a list or count ("How many states had no hurricanes?", "Which year had
+ * the most…") is one a table computes exactly: then it is answered as a lookup, whose pipeline
+ * computes it, not by reading passages. By the rules alone (no model is asked here).
+ */
+export async function computedByTable(
+  question: string,
+  c: Classification,
+  opts: Pick<AskOptions, 'retriever' | 'source' | 'search' | 'tables'>,
+): Promise<boolean> {
+  if (!opts.tables || (c.kind !== 'list' && c.kind !== 'count') || !opts.retriever.tableAnswer) return false;
+  const retriever = await scoped(opts, c);
+  const collections = opts.search?.collections;
+  const table = await retriever.tableAnswer?.(question, collections ? { collections } : {});
+  return table?.status === 'computed';
+}
+
 export async function* askQuestion(question: string, opts: AskOptions): AsyncGenerator<AskEvent, void, undefined> {
   let c = opts.as ?? (await classifyIn(opts.source, question, opts));
+  if (!opts.as && (await computedByTable(question, c, opts))) c = { ...c, kind: 'lookup' };
   // The other reading taken ("Count every mention instead?"): a list or count needs its condition.
   if ((c.kind === 'list' || c.kind === 'count') && !c.target)
     c = {
@@ -89,7 +107,7 @@ export async function* askQuestion(question: string, opts: AskOptions): AsyncGen
  * A lookup that names a document ("the notice period in contract-001.pdf") or a collection searches
  * only there; the pipeline itself is unchanged, its retriever is narrowed.
  */
-async function scoped(opts: AskOptions, c: Classification): Promise<Retriever> {
+async function scoped(opts: Pick<AskOptions, 'retriever' | 'source'>, c: Classification): Promise<Retriever> {
   const { retriever } = opts;
   if (!c.scope.documents.length && !(c.scope.level === 'collection' && c.scope.collection)) return retriever;
   const scope = await resolveScope(opts.source, c.scope).catch(() => null);
@@ -99,6 +117,10 @@ async function scoped(opts: AskOptions, c: Classification): Promise<Retriever> {
     search: (q, o) => retriever.search(q, { ...o, ...narrow }),
     context: (q, o) => retriever.context(q, { ...o, ...narrow }),
     embed: (texts, kind) => retriever.embed(texts, kind),
+    // "How many … in birdstrikes.csv?" names a document: its tables, not none, are computed over.
+    ...(retriever.tableAnswer
+      ? { tableAnswer: (q, s, propose) => retriever.tableAnswer!(q, { ...s, ...narrow }, propose) }
+      : {}),
   };
 }
 
