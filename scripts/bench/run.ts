@@ -230,7 +230,7 @@ async function generate(page: Page) {
 async function serverVsPage(page: Page) {
   const server = await startLlamaServer(path.join(MODELS_DIR, 'karpathy/stories260K/stories260K-f32.gguf'));
   try {
-    const load = () => Number(os.loadavg()[0].toFixed(1));
+    const load = () => Number(os.loadavg()[0]!.toFixed(1));
     const before = load();
     const runs = await page.evaluate(({ url, rounds }) => window.bench.serverVsPage(url, 'stories260K', rounds), {
       url: server.url,

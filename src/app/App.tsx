@@ -217,6 +217,7 @@ export function App() {
             open={a.dialog}
             onOpen={a.setDialog}
             reembed={lib.reembedding}
+            servers={engines}
             onExport={a.exportBackup}
             onImport={a.importBackup}
             unavailable={
