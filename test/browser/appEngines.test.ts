@@ -429,6 +429,22 @@ test('the model servers added are listed in Settings; forgetting the one in use 
     expect(await list.getByRole('listitem', { name: server.url }).textContent()).toContain(
       'Model: stories260K · stories260K in use',
     );
+    // Pictures of the list to look at: desktop and phone, light and dark.
+    const shots = path.resolve('test-output/screenshots');
+    fs.mkdirSync(shots, { recursive: true });
+    for (const [size, viewport] of [
+      ['desktop', { width: 1280, height: 800 }],
+      ['phone', { width: 390, height: 844 }],
+    ] as const) {
+      await page.setViewportSize(viewport);
+      await list.scrollIntoViewIfNeeded();
+      for (const scheme of ['light', 'dark'] as const) {
+        await page.emulateMedia({ colorScheme: scheme });
+        await page.screenshot({ path: path.join(shots, `settings-servers-${size}-${scheme}.png`) });
+      }
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.setViewportSize({ width: 1280, height: 720 }); // the library beside the conversation again
 
     // Forgetting the one in use: answers fall back to passages only, and Settings says so.
     const forgotAt = requests.length;
