@@ -15,6 +15,7 @@ import { loadBeir } from '../../src/cli/beir';
 import { peersBench } from './peers';
 import { runOcrBench } from './ocr';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../lib/chromium';
+import { startLlamaServer } from '../lib/llamaServer';
 import { FIXTURES_DIR, MODELS_DIR, SIX_FORMATS } from '../lib/paths';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -60,8 +61,9 @@ try {
 async function measure(page: Page, requested: string[]) {
   await page.goto(`${base}scripts/bench/pages/bench.html`);
   await page.waitForFunction(() => window.benchReady === true);
-  const only = process.env.BENCH_ONLY; // size, search, cold, embed, index, answer, generate, ocr, sync or peers: rerun one part
+  const only = process.env.BENCH_ONLY; // size, search, cold, embed, index, answer, generate, server, ocr, sync or peers: rerun one part
   if (only === 'generate') return generate(page);
+  if (only === 'server') return serverVsPage(page);
   if (only === 'sync') return syncBench(page);
   if (only === 'peers') return peersBench(page.context(), base, emit);
   for (const n of only && only !== 'search' ? [] : [10_000, 100_000, 1_000_000]) {
@@ -217,6 +219,46 @@ async function generate(page: Page) {
   await page.reload();
   await page.waitForFunction(() => window.benchReady === true);
   emit(await page.evaluate(() => window.bench.opfsLoad()));
+}
+
+/**
+ * A model server on this computer against the in-page llama.cpp engine, in one run: the tests'
+ * server (node-llama-cpp, native llama.cpp, one thread) and wllama (WASM, one thread) on the same
+ * stories260K GGUF and prompt, reached from the same page; alternating rounds, medians printed
+ * with each round and the load average.
+ */
+async function serverVsPage(page: Page) {
+  const server = await startLlamaServer(path.join(MODELS_DIR, 'karpathy/stories260K/stories260K-f32.gguf'));
+  try {
+    const load = () => Number(os.loadavg()[0]!.toFixed(1));
+    const before = load();
+    const runs = await page.evaluate(({ url, rounds }) => window.bench.serverVsPage(url, 'stories260K', rounds), {
+      url: server.url,
+      rounds: Number(process.env.BENCH_ROUNDS ?? 3),
+    });
+    const after = load();
+    for (const { text: _, ...r } of runs) emit({ metric: 'server_vs_page_round', ...r });
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    for (const engine of ['wllama', 'server'])
+      emit({
+        metric: 'server_vs_page',
+        engine,
+        how:
+          engine === 'wllama'
+            ? 'in the page: llama.cpp WASM (wllama), 1 thread'
+            : `${server.url}: node-llama-cpp 3.21.1 (native llama.cpp), 1 thread, via LocalServerGenerator (fetch, streamed)`,
+        model: 'stories260K-f32.gguf',
+        rounds: runs.filter((r) => r.engine === engine).length,
+        first_token_ms_median: median(runs.filter((r) => r.engine === engine).map((r) => r.first_token_ms)),
+        tokens_per_s_median: median(runs.filter((r) => r.engine === engine).map((r) => r.tokens_per_s)),
+        load: [before, after],
+      });
+    // Greedy, same prompt: the two write the same text (a check on the comparison itself; the server's
+    // detokenizer drops the first token's leading space, wllama keeps it).
+    emit({ metric: 'server_vs_page_same_text', same: new Set(runs.map((r) => r.text.trim())).size === 1 });
+  } finally {
+    await server.stop();
+  }
 }
 
 /**

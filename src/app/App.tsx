@@ -227,6 +227,7 @@ function AppLayout({ a }: { a: ReturnType<typeof useApp> }) {
             open={a.dialog}
             onOpen={a.setDialog}
             reembed={lib.reembedding}
+            servers={engines}
             onExport={a.exportBackup}
             onImport={a.importBackup}
             unavailable={

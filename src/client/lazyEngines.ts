@@ -36,5 +36,7 @@ export function openLazyEngines(): Engines {
     // Until the engines' code is here there is no field to fill (the menu shows them once it is).
     inputs: () => real?.inputs() ?? [],
     add: async (kind, text) => (await ready).add(kind, text),
+    added: () => real?.added() ?? [],
+    forget: async (kind, value) => (await ready).forget(kind, value),
   };
 }

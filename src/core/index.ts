@@ -89,7 +89,15 @@ export type { EvalQuestion, EvalSet, EvalReport, EvalQuestionResult, EvalFound }
 
 // Answers: engines and prompts (the answer pipeline and its contracts are below)
 export { PASSAGES_ONLY } from './generate/engine';
-export type { EngineGroup, EngineInput, EngineKind, EngineOption, EngineState, Engines } from './generate/engine';
+export type {
+  AddedSource,
+  EngineGroup,
+  EngineInput,
+  EngineKind,
+  EngineOption,
+  EngineState,
+  Engines,
+} from './generate/engine';
 export {
   catalogueModels,
   catalogueOptions,
@@ -124,6 +132,8 @@ export {
   LOCAL_SERVER_PRESETS,
   LocalServerError,
   LocalServerGenerator,
+  localNetworkLine,
+  localNetworkNote,
   normalizeBaseUrl,
 } from './generate/localServer';
 export type { LocalServerErrorCode, LocalServerOptions, ServerModel } from './generate/localServer';

@@ -6,9 +6,12 @@
  * controls).
  */
 import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
-import type { Locator, Page } from 'playwright-core';
+import { chromium, type Locator, type Page } from 'playwright-core';
 import { expect, test } from 'vitest';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../scripts/lib/chromium';
 import { startLlamaServer } from '../../scripts/lib/llamaServer';
 import { FIXTURES_DIR, MODELS_DIR } from '../../scripts/lib/paths';
 import {
@@ -17,6 +20,7 @@ import {
   newRecordedPage,
   openApp,
   openEngines,
+  openFromAppMenu,
   sourcesOf,
   turns,
   useBrowser,
@@ -363,9 +367,7 @@ test('a model server on this computer is added by its address and answers, strea
     const { context, page, requests, errors } = await newRecordedPage(browser());
     await appWithStory(page);
     const menu = await openEngines(page);
-    await menu.locator('summary', { hasText: 'A model server on this computer' }).click();
-    await menu.getByLabel('Model server address').fill(server.url);
-    await menu.getByRole('button', { name: 'Connect' }).click();
+    await connect(menu, server.url);
     // Its model is listed in the menu and used at once.
     await trigger(page, 'stories260K').waitFor({ timeout: 60_000 });
     expect(await row(menu, 'stories260K').textContent()).toContain(`on ${server.url}`);
@@ -386,14 +388,11 @@ test('a model server on this computer is added by its address and answers, strea
     // says so (the browser logs each refused connection; nothing else may be logged).
     await server.stop();
     const again = await openEngines(page);
-    await again.locator('summary', { hasText: 'A model server on this computer' }).click();
-    await again.getByLabel('Model server address').fill(server.url);
-    await again.getByRole('button', { name: 'Connect' }).click();
+    await connect(again, server.url);
     await expect
       .poll(() => again.locator('.engine-error').textContent())
       .toMatch(new RegExp(`^Nothing answers at ${server.url.replace(/[.]/g, '\\.')}\\. Start the model server`));
-    await again.getByLabel('Model server address').fill('example.com');
-    await again.getByRole('button', { name: 'Connect' }).click();
+    await connect(again, 'example.com');
     await expect.poll(() => again.locator('.engine-error').textContent()).toMatch(/is not an address on this computer/);
     expect(errors.filter((e) => !/ERR_CONNECTION_REFUSED/.test(e))).toEqual([]);
     await context.close();
@@ -401,3 +400,185 @@ test('a model server on this computer is added by its address and answers, strea
     await server.stop();
   }
 }, 300_000);
+
+test('the model servers added are listed in Settings; forgetting the one in use falls back to passages only, and it is contacted no more', async () => {
+  const server = await startLlamaServer(path.join(MODELS_DIR, 'karpathy/stories260K/stories260K-f32.gguf'));
+  // A port that was free a moment ago: nothing listens there, so it stands for a server that has gone away.
+  const gone = await closedAddress();
+  try {
+    const { context, page, requests, errors } = await newRecordedPage(browser());
+    await appWithStory(page);
+    await page.evaluate((url) => localStorage.setItem('folio.engines.servers', JSON.stringify([url])), gone);
+    await page.reload();
+    await waitForDocuments(page, 1);
+    const menu = await openEngines(page);
+    await connect(menu, server.url);
+    await trigger(page, 'stories260K').waitFor({ timeout: 60_000 });
+    await page.keyboard.press('Escape');
+
+    // Settings lists both, in the order added: what each offers, or why it does not answer.
+    let settings = await openFromAppMenu(page, 'Settings…', 'Settings');
+    const list = settings.getByRole('list', { name: 'Model servers on this computer' });
+    expect(
+      await list.getByRole('listitem').evaluateAll((rows) => rows.map((r) => r.getAttribute('aria-label'))),
+    ).toEqual([gone, server.url]);
+    const escaped = gone.replace(/[.]/g, '\\.');
+    expect(await list.getByRole('listitem', { name: gone }).textContent()).toMatch(
+      new RegExp(`^Model server(${escaped})Nothing answers at \\1\\. Start the model server`),
+    );
+    expect(await list.getByRole('listitem', { name: server.url }).textContent()).toContain(
+      'Model: stories260K · stories260K in use',
+    );
+    // Pictures of the list to look at: desktop and phone, light and dark.
+    const shots = path.resolve('test-output/screenshots');
+    fs.mkdirSync(shots, { recursive: true });
+    for (const [size, viewport] of [
+      ['desktop', { width: 1280, height: 800 }],
+      ['phone', { width: 390, height: 844 }],
+    ] as const) {
+      await page.setViewportSize(viewport);
+      await list.scrollIntoViewIfNeeded();
+      for (const scheme of ['light', 'dark'] as const) {
+        // Reduced motion: no colour transition caught half-way in the picture.
+        await page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });
+        await page.screenshot({ path: path.join(shots, `settings-servers-${size}-${scheme}.png`) });
+      }
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.setViewportSize({ width: 1280, height: 720 }); // the library beside the conversation again
+
+    // Forgetting the one in use: answers fall back to passages only, and Settings says so.
+    const forgotAt = requests.length;
+    await list.getByRole('button', { name: `Forget ${server.url}` }).click();
+    await expect
+      .poll(() => settings.getByRole('status').textContent())
+      .toBe(
+        `Forgot ${server.url}: Folio no longer contacts it. It was writing your answers, so answers are passages only now; choose another engine in the answer engine menu.`,
+      );
+    expect(await list.getByRole('listitem').count()).toBe(1);
+    await list.getByRole('button', { name: `Forget ${gone}` }).click();
+    await expect
+      .poll(() => settings.getByRole('status').textContent())
+      .toBe(`Forgot ${gone}: Folio no longer contacts it.`);
+    await settings.getByText('None added.').waitFor();
+    expect(await page.evaluate(() => localStorage.getItem('folio.engines.servers'))).toBe('[]');
+    await page.keyboard.press('Escape');
+    await trigger(page, 'Passages only').waitFor();
+
+    // Gone from the menu, and after a reload too; a question is answered from the passages, and
+    // neither address is contacted again.
+    expect(
+      await (await openEngines(page)).getByRole('heading', { name: 'A model server on this computer' }).count(),
+    ).toBe(0);
+    await page.keyboard.press('Escape');
+    await page.reload();
+    await waitForDocuments(page, 1);
+    settings = await openFromAppMenu(page, 'Settings…', 'Settings');
+    await settings.getByText('None added.').waitFor();
+    await page.keyboard.press('Escape');
+    const answered = await askAfresh(page, QUESTION);
+    expect(await answered.getByRole('blockquote').textContent()).toContain('Lily had a red ball.');
+    const after = requests.slice(forgotAt).map((u) => new URL(u).origin);
+    expect(after.filter((o) => o === server.url || o === gone)).toEqual([]);
+    expect(errors.filter((e) => !/ERR_CONNECTION_REFUSED/.test(e))).toEqual([]);
+    await context.close();
+  } finally {
+    await server.stop();
+  }
+}, 300_000);
+
+test('on a page served from another address, the menu says what Chrome will ask; once refused, a failed connection says it was Chrome’s permission and how to allow it', async () => {
+  // The app at this machine's network address (a TCP relay to the test server): to Chrome a site
+  // from elsewhere, which its Local Network Access permission ('loopback-network') governs.
+  const address = Object.values(os.networkInterfaces())
+    .flat()
+    .find((i) => i?.family === 'IPv4' && !i.internal)?.address;
+  expect(address, 'this test needs an IPv4 address besides loopback').toBeDefined();
+  const app = new URL(baseUrl());
+  const relay = net.createServer((client) => {
+    const upstream = net.connect(Number(app.port), app.hostname);
+    client.pipe(upstream).pipe(client);
+    client.on('error', () => upstream.destroy());
+    upstream.on('error', () => client.destroy());
+  });
+  await new Promise<void>((r) => relay.listen(0, address, r));
+  const origin = `http://${address}:${(relay.address() as net.AddressInfo).port}`;
+  // Served over http from that address; treated as the https site it would be (the permission needs one).
+  const remote = await chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: [
+      ...CHROMIUM_ARGS.filter((a) => !/webgpu|swiftshader|angle/.test(a)),
+      `--unsafely-treat-insecure-origin-as-secure=${origin}`,
+    ],
+  });
+  try {
+    const context = await remote.newContext();
+    const page = await context.newPage();
+    await page.goto(`${origin}/`);
+    await page.getByRole('button', { name: 'Download and start' }).click();
+    await addFiles(page, [STORY]);
+    await waitForDocuments(page, 1);
+    expect(
+      await page.evaluate(() =>
+        navigator.permissions.query({ name: 'loopback-network' as PermissionName }).then((s) => s.state),
+      ),
+    ).toBe('prompt');
+    let menu = await openEngines(page);
+    await serverField(menu).click();
+    expect(await menu.locator('.engine-input-note').textContent()).toBe(
+      'Chrome will ask once whether this site may connect to devices and apps on your network: choose Allow. Folio still connects only to the address you give here.',
+    );
+    await page.keyboard.press('Escape');
+
+    // Refused (as "Block" on Chrome's prompt leaves it): the menu says how to undo it, and a
+    // connection that fails says Chrome's permission is why, not "nothing answers".
+    const cdp = await context.newCDPSession(page);
+    const { targetInfo } = await cdp.send('Target.getTargetInfo');
+    const browserSession = await remote.newBrowserCDPSession();
+    await browserSession.send('Browser.setPermission', {
+      permission: { name: 'loopback-network' },
+      setting: 'denied',
+      origin,
+      browserContextId: targetInfo.browserContextId!,
+    });
+    await page.reload();
+    await waitForDocuments(page, 1);
+    menu = await openEngines(page);
+    await serverField(menu).click();
+    await expect
+      .poll(() => menu.locator('.engine-input-note').textContent())
+      .toMatch(/^Chrome blocks this site from reaching apps on this computer \(you chose Block when it asked\)/);
+    const target = await closedAddress();
+    await connect(menu, target);
+    await expect
+      .poll(() => menu.locator('.engine-error').textContent())
+      .toBe(
+        `Chrome did not let this page reach ${target}: you chose Block when it asked whether this site may connect to devices and apps on your network. Allow it: the icon left of the address › Site settings › Loopback network (older Chrome: Local network access) › Allow, then reload; passages-only answers keep working.`,
+      );
+    await context.close();
+  } finally {
+    await remote.close();
+    relay.close();
+  }
+}, 300_000);
+
+/** "A model server on this computer", the menu's fold with the address field. */
+const serverField = (menu: Locator) => menu.locator('summary', { hasText: 'A model server on this computer' });
+
+/** Types an address in the engines menu's server field (opening it if it is folded) and presses Connect. */
+async function connect(menu: Locator, url: string) {
+  const field = menu.getByLabel('Model server address');
+  if (!(await field.isVisible())) await serverField(menu).click();
+  await field.fill(url);
+  await menu.getByRole('button', { name: 'Connect' }).click();
+}
+
+/** The address of a port on this computer that nothing listens on (one just freed). */
+async function closedAddress(): Promise<string> {
+  const probe = net.createServer();
+  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+  const { port } = probe.address() as net.AddressInfo;
+  await new Promise((r) => probe.close(r));
+  return `http://127.0.0.1:${port}`;
+}

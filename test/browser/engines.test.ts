@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test } from 'vitest';
+import { startLlamaServer } from '../../scripts/lib/llamaServer';
 import { MODELS_DIR } from '../../scripts/lib/paths';
 import { gotoHarness, newRecordedPage, openHarness, useBrowser } from './chromium';
 
@@ -53,6 +54,31 @@ test('llama.cpp (wllama) streams the same greedy answer as the ONNX model for th
   expect(errors).toEqual([]);
   await context.close();
 });
+
+test('a model server on this computer (real llama.cpp over HTTP, same GGUF) streams the same greedy answer as the in-page llama.cpp engine for the same prompt', async () => {
+  const server = await startLlamaServer(path.join(MODELS_DIR, 'karpathy/stories260K/stories260K-f32.gguf'));
+  try {
+    const { page, context, errors } = await openHarness(browser());
+    const out = await page.evaluate(async (url) => {
+      const h = window.folio.engines;
+      const engines = await h.openEngines();
+      const inPage = await h.answer((await engines.load(h.WLLAMA_STORIES))!, 'Once upon a time', 60);
+      // Added the way the menu adds it: by its address; its model is then an option like any other.
+      const option = await engines.add('local-server', url);
+      const viaServer = await h.answer((await engines.load(option!.id))!, 'Once upon a time', 60);
+      return { option: option!.name, inPage, viaServer };
+    }, server.url);
+    expect(out.option).toBe('stories260K');
+    expect(out.viaServer.pieces.length).toBeGreaterThan(10); // streamed
+    expect(out.inPage.text.trim().length).toBeGreaterThan(20);
+    // Greedy on both: the same tokens (the server's detokenizer drops the first one's leading space).
+    expect(out.viaServer.text.trim()).toBe(out.inPage.text.trim());
+    expect(errors).toEqual([]);
+    await context.close();
+  } finally {
+    await server.stop();
+  }
+}, 300_000);
 
 test('Stop ends a llama.cpp answer mid-way, and the next answer still works', async () => {
   const { page, context } = await openHarness(browser());

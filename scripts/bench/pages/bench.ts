@@ -11,6 +11,7 @@ import { openTransformersGenerator } from '../../../src/client/engines/transform
 import {
   answer,
   buildPostings,
+  createLocalServerGenerator,
   DEFAULT_MAX_FILE_BYTES,
   evenSample,
   LibraryStore,
@@ -277,6 +278,7 @@ declare global {
       embedThroughput: typeof embedThroughput;
       indexingLongTasks: typeof indexingLongTasks;
       generateBench: typeof generateBench;
+      serverVsPage: typeof serverVsPage;
       opfsLoad: typeof opfsLoad;
       ocrPages: typeof ocrPages;
       paddlePages: typeof paddlePages;
@@ -490,6 +492,49 @@ async function generateBench(threads: number[], maxNewTokens = 200) {
   return out;
 }
 
+/**
+ * The same greedy answer (same GGUF, same prompt, one thread each) from the in-page llama.cpp
+ * engine and from a model server on this computer reached over HTTP, as the app reaches one; the
+ * first token timed the same way for both (from the call to the first piece of text handed on),
+ * `rounds` times each, alternating, after one warm-up answer each.
+ */
+async function serverVsPage(serverUrl: string, model: string, rounds = 3, maxNewTokens = 200) {
+  const host = openWllamaWorker();
+  const file = new File(
+    [await (await fetch('/models/karpathy/stories260K/stories260K-f32.gguf')).arrayBuffer()],
+    'stories260K-f32.gguf',
+  );
+  await host.api.addFiles(GGUF_ID, [file]);
+  const inPage = await openWllamaGenerator(host, GGUF_ID, 1);
+  const server = await createLocalServerGenerator({ baseUrl: serverUrl, model });
+  const engines = {
+    wllama: { gen: inPage, tokens: () => inPage.lastRun?.tokens ?? 0 },
+    server: { gen: server, tokens: () => server.lastUsage?.completionTokens ?? 0 },
+  };
+  const messages = [{ role: 'user' as const, content: 'Once upon a time' }];
+  const runs: { engine: string; first_token_ms: number; tokens: number; tokens_per_s: number; text: string }[] = [];
+  for (const { gen } of Object.values(engines)) await gen.generate(messages, { maxNewTokens: 8 });
+  for (let r = 0; r < rounds; r++)
+    for (const [engine, { gen, tokens }] of Object.entries(engines)) {
+      const t0 = performance.now();
+      let first: number | undefined;
+      const { text } = await gen.generate(messages, { maxNewTokens, onToken: () => (first ??= performance.now()) });
+      const end = performance.now();
+      const n = tokens();
+      runs.push({
+        engine,
+        first_token_ms: +(first! - t0).toFixed(1),
+        tokens: n,
+        tokens_per_s: +((n - 1) / ((end - first!) / 1000)).toFixed(1),
+        text,
+      });
+    }
+  await inPage.dispose();
+  await server.dispose();
+  host.terminate();
+  return runs;
+}
+
 /** Second visit: the GGUF kept in OPFS by generateBench, loaded again in a fresh page. */
 async function opfsLoad() {
   const host = openWllamaWorker();
@@ -561,6 +606,7 @@ window.bench = {
   embedThroughput,
   indexingLongTasks,
   generateBench,
+  serverVsPage,
   opfsLoad,
   ocrPages,
   paddlePages,

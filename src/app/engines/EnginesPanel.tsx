@@ -100,7 +100,18 @@ function EngineRow({ o, api, quiet }: { o: EngineOption; api: EnginesApi; quiet?
             Cancel
           </button>
         )}
-        {s.kind === 'ready' && o.kind !== 'passages' && !working && (
+        {o.from && !working && (
+          <button
+            type="button"
+            className="icon-btn icon-btn-sm"
+            onClick={() => void api.forget(o.kind, o.from!)}
+            aria-label={`Forget the model server at ${o.from}`}
+            title="Forget this server (Settings lists the servers added)"
+          >
+            <Trash2 size={15} aria-hidden />
+          </button>
+        )}
+        {s.kind === 'ready' && o.kind !== 'passages' && !o.from && !working && (
           <button
             type="button"
             className="icon-btn icon-btn-sm"
@@ -161,6 +172,7 @@ function EngineInputForm({ input, api }: { input: EngineInput; api: EnginesApi }
       <form className="engine-custom" onSubmit={(e) => void submit(e)}>
         <label className="field">
           <span className="field-help">{input.help}</span>
+          {input.note && <span className="field-help engine-input-note">{input.note}</span>}
           <input
             className="input"
             aria-label={input.label}

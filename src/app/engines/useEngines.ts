@@ -87,6 +87,21 @@ export function useEngines() {
     [engines, use],
   );
 
+  /**
+   * Forgets something added (a model server's address). If an engine from it was in use, or is the
+   * one chosen, answers fall back to passages only; resolves with whether they did.
+   */
+  const forget = useCallback(
+    async (kind: string, value: string): Promise<boolean> => {
+      const fromIt = (id: string) => engines.list().find((o) => o.id === id)?.from === value;
+      const inUse = fromIt(generator.current.id) || fromIt(active.id) || fromIt(chosen);
+      if (inUse) await use('passages');
+      await engines.forget(kind, value);
+      return inUse;
+    },
+    [engines, use, active.id, chosen],
+  );
+
   // Last visit's engine comes back by itself only when it is already downloaded.
   const restored = useRef(false);
   const chosenOption = options.find((o) => o.id === chosen);
@@ -112,6 +127,9 @@ export function useEngines() {
     remove,
     inputs: engines.inputs(),
     add: (kind: string, text: string) => engines.add(kind, text),
+    /** What was added through the menu's fields (model servers' addresses), for Settings. */
+    added: engines.added(),
+    forget,
     addModelFile: (file: File | readonly File[]) => engines.addModelFile(file),
   };
 }

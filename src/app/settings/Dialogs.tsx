@@ -2,6 +2,7 @@ import type { OpenedInfo } from '../../core';
 import type { EvalQuestion, EvalReport } from '../../core';
 import type { AppDialog } from './AppMenu';
 import { BackupDialog } from './BackupDialog';
+import type { ModelServersApi } from './ModelServers';
 import { SettingsDialog } from './SettingsDialog';
 import { ToolsDialog } from './ToolsDialog';
 
@@ -9,6 +10,8 @@ export interface DialogsProps {
   open: AppDialog | null;
   onOpen: (d: AppDialog | null) => void;
   reembed: { done: number; total: number } | null;
+  /** The model servers added in the engines menu, listed in Settings. */
+  servers: ModelServersApi;
   onExport: () => Promise<Blob>;
   onImport: (file: File) => Promise<string>;
   /** Why the library cannot be backed up or checked right now, or null. */
@@ -23,7 +26,7 @@ export default function Dialogs(p: DialogsProps) {
   const close = (o: boolean) => !o && p.onOpen(null);
   return (
     <>
-      <SettingsDialog open={p.open === 'settings'} onOpenChange={close} reembed={p.reembed} />
+      <SettingsDialog open={p.open === 'settings'} onOpenChange={close} reembed={p.reembed} servers={p.servers} />
       <BackupDialog
         open={p.open === 'backup'}
         onOpenChange={close}

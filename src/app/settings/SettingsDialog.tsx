@@ -1,6 +1,7 @@
 import { EMBEDDING_MODELS } from '../../core';
 import { usePersisted } from '../persisted';
 import { Dialog } from '../ui/Dialog';
+import { ModelServers, type ModelServersApi } from './ModelServers';
 import { settingsState, themeState, type Settings, type Theme } from './settings';
 import './settings.css';
 
@@ -8,10 +9,12 @@ export function SettingsDialog({
   open,
   onOpenChange,
   reembed,
+  servers,
 }: {
   open: boolean;
   onOpenChange: (o: boolean) => void;
   reembed: { done: number; total: number } | null;
+  servers: ModelServersApi;
 }) {
   const [settings, setSettings] = usePersisted(settingsState);
   const [theme, setTheme] = usePersisted(themeState);
@@ -91,6 +94,7 @@ export function SettingsDialog({
           <span className="field-help">Re-index a document from its ⋯ menu to apply a new size to it.</span>
         </label>
       </fieldset>
+      <ModelServers api={servers} />
       <fieldset className="settings-group">
         <legend className="caps-label">Appearance</legend>
         <div className="segmented" role="radiogroup" aria-label="Theme">

@@ -56,6 +56,10 @@ export interface EngineDriver {
   input?: EngineInput;
   /** Keeps what was typed (it is among `options` from then on); resolves with the id to use at once, if any. */
   add?(text: string, page: EnginePage): Promise<string | undefined>;
+  /** What was added through `input` and is kept (a server's address), in the order added. */
+  added?(): { value: string; name?: string }[];
+  /** Stops keeping something added; its options (those whose `from` is `value`) leave the list. */
+  forget?(value: string): Promise<void>;
   /** Model files picked from disk: checked and kept, then listed. */
   addFiles?(files: File[], page: EnginePage): Promise<EngineOption>;
 }

@@ -5,12 +5,13 @@ import {
   LOCAL_SERVER_PRESETS,
   LocalServerError,
   listServerModels,
+  localNetworkNote,
   normalizeBaseUrl,
 } from '../../core';
 import type { EngineDriver } from './driver';
 
 const KIND = 'local-server';
-/** The addresses the person added, kept in this browser (Settings lists them; the bin removes one). */
+/** The addresses the person added, kept in this browser (Settings lists them and forgets one on request). */
 const KEY = 'folio.engines.servers';
 
 /** Only this computer: the page's Content-Security-Policy allows loopback addresses and nothing else. */
@@ -44,23 +45,38 @@ const parse = (id: string) => {
 };
 const named = (url: string) => LOCAL_SERVER_PRESETS.find((p) => p.baseUrl === url)?.name;
 
+const INPUT = {
+  kind: KIND,
+  summary: 'A model server on this computer',
+  help: 'Ollama, LM Studio, llama.cpp’s server, Jan or vLLM, already running here: its address. Only that address is contacted; the question and its passages go to it and nowhere else.',
+  label: 'Model server address',
+  placeholder: DEFAULT_LOCAL_SERVER,
+  submit: 'Connect',
+  presets: LOCAL_SERVER_PRESETS.map((p) => ({ name: p.name, value: p.baseUrl })),
+};
+
+/** The browser's local-network permission, in a line, for under the address field (when it asks at all). */
+let networkNote: string | undefined;
+const noted = () =>
+  void localNetworkNote().then(
+    (line) => (networkNote = line),
+    () => {},
+  );
+noted();
+
 /**
  * "A model server on this computer": Ollama, LM Studio, llama.cpp's llama-server, Jan or vLLM,
  * through their OpenAI-compatible API. Its options are the models each added server lists when
- * the menu opens; a server that does not answer is listed with the reason, and stays added.
+ * the page opens and after one is added; a server that does not answer is listed with the reason,
+ * and stays added until forgotten (in Settings, or from its row in the menu).
  */
 export const modelServerEngine: EngineDriver = {
   kind: KIND,
-  input: {
-    kind: KIND,
-    summary: 'A model server on this computer',
-    help: 'Ollama, LM Studio, llama.cpp’s server, Jan or vLLM, already running here: its address. Only that address is contacted; the question and its passages go to it and nowhere else.',
-    label: 'Model server address',
-    placeholder: DEFAULT_LOCAL_SERVER,
-    submit: 'Connect',
-    presets: LOCAL_SERVER_PRESETS.map((p) => ({ name: p.name, value: p.baseUrl })),
+  get input() {
+    return { ...INPUT, ...(networkNote ? { note: networkNote } : {}) };
   },
   async options() {
+    noted();
     const lists = await Promise.all(
       servers().map(async (url): Promise<EngineOption[]> => {
         const where = named(url) ? `${named(url)} at ${url}` : url;
@@ -72,6 +88,7 @@ export const modelServerEngine: EngineDriver = {
             id: idOf(url, m.id),
             kind: KIND,
             group: 'server',
+            from: url,
             name: m.id,
             note: `on ${where}${m.contextWindow ? `, ${m.contextWindow.toLocaleString()}-token context` : ''}`,
             state: { kind: 'ready' },
@@ -95,12 +112,13 @@ export const modelServerEngine: EngineDriver = {
       ? err
       : new LocalServerError('server-error', `The model server could not be used: ${(err as Error).message ?? err}`);
   },
-  async remove(option) {
-    // The bin on a server's row forgets the server (its models come from it, none is stored here).
-    const { url } = parse(option.id);
+  added() {
+    return servers().map((url) => ({ value: url, ...(named(url) ? { name: named(url) } : {}) }));
+  },
+  async forget(url) {
+    // Its models come from it, none is stored here: forgetting the address is all there is to remove.
     addedHere.delete(url);
     writeServers(readServers().filter((s) => s !== url));
-    return null;
   },
   async add(text) {
     const url = normalizeBaseUrl(text);
@@ -122,6 +140,7 @@ function unavailable(url: string, reason: string): EngineOption {
     id: idOf(url, ''),
     kind: KIND,
     group: 'server',
+    from: url,
     name: named(url) ?? url,
     note: url,
     state: { kind: 'unavailable', reason },

@@ -6,6 +6,7 @@
  * page (`openEngines()`).
  */
 import {
+  type AddedSource,
   type DeviceFacts,
   EngineError,
   type EngineKind,
@@ -204,6 +205,21 @@ class PageEngines implements Engines {
 
   inputs() {
     return this.kinds.flatMap((k) => (k.input ? [k.input] : []));
+  }
+
+  added(): AddedSource[] {
+    return this.kinds.flatMap((k) => k.added?.().map((a) => ({ kind: k.kind, ...a })) ?? []);
+  }
+
+  async forget(kind: EngineKind, value: string): Promise<void> {
+    const driver = this.kind(kind);
+    if (!driver.forget) throw new Error(`Nothing added to the answer engines of kind "${kind}" can be forgotten.`);
+    const gone = new Set(this.options.filter((o) => o.kind === kind && o.from === value).map((o) => o.id));
+    if (this.current && gone.has(this.current.id)) await this.release();
+    for (const id of gone) this.loads.get(id)?.abort();
+    await driver.forget(value);
+    this.options = this.options.filter((o) => !gone.has(o.id));
+    this.emit();
   }
 
   async add(kind: EngineKind, text: string): Promise<EngineOption | undefined> {

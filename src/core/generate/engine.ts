@@ -46,6 +46,19 @@ export interface EngineOption {
   state: EngineState;
   /** The option that fits this device best. */
   recommended?: boolean;
+  /**
+   * What the person added that this option comes from (a model server's address): it is listed
+   * while that is kept, and `Engines.forget` takes it away with every option from it.
+   */
+  from?: string;
+}
+
+/** Something a person added through a kind's field and that is kept (a model server's address). */
+export interface AddedSource {
+  kind: EngineKind;
+  value: string;
+  /** What it is, when known (e.g. "Ollama" for its usual address). */
+  name?: string;
 }
 
 /**
@@ -62,6 +75,8 @@ export interface EngineInput {
   placeholder: string;
   /** The button's text, e.g. "Add and download". */
   submit: string;
+  /** A line to read before using the field, when there is one (e.g. the browser will ask a permission). */
+  note?: string;
   /** Values a person can put in the field with one press, e.g. known servers' usual addresses. */
   presets?: readonly { name: string; value: string }[];
 }
@@ -96,6 +111,13 @@ export interface Engines {
    * then on. Resolves with the option to use at once, if there is one; rejects with a plain reason.
    */
   add(kind: EngineKind, text: string): Promise<EngineOption | undefined>;
+  /** What was added through the kinds' fields and is kept, in the order added (Settings lists them). */
+  added(): readonly AddedSource[];
+  /**
+   * Forgets something added: it is no longer kept or contacted, and its options leave the list (the
+   * one in memory, if it is among them, is freed first).
+   */
+  forget(kind: EngineKind, value: string): Promise<void>;
 }
 
 /**

@@ -47,7 +47,13 @@ export interface LocalServerOptions {
   fetch?: typeof fetch;
 }
 
-export type LocalServerErrorCode = 'not-running' | 'cors-refused' | 'no-such-model' | 'server-error' | 'dropped';
+export type LocalServerErrorCode =
+  | 'not-running'
+  | 'cors-refused'
+  | 'network-denied'
+  | 'no-such-model'
+  | 'server-error'
+  | 'dropped';
 
 /** A failure of the local server, as a sentence; `code` for the menu, `partial` the answer so far. */
 export class LocalServerError extends EngineError {
@@ -89,12 +95,58 @@ export function corsAdvice(baseUrl: string, origin = pageOrigin() ?? 'this page�
   ].join(' ');
 }
 
-function notRunning(baseUrl: string, cause?: unknown): LocalServerError {
+function notRunning(baseUrl: string, cause?: unknown, mayBeAsked = false): LocalServerError {
   return new LocalServerError(
     'not-running',
-    `Nothing answers at ${baseUrl}. Start the model server (Ollama: \`ollama serve\`; LM Studio: Developer › Start Server; llama.cpp: \`llama-server -m model.gguf\`) or check the address; passages-only answers keep working.`,
+    `Nothing answers at ${baseUrl}. Start the model server (Ollama: \`ollama serve\`; LM Studio: Developer › Start Server; llama.cpp: \`llama-server -m model.gguf\`) or check the address; passages-only answers keep working.${mayBeAsked ? ` ${ALLOW_WHEN_ASKED}` : ''}`,
     { cause },
   );
+}
+
+/**
+ * Chrome (from 142) asks before a page on a public address reaches servers on this computer
+ * (Local Network Access: the 'loopback-network' permission from Chrome 145). Refused, every request
+ * fails as if nothing listened, so the permission's state is asked before saying so. Never
+ * 'local-network-access': querying that name crashes older Chrome's page.
+ */
+export async function loopbackPermission(): Promise<PermissionState | undefined> {
+  if (typeof navigator === 'undefined' || !navigator.permissions?.query) return undefined;
+  try {
+    return (await navigator.permissions.query({ name: 'loopback-network' as PermissionName })).state;
+  } catch {
+    return undefined; // a browser without the permission: nothing to ask, nothing to refuse
+  }
+}
+
+/** A page served from this computer reaches it without being asked (loopback to loopback). */
+const servedFromThisComputer = (host: string) => /^(localhost|127(\.\d+){3}|\[::1\])$|\.localhost$/.test(host);
+
+/** In a browser that asks (Chrome 142 on), for a page served from elsewhere: the request says it means this computer. */
+function loopbackTarget(): { targetAddressSpace?: 'loopback' } {
+  return typeof Request !== 'undefined' && 'targetAddressSpace' in Request.prototype
+    ? { targetAddressSpace: 'loopback' }
+    : {};
+}
+
+const ALLOW_WHEN_ASKED =
+  'If Chrome asked whether this site may connect to devices and apps on your network, choose Allow and try again.';
+
+/**
+ * What the person will see, in one line, for the browser's local-network permission: before it
+ * is asked ('prompt'), what to allow; after it was refused ('denied'), how to undo that. Nothing
+ * where the browser does not ask, where the page is served from this computer, or once allowed.
+ */
+export function localNetworkLine(state: PermissionState | undefined, pageHost: string): string | undefined {
+  if (!state || state === 'granted' || servedFromThisComputer(pageHost)) return undefined;
+  return state === 'denied'
+    ? 'Chrome blocks this site from reaching apps on this computer (you chose Block when it asked). To use a model server here, allow it: the icon left of the address › Site settings › Loopback network (older Chrome: Local network access) › Allow, then reload.'
+    : 'Chrome will ask once whether this site may connect to devices and apps on your network: choose Allow. Folio still connects only to the address you give here.';
+}
+
+/** The line for this page now (see localNetworkLine). */
+export async function localNetworkNote(): Promise<string | undefined> {
+  if (typeof location === 'undefined') return undefined;
+  return localNetworkLine(await loopbackPermission(), location.hostname);
 }
 
 /**
@@ -104,13 +156,25 @@ function notRunning(baseUrl: string, cause?: unknown): LocalServerError {
  */
 async function diagnose(baseUrl: string, doFetch: typeof fetch, origin: string | undefined, cause: unknown) {
   if (typeof window === 'undefined' && typeof WorkerGlobalScope === 'undefined') return notRunning(baseUrl, cause);
-  const listening = await doFetch(`${baseUrl}/v1/models`, { mode: 'no-cors', cache: 'no-store' }).then(
+  const permission = await loopbackPermission();
+  const asks = typeof location !== 'undefined' && !servedFromThisComputer(location.hostname);
+  if (permission === 'denied' && asks)
+    return new LocalServerError(
+      'network-denied',
+      `Chrome did not let this page reach ${baseUrl}: you chose Block when it asked whether this site may connect to devices and apps on your network. Allow it: the icon left of the address › Site settings › Loopback network (older Chrome: Local network access) › Allow, then reload; passages-only answers keep working.`,
+      { cause },
+    );
+  const listening = await doFetch(`${baseUrl}/v1/models`, {
+    mode: 'no-cors',
+    cache: 'no-store',
+    ...loopbackTarget(),
+  }).then(
     () => true,
     () => false,
   );
   return listening
     ? new LocalServerError('cors-refused', corsAdvice(baseUrl, origin), { cause })
-    : notRunning(baseUrl, cause);
+    : notRunning(baseUrl, cause, asks && permission === 'prompt');
 }
 declare const WorkerGlobalScope: unknown;
 
@@ -135,7 +199,7 @@ export async function listServerModels(
   const doFetch = opts.fetch ?? fetch.bind(globalThis);
   let res: Response;
   try {
-    res = await doFetch(`${base}/v1/models`, { signal: opts.signal, cache: 'no-store' });
+    res = await doFetch(`${base}/v1/models`, { signal: opts.signal, cache: 'no-store', ...loopbackTarget() });
   } catch (err) {
     if (opts.signal?.aborted) throw err;
     throw await diagnose(base, doFetch, opts.origin, err);
@@ -224,6 +288,7 @@ export class LocalServerGenerator implements Generator {
           }),
           signal: controller.signal,
           cache: 'no-store',
+          ...loopbackTarget(),
         });
       } catch (err) {
         if (controller.signal.aborted) return { text, finishReason: 'aborted' };
