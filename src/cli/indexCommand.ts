@@ -263,6 +263,10 @@ async function indexGroup(
       }
       if (p.stage === 'reading') progress.working(p.file);
       if (p.stage === 'done' || p.stage === 'duplicate' || p.stage === 'failed') progress.finished();
+      if (p.stage === 'done' && p.document?.vectorCount !== undefined)
+        progress.log(
+          `${p.file}: searchable after ${round((performance.now() - started) / 1000)} s; its ${p.document.chunkCount} passages' vectors are being added`,
+        );
     };
     // One file per call, so each document's passages are embedded only with each other: with the
     // q8 model a batch's activations share one quantisation scale, so a passage's vector moves

@@ -10,6 +10,10 @@ import type { LibraryParts } from './parts';
  * large file's saved progress while it is added (indexing.ts).
  */
 const FILL_SLICE = 64;
+/** Passages per embedding call: between calls a question asked meanwhile goes first. */
+const FILL_BATCH = 16;
+/** After a search starts, filling waits this long since the last one: an answer makes several in a row. */
+const QUIET_MS = 2000;
 
 export interface VectorFillOptions {
   /** Web Lock held while filling: one tab of a library fills at a time. */
@@ -17,6 +21,8 @@ export interface VectorFillOptions {
   locks: LockManagerLike;
   /** Adding files: filling waits while a batch runs, so new files become searchable first. */
   adding: Cancellation;
+  /** When a search last started (performance.now()): the embedder and the thread are its first. */
+  lastAsked: () => number;
   /** A step was stored (the document's `vectorCount` moved on). */
   onStep: () => void;
 }
@@ -84,6 +90,15 @@ export class VectorFill {
     } while (this.again && !this.stopped.signal.aborted);
   }
 
+  /** Waits until no search has started for QUIET_MS (a question is answered before the next batch). */
+  private async quiet(signal: AbortSignal): Promise<void> {
+    for (let wait = QUIET_MS - (performance.now() - this.opts.lastAsked()); wait > 0 && !signal.aborted; ) {
+      await new Promise((resolve) => setTimeout(resolve, wait));
+      wait = QUIET_MS - (performance.now() - this.opts.lastAsked());
+    }
+    signal.throwIfAborted();
+  }
+
   private async fillAll(): Promise<void> {
     for (let doc = this.next(); doc && !this.stopped.signal.aborted; doc = this.next()) await this.fill(doc);
   }
@@ -111,7 +126,13 @@ export class VectorFill {
         await this.opts.adding.idle();
         if (signal.aborted || !this.parts.state.docs.has(doc.id)) return;
         const slice = passages.slice(done, done + FILL_SLICE);
-        const vectors = await this.parts.embedder.embed(slice, 'passage', undefined, signal);
+        const dims = this.parts.embedder.model.dimensions;
+        const vectors = new Float32Array(slice.length * dims);
+        for (let b = 0; b < slice.length; b += FILL_BATCH) {
+          await this.quiet(signal);
+          const part = slice.slice(b, b + FILL_BATCH);
+          vectors.set(await this.parts.embedder.embed(part, 'passage', undefined, signal), b * dims);
+        }
         if (!(await this.parts.state.addVectors(doc.id, done, vectors))) return;
         done += slice.length;
         this.opts.onStep();

@@ -135,6 +135,7 @@ export class Library {
     let searched!: () => void;
     const firstSearch = new Promise<void>((resolve) => (searched = resolve));
     const locks = opts.locks ?? defaultLocks();
+    let lastAsked = Number.NEGATIVE_INFINITY;
     const parts: LibraryParts = {
       store,
       state,
@@ -147,11 +148,15 @@ export class Library {
       libraryModel: meta.embeddingModel,
       announce: () => channel?.announce(),
       searched,
+      asked: () => {
+        lastAsked = performance.now();
+      },
     };
     fill = new VectorFill(parts, {
       lockName: `folio-fill:${name}`,
       locks,
       adding,
+      lastAsked: () => lastAsked,
       onStep: () => opts.onEvent?.('vectors'),
     });
     await state.loadDocuments();
