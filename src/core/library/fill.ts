@@ -13,7 +13,7 @@ const FILL_SLICE = 64;
 /** Passages per embedding call: between calls a question asked meanwhile goes first. */
 const FILL_BATCH = 16;
 /** After a search starts, filling waits this long since the last one: an answer makes several in a row. */
-const QUIET_MS = 2000;
+const QUIET_MS = 5000;
 
 export interface VectorFillOptions {
   /** Web Lock held while filling: one tab of a library fills at a time. */

@@ -491,6 +491,8 @@ export class Library {
 
   /** Vectors of texts in this library's model (one row of `dimensions` floats per text). */
   embed(texts: string[], kind: 'query' | 'passage'): Promise<Float32Array> {
+    // An answer being written embeds its sentences: the background fill gives way as to a search.
+    this.parts.asked();
     return this.parts.embedder.embed(texts, kind);
   }
 
