@@ -37,7 +37,7 @@ afterEach(() => {
 });
 let counter = 0;
 async function library(opts: Partial<LibraryOptions> & { name: string }) {
-  const lib = await openLibrary({ embedder: stubEmbedder(), ...opts });
+  const lib = await openLibrary({ embedder: stubEmbedder(), fillQuietMs: 100, ...opts });
   libs.push(lib);
   return lib;
 }
@@ -93,7 +93,7 @@ describe('a large table is searchable before its vectors exist (issue 24, Indexi
 
   test('closed mid-fill, the stored state is consistent and reopening resumes where it stopped', async () => {
     const name = `fill-${++counter}`;
-    const held = gate(8); // two steps of 64 passages (batches of 16), then it stalls
+    const held = gate(16); // two steps of 64 passages (embedded 8 at a time), then it stalls
     const first = await library({ name, embedder: stubEmbedder({ beforeBatch: held.beforeBatch }) });
     await first.addFiles([birdstrikes()]);
     await until(async () => (await first.listDocuments())[0]?.vectorCount === 128, 'two steps stored');
@@ -124,7 +124,7 @@ describe('a large table is searchable before its vectors exist (issue 24, Indexi
   });
 
   test('removed mid-fill, nothing of it is left and the fill stops', async () => {
-    const held = gate(4);
+    const held = gate(8); // one step of 64 passages
     const embedder = stubEmbedder({ beforeBatch: held.beforeBatch });
     const lib = await library({ name: `fill-${++counter}`, embedder });
     await lib.addFiles([birdstrikes()]);
@@ -161,7 +161,7 @@ describe('a large table is searchable before its vectors exist (issue 24, Indexi
 
   test('the integrity report counts a partly filled document by its vectorCount', async () => {
     const name = `fill-${++counter}`;
-    const held = gate(4);
+    const held = gate(8); // one step of 64 passages
     const lib = await library({ name, embedder: stubEmbedder({ beforeBatch: held.beforeBatch }) });
     await lib.addFiles([birdstrikes()]);
     await until(async () => (await lib.listDocuments())[0]?.vectorCount === 64, 'a step stored');

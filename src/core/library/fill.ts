@@ -11,9 +11,13 @@ import type { LibraryParts } from './parts';
  */
 const FILL_SLICE = 64;
 /** Passages per embedding call: between calls a question asked meanwhile goes first. */
-const FILL_BATCH = 16;
-/** After a search starts, filling waits this long since the last one: an answer makes several in a row. */
-const QUIET_MS = 5000;
+const FILL_BATCH = 8;
+/**
+ * After a search starts, filling waits this long since the last one. An answer makes several calls
+ * in a row, seconds apart under load; with 5 s a fill batch slipped in between each of them and a
+ * first answer took 216 s in the browser at load 25–29 (docs/tables.md, "Large tables").
+ */
+export const FILL_QUIET_MS = 30_000;
 
 export interface VectorFillOptions {
   /** Web Lock held while filling: one tab of a library fills at a time. */
@@ -23,6 +27,8 @@ export interface VectorFillOptions {
   adding: Cancellation;
   /** When a search last started (performance.now()): the embedder and the thread are its first. */
   lastAsked: () => number;
+  /** How long after it filling waits (FILL_QUIET_MS). */
+  quietMs: number;
   /** A step was stored (the document's `vectorCount` moved on). */
   onStep: () => void;
 }
@@ -90,11 +96,12 @@ export class VectorFill {
     } while (this.again && !this.stopped.signal.aborted);
   }
 
-  /** Waits until no search has started for QUIET_MS (a question is answered before the next batch). */
+  /** Waits until no search has started for `quietMs` (a question is answered before the next batch). */
   private async quiet(signal: AbortSignal): Promise<void> {
-    for (let wait = QUIET_MS - (performance.now() - this.opts.lastAsked()); wait > 0 && !signal.aborted; ) {
+    const quiet = this.opts.quietMs;
+    for (let wait = quiet - (performance.now() - this.opts.lastAsked()); wait > 0 && !signal.aborted; ) {
       await new Promise((resolve) => setTimeout(resolve, wait));
-      wait = QUIET_MS - (performance.now() - this.opts.lastAsked());
+      wait = quiet - (performance.now() - this.opts.lastAsked());
     }
     signal.throwIfAborted();
   }

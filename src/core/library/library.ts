@@ -12,7 +12,7 @@ import type { Embedder } from '../embed/embedder';
 import type { EvalQuestion, EvalReport } from '../eval/userEval';
 import { exportBackup, importBackup } from './backup';
 import { Cancellation } from './cancel';
-import { VectorFill } from './fill';
+import { FILL_QUIET_MS, VectorFill } from './fill';
 import {
   createCollection,
   deleteCollection,
@@ -81,6 +81,8 @@ export interface LibraryOptions {
   onEvent?: (event: LibraryEvent) => void;
   /** Resolve once keyword search works; vectors are read right after (see `searchModelReady`). */
   keywordsFirst?: boolean;
+  /** After a search, how long the background vector fill waits (default FILL_QUIET_MS, 30 s; tests shorten it). */
+  fillQuietMs?: number;
   /** Web Locks (default: the platform's, else one in-memory manager per process). */
   locks?: LockManagerLike;
 }
@@ -157,6 +159,7 @@ export class Library {
       locks,
       adding,
       lastAsked: () => lastAsked,
+      quietMs: opts.fillQuietMs ?? FILL_QUIET_MS,
       onStep: () => opts.onEvent?.('vectors'),
     });
     await state.loadDocuments();
