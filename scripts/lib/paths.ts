@@ -4,6 +4,8 @@ import path from 'node:path';
 export const MODELS_DIR = path.resolve(process.env.FOLIO_MODELS ?? '../shared/models');
 export const FIXTURES_DIR = path.resolve(process.env.FOLIO_FIXTURES ?? '../shared/fixtures/docs');
 export const SCIFACT_DIR = path.resolve(process.env.FOLIO_SCIFACT ?? '../shared/data/scifact');
+/** Public CSVs (vega-datasets), among them birdstrikes.csv: 10,000 rows × 14 columns. */
+export const TABLES_DIR = path.resolve(process.env.FOLIO_TABLES ?? '../shared/data/tables');
 
 export const FIXTURE_FILES = {
   pdf: 'pdf/multi_page.pdf',

@@ -46,7 +46,17 @@ export interface IndexSummary {
   failed: { file: string; code: string; reason: string }[];
   /** Files an earlier, interrupted run had already done (not read or embedded again). */
   resumed: number;
-  thisRun: { files: string[]; chunks: number; indexSeconds: number; chunksPerSecond: number };
+  thisRun: {
+    files: string[];
+    chunks: number;
+    indexSeconds: number;
+    /**
+     * Of indexSeconds, the time until each document was stored and searchable: a large table is
+     * stored before its vectors, which are then added before the library file is written.
+     */
+    searchableSeconds: number;
+    chunksPerSecond: number;
+  };
   modelLoadSeconds: number;
   totalSeconds: number;
   shard?: Shard;
@@ -120,10 +130,12 @@ export async function indexCommand(
   const progress = new Progress(io.stderr, total, kept.size);
   const done: SavedFile[] = [];
   const indexStart = performance.now();
+  let searchableMs = 0;
   try {
     for (let g = 0; g < todo.length && !io.signal.aborted; g += args.batch) {
       const files = await indexGroup(todo.slice(g, g + args.batch), keptHashes, args, embedder, progress, io.signal);
       if (!files) break;
+      searchableMs += files.searchableMs;
       await state.saveGroup(files.saved, files.part);
       for (const f of files.saved) {
         done.push(f);
@@ -171,6 +183,7 @@ export async function indexCommand(
       files: thisRun.map((f) => f.name),
       chunks: thisRunChunks,
       indexSeconds: round(indexSeconds),
+      searchableSeconds: round(searchableMs / 1000),
       chunksPerSecond: round(thisRunChunks / Math.max(indexSeconds, 1e-3)),
     },
     modelLoadSeconds: round(modelLoadSeconds),
@@ -192,7 +205,8 @@ async function indexGroup(
   embedder: Awaited<ReturnType<typeof loadEmbedder>>,
   progress: Progress,
   signal: AbortSignal,
-): Promise<{ saved: SavedFile[]; part: Blob | undefined } | undefined> {
+): Promise<{ saved: SavedFile[]; part: Blob | undefined; searchableMs: number } | undefined> {
+  const started = performance.now();
   const saved: SavedFile[] = new Array(group.length);
   const inputs: FileInput[] = [];
   const positions: number[] = [];
@@ -228,7 +242,7 @@ async function indexGroup(
     positions.push(i);
     hashes.push(hash);
   }
-  if (!inputs.length) return { saved, part: undefined };
+  if (!inputs.length) return { saved, part: undefined, searchableMs: performance.now() - started };
 
   const { library, name } = await memoryLibrary({
     embedder,
@@ -249,6 +263,10 @@ async function indexGroup(
       }
       if (p.stage === 'reading') progress.working(p.file);
       if (p.stage === 'done' || p.stage === 'duplicate' || p.stage === 'failed') progress.finished();
+      if (p.stage === 'done' && p.document?.vectorCount !== undefined)
+        progress.log(
+          `${p.file}: searchable after ${round((performance.now() - started) / 1000)} s; its ${p.document.chunkCount} passages' vectors are being added`,
+        );
     };
     // One file per call, so each document's passages are embedded only with each other: with the
     // q8 model a batch's activations share one quantisation scale, so a passage's vector moves
@@ -261,13 +279,20 @@ async function indexGroup(
       outcomes.push(outcome!);
     }
     if (signal.aborted) return undefined;
+    const searchableMs = performance.now() - started;
+    // A large table's vectors are added after it is stored: the library file holds them all.
+    await Promise.race([
+      library.vectorsFilled(),
+      new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true })),
+    ]);
+    if (signal.aborted) return undefined;
     outcomes.forEach((o, j) => {
       const i = positions[j]!;
       saved[i] = savedFile(group[i]!, o, hashes[j]!);
       if (o.status === 'failed') progress.log(`✗ ${o.error.message}`);
     });
     const part = saved.some((f) => f.documentId) ? await library.exportBackup({ createdBy: 'folio index' }) : undefined;
-    return { saved, part };
+    return { saved, part, searchableMs };
   } finally {
     await dropLibrary(library, name);
   }

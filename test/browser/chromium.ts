@@ -121,7 +121,7 @@ export const sourcesOf = (turn: Locator): Locator => turn.getByRole('list', { na
  * Asks in the app's question box (once the previous answer is done) and waits for the answer's
  * first source, or for "Not in your documents" (the closest passages folded away); returns that turn.
  */
-export async function ask(page: Page, question: string): Promise<Locator> {
+export async function ask(page: Page, question: string, timeout = 60_000): Promise<Locator> {
   // The previous answer may still be refining its extract after its sources showed; a question
   // sent meanwhile would be refused, as it is for a person (Send is Stop until it is done).
   await waitForAnswer(page);
@@ -129,7 +129,7 @@ export async function ask(page: Page, question: string): Promise<Locator> {
   const box = page.getByLabel('Ask a question');
   await box.fill(question);
   await box.press('Enter');
-  await sourcesOf(turn).first().or(turn.locator('.declined')).waitFor({ timeout: 60_000 });
+  await sourcesOf(turn).first().or(turn.locator('.declined')).waitFor({ timeout });
   return turn;
 }
 

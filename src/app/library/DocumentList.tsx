@@ -14,7 +14,15 @@ type Toggle = (collectionId: string, docId: string, member: boolean) => void;
 const PAGE = 100;
 
 export function documentMeta(d: DocumentRecord): string {
-  return [typeLabel(d.type), d.pageCount ? counted(d.pageCount, 'page') : '', counted(d.chunkCount, 'passage')]
+  return [
+    typeLabel(d.type),
+    d.pageCount ? counted(d.pageCount, 'page') : '',
+    counted(d.chunkCount, 'passage'),
+    // A large table is searchable by its words at once; search by meaning covers it as its vectors come.
+    d.vectorCount !== undefined
+      ? `searchable; meanings being added, ${count(d.vectorCount)} of ${count(d.chunkCount)}`
+      : '',
+  ]
     .filter(Boolean)
     .join(' · ');
 }

@@ -80,6 +80,19 @@ const EMBED_WINDOW = 256;
  * with its pending record after each slice, so a closed tab resumes from the last slice.
  */
 const EMBED_SLICE = 64;
+/**
+ * A table of more passages than this is stored before its vectors are made: the rows are
+ * searchable by keywords and computed over at once, and the vectors follow in the background
+ * (fill.ts). Embedding 10,000 rows (2,090 passages) took 47 s in Node and about 4 minutes in the
+ * browser (issue 24, docs/tables.md "Large tables").
+ */
+const DEFER_VECTORS_ABOVE = EMBED_WINDOW;
+const SHEET_TYPES = new Set(['csv', 'tsv', 'xlsx', 'ods']);
+
+/** Whether a document is stored searchable by keywords first, its vectors filled after. */
+const defersVectors = (parsed: ParsedDocument, chunks: Chunk[]) =>
+  SHEET_TYPES.has(parsed.type) && !!parsed.tables?.length && chunks.length > DEFER_VECTORS_ABOVE;
+
 /** Files above this size take long to parse and chunk: the files before them are stored first. */
 const LARGE_FILE_BYTES = 1024 * 1024;
 
@@ -301,17 +314,20 @@ async function runPipeline<T extends { name: string }>(
     const vectors = await embedWindow(parts, prepared, { report, fail, rate, signal, batch });
     for (const [j, p] of prepared.entries()) {
       const v = vectors[j];
-      if (!v) continue;
-      try {
-        signal?.throwIfAborted();
-        report(p.fileIndex, 'storing');
-        const outcome = await commit(parts, p, v, replaces, collectionsOf?.(p.fileIndex));
-        outcomes[p.fileIndex] = outcome;
-        if (outcome.status === 'added') report(p.fileIndex, 'done', { document: outcome.document });
-        else report(p.fileIndex, 'duplicate');
-      } catch (err) {
-        fail(p.fileIndex, err);
-      }
+      if (v) await storeFile(p.fileIndex, p, v);
+    }
+  };
+  /** Commits one file (without vectors: they are filled after, see fill.ts); a failure is its own. */
+  const storeFile = async (i: number, p: Prepared, vectors: Float32Array = new Float32Array(0)) => {
+    try {
+      signal?.throwIfAborted();
+      report(i, 'storing');
+      const outcome = await commit(parts, p, vectors, replaces, collectionsOf?.(i));
+      outcomes[i] = outcome;
+      if (outcome.status === 'added') report(i, 'done', { document: outcome.document });
+      else report(i, 'duplicate');
+    } catch (err) {
+      fail(i, err);
     }
   };
 
@@ -344,12 +360,7 @@ async function runPipeline<T extends { name: string }>(
         signal,
       );
       const passages = chunks.map((c) => passageText(c.text, c.location.headings));
-      const resumed = batch && (await resumedVectors(parts, batch, i, passages));
-      // Small files share a window; a file that would overflow it is embedded after the files
-      // before it are stored, so one huge file never holds the others back (or takes them
-      // down with it when cancelled).
-      if (window.length && windowChunks + chunks.length > EMBED_WINDOW) await flush();
-      window.push({
+      const prepared: Prepared = {
         fileIndex: i,
         name: input.name,
         size: loaded.size,
@@ -358,8 +369,17 @@ async function runPipeline<T extends { name: string }>(
         chunks,
         passages,
         ...(loaded.original ? { original: loaded.original } : {}),
-        ...(resumed ? { resumed } : {}),
-      });
+      };
+      if (defersVectors(loaded.parsed, chunks)) {
+        await storeFile(i, prepared);
+        continue;
+      }
+      const resumed = batch && (await resumedVectors(parts, batch, i, passages));
+      // Small files share a window; a file that would overflow it is embedded after the files
+      // before it are stored, so one huge file never holds the others back (or takes them
+      // down with it when cancelled).
+      if (window.length && windowChunks + chunks.length > EMBED_WINDOW) await flush();
+      window.push({ ...prepared, ...(resumed ? { resumed } : {}) });
       windowChunks += chunks.length;
     } catch (err) {
       fail(i, err);
@@ -522,6 +542,7 @@ async function commit(
 ): Promise<AddOutcome> {
   const id = crypto.randomUUID();
   const postings = buildPostings(p.passages);
+  const vectorCount = vectors.length / parts.embedder.model.dimensions;
   const doc: DocumentRecord = {
     id,
     name: p.name,
@@ -529,6 +550,7 @@ async function commit(
     size: p.size,
     hash: p.hash,
     chunkCount: p.chunks.length,
+    ...(vectorCount < p.chunks.length ? { vectorCount } : {}),
     status: 'ready',
     embeddingModel: parts.embedder.model.id,
     addedAt: Date.now(),

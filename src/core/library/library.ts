@@ -12,6 +12,7 @@ import type { Embedder } from '../embed/embedder';
 import type { EvalQuestion, EvalReport } from '../eval/userEval';
 import { exportBackup, importBackup } from './backup';
 import { Cancellation } from './cancel';
+import { FILL_QUIET_MS, VectorFill } from './fill';
 import {
   createCollection,
   deleteCollection,
@@ -52,9 +53,11 @@ import { computeSourceGuide, type SourceGuide } from '../whole/guide';
 
 /**
  * What happens to the library outside this instance: another tab changed it (already re-read
- * here), or another tab upgraded its schema (this connection is closed; the page must reload).
+ * here), or another tab upgraded its schema (this connection is closed; the page must reload);
+ * or, in the background here, a document stored before its vectors got more of them ('vectors':
+ * its record's `vectorCount` moved on, see fill.ts).
  */
-export type LibraryEvent = 'changed' | 'outdated';
+export type LibraryEvent = 'changed' | 'outdated' | 'vectors';
 
 export interface AddOptions {
   /** Cancels the files not yet stored (each reported as 'cancelled'); stored ones stay. */
@@ -78,6 +81,8 @@ export interface LibraryOptions {
   onEvent?: (event: LibraryEvent) => void;
   /** Resolve once keyword search works; vectors are read right after (see `searchModelReady`). */
   keywordsFirst?: boolean;
+  /** After a search, how long the background vector fill waits (default FILL_QUIET_MS, 30 s; tests shorten it). */
+  fillQuietMs?: number;
   /** Web Locks (default: the platform's, else one in-memory manager per process). */
   locks?: LockManagerLike;
 }
@@ -86,12 +91,12 @@ export interface LibraryOptions {
 const FIRST_SEARCH_GRACE_MS = 250;
 
 export class Library {
-  private readonly adding = new Cancellation();
-
   private constructor(
     private readonly parts: LibraryParts,
     private readonly channel: ChangeChannel | undefined,
     private readonly keywordsServed: Promise<unknown> | undefined,
+    private readonly adding: Cancellation,
+    private readonly fill: VectorFill,
   ) {}
 
   static async open(opts: LibraryOptions): Promise<Library> {
@@ -104,6 +109,8 @@ export class Library {
       await store.setMeta(meta);
     }
     const state = new LibraryState(store, model, opts.bm25 ?? DEFAULT_BM25);
+    const adding = new Cancellation();
+    let fill: VectorFill | undefined;
     // Changes announced while a re-read runs are covered by one more re-read after it, not one each.
     let rereading = false;
     let stale = false;
@@ -120,6 +127,8 @@ export class Library {
         rereading = false;
       }
       opts.onEvent?.('changed');
+      // A document another tab stored, or left half-filled when it closed.
+      void fill?.start();
     };
     const channel = opts.shareChanges ? shareChanges(name, () => void follow().catch(() => {})) : undefined;
     // Opening for keywords first, reading the vectors (and, in the worker's host, loading the
@@ -127,11 +136,13 @@ export class Library {
     // a short quiet moment when none comes, so a question asked on reopening is answered first.
     let searched!: () => void;
     const firstSearch = new Promise<void>((resolve) => (searched = resolve));
+    const locks = opts.locks ?? defaultLocks();
+    let lastAsked = Number.NEGATIVE_INFINITY;
     const parts: LibraryParts = {
       store,
       state,
       embedder: opts.embedder,
-      recovery: new Recovery(store, opts.locks ?? defaultLocks()),
+      recovery: new Recovery(store, locks),
       settings: {
         chunking: fitChunking(DEFAULT_CHUNK_OPTIONS, opts.chunking ?? {}, opts.embedder),
         maxFileBytes: opts.maxFileBytes,
@@ -139,7 +150,18 @@ export class Library {
       libraryModel: meta.embeddingModel,
       announce: () => channel?.announce(),
       searched,
+      asked: () => {
+        lastAsked = performance.now();
+      },
     };
+    fill = new VectorFill(parts, {
+      lockName: `folio-fill:${name}`,
+      locks,
+      adding,
+      lastAsked: () => lastAsked,
+      quietMs: opts.fillQuietMs ?? FILL_QUIET_MS,
+      onStep: () => opts.onEvent?.('vectors'),
+    });
     await state.loadDocuments();
     const keywordsServed = opts.keywordsFirst
       ? Promise.race([firstSearch, new Promise((r) => setTimeout(r, FIRST_SEARCH_GRACE_MS))])
@@ -148,7 +170,9 @@ export class Library {
     // Opening for keywords first, a failure to read vectors is reported by whenSearchModelReady().
     if (keywordsServed) vectors.catch(() => {});
     else await vectors;
-    return new Library(parts, channel, keywordsServed);
+    // What a closed or crashed tab left unfilled goes on (after the vectors are read).
+    void fill.start();
+    return new Library(parts, channel, keywordsServed, adding, fill);
   }
 
   // ---- Documents ---------------------------------------------------------------------------
@@ -177,6 +201,7 @@ export class Library {
       throw new Error(
         `This document came with the library file “${holder.name}”; delete that collection to remove it.`,
       );
+    this.fill.forget(id);
     const existed = await this.parts.state.remove(id);
     await this.parts.store.deleteGuide(id);
     this.parts.announce();
@@ -285,6 +310,16 @@ export class Library {
     };
   }
 
+  /**
+   * Resolves when every document stored before its vectors (a large table) has them all, filling
+   * now if nothing is (e.g. `folio index` before writing its library file). Never rejects: a
+   * document whose passages the model refused stays searchable by keywords (its `vectorCount` says
+   * how far it got).
+   */
+  vectorsFilled(): Promise<void> {
+    return this.fill.start();
+  }
+
   checkIntegrity(): Promise<IntegrityReport> {
     return this.parts.store.integrityReport();
   }
@@ -311,17 +346,17 @@ export class Library {
       );
       if (known.length) await setMembership(this.parts, into, known, true);
     }
-    return announced(this.parts, out);
+    return announced(this.parts, this.fill, out);
   }
 
   /** Indexes documents parsed elsewhere (benchmarks, evaluation), through the same pipeline. */
   async addParsed(inputs: ParsedInput[], onProgress?: (p: IndexProgress) => void): Promise<AddOutcome[]> {
-    return announced(this.parts, await addParsed(this.parts, inputs, onProgress));
+    return announced(this.parts, this.fill, await addParsed(this.parts, inputs, onProgress));
   }
 
   /** Indexes a document again from its kept original; the old version stays until the new one is stored. */
   async reindex(id: string, onProgress?: (p: IndexProgress) => void): Promise<AddOutcome> {
-    return announced(this.parts, [await reindex(this.parts, id, onProgress)])[0]!;
+    return announced(this.parts, this.fill, [await reindex(this.parts, id, onProgress)])[0]!;
   }
 
   /**
@@ -329,7 +364,7 @@ export class Library {
    * version stays until the new one is stored, in the same transaction. `cancelAdding()` stops it.
    */
   async replaceDocument(id: string, file: AddInput, onProgress?: (p: IndexProgress) => void): Promise<AddOutcome> {
-    return announced(this.parts, [
+    return announced(this.parts, this.fill, [
       await this.adding.run(undefined, (signal) => replaceDocument(this.parts, id, file, onProgress, signal)),
     ])[0]!;
   }
@@ -367,7 +402,7 @@ export class Library {
         ),
       ),
     );
-    return announced(this.parts, out);
+    return announced(this.parts, this.fill, out);
   }
 
   discardInterrupted(): Promise<void> {
@@ -414,7 +449,13 @@ export class Library {
     opts: LibraryFileOptions = {},
     onProgress?: (done: number, total: number) => void,
   ): Promise<LibraryFileResult> {
-    return importLibraryFile(this.parts, file, opts, onProgress);
+    const result = importLibraryFile(this.parts, file, opts, onProgress);
+    // A library file may hold a document whose vectors were still being filled.
+    void result.then(
+      () => this.fill.start(),
+      () => {},
+    );
+    return result;
   }
 
   // ---- Search ------------------------------------------------------------------------------
@@ -463,6 +504,8 @@ export class Library {
 
   /** Vectors of texts in this library's model (one row of `dimensions` floats per text). */
   embed(texts: string[], kind: 'query' | 'passage'): Promise<Float32Array> {
+    // An answer being written embeds its sentences: the background fill gives way as to a search.
+    this.parts.asked();
     return this.parts.embedder.embed(texts, kind);
   }
 
@@ -476,7 +519,12 @@ export class Library {
     file: Blob,
     onProgress?: (done: number, total: number) => void,
   ): Promise<{ added: number; duplicates: number; extra: unknown }> {
-    return importBackup(this.parts, file, onProgress);
+    const result = importBackup(this.parts, file, onProgress);
+    void result.then(
+      () => this.fill.start(),
+      () => {},
+    );
+    return result;
   }
 
   embeddingStatus(): EmbeddingStatus {
@@ -501,6 +549,7 @@ export class Library {
 
   /** Closes the database; a batch still being added is left to resume, as if the tab had closed. */
   close(): void {
+    this.fill.stop();
     this.channel?.close();
     this.parts.store.close();
   }
@@ -512,9 +561,10 @@ function guideFits(guide: SourceGuide, doc: DocumentRecord): boolean {
   );
 }
 
-/** Tells other tabs when a call stored anything, and hands the outcomes on. */
-function announced(parts: LibraryParts, out: AddOutcome[]): AddOutcome[] {
+/** Tells other tabs when a call stored anything, starts filling what was stored without vectors, and hands the outcomes on. */
+function announced(parts: LibraryParts, fill: VectorFill, out: AddOutcome[]): AddOutcome[] {
   if (out.some((o) => o.status === 'added')) parts.announce();
+  if (out.some((o) => o.status === 'added' && o.document.vectorCount !== undefined)) void fill.start();
   return out;
 }
 

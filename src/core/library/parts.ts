@@ -24,4 +24,6 @@ export interface LibraryParts {
   announce(): void;
   /** Called when a search has been answered (the first one lets loading go on, see library.ts). */
   searched(): void;
+  /** Called when a search starts: background work (fill.ts) gives way to it for a moment. */
+  asked(): void;
 }

@@ -17,6 +17,7 @@ export async function whenSearchModelReady(parts: LibraryParts): Promise<void> {
 
 /** Ranked chunk ids without their text: what search and evaluation share. */
 export async function ranked(parts: LibraryParts, query: string, opts: SearchOptions = {}): Promise<Ranking> {
+  parts.asked();
   const mode = opts.mode ?? SEARCH_DEFAULTS.mode;
   if (mode === 'dense' || (mode === 'hybrid' && opts.waitForModel)) await whenSearchModelReady(parts);
   const documents = scopeDocuments(parts, opts.collections, opts.documents);

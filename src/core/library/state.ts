@@ -201,12 +201,38 @@ export class LibraryState {
     });
   }
 
+  /**
+   * Vectors of a document's next passages, from `first` (see fill.ts), stored with its new count in
+   * one transaction. False when it is gone, or its stored count is not `first` (another tab added them).
+   */
+  addVectors(id: string, first: number, vectors: Float32Array): Promise<boolean> {
+    return this.exclusive(async () => {
+      const doc = await this.store.appendVectors(id, first, vectors, this.model.dimensions);
+      if (!doc) return false;
+      if (this.docs.has(id)) {
+        this.docs.set(id, doc);
+        this.vectors.add(id, vectors, first);
+      }
+      return true;
+    });
+  }
+
+  /** Documents of the current model's space stored without all their vectors yet, oldest first. */
+  unfilled(): DocumentRecord[] {
+    return [...this.docs.values()]
+      .filter((d) => d.vectorCount !== undefined && d.embeddingModel === this.model.id)
+      .sort((a, b) => a.addedAt - b.addedAt);
+  }
+
   /** A document's vectors in the current model's space (re-embedding), written in one transaction. */
   replaceVectors(id: string, vectors: Float32Array): Promise<void> {
     return this.exclusive(async () => {
       await this.store.replaceVectors(id, this.model.id, vectors, this.model.dimensions);
       const doc = this.docs.get(id);
-      if (doc) this.docs.set(id, { ...doc, embeddingModel: this.model.id });
+      if (doc) {
+        const { vectorCount: _, ...whole } = doc;
+        this.docs.set(id, { ...whole, embeddingModel: this.model.id });
+      }
       this.vectors.remove(id);
       this.vectors.add(id, vectors);
     });

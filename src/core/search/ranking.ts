@@ -88,13 +88,15 @@ export async function rank(query: string, opts: SearchOptions, from: RankSources
   if (asked === 'keyword' || (asked === 'hybrid' && !from.embedQuery))
     return { hits: keyword(k).map((h) => ({ ...h, keyword: h.score })), mode: 'keyword' };
   if (!from.embedQuery) throw new Error('dense search needs the search model, which is not loaded');
-  if (from.vectors.size === 0) return { hits: [], mode: asked };
-  const q = await from.embedQuery(query);
+  if (from.vectors.size === 0 && asked === 'dense') return { hits: [], mode: asked };
+  // No vectors at all yet (a large table is stored before its vectors, library/fill.ts): the
+  // keyword list is fused with an empty one; passages without a vector rank as the dense list's last.
+  const q = from.vectors.size ? await from.embedQuery(query) : undefined;
   if (asked === 'dense')
-    return { hits: from.vectors.search(q, k, documents).map((h) => ({ ...h, dense: h.score })), mode: 'dense' };
+    return { hits: from.vectors.search(q!, k, documents).map((h) => ({ ...h, dense: h.score })), mode: 'dense' };
   const fusion = { ...DEFAULT_FUSION, ...opts.fusion };
   const depth = Math.max(k, fusion.depth);
-  const lists = [from.vectors.search(q, depth, documents), keyword(depth)];
+  const lists = [q ? from.vectors.search(q, depth, documents) : [], keyword(depth)];
   const weights = [fusion.denseWeight, 1 - fusion.denseWeight];
   const fused =
     fusion.method === 'rrf' ? reciprocalRankFusion(lists, 60, weights) : scoreFusion(lists, weights, fusion.method);

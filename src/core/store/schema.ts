@@ -14,6 +14,12 @@ export interface DocumentRecord {
   title?: string;
   pageCount?: number;
   chunkCount: number;
+  /**
+   * Passages that have their vector so far, when fewer than `chunkCount`: a large table is stored
+   * searchable by keywords at once and its vectors are added after, in order, passage 0 first (see
+   * library/fill.ts). Absent: every passage has its vector. No schema step: a field of the record.
+   */
+  vectorCount?: number;
   /** 'ready' is the commit marker: a document in any other state is never searched. */
   status: 'indexing' | 'ready';
   /** The model whose vector space this document's vectors live in. */

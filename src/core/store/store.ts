@@ -117,6 +117,10 @@ export class LibraryStore {
     return this.db.getAll('documents');
   }
 
+  getDocument(id: string): Promise<DocumentRecord | undefined> {
+    return this.db.get('documents', id);
+  }
+
   async findByHash(hash: string): Promise<DocumentRecord | undefined> {
     const docs = await this.db.getAllFromIndex('documents', 'byHash', hash);
     return docs.find((d) => d.status === 'ready');
@@ -160,6 +164,43 @@ export class LibraryStore {
     return null;
   }
 
+  /**
+   * Adds the vectors of passages first, first + 1, … of a document stored without all of them, with
+   * its new count, in one transaction. Returns the document as written, or null when it is gone
+   * (removed or replaced meanwhile) or its count is not `first` (another tab added these already).
+   */
+  async appendVectors(
+    docId: string,
+    first: number,
+    vectors: Float32Array,
+    dims: number,
+  ): Promise<DocumentRecord | null> {
+    const tx = this.db.transaction(['documents', 'vectors'], 'readwrite');
+    const doc = await tx.objectStore('documents').get(docId);
+    if (!doc || doc.vectorCount !== first) {
+      tx.abort();
+      await tx.done.catch(() => {});
+      return null;
+    }
+    const count = vectors.length / dims;
+    const { vectorCount: _, ...rest } = doc;
+    const filled = first + count >= doc.chunkCount;
+    const updated: DocumentRecord = {
+      ...rest,
+      ...(filled ? {} : { vectorCount: first + count }),
+      storedBytes: (doc.storedBytes ?? 0) + vectors.byteLength,
+    };
+    await atomically(tx, (track) => {
+      // Keyed by its first passage: blocks written at once (toBlocks) start at 0, and a document
+      // filled later was stored with none.
+      track(
+        tx.objectStore('vectors').put(storedBlock({ docId, block: first, first, count, dimensions: dims, vectors })),
+      );
+      track(tx.objectStore('documents').put(updated));
+    });
+    return updated;
+  }
+
   /** Replaces a document's vectors (re-embedding with another model) in one transaction. */
   async replaceVectors(docId: string, model: string, vectors: Float32Array, dims: number): Promise<void> {
     const tx = this.db.transaction(['documents', 'vectors'], 'readwrite');
@@ -172,7 +213,8 @@ export class LibraryStore {
     await atomically(tx, (track) => {
       track(tx.objectStore('vectors').delete(docRange(docId)));
       for (const block of toBlocks(docId, vectors, dims)) track(tx.objectStore('vectors').put(block));
-      track(tx.objectStore('documents').put({ ...doc, embeddingModel: model }));
+      const { vectorCount: _, ...whole } = doc;
+      track(tx.objectStore('documents').put({ ...whole, embeddingModel: model }));
     });
   }
 
@@ -210,7 +252,8 @@ export class LibraryStore {
 
   /**
    * Cross-checks the stores: every committed document has exactly its chunks and one vector per
-   * chunk, and nothing belongs to a document that does not exist. Returns the problems found.
+   * chunk (a document still being filled: exactly its first `vectorCount`, fewer than its chunks),
+   * and nothing belongs to a document that does not exist. Returns the problems found.
    */
   async integrityReport(): Promise<IntegrityReport> {
     const tx = this.db.transaction(DOCUMENT_STORES);
@@ -229,7 +272,13 @@ export class LibraryStore {
     const chunksOf = new Map<string, number>();
     for (const [docId] of chunkKeys) chunksOf.set(docId, (chunksOf.get(docId) ?? 0) + 1);
     const vectorsOf = new Map<string, number>();
-    for (const b of blocks) vectorsOf.set(b.docId, (vectorsOf.get(b.docId) ?? 0) + b.count);
+    const blocksOf = new Map<string, StoredVectorBlock[]>();
+    for (const b of blocks) {
+      vectorsOf.set(b.docId, (vectorsOf.get(b.docId) ?? 0) + b.count);
+      const list = blocksOf.get(b.docId);
+      if (list) list.push(b);
+      else blocksOf.set(b.docId, [b]);
+    }
     const keywordChunks = new Map((await readKeywords(keywords)).map((k) => [k.docId, countPostingRows(k.data)]));
     for (const d of docs) {
       if ((keywordChunks.get(d.id) ?? 0) !== d.chunkCount)
@@ -237,8 +286,13 @@ export class LibraryStore {
       if (d.status !== 'ready') problems.push(`${d.name}: not committed (${d.status})`);
       if ((chunksOf.get(d.id) ?? 0) !== d.chunkCount)
         problems.push(`${d.name}: ${chunksOf.get(d.id) ?? 0} chunks stored, ${d.chunkCount} expected`);
-      if ((vectorsOf.get(d.id) ?? 0) !== d.chunkCount)
-        problems.push(`${d.name}: ${vectorsOf.get(d.id) ?? 0} vectors stored, ${d.chunkCount} expected`);
+      if (d.vectorCount !== undefined && !(d.vectorCount >= 0 && d.vectorCount < d.chunkCount))
+        problems.push(`${d.name}: ${d.vectorCount} vectors recorded as added, of ${d.chunkCount} passages`);
+      const expected = d.vectorCount ?? d.chunkCount;
+      if ((vectorsOf.get(d.id) ?? 0) !== expected)
+        problems.push(`${d.name}: ${vectorsOf.get(d.id) ?? 0} vectors stored, ${expected} expected`);
+      else if (!coversFirst(blocksOf.get(d.id) ?? [], expected))
+        problems.push(`${d.name}: its vectors are not those of its first ${expected} passages`);
     }
     for (const id of new Set([
       ...chunksOf.keys(),
@@ -428,6 +482,17 @@ function deleteDocumentRecords(
   track(tx.objectStore('keywords').delete(docId));
   track(tx.objectStore('files').delete(docId));
   track(tx.objectStore('tables').delete(docId));
+}
+
+/** Whether a document's blocks hold passages 0 … n − 1, each once. */
+function coversFirst(blocks: StoredVectorBlock[], n: number): boolean {
+  const mine = blocks.toSorted((a, b) => a.first - b.first);
+  let next = 0;
+  for (const b of mine) {
+    if (b.first !== next) return false;
+    next += b.count;
+  }
+  return next === n;
 }
 
 /** Chunks described by an encoded postings array ([length, n, (term, tf) × n] per chunk). */

@@ -35,7 +35,8 @@ export function tablesFromGrid(
   for (const block of blocks) {
     // A single line (a title, a note) is not a table; nor is a table without two columns.
     if (block.length < 2) continue;
-    const width = Math.max(...block.map((r) => lastFilled(r.cells) + 1));
+    // A loop, not Math.max(...rows): spread over 200,000 rows overflows the stack.
+    const width = block.reduce((w, r) => Math.max(w, lastFilled(r.cells) + 1), 0);
     if (width < 2) continue;
     const index = meta.firstIndex + out.length;
     const name = many ? [meta.name, `table ${out.length + 1}`].filter(Boolean).join(' › ') : meta.name;

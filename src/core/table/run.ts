@@ -165,7 +165,13 @@ export function runQuery(query: TableQuery, table: TableData, title: string): Ta
         }),
       )
     : [];
-  if (totals.length) selected.splice(0, selected.length, ...selected.filter((i) => !totals.includes(i)));
+  if (totals.length) {
+    // Kept in place without spreading them as arguments (too many for the stack in a large table).
+    const skip = new Set(totals);
+    let w = 0;
+    for (const i of selected) if (!skip.has(i)) selected[w++] = i;
+    selected.length = w;
+  }
   const where = query.filters.length ? ` where ${query.filters.map(describeFilter).join(' and ')}` : '';
   const of = `rows of ${title}${where}`;
   const left = totals.length
