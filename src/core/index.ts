@@ -70,7 +70,7 @@ export { tablesFromGrid, typeColumn, parseNumber, parseDate } from './table/colu
 export type { TableData, TableColumn, TableQuery, TableFilter, TableResult } from './table/types';
 
 // OCR (Node callers end the idle OCR worker so the process can exit)
-export { closeOcr } from './ocr';
+export { closeOcr, defaultOcrWorkers, ocrWorkers, setOcrWorkers } from './ocr';
 
 // Evaluation
 export { ndcgAt, recallAt, mrrAt, hitAt, mean, percentile, uniqueBy } from './eval/metrics';
