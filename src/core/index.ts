@@ -8,6 +8,7 @@ export type { AddOptions, LibraryEvent, LibraryOptions } from './library/library
 export { LibraryHost } from './host';
 export type { OpenedInfo, Remote, RemoteLibrary, WorkerOpenOptions } from './host';
 export type { AddInput, AddOutcome, IndexProgress, IndexStage, ParsedInput } from './library/indexing';
+export { setIndexPipelining } from './library/indexing';
 export type { InterruptedFile } from './library/recovery';
 export type {
   CollectionInfo,

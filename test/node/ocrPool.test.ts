@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { parseBytes } from '../../src/core';
 import { closeOcr, ocrPoolStats, setOcrWorkers } from '../../src/core/ocr';
+import { fixture, freshLibrary } from '../../scripts/lib/library';
 import { imagePdf, pageImage } from '../../scripts/lib/ocr';
+import { FIXTURE_FILES } from '../../scripts/lib/paths';
 
 // A full first page and short ones after it: with two workers the short pages finish while the
 // first is still being read, so the document is only in order if the pool puts it back in order.
@@ -85,5 +87,30 @@ describe('the OCR pool', () => {
     // The pool serves the next document as before.
     const again = await parseBytes(scan, 'harbour.pdf');
     expect(again.text).toContain('ferry to the island');
+  });
+
+  test('indexing reads, parses and recognises the next file while this one is embedded; each is stored in turn', async () => {
+    // Over 1 MB, so the files before it are embedded and stored before it is (fair indexing).
+    const big = imagePdf(
+      await Promise.all([FIRST, FIRST, FIRST].map((p) => pageImage(p, { dpi: 300, format: 'jpeg', quality: 95 }))),
+    );
+    expect(big.byteLength).toBeGreaterThan(1024 * 1024);
+    const lib = await freshLibrary();
+    const events: string[] = [];
+    try {
+      const out = await lib.addFiles([{ name: 'harbour-scan.pdf', data: big }, fixture(FIXTURE_FILES.text)], (p) =>
+        events.push(`${p.file} ${p.stage}`),
+      );
+      expect(out.map((o) => o.status)).toEqual(['added', 'added']);
+      const text = FIXTURE_FILES.text.split('/').pop()!;
+      const first = (e: string) => events.indexOf(e);
+      // The scan's reading and OCR began before the text file's embedding, which finished first.
+      expect(first('harbour-scan.pdf reading')).toBeLessThan(first(`${text} embedding`));
+      expect(first('harbour-scan.pdf recognising')).toBeLessThan(first(`${text} done`));
+      expect(first(`${text} done`)).toBeLessThan(first('harbour-scan.pdf embedding'));
+      expect((await lib.search('When did the pilot boat wait?', { k: 1 }))[0]!.docName).toBe('harbour-scan.pdf');
+    } finally {
+      lib.close();
+    }
   });
 });
