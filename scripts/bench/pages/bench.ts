@@ -6,6 +6,7 @@ import * as Comlink from 'comlink';
 import { openLibraryInWorker } from '../../../src/client/library';
 import type { PaddleWorkerApi } from './paddle.worker';
 import { benchQueries, generate, libraryDocs, percentile } from './benchData';
+import { ocrPoolBatch, ocrPoolScan } from './benchOcrPool';
 import { openWllamaGenerator, openWllamaWorker } from '../../../src/client/engines/llamaCpp';
 import { openTransformersGenerator } from '../../../src/client/engines/transformers';
 import {
@@ -279,6 +280,8 @@ declare global {
       generateBench: typeof generateBench;
       opfsLoad: typeof opfsLoad;
       ocrPages: typeof ocrPages;
+      ocrPoolScan: typeof ocrPoolScan;
+      ocrPoolBatch: typeof ocrPoolBatch;
       paddlePages: typeof paddlePages;
       answerLatency: typeof answerLatency;
     };
@@ -563,6 +566,8 @@ window.bench = {
   generateBench,
   opfsLoad,
   ocrPages,
+  ocrPoolScan,
+  ocrPoolBatch,
   paddlePages,
   answerLatency,
 };
