@@ -3,8 +3,7 @@
  * set as pages, rendered, saved as 300 dpi JPEGs, as a scanner makes them; BENCH_OCR_POOL_PAGES,
  * default 20) with one worker and with the pool sized to the machine, in Node and in the browser;
  * then a mixed batch (a BENCH_OCR_MIXED_PAGES-page scan, default 6, and the six-format fixtures)
- * indexed with one OCR worker file after file (as before issue 27), with the pool, and with the
- * pool and pipelining. Every figure carries the load average when it was taken: the pool's gain
+ * indexed with the pool, one file after another and pipelined. Every figure carries the load average when it was taken: the pool's gain
  * depends on idle cores, which a shared machine may not have.
  */
 import os from 'node:os';
@@ -58,19 +57,21 @@ export async function runOcrPoolBench(page: Page, emit: Emit): Promise<void> {
   core.setOcrWorkers(undefined);
   await core.closeOcr();
 
-  const browserRuns = await page.evaluate(([s, w, c]) => window.bench.ocrPoolScan(s, w, c), [
-    b64(scan),
-    Object.fromEntries(counts.map((n) => [n, b64(warm(n))])),
-    counts,
-  ] as const);
-  for (const r of browserRuns) line('browser-worker', r.workers, r.seconds);
+  // One call per set-up, so each line's load average is taken right after its own run.
+  for (const workers of counts) {
+    const r = await page.evaluate(([s, w, n]) => window.bench.ocrPoolScan(s, w, n), [
+      b64(scan),
+      b64(warm(workers)),
+      workers,
+    ] as const);
+    line('browser-worker', r.workers, r.seconds);
+  }
 
   const mixed = [
     { name: 'scan.pdf', data: imagePdf(images.slice(0, mixedPages)) },
     ...SIX_FORMATS.map((f) => fixture(f) as { name: string; data: Uint8Array }),
   ];
   const setups = [
-    { workers: 1, pipelined: false },
     { workers: pool, pipelined: false },
     { workers: pool, pipelined: true },
   ];
@@ -100,9 +101,9 @@ export async function runOcrPoolBench(page: Page, emit: Emit): Promise<void> {
   core.setIndexPipelining(true);
   await core.closeOcr();
 
-  const browserBatch = await page.evaluate(([f, s]) => window.bench.ocrPoolBatch(f, s), [
-    mixed.map((m) => ({ name: m.name, data: b64(m.data) })),
-    setups,
-  ] as const);
-  for (const r of browserBatch) batchLine('browser-worker', r, r.seconds, r.added);
+  const files = mixed.map((m) => ({ name: m.name, data: b64(m.data) }));
+  for (const setup of setups) {
+    const r = await page.evaluate(([f, s]) => window.bench.ocrPoolBatch(f, s), [files, setup] as const);
+    batchLine('browser-worker', r, r.seconds, r.added);
+  }
 }

@@ -16,32 +16,19 @@ async function inWorker<T>(run: (api: Comlink.Remote<OcrPoolWorkerApi>) => Promi
   }
 }
 
-/** Seconds to read the scan with each of `counts` workers (0: the pool's own size), in one worker. */
-export function ocrPoolScan(scan: string, warm: Record<number, string>, counts: number[]) {
+/** Seconds to read the scan with `workers` workers (0: the pool's own size), in a new worker. */
+export function ocrPoolScan(scan: string, warm: string, workers: number) {
   return inWorker(async (api) => {
-    const pool = await api.defaultWorkers();
-    const out: { workers: number; seconds: number; chars: number }[] = [];
-    for (const c of counts) {
-      const workers = c || pool;
-      out.push({ workers, ...(await api.readScan(bytes(scan), bytes(warm[workers]!), workers)) });
-    }
-    return out;
+    const n = workers || (await api.defaultWorkers());
+    return { workers: n, ...(await api.readScan(bytes(scan), bytes(warm), n)) };
   });
 }
 
-/** Seconds to index the batch in each set-up (workers 0: the pool's own size), each in a new library. */
-export function ocrPoolBatch(
-  files: { name: string; data: string }[],
-  setups: { workers: number; pipelined: boolean }[],
-) {
+/** Seconds to index the batch in a new library (workers 0: the pool's own size). */
+export function ocrPoolBatch(files: { name: string; data: string }[], setup: { workers: number; pipelined: boolean }) {
   return inWorker(async (api) => {
-    const pool = await api.defaultWorkers();
-    const out: { workers: number; pipelined: boolean; seconds: number; added: number }[] = [];
-    for (const s of setups) {
-      const workers = s.workers || pool;
-      const input = files.map((f) => ({ name: f.name, data: bytes(f.data) }));
-      out.push({ workers, pipelined: s.pipelined, ...(await api.indexBatch(input, workers, s.pipelined)) });
-    }
-    return out;
+    const workers = setup.workers || (await api.defaultWorkers());
+    const input = files.map((f) => ({ name: f.name, data: bytes(f.data) }));
+    return { workers, pipelined: setup.pipelined, ...(await api.indexBatch(input, workers, setup.pipelined)) };
   });
 }

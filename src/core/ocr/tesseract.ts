@@ -44,7 +44,7 @@ let idle: ReturnType<typeof setTimeout> | undefined;
 let poolSize: number | undefined;
 /** The pool is let go when unused this long. */
 const IDLE_MS = 60_000;
-/** Each worker holds its model and a page's images (~100 MB at 200 dpi): past this many, memory, not cores, decides. */
+/** Each worker holds its own copy of the model and a page being read: past this many, memory, not cores, decides. */
 const MAX_OCR_WORKERS = 8;
 
 /**
