@@ -61,11 +61,11 @@ try {
 async function measure(page: Page, requested: string[]) {
   await page.goto(`${base}scripts/bench/pages/bench.html`);
   await page.waitForFunction(() => window.benchReady === true);
-  const only = process.env.BENCH_ONLY; // size, search, cold, embed, index, answer, generate, ocr, ocrpool, sync or peers: rerun one part
+  const only = process.env.BENCH_ONLY; // size, search, cold, embed, index, answer, generate, ocr, sync or peers: rerun one part
   if (only === 'generate') return generate(page);
   if (only === 'sync') return syncBench(page);
   if (only === 'peers') return peersBench(page.context(), base, emit);
-  if (only === 'ocrpool') return runOcrPoolBench(page, emit);
+  if (only === 'ocrpool') return runOcrPoolBench(page, emit); // scripts/bench/ocrPool.ts
   for (const n of only && only !== 'search' ? [] : [10_000, 100_000, 1_000_000]) {
     emit(await page.evaluate((count) => window.bench.searchBench(count), n));
   }
