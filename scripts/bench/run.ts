@@ -14,6 +14,7 @@ import { createTransformersEmbedder } from '../../src/core';
 import { loadBeir } from '../../src/cli/beir';
 import { peersBench } from './peers';
 import { runOcrBench } from './ocr';
+import { runOcrPoolBench } from './ocrPool';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../lib/chromium';
 import { startLlamaServer } from '../lib/llamaServer';
 import { FIXTURES_DIR, MODELS_DIR, SIX_FORMATS } from '../lib/paths';
@@ -66,6 +67,7 @@ async function measure(page: Page, requested: string[]) {
   if (only === 'server') return serverVsPage(page);
   if (only === 'sync') return syncBench(page);
   if (only === 'peers') return peersBench(page.context(), base, emit);
+  if (only === 'ocrpool') return runOcrPoolBench(page, emit); // scripts/bench/ocrPool.ts
   for (const n of only && only !== 'search' ? [] : [10_000, 100_000, 1_000_000]) {
     emit(await page.evaluate((count) => window.bench.searchBench(count), n));
   }

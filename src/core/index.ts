@@ -8,6 +8,7 @@ export type { AddOptions, LibraryEvent, LibraryOptions } from './library/library
 export { LibraryHost } from './host';
 export type { HostAskOptions, HostGenerate, OpenedInfo, Remote, RemoteLibrary, WorkerOpenOptions } from './host';
 export type { AddInput, AddOutcome, IndexProgress, IndexStage, ParsedInput } from './library/indexing';
+export { setIndexPipelining } from './library/indexing';
 export type { InterruptedFile } from './library/recovery';
 export type {
   CollectionInfo,
@@ -78,7 +79,7 @@ export { tablesFromGrid, typeColumn, parseNumber, parseDate } from './table/colu
 export type { TableData, TableColumn, TableQuery, TableFilter, TableResult } from './table/types';
 
 // OCR (Node callers end the idle OCR worker so the process can exit)
-export { closeOcr } from './ocr';
+export { closeOcr, defaultOcrWorkers, ocrWorkers, setOcrWorkers } from './ocr';
 
 // Evaluation
 export { ndcgAt, recallAt, mrrAt, hitAt, mean, percentile, uniqueBy } from './eval/metrics';

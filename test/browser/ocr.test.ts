@@ -209,3 +209,39 @@ describe('OCR and the new formats in the browser (library worker, tesseract.js s
     await h.context.close();
   });
 });
+
+describe('a scan whose pages cannot be recognised', () => {
+  test('the OCR engine cannot start (its files blocked): the scan fails by name and reason, the other file is added, nothing of the scan stored', async () => {
+    const pages = await Promise.all(
+      [SCAN, MIXED_SCAN, PNG].map((lines) => pageImage(lines, { dpi: 150, format: 'jpeg' })),
+    );
+    const input = [
+      { name: 'three-pages.pdf', data: b64(imagePdf(pages)) },
+      { name: 'memo.rtf', data: b64(FORMAT_FILES['memo.rtf']) },
+    ];
+    const h = await openHarness(browser());
+    // Every worker of the pool asks for the engine's core; none gets it.
+    await h.context.route(/\/assets\/ocr-tesseract-core/, (route) => route.abort());
+    await h.page.evaluate(declareFiles);
+    const result = await h.page.evaluate(
+      async ({ input, opts }) => {
+        const w = window as unknown as { toFiles: (l: typeof input) => File[] };
+        const lib = await window.folio.openLibraryInWorker({ ...opts, name: 'ocr-fails' });
+        const out = window.folio.summarize(await lib.addFiles(w.toFiles(input)));
+        const docs = (await lib.listDocuments()).map((d) => d.name);
+        const integrity = await lib.checkIntegrity();
+        await lib.close();
+        return { out, docs, integrity };
+      },
+      { input, opts: WASM },
+    );
+    expect(result.out.map((o) => [o.file, o.status, o.code])).toEqual([
+      ['three-pages.pdf', 'failed', 'ocr-failed'],
+      ['memo.rtf', 'added', undefined],
+    ]);
+    expect(result.out[0]!.message).toMatch(/^three-pages\.pdf: the text-recognition engine could not be started/);
+    expect(result.docs).toEqual(['memo.rtf']);
+    expect(result.integrity.problems).toEqual([]);
+    await h.context.close();
+  });
+});

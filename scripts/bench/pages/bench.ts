@@ -6,6 +6,7 @@ import * as Comlink from 'comlink';
 import { openLibraryInWorker } from '../../../src/client/library';
 import type { PaddleWorkerApi } from './paddle.worker';
 import { benchQueries, generate, libraryDocs, percentile } from './benchData';
+import { ocrPoolBatch, ocrPoolScan } from './benchOcrPool';
 import { openWllamaGenerator, openWllamaWorker } from '../../../src/client/engines/llamaCpp';
 import { openTransformersGenerator } from '../../../src/client/engines/transformers';
 import {
@@ -281,6 +282,8 @@ declare global {
       serverVsPage: typeof serverVsPage;
       opfsLoad: typeof opfsLoad;
       ocrPages: typeof ocrPages;
+      ocrPoolScan: typeof ocrPoolScan;
+      ocrPoolBatch: typeof ocrPoolBatch;
       paddlePages: typeof paddlePages;
       answerLatency: typeof answerLatency;
     };
@@ -609,6 +612,8 @@ window.bench = {
   serverVsPage,
   opfsLoad,
   ocrPages,
+  ocrPoolScan,
+  ocrPoolBatch,
   paddlePages,
   answerLatency,
 };

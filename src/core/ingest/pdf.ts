@@ -1,6 +1,6 @@
 import { platform } from '#platform';
 import { FolioError } from '../errors';
-import { emitPage, OCR_MAX_SIDE, readPage, type OcrProgress, type PageText } from '../ocr';
+import { emitPage, OCR_MAX_SIDE, ocrWorkers, readPage, type OcrProgress, type PageText } from '../ocr';
 import type { Raster } from '../platform/types';
 import type { ParsedDocument } from '../types';
 import { DocumentBuilder } from './builder';
@@ -35,8 +35,8 @@ type PageContent = { page: number; lines: Line[] } | { page: number; ocr: PageTe
  * PDF text layer → lines → paragraphs and headings. pdf.js gives positioned text runs; a line
  * ends at hasEOL or a change of baseline, a paragraph at a vertical gap larger than normal
  * leading, and a short line set clearly larger than the body text is taken as a heading.
- * Pages without a text layer (scans) are rendered and read by OCR, one at a time, each line
- * keeping its box on the page.
+ * Pages without a text layer (scans) are rendered and read by OCR, several at once on the OCR
+ * pool, each line keeping its box on the page.
  */
 export async function parsePdf(bytes: Uint8Array, fileName: string, opts: PdfOptions = {}): Promise<ParsedDocument> {
   if (!hasEofMarker(bytes)) {
@@ -141,9 +141,10 @@ export async function parsePdf(bytes: Uint8Array, fileName: string, opts: PdfOpt
 type PdfDocument = Awaited<ReturnType<typeof import('pdfjs-dist')['getDocument']>['promise']>;
 
 /**
- * Renders and recognises the given pages in order, one page image alive at a time besides the
- * one being recognised: the next page is drawn while the OCR engine (its own worker) reads this
- * one. Reports page n of m.
+ * Renders and recognises the given pages on the OCR pool, as many at once as it has workers plus
+ * one drawn ahead (so at most that many page images are alive), and yields them in page order.
+ * Progress counts pages finished, in whatever order they finish. The first page that fails stops
+ * the others (all or nothing) and is what the document fails with.
  */
 async function* recognisePages(pdf: PdfDocument, pages: number[], opts: PdfOptions): AsyncGenerator<PageContent> {
   const dpi = opts.dpi ?? OCR_DPI;
@@ -151,19 +152,41 @@ async function* recognisePages(pdf: PdfDocument, pages: number[], opts: PdfOptio
     ? { onDownload: (d: number, t: number) => opts.onProgress!('ocr-download', d, t) }
     : {};
   opts.onProgress?.('recognising', 0, pages.length);
-  let next: Promise<Raster> | undefined = renderPage(pdf, pages[0]!, dpi);
+  const stop = new AbortController();
+  const signal = opts.signal ? AbortSignal.any([opts.signal, stop.signal]) : stop.signal;
+  let fail: (err: unknown) => void = () => {};
+  const failed = new Promise<never>((_, reject) => (fail = reject));
+  failed.catch(() => {});
+  let finished = 0;
+  const read = async (i: number): Promise<PageContent> => {
+    const image = await renderPage(pdf, pages[i]!, dpi);
+    signal.throwIfAborted();
+    const ocr = await readPage(image, pages[i]!, signal, events, `page ${pages[i]}`);
+    signal.throwIfAborted();
+    opts.onProgress?.('recognising', ++finished, pages.length);
+    return { page: pages[i]!, ocr };
+  };
+  const jobs: Promise<PageContent>[] = [];
+  const launch = () => {
+    if (jobs.length >= pages.length || stop.signal.aborted) return;
+    const job = read(jobs.length);
+    jobs.push(job);
+    job.then(launch, (err: unknown) => {
+      fail(err);
+      stop.abort(err);
+    });
+  };
   try {
+    for (let n = Math.min(pages.length, ocrWorkers() + 1); n > 0; n--) launch();
     for (let i = 0; i < pages.length; i++) {
-      const image = await next!;
-      next = i + 1 < pages.length ? renderPage(pdf, pages[i + 1]!, dpi) : undefined;
-      // A rejected render waiting while this page is read must not surface as unhandled.
-      next?.catch(() => {});
-      opts.signal?.throwIfAborted();
-      yield { page: pages[i]!, ocr: await readPage(image, pages[i]!, opts.signal, events) };
-      opts.onProgress?.('recognising', i + 1, pages.length);
+      // Not aborted, page i was launched: every page before it finished, each launching one more.
+      signal.throwIfAborted();
+      yield await Promise.race([jobs[i]!, failed]);
     }
   } finally {
-    await next?.catch(() => {});
+    // Pages still being read (another page failed, or the reader stopped) are let go.
+    stop.abort();
+    await Promise.allSettled(jobs);
   }
 }
 

@@ -73,6 +73,12 @@ interface Prepared {
 
 type Loaded = DocumentRecord | { parsed: ParsedDocument; hash: string; size: number; original?: Uint8Array };
 
+let pipelined = true;
+/** Benchmarks compare indexing with and without reading the next file during this one's embedding. */
+export function setIndexPipelining(on: boolean): void {
+  pipelined = on;
+}
+
 /** Chunks embedded together: large enough to fill batches across small files, small enough to bound memory. */
 const EMBED_WINDOW = 256;
 /**
@@ -336,7 +342,21 @@ async function runPipeline<T extends { name: string }>(
     const sizes = inputs.map(size);
     order.sort((a, b) => sizes[a]! - sizes[b]! || a - b);
   }
-  for (const i of order) {
+  // Pipelined: the next file is read, parsed and recognised while this one is chunked and embedded
+  // (two files' contents at most are held at once). Its outcome is taken in turn, in this order.
+  const loading = new Map<number, Promise<Loaded>>();
+  const loadOf = (i: number) => {
+    let loaded = loading.get(i);
+    if (!loaded) {
+      loaded = load(inputs[i]!, (stage, done, total) =>
+        report(i, stage, total !== undefined ? { done: done ?? 0, total } : {}),
+      );
+      loaded.catch(() => {});
+      loading.set(i, loaded);
+    }
+    return loaded;
+  };
+  for (const [k, i] of order.entries()) {
     const input = inputs[i]!;
     if (signal?.aborted) {
       fail(i, signal.reason);
@@ -344,9 +364,9 @@ async function runPipeline<T extends { name: string }>(
     }
     try {
       if (window.length && isLarge?.(input)) await flush();
-      const loaded = await load(input, (stage, done, total) =>
-        report(i, stage, total !== undefined ? { done: done ?? 0, total } : {}),
-      );
+      const loaded = await loadOf(i);
+      loading.delete(i);
+      if (pipelined && k + 1 < order.length && !signal?.aborted) void loadOf(order[k + 1]!);
       if (!('parsed' in loaded)) {
         outcomes[i] = duplicate(input.name, loaded);
         report(i, 'duplicate');

@@ -3,7 +3,14 @@ import type { PageBox } from '../types';
 import { recognise, type OcrEvents } from './tesseract';
 import type { Raster } from '../platform/types';
 
-export { closeOcr, type OcrEvents } from './tesseract';
+export {
+  closeOcr,
+  defaultOcrWorkers,
+  ocrPoolStats,
+  ocrWorkers,
+  setOcrWorkers,
+  type OcrEvents,
+} from './tesseract';
 export { assertIntact, assertPixels, imageInfo } from './imageInfo';
 
 /** Longest side a page image is recognised at: past this, time grows and accuracy does not. */
@@ -18,14 +25,15 @@ export interface PageText {
   heading: boolean;
 }
 
-/** One page image → its paragraphs, each line with its box on that page. */
+/** One page image → its paragraphs, each line with its box on that page (`subject` names it in errors). */
 export async function readPage(
   image: Raster,
   page: number,
   signal?: AbortSignal,
   events: OcrEvents = {},
+  subject?: string,
 ): Promise<PageText[]> {
-  const paragraphs = await recognise(image, signal, events);
+  const paragraphs = await recognise(image, signal, events, subject);
   const heights = paragraphs
     .flat()
     .map((l) => l.h)

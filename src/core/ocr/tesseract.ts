@@ -23,75 +23,180 @@ export interface OcrEvents {
 
 type TesseractWorker = Awaited<ReturnType<typeof import('tesseract.js')['createWorker']>>;
 
-let engine: Promise<TesseractWorker> | undefined;
+/** One worker of the pool (its own thread, ~40 MB of model in memory); `busy` while a page is its. */
+interface Engine {
+  ready: Promise<TesseractWorker>;
+  busy: boolean;
+}
+
+/**
+ * The OCR pool. tesseract.js's own Scheduler is not used: it cannot stop one job (only terminate
+ * every worker, leaving queued jobs' promises unsettled forever), it keeps every queued job's image
+ * alive, and it wants its workers before the first job. Here workers start when pages need them,
+ * a waiting page holds no worker, and Cancel ends only the workers reading that file's pages.
+ */
+const engines: Engine[] = [];
+/** Pages waiting for a worker, first come first served. */
+const waiting: ((engine: Engine) => void)[] = [];
+/** The engine's files, fetched once for the pool (see `spawn`). */
+let assets: Promise<unknown> | undefined;
 let idle: ReturnType<typeof setTimeout> | undefined;
-let busy = 0;
-/** The engine (a worker with ~40 MB of model in memory) is let go when unused this long. */
+let poolSize: number | undefined;
+/** The pool is let go when unused this long. */
 const IDLE_MS = 60_000;
+/** Each worker holds its own copy of the model and a page being read: past this many, memory, not cores, decides. */
+const MAX_OCR_WORKERS = 8;
+
+/**
+ * Workers for `cores` logical processors. One page is one worker's job on one core. From 4 cores on,
+ * one core is left to embedding (the file before runs through it while this one is recognised) and
+ * to the page; on 2 cores that rule would leave no pool at all, so both recognise and the embedder
+ * shares them when it runs.
+ */
+export function defaultOcrWorkers(cores: number): number {
+  return Math.max(1, Math.min(MAX_OCR_WORKERS, cores >= 4 ? cores - 1 : cores));
+}
+
+/** How many pages are recognised at once. */
+export function ocrWorkers(): number {
+  return poolSize ?? defaultOcrWorkers(platform.cores());
+}
+
+/** Sets the pool's size (benchmarks compare 1 with the default); undefined: sized to the machine. */
+export function setOcrWorkers(count: number | undefined): void {
+  poolSize = count === undefined ? undefined : Math.max(1, Math.floor(count));
+}
 
 async function start(events: OcrEvents): Promise<TesseractWorker> {
-  const assets = platform.ocrAssets();
-  // The engine's files are fetched first, by us, so their size and progress can be shown; the
-  // engine's own requests for them then come from the cache.
-  const prefetch = assets.prefetch(events.onDownload);
+  const files = platform.ocrAssets();
+  // The engine's files are fetched first, by us, once for the pool, so their size and progress can
+  // be shown (to the file that needed them first); every worker's own requests then come from the cache.
+  if (!assets) {
+    assets = files.prefetch(events.onDownload);
+    assets.catch(() => (assets = undefined));
+  }
   const mod = (await import('tesseract.js')) as unknown as typeof import('tesseract.js') & {
     default?: typeof import('tesseract.js');
   };
   const { createWorker, OEM } = mod.default ?? mod;
-  await prefetch;
-  const worker = await createWorker('eng', OEM.LSTM_ONLY, {
-    langPath: assets.langPath,
+  await assets;
+  return createWorker('eng', OEM.LSTM_ONLY, {
+    langPath: files.langPath,
     // Never a blob: URL (the Content-Security-Policy allows workers only from the app itself)
     // and never tesseract.js's default CDN paths.
     workerBlobURL: false,
-    ...(assets.workerPath ? { workerPath: assets.workerPath } : {}),
-    ...(assets.corePath ? { corePath: assets.corePath } : {}),
+    ...(files.workerPath ? { workerPath: files.workerPath } : {}),
+    ...(files.corePath ? { corePath: files.corePath } : {}),
     // The service worker and HTTP cache keep the files; tesseract.js's own cache would write the
     // unpacked model (15 MB) to IndexedDB, or to the working directory in Node.
     cacheMethod: 'none',
     gzip: true,
   });
-  return worker;
 }
 
-function engineFor(events: OcrEvents): Promise<TesseractWorker> {
-  if (!engine) {
-    engine = start(events);
-    engine.catch(() => (engine = undefined));
-  }
+function spawn(events: OcrEvents): Engine {
+  const engine: Engine = { ready: start(events), busy: true };
+  engine.ready.catch(() => {});
+  engines.push(engine);
   return engine;
 }
 
-/** Stops the engine now (Cancel, or done with it); the next recognition starts a new one. */
-export async function closeOcr(): Promise<void> {
-  const current = engine;
-  engine = undefined;
+/** A free worker, a new one while the pool is not full, or the next one freed. */
+async function acquire(events: OcrEvents, cancelled: Promise<never>): Promise<Engine> {
   if (idle) clearTimeout(idle);
   idle = undefined;
-  if (current) await (await current.catch(() => undefined))?.terminate().catch(() => {});
+  const free = engines.find((e) => !e.busy);
+  if (free) {
+    free.busy = true;
+    return free;
+  }
+  if (engines.length < ocrWorkers()) return spawn(events);
+  let give!: (engine: Engine) => void;
+  const turn = new Promise<Engine>((resolve) => {
+    give = resolve;
+    waiting.push(resolve);
+  });
+  try {
+    return await Promise.race([turn, cancelled]);
+  } catch (err) {
+    const at = waiting.indexOf(give);
+    if (at >= 0) waiting.splice(at, 1);
+    // Handed a worker in the same moment: it goes to the next page.
+    else void turn.then(release);
+    throw err;
+  }
+}
+
+function release(engine: Engine): void {
+  const next = waiting.shift();
+  if (next) {
+    next(engine);
+    return;
+  }
+  engine.busy = false;
+  if (!engines.some((e) => e.busy)) {
+    idle = setTimeout(() => void closeOcr(), IDLE_MS);
+    (idle as { unref?: () => void }).unref?.();
+  }
+}
+
+/** Ends a worker (Cancel mid-page, or one that failed); a page waiting gets a new one in its place. */
+function drop(engine: Engine): void {
+  const at = engines.indexOf(engine);
+  if (at < 0) return;
+  engines.splice(at, 1);
+  void engine.ready.then((w) => w.terminate()).catch(() => {});
+  if (!engines.length) assets = undefined;
+  const next = waiting.shift();
+  if (next) next(spawn({}));
+}
+
+/** The pool right now: workers alive, those reading a page, pages waiting for one. */
+export function ocrPoolStats(): { workers: number; busy: number; waiting: number } {
+  return { workers: engines.length, busy: engines.filter((e) => e.busy).length, waiting: waiting.length };
+}
+
+/** Stops the pool now (done with it); the next recognition starts it again. Call it with no page being read. */
+export async function closeOcr(): Promise<void> {
+  if (idle) clearTimeout(idle);
+  idle = undefined;
+  const all = engines.splice(0);
+  assets = undefined;
+  await Promise.all(all.map((e) => e.ready.then((w) => w.terminate()).catch(() => {})));
 }
 
 /**
- * Reads the text of one page image. Cancel (`signal`) stops the engine at once, mid-page: a
- * tesseract job cannot be interrupted any other way.
+ * Reads the text of one page image on a worker of the pool (`subject` names the page in errors).
+ * Cancel (`signal`) ends that worker at once, mid-page: a tesseract job cannot be interrupted any
+ * other way; the pool's other workers, reading other pages, go on.
  */
-export async function recognise(image: Raster, signal?: AbortSignal, events: OcrEvents = {}): Promise<OcrParagraph[]> {
+export async function recognise(
+  image: Raster,
+  signal?: AbortSignal,
+  events: OcrEvents = {},
+  subject = 'it',
+): Promise<OcrParagraph[]> {
   signal?.throwIfAborted();
-  busy++;
-  if (idle) clearTimeout(idle);
   let reject: (reason: unknown) => void = () => {};
   const cancelled = new Promise<never>((_, r) => (reject = r));
   cancelled.catch(() => {});
-  // Cancel ends the engine's worker, so a page being read stops at once, not when it is done;
-  // unless another file's recognition shares the engine, whose page must not be lost with it.
+  let held: Engine | undefined;
+  let reading = false;
+  let broken = false;
   const onAbort = () => {
     reject(signal!.reason ?? new DOMException('Aborted', 'AbortError'));
-    if (busy <= 1) void closeOcr();
+    if (held && reading) {
+      drop(held);
+      held = undefined;
+    }
   };
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    const worker = await Promise.race([engineFor(events), cancelled]).catch((err: unknown) => {
+    held = await acquire(events, cancelled);
+    signal?.throwIfAborted();
+    const worker = await Promise.race([held.ready, cancelled]).catch((err: unknown) => {
       if (signal?.aborted) throw err;
+      broken = true;
       throw new FolioError(
         'ocr-failed',
         `the text-recognition engine could not be started (${String((err as Error)?.message ?? err)}); it is downloaded the first time a scan or image is added, so this needs a connection once`,
@@ -100,18 +205,21 @@ export async function recognise(image: Raster, signal?: AbortSignal, events: Ocr
       );
     });
     signal?.throwIfAborted();
+    reading = true;
     const result = await Promise.race([
       worker.recognize(toPgm(image) as unknown as Buffer, {}, { text: false, blocks: true }),
       cancelled,
     ]).catch((err: unknown) => {
       if (signal?.aborted) throw err;
+      broken = true;
       throw new FolioError(
         'ocr-failed',
-        `text recognition failed on it (${String((err as Error)?.message ?? err)})`,
+        `text recognition failed on ${subject} (${String((err as Error)?.message ?? err)})`,
         undefined,
         { cause: err },
       );
     });
+    reading = false;
     signal?.throwIfAborted();
     const paragraphs: OcrParagraph[] = [];
     for (const block of result.data.blocks ?? []) {
@@ -132,9 +240,9 @@ export async function recognise(image: Raster, signal?: AbortSignal, events: Ocr
     return paragraphs;
   } finally {
     signal?.removeEventListener('abort', onAbort);
-    if (--busy === 0) {
-      idle = setTimeout(() => void closeOcr(), IDLE_MS);
-      (idle as { unref?: () => void }).unref?.();
+    if (held) {
+      if (broken) drop(held);
+      else release(held);
     }
   }
 }

@@ -81,6 +81,7 @@ export const platform = {
   },
   pdfCanvasFactory: () => (typeof document === 'undefined' ? OffscreenCanvasFactory : undefined),
   pdfAssets: () => ({}),
+  cores: () => self.navigator?.hardwareConcurrency || 1,
   ocrAssets: () => ({
     workerPath: absolute(tesseractWorker),
     corePath: absolute(tesseractCore),

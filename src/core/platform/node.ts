@@ -1,4 +1,5 @@
 import fs from 'node:fs/promises';
+import os from 'node:os';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -65,6 +66,7 @@ export const platform = {
       wasmUrl: path.join(root, 'wasm') + path.sep,
     };
   },
+  cores: () => os.availableParallelism(),
   ocrAssets: () => {
     const file = require.resolve('@tesseract.js-data/eng/4.0.0_best_int/eng.traineddata.gz');
     return {

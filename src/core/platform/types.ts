@@ -27,6 +27,8 @@ export interface Platform {
   pdfAssets(): { standardFontDataUrl?: string; wasmUrl?: string };
   /** The OCR engine's files, all served by the app itself (or read from node_modules in Node). */
   ocrAssets(): OcrAssets;
+  /** Logical processors this process may run on, what sizes the OCR pool. */
+  cores(): number;
 }
 
 export interface Raster {
