@@ -1,10 +1,21 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { Page } from 'playwright-core';
 import { expect, test } from 'vitest';
 import { lineBand, PAGE, pageImage } from '../../scripts/lib/ocr';
 import { FIXTURES_DIR, FIXTURE_FILES } from '../../scripts/lib/paths';
-import { addFiles, ask, baseUrl, openApp, sourcePanel, turns, useBrowser, waitForDocuments } from './chromium';
+import {
+  addFiles,
+  ask,
+  baseUrl,
+  openApp,
+  sourcePanel,
+  turns,
+  useBrowser,
+  waitForAnswer,
+  waitForDocuments,
+} from './chromium';
 
 /** Rough edges a new user hit in the first hour (issue 23), each seen as a person sees it. */
 const browser = useBrowser({ webgpu: false });
@@ -33,7 +44,8 @@ test('on a phone, files chosen on the first screen show their progress in the ma
   await context.close();
 }, 300_000);
 
-test('answers scroll the conversation only: the header stays in view (problem 5)', async () => {
+/** A desktop window whose conversation has two answers about one document. */
+async function twoAnswers() {
   const context = await browser().newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
   await openApp(page);
@@ -41,6 +53,11 @@ test('answers scroll the conversation only: the header stays in view (problem 5)
   await waitForDocuments(page, 1);
   await ask(page, 'Which company is nicknamed Big Blue?');
   await ask(page, 'When was IBM founded?');
+  return { context, page };
+}
+
+test('answers scroll the conversation only: the header stays in view (problem 5)', async () => {
+  const { context, page } = await twoAnswers();
   await expect.poll(() => turns(page).count()).toBe(2);
   // Wait for the smooth scroll to settle, then nothing but the conversation may have moved.
   await page.waitForTimeout(1500);
@@ -137,3 +154,72 @@ test('sample questions come from the chosen collection (problem 15)', async () =
   for (const q of scoped) expect(whole).not.toContain(q);
   await context.close();
 }, 300_000);
+
+/** Where keyboard focus is: in which turn (0 = oldest), the question box's form, the source panel, or elsewhere. */
+const focusPlace = (page: Page) =>
+  page.evaluate(() => {
+    const e = document.activeElement;
+    const turn = e?.closest('article.turn');
+    if (turn) return `turn ${[...document.querySelectorAll('article.turn')].indexOf(turn)}`;
+    if (e?.closest('form.composer')) return `composer ${e.getAttribute('aria-label')}`;
+    if (e?.closest('.app-source')) return 'source';
+    return 'elsewhere';
+  });
+
+test('Tab from the question box goes on to the newest answer, then the source panel (problem 9)', async () => {
+  const { context, page } = await twoAnswers();
+  await waitForAnswer(page);
+  const box = page.getByLabel('Ask a question');
+  const tabs = async (key: string, n: number) => {
+    const seen: string[] = [];
+    for (let i = 0; i < n; i++) {
+      await page.keyboard.press(key);
+      seen.push(await focusPlace(page));
+    }
+    return seen;
+  };
+  const inNewest = await turns(page)
+    .nth(1)
+    .evaluate((t) => [...t.querySelectorAll<HTMLElement>('*')].filter((e) => e.tabIndex >= 0).length);
+  expect(inNewest).toBeGreaterThan(1);
+  await box.focus();
+  // Send, every control of the newest answer, and then away: never into the older answer.
+  const forward = await tabs('Tab', inNewest + 2);
+  expect(forward).toEqual(['composer Send', ...Array(inNewest).fill('turn 1'), 'elsewhere']);
+  // Backwards mirrors it: from the question box to the answer before the newest.
+  await box.focus();
+  expect(await tabs('Shift+Tab', 1)).toEqual(['turn 0']);
+  await turns(page).nth(1).getByRole('button', { name: 'Source 1' }).first().focus();
+  expect(await tabs('Shift+Tab', 1)).toEqual(['composer Send']);
+  // With a source open beside the conversation, the newest answer leads on to it.
+  await turns(page).nth(1).getByRole('button', { name: 'Source 1' }).first().press('Enter');
+  await sourcePanel(page).getByRole('heading').first().waitFor();
+  await box.focus();
+  expect((await tabs('Tab', inNewest + 2)).slice(-2)).toEqual(['turn 1', 'source']);
+  await context.close();
+}, 300_000);
+
+test('a hint goes when the pointer leaves the window, and after a click (problem 9)', async () => {
+  const context = await browser().newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  await openApp(page);
+  const button = page.getByLabel('New conversation', { exact: true });
+  const hint = page.locator('.tooltip', { hasText: 'New conversation' });
+  const box = (await button.boundingBox())!;
+  await button.hover();
+  await hint.waitFor();
+  // Straight up out of the window (to the browser's tabs): no pointer move follows inside the page.
+  await page.mouse.move(box.x + box.width / 2, -10);
+  await hint.waitFor({ state: 'detached', timeout: 2000 });
+  await button.hover();
+  await hint.waitFor();
+  await button.click();
+  await hint.waitFor({ state: 'detached', timeout: 2000 });
+  // Keyboard focus shows it, and moving on hides it (the click left focus on the button).
+  await page.getByLabel('Ask a question').focus();
+  await button.focus();
+  await hint.waitFor();
+  await page.keyboard.press('Tab');
+  await hint.waitFor({ state: 'detached', timeout: 2000 });
+  await context.close();
+}, 120_000);
