@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { servedBySite } from '../client/modelSource';
-import { type DocumentRecord, EMBEDDING_MODELS, type Support } from '../core';
+import { collectionsInWords, type DocumentRecord, EMBEDDING_MODELS, type Support } from '../core';
 import { conversationTitle, type Conversation } from './conversation/conversationStore';
 import { downloadMarkdown } from './conversation/exportMarkdown';
 import { useAnswer } from './conversation/useAnswer';
@@ -71,7 +71,11 @@ export function useApp() {
     refreshDocuments: lib.refreshDocuments,
   });
   const { scope } = collections;
-  const search = useMemo(() => (scope ? { ...settings, collections: scope } : settings), [settings, scope]);
+  const search = useMemo(() => {
+    if (!scope) return settings;
+    const names = scope.map((id) => collections.collections.find((c) => c.id === id)?.name ?? id);
+    return { ...settings, collections: scope, scopeName: collectionsInWords(names) };
+  }, [settings, scope, collections.collections]);
   const answers = useAnswer({
     library: lib.library,
     search,

@@ -6,7 +6,8 @@ import type { Turn } from './conversationStore';
 
 interface Options {
   library: () => Promise<RemoteLibrary | null>;
-  search: { passages: number; hybrid: boolean; collections?: string[] };
+  /** `scopeName`: the chosen collections in words, for a declined answer to say where it looked. */
+  search: { passages: number; hybrid: boolean; collections?: string[]; scopeName?: string };
   /** The answer engine in use: its generator (null for passages only) and id. */
   engine: () => { id: string; generator: Generator | null };
   /** Deletes documents still waiting for Undo, so no answer cites what the person removed. */
@@ -82,6 +83,7 @@ export function useAnswer(o: Options) {
           mode: search.hybrid ? 'hybrid' : 'dense',
           ...(search.collections ? { collections: search.collections } : {}),
         },
+        ...(search.scopeName ? { scopeName: search.scopeName } : {}),
         ...(lib.info.model ? { searchModel: lib.info.model } : {}),
       });
       for await (const event of events) {
