@@ -19,6 +19,9 @@ import { checkSettings, DEFAULT_SETTINGS, settingsState, themeState } from './se
 import { useSource } from './sources/useSource';
 import { useToast } from './ui/Toasts';
 
+/** Input types that take no typed text: "/" on them still jumps to the question box. */
+const NOT_TYPED_INTO = new Set(['file', 'checkbox', 'radio', 'button', 'submit', 'reset', 'range', 'color']);
+
 /**
  * Folio's state, wired together: the library, conversations, answers, engines and the source
  * panel. App.tsx only lays out what this returns.
@@ -189,15 +192,20 @@ export function useApp() {
   );
 
   // "/" from anywhere outside a field goes to the question box (problem 7: it is many Tab stops down).
+  // Inputs that take no typing (the file chooser of Add documents, where the focus stays after
+  // adding, a checkbox) are not fields: "/" did nothing there.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const t = e.target as HTMLElement;
+      const typedInto = t.closest('textarea, select, [contenteditable="true"], [role="dialog"], [role="menu"]');
+      const input = t.closest('input');
       if (
         e.key === '/' &&
         !e.ctrlKey &&
         !e.metaKey &&
         !e.altKey &&
-        !t.closest('input, textarea, select, [contenteditable="true"], [role="dialog"], [role="menu"]')
+        !typedInto &&
+        !(input && !NOT_TYPED_INTO.has(input.type))
       ) {
         e.preventDefault();
         composer.current?.focus();
