@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../scripts/lib/chromium';
@@ -220,4 +222,31 @@ export function watchLongTasks() {
 export async function longTaskSummary(page: Page) {
   const tasks = await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks);
   return `${tasks.length} main-thread tasks over 50 ms, longest ${Math.round(Math.max(0, ...tasks))} ms`;
+}
+
+/** Screenshots for notes and README, judged by eye: test-output/screenshots/. */
+const shots = path.resolve('test-output/screenshots');
+export const SIZES = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } } as const;
+
+/**
+ * One screenshot per size and colour scheme; `show` brings the screen back after a resize, and
+ * may return how to put away what it opened (the phone's library sheet).
+ */
+export async function photograph(
+  page: Page,
+  name: string,
+  show: () => Promise<(() => Promise<void>) | void> = async () => {},
+) {
+  fs.mkdirSync(shots, { recursive: true });
+  for (const [size, viewport] of Object.entries(SIZES)) {
+    await page.setViewportSize(viewport);
+    const putAway = await show();
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.screenshot({ path: path.join(shots, `${size}-${name}${scheme === 'dark' ? '-dark' : ''}.png`) });
+    }
+    await putAway?.();
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.setViewportSize(SIZES.desktop);
 }
