@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { servedBySite } from '../client/modelSource';
-import { type DocumentRecord, EMBEDDING_MODELS, type Support } from '../core';
+import { collectionsInWords, type DocumentRecord, EMBEDDING_MODELS, type Support } from '../core';
 import { conversationTitle, type Conversation } from './conversation/conversationStore';
 import { downloadMarkdown } from './conversation/exportMarkdown';
 import { useAnswer, type AskAgain } from './conversation/useAnswer';
@@ -20,6 +20,9 @@ import type { AppDialog } from './settings/AppMenu';
 import { checkSettings, DEFAULT_SETTINGS, settingsState, themeState } from './settings/settings';
 import { useSource } from './sources/useSource';
 import { useToast } from './ui/Toasts';
+
+/** Input types that take no typed text: "/" on them still jumps to the question box. */
+const NOT_TYPED_INTO = new Set(['file', 'checkbox', 'radio', 'button', 'submit', 'reset', 'range', 'color']);
 
 /**
  * Folio's state, wired together: the library, conversations, answers, engines and the source
@@ -73,7 +76,11 @@ export function useApp() {
     refreshDocuments: lib.refreshDocuments,
   });
   const { scope } = collections;
-  const search = useMemo(() => (scope ? { ...settings, collections: scope } : settings), [settings, scope]);
+  const search = useMemo(() => {
+    if (!scope) return settings;
+    const names = scope.map((id) => collections.collections.find((c) => c.id === id)?.name ?? id);
+    return { ...settings, collections: scope, scopeName: collectionsInWords(names) };
+  }, [settings, scope, collections.collections]);
   const answers = useAnswer({
     library: lib.library,
     search,
@@ -204,15 +211,20 @@ export function useApp() {
   );
 
   // "/" from anywhere outside a field goes to the question box (problem 7: it is many Tab stops down).
+  // Inputs that take no typing (the file chooser of Add documents, where the focus stays after
+  // adding, a checkbox) are not fields: "/" did nothing there.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const t = e.target as HTMLElement;
+      const typedInto = t.closest('textarea, select, [contenteditable="true"], [role="dialog"], [role="menu"]');
+      const input = t.closest('input');
       if (
         e.key === '/' &&
         !e.ctrlKey &&
         !e.metaKey &&
         !e.altKey &&
-        !t.closest('input, textarea, select, [contenteditable="true"], [role="dialog"], [role="menu"]')
+        !typedInto &&
+        !(input && !NOT_TYPED_INTO.has(input.type))
       ) {
         e.preventDefault();
         composer.current?.focus();

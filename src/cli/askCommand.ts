@@ -5,6 +5,7 @@ import {
   answerText,
   applyAskEvent,
   askQuestion,
+  collectionsInWords,
   libraryRetriever,
   newWholeRecord,
   type QuestionKind,
@@ -101,9 +102,12 @@ export async function askCommand(args: AskArgs): Promise<AskResult> {
   try {
     const { library, name, documents } = await openLibraryFile(args.file, embedder);
     try {
-      const scope = args.collections?.length
-        ? { collections: collectionIds(await library.listCollections(), args.collections, args.file) }
-        : {};
+      const all = args.collections?.length ? await library.listCollections() : [];
+      const scope = args.collections?.length ? { collections: collectionIds(all, args.collections, args.file) } : {};
+      // A declined answer says which collections it looked in, by their names in the library.
+      const scopeName = scope.collections
+        ? collectionsInWords(scope.collections.map((id) => all.find((c) => c.id === id)!.name))
+        : undefined;
       const common = {
         question: args.question,
         library: args.file,
@@ -120,6 +124,7 @@ export async function askCommand(args: AskArgs): Promise<AskResult> {
         retriever: libraryRetriever(library, embedder),
         search: { mode: args.mode, ...scope },
         searchModel: embedder.model.id,
+        ...(scopeName ? { scopeName } : {}),
       }))
         record = applyAskEvent(record, event);
       const list = record.list;

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../scripts/lib/chromium';
@@ -246,4 +247,31 @@ export async function seriousViolations(page: Page) {
   return result.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+/** Screenshots for notes and README, judged by eye: test-output/screenshots/. */
+const shots = path.resolve('test-output/screenshots');
+export const SIZES = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } } as const;
+
+/**
+ * One screenshot per size and colour scheme; `show` brings the screen back after a resize, and
+ * may return how to put away what it opened (the phone's library sheet).
+ */
+export async function photograph(
+  page: Page,
+  name: string,
+  show: () => Promise<(() => Promise<void>) | void> = async () => {},
+) {
+  fs.mkdirSync(shots, { recursive: true });
+  for (const [size, viewport] of Object.entries(SIZES)) {
+    await page.setViewportSize(viewport);
+    const putAway = await show();
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.screenshot({ path: path.join(shots, `${size}-${name}${scheme === 'dark' ? '-dark' : ''}.png`) });
+    }
+    await putAway?.();
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.setViewportSize(SIZES.desktop);
 }

@@ -7,6 +7,7 @@ import {
   documentRow,
   openApp,
   openFromAppMenu,
+  photograph,
   sourcesOf,
   useBrowser,
   waitForDocuments,
@@ -74,6 +75,7 @@ test('a search model the site cannot serve leaves the previous one in use and sa
   );
   await notice.waitFor({ timeout: 60_000 });
   expect(await notice.textContent()).toContain('is not in the model folder');
+  await photograph(page, 'model-failure', () => notice.waitFor());
   expect(await page.getByText('Folio could not start').count()).toBe(0);
   // The library answers as before, with the model that worked.
   const turn = await ask(page, 'Which company is nicknamed Big Blue?');

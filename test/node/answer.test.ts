@@ -4,6 +4,7 @@ import {
   answerSentences,
   applyAnswerEvent,
   checkAnswer,
+  collectionsInWords,
   libraryRetriever,
   newAnswerRecord,
   splitSentences,
@@ -124,6 +125,17 @@ describe('answer pipeline without a model', () => {
     expect(record.passages.length).toBeGreaterThan(0);
     expect(record.coverage!.covered).toBe(false);
     expect(engine.calls).toHaveLength(0);
+  });
+
+  test('declined inside a collection, the reason names the collection, not the library (issue 23, problem 16)', async () => {
+    const { record } = await collect('How long should I boil an egg for a runny yolk?', {
+      retriever,
+      scopeName: collectionsInWords(['Kitchen']),
+    });
+    expect(record.declined?.reason).toContain('nothing in the collection “Kitchen” matches this question closely');
+    expect(record.declined?.reason).toContain('the rest of your library was not searched');
+    expect(record.declined?.reason).not.toMatch(/nothing in your library/);
+    expect(collectionsInWords(['Work', 'Home'])).toBe('the collections “Work” and “Home”');
   });
 
   test('keyword search only (the search model still loading): passages marked so, the extract chosen on words, nothing embedded', async () => {

@@ -323,6 +323,12 @@ describe('folio index resumes after an interruption', () => {
     expect(await ask()).toContain('wiki_duck.html');
     expect(await ask('--collection', 'work')).toEqual(new Set(['wiki-ibm.md']));
     expect(await ask('--collection', work, '--collection', 'Home')).toContain('wiki_duck.html');
+    // Declined inside Work, the answer says it looked in Work only (issue 23, problem 16).
+    const declined = await folio('ask', out, 'What do ducks eat?', '--json', '--collection', 'work');
+    expect(JSON.parse(declined.stdout)).toMatchObject({
+      kind: 'declined',
+      answer: expect.stringContaining('nothing in the collection “Work” matches'),
+    });
     const unknown = await folio('ask', out, 'What do ducks eat?', '--collection', 'Garden');
     expect(unknown).toMatchObject({
       code: 1,

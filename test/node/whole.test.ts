@@ -143,6 +143,12 @@ describe('summaries without a model', () => {
     expect(none.record.declined?.reason).toBe('No section called “chapter 9” in multi_page.pdf.');
   });
 
+  test('a lookup in a named document that finds nothing says it searched that document (issue 23, problem 16)', async () => {
+    const { events, record } = await ask(library, 'How long should I boil an egg for a runny yolk in multi_page.pdf?');
+    expect(only(events, 'kind')).toMatchObject({ kind: 'lookup', scope: { documents: ['multi_page.pdf'] } });
+    expect(record.declined?.reason).toContain('nothing in “multi_page.pdf” matches');
+  });
+
   test('with a model: one prompt per section, then one that joins them; every written sentence checked', async () => {
     const engine = new SectionEngine();
     const { events, record } = await ask(library, 'Summarise multi_page.pdf', { generator: engine });

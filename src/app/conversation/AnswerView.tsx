@@ -3,6 +3,7 @@ import type { ReactNode } from 'react';
 import type { CheckedSentence } from '../../core';
 import { Tooltip } from '../ui/Tooltip';
 import type { Turn } from './conversationStore';
+import { declinedDetail } from './exportMarkdown';
 import { Citation, Passages } from './Passages';
 import { TableAnswerView } from './table/TableAnswerView';
 import { WrittenAnswer } from './WrittenAnswer';
@@ -158,7 +159,7 @@ export function AnswerView({ turn, onSwitchEngine }: { turn: Turn; onSwitchEngin
           <p className="declined-title">
             <BookX size={18} aria-hidden /> Not in your documents
           </p>
-          <p className="muted">{turn.declined.reason}</p>
+          <p className="muted">{declinedDetail(turn.declined.reason)}</p>
           {turn.passages.length > 0 && (
             <details className="closest">
               <summary>Closest passages, probably not it ({turn.passages.length})</summary>

@@ -5,6 +5,7 @@ import { CitationPreview } from './CitationPreview';
 import type { Turn } from './conversationStore';
 import { bestSentences } from './Passages';
 import { TurnView } from './TurnView';
+import { useAnswerAfterComposer } from './useAnswerAfterComposer';
 import './conversation.css';
 
 interface Props {
@@ -116,6 +117,8 @@ function Empty({
 /** The conversation in view: its turns, the empty states, and the question box at the bottom. */
 export function ConversationView(p: Props) {
   const { turns, scroller, conversationId } = p;
+  const composer = useRef<HTMLDivElement>(null);
+  useAnswerAfterComposer(scroller, composer);
   // A new question is scrolled to the top of the view, so its answer appears right under it
   // however long the conversation is; opening a conversation shows its end.
   const count = useRef({ id: conversationId, n: turns.length });
@@ -213,7 +216,9 @@ export function ConversationView(p: Props) {
         </div>
         <CitationPreview container={scroller} resolve={resolve} />
       </div>
-      {p.children}
+      <div className="composer-slot" ref={composer}>
+        {p.children}
+      </div>
     </>
   );
 }

@@ -11,9 +11,34 @@ export interface Range {
 /** Table rows come out of the parsers as cells joined by " | ", one row per block. */
 const isRow = (block: string) => block.includes(' | ') || /^\S.*\|\s*$/.test(block);
 
+type Cell = { start: number; text: string };
 type Block =
   | { kind: 'text'; start: number; text: string }
-  | { kind: 'table'; rows: { start: number; cells: { start: number; text: string }[] }[] };
+  | { kind: 'table'; rows: { start: number; cells: Cell[] }[]; header?: string[] };
+
+/**
+ * A spreadsheet or CSV row as the parsers write it, "Row 3: Name: Bram; Instrument: oboe": its
+ * number and its cells under their column names, or null for any other paragraph. A value that
+ * holds "; " itself stays whole (a piece without "Name: " belongs to the value before it).
+ */
+function sheetRow(text: string, start: number): { row: string; keys: string[]; cells: Cell[] } | null {
+  const m = /^Row (\d+): /.exec(text);
+  // A passage window may run two rows into one line: not one row then.
+  if (!m || text.includes('\n') || /\sRow \d+: /.test(text)) return null;
+  const keys: string[] = [];
+  const cells: Cell[] = [];
+  let at = m[0].length;
+  for (const piece of text.slice(at).split('; ')) {
+    const named = /^([^:;|]{1,60}): /.exec(piece);
+    if (named) {
+      keys.push(named[1]!);
+      cells.push({ start: start + at + named[0].length, text: piece.slice(named[0].length) });
+    } else if (cells.length) cells.at(-1)!.text += `; ${piece}`;
+    else return null;
+    at += piece.length + 2;
+  }
+  return keys.length > 1 ? { row: m[1]!, keys, cells } : null;
+}
 
 /** Blocks (separated by blank lines) with their offsets; runs of table rows become one table. */
 export function blocksOf(text: string): Block[] {
@@ -28,6 +53,15 @@ export function blocksOf(text: string): Block[] {
   pieces.push({ start: at, text: text.slice(at) });
   for (const p of pieces) {
     if (!p.text.trim()) continue;
+    // Rows of a sheet or CSV: a table with the column names as its header, one row per paragraph.
+    const sheet = sheetRow(p.text, p.start);
+    if (sheet) {
+      const last = out.at(-1);
+      const row = { start: p.start, cells: [{ start: p.start + 4, text: sheet.row }, ...sheet.cells] };
+      if (last?.kind === 'table' && last.header?.join('\n') === ['Row', ...sheet.keys].join('\n')) last.rows.push(row);
+      else out.push({ kind: 'table', header: ['Row', ...sheet.keys], rows: [row] });
+      continue;
+    }
     // A block may hold several rows on separate lines (a table inside one passage).
     const lines = p.text.split('\n');
     if (lines.every((l) => !l.trim() || isRow(l))) {
@@ -105,6 +139,17 @@ export function RichText({
         ) : (
           <div key={b.rows[0]?.start ?? 0} className="table-wrap">
             <table>
+              {b.header && (
+                <thead>
+                  <tr>
+                    {b.header.map((h) => (
+                      <th key={h} scope="col">
+                        {h}
+                      </th>
+                    ))}
+                  </tr>
+                </thead>
+              )}
               <tbody>
                 {b.rows.map((r) => (
                   <tr key={r.start}>

@@ -30,9 +30,7 @@ function answerMarkdown(t: Turn, cite: (n: number) => number): string {
     if (t.table.status === 'computed') return parts.join('\n\n');
   }
   if (t.declined) {
-    // The reason opens with the same words as the bold line ("Not in your documents: nothing…").
-    const reason = t.declined.reason.replace(/^Not in your documents[.:]\s*/i, '');
-    parts.push(`**Not in your documents.** ${reason.charAt(0).toUpperCase()}${reason.slice(1)}`);
+    parts.push(`**Not in your documents.** ${declinedDetail(t.declined.reason)}`);
     if (t.passages.length)
       parts.push(`Closest passages, probably not it: ${t.passages.map((_, i) => `[${cite(i + 1)}]`).join(' ')}`);
     return parts.join('\n\n');
@@ -75,6 +73,15 @@ function sourceText(t: Turn, n: number): string {
 }
 
 const sourceLine = (shown: number, t: Turn, n: number) => `${shown}. ${sourceText(t, n)}`;
+
+/**
+ * A declined answer's reason under its "Not in your documents" title: the core's reason opens with
+ * those same words ("Not in your documents: nothing…"), which read twice on screen and in Markdown.
+ */
+export function declinedDetail(reason: string): string {
+  const rest = reason.replace(/^Not in your documents[.:]\s*/i, '');
+  return `${rest.charAt(0).toUpperCase()}${rest.slice(1)}`;
+}
 
 /**
  * A conversation as Markdown: each question and answer, citations numbered once through the whole

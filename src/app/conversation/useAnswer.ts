@@ -6,7 +6,8 @@ import type { Turn } from './conversationStore';
 
 interface Options {
   library: () => Promise<RemoteLibrary | null>;
-  search: { passages: number; hybrid: boolean; collections?: string[] };
+  /** `scopeName`: the chosen collections in words, for a declined answer to say where it looked. */
+  search: { passages: number; hybrid: boolean; collections?: string[]; scopeName?: string };
   /** The answer engine in use: its generator (null for passages only) and id. */
   engine: () => { id: string; generator: Generator | null };
   /** Deletes documents still waiting for Undo, so no answer cites what the person removed. */
@@ -130,6 +131,7 @@ export function useAnswer(o: Options) {
         as: kind,
         // Questions over sheets and CSVs are computed (issue 24): conversation/table/ shows them.
         tables: true,
+        ...(search.scopeName ? { scopeName: search.scopeName } : {}),
         ...(lib.info.model ? { searchModel: lib.info.model } : {}),
         ...(last ? { lastDocument: last } : {}),
         ...(again.length ? { length: again.length } : {}),

@@ -3,13 +3,12 @@ import { useState, type FormEvent } from 'react';
 import { formatBytes, type CollectionInfo, type DocumentRecord } from '../../core';
 import { Dialog } from '../ui/Dialog';
 import { Menu, MenuItem, MenuSeparator } from '../ui/Menu';
-import { count } from '../ui/format';
+import { count, counted } from '../ui/format';
 import type { CollectionsApi } from './useCollections';
 import './collections.css';
 import './library.css';
 
-const plural = (n: number, one: string) => `${count(n)} ${n === 1 ? one : `${one}s`}`;
-const meta = (documents: number, bytes: number) => `${plural(documents, 'document')} · ${formatBytes(bytes)}`;
+const meta = (documents: number, bytes: number) => `${counted(documents, 'document')} · ${formatBytes(bytes)}`;
 
 /**
  * The collections in the library: "All documents" and each collection with its count and size.
@@ -237,8 +236,8 @@ function DeleteDialog({
       title={`Delete ${collection?.name ?? ''}?`}
       description={
         collection?.readOnly
-          ? `It came from a library file: its ${plural(only, 'document')} found nowhere else are deleted with it.`
-          : `The collection goes; its ${plural(collection?.documents ?? 0, 'document')} stay in your library unless you tick the box.`
+          ? `It came from a library file: its ${counted(only, 'document')} found nowhere else are deleted with it.`
+          : `The collection goes; its ${counted(collection?.documents ?? 0, 'document')} stay in your library unless you tick the box.`
       }
       footer={
         <>
@@ -255,7 +254,7 @@ function DeleteDialog({
       {!collection?.readOnly && only > 0 && (
         <label className="checkbox">
           <input type="checkbox" checked={withDocuments} onChange={(e) => setWithDocuments(e.target.checked)} />
-          <span>Also delete its {plural(only, 'document')} that are in no other collection</span>
+          <span>Also delete its {counted(only, 'document')} that are in no other collection</span>
         </label>
       )}
       {error && (

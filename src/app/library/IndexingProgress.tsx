@@ -1,6 +1,6 @@
 import { Loader2, X } from 'lucide-react';
 import { useRef } from 'react';
-import { count } from '../ui/format';
+import { count, counted } from '../ui/format';
 import { DocIcon } from './DocIcon';
 import type { FileProgress } from './useIndexingProgress';
 import './library.css';
@@ -98,8 +98,8 @@ export function IndexingProgress({
         <span className="indexing-title">
           <Loader2 size={14} className="spin" aria-hidden />
           {many
-            ? `${count(finished)} of ${count(files.length)} files done`
-            : `Adding ${files.length === 1 ? '1 file' : `${files.length} files`}`}
+            ? `${count(finished)} of ${counted(files.length, 'file')} done`
+            : `Adding ${counted(files.length, 'file')}`}
         </span>
         <button type="button" className="btn btn-ghost btn-sm" onClick={onCancel}>
           <X size={14} aria-hidden />
@@ -112,11 +112,11 @@ export function IndexingProgress({
           const left = timeLeft(p);
           const runsOn = runsOnLabel(p.device ?? device);
           const embedding = p.stage === 'embedding' && p.total;
-          const counted = stageCount(p);
+          const staged = stageCount(p);
           const detail = [
             embedding
-              ? `Embedding ${count(p.done ?? 0)} of ${count(p.total!)} passages`
-              : (counted?.text ?? STAGE_LABEL[p.stage]),
+              ? `Embedding ${count(p.done ?? 0)} of ${counted(p.total!, 'passage')}`
+              : (staged?.text ?? STAGE_LABEL[p.stage]),
             embedding && left !== undefined ? `${secondsText(left)} left` : '',
             embedding && runsOn ? runsOn : '',
           ]
@@ -136,13 +136,13 @@ export function IndexingProgress({
                   value={
                     embedding
                       ? (p.done ?? 0)
-                      : counted
-                        ? counted.value
+                      : staged
+                        ? staged.value
                         : p.stage === 'storing' || FINISHED.has(p.stage)
                           ? 1
                           : undefined
                   }
-                  max={embedding ? p.total : (counted?.max ?? 1)}
+                  max={embedding ? p.total : (staged?.max ?? 1)}
                   aria-label={`${p.file}: ${p.stage}`}
                 />
               </div>

@@ -3,7 +3,7 @@ import { useState } from 'react';
 import type { FolderView } from '../../client/folders';
 import { Dialog } from '../ui/Dialog';
 import { Menu, MenuItem, MenuSeparator } from '../ui/Menu';
-import { count } from '../ui/format';
+import { count, counted } from '../ui/format';
 import type { LinkedFoldersApi } from './useLinkedFolders';
 import './library.css';
 
@@ -37,11 +37,11 @@ export function LinkFolderButton({ api, disabled }: { api: LinkedFoldersApi; dis
 }
 
 function statusLine(f: FolderView): string {
-  const docs = `${count(f.documents)} ${f.documents === 1 ? 'document' : 'documents'}`;
+  const docs = counted(f.documents, 'document');
   switch (f.status.state) {
     case 'syncing':
       return f.status.total
-        ? `Syncing · ${count(f.status.done)} of ${count(f.status.total)} files`
+        ? `Syncing · ${count(f.status.done)} of ${counted(f.status.total, 'file')}`
         : 'Checking for changes…';
     case 'needs-permission':
       return `${docs} · needs your permission`;
@@ -102,10 +102,7 @@ export function LinkedFolderList({ api }: { api: LinkedFoldersApi }) {
             </div>
             {!!f.lastSync?.notIndexed.length && (
               <details className="folder-skipped">
-                <summary>
-                  {count(f.lastSync.notIndexed.length)} {f.lastSync.notIndexed.length === 1 ? 'file' : 'files'} not
-                  indexed
-                </summary>
+                <summary>{counted(f.lastSync.notIndexed.length, 'file')} not indexed</summary>
                 <ul>
                   {f.lastSync.notIndexed.map((n) => (
                     <li key={n.path}>
@@ -120,7 +117,7 @@ export function LinkedFolderList({ api }: { api: LinkedFoldersApi }) {
                 <KeyRound size={16} aria-hidden />
                 <div className="callout-body">
                   <p>
-                    Folio needs your permission to read “{f.name}” again. Its {count(f.documents)} documents stay in
+                    Folio needs your permission to read “{f.name}” again. Its {counted(f.documents, 'document')} stay in
                     your library meanwhile, and nothing of it is removed.
                   </p>
                   <div className="callout-actions">
@@ -170,7 +167,7 @@ export function LinkedFolderList({ api }: { api: LinkedFoldersApi }) {
                 setUnlinking(null);
               }}
             >
-              Remove its {count(unlinking?.documents ?? 0)} documents
+              Remove its {counted(unlinking?.documents ?? 0, 'document')}
             </button>
           </>
         }

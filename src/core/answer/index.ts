@@ -1,5 +1,5 @@
 // The answer pipeline's public surface (re-exported by core/index.ts).
-export { answer, libraryRetriever, DECLINED_REASON } from './pipeline';
+export { answer, collectionsInWords, declinedReason, libraryRetriever } from './pipeline';
 export { where } from './place';
 export type { AnswerOptions, Retriever, PreviousTurn } from './pipeline';
 export { applyAnswerEvent, newAnswerRecord } from './record';

@@ -52,6 +52,11 @@ export interface AnswerOptions {
    * documents; fusion, …) applies to every search the answer makes, the follow-up checks included.
    */
   search?: SearchOptions;
+  /**
+   * Where the search was limited to, in words ("the collection “Work”", see `collectionsInWords`),
+   * said when the answer is declined; without it the whole library was searched.
+   */
+  scopeName?: string;
   /** Tokens of passages: default 700 without a model (a reader's worth), 60% of its window with one. */
   budgetTokens?: number;
   /** The search model's id: coverage's cosine line is calibrated for the default model only. */
@@ -97,8 +102,24 @@ function withSearchOptions(retriever: Retriever, base: SearchOptions): Retriever
   };
 }
 
-export const DECLINED_REASON =
-  'Not in your documents: nothing in your library matches this question closely. The closest passages are shown, but they are probably not it.';
+/**
+ * Why an answer is declined. Inside a collection "nothing in your library" would be untrue and
+ * would hide the way on: the rest of the library was not searched.
+ */
+export function declinedReason(scopeName?: string): string {
+  const nothing = scopeName
+    ? `nothing in ${scopeName} matches this question closely (the rest of your library was not searched)`
+    : 'nothing in your library matches this question closely';
+  return `Not in your documents: ${nothing}. The closest passages are shown, but they are probably not it.`;
+}
+
+/** Chosen collections in words: the collection “Work”, the collections “Work” and “Papers”. */
+export function collectionsInWords(names: string[]): string {
+  const quoted = names.map((n) => `“${n}”`);
+  if (quoted.length === 1) return `the collection ${quoted[0]}`;
+  if (quoted.length <= 3) return `the collections ${quoted.slice(0, -1).join(', ')} and ${quoted.at(-1)}`;
+  return `the ${quoted.length} collections chosen`;
+}
 
 /**
  * Answers one question. Events, in order: `query`, `passages`, `coverage`, then either `declined`
@@ -167,7 +188,7 @@ export async function* answer(question: string, opts: AnswerOptions): AsyncGener
   if (!cover.covered) {
     // No model writes an answer from passages that do not match: that is how confident wrong
     // answers with citations are made.
-    yield { type: 'declined', reason: DECLINED_REASON, closest: passages };
+    yield { type: 'declined', reason: declinedReason(opts.scopeName), closest: passages };
     return yield { type: 'done', finishReason: 'stop' };
   }
 

@@ -6,7 +6,7 @@
  * cites), its own event (`summary` | `list` | `compare`), with a model `token`s and `checked`, and
  * always `done` last.
  */
-import { answer, type AnswerOptions, type Retriever } from '../answer/pipeline';
+import { answer, collectionsInWords, type AnswerOptions } from '../answer/pipeline';
 import { checkAnswer } from '../answer/check';
 import type { AnswerEvent } from '../answer/types';
 import type { ChatMessage, Generator } from '../generate/generator';
@@ -60,7 +60,7 @@ export async function computedByTable(
   opts: Pick<AskOptions, 'retriever' | 'source' | 'search' | 'tables'>,
 ): Promise<boolean> {
   if (!opts.tables || (c.kind !== 'list' && c.kind !== 'count') || !opts.retriever.tableAnswer) return false;
-  const retriever = await scoped(opts, c);
+  const { retriever } = await scoped(opts, c);
   const collections = opts.search?.collections;
   const table = await retriever.tableAnswer?.(question, collections ? { collections } : {});
   return table?.status === 'computed';
@@ -85,7 +85,7 @@ export async function* askQuestion(question: string, opts: AskOptions): AsyncGen
     ...(c.target ? { target: c.target } : {}),
     ...(c.alternative ? { alternative: c.alternative } : {}),
   };
-  if (c.kind === 'lookup') return yield* answer(question, { ...opts, retriever: await scoped(opts, c) });
+  if (c.kind === 'lookup') return yield* answer(question, { ...opts, ...(await scoped(opts, c)) });
   try {
     const scope = await resolveScope(opts.source, c.scope);
     if (scope.section && !(await countPassages(opts.source, scope))) {
@@ -105,22 +105,33 @@ export async function* askQuestion(question: string, opts: AskOptions): AsyncGen
 
 /**
  * A lookup that names a document ("the notice period in contract-001.pdf") or a collection searches
- * only there; the pipeline itself is unchanged, its retriever is narrowed.
+ * only there; the pipeline itself is unchanged, its retriever is narrowed (and a decline says where).
  */
-async function scoped(opts: Pick<AskOptions, 'retriever' | 'source'>, c: Classification): Promise<Retriever> {
+async function scoped(
+  opts: Pick<AskOptions, 'retriever' | 'source'>,
+  c: Classification,
+): Promise<Pick<AnswerOptions, 'retriever' | 'scopeName'>> {
   const { retriever } = opts;
-  if (!c.scope.documents.length && !(c.scope.level === 'collection' && c.scope.collection)) return retriever;
+  if (!c.scope.documents.length && !(c.scope.level === 'collection' && c.scope.collection)) return { retriever };
   const scope = await resolveScope(opts.source, c.scope).catch(() => null);
-  if (!scope) return retriever;
+  if (!scope) return { retriever };
   const narrow = { documents: scope.documents.map((d) => d.id) };
+  const names = scope.documents.map((d) => `“${d.name}”`);
   return {
-    search: (q, o) => retriever.search(q, { ...o, ...narrow }),
-    context: (q, o) => retriever.context(q, { ...o, ...narrow }),
-    embed: (texts, kind) => retriever.embed(texts, kind),
-    // "How many … in birdstrikes.csv?" names a document: its tables, not none, are computed over.
-    ...(retriever.tableAnswer
-      ? { tableAnswer: (q, s, propose) => retriever.tableAnswer!(q, { ...s, ...narrow }, propose) }
-      : {}),
+    retriever: {
+      search: (q, o) => retriever.search(q, { ...o, ...narrow }),
+      context: (q, o) => retriever.context(q, { ...o, ...narrow }),
+      embed: (texts, kind) => retriever.embed(texts, kind),
+      // "How many … in birdstrikes.csv?" names a document: its tables, not none, are computed over.
+      ...(retriever.tableAnswer
+        ? { tableAnswer: (q, s, propose) => retriever.tableAnswer!(q, { ...s, ...narrow }, propose) }
+        : {}),
+    },
+    scopeName: c.scope.documents.length
+      ? names.length === 1
+        ? names[0]!
+        : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`
+      : collectionsInWords([c.scope.collection!]),
   };
 }
 
