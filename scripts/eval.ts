@@ -12,6 +12,8 @@
  * With --tables, questions computed over tables (scripts/lib/tableEval.ts):
  *
  *   npm run eval -- test/fixtures/tables --tables
+ *
+ * With --structure, the PDF parser's structure on the real papers (scripts/lib/structure.ts).
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -41,8 +43,15 @@ const { values, positionals } = parseArgs({
     tables: { type: 'boolean', default: false },
     data: { type: 'string', default: '../shared/data/tables' },
     verbose: { type: 'boolean', default: false },
+    structure: { type: 'boolean', default: false },
   },
 });
+
+if (values.structure && positionals[0]) {
+  const { structureEval } = await import('./lib/structure');
+  console.log(JSON.stringify(await structureEval(positionals[0])));
+  process.exit(0);
+}
 
 if (values.tables && positionals[0]) {
   const { tableBench, tableEval } = await import('./lib/tableEval');
@@ -135,6 +144,7 @@ if (!positionals[0]) {
   console.error(
     '       npm run eval -- test/fixtures/tables --tables [--split report|tune|all] [--data ../shared/data/tables] [--verbose] [--bench 100000]',
   );
+  console.error('       npm run eval -- test/fixtures/papers-qa --structure');
   process.exit(2);
 }
 process.exitCode = await runEval(process.argv.slice(2), 'npm run eval --');

@@ -1,12 +1,16 @@
 /**
- * Real research papers (../shared/data/papers): the labelled question set `npm run eval --
- * test/fixtures/papers-qa --qa` measures, checked against what the PDF parser reads from them.
+ * Real research papers (../shared/data/papers): the PDF parser's structure on them (margin stamps,
+ * running headers and page numbers gone, section paths, abstract and references), and the labelled
+ * question set `npm run eval -- test/fixtures/papers-qa --qa` measures, checked against what the
+ * parser reads from them.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { parseBytes, type ParsedDocument } from '../../src/core';
+import { paperStructures } from '../../scripts/lib/structure';
 import { PAPERS_DIR } from '../../scripts/lib/paths';
+import { paperPdf } from '../../scripts/lib/pdf';
 
 interface Question {
   _id: string;
@@ -34,10 +38,11 @@ function paper(name: string): Promise<ParsedDocument> {
 }
 
 const squash = (s: string) => s.toLowerCase().replace(/\s+/g, ' ');
+/** The text of the blocks that start on the page or run on into it from the page before. */
 function pageText(doc: ParsedDocument, page: number): string {
   return squash(
     doc.blocks
-      .filter((b) => b.page === page)
+      .filter((b) => b.page === page || b.page === page - 1)
       .map((b) => doc.text.slice(b.start, b.end))
       .join(' '),
   );
@@ -59,7 +64,9 @@ describe('papers question set', () => {
     ).toEqual([...papers].sort());
   });
 
-  test('each answer is on its labelled page as the parser reads it', { timeout: 120_000 }, async () => {
+  test('each answer is on its labelled page (or in a paragraph running on to it) as the parser reads it', {
+    timeout: 120_000,
+  }, async () => {
     const wrong: string[] = [];
     for (const q of questions) {
       const doc = await paper(q.document);
@@ -67,5 +74,73 @@ describe('papers question set', () => {
         wrong.push(`${q._id}: "${q.answers[0]}" not on page ${q.page}`);
     }
     expect(wrong).toEqual([]);
+  });
+});
+
+describe('papers: structure', () => {
+  test("every passage's heading path is a real section path; abstract and references found", {
+    timeout: 120_000,
+  }, async () => {
+    const rows = await paperStructures(QA_DIR);
+    expect(rows).toHaveLength(7);
+    for (const r of rows) {
+      expect({ paper: r.paper, wrong: r.wrong }).toEqual({ paper: r.paper, wrong: [] });
+      expect(r.real_path_share).toBe(1);
+      expect(r.abstract && r.references).toBe(true);
+    }
+  });
+
+  test('stamps, running headers and page numbers are not text; a sentence runs on over a column break', async () => {
+    const s2orc = await paper('2020.acl-main.447.pdf');
+    // The ACL page numbers (4969–4983) stood at the foot of every page.
+    expect(s2orc.text).not.toMatch(/(^|\s)49(69|7\d|8[0-3])(\s|$)/m);
+    // Column 1 ends "Digital archives like arXiv,2"; a footnote and a figure caption come between.
+    expect(s2orc.text).toContain('Digital archives like arXiv,2 PubMed Central,3 CiteSeerX');
+    const citesee = await paper('2302.07302v1.pdf');
+    expect(citesee.text).not.toContain('arXiv:2302.07302v1');
+    // The running header of every page is kept once, where the first page's reference format has it.
+    expect(citesee.text.split('CHI ’23, April 23–28, 2023, Hamburg, Germany').length - 1).toBeLessThanOrEqual(1);
+    const plain = await paper('2203.00130v1.pdf');
+    expect(plain.text).not.toContain('28 Feb 2022]');
+    const title = plain.blocks.find((b) => b.kind === 'heading')!;
+    expect(plain.text.slice(title.start, title.end)).toBe(
+      'Paper Plain: Making Medical Research Papers Approachable to Healthcare Consumers with Natural Language Processing',
+    );
+    const sub = plain.blocks.find((b) => plain.text.slice(b.start, b.end).startsWith('Veyseh et al. [102]'))!;
+    expect(sub.headings.slice(1)).toEqual(['2 BACKGROUND AND RELATED WORK', '2.3 AI for scientific text processing']);
+  });
+});
+
+describe('PDF furniture by geometry', () => {
+  const words = ['alpha', 'bravo', 'charlie', 'delta', 'echo', 'foxtrot', 'golf', 'hotel', 'india', 'juliet'];
+  const body = (n: number, from: number) =>
+    Array.from(
+      { length: n },
+      (_, i) => `Sentence ${from + i} says ${words[(from + i) % 10]} and ${words[(from + i * 3) % 10]} without end`,
+    );
+  const pdf = paperPdf(
+    [
+      { lines: body(12, 1) },
+      { lines: body(12, 13), heading: { text: '2 Method', at: 4 } },
+      { lines: body(12, 25), heading: { text: '2.1 Data', at: 2 } },
+    ],
+    { header: 'Proceedings of the Workshop on Tests, page 7', stamp: 'arXiv:2401.00001v1 [cs.CL] 1 Jan 2024' },
+  );
+
+  test('a review copy: line numbers, running header, page numbers and the rotated stamp are dropped', async () => {
+    const doc = await parseBytes(pdf, 'review.pdf');
+    expect(doc.text).not.toContain('arXiv');
+    expect(doc.text).not.toContain('Proceedings of the Workshop');
+    // No line number stands before a line or after one.
+    expect(doc.text).not.toMatch(/\d+ Sentence|end \d/);
+    const blocks = doc.blocks.map((b) => ({
+      text: doc.text.slice(b.start, b.end),
+      kind: b.kind,
+      headings: b.headings,
+    }));
+    expect(blocks.filter((b) => b.kind === 'heading').map((b) => b.text)).toEqual(['2 Method', '2.1 Data']);
+    const last = blocks.find((b) => b.text.includes('Sentence 36 '))!;
+    expect(last.headings).toEqual(['2 Method', '2.1 Data']);
+    expect(doc.text).toContain('Sentence 1 says bravo');
   });
 });
