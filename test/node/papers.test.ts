@@ -6,11 +6,23 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, test } from 'vitest';
-import { parseBytes, type ParsedDocument } from '../../src/core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import {
+  answer,
+  applyAnswerEvent,
+  libraryRetriever,
+  newAnswerRecord,
+  parseBytes,
+  type AnswerRecord,
+  type Library,
+  type ParsedDocument,
+} from '../../src/core';
+import { coverage } from '../../src/core/answer/coverage';
+import { mineTerms } from '../../src/core/search/terms';
 import { paperStructures } from '../../scripts/lib/structure';
 import { PAPERS_DIR } from '../../scripts/lib/paths';
 import { paperPdf } from '../../scripts/lib/pdf';
+import { freshLibrary, realEmbedder } from '../../scripts/lib/library';
 
 interface Question {
   _id: string;
@@ -142,5 +154,81 @@ describe('PDF furniture by geometry', () => {
     const last = blocks.find((b) => b.text.includes('Sentence 36 '))!;
     expect(last.headings).toEqual(['2 Method', '2.1 Data']);
     expect(doc.text).toContain('Sentence 1 says bravo');
+  });
+});
+
+describe('papers: terms the documents define', () => {
+  test('acronyms and their long forms are mined from the papers as written', async () => {
+    const terms = new Map(mineTerms((await paper('2206.10883v3.pdf')).text));
+    expect(terms.get('CRLC')).toBe('Civil Rights Litigation Clearinghouse');
+    expect(terms.get('MDS')).toBe('multi-document summarization');
+    expect(terms.get('EEOC')).toBe('Equal Employment Opportunity Commission');
+    expect(terms.get('CanLII')).toBe('Canadian Legal Information Institute');
+    const plain = new Map(mineTerms((await paper('2203.00130v1.pdf')).text));
+    // "CLL [Chronic Lymphocytic Leukemia]": the acronym first, the long form in brackets.
+    expect(plain.get('CLL')).toBe('Chronic Lymphocytic Leukemia');
+    const longeval = new Map(mineTerms((await paper('2023.eacl-main.121.pdf')).text));
+    expect(longeval.get('SCUs')).toBe('summary content units');
+    // "… and average them (FINE, Figure 1 …)" defines nothing.
+    expect(longeval.has('FINE')).toBe(false);
+  });
+
+  let library: Library;
+  beforeAll(async () => {
+    library = await freshLibrary();
+    const files = ['2206.10883v3.pdf', '2020.acl-main.447.pdf'].map((name) => ({
+      name,
+      data: new Uint8Array(fs.readFileSync(path.join(PAPERS_DIR, name))),
+    }));
+    const outcomes = await library.addFiles(files);
+    expect(outcomes.map((o) => o.status)).toEqual(['added', 'added']);
+  }, 300_000);
+  afterAll(() => library?.close());
+
+  async function ask(question: string): Promise<AnswerRecord> {
+    let record = newAnswerRecord(question);
+    const retriever = libraryRetriever(library, await realEmbedder());
+    for await (const e of answer(question, { retriever })) record = applyAnswerEvent(record, e);
+    return record;
+  }
+
+  test('a defined acronym is searched with its long form, shown, and counted as covered', {
+    timeout: 120_000,
+  }, async () => {
+    const record = await ask('What does MDS stand for?');
+    expect(record.alsoSearched).toEqual(['multi-document summarization']);
+    expect(record.declined).toBeFalsy();
+    expect(record.passages[0]!.docName).toBe('2206.10883v3.pdf');
+    expect(record.passages.slice(0, 3).some((p) => p.text.includes('multi-document summarization (MDS)'))).toBe(true);
+  });
+
+  test('coverage counts a term the library defines', () => {
+    // The case: the 2-page DPR paper, asked what DPR stands for (one word in common, a low cosine).
+    const passage = {
+      docId: 'd',
+      docName: 'dpr.pdf',
+      chunkIndexes: [0],
+      text: 'We present the Dense Passage Retriever (DPR), which retrieves passages with a dual encoder.',
+      location: { headings: [], start: 0, end: 90 },
+      score: 1,
+      dense: 0.21,
+    };
+    const question = 'What does DPR stand for?';
+    expect(coverage(question, [passage], true).covered).toBe(false);
+    const covered = coverage(question, [passage], true, [['DPR', 'Dense Passage Retriever']]);
+    expect(covered.covered && covered.definedTerm).toBe(true);
+    // Defined, but not in the passages shown: the decision stays with the evidence.
+    expect(
+      coverage(question, [{ ...passage, text: 'Something else entirely.' }], true, [['DPR', 'Dense Passage Retriever']])
+        .covered,
+    ).toBe(false);
+  });
+
+  test('a long form spelled out is searched with its acronym', { timeout: 120_000 }, async () => {
+    const record = await ask('Which papers are in the Microsoft Academic Graph?');
+    expect(record.alsoSearched).toEqual(['MAG']);
+    expect(await library.terms('Is MAG bigger than S2ORC?')).toEqual([['MAG', 'Microsoft Academic Graph']]);
+    // A word in capitals that no document defines is searched as it is.
+    expect(await library.terms('What does XYZ stand for?')).toEqual([]);
   });
 });

@@ -13,6 +13,7 @@ import type { ContextOptions, ContextPassage } from '../search/context';
 import { checkAnswer } from './check';
 import { coverage, COVERAGE_MODEL } from './coverage';
 import { best, candidates, passageOrder, score, withCosines, LEXICAL, WITH_COSINE, type Candidate } from './extract';
+import { alsoSearched } from '../search/terms';
 import { standaloneQuery, type PreviousTurn } from './followUp';
 import { where } from './place';
 import type { AnswerEvent, CheckedSentence } from './types';
@@ -28,6 +29,8 @@ export interface Retriever {
   embed(texts: string[], kind: 'query' | 'passage'): Promise<Float32Array>;
   /** A question computed over the library's tables (issue 24); null when it is not one. */
   tableAnswer?(question: string): Promise<TableAnswer | null>;
+  /** The acronyms and long forms the library defines that the query uses (search/terms.ts). */
+  terms?(query: string, opts?: SearchOptions): Promise<[string, string][]>;
 }
 
 export interface AnswerOptions {
@@ -67,7 +70,7 @@ export type { PreviousTurn } from './followUp';
 
 /** A core Library and its embedder as a Retriever (the browser's RemoteLibrary is one already). */
 export function libraryRetriever(
-  library: Pick<Retriever, 'search' | 'context' | 'tableAnswer'>,
+  library: Pick<Retriever, 'search' | 'context' | 'tableAnswer'> & Partial<Pick<Retriever, 'terms'>>,
   embedder: { embed(texts: string[], kind: 'query' | 'passage'): Promise<Float32Array> },
 ): Retriever {
   return {
@@ -75,6 +78,7 @@ export function libraryRetriever(
     context: (q, o) => library.context(q, o),
     embed: (texts, kind) => embedder.embed(texts, kind),
     ...(library.tableAnswer ? { tableAnswer: (q: string) => library.tableAnswer!(q) } : {}),
+    ...(library.terms ? { terms: (q: string, o?: SearchOptions) => library.terms!(q, o) } : {}),
   };
 }
 
@@ -85,6 +89,8 @@ function withSearchOptions(retriever: Retriever, base: SearchOptions): Retriever
     search: (q, o) => retriever.search(q, { ...base, ...o }),
     context: (q, o) => retriever.context(q, { ...base, ...o }),
     embed: (texts, kind) => retriever.embed(texts, kind),
+    ...(retriever.tableAnswer ? { tableAnswer: (q: string) => retriever.tableAnswer!(q) } : {}),
+    ...(retriever.terms ? { terms: (q: string, o?: SearchOptions) => retriever.terms!(q, { ...base, ...o }) } : {}),
   };
 }
 
@@ -111,7 +117,16 @@ export async function* answer(question: string, opts: AnswerOptions): AsyncGener
     },
   );
   if (!decided || aborted()) return yield stop;
-  yield { type: 'query', query: decided.query, rewritten: decided.rewritten, why: decided.why };
+  // The library searches a defined acronym's long form with it (and the other way round); shown.
+  const terms = (await retriever.terms?.(decided.query)) ?? [];
+  const also = alsoSearched(decided.query, terms);
+  yield {
+    type: 'query',
+    query: decided.query,
+    rewritten: decided.rewritten,
+    why: decided.why,
+    ...(also.length ? { alsoSearched: also } : {}),
+  };
 
   // Issue 24: a question computed over a table is answered exactly and ends here; one it could
   // not compute says why, and the passages follow.
@@ -138,7 +153,7 @@ export async function* answer(question: string, opts: AnswerOptions): AsyncGener
   const keywordOnly = passages.length > 0 && (passages.some((p) => p.keywordOnly) || opts.search?.mode === 'keyword');
   yield { type: 'passages', passages, keywordOnly };
 
-  const cover = coverage(decided.query, passages, (opts.searchModel ?? COVERAGE_MODEL) === COVERAGE_MODEL);
+  const cover = coverage(decided.query, passages, (opts.searchModel ?? COVERAGE_MODEL) === COVERAGE_MODEL, terms);
   yield {
     type: 'coverage',
     covered: cover.covered,

@@ -1,4 +1,5 @@
 import { chunkDocumentAsync, passageText, type Chunk } from '../chunk/chunker';
+import { mineTerms } from '../search/terms';
 import type { EmbedDevice } from '../embed/embedder';
 import { asFolioError, FolioError, type SerializedFolioError } from '../errors';
 import { buildPostings } from '../search/keywordIndex';
@@ -522,6 +523,7 @@ async function commit(
 ): Promise<AddOutcome> {
   const id = crypto.randomUUID();
   const postings = buildPostings(p.passages);
+  const terms = mineTerms(p.parsed.text);
   const doc: DocumentRecord = {
     id,
     name: p.name,
@@ -542,6 +544,7 @@ async function commit(
     }),
     ...(p.parsed.title ? { title: p.parsed.title } : {}),
     ...(p.parsed.pageCount ? { pageCount: p.parsed.pageCount } : {}),
+    ...(terms.length ? { terms } : {}),
   };
   const chunks: ChunkRecord[] = p.chunks.map((c) => ({
     docId: id,

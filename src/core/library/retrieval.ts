@@ -2,6 +2,7 @@ import { evaluate as scoreQuestions, type EvalQuestion, type EvalReport } from '
 import { selectContext, type ContextOptions, type ContextPassage } from '../search/context';
 import { SEARCH_DEFAULTS } from '../search/defaults';
 import { rank, type RankedHit, type Ranking, type SearchHit, type SearchOptions } from '../search/ranking';
+import { alsoSearched, termsUsed, type Term } from '../search/terms';
 import { scopeDocuments } from './collections';
 import type { LibraryParts } from './parts';
 
@@ -15,13 +16,27 @@ export async function whenSearchModelReady(parts: LibraryParts): Promise<void> {
   await Promise.all([parts.embedder.whenReady?.(), parts.state.vectorsReady]);
 }
 
+/**
+ * The definitions (acronym and long form) from the documents in scope that the query uses: both
+ * rankings search the query with the forms it lacks ("also searched").
+ */
+export function queryTerms(parts: LibraryParts, query: string, opts: SearchOptions = {}): Term[] {
+  const documents = scopeDocuments(parts, opts.collections, opts.documents);
+  const docs = documents ? documents.flatMap((id) => parts.state.docs.get(id) ?? []) : [...parts.state.docs.values()];
+  return termsUsed(
+    query,
+    docs.flatMap((d) => d.terms ?? []),
+  );
+}
+
 /** Ranked chunk ids without their text: what search and evaluation share. */
 export async function ranked(parts: LibraryParts, query: string, opts: SearchOptions = {}): Promise<Ranking> {
   const mode = opts.mode ?? SEARCH_DEFAULTS.mode;
   if (mode === 'dense' || (mode === 'hybrid' && opts.waitForModel)) await whenSearchModelReady(parts);
   const documents = scopeDocuments(parts, opts.collections, opts.documents);
+  const also = alsoSearched(query, queryTerms(parts, query, opts));
   return rank(
-    query,
+    also.length ? `${query} (${also.join('; ')})` : query,
     { ...opts, ...(documents ? { documents } : {}) },
     {
       vectors: parts.state.vectors,
