@@ -61,6 +61,8 @@ export async function qaEval(dir: string, opts: QaEvalOptions): Promise<Record<s
 
   const rows: {
     id: string;
+    question: string;
+    extract: string;
     group: string;
     /** 1-based rank of the first answer-bearing passage; 0 when none is shown. */
     rank: number;
@@ -76,6 +78,8 @@ export async function qaEval(dir: string, opts: QaEvalOptions): Promise<Record<s
     const bearing = record.passages.findIndex((p) => p.docName === sourceOf(q) && containsAnswer(p.text, q.answers));
     rows.push({
       id: q._id,
+      question: q.question,
+      extract: record.extract?.text ?? '',
       group: groupOf(q),
       rank: bearing + 1,
       inSentence: !!record.extract && containsAnswer(record.extract.text, q.answers),
@@ -127,7 +131,9 @@ export async function qaEval(dir: string, opts: QaEvalOptions): Promise<Record<s
   if (process.env.QA_MISSES) {
     // The questions whose answer-bearing passage is not first, for reading (not a figure).
     for (const r of rows.filter((x) => x.rank !== 1 || !x.inSentence || x.declined))
-      console.log(`miss ${r.id} rank ${r.rank} sentence ${r.inSentence} declined ${r.declined}`);
+      console.log(
+        `miss ${r.id} rank ${r.rank} sentence ${r.inSentence} declined ${r.declined}: ${r.question} → ${r.extract.slice(0, 160)}`,
+      );
   }
   console.log(
     `pipeline time per question (Node, native ONNX Runtime): p50 ${round(ms[Math.floor(ms.length / 2)] ?? 0, 1)} ms`,

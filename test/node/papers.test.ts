@@ -13,6 +13,7 @@ import {
   libraryRetriever,
   newAnswerRecord,
   parseBytes,
+  sentenceScoring,
   type AnswerRecord,
   type Library,
   type ParsedDocument,
@@ -230,5 +231,54 @@ describe('papers: terms the documents define', () => {
     expect(await library.terms('Is MAG bigger than S2ORC?')).toEqual([['MAG', 'Microsoft Academic Graph']]);
     // A word in capitals that no document defines is searched as it is.
     expect(await library.terms('What does XYZ stand for?')).toEqual([]);
+  });
+});
+
+describe('the quoted answer', () => {
+  const passage = (text: string, headings: string[] = [], score = 1, dense = 0.5) => ({
+    docId: 'd',
+    docName: 'bert.pdf',
+    chunkIndexes: [0],
+    text,
+    location: { headings, start: 0, end: text.length },
+    score,
+    dense,
+  });
+  const { candidates, score, best, LEXICAL, tableHeader } = sentenceScoring;
+
+  test('a sentence pointing elsewhere for what is asked loses to the one that names it', () => {
+    const question = 'What are the two pre-training tasks of BERT?';
+    const passages = [
+      passage(
+        'The core argument of this work is that the bi-directionality and the two pretraining tasks presented in Section 3.1 account for the majority of the empirical improvements.',
+        ['5 Ablation Studies'],
+        // As in the app: the restating passage was retrieved first.
+        1,
+        0.62,
+      ),
+      passage(
+        'In addition to the masked language model, we also use a “next sentence prediction” task that jointly pre-trains text-pair representations.',
+        ['1 Introduction'],
+        0.7,
+        0.45,
+      ),
+    ];
+    const chosen = best(score(candidates(question, passages), LEXICAL))!;
+    expect(chosen.text).toContain('next sentence prediction');
+    // Without the pointer evidence the restatement would be quoted.
+    expect(best(score(candidates(question, passages), { ...LEXICAL, pointer: 0 }))!.text).toContain('Section 3.1');
+  });
+
+  test('a heading is never the answer', () => {
+    const text = '3.1 Pre-training BERT\n\nWe pre-train BERT using two unsupervised tasks.';
+    const cands = candidates('Pre-training BERT', [passage(text, ['3 BERT', '3.1 Pre-training BERT'])]);
+    expect(cands.map((c) => c.text)).toEqual(['We pre-train BERT using two unsupervised tasks.']);
+  });
+
+  test('a table row is quoted with its column headers', () => {
+    const text = 'Model | Parameters | GLUE\n\nBERT-base | 110M | 79.6\n\nBERT-large | 340M | 82.1';
+    expect(tableHeader(text, text.indexOf('BERT-large'))).toBe('Model | Parameters | GLUE');
+    expect(tableHeader(text, text.indexOf('Model'))).toBeNull();
+    expect(tableHeader('Plain prose here.', 0)).toBeNull();
   });
 });

@@ -12,7 +12,17 @@ import type { SearchHit, SearchOptions } from '../search/ranking';
 import type { ContextOptions, ContextPassage } from '../search/context';
 import { checkAnswer } from './check';
 import { coverage, COVERAGE_MODEL } from './coverage';
-import { best, candidates, passageOrder, score, withCosines, LEXICAL, WITH_COSINE, type Candidate } from './extract';
+import {
+  best,
+  candidates,
+  passageOrder,
+  score,
+  tableHeader,
+  withCosines,
+  LEXICAL,
+  WITH_COSINE,
+  type Candidate,
+} from './extract';
 import { alsoSearched } from '../search/terms';
 import { standaloneQuery, type PreviousTurn } from './followUp';
 import { where } from './place';
@@ -172,7 +182,11 @@ export async function* answer(question: string, opts: AnswerOptions): AsyncGener
   // takes longer than the search itself on a slow CPU, so the better choice follows it.
   const quick = best(cands);
   if (quick)
-    yield { type: 'extract', sentence: extractSentence(quick, cands), ...(keywordOnly ? {} : { provisional: true }) };
+    yield {
+      type: 'extract',
+      sentence: extractSentence(quick, cands, passages),
+      ...(keywordOnly ? {} : { provisional: true }),
+    };
   if (quick && !keywordOnly) {
     const shortlist = await refine(
       asked,
@@ -183,7 +197,7 @@ export async function* answer(question: string, opts: AnswerOptions): AsyncGener
     );
     if (aborted()) return yield stop;
     const extract = best(shortlist);
-    if (extract) yield { type: 'extract', sentence: extractSentence(extract, shortlist) };
+    if (extract) yield { type: 'extract', sentence: extractSentence(extract, shortlist, passages) };
   }
   if (!generator) return yield { type: 'done', finishReason: 'stop' };
 
@@ -245,13 +259,18 @@ async function refine(
   return score(withCosines(shortlist, q, vectors), WITH_COSINE);
 }
 
-/** The chosen sentence as a cited, supported sentence; its score is its share of the candidates' probability (softmax of their scores). */
-function extractSentence(c: Candidate, all: Candidate[]): CheckedSentence {
+/**
+ * The chosen sentence as a cited, supported sentence; its score is its share of the candidates'
+ * probability (softmax of their scores). A table row is shown under its column headers (the quote
+ * stays the row itself).
+ */
+function extractSentence(c: Candidate, all: Candidate[], passages: ContextPassage[]): CheckedSentence {
   const top = Math.max(...all.map((x) => x.score));
   const sum = all.reduce((s, x) => s + Math.exp(x.score - top), 0);
   const p = Math.exp(c.score - top) / sum;
+  const header = passages[c.passage] ? tableHeader(passages[c.passage]!.text, c.start) : null;
   return {
-    text: c.text,
+    text: header ? `${header}\n${c.text}` : c.text,
     citations: [c.passage + 1],
     support: { passage: c.passage + 1, start: c.start, end: c.end, quote: c.text, score: round(Math.min(1, p)) },
   };
