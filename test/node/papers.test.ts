@@ -19,6 +19,7 @@ import {
   type ParsedDocument,
 } from '../../src/core';
 import { coverage } from '../../src/core/answer/coverage';
+import { standaloneQuery, substitute } from '../../src/core/answer/followUp';
 import { mineTerms } from '../../src/core/search/terms';
 import { paperStructures } from '../../scripts/lib/structure';
 import { PAPERS_DIR } from '../../scripts/lib/paths';
@@ -223,6 +224,28 @@ describe('papers: terms the documents define', () => {
       coverage(question, [{ ...passage, text: 'Something else entirely.' }], true, [['DPR', 'Dense Passage Retriever']])
         .covered,
     ).toBe(false);
+  });
+
+  test("a follow-up is searched with the previous question's subject in place of its pronoun", {
+    timeout: 120_000,
+  }, async () => {
+    const retriever = libraryRetriever(library, await realEmbedder());
+    const decided = await standaloneQuery(
+      'How many papers does it contain?',
+      [{ question: 'What is S2ORC?' }],
+      retriever,
+    );
+    expect(decided).toMatchObject({ query: 'How many papers does S2ORC contain?', rewritten: true, joined: false });
+    expect(
+      substitute('How many parameters does it have?', 'What are the two main tasks BERT is pre-trained on?', ['it']),
+    ).toMatchObject({ query: 'How many parameters does BERT have?', subject: 'BERT' });
+    expect(substitute('What is its capital?', 'Where is the European Union based?', ['its'])?.query).toBe(
+      'What is the European Union’s capital?',
+    );
+    // A name after a preposition is not what "it" stands for: left to the other rules.
+    expect(
+      substitute('Which French king issued it?', 'What proclamation abolished protestantism in France?', ['it']),
+    ).toBeNull();
   });
 
   test('a long form spelled out is searched with its acronym', { timeout: 120_000 }, async () => {
