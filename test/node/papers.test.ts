@@ -175,6 +175,45 @@ describe('papers: terms the documents define', () => {
     expect(longeval.has('FINE')).toBe(false);
   });
 
+  test('coverage counts a term the library defines', () => {
+    // The case: the 2-page DPR paper, asked what DPR stands for (one word in common, a low cosine).
+    const passage = {
+      docId: 'd',
+      docName: 'dpr.pdf',
+      chunkIndexes: [0],
+      text: 'We present the Dense Passage Retriever (DPR), which retrieves passages with a dual encoder.',
+      location: { headings: [], start: 0, end: 90 },
+      score: 1,
+      dense: 0.21,
+    };
+    const question = 'What does DPR stand for?';
+    expect(coverage(question, [passage], true).covered).toBe(false);
+    const covered = coverage(question, [passage], true, [['DPR', 'Dense Passage Retriever']]);
+    expect(covered.covered && covered.definedTerm).toBe(true);
+    // Defined, but not in the passages shown: the decision stays with the evidence.
+    expect(
+      coverage(question, [{ ...passage, text: 'Something else entirely.' }], true, [['DPR', 'Dense Passage Retriever']])
+        .covered,
+    ).toBe(false);
+  });
+});
+
+describe('follow-ups by substitution', () => {
+  test("the previous question's subject takes the pronoun's place", () => {
+    expect(
+      substitute('How many parameters does it have?', 'What are the two main tasks BERT is pre-trained on?', ['it']),
+    ).toMatchObject({ query: 'How many parameters does BERT have?', subject: 'BERT' });
+    expect(substitute('What is its capital?', 'Where is the European Union based?', ['its'])?.query).toBe(
+      'What is the European Union’s capital?',
+    );
+    // A name after a preposition is not what "it" stands for: left to the other rules.
+    expect(
+      substitute('Which French king issued it?', 'What proclamation abolished protestantism in France?', ['it']),
+    ).toBeNull();
+  });
+});
+
+describe('papers: terms and follow-ups in a library of two papers', () => {
   let library: Library;
   beforeAll(async () => {
     library = await freshLibrary();
@@ -204,28 +243,6 @@ describe('papers: terms the documents define', () => {
     expect(record.passages.slice(0, 3).some((p) => p.text.includes('multi-document summarization (MDS)'))).toBe(true);
   });
 
-  test('coverage counts a term the library defines', () => {
-    // The case: the 2-page DPR paper, asked what DPR stands for (one word in common, a low cosine).
-    const passage = {
-      docId: 'd',
-      docName: 'dpr.pdf',
-      chunkIndexes: [0],
-      text: 'We present the Dense Passage Retriever (DPR), which retrieves passages with a dual encoder.',
-      location: { headings: [], start: 0, end: 90 },
-      score: 1,
-      dense: 0.21,
-    };
-    const question = 'What does DPR stand for?';
-    expect(coverage(question, [passage], true).covered).toBe(false);
-    const covered = coverage(question, [passage], true, [['DPR', 'Dense Passage Retriever']]);
-    expect(covered.covered && covered.definedTerm).toBe(true);
-    // Defined, but not in the passages shown: the decision stays with the evidence.
-    expect(
-      coverage(question, [{ ...passage, text: 'Something else entirely.' }], true, [['DPR', 'Dense Passage Retriever']])
-        .covered,
-    ).toBe(false);
-  });
-
   test("a follow-up is searched with the previous question's subject in place of its pronoun", {
     timeout: 120_000,
   }, async () => {
@@ -236,16 +253,6 @@ describe('papers: terms the documents define', () => {
       retriever,
     );
     expect(decided).toMatchObject({ query: 'How many papers does S2ORC contain?', rewritten: true, joined: false });
-    expect(
-      substitute('How many parameters does it have?', 'What are the two main tasks BERT is pre-trained on?', ['it']),
-    ).toMatchObject({ query: 'How many parameters does BERT have?', subject: 'BERT' });
-    expect(substitute('What is its capital?', 'Where is the European Union based?', ['its'])?.query).toBe(
-      'What is the European Union’s capital?',
-    );
-    // A name after a preposition is not what "it" stands for: left to the other rules.
-    expect(
-      substitute('Which French king issued it?', 'What proclamation abolished protestantism in France?', ['it']),
-    ).toBeNull();
   });
 
   test('a long form spelled out is searched with its acronym', { timeout: 120_000 }, async () => {
