@@ -10,8 +10,9 @@
  * - headings are lines set larger than the body text, or whole lines in another font than the body
  *   that open with a section number ("3", "3.1", "A.2"); the number's depth is the heading's
  *   level, so a passage's heading path is its section path;
- * - footnotes (small text at the foot of a page that opens with a mark) are kept as their own
- *   paragraphs after the page's text, so a sentence running on into the next column stays whole.
+ * - footnotes (small text low on a page that opens with a mark) and a caption set between the two
+ *   halves of a sentence wait until that paragraph ends, then follow it as paragraphs of their
+ *   own, so a sentence running on into the next column or page stays whole.
  */
 import type { DocumentBuilder } from './builder';
 
@@ -34,6 +35,9 @@ export interface Line {
 const EDGE = 0.12;
 /** How many lines at each end of a page are looked at as running headers or footers. */
 const EDGE_LINES = 3;
+/** A lone page number: "7", "- 7 -", "7 / 12", "xiv". */
+const PAGE_NUMBER =
+  /^(?:[-–\s]*\d{1,4}(?:\s*(?:\/|of)\s*\d{1,4})?[-–\s]*|(?=[ivxlc]+$)c{0,3}(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3}))$/i;
 const NUMBERED = /^((?:\d{1,2}|[A-Z])(?:\.\d{1,2})*)\.?\s+([\p{L}[“"'].*)$/u;
 
 /** The page's text in reading order without its furniture (see the module comment). */
@@ -53,7 +57,7 @@ export function dropFurniture(pages: Line[][]): Line[][] {
     const edge = edges[i]!;
     return lines.filter((l) => {
       if (!edge.has(l)) return true;
-      if (/^[\divxlc#\s.–-]+$/i.test(l.text.trim()) && /\d|^[ivxlc]+$/i.test(l.text.trim())) return false;
+      if (PAGE_NUMBER.test(l.text.trim())) return false;
       return (seen.get(key(l))?.size ?? 0) < 2;
     });
   });
