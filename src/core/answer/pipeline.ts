@@ -147,7 +147,7 @@ export async function* answer(question: string, opts: AnswerOptions): AsyncGener
 
   const budgetTokens =
     opts.budgetTokens ?? (generator ? Math.max(128, Math.floor(generator.contextWindow * 0.6)) : 700);
-  const found = await retriever.context(decided.query, { k, mode, budgetTokens });
+  const found = await retriever.context(decided.query, { k, mode, budgetTokens, expandTerms: true });
   if (aborted()) return yield stop;
 
   // A joined query carries the previous question's words, which would pull the extract towards

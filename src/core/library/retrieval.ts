@@ -34,7 +34,7 @@ export async function ranked(parts: LibraryParts, query: string, opts: SearchOpt
   const mode = opts.mode ?? SEARCH_DEFAULTS.mode;
   if (mode === 'dense' || (mode === 'hybrid' && opts.waitForModel)) await whenSearchModelReady(parts);
   const documents = scopeDocuments(parts, opts.collections, opts.documents);
-  const also = alsoSearched(query, queryTerms(parts, query, opts));
+  const also = opts.expandTerms ? alsoSearched(query, queryTerms(parts, query, opts)) : [];
   return rank(
     also.length ? `${query} (${also.join('; ')})` : query,
     { ...opts, ...(documents ? { documents } : {}) },
@@ -52,7 +52,7 @@ export async function search(parts: LibraryParts, query: string, opts: SearchOpt
   const keywordOnly = mode === 'keyword' && (opts.mode ?? SEARCH_DEFAULTS.mode) !== 'keyword';
   const records = await parts.store.getChunksByKey(hits.map((h) => [h.docId, h.chunkIndex]));
   parts.searched();
-  return hits.flatMap((h, i) => {
+  const found = hits.flatMap((h, i) => {
     const rec = records[i];
     const doc = parts.state.docs.get(h.docId);
     if (!rec || !doc) return [];
@@ -69,6 +69,26 @@ export async function search(parts: LibraryParts, query: string, opts: SearchOpt
       },
     ];
   });
+  return aboutCitations(query) ? found : bodyFirst(found);
+}
+
+/** A reference list is recognised by its section heading (see ingest/pdfLayout.ts). */
+const REFERENCE_LIST = /^(?:\d+\.?\s+)?(?:references|bibliography|works cited|literature cited)$/i;
+const CITATION_WORDS =
+  /\b(?:cite[sd]?|citations?|references?|bibliograph\w*|et al|published|authors?|wrote|written by)\b/i;
+
+/** Whether a question asks about the works a document cites (then its reference list is body text). */
+function aboutCitations(query: string): boolean {
+  return CITATION_WORDS.test(query);
+}
+
+/**
+ * Reference-list passages after the others, each side in its order: they match a question's
+ * names and terms by the dozen and would crowd out the text that answers it.
+ */
+function bodyFirst(hits: SearchHit[]): SearchHit[] {
+  const inReferences = (h: SearchHit) => h.location.headings.some((t) => REFERENCE_LIST.test(t));
+  return [...hits.filter((h) => !inReferences(h)), ...hits.filter(inReferences)];
 }
 
 function raw(h: RankedHit): { dense?: number; keyword?: number } {
