@@ -18,7 +18,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { EVAL_OPTIONS, runEval } from '../src/cli/evalCommand';
-import { SEARCH_DEFAULTS } from '../src/core';
+import { SEARCH_DEFAULTS, type SearchOptions } from '../src/core';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -44,6 +44,8 @@ const { values, positionals } = parseArgs({
     data: { type: 'string', default: '../shared/data/tables' },
     verbose: { type: 'boolean', default: false },
     structure: { type: 'boolean', default: false },
+    // Search options (JSON) to compare with the plain run on the same library (--qa).
+    search: { type: 'string', multiple: true, default: [] },
   },
 });
 
@@ -126,6 +128,7 @@ if (values.qa && positionals[0]) {
     offtopic: values.offtopic!,
     k: Number(values.k ?? SEARCH_DEFAULTS.k.answer),
     budgetTokens: Number(values.budget),
+    variants: values.search!.map((json) => JSON.parse(json) as SearchOptions),
   });
   console.log(JSON.stringify(result));
   process.exit(0);
@@ -133,7 +136,9 @@ if (values.qa && positionals[0]) {
 
 if (!positionals[0]) {
   console.error('usage: npm run eval -- <beir-dir> [--mode dense|bm25|hybrid] [--k 10] …  (as folio eval)');
-  console.error('       npm run eval -- <qa-dir> --qa [--offtopic queries.jsonl]… [--k 6] [--budget 700]');
+  console.error(
+    '       npm run eval -- <qa-dir> --qa [--offtopic queries.jsonl]… [--k 6] [--budget 700] [--search <json>]…',
+  );
   console.error('       npm run eval -- <squad2-a dir> --followups [pairs.jsonl]');
   console.error('       npm run eval -- <dir> --summaries [--words 150] [--split tune|report|all] [--embed] [--long]');
   console.error('       npm run eval -- <paper.pdf> --summaries --pdf [--words 150]');

@@ -11,7 +11,14 @@
  * the answer shows them.
  */
 import path from 'node:path';
-import { answer, applyAnswerEvent, newAnswerRecord, type AnswerRecord, type Retriever } from '../../src/core';
+import {
+  answer,
+  applyAnswerEvent,
+  newAnswerRecord,
+  type AnswerRecord,
+  type Retriever,
+  type SearchOptions,
+} from '../../src/core';
 import {
   articleOf,
   auroc,
@@ -28,16 +35,23 @@ export interface QaEvalOptions {
   offtopic: string[];
   k: number;
   budgetTokens: number;
+  /**
+   * Search options to compare on the same library, one evaluation each after the plain one (eval
+   * --search '<json>'): a change is measured against the code before it in the same run.
+   */
+  variants?: SearchOptions[];
 }
 
 async function run(
   question: string,
   retriever: Retriever,
   opts: QaEvalOptions,
+  variant: SearchOptions = {},
 ): Promise<{ record: AnswerRecord; ms: number }> {
   const t0 = performance.now();
   let record = newAnswerRecord(question);
-  for await (const event of answer(question, { retriever, search: { k: opts.k }, budgetTokens: opts.budgetTokens }))
+  const search = { ...variant, k: opts.k };
+  for await (const event of answer(question, { retriever, search, budgetTokens: opts.budgetTokens }))
     record = applyAnswerEvent(record, event);
   return { record, ms: performance.now() - t0 };
 }
@@ -58,7 +72,26 @@ export async function qaEval(dir: string, opts: QaEvalOptions): Promise<Record<s
   process.stderr.write(
     `indexed ${set.corpus.length || set.files.length} ${set.corpus.length ? 'passages' : 'files'} in ${((performance.now() - t0) / 1000).toFixed(0)} s\n`,
   );
+  let first: Record<string, number> | null = null;
+  for (const variant of [{}, ...(opts.variants ?? [])]) {
+    if (Object.keys(variant).length) console.log(`\nSearch options ${JSON.stringify(variant)}, same library:`);
+    const result = await evaluateOn(set, retriever, embedder, dir, opts, variant);
+    if (Object.keys(variant).length) console.log(JSON.stringify({ search: variant, ...result }));
+    first ??= result;
+  }
+  library.close();
+  await embedder.dispose();
+  return first!;
+}
 
+async function evaluateOn(
+  set: ReturnType<typeof loadQa>,
+  retriever: Retriever,
+  embedder: { model: { id: string }; dtype: string; device: string },
+  dir: string,
+  opts: QaEvalOptions,
+  variant: SearchOptions,
+): Promise<Record<string, number>> {
   const rows: {
     id: string;
     question: string;
@@ -74,7 +107,7 @@ export async function qaEval(dir: string, opts: QaEvalOptions): Promise<Record<s
     ms: number;
   }[] = [];
   for (const q of set.questions.filter((x) => !x.is_impossible)) {
-    const { record, ms } = await run(q.question, retriever, opts);
+    const { record, ms } = await run(q.question, retriever, opts, variant);
     const bearing = record.passages.findIndex((p) => p.docName === sourceOf(q) && containsAnswer(p.text, q.answers));
     rows.push({
       id: q._id,
@@ -95,7 +128,7 @@ export async function qaEval(dir: string, opts: QaEvalOptions): Promise<Record<s
     const name = path.basename(file);
     const queries = loadQueries(file);
     for (const [i, q] of queries.entries()) {
-      const { record } = await run(q.text, retriever, opts);
+      const { record } = await run(q.text, retriever, opts, variant);
       off.push({
         group: `${name} ${i % 2 === 0 ? 'even lines (tuning)' : 'odd lines (held out)'}`,
         declined: !!record.declined,
@@ -182,8 +215,6 @@ export async function qaEval(dir: string, opts: QaEvalOptions): Promise<Record<s
       ),
     );
   }
-  library.close();
-  await embedder.dispose();
   return result;
 }
 
