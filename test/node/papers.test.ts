@@ -299,6 +299,33 @@ describe('the quoted answer', () => {
     expect(best(score(candidates(question, passages), { ...LEXICAL, pointer: 0 }))!.text).toContain('Section 3.1');
   });
 
+  test('asked what a defined acronym stands for, the sentence that defines it is quoted', () => {
+    // The case: MDS in Multi-LexSum; the first passage uses the acronym, the second defines it.
+    const question = 'What does MDS stand for?';
+    const passages = [
+      passage(
+        'Table 3 shows the performance of the baseline models on the MDS tasks in Multi-LexSum.',
+        ['5 Results'],
+        1,
+        0.5,
+      ),
+      passage(
+        'Multi-LexSum is also a challenging multi-document summarization (MDS) dataset, with long sources.',
+        ['1 Introduction'],
+        0.8,
+        0.4,
+      ),
+    ];
+    const defined: [string, string][] = [['MDS', 'multi-document summarization']];
+    expect(best(score(candidates(question, passages, defined), LEXICAL))!.text).toContain('(MDS)');
+    // Without the library's definition the sentence that only uses the acronym is quoted.
+    expect(best(score(candidates(question, passages), LEXICAL))!.text).toContain('Table 3');
+    // A question not asking what it is keeps the ordinary choice.
+    expect(best(score(candidates('Which MDS tasks are there?', passages, defined), LEXICAL))!.text).toContain(
+      'Table 3',
+    );
+  });
+
   test('a heading is never the answer', () => {
     const text = '3.1 Pre-training BERT\n\nWe pre-train BERT using two unsupervised tasks.';
     const cands = candidates('Pre-training BERT', [passage(text, ['3 BERT', '3.1 Pre-training BERT'])]);

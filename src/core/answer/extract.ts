@@ -35,6 +35,7 @@ export const FEATURES = [
   'first',
   'length',
   'pointer',
+  'defines',
 ] as const;
 export type Weights = Record<(typeof FEATURES)[number], number>;
 
@@ -45,6 +46,13 @@ export type Weights = Record<(typeof FEATURES)[number], number>;
  */
 const POINTER =
   /\b(?:presented|described|discussed|detailed|defined|introduced|listed|explained|shown|given|outlined|reported)\s+(?:in|at|below|above|later|earlier)\b[^.]{0,20}?(?:\b(?:Section|Sec\.|Table|Figure|Fig\.|Appendix|Chapter)\b|§)|\((?:see\s+)?(?:Section|Sec\.|§|Appendix)\s*[\dA-Z]/;
+
+/**
+ * `defines` is set by hand too: when the question asks what a term the library defines is or
+ * stands for ("What does MDS stand for?"), the sentence that defines it ("multi-document
+ * summarization (MDS)", both forms together) answers it; a sentence that only uses it does not.
+ */
+const ASKS_DEFINITION = /\b(?:stand|stands|short|abbreviat\w*|acronym|mean|means|meaning|what\s+(?:is|are))\b/i;
 
 /**
  * Weights fitted by conditional logistic regression (one choice among each question's sentences)
@@ -64,6 +72,7 @@ export const LEXICAL: Weights = {
   first: -0.58,
   length: 0.72,
   pointer: -1.5,
+  defines: 1.5,
 };
 export const WITH_COSINE: Weights = {
   cos: 4.63,
@@ -77,6 +86,7 @@ export const WITH_COSINE: Weights = {
   first: -0.49,
   length: 0.45,
   pointer: -1.5,
+  defines: 1.5,
 };
 
 type QuestionType = 'number' | 'date' | 'person' | 'place' | 'other';
@@ -124,8 +134,18 @@ function holdsAnswerType(type: QuestionType, sentence: string, questionWords: Se
   }
 }
 
-/** Every sentence of the passages, with its features (the cosine left at 0). */
-export function candidates(question: string, passages: ContextPassage[]): Candidate[] {
+/**
+ * Every sentence of the passages, with its features (the cosine left at 0). `defined`: the
+ * [acronym, long form] pairs the library defines that the question uses (search/terms.ts).
+ */
+export function candidates(
+  question: string,
+  passages: ContextPassage[],
+  defined: [string, string][] = [],
+): Candidate[] {
+  const asked = ASKS_DEFINITION.test(question) ? defined : [];
+  const defines = (text: string) =>
+    asked.some(([short, long]) => text.includes(short) && text.toLowerCase().includes(long.toLowerCase()));
   const qTerms = [...new Set(analyze(question))];
   const qSet = new Set(qTerms);
   const qWords = new Set(question.toLowerCase().match(/[\p{L}\p{N}'’-]+/gu) ?? []);
@@ -167,6 +187,7 @@ export function candidates(question: string, passages: ContextPassage[]): Candid
       r.index === 0 ? 1 : 0,
       Math.min(r.terms.length, 40) / 40,
       POINTER.test(r.text) ? 1 : 0,
+      defines(r.text) ? 1 : 0,
     ];
     return { passage: r.passage, start: r.start, end: r.end, text: r.text, features, score: 0 };
   });

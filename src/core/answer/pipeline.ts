@@ -153,7 +153,7 @@ export async function* answer(question: string, opts: AnswerOptions): AsyncGener
   // A joined query carries the previous question's words, which would pull the extract towards
   // the previous answer; the passages are right, the sentence is chosen for the question asked.
   const asked = decided.rewritten && !decided.joined ? decided.query : question;
-  const cands = score(candidates(asked, found), LEXICAL);
+  const cands = score(candidates(asked, found, terms), LEXICAL);
   const order = passageOrder(cands, found.length);
   const passages = order.map((i) => found[i]!);
   const renumber = new Map(order.map((old, now) => [old, now]));
