@@ -12,11 +12,13 @@
  * With --tables, questions computed over tables (scripts/lib/tableEval.ts):
  *
  *   npm run eval -- test/fixtures/tables --tables
+ *
+ * With --structure, the PDF parser's structure on the real papers (scripts/lib/structure.ts).
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { EVAL_OPTIONS, runEval } from '../src/cli/evalCommand';
-import { SEARCH_DEFAULTS } from '../src/core';
+import { SEARCH_DEFAULTS, type SearchOptions } from '../src/core';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -41,8 +43,17 @@ const { values, positionals } = parseArgs({
     tables: { type: 'boolean', default: false },
     data: { type: 'string', default: '../shared/data/tables' },
     verbose: { type: 'boolean', default: false },
+    structure: { type: 'boolean', default: false },
+    // Search options (JSON) to compare with the plain run on the same library (--qa).
+    search: { type: 'string', multiple: true, default: [] },
   },
 });
+
+if (values.structure && positionals[0]) {
+  const { structureEval } = await import('./lib/structure');
+  console.log(JSON.stringify(await structureEval(positionals[0])));
+  process.exit(0);
+}
 
 if (values.tables && positionals[0]) {
   const { tableBench, tableEval } = await import('./lib/tableEval');
@@ -117,6 +128,7 @@ if (values.qa && positionals[0]) {
     offtopic: values.offtopic!,
     k: Number(values.k ?? SEARCH_DEFAULTS.k.answer),
     budgetTokens: Number(values.budget),
+    variants: values.search!.map((json) => JSON.parse(json) as SearchOptions),
   });
   console.log(JSON.stringify(result));
   process.exit(0);
@@ -124,7 +136,9 @@ if (values.qa && positionals[0]) {
 
 if (!positionals[0]) {
   console.error('usage: npm run eval -- <beir-dir> [--mode dense|bm25|hybrid] [--k 10] …  (as folio eval)');
-  console.error('       npm run eval -- <qa-dir> --qa [--offtopic queries.jsonl]… [--k 6] [--budget 700]');
+  console.error(
+    '       npm run eval -- <qa-dir> --qa [--offtopic queries.jsonl]… [--k 6] [--budget 700] [--search <json>]…',
+  );
   console.error('       npm run eval -- <squad2-a dir> --followups [pairs.jsonl]');
   console.error('       npm run eval -- <dir> --summaries [--words 150] [--split tune|report|all] [--embed] [--long]');
   console.error('       npm run eval -- <paper.pdf> --summaries --pdf [--words 150]');
@@ -135,6 +149,7 @@ if (!positionals[0]) {
   console.error(
     '       npm run eval -- test/fixtures/tables --tables [--split report|tune|all] [--data ../shared/data/tables] [--verbose] [--bench 100000]',
   );
+  console.error('       npm run eval -- test/fixtures/papers-qa --structure');
   process.exit(2);
 }
 process.exitCode = await runEval(process.argv.slice(2), 'npm run eval --');

@@ -57,7 +57,7 @@ for (const q of answerable) {
   const cands = candidates(q.question, found);
   if (cands.length)
     withCosines(cands, await embedder.embed([q.question], 'query'), await vectors(cands.map((c) => c.text)));
-  const article = articleOf(q.context_id);
+  const article = articleOf(q.context_id ?? '');
   items.push({
     tune: article !== null && article < 4,
     answers: q.answers,

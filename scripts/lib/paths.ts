@@ -27,3 +27,6 @@ export const SIX_FORMATS = [
   FIXTURE_FILES.markdown,
   FIXTURE_FILES.text,
 ];
+
+/** Seven real research PDFs (two-column, arXiv stamps, running headers, references). */
+export const PAPERS_DIR = path.resolve(process.env.FOLIO_PAPERS ?? '../shared/data/papers');

@@ -43,19 +43,60 @@ export function textPdf(lines: string[]): Uint8Array<ArrayBuffer> {
 
 /** A PDF of many pages with real text: pages[i] holds the lines of page i + 1. */
 export function pagesPdf(pages: string[][]): Uint8Array<ArrayBuffer> {
-  const first = 4; // objects 1–3: catalog, page tree, font; then a page and its content per page
-  const kids = pages.map((_, i) => `${first + 2 * i} 0 R`).join(' ');
+  return streamsPdf(pages.map(textContent));
+}
+
+export interface PaperPage {
+  /** Text lines of the body, top down, 12 pt Helvetica from x = 72. */
+  lines: string[];
+  /** A bold (Helvetica-Bold) numbered heading before line `at`. */
+  heading?: { text: string; at: number };
+}
+
+/**
+ * Pages laid out like a paper's review copy: a running header at the top, the page number at the
+ * bottom, a line number left of every body line and a rotated stamp up the left margin, around
+ * body text in Helvetica with bold section headings.
+ */
+export function paperPdf(pages: PaperPage[], opts: { header: string; stamp: string }): Uint8Array<ArrayBuffer> {
+  const esc = (t: string) => t.replace(/[()\\]/g, '\\$&');
+  let lineNo = 1;
+  const streams = pages.map((page, p) => {
+    const ops = [
+      `BT /F1 9 Tf 72 760 Td (${esc(opts.header)}) Tj ET`,
+      `BT /F1 20 Tf 0 1 -1 0 40 250 Tm (${esc(opts.stamp)}) Tj ET`,
+      `BT /F1 10 Tf 300 40 Td (${p + 1}) Tj ET`,
+    ];
+    let y = 720;
+    page.lines.forEach((line, i) => {
+      if (page.heading?.at === i) {
+        y -= 10;
+        ops.push(`BT /F2 12 Tf 72 ${y} Td (${esc(page.heading.text)}) Tj ET`);
+        y -= 24;
+      }
+      ops.push(`BT /F1 8 Tf 50 ${y} Td (${lineNo++}) Tj ET`, `BT /F1 12 Tf 72 ${y} Td (${esc(line)}) Tj ET`);
+      y -= 15;
+    });
+    return ops.join('\n');
+  });
+  return streamsPdf(streams);
+}
+
+function streamsPdf(contents: string[]): Uint8Array<ArrayBuffer> {
+  const first = 4; // objects 1–3: catalog, page tree, font; then a page and its content per page; the bold font last
+  const kids = contents.map((_, i) => `${first + 2 * i} 0 R`).join(' ');
   const objects = [
     '<< /Type /Catalog /Pages 2 0 R >>',
-    `<< /Type /Pages /Kids [${kids}] /Count ${pages.length} >>`,
+    `<< /Type /Pages /Kids [${kids}] /Count ${contents.length} >>`,
     '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
   ];
-  pages.forEach((lines, i) => {
+  contents.forEach((content, i) => {
     objects.push(
-      `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> /Contents ${first + 2 * i + 1} 0 R >>`,
+      `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R /F2 ${first + 2 * contents.length} 0 R >> >> /Contents ${first + 2 * i + 1} 0 R >>`,
     );
-    objects.push(stream(textContent(lines)));
+    objects.push(stream(content));
   });
+  objects.push('<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold >>');
   return buildPdf(objects);
 }
 

@@ -18,13 +18,23 @@ import { beirDocuments } from '../../src/cli/beir';
 export interface QaQuestion {
   _id: string;
   question: string;
-  context_id: string;
-  is_impossible: boolean;
+  /** SQuAD: the paragraph (a corpus record) that answers it. */
+  context_id?: string;
+  /** A folder of documents: the file that answers it, and its page. */
+  document?: string;
+  page?: number;
+  /** The sentence that answers it, as written in the document (for the reader; not scored). */
+  sentence?: string;
+  /** 'tune' or 'report': which half a question belongs to (settings are chosen on 'tune' only). */
+  split?: string;
+  is_impossible?: boolean;
   answers: string[];
 }
 
+/** Either records to index (squad2-a's corpus.jsonl) or a folder of files indexed as the app does. */
 export interface QaSet {
   corpus: { _id: string; title?: string; text: string }[];
+  files: { name: string; path: string }[];
   questions: QaQuestion[];
 }
 
@@ -35,12 +45,32 @@ export const readJsonl = <T>(file: string): T[] =>
     .filter((l) => l.trim())
     .map((l) => JSON.parse(l) as T);
 
+/**
+ * squad2-a's layout (corpus.jsonl + answers.jsonl), or a question set over real files:
+ * answers.jsonl whose questions name their `document`, and the files in `documents/` (a folder or
+ * a link to one, e.g. test/fixtures/papers-qa/documents → ../shared/data/papers).
+ */
 export function loadQa(dir: string): QaSet {
-  return {
-    corpus: readJsonl(path.join(dir, 'corpus.jsonl')),
-    questions: readJsonl<QaQuestion>(path.join(dir, 'answers.jsonl')),
-  };
+  const questions = readJsonl<QaQuestion>(path.join(dir, 'answers.jsonl'));
+  if (fs.existsSync(path.join(dir, 'corpus.jsonl')))
+    return { corpus: readJsonl(path.join(dir, 'corpus.jsonl')), files: [], questions };
+  const folder = path.join(dir, 'documents');
+  if (!fs.existsSync(folder))
+    throw new Error(`${dir}: neither corpus.jsonl nor a documents/ folder (${path.resolve(folder)}) is there`);
+  const files = fs
+    .readdirSync(folder)
+    .filter((f) => !f.startsWith('.') && !/\.md$/i.test(f))
+    .sort()
+    .map((name) => ({ name, path: path.join(folder, name) }));
+  const names = new Set(files.map((f) => f.name));
+  const missing = questions.filter((q) => q.document && !names.has(q.document));
+  if (missing.length)
+    throw new Error(`${dir}: ${missing.length} questions name documents not in documents/ (${missing[0]!.document})`);
+  return { corpus: [], files, questions };
 }
+
+/** Where a question's answer lives: its document, or its SQuAD paragraph (indexed under its id). */
+export const sourceOf = (q: QaQuestion): string => q.document ?? q.context_id ?? '';
 
 export function loadQueries(file: string): { _id: string; text: string }[] {
   return readJsonl(file);
@@ -84,7 +114,14 @@ export async function qaLibrary(
 ): Promise<{ library: Library; embedder: Embedder; retriever: Retriever }> {
   const embedder = opts.embedder ?? (await createTransformersEmbedder({ dtype: 'q8' }));
   const library = await openLibrary({ name: opts.name ?? `qa-${Date.now()}`, embedder });
-  await library.addParsed(beirDocuments({ corpus: set.corpus, queries: [], qrels: new Map() }));
+  if (set.corpus.length) await library.addParsed(beirDocuments({ corpus: set.corpus, queries: [], qrels: new Map() }));
+  if (set.files.length) {
+    const outcomes = await library.addFiles(
+      set.files.map((f) => ({ name: f.name, data: new Uint8Array(fs.readFileSync(f.path)) })),
+    );
+    const failed = outcomes.filter((o) => o.status === 'failed');
+    if (failed.length) throw new Error(`not indexed: ${failed.map((o) => JSON.stringify(o)).join('; ')}`);
+  }
   return { library, embedder, retriever: libraryRetriever(library, embedder) };
 }
 

@@ -225,10 +225,10 @@ describe('answer pipeline with a controlled engine', () => {
   });
 
   test('the prompt fits a small window: fewer passages, and citations to passages it dropped point nowhere', async () => {
-    const engine = new ControlledEngine((s) => `Sholes patented it [${s.length}]. See also [${s.length + 1}].`, 700);
+    const engine = new ControlledEngine((s) => `Sholes patented it [${s.length}]. See also [${s.length + 1}].`, 600);
     const { record } = await collect('Who patented the typewriter?', { retriever, generator: engine });
     const prompt = engine.calls[0]!.map((m) => m.content).join('\n');
-    expect(Math.ceil(prompt.split(/\s+/).length * 1.4) + 8 * engine.calls[0]!.length).toBeLessThanOrEqual(700 - 175);
+    expect(Math.ceil(prompt.split(/\s+/).length * 1.4) + 8 * engine.calls[0]!.length).toBeLessThanOrEqual(600 - 175);
     const shown = (prompt.match(/<source /g) ?? []).length;
     expect(shown).toBeLessThan(record.passages.length);
     expect(record.checked!.sentences[1]!.citations).toEqual([]);

@@ -95,6 +95,10 @@ describe('libraries saved by every released schema version open and upgrade with
         else expect(d.storedBytes).toBeGreaterThan(0);
         expect(d.collections ?? []).toEqual([]);
       }
+      // Schema 8: documents carry the acronyms their text defines, mined by the upgrade for older ones.
+      const ibm = upgraded.find((d) => d.name.endsWith('wiki-ibm.md'))!;
+      expect(ibm.terms).toContainEqual(['ATM', 'automated teller machine']);
+      expect(await lib.terms('What does DRAM stand for?')).toEqual([['DRAM', 'dynamic random-access memory']]);
       // Collections work on it: one made, a document put in, search scoped to it.
       const c = await lib.createCollection('Upgraded');
       expect(await lib.addToCollection(c.id, [docs[0]!.id])).toBe(1);

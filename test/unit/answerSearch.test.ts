@@ -65,5 +65,7 @@ test('without search options every search gets only its own, and the passages th
     k: SEARCH_DEFAULTS.k.answer,
     mode: SEARCH_DEFAULTS.mode,
     budgetTokens: 700,
+    // The answer's passages search a defined acronym's long form too (plain search does not).
+    expandTerms: true,
   });
 });

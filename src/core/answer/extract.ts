@@ -34,8 +34,25 @@ export const FEATURES = [
   'heading',
   'first',
   'length',
+  'pointer',
+  'defines',
 ] as const;
 export type Weights = Record<(typeof FEATURES)[number], number>;
+
+/**
+ * `pointer` is set by hand, not fitted (SQuAD's paragraphs have no such sentences): a sentence that
+ * sends the reader elsewhere for what the question asks ("the two pretraining tasks presented in
+ * Section 3.1") restates the question; the sentence it points at names the answer.
+ */
+const POINTER =
+  /\b(?:presented|described|discussed|detailed|defined|introduced|listed|explained|shown|given|outlined|reported)\s+(?:in|at|below|above|later|earlier)\b[^.]{0,20}?(?:\b(?:Section|Sec\.|Table|Figure|Fig\.|Appendix|Chapter)\b|§)|\((?:see\s+)?(?:Section|Sec\.|§|Appendix)\s*[\dA-Z]/;
+
+/**
+ * `defines` is set by hand too: when the question asks what a term the library defines is or
+ * stands for ("What does MDS stand for?"), the sentence that defines it ("multi-document
+ * summarization (MDS)", both forms together) answers it; a sentence that only uses it does not.
+ */
+const ASKS_DEFINITION = /\b(?:stand|stands|short|abbreviat\w*|acronym|mean|means|meaning|what\s+(?:is|are))\b/i;
 
 /**
  * Weights fitted by conditional logistic regression (one choice among each question's sentences)
@@ -54,6 +71,8 @@ export const LEXICAL: Weights = {
   heading: -1.25,
   first: -0.58,
   length: 0.72,
+  pointer: -1.5,
+  defines: 1.5,
 };
 export const WITH_COSINE: Weights = {
   cos: 4.63,
@@ -66,6 +85,8 @@ export const WITH_COSINE: Weights = {
   heading: -0.83,
   first: -0.49,
   length: 0.45,
+  pointer: -1.5,
+  defines: 1.5,
 };
 
 type QuestionType = 'number' | 'date' | 'person' | 'place' | 'other';
@@ -113,8 +134,18 @@ function holdsAnswerType(type: QuestionType, sentence: string, questionWords: Se
   }
 }
 
-/** Every sentence of the passages, with its features (the cosine left at 0). */
-export function candidates(question: string, passages: ContextPassage[]): Candidate[] {
+/**
+ * Every sentence of the passages, with its features (the cosine left at 0). `defined`: the
+ * [acronym, long form] pairs the library defines that the question uses (search/terms.ts).
+ */
+export function candidates(
+  question: string,
+  passages: ContextPassage[],
+  defined: [string, string][] = [],
+): Candidate[] {
+  const asked = ASKS_DEFINITION.test(question) ? defined : [];
+  const defines = (text: string) =>
+    asked.some(([short, long]) => text.includes(short) && text.toLowerCase().includes(long.toLowerCase()));
   const qTerms = [...new Set(analyze(question))];
   const qSet = new Set(qTerms);
   const qWords = new Set(question.toLowerCase().match(/[\p{L}\p{N}'’-]+/gu) ?? []);
@@ -126,13 +157,18 @@ export function candidates(question: string, passages: ContextPassage[]): Candid
       raw.push({ passage: pi, start: s.start, end: s.end, text: s.text, terms: analyze(s.text), index }),
     );
   });
+
   // Rarity among the candidates themselves: a word every sentence shares says little.
   const df = new Map<string, number>();
   for (const r of raw) for (const t of new Set(r.terms)) if (qSet.has(t)) df.set(t, (df.get(t) ?? 0) + 1);
   const n = raw.length;
   const idf = (t: string) => Math.log(1 + (n - (df.get(t) ?? 0) + 0.5) / ((df.get(t) ?? 0) + 0.5));
   const qWeight = qTerms.reduce((s, t) => s + idf(t), 0) || 1;
-  return raw.map((r) => {
+  // A heading is never the answer: it names a topic, it does not say anything about it. (It still
+  // counts in the words' rarity, as the passage's own text.)
+  const heading = raw.map((r) => isHeading(r, passages[r.passage]!));
+  const keep = heading.some((h) => !h) ? raw.filter((_, i) => !heading[i]) : raw;
+  return keep.map((r) => {
     const terms = new Set(r.terms);
     const lexical = qTerms.reduce((s, t) => s + (terms.has(t) ? idf(t) : 0), 0) / qWeight;
     const novelty = r.terms.length ? r.terms.filter((t) => !qSet.has(t)).length / r.terms.length : 0;
@@ -150,9 +186,41 @@ export function candidates(question: string, passages: ContextPassage[]): Candid
       heading,
       r.index === 0 ? 1 : 0,
       Math.min(r.terms.length, 40) / 40,
+      POINTER.test(r.text) ? 1 : 0,
+      defines(r.text) ? 1 : 0,
     ];
     return { passage: r.passage, start: r.start, end: r.end, text: r.text, features, score: 0 };
   });
+}
+
+/**
+ * A heading inside a passage: one of its section headings, or a block of its own (blank lines
+ * around it) without a sentence's end, of a few words.
+ */
+function isHeading(s: { start: number; end: number; text: string }, p: ContextPassage): boolean {
+  if (p.location.headings.includes(s.text)) return true;
+  const alone =
+    (s.start === 0 || /\n\s*\n\s*$/.test(p.text.slice(Math.max(0, s.start - 4), s.start))) &&
+    (s.end === p.text.length || /^\s*\n\s*\n/.test(p.text.slice(s.end, s.end + 4)));
+  return alone && !/[.!?:;)\]"”’]$/.test(s.text) && !s.text.includes(' | ') && s.text.split(/\s+/).length <= 14;
+}
+
+/**
+ * A table row is quoted with its table's first row (its column headers): the rows of a table are
+ * lines of cells joined by " | ", one block each, the first of the run being the header row.
+ */
+export function tableHeader(passageText: string, start: number): string | null {
+  const lines = passageText.slice(0, start).split(/\n+/);
+  const row = passageText.slice(start).split('\n')[0] ?? '';
+  if (!row.includes(' | ')) return null;
+  let header: string | null = null;
+  // Walk back over the rows above this one (the last line before `start` is this row's own start).
+  for (let i = lines.length - 2; i >= 0; i--) {
+    const line = lines[i]!.trim();
+    if (!line.includes(' | ')) break;
+    header = line;
+  }
+  return header;
 }
 
 export function score(cands: Candidate[], weights: Weights): Candidate[] {

@@ -168,11 +168,13 @@ export async function standaloneQuery(
   const bestCosine = async (q: string) =>
     Math.max(0, ...(await retriever.search(q, { k: 10 })).map((h) => h.dense ?? 0));
   const joined = `${previous.query ?? previous.question} ${question}`;
+  const substituted = substitute(question, previous.query ?? previous.question, cue.words);
   // Side by side: the worker answers them in turn, but none waits for a round trip of the others.
-  const [keywordHits, alone, together] = await Promise.all([
+  const [keywordHits, alone, together, replaced] = await Promise.all([
     retriever.search(question, { mode: 'keyword', k: 20 }),
     bestCosine(question),
     generator ? Promise.resolve(NaN) : bestCosine(joined),
+    substituted && !generator ? bestCosine(substituted.query) : Promise.resolve(NaN),
   ]);
   signal?.throwIfAborted();
   const known = new Set(keywordHits.flatMap((h) => analyze(h.text)));
@@ -196,6 +198,18 @@ export async function standaloneQuery(
         return { query: rewrite, rewritten: true, joined: false, why: 'rewritten by the model' };
     }
   }
+  // The previous question's subject in place of the pronoun reads as the question meant ("How
+  // many parameters does BERT have?"); gluing the two questions together pulls in the old one's words.
+  if (substituted) {
+    const cosine = Number.isNaN(replaced) ? await bestCosine(substituted.query) : replaced;
+    if (cosine - alone >= FOLLOW_UP_GAIN)
+      return {
+        query: substituted.query,
+        rewritten: true,
+        joined: false,
+        why: `"${substituted.pronoun}" read as ${substituted.subject} (${alone.toFixed(2)} → ${cosine.toFixed(2)})`,
+      };
+  }
   const gain = (Number.isNaN(together) ? await bestCosine(joined) : together) - alone;
   if (gain >= FOLLOW_UP_GAIN)
     return {
@@ -205,6 +219,41 @@ export async function standaloneQuery(
       why: `joined to the previous question (${alone.toFixed(2)} → ${(alone + gain).toFixed(2)})`,
     };
   return asTyped(`searched alone (${alone.toFixed(2)}; joined ${(alone + gain).toFixed(2)})`);
+}
+
+const SUBSTITUTABLE = new Set(['it', 'its', 'they', 'them', 'their']);
+/** A name: capitalised words (with "of", "de", "and" between them), or an acronym, optionally after "the". */
+const NAME =
+  /(?:\b([Tt]he)\s+)?((?:\p{Lu}[\p{L}\p{N}'’-]*|[\p{Lu}\p{N}-]*\p{Lu}[\p{Lu}\p{N}-]*)(?:\s+(?:(?:of|de|and|the)\s+)?\p{Lu}[\p{L}\p{N}'’-]*)*)/gu;
+
+/**
+ * The question with its pronoun ("it", "its", "they", "them", "their" that `referenceCue` found
+ * pointing outside it) replaced by the previous question's subject: the first name in it that is
+ * not the question's first word nor the object of a preposition ("What are the two main tasks
+ * BERT is pre-trained on?" → BERT). Null when it has no such name or the question no such pronoun.
+ */
+export function substitute(
+  question: string,
+  previous: string,
+  cueWords: string[],
+): { query: string; pronoun: string; subject: string } | null {
+  const pronoun = cueWords.find((w) => SUBSTITUTABLE.has(w));
+  if (!pronoun) return null;
+  let subject: string | null = null;
+  for (const m of previous.matchAll(NAME)) {
+    const name = m[2]!;
+    const before = previous.slice(0, m.index).trim().split(/\s+/).at(-1)?.toLowerCase() ?? '';
+    if (m.index === 0 && !m[1]) continue;
+    if (WH.has(name.toLowerCase()) || PREPOSITION.has(before)) continue;
+    subject = m[1] ? `the ${name}` : name;
+    break;
+  }
+  if (!subject) return null;
+  const possessive = /s$/i.test(subject) ? `${subject}’` : `${subject}’s`;
+  const query = question.replace(new RegExp(`\\b${pronoun}\\b`, 'i'), (w) =>
+    w.toLowerCase() === 'its' || w.toLowerCase() === 'their' ? possessive : subject!,
+  );
+  return query === question ? null : { query, pronoun, subject };
 }
 
 /** The first line of a model's reply, without the labels and quotes small models add. */

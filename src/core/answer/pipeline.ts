@@ -12,7 +12,18 @@ import type { SearchHit, SearchOptions } from '../search/ranking';
 import type { ContextOptions, ContextPassage } from '../search/context';
 import { checkAnswer } from './check';
 import { coverage, COVERAGE_MODEL } from './coverage';
-import { best, candidates, passageOrder, score, withCosines, LEXICAL, WITH_COSINE, type Candidate } from './extract';
+import {
+  best,
+  candidates,
+  passageOrder,
+  score,
+  tableHeader,
+  withCosines,
+  LEXICAL,
+  WITH_COSINE,
+  type Candidate,
+} from './extract';
+import { alsoSearched } from '../search/terms';
 import { standaloneQuery, type PreviousTurn } from './followUp';
 import { where } from './place';
 import type { AnswerEvent, CheckedSentence } from './types';
@@ -36,6 +47,8 @@ export interface Retriever {
     scope?: { collections?: string[]; documents?: string[] },
     propose?: TableProposeFn,
   ): Promise<TableAnswer | null>;
+  /** The acronyms and long forms the library defines that the query uses (search/terms.ts). */
+  terms?(query: string, opts?: SearchOptions): Promise<[string, string][]>;
 }
 
 export interface AnswerOptions {
@@ -81,7 +94,7 @@ export type { PreviousTurn } from './followUp';
 
 /** A core Library and its embedder as a Retriever (the browser's RemoteLibrary is one already). */
 export function libraryRetriever(
-  library: Pick<Retriever, 'search' | 'context' | 'tableAnswer'>,
+  library: Pick<Retriever, 'search' | 'context' | 'tableAnswer'> & Partial<Pick<Retriever, 'terms'>>,
   embedder: { embed(texts: string[], kind: 'query' | 'passage'): Promise<Float32Array> },
 ): Retriever {
   return {
@@ -89,6 +102,7 @@ export function libraryRetriever(
     context: (q, o) => library.context(q, o),
     embed: (texts, kind) => embedder.embed(texts, kind),
     ...(library.tableAnswer ? { tableAnswer: library.tableAnswer.bind(library) } : {}),
+    ...(library.terms ? { terms: (q: string, o?: SearchOptions) => library.terms!(q, o) } : {}),
   };
 }
 
@@ -99,6 +113,8 @@ function withSearchOptions(retriever: Retriever, base: SearchOptions): Retriever
     search: (q, o) => retriever.search(q, { ...base, ...o }),
     context: (q, o) => retriever.context(q, { ...base, ...o }),
     embed: (texts, kind) => retriever.embed(texts, kind),
+    ...(retriever.tableAnswer ? { tableAnswer: (q, s, propose) => retriever.tableAnswer!(q, s, propose) } : {}),
+    ...(retriever.terms ? { terms: (q: string, o?: SearchOptions) => retriever.terms!(q, { ...base, ...o }) } : {}),
   };
 }
 
@@ -141,7 +157,16 @@ export async function* answer(question: string, opts: AnswerOptions): AsyncGener
     },
   );
   if (!decided || aborted()) return yield stop;
-  yield { type: 'query', query: decided.query, rewritten: decided.rewritten, why: decided.why };
+  // The library searches a defined acronym's long form with it (and the other way round); shown.
+  const terms = (await retriever.terms?.(decided.query)) ?? [];
+  const also = alsoSearched(decided.query, terms);
+  yield {
+    type: 'query',
+    query: decided.query,
+    rewritten: decided.rewritten,
+    why: decided.why,
+    ...(also.length ? { alsoSearched: also } : {}),
+  };
 
   // Issue 24: a question computed over a table is answered exactly and ends here; one it could
   // not compute says why, and the passages follow.
@@ -161,13 +186,13 @@ export async function* answer(question: string, opts: AnswerOptions): AsyncGener
 
   const budgetTokens =
     opts.budgetTokens ?? (generator ? Math.max(128, Math.floor(generator.contextWindow * 0.6)) : 700);
-  const found = await retriever.context(decided.query, { k, mode, budgetTokens });
+  const found = await retriever.context(decided.query, { k, mode, budgetTokens, expandTerms: true });
   if (aborted()) return yield stop;
 
   // A joined query carries the previous question's words, which would pull the extract towards
   // the previous answer; the passages are right, the sentence is chosen for the question asked.
   const asked = decided.rewritten && !decided.joined ? decided.query : question;
-  const cands = score(candidates(asked, found), LEXICAL);
+  const cands = score(candidates(asked, found, terms), LEXICAL);
   const order = passageOrder(cands, found.length);
   const passages = order.map((i) => found[i]!);
   const renumber = new Map(order.map((old, now) => [old, now]));
@@ -177,7 +202,7 @@ export async function* answer(question: string, opts: AnswerOptions): AsyncGener
   const keywordOnly = passages.length > 0 && (passages.some((p) => p.keywordOnly) || opts.search?.mode === 'keyword');
   yield { type: 'passages', passages, keywordOnly };
 
-  const cover = coverage(decided.query, passages, (opts.searchModel ?? COVERAGE_MODEL) === COVERAGE_MODEL);
+  const cover = coverage(decided.query, passages, (opts.searchModel ?? COVERAGE_MODEL) === COVERAGE_MODEL, terms);
   yield {
     type: 'coverage',
     covered: cover.covered,
@@ -196,7 +221,11 @@ export async function* answer(question: string, opts: AnswerOptions): AsyncGener
   // takes longer than the search itself on a slow CPU, so the better choice follows it.
   const quick = best(cands);
   if (quick)
-    yield { type: 'extract', sentence: extractSentence(quick, cands), ...(keywordOnly ? {} : { provisional: true }) };
+    yield {
+      type: 'extract',
+      sentence: extractSentence(quick, cands, passages),
+      ...(keywordOnly ? {} : { provisional: true }),
+    };
   if (quick && !keywordOnly) {
     const shortlist = await refine(
       asked,
@@ -207,7 +236,7 @@ export async function* answer(question: string, opts: AnswerOptions): AsyncGener
     );
     if (aborted()) return yield stop;
     const extract = best(shortlist);
-    if (extract) yield { type: 'extract', sentence: extractSentence(extract, shortlist) };
+    if (extract) yield { type: 'extract', sentence: extractSentence(extract, shortlist, passages) };
   }
   if (!generator) return yield { type: 'done', finishReason: 'stop' };
 
@@ -269,13 +298,18 @@ async function refine(
   return score(withCosines(shortlist, q, vectors), WITH_COSINE);
 }
 
-/** The chosen sentence as a cited, supported sentence; its score is its share of the candidates' probability (softmax of their scores). */
-function extractSentence(c: Candidate, all: Candidate[]): CheckedSentence {
+/**
+ * The chosen sentence as a cited, supported sentence; its score is its share of the candidates'
+ * probability (softmax of their scores). A table row is shown under its column headers (the quote
+ * stays the row itself).
+ */
+function extractSentence(c: Candidate, all: Candidate[], passages: ContextPassage[]): CheckedSentence {
   const top = Math.max(...all.map((x) => x.score));
   const sum = all.reduce((s, x) => s + Math.exp(x.score - top), 0);
   const p = Math.exp(c.score - top) / sum;
+  const header = passages[c.passage] ? tableHeader(passages[c.passage]!.text, c.start) : null;
   return {
-    text: c.text,
+    text: header ? `${header}\n${c.text}` : c.text,
     citations: [c.passage + 1],
     support: { passage: c.passage + 1, start: c.start, end: c.end, quote: c.text, score: round(Math.min(1, p)) },
   };

@@ -15,9 +15,12 @@ export function applyAnswerEvent<R extends AnswerRecord>(state: R, event: Answer
   switch (event.type) {
     case 'query': {
       // A record is reused for nothing else, but a fresh 'query' must not keep a stale rewrite.
-      const { searchedFor: _s, searchedWhy: _w, ...rest } = state;
+      const { searchedFor: _s, searchedWhy: _w, alsoSearched: _a, ...rest } = state;
+      const also = event.alsoSearched?.length ? { alsoSearched: event.alsoSearched } : {};
       return (
-        event.rewritten ? { ...rest, searchedFor: event.query, ...(event.why ? { searchedWhy: event.why } : {}) } : rest
+        event.rewritten
+          ? { ...rest, searchedFor: event.query, ...(event.why ? { searchedWhy: event.why } : {}), ...also }
+          : { ...rest, ...also }
       ) as R;
     }
     case 'passages':

@@ -33,8 +33,11 @@ export interface CheckedSentence {
 }
 
 export type AnswerEvent =
-  /** The query actually searched; `rewritten` when it differs from what was typed. */
-  | { type: 'query'; query: string; rewritten: boolean; why?: string }
+  /**
+   * The query actually searched; `rewritten` when it differs from what was typed; `alsoSearched`:
+   * the long forms of acronyms it uses (or acronyms of long forms) that the library defines.
+   */
+  | { type: 'query'; query: string; rewritten: boolean; why?: string; alsoSearched?: string[] }
   /** The passages retrieved; `keywordOnly` while the search model is still loading. */
   | { type: 'passages'; passages: ContextPassage[]; keywordOnly?: boolean }
   /** Whether the library covers the question, decided from retrieval evidence (not by a model). */
@@ -67,6 +70,8 @@ export interface AnswerRecord {
   searchedFor?: string;
   /** Why the search differs from what was typed (e.g. "follow-up: the question alone found little"). */
   searchedWhy?: string;
+  /** Also searched: long forms (or acronyms) the library defines for the question's terms. */
+  alsoSearched?: string[];
   passages: ContextPassage[];
   /** The passages came from keyword search alone (the search model was still loading). */
   keywordOnly?: boolean;

@@ -4,13 +4,7 @@ import { emitPage, OCR_MAX_SIDE, ocrWorkers, readPage, type OcrProgress, type Pa
 import type { Raster } from '../platform/types';
 import type { ParsedDocument } from '../types';
 import { DocumentBuilder } from './builder';
-
-interface Line {
-  text: string;
-  size: number;
-  y: number;
-  page: number;
-}
+import { bodyStyle, dropFurniture, emitLines, marginNumbers, type Line } from './pdfLayout';
 
 export interface PdfOptions {
   signal?: AbortSignal | undefined;
@@ -34,7 +28,7 @@ type PageContent = { page: number; lines: Line[] } | { page: number; ocr: PageTe
 /**
  * PDF text layer → lines → paragraphs and headings. pdf.js gives positioned text runs; a line
  * ends at hasEOL or a change of baseline, a paragraph at a vertical gap larger than normal
- * leading, and a short line set clearly larger than the body text is taken as a heading.
+ * leading; page furniture, the title, headings and footnotes are told apart in pdfLayout.ts.
  * Pages without a text layer (scans) are rendered and read by OCR, several at once on the OCR
  * pool, each line keeping its box on the page.
  */
@@ -88,7 +82,7 @@ export async function parsePdf(bytes: Uint8Array, fileName: string, opts: PdfOpt
     for (let p = 1; p <= pdf.numPages; p++) {
       opts.signal?.throwIfAborted();
       const page = await pdf.getPage(p);
-      const lines = pageLines(await page.getTextContent(), p);
+      const lines = pageLines(await page.getTextContent(), p, page.view[3]! - page.view[1]!);
       page.cleanup();
       if (lines.reduce((n, l) => n + l.text.replace(/\s/g, '').length, 0) >= MIN_PAGE_CHARS)
         pages.push({ page: p, lines });
@@ -217,38 +211,61 @@ async function renderPage(pdf: PdfDocument, pageNumber: number, dpi: number): Pr
 function pageLines(
   content: Awaited<ReturnType<Awaited<ReturnType<PdfDocument['getPage']>>['getTextContent']>>,
   p: number,
+  pageHeight: number,
 ): Line[] {
   const lines: Line[] = [];
-  let current: Line | null = null;
-  for (const item of content.items) {
-    if (!('str' in item)) continue;
-    const y = item.transform[5] as number;
-    const size = Math.hypot(item.transform[2] as number, item.transform[3] as number) || item.height;
-    if (current && item.str && Math.abs(y - current.y) > Math.max(current.size, size) * 0.5) {
-      lines.push(current);
-      current = null;
+  let current: (Line & { fonts: Map<string, number> }) | null = null;
+  const end = () => {
+    if (!current) return;
+    current.font = [...current.fonts].sort((a, b) => b[1] - a[1])[0]?.[0] ?? '';
+    const { fonts: _, ...line } = current;
+    lines.push(line);
+    current = null;
+  };
+  const runs = content.items.filter((item) => 'str' in item);
+  // Rotated text (the arXiv stamp up the margin, a rotated table) is not in the reading order.
+  const rotated = (t: number[]) => Math.abs(t[1]!) > Math.abs(t[0]!) * 0.05 || Math.abs(t[2]!) > Math.abs(t[3]!) * 0.05;
+  const upright = runs.filter((item) => !rotated(item.transform as number[]));
+  const lineNumbers = marginNumbers(
+    upright.map((item) => ({ str: item.str, x: item.transform[4] as number, width: item.width, item })),
+  );
+  const skip = new Set([...lineNumbers].map((n) => n.item));
+  for (const item of runs) {
+    if (skip.has(item)) continue;
+    if (rotated(item.transform as number[])) {
+      end();
+      continue;
     }
+    const [, , c, d, x, y] = item.transform as number[];
+    const size = Math.hypot(c!, d!) || item.height;
+    if (current && item.str && Math.abs(y! - current.y) > Math.max(current.size, size) * 0.5) end();
     if (item.str) {
-      if (!current) current = { text: '', size, y, page: p };
+      if (!current)
+        current = { text: '', size, y: y!, x: x!, right: x!, page: p, font: '', pageHeight, fonts: new Map() };
+      // Runs set apart on the line (a page number after a running header) keep a space between them.
+      if (current.text && !/\s$/.test(current.text) && !/^\s/.test(item.str) && x! - current.right > size * 0.25)
+        current.text += ' ';
       current.text += item.str;
       current.size = Math.max(current.size, size);
+      current.right = Math.max(current.right, x! + item.width);
+      current.fonts.set(item.fontName, (current.fonts.get(item.fontName) ?? 0) + item.str.length);
     }
-    if (item.hasEOL && current) {
-      lines.push(current);
-      current = null;
-    }
+    if (item.hasEOL) end();
   }
-  if (current) lines.push(current);
+  end();
   return lines;
 }
 
 /** Text-layer pages and recognised pages, in page order, into one document. */
 function emitPages(pages: PageContent[], builder: DocumentBuilder): void {
-  const body = bodySize(pages.flatMap((p) => ('lines' in p ? p.lines : [])));
+  const textPages = pages.filter((p): p is Extract<PageContent, { lines: Line[] }> => 'lines' in p);
+  const cleaned = dropFurniture(textPages.map((t) => t.lines));
+  const kept = new Map(textPages.map((p, i) => [p, cleaned[i]!]));
+  const body = bodyStyle([...kept.values()].flat());
   let run: Line[] = [];
   for (const p of pages) {
     if ('lines' in p) {
-      run.push(...p.lines);
+      run.push(...kept.get(p)!);
       continue;
     }
     emitLines(run, builder, body);
@@ -261,61 +278,4 @@ function emitPages(pages: PageContent[], builder: DocumentBuilder): void {
 function hasEofMarker(bytes: Uint8Array): boolean {
   const tail = bytes.subarray(Math.max(0, bytes.length - 4096));
   return new TextDecoder('latin1').decode(tail).includes('%%EOF');
-}
-
-function emitLines(lines: Line[], builder: DocumentBuilder, body: number): void {
-  const headingSizes = [...new Set(lines.filter((l) => isHeading(l, body)).map((l) => Math.round(l.size)))].sort(
-    (a, b) => b - a,
-  );
-  let para: Line[] = [];
-  const flush = () => {
-    if (!para.length) return;
-    builder.block(joinLines(para.map((l) => l.text)), 'paragraph', para[0]!.page);
-    para = [];
-  };
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (!line.text.trim()) continue;
-    if (isHeading(line, body)) {
-      flush();
-      const level = Math.min(6, headingSizes.indexOf(Math.round(line.size)) + 1);
-      builder.heading(line.text, level, line.page);
-      continue;
-    }
-    const prev = para[para.length - 1];
-    if (
-      prev &&
-      (prev.page !== line.page || prev.y - line.y > Math.max(prev.size, line.size) * 1.6 || line.y > prev.y)
-    ) {
-      // A new page continues the paragraph only if the previous line did not end a sentence.
-      if (!(prev.page !== line.page && !/[.!?:"”)]\s*$/.test(prev.text))) flush();
-    }
-    para.push(line);
-  }
-  flush();
-}
-
-function bodySize(lines: Line[]): number {
-  const weights = new Map<number, number>();
-  for (const l of lines)
-    weights.set(Math.round(l.size * 2) / 2, (weights.get(Math.round(l.size * 2) / 2) ?? 0) + l.text.length);
-  let best = 0;
-  let bestWeight = -1;
-  for (const [size, w] of weights) if (w > bestWeight) [best, bestWeight] = [size, w];
-  return best;
-}
-
-function isHeading(line: Line, body: number): boolean {
-  const t = line.text.trim();
-  return line.size >= body * 1.08 && t.length > 0 && t.length < 120 && !/[.,;]$/.test(t) && /\p{L}/u.test(t);
-}
-
-/** Joins wrapped lines, mending words hyphenated across a line break. */
-function joinLines(texts: string[]): string {
-  let out = '';
-  for (const t of texts) {
-    if (out.endsWith('-') && /^\p{Ll}/u.test(t) && /\p{L}-$/u.test(out)) out = out.slice(0, -1) + t.trimStart();
-    else out += (out ? ' ' : '') + t;
-  }
-  return out;
 }

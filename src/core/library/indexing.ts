@@ -1,4 +1,5 @@
 import { chunkDocumentAsync, passageText, type Chunk } from '../chunk/chunker';
+import { mineTerms } from '../search/terms';
 import type { EmbedDevice } from '../embed/embedder';
 import { asFolioError, FolioError, type SerializedFolioError } from '../errors';
 import { buildPostings } from '../search/keywordIndex';
@@ -563,6 +564,7 @@ async function commit(
   const id = crypto.randomUUID();
   const postings = buildPostings(p.passages);
   const vectorCount = vectors.length / parts.embedder.model.dimensions;
+  const terms = mineTerms(p.parsed.text);
   const doc: DocumentRecord = {
     id,
     name: p.name,
@@ -584,6 +586,7 @@ async function commit(
     }),
     ...(p.parsed.title ? { title: p.parsed.title } : {}),
     ...(p.parsed.pageCount ? { pageCount: p.parsed.pageCount } : {}),
+    ...(terms.length ? { terms } : {}),
   };
   const chunks: ChunkRecord[] = p.chunks.map((c) => ({
     docId: id,

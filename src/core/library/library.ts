@@ -40,7 +40,7 @@ import {
 import { defaultLocks, type LockManagerLike } from './locks';
 import { Recovery, type InterruptedFile } from './recovery';
 import { embeddingStatus, reembed, type EmbeddingStatus } from './reembed';
-import { context, evaluate, ranked, search, searchModelReady, whenSearchModelReady } from './retrieval';
+import { context, evaluate, queryTerms, ranked, search, searchModelReady, whenSearchModelReady } from './retrieval';
 import { LibraryState } from './state';
 import { shareChanges, type ChangeChannel } from './tabs';
 import type { ContextOptions, ContextPassage } from '../search/context';
@@ -471,6 +471,11 @@ export class Library {
 
   context(query: string, opts: SearchOptions & ContextOptions): Promise<ContextPassage[]> {
     return context(this.parts, query, opts);
+  }
+
+  /** The acronyms and long forms defined in the library that the query uses (search/terms.ts). */
+  async terms(query: string, opts: SearchOptions = {}): Promise<[string, string][]> {
+    return queryTerms(this.parts, query, opts);
   }
 
   evaluate(

@@ -2,6 +2,7 @@ import { evaluate as scoreQuestions, type EvalQuestion, type EvalReport } from '
 import { selectContext, type ContextOptions, type ContextPassage } from '../search/context';
 import { SEARCH_DEFAULTS } from '../search/defaults';
 import { rank, type RankedHit, type Ranking, type SearchHit, type SearchOptions } from '../search/ranking';
+import { alsoSearched, termsUsed, type Term } from '../search/terms';
 import { scopeDocuments } from './collections';
 import type { LibraryParts } from './parts';
 
@@ -15,14 +16,28 @@ export async function whenSearchModelReady(parts: LibraryParts): Promise<void> {
   await Promise.all([parts.embedder.whenReady?.(), parts.state.vectorsReady]);
 }
 
+/**
+ * The definitions (acronym and long form) from the documents in scope that the query uses: both
+ * rankings search the query with the forms it lacks ("also searched").
+ */
+export function queryTerms(parts: LibraryParts, query: string, opts: SearchOptions = {}): Term[] {
+  const documents = scopeDocuments(parts, opts.collections, opts.documents);
+  const docs = documents ? documents.flatMap((id) => parts.state.docs.get(id) ?? []) : [...parts.state.docs.values()];
+  return termsUsed(
+    query,
+    docs.flatMap((d) => d.terms ?? []),
+  );
+}
+
 /** Ranked chunk ids without their text: what search and evaluation share. */
 export async function ranked(parts: LibraryParts, query: string, opts: SearchOptions = {}): Promise<Ranking> {
   parts.asked();
   const mode = opts.mode ?? SEARCH_DEFAULTS.mode;
   if (mode === 'dense' || (mode === 'hybrid' && opts.waitForModel)) await whenSearchModelReady(parts);
   const documents = scopeDocuments(parts, opts.collections, opts.documents);
+  const also = opts.expandTerms ? alsoSearched(query, queryTerms(parts, query, opts)) : [];
   return rank(
-    query,
+    also.length ? `${query} (${also.join('; ')})` : query,
     { ...opts, ...(documents ? { documents } : {}) },
     {
       vectors: parts.state.vectors,
@@ -38,7 +53,7 @@ export async function search(parts: LibraryParts, query: string, opts: SearchOpt
   const keywordOnly = mode === 'keyword' && (opts.mode ?? SEARCH_DEFAULTS.mode) !== 'keyword';
   const records = await parts.store.getChunksByKey(hits.map((h) => [h.docId, h.chunkIndex]));
   parts.searched();
-  return hits.flatMap((h, i) => {
+  const found = hits.flatMap((h, i) => {
     const rec = records[i];
     const doc = parts.state.docs.get(h.docId);
     if (!rec || !doc) return [];
@@ -55,6 +70,26 @@ export async function search(parts: LibraryParts, query: string, opts: SearchOpt
       },
     ];
   });
+  return aboutCitations(query) ? found : bodyFirst(found);
+}
+
+/** A reference list is recognised by its section heading (see ingest/pdfLayout.ts). */
+const REFERENCE_LIST = /^(?:\d+\.?\s+)?(?:references|bibliography|works cited|literature cited)$/i;
+const CITATION_WORDS =
+  /\b(?:cite[sd]?|citations?|references?|bibliograph\w*|et al|published|authors?|wrote|written by)\b/i;
+
+/** Whether a question asks about the works a document cites (then its reference list is body text). */
+function aboutCitations(query: string): boolean {
+  return CITATION_WORDS.test(query);
+}
+
+/**
+ * Reference-list passages after the others, each side in its order: they match a question's
+ * names and terms by the dozen and would crowd out the text that answers it.
+ */
+function bodyFirst(hits: SearchHit[]): SearchHit[] {
+  const inReferences = (h: SearchHit) => h.location.headings.some((t) => REFERENCE_LIST.test(t));
+  return [...hits.filter((h) => !inReferences(h)), ...hits.filter(inReferences)];
 }
 
 function raw(h: RankedHit): { dense?: number; keyword?: number } {

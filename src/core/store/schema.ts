@@ -1,6 +1,7 @@
 import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
 import { passageText } from '../chunk/chunker';
 import { buildPostings, type KeywordPostings } from '../search/keywordIndex';
+import { mineTerms } from '../search/terms';
 import type { TableData } from '../table/types';
 import type { DocType, SourceLocation } from '../types';
 
@@ -32,6 +33,12 @@ export interface DocumentRecord {
    * IndexedDB's own overhead; written with it (schema 6), and by the upgrade for older documents.
    */
   storedBytes?: number;
+  /**
+   * The acronyms it defines and their long forms ("MMLU" → "Massive Multitask Language
+   * Understanding"), mined when it was indexed (search/terms.ts), or from its stored text by the
+   * upgrade to schema 8 for documents indexed before.
+   */
+  terms?: [string, string][];
 }
 
 /** A named set of documents (schema 6); a document can be in several. */
@@ -249,6 +256,16 @@ export const MIGRATIONS: ((db: IDBPDatabase<FolioSchema>, tx: UpgradeTx) => void
   // Documents added before have none until indexed again; nothing to convert.
   (db) => {
     db.createObjectStore('tables', { keyPath: 'docId' });
+  },
+  // 7 → 8: documents carry the acronyms they define (`terms`), mined here from the text already
+  // stored so that a library indexed before understands them without indexing anything again.
+  async (_db, tx) => {
+    const docs = tx.objectStore('documents');
+    for (let cursor = await docs.openCursor(); cursor; cursor = await cursor.continue()) {
+      const text = await tx.objectStore('texts').get(cursor.value.id);
+      const terms = mineTerms(text?.text ?? '');
+      if (terms.length) await cursor.update({ ...cursor.value, terms });
+    }
   },
 ];
 

@@ -122,6 +122,7 @@ async function scoped(
       search: (q, o) => retriever.search(q, { ...o, ...narrow }),
       context: (q, o) => retriever.context(q, { ...o, ...narrow }),
       embed: (texts, kind) => retriever.embed(texts, kind),
+      ...(retriever.terms ? { terms: (q, o) => retriever.terms!(q, { ...o, ...narrow }) } : {}),
       // "How many … in birdstrikes.csv?" names a document: its tables, not none, are computed over.
       ...(retriever.tableAnswer
         ? { tableAnswer: (q, s, propose) => retriever.tableAnswer!(q, { ...s, ...narrow }, propose) }
