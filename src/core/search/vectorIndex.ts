@@ -125,7 +125,8 @@ export class VectorIndex {
     this.arena = new VectorArena(dimensions, capacity, Math.min(capacity, this.approximateAbove, 64));
     this.docOf = new Int32Array(capacity);
     this.chunkOf = new Int32Array(capacity);
-    this.listOf = new Int32Array(capacity);
+    // Held only by an index with lists (see fit).
+    this.listOf = new Int32Array(0);
   }
 
   /** Bytes held in memory (codes or vectors, scratch space, row maps). */
@@ -194,6 +195,7 @@ export class VectorIndex {
   private fit(sample: Float32Array, rows: number, total: number): void {
     this.arena.fit(sample, rows);
     this.lists = this.useLists ? InvertedLists.train(sample, rows, this.arena.centre, total) : null;
+    if (this.lists) this.listOf = new Int32Array(this.docOf.length);
     this.assigned = 0;
   }
 
@@ -419,9 +421,11 @@ export class VectorIndex {
       cap = rows;
       arena.reserve(cap, arena.floatCapacity, keep());
     }
-    const listOf = new Int32Array(cap);
-    listOf.set(this.listOf.subarray(0, this.rows));
-    this.listOf = listOf;
+    if (this.lists) {
+      const listOf = new Int32Array(cap);
+      listOf.set(this.listOf.subarray(0, this.rows));
+      this.listOf = listOf;
+    }
     const docOf = new Int32Array(cap);
     docOf.set(this.docOf.subarray(0, this.rows));
     const chunkOf = new Int32Array(cap);
