@@ -69,7 +69,9 @@ async function measure(page: Page, requested: string[]) {
   if (only === 'peers') return peersBench(page.context(), base, emit);
   if (only === 'ocrpool') return runOcrPoolBench(page, emit); // scripts/bench/ocrPool.ts
   for (const n of only && only !== 'search' ? [] : [10_000, 100_000, 1_000_000]) {
-    emit(await page.evaluate((count) => window.bench.searchBench(count), n));
+    // BENCH_LISTS=1: the index with its inverted lists (VectorIndexOptions.invertedLists).
+    const lists = process.env.BENCH_LISTS === '1';
+    emit(await page.evaluate(([count, on]) => window.bench.searchBench(count, 384, 50, on), [n, lists] as const));
   }
   if (only === 'search') return;
   // Storage and cold start: generated chunks written through the store, then a fresh page opens

@@ -383,3 +383,214 @@ describe('WASM SIMD kernels', () => {
     }
   });
 });
+
+/**
+ * Unit vectors shaped like sentence embeddings: each set (seed) has its own 500 cluster centres and
+ * its own offset, rows are a centre plus noise plus the offset. The same seed gives the same centres,
+ * offset and rows, so a set's first rows can be drawn again as queries near it.
+ */
+function embeddingLike(n: number, d: number, seed: number): Float32Array {
+  let x = seed >>> 0 || 1;
+  const rnd = () => (x = (Math.imul(x, 1103515245) + 12345) >>> 0) / 2 ** 32;
+  const gauss = () => Math.sqrt(-2 * Math.log(rnd() + 1e-12)) * Math.cos(2 * Math.PI * rnd());
+  const centres = Float32Array.from({ length: 500 * d }, gauss);
+  const offset = Float32Array.from({ length: d }, () => gauss() * 0.6);
+  const v = new Float32Array(n * d);
+  for (let i = 0; i < n; i++) {
+    const c = Math.floor(rnd() * 500) * d;
+    for (let j = 0; j < d; j++) v[i * d + j] = centres[c + j]! + 0.9 * gauss() + offset[j]!;
+    const s = Math.hypot(...v.subarray(i * d, (i + 1) * d));
+    for (let j = 0; j < d; j++) v[i * d + j]! /= s;
+  }
+  return v;
+}
+
+describe('VectorIndex with inverted lists (past 25,000 rows)', () => {
+  // Shaped like sentence embeddings (clustered, off-centre, 384-d), as the benchmarks draw them: 30
+  // documents of 1,000 rows, each document its own clusters and offset.
+  const d = 384;
+  const docs = Array.from({ length: 30 }, (_, i) => embeddingLike(1000, d, i + 1));
+  const noise = embeddingLike(40, d, 999);
+  const offDocs = embeddingLike(40, d, 1007); // clusters and an offset no document has
+  /** Even queries: a stored row of document 2 (seed 3) plus noise; odd ones: off-distribution. */
+  const queries = Array.from({ length: 40 }, (_, q) => {
+    const v = new Float32Array(d);
+    for (let j = 0; j < d; j++)
+      v[j] =
+        q % 2 === 0 ? docs[2]![q * d + j]! + 0.3 * noise[q * d + j]! : offDocs[q * d + j]! + 0.2 * noise[q * d + j]!;
+    const s = Math.hypot(...v);
+    return v.map((x) => x / s);
+  });
+
+  function exactTop(sets: Map<string, Float32Array>, q: Float32Array, k = 10, only?: Set<string>) {
+    const all: { key: string; score: number }[] = [];
+    for (const [docId, v] of sets) {
+      if (only && !only.has(docId)) continue;
+      for (let i = 0; i < v.length / d; i++) {
+        let s = 0;
+        for (let j = 0; j < d; j++) s += v[i * d + j]! * q[j]!;
+        all.push({ key: `${docId}:${i}`, score: s });
+      }
+    }
+    return all.sort((a, b) => b.score - a.score).slice(0, k);
+  }
+
+  function build(ids: number[]) {
+    const index = new VectorIndex(d, 1024, { invertedLists: true });
+    index.calibrate(
+      evenSample(
+        ids.map((i) => docs[i]!),
+        d,
+      ),
+      ids.length * 1000,
+    );
+    for (const i of ids) index.add(`doc${i}`, docs[i]!);
+    return index;
+  }
+
+  /** Recall@10 of near and of off-distribution queries against the floats, and codes each estimated. */
+  function judge(index: VectorIndex, sets: Map<string, Float32Array>, only?: Set<string>) {
+    const recall = [0, 0];
+    const estimated: number[][] = [[], []];
+    for (const [q, query] of queries.entries()) {
+      const want = exactTop(sets, query, 10, only);
+      const got = index.search(query, 10, only);
+      estimated[q % 2]!.push(index.lastProbe.estimated);
+      const keys = new Set(got.map((h) => `${h.docId}:${h.chunkIndex}`));
+      expect(keys.size).toBe(got.length); // no row twice
+      recall[q % 2]! += want.filter((w) => keys.has(w.key)).length / want.length / (queries.length / 2);
+      const byKey = new Map(want.map((w) => [w.key, w.score]));
+      for (const h of got) {
+        const exact = byKey.get(`${h.docId}:${h.chunkIndex}`);
+        if (exact !== undefined) expect(Math.abs(exact - h.score)).toBeLessThan(1e-3);
+      }
+    }
+    return { recall, estimated };
+  }
+
+  const ids = Array.from({ length: 30 }, (_, i) => i);
+  const all = new Map(ids.map((i) => [`doc${i}`, docs[i]!]));
+
+  test('near queries estimate a fraction of the bit codes, off-distribution ones all of them; recall@10 ≥ 0.99 on both', () => {
+    const index = build(ids);
+    const { recall, estimated } = judge(index, all);
+    expect(index.lastProbe.of).toBeGreaterThan(50); // √30,000 / 2
+    expect(recall[0]).toBeGreaterThanOrEqual(0.99);
+    expect(recall[1]).toBeGreaterThanOrEqual(0.99);
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+    expect(median(estimated[0]!)).toBeLessThan(30_000 / 4);
+    // Unlike every list: the probe cannot bound the answer, so every code is estimated.
+    expect(median(estimated[1]!)).toBe(30_000);
+  });
+
+  test('rows added after the layout, removed documents and document filters: still the exact top 10 as often', () => {
+    const index = build(ids.slice(0, 27));
+    index.search(queries[0]!, 10); // lays the lists out
+    for (const i of ids.slice(27)) index.add(`doc${i}`, docs[i]!); // the tail: searched in full
+    let { recall } = judge(index, all);
+    expect(recall[0]).toBeGreaterThanOrEqual(0.99);
+    expect(recall[1]).toBeGreaterThanOrEqual(0.99);
+    // Removing document 1 moves every later row, the near queries' neighbours (document 2) too.
+    for (const gone of [1, 17, 28]) index.remove(`doc${gone}`);
+    const kept = new Map([...all].filter(([id]) => !['doc1', 'doc17', 'doc28'].includes(id)));
+    ({ recall } = judge(index, kept));
+    expect(recall[0]).toBeGreaterThanOrEqual(0.99);
+    expect(recall[1]).toBeGreaterThanOrEqual(0.99);
+    const only = new Set(['doc3', 'doc20', 'doc29']);
+    ({ recall } = judge(index, kept, only));
+    expect(recall[0]).toBeGreaterThanOrEqual(0.99);
+    expect(recall[1]).toBeGreaterThanOrEqual(0.99);
+  });
+
+  test('an index filled the way a library reopens it finds the same rows as one grown a document at a time', () => {
+    const reopened = build(ids);
+    reopened.prepare();
+    const grown = new VectorIndex(d, 1024, { invertedLists: true });
+    for (const i of ids) {
+      grown.add(`doc${i}`, docs[i]!);
+      if (i % 8 === 7) grown.search(queries[1]!, 10); // lays out its lists as it grows
+    }
+    for (const index of [reopened, grown]) {
+      const { recall } = judge(index, all);
+      expect(recall[0]).toBeGreaterThanOrEqual(0.99);
+      expect(recall[1]).toBeGreaterThanOrEqual(0.99);
+    }
+  });
+});
+
+describe('WASM SIMD kernels on ranges of positions', () => {
+  test('a bit code written at another position, estimates, counts, selections and nearest tables over a range match the JavaScript loops', async () => {
+    const { VectorArena } = await import('../../src/core/search/vectorArena');
+    const d = 128;
+    const rows = 300;
+    const vectors = randomUnit(rows, d, 31);
+    const arenas = [new VectorArena(d, rows, rows), new VectorArena(d, rows, rows, false)];
+    const query = randomUnit(1, d, 32);
+    // Rows laid out backwards: position p holds row rows − 1 − p.
+    for (const a of arenas) {
+      a.floats.set(vectors);
+      a.fit(vectors, rows);
+      a.quantize(rows, 0);
+      for (let p = 0; p < rows; p++) a.signAt(rows - 1 - p, p);
+      a.query.set(query);
+      a.setQuery();
+      a.distance.fill(7);
+      a.estimateRange(37, 250);
+      a.histogram.fill(0);
+      a.countRange(37, 250);
+    }
+    const [simd, js] = arenas as [InstanceType<typeof VectorArena>, InstanceType<typeof VectorArena>];
+    expect(simd.simd).toBe(true);
+    const forwards = new VectorArena(d, rows, rows, false);
+    forwards.floats.set(vectors);
+    forwards.fit(vectors, rows);
+    forwards.quantize(rows, 0);
+    forwards.signs(0, rows);
+    forwards.query.set(query);
+    forwards.setQuery();
+    forwards.estimate(rows);
+    // Whole blocks of 16 around the range are estimated, nothing beyond them.
+    for (let p = 0; p < rows; p++) {
+      const want = p >= 32 && p < 256 ? forwards.distance[rows - 1 - p] : 7;
+      if (simd.distance[p] !== want || js.distance[p] !== want) throw new Error(`position ${p}`);
+    }
+    expect([...simd.histogram]).toEqual([...js.histogram]);
+    expect(simd.histogram.reduce((n, x) => n + x, 0)).toBe(250 - 37);
+    const cut = forwards.distance[150]!;
+    const m = [simd.selectRange(37, 250, cut, 5), js.selectRange(37, 250, cut, 5)];
+    expect(m[0]).toBe(m[1]);
+    expect([...simd.list.subarray(5, 5 + m[0]!)]).toEqual([...js.list.subarray(5, 5 + m[1]!)]);
+    const want = [];
+    for (let p = 37; p < 250; p++) if (forwards.distance[rows - 1 - p]! <= cut) want.push(p);
+    expect([...js.list.subarray(5, 5 + m[1]!)]).toEqual(want);
+    // Each position's nearest of three tables: the smallest distance and the table it came from.
+    const tables = randomUnit(3, d, 33);
+    const seen = Array.from({ length: 3 }, () => new Uint16Array(rows));
+    let scale = Number.POSITIVE_INFINITY; // one scale for all three, no larger than each table's own
+    for (let t = 0; t < 3; t++) {
+      forwards.query.set(tables.subarray(t * d, (t + 1) * d));
+      forwards.setQuery();
+      scale = Math.min(scale, forwards.lutScale);
+    }
+    for (const a of [...arenas, forwards]) {
+      a.distance.fill(65535);
+      for (let t = 0; t < 3; t++) {
+        a.query.set(tables.subarray(t * d, (t + 1) * d));
+        a.setQuery(scale);
+        if (a === forwards) {
+          a.estimate(rows);
+          seen[t]!.set(a.distance.subarray(0, rows));
+        } else a.nearest(0, rows, t);
+      }
+    }
+    for (let p = 0; p < rows; p++) {
+      const r = rows - 1 - p;
+      const best = Math.min(...seen.map((x) => x[r]!));
+      const id = seen.findIndex((x) => x[r] === best);
+      if (p === 0) expect(new Set(seen.map((x) => x[r])).size).toBeGreaterThan(1); // the tables differ
+      for (const a of arenas)
+        if (a.distance[p] !== best || a.nearestId[p] !== id)
+          throw new Error(`position ${p}: ${a.distance[p]}, ${a.nearestId[p]}`);
+    }
+  });
+});

@@ -22,11 +22,11 @@ import {
   type LinkedFolder,
 } from '../../../src/core';
 
-async function searchBench(n: number, d = 384, queries = 50) {
+async function searchBench(n: number, d = 384, queries = 50, invertedLists = false) {
   const docs = libraryDocs(n);
   const qs = benchQueries(queries, d);
   const judged = 40;
-  const index = new VectorIndex(d, n);
+  const index = new VectorIndex(d, n, { invertedLists });
   // Fitted as a library fits it when it opens: a sample of every document (a document's first rows
   // are an even sample of it: its rows are drawn independently).
   const per = Math.ceil(4096 / docs.length);
@@ -53,14 +53,20 @@ async function searchBench(n: number, d = 384, queries = 50) {
       }
   }
   const times: number[] = [];
+  const nearTimes: number[] = [];
+  const nearEstimated: number[] = [];
   const recall = [0, 0];
   let worst = 0;
-  index.search(qs.subarray(0, d), 10); // builds the bit codes once, outside the timing
+  index.search(qs.subarray(0, d), 10); // builds the bit codes (and lays out the lists) once, outside the timing
   for (let q = 0; q < queries; q++) {
     const query = qs.subarray(q * d, (q + 1) * d);
     const t0 = performance.now();
     const got = index.search(query, 10);
     times.push(performance.now() - t0);
+    if (q % 2 === 0) {
+      nearTimes.push(times[q]!);
+      nearEstimated.push(index.lastProbe.estimated);
+    }
     if (q < judged) {
       const want = new Map(truth[q]!.sorted().map(([score, id]) => [ids[id]!, score]));
       for (const h of got) {
@@ -85,6 +91,12 @@ async function searchBench(n: number, d = 384, queries = 50) {
     p95: +percentile(times, 95).toFixed(2),
     'recall@10': +(recall[0]! / (judged / 2)).toFixed(3),
     'recall@10_far_queries': +(recall[1]! / (judged / 2)).toFixed(3),
+    near_p50: +percentile(nearTimes, 50).toFixed(2),
+    // Bit codes a near query estimated (the rest of its lists were bounded out), of n.
+    near_codes_estimated_p50: percentile(nearEstimated, 50),
+    near_codes_estimated_max: Math.max(...nearEstimated),
+    inverted_lists: invertedLists,
+    lists: index.lastProbe.of,
     max_score_error: +worst.toExponential(1),
     exact_scan_p50: +percentile(exactTimes, 50).toFixed(1),
     memory_mb: +(index.memoryBytes / 2 ** 20).toFixed(1),

@@ -45,7 +45,58 @@
         (local.set $out (i32.add (local.get $out) (i32.const 32)))
         (br $block))))
 
-  ;; histogram(distance, rows, counts): counts[h] (u32) += number of rows at distance h.
+;; nearest(codes, blocks, bytes, lut, offset, best, arg, id): as `estimate`, but instead of writing the
+  ;; distances keeps, per row, the smallest seen so far (best, u16) and the id it came with (arg, u16):
+  ;; where this table's distance is smaller, best and arg take it and `id`. Assigning rows to lists
+  ;; calls it once per list centroid (as the table), all tables on one scale.
+  (func (export "nearest") (param $codes i32) (param $blocks i32) (param $bytes i32) (param $lut i32) (param $offset i32)
+    (param $best i32) (param $arg i32) (param $id i32)
+    (local $end i32) (local $t i32) (local $tEnd i32) (local $v v128) (local $w v128) (local $s v128)
+    (local $lo v128) (local $hi v128) (local $m v128) (local $o v128) (local $ids v128) (local $d v128) (local $b v128) (local $lt v128)
+    (local.set $m (i8x16.splat (i32.const 15)))
+    (local.set $o (i16x8.splat (local.get $offset)))
+    (local.set $ids (i16x8.splat (local.get $id)))
+    (local.set $end (i32.add (local.get $best) (i32.shl (local.get $blocks) (i32.const 5))))
+    (local.set $tEnd (i32.add (local.get $lut) (i32.shl (local.get $bytes) (i32.const 5))))
+    (block $done
+      (loop $block
+        (br_if $done (i32.ge_u (local.get $best) (local.get $end)))
+        (local.set $lo (v128.const i64x2 0 0))
+        (local.set $hi (v128.const i64x2 0 0))
+        (local.set $t (local.get $lut))
+        (block $bd
+          (loop $pair
+            (br_if $bd (i32.ge_u (local.get $t) (local.get $tEnd)))
+            (local.set $v (v128.load (local.get $codes)))
+            (local.set $w (v128.load offset=16 (local.get $codes)))
+            (local.set $s
+              (i8x16.add
+                (i8x16.add
+                  (i8x16.swizzle (v128.load (local.get $t)) (v128.and (local.get $v) (local.get $m)))
+                  (i8x16.swizzle (v128.load offset=16 (local.get $t)) (i8x16.shr_u (local.get $v) (i32.const 4))))
+                (i8x16.add
+                  (i8x16.swizzle (v128.load offset=32 (local.get $t)) (v128.and (local.get $w) (local.get $m)))
+                  (i8x16.swizzle (v128.load offset=48 (local.get $t)) (i8x16.shr_u (local.get $w) (i32.const 4))))))
+            (local.set $lo (i16x8.add (local.get $lo) (i16x8.extend_low_i8x16_s (local.get $s))))
+            (local.set $hi (i16x8.add (local.get $hi) (i16x8.extend_high_i8x16_s (local.get $s))))
+            (local.set $codes (i32.add (local.get $codes) (i32.const 32)))
+            (local.set $t (i32.add (local.get $t) (i32.const 64)))
+            (br $pair)))
+        (local.set $d (i16x8.sub (local.get $o) (local.get $lo)))
+        (local.set $b (v128.load (local.get $best)))
+        (local.set $lt (i16x8.lt_u (local.get $d) (local.get $b)))
+        (v128.store (local.get $best) (v128.bitselect (local.get $d) (local.get $b) (local.get $lt)))
+        (v128.store (local.get $arg) (v128.bitselect (local.get $ids) (v128.load (local.get $arg)) (local.get $lt)))
+        (local.set $d (i16x8.sub (local.get $o) (local.get $hi)))
+        (local.set $b (v128.load offset=16 (local.get $best)))
+        (local.set $lt (i16x8.lt_u (local.get $d) (local.get $b)))
+        (v128.store offset=16 (local.get $best) (v128.bitselect (local.get $d) (local.get $b) (local.get $lt)))
+        (v128.store offset=16 (local.get $arg) (v128.bitselect (local.get $ids) (v128.load offset=16 (local.get $arg)) (local.get $lt)))
+        (local.set $best (i32.add (local.get $best) (i32.const 32)))
+        (local.set $arg (i32.add (local.get $arg) (i32.const 32)))
+        (br $block))))
+
+    ;; histogram(distance, rows, counts): counts[h] (u32) += number of rows at distance h.
   (func (export "histogram") (param $dist i32) (param $rows i32) (param $counts i32)
     (local $end i32) (local $slot i32)
     (local.set $end (i32.add (local.get $dist) (i32.shl (local.get $rows) (i32.const 1))))

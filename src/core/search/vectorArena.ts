@@ -5,6 +5,16 @@ interface Kernels {
   dots(data: number, dims: number, list: number, count: number, query: number, out: number): void;
   scan(data: number, dims: number, rows: number, query: number, out: number): void;
   histogram(distance: number, rows: number, counts: number): void;
+  nearest(
+    codes: number,
+    blocks: number,
+    bytes: number,
+    lut: number,
+    offset: number,
+    best: number,
+    arg: number,
+    id: number,
+  ): void;
   select(distance: number, rows: number, cut: number, list: number): number;
   quantize(
     src: number,
@@ -92,7 +102,9 @@ export class VectorArena {
   /** Bytes of one row's 2-bit rests: 16 per 64 dimensions. */
   readonly restBytes: number;
   /** setQuery's per-dimension weights q_j / inv_j, unrounded (for `refine`). */
-  private exactWeights: Float64Array;
+  readonly exactWeights: Float64Array;
+  /** setQuery's table units per unit of Σ exactWeights_j · s_j: an estimate is about lutScale times that sum. */
+  lutScale = 0;
   /** setQuery's table before it is scaled to bytes (kept: a query should not allocate). */
   private rawTable: Float64Array;
   /** Largest |estimate|: distances are offset − estimate, within [0, 2·offset]. */
@@ -120,9 +132,11 @@ export class VectorArena {
   distance!: Uint16Array;
   list!: Int32Array;
   scores!: Float32Array;
+  /** `nearest`'s choice per row (in the scores' room: the two are never used at once). */
+  nearestId!: Uint16Array;
   floats!: Float32Array;
   /** setQuery's constant part of every row's score (query · centre), and its weight unit. */
-  private base = 0;
+  base = 0;
   private unit = 0;
   private buffer: ArrayBuffer = new ArrayBuffer(0);
 
@@ -218,6 +232,7 @@ export class VectorArena {
     this.distance = new Uint16Array(b, next.distance, blocks * BLOCK);
     this.list = new Int32Array(b, next.list, capacity);
     this.scores = new Float32Array(b, next.scores, capacity);
+    this.nearestId = new Uint16Array(b, next.scores, Math.min(blocks * BLOCK, 2 * capacity));
     this.floats = new Float32Array(b, next.floats, floatCapacity * d);
   }
 
@@ -292,7 +307,7 @@ export class VectorArena {
    * ranks far better than comparing the query's own signs with the row's). Entries are the sums over
    * four dimensions, scaled to ±31.
    */
-  setQuery(): void {
+  setQuery(tableScale?: number): void {
     const { query: q, lut, dims: d, inv } = this;
     const w = this.exactWeights;
     let top = 0;
@@ -314,7 +329,9 @@ export class VectorArena {
         max = Math.max(max, Math.abs(s));
       }
     }
-    const scale = max > 0 ? ENTRY / max : 0;
+    // A given scale (no larger than this query's own) makes estimates of different queries comparable.
+    const scale = max > 0 ? Math.min(ENTRY / max, tableScale ?? Number.POSITIVE_INFINITY) : 0;
+    this.lutScale = scale;
     for (let i = 0; i < raw.length; i++) lut[i] = Math.round(raw[i]! * scale);
     // 16-bit weights: a row's sum stays far within 32 bits (|u| ≤ 127).
     const wScale = top > 0 ? 32767 / top : 0;
@@ -330,16 +347,104 @@ export class VectorArena {
       this.kernels.estimate(this.at.codes, blocks, this.bytes, this.at.lut, this.offset, this.at.distance);
       return;
     }
-    const { codes, lut, distance, bytes: B } = this;
-    for (let r = 0; r < rows; r++) {
-      const at = (r - (r % BLOCK)) * B + (r % BLOCK);
-      let s = 0;
-      for (let j = 0; j < B; j++) {
-        const x = codes[at + j * BLOCK]!;
-        s += lut[j * 32 + (x & 15)]! + lut[j * 32 + 16 + (x >> 4)]!;
-      }
-      distance[r] = this.offset - s;
+    for (let r = 0; r < rows; r++) this.distance[r] = this.distanceAt(r);
+  }
+
+  /** The JavaScript loops' distance of the bit code at position p (offset − its estimate). */
+  private distanceAt(p: number): number {
+    const { codes, lut, bytes: B } = this;
+    const at = (p - (p % BLOCK)) * B + (p % BLOCK);
+    let s = 0;
+    for (let j = 0; j < B; j++) {
+      const x = codes[at + j * BLOCK]!;
+      s += lut[j * 32 + (x & 15)]! + lut[j * 32 + 16 + (x >> 4)]!;
     }
+    return this.offset - s;
+  }
+
+  /**
+   * The bit code of coded row `row` written at position `pos` of the bit codes (an index whose rows
+   * are grouped by list keeps them in list order; see invertedLists.ts).
+   */
+  signAt(row: number, pos: number): void {
+    if (this.kernels) {
+      // The kernel finds row r's int8 code at codes + r · dims and writes it as row r: shifting the
+      // codes' start by (row − pos) rows makes it read `row` and write at `pos`.
+      this.kernels.signs(this.at.coded + (row - pos) * this.dims, this.dims, pos, pos + 1, this.at.codes);
+      return;
+    }
+    const { coded, codes, dims: d, bytes: B } = this;
+    const at = (pos - (pos % BLOCK)) * B + (pos % BLOCK);
+    for (let j = 0; j < B; j++) {
+      let x = 0;
+      for (let k = 0; k < 8 && 8 * j + k < d; k++) if (coded[row * d + 8 * j + k]! > 0) x |= 1 << k;
+      codes[at + j * BLOCK] = x;
+    }
+  }
+
+  /** distance[p] = offset − the estimate for the bit code at position p, for the whole blocks covering [from, to). */
+  estimateRange(from: number, to: number): void {
+    const first = Math.floor(from / BLOCK);
+    const blocks = Math.ceil(to / BLOCK) - first;
+    if (blocks <= 0) return;
+    if (this.kernels) {
+      const a = this.at;
+      const codes = a.codes + first * BLOCK * this.bytes;
+      this.kernels.estimate(codes, blocks, this.bytes, a.lut, this.offset, a.distance + first * BLOCK * 2);
+      return;
+    }
+    for (let r = first * BLOCK; r < (first + blocks) * BLOCK; r++) this.distance[r] = this.distanceAt(r);
+  }
+
+  /**
+   * For bit codes at positions [from, to): where the table set by setQuery gives a smaller distance
+   * than `distance` holds, `distance` takes it and `nearestId` takes `id`. Start with `distance` at
+   * its largest (65535) for those positions.
+   */
+  nearest(from: number, to: number, id: number): void {
+    const first = Math.floor(from / BLOCK);
+    const blocks = Math.ceil(to / BLOCK) - first;
+    if (blocks <= 0) return;
+    // nearestId shares the scores' room, which holds whole blocks only from 16 rows on.
+    if (this.kernels && this.nearestId.length >= (first + blocks) * BLOCK) {
+      const a = this.at;
+      const codes = a.codes + first * BLOCK * this.bytes;
+      const skip = first * BLOCK * 2;
+      this.kernels.nearest(codes, blocks, this.bytes, a.lut, this.offset, a.distance + skip, a.scores + skip, id);
+      return;
+    }
+    const { distance, nearestId } = this;
+    for (let r = from; r < to; r++) {
+      const dist = this.distanceAt(r);
+      if (dist < distance[r]!) {
+        distance[r] = dist;
+        nearestId[r] = id;
+      }
+    }
+  }
+
+  /** Adds the distances at positions [from, to) to the histogram (not cleared first). */
+  countRange(from: number, to: number): void {
+    if (to <= from) return;
+    if (this.kernels) {
+      this.kernels.histogram(this.at.distance + from * 2, to - from, this.at.histogram);
+      return;
+    }
+    for (let p = from; p < to; p++) this.histogram[this.distance[p]!]!++;
+  }
+
+  /** Lists the positions in [from, to) at distance ≤ cut at list[at], list[at + 1], …; returns how many. */
+  selectRange(from: number, to: number, cut: number, at: number): number {
+    if (to <= from) return 0;
+    const list = this.list;
+    if (this.kernels) {
+      const m = this.kernels.select(this.at.distance + from * 2, to - from, cut, this.at.list + at * 4);
+      for (let i = at; i < at + m; i++) list[i]! += from;
+      return m;
+    }
+    let m = at;
+    for (let p = from; p < to; p++) if (this.distance[p]! <= cut) list[m++] = p;
+    return m - at;
   }
 
   /** histogram = how many of the first `rows` distances take each value. */
@@ -362,17 +467,20 @@ export class VectorArena {
     return m;
   }
 
-  /** scores[i] = coded row list[i] · query (see setQuery), for i < count. */
-  codedDots(count: number): void {
+  /** scores[i] = coded row list[i] · query (see setQuery), for from ≤ i < count. */
+  codedDots(count: number, from = 0): void {
     const d = this.dims;
+    if (count <= from) return;
     if (this.kernels) {
       const a = this.at;
-      this.kernels.dots8(a.coded, d, a.list, count, a.weights, a.rowScale, this.base, this.unit, a.scores);
+      const list = a.list + from * 4;
+      const out = a.scores + from * 4;
+      this.kernels.dots8(a.coded, d, list, count - from, a.weights, a.rowScale, this.base, this.unit, out);
       return;
     }
     const { coded, weights, list, rowScale, scores } = this;
     const f = Math.fround;
-    for (let i = 0; i < count; i++) {
+    for (let i = from; i < count; i++) {
       const r = list[i]!;
       let s = 0;
       for (let j = 0; j < d; j++) s += weights[j]! * coded[r * d + j]!;
