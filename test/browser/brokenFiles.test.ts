@@ -107,6 +107,9 @@ test('a batch of broken files: each one named with its reason, the readable ones
   expect(reasonFor('word_sample.docx')).toEqual([expect.stringMatching(/already in your library/)]);
   expect(reasonFor('one-line.txt')).toEqual(['one-line.txt: adding it was cancelled; nothing of it was saved']);
   expect(alerts.length).toBe(8);
+  // Stopping a file is the person's own choice: said as news, not as a fault.
+  const stopped = page.getByRole('listitem').filter({ hasText: 'one-line.txt: adding it was cancelled' });
+  expect(await stopped.getAttribute('class')).toContain('outcome-info');
   const names = await documentNames(page);
   expect(names.sort()).toEqual(['broken-xref.pdf', 'cafe-latin1.txt', 'tides-utf16.txt', 'word_sample.docx']);
 

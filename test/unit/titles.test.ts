@@ -39,4 +39,9 @@ test('sample questions ask about a title only when the document has one', () => 
     'What does it say about Cargo?',
   ]);
   expect(questionsFromHeadings(['Tides'], 'Harbour Records 1901')).toContain('What is Harbour Records 1901 about?');
+  // A heading's own number is not a section number: "1910s–1950s" read "s–1950s" in the app.
+  expect(questionsFromHeadings(['1910s–1950s', '3.1 Pre-training BERT'], '')).toEqual([
+    'What does it say about 1910s–1950s?',
+    'What does it say about Pre-training BERT?',
+  ]);
 });

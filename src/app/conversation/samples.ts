@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { RemoteLibrary } from '../../client/library';
-import { type DocumentRecord, meaningfulTitle } from '../../core';
+import { type DocumentRecord, meaningfulTitle, withoutNumber } from '../../core';
 
 const GENERIC =
   /^(contents|table of contents|introduction|abstract|references|bibliography|index|appendix|notes|acknowledg(e)?ments|see also|external links|further reading|summary)$/i;
@@ -10,10 +10,8 @@ export function questionsFromHeadings(headings: string[], title: string, max = 3
   const seen = new Set<string>();
   const out: string[] = [];
   for (const raw of headings) {
-    const h = raw
-      .replace(/^[\d.\s]+/, '')
-      .replace(/\s+/g, ' ')
-      .trim();
+    // A section number goes ("3.1 Pre-training"), a heading that starts with a year stays ("1910s–1950s").
+    const h = withoutNumber(raw.replace(/\s+/g, ' '));
     const key = h.toLowerCase();
     if (h.length < 3 || h.length > 70 || GENERIC.test(h) || seen.has(key) || key === title.toLowerCase()) continue;
     seen.add(key);

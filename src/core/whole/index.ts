@@ -23,7 +23,7 @@ export {
 export type { ListCondition, ListItem, ScanBatch, ScanOptions, ScanPassage } from './scan';
 export { compareDocuments } from './compare';
 export type { CompareCell, Comparison } from './compare';
-export { resolveScope, inSection, passagesInScope, countPassages } from './source';
+export { resolveScope, inSection, passagesInScope, countPassages, withoutNumber } from './source';
 export type { ResolvedScope, WholeDocument, WholeSource } from './source';
 export { askQuestion, classifyIn, computedByTable } from './route';
 export type { AskEvent, AskOptions } from './route';
