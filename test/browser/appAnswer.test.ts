@@ -3,6 +3,7 @@ import { expect, test } from 'vitest';
 import { FIXTURES_DIR } from '../../scripts/lib/paths';
 import {
   addFiles,
+  ask,
   baseUrl,
   documentRow,
   newRecordedPage,
@@ -149,6 +150,14 @@ test('ask, stream, cite; drop a file; reload keeps library and conversation; del
   await sourcePanel(page).getByText('multi_page.pdf is no longer in your library.').waitFor({ timeout: 30_000 });
   expect(await sourcePanel(page).textContent()).toContain('Patented in 1868');
   await page.keyboard.press('Escape');
+
+  // An acronym wiki-ibm.md defines ("Computing-Tabulating-Recording Company (CTR)") is searched in
+  // both forms, and the answer says so (issue 25).
+  const acronym = await ask(page, 'Who became president of CTR?');
+  await waitForAnswer(page);
+  expect(await acronym.locator('.searched').filter({ hasText: 'Also searched' }).textContent()).toContain(
+    'Computing-Tabulating-Recording Company',
+  );
 
   // Deleting the conversation (asked once) deletes it for good.
   await page.getByRole('button', { name: /^Actions for conversation Who patented the typewriter\?/ }).click();

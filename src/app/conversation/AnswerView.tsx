@@ -146,6 +146,18 @@ export function AnswerView({ turn, onSwitchEngine }: { turn: Turn; onSwitchEngin
           <Search size={13} aria-hidden /> Searched for: <q>{turn.searchedFor}</q>
         </p>
       )}
+      {turn.alsoSearched?.length ? (
+        // A term the documents define was searched in its other form too ("DPR" with "Dense Passage Retriever").
+        <p className="answer-meta searched" title="Defined in your documents, so both forms were searched">
+          <Search size={13} aria-hidden /> Also searched:{' '}
+          {turn.alsoSearched.map((t, i) => (
+            <span key={t}>
+              {i > 0 && ', '}
+              <q>{t}</q>
+            </span>
+          ))}
+        </p>
+      ) : null}
       {turn.keywordOnly && (
         <p className="answer-meta">
           <span className="badge badge-warning">Keyword search only</span> the search model was still loading;
