@@ -294,12 +294,24 @@ describe('folio mcp', () => {
     expect(stderr).not.toMatch(/Error|at .*\.ts:\d+/);
   });
 
-  test('a file that is not a library is refused before the server starts, with its name', async () => {
+  test('a file that is not a library is refused before the server starts, with its name; so is --server alone', async () => {
     const notLibrary = path.join(tmp, 'notes.txt');
     fs.writeFileSync(notLibrary, 'just some notes');
     const r = await runFolio('mcp', notLibrary);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/notes\.txt is not a Folio library file/);
     expect(r.stdout).toBe('');
+    // An address without the model to use on it is a usage error, for both commands.
+    for (const command of ['mcp', 'ask'] as const) {
+      const u = await runFolio(
+        command,
+        file,
+        ...(command === 'ask' ? ['ducks'] : []),
+        '--server',
+        'http://localhost:1234',
+      );
+      expect(u.code).toBe(2);
+      expect(u.stderr).toMatch(/--server http:\/\/localhost:1234 needs --server-model <name>/);
+    }
   });
 });
