@@ -6,6 +6,9 @@ import {
   applyAskEvent,
   askQuestion,
   collectionsInWords,
+  createLocalServerGenerator,
+  type Embedder,
+  type LocalServerGenerator,
   libraryRetriever,
   newWholeRecord,
   type QuestionKind,
@@ -26,6 +29,14 @@ export interface AskArgs {
   mode: SearchMode;
   /** Only search documents in these collections (names or ids); none given: the whole library. */
   collections?: string[];
+  /** Answer with this model server on this computer (its written text, each sentence checked). */
+  server?: ModelServer;
+}
+
+/** A model server speaking the OpenAI-compatible API (Ollama, LM Studio, llama-server…) and one of its models. */
+export interface ModelServer {
+  url: string;
+  model: string;
 }
 
 /** A question computed over a table (issue 24): what `--json` adds. */
@@ -61,6 +72,15 @@ export interface TextFields {
   alternative?: string;
   /** A table question the rules could not compute, and why (then it is answered from passages). */
   tableDeclined?: string;
+  /** Written by a model server: its text (also in `answer`), each sentence checked against the passages. */
+  written?: {
+    server: string;
+    model: string;
+    text: string;
+    sentences: { text: string; supported: boolean; citation?: { docName: string; location: string; quote: string } }[];
+    supported: number;
+    total: number;
+  };
 }
 
 export type AskResult = (TableFields | TextFields) & {
@@ -98,65 +118,108 @@ function tableFields(a: TableAnswer & { status: 'computed' }): TableFields {
 /** `folio ask`: the library file opened as the app restores it, searched as the app searches. */
 export async function askCommand(args: AskArgs): Promise<AskResult> {
   const model = await libraryModel(args.file);
+  // The server is asked first: one that is not running is said before the search model loads.
+  const generator = args.server ? await connectServer(args.server) : undefined;
   const embedder = await loadEmbedder(model);
   try {
     const { library, name, documents } = await openLibraryFile(args.file, embedder);
     try {
-      const all = args.collections?.length ? await library.listCollections() : [];
-      const scope = args.collections?.length ? { collections: collectionIds(all, args.collections, args.file) } : {};
-      // A declined answer says which collections it looked in, by their names in the library.
-      const scopeName = scope.collections
-        ? collectionsInWords(scope.collections.map((id) => all.find((c) => c.id === id)!.name))
-        : undefined;
-      const common = {
-        question: args.question,
-        library: args.file,
-        model: embedder.model.id,
-        documents,
-        passages: await askLibrary(library, { question: args.question, k: args.k, mode: args.mode, ...scope }),
-      };
-      // A question a table answers exactly is computed, not read from passages.
-      const table = await library.tableAnswer(args.question, scope);
-      if (table?.status === 'computed') return { ...tableFields(table), ...common };
-      let record: WholeRecord = newWholeRecord(args.question);
-      for await (const event of askQuestion(args.question, {
-        source: library,
-        retriever: libraryRetriever(library, embedder),
-        search: { mode: args.mode, ...scope },
-        searchModel: embedder.model.id,
-        ...(scopeName ? { scopeName } : {}),
-      }))
-        record = applyAskEvent(record, event);
-      const list = record.list;
-      return {
-        ...common,
-        kind: record.declined && (record.kind ?? 'lookup') === 'lookup' ? 'declined' : (record.kind ?? 'lookup'),
-        answer: answerText(record),
-        citations: answerCitations(record),
-        ...(list
-          ? {
-              items: list.groups.flatMap((g) =>
-                g.sections.flatMap((s) =>
-                  s.items.map((i) => ({
-                    text: i.text,
-                    docName: g.docName,
-                    location: describeLocation(record.passages[i.citation - 1]!.location),
-                  })),
-                ),
-              ),
-              count: list.count,
-              scanned: list.scanned,
-            }
-          : {}),
-        ...(record.alternative ? { alternative: record.alternative.prompt } : {}),
-        ...(table?.status === 'declined' ? { tableDeclined: table.reason } : {}),
-      };
+      return await answerQuestion(library, embedder, { ...args, documents, ...(generator ? { generator } : {}) });
     } finally {
       await dropLibrary(library, name);
     }
   } finally {
     await embedder.dispose();
+    await generator?.dispose();
   }
+}
+
+/** A model server's generator; a server that is not there, or lacks the model, is a sentence naming its address. */
+export function connectServer(server: ModelServer): Promise<LocalServerGenerator> {
+  return createLocalServerGenerator({ baseUrl: server.url, model: server.model });
+}
+
+/**
+ * One question over an open library, as `folio ask --json` prints it: the one route for `folio ask`
+ * and `folio mcp`'s ask tool (a table computed, else `askQuestion`: lookup, summary, list, count, comparison).
+ */
+export async function answerQuestion(
+  library: Library,
+  embedder: Embedder,
+  args: Omit<AskArgs, 'server'> & { documents: number; generator?: LocalServerGenerator },
+): Promise<AskResult> {
+  const all = args.collections?.length ? await library.listCollections() : [];
+  const scope = args.collections?.length ? { collections: collectionIds(all, args.collections, args.file) } : {};
+  // A declined answer says which collections it looked in, by their names in the library.
+  const scopeName = scope.collections
+    ? collectionsInWords(scope.collections.map((id) => all.find((c) => c.id === id)!.name))
+    : undefined;
+  const common = {
+    question: args.question,
+    library: args.file,
+    model: embedder.model.id,
+    documents: args.documents,
+    passages: await askLibrary(library, { question: args.question, k: args.k, mode: args.mode, ...scope }),
+  };
+  // A question a table answers exactly is computed, not read from passages.
+  const table = await library.tableAnswer(args.question, scope);
+  if (table?.status === 'computed') return { ...tableFields(table), ...common };
+  let record: WholeRecord = newWholeRecord(args.question);
+  for await (const event of askQuestion(args.question, {
+    source: library,
+    retriever: libraryRetriever(library, embedder),
+    search: { mode: args.mode, ...scope },
+    searchModel: embedder.model.id,
+    ...(scopeName ? { scopeName } : {}),
+    ...(args.generator ? { generator: args.generator } : {}),
+  }))
+    record = applyAskEvent(record, event);
+  const list = record.list;
+  const gen = args.generator;
+  return {
+    ...common,
+    kind: record.declined && (record.kind ?? 'lookup') === 'lookup' ? 'declined' : (record.kind ?? 'lookup'),
+    answer: answerText(record),
+    citations: answerCitations(record),
+    ...(list
+      ? {
+          items: list.groups.flatMap((g) =>
+            g.sections.flatMap((s) =>
+              s.items.map((i) => ({
+                text: i.text,
+                docName: g.docName,
+                location: describeLocation(record.passages[i.citation - 1]!.location),
+              })),
+            ),
+          ),
+          count: list.count,
+          scanned: list.scanned,
+        }
+      : {}),
+    ...(record.alternative ? { alternative: record.alternative.prompt } : {}),
+    ...(table?.status === 'declined' ? { tableDeclined: table.reason } : {}),
+    ...(gen && record.checked
+      ? {
+          written: {
+            server: gen.baseUrl,
+            model: gen.model,
+            text: record.answer.trim(),
+            sentences: record.checked.sentences.map((s) => {
+              const p = s.support ? record.passages[s.support.passage - 1] : undefined;
+              return {
+                text: s.text,
+                supported: !!s.support,
+                ...(s.support && p
+                  ? { citation: { docName: p.docName, location: describeLocation(p.location), quote: s.support.quote } }
+                  : {}),
+              };
+            }),
+            supported: record.checked.supported,
+            total: record.checked.total,
+          },
+        }
+      : {}),
+  };
 }
 
 /**

@@ -2,21 +2,22 @@
  * `folio`: the app's core on the command line (Node, native ONNX Runtime).
  *
  *   folio index <folder|file>... --out library.folio
- *   folio ask library.folio "question" [--json] [--k N] [--collection name]
+ *   folio ask library.folio "question" [--json] [--k N] [--collection name] [--server URL --server-model M]
  *   folio index <folder> --shard i/N --out part-i.folio;  folio merge part-*.folio --out library.folio
- *   folio mcp library.folio
+ *   folio mcp library.folio [--server URL --server-model M]
  *   folio eval <beir-folder> [...]
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   DEFAULT_EMBEDDING_MODEL,
+  DEFAULT_LOCAL_SERVER,
   DEFAULT_MAX_FILE_BYTES,
   formatBytes,
   SEARCH_DEFAULTS,
   type SearchMode,
 } from '../core';
-import { askCommand, formatAnswer } from './askCommand';
+import { askCommand, formatAnswer, type ModelServer } from './askCommand';
 import { mcpCommand } from './mcpCommand';
 import { indexCommand, UsageError, type IndexSummary } from './indexCommand';
 import { duration } from './progress';
@@ -54,13 +55,21 @@ const HELP = `folio — private document search, on the command line
         --mode <m>          hybrid (default), dense or keyword
         --collection <c>    only documents in this collection (its name or id); repeat it
                             for several
+        --server-model <m>  write the answer with this model of a model server on this computer
+                            (Ollama, LM Studio, llama-server, Jan, vLLM: the OpenAI-compatible
+                            API); each written sentence is checked against the passages
+        --server <address>  that server's address (default ${DEFAULT_LOCAL_SERVER})
         --json              one JSON object: {kind, answer, citations, passages, and for lists
-                            and counts items, count, scanned; for a table value, computation, query}
+                            and counts items, count, scanned; for a table value, computation, query;
+                            with a server, written: its text and each sentence checked}
 
   folio mcp <library.folio>
       Serves the library to an assistant (Claude Desktop, LM Studio, Cursor, Zed…) as a Model
-      Context Protocol server on stdin/stdout, with the tools search, ask, get_passage and
-      list_documents. Nothing is written to the file. See docs/ecosystem.md for the settings.
+      Context Protocol server on stdin/stdout, with the tools search, ask (what folio ask --json
+      prints), get_passage, list_documents and summarize_document. Nothing is written to the
+      file. See docs/ecosystem.md for the settings.
+        --server-model <m>, --server <address>   ask writes its answers with that model server,
+                            as folio ask does
 
   folio eval <beir-folder> [--mode dense|bm25|hybrid] [--k 10] [...]
       Retrieval quality on a BEIR-layout folder: the same as \`npm run eval\`.
@@ -215,6 +224,7 @@ async function runAsk(argv: string[]): Promise<number> {
       k: { type: 'string' },
       mode: { type: 'string' },
       collection: { type: 'string', multiple: true },
+      ...SERVER_OPTIONS,
     },
   });
   const [file, ...words] = positionals;
@@ -229,16 +239,30 @@ async function runAsk(argv: string[]): Promise<number> {
     k: positiveInt(values.k, 'k', SEARCH_DEFAULTS.k.hits),
     mode,
     ...(values.collection ? { collections: values.collection } : {}),
+    ...modelServer(values),
   });
   process.stdout.write(values.json ? `${JSON.stringify(result)}\n` : formatAnswer(result));
   return 0;
 }
 
 async function runMcp(argv: string[]): Promise<number> {
-  const { positionals } = parseArgs({ args: argv, allowPositionals: true, options: {} });
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: SERVER_OPTIONS });
   if (positionals.length !== 1) throw new UsageError('mcp needs one library file: folio mcp library.folio');
-  await mcpCommand(positionals[0]!);
+  await mcpCommand(positionals[0]!, modelServer(values).server);
   return 0;
+}
+
+const SERVER_OPTIONS = { server: { type: 'string' }, 'server-model': { type: 'string' } } as const;
+
+/** `--server <address> --server-model <name>`: the model is what picks a server; the address defaults to Ollama's. */
+function modelServer(values: { server?: string; 'server-model'?: string }): { server?: ModelServer } {
+  const model = values['server-model'];
+  if (!model) {
+    if (values.server)
+      throw new UsageError(`--server ${values.server} needs --server-model <name>: the model on it to answer with`);
+    return {};
+  }
+  return { server: { url: values.server ?? DEFAULT_LOCAL_SERVER, model } };
 }
 
 async function runMerge(argv: string[]): Promise<number> {

@@ -8,8 +8,19 @@ import {
   type CallToolResult,
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
-import { highlightPassage, type Embedder, type Library, type SearchMode, type SourceLocation } from '../core';
-import { askLibrary, describeLocation } from './askCommand';
+import {
+  type Embedder,
+  type Library,
+  LocalServerError,
+  type LocalServerGenerator,
+  SEARCH_DEFAULTS,
+  type SearchMode,
+  type SourceLocation,
+  SUMMARY_WORDS,
+  type SummaryLength,
+  summarisePassages,
+} from '../core';
+import { answerQuestion, askLibrary, connectServer, describeLocation, type ModelServer } from './askCommand';
 import { dropLibrary, libraryModel, openLibraryFile } from './libraryFile';
 import { loadEmbedder } from './models';
 
@@ -67,10 +78,14 @@ export const TOOLS: Tool[] = [
   {
     name: 'ask',
     description:
-      "Answers a question from the user's Folio library the way `folio ask` does without a language model: the passages that answer it, best first, with their document, place and text, and the sentences of each that share most with the question.",
+      "Answers a question from the user's Folio library exactly as `folio ask --json` does: a lookup from its best passages (written by the model server Folio was started with, each sentence checked, or else the passage sentence that answers it); a summary, list, count or comparison from every passage in scope; a table question computed. Every citation has its document, place and quote; `passages` lists the best passages.",
     inputSchema: {
       type: 'object',
-      properties: { question: { type: 'string' }, k: kArg, collection: collectionArg },
+      properties: {
+        question: { type: 'string' },
+        k: { ...kArg, description: `How many passages (default ${SEARCH_DEFAULTS.k.hits}).` },
+        collection: collectionArg,
+      },
       required: ['question'],
       additionalProperties: false,
     },
@@ -87,6 +102,25 @@ export const TOOLS: Tool[] = [
         index: { type: 'integer', minimum: 0, description: "The passage's position in the document, from 0." },
       },
       required: ['document', 'index'],
+      additionalProperties: false,
+    },
+    annotations: { readOnlyHint: true, openWorldHint: false },
+  },
+  {
+    name: 'summarize_document',
+    description:
+      "An extractive summary of one document: its most telling sentences, as written, grouped under the document's headings, each with its document, place and quote (and the passage index for get_passage).",
+    inputSchema: {
+      type: 'object',
+      properties: {
+        document: { type: 'string', description: "The document's name (as list_documents gives it) or id." },
+        length: {
+          type: 'string',
+          enum: Object.keys(SUMMARY_WORDS),
+          description: `short (about ${SUMMARY_WORDS.short} words), medium (default, ${SUMMARY_WORDS.medium}) or long (${SUMMARY_WORDS.long}).`,
+        },
+      },
+      required: ['document'],
       additionalProperties: false,
     },
     annotations: { readOnlyHint: true, openWorldHint: false },
@@ -142,7 +176,34 @@ function checkArgs(tool: Tool, args: Args): void {
 
 /** The tools over one open library. */
 export class LibraryTools {
-  constructor(private readonly library: Library) {}
+  private generator: Promise<LocalServerGenerator> | undefined;
+
+  constructor(
+    private readonly library: Library,
+    private readonly embedder: Embedder,
+    private readonly opened: { file: string; documents: number },
+    private readonly server?: ModelServer,
+  ) {}
+
+  /**
+   * The model server, connected at the first ask and kept; a failure is said to that call (naming
+   * the address) and the next ask tries again, since the person may start the server meanwhile.
+   */
+  private async writer(): Promise<LocalServerGenerator | undefined> {
+    if (!this.server) return undefined;
+    this.generator ??= connectServer(this.server);
+    try {
+      return await this.generator;
+    } catch (err) {
+      this.generator = undefined;
+      // Not the arguments' fault: the server the assistant was set up with is not there (or lacks the model).
+      throw new McpError(ErrorCode.InternalError, err instanceof Error ? err.message : String(err));
+    }
+  }
+
+  async dispose(): Promise<void> {
+    await (await this.generator?.catch(() => undefined))?.dispose();
+  }
 
   async call(name: string, args: Args = {}): Promise<object> {
     const tool = TOOLS.find((t) => t.name === name);
@@ -161,20 +222,42 @@ export class LibraryTools {
         return { query, passages: await this.passages(hits) };
       }
       case 'ask': {
-        const question = args.question as string;
-        const hits = await askLibrary(this.library, {
-          question,
-          k,
-          mode: 'hybrid',
-          ...(await this.collections(args.collection)),
+        const { collections } = await this.collections(args.collection);
+        const generator = await this.writer();
+        return answerQuestion(this.library, this.embedder, {
+          file: this.opened.file,
+          documents: this.opened.documents,
+          question: args.question as string,
+          k: (args.k as number | undefined) ?? SEARCH_DEFAULTS.k.hits,
+          mode: SEARCH_DEFAULTS.mode,
+          ...(collections ? { collections } : {}),
+          ...(generator ? { generator } : {}),
+        }).catch((err: unknown) => {
+          // The server stopped since it was connected: said as the connection's failure is, and reconnected next time.
+          if (!(err instanceof LocalServerError)) throw err;
+          this.generator = undefined;
+          throw new McpError(ErrorCode.InternalError, err.message);
         });
-        const passages = (await this.passages(hits)).map((p) => ({
-          ...p,
-          highlights: highlightPassage(question, p.quote)
-            .sentences.filter((s) => s.highlight)
-            .map((s) => s.text.trim()),
-        }));
-        return { question, answer: 'passages', passages };
+      }
+      case 'summarize_document': {
+        const doc = await this.document(args.document as string);
+        const length = (args.length as SummaryLength | undefined) ?? 'medium';
+        const chunks = await this.library.getChunks(doc.id);
+        const summary = await summarisePassages(chunks, {
+          words: SUMMARY_WORDS[length],
+          ...(doc.title ? { title: doc.title } : {}),
+        });
+        return {
+          document: doc.name,
+          documentId: doc.id,
+          length,
+          words: summary.words,
+          read: summary.read,
+          sections: summary.sections.map((section) => ({
+            headings: section.headings,
+            sentences: section.sentences.map((x) => passage(doc, chunks[x.passage]!.index, x.text, x.location)),
+          })),
+        };
       }
       case 'get_passage': {
         const doc = await this.document(args.document as string);
@@ -233,7 +316,13 @@ export class LibraryTools {
   private async document(nameOrId: string) {
     const docs = await this.library.listDocuments();
     const doc = docs.find((d) => d.id === nameOrId) ?? docs.find((d) => d.name === nameOrId);
-    if (!doc) throw bad(`no document named “${nameOrId}” in the library (list_documents gives their names)`);
+    if (!doc)
+      throw bad(
+        `no document named “${nameOrId}” in the library; it has ${docs
+          .map((d) => `“${d.name}”`)
+          .sort()
+          .join(', ')}`,
+      );
     return doc;
   }
 }
@@ -248,14 +337,16 @@ function passage(doc: { name: string; id: string }, index: number, text: string,
  * before the server starts, so a wrong path fails at once with its reason; the model and the
  * library load while the client initialises, and calls wait for them.
  */
-export async function mcpCommand(file: string): Promise<void> {
+export async function mcpCommand(file: string, modelServer?: ModelServer): Promise<void> {
   console.log = console.info = console.warn = console.debug = console.error;
   const model = await libraryModel(file);
   const opened = (async () => {
     const embedder: Embedder = await loadEmbedder(model);
     const { library, name, documents } = await openLibraryFile(file, embedder);
-    process.stderr.write(`folio mcp: ${file}: ${documents} documents, ready\n`);
-    return { embedder, library, name, tools: new LibraryTools(library) };
+    process.stderr.write(
+      `folio mcp: ${file}: ${documents} documents, ready${modelServer ? `; ask writes with ${modelServer.model} at ${modelServer.url}` : ''}\n`,
+    );
+    return { embedder, library, name, tools: new LibraryTools(library, embedder, { file, documents }, modelServer) };
   })();
   // A file that cannot be opened fails each call with its reason, not the process mid-handshake.
   opened.catch((err) => process.stderr.write(`folio mcp: ${err instanceof Error ? err.message : String(err)}\n`));
@@ -278,7 +369,8 @@ export async function mcpCommand(file: string): Promise<void> {
   // The client ends the session by closing our stdin; the transport itself does not watch for that.
   process.stdin.once('end', () => void server.close());
   await closed;
-  const { embedder, library, name } = await opened.catch(() => ({}) as Partial<Awaited<typeof opened>>);
+  const { embedder, library, name, tools } = await opened.catch(() => ({}) as Partial<Awaited<typeof opened>>);
+  await tools?.dispose();
   if (library && name) await dropLibrary(library, name);
   await embedder?.dispose();
 }

@@ -9,7 +9,8 @@ import type { AskResult } from '../../src/cli/askCommand';
 import type { McpPassage } from '../../src/cli/mcpCommand';
 import { FOLIO_BIN, FOLIO_ENV, runFolio } from '../helpers/folio';
 import { fixture, freshLibrary } from '../../scripts/lib/library';
-import { FIXTURE_FILES } from '../../scripts/lib/paths';
+import { FIXTURE_FILES, MODELS_DIR } from '../../scripts/lib/paths';
+import { startLlamaServer } from '../../scripts/lib/llamaServer';
 
 /**
  * `folio mcp` as an assistant runs it: `bin/folio.js mcp <file>` started by the SDK's own stdio
@@ -18,17 +19,27 @@ import { FIXTURE_FILES } from '../../scripts/lib/paths';
 
 let tmp: string;
 let file: string;
+/** One short note: a passage that fits, with the prompt, in the test model's 512-token context. */
+let tiny: string;
 let client: Client;
 let stderr = '';
 
-async function askJson(question: string, k: number): Promise<AskResult> {
-  const r = await runFolio('ask', file, question, '--json', '--k', String(k));
+async function askJson(question: string, k: number, ...more: string[]): Promise<AskResult> {
+  const r = await runFolio(
+    'ask',
+    more.includes('--server') ? tiny : file,
+    question,
+    '--json',
+    '--k',
+    String(k),
+    ...more,
+  );
   expect(r.code, r.stderr).toBe(0);
   return JSON.parse(r.stdout) as AskResult;
 }
 
-async function call<T>(name: string, args: Record<string, unknown>): Promise<T> {
-  const result = await client.callTool({ name, arguments: args });
+async function call<T>(name: string, args: Record<string, unknown>, via = client): Promise<T> {
+  const result = await via.callTool({ name, arguments: args });
   expect(result.isError, JSON.stringify(result)).toBeFalsy();
   // The text an assistant reads and the structured result are the same object.
   const [content] = result.content as { type: string; text: string }[];
@@ -53,16 +64,28 @@ beforeAll(async () => {
   } finally {
     library.close();
   }
+  client = await connect();
+}, 120_000);
+
+/** `folio mcp <library> [options]` started by the SDK's stdio client. */
+async function connect(library = file, ...options: string[]): Promise<Client> {
   const transport = new StdioClientTransport({
     command: process.execPath,
-    args: [FOLIO_BIN, 'mcp', file],
+    args: [FOLIO_BIN, 'mcp', library, ...options],
     env: FOLIO_ENV,
     stderr: 'pipe',
   });
   transport.stderr!.on('data', (d: Buffer) => (stderr += d));
-  client = new Client({ name: 'folio-test', version: '1.0.0' });
-  await client.connect(transport);
-}, 120_000);
+  const c = new Client({ name: 'folio-test', version: '1.0.0' });
+  await c.connect(transport);
+  return c;
+}
+
+const refusal = (p: Promise<unknown>) =>
+  p.then(
+    () => undefined,
+    (e: unknown) => e as McpError,
+  );
 
 afterAll(async () => {
   await client?.close();
@@ -70,17 +93,32 @@ afterAll(async () => {
 });
 
 describe('folio mcp', () => {
-  test('lists its four tools, each with an input schema', async () => {
+  test('lists its five tools, each with an input schema', async () => {
     const { tools } = await client.listTools();
-    expect(tools.map((t) => t.name).sort()).toEqual(['ask', 'get_passage', 'list_documents', 'search']);
+    expect(tools.map((t) => t.name).sort()).toEqual([
+      'ask',
+      'get_passage',
+      'list_documents',
+      'search',
+      'summarize_document',
+    ]);
     for (const t of tools) expect(t.inputSchema.type).toBe('object');
   });
 
-  test('ask and search return what `folio ask --json` returns, each passage with document, place and quote', {
-    timeout: 120_000,
+  test('ask returns exactly what `folio ask --json` returns, for lookups, summaries, counts and comparisons; search its passages', {
+    timeout: 240_000,
   }, async () => {
-    for (const question of ['Who patented the typewriter?', 'What do ducks eat?', 'Where did Prince Vasili go?']) {
+    const kinds: string[] = [];
+    for (const question of [
+      'Who patented the typewriter?',
+      'What do ducks eat?',
+      'Summarise multi_page.pdf',
+      'How many times is Anna Pavlovna mentioned in war-and-peace-1p.txt?',
+      'Compare word_sample.docx and wiki-ibm.md',
+    ]) {
       const cli = await askJson(question, 4);
+      kinds.push(cli.kind);
+      expect(await call<AskResult>('ask', { question, k: 4 })).toEqual(cli);
       const expected = cli.passages.map((p) => ({
         document: p.docName,
         quote: p.text,
@@ -90,23 +128,96 @@ describe('folio mcp', () => {
       }));
       const pick = (ps: McpPassage[]) =>
         ps.map(({ document, quote, location, score, index }) => ({ document, quote, location, score, index }));
-      const asked = await call<{ question: string; passages: (McpPassage & { highlights: string[] })[] }>('ask', {
-        question,
-        k: 4,
-      });
-      expect(pick(asked.passages)).toEqual(expected);
       const searched = await call<{ passages: McpPassage[] }>('search', { query: question, k: 4 });
       expect(pick(searched.passages)).toEqual(expected);
-      for (const p of asked.passages) {
-        expect(p.documentId).toMatch(/\S/);
-        // The highlighted sentences are sentences of the quote.
-        for (const h of p.highlights) expect(p.quote).toContain(h);
-      }
+      for (const p of searched.passages) expect(p.documentId).toMatch(/\S/);
+      for (const c of cli.kind === 'table' ? [] : cli.citations) expect(c.quote).toMatch(/\S/);
     }
+    expect(kinds).toEqual(['lookup', 'lookup', 'summary', 'count', 'compare']);
     const [top] = (await call<{ passages: McpPassage[] }>('search', { query: 'Who patented the typewriter?', k: 1 }))
       .passages;
     expect(top).toMatchObject({ document: 'multi_page.pdf', place: expect.stringMatching(/^p\. 1\b/) });
     expect(top!.quote).toContain('Christopher Latham Sholes');
+  });
+
+  test('summarize_document: the document’s own sentences under its headings, each with document, place and quote', {
+    timeout: 60_000,
+  }, async () => {
+    type Summary = {
+      document: string;
+      words: number;
+      sections: { headings: string[]; sentences: McpPassage[] }[];
+    };
+    const short = await call<Summary>('summarize_document', { document: 'war-and-peace-1p.txt', length: 'short' });
+    const long = await call<Summary>('summarize_document', { document: 'war-and-peace-1p.txt', length: 'long' });
+    expect(short.document).toBe('war-and-peace-1p.txt');
+    expect(short.words).toBeGreaterThan(20);
+    expect(long.words).toBeGreaterThan(short.words);
+    for (const summary of [short, long])
+      for (const section of summary.sections)
+        for (const s of section.sentences) {
+          expect(s.document).toBe('war-and-peace-1p.txt');
+          // Each sentence is quoted from the passage it names, as get_passage returns it.
+          const from = await call<McpPassage>('get_passage', { document: s.document, index: s.index });
+          expect(from.quote.replace(/\s+/g, ' ')).toContain(s.quote.replace(/\s+/g, ' ').trim().slice(0, 40));
+        }
+    const pdf = await call<Summary>('summarize_document', { document: 'multi_page.pdf' });
+    const sentences = pdf.sections.flatMap((s) => s.sentences);
+    expect(sentences.length).toBeGreaterThan(0);
+    for (const s of sentences) expect(s.place).toMatch(/^pp?\. \d/);
+    const err = await refusal(client.callTool({ name: 'summarize_document', arguments: { document: 'nope.pdf' } }));
+    expect(err).toBeInstanceOf(McpError);
+    expect(err!.code).toBe(ErrorCode.InvalidParams);
+    expect(err!.message).toMatch(/no document named “nope\.pdf”.*“multi_page\.pdf”.*“war-and-peace-1p\.txt”/);
+  });
+
+  test('with a model server: ask’s written answer equals `folio ask --json --server`’s; a stopped server is named', {
+    timeout: 300_000,
+  }, async () => {
+    const llama = await startLlamaServer(path.join(MODELS_DIR, 'karpathy/stories260K/stories260K-f32.gguf'));
+    let written: Client | undefined;
+    try {
+      const notes = path.join(tmp, 'notes');
+      fs.mkdirSync(notes);
+      fs.writeFileSync(
+        path.join(notes, 'typewriter.txt'),
+        'Christopher Latham Sholes patented the typewriter in 1868. It had a keyboard.',
+      );
+      tiny = path.join(tmp, 'notes.folio');
+      expect((await runFolio('index', notes, '--out', tiny)).code).toBe(0);
+      const options = ['--server', llama.url, '--server-model', 'stories260K'];
+      written = await connect(tiny, ...options);
+      const question = 'Who patented the typewriter?';
+      const cli = await askJson(question, 4, ...options);
+      expect(cli.kind).toBe('lookup');
+      const w = cli.kind === 'table' ? undefined : cli.written;
+      expect(w).toMatchObject({ server: llama.url, model: 'stories260K' });
+      // The model's own text is the answer, split into sentences each checked against the note:
+      // a 260K-parameter story model writes stories, which the note does not back.
+      expect(w!.text.length).toBeGreaterThan(20);
+      expect(cli.answer).toContain(w!.text);
+      expect(w!.sentences.length).toBeGreaterThan(1);
+      expect(w!.sentences.length).toBe(w!.total);
+      expect(w!.sentences.filter((s) => s.supported)).toHaveLength(w!.supported);
+      for (const s of w!.sentences) expect(w!.text.replace(/\s+/g, ' ')).toContain(s.text.replace(/\s+/g, ' '));
+      expect(await call<AskResult>('ask', { question, k: 4 }, written)).toEqual(cli);
+
+      await llama.stop();
+      const err = await refusal(written.callTool({ name: 'ask', arguments: { question } }));
+      expect(err).toBeInstanceOf(McpError);
+      expect(err!.code).toBe(ErrorCode.InternalError);
+      expect(err!.message).toContain(llama.url);
+      // Still serving what needs no model server.
+      expect(
+        (await call<{ passages: McpPassage[] }>('search', { query: 'ducks', k: 1 }, written)).passages,
+      ).toHaveLength(1);
+      const r = await runFolio('ask', tiny, question, ...options);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(new RegExp(`^folio: Nothing answers at ${llama.url.replace(/[.]/g, '\\.')}\\.`));
+    } finally {
+      await written?.close();
+      await llama.stop();
+    }
   });
 
   test('a collection limits search to its documents; list_documents names them and their collections', async () => {
@@ -164,21 +275,43 @@ describe('folio mcp', () => {
     await refused('search', { query: 'ducks', limit: 3 }, /search has no argument “limit”/);
     await refused('search', { query: 'ducks', collection: 'Nope' }, /no collection named “Nope”.*“History”/);
     await refused('ask', { query: 'ducks' }, /ask needs the argument “question”/);
-    await refused('get_passage', { document: 'missing.pdf', index: 0 }, /no document named “missing\.pdf”/);
+    await refused(
+      'get_passage',
+      { document: 'missing.pdf', index: 0 },
+      /no document named “missing\.pdf” in the library; it has “/,
+    );
     await refused('get_passage', { document: 'multi_page.pdf', index: 999 }, /there is no 999/);
     await refused('get_passage', { document: 'multi_page.pdf', index: -1 }, /“index” must be a whole number from 0/);
     await refused('summarise', {}, /no tool named “summarise”/);
+    await refused(
+      'summarize_document',
+      { document: 'multi_page.pdf', length: 'brief' },
+      /“length” must be one of short, medium, long/,
+    );
+    await refused('ask', { question: 'ducks', collection: 'Nope' }, /no collection named “Nope”/);
     // Still answering after all that.
     expect((await call<{ passages: McpPassage[] }>('search', { query: 'ducks', k: 1 })).passages).toHaveLength(1);
     expect(stderr).not.toMatch(/Error|at .*\.ts:\d+/);
   });
 
-  test('a file that is not a library is refused before the server starts, with its name', async () => {
+  test('a file that is not a library is refused before the server starts, with its name; so is --server alone', async () => {
     const notLibrary = path.join(tmp, 'notes.txt');
     fs.writeFileSync(notLibrary, 'just some notes');
     const r = await runFolio('mcp', notLibrary);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/notes\.txt is not a Folio library file/);
     expect(r.stdout).toBe('');
+    // An address without the model to use on it is a usage error, for both commands.
+    for (const command of ['mcp', 'ask'] as const) {
+      const u = await runFolio(
+        command,
+        file,
+        ...(command === 'ask' ? ['ducks'] : []),
+        '--server',
+        'http://localhost:1234',
+      );
+      expect(u.code).toBe(2);
+      expect(u.stderr).toMatch(/--server http:\/\/localhost:1234 needs --server-model <name>/);
+    }
   });
 });
