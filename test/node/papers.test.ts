@@ -203,6 +203,8 @@ describe('follow-ups by substitution', () => {
     expect(
       substitute('How many parameters does it have?', 'What are the two main tasks BERT is pre-trained on?', ['it']),
     ).toMatchObject({ query: 'How many parameters does BERT have?', subject: 'BERT' });
+    // A question asking which thing a description names: "it" is its answer, so no name is put in.
+    expect(substitute('When was it founded?', 'Which company is nicknamed Big Blue?', ['it'])).toBeNull();
     expect(substitute('What is its capital?', 'Where is the European Union based?', ['its'])?.query).toBe(
       'What is the European Union’s capital?',
     );

@@ -202,7 +202,9 @@ function isHeading(s: { start: number; end: number; text: string }, p: ContextPa
   const alone =
     (s.start === 0 || /\n\s*\n\s*$/.test(p.text.slice(Math.max(0, s.start - 4), s.start))) &&
     (s.end === p.text.length || /^\s*\n\s*\n/.test(p.text.slice(s.end, s.end + 4)));
-  return alone && !/[.!?:;)\]"”’]$/.test(s.text) && !s.text.includes(' | ') && s.text.split(/\s+/).length <= 14;
+  // A sheet's row ("Row 3: Name: Bram de Vries; Instrument: oboe") is a block without a full stop too.
+  const row = s.text.includes(' | ') || /^Row \d+: /.test(s.text);
+  return alone && !/[.!?:;)\]"”’]$/.test(s.text) && !row && s.text.split(/\s+/).length <= 14;
 }
 
 /**

@@ -239,6 +239,9 @@ export function substitute(
 ): { query: string; pronoun: string; subject: string } | null {
   const pronoun = cueWords.find((w) => SUBSTITUTABLE.has(w));
   if (!pronoun) return null;
+  // "Which company is nicknamed Big Blue?" asks for a thing by what names it: "it" is the answer
+  // (IBM), and the name in the question is only its description; the questions are joined instead.
+  if (/^(?:(?:which|what)\s+\p{Ll}+|who)\s+(?:is|was|are|were)\b/iu.test(previous.trim())) return null;
   let subject: string | null = null;
   for (const m of previous.matchAll(NAME)) {
     const name = m[2]!;
