@@ -69,7 +69,9 @@ function edgeLines(lines: Line[]): Set<Line> {
   const out = new Set<Line>();
   for (const l of [...byY.slice(0, EDGE_LINES), ...byY.slice(-EDGE_LINES)])
     if (l.y > l.pageHeight * (1 - EDGE) || l.y < l.pageHeight * EDGE) out.add(l);
-  return out;
+  // A page whose every line sits near an edge has no body to tell furniture from: it is all text
+  // (a short page of a ledger, a slide), and repetition across pages must not empty it.
+  return out.size === byY.length ? new Set() : out;
 }
 
 /** Size and font of most of the text: the body text's. */
