@@ -18,6 +18,9 @@ export type Turn = WholeRecord & {
   classified?: Classification;
 };
 
+/** A turn answered about the whole (a summary, list, count or comparison), not declined. */
+export const isWholeTurn = (t: Turn) => !!t.kind && t.kind !== 'lookup' && !t.declined;
+
 export interface Conversation {
   id: string;
   /** Set when renamed; otherwise the first question is the title. */

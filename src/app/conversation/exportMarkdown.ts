@@ -1,5 +1,5 @@
 import { answerCitations, answerText, type ContextPassage } from '../../core';
-import { conversationTitle, type Conversation, type Turn } from './conversationStore';
+import { conversationTitle, isWholeTurn, type Conversation, type Turn } from './conversationStore';
 import { bestSentences } from './Passages';
 import { where } from './place';
 import { tableMarkdown } from './table/tableMarkdown';
@@ -19,7 +19,7 @@ function answerMarkdown(t: Turn, cite: (n: number) => number): string {
   const tag = (ns: number[]) => ns.map((n) => ` [${cite(n)}]`).join('');
   const parts: string[] = [];
   // A summary, list or comparison: the core's text of it, each quote's [n] renumbered.
-  if (wholeTurn(t)) {
+  if (isWholeTurn(t)) {
     parts.push(renumber(answerText(t)));
     if (t.status === 'stopped') parts.push('*(stopped before everything was read)*');
     return parts.join('\n\n');
@@ -54,13 +54,11 @@ function answerMarkdown(t: Turn, cite: (n: number) => number): string {
   return parts.join('\n\n');
 }
 
-const wholeTurn = (t: Turn) => !!t.kind && t.kind !== 'lookup' && !t.declined;
-
 /** A turn's source n as a reader sees it: a whole answer's quote is `answerCitations`' (the sentence it cites). */
 function quoted(t: Turn, n: number): { docName: string; place: string; quote: string } {
   const p = t.passages[n - 1]!;
   const q = t.searchedFor ?? t.question;
-  const c = wholeTurn(t) ? answerCitations(t)[n - 1] : undefined;
+  const c = isWholeTurn(t) ? answerCitations(t)[n - 1] : undefined;
   return c
     ? { docName: c.docName, place: c.location, quote: c.quote }
     : { docName: p.docName, place: where(p), quote: quoteOf(p, q) };

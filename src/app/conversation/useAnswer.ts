@@ -119,11 +119,10 @@ export function useAnswer(o: Options) {
         ...(search.collections ? { collections: search.collections } : {}),
       };
       // A count a table computes exactly is a lookup: the pipeline computes it (issue 24).
-      const kind =
-        !again.as &&
-        (await computedByTable(question, read, { source: lib, retriever: lib, search: searchOpts, tables: true }))
-          ? { ...read, kind: 'lookup' as const }
-          : read;
+      const computedTable = again.as
+        ? undefined
+        : await computedByTable(question, read, { source: lib, retriever: lib, search: searchOpts, tables: true });
+      const kind = computedTable ? { ...read, kind: 'lookup' as const } : read;
       abort.signal.throwIfAborted();
       const asked = {
         history: previousTurns(earlier),
@@ -131,6 +130,7 @@ export function useAnswer(o: Options) {
         as: kind,
         // Questions over sheets and CSVs are computed (issue 24): conversation/table/ shows them.
         tables: true,
+        ...(computedTable ? { computedTable } : {}),
         ...(search.scopeName ? { scopeName: search.scopeName } : {}),
         ...(lib.info.model ? { searchModel: lib.info.model } : {}),
         ...(last ? { lastDocument: last } : {}),

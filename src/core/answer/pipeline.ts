@@ -88,6 +88,8 @@ export interface AnswerOptions {
    * before it runs) for a question the rules do not read.
    */
   tables?: boolean;
+  /** A table answer already computed for this question by the rules (see `computedByTable`). */
+  computedTable?: TableAnswer;
 }
 
 export type { PreviousTurn } from './followUp';
@@ -172,14 +174,16 @@ export async function* answer(question: string, opts: AnswerOptions): AsyncGener
   // not compute says why, and the passages follow.
   // The original retriever: the scoped one carries only the searches. Its collections are the
   // tables' scope too; with a model, it may propose a query for what the rules do not read.
-  const proposer = generator && generatorTableProposer(generator, signal);
-  const table = opts.tables
-    ? await opts.retriever.tableAnswer?.(
+  // A table answer the caller already computed (askQuestion's routing) is not computed again.
+  const proposer = opts.tables && !opts.computedTable && generator && generatorTableProposer(generator, signal);
+  const table = !opts.tables
+    ? null
+    : (opts.computedTable ??
+      (await opts.retriever.tableAnswer?.(
         question,
         everySearch.collections ? { collections: everySearch.collections } : {},
         proposer ? (q, schemas) => proposer.propose(q, schemas) : undefined,
-      )
-    : null;
+      )));
   if (aborted()) return yield stop;
   if (table) yield { type: 'table', answer: table };
   if (table?.status === 'computed') return yield { type: 'done', finishReason: 'stop' };

@@ -238,7 +238,7 @@ export class Library {
       if (signal?.aborted) break;
       const stored = (await this.parts.store.getGuide(doc.id)) as SourceGuide | undefined;
       if (stored && guideFits(stored, doc)) continue;
-      await this.sourceGuide(doc.id);
+      await this.parts.store.putGuide(doc.id, await computeSourceGuide(this, doc));
       made++;
       await new Promise((resolve) => setTimeout(resolve, 0));
     }

@@ -12,6 +12,7 @@ import type { AnswerEvent } from '../answer/types';
 import type { ChatMessage, Generator } from '../generate/generator';
 import type { ContextPassage } from '../search/context';
 import type { SourceLocation } from '../types';
+import type { TableAnswer } from '../table/answer';
 import { compareDocuments } from './compare';
 import { classifyQuestion, target, type Classification } from './kinds';
 import { countItems, distinctItems, groupItems, listCondition, scanPassages, type ListItem } from './scan';
@@ -50,25 +51,30 @@ export async function classifyIn(
 }
 
 /**
- * Whether a question read as a list or count ("How many states had no hurricanes?", "Which year had
- * the most…") is one a table computes exactly: then it is answered as a lookup, whose pipeline
- * computes it, not by reading passages. By the rules alone (no model is asked here).
+ * The table answer of a question read as a list or count ("How many bird strikes happened at
+ * night?", "Which year had the most…") when a table computes it exactly: then it is answered as a
+ * lookup, which shows this computation (`computedTable`), not by reading passages. By the rules
+ * alone (no model is asked here); undefined otherwise.
  */
 export async function computedByTable(
   question: string,
   c: Classification,
   opts: Pick<AskOptions, 'retriever' | 'source' | 'search' | 'tables'>,
-): Promise<boolean> {
-  if (!opts.tables || (c.kind !== 'list' && c.kind !== 'count') || !opts.retriever.tableAnswer) return false;
+): Promise<TableAnswer | undefined> {
+  if (!opts.tables || (c.kind !== 'list' && c.kind !== 'count') || !opts.retriever.tableAnswer) return undefined;
   const { retriever } = await scoped(opts, c);
   const collections = opts.search?.collections;
   const table = await retriever.tableAnswer?.(question, collections ? { collections } : {});
-  return table?.status === 'computed';
+  return table?.status === 'computed' ? table : undefined;
 }
 
 export async function* askQuestion(question: string, opts: AskOptions): AsyncGenerator<AskEvent, void, undefined> {
   let c = opts.as ?? (await classifyIn(opts.source, question, opts));
-  if (!opts.as && (await computedByTable(question, c, opts))) c = { ...c, kind: 'lookup' };
+  const computed = opts.as ? undefined : await computedByTable(question, c, opts);
+  if (computed) {
+    c = { ...c, kind: 'lookup' };
+    opts = { ...opts, computedTable: computed };
+  }
   // The other reading taken ("Count every mention instead?"): a list or count needs its condition.
   if ((c.kind === 'list' || c.kind === 'count') && !c.target)
     c = {

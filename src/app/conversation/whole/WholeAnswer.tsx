@@ -3,17 +3,16 @@ import type { ReactNode } from 'react';
 import type { SummaryLength } from '../../../core';
 import { DocIcon } from '../../library/DocIcon';
 import { CheckedAnswer } from '../AnswerView';
-import type { Turn } from '../conversationStore';
+import { isWholeTurn, type Turn } from '../conversationStore';
+import { counted } from '../../ui/format';
 import { Citation, docTypeOf } from '../Passages';
 import { where } from '../place';
 import { WrittenAnswer } from '../WrittenAnswer';
 import { useWholeActions } from './WholeActions';
 import './whole.css';
 
-/** A turn answered about the whole (not a lookup, not declined, not failed): what `WholeAnswer` draws. */
-export const isWholeAnswer = (t: Turn) => !!t.kind && t.kind !== 'lookup' && !t.declined && t.status !== 'error';
-
-const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString()} ${n === 1 ? one : many}`;
+/** A turn answered about the whole that did not fail: what `WholeAnswer` draws. */
+export const isWholeAnswer = (t: Turn) => isWholeTurn(t) && t.status !== 'error';
 
 /** A list item's own bullet ("• Google Docs (2006): …"): drawn by the list already. */
 const unbulleted = (text: string) => text.replace(/^[•·▪◦‣●○■□–-]\s+/u, '');
@@ -106,27 +105,17 @@ function SummaryView({ turn }: { turn: Turn }) {
   // The quotes are in; the answer engine rewrites them section by section (a few seconds each).
   const writing = !written && turn.status === 'answering' && turn.engine && (
     <p role="status" className="answer-working">
-      Writing a summary from these {plural(sentences, 'sentence')}…
+      Writing a summary from these {counted(sentences, 'sentence')}…
     </p>
   );
   const quotes = s.documents.map((d) => (
     <div key={d.docName} className="whole-group">
       {many && <DocTitle name={d.docName} />}
-      {d.sections.map((sec) => (
-        <Section
-          key={`${sec.sentences[0]?.citation}:${headingOf(sec.headings)}`}
-          heading={headingOf(sec.headings)}
-          count={sec.sentences.length}
-        >
-          <ul className="whole-sentences">
-            {sec.sentences.map((x) => (
-              <li key={x.citation}>
-                <Cited text={x.text} n={x.citation} turnId={turn.id} />
-              </li>
-            ))}
-          </ul>
-        </Section>
-      ))}
+      <CitedSections
+        sections={d.sections.map((sec) => ({ headings: sec.headings, items: sec.sentences }))}
+        listClass="whole-sentences"
+        turnId={turn.id}
+      />
     </div>
   ));
   return (
@@ -135,8 +124,8 @@ function SummaryView({ turn }: { turn: Turn }) {
         <p className="whole-statement">
           <TextQuote size={15} aria-hidden />
           <span>
-            Summary of <strong>{s.scope}</strong> · {plural(sentences, 'quoted sentence')} from all{' '}
-            {plural(s.read.of, 'passage')}
+            Summary of <strong>{s.scope}</strong> · {counted(sentences, 'quoted sentence')} from all{' '}
+            {counted(s.read.of, 'passage')}
           </span>
         </p>
         <LengthChoice turn={turn} />
@@ -160,9 +149,35 @@ function SummaryView({ turn }: { turn: Turn }) {
   );
 }
 
+/** A summary's or a list's sections under their headings, each sentence or item with its citation. */
+function CitedSections({
+  sections,
+  listClass,
+  turnId,
+}: {
+  sections: { headings: string[]; items: { text: string; citation: number }[] }[];
+  listClass: string;
+  turnId: string;
+}) {
+  return sections.map((sec) => (
+    <Section
+      key={`${sec.items[0]?.citation}:${headingOf(sec.headings)}`}
+      heading={headingOf(sec.headings)}
+      count={sec.items.length}
+    >
+      <ul className={listClass}>
+        {sec.items.map((x) => (
+          <li key={x.citation}>
+            <Cited text={x.text} n={x.citation} turnId={turnId} />
+          </li>
+        ))}
+      </ul>
+    </Section>
+  ));
+}
+
 function ListView({ turn }: { turn: Turn }) {
   const l = turn.list!;
-  const what = l.counts === 'documents' ? 'document' : l.kind === 'count' ? 'found' : '';
   return (
     <>
       <div className="whole-head">
@@ -174,7 +189,7 @@ function ListView({ turn }: { turn: Turn }) {
       {l.kind === 'count' && (
         <p className="whole-count">
           <span className="whole-count-n">{l.count.toLocaleString()}</span>
-          {what === 'document' ? (
+          {l.counts === 'documents' ? (
             <span className="muted">{l.count === 1 ? 'document' : 'documents'}</span>
           ) : (
             <span className="muted">distinct {l.count === 1 ? 'item' : 'items'}, listed below</span>
@@ -184,21 +199,7 @@ function ListView({ turn }: { turn: Turn }) {
       {l.groups.map((g) => (
         <div key={g.docName} className="whole-group">
           <DocTitle name={g.docName} />
-          {g.sections.map((sec) => (
-            <Section
-              key={`${sec.items[0]?.citation}:${headingOf(sec.headings)}`}
-              heading={headingOf(sec.headings)}
-              count={sec.items.length}
-            >
-              <ul className="whole-items">
-                {sec.items.map((x) => (
-                  <li key={x.citation}>
-                    <Cited text={x.text} n={x.citation} turnId={turn.id} />
-                  </li>
-                ))}
-              </ul>
-            </Section>
-          ))}
+          <CitedSections sections={g.sections} listClass="whole-items" turnId={turn.id} />
         </div>
       ))}
       {!l.groups.length && (
@@ -216,7 +217,7 @@ function CompareView({ turn }: { turn: Turn }) {
         <p className="whole-statement">
           <Table2 size={15} aria-hidden />
           <span>
-            {c.documents.length} documents side by side on {plural(c.rows.length, 'aspect')}, each looked up in every
+            {c.documents.length} documents side by side on {counted(c.rows.length, 'aspect')}, each looked up in every
             document
           </span>
         </p>
@@ -276,7 +277,7 @@ function Reading({ turn }: { turn: Turn }) {
         <div className="whole-progress" role="status">
           <span>
             {label}
-            {p ? ` — ${p.read.toLocaleString()} of ${plural(p.of, 'passage')}` : '…'}
+            {p ? ` — ${p.read.toLocaleString()} of ${counted(p.of, 'passage')}` : '…'}
             {found.length ? ` · ${found.length} found so far` : ''}
           </span>
           {onStop && (
