@@ -392,6 +392,9 @@ test('a model server on this computer is added by its address and answers, strea
     await expect
       .poll(() => again.locator('.engine-error').textContent())
       .toMatch(new RegExp(`^Nothing answers at ${server.url.replace(/[.]/g, '\\.')}\\. Start the model server`));
+    // The commands it names are shown as code, not between literal backticks.
+    expect(await again.locator('.engine-error code').allTextContents()).toContain('ollama serve');
+    expect(await again.locator('.engine-error').textContent()).not.toContain('`');
     await connect(again, 'example.com');
     await expect.poll(() => again.locator('.engine-error').textContent()).toMatch(/is not an address on this computer/);
     expect(errors.filter((e) => !/ERR_CONNECTION_REFUSED/.test(e))).toEqual([]);

@@ -1,7 +1,14 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type FileChooser,
+  type Locator,
+  type Page,
+} from 'playwright-core';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../scripts/lib/chromium';
 
@@ -99,6 +106,19 @@ export async function waitForDocuments(page: Page, n: number, timeout = 120_000)
 /** Adds files through the "Add documents" button. */
 export async function addFiles(page: Page, files: Parameters<Locator['setInputFiles']>[0]): Promise<void> {
   await page.getByLabel('Add documents').setInputFiles(files);
+}
+
+/**
+ * The system's file chooser, watched from now on; `await` it after the press or click that opens it.
+ * Playwright turns its interception on asynchronously when the first watcher is added: a chooser
+ * opened before that has landed is a native one no test ever sees (a flake under load). Call this a few
+ * steps before the action, not in a Promise.all with it.
+ */
+export function watchFileChooser(page: Page, timeout = 60_000): Promise<FileChooser> {
+  const chosen = page.waitForEvent('filechooser', { timeout });
+  // Failing steps before the await must not leave this rejection unhandled.
+  chosen.catch(() => undefined);
+  return chosen;
 }
 
 /** Removes a document the way a person does: its ⋯ menu, Remove…, then confirm. */

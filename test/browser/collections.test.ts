@@ -19,6 +19,7 @@ import {
   useBrowser,
   waitForAnswer,
   waitForDocuments,
+  watchFileChooser,
 } from './chromium';
 
 const browser = useBrowser({ webgpu: false });
@@ -244,11 +245,10 @@ describe('library files made by the command line', () => {
     const { page, context, errors } = await newRecordedPage(browser());
     await start(page);
     await storageMeter(page).waitFor({ timeout: 120_000 });
+    const chosen = watchFileChooser(page);
     await page.getByRole('button', { name: 'Folio menu' }).click();
-    const [chooser] = await Promise.all([
-      page.waitForEvent('filechooser'),
-      page.getByRole('menuitem', { name: 'Open a library file…' }).click(),
-    ]);
+    await page.getByRole('menuitem', { name: 'Open a library file…' }).click();
+    const chooser = await chosen;
     await chooser.setFiles(fixturesLibrary);
     await waitForCollection(page, 'fixtures', 8);
     await page.getByRole('button', { name: /^Ask in: fixtures\./ }).waitFor();

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { expect, test } from 'vitest';
 import { FIXTURES_DIR, FIXTURE_FILES } from '../../scripts/lib/paths';
-import { baseUrl, documentRow, sourcePanel, turns, useBrowser, waitForAnswer } from './chromium';
+import { baseUrl, documentRow, sourcePanel, turns, useBrowser, waitForAnswer, watchFileChooser } from './chromium';
 
 /**
  * Issue 23's "done when": first run → add → ask → cite → export, end to end on the production
@@ -40,8 +40,10 @@ test('first run, add, ask, cite and export with the keyboard only', async () => 
   // Add: the library's "Add documents" opens the system's file chooser from the keyboard (Space).
   const add = page.getByLabel('Add documents');
   await add.waitFor();
+  const chosen = watchFileChooser(page);
   await tabTo(page, add);
-  const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Space')]);
+  await page.keyboard.press('Space');
+  const chooser = await chosen;
   expect(chooser.isMultiple()).toBe(true);
   await chooser.setFiles([FIXTURE_FILES.markdown, FIXTURE_FILES.pdf].map((f) => path.join(FIXTURES_DIR, f)));
   await documentRow(page, 'wiki-ibm.md').waitFor({ timeout: 120_000 });

@@ -1,6 +1,7 @@
 import { AlertCircle, BookX, CircleCheck, CircleDashed, Quote, Search, Square, TriangleAlert } from 'lucide-react';
 import type { ReactNode } from 'react';
 import type { CheckedSentence } from '../../core';
+import { MessageText } from '../ui/MessageText';
 import { Tooltip } from '../ui/Tooltip';
 import type { Turn } from './conversationStore';
 import { declinedDetail } from './exportMarkdown';
@@ -229,7 +230,9 @@ export function AnswerView({ turn, onSwitchEngine }: { turn: Turn; onSwitchEngin
         <div className="callout callout-danger" role="alert">
           <AlertCircle size={18} aria-hidden />
           <div className="callout-body">
-            <p>{turn.error}</p>
+            <p>
+              <MessageText text={turn.error ?? ''} />
+            </p>
             {turn.fallbackModel && onSwitchEngine && (
               <div className="callout-actions">
                 <button

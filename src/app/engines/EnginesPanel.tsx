@@ -17,6 +17,7 @@ import { useState, type FormEvent } from 'react';
 import type { EngineGroup, EngineInput, EngineOption } from '../../core';
 import { formatBytes } from '../../core';
 import type { EnginesApi, ModelFile } from './EnginesMenu';
+import { MessageText } from '../ui/MessageText';
 import { GROUP_LABEL, stateText } from './engineText';
 import './engines.css';
 
@@ -62,7 +63,7 @@ function EngineRow({ o, api, quiet }: { o: EngineOption; api: EnginesApi; quiet?
         )}
         {rowError ? (
           <p className="engine-state engine-error" role="alert">
-            <AlertCircle size={14} aria-hidden /> {rowError}
+            <AlertCircle size={14} aria-hidden /> <MessageText text={rowError} />
           </p>
         ) : (
           !quiet && (
@@ -144,7 +145,7 @@ function ModelFilePicker({ file }: { file: ModelFile }) {
       <small className="muted">A .gguf file (all parts of a split one); you can also drop it on this menu.</small>
       {message && (
         <p className={message.error ? 'engine-error' : 'muted'} role={message.error ? 'alert' : 'status'}>
-          {message.text}
+          <MessageText text={message.text} />
         </p>
       )}
     </div>
@@ -194,7 +195,7 @@ function EngineInputForm({ input, api }: { input: EngineInput; api: EnginesApi }
       </form>
       {error && (
         <p className="engine-error" role="alert">
-          {error}
+          <MessageText text={error} />
         </p>
       )}
     </details>

@@ -1,6 +1,7 @@
 import { Server, Trash2 } from 'lucide-react';
 import { useState } from 'react';
 import type { EnginesApi } from '../engines/EnginesMenu';
+import { MessageText } from '../ui/MessageText';
 
 export type ModelServersApi = Pick<EnginesApi, 'added' | 'options' | 'active' | 'forget'>;
 
@@ -43,11 +44,13 @@ export function ModelServers({ api }: { api: ModelServersApi }) {
                     <code className="server-address">{a.value}</code>
                   </div>
                   <p className={reason ? 'server-state unreachable' : 'server-state'}>
-                    {reason?.kind === 'unavailable'
-                      ? reason.reason
-                      : models.length
-                        ? `${models.length === 1 ? 'Model' : `${models.length} models`}: ${models.map((m) => m.name).join(', ')}${inUse ? ` · ${inUse.name} in use` : ''}`
-                        : 'Not asked yet: its models are listed once the answer engine menu has loaded.'}
+                    {reason?.kind === 'unavailable' ? (
+                      <MessageText text={reason.reason} />
+                    ) : models.length ? (
+                      `${models.length === 1 ? 'Model' : `${models.length} models`}: ${models.map((m) => m.name).join(', ')}${inUse ? ` · ${inUse.name} in use` : ''}`
+                    ) : (
+                      'Not asked yet: its models are listed once the answer engine menu has loaded.'
+                    )}
                   </p>
                 </div>
                 <button
