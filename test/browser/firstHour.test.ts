@@ -240,6 +240,9 @@ test('declined inside a collection, the answer names the collection (problem 16)
     await page.getByRole('button', { name: 'New collection' }).click();
     await page.keyboard.type('Birds');
     await page.keyboard.press('Enter');
+    // Files go into the collection in view: add only once it is made and chosen (adding a moment
+    // earlier put the page in the library beside Birds, and the test waited for it in Birds).
+    await page.getByRole('heading', { name: /^Documents in Birds/ }).waitFor();
     await addFiles(page, [path.join(FIXTURES_DIR, FIXTURE_FILES.html)]);
     await documentRow(page, 'wiki_duck.html').waitFor({ timeout: 120_000 });
     if (name === 'phone') await page.keyboard.press('Escape');
