@@ -145,7 +145,8 @@ function AppLayout({ a }: { a: ReturnType<typeof useApp> }) {
           onExport={() => current && a.exportConversation(current)}
           onNew={convs.create}
           {...(!desktop ? { onOpenLibrary: () => setDrawer(true) } : {})}
-          engines={<EnginesMenu api={engines} compact={phone} />}
+          // Beside an open source the column is narrow: the engine's short name leaves the title room.
+          engines={<EnginesMenu api={engines} compact={phone || (!!source.target && sideBySide)} />}
         />
         <div className="banners">
           <UpdateBanner />
@@ -188,7 +189,7 @@ function AppLayout({ a }: { a: ReturnType<typeof useApp> }) {
             placeholder={
               lib.documents.length || lib.status.phase === 'loading'
                 ? 'Ask about your documents…'
-                : 'Add a document first, then ask about it'
+                : 'Add a document to ask about it'
             }
             onAsk={a.ask}
             onStop={a.answers.stop}
