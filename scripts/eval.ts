@@ -98,8 +98,10 @@ if (values.lists) {
 }
 
 if (values.summaries && values.pdf && positionals[0]) {
-  const { pdfSummaryEval } = await import('./lib/summaryEval');
-  console.log(JSON.stringify(await pdfSummaryEval(positionals[0], Number(values.words))));
+  const { pdfSummaryEval, tuneIds } = await import('./lib/summaryEval');
+  // The same papers as text in ../summaries: rows whose text is in its tune half are marked.
+  const tuned = tuneIds(path.join(path.dirname(path.resolve(positionals[0])), 'summaries'));
+  console.log(JSON.stringify(await pdfSummaryEval(positionals[0], Number(values.words), tuned)));
   process.exit(0);
 }
 
@@ -141,7 +143,7 @@ if (!positionals[0]) {
   );
   console.error('       npm run eval -- <squad2-a dir> --followups [pairs.jsonl]');
   console.error('       npm run eval -- <dir> --summaries [--words 150] [--split tune|report|all] [--embed] [--long]');
-  console.error('       npm run eval -- <paper.pdf> --summaries --pdf [--words 150]');
+  console.error('       npm run eval -- <paper.pdf | papers dir> --summaries --pdf [--words 150]');
   console.error('       npm run eval -- <squad2-a dir> --make-leads <out-dir>');
   console.error(
     '       npm run eval -- --lists [--split tune|report] [--entries 240] [--no-embed] | --lists --bench 100000',
