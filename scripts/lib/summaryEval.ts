@@ -19,6 +19,7 @@ import {
   DocumentBuilder,
   parseBytes,
   percentile,
+  quoteMatches,
   rougeL,
   rougeN,
   rougeTokens,
@@ -34,6 +35,7 @@ export interface SummaryEvalOptions {
   split: 'tune' | 'report' | 'all';
   embed: boolean;
   weights?: Partial<SummaryWeights>;
+  trim?: SummaryOptions['trim'];
   quiet?: boolean;
 }
 
@@ -143,14 +145,16 @@ async function scoreSummary(
   passages: WholePassage[],
   reference: string,
   body: string,
-  opts: Pick<SummaryOptions, 'words' | 'title' | 'embed' | 'weights'>,
+  opts: Pick<SummaryOptions, 'words' | 'title' | 'embed' | 'weights' | 'trim'>,
 ): Promise<SummaryRow> {
   const words = opts.words!;
   const t0 = performance.now();
   const summary = await summarisePassages(passages, opts);
   const ms = performance.now() - t0;
   const sentences = summary.sections.flatMap((s) => s.sentences);
-  const cited = sentences.filter((s) => parsed.text.slice(s.location.start, s.location.end) === s.text).length;
+  const cited = sentences.filter((s) =>
+    quoteMatches(parsed.text.slice(s.location.start, s.location.end), s.text),
+  ).length;
   const ref = rougeTokens(reference);
   const cand = rougeTokens(sentences.map((s) => s.text).join(' ')).slice(0, words);
   const centroid = rougeTokens(centroidSummary(passages, words)).slice(0, words);
@@ -229,6 +233,7 @@ export async function summaryEval(dir: string, opts: SummaryEvalOptions): Promis
       ...(doc.title ? { title: doc.title } : {}),
       ...(embedder ? { embed: (texts: string[]) => embedder.embed(texts, 'passage') } : {}),
       ...(opts.weights ? { weights: opts.weights } : {}),
+      ...(opts.trim ? { trim: opts.trim } : {}),
     });
     rows.push(row);
     if (!opts.quiet) printRow(doc._id, row);
@@ -337,6 +342,7 @@ export async function pdfSummaryEval(
   target: string,
   words: number,
   tuneIds: Set<string> = new Set(),
+  options: Pick<SummaryOptions, 'weights' | 'trim'> = {},
 ): Promise<Record<string, number | string>> {
   const files = fs.statSync(target).isDirectory()
     ? fs
@@ -349,7 +355,10 @@ export async function pdfSummaryEval(
   for (const file of files) {
     const { parsed, reference, passages, body } = await readPaperWithAbstract(file);
     const id = path.basename(file, path.extname(file));
-    const row = { ...(await scoreSummary(parsed, passages, reference, body, { words })), tuned: tuneIds.has(id) };
+    const row = {
+      ...(await scoreSummary(parsed, passages, reference, body, { words, ...options })),
+      tuned: tuneIds.has(id),
+    };
     rows.push(row);
     printRow(`${id}${row.tuned ? ' (text tuned)' : ''}`, row);
   }
