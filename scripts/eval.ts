@@ -33,6 +33,7 @@ const { values, positionals } = parseArgs({
     // Each mode has its own default half: summaries all, lists tune, tables report.
     split: { type: 'string' },
     embed: { type: 'boolean', default: false },
+    trim: { type: 'string' },
     'make-leads': { type: 'string' },
     lists: { type: 'boolean', default: false },
     entries: { type: 'string', default: '240' },
@@ -97,9 +98,21 @@ if (values.lists) {
   process.exit(0);
 }
 
+// Weights (FOLIO_SUMMARY_WEIGHTS, JSON) and --trim: what the summary sets are tuned with.
+const summaryWeights = process.env.FOLIO_SUMMARY_WEIGHTS ? JSON.parse(process.env.FOLIO_SUMMARY_WEIGHTS) : undefined;
+if (values.trim && !['none', 'citations', 'asides'].includes(values.trim))
+  throw new Error(`--trim must be none, citations or asides, not ${values.trim}`);
+const summaryTrim = values.trim as 'none' | 'citations' | 'asides' | undefined;
+
 if (values.summaries && values.pdf && positionals[0]) {
-  const { pdfSummaryEval } = await import('./lib/summaryEval');
-  console.log(JSON.stringify(await pdfSummaryEval(positionals[0], Number(values.words))));
+  const { pdfSummaryEval, tuneIds } = await import('./lib/summaryEval');
+  // The same papers as text in ../summaries: rows whose text is in its tune half are marked.
+  const tuned = tuneIds(path.join(path.dirname(path.resolve(positionals[0])), 'summaries'));
+  const options = {
+    ...(summaryWeights ? { weights: summaryWeights } : {}),
+    ...(summaryTrim ? { trim: summaryTrim } : {}),
+  };
+  console.log(JSON.stringify(await pdfSummaryEval(positionals[0], Number(values.words), tuned, options)));
   process.exit(0);
 }
 
@@ -113,10 +126,15 @@ if (values.summaries && positionals[0]) {
   const { summaryEval } = await import('./lib/summaryEval');
   const split = (values.split ?? 'all') as 'tune' | 'report' | 'all';
   if (!['tune', 'report', 'all'].includes(split)) throw new Error(`--split must be tune, report or all, not ${split}`);
-  const weights = process.env.FOLIO_SUMMARY_WEIGHTS ? JSON.parse(process.env.FOLIO_SUMMARY_WEIGHTS) : undefined;
   console.log(
     JSON.stringify(
-      await summaryEval(positionals[0], { words: Number(values.words), split, embed: values.embed!, weights }),
+      await summaryEval(positionals[0], {
+        words: Number(values.words),
+        split,
+        embed: values.embed!,
+        weights: summaryWeights,
+        ...(summaryTrim ? { trim: summaryTrim } : {}),
+      }),
     ),
   );
   process.exit(0);
@@ -140,8 +158,10 @@ if (!positionals[0]) {
     '       npm run eval -- <qa-dir> --qa [--offtopic queries.jsonl]… [--k 6] [--budget 700] [--search <json>]…',
   );
   console.error('       npm run eval -- <squad2-a dir> --followups [pairs.jsonl]');
-  console.error('       npm run eval -- <dir> --summaries [--words 150] [--split tune|report|all] [--embed] [--long]');
-  console.error('       npm run eval -- <paper.pdf> --summaries --pdf [--words 150]');
+  console.error(
+    '       npm run eval -- <dir> --summaries [--words 150] [--split tune|report|all] [--embed] [--trim citations|asides] [--long]',
+  );
+  console.error('       npm run eval -- <paper.pdf | papers dir> --summaries --pdf [--words 150]');
   console.error('       npm run eval -- <squad2-a dir> --make-leads <out-dir>');
   console.error(
     '       npm run eval -- --lists [--split tune|report] [--entries 240] [--no-embed] | --lists --bench 100000',

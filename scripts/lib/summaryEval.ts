@@ -19,11 +19,13 @@ import {
   DocumentBuilder,
   parseBytes,
   percentile,
+  quoteMatches,
   rougeL,
   rougeN,
   rougeTokens,
   summarisePassages,
   type ParsedDocument,
+  type SummaryOptions,
   type SummaryWeights,
   type WholePassage,
 } from '../../src/core';
@@ -33,6 +35,7 @@ export interface SummaryEvalOptions {
   split: 'tune' | 'report' | 'all';
   embed: boolean;
   weights?: Partial<SummaryWeights>;
+  trim?: SummaryOptions['trim'];
   quiet?: boolean;
 }
 
@@ -121,70 +124,71 @@ function centroidSummary(passages: WholePassage[], words: number): string {
 const round = (x: number) => Number(x.toFixed(4));
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
 
-export async function summaryEval(dir: string, opts: SummaryEvalOptions): Promise<Record<string, number | string>> {
-  const corpus = jsonl<Doc>(path.join(dir, 'corpus.jsonl'));
-  const refs = new Map(
-    jsonl<{ _id: string; summary: string }>(path.join(dir, 'summaries.jsonl')).map((r) => [r._id, r.summary]),
+interface SummaryRow {
+  r1: number;
+  r2: number;
+  rl: number;
+  lead: number;
+  centroid: number;
+  cited: number;
+  total: number;
+  ms: number;
+}
+
+/**
+ * One document's summary scored against its reference, with the lead (first N words of `body`)
+ * and centroid baselines; a sentence counts as cited when its quote is exactly the document's
+ * text at the place it names.
+ */
+async function scoreSummary(
+  parsed: ParsedDocument,
+  passages: WholePassage[],
+  reference: string,
+  body: string,
+  opts: Pick<SummaryOptions, 'words' | 'title' | 'embed' | 'weights' | 'trim'>,
+): Promise<SummaryRow> {
+  const words = opts.words!;
+  const t0 = performance.now();
+  const summary = await summarisePassages(passages, opts);
+  const ms = performance.now() - t0;
+  const sentences = summary.sections.flatMap((s) => s.sentences);
+  const cited = sentences.filter((s) =>
+    quoteMatches(parsed.text.slice(s.location.start, s.location.end), s.text),
+  ).length;
+  const ref = rougeTokens(reference);
+  const cand = rougeTokens(sentences.map((s) => s.text).join(' ')).slice(0, words);
+  const centroid = rougeTokens(centroidSummary(passages, words)).slice(0, words);
+  return {
+    r1: rougeN(cand, ref, 1),
+    r2: rougeN(cand, ref, 2),
+    rl: rougeL(cand, ref),
+    lead: rougeN(firstWords(body, words), ref, 1),
+    centroid: rougeN(centroid, ref, 1),
+    cited,
+    total: sentences.length,
+    ms,
+  };
+}
+
+function printRow(id: string, row: SummaryRow): void {
+  console.log(
+    `| ${id.slice(0, 40).padEnd(40)} | ${row.r1.toFixed(3)} | ${row.lead.toFixed(3)} | ${row.centroid.toFixed(3)} | ${row.cited}/${row.total} | ${row.ms.toFixed(0)} ms |`,
   );
-  const docs = corpus.filter((_, i) => opts.split === 'all' || (i % 2 === 0) === (opts.split === 'tune'));
-  const embedder = opts.embed ? await createTransformersEmbedder({ dtype: 'q8' }) : null;
-  const rows: {
-    r1: number;
-    r2: number;
-    rl: number;
-    lead: number;
-    centroid: number;
-    cited: number;
-    total: number;
-    ms: number;
-  }[] = [];
-  for (const doc of docs) {
-    const reference = refs.get(doc._id);
-    if (!reference) throw new Error(`${path.join(dir, 'summaries.jsonl')}: no summary for document ${doc._id}`);
-    const parsed = readPlainDocument(doc);
-    const chunks = chunkDocument(parsed, (t) => Math.ceil(t.split(/\s+/).length * 1.3));
-    const passages: WholePassage[] = chunks.map((c) => ({ text: c.text, location: c.location }));
-    const t0 = performance.now();
-    const summary = await summarisePassages(passages, {
-      words: opts.words,
-      ...(doc.title ? { title: doc.title } : {}),
-      ...(embedder ? { embed: (texts: string[]) => embedder.embed(texts, 'passage') } : {}),
-      ...(opts.weights ? { weights: opts.weights } : {}),
-    });
-    const ms = performance.now() - t0;
-    const sentences = summary.sections.flatMap((s) => s.sentences);
-    // Cited: the quote is exactly the document's text at the place it names.
-    const cited = sentences.filter((s) => parsed.text.slice(s.location.start, s.location.end) === s.text).length;
-    const ref = rougeTokens(reference);
-    const cand = rougeTokens(sentences.map((s) => s.text).join(' ')).slice(0, opts.words);
-    const lead = firstWords(parsed.text, opts.words);
-    const centroid = rougeTokens(centroidSummary(passages, opts.words)).slice(0, opts.words);
-    const row = {
-      r1: rougeN(cand, ref, 1),
-      r2: rougeN(cand, ref, 2),
-      rl: rougeL(cand, ref),
-      lead: rougeN(lead, ref, 1),
-      centroid: rougeN(centroid, ref, 1),
-      cited,
-      total: sentences.length,
-      ms,
-    };
-    rows.push(row);
-    if (!opts.quiet)
-      console.log(
-        `| ${doc._id.slice(0, 28).padEnd(28)} | ${row.r1.toFixed(3)} | ${row.lead.toFixed(3)} | ${row.centroid.toFixed(3)} | ${cited}/${sentences.length} | ${ms.toFixed(0)} ms |`,
-      );
-  }
-  await embedder?.dispose();
-  const result = {
-    split: opts.split,
+}
+
+function meanFigures(rows: SummaryRow[], words: number): Record<string, number> {
+  const rouge1 = mean(rows.map((r) => r.r1));
+  const lead = mean(rows.map((r) => r.lead));
+  const centroid = mean(rows.map((r) => r.centroid));
+  return {
     documents: rows.length,
-    words: opts.words,
-    rouge1: round(mean(rows.map((r) => r.r1))),
+    words,
+    rouge1: round(rouge1),
     rouge2: round(mean(rows.map((r) => r.r2))),
     rougeL: round(mean(rows.map((r) => r.rl))),
-    lead_rouge1: round(mean(rows.map((r) => r.lead))),
-    centroid_rouge1: round(mean(rows.map((r) => r.centroid))),
+    lead_rouge1: round(lead),
+    centroid_rouge1: round(centroid),
+    above_best_baseline: round(rouge1 - Math.max(lead, centroid)),
     sentences_cited: round(
       rows.reduce((s, r) => s + r.cited, 0) /
         Math.max(
@@ -199,7 +203,43 @@ export async function summaryEval(dir: string, opts: SummaryEvalOptions): Promis
       ),
     ),
   };
-  return result;
+}
+
+/** The ids of a summary set's tune half (even lines of corpus.jsonl). */
+export function tuneIds(dir: string): Set<string> {
+  return new Set(
+    jsonl<Doc>(path.join(dir, 'corpus.jsonl'))
+      .filter((_, i) => i % 2 === 0)
+      .map((d) => d._id),
+  );
+}
+
+export async function summaryEval(dir: string, opts: SummaryEvalOptions): Promise<Record<string, number | string>> {
+  const corpus = jsonl<Doc>(path.join(dir, 'corpus.jsonl'));
+  const refs = new Map(
+    jsonl<{ _id: string; summary: string }>(path.join(dir, 'summaries.jsonl')).map((r) => [r._id, r.summary]),
+  );
+  const docs = corpus.filter((_, i) => opts.split === 'all' || (i % 2 === 0) === (opts.split === 'tune'));
+  const embedder = opts.embed ? await createTransformersEmbedder({ dtype: 'q8' }) : null;
+  const rows: SummaryRow[] = [];
+  for (const doc of docs) {
+    const reference = refs.get(doc._id);
+    if (!reference) throw new Error(`${path.join(dir, 'summaries.jsonl')}: no summary for document ${doc._id}`);
+    const parsed = readPlainDocument(doc);
+    const chunks = chunkDocument(parsed, (t) => Math.ceil(t.split(/\s+/).length * 1.3));
+    const passages: WholePassage[] = chunks.map((c) => ({ text: c.text, location: c.location }));
+    const row = await scoreSummary(parsed, passages, reference, parsed.text, {
+      words: opts.words,
+      ...(doc.title ? { title: doc.title } : {}),
+      ...(embedder ? { embed: (texts: string[]) => embedder.embed(texts, 'passage') } : {}),
+      ...(opts.weights ? { weights: opts.weights } : {}),
+      ...(opts.trim ? { trim: opts.trim } : {}),
+    });
+    rows.push(row);
+    if (!opts.quiet) printRow(doc._id, row);
+  }
+  await embedder?.dispose();
+  return { split: opts.split, ...meanFigures(rows, opts.words) };
 }
 
 /**
@@ -260,49 +300,79 @@ export async function longSummaryBench(dir: string, words: number): Promise<Reco
   };
 }
 
+/** Headings that open a paper's front matter rather than its body (its abstract, CCS concepts, keywords). */
+const FRONT_HEADING = /^(?:abstract|ccs concepts|keywords|index terms)$/i;
+const REFERENCES_HEADING = /^(?:\d+\s+)?(?:references|bibliography)$/i;
+
 /**
- * `npm run eval -- <paper.pdf> --summaries --pdf`: a held-out paper read by the app's own PDF reader
- * (2203.00130v1.pdf, Paper Plain, is in ../shared/data/papers but not in ../summaries): its
- * abstract (the paragraph before "CCS Concepts") is the reference, its passages from the
- * Introduction up to the References the document.
+ * A paper read by the app's own PDF reader, split as the summary set needs it: the reference is
+ * its abstract as the structure code found it (the prose blocks under the "Abstract" heading, or
+ * the unheaded abstract the reader names so; CCS concepts, keyword lines and links left out), the
+ * document its passages from the first section after the front matter up to the References.
  */
-export async function pdfSummaryEval(file: string, words: number): Promise<Record<string, number | string>> {
+export async function readPaperWithAbstract(
+  file: string,
+): Promise<{ parsed: ParsedDocument; reference: string; passages: WholePassage[]; body: string }> {
   const parsed = await parseBytes(new Uint8Array(fs.readFileSync(file)), path.basename(file));
-  const text = parsed.text;
-  const ccs = text.indexOf('CCS Concepts');
-  const intro = text.search(/\n\s*1\s+INTRODUCTION\s*\n/i);
-  const refs = text.search(/\nREFERENCES\b/);
-  if (ccs < 0 || intro < 0 || refs < 0) throw new Error(`${file}: no abstract / Introduction / References found`);
-  const before = text
-    .slice(0, ccs)
-    .trim()
-    .split(/\n\s*\n/);
-  const reference = before.at(-1)!;
-  const chunks = chunkDocument(parsed, (t) => Math.ceil(t.split(/\s+/).length * 1.3)).filter(
-    (c) => c.location.start >= intro && c.location.end <= refs,
-  );
-  const passages: WholePassage[] = chunks.map((c) => ({ text: c.text, location: c.location }));
-  const t0 = performance.now();
-  const summary = await summarisePassages(passages, { words });
-  const ms = performance.now() - t0;
-  const sentences = summary.sections.flatMap((s) => s.sentences);
-  const ref = rougeTokens(reference);
-  const cand = rougeTokens(sentences.map((s) => s.text).join(' ')).slice(0, words);
-  const lead = rougeTokens(text.slice(intro, refs)).slice(0, words);
-  const centroid = rougeTokens(centroidSummary(passages, words)).slice(0, words);
+  const heading = (b: ParsedDocument['blocks'][number]) => parsed.text.slice(b.start, b.end).trim();
+  const abstract = parsed.blocks
+    .filter((b) => b.kind !== 'heading' && b.headings.some((h) => /^abstract$/i.test(h)))
+    .map(heading)
+    .filter((t) => t.length >= 150 && !/^(?:ccs concepts|additional key words|keywords)\b/i.test(t));
+  const headings = parsed.blocks.filter((b) => b.kind === 'heading');
+  const abstractAt = headings.findIndex((b) => /^abstract$/i.test(heading(b)));
+  const first = headings.find((b, i) => i > abstractAt && !FRONT_HEADING.test(heading(b)));
+  const refs = headings.find((b) => REFERENCES_HEADING.test(heading(b)));
+  if (!abstract.length || abstractAt < 0 || !first || !refs)
+    throw new Error(`${file}: no abstract, first section or References heading found by the PDF reader`);
+  const passages: WholePassage[] = chunkDocument(parsed, (t) => Math.ceil(t.split(/\s+/).length * 1.3))
+    .filter((c) => c.location.start >= first.start && c.location.end <= refs.start)
+    .map((c) => ({ text: c.text, location: c.location }));
+  return { parsed, reference: abstract.join('\n\n'), passages, body: parsed.text.slice(first.start, refs.start) };
+}
+
+/**
+ * `npm run eval -- <paper.pdf | folder> --summaries --pdf`: papers read by the app's own PDF
+ * reader (../shared/data/papers: seven arXiv PDFs), each summarised from its body and scored
+ * against its own abstract (readPaperWithAbstract). A report-only set: nothing is tuned on it.
+ * Six of the seven are also in ../summaries as pdftotext text, three of them in its tune half
+ * (`tuned_text` in each row), so the rows of the other four are the held-out figure.
+ */
+export async function pdfSummaryEval(
+  target: string,
+  words: number,
+  tuneIds: Set<string> = new Set(),
+  options: Pick<SummaryOptions, 'weights' | 'trim'> = {},
+): Promise<Record<string, number | string>> {
+  const files = fs.statSync(target).isDirectory()
+    ? fs
+        .readdirSync(target)
+        .filter((f) => f.toLowerCase().endsWith('.pdf'))
+        .sort()
+        .map((f) => path.join(target, f))
+    : [target];
+  const rows: (SummaryRow & { tuned: boolean })[] = [];
+  for (const file of files) {
+    const { parsed, reference, passages, body } = await readPaperWithAbstract(file);
+    const id = path.basename(file, path.extname(file));
+    const row = {
+      ...(await scoreSummary(parsed, passages, reference, body, { words, ...options })),
+      tuned: tuneIds.has(id),
+    };
+    rows.push(row);
+    printRow(`${id}${row.tuned ? ' (text tuned)' : ''}`, row);
+  }
+  const heldOut = rows.filter((r) => !r.tuned);
   return {
-    document: path.basename(file),
-    words,
-    rouge1: round(rougeN(cand, ref, 1)),
-    rouge2: round(rougeN(cand, ref, 2)),
-    rougeL: round(rougeL(cand, ref)),
-    lead_rouge1: round(rougeN(lead, ref, 1)),
-    centroid_rouge1: round(rougeN(centroid, ref, 1)),
-    sentences_cited: round(
-      sentences.filter((s) => text.slice(s.location.start, s.location.end) === s.text).length /
-        Math.max(1, sentences.length),
-    ),
-    pages_cited: new Set(sentences.map((s) => s.location.page)).size,
-    summary_ms_p50: round(ms),
+    split: 'report',
+    ...meanFigures(rows, words),
+    ...(heldOut.length < rows.length
+      ? {
+          held_out_documents: heldOut.length,
+          held_out_rouge1: round(mean(heldOut.map((r) => r.r1))),
+          held_out_lead_rouge1: round(mean(heldOut.map((r) => r.lead))),
+          held_out_centroid_rouge1: round(mean(heldOut.map((r) => r.centroid))),
+        }
+      : {}),
   };
 }

@@ -1,7 +1,16 @@
 // Questions about the whole (issue 21): kinds, summaries, lists and counts, comparisons, source guides.
 export { classifyQuestion, namedDocuments } from './kinds';
 export type { Classification, ClassifyContext, QuestionKind, QuestionScope, ScopeLevel } from './kinds';
-export { summarisePassages, documentSentences, summaryText, prose, SUMMARY_WORDS, SUMMARY_WEIGHTS } from './summarise';
+export {
+  summarisePassages,
+  documentSentences,
+  summaryText,
+  prose,
+  quoteMatches,
+  trimQuote,
+  SUMMARY_WORDS,
+  SUMMARY_WEIGHTS,
+} from './summarise';
 export type {
   DocSentence,
   ExtractiveSummary,

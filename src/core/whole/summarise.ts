@@ -67,23 +67,41 @@ export interface SummaryOptions {
   /** Sentences embedded at most (the best on words), to keep a long document's summary fast. */
   embedLimit?: number;
   weights?: Partial<SummaryWeights>;
+  /** Cut from the quotes, each cut shown as "…": citations, or citations and bracketed asides. */
+  trim?: 'none' | 'citations' | 'asides';
 }
 
-export interface SummaryWeights {
+/** What is known of a sentence that may make it a summary's: each weighed by its SummaryWeights entry. */
+export interface SentenceFeatures {
+  /** TF-IDF cosine with the document's centroid. */
   centrality: number;
-  embedCentrality: number;
+  /** The document's key words it holds (length-damped). */
   keywords: number;
+  /** Share of its words found in headings or the title. */
   headingWords: number;
+  /** (1 − its place in the document)². */
   position: number;
+  /** First (1) or among the first three (0.5) of its section. */
   sectionStart: number;
+  /** Under an introductory or concluding heading (1), a peripheral one (−1). */
   sectionPrior: number;
+  /** It says what the document does ("we propose", "this report"). */
   cue: number;
-  redundancy: number;
-  coverage: number;
+  /** Share of the asked topic's words it holds. */
   topic: number;
+  /** It holds a title word. */
   title: number;
   paragraphStart: number;
+  /** −log(words / 25): positive for short sentences. */
   length: number;
+}
+
+export interface SummaryWeights extends SentenceFeatures {
+  embedCentrality: number;
+  redundancy: number;
+  coverage: number;
+  /** Gain in the document's recurring words and word pairs not yet said (scaled to the best first gain). */
+  concepts: number;
 }
 
 export const SUMMARY_WEIGHTS: SummaryWeights = {
@@ -101,6 +119,7 @@ export const SUMMARY_WEIGHTS: SummaryWeights = {
   title: 0.625,
   paragraphStart: 0.5,
   length: 0,
+  concepts: 0,
 };
 
 const INTRODUCTORY =
@@ -186,6 +205,33 @@ export function prose(text: string): boolean {
   return true;
 }
 
+/** Bracketed numeric citations: "[12]", "[3, 7–9]". */
+const NUMERIC_CITATION = /\s*\[\d+(?:\s*[,–-]\s*\d+)*\]/g;
+/** Author-year citations in brackets: "(Smith et al., 2019)", "(see Lo and Wang 2020; Kim, 2021a)". */
+const AUTHOR_CITATION =
+  /\s*\((?=[^()]*\b(?:1[89]|20)\d{2}[a-z]?\b)(?=[^()]*(?:et al\.|\p{Lu}\p{Ll}+,?\s+(?:1[89]|20)\d{2}))[^()]{3,200}\)/gu;
+/** A short aside in brackets: "(later incorporated into New York)". */
+const ASIDE = /\s*\([^()]{1,80}\)/g;
+
+/**
+ * A sentence without its citations (and, with `asides`, its bracketed asides): each cut shown as
+ * "…", so the quote stays honest and its pieces are still the document's text in order
+ * (quoteMatches).
+ */
+export function trimQuote(text: string, asides = false): string {
+  let out = text.replace(NUMERIC_CITATION, ' …').replace(AUTHOR_CITATION, ' …');
+  if (asides) out = out.replace(ASIDE, ' …');
+  return out.replace(/(?:\s*…)+/g, ' …').trim();
+}
+
+/** Whether a quote (cuts shown as "…") is the source's text: its pieces, in order, with only cuts between. */
+export function quoteMatches(source: string, quote: string): boolean {
+  const pieces = quote.split('…').map((p) => p.trim());
+  if (!pieces.some(Boolean)) return false;
+  const escaped = pieces.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  return new RegExp(`^${escaped.join('[\\s\\S]*?')}$`).test(source.trim());
+}
+
 /** Parts a document without headings is cut into for coverage. */
 const PARTS = 4;
 
@@ -196,6 +242,10 @@ interface Scored {
   base: number;
   section: string;
   words: number;
+  /** Its text as quoted (cuts shown as "…"). */
+  shown: string;
+  /** Its concepts: the document's recurring words and word pairs it holds. */
+  concepts: string[];
 }
 
 /** The extractive summary of one document's passages (its chunks, in any order). */
@@ -205,6 +255,7 @@ export async function summarisePassages(
 ): Promise<ExtractiveSummary> {
   const w = { ...SUMMARY_WEIGHTS, ...opts.weights };
   const budget = opts.words ?? SUMMARY_WORDS[opts.length ?? 'medium'];
+  const trim = opts.trim ?? 'none';
   const all = documentSentences(passages);
   const read = { passages: passages.length, sentences: all.length };
   const pool = all.filter((s) => prose(s.text));
@@ -245,6 +296,16 @@ export async function summarisePassages(
   const topicTerms = new Set(opts.topic ? analyze(opts.topic) : []);
   const titleTerms = new Set(opts.title ? analyze(opts.title) : []);
 
+  // Concepts: words and adjacent word pairs found in several sentences, weighted by how many.
+  const pairLists = termLists.map((ts) => ts.slice(1).map((t, i) => `${ts[i]} ${t}`));
+  const conceptDf = new Map<string, number>();
+  for (let i = 0; i < pool.length; i++)
+    for (const c of new Set([...termLists[i]!, ...pairLists[i]!])) conceptDf.set(c, (conceptDf.get(c) ?? 0) + 1);
+  const conceptWeight = (c: string) => {
+    const d = conceptDf.get(c) ?? 0;
+    return d >= 3 ? d : 0;
+  };
+
   // Coverage is over sections; a document with hardly any headings is cut into equal parts instead.
   const headed = new Set(pool.map((s) => s.location.headings.join(' › '))).size >= 3;
   const sectionOf = (s: DocSentence) =>
@@ -261,29 +322,26 @@ export async function summarisePassages(
     const v = vectors[i]!;
     let dot = 0;
     for (const [t, x] of v) dot += x * (centroid.get(t) ?? 0);
-    const centrality = dot / (norms[i]! * cNorm);
     const distinct = [...v.keys()];
-    const keyWeight = distinct.reduce((sum, t) => sum + (keys.get(t) ?? 0), 0) / Math.sqrt(distinct.length || 1);
-    const headingShare = distinct.length ? distinct.filter((t) => headingTerms.has(t)).length / distinct.length : 0;
-    const position = 1 - s.index / all.length;
     const heads = s.location.headings;
-    const prior = heads.some((h) => PERIPHERAL.test(h)) ? -1 : heads.some((h) => INTRODUCTORY.test(h)) ? 1 : 0;
-    const topic = topicTerms.size ? distinct.filter((t) => topicTerms.has(t)).length / topicTerms.size : 0;
-    const words = s.text.split(/\s+/).length;
-    const titled = distinct.some((t) => titleTerms.has(t)) ? 1 : 0;
-    const base =
-      w.title * titled +
-      w.paragraphStart * (s.opensParagraph ? 1 : 0) +
-      w.centrality * centrality +
-      w.keywords * keyWeight +
-      w.headingWords * headingShare +
-      w.position * position ** 2 +
-      w.sectionStart * (rankInSection[i]! === 0 ? 1 : rankInSection[i]! < 3 ? 0.5 : 0) +
-      w.sectionPrior * prior +
-      w.cue * (CUE.test(s.text) ? 1 : 0) +
-      w.topic * topic -
-      w.length * Math.log(words / 25);
-    return { s, terms: v, norm: norms[i]!, base, section: sectionOf(s), words };
+    const shown = trim === 'none' ? s.text : trimQuote(s.text, trim === 'asides');
+    const words = shown.split(/\s+/).filter((x) => x !== '…').length;
+    const f: SentenceFeatures = {
+      title: distinct.some((t) => titleTerms.has(t)) ? 1 : 0,
+      paragraphStart: s.opensParagraph ? 1 : 0,
+      centrality: dot / (norms[i]! * cNorm),
+      keywords: distinct.reduce((sum, t) => sum + (keys.get(t) ?? 0), 0) / Math.sqrt(distinct.length || 1),
+      headingWords: distinct.length ? distinct.filter((t) => headingTerms.has(t)).length / distinct.length : 0,
+      position: (1 - s.index / all.length) ** 2,
+      sectionStart: rankInSection[i]! === 0 ? 1 : rankInSection[i]! < 3 ? 0.5 : 0,
+      sectionPrior: heads.some((h) => PERIPHERAL.test(h)) ? -1 : heads.some((h) => INTRODUCTORY.test(h)) ? 1 : 0,
+      cue: CUE.test(s.text) ? 1 : 0,
+      topic: topicTerms.size ? distinct.filter((t) => topicTerms.has(t)).length / topicTerms.size : 0,
+      length: -Math.log(words / 25),
+    };
+    const base = (Object.keys(f) as (keyof SentenceFeatures)[]).reduce((sum, k) => sum + w[k] * f[k], 0);
+    const concepts = [...new Set([...termLists[i]!, ...pairLists[i]!])].filter((c) => conceptWeight(c) > 0);
+    return { s, terms: v, norm: norms[i]!, base, section: sectionOf(s), words, shown, concepts };
   });
 
   if (opts.embed && w.embedCentrality) await addEmbeddingCentrality(scored, opts.embed, opts.embedLimit ?? 80, w);
@@ -292,6 +350,9 @@ export async function summarisePassages(
   // raised for a section not yet represented (coverage), until the words run out.
   const chosen: Scored[] = [];
   const covered = new Set<string>();
+  const said = new Set<string>();
+  const gain = (c: Scored) => c.concepts.reduce((g, x) => g + (said.has(x) ? 0 : conceptWeight(x)), 0);
+  const gainTop = scored.reduce((m, c) => Math.max(m, gain(c)), 1e-9);
   let words = 0;
   const left = new Set(scored);
   while (left.size && words < budget) {
@@ -300,13 +361,18 @@ export async function summarisePassages(
     for (const c of left) {
       if (words && words + c.words > budget * 1.15) continue;
       const similar = chosen.reduce((m, x) => Math.max(m, cosine(c, x)), 0);
-      const score = c.base - w.redundancy * similar + (covered.has(c.section) ? 0 : w.coverage);
+      const score =
+        c.base -
+        w.redundancy * similar +
+        (covered.has(c.section) ? 0 : w.coverage) +
+        (w.concepts ? (w.concepts * gain(c)) / gainTop : 0);
       if (score > bestScore) [best, bestScore] = [c, score];
     }
     if (!best) break;
     left.delete(best);
     chosen.push(best);
     covered.add(best.section);
+    for (const x of best.concepts) said.add(x);
     words += best.words;
   }
 
@@ -314,8 +380,9 @@ export async function summarisePassages(
   const sections: SummarySection[] = [];
   for (const c of chosen) {
     const last = sections.at(-1);
-    if (last && last.headings.join(' › ') === c.section) last.sentences.push(c.s);
-    else sections.push({ headings: c.s.location.headings, sentences: [c.s] });
+    const quoted = { ...c.s, text: c.shown };
+    if (last && last.headings.join(' › ') === c.section) last.sentences.push(quoted);
+    else sections.push({ headings: c.s.location.headings, sentences: [quoted] });
   }
   return { sections, words, read };
 }
