@@ -60,8 +60,20 @@ async function twoAnswers() {
 test('answers scroll the conversation only: the header stays in view (problem 5)', async () => {
   const { context, page } = await twoAnswers();
   await expect.poll(() => turns(page).count()).toBe(2);
-  // Wait for the smooth scroll to settle, then nothing but the conversation may have moved.
-  await page.waitForTimeout(1500);
+  // Once the smooth scroll has settled (the conversation's offset the same twice, 300 ms apart),
+  // nothing but the conversation may have moved.
+  const offset = () => page.locator('.conversation-scroll').evaluate((e) => e.scrollTop);
+  let last = -1;
+  await expect
+    .poll(
+      async () => {
+        const [before, now] = [last, await offset()];
+        last = now;
+        return before === now;
+      },
+      { intervals: [300] },
+    )
+    .toBe(true);
   const moved = await page.evaluate(() =>
     [document.scrollingElement, ...document.querySelectorAll('.app, .app > *')]
       .filter((e): e is Element => !!e && !e.classList.contains('conversation-scroll') && e.scrollTop !== 0)
