@@ -62,7 +62,7 @@ try {
 async function measure(page: Page, requested: string[]) {
   await page.goto(`${base}scripts/bench/pages/bench.html`);
   await page.waitForFunction(() => window.benchReady === true);
-  const only = process.env.BENCH_ONLY; // size, search, cold, embed, index, answer, generate, server, ocr, sync or peers: rerun one part
+  const only = process.env.BENCH_ONLY; // size, search, cold, embed, index, answer, whole, generate, server, ocr, sync or peers: rerun one part
   if (only === 'generate') return generate(page);
   if (only === 'server') return serverVsPage(page);
   if (only === 'sync') return syncBench(page);
@@ -153,6 +153,7 @@ async function measure(page: Page, requested: string[]) {
     emit(await page.evaluate((files) => window.bench.indexingLongTasks(files), SIX_FORMATS));
   }
   if (!only || only === 'answer') await answerBench(page);
+  if (!only || only === 'whole') await wholeBench(page);
   if (!only || only === 'ocr') await runOcrBench(page, dist, requested, emit);
   if (only) return;
   await syncBench(page);
@@ -203,6 +204,37 @@ async function answerBench(page: Page) {
  * thread and with every core, and on transformers.js, in this one Chromium; then a reload (a
  * second visit) loads the GGUF from OPFS.
  */
+/**
+ * Questions about the whole (issue 21), in the library worker as the app asks them. A list over
+ * BENCH_CHUNKS (100k) stored passages, one in 500 a planted forklift incident (target: first items
+ * within 2 s); the source guide of the six papers of ../shared/data/summaries joined into one
+ * document, about 100 pages (target: 5 s per 100 pages, in the background).
+ */
+async function wholeBench(page: Page) {
+  const n = Number(process.env.BENCH_CHUNKS ?? 100_000);
+  await page.reload();
+  await page.waitForFunction(() => window.benchReady === true);
+  const plant = { sentence: 'A forklift reversed into a racking upright and bent it.', every: 500 };
+  emit(await page.evaluate(([c, p]) => window.bench.populate('bench-whole', c, 1000, p), [n, plant] as const));
+  await page.reload();
+  await page.waitForFunction(() => window.benchReady === true);
+  emit(
+    await page.evaluate(() =>
+      window.bench.listScanBench('bench-whole', 'List every incident that involved a forklift'),
+    ),
+  );
+  const corpus = fs
+    .readFileSync(path.join(root, '../shared/data/summaries/corpus.jsonl'), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as { _id: string; text: string });
+  // Joined as the summary bench joins them (scripts/lib/summaryEval.ts, `--long`), each after its id.
+  const joined = corpus.map((d) => `${d._id}\n\n${d.text}`).join('\n\n');
+  await page.reload();
+  await page.waitForFunction(() => window.benchReady === true);
+  emit(await page.evaluate(([t]) => window.bench.guideBench('bench-guide', 'six-papers.txt', t), [joined] as const));
+}
+
 async function generate(page: Page) {
   const cores = await page.evaluate(() => navigator.hardwareConcurrency);
   const lines = (await page.evaluate((t) => window.bench.generateBench(t), [...new Set([1, cores])])) as {

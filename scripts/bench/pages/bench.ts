@@ -7,6 +7,7 @@ import { openLibraryInWorker } from '../../../src/client/library';
 import type { PaddleWorkerApi } from './paddle.worker';
 import { benchQueries, generate, libraryDocs, percentile } from './benchData';
 import { ocrPoolBatch, ocrPoolScan } from './benchOcrPool';
+import { guideBench, listScanBench } from './benchWhole';
 import { openWllamaGenerator, openWllamaWorker } from '../../../src/client/engines/llamaCpp';
 import { openTransformersGenerator } from '../../../src/client/engines/transformers';
 import {
@@ -298,6 +299,8 @@ declare global {
       ocrPoolBatch: typeof ocrPoolBatch;
       paddlePages: typeof paddlePages;
       answerLatency: typeof answerLatency;
+      listScanBench: typeof listScanBench;
+      guideBench: typeof guideBench;
     };
     benchReady: boolean;
   }
@@ -316,8 +319,11 @@ function sentence(rnd: () => number, words: number): string {
   return `${out.join(' ')}.`;
 }
 
-/** Writes `chunks` generated chunks (≈ 240 tokens of text each, 384-d vectors) into a library. */
-async function populate(name: string, chunks: number, perDoc = 1000) {
+/**
+ * Writes `chunks` generated chunks (≈ 240 tokens of text each, 384-d vectors) into a library;
+ * `plant` puts a sentence in one chunk of every `every` (a list question's items, BENCH_ONLY=whole).
+ */
+async function populate(name: string, chunks: number, perDoc = 1000, plant?: { sentence: string; every: number }) {
   let x = 12345;
   const rnd = () => (x = (Math.imul(x, 1103515245) + 12345) >>> 0) / 2 ** 32;
   const store = await LibraryStore.open(name);
@@ -331,7 +337,11 @@ async function populate(name: string, chunks: number, perDoc = 1000) {
   for (let doc = 0; doc * perDoc < chunks; doc++) {
     const n = Math.min(perDoc, chunks - doc * perDoc);
     const id = `bench-${doc}`;
-    const texts = Array.from({ length: n }, () => Array.from({ length: 12 }, () => sentence(rnd, 14)).join(' '));
+    const texts = Array.from({ length: n }, (_, index) => {
+      const sentences = Array.from({ length: 12 }, () => sentence(rnd, 14));
+      if (plant && (doc * perDoc + index) % plant.every === plant.every - 1) sentences[6] = plant.sentence;
+      return sentences.join(' ');
+    });
     let offset = 0;
     const records = texts.map((text, index) => {
       const location = { headings: [`Section ${index % 20}`], start: offset, end: offset + text.length };
@@ -628,6 +638,8 @@ window.bench = {
   ocrPoolBatch,
   paddlePages,
   answerLatency,
+  listScanBench,
+  guideBench,
 };
 
 window.benchReady = true;

@@ -176,9 +176,9 @@ export async function* scanPassages(
   const cue = new RegExp(req.map((r) => r.slice(0, 4).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'i');
   let phraseVector: Float32Array | null = null;
   let read = 0;
-  const batches = Array.isArray(passages) ? chunked(passages, 2000) : passages;
-  for await (const batch of batches) {
-    opts.signal?.throwIfAborted();
+  const stopPoint = stopPoints(opts.signal);
+  for await (const batch of rebatched(Array.isArray(passages) ? [passages] : passages, SCAN_BATCH)) {
+    await stopPoint();
     const cands: Candidate[] = [];
     for (const p of batch) {
       // Cheap first: every way `sameStem` can match holds a condition word's first four letters as
@@ -206,12 +206,18 @@ export async function* scanPassages(
     read += batch.length;
     const keep: { c: Candidate; score: number }[] = [];
     const partial = cands.filter((c) => c.lexical < 1 && c.lexical >= th.partial);
-    let cosines = new Map<Candidate, number>();
+    const cosines = new Map<Candidate, number>();
     if (opts.embed && partial.length) {
       phraseVector ??= await opts.embed([condition.phrase]);
-      const v = await opts.embed(partial.map((c) => c.text));
       const d = phraseVector.length;
-      cosines = new Map(partial.map((c, i) => [c, dot(phraseVector!, v, i * d, d)]));
+      // In slices, each after a look at Stop: a log whose every entry names the brakes embeds
+      // thousands of sentences, and Stop must not wait for all of them.
+      for (let i = 0; i < partial.length; i += EMBED_SLICE) {
+        await stopPoint();
+        const slice = partial.slice(i, i + EMBED_SLICE);
+        const v = await opts.embed(slice.map((c) => c.text));
+        slice.forEach((c, j) => cosines.set(c, dot(phraseVector!, v, j * d, d)));
+      }
     }
     for (const c of cands) {
       if (negated(c.text, req)) continue;
@@ -243,8 +249,32 @@ export async function* scanPassages(
   }
 }
 
-function* chunked<T>(xs: T[], size: number): Generator<T[]> {
-  for (let i = 0; i < xs.length; i += size) yield xs.slice(i, i + size);
+/**
+ * Passages read between two looks at Stop and two progress reports: a document arrives whole (one
+ * `getChunks`), and a long one read as one batch showed no progress and could not be stopped.
+ */
+const SCAN_BATCH = 100;
+/** Sentences embedded at once while the scan weighs candidates that hold only some condition words. */
+const EMBED_SLICE = 32;
+
+/**
+ * A place where Stop is looked at. ONNX Runtime resolves through microtasks only, so in the library
+ * worker a scan that embeds never let `stopAsk` in: every so often (not every batch: a 100k-passage
+ * scan of words alone would lose seconds to timers) the worker's message queue gets a turn first.
+ */
+function stopPoints(signal: AbortSignal | undefined, everyMs = 40): () => Promise<void> {
+  let last = performance.now();
+  return async () => {
+    if (signal && performance.now() - last >= everyMs) {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      last = performance.now();
+    }
+    signal?.throwIfAborted();
+  };
+}
+
+async function* rebatched<T>(batches: Iterable<T[]> | AsyncIterable<T[]>, size: number): AsyncGenerator<T[]> {
+  for await (const xs of batches) for (let i = 0; i < xs.length; i += size) yield xs.slice(i, i + size);
 }
 
 function paragraphStarts(text: string): number[] {

@@ -304,6 +304,20 @@ function Reading({ turn }: { turn: Turn }) {
   );
 }
 
+/**
+ * What a scan stopped part-way had read and found: the items above are kept, and nothing should
+ * pass for a complete answer (nor point at items above when there are none).
+ */
+function stoppedReading(turn: Turn): string {
+  const p = turn.progress;
+  const read = p && `Stopped after reading ${p.read.toLocaleString()} of ${counted(p.of, 'passage')}`;
+  if (turn.kind !== 'list' && turn.kind !== 'count')
+    return read ? `${read}: not a complete answer.` : 'Stopped before the answer was complete.';
+  const found = turn.partialItems?.length ?? 0;
+  const what = found ? `${found.toLocaleString()} found so far, above — not a complete answer.` : 'none found so far.';
+  return `${read ?? 'Stopped before any passage was read'}: ${what}`;
+}
+
 /** A summary, list, count or comparison, each sentence, item or cell with its citation chip. */
 export function WholeAnswer({ turn }: { turn: Turn }) {
   const done = turn.summary || turn.list || turn.compare;
@@ -315,8 +329,7 @@ export function WholeAnswer({ turn }: { turn: Turn }) {
       {turn.compare && <CompareView turn={turn} />}
       {turn.status === 'stopped' && (
         <p className="answer-meta stopped">
-          <Square size={12} aria-hidden /> Stopped
-          {done ? '.' : ' before every passage was read: what was found so far is above, not a complete answer.'}
+          <Square size={12} aria-hidden /> {done ? 'Stopped.' : stoppedReading(turn)}
         </p>
       )}
       {turn.status === 'done' && !done && (
