@@ -71,7 +71,7 @@ test('answers scroll the conversation only: the header stays in view (problem 5)
         last = now;
         return before === now;
       },
-      { intervals: [300] },
+      { interval: 300 },
     )
     .toBe(true);
   const moved = await page.evaluate(() =>
