@@ -71,6 +71,16 @@ export function answerText(record: WholeRecord): string {
       }
     }
   }
+  // A scan stopped part-way: what it had found, said as such (the items have no numbers yet).
+  if (!record.list && record.partialItems?.length) {
+    const p = record.progress;
+    out.push(
+      `Found so far${p ? ` in ${p.read} of ${p.of} passages` : ''} (stopped: not a complete answer):`,
+      ...record.partialItems.map(
+        (i) => `- ${i.text} (${[i.docName, where({ location: i.location })].filter(Boolean).join(' · ')})`,
+      ),
+    );
+  }
   if (record.compare) {
     const c = record.compare;
     const cell = (x: CellLike) => ('missing' in x ? `*${x.missing}*` : `${x.text} ${cite(x.citation)}`);
