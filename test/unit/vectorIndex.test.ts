@@ -537,6 +537,47 @@ describe('VectorIndex with inverted lists (past 25,000 rows)', () => {
     }
   });
 
+  test('tight clusters: near queries skip most lists and find what the search without lists finds', () => {
+    // Clusters much narrower than the distances between them (unlike the rows above, whose clusters
+    // are as wide as they are apart): the bound excludes the lists of other clusters.
+    const r = rng(71);
+    const gauss = () => Math.sqrt(-2 * Math.log((r() + 1) / 2 + 1e-12)) * Math.cos(Math.PI * (r() + 1));
+    const centres = Float32Array.from({ length: 100 * d }, gauss);
+    const tight = Array.from({ length: 30 }, () => {
+      const v = new Float32Array(1000 * d);
+      for (let i = 0; i < 1000; i++) {
+        const c = Math.floor(((r() + 1) / 2) * 100) % 100;
+        for (let j = 0; j < d; j++) v[i * d + j] = centres[c * d + j]! + 0.3 * gauss();
+        const s = Math.hypot(...v.subarray(i * d, (i + 1) * d));
+        for (let j = 0; j < d; j++) v[i * d + j]! /= s;
+      }
+      return v;
+    });
+    const [listed, plain] = [true, false].map((invertedLists) => {
+      const index = new VectorIndex(d, 1024, { invertedLists });
+      index.calibrate(evenSample(tight, d), 30_000);
+      for (const [i, v] of tight.entries()) index.add(`doc${i}`, v);
+      return index;
+    });
+    const sets = new Map(tight.map((v, i) => [`doc${i}`, v]));
+    let same = 0;
+    let found = 0;
+    const estimated: number[] = [];
+    for (let q = 0; q < 10; q++) {
+      const query = tight[q * 3]!.slice(q * 37 * d, (q * 37 + 1) * d).map((x) => x + 0.02 * gauss());
+      const key = (h: { docId: string; chunkIndex: number }) => `${h.docId}:${h.chunkIndex}`;
+      const got = listed!.search(query, 10).map(key);
+      estimated.push(listed!.lastProbe.estimated);
+      const without = new Set(plain!.search(query, 10).map(key));
+      same += got.filter((k) => without.has(k)).length;
+      const want = new Set(exactTop(sets, query).map((w) => w.key));
+      found += got.filter((k) => want.has(k)).length;
+    }
+    expect(Math.max(...estimated)).toBeLessThan(30_000 / 4);
+    expect(same).toBe(100);
+    expect(found).toBeGreaterThanOrEqual(99); // of 100
+  });
+
   test('rows added after the layout, removed documents and document filters: still the exact top 10 as often', () => {
     const index = build(ids.slice(0, 27));
     index.search(queries[0]!, 10); // lays the lists out
