@@ -1,4 +1,4 @@
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import { mixTopics, topicQueries } from '../../scripts/lib/topics';
 import { InvertedLists } from '../../src/core/search/invertedLists';
 import { VectorArena } from '../../src/core/search/vectorArena';
@@ -276,6 +276,23 @@ describe('VectorIndex above the approximate threshold (bit codes + exact rescori
       expect(two.every((h) => h.docId === 'doc1' || h.docId === 'late')).toBe(true);
       // One document is 600 rows, under the threshold: scored exactly, so identical to exact search.
       expect(ids(index.search(q, 5, ['doc1']))).toEqual(ids(index.search(q, 5, ['doc1'], { exact: true })));
+    }
+  });
+
+  test('a search without lists estimates each bit code once', () => {
+    const index = build();
+    index.search(queries[0]!, 10); // builds the codes
+    // It once took its own probe of every row for "most lists reached" and searched again from scratch.
+    const estimate = vi.spyOn(VectorArena.prototype, 'estimateRange');
+    try {
+      for (const q of queries) {
+        estimate.mockClear();
+        index.search(q, 10);
+        const blocks = estimate.mock.calls.reduce((n, [from, to]) => n + Math.ceil(to / 16) - Math.floor(from / 16), 0);
+        expect(blocks).toBe(Math.ceil(index.size / 16));
+      }
+    } finally {
+      estimate.mockRestore();
     }
   });
 });
