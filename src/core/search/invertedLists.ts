@@ -35,7 +35,7 @@ const PER_LIST = 8;
  * base + w · μ + radius · √(Σ w_j² v_j). Both sums are one pass over the list's summary, none over
  * its rows. A bound that takes the scores to be roughly normal around the mean (4.5 spreads, before)
  * is far tighter and wrong exactly when it matters: a topic carried by a few rows of many lists
- * (benchData.ts, mixTopics) put the true neighbours beyond it and recall@10 fell to 0.47. The
+ * (scripts/lib/topics.ts) put the true neighbours beyond it and recall@10 fell to 0.47. The
  * centroids are only used to assign rows.
  *
  * Positions [0, organized) hold the rows laid out by list (`perm` maps a position to its row);

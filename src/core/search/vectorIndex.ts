@@ -83,9 +83,9 @@ export interface VectorIndexOptions {
  * file, invertedLists.ts, fitted on the same sample) and keeps their bit codes list by list. A
  * search then estimates only the lists whose bound reaches the k-th best found so far (`Probe`),
  * where the estimate over every row was most of the time. When that is most of the lists, it
- * estimates every row as without lists, so no query loses recall to them. Lists are kept up as rows come and go: new rows are
- * searched in full until they are a quarter of the laid-out ones, then assigned and laid out; a
- * removal lays the lists out again with the next search. Nothing about them is stored: a library
+ * estimates every row as without lists, so no query loses recall to them. Lists are kept up as rows
+ * come and go: new rows are searched in full until they are a quarter of the laid-out ones, then
+ * assigned and laid out; a removal lays the lists out again with the next search. Nothing about them is stored: a library
  * that opens fits and assigns them again (about one bit-code pass per list).
  */
 export class VectorIndex {
