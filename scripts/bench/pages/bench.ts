@@ -5,6 +5,7 @@
 import * as Comlink from 'comlink';
 import { openLibraryInWorker } from '../../../src/client/library';
 import type { PaddleWorkerApi } from './paddle.worker';
+import { mixTopics, topicQueries } from '../../lib/topics';
 import { benchQueries, generate, libraryDocs, percentile } from './benchData';
 import { ocrPoolBatch, ocrPoolScan } from './benchOcrPool';
 import { guideBench, listScanBench } from './benchWhole';
@@ -27,6 +28,9 @@ async function searchBench(n: number, d = 384, queries = 50, invertedLists = fal
   const docs = libraryDocs(n);
   const qs = benchQueries(queries, d);
   const judged = 40;
+  // The adversarial shape for the inverted lists (scripts/lib/topics.ts): topics carried by one row
+  // in 100 of the library, asked for by 10 more queries, judged too.
+  const topics = topicQueries(10, d);
   const index = new VectorIndex(d, n, { invertedLists });
   // Fitted as a library fits it when it opens: a sample of every document (a document's first rows
   // are an even sample of it: its rows are drawn independently).
@@ -40,19 +44,25 @@ async function searchBench(n: number, d = 384, queries = 50, invertedLists = fal
   );
   // Recall against the float vectors (the index keeps only codes): each document's exact top 10 by a
   // float scan while it is at hand, merged.
-  const truth = Array.from({ length: judged }, () => new TopK(10));
+  const truth = Array.from({ length: judged + 10 }, () => new TopK(10));
   const ids: string[] = [];
+  const asked = (q: number) => (q < judged ? qs.subarray(q * d, (q + 1) * d) : topics.subarray((q - judged) * d));
   for (const [i, doc] of docs.entries()) {
     const vectors = generate(doc.count, d, doc.seed);
+    mixTopics(vectors, doc.first, d);
     index.add(`doc${i}`, vectors);
     const exact = new VectorIndex(d, doc.count, { approximateAbove: Number.POSITIVE_INFINITY });
     exact.add(`doc${i}`, vectors);
-    for (let q = 0; q < judged; q++)
-      for (const h of exact.search(qs.subarray(q * d, (q + 1) * d), 10)) {
+    for (let q = 0; q < judged + 10; q++)
+      for (const h of exact.search(asked(q).subarray(0, d), 10)) {
         truth[q]!.push(h.score, ids.length);
         ids.push(`${h.docId}:${h.chunkIndex}`);
       }
   }
+  const found = (q: number, got: { docId: string; chunkIndex: number }[]) => {
+    const want = new Set(truth[q]!.sorted().map(([, id]) => ids[id]!));
+    return got.filter((h) => want.has(`${h.docId}:${h.chunkIndex}`)).length;
+  };
   const times: number[] = [];
   const nearTimes: number[] = [];
   const nearEstimated: number[] = [];
@@ -78,6 +88,12 @@ async function searchBench(n: number, d = 384, queries = 50, invertedLists = fal
       }
     }
   }
+  let topicFound = 0;
+  const topicEstimated: number[] = [];
+  for (let q = judged; q < judged + 10; q++) {
+    topicFound += found(q, index.search(asked(q).subarray(0, d), 10));
+    topicEstimated.push(index.lastProbe.estimated);
+  }
   const exactTimes: number[] = [];
   for (let q = 0; q < 5; q++) {
     const t0 = performance.now();
@@ -92,6 +108,8 @@ async function searchBench(n: number, d = 384, queries = 50, invertedLists = fal
     p95: +percentile(times, 95).toFixed(2),
     'recall@10': +(recall[0]! / (judged / 2)).toFixed(3),
     'recall@10_far_queries': +(recall[1]! / (judged / 2)).toFixed(3),
+    'recall@10_topic_queries': topicFound / 100,
+    topic_codes_estimated_p50: percentile(topicEstimated, 50),
     near_p50: +percentile(nearTimes, 50).toFixed(2),
     // Bit codes a near query estimated (the rest of its lists were bounded out), of n.
     near_codes_estimated_p50: percentile(nearEstimated, 50),

@@ -15,8 +15,8 @@ const LISTS_FROM = 25_000;
 const MAX_LISTS = 256;
 /**
  * A list's mean and spread are taken over every fourth row (rows are in the order they were added,
- * so that is an even sample of each list): a quarter of the work, and at a few hundred rows a list
- * still well within the margin the search leaves (LIST_Z).
+ * so that is an even sample of each list): a quarter of the work. The bound holds whatever they are
+ * (its radius is measured over every row against them); they only make it tighter.
  */
 const SUMMARY_STEP = 4;
 /** Fewest sample rows per list: fewer leave centroids that describe single rows. */
@@ -27,12 +27,16 @@ const PER_LIST = 8;
  * whose centroid it is nearest (by angle around the codes' centre), and the bit codes are laid out
  * list after list, so one list's estimates are one contiguous run of blocks for the kernels.
  *
- * What a search needs of a list is not its centroid but what its rows' bit codes average to: per
- * dimension the mean of the signs (±1) of its rows, `meanSign`. For a query with weights w the
- * bit-code estimates of the list's rows then average lutScale · w · meanSign, with a variance of
- * about lutScale² · Σ w_j² (1 − meanSign_j²) (the dimensions taken as independent; the search
- * measures how far that is off on the lists it probes). Both take one pass over a list's summary,
- * none over its rows. The centroids are only used to assign new rows.
+ * What a search needs of a list is a bound on its rows' scores that holds for every row, whatever
+ * the query. Per list it keeps, over its rows' coded values y (int8 code times row scale), a mean μ
+ * and a variance v per dimension, and its radius: the largest Σ_j (y_j − μ_j)² / v_j over its rows,
+ * square-rooted. For query weights w (a row's score is base + w · y), Cauchy–Schwarz in the metric
+ * v gives w · (y − μ) ≤ √(Σ w_j² v_j) · radius for every row of the list, so no row scores above
+ * base + w · μ + radius · √(Σ w_j² v_j). Both sums are one pass over the list's summary, none over
+ * its rows. A bound that takes the scores to be roughly normal around the mean (4.5 spreads, before)
+ * is far tighter and wrong exactly when it matters: a topic carried by a few rows of many lists
+ * (scripts/lib/topics.ts) put the true neighbours beyond it and recall@10 fell to 0.47. The
+ * centroids are only used to assign rows.
  *
  * Positions [0, organized) hold the rows laid out by list (`perm` maps a position to its row);
  * rows added later sit at their own row number (the tail), are searched in full, and join their
@@ -48,11 +52,14 @@ export class InvertedLists {
   /** Rows per list in its summary (every SUMMARY_STEP-th row). */
   private summarised: Int32Array;
   /**
-   * Per list and dimension, the mean of its rows' coded values and their variance, as the float rows
-   * of two small arenas: a query's weights meet every list's summary in one SIMD scan.
+   * Per list and dimension, the mean of its rows' coded values and their variance (never 0: the
+   * metric of the list's bound), as the float rows of two small arenas: a query's weights meet every
+   * list's summary in one SIMD scan.
    */
   readonly means: VectorArena;
   readonly variances: VectorArena;
+  /** Per list, the largest distance of a row from its mean in the metric of its variances (see above). */
+  readonly radius: Float64Array;
   /** Positions [start[c], start[c + 1]) hold list c's rows. */
   start: Int32Array;
   /** perm[p] = the row at position p < organized. */
@@ -71,6 +78,7 @@ export class InvertedLists {
     this.summarised = new Int32Array(this.count);
     this.means = new VectorArena(dims, this.count, this.count);
     this.variances = new VectorArena(dims, this.count, this.count);
+    this.radius = new Float64Array(this.count);
     this.start = new Int32Array(this.count + 1);
   }
 
@@ -168,7 +176,7 @@ export class InvertedLists {
     for (let r = 0; r < rows; r++) this.count1(arena, listOf[r]!, r);
   }
 
-  /** Lays rows [0, rows) out list by list in the arena's bit codes, and refreshes meanSign. */
+  /** Lays rows [0, rows) out list by list in the arena's bit codes, and refreshes the summaries and radii. */
   organize(arena: VectorArena, listOf: Int32Array, rows: number): void {
     const start = this.start;
     start.fill(0);
@@ -183,14 +191,60 @@ export class InvertedLists {
     }
     this.organized = rows;
     const d = this.dims;
+    const means = this.means.floats;
+    const variances = this.variances.floats;
     for (let c = 0; c < this.count; c++) {
       const n = this.summarised[c]!;
+      let total = 0;
       for (let j = 0, o = c * d; j < d; j++, o++) {
         const m = n > 0 ? this.sum[o]! / n : 0;
-        this.means.floats[o] = m;
-        this.variances.floats[o] = n > 0 ? Math.max(0, this.sumSq[o]! / n - m * m) : 0;
+        means[o] = m;
+        total += variances[o] = n > 0 ? Math.max(0, this.sumSq[o]! / n - m * m) : 0;
       }
+      // A dimension with no spread in the sample may still have some in the rows not sampled: a floor
+      // keeps every row at a finite distance (any positive metric makes the bound hold).
+      const floor = Math.max(total / d, 1e-12) * 1e-3;
+      for (let o = c * d; o < (c + 1) * d; o++) variances[o] = Math.max(variances[o]!, floor);
     }
+    this.measureRadii(arena, rows);
+  }
+
+  /** radius[c] over every laid-out row: one pass over the int8 codes. */
+  private measureRadii(arena: VectorArena, rows: number): void {
+    const d = this.dims;
+    const { coded, rowScale } = arena;
+    const means = this.means.floats;
+    const inverse = this.variances.floats.map((v) => 1 / v);
+    this.radius.fill(0);
+    for (let c = 0; c < this.count; c++) {
+      let most = 0;
+      for (let p = this.start[c]!; p < this.start[c + 1]! && p < rows; p++) {
+        const r = this.perm[p]!;
+        const scale = rowScale[r]!;
+        let s = 0;
+        for (let j = 0, o = c * d, at = r * d; j < d; j++, o++, at++) {
+          const y = coded[at]! * scale - means[o]!;
+          s += y * y * inverse[o]!;
+        }
+        if (s > most) most = s;
+      }
+      this.radius[c] = Math.sqrt(most);
+    }
+  }
+
+  /**
+   * bound[c] = the highest score any laid-out row of list c may have for the query the arena was
+   * last set to (setQuery): base + w · μ + radius · √(Σ w_j² v_j).
+   */
+  bounds(arena: VectorArena, bound: Float64Array): void {
+    const { exactWeights: w, base } = arena;
+    const { means, variances } = this;
+    means.query.set(w);
+    means.scan(this.count);
+    for (let j = 0; j < w.length; j++) variances.query[j] = w[j]! * w[j]!;
+    variances.scan(this.count);
+    for (let c = 0; c < this.count; c++)
+      bound[c] = base + means.scores[c]! + this.radius[c]! * Math.sqrt(Math.max(0, variances.scores[c]!));
   }
 
   /** Bytes held: the layout, the summaries and the centroids. */
@@ -200,7 +254,8 @@ export class InvertedLists {
       this.sum.byteLength * 2 +
       this.centroids.byteLength +
       this.means.byteLength +
-      this.variances.byteLength
+      this.variances.byteLength +
+      this.radius.byteLength
     );
   }
 

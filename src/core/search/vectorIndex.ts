@@ -23,17 +23,12 @@ const CAP = 64;
  */
 const FINAL = 64;
 /**
- * A list is probed while its rows' scores could reach the k-th best found so far at this many of
- * their spreads above their mean (both from the list's summary: invertedLists.ts). The scores of a
- * list's rows for one query are close to normal; above 4.5 spreads lie about 3 in a million, so a
- * list of a few hundred to a few thousand rows is skipped when it almost surely holds nothing
- * better. At 100k rows of the benchmark's vectors (Node, its 40 judged queries) near queries
- * estimated about 4,600 codes at p50 with recall@10 1.0; off-distribution ones reach too many lists
- * and are searched as without lists (1.0). 5 spreads: 5,500 codes at p50 for the same recall.
+ * A list is probed while its bound (invertedLists.ts: no row of it scores higher, whatever the data)
+ * reaches the k-th best int8 score found so far less this: the int8 scores the candidates are ranked
+ * by are within about 10⁻³ of the float ones, so a row bounded below it by this much cannot be one
+ * of the k best.
  */
-const LIST_Z = 4.5;
-/** Rows of each probed list scored to check the predicted spread. */
-const SAMPLED = 8;
+const LIST_MARGIN = 4e-3;
 /** The first lists probed hold at least this many rows (and are at least two). */
 const FIRST_PROBE = 4096;
 /** Rows sampled to fit the codes' centre and spread. */
@@ -54,10 +49,13 @@ export interface VectorIndexOptions {
    */
   approximateAbove?: number;
   /**
-   * Groups rows of a large index into lists and searches near questions in a few of them (see
-   * invertedLists.ts). Off unless asked for: the lists' bound assumes a list's scores are roughly
-   * normal, and a query whose few true neighbours are scattered through lists whose other rows score
-   * low (a topic no list stands for) can lose most of them — on such data recall@10 fell to 0.47.
+   * Groups rows of a large index into lists and skips the lists that cannot hold a better row (see
+   * invertedLists.ts). Off unless asked for: the bound that makes skipping safe (one that holds for
+   * every row, whatever the data) excludes no list on the benchmark's 384-d vectors, whose clusters
+   * are as wide as they are apart, so every query is searched in full after the probe and the lists
+   * only cost building time and memory. (The bound before, a list's mean plus 4.5 spreads, skipped
+   * most lists for near questions, but lost true neighbours scattered through lists whose other rows
+   * score low: recall@10 0.47 on such data.)
    */
   invertedLists?: boolean;
 }
@@ -83,12 +81,11 @@ export interface VectorIndexOptions {
  *
  * Asked to (`invertedLists`), an index that expects 25,000 rows or more also groups them into about √n / 2 lists (an inverted
  * file, invertedLists.ts, fitted on the same sample) and keeps their bit codes list by list. A
- * search then estimates only the lists whose rows may beat the k-th best found so far (`Probe`): a
- * few lists for a question near stored content, where the estimate over every row was most of the
- * time. When that is most of the lists (a query unlike the stored content), it estimates every row
- * as before, so such queries keep their recall. Lists are kept up as rows come and go: new rows are
- * searched in full until they are a quarter of the laid-out ones, then assigned and laid out; a
- * removal lays the lists out again with the next search. Nothing about them is stored: a library
+ * search then estimates only the lists whose bound reaches the k-th best found so far (`Probe`),
+ * where the estimate over every row was most of the time. When that is most of the lists, it
+ * estimates every row as without lists, so no query loses recall to them. Lists are kept up as rows
+ * come and go: new rows are searched in full until they are a quarter of the laid-out ones, then
+ * assigned and laid out; a removal lays the lists out again with the next search. Nothing about them is stored: a library
  * that opens fits and assigns them again (about one bit-code pass per list).
  */
 export class VectorIndex {
@@ -357,10 +354,10 @@ export class VectorIndex {
     const fits = slope > 0 && Number.isFinite(slope);
     // The lowest estimate a row could have and still beat it; every list that may hold one is probed.
     const least = fits ? mx + (kth - my - Z * spread) / slope : Number.NEGATIVE_INFINITY;
-    probe.reach(fits ? kth : Number.NEGATIVE_INFINITY);
-    // A query unlike the lists' rows (off-distribution) may find its best anywhere: searched as
-    // without lists, its first batch from every row (one from the nearest lists describes others poorly).
-    if (!everyList && probe.estimated > n / 2) return this.approximate(k, eligible, allowed, true);
+    // When the lists that may hold a better row are most of them (a query unlike any list's rows, or
+    // rows too spread for the bound to exclude a list), the query is searched as without lists, its
+    // first batch from every row (one from the nearest lists describes others poorly).
+    if (!probe.reach(fits ? kth : Number.NEGATIVE_INFINITY, n / 2)) return this.approximate(k, eligible, allowed, true);
     const reach = fits ? Math.floor(offset - least) : skip - 1;
     const more = Math.max(FIRST, Math.ceil(CAP * Math.sqrt(eligible))) - count;
     const cut = Math.min(reach, probe.cutFor(more), skip - 1);
@@ -446,15 +443,10 @@ class Probe {
   private ranges: number[] = [];
   estimated = 0;
   listsProbed = 0;
-  /** Over the rows sampled from probed lists: squared deviations from their list's mean, and the predicted ones. */
-  private measured = 0;
-  private predicted = 0;
   /** Positions already scored. */
   private dropped = new Int32Array(0);
   private order: number[] = [];
-  /** Per list: its rows' mean score for this query, their spread, and how high they may reach. */
-  private mean: Float64Array;
-  private sd: Float64Array;
+  /** Per list: the highest score any of its rows may have for this query. */
   private bound: Float64Array;
   private done: Uint8Array;
 
@@ -469,8 +461,6 @@ class Probe {
     private everyList: boolean,
   ) {
     const count = lists?.organized ? lists.count : 0;
-    this.mean = new Float64Array(count);
-    this.sd = new Float64Array(count);
     this.bound = new Float64Array(count);
     this.done = new Uint8Array(count);
   }
@@ -482,19 +472,9 @@ class Probe {
       return;
     }
     this.add(lists.organized, this.n);
-    const { exactWeights: w, base } = this.arena;
-    const { means, variances } = lists;
-    means.query.set(w);
-    means.scan(lists.count);
-    for (let j = 0; j < w.length; j++) variances.query[j] = w[j]! * w[j]!;
-    variances.scan(lists.count);
     const bound = this.bound;
-    for (let c = 0; c < lists.count; c++) {
-      this.mean[c] = base + means.scores[c]!;
-      this.sd[c] = Math.sqrt(Math.max(0, variances.scores[c]!));
-      bound[c] = this.mean[c]! + LIST_Z * this.sd[c]!;
-      if (lists.start[c + 1]! > lists.start[c]!) this.order.push(c);
-    }
+    lists.bounds(this.arena, bound);
+    for (let c = 0; c < lists.count; c++) if (lists.start[c + 1]! > lists.start[c]!) this.order.push(c);
     this.order.sort((a, b) => bound[b]! - bound[a]!);
     for (const c of this.order) {
       if (this.estimated >= FIRST_PROBE && this.listsProbed >= 2) break;
@@ -502,38 +482,26 @@ class Probe {
     }
   }
 
-  /** Probes every list whose rows may reach `score` (−∞: all of them). */
-  reach(score: number): void {
-    if (!this.lists?.organized || this.everyList) return;
-    for (;;) {
-      const excess = this.excess;
-      for (const c of this.order)
-        if (!this.done[c] && this.mean[c]! + LIST_Z * excess * this.sd[c]! >= score) this.probe(c);
-      // Lists probed meanwhile may have shown the spreads to be wider than predicted: look again.
-      if (this.excess <= excess) return;
-    }
-  }
-
-  /** How much wider the scores' spread is than the summaries predict, from the rows sampled so far (at least 1). */
-  private get excess(): number {
-    return this.predicted > 0 ? Math.max(1, Math.sqrt(this.measured / this.predicted)) : 1;
+  /**
+   * Probes every list whose rows may reach `score` (−∞: all of them), unless that would estimate
+   * more than `most` bit codes in all: then nothing more, and false.
+   */
+  reach(score: number, most: number): boolean {
+    const lists = this.lists;
+    if (!lists?.organized || this.everyList) return true;
+    const reached = this.order.filter((c) => !this.done[c] && this.bound[c]! >= score - LIST_MARGIN);
+    let rows = this.estimated;
+    for (const c of reached) rows += lists.start[c + 1]! - lists.start[c]!;
+    if (rows > most) return false;
+    for (const c of reached) this.probe(c);
+    return true;
   }
 
   private probe(c: number): void {
     const lists = this.lists!;
-    const from = lists.start[c]!;
-    const to = lists.start[c + 1]!;
     this.done[c] = 1;
     this.listsProbed++;
-    this.add(from, to);
-    // The summaries take the dimensions as independent; rows whose dimensions move together spread
-    // wider. A few rows of every list probed, scored, say by how much (pooled over all of them).
-    const step = Math.max(1, Math.floor((to - from) / SAMPLED));
-    for (let p = from; p < to; p += step) {
-      const dev = this.arena.refine(lists.perm[p]!) - this.mean[c]!;
-      this.measured += dev * dev;
-      this.predicted += this.sd[c]! * this.sd[c]!;
-    }
+    this.add(lists.start[c]!, lists.start[c + 1]!);
   }
 
   private add(from: number, to: number): void {
