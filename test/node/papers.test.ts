@@ -19,6 +19,7 @@ import {
   type ParsedDocument,
 } from '../../src/core';
 import { coverage } from '../../src/core/answer/coverage';
+import { splitSentences } from '../../src/core/answer/sentences';
 import { standaloneQuery, substitute } from '../../src/core/answer/followUp';
 import { mineTerms } from '../../src/core/search/terms';
 import { paperStructures } from '../../scripts/lib/structure';
@@ -276,7 +277,7 @@ describe('the quoted answer', () => {
     score,
     dense,
   });
-  const { candidates, score, best, LEXICAL, tableHeader } = sentenceScoring;
+  const { candidates, countedTerms, score, statesCount, best, LEXICAL, tableHeader } = sentenceScoring;
 
   test('a sentence pointing elsewhere for what is asked loses to the one that names it', () => {
     const question = 'What are the two pre-training tasks of BERT?';
@@ -325,6 +326,90 @@ describe('the quoted answer', () => {
     // A question not asking what it is keeps the ordinary choice.
     expect(best(score(candidates('Which MDS tasks are there?', passages, defined), LEXICAL))!.text).toContain(
       'Table 3',
+    );
+  });
+
+  // Passages below are the papers' own text as the parser reads it (LongEval, papermage, Multi-LexSum).
+  test('a footnote mark after a full stop ends the sentence, so the next one is not quoted with it', () => {
+    const survey =
+      'For our survey, we select all papers that evaluated summarization models using at least one of these datasets.2 All of these papers were published between June 2018 and September 2022, after the first long-form summarization datasets were released (PubMed / arXiv).';
+    expect(splitSentences(survey).map((s) => s.text)).toEqual([
+      'For our survey, we select all papers that evaluated summarization models using at least one of these datasets.2',
+      'All of these papers were published between June 2018 and September 2022, after the first long-form summarization datasets were released (PubMed / arXiv).',
+    ]);
+    // A decimal is not a footnote mark.
+    expect(splitSentences('It grew by 2.5 In total.').map((s) => s.text)).toEqual(['It grew by 2.5 In total.']);
+    const passages = [
+      passage(
+        '(2) PubMed (Cohan et al., 2018) is a summarization dataset in the scientific domain (avg. summary length of 205 words) that pairs English biomedical articles from PubMed4 with their abstracts as summaries. Compared to SQuALITY, PubMed is more extractive: 54% of summary bigrams are present in the source. We use BigBird-PEGASUS-large (Zaheer et al., 2020) and LongT5-large (Guo et al., 2022) as our summarization models,5 along with human written summaries.',
+        ['3 Experiments'],
+        3.5,
+        0.68,
+      ),
+      passage(`Selection of papers: We consider existing summarization datasets. ${survey}`, ['2 Survey'], 2.25, 0.61),
+    ];
+    expect(
+      best(score(candidates('Which summarization models were used for PubMed?', passages), LEXICAL))!.text,
+    ).toContain('LongT5-large');
+  });
+
+  test('asked how many of something, the sentence that counts that thing is quoted', () => {
+    const question = 'How many papers on long-form summarization were surveyed?';
+    const passages = [
+      passage(
+        'Before discussing LONGEVAL, we first attempt to understand current human evaluation practices in long-form summarization through a comprehensive survey of 162 papers. Our survey reveals several concerning trends: absence of human evaluation, non-reproducible experimental setups, lack of standardization, and complaints of long summaries being challenging and expensive to evaluate. For our survey, we select all papers that evaluated summarization models using at least one of these datasets, published between June 2018 and September 2022, after the first long-form summarization datasets were released (PubMed / arXiv).',
+        ['2 Survey of human evaluation practices'],
+        2.96,
+        0.69,
+      ),
+    ];
+    expect(best(score(candidates(question, passages), LEXICAL))!.text).toContain('162 papers');
+    // Without the count the sentence with two years and "one of these datasets" is quoted.
+    expect(best(score(candidates(question, passages), { ...LEXICAL, count: 0 }))!.text).toContain('June 2018');
+    const counted = countedTerms('How many expert-written summaries does Multi-LexSum contain?');
+    expect(
+      statesCount('It consists of about 40,000 source documents and 9,000 expert-written summaries.', counted),
+    ).toBe(true);
+    // A number of something else, a citation mark, a percentage or a ratio is not that count.
+    for (const other of [
+      'Multi-LexSum contains expert-written summaries of up to three different granularities for the same source.',
+      'using the first sentence [44] or summary bullets [43] as the target summary',
+      'biomedical (42.7%) and computer science (7.2%) summaries only comprise half the corpus',
+      'S2ORC contains three times more full text expert-written summaries',
+    ])
+      expect(statesCount(other, counted)).toBe(false);
+  });
+
+  test('a sentence opening with a pronoun is matched with the words of the one it follows', () => {
+    const text =
+      'Lucy wraps her prompting and retrieval code in new classes: APIPredictor and SnippetRetrievalPredictor (see Table 1).\n\nFast iterations. Leveraging the bounding box data from papermage to visually highlight the retrieved passages, Lucy suspects the retrieval component is likely underperforming. She makes a simple edit from doc.sentences to doc.paragraphs and evaluates system performance under different input granularity. She also realizes the system often retrieves content outside the main body text.';
+    const chosen = best(
+      score(candidates('What change did Lucy make to improve retrieval?', [passage(text)], []), LEXICAL),
+    );
+    expect(chosen!.text).toMatch(/^She makes a simple edit/);
+  });
+
+  test('asked what an acronym stands for, a sentence that spells it out is quoted', () => {
+    const passages = [
+      passage(
+        'The underlying Civil Rights Litigation Clearinghouse data has been funded by numerous entities over its 15 year history, including:\n\n● University of Michigan Law School',
+        ['MOTIVATION'],
+        2.59,
+        0.51,
+      ),
+      passage(
+        'The dataset is a sample of instances, i.e., sampled from all civil rights lawsuits. It is not random; the CRLC includes cases only if they are (a) injunctive (that is, seeking court-ordered behavior/policy change) or (b) class-actions, and only in certain topics.',
+        ['COMPOSITION'],
+        2.28,
+        0.54,
+      ),
+    ];
+    const defined: [string, string][] = [['CRLC', 'Civil Rights Litigation Clearinghouse']];
+    expect(best(score(candidates('What does CRLC stand for?', passages, defined), LEXICAL))!.text).toContain(
+      'Civil Rights Litigation Clearinghouse',
+    );
+    expect(best(score(candidates('What does CRLC stand for?', passages), LEXICAL))!.text).toContain(
+      'the CRLC includes',
     );
   });
 

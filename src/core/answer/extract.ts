@@ -36,6 +36,7 @@ export const FEATURES = [
   'length',
   'pointer',
   'defines',
+  'count',
 ] as const;
 export type Weights = Record<(typeof FEATURES)[number], number>;
 
@@ -53,6 +54,50 @@ const POINTER =
  * summarization (MDS)", both forms together) answers it; a sentence that only uses it does not.
  */
 const ASKS_DEFINITION = /\b(?:stand|stands|short|abbreviat\w*|acronym|mean|means|meaning|what\s+(?:is|are))\b/i;
+/**
+ * Asked what an acronym stands for, the answer is its long form: only a sentence that spells it out
+ * is quoted, when one is among the passages ("… the underlying Civil Rights Litigation
+ * Clearinghouse data …" rather than "… the CRLC includes cases only if …").
+ */
+const ASKS_LONG_FORM = /\b(?:stand|stands|short\s+for|abbreviat\w*|acronym)\b/i;
+
+/**
+ * `count` is set by hand too: a "how many" question asks for a number of something, and the
+ * sentence that states one puts it before that thing's name ("a survey of 162 papers", "9,000
+ * expert-written summaries"); a year, a percentage, a citation mark or a number of something else
+ * ("three different granularities") is not the count asked for, though it satisfies `typeMatch`.
+ */
+const COUNTED = /\bhow many\s+([^?]*)/i;
+const NOT_COUNTED =
+  /^(?:are|were|is|was|do|does|did|have|has|had|can|could|will|would|should|took|take|make|made|in|of|on|for|per|at|from|to|with|by|there|among|across|within|during)$/i;
+const COUNT =
+  /(?<![\p{L}\p{N}.,])(?:\d[\d,]*(?:\.\d+)?(?:\s?(?:[kKMB]|million|billion|thousand|hundred)\b)?|(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|hundred|thousand|dozens?|hundreds|thousands|millions)\b)(?!\s?%|[.,]?\d|\s+times\b)/giu;
+
+/** The words of what a "how many" question counts, up to its verb or a preposition (at most three). */
+export function countedTerms(question: string): Set<string> {
+  const words = COUNTED.exec(question)?.[1]?.match(/[\p{L}\p{N}'’-]+/gu) ?? [];
+  const end = words.findIndex((w) => NOT_COUNTED.test(w));
+  return new Set(analyze(words.slice(0, end < 0 ? 3 : Math.min(end, 3)).join(' ')));
+}
+
+/** Whether the sentence states a number of the counted thing: a count with its name within five words after it. */
+export function statesCount(sentence: string, counted: Set<string>): boolean {
+  if (!counted.size) return false;
+  const bare = sentence.replace(/\[[\d,\s–-]+\]/g, (x) => ' '.repeat(x.length));
+  for (const m of bare.matchAll(COUNT)) {
+    const after = bare.slice(m.index + m[0].length).split(/[;:()]|[.,](?=\s|$)/)[0] ?? '';
+    const next = after.match(/[\p{L}\p{N}'’-]+/gu)?.slice(0, 5) ?? [];
+    if (analyze(next.join(' ')).some((t) => counted.has(t))) return true;
+  }
+  return false;
+}
+
+/**
+ * A sentence that opens by pointing back ("This is referred as …", "She makes a simple edit …") is
+ * about what the sentence before it names: it is matched with that sentence's words as well as its
+ * own. (Only such sentences: matching every sentence with its neighbour's words lost on both sets.)
+ */
+const ANAPHOR = /^(?:This|These|That|Those|Such|It|Its|They|Their|He|His|She|Her)\b/;
 
 /**
  * Weights fitted by conditional logistic regression (one choice among each question's sentences)
@@ -73,6 +118,7 @@ export const LEXICAL: Weights = {
   length: 0.72,
   pointer: -1.5,
   defines: 1.5,
+  count: 3,
 };
 export const WITH_COSINE: Weights = {
   cos: 4.63,
@@ -87,6 +133,7 @@ export const WITH_COSINE: Weights = {
   length: 0.45,
   pointer: -1.5,
   defines: 1.5,
+  count: 3,
 };
 
 type QuestionType = 'number' | 'date' | 'person' | 'place' | 'other';
@@ -150,6 +197,7 @@ export function candidates(
   const qSet = new Set(qTerms);
   const qWords = new Set(question.toLowerCase().match(/[\p{L}\p{N}'’-]+/gu) ?? []);
   const type = questionType(question);
+  const counted = countedTerms(question);
   const top = passages[0]?.score ?? 0;
   const raw: { passage: number; start: number; end: number; text: string; terms: string[]; index: number }[] = [];
   passages.forEach((p, pi) => {
@@ -167,9 +215,20 @@ export function candidates(
   // A heading is never the answer: it names a topic, it does not say anything about it. (It still
   // counts in the words' rarity, as the passage's own text.)
   const heading = raw.map((r) => isHeading(r, passages[r.passage]!));
-  const keep = heading.some((h) => !h) ? raw.filter((_, i) => !heading[i]) : raw;
+  const sentences = heading.some((h) => !h) ? raw.filter((_, i) => !heading[i]) : raw;
+  const longForms = ASKS_LONG_FORM.test(question) ? defined.map(([, long]) => long.toLowerCase()) : [];
+  const spelled = sentences.filter((r) => longForms.some((long) => r.text.toLowerCase().includes(long)));
+  const keep = spelled.length ? spelled : sentences;
+  // The sentence before each one in its passage, headings skipped.
+  const previous = new Map<(typeof raw)[number], (typeof raw)[number]>();
+  raw.forEach((r, i) => {
+    let j = i - 1;
+    while (j >= 0 && heading[j]) j--;
+    if (j >= 0 && raw[j]!.passage === r.passage) previous.set(r, raw[j]!);
+  });
   return keep.map((r) => {
-    const terms = new Set(r.terms);
+    const back = ANAPHOR.test(r.text) ? previous.get(r)?.terms : undefined;
+    const terms = new Set(back ? [...r.terms, ...back] : r.terms);
     const lexical = qTerms.reduce((s, t) => s + (terms.has(t) ? idf(t) : 0), 0) / qWeight;
     const novelty = r.terms.length ? r.terms.filter((t) => !qSet.has(t)).length / r.terms.length : 0;
     const holds = holdsAnswerType(type, r.text, qWords);
@@ -188,6 +247,7 @@ export function candidates(
       Math.min(r.terms.length, 40) / 40,
       POINTER.test(r.text) ? 1 : 0,
       defines(r.text) ? 1 : 0,
+      statesCount(r.text, counted) ? 1 : 0,
     ];
     return { passage: r.passage, start: r.start, end: r.end, text: r.text, features, score: 0 };
   });

@@ -36,9 +36,13 @@ export function splitSentences(text: string): Span[] {
   const out: Span[] = [];
   for (const p of pieces) {
     // Line breaks inside a segment (headings, list items, table rows) end a sentence too, and so
-    // do bullets that PDF text extraction leaves inside a line ("… storage. • Wang Laboratories: …").
+    // do bullets that PDF text extraction leaves inside a line ("… storage. • Wang Laboratories: …")
+    // and a footnote mark set after a full stop, which the segmenter reads as a decimal
+    // ("… of these datasets.2 All of these papers …").
     const cuts = [p.start];
-    for (const m of text.slice(p.start, p.end).matchAll(/\n|(?<=\s)[•▪◦●](?=\s)/g))
+    for (const m of text
+      .slice(p.start, p.end)
+      .matchAll(/\n|(?<=\s)[•▪◦●](?=\s)|(?<=\p{Ll}{2}[.!?]\d{1,2})\s+(?=\p{Lu})/gu))
       cuts.push(p.start + m.index + (m[0] === '\n' ? 1 : 0));
     cuts.push(p.end);
     for (let i = 0; i + 1 < cuts.length; i++) {
