@@ -7,7 +7,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { gzipSync } from 'node:zlib';
 import { chromium, type Page } from 'playwright-core';
 import { build, preview } from 'vite';
 import { createTransformersEmbedder } from '../../src/core';
@@ -17,6 +16,7 @@ import { runOcrBench } from './ocr';
 import { runOcrPoolBench } from './ocrPool';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../lib/chromium';
 import { startLlamaServer } from '../lib/llamaServer';
+import { firstDownload } from '../lib/firstDownload';
 import { FIXTURES_DIR, MODELS_DIR, SIX_FORMATS } from '../lib/paths';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -29,10 +29,8 @@ await build({ root, logLevel: 'warn', mode: 'production' });
 
 // Initial JavaScript: what index.html loads before anything is lazily imported.
 const dist = path.join(root, 'dist-test');
-const html = fs.readFileSync(path.join(dist, 'index.html'), 'utf8');
-const initial = [...html.matchAll(/<(?:script|link)[^>]+(?:src|href)="\/([^"]+\.js)"/g)].map((m) => m[1]!);
-const initialGzip = initial.reduce((n, f) => n + gzipSync(fs.readFileSync(path.join(dist, f))).length, 0);
-emit({ metric: 'initial_js_gzip_bytes', files: initial.length, bytes: initialGzip });
+const initial = firstDownload(dist);
+emit({ metric: 'initial_js_gzip_bytes', files: initial.length, bytes: initial.reduce((n, f) => n + f.gzip, 0) });
 if (process.env.BENCH_ONLY === 'size') process.exit(0);
 
 const server = await preview({ root, logLevel: 'warn', preview: { host: '127.0.0.1', port: 0 } });

@@ -2,7 +2,6 @@ import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } fr
 import { servedBySite } from '../client/modelSource';
 import { collectionsInWords, type DocumentRecord, EMBEDDING_MODELS, type Support } from '../core';
 import { conversationTitle, type Conversation } from './conversation/conversationStore';
-import { downloadMarkdown } from './conversation/exportMarkdown';
 import { useAnswer, type AskAgain } from './conversation/useAnswer';
 import { usePrepareGuides } from './conversation/whole/usePrepareGuides';
 import { useTableRequests } from './conversation/table/tableActions';
@@ -262,7 +261,9 @@ export function useApp() {
     reindexDocument,
     add,
     deleteConversation,
-    exportConversation: downloadMarkdown,
+    // Markdown is made only when asked for: its code is not in the page's first download.
+    exportConversation: (c: Conversation) =>
+      void import('./conversation/exportMarkdown').then((m) => m.downloadMarkdown(c)),
     openCitation,
     closeSource,
     showDocument,

@@ -187,6 +187,9 @@ test('a summary under its headings with chips, a list with what was read, a coun
   await page.screenshot({ path: path.join(SHOTS, 'guide-phone-dark.png') });
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.emulateMedia({ colorScheme: 'light' });
+  // At phone width the source is a modal sheet and the conversation is hidden from the accessibility
+  // tree: count the turns once the desktop layout is back (a count taken at once read 0).
+  await expect.poll(() => turns(page).count()).toBeGreaterThan(0);
   const before = await turns(page).count();
   await suggested.nth(1).click();
   await expect.poll(() => turns(page).count()).toBe(before + 1);

@@ -30,7 +30,8 @@ test('the OCR engine is fetched when first needed, then kept: an image is read w
 
   await context.setOffline(true);
   const failed: string[] = [];
-  context.on('requestfailed', (r) => failed.push(r.url()));
+  // With why: a request aborted by the reload would read differently from one the cache missed.
+  context.on('requestfailed', (r) => failed.push(`${r.url()} ${r.failure()?.errorText ?? ''}`));
   await page.reload();
   await page.getByRole('heading', { name: 'New conversation' }).waitFor();
   await documentRow(page, 'bakery.png').waitFor({ timeout: 120_000 });

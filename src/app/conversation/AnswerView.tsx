@@ -1,15 +1,17 @@
 import { AlertCircle, BookX, CircleCheck, CircleDashed, Quote, Search, Square, TriangleAlert } from 'lucide-react';
-import type { ReactNode } from 'react';
+import { lazy, Suspense, type ReactNode } from 'react';
 import type { CheckedSentence } from '../../core';
 import { MessageText } from '../ui/MessageText';
 import { Tooltip } from '../ui/Tooltip';
-import type { Turn } from './conversationStore';
-import { declinedDetail } from './exportMarkdown';
+import { isWholeAnswer, type Turn } from './conversationStore';
+import { declinedDetail } from './declined';
 import { Citation, Passages } from './Passages';
-import { TableAnswerView } from './table/TableAnswerView';
 import { WrittenAnswer } from './WrittenAnswer';
-import { isWholeAnswer, WholeAnswer } from './whole/WholeAnswer';
 import './conversation.css';
+
+// Drawn only for answers about the whole or computed from tables: not in the page's first download.
+const WholeAnswer = lazy(() => import('./whole/WholeAnswer').then((m) => ({ default: m.WholeAnswer })));
+const TableAnswerView = lazy(() => import('./table/TableAnswerView').then((m) => ({ default: m.TableAnswerView })));
 
 /** Sentence text without the [n] markers and Markdown emphasis (its citations are drawn as chips). */
 const plain = (s: string) =>
@@ -131,7 +133,12 @@ function Working({ children }: { children: ReactNode }) {
 /** Everything an answer record holds, in reading order: evidence first, then words, then sources. */
 export function AnswerView({ turn, onSwitchEngine }: { turn: Turn; onSwitchEngine?: (id: string) => void }) {
   // A summary, list, count or comparison (issue 21) draws itself; a declined or failed one shows as a lookup's.
-  if (isWholeAnswer(turn)) return <WholeAnswer turn={turn} />;
+  if (isWholeAnswer(turn))
+    return (
+      <Suspense fallback={<Working>Opening the answer…</Working>}>
+        <WholeAnswer turn={turn} />
+      </Suspense>
+    );
   const query = turn.searchedFor ?? turn.question;
   const streaming = turn.status === 'answering';
   const nothingFound =
@@ -166,7 +173,11 @@ export function AnswerView({ turn, onSwitchEngine }: { turn: Turn; onSwitchEngin
         </p>
       )}
       {turn.status === 'retrieving' && <Working>Searching your documents…</Working>}
-      {turn.table && <TableAnswerView answer={turn.table} turnId={turn.id} />}
+      {turn.table && (
+        <Suspense fallback={<Working>Opening the table…</Working>}>
+          <TableAnswerView answer={turn.table} turnId={turn.id} />
+        </Suspense>
+      )}
       {turn.declined ? (
         <div className="declined">
           <p className="declined-title">

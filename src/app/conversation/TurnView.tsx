@@ -3,13 +3,14 @@ import { memo, useState } from 'react';
 import { Tooltip } from '../ui/Tooltip';
 import { AnswerView } from './AnswerView';
 import type { Turn } from './conversationStore';
-import { turnMarkdown } from './exportMarkdown';
 import { AlternativeOffer } from './whole/AlternativeOffer';
 import './conversation.css';
 
 function CopyButton({ turn }: { turn: Turn }) {
   const [copied, setCopied] = useState(false);
   const copy = async () => {
+    // Markdown is made only when asked for: its code is not in the page's first download.
+    const { turnMarkdown } = await import('./exportMarkdown');
     await navigator.clipboard.writeText(turnMarkdown(turn));
     setCopied(true);
     setTimeout(() => setCopied(false), 1500);

@@ -20,6 +20,8 @@ export type Turn = WholeRecord & {
 
 /** A turn answered about the whole (a summary, list, count or comparison), not declined. */
 export const isWholeTurn = (t: Turn) => !!t.kind && t.kind !== 'lookup' && !t.declined;
+/** A turn answered about the whole that did not fail: what `WholeAnswer` draws. */
+export const isWholeAnswer = (t: Turn) => isWholeTurn(t) && t.status !== 'error';
 
 export interface Conversation {
   id: string;

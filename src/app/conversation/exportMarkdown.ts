@@ -3,6 +3,7 @@ import { conversationTitle, isWholeTurn, type Conversation, type Turn } from './
 import { bestSentences } from './Passages';
 import { where } from './place';
 import { tableMarkdown } from './table/tableMarkdown';
+import { declinedDetail } from './declined';
 
 const quoteOf = (p: ContextPassage, query: string) => {
   const r = bestSentences(query, p.text, 1)[0];
@@ -71,15 +72,6 @@ function sourceText(t: Turn, n: number): string {
 }
 
 const sourceLine = (shown: number, t: Turn, n: number) => `${shown}. ${sourceText(t, n)}`;
-
-/**
- * A declined answer's reason under its "Not in your documents" title: the core's reason opens with
- * those same words ("Not in your documents: nothing…"), which read twice on screen and in Markdown.
- */
-export function declinedDetail(reason: string): string {
-  const rest = reason.replace(/^Not in your documents[.:]\s*/i, '');
-  return `${rest.charAt(0).toUpperCase()}${rest.slice(1)}`;
-}
 
 /**
  * A conversation as Markdown: each question and answer, citations numbered once through the whole

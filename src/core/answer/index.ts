@@ -1,5 +1,6 @@
 // The answer pipeline's public surface (re-exported by core/index.ts).
-export { answer, collectionsInWords, declinedReason, libraryRetriever } from './pipeline';
+export { answer, declinedReason, libraryRetriever } from './pipeline';
+export { collectionsInWords } from './scopeWords';
 export { where } from './place';
 export type { AnswerOptions, Retriever, PreviousTurn } from './pipeline';
 export { applyAnswerEvent, newAnswerRecord } from './record';

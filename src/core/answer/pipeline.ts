@@ -131,14 +131,6 @@ export function declinedReason(scopeName?: string): string {
   return `Not in your documents: ${nothing}. The closest passages are shown, but they are probably not it.`;
 }
 
-/** Chosen collections in words: the collection “Work”, the collections “Work” and “Papers”. */
-export function collectionsInWords(names: string[]): string {
-  const quoted = names.map((n) => `“${n}”`);
-  if (quoted.length === 1) return `the collection ${quoted[0]}`;
-  if (quoted.length <= 3) return `the collections ${quoted.slice(0, -1).join(', ')} and ${quoted.at(-1)}`;
-  return `the ${quoted.length} collections chosen`;
-}
-
 /**
  * Answers one question. Events, in order: `query`, `passages`, `coverage`, then either `declined`
  * or `extract` (a provisional one, then the final one) and (with a model) `token`… and `checked`;

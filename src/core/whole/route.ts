@@ -6,7 +6,8 @@
  * cites), its own event (`summary` | `list` | `compare`), with a model `token`s and `checked`, and
  * always `done` last.
  */
-import { answer, collectionsInWords, type AnswerOptions } from '../answer/pipeline';
+import { answer, type AnswerOptions } from '../answer/pipeline';
+import { collectionsInWords } from '../answer/scopeWords';
 import { checkAnswer } from '../answer/check';
 import type { AnswerEvent } from '../answer/types';
 import type { ChatMessage, Generator } from '../generate/generator';

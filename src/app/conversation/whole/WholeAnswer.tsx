@@ -3,16 +3,13 @@ import type { ReactNode } from 'react';
 import type { SummaryLength } from '../../../core';
 import { DocIcon } from '../../library/DocIcon';
 import { CheckedAnswer } from '../AnswerView';
-import { isWholeTurn, type Turn } from '../conversationStore';
+import type { Turn } from '../conversationStore';
 import { counted } from '../../ui/format';
 import { Citation, docTypeOf } from '../Passages';
 import { where } from '../place';
 import { WrittenAnswer } from '../WrittenAnswer';
 import { useWholeActions } from './WholeActions';
 import './whole.css';
-
-/** A turn answered about the whole that did not fail: what `WholeAnswer` draws. */
-export const isWholeAnswer = (t: Turn) => isWholeTurn(t) && t.status !== 'error';
 
 /** A list item's own bullet ("• Google Docs (2006): …"): drawn by the list already. */
 const unbulleted = (text: string) => text.replace(/^[•·▪◦‣●○■□–-]\s+/u, '');
