@@ -2,6 +2,7 @@ import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } fr
 import { servedBySite } from '../client/modelSource';
 import { collectionsInWords, type DocumentRecord, EMBEDDING_MODELS, type Support } from '../core';
 import { conversationTitle, type Conversation } from './conversation/conversationStore';
+import { loadMarkdown } from './conversation/exportLoader';
 import { useAnswer, type AskAgain } from './conversation/useAnswer';
 import { usePrepareGuides } from './conversation/whole/usePrepareGuides';
 import { useTableRequests } from './conversation/table/tableActions';
@@ -261,9 +262,11 @@ export function useApp() {
     reindexDocument,
     add,
     deleteConversation,
-    // Markdown is made only when asked for: its code is not in the page's first download.
     exportConversation: (c: Conversation) =>
-      void import('./conversation/exportMarkdown').then((m) => m.downloadMarkdown(c)),
+      void loadMarkdown().then(
+        (m) => m.downloadMarkdown(c),
+        () => toast({ text: 'The conversation could not be exported: reload Folio and try again.', ms: 10_000 }),
+      ),
     openCitation,
     closeSource,
     showDocument,

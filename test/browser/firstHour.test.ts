@@ -60,8 +60,8 @@ async function twoAnswers() {
 test('answers scroll the conversation only: the header stays in view (problem 5)', async () => {
   const { context, page } = await twoAnswers();
   await expect.poll(() => turns(page).count()).toBe(2);
-  // Once the smooth scroll has settled (the conversation's offset the same twice, 300 ms apart),
-  // nothing but the conversation may have moved.
+  // Once the smooth scroll to the second answer has happened and settled (the conversation scrolled,
+  // its offset the same twice, 300 ms apart), nothing but the conversation may have moved.
   const offset = () => page.locator('.conversation-scroll').evaluate((e) => e.scrollTop);
   let last = -1;
   await expect
@@ -69,7 +69,7 @@ test('answers scroll the conversation only: the header stays in view (problem 5)
       async () => {
         const [before, now] = [last, await offset()];
         last = now;
-        return before === now;
+        return before === now && now > 0;
       },
       { interval: 300 },
     )

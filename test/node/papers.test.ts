@@ -339,6 +339,9 @@ describe('the quoted answer', () => {
     ]);
     // A decimal is not a footnote mark.
     expect(splitSentences('It grew by 2.5 In total.').map((s) => s.text)).toEqual(['It grew by 2.5 In total.']);
+    // Nor is a number written after an abbreviation's full stop.
+    for (const one of ['As shown in Fig.2 Shows the trend.', 'See Sec.3 The proof is short.', 'In vol.12 No.3 of it.'])
+      expect(splitSentences(one).map((s) => s.text)).toEqual([one]);
     const passages = [
       passage(
         '(2) PubMed (Cohan et al., 2018) is a summarization dataset in the scientific domain (avg. summary length of 205 words) that pairs English biomedical articles from PubMed4 with their abstracts as summaries. Compared to SQuALITY, PubMed is more extractive: 54% of summary bigrams are present in the source. We use BigBird-PEGASUS-large (Zaheer et al., 2020) and LongT5-large (Guo et al., 2022) as our summarization models,5 along with human written summaries.',
@@ -410,6 +413,10 @@ describe('the quoted answer', () => {
     );
     expect(best(score(candidates('What does CRLC stand for?', passages), LEXICAL))!.text).toContain(
       'the CRLC includes',
+    );
+    // "Stand" without "for" asks for no long form: every sentence stays a candidate.
+    expect(candidates('Which cases does the CRLC stand behind?', passages, defined).length).toBe(
+      candidates('Which cases does the CRLC stand behind?', passages).length,
     );
   });
 

@@ -2,6 +2,7 @@ import { AlertCircle, BookX, CircleCheck, CircleDashed, Quote, Search, Square, T
 import { lazy, Suspense, type ReactNode } from 'react';
 import type { CheckedSentence } from '../../core';
 import { MessageText } from '../ui/MessageText';
+import { PartBoundary } from '../ui/PartBoundary';
 import { Tooltip } from '../ui/Tooltip';
 import { isWholeAnswer, type Turn } from './conversationStore';
 import { declinedDetail } from './declined';
@@ -135,9 +136,11 @@ export function AnswerView({ turn, onSwitchEngine }: { turn: Turn; onSwitchEngin
   // A summary, list, count or comparison (issue 21) draws itself; a declined or failed one shows as a lookup's.
   if (isWholeAnswer(turn))
     return (
-      <Suspense fallback={<Working>Opening the answer…</Working>}>
-        <WholeAnswer turn={turn} />
-      </Suspense>
+      <PartBoundary what="This answer">
+        <Suspense fallback={<Working>Opening the answer…</Working>}>
+          <WholeAnswer turn={turn} />
+        </Suspense>
+      </PartBoundary>
     );
   const query = turn.searchedFor ?? turn.question;
   const streaming = turn.status === 'answering';
@@ -174,9 +177,11 @@ export function AnswerView({ turn, onSwitchEngine }: { turn: Turn; onSwitchEngin
       )}
       {turn.status === 'retrieving' && <Working>Searching your documents…</Working>}
       {turn.table && (
-        <Suspense fallback={<Working>Opening the table…</Working>}>
-          <TableAnswerView answer={turn.table} turnId={turn.id} />
-        </Suspense>
+        <PartBoundary what="The table's answer">
+          <Suspense fallback={<Working>Opening the table…</Working>}>
+            <TableAnswerView answer={turn.table} turnId={turn.id} />
+          </Suspense>
+        </PartBoundary>
       )}
       {turn.declined ? (
         <div className="declined">

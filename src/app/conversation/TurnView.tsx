@@ -1,25 +1,40 @@
 import { Check, Copy } from 'lucide-react';
-import { memo, useState } from 'react';
+import { memo, useEffect, useState } from 'react';
 import { Tooltip } from '../ui/Tooltip';
 import { AnswerView } from './AnswerView';
 import type { Turn } from './conversationStore';
+import { loadMarkdown } from './exportLoader';
 import { AlternativeOffer } from './whole/AlternativeOffer';
 import './conversation.css';
 
 function CopyButton({ turn }: { turn: Turn }) {
-  const [copied, setCopied] = useState(false);
+  const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
+  // Fetched ahead; a failure here is met again, and said, on the click.
+  useEffect(() => void loadMarkdown().catch(() => undefined), []);
   const copy = async () => {
-    // Markdown is made only when asked for: its code is not in the page's first download.
-    const { turnMarkdown } = await import('./exportMarkdown');
-    await navigator.clipboard.writeText(turnMarkdown(turn));
-    setCopied(true);
-    setTimeout(() => setCopied(false), 1500);
+    let done: 'copied' | 'failed' = 'copied';
+    try {
+      const { turnMarkdown } = await loadMarkdown();
+      await navigator.clipboard.writeText(turnMarkdown(turn));
+    } catch {
+      done = 'failed';
+    }
+    setState(done);
+    setTimeout(() => setState('idle'), done === 'failed' ? 4000 : 1500);
   };
   return (
-    <Tooltip content={copied ? 'Copied' : 'Copy the answer and its sources as Markdown'}>
+    <Tooltip
+      content={
+        state === 'copied'
+          ? 'Copied'
+          : state === 'failed'
+            ? 'The browser did not allow copying: select the text instead'
+            : 'Copy the answer and its sources as Markdown'
+      }
+    >
       <button type="button" className="btn btn-ghost btn-sm" onClick={() => void copy()}>
-        {copied ? <Check size={14} aria-hidden /> : <Copy size={14} aria-hidden />}
-        {copied ? 'Copied' : 'Copy'}
+        {state === 'copied' ? <Check size={14} aria-hidden /> : <Copy size={14} aria-hidden />}
+        {state === 'copied' ? 'Copied' : state === 'failed' ? 'Not copied' : 'Copy'}
       </button>
     </Tooltip>
   );

@@ -59,7 +59,8 @@ const ASKS_DEFINITION = /\b(?:stand|stands|short|abbreviat\w*|acronym|mean|means
  * is quoted, when one is among the passages ("… the underlying Civil Rights Litigation
  * Clearinghouse data …" rather than "… the CRLC includes cases only if …").
  */
-const ASKS_LONG_FORM = /\b(?:stand|stands|short\s+for|abbreviat\w*|acronym)\b/i;
+// "Stand for", not "stand": "How does BERT stand up against GPT?" asks for no long form.
+const ASKS_LONG_FORM = /\b(?:stands?\s+for|short\s+for|abbreviat\w*|acronym)\b/i;
 
 /**
  * `count` is set by hand too: a "how many" question asks for a number of something, and the

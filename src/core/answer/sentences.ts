@@ -13,6 +13,10 @@ let segmenter: Intl.Segmenter | undefined;
 const ABBREVIATION =
   /(?:^|[\s(])(?:[A-Z]|Mr|Mrs|Ms|Dr|Prof|St|Sr|Jr|Mt|Ft|Gen|Col|Capt|Lt|Sgt|Rev|Gov|Sen|Rep|Inc|Ltd|Co|Corp|No|Nos|Vol|Fig|Figs|Eq|Ref|Sec|Ch|vs|cf|approx|ca|al|e\.g|i\.e|U\.S|U\.K|a\.m|p\.m|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.\s*$/;
 
+// Words written with a number after their full stop ("Fig.2", "Sec.3", "pp.12", "Art.5").
+const NUMBERED =
+  /(?:^|[^\p{L}])(?:fig|figs|sec|secs|eq|eqs|ref|refs|ch|chap|vol|no|nos|pp|art|abs|tab|app|para|cf|approx)\.\d{1,2}$/iu;
+
 /**
  * Splits text into sentences: Intl.Segmenter's sentences, rejoined after abbreviations and
  * initials, and cut at line breaks (a heading or a list item is a sentence of its own). Empty
@@ -42,8 +46,12 @@ export function splitSentences(text: string): Span[] {
     const cuts = [p.start];
     for (const m of text
       .slice(p.start, p.end)
-      .matchAll(/\n|(?<=\s)[•▪◦●](?=\s)|(?<=\p{Ll}{2}[.!?]\d{1,2})\s+(?=\p{Lu})/gu))
-      cuts.push(p.start + m.index + (m[0] === '\n' ? 1 : 0));
+      .matchAll(/\n|(?<=\s)[•▪◦●](?=\s)|(?<=\p{Ll}{2}[.!?]\d{1,2})\s+(?=\p{Lu})/gu)) {
+      const at = p.start + m.index;
+      // "Fig.2 Shows", "Sec.3 The", "vol.12 No.3": a number after an abbreviation is no footnote mark.
+      if (/^\s/.test(m[0]) && NUMBERED.test(text.slice(Math.max(p.start, at - 16), at))) continue;
+      cuts.push(at + (m[0] === '\n' ? 1 : 0));
+    }
     cuts.push(p.end);
     for (let i = 0; i + 1 < cuts.length; i++) {
       const piece = text.slice(cuts[i], cuts[i + 1]);

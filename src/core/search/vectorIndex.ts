@@ -352,7 +352,8 @@ export class VectorIndex {
     for (let i = 0; i < count; i++) heap.push(scores[i]!, i);
     const kth = heap.sorted()[k - 1]![0];
     const fits = slope > 0 && Number.isFinite(slope);
-    // The lowest estimate a row could have and still beat it; every list that may hold one is probed.
+    // Every list whose bound (invertedLists.ts: no row of it scores above) reaches the k-th best is
+    // probed; `least`, the lowest estimate a row could have and still beat it, only sets the candidates' cut.
     const least = fits ? mx + (kth - my - Z * spread) / slope : Number.NEGATIVE_INFINITY;
     // When the lists that may hold a better row are most of them (a query unlike any list's rows, or
     // rows too spread for the bound to exclude a list), the query is searched as without lists, its
@@ -436,7 +437,7 @@ export class VectorIndex {
  * The positions whose bit codes one search estimates: every position when the index has no lists;
  * otherwise the tail (rows not yet laid out), then lists in order of how high their rows' estimates
  * may reach (see invertedLists.ts), at first enough for a first batch of candidates, then every list
- * that may still hold a row above the lowest estimate that could beat the k-th best (`reach`).
+ * whose bound reaches the k-th best found (`reach`).
  */
 class Probe {
   /** Ranges of positions estimated: from, to, from, to, … */

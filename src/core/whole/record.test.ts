@@ -14,6 +14,7 @@ test('a list stopped part-way is copied with what it had found, said to be incom
       },
     ],
   });
+  expect(answerText(r)).toMatch(/^Found so far in 100 of 197 passages \(not a complete answer\):/);
   r = { ...r, status: 'stopped' };
   expect(answerText(r)).toBe(
     'Found so far in 100 of 197 passages (stopped: not a complete answer):\n' +

@@ -71,11 +71,13 @@ export function answerText(record: WholeRecord): string {
       }
     }
   }
-  // A scan stopped part-way: what it had found, said as such (the items have no numbers yet).
+  // A scan that did not finish (stopped, or still reading): what it had found, said as such (the
+  // items have no numbers yet).
   if (!record.list && record.partialItems?.length) {
     const p = record.progress;
+    const why = record.status === 'stopped' ? 'stopped: ' : '';
     out.push(
-      `Found so far${p ? ` in ${p.read} of ${p.of} passages` : ''} (stopped: not a complete answer):`,
+      `Found so far${p ? ` in ${p.read} of ${p.of} passages` : ''} (${why}not a complete answer):`,
       ...record.partialItems.map(
         (i) => `- ${i.text} (${[i.docName, where({ location: i.location })].filter(Boolean).join(' · ')})`,
       ),

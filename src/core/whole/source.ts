@@ -82,11 +82,8 @@ export function inSection(headings: string[], section: string): boolean {
   });
 }
 
-/**
- * A heading without its section number ("3 Results", "2.1. Data" → "Results", "Data"); a heading
- * that starts with a number of its own ("1910s–1950s", "2023 budget": not one or two digits) keeps it.
- */
-export const withoutNumber = (heading: string) => heading.replace(/^\d{1,2}(?:\.\d+)*\.?\s+/, '').trim();
+// Its own module: the page's sample questions use it, and this one's imports are not for the page.
+export { withoutNumber } from './headings';
 
 /** Every passage of each document in scope, one document at a time (so the first items come early). */
 export async function* passagesInScope(

@@ -296,11 +296,13 @@ export async function summarisePassages(
   const topicTerms = new Set(opts.topic ? analyze(opts.topic) : []);
   const titleTerms = new Set(opts.title ? analyze(opts.title) : []);
 
-  // Concepts: words and adjacent word pairs found in several sentences, weighted by how many.
-  const pairLists = termLists.map((ts) => ts.slice(1).map((t, i) => `${ts[i]} ${t}`));
+  // Concepts: words and adjacent word pairs found in several sentences, weighted by how many (only
+  // counted when their weight is on: it is off by default).
+  const pairLists = w.concepts ? termLists.map((ts) => ts.slice(1).map((t, i) => `${ts[i]} ${t}`)) : [];
   const conceptDf = new Map<string, number>();
-  for (let i = 0; i < pool.length; i++)
-    for (const c of new Set([...termLists[i]!, ...pairLists[i]!])) conceptDf.set(c, (conceptDf.get(c) ?? 0) + 1);
+  if (w.concepts)
+    for (let i = 0; i < pool.length; i++)
+      for (const c of new Set([...termLists[i]!, ...pairLists[i]!])) conceptDf.set(c, (conceptDf.get(c) ?? 0) + 1);
   const conceptWeight = (c: string) => {
     const d = conceptDf.get(c) ?? 0;
     return d >= 3 ? d : 0;
@@ -340,7 +342,9 @@ export async function summarisePassages(
       length: -Math.log(words / 25),
     };
     const base = (Object.keys(f) as (keyof SentenceFeatures)[]).reduce((sum, k) => sum + w[k] * f[k], 0);
-    const concepts = [...new Set([...termLists[i]!, ...pairLists[i]!])].filter((c) => conceptWeight(c) > 0);
+    const concepts = w.concepts
+      ? [...new Set([...termLists[i]!, ...pairLists[i]!])].filter((c) => conceptWeight(c) > 0)
+      : [];
     return { s, terms: v, norm: norms[i]!, base, section: sectionOf(s), words, shown, concepts };
   });
 
@@ -352,7 +356,7 @@ export async function summarisePassages(
   const covered = new Set<string>();
   const said = new Set<string>();
   const gain = (c: Scored) => c.concepts.reduce((g, x) => g + (said.has(x) ? 0 : conceptWeight(x)), 0);
-  const gainTop = scored.reduce((m, c) => Math.max(m, gain(c)), 1e-9);
+  const gainTop = w.concepts ? scored.reduce((m, c) => Math.max(m, gain(c)), 1e-9) : 1;
   let words = 0;
   const left = new Set(scored);
   while (left.size && words < budget) {

@@ -1,0 +1,5 @@
+/**
+ * A heading without its section number ("3 Results", "2.1. Data" → "Results", "Data"); a heading
+ * that starts with a number of its own ("1910s–1950s", "2023 budget": not one or two digits) keeps it.
+ */
+export const withoutNumber = (heading: string) => heading.replace(/^\d{1,2}(?:\.\d+)*\.?\s+/, '').trim();
