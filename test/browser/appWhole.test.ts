@@ -206,7 +206,9 @@ test('a summary under its headings with chips, a list with what was read, a coun
   await page.reload();
   await expect.poll(() => turns(page).count(), { timeout: 60_000 }).toBe(kept);
   const again = turns(page);
-  expect(await again.nth(0).locator('.whole-sentences > li').count()).toBe(n);
+  // The views of answers about the whole load when first drawn ("Opening the answer…" a moment).
+  await expect.poll(() => again.nth(0).locator('.whole-sentences > li').count()).toBe(n);
+  await again.nth(3).getByRole('table').waitFor();
   expect(await again.nth(0).locator('.whole-section > summary .whole-heading').allTextContents()).toEqual(headings);
   expect(await again.nth(1).locator('[data-statement]').textContent()).toBe(statement);
   expect(await again.nth(3).getByRole('table').locator('tbody td').count()).toBe(await cells.count());
