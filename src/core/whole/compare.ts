@@ -8,7 +8,8 @@
 import type { ContextPassage } from '../search/context';
 import type { SourceLocation } from '../types';
 import { best, candidates, score, LEXICAL } from '../answer/extract';
-import { withoutNumber, type WholeDocument, type WholeSource } from './source';
+import { withoutNumber } from './headings';
+import type { WholeDocument, WholeSource } from './source';
 import { summarisePassages } from './summarise';
 
 export interface CompareCell {

@@ -6,7 +6,8 @@
  */
 import { splitSentences } from '../answer/sentences';
 import type { SourceLocation } from '../types';
-import { withoutNumber, type WholeDocument, type WholeSource } from './source';
+import { withoutNumber } from './headings';
+import type { WholeDocument, WholeSource } from './source';
 import { documentSentences, prose, summarisePassages } from './summarise';
 
 export interface SourceGuide {

@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { withoutNumber } from './source';
+import { withoutNumber } from './headings';
 
 // A source guide showed the topics "s–1950s" and "s–1980s" for wiki-ibm.md's headings
 // "1910s–1950s" and "1960s–1980s": the section number was stripped with the decade's digits.

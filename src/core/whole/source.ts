@@ -82,9 +82,6 @@ export function inSection(headings: string[], section: string): boolean {
   });
 }
 
-// Its own module: the page's sample questions use it, and this one's imports are not for the page.
-export { withoutNumber } from './headings';
-
 /** Every passage of each document in scope, one document at a time (so the first items come early). */
 export async function* passagesInScope(
   source: WholeSource,
