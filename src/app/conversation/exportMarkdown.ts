@@ -22,8 +22,8 @@ function answerMarkdown(t: Turn, cite: (n: number) => number): string {
   // A summary, list or comparison: the core's text of it, each quote's [n] renumbered.
   if (isWholeTurn(t)) {
     parts.push(renumber(answerText(t)));
-    // Items found before the stop already say so in the core's text.
-    if (t.status === 'stopped' && (t.list || !t.partialItems?.length))
+    // A list stopped part-way, or items found before the stop, already say so in the core's text.
+    if (t.status === 'stopped' && (t.list ? !t.list.stopped : !t.partialItems?.length))
       parts.push('*(stopped before everything was read)*');
     return parts.join('\n\n');
   }

@@ -20,10 +20,10 @@ export type {
   SummaryWeights,
   WholePassage,
 } from './summarise';
+export { citedList, distinctItems, groupItems } from './items';
+export type { FoundItem } from './items';
 export {
   countItems,
-  distinctItems,
-  groupItems,
   listCondition,
   negated,
   scanPassages,

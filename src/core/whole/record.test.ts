@@ -1,26 +1,83 @@
 import { expect, test } from 'vitest';
 import { answerText, applyAskEvent, newWholeRecord } from './record';
 
-test('a list stopped part-way is copied with what it had found, said to be incomplete', () => {
+const truck14 = {
+  text: 'Truck 14: the brakes failed on the ring road.',
+  docId: 'd1',
+  docName: 'fleet-log.md',
+  chunkIndex: 3,
+  location: { headings: ['March'], start: 120, end: 166 },
+};
+const truck9 = {
+  text: 'Truck 9: brake failure at the depot gate.',
+  docId: 'd1',
+  docName: 'fleet-log.md',
+  chunkIndex: 7,
+  location: { headings: ['April'], start: 900, end: 941 },
+};
+
+function reading() {
   let r = newWholeRecord('List every brake failure in fleet-log.md');
   r = applyAskEvent(r, { type: 'progress', read: 100, of: 197 });
-  r = applyAskEvent(r, {
-    type: 'items',
-    items: [
-      {
-        text: 'Truck 14: the brakes failed on the ring road.',
-        docName: 'fleet-log.md',
-        location: { headings: ['March'], start: 120, end: 166 },
-      },
-    ],
-  });
-  expect(answerText(r)).toMatch(/^Found so far in 100 of 197 passages \(not a complete answer\):/);
-  r = { ...r, status: 'stopped' };
+  return applyAskEvent(r, { type: 'items', items: [truck14] });
+}
+
+test('a list still reading is copied with what it has found, said to be incomplete', () => {
+  expect(answerText(reading())).toBe(
+    'Found so far in 100 of 197 passages (not a complete answer):\n' +
+      '- Truck 14: the brakes failed on the ring road. (fleet-log.md · March)',
+  );
+});
+
+test('a list stopped part-way becomes the list of what it found, each item cited', () => {
+  let r = applyAskEvent(reading(), { type: 'items', items: [truck9, truck14] });
+  r = applyAskEvent(r, { type: 'done', finishReason: 'aborted' });
+  expect(r.status).toBe('stopped');
+  expect(r.partialItems).toBeUndefined();
+  expect(r.list?.stopped).toBe(true);
+  // Found twice (overlapping passages): one item, one citation.
+  expect(r.passages.map((p) => [p.docId, p.chunkIndexes, p.text])).toEqual([
+    ['d1', [3], truck14.text],
+    ['d1', [7], truck9.text],
+  ]);
+  expect(answerText(r)).toBe(
+    [
+      'Stopped after reading 100 of 197 passages: 2 found so far — not a complete answer.',
+      '',
+      '**fleet-log.md**',
+      '### March',
+      `- ${truck14.text} [1]`,
+      '### April',
+      `- ${truck9.text} [2]`,
+    ].join('\n'),
+  );
+});
+
+test('a count stopped part-way is shown as the list it had, not as a count', () => {
+  let r = reading();
+  r = { ...r, kind: 'count' };
+  r = applyAskEvent(r, { type: 'done', finishReason: 'aborted' });
+  expect(r.list?.kind).toBe('list');
+  expect(answerText(r)).not.toMatch(/^1 —/);
+});
+
+test('items kept before they carried their passage stay as found when stopped', () => {
+  const { docId, chunkIndex, ...old } = truck14;
+  void docId;
+  void chunkIndex;
+  let r = newWholeRecord('List every brake failure in fleet-log.md');
+  r = applyAskEvent(r, { type: 'progress', read: 100, of: 197 });
+  r = { ...r, partialItems: [old] };
+  r = applyAskEvent(r, { type: 'done', finishReason: 'aborted' });
+  expect(r.list).toBeUndefined();
   expect(answerText(r)).toBe(
     'Found so far in 100 of 197 passages (stopped: not a complete answer):\n' +
       '- Truck 14: the brakes failed on the ring road. (fleet-log.md · March)',
   );
-  // Once the list is final, its own statement replaces the partial one.
+});
+
+test('a list that ends replaces what was found so far with its own statement', () => {
+  let r = reading();
   r = applyAskEvent(r, {
     type: 'list',
     kind: 'list',
@@ -30,5 +87,6 @@ test('a list stopped part-way is copied with what it had found, said to be incom
     scanned: { passages: 197, of: 197 },
     statement: 'Read all 197 passages of fleet-log.md: none found.',
   });
+  r = applyAskEvent(r, { type: 'done', finishReason: 'stop' });
   expect(answerText(r)).toBe('Read all 197 passages of fleet-log.md: none found.');
 });

@@ -5,6 +5,7 @@
 import { applyAnswerEvent, newAnswerRecord } from '../answer/record';
 import { where } from '../answer/place';
 import type { AskEvent } from './route';
+import { citedList, type FoundItem } from './items';
 import type { WholeRecord } from './types';
 
 export function newWholeRecord(question: string): WholeRecord {
@@ -37,9 +38,41 @@ export function applyAskEvent(state: WholeRecord, event: AskEvent): WholeRecord 
     }
     case 'compare':
       return { ...state, compare: event };
+    case 'done':
+      return applyAnswerEvent(event.finishReason === 'aborted' ? stoppedList(state) : state, event);
     default:
       return applyAnswerEvent(state, event);
   }
+}
+
+/**
+ * A list or count stopped part-way: the items found so far become the list, each with its chip,
+ * said to be incomplete. Its kind is a list whatever was asked: a count of part of the passages is
+ * not the count.
+ */
+function stoppedList(state: WholeRecord): WholeRecord {
+  const items = state.partialItems;
+  if (state.list || !items?.length || !items.every((i) => i.docId !== undefined && i.chunkIndex !== undefined))
+    return state;
+  const { groups, passages } = citedList(items as FoundItem[]);
+  const found = groups.reduce((n, g) => n + g.sections.reduce((m, s) => m + s.items.length, 0), 0);
+  const p = state.progress;
+  const { partialItems, ...rest } = state;
+  void partialItems;
+  return {
+    ...rest,
+    passages,
+    list: {
+      type: 'list',
+      kind: 'list',
+      groups,
+      count: found,
+      counts: 'items',
+      scanned: { passages: p?.read ?? 0, of: p?.of ?? 0 },
+      stopped: true,
+      statement: `Stopped after reading ${p ? `${p.read.toLocaleString('en')} of ${p.of.toLocaleString('en')} passages` : 'part of the passages'}: ${found} found so far — not a complete answer.`,
+    },
+  };
 }
 
 const cite = (n: number) => `[${n}]`;

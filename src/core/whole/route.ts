@@ -11,15 +11,14 @@ import { collectionsInWords } from '../answer/scopeWords';
 import { checkAnswer } from '../answer/check';
 import type { AnswerEvent } from '../answer/types';
 import type { ChatMessage, Generator } from '../generate/generator';
-import type { ContextPassage } from '../search/context';
-import type { SourceLocation } from '../types';
 import type { TableAnswer } from '../table/answer';
 import { compareDocuments } from './compare';
 import { classifyQuestion, target, type Classification } from './kinds';
-import { countItems, distinctItems, groupItems, listCondition, scanPassages, type ListItem } from './scan';
+import { Citations, citedList, distinctItems } from './items';
+import { countItems, listCondition, scanPassages, type ListItem } from './scan';
 import { countPassages, passagesInScope, resolveScope, type ResolvedScope, type WholeSource } from './source';
 import { summarisePassages, SUMMARY_WORDS, type SummaryLength } from './summarise';
-import type { CitedText, CompareRow, ListGroup, SummaryDocument, WholeEvent } from './types';
+import type { CompareRow, SummaryDocument, WholeEvent } from './types';
 
 export interface AskOptions extends AnswerOptions {
   source: WholeSource;
@@ -143,25 +142,6 @@ async function scoped(
   };
 }
 
-/**
- * Numbers cited texts as passages: passage n is the n-th quote, with its document, the passage
- * (chunk) holding it and its place, so the source panel opens it as it opens a lookup's passage.
- */
-class Citations {
-  readonly passages: ContextPassage[] = [];
-  cite(at: { docId: string; docName: string; chunkIndex: number }, text: string, location: SourceLocation): CitedText {
-    this.passages.push({
-      docId: at.docId,
-      docName: at.docName,
-      chunkIndexes: [at.chunkIndex],
-      text,
-      location,
-      score: 1,
-    });
-    return { text, citation: this.passages.length };
-  }
-}
-
 async function* summaryAnswer(
   scope: ResolvedScope,
   c: Classification,
@@ -270,21 +250,20 @@ async function* listAnswer(
     if (batch.items.length)
       yield {
         type: 'items',
-        items: batch.items.map((i) => ({ text: i.text, docName: i.docName, location: i.location })),
+        items: batch.items.map(({ text, docId, docName, chunkIndex, location }) => ({
+          text,
+          docId,
+          docName,
+          chunkIndex,
+          location,
+        })),
       };
   }
   const kept = opts.generator ? await confirmItems(opts.generator, c.target ?? '', found, opts.signal) : found;
-  const citations = new Citations();
-  const groups: ListGroup[] = groupItems(kept).map((g) => ({
-    docName: g.docName,
-    sections: g.sections.map((s) => ({
-      headings: s.headings,
-      items: s.items.map((i) => citations.cite(i, i.text, i.location)),
-    })),
-  }));
+  const { groups, passages } = citedList(kept);
   const count = countItems(kept, condition);
   const distinct = distinctItems(kept).length;
-  yield { type: 'passages', passages: citations.passages };
+  yield { type: 'passages', passages };
   yield {
     type: 'list',
     kind: c.kind === 'count' ? 'count' : 'list',

@@ -12,6 +12,7 @@
 import { analyze } from '../search/analyzer';
 import type { SourceLocation } from '../types';
 import { splitSentences } from '../answer/sentences';
+import { distinctItems } from './items';
 import type { WholePassage } from './summarise';
 
 /** A passage as the scan reads it: which document, which chunk, its text and place. */
@@ -296,37 +297,6 @@ function dot(q: Float32Array, v: Float32Array, offset: number, d: number): numbe
   let s = 0;
   for (let j = 0; j < d; j++) s += q[j]! * v[offset + j]!;
   return s;
-}
-
-/** Items de-duplicated (the same sentence in two places, overlapping passages) in document order. */
-export function distinctItems(items: ListItem[]): ListItem[] {
-  const seen = new Map<string, ListItem>();
-  for (const it of items) {
-    const key = `${it.docName}\u0000${it.location.start}`;
-    const text = `${it.docName}\u0000${it.text.toLowerCase().replace(/\s+/g, ' ')}`;
-    if (seen.has(key) || seen.has(text)) continue;
-    seen.set(key, it);
-    seen.set(text, it);
-  }
-  return [...new Set(seen.values())].sort(
-    (a, b) => a.docName.localeCompare(b.docName) || a.location.start - b.location.start,
-  );
-}
-
-/** Items grouped by document, then by section (heading path), in document order. */
-export function groupItems(
-  items: ListItem[],
-): { docName: string; sections: { headings: string[]; items: ListItem[] }[] }[] {
-  const out: { docName: string; sections: { headings: string[]; items: ListItem[] }[] }[] = [];
-  for (const it of distinctItems(items)) {
-    let doc = out.find((d) => d.docName === it.docName);
-    if (!doc) out.push((doc = { docName: it.docName, sections: [] }));
-    const key = it.location.headings.join(' › ');
-    let sec = doc.sections.find((s) => s.headings.join(' › ') === key);
-    if (!sec) doc.sections.push((sec = { headings: it.location.headings, items: [] }));
-    sec.items.push(it);
-  }
-  return out;
 }
 
 /** The count: distinct items, or distinct documents when documents are what is counted. */

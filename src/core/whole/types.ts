@@ -6,7 +6,7 @@
  * check work as they do for a lookup.
  */
 import type { AnswerRecord } from '../answer/types';
-import type { SourceLocation } from '../types';
+import type { FoundItem } from './items';
 import type { Classification, QuestionKind, QuestionScope } from './kinds';
 
 /** A quoted sentence of the documents and the passage number it cites (1-based). */
@@ -42,8 +42,8 @@ export type WholeEvent =
     }
   /** A long read goes on: passages read so far of all in scope (lists, counts, library summaries). */
   | { type: 'progress'; read: number; of: number }
-  /** Items found so far, before the scan ends (shown at once, numbered when the list is final). */
-  | { type: 'items'; items: { text: string; docName: string; location: SourceLocation }[] }
+  /** Items found so far, before the scan ends (shown at once, numbered when the list is final or stopped). */
+  | { type: 'items'; items: FoundItem[] }
   /** The extractive summary: sentences under their headings, in document order, each cited. */
   | {
       type: 'summary';
@@ -63,6 +63,8 @@ export type WholeEvent =
       scanned: { passages: number; of: number };
       /** "Read all 961 passages of audit-2023.pdf: 12 found." */
       statement: string;
+      /** Stopped part-way: the items found before Stop, not a complete answer (the statement says so). */
+      stopped?: true;
     }
   /** A comparison: one row per aspect, one cited cell (or "Not found in B") per document. */
   | { type: 'compare'; documents: string[]; rows: CompareRow[] };
@@ -73,8 +75,11 @@ export interface WholeRecord extends AnswerRecord {
   scope?: QuestionScope;
   alternative?: Classification['alternative'];
   progress?: { read: number; of: number };
-  /** Items shown while the scan runs; replaced by `list` at its end. */
-  partialItems?: { text: string; docName: string; location: SourceLocation }[];
+  /**
+   * Items shown while the scan runs; replaced by `list` at its end, or when it is stopped. (Records
+   * kept before items carried their passage have no `docId`: those stay as found.)
+   */
+  partialItems?: (Omit<FoundItem, 'docId' | 'chunkIndex'> & Partial<FoundItem>)[];
   summary?: Extract<WholeEvent, { type: 'summary' }>;
   list?: Extract<WholeEvent, { type: 'list' }>;
   compare?: Extract<WholeEvent, { type: 'compare' }>;

@@ -178,8 +178,8 @@ function ListView({ turn }: { turn: Turn }) {
   return (
     <>
       <div className="whole-head">
-        <p className="whole-statement" data-statement="">
-          <ListChecks size={15} aria-hidden />
+        <p className={l.stopped ? 'whole-statement stopped' : 'whole-statement'} data-statement="">
+          {l.stopped ? <Square size={12} aria-hidden /> : <ListChecks size={15} aria-hidden />}
           <span>{l.statement}</span>
         </p>
       </div>
@@ -256,7 +256,7 @@ function CompareView({ turn }: { turn: Turn }) {
   );
 }
 
-/** While every passage is read: how far, Stop, and the items found so far (numbered once the list is final). */
+/** While every passage is read: how far, Stop, and the items found so far (cited once the list is final or stopped). */
 function Reading({ turn }: { turn: Turn }) {
   const onStop = useWholeActions()?.stop;
   const p = turn.progress;
@@ -324,7 +324,7 @@ export function WholeAnswer({ turn }: { turn: Turn }) {
       {turn.summary && <SummaryView turn={turn} />}
       {turn.list && <ListView turn={turn} />}
       {turn.compare && <CompareView turn={turn} />}
-      {turn.status === 'stopped' && (
+      {turn.status === 'stopped' && !turn.list?.stopped && (
         <p className="answer-meta stopped">
           <Square size={12} aria-hidden /> {done ? 'Stopped.' : stoppedReading(turn)}
         </p>
