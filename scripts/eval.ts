@@ -34,6 +34,9 @@ const { values, positionals } = parseArgs({
     split: { type: 'string' },
     embed: { type: 'boolean', default: false },
     trim: { type: 'string' },
+    fit: { type: 'boolean', default: false },
+    lambda: { type: 'string', default: '10' },
+    scale: { type: 'string', default: '4' },
     'make-leads': { type: 'string' },
     lists: { type: 'boolean', default: false },
     entries: { type: 'string', default: '240' },
@@ -116,6 +119,13 @@ if (values.summaries && values.pdf && positionals[0]) {
   process.exit(0);
 }
 
+if (values.summaries && values.fit && positionals[0]) {
+  const { summaryFit } = await import('./lib/summaryFit');
+  const options = { words: Number(values.words), lambda: Number(values.lambda), scale: Number(values.scale) };
+  console.log(JSON.stringify(await summaryFit(positionals[0], options)));
+  process.exit(0);
+}
+
 if (values.summaries && values.long && positionals[0]) {
   const { longSummaryBench } = await import('./lib/summaryEval');
   console.log(JSON.stringify(await longSummaryBench(positionals[0], Number(values.words))));
@@ -160,6 +170,7 @@ if (!positionals[0]) {
   console.error('       npm run eval -- <squad2-a dir> --followups [pairs.jsonl]');
   console.error(
     '       npm run eval -- <dir> --summaries [--words 150] [--split tune|report|all] [--embed] [--trim citations|asides] [--long]',
+    '       npm run eval -- <dir> --summaries --fit [--lambda 10] [--scale 4]',
   );
   console.error('       npm run eval -- <paper.pdf | papers dir> --summaries --pdf [--words 150]');
   console.error('       npm run eval -- <squad2-a dir> --make-leads <out-dir>');

@@ -214,20 +214,34 @@ export function tuneIds(dir: string): Set<string> {
   );
 }
 
-export async function summaryEval(dir: string, opts: SummaryEvalOptions): Promise<Record<string, number | string>> {
+/** A summary set's documents of one half, each read and chunked as the library would, with its reference. */
+export interface SummarySetDoc {
+  doc: Doc;
+  parsed: ParsedDocument;
+  passages: WholePassage[];
+  reference: string;
+}
+
+export function loadSummarySet(dir: string, split: SummaryEvalOptions['split']): SummarySetDoc[] {
   const corpus = jsonl<Doc>(path.join(dir, 'corpus.jsonl'));
   const refs = new Map(
     jsonl<{ _id: string; summary: string }>(path.join(dir, 'summaries.jsonl')).map((r) => [r._id, r.summary]),
   );
-  const docs = corpus.filter((_, i) => opts.split === 'all' || (i % 2 === 0) === (opts.split === 'tune'));
+  return corpus
+    .filter((_, i) => split === 'all' || (i % 2 === 0) === (split === 'tune'))
+    .map((doc) => {
+      const reference = refs.get(doc._id);
+      if (!reference) throw new Error(`${path.join(dir, 'summaries.jsonl')}: no summary for document ${doc._id}`);
+      const parsed = readPlainDocument(doc);
+      const chunks = chunkDocument(parsed, (t) => Math.ceil(t.split(/\s+/).length * 1.3));
+      return { doc, parsed, passages: chunks.map((c) => ({ text: c.text, location: c.location })), reference };
+    });
+}
+
+export async function summaryEval(dir: string, opts: SummaryEvalOptions): Promise<Record<string, number | string>> {
   const embedder = opts.embed ? await createTransformersEmbedder({ dtype: 'q8' }) : null;
   const rows: SummaryRow[] = [];
-  for (const doc of docs) {
-    const reference = refs.get(doc._id);
-    if (!reference) throw new Error(`${path.join(dir, 'summaries.jsonl')}: no summary for document ${doc._id}`);
-    const parsed = readPlainDocument(doc);
-    const chunks = chunkDocument(parsed, (t) => Math.ceil(t.split(/\s+/).length * 1.3));
-    const passages: WholePassage[] = chunks.map((c) => ({ text: c.text, location: c.location }));
+  for (const { doc, parsed, passages, reference } of loadSummarySet(dir, opts.split)) {
     const row = await scoreSummary(parsed, passages, reference, parsed.text, {
       words: opts.words,
       ...(doc.title ? { title: doc.title } : {}),

@@ -3,6 +3,7 @@ export { classifyQuestion, namedDocuments } from './kinds';
 export type { Classification, ClassifyContext, QuestionKind, QuestionScope, ScopeLevel } from './kinds';
 export {
   summarisePassages,
+  sentenceFeatures,
   documentSentences,
   summaryText,
   prose,
@@ -13,6 +14,7 @@ export {
 } from './summarise';
 export type {
   DocSentence,
+  SentenceFeatures,
   ExtractiveSummary,
   SummaryLength,
   SummaryOptions,

@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { quoteMatches, summarisePassages, trimQuote } from './summarise';
+import { quoteMatches, sentenceFeatures, summarisePassages, trimQuote } from './summarise';
 
 // Citations take words from a summary's budget and never say what the document is about; cut from
 // a quote, each cut is shown ("…") and the pieces are still the document's own text.
@@ -54,4 +54,31 @@ test('a summary asked to trim citations quotes every sentence so, each still the
     expect(s.text).not.toMatch(/\[\d|et al\./);
     expect(quoteMatches(text.slice(s.location.start, s.location.end), s.text)).toBe(true);
   }
+});
+
+// What a learned scorer is fit on (`npm run eval -- DIR --summaries --fit`): each prose sentence,
+// in document order, with features that say what it is.
+test('sentence features: citations, numbers, brackets, a leaning opening and word density, per prose sentence', () => {
+  const text = [
+    'Forklift safety training reduces forklift accidents in busy warehouses.',
+    'This result held in 12 of the 14 warehouses that were studied over two years (2019) [3, 4].',
+    'Forklift accidents in warehouses fell after forklift safety training began.',
+    'Auditors from Norway (Smith et al., 2019) visited unrelated quarries elsewhere.',
+    'Short.',
+  ].join(' ');
+  const rows = sentenceFeatures([{ text, location: { headings: [], start: 0, end: text.length } }]);
+  expect(rows.map((r) => r.sentence.text.split(' ')[0])).toEqual(['Forklift', 'This', 'Forklift', 'Auditors']);
+  const [first, second, third, fourth] = rows.map((r) => r.features);
+  expect(second!.anaphora).toBe(1);
+  expect(first!.anaphora).toBe(0);
+  expect(second!.numbers).toBeGreaterThan(0.2);
+  expect(first!.numbers).toBe(0);
+  expect(second!.citations).toBeCloseTo(1 / 3);
+  expect(fourth!.citations).toBeCloseTo(1 / 3);
+  expect(third!.citations).toBe(0);
+  expect(second!.brackets).toBeGreaterThan(0.1);
+  expect(third!.brackets).toBe(0);
+  // The document's recurring words (forklift, safety, training, warehouses) make a dense sentence.
+  expect(third!.density).toBeGreaterThan(fourth!.density);
+  expect(first!.density).toBeGreaterThan(fourth!.density);
 });

@@ -94,6 +94,16 @@ export interface SentenceFeatures {
   paragraphStart: number;
   /** −log(words / 25): positive for short sentences. */
   length: number;
+  /** Mean of its words' log frequency in the document, over the most frequent word's (SumBasic-like). */
+  density: number;
+  /** It opens leaning on the sentence before ("This", "However", "They"). */
+  anaphora: number;
+  /** Share of its tokens that are numbers. */
+  numbers: number;
+  /** Citations it holds ("[12]", "(Smith et al., 2019)"), up to three, over three. */
+  citations: number;
+  /** Share of its characters inside brackets. */
+  brackets: number;
 }
 
 export interface SummaryWeights extends SentenceFeatures {
@@ -119,6 +129,11 @@ export const SUMMARY_WEIGHTS: SummaryWeights = {
   title: 0.625,
   paragraphStart: 0.5,
   length: 0,
+  density: 0,
+  anaphora: 0,
+  numbers: 0,
+  citations: 0,
+  brackets: 0,
   concepts: 0,
 };
 
@@ -128,6 +143,8 @@ const PERIPHERAL =
   /^(?:\d+(?:\.\d+)*\.?\s+)?(?:references|bibliography|acknowledge?ments?|appendix|appendices|see also|external links|notes|further reading|funding|author contributions|ethics|limitations|supplementary)/i;
 const CUE =
   /\b(?:we (?:propose|present|introduce|describe|show|find|found|demonstrate|release|develop|study|argue|report|conclude|evaluate|design|discuss|provide|identify|explore|investigate|offer|outline)|this (?:paper|article|report|study|work|document|chapter|book|review|survey)|our (?:results|findings|work|approach|method|analysis|contributions?|system|toolkit)|in (?:summary|conclusion|short|this (?:paper|work|report|article))|overall|the results (?:show|suggest|indicate)|is an?\b[^.]{0,60}\b(?:that|which|used|known|of))\b/i;
+const ANAPHORA =
+  /^(?:this|these|those|that|it|its|they|their|them|he|she|his|her|such|however|thus|therefore|moreover|furthermore|in addition|additionally|also|hence|consequently|here|there)\b/i;
 const REFERENCE_LIKE = /(?:\bet al\.|\(\d{4}[a-z]?\)|\b(?:doi|arxiv|https?:\/\/|www\.)|\[\d+(?:[,–-]\d+)*\])/gi;
 
 /**
@@ -240,6 +257,7 @@ interface Scored {
   terms: Map<string, number>;
   norm: number;
   base: number;
+  features: SentenceFeatures;
   section: string;
   words: number;
   /** Its text as quoted (cuts shown as "…"). */
@@ -248,18 +266,15 @@ interface Scored {
   concepts: string[];
 }
 
-/** The extractive summary of one document's passages (its chunks, in any order). */
-export async function summarisePassages(
-  passages: WholePassage[],
-  opts: SummaryOptions = {},
-): Promise<ExtractiveSummary> {
-  const w = { ...SUMMARY_WEIGHTS, ...opts.weights };
-  const budget = opts.words ?? SUMMARY_WORDS[opts.length ?? 'medium'];
+/**
+ * Every sentence that may stand in a summary (prose) with what is known of it and its weighed sum:
+ * the first half of summarisePassages, and what a sentence scorer is fit on.
+ */
+function scoreSentences(passages: WholePassage[], opts: SummaryOptions, w: SummaryWeights) {
   const trim = opts.trim ?? 'none';
   const all = documentSentences(passages);
-  const read = { passages: passages.length, sentences: all.length };
   const pool = all.filter((s) => prose(s.text));
-  if (!pool.length) return { sections: [], words: 0, read };
+  if (!pool.length) return { all, scored: [] as Scored[], conceptWeight: (_: string) => 0 };
 
   // TF-IDF over the document's sentences: a word in every sentence says nothing of any one.
   const termLists = pool.map((s) => analyze(s.text));
@@ -293,6 +308,7 @@ export async function summarisePassages(
   const headingTerms = new Set(
     analyze([opts.title ?? '', ...new Set(all.flatMap((s) => s.location.headings))].join(' ')),
   );
+  const topTf = Math.log(1 + Math.max(1, ...tf.values()));
   const topicTerms = new Set(opts.topic ? analyze(opts.topic) : []);
   const titleTerms = new Set(opts.title ? analyze(opts.title) : []);
 
@@ -340,13 +356,45 @@ export async function summarisePassages(
       cue: CUE.test(s.text) ? 1 : 0,
       topic: topicTerms.size ? distinct.filter((t) => topicTerms.has(t)).length / topicTerms.size : 0,
       length: -Math.log(words / 25),
+      density: distinct.length
+        ? distinct.reduce((sum, t) => sum + Math.log(1 + (tf.get(t) ?? 0)), 0) / distinct.length / topTf
+        : 0,
+      anaphora: ANAPHORA.test(s.text) ? 1 : 0,
+      numbers: termLists[i]!.length ? termLists[i]!.filter((t) => /^\d/.test(t)).length / termLists[i]!.length : 0,
+      citations:
+        Math.min(3, (s.text.match(NUMERIC_CITATION) ?? []).length + (s.text.match(AUTHOR_CITATION) ?? []).length) / 3,
+      brackets: (s.text.match(/\([^()]*\)|\[[^[\]]*\]/g) ?? []).reduce((n, m) => n + m.length, 0) / s.text.length,
     };
     const base = (Object.keys(f) as (keyof SentenceFeatures)[]).reduce((sum, k) => sum + w[k] * f[k], 0);
     const concepts = w.concepts
       ? [...new Set([...termLists[i]!, ...pairLists[i]!])].filter((c) => conceptWeight(c) > 0)
       : [];
-    return { s, terms: v, norm: norms[i]!, base, section: sectionOf(s), words, shown, concepts };
+    return { s, terms: v, norm: norms[i]!, base, features: f, section: sectionOf(s), words, shown, concepts };
   });
+  return { all, scored, conceptWeight };
+}
+
+/** Each prose sentence of a document with its features (what `npm run eval -- … --summaries --fit` learns from). */
+export function sentenceFeatures(
+  passages: WholePassage[],
+  opts: SummaryOptions = {},
+): { sentence: DocSentence; features: SentenceFeatures }[] {
+  return scoreSentences(passages, opts, { ...SUMMARY_WEIGHTS, ...opts.weights }).scored.map((c) => ({
+    sentence: c.s,
+    features: c.features,
+  }));
+}
+
+/** The extractive summary of one document's passages (its chunks, in any order). */
+export async function summarisePassages(
+  passages: WholePassage[],
+  opts: SummaryOptions = {},
+): Promise<ExtractiveSummary> {
+  const w = { ...SUMMARY_WEIGHTS, ...opts.weights };
+  const budget = opts.words ?? SUMMARY_WORDS[opts.length ?? 'medium'];
+  const { all, scored, conceptWeight } = scoreSentences(passages, opts, w);
+  const read = { passages: passages.length, sentences: all.length };
+  if (!scored.length) return { sections: [], words: 0, read };
 
   if (opts.embed && w.embedCentrality) await addEmbeddingCentrality(scored, opts.embed, opts.embedLimit ?? 80, w);
 
