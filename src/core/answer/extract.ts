@@ -94,6 +94,15 @@ export function statesCount(sentence: string, counted: Set<string>): boolean {
 }
 
 /**
+ * The question's words for the document itself ("the position paper", "this paper") say which
+ * document, not what it says: a sentence is not matched on them ("In this position paper, we
+ * argue …" restates the question; "… real-world tasks like scholars writing literature reviews"
+ * answers it).
+ */
+// A lower-case word between ("the position paper"), not a name ("the BERT paper" is about BERT).
+const THIS_DOCUMENT = /\b[Tt]h(?:e|is)\s+(?:\p{Ll}[\p{L}-]*\s+)?paper\b(?!s)/gu;
+
+/**
  * A sentence that opens by pointing back ("This is referred as …", "She makes a simple edit …") is
  * about what the sentence before it names: it is matched with that sentence's words as well as its
  * own. (Only such sentences: matching every sentence with its neighbour's words lost on both sets.)
@@ -137,7 +146,20 @@ export const WITH_COSINE: Weights = {
   count: 3,
 };
 
-type QuestionType = 'number' | 'date' | 'person' | 'place' | 'other';
+type QuestionType = 'number' | 'date' | 'person' | 'place' | 'term' | 'other';
+
+/**
+ * "What is X called / referred to as / known as?": the answer is the name given to X, which a
+ * sentence gives with those words ("This is referred as “establishing the working memory”") or
+ * in quotation marks ("the 66 “villes de sûreté” that the Edict of 1598 granted"). "Called for",
+ * "named after" name nothing.
+ */
+const NAMING = String.raw`\b(?:called|referred\s+(?:to\s+)?as|known\s+as|termed|dubbed|named)`;
+const ASKS_NAME = new RegExp(`${NAMING}\\s*\\??\\s*$`, 'i');
+const GIVES_NAME = new RegExp(
+  `${NAMING}(?!\\s+(?:for|in|after|by|on|to|with|from|off|out|up)\\b)\\b|["“][^"”]{2,60}["”]`,
+  'i',
+);
 
 export function questionType(question: string): QuestionType {
   const q = question.toLowerCase();
@@ -153,6 +175,7 @@ export function questionType(question: string): QuestionType {
     )
   )
     return 'date';
+  if (ASKS_NAME.test(q)) return 'term';
   if (/\bwho\b|\bwhose\b|\bwhom\b/.test(q)) return 'person';
   if (/\bwhere\b|\b(?:what|which) (?:country|city|region|place|state|town|continent|island|county)\b/.test(q))
     return 'place';
@@ -173,6 +196,8 @@ function holdsAnswerType(type: QuestionType, sentence: string, questionWords: Se
       return NUMBER.test(sentence);
     case 'date':
       return YEAR.test(sentence) || MONTH.test(sentence);
+    case 'term':
+      return GIVES_NAME.test(sentence);
     case 'person':
     case 'place':
       // A name the question does not already contain (the first word of a sentence is capitalised anyway).
@@ -194,7 +219,7 @@ export function candidates(
   const asked = ASKS_DEFINITION.test(question) ? defined : [];
   const defines = (text: string) =>
     asked.some(([short, long]) => text.includes(short) && text.toLowerCase().includes(long.toLowerCase()));
-  const qTerms = [...new Set(analyze(question))];
+  const qTerms = [...new Set(analyze(question.replace(THIS_DOCUMENT, ' ')))];
   const qSet = new Set(qTerms);
   const qWords = new Set(question.toLowerCase().match(/[\p{L}\p{N}'’-]+/gu) ?? []);
   const type = questionType(question);
