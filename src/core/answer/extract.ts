@@ -37,6 +37,7 @@ export const FEATURES = [
   'pointer',
   'defines',
   'count',
+  'name',
 ] as const;
 export type Weights = Record<(typeof FEATURES)[number], number>;
 
@@ -129,6 +130,9 @@ export const LEXICAL: Weights = {
   pointer: -1.5,
   defines: 1.5,
   count: 3,
+  // Not in the passages' order nor the shortlist: on words alone a name in quotation marks
+  // elsewhere ("… “Confederate Party”, so called because …") reordered SQuAD's passages.
+  name: 0,
 };
 export const WITH_COSINE: Weights = {
   cos: 4.63,
@@ -144,14 +148,17 @@ export const WITH_COSINE: Weights = {
   pointer: -1.5,
   defines: 1.5,
   count: 3,
+  name: 1,
 };
 
-type QuestionType = 'number' | 'date' | 'person' | 'place' | 'term' | 'other';
+type QuestionType = 'number' | 'date' | 'person' | 'place' | 'other';
 
 /**
- * "What is X called / referred to as / known as?": the answer is the name given to X, which a
- * sentence gives with those words ("This is referred as “establishing the working memory”") or
- * in quotation marks ("the 66 “villes de sûreté” that the Edict of 1598 granted"). "Called for",
+ * `name` is set by hand too: "What is X called / referred to as / known as?" asks for the name
+ * given to X, which a sentence gives with those words ("This is referred as “establishing the
+ * working memory”") or in quotation marks ("the 66 “villes de sûreté” that the Edict of 1598
+ * granted"); one without ("Reading relevant documents to gather evidence is a crucial early
+ * step") restates the question. +1 for a sentence giving a name, −1 for one not. "Called for",
  * "named after" name nothing.
  */
 const NAMING = String.raw`\b(?:called|referred\s+(?:to\s+)?as|known\s+as|termed|dubbed|named)`;
@@ -175,7 +182,6 @@ export function questionType(question: string): QuestionType {
     )
   )
     return 'date';
-  if (ASKS_NAME.test(q)) return 'term';
   if (/\bwho\b|\bwhose\b|\bwhom\b/.test(q)) return 'person';
   if (/\bwhere\b|\b(?:what|which) (?:country|city|region|place|state|town|continent|island|county)\b/.test(q))
     return 'place';
@@ -196,8 +202,6 @@ function holdsAnswerType(type: QuestionType, sentence: string, questionWords: Se
       return NUMBER.test(sentence);
     case 'date':
       return YEAR.test(sentence) || MONTH.test(sentence);
-    case 'term':
-      return GIVES_NAME.test(sentence);
     case 'person':
     case 'place':
       // A name the question does not already contain (the first word of a sentence is capitalised anyway).
@@ -224,6 +228,7 @@ export function candidates(
   const qWords = new Set(question.toLowerCase().match(/[\p{L}\p{N}'’-]+/gu) ?? []);
   const type = questionType(question);
   const counted = countedTerms(question);
+  const asksName = ASKS_NAME.test(question);
   const top = passages[0]?.score ?? 0;
   const raw: { passage: number; start: number; end: number; text: string; terms: string[]; index: number }[] = [];
   passages.forEach((p, pi) => {
@@ -274,6 +279,7 @@ export function candidates(
       POINTER.test(r.text) ? 1 : 0,
       defines(r.text) ? 1 : 0,
       statesCount(r.text, counted) ? 1 : 0,
+      asksName ? (GIVES_NAME.test(r.text) ? 1 : -1) : 0,
     ];
     return { passage: r.passage, start: r.start, end: r.end, text: r.text, features, score: 0 };
   });
