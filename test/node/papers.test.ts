@@ -22,6 +22,7 @@ import { coverage } from '../../src/core/answer/coverage';
 import { splitSentences } from '../../src/core/answer/sentences';
 import { standaloneQuery, substitute } from '../../src/core/answer/followUp';
 import { mineTerms } from '../../src/core/search/terms';
+import { apartFromMark } from '../../src/core/ingest/pdfLayout';
 import { paperStructures } from '../../scripts/lib/structure';
 import { PAPERS_DIR } from '../../scripts/lib/paths';
 import { paperPdf } from '../../scripts/lib/pdf';
@@ -115,6 +116,12 @@ describe('papers: structure', () => {
     expect(citesee.text).not.toContain('arXiv:2302.07302v1');
     // The running header of every page is kept once, where the first page's reference format has it.
     expect(citesee.text.split('CHI ’23, April 23–28, 2023, Hamburg, Germany').length - 1).toBeLessThanOrEqual(1);
+    // A footnote's mark, which pdf.js runs into its first word, is set apart as a superscript.
+    expect(s2orc.text).toContain('⁷ pronounced “stork”');
+    expect(s2orc.text).not.toContain('7pronounced');
+    const papermage = await paper('papermage.pdf');
+    expect(papermage.text).toContain('² PDFs store text as character glyphs');
+    for (const word of ['3D printing', '2nd edition', '8 The papers']) expect(apartFromMark(word)).toBe(word);
     const plain = await paper('2203.00130v1.pdf');
     expect(plain.text).not.toContain('28 Feb 2022]');
     const title = plain.blocks.find((b) => b.kind === 'heading')!;
@@ -258,6 +265,13 @@ describe('papers: terms and follow-ups in a library of two papers', () => {
     expect(decided).toMatchObject({ query: 'How many papers does S2ORC contain?', rewritten: true, joined: false });
   });
 
+  test("a footnote's first word, set apart from its mark, is found and quoted", { timeout: 120_000 }, async () => {
+    // The note read "7pronounced “stork”" (its raised mark run into the word): no search for
+    // "pronounced" found it, and another passage's sentence was quoted.
+    const record = await ask('How is S2ORC pronounced?');
+    expect(record.extract?.text).toBe('⁷ pronounced “stork”');
+  });
+
   test('a long form spelled out is searched with its acronym', { timeout: 120_000 }, async () => {
     const record = await ask('Which papers are in the Microsoft Academic Graph?');
     expect(record.alsoSearched).toEqual(['MAG']);
@@ -277,7 +291,8 @@ describe('the quoted answer', () => {
     score,
     dense,
   });
-  const { candidates, countedTerms, score, statesCount, best, LEXICAL, tableHeader } = sentenceScoring;
+  const { candidates, countedTerms, score, statesCount, best, withCosines, LEXICAL, WITH_COSINE, tableHeader } =
+    sentenceScoring;
 
   test('a sentence pointing elsewhere for what is asked loses to the one that names it', () => {
     const question = 'What are the two pre-training tasks of BERT?';
@@ -418,6 +433,55 @@ describe('the quoted answer', () => {
     expect(candidates('Which cases does the CRLC stand behind?', passages, defined).length).toBe(
       candidates('Which cases does the CRLC stand behind?', passages).length,
     );
+  });
+
+  // The paper's own passages as retrieved for these questions (Beyond Summarization).
+  test('asked what something is called, the sentence that gives its name is quoted', { timeout: 120_000 }, async () => {
+    const embedder = await realEmbedder();
+    // As the pipeline makes its final choice: the sentences' and the question's embeddings.
+    const quoted = async (question: string, passages: ReturnType<typeof passage>[], weights = WITH_COSINE) => {
+      const cands = candidates(question, passages);
+      const vectors = await embedder.embed([question, ...cands.map((c) => c.text)], 'passage');
+      const d = vectors.length / (cands.length + 1);
+      return best(score(withCosines(cands, vectors.subarray(0, d), vectors.subarray(d)), weights))!.text;
+    };
+    const text =
+      'Augmenting Reading and Collecting Evidence. Reading relevant documents to gather evidence is a crucial early step for expository writing. While there have been significant research efforts on document discovery and comprehension (e.g., for scientific documents [8, 9, 14, 17, 25]), AI tools for supporting reading for writing is relatively sparse [12, 16, 26]. Experts typically expend significant manual effort reading through many source documents to identify key relevant information to help them synthesize new knowledge.\n\nBeyond Summarization: Designing AI Support for Real-World Expository Writing Tasks\n\nThis is referred as “establishing the working memory” [2, 13], a key step during the cognitive process of writing.';
+    const passages = [passage(text, ['3 DESIGNING AI SUPPORTS FOR EXPOSITORY WRITING'], 3.9, 0.52)];
+    const question = 'What is reading to gather evidence referred to as?';
+    expect(await quoted(question, passages)).toMatch(/^This is referred as/);
+    // Without the name asked for, the sentence restating the question is quoted.
+    expect(await quoted(question, passages, { ...WITH_COSINE, name: 0 })).toMatch(/^Reading relevant documents/);
+    // A name in quotation marks is given too; "called for" gives none (SQuAD's Huguenot article).
+    const huguenots = passage(
+      'Peace terms called for the dismantling of the city\'s fortifications. Montpellier was among the most important of the 66 "villes de sûreté" that the Edict of 1598 granted to the Huguenots.',
+    );
+    expect(
+      await quoted('What were the towns granted to the Huguenots in 1598 collectively called?', [huguenots]),
+    ).toContain('villes de sûreté');
+  });
+
+  test("the question's words for the paper itself are not what a sentence is matched on", () => {
+    const text =
+      'However, AI-supported expository writing—including real-world tasks like scholars writing literature reviews or doctors writing progress notes—is relatively understudied.\n\nIn this position paper, we argue that developing AI supports for expository writing has unique and exciting research challenges and can lead to high real-world impacts.';
+    const passages = [passage(text, ['ABSTRACT'], 2.2, 0.54)];
+    expect(
+      best(
+        score(
+          candidates('What kinds of real-world expository writing tasks does the position paper mention?', passages),
+          LEXICAL,
+        ),
+      )!.text,
+    ).toContain('literature reviews');
+    // Asked without naming the paper, the choice was the restatement's.
+    expect(
+      best(
+        score(
+          candidates('What kinds of real-world expository writing tasks position paper mention?', passages),
+          LEXICAL,
+        ),
+      )!.text,
+    ).toMatch(/^In this position paper/);
   });
 
   test('a heading is never the answer', () => {

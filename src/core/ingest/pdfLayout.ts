@@ -116,7 +116,7 @@ export function emitLines(lines: Line[], builder: DocumentBuilder, body: { size:
     if (!line.text.trim()) continue;
     if (role.kind === 'footnote') {
       if (roles[i - 1]?.kind === 'footnote' && !startsNote(line.text)) notes[notes.length - 1]!.push(line);
-      else notes.push([line]);
+      else notes.push([{ ...line, text: apartFromMark(line.text) }]);
       continue;
     }
     if (role.kind === 'heading') {
@@ -170,6 +170,19 @@ export function emitLines(lines: Line[], builder: DocumentBuilder, body: { size:
 const CAPTION = /^\s*(Figure|Fig\.|Table)\s*\d+[.:]/;
 const endsSentence = (text: string) => /[.!?:"”)\]]\s*$/.test(text);
 const startsNote = (text: string) => /^\s*(\d{1,2}|[*∗†‡§¶♦♣♠♥])/.test(text);
+
+const SUPERSCRIPT = '⁰¹²³⁴⁵⁶⁷⁸⁹';
+/**
+ * A footnote's mark is set apart from its first word, as a superscript: pdf.js runs the raised mark
+ * into the word ("7pronounced “stork”", "2PDFs store text …"), which then matches no search for
+ * "pronounced" or "PDFs", and a quoted note would read as a count ("2 PDFs"). "3D", "2nd" are words.
+ */
+export function apartFromMark(text: string): string {
+  return text.replace(
+    /^(\s*)(\d{1,2})(?!(?:st|nd|rd|th)\b)(?=\p{L}{2})/u,
+    (_, space: string, mark: string) => `${space}${[...mark].map((d) => SUPERSCRIPT[Number(d)]).join('')} `,
+  );
+}
 
 /**
  * The first line of a paper's abstract when it has no heading: the longest paragraph of the front
