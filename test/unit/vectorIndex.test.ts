@@ -384,6 +384,15 @@ describe('WASM SIMD kernels', () => {
         expect(simd.refine(r)).toBeCloseTo(refined, 6);
         expect(js.refine(r)).toBe(simd.refine(r));
       }
+      // The same over a list of rows, in the kernel's float32 sums.
+      for (const a of [simd, js]) {
+        a.list.set(picks);
+        a.refineList(picks.length);
+      }
+      for (let i = 0; i < picks.length; i++) {
+        expect(Math.abs(simd.scores[i]! - simd.refine(picks[i]!))).toBeLessThan(2e-6);
+        expect(js.scores[i]).toBe(Math.fround(simd.refine(picks[i]!)));
+      }
       // Float rows: a candidate list and a full scan, against their definition.
       for (const a of [simd, js]) {
         a.list.set(picks.map((p) => p % more));

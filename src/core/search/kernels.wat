@@ -109,19 +109,35 @@
         (br $each))))
 
   ;; select(distance, rows, cut, list) -> count: writes to list (i32) each row at distance <= cut.
+  ;; Eight distances compared at once: a cut keeps a few rows in a hundred, so most groups of eight
+  ;; hold none and cost one comparison.
   (func (export "select") (param $dist i32) (param $rows i32) (param $cut i32) (param $list i32) (result i32)
-    (local $r i32) (local $out i32)
+    (local $r i32) (local $out i32) (local $end8 i32) (local $c v128)
     (local.set $out (local.get $list))
+    (local.set $c (i16x8.splat (local.get $cut)))
+    (local.set $end8 (i32.and (local.get $rows) (i32.const -8)))
+    (block $done8
+      (loop $each8
+        (br_if $done8 (i32.ge_u (local.get $r) (local.get $end8)))
+        (if (v128.any_true (i16x8.le_u (v128.load (i32.add (local.get $dist) (i32.shl (local.get $r) (i32.const 1)))) (local.get $c)))
+          (then (local.set $out (call $select8 (local.get $dist) (local.get $r) (i32.add (local.get $r) (i32.const 8)) (local.get $cut) (local.get $out)))))
+        (local.set $r (i32.add (local.get $r) (i32.const 8)))
+        (br $each8)))
+    (local.set $out (call $select8 (local.get $dist) (local.get $r) (local.get $rows) (local.get $cut) (local.get $out)))
+    (i32.shr_u (i32.sub (local.get $out) (local.get $list)) (i32.const 2)))
+
+  ;; Rows [r, end) of `select`, one at a time; returns where the list goes on.
+  (func $select8 (param $dist i32) (param $r i32) (param $end i32) (param $cut i32) (param $out i32) (result i32)
     (block $done
       (loop $each
-        (br_if $done (i32.ge_u (local.get $r) (local.get $rows)))
+        (br_if $done (i32.ge_u (local.get $r) (local.get $end)))
         ;; Branch-free: always write, advance only for a kept row.
         (i32.store (local.get $out) (local.get $r))
         (local.set $out (i32.add (local.get $out)
           (i32.shl (i32.le_u (i32.load16_u (i32.add (local.get $dist) (i32.shl (local.get $r) (i32.const 1)))) (local.get $cut)) (i32.const 2))))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $each)))
-    (i32.shr_u (i32.sub (local.get $out) (local.get $list)) (i32.const 2)))
+    (local.get $out))
 
 ;; quantize(src, dims, rows, centre, inv, scales, out, res): the int8 code of each of `rows` float rows
   ;; (row i at src + 4·dims·i): y_j = (x_j - centre_j) · inv_j, then u_j = nearest(y_j · k), k = 127 / max|y|,
@@ -269,6 +285,66 @@
         (local.set $list (i32.add (local.get $list) (i32.const 16)))
         (local.set $out (i32.add (local.get $out) (i32.const 16)))
         (br $each))))
+
+;; refine(codes8, rests, dims, list, count, weights, scales, base, out): out[i] (f32) = base + scales[r] ·
+  ;; Σ_j weights[j] (f32) · (8·u_j + 2·v_j − 3) for row r = list[i]: its int8 code u and 2-bit rests v
+  ;; (laid out as `quantize` writes them), each dimension u + (2v − 3) / 8 of a step when the weights
+  ;; are the query's own divided by 8. dims a multiple of 64.
+  (func (export "refine") (param $codes i32) (param $rests i32) (param $dims i32) (param $list i32) (param $count i32)
+    (param $weights i32) (param $scales i32) (param $base f32) (param $out i32)
+    (local $end i32) (local $r i32) (local $u i32) (local $v i32) (local $w i32) (local $uEnd i32) (local $rb v128)
+    (local $s v128) (local $three v128)
+    (local.set $three (v128.const i8x16 3 3 3 3 3 3 3 3 3 3 3 3 3 3 3 3))
+    (local.set $end (i32.add (local.get $list) (i32.shl (local.get $count) (i32.const 2))))
+    (block $done
+      (loop $row
+        (br_if $done (i32.ge_u (local.get $list) (local.get $end)))
+        (local.set $r (i32.load (local.get $list)))
+        (local.set $u (i32.add (local.get $codes) (i32.mul (local.get $r) (local.get $dims))))
+        (local.set $v (i32.add (local.get $rests) (i32.mul (local.get $r) (i32.shr_u (local.get $dims) (i32.const 2)))))
+        (local.set $uEnd (i32.add (local.get $u) (local.get $dims)))
+        (local.set $w (local.get $weights))
+        (local.set $s (v128.const i64x2 0 0))
+        (block $rd
+          (loop $group
+            (br_if $rd (i32.ge_u (local.get $u) (local.get $uEnd)))
+            ;; 64 dimensions: rest byte t holds dimensions t, 16 + t, 32 + t, 48 + t from its low bits up.
+            (local.set $rb (v128.load (local.get $v)))
+            (local.set $s (f32x4.add (local.get $s) (call $rest16dot (v128.load (local.get $u)) (v128.and (local.get $rb) (local.get $three)) (local.get $w))))
+            (local.set $s (f32x4.add (local.get $s) (call $rest16dot (v128.load offset=16 (local.get $u))
+              (v128.and (i8x16.shr_u (local.get $rb) (i32.const 2)) (local.get $three)) (i32.add (local.get $w) (i32.const 64)))))
+            (local.set $s (f32x4.add (local.get $s) (call $rest16dot (v128.load offset=32 (local.get $u))
+              (v128.and (i8x16.shr_u (local.get $rb) (i32.const 4)) (local.get $three)) (i32.add (local.get $w) (i32.const 128)))))
+            (local.set $s (f32x4.add (local.get $s) (call $rest16dot (v128.load offset=48 (local.get $u))
+              (i8x16.shr_u (local.get $rb) (i32.const 6)) (i32.add (local.get $w) (i32.const 192)))))
+            (local.set $u (i32.add (local.get $u) (i32.const 64)))
+            (local.set $v (i32.add (local.get $v) (i32.const 16)))
+            (local.set $w (i32.add (local.get $w) (i32.const 256)))
+            (br $group)))
+        (f32.store (local.get $out) (f32.add (local.get $base) (f32.mul
+          (f32.load (i32.add (local.get $scales) (i32.shl (local.get $r) (i32.const 2))))
+          (f32.add
+            (f32.add (f32x4.extract_lane 0 (local.get $s)) (f32x4.extract_lane 1 (local.get $s)))
+            (f32.add (f32x4.extract_lane 2 (local.get $s)) (f32x4.extract_lane 3 (local.get $s)))))))
+        (local.set $list (i32.add (local.get $list) (i32.const 4)))
+        (local.set $out (i32.add (local.get $out) (i32.const 4)))
+        (br $row))))
+
+  ;; Sixteen dimensions of `refine`: codes u (i8), rests v (0 … 3), weights at w (f32); Σ w · (8u + 2v − 3) as four f32 lanes.
+  (func $rest16dot (param $u v128) (param $v v128) (param $w i32) (result v128)
+    (local $lo v128) (local $hi v128)
+    ;; 8u + 2v − 3 within ±1,027: i16 lanes.
+    (local.set $lo (i16x8.sub (i16x8.add (i16x8.shl (i16x8.extend_low_i8x16_s (local.get $u)) (i32.const 3))
+      (i16x8.shl (i16x8.extend_low_i8x16_u (local.get $v)) (i32.const 1))) (i16x8.splat (i32.const 3))))
+    (local.set $hi (i16x8.sub (i16x8.add (i16x8.shl (i16x8.extend_high_i8x16_s (local.get $u)) (i32.const 3))
+      (i16x8.shl (i16x8.extend_high_i8x16_u (local.get $v)) (i32.const 1))) (i16x8.splat (i32.const 3))))
+    (f32x4.add
+      (f32x4.add
+        (f32x4.mul (f32x4.convert_i32x4_s (i32x4.extend_low_i16x8_s (local.get $lo))) (v128.load (local.get $w)))
+        (f32x4.mul (f32x4.convert_i32x4_s (i32x4.extend_high_i16x8_s (local.get $lo))) (v128.load offset=16 (local.get $w))))
+      (f32x4.add
+        (f32x4.mul (f32x4.convert_i32x4_s (i32x4.extend_low_i16x8_s (local.get $hi))) (v128.load offset=32 (local.get $w)))
+        (f32x4.mul (f32x4.convert_i32x4_s (i32x4.extend_high_i16x8_s (local.get $hi))) (v128.load offset=48 (local.get $w))))))
 
   ;; Σ_j w[j] · u_j for four int8 rows at once: [Σa, Σb, Σc, Σd] as i32 lanes.
   (func $int4 (param $a i32) (param $b i32) (param $c i32) (param $d i32) (param $w i32) (param $dims i32) (result v128)

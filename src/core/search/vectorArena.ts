@@ -27,6 +27,17 @@ interface Kernels {
     res: number,
   ): void;
   signs(codes: number, dims: number, from: number, to: number, bits: number): void;
+  refine(
+    codes: number,
+    rests: number,
+    dims: number,
+    list: number,
+    count: number,
+    weights: number,
+    scales: number,
+    base: number,
+    out: number,
+  ): void;
   dots8(
     codes: number,
     dims: number,
@@ -89,7 +100,7 @@ export interface Kept {
  * it lies). Bit codes are stored 16 rows to a block, byte j of the 16 rows side by side, so that the
  * estimate of a query's dot product with 16 rows takes one table lookup (a swizzle) per code byte.
  *
- * Layout (16-byte aligned): query | lookup table | weights | centre | inv | histogram | bit codes |
+ * Layout (16-byte aligned): query | lookup table | weights | fine weights | centre | inv | histogram | bit codes |
  * int8 codes | rests | row scales | distances | candidate list | scores | floats. The float region
  * holds the rows of a small index, or (once rows are coded) a batch being coded. Growing moves each
  * region up to its new offset; the views are re-made after every growth.
@@ -118,6 +129,8 @@ export class VectorArena {
   lut!: Int8Array;
   /** The query scaled per dimension to 16-bit integers, for the int8 codes (see setQuery). */
   weights!: Int16Array;
+  /** exactWeights / 8 in float32, for the `refine` kernel (a rest is counted in eighths of a step). */
+  fineWeights!: Float32Array;
   /** The mean vector, the origin of every code. */
   centre!: Float32Array;
   /** Per dimension, 1 / its standard deviation (0 where it has none). */
@@ -180,7 +193,8 @@ export class VectorArena {
     const next = regions();
     next.lut = align(d * 4);
     next.weights = next.lut + align(B * 32);
-    next.centre = next.weights + align(d * 2);
+    next.fineWeights = next.weights + align(d * 2);
+    next.centre = next.fineWeights + align(d * 4);
     next.inv = next.centre + align(d * 4);
     next.histogram = next.inv + align(d * 4);
     next.codes = next.histogram + align((2 * this.offset + 2) * 4);
@@ -222,6 +236,7 @@ export class VectorArena {
     this.query = new Float32Array(b, next.query, d);
     this.lut = new Int8Array(b, next.lut, B * 32);
     this.weights = new Int16Array(b, next.weights, d);
+    this.fineWeights = new Float32Array(b, next.fineWeights, d);
     this.centre = new Float32Array(b, next.centre, d);
     this.inv = new Float32Array(b, next.inv, d);
     this.histogram = new Uint32Array(b, next.histogram, 2 * this.offset + 2);
@@ -336,6 +351,7 @@ export class VectorArena {
     // 16-bit weights: a row's sum stays far within 32 bits (|u| ≤ 127).
     const wScale = top > 0 ? 32767 / top : 0;
     for (let j = 0; j < d; j++) this.weights[j] = Math.round(w[j]! * wScale);
+    for (let j = 0; j < d; j++) this.fineWeights[j] = w[j]! / 8;
     this.base = Math.fround(base);
     this.unit = wScale > 0 ? Math.fround(1 / wScale) : 0;
   }
@@ -504,6 +520,20 @@ export class VectorArena {
     return this.base + this.rowScale[r]! * s;
   }
 
+  /**
+   * scores[i] = `refine(list[i])`, for i < count; the kernel sums in float32 (within about 10⁻⁶ of
+   * the JavaScript loop's float64), where the loop took a quarter of a near query's time at 100k rows.
+   */
+  refineList(count: number): void {
+    if (this.kernels) {
+      const a = this.at;
+      const base = this.base;
+      this.kernels.refine(a.coded, a.rest, this.dims, a.list, count, a.fineWeights, a.rowScale, base, a.scores);
+      return;
+    }
+    for (let i = 0; i < count; i++) this.scores[i] = this.refine(this.list[i]!);
+  }
+
   /** scores[i] = float row list[i] · query, for i < count. */
   dots(count: number): void {
     if (this.kernels) {
@@ -549,6 +579,7 @@ function regions() {
     query: 0,
     lut: 0,
     weights: 0,
+    fineWeights: 0,
     centre: 0,
     inv: 0,
     histogram: 0,

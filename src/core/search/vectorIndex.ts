@@ -293,8 +293,10 @@ export class VectorIndex {
     for (let i = 0; i < count; i++) heap.push(scores[i]!, byRow ? i : list[i]!);
     if (this.coded) {
       const best = heap.sorted();
+      for (const [i, [, r]] of best.entries()) list[i] = r;
+      arena.refineList(best.length);
       heap = new TopK(k);
-      for (const [, r] of best) heap.push(arena.refine(r), r);
+      for (let i = 0; i < best.length; i++) heap.push(scores[i]!, list[i]!);
     }
     return heap
       .sorted()
