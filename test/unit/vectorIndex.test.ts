@@ -413,6 +413,44 @@ describe('WASM SIMD kernels', () => {
   });
 });
 
+describe('the relaxed-SIMD estimate', () => {
+  test('gives the distances of the plain kernel and of their definition (Node run with relaxed SIMD on)', async () => {
+    const { ESTIMATE_RELAXED_WASM, KERNELS_WASM } = await import('../../src/core/search/kernelsWasm');
+    // Node 20 compiles relaxed SIMD only behind a flag (browsers by default): a child process with it.
+    const script = `
+      const compile = (b) => new WebAssembly.Module(Buffer.from(b, 'base64'));
+      const memory = new WebAssembly.Memory({ initial: 4 });
+      const plain = new WebAssembly.Instance(compile(process.env.PLAIN), { env: { memory } }).exports;
+      const relaxed = new WebAssembly.Instance(compile(process.env.RELAXED), { env: { memory } }).exports;
+      const bytes = 48, blocks = 37, lut = 0, codes = 2048, out = codes + blocks * 16 * bytes;
+      const u8 = new Uint8Array(memory.buffer);
+      let x = 7;
+      const rnd = () => (x = (Math.imul(x, 1103515245) + 12345) >>> 0) / 2 ** 32;
+      for (let i = 0; i < bytes * 32; i++) u8[lut + i] = Math.floor(rnd() * 63);
+      for (let i = 0; i < blocks * 16 * bytes; i++) u8[codes + i] = Math.floor(rnd() * 256);
+      const top = 4 * 31 * bytes;
+      const run = (f) => { f(codes, blocks, bytes, lut, top, out); return Array.from(new Uint16Array(memory.buffer, out, blocks * 16)); };
+      const want = Array.from({ length: blocks * 16 }, (_, r) => {
+        let s = 0;
+        for (let j = 0; j < bytes; j++) {
+          const c = u8[codes + (r >> 4) * 16 * bytes + 16 * j + (r & 15)];
+          s += u8[lut + 32 * j + (c & 15)] + u8[lut + 32 * j + 16 + (c >> 4)];
+        }
+        return top - s;
+      });
+      console.log(JSON.stringify({ plain: run(plain.estimate), relaxed: run(relaxed.estimate), want }));`;
+    const { execFileSync } = await import('node:child_process');
+    const out = execFileSync(process.execPath, ['--experimental-wasm-relaxed-simd', '-e', script], {
+      env: { ...process.env, PLAIN: KERNELS_WASM, RELAXED: ESTIMATE_RELAXED_WASM },
+      encoding: 'utf8',
+    });
+    const { plain, relaxed, want } = JSON.parse(out) as Record<string, number[]>;
+    expect(want).toHaveLength(37 * 16);
+    expect(plain).toEqual(want);
+    expect(relaxed).toEqual(want);
+  });
+});
+
 /**
  * Unit vectors shaped like sentence embeddings: each set (seed) has its own 500 cluster centres and
  * its own offset, rows are a centre plus noise plus the offset. The same seed gives the same centres,

@@ -106,8 +106,11 @@ export class VectorIndex {
   /** The list of each row in [0, assigned). */
   private listOf: Int32Array;
   private assigned = 0;
-  /** What the last approximate search estimated: bit codes, and lists probed (of how many; 0 when searched as without lists). */
-  lastProbe = { estimated: 0, lists: 0, of: 0 };
+  /**
+   * What the last approximate search did: bit codes estimated, rows scored from their int8 codes,
+   * and lists probed (of how many; 0 when searched as without lists).
+   */
+  lastProbe = { estimated: 0, scored: 0, lists: 0, of: 0 };
 
   constructor(
     readonly dimensions: number,
@@ -320,7 +323,7 @@ export class VectorIndex {
     let count = probe.select(first);
     const xs = probe.estimates(count);
     // Scored once: the second batch lists only rows not in the first.
-    probe.drop(count);
+    probe.drop(count, first);
     probe.toRows(count);
     arena.codedDots(count);
     if (count < k || first >= skip - 1) {
@@ -372,7 +375,12 @@ export class VectorIndex {
   }
 
   private probed(probe: Probe, count: number): number {
-    this.lastProbe = { estimated: probe.estimated, lists: probe.listsProbed, of: this.lists?.count ?? 0 };
+    this.lastProbe = {
+      estimated: probe.estimated,
+      scored: count,
+      lists: probe.listsProbed,
+      of: this.lists?.count ?? 0,
+    };
     return count;
   }
 
@@ -448,6 +456,10 @@ class Probe {
   listsProbed = 0;
   /** Positions already scored. */
   private dropped = new Int32Array(0);
+  /** Dropped since the last count: the positions at distance ≤ this (−1: none). */
+  private droppedCut = -1;
+  /** Entries of `ranges` the histogram counts. */
+  private counted = -1;
   private order: number[] = [];
   /** Per list: the highest score any of its rows may have for this query. */
   private bound: Float64Array;
@@ -534,8 +546,20 @@ class Probe {
   cutFor(count: number): number {
     this.filter();
     const { histogram } = this.arena;
-    histogram.fill(0);
-    for (let i = 0; i < this.ranges.length; i += 2) this.arena.countRange(this.ranges[i]!, this.ranges[i + 1]!);
+    if (this.counted === this.ranges.length && this.droppedCut >= 0) {
+      // Nothing estimated since the last count: the rows dropped since are those at distance ≤
+      // droppedCut, so their bins move to the one no cut reaches (a second pass over every
+      // distance took as long as selecting a near query's second batch).
+      for (let b = 0; b <= this.droppedCut; b++) {
+        histogram[this.skip]! += histogram[b]!;
+        histogram[b] = 0;
+      }
+    } else {
+      histogram.fill(0);
+      for (let i = 0; i < this.ranges.length; i += 2) this.arena.countRange(this.ranges[i]!, this.ranges[i + 1]!);
+      this.counted = this.ranges.length;
+    }
+    this.droppedCut = -1;
     let cut = 0;
     for (let seen = 0; cut < this.skip && seen + histogram[cut]! < count; cut++) seen += histogram[cut]!;
     return cut;
@@ -549,9 +573,13 @@ class Probe {
     return m - at;
   }
 
-  /** The listed positions are left out of later counts and selections (given the distance no cut reaches). */
-  drop(count: number): void {
+  /**
+   * The listed positions (every estimated one at distance ≤ `cut`) are left out of later counts and
+   * selections (given the distance no cut reaches).
+   */
+  drop(count: number, cut: number): void {
     this.dropped = this.arena.list.slice(0, count);
+    this.droppedCut = cut;
   }
 
   /** The estimates of the listed positions (offset − distance). */
