@@ -60,32 +60,28 @@ const BLOCK = 16;
 /** Largest table entry: four entries (two code bytes) add up within a signed byte. */
 const ENTRY = 31;
 
-const compile = (base64: string) => new WebAssembly.Module(Uint8Array.from(atob(base64), (c) => c.charCodeAt(0)));
-
-let compiled: WebAssembly.Module | null | undefined;
-function kernelModule(): WebAssembly.Module | null {
-  if (compiled === undefined) {
-    try {
-      compiled = compile(KERNELS_WASM);
-    } catch {
-      compiled = null; // no WebAssembly SIMD here: the JavaScript loops below do the same work
+/** A module compiled on first use; null if this engine cannot compile it. */
+function lazyModule(base64: string): () => WebAssembly.Module | null {
+  let compiled: WebAssembly.Module | null | undefined;
+  return () => {
+    if (compiled === undefined) {
+      try {
+        compiled = new WebAssembly.Module(Uint8Array.from(atob(base64), (c) => c.charCodeAt(0)));
+      } catch {
+        compiled = null;
+      }
     }
-  }
-  return compiled;
+    return compiled;
+  };
 }
 
-let compiledRelaxed: WebAssembly.Module | null | undefined;
-/** `estimate` with relaxed swizzles (scripts/build-wasm.ts), where relaxed SIMD compiles: about a fifth faster. */
-function relaxedEstimateModule(): WebAssembly.Module | null {
-  if (compiledRelaxed === undefined) {
-    try {
-      compiledRelaxed = compile(ESTIMATE_RELAXED_WASM);
-    } catch {
-      compiledRelaxed = null; // no relaxed SIMD (Node 20 without a flag): the first module's estimate
-    }
-  }
-  return compiledRelaxed;
-}
+/** Null without WebAssembly SIMD: the JavaScript loops below do the same work. */
+const kernelModule = lazyModule(KERNELS_WASM);
+/**
+ * `estimate` with relaxed swizzles (scripts/build-wasm.ts), about a fifth faster; null without
+ * relaxed SIMD (Node 20 without a flag): the first module's estimate then.
+ */
+const relaxedEstimateModule = lazyModule(ESTIMATE_RELAXED_WASM);
 
 /** Rows of each region that a move must keep. */
 export interface Kept {
@@ -364,15 +360,21 @@ export class VectorArena {
     }
     const raw = this.rawTable;
     let max = 0;
+    const nibble = [0, 0, 0, 0];
     for (let n = 0; n < 2 * this.bytes; n++) {
       // Nibble n covers dimensions 4n … 4n + 3 (low nibble of byte n >> 1 when n is even).
       const table = (n >> 1) * 32 + (n & 1) * 16;
-      for (let v = 0; v < 16; v++) {
-        let s = 0;
-        for (let k = 0; k < 4 && 4 * n + k < d; k++) s += v & (1 << k) ? w[4 * n + k]! : -w[4 * n + k]!;
-        raw[table + v] = s;
-        max = Math.max(max, Math.abs(s));
+      let all = 0;
+      let most = 0; // the largest |entry|: every sign matching its weight's
+      for (let k = 0; k < 4; k++) {
+        nibble[k] = 4 * n + k < d ? w[4 * n + k]! : 0;
+        all += nibble[k]!;
+        most += Math.abs(nibble[k]!);
       }
+      // Entry v from entry v less its lowest set bit: that dimension's sign turns from − to +.
+      raw[table] = -all;
+      for (let v = 1; v < 16; v++) raw[table + v] = raw[table + (v & (v - 1))]! + 2 * nibble[31 - Math.clz32(v & -v)]!;
+      max = Math.max(max, most);
     }
     // A given scale (no larger than this query's own) makes estimates of different queries comparable.
     const scale = max > 0 ? Math.min(ENTRY / max, tableScale ?? Number.POSITIVE_INFINITY) : 0;

@@ -4,16 +4,27 @@ import { VectorArena } from './vectorArena';
 /**
  * The approximate search in two steps: an estimate of every row from its bit code, then its score
  * from its int8 code for the best of those. How many rows the second step looks at is decided per
- * query: a first batch of FIRST rows shows how the bit-code estimate relates to the score for this
- * query (a least-squares line, and the spread around it); rows whose bit-code estimate, Z spreads
- * above that line, could still beat the k-th best score found so far are added, up to CAP·√n.
- * Queries near stored content stop at several hundred candidates; queries unlike anything stored
- * go on to tens of thousands, as they need. At 1M rows of the benchmark's vectors (Node, its 40
- * judged queries): near queries took 648 candidates at p50, off-distribution ones 24k (the cap for
- * the hardest), recall@10 1.0 / 0.990 with CAP = 64 and 1.0 / 0.985 with 48; Z = 4.5 took 38k for
- * no more recall.
+ * query: a first batch of the best-estimated rows shows how the bit-code estimate relates to the
+ * score for this query (a least-squares line, and the spread around it); rows whose bit-code
+ * estimate, Z spreads above that line, could still beat the k-th best score found so far are added,
+ * up to CAP·√n. Queries near stored content stop at several hundred candidates; queries unlike
+ * anything stored go on to tens of thousands, as they need. At 1M rows of the benchmark's vectors
+ * (Node, its 40 judged queries): near queries took 648 candidates at p50, off-distribution ones 24k
+ * (the cap for the hardest), recall@10 1.0 / 0.990 with CAP = 64 and 1.0 / 0.985 with 48; Z = 4.5
+ * took 38k for no more recall.
+ *
+ * The first batch is SMALL_FIRST_PER_K · k rows (160 for 10); when its line lets more than
+ * EXTEND_ABOVE further rows in, it grows to max(FIRST, 64 · k) (640) and the line is fitted again.
+ * The small batch describes a near query as well as the large one and halves what it scores (the
+ * bench's vectors and queries plus its tuning set, 50 near, 50 off-distribution and 20 topic
+ * queries: rows scored at p50 for near queries 887 instead of 1,531 at 100k, 161 instead of 648 at
+ * 1M; recall@10 unchanged at 10k, 100k and 1M). A query whose cut reaches far (off-distribution
+ * ones, topics at 1M) gets the large batch, fitted on the same rows as before: a batch of 256 for
+ * every query lost off-distribution recall at 1M (0.986 for 0.990).
  */
 const FIRST = 512;
+const SMALL_FIRST_PER_K = 16;
+const EXTEND_ABOVE = 1024;
 const Z = 4.25;
 const CAP = 64;
 /**
@@ -137,6 +148,11 @@ export class VectorIndex {
 
   get size(): number {
     return this.rows;
+  }
+
+  /** What runs the search loops: WebAssembly SIMD (with relaxed SIMD for the estimates), or JavaScript. */
+  get kernels(): 'relaxed-simd' | 'simd' | 'js' {
+    return this.arena.relaxed ? 'relaxed-simd' : this.arena.simd ? 'simd' : 'js';
   }
 
   has(docId: string): boolean {
@@ -319,52 +335,23 @@ export class VectorIndex {
     const skip = 2 * arena.offset + 1;
     const probe = new Probe(arena, this.lists, n, allowed, this.docOf, skip, everyList);
     probe.start();
-    const first = probe.cutFor(Math.max(FIRST, 64 * k));
-    let count = probe.select(first);
-    const xs = probe.estimates(count);
-    // Scored once: the second batch lists only rows not in the first.
-    probe.drop(count, first);
-    probe.toRows(count);
-    arena.codedDots(count);
-    if (count < k || first >= skip - 1) {
+    let count = probe.batch(SMALL_FIRST_PER_K * k, 0);
+    if (count < k || probe.lastCut >= skip - 1) {
       // Too few rows in the lists probed first (a filter may leave few there): every row, then.
       if (probe.estimated < n) return this.approximate(k, eligible, allowed, true);
       return this.probed(probe, count);
     }
-    // The first batch's bit-code estimates against their scores.
-    const { scores, offset } = arena;
-    let sx = 0;
-    let sy = 0;
-    for (let i = 0; i < count; i++) {
-      sx += xs[i]!;
-      sy += scores[i]!;
+    let line = fitLine(probe.xs, arena.scores, count, k, arena.offset);
+    const wide = Math.max(FIRST, 64 * k);
+    if (count < wide && probe.within(line.reach) > EXTEND_ABOVE) {
+      count += probe.batch(wide - count, count);
+      line = fitLine(probe.xs, arena.scores, count, k, arena.offset);
     }
-    const mx = sx / count;
-    const my = sy / count;
-    let sxy = 0;
-    let sxx = 0;
-    for (let i = 0; i < count; i++) {
-      const x = xs[i]! - mx;
-      sxy += x * (scores[i]! - my);
-      sxx += x * x;
-    }
-    const slope = sxy / sxx;
-    let spread = 0;
-    for (let i = 0; i < count; i++) spread += (scores[i]! - my - slope * (xs[i]! - mx)) ** 2;
-    spread = Math.sqrt(spread / Math.max(1, count - 2));
-    // The k-th best score so far: what any further row would have to beat.
-    const heap = new TopK(k);
-    for (let i = 0; i < count; i++) heap.push(scores[i]!, i);
-    const kth = heap.sorted()[k - 1]![0];
-    const fits = slope > 0 && Number.isFinite(slope);
-    // Every list whose bound (invertedLists.ts: no row of it scores above) reaches the k-th best is
-    // probed; `least`, the lowest estimate a row could have and still beat it, only sets the candidates' cut.
-    const least = fits ? mx + (kth - my - Z * spread) / slope : Number.NEGATIVE_INFINITY;
+    const { kth, fits, reach } = line;
     // When the lists that may hold a better row are most of them (a query unlike any list's rows, or
     // rows too spread for the bound to exclude a list), the query is searched as without lists, its
     // first batch from every row (one from the nearest lists describes others poorly).
     if (!probe.reach(fits ? kth : Number.NEGATIVE_INFINITY, n / 2)) return this.approximate(k, eligible, allowed, true);
-    const reach = fits ? Math.floor(offset - least) : skip - 1;
     const more = Math.max(FIRST, Math.ceil(CAP * Math.sqrt(eligible))) - count;
     const cut = Math.min(reach, probe.cutFor(more), skip - 1);
     const before = count;
@@ -456,6 +443,10 @@ class Probe {
   listsProbed = 0;
   /** Positions already scored. */
   private dropped = new Int32Array(0);
+  /** The estimates of the rows scored in batches, in the list's order. */
+  xs = new Float64Array(0);
+  /** The last batch's cut. */
+  lastCut = 0;
   /** Dropped since the last count: the positions at distance ≤ this (−1: none). */
   private droppedCut = -1;
   /** Entries of `ranges` the histogram counts. */
@@ -542,27 +533,66 @@ class Probe {
       }
   }
 
-  /** The smallest distance cut that keeps at least `count` estimated rows (ties included). */
-  cutFor(count: number): number {
+  /**
+   * Scores a batch from list[at] on: every estimated position not yet scored at distance ≤ the
+   * smallest cut that keeps at least `size` of them (ties included), made rows, their estimates
+   * kept in `xs`; returns how many.
+   */
+  batch(size: number, at: number): number {
+    const cut = this.cutFor(size);
+    const count = at + this.select(cut, at);
+    const { list, distance, offset } = this.arena;
+    const xs = new Float64Array(count);
+    xs.set(this.xs.subarray(0, at));
+    for (let i = at; i < count; i++) xs[i] = offset - distance[list[i]!]!;
+    this.xs = xs;
+    // Scored once: later batches list only positions not in this one.
+    const dropped = new Int32Array(count);
+    dropped.set(this.dropped);
+    dropped.set(list.subarray(this.dropped.length, count), this.dropped.length);
+    this.dropped = dropped;
+    this.droppedCut = cut;
+    this.lastCut = cut;
+    this.toRows(count, at);
+    this.arena.codedDots(count, at);
+    return count - at;
+  }
+
+  /** The histogram of the estimated positions not yet scored nor filtered out. */
+  private counts(): Uint32Array {
     this.filter();
     const { histogram } = this.arena;
     if (this.counted === this.ranges.length && this.droppedCut >= 0) {
-      // Nothing estimated since the last count: the rows dropped since are those at distance ≤
-      // droppedCut, so their bins move to the one no cut reaches (a second pass over every
+      // Nothing estimated since the last count: the positions dropped since are those at distance
+      // ≤ droppedCut, so their bins move to the one no cut reaches (a second pass over every
       // distance took as long as selecting a near query's second batch).
       for (let b = 0; b <= this.droppedCut; b++) {
         histogram[this.skip]! += histogram[b]!;
         histogram[b] = 0;
       }
-    } else {
+    } else if (this.counted !== this.ranges.length) {
       histogram.fill(0);
       for (let i = 0; i < this.ranges.length; i += 2) this.arena.countRange(this.ranges[i]!, this.ranges[i + 1]!);
       this.counted = this.ranges.length;
     }
     this.droppedCut = -1;
+    return histogram;
+  }
+
+  /** The smallest distance cut that keeps at least `count` estimated rows not yet scored (ties included). */
+  cutFor(count: number): number {
+    const histogram = this.counts();
     let cut = 0;
     for (let seen = 0; cut < this.skip && seen + histogram[cut]! < count; cut++) seen += histogram[cut]!;
     return cut;
+  }
+
+  /** How many estimated rows not yet scored lie at distance ≤ cut. */
+  within(cut: number): number {
+    const histogram = this.counts();
+    let seen = 0;
+    for (let b = 0; b <= Math.min(cut, this.skip - 1); b++) seen += histogram[b]!;
+    return seen;
   }
 
   /** Lists the estimated positions at distance ≤ cut from list[at] on; returns how many. */
@@ -573,23 +603,6 @@ class Probe {
     return m - at;
   }
 
-  /**
-   * The listed positions (every estimated one at distance ≤ `cut`) are left out of later counts and
-   * selections (given the distance no cut reaches).
-   */
-  drop(count: number, cut: number): void {
-    this.dropped = this.arena.list.slice(0, count);
-    this.droppedCut = cut;
-  }
-
-  /** The estimates of the listed positions (offset − distance). */
-  estimates(count: number): Float64Array {
-    const { list, distance, offset } = this.arena;
-    const xs = new Float64Array(count);
-    for (let i = 0; i < count; i++) xs[i] = offset - distance[list[i]!]!;
-    return xs;
-  }
-
   /** The list's positions from `from` on made rows. */
   toRows(count: number, from = 0): void {
     const lists = this.lists;
@@ -597,6 +610,41 @@ class Probe {
     const list = this.arena.list;
     for (let i = from; i < count; i++) list[i] = lists.rowAt(list[i]!);
   }
+}
+
+/**
+ * The first batch's bit-code estimates (`xs`) against their scores: a least-squares line and the
+ * spread around it; the k-th best score so far (what any further row would have to beat); and
+ * `reach`, the largest distance (offset − estimate) a row may have and still beat it by Z spreads
+ * of the line (every distance when the estimates do not rise with the scores).
+ */
+function fitLine(xs: Float64Array, scores: Float32Array, count: number, k: number, offset: number) {
+  let sx = 0;
+  let sy = 0;
+  for (let i = 0; i < count; i++) {
+    sx += xs[i]!;
+    sy += scores[i]!;
+  }
+  const mx = sx / count;
+  const my = sy / count;
+  let sxy = 0;
+  let sxx = 0;
+  for (let i = 0; i < count; i++) {
+    const x = xs[i]! - mx;
+    sxy += x * (scores[i]! - my);
+    sxx += x * x;
+  }
+  const slope = sxy / sxx;
+  let spread = 0;
+  for (let i = 0; i < count; i++) spread += (scores[i]! - my - slope * (xs[i]! - mx)) ** 2;
+  spread = Math.sqrt(spread / Math.max(1, count - 2));
+  const heap = new TopK(k);
+  for (let i = 0; i < count; i++) heap.push(scores[i]!, i);
+  const kth = heap.sorted()[k - 1]![0];
+  const fits = slope > 0 && Number.isFinite(slope);
+  // `least`, the lowest estimate a row could have and still beat the k-th best.
+  const least = fits ? mx + (kth - my - Z * spread) / slope : Number.NEGATIVE_INFINITY;
+  return { kth, fits, reach: fits ? Math.floor(offset - least) : Number.POSITIVE_INFINITY };
 }
 
 /**
