@@ -265,12 +265,13 @@
 
   ;; dots8(codes8, dims, list, count, weights, scales, base, unit, out): out[i] (f32) = base + unit ·
   ;; scales[r] · Σ_j weights[j] (i16) · u_j over the int8 code u of row r = list[i]; dims a multiple of
-  ;; 16. Four rows at a time, as in dot4: the rows are scattered, and four of them in flight wait for
-  ;; memory together instead of in turn. Past the end of the list the last row stands in (its results
-  ;; land beyond `count`, unread).
+  ;; 16. Eight rows at a time: the rows are scattered, and eight of them in flight wait for memory
+  ;; together instead of in turn (a quarter less time than four for 900 rows of 100k, Node). Past the
+  ;; end of the list the first row of the eight stands in (its results land beyond `count`, unread).
   (func (export "dots8") (param $codes i32) (param $dims i32) (param $list i32) (param $count i32) (param $weights i32)
     (param $scales i32) (param $base f32) (param $unit f32) (param $out i32)
-    (local $end i32) (local $ra i32) (local $rb i32) (local $rc i32) (local $rd i32) (local $s v128)
+    (local $end i32) (local $ra i32) (local $rb i32) (local $rc i32) (local $rd i32)
+    (local $re i32) (local $rf i32) (local $rg i32) (local $rh i32) (local $s v128) (local $t v128)
     (local.set $end (i32.add (local.get $list) (i32.shl (local.get $count) (i32.const 2))))
     (block $done
       (loop $each
@@ -279,22 +280,40 @@
         (local.set $rb (select (i32.load offset=4 (local.get $list)) (local.get $ra) (i32.lt_u (i32.add (local.get $list) (i32.const 4)) (local.get $end))))
         (local.set $rc (select (i32.load offset=8 (local.get $list)) (local.get $ra) (i32.lt_u (i32.add (local.get $list) (i32.const 8)) (local.get $end))))
         (local.set $rd (select (i32.load offset=12 (local.get $list)) (local.get $ra) (i32.lt_u (i32.add (local.get $list) (i32.const 12)) (local.get $end))))
-        (local.set $s (call $int4
+        (local.set $re (select (i32.load offset=16 (local.get $list)) (local.get $ra) (i32.lt_u (i32.add (local.get $list) (i32.const 16)) (local.get $end))))
+        (local.set $rf (select (i32.load offset=20 (local.get $list)) (local.get $ra) (i32.lt_u (i32.add (local.get $list) (i32.const 20)) (local.get $end))))
+        (local.set $rg (select (i32.load offset=24 (local.get $list)) (local.get $ra) (i32.lt_u (i32.add (local.get $list) (i32.const 24)) (local.get $end))))
+        (local.set $rh (select (i32.load offset=28 (local.get $list)) (local.get $ra) (i32.lt_u (i32.add (local.get $list) (i32.const 28)) (local.get $end))))
+        (call $int8
           (i32.add (local.get $codes) (i32.mul (local.get $ra) (local.get $dims)))
           (i32.add (local.get $codes) (i32.mul (local.get $rb) (local.get $dims)))
           (i32.add (local.get $codes) (i32.mul (local.get $rc) (local.get $dims)))
           (i32.add (local.get $codes) (i32.mul (local.get $rd) (local.get $dims)))
-          (local.get $weights) (local.get $dims)))
-        (v128.store (local.get $out) (f32x4.add (f32x4.splat (local.get $base)) (f32x4.mul (f32x4.splat (local.get $unit))
-          (f32x4.mul (f32x4.convert_i32x4_s (local.get $s))
-            (f32x4.replace_lane 3 (f32x4.replace_lane 2 (f32x4.replace_lane 1
-              (f32x4.splat (f32.load (i32.add (local.get $scales) (i32.shl (local.get $ra) (i32.const 2)))))
-              (f32.load (i32.add (local.get $scales) (i32.shl (local.get $rb) (i32.const 2)))))
-              (f32.load (i32.add (local.get $scales) (i32.shl (local.get $rc) (i32.const 2)))))
-              (f32.load (i32.add (local.get $scales) (i32.shl (local.get $rd) (i32.const 2)))))))))
-        (local.set $list (i32.add (local.get $list) (i32.const 16)))
-        (local.set $out (i32.add (local.get $out) (i32.const 16)))
+          (i32.add (local.get $codes) (i32.mul (local.get $re) (local.get $dims)))
+          (i32.add (local.get $codes) (i32.mul (local.get $rf) (local.get $dims)))
+          (i32.add (local.get $codes) (i32.mul (local.get $rg) (local.get $dims)))
+          (i32.add (local.get $codes) (i32.mul (local.get $rh) (local.get $dims)))
+          (local.get $weights) (local.get $dims))
+        (local.set $t)
+        (local.set $s)
+        (v128.store (local.get $out) (call $scale4 (local.get $s) (local.get $ra) (local.get $rb) (local.get $rc) (local.get $rd)
+          (local.get $scales) (local.get $base) (local.get $unit)))
+        (v128.store offset=16 (local.get $out) (call $scale4 (local.get $t) (local.get $re) (local.get $rf) (local.get $rg) (local.get $rh)
+          (local.get $scales) (local.get $base) (local.get $unit)))
+        (local.set $list (i32.add (local.get $list) (i32.const 32)))
+        (local.set $out (i32.add (local.get $out) (i32.const 32)))
         (br $each))))
+
+  ;; base + unit · scales[r] · sum for four rows' sums (i32 lanes) and rows: four f32 lanes.
+  (func $scale4 (param $s v128) (param $ra i32) (param $rb i32) (param $rc i32) (param $rd i32) (param $scales i32)
+    (param $base f32) (param $unit f32) (result v128)
+    (f32x4.add (f32x4.splat (local.get $base)) (f32x4.mul (f32x4.splat (local.get $unit))
+      (f32x4.mul (f32x4.convert_i32x4_s (local.get $s))
+        (f32x4.replace_lane 3 (f32x4.replace_lane 2 (f32x4.replace_lane 1
+          (f32x4.splat (f32.load (i32.add (local.get $scales) (i32.shl (local.get $ra) (i32.const 2)))))
+          (f32.load (i32.add (local.get $scales) (i32.shl (local.get $rb) (i32.const 2)))))
+          (f32.load (i32.add (local.get $scales) (i32.shl (local.get $rc) (i32.const 2)))))
+          (f32.load (i32.add (local.get $scales) (i32.shl (local.get $rd) (i32.const 2)))))))))
 
 ;; refine(codes8, rests, dims, list, count, weights, scales, base, out): out[i] (f32) = base + scales[r] ·
   ;; Σ_j weights[j] (f32) · (8·u_j + 2·v_j − 3) for row r = list[i]: its int8 code u and 2-bit rests v
@@ -356,9 +375,11 @@
         (f32x4.mul (f32x4.convert_i32x4_s (i32x4.extend_low_i16x8_s (local.get $hi))) (v128.load offset=32 (local.get $w)))
         (f32x4.mul (f32x4.convert_i32x4_s (i32x4.extend_high_i16x8_s (local.get $hi))) (v128.load offset=48 (local.get $w))))))
 
-  ;; Σ_j w[j] · u_j for four int8 rows at once: [Σa, Σb, Σc, Σd] as i32 lanes.
-  (func $int4 (param $a i32) (param $b i32) (param $c i32) (param $d i32) (param $w i32) (param $dims i32) (result v128)
-    (local $sa v128) (local $sb v128) (local $sc v128) (local $sd v128) (local $w0 v128) (local $w1 v128) (local $aEnd i32)
+  ;; Σ_j w[j] · u_j for eight int8 rows at once: [Σa, Σb, Σc, Σd] and [Σe, Σf, Σg, Σh] as i32 lanes.
+  (func $int8 (param $a i32) (param $b i32) (param $c i32) (param $d i32) (param $e i32) (param $f i32) (param $g i32) (param $h i32)
+    (param $w i32) (param $dims i32) (result v128 v128)
+    (local $sa v128) (local $sb v128) (local $sc v128) (local $sd v128) (local $se v128) (local $sf v128) (local $sg v128) (local $sh v128)
+    (local $w0 v128) (local $w1 v128) (local $aEnd i32)
     (local.set $aEnd (i32.add (local.get $a) (local.get $dims)))
     (block $end
       (loop $step
@@ -369,12 +390,25 @@
         (local.set $sb (i32x4.add (local.get $sb) (call $int16 (v128.load (local.get $b)) (local.get $w0) (local.get $w1))))
         (local.set $sc (i32x4.add (local.get $sc) (call $int16 (v128.load (local.get $c)) (local.get $w0) (local.get $w1))))
         (local.set $sd (i32x4.add (local.get $sd) (call $int16 (v128.load (local.get $d)) (local.get $w0) (local.get $w1))))
+        (local.set $se (i32x4.add (local.get $se) (call $int16 (v128.load (local.get $e)) (local.get $w0) (local.get $w1))))
+        (local.set $sf (i32x4.add (local.get $sf) (call $int16 (v128.load (local.get $f)) (local.get $w0) (local.get $w1))))
+        (local.set $sg (i32x4.add (local.get $sg) (call $int16 (v128.load (local.get $g)) (local.get $w0) (local.get $w1))))
+        (local.set $sh (i32x4.add (local.get $sh) (call $int16 (v128.load (local.get $h)) (local.get $w0) (local.get $w1))))
         (local.set $a (i32.add (local.get $a) (i32.const 16)))
         (local.set $b (i32.add (local.get $b) (i32.const 16)))
         (local.set $c (i32.add (local.get $c) (i32.const 16)))
         (local.set $d (i32.add (local.get $d) (i32.const 16)))
+        (local.set $e (i32.add (local.get $e) (i32.const 16)))
+        (local.set $f (i32.add (local.get $f) (i32.const 16)))
+        (local.set $g (i32.add (local.get $g) (i32.const 16)))
+        (local.set $h (i32.add (local.get $h) (i32.const 16)))
         (local.set $w (i32.add (local.get $w) (i32.const 32)))
         (br $step)))
+    (call $hsum4 (local.get $sa) (local.get $sb) (local.get $sc) (local.get $sd))
+    (call $hsum4 (local.get $se) (local.get $sf) (local.get $sg) (local.get $sh)))
+
+  ;; The four lanes of each of four i32x4 sums added up: [Σa, Σb, Σc, Σd].
+  (func $hsum4 (param $sa v128) (param $sb v128) (param $sc v128) (param $sd v128) (result v128)
     (local.set $sa (i32x4.add
       (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $sa) (local.get $sb))
       (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $sa) (local.get $sb))))
