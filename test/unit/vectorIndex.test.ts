@@ -472,6 +472,72 @@ function embeddingLike(n: number, d: number, seed: number): Float32Array {
   return v;
 }
 
+describe('the calibration batch (bit-code estimate against int8 score)', () => {
+  // The benchmark's shape at 30,000 rows (30 documents, each its own clusters and offset; 384-d, no
+  // lists): near queries (a stored row plus noise), off-distribution ones, and topics scattered
+  // through every document (scripts/lib/topics.ts).
+  const d = 384;
+  const docs = Array.from({ length: 30 }, (_, i) => {
+    const v = embeddingLike(1000, d, i + 1);
+    mixTopics(v, i * 1000, d);
+    return v;
+  });
+  const noise = embeddingLike(40, d, 999);
+  const offDocs = embeddingLike(40, d, 1007);
+  const asked = (q: number, near: boolean) => {
+    const v = new Float32Array(d);
+    for (let j = 0; j < d; j++)
+      v[j] = near ? docs[2]![q * d + j]! + 0.3 * noise[q * d + j]! : offDocs[q * d + j]! + 0.2 * noise[q * d + j]!;
+    const s = Math.hypot(...v);
+    return v.map((x) => x / s);
+  };
+  const topics = topicQueries(10, d);
+  const kinds = {
+    near: Array.from({ length: 20 }, (_, q) => asked(q, true)),
+    off: Array.from({ length: 20 }, (_, q) => asked(q, false)),
+    topic: Array.from({ length: 10 }, (_, q) => topics.slice(q * d, (q + 1) * d)),
+  };
+
+  /** The true top 10, from the float vectors (the index holds codes only). */
+  function floatTop(q: Float32Array): Set<string> {
+    const top = new TopK(10);
+    docs.forEach((v, i) => {
+      for (let r = 0; r < 1000; r++) {
+        let s = 0;
+        for (let j = 0; j < d; j++) s += v[r * d + j]! * q[j]!;
+        top.push(s, i * 1000 + r);
+      }
+    });
+    return new Set(top.sorted().map(([, id]) => `doc${Math.floor(id / 1000)}:${id % 1000}`));
+  }
+
+  test('a small batch for near queries and topics, the large one for off-distribution queries: recall@10 ≥ 0.99 on each', () => {
+    const index = new VectorIndex(d, 1024);
+    index.calibrate(evenSample(docs, d), docs.length * 1000);
+    docs.forEach((v, i) => index.add(`doc${i}`, v));
+    const recall: Record<string, number> = {};
+    const calibrated: Record<string, number[]> = {};
+    for (const [kind, queries] of Object.entries(kinds)) {
+      let found = 0;
+      for (const q of queries) {
+        const want = floatTop(q);
+        const got = index.search(q, 10);
+        (calibrated[kind] ??= []).push(index.lastProbe.calibrated);
+        found += got.filter((h) => want.has(`${h.docId}:${h.chunkIndex}`)).length;
+      }
+      recall[kind] = found / (10 * queries.length);
+    }
+    expect(recall.near).toBeGreaterThanOrEqual(0.99);
+    expect(recall.off).toBeGreaterThanOrEqual(0.99);
+    expect(recall.topic).toBeGreaterThanOrEqual(0.99);
+    // The line was fitted on 160 rows (16 · k) for every near query and topic, on 640 (64 · k) for
+    // every off-distribution query, whose cut reached past 1,024 more rows.
+    expect(calibrated.near!.every((c) => c >= 160 && c < 640)).toBe(true);
+    expect(calibrated.topic!.every((c) => c >= 160 && c < 640)).toBe(true);
+    expect(calibrated.off!.every((c) => c >= 640)).toBe(true);
+  });
+});
+
 describe('VectorIndex with inverted lists (past 25,000 rows)', () => {
   // Shaped like sentence embeddings (clustered, off-centre, 384-d), as the benchmarks draw them: 30
   // documents of 1,000 rows, each document its own clusters and offset.

@@ -118,10 +118,11 @@ export class VectorIndex {
   private listOf: Int32Array;
   private assigned = 0;
   /**
-   * What the last approximate search did: bit codes estimated, rows scored from their int8 codes,
-   * and lists probed (of how many; 0 when searched as without lists).
+   * What the last approximate search did: bit codes estimated, rows scored from their int8 codes
+   * (`calibrated` of them the batch its line was fitted on), and lists probed (of how many; 0 when
+   * searched as without lists).
    */
-  lastProbe = { estimated: 0, scored: 0, lists: 0, of: 0 };
+  lastProbe = { estimated: 0, scored: 0, calibrated: 0, lists: 0, of: 0 };
 
   constructor(
     readonly dimensions: number,
@@ -347,6 +348,7 @@ export class VectorIndex {
       count += probe.batch(wide - count, count);
       line = fitLine(probe.xs, arena.scores, count, k, arena.offset);
     }
+    probe.calibrated = count;
     const { kth, fits, reach } = line;
     // When the lists that may hold a better row are most of them (a query unlike any list's rows, or
     // rows too spread for the bound to exclude a list), the query is searched as without lists, its
@@ -365,6 +367,7 @@ export class VectorIndex {
     this.lastProbe = {
       estimated: probe.estimated,
       scored: count,
+      calibrated: probe.calibrated,
       lists: probe.listsProbed,
       of: this.lists?.count ?? 0,
     };
@@ -447,6 +450,8 @@ class Probe {
   xs = new Float64Array(0);
   /** The last batch's cut. */
   lastCut = 0;
+  /** Rows the estimates' line was fitted on. */
+  calibrated = 0;
   /** Dropped since the last count: the positions at distance ≤ this (−1: none). */
   private droppedCut = -1;
   /** Entries of `ranges` the histogram counts. */
