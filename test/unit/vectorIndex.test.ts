@@ -788,6 +788,14 @@ describe('WASM SIMD kernels on ranges of positions', () => {
     const want = [];
     for (let p = 37; p < 250; p++) if (forwards.distance[rows - 1 - p]! <= cut) want.push(p);
     expect([...js.list.subarray(5, 5 + m[1]!)]).toEqual(want);
+    // Told to stop past `most`: more than that, at most 8 more, the first of the same positions.
+    const most = Math.floor(want.length / 3);
+    for (const a of [simd, js]) {
+      const got = a.selectRange(37, 250, cut, 5, most);
+      expect(got).toBeGreaterThan(most);
+      expect(got).toBeLessThanOrEqual(most + 8);
+      expect([...a.list.subarray(5, 5 + got)]).toEqual(want.slice(0, got));
+    }
     // Each position's nearest of three tables: the smallest distance and the table it came from.
     const tables = randomUnit(3, d, 33);
     const seen = Array.from({ length: 3 }, () => new Uint16Array(rows));

@@ -118,22 +118,28 @@
         (local.set $dist (i32.add (local.get $dist) (i32.const 2)))
         (br $each))))
 
-  ;; select(distance, rows, cut, list) -> count: writes to list (i32) each row at distance <= cut.
+  ;; select(distance, rows, cut, list, most) -> count: writes to list (i32) each row at distance <= cut,
+  ;; stopping once more than `most` are listed (then the count is above `most`, by up to 8).
   ;; Eight distances compared at once: a cut keeps a few rows in a hundred, so most groups of eight
   ;; hold none and cost one comparison.
-  (func (export "select") (param $dist i32) (param $rows i32) (param $cut i32) (param $list i32) (result i32)
-    (local $r i32) (local $out i32) (local $end8 i32) (local $c v128)
+  (func (export "select") (param $dist i32) (param $rows i32) (param $cut i32) (param $list i32) (param $most i32) (result i32)
+    (local $r i32) (local $out i32) (local $end8 i32) (local $c v128) (local $stop i32)
     (local.set $out (local.get $list))
     (local.set $c (i16x8.splat (local.get $cut)))
     (local.set $end8 (i32.and (local.get $rows) (i32.const -8)))
-    (block $done8
-      (loop $each8
-        (br_if $done8 (i32.ge_u (local.get $r) (local.get $end8)))
-        (if (v128.any_true (i16x8.le_u (v128.load (i32.add (local.get $dist) (i32.shl (local.get $r) (i32.const 1)))) (local.get $c)))
-          (then (local.set $out (call $select8 (local.get $dist) (local.get $r) (i32.add (local.get $r) (i32.const 8)) (local.get $cut) (local.get $out)))))
-        (local.set $r (i32.add (local.get $r) (i32.const 8)))
-        (br $each8)))
-    (local.set $out (call $select8 (local.get $dist) (local.get $r) (local.get $rows) (local.get $cut) (local.get $out)))
+    ;; Where the list goes past `most` (in bytes; `most` below 2^29).
+    (local.set $stop (i32.add (local.get $list) (i32.shl (local.get $most) (i32.const 2))))
+    (block $done
+      (block $done8
+        (loop $each8
+          (br_if $done8 (i32.ge_u (local.get $r) (local.get $end8)))
+          (if (v128.any_true (i16x8.le_u (v128.load (i32.add (local.get $dist) (i32.shl (local.get $r) (i32.const 1)))) (local.get $c)))
+            (then
+              (local.set $out (call $select8 (local.get $dist) (local.get $r) (i32.add (local.get $r) (i32.const 8)) (local.get $cut) (local.get $out)))
+              (br_if $done (i32.gt_u (local.get $out) (local.get $stop)))))
+          (local.set $r (i32.add (local.get $r) (i32.const 8)))
+          (br $each8)))
+      (local.set $out (call $select8 (local.get $dist) (local.get $r) (local.get $rows) (local.get $cut) (local.get $out))))
     (i32.shr_u (i32.sub (local.get $out) (local.get $list)) (i32.const 2)))
 
   ;; Rows [r, end) of `select`, one at a time; returns where the list goes on.

@@ -15,7 +15,7 @@ interface Kernels {
     arg: number,
     id: number,
   ): void;
-  select(distance: number, rows: number, cut: number, list: number): number;
+  select(distance: number, rows: number, cut: number, list: number, most: number): number;
   quantize(
     src: number,
     dims: number,
@@ -482,38 +482,22 @@ export class VectorArena {
     for (let p = from; p < to; p++) this.histogram[this.distance[p]!]!++;
   }
 
-  /** Lists the positions in [from, to) at distance ≤ cut at list[at], list[at + 1], …; returns how many. */
-  selectRange(from: number, to: number, cut: number, at: number): number {
+  /**
+   * Lists the positions in [from, to) at distance ≤ cut at list[at], list[at + 1], …; returns how
+   * many. Stops once more than `most` are listed (then returns more than `most`, by up to 8).
+   */
+  selectRange(from: number, to: number, cut: number, at: number, most = Number.POSITIVE_INFINITY): number {
     if (to <= from) return 0;
     const list = this.list;
     if (this.kernels) {
-      const m = this.kernels.select(this.at.distance + from * 2, to - from, cut, this.at.list + at * 4);
+      const stop = Math.min(most, to - from);
+      const m = this.kernels.select(this.at.distance + from * 2, to - from, cut, this.at.list + at * 4, stop);
       for (let i = at; i < at + m; i++) list[i]! += from;
       return m;
     }
     let m = at;
-    for (let p = from; p < to; p++) if (this.distance[p]! <= cut) list[m++] = p;
+    for (let p = from; p < to && m - at <= most; p++) if (this.distance[p]! <= cut) list[m++] = p;
     return m - at;
-  }
-
-  /** histogram = how many of the first `rows` distances take each value. */
-  countDistances(rows: number): void {
-    this.histogram.fill(0);
-    if (this.kernels) {
-      this.kernels.histogram(this.at.distance, rows, this.at.histogram);
-      return;
-    }
-    const { histogram, distance } = this;
-    for (let r = 0; r < rows; r++) histogram[distance[r]!]!++;
-  }
-
-  /** Lists the rows (of the first `rows`) at distance ≤ cut; returns how many. */
-  select(rows: number, cut: number): number {
-    if (this.kernels) return this.kernels.select(this.at.distance, rows, cut, this.at.list);
-    const { list, distance } = this;
-    let m = 0;
-    for (let r = 0; r < rows; r++) if (distance[r]! <= cut) list[m++] = r;
-    return m;
   }
 
   /** scores[i] = coded row list[i] · query (see setQuery), for from ≤ i < count. */

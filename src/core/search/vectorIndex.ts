@@ -25,6 +25,11 @@ import { VectorArena } from './vectorArena';
 const FIRST = 512;
 const SMALL_FIRST_PER_K = 16;
 const EXTEND_ABOVE = 1024;
+/**
+ * The first batch's cut is found from one distance in this many (see Probe.sampledSelect): odd, so
+ * that it falls on every position within a block of 16 in turn.
+ */
+const SAMPLE_STEP = 17;
 const Z = 4.25;
 const CAP = 64;
 /**
@@ -344,6 +349,17 @@ export class VectorIndex {
     }
     let line = fitLine(probe.xs, arena.scores, count, k, arena.offset);
     const wide = Math.max(FIRST, 64 * k);
+    const most = Math.max(FIRST, Math.ceil(CAP * Math.sqrt(eligible)));
+    if (probe.whole && count < wide) {
+      // Every row the line lets in, listed in one pass; counted (the histogram) only when too many.
+      const more = probe.select(Math.min(line.reach, skip - 1), count, EXTEND_ABOVE);
+      if (more <= EXTEND_ABOVE && count + more <= most) {
+        probe.calibrated = count;
+        probe.toRows(count + more, count);
+        arena.codedDots(count + more, count);
+        return this.probed(probe, count + more);
+      }
+    }
     if (count < wide && probe.within(line.reach) > EXTEND_ABOVE) {
       count += probe.batch(wide - count, count);
       line = fitLine(probe.xs, arena.scores, count, k, arena.offset);
@@ -354,8 +370,7 @@ export class VectorIndex {
     // rows too spread for the bound to exclude a list), the query is searched as without lists, its
     // first batch from every row (one from the nearest lists describes others poorly).
     if (!probe.reach(fits ? kth : Number.NEGATIVE_INFINITY, n / 2)) return this.approximate(k, eligible, allowed, true);
-    const more = Math.max(FIRST, Math.ceil(CAP * Math.sqrt(eligible))) - count;
-    const cut = Math.min(reach, probe.cutFor(more), skip - 1);
+    const cut = Math.min(reach, probe.cutFor(most - count), skip - 1);
     const before = count;
     count += probe.select(cut, count);
     probe.toRows(count, before);
@@ -452,6 +467,10 @@ class Probe {
   lastCut = 0;
   /** Rows the estimates' line was fitted on. */
   calibrated = 0;
+  /** What `sampledSelect` listed. */
+  private selected = 0;
+  /** Entries of `ranges` the filter last went through. */
+  private filtered = -1;
   /** Dropped since the last count: the positions at distance ≤ this (−1: none). */
   private droppedCut = -1;
   /** Entries of `ranges` the histogram counts. */
@@ -524,13 +543,15 @@ class Probe {
 
   /**
    * Rows filtered out or already scored get the distance no cut reaches. Done again before each
-   * count: a list's estimate rewrites whole blocks of 16, which may reach into lists probed before.
+   * count and selection (the filter's pass again only after more lists were estimated): a list's
+   * estimate rewrites whole blocks of 16, which may reach into lists probed before.
    */
   private filter(): void {
     const { allowed, docOf, lists, ranges } = this;
     const distance = this.arena.distance;
     for (const p of this.dropped) distance[p] = this.skip;
-    if (!allowed) return;
+    if (!allowed || this.filtered === ranges.length) return;
+    this.filtered = ranges.length;
     for (let i = 0; i < ranges.length; i += 2)
       for (let p = ranges[i]!; p < ranges[i + 1]!; p++) {
         const r = lists ? lists.rowAt(p) : p;
@@ -544,8 +565,12 @@ class Probe {
    * kept in `xs`; returns how many.
    */
   batch(size: number, at: number): number {
-    const cut = this.cutFor(size);
-    const count = at + this.select(cut, at);
+    let cut = this.counted < 0 && this.whole ? this.sampledSelect(size, at) : -1;
+    let count = at + this.selected;
+    if (cut < 0) {
+      cut = this.cutFor(size);
+      count = at + this.select(cut, at);
+    }
     const { list, distance, offset } = this.arena;
     const xs = new Float64Array(count);
     xs.set(this.xs.subarray(0, at));
@@ -561,6 +586,38 @@ class Probe {
     this.toRows(count, at);
     this.arena.codedDots(count, at);
     return count - at;
+  }
+
+  /**
+   * `batch`'s cut and selection without counting every distance: a histogram of one position in
+   * SAMPLE_STEP gives a cut that keeps about twice `size`; the positions within it (one pass of the
+   * select kernel) are counted exactly for the cut `cutFor` would give, and those within that kept
+   * (the same positions, in the same order). Returns the cut, and leaves how many in `selected`;
+   * −1 when the sample fell short (then `cutFor`). The histogram is left to be counted again.
+   */
+  private sampledSelect(size: number, at: number): number {
+    this.filter();
+    const { histogram, distance, list } = this.arena;
+    histogram.fill(0);
+    for (let p = 0; p < this.n; p += SAMPLE_STEP) histogram[distance[p]!]!++;
+    let rough = 0;
+    const want = Math.ceil((2 * size) / SAMPLE_STEP);
+    for (let seen = 0; rough < this.skip && seen + histogram[rough]! < want; rough++) seen += histogram[rough]!;
+    const m = rough < this.skip ? this.select(rough, at) : 0;
+    if (m < size) return -1;
+    histogram.fill(0, 0, rough + 1);
+    for (let i = at; i < at + m; i++) histogram[distance[list[i]!]!]!++;
+    let cut = 0;
+    for (let seen = 0; seen + histogram[cut]! < size; cut++) seen += histogram[cut]!;
+    let w = at;
+    for (let i = at; i < at + m; i++) if (distance[list[i]!]! <= cut) list[w++] = list[i]!;
+    this.selected = w - at;
+    return cut;
+  }
+
+  /** Every position is estimated, in one range (no lists, or searched as without them). */
+  get whole(): boolean {
+    return this.ranges.length === 2 && this.ranges[0] === 0 && this.ranges[1] === this.n;
   }
 
   /** The histogram of the estimated positions not yet scored nor filtered out. */
@@ -600,11 +657,15 @@ class Probe {
     return seen;
   }
 
-  /** Lists the estimated positions at distance ≤ cut from list[at] on; returns how many. */
-  select(cut: number, at = 0): number {
+  /**
+   * Lists the estimated positions not yet scored at distance ≤ cut from list[at] on; returns how
+   * many, or (having stopped) more than `most`.
+   */
+  select(cut: number, at = 0, most = Number.POSITIVE_INFINITY): number {
+    this.filter();
     let m = at;
-    for (let i = 0; i < this.ranges.length; i += 2)
-      m += this.arena.selectRange(this.ranges[i]!, this.ranges[i + 1]!, cut, m);
+    for (let i = 0; i < this.ranges.length && m - at <= most; i += 2)
+      m += this.arena.selectRange(this.ranges[i]!, this.ranges[i + 1]!, cut, m, most - (m - at));
     return m - at;
   }
 
