@@ -3,6 +3,7 @@
  * prints one JSON object per line. No pass/fail: these are figures to read and compare.
  *
  *   npm run bench
+ *   BENCH_ONLY=search BENCH_SEARCH_SIZES=100000 npm run bench   the vector search part, at 100k rows only
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -66,7 +67,9 @@ async function measure(page: Page, requested: string[]) {
   if (only === 'sync') return syncBench(page);
   if (only === 'peers') return peersBench(page.context(), base, emit);
   if (only === 'ocrpool') return runOcrPoolBench(page, emit); // scripts/bench/ocrPool.ts
-  for (const n of only && only !== 'search' ? [] : [10_000, 100_000, 1_000_000]) {
+  // BENCH_SEARCH_SIZES=100000: the search part at those sizes only (default 10000,100000,1000000).
+  const sizes = (process.env.BENCH_SEARCH_SIZES ?? '10000,100000,1000000').split(',').map(Number);
+  for (const n of only && only !== 'search' ? [] : sizes) {
     // BENCH_LISTS=1: the index with its inverted lists (VectorIndexOptions.invertedLists).
     const lists = process.env.BENCH_LISTS === '1';
     emit(await page.evaluate(([count, on]) => window.bench.searchBench(count, 384, 50, on), [n, lists] as const));

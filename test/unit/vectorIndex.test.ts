@@ -384,6 +384,15 @@ describe('WASM SIMD kernels', () => {
         expect(simd.refine(r)).toBeCloseTo(refined, 6);
         expect(js.refine(r)).toBe(simd.refine(r));
       }
+      // The same over a list of rows, in the kernel's float32 sums.
+      for (const a of [simd, js]) {
+        a.list.set(picks);
+        a.refineList(picks.length);
+      }
+      for (let i = 0; i < picks.length; i++) {
+        expect(Math.abs(simd.scores[i]! - simd.refine(picks[i]!))).toBeLessThan(2e-6);
+        expect(js.scores[i]).toBe(Math.fround(simd.refine(picks[i]!)));
+      }
       // Float rows: a candidate list and a full scan, against their definition.
       for (const a of [simd, js]) {
         a.list.set(picks.map((p) => p % more));
@@ -401,6 +410,44 @@ describe('WASM SIMD kernels', () => {
       });
       for (let r = 0; r < more; r += 97) expect(scanned[0]![r]).toBeCloseTo(scanned[1]![r]!, 5);
     }
+  });
+});
+
+describe('the relaxed-SIMD estimate', () => {
+  test('gives the distances of the plain kernel and of their definition (Node run with relaxed SIMD on)', async () => {
+    const { ESTIMATE_RELAXED_WASM, KERNELS_WASM } = await import('../../src/core/search/kernelsWasm');
+    // Node 20 compiles relaxed SIMD only behind a flag (browsers by default): a child process with it.
+    const script = `
+      const compile = (b) => new WebAssembly.Module(Buffer.from(b, 'base64'));
+      const memory = new WebAssembly.Memory({ initial: 4 });
+      const plain = new WebAssembly.Instance(compile(process.env.PLAIN), { env: { memory } }).exports;
+      const relaxed = new WebAssembly.Instance(compile(process.env.RELAXED), { env: { memory } }).exports;
+      const bytes = 48, blocks = 37, lut = 0, codes = 2048, out = codes + blocks * 16 * bytes;
+      const u8 = new Uint8Array(memory.buffer);
+      let x = 7;
+      const rnd = () => (x = (Math.imul(x, 1103515245) + 12345) >>> 0) / 2 ** 32;
+      for (let i = 0; i < bytes * 32; i++) u8[lut + i] = Math.floor(rnd() * 63);
+      for (let i = 0; i < blocks * 16 * bytes; i++) u8[codes + i] = Math.floor(rnd() * 256);
+      const top = 4 * 31 * bytes;
+      const run = (f) => { f(codes, blocks, bytes, lut, top, out); return Array.from(new Uint16Array(memory.buffer, out, blocks * 16)); };
+      const want = Array.from({ length: blocks * 16 }, (_, r) => {
+        let s = 0;
+        for (let j = 0; j < bytes; j++) {
+          const c = u8[codes + (r >> 4) * 16 * bytes + 16 * j + (r & 15)];
+          s += u8[lut + 32 * j + (c & 15)] + u8[lut + 32 * j + 16 + (c >> 4)];
+        }
+        return top - s;
+      });
+      console.log(JSON.stringify({ plain: run(plain.estimate), relaxed: run(relaxed.estimate), want }));`;
+    const { execFileSync } = await import('node:child_process');
+    const out = execFileSync(process.execPath, ['--experimental-wasm-relaxed-simd', '-e', script], {
+      env: { ...process.env, PLAIN: KERNELS_WASM, RELAXED: ESTIMATE_RELAXED_WASM },
+      encoding: 'utf8',
+    });
+    const { plain, relaxed, want } = JSON.parse(out) as Record<string, number[]>;
+    expect(want).toHaveLength(37 * 16);
+    expect(plain).toEqual(want);
+    expect(relaxed).toEqual(want);
   });
 });
 
@@ -424,6 +471,72 @@ function embeddingLike(n: number, d: number, seed: number): Float32Array {
   }
   return v;
 }
+
+describe('the calibration batch (bit-code estimate against int8 score)', () => {
+  // The benchmark's shape at 30,000 rows (30 documents, each its own clusters and offset; 384-d, no
+  // lists): near queries (a stored row plus noise), off-distribution ones, and topics scattered
+  // through every document (scripts/lib/topics.ts).
+  const d = 384;
+  const docs = Array.from({ length: 30 }, (_, i) => {
+    const v = embeddingLike(1000, d, i + 1);
+    mixTopics(v, i * 1000, d);
+    return v;
+  });
+  const noise = embeddingLike(40, d, 999);
+  const offDocs = embeddingLike(40, d, 1007);
+  const asked = (q: number, near: boolean) => {
+    const v = new Float32Array(d);
+    for (let j = 0; j < d; j++)
+      v[j] = near ? docs[2]![q * d + j]! + 0.3 * noise[q * d + j]! : offDocs[q * d + j]! + 0.2 * noise[q * d + j]!;
+    const s = Math.hypot(...v);
+    return v.map((x) => x / s);
+  };
+  const topics = topicQueries(10, d);
+  const kinds = {
+    near: Array.from({ length: 20 }, (_, q) => asked(q, true)),
+    off: Array.from({ length: 20 }, (_, q) => asked(q, false)),
+    topic: Array.from({ length: 10 }, (_, q) => topics.slice(q * d, (q + 1) * d)),
+  };
+
+  /** The true top 10, from the float vectors (the index holds codes only). */
+  function floatTop(q: Float32Array): Set<string> {
+    const top = new TopK(10);
+    docs.forEach((v, i) => {
+      for (let r = 0; r < 1000; r++) {
+        let s = 0;
+        for (let j = 0; j < d; j++) s += v[r * d + j]! * q[j]!;
+        top.push(s, i * 1000 + r);
+      }
+    });
+    return new Set(top.sorted().map(([, id]) => `doc${Math.floor(id / 1000)}:${id % 1000}`));
+  }
+
+  test('a small batch for near queries and topics, the large one for off-distribution queries: recall@10 ≥ 0.99 on each', () => {
+    const index = new VectorIndex(d, 1024);
+    index.calibrate(evenSample(docs, d), docs.length * 1000);
+    docs.forEach((v, i) => index.add(`doc${i}`, v));
+    const recall: Record<string, number> = {};
+    const calibrated: Record<string, number[]> = {};
+    for (const [kind, queries] of Object.entries(kinds)) {
+      let found = 0;
+      for (const q of queries) {
+        const want = floatTop(q);
+        const got = index.search(q, 10);
+        (calibrated[kind] ??= []).push(index.lastProbe.calibrated);
+        found += got.filter((h) => want.has(`${h.docId}:${h.chunkIndex}`)).length;
+      }
+      recall[kind] = found / (10 * queries.length);
+    }
+    expect(recall.near).toBeGreaterThanOrEqual(0.99);
+    expect(recall.off).toBeGreaterThanOrEqual(0.99);
+    expect(recall.topic).toBeGreaterThanOrEqual(0.99);
+    // The line was fitted on 160 rows (16 · k) for every near query and topic, on 640 (64 · k) for
+    // every off-distribution query, whose cut reached past 1,024 more rows.
+    expect(calibrated.near!.every((c) => c >= 160 && c < 640)).toBe(true);
+    expect(calibrated.topic!.every((c) => c >= 160 && c < 640)).toBe(true);
+    expect(calibrated.off!.every((c) => c >= 640)).toBe(true);
+  });
+});
 
 describe('VectorIndex with inverted lists (past 25,000 rows)', () => {
   // Shaped like sentence embeddings (clustered, off-centre, 384-d), as the benchmarks draw them: 30
@@ -675,6 +788,14 @@ describe('WASM SIMD kernels on ranges of positions', () => {
     const want = [];
     for (let p = 37; p < 250; p++) if (forwards.distance[rows - 1 - p]! <= cut) want.push(p);
     expect([...js.list.subarray(5, 5 + m[1]!)]).toEqual(want);
+    // Told to stop past `most`: more than that, at most 8 more, the first of the same positions.
+    const most = Math.floor(want.length / 3);
+    for (const a of [simd, js]) {
+      const got = a.selectRange(37, 250, cut, 5, most);
+      expect(got).toBeGreaterThan(most);
+      expect(got).toBeLessThanOrEqual(most + 8);
+      expect([...a.list.subarray(5, 5 + got)]).toEqual(want.slice(0, got));
+    }
     // Each position's nearest of three tables: the smallest distance and the table it came from.
     const tables = randomUnit(3, d, 33);
     const seen = Array.from({ length: 3 }, () => new Uint16Array(rows));

@@ -66,6 +66,7 @@ async function searchBench(n: number, d = 384, queries = 50, invertedLists = fal
   const times: number[] = [];
   const nearTimes: number[] = [];
   const nearEstimated: number[] = [];
+  const nearScored: number[] = [];
   const recall = [0, 0];
   let worst = 0;
   index.search(qs.subarray(0, d), 10); // builds the bit codes (and lays out the lists) once, outside the timing
@@ -77,6 +78,7 @@ async function searchBench(n: number, d = 384, queries = 50, invertedLists = fal
     if (q % 2 === 0) {
       nearTimes.push(times[q]!);
       nearEstimated.push(index.lastProbe.estimated);
+      nearScored.push(index.lastProbe.scored);
     }
     if (q < judged) {
       const want = new Map(truth[q]!.sorted().map(([score, id]) => [ids[id]!, score]));
@@ -114,6 +116,9 @@ async function searchBench(n: number, d = 384, queries = 50, invertedLists = fal
     // Bit codes a near query estimated (the rest of its lists were bounded out), of n.
     near_codes_estimated_p50: percentile(nearEstimated, 50),
     near_codes_estimated_max: Math.max(...nearEstimated),
+    // Rows a near query scored from their int8 codes (its calibration batch and the candidates).
+    near_rows_scored_p50: percentile(nearScored, 50),
+    kernels: index.kernels,
     inverted_lists: invertedLists,
     lists: index.lastProbe.of,
     max_score_error: +worst.toExponential(1),

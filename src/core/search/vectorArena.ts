@@ -1,7 +1,7 @@
-import { KERNELS_WASM } from './kernelsWasm';
+import { ESTIMATE_RELAXED_WASM, KERNELS_WASM } from './kernelsWasm';
 
 interface Kernels {
-  estimate(codes: number, blocks: number, bytes: number, lut: number, offset: number, out: number): void;
+  estimate(codes: number, blocks: number, bytes: number, lut: number, top: number, out: number): void;
   dots(data: number, dims: number, list: number, count: number, query: number, out: number): void;
   scan(data: number, dims: number, rows: number, query: number, out: number): void;
   histogram(distance: number, rows: number, counts: number): void;
@@ -15,7 +15,7 @@ interface Kernels {
     arg: number,
     id: number,
   ): void;
-  select(distance: number, rows: number, cut: number, list: number): number;
+  select(distance: number, rows: number, cut: number, list: number, most: number): number;
   quantize(
     src: number,
     dims: number,
@@ -27,6 +27,17 @@ interface Kernels {
     res: number,
   ): void;
   signs(codes: number, dims: number, from: number, to: number, bits: number): void;
+  refine(
+    codes: number,
+    rests: number,
+    dims: number,
+    list: number,
+    count: number,
+    weights: number,
+    scales: number,
+    base: number,
+    out: number,
+  ): void;
   dots8(
     codes: number,
     dims: number,
@@ -49,17 +60,28 @@ const BLOCK = 16;
 /** Largest table entry: four entries (two code bytes) add up within a signed byte. */
 const ENTRY = 31;
 
-let compiled: WebAssembly.Module | null | undefined;
-function kernelModule(): WebAssembly.Module | null {
-  if (compiled === undefined) {
-    try {
-      compiled = new WebAssembly.Module(Uint8Array.from(atob(KERNELS_WASM), (c) => c.charCodeAt(0)));
-    } catch {
-      compiled = null; // no WebAssembly SIMD here: the JavaScript loops below do the same work
+/** A module compiled on first use; null if this engine cannot compile it. */
+function lazyModule(base64: string): () => WebAssembly.Module | null {
+  let compiled: WebAssembly.Module | null | undefined;
+  return () => {
+    if (compiled === undefined) {
+      try {
+        compiled = new WebAssembly.Module(Uint8Array.from(atob(base64), (c) => c.charCodeAt(0)));
+      } catch {
+        compiled = null;
+      }
     }
-  }
-  return compiled;
+    return compiled;
+  };
 }
+
+/** Null without WebAssembly SIMD: the JavaScript loops below do the same work. */
+const kernelModule = lazyModule(KERNELS_WASM);
+/**
+ * `estimate` with relaxed swizzles (scripts/build-wasm.ts), about a fifth faster; null without
+ * relaxed SIMD (Node 20 without a flag): the first module's estimate then.
+ */
+const relaxedEstimateModule = lazyModule(ESTIMATE_RELAXED_WASM);
 
 /** Rows of each region that a move must keep. */
 export interface Kept {
@@ -89,7 +111,7 @@ export interface Kept {
  * it lies). Bit codes are stored 16 rows to a block, byte j of the 16 rows side by side, so that the
  * estimate of a query's dot product with 16 rows takes one table lookup (a swizzle) per code byte.
  *
- * Layout (16-byte aligned): query | lookup table | weights | centre | inv | histogram | bit codes |
+ * Layout (16-byte aligned): query | lookup table | weights | fine weights | centre | inv | histogram | bit codes |
  * int8 codes | rests | row scales | distances | candidate list | scores | floats. The float region
  * holds the rows of a small index, or (once rows are coded) a batch being coded. Growing moves each
  * region up to its new offset; the views are re-made after every growth.
@@ -109,6 +131,8 @@ export class VectorArena {
   private rawTable: Float64Array;
   /** Largest |estimate|: distances are offset − estimate, within [0, 2·offset]. */
   readonly offset: number;
+  /** offset plus ENTRY per nibble: a distance from the unsigned table's sum (see unsignedLut). */
+  private readonly top: number;
   private at = regions();
   capacity = 0;
   /** Rows the float region holds. */
@@ -116,8 +140,12 @@ export class VectorArena {
   query!: Float32Array;
   /** Per code byte, 16 signed entries for its low nibble then 16 for its high one (see setQuery). */
   lut!: Int8Array;
+  /** lut + ENTRY: the `estimate` kernel adds unsigned entries (see kernels.wat). */
+  unsignedLut!: Uint8Array;
   /** The query scaled per dimension to 16-bit integers, for the int8 codes (see setQuery). */
   weights!: Int16Array;
+  /** exactWeights / 8 in float32, for the `refine` kernel (a rest is counted in eighths of a step). */
+  fineWeights!: Float32Array;
   /** The mean vector, the origin of every code. */
   centre!: Float32Array;
   /** Per dimension, 1 / its standard deviation (0 where it has none). */
@@ -152,17 +180,26 @@ export class VectorArena {
     this.exactWeights = new Float64Array(dims);
     this.rawTable = new Float64Array(this.bytes * 32);
     this.offset = 2 * ENTRY * this.bytes;
+    this.top = this.offset + 2 * ENTRY * this.bytes;
     const module = kernelModule();
     // Whole 64-dimension steps (the 2-bit rests pack 64 dimensions in 16 bytes; the estimates take an
     // even number of code bytes); estimates up to 2·offset must fit the kernel's 16-bit lanes.
     const fits = dims % 64 === 0 && 2 * this.offset < 65536;
     this.memory = typeof WebAssembly === 'object' ? new WebAssembly.Memory({ initial: 1 }) : null;
     if (useKernels && module && fits && this.memory) {
-      const instance = new WebAssembly.Instance(module, { env: { memory: this.memory } });
-      this.kernels = instance.exports as unknown as Kernels;
+      const env = { env: { memory: this.memory } };
+      const kernels = new WebAssembly.Instance(module, env).exports as unknown as Kernels;
+      const relaxed = relaxedEstimateModule();
+      this.kernels = relaxed
+        ? { ...kernels, estimate: (new WebAssembly.Instance(relaxed, env).exports as unknown as Kernels).estimate }
+        : kernels;
+      this.relaxed = relaxed !== null;
     }
     this.reserve(capacity, floatCapacity, { floats: 0, coded: 0, bits: 0 });
   }
+
+  /** The bit-code estimates run on relaxed SIMD (see relaxedEstimateModule). */
+  relaxed = false;
 
   get simd(): boolean {
     return this.kernels !== null;
@@ -179,8 +216,10 @@ export class VectorArena {
     const blocks = Math.ceil(capacity / BLOCK);
     const next = regions();
     next.lut = align(d * 4);
-    next.weights = next.lut + align(B * 32);
-    next.centre = next.weights + align(d * 2);
+    next.unsignedLut = next.lut + align(B * 32);
+    next.weights = next.unsignedLut + align(B * 32);
+    next.fineWeights = next.weights + align(d * 2);
+    next.centre = next.fineWeights + align(d * 4);
     next.inv = next.centre + align(d * 4);
     next.histogram = next.inv + align(d * 4);
     next.codes = next.histogram + align((2 * this.offset + 2) * 4);
@@ -221,7 +260,9 @@ export class VectorArena {
     const b = this.buffer;
     this.query = new Float32Array(b, next.query, d);
     this.lut = new Int8Array(b, next.lut, B * 32);
+    this.unsignedLut = new Uint8Array(b, next.unsignedLut, B * 32);
     this.weights = new Int16Array(b, next.weights, d);
+    this.fineWeights = new Float32Array(b, next.fineWeights, d);
     this.centre = new Float32Array(b, next.centre, d);
     this.inv = new Float32Array(b, next.inv, d);
     this.histogram = new Uint32Array(b, next.histogram, 2 * this.offset + 2);
@@ -319,23 +360,31 @@ export class VectorArena {
     }
     const raw = this.rawTable;
     let max = 0;
+    const nibble = [0, 0, 0, 0];
     for (let n = 0; n < 2 * this.bytes; n++) {
       // Nibble n covers dimensions 4n … 4n + 3 (low nibble of byte n >> 1 when n is even).
       const table = (n >> 1) * 32 + (n & 1) * 16;
-      for (let v = 0; v < 16; v++) {
-        let s = 0;
-        for (let k = 0; k < 4 && 4 * n + k < d; k++) s += v & (1 << k) ? w[4 * n + k]! : -w[4 * n + k]!;
-        raw[table + v] = s;
-        max = Math.max(max, Math.abs(s));
+      let all = 0;
+      let most = 0; // the largest |entry|: every sign matching its weight's
+      for (let k = 0; k < 4; k++) {
+        nibble[k] = 4 * n + k < d ? w[4 * n + k]! : 0;
+        all += nibble[k]!;
+        most += Math.abs(nibble[k]!);
       }
+      // Entry v from entry v less its lowest set bit: that dimension's sign turns from − to +.
+      raw[table] = -all;
+      for (let v = 1; v < 16; v++) raw[table + v] = raw[table + (v & (v - 1))]! + 2 * nibble[31 - Math.clz32(v & -v)]!;
+      max = Math.max(max, most);
     }
     // A given scale (no larger than this query's own) makes estimates of different queries comparable.
     const scale = max > 0 ? Math.min(ENTRY / max, tableScale ?? Number.POSITIVE_INFINITY) : 0;
     this.lutScale = scale;
     for (let i = 0; i < raw.length; i++) lut[i] = Math.round(raw[i]! * scale);
+    for (let i = 0; i < raw.length; i++) this.unsignedLut[i] = lut[i]! + ENTRY;
     // 16-bit weights: a row's sum stays far within 32 bits (|u| ≤ 127).
     const wScale = top > 0 ? 32767 / top : 0;
     for (let j = 0; j < d; j++) this.weights[j] = Math.round(w[j]! * wScale);
+    for (let j = 0; j < d; j++) this.fineWeights[j] = w[j]! / 8;
     this.base = Math.fround(base);
     this.unit = wScale > 0 ? Math.fround(1 / wScale) : 0;
   }
@@ -344,7 +393,7 @@ export class VectorArena {
   estimate(rows: number): void {
     const blocks = Math.ceil(rows / BLOCK);
     if (this.kernels) {
-      this.kernels.estimate(this.at.codes, blocks, this.bytes, this.at.lut, this.offset, this.at.distance);
+      this.kernels.estimate(this.at.codes, blocks, this.bytes, this.at.unsignedLut, this.top, this.at.distance);
       return;
     }
     for (let r = 0; r < rows; r++) this.distance[r] = this.distanceAt(r);
@@ -390,7 +439,7 @@ export class VectorArena {
     if (this.kernels) {
       const a = this.at;
       const codes = a.codes + first * BLOCK * this.bytes;
-      this.kernels.estimate(codes, blocks, this.bytes, a.lut, this.offset, a.distance + first * BLOCK * 2);
+      this.kernels.estimate(codes, blocks, this.bytes, a.unsignedLut, this.top, a.distance + first * BLOCK * 2);
       return;
     }
     for (let r = first * BLOCK; r < (first + blocks) * BLOCK; r++) this.distance[r] = this.distanceAt(r);
@@ -433,38 +482,22 @@ export class VectorArena {
     for (let p = from; p < to; p++) this.histogram[this.distance[p]!]!++;
   }
 
-  /** Lists the positions in [from, to) at distance ≤ cut at list[at], list[at + 1], …; returns how many. */
-  selectRange(from: number, to: number, cut: number, at: number): number {
+  /**
+   * Lists the positions in [from, to) at distance ≤ cut at list[at], list[at + 1], …; returns how
+   * many. Stops once more than `most` are listed (then returns more than `most`, by up to 8).
+   */
+  selectRange(from: number, to: number, cut: number, at: number, most = Number.POSITIVE_INFINITY): number {
     if (to <= from) return 0;
     const list = this.list;
     if (this.kernels) {
-      const m = this.kernels.select(this.at.distance + from * 2, to - from, cut, this.at.list + at * 4);
+      const stop = Math.min(most, to - from);
+      const m = this.kernels.select(this.at.distance + from * 2, to - from, cut, this.at.list + at * 4, stop);
       for (let i = at; i < at + m; i++) list[i]! += from;
       return m;
     }
     let m = at;
-    for (let p = from; p < to; p++) if (this.distance[p]! <= cut) list[m++] = p;
+    for (let p = from; p < to && m - at <= most; p++) if (this.distance[p]! <= cut) list[m++] = p;
     return m - at;
-  }
-
-  /** histogram = how many of the first `rows` distances take each value. */
-  countDistances(rows: number): void {
-    this.histogram.fill(0);
-    if (this.kernels) {
-      this.kernels.histogram(this.at.distance, rows, this.at.histogram);
-      return;
-    }
-    const { histogram, distance } = this;
-    for (let r = 0; r < rows; r++) histogram[distance[r]!]!++;
-  }
-
-  /** Lists the rows (of the first `rows`) at distance ≤ cut; returns how many. */
-  select(rows: number, cut: number): number {
-    if (this.kernels) return this.kernels.select(this.at.distance, rows, cut, this.at.list);
-    const { list, distance } = this;
-    let m = 0;
-    for (let r = 0; r < rows; r++) if (distance[r]! <= cut) list[m++] = r;
-    return m;
   }
 
   /** scores[i] = coded row list[i] · query (see setQuery), for from ≤ i < count. */
@@ -502,6 +535,20 @@ export class VectorArena {
       s += w[j]! * (coded[r * d + j]! + (2 * v - 3) / 8);
     }
     return this.base + this.rowScale[r]! * s;
+  }
+
+  /**
+   * scores[i] = `refine(list[i])`, for i < count; the kernel sums in float32 (within about 10⁻⁶ of
+   * the JavaScript loop's float64), where the loop took a quarter of a near query's time at 100k rows.
+   */
+  refineList(count: number): void {
+    if (this.kernels) {
+      const a = this.at;
+      const base = this.base;
+      this.kernels.refine(a.coded, a.rest, this.dims, a.list, count, a.fineWeights, a.rowScale, base, a.scores);
+      return;
+    }
+    for (let i = 0; i < count; i++) this.scores[i] = this.refine(this.list[i]!);
   }
 
   /** scores[i] = float row list[i] · query, for i < count. */
@@ -548,7 +595,9 @@ function regions() {
   return {
     query: 0,
     lut: 0,
+    unsignedLut: 0,
     weights: 0,
+    fineWeights: 0,
     centre: 0,
     inv: 0,
     histogram: 0,

@@ -4,16 +4,32 @@ import { VectorArena } from './vectorArena';
 /**
  * The approximate search in two steps: an estimate of every row from its bit code, then its score
  * from its int8 code for the best of those. How many rows the second step looks at is decided per
- * query: a first batch of FIRST rows shows how the bit-code estimate relates to the score for this
- * query (a least-squares line, and the spread around it); rows whose bit-code estimate, Z spreads
- * above that line, could still beat the k-th best score found so far are added, up to CAP·√n.
- * Queries near stored content stop at several hundred candidates; queries unlike anything stored
- * go on to tens of thousands, as they need. At 1M rows of the benchmark's vectors (Node, its 40
- * judged queries): near queries took 648 candidates at p50, off-distribution ones 24k (the cap for
- * the hardest), recall@10 1.0 / 0.990 with CAP = 64 and 1.0 / 0.985 with 48; Z = 4.5 took 38k for
- * no more recall.
+ * query: a first batch of the best-estimated rows shows how the bit-code estimate relates to the
+ * score for this query (a least-squares line, and the spread around it); rows whose bit-code
+ * estimate, Z spreads above that line, could still beat the k-th best score found so far are added,
+ * up to CAP·√n. Queries near stored content stop at several hundred candidates; queries unlike
+ * anything stored go on to tens of thousands, as they need. At 1M rows of the benchmark's vectors
+ * (Node, its 40 judged queries): near queries took 648 candidates at p50, off-distribution ones 24k
+ * (the cap for the hardest), recall@10 1.0 / 0.990 with CAP = 64 and 1.0 / 0.985 with 48; Z = 4.5
+ * took 38k for no more recall.
+ *
+ * The first batch is SMALL_FIRST_PER_K · k rows (160 for 10); when its line lets more than
+ * EXTEND_ABOVE further rows in, it grows to max(FIRST, 64 · k) (640) and the line is fitted again.
+ * The small batch describes a near query as well as the large one and halves what it scores (the
+ * bench's vectors and queries plus its tuning set, 50 near, 50 off-distribution and 20 topic
+ * queries: rows scored at p50 for near queries 887 instead of 1,531 at 100k, 161 instead of 648 at
+ * 1M; recall@10 unchanged at 10k, 100k and 1M). A query whose cut reaches far (off-distribution
+ * ones, topics at 1M) gets the large batch, fitted on the same rows as before: a batch of 256 for
+ * every query lost off-distribution recall at 1M (0.986 for 0.990).
  */
 const FIRST = 512;
+const SMALL_FIRST_PER_K = 16;
+const EXTEND_ABOVE = 1024;
+/**
+ * The first batch's cut is found from one distance in this many (see Probe.sampledSelect): odd, so
+ * that it falls on every position within a block of 16 in turn.
+ */
+const SAMPLE_STEP = 17;
 const Z = 4.25;
 const CAP = 64;
 /**
@@ -106,8 +122,12 @@ export class VectorIndex {
   /** The list of each row in [0, assigned). */
   private listOf: Int32Array;
   private assigned = 0;
-  /** What the last approximate search estimated: bit codes, and lists probed (of how many; 0 when searched as without lists). */
-  lastProbe = { estimated: 0, lists: 0, of: 0 };
+  /**
+   * What the last approximate search did: bit codes estimated, rows scored from their int8 codes
+   * (`calibrated` of them the batch its line was fitted on), and lists probed (of how many; 0 when
+   * searched as without lists).
+   */
+  lastProbe = { estimated: 0, scored: 0, calibrated: 0, lists: 0, of: 0 };
 
   constructor(
     readonly dimensions: number,
@@ -134,6 +154,11 @@ export class VectorIndex {
 
   get size(): number {
     return this.rows;
+  }
+
+  /** What runs the search loops: WebAssembly SIMD (with relaxed SIMD for the estimates), or JavaScript. */
+  get kernels(): 'relaxed-simd' | 'simd' | 'js' {
+    return this.arena.relaxed ? 'relaxed-simd' : this.arena.simd ? 'simd' : 'js';
   }
 
   has(docId: string): boolean {
@@ -293,8 +318,10 @@ export class VectorIndex {
     for (let i = 0; i < count; i++) heap.push(scores[i]!, byRow ? i : list[i]!);
     if (this.coded) {
       const best = heap.sorted();
+      for (const [i, [, r]] of best.entries()) list[i] = r;
+      arena.refineList(best.length);
       heap = new TopK(k);
-      for (const [, r] of best) heap.push(arena.refine(r), r);
+      for (let i = 0; i < best.length; i++) heap.push(scores[i]!, list[i]!);
     }
     return heap
       .sorted()
@@ -314,54 +341,36 @@ export class VectorIndex {
     const skip = 2 * arena.offset + 1;
     const probe = new Probe(arena, this.lists, n, allowed, this.docOf, skip, everyList);
     probe.start();
-    const first = probe.cutFor(Math.max(FIRST, 64 * k));
-    let count = probe.select(first);
-    const xs = probe.estimates(count);
-    // Scored once: the second batch lists only rows not in the first.
-    probe.drop(count);
-    probe.toRows(count);
-    arena.codedDots(count);
-    if (count < k || first >= skip - 1) {
+    let count = probe.batch(SMALL_FIRST_PER_K * k, 0);
+    if (count < k || probe.lastCut >= skip - 1) {
       // Too few rows in the lists probed first (a filter may leave few there): every row, then.
       if (probe.estimated < n) return this.approximate(k, eligible, allowed, true);
       return this.probed(probe, count);
     }
-    // The first batch's bit-code estimates against their scores.
-    const { scores, offset } = arena;
-    let sx = 0;
-    let sy = 0;
-    for (let i = 0; i < count; i++) {
-      sx += xs[i]!;
-      sy += scores[i]!;
+    let line = fitLine(probe.xs, arena.scores, count, k, arena.offset);
+    const wide = Math.max(FIRST, 64 * k);
+    const most = Math.max(FIRST, Math.ceil(CAP * Math.sqrt(eligible)));
+    if (probe.whole && count < wide) {
+      // Every row the line lets in, listed in one pass; counted (the histogram) only when too many.
+      const more = probe.select(Math.min(line.reach, skip - 1), count, EXTEND_ABOVE);
+      if (more <= EXTEND_ABOVE && count + more <= most) {
+        probe.calibrated = count;
+        probe.toRows(count + more, count);
+        arena.codedDots(count + more, count);
+        return this.probed(probe, count + more);
+      }
     }
-    const mx = sx / count;
-    const my = sy / count;
-    let sxy = 0;
-    let sxx = 0;
-    for (let i = 0; i < count; i++) {
-      const x = xs[i]! - mx;
-      sxy += x * (scores[i]! - my);
-      sxx += x * x;
+    if (count < wide && probe.within(line.reach) > EXTEND_ABOVE) {
+      count += probe.batch(wide - count, count);
+      line = fitLine(probe.xs, arena.scores, count, k, arena.offset);
     }
-    const slope = sxy / sxx;
-    let spread = 0;
-    for (let i = 0; i < count; i++) spread += (scores[i]! - my - slope * (xs[i]! - mx)) ** 2;
-    spread = Math.sqrt(spread / Math.max(1, count - 2));
-    // The k-th best score so far: what any further row would have to beat.
-    const heap = new TopK(k);
-    for (let i = 0; i < count; i++) heap.push(scores[i]!, i);
-    const kth = heap.sorted()[k - 1]![0];
-    const fits = slope > 0 && Number.isFinite(slope);
-    // Every list whose bound (invertedLists.ts: no row of it scores above) reaches the k-th best is
-    // probed; `least`, the lowest estimate a row could have and still beat it, only sets the candidates' cut.
-    const least = fits ? mx + (kth - my - Z * spread) / slope : Number.NEGATIVE_INFINITY;
+    probe.calibrated = count;
+    const { kth, fits, reach } = line;
     // When the lists that may hold a better row are most of them (a query unlike any list's rows, or
     // rows too spread for the bound to exclude a list), the query is searched as without lists, its
     // first batch from every row (one from the nearest lists describes others poorly).
     if (!probe.reach(fits ? kth : Number.NEGATIVE_INFINITY, n / 2)) return this.approximate(k, eligible, allowed, true);
-    const reach = fits ? Math.floor(offset - least) : skip - 1;
-    const more = Math.max(FIRST, Math.ceil(CAP * Math.sqrt(eligible))) - count;
-    const cut = Math.min(reach, probe.cutFor(more), skip - 1);
+    const cut = Math.min(reach, probe.cutFor(most - count), skip - 1);
     const before = count;
     count += probe.select(cut, count);
     probe.toRows(count, before);
@@ -370,7 +379,13 @@ export class VectorIndex {
   }
 
   private probed(probe: Probe, count: number): number {
-    this.lastProbe = { estimated: probe.estimated, lists: probe.listsProbed, of: this.lists?.count ?? 0 };
+    this.lastProbe = {
+      estimated: probe.estimated,
+      scored: count,
+      calibrated: probe.calibrated,
+      lists: probe.listsProbed,
+      of: this.lists?.count ?? 0,
+    };
     return count;
   }
 
@@ -446,6 +461,20 @@ class Probe {
   listsProbed = 0;
   /** Positions already scored. */
   private dropped = new Int32Array(0);
+  /** The estimates of the rows scored in batches, in the list's order. */
+  xs = new Float64Array(0);
+  /** The last batch's cut. */
+  lastCut = 0;
+  /** Rows the estimates' line was fitted on. */
+  calibrated = 0;
+  /** What `sampledSelect` listed. */
+  private selected = 0;
+  /** Entries of `ranges` the filter last went through. */
+  private filtered = -1;
+  /** Dropped since the last count: the positions at distance ≤ this (−1: none). */
+  private droppedCut = -1;
+  /** Entries of `ranges` the histogram counts. */
+  private counted = -1;
   private order: number[] = [];
   /** Per list: the highest score any of its rows may have for this query. */
   private bound: Float64Array;
@@ -514,13 +543,15 @@ class Probe {
 
   /**
    * Rows filtered out or already scored get the distance no cut reaches. Done again before each
-   * count: a list's estimate rewrites whole blocks of 16, which may reach into lists probed before.
+   * count and selection (the filter's pass again only after more lists were estimated): a list's
+   * estimate rewrites whole blocks of 16, which may reach into lists probed before.
    */
   private filter(): void {
     const { allowed, docOf, lists, ranges } = this;
     const distance = this.arena.distance;
     for (const p of this.dropped) distance[p] = this.skip;
-    if (!allowed) return;
+    if (!allowed || this.filtered === ranges.length) return;
+    this.filtered = ranges.length;
     for (let i = 0; i < ranges.length; i += 2)
       for (let p = ranges[i]!; p < ranges[i + 1]!; p++) {
         const r = lists ? lists.rowAt(p) : p;
@@ -528,36 +559,114 @@ class Probe {
       }
   }
 
-  /** The smallest distance cut that keeps at least `count` estimated rows (ties included). */
-  cutFor(count: number): number {
+  /**
+   * Scores a batch from list[at] on: every estimated position not yet scored at distance ≤ the
+   * smallest cut that keeps at least `size` of them (ties included), made rows, their estimates
+   * kept in `xs`; returns how many.
+   */
+  batch(size: number, at: number): number {
+    let cut = this.counted < 0 && this.whole ? this.sampledSelect(size, at) : -1;
+    let count = at + this.selected;
+    if (cut < 0) {
+      cut = this.cutFor(size);
+      count = at + this.select(cut, at);
+    }
+    const { list, distance, offset } = this.arena;
+    const xs = new Float64Array(count);
+    xs.set(this.xs.subarray(0, at));
+    for (let i = at; i < count; i++) xs[i] = offset - distance[list[i]!]!;
+    this.xs = xs;
+    // Scored once: later batches list only positions not in this one.
+    const dropped = new Int32Array(count);
+    dropped.set(this.dropped);
+    dropped.set(list.subarray(this.dropped.length, count), this.dropped.length);
+    this.dropped = dropped;
+    this.droppedCut = cut;
+    this.lastCut = cut;
+    this.toRows(count, at);
+    this.arena.codedDots(count, at);
+    return count - at;
+  }
+
+  /**
+   * `batch`'s cut and selection without counting every distance: a histogram of one position in
+   * SAMPLE_STEP gives a cut that keeps about twice `size`; the positions within it (one pass of the
+   * select kernel) are counted exactly for the cut `cutFor` would give, and those within that kept
+   * (the same positions, in the same order). Returns the cut, and leaves how many in `selected`;
+   * −1 when the sample fell short (then `cutFor`). The histogram is left to be counted again.
+   */
+  private sampledSelect(size: number, at: number): number {
+    this.filter();
+    const { histogram, distance, list } = this.arena;
+    histogram.fill(0);
+    for (let p = 0; p < this.n; p += SAMPLE_STEP) histogram[distance[p]!]!++;
+    let rough = 0;
+    const want = Math.ceil((2 * size) / SAMPLE_STEP);
+    for (let seen = 0; rough < this.skip && seen + histogram[rough]! < want; rough++) seen += histogram[rough]!;
+    const m = rough < this.skip ? this.select(rough, at) : 0;
+    if (m < size) return -1;
+    histogram.fill(0, 0, rough + 1);
+    for (let i = at; i < at + m; i++) histogram[distance[list[i]!]!]!++;
+    let cut = 0;
+    for (let seen = 0; seen + histogram[cut]! < size; cut++) seen += histogram[cut]!;
+    let w = at;
+    for (let i = at; i < at + m; i++) if (distance[list[i]!]! <= cut) list[w++] = list[i]!;
+    this.selected = w - at;
+    return cut;
+  }
+
+  /** Every position is estimated, in one range (no lists, or searched as without them). */
+  get whole(): boolean {
+    return this.ranges.length === 2 && this.ranges[0] === 0 && this.ranges[1] === this.n;
+  }
+
+  /** The histogram of the estimated positions not yet scored nor filtered out. */
+  private counts(): Uint32Array {
     this.filter();
     const { histogram } = this.arena;
-    histogram.fill(0);
-    for (let i = 0; i < this.ranges.length; i += 2) this.arena.countRange(this.ranges[i]!, this.ranges[i + 1]!);
+    if (this.counted === this.ranges.length && this.droppedCut >= 0) {
+      // Nothing estimated since the last count: the positions dropped since are those at distance
+      // ≤ droppedCut, so their bins move to the one no cut reaches (a second pass over every
+      // distance took as long as selecting a near query's second batch).
+      for (let b = 0; b <= this.droppedCut; b++) {
+        histogram[this.skip]! += histogram[b]!;
+        histogram[b] = 0;
+      }
+    } else if (this.counted !== this.ranges.length) {
+      histogram.fill(0);
+      for (let i = 0; i < this.ranges.length; i += 2) this.arena.countRange(this.ranges[i]!, this.ranges[i + 1]!);
+      this.counted = this.ranges.length;
+    }
+    this.droppedCut = -1;
+    return histogram;
+  }
+
+  /** The smallest distance cut that keeps at least `count` estimated rows not yet scored (ties included). */
+  cutFor(count: number): number {
+    const histogram = this.counts();
     let cut = 0;
     for (let seen = 0; cut < this.skip && seen + histogram[cut]! < count; cut++) seen += histogram[cut]!;
     return cut;
   }
 
-  /** Lists the estimated positions at distance ≤ cut from list[at] on; returns how many. */
-  select(cut: number, at = 0): number {
+  /** How many estimated rows not yet scored lie at distance ≤ cut. */
+  within(cut: number): number {
+    const histogram = this.counts();
+    let seen = 0;
+    for (let b = 0; b <= Math.min(cut, this.skip - 1); b++) seen += histogram[b]!;
+    return seen;
+  }
+
+  /**
+   * Lists the estimated positions not yet scored at distance ≤ cut from list[at] on; returns how
+   * many, or (having stopped) more than `most`.
+   */
+  select(cut: number, at = 0, most = Number.POSITIVE_INFINITY): number {
+    this.filter();
     let m = at;
-    for (let i = 0; i < this.ranges.length; i += 2)
-      m += this.arena.selectRange(this.ranges[i]!, this.ranges[i + 1]!, cut, m);
+    for (let i = 0; i < this.ranges.length && m - at <= most; i += 2)
+      m += this.arena.selectRange(this.ranges[i]!, this.ranges[i + 1]!, cut, m, most - (m - at));
     return m - at;
-  }
-
-  /** The listed positions are left out of later counts and selections (given the distance no cut reaches). */
-  drop(count: number): void {
-    this.dropped = this.arena.list.slice(0, count);
-  }
-
-  /** The estimates of the listed positions (offset − distance). */
-  estimates(count: number): Float64Array {
-    const { list, distance, offset } = this.arena;
-    const xs = new Float64Array(count);
-    for (let i = 0; i < count; i++) xs[i] = offset - distance[list[i]!]!;
-    return xs;
   }
 
   /** The list's positions from `from` on made rows. */
@@ -567,6 +676,41 @@ class Probe {
     const list = this.arena.list;
     for (let i = from; i < count; i++) list[i] = lists.rowAt(list[i]!);
   }
+}
+
+/**
+ * The first batch's bit-code estimates (`xs`) against their scores: a least-squares line and the
+ * spread around it; the k-th best score so far (what any further row would have to beat); and
+ * `reach`, the largest distance (offset − estimate) a row may have and still beat it by Z spreads
+ * of the line (every distance when the estimates do not rise with the scores).
+ */
+function fitLine(xs: Float64Array, scores: Float32Array, count: number, k: number, offset: number) {
+  let sx = 0;
+  let sy = 0;
+  for (let i = 0; i < count; i++) {
+    sx += xs[i]!;
+    sy += scores[i]!;
+  }
+  const mx = sx / count;
+  const my = sy / count;
+  let sxy = 0;
+  let sxx = 0;
+  for (let i = 0; i < count; i++) {
+    const x = xs[i]! - mx;
+    sxy += x * (scores[i]! - my);
+    sxx += x * x;
+  }
+  const slope = sxy / sxx;
+  let spread = 0;
+  for (let i = 0; i < count; i++) spread += (scores[i]! - my - slope * (xs[i]! - mx)) ** 2;
+  spread = Math.sqrt(spread / Math.max(1, count - 2));
+  const heap = new TopK(k);
+  for (let i = 0; i < count; i++) heap.push(scores[i]!, i);
+  const kth = heap.sorted()[k - 1]![0];
+  const fits = slope > 0 && Number.isFinite(slope);
+  // `least`, the lowest estimate a row could have and still beat the k-th best.
+  const least = fits ? mx + (kth - my - Z * spread) / slope : Number.NEGATIVE_INFINITY;
+  return { kth, fits, reach: fits ? Math.floor(offset - least) : Number.POSITIVE_INFINITY };
 }
 
 /**
