@@ -279,6 +279,34 @@ describe('VectorIndex above the approximate threshold (bit codes + exact rescori
     }
   });
 
+  test('a hundred asked (the depth hybrid search asks for): no row twice, none outside the filter, the exact top 100', () => {
+    // 6,000 rows leave fewer unscored rows than a second batch of 64·k asks for: it once took the
+    // distance no estimate has, listing rows already scored and rows filtered out (and, at a
+    // capacity of exactly the rows, wrote past the candidates' room).
+    const more = Array.from({ length: 10 }, (_, i) => clustered(600, 100 + i));
+    const exactly = new VectorIndex(d, 6000, { approximateAbove: 1000 });
+    docs.forEach((v, i) => exactly.add(`doc${i}`, v));
+    const twelve = new VectorIndex(d, 12_000, { approximateAbove: 1000 });
+    [...docs, ...more].forEach((v, i) => twelve.add(`doc${i}`, v));
+    const half = Array.from({ length: 10 }, (_, i) => `doc${2 * i}`);
+    for (const [index, documents] of [
+      [build(), undefined],
+      [exactly, undefined],
+      [twelve, half],
+    ] as const) {
+      let found = 0;
+      for (const q of queries) {
+        const got = ids(index.search(q, 100, documents));
+        expect(new Set(got).size).toBe(got.length);
+        if (documents) expect(got.every((x) => documents.includes(x.split(':')[0]!))).toBe(true);
+        const truth = new Set(ids(index.search(q, 100, documents, { exact: true })));
+        found += got.filter((x) => truth.has(x)).length;
+        expect(index.lastProbe.scored).toBeLessThanOrEqual(index.size);
+      }
+      expect(found / (queries.length * 100)).toBeGreaterThanOrEqual(0.99);
+    }
+  });
+
   test('a search without lists estimates each bit code once', () => {
     const index = build();
     index.search(queries[0]!, 10); // builds the codes

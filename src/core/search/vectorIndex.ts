@@ -9,7 +9,7 @@ import { VectorArena } from './vectorArena';
  * estimate, Z spreads above that line, could still beat the k-th best score found so far are added,
  * up to CAP·√n. Queries near stored content stop at several hundred candidates; queries unlike
  * anything stored go on to tens of thousands, as they need. At 1M rows of the benchmark's vectors
- * (Node, its 40 judged queries): near queries took 648 candidates at p50, off-distribution ones 24k
+ * (Node, its 40 judged queries, a first batch of 640 for all): near queries took 648 candidates at p50, off-distribution ones 24k
  * (the cap for the hardest), recall@10 1.0 / 0.990 with CAP = 64 and 1.0 / 0.985 with 48; Z = 4.5
  * took 38k for no more recall.
  *
@@ -568,7 +568,9 @@ class Probe {
     let cut = this.counted < 0 && this.whole ? this.sampledSelect(size, at) : -1;
     let count = at + this.selected;
     if (cut < 0) {
-      cut = this.cutFor(size);
+      // Never the distance no estimate has (rows scored already, or filtered out): with fewer rows
+      // left than asked for, `cutFor` returns it.
+      cut = Math.min(this.cutFor(size), this.skip - 1);
       count = at + this.select(cut, at);
     }
     const { list, distance, offset } = this.arena;
@@ -641,8 +643,9 @@ class Probe {
     return histogram;
   }
 
-  /** The smallest distance cut that keeps at least `count` estimated rows not yet scored (ties included). */
+  /** The smallest distance cut that keeps at least `count` estimated rows not yet scored (ties included); −1 for none. */
   cutFor(count: number): number {
+    if (count <= 0) return -1;
     const histogram = this.counts();
     let cut = 0;
     for (let seen = 0; cut < this.skip && seen + histogram[cut]! < count; cut++) seen += histogram[cut]!;
@@ -662,6 +665,8 @@ class Probe {
    * many, or (having stopped) more than `most`.
    */
   select(cut: number, at = 0, most = Number.POSITIVE_INFINITY): number {
+    // The kernel compares unsigned: a negative cut would keep every position, not none.
+    if (!(cut >= 0)) return 0;
     this.filter();
     let m = at;
     for (let i = 0; i < this.ranges.length && m - at <= most; i += 2)
@@ -710,7 +715,9 @@ function fitLine(xs: Float64Array, scores: Float32Array, count: number, k: numbe
   const fits = slope > 0 && Number.isFinite(slope);
   // `least`, the lowest estimate a row could have and still beat the k-th best.
   const least = fits ? mx + (kth - my - Z * spread) / slope : Number.NEGATIVE_INFINITY;
-  return { kth, fits, reach: fits ? Math.floor(offset - least) : Number.POSITIVE_INFINITY };
+  // −1 (no row) when even the best estimate cannot beat it; every distance when the line says nothing.
+  const reach = Math.floor(offset - least);
+  return { kth, fits, reach: fits && !Number.isNaN(reach) ? Math.max(-1, reach) : Number.POSITIVE_INFINITY };
 }
 
 /**

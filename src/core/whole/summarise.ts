@@ -308,7 +308,10 @@ function scoreSentences(passages: WholePassage[], opts: SummaryOptions, w: Summa
   const headingTerms = new Set(
     analyze([opts.title ?? '', ...new Set(all.flatMap((s) => s.location.headings))].join(' ')),
   );
-  const topTf = Math.log(1 + Math.max(1, ...tf.values()));
+  // A loop, not Math.max(...): a document's distinct words can pass the engine's argument limit.
+  let most = 1;
+  for (const n of tf.values()) if (n > most) most = n;
+  const topTf = Math.log(1 + most);
   const topicTerms = new Set(opts.topic ? analyze(opts.topic) : []);
   const titleTerms = new Set(opts.title ? analyze(opts.title) : []);
 
