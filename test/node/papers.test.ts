@@ -21,7 +21,7 @@ import {
 import { coverage } from '../../src/core/answer/coverage';
 import { splitSentences } from '../../src/core/answer/sentences';
 import { standaloneQuery, substitute } from '../../src/core/answer/followUp';
-import { mineTerms } from '../../src/core/search/terms';
+import { definesName, mineTerms, nameAsked } from '../../src/core/search/terms';
 import { apartFromMark } from '../../src/core/ingest/pdfLayout';
 import { paperStructures } from '../../scripts/lib/structure';
 import { PAPERS_DIR } from '../../scripts/lib/paths';
@@ -223,16 +223,19 @@ describe('follow-ups by substitution', () => {
   });
 });
 
+/** A fresh library holding the given shared papers, each indexed. */
+async function paperLibrary(names: string[]): Promise<Library> {
+  const library = await freshLibrary();
+  const files = names.map((name) => ({ name, data: new Uint8Array(fs.readFileSync(path.join(PAPERS_DIR, name))) }));
+  const outcomes = await library.addFiles(files);
+  expect(outcomes.map((o) => o.status)).toEqual(names.map(() => 'added'));
+  return library;
+}
+
 describe('papers: terms and follow-ups in a library of two papers', () => {
   let library: Library;
   beforeAll(async () => {
-    library = await freshLibrary();
-    const files = ['2206.10883v3.pdf', '2020.acl-main.447.pdf'].map((name) => ({
-      name,
-      data: new Uint8Array(fs.readFileSync(path.join(PAPERS_DIR, name))),
-    }));
-    const outcomes = await library.addFiles(files);
-    expect(outcomes.map((o) => o.status)).toEqual(['added', 'added']);
+    library = await paperLibrary(['2206.10883v3.pdf', '2020.acl-main.447.pdf']);
   }, 300_000);
   afterAll(() => library?.close());
 
@@ -278,6 +281,45 @@ describe('papers: terms and follow-ups in a library of two papers', () => {
     expect(await library.terms('Is MAG bigger than S2ORC?')).toEqual([['MAG', 'Microsoft Academic Graph']]);
     // A word in capitals that no document defines is searched as it is.
     expect(await library.terms('What does XYZ stand for?')).toEqual([]);
+  });
+});
+
+describe('papers: asked what a named system is', () => {
+  let library: Library;
+  beforeAll(async () => {
+    library = await paperLibrary(['2302.07302v1.pdf', 'papermage.pdf']);
+  }, 300_000);
+  afterAll(() => library?.close());
+
+  test('the passage that defines the name is searched, shown and quoted', { timeout: 120_000 }, async () => {
+    // Every passage of these papers names its system; the abstract that says what it is ranked
+    // 6th (CiteSee) and 12th (papermage), past the 700 tokens of passages shown, and "CiteSee also
+    // highlights citations …" / "papermage is three parts: …" were quoted.
+    const retriever = libraryRetriever(library, await realEmbedder());
+    for (const [question, sentence] of [
+      ['What is CiteSee?', 'This paper introduces CiteSee, a paper reading tool'],
+      ['What is papermage?', 'papermage, an open-source Python toolkit'],
+    ] as const) {
+      let record = newAnswerRecord(question);
+      for await (const e of answer(question, { retriever })) record = applyAnswerEvent(record, e);
+      expect(record.declined).toBeFalsy();
+      expect(record.extract?.text.replace(/\s+/g, ' ').replace('opensource', 'open-source')).toContain(sentence);
+    }
+  });
+
+  test('a definition is told from a mention of the name', async () => {
+    expect(nameAsked('What is CiteSee?')).toBe('CiteSee');
+    expect(nameAsked('What are the two main tasks BERT is pre-trained on?')).toBeNull();
+    expect(nameAsked('How is S2ORC pronounced?')).toBeNull();
+    const abstract = squash((await paper('2302.07302v1.pdf')).text);
+    expect(definesName(abstract, 'CiteSee')).toBe(true);
+    for (const mention of [
+      'CiteSee also highlights citations to unknown papers (10-12) to help discover important prior work',
+      'papermage is three parts: (1) magelib, a library for intuitively representing and manipulating',
+      'In this paper, we use papermage to',
+    ])
+      expect(definesName(mention, /papermage/.test(mention) ? 'papermage' : 'CiteSee')).toBe(false);
+    expect(definesName('Multi-LexSum (ML), a multi-doc summarization dataset', 'Multi-LexSum')).toBe(true);
   });
 });
 

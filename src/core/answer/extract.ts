@@ -9,6 +9,7 @@
  */
 import { analyze } from '../search/analyzer';
 import type { ContextPassage } from '../search/context';
+import { definesName, nameAsked } from '../search/terms';
 import { splitSentences } from './sentences';
 
 export interface Candidate {
@@ -53,6 +54,8 @@ const POINTER =
  * `defines` is set by hand too: when the question asks what a term the library defines is or
  * stands for ("What does MDS stand for?"), the sentence that defines it ("multi-document
  * summarization (MDS)", both forms together) answers it; a sentence that only uses it does not.
+ * So does a sentence that defines the name a "What is X?" question asks about ("This paper
+ * introduces CiteSee, a paper reading tool …", search/terms.ts `definesName`).
  */
 const ASKS_DEFINITION = /\b(?:stand|stands|short|abbreviat\w*|acronym|mean|means|meaning|what\s+(?:is|are))\b/i;
 /**
@@ -221,8 +224,10 @@ export function candidates(
   defined: [string, string][] = [],
 ): Candidate[] {
   const asked = ASKS_DEFINITION.test(question) ? defined : [];
+  const name = nameAsked(question);
   const defines = (text: string) =>
-    asked.some(([short, long]) => text.includes(short) && text.toLowerCase().includes(long.toLowerCase()));
+    asked.some(([short, long]) => text.includes(short) && text.toLowerCase().includes(long.toLowerCase())) ||
+    (!!name && definesName(text, name));
   const qTerms = [...new Set(analyze(question.replace(THIS_DOCUMENT, ' ')))];
   const qSet = new Set(qTerms);
   const qWords = new Set(question.toLowerCase().match(/[\p{L}\p{N}'’-]+/gu) ?? []);

@@ -2,7 +2,7 @@ import { evaluate as scoreQuestions, type EvalQuestion, type EvalReport } from '
 import { selectContext, type ContextOptions, type ContextPassage } from '../search/context';
 import { SEARCH_DEFAULTS } from '../search/defaults';
 import { rank, type RankedHit, type Ranking, type SearchHit, type SearchOptions } from '../search/ranking';
-import { alsoSearched, termsUsed, type Term } from '../search/terms';
+import { alsoSearched, definesName, nameAsked, termsUsed, type Term } from '../search/terms';
 import { scopeDocuments } from './collections';
 import type { LibraryParts } from './parts';
 
@@ -49,7 +49,10 @@ export async function ranked(parts: LibraryParts, query: string, opts: SearchOpt
 }
 
 export async function search(parts: LibraryParts, query: string, opts: SearchOptions = {}): Promise<SearchHit[]> {
-  const { hits, mode } = await ranked(parts, query, opts);
+  const name = nameAsked(query);
+  const k = opts.k ?? SEARCH_DEFAULTS.k.hits;
+  // A passage that defines the name asked about may rank well below the passages that use it.
+  const { hits, mode } = await ranked(parts, query, name ? { ...opts, k: k * DEFINITION_POOL } : opts);
   const keywordOnly = mode === 'keyword' && (opts.mode ?? SEARCH_DEFAULTS.mode) !== 'keyword';
   const records = await parts.store.getChunksByKey(hits.map((h) => [h.docId, h.chunkIndex]));
   parts.searched();
@@ -70,7 +73,19 @@ export async function search(parts: LibraryParts, query: string, opts: SearchOpt
       },
     ];
   });
-  return aboutCitations(query) ? found : bodyFirst(found);
+  const ordered = aboutCitations(query) ? found : bodyFirst(found);
+  return name ? definingFirst(ordered, name).slice(0, k) : ordered;
+}
+
+/** How many times k hits are searched for a passage defining the name asked about. */
+const DEFINITION_POOL = 4;
+/** Defining passages moved first: the abstract's and the conclusion's, not every mention. */
+const DEFINING_KEPT = 2;
+
+/** The first few passages that define the name, then the others, each side in its order. */
+function definingFirst(hits: SearchHit[], name: string): SearchHit[] {
+  const defining = hits.filter((h) => definesName(h.text, name)).slice(0, DEFINING_KEPT);
+  return [...defining, ...hits.filter((h) => !defining.includes(h))];
 }
 
 /** A reference list is recognised by its section heading (see ingest/pdfLayout.ts). */

@@ -128,3 +128,23 @@ export function alsoSearched(query: string, used: Term[]): string[] {
     words.has(short) ? (lower.includes(long.toLowerCase()) ? [] : [long]) : [short],
   );
 }
+
+/** The name a "What is X?" question asks about (at most four words), or null. */
+export function nameAsked(query: string): string | null {
+  const m = /^\s*what\s+(?:is|are|was|were)\s+(?:an?\s+|the\s+)?([^?]+?)\s*\?\s*$/i.exec(query);
+  const name = m?.[1]?.trim();
+  return name && name.split(/\s+/).length <= 4 ? name : null;
+}
+
+/**
+ * Whether a text defines the name: "CiteSee, a paper reading tool", "papermage, an open-source
+ * Python toolkit", "European Union law is a system of …" (an acronym's brackets may come between).
+ */
+export function definesName(text: string, name: string): boolean {
+  const words = name.split(/\s+/).map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  const pattern = new RegExp(
+    `(?<![\\p{L}\\p{N}])${words.join('\\s+')}(?:\\s*\\([^)]{1,40}\\))?(?:\\s*,\\s*|\\s+(?:is|are|was|were)\\s+)(?:an?|the|one)\\s`,
+    'iu',
+  );
+  return pattern.test(text);
+}
