@@ -133,13 +133,20 @@ test('Stop in the middle of a long list: the scan ends, the turn says how much w
   expect((await turns(page).nth(1).locator('.stopped').textContent())?.trim()).toBe(line);
   expect(await turns(page).nth(1).locator('.whole-items .cite').count()).toBe(found);
 
-  await page.emulateMedia({ colorScheme: 'dark' });
-  await page.setViewportSize({ width: 390, height: 844 });
-  await turns(page)
-    .nth(1)
-    .locator('.stopped')
-    .evaluate((el) => el.scrollIntoView({ block: 'start' }));
-  await page.screenshot({ path: path.join(SHOTS, 'list-stopped-phone-dark.png') });
+  // The stopped list as a person sees it, light and dark, desktop and phone.
+  for (const [scheme, width, height, name] of [
+    ['dark', 1280, 800, 'desktop-dark'],
+    ['light', 390, 844, 'phone-light'],
+    ['dark', 390, 844, 'phone-dark'],
+  ] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.setViewportSize({ width, height });
+    await turns(page)
+      .nth(1)
+      .locator('.stopped')
+      .evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    await page.screenshot({ path: path.join(SHOTS, `list-stopped-${name}.png`) });
+  }
 
   // Figures to read, not to pass or fail on (load varies).
   console.log(
