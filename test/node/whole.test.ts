@@ -284,6 +284,12 @@ describe('lists and counts from every passage', () => {
     expect(items.sort()).toEqual([...wanted].sort());
     expect(engine.asked).toBe(planted[0]!.positives.length);
     expect(engine.calls).toBe(Math.ceil(planted[0]!.positives.length / 8));
+    // While it checks, the page is told how far (a Stop then says the items are unconfirmed).
+    const checking = events.flatMap((e) => (e.type === 'progress' && e.checking !== undefined ? [e] : []));
+    expect(checking.map((e) => [e.checked, e.checking])).toEqual(
+      Array.from({ length: engine.calls }, (_, i) => [8 * i, planted[0]!.positives.length]),
+    );
+    expect(checking.every((e) => e.read === e.of)).toBe(true);
   });
 
   test('Stop ends a long scan: the answer ends aborted', async () => {

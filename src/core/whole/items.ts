@@ -16,31 +16,36 @@ export interface FoundItem {
   location: SourceLocation;
 }
 
-type Placed = Pick<FoundItem, 'text' | 'docName' | 'location'>;
+/** Items kept before they carried their passage have no `docId`; their name stands for the document. */
+type Placed = Pick<FoundItem, 'text' | 'docName' | 'location'> & { docId?: string };
+
+/** Two files of one name (from two folders) are two documents: told apart by id where there is one. */
+const docKey = (it: Placed) => it.docId ?? it.docName;
 
 /** Items de-duplicated (the same sentence in two places, overlapping passages) in document order. */
 export function distinctItems<T extends Placed>(items: T[]): T[] {
   const seen = new Map<string, T>();
   for (const it of items) {
-    const key = `${it.docName}\u0000${it.location.start}`;
-    const text = `${it.docName}\u0000${it.text.toLowerCase().replace(/\s+/g, ' ')}`;
+    const key = `${docKey(it)}\u0000${it.location.start}`;
+    const text = `${docKey(it)}\u0000${it.text.toLowerCase().replace(/\s+/g, ' ')}`;
     if (seen.has(key) || seen.has(text)) continue;
     seen.set(key, it);
     seen.set(text, it);
   }
   return [...new Set(seen.values())].sort(
-    (a, b) => a.docName.localeCompare(b.docName) || a.location.start - b.location.start,
+    (a, b) =>
+      a.docName.localeCompare(b.docName) || docKey(a).localeCompare(docKey(b)) || a.location.start - b.location.start,
   );
 }
 
 /** Items grouped by document, then by section (heading path), in document order. */
 export function groupItems<T extends Placed>(
   items: T[],
-): { docName: string; sections: { headings: string[]; items: T[] }[] }[] {
-  const out: { docName: string; sections: { headings: string[]; items: T[] }[] }[] = [];
+): { docId?: string; docName: string; sections: { headings: string[]; items: T[] }[] }[] {
+  const out: { docId?: string; docName: string; sections: { headings: string[]; items: T[] }[] }[] = [];
   for (const it of distinctItems(items)) {
-    let doc = out.find((d) => d.docName === it.docName);
-    if (!doc) out.push((doc = { docName: it.docName, sections: [] }));
+    let doc = out.find((d) => (d.docId ?? d.docName) === docKey(it));
+    if (!doc) out.push((doc = { ...(it.docId ? { docId: it.docId } : {}), docName: it.docName, sections: [] }));
     const key = it.location.headings.join(' › ');
     let sec = doc.sections.find((s) => s.headings.join(' › ') === key);
     if (!sec) doc.sections.push((sec = { headings: it.location.headings, items: [] }));
@@ -72,6 +77,7 @@ export class Citations {
 export function citedList(items: FoundItem[]): { groups: ListGroup[]; passages: ContextPassage[] } {
   const citations = new Citations();
   const groups = groupItems(items).map((g) => ({
+    ...(g.docId ? { docId: g.docId } : {}),
     docName: g.docName,
     sections: g.sections.map((s) => ({
       headings: s.headings,

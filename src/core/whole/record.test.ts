@@ -90,3 +90,26 @@ test('a list that ends replaces what was found so far with its own statement', (
   r = applyAskEvent(r, { type: 'done', finishReason: 'stop' });
   expect(answerText(r)).toBe('Read all 197 passages of fleet-log.md: none found.');
 });
+
+test('stopped while the model checked what was found: every passage read, the items said unconfirmed', () => {
+  let r = applyAskEvent(reading(), { type: 'items', items: [truck9] });
+  r = applyAskEvent(r, { type: 'progress', read: 197, of: 197 });
+  r = applyAskEvent(r, { type: 'progress', read: 197, of: 197, checked: 0, checking: 2 });
+  expect(r.progress).toEqual({ read: 197, of: 197, checked: 0, checking: 2 });
+  r = applyAskEvent(r, { type: 'done', finishReason: 'aborted' });
+  expect(r.list?.stopped).toBe(true);
+  expect(r.list?.statement).toBe(
+    'Read all 197 passages, then stopped while the model checked the 2 sentences found (0 checked): 2 shown unconfirmed — not a complete answer.',
+  );
+});
+
+test('two documents of one name (from two folders) stay two: not merged, not de-duplicated', () => {
+  const other = { ...truck14, docId: 'd2' };
+  let r = applyAskEvent(reading(), { type: 'items', items: [other] });
+  r = applyAskEvent(r, { type: 'done', finishReason: 'aborted' });
+  expect(r.list?.groups.map((g) => [g.docId, g.docName, g.sections.length])).toEqual([
+    ['d1', 'fleet-log.md', 1],
+    ['d2', 'fleet-log.md', 1],
+  ]);
+  expect(r.passages.map((p) => p.docId)).toEqual(['d1', 'd2']);
+});

@@ -26,7 +26,15 @@ export function applyAskEvent(state: WholeRecord, event: AskEvent): WholeRecord 
       };
     }
     case 'progress':
-      return { ...state, progress: { read: event.read, of: event.of }, status: 'answering' };
+      return {
+        ...state,
+        progress: {
+          read: event.read,
+          of: event.of,
+          ...(event.checking !== undefined ? { checked: event.checked ?? 0, checking: event.checking } : {}),
+        },
+        status: 'answering',
+      };
     case 'items':
       return { ...state, partialItems: [...(state.partialItems ?? []), ...event.items] };
     case 'summary':
@@ -70,9 +78,20 @@ function stoppedList(state: WholeRecord): WholeRecord {
       counts: 'items',
       scanned: { passages: p?.read ?? 0, of: p?.of ?? 0 },
       stopped: true,
-      statement: `Stopped after reading ${p ? `${p.read.toLocaleString('en')} of ${p.of.toLocaleString('en')} passages` : 'part of the passages'}: ${found} found so far — not a complete answer.`,
+      statement: stoppedStatement(p, found),
     },
   };
+}
+
+/**
+ * Stopped while reading, or after it while the model checked what was found: then every passage was
+ * read but the items are candidates the model had not yet confirmed, and the statement says so.
+ */
+function stoppedStatement(p: WholeRecord['progress'], found: number): string {
+  const n = (x: number) => x.toLocaleString('en');
+  if (p?.checking !== undefined)
+    return `Read all ${n(p.of)} passages, then stopped while the model checked the ${n(p.checking)} sentences found (${n(p.checked ?? 0)} checked): ${found} shown unconfirmed — not a complete answer.`;
+  return `Stopped after reading ${p ? `${n(p.read)} of ${n(p.of)} passages` : 'part of the passages'}: ${found} found so far — not a complete answer.`;
 }
 
 const cite = (n: number) => `[${n}]`;

@@ -259,7 +259,9 @@ async function* listAnswer(
         })),
       };
   }
-  const kept = opts.generator ? await confirmItems(opts.generator, c.target ?? '', found, opts.signal) : found;
+  const kept = opts.generator
+    ? yield* confirmItems(opts.generator, c.target ?? '', found, read, of, opts.signal)
+    : found;
   const { groups, passages } = citedList(kept);
   const count = countItems(kept, condition);
   const distinct = distinctItems(kept).length;
@@ -285,15 +287,18 @@ const CONFIRM_BATCH = 8;
  * a time; a "no" drops the item. An answer it did not give (a number missing) keeps the item: the
  * words and the negation check already chose it.
  */
-async function confirmItems(
+async function* confirmItems(
   generator: Generator,
   condition: string,
   items: ListItem[],
+  read: number,
+  of: number,
   signal?: AbortSignal,
-): Promise<ListItem[]> {
+): AsyncGenerator<AskEvent, ListItem[], undefined> {
   const kept: ListItem[] = [];
   for (let i = 0; i < items.length; i += CONFIRM_BATCH) {
     signal?.throwIfAborted();
+    yield { type: 'progress', read, of, checked: i, checking: items.length };
     const batch = items.slice(i, i + CONFIRM_BATCH);
     const r = await generator.generate(
       [

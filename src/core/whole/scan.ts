@@ -302,5 +302,5 @@ function dot(q: Float32Array, v: Float32Array, offset: number, d: number): numbe
 /** The count: distinct items, or distinct documents when documents are what is counted. */
 export function countItems(items: ListItem[], condition: ListCondition): number {
   const distinct = distinctItems(items);
-  return condition.countsDocuments ? new Set(distinct.map((i) => i.docName)).size : distinct.length;
+  return condition.countsDocuments ? new Set(distinct.map((i) => i.docId ?? i.docName)).size : distinct.length;
 }

@@ -21,6 +21,8 @@ export interface SummaryDocument {
 }
 
 export interface ListGroup {
+  /** Absent from lists kept before it was recorded. */
+  docId?: string;
   docName: string;
   sections: { headings: string[]; items: CitedText[] }[];
 }
@@ -40,8 +42,12 @@ export type WholeEvent =
       target?: string;
       alternative?: Classification['alternative'];
     }
-  /** A long read goes on: passages read so far of all in scope (lists, counts, library summaries). */
-  | { type: 'progress'; read: number; of: number }
+  /**
+   * A long read goes on: passages read so far of all in scope (lists, counts, library summaries).
+   * With a model, once every passage is read, the sentences found are put to it: `checked` of
+   * `checking` so far (until it says no, each is only a candidate).
+   */
+  | { type: 'progress'; read: number; of: number; checked?: number; checking?: number }
   /** Items found so far, before the scan ends (shown at once, numbered when the list is final or stopped). */
   | { type: 'items'; items: FoundItem[] }
   /** The extractive summary: sentences under their headings, in document order, each cited. */
@@ -74,7 +80,7 @@ export interface WholeRecord extends AnswerRecord {
   kind?: QuestionKind;
   scope?: QuestionScope;
   alternative?: Classification['alternative'];
-  progress?: { read: number; of: number };
+  progress?: { read: number; of: number; checked?: number; checking?: number };
   /**
    * Items shown while the scan runs; replaced by `list` at its end, or when it is stopped. (Records
    * kept before items carried their passage have no `docId`: those stay as found.)

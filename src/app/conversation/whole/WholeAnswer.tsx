@@ -193,8 +193,8 @@ function ListView({ turn }: { turn: Turn }) {
           )}
         </p>
       )}
-      {l.groups.map((g) => (
-        <div key={g.docName} className="whole-group">
+      {l.groups.map((g, i) => (
+        <div key={g.docId ?? `${i}:${g.docName}`} className="whole-group">
           <DocTitle name={g.docName} />
           <CitedSections sections={g.sections} listClass="whole-items" turnId={turn.id} />
         </div>
@@ -262,8 +262,10 @@ function Reading({ turn }: { turn: Turn }) {
   const p = turn.progress;
   const found = turn.partialItems ?? [];
   const running = turn.status === 'retrieving' || turn.status === 'answering';
-  const label =
-    turn.kind === 'summary'
+  const checking = p?.checking !== undefined;
+  const label = checking
+    ? 'Checking what was found with the model'
+    : turn.kind === 'summary'
       ? 'Reading every passage to summarise'
       : turn.kind === 'compare'
         ? 'Reading each document'
@@ -274,21 +276,33 @@ function Reading({ turn }: { turn: Turn }) {
         <div className="whole-progress" role="status">
           <span>
             {label}
-            {p ? ` — ${p.read.toLocaleString()} of ${counted(p.of, 'passage')}` : '…'}
-            {found.length ? ` · ${found.length} found so far` : ''}
+            {checking
+              ? ` — ${(p.checked ?? 0).toLocaleString()} of ${counted(p.checking ?? 0, 'sentence')} found in ${counted(p.of, 'passage')}`
+              : p
+                ? ` — ${p.read.toLocaleString()} of ${counted(p.of, 'passage')}`
+                : '…'}
+            {found.length && !checking ? ` · ${found.length} found so far` : ''}
           </span>
           {onStop && (
             <button type="button" className="btn btn-ghost btn-sm" onClick={onStop}>
               <Square size={12} aria-hidden /> Stop
             </button>
           )}
-          <progress className="bar" {...(p ? { value: p.read, max: p.of || 1 } : {})} aria-label={label} />
+          <progress
+            className="bar"
+            {...(checking
+              ? { value: p.checked ?? 0, max: p.checking || 1 }
+              : p
+                ? { value: p.read, max: p.of || 1 }
+                : {})}
+            aria-label={label}
+          />
         </div>
       )}
       {found.length > 0 && (
         <ul className="whole-items whole-partial" aria-label="Found so far">
           {found.map((x) => (
-            <li key={`${x.docName}:${x.location.start}:${x.text}`}>
+            <li key={`${x.docId ?? x.docName}:${x.location.start}:${x.text}`}>
               {unbulleted(x.text)}{' '}
               <span className="whole-place">
                 {[x.docName, where({ location: x.location })].filter(Boolean).join(' · ')}
