@@ -290,6 +290,9 @@ describe('lists and counts from every passage', () => {
       Array.from({ length: engine.calls }, (_, i) => [8 * i, planted[0]!.positives.length]),
     );
     expect(checking.every((e) => e.read === e.of)).toBe(true);
+    // Each no is sent as it is given, so a Stop part-way does not show what the model turned down.
+    const dropped = events.flatMap((e) => (e.type === 'dropped' ? e.items.map((i) => i.text) : []));
+    expect(dropped.sort()).toEqual(planted[0]!.positives.filter((p) => /pallet/.test(p)).sort());
   });
 
   test('Stop ends a long scan: the answer ends aborted', async () => {

@@ -91,15 +91,20 @@ test('a list that ends replaces what was found so far with its own statement', (
   expect(answerText(r)).toBe('Read all 197 passages of fleet-log.md: none found.');
 });
 
-test('stopped while the model checked what was found: every passage read, the items said unconfirmed', () => {
+test('stopped while the model checked what was found: every passage read, its no dropped, the rest said unchecked', () => {
   let r = applyAskEvent(reading(), { type: 'items', items: [truck9] });
   r = applyAskEvent(r, { type: 'progress', read: 197, of: 197 });
   r = applyAskEvent(r, { type: 'progress', read: 197, of: 197, checked: 0, checking: 2 });
   expect(r.progress).toEqual({ read: 197, of: 197, checked: 0, checking: 2 });
+  // The model said no to truck 9 and had not yet answered for truck 14.
+  r = applyAskEvent(r, { type: 'dropped', items: [truck9] });
+  r = applyAskEvent(r, { type: 'progress', read: 197, of: 197, checked: 1, checking: 2 });
+  expect(r.partialItems?.map((i) => i.text)).toEqual([truck14.text]);
   r = applyAskEvent(r, { type: 'done', finishReason: 'aborted' });
   expect(r.list?.stopped).toBe(true);
+  expect(r.list?.groups.flatMap((g) => g.sections.flatMap((s) => s.items.map((i) => i.text)))).toEqual([truck14.text]);
   expect(r.list?.statement).toBe(
-    'Read all 197 passages, then stopped while the model checked the 2 sentences found (0 checked): 2 shown unconfirmed — not a complete answer.',
+    'Read all 197 passages; stopped while the model checked the 2 sentences found (1 checked, 1 said no to): 1 shown, 1 of them not yet checked — not a complete answer.',
   );
 });
 

@@ -37,6 +37,10 @@ export function applyAskEvent(state: WholeRecord, event: AskEvent): WholeRecord 
       };
     case 'items':
       return { ...state, partialItems: [...(state.partialItems ?? []), ...event.items] };
+    case 'dropped': {
+      const gone = new Set(event.items.map(itemKey));
+      return { ...state, partialItems: (state.partialItems ?? []).filter((i) => !gone.has(itemKey(i))) };
+    }
     case 'summary':
       return { ...state, summary: event };
     case 'list': {
@@ -89,10 +93,16 @@ function stoppedList(state: WholeRecord): WholeRecord {
  */
 function stoppedStatement(p: WholeRecord['progress'], found: number): string {
   const n = (x: number) => x.toLocaleString('en');
-  if (p?.checking !== undefined)
-    return `Read all ${n(p.of)} passages, then stopped while the model checked the ${n(p.checking)} sentences found (${n(p.checked ?? 0)} checked): ${found} shown unconfirmed — not a complete answer.`;
+  if (p?.checking !== undefined) {
+    const checked = p.checked ?? 0;
+    const no = p.checking - found;
+    return `Read all ${n(p.of)} passages; stopped while the model checked the ${n(p.checking)} sentences found (${n(checked)} checked${no > 0 ? `, ${n(no)} said no to` : ''}): ${n(found)} shown, ${n(p.checking - checked)} of them not yet checked — not a complete answer.`;
+  }
   return `Stopped after reading ${p ? `${n(p.read)} of ${n(p.of)} passages` : 'part of the passages'}: ${found} found so far — not a complete answer.`;
 }
+
+const itemKey = (i: { docId?: string; chunkIndex?: number; text: string }) =>
+  `${i.docId}\u0000${i.chunkIndex}\u0000${i.text}`;
 
 const cite = (n: number) => `[${n}]`;
 

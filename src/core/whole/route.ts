@@ -14,7 +14,7 @@ import type { ChatMessage, Generator } from '../generate/generator';
 import type { TableAnswer } from '../table/answer';
 import { compareDocuments } from './compare';
 import { classifyQuestion, target, type Classification } from './kinds';
-import { Citations, citedList, distinctItems } from './items';
+import { Citations, citedList, distinctItems, type FoundItem } from './items';
 import { countItems, listCondition, scanPassages, type ListItem } from './scan';
 import { countPassages, passagesInScope, resolveScope, type ResolvedScope, type WholeSource } from './source';
 import { summarisePassages, SUMMARY_WORDS, type SummaryLength } from './summarise';
@@ -250,13 +250,7 @@ async function* listAnswer(
     if (batch.items.length)
       yield {
         type: 'items',
-        items: batch.items.map(({ text, docId, docName, chunkIndex, location }) => ({
-          text,
-          docId,
-          docName,
-          chunkIndex,
-          location,
-        })),
+        items: batch.items.map(foundItem),
       };
   }
   const kept = opts.generator
@@ -278,6 +272,14 @@ async function* listAnswer(
     }.`,
   };
 }
+
+const foundItem = ({ text, docId, docName, chunkIndex, location }: ListItem): FoundItem => ({
+  text,
+  docId,
+  docName,
+  chunkIndex,
+  location,
+});
 
 /** Candidates a model is asked about at once: a small model keeps a short numbered list straight. */
 const CONFIRM_BATCH = 8;
@@ -313,6 +315,8 @@ async function* confirmItems(
     );
     const no = new Set([...r.text.matchAll(/^\s*(\d+)[.):]?\s*no\b/gim)].map((m) => Number(m[1]) - 1));
     batch.forEach((it, j) => no.has(j) || kept.push(it));
+    const dropped = batch.filter((_, j) => no.has(j));
+    if (dropped.length) yield { type: 'dropped', items: dropped.map(foundItem) };
   }
   return kept;
 }

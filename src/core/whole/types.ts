@@ -50,6 +50,8 @@ export type WholeEvent =
   | { type: 'progress'; read: number; of: number; checked?: number; checking?: number }
   /** Items found so far, before the scan ends (shown at once, numbered when the list is final or stopped). */
   | { type: 'items'; items: FoundItem[] }
+  /** Items sent before that the model, checking them, said no to: no longer found. */
+  | { type: 'dropped'; items: FoundItem[] }
   /** The extractive summary: sentences under their headings, in document order, each cited. */
   | {
       type: 'summary';
