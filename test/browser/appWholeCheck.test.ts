@@ -156,7 +156,7 @@ test('a list checked by the model: the page says how far the check is, its no dr
     );
     const kept = await turn.locator('.whole-items > li').allTextContents();
     expect(kept).toHaveLength(shown);
-    for (const s of firstNo) expect(kept.some((l) => l.includes(s)), s).toBe(false);
+    expect(kept.filter((l) => firstNo.some((s) => l.includes(s)))).toEqual([]);
     await photograph(page, 'list-check-stopped', async () => {
       await turn.locator('.stopped').evaluate((el) => el.scrollIntoView({ block: 'start' }));
     });
