@@ -262,6 +262,8 @@ test('a paper summarised: quotes with their citations cut show "…", and a chip
   await panel.getByRole('heading', { name: `Source ${cut + 1} of ${texts.length}` }).waitFor();
   await panel.locator('.pdf-highlight').first().waitFor({ timeout: 60_000 });
   expect(await panel.textContent()).not.toContain('could not be located');
+  fs.mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SHOTS, 'summary-paper-source-desktop-light.png') });
   await panel.getByRole('button', { name: 'Close source' }).click();
   // Closing gives focus back to the chip, which opens its preview: the screenshots show the answer.
   await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
