@@ -18,7 +18,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { EVAL_OPTIONS, runEval } from '../src/cli/evalCommand';
-import { SEARCH_DEFAULTS, type SearchOptions } from '../src/core';
+import { type QuoteCut, SEARCH_DEFAULTS, type SearchOptions } from '../src/core';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -34,6 +34,7 @@ const { values, positionals } = parseArgs({
     split: { type: 'string' },
     embed: { type: 'boolean', default: false },
     trim: { type: 'string' },
+    cuts: { type: 'string' },
     fit: { type: 'boolean', default: false },
     lambda: { type: 'string', default: '10' },
     scale: { type: 'string', default: '4' },
@@ -101,11 +102,16 @@ if (values.lists) {
   process.exit(0);
 }
 
-// Weights (FOLIO_SUMMARY_WEIGHTS, JSON) and --trim: what the summary sets are tuned with.
+// Weights (FOLIO_SUMMARY_WEIGHTS, JSON) and what the quotes lose (--cuts citations,pointers,… or none;
+// --trim citations|asides is how the docs' earlier rows were run): what the summary sets are tuned with.
 const summaryWeights = process.env.FOLIO_SUMMARY_WEIGHTS ? JSON.parse(process.env.FOLIO_SUMMARY_WEIGHTS) : undefined;
-if (values.trim && !['none', 'citations', 'asides'].includes(values.trim))
-  throw new Error(`--trim must be none, citations or asides, not ${values.trim}`);
-const summaryTrim = values.trim as 'none' | 'citations' | 'asides' | undefined;
+const TRIMS: Record<string, QuoteCut[]> = { none: [], citations: ['citations'], asides: ['citations', 'asides'] };
+if (values.trim && !TRIMS[values.trim]) throw new Error(`--trim must be none, citations or asides, not ${values.trim}`);
+const CUT_NAMES: QuoteCut[] = ['citations', 'pointers', 'openers', 'acronyms', 'numbers', 'asides'];
+const cutList = values.cuts === 'none' ? [] : (values.cuts?.split(',') as QuoteCut[] | undefined);
+for (const c of cutList ?? [])
+  if (!CUT_NAMES.includes(c)) throw new Error(`--cuts: ${c} is not one of ${CUT_NAMES.join(', ')} (or none)`);
+const summaryCuts = cutList ?? (values.trim ? TRIMS[values.trim] : undefined);
 
 if (values.summaries && values.pdf && positionals[0]) {
   const { pdfSummaryEval, tuneIds } = await import('./lib/summaryEval');
@@ -113,7 +119,7 @@ if (values.summaries && values.pdf && positionals[0]) {
   const tuned = tuneIds(path.join(path.dirname(path.resolve(positionals[0])), 'summaries'));
   const options = {
     ...(summaryWeights ? { weights: summaryWeights } : {}),
-    ...(summaryTrim ? { trim: summaryTrim } : {}),
+    ...(summaryCuts ? { cuts: summaryCuts } : {}),
   };
   console.log(JSON.stringify(await pdfSummaryEval(positionals[0], Number(values.words), tuned, options)));
   process.exit(0);
@@ -143,7 +149,7 @@ if (values.summaries && positionals[0]) {
         split,
         embed: values.embed!,
         weights: summaryWeights,
-        ...(summaryTrim ? { trim: summaryTrim } : {}),
+        ...(summaryCuts ? { cuts: summaryCuts } : {}),
       }),
     ),
   );
@@ -169,7 +175,7 @@ if (!positionals[0]) {
   );
   console.error('       npm run eval -- <squad2-a dir> --followups [pairs.jsonl]');
   console.error(
-    '       npm run eval -- <dir> --summaries [--words 150] [--split tune|report|all] [--embed] [--trim citations|asides] [--long]',
+    '       npm run eval -- <dir> --summaries [--words 150] [--split tune|report|all] [--embed] [--cuts citations,pointers,…|none] [--long]',
     '       npm run eval -- <dir> --summaries --fit [--lambda 10] [--scale 4]',
   );
   console.error('       npm run eval -- <paper.pdf | papers dir> --summaries --pdf [--words 150]');

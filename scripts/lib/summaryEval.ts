@@ -35,7 +35,7 @@ export interface SummaryEvalOptions {
   split: 'tune' | 'report' | 'all';
   embed: boolean;
   weights?: Partial<SummaryWeights>;
-  trim?: SummaryOptions['trim'];
+  cuts?: SummaryOptions['cuts'];
   quiet?: boolean;
 }
 
@@ -145,7 +145,7 @@ async function scoreSummary(
   passages: WholePassage[],
   reference: string,
   body: string,
-  opts: Pick<SummaryOptions, 'words' | 'title' | 'embed' | 'weights' | 'trim'>,
+  opts: Pick<SummaryOptions, 'words' | 'title' | 'embed' | 'weights' | 'cuts'>,
 ): Promise<SummaryRow> {
   const words = opts.words!;
   const t0 = performance.now();
@@ -247,7 +247,7 @@ export async function summaryEval(dir: string, opts: SummaryEvalOptions): Promis
       ...(doc.title ? { title: doc.title } : {}),
       ...(embedder ? { embed: (texts: string[]) => embedder.embed(texts, 'passage') } : {}),
       ...(opts.weights ? { weights: opts.weights } : {}),
-      ...(opts.trim ? { trim: opts.trim } : {}),
+      ...(opts.cuts ? { cuts: opts.cuts } : {}),
     });
     rows.push(row);
     if (!opts.quiet) printRow(doc._id, row);
@@ -356,7 +356,7 @@ export async function pdfSummaryEval(
   target: string,
   words: number,
   tuneIds: Set<string> = new Set(),
-  options: Pick<SummaryOptions, 'weights' | 'trim'> = {},
+  options: Pick<SummaryOptions, 'weights' | 'cuts'> = {},
 ): Promise<Record<string, number | string>> {
   const files = fs.statSync(target).isDirectory()
     ? fs

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { expect, test } from 'vitest';
-import { FIXTURES_DIR } from '../../scripts/lib/paths';
+import { FIXTURES_DIR, PAPERS_DIR } from '../../scripts/lib/paths';
 import {
   addFiles,
   documentRow,
@@ -241,3 +241,34 @@ test('a summary under its headings with chips, a list with what was read, a coun
   expect(errors).toEqual([]);
   await context.close();
 }, 600_000);
+
+// A paper's quotes lose their citations and figure pointers (compressQuote): the reader sees each cut
+// as "…", and the chip still opens the whole sentence, found and boxed on its PDF page.
+test('a paper summarised: quotes with their citations cut show "…", and a chip opens the sentence on its page', async () => {
+  const { page, errors } = await newRecordedPage(browser());
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await openApp(page);
+  await addFiles(page, [path.join(PAPERS_DIR, '2023.eacl-main.121.pdf')]);
+  await waitForDocuments(page, 1);
+  const summary = await askWhole(page, 'Summarise 2023.eacl-main.121.pdf');
+  const sentences = summary.locator('.whole[data-kind="summary"] .whole-sentences > li');
+  const texts = await sentences.allTextContents();
+  expect(texts.length).toBeGreaterThanOrEqual(3);
+  const cut = texts.findIndex((t) => t.includes('…'));
+  expect(cut, texts.join('\n')).toBeGreaterThanOrEqual(0);
+  for (const t of texts) expect(t).not.toMatch(/\[\d+(?:[,–-]\s*\d+)*\]|et al\.,? \d{4}/);
+  await sentences.nth(cut).locator('[data-cite]').click();
+  const panel = sourcePanel(page);
+  await panel.getByRole('heading', { name: `Source ${cut + 1} of ${texts.length}` }).waitFor();
+  await panel.locator('.pdf-highlight').first().waitFor({ timeout: 60_000 });
+  expect(await panel.textContent()).not.toContain('could not be located');
+  fs.mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SHOTS, 'summary-paper-source-desktop-light.png') });
+  await panel.getByRole('button', { name: 'Close source' }).click();
+  // Closing gives focus back to the chip, which opens its preview: the screenshots show the answer.
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  await page.mouse.move(1, 1);
+  await shoot(page, summary, 'summary-paper');
+  expect(errors).toEqual([]);
+  await page.context().close();
+}, 300_000);

@@ -7,8 +7,7 @@ export {
   documentSentences,
   summaryText,
   prose,
-  quoteMatches,
-  trimQuote,
+  QUOTE_CUTS,
   SUMMARY_WORDS,
   SUMMARY_WEIGHTS,
 } from './summarise';
@@ -22,6 +21,8 @@ export type {
   SummaryWeights,
   WholePassage,
 } from './summarise';
+export { compressQuote, quoteMatches, quoteWords } from './compress';
+export type { QuoteCut } from './compress';
 export { citedList, distinctItems, groupItems } from './items';
 export type { FoundItem } from './items';
 export {

@@ -16,6 +16,7 @@
 import { analyze } from '../search/analyzer';
 import type { SourceLocation } from '../types';
 import { splitSentences } from '../answer/sentences';
+import { AUTHOR_CITATION, compressQuote, NUMERIC_CITATION, type QuoteCut, quoteWords } from './compress';
 
 /** A passage of a document as the library stores it (ChunkRecord's text and location). */
 export interface WholePassage {
@@ -67,8 +68,8 @@ export interface SummaryOptions {
   /** Sentences embedded at most (the best on words), to keep a long document's summary fast. */
   embedLimit?: number;
   weights?: Partial<SummaryWeights>;
-  /** Cut from the quotes, each cut shown as "…": citations, or citations and bracketed asides. */
-  trim?: 'none' | 'citations' | 'asides';
+  /** What is cut from the quotes, each cut shown as "…" (compressQuote); QUOTE_CUTS unless given. */
+  cuts?: readonly QuoteCut[];
 }
 
 /** What is known of a sentence that may make it a summary's: each weighed by its SummaryWeights entry. */
@@ -222,32 +223,8 @@ export function prose(text: string): boolean {
   return true;
 }
 
-/** Bracketed numeric citations: "[12]", "[3, 7–9]". */
-const NUMERIC_CITATION = /\s*\[\d+(?:\s*[,–-]\s*\d+)*\]/g;
-/** Author-year citations in brackets: "(Smith et al., 2019)", "(see Lo and Wang 2020; Kim, 2021a)". */
-const AUTHOR_CITATION =
-  /\s*\((?=[^()]*\b(?:1[89]|20)\d{2}[a-z]?\b)(?=[^()]*(?:et al\.|\p{Lu}\p{Ll}+,?\s+(?:1[89]|20)\d{2}))[^()]{3,200}\)/gu;
-/** A short aside in brackets: "(later incorporated into New York)". */
-const ASIDE = /\s*\([^()]{1,80}\)/g;
-
-/**
- * A sentence without its citations (and, with `asides`, its bracketed asides): each cut shown as
- * "…", so the quote stays honest and its pieces are still the document's text in order
- * (quoteMatches).
- */
-export function trimQuote(text: string, asides = false): string {
-  let out = text.replace(NUMERIC_CITATION, ' …').replace(AUTHOR_CITATION, ' …');
-  if (asides) out = out.replace(ASIDE, ' …');
-  return out.replace(/(?:\s*…)+/g, ' …').trim();
-}
-
-/** Whether a quote (cuts shown as "…") is the source's text: its pieces, in order, with only cuts between. */
-export function quoteMatches(source: string, quote: string): boolean {
-  const pieces = quote.split('…').map((p) => p.trim());
-  if (!pieces.some(Boolean)) return false;
-  const escaped = pieces.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-  return new RegExp(`^${escaped.join('[\\s\\S]*?')}$`).test(source.trim());
-}
+/** What a summary's quotes lose by default (compressQuote): set on test/fixtures/summaries-tune only. */
+export const QUOTE_CUTS: readonly QuoteCut[] = ['citations', 'pointers', 'openers'];
 
 /** Parts a document without headings is cut into for coverage. */
 const PARTS = 4;
@@ -271,13 +248,15 @@ interface Scored {
  * the first half of summarisePassages, and what a sentence scorer is fit on.
  */
 function scoreSentences(passages: WholePassage[], opts: SummaryOptions, w: SummaryWeights) {
-  const trim = opts.trim ?? 'none';
+  const cuts = opts.cuts ?? QUOTE_CUTS;
   const all = documentSentences(passages);
   const pool = all.filter((s) => prose(s.text));
   if (!pool.length) return { all, scored: [] as Scored[], conceptWeight: (_: string) => 0 };
 
   // TF-IDF over the document's sentences: a word in every sentence says nothing of any one.
-  const termLists = pool.map((s) => analyze(s.text));
+  // Scored on the words it will show: a citation's author names are no part of what it says.
+  const shownTexts = pool.map((s) => compressQuote(s.text, cuts));
+  const termLists = shownTexts.map((t) => analyze(t));
   const df = new Map<string, number>();
   for (const ts of termLists) for (const t of new Set(ts)) df.set(t, (df.get(t) ?? 0) + 1);
   const n = pool.length;
@@ -345,8 +324,8 @@ function scoreSentences(passages: WholePassage[], opts: SummaryOptions, w: Summa
     for (const [t, x] of v) dot += x * (centroid.get(t) ?? 0);
     const distinct = [...v.keys()];
     const heads = s.location.headings;
-    const shown = trim === 'none' ? s.text : trimQuote(s.text, trim === 'asides');
-    const words = shown.split(/\s+/).filter((x) => x !== '…').length;
+    const shown = shownTexts[i]!;
+    const words = quoteWords(shown);
     const f: SentenceFeatures = {
       title: distinct.some((t) => titleTerms.has(t)) ? 1 : 0,
       paragraphStart: s.opensParagraph ? 1 : 0,
