@@ -8,12 +8,12 @@ const GOES: [string, string][] = [
   // An author-year citation.
   [
     'Total lipids present in each lens nucleus were obtained using a well-established method that reports high yield of lipids and minimal protein contamination (Folch et al., 1957).',
-    'Total lipids present in each lens nucleus were obtained using a well-established method that reports high yield of lipids and minimal protein contamination ….',
+    'Total lipids present in each lens nucleus were obtained using a well-established method that reports high yield of lipids and minimal protein contamination …',
   ],
   // Citations and a figure pointer in one bracket; a clause that points at a figure; the acronym stays.
   [
     'A conspicuous structural difference between apicomplexan MDHs and LDHs is an insertion within the active site loop of the LDHs (Bzik et al., 1993; Dunn et al., 1996; Figure 2).',
-    'A conspicuous structural difference between apicomplexan MDHs and LDHs is an insertion within the active site loop of the LDHs ….',
+    'A conspicuous structural difference between apicomplexan MDHs and LDHs is an insertion within the active site loop of the LDHs …',
   ],
   [
     'As shown in Figure 1B, the fraction of 14C (f14C) present in the lipid extract from a human lens nucleus was found to be a highly accurate predictor of the year of birth (R2 = 0.9683), indicating negligible lipid turnover during the human lifespan.',
@@ -22,7 +22,7 @@ const GOES: [string, string][] = [
   // eLife's figure supplements; "see Figure".
   [
     'The low residual level of H3K27me3 marks in the 92 kb PS5 domain is likely due to partial contamination from more anterior parasegments in our preparation of PS5 nuclei (Figure 1—figure supplement 2).',
-    'The low residual level of H3K27me3 marks in the 92 kb PS5 domain is likely due to partial contamination from more anterior parasegments in our preparation of PS5 nuclei ….',
+    'The low residual level of H3K27me3 marks in the 92 kb PS5 domain is likely due to partial contamination from more anterior parasegments in our preparation of PS5 nuclei …',
   ],
   [
     'A second strategy (see Figure 1B) to remove extraneous expression from hemilineage lines was based on the fact that the arrested secondary neurons do not express terminal differentiation products such as synaptic vesicle proteins.',
@@ -31,7 +31,7 @@ const GOES: [string, string][] = [
   // Only the citation of a bracket that says something else too; the finding's p value stays.
   [
     'Only one bacterial species from ATCC50818, the previously undescribed Algoriphagus machipongonensis (phylum Bacteroidetes; Alegado et al. 2012), induced rosette colony development in the RCA cell line (Figure 1C).',
-    'Only one bacterial species from ATCC50818, the previously undescribed Algoriphagus machipongonensis (phylum Bacteroidetes …), induced rosette colony development in the RCA cell line ….',
+    'Only one bacterial species from ATCC50818, the previously undescribed Algoriphagus machipongonensis (phylum Bacteroidetes …), induced rosette colony development in the RCA cell line …',
   ],
   [
     'Interestingly, we find a positive correlation between the number of mtDNA somatic mutations and age at diagnosis in breast cancers (p = 0.0004; Figure 2C), in keeping with the idea that the number of mitochondrial generations is linked to mutation burden.',
@@ -86,14 +86,14 @@ test('each kind of cut on its own, and all of them', () => {
   const cut = (cuts: QuoteCut[]) => compressQuote(s, cuts);
   expect(cut([])).toBe(s);
   expect(cut(['citations'])).toBe(
-    'In this study, accelerator mass spectrometry (AMS) measured carbon-14 (14C) in lipids ….',
+    'In this study, accelerator mass spectrometry (AMS) measured carbon-14 (14C) in lipids …',
   );
   expect(cut(['acronyms'])).toBe(
     'In this study, accelerator mass spectrometry … measured carbon-14 … in lipids (Folch et al., 1957).',
   );
   const aside = 'Alhazen (as he was known in Latin) wrote on optics (1011–1021).';
   expect(compressQuote(aside, ['asides'])).toBe('Alhazen … wrote on optics (1011–1021).');
-  expect(compressQuote(aside, ['numbers'])).toBe('Alhazen (as he was known in Latin) wrote on optics ….');
+  expect(compressQuote(aside, ['numbers'])).toBe('Alhazen (as he was known in Latin) wrote on optics …');
   // A bracket of several parts keeps its other parts in their order, each cut shown where it was.
   const mixed = 'It binds DNA (see Smith et al., 2019; in vitro; Figure 2).';
   expect(compressQuote(mixed, ['citations'])).toBe('It binds DNA (… in vitro; Figure 2).');

@@ -74,7 +74,11 @@ export function compressQuote(text: string, cuts: readonly QuoteCut[]): string {
       .replace(/…;\s*/g, '… ');
     return round === undefined ? `${before}[${shown}]` : `${before}(${shown})`;
   });
-  return out.replace(/…(?:\s*…)+/g, '…').trim();
+  // A cut that ends the sentence takes its full stop with it: "reproducibility …", not "…." after a space.
+  return out
+    .replace(/…(?:\s*…)+/g, '…')
+    .replace(/\s…\s*\.$/, ' …')
+    .trim();
 }
 
 /** Whether a quote (cuts shown as "…") is the source's text: its pieces, in order, with only cuts between. */
