@@ -564,6 +564,79 @@ describe('the calibration batch (bit-code estimate against int8 score)', () => {
     expect(calibrated.topic!.every((c) => c >= 160 && c < 640)).toBe(true);
     expect(calibrated.off!.every((c) => c >= 640)).toBe(true);
   });
+  test('off-distribution queries list the rows within reach in one pass, without counting every distance', () => {
+    const index = new VectorIndex(d, 1024);
+    index.calibrate(evenSample(docs, d), docs.length * 1000);
+    docs.forEach((v, i) => index.add(`doc${i}`, v));
+    index.search(kinds.near[0]!, 10); // the bit codes
+    const count = vi.spyOn(VectorArena.prototype, 'countRange');
+    try {
+      for (const [kind, queries] of Object.entries(kinds)) {
+        let found = 0;
+        for (const q of queries) {
+          count.mockClear();
+          const want = floatTop(q);
+          found += index.search(q, 10).filter((h) => want.has(`${h.docId}:${h.chunkIndex}`)).length;
+          expect(count).not.toHaveBeenCalled();
+          // Off-distribution queries went past their first batch and the 1,024 rows listed with it.
+          if (kind === 'off') expect(index.lastProbe.scored - index.lastProbe.calibrated).toBeGreaterThan(1024);
+        }
+        expect(found / (10 * queries.length)).toBeGreaterThanOrEqual(0.99);
+      }
+    } finally {
+      count.mockRestore();
+    }
+  });
+});
+
+describe('the cap on rows scored (64·√n)', () => {
+  /**
+   * Rows about one direction at very different distances from it: a bit code keeps which side of the
+   * centre a row lies on, not how far, so the estimate tells these rows apart poorly and the line lets
+   * in many of them.
+   */
+  function uneven(n: number, d: number, seed: number): Float32Array {
+    const g = randomUnit(n, d, seed);
+    const r = rng(seed + 1);
+    const v = new Float32Array(n * d);
+    for (let i = 0; i < n; i++) {
+      const far = 2 * Math.abs(r()) ** 3;
+      let s = 0;
+      for (let j = 0; j < d; j++) s += (v[i * d + j] = (j === 0 ? 1 : 0) + far * g[i * d + j]!) ** 2;
+      for (let j = 0; j < d; j++) v[i * d + j]! /= Math.sqrt(s);
+    }
+    return v;
+  }
+
+  test('a query whose line reaches past the cap counts every distance and is cut at the cap; the others are not counted', () => {
+    const n = 8000;
+    const d = 128;
+    const v = uneven(n, d, 5);
+    const index = new VectorIndex(d, n);
+    index.calibrate(evenSample([v], d), n);
+    for (let i = 0; i < n; i += 1000) index.add(`d${i}`, v.subarray(i * d, (i + 1000) * d));
+    const queries = randomUnit(10, d, 77);
+    const cap = Math.ceil(64 * Math.sqrt(n));
+    const count = vi.spyOn(VectorArena.prototype, 'countRange');
+    const capped: boolean[] = [];
+    try {
+      for (let q = 0; q < 10; q++) {
+        count.mockClear();
+        const hits = index.search(queries.subarray(q * d, (q + 1) * d), 10);
+        expect(new Set(hits.map((h) => `${h.docId}:${h.chunkIndex}`)).size).toBe(10);
+        const { scored } = index.lastProbe;
+        capped.push(count.mock.calls.length > 0);
+        // Cut at the cap (rows tied at the cut's distance included), or short of it without a count.
+        if (capped.at(-1)) expect(scored >= cap && scored <= cap * 1.05).toBe(true);
+        else expect(scored).toBeLessThan(cap);
+      }
+    } finally {
+      count.mockRestore();
+    }
+    // Both ways taken (recall here is what the cap allows: this shape is made to defeat the estimate).
+    expect(capped.filter(Boolean).length).toBeGreaterThan(0);
+    expect(capped.filter((c) => !c).length).toBeGreaterThan(0);
+  });
 });
 
 describe('VectorIndex with inverted lists (past 25,000 rows)', () => {

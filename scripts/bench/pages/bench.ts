@@ -67,6 +67,8 @@ async function searchBench(n: number, d = 384, queries = 50, invertedLists = fal
   const nearTimes: number[] = [];
   const nearEstimated: number[] = [];
   const nearScored: number[] = [];
+  const farTimes: number[] = [];
+  const farScored: number[] = [];
   const recall = [0, 0];
   let worst = 0;
   index.search(qs.subarray(0, d), 10); // builds the bit codes (and lays out the lists) once, outside the timing
@@ -79,6 +81,9 @@ async function searchBench(n: number, d = 384, queries = 50, invertedLists = fal
       nearTimes.push(times[q]!);
       nearEstimated.push(index.lastProbe.estimated);
       nearScored.push(index.lastProbe.scored);
+    } else {
+      farTimes.push(times[q]!);
+      farScored.push(index.lastProbe.scored);
     }
     if (q < judged) {
       const want = new Map(truth[q]!.sorted().map(([score, id]) => [ids[id]!, score]));
@@ -118,6 +123,11 @@ async function searchBench(n: number, d = 384, queries = 50, invertedLists = fal
     near_codes_estimated_max: Math.max(...nearEstimated),
     // Rows a near query scored from their int8 codes (its calibration batch and the candidates).
     near_rows_scored_p50: percentile(nearScored, 50),
+    // Off-distribution queries (the odd ones): with as many near ones, the p50 over all falls
+    // between the slowest near and the fastest of these.
+    far_p50: +percentile(farTimes, 50).toFixed(2),
+    // Rows such a query scored from their int8 codes.
+    far_rows_scored_p50: percentile(farScored, 50),
     kernels: index.kernels,
     inverted_lists: invertedLists,
     lists: index.lastProbe.of,

@@ -48,7 +48,7 @@ interface Kernels {
     base: number,
     unit: number,
     out: number,
-  ): void;
+  ): number;
 }
 
 const PAGE = 65536;
@@ -223,7 +223,8 @@ export class VectorArena {
     next.inv = next.centre + align(d * 4);
     next.histogram = next.inv + align(d * 4);
     next.codes = next.histogram + align((2 * this.offset + 2) * 4);
-    next.coded = next.codes + align(blocks * BLOCK * B);
+    // On a cache line: a 384-d row then spans six lines, not seven.
+    next.coded = Math.ceil((next.codes + align(blocks * BLOCK * B)) / 64) * 64;
     next.rest = next.coded + align(capacity * d);
     next.rowScale = next.rest + align(capacity * this.restBytes);
     next.distance = next.rowScale + align(capacity * 4);
