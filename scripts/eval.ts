@@ -106,6 +106,7 @@ if (values.lists) {
 // --trim citations|asides is how the docs' earlier rows were run): what the summary sets are tuned with.
 const summaryWeights = process.env.FOLIO_SUMMARY_WEIGHTS ? JSON.parse(process.env.FOLIO_SUMMARY_WEIGHTS) : undefined;
 const TRIMS: Record<string, QuoteCut[]> = { none: [], citations: ['citations'], asides: ['citations', 'asides'] };
+if (values.trim && values.cuts) throw new Error('--cuts and --trim say the same thing: give one of them');
 if (values.trim && !TRIMS[values.trim]) throw new Error(`--trim must be none, citations or asides, not ${values.trim}`);
 const CUT_NAMES: QuoteCut[] = ['citations', 'pointers', 'openers', 'acronyms', 'numbers', 'asides'];
 const cutList = values.cuts === 'none' ? [] : (values.cuts?.split(',') as QuoteCut[] | undefined);

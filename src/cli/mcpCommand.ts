@@ -109,7 +109,7 @@ export const TOOLS: Tool[] = [
   {
     name: 'summarize_document',
     description:
-      "An extractive summary of one document: its most telling sentences, as written, grouped under the document's headings, each with its document, place and quote (and the passage index for get_passage).",
+      "An extractive summary of one document: its most telling sentences, quoted (citations and figure pointers cut, each cut shown as …), grouped under the document's headings, each with its document, place and quote (and the passage index for get_passage).",
     inputSchema: {
       type: 'object',
       properties: {

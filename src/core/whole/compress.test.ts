@@ -66,6 +66,22 @@ const STAYS = [
   'Here, we show that kinesin-1 is critical in generating the characteristic minus-end-out MT organization of the dendrite in vivo.',
   'In this study, we compare 1675 cancer and paired normal mtDNA sequences across 31 tumor types.',
   'Overall, these data indicate that accelerated reproduction of LOX2/3-deficient plants in season one was due to a reduced net cost for these plants.',
+  // A bracket that starts like a pointer or a citation but says something: it is a finding, kept.
+  'The drug (not shown to be effective in trials) was approved.',
+  'As shown in Figure 2 the drug did not work, so we stopped the trial.',
+  'The tenant may leave early (Section 4 does not apply to leases under a year).',
+  'The film flopped (box office receipts fell 40%) in its first week.',
+  'Unemployment rose (figures for 2010 show no change) sharply.',
+  'It rose (but see Smith et al., 2019, who found no effect) in mice.',
+  'The effect vanished (not significant).',
+  // Dates and places with a year are not author-year citations.
+  'He served as mayor (January 1956 – March 1959) and then as governor.',
+  'The company was bought by Google (March 2014) for $500 million.',
+  'The treaty (signed in Paris, 1951) created the ECSC.',
+  'Deaths fell (from 2019 to 2020).',
+  // Intervals in square brackets are not numeric citations.
+  'Scores were normalised to [0, 1] before training.',
+  'Weights were drawn from [1, 10] at random.',
 ];
 
 test('a summary quote loses its citations, figure pointers and leaning connectives, each cut shown, and still matches its source', () => {
@@ -110,8 +126,24 @@ test('a quote that is not its source, or not all of it without a cut shown, does
   expect(quoteMatches(source, 'Unlike other datasets …, Multi-LexSum consists of expert')).toBe(false);
   expect(quoteMatches(source, 'Multi-LexSum consists … of datasets.')).toBe(false);
   expect(quoteMatches(source, '…')).toBe(false);
+  // A cut is at a word's edge: never inside a word or a number.
+  expect(quoteMatches('The result was insignificant.', 'The result was … significant.')).toBe(false);
+  expect(quoteMatches('Deaths fell by 40%.', 'Deaths fell by 4…%.')).toBe(false);
+  expect(quoteMatches('Deaths fell by 40% (Smith et al., 2019).', 'Deaths fell by 40% …')).toBe(true);
 });
 
 test('the budget counts words, not the marks of a cut', () => {
   expect(quoteWords('… we found that lipids last …, as shown.')).toBe(7);
+});
+
+test('the usual shapes of citations and pointers are still cut whole', () => {
+  const cut = (s: string) => compressQuote(s, QUOTE_CUTS);
+  expect(cut('Mice lost weight (Fig. 3).')).toBe('Mice lost weight …');
+  expect(cut('Mice lost weight (Supplementary Fig. S4 and Table 2).')).toBe('Mice lost weight …');
+  expect(cut('Mice lost weight (data not shown).')).toBe('Mice lost weight …');
+  expect(cut('Mice lost weight (see Methods).')).toBe('Mice lost weight …');
+  expect(cut('Mice lost weight [3, 7–9].')).toBe('Mice lost weight …');
+  expect(cut('Mice lost weight (Lo and Wang 2020; Kim, 2021a; van der Berg et al., 2018).')).toBe('Mice lost weight …');
+  expect(cut('Mice lost weight (Smith, Jones, and Lee, 2019, 2020).')).toBe('Mice lost weight …');
+  expect(cut('As seen in Table 2A, mice lost weight.')).toBe('… mice lost weight.');
 });

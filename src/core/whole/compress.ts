@@ -26,24 +26,63 @@ export const NUMERIC_CITATION = /\s*\[\d+(?:\s*[,–-]\s*\d+)*\]/g;
 export const AUTHOR_CITATION =
   /\s*\((?=[^()]*\b(?:1[89]|20)\d{2}[a-z]?\b)(?=[^()]*(?:et al\.|\p{Lu}\p{Ll}+,?\s+(?:1[89]|20)\d{2}))[^()]{3,200}\)/gu;
 
-const YEAR = /\b(?:1[89]|20)\d{2}[a-z]?\b/;
-const AUTHOR_YEAR = /(?:et al\.|\p{Lu}\p{Ll}+,?\s+(?:1[89]|20)\d{2})/u;
-const POINTER =
-  /^(?:see\s+(?:also\s+)?|cf\.\s+|e\.g\.,?\s+|as in\s+|compare\s+|and\s+)?[‘'"“]?(?:Fig(?:ure)?s?\b|Tables?\b|Supp(?:lementary|l)?\b|Movies?\b|Videos?\b|Box(?:es)?\b|Eqs?\b|Equations?\b|Appendix|Sections?\b|§|(?:Materials and )?Methods\b|(?:associated )?source data|data not shown|not shown)/i;
+const MONTH =
+  /^(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?|Spring|Summer|Autumn|Fall|Winter)$/;
+const PARTICLE = String.raw`(?:(?:van|von|de|der|den|del|della|la|le|da|di|du|dos)\s+)*`;
+const SURNAME = String.raw`\p{Lu}[\p{Ll}'’]+(?:-\p{Lu}?[\p{Ll}'’]+)*`;
+const NAME = PARTICLE + SURNAME;
+const CITE_YEAR = String.raw`(?:1[89]|20)\d{2}[a-z]?`;
+const AUTHORS = String.raw`${NAME}(?:\s+et\s+al\.?|\s+(?:and|&)\s+${NAME}|(?:,\s+${NAME})+,?\s+(?:and|&)\s+${NAME})?`;
+const ONE_CITATION = String.raw`(${AUTHORS}),?\s+${CITE_YEAR}(?:\s*,\s*${CITE_YEAR})*(?:,\s*pp?\.\s*\d+(?:[–-]\d+)?)?`;
+/**
+ * A bracket part that is nothing but author-year citations: "Smith et al., 2019", "see Lo and Wang
+ * 2020, 2021a". Whole parts only: "but see Smith et al., 2019, who found no effect" says something.
+ */
+const CITATION_PART = new RegExp(
+  String.raw`^(?:(?:see|cf\.|e\.g\.,?|reviewed in|as in)\s+(?:also\s+)?)?${ONE_CITATION}(?:\s*,\s*${ONE_CITATION})*$`,
+  'u',
+);
+const LABEL = String.raw`(?:[A-Z]{0,2}\d+[A-Za-z]?(?:[.–-]\d+[A-Za-z]?)*|[A-Z](?:\.\d+)*|[IVX]+)`;
+const LABELS = String.raw`${LABEL}(?:\s*(?:,|and|&|–|-|to)\s*${LABEL})*`;
+const POINTED = String.raw`(?:Fig(?:ure)?s?\.?|Tables?|Movies?|Videos?|Box(?:es)?|Eqs?\.?|Equations?|Appendi(?:x|ces)|Sections?|Chapters?|§)`;
+/**
+ * A bracket part that only points elsewhere: "Figure 1B", "see Table 3", "Figure 1—figure supplement
+ * 2", "Supplementary Fig. S4", "data not shown". Whole parts only: "(Section 4 does not apply to
+ * leases)" is a finding, not a pointer.
+ */
+const POINTER_PART = new RegExp(
+  String.raw`^(?:(?:see|cf\.|e\.g\.,?|as in|compare|and)\s+(?:also\s+)?)?(?:(?:(?:Supp(?:lementary|l)?\.?|Extended Data)\s+)?${POINTED}\s*${LABELS}(?:\s*[—–-]\s*(?:figure|source data|video)\s+supplement\s+\d+[A-Za-z]?)*(?:\s*(?:,|;|and)\s*(?:${POINTED}\s*)?${LABELS})*|(?:data\s+)?not\s+shown|(?:see\s+)?(?:Materials and\s+)?Methods)$`,
+  'iu',
+);
 const ACRONYM = /^(?=(?:[^\p{Lu}]*\p{Lu}){2}|\d+\p{Lu})[\p{Lu}\d][\p{L}\d/-]{0,10}$/u;
 const OPENER =
   /^(?:however|moreover|furthermore|in addition|additionally|thus|therefore|hence|consequently|indeed|importantly|interestingly|notably|surprisingly|remarkably|strikingly|finally|first|firstly|second|secondly|third|thirdly|next|then|meanwhile|nevertheless|nonetheless|similarly|likewise|instead|conversely|in contrast|by contrast|on the other hand|alternatively|accordingly|specifically|in particular|together|taken together|collectively|as expected|as a result|in turn|of note|again|still|also|further|to this end|to do so|for example|for instance)\s*,\s+(?=\S)/i;
-/** A leading clause that points at a figure: "As shown in Figure 1B, ". */
-const LEADING_POINTER =
-  /^(?:… )?as (?:shown|seen|illustrated|depicted|summari[sz]ed|indicated) (?:in|by) (?:fig(?:ure)?s?\.?|tables?) [^,]{1,30},\s+(?=\S)/i;
+/** A leading clause that only points at a figure: "As shown in Figure 1B, " (the label, then the comma). */
+const LEADING_POINTER = new RegExp(
+  String.raw`^(?:… )?as (?:shown|seen|illustrated|depicted|summari[sz]ed|indicated) (?:in|by) (?:Fig(?:ure)?s?\.?|Tables?)\s*${LABELS},\s+(?=\S)`,
+  'iu',
+);
+/** Words before a bracket of numbers that make it a range or a value, not a citation: "normalised to [0, 1]". */
+const BEFORE_INTERVAL = /(?:\b(?:to|from|in|within|between|of|at|on|over|range|interval|scale|values?)|[=∈])\s*$/i;
+
+/** Author-year citations where each author part is a name, not a month or season ("March 2014"). */
+function isCitation(part: string): boolean {
+  const m = CITATION_PART.exec(part);
+  if (!m) return false;
+  const names = [...part.matchAll(new RegExp(ONE_CITATION, 'gu'))].map((c) => c[1]!.split(/\s+/)[0]!);
+  return names.length > 0 && !names.some((n) => MONTH.test(n));
+}
 
 /** What kind of thing one part of a bracket (split at ";") is. */
-function partKind(part: string, square: boolean): QuoteCut | 'keep' {
+function partKind(part: string, square: boolean, before: string): QuoteCut | 'keep' {
   const c = part.trim();
   if (!c) return 'asides';
-  if (square) return /^\d+(?:\s*[,–-]\s*\d+)*$/.test(c) ? 'citations' : 'keep';
-  if (YEAR.test(c) && AUTHOR_YEAR.test(c)) return 'citations';
-  if (POINTER.test(c)) return 'pointers';
+  if (square)
+    return /^\d+(?:\s*[,–-]\s*\d+)*$/.test(c) && !/\b0\b/.test(c) && !BEFORE_INTERVAL.test(before)
+      ? 'citations'
+      : 'keep';
+  if (isCitation(c)) return 'citations';
+  if (POINTER_PART.test(c)) return 'pointers';
   if (ACRONYM.test(c)) return 'acronyms';
   if (/\d/.test(c)) return 'numbers';
   return 'asides';
@@ -60,20 +99,23 @@ export function compressQuote(text: string, cuts: readonly QuoteCut[]): string {
   let out = text;
   if (may.has('openers')) out = out.replace(OPENER, '… ');
   if (may.has('pointers')) out = out.replace(LEADING_POINTER, '… ');
-  out = out.replace(/(^|\s+)(\(([^()]*)\)|\[([^[\]]*)\])(?![\p{L}\p{N}\-+])/gu, (whole, before, _b, round, square) => {
-    const inside: string = round ?? square;
-    const parts = inside.split(';');
-    const kinds = parts.map((p) => partKind(p, round === undefined));
-    if (kinds.every((k) => k !== 'keep' && may.has(k))) return ' …';
-    if (!kinds.some((k) => k !== 'keep' && may.has(k))) return whole;
-    // The parts kept stay in their order, each cut between them shown where it was.
-    const shown = parts
-      .map((p, i) => (kinds[i] === 'keep' || !may.has(kinds[i] as QuoteCut) ? p.trim() : '…'))
-      .join('; ')
-      .replace(/;\s*…/g, ' …')
-      .replace(/…;\s*/g, '… ');
-    return round === undefined ? `${before}[${shown}]` : `${before}(${shown})`;
-  });
+  out = out.replace(
+    /(^|\s+)(\(([^()]*)\)|\[([^[\]]*)\])(?![\p{L}\p{N}\-+])/gu,
+    (whole, before: string, _b, round: string | undefined, square: string | undefined, at: number, all: string) => {
+      const inside: string = round ?? square!;
+      const parts = inside.split(';');
+      const kinds = parts.map((p) => partKind(p, round === undefined, all.slice(0, at)));
+      if (kinds.every((k) => k !== 'keep' && may.has(k))) return ' …';
+      if (!kinds.some((k) => k !== 'keep' && may.has(k))) return whole;
+      // The parts kept stay in their order, each cut between them shown where it was.
+      const shown = parts
+        .map((p, i) => (kinds[i] === 'keep' || !may.has(kinds[i] as QuoteCut) ? p.trim() : '…'))
+        .join('; ')
+        .replace(/;\s*…/g, ' …')
+        .replace(/…;\s*/g, '… ');
+      return round === undefined ? `${before}[${shown}]` : `${before}(${shown})`;
+    },
+  );
   // A cut that ends the sentence takes its full stop with it: "reproducibility …", not "…." after a space.
   return out
     .replace(/…(?:\s*…)+/g, '…')
@@ -81,12 +123,24 @@ export function compressQuote(text: string, cuts: readonly QuoteCut[]): string {
     .trim();
 }
 
-/** Whether a quote (cuts shown as "…") is the source's text: its pieces, in order, with only cuts between. */
+/**
+ * Whether a quote (cuts shown as "…") is the source's text: its pieces, in order, with only cuts
+ * between, each cut at a word's edge ("… significant" is not "insignificant", "4…%" not "40%").
+ * It checks the text, not the meaning: what may be cut is compressQuote's to decide.
+ */
 export function quoteMatches(source: string, quote: string): boolean {
   const pieces = quote.split('…').map((p) => p.trim());
   if (!pieces.some(Boolean)) return false;
-  const escaped = pieces.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-  return new RegExp(`^${escaped.join('[\\s\\S]*?')}$`).test(source.trim());
+  const word = /[\p{L}\p{N}]/u;
+  const pattern = pieces
+    .map((p, i) => {
+      const escaped = p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      const open = i > 0 && word.test(p[0] ?? '') ? '(?<![\\p{L}\\p{N}])' : '';
+      const close = i < pieces.length - 1 && word.test(p.at(-1) ?? '') ? '(?![\\p{L}\\p{N}])' : '';
+      return open + escaped + close;
+    })
+    .join('[\\s\\S]*?');
+  return new RegExp(`^${pattern}$`, 'u').test(source.trim());
 }
 
 /** Words of a quote as its budget counts them: the "…" of a cut is none. */
