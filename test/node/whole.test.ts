@@ -297,6 +297,23 @@ describe('lists and counts from every passage', () => {
     expect(dropped.sort()).toEqual(planted[0]!.positives.filter((p) => /pallet/.test(p)).sort());
   });
 
+  test('a no is read in the shapes small models write it', async () => {
+    const wanted = planted[0]!.positives.filter((p) => !/pallet/.test(p)).sort();
+    for (const line of [
+      (n: string, yes: boolean) => `**${n}.** ${yes ? 'Yes' : 'No'}`,
+      (n: string, yes: boolean) => `Sentence ${n}: ${yes ? 'yes' : 'no'}`,
+      (n: string, yes: boolean) => `- ${n} – ${yes ? 'yes' : 'no'}`,
+      (n: string, yes: boolean) => `${n}) ${yes ? 'YES' : 'NO'}, it does${yes ? '' : ' not'}`,
+    ]) {
+      const engine = new YesNoEngine((sentence) => !/pallet/.test(sentence), line);
+      const { events } = await ask(library, 'List every incident that involved a forklift in incident-log.md', {
+        generator: engine,
+      });
+      const items = only(events, 'list').groups.flatMap((g) => g.sections.flatMap((s) => s.items.map((i) => i.text)));
+      expect(items.sort(), line('1', false)).toEqual(wanted);
+    }
+  });
+
   test('Stop ends a long scan: the answer ends aborted', async () => {
     const controller = new AbortController();
     const events: AskEvent[] = [];
@@ -418,7 +435,11 @@ class YesNoEngine implements Generator {
   readonly contextWindow = 2048;
   calls = 0;
   asked = 0;
-  constructor(private readonly says: (sentence: string) => boolean) {}
+  constructor(
+    private readonly says: (sentence: string) => boolean,
+    /** How a line of the reply is written: small models vary ("3 no", "**3.** No", "Sentence 3: no"). */
+    private readonly line = (n: string, yes: boolean) => `${n} ${yes ? 'yes' : 'no'}`,
+  ) {}
   async countTokens(t: string) {
     return t.split(/\s+/).length;
   }
@@ -426,7 +447,7 @@ class YesNoEngine implements Generator {
     this.calls++;
     const lines = [...messages.at(-1)!.content.matchAll(/^(\d+)\. (.*)$/gm)];
     this.asked += lines.length;
-    return { text: lines.map((m) => `${m[1]} ${this.says(m[2]!) ? 'yes' : 'no'}`).join('\n'), finishReason: 'stop' };
+    return { text: lines.map((m) => this.line(m[1]!, this.says(m[2]!))).join('\n'), finishReason: 'stop' };
   }
   interrupt() {}
   async dispose() {}

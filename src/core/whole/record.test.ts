@@ -118,3 +118,14 @@ test('two documents of one name (from two folders) stay two: not merged, not de-
   ]);
   expect(r.passages.map((p) => p.docId)).toEqual(['d1', 'd2']);
 });
+
+test('a sentence found twice (overlapping passages) is one item, and the stop statement counts it once', () => {
+  const copy = { ...truck14, chunkIndex: 4 };
+  let r = applyAskEvent(reading(), { type: 'items', items: [copy, truck9] });
+  expect(r.partialItems?.map((i) => i.chunkIndex)).toEqual([3, 7]);
+  r = applyAskEvent(r, { type: 'progress', read: 197, of: 197, checked: 0, checking: 2 });
+  r = applyAskEvent(r, { type: 'done', finishReason: 'aborted' });
+  expect(r.list?.statement).toBe(
+    'Read all 197 passages; stopped while the model checked the 2 sentences found (0 checked): 2 shown, 2 of them not yet checked — not a complete answer.',
+  );
+});

@@ -35,11 +35,24 @@ export function applyAskEvent(state: WholeRecord, event: AskEvent): WholeRecord 
         },
         status: 'answering',
       };
-    case 'items':
-      return { ...state, partialItems: [...(state.partialItems ?? []), ...event.items] };
+    case 'items': {
+      // Overlapping passages find a sentence twice: it is shown, counted and stopped on once.
+      const have = new Set((state.partialItems ?? []).flatMap(itemKeys));
+      const added = event.items.filter((i) => {
+        const keys = itemKeys(i);
+        if (keys.some((k) => have.has(k))) return false;
+        for (const k of keys) have.add(k);
+        return true;
+      });
+      return { ...state, partialItems: [...(state.partialItems ?? []), ...added] };
+    }
     case 'dropped': {
-      const gone = new Set(event.items.map(itemKey));
-      return { ...state, partialItems: (state.partialItems ?? []).filter((i) => !gone.has(itemKey(i))) };
+      // The copy an overlapping passage found goes too: the same place, or the same words, in that document.
+      const gone = new Set(event.items.flatMap(itemKeys));
+      return {
+        ...state,
+        partialItems: (state.partialItems ?? []).filter((i) => !itemKeys(i).some((k) => gone.has(k))),
+      };
     }
     case 'summary':
       return { ...state, summary: event };
@@ -101,8 +114,10 @@ function stoppedStatement(p: WholeRecord['progress'], found: number): string {
   return `Stopped after reading ${p ? `${n(p.read)} of ${n(p.of)} passages` : 'part of the passages'}: ${found} found so far — not a complete answer.`;
 }
 
-const itemKey = (i: { docId?: string; chunkIndex?: number; text: string }) =>
-  `${i.docId}\u0000${i.chunkIndex}\u0000${i.text}`;
+const itemKeys = (i: { docId?: string; docName: string; text: string; location: { start: number } }) => {
+  const doc = i.docId ?? i.docName;
+  return [`${doc}\u0000${i.location.start}`, `${doc}\u0000${i.text.toLowerCase().replace(/\s+/g, ' ')}`];
+};
 
 const cite = (n: number) => `[${n}]`;
 

@@ -155,7 +155,7 @@ async function* summaryAnswer(
   const documents: SummaryDocument[] = [];
   let read = 0;
   for await (const batch of passagesInScope(opts.source, scope, opts.signal)) {
-    const doc = scope.documents.find((d) => d.name === batch[0]!.docName);
+    const doc = scope.documents.find((d) => d.id === batch[0]!.docId);
     const summary = await summarisePassages(batch, {
       words: each,
       ...(doc?.title ? { title: doc.title } : {}),
@@ -164,6 +164,7 @@ async function* summaryAnswer(
     read += batch.length;
     if (scope.documents.length > 1) yield { type: 'progress', read, of };
     documents.push({
+      docId: batch[0]!.docId,
       docName: batch[0]!.docName,
       sections: summary.sections.map((s) => ({
         headings: s.headings,
@@ -254,7 +255,9 @@ async function* listAnswer(
       };
   }
   const kept = opts.generator
-    ? yield* confirmItems(opts.generator, c.target ?? '', found, read, of, opts.signal)
+    ? // Overlapping passages find a sentence twice: the model is asked once, and the counts it is
+      // told of (checked, said no to) are of distinct items.
+      yield* confirmItems(opts.generator, c.target ?? '', distinctItems(found), read, of, opts.signal)
     : found;
   const { groups, passages } = citedList(kept);
   const count = countItems(kept, condition);
@@ -280,6 +283,12 @@ const foundItem = ({ text, docId, docName, chunkIndex, location }: ListItem): Fo
   chunkIndex,
   location,
 });
+
+/**
+ * A line of the model's reply that says no to item n, in the shapes small models write it: "3. no",
+ * "3) No", "3: no", "**3.** No", "- 3 – no", "Sentence 3: no".
+ */
+const NO_LINE = /^[\s*#>-]*(?:sentence\s*)?(\d+)[\s.):*–-]*no\b/gim;
 
 /** Candidates a model is asked about at once: a small model keeps a short numbered list straight. */
 const CONFIRM_BATCH = 8;
@@ -313,7 +322,7 @@ async function* confirmItems(
       ],
       { maxNewTokens: 8 * batch.length, ...(signal ? { signal } : {}) },
     );
-    const no = new Set([...r.text.matchAll(/^\s*(\d+)[.):]?\s*no\b/gim)].map((m) => Number(m[1]) - 1));
+    const no = new Set([...r.text.matchAll(NO_LINE)].map((m) => Number(m[1]) - 1));
     batch.forEach((it, j) => no.has(j) || kept.push(it));
     const dropped = batch.filter((_, j) => no.has(j));
     if (dropped.length) yield { type: 'dropped', items: dropped.map(foundItem) };

@@ -79,3 +79,13 @@ test('Stop, sent as a task while sentences are embedded, ends the scan inside a 
   expect(calls.n).toBeLessThan(Math.ceil((95 * 6) / 32));
   expect(reads).toEqual([]);
 });
+
+test('two documents of one name (two folders) are read as two: neither loses its items to the other', async () => {
+  const a = longLog(20);
+  const b = longLog(20).map((p) => ({ ...p, docId: 'log-2' }));
+  const found: string[] = [];
+  for await (const batch of scanPassages(oneDocument([...a, ...b]), listCondition('brake failure'), 40))
+    found.push(...batch.items.map((i) => i.docId));
+  expect(found.filter((d) => d === 'log')).toHaveLength(2);
+  expect(found.filter((d) => d === 'log-2')).toHaveLength(2);
+});

@@ -244,7 +244,7 @@ export async function* scanPassages(
         },
         score: Math.round(score * 1000) / 1000,
       },
-      paragraph: `${c.passage.docName}\u0000${c.passage.location.start + (paragraphStarts(c.passage.text)[c.paragraph - 1] ?? 0)}`,
+      paragraph: `${c.passage.docId}\u0000${c.passage.location.start + (paragraphStarts(c.passage.text)[c.paragraph - 1] ?? 0)}`,
     }));
     yield { items: condition.perSentence ? items.map((i) => i.item) : onePerParagraph(items), read };
   }

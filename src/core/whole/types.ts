@@ -16,6 +16,8 @@ export interface CitedText {
 }
 
 export interface SummaryDocument {
+  /** Absent from summaries kept before it was recorded. */
+  docId?: string;
   docName: string;
   sections: { headings: string[]; sentences: CitedText[] }[];
 }

@@ -105,8 +105,9 @@ function SummaryView({ turn }: { turn: Turn }) {
       Writing a summary from these {counted(sentences, 'sentence')}…
     </p>
   );
-  const quotes = s.documents.map((d) => (
-    <div key={d.docName} className="whole-group">
+  const quotes = s.documents.map((d, i) => (
+    // Two files of one name (two folders) are two documents; summaries kept before ids have none.
+    <div key={d.docId ?? `${i}:${d.docName}`} className="whole-group">
       {many && <DocTitle name={d.docName} />}
       <CitedSections
         sections={d.sections.map((sec) => ({ headings: sec.headings, items: sec.sentences }))}
