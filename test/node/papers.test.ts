@@ -333,8 +333,18 @@ describe('the quoted answer', () => {
     score,
     dense,
   });
-  const { candidates, countedTerms, score, statesCount, best, withCosines, LEXICAL, WITH_COSINE, tableHeader } =
-    sentenceScoring;
+  const {
+    candidates,
+    countedTerms,
+    score,
+    statesCount,
+    best,
+    withCosines,
+    FEATURES,
+    LEXICAL,
+    WITH_COSINE,
+    tableHeader,
+  } = sentenceScoring;
 
   test('a sentence pointing elsewhere for what is asked loses to the one that names it', () => {
     const question = 'What are the two pre-training tasks of BERT?';
@@ -477,16 +487,17 @@ describe('the quoted answer', () => {
     );
   });
 
+  /** As the pipeline makes its final choice: the sentences' and the question's embeddings. */
+  const quoted = async (question: string, passages: ReturnType<typeof passage>[], weights = WITH_COSINE) => {
+    const embedder = await realEmbedder();
+    const cands = candidates(question, passages);
+    const vectors = await embedder.embed([question, ...cands.map((c) => c.text)], 'passage');
+    const d = vectors.length / (cands.length + 1);
+    return best(score(withCosines(cands, vectors.subarray(0, d), vectors.subarray(d)), weights))!.text;
+  };
+
   // The paper's own passages as retrieved for these questions (Beyond Summarization).
   test('asked what something is called, the sentence that gives its name is quoted', { timeout: 120_000 }, async () => {
-    const embedder = await realEmbedder();
-    // As the pipeline makes its final choice: the sentences' and the question's embeddings.
-    const quoted = async (question: string, passages: ReturnType<typeof passage>[], weights = WITH_COSINE) => {
-      const cands = candidates(question, passages);
-      const vectors = await embedder.embed([question, ...cands.map((c) => c.text)], 'passage');
-      const d = vectors.length / (cands.length + 1);
-      return best(score(withCosines(cands, vectors.subarray(0, d), vectors.subarray(d)), weights))!.text;
-    };
     const text =
       'Augmenting Reading and Collecting Evidence. Reading relevant documents to gather evidence is a crucial early step for expository writing. While there have been significant research efforts on document discovery and comprehension (e.g., for scientific documents [8, 9, 14, 17, 25]), AI tools for supporting reading for writing is relatively sparse [12, 16, 26]. Experts typically expend significant manual effort reading through many source documents to identify key relevant information to help them synthesize new knowledge.\n\nBeyond Summarization: Designing AI Support for Real-World Expository Writing Tasks\n\nThis is referred as “establishing the working memory” [2, 13], a key step during the cognitive process of writing.';
     const passages = [passage(text, ['3 DESIGNING AI SUPPORTS FOR EXPOSITORY WRITING'], 3.9, 0.52)];
@@ -501,6 +512,43 @@ describe('the quoted answer', () => {
     expect(
       await quoted('What were the towns granted to the Huguenots in 1598 collectively called?', [huguenots]),
     ).toContain('villes de sûreté');
+  });
+
+  // The papers' own passages as retrieved for these questions (Beyond Summarization, CiteSee).
+  test('asked why, the sentence giving the reason is quoted, not the one restating the question', {
+    timeout: 120_000,
+  }, async () => {
+    const writing = passage(
+      'Expository writing pieces aim at bringing about new knowledge or perspectives, but it takes significant effort for authors to comprehend the source and convert the thinking into writing. By reducing the cognitive load and the interaction costs for information extraction and sensemaking during the reading, it can help authors focus on the reasoning and idea generation [16, 23]. On the other hand, while LLMs have demonstrated strong performance in document understanding and text generation, they currently suffer from hallucination [15] and are limited in reasoning [4, 32] and long-form generation capabilities. As such, it is sub-optimal to use LLMs to generate the whole writing piece altogether and post-edit [6]. A modular design that provides varying AI support at different stages of writing can be most helpful, and we detail the components as follows.',
+      ['3 DESIGNING AI SUPPORTS FOR EXPOSITORY WRITING'],
+      4.95,
+      0.54,
+    );
+    const why = 'Why is it sub-optimal to have LLMs generate the whole writing piece?';
+    // The premise of "As such, …" answers; before, "As such, it is sub-optimal …" was quoted.
+    expect(await quoted(why, [writing])).toContain('suffer from hallucination');
+    // Asked what, not why, the sentence that says it is sub-optimal is the answer.
+    expect(await quoted('What is sub-optimal about LLMs generating the whole writing piece?', [writing])).toMatch(
+      /^As such/,
+    );
+    const colours = passage(
+      'Finally, when saving a citation from its Paper Card, CiteSee keeps track of the context it was discovered, i.e., the current paper and the citing sentence. This context is then added to its Paper Card whenever the user re-encounters the same citation across different papers and in their library, as a way to remind them why it was saved in the first place (Figure 2, right).\n\n¹ In early design iterations we used blue and purple to be consistent with hyperlink in the browser, but we noticed a few publishers already use these colors for inline citations. Therefore, we switched to red and green to avoid confusion.',
+      ['4 SYSTEM DESIGN', '4.5 [D3] Paper Cards with Personalized Context'],
+      4.21,
+      0.62,
+    );
+    expect(
+      await quoted('Why did CiteSee switch from blue and purple to red and green for visited and saved papers?', [
+        colours,
+      ]),
+    ).toContain('a few publishers already use these colors');
+    // A causal word gives a reason too ("because such cases typically last longer", Multi-LexSum).
+    const plaintiff = passage(
+      'Multi-LexSum is not without its limitations. CRLC is more likely to include cases where the plaintiff wins because such cases typically last longer and receive more attention. This project is further limited to federal cases for which dockets are available online.',
+      ['6 Conclusion'],
+    );
+    const cands = candidates('Why does the CRLC include more cases the plaintiff wins?', [plaintiff]);
+    expect(cands.map((c) => c.features[FEATURES.indexOf('reason')])).toEqual([-1, 1, -1]);
   });
 
   test("the question's words for the paper itself are not what a sentence is matched on", () => {

@@ -39,6 +39,7 @@ export const FEATURES = [
   'defines',
   'count',
   'name',
+  'reason',
 ] as const;
 export type Weights = Record<(typeof FEATURES)[number], number>;
 
@@ -136,6 +137,7 @@ export const LEXICAL: Weights = {
   // Not in the passages' order nor the shortlist: on words alone a name in quotation marks
   // elsewhere ("… “Confederate Party”, so called because …") reordered SQuAD's passages.
   name: 0,
+  reason: 1,
 };
 export const WITH_COSINE: Weights = {
   cos: 4.63,
@@ -152,6 +154,7 @@ export const WITH_COSINE: Weights = {
   defines: 1.5,
   count: 3,
   name: 1,
+  reason: 1,
 };
 
 type QuestionType = 'number' | 'date' | 'person' | 'place' | 'other';
@@ -170,6 +173,20 @@ const GIVES_NAME = new RegExp(
   `${NAMING}(?!\\s+(?:for|in|after|by|on|to|with|from|off|out|up)\\b)\\b|["“][^"”]{2,60}["”]`,
   'i',
 );
+
+/**
+ * `reason` is set by hand too: a "why" question asks for a cause, which a sentence gives with a
+ * causal word ("because such cases typically last longer", "We attribute our findings to a learning
+ * effect") or by being the premise of the sentence after it, which opens with a consequence
+ * ("… they currently suffer from hallucination …" before "As such, it is sub-optimal to use LLMs to
+ * generate the whole writing piece"). That sentence restates the question; its premise is matched
+ * with its words as well as its own. +1 for a sentence giving a reason, −1 for one not.
+ */
+const ASKS_REASON = /\bwhy\b|\bfor what reason\b|\bwhat (?:is|was|are|were) the reasons? (?:for|why|that)\b/i;
+const GIVES_REASON =
+  /\b(?:because|since|due to|owing to|thanks to|as a result of|caused by|attribut(?:e|es|ed|ing)\b[^.;]{0,60}?\bto|so that|in order to|reasons?|results? from|resulted from|stems? from|leads? to|led to)\b/i;
+const CONSEQUENCE =
+  /^(?:Therefore|Thus|Hence|As such|As a result|Consequently|Accordingly|For (?:this|these|that) reasons?|This is why|That is why|So),?\s/;
 
 export function questionType(question: string): QuestionType {
   const q = question.toLowerCase();
@@ -234,6 +251,7 @@ export function candidates(
   const type = questionType(question);
   const counted = countedTerms(question);
   const asksName = ASKS_NAME.test(question);
+  const asksReason = ASKS_REASON.test(question);
   const top = passages[0]?.score ?? 0;
   const raw: { passage: number; start: number; end: number; text: string; terms: string[]; index: number }[] = [];
   passages.forEach((p, pi) => {
@@ -255,16 +273,21 @@ export function candidates(
   const longForms = ASKS_LONG_FORM.test(question) ? defined.map(([, long]) => long.toLowerCase()) : [];
   const spelled = sentences.filter((r) => longForms.some((long) => r.text.toLowerCase().includes(long)));
   const keep = spelled.length ? spelled : sentences;
-  // The sentence before each one in its passage, headings skipped.
+  // The sentence before each one in its passage, headings skipped; and, asked why, the premise of
+  // each sentence that opens with a consequence.
   const previous = new Map<(typeof raw)[number], (typeof raw)[number]>();
+  const premiseOf = new Map<(typeof raw)[number], (typeof raw)[number]>();
   raw.forEach((r, i) => {
     let j = i - 1;
     while (j >= 0 && heading[j]) j--;
-    if (j >= 0 && raw[j]!.passage === r.passage) previous.set(r, raw[j]!);
+    if (j < 0 || raw[j]!.passage !== r.passage) return;
+    previous.set(r, raw[j]!);
+    if (asksReason && CONSEQUENCE.test(r.text)) premiseOf.set(raw[j]!, r);
   });
   return keep.map((r) => {
     const back = ANAPHOR.test(r.text) ? previous.get(r)?.terms : undefined;
-    const terms = new Set(back ? [...r.terms, ...back] : r.terms);
+    const consequence = premiseOf.get(r)?.terms;
+    const terms = new Set([...r.terms, ...(back ?? []), ...(consequence ?? [])]);
     const lexical = qTerms.reduce((s, t) => s + (terms.has(t) ? idf(t) : 0), 0) / qWeight;
     const novelty = r.terms.length ? r.terms.filter((t) => !qSet.has(t)).length / r.terms.length : 0;
     const holds = holdsAnswerType(type, r.text, qWords);
@@ -285,6 +308,7 @@ export function candidates(
       defines(r.text) ? 1 : 0,
       statesCount(r.text, counted) ? 1 : 0,
       asksName ? (GIVES_NAME.test(r.text) ? 1 : -1) : 0,
+      asksReason ? (consequence || GIVES_REASON.test(r.text) ? 1 : -1) : 0,
     ];
     return { passage: r.passage, start: r.start, end: r.end, text: r.text, features, score: 0 };
   });
