@@ -343,6 +343,7 @@ describe('the quoted answer', () => {
     FEATURES,
     LEXICAL,
     WITH_COSINE,
+    questionType,
     tableHeader,
   } = sentenceScoring;
 
@@ -549,6 +550,32 @@ describe('the quoted answer', () => {
     );
     const cands = candidates('Why does the CRLC include more cases the plaintiff wins?', [plaintiff]);
     expect(cands.map((c) => c.features[FEATURES.indexOf('reason')])).toEqual([-1, 1, -1]);
+  });
+
+  test('asked what value something had, a sentence stating one is quoted, not one naming it', {
+    timeout: 120_000,
+  }, async () => {
+    // Paper Plain's appendix C.1 as retrieved for the question.
+    const gpt3 = passage(
+      'C PAPER PLAIN IMPLEMENTATION\n\nC.1 GPT-3 Simplification\n\nWe adapted our GPT-3 prompt and generation parameters (e.g., length of generation and temperature) from one of the preset examples that OpenAI provides for summarizing text for a 2nd grader.8 We changed the prompt to summarize for a 5th grader rather than 2nd grader after observing that using 2nd grader caused the model output to be too general and vague. We also tested later grades, up to college, but found that the generated text using the 5th grader prompt was the most consistent. Our final prompt for GPT-3 was:\n\nMy fifth grader asked me what this passage means: """ [TEXT TO SIMPLIFY] """ I rephrased it for him, in plain language a fifth grader can understand:\n\nWe also updated generation parameters, specifically the length of generation and temperature (a parameter for controlling the randomness of generations). We set generation length to 100 characters and temperature to a range of 0.25 to 0.5, depending on the generation.',
+      ['C PAPER PLAIN IMPLEMENTATION', 'C.1 GPT-3 Simplification'],
+      7.09,
+      0.34,
+    );
+    const question = 'What temperature was used for the GPT-3 generations?';
+    expect(questionType(question)).toBe('quantity');
+    // Before, "We adapted our GPT-3 prompt … (e.g., length of generation and temperature) …" was quoted.
+    expect(await quoted(question, [gpt3])).toContain('0.25 to 0.5');
+    // A name's digit, an ordinal, "one of", a year or a citation is not a value; a number word is.
+    const holds = (text: string) => candidates(question, [passage(text)])[0]!.features[FEATURES.indexOf('typeMatch')];
+    for (const none of [
+      'We adapted our GPT-3 prompt from one of the preset examples for a 2nd grader.',
+      'Following the merger of admissions in 1977, the proportion of women grew.',
+      'It was low (Gillick and Liu, 2010; Fabbri et al., 2021) in [12].',
+    ])
+      expect(holds(none)).toBe(0);
+    for (const value of ['MTurkers scored just 62% with it.', 'about four men for every woman', 'It cost $1,500.'])
+      expect(holds(value)).toBe(1);
   });
 
   test("the question's words for the paper itself are not what a sentence is matched on", () => {

@@ -157,7 +157,7 @@ export const WITH_COSINE: Weights = {
   reason: 1,
 };
 
-type QuestionType = 'number' | 'date' | 'person' | 'place' | 'other';
+type QuestionType = 'number' | 'quantity' | 'date' | 'person' | 'place' | 'other';
 
 /**
  * `name` is set by hand too: "What is X called / referred to as / known as?" asks for the name
@@ -188,6 +188,18 @@ const GIVES_REASON =
 const CONSEQUENCE =
   /^(?:Therefore|Thus|Hence|As such|As a result|Consequently|Accordingly|For (?:this|these|that) reasons?|This is why|That is why|So),?\s/;
 
+/**
+ * "What accuracy / temperature / threshold …?" asks for a measured value, which is written in
+ * digits or number words ("MTurkers scored just 62%", "about four men … for every woman"); a year,
+ * a citation ("(Gillick and Liu, 2010)"), a name's digit ("GPT-3"), an ordinal ("2nd grader") or
+ * "one of" is not one.
+ */
+const ASKS_QUANTITY =
+  /\bwhat\s+(?:(?:is|was|are|were)\s+(?:the|its|their|his|her)\s+)?(?:[\p{L}\d-]+\s+){0,2}?(?:accuracy|temperature|threshold|score|rate|ratio|size|length|coefficient|correlation|share|fraction|f1|precision|recall|cost|price|speed|duration|frequency|weight|height|width|depth|distance|population|salary|budget|revenue|capacity|density)s?\b/u;
+const CITATION = /\([^()]*\b(?:1[5-9]|20)\d{2}[a-z]?\b[^()]*\)|\[[\d,;\s–-]+\]/g;
+const QUANTITY =
+  /(?<![\p{L}\p{N}][-.]?)(?!(?:1[5-9]|20)\d{2}(?![\d%]|[.,]\d))\d+(?:[.,]\d+)*(?!\d|st\b|nd\b|rd\b|th\b)|\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|million|billion|dozen|half|third|quarter)\b/iu;
+
 export function questionType(question: string): QuestionType {
   const q = question.toLowerCase();
   if (
@@ -196,6 +208,7 @@ export function questionType(question: string): QuestionType {
     )
   )
     return 'number';
+  if (ASKS_QUANTITY.test(q)) return 'quantity';
   if (
     /\bwhen\b|\b(?:what|which) (?:year|century|decade|date|day|month|time|period)\b|\bin what (?:year|century)\b/.test(
       q,
@@ -220,6 +233,8 @@ function holdsAnswerType(type: QuestionType, sentence: string, questionWords: Se
   switch (type) {
     case 'number':
       return NUMBER.test(sentence);
+    case 'quantity':
+      return QUANTITY.test(sentence.replace(CITATION, ' '));
     case 'date':
       return YEAR.test(sentence) || MONTH.test(sentence);
     case 'person':
