@@ -506,6 +506,17 @@ describe('the quoted answer', () => {
     expect(await quoted(question, passages)).toMatch(/^This is referred as/);
     // Without the name asked for, the sentence restating the question is quoted.
     expect(await quoted(question, passages, { ...WITH_COSINE, name: 0 })).toMatch(/^Reading relevant documents/);
+    // "We call this setting …" points back past its subject: it is matched with the sentence before
+    // it too (LongEval); before, "Hence, for half the generations we block 6-grams …" was quoted.
+    const pubmed = passage(
+      'By default, LongT5 / BigBird were highly extractive compared to humanwritten PubMed summaries (87% / 74% vs 54% bigram overlap with source). Hence, for half the generations we block 6-grams from being copied from the source,6 reducing extractiveness to ∼54%. We call this setting “PubMed-ngram-block”.',
+      ['3 The LONGEVAL guidelines for faithfulness human evaluation'],
+      4.35,
+      0.25,
+    );
+    expect(
+      await quoted('What is the setting that blocks 6-grams from being copied from the source called?', [pubmed]),
+    ).toBe('We call this setting “PubMed-ngram-block”.');
     // A name in quotation marks is given too; "called for" gives none (SQuAD's Huguenot article).
     const huguenots = passage(
       'Peace terms called for the dismantling of the city\'s fortifications. Montpellier was among the most important of the 66 "villes de sûreté" that the Edict of 1598 granted to the Huguenots.',

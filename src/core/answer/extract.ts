@@ -108,11 +108,13 @@ export function statesCount(sentence: string, counted: Set<string>): boolean {
 const THIS_DOCUMENT = /\b[Tt]h(?:e|is)\s+(?:\p{Ll}[\p{L}-]*\s+)?paper\b(?!s)/gu;
 
 /**
- * A sentence that opens by pointing back ("This is referred as …", "She makes a simple edit …") is
- * about what the sentence before it names: it is matched with that sentence's words as well as its
- * own. (Only such sentences: matching every sentence with its neighbour's words lost on both sets.)
+ * A sentence that opens by pointing back ("This is referred as …", "She makes a simple edit …", or
+ * past its subject: "We call this setting “PubMed-ngram-block”") is about what the sentence before
+ * it names: it is matched with that sentence's words as well as its own. (Only such sentences:
+ * matching every sentence with its neighbour's words lost on both sets.)
  */
-const ANAPHOR = /^(?:This|These|That|Those|Such|It|Its|They|Their|He|His|She|Her)\b/;
+const ANAPHOR =
+  /^(?:This|These|That|Those|Such|It|Its|They|Their|He|His|She|Her)\b|^(?:We|They|I|He|She|It)\s+(?:[\p{L}-]+\s+){1,2}(?:this|these|those|such)\b/u;
 
 /**
  * Weights fitted by conditional logistic regression (one choice among each question's sentences)
