@@ -370,6 +370,30 @@ describe('the quoted answer', () => {
     expect(best(score(candidates(question, passages), { ...LEXICAL, pointer: 0 }))!.text).toContain('Section 3.1');
   });
 
+  test('a sentence illustrated "as shown in Figure 9" does not point elsewhere', () => {
+    // LongEval as retrieved for the question: the answer's passage came third.
+    const passages = [
+      passage(
+        'screening process, compensation, instructions, and screenshots of our annotation interface.\n\nFINE annotations have higher inter-annotator agreement than COARSE annotations. This leads to more confident downstream estimates. We present our results in Table 3. Overall, we observe that across all settings, FINE annotations have lower 0.1 0.2 0.3 0.4 0.5 0.6 0.7 0.8 0.9 1.0 Fraction of units 0.0 0.2 0.4 0.6 0.8 1.0\n\nPubMed SQuALITY\n\n0.1 0.2 0.3 0.4 0.5 0.6 0.7 0.8 0.9 1.0 Fraction of units 5.0 7.5 10.0 12.5 15.0 17.5 20.0 22.5 25.0 FINE - PubMed FINE - SQuALITY COARSE - PubMed COARSE - SQuALITY\n\nFigure 4: Accuracy and variance after annotating a fraction of units per summary (X-axis) with FINE. Despite annotating just a fraction of the summary, we observe a high segment-level Kendall tau correlation with a full annotation (left). However we observe higher inter-annotator variance as the fraction reduces (right). Confidence intervals shown are 95% and computed across 1000 random subsets (see Appendix F for left plot with Pearson).\n\nstandard deviation (and thus higher agreement) in faithfulness scores than COARSE annotations (7.8 vs 14.0 average on 100-point scaled ratings). To illustrate the importance of higher agreement, we measure its effect on two downstream statistics that human evaluation is primarily used for: (1) correlation with automatic metrics; and (2) mean system performance. We adapt the bootstrap resampling analysis11 of Deutsch et al. (2021) to estimate confidence intervals of these two downstream statistics for COARSE and FINE.',
+        ['3 The LONGEVAL guidelines for faithfulness human evaluation', '3.1 RQ1'],
+        2.95,
+        0.52,
+      ),
+      passage(
+        'Annotators are provided with a detailed annotation guideline along with examples of faithfulness (Table 11). Our guidelines are mostly consistent with a recently proposed set of guidelines for checking attribution in text generation (Rashkin et al., 2021). The final annotation interface is implemented in LabelStudio, as shown in Figure 9.',
+        ['B Human evaluation details', 'B.2 COARSE-grained evaluation of PubMed summaries'],
+        1.47,
+        0.38,
+      ),
+    ];
+    const question = 'In which tool was the COARSE annotation interface implemented?';
+    // Before, it counted as a pointer and "FINE annotations have higher … than COARSE annotations" won.
+    expect(best(score(candidates(question, passages), LEXICAL))!.text).toContain('LabelStudio');
+    const pointer = (text: string) => candidates(question, [passage(text)])[0]!.features[FEATURES.indexOf('pointer')];
+    expect(pointer('The final annotation interface is implemented in LabelStudio, as shown in Figure 9.')).toBe(0);
+    expect(pointer('The two pretraining tasks presented in Section 3.1 account for the improvements.')).toBe(1);
+  });
+
   test('asked what a defined acronym stands for, the sentence that defines it is quoted', () => {
     // The case: MDS in Multi-LexSum; the first passage uses the acronym, the second defines it.
     const question = 'What does MDS stand for?';

@@ -46,10 +46,11 @@ export type Weights = Record<(typeof FEATURES)[number], number>;
 /**
  * `pointer` is set by hand, not fitted (SQuAD's paragraphs have no such sentences): a sentence that
  * sends the reader elsewhere for what the question asks ("the two pretraining tasks presented in
- * Section 3.1") restates the question; the sentence it points at names the answer.
+ * Section 3.1") restates the question; the sentence it points at names the answer. One that says
+ * something and illustrates it ("… is implemented in LabelStudio, as shown in Figure 9") does not.
  */
 const POINTER =
-  /\b(?:presented|described|discussed|detailed|defined|introduced|listed|explained|shown|given|outlined|reported)\s+(?:in|at|below|above|later|earlier)\b[^.]{0,20}?(?:\b(?:Section|Sec\.|Table|Figure|Fig\.|Appendix|Chapter)\b|§)|\((?:see\s+)?(?:Section|Sec\.|§|Appendix)\s*[\dA-Z]/;
+  /(?<!\bas\s)\b(?:presented|described|discussed|detailed|defined|introduced|listed|explained|shown|given|outlined|reported)\s+(?:in|at|below|above|later|earlier)\b[^.]{0,20}?(?:\b(?:Section|Sec\.|Table|Figure|Fig\.|Appendix|Chapter)\b|§)|\((?:see\s+)?(?:Section|Sec\.|§|Appendix)\s*[\dA-Z]/;
 
 /**
  * `defines` is set by hand too: when the question asks what a term the library defines is or
