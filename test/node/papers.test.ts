@@ -333,8 +333,19 @@ describe('the quoted answer', () => {
     score,
     dense,
   });
-  const { candidates, countedTerms, score, statesCount, best, withCosines, LEXICAL, WITH_COSINE, tableHeader } =
-    sentenceScoring;
+  const {
+    candidates,
+    countedTerms,
+    score,
+    statesCount,
+    best,
+    withCosines,
+    FEATURES,
+    LEXICAL,
+    WITH_COSINE,
+    questionType,
+    tableHeader,
+  } = sentenceScoring;
 
   test('a sentence pointing elsewhere for what is asked loses to the one that names it', () => {
     const question = 'What are the two pre-training tasks of BERT?';
@@ -357,6 +368,30 @@ describe('the quoted answer', () => {
     expect(chosen.text).toContain('next sentence prediction');
     // Without the pointer evidence the restatement would be quoted.
     expect(best(score(candidates(question, passages), { ...LEXICAL, pointer: 0 }))!.text).toContain('Section 3.1');
+  });
+
+  test('a sentence illustrated "as shown in Figure 9" does not point elsewhere', () => {
+    // LongEval as retrieved for the question: the answer's passage came third.
+    const passages = [
+      passage(
+        'screening process, compensation, instructions, and screenshots of our annotation interface.\n\nFINE annotations have higher inter-annotator agreement than COARSE annotations. This leads to more confident downstream estimates. We present our results in Table 3. Overall, we observe that across all settings, FINE annotations have lower 0.1 0.2 0.3 0.4 0.5 0.6 0.7 0.8 0.9 1.0 Fraction of units 0.0 0.2 0.4 0.6 0.8 1.0\n\nPubMed SQuALITY\n\n0.1 0.2 0.3 0.4 0.5 0.6 0.7 0.8 0.9 1.0 Fraction of units 5.0 7.5 10.0 12.5 15.0 17.5 20.0 22.5 25.0 FINE - PubMed FINE - SQuALITY COARSE - PubMed COARSE - SQuALITY\n\nFigure 4: Accuracy and variance after annotating a fraction of units per summary (X-axis) with FINE. Despite annotating just a fraction of the summary, we observe a high segment-level Kendall tau correlation with a full annotation (left). However we observe higher inter-annotator variance as the fraction reduces (right). Confidence intervals shown are 95% and computed across 1000 random subsets (see Appendix F for left plot with Pearson).\n\nstandard deviation (and thus higher agreement) in faithfulness scores than COARSE annotations (7.8 vs 14.0 average on 100-point scaled ratings). To illustrate the importance of higher agreement, we measure its effect on two downstream statistics that human evaluation is primarily used for: (1) correlation with automatic metrics; and (2) mean system performance. We adapt the bootstrap resampling analysis11 of Deutsch et al. (2021) to estimate confidence intervals of these two downstream statistics for COARSE and FINE.',
+        ['3 The LONGEVAL guidelines for faithfulness human evaluation', '3.1 RQ1'],
+        2.95,
+        0.52,
+      ),
+      passage(
+        'Annotators are provided with a detailed annotation guideline along with examples of faithfulness (Table 11). Our guidelines are mostly consistent with a recently proposed set of guidelines for checking attribution in text generation (Rashkin et al., 2021). The final annotation interface is implemented in LabelStudio, as shown in Figure 9.',
+        ['B Human evaluation details', 'B.2 COARSE-grained evaluation of PubMed summaries'],
+        1.47,
+        0.38,
+      ),
+    ];
+    const question = 'In which tool was the COARSE annotation interface implemented?';
+    // Before, it counted as a pointer and "FINE annotations have higher … than COARSE annotations" won.
+    expect(best(score(candidates(question, passages), LEXICAL))!.text).toContain('LabelStudio');
+    const pointer = (text: string) => candidates(question, [passage(text)])[0]!.features[FEATURES.indexOf('pointer')];
+    expect(pointer('The final annotation interface is implemented in LabelStudio, as shown in Figure 9.')).toBe(0);
+    expect(pointer('The two pretraining tasks presented in Section 3.1 account for the improvements.')).toBe(1);
   });
 
   test('asked what a defined acronym stands for, the sentence that defines it is quoted', () => {
@@ -477,16 +512,17 @@ describe('the quoted answer', () => {
     );
   });
 
+  /** As the pipeline makes its final choice: the sentences' and the question's embeddings. */
+  const quoted = async (question: string, passages: ReturnType<typeof passage>[], weights = WITH_COSINE) => {
+    const embedder = await realEmbedder();
+    const cands = candidates(question, passages);
+    const vectors = await embedder.embed([question, ...cands.map((c) => c.text)], 'passage');
+    const d = vectors.length / (cands.length + 1);
+    return best(score(withCosines(cands, vectors.subarray(0, d), vectors.subarray(d)), weights))!.text;
+  };
+
   // The paper's own passages as retrieved for these questions (Beyond Summarization).
   test('asked what something is called, the sentence that gives its name is quoted', { timeout: 120_000 }, async () => {
-    const embedder = await realEmbedder();
-    // As the pipeline makes its final choice: the sentences' and the question's embeddings.
-    const quoted = async (question: string, passages: ReturnType<typeof passage>[], weights = WITH_COSINE) => {
-      const cands = candidates(question, passages);
-      const vectors = await embedder.embed([question, ...cands.map((c) => c.text)], 'passage');
-      const d = vectors.length / (cands.length + 1);
-      return best(score(withCosines(cands, vectors.subarray(0, d), vectors.subarray(d)), weights))!.text;
-    };
     const text =
       'Augmenting Reading and Collecting Evidence. Reading relevant documents to gather evidence is a crucial early step for expository writing. While there have been significant research efforts on document discovery and comprehension (e.g., for scientific documents [8, 9, 14, 17, 25]), AI tools for supporting reading for writing is relatively sparse [12, 16, 26]. Experts typically expend significant manual effort reading through many source documents to identify key relevant information to help them synthesize new knowledge.\n\nBeyond Summarization: Designing AI Support for Real-World Expository Writing Tasks\n\nThis is referred as “establishing the working memory” [2, 13], a key step during the cognitive process of writing.';
     const passages = [passage(text, ['3 DESIGNING AI SUPPORTS FOR EXPOSITORY WRITING'], 3.9, 0.52)];
@@ -494,6 +530,17 @@ describe('the quoted answer', () => {
     expect(await quoted(question, passages)).toMatch(/^This is referred as/);
     // Without the name asked for, the sentence restating the question is quoted.
     expect(await quoted(question, passages, { ...WITH_COSINE, name: 0 })).toMatch(/^Reading relevant documents/);
+    // "We call this setting …" points back past its subject: it is matched with the sentence before
+    // it too (LongEval); before, "Hence, for half the generations we block 6-grams …" was quoted.
+    const pubmed = passage(
+      'By default, LongT5 / BigBird were highly extractive compared to humanwritten PubMed summaries (87% / 74% vs 54% bigram overlap with source). Hence, for half the generations we block 6-grams from being copied from the source,6 reducing extractiveness to ∼54%. We call this setting “PubMed-ngram-block”.',
+      ['3 The LONGEVAL guidelines for faithfulness human evaluation'],
+      4.35,
+      0.25,
+    );
+    expect(
+      await quoted('What is the setting that blocks 6-grams from being copied from the source called?', [pubmed]),
+    ).toBe('We call this setting “PubMed-ngram-block”.');
     // A name in quotation marks is given too; "called for" gives none (SQuAD's Huguenot article).
     const huguenots = passage(
       'Peace terms called for the dismantling of the city\'s fortifications. Montpellier was among the most important of the 66 "villes de sûreté" that the Edict of 1598 granted to the Huguenots.',
@@ -501,6 +548,69 @@ describe('the quoted answer', () => {
     expect(
       await quoted('What were the towns granted to the Huguenots in 1598 collectively called?', [huguenots]),
     ).toContain('villes de sûreté');
+  });
+
+  // The papers' own passages as retrieved for these questions (Beyond Summarization, CiteSee).
+  test('asked why, the sentence giving the reason is quoted, not the one restating the question', {
+    timeout: 120_000,
+  }, async () => {
+    const writing = passage(
+      'Expository writing pieces aim at bringing about new knowledge or perspectives, but it takes significant effort for authors to comprehend the source and convert the thinking into writing. By reducing the cognitive load and the interaction costs for information extraction and sensemaking during the reading, it can help authors focus on the reasoning and idea generation [16, 23]. On the other hand, while LLMs have demonstrated strong performance in document understanding and text generation, they currently suffer from hallucination [15] and are limited in reasoning [4, 32] and long-form generation capabilities. As such, it is sub-optimal to use LLMs to generate the whole writing piece altogether and post-edit [6]. A modular design that provides varying AI support at different stages of writing can be most helpful, and we detail the components as follows.',
+      ['3 DESIGNING AI SUPPORTS FOR EXPOSITORY WRITING'],
+      4.95,
+      0.54,
+    );
+    const why = 'Why is it sub-optimal to have LLMs generate the whole writing piece?';
+    // The premise of "As such, …" answers; before, "As such, it is sub-optimal …" was quoted.
+    expect(await quoted(why, [writing])).toContain('suffer from hallucination');
+    // Asked what, not why, the sentence that says it is sub-optimal is the answer.
+    expect(await quoted('What is sub-optimal about LLMs generating the whole writing piece?', [writing])).toMatch(
+      /^As such/,
+    );
+    const colours = passage(
+      'Finally, when saving a citation from its Paper Card, CiteSee keeps track of the context it was discovered, i.e., the current paper and the citing sentence. This context is then added to its Paper Card whenever the user re-encounters the same citation across different papers and in their library, as a way to remind them why it was saved in the first place (Figure 2, right).\n\n¹ In early design iterations we used blue and purple to be consistent with hyperlink in the browser, but we noticed a few publishers already use these colors for inline citations. Therefore, we switched to red and green to avoid confusion.',
+      ['4 SYSTEM DESIGN', '4.5 [D3] Paper Cards with Personalized Context'],
+      4.21,
+      0.62,
+    );
+    expect(
+      await quoted('Why did CiteSee switch from blue and purple to red and green for visited and saved papers?', [
+        colours,
+      ]),
+    ).toContain('a few publishers already use these colors');
+    // A causal word gives a reason too ("because such cases typically last longer", Multi-LexSum).
+    const plaintiff = passage(
+      'Multi-LexSum is not without its limitations. CRLC is more likely to include cases where the plaintiff wins because such cases typically last longer and receive more attention. This project is further limited to federal cases for which dockets are available online.',
+      ['6 Conclusion'],
+    );
+    const cands = candidates('Why does the CRLC include more cases the plaintiff wins?', [plaintiff]);
+    expect(cands.map((c) => c.features[FEATURES.indexOf('reason')])).toEqual([-1, 1, -1]);
+  });
+
+  test('asked what value something had, a sentence stating one is quoted, not one naming it', {
+    timeout: 120_000,
+  }, async () => {
+    // Paper Plain's appendix C.1 as retrieved for the question.
+    const gpt3 = passage(
+      'C PAPER PLAIN IMPLEMENTATION\n\nC.1 GPT-3 Simplification\n\nWe adapted our GPT-3 prompt and generation parameters (e.g., length of generation and temperature) from one of the preset examples that OpenAI provides for summarizing text for a 2nd grader.8 We changed the prompt to summarize for a 5th grader rather than 2nd grader after observing that using 2nd grader caused the model output to be too general and vague. We also tested later grades, up to college, but found that the generated text using the 5th grader prompt was the most consistent. Our final prompt for GPT-3 was:\n\nMy fifth grader asked me what this passage means: """ [TEXT TO SIMPLIFY] """ I rephrased it for him, in plain language a fifth grader can understand:\n\nWe also updated generation parameters, specifically the length of generation and temperature (a parameter for controlling the randomness of generations). We set generation length to 100 characters and temperature to a range of 0.25 to 0.5, depending on the generation.',
+      ['C PAPER PLAIN IMPLEMENTATION', 'C.1 GPT-3 Simplification'],
+      7.09,
+      0.34,
+    );
+    const question = 'What temperature was used for the GPT-3 generations?';
+    expect(questionType(question)).toBe('quantity');
+    // Before, "We adapted our GPT-3 prompt … (e.g., length of generation and temperature) …" was quoted.
+    expect(await quoted(question, [gpt3])).toContain('0.25 to 0.5');
+    // A name's digit, an ordinal, "one of", a year or a citation is not a value; a number word is.
+    const holds = (text: string) => candidates(question, [passage(text)])[0]!.features[FEATURES.indexOf('typeMatch')];
+    for (const none of [
+      'We adapted our GPT-3 prompt from one of the preset examples for a 2nd grader.',
+      'Following the merger of admissions in 1977, the proportion of women grew.',
+      'It was low (Gillick and Liu, 2010; Fabbri et al., 2021) in [12].',
+    ])
+      expect(holds(none)).toBe(0);
+    for (const value of ['MTurkers scored just 62% with it.', 'about four men for every woman', 'It cost $1,500.'])
+      expect(holds(value)).toBe(1);
   });
 
   test("the question's words for the paper itself are not what a sentence is matched on", () => {

@@ -39,16 +39,18 @@ export const FEATURES = [
   'defines',
   'count',
   'name',
+  'reason',
 ] as const;
 export type Weights = Record<(typeof FEATURES)[number], number>;
 
 /**
  * `pointer` is set by hand, not fitted (SQuAD's paragraphs have no such sentences): a sentence that
  * sends the reader elsewhere for what the question asks ("the two pretraining tasks presented in
- * Section 3.1") restates the question; the sentence it points at names the answer.
+ * Section 3.1") restates the question; the sentence it points at names the answer. One that says
+ * something and illustrates it ("… is implemented in LabelStudio, as shown in Figure 9") does not.
  */
 const POINTER =
-  /\b(?:presented|described|discussed|detailed|defined|introduced|listed|explained|shown|given|outlined|reported)\s+(?:in|at|below|above|later|earlier)\b[^.]{0,20}?(?:\b(?:Section|Sec\.|Table|Figure|Fig\.|Appendix|Chapter)\b|§)|\((?:see\s+)?(?:Section|Sec\.|§|Appendix)\s*[\dA-Z]/;
+  /(?<!\bas\s)\b(?:presented|described|discussed|detailed|defined|introduced|listed|explained|shown|given|outlined|reported)\s+(?:in|at|below|above|later|earlier)\b[^.]{0,20}?(?:\b(?:Section|Sec\.|Table|Figure|Fig\.|Appendix|Chapter)\b|§)|\((?:see\s+)?(?:Section|Sec\.|§|Appendix)\s*[\dA-Z]/;
 
 /**
  * `defines` is set by hand too: when the question asks what a term the library defines is or
@@ -107,11 +109,13 @@ export function statesCount(sentence: string, counted: Set<string>): boolean {
 const THIS_DOCUMENT = /\b[Tt]h(?:e|is)\s+(?:\p{Ll}[\p{L}-]*\s+)?paper\b(?!s)/gu;
 
 /**
- * A sentence that opens by pointing back ("This is referred as …", "She makes a simple edit …") is
- * about what the sentence before it names: it is matched with that sentence's words as well as its
- * own. (Only such sentences: matching every sentence with its neighbour's words lost on both sets.)
+ * A sentence that opens by pointing back ("This is referred as …", "She makes a simple edit …", or
+ * past its subject: "We call this setting “PubMed-ngram-block”") is about what the sentence before
+ * it names: it is matched with that sentence's words as well as its own. (Only such sentences:
+ * matching every sentence with its neighbour's words lost on both sets.)
  */
-const ANAPHOR = /^(?:This|These|That|Those|Such|It|Its|They|Their|He|His|She|Her)\b/;
+const ANAPHOR =
+  /^(?:This|These|That|Those|Such|It|Its|They|Their|He|His|She|Her)\b|^(?:We|They|I|He|She|It)\s+(?:[\p{L}-]+\s+){1,2}(?:this|these|those|such)\b/u;
 
 /**
  * Weights fitted by conditional logistic regression (one choice among each question's sentences)
@@ -136,6 +140,7 @@ export const LEXICAL: Weights = {
   // Not in the passages' order nor the shortlist: on words alone a name in quotation marks
   // elsewhere ("… “Confederate Party”, so called because …") reordered SQuAD's passages.
   name: 0,
+  reason: 1,
 };
 export const WITH_COSINE: Weights = {
   cos: 4.63,
@@ -152,9 +157,10 @@ export const WITH_COSINE: Weights = {
   defines: 1.5,
   count: 3,
   name: 1,
+  reason: 1,
 };
 
-type QuestionType = 'number' | 'date' | 'person' | 'place' | 'other';
+type QuestionType = 'number' | 'quantity' | 'date' | 'person' | 'place' | 'other';
 
 /**
  * `name` is set by hand too: "What is X called / referred to as / known as?" asks for the name
@@ -171,6 +177,32 @@ const GIVES_NAME = new RegExp(
   'i',
 );
 
+/**
+ * `reason` is set by hand too: a "why" question asks for a cause, which a sentence gives with a
+ * causal word ("because such cases typically last longer", "We attribute our findings to a learning
+ * effect") or by being the premise of the sentence after it, which opens with a consequence
+ * ("… they currently suffer from hallucination …" before "As such, it is sub-optimal to use LLMs to
+ * generate the whole writing piece"). That sentence restates the question; its premise is matched
+ * with its words as well as its own. +1 for a sentence giving a reason, −1 for one not.
+ */
+const ASKS_REASON = /\bwhy\b|\bfor what reason\b|\bwhat (?:is|was|are|were) the reasons? (?:for|why|that)\b/i;
+const GIVES_REASON =
+  /\b(?:because|since|due to|owing to|thanks to|as a result of|caused by|attribut(?:e|es|ed|ing)\b[^.;]{0,60}?\bto|so that|in order to|reasons?|results? from|resulted from|stems? from|leads? to|led to)\b/i;
+const CONSEQUENCE =
+  /^(?:Therefore|Thus|Hence|As such|As a result|Consequently|Accordingly|For (?:this|these|that) reasons?|This is why|That is why|So),?\s/;
+
+/**
+ * "What accuracy / temperature / threshold …?" asks for a measured value, which is written in
+ * digits or number words ("MTurkers scored just 62%", "about four men … for every woman"); a year,
+ * a citation ("(Gillick and Liu, 2010)"), a name's digit ("GPT-3"), an ordinal ("2nd grader") or
+ * "one of" is not one.
+ */
+const ASKS_QUANTITY =
+  /\bwhat\s+(?:(?:is|was|are|were)\s+(?:the|its|their|his|her)\s+)?(?:[\p{L}\d-]+\s+){0,2}?(?:accuracy|temperature|threshold|score|rate|ratio|size|length|coefficient|correlation|share|fraction|f1|precision|recall|cost|price|speed|duration|frequency|weight|height|width|depth|distance|population|salary|budget|revenue|capacity|density)s?\b/u;
+const CITATION = /\([^()]*\b(?:1[5-9]|20)\d{2}[a-z]?\b[^()]*\)|\[[\d,;\s–-]+\]/g;
+const QUANTITY =
+  /(?<![\p{L}\p{N}][-.]?)(?!(?:1[5-9]|20)\d{2}(?![\d%]|[.,]\d))\d+(?:[.,]\d+)*(?!\d|st\b|nd\b|rd\b|th\b)|\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|million|billion|dozen|half|third|quarter)\b/iu;
+
 export function questionType(question: string): QuestionType {
   const q = question.toLowerCase();
   if (
@@ -179,6 +211,7 @@ export function questionType(question: string): QuestionType {
     )
   )
     return 'number';
+  if (ASKS_QUANTITY.test(q)) return 'quantity';
   if (
     /\bwhen\b|\b(?:what|which) (?:year|century|decade|date|day|month|time|period)\b|\bin what (?:year|century)\b/.test(
       q,
@@ -203,6 +236,8 @@ function holdsAnswerType(type: QuestionType, sentence: string, questionWords: Se
   switch (type) {
     case 'number':
       return NUMBER.test(sentence);
+    case 'quantity':
+      return QUANTITY.test(sentence.replace(CITATION, ' '));
     case 'date':
       return YEAR.test(sentence) || MONTH.test(sentence);
     case 'person':
@@ -234,6 +269,7 @@ export function candidates(
   const type = questionType(question);
   const counted = countedTerms(question);
   const asksName = ASKS_NAME.test(question);
+  const asksReason = ASKS_REASON.test(question);
   const top = passages[0]?.score ?? 0;
   const raw: { passage: number; start: number; end: number; text: string; terms: string[]; index: number }[] = [];
   passages.forEach((p, pi) => {
@@ -255,16 +291,21 @@ export function candidates(
   const longForms = ASKS_LONG_FORM.test(question) ? defined.map(([, long]) => long.toLowerCase()) : [];
   const spelled = sentences.filter((r) => longForms.some((long) => r.text.toLowerCase().includes(long)));
   const keep = spelled.length ? spelled : sentences;
-  // The sentence before each one in its passage, headings skipped.
+  // The sentence before each one in its passage, headings skipped; and, asked why, the premise of
+  // each sentence that opens with a consequence.
   const previous = new Map<(typeof raw)[number], (typeof raw)[number]>();
+  const premiseOf = new Map<(typeof raw)[number], (typeof raw)[number]>();
   raw.forEach((r, i) => {
     let j = i - 1;
     while (j >= 0 && heading[j]) j--;
-    if (j >= 0 && raw[j]!.passage === r.passage) previous.set(r, raw[j]!);
+    if (j < 0 || raw[j]!.passage !== r.passage) return;
+    previous.set(r, raw[j]!);
+    if (asksReason && CONSEQUENCE.test(r.text)) premiseOf.set(raw[j]!, r);
   });
   return keep.map((r) => {
     const back = ANAPHOR.test(r.text) ? previous.get(r)?.terms : undefined;
-    const terms = new Set(back ? [...r.terms, ...back] : r.terms);
+    const consequence = premiseOf.get(r)?.terms;
+    const terms = new Set([...r.terms, ...(back ?? []), ...(consequence ?? [])]);
     const lexical = qTerms.reduce((s, t) => s + (terms.has(t) ? idf(t) : 0), 0) / qWeight;
     const novelty = r.terms.length ? r.terms.filter((t) => !qSet.has(t)).length / r.terms.length : 0;
     const holds = holdsAnswerType(type, r.text, qWords);
@@ -285,6 +326,7 @@ export function candidates(
       defines(r.text) ? 1 : 0,
       statesCount(r.text, counted) ? 1 : 0,
       asksName ? (GIVES_NAME.test(r.text) ? 1 : -1) : 0,
+      asksReason ? (consequence || GIVES_REASON.test(r.text) ? 1 : -1) : 0,
     ];
     return { passage: r.passage, start: r.start, end: r.end, text: r.text, features, score: 0 };
   });
