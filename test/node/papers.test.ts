@@ -475,6 +475,23 @@ describe('the quoted answer', () => {
       expect(statesCount(other, counted)).toBe(false);
   });
 
+  test('a count is read past an aside between it and its name', () => {
+    // Paper Plain's usability study (p. 18), as the parser reads it.
+    const text =
+      '6.1.1 Participants. We recruited participants from Upwork using the same recruiting materials as §3.0.1. We again recruited from both the “Editing & Proofreading” job category and “Customer Research” to attract a broad sample of workers with varied degrees of reading and writing experience and to remain consistent with §3.0.1. All participants were paid US$15 for the hour-long study.\n\nA total of 24 Upworkers (9 male, 1 non-binary, and 14 female) participated in the study. Participants’ age ranged from 19 to 67 (𝜇 = 35.04). All participants had completed college, and a third had completed professional or graduate school. 79% of participants (19) had taken 3 or fewer STEM course since high school and 92% (22) had never been involved in publishing a research paper. Similar to §3, no participants had professional medical experience.';
+    const question = 'How many people participated in the usability study?';
+    const counted = countedTerms(question);
+    expect(
+      statesCount('A total of 24 Upworkers (9 male, 1 non-binary, and 14 female) participated in the study.', counted),
+    ).toBe(true);
+    // Before, the count stopped at the bracket and "Similar to §3, no participants had …" was quoted.
+    expect(
+      best(score(candidates(question, [passage(text, ['6 USABILITY STUDY', '6.1 Method'])]), LEXICAL))!.text,
+    ).toMatch(/^A total of 24 Upworkers/);
+    // A number inside the aside is not a count of what follows it.
+    expect(statesCount('of whom (14 female) participated', counted)).toBe(false);
+  });
+
   test('a sentence opening with a pronoun is matched with the words of the one it follows', () => {
     const text =
       'Lucy wraps her prompting and retrieval code in new classes: APIPredictor and SnippetRetrievalPredictor (see Table 1).\n\nFast iterations. Leveraging the bounding box data from papermage to visually highlight the retrieved passages, Lucy suspects the retrieval component is likely underperforming. She makes a simple edit from doc.sentences to doc.paragraphs and evaluates system performance under different input granularity. She also realizes the system often retrieves content outside the main body text.';

@@ -92,7 +92,13 @@ export function statesCount(sentence: string, counted: Set<string>): boolean {
   if (!counted.size) return false;
   const bare = sentence.replace(/\[[\d,\s–-]+\]/g, (x) => ' '.repeat(x.length));
   for (const m of bare.matchAll(COUNT)) {
-    const after = bare.slice(m.index + m[0].length).split(/[;:()]|[.,](?=\s|$)/)[0] ?? '';
+    // An aside between the count and its name is passed over: "24 Upworkers (9 male, 1 non-binary,
+    // and 14 female) participated".
+    const after =
+      bare
+        .slice(m.index + m[0].length)
+        .replace(/\s*\([^()]*\)/g, '')
+        .split(/[;:()]|[.,](?=\s|$)/)[0] ?? '';
     const next = after.match(/[\p{L}\p{N}'’-]+/gu)?.slice(0, 5) ?? [];
     if (analyze(next.join(' ')).some((t) => counted.has(t))) return true;
   }
