@@ -24,14 +24,14 @@ test('a tab closed mid-indexing: nothing half-stored, the interrupted files list
   const batch = [FIXTURE_FILES.html, FIXTURE_FILES.pdf, FIXTURE_FILES.text].map((f) => path.join(FIXTURES_DIR, f));
   const names = batch.map((f) => path.basename(f));
   await addFiles(page, batch);
-  await page.getByRole('list', { name: 'Adding' }).getByText('Embedding').first().waitFor({ timeout: 60_000 });
+  await page.getByRole('list', { name: 'Adding' }).getByText('Embedding').first().waitFor({ timeout: 120_000 });
   await page.close(); // the tab goes away mid-batch, its worker with it
 
   const again = await context.newPage();
   again.on('pageerror', (e) => errors.push(String(e)));
   await again.goto(baseUrl());
   const banner = again.getByRole('alert').filter({ hasText: 'interrupted when Folio was closed' });
-  await banner.waitFor({ timeout: 60_000 });
+  await banner.waitFor({ timeout: 120_000 });
   const listed = (await documentNames(again)).sort();
   const bannerText = (await banner.textContent()) ?? '';
   const named = names.filter((n) => bannerText.includes(n));
