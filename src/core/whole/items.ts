@@ -22,15 +22,19 @@ type Placed = Pick<FoundItem, 'text' | 'docName' | 'location'> & { docId?: strin
 /** Two files of one name (from two folders) are two documents: told apart by id where there is one. */
 const docKey = (it: Placed) => it.docId ?? it.docName;
 
+/** What makes two items one: the same place, or the same words, in the same document. */
+export const itemKeys = (it: Placed): string[] => [
+  `${docKey(it)}\u0000${it.location.start}`,
+  `${docKey(it)}\u0000${it.text.toLowerCase().replace(/\s+/g, ' ')}`,
+];
+
 /** Items de-duplicated (the same sentence in two places, overlapping passages) in document order. */
 export function distinctItems<T extends Placed>(items: T[]): T[] {
   const seen = new Map<string, T>();
   for (const it of items) {
-    const key = `${docKey(it)}\u0000${it.location.start}`;
-    const text = `${docKey(it)}\u0000${it.text.toLowerCase().replace(/\s+/g, ' ')}`;
-    if (seen.has(key) || seen.has(text)) continue;
-    seen.set(key, it);
-    seen.set(text, it);
+    const keys = itemKeys(it);
+    if (keys.some((k) => seen.has(k))) continue;
+    for (const k of keys) seen.set(k, it);
   }
   return [...new Set(seen.values())].sort(
     (a, b) =>

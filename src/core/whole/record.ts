@@ -5,7 +5,7 @@
 import { applyAnswerEvent, newAnswerRecord } from '../answer/record';
 import { where } from '../answer/place';
 import type { AskEvent } from './route';
-import { citedList, type FoundItem } from './items';
+import { citedList, type FoundItem, itemKeys } from './items';
 import type { WholeRecord } from './types';
 
 export function newWholeRecord(question: string): WholeRecord {
@@ -113,11 +113,6 @@ function stoppedStatement(p: WholeRecord['progress'], found: number): string {
   }
   return `Stopped after reading ${p ? `${n(p.read)} of ${n(p.of)} passages` : 'part of the passages'}: ${found} found so far — not a complete answer.`;
 }
-
-const itemKeys = (i: { docId?: string; docName: string; text: string; location: { start: number } }) => {
-  const doc = i.docId ?? i.docName;
-  return [`${doc}\u0000${i.location.start}`, `${doc}\u0000${i.text.toLowerCase().replace(/\s+/g, ' ')}`];
-};
 
 const cite = (n: number) => `[${n}]`;
 
