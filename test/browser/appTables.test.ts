@@ -1,6 +1,4 @@
 import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
@@ -18,6 +16,7 @@ import {
   waitForAnswer,
   waitForDocuments,
 } from './chromium';
+import { scriptedModelServer } from './scriptedModel';
 
 // Issue 24 through the app: a CSV and an XLSX added, questions over them computed and shown with
 // their working, the rows used opened in the source panel, and a question the rules cannot
@@ -63,37 +62,17 @@ const SCRIPTED = 'scripted-table-model';
 async function scriptedServer() {
   let proposal = 'null';
   const tablePrompts: string[] = [];
-  const server = http.createServer(async (req, res) => {
-    res.setHeader('Access-Control-Allow-Origin', '*');
-    res.setHeader('Access-Control-Allow-Headers', 'content-type, authorization');
-    if (req.method === 'OPTIONS') return void res.writeHead(204).end();
-    if (req.url === '/v1/models')
-      return void res
-        .writeHead(200, { 'content-type': 'application/json' })
-        .end(
-          JSON.stringify({ object: 'list', data: [{ id: SCRIPTED, object: 'model', meta: { n_ctx_train: 8192 } }] }),
-        );
-    let raw = '';
-    for await (const chunk of req) raw += chunk;
-    const { messages } = JSON.parse(raw) as { messages: { role: string; content: string }[] };
-    const table = messages[0]?.content.includes('structured query');
-    if (table) tablePrompts.push(messages.map((m) => m.content).join('\n'));
-    const text = table ? proposal : 'The documents list hurricanes by state [1].';
-    res.writeHead(200, { 'content-type': 'text/event-stream' });
-    const send = (o: object) => res.write(`data: ${JSON.stringify(o)}\n\n`);
-    send({ choices: [{ index: 0, delta: { content: text }, finish_reason: null }] });
-    send({ choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] });
-    res.end('data: [DONE]\n\n');
+  const server = await scriptedModelServer(SCRIPTED, (messages) => {
+    if (!messages[0]?.content.includes('structured query')) return 'The documents list hurricanes by state [1].';
+    tablePrompts.push(messages.map((m) => m.content).join('\n'));
+    return proposal;
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    ...server,
     tablePrompts,
     reply: (text: string) => {
       proposal = text;
     },
-    stop: () => new Promise<void>((r) => server.close(() => r())),
   };
 }
 

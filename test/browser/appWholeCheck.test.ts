@@ -1,5 +1,3 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { expect, test } from 'vitest';
 import {
   addFiles,
@@ -12,6 +10,7 @@ import {
   waitForAnswer,
   waitForDocuments,
 } from './chromium';
+import { scriptedModelServer } from './scriptedModel';
 
 /**
  * A list question with an answer model chosen (issue 21): every passage is read, then each sentence
@@ -57,45 +56,24 @@ async function checkerServer() {
   let hold = (_batch: number) => false;
   let release = () => {};
   let confirmations = 0;
-  const server = http.createServer(async (req, res) => {
-    res.setHeader('Access-Control-Allow-Origin', '*');
-    res.setHeader('Access-Control-Allow-Headers', 'content-type, authorization');
-    if (req.method === 'OPTIONS') return void res.writeHead(204).end();
-    if (req.url === '/v1/models')
-      return void res
-        .writeHead(200, { 'content-type': 'application/json' })
-        .end(JSON.stringify({ object: 'list', data: [{ id: CHECKER, object: 'model', meta: { n_ctx_train: 8192 } }] }));
-    let raw = '';
-    for await (const chunk of req) raw += chunk;
-    const { messages } = JSON.parse(raw) as { messages: { role: string; content: string }[] };
-    let text = 'The log lists brake failures [1].';
-    if (CONFIRM.test(messages[0]?.content ?? '')) {
-      const batch = confirmations++;
-      if (hold(batch)) {
-        const gone = await Promise.race([
-          new Promise<boolean>((r) => (release = () => r(false))),
-          new Promise<boolean>((r) => res.on('close', () => r(true))),
-        ]);
-        if (gone) return;
-      }
-      const sentences = [...(messages[1]?.content ?? '').matchAll(/^(\d+)\. (.*)$/gm)];
-      text = sentences
-        .map(([, n, sentence]) => {
-          const yes = !/drill/.test(sentence!);
-          asked.push({ sentence: sentence!, yes });
-          return `${n}. ${yes ? 'yes' : 'no'}`;
-        })
-        .join('\n');
+  const server = await scriptedModelServer(CHECKER, async (messages, gone) => {
+    if (!CONFIRM.test(messages[0]?.content ?? '')) return 'The log lists brake failures [1].';
+    const batch = confirmations++;
+    if (hold(batch)) {
+      const left = await Promise.race([new Promise<boolean>((r) => (release = () => r(false))), gone.then(() => true)]);
+      if (left) return null;
     }
-    res.writeHead(200, { 'content-type': 'text/event-stream' });
-    const send = (o: object) => res.write(`data: ${JSON.stringify(o)}\n\n`);
-    send({ choices: [{ index: 0, delta: { content: text }, finish_reason: null }] });
-    send({ choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] });
-    res.end('data: [DONE]\n\n');
+    const sentences = [...(messages[1]?.content ?? '').matchAll(/^(\d+)\. (.*)$/gm)];
+    return sentences
+      .map(([, n, sentence]) => {
+        const yes = !/drill/.test(sentence!);
+        asked.push({ sentence: sentence!, yes });
+        return `${n}. ${yes ? 'yes' : 'no'}`;
+      })
+      .join('\n');
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    ...server,
     asked,
     holdFrom(batch: number) {
       confirmations = 0;
@@ -105,7 +83,6 @@ async function checkerServer() {
       hold = () => false;
       release();
     },
-    stop: () => new Promise<void>((r) => server.close(() => r())),
   };
 }
 
