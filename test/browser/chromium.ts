@@ -83,6 +83,49 @@ export async function openApp(page: Page): Promise<void> {
 export const documentList = (page: Page): Locator => page.getByRole('list', { name: 'Documents' });
 
 /** The document names as the library lists them. */
+/**
+ * For a wait that failed where it passes alone: keeps a screenshot (test-output/<name>.png) and
+ * prints what the page showed, the errors it raised, the Web Locks of its origin and the files
+ * still pending in every library of the profile — enough to tell a slow run from a wrong one.
+ */
+export async function keepWhatPageShows(page: Page, name: string, errors: string[]): Promise<void> {
+  fs.mkdirSync('test-output', { recursive: true });
+  await page.screenshot({ path: `test-output/${name}.png` }).catch(() => {});
+  const body = await page
+    .locator('body')
+    // biome-ignore lint/performance/useDomNodeTextContent: what the page shows, not its hidden text
+    .innerText()
+    .catch(() => '');
+  const state = await page
+    .evaluate(async () => {
+      const locks = await navigator.locks.query();
+      const pending: string[] = [];
+      for (const { name } of await indexedDB.databases()) {
+        if (!name) continue;
+        const db = await new Promise<IDBDatabase>((ok, fail) => {
+          const r = indexedDB.open(name);
+          r.onsuccess = () => ok(r.result);
+          r.onerror = () => fail(r.error);
+        });
+        if (db.objectStoreNames.contains('pending')) {
+          const all = await new Promise<{ name: string; batch: string }[]>((ok, fail) => {
+            const r = db.transaction('pending').objectStore('pending').getAll();
+            r.onsuccess = () => ok(r.result);
+            r.onerror = () => fail(r.error);
+          });
+          pending.push(...all.map((p) => `${name}: ${p.name} (batch ${p.batch.slice(0, 8)})`));
+        }
+        db.close();
+      }
+      const names = (l?: LockInfo[]) => (l ?? []).map((x) => `${x.name} (${x.mode})`);
+      return { held: names(locks.held), waiting: names(locks.pending), pending };
+    })
+    .catch((e: unknown) => String(e));
+  console.log(
+    `${name}: errors ${JSON.stringify(errors)}; locks and pending files ${JSON.stringify(state)}; body ${body.slice(0, 1200)}`,
+  );
+}
+
 export async function documentNames(page: Page): Promise<string[]> {
   return documentList(page)
     .getByRole('listitem')

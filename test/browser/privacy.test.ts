@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Page, Worker } from 'playwright-core';
 import { expect, test } from 'vitest';
@@ -8,6 +7,7 @@ import {
   ask,
   baseUrl,
   documentRow,
+  keepWhatPageShows,
   newRecordedPage,
   openApp,
   removeDocument,
@@ -89,16 +89,7 @@ test('the built app sends nothing anywhere but its own origin, its policy blocks
   await page.reload();
   await waitForDocuments(page, 1, 60_000).catch(async (e) => {
     // Seen once in CI (stop 31) and not alone in five runs: keep what the page showed and said.
-    fs.mkdirSync('test-output', { recursive: true });
-    await page.screenshot({ path: 'test-output/privacy-reload.png' }).catch(() => {});
-    console.log(
-      `after the reload: errors ${JSON.stringify(errors)}; body ${(
-        await page
-          .locator('body')
-          .innerText()
-          .catch(() => '')
-      ).slice(0, 800)}`,
-    );
+    await keepWhatPageShows(page, 'privacy-reload', errors);
     throw e;
   });
   const before = requests.length;
