@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Page } from 'playwright-core';
 import { expect, test } from 'vitest';
 import {
   addFiles,
@@ -50,7 +51,26 @@ function fleetLog(entries: number): string {
   return out.join('\n\n');
 }
 
-test('Stop in the middle of a long list: the scan ends, the turn says how much was read and keeps what it found, the next question answers', async () => {
+/** Items of the last stored turn's list, as the conversation store holds it (0 until written). */
+function storedListItems(page: Page): Promise<number> {
+  return page.evaluate(async () => {
+    const db = await new Promise<IDBDatabase>((ok, fail) => {
+      const r = indexedDB.open('folio-conversations');
+      r.onsuccess = () => ok(r.result);
+      r.onerror = () => fail(r.error);
+    });
+    const all = await new Promise<{ turns: { list?: { count: number } }[]; updatedAt: number }[]>((ok, fail) => {
+      const r = db.transaction('conversations').objectStore('conversations').getAll();
+      r.onsuccess = () => ok(r.result);
+      r.onerror = () => fail(r.error);
+    });
+    db.close();
+    const latest = all.sort((a, b) => b.updatedAt - a.updatedAt)[0];
+    return latest?.turns.length === 4 ? (latest.turns[3]?.list?.count ?? 0) : 0;
+  });
+}
+
+test('Stop in the middle of a long list: the scan ends, the turn says how much was read and keeps what it found, the next question answers; a tab closed mid-scan keeps it too', async () => {
   const { page, context, errors } = await newRecordedPage(browser());
   await page.setViewportSize({ width: 1280, height: 800 });
   await openApp(page);
@@ -147,6 +167,35 @@ test('Stop in the middle of a long list: the scan ends, the turn says how much w
       .evaluate((el) => el.scrollIntoView({ block: 'start' }));
     await page.screenshot({ path: path.join(SHOTS, `list-stopped-${name}.png`) });
   }
+
+  // Closed in the middle of a scan (a reload): what it had found is kept, as a list stopped there.
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await waitForAnswer(page, 120_000);
+  await box.fill('List every brake failure in fleet-log.md');
+  await box.press('Enter');
+  const reading = turns(page).nth(3);
+  await expect
+    .poll(() => reading.locator('.whole-partial > li').count(), { timeout: 300_000, interval: 100 })
+    .toBeGreaterThan(0);
+  // Written down as it goes: wait for the write, not for a time.
+  await expect.poll(() => storedListItems(page), { timeout: 30_000 }).toBeGreaterThan(0);
+  expect(await reading.getAttribute('data-status')).toBe('answering');
+  await page.reload();
+  await expect.poll(() => turns(page).count(), { timeout: 60_000 }).toBe(4);
+  const reopened = turns(page).nth(3);
+  expect(await reopened.getAttribute('data-status')).toBe('stopped');
+  const closedLine = (await reopened.locator('.stopped').textContent())?.trim() ?? '';
+  const c = /^Stopped after reading ([\d,]+) of ([\d,]+) passages: (\d+) found so far — not a complete answer\.$/.exec(
+    closedLine,
+  );
+  expect(c, closedLine).not.toBeNull();
+  expect(Number(c![1]!.replace(/,/g, ''))).toBeLessThan(Number(c![2]!.replace(/,/g, '')));
+  const keptOnClose = Number(c![3]);
+  expect(keptOnClose).toBeGreaterThan(0);
+  expect(await reopened.locator('.whole-items > li').count()).toBe(keptOnClose);
+  expect(await reopened.locator('.whole-items .cite').count()).toBe(keptOnClose);
+  for (const t of await reopened.locator('.whole-items > li').allTextContents()) expect(t).toMatch(/brake/i);
 
   // Figures to read, not to pass or fail on (load varies).
   console.log(

@@ -64,19 +64,36 @@ export function useConversations() {
 
   // Saved when a turn's passages arrive, when it settles, or when the title changes — not on every
   // streamed token. A turn still being answered is kept once it has passages (a reload then shows
-  // it as stopped, with its sources) rather than lost with the page.
+  // it as stopped, with its sources) rather than lost with the page; a list still being read is kept
+  // each time it finds an item, as it would read had Stop been pressed then (the items so far, each
+  // cited, and how much of the library had been read).
   const savedKey = useRef(new Map<string, string>());
+  // Writes of one conversation, in order: a write that waits for the answer code may not land
+  // after a later one, nor after the conversation's deletion.
+  const writes = useRef(new Map<string, Promise<void>>());
+  const queueWrite = useCallback((id: string, write: () => Promise<void>) => {
+    const next = (writes.current.get(id) ?? Promise.resolve()).then(write).catch(() => {});
+    writes.current.set(id, next);
+  }, []);
   useEffect(() => {
     if (!loaded) return;
     for (const c of conversations) {
-      const kept = c.turns.filter((t) => settled(t) || t.passages.length > 0);
+      const kept = c.turns.filter((t) => settled(t) || t.passages.length > 0 || !!t.partialItems?.length);
       if (!kept.length) continue;
-      const key = `${c.turns.filter(settled).length}/${kept.length}/${c.turns.length}/${c.title ?? ''}/${c.turns.at(-1)?.status}`;
+      const last = c.turns.at(-1);
+      const key = `${c.turns.filter(settled).length}/${kept.length}/${c.turns.length}/${c.title ?? ''}/${last?.status}/${last?.partialItems?.length ?? 0}`;
       if (savedKey.current.get(c.id) === key) continue;
       savedKey.current.set(c.id, key);
-      void saveConversation({ ...c, turns: kept });
+      const reading = (t: Turn) => !settled(t) && !!t.partialItems?.length;
+      queueWrite(c.id, async () => {
+        if (!kept.some(reading)) return saveConversation({ ...c, turns: kept });
+        // Loaded already: the list being read came from it.
+        const { applyAskEvent } = await import('./answerPipeline');
+        const stop = { type: 'done', finishReason: 'aborted' } as const;
+        await saveConversation({ ...c, turns: kept.map((t) => (reading(t) ? (applyAskEvent(t, stop) as Turn) : t)) });
+      });
     }
-  }, [conversations, loaded]);
+  }, [conversations, loaded, queueWrite]);
 
   const update = useCallback(
     (id: string, change: (c: Conversation) => Conversation) =>
@@ -111,13 +128,13 @@ export function useConversations() {
       if (!gone) return () => {};
       setConversations((cs) => cs.filter((c) => c.id !== id));
       savedKey.current.delete(id);
-      void deleteConversation(id);
+      queueWrite(id, () => deleteConversation(id));
       return () => {
         setConversations((cs) => union(cs, [gone]));
         setCurrentId(gone.id);
       };
     },
-    [conversations, setCurrentId],
+    [conversations, setCurrentId, queueWrite],
   );
 
   /** Merges conversations from a backup; returns how many turns were new here. */
