@@ -34,6 +34,27 @@ export type QuoteCut =
   /** An appositive between commas that glosses a name: "Gal4, a transcriptional activator, was expressed". */
   | 'appositives';
 
+/** The cuts that take a clause, not a bracket or a connective: they take words that say something of the document. */
+export const CLAUSE_CUTS: readonly QuoteCut[] = [
+  'relatives',
+  'inserts',
+  'examples',
+  'consequences',
+  'framing',
+  'settings',
+  'appositives',
+];
+/** Every kind of cut, as `npm run eval -- … --cuts` names them. */
+export const QUOTE_CUT_KINDS: readonly QuoteCut[] = [
+  'citations',
+  'pointers',
+  'openers',
+  'acronyms',
+  'numbers',
+  'asides',
+  ...CLAUSE_CUTS,
+];
+
 /** Bracketed numeric citations: "[12]", "[3, 7–9]". */
 export const NUMERIC_CITATION = /\s*\[\d+(?:\s*[,–-]\s*\d+)*\]/g;
 /** Author-year citations in brackets: "(Smith et al., 2019)", "(see Lo and Wang 2020; Kim, 2021a)". */
