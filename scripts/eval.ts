@@ -18,7 +18,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { EVAL_OPTIONS, runEval } from '../src/cli/evalCommand';
-import { type QuoteCut, SEARCH_DEFAULTS, type SearchOptions } from '../src/core';
+import { QUOTE_CUT_KINDS, type QuoteCut, SEARCH_DEFAULTS, type SearchOptions } from '../src/core';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -108,7 +108,7 @@ const summaryWeights = process.env.FOLIO_SUMMARY_WEIGHTS ? JSON.parse(process.en
 const TRIMS: Record<string, QuoteCut[]> = { none: [], citations: ['citations'], asides: ['citations', 'asides'] };
 if (values.trim && values.cuts) throw new Error('--cuts and --trim say the same thing: give one of them');
 if (values.trim && !TRIMS[values.trim]) throw new Error(`--trim must be none, citations or asides, not ${values.trim}`);
-const CUT_NAMES: QuoteCut[] = ['citations', 'pointers', 'openers', 'acronyms', 'numbers', 'asides'];
+const CUT_NAMES = QUOTE_CUT_KINDS;
 const cutList = values.cuts === 'none' ? [] : (values.cuts?.split(',') as QuoteCut[] | undefined);
 for (const c of cutList ?? [])
   if (!CUT_NAMES.includes(c)) throw new Error(`--cuts: ${c} is not one of ${CUT_NAMES.join(', ')} (or none)`);

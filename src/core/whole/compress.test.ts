@@ -147,3 +147,129 @@ test('the usual shapes of citations and pointers are still cut whole', () => {
   expect(cut('Mice lost weight (Smith, Jones, and Lee, 2019, 2020).')).toBe('Mice lost weight …');
   expect(cut('As seen in Table 2A, mice lost weight.')).toBe('… mice lost weight.');
 });
+
+// Clause cuts (off by default: measured on the tuning set, none held on the held-out sets; docs/whole-questions.md
+// "Clauses cut"). Each takes only what cannot change what the rest of the sentence asserts, shown as "…".
+const CLAUSES: [QuoteCut, string, string][] = [
+  // A non-restrictive relative clause that ends the sentence.
+  [
+    'relatives',
+    'Ibn al-Haytham (Alhazen) was born c. 965 to an Arab family in Basra, Iraq, which was at the time under Shia rule (Buyid emirate).',
+    'Ibn al-Haytham (Alhazen) was born c. 965 to an Arab family in Basra, Iraq …',
+  ],
+  // The first relative's tail goes on with "and the PRC2 complexes": only the last one, which ends the sentence, goes.
+  [
+    'relatives',
+    'These include the PRC1 family of complexes, which compact chromatin and ubiquitylate histone H2A, and the PRC2 complexes, which methylate histone H3 on lysine 27.',
+    'These include the PRC1 family of complexes, which compact chromatin and ubiquitylate histone H2A, and the PRC2 complexes …',
+  ],
+  // A relative clause between commas, the sentence's verb after it.
+  [
+    'inserts',
+    'The membership of the Senate, which was originally 45, was raised to 63 in 1977 and to 87 in 1985.',
+    'The membership of the Senate … was raised to 63 in 1977 and to 87 in 1985.',
+  ],
+  // Examples that end the sentence, one or a list of names.
+  [
+    'examples',
+    'There are also five other churches in Bodmin, including a Methodist church.',
+    'There are also five other churches in Bodmin …',
+  ],
+  [
+    'examples',
+    'Anarchism continued to influence writers of the time, such as Albert Camus, Herbert Read and Paul Goodman.',
+    'Anarchism continued to influence writers of the time …',
+  ],
+  // A consequence drawn at the end.
+  [
+    'consequences',
+    'We find that most hemilineages are composed of pools of similar interneurons, confirming that neuronal classes are indeed based on a hemilineage plan.',
+    'We find that most hemilineages are composed of pools of similar interneurons …',
+  ],
+  // A purpose before "we"; an agreement before anything.
+  [
+    'framing',
+    'To identify regions of interaction within the PRC2-AEBP2 complex, we carried out chemical cross-linking using isotope labeled cross-linkers.',
+    '… we carried out chemical cross-linking using isotope labeled cross-linkers.',
+  ],
+  [
+    'framing',
+    'Consistent with previous reports, KLC-2 is required for axonal localization of TOM-20.',
+    '… KLC-2 is required for axonal localization of TOM-20.',
+  ],
+  // The study's own framing before "we".
+  [
+    'settings',
+    'In this study, we compare 1675 cancer and paired normal mtDNA sequences across 31 tumor types.',
+    '… we compare 1675 cancer and paired normal mtDNA sequences across 31 tumor types.',
+  ],
+  // A gloss of a name, the verb after it.
+  [
+    'appositives',
+    'Gal4, a transcriptional activator, was expressed in a series of parasegments with a defined anterior boundary.',
+    'Gal4 … was expressed in a series of parasegments with a defined anterior boundary.',
+  ],
+];
+
+// Where the same words would change what the sentence asserts, or the cut could not be told from the sentence's own
+// parts: each stays, with its kind on.
+const CLAUSES_STAY: [QuoteCut, string][] = [
+  // Restrictive (no comma): it says which.
+  ['relatives', 'The club did not own the land upon which their famous Mies clubhouse was built.'],
+  // The sentence goes on after the clause: "from 1994 to 2002" is the marriage's, not the meeting's.
+  [
+    'relatives',
+    'Gilbert was married to Michael Cooper, whom she met while working at the Coyote Ugly Saloon, from 1994 to 2002.',
+  ],
+  // A clause that a "but" after it turns back on.
+  ['relatives', 'The herbivores ate the leaves of the plants, which grew back, but only in the first season.'],
+  // Inside a quotation or a bracket.
+  ['relatives', 'The club\'s motto was carved in stone as "to art, which endures when all else is gone."'],
+  ['relatives', 'The lake lies north of the town (the largest lake, which froze in 1900).'],
+  // A comma inside the clause: its end is not the comma before "the Huron".
+  [
+    'inserts',
+    'The vicinity was inhabited by the Iroquois people, who by then had displaced the Wyandot, the Huron people of the region.',
+  ],
+  // Between commas but the sentence's verb is what follows: the "including" phrase is no trailing example.
+  [
+    'examples',
+    'The Judicial Committee of the Privy Council, including the same members as the Supreme Court, is the highest court of appeal for several Commonwealth countries.',
+  ],
+  [
+    'examples',
+    'Mutation of no other basic residue, including the single conserved lysine (K642T), markedly disturbed splicing or growth under ER-stress.',
+  ],
+  // Restrictive "such as": which products.
+  [
+    'examples',
+    'The arrested secondary neurons do not express terminal differentiation products such as synaptic vesicle proteins.',
+  ],
+  // A consequence then a restriction of the whole.
+  [
+    'consequences',
+    'Sales of the new model rose sharply in the spring, suggesting strong demand, but only in the north.',
+  ],
+  // "Based on" as the content, not the authors' basis; a scope ("In mice", "Using a mouse model") is kept.
+  ['framing', 'Based on both the sequence and the structure, a particular protein is conferred its cellular function.'],
+  ['framing', 'In mice, we found that the drug cures the disease within a week.'],
+  ['framing', 'Using a mouse model, we found that the drug cures the disease within a week.'],
+  // "In this study" before a finding: it says where the finding holds.
+  ['settings', 'In this study, 40% of the patients relapsed within a year of treatment.'],
+  // After a leading place, not a name's gloss; and a list member.
+  ['appositives', 'In Germany, a law, passed in 2000, bans the practice in all federal states.'],
+  ['appositives', 'Bodmin, a market town, and Truro are the largest towns in the county of Cornwall.'],
+];
+
+test('each clause cut takes only a clause that leaves the rest asserting the same, shown as "…"', () => {
+  for (const [kind, source, compressed] of CLAUSES) {
+    expect(compressQuote(source, [...QUOTE_CUTS, kind])).toBe(compressed);
+    expect(quoteMatches(source, compressed)).toBe(true);
+    // Off unless asked for.
+    expect(compressQuote(source, QUOTE_CUTS)).not.toBe(compressed);
+  }
+});
+
+test('a clause whose cut would change what the sentence asserts stays', () => {
+  for (const [kind, source] of CLAUSES_STAY) expect(compressQuote(source, [...QUOTE_CUTS, kind])).toBe(source);
+});

@@ -18,7 +18,42 @@ export type QuoteCut =
   /** Other brackets holding a number: "(R2 = 0.97)", "(19.1%)", "(1956–1959)". */
   | 'numbers'
   /** Other bracketed asides: "(later incorporated into New York)". */
-  | 'asides';
+  | 'asides'
+  /** A trailing non-restrictive relative clause: ", which was at the time under Shia rule." */
+  | 'relatives'
+  /** A non-restrictive relative clause between commas before the verb: "Johnson, who was then majority leader, was seeking". */
+  | 'inserts'
+  /** Trailing examples: ", such as …", ", including …", ", e.g. …". */
+  | 'examples'
+  /** A trailing clause that draws a consequence: ", indicating …", ", suggesting …", ", making …". */
+  | 'consequences'
+  /** A leading clause that only frames the sentence: "To test this, we", "Based on these results, ", "In addition to X, ". */
+  | 'framing'
+  /** "In this study, ", "In this paper, ", "Here, " before what the paper does. */
+  | 'settings'
+  /** An appositive between commas that glosses a name: "Gal4, a transcriptional activator, was expressed". */
+  | 'appositives';
+
+/** The cuts that take a clause, not a bracket or a connective: they take words that say something of the document. */
+export const CLAUSE_CUTS: readonly QuoteCut[] = [
+  'relatives',
+  'inserts',
+  'examples',
+  'consequences',
+  'framing',
+  'settings',
+  'appositives',
+];
+/** Every kind of cut, as `npm run eval -- … --cuts` names them. */
+export const QUOTE_CUT_KINDS: readonly QuoteCut[] = [
+  'citations',
+  'pointers',
+  'openers',
+  'acronyms',
+  'numbers',
+  'asides',
+  ...CLAUSE_CUTS,
+];
 
 /** Bracketed numeric citations: "[12]", "[3, 7–9]". */
 export const NUMERIC_CITATION = /\s*\[\d+(?:\s*[,–-]\s*\d+)*\]/g;
@@ -65,6 +100,101 @@ const LEADING_POINTER = new RegExp(
 /** Words before a bracket of numbers that make it a range or a value, not a citation: "normalised to [0, 1]". */
 const BEFORE_INTERVAL = /(?:\b(?:to|from|in|within|between|of|at|on|over|range|interval|scale|values?)|[=∈])\s*$/i;
 
+/** A trailing clause that each kind may cut, from its comma to the sentence's end. */
+const TRAILING: Partial<Record<QuoteCut, RegExp>> = {
+  relatives: /,\s+(?:which|who|whom|whose)\s/gi,
+  examples: /,\s+(?:such as|including|e\.g\.,?|for example|for instance|among them)\s/gi,
+  consequences:
+    /,\s+(?:indicating|suggesting|showing|demonstrating|confirming|implying|making|resulting in|leading to|thereby)\s/gi,
+};
+/**
+ * Whether a trailing clause runs to the sentence's end. A comma in it (outside brackets) may start
+ * what the sentence goes on to assert ("…, which he met at work, from 1994 to 2002"; "…, including
+ * the same members, is the highest court"), so only the examples' list of names may hold commas
+ * ("such as Camus, Read and Goodman").
+ */
+/** A few names and the words that join them: "Herbert Read and Paul Goodman". */
+function isNames(part: string): boolean {
+  const words = part.trim().split(/\s+/).filter(Boolean);
+  return (
+    words.length > 0 &&
+    words.length <= 6 &&
+    words.every((w) => /^(?:\p{Lu}|\d|and$|or$|the$|of$|de$|van$|von$)/u.test(w))
+  );
+}
+function endsClause(tail: string, kind: QuoteCut): boolean {
+  const parts = tail.replace(/\([^()]*\)|\[[^[\]]*\]/g, '').split(/[,;]/);
+  if (/;/.test(tail)) return false;
+  return parts.length === 1 || (kind === 'examples' && parts.slice(1).every(isNames));
+}
+/**
+ * A leading clause that frames the sentence: one of purpose or basis before "we" ("To test this,
+ * we", "Based on these positions, we"), or an agreement or addition before anything ("Consistent
+ * with previous reports, ", "In addition to WASP, "). "Based on the sequence, a protein is
+ * conferred its function" says how, so only before "we".
+ */
+const FRAMING =
+  /^(?:… )?(?:(?:(?:to|in order to)\s+\p{Ll}+|based on|building on|combined with|guided by)\s[^,;()]{1,100}?,\s+(?=we\s)|(?:consistent with|in line with|in keeping with|in addition to)\s[^,;()]{1,100}?,\s+(?=\S))/iu;
+/**
+ * "In this study, " or "Here, " before what the authors did: the sentence says the same without it.
+ * Only before "we": "In this study, 40% of patients relapsed" is true of the study only.
+ */
+const SETTING =
+  /^(?:… )?(?:in (?:this|the present|the current|our) (?:study|paper|work|report|article|review)|here)\s*,\s+(?=we\s)/i;
+/** A verb that continues a sentence after a clause between commas: what makes the clause an insert. */
+const CONTINUES = String.raw`(?=\s+(?:was|were|is|are|has|had|have|became|becomes|remained|remains|would|will|can|could|may|might|must|should|did|does|do|also|later|then|soon|still)\b)`;
+/**
+ * An appositive that glosses a name: "Gal4, a transcriptional activator, was expressed". A name
+ * (a capitalised word) before it and a verb after it: "In Germany, a law, passed in 2000, …" is
+ * no gloss.
+ */
+const APPOSITIVE = new RegExp(
+  String.raw`(?<=(?:^|\s)\p{Lu}[\p{L}\p{N}'’-]*)(,\s+(?:a|an)\s[^,;()"“”]{2,60}?),${CONTINUES}`,
+  'gu',
+);
+/**
+ * A relative clause between commas, its closing comma followed by a verb that continues the sentence
+ * ("Johnson, who was then majority leader, was seeking"): only a few verbs, so a comma inside the
+ * clause ("the Iroquois, who displaced the Wyandot, the Huron …") does not end it.
+ */
+const INSERT = new RegExp(
+  String.raw`(?<=[\p{L}\p{N})’'])(,\s+(?:which|who|whom|whose)\s[^,;()"“”]{3,140}?),${CONTINUES}`,
+  'gu',
+);
+
+/** Whether brackets and quotation marks are all closed in a text (a cut must not end inside one). */
+function balanced(text: string): boolean {
+  const count = (re: RegExp) => (text.match(re) ?? []).length;
+  return (
+    count(/\(/g) === count(/\)/g) &&
+    count(/\[/g) === count(/\]/g) &&
+    count(/“/g) === count(/”/g) &&
+    count(/"/g) % 2 === 0
+  );
+}
+
+/** The sentence cut at the first trailing clause of a kind in `may` that can go, or as it was. */
+function cutTrailing(text: string, may: ReadonlySet<QuoteCut>): string {
+  let at = -1;
+  for (const [kind, re] of Object.entries(TRAILING) as [QuoteCut, RegExp][]) {
+    if (!may.has(kind)) continue;
+    for (const m of text.matchAll(re)) {
+      const head = text.slice(0, m.index);
+      const tail = text.slice(m.index + 1);
+      if (
+        !balanced(head) ||
+        !endsClause(tail.replace(/^\s*\S+/, ''), kind) ||
+        quoteWords(head) < 6 ||
+        quoteWords(tail) < 3
+      )
+        continue;
+      if (at < 0 || m.index < at) at = m.index;
+      break;
+    }
+  }
+  return at < 0 ? text : `${text.slice(0, at)} …`;
+}
+
 /** Author-year citations where each author part is a name, not a month or season ("March 2014"). */
 function isCitation(part: string): boolean {
   const m = CITATION_PART.exec(part);
@@ -99,6 +229,8 @@ export function compressQuote(text: string, cuts: readonly QuoteCut[]): string {
   let out = text;
   if (may.has('openers')) out = out.replace(OPENER, '… ');
   if (may.has('pointers')) out = out.replace(LEADING_POINTER, '… ');
+  if (may.has('settings')) out = out.replace(SETTING, '… ');
+  if (may.has('framing')) out = out.replace(FRAMING, '… ');
   out = out.replace(
     /(^|\s+)(\(([^()]*)\)|\[([^[\]]*)\])(?![\p{L}\p{N}\-+])/gu,
     (whole, before: string, _b, round: string | undefined, square: string | undefined, at: number, all: string) => {
@@ -116,6 +248,13 @@ export function compressQuote(text: string, cuts: readonly QuoteCut[]): string {
       return round === undefined ? `${before}[${shown}]` : `${before}(${shown})`;
     },
   );
+  if (may.has('inserts'))
+    out = out.replace(INSERT, (whole, _clause, at: number, all: string) => (balanced(all.slice(0, at)) ? ' …' : whole));
+  if (may.has('appositives'))
+    out = out.replace(APPOSITIVE, (whole, _gloss, at: number, all: string) =>
+      balanced(all.slice(0, at)) ? ' …' : whole,
+    );
+  out = cutTrailing(out, may);
   // A cut that ends the sentence takes its full stop with it: "reproducibility …", not "…." after a space.
   return out
     .replace(/…(?:\s*…)+/g, '…')

@@ -21,7 +21,7 @@ export type {
   SummaryWeights,
   WholePassage,
 } from './summarise';
-export { compressQuote, quoteMatches, quoteWords } from './compress';
+export { compressQuote, QUOTE_CUT_KINDS, quoteMatches, quoteWords } from './compress';
 export type { QuoteCut } from './compress';
 export { citedList, distinctItems, groupItems } from './items';
 export type { FoundItem } from './items';

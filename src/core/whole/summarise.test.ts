@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { quoteMatches, quoteWords } from './compress';
+import { type QuoteCut, quoteMatches, quoteWords } from './compress';
 import { sentenceFeatures, summarisePassages } from './summarise';
 
 // Compression (compress.ts) is applied before the budget is filled: what a quote loses leaves room
@@ -51,4 +51,39 @@ test('sentence features: citations, numbers, brackets, a leaning opening and wor
   // The document's recurring words (forklift, safety, training, warehouses) make a dense sentence.
   expect(third!.density).toBeGreaterThan(fourth!.density);
   expect(first!.density).toBeGreaterThan(fourth!.density);
+});
+
+// A clause cut (compress.ts, off by default) takes words that say something of the document: the sentence
+// is scored with them, and only its length in the budget changes. A citation's names are scored out.
+test('a clause cut leaves a sentence scored as it was; a citation cut does not', () => {
+  const text = [
+    'Forklift safety training reduces forklift accidents in busy warehouses, which employ most of the drivers.',
+    'Forklift accidents in warehouses fell after forklift safety training began (Smith et al., 2019).',
+    'Auditors from Norway visited several unrelated quarries in the north of the country.',
+  ].join(' ');
+  const passages = [{ text, location: { headings: [], start: 0, end: text.length } }];
+  const features = (cuts: QuoteCut[]) => sentenceFeatures(passages, { cuts }).map((r) => r.features);
+  const citations = features(['citations']);
+  const clauses = features(['citations', 'relatives']);
+  // Its length is what it shows: the only feature that changes, and it is the budget's.
+  expect(clauses.map(({ length: _, ...f }) => f)).toEqual(citations.map(({ length: _, ...f }) => f));
+  expect(clauses[0]!.length).toBeGreaterThan(citations[0]!.length);
+  expect(features([])[1]!.centrality).not.toBe(citations[1]!.centrality);
+});
+
+// `perWord` (off by default) ranks the greedy pick by score per word shown: shorter sentences come in.
+test('ranking by score per word fills the budget with shorter sentences', async () => {
+  const sentences = Array.from({ length: 12 }, (_, i) =>
+    i % 2
+      ? `Forklift training cut accidents in warehouse ${i}.`
+      : `Forklift safety training reduced forklift accidents in warehouse ${i} over the two years that the drivers in the study were followed by the safety auditors.`,
+  );
+  const text = sentences.join(' ');
+  const passages = [{ text, location: { headings: [], start: 0, end: text.length } }];
+  const perSentence = async (perWord: number) => {
+    const s = await summarisePassages(passages, { words: 60, weights: { perWord } });
+    const chosen = s.sections.flatMap((x) => x.sentences);
+    return s.words / chosen.length;
+  };
+  expect(await perSentence(1)).toBeLessThan(await perSentence(0));
 });

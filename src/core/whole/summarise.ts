@@ -16,7 +16,7 @@
 import { analyze } from '../search/analyzer';
 import type { SourceLocation } from '../types';
 import { splitSentences } from '../answer/sentences';
-import { AUTHOR_CITATION, compressQuote, NUMERIC_CITATION, type QuoteCut, quoteWords } from './compress';
+import { AUTHOR_CITATION, CLAUSE_CUTS, compressQuote, NUMERIC_CITATION, type QuoteCut, quoteWords } from './compress';
 
 /** A passage of a document as the library stores it (ChunkRecord's text and location). */
 export interface WholePassage {
@@ -111,6 +111,11 @@ export interface SummaryWeights extends SentenceFeatures {
   embedCentrality: number;
   redundancy: number;
   coverage: number;
+  /**
+   * The greedy pick ranks a sentence by its score over (words shown / 25) to this power (budgeted
+   * greedy: a shorter sentence costs less of the budget); 0 ranks by the score alone.
+   */
+  perWord: number;
   /** Gain in the document's recurring words and word pairs not yet said (scaled to the best first gain). */
   concepts: number;
 }
@@ -126,6 +131,7 @@ export const SUMMARY_WEIGHTS: SummaryWeights = {
   cue: 1.0,
   redundancy: 2.5,
   coverage: 0.3,
+  perWord: 0,
   topic: 2.0,
   title: 0.625,
   paragraphStart: 0.5,
@@ -254,9 +260,14 @@ function scoreSentences(passages: WholePassage[], opts: SummaryOptions, w: Summa
   if (!pool.length) return { all, scored: [] as Scored[], conceptWeight: (_: string) => 0 };
 
   // TF-IDF over the document's sentences: a word in every sentence says nothing of any one.
-  // Scored on the words it will show: a citation's author names are no part of what it says.
+  // Scored on the words it will show: a citation's author names are no part of what it says. A clause
+  // cut takes words that do say something of the document: it makes the sentence cheaper, not more or
+  // less central, so the sentence is scored with its clauses.
   const shownTexts = pool.map((s) => compressQuote(s.text, cuts));
-  const termLists = shownTexts.map((t) => analyze(t));
+  const scoreCuts = cuts.filter((c) => !CLAUSE_CUTS.includes(c));
+  const termLists = pool.map((s, i) =>
+    analyze(scoreCuts.length === cuts.length ? shownTexts[i]! : compressQuote(s.text, scoreCuts)),
+  );
   const df = new Map<string, number>();
   for (const ts of termLists) for (const t of new Set(ts)) df.set(t, (df.get(t) ?? 0) + 1);
   const n = pool.length;
@@ -400,7 +411,8 @@ export async function summarisePassages(
         w.redundancy * similar +
         (covered.has(c.section) ? 0 : w.coverage) +
         (w.concepts ? (w.concepts * gain(c)) / gainTop : 0);
-      if (score > bestScore) [best, bestScore] = [c, score];
+      const ranked = w.perWord && score > 0 ? score / (c.words / 25) ** w.perWord : score;
+      if (ranked > bestScore) [best, bestScore] = [c, ranked];
     }
     if (!best) break;
     left.delete(best);
