@@ -36,7 +36,7 @@ const shoot = async (page: Page, name: string) => {
         .map((a) => a.finished.catch(() => {})),
     ),
   );
-  await page.screenshot({ path: path.join(dir, `${name}.png`) });
+  await page.screenshot({ animations: 'disabled', path: path.join(dir, `${name}.png`) });
 };
 
 /** Whether an element's box lies inside the visible part of the scrolling box around it. */

@@ -445,7 +445,10 @@ test('the model servers added are listed in Settings; forgetting the one in use 
       for (const scheme of ['light', 'dark'] as const) {
         // Reduced motion: no colour transition caught half-way in the picture.
         await page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });
-        await page.screenshot({ path: path.join(shots, `settings-servers-${size}-${scheme}.png`) });
+        await page.screenshot({
+          animations: 'disabled',
+          path: path.join(shots, `settings-servers-${size}-${scheme}.png`),
+        });
       }
     }
     await page.emulateMedia({ colorScheme: 'light' });

@@ -147,11 +147,11 @@ test('a CSV and an XLSX: a count and an average computed, shown, cited; the rows
   expect(countries).toEqual(expect.arrayContaining(['Afghanistan', 'India', 'Pakistan']));
   expect(await panel.getByText('8 rows used · where region = south_asia').count()).toBe(1);
   fs.mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: path.join(SHOTS, 'table-desktop-light.png') });
+  await page.screenshot({ animations: 'disabled', path: path.join(SHOTS, 'table-desktop-light.png') });
   // Contrast, names and roles of the answer and the rows, in both themes.
   expect(await seriousViolations(page)).toEqual([]);
   await page.emulateMedia({ colorScheme: 'dark' });
-  await page.screenshot({ path: path.join(SHOTS, 'table-desktop-dark.png') });
+  await page.screenshot({ animations: 'disabled', path: path.join(SHOTS, 'table-desktop-dark.png') });
   expect(await seriousViolations(page)).toEqual([]);
   await page.emulateMedia({ colorScheme: 'light' });
   // Esc closes it and gives focus back to the chip.
@@ -232,21 +232,21 @@ test('a CSV and an XLSX: a count and an average computed, shown, cited; the rows
   await phoneChip.scrollIntoViewIfNeeded();
   await phoneChip.click();
   await panel.getByRole('table').locator('tbody tr').nth(7).waitFor({ timeout: 30_000 });
-  await page.screenshot({ path: path.join(SHOTS, 'table-phone-light.png') });
+  await page.screenshot({ animations: 'disabled', path: path.join(SHOTS, 'table-phone-light.png') });
   await page.emulateMedia({ colorScheme: 'dark' });
-  await page.screenshot({ path: path.join(SHOTS, 'table-phone-dark.png') });
+  await page.screenshot({ animations: 'disabled', path: path.join(SHOTS, 'table-phone-dark.png') });
   await page.emulateMedia({ colorScheme: 'light' });
   await page.keyboard.press('Escape');
   await panel.waitFor({ state: 'detached' });
   await phoneChip.scrollIntoViewIfNeeded();
-  await page.screenshot({ path: path.join(SHOTS, 'table-phone-answer-light.png') });
+  await page.screenshot({ animations: 'disabled', path: path.join(SHOTS, 'table-phone-answer-light.png') });
   await page.emulateMedia({ colorScheme: 'dark' });
-  await page.screenshot({ path: path.join(SHOTS, 'table-phone-answer-dark.png') });
+  await page.screenshot({ animations: 'disabled', path: path.join(SHOTS, 'table-phone-answer-dark.png') });
   await page.emulateMedia({ colorScheme: 'light' });
   // The ambiguous answer with its other reading, on a desktop.
   await page.setViewportSize({ width: 1280, height: 800 });
   await ambiguous.scrollIntoViewIfNeeded();
-  await page.screenshot({ path: path.join(SHOTS, 'table-reading-desktop-light.png') });
+  await page.screenshot({ animations: 'disabled', path: path.join(SHOTS, 'table-reading-desktop-light.png') });
   expect(await seriousViolations(page)).toEqual([]);
 
   // With an answer model chosen, a question the rules do not read goes to the model for a

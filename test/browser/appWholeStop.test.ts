@@ -140,7 +140,7 @@ test('Stop in the middle of a long list: the scan ends, the turn says how much w
   await waitForAnswer(page, 10_000);
   fs.mkdirSync(SHOTS, { recursive: true });
   await turn.locator('.stopped').evaluate((el) => el.scrollIntoView({ block: 'start' }));
-  await page.screenshot({ path: path.join(SHOTS, 'list-stopped-desktop-light.png') });
+  await page.screenshot({ animations: 'disabled', path: path.join(SHOTS, 'list-stopped-desktop-light.png') });
 
   // The app is usable: the next question is answered from the same library.
   const next = await ask(page, lookup, 300_000);
@@ -165,7 +165,7 @@ test('Stop in the middle of a long list: the scan ends, the turn says how much w
       .nth(1)
       .locator('.stopped')
       .evaluate((el) => el.scrollIntoView({ block: 'start' }));
-    await page.screenshot({ path: path.join(SHOTS, `list-stopped-${name}.png`) });
+    await page.screenshot({ animations: 'disabled', path: path.join(SHOTS, `list-stopped-${name}.png`) });
   }
 
   // Closed in the middle of a scan (a reload): what it had found is kept, as a list stopped there.

@@ -90,7 +90,7 @@ export const documentList = (page: Page): Locator => page.getByRole('list', { na
  */
 export async function keepWhatPageShows(page: Page, name: string, errors: string[]): Promise<void> {
   fs.mkdirSync('test-output', { recursive: true });
-  await page.screenshot({ path: `test-output/${name}.png` }).catch(() => {});
+  await page.screenshot({ animations: 'disabled', path: `test-output/${name}.png` }).catch(() => {});
   const body = await page
     .locator('body')
     // biome-ignore lint/performance/useDomNodeTextContent: what the page shows, not its hidden text
@@ -331,7 +331,10 @@ export async function photograph(
     const putAway = await show();
     for (const scheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: scheme });
-      await page.screenshot({ path: path.join(shots, `${size}-${name}${scheme === 'dark' ? '-dark' : ''}.png`) });
+      await page.screenshot({
+        animations: 'disabled',
+        path: path.join(shots, `${size}-${name}${scheme === 'dark' ? '-dark' : ''}.png`),
+      });
     }
     await putAway?.();
   }

@@ -89,7 +89,7 @@ test('first run, add, ask, cite and export with the keyboard only', async () => 
     .toBe(true);
   expect(await panel.evaluate((p) => p.contains(document.activeElement))).toBe(true);
   fs.mkdirSync(shots, { recursive: true });
-  await page.screenshot({ path: path.join(shots, 'keyboard-cited.png') });
+  await page.screenshot({ animations: 'disabled', path: path.join(shots, 'keyboard-cited.png') });
   // Esc closes it and gives the focus back to the citation it came from.
   await page.keyboard.press('Escape');
   await panel.waitFor({ state: 'detached' });
