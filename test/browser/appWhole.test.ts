@@ -57,8 +57,20 @@ async function shoot(page: Page, turn: Locator, name: string) {
         scroller.scrollTop += el.getBoundingClientRect().top - scroller.getBoundingClientRect().top - 8;
       });
       await page.waitForTimeout(150);
-      await page.screenshot({ path: path.join(SHOTS, `${name}-${size}-${scheme}.png`) });
+      await page.screenshot({ animations: 'disabled', path: path.join(SHOTS, `${name}-${size}-${scheme}.png`) });
     }
+    // Every turn keeps the column's margin on the right as on the left: nothing in any answer (an
+    // unbreakable button, a table) widens the column past the view.
+    const margins = await page.evaluate(() =>
+      [...document.querySelectorAll('.turn')].map((t) => {
+        const r = t.getBoundingClientRect();
+        return {
+          left: Math.round(r.left - t.closest('.conversation-scroll')!.getBoundingClientRect().left),
+          right: Math.round(window.innerWidth - r.right),
+        };
+      }),
+    );
+    for (const m of margins) expect(m.right, `${size}: ${JSON.stringify(margins)}`).toBeGreaterThanOrEqual(m.left - 1);
   }
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.emulateMedia({ colorScheme: 'light' });
@@ -181,10 +193,10 @@ test('a summary under its headings with chips, a list with what was read, a coun
   expect(await suggested.count()).toBeGreaterThanOrEqual(2);
   expect(await suggested.first().textContent()).toBe('Summarise wiki-ibm.md');
   fs.mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: path.join(SHOTS, 'guide-desktop-light.png') });
+  await page.screenshot({ animations: 'disabled', path: path.join(SHOTS, 'guide-desktop-light.png') });
   await page.emulateMedia({ colorScheme: 'dark' });
   await page.setViewportSize({ width: 390, height: 844 });
-  await page.screenshot({ path: path.join(SHOTS, 'guide-phone-dark.png') });
+  await page.screenshot({ animations: 'disabled', path: path.join(SHOTS, 'guide-phone-dark.png') });
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.emulateMedia({ colorScheme: 'light' });
   // At phone width the source is a modal sheet and the conversation is hidden from the accessibility
@@ -236,7 +248,7 @@ test('a summary under its headings with chips, a list with what was read, a coun
     expect(await wholeWritten.locator('.whole-sentences > li').count()).toBe(n);
   }
   await written.evaluate((el) => el.scrollIntoView());
-  await page.screenshot({ path: path.join(SHOTS, 'summary-written-desktop-light.png') });
+  await page.screenshot({ animations: 'disabled', path: path.join(SHOTS, 'summary-written-desktop-light.png') });
 
   expect(errors).toEqual([]);
   await context.close();
@@ -252,6 +264,8 @@ test('a paper summarised: quotes with their citations cut show "…", and a chip
   await waitForDocuments(page, 1);
   const summary = await askWhole(page, 'Summarise 2023.eacl-main.121.pdf');
   const sentences = summary.locator('.whole[data-kind="summary"] .whole-sentences > li');
+  // The summary's view loads lazily: "done" can come before it has drawn its sentences.
+  await sentences.first().waitFor();
   const texts = await sentences.allTextContents();
   expect(texts.length).toBeGreaterThanOrEqual(3);
   const cut = texts.findIndex((t) => t.includes('…'));
@@ -263,7 +277,7 @@ test('a paper summarised: quotes with their citations cut show "…", and a chip
   await panel.locator('.pdf-highlight').first().waitFor({ timeout: 60_000 });
   expect(await panel.textContent()).not.toContain('could not be located');
   fs.mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: path.join(SHOTS, 'summary-paper-source-desktop-light.png') });
+  await page.screenshot({ animations: 'disabled', path: path.join(SHOTS, 'summary-paper-source-desktop-light.png') });
   await panel.getByRole('button', { name: 'Close source' }).click();
   // Closing gives focus back to the chip, which opens its preview: the screenshots show the answer.
   await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());

@@ -110,8 +110,10 @@ export function CitationPreview({
     >
       <div className="cite-preview-head">
         <DocIcon type={docTypeOf(shown.passage.docName)} size={14} />
-        <span className="cite-preview-doc one-line">{shown.passage.docName}</span>
-        {place && <span className="subtle">· {place}</span>}
+        <div className="cite-preview-title">
+          <span className="cite-preview-doc one-line">{shown.passage.docName}</span>
+          {place && <span className="cite-preview-where subtle">{place}</span>}
+        </div>
       </div>
       <p className="cite-preview-quote">“{shown.quote}”</p>
       <p className="cite-preview-hint">Click to open it in the document</p>
