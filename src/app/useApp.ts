@@ -186,9 +186,18 @@ export function useApp() {
     closeSourcePanel();
   }, [opener, closeSourcePanel]);
   // What a summary, list or comparison can do from inside its turn or the source panel (issue 21).
+  // Declined in a collection: the same question in all documents, and the picker says so from then on.
+  const { setScope } = collections;
+  const askEverywhere = useCallback(
+    (question: string) => {
+      setScope(null);
+      ask(question, { everywhere: true });
+    },
+    [setScope, ask],
+  );
   const whole = useMemo(
-    () => ({ ask, stop: answers.stop, idle: !answers.busy, closeSource }),
-    [ask, answers.stop, answers.busy, closeSource],
+    () => ({ ask, askEverywhere, stop: answers.stop, idle: !answers.busy, closeSource }),
+    [ask, askEverywhere, answers.stop, answers.busy, closeSource],
   );
   const showDocument = useCallback((d: DocumentRecord) => openSource({ kind: 'document', doc: d }), [openSource]);
 

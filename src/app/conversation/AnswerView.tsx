@@ -1,11 +1,12 @@
-import { AlertCircle, BookX, CircleCheck, CircleDashed, Quote, Search, Square, TriangleAlert } from 'lucide-react';
+import { AlertCircle, BookX, CircleCheck, CircleDashed, CircleStop, Quote, Search, TriangleAlert } from 'lucide-react';
 import { lazy, Suspense, type ReactNode } from 'react';
 import type { CheckedSentence } from '../../core';
 import { MessageText } from '../ui/MessageText';
 import { PartBoundary } from '../ui/PartBoundary';
 import { Tooltip } from '../ui/Tooltip';
 import { isWholeAnswer, type Turn } from './conversationStore';
-import { declinedDetail } from './declined';
+import { declinedDetail, declinedInScope, declinedTitle } from './declined';
+import { useWholeActions } from './whole/WholeActions';
 import { Citation, Passages } from './Passages';
 import { WrittenAnswer } from './WrittenAnswer';
 import './conversation.css';
@@ -186,9 +187,10 @@ export function AnswerView({ turn, onSwitchEngine }: { turn: Turn; onSwitchEngin
       {turn.declined ? (
         <div className="declined">
           <p className="declined-title">
-            <BookX size={18} aria-hidden /> Not in your documents
+            <BookX size={18} aria-hidden /> {declinedTitle(turn.declined.reason)}
           </p>
           <p className="muted">{declinedDetail(turn.declined.reason)}</p>
+          {declinedInScope(turn.declined.reason) && <AskEverywhere question={turn.question} />}
           {turn.passages.length > 0 && (
             <details className="closest">
               <summary>Closest passages, probably not it ({turn.passages.length})</summary>
@@ -239,7 +241,7 @@ export function AnswerView({ turn, onSwitchEngine }: { turn: Turn; onSwitchEngin
       )}
       {turn.status === 'stopped' && (
         <p className="answer-meta stopped">
-          <Square size={12} aria-hidden /> Stopped.
+          <CircleStop size={14} aria-hidden /> Stopped.
         </p>
       )}
       {turn.status === 'error' && (
@@ -270,5 +272,23 @@ export function AnswerView({ turn, onSwitchEngine }: { turn: Turn; onSwitchEngin
         </div>
       )}
     </div>
+  );
+}
+
+/** Declined inside collections: the same question in all documents, one click. */
+function AskEverywhere({ question }: { question: string }) {
+  const actions = useWholeActions();
+  if (!actions?.askEverywhere) return null;
+  return (
+    <p>
+      <button
+        type="button"
+        className="btn btn-soft btn-sm"
+        disabled={!actions.idle}
+        onClick={() => actions.askEverywhere?.(question)}
+      >
+        <Search size={14} aria-hidden /> Search all documents
+      </button>
+    </p>
   );
 }

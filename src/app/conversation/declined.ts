@@ -6,3 +6,16 @@ export function declinedDetail(reason: string): string {
   const rest = reason.replace(/^Not in your documents[.:]\s*/i, '');
   return `${rest.charAt(0).toUpperCase()}${rest.slice(1)}`;
 }
+
+/**
+ * The declined answer's title: where it looked. Asked in collections, "Not in “Birds”" — the
+ * rest of the library was not searched, so "Not in your documents" would say more than is known.
+ */
+export function declinedTitle(reason: string): string {
+  const where = /^Not in your documents: nothing in (.+?) matches this question/i.exec(reason)?.[1];
+  if (!where || where === 'your library') return 'Not in your documents';
+  return `Not in ${where.replace(/^the collections? (?=“)/, '')}`;
+}
+
+/** Whether the answer was declined inside chosen collections, so asking in all documents may find it. */
+export const declinedInScope = (reason: string) => declinedTitle(reason) !== 'Not in your documents';

@@ -4,6 +4,7 @@ import {
   applyAnswerEvent,
   applyAskEvent,
   askQuestion,
+  collectionsInWords,
   libraryRetriever,
   newAnswerRecord,
   newWholeRecord,
@@ -12,6 +13,7 @@ import {
 import { fixture, freshLibrary } from '../../../scripts/lib/library';
 import { stubEmbedder } from '../../../test/helpers/stubEmbedder';
 import type { Conversation, Turn } from './conversationStore';
+import { declinedInScope, declinedTitle } from './declined';
 import { conversationMarkdown, turnMarkdown } from './exportMarkdown';
 
 /** A turn as the app records it: the real answer pipeline's events folded into one record. */
@@ -50,6 +52,39 @@ test('Markdown export: one number per source a reader sees, and the decline said
   expect(new Set(shown).size).toBe(shown.length);
   expect(md).toMatch(/\*\*Not in your documents\.\*\* Nothing in your library matches/);
   expect(md).not.toMatch(/Not in your documents\.\*\* Not in your documents/);
+  lib.close();
+});
+
+// A question declined inside a collection did not look at the rest of the library: its title says
+// where it looked, on screen and in the export.
+test('declined in collections: the title names them; declined in the library: "Not in your documents"', async () => {
+  const embedder = stubEmbedder();
+  const lib = await freshLibrary({ embedder });
+  await lib.addFiles([fixture('pdf/multi_page.pdf')]);
+  const retriever = libraryRetriever(lib, embedder);
+  const question = 'How do I bake sourdough bread at home?';
+  const inBirds = async (scopeName?: string) => {
+    let record = newAnswerRecord(question);
+    for await (const e of answer(question, { retriever, ...(scopeName ? { scopeName } : {}) }))
+      record = applyAnswerEvent(record, e);
+    return record.declined!.reason;
+  };
+  const everywhere = await inBirds();
+  expect(declinedTitle(everywhere)).toBe('Not in your documents');
+  expect(declinedInScope(everywhere)).toBe(false);
+  const one = await inBirds(collectionsInWords(['Birds']));
+  expect(declinedTitle(one)).toBe('Not in “Birds”');
+  expect(declinedInScope(one)).toBe(true);
+  expect(declinedTitle(await inBirds(collectionsInWords(['Birds', 'Ponds'])))).toBe('Not in “Birds” and “Ponds”');
+  expect(declinedTitle(await inBirds(collectionsInWords(['a', 'b', 'c', 'd'])))).toBe(
+    'Not in the 4 collections chosen',
+  );
+  const c: Conversation = { id: 'c', createdAt: 0, updatedAt: 0, turns: [] };
+  const md = conversationMarkdown({
+    ...c,
+    turns: [{ ...newAnswerRecord(question), id: 't', declined: { reason: one }, status: 'done' } as Turn],
+  });
+  expect(md).toMatch(/\*\*Not in “Birds”\.\*\* Nothing in the collection “Birds” matches this question closely/);
   lib.close();
 });
 

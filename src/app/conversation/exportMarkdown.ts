@@ -3,7 +3,7 @@ import { conversationTitle, isWholeTurn, type Conversation, type Turn } from './
 import { bestSentences } from './Passages';
 import { where } from './place';
 import { tableMarkdown } from './table/tableMarkdown';
-import { declinedDetail } from './declined';
+import { declinedDetail, declinedTitle } from './declined';
 
 const quoteOf = (p: ContextPassage, query: string) => {
   const r = bestSentences(query, p.text, 1)[0];
@@ -33,7 +33,7 @@ function answerMarkdown(t: Turn, cite: (n: number) => number): string {
     if (t.table.status === 'computed') return parts.join('\n\n');
   }
   if (t.declined) {
-    parts.push(`**Not in your documents.** ${declinedDetail(t.declined.reason)}`);
+    parts.push(`**${declinedTitle(t.declined.reason)}.** ${declinedDetail(t.declined.reason)}`);
     if (t.passages.length)
       parts.push(`Closest passages, probably not it: ${t.passages.map((_, i) => `[${cite(i + 1)}]`).join(' ')}`);
     return parts.join('\n\n');

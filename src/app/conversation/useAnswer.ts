@@ -37,6 +37,8 @@ export interface AskAgain {
   length?: SummaryLength;
   /** The turn this answer replaces (a summary asked at another length). */
   replace?: string;
+  /** In all documents, whatever collections are chosen (a declined answer's offer). */
+  everywhere?: boolean;
 }
 
 /**
@@ -61,7 +63,9 @@ export function useAnswer(o: Options) {
   opts.current = o;
 
   const ask = useCallback(async (conversation: string, question: string, history: Turn[], again: AskAgain = {}) => {
-    const { library, search, engine, settleRemovals, updateTurns } = opts.current;
+    const { library, engine, settleRemovals, updateTurns } = opts.current;
+    const { collections: _chosen, scopeName: _named, ...unscoped } = opts.current.search;
+    const search: typeof opts.current.search = again.everywhere ? unscoped : opts.current.search;
     if (!question.trim()) return;
     // The question shows, and Stop (Esc) works, from the moment it is sent: before the library
     // answers the first call, during retrieval as well as generation.

@@ -8,6 +8,8 @@ import type { AskAgain } from '../useAnswer';
  */
 export interface WholeActions {
   ask(question: string, again?: AskAgain): void;
+  /** Asks in all documents, the picker set to them (a question declined in a collection). */
+  askEverywhere?(question: string): void;
   /** Stops the answer running (a long read). */
   stop(): void;
   /** Closes the source panel (a question asked from its guide, where the panel covers the conversation). */
