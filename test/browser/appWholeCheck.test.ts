@@ -111,8 +111,8 @@ test('a list checked by the model: the page says how far the check is, its no dr
     const progress = turn.locator('.whole-progress');
     await expect
       .poll(() => progress.textContent().catch(() => ''), { timeout: 300_000, interval: 100 })
-      .toMatch(/^Checking what was found with the model — 8 of (\d+) sentences found in (\d+) passages/);
-    const [, checking, passages] = /— 8 of (\d+) sentences found in (\d+) passages/.exec(
+      .toMatch(/^Checking with the model — 8 of (\d+) sentences checked \(found in (\d+) passages\)/);
+    const [, checking, passages] = /— 8 of (\d+) sentences checked \(found in (\d+) passages\)/.exec(
       (await progress.textContent())!,
     )!;
     expect(Number(checking)).toBeGreaterThan(8);
@@ -129,7 +129,7 @@ test('a list checked by the model: the page says how far the check is, its no dr
     await expect.poll(() => turn.getAttribute('data-status'), { timeout: 30_000 }).toBe('stopped');
     const shown = Number(checking) - firstNo.length;
     expect((await turn.locator('.stopped').textContent())?.trim()).toBe(
-      `Read all ${passages} passages; stopped while the model checked the ${checking} sentences found (8 checked, ${firstNo.length} said no to): ${shown} shown, ${Number(checking) - 8} of them not yet checked — not a complete answer.`,
+      `Stopped while the model checked what was found: 8 of ${checking} sentences checked, ${firstNo.length} rejected; ${shown} shown, ${Number(checking) - 8} of them unchecked — not a complete answer. All ${passages} passages were read.`,
     );
     const kept = await turn.locator('.whole-items > li').allTextContents();
     expect(kept).toHaveLength(shown);

@@ -104,7 +104,7 @@ test('stopped while the model checked what was found: every passage read, its no
   expect(r.list?.stopped).toBe(true);
   expect(r.list?.groups.flatMap((g) => g.sections.flatMap((s) => s.items.map((i) => i.text)))).toEqual([truck14.text]);
   expect(r.list?.statement).toBe(
-    'Read all 197 passages; stopped while the model checked the 2 sentences found (1 checked, 1 said no to): 1 shown, 1 of them not yet checked — not a complete answer.',
+    'Stopped while the model checked what was found: 1 of 2 sentences checked, 1 rejected; 1 shown, 1 of them unchecked — not a complete answer. All 197 passages were read.',
   );
 });
 
@@ -126,6 +126,6 @@ test('a sentence found twice (overlapping passages) is one item, and the stop st
   r = applyAskEvent(r, { type: 'progress', read: 197, of: 197, checked: 0, checking: 2 });
   r = applyAskEvent(r, { type: 'done', finishReason: 'aborted' });
   expect(r.list?.statement).toBe(
-    'Read all 197 passages; stopped while the model checked the 2 sentences found (0 checked): 2 shown, 2 of them not yet checked — not a complete answer.',
+    'Stopped while the model checked what was found: 0 of 2 sentences checked; 2 shown, 2 of them unchecked — not a complete answer. All 197 passages were read.',
   );
 });

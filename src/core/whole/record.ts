@@ -109,7 +109,7 @@ function stoppedStatement(p: WholeRecord['progress'], found: number): string {
   if (p?.checking !== undefined) {
     const checked = p.checked ?? 0;
     const no = p.checking - found;
-    return `Read all ${n(p.of)} passages; stopped while the model checked the ${n(p.checking)} sentences found (${n(checked)} checked${no > 0 ? `, ${n(no)} said no to` : ''}): ${n(found)} shown, ${n(p.checking - checked)} of them not yet checked — not a complete answer.`;
+    return `Stopped while the model checked what was found: ${n(checked)} of ${n(p.checking)} sentences checked${no > 0 ? `, ${n(no)} rejected` : ''}; ${n(found)} shown, ${n(p.checking - checked)} of them unchecked — not a complete answer. All ${n(p.of)} passages were read.`;
   }
   return `Stopped after reading ${p ? `${n(p.read)} of ${n(p.of)} passages` : 'part of the passages'}: ${found} found so far — not a complete answer.`;
 }

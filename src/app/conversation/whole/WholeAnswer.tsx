@@ -1,4 +1,4 @@
-import { ChevronRight, FileSearch, ListChecks, Square, Table2, TextQuote } from 'lucide-react';
+import { ChevronRight, CircleStop, FileSearch, ListChecks, Square, Table2, TextQuote } from 'lucide-react';
 import type { ReactNode } from 'react';
 import type { SummaryLength } from '../../../core';
 import { DocIcon } from '../../library/DocIcon';
@@ -180,7 +180,7 @@ function ListView({ turn }: { turn: Turn }) {
     <>
       <div className="whole-head">
         <p className={l.stopped ? 'whole-statement stopped' : 'whole-statement'} data-statement="">
-          {l.stopped ? <Square size={12} aria-hidden /> : <ListChecks size={15} aria-hidden />}
+          {l.stopped ? <CircleStop size={15} aria-hidden /> : <ListChecks size={15} aria-hidden />}
           <span>{l.statement}</span>
         </p>
       </div>
@@ -265,7 +265,7 @@ function Reading({ turn }: { turn: Turn }) {
   const running = turn.status === 'retrieving' || turn.status === 'answering';
   const checking = p?.checking !== undefined;
   const label = checking
-    ? 'Checking what was found with the model'
+    ? 'Checking with the model'
     : turn.kind === 'summary'
       ? 'Reading every passage to summarise'
       : turn.kind === 'compare'
@@ -278,7 +278,7 @@ function Reading({ turn }: { turn: Turn }) {
           <span>
             {label}
             {checking
-              ? ` — ${(p.checked ?? 0).toLocaleString()} of ${counted(p.checking ?? 0, 'sentence')} found in ${counted(p.of, 'passage')}`
+              ? ` — ${(p.checked ?? 0).toLocaleString()} of ${counted(p.checking ?? 0, 'sentence')} checked (found in ${counted(p.of, 'passage')})`
               : p
                 ? ` — ${p.read.toLocaleString()} of ${counted(p.of, 'passage')}`
                 : '…'}
@@ -341,7 +341,7 @@ export function WholeAnswer({ turn }: { turn: Turn }) {
       {turn.compare && <CompareView turn={turn} />}
       {turn.status === 'stopped' && !turn.list?.stopped && (
         <p className="answer-meta stopped">
-          <Square size={12} aria-hidden /> {done ? 'Stopped.' : stoppedReading(turn)}
+          <CircleStop size={14} aria-hidden /> {done ? 'Stopped.' : stoppedReading(turn)}
         </p>
       )}
       {turn.status === 'done' && !done && (
