@@ -10,7 +10,7 @@ import { conversationTitle } from './conversation/conversationStore';
 import { EnginesMenu } from './engines/EnginesMenu';
 import { FirstRun } from './library/FirstRun';
 import { LibraryBanners } from './library/LibraryBanners';
-import { LinkedFolderList, LinkFolderButton } from './library/LinkedFolders';
+import { LinkFolderButton } from './library/LinkFolderButton';
 import { useLinkedFolders } from './library/useLinkedFolders';
 import { ScopePicker } from './library/ScopePicker';
 import { IndexingProgress } from './library/IndexingProgress';
@@ -27,6 +27,8 @@ import './app.css';
 
 // Not needed to start: loaded when first opened (the dialogs as soon as their menu opens).
 const SourcePanel = lazy(() => import('./sources/SourcePanel'));
+// Only a library with linked folders shows them: the list is not part of the first download.
+const LinkedFolderList = lazy(() => import('./library/LinkedFolders').then((m) => ({ default: m.LinkedFolderList })));
 const loadDialogs = () => import('./settings/Dialogs');
 const Dialogs = lazy(loadDialogs);
 
@@ -87,7 +89,13 @@ function AppLayout({ a }: { a: ReturnType<typeof useApp> }) {
         />
       }
       linkFolder={<LinkFolderButton api={folders} disabled={a.unusable ? 'Adding is off in this tab.' : null} />}
-      folders={<LinkedFolderList api={folders} />}
+      folders={
+        folders.folders.length > 0 && (
+          <Suspense fallback={null}>
+            <LinkedFolderList api={folders} />
+          </Suspense>
+        )
+      }
       collections={a.collections}
       conversations={
         <ConversationList
