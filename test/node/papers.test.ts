@@ -345,6 +345,7 @@ describe('the quoted answer', () => {
     WITH_COSINE,
     questionType,
     tableHeader,
+    passageOrder,
   } = sentenceScoring;
 
   test('a sentence pointing elsewhere for what is asked loses to the one that names it', () => {
@@ -657,6 +658,75 @@ describe('the quoted answer', () => {
     const text = '3.1 Pre-training BERT\n\nWe pre-train BERT using two unsupervised tasks.';
     const cands = candidates('Pre-training BERT', [passage(text, ['3 BERT', '3.1 Pre-training BERT'])]);
     expect(cands.map((c) => c.text)).toEqual(['We pre-train BERT using two unsupervised tasks.']);
+  });
+
+  test('a sentence opening "Yet, …" is matched with the words of the one it answers', () => {
+    // PaperMage's footnote: the first sentence holds the question's words, the second the answer.
+    const question = 'Why is Grobid hard to use for NLP research in Python?';
+    const passages = [
+      passage(
+        '⁴ Most research in NLP requires that a researcher be able to manipulate models within Python. Yet, Grobid requires users to manage a separate service process and send PDFs through a client. In performing evaluation in §3.3, we also found it difficult to run only the model components isolated from PDF utilities, which makes comparison with other research models challenging without significant “glue” code.',
+        ['2 Related Work', '2.3 Combining models and pipelines'],
+        3.71,
+        0.58,
+      ),
+      passage(
+        'Prior to running GROBID, we filter out PDFs that (i) produce an error when processed using the Python library PyPDF2,20 (ii) have greater than 50 pages (more likely to be a dissertation or report), (iii) have page widths greater than page heights (more likely to be slides), and (iv) those which fail to be extracted using pdfalto, the variant of pdftoxml used by GROBID.',
+        ['B PDF filters'],
+        2.33,
+        0.5,
+      ),
+    ];
+    expect(best(score(candidates(question, passages), LEXICAL))!.text).toMatch(/^Yet, Grobid requires users/);
+  });
+
+  test("a table's cells read into running text are not quoted", () => {
+    // Paper Plain, appendix D.2 as the parser reads it: the table below the paragraph runs into its
+    // last sentence, which then held every word of the question and was quoted.
+    const question = 'Which correction was applied to the p-values of the F-test?';
+    const text =
+      'D.2 F-Tests for Significant Effect of Interface\n\nWe conducted F-tests for differences in fixed-effect estimates between each interface variant, repeated for each 𝑦 using the lmerTest R package [57]. Using the Holm-Bonferroni [46] correction on the 𝑝-values with the p.adjust R package, we found significance for reading difficulty (𝑝 < .001), relevance (𝑝 < .001), and confidence (𝑝 < .001)—even while controlling for paper and participant-specific effects. That is to say, for these metrics, the F-test identified that the 𝛽0 𝛽𝑆𝐿𝐸 1 𝛽 𝑃𝐷𝐹 2 𝛽 𝑆𝐷 2 𝛽 𝑄𝐴 2 Reading Difficulty (1–5) 2.0884 0.3750 1.9835 1.4851 0.3444 Understand (1–5) 3.8231 -0.5000 -1.1769 -0.7194 0.1037 Relevance (1–5) 3.9316 -0.5833 -1.1675 -0.7524 0.1934\n\n⁸ https://beta.openai.com/examples/default-summarize';
+    const cands = candidates(question, [
+      passage(text, ['D STATISTICAL ANALYSIS', 'D.2 F-Tests for Significant Effect of Interface']),
+    ]);
+    expect(cands.some((c) => c.text.includes('2.0884'))).toBe(false);
+    expect(best(score(cands, LEXICAL))!.text).toMatch(/^Using the Holm-Bonferroni \[46\] correction/);
+    // A row the parser recognised as a table's stays a candidate, to be quoted under its headers.
+    const row = 'Reading Difficulty (1–5) | 2.0884 | 0.3750 | 1.9835 | 1.4851 | 0.3444 | 0.7481 | 0.0011';
+    expect(candidates('What was the reading difficulty coefficient?', [passage(`${row}.`)])).toHaveLength(1);
+  });
+
+  test('a passage found by its words alone is not ranked as if it matched nothing', () => {
+    // LongEval's footnote was the first passage found for the question, by the keyword ranking only
+    // (no cosine came with it); read as a cosine of 0, it fell behind Paper Plain's passages, and a
+    // sentence about why participants kept reading (its "because") was quoted.
+    const question = 'Why were five papers excluded from the survey?';
+    const passages = [
+      {
+        ...passage(
+          'Most of the 162 surveyed papers were published in major NLP/ML venues, but we also include newer preprints from 2022.\n\n² We exclude five papers which used long-form summarization data for pre-training only, like Wei et al. (2022).',
+          ['2 Survey of human evaluation practices'],
+          2.54,
+        ),
+        dense: undefined,
+      },
+      passage(
+        'While some used a paper’s introduction to determine how useful a paper would be, many participants did not trust their ability to know what a paper would contain without exhaustively reading it (T3, 6–8). T6 and 8, for example, both suspected that certain papers would not be useful after reading the abstract or introduction, but continued reading the papers because they hoped they would still find something that was helpful.',
+        ['3 OBSERVATIONS OF NON-EXPERT READERS'],
+        1.02,
+        0.41,
+      ),
+      passage(
+        'Table 1. Five barriers readers encountered when they sought an understanding of medical research papers without having prior medical research experience.',
+        ['3 OBSERVATIONS OF NON-EXPERT READERS'],
+        1.1,
+        0.37,
+      ),
+    ];
+    const cands = score(candidates(question, passages), LEXICAL);
+    expect(passageOrder(cands, passages.length)[0]).toBe(0);
+    // It is taken to be as close as the least close passage shown, not closer.
+    expect(cands.find((c) => c.passage === 0)!.features[FEATURES.indexOf('passageCosine')]).toBe(0.37);
   });
 
   test('a table row is quoted with its column headers', () => {

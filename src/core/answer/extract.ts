@@ -117,11 +117,14 @@ const THIS_DOCUMENT = /\b[Tt]h(?:e|is)\s+(?:\p{Ll}[\p{L}-]*\s+)?paper\b(?!s)/gu;
 /**
  * A sentence that opens by pointing back ("This is referred as …", "She makes a simple edit …", or
  * past its subject: "We call this setting “PubMed-ngram-block”") is about what the sentence before
- * it names: it is matched with that sentence's words as well as its own. (Only such sentences:
- * matching every sentence with its neighbour's words lost on both sets.)
+ * it names: it is matched with that sentence's words as well as its own. So is one that opens by
+ * answering it ("Most research in NLP requires … within Python. Yet, Grobid requires users to
+ * manage a separate service process …"). (Only such sentences: matching every sentence with its
+ * neighbour's words lost on both sets; with the connectives that add or conclude as well, "Also",
+ * "Moreover", "Thus", "Instead", …, a held-out SQuAD question was lost.)
  */
 const ANAPHOR =
-  /^(?:This|These|That|Those|Such|It|Its|They|Their|He|His|She|Her)\b|^(?:We|They|I|He|She|It)\s+(?:[\p{L}-]+\s+){1,2}(?:this|these|those|such)\b/u;
+  /^(?:This|These|That|Those|Such|It|Its|They|Their|He|His|She|Her)\b|^(?:We|They|I|He|She|It)\s+(?:[\p{L}-]+\s+){1,2}(?:this|these|those|such)\b|^(?:Yet|However|But|Still|Nevertheless|Nonetheless),?\s/u;
 
 /**
  * Weights fitted by conditional logistic regression (one choice among each question's sentences)
@@ -277,6 +280,10 @@ export function candidates(
   const asksName = ASKS_NAME.test(question);
   const asksReason = ASKS_REASON.test(question);
   const top = passages[0]?.score ?? 0;
+  // A passage found by its words alone comes without a cosine: it ranks below the dense list's last
+  // hit, so it is taken to be as close as the least close passage shown, not as unrelated (0).
+  const cosines = passages.flatMap((p) => (p.dense === undefined ? [] : [p.dense]));
+  const unseen = cosines.length ? Math.min(...cosines) : 0;
   const raw: { passage: number; start: number; end: number; text: string; terms: string[]; index: number }[] = [];
   passages.forEach((p, pi) => {
     splitSentences(p.text).forEach((s, index) =>
@@ -290,10 +297,11 @@ export function candidates(
   const n = raw.length;
   const idf = (t: string) => Math.log(1 + (n - (df.get(t) ?? 0) + 0.5) / ((df.get(t) ?? 0) + 0.5));
   const qWeight = qTerms.reduce((s, t) => s + idf(t), 0) || 1;
-  // A heading is never the answer: it names a topic, it does not say anything about it. (It still
-  // counts in the words' rarity, as the passage's own text.)
+  // A heading is never the answer: it names a topic, it does not say anything about it; nor is a
+  // table's cells read as text. (Both still count in the words' rarity, as the passage's own text.)
   const heading = raw.map((r) => isHeading(r, passages[r.passage]!));
-  const sentences = heading.some((h) => !h) ? raw.filter((_, i) => !heading[i]) : raw;
+  const quotable = raw.map((r, i) => !heading[i] && !cellRun(r.text));
+  const sentences = quotable.some(Boolean) ? raw.filter((_, i) => quotable[i]) : raw;
   const longForms = ASKS_LONG_FORM.test(question) ? defined.map(([, long]) => long.toLowerCase()) : [];
   const spelled = sentences.filter((r) => longForms.some((long) => r.text.toLowerCase().includes(long)));
   const keep = spelled.length ? spelled : sentences;
@@ -321,7 +329,7 @@ export function candidates(
       0,
       lexical,
       p.score - top,
-      p.dense ?? 0,
+      p.dense ?? unseen,
       type !== 'other' && holds ? 1 : 0,
       holds ? 0 : 1,
       novelty,
@@ -336,6 +344,19 @@ export function candidates(
     ];
     return { passage: r.passage, start: r.start, end: r.end, text: r.text, features, score: 0 };
   });
+}
+
+/**
+ * A table's cells read into running text, as a PDF's text layer gives them ("… the F-test
+ * identified that the β0 βSLE 1 β PDF 2 … 2.0884 0.3750 1.9835 …"): most of its words are numbers,
+ * and it says nothing a quote could. A table row the parser recognised (cells joined by " | ", a
+ * sheet's "Row 3: …") is quoted under its headers instead, so it is not one of these.
+ */
+function cellRun(text: string): boolean {
+  if (text.includes(' | ') || /^Row \d+: /.test(text)) return false;
+  const words = text.split(/\s+/).filter(Boolean);
+  const numbers = words.filter((w) => /^[-–(]?[\d.,]+[)%]?$/.test(w) && /\d/.test(w)).length;
+  return words.length >= 12 && numbers >= words.length * 0.4;
 }
 
 /**
