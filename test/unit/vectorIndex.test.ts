@@ -649,6 +649,23 @@ describe('the calibration batch (bit-code estimate against int8 score)', () => {
     // The index without the part never takes it.
     whole.search(kinds.near[0]!, 10);
     expect(whole.lastProbe.codeBytes).toBe(48);
+    // After a removal (rows move, their codes and halves are made again) and under a filter of most
+    // documents: nothing of the removed or filtered-out documents, and what the whole search finds.
+    for (const index of [parted, whole]) index.remove('doc7');
+    const most = docs.map((_, i) => `doc${i}`).filter((id) => id !== 'doc11');
+    let agree = 0;
+    let asked = 0;
+    for (const q of [...kinds.near, ...kinds.topic]) {
+      for (const documents of [undefined, most]) {
+        const got = parted.search(q, 10, documents);
+        expect(got.some((h) => h.docId === 'doc7' || (documents && h.docId === 'doc11'))).toBe(false);
+        if (parted.lastProbe.codeBytes === 24) asked++;
+        const want = new Set(whole.search(q, 10, documents).map((h) => `${h.docId}:${h.chunkIndex}`));
+        agree += got.filter((h) => want.has(`${h.docId}:${h.chunkIndex}`)).length;
+      }
+    }
+    expect(asked).toBeGreaterThanOrEqual(30);
+    expect(agree / (10 * 2 * (kinds.near.length + kinds.topic.length))).toBeGreaterThanOrEqual(0.99);
   });
   test('off-distribution queries list the rows within reach in one pass, without counting every distance', () => {
     const index = new VectorIndex(d, 1024);
