@@ -61,13 +61,15 @@ const FIRST_PROBE = 4096;
  * (16 bytes) settled as many near queries at 1M but lost recall on smaller, harder sets (0.975 at
  * 30k rows with Z = 5; test/unit/vectorIndex.test.ts); read in place, a part of every 768-byte
  * block of codes was no faster than whole blocks (the memory prefetch follows a stream, not a
- * stride), hence the copy. Below 2¹⁸ rows the codes are read from cache (4.8 MB at 100k) and a near
- * query there scores ~1,000 rows, which a part's line did not settle. The dimensions of a code are
+ * stride), hence the copy. Used from 2¹⁹ rows: at 300k (14 MB of codes, mostly in cache) near
+ * queries took 0.97× of the time without the half and off-distribution ones 1.10×; at 600k 0.62–0.64×
+ * and 1.07–1.19× (recall@10 near 0.992 against 0.996: one true neighbour in 250); at 100k a near query
+ * scores ~1,000 rows, which a part's line did not settle. The dimensions of a code are
  * its own coordinates, not rotated ones, so the half is a fair sample of a row's dimensions only where
  * they are alike; the line, fitted per query on what the half estimates, lets in more rows (or hands
  * the query to the whole estimate) where it ranks poorly.
  */
-const PART_ABOVE = 262_144;
+const PART_ABOVE = 524_288;
 /**
  * Rows beyond the first batch that a first part's line may let in and still settle the query: int8
  * scores for ~4k scattered rows (~115 ns each at 1M) cost less than the other half of 1M codes.
