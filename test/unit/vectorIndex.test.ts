@@ -441,6 +441,60 @@ describe('WASM SIMD kernels', () => {
   });
 });
 
+describe('the first part of the bit codes (head)', () => {
+  test('is kept from headAbove rows on, across growth; its estimate, and the rest added to it, match the definition in SIMD and JavaScript', () => {
+    const d = 384;
+    const B = d / 8;
+    const simd = new VectorArena(d, 16, 16, true, 2000);
+    const js = new VectorArena(d, 16, 16, false, 2000);
+    const H = simd.headBytes;
+    expect(H).toBe(24);
+    const codeAt = (r: number, j: number) => (r - (r % 16)) * B + (r % 16) + 16 * j;
+    let rows = 0;
+    for (const more of [1000, 9003]) {
+      const vectors = randomUnit(more, d, more + 1);
+      for (const a of [simd, js]) {
+        a.reserve(rows + more, more, { floats: 0, coded: rows, bits: rows });
+        a.floats.set(vectors);
+        if (!rows) a.fit(vectors, more);
+        a.quantize(more, rows);
+        // Bit codes for the new rows only: the first ones' part is copied when the arena grows past 2,000.
+        a.signs(rows, rows + more);
+      }
+      rows += more;
+      expect(simd.headed).toBe(rows >= 2000);
+      if (!simd.headed) continue;
+      expect(js.headed).toBe(true);
+      for (let r = 0; r < rows; r++)
+        for (let j = 0; j < H; j++)
+          if (simd.head[(r - (r % 16)) * H + (r % 16) + 16 * j] !== simd.codes[codeAt(r, j)])
+            throw new Error(`row ${r}, byte ${j}: head differs from the code`);
+      const query = randomUnit(1, d, 31);
+      const part = (a: VectorArena, r: number, from: number, to: number) => {
+        let s = 0;
+        for (let j = from; j < to; j++) {
+          const x = a.codes[codeAt(r, j)]!;
+          s += a.lut[j * 32 + (x & 15)]! + a.lut[j * 32 + 16 + (x >> 4)]!;
+        }
+        return s;
+      };
+      for (const a of [simd, js]) {
+        a.query.set(query);
+        a.setQuery();
+        a.estimateHead(0, rows);
+        for (let r = 0; r < rows; r++)
+          if (a.distance[r] !== a.offset - part(a, r, 0, H))
+            throw new Error(`row ${r}: head distance ${a.distance[r]} vs ${a.offset - part(a, r, 0, H)}`);
+        // The rest of every code added: the whole estimate, as estimateRange gives it.
+        a.estimatePart(0, rows, H, B - H, true);
+        const whole = a.distance.slice(0, rows);
+        a.estimateRange(0, rows);
+        expect(whole.findIndex((x, r) => x !== a.distance[r] || x !== a.offset - part(a, r, 0, B))).toBe(-1);
+      }
+    }
+  });
+});
+
 describe('the relaxed-SIMD estimate', () => {
   test('gives the distances of the plain kernel and of their definition (Node run with relaxed SIMD on)', async () => {
     const { ESTIMATE_RELAXED_WASM, KERNELS_WASM } = await import('../../src/core/search/kernelsWasm');
@@ -563,6 +617,55 @@ describe('the calibration batch (bit-code estimate against int8 score)', () => {
     expect(calibrated.near!.every((c) => c >= 160 && c < 640)).toBe(true);
     expect(calibrated.topic!.every((c) => c >= 160 && c < 640)).toBe(true);
     expect(calibrated.off!.every((c) => c >= 640)).toBe(true);
+  });
+  test('the first part of every code settles near queries alone; the others are searched whole, with the same hits: recall@10 ≥ 0.99 on each', () => {
+    const build = (opts: { firstPartAbove?: number }) => {
+      const index = new VectorIndex(d, 1024, opts);
+      index.calibrate(evenSample(docs, d), docs.length * 1000);
+      docs.forEach((v, i) => index.add(`doc${i}`, v));
+      return index;
+    };
+    const parted = build({ firstPartAbove: 20_000 });
+    const whole = build({});
+    const settled: Record<string, number> = {};
+    for (const [kind, queries] of Object.entries(kinds)) {
+      let found = 0;
+      for (const q of queries) {
+        const want = floatTop(q);
+        const got = parted.search(q, 10);
+        found += got.filter((h) => want.has(`${h.docId}:${h.chunkIndex}`)).length;
+        expect(parted.lastProbe.estimated).toBe(30_000);
+        if (parted.lastProbe.codeBytes === 24) settled[kind] = (settled[kind] ?? 0) + 1;
+        else {
+          expect(parted.lastProbe.codeBytes).toBe(48);
+          // Searched whole after the part: what the index without it finds.
+          expect(got).toEqual(whole.search(q, 10));
+        }
+      }
+      expect(found / (10 * queries.length)).toBeGreaterThanOrEqual(0.99);
+    }
+    expect(settled.near ?? 0).toBeGreaterThanOrEqual(15);
+    expect(settled.off ?? 0).toBe(0);
+    // The index without the part never takes it.
+    whole.search(kinds.near[0]!, 10);
+    expect(whole.lastProbe.codeBytes).toBe(48);
+    // After a removal (rows move, their codes and halves are made again) and under a filter of most
+    // documents: nothing of the removed or filtered-out documents, and what the whole search finds.
+    for (const index of [parted, whole]) index.remove('doc7');
+    const most = docs.map((_, i) => `doc${i}`).filter((id) => id !== 'doc11');
+    let agree = 0;
+    let asked = 0;
+    for (const q of [...kinds.near, ...kinds.topic]) {
+      for (const documents of [undefined, most]) {
+        const got = parted.search(q, 10, documents);
+        expect(got.some((h) => h.docId === 'doc7' || (documents && h.docId === 'doc11'))).toBe(false);
+        if (parted.lastProbe.codeBytes === 24) asked++;
+        const want = new Set(whole.search(q, 10, documents).map((h) => `${h.docId}:${h.chunkIndex}`));
+        agree += got.filter((h) => want.has(`${h.docId}:${h.chunkIndex}`)).length;
+      }
+    }
+    expect(asked).toBeGreaterThanOrEqual(30);
+    expect(agree / (10 * 2 * (kinds.near.length + kinds.topic.length))).toBeGreaterThanOrEqual(0.99);
   });
   test('off-distribution queries list the rows within reach in one pass, without counting every distance', () => {
     const index = new VectorIndex(d, 1024);

@@ -67,6 +67,8 @@ async function searchBench(n: number, d = 384, queries = 50, invertedLists = fal
   const nearTimes: number[] = [];
   const nearEstimated: number[] = [];
   const nearScored: number[] = [];
+  // Queries settled from the first half of every bit code (vectorIndex.ts, PART_ABOVE).
+  const settledOnHalf = [0, 0];
   const farTimes: number[] = [];
   const farScored: number[] = [];
   const recall = [0, 0];
@@ -77,6 +79,7 @@ async function searchBench(n: number, d = 384, queries = 50, invertedLists = fal
     const t0 = performance.now();
     const got = index.search(query, 10);
     times.push(performance.now() - t0);
+    if (index.lastProbe.codeBytes && index.lastProbe.codeBytes < d / 8) settledOnHalf[q % 2]!++;
     if (q % 2 === 0) {
       nearTimes.push(times[q]!);
       nearEstimated.push(index.lastProbe.estimated);
@@ -123,6 +126,8 @@ async function searchBench(n: number, d = 384, queries = 50, invertedLists = fal
     near_codes_estimated_max: Math.max(...nearEstimated),
     // Rows a near query scored from their int8 codes (its calibration batch and the candidates).
     near_rows_scored_p50: percentile(nearScored, 50),
+    near_settled_on_half_codes: settledOnHalf[0],
+    far_settled_on_half_codes: settledOnHalf[1],
     // Off-distribution queries (the odd ones): with as many near ones, the p50 over all falls
     // between the slowest near and the fastest of these.
     far_p50: +percentile(farTimes, 50).toFixed(2),

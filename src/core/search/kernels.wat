@@ -3,10 +3,12 @@
 (module
   (import "env" "memory" (memory 1))
 
-;; estimate(codes, blocks, bytes, lut, top, out): for each block of 16 rows, out[16b + i] (u16) =
-  ;; top - (sum over code bytes j of lut[j].low[byte & 15] + lut[j].high[byte >> 4]) for row 16b + i.
-  ;; Codes are kept 16 rows to a block, byte j of the 16 rows side by side (block b at codes + 16·bytes·b,
-  ;; byte j at + 16j), so one swizzle looks up a table entry for 16 rows at once. lut holds 32 bytes
+;; estimate(codes, blocks, bytes, lut, top, out, skip, acc): for each block of 16 rows, out[16b + i] (u16) =
+  ;; top - (sum over code bytes j of lut[j].low[byte & 15] + lut[j].high[byte >> 4]) for row 16b + i,
+  ;; added to what out held when acc is set (wrapping, as u16). Codes are kept 16 rows to a block, byte j
+  ;; of the 16 rows side by side (block b at codes + (16·bytes + skip)·b, byte j at + 16j), so one
+  ;; swizzle looks up a table entry for 16 rows at once; skip > 0 reads only some of each block's code
+  ;; bytes (a first part of every code, or the rest of it added to that part's distances). lut holds 32 bytes
   ;; per code byte (16 unsigned entries for the low nibble, 16 for the high one), each at most 62, so
   ;; the four entries of two code bytes add up within a u8 lane; bytes is even. The u8 sums are added
   ;; as u16 lanes (each holding an even row's sum plus 256 times the next odd row's, wrapping) and,
@@ -14,7 +16,7 @@
   ;; pair of code bytes instead of widening both halves (a fifth less time at 100k rows, Node).
   ;; Every swizzle index is a nibble (below 16), so kernelsWasm.ts's relaxed copy of this function,
   ;; where i8x16.relaxed_swizzle stands for i8x16.swizzle, computes the same.
-  (func (export "estimate") (param $codes i32) (param $blocks i32) (param $bytes i32) (param $lut i32) (param $top i32) (param $out i32)
+  (func (export "estimate") (param $codes i32) (param $blocks i32) (param $bytes i32) (param $lut i32) (param $top i32) (param $out i32) (param $skip i32) (param $acc i32)
     (local $end i32) (local $t i32) (local $tEnd i32) (local $v v128) (local $w v128) (local $s v128)
     (local $even v128) (local $odd v128) (local $m v128) (local $o v128)
     (local.set $m (i8x16.splat (i32.const 15)))
@@ -49,8 +51,15 @@
         (local.set $even (i16x8.sub (local.get $o) (i16x8.sub (local.get $even) (i16x8.shl (local.get $odd) (i32.const 8)))))
         (local.set $odd (i16x8.sub (local.get $o) (local.get $odd)))
         ;; Rows 0, 2, … and 1, 3, … back in order.
-        (v128.store (local.get $out) (i8x16.shuffle 0 1 16 17 2 3 18 19 4 5 20 21 6 7 22 23 (local.get $even) (local.get $odd)))
-        (v128.store offset=16 (local.get $out) (i8x16.shuffle 8 9 24 25 10 11 26 27 12 13 28 29 14 15 30 31 (local.get $even) (local.get $odd)))
+        (local.set $v (i8x16.shuffle 0 1 16 17 2 3 18 19 4 5 20 21 6 7 22 23 (local.get $even) (local.get $odd)))
+        (local.set $w (i8x16.shuffle 8 9 24 25 10 11 26 27 12 13 28 29 14 15 30 31 (local.get $even) (local.get $odd)))
+        (if (local.get $acc)
+          (then
+            (local.set $v (i16x8.add (local.get $v) (v128.load (local.get $out))))
+            (local.set $w (i16x8.add (local.get $w) (v128.load offset=16 (local.get $out))))))
+        (v128.store (local.get $out) (local.get $v))
+        (v128.store offset=16 (local.get $out) (local.get $w))
+        (local.set $codes (i32.add (local.get $codes) (local.get $skip)))
         (local.set $out (i32.add (local.get $out) (i32.const 32)))
         (br $block))))
 

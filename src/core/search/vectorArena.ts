@@ -1,7 +1,16 @@
 import { ESTIMATE_RELAXED_WASM, KERNELS_WASM } from './kernelsWasm';
 
 interface Kernels {
-  estimate(codes: number, blocks: number, bytes: number, lut: number, top: number, out: number): void;
+  estimate(
+    codes: number,
+    blocks: number,
+    bytes: number,
+    lut: number,
+    top: number,
+    out: number,
+    skip: number,
+    acc: number,
+  ): void;
   dots(data: number, dims: number, list: number, count: number, query: number, out: number): void;
   scan(data: number, dims: number, rows: number, query: number, out: number): void;
   histogram(distance: number, rows: number, counts: number): void;
@@ -121,6 +130,13 @@ export class VectorArena {
   private kernels: Kernels | null = null;
   /** Bytes of one row's bit code. */
   readonly bytes: number;
+  /**
+   * Bytes of the first part of a bit code that `head` holds again, on their own: half, even (the
+   * estimate reads code bytes in pairs; 0 for codes too short to split). See vectorIndex.ts, PART_ABOVE.
+   */
+  readonly headBytes: number;
+  /** `head` is kept (an arena of headAbove rows or more). */
+  headed = false;
   /** Bytes of one row's 2-bit rests: 16 per 64 dimensions. */
   readonly restBytes: number;
   /** setQuery's per-dimension weights q_j / inv_j, unrounded (for `refine`). */
@@ -153,6 +169,11 @@ export class VectorArena {
   /** Rows per distance (0 … 2·offset), plus one slot for rows filtered out. */
   histogram!: Uint32Array;
   codes!: Uint8Array;
+  /**
+   * The first headBytes of every bit code, in blocks of 16 rows as in `codes`, once `headed`; kept
+   * by `signs` (not `signAt`: an index with lists does not read it).
+   */
+  head!: Uint8Array;
   coded!: Int8Array;
   /** Each int8 code's rounding in 2 bits per dimension (see restAt), for the final candidates' scores. */
   rest!: Uint8Array;
@@ -174,8 +195,12 @@ export class VectorArena {
     floatCapacity = capacity,
     /** False runs the JavaScript loops even where the SIMD kernels load (tests compare the two). */
     useKernels = true,
+    /** From this capacity on, `head` holds the first part of every bit code again (see headBytes). */
+    private readonly headAbove = Number.POSITIVE_INFINITY,
   ) {
     this.bytes = Math.ceil(dims / 8);
+    const head = 2 * Math.floor(this.bytes / 4);
+    this.headBytes = head >= 2 && head < this.bytes ? head : 0;
     this.restBytes = Math.ceil(dims / 64) * 16;
     this.exactWeights = new Float64Array(dims);
     this.rawTable = new Float64Array(this.bytes * 32);
@@ -223,8 +248,11 @@ export class VectorArena {
     next.inv = next.centre + align(d * 4);
     next.histogram = next.inv + align(d * 4);
     next.codes = next.histogram + align((2 * this.offset + 2) * 4);
+    const headed = this.headBytes > 0 && capacity >= this.headAbove;
+    const headBlockBytes = headed ? BLOCK * this.headBytes : 0;
+    next.head = Math.ceil((next.codes + align(blocks * BLOCK * B)) / 64) * 64;
     // On a cache line: a 384-d row then spans six lines, not seven.
-    next.coded = Math.ceil((next.codes + align(blocks * BLOCK * B)) / 64) * 64;
+    next.coded = Math.ceil((next.head + align(blocks * headBlockBytes)) / 64) * 64;
     next.rest = next.coded + align(capacity * d);
     next.rowScale = next.rest + align(capacity * this.restBytes);
     next.distance = next.rowScale + align(capacity * 4);
@@ -240,6 +268,7 @@ export class VectorArena {
       [next.rowScale, this.at.rowScale, keep.coded * 4],
       [next.rest, this.at.rest, keep.coded * this.restBytes],
       [next.coded, this.at.coded, keep.coded * d],
+      [next.head, this.at.head, this.headed ? (bitBytes / B) * this.headBytes : 0],
       [next.codes, this.at.codes, bitBytes],
       // centre and inv: adjacent, 2 · align(d · 4) bytes.
       [next.centre, this.at.centre, this.capacity ? 2 * align(d * 4) : 0],
@@ -268,6 +297,12 @@ export class VectorArena {
     this.inv = new Float32Array(b, next.inv, d);
     this.histogram = new Uint32Array(b, next.histogram, 2 * this.offset + 2);
     this.codes = new Uint8Array(b, next.codes, blocks * BLOCK * B);
+    this.head = new Uint8Array(b, next.head, blocks * headBlockBytes);
+    // The first parts of the codes made before the arena grew this large.
+    if (headed && !this.headed) {
+      this.headed = true;
+      this.copyHeads(0, keep.bits);
+    }
     this.coded = new Int8Array(b, next.coded, capacity * d);
     this.rest = new Uint8Array(b, next.rest, capacity * this.restBytes);
     this.rowScale = new Float32Array(b, next.rowScale, capacity);
@@ -324,6 +359,20 @@ export class VectorArena {
 
   /** Bit codes of rows [from, to) from their int8 codes. */
   signs(from: number, to: number): void {
+    this.writeSigns(from, to);
+    this.copyHeads(from, to);
+  }
+
+  /** `head` for the blocks covering bit codes [from, to). */
+  private copyHeads(from: number, to: number): void {
+    if (!this.headed) return;
+    const H = this.headBytes * BLOCK;
+    const W = this.bytes * BLOCK;
+    for (let b = Math.floor(from / BLOCK); b < Math.ceil(to / BLOCK); b++)
+      this.head.set(this.codes.subarray(b * W, b * W + H), b * H);
+  }
+
+  private writeSigns(from: number, to: number): void {
     if (this.kernels) {
       this.kernels.signs(this.at.coded, this.dims, from, to, this.at.codes);
       return;
@@ -394,18 +443,18 @@ export class VectorArena {
   estimate(rows: number): void {
     const blocks = Math.ceil(rows / BLOCK);
     if (this.kernels) {
-      this.kernels.estimate(this.at.codes, blocks, this.bytes, this.at.unsignedLut, this.top, this.at.distance);
+      this.kernels.estimate(this.at.codes, blocks, this.bytes, this.at.unsignedLut, this.top, this.at.distance, 0, 0);
       return;
     }
     for (let r = 0; r < rows; r++) this.distance[r] = this.distanceAt(r);
   }
 
-  /** The JavaScript loops' distance of the bit code at position p (offset − its estimate). */
-  private distanceAt(p: number): number {
+  /** The JavaScript loops' distance of the bit code at position p (offset − its estimate from code bytes [from, to)). */
+  private distanceAt(p: number, from = 0, to = this.bytes): number {
     const { codes, lut, bytes: B } = this;
     const at = (p - (p % BLOCK)) * B + (p % BLOCK);
     let s = 0;
-    for (let j = 0; j < B; j++) {
+    for (let j = from; j < to; j++) {
       const x = codes[at + j * BLOCK]!;
       s += lut[j * 32 + (x & 15)]! + lut[j * 32 + 16 + (x >> 4)]!;
     }
@@ -440,10 +489,71 @@ export class VectorArena {
     if (this.kernels) {
       const a = this.at;
       const codes = a.codes + first * BLOCK * this.bytes;
-      this.kernels.estimate(codes, blocks, this.bytes, a.unsignedLut, this.top, a.distance + first * BLOCK * 2);
+      this.kernels.estimate(codes, blocks, this.bytes, a.unsignedLut, this.top, a.distance + first * BLOCK * 2, 0, 0);
       return;
     }
     for (let r = first * BLOCK; r < (first + blocks) * BLOCK; r++) this.distance[r] = this.distanceAt(r);
+  }
+
+  /**
+   * distance[p] = offset − the estimate from the first headBytes of the bit code at position p, for
+   * the whole blocks covering [from, to); read from `head` (kept by `signs`).
+   */
+  estimateHead(from: number, to: number): void {
+    const first = Math.floor(from / BLOCK);
+    const blocks = Math.ceil(to / BLOCK) - first;
+    const H = this.headBytes;
+    if (blocks <= 0) return;
+    if (this.kernels) {
+      const a = this.at;
+      const top = this.offset + 2 * ENTRY * H;
+      this.kernels.estimate(
+        a.head + first * BLOCK * H,
+        blocks,
+        H,
+        a.unsignedLut,
+        top,
+        a.distance + first * BLOCK * 2,
+        0,
+        0,
+      );
+      return;
+    }
+    for (let r = first * BLOCK; r < (first + blocks) * BLOCK; r++) this.distance[r] = this.distanceAt(r, 0, H);
+  }
+
+  /**
+   * `estimateRange` from code bytes [byte, byte + count) of every code (an even part): alone, the
+   * distance offset − that part's estimate; added to the distances the other bytes' part left
+   * (`add`), the distance of the whole estimate. A part reads that share of every block.
+   */
+  estimatePart(from: number, to: number, byte: number, count: number, add: boolean): void {
+    const first = Math.floor(from / BLOCK);
+    const blocks = Math.ceil(to / BLOCK) - first;
+    if (blocks <= 0) return;
+    if (this.kernels) {
+      const a = this.at;
+      const codes = a.codes + (first * this.bytes + byte) * BLOCK;
+      // top less the sum of count code bytes' unsigned entries is −(their estimate) + offset, or without
+      // the offset when added to a distance that has it.
+      const top = 2 * ENTRY * count + (add ? 0 : this.offset);
+      const skip = (this.bytes - count) * BLOCK;
+      this.kernels.estimate(
+        codes,
+        blocks,
+        count,
+        a.unsignedLut + 32 * byte,
+        top,
+        a.distance + first * BLOCK * 2,
+        skip,
+        +add,
+      );
+      return;
+    }
+    for (let r = first * BLOCK; r < (first + blocks) * BLOCK; r++) {
+      const part = this.distanceAt(r, byte, byte + count);
+      this.distance[r] = add ? this.distance[r]! + part - this.offset : part;
+    }
   }
 
   /**
@@ -603,6 +713,7 @@ function regions() {
     inv: 0,
     histogram: 0,
     codes: 0,
+    head: 0,
     coded: 0,
     rest: 0,
     rowScale: 0,
