@@ -82,7 +82,6 @@ export async function openApp(page: Page): Promise<void> {
 /** The library's list of documents (in the sidebar, or its drawer on narrow screens). */
 export const documentList = (page: Page): Locator => page.getByRole('list', { name: 'Documents' });
 
-/** The document names as the library lists them. */
 /**
  * For a wait that failed where it passes alone: keeps a screenshot (test-output/<name>.png) and
  * prints what the page showed, the errors it raised, the Web Locks of its origin and the files
@@ -126,6 +125,7 @@ export async function keepWhatPageShows(page: Page, name: string, errors: string
   );
 }
 
+/** The document names as the library lists them. */
 export async function documentNames(page: Page): Promise<string[]> {
   return documentList(page)
     .getByRole('listitem')

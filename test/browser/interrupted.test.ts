@@ -26,7 +26,8 @@ test('a tab closed mid-indexing: nothing half-stored, the interrupted files list
 
   // The largest file is embedded last (smallest first) and takes many seconds: whenever the tab
   // closes after the batch's first file is embedding, the batch is still running.
-  const large = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'folio-interrupted-')), 'field-notes.txt');
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'folio-interrupted-'));
+  const large = path.join(tmp, 'field-notes.txt');
   fs.writeFileSync(
     large,
     Array.from(
@@ -84,6 +85,7 @@ test('a tab closed mid-indexing: nothing half-stored, the interrupted files list
   expect(after.names).toEqual(['wiki-ibm.md', ...names].sort());
   expect(errors).toEqual([]);
   await context.close();
+  fs.rmSync(tmp, { recursive: true, force: true });
 });
 
 test('a batch a live tab holds, or that finished, is never offered as interrupted: two workers on one profile, watched throughout, eight rounds (it was a race)', async () => {

@@ -694,6 +694,13 @@ describe('the quoted answer', () => {
     // A row the parser recognised as a table's stays a candidate, to be quoted under its headers.
     const row = 'Reading Difficulty (1–5) | 2.0884 | 0.3750 | 1.9835 | 1.4851 | 0.3444 | 0.7481 | 0.0011';
     expect(candidates('What was the reading difficulty coefficient?', [passage(`${row}.`)])).toHaveLength(1);
+    // Prose full of figures has words between them: still a sentence that can answer.
+    for (const prose of [
+      'Revenue grew 12% in 2019, 15% in 2020, and 9% in 2021.',
+      'The population was 8,336,817 in 2019, up from 8,175,133 in 2010 and 8,008,278 in 2000.',
+      'Between 1914 and 1918, 1939 and 1945, the city lost 12,000 and 30,000 men.',
+    ])
+      expect(candidates('What was it in 2019?', [passage(prose)]).map((c) => c.text)).toEqual([prose]);
   });
 
   test('a passage found by its words alone is not ranked as if it matched nothing', () => {

@@ -190,7 +190,10 @@ export function AnswerView({ turn, onSwitchEngine }: { turn: Turn; onSwitchEngin
             <BookX size={18} aria-hidden /> {declinedTitle(turn.declined.reason)}
           </p>
           <p className="muted">{declinedDetail(turn.declined.reason)}</p>
-          {declinedInScope(turn.declined.reason) && <AskEverywhere question={turn.question} />}
+          {/* Only where the picker narrowed it: a question that names its document would be narrowed again. */}
+          {!!turn.askedIn?.length &&
+            !turn.classified?.scope.documents.length &&
+            declinedInScope(turn.declined.reason) && <AskEverywhere question={turn.question} />}
           {turn.passages.length > 0 && (
             <details className="closest">
               <summary>Closest passages, probably not it ({turn.passages.length})</summary>

@@ -91,7 +91,12 @@ function PassageCard({
         <Citation n={n} turnId={turnId} />
         <DocIcon type={docTypeOf(p.docName)} size={15} />
         <cite className="passage-doc one-line">{p.docName}</cite>
-        {place && <span className="passage-where one-line">{place}</span>}
+        {place && (
+          <span className="passage-where one-line">
+            <span className="passage-sep">· </span>
+            {place}
+          </span>
+        )}
       </div>
       {open ? (
         <RichText className="passage-full" text={p.text} ranges={ranges} />

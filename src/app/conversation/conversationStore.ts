@@ -16,6 +16,8 @@ export type Turn = WholeRecord & {
   length?: SummaryLength;
   /** What the question was read as (its kind, scope and condition): asking again (another length) reuses it. */
   classified?: Classification;
+  /** The collections the scope picker held when it was asked (none: all documents). */
+  askedIn?: string[];
 };
 
 /** A turn answered about the whole (a summary, list, count or comparison), not declined. */

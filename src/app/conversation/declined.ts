@@ -12,7 +12,8 @@ export function declinedDetail(reason: string): string {
  * rest of the library was not searched, so "Not in your documents" would say more than is known.
  */
 export function declinedTitle(reason: string): string {
-  const where = /^Not in your documents: nothing in (.+?) matches this question/i.exec(reason)?.[1];
+  // Greedy up to the reason's fixed words: a collection's own name may hold " matches this question".
+  const where = /^Not in your documents: nothing in (.+) matches this question closely/i.exec(reason)?.[1];
   if (!where || where === 'your library') return 'Not in your documents';
   return `Not in ${where.replace(/^the collections? (?=“)/, '')}`;
 }

@@ -79,6 +79,9 @@ test('declined in collections: the title names them; declined in the library: "N
   expect(declinedTitle(await inBirds(collectionsInWords(['a', 'b', 'c', 'd'])))).toBe(
     'Not in the 4 collections chosen',
   );
+  expect(declinedTitle(await inBirds(collectionsInWords(['What matches this question'])))).toBe(
+    'Not in “What matches this question”',
+  );
   const c: Conversation = { id: 'c', createdAt: 0, updatedAt: 0, turns: [] };
   const md = conversationMarkdown({
     ...c,

@@ -85,6 +85,7 @@ export function useAnswer(o: Options) {
       askedAt,
       ...(generator ? { engine: engineId } : {}),
       ...(again.length ? { length: again.length } : {}),
+      ...(search.collections ? { askedIn: search.collections } : {}),
     };
     const update = (change: (t: Turn) => Turn) =>
       updateTurns(conversation, (ts) => ts.map((t) => (t.id === id ? change(t) : t)));

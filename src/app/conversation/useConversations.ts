@@ -71,6 +71,8 @@ export function useConversations() {
   // Writes of one conversation, in order: a write that waits for the answer code may not land
   // after a later one, nor after the conversation's deletion.
   const writes = useRef(new Map<string, Promise<void>>());
+  // Deleted here: an effect still holding the list from before the deletion must not save it back.
+  const deleted = useRef(new Set<string>());
   const queueWrite = useCallback((id: string, write: () => Promise<void>) => {
     const next = (writes.current.get(id) ?? Promise.resolve()).then(write).catch(() => {});
     writes.current.set(id, next);
@@ -78,10 +80,11 @@ export function useConversations() {
   useEffect(() => {
     if (!loaded) return;
     for (const c of conversations) {
+      if (deleted.current.has(c.id)) continue;
       const kept = c.turns.filter((t) => settled(t) || t.passages.length > 0 || !!t.partialItems?.length);
       if (!kept.length) continue;
       const last = c.turns.at(-1);
-      const key = `${c.turns.filter(settled).length}/${kept.length}/${c.turns.length}/${c.title ?? ''}/${last?.status}/${last?.partialItems?.length ?? 0}`;
+      const key = `${c.turns.filter(settled).length}/${kept.length}/${c.turns.length}/${c.title ?? ''}/${last?.status}/${last?.partialItems?.length ?? 0}/${last?.progress?.checking ?? ''}/${last?.progress?.checked ?? ''}`;
       if (savedKey.current.get(c.id) === key) continue;
       savedKey.current.set(c.id, key);
       const reading = (t: Turn) => !settled(t) && !!t.partialItems?.length;
@@ -128,8 +131,10 @@ export function useConversations() {
       if (!gone) return () => {};
       setConversations((cs) => cs.filter((c) => c.id !== id));
       savedKey.current.delete(id);
+      deleted.current.add(id);
       queueWrite(id, () => deleteConversation(id));
       return () => {
+        deleted.current.delete(id);
         setConversations((cs) => union(cs, [gone]));
         setCurrentId(gone.id);
       };
@@ -142,6 +147,7 @@ export function useConversations() {
     (extra: unknown) => {
       const { changed, turnsAdded } = mergeConversations(conversations, extra);
       if (changed.length) {
+        for (const c of changed) deleted.current.delete(c.id);
         const byId = new Map(changed.map((c) => [c.id, c]));
         setConversations((cs) => [
           ...cs.map((c) => byId.get(c.id) ?? c),

@@ -355,8 +355,13 @@ export function candidates(
 function cellRun(text: string): boolean {
   if (text.includes(' | ') || /^Row \d+: /.test(text)) return false;
   const words = text.split(/\s+/).filter(Boolean);
-  const numbers = words.filter((w) => /^[-–(]?[\d.,]+[)%]?$/.test(w) && /\d/.test(w)).length;
-  return words.length >= 12 && numbers >= words.length * 0.4;
+  const isNumber = words.map((w) => /^[-–(]?[\d.,]+[)%]?$/.test(w) && /\d/.test(w));
+  // Cells come in runs ("2.0884 0.3750 1.9835 1.4851"); a sentence of figures has words between
+  // them ("grew 12% in 2019, 15% in 2020"), and must stay quotable.
+  let run = 0;
+  let longest = 0;
+  for (const n of isNumber) longest = Math.max(longest, (run = n ? run + 1 : 0));
+  return words.length >= 12 && longest >= 4 && isNumber.filter(Boolean).length >= words.length * 0.4;
 }
 
 /**

@@ -107,12 +107,6 @@ const TRAILING: Partial<Record<QuoteCut, RegExp>> = {
   consequences:
     /,\s+(?:indicating|suggesting|showing|demonstrating|confirming|implying|making|resulting in|leading to|thereby)\s/gi,
 };
-/**
- * Whether a trailing clause runs to the sentence's end. A comma in it (outside brackets) may start
- * what the sentence goes on to assert ("…, which he met at work, from 1994 to 2002"; "…, including
- * the same members, is the highest court"), so only the examples' list of names may hold commas
- * ("such as Camus, Read and Goodman").
- */
 /** A few names and the words that join them: "Herbert Read and Paul Goodman". */
 function isNames(part: string): boolean {
   const words = part.trim().split(/\s+/).filter(Boolean);
@@ -122,6 +116,12 @@ function isNames(part: string): boolean {
     words.every((w) => /^(?:\p{Lu}|\d|and$|or$|the$|of$|de$|van$|von$)/u.test(w))
   );
 }
+/**
+ * Whether a trailing clause runs to the sentence's end. A comma in it (outside brackets) may start
+ * what the sentence goes on to assert ("…, which he met at work, from 1994 to 2002"; "…, including
+ * the same members, is the highest court"), so only the examples' list of names may hold commas
+ * ("such as Camus, Read and Goodman").
+ */
 function endsClause(tail: string, kind: QuoteCut): boolean {
   const parts = tail.replace(/\([^()]*\)|\[[^[\]]*\]/g, '').split(/[,;]/);
   if (/;/.test(tail)) return false;
