@@ -18,6 +18,14 @@ const fresh = (): Conversation => {
 
 const settled = (t: Turn) => t.status !== 'retrieving' && t.status !== 'answering';
 
+/**
+ * When a list being read is written again: at each of its first 16 items, then every 16th. Each
+ * write stores the whole list so far, so writing at every item of a long list would store its
+ * size squared; a tab closed meanwhile loses at most the last 15 items found (and says how far it
+ * had read when it kept the rest).
+ */
+const itemStep = (n: number) => (n <= 16 ? n : 16 + Math.floor((n - 16) / 16));
+
 /** Union by id; what this page holds wins over what was read (it may be newer). */
 function union(here: Conversation[], read: Conversation[]): Conversation[] {
   const ids = new Set(here.map((c) => c.id));
@@ -84,7 +92,7 @@ export function useConversations() {
       const kept = c.turns.filter((t) => settled(t) || t.passages.length > 0 || !!t.partialItems?.length);
       if (!kept.length) continue;
       const last = c.turns.at(-1);
-      const key = `${c.turns.filter(settled).length}/${kept.length}/${c.turns.length}/${c.title ?? ''}/${last?.status}/${last?.partialItems?.length ?? 0}/${last?.progress?.checking ?? ''}/${last?.progress?.checked ?? ''}`;
+      const key = `${c.turns.filter(settled).length}/${kept.length}/${c.turns.length}/${c.title ?? ''}/${last?.status}/${itemStep(last?.partialItems?.length ?? 0)}/${last?.progress?.checking ?? ''}/${last?.progress?.checked ?? ''}`;
       if (savedKey.current.get(c.id) === key) continue;
       savedKey.current.set(c.id, key);
       const reading = (t: Turn) => !settled(t) && !!t.partialItems?.length;
