@@ -108,10 +108,10 @@ const summaryWeights = process.env.FOLIO_SUMMARY_WEIGHTS ? JSON.parse(process.en
 const TRIMS: Record<string, QuoteCut[]> = { none: [], citations: ['citations'], asides: ['citations', 'asides'] };
 if (values.trim && values.cuts) throw new Error('--cuts and --trim say the same thing: give one of them');
 if (values.trim && !TRIMS[values.trim]) throw new Error(`--trim must be none, citations or asides, not ${values.trim}`);
-const CUT_NAMES = QUOTE_CUT_KINDS;
 const cutList = values.cuts === 'none' ? [] : (values.cuts?.split(',') as QuoteCut[] | undefined);
 for (const c of cutList ?? [])
-  if (!CUT_NAMES.includes(c)) throw new Error(`--cuts: ${c} is not one of ${CUT_NAMES.join(', ')} (or none)`);
+  if (!QUOTE_CUT_KINDS.includes(c))
+    throw new Error(`--cuts: ${c} is not one of ${QUOTE_CUT_KINDS.join(', ')} (or none)`);
 const summaryCuts = cutList ?? (values.trim ? TRIMS[values.trim] : undefined);
 
 if (values.summaries && values.pdf && positionals[0]) {

@@ -486,7 +486,7 @@ describe('the first part of the bit codes (head)', () => {
           if (a.distance[r] !== a.offset - part(a, r, 0, H))
             throw new Error(`row ${r}: head distance ${a.distance[r]} vs ${a.offset - part(a, r, 0, H)}`);
         // The rest of every code added: the whole estimate, as estimateRange gives it.
-        a.estimatePart(0, rows, H, B - H, true);
+        a.estimateRest(0, rows);
         const whole = a.distance.slice(0, rows);
         a.estimateRange(0, rows);
         expect(whole.findIndex((x, r) => x !== a.distance[r] || x !== a.offset - part(a, r, 0, B))).toBe(-1);

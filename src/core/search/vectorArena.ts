@@ -523,37 +523,34 @@ export class VectorArena {
   }
 
   /**
-   * `estimateRange` from code bytes [byte, byte + count) of every code (an even part): alone, the
-   * distance offset − that part's estimate; added to the distances the other bytes' part left
-   * (`add`), the distance of the whole estimate. A part reads that share of every block.
+   * Adds to the distances `estimateHead` left the estimate from the rest of every bit code (bytes
+   * [headBytes, bytes)), for the whole blocks covering [from, to): then each is the distance of the
+   * whole estimate, as `estimate` gives it. Reads that share of every block of `codes`.
    */
-  estimatePart(from: number, to: number, byte: number, count: number, add: boolean): void {
+  estimateRest(from: number, to: number): void {
     const first = Math.floor(from / BLOCK);
     const blocks = Math.ceil(to / BLOCK) - first;
     if (blocks <= 0) return;
+    const byte = this.headBytes;
+    const count = this.bytes - byte;
     if (this.kernels) {
       const a = this.at;
-      const codes = a.codes + (first * this.bytes + byte) * BLOCK;
-      // top less the sum of count code bytes' unsigned entries is −(their estimate) + offset, or without
-      // the offset when added to a distance that has it.
-      const top = 2 * ENTRY * count + (add ? 0 : this.offset);
-      const skip = (this.bytes - count) * BLOCK;
+      // top less the sum of the rest's unsigned entries is −(its estimate), added to a distance
+      // that already holds the offset.
       this.kernels.estimate(
-        codes,
+        a.codes + (first * this.bytes + byte) * BLOCK,
         blocks,
         count,
         a.unsignedLut + 32 * byte,
-        top,
+        2 * ENTRY * count,
         a.distance + first * BLOCK * 2,
-        skip,
-        +add,
+        (this.bytes - count) * BLOCK,
+        1,
       );
       return;
     }
-    for (let r = first * BLOCK; r < (first + blocks) * BLOCK; r++) {
-      const part = this.distanceAt(r, byte, byte + count);
-      this.distance[r] = add ? this.distance[r]! + part - this.offset : part;
-    }
+    for (let r = first * BLOCK; r < (first + blocks) * BLOCK; r++)
+      this.distance[r] = this.distance[r]! + this.distanceAt(r, byte, this.bytes) - this.offset;
   }
 
   /**

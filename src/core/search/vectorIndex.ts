@@ -434,7 +434,7 @@ export class VectorIndex {
 
   /** The rest of every code added to a first part's estimates (probe's), and the search again from the whole ones. */
   private whole(probe: Probe, k: number, eligible: number, allowed: Uint8Array | null): number {
-    probe.complete(this.arena.headBytes);
+    probe.complete();
     return this.approximate(k, eligible, allowed, false, true);
   }
 
@@ -599,13 +599,13 @@ class Probe {
   }
 
   /**
-   * Adds the rest of every code (past its first `part` bytes) to the first part's distances: those
-   * of the rows scored are put back first (filtered rows are filtered again by the next probe).
+   * Adds the rest of every code to the first part's distances: those of the rows scored are put
+   * back first (filtered rows are filtered again by the next probe).
    */
-  complete(part: number): void {
+  complete(): void {
     const { distance, offset } = this.arena;
     for (let i = 0; i < this.dropped.length; i++) distance[this.dropped[i]!] = offset - this.xs[i]!;
-    this.arena.estimatePart(0, this.n, part, this.arena.bytes - part, true);
+    this.arena.estimateRest(0, this.n);
   }
 
   private probe(c: number): void {
