@@ -84,7 +84,7 @@ function AppLayout({ a }: { a: ReturnType<typeof useApp> }) {
       menu={
         <AppMenu
           onOpen={a.setDialog}
-          onMenuOpen={() => void loadDialogs()}
+          onMenuOpen={() => void loadDialogs().catch(() => {})}
           onOpenLibraryFile={a.collections.pickLibraryFile}
         />
       }

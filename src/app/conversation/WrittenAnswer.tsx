@@ -1,14 +1,13 @@
 import { createElement, useEffect, useState } from 'react';
-import { whenIdle } from '../idle';
+import { importOnce, prefetchWhenIdle } from '../idle';
 import './conversation.css';
 
 type Renderer = typeof import('./markdown');
 let renderer: Renderer | undefined;
-let loading: Promise<Renderer> | undefined;
-const load = () => (loading ??= import('./markdown').then((m) => (renderer = m)));
+const load = importOnce(() => import('./markdown').then((m) => (renderer = m)));
 // Fetched when the page is idle, so a written answer rarely shows as plain text first; it is not
 // part of what the page needs to start.
-whenIdle(() => void load());
+prefetchWhenIdle(load);
 
 /**
  * A model's answer (Markdown) as safe elements with citation chips. The renderer (marked + DOMPurify,
@@ -29,7 +28,12 @@ export function WrittenAnswer({
   useEffect(() => {
     if (r) return;
     let live = true;
-    void load().then((m) => live && setR(m));
+    // Unloaded (offline before the app was cached), the answer stays as its plain text: still
+    // readable, and the next written answer tries again.
+    load().then(
+      (m) => live && setR(m),
+      () => {},
+    );
     return () => {
       live = false;
     };

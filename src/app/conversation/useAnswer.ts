@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { RemoteLibrary } from '../../client/library';
 import type { AskEvent, Classification, Generator, PreviousTurn, SummaryLength } from '../../core';
-import { whenIdle } from '../idle';
+import { importOnce, prefetchWhenIdle } from '../idle';
 import type { Turn } from './conversationStore';
 
 interface Options {
@@ -50,13 +50,12 @@ export interface AskAgain {
  * what was searched, whether the documents cover it, the extract, the checked sentences, the
  * summary and the list all come from the core.
  */
-let pipeline: Promise<typeof import('./answerPipeline')> | undefined;
-const loadPipeline = () => (pipeline ??= import('./answerPipeline'));
+const loadPipeline = importOnce(() => import('./answerPipeline'));
 
 export function useAnswer(o: Options) {
   const [busy, setBusy] = useState(false);
   useEffect(() => {
-    whenIdle(() => void loadPipeline());
+    prefetchWhenIdle(loadPipeline);
   }, []);
   const controller = useRef<AbortController | null>(null);
   const opts = useRef(o);

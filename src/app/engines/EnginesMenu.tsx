@@ -1,7 +1,7 @@
 import * as Popover from '@radix-ui/react-popover';
 import { ChevronDown, Loader2, Sparkles, Zap } from 'lucide-react';
 import { lazy, Suspense, useEffect, useState, type DragEvent } from 'react';
-import { whenIdle } from '../idle';
+import { prefetchWhenIdle } from '../idle';
 import { GROUPS } from './engineText';
 import type { useEngines } from './useEngines';
 import './engines.css';
@@ -55,7 +55,7 @@ function useModelFile(api: EnginesApi) {
 export function EnginesMenu({ api, compact }: { api: EnginesApi; compact?: boolean }) {
   const { text, busy } = triggerLabel(api);
   useEffect(() => {
-    whenIdle(() => void loadPanel(), 300);
+    prefetchWhenIdle(loadPanel, 300);
   }, []);
   const [dragOver, setDragOver] = useState(false);
   const file = useModelFile(api);
