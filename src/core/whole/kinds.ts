@@ -75,6 +75,11 @@ const LIST_STRONG =
 const LIST_THE = /^\s*(?:please\s+)?list\s+(?:the\s+)?([\p{L}-]+)/iu;
 const WHICH_PLURAL = /^\s*(?:which|what)\s+(?:of\s+(?:my|the|these)\s+)?([\p{L}-]+s)\b(?!\s+(?:is|was)\b)/iu;
 const HOW_MANY = /^\s*(?:so\s+)?how\s+many\s+(?:of\s+the\s+)?([\p{L}-]+)(?:\s+([\p{L}-]+))?/iu;
+// "how many <noun…> does <doer> <verb>?"
+const HOW_MANY_DOES =
+  /^\s*(?:so\s+)?how\s+many\s+(?:of\s+the\s+)?(?:[\p{L}\p{N}-]+\s+){1,3}?(?:does|do|did)\s+(.+?)\s+[\p{L}-]+\s*\??\s*$/iu;
+const DOCUMENT_DOER =
+  /\b(?:documents?|files?|reports?|papers?|library|collections?|sources?|passages?|it|they|these|those|them|this|that)\b/i;
 const COUNT =
   /^\s*(?:please\s+)?count\b|\b(?:the|what is the|what's the)\s+number\s+of\s+([\p{L}-]+)|\bhow many times\b/iu;
 
@@ -143,7 +148,17 @@ export function classifyQuestion(question: string, ctx: ClassifyContext): Classi
       /\bacross\b|\bin (?:the|my|all) (?:documents|files|library)\b/i.test(q) ||
       (named.length > 0 && /\b(?:are|were) (?:there )?in\b/i.test(q));
     const occurs = OCCUR.test(q.slice(howMany[0].length)) && !/\b(?:have|has|had)\s*\??$/.test(q);
-    if (counted || occurs) return { kind: 'count', scope: defaultScope(section), target: target(q, ctx.documents) };
+    // "How many papers does S2ORC contain?" asks for a figure the text states about S2ORC; "how many
+    // incidents does audit-2023.pdf record?" counts records of the documents: who does the verb decides.
+    const doer = q.match(HOW_MANY_DOES)?.[1];
+    const statedFigure =
+      doer !== undefined &&
+      noun !== 'times' &&
+      !DOCUMENT_DOER.test(doer) &&
+      !namedDocuments(doer, ctx.documents).length &&
+      !namedCollection(doer, ctx.collections ?? []);
+    if ((counted || occurs) && !statedFigure)
+      return { kind: 'count', scope: defaultScope(section), target: target(q, ctx.documents) };
     return {
       kind: 'lookup',
       scope: defaultScope(section),
