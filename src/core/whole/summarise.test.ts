@@ -87,3 +87,24 @@ test('ranking by score per word fills the budget with shorter sentences', async 
   };
   expect(await perSentence(1)).toBeLessThan(await perSentence(0));
 });
+
+// As the PDF reader gives a paper's first page (papermage.pdf): its footnote follows the paragraph
+// it interrupts, its figure caption stands between paragraphs.
+test('a summary quotes the body text, never a footnote or a figure caption', async () => {
+  const text = [
+    'Research papers and textbooks are central to the scientific enterprise, and there is increasing interest in developing new tools for extracting knowledge from these visually-rich documents.',
+    '¹ We use code snippets to illustrate our toolkit’s core designs and abstractions.',
+    'Figure 1: papermage’s document creation and representation.',
+    'We introduce papermage, an open-source Python toolkit for processing scientific documents.',
+    '† Work done while the author was an intern at the institute for scientific documents.',
+    'Table 2: Toolkit components for scientific documents and the models they compose.',
+    'The toolkit composes models operating across different data modalities to extract the structure of scientific documents.',
+  ].join(' ');
+  const passages = [{ text, location: { headings: ['1 Introduction'], start: 0, end: text.length } }];
+  const quoted = (await summarisePassages(passages, { words: 400 })).sections.flatMap((s) => s.sentences);
+  expect(quoted.map((s) => s.text.slice(0, 20))).toEqual([
+    'Research papers and ',
+    'We introduce paperma',
+    'The toolkit composes',
+  ]);
+});

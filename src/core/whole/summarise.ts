@@ -216,8 +216,18 @@ function pageAt(p: WholePassage, offset: number): number {
   return page + Math.floor(((pageEnd - page + 1) * offset) / Math.max(1, p.text.length));
 }
 
-/** Whether a sentence can stand in a summary: prose, neither a heading, a table row nor a reference. */
+// What the PDF reader keeps of a page's margins: a footnote opens with its raised mark ("¹ We use…",
+// "† Work done at…"), a caption with its figure or table number.
+const FOOTNOTE = /^\s*[⁰¹²³⁴⁵⁶⁷⁸⁹*∗†‡§¶]/u;
+const CAPTION = /^\s*(?:Figure|Fig\.|Table)\s*\d+[.:]/i;
+
+/**
+ * Whether a sentence can stand in a summary: body prose — neither a heading, a table row, a
+ * reference, nor a footnote or caption, which say where to look or what is aside, not what the
+ * document says.
+ */
 export function prose(text: string): boolean {
+  if (FOOTNOTE.test(text) || CAPTION.test(text)) return false;
   const words = text.split(/\s+/).filter((w) => /\p{L}/u.test(w));
   if (words.length < 6 || words.length > 70) return false;
   if (!/[.!?:;)"”’]$/.test(text)) return false;
