@@ -331,14 +331,20 @@ describe('lists and counts from every passage', () => {
 });
 
 describe('comparisons', () => {
+  /** A Markdown document: its title, then its sections (a heading, or none, and paragraphs). */
+  const paper = (title: string, sections: [string | undefined, string[]][]) => {
+    const b = new DocumentBuilder('markdown');
+    b.heading(title, 1);
+    for (const [heading, paragraphs] of sections) {
+      if (heading) b.heading(heading, 2);
+      for (const p of paragraphs) b.block(p);
+    }
+    return b.build();
+  };
+  const doc = (title: string, paragraphs: string[]) => paper(title, [[undefined, paragraphs]]);
+
   test('one cited cell per document per aspect; a document without it says so', async () => {
     const library = await freshLibrary({ embedder: stubEmbedder() });
-    const doc = (title: string, paragraphs: string[]) => {
-      const b = new DocumentBuilder('markdown');
-      b.heading(title, 1);
-      for (const p of paragraphs) b.block(p);
-      return b.build();
-    };
     await library.addParsed([
       {
         name: 'proposal-acme.md',
@@ -381,6 +387,44 @@ describe('comparisons', () => {
     expect(delivery.rows[0]!.cells.map((c) => ('text' in c ? c.text : c.missing))).toEqual([
       'Delivery of the new warehouse system takes twelve weeks.',
       'Delivery takes eight weeks after signature.',
+    ]);
+  });
+  test('without an aspect: an overview, then the sections both share, each cell what its section says; no reference list', async () => {
+    const library = await freshLibrary({ embedder: stubEmbedder() });
+    await library.addParsed([
+      {
+        name: 'tagger.md',
+        parsed: paper('A fast tagger', [
+          ['Abstract', ['We present a part-of-speech tagger that labels ten thousand words per second on one core.']],
+          ['1 Introduction', ['Tagging words with their parts of speech is a first step of many language pipelines.']],
+          ['2 Method', ['The tagger reads each sentence once from left to right with a small recurrent network.']],
+          [
+            'References',
+            ['Smith, J. and Jones, K. Tagging text with hidden models of speech. Journal of Texts, 2001.'],
+          ],
+        ]),
+      },
+      {
+        name: 'parser.md',
+        parsed: paper('An exact parser', [
+          ['Abstract', ['We describe a dependency parser that finds the best tree of every sentence exactly.']],
+          ['Introduction', ['Parsers give the grammatical structure that translation and question answering rely on.']],
+          ['Method', ['The parser scores every arc with a linear model and decodes with a spanning tree algorithm.']],
+          ['References', ['Brown, A. Parsing with spanning trees of graphs of words. Journal of Texts, 2005.']],
+        ]),
+      },
+    ]);
+    const table = only((await ask(library, 'Compare tagger.md and parser.md')).events, 'compare');
+    expect(table.rows.map((r) => r.aspect)).toEqual(['Overview', 'Introduction', 'Method']);
+    const text = (c: (typeof table.rows)[number]['cells'][number]) => ('text' in c ? c.text : c.missing);
+    // Neither introduction says "introduction": each cell is its section's own sentence.
+    expect(table.rows[1]!.cells.map(text)).toEqual([
+      'Tagging words with their parts of speech is a first step of many language pipelines.',
+      'Parsers give the grammatical structure that translation and question answering rely on.',
+    ]);
+    expect(table.rows[2]!.cells.map(text)).toEqual([
+      'The tagger reads each sentence once from left to right with a small recurrent network.',
+      'The parser scores every arc with a linear model and decodes with a spanning tree algorithm.',
     ]);
   });
 });

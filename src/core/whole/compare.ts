@@ -3,14 +3,16 @@
  * over the whole library would let one document crowd out the other), one sentence per document per
  * aspect, chosen as the lookup's extract chooses it. A document where no passage near the aspect
  * holds its words gets "Not found in B" rather than its nearest guess. Without an aspect in the
- * question, an overview row (each document's best summary sentence) and the headings they share.
+ * question, an overview row (each document's best summary sentence) and the sections they share,
+ * each cell its section's best summary sentence: what an introduction says, not where the word
+ * "introduction" occurs.
  */
 import type { ContextPassage } from '../search/context';
 import type { SourceLocation } from '../types';
 import { best, candidates, score, LEXICAL } from '../answer/extract';
 import { withoutNumber } from './headings';
 import type { WholeDocument, WholeSource } from './source';
-import { summarisePassages } from './summarise';
+import { type DocSentence, documentSentences, summarisePassages } from './summarise';
 
 export interface CompareCell {
   docName: string;
@@ -34,33 +36,55 @@ export async function compareDocuments(
   aspect: string | undefined,
   signal?: AbortSignal,
 ): Promise<Comparison> {
-  const aspects = aspect ? [aspect] : await sharedAspects(source, documents);
+  const aspects: Aspect[] = aspect ? [{ label: aspect }] : await sharedAspects(source, documents);
   const rows: Comparison['rows'] = [];
   for (const a of aspects) {
     signal?.throwIfAborted();
     const cells: CompareCell[] = [];
-    for (const d of documents) cells.push(await cell(source, d, a));
-    rows.push({ aspect: a, cells });
+    for (const d of documents)
+      cells.push(a.section === undefined ? await cell(source, d, a.label) : await sectionCell(source, d, a.section));
+    rows.push({ aspect: a.label, cells });
   }
   return { documents: documents.map((d) => d.name), rows };
 }
 
+/** A row: the question's aspect (searched for), or a section the documents share (`section`: its key; '' = the whole document). */
+interface Aspect {
+  label: string;
+  section?: string;
+}
+
 /** The row that says what each document is: its summary's best sentence. */
-const OVERVIEW = 'Overview';
+const OVERVIEW: Aspect = { label: 'Overview', section: '' };
+
+/** A heading's key: without its number, lower-case ("3.1 Pre-training" and "Pre-training" are one section). */
+const sectionKey = (heading: string) => withoutNumber(heading).toLowerCase();
+
+/** Whether a sentence stands under the section (its title, the path's first heading, aside). */
+const under = (s: DocSentence, section: string) => s.location.headings.slice(1).some((h) => sectionKey(h) === section);
+
+/**
+ * The best summary sentence of a document, or of one of its sections. A section is read sentence by
+ * sentence: a passage can hold the end of one section and the start of the next.
+ */
+async function sectionCell(source: WholeSource, doc: WholeDocument, section: string): Promise<CompareCell> {
+  const chunks = await source.getChunks(doc.id);
+  const sentences = section ? documentSentences(chunks).filter((s) => under(s, section)) : undefined;
+  const passages = sentences ? sentences.map((s) => ({ text: s.text, location: s.location })) : chunks;
+  const summary = passages.length
+    ? await summarisePassages(passages, { words: 30, ...(doc.title ? { title: doc.title } : {}) })
+    : undefined;
+  const first = summary?.sections[0]?.sentences[0];
+  if (!first) return { docId: doc.id, docName: doc.name, missing: `Not found in ${doc.name}` };
+  const chunk = chunks[sentences ? sentences[first.passage]!.passage : first.passage]!;
+  return {
+    docId: doc.id,
+    docName: doc.name,
+    quote: { text: first.text, location: first.location, chunkIndex: chunk.index },
+  };
+}
 
 async function cell(source: WholeSource, doc: WholeDocument, aspect: string): Promise<CompareCell> {
-  if (aspect === OVERVIEW) {
-    const chunks = await source.getChunks(doc.id);
-    const summary = await summarisePassages(chunks, { words: 30, ...(doc.title ? { title: doc.title } : {}) });
-    const first = summary.sections[0]?.sentences[0];
-    return first
-      ? {
-          docId: doc.id,
-          docName: doc.name,
-          quote: { text: first.text, location: first.location, chunkIndex: chunks[first.passage]!.index },
-        }
-      : { docId: doc.id, docName: doc.name, missing: `Not found in ${doc.name}` };
-  }
   const hits = await source.search(aspect, { documents: [doc.id], k: 4 });
   const passages: ContextPassage[] = hits.map((h) => ({
     docId: h.docId,
@@ -92,18 +116,29 @@ async function cell(source: WholeSource, doc: WholeDocument, aspect: string): Pr
   };
 }
 
-/** Headings two or more of the documents share (numbering aside); without any, an overview of each. */
-async function sharedAspects(source: WholeSource, documents: WholeDocument[]): Promise<string[]> {
+// Sections that hold no stance of their own to set side by side: the abstract is the overview row's
+// ground, the rest is apparatus.
+const NOT_COMPARED =
+  /^(?:abstract|keywords?|index terms|ccs concepts|acm reference format|references?|bibliography|works cited|acknowledg(?:e)?ments?|appendi(?:x|ces)|supplementary material|footnotes|notes|contents|table of contents|index)$/;
+
+/** Sections two or more of the documents share (numbering aside), after an overview of each. */
+async function sharedAspects(source: WholeSource, documents: WholeDocument[]): Promise<Aspect[]> {
   const headings = new Map<string, { text: string; docs: Set<string> }>();
-  for (const d of documents)
-    for (const c of await source.getChunks(d.id))
-      for (const h of c.location.headings.slice(1)) {
-        const key = withoutNumber(h).toLowerCase();
-        if (!key || key.length > 60) continue;
-        const e = headings.get(key) ?? { text: withoutNumber(h), docs: new Set<string>() };
-        e.docs.add(d.id);
-        headings.set(key, e);
-      }
-  const shared = [...headings.values()].filter((h) => h.docs.size >= 2).map((h) => h.text);
-  return [OVERVIEW, ...shared.slice(0, MAX_ASPECTS - 1)];
+  for (const d of documents) {
+    const sentences = documentSentences(await source.getChunks(d.id));
+    for (const h of new Set(sentences.flatMap((s) => s.location.headings.slice(1)))) {
+      const key = sectionKey(h);
+      if (!key || key.length > 60 || NOT_COMPARED.test(key)) continue;
+      const e = headings.get(key) ?? { text: asLabel(withoutNumber(h)), docs: new Set<string>() };
+      e.docs.add(d.id);
+      headings.set(key, e);
+    }
+  }
+  const shared = [...headings].filter(([, h]) => h.docs.size >= 2);
+  return [OVERVIEW, ...shared.slice(0, MAX_ASPECTS - 1).map(([key, h]) => ({ label: h.text, section: key }))];
+}
+
+/** "RELATED WORK" as a row's label: "Related work". */
+function asLabel(heading: string): string {
+  return /\p{Ll}/u.test(heading) ? heading : heading.charAt(0) + heading.slice(1).toLowerCase();
 }
