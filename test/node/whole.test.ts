@@ -84,6 +84,41 @@ describe('question kinds', () => {
       scope: { level: 'library', documents: [] },
     });
   });
+
+  test('a paper is named by its title’s short name where a document stands, not by the name alone', () => {
+    // Titles as the PDF reader finds them in ../shared/data/papers.
+    const ctx = {
+      documents: ['2020.acl-main.447.pdf', '2302.07302v1.pdf', '2203.00130v1.pdf', 'papermage.pdf'],
+      titles: {
+        '2020.acl-main.447.pdf': 'S2ORC: The Semantic Scholar Open Research Corpus',
+        '2302.07302v1.pdf':
+          'CiteSee: Augmenting Citations in Scientific Papers with Persistent and Personalized Historical Context',
+        '2203.00130v1.pdf':
+          'Paper Plain: Making Medical Research Papers Approachable to Healthcare Consumers with Natural Language Processing',
+      },
+    };
+    expect(classifyQuestion('Summarise the CiteSee paper', ctx)).toMatchObject({
+      kind: 'summary',
+      scope: { level: 'document', documents: ['2302.07302v1.pdf'] },
+    });
+    expect(classifyQuestion('Compare the Paper Plain paper and the CiteSee paper', ctx)).toMatchObject({
+      kind: 'compare',
+      scope: { documents: ['2203.00130v1.pdf', '2302.07302v1.pdf'] },
+    });
+    expect(classifyQuestion('List every dataset used in the S2ORC paper', ctx)).toMatchObject({
+      kind: 'list',
+      scope: { level: 'document', documents: ['2020.acl-main.447.pdf'] },
+      target: 'dataset used',
+    });
+    // The short name alone is what the question is about: the corpus, not the paper.
+    expect(classifyQuestion('How many papers does S2ORC contain?', ctx)).toMatchObject({
+      kind: 'lookup',
+      scope: { level: 'library', documents: [] },
+    });
+    expect(classifyQuestion('What does CiteSee show next to a citation?', ctx)).toMatchObject({
+      scope: { documents: [] },
+    });
+  });
 });
 
 describe('summaries without a model', () => {

@@ -43,6 +43,8 @@ export interface ClassifyContext {
   current?: { documents?: string[]; collection?: string };
   /** The document the last answer came from ("summarise it"). */
   lastDocument?: string;
+  /** Documents' titles, by name: a paper is named by its title's short name ("the S2ORC paper"). */
+  titles?: Record<string, string>;
 }
 
 // Words of document names that say what kind of file it is, not which one.
@@ -94,7 +96,7 @@ export function classifyQuestion(question: string, ctx: ClassifyContext): Classi
   const collection = namedCollection(q, ctx.collections ?? []) ?? undefined;
   // "Which papers in Research papers use BERT?": with a collection named, a bare word that is also a
   // document's name ("BERT") is what the question is about, not where to look.
-  const named = namedDocuments(q, ctx.documents).filter(
+  const named = namedDocuments(q, ctx.documents, ctx.titles).filter(
     (d) => !collection || q.toLowerCase().includes(d.toLowerCase()),
   );
   const pronounDoc = ctx.lastDocument && refersBack(q) ? ctx.lastDocument : undefined;
@@ -158,23 +160,25 @@ export function classifyQuestion(question: string, ctx: ClassifyContext): Classi
       !namedDocuments(doer, ctx.documents).length &&
       !namedCollection(doer, ctx.collections ?? []);
     if ((counted || occurs) && !statedFigure)
-      return { kind: 'count', scope: defaultScope(section), target: target(q, ctx.documents) };
+      return { kind: 'count', scope: defaultScope(section), target: target(q, ctx.documents, ctx.titles) };
     return {
       kind: 'lookup',
       scope: defaultScope(section),
       alternative: { kind: 'count', prompt: 'Count every mention in the documents instead?' },
     };
   }
-  if (COUNT.test(q)) return { kind: 'count', scope: defaultScope(section), target: target(q, ctx.documents) };
+  if (COUNT.test(q))
+    return { kind: 'count', scope: defaultScope(section), target: target(q, ctx.documents, ctx.titles) };
 
-  if (LIST_STRONG.test(q)) return { kind: 'list', scope: defaultScope(section), target: target(q, ctx.documents) };
+  if (LIST_STRONG.test(q))
+    return { kind: 'list', scope: defaultScope(section), target: target(q, ctx.documents, ctx.titles) };
   const which = q.match(WHICH_PLURAL);
   if (which && RECORD.test(which[1]!.toLowerCase()) && OCCUR.test(q))
-    return { kind: 'list', scope: defaultScope(section), target: target(q, ctx.documents) };
+    return { kind: 'list', scope: defaultScope(section), target: target(q, ctx.documents, ctx.titles) };
   const listThe = q.match(LIST_THE);
   if (listThe) {
     if (RECORD.test(listThe[1]!.toLowerCase()) && !/^steps?$/i.test(listThe[1]!))
-      return { kind: 'list', scope: defaultScope(section), target: target(q, ctx.documents) };
+      return { kind: 'list', scope: defaultScope(section), target: target(q, ctx.documents, ctx.titles) };
     return {
       kind: 'lookup',
       scope: defaultScope(section),
@@ -202,11 +206,25 @@ function stem(name: string): string {
 }
 
 /**
+ * How a question names a document by its title: a paper is called by its short name, the part of its
+ * title before a colon ("S2ORC: The Semantic Scholar…"), as "the S2ORC paper". The name alone is
+ * what the paper is about ("How many papers does S2ORC contain?"), not where to look.
+ */
+function titleReference(title: string): RegExp | undefined {
+  const short = /^([^:]{3,40}):\s*\S/.exec(title)?.[1]?.trim();
+  if (!short || tokens(short).length > 3) return undefined;
+  return new RegExp(
+    `(?:\\bthe\\s+)?(?<![\\p{L}\\p{N}])${escapeRegExp(short)}\\s+(?:paper|article|report|document|preprint|study|pdf)\\b`,
+    'iu',
+  );
+}
+
+/**
  * Documents the question names: by file name, by file name without its extension, by all the words
  * of that name ("the 2022 annual report" → annual_report_2022.pdf), or by a word of it no other
  * document's name has ("the Acme proposal" → proposal-acme.docx). In the order they are named.
  */
-export function namedDocuments(question: string, documents: string[]): string[] {
+export function namedDocuments(question: string, documents: string[], titles: Record<string, string> = {}): string[] {
   const lower = question.toLowerCase();
   const words = tokens(question);
   const has = (t: string) => words.includes(t) || words.includes(`${t}s`);
@@ -246,8 +264,13 @@ export function namedDocuments(question: string, documents: string[]): string[] 
           lower,
         ),
     );
-    if (own)
+    if (own) {
       found.push({ name: d, at: lower.search(new RegExp(`(?<![\\p{L}])${escapeRegExp(own)}(?![\\p{L}])`, 'u')) });
+      continue;
+    }
+    const called = titles[d] ? titleReference(titles[d]) : undefined;
+    const at = called ? question.search(called) : -1;
+    if (at >= 0) found.push({ name: d, at });
   }
   // A name inside another one ("report.pdf" in "annual_report.pdf") is not a second document.
   return found
@@ -330,11 +353,15 @@ function aspectOf(q: string, documents: string[]): { target?: string } {
  * What a list or count looks for: the question without its cue words and its scope, e.g. "List every
  * incident that involved a forklift in audit.pdf" → "incident that involved a forklift".
  */
-export function target(q: string, documents: string[]): string {
+export function target(q: string, documents: string[], titles: Record<string, string> = {}): string {
   let t = q.trim().replace(/[?.!]+$/, '');
   for (const d of documents)
     for (const name of new Set([d, d.split('/').pop()!]))
       t = t.replace(new RegExp(`(?:\\b(?:in|of|from)\\s+)?${escapeRegExp(name)}`, 'ig'), ' ');
+  for (const title of Object.values(titles)) {
+    const called = titleReference(title);
+    if (called) t = t.replace(new RegExp(`(?:\\b(?:in|of|from)\\s+)?${called.source}`, 'giu'), ' ');
+  }
   t = t.replace(/\b(?:does|do|did)\b/gi, ' ');
   t = t
     .replace(

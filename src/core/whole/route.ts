@@ -45,6 +45,7 @@ export async function classifyIn(
   return classifyQuestion(question, {
     documents: docs.map((d) => d.name),
     collections: collections.map((c) => c.name),
+    titles: Object.fromEntries(docs.flatMap((d) => (d.title ? [[d.name, d.title]] : []))),
     ...(opts.lastDocument ? { lastDocument: opts.lastDocument } : {}),
     ...(opts.current ? { current: opts.current } : {}),
   });
