@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest';
 import { type QuoteCut, quoteMatches, quoteWords } from './compress';
-import { sentenceFeatures, summarisePassages } from './summarise';
+import { documentSentences, sentenceFeatures, summarisePassages } from './summarise';
 
 // Compression (compress.ts) is applied before the budget is filled: what a quote loses leaves room
 // for more of the document in the same words, and what it shows is what the budget counts.
@@ -107,4 +107,18 @@ test('a summary quotes the body text, never a footnote or a figure caption', asy
     'We introduce paperma',
     'The toolkit composes',
   ]);
+});
+
+// papermage.pdf, section 3.1: a line of code set alone read as a heading split the section in two.
+test('a line of code set alone is no heading: the sentences after it stay under their section', () => {
+  const text = [
+    'Data Classes. magelib provides three base data classes for representing elements of documents.',
+    '2 >>> doc . symbols',
+    'But visually-rich documents are more than a linearized string.',
+  ].join('\n\n');
+  const path = ['PaperMage', '3.1 Representing documents'];
+  const sentences = documentSentences([{ text, location: { headings: path, start: 0, end: text.length } }]);
+  const under = (start: string) => sentences.find((s) => s.text.startsWith(start))!.location.headings;
+  expect(under('Data Classes.')).toEqual(path);
+  expect(under('But visually-rich')).toEqual(path);
 });

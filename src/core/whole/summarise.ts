@@ -205,6 +205,8 @@ function isHeadingLine(text: string, s: { text: string; start: number; end: numb
     s.text.length < 80 &&
     !/[.!?:;,]$/.test(s.text) &&
     /^[\p{Lu}\d]/u.test(s.text) &&
+    // A line of code set alone ("2 >>> doc . symbols", "x = f(y)") is no heading.
+    !/>>>|[={};]|\w\(|\s\.\s/.test(s.text) &&
     text.slice(s.end, s.end + 2) === '\n\n'
   );
 }
