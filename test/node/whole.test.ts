@@ -6,6 +6,7 @@ import {
   DocumentBuilder,
   libraryRetriever,
   newWholeRecord,
+  questionFrom,
   quoteMatches,
   type AskEvent,
   type AskOptions,
@@ -426,6 +427,8 @@ describe('comparisons', () => {
   });
   test('without an aspect: an overview, then the sections both share, each cell what its section says; no reference list', async () => {
     const library = await freshLibrary({ embedder: stubEmbedder() });
+    // Passages of about a section each, as a real paper's sections are longer than one passage.
+    library.setChunking({ maxTokens: 24, minTokens: 4, overlapTokens: 0 });
     await library.addParsed([
       {
         name: 'tagger.md',
@@ -465,6 +468,38 @@ describe('comparisons', () => {
 });
 
 describe('source guides', () => {
+  test('a paper’s topics are its own sections, not its title, abstract, introduction or references', async () => {
+    const library = await freshLibrary({ embedder: stubEmbedder() });
+    const b = new DocumentBuilder('markdown');
+    b.heading('Beyond Summarization: AI Support for Expository Writing', 1);
+    const sections: [string, string][] = [
+      ['ABSTRACT', 'We argue that AI support for expository writing is a research problem of its own.'],
+      ['1 INTRODUCTION', 'Writers of reports read many sources before they write a line of their own.'],
+      ['2 CHARACTERIZING EXPOSITORY WRITING', 'Expository writing explains a topic from sources with evidence.'],
+      ['3 DESIGNING AI SUPPORTS', 'Tools that help writers should find evidence and keep track of sources.'],
+      ['4 Evaluating writing tools', 'Each tool was tried by twelve writers on two tasks of their own.'],
+      ['REFERENCES', 'Smith. Writing with models. arXiv preprint. Jones. Reading with models. arXiv preprint.'],
+    ];
+    for (const [heading, text] of sections) {
+      b.heading(heading, 2);
+      b.block(text);
+    }
+    // Passages of about a section each, as a real paper's sections are longer than one passage.
+    library.setChunking({ maxTokens: 24, minTokens: 4, overlapTokens: 0 });
+    await library.addParsed([{ name: 'expository.pdf', parsed: b.build() }]);
+    const guide = (await library.sourceGuide((await library.listDocuments())[0]!.id))!;
+    // Capitals as a label, the body's own acronym kept: "AI" (written so in running text).
+    expect(guide.topics).toEqual([
+      'Characterizing expository writing',
+      'Designing AI supports',
+      'Evaluating writing tools',
+    ]);
+    // A capitalised first word that is no name is not a sentence's subject.
+    expect(questionFrom('While SCIBERT is a model of scientific text, it was trained on few papers.')).toBeNull();
+    expect(questionFrom('Each Layer is a sequence of content units.')).toBeNull();
+    expect(questionFrom('SCIBERT is a model of scientific text.')).toBe('What is SCIBERT?');
+  });
+
   test('a short quoted summary, the topics from its headings, 3–5 questions it answers; stored, and recomputed when the document changes', async () => {
     let reads = 0;
     const library = await freshLibrary({ embedder: stubEmbedder() });

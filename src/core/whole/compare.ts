@@ -10,7 +10,7 @@
 import type { ContextPassage } from '../search/context';
 import type { SourceLocation } from '../types';
 import { best, candidates, score, LEXICAL } from '../answer/extract';
-import { withoutNumber } from './headings';
+import { acronyms, asLabel, withoutNumber } from './headings';
 import type { WholeDocument, WholeSource } from './source';
 import { type DocSentence, documentSentences, summarisePassages } from './summarise';
 
@@ -125,20 +125,18 @@ const NOT_COMPARED =
 async function sharedAspects(source: WholeSource, documents: WholeDocument[]): Promise<Aspect[]> {
   const headings = new Map<string, { text: string; docs: Set<string> }>();
   for (const d of documents) {
-    const sentences = documentSentences(await source.getChunks(d.id));
-    for (const h of new Set(sentences.flatMap((s) => s.location.headings.slice(1)))) {
+    const chunks = await source.getChunks(d.id);
+    const capitals = acronyms(chunks.map((c) => c.text));
+    // The passages' paths, as the reader found the headings: a line that only looks like one ("Yes"
+    // in a table) is no section to compare.
+    for (const h of new Set(chunks.flatMap((c) => c.location.headings.slice(1)))) {
       const key = sectionKey(h);
       if (!key || key.length > 60 || NOT_COMPARED.test(key)) continue;
-      const e = headings.get(key) ?? { text: asLabel(withoutNumber(h)), docs: new Set<string>() };
+      const e = headings.get(key) ?? { text: asLabel(withoutNumber(h), capitals), docs: new Set<string>() };
       e.docs.add(d.id);
       headings.set(key, e);
     }
   }
   const shared = [...headings].filter(([, h]) => h.docs.size >= 2);
   return [OVERVIEW, ...shared.slice(0, MAX_ASPECTS - 1).map(([key, h]) => ({ label: h.text, section: key }))];
-}
-
-/** "RELATED WORK" as a row's label: "Related work". */
-function asLabel(heading: string): string {
-  return /\p{Ll}/u.test(heading) ? heading : heading.charAt(0) + heading.slice(1).toLowerCase();
 }

@@ -6,7 +6,7 @@
  */
 import { splitSentences } from '../answer/sentences';
 import type { SourceLocation } from '../types';
-import { withoutNumber } from './headings';
+import { acronyms, asLabel, withoutNumber } from './headings';
 import type { WholeDocument, WholeSource } from './source';
 import { documentSentences, prose, summarisePassages } from './summarise';
 
@@ -20,8 +20,12 @@ export interface SourceGuide {
   questions: string[];
 }
 
-const PERIPHERAL =
+// Sections every paper or report has: where a document keeps its apparatus, or what any document
+// opens and closes with — none of them says what this one is about.
+const APPARATUS =
   /^(?:\d+(?:\.\d+)*\.?\s+)?(?:references|bibliography|acknowledge?ments?|appendix|see also|external links|notes|further reading|contents|table of contents|index)\b/i;
+const EVERY_DOCUMENT =
+  /^(?:abstract|keywords|index terms|ccs concepts|acm reference format|introduction|conclusions?|concluding remarks|related work|background(?: and related work)?|summary|overview)\s*$/i;
 const STOP = new Set(
   'a an the and or but of in on at to for from by with as is are was were be been being it its this that these those their his her our your my we you they he she i not no can could would should will may might must has have had do does did than then there here which who whom whose what when where why how also such into over under about after before during between through more most other some any each all both only very'.split(
     ' ',
@@ -43,39 +47,59 @@ export async function computeSourceGuide(
       ...(doc.hash ? { hash: doc.hash } : {}),
     },
     summary: summary.sections.flatMap((s) => s.sentences.map((x) => ({ text: x.text, location: x.location }))),
-    topics: topics(chunks),
+    topics: topics(chunks).map((t) => t.label),
     questions: await questions(source, doc, chunks, topics(chunks)),
   };
 }
 
-/** Headings below the title, in order, once each; without enough of them, repeated two-word phrases. */
-function topics(chunks: { text: string; location: SourceLocation }[]): string[] {
+/** A topic as shown ("Related work"), and the heading it was read from ("2 RELATED WORK"), if any. */
+interface Topic {
+  label: string;
+  heading?: string;
+}
+
+/**
+ * Headings below the title, in order, once each, the sections every document has aside; without
+ * enough of them, repeated two-word phrases.
+ */
+function topics(chunks: { text: string; location: SourceLocation }[]): Topic[] {
+  const title = chunks.find((c) => c.location.headings.length > 1)?.location.headings[0];
+  const capitals = acronyms(chunks.map((c) => c.text));
   const seen = new Set<string>();
-  const heads: string[] = [];
+  const heads: Topic[] = [];
+  // The passages' paths, as the reader found the headings (a line that only looks like one, "Yes" in
+  // a table, is none).
   for (const c of chunks)
-    for (const h of c.location.headings.slice(c.location.headings.length > 1 ? 1 : 0)) {
+    for (const h of c.location.headings) {
       const clean = withoutNumber(h);
       const key = clean.toLowerCase();
-      if (!clean || seen.has(key) || PERIPHERAL.test(clean) || clean.length > 70) continue;
+      if (!clean || h === title || seen.has(key) || clean.length > 70) continue;
+      if (APPARATUS.test(clean) || EVERY_DOCUMENT.test(clean)) continue;
       seen.add(key);
-      heads.push(clean);
+      heads.push({ label: asLabel(clean, capitals), heading: h });
     }
   if (heads.length >= 3) return heads.slice(0, 6);
-  const counts = new Map<string, number>();
-  for (const c of chunks) {
-    const words = c.text.toLowerCase().match(/[\p{L}][\p{L}'-]+/gu) ?? [];
+  // Each phrase counted whatever its case, and shown as the document writes it most ("New York").
+  const counts = new Map<string, { n: number; forms: Map<string, number> }>();
+  // A reference list repeats "arXiv preprint", "In Proceedings": not what the document is about.
+  for (const c of chunks.filter((c) => !c.location.headings.some((h) => APPARATUS.test(h)))) {
+    const words = c.text.match(/[\p{L}][\p{L}'-]+/gu) ?? [];
     for (let i = 0; i + 1 < words.length; i++) {
-      const [a, b] = [words[i]!, words[i + 1]!];
+      const [a, b] = [words[i]!.toLowerCase(), words[i + 1]!.toLowerCase()];
       if (STOP.has(a) || STOP.has(b) || a.length < 3 || b.length < 3) continue;
-      counts.set(`${a} ${b}`, (counts.get(`${a} ${b}`) ?? 0) + 1);
+      const e = counts.get(`${a} ${b}`) ?? { n: 0, forms: new Map<string, number>() };
+      const form = `${words[i]} ${words[i + 1]}`;
+      e.n++;
+      e.forms.set(form, (e.forms.get(form) ?? 0) + 1);
+      counts.set(`${a} ${b}`, e);
     }
   }
   const phrases = [...counts]
-    .filter(([, n]) => n >= 2)
-    .sort((x, y) => y[1] - x[1])
-    .map(([p]) => p)
-    .filter((p) => !heads.some((h) => h.toLowerCase().includes(p)));
-  return [...heads, ...phrases].slice(0, 6);
+    .filter(([, e]) => e.n >= 2)
+    .sort((x, y) => y[1].n - x[1].n)
+    .filter(([p]) => !heads.some((h) => h.label.toLowerCase().includes(p)))
+    .map(([, e]) => [...e.forms].sort((x, y) => y[1] - x[1])[0]![0]);
+  return [...heads, ...phrases.map((label) => ({ label }))].slice(0, 6);
 }
 
 interface Suggestion {
@@ -94,7 +118,7 @@ async function questions(
   source: WholeSource,
   doc: WholeDocument,
   chunks: { text: string; location: SourceLocation }[],
-  topicList: string[],
+  topicList: Topic[],
 ): Promise<string[]> {
   const made: Suggestion[] = [];
   const seen = new Set<string>();
@@ -109,9 +133,13 @@ async function questions(
   }
   const kept: string[] = [];
   // Too few sentences make a question of their own: a heading does, its section being the answer.
-  const headings = new Set(chunks.flatMap((c) => c.location.headings));
-  for (const t of topicList.filter((x) => headings.has(x)))
-    made.push({ question: `What does ${doc.name} say about ${t}?`, answer: '', heading: t });
+  for (const t of topicList)
+    if (t.heading)
+      made.push({
+        question: `What does ${doc.name} say about ${inSentence(t.label)}?`,
+        answer: '',
+        heading: t.heading,
+      });
   for (const m of made) {
     if (m.heading && kept.length >= 3) break;
     const hits = await source.search(m.question, { documents: [doc.id], k: 3 });
@@ -158,10 +186,28 @@ export function questionFrom(sentence: string): string | null {
   const intro = text.match(INTRODUCED);
   if (intro) return `What did ${intro[2]} ${BASE_FORM[intro[3]!]} in ${intro[1]}?`;
   const def = text.match(DEFINITION);
-  if (def && !/^(?:The|An?|It|This|That|These|There|They|He|She)$/.test(def[1]!))
-    return `What ${def[2]} ${lowerArticle(def[1]!)}?`;
-  return null;
+  if (!def) return null;
+  // "While SCIBERT is a…", "As PDFs are the…", "Each Layer is a…": a sentence's capitalised first word
+  // that is no name is not the subject.
+  const subject = def[1]!;
+  const opener = subject.split(' ')[0]!.toLowerCase();
+  if (/^(?:it|this|that|these|there|they|he|she)$/.test(subject.toLowerCase()) || OPENERS.has(opener)) return null;
+  return `What ${def[2]} ${lowerArticle(subject)}?`;
 }
+
+/** A label in sentence case as words of a question: "Constructing the corpus" → "constructing the corpus"; a name or Title Case as it is. */
+function inSentence(label: string): string {
+  const [first, ...rest] = label.split(' ');
+  const sentenceCase = rest.length > 0 && rest.every((w) => !/^\p{Lu}\p{Ll}/u.test(w));
+  return sentenceCase && /^\p{Lu}\p{Ll}+$/u.test(first!) ? label.charAt(0).toLowerCase() + label.slice(1) : label;
+}
+
+const OPENERS = new Set([
+  ...[...STOP].filter((w) => !['the', 'a', 'an'].includes(w)),
+  ...'while although though because since if unless whereas once so yet thus hence however therefore instead like unlike given despite'.split(
+    ' ',
+  ),
+]);
 
 function lowerArticle(s: string): string {
   return s.replace(/^(The|An?) /, (m) => m.toLowerCase());

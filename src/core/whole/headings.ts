@@ -4,3 +4,26 @@
  * that starts with a number of its own ("1910s–1950s", "2023 budget": not one or two digits) keeps it.
  */
 export const withoutNumber = (heading: string) => heading.replace(/^\d{1,2}(?:\.\d+)*\.?\s+/, '').trim();
+
+/**
+ * A heading set in capitals as a label: "DESIGNING AI SUPPORTS" → "Designing AI supports", the words
+ * the document writes in capitals in its running text (`keep`, from `acronyms`) kept so; any other
+ * heading as it is.
+ */
+export function asLabel(heading: string, keep: ReadonlySet<string> = new Set()): string {
+  if (/\p{Ll}/u.test(heading)) return heading;
+  return heading
+    .toLowerCase()
+    .replace(/[\p{L}\p{N}]+/gu, (w, at: number) =>
+      keep.has(w.toUpperCase()) ? w.toUpperCase() : at === 0 ? w.charAt(0).toUpperCase() + w.slice(1) : w,
+    );
+}
+
+/** Words a text writes in capitals among lower-case words ("AI", "NLP", "GPT"): its acronyms. */
+export function acronyms(texts: string[]): Set<string> {
+  const found = new Set<string>();
+  // Between lower-case words: a heading in capitals run into its section's text is not counted.
+  for (const t of texts)
+    for (const m of t.matchAll(/(?<=\p{Ll}\p{P}?\s)\p{Lu}{2,}(?=\p{P}?\s+\p{Ll})/gu)) found.add(m[0]);
+  return found;
+}
