@@ -513,6 +513,11 @@ describe('source guides', () => {
     expect(guide.summary.reduce((n, s) => n + s.text.split(/\s+/).length, 0)).toBeLessThanOrEqual(70);
     expect(guide.topics.length).toBeGreaterThanOrEqual(3);
     for (const t of guide.topics) expect(text).toContain(t);
+    // A three-word name is one topic, as the document writes it; no phrase spans punctuation ("Company (CTR)").
+    expect(guide.topics).toContain('International Business Machines');
+    expect(guide.topics.filter((t) => /^(?:International Business|Business Machines|Company CTR)$/i.test(t))).toEqual(
+      [],
+    );
     expect(guide.questions.length).toBeGreaterThanOrEqual(3);
     expect(guide.questions.length).toBeLessThanOrEqual(5);
     expect(guide.questions).toContain('When was IBM founded?');

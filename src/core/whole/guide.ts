@@ -81,18 +81,33 @@ function topics(chunks: { text: string; location: SourceLocation }[]): Topic[] {
   if (heads.length >= 3) return heads.slice(0, 6);
   // Each phrase counted whatever its case, and shown as the document writes it most ("New York").
   const counts = new Map<string, { n: number; forms: Map<string, number> }>();
+  const add = (words: string[]) => {
+    const key = words.join(' ').toLowerCase();
+    const e = counts.get(key) ?? { n: 0, forms: new Map<string, number>() };
+    e.n++;
+    e.forms.set(words.join(' '), (e.forms.get(words.join(' ')) ?? 0) + 1);
+    counts.set(key, e);
+  };
+  const content = (w: string) => w.length >= 3 && !STOP.has(w.toLowerCase());
   // A reference list repeats "arXiv preprint", "In Proceedings": not what the document is about.
-  for (const c of chunks.filter((c) => !c.location.headings.some((h) => APPARATUS.test(h)))) {
-    const words = c.text.match(/[\p{L}][\p{L}'-]+/gu) ?? [];
-    for (let i = 0; i + 1 < words.length; i++) {
-      const [a, b] = [words[i]!.toLowerCase(), words[i + 1]!.toLowerCase()];
-      if (STOP.has(a) || STOP.has(b) || a.length < 3 || b.length < 3) continue;
-      const e = counts.get(`${a} ${b}`) ?? { n: 0, forms: new Map<string, number>() };
-      const form = `${words[i]} ${words[i + 1]}`;
-      e.n++;
-      e.forms.set(form, (e.forms.get(form) ?? 0) + 1);
-      counts.set(`${a} ${b}`, e);
+  // A phrase never spans punctuation: "Company (CTR)" is no phrase.
+  for (const c of chunks.filter((c) => !c.location.headings.some((h) => APPARATUS.test(h))))
+    for (const run of c.text.split(/[^\p{L}\p{N}'’\s-]+/u)) {
+      const words = run.match(/[\p{L}][\p{L}'-]+/gu) ?? [];
+      for (let i = 0; i + 1 < words.length; i++) {
+        if (!content(words[i]!) || !content(words[i + 1]!)) continue;
+        add(words.slice(i, i + 2));
+        if (i + 2 < words.length && content(words[i + 2]!)) add(words.slice(i, i + 3));
+      }
     }
+  // A three-word name whose two halves occur only inside it is one topic ("International Business
+  // Machines"), not two.
+  for (const [key, e] of counts) {
+    const w = key.split(' ');
+    if (w.length !== 3 || e.n < 2) continue;
+    const halves = [`${w[0]} ${w[1]}`, `${w[1]} ${w[2]}`];
+    if (halves.every((h) => (counts.get(h)?.n ?? 0) <= e.n)) for (const h of halves) counts.delete(h);
+    else counts.delete(key);
   }
   const phrases = [...counts]
     .filter(([, e]) => e.n >= 2)
