@@ -191,6 +191,11 @@ test('collections in the app: create, add documents, ask within one, rename, del
   await page.getByRole('menu', { name: 'Ask in' }).waitFor();
   expect(await axeFindings(page)).toEqual([]);
   await page.keyboard.press('Escape');
+  // A question that names its document is not widened: searching all documents would search that one again.
+  const named = await ask(page, 'What does wiki_duck.html say about the Dow Jones Industrial Average?');
+  await waitForAnswer(page);
+  await named.locator('.declined-title').waitFor();
+  expect(await named.getByRole('button', { name: 'Search all documents' }).count()).toBe(0);
   // One click asks it again in all documents, and the picker says so from then on.
   await scoped.getByRole('button', { name: 'Search all documents' }).click();
   const all = turns(page).nth((await turns(page).count()) - 1);
