@@ -74,7 +74,7 @@ async function sectionCell(source: WholeSource, doc: WholeDocument, section: str
   const summary = passages.length
     ? await summarisePassages(passages, { words: 30, ...(doc.title ? { title: doc.title } : {}) })
     : undefined;
-  const first = summary?.sections[0]?.sentences[0];
+  const first = summary?.lead;
   if (!first) return { docId: doc.id, docName: doc.name, missing: `Not found in ${doc.name}` };
   const chunk = chunks[sentences ? sentences[first.passage]!.passage : first.passage]!;
   return {

@@ -122,3 +122,24 @@ test('a line of code set alone is no heading: the sentences after it stay under 
   expect(under('Data Classes.')).toEqual(path);
   expect(under('But visually-rich')).toEqual(path);
 });
+
+// A comparison's Overview cell is one sentence: the summary's first choice, not its earliest in the
+// document (papermage.pdf's Overview was a caption's "(C) Users can access and manipulate layers.").
+test('the lead is the sentence chosen first, wherever it stands in the document', async () => {
+  const text = [
+    'Figure 1: papermage’s document creation and representation.',
+    '(C) Users can access and manipulate layers.',
+    'Research papers and textbooks are central to the scientific enterprise, and there is increasing interest in developing new tools for extracting knowledge from these visually-rich documents.',
+    'We introduce papermage, an open-source Python toolkit for processing scientific documents.',
+    'The toolkit composes models operating across different data modalities to extract the structure of scientific documents.',
+  ].join(' ');
+  const passages = [{ text, location: { headings: ['1 Introduction'], start: 0, end: text.length } }];
+  const summary = await summarisePassages(passages, {
+    words: 30,
+    title: 'PaperMage: A Unified Toolkit for Processing Scientific Documents',
+  });
+  expect(summary.sections[0]!.sentences[0]!.text).toBe('(C) Users can access and manipulate layers.');
+  expect(summary.lead?.text).toBe(
+    'We introduce papermage, an open-source Python toolkit for processing scientific documents.',
+  );
+});

@@ -53,6 +53,8 @@ export interface ExtractiveSummary {
   words: number;
   /** What was read: every passage and sentence of the document. */
   read: { passages: number; sentences: number };
+  /** The sentence chosen first, before any was: the best one alone (a comparison's cell). */
+  lead?: DocSentence;
 }
 
 export interface SummaryOptions {
@@ -434,6 +436,7 @@ export async function summarisePassages(
     words += best.words;
   }
 
+  const first = chosen[0];
   chosen.sort((a, b) => a.s.index - b.s.index);
   const sections: SummarySection[] = [];
   for (const c of chosen) {
@@ -442,7 +445,7 @@ export async function summarisePassages(
     if (last && last.headings.join(' › ') === c.section) last.sentences.push(quoted);
     else sections.push({ headings: c.s.location.headings, sentences: [quoted] });
   }
-  return { sections, words, read };
+  return { sections, words, read, ...(first ? { lead: { ...first.s, text: first.shown } } : {}) };
 }
 
 async function addEmbeddingCentrality(
