@@ -38,6 +38,7 @@ export async function computeSourceGuide(
 ): Promise<SourceGuide> {
   const chunks = await source.getChunks(doc.id);
   const summary = await summarisePassages(chunks, { words: 60, ...(doc.title ? { title: doc.title } : {}) });
+  const found = topics(chunks);
   return {
     docId: doc.id,
     docName: doc.name,
@@ -47,8 +48,8 @@ export async function computeSourceGuide(
       ...(doc.hash ? { hash: doc.hash } : {}),
     },
     summary: summary.sections.flatMap((s) => s.sentences.map((x) => ({ text: x.text, location: x.location }))),
-    topics: topics(chunks).map((t) => t.label),
-    questions: await questions(source, doc, chunks, topics(chunks)),
+    topics: found.map((t) => t.label),
+    questions: await questions(source, doc, chunks, found),
   };
 }
 
