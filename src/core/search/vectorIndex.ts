@@ -86,8 +86,7 @@ const PART_MOST = 4096;
  * best lies more than HALF_SKIP_MARGIN below that of every query the part has settled so far goes
  * straight to the whole codes, as without the part (same answers; it no longer pays for the part's
  * pass); any other query takes the part as before, and a settled one lowers the bar. Until the
- * part has settled a query, every query takes it; of the queries below the bar, one in
- * HALF_TRY_EVERY takes it still. In one Chromium page at 1M: off-distribution
+ * part has settled a query, every query takes it. In one Chromium page at 1M: off-distribution
  * queries 0.77× of their time with the part, near ones 1.08–1.13× (the sample's price; 1.19× with a
  * count and a select per run, 1.49× for single blocks in one strided pass, Node). What the sample's
  * line would let in does not tell the two apart (near 16k–630k rows, off-distribution 70k–1M,
@@ -98,12 +97,6 @@ const HALF_SAMPLE_EVERY = 16;
 /** A sample holds at least this many rows (all of them below twice as many): a smaller one's k-th best strays. */
 const HALF_SAMPLE_LEAST = 32_768;
 const HALF_SKIP_MARGIN = 0.02;
-/**
- * One query in this many that the sample would send past the part takes the part anyway, so the
- * bar keeps learning: a bar set by an unusually near query (a topic's k-th best is 0.55 on the
- * bench's vectors) would otherwise send every later near query past the part for good.
- */
-const HALF_TRY_EVERY = 8;
 /** Rows sampled to fit the codes' centre and spread. */
 const SAMPLE = 4096;
 /** Rows coded at a time once rows are coded (their floats pass through the arena's float region). */
@@ -196,8 +189,6 @@ export class VectorIndex {
   private leastSettled = Number.POSITIVE_INFINITY;
   /** The search under way went to the whole codes on its sample's word (lastProbe.halfSkipped). */
   private halfSkipped = false;
-  /** Queries the sample would have sent past the part (every HALF_TRY_EVERY-th takes it). */
-  private wouldSkip = 0;
 
   constructor(
     readonly dimensions: number,
@@ -424,8 +415,7 @@ export class VectorIndex {
     // unless a sample says the part will not (HALF_SAMPLE_EVERY; unfiltered queries only).
     let part = !estimated && !this.lists && arena.headed && eligible >= this.partAbove ? arena.headBytes : 0;
     const sampled = part && !allowed ? this.sampleKth(k) : Number.NaN;
-    const below = Number.isFinite(this.leastSettled) && sampled < this.leastSettled - HALF_SKIP_MARGIN;
-    const halfSkipped = below && ++this.wouldSkip % HALF_TRY_EVERY !== 0;
+    const halfSkipped = Number.isFinite(this.leastSettled) && sampled < this.leastSettled - HALF_SKIP_MARGIN;
     if (!estimated) this.halfSkipped = halfSkipped;
     if (halfSkipped) part = 0;
     probe.start(part, estimated);
