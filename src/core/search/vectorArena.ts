@@ -530,7 +530,7 @@ export class VectorArena {
    * (whole runs only), written one after another from distance[0]: position p holds the distance
    * of row `sampledRow(p, run, every)`. Returns how many positions. Runs, not single blocks: a block
    * every 6 KB read as one strided pass waited on memory for each (1.49× a near query's time at 1M,
-   * against 1.14× for runs of 256, Node).
+   * against 1.19× for runs of 256).
    */
   estimateHeadSample(rows: number, run: number, every: number): number {
     const runs = Math.ceil(Math.floor(rows / run) / every);

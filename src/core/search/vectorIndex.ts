@@ -77,20 +77,18 @@ const PART_ABOVE = 524_288;
 const PART_MOST = 4096;
 /**
  * Whether a query goes to the first part at all is told from a sample of the rows: every
- * HALF_SAMPLE_EVERY-th run of HALF_SAMPLE_RUN rows (1/16 of 1M: 1.5 MB of half codes; runs short
- * enough that a document of 10k rows is in it), their distances written one after another so one
- * count and one select serve them, whose best 16·k by half estimate get their int8 scores. The k-th
- * best of those is high for a query near stored content and low for one unlike it (1M rows of the
- * bench's vectors, its 50 queries and 50 tuning queries: near 0.204–0.301, off-distribution
- * 0.138–0.171), but what "high" is depends on the data, so it is learnt: a query whose sample k-th
- * best lies more than HALF_SKIP_MARGIN below that of every query the part has settled so far goes
- * straight to the whole codes, as without the part (same answers; it no longer pays for the part's
- * pass); any other query takes the part as before, and a settled one lowers the bar. Until the
- * part has settled a query, every query takes it. In one Chromium page at 1M: off-distribution
- * queries 0.77× of their time with the part, near ones 1.08–1.13× (the sample's price; 1.19× with a
- * count and a select per run, 1.49× for single blocks in one strided pass, Node). What the sample's
- * line would let in does not tell the two apart (near 16k–630k rows, off-distribution 70k–1M,
- * scaled to 1M): a near query's few true neighbours are rarely in a sample; nor does 1/32 of the rows.
+ * HALF_SAMPLE_EVERY-th block of 16 (1/16 of 1M is 1.5 MB of half codes, in one pass of the estimate
+ * kernel; runs of 256 rows, a call each, made the sample cost near queries 1.19× of their time),
+ * whose best 16·k by half estimate get their int8 scores. The k-th best of
+ * those is high for a query near stored content and low for one unlike it (1M rows of the bench's
+ * vectors, its 50 queries and 50 tuning queries: near 0.204–0.301, off-distribution 0.138–0.171),
+ * but what "high" is depends on the data, so it is learnt: a query whose sample k-th best lies
+ * more than HALF_SKIP_MARGIN below that of every query the part has settled so far goes straight to
+ * the whole codes, as without the part (same answers; it no longer pays for the part's pass); any
+ * other query takes the part as before, and a settled one lowers the bar. Until the part has
+ * settled a query, every query takes it. The sample's count of rows the line lets in does not tell
+ * the two apart (near 16k–630k, off-distribution 70k–1M, scaled to 1M): a near query's few true
+ * neighbours are rarely in a sample.
  */
 const HALF_SAMPLE_RUN = 256;
 const HALF_SAMPLE_EVERY = 16;
