@@ -1,8 +1,8 @@
 import { describe, expect, test, vi } from 'vitest';
 import { mixTopics, topicQueries } from '../../scripts/lib/topics';
 import { InvertedLists } from '../../src/core/search/invertedLists';
-import { sampledRow, VectorArena } from '../../src/core/search/vectorArena';
-import { evenSample, TopK, type VectorHit, VectorIndex } from '../../src/core/search/vectorIndex';
+import { VectorArena } from '../../src/core/search/vectorArena';
+import { evenSample, TopK, VectorIndex } from '../../src/core/search/vectorIndex';
 
 function rng(seed: number) {
   let x = seed;
@@ -485,16 +485,6 @@ describe('the first part of the bit codes (head)', () => {
         for (let r = 0; r < rows; r++)
           if (a.distance[r] !== a.offset - part(a, r, 0, H))
             throw new Error(`row ${r}: head distance ${a.distance[r]} vs ${a.offset - part(a, r, 0, H)}`);
-        // A sample of runs (every 3rd run of 64 rows), one after another: each position the head
-        // distance of the row sampledRow names, whole runs only.
-        const heads = a.distance.slice(0, rows);
-        const positions = a.estimateHeadSample(rows, 64, 3);
-        expect(positions).toBe(64 * Math.ceil(Math.floor(rows / 64) / 3));
-        for (let p = 0; p < positions; p++) {
-          const r = sampledRow(p, 64, 3);
-          if (r >= rows || a.distance[p] !== heads[r]) throw new Error(`sample position ${p}: row ${r}`);
-        }
-        a.estimateHead(0, rows);
         // The rest of every code added: the whole estimate, as estimateRange gives it.
         a.estimateRest(0, rows);
         const whole = a.distance.slice(0, rows);
@@ -590,31 +580,6 @@ describe('the calibration batch (bit-code estimate against int8 score)', () => {
     topic: Array.from({ length: 10 }, (_, q) => topics.slice(q * d, (q + 1) * d)),
   };
 
-  /** The index of these documents; `firstPartAbove` as given. */
-  const build = (opts: { firstPartAbove?: number }) => {
-    const index = new VectorIndex(d, 1024, opts);
-    index.calibrate(evenSample(docs, d), docs.length * 1000);
-    docs.forEach((v, i) => index.add(`doc${i}`, v));
-    return index;
-  };
-
-  /**
-   * Every query of every kind searched on `index` (`visit` sees each answer as it comes); recall@10
-   * against the float vectors ≥ 0.99 on each kind.
-   */
-  function searchEach(index: VectorIndex, visit: (kind: string, q: Float32Array, got: VectorHit[]) => void): void {
-    for (const [kind, queries] of Object.entries(kinds)) {
-      let found = 0;
-      for (const q of queries) {
-        const want = floatTop(q);
-        const got = index.search(q, 10);
-        found += got.filter((h) => want.has(`${h.docId}:${h.chunkIndex}`)).length;
-        visit(kind, q, got);
-      }
-      expect(found / (10 * queries.length)).toBeGreaterThanOrEqual(0.99);
-    }
-  }
-
   /** The true top 10, from the float vectors (the index holds codes only). */
   function floatTop(q: Float32Array): Set<string> {
     const top = new TopK(10);
@@ -654,18 +619,31 @@ describe('the calibration batch (bit-code estimate against int8 score)', () => {
     expect(calibrated.off!.every((c) => c >= 640)).toBe(true);
   });
   test('the first part of every code settles near queries alone; the others are searched whole, with the same hits: recall@10 ≥ 0.99 on each', () => {
+    const build = (opts: { firstPartAbove?: number }) => {
+      const index = new VectorIndex(d, 1024, opts);
+      index.calibrate(evenSample(docs, d), docs.length * 1000);
+      docs.forEach((v, i) => index.add(`doc${i}`, v));
+      return index;
+    };
     const parted = build({ firstPartAbove: 20_000 });
     const whole = build({});
     const settled: Record<string, number> = {};
-    searchEach(parted, (kind, q, got) => {
-      expect(parted.lastProbe.estimated).toBe(30_000);
-      if (parted.lastProbe.codeBytes === 24) settled[kind] = (settled[kind] ?? 0) + 1;
-      else {
-        expect(parted.lastProbe.codeBytes).toBe(48);
-        // Searched whole after the part: what the index without it finds.
-        expect(got).toEqual(whole.search(q, 10));
+    for (const [kind, queries] of Object.entries(kinds)) {
+      let found = 0;
+      for (const q of queries) {
+        const want = floatTop(q);
+        const got = parted.search(q, 10);
+        found += got.filter((h) => want.has(`${h.docId}:${h.chunkIndex}`)).length;
+        expect(parted.lastProbe.estimated).toBe(30_000);
+        if (parted.lastProbe.codeBytes === 24) settled[kind] = (settled[kind] ?? 0) + 1;
+        else {
+          expect(parted.lastProbe.codeBytes).toBe(48);
+          // Searched whole after the part: what the index without it finds.
+          expect(got).toEqual(whole.search(q, 10));
+        }
       }
-    });
+      expect(found / (10 * queries.length)).toBeGreaterThanOrEqual(0.99);
+    }
     expect(settled.near ?? 0).toBeGreaterThanOrEqual(15);
     expect(settled.off ?? 0).toBe(0);
     // The index without the part never takes it.
@@ -688,34 +666,6 @@ describe('the calibration batch (bit-code estimate against int8 score)', () => {
     }
     expect(asked).toBeGreaterThanOrEqual(30);
     expect(agree / (10 * 2 * (kinds.near.length + kinds.topic.length))).toBeGreaterThanOrEqual(0.99);
-  });
-  test('once the first part has settled a query, a sample of the rows sends off-distribution queries straight to the whole codes: the same hits, recall@10 ≥ 0.99', () => {
-    const parted = build({ firstPartAbove: 20_000 });
-    const whole = build({});
-    // Nothing settled yet: an off-distribution query takes the part, then the whole codes.
-    parted.search(kinds.off[0]!, 10);
-    expect(parted.lastProbe).toMatchObject({ halfSkipped: false, codeBytes: 48 });
-    parted.search(kinds.near[0]!, 10);
-    expect(parted.lastProbe).toMatchObject({ halfSkipped: false, codeBytes: 24 });
-    const paths: Record<string, number> = {};
-    searchEach(parted, (kind, q, got) => {
-      const { halfSkipped, codeBytes, estimated } = parted.lastProbe;
-      const path = halfSkipped ? 'skipped' : codeBytes === 24 ? 'settled' : 'part, then whole';
-      paths[`${kind} ${path}`] = (paths[`${kind} ${path}`] ?? 0) + 1;
-      expect(estimated).toBe(30_000);
-      if (halfSkipped) {
-        expect(codeBytes).toBe(48);
-        // The search without the part: its answer exactly.
-        expect(got).toEqual(whole.search(q, 10));
-      }
-    });
-    expect(paths['off skipped']).toBe(20);
-    expect(paths['near settled'] ?? 0).toBeGreaterThanOrEqual(15);
-    expect(paths['near skipped'] ?? 0).toBeLessThanOrEqual(2);
-    // A filtered query is never sent by the sample (its sample would count rows filtered out).
-    const most = docs.map((_, i) => `doc${i}`).filter((id) => id !== 'doc11');
-    parted.search(kinds.off[1]!, 10, most);
-    expect(parted.lastProbe.halfSkipped).toBe(false);
   });
   test('the first part of the codes is held from firstPartAbove rows, not from that much room', () => {
     const index = new VectorIndex(d, 1024, { firstPartAbove: 20_000 });

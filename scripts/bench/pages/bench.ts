@@ -70,10 +70,8 @@ async function searchBench(n: number, d = 384, queries = 50, invertedLists = fal
   const nearTimes: number[] = [];
   const nearEstimated: number[] = [];
   const nearScored: number[] = [];
-  // Queries settled from the first half of every bit code (vectorIndex.ts, PART_ABOVE), and those
-  // sent straight to the whole codes by the sample (HALF_SAMPLE_EVERY).
+  // Queries settled from the first half of every bit code (vectorIndex.ts, PART_ABOVE).
   const settledOnHalf = [0, 0];
-  const halfSkipped = [0, 0];
   const farTimes: number[] = [];
   const farScored: number[] = [];
   const recall = [0, 0];
@@ -96,13 +94,12 @@ async function searchBench(n: number, d = 384, queries = 50, invertedLists = fal
     const got = index.search(query, 10);
     times.push(performance.now() - t0);
     if (trace) {
-      const { codeBytes, scored, calibrated, halfSkipped: skipped } = index.lastProbe;
+      const { codeBytes, scored, calibrated } = index.lastProbe;
       const kind = q % 2 ? 'far' : 'near';
       const ms = +times[q]!.toFixed(2);
-      perQuery.push({ q, kind, ms, codeBytes, skipped: +skipped, scored, calibrated, heapBefore, heapAfter: heap() });
+      perQuery.push({ q, kind, ms, codeBytes, scored, calibrated, heapBefore, heapAfter: heap() });
     }
     if (index.lastProbe.codeBytes && index.lastProbe.codeBytes < d / 8) settledOnHalf[q % 2]!++;
-    if (index.lastProbe.halfSkipped) halfSkipped[q % 2]!++;
     if (q % 2 === 0) {
       nearTimes.push(times[q]!);
       nearEstimated.push(index.lastProbe.estimated);
@@ -151,8 +148,6 @@ async function searchBench(n: number, d = 384, queries = 50, invertedLists = fal
     near_rows_scored_p50: percentile(nearScored, 50),
     near_settled_on_half_codes: settledOnHalf[0],
     far_settled_on_half_codes: settledOnHalf[1],
-    near_half_skipped: halfSkipped[0],
-    far_half_skipped: halfSkipped[1],
     // Off-distribution queries (the odd ones): with as many near ones, the p50 over all falls
     // between the slowest near and the fastest of these.
     far_p50: +percentile(farTimes, 50).toFixed(2),

@@ -526,31 +526,6 @@ export class VectorArena {
   }
 
   /**
-   * `estimateHead` for every `every`-th run of `run` codes (a multiple of 16) among the first `rows`
-   * (whole runs only), written one after another from distance[0]: position p holds the distance
-   * of row `sampledRow(p, run, every)`. Returns how many positions. Runs, not single blocks: a block
-   * every 6 KB read as one strided pass waited on memory for each (1.49× a near query's time at 1M,
-   * against 1.19× for runs of 256).
-   */
-  estimateHeadSample(rows: number, run: number, every: number): number {
-    const runs = Math.ceil(Math.floor(rows / run) / every);
-    const H = this.headBytes;
-    const blocks = run / BLOCK;
-    for (let i = 0; i < runs; i++) {
-      const first = i * every * blocks;
-      if (this.kernels) {
-        const a = this.at;
-        const top = this.offset + 2 * ENTRY * H;
-        const out = a.distance + i * run * 2;
-        this.kernels.estimate(a.head + first * BLOCK * H, blocks, H, a.unsignedLut, top, out, 0, 0);
-      } else
-        for (let p = i * run; p < (i + 1) * run; p++)
-          this.distance[p] = this.distanceAt(sampledRow(p, run, every), 0, H);
-    }
-    return runs * run;
-  }
-
-  /**
    * Adds to the distances `estimateHead` left the estimate from the rest of every bit code (bytes
    * [headBytes, bytes)), for the whole blocks covering [from, to): then each is the distance of the
    * whole estimate, as `estimate` gives it. Reads that share of every block of `codes`.
@@ -753,9 +728,6 @@ function regions() {
 /** Where dimension j's 2-bit rest lies in its row's rests: 64 dimensions to 16 bytes, j, j + 16, j + 32, j + 48 in one. */
 const restByte = (j: number) => (j >> 6) * 16 + (j & 15);
 const restShift = (j: number) => 2 * ((j >> 4) & 3);
-
-/** The row at position p of `estimateHeadSample(…, run, every)`'s distances. */
-export const sampledRow = (p: number, run: number, every: number) => (p - (p % run)) * every + (p % run);
 
 /** Rounds half to even, as WebAssembly's `nearest` does. */
 function roundEven(x: number): number {

@@ -1,5 +1,5 @@
 import { InvertedLists } from './invertedLists';
-import { sampledRow, VectorArena } from './vectorArena';
+import { VectorArena } from './vectorArena';
 
 /**
  * The approximate search in two steps: an estimate of every row from its bit code, then its score
@@ -75,26 +75,6 @@ const PART_ABOVE = 524_288;
  * scores for ~4k scattered rows (~115 ns each at 1M) cost less than the other half of 1M codes.
  */
 const PART_MOST = 4096;
-/**
- * Whether a query goes to the first part at all is told from a sample of the rows: every
- * HALF_SAMPLE_EVERY-th block of 16 (1/16 of 1M is 1.5 MB of half codes, in one pass of the estimate
- * kernel; runs of 256 rows, a call each, made the sample cost near queries 1.19× of their time),
- * whose best 16·k by half estimate get their int8 scores. The k-th best of
- * those is high for a query near stored content and low for one unlike it (1M rows of the bench's
- * vectors, its 50 queries and 50 tuning queries: near 0.204–0.301, off-distribution 0.138–0.171),
- * but what "high" is depends on the data, so it is learnt: a query whose sample k-th best lies
- * more than HALF_SKIP_MARGIN below that of every query the part has settled so far goes straight to
- * the whole codes, as without the part (same answers; it no longer pays for the part's pass); any
- * other query takes the part as before, and a settled one lowers the bar. Until the part has
- * settled a query, every query takes it. The sample's count of rows the line lets in does not tell
- * the two apart (near 16k–630k, off-distribution 70k–1M, scaled to 1M): a near query's few true
- * neighbours are rarely in a sample.
- */
-const HALF_SAMPLE_RUN = 256;
-const HALF_SAMPLE_EVERY = 16;
-/** A sample holds at least this many rows (all of them below twice as many): a smaller one's k-th best strays. */
-const HALF_SAMPLE_LEAST = 32_768;
-const HALF_SKIP_MARGIN = 0.02;
 /** Rows sampled to fit the codes' centre and spread. */
 const SAMPLE = 4096;
 /** Rows coded at a time once rows are coded (their floats pass through the arena's float region). */
@@ -179,14 +159,7 @@ export class VectorIndex {
    * (`calibrated` of them the batch its line was fitted on), and lists probed (of how many; 0 when
    * searched as without lists).
    */
-  lastProbe = { estimated: 0, codeBytes: 0, scored: 0, calibrated: 0, lists: 0, of: 0, halfSkipped: false };
-  /**
-   * The lowest sample k-th best score (see HALF_SAMPLE_EVERY) of a query the first part settled; +∞
-   * until one is (and when the codes are fitted).
-   */
-  private leastSettled = Number.POSITIVE_INFINITY;
-  /** The search under way went to the whole codes on its sample's word (lastProbe.halfSkipped). */
-  private halfSkipped = false;
+  lastProbe = { estimated: 0, codeBytes: 0, scored: 0, calibrated: 0, lists: 0, of: 0 };
 
   constructor(
     readonly dimensions: number,
@@ -278,7 +251,6 @@ export class VectorIndex {
   /** The codes' centre and spread, and the lists, from sample rows, for an index about to hold `total`. */
   private fit(sample: Float32Array, rows: number, total: number): void {
     this.arena.fit(sample, rows);
-    this.leastSettled = Number.POSITIVE_INFINITY;
     this.lists = this.useLists ? InvertedLists.train(sample, rows, this.arena.centre, total) : null;
     if (this.lists) this.listOf = new Int32Array(this.docOf.length);
     this.assigned = 0;
@@ -409,13 +381,8 @@ export class VectorIndex {
     const n = this.rows;
     const skip = 2 * arena.offset + 1;
     const probe = new Probe(arena, this.lists, n, allowed, this.docOf, skip, everyList);
-    // A first part of every code first, while its line alone may settle the query (see PART_ABOVE),
-    // unless a sample says the part will not (HALF_SAMPLE_EVERY; unfiltered queries only).
-    let part = !estimated && !this.lists && arena.headed && eligible >= this.partAbove ? arena.headBytes : 0;
-    const sampled = part && !allowed ? this.sampleKth(k) : Number.NaN;
-    const halfSkipped = Number.isFinite(this.leastSettled) && sampled < this.leastSettled - HALF_SKIP_MARGIN;
-    if (!estimated) this.halfSkipped = halfSkipped;
-    if (halfSkipped) part = 0;
+    // A first part of every code first, while its line alone may settle the query (see PART_ABOVE).
+    const part = !estimated && !this.lists && arena.headed && eligible >= this.partAbove ? arena.headBytes : 0;
     probe.start(part, estimated);
     let count = probe.batch(SMALL_FIRST_PER_K * k, 0);
     if (count < k || probe.lastCut >= skip - 1) {
@@ -437,7 +404,6 @@ export class VectorIndex {
         probe.calibrated = count;
         probe.toRows(count + more, count);
         arena.codedDots(count + more, count);
-        if (part && !Number.isNaN(sampled)) this.leastSettled = Math.min(this.leastSettled, sampled);
         return this.probed(probe, count + more, part);
       }
       // The first part's line lets in too many rows: the rest of every code, and the query again.
@@ -467,31 +433,6 @@ export class VectorIndex {
     return this.probed(probe, count);
   }
 
-  /**
-   * The k-th best int8 score among the best 16·k rows, by first-part estimate, of a sample of the
-   * rows (see HALF_SAMPLE_EVERY). Leaves the sample's distances, list and scores behind; the search
-   * estimates every row afterwards.
-   */
-  private sampleKth(k: number): number {
-    const arena = this.arena;
-    const every = Math.max(1, Math.min(HALF_SAMPLE_EVERY, Math.floor(this.rows / HALF_SAMPLE_LEAST)));
-    const positions = arena.estimateHeadSample(this.rows, HALF_SAMPLE_RUN, every);
-    const histogram = arena.histogram;
-    histogram.fill(0);
-    arena.countRange(0, positions);
-    const want = SMALL_FIRST_PER_K * k;
-    let cut = 0;
-    for (let seen = 0; cut < histogram.length - 1 && seen + histogram[cut]! < want; cut++) seen += histogram[cut]!;
-    const count = arena.selectRange(0, positions, cut, 0);
-    const { list, scores } = arena;
-    for (let i = 0; i < count; i++) list[i] = sampledRow(list[i]!, HALF_SAMPLE_RUN, every);
-    arena.codedDots(count);
-    const top = new TopK(k);
-    for (let i = 0; i < count; i++) top.push(scores[i]!, i);
-    const best = top.sorted();
-    return best.length < k ? Number.NaN : best[k - 1]![0];
-  }
-
   /** The rest of every code added to a first part's estimates (probe's), and the search again from the whole ones. */
   private whole(probe: Probe, k: number, eligible: number, allowed: Uint8Array | null): number {
     probe.complete();
@@ -500,7 +441,6 @@ export class VectorIndex {
 
   private probed(probe: Probe, count: number, part = 0): number {
     this.lastProbe = {
-      halfSkipped: this.halfSkipped,
       estimated: probe.estimated,
       codeBytes: part || this.arena.bytes,
       scored: count,
