@@ -45,6 +45,8 @@ const browser = await chromium.launchPersistentContext(profile, {
   args: [
     ...CHROMIUM_ARGS.filter((a) => !/webgpu|swiftshader|angle/.test(a)),
     '--enable-blink-features=ForceEagerMeasureMemory',
+    // performance.memory in bytes, for BENCH_SEARCH_TRACE's heap before and after each query.
+    ...(process.env.BENCH_SEARCH_TRACE === '1' ? ['--enable-precise-memory-info'] : []),
   ],
 });
 try {
@@ -72,7 +74,15 @@ async function measure(page: Page, requested: string[]) {
   for (const n of only && only !== 'search' ? [] : sizes) {
     // BENCH_LISTS=1: the index with its inverted lists (VectorIndexOptions.invertedLists).
     const lists = process.env.BENCH_LISTS === '1';
-    emit(await page.evaluate(([count, on]) => window.bench.searchBench(count, 384, 50, on), [n, lists] as const));
+    // BENCH_SEARCH_TRACE=1: every timed query's time, path and heap in `per_query` (bench.ts).
+    const trace = process.env.BENCH_SEARCH_TRACE === '1';
+    emit(
+      await page.evaluate(([count, on, t]) => window.bench.searchBench(count, 384, 50, on, t), [
+        n,
+        lists,
+        trace,
+      ] as const),
+    );
   }
   if (only === 'search') return;
   // Storage and cold start: generated chunks written through the store, then a fresh page opens

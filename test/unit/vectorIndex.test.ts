@@ -667,6 +667,26 @@ describe('the calibration batch (bit-code estimate against int8 score)', () => {
     expect(asked).toBeGreaterThanOrEqual(30);
     expect(agree / (10 * 2 * (kinds.near.length + kinds.topic.length))).toBeGreaterThanOrEqual(0.99);
   });
+  test('the first part of the codes is held from firstPartAbove rows, not from that much room', () => {
+    const index = new VectorIndex(d, 1024, { firstPartAbove: 20_000 });
+    const plain = new VectorIndex(d, 1024);
+    for (const ix of [index, plain]) ix.calibrate(evenSample(docs, d), docs.length * 1000);
+    // 17,000 rows: room for 32,768 (doubled), no half held.
+    for (let i = 0; i < 17; i++) for (const ix of [index, plain]) ix.add(`doc${i}`, docs[i]!);
+    index.search(kinds.near[0]!, 10);
+    plain.search(kinds.near[0]!, 10);
+    expect(index.memoryBytes).toBe(plain.memoryBytes);
+    expect(index.lastProbe.codeBytes).toBe(48);
+    // 21,000 rows: the half of every code (24 bytes a row of the room), made for the rows held before
+    // too, and a near query settled on it with what the plain index finds.
+    for (let i = 17; i < 21; i++) for (const ix of [index, plain]) ix.add(`doc${i}`, docs[i]!);
+    const want = new Set(plain.search(kinds.near[1]!, 10).map((h) => `${h.docId}:${h.chunkIndex}`));
+    const got = index.search(kinds.near[1]!, 10);
+    expect(index.lastProbe.codeBytes).toBe(24);
+    expect(got.filter((h) => want.has(`${h.docId}:${h.chunkIndex}`)).length).toBeGreaterThanOrEqual(9);
+    expect(index.memoryBytes - plain.memoryBytes).toBeGreaterThanOrEqual(32_768 * 24);
+    expect(index.memoryBytes - plain.memoryBytes).toBeLessThan(32_768 * 24 + 65_536 * 2);
+  });
   test('off-distribution queries list the rows within reach in one pass, without counting every distance', () => {
     const index = new VectorIndex(d, 1024);
     index.calibrate(evenSample(docs, d), docs.length * 1000);

@@ -24,7 +24,7 @@ import {
   type LinkedFolder,
 } from '../../../src/core';
 
-async function searchBench(n: number, d = 384, queries = 50, invertedLists = false) {
+async function searchBench(n: number, d = 384, queries = 50, invertedLists = false, trace = false) {
   const docs = libraryDocs(n);
   const qs = benchQueries(queries, d);
   const judged = 40;
@@ -47,11 +47,14 @@ async function searchBench(n: number, d = 384, queries = 50, invertedLists = fal
   const truth = Array.from({ length: judged + 10 }, () => new TopK(10));
   const ids: string[] = [];
   const asked = (q: number) => (q < judged ? qs.subarray(q * d, (q + 1) * d) : topics.subarray((q - judged) * d));
+  // One exact index, emptied per document: one per document left 100 WebAssembly memories (15 MB
+  // each at 1M) for the collector to free while the queries were timed.
+  const exact = new VectorIndex(d, docs[0]!.count, { approximateAbove: Number.POSITIVE_INFINITY });
   for (const [i, doc] of docs.entries()) {
     const vectors = generate(doc.count, d, doc.seed);
     mixTopics(vectors, doc.first, d);
     index.add(`doc${i}`, vectors);
-    const exact = new VectorIndex(d, doc.count, { approximateAbove: Number.POSITIVE_INFINITY });
+    if (i > 0) exact.remove(`doc${i - 1}`);
     exact.add(`doc${i}`, vectors);
     for (let q = 0; q < judged + 10; q++)
       for (const h of exact.search(asked(q).subarray(0, d), 10)) {
@@ -73,12 +76,29 @@ async function searchBench(n: number, d = 384, queries = 50, invertedLists = fal
   const farScored: number[] = [];
   const recall = [0, 0];
   let worst = 0;
+  // BENCH_SEARCH_TRACE=1: each timed query's time, path and JavaScript heap before and after (a
+  // smaller heap after means a collection ran inside the query; Chromium with
+  // --enable-precise-memory-info gives bytes, not buckets).
+  const perQuery: Record<string, number | string>[] = [];
+  const heap = () => (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0;
   index.search(qs.subarray(0, d), 10); // builds the bit codes (and lays out the lists) once, outside the timing
+  // Warm-up on the tuning queries (benchQueries' second set, never judged), as the peers page does:
+  // without it the first near queries ran before the engine had optimised the search's loops
+  // (2–4 ms slower; BENCH_SEARCH_TRACE=1 shows it), and the p50 is the slowest near query.
+  const tuning = benchQueries(queries, d, true);
+  for (let q = 0; q < queries; q++) index.search(tuning.subarray(q * d, (q + 1) * d), 10);
   for (let q = 0; q < queries; q++) {
     const query = qs.subarray(q * d, (q + 1) * d);
+    const heapBefore = trace ? heap() : 0;
     const t0 = performance.now();
     const got = index.search(query, 10);
     times.push(performance.now() - t0);
+    if (trace) {
+      const { codeBytes, scored, calibrated } = index.lastProbe;
+      const kind = q % 2 ? 'far' : 'near';
+      const ms = +times[q]!.toFixed(2);
+      perQuery.push({ q, kind, ms, codeBytes, scored, calibrated, heapBefore, heapAfter: heap() });
+    }
     if (index.lastProbe.codeBytes && index.lastProbe.codeBytes < d / 8) settledOnHalf[q % 2]!++;
     if (q % 2 === 0) {
       nearTimes.push(times[q]!);
@@ -140,6 +160,7 @@ async function searchBench(n: number, d = 384, queries = 50, invertedLists = fal
     exact_scan_p50: +percentile(exactTimes, 50).toFixed(1),
     memory_mb: +(index.memoryBytes / 2 ** 20).toFixed(1),
     bytes_per_vector: Math.round(index.memoryBytes / n),
+    ...(trace ? { per_query: perQuery } : {}),
   };
 }
 

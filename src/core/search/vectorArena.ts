@@ -234,8 +234,11 @@ export class VectorArena {
     return this.buffer.byteLength;
   }
 
-  /** Room for `capacity` coded rows and `floatCapacity` float rows, keeping what `keep` says. */
-  reserve(capacity: number, floatCapacity: number, keep: Kept): void {
+  /**
+   * Room for `capacity` coded rows and `floatCapacity` float rows, keeping what `keep` says; `head`
+   * kept or not as `head` says (by default: once kept, or from headAbove rows of capacity).
+   */
+  reserve(capacity: number, floatCapacity: number, keep: Kept, head?: boolean): void {
     const d = this.dims;
     const B = this.bytes;
     const blocks = Math.ceil(capacity / BLOCK);
@@ -248,7 +251,7 @@ export class VectorArena {
     next.inv = next.centre + align(d * 4);
     next.histogram = next.inv + align(d * 4);
     next.codes = next.histogram + align((2 * this.offset + 2) * 4);
-    const headed = this.headBytes > 0 && capacity >= this.headAbove;
+    const headed = this.headBytes > 0 && (head ?? (this.headed || capacity >= this.headAbove));
     const headBlockBytes = headed ? BLOCK * this.headBytes : 0;
     next.head = Math.ceil((next.codes + align(blocks * BLOCK * B)) / 64) * 64;
     // On a cache line: a 384-d row then spans six lines, not seven.

@@ -48,7 +48,7 @@ const LIST_MARGIN = 4e-3;
 /** The first lists probed hold at least this many rows (and are at least two). */
 const FIRST_PROBE = 4096;
 /**
- * From this many rows (of capacity, and eligible for a search) the arena keeps the first half of
+ * From this many rows (held, not room for; and eligible for a search) the arena keeps the first half of
  * every bit code again on its own (`VectorArena.head`, 24 bytes a row at 384-d, read as one
  * stream), and a search estimates every row from that half first and fits its line on those
  * estimates (the same line and Z as for the whole estimate). When the line lets in at most
@@ -173,7 +173,8 @@ export class VectorIndex {
     // Floats for the first rows only: an index filled at once past the threshold never holds them all.
     this.partAbove = opts.firstPartAbove ?? PART_ABOVE;
     const floats = Math.min(capacity, this.approximateAbove, 64);
-    this.arena = new VectorArena(dimensions, capacity, floats, true, this.partAbove);
+    // The first part of the codes is kept once the rows, not the room, reach partAbove (see reserve).
+    this.arena = new VectorArena(dimensions, capacity, floats, true);
     this.docOf = new Int32Array(capacity);
     this.chunkOf = new Int32Array(capacity);
     // Held only by an index with lists (see fit).
@@ -485,15 +486,21 @@ export class VectorIndex {
       const floats = Math.min(this.approximateAbove, Math.max(rows, 2 * arena.floatCapacity));
       arena.reserve(Math.max(arena.capacity, floats), floats, keep());
     }
-    if (rows <= this.docOf.length && rows <= arena.capacity) return;
+    // The half of every code from partAbove rows, not from that much room: a library of 300k rows
+    // whose room doubled to 600k held 12.6 MB of halves no search of it reads.
+    const head = arena.headed || rows >= this.partAbove;
+    if (rows <= this.docOf.length && rows <= arena.capacity) {
+      if (head && !arena.headed) arena.reserve(arena.capacity, arena.floatCapacity, keep(), true);
+      return;
+    }
     let cap = Math.max(rows, this.docOf.length * 2);
     try {
-      arena.reserve(cap, arena.floatCapacity, keep());
+      arena.reserve(cap, arena.floatCapacity, keep(), head);
     } catch (e) {
       // Doubling can overshoot the 4 GiB a WebAssembly memory may hold; exactly enough may still fit.
       if (!(e instanceof RangeError) || cap === rows) throw e;
       cap = rows;
-      arena.reserve(cap, arena.floatCapacity, keep());
+      arena.reserve(cap, arena.floatCapacity, keep(), head);
     }
     if (this.lists) {
       const listOf = new Int32Array(cap);
