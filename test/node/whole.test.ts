@@ -467,6 +467,22 @@ describe('comparisons', () => {
   });
 });
 
+describe('a lookup that names its document', () => {
+  test('is searched in it without the name: the name’s words cover nothing', async () => {
+    const library = await freshLibrary();
+    await library.addFiles([fixture(FIXTURE_FILES.html), fixture(FIXTURE_FILES.markdown)]);
+    // "wiki_duck.html" and "say" had matched "Don't feed the ducks bread, say conservationists".
+    const duck = await ask(library, 'What does wiki_duck.html say about Big Blue?');
+    expect(duck.record.kind).toBe('lookup');
+    expect(duck.record.declined?.reason).toMatch(/^Not in your documents: nothing in “wiki_duck\.html” matches/);
+    const feeding = await ask(library, 'What does wiki_duck.html say about feeding?');
+    expect(feeding.record.extract?.text).toMatch(/\bfeed/);
+    expect(feeding.record.extract?.text).not.toMatch(/bread, say conservationists/);
+    const ibm = await ask(library, 'What does wiki-ibm.md say about Big Blue?');
+    expect(ibm.record.extract?.text).toMatch(/Big Blue/);
+  });
+});
+
 describe('source guides', () => {
   test('a paper’s topics are its own sections, not its title, abstract, introduction or references', async () => {
     const library = await freshLibrary({ embedder: stubEmbedder() });

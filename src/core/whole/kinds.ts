@@ -354,14 +354,7 @@ function aspectOf(q: string, documents: string[]): { target?: string } {
  * incident that involved a forklift in audit.pdf" → "incident that involved a forklift".
  */
 export function target(q: string, documents: string[], titles: Record<string, string> = {}): string {
-  let t = q.trim().replace(/[?.!]+$/, '');
-  for (const d of documents)
-    for (const name of new Set([d, d.split('/').pop()!]))
-      t = t.replace(new RegExp(`(?:\\b(?:in|of|from)\\s+)?${escapeRegExp(name)}`, 'ig'), ' ');
-  for (const title of Object.values(titles)) {
-    const called = titleReference(title);
-    if (called) t = t.replace(new RegExp(`(?:\\b(?:in|of|from)\\s+)?${called.source}`, 'giu'), ' ');
-  }
+  let t = namesOut(q.trim().replace(/[?.!]+$/, ''), documents, titles);
   t = t.replace(/\b(?:does|do|did)\b/gi, ' ');
   t = t
     .replace(
@@ -376,6 +369,38 @@ export function target(q: string, documents: string[], titles: Record<string, st
     .replace(/\s+/g, ' ')
     .trim();
   return t || q;
+}
+
+/** The question with the documents' names (and "in", "of", "from" before them) taken out. */
+function namesOut(q: string, documents: string[], titles: Record<string, string>): string {
+  let t = q;
+  for (const d of documents)
+    for (const name of new Set([d, d.split('/').pop()!]))
+      t = t.replace(new RegExp(`(?:\\b(?:in|of|from)\\s+)?${escapeRegExp(name)}`, 'ig'), ' ');
+  for (const title of Object.values(titles)) {
+    const called = titleReference(title);
+    if (called) t = t.replace(new RegExp(`(?:\\b(?:in|of|from)\\s+)?${called.source}`, 'giu'), ' ');
+  }
+  return t;
+}
+
+/**
+ * What a lookup that names its documents searches for in them: the question without the names that
+ * chose where to look — searched in wiki_duck.html, "wiki_duck.html" matches every passage and
+ * would count the question as covered ("What does wiki_duck.html say about Big Blue?" was answered
+ * with a sentence about ducks). "What does X say about Y?" is searched as "Y".
+ */
+export function lookupQuery(q: string, documents: string[], titles: Record<string, string> = {}): string {
+  const about = new RegExp(
+    `^\\s*(?:what|how)\\s+(?:does|do|did)\\s+\\x00\\s+(?:say|says|tell(?:\\s+(?:me|us))?|mention|write|state|report)\\s+(?:about|on|regarding|of)\\s+(.+)$`,
+    'i',
+  );
+  const marked = namesOut(q, documents, titles).replace(/^(\s*(?:what|how)\s+(?:does|do|did)\s+)\s+/i, '$1\x00 ');
+  const t = (marked.match(about)?.[1] ?? marked.replace('\x00', ' '))
+    .replace(/\s+/g, ' ')
+    .replace(/\s+([?.!,])/g, '$1')
+    .trim();
+  return /\p{L}/u.test(t.replace(/\b(?:what|how|does|do|did|say|about)\b/gi, '')) ? t : q;
 }
 
 function escapeRegExp(s: string): string {

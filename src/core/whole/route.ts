@@ -13,7 +13,7 @@ import type { AnswerEvent } from '../answer/types';
 import type { ChatMessage, Generator } from '../generate/generator';
 import type { TableAnswer } from '../table/answer';
 import { compareDocuments } from './compare';
-import { classifyQuestion, target, type Classification } from './kinds';
+import { classifyQuestion, lookupQuery, target, type Classification } from './kinds';
 import { Citations, citedList, distinctItems, type FoundItem } from './items';
 import { countItems, listCondition, scanPassages, type ListItem } from './scan';
 import { countPassages, passagesInScope, resolveScope, type ResolvedScope, type WholeSource } from './source';
@@ -92,7 +92,13 @@ export async function* askQuestion(question: string, opts: AskOptions): AsyncGen
     ...(c.target ? { target: c.target } : {}),
     ...(c.alternative ? { alternative: c.alternative } : {}),
   };
-  if (c.kind === 'lookup') return yield* answer(question, { ...opts, ...(await scoped(opts, c)) });
+  if (c.kind === 'lookup') {
+    const docs = await opts.source.listDocuments();
+    const named = docs.filter((d) => c.scope.documents.includes(d.name));
+    const titles = Object.fromEntries(named.flatMap((d) => (d.title ? [[d.name, d.title]] : [])));
+    const query = named.length ? lookupQuery(question, c.scope.documents, titles) : question;
+    return yield* answer(query, { ...opts, ...(await scoped(opts, c)) });
+  }
   try {
     const scope = await resolveScope(opts.source, c.scope);
     if (scope.section && !(await countPassages(opts.source, scope))) {
