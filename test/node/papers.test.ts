@@ -530,6 +530,40 @@ describe('the quoted answer', () => {
     );
   });
 
+  test('asked what a name without a long form stands for, the sentence saying what it is is quoted', () => {
+    // LongEval's passages as retrieved for the question (Related Work matched "stand-alone").
+    const passages = [
+      passage(
+        'Faithfulness in summarization differs from fact verification in three ways: (1) summaries are paragraph-long and contextual compared to single sentence stand-alone claims in fact verification; (2) summaries are grounded to a source document, compared to a large knowledge source in fact verification; (3) summaries are model-generated compared to human-written claims in fact checking datasets (Thorne et al., 2018; Wadden et al., 2020).',
+        ['4 Related Work'],
+        5.33,
+        0.32,
+      ),
+      passage(
+        'COARSE-grained How well is the summary supported by the source?\n\nFigure 1: Overview of research questions considered in LONGEVAL. Example summary taken from SQuALITY.',
+        ['1 Introduction'],
+        1.64,
+        0.39,
+      ),
+      passage(
+        'Overall, our contributions are: (1) a 162-paper survey of current human evaluation practices in long-form summarization; (2) LONGEVAL, a set of three guidelines for evaluating faithfulness in long-form summarization; (3) an empirical validation of LONGEVAL guidelines on two long-form summarization datasets in different domains (SQuALITY and PubMed).\n\nWe open-source our human evaluation data, annotation interface, and code for future research.',
+        ['1 Introduction'],
+        1.23,
+        0.33,
+      ),
+    ];
+    const question = 'What does LongEval stand for?';
+    // The only candidates are the sentences saying what it is, so the cosine cannot pick the caption.
+    expect(candidates(question, passages).map((c) => c.text)).toEqual([
+      expect.stringContaining('(2) LONGEVAL, a set of three guidelines'),
+    ]);
+    // "Stand" is how the question asks, not what it asks about: "stand-alone" matches nothing.
+    const lexical = (q: string) => candidates(q, passages.slice(0, 1))[0]!.features[FEATURES.indexOf('lexical')];
+    expect(lexical(question)).toBe(0);
+    // Asked what it is, every sentence stays a candidate (the `defines` feature prefers the definition).
+    expect(candidates('What is LongEval used for?', passages).length).toBeGreaterThan(1);
+  });
+
   /** As the pipeline makes its final choice: the sentences' and the question's embeddings. */
   const quoted = async (question: string, passages: ReturnType<typeof passage>[], weights = WITH_COSINE) => {
     const embedder = await realEmbedder();

@@ -67,6 +67,20 @@ const ASKS_DEFINITION = /\b(?:stand|stands|short|abbreviat\w*|acronym|mean|means
  */
 // "Stand for", not "stand": "How does BERT stand up against GPT?" asks for no long form.
 const ASKS_LONG_FORM = /\b(?:stands?\s+for|short\s+for|abbreviat\w*|acronym)\b/i;
+/**
+ * "What does LongEval stand for?" of a name the library defines no long form of: the sentence that
+ * says what it is ("we present LONGEVAL, a set of guidelines for …") answers it, as for "What is
+ * LongEval?". The words that ask it ("stand for", "mean") are not what a sentence is matched on:
+ * "… single sentence stand-alone claims …" was quoted for them.
+ */
+const MEANING_ASKED = /^\s*what\s+(?:does|do|did)\s+(?:the\s+)?(.+?)\s+(?:stands?\s+for|mean)\s*\?\s*$/i;
+const ASKING_WORDS = /\b(?:stands?\s+for|short\s+for|mean\s*(?=\?\s*$))/gi;
+
+/** The name a question asks what it is or stands for (at most four words), or null. */
+function nameOf(question: string): string | null {
+  const name = MEANING_ASKED.exec(question)?.[1]?.trim();
+  return name && name.split(/\s+/).length <= 4 ? name : nameAsked(question);
+}
 
 /**
  * `count` is set by hand too: a "how many" question asks for a number of something, and the
@@ -87,9 +101,20 @@ export function countedTerms(question: string): Set<string> {
   return new Set(analyze(words.slice(0, end < 0 ? 3 : Math.min(end, 3)).join(' ')));
 }
 
+/**
+ * Asked how many people, a count of employees, participants or residents is one: "people" names no
+ * kind of person, so any word for people counts it ("The five companies had 1,300 employees" for
+ * "How many people work at IBM?", not "19 research facilities"). Matched as written, not stemmed:
+ * "researchers" and "annotators" would stem to "research" and "annot", which count things.
+ */
+const ANY_PEOPLE = new Set(analyze('people persons individuals humans'));
+const PERSON =
+  /^(?:people|persons?|individuals|humans|employees|staff|workers|workforce|members|participants|users|researchers|scientists|students|annotators|freelancers|crowdworkers|residents|inhabitants|citizens|volunteers|patients|children|adults|men|women|experts|authors|writers|physicians|clinicians|doctors|nurses|teachers|soldiers|troops|players|customers|subscribers|visitors|respondents|readers)$/i;
+
 /** Whether the sentence states a number of the counted thing: a count with its name within five words after it. */
 export function statesCount(sentence: string, counted: Set<string>): boolean {
   if (!counted.size) return false;
+  const people = [...counted].some((t) => ANY_PEOPLE.has(t));
   const bare = sentence.replace(/\[[\d,\s–-]+\]/g, (x) => ' '.repeat(x.length));
   for (const m of bare.matchAll(COUNT)) {
     // An aside between the count and its name is passed over: "24 Upworkers (9 male, 1 non-binary,
@@ -100,7 +125,8 @@ export function statesCount(sentence: string, counted: Set<string>): boolean {
         .replace(/\s*\([^()]*\)/g, '')
         .split(/[;:()]|[.,](?=\s|$)/)[0] ?? '';
     const next = after.match(/[\p{L}\p{N}'’-]+/gu)?.slice(0, 5) ?? [];
-    if (analyze(next.join(' ')).some((t) => counted.has(t))) return true;
+    if (analyze(next.join(' ')).some((t) => counted.has(t)) || (people && next.some((w) => PERSON.test(w))))
+      return true;
   }
   return false;
 }
@@ -268,11 +294,11 @@ export function candidates(
   defined: [string, string][] = [],
 ): Candidate[] {
   const asked = ASKS_DEFINITION.test(question) ? defined : [];
-  const name = nameAsked(question);
+  const name = nameOf(question);
   const defines = (text: string) =>
     asked.some(([short, long]) => text.includes(short) && text.toLowerCase().includes(long.toLowerCase())) ||
     (!!name && definesName(text, name));
-  const qTerms = [...new Set(analyze(question.replace(THIS_DOCUMENT, ' ')))];
+  const qTerms = [...new Set(analyze(question.replace(THIS_DOCUMENT, ' ').replace(ASKING_WORDS, ' ')))];
   const qSet = new Set(qTerms);
   const qWords = new Set(question.toLowerCase().match(/[\p{L}\p{N}'’-]+/gu) ?? []);
   const type = questionType(question);
@@ -304,7 +330,11 @@ export function candidates(
   const sentences = quotable.some(Boolean) ? raw.filter((_, i) => quotable[i]) : raw;
   const longForms = ASKS_LONG_FORM.test(question) ? defined.map(([, long]) => long.toLowerCase()) : [];
   const spelled = sentences.filter((r) => longForms.some((long) => r.text.toLowerCase().includes(long)));
-  const keep = spelled.length ? spelled : sentences;
+  // Asked what a name stands for when no sentence spells out a long form, the sentences that say
+  // what it is are the candidates, when there are any ("Figure 1: Overview of research questions
+  // considered in LONGEVAL" was quoted over "… we present LONGEVAL, a set of guidelines for …").
+  const meaning = name && MEANING_ASKED.test(question) ? sentences.filter((r) => definesName(r.text, name)) : [];
+  const keep = spelled.length ? spelled : meaning.length ? meaning : sentences;
   // The sentence before each one in its passage, headings skipped; and, asked why, the premise of
   // each sentence that opens with a consequence.
   const previous = new Map<(typeof raw)[number], (typeof raw)[number]>();
