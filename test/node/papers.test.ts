@@ -530,6 +530,40 @@ describe('the quoted answer', () => {
     );
   });
 
+  test('asked what a name without a long form stands for, the sentence saying what it is is quoted', () => {
+    // LongEval's passages as retrieved for the question (Related Work matched "stand-alone").
+    const passages = [
+      passage(
+        'Faithfulness in summarization differs from fact verification in three ways: (1) summaries are paragraph-long and contextual compared to single sentence stand-alone claims in fact verification; (2) summaries are grounded to a source document, compared to a large knowledge source in fact verification; (3) summaries are model-generated compared to human-written claims in fact checking datasets (Thorne et al., 2018; Wadden et al., 2020).',
+        ['4 Related Work'],
+        5.33,
+        0.32,
+      ),
+      passage(
+        'COARSE-grained How well is the summary supported by the source?\n\nFigure 1: Overview of research questions considered in LONGEVAL. Example summary taken from SQuALITY.',
+        ['1 Introduction'],
+        1.64,
+        0.39,
+      ),
+      passage(
+        'Overall, our contributions are: (1) a 162-paper survey of current human evaluation practices in long-form summarization; (2) LONGEVAL, a set of three guidelines for evaluating faithfulness in long-form summarization; (3) an empirical validation of LONGEVAL guidelines on two long-form summarization datasets in different domains (SQuALITY and PubMed).\n\nWe open-source our human evaluation data, annotation interface, and code for future research.',
+        ['1 Introduction'],
+        1.23,
+        0.33,
+      ),
+    ];
+    const question = 'What does LongEval stand for?';
+    // The only candidates are the sentences saying what it is, so the cosine cannot pick the caption.
+    expect(candidates(question, passages).map((c) => c.text)).toEqual([
+      expect.stringContaining('(2) LONGEVAL, a set of three guidelines'),
+    ]);
+    // "Stand" is how the question asks, not what it asks about: "stand-alone" matches nothing.
+    const lexical = (q: string) => candidates(q, passages.slice(0, 1))[0]!.features[FEATURES.indexOf('lexical')];
+    expect(lexical(question)).toBe(0);
+    // Asked what it is, every sentence stays a candidate (the `defines` feature prefers the definition).
+    expect(candidates('What is LongEval used for?', passages).length).toBeGreaterThan(1);
+  });
+
   /** As the pipeline makes its final choice: the sentences' and the question's embeddings. */
   const quoted = async (question: string, passages: ReturnType<typeof passage>[], weights = WITH_COSINE) => {
     const embedder = await realEmbedder();
@@ -734,6 +768,45 @@ describe('the quoted answer', () => {
     expect(passageOrder(cands, passages.length)[0]).toBe(0);
     // It is taken to be as close as the least close passage shown, not closer.
     expect(cands.find((c) => c.passage === 0)!.features[FEATURES.indexOf('passageCosine')]).toBe(0.37);
+  });
+
+  test("the question's rarest word keeps the answer the cosine would overturn", { timeout: 120_000 }, async () => {
+    // CiteSee as retrieved for "At how many points is a citation's interest score capped?" (p. 6, 9).
+    const passages = [
+      passage(
+        'By default, CiteSee uses the 20 most recently read papers in the user’s history, but this window can also be adjusted by the user using a slider to capture part of her reading history relevant to her current task (Figure 5).\n\nCiteSee uses implicit and explicit signals that measure users’ engagement levels with each paper to further scale the shades of the highlights. We use the following heuristic for each inline citation to estimate its degree of interest for the current user: each paper in the reading history that cites the inline citation contributes 1 point. Then, an additional 0 to 1 point is added based on the estimated proportion it was read. For this, CiteSee tracks the maximum vertical scroll position proportional to the length of the paper to estimate the users’ reading progress. Users can also click on the read button on the top menu bar to explicitly set this estimation to 100% (Figure 3). Two additional points are added for each citing paper saved in the library. For this, users can save a paper to their library using the bookmark icon in the menu bar (Figure 3) or from a Paper Card (Figure 2). Finally, the total score is capped at 5 points when scaling the shades of the highlights. The assumption here is that opening a paper from the search results indicates moderate interest (1 point); saving a paper to the library indicates a higher interest (2 points); and the more a paper is consumed, the higher the interest (0 to 1 points). This allows CiteSee to avoid over highlighting inline citations when a user opens many papers from a search result that might not all turn out to be relevant and important (a phenomenon we encountered in early design iterations.) Further, when a user opens a paper but later decides it is irrelevant, they can also use the delete button in the menu bar (Figure 3) to remove it entirely from their reading history, preventing it from contributing points to inline citations in other papers.\n\nFigure 5: Users can adjust the length of the inclusion history to include papers relevant to their current task.',
+        ['4 SYSTEM DESIGN', '4.3 [D1] Discover Relevant Citations'],
+        4.53,
+        0.43,
+      ),
+      passage(
+        'Specifically, this included the global citation counts and whether the citations were also cited by the other two papers in the assigned set. Most participants paid less attention to the Specter embedding distance on the Paper Cards. Instead, some mentioned that reading the titles and abstracts was often sufficient to see similarities between the three papers and cited papers, and the score sometimes acted as a validation of their judgment.\n\nA total of 417 five-point Likert-scale responses were collected from the ten participants (180, 108, 129 responses for each topic, respectively). We conducted a multiple regression analysis predicting the responses as a function of the fixed-effects of four strategies, represented as binary variables, and participant-specific random effects to account for variation in the user population and within-subjects correlation in responses. To handle ordinal Likert responses, we fit the following Cumulative Link Mixed (CLM) Model:',
+        ['5 STUDY 1: DISCOVER RELEVANT CITATIONS', '5.2 Study 1 Results'],
+        1.94,
+        0.45,
+      ),
+    ];
+    const question = "At how many points is a citation's interest score capped?";
+    // As the pipeline chooses: the best three on words, then their embeddings' cosine.
+    const shortlist = [...score(candidates(question, passages), LEXICAL)].sort((a, b) => b.score - a.score).slice(0, 3);
+    const embedder = await realEmbedder();
+    const vectors = await embedder.embed([question, ...shortlist.map((c) => c.text)], 'passage');
+    const d = vectors.length / (shortlist.length + 1);
+    const chosen = (weights: typeof WITH_COSINE) =>
+      best(
+        score(
+          withCosines(
+            shortlist.map((c) => ({ ...c, features: [...c.features] })),
+            vectors.subarray(0, d),
+            vectors.subarray(d),
+          ),
+          weights,
+        ),
+      )!.text;
+    expect(shortlist.map((c) => c.features[FEATURES.indexOf('rarest')])).toContain(1);
+    expect(chosen(WITH_COSINE)).toContain('capped at 5 points');
+    // Without it the sentence sharing the question's topic, and a count of 1 point, was quoted.
+    expect(chosen({ ...WITH_COSINE, rarest: 0 })).toContain('contributes 1 point');
   });
 
   test('a table row is quoted with its column headers', () => {

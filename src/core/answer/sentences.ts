@@ -17,6 +17,10 @@ const ABBREVIATION =
 const NUMBERED =
   /(?:^|[^\p{L}])(?:fig|figs|sec|secs|eq|eqs|ref|refs|ch|chap|vol|no|nos|pp|art|abs|tab|app|para|cf|approx)\.\d{1,2}$/iu;
 
+// The rest of a run of bracketed citation marks whose first "[" the segmenter left behind: "13][14][15]",
+// with a page after it ("23]: 105").
+const MARKS_REST = /^[^[\]\n]{1,12}\](?:\[[^[\]\n]{1,12}\])*(?::\s?\d+(?:[–-]\d+)?)?/;
+
 /**
  * Splits text into sentences: Intl.Segmenter's sentences, rejoined after abbreviations and
  * initials, and cut at line breaks (a heading or a list item is a sentence of its own). Empty
@@ -26,9 +30,20 @@ export function splitSentences(text: string): Span[] {
   segmenter ??= new Intl.Segmenter('en', { granularity: 'sentence' });
   const pieces: { start: number; end: number }[] = [];
   for (const s of segmenter.segment(text)) {
-    const start = s.index;
+    let start = s.index;
     const end = s.index + s.segment.length;
     const last = pieces.at(-1);
+    // Citation marks after a full stop ("… data infrastructure.[13][14][15] IBM employees …") are
+    // cut after their first "[": the marks end the sentence before, they do not open the next.
+    const marks = last && text[last.end - 1] === '[' ? MARKS_REST.exec(text.slice(start, end)) : null;
+    if (last && marks) {
+      last.end = start + marks[0].length;
+      start = last.end;
+      if (!text.slice(start, end).trim()) {
+        last.end = end;
+        continue;
+      }
+    }
     if (
       last &&
       ABBREVIATION.test(text.slice(Math.max(last.start, last.end - 12), last.end)) &&
