@@ -480,6 +480,15 @@ describe('a lookup that names its document', () => {
     expect(feeding.record.extract?.text).not.toMatch(/bread, say conservationists/);
     const ibm = await ask(library, 'What does wiki-ibm.md say about Big Blue?');
     expect(ibm.record.extract?.text).toMatch(/Big Blue/);
+    // A name that is what the question is about stays in it: this is answered, not declined.
+    const what = await ask(library, 'What is wiki-ibm.md?');
+    expect(what.record.declined).toBeUndefined();
+    expect(what.record.extract?.text).toMatch(/IBM/);
+    // The model is asked the question as asked, not the words searched.
+    const engine = new SectionEngine();
+    await ask(library, 'What does wiki_duck.html say about feeding?', { generator: engine });
+    const asked = engine.calls.map((m) => m.at(-1)!.content);
+    expect(asked.some((c) => c.includes('What does wiki_duck.html say about feeding?'))).toBe(true);
   });
 });
 

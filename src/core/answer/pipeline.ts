@@ -74,6 +74,14 @@ export interface AnswerOptions {
   budgetTokens?: number;
   /** The search model's id: coverage's cosine line is calibrated for the default model only. */
   searchModel?: string;
+  /**
+   * What to search for and choose the sentence by, when the caller knows better than the words
+   * asked: a lookup that names its document is searched there without the name ("What does
+   * wiki_duck.html say about feeding?" → "feeding?"). The question itself still goes to
+   * the model and to follow-up resolution; a question resolved from the conversation is searched as
+   * resolved.
+   */
+  searchAs?: string;
   /** Tokens kept for the written answer (default: a quarter of the window, at most 256). */
   answerTokens?: number;
   /**
@@ -144,13 +152,14 @@ export async function* answer(question: string, opts: AnswerOptions): AsyncGener
   const aborted = () => !!signal?.aborted;
   const stop = { type: 'done', finishReason: 'aborted' } as const;
 
-  const decided = await standaloneQuery(question, opts.history ?? [], retriever, generator, signal).catch(
+  const resolved = await standaloneQuery(question, opts.history ?? [], retriever, generator, signal).catch(
     (err: unknown) => {
       if (aborted()) return null;
       throw err;
     },
   );
-  if (!decided || aborted()) return yield stop;
+  if (!resolved || aborted()) return yield stop;
+  const decided = !resolved.rewritten && opts.searchAs ? { ...resolved, query: opts.searchAs } : resolved;
   // The library searches a defined acronym's long form with it (and the other way round); shown.
   const terms = (await retriever.terms?.(decided.query)) ?? [];
   const also = alsoSearched(decided.query, terms);
@@ -187,7 +196,7 @@ export async function* answer(question: string, opts: AnswerOptions): AsyncGener
 
   // A joined query carries the previous question's words, which would pull the extract towards
   // the previous answer; the passages are right, the sentence is chosen for the question asked.
-  const asked = decided.rewritten && !decided.joined ? decided.query : question;
+  const asked = decided.rewritten && !decided.joined ? decided.query : (opts.searchAs ?? question);
   const cands = score(candidates(asked, found, terms), LEXICAL);
   const order = passageOrder(cands, found.length);
   const passages = order.map((i) => found[i]!);

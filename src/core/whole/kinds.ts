@@ -9,6 +9,7 @@
  * keeps it a lookup with the other reading offered ("Summarise the whole document instead?").
  * `test/fixtures/whole/kinds.jsonl` holds the labelled questions (tune and report halves).
  */
+import { analyze } from '../search/analyzer';
 
 export type QuestionKind = 'lookup' | 'summary' | 'list' | 'count' | 'compare';
 
@@ -385,22 +386,33 @@ function namesOut(q: string, documents: string[], titles: Record<string, string>
 }
 
 /**
- * What a lookup that names its documents searches for in them: the question without the names that
- * chose where to look — searched in wiki_duck.html, "wiki_duck.html" matches every passage and
- * would count the question as covered ("What does wiki_duck.html say about Big Blue?" was answered
- * with a sentence about ducks). "What does X say about Y?" is searched as "Y".
+ * What a lookup that names its documents searches for in them, where the name only says where to
+ * look: searched in wiki_duck.html, the words of "wiki_duck.html" match every passage and had the
+ * question counted as covered ("What does wiki_duck.html say about Big Blue?" was answered with a
+ * sentence about ducks). "What does X say about Y?" is searched as "Y?" ("What about" would be
+ * searched as a word too), "… in X" without "in X". A name that is what the question is about stays ("What is wiki-ibm.md?", "Who wrote the
+ * S2ORC paper?"), and so does a question left with no word of its own.
  */
 export function lookupQuery(q: string, documents: string[], titles: Record<string, string> = {}): string {
+  const names = [
+    ...documents.flatMap((d) => [...new Set([d, d.split('/').pop()!])].map(escapeRegExp)),
+    ...Object.values(titles).flatMap((t) => titleReference(t)?.source ?? []),
+  ];
+  if (!names.length) return q;
+  const name = `(?:the\\s+)?(?:${names.join('|')})`;
   const about = new RegExp(
-    `^\\s*(?:what|how)\\s+(?:does|do|did)\\s+\\x00\\s+(?:say|says|tell(?:\\s+(?:me|us))?|mention|write|state|report)\\s+(?:about|on|regarding|of)\\s+(.+)$`,
-    'i',
-  );
-  const marked = namesOut(q, documents, titles).replace(/^(\s*(?:what|how)\s+(?:does|do|did)\s+)\s+/i, '$1\x00 ');
-  const t = (marked.match(about)?.[1] ?? marked.replace('\x00', ' '))
-    .replace(/\s+/g, ' ')
-    .replace(/\s+([?.!,])/g, '$1')
-    .trim();
-  return /\p{L}/u.test(t.replace(/\b(?:what|how|does|do|did|say|about)\b/gi, '')) ? t : q;
+    `^\\s*(?:what|how)\\s+(?:does|do|did)\\s+${name}\\s+(?:say|says|tell(?:\\s+(?:me|us))?|mention|write|state|report)\\s+(?:about|on|regarding)\\s+(.+)$`,
+    'iu',
+  ).exec(q);
+  const rest = about
+    ? about[1]!
+    : q
+        .replace(new RegExp(`,?\\s*\\b(?:in|from|according to)\\s+${name}`, 'giu'), ' ')
+        .replace(/\s+/g, ' ')
+        .replace(/\s+([?.!,])/g, '$1')
+        .replace(/^[\s,;:]+/, '')
+        .trim();
+  return analyze(rest).length ? rest : q;
 }
 
 function escapeRegExp(s: string): string {

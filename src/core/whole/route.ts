@@ -97,7 +97,11 @@ export async function* askQuestion(question: string, opts: AskOptions): AsyncGen
     const named = docs.filter((d) => c.scope.documents.includes(d.name));
     const titles = Object.fromEntries(named.flatMap((d) => (d.title ? [[d.name, d.title]] : [])));
     const query = named.length ? lookupQuery(question, c.scope.documents, titles) : question;
-    return yield* answer(query, { ...opts, ...(await scoped(opts, c)) });
+    return yield* answer(question, {
+      ...opts,
+      ...(await scoped(opts, c)),
+      ...(query !== question ? { searchAs: query } : {}),
+    });
   }
   try {
     const scope = await resolveScope(opts.source, c.scope);
