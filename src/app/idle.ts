@@ -12,7 +12,11 @@ export function prefetchWhenIdle(load: () => Promise<unknown>, fallbackMs?: numb
   whenIdle(() => void load().catch(() => {}), fallbackMs);
 }
 
-/** `import()` once, shared by every caller; a failed one is forgotten, so the next call tries again. */
+/**
+ * `import()` once, shared by every caller; a failed one is forgotten, so the next call imports again —
+ * which fetches again where the browser does not keep a failed module in its map (whatwg/html#10327;
+ * where it does, the next call fails as fast, and reloading is the way out, as the messages say).
+ */
 export function importOnce<T>(load: () => Promise<T>): () => Promise<T> {
   let pending: Promise<T> | undefined;
   return () =>

@@ -116,6 +116,16 @@ describe('question kinds', () => {
       kind: 'lookup',
       scope: { level: 'library', documents: [] },
     });
+    expect(classifyQuestion('How many peer-reviewed full-text English papers does S2ORC contain?', ctx).kind).toBe(
+      'lookup',
+    );
+    expect(classifyQuestion('How many layers does that model use?', ctx).kind).toBe('lookup');
+    // The document as the doer counts in it, whatever it is called.
+    for (const called of ['paper', 'study', 'preprint'])
+      expect(classifyQuestion(`How many datasets does the S2ORC ${called} use?`, ctx)).toMatchObject({
+        kind: 'count',
+        scope: { documents: ['2020.acl-main.447.pdf'] },
+      });
     expect(classifyQuestion('What does CiteSee show next to a citation?', ctx)).toMatchObject({
       scope: { documents: [] },
     });

@@ -61,3 +61,12 @@ describe('the quoted answer on encyclopedic text', () => {
     expect(statesCount('We recruited 10 participants.', countedTerms('How many employees does IBM have?'))).toBe(false);
   });
 });
+
+describe('asked what something means', () => {
+  test('"What does it mean?" names nothing to define: every sentence stays a candidate', () => {
+    const text =
+      'The F1 score combines precision and recall. It is a number between zero and one. A higher score means a better model.';
+    const got = candidates('What does it mean?', [passage(text, ['Metrics'], 1, 0.5)]);
+    expect(got.length).toBe(3);
+  });
+});

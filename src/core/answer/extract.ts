@@ -80,6 +80,8 @@ const ASKING_WORDS = /\b(?:stands?\s+for|short\s+for|mean\s*(?=\?\s*$))/gi;
 /** The name a question asks what it is or stands for (at most four words), or null. */
 function nameOf(question: string): string | null {
   const name = MEANING_ASKED.exec(question)?.[1]?.trim();
+  // "What does it mean?" names nothing: "it" is the conversation's, not a name to define.
+  if (name && /^(?:it|this|that|these|those|they|them)$/i.test(name)) return null;
   return name && name.split(/\s+/).length <= 4 ? name : nameAsked(question);
 }
 

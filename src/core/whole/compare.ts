@@ -10,7 +10,7 @@
 import type { ContextPassage } from '../search/context';
 import type { SourceLocation } from '../types';
 import { best, candidates, score, LEXICAL } from '../answer/extract';
-import { acronyms, asLabel, withoutNumber } from './headings';
+import { acronyms, APPARATUS, asLabel, FRONT_MATTER, withoutNumber } from './headings';
 import type { WholeDocument, WholeSource } from './source';
 import { type DocSentence, documentSentences, summarisePassages } from './summarise';
 
@@ -116,11 +116,6 @@ async function cell(source: WholeSource, doc: WholeDocument, aspect: string): Pr
   };
 }
 
-// Sections that hold no stance of their own to set side by side: the abstract is the overview row's
-// ground, the rest is apparatus.
-const NOT_COMPARED =
-  /^(?:abstract|keywords?|index terms|ccs concepts|acm reference format|references?|bibliography|works cited|acknowledg(?:e)?ments?|appendi(?:x|ces)|supplementary material|footnotes|notes|contents|table of contents|index)$/;
-
 /** Sections two or more of the documents share (numbering aside), after an overview of each. */
 async function sharedAspects(source: WholeSource, documents: WholeDocument[]): Promise<Aspect[]> {
   const headings = new Map<string, { text: string; docs: Set<string> }>();
@@ -131,7 +126,8 @@ async function sharedAspects(source: WholeSource, documents: WholeDocument[]): P
     // in a table) is no section to compare.
     for (const h of new Set(chunks.flatMap((c) => c.location.headings.slice(1)))) {
       const key = sectionKey(h);
-      if (!key || key.length > 60 || NOT_COMPARED.test(key)) continue;
+      // The abstract is what the Overview row reads; apparatus holds no stance to set side by side.
+      if (!key || key.length > 60 || APPARATUS.test(key) || FRONT_MATTER.test(key)) continue;
       const e = headings.get(key) ?? { text: asLabel(withoutNumber(h), capitals), docs: new Set<string>() };
       e.docs.add(d.id);
       headings.set(key, e);

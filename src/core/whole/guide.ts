@@ -6,7 +6,7 @@
  */
 import { splitSentences } from '../answer/sentences';
 import type { SourceLocation } from '../types';
-import { acronyms, asLabel, withoutNumber } from './headings';
+import { acronyms, APPARATUS, asLabel, FRONT_MATTER, withoutNumber } from './headings';
 import type { WholeDocument, WholeSource } from './source';
 import { documentSentences, prose, summarisePassages } from './summarise';
 
@@ -20,12 +20,9 @@ export interface SourceGuide {
   questions: string[];
 }
 
-// Sections every paper or report has: where a document keeps its apparatus, or what any document
-// opens and closes with — none of them says what this one is about.
-const APPARATUS =
-  /^(?:\d+(?:\.\d+)*\.?\s+)?(?:references|bibliography|acknowledge?ments?|appendix|see also|external links|notes|further reading|contents|table of contents|index)\b/i;
+// Sections any document opens and closes with: none of them says what this one is about.
 const EVERY_DOCUMENT =
-  /^(?:abstract|keywords|index terms|ccs concepts|acm reference format|introduction|conclusions?|concluding remarks|related work|background(?: and related work)?|summary|overview)\s*$/i;
+  /^(?:introduction|conclusions?|concluding remarks|related work|background(?: and related work)?|summary|overview)\s*$/i;
 const STOP = new Set(
   'a an the and or but of in on at to for from by with as is are was were be been being it its this that these those their his her our your my we you they he she i not no can could would should will may might must has have had do does did than then there here which who whom whose what when where why how also such into over under about after before during between through more most other some any each all both only very'.split(
     ' ',
@@ -75,7 +72,7 @@ function topics(chunks: { text: string; location: SourceLocation }[]): Topic[] {
       const clean = withoutNumber(h);
       const key = clean.toLowerCase();
       if (!clean || h === title || seen.has(key) || clean.length > 70) continue;
-      if (APPARATUS.test(clean) || EVERY_DOCUMENT.test(clean)) continue;
+      if (APPARATUS.test(clean) || FRONT_MATTER.test(clean) || EVERY_DOCUMENT.test(clean)) continue;
       seen.add(key);
       heads.push({ label: asLabel(clean, capitals), heading: h });
     }
@@ -92,7 +89,7 @@ function topics(chunks: { text: string; location: SourceLocation }[]): Topic[] {
   const content = (w: string) => w.length >= 3 && !STOP.has(w.toLowerCase());
   // A reference list repeats "arXiv preprint", "In Proceedings": not what the document is about.
   // A phrase never spans punctuation: "Company (CTR)" is no phrase.
-  for (const c of chunks.filter((c) => !c.location.headings.some((h) => APPARATUS.test(h))))
+  for (const c of chunks.filter((c) => !c.location.headings.some((h) => APPARATUS.test(withoutNumber(h)))))
     for (const run of c.text.split(/[^\p{L}\p{N}'’\s-]+/u)) {
       const words = run.match(/[\p{L}][\p{L}'-]+/gu) ?? [];
       for (let i = 0; i + 1 < words.length; i++) {
@@ -102,14 +99,21 @@ function topics(chunks: { text: string; location: SourceLocation }[]): Topic[] {
       }
     }
   // A three-word name whose two halves occur only inside it is one topic ("International Business
-  // Machines"), not two.
+  // Machines"), not two; decided on the counts as read, and a name sharing a half with one already
+  // kept ("Business Machines Corporation") is not a second topic.
+  const merged = new Set<string>();
+  const absorbed = new Set<string>();
   for (const [key, e] of counts) {
     const w = key.split(' ');
-    if (w.length !== 3 || e.n < 2) continue;
+    if (w.length !== 3) continue;
     const halves = [`${w[0]} ${w[1]}`, `${w[1]} ${w[2]}`];
-    if (halves.every((h) => (counts.get(h)?.n ?? 0) <= e.n)) for (const h of halves) counts.delete(h);
-    else counts.delete(key);
+    if (e.n >= 2 && halves.every((h) => (counts.get(h)?.n ?? 0) <= e.n && !absorbed.has(h))) {
+      merged.add(key);
+      for (const h of halves) absorbed.add(h);
+    }
   }
+  for (const key of [...counts.keys()])
+    if (absorbed.has(key) || (key.split(' ').length === 3 && !merged.has(key))) counts.delete(key);
   const phrases = [...counts]
     .filter(([, e]) => e.n >= 2)
     .sort((x, y) => y[1].n - x[1].n)

@@ -80,9 +80,11 @@ const WHICH_PLURAL = /^\s*(?:which|what)\s+(?:of\s+(?:my|the|these)\s+)?([\p{L}-
 const HOW_MANY = /^\s*(?:so\s+)?how\s+many\s+(?:of\s+the\s+)?([\p{L}-]+)(?:\s+([\p{L}-]+))?/iu;
 // "how many <noun…> does <doer> <verb>?"
 const HOW_MANY_DOES =
-  /^\s*(?:so\s+)?how\s+many\s+(?:of\s+the\s+)?(?:[\p{L}\p{N}-]+\s+){1,3}?(?:does|do|did)\s+(.+?)\s+[\p{L}-]+\s*\??\s*$/iu;
+  /^\s*(?:so\s+)?how\s+many\s+(?:of\s+the\s+)?(?:[\p{L}\p{N}-]+\s+){1,5}?(?:does|do|did)\s+(.+?)\s+[\p{L}-]+\s*\??\s*$/iu;
+// The documents themselves as the doer: a word for a document ending it ("the S2ORC paper", "my
+// files"), or a pronoun standing for them alone ("does it list"; "that model" is no document).
 const DOCUMENT_DOER =
-  /\b(?:documents?|files?|reports?|papers?|library|collections?|sources?|passages?|it|they|these|those|them|this|that)\b/i;
+  /(?:^|\s)(?:documents?|files?|reports?|papers?|studies|study|articles?|preprints?|pdfs?|library|collections?|sources?|passages?)$|^(?:it|they|these|those|them|this|that)$/i;
 const COUNT =
   /^\s*(?:please\s+)?count\b|\b(?:the|what is the|what's the)\s+number\s+of\s+([\p{L}-]+)|\bhow many times\b/iu;
 
@@ -158,7 +160,7 @@ export function classifyQuestion(question: string, ctx: ClassifyContext): Classi
       doer !== undefined &&
       noun !== 'times' &&
       !DOCUMENT_DOER.test(doer) &&
-      !namedDocuments(doer, ctx.documents).length &&
+      !namedDocuments(doer, ctx.documents, ctx.titles).length &&
       !namedCollection(doer, ctx.collections ?? []);
     if ((counted || occurs) && !statedFigure)
       return { kind: 'count', scope: defaultScope(section), target: target(q, ctx.documents, ctx.titles) };

@@ -221,9 +221,10 @@ function pageAt(p: WholePassage, offset: number): number {
 }
 
 // What the PDF reader keeps of a page's margins: a footnote opens with its raised mark ("¹ We use…",
-// "† Work done at…"), a caption with its figure or table number.
-const FOOTNOTE = /^\s*[⁰¹²³⁴⁵⁶⁷⁸⁹*∗†‡§¶]/u;
-const CAPTION = /^\s*(?:Figure|Fig\.|Table)\s*\d+[.:]/i;
+// "† Work done at…"; "§ 2.1 The Tenant shall…" and "* item" are body text), a caption with its figure
+// or table number ("Figure 1:", "Table 2.3."; "Figure 1.2 shows…" is body text).
+const FOOTNOTE = /^\s*[⁰¹²³⁴⁵⁶⁷⁸⁹†‡]/u;
+const CAPTION = /^\s*(?:Figure|Fig\.|Table)\s*\d+(?:\.\d+)*[.:](?!\d)/i;
 
 /**
  * Whether a sentence can stand in a summary: body prose — neither a heading, a table row, a
