@@ -36,17 +36,23 @@ export async function compareDocuments(
   aspect: string | undefined,
   signal?: AbortSignal,
 ): Promise<Comparison> {
-  const aspects: Aspect[] = aspect ? [{ label: aspect }] : await sharedAspects(source, documents);
+  // Each document's passages read once for all its rows (a row per shared section reads them all).
+  const read = new Map<string, Passages>();
+  const chunksOf = (id: string) => read.get(id) ?? read.set(id, source.getChunks(id)).get(id)!;
+  const aspects: Aspect[] = aspect ? [{ label: aspect }] : await sharedAspects(chunksOf, documents);
   const rows: Comparison['rows'] = [];
   for (const a of aspects) {
     signal?.throwIfAborted();
     const cells: CompareCell[] = [];
     for (const d of documents)
-      cells.push(a.section === undefined ? await cell(source, d, a.label) : await sectionCell(source, d, a.section));
+      cells.push(a.section === undefined ? await cell(source, d, a.label) : await sectionCell(chunksOf, d, a.section));
     rows.push({ aspect: a.label, cells });
   }
   return { documents: documents.map((d) => d.name), rows };
 }
+
+type Passages = ReturnType<WholeSource['getChunks']>;
+type ChunksOf = (docId: string) => Passages;
 
 /** A row: the question's aspect (searched for), or a section the documents share (`section`: its key; '' = the whole document). */
 interface Aspect {
@@ -67,8 +73,8 @@ const under = (s: DocSentence, section: string) => s.location.headings.slice(1).
  * The best summary sentence of a document, or of one of its sections. A section is read sentence by
  * sentence: a passage can hold the end of one section and the start of the next.
  */
-async function sectionCell(source: WholeSource, doc: WholeDocument, section: string): Promise<CompareCell> {
-  const chunks = await source.getChunks(doc.id);
+async function sectionCell(chunksOf: ChunksOf, doc: WholeDocument, section: string): Promise<CompareCell> {
+  const chunks = await chunksOf(doc.id);
   const sentences = section ? documentSentences(chunks).filter((s) => under(s, section)) : undefined;
   const passages = sentences ? sentences.map((s) => ({ text: s.text, location: s.location })) : chunks;
   const summary = passages.length
@@ -117,10 +123,10 @@ async function cell(source: WholeSource, doc: WholeDocument, aspect: string): Pr
 }
 
 /** Sections two or more of the documents share (numbering aside), after an overview of each. */
-async function sharedAspects(source: WholeSource, documents: WholeDocument[]): Promise<Aspect[]> {
+async function sharedAspects(chunksOf: ChunksOf, documents: WholeDocument[]): Promise<Aspect[]> {
   const headings = new Map<string, { text: string; docs: Set<string> }>();
   for (const d of documents) {
-    const chunks = await source.getChunks(d.id);
+    const chunks = await chunksOf(d.id);
     const capitals = acronyms(chunks.map((c) => c.text));
     // The passages' paths, as the reader found the headings: a line that only looks like one ("Yes"
     // in a table) is no section to compare.

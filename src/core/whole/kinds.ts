@@ -374,16 +374,19 @@ export function target(q: string, documents: string[], titles: Record<string, st
   return t || q;
 }
 
+/** How the question may name each document: its name, its base name, its title's short name (regex sources). */
+function nameSources(documents: string[], titles: Record<string, string>): string[] {
+  return [
+    ...documents.flatMap((d) => [...new Set([d, d.split('/').pop()!])].map(escapeRegExp)),
+    ...Object.values(titles).flatMap((t) => titleReference(t)?.source ?? []),
+  ];
+}
+
 /** The question with the documents' names (and "in", "of", "from" before them) taken out. */
 function namesOut(q: string, documents: string[], titles: Record<string, string>): string {
   let t = q;
-  for (const d of documents)
-    for (const name of new Set([d, d.split('/').pop()!]))
-      t = t.replace(new RegExp(`(?:\\b(?:in|of|from)\\s+)?${escapeRegExp(name)}`, 'ig'), ' ');
-  for (const title of Object.values(titles)) {
-    const called = titleReference(title);
-    if (called) t = t.replace(new RegExp(`(?:\\b(?:in|of|from)\\s+)?${called.source}`, 'giu'), ' ');
-  }
+  for (const name of nameSources(documents, titles))
+    t = t.replace(new RegExp(`(?:\\b(?:in|of|from)\\s+)?${name}`, 'giu'), ' ');
   return t;
 }
 
@@ -396,10 +399,7 @@ function namesOut(q: string, documents: string[], titles: Record<string, string>
  * S2ORC paper?"), and so does a question left with no word of its own.
  */
 export function lookupQuery(q: string, documents: string[], titles: Record<string, string> = {}): string {
-  const names = [
-    ...documents.flatMap((d) => [...new Set([d, d.split('/').pop()!])].map(escapeRegExp)),
-    ...Object.values(titles).flatMap((t) => titleReference(t)?.source ?? []),
-  ];
+  const names = nameSources(documents, titles);
   if (!names.length) return q;
   const name = `(?:the\\s+)?(?:${names.join('|')})`;
   const about = new RegExp(

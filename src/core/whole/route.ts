@@ -93,8 +93,9 @@ export async function* askQuestion(question: string, opts: AskOptions): AsyncGen
     ...(c.alternative ? { alternative: c.alternative } : {}),
   };
   if (c.kind === 'lookup') {
-    const docs = await opts.source.listDocuments();
-    const named = docs.filter((d) => c.scope.documents.includes(d.name));
+    const named = c.scope.documents.length
+      ? (await opts.source.listDocuments()).filter((d) => c.scope.documents.includes(d.name))
+      : [];
     const titles = Object.fromEntries(named.flatMap((d) => (d.title ? [[d.name, d.title]] : [])));
     const query = named.length ? lookupQuery(question, c.scope.documents, titles) : question;
     return yield* answer(question, {

@@ -2,6 +2,11 @@ import { expect, test } from 'vitest';
 import { type QuoteCut, quoteMatches, quoteWords } from './compress';
 import { documentSentences, sentenceFeatures, summarisePassages } from './summarise';
 
+/** A document of one passage, under the given headings. */
+const onePassage = (text: string, headings: string[] = []) => [
+  { text, location: { headings, start: 0, end: text.length } },
+];
+
 // Compression (compress.ts) is applied before the budget is filled: what a quote loses leaves room
 // for more of the document in the same words, and what it shows is what the budget counts.
 test('a summary quotes its sentences without their citations, each still the text at the place it cites, and holds more in the same words', async () => {
@@ -12,7 +17,7 @@ test('a summary quotes its sentences without their citations, each still the tex
     'However, models trained on the dataset of legal cases write summaries that lawyers judge as poor [12].',
     'We release the dataset of legal summaries for research on long document summarisation (Figure 1).',
   ].join(' ');
-  const passages = [{ text, location: { headings: [], start: 0, end: text.length } }];
+  const passages = onePassage(text);
   const summary = await summarisePassages(passages, { words: 60 });
   const sentences = summary.sections.flatMap((s) => s.sentences);
   expect(sentences.some((s) => s.text.includes('…'))).toBe(true);
@@ -36,7 +41,7 @@ test('sentence features: citations, numbers, brackets, a leaning opening and wor
     'Auditors from Norway (Smith et al., 2019) visited unrelated quarries elsewhere.',
     'Short.',
   ].join(' ');
-  const rows = sentenceFeatures([{ text, location: { headings: [], start: 0, end: text.length } }]);
+  const rows = sentenceFeatures(onePassage(text));
   expect(rows.map((r) => r.sentence.text.split(' ')[0])).toEqual(['Forklift', 'This', 'Forklift', 'Auditors']);
   const [first, second, third, fourth] = rows.map((r) => r.features);
   expect(second!.anaphora).toBe(1);
@@ -61,7 +66,7 @@ test('a clause cut leaves a sentence scored as it was; a citation cut does not',
     'Forklift accidents in warehouses fell after forklift safety training began (Smith et al., 2019).',
     'Auditors from Norway visited several unrelated quarries in the north of the country.',
   ].join(' ');
-  const passages = [{ text, location: { headings: [], start: 0, end: text.length } }];
+  const passages = onePassage(text);
   const features = (cuts: QuoteCut[]) => sentenceFeatures(passages, { cuts }).map((r) => r.features);
   const citations = features(['citations']);
   const clauses = features(['citations', 'relatives']);
@@ -79,7 +84,7 @@ test('ranking by score per word fills the budget with shorter sentences', async 
       : `Forklift safety training reduced forklift accidents in warehouse ${i} over the two years that the drivers in the study were followed by the safety auditors.`,
   );
   const text = sentences.join(' ');
-  const passages = [{ text, location: { headings: [], start: 0, end: text.length } }];
+  const passages = onePassage(text);
   const perSentence = async (perWord: number) => {
     const s = await summarisePassages(passages, { words: 60, weights: { perWord } });
     const chosen = s.sections.flatMap((x) => x.sentences);
@@ -102,7 +107,7 @@ test('a summary quotes the body text, never a footnote or a figure caption', asy
     'Table 2: Toolkit components for scientific documents and the models they compose.',
     'The toolkit composes models operating across different data modalities to extract the structure of scientific documents.',
   ].join(' ');
-  const passages = [{ text, location: { headings: ['1 Introduction'], start: 0, end: text.length } }];
+  const passages = onePassage(text, ['1 Introduction']);
   const quoted = (await summarisePassages(passages, { words: 400 })).sections.flatMap((s) => s.sentences);
   expect(quoted.map((s) => s.text.slice(0, 20))).toEqual([
     'Research papers and ',
@@ -121,7 +126,7 @@ test('a line of code set alone is no heading: the sentences after it stay under 
     'But visually-rich documents are more than a linearized string.',
   ].join('\n\n');
   const path = ['PaperMage', '3.1 Representing documents'];
-  const sentences = documentSentences([{ text, location: { headings: path, start: 0, end: text.length } }]);
+  const sentences = documentSentences(onePassage(text, path));
   const under = (start: string) => sentences.find((s) => s.text.startsWith(start))!.location.headings;
   expect(under('Data Classes.')).toEqual(path);
   expect(under('But visually-rich')).toEqual(path);
@@ -137,7 +142,7 @@ test('the lead is the sentence chosen first, wherever it stands in the document'
     'We introduce papermage, an open-source Python toolkit for processing scientific documents.',
     'The toolkit composes models operating across different data modalities to extract the structure of scientific documents.',
   ].join(' ');
-  const passages = [{ text, location: { headings: ['1 Introduction'], start: 0, end: text.length } }];
+  const passages = onePassage(text, ['1 Introduction']);
   const summary = await summarisePassages(passages, {
     words: 30,
     title: 'PaperMage: A Unified Toolkit for Processing Scientific Documents',
