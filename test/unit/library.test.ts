@@ -1,6 +1,7 @@
 import { openDB } from 'idb';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import {
+  LibraryStore,
   memoryLocks,
   SCHEMA_VERSION,
   type AddOutcome,
@@ -415,6 +416,26 @@ describe('what the worker used to do, now in the core', () => {
     await vi.waitFor(() => expect(events).toContain('changed'));
     expect(await b.listDocuments()).toEqual([]);
     expect(await b.search('Big Blue', { k: 1 })).toEqual([]);
+  });
+
+  test('a tab opening while another removes a document leaves nothing behind for it', async () => {
+    // The CI failure of stop 33: the opening tab listed the document, the other tab's removal
+    // committed, the opener found no postings for it, rebuilt them from no chunks and stored them
+    // (an orphaned keyword record). Here the removal is put exactly in that gap.
+    const a = await library({ name: 'open-while-removing', shareChanges: true });
+    await a.addFiles([fixture(FIXTURE_FILES.markdown), fixture(FIXTURE_FILES.text)]);
+    const ibm = (await a.listDocuments()).find((d) => d.name === 'wiki-ibm.md')!;
+    const read = LibraryStore.prototype.allKeywords;
+    const spy = vi.spyOn(LibraryStore.prototype, 'allKeywords').mockImplementationOnce(async function (
+      this: LibraryStore,
+    ) {
+      await a.removeDocument(ibm.id);
+      return read.call(this);
+    });
+    const b = await library({ name: 'open-while-removing' });
+    spy.mockRestore();
+    expect((await b.listDocuments()).map((d) => d.name)).toEqual(['war-and-peace-1p.txt']);
+    expect(await a.checkIntegrity()).toMatchObject({ documents: 1, problems: [] });
   });
 
   test('re-indexing a document that is gone (removed in another tab) says so, not that a file is corrupt', async () => {

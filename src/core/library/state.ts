@@ -82,13 +82,17 @@ export class LibraryState {
       const stored = new Map((await this.store.allKeywords()).map((k) => [k.docId, k]));
       lap('readPostings');
       const records: KeywordRecord[] = [];
-      for (const doc of this.docs.values()) {
+      for (const doc of [...this.docs.values()]) {
         let record = stored.get(doc.id);
         // Postings made by another analyzer version (or missing) are rebuilt from the chunk text.
         if (!record || record.analyzer !== ANALYZER_VERSION) {
           const chunks = await this.store.getChunks(doc.id);
           record = { docId: doc.id, ...buildPostings(chunks.map((c) => passageText(c.text, c.location.headings))) };
-          await this.store.putKeywords(record);
+          // Missing because another tab removed the document after it was listed: it is gone here too.
+          if (!(await this.store.putKeywords(record))) {
+            this.docs.delete(doc.id);
+            continue;
+          }
         }
         records.push(record);
       }
@@ -175,18 +179,18 @@ export class LibraryState {
         bundle.doc.storedBytes === undefined
           ? { ...bundle, doc: { ...bundle.doc, storedBytes: bundleBytes(bundle) } }
           : bundle;
-      const existing = await this.store.putBundle(b);
+      // Postings from another analyzer version (or none) are rebuilt, as opening would, and stored
+      // with the rest in one transaction.
+      const postings =
+        b.keywords?.analyzer === ANALYZER_VERSION
+          ? b.keywords
+          : { docId: b.doc.id, ...buildPostings(b.chunks.map((c) => passageText(c.text, c.location.headings))) };
+      const existing = await this.store.putBundle({ ...b, keywords: postings });
       if (existing) return existing;
       this.docs.set(b.doc.id, b.doc);
       if (b.doc.embeddingModel === this.model.id) {
         for (const block of b.vectors)
           if (block.dimensions === this.model.dimensions) this.vectors.add(b.doc.id, block.vectors, block.first);
-      }
-      let postings = b.keywords?.analyzer === ANALYZER_VERSION ? b.keywords : undefined;
-      // Postings from another analyzer version (or none) are rebuilt, as opening would.
-      if (!postings) {
-        postings = { docId: b.doc.id, ...buildPostings(b.chunks.map((c) => passageText(c.text, c.location.headings))) };
-        await this.store.putKeywords(postings);
       }
       this.keywords.add(b.doc.id, postings);
       return null;

@@ -317,8 +317,19 @@ export class LibraryStore {
     return readKeywords(await this.db.getAll('keywords'));
   }
 
-  async putKeywords(record: KeywordRecord): Promise<void> {
-    await this.db.put('keywords', storedKeywords(record));
+  /**
+   * Stores a document's rebuilt postings if the document is still there, in one transaction: false
+   * when it is gone (removed in another tab since it was listed), so nothing is left behind for it.
+   */
+  async putKeywords(record: KeywordRecord): Promise<boolean> {
+    const tx = this.db.transaction(['documents', 'keywords'], 'readwrite');
+    if (!(await tx.objectStore('documents').get(record.docId))) {
+      tx.abort();
+      await tx.done.catch(() => {});
+      return false;
+    }
+    await atomically(tx, (track) => track(tx.objectStore('keywords').put(storedKeywords(record))));
+    return true;
   }
 
   /** Every vector block, read in bulk (one getAll) rather than row by row. */
