@@ -25,6 +25,7 @@ const { values, positionals } = parseArgs({
 });
 
 interface Item {
+  q: string;
   set: string;
   group: string;
   tune: boolean;
@@ -62,6 +63,7 @@ for (const dir of positionals) {
     }
     const article = articleOf(q.context_id ?? '');
     items.push({
+      q: q.question,
       set: dir,
       group: q.split ? sourceOf(q) : `article ${article}`,
       tune: q.split ? q.split === 'tune' : article !== null && article < 4,
@@ -252,5 +254,51 @@ for (const v of variants.filter((x) => !values.only || x.name.startsWith(values.
         .join(' ')}`,
     );
     console.log(`  LEXICAL ${JSON.stringify(lexical)}\n  WITH_COSINE ${JSON.stringify(dense)}`);
+  }
+}
+{
+  const inShort = (d: Item, k: number) => {
+    const cands = score(
+      d.cands.map((c) => ({ ...c, features: [...c.features] })),
+      LEXICAL,
+    );
+    return [...cands]
+      .sort((a, b) => b.score - a.score)
+      .slice(0, k)
+      .some((c) => containsAnswer(c.text, d.answers));
+  };
+  for (const s of sets)
+    for (const k of [1, 2, 3, 5, 10])
+      console.log(
+        s,
+        'tune answer among LEXICAL best',
+        k,
+        tune.filter((d) => d.set === s && inShort(d, k)).length,
+        'of',
+        tune.filter((d) => d.set === s).length,
+      );
+}
+// The final stage's room, and (DUMP_LOST=n) its first n losses where the answer was shortlisted.
+if (process.env.DUMP_LOST) {
+  let shown = 0;
+  for (const d of tune) {
+    const cands = score(
+      d.cands.map((c) => ({ ...c, features: [...c.features] })),
+      LEXICAL,
+    );
+    const short = [...cands].sort((a, b) => b.score - a.score).slice(0, 3);
+    const right = short.find((c) => containsAnswer(c.text, d.answers));
+    const pick = best(
+      score(
+        short.map((c) => ({ ...c, features: [...c.features] })),
+        WITH_COSINE,
+      ),
+    );
+    if (!right || !pick || containsAnswer(pick.text, d.answers)) continue;
+    if (shown++ > Number(process.env.DUMP_LOST)) break;
+    const f = (c: Candidate) => c.features.map((x) => Math.round(x * 100) / 100).join(' ');
+    console.log(
+      `\n[${d.set.split('/').pop()}] Q: ${d.q}\n  PICK ${pick.score.toFixed(2)} ${pick.text.slice(0, 220)}\n   f ${f(pick)}\n  GOLD ${right.text.slice(0, 220)}\n   f ${f(right)}`,
+    );
   }
 }

@@ -370,7 +370,12 @@ export async function pdfSummaryEval(
     const { parsed, reference, passages, body } = await readPaperWithAbstract(file);
     const id = path.basename(file, path.extname(file));
     const row = {
-      ...(await scoreSummary(parsed, passages, reference, body, { words, ...options })),
+      // The app summarises with the document's title (route.ts), as the reader found it.
+      ...(await scoreSummary(parsed, passages, reference, body, {
+        words,
+        ...(parsed.title ? { title: parsed.title } : {}),
+        ...options,
+      })),
       tuned: tuneIds.has(id),
     };
     rows.push(row);

@@ -128,6 +128,16 @@ describe('papers: structure', () => {
     expect(plain.text.slice(title.start, title.end)).toBe(
       'Paper Plain: Making Medical Research Papers Approachable to Healthcare Consumers with Natural Language Processing',
     );
+    // A paper whose PDF metadata has no title is titled as its first page shows it, a running
+    // header above it notwithstanding (LongEval's "Proceedings of the 17th Conference …").
+    expect(s2orc.title).toBe('S2ORC: The Semantic Scholar Open Research Corpus');
+    expect((await paper('2023.eacl-main.121.pdf')).title).toBe(
+      'LONGEVAL: Guidelines for Human Evaluation of Faithfulness in Long-form Summarization',
+    );
+    expect((await paper('2206.10883v3.pdf')).title).toBe(
+      'Multi-LexSum: Real-World Summaries of Civil Rights Lawsuits at Multiple Granularities',
+    );
+    expect(papermage.title).toMatch(/^PaperMage: A Unified Toolkit for Processing/);
     const sub = plain.blocks.find((b) => plain.text.slice(b.start, b.end).startsWith('Veyseh et al. [102]'))!;
     expect(sub.headings.slice(1)).toEqual(['2 BACKGROUND AND RELATED WORK', '2.3 AI for scientific text processing']);
   });

@@ -106,6 +106,15 @@ describe('question kinds', () => {
       kind: 'compare',
       scope: { documents: ['2203.00130v1.pdf', '2302.07302v1.pdf'] },
     });
+    // What a comparison sets side by side are documents: the short names alone name them there.
+    expect(classifyQuestion('Compare Paper Plain and CiteSee', ctx)).toMatchObject({
+      kind: 'compare',
+      scope: { documents: ['2203.00130v1.pdf', '2302.07302v1.pdf'] },
+    });
+    const differ = classifyQuestion('How does CiteSee differ from the Paper Plain paper?', ctx);
+    expect(differ.kind).toBe('compare');
+    expect(differ.scope.documents.toSorted()).toEqual(['2203.00130v1.pdf', '2302.07302v1.pdf']);
+    expect(classifyQuestion('Compare S2ORC with other corpora', ctx).kind).not.toBe('compare');
     expect(classifyQuestion('List every dataset used in the S2ORC paper', ctx)).toMatchObject({
       kind: 'list',
       scope: { level: 'document', documents: ['2020.acl-main.447.pdf'] },

@@ -102,8 +102,29 @@ describe('stored keyword postings', () => {
       for (const [docId, postings] of [
         ['small', small],
         ['large', large],
-      ] as const)
-        await store.putKeywords({ docId, ...postings });
+      ] as const) {
+        // Stored as a document is: with its record, then its postings rebuilt (putKeywords writes
+        // only for a document still there).
+        await store.addDocument(
+          {
+            id: docId,
+            name: `${docId}.txt`,
+            type: 'text',
+            size: 1,
+            hash: docId,
+            chunkCount: 0,
+            status: 'ready',
+            embeddingModel: 'test',
+            addedAt: 0,
+          },
+          '',
+          [],
+          new Float32Array(0),
+          4,
+          buildPostings([]),
+        );
+        expect(await store.putKeywords({ docId, ...postings })).toBe(true);
+      }
       const back = new Map((await store.allKeywords()).map((k) => [k.docId, k]));
       expect(back.get('small')!.data).toEqual(small.data);
       expect(back.get('large')!.data).toEqual(large.data);

@@ -104,7 +104,9 @@ export async function parsePdf(bytes: Uint8Array, fileName: string, opts: PdfOpt
     const builder = new DocumentBuilder('pdf');
     emitPages(pages, builder);
     const info = (await pdf.getMetadata().catch(() => null))?.info as { Title?: string } | undefined;
-    const title = info?.Title?.trim() || undefined;
+    // Many PDFs carry no title in their metadata (three of the seven shared papers): the title the
+    // layout found on the first page, set larger than anything else there, is the title then.
+    const title = info?.Title?.trim() || layoutTitle(builder.build());
     const doc = builder.build({
       pageCount: pdf.numPages,
       ...(title ? { title } : {}),
@@ -278,4 +280,13 @@ function emitPages(pages: PageContent[], builder: DocumentBuilder): void {
 function hasEofMarker(bytes: Uint8Array): boolean {
   const tail = bytes.subarray(Math.max(0, bytes.length - 4096));
   return new TextDecoder('latin1').decode(tail).includes('%%EOF');
+}
+
+/**
+ * The first page's title, as the layout marked it: in a PDF only the title is a level-1 heading
+ * (pdfLayout.ts; numbered and unnumbered sections start at 2). A running header may come first.
+ */
+function layoutTitle(doc: ParsedDocument): string | undefined {
+  const title = doc.blocks.find((b) => b.kind === 'heading' && b.level === 1 && (b.page ?? 1) === 1);
+  return title && (doc.text.slice(title.start, title.end).replace(/\s+/g, ' ').trim() || undefined);
 }

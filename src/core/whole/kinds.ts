@@ -131,7 +131,10 @@ export function classifyQuestion(question: string, ctx: ClassifyContext): Classi
 
   // Comparison: two or more documents, named or in the picker ("compare the two proposals", "compare them").
   if (COMPARE.test(q)) {
-    const docs = named.length >= 2 ? named : current.length >= 2 ? current : [];
+    // "Compare Paper Plain and CiteSee": what a comparison sets side by side are documents, so a
+    // paper's short name counts alone here, without "paper" after it.
+    const titled = [...new Set([...named, ...namedByShortTitle(q, ctx.documents, ctx.titles ?? {})])];
+    const docs = titled.length >= 2 ? titled : current.length >= 2 ? current : [];
     if (docs.length >= 2) return { kind: 'compare', scope: base('document', docs), ...aspectOf(q, ctx.documents) };
   }
 
@@ -208,18 +211,37 @@ function stem(name: string): string {
     .replace(/\.[a-z0-9]{1,5}$/i, '');
 }
 
+/** A title's short name: the part before a colon, of one to three words ("S2ORC", "Paper Plain"). */
+export function shortTitle(title: string): string | undefined {
+  const short = /^([^:]{3,40}):\s*\S/.exec(title)?.[1]?.trim();
+  return short && tokens(short).length <= 3 ? short : undefined;
+}
+
 /**
  * How a question names a document by its title: a paper is called by its short name, the part of its
  * title before a colon ("S2ORC: The Semantic Scholar…"), as "the S2ORC paper". The name alone is
  * what the paper is about ("How many papers does S2ORC contain?"), not where to look.
  */
 function titleReference(title: string): RegExp | undefined {
-  const short = /^([^:]{3,40}):\s*\S/.exec(title)?.[1]?.trim();
-  if (!short || tokens(short).length > 3) return undefined;
+  const short = shortTitle(title);
+  if (!short) return undefined;
   return new RegExp(
     `(?:\\bthe\\s+)?(?<![\\p{L}\\p{N}])${escapeRegExp(short)}\\s+(?:paper|article|report|document|preprint|study|pdf)\\b`,
     'iu',
   );
+}
+
+/** Documents whose title's short name the question holds as a word of its own, in the order named. */
+function namedByShortTitle(question: string, documents: string[], titles: Record<string, string>): string[] {
+  const found: { name: string; at: number }[] = [];
+  for (const d of documents) {
+    const short = titles[d] && shortTitle(titles[d]);
+    const at = short
+      ? question.search(new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(short)}(?![\\p{L}\\p{N}])`, 'iu'))
+      : -1;
+    if (at >= 0) found.push({ name: d, at });
+  }
+  return found.sort((a, b) => a.at - b.at).map((f) => f.name);
 }
 
 /**

@@ -129,3 +129,26 @@ test('a sentence found twice (overlapping passages) is one item, and the stop st
     'Stopped while the model checked what was found: 0 of 2 sentences checked; 2 shown, 2 of them unchecked — not a complete answer. All 197 passages were read.',
   );
 });
+
+test("a comparison's columns are headed by the papers' short names, with their files", () => {
+  let r = newWholeRecord('Compare Paper Plain and CiteSee');
+  r = applyAskEvent(r, {
+    type: 'compare',
+    documents: ['2203.00130v1.pdf', 'notes.md'],
+    labels: ['Paper Plain', 'notes.md'],
+    rows: [
+      {
+        aspect: 'Overview',
+        cells: [
+          { docName: '2203.00130v1.pdf', text: 'We introduce Paper Plain.', citation: 1 },
+          { docName: 'notes.md', missing: 'Not found in notes.md' },
+        ],
+      },
+    ],
+  });
+  expect(answerText(r).split('\n').slice(0, 3)).toEqual([
+    '| Aspect | Paper Plain (2203.00130v1.pdf) | notes.md |',
+    '| --- | --- | --- |',
+    '| Overview | We introduce Paper Plain. [1] | *Not found in notes.md* |',
+  ]);
+});

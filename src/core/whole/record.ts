@@ -158,7 +158,8 @@ export function answerText(record: WholeRecord): string {
   if (record.compare) {
     const c = record.compare;
     const cell = (x: CellLike) => ('missing' in x ? `*${x.missing}*` : `${x.text} ${cite(x.citation)}`);
-    out.push(`| Aspect | ${c.documents.join(' | ')} |`, `|${' --- |'.repeat(c.documents.length + 1)}`);
+    const heads = c.documents.map((d, i) => (c.labels?.[i] && c.labels[i] !== d ? `${c.labels[i]} (${d})` : d));
+    out.push(`| Aspect | ${heads.join(' | ')} |`, `|${' --- |'.repeat(c.documents.length + 1)}`);
     for (const r of c.rows)
       out.push(`| ${r.aspect} | ${r.cells.map((x) => cell(x).replace(/\|/g, '\\|')).join(' | ')} |`);
   }

@@ -13,7 +13,7 @@ import type { AnswerEvent } from '../answer/types';
 import type { ChatMessage, Generator } from '../generate/generator';
 import type { TableAnswer } from '../table/answer';
 import { compareDocuments } from './compare';
-import { classifyQuestion, lookupQuery, target, type Classification } from './kinds';
+import { classifyQuestion, lookupQuery, shortTitle, target, type Classification } from './kinds';
 import { Citations, citedList, distinctItems, type FoundItem } from './items';
 import { countItems, listCondition, scanPassages, type ListItem } from './scan';
 import { countPassages, passagesInScope, resolveScope, type ResolvedScope, type WholeSource } from './source';
@@ -361,5 +361,12 @@ async function* compareAnswer(
     ),
   }));
   yield { type: 'passages', passages: citations.passages };
-  yield { type: 'compare', documents: table.documents, rows };
+  // Papers are told apart by their short names ("Paper Plain"), not by "2203.00130v1.pdf".
+  const labels = scope.documents.map((d) => (d.title && shortTitle(d.title)) || d.name);
+  yield {
+    type: 'compare',
+    documents: table.documents,
+    ...(labels.some((l, i) => l !== table.documents[i]) ? { labels } : {}),
+    rows,
+  };
 }

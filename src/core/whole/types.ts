@@ -77,7 +77,13 @@ export type WholeEvent =
       stopped?: true;
     }
   /** A comparison: one row per aspect, one cited cell (or "Not found in B") per document. */
-  | { type: 'compare'; documents: string[]; rows: CompareRow[] };
+  | {
+      type: 'compare';
+      documents: string[];
+      /** What each column is called, where its document has a title with a short name ("Paper Plain"). */
+      labels?: string[];
+      rows: CompareRow[];
+    };
 
 /** What a turn keeps of an answer about the whole: the lookup record plus the whole answer's parts. */
 export interface WholeRecord extends AnswerRecord {

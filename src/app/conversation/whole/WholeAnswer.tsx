@@ -225,14 +225,18 @@ function CompareView({ turn }: { turn: Turn }) {
           <thead>
             <tr>
               <th scope="col">Aspect</th>
-              {c.documents.map((d) => (
-                <th key={d} scope="col">
-                  <span className="whole-th-doc">
-                    <DocIcon type={docTypeOf(d)} size={14} />
-                    {d}
-                  </span>
-                </th>
-              ))}
+              {c.documents.map((d, i) => {
+                const label = c.labels?.[i] && c.labels[i] !== d ? c.labels[i] : undefined;
+                return (
+                  <th key={d} scope="col">
+                    <span className="whole-th-doc">
+                      <DocIcon type={docTypeOf(d)} size={14} />
+                      {label ?? d}
+                    </span>
+                    {label && <span className="whole-th-file">{d}</span>}
+                  </th>
+                );
+              })}
             </tr>
           </thead>
           <tbody>
