@@ -286,3 +286,26 @@ test('a paper summarised: quotes with their citations cut show "…", and a chip
   expect(errors).toEqual([]);
   await page.context().close();
 }, 300_000);
+
+// Papers are compared by the names people call them, not by their file names (neither of these two
+// PDFs has a title in its metadata: the title is read off the first page).
+test('two papers compared by their short names: each column headed by the name, its file under it', async () => {
+  const { page, errors } = await newRecordedPage(browser());
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await openApp(page);
+  await addFiles(page, [path.join(PAPERS_DIR, '2023.eacl-main.121.pdf'), path.join(PAPERS_DIR, 'papermage.pdf')]);
+  await waitForDocuments(page, 2);
+  const compare = await askWhole(page, 'Compare LongEval and PaperMage');
+  const table = compare.getByRole('table');
+  await table.waitFor();
+  expect(await table.locator('thead th').allTextContents()).toEqual([
+    'Aspect',
+    'LONGEVAL2023.eacl-main.121.pdf',
+    'PaperMagepapermage.pdf',
+  ]);
+  expect(await table.locator('tbody tr').count()).toBeGreaterThanOrEqual(2);
+  expect(await chips(compare).count()).toBeGreaterThanOrEqual(2);
+  await shoot(page, compare, 'compare-papers');
+  expect(errors).toEqual([]);
+  await page.context().close();
+}, 300_000);

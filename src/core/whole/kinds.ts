@@ -133,7 +133,7 @@ export function classifyQuestion(question: string, ctx: ClassifyContext): Classi
   if (COMPARE.test(q)) {
     // "Compare Paper Plain and CiteSee": what a comparison sets side by side are documents, so a
     // paper's short name counts alone here, without "paper" after it.
-    const titled = [...new Set([...named, ...namedByShortTitle(q, ctx.documents, ctx.titles ?? {})])];
+    const titled = namedWithShortTitles(q, named, ctx.documents, ctx.titles ?? {});
     const docs = titled.length >= 2 ? titled : current.length >= 2 ? current : [];
     if (docs.length >= 2) return { kind: 'compare', scope: base('document', docs), ...aspectOf(q, ctx.documents) };
   }
@@ -231,16 +231,27 @@ function titleReference(title: string): RegExp | undefined {
   );
 }
 
-/** Documents whose title's short name the question holds as a word of its own, in the order named. */
-function namedByShortTitle(question: string, documents: string[], titles: Record<string, string>): string[] {
-  const found: { name: string; at: number }[] = [];
-  for (const d of documents) {
+/**
+ * The documents named, with those whose title's short name the question holds as a word of its own,
+ * in the order the question names them ("Compare LongEval and PaperMage").
+ */
+function namedWithShortTitles(
+  question: string,
+  named: string[],
+  documents: string[],
+  titles: Record<string, string>,
+): string[] {
+  const lower = question.toLowerCase();
+  const word = (w: string) =>
+    lower.search(new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(w.toLowerCase())}(?![\\p{L}\\p{N}])`, 'u'));
+  const found = documents.flatMap((d) => {
     const short = titles[d] && shortTitle(titles[d]);
-    const at = short
-      ? question.search(new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(short)}(?![\\p{L}\\p{N}])`, 'iu'))
-      : -1;
-    if (at >= 0) found.push({ name: d, at });
-  }
+    const shortAt = short ? word(short) : -1;
+    if (!named.includes(d)) return shortAt >= 0 ? [{ name: d, at: shortAt }] : [];
+    // Named by its file: where its name or short name stands (else first, as named).
+    const at = [shortAt, word(stem(d))].filter((i) => i >= 0);
+    return [{ name: d, at: at.length ? Math.min(...at) : -1 }];
+  });
   return found.sort((a, b) => a.at - b.at).map((f) => f.name);
 }
 
@@ -388,7 +399,11 @@ export function target(q: string, documents: string[], titles: Record<string, st
     )
     .replace(/^(?:all|every|each|the|my|these|those|of)\s+/i, '')
     .replace(/^(?:all|every|each|the|my|these|those|of)\s+/i, '')
-    .replace(/\s+(?:in|across|from)\s+(?:the|my|all)?\s*(?:documents|files|library|sources|incidents)\s*$/i, '')
+    // Where to look, said of the whole library ("in the papers"), is not what an item must say.
+    .replace(
+      /\s+(?:in|across|from)\s+(?:the|my|all|these|those|all (?:of )?(?:the|my))?\s*(?:documents|files|library|sources|incidents|papers|reports|articles|pdfs|texts)\s*$/i,
+      '',
+    )
     .replace(/\s+in the\s+[\p{L}\s0-9-]+\s+collection\s*$/iu, '')
     .replace(/,?\s*please\s*$/i, '')
     .replace(/\s+/g, ' ')

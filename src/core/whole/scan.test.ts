@@ -89,3 +89,26 @@ test('two documents of one name (two folders) are read as two: neither loses its
   expect(found.filter((d) => d === 'log')).toHaveLength(2);
   expect(found.filter((d) => d === 'log-2')).toHaveLength(2);
 });
+
+test("a reference list's entries are items only when the question asks for works", async () => {
+  const passage = (chunkIndex: number, headings: string[], text: string): ScanPassage => ({
+    docId: 'p',
+    docName: 'paper.pdf',
+    chunkIndex,
+    text,
+    location: { headings, start: chunkIndex * 1000, end: chunkIndex * 1000 + text.length },
+  });
+  const paper = [
+    passage(0, ['A paper', '5 User study'], 'We ran a user study with ten participants over two weeks.'),
+    passage(1, ['A paper', 'REFERENCES'], '[12] A user study of scholarly reading tools. In CHI, 2021.'),
+    passage(2, ['A paper', '8 References'], 'Lo, K. A user study of citations. ACL, 2020.'),
+  ];
+  const found = async (target: string) => {
+    const out: string[] = [];
+    for await (const b of scanPassages(paper, listCondition(target), paper.length))
+      out.push(...b.items.map((i) => i.text));
+    return out;
+  };
+  expect(await found('user study')).toEqual(['We ran a user study with ten participants over two weeks.']);
+  expect(await found('paper cited about a user study')).toHaveLength(3);
+});

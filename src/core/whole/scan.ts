@@ -12,6 +12,7 @@
 import { analyze } from '../search/analyzer';
 import type { SourceLocation } from '../types';
 import { splitSentences } from '../answer/sentences';
+import { withoutNumber } from './headings';
 import { distinctItems } from './items';
 import type { WholePassage } from './summarise';
 
@@ -50,6 +51,8 @@ export interface ListCondition {
    * names the forklift twice is one incident, a paragraph that mentions a name twice is two mentions.
    */
   perSentence: boolean;
+  /** Items may be entries of a reference list: the condition asks for works, citations or authors. */
+  readsReferences: boolean;
 }
 
 export interface ScanOptions {
@@ -101,8 +104,19 @@ export function listCondition(target: string): ListCondition {
     phrase: rest && restTerms.length ? `${head} ${rest}` : t,
     countsDocuments: headStems.length > 0 && headStems.every((s) => DOCUMENT_NOUNS.has(s)),
     perSentence: !headStems.length || headStems.some((s) => MENTION_NOUNS.has(s)),
+    readsReferences: WORKS.test(t),
   };
 }
+
+/**
+ * A reference list's entries are titles of other works ("Scholarly paper recommendation via user's
+ * recent research interests."): items of a list only when the question asks for works, citations or
+ * authors ("list every paper cited", "which studies by Lo…"), not for "every user study".
+ */
+const WORKS =
+  /\b(?:references?|citations?|cit(?:ed|es?|ing)|papers?|works|publications?|articles?|authors?|bibliograph\w*|books?|studies|preprints?|proceedings)\b/i;
+const REFERENCE_LIST = /^(?:references|bibliography|works cited|literature cited|cited works)\b/i;
+const inReferenceList = (headings: string[]) => headings.some((h) => REFERENCE_LIST.test(withoutNumber(h)));
 
 /**
  * Same word: equal stems, a stem and its longer form ("fail"/"failur"), or a compound ending in it
@@ -182,6 +196,7 @@ export async function* scanPassages(
     await stopPoint();
     const cands: Candidate[] = [];
     for (const p of batch) {
+      if (!condition.readsReferences && inReferenceList(p.location.headings)) continue;
       // Cheap first: every way `sameStem` can match holds a condition word's first four letters as
       // they are written, so a passage without any of them is done with before it is analysed.
       if (!cue.test(p.text)) continue;

@@ -209,6 +209,12 @@ function ListView({ turn }: { turn: Turn }) {
 
 function CompareView({ turn }: { turn: Turn }) {
   const c = turn.compare!;
+  /** A column's short name ("PaperMage"), where it differs from its file's name. */
+  const labelOf = (i: number) => (c.labels?.[i] && c.labels[i] !== c.documents[i] ? c.labels[i] : undefined);
+  const headOf = (i: number) => {
+    const label = labelOf(i);
+    return label ? `${label} · ${c.documents[i]}` : c.documents[i];
+  };
   return (
     <>
       <div className="whole-head">
@@ -226,7 +232,7 @@ function CompareView({ turn }: { turn: Turn }) {
             <tr>
               <th scope="col">Aspect</th>
               {c.documents.map((d, i) => {
-                const label = c.labels?.[i] && c.labels[i] !== d ? c.labels[i] : undefined;
+                const label = labelOf(i);
                 return (
                   <th key={d} scope="col">
                     <span className="whole-th-doc">
@@ -243,8 +249,9 @@ function CompareView({ turn }: { turn: Turn }) {
             {c.rows.map((r) => (
               <tr key={r.aspect}>
                 <th scope="row">{r.aspect}</th>
-                {r.cells.map((cell) => (
-                  <td key={cell.docName} data-doc={cell.docName}>
+                {r.cells.map((cell, i) => (
+                  // On a phone the table is a stack of cards, each cell headed by its column's name.
+                  <td key={cell.docName} data-doc={headOf(i)}>
                     {'missing' in cell ? (
                       <span className="whole-missing">{cell.missing}</span>
                     ) : (
