@@ -15,6 +15,7 @@ import {
   type WholeRecord,
 } from '../../src/core';
 import type { ChatMessage, GenerateOptions, GenerateResult, Generator } from '../../src/core/generate/generator';
+import { lookupQuery } from '../../src/core/whole/kinds';
 import { incidentLog } from '../../scripts/lib/listEval';
 import { fixture, freshLibrary } from '../../scripts/lib/library';
 import { half, judge, KINDS_LIBRARY, loadKinds } from '../helpers/kindsSet';
@@ -487,6 +488,21 @@ describe('comparisons', () => {
 });
 
 describe('a lookup that names its document', () => {
+  test('is searched for without the name where the name says where to look', () => {
+    const titles = {
+      '2203.00130v1.pdf':
+        'Paper Plain: Making Medical Research Papers Approachable to Healthcare Consumers with Natural Language Processing',
+    };
+    const q = (s: string) => lookupQuery(s, ['2203.00130v1.pdf'], titles);
+    // "Paper Plain paper" had pulled the quote out of the Limitations section.
+    expect(q('What are the limitations of the Paper Plain paper?')).toBe('What are the limitations?');
+    expect(q('How were participants recruited in the Paper Plain paper?')).toBe('How were participants recruited?');
+    expect(q('What does the Paper Plain paper say about gists?')).toBe('gists?');
+    // What the question is about stays, and so does a question left with no word of its own.
+    expect(q('Who wrote the Paper Plain paper?')).toBe('Who wrote the Paper Plain paper?');
+    expect(q('What is in the Paper Plain paper?')).toBe('What is in the Paper Plain paper?');
+  });
+
   test('is searched in it without the name: the name’s words cover nothing', async () => {
     const library = await freshLibrary();
     await library.addFiles([fixture(FIXTURE_FILES.html), fixture(FIXTURE_FILES.markdown)]);

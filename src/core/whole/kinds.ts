@@ -432,7 +432,7 @@ function namesOut(q: string, documents: string[], titles: Record<string, string>
  * look: searched in wiki_duck.html, the words of "wiki_duck.html" match every passage and had the
  * question counted as covered ("What does wiki_duck.html say about Big Blue?" was answered with a
  * sentence about ducks). "What does X say about Y?" is searched as "Y?" ("What about" would be
- * searched as a word too), "… in X" without "in X". A name that is what the question is about stays ("What is wiki-ibm.md?", "Who wrote the
+ * searched as a word too), "… in X" without "in X", "the limitations of X" as "the limitations". A name that is what the question is about stays ("What is wiki-ibm.md?", "Who wrote the
  * S2ORC paper?"), and so does a question left with no word of its own.
  */
 export function lookupQuery(q: string, documents: string[], titles: Record<string, string> = {}): string {
@@ -446,7 +446,7 @@ export function lookupQuery(q: string, documents: string[], titles: Record<strin
   const rest = about
     ? about[1]!
     : q
-        .replace(new RegExp(`,?\\s*\\b(?:in|from|according to)\\s+${name}`, 'giu'), ' ')
+        .replace(new RegExp(`,?\\s*\\b(?:in|from|of|according to)\\s+${name}`, 'giu'), ' ')
         .replace(/\s+/g, ' ')
         .replace(/\s+([?.!,])/g, '$1')
         .replace(/^[\s,;:]+/, '')

@@ -154,3 +154,18 @@ test('the lead is the sentence chosen first, wherever it stands in the document'
   const shown = summary.sections.flatMap((s) => s.sentences.map((x) => x.text));
   expect(shown).toContain(summary.lead!.text);
 });
+
+test('a section summarised alone shows its heading once, over all its sentences', async () => {
+  // "Summarise the conclusion of the LongEval paper": one passage under one heading, cut into
+  // parts for coverage; the heading had been repeated over each sentence.
+  const text = [
+    'We present the LONGEVAL guidelines, a set of recommendations for moving towards standardized human evaluation of long-form summarization.',
+    'We empirically analyze each recommendation on two datasets.',
+    'Overall, we find that fine-grained annotations have lower inter-annotator variance than coarse-grained annotations.',
+    'As future work, we plan to conduct experiments on other aspects of summarization evaluation like salience and coherence.',
+  ].join(' ');
+  const summary = await summarisePassages(onePassage(text, ['LONGEVAL: Guidelines', '5 Conclusion']), { words: 150 });
+  expect(summary.sections).toHaveLength(1);
+  expect(summary.sections[0]!.headings).toEqual(['LONGEVAL: Guidelines', '5 Conclusion']);
+  expect(summary.sections[0]!.sentences.length).toBeGreaterThanOrEqual(3);
+});

@@ -443,7 +443,9 @@ export async function summarisePassages(
   for (const c of chosen) {
     const last = sections.at(-1);
     const quoted = { ...c.s, text: c.shown };
-    if (last && last.headings.join(' › ') === c.section) last.sentences.push(quoted);
+    // Grouped by their headings as shown (not by `section`, which for a document with hardly any
+    // headings is a quarter of it: one heading repeated over every sentence).
+    if (last && last.headings.join(' › ') === c.s.location.headings.join(' › ')) last.sentences.push(quoted);
     else sections.push({ headings: c.s.location.headings, sentences: [quoted] });
   }
   return { sections, words, read, ...(first ? { lead: { ...first.s, text: first.shown } } : {}) };
