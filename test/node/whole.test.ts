@@ -81,6 +81,17 @@ describe('question kinds', () => {
       scope: { documents: ['proposal-acme.docx', 'proposal-globex.docx'] },
       target: 'price',
     });
+    // A short word of a name, in capitals before a word for a document, names it.
+    const fixtures = { documents: ['pdf/amt_handbook_sample.pdf', 'md/wiki-ibm.md', 'html/wiki_duck.html'] };
+    expect(classifyQuestion('Summarise the AMT handbook', fixtures)).toMatchObject({
+      kind: 'summary',
+      scope: { documents: ['pdf/amt_handbook_sample.pdf'] },
+    });
+    expect(classifyQuestion('Compare the duck article and the IBM article', fixtures)).toMatchObject({
+      kind: 'compare',
+      scope: { documents: ['html/wiki_duck.html', 'md/wiki-ibm.md'] },
+    });
+    expect(classifyQuestion('What is the revenue of IBM?', fixtures).scope.documents).toEqual([]);
     expect(classifyQuestion('List every word processor mentioned in the documents', ctx)).toMatchObject({
       kind: 'list',
       scope: { level: 'library', documents: [] },
@@ -150,6 +161,17 @@ describe('summaries without a model', () => {
     await library.addFiles([fixture(FIXTURE_FILES.pdf)]);
     const doc = (await library.listDocuments())[0]!;
     text = (await library.getDocumentText(doc.id))!;
+  });
+
+  test('a library summary leaves out a document with no prose to quote, but counts it as read', async () => {
+    const lib = await freshLibrary({ embedder: stubEmbedder() });
+    await lib.addFiles([fixture(FIXTURE_FILES.docxList), fixture(FIXTURE_FILES.markdown)]);
+    const { events } = await ask(lib, 'Summarise my documents');
+    const summary = only(events, 'summary');
+    expect(summary.documents.map((d) => d.docName)).toEqual(['wiki-ibm.md']);
+    const docs = await lib.listDocuments();
+    expect(summary.read.passages).toBe(docs.reduce((n, d) => n + d.chunkCount, 0));
+    lib.close();
   });
 
   test('sentences of the document itself, in its order, under their own headings, from across its sections, each cited', async () => {

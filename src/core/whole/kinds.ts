@@ -85,6 +85,8 @@ const HOW_MANY_DOES =
 // files"), or a pronoun standing for them alone ("does it list"; "that model" is no document).
 const DOCUMENT_DOER =
   /(?:^|\s)(?:documents?|files?|reports?|papers?|studies|study|articles?|preprints?|pdfs?|library|collections?|sources?|passages?)$|^(?:it|they|these|those|them|this|that)$/i;
+const DOCUMENT_NOUN =
+  '(?:article|handbook|manual|guide|report|paper|document|file|pdf|page|notes|book|booklet|brochure|memo|letter|contract|proposal|slides|deck|sheet|spreadsheet)s?\\b';
 const COUNT =
   /^\s*(?:please\s+)?count\b|\b(?:the|what is the|what's the)\s+number\s+of\s+([\p{L}-]+)|\bhow many times\b/iu;
 
@@ -242,17 +244,18 @@ function namedWithShortTitles(
   titles: Record<string, string>,
 ): string[] {
   const lower = question.toLowerCase();
-  const word = (w: string) =>
-    lower.search(new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(w.toLowerCase())}(?![\\p{L}\\p{N}])`, 'u'));
-  const found = documents.flatMap((d) => {
+  const found = namedAt(question, documents, titles).filter((f) => named.includes(f.name));
+  for (const d of documents) {
     const short = titles[d] && shortTitle(titles[d]);
-    const shortAt = short ? word(short) : -1;
-    if (!named.includes(d)) return shortAt >= 0 ? [{ name: d, at: shortAt }] : [];
-    // Named by its file: where its name or short name stands (else first, as named).
-    const at = [shortAt, word(stem(d))].filter((i) => i >= 0);
-    return [{ name: d, at: at.length ? Math.min(...at) : -1 }];
-  });
-  return found.sort((a, b) => a.at - b.at).map((f) => f.name);
+    const at = short
+      ? lower.search(new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(short.toLowerCase())}(?![\\p{L}\\p{N}])`, 'u'))
+      : -1;
+    if (at >= 0) found.push({ name: d, at });
+  }
+  return found
+    .sort((a, b) => a.at - b.at)
+    .map((f) => f.name)
+    .filter((n, i, all) => all.indexOf(n) === i);
 }
 
 /**
@@ -261,6 +264,18 @@ function namedWithShortTitles(
  * document's name has ("the Acme proposal" → proposal-acme.docx). In the order they are named.
  */
 export function namedDocuments(question: string, documents: string[], titles: Record<string, string> = {}): string[] {
+  // Each document once, where it is first named.
+  return namedAt(question, documents, titles)
+    .map((f) => f.name)
+    .filter((n, i, all) => all.indexOf(n) === i);
+}
+
+/** The documents named, each with where in the question it is named, in that order. */
+function namedAt(
+  question: string,
+  documents: string[],
+  titles: Record<string, string>,
+): { name: string; at: number }[] {
   const lower = question.toLowerCase();
   const words = tokens(question);
   const has = (t: string) => words.includes(t) || words.includes(`${t}s`);
@@ -292,10 +307,14 @@ export function namedDocuments(question: string, documents: string[], titles: Re
     }
     // A word of one name only ("acme") names it where a name stands: "the Acme proposal", "in acme",
     // "Acme's"; "list every word processor" does not name word_sample.docx.
+    // A short word counts written in capitals before a word for a document ("the AMT handbook", "the
+    // IBM article"); "the revenue of IBM" is about IBM, wherever it is written.
     const own = ts.find(
       (t) =>
         counts.get(t) === 1 &&
-        /^\p{L}{4,}$/u.test(t) &&
+        (/^\p{L}{4,}$/u.test(t) ||
+          (/^\p{L}{2,3}$/u.test(t) &&
+            new RegExp(`(?<![\\p{L}])${escapeRegExp(t.toUpperCase())}\\s+${DOCUMENT_NOUN}`, 'u').test(question))) &&
         new RegExp(`(?:\\b(?:the|in|of|from|and|to|with|vs\\.?|versus)\\s+)${escapeRegExp(t)}(?![\\p{L}])`, 'u').test(
           lower,
         ),
@@ -308,11 +327,7 @@ export function namedDocuments(question: string, documents: string[], titles: Re
     const at = called ? question.search(called) : -1;
     if (at >= 0) found.push({ name: d, at });
   }
-  // A name inside another one ("report.pdf" in "annual_report.pdf") is not a second document.
-  return found
-    .sort((a, b) => a.at - b.at)
-    .map((f) => f.name)
-    .filter((n, i, all) => all.indexOf(n) === i);
+  return found.sort((a, b) => a.at - b.at);
 }
 
 function namedCollection(question: string, collections: string[]): string | null {

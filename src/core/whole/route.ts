@@ -175,6 +175,8 @@ async function* summaryAnswer(
     });
     read += batch.length;
     if (scope.documents.length > 1) yield { type: 'progress', read, of };
+    // A document with no prose to quote (lists and tables only) is read but has no place in the summary.
+    if (!summary.sections.length) continue;
     documents.push({
       docId: batch[0]!.docId,
       docName: batch[0]!.docName,

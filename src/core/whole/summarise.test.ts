@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest';
 import { type QuoteCut, quoteMatches, quoteWords } from './compress';
-import { documentSentences, sentenceFeatures, summarisePassages } from './summarise';
+import { documentSentences, prose, sentenceFeatures, summarisePassages } from './summarise';
 
 /** A document of one passage, under the given headings. */
 const onePassage = (text: string, headings: string[] = []) => [
@@ -168,4 +168,16 @@ test('a section summarised alone shows its heading once, over all its sentences'
   expect(summary.sections).toHaveLength(1);
   expect(summary.sections[0]!.headings).toEqual(['LONGEVAL: Guidelines', '5 Conclusion']);
   expect(summary.sections[0]!.sentences.length).toBeGreaterThanOrEqual(3);
+});
+
+test('a table row set alone is no heading, and a caption ending on a quoted word is not quoted', () => {
+  const text = [
+    'Here are some interesting things a respectful duck could eat:',
+    'Grain | Corn, Buckwheat, Barley | 200',
+    'And let’s add another list at the end of the page, as promised.',
+  ].join('\n\n');
+  const sentences = documentSentences(onePassage(text, ['Let’s eat']));
+  expect(sentences.map((s) => s.location.headings.at(-1))).toEqual(Array(3).fill('Let’s eat'));
+  expect(prose('Pacific black duck displaying the characteristic upending "duck"')).toBe(false);
+  expect(prose('Ducks are often called "the most adaptable of waterfowl."')).toBe(true);
 });

@@ -207,8 +207,11 @@ function isHeadingLine(text: string, s: { text: string; start: number; end: numb
     s.text.length < 80 &&
     !/[.!?:;,]$/.test(s.text) &&
     /^[\p{Lu}\d]/u.test(s.text) &&
-    // A line of code set alone ("2 >>> doc . symbols", "x = f(y)") is no heading.
+    // A line of code set alone ("2 >>> doc . symbols", "x = f(y)") is no heading, nor a table's row
+    // ("Grain | Corn, Buckwheat, Barley | 200", a sheet's "Row 3: …").
     !/>>>|[={};]|\w\(|\s\.\s/.test(s.text) &&
+    !s.text.includes(' | ') &&
+    !/^Row \d+: /.test(s.text) &&
     text.slice(s.end, s.end + 2) === '\n\n'
   );
 }
@@ -235,7 +238,9 @@ export function prose(text: string): boolean {
   if (FOOTNOTE.test(text) || CAPTION.test(text)) return false;
   const words = text.split(/\s+/).filter((w) => /\p{L}/u.test(w));
   if (words.length < 6 || words.length > 70) return false;
-  if (!/[.!?:;)"”’]$/.test(text)) return false;
+  // A closing quote ends a sentence only after its full stop ('… called "true ducks."'): a caption
+  // ends on a quoted word ('… the characteristic upending "duck"').
+  if (!/(?:[.!?:;)]|[.!?,]["”’])$/.test(text)) return false;
   if (/^\p{Ll}/u.test(text) && !/^(?:e\.g|i\.e)/.test(text)) return false;
   const letters = (text.match(/\p{L}/gu) ?? []).length;
   if (letters / text.length < 0.6) return false;
