@@ -339,6 +339,15 @@ describe('lists and counts from every passage', () => {
     const c = only(contracts.events, 'list');
     expect(c).toMatchObject({ kind: 'count', count: 2, counts: 'documents' });
     expect(c.groups.map((g) => g.docName)).toEqual(['contract-a.txt', 'contract-b.txt']);
+    // Documents are what was asked for: each once, with its first mention.
+    expect(c.groups.map((g) => g.sections.flatMap((x) => x.items).length)).toEqual([1, 1]);
+    expect(c.statement).toMatch(/: 2 documents found \(\d+ mentions? in all\), each shown with its first\.$/);
+    const which = only((await ask(library, 'Which documents mention a forklift?')).events, 'list');
+    expect(which).toMatchObject({ kind: 'list', count: 1, counts: 'documents' });
+    const items = which.groups.flatMap((g) => g.sections.flatMap((x) => x.items));
+    expect(items).toHaveLength(1);
+    const mentions = Number(/\((\d+) mentions in all\)/.exec(which.statement)?.[1]);
+    expect(mentions).toBeGreaterThan(5);
   });
 
   test('the other reading, taken: a lookup offered as a count is counted', async () => {

@@ -273,9 +273,12 @@ async function* listAnswer(
       // told of (checked, said no to) are of distinct items.
       yield* confirmItems(opts.generator, c.target ?? '', distinctItems(found), read, of, opts.signal)
     : found;
-  const { groups, passages } = citedList(kept);
   const count = countItems(kept, condition);
   const distinct = distinctItems(kept).length;
+  // "Which documents mention ducks?" asks for documents: each is shown once, with its first mention
+  // (all 50 sentences that name a duck answered a question nobody asked).
+  const shown = condition.countsDocuments ? firstPerDocument(distinctItems(kept)) : kept;
+  const { groups, passages } = citedList(shown);
   yield { type: 'passages', passages };
   yield {
     type: 'list',
@@ -284,10 +287,20 @@ async function* listAnswer(
     count,
     counts: condition.countsDocuments ? 'documents' : 'items',
     scanned: { passages: read, of },
-    statement: `Read all ${of} passages of ${scope.label}: ${distinct} found${
-      condition.countsDocuments ? ` in ${count} document${count === 1 ? '' : 's'}` : ''
-    }.`,
+    statement: condition.countsDocuments
+      ? `Read all ${of} passages of ${scope.label}: ${count} document${count === 1 ? '' : 's'} found (${distinct} mention${distinct === 1 ? '' : 's'} in all), each shown with its first.`
+      : `Read all ${of} passages of ${scope.label}: ${distinct} found.`,
   };
+}
+
+function firstPerDocument(items: ListItem[]): ListItem[] {
+  const first = new Map<string, ListItem>();
+  for (const i of items) {
+    const key = i.docId ?? i.docName;
+    const had = first.get(key);
+    if (!had || i.location.start < had.location.start) first.set(key, i);
+  }
+  return [...first.values()];
 }
 
 const foundItem = ({ text, docId, docName, chunkIndex, location }: ListItem): FoundItem => ({
