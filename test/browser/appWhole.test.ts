@@ -295,6 +295,10 @@ test('two papers compared by their short names: each column headed by the name, 
   await openApp(page);
   await addFiles(page, [path.join(PAPERS_DIR, '2023.eacl-main.121.pdf'), path.join(PAPERS_DIR, 'papermage.pdf')]);
   await waitForDocuments(page, 2);
+  // The library says what each file is: its title under its name.
+  expect(await documentRow(page, 'papermage.pdf').locator('.doc-title').textContent()).toMatch(
+    /^PaperMage: A Unified Toolkit for Processing/,
+  );
   const compare = await askWhole(page, 'Compare LongEval and PaperMage');
   const table = compare.getByRole('table');
   await table.waitFor();

@@ -92,6 +92,13 @@ describe('question kinds', () => {
       scope: { documents: ['html/wiki_duck.html', 'md/wiki-ibm.md'] },
     });
     expect(classifyQuestion('What is the revenue of IBM?', fixtures).scope.documents).toEqual([]);
+    expect(classifyQuestion('Summarise the AMT Handbook', fixtures).scope.documents).toEqual([
+      'pdf/amt_handbook_sample.pdf',
+    ]);
+    // A plural names a kind of file, not one ("the NLP papers" are not nlp-benchmark.pdf).
+    const nlp = { documents: ['nlp-benchmark.pdf', 'it-security.pdf'] };
+    expect(classifyQuestion('What datasets do the NLP papers use?', nlp).scope.documents).toEqual([]);
+    expect(classifyQuestion('Summarise the NLP paper', nlp).scope.documents).toEqual(['nlp-benchmark.pdf']);
     expect(classifyQuestion('List every word processor mentioned in the documents', ctx)).toMatchObject({
       kind: 'list',
       scope: { level: 'library', documents: [] },
@@ -127,6 +134,16 @@ describe('question kinds', () => {
     expect(differ.kind).toBe('compare');
     expect(differ.scope.documents.toSorted()).toEqual(['2203.00130v1.pdf', '2302.07302v1.pdf']);
     expect(classifyQuestion('Compare S2ORC with other corpora', ctx).kind).not.toBe('compare');
+    // Two named already, or a short name in what they are compared on: no third column.
+    expect(classifyQuestion('Compare 2302.07302v1.pdf and papermage.pdf on CiteSee', ctx).scope.documents).toEqual([
+      '2302.07302v1.pdf',
+      'papermage.pdf',
+    ]);
+    expect(classifyQuestion('Compare Paper Plain and PaperMage on S2ORC', ctx)).toMatchObject({
+      kind: 'compare',
+      scope: { documents: ['2203.00130v1.pdf', 'papermage.pdf'] },
+      target: 'S2ORC',
+    });
     expect(classifyQuestion('List every dataset used in the S2ORC paper', ctx)).toMatchObject({
       kind: 'list',
       scope: { level: 'document', documents: ['2020.acl-main.447.pdf'] },

@@ -27,6 +27,19 @@ export function documentMeta(d: DocumentRecord): string {
     .join(' · ');
 }
 
+/**
+ * A document's title, where it tells more than its file's name ("2302.07302v1.pdf" is "CiteSee:
+ * Augmenting Citations…"); none where the title is the name again.
+ */
+function shownTitle(d: DocumentRecord): string | undefined {
+  const flat = (s: string) =>
+    s
+      .toLowerCase()
+      .replace(/\.[a-z0-9]{1,5}$/, '')
+      .replace(/[^\p{L}\p{N}]+/gu, '');
+  return d.title && flat(d.title) !== flat(d.name.split('/').pop()!) ? d.title : undefined;
+}
+
 /** One row; memoised, so progress elsewhere does not re-render a library of rows. */
 const DocumentRow = memo(function DocumentRow({
   d,
@@ -45,6 +58,7 @@ const DocumentRow = memo(function DocumentRow({
 }) {
   // A document that came with a library file leaves only with that file's collection.
   const lockedBy = collections?.find((c) => c.readOnly && d.collections?.includes(c.id));
+  const title = shownTitle(d);
   return (
     <li className="doc-row">
       <DocIcon type={d.type} />
@@ -54,11 +68,12 @@ const DocumentRow = memo(function DocumentRow({
           type="button"
           className="doc-name one-line doc-open"
           onClick={() => onShow(d)}
-          title={d.name}
+          title={title ? `${d.name} — ${title}` : d.name}
           aria-describedby={`doc-meta-${d.id}`}
         >
           {d.name}
         </button>
+        {title && <small className="doc-title one-line">{title}</small>}
         <small className="doc-meta one-line" id={`doc-meta-${d.id}`}>
           {documentMeta(d)}
           {d.status !== 'ready' && <span className="badge badge-warning">Indexing</span>}
@@ -105,7 +120,9 @@ export function DocumentList({ documents, onShow, onReindex, onRemove, collectio
   const [showAll, setShowAll] = useState(false);
   const [confirm, setConfirm] = useState<DocumentRecord | null>(null);
   const query = useDeferredValue(filter.trim().toLowerCase());
-  const matching = query ? documents.filter((d) => d.name.toLowerCase().includes(query)) : documents;
+  const matching = query
+    ? documents.filter((d) => d.name.toLowerCase().includes(query) || d.title?.toLowerCase().includes(query))
+    : documents;
   const shown = showAll ? matching : matching.slice(0, PAGE);
   return (
     <>

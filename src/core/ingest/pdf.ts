@@ -3,7 +3,7 @@ import { FolioError } from '../errors';
 import { emitPage, OCR_MAX_SIDE, ocrWorkers, readPage, type OcrProgress, type PageText } from '../ocr';
 import type { Raster } from '../platform/types';
 import type { ParsedDocument } from '../types';
-import { DocumentBuilder } from './builder';
+import { DocumentBuilder, meaningfulTitle } from './builder';
 import { bodyStyle, dropFurniture, emitLines, marginNumbers, type Line } from './pdfLayout';
 
 export interface PdfOptions {
@@ -104,14 +104,19 @@ export async function parsePdf(bytes: Uint8Array, fileName: string, opts: PdfOpt
     const builder = new DocumentBuilder('pdf');
     emitPages(pages, builder);
     const info = (await pdf.getMetadata().catch(() => null))?.info as { Title?: string } | undefined;
-    // Many PDFs carry no title in their metadata (three of the seven shared papers): the title the
-    // layout found on the first page, set larger than anything else there, is the title then.
-    const title = info?.Title?.trim() || layoutTitle(builder.build());
+    const title = info?.Title?.trim() || undefined;
     const doc = builder.build({
       pageCount: pdf.numPages,
       ...(title ? { title } : {}),
       ocrPages: opts.ocr === false ? [] : textless,
     });
+    // Many PDFs carry no title in their metadata, or one that says nothing ("untitled", "Document1";
+    // three of the seven shared papers have none): the title the layout found on the first page, set
+    // larger than anything else there, is the title then.
+    if (!doc.title) {
+      const shown = layoutTitle(doc);
+      if (shown) doc.title = shown;
+    }
     if (!doc.text.trim() && textless.length) {
       throw new FolioError(
         'no-text',
@@ -288,5 +293,5 @@ function hasEofMarker(bytes: Uint8Array): boolean {
  */
 function layoutTitle(doc: ParsedDocument): string | undefined {
   const title = doc.blocks.find((b) => b.kind === 'heading' && b.level === 1 && (b.page ?? 1) === 1);
-  return title && (doc.text.slice(title.start, title.end).replace(/\s+/g, ' ').trim() || undefined);
+  return title && meaningfulTitle(doc.text.slice(title.start, title.end));
 }

@@ -85,8 +85,12 @@ const HOW_MANY_DOES =
 // files"), or a pronoun standing for them alone ("does it list"; "that model" is no document).
 const DOCUMENT_DOER =
   /(?:^|\s)(?:documents?|files?|reports?|papers?|studies|study|articles?|preprints?|pdfs?|library|collections?|sources?|passages?)$|^(?:it|they|these|those|them|this|that)$/i;
-const DOCUMENT_NOUN =
-  '(?:article|handbook|manual|guide|report|paper|document|file|pdf|page|notes|book|booklet|brochure|memo|letter|contract|proposal|slides|deck|sheet|spreadsheet)s?\\b';
+/** One document, by what it is ("the AMT handbook"); a plural names a kind of file ("the NLP papers"). */
+const DOCUMENT_NOUN = new Set(
+  'article handbook manual guide report paper document file pdf page book booklet brochure memo letter contract proposal deck sheet spreadsheet'.split(
+    ' ',
+  ),
+);
 const COUNT =
   /^\s*(?:please\s+)?count\b|\b(?:the|what is the|what's the)\s+number\s+of\s+([\p{L}-]+)|\bhow many times\b/iu;
 
@@ -135,7 +139,11 @@ export function classifyQuestion(question: string, ctx: ClassifyContext): Classi
   if (COMPARE.test(q)) {
     // "Compare Paper Plain and CiteSee": what a comparison sets side by side are documents, so a
     // paper's short name counts alone here, without "paper" after it.
-    const titled = namedWithShortTitles(q, named, ctx.documents, ctx.titles ?? {});
+    // Only while fewer than two are named, and not in what they are compared on ("Compare BERT and
+    // RoBERTa on GLUE" does not add the GLUE paper).
+    const aspect = aspectOf(q, ctx.documents).target;
+    const before = aspect ? q.slice(0, q.lastIndexOf(aspect)) : q;
+    const titled = named.length >= 2 ? named : namedWithShortTitles(before, named, ctx.documents, ctx.titles ?? {});
     const docs = titled.length >= 2 ? titled : current.length >= 2 ? current : [];
     if (docs.length >= 2) return { kind: 'compare', scope: base('document', docs), ...aspectOf(q, ctx.documents) };
   }
@@ -314,7 +322,9 @@ function namedAt(
         counts.get(t) === 1 &&
         (/^\p{L}{4,}$/u.test(t) ||
           (/^\p{L}{2,3}$/u.test(t) &&
-            new RegExp(`(?<![\\p{L}])${escapeRegExp(t.toUpperCase())}\\s+${DOCUMENT_NOUN}`, 'u').test(question))) &&
+            [...question.matchAll(new RegExp(`(?<![\\p{L}])${escapeRegExp(t.toUpperCase())}\\s+(\\p{L}+)`, 'gu'))].some(
+              (m) => DOCUMENT_NOUN.has(m[1]!.toLowerCase()),
+            ))) &&
         new RegExp(`(?:\\b(?:the|in|of|from|and|to|with|vs\\.?|versus)\\s+)${escapeRegExp(t)}(?![\\p{L}])`, 'u').test(
           lower,
         ),

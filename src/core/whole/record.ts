@@ -123,7 +123,7 @@ export function answerText(record: WholeRecord): string {
     const s = record.summary;
     out.push(`Summary of ${s.scope} (read all ${s.read.of} passages):`);
     for (const d of s.documents) {
-      if (s.documents.length > 1) out.push('', `**${d.docName}**`);
+      if ((s.inScope ?? s.documents.length) > 1) out.push('', `**${d.docName}**`);
       for (const sec of d.sections) {
         const heading = sec.headings.at(-1);
         if (heading) out.push('', `### ${heading}`);

@@ -187,7 +187,14 @@ async function* summaryAnswer(
     });
   }
   yield { type: 'passages', passages: citations.passages };
-  yield { type: 'summary', scope: scope.label, words: budget, documents, read: { passages: read, of } };
+  yield {
+    type: 'summary',
+    scope: scope.label,
+    words: budget,
+    documents,
+    read: { passages: read, of },
+    inScope: scope.documents.length,
+  };
   if (opts.generator && citations.passages.length) yield* writeSummary(opts.generator, documents, citations, opts);
 }
 
@@ -287,9 +294,10 @@ async function* listAnswer(
     count,
     counts: condition.countsDocuments ? 'documents' : 'items',
     scanned: { passages: read, of },
-    statement: condition.countsDocuments
-      ? `Read all ${of} passages of ${scope.label}: ${count} document${count === 1 ? '' : 's'} found (${distinct} mention${distinct === 1 ? '' : 's'} in all), each shown with its first.`
-      : `Read all ${of} passages of ${scope.label}: ${distinct} found.`,
+    statement:
+      condition.countsDocuments && count > 0
+        ? `Read all ${of} passages of ${scope.label}: ${count} document${count === 1 ? '' : 's'} found (${distinct} mention${distinct === 1 ? '' : 's'} in all), ${count === 1 ? 'shown' : 'each shown'} with its first.`
+        : `Read all ${of} passages of ${scope.label}: ${distinct} found.`,
   };
 }
 
@@ -377,11 +385,13 @@ async function* compareAnswer(
   }));
   yield { type: 'passages', passages: citations.passages };
   // Papers are told apart by their short names ("Paper Plain"), not by "2203.00130v1.pdf".
+  // Only names that tell the columns apart ("Case Study: Acme" and "Case Study: Globex" do not).
   const labels = scope.documents.map((d) => (d.title && shortTitle(d.title)) || d.name);
+  const distinct = new Set(labels.map((l) => l.toLowerCase())).size === labels.length;
   yield {
     type: 'compare',
     documents: table.documents,
-    ...(labels.some((l, i) => l !== table.documents[i]) ? { labels } : {}),
+    ...(distinct && labels.some((l, i) => l !== table.documents[i]) ? { labels } : {}),
     rows,
   };
 }

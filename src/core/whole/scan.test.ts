@@ -111,4 +111,11 @@ test("a reference list's entries are items only when the question asks for works
   };
   expect(await found('user study')).toEqual(['We ran a user study with ten participants over two weeks.']);
   expect(await found('paper cited about a user study')).toHaveLength(3);
+  // Which documents say something is not a question about works; a title starting with a word for
+  // a reference list is no reference list.
+  expect(listCondition('papers mention BERT').readsReferences).toBe(false);
+  const guide = [passage(0, ['Bibliography of Fire Safety', '2 Equipment'], 'Each floor has a user study room.')];
+  let kept = 0;
+  for await (const b of scanPassages(guide, listCondition('user study'), 1)) kept += b.items.length;
+  expect(kept).toBe(1);
 });

@@ -98,13 +98,15 @@ export function listCondition(target: string): ListCondition {
   const headTerms = analyze(head).filter((x) => !LIGHT.has(x));
   const required = restTerms.length ? restTerms : headTerms;
   const headStems = analyze(head);
+  const countsDocuments = headStems.length > 0 && headStems.every((s) => DOCUMENT_NOUNS.has(s));
   return {
     head,
     required: [...new Set(required)],
     phrase: rest && restTerms.length ? `${head} ${rest}` : t,
-    countsDocuments: headStems.length > 0 && headStems.every((s) => DOCUMENT_NOUNS.has(s)),
+    countsDocuments,
     perSentence: !headStems.length || headStems.some((s) => MENTION_NOUNS.has(s)),
-    readsReferences: WORKS.test(t),
+    // "Which papers mention BERT?" asks which documents, not for works: the condition decides.
+    readsReferences: WORKS.test(countsDocuments ? rest : t),
   };
 }
 
@@ -115,7 +117,9 @@ export function listCondition(target: string): ListCondition {
  */
 const WORKS =
   /\b(?:references?|citations?|cit(?:ed|es?|ing)|papers?|works|publications?|articles?|authors?|bibliograph\w*|books?|studies|preprints?|proceedings)\b/i;
-const REFERENCE_LIST = /^(?:references|bibliography|works cited|literature cited|cited works)\b/i;
+// The whole heading: "References and Resources for New Teachers" is a title, not a reference list.
+const REFERENCE_LIST =
+  /^(?:references|references and notes|reference list|bibliography|works cited|literature cited|cited works)$/i;
 const inReferenceList = (headings: string[]) => headings.some((h) => REFERENCE_LIST.test(withoutNumber(h)));
 
 /**

@@ -180,4 +180,5 @@ test('a table row set alone is no heading, and a caption ending on a quoted word
   expect(sentences.map((s) => s.location.headings.at(-1))).toEqual(Array(3).fill('Let’s eat'));
   expect(prose('Pacific black duck displaying the characteristic upending "duck"')).toBe(false);
   expect(prose('Ducks are often called "the most adaptable of waterfowl."')).toBe(true);
+  expect(prose('The witness told the court that the driver had shouted "stop,"')).toBe(false);
 });

@@ -240,7 +240,7 @@ export function prose(text: string): boolean {
   if (words.length < 6 || words.length > 70) return false;
   // A closing quote ends a sentence only after its full stop ('… called "true ducks."'): a caption
   // ends on a quoted word ('… the characteristic upending "duck"').
-  if (!/(?:[.!?:;)]|[.!?,]["”’])$/.test(text)) return false;
+  if (!/(?:[.!?:;)]|[.!?]["”’])$/.test(text)) return false;
   if (/^\p{Ll}/u.test(text) && !/^(?:e\.g|i\.e)/.test(text)) return false;
   const letters = (text.match(/\p{L}/gu) ?? []).length;
   if (letters / text.length < 0.6) return false;

@@ -61,6 +61,8 @@ export type WholeEvent =
       words: number;
       documents: SummaryDocument[];
       read: { passages: number; of: number };
+      /** Documents in scope, those with nothing to quote too (absent in summaries kept before it): more than one names each. */
+      inScope?: number;
     }
   /** A list or a count: items grouped by document and section, and what was read. */
   | {

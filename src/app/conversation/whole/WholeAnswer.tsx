@@ -89,7 +89,8 @@ function LengthChoice({ turn }: { turn: Turn }) {
 
 function SummaryView({ turn }: { turn: Turn }) {
   const s = turn.summary!;
-  const many = s.documents.length > 1;
+  // A library's summary names each document, even when only one of them had anything to quote.
+  const many = (s.inScope ?? s.documents.length) > 1;
   const sentences = s.documents.reduce((n, d) => n + d.sections.reduce((m, x) => m + x.sentences.length, 0), 0);
   // A model that wrote no sentence (a tiny one may write a stray quote mark) leaves the quotes as
   // the summary, open. Its text is checked once written: until then it shows as it came.
