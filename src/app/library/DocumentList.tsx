@@ -69,11 +69,15 @@ const DocumentRow = memo(function DocumentRow({
           className="doc-name one-line doc-open"
           onClick={() => onShow(d)}
           title={title ? `${d.name} — ${title}` : d.name}
-          aria-describedby={`doc-meta-${d.id}`}
+          aria-describedby={title ? `doc-title-${d.id} doc-meta-${d.id}` : `doc-meta-${d.id}`}
         >
           {d.name}
         </button>
-        {title && <small className="doc-title one-line">{title}</small>}
+        {title && (
+          <small className="doc-title one-line" id={`doc-title-${d.id}`}>
+            {title}
+          </small>
+        )}
         <small className="doc-meta one-line" id={`doc-meta-${d.id}`}>
           {documentMeta(d)}
           {d.status !== 'ready' && <span className="badge badge-warning">Indexing</span>}
