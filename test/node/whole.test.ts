@@ -167,6 +167,21 @@ describe('question kinds', () => {
     expect(classifyQuestion('What does CiteSee show next to a citation?', ctx)).toMatchObject({
       scope: { documents: [] },
     });
+    // A list reads every passage in scope: the paper that does what it asks is where to look, and
+    // its name is no word an item must hold.
+    expect(classifyQuestion('What datasets does CiteSee use?', ctx)).toMatchObject({
+      kind: 'list',
+      scope: { level: 'document', documents: ['2302.07302v1.pdf'] },
+    });
+    expect(classifyQuestion('What datasets does CiteSee use?', ctx).target).not.toMatch(/citesee/i);
+    expect(classifyQuestion('List every user study in Paper Plain', ctx)).toMatchObject({
+      kind: 'list',
+      scope: { documents: ['2203.00130v1.pdf'] },
+      target: 'user study',
+    });
+    // The name as what the items say, or as what is found: the whole library is read.
+    expect(classifyQuestion('Which papers mention CiteSee?', ctx).scope.documents).toEqual([]);
+    expect(classifyQuestion('How many times does CiteSee appear?', ctx).scope.documents).toEqual([]);
   });
 });
 

@@ -110,6 +110,9 @@ export function classifyQuestion(question: string, ctx: ClassifyContext): Classi
   );
   const pronounDoc = ctx.lastDocument && refersBack(q) ? ctx.lastDocument : undefined;
   const current = ctx.current?.documents ?? [];
+  // A list or count reads every passage in scope: "What datasets does LongEval use?" reads the
+  // LongEval paper for datasets, not the library for both words.
+  const doer = named.length || pronounDoc || collection ? undefined : titleDoer(q, ctx.documents, ctx.titles ?? {});
 
   const base = (level: ScopeLevel, documents: string[], section?: string): QuestionScope => ({
     level,
@@ -134,6 +137,9 @@ export function classifyQuestion(question: string, ctx: ClassifyContext): Classi
     if (ctx.current?.collection) return { level: 'collection', documents: [], collection: ctx.current.collection };
     return base('library', current);
   };
+  const listScope = (section?: string): QuestionScope =>
+    doer ? base(section ? 'section' : 'document', [doer.document], section) : defaultScope(section);
+  const listTarget = () => target(doer ? doer.question : q, ctx.documents, ctx.titles);
 
   // Comparison: two or more documents, named or in the picker ("compare the two proposals", "compare them").
   if (COMPARE.test(q)) {
@@ -175,26 +181,23 @@ export function classifyQuestion(question: string, ctx: ClassifyContext): Classi
       !DOCUMENT_DOER.test(doer) &&
       !namedDocuments(doer, ctx.documents, ctx.titles).length &&
       !namedCollection(doer, ctx.collections ?? []);
-    if ((counted || occurs) && !statedFigure)
-      return { kind: 'count', scope: defaultScope(section), target: target(q, ctx.documents, ctx.titles) };
+    if ((counted || occurs) && !statedFigure) return { kind: 'count', scope: listScope(section), target: listTarget() };
     return {
       kind: 'lookup',
       scope: defaultScope(section),
       alternative: { kind: 'count', prompt: 'Count every mention in the documents instead?' },
     };
   }
-  if (COUNT.test(q))
-    return { kind: 'count', scope: defaultScope(section), target: target(q, ctx.documents, ctx.titles) };
+  if (COUNT.test(q)) return { kind: 'count', scope: listScope(section), target: listTarget() };
 
-  if (LIST_STRONG.test(q))
-    return { kind: 'list', scope: defaultScope(section), target: target(q, ctx.documents, ctx.titles) };
+  if (LIST_STRONG.test(q)) return { kind: 'list', scope: listScope(section), target: listTarget() };
   const which = q.match(WHICH_PLURAL);
   if (which && RECORD.test(which[1]!.toLowerCase()) && OCCUR.test(q))
-    return { kind: 'list', scope: defaultScope(section), target: target(q, ctx.documents, ctx.titles) };
+    return { kind: 'list', scope: listScope(section), target: listTarget() };
   const listThe = q.match(LIST_THE);
   if (listThe) {
     if (RECORD.test(listThe[1]!.toLowerCase()) && !/^steps?$/i.test(listThe[1]!))
-      return { kind: 'list', scope: defaultScope(section), target: target(q, ctx.documents, ctx.titles) };
+      return { kind: 'list', scope: listScope(section), target: listTarget() };
     return {
       kind: 'lookup',
       scope: defaultScope(section),
@@ -265,6 +268,34 @@ function namedWithShortTitles(
     .map((f) => f.name)
     .filter((n, i, all) => all.indexOf(n) === i);
 }
+
+/**
+ * A paper a list or count question names by its short name alone as the one that does something:
+ * "What datasets does LongEval use?", "List every metric in PaperMage". The question without that
+ * name is what the items must say. The name as what is done or said is no place to look: "Which
+ * papers mention LongEval?", "How many times does LongEval appear?".
+ */
+function titleDoer(
+  q: string,
+  documents: string[],
+  titles: Record<string, string>,
+): { document: string; question: string } | undefined {
+  const m =
+    /\b(?:does|do|did)\s+(?:the\s+)?(?<name>[^?]+?)\s+(?<verb>[\p{L}-]+)\s*\??\s*$/iu.exec(q) ??
+    /\s(?:in|from)\s+(?:the\s+)?(?<name>[^?]+?)\s*\??\s*$/iu.exec(q);
+  const name = m?.groups?.name;
+  if (!m || !name || (m.groups?.verb && OCCURRING.test(m.groups.verb))) return undefined;
+  const document = documents.find((d) => {
+    const short = titles[d] && shortTitle(titles[d]);
+    return short && tokens(short).join(' ') === tokens(name).join(' ');
+  });
+  if (!document) return undefined;
+  // "… does LongEval use?" keeps its verb; "… in PaperMage" goes with its preposition.
+  const rest = m.groups?.verb ? q.slice(m.index).replace(name, ' ') : '';
+  return { document, question: q.slice(0, m.index) + rest };
+}
+// Verbs of being found in the text, whose doer is what is found.
+const OCCURRING = /^(?:appears?|appeared|occurs?|occurred|shows?|showed|comes?|came|features?|featured|gets?|got)$/i;
 
 /**
  * Documents the question names: by file name, by file name without its extension, by all the words
