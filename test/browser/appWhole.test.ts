@@ -310,6 +310,11 @@ test('two papers compared by their short names: each column headed by the name, 
   expect(await table.locator('tbody tr').count()).toBeGreaterThanOrEqual(2);
   expect(await chips(compare).count()).toBeGreaterThanOrEqual(2);
   await shoot(page, compare, 'compare-papers');
+  // Asked who wrote one, its byline is the answer, quoted from under its title.
+  const byline = await askWhole(page, 'Who wrote the PaperMage paper?');
+  expect(await byline.locator('blockquote.extract').textContent()).toMatch(/^Kyle Lo[\s\S]*Luca Soldaini/);
+  expect(await byline.locator('blockquote.extract [data-cite]').count()).toBe(1);
+  await shoot(page, byline, 'byline-paper');
   expect(errors).toEqual([]);
   await page.context().close();
 }, 300_000);

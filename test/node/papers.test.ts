@@ -10,6 +10,9 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
   answer,
   applyAnswerEvent,
+  applyAskEvent,
+  askQuestion,
+  newWholeRecord,
   libraryRetriever,
   newAnswerRecord,
   parseBytes,
@@ -330,6 +333,36 @@ describe('papers: asked what a named system is', () => {
     ])
       expect(definesName(mention, /papermage/.test(mention) ? 'papermage' : 'CiteSee')).toBe(false);
     expect(definesName('Multi-LexSum (ML), a multi-doc summarization dataset', 'Multi-LexSum')).toBe(true);
+  });
+
+  test('asked who wrote a paper, its byline is quoted from under its title', { timeout: 120_000 }, async () => {
+    // Searched like any question, "Who are the authors of the CiteSee paper?" quoted the copyright
+    // notice ("© 2023 Copyright held by the owner/author(s).").
+    const retriever = libraryRetriever(library, await realEmbedder());
+    const ask = async (question: string, lastDocument?: string) => {
+      let record = newWholeRecord(question);
+      for await (const e of askQuestion(question, {
+        source: library,
+        retriever,
+        ...(lastDocument ? { lastDocument } : {}),
+      }))
+        record = applyAskEvent(record, e);
+      return record;
+    };
+    for (const q of ['Who wrote the CiteSee paper?', 'Who are the authors of the CiteSee paper?']) {
+      const record = await ask(q);
+      expect(record.passages.map((p) => p.docName)).toEqual(['2302.07302v1.pdf']);
+      expect(record.extract?.text).toMatch(/^Joseph Chee Chang josephc@allenai\.org[\s\S]*Daniel S\. Weld/);
+      expect(record.extract?.citations).toEqual([1]);
+      expect(record.passages[0]!.text.slice(record.extract!.support!.start, record.extract!.support!.end)).toBe(
+        record.extract!.text,
+      );
+    }
+    expect((await ask('Who wrote it?', 'papermage.pdf')).extract?.text).toMatch(/^Kyle Lo[\s\S]*Luca Soldaini/);
+    // Not a question about who wrote the paper: searched as any other.
+    expect((await ask('Who wrote the letter that the CiteSee paper quotes?')).extract?.text ?? '').not.toMatch(
+      /Joseph Chee Chang/,
+    );
   });
 });
 

@@ -392,6 +392,8 @@ function refersBack(q: string): boolean {
   if (summary) return true;
   const about = q.match(ABOUT);
   if (about && PRONOUN_TARGET.test(about[1]!.trim())) return true;
+  // "Who wrote it?": the byline of the last answer's document (answer/byline.ts).
+  if (/^\s*who\s+(?:wrote|authored)\s+(?:it|this|that)\s*[?.!]*\s*$/i.test(q)) return true;
   return /\b(?:does|did)\s+it\s+say\b|\b(?:in|of|from)\s+(?:it|this document|that document|this file|that file)\b/i.test(
     q,
   );

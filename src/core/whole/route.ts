@@ -7,6 +7,7 @@
  * always `done` last.
  */
 import { answer, type AnswerOptions } from '../answer/pipeline';
+import { asksAuthors, bylineOf } from '../answer/byline';
 import { collectionsInWords } from '../answer/scopeWords';
 import { checkAnswer } from '../answer/check';
 import type { AnswerEvent } from '../answer/types';
@@ -93,6 +94,10 @@ export async function* askQuestion(question: string, opts: AskOptions): AsyncGen
     ...(c.alternative ? { alternative: c.alternative } : {}),
   };
   if (c.kind === 'lookup') {
+    const byline = /\b(?:wrote|authored|authors?|writers?|whom)\b/i.test(question)
+      ? await bylineAnswer(question, c, opts.source)
+      : null;
+    if (byline) return yield* byline;
     const named = c.scope.documents.length
       ? (await opts.source.listDocuments()).filter((d) => c.scope.documents.includes(d.name))
       : [];
@@ -119,6 +124,53 @@ export async function* askQuestion(question: string, opts: AskOptions): AsyncGen
     if (opts.signal?.aborted) return yield { type: 'done', finishReason: 'aborted' };
     throw err;
   }
+}
+
+/**
+ * "Who wrote the CiteSee paper?" of one document (named, "it", the scope picker's, or the library's
+ * only one) that has a byline: the byline, quoted from its first passage. Null otherwise: the
+ * question is searched as any other ("Who wrote the letter the report quotes?").
+ */
+async function bylineAnswer(
+  question: string,
+  c: Classification,
+  source: WholeSource,
+): Promise<AsyncGenerator<AskEvent, void, undefined> | null> {
+  const docs = await source.listDocuments();
+  const doc =
+    c.scope.documents.length === 1
+      ? docs.find((d) => d.name === c.scope.documents[0])
+      : !c.scope.documents.length && c.scope.level === 'library' && docs.length === 1
+        ? docs[0]
+        : undefined;
+  const short = doc?.title && shortTitle(doc.title);
+  const names = doc ? [doc.name, doc.name.split('/').pop()!, doc.title ?? '', short || ''] : [];
+  if (!doc || !asksAuthors(question, names)) return null;
+  const first = (await source.getChunks(doc.id)).find((x) => x.index === 0);
+  const found = first && bylineOf(first);
+  if (!first || !found) return null;
+  const passage = {
+    docId: doc.id,
+    docName: doc.name,
+    chunkIndexes: [0],
+    text: first.text,
+    location: first.location,
+    score: 1,
+  };
+  return (async function* () {
+    yield { type: 'query', query: question, rewritten: false };
+    yield { type: 'passages', passages: [passage] };
+    yield { type: 'coverage', covered: true, score: 1 };
+    yield {
+      type: 'extract',
+      sentence: {
+        text: found.text,
+        citations: [1],
+        support: { passage: 1, start: found.start, end: found.end, quote: found.text, score: 1 },
+      },
+    };
+    yield { type: 'done', finishReason: 'stop' };
+  })();
 }
 
 /**
