@@ -182,3 +182,40 @@ test('a table row set alone is no heading, and a caption ending on a quoted word
   expect(prose('Ducks are often called "the most adaptable of waterfowl."')).toBe(true);
   expect(prose('The witness told the court that the driver had shouted "stop,"')).toBe(false);
 });
+
+// wiki_duck.html: a picture's description and caption, and the infobox's "Subfamilies" over its
+// "See text", were shown as the summary's section headings.
+test('a caption, an image description or a table cell set alone is no heading; a heading is written as one', () => {
+  const lead = [
+    'Duck',
+    'Subfamilies',
+    'See text',
+    'Duck is the common name for numerous species of waterfowl in the family Anatidae.',
+  ].join('\n\n');
+  const text = [
+    'Distribution and habitat',
+    'Ducks have a cosmopolitan distribution.',
+    'A brown duck in a fast-flowing stream',
+    'Female mallard in Cornwall, England',
+    'Some duck species are migratory.',
+    'The Rise of Personal Computers',
+    'Word processors came to every desk.',
+    '3.1 Results in context',
+    'The results hold.',
+  ].join('\n\n');
+  const [first] = onePassage(lead, ['Duck']);
+  const [second] = onePassage(text, ['Duck', 'Distribution and habitat']);
+  const sentences = documentSentences([
+    first!,
+    {
+      ...second!,
+      location: { ...second!.location, start: lead.length + 2, end: lead.length + 2 + text.length },
+    },
+  ]);
+  const under = (start: string) => sentences.find((s) => s.text.startsWith(start))!.location.headings.at(-1);
+  expect(under('Duck is the common name')).toBe('Duck');
+  expect(under('Ducks have')).toBe('Distribution and habitat');
+  expect(under('Some duck species')).toBe('Distribution and habitat');
+  expect(under('Word processors')).toBe('The Rise of Personal Computers');
+  expect(under('The results hold')).toBe('3.1 Results in context');
+});

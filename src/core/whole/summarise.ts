@@ -166,16 +166,17 @@ export function documentSentences(passages: WholePassage[]): DocSentence[] {
   const out: DocSentence[] = [];
   const ordered = passages.map((p, pi) => ({ p, pi })).sort((a, b) => a.p.location.start - b.p.location.start);
   let lastPath: string[] | undefined;
+  const structured = passages.some((p) => p.location.headings.length >= 2);
   for (const { p, pi } of ordered) {
     const path = p.location.headings;
     const spans = splitSentences(p.text);
-    const firstHeading = spans.findIndex((s) => path.includes(s.text) || isHeadingLine(p.text, s));
+    const firstHeading = spans.findIndex((s) => path.includes(s.text) || isHeadingLine(p.text, s, structured));
     let current =
       firstHeading < 0 ? path : (lastPath ?? path.slice(0, Math.max(0, path.indexOf(spans[firstHeading]!.text))));
     for (const s of spans) {
       const at = path.indexOf(s.text);
       if (at >= 0) current = path.slice(0, at + 1);
-      else if (isHeadingLine(p.text, s)) current = [...path.slice(0, Math.max(0, path.length - 1)), s.text];
+      else if (isHeadingLine(p.text, s, structured)) current = [...path.slice(0, Math.max(0, path.length - 1)), s.text];
       const start = p.location.start + s.start;
       if (seen.has(start)) continue;
       seen.add(start);
@@ -199,8 +200,12 @@ export function documentSentences(passages: WholePassage[]): DocSentence[] {
   return out;
 }
 
-/** A line of its own, short and without a full stop: a heading the passage's path does not name. */
-function isHeadingLine(text: string, s: { text: string; start: number; end: number }): boolean {
+/**
+ * A line of its own, short and without a full stop: a heading the passage's path does not name.
+ * Where the reader found the document's sections (paths below its title), such a line must also be
+ * written as a heading: the rest are captions and table cells the sections hold.
+ */
+function isHeadingLine(text: string, s: { text: string; start: number; end: number }, structured: boolean): boolean {
   const alone = (s.start === 0 || text[s.start - 1] === '\n') && (s.end === text.length || text[s.end] === '\n');
   return (
     alone &&
@@ -212,8 +217,34 @@ function isHeadingLine(text: string, s: { text: string; start: number; end: numb
     !/>>>|[={};]|\w\(|\s\.\s/.test(s.text) &&
     !s.text.includes(' | ') &&
     !/^Row \d+: /.test(s.text) &&
-    text.slice(s.end, s.end + 2) === '\n\n'
+    text.slice(s.end, s.end + 2) === '\n\n' &&
+    (!structured || headingCase(s.text)) &&
+    !caption(
+      text
+        .slice(s.end + 2)
+        .split('\n\n')[0]!
+        .trim(),
+    )
   );
+}
+
+/**
+ * A short line that is neither a sentence nor a heading: what follows a table's header cell
+ * ("Subfamilies", then "See text", in wiki_duck.html's infobox), not a section's first line.
+ */
+function caption(next: string): boolean {
+  return next.length > 0 && next.length < 80 && !/[.!?:;)"”’\]]$/.test(next) && !headingCase(next);
+}
+
+/**
+ * Written as a heading is: numbered ("3.1 Results", "A.2 Prompts"), or each word of four letters or
+ * more capitalised ("The Birth of Word Processing"). A picture's caption or a table's cell set alone
+ * ("Mallard landing in approach", "See text" in wiki_duck.html) is written as a sentence.
+ */
+function headingCase(line: string): boolean {
+  if (/^(?:\d+(?:\.\d+)*|[A-Z](?:\.\d+)+)\.?\s+\p{L}/u.test(line)) return true;
+  const words = line.match(/\p{L}[\p{L}'’-]*/gu) ?? [];
+  return words.every((w, i) => (i > 0 && w.length < 4) || /^\p{Lu}/u.test(w));
 }
 
 /** The page of an offset inside a passage that crosses a page break (by the share of its text: the passage keeps no page map). */
