@@ -315,6 +315,11 @@ test('two papers compared by their short names: each column headed by the name, 
   expect(await byline.locator('blockquote.extract').textContent()).toMatch(/^Kyle Lo[\s\S]*Luca Soldaini/);
   expect(await byline.locator('blockquote.extract [data-cite]').count()).toBe(1);
   await shoot(page, byline, 'byline-paper');
+  // Asked what one of its sections says, that section summarised, each sentence cited.
+  const limits = await askWhole(page, 'What are the limitations of the LongEval paper?');
+  expect(await limits.locator('.whole-section > summary').first().textContent()).toMatch(/Limitations/);
+  expect(await chips(limits).count()).toBeGreaterThanOrEqual(2);
+  await shoot(page, limits, 'section-asked-paper');
   expect(errors).toEqual([]);
   await page.context().close();
 }, 300_000);

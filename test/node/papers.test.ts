@@ -335,7 +335,9 @@ describe('papers: asked what a named system is', () => {
     expect(definesName('Multi-LexSum (ML), a multi-doc summarization dataset', 'Multi-LexSum')).toBe(true);
   });
 
-  test('asked who wrote a paper, its byline is quoted from under its title', { timeout: 120_000 }, async () => {
+  test('asked who wrote a paper, its byline is quoted from under its title; asked its limitations, those sections are summarised', {
+    timeout: 120_000,
+  }, async () => {
     // Searched like any question, "Who are the authors of the CiteSee paper?" quoted the copyright
     // notice ("© 2023 Copyright held by the owner/author(s).").
     const retriever = libraryRetriever(library, await realEmbedder());
@@ -359,6 +361,17 @@ describe('papers: asked what a named system is', () => {
       );
     }
     expect((await ask('Who wrote it?', 'papermage.pdf')).extract?.text).toMatch(/^Kyle Lo[\s\S]*Luca Soldaini/);
+    // What a section of the paper says: the sections, summarised. Searched as "What are the
+    // limitations?" inside the paper, it was declined ("Not in your documents").
+    const limits = await ask('What are the limitations of the CiteSee paper?');
+    expect(limits.kind).toBe('summary');
+    expect(limits.scope).toMatchObject({ level: 'section', section: 'limitations', documents: ['2302.07302v1.pdf'] });
+    const sections = limits.summary!.documents[0]!.sections;
+    expect(sections.map((x) => x.headings.at(-1))).toEqual(
+      expect.arrayContaining(['5.1 Study 1 Limitations', '7 LIMITATIONS AND FUTURE WORK']),
+    );
+    for (const x of sections) expect(x.headings.at(-1)).toMatch(/limitations/i);
+    expect(sections.flatMap((x) => x.sentences).every((x) => x.citation)).toBe(true);
     // Not a question about who wrote the paper: searched as any other.
     expect((await ask('Who wrote the letter that the CiteSee paper quotes?')).extract?.text ?? '').not.toMatch(
       /Joseph Chee Chang/,

@@ -9,6 +9,7 @@
  * for the other's blind spot. Fitted on SQuAD articles 0–3 against half of the SciFact claims and
  * half of the everyday questions (`npx tsx scripts/tune-answer.ts`); the other halves are held out.
  */
+import { passageText } from '../chunk/chunker';
 import { analyze } from '../search/analyzer';
 import type { ContextPassage } from '../search/context';
 
@@ -32,13 +33,18 @@ export interface Coverage {
 export const COVERAGE = { cosine: 1, termShare: 0.3, line: 0.45, slope: 10, keywordOnlyLine: 0.25 };
 export const COVERAGE_MODEL = 'Xenova/all-MiniLM-L6-v2';
 
-/** Share of the question's distinct terms found in the best-matching of the first passages. */
+/**
+ * Share of the question's distinct terms found in the best-matching of the first passages, with the
+ * headings they stand under, as the keyword index reads them: "What are the limitations?" asked of
+ * the CiteSee paper found "5.1 Study 1 Limitations" first, on its heading, and was declined because
+ * the passage's own text never says the word.
+ */
 export function termShare(question: string, passages: ContextPassage[], look = 3): number {
   const terms = [...new Set(analyze(question))];
   if (!terms.length) return 0;
   let best = 0;
   for (const p of passages.slice(0, look)) {
-    const words = new Set(analyze(p.text));
+    const words = new Set(analyze(passageText(p.text, p.location.headings)));
     best = Math.max(best, terms.filter((t) => words.has(t)).length / terms.length);
   }
   return best;

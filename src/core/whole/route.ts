@@ -17,7 +17,15 @@ import { compareDocuments } from './compare';
 import { classifyQuestion, lookupQuery, shortTitle, target, type Classification } from './kinds';
 import { Citations, citedList, distinctItems, type FoundItem } from './items';
 import { countItems, listCondition, scanPassages, type ListItem } from './scan';
-import { countPassages, passagesInScope, resolveScope, type ResolvedScope, type WholeSource } from './source';
+import {
+  countPassages,
+  passagesInScope,
+  resolveScope,
+  type ResolvedScope,
+  type WholeDocument,
+  type WholeSource,
+} from './source';
+import { sectionAsked } from './sectionAsked';
 import { summarisePassages, SUMMARY_WORDS, type SummaryLength } from './summarise';
 import type { CompareRow, SummaryDocument, WholeEvent } from './types';
 
@@ -43,13 +51,18 @@ export async function classifyIn(
 ): Promise<Classification> {
   const docs = await source.listDocuments();
   const collections = (await source.listCollections?.()) ?? [];
-  return classifyQuestion(question, {
+  const c = classifyQuestion(question, {
     documents: docs.map((d) => d.name),
     collections: collections.map((c) => c.name),
     titles: Object.fromEntries(docs.flatMap((d) => (d.title ? [[d.name, d.title]] : []))),
     ...(opts.lastDocument ? { lastDocument: opts.lastDocument } : {}),
     ...(opts.current ? { current: opts.current } : {}),
   });
+  // "What are the limitations of the CiteSee paper?": what a section of the named paper says.
+  const doc =
+    c.kind === 'lookup' && c.scope.documents.length === 1 && docs.find((d) => d.name === c.scope.documents[0]);
+  const section = doc ? await askedOf(question, doc, source) : undefined;
+  return section ? { kind: 'summary', scope: { ...c.scope, level: 'section', section } } : c;
 }
 
 /**
@@ -124,6 +137,17 @@ export async function* askQuestion(question: string, opts: AskOptions): AsyncGen
     if (opts.signal?.aborted) return yield { type: 'done', finishReason: 'aborted' };
     throw err;
   }
+}
+
+/** The section a lookup of one named document asks for (sectionAsked.ts), or undefined. */
+async function askedOf(question: string, doc: WholeDocument, source: WholeSource): Promise<string | undefined> {
+  const asked = lookupQuery(question, [doc.name], doc.title ? { [doc.name]: doc.title } : {});
+  // Its headings are read only for a question shaped as one ("What are the limitations?").
+  if (asked === question || !sectionAsked(asked, [], true)) return undefined;
+  return sectionAsked(
+    asked,
+    (await source.getChunks(doc.id)).map((c) => c.location.headings),
+  );
 }
 
 /**

@@ -1,0 +1,26 @@
+import { expect, test } from 'vitest';
+import { sectionAsked } from './sectionAsked';
+
+// Heading paths as the PDF reader gives them for CiteSee (2302.07302v1.pdf).
+const title = 'CiteSee: Augmenting Citations in Scientific Papers with Persistent and Personalized Historical Context';
+const paths = [
+  [title],
+  [title, 'ABSTRACT'],
+  [title, '5 STUDY 1: DISCOVER RELEVANT CITATIONS', '5.1 Study 1 Limitations'],
+  [title, '7 LIMITATIONS AND FUTURE WORK'],
+  [title, 'Author Contributions'],
+];
+
+test('a lookup of one paper asking what one of its sections says is that section', () => {
+  expect(sectionAsked('What are the limitations?', paths)).toBe('limitations');
+  expect(sectionAsked('What is the future work?', paths)).toBe('future work');
+  expect(sectionAsked('what was the abstract', paths)).toBe('abstract');
+});
+
+test('not a section: no heading says it, only the making of the paper does, the title does, or it is no "what are the …" question', () => {
+  expect(sectionAsked('What is the architecture?', paths)).toBeUndefined();
+  expect(sectionAsked('What are the contributions?', paths)).toBeUndefined();
+  expect(sectionAsked('What are the citations?', paths)).toBeUndefined();
+  expect(sectionAsked('Why are the limitations important?', paths)).toBeUndefined();
+  expect(sectionAsked('What are the limitations of the two studies together?', paths)).toBeUndefined();
+});
