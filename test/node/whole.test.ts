@@ -179,6 +179,12 @@ describe('question kinds', () => {
       scope: { documents: ['2203.00130v1.pdf'] },
       target: 'user study',
     });
+    // A figure the paper states, not a count of the word: "were in the CiteSee study" counted 53
+    // mentions of participants.
+    expect(classifyQuestion('How many participants were in the CiteSee study?', ctx)).toMatchObject({
+      kind: 'lookup',
+      scope: { documents: ['2302.07302v1.pdf'] },
+    });
     // The name as what the items say, or as what is found: the whole library is read.
     expect(classifyQuestion('Which papers mention CiteSee?', ctx).scope.documents).toEqual([]);
     expect(classifyQuestion('How many times does CiteSee appear?', ctx).scope.documents).toEqual([]);

@@ -163,14 +163,15 @@ export function classifyQuestion(question: string, ctx: ClassifyContext): Classi
   const howMany = q.match(HOW_MANY);
   if (howMany) {
     const noun = howMany[1]!.toLowerCase();
-    // "how many brake failures": the counted noun may be the second word.
+    // "how many brake failures": the counted noun may be the second word. A thing that is no
+    // record is not counted for being "in" a document: "How many participants were in the CiteSee
+    // study?" asks for the figure the paper states, not the 53 sentences that say "participants".
     const second = howMany[2]?.toLowerCase() ?? '';
     const counted =
       noun === 'times' ||
       RECORD.test(noun) ||
       RECORD.test(second) ||
-      /\bacross\b|\bin (?:the|my|all) (?:documents|files|library)\b/i.test(q) ||
-      (named.length > 0 && /\b(?:are|were) (?:there )?in\b/i.test(q));
+      /\bacross\b|\bin (?:the|my|all) (?:documents|files|library)\b/i.test(q);
     const occurs = OCCUR.test(q.slice(howMany[0].length)) && !/\b(?:have|has|had)\s*\??$/.test(q);
     // "How many papers does S2ORC contain?" asks for a figure the text states about S2ORC; "how many
     // incidents does audit-2023.pdf record?" counts records of the documents: who does the verb decides.
