@@ -95,6 +95,13 @@ describe('question kinds', () => {
     expect(classifyQuestion('Summarise the AMT Handbook', fixtures).scope.documents).toEqual([
       'pdf/amt_handbook_sample.pdf',
     ]);
+    // After "of", a word of a name before another word is that word's modifier, not the name.
+    const word = { documents: ['docx/word_sample.docx', 'pdf/multi_page.pdf', 'proposal-acme.docx'] };
+    expect(classifyQuestion('What is the history of word processors?', word).scope.documents).toEqual([]);
+    expect(classifyQuestion('What is the price of acme?', word).scope.documents).toEqual(['proposal-acme.docx']);
+    expect(classifyQuestion('What is the price of acme in 2024?', word).scope.documents).toEqual([
+      'proposal-acme.docx',
+    ]);
     // A plural names a kind of file, not one ("the NLP papers" are not nlp-benchmark.pdf).
     const nlp = { documents: ['nlp-benchmark.pdf', 'it-security.pdf'] };
     expect(classifyQuestion('What datasets do the NLP papers use?', nlp).scope.documents).toEqual([]);

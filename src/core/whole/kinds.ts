@@ -310,6 +310,14 @@ export function namedDocuments(question: string, documents: string[], titles: Re
     .filter((n, i, all) => all.indexOf(n) === i);
 }
 
+/**
+ * After "of", where a word of a document's name ends the name: at the question's end or a stop,
+ * before "'s", a word for a document or a word that joins ("the price of acme in 2023"). Before
+ * another word it is that word's modifier: "the history of word processors" names no
+ * word_sample.docx.
+ */
+const NAME_ENDS = `(?:['’]s\\b|\\s+(?:${[...DOCUMENT_NOUN].join('|')})s?\\b|\\s*[?.!,;:)]|\\s*$|\\s+(?:and|or|vs\\.?|versus|with|about|on|regarding|concerning|for|in|of|to|from|at|by|than|is|are|was|were|do|does|did|has|have|had|say|says|said|mention|mentions|mentioned|state|states|list|lists|describe|describes|show|shows|contain|contains|include|includes|differ|differs|compare|compared)\\b)`;
+
 /** The documents named, each with where in the question it is named, in that order. */
 function namedAt(
   question: string,
@@ -357,9 +365,10 @@ function namedAt(
             [...question.matchAll(new RegExp(`(?<![\\p{L}])${escapeRegExp(t.toUpperCase())}\\s+(\\p{L}+)`, 'gu'))].some(
               (m) => DOCUMENT_NOUN.has(m[1]!.toLowerCase()),
             ))) &&
-        new RegExp(`(?:\\b(?:the|in|of|from|and|to|with|vs\\.?|versus)\\s+)${escapeRegExp(t)}(?![\\p{L}])`, 'u').test(
-          lower,
-        ),
+        new RegExp(
+          `\\b(?:(?:the|in|from|and|to|with|vs\\.?|versus)\\s+${escapeRegExp(t)}(?![\\p{L}])|of\\s+${escapeRegExp(t)}${NAME_ENDS})`,
+          'u',
+        ).test(lower),
     );
     if (own) {
       found.push({ name: d, at: lower.search(new RegExp(`(?<![\\p{L}])${escapeRegExp(own)}(?![\\p{L}])`, 'u')) });
