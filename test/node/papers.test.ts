@@ -341,14 +341,9 @@ describe('papers: asked what a named system is', () => {
     // Searched like any question, "Who are the authors of the CiteSee paper?" quoted the copyright
     // notice ("© 2023 Copyright held by the owner/author(s).").
     const retriever = libraryRetriever(library, await realEmbedder());
-    const ask = async (question: string, lastDocument?: string) => {
+    const ask = async (question: string) => {
       let record = newWholeRecord(question);
-      for await (const e of askQuestion(question, {
-        source: library,
-        retriever,
-        ...(lastDocument ? { lastDocument } : {}),
-      }))
-        record = applyAskEvent(record, e);
+      for await (const e of askQuestion(question, { source: library, retriever })) record = applyAskEvent(record, e);
       return record;
     };
     for (const q of ['Who wrote the CiteSee paper?', 'Who are the authors of the CiteSee paper?']) {
@@ -360,7 +355,7 @@ describe('papers: asked what a named system is', () => {
         record.extract!.text,
       );
     }
-    expect((await ask('Who wrote it?', 'papermage.pdf')).extract?.text).toMatch(/^Kyle Lo[\s\S]*Luca Soldaini/);
+    expect((await ask("Who are the papermage.pdf's authors?")).extract?.text).toMatch(/^Kyle Lo[\s\S]*Luca Soldaini/);
     // What a section of the paper says: the sections, summarised. Searched as "What are the
     // limitations?" inside the paper, it was declined ("Not in your documents").
     const limits = await ask('What are the limitations of the CiteSee paper?');
@@ -373,9 +368,9 @@ describe('papers: asked what a named system is', () => {
     for (const x of sections) expect(x.headings.at(-1)).toMatch(/limitations/i);
     expect(sections.flatMap((x) => x.sentences).every((x) => x.citation)).toBe(true);
     // Not a question about who wrote the paper: searched as any other.
-    expect((await ask('Who wrote the letter that the CiteSee paper quotes?')).extract?.text ?? '').not.toMatch(
-      /Joseph Chee Chang/,
-    );
+    const letter = await ask('Who wrote the letter that the CiteSee paper quotes?');
+    expect(letter.passages.length).toBeGreaterThan(1);
+    expect(letter.extract?.text ?? '').not.toMatch(/Joseph Chee Chang/);
   });
 });
 

@@ -180,7 +180,9 @@ describe('question kinds', () => {
       kind: 'list',
       scope: { level: 'document', documents: ['2302.07302v1.pdf'] },
     });
-    expect(classifyQuestion('What datasets does CiteSee use?', ctx).target).not.toMatch(/citesee/i);
+    expect(classifyQuestion('What datasets does CiteSee use?', ctx).target).toBe('What datasets use');
+    // "from S2ORC" is where the papers come from, not where to read.
+    expect(classifyQuestion('List every paper derived from S2ORC', ctx).scope.documents).toEqual([]);
     expect(classifyQuestion('List every user study in Paper Plain', ctx)).toMatchObject({
       kind: 'list',
       scope: { documents: ['2203.00130v1.pdf'] },

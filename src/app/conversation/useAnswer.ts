@@ -42,7 +42,8 @@ export interface AskAgain {
 }
 
 /**
- * Question → its kind (`classifyIn`, on this thread: it only reads names) → a lookup through the
+ * Question → its kind (`classifyIn`, on this thread: it reads names, and for "What are the
+ * limitations of X?" the headings of X through the library worker) → a lookup through the
  * core's answer pipeline (`askQuestion`, on this thread: it searches through the library worker and
  * writes with the engine chosen in the engines menu), or a summary, list, count or comparison read
  * in the library worker (`RemoteLibrary.ask`: it reads every passage in scope) → its events folded

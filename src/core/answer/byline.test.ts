@@ -13,6 +13,7 @@ test('who wrote the document, asked many ways; who wrote something it mentions i
     'Who wrote it?',
     'Who are the authors?',
     'Who is the author of this paper?',
+    "Who are the CiteSee paper's authors?",
   ])
     expect(asksAuthors(q, citesee), q).toBe(true);
   for (const q of [
@@ -47,4 +48,12 @@ test('no byline: prose under the title, a passage past the first, or no title at
   expect(bylineOf(at(`${title}\n\nJoseph Chee Chang`, [title, 'Abstract']))).toBeNull();
   expect(bylineOf(at(`${title}\n\nJoseph Chee Chang`, [title], 880))).toBeNull();
   expect(bylineOf(at('Joseph Chee Chang', []))).toBeNull();
+  // A report's first page: its summary is no byline.
+  expect(bylineOf(at(`${title}\n\nExecutive Summary\n\nRevenue grew`))).toBeNull();
+});
+
+test('an abbreviation in an affiliation is no full stop of prose', () => {
+  expect(bylineOf(at(`${title}\n\nJane Doe\nDept. of Computer Science, Univ. of Somewhere`))?.text).toBe(
+    'Jane Doe\nDept. of Computer Science, Univ. of Somewhere',
+  );
 });

@@ -11,7 +11,7 @@ import type { SourceLocation } from '../types';
 const DOCUMENT = String.raw`(?:it|this|that|(?:the|this|that)\s+(?:paper|document|article|report|book|file|pdf|text|study|preprint))`;
 /** The whole question, once the document's names are out of it: who wrote it, or its authors. */
 const AUTHORS_ASKED = new RegExp(
-  String.raw`^\s*(?:who\s+(?:wrote|authored|(?:is|are|was|were)\s+the\s+(?:authors?|writers?)(?:\s+(?:of|on))?)|(?:what\s+are\s+|list\s+|name\s+)?(?:the\s+)?(?:names?\s+of\s+the\s+)?authors?(?:\s+(?:of|on))?|by\s+whom\s+(?:is|was)|who\s+(?:is|was)\s+${DOCUMENT}\s+(?:written|authored)\s+by)\s*(?:${DOCUMENT})?\s*(?:written|authored)?\s*[?.!]*\s*$`,
+  String.raw`^\s*(?:who\s+(?:wrote|authored|(?:is|are|was|were)\s+the\s+(?:authors?|writers?)(?:\s+(?:of|on))?)|(?:what\s+are\s+|list\s+|name\s+)?(?:the\s+)?(?:names?\s+of\s+the\s+)?authors?(?:\s+(?:of|on))?|by\s+whom\s+(?:is|was)|who\s+(?:are|were)\s+(?:it\s*['’]s|its)\s+authors|who\s+(?:is|was)\s+${DOCUMENT}\s+(?:written|authored)\s+by)\s*(?:${DOCUMENT})?\s*(?:written|authored)?\s*[?.!]*\s*$`,
   'i',
 );
 
@@ -40,6 +40,8 @@ function escapeRegExp(s: string): string {
 
 // A person's name as a byline prints it: "Kyle Lo", "Daniel S. Weld", "TAL AUGUST".
 const NAME = /\p{Lu}\p{Ll}+(?:\s+\p{Lu}\.)?\s+\p{Lu}\p{Ll}+|\b\p{Lu}{2,}\s+\p{Lu}{2,}\b/u;
+const FRONT_MATTER =
+  /^\s*(?:abstract|keywords|index terms|ccs concepts|acm reference format|executive summary|summary|contents|table of contents|introduction|preface|foreword)\b/i;
 // Addresses: "danw@allenai.org", "{kylel, lucyw}@allenai.org".
 const ADDRESS = /\{[^}]*\}@\S+|\S+@\S+/g;
 const addressesOnly = (t: string) => t.includes('@') && !/\p{L}/u.test(t.replace(ADDRESS, ''));
@@ -71,7 +73,9 @@ export function bylineOf(chunk: { text: string; location: SourceLocation }): Byl
     const t = paragraphs[i]!.text;
     // A sentence of prose ends the front matter ("… is an American multinational company."): a
     // byline's full stops are initials' and addresses' ("Daniel S. Weld", "allenai.org").
-    if (/\p{Ll}{3,}[.!?](?:\s|$)/u.test(t)) break;
+    if (/(?<!\b(?:Dept|Univ|Inst|Corp|Assoc|Natl|Intl|Lab|Labs))(?<=\p{Ll}{3})[.!?](?:\s|$)/u.test(t)) break;
+    // What follows a byline: the abstract, keywords, a report's summary or contents.
+    if (FRONT_MATTER.test(t)) break;
     if (addressesOnly(t)) continue;
     if (!NAME.test(t)) break;
     if (first < 0) first = i;

@@ -18,5 +18,17 @@ test("a question's words are found in a passage's headings too, as the keyword i
   expect(
     termShare('What are the limitations?', [{ ...passage, location: { ...passage.location, headings: [] } }]),
   ).toBe(0);
-  expect(termShare('What is the boiling point of water?', [passage])).toBe(0);
+  // Not the title, which every passage of the paper has: a question sharing its words is not
+  // covered by a passage about something else.
+  const method = {
+    ...passage,
+    text: 'We recruited participants through a mailing list.',
+    location: {
+      ...passage.location,
+      headings: ['Paper Plain: Making Medical Research Papers Approachable to Healthcare Consumers', '6.1 Method'],
+    },
+    dense: 0.3,
+  };
+  expect(termShare('How much do healthcare consumers pay for medical research papers?', [method])).toBe(0);
+  expect(coverage('How much do healthcare consumers pay for medical research papers?', [method]).covered).toBe(false);
 });

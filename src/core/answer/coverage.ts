@@ -35,16 +35,18 @@ export const COVERAGE_MODEL = 'Xenova/all-MiniLM-L6-v2';
 
 /**
  * Share of the question's distinct terms found in the best-matching of the first passages, with the
- * headings they stand under, as the keyword index reads them: "What are the limitations?" asked of
- * the CiteSee paper found "5.1 Study 1 Limitations" first, on its heading, and was declined because
- * the passage's own text never says the word.
+ * section headings they stand under, as the keyword index reads them: "What are the limitations?"
+ * asked of the CiteSee paper found "5.1 Study 1 Limitations" first, on its heading, and was declined
+ * because the passage's own text never says the word. Not the title: every passage of a paper has it,
+ * and a question sharing its words ("… healthcare consumers … medical research papers?" of Paper
+ * Plain) would be covered by any of them.
  */
 export function termShare(question: string, passages: ContextPassage[], look = 3): number {
   const terms = [...new Set(analyze(question))];
   if (!terms.length) return 0;
   let best = 0;
   for (const p of passages.slice(0, look)) {
-    const words = new Set(analyze(passageText(p.text, p.location.headings)));
+    const words = new Set(analyze(passageText(p.text, p.location.headings.slice(1))));
     best = Math.max(best, terms.filter((t) => words.has(t)).length / terms.length);
   }
   return best;

@@ -274,7 +274,8 @@ function namedWithShortTitles(
  * A paper a list or count question names by its short name alone as the one that does something:
  * "What datasets does LongEval use?", "List every metric in PaperMage". The question without that
  * name is what the items must say. The name as what is done or said is no place to look: "Which
- * papers mention LongEval?", "How many times does LongEval appear?".
+ * papers mention LongEval?", "How many times does LongEval appear?", "List every paper derived from
+ * S2ORC".
  */
 function titleDoer(
   q: string,
@@ -283,7 +284,7 @@ function titleDoer(
 ): { document: string; question: string } | undefined {
   const m =
     /\b(?:does|do|did)\s+(?:the\s+)?(?<name>[^?]+?)\s+(?<verb>[\p{L}-]+)\s*\??\s*$/iu.exec(q) ??
-    /\s(?:in|from)\s+(?:the\s+)?(?<name>[^?]+?)\s*\??\s*$/iu.exec(q);
+    /\sin\s+(?:the\s+)?(?<name>[^?]+?)\s*\??\s*$/iu.exec(q);
   const name = m?.groups?.name;
   if (!m || !name || (m.groups?.verb && OCCURRING.test(m.groups.verb))) return undefined;
   const document = documents.find((d) => {
@@ -402,8 +403,6 @@ function refersBack(q: string): boolean {
   if (summary) return true;
   const about = q.match(ABOUT);
   if (about && PRONOUN_TARGET.test(about[1]!.trim())) return true;
-  // "Who wrote it?": the byline of the last answer's document (answer/byline.ts).
-  if (/^\s*who\s+(?:wrote|authored)\s+(?:it|this|that)\s*[?.!]*\s*$/i.test(q)) return true;
   return /\b(?:does|did)\s+it\s+say\b|\b(?:in|of|from)\s+(?:it|this document|that document|this file|that file)\b/i.test(
     q,
   );

@@ -43,7 +43,11 @@ export interface AskOptions extends AnswerOptions {
 
 export type AskEvent = AnswerEvent | WholeEvent;
 
-/** Classifies the question against this library's names. */
+/**
+ * Classifies the question against this library's names; a lookup of one named document shaped as a
+ * question about a kind of section ("What are the limitations of X?") also reads that document's
+ * heading paths (one `getChunks`) to see whether it has one.
+ */
 export async function classifyIn(
   source: WholeSource,
   question: string,

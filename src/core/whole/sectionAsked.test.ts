@@ -15,11 +15,24 @@ test('a lookup of one paper asking what one of its sections says is that section
   expect(sectionAsked('What are the limitations?', paths)).toBe('limitations');
   expect(sectionAsked('What is the future work?', paths)).toBe('future work');
   expect(sectionAsked('what was the abstract', paths)).toBe('abstract');
+  expect(sectionAsked('What are the main results?', [[title], [title, '5.2 Study 1 Results']])).toBe('results');
 });
 
 test('not a section: no heading says it, only the making of the paper does, the title does, or it is no "what are the …" question', () => {
   expect(sectionAsked('What is the architecture?', paths)).toBeUndefined();
   expect(sectionAsked('What are the contributions?', paths)).toBeUndefined();
+  // A fact a heading's word names, not a section of that kind: S2ORC's appendix E, PaperMage's 2.2.
+  const s2orc = [['S2ORC'], ['S2ORC', 'E Training corpus sizes for other language models']];
+  expect(sectionAsked('What is the corpus size?', s2orc)).toBeUndefined();
+  expect(
+    sectionAsked('What is the model?', [['PaperMage'], ['PaperMage', '2.2 Models for scientific documents']]),
+  ).toBeUndefined();
+  // The kind said inside a heading, not as what the section is: "Results" in "Resulting corpora" or mid-heading.
+  expect(sectionAsked('What are the results?', [['X'], ['X', '4 How the results were gathered']])).toBeUndefined();
+  // The title holds it: the summary would read the whole paper.
+  expect(
+    sectionAsked('What are the results?', [['Results of a survey'], ['Results of a survey', '3 Results']]),
+  ).toBeUndefined();
   expect(sectionAsked('What are the citations?', paths)).toBeUndefined();
   expect(sectionAsked('Why are the limitations important?', paths)).toBeUndefined();
   expect(sectionAsked('What are the limitations of the two studies together?', paths)).toBeUndefined();

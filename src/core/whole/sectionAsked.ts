@@ -8,22 +8,32 @@
 import { inSection } from './source';
 
 // "What are the limitations?", "What is the related work?", "What were the main findings?".
-const TOPIC = /^\s*(?:what|which)\s+(?:are|is|were|was)\s+(?:the\s+)?(\p{L}[\p{L} -]{2,40}?)\s*[?.!]*\s*$/iu;
-// Sections about the paper's making, not its content: "contributions" does not ask for these.
-const NOT_CONTENT =
-  /^(?:[\dA-Z]+(?:\.\d+)*\.?\s+)?(?:authors?['’]?\s+contributions?|acknowledge?ments?|references|bibliography|funding|ethics statement|conflicts? of interest|competing interests?)$/i;
+const TOPIC =
+  /^\s*(?:what|which)\s+(?:are|is|were|was)\s+(?:the\s+)?(?:main\s+|key\s+)?(\p{L}[\p{L} -]{2,40}?)\s*[?.!]*\s*$/iu;
+/**
+ * The kinds of section a paper or report is read by. Other words a heading may hold ask for a fact
+ * ("What is the corpus size?" is not "E Training corpus sizes for other language models"; "What is
+ * the model?" not "2.2 Models for scientific document processing", which is related work).
+ */
+const SECTION_KIND =
+  /^(?:limitations?|future work|related work|background|introduction|conclusions?|discussion|results|findings|abstract|methods?|methodology|evaluation|experiments|implications|recommendations)$/;
 
 /**
  * The section a lookup about one document asks for, or undefined. `asked`: the question with the
  * document's name taken out (kinds.ts `lookupQuery`); `paths`: its passages' heading paths, the
- * document's title first. `shapeOnly`: the topic if the question is shaped as one, headings unread.
+ * document's title first. `shapeOnly`: the kind if the question is shaped as one, headings unread.
  */
 export function sectionAsked(asked: string, paths: string[][], shapeOnly = false): string | undefined {
   const topic = TOPIC.exec(asked)?.[1]?.trim().toLowerCase();
-  if (!topic || topic.split(/\s+/).length > 3) return undefined;
+  if (!topic || !SECTION_KIND.test(topic)) return undefined;
   if (shapeOnly) return topic;
-  // A word of the title would take in every passage: that is a summary of the whole, not asked.
+  // The summary reads every passage whose headings hold the word (source.ts `inSection`): one whose
+  // title holds it would be the whole document, which is not what was asked.
   if (paths.some((p) => p[0] && inSection([p[0]], topic))) return undefined;
-  const sections = paths.some((p) => p.slice(1).some((h) => !NOT_CONTENT.test(h.trim()) && inSection([h], topic)));
-  return sections ? topic : undefined;
+  // Its heading says it first or last, as a word ("7 LIMITATIONS AND FUTURE WORK", "5.1 Study 1
+  // Limitations"); not the title, which every passage has.
+  const word = topic.replace(/s$/, '');
+  const says = new RegExp(`^(?:${word}s?\\b.*|.*\\b${word}s?)$`, 'i');
+  const heads = paths.flatMap((p) => p.slice(1).map((h) => h.replace(/^(?:\d+(?:\.\d+)*|[A-Z](?:\.\d+)*)\.?\s+/, '')));
+  return heads.some((h) => says.test(h.trim())) ? topic : undefined;
 }

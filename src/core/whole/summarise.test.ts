@@ -218,4 +218,27 @@ test('a caption, an image description or a table cell set alone is no heading; a
   expect(under('Some duck species')).toBe('Distribution and habitat');
   expect(under('Word processors')).toBe('The Rise of Personal Computers');
   expect(under('The results hold')).toBe('3.1 Results in context');
+  // A heading the reader found, inside a passage that ends under the next one, stays one, though
+  // written as a sentence; a numbered one is one before any line.
+  const merged = [
+    'Ducks are eaten.',
+    'Relationship with humans',
+    'Ducks are farmed.',
+    '3.2 Participants',
+    'Twelve people, all students',
+    'They read.',
+  ].join('\n\n');
+  const again = documentSentences([
+    { text: merged, location: { headings: ['Duck', 'Behaviour'], start: 0, end: merged.length } },
+    {
+      text: 'x.',
+      location: { headings: ['Duck', 'Relationship with humans'], start: merged.length + 2, end: merged.length + 4 },
+    },
+  ]);
+  const at = (start: string) => again.find((s) => s.text.startsWith(start))!.location.headings.at(-1);
+  expect(at('Ducks are farmed')).toBe('Relationship with humans');
+  expect(at('They read')).toBe('3.2 Participants');
+  // A document without sections keeps every short line alone as a heading, as before.
+  const plain = documentSentences(onePassage(['3 Methods', 'Data collection', 'We collected it.'].join('\n\n')));
+  expect(plain.find((s) => s.text === 'We collected it.')!.location.headings).toEqual(['Data collection']);
 });

@@ -167,16 +167,18 @@ export function documentSentences(passages: WholePassage[]): DocSentence[] {
   const ordered = passages.map((p, pi) => ({ p, pi })).sort((a, b) => a.p.location.start - b.p.location.start);
   let lastPath: string[] | undefined;
   const structured = passages.some((p) => p.location.headings.length >= 2);
+  const known = new Set(passages.flatMap((p) => p.location.headings));
   for (const { p, pi } of ordered) {
     const path = p.location.headings;
     const spans = splitSentences(p.text);
-    const firstHeading = spans.findIndex((s) => path.includes(s.text) || isHeadingLine(p.text, s, structured));
+    const firstHeading = spans.findIndex((s) => path.includes(s.text) || isHeadingLine(p.text, s, structured, known));
     let current =
       firstHeading < 0 ? path : (lastPath ?? path.slice(0, Math.max(0, path.indexOf(spans[firstHeading]!.text))));
     for (const s of spans) {
       const at = path.indexOf(s.text);
       if (at >= 0) current = path.slice(0, at + 1);
-      else if (isHeadingLine(p.text, s, structured)) current = [...path.slice(0, Math.max(0, path.length - 1)), s.text];
+      else if (isHeadingLine(p.text, s, structured, known))
+        current = [...path.slice(0, Math.max(0, path.length - 1)), s.text];
       const start = p.location.start + s.start;
       if (seen.has(start)) continue;
       seen.add(start);
@@ -202,12 +204,18 @@ export function documentSentences(passages: WholePassage[]): DocSentence[] {
 
 /**
  * A line of its own, short and without a full stop: a heading the passage's path does not name.
- * Where the reader found the document's sections (paths below its title), such a line must also be
- * written as a heading: the rest are captions and table cells the sections hold.
+ * Where the reader found the document's sections (paths below its title), such a line that is none
+ * of them must also be written as a heading, and be numbered or not followed by another short line:
+ * the rest are captions and table cells the sections hold.
  */
-function isHeadingLine(text: string, s: { text: string; start: number; end: number }, structured: boolean): boolean {
+function isHeadingLine(
+  text: string,
+  s: { text: string; start: number; end: number },
+  structured: boolean,
+  known: Set<string>,
+): boolean {
   const alone = (s.start === 0 || text[s.start - 1] === '\n') && (s.end === text.length || text[s.end] === '\n');
-  return (
+  const line =
     alone &&
     s.text.length < 80 &&
     !/[.!?:;,]$/.test(s.text) &&
@@ -217,16 +225,23 @@ function isHeadingLine(text: string, s: { text: string; start: number; end: numb
     !/>>>|[={};]|\w\(|\s\.\s/.test(s.text) &&
     !s.text.includes(' | ') &&
     !/^Row \d+: /.test(s.text) &&
-    text.slice(s.end, s.end + 2) === '\n\n' &&
-    (!structured || headingCase(s.text)) &&
-    !caption(
-      text
-        .slice(s.end + 2)
-        .split('\n\n')[0]!
-        .trim(),
-    )
+    text.slice(s.end, s.end + 2) === '\n\n';
+  // A heading the reader found elsewhere in the document ("Relationship with humans" inside a
+  // passage that ends under the next one) is one; so is any such line of a document without them.
+  if (!line || !structured || known.has(s.text)) return line;
+  return (
+    headingCase(s.text) &&
+    (NUMBERED.test(s.text) ||
+      !caption(
+        text
+          .slice(s.end + 2)
+          .split('\n\n')[0]!
+          .trim(),
+      ))
   );
 }
+
+const NUMBERED = /^(?:\d+(?:\.\d+)*|[A-Z](?:\.\d+)+)\.?\s+\p{L}/u;
 
 /**
  * A short line that is neither a sentence nor a heading: what follows a table's header cell
@@ -242,7 +257,7 @@ function caption(next: string): boolean {
  * ("Mallard landing in approach", "See text" in wiki_duck.html) is written as a sentence.
  */
 function headingCase(line: string): boolean {
-  if (/^(?:\d+(?:\.\d+)*|[A-Z](?:\.\d+)+)\.?\s+\p{L}/u.test(line)) return true;
+  if (NUMBERED.test(line)) return true;
   const words = line.match(/\p{L}[\p{L}'’-]*/gu) ?? [];
   return words.every((w, i) => (i > 0 && w.length < 4) || /^\p{Lu}/u.test(w));
 }
