@@ -146,6 +146,11 @@ describe('question kinds', () => {
       '2302.07302v1.pdf',
       'papermage.pdf',
     ]);
+    expect(classifyQuestion('Compare the limitations of Paper Plain and CiteSee', ctx)).toMatchObject({
+      kind: 'compare',
+      scope: { documents: ['2203.00130v1.pdf', '2302.07302v1.pdf'] },
+      target: 'limitations',
+    });
     expect(classifyQuestion('Compare Paper Plain and PaperMage on S2ORC', ctx)).toMatchObject({
       kind: 'compare',
       scope: { documents: ['2203.00130v1.pdf', 'papermage.pdf'] },
@@ -559,6 +564,14 @@ describe('comparisons', () => {
       'Parsers give the grammatical structure that translation and question answering rely on.',
     ]);
     expect(table.rows[2]!.cells.map(text)).toEqual([
+      'The tagger reads each sentence once from left to right with a small recurrent network.',
+      'The parser scores every arc with a linear model and decodes with a spanning tree algorithm.',
+    ]);
+    // A kind of section asked for ("the methods of …"): each cell that section's own sentence,
+    // though neither says "method"; before, both were "Not found".
+    const methods = only((await ask(library, 'Compare the methods of tagger.md and parser.md')).events, 'compare');
+    expect(methods.rows.map((r) => r.aspect)).toEqual(['methods']);
+    expect(methods.rows[0]!.cells.map(text)).toEqual([
       'The tagger reads each sentence once from left to right with a small recurrent network.',
       'The parser scores every arc with a linear model and decodes with a spanning tree algorithm.',
     ]);

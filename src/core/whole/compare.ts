@@ -12,6 +12,7 @@ import type { SourceLocation } from '../types';
 import { best, candidates, score, LEXICAL } from '../answer/extract';
 import { acronyms, APPARATUS, asLabel, FRONT_MATTER, withoutNumber } from './headings';
 import type { WholeDocument, WholeSource } from './source';
+import { isSectionKind, sectionsOfKind } from './sectionAsked';
 import { type DocSentence, documentSentences, summarisePassages } from './summarise';
 
 export interface CompareCell {
@@ -45,7 +46,11 @@ export async function compareDocuments(
     signal?.throwIfAborted();
     const cells: CompareCell[] = [];
     for (const d of documents)
-      cells.push(a.section === undefined ? await cell(source, d, a.label) : await sectionCell(chunksOf, d, a.section));
+      cells.push(
+        a.section !== undefined
+          ? await sectionCell(chunksOf, d, a.section ? [a.section] : [])
+          : await aspectCell(source, chunksOf, d, a.label),
+      );
     rows.push({ aspect: a.label, cells });
   }
   return { documents: documents.map((d) => d.name), rows };
@@ -70,12 +75,33 @@ const sectionKey = (heading: string) => withoutNumber(heading).toLowerCase();
 const under = (s: DocSentence, section: string) => s.location.headings.slice(1).some((h) => sectionKey(h) === section);
 
 /**
- * The best summary sentence of a document, or of one of its sections. A section is read sentence by
- * sentence: a passage can hold the end of one section and the start of the next.
+ * An aspect of the question: searched for in the document; or, when it is a kind of section the
+ * document has ("Compare the limitations of LongEval and CiteSee"), those sections' best sentence —
+ * CiteSee's limitations never say "limitation", and were "Not found".
  */
-async function sectionCell(chunksOf: ChunksOf, doc: WholeDocument, section: string): Promise<CompareCell> {
+async function aspectCell(
+  source: WholeSource,
+  chunksOf: ChunksOf,
+  doc: WholeDocument,
+  aspect: string,
+): Promise<CompareCell> {
+  if (!isSectionKind(aspect)) return cell(source, doc, aspect);
+  const sections = sectionsOfKind(
+    aspect,
+    (await chunksOf(doc.id)).map((c) => c.location.headings),
+  );
+  return sections.length ? sectionCell(chunksOf, doc, sections.map(sectionKey)) : cell(source, doc, aspect);
+}
+
+/**
+ * The best summary sentence of a document (no `sections`), or of some of its sections. A section is
+ * read sentence by sentence: a passage can hold the end of one section and the start of the next.
+ */
+async function sectionCell(chunksOf: ChunksOf, doc: WholeDocument, sections: string[]): Promise<CompareCell> {
   const chunks = await chunksOf(doc.id);
-  const sentences = section ? documentSentences(chunks).filter((s) => under(s, section)) : undefined;
+  const sentences = sections.length
+    ? documentSentences(chunks).filter((s) => sections.some((x) => under(s, x)))
+    : undefined;
   const passages = sentences ? sentences.map((s) => ({ text: s.text, location: s.location })) : chunks;
   const summary = passages.length
     ? await summarisePassages(passages, { words: 30, ...(doc.title ? { title: doc.title } : {}) })

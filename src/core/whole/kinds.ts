@@ -148,8 +148,10 @@ export function classifyQuestion(question: string, ctx: ClassifyContext): Classi
     // Only while fewer than two are named, and not in what they are compared on ("Compare BERT and
     // RoBERTa on GLUE" does not add the GLUE paper).
     const aspect = aspectOf(q, ctx.documents).target;
-    const before = aspect ? q.slice(0, q.lastIndexOf(aspect)) : q;
-    const titled = named.length >= 2 ? named : namedWithShortTitles(before, named, ctx.documents, ctx.titles ?? {});
+    // The aspect blanked out, where it stands (first or last), the rest kept in place.
+    const at = aspect ? q.lastIndexOf(aspect) : -1;
+    const outside = aspect ? q.slice(0, at) + ' '.repeat(aspect.length) + q.slice(at + aspect.length) : q;
+    const titled = named.length >= 2 ? named : namedWithShortTitles(outside, named, ctx.documents, ctx.titles ?? {});
     const docs = titled.length >= 2 ? titled : current.length >= 2 ? current : [];
     if (docs.length >= 2) return { kind: 'compare', scope: base('document', docs), ...aspectOf(q, ctx.documents) };
   }
@@ -444,7 +446,10 @@ function summaryTopic(q: string): string | undefined {
 
 /** The aspect of a comparison: "on price", "in terms of delivery time", "about support". */
 function aspectOf(q: string, documents: string[]): { target?: string } {
-  const m = q.match(/\b(?:on|in terms of|regarding|about|for|over)\s+([^,?]+?)(?:,\s*side by side)?\s*[?.!]*$/i);
+  const m =
+    q.match(/\b(?:on|in terms of|regarding|about|for|over)\s+([^,?]+?)(?:,\s*side by side)?\s*[?.!]*$/i) ??
+    // "Compare the limitations of LongEval and CiteSee".
+    q.match(/^\s*(?:compare|contrast)\s+the\s+([\p{L}][\p{L} -]{2,40}?)\s+(?:of|in|between)\s+/iu);
   if (!m) return {};
   const aspect = m[1]!.trim();
   if (documents.some((d) => aspect.toLowerCase().includes(stem(d).toLowerCase())) || /^(?:it|them)$/i.test(aspect))

@@ -30,10 +30,21 @@ export function sectionAsked(asked: string, paths: string[][], shapeOnly = false
   // The summary reads every passage whose headings hold the word (source.ts `inSection`): one whose
   // title holds it would be the whole document, which is not what was asked.
   if (paths.some((p) => p[0] && inSection([p[0]], topic))) return undefined;
-  // Its heading says it first or last, as a word ("7 LIMITATIONS AND FUTURE WORK", "5.1 Study 1
-  // Limitations"); not the title, which every passage has.
-  const word = topic.replace(/s$/, '');
+  return sectionsOfKind(topic, paths).length ? topic : undefined;
+}
+
+/** Whether a word names a kind of section ("limitations", "related work"). */
+export function isSectionKind(word: string): boolean {
+  return SECTION_KIND.test(word.trim().toLowerCase());
+}
+
+/**
+ * The headings below the title that start or end with the kind's word, as a word ("7 LIMITATIONS AND
+ * FUTURE WORK", "5.1 Study 1 Limitations"), each once, as written.
+ */
+export function sectionsOfKind(kind: string, paths: string[][]): string[] {
+  const word = kind.trim().toLowerCase().replace(/s$/, '');
   const says = new RegExp(`^(?:${word}s?\\b.*|.*\\b${word}s?)$`, 'i');
-  const heads = paths.flatMap((p) => p.slice(1).map((h) => h.replace(/^(?:\d+(?:\.\d+)*|[A-Z](?:\.\d+)*)\.?\s+/, '')));
-  return heads.some((h) => says.test(h.trim())) ? topic : undefined;
+  const heads = new Set(paths.flatMap((p) => p.slice(1)));
+  return [...heads].filter((h) => says.test(h.replace(/^(?:\d+(?:\.\d+)*|[A-Z](?:\.\d+)*)\.?\s+/, '').trim()));
 }
