@@ -7,6 +7,7 @@
  * as text under the title), so it is taken from there, and quoted.
  */
 import type { SourceLocation } from '../types';
+import { escapeRegExp } from '../regexp';
 
 const DOCUMENT = String.raw`(?:it|this|that|(?:the|this|that)\s+(?:paper|document|article|report|book|file|pdf|text|study|preprint))`;
 /** The whole question, once the document's names are out of it: who wrote it, or its authors. */
@@ -32,10 +33,6 @@ export function asksAuthors(question: string, names: string[]): boolean {
         ' it ',
       );
   return AUTHORS_ASKED.test(q.replace(/\s+/g, ' '));
-}
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 // A person's name as a byline prints it: "Kyle Lo", "Daniel S. Weld", "TAL AUGUST".

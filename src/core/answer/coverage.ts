@@ -12,6 +12,7 @@
 import { passageText } from '../chunk/chunker';
 import { analyze } from '../search/analyzer';
 import type { ContextPassage } from '../search/context';
+import { escapeRegExp } from '../regexp';
 
 export interface Coverage {
   covered: boolean;
@@ -81,8 +82,6 @@ function definedIn(defined: [string, string][], passages: ContextPassage[]): boo
     ),
   );
 }
-
-const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 function decide(question: string, passages: ContextPassage[], cosineCalibrated: boolean): Coverage {
   const share = termShare(question, passages);

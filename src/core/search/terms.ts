@@ -7,6 +7,7 @@
  * The long form is found as Schwartz & Hearst (2003) do: the shortest run of words before (or
  * inside) the brackets that holds the acronym's letters in order, its first letter opening a word.
  */
+import { escapeRegExp } from '../regexp';
 
 /** [short form, long form] pairs, e.g. ['MMLU', 'Massive Multitask Language Understanding']. */
 export type Term = [string, string];
@@ -141,7 +142,7 @@ export function nameAsked(query: string): string | null {
  * Python toolkit", "European Union law is a system of …" (an acronym's brackets may come between).
  */
 export function definesName(text: string, name: string): boolean {
-  const words = name.split(/\s+/).map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  const words = name.split(/\s+/).map(escapeRegExp);
   const pattern = new RegExp(
     `(?<![\\p{L}\\p{N}])${words.join('\\s+')}(?:\\s*\\([^)]{1,40}\\))?(?:\\s*,\\s*|\\s+(?:is|are|was|were)\\s+)(?:an?|the|one)\\s`,
     'iu',

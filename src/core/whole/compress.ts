@@ -4,6 +4,7 @@
  * quote stays honest (its pieces are still the document's text, in order: quoteMatches) and its
  * citation still points at the whole sentence.
  */
+import { escapeRegExp } from '../regexp';
 
 /** What may be cut from a quoted sentence. */
 export type QuoteCut =
@@ -273,7 +274,7 @@ export function quoteMatches(source: string, quote: string): boolean {
   const word = /[\p{L}\p{N}]/u;
   const pattern = pieces
     .map((p, i) => {
-      const escaped = p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      const escaped = escapeRegExp(p);
       const open = i > 0 && word.test(p[0] ?? '') ? '(?<![\\p{L}\\p{N}])' : '';
       const close = i < pieces.length - 1 && word.test(p.at(-1) ?? '') ? '(?![\\p{L}\\p{N}])' : '';
       return open + escaped + close;

@@ -10,6 +10,7 @@
  * `test/fixtures/whole/kinds.jsonl` holds the labelled questions (tune and report halves).
  */
 import { analyze } from '../search/analyzer';
+import { escapeRegExp } from '../regexp';
 
 export type QuestionKind = 'lookup' | 'summary' | 'list' | 'count' | 'compare';
 
@@ -524,8 +525,4 @@ export function lookupQuery(q: string, documents: string[], titles: Record<strin
         .replace(/^[\s,;:]+/, '')
         .trim();
   return analyze(rest).length ? rest : q;
-}
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

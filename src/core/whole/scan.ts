@@ -15,6 +15,7 @@ import { splitSentences } from '../answer/sentences';
 import { withoutNumber } from './headings';
 import { distinctItems } from './items';
 import type { WholePassage } from './summarise';
+import { escapeRegExp } from '../regexp';
 
 /** A passage as the scan reads it: which document, which chunk, its text and place. */
 export interface ScanPassage extends WholePassage {
@@ -192,7 +193,7 @@ export async function* scanPassages(
   const th = { ...SCAN_THRESHOLDS, ...opts.thresholds };
   const req = condition.required;
   if (!req.length) return;
-  const cue = new RegExp(req.map((r) => r.slice(0, 4).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'i');
+  const cue = new RegExp(req.map((r) => escapeRegExp(r.slice(0, 4))).join('|'), 'i');
   let phraseVector: Float32Array | null = null;
   let read = 0;
   const stopPoint = stopPoints(opts.signal);
