@@ -99,9 +99,27 @@ describe('question kinds', () => {
     const word = { documents: ['docx/word_sample.docx', 'pdf/multi_page.pdf', 'proposal-acme.docx'] };
     expect(classifyQuestion('What is the history of word processors?', word).scope.documents).toEqual([]);
     expect(classifyQuestion('What is the price of acme?', word).scope.documents).toEqual(['proposal-acme.docx']);
-    expect(classifyQuestion('What is the price of acme in 2024?', word).scope.documents).toEqual([
+    for (const rest of ['in 2024', '2024', 'this year', 'per unit', '(v2)', 'under clause 4', 'that we signed'])
+      expect(classifyQuestion(`What is the price of acme ${rest}?`, word).scope.documents, rest).toEqual([
+        'proposal-acme.docx',
+      ]);
+    expect(classifyQuestion("What is the price of acme's offer?", word).scope.documents).toEqual([
       'proposal-acme.docx',
     ]);
+    // In a comparison, what the documents are compared on names none of them; what they are called is no aspect.
+    const two = { documents: [...word.documents, 'proposal-globex.docx'] };
+    expect(classifyQuestion('Compare the word counts of acme and globex', two)).toMatchObject({
+      kind: 'compare',
+      scope: { documents: ['proposal-acme.docx', 'proposal-globex.docx'] },
+      target: 'word counts',
+    });
+    expect(classifyQuestion('Compare the main limitations of acme and globex', two).target).toBe('limitations');
+    const picked = { ...two, current: { documents: ['proposal-acme.docx', 'proposal-globex.docx'] } };
+    for (const q of ['Compare the two proposals in detail', 'Compare the documents in my selection'])
+      expect(classifyQuestion(q, picked), q).toEqual({
+        kind: 'compare',
+        scope: { level: 'document', documents: ['proposal-acme.docx', 'proposal-globex.docx'] },
+      });
     // A plural names a kind of file, not one ("the NLP papers" are not nlp-benchmark.pdf).
     const nlp = { documents: ['nlp-benchmark.pdf', 'it-security.pdf'] };
     expect(classifyQuestion('What datasets do the NLP papers use?', nlp).scope.documents).toEqual([]);

@@ -53,7 +53,10 @@ test('no byline: prose under the title, a passage past the first, or no title at
 });
 
 test('an abbreviation in an affiliation is no full stop of prose', () => {
-  expect(bylineOf(at(`${title}\n\nJane Doe\nDept. of Computer Science, Univ. of Somewhere`))?.text).toBe(
-    'Jane Doe\nDept. of Computer Science, Univ. of Somewhere',
-  );
+  for (const affiliation of [
+    'Dept. of Computer Science, Univ. of Somewhere',
+    'School of Comput. Sci., Univ. of Somewhere',
+    'Dept. of Math. and Stat., Tech. Univ. of Munich',
+  ])
+    expect(bylineOf(at(`${title}\n\nJane Doe\n${affiliation}`))?.text, affiliation).toBe(`Jane Doe\n${affiliation}`);
 });

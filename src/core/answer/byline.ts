@@ -39,6 +39,17 @@ export function asksAuthors(question: string, names: string[]): boolean {
 const NAME = /\p{Lu}\p{Ll}+(?:\s+\p{Lu}\.)?\s+\p{Lu}\p{Ll}+|\b\p{Lu}{2,}\s+\p{Lu}{2,}\b/u;
 const FRONT_MATTER =
   /^\s*(?:abstract|keywords|index terms|ccs concepts|acm reference format|executive summary|summary|contents|table of contents|introduction|preface|foreword)\b/i;
+/**
+ * A paragraph of prose: a full stop after a word in lower case ("… an American company."), or mostly
+ * words in lower case. A byline's stops are initials', abbreviations' and addresses' ("Daniel S. Weld",
+ * "Dept. of Comput. Sci., Univ. of X", "allenai.org"), and its words mostly names.
+ */
+function prose(t: string): boolean {
+  if (/(?<![\p{L}])\p{Ll}{3,}[.!?](?:\s|$)/u.test(t)) return true;
+  const words = t.match(/\p{L}+/gu) ?? [];
+  return words.length >= 6 && words.filter((w) => /^\p{Ll}/u.test(w)).length >= words.length / 2;
+}
+
 // Addresses: "danw@allenai.org", "{kylel, lucyw}@allenai.org".
 const ADDRESS = /\{[^}]*\}@\S+|\S+@\S+/g;
 const addressesOnly = (t: string) => t.includes('@') && !/\p{L}/u.test(t.replace(ADDRESS, ''));
@@ -70,7 +81,7 @@ export function bylineOf(chunk: { text: string; location: SourceLocation }): Byl
     const t = paragraphs[i]!.text;
     // A sentence of prose ends the front matter ("… is an American multinational company."): a
     // byline's full stops are initials' and addresses' ("Daniel S. Weld", "allenai.org").
-    if (/(?<!\b(?:Dept|Univ|Inst|Corp|Assoc|Natl|Intl|Lab|Labs))(?<=\p{Ll}{3})[.!?](?:\s|$)/u.test(t)) break;
+    if (prose(t)) break;
     // What follows a byline: the abstract, keywords, a report's summary or contents.
     if (FRONT_MATTER.test(t)) break;
     if (addressesOnly(t)) continue;

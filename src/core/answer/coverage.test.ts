@@ -31,4 +31,11 @@ test("a question's words are found in a passage's headings too, as the keyword i
   };
   expect(termShare('How much do healthcare consumers pay for medical research papers?', [method])).toBe(0);
   expect(coverage('How much do healthcare consumers pay for medical research papers?', [method]).covered).toBe(false);
+  // A document whose sections are its top headings: its one heading is the section.
+  const terms = {
+    ...passage,
+    text: 'Thirty days from the invoice.',
+    location: { ...passage.location, headings: ['Payment terms'] },
+  };
+  expect(termShare('What are the payment terms?', [terms])).toBe(1);
 });

@@ -38,16 +38,18 @@ export const COVERAGE_MODEL = 'Xenova/all-MiniLM-L6-v2';
  * Share of the question's distinct terms found in the best-matching of the first passages, with the
  * section headings they stand under, as the keyword index reads them: "What are the limitations?"
  * asked of the CiteSee paper found "5.1 Study 1 Limitations" first, on its heading, and was declined
- * because the passage's own text never says the word. Not the title: every passage of a paper has it,
- * and a question sharing its words ("… healthcare consumers … medical research papers?" of Paper
- * Plain) would be covered by any of them.
+ * because the passage's own text never says the word. Not a paper's title above its sections: every
+ * passage of the paper has it, and a question sharing its words ("… healthcare consumers … medical
+ * research papers?" of Paper Plain) would be covered by any of them. A path of one heading is kept: it
+ * may be a section ("Payment terms" of a contract whose sections are its top headings).
  */
 export function termShare(question: string, passages: ContextPassage[], look = 3): number {
   const terms = [...new Set(analyze(question))];
   if (!terms.length) return 0;
   let best = 0;
   for (const p of passages.slice(0, look)) {
-    const words = new Set(analyze(passageText(p.text, p.location.headings.slice(1))));
+    const path = p.location.headings;
+    const words = new Set(analyze(passageText(p.text, path.length > 1 ? path.slice(1) : path)));
     best = Math.max(best, terms.filter((t) => words.has(t)).length / terms.length);
   }
   return best;

@@ -11,8 +11,8 @@ import type { ContextPassage } from '../search/context';
 import type { SourceLocation } from '../types';
 import { best, candidates, score, LEXICAL } from '../answer/extract';
 import { acronyms, APPARATUS, asLabel, FRONT_MATTER, withoutNumber } from './headings';
-import type { WholeDocument, WholeSource } from './source';
-import { isSectionKind, sectionsOfKind } from './sectionAsked';
+import { isSectionKind, type WholeDocument, type WholeSource } from './source';
+import { sectionsOfKind } from './sectionAsked';
 import { type DocSentence, documentSentences, summarisePassages } from './summarise';
 
 export interface CompareCell {

@@ -148,13 +148,23 @@ export function classifyQuestion(question: string, ctx: ClassifyContext): Classi
     // paper's short name counts alone here, without "paper" after it.
     // Only while fewer than two are named, and not in what they are compared on ("Compare BERT and
     // RoBERTa on GLUE" does not add the GLUE paper).
-    const aspect = aspectOf(q, ctx.documents).target;
-    // The aspect blanked out, where it stands (first or last), the rest kept in place.
-    const at = aspect ? q.lastIndexOf(aspect) : -1;
-    const outside = aspect ? q.slice(0, at) + ' '.repeat(aspect.length) + q.slice(at + aspect.length) : q;
-    const titled = named.length >= 2 ? named : namedWithShortTitles(outside, named, ctx.documents, ctx.titles ?? {});
+    const aspect = aspectOf(q, ctx.documents, ctx.titles ?? {});
+    // The aspect blanked out where it stands, the rest kept in place: "Compare the word counts of
+    // acme and globex" does not name word_sample.docx.
+    const outside = aspect.target
+      ? q.slice(0, aspect.at) + ' '.repeat(aspect.target.length) + q.slice(aspect.at! + aspect.target.length)
+      : q;
+    const inside = aspect.target
+      ? namedDocuments(outside, ctx.documents, ctx.titles).filter((d) => named.includes(d))
+      : named;
+    const titled = inside.length >= 2 ? inside : namedWithShortTitles(outside, inside, ctx.documents, ctx.titles ?? {});
     const docs = titled.length >= 2 ? titled : current.length >= 2 ? current : [];
-    if (docs.length >= 2) return { kind: 'compare', scope: base('document', docs), ...aspectOf(q, ctx.documents) };
+    if (docs.length >= 2)
+      return {
+        kind: 'compare',
+        scope: base('document', docs),
+        ...(aspect.target ? { target: aspect.target } : {}),
+      };
   }
 
   const section = sectionOf(q);
@@ -315,12 +325,19 @@ export function namedDocuments(question: string, documents: string[], titles: Re
 }
 
 /**
- * After "of", where a word of a document's name ends the name: at the question's end or a stop,
- * before "'s", a word for a document or a word that joins ("the price of acme in 2023"). Before
- * another word it is that word's modifier: "the history of word processors" names no
- * word_sample.docx.
+ * After "of", a word of a document's name followed straight by another word of content is that
+ * word's modifier: "the history of word processors" names no word_sample.docx. Before anything else —
+ * the end, a stop, "'s", a number, a bracket, a word for a document, a word that joins or relates
+ * ("the price of acme in 2024", "of acme per unit", "of acme (v2)") — it is the name.
  */
-const NAME_ENDS = `(?:['’]s\\b|\\s+(?:${[...DOCUMENT_NOUN].join('|')})s?\\b|\\s*[?.!,;:)]|\\s*$|\\s+(?:and|or|vs\\.?|versus|with|about|on|regarding|concerning|for|in|of|to|from|at|by|than|is|are|was|were|do|does|did|has|have|had|say|says|said|mention|mentions|mentioned|state|states|list|lists|describe|describes|show|shows|contain|contains|include|includes|differ|differs|compare|compared)\\b)`;
+function namedAfterOf(lower: string, word: string): boolean {
+  const after = new RegExp(`\\bof\\s+${escapeRegExp(word)}(?![\\p{L}])([^\\p{L}]*)(\\p{L}[\\p{L}'’-]*)?`, 'gu');
+  return [...lower.matchAll(after)].some(([, between, next]) => !next || /\S/.test(between!) || !modifies(next));
+}
+const NAME_FOLLOWERS =
+  /^(?:and|or|vs|versus|with|about|on|regarding|concerning|for|in|of|to|from|at|by|than|per|under|over|within|without|after|before|during|since|until|into|is|are|was|were|do|does|did|has|have|had|say|says|said|mention|mentions|mentioned|state|states|list|lists|describe|describes|show|shows|contain|contains|include|includes|differ|differs|compare|compared)$/;
+const modifies = (next: string) =>
+  analyze(next).length > 0 && !DOCUMENT_NOUN.has(next.replace(/s$/, '')) && !NAME_FOLLOWERS.test(next);
 
 /** The documents named, each with where in the question it is named, in that order. */
 function namedAt(
@@ -369,10 +386,10 @@ function namedAt(
             [...question.matchAll(new RegExp(`(?<![\\p{L}])${escapeRegExp(t.toUpperCase())}\\s+(\\p{L}+)`, 'gu'))].some(
               (m) => DOCUMENT_NOUN.has(m[1]!.toLowerCase()),
             ))) &&
-        new RegExp(
-          `\\b(?:(?:the|in|from|and|to|with|vs\\.?|versus)\\s+${escapeRegExp(t)}(?![\\p{L}])|of\\s+${escapeRegExp(t)}${NAME_ENDS})`,
-          'u',
-        ).test(lower),
+        (new RegExp(`\\b(?:the|in|from|and|to|with|vs\\.?|versus)\\s+${escapeRegExp(t)}(?![\\p{L}])`, 'u').test(
+          lower,
+        ) ||
+          namedAfterOf(lower, t)),
     );
     if (own) {
       found.push({ name: d, at: lower.search(new RegExp(`(?<![\\p{L}])${escapeRegExp(own)}(?![\\p{L}])`, 'u')) });
@@ -446,16 +463,33 @@ function summaryTopic(q: string): string | undefined {
 }
 
 /** The aspect of a comparison: "on price", "in terms of delivery time", "about support". */
-function aspectOf(q: string, documents: string[]): { target?: string } {
-  const m =
-    q.match(/\b(?:on|in terms of|regarding|about|for|over)\s+([^,?]+?)(?:,\s*side by side)?\s*[?.!]*$/i) ??
-    // "Compare the limitations of LongEval and CiteSee".
-    q.match(/^\s*(?:compare|contrast)\s+the\s+([\p{L}][\p{L} -]{2,40}?)\s+(?:of|in|between)\s+/iu);
+function aspectOf(
+  q: string,
+  documents: string[],
+  titles: Record<string, string> = {},
+): { target?: string; at?: number } {
+  const end = /\b(?:on|in terms of|regarding|about|for|over)\s+([^,?]+?)(?:,\s*side by side)?\s*[?.!]*$/i.exec(q);
+  // "Compare the limitations of LongEval and CiteSee" ("main", "key" aside); not "Compare the two
+  // proposals of …" or "the documents in …", which say what is compared, not on what.
+  const start = end
+    ? null
+    : /^\s*(?:compare|contrast)\s+the\s+(?:main\s+|key\s+)?([\p{L}][\p{L} -]{2,40}?)\s+(?:of|between)\s+/iu.exec(q);
+  const m = end ?? start;
   if (!m) return {};
   const aspect = m[1]!.trim();
+  const at = m.index + m[0].indexOf(m[1]!);
   if (documents.some((d) => aspect.toLowerCase().includes(stem(d).toLowerCase())) || /^(?:it|them)$/i.test(aspect))
     return {};
-  return { target: aspect };
+  if (
+    start &&
+    (/^(?:two|three|four|both|all|these|those|my|our|other|first|second)\b/i.test(aspect) ||
+      /\b(?:ones|documents?|files?|papers?|reports?|proposals?|articles?|contracts?|versions?|drafts?)$/i.test(
+        aspect,
+      ) ||
+      namedDocuments(aspect, documents, titles).length)
+  )
+    return {};
+  return { target: aspect, at };
 }
 
 /**

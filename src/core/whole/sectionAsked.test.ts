@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { sectionAsked } from './sectionAsked';
+import { sectionAsked, sectionsOfKind } from './sectionAsked';
 
 // Heading paths as the PDF reader gives them for CiteSee (2302.07302v1.pdf).
 const title = 'CiteSee: Augmenting Citations in Scientific Papers with Persistent and Personalized Historical Context';
@@ -36,4 +36,18 @@ test('not a section: no heading says it, only the making of the paper does, the 
   expect(sectionAsked('What are the citations?', paths)).toBeUndefined();
   expect(sectionAsked('Why are the limitations important?', paths)).toBeUndefined();
   expect(sectionAsked('What are the limitations of the two studies together?', paths)).toBeUndefined();
+});
+
+test('the sections of a kind are those whose heading starts or ends with its word, numbered any way', () => {
+  const heads = [
+    ['Survey'],
+    ['Survey', '3 Results'],
+    ['Survey', '4 How the results were gathered'],
+    ['Survey', '5 Resulting corpora'],
+    ['Survey', 'IV. Results and Discussion'],
+    ['Survey', '2 Methods'],
+  ];
+  expect(sectionsOfKind('results', heads)).toEqual(['3 Results', 'IV. Results and Discussion']);
+  expect(sectionsOfKind('methodology', heads)).toEqual(['2 Methods']);
+  expect(sectionAsked('What was the methodology?', heads)).toBe('methodology');
 });

@@ -8,6 +8,7 @@ import type { SearchHit, SearchOptions } from '../search/ranking';
 import type { SourceLocation } from '../types';
 import type { QuestionScope } from './kinds';
 import type { ScanPassage } from './scan';
+import { escapeRegExp } from '../regexp';
 
 export interface WholeDocument {
   id: string;
@@ -64,7 +65,9 @@ export async function resolveScope(source: WholeSource, scope: QuestionScope): P
 
 /**
  * Whether a heading path holds the section asked for: "chapter 3" matches "Chapter 3: Results" and
- * "3 Results"; "section 2.1" matches "2.1 Data"; a named section ("introduction") its word.
+ * "3 Results"; "section 2.1" matches "2.1 Data"; a kind of section ("results") a heading that
+ * starts or ends with its word; a section called by its own words ("the Modern Era section") a
+ * heading holding them.
  */
 export function inSection(headings: string[], section: string): boolean {
   const numbered = section.match(/^(?:chapter|section|part|appendix|annex|schedule)\s+(\S+)$/i);
@@ -78,8 +81,35 @@ export function inSection(headings: string[], section: string): boolean {
         new RegExp(`^(?:chapter|section|part|appendix)\\s+${n.replace(/\./g, '\\.')}\\b`).test(head)
       );
     }
-    return new RegExp(`\\b${section.toLowerCase().replace(/s$/, '')}`).test(head);
+    if (!isSectionKind(section))
+      return new RegExp(`\\b${escapeRegExp(section.toLowerCase().replace(/s$/, ''))}`).test(head);
+    return namedSection(section).test(head.replace(/^(?:\d+(?:\.\d+)*|[a-z](?:\.\d+)*|[ivxlc]+)[.:)]?\s+/, ''));
   });
+}
+
+/**
+ * The kinds of section a paper or report is read by. Other words a heading may hold ask for a fact
+ * ("What is the corpus size?" is not "E Training corpus sizes for other language models"; "What is
+ * the model?" not "2.2 Models for scientific document processing", which is related work).
+ */
+const SECTION_KIND =
+  /^(?:limitations?|future work|related work|background|introduction|conclusions?|discussion|results|findings|abstract|methods?|methodology|evaluation|experiments|implications|recommendations)$/;
+
+/** Whether a word names a kind of section ("limitations", "related work"). */
+export function isSectionKind(word: string): boolean {
+  return SECTION_KIND.test(word.trim().toLowerCase());
+}
+
+/**
+ * A heading of a kind of section starts or ends with its word ("7 Limitations and future work", "5.1
+ * Study 1 Limitations"); one that says it in passing ("4 How the results were gathered", "5 Resulting
+ * corpora") is another section. Methods and methodology are one.
+ */
+function namedSection(section: string): RegExp {
+  let word = escapeRegExp(section.toLowerCase().trim().replace(/s$/, ''));
+  let tail = 's?';
+  if (/^method(?:ology)?$/.test(word)) [word, tail] = ['method', '(?:s|ology)?'];
+  return new RegExp(`^(?:${word}${tail}\\b.*|.*\\b${word}${tail})$`);
 }
 
 /** Every passage of each document in scope, one document at a time (so the first items come early). */
