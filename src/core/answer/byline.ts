@@ -16,6 +16,11 @@ const AUTHORS_ASKED = new RegExp(
   'i',
 );
 
+/** Cheap first look, before a document is listed: a question with none of these words asks no author. */
+export function mayAskAuthors(question: string): boolean {
+  return /\b(?:wrote|authored|authors?|writers?|whom)\b/i.test(question);
+}
+
 /**
  * Whether the question asks who wrote the document it names by `names` (its file name, title, short
  * title): "Who wrote the CiteSee paper?", "Authors of papermage.pdf?", "Who wrote it?". Not who wrote

@@ -7,7 +7,7 @@
  * always `done` last.
  */
 import { answer, type AnswerOptions } from '../answer/pipeline';
-import { asksAuthors, bylineOf } from '../answer/byline';
+import { asksAuthors, bylineOf, mayAskAuthors } from '../answer/byline';
 import { collectionsInWords } from '../answer/scopeWords';
 import { checkAnswer } from '../answer/check';
 import type { AnswerEvent } from '../answer/types';
@@ -19,13 +19,14 @@ import { Citations, citedList, distinctItems, type FoundItem } from './items';
 import { countItems, listCondition, scanPassages, type ListItem } from './scan';
 import {
   countPassages,
+  listingOnce,
   passagesInScope,
   resolveScope,
   type ResolvedScope,
   type WholeDocument,
   type WholeSource,
 } from './source';
-import { sectionAsked } from './sectionAsked';
+import { askedKind, sectionAsked } from './sectionAsked';
 import { summarisePassages, SUMMARY_WORDS, type SummaryLength } from './summarise';
 import type { CompareRow, SummaryDocument, WholeEvent } from './types';
 
@@ -111,18 +112,18 @@ export async function* askQuestion(question: string, opts: AskOptions): AsyncGen
     ...(c.alternative ? { alternative: c.alternative } : {}),
   };
   if (c.kind === 'lookup') {
-    const byline = /\b(?:wrote|authored|authors?|writers?|whom)\b/i.test(question)
-      ? await bylineAnswer(question, c, opts.source)
-      : null;
+    // The byline, the names and the narrowed search each want the library's documents: listed once.
+    const source = listingOnce(opts.source);
+    const byline = mayAskAuthors(question) ? await bylineAnswer(question, c, source) : null;
     if (byline) return yield* byline;
     const named = c.scope.documents.length
-      ? (await opts.source.listDocuments()).filter((d) => c.scope.documents.includes(d.name))
+      ? (await source.listDocuments()).filter((d) => c.scope.documents.includes(d.name))
       : [];
     const titles = Object.fromEntries(named.flatMap((d) => (d.title ? [[d.name, d.title]] : [])));
     const query = named.length ? lookupQuery(question, c.scope.documents, titles) : question;
     return yield* answer(question, {
       ...opts,
-      ...(await scoped(opts, c)),
+      ...(await scoped({ ...opts, source }, c)),
       ...(query !== question ? { searchAs: query } : {}),
     });
   }
@@ -147,7 +148,7 @@ export async function* askQuestion(question: string, opts: AskOptions): AsyncGen
 async function askedOf(question: string, doc: WholeDocument, source: WholeSource): Promise<string | undefined> {
   const asked = lookupQuery(question, [doc.name], doc.title ? { [doc.name]: doc.title } : {});
   // Its headings are read only for a question shaped as one ("What are the limitations?").
-  if (asked === question || !sectionAsked(asked, [], true)) return undefined;
+  if (asked === question || !askedKind(asked)) return undefined;
   return sectionAsked(
     asked,
     (await source.getChunks(doc.id)).map((c) => c.location.headings),
@@ -361,10 +362,11 @@ async function* listAnswer(
       yield* confirmItems(opts.generator, c.target ?? '', distinctItems(found), read, of, opts.signal)
     : found;
   const count = countItems(kept, condition);
-  const distinct = distinctItems(kept).length;
+  const items = distinctItems(kept);
+  const distinct = items.length;
   // "Which documents mention ducks?" asks for documents: each is shown once, with its first mention
   // (all 50 sentences that name a duck answered a question nobody asked).
-  const shown = condition.countsDocuments ? firstPerDocument(distinctItems(kept)) : kept;
+  const shown = condition.countsDocuments ? firstPerDocument(items) : kept;
   const { groups, passages } = citedList(shown);
   yield { type: 'passages', passages };
   yield {
@@ -384,9 +386,8 @@ async function* listAnswer(
 function firstPerDocument(items: ListItem[]): ListItem[] {
   const first = new Map<string, ListItem>();
   for (const i of items) {
-    const key = i.docId ?? i.docName;
-    const had = first.get(key);
-    if (!had || i.location.start < had.location.start) first.set(key, i);
+    const had = first.get(i.docId);
+    if (!had || i.location.start < had.location.start) first.set(i.docId, i);
   }
   return [...first.values()];
 }

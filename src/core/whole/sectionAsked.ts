@@ -11,15 +11,20 @@ import { inSection, isSectionKind } from './source';
 const TOPIC =
   /^\s*(?:what|which)\s+(?:are|is|were|was)\s+(?:the\s+)?(?:main\s+|key\s+)?(\p{L}[\p{L} -]{2,40}?)\s*[?.!]*\s*$/iu;
 
+/** The kind of section a question is shaped as asking for ("What are the limitations?"), headings unread. */
+export function askedKind(asked: string): string | undefined {
+  const topic = TOPIC.exec(asked)?.[1]?.trim().toLowerCase();
+  return topic && isSectionKind(topic) ? topic : undefined;
+}
+
 /**
  * The section a lookup about one document asks for, or undefined. `asked`: the question with the
  * document's name taken out (kinds.ts `lookupQuery`); `paths`: its passages' heading paths, the
- * document's title first. `shapeOnly`: the kind if the question is shaped as one, headings unread.
+ * document's title first.
  */
-export function sectionAsked(asked: string, paths: string[][], shapeOnly = false): string | undefined {
-  const topic = TOPIC.exec(asked)?.[1]?.trim().toLowerCase();
-  if (!topic || !isSectionKind(topic)) return undefined;
-  if (shapeOnly) return topic;
+export function sectionAsked(asked: string, paths: string[][]): string | undefined {
+  const topic = askedKind(asked);
+  if (!topic) return undefined;
   // The summary reads every passage whose headings hold the word (source.ts `inSection`): one whose
   // title holds it would be the whole document, which is not what was asked.
   if (paths.some((p) => p[0] && inSection([p[0]], topic))) return undefined;

@@ -27,6 +27,22 @@ export interface WholeSource {
   search(query: string, opts?: SearchOptions): Promise<SearchHit[]>;
 }
 
+/**
+ * The source with its document list read once (the rest as they are): one answer asks for it several
+ * times, and in the app each time is a call to the library worker. Methods delegate, not spread: a
+ * library's are on its prototype.
+ */
+export function listingOnce(source: WholeSource): WholeSource {
+  let listed: Promise<WholeDocument[]> | undefined;
+  return {
+    listDocuments: () => (listed ??= source.listDocuments()),
+    getChunks: (id) => source.getChunks(id),
+    search: (query, opts) => source.search(query, opts),
+    ...(source.listCollections ? { listCollections: () => source.listCollections!() } : {}),
+    ...(source.embed ? { embed: (texts, kind) => source.embed!(texts, kind) } : {}),
+  };
+}
+
 export interface ResolvedScope {
   documents: WholeDocument[];
   /** A section asked for ("chapter 3"): only passages under a heading that matches it are read. */

@@ -171,14 +171,14 @@ export function documentSentences(passages: WholePassage[]): DocSentence[] {
   for (const { p, pi } of ordered) {
     const path = p.location.headings;
     const spans = splitSentences(p.text);
-    const firstHeading = spans.findIndex((s) => path.includes(s.text) || isHeadingLine(p.text, s, structured, known));
+    const headingLine = spans.map((s) => isHeadingLine(p.text, s, structured, known));
+    const firstHeading = spans.findIndex((s, i) => path.includes(s.text) || headingLine[i]);
     let current =
       firstHeading < 0 ? path : (lastPath ?? path.slice(0, Math.max(0, path.indexOf(spans[firstHeading]!.text))));
-    for (const s of spans) {
+    for (const [i, s] of spans.entries()) {
       const at = path.indexOf(s.text);
       if (at >= 0) current = path.slice(0, at + 1);
-      else if (isHeadingLine(p.text, s, structured, known))
-        current = [...path.slice(0, Math.max(0, path.length - 1)), s.text];
+      else if (headingLine[i]) current = [...path.slice(0, Math.max(0, path.length - 1)), s.text];
       const start = p.location.start + s.start;
       if (seen.has(start)) continue;
       seen.add(start);
@@ -229,19 +229,15 @@ function isHeadingLine(
   // A heading the reader found elsewhere in the document ("Relationship with humans" inside a
   // passage that ends under the next one) is one; so is any such line of a document without them.
   if (!line || !structured || known.has(s.text)) return line;
-  return (
-    headingCase(s.text) &&
-    (NUMBERED.test(s.text) ||
-      !caption(
-        text
-          .slice(s.end + 2)
-          .split('\n\n')[0]!
-          .trim(),
-      ))
-  );
+  return headingCase(s.text) && (NUMBERED.test(s.text) || !caption(nextParagraph(text, s.end + 2)));
 }
 
 const NUMBERED = /^(?:\d+(?:\.\d+)*|[A-Z](?:\.\d+)+)\.?\s+\p{L}/u;
+
+function nextParagraph(text: string, from: number): string {
+  const end = text.indexOf('\n\n', from);
+  return text.slice(from, end < 0 ? text.length : end).trim();
+}
 
 /**
  * A short line that is neither a sentence nor a heading: what follows a table's header cell
