@@ -315,6 +315,13 @@ test('two papers compared by their short names: each column headed by the name, 
   expect(await byline.locator('blockquote.extract').textContent()).toMatch(/^Kyle Lo[\s\S]*Luca Soldaini/);
   expect(await byline.locator('blockquote.extract [data-cite]').count()).toBe(1);
   await shoot(page, byline, 'byline-paper');
+  // Asked what one contributes, the list its introduction gives, quoted whole.
+  const aim = await askWhole(page, 'What are the contributions of LongEval?');
+  expect(await aim.locator('blockquote.extract').textContent()).toMatch(
+    /^Overall, our contributions are: \(1\) a 162-paper survey[\s\S]*\(4\) A dataset/,
+  );
+  expect(await aim.locator('blockquote.extract [data-cite]').count()).toBe(1);
+  await shoot(page, aim, 'contributions-paper');
   // Asked what one of its sections says, that section summarised, each sentence cited.
   const limits = await askWhole(page, 'What are the limitations of the LongEval paper?');
   expect(await limits.locator('.whole-section > summary').first().textContent()).toMatch(/Limitations/);

@@ -18,6 +18,7 @@ import {
   parseBytes,
   sentenceScoring,
   type AnswerRecord,
+  type AskOptions,
   type Library,
   type ParsedDocument,
 } from '../../src/core';
@@ -303,6 +304,14 @@ describe('papers: asked what a named system is', () => {
     library = await paperLibrary(['2302.07302v1.pdf', 'papermage.pdf']);
   }, 300_000);
   afterAll(() => library?.close());
+  /** Asked as in the app and the command line: its kind decided, then answered. */
+  const ask = async (question: string, opts: Partial<AskOptions> = {}) => {
+    const retriever = libraryRetriever(library, await realEmbedder());
+    let record = newWholeRecord(question);
+    for await (const e of askQuestion(question, { source: library, retriever, ...opts }))
+      record = applyAskEvent(record, e);
+    return record;
+  };
 
   test('the passage that defines the name is searched, shown and quoted', { timeout: 120_000 }, async () => {
     // Every passage of these papers names its system; the abstract that says what it is ranked
@@ -340,12 +349,6 @@ describe('papers: asked what a named system is', () => {
   }, async () => {
     // Searched like any question, "Who are the authors of the CiteSee paper?" quoted the copyright
     // notice ("© 2023 Copyright held by the owner/author(s).").
-    const retriever = libraryRetriever(library, await realEmbedder());
-    const ask = async (question: string) => {
-      let record = newWholeRecord(question);
-      for await (const e of askQuestion(question, { source: library, retriever })) record = applyAskEvent(record, e);
-      return record;
-    };
     for (const q of ['Who wrote the CiteSee paper?', 'Who are the authors of the CiteSee paper?']) {
       const record = await ask(q);
       expect(record.passages.map((p) => p.docName)).toEqual(['2302.07302v1.pdf']);
@@ -371,6 +374,56 @@ describe('papers: asked what a named system is', () => {
     const letter = await ask('Who wrote the letter that the CiteSee paper quotes?');
     expect(letter.passages.length).toBeGreaterThan(1);
     expect(letter.extract?.text ?? '').not.toMatch(/Joseph Chee Chang/);
+  });
+
+  test('asked what a paper does or contributes, it is quoted from its abstract or the list in its introduction', {
+    timeout: 120_000,
+  }, async () => {
+    const quotes = async (question: string, doc: string, text: RegExp) => {
+      const record = await ask(question);
+      expect(record.kind, question).toBe('lookup');
+      expect(
+        record.passages.map((p) => p.docName),
+        question,
+      ).toEqual([doc]);
+      expect(record.extract?.text, question).toMatch(text);
+      expect(record.passages[0]!.text.slice(record.extract!.support!.start, record.extract!.support!.end)).toBe(
+        record.extract!.text,
+      );
+      return record;
+    };
+    // Searched as "What is the main contribution?" inside the paper: declined ("Not in your documents").
+    await quotes(
+      'What is the main contribution of the PaperMage paper?',
+      'papermage.pdf',
+      /^We introduce papermage, an/,
+    );
+    // Searched: "… using the reader I can bring up papers …” – P3" was quoted.
+    await quotes(
+      'What does the CiteSee paper propose?',
+      '2302.07302v1.pdf',
+      /^This paper introduces CiteSee, a paper reading tool/,
+    );
+    // Searched: "This paper contributes:" alone was quoted.
+    const list = await quotes(
+      'What are the contributions of the CiteSee paper?',
+      '2302.07302v1.pdf',
+      /^This paper contributes:\s+\(1\) A prototype[\s\S]*\(2\) Mechanisms[\s\S]*\(3\) A controlled lab study/,
+    );
+    expect(list.passages[0]!.location.headings.at(-1)).toBe('1 INTRODUCTION');
+    // Its short name alone: read as a summary of the whole library before.
+    await quotes('What is the main idea of PaperMage?', 'papermage.pdf', /^We introduce papermage, an/);
+    await quotes(
+      'What are the contributions of PaperMage?',
+      'papermage.pdf',
+      /^Its contributions include \(1\) magelib/,
+    );
+    // After an answer, "it" may be what the answer was about: searched as any other question.
+    const followUp = await ask('What does it do?', { lastDocument: 'papermage.pdf' });
+    expect(followUp.passages.length).toBeGreaterThan(1);
+    // "In the CiteSee study" says where the participants were: searched as "… in the study?", it is
+    // covered (searched as "How many participants were?" it was declined).
+    expect((await ask('How many participants were in the CiteSee study?')).declined).toBeFalsy();
   });
 });
 

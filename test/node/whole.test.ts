@@ -628,6 +628,8 @@ describe('a lookup that names its document', () => {
     const what = await ask(library, 'What is wiki-ibm.md?');
     expect(what.record.declined).toBeUndefined();
     expect(what.record.extract?.text).toMatch(/IBM/);
+    // An article that says its aim nowhere ("we introduce …") keeps the question's kind: a summary.
+    expect((await ask(library, 'What is the main idea of wiki-ibm.md?')).record.kind).toBe('summary');
     // The model is asked the question as asked, not the words searched.
     const engine = new SectionEngine();
     await ask(library, 'What does wiki_duck.html say about feeding?', { generator: engine });

@@ -9,7 +9,7 @@
 import type { SourceLocation } from '../types';
 import { escapeRegExp } from '../regexp';
 
-const DOCUMENT = String.raw`(?:it|this|that|(?:the|this|that)\s+(?:paper|document|article|report|book|file|pdf|text|study|preprint))`;
+export const DOCUMENT = String.raw`(?:it|this|that|(?:the|this|that)\s+(?:paper|document|article|report|book|file|pdf|text|study|preprint))`;
 /** The whole question, once the document's names are out of it: who wrote it, or its authors. */
 const AUTHORS_ASKED = new RegExp(
   String.raw`^\s*(?:who\s+(?:wrote|authored|(?:is|are|was|were)\s+the\s+(?:authors?|writers?)(?:\s+(?:of|on))?)|(?:what\s+are\s+|list\s+|name\s+)?(?:the\s+)?(?:names?\s+of\s+the\s+)?authors?(?:\s+(?:of|on))?|by\s+whom\s+(?:is|was)|who\s+(?:are|were)\s+(?:it\s*['’]s|its)\s+authors|who\s+(?:is|was)\s+${DOCUMENT}\s+(?:written|authored)\s+by)\s*(?:${DOCUMENT})?\s*(?:written|authored)?\s*[?.!]*\s*$`,
@@ -27,17 +27,26 @@ export function mayAskAuthors(question: string): boolean {
  * something it mentions ("Who wrote the letter the report quotes?").
  */
 export function asksAuthors(question: string, names: string[]): boolean {
+  return AUTHORS_ASKED.test(namesAsIt(question, names));
+}
+
+/**
+ * The question with each of a document's names (file name, title, short title; "the … paper" with
+ * it) replaced by "it", so that one pattern reads "Who wrote the CiteSee paper?", "… papermage.pdf?"
+ * and "Who wrote it?" alike.
+ */
+export function namesAsIt(question: string, names: string[]): string {
   let q = question;
   for (const n of [...names].sort((a, b) => b.length - a.length))
     if (n.trim())
       q = q.replace(
         new RegExp(
-          String.raw`(?:\bthe\s+)?${escapeRegExp(n)}(?:\s+(?:paper|document|article|report|pdf|study|preprint)\b)?`,
-          'gi',
+          String.raw`(?:\bthe\s+)?(?<![\p{L}\p{N}])${escapeRegExp(n)}(?![\p{L}\p{N}])(?:\s+(?:paper|document|article|report|pdf|study|preprint)\b)?`,
+          'giu',
         ),
         ' it ',
       );
-  return AUTHORS_ASKED.test(q.replace(/\s+/g, ' '));
+  return q.replace(/\s+/g, ' ');
 }
 
 // A person's name as a byline prints it: "Kyle Lo", "Daniel S. Weld", "TAL AUGUST".

@@ -553,7 +553,10 @@ export function lookupQuery(q: string, documents: string[], titles: Record<strin
   const rest = about
     ? about[1]!
     : q
-        .replace(new RegExp(`,?\\s*\\b(?:in|from|of|according to)\\s+${name}`, 'giu'), ' ')
+        // "In the CiteSee study" is where the participants were, not only where to look.
+        .replace(new RegExp(`,?\\s*\\b(in|from|of|according to)\\s+${name}`, 'giu'), (m, by: string) =>
+          /\bstudy$/i.test(m) ? ` ${by} the study` : ' ',
+        )
         .replace(/\s+/g, ' ')
         .replace(/\s+([?.!,])/g, '$1')
         .replace(/^[\s,;:]+/, '')

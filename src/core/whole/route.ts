@@ -7,12 +7,14 @@
  * always `done` last.
  */
 import { answer, type AnswerOptions } from '../answer/pipeline';
-import { asksAuthors, bylineOf, mayAskAuthors } from '../answer/byline';
+import { aimOf, asksAim, mayAskAim, type AimQuote } from '../answer/aim';
+import { asksAuthors, bylineOf, mayAskAuthors, namesAsIt } from '../answer/byline';
 import { collectionsInWords } from '../answer/scopeWords';
 import { checkAnswer } from '../answer/check';
 import type { AnswerEvent } from '../answer/types';
 import type { ChatMessage, Generator } from '../generate/generator';
 import type { TableAnswer } from '../table/answer';
+import type { SourceLocation } from '../types';
 import { compareDocuments } from './compare';
 import { classifyQuestion, lookupQuery, shortTitle, target, type Classification } from './kinds';
 import { Citations, citedList, distinctItems, type FoundItem } from './items';
@@ -67,7 +69,11 @@ export async function classifyIn(
   const doc =
     c.kind === 'lookup' && c.scope.documents.length === 1 && docs.find((d) => d.name === c.scope.documents[0]);
   const section = doc ? await askedOf(question, doc, source) : undefined;
-  return section ? { kind: 'summary', scope: { ...c.scope, level: 'section', section } } : c;
+  if (section) return { kind: 'summary', scope: { ...c.scope, level: 'section', section } };
+  // "What is the main idea of LongEval?" asks what the paper LongEval names says it does, not for a
+  // summary of the library; of a document that says it nowhere, the question keeps its kind.
+  const aim = mayAskAim(question) ? await aimAsked(question, c, docs, source, !!opts.lastDocument) : undefined;
+  return aim ? { kind: 'lookup', scope: { level: 'document', documents: [aim.doc.name] } } : c;
 }
 
 /**
@@ -89,7 +95,10 @@ export async function computedByTable(
 }
 
 export async function* askQuestion(question: string, opts: AskOptions): AsyncGenerator<AskEvent, void, undefined> {
-  let c = opts.as ?? (await classifyIn(opts.source, question, opts));
+  // The kind, the byline, the names and the narrowed search each want the library's documents: listed once.
+  const source = listingOnce(opts.source);
+  opts = { ...opts, source };
+  let c = opts.as ?? (await classifyIn(source, question, opts));
   const computed = opts.as ? undefined : await computedByTable(question, c, opts);
   if (computed) {
     c = { ...c, kind: 'lookup' };
@@ -112,8 +121,11 @@ export async function* askQuestion(question: string, opts: AskOptions): AsyncGen
     ...(c.alternative ? { alternative: c.alternative } : {}),
   };
   if (c.kind === 'lookup') {
-    // The byline, the names and the narrowed search each want the library's documents: listed once.
-    const source = listingOnce(opts.source);
+    const followUp = !!opts.lastDocument || !!opts.history?.length;
+    const aim = mayAskAim(question)
+      ? await aimAsked(question, c, await source.listDocuments(), source, followUp)
+      : undefined;
+    if (aim) return yield* quoted(question, aim.doc, aim.quote.chunk, aim.quote);
     const byline = mayAskAuthors(question) ? await bylineAnswer(question, c, source) : null;
     if (byline) return yield* byline;
     const named = c.scope.documents.length
@@ -155,6 +167,72 @@ async function askedOf(question: string, doc: WholeDocument, source: WholeSource
   );
 }
 
+/** A document's names as a question may call it: file name, base name, title, short title. */
+function namesOf(doc: WholeDocument): string[] {
+  const short = doc.title && shortTitle(doc.title);
+  return [doc.name, doc.name.split('/').pop()!, doc.title ?? '', short || ''];
+}
+
+/**
+ * What the document a question asks the aim of says it does ("What is the main contribution of the
+ * PaperMage paper?", "What does it propose?"): the document is the one in scope, or the one the
+ * question names, or the library's only one; the quote is from its abstract or introduction
+ * (aim.ts). Undefined when the question asks no such thing or the document says it nowhere there.
+ */
+async function aimAsked(
+  question: string,
+  c: Classification,
+  docs: WholeDocument[],
+  source: WholeSource,
+  followUp: boolean,
+): Promise<{ doc: WholeDocument; quote: AimQuote } | undefined> {
+  const inScope = c.scope.documents.length === 1 ? docs.filter((d) => d.name === c.scope.documents[0]) : [];
+  const unnamed = namesAsIt(question, []);
+  const named = docs.filter((d) => namesAsIt(question, namesOf(d)) !== unnamed);
+  const candidates = inScope.length ? inScope : named.length ? named : docs.length === 1 ? docs : [];
+  // After an answer, "What does it do?" may mean what the answer was about ("magelib"), not the paper.
+  const pronoun =
+    !named.length && !/\b(?:this|the)\s+(?:paper|document|article|report|study|preprint|work)\b/i.test(question);
+  if (pronoun && followUp) return undefined;
+  const asked = candidates.flatMap((doc) => {
+    const a = asksAim(question, namesOf(doc));
+    return a ? [{ doc, list: a.list }] : [];
+  });
+  if (asked.length !== 1) return undefined;
+  const { doc, list } = asked[0]!;
+  const quote = aimOf(await source.getChunks(doc.id), list);
+  return quote ? { doc, quote } : undefined;
+}
+
+/** An answer that is one quote of one chunk, found by reading the document rather than searching. */
+async function* quoted(
+  question: string,
+  doc: WholeDocument,
+  chunk: { index: number; text: string; location: SourceLocation },
+  quote: { start: number; end: number; text: string },
+): AsyncGenerator<AskEvent, void, undefined> {
+  const passage = {
+    docId: doc.id,
+    docName: doc.name,
+    chunkIndexes: [chunk.index],
+    text: chunk.text,
+    location: chunk.location,
+    score: 1,
+  };
+  yield { type: 'query', query: question, rewritten: false };
+  yield { type: 'passages', passages: [passage] };
+  yield { type: 'coverage', covered: true, score: 1 };
+  yield {
+    type: 'extract',
+    sentence: {
+      text: quote.text,
+      citations: [1],
+      support: { passage: 1, start: quote.start, end: quote.end, quote: quote.text, score: 1 },
+    },
+  };
+  yield { type: 'done', finishReason: 'stop' };
+}
+
 /**
  * "Who wrote the CiteSee paper?" of one document (named, "it", the scope picker's, or the library's
  * only one) that has a byline: the byline, quoted from its first passage. Null otherwise: the
@@ -172,34 +250,10 @@ async function bylineAnswer(
       : !c.scope.documents.length && c.scope.level === 'library' && docs.length === 1
         ? docs[0]
         : undefined;
-  const short = doc?.title && shortTitle(doc.title);
-  const names = doc ? [doc.name, doc.name.split('/').pop()!, doc.title ?? '', short || ''] : [];
-  if (!doc || !asksAuthors(question, names)) return null;
+  if (!doc || !asksAuthors(question, namesOf(doc))) return null;
   const first = (await source.getChunks(doc.id)).find((x) => x.index === 0);
   const found = first && bylineOf(first);
-  if (!first || !found) return null;
-  const passage = {
-    docId: doc.id,
-    docName: doc.name,
-    chunkIndexes: [0],
-    text: first.text,
-    location: first.location,
-    score: 1,
-  };
-  return (async function* () {
-    yield { type: 'query', query: question, rewritten: false };
-    yield { type: 'passages', passages: [passage] };
-    yield { type: 'coverage', covered: true, score: 1 };
-    yield {
-      type: 'extract',
-      sentence: {
-        text: found.text,
-        citations: [1],
-        support: { passage: 1, start: found.start, end: found.end, quote: found.text, score: 1 },
-      },
-    };
-    yield { type: 'done', finishReason: 'stop' };
-  })();
+  return first && found ? quoted(question, doc, first, found) : null;
 }
 
 /**

@@ -1,0 +1,108 @@
+/**
+ * "What is the main contribution of the PaperMage paper?", "What does papermage propose?", "What
+ * are the contributions of the CiteSee paper?": what a document says it does. Searched like any
+ * question, "main contribution" found the Author Contributions section and the question was
+ * declined; "propose" found a participant's quote. A paper says what it does in its abstract ("We
+ * introduce papermage, an open-source Python toolkit …", "This paper introduces CiteSee, …") and
+ * lists its contributions in its introduction ("This paper contributes: (1) …"): quoted from there.
+ */
+import { DOCUMENT, namesAsIt } from './byline';
+import { splitSentences } from './sentences';
+import type { SourceLocation } from '../types';
+
+const MAIN = String.raw`(?:(?:main|key|primary|central|core|principal|major|chief|overall)\s+)?`;
+const NOUN = String.raw`(?:contributions?|ideas?|aims?|goals?|purpose|objectives?|point|thesis|claims?|argument|novelty|focus|takeaways?|message)`;
+const VERB = String.raw`(?:propose|introduce|present|contribute|offer|describe|do|address|solve|tackle|argue|claim|study|investigate|examine|explore|achieve|accomplish|(?:try|aim|set\s+out)\s+to\s+(?:do|solve|achieve|show))`;
+/** The whole question, once the document's names are "it". */
+const AIM_ASKED = new RegExp(
+  String.raw`^\s*(?:(?:what|which)\s+(?:is|are|was|were)\s+(?:(?:the\s+)?${MAIN}${NOUN}\s+(?:of|in|behind)\s+${DOCUMENT}|(?:its|${DOCUMENT}\s*['’]s)\s+${MAIN}${NOUN})|what\s+(?:does|did)\s+${DOCUMENT}\s+${VERB}|what\s+(?:problems?|questions?|gaps?)\s+(?:does|did)\s+${DOCUMENT}\s+(?:address|solve|tackle|answer|study|investigate)|(?:list\s+|name\s+)?(?:the\s+)?${MAIN}${NOUN}\s+of\s+${DOCUMENT})\s*[?.!]*\s*$`,
+  'i',
+);
+
+/** Cheap first look, before the documents are listed. */
+export function mayAskAim(question: string): boolean {
+  return new RegExp(String.raw`\b(?:${NOUN}|${VERB}|problems?)\b`, 'i').test(question);
+}
+
+/**
+ * Whether the question asks what the document named by `names` (or "it", "this paper") does, and
+ * whether it asks for its contributions as a list. Null when it asks something else ("What is the
+ * purpose of the tutorial in the CiteSee study?").
+ */
+export function asksAim(question: string, names: string[]): { list: boolean } | null {
+  const q = namesAsIt(question, names);
+  return AIM_ASKED.test(q) ? { list: /\bcontributions\b/i.test(q) } : null;
+}
+
+export interface AimChunk {
+  index: number;
+  text: string;
+  location: SourceLocation;
+}
+export interface AimQuote {
+  chunk: AimChunk;
+  /** Offsets of the quote in the chunk's text. */
+  start: number;
+  end: number;
+  text: string;
+}
+
+// What a paper says it does, in its own words; the first verbs say what it is ("we introduce
+// papermage"), the second what it also does ("we argue that …", "we show that …").
+const SUBJECT = String.raw`\b(?:we|this\s+(?:\w+\s+)?(?:paper|work|article|report|study|document|thesis|note))\s+(?:(?:also|first|further|here|then)\s+)?`;
+const STATES = new RegExp(
+  `${SUBJECT}(?:propose|present|introduce|describe|contribute|develop|release|offer|design|build|create)s?\\b`,
+  'i',
+);
+const STATES_WEAKLY = new RegExp(
+  `${SUBJECT}(?:investigate|explore|study|studie|examine|address|argue|report|outline|demonstrate|show|provide|focu)s?\\b`,
+  'i',
+);
+// "This paper contributes:", "Overall, our contributions are: (1) …", "Its contributions include (1) …".
+const LISTS = /\bcontribut(?:es|ions)\b(?:\s+(?:are|include))?\s*:|\bcontributions\s+(?:are|include)\b/i;
+
+const heading = (c: AimChunk) => c.location.headings.at(-1)?.replace(/^\s*(?:[\dIVX]+(?:\.\d+)*\.?\s+)/, '') ?? '';
+const isAbstract = (c: AimChunk) => /^(?:abstract|summary|executive summary)$/i.test(heading(c).trim());
+const isIntroduction = (c: AimChunk) => /^introduction$/i.test(heading(c).trim());
+
+/**
+ * Where a document says what it does: its abstract, then its introduction, then (a document without
+ * them) its first chunks. With `list`, the contributions its introduction lists first, with the list.
+ */
+export function aimOf(chunks: AimChunk[], list: boolean): AimQuote | null {
+  const ordered = [...chunks].sort((a, b) => a.index - b.index);
+  const groups = [ordered.filter(isAbstract), ordered.filter(isIntroduction), ordered.slice(0, 3)];
+  if (list)
+    for (const group of groups.slice(1)) {
+      const found = listed(group);
+      if (found) return found;
+    }
+  for (const group of groups)
+    for (const pattern of [STATES, STATES_WEAKLY])
+      for (const chunk of group)
+        for (const s of splitSentences(chunk.text))
+          if (pattern.test(s.text)) return { chunk, start: s.start, end: s.end, text: s.text };
+  return null;
+}
+
+/** The sentence that introduces a list of contributions, through the end of the list's paragraph. */
+function listed(group: AimChunk[]): AimQuote | null {
+  for (const chunk of group)
+    for (const s of splitSentences(chunk.text)) {
+      if (!LISTS.test(s.text)) continue;
+      let end = paragraphEnd(chunk.text, s.end);
+      // A lead-in alone in its paragraph ("This paper contributes:") takes the paragraph after it.
+      if (chunk.text.slice(s.start, end).trimEnd().endsWith(':')) {
+        const next = chunk.text.slice(end).search(/\S/);
+        if (next < 0) continue; // the list is in the next chunk, which repeats this lead-in
+        end = paragraphEnd(chunk.text, end + next);
+      }
+      return { chunk, start: s.start, end, text: chunk.text.slice(s.start, end) };
+    }
+  return null;
+}
+
+function paragraphEnd(text: string, from: number): number {
+  const at = text.indexOf('\n\n', from);
+  return (at < 0 ? text : text.slice(0, at)).trimEnd().length;
+}
