@@ -58,6 +58,38 @@ describe('question kinds', () => {
     expect(accuracy, wrong.map((w) => w.q).join('\n')).toBeGreaterThanOrEqual(0.95);
   });
 
+  test('summaries as what papers are about are no summary asked; a paper called by its short name is what a summary reads', () => {
+    const ctx = {
+      documents: ['2206.10883v3.pdf', '2302.07302v1.pdf'],
+      titles: {
+        '2206.10883v3.pdf': 'Multi-LexSum: Real-World Summaries of Civil Rights Lawsuits at Multiple Granularities',
+        '2302.07302v1.pdf':
+          'CiteSee: Augmenting Citations in Scientific Papers with Persistent and Personalized Historical Context',
+      },
+    };
+    // Both summarised the whole library.
+    for (const q of [
+      'How many summaries are in Multi-LexSum?',
+      'What is the average length of the summaries in Multi-LexSum?',
+      'Who wrote the summaries of the cases?',
+    ])
+      expect(classifyQuestion(q, ctx).kind, q).not.toBe('summary');
+    for (const q of [
+      'Give me a summary of the CiteSee paper',
+      'summary please',
+      'I would like a short summary in bullets',
+    ])
+      expect(classifyQuestion(q, ctx).kind, q).toBe('summary');
+    // The library was summarised: "the CiteSee lab study" names no document the way "the CiteSee paper" does.
+    for (const q of ['What is the main finding of the CiteSee lab study?', 'What are the key findings of CiteSee?'])
+      expect(classifyQuestion(q, ctx), q).toMatchObject({
+        kind: 'summary',
+        scope: { level: 'document', documents: ['2302.07302v1.pdf'] },
+      });
+    // What is said about it, across the library, stays the library's.
+    expect(classifyQuestion('Summarise what the papers say about CiteSee', ctx).scope.level).toBe('library');
+  });
+
   test('a pronoun is the last answer’s document; a weak cue stays a lookup and offers the other reading', () => {
     const ctx = { ...KINDS_LIBRARY, lastDocument: 'bert.pdf' };
     expect(classifyQuestion('Summarise it', ctx)).toMatchObject({

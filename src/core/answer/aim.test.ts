@@ -14,6 +14,7 @@ test('what a document does, asked many ways; what something in it does is no suc
     'What does it introduce?',
     'Main contributions of PaperMage?',
     'What is the purpose of this paper?',
+    'What toolkit does the PaperMage paper introduce?',
   ]) {
     expect(mayAskAim(q), q).toBe(true);
     expect(asksAim(q, papermage), q).not.toBeNull();
@@ -26,6 +27,7 @@ test('what a document does, asked many ways; what something in it does is no suc
     'What do the authors propose for future work in PaperMage?',
     'What is the main contribution of Section 3?',
     'Who wrote the PaperMage paper?',
+    'What baselines does PaperMage present?',
   ])
     expect(asksAim(q, papermage), q).toBeNull();
 });

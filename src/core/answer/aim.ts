@@ -13,9 +13,12 @@ import type { SourceLocation } from '../types';
 const MAIN = String.raw`(?:(?:main|key|primary|central|core|principal|major|chief|overall)\s+)?`;
 const NOUN = String.raw`(?:contributions?|ideas?|aims?|goals?|purpose|objectives?|point|thesis|claims?|argument|novelty|focus|takeaways?|message)`;
 const VERB = String.raw`(?:propose|introduce|present|contribute|offer|describe|do|address|solve|tackle|argue|claim|study|investigate|examine|explore|achieve|accomplish|(?:try|aim|set\s+out)\s+to\s+(?:do|solve|achieve|show))`;
+// What a paper makes and says it introduces ("What dataset does Multi-LexSum introduce?"); not what
+// else it presents ("What baselines does it present?").
+const MADE = String.raw`(?:dataset|corpus|tool|toolkit|system|method|approach|framework|model|interface|library|benchmark|technique|algorithm|guidelines|resource|platform|prototype)s?`;
 /** The whole question, once the document's names are "it". */
 const AIM_ASKED = new RegExp(
-  String.raw`^\s*(?:(?:what|which)\s+(?:is|are|was|were)\s+(?:(?:the\s+)?${MAIN}${NOUN}\s+(?:of|in|behind)\s+${DOCUMENT}|(?:its|${DOCUMENT}\s*['’]s)\s+${MAIN}${NOUN})|what\s+(?:does|did)\s+${DOCUMENT}\s+${VERB}|what\s+(?:problems?|questions?|gaps?)\s+(?:does|did)\s+${DOCUMENT}\s+(?:address|solve|tackle|answer|study|investigate)|(?:list\s+|name\s+)?(?:the\s+)?${MAIN}${NOUN}\s+of\s+${DOCUMENT})\s*[?.!]*\s*$`,
+  String.raw`^\s*(?:(?:what|which)\s+(?:is|are|was|were)\s+(?:(?:the\s+)?${MAIN}${NOUN}\s+(?:of|in|behind)\s+${DOCUMENT}|(?:its|${DOCUMENT}\s*['’]s)\s+${MAIN}${NOUN})|what\s+(?:does|did)\s+${DOCUMENT}\s+${VERB}|what\s+(?:new\s+)?${MADE}\s+(?:does|did)\s+${DOCUMENT}\s+(?:propose|introduce|present|contribute|release)|what\s+(?:problems?|questions?|gaps?)\s+(?:does|did)\s+${DOCUMENT}\s+(?:address|solve|tackle|answer|study|investigate)|(?:list\s+|name\s+)?(?:the\s+)?${MAIN}${NOUN}\s+of\s+${DOCUMENT})\s*[?.!]*\s*$`,
   'i',
 );
 

@@ -64,7 +64,18 @@ const OCCUR =
   /\b(?:mention(?:s|ed|ing)?|involv(?:e|es|ed|ing)|refer(?:s|red)?\s+to|cite[sd]?|list(?:s|ed)?|name[sd]?|talk(?:s|ed)?\s+about|discuss(?:es|ed)?|describ(?:e|es|ed)|contain(?:s|ed)?|include[sd]?|record(?:s|ed)?|report(?:s|ed)?|make[s]?|use[sd]?|have\s+an?\s|has\s+an?\s|happen(?:s|ed)?|caus(?:e|es|ed)|occur(?:s|red)?|appear(?:s|ed)?|are\s+there|were\s+there|is\s+there)\b/i;
 
 const SUMMARY =
-  /\b(?:summar(?:y|ies|ise|ize|ised|ized|ising|izing)|overview|gist|tl;?\s?dr|recap|synopsis|digest|executive summary|in a nutshell|brief me|outline (?:of|the main))\b|\b(?:main|key|central|core)\s+(?:points?|ideas?|takeaways?|findings?|topics?|themes?|messages?|arguments?|highlights?)\b|\bhighlights\s+of\b|\bwhat\s+topics\b|\bdescribe\s+(?:the|this|that)\s+(?:document|file|report|paper|book|chapter|section|collection)\b/i;
+  /\b(?:summar(?:ise|ize|ised|ized|ising|izing)|overview|gist|tl;?\s?dr|recap|synopsis|digest|executive summary|in a nutshell|brief me|outline (?:of|the main))\b|\b(?:main|key|central|core)\s+(?:points?|ideas?|takeaways?|findings?|topics?|themes?|messages?|arguments?|highlights?)\b|\bhighlights\s+of\b|\bwhat\s+topics\b|\bdescribe\s+(?:the|this|that)\s+(?:document|file|report|paper|book|chapter|section|collection)\b/i;
+/**
+ * The noun "summary" asks for one when it is what is asked for — "a summary of X", "summary please",
+ * "give me a short summary …" — not when it is what the documents are about: "How many summaries are
+ * in Multi-LexSum?" and "What is the average length of the summaries?" had summarised the library.
+ */
+const SUMMARY_NOUN =
+  /\bsummar(?:y|ies)\b(?=\s+(?:of|for|about|on)\b|\s*(?:,?\s*please)?\s*[?.!]*\s*$)|^\s*(?:please\s+)?(?:give|write|make|provide|create|generate|produce|show|get|need|want|(?:can|could|would)\s+(?:you|i)|i\s+(?:need|want|would\s+like|['’]d\s+like))\b.*\bsummar(?:y|ies)\b/i;
+// A question about summaries rather than for one: "How many summaries …", "Who wrote the summaries …".
+const ABOUT_SUMMARIES =
+  /^\s*(?:how|who|whom|whose|when|where|why|which|what\s+(?:is|are|was|were)\s+the\s+(?:number|average|mean|median|length|size|count|total))\b/i;
+const asksSummary = (q: string) => SUMMARY.test(q) || (SUMMARY_NOUN.test(q) && !ABOUT_SUMMARIES.test(q));
 const ABOUT = /^\s*what(?:'s|\s+is|\s+are|\s+was)\s+(.+?)\s+about\s*\??\s*$/i;
 const PRONOUN_TARGET =
   /^(?:it|this|that|this one|that one|the (?:document|file|paper|report|book|text)|this (?:document|file|paper|report|book|text)|that (?:document|file|paper|report|book))$/i;
@@ -168,9 +179,14 @@ export function classifyQuestion(question: string, ctx: ClassifyContext): Classi
   }
 
   const section = sectionOf(q);
-  if (SUMMARY.test(q) || aboutDocument(q, named, pronounDoc, section)) {
+  if (asksSummary(q) || aboutDocument(q, named, pronounDoc, section)) {
     const topic = summaryTopic(q);
-    return { kind: 'summary', scope: defaultScope(section), ...(topic ? { target: topic } : {}) };
+    // "What is the main finding of the CiteSee lab study?": a paper called by its short name alone
+    // is what is summarised (the library was), unless the summary is of what is said about it.
+    const titled =
+      named.length || pronounDoc || topic ? [] : namedWithShortTitles(q, [], ctx.documents, ctx.titles ?? {});
+    const scope = titled.length === 1 ? base(section ? 'section' : 'document', titled, section) : defaultScope(section);
+    return { kind: 'summary', scope, ...(topic ? { target: topic } : {}) };
   }
 
   const howMany = q.match(HOW_MANY);

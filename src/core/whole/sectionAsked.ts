@@ -13,7 +13,9 @@ const TOPIC =
 
 /** The kind of section a question is shaped as asking for ("What are the limitations?"), headings unread. */
 export function askedKind(asked: string): string | undefined {
-  const topic = TOPIC.exec(asked)?.[1]?.trim().toLowerCase();
+  const said = TOPIC.exec(asked)?.[1]?.trim().toLowerCase();
+  // What a paper's "Future work" section is asked as: "What are the future directions?".
+  const topic = said && /^future (?:research )?(?:directions?|research)$/.test(said) ? 'future work' : said;
   return topic && isSectionKind(topic) ? topic : undefined;
 }
 
