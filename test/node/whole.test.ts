@@ -67,17 +67,21 @@ describe('question kinds', () => {
           'CiteSee: Augmenting Citations in Scientific Papers with Persistent and Personalized Historical Context',
       },
     };
-    // Both summarised the whole library.
+    // Each summarised the whole library.
     for (const q of [
       'How many summaries are in Multi-LexSum?',
       'What is the average length of the summaries in Multi-LexSum?',
       'Who wrote the summaries of the cases?',
+      'What did participants think of the plain language summaries?',
+      'Are the generated summaries faithful?',
     ])
       expect(classifyQuestion(q, ctx).kind, q).not.toBe('summary');
     for (const q of [
       'Give me a summary of the CiteSee paper',
       'summary please',
       'I would like a short summary in bullets',
+      'What is the summary?',
+      'Short summary?',
     ])
       expect(classifyQuestion(q, ctx).kind, q).toBe('summary');
     // The library was summarised: "the CiteSee lab study" names no document the way "the CiteSee paper" does.
@@ -248,6 +252,14 @@ describe('question kinds', () => {
     expect(classifyQuestion('How many participants were in the CiteSee study?', ctx)).toMatchObject({
       kind: 'lookup',
       scope: { documents: ['2302.07302v1.pdf'] },
+    });
+    // "In" a paper called by its short name alone: a figure it states, which a count of the
+    // sentences saying "papers are" (1) is not.
+    for (const q of ['How many papers are in S2ORC?', 'How many papers were surveyed in Paper Plain?'])
+      expect(classifyQuestion(q, ctx), q).toMatchObject({ kind: 'lookup', alternative: { kind: 'count' } });
+    expect(classifyQuestion('How many times is BERT mentioned in S2ORC?', ctx)).toMatchObject({
+      kind: 'count',
+      scope: { documents: ['2020.acl-main.447.pdf'] },
     });
     // The name as what the items say, or as what is found: the whole library is read.
     expect(classifyQuestion('Which papers mention CiteSee?', ctx).scope.documents).toEqual([]);

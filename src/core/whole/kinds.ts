@@ -65,17 +65,31 @@ const OCCUR =
 
 const SUMMARY =
   /\b(?:summar(?:ise|ize|ised|ized|ising|izing)|overview|gist|tl;?\s?dr|recap|synopsis|digest|executive summary|in a nutshell|brief me|outline (?:of|the main))\b|\b(?:main|key|central|core)\s+(?:points?|ideas?|takeaways?|findings?|topics?|themes?|messages?|arguments?|highlights?)\b|\bhighlights\s+of\b|\bwhat\s+topics\b|\bdescribe\s+(?:the|this|that)\s+(?:document|file|report|paper|book|chapter|section|collection)\b/i;
-/**
- * The noun "summary" asks for one when it is what is asked for — "a summary of X", "summary please",
- * "give me a short summary …" — not when it is what the documents are about: "How many summaries are
- * in Multi-LexSum?" and "What is the average length of the summaries?" had summarised the library.
- */
-const SUMMARY_NOUN =
-  /\bsummar(?:y|ies)\b(?=\s+(?:of|for|about|on)\b|\s*(?:,?\s*please)?\s*[?.!]*\s*$)|^\s*(?:please\s+)?(?:give|write|make|provide|create|generate|produce|show|get|need|want|(?:can|could|would)\s+(?:you|i)|i\s+(?:need|want|would\s+like|['’]d\s+like))\b.*\bsummar(?:y|ies)\b/i;
-// A question about summaries rather than for one: "How many summaries …", "Who wrote the summaries …".
+const SUMMARY_NOUN = String.raw`summar(?:y|ies)`;
+const SUMMARY_ASKED = [
+  // "… a summary of X", "summary for the board".
+  new RegExp(String.raw`\b${SUMMARY_NOUN}\s+(?:of|for|about|on)\b`, 'i'),
+  // "Summary?", "summary please", "a short summary", "What is the summary?".
+  new RegExp(
+    String.raw`^\s*(?:(?:what(?:['’]s|\s+is|\s+are|\s+was)\s+)?(?:the\s+|a\s+|an\s+|its\s+|this\s+)?(?:\w+\s+)?${SUMMARY_NOUN}|\S+\s+${SUMMARY_NOUN})\s*(?:,?\s*please)?\s*[?.!]*\s*$`,
+    'i',
+  ),
+  // "Give me a short summary in bullets", "I would like a summary …".
+  new RegExp(
+    String.raw`^\s*(?:please\s+)?(?:give|write|make|provide|create|generate|produce|show|get|need|want|(?:can|could|would)\s+(?:you|i)|i\s+(?:need|want|would\s+like|['’]d\s+like))\b.*\b${SUMMARY_NOUN}\b`,
+    'i',
+  ),
+];
+// A question about summaries rather than for one: "How many summaries …", "Who wrote the summaries
+// …", "What did participants think of the summaries?".
 const ABOUT_SUMMARIES =
-  /^\s*(?:how|who|whom|whose|when|where|why|which|what\s+(?:is|are|was|were)\s+the\s+(?:number|average|mean|median|length|size|count|total))\b/i;
-const asksSummary = (q: string) => SUMMARY.test(q) || (SUMMARY_NOUN.test(q) && !ABOUT_SUMMARIES.test(q));
+  /^\s*(?:how|who|whom|whose|when|where|why|which|what\s+(?:do|does|did|can|could|should|would|will|might)\b|what\s+(?:is|are|was|were)\s+the\s+(?:number|average|mean|median|length|size|count|total))\b/i;
+/**
+ * The noun "summary" asks for one when it is what is asked for, not when it is what the documents
+ * are about: "How many summaries are in Multi-LexSum?" had summarised the whole library.
+ */
+const asksSummary = (q: string) =>
+  SUMMARY.test(q) || (SUMMARY_ASKED.some((r) => r.test(q)) && !ABOUT_SUMMARIES.test(q));
 const ABOUT = /^\s*what(?:'s|\s+is|\s+are|\s+was)\s+(.+?)\s+about\s*\??\s*$/i;
 const PRONOUN_TARGET =
   /^(?:it|this|that|this one|that one|the (?:document|file|paper|report|book|text)|this (?:document|file|paper|report|book|text)|that (?:document|file|paper|report|book))$/i;
@@ -204,13 +218,17 @@ export function classifyQuestion(question: string, ctx: ClassifyContext): Classi
     const occurs = OCCUR.test(q.slice(howMany[0].length)) && !/\b(?:have|has|had)\s*\??$/.test(q);
     // "How many papers does S2ORC contain?" asks for a figure the text states about S2ORC; "how many
     // incidents does audit-2023.pdf record?" counts records of the documents: who does the verb decides.
-    const doer = q.match(HOW_MANY_DOES)?.[1];
+    const verbDoer = q.match(HOW_MANY_DOES)?.[1];
+    // So does one "in" a paper called by its short name alone: "How many papers are in S2ORC?", "How
+    // many cases are in Multi-LexSum?" (counted: 1 and 0, the sentences saying "papers are").
+    const inPaper = doer?.by === 'in' && noun !== 'times' && !/\b(?:mention|cite|refer|appear|talk)/i.test(q);
     const statedFigure =
-      doer !== undefined &&
-      noun !== 'times' &&
-      !DOCUMENT_DOER.test(doer) &&
-      !namedDocuments(doer, ctx.documents, ctx.titles).length &&
-      !namedCollection(doer, ctx.collections ?? []);
+      inPaper ||
+      (verbDoer !== undefined &&
+        noun !== 'times' &&
+        !DOCUMENT_DOER.test(verbDoer) &&
+        !namedDocuments(verbDoer, ctx.documents, ctx.titles).length &&
+        !namedCollection(verbDoer, ctx.collections ?? []));
     if ((counted || occurs) && !statedFigure) return { kind: 'count', scope: listScope(section), target: listTarget() };
     return {
       kind: 'lookup',
@@ -310,7 +328,7 @@ function titleDoer(
   q: string,
   documents: string[],
   titles: Record<string, string>,
-): { document: string; question: string } | undefined {
+): { document: string; question: string; by: 'verb' | 'in' } | undefined {
   const m =
     /\b(?:does|do|did)\s+(?:the\s+)?(?<name>[^?]+?)\s+(?<verb>[\p{L}-]+)\s*\??\s*$/iu.exec(q) ??
     /\sin\s+(?:the\s+)?(?<name>[^?]+?)\s*\??\s*$/iu.exec(q);
@@ -323,7 +341,7 @@ function titleDoer(
   if (!document) return undefined;
   // "… does LongEval use?" keeps its verb; "… in PaperMage" goes with its preposition.
   const rest = m.groups?.verb ? q.slice(m.index).replace(name, ' ') : '';
-  return { document, question: q.slice(0, m.index) + rest };
+  return { document, question: q.slice(0, m.index) + rest, by: m.groups?.verb ? 'verb' : 'in' };
 }
 // Verbs of being found in the text, whose doer is what is found.
 const OCCURRING = /^(?:appears?|appeared|occurs?|occurred|shows?|showed|comes?|came|features?|featured|gets?|got)$/i;
