@@ -108,6 +108,11 @@ describe('question kinds', () => {
       kind: 'lookup',
       alternative: { kind: 'count' },
     });
+    // What is in it: searched as "What does contain?" inside it, these were declined.
+    for (const q of ['What does multi_page.pdf contain?', 'What is in wiki-ibm.md?', 'What does the audit cover?'])
+      expect(classifyQuestion(q, ctx), q).toMatchObject({ kind: 'summary', scope: { level: 'document' } });
+    for (const q of ['What does the Treaty of Versailles contain?', 'What is in a duck’s diet?'])
+      expect(classifyQuestion(q, ctx).kind, q).toBe('lookup');
     expect(classifyQuestion('What is the Treaty of Versailles about?', ctx)).toMatchObject({
       kind: 'lookup',
       alternative: { kind: 'summary', prompt: 'Summarise the whole document instead?' },

@@ -469,7 +469,13 @@ function aboutDocument(
   pronounDoc: string | undefined,
   section: string | undefined,
 ): boolean {
-  const m = q.match(ABOUT) ?? q.match(/^\s*what(?:'s|\s+is)\s+the\s+main\s+point\s+of\s+(.+?)\s*\??$/i);
+  // "What does word_sample.docx contain?" and "What is in multi_page.pdf?" ask what it is about too:
+  // searched as "What does contain?" inside it, both were declined.
+  const m =
+    q.match(ABOUT) ??
+    q.match(/^\s*what(?:'s|\s+is)\s+the\s+main\s+point\s+of\s+(.+?)\s*\??$/i) ??
+    q.match(/^\s*what(?:'s|\s+is)\s+in(?:side)?\s+(.+?)\s*\??$/i) ??
+    q.match(/^\s*what\s+(?:does|do)\s+(.+?)\s+(?:contain|cover|include|hold)\s*\??$/i);
   if (!m) return false;
   const subject = m[1]!.trim();
   if (PRONOUN_TARGET.test(subject)) return true;
