@@ -359,6 +359,8 @@ describe('papers: asked what a named system is', () => {
       );
     }
     expect((await ask("Who are the papermage.pdf's authors?")).extract?.text).toMatch(/^Kyle Lo[\s\S]*Luca Soldaini/);
+    // By its short name alone (not its file's name): searched, it quoted "• Primary measure (LitReview): …".
+    expect((await ask('Who wrote CiteSee?')).extract?.text).toMatch(/^Joseph Chee Chang/);
     // What a section of the paper says: the sections, summarised. Searched as "What are the
     // limitations?" inside the paper, it was declined ("Not in your documents").
     const limits = await ask('What are the limitations of the CiteSee paper?');
@@ -369,6 +371,12 @@ describe('papers: asked what a named system is', () => {
       expect.arrayContaining(['5.1 Study 1 Limitations', '7 LIMITATIONS AND FUTURE WORK']),
     );
     for (const x of sections) expect(x.headings.at(-1)).toMatch(/limitations/i);
+    // By its short name alone: searched in the whole library, it quoted a sentence of another section.
+    expect((await ask('What are the limitations of CiteSee?')).scope).toMatchObject({
+      level: 'section',
+      section: 'limitations',
+      documents: ['2302.07302v1.pdf'],
+    });
     expect(sections.flatMap((x) => x.sentences).every((x) => x.citation)).toBe(true);
     // Not a question about who wrote the paper: searched as any other.
     const letter = await ask('Who wrote the letter that the CiteSee paper quotes?');

@@ -66,10 +66,11 @@ export async function classifyIn(
     ...(opts.current ? { current: opts.current } : {}),
   });
   // "What are the limitations of the CiteSee paper?": what a section of the named paper says.
-  const doc =
-    c.kind === 'lookup' && c.scope.documents.length === 1 && docs.find((d) => d.name === c.scope.documents[0]);
+  const about = c.kind === 'lookup' ? aboutWhich(question, c, docs) : undefined;
+  const doc = about?.docs.length === 1 && (about.inScope || about.named) ? about.docs[0] : undefined;
   const section = doc ? await askedOf(question, doc, source) : undefined;
-  if (section) return { kind: 'summary', scope: { ...c.scope, level: 'section', section } };
+  if (doc && section)
+    return { kind: 'summary', scope: { ...c.scope, level: 'section', documents: [doc.name], section } };
   // "What is the main idea of LongEval?" asks what the paper LongEval names says it does, not for a
   // summary of the library; of a document that says it nowhere, the question keeps its kind.
   const aim = mayAskAim(question) ? await aimAsked(question, c, docs, source, !!opts.lastDocument) : undefined;
@@ -158,13 +159,37 @@ export async function* askQuestion(question: string, opts: AskOptions): AsyncGen
 
 /** The section a lookup of one named document asks for (sectionAsked.ts), or undefined. */
 async function askedOf(question: string, doc: WholeDocument, source: WholeSource): Promise<string | undefined> {
-  const asked = lookupQuery(question, [doc.name], doc.title ? { [doc.name]: doc.title } : {});
+  // Without the document's names, by any of them: "What are the limitations of Paper Plain?" →
+  // "What are the limitations?".
+  const asked = namesAsIt(question, namesOf(doc))
+    .replace(/,?\s*\b(?:of|in|from|according\s+to)\s+it\b/gi, '')
+    .replace(/\s+([?.!,])/g, '$1')
+    .trim();
   // Its headings are read only for a question shaped as one ("What are the limitations?").
   if (asked === question || !askedKind(asked)) return undefined;
   return sectionAsked(
     asked,
     (await source.getChunks(doc.id)).map((c) => c.location.headings),
   );
+}
+
+/**
+ * The documents a question about one document may be about: the one in scope (named, "it", the
+ * scope picker's), else those it calls by any name (the short name alone too: "Who are the authors
+ * of Multi-LexSum?"), else the library's only one.
+ */
+function aboutWhich(
+  question: string,
+  c: Classification,
+  docs: WholeDocument[],
+): { docs: WholeDocument[]; inScope: boolean; named: boolean } {
+  const inScope = c.scope.documents.length === 1 ? docs.filter((d) => d.name === c.scope.documents[0]) : [];
+  if (inScope.length) return { docs: inScope, inScope: true, named: false };
+  const unnamed = namesAsIt(question, []);
+  const named = docs.filter((d) => namesAsIt(question, namesOf(d)) !== unnamed);
+  if (named.length) return { docs: named, inScope: false, named: true };
+  const only = !c.scope.documents.length && c.scope.level === 'library' && docs.length === 1;
+  return { docs: only ? docs : [], inScope: false, named: false };
 }
 
 /** A document's names as a question may call it: file name, base name, title, short title. */
@@ -186,15 +211,12 @@ async function aimAsked(
   source: WholeSource,
   followUp: boolean,
 ): Promise<{ doc: WholeDocument; quote: AimQuote } | undefined> {
-  const inScope = c.scope.documents.length === 1 ? docs.filter((d) => d.name === c.scope.documents[0]) : [];
-  const unnamed = namesAsIt(question, []);
-  const named = docs.filter((d) => namesAsIt(question, namesOf(d)) !== unnamed);
-  const candidates = inScope.length ? inScope : named.length ? named : docs.length === 1 ? docs : [];
+  const about = aboutWhich(question, c, docs);
   // After an answer, "What does it do?" may mean what the answer was about ("magelib"), not the paper.
   const pronoun =
-    !named.length && !/\b(?:this|the)\s+(?:paper|document|article|report|study|preprint|work)\b/i.test(question);
+    !about.named && !/\b(?:this|the)\s+(?:paper|document|article|report|study|preprint|work)\b/i.test(question);
   if (pronoun && followUp) return undefined;
-  const asked = candidates.flatMap((doc) => {
+  const asked = about.docs.flatMap((doc) => {
     const a = asksAim(question, namesOf(doc));
     return a ? [{ doc, list: a.list }] : [];
   });
@@ -243,14 +265,11 @@ async function bylineAnswer(
   c: Classification,
   source: WholeSource,
 ): Promise<AsyncGenerator<AskEvent, void, undefined> | null> {
-  const docs = await source.listDocuments();
-  const doc =
-    c.scope.documents.length === 1
-      ? docs.find((d) => d.name === c.scope.documents[0])
-      : !c.scope.documents.length && c.scope.level === 'library' && docs.length === 1
-        ? docs[0]
-        : undefined;
-  if (!doc || !asksAuthors(question, namesOf(doc))) return null;
+  const asked = aboutWhich(question, c, await source.listDocuments()).docs.filter((d) =>
+    asksAuthors(question, namesOf(d)),
+  );
+  const doc = asked.length === 1 ? asked[0] : undefined;
+  if (!doc) return null;
   const first = (await source.getChunks(doc.id)).find((x) => x.index === 0);
   const found = first && bylineOf(first);
   return first && found ? quoted(question, doc, first, found) : null;
