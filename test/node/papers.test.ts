@@ -426,6 +426,14 @@ describe('papers: asked what a named system is', () => {
       'papermage.pdf',
       /^Its contributions include \(1\) magelib/,
     );
+    // The one document in scope need not be named; after an answer, searched as any question.
+    const inScope = await ask('What is the main contribution?', { current: { documents: ['papermage.pdf'] } });
+    expect(inScope.extract?.text).toMatch(/^We introduce papermage, an/);
+    const again = await ask('What is the main contribution?', {
+      current: { documents: ['papermage.pdf'] },
+      lastDocument: 'papermage.pdf',
+    });
+    expect(again.passages.length).toBeGreaterThan(1);
     // After an answer, "it" may be what the answer was about: searched as any other question.
     const followUp = await ask('What does it do?', { lastDocument: 'papermage.pdf' });
     expect(followUp.passages.length).toBeGreaterThan(1);

@@ -74,6 +74,9 @@ describe('question kinds', () => {
       'Who wrote the summaries of the cases?',
       'What did participants think of the plain language summaries?',
       'Are the generated summaries faithful?',
+      'Give me the summary statistics of the dataset',
+      'I want to know the summary lengths in Multi-LexSum',
+      'Can you tell me about the summary granularities?',
     ])
       expect(classifyQuestion(q, ctx).kind, q).not.toBe('summary');
     for (const q of [
@@ -82,6 +85,8 @@ describe('question kinds', () => {
       'I would like a short summary in bullets',
       'What is the summary?',
       'Short summary?',
+      'How about a summary of the CiteSee paper?',
+      'How about a short summary?',
     ])
       expect(classifyQuestion(q, ctx).kind, q).toBe('summary');
     // The library was summarised: "the CiteSee lab study" names no document the way "the CiteSee paper" does.
@@ -92,6 +97,7 @@ describe('question kinds', () => {
       });
     // What is said about it, across the library, stays the library's.
     expect(classifyQuestion('Summarise what the papers say about CiteSee', ctx).scope.level).toBe('library');
+    expect(classifyQuestion('What are the key findings of papers citing CiteSee?', ctx).scope.documents).toEqual([]);
   });
 
   test('a pronoun is the last answer’s document; a weak cue stays a lookup and offers the other reading', () => {
@@ -111,7 +117,13 @@ describe('question kinds', () => {
     // What is in it: searched as "What does contain?" inside it, these were declined.
     for (const q of ['What does multi_page.pdf contain?', 'What is in wiki-ibm.md?', 'What does the audit cover?'])
       expect(classifyQuestion(q, ctx), q).toMatchObject({ kind: 'summary', scope: { level: 'document' } });
-    for (const q of ['What does the Treaty of Versailles contain?', 'What is in a duck’s diet?'])
+    for (const q of [
+      'What does the Treaty of Versailles contain?',
+      'What is in a duck’s diet?',
+      // A part of it: the figure, the table, not the whole document.
+      'What is in Figure 3 of multi_page.pdf?',
+      'What does Table 2 in wiki-ibm.md contain?',
+    ])
       expect(classifyQuestion(q, ctx).kind, q).toBe('lookup');
     expect(classifyQuestion('What is the Treaty of Versailles about?', ctx)).toMatchObject({
       kind: 'lookup',
@@ -260,8 +272,13 @@ describe('question kinds', () => {
     });
     // "In" a paper called by its short name alone: a figure it states, which a count of the
     // sentences saying "papers are" (1) is not.
-    for (const q of ['How many papers are in S2ORC?', 'How many papers were surveyed in Paper Plain?'])
-      expect(classifyQuestion(q, ctx), q).toMatchObject({ kind: 'lookup', alternative: { kind: 'count' } });
+    for (const q of ['How many papers are in S2ORC?', 'How many references are in S2ORC?'])
+      expect(classifyQuestion(q, ctx), q).toMatchObject({
+        kind: 'lookup',
+        scope: { documents: ['2020.acl-main.447.pdf'] },
+        alternative: { kind: 'count' },
+      });
+    expect(classifyQuestion('How many papers were surveyed in Paper Plain?', ctx).kind).toBe('lookup');
     expect(classifyQuestion('How many times is BERT mentioned in S2ORC?', ctx)).toMatchObject({
       kind: 'count',
       scope: { documents: ['2020.acl-main.447.pdf'] },
@@ -656,6 +673,8 @@ describe('a lookup that names its document', () => {
     expect(q('What are the limitations of the Paper Plain paper?')).toBe('What are the limitations?');
     expect(q('How were participants recruited in the Paper Plain paper?')).toBe('How were participants recruited?');
     expect(q('What does the Paper Plain paper say about gists?')).toBe('gists?');
+    // "In the … study" is where the participants were: searched as "How many participants were?", declined.
+    expect(q('How many participants were in the Paper Plain study?')).toBe('How many participants were in the study?');
     // What the question is about stays, and so does a question left with no word of its own.
     expect(q('Who wrote the Paper Plain paper?')).toBe('Who wrote the Paper Plain paper?');
     expect(q('What is in the Paper Plain paper?')).toBe('What is in the Paper Plain paper?');

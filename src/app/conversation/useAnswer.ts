@@ -116,7 +116,13 @@ export function useAnswer(o: Options) {
       const earlier = history.filter((t) => t.id !== id);
       const last = lastDocument(earlier);
       const current = await pickerScope(lib, search.collections);
-      const read = again.as ?? (await classifyIn(lib, question, { ...(last ? { lastDocument: last } : {}), current }));
+      const read =
+        again.as ??
+        (await classifyIn(lib, question, {
+          ...(last ? { lastDocument: last } : {}),
+          current,
+          history: previousTurns(earlier),
+        }));
       // The question's scope (collections) applies to every search the pipeline makes.
       const searchOpts = {
         k: search.passages,

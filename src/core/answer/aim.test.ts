@@ -15,6 +15,9 @@ test('what a document does, asked many ways; what something in it does is no suc
     'Main contributions of PaperMage?',
     'What is the purpose of this paper?',
     'What toolkit does the PaperMage paper introduce?',
+    'What are the contributions of this work?',
+    'What dataset does PaperMage release?',
+    'What questions does the paper answer?',
   ]) {
     expect(mayAskAim(q), q).toBe(true);
     expect(asksAim(q, papermage), q).not.toBeNull();
@@ -28,8 +31,14 @@ test('what a document does, asked many ways; what something in it does is no suc
     'What is the main contribution of Section 3?',
     'Who wrote the PaperMage paper?',
     'What baselines does PaperMage present?',
+    // What it concludes, which its summary says, not its statement of what it does.
+    'What is the key takeaway of the paper?',
+    'What is the main message of PaperMage?',
   ])
     expect(asksAim(q, papermage), q).toBeNull();
+  // Unnamed, only of the one document in scope.
+  expect(asksAim('What is the main contribution?', papermage)).toBeNull();
+  expect(asksAim('What is the main contribution?', papermage, true)).toEqual({ list: false });
 });
 
 const chunk = (index: number, heading: string, text: string) => ({
@@ -66,4 +75,18 @@ test('the aim is the first sentence of the abstract that says what the paper doe
   // No list: the abstract's statement; nothing said anywhere: none.
   expect(aimOf(chunks.slice(0, 2), true)?.text).toBe('We introduce papermage, an open-source toolkit.');
   expect(aimOf([chunk(0, '', 'IBM\n\nIBM is an American company. It makes computers.')], false)).toBeNull();
+});
+
+test('a list of contributions: its lead-in and every item after it, not a sentence about others’ contributions', () => {
+  const intro = (text: string) => [chunk(2, '1 Introduction', text)];
+  const loose = 'The contributions of this paper are threefold:\n\n1. A corpus.\n\n2. A model.\n\nWe then review work.';
+  expect(aimOf(intro(loose), true)?.text).toBe(
+    'The contributions of this paper are threefold:\n\n1. A corpus.\n\n2. A model.',
+  );
+  const others = 'Prior contributions are limited to English. We introduce a multilingual corpus.';
+  expect(aimOf(intro(others), true)?.text).toBe('We introduce a multilingual corpus.');
+  // "This paper addresses …" says what it does too, when nothing says it more plainly.
+  expect(aimOf(intro('Reading is hard. This paper addresses reading.'), false)?.text).toBe(
+    'This paper addresses reading.',
+  );
 });

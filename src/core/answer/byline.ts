@@ -9,7 +9,7 @@
 import type { SourceLocation } from '../types';
 import { escapeRegExp } from '../regexp';
 
-export const DOCUMENT = String.raw`(?:it|this|that|(?:the|this|that)\s+(?:paper|document|article|report|book|file|pdf|text|study|preprint))`;
+export const DOCUMENT = String.raw`(?:it|this|that|(?:the|this|that)\s+(?:paper|document|article|report|book|file|pdf|text|study|preprint|work))`;
 /** The whole question, once the document's names are out of it: who wrote it, or its authors. */
 const AUTHORS_ASKED = new RegExp(
   String.raw`^\s*(?:who\s+(?:wrote|authored|(?:is|are|was|were)\s+the\s+(?:authors?|writers?)(?:\s+(?:of|on))?)|(?:what\s+are\s+|list\s+|name\s+)?(?:the\s+)?(?:names?\s+of\s+the\s+)?authors?(?:\s+(?:of|on))?|by\s+whom\s+(?:is|was)|who\s+(?:are|were)\s+(?:it\s*['’]s|its)\s+authors|who\s+(?:is|was)\s+${DOCUMENT}\s+(?:written|authored)\s+by)\s*(?:${DOCUMENT})?\s*(?:written|authored)?\s*[?.!]*\s*$`,

@@ -35,6 +35,11 @@ export interface Classification {
   target?: string;
   /** The other reading when the cue was weak: offered beside the lookup's answer. */
   alternative?: { kind: Exclude<QuestionKind, 'lookup'>; prompt: string };
+  /**
+   * Lookup: it asks what its one document does, which that document says (answer/aim.ts): quoted
+   * from there, its contributions as a list when `list`.
+   */
+  aim?: { list: boolean };
 }
 
 export interface ClassifyContext {
@@ -76,14 +81,14 @@ const SUMMARY_ASKED = [
   ),
   // "Give me a short summary in bullets", "I would like a summary …".
   new RegExp(
-    String.raw`^\s*(?:please\s+)?(?:give|write|make|provide|create|generate|produce|show|get|need|want|(?:can|could|would)\s+(?:you|i)|i\s+(?:need|want|would\s+like|['’]d\s+like))\b.*\b${SUMMARY_NOUN}\b`,
+    String.raw`^\s*(?:please\s+|how\s+about\s+)?(?:give|write|make|provide|create|generate|produce|show|get|need|want|(?:can|could|would)\s+(?:you|i)|i\s+(?:need|want|would\s+like|['’]d\s+like)|an?\s)\b.*\b${SUMMARY_NOUN}(?=\s*(?:[,.;:!?]|$)|\s+(?:of|for|about|on|please|with|that|which|in\s+(?:\d+|one|two|three|five|bullets?|bullet\s+points|a\s+paragraph|plain|simple|short))\b)`,
     'i',
   ),
 ];
 // A question about summaries rather than for one: "How many summaries …", "Who wrote the summaries
 // …", "What did participants think of the summaries?".
 const ABOUT_SUMMARIES =
-  /^\s*(?:how|who|whom|whose|when|where|why|which|what\s+(?:do|does|did|can|could|should|would|will|might)\b|what\s+(?:is|are|was|were)\s+the\s+(?:number|average|mean|median|length|size|count|total))\b/i;
+  /^\s*(?:how\s+(?:many|much|long|often|is|are|was|were|do|does|did|can|could|should|would)|who|whom|whose|when|where|why|which|what\s+(?:do|does|did|can|could|should|would|will|might)\b|what\s+(?:is|are|was|were)\s+the\s+(?:number|average|mean|median|length|size|count|total))\b/i;
 /**
  * The noun "summary" asks for one when it is what is asked for, not when it is what the documents
  * are about: "How many summaries are in Multi-LexSum?" had summarised the whole library.
@@ -193,12 +198,15 @@ export function classifyQuestion(question: string, ctx: ClassifyContext): Classi
   }
 
   const section = sectionOf(q);
-  if (asksSummary(q) || aboutDocument(q, named, pronounDoc, section)) {
+  if (asksSummary(q) || aboutDocument(q, named, pronounDoc, section, ctx.titles)) {
     const topic = summaryTopic(q);
     // "What is the main finding of the CiteSee lab study?": a paper called by its short name alone
     // is what is summarised (the library was), unless the summary is of what is said about it.
+    // Not of others that say it: "What are the key findings of papers citing S2ORC?".
     const titled =
-      named.length || pronounDoc || topic ? [] : namedWithShortTitles(q, [], ctx.documents, ctx.titles ?? {});
+      named.length || pronounDoc || topic || /\b(?:papers|documents|articles|files|reports|studies|works)\b/i.test(q)
+        ? []
+        : namedWithShortTitles(q, [], ctx.documents, ctx.titles ?? {});
     const scope = titled.length === 1 ? base(section ? 'section' : 'document', titled, section) : defaultScope(section);
     return { kind: 'summary', scope, ...(topic ? { target: topic } : {}) };
   }
@@ -221,7 +229,10 @@ export function classifyQuestion(question: string, ctx: ClassifyContext): Classi
     const verbDoer = q.match(HOW_MANY_DOES)?.[1];
     // So does one "in" a paper called by its short name alone: "How many papers are in S2ORC?", "How
     // many cases are in Multi-LexSum?" (counted: 1 and 0, the sentences saying "papers are").
-    const inPaper = doer?.by === 'in' && noun !== 'times' && !/\b(?:mention|cite|refer|appear|talk)/i.test(q);
+    const inPaper =
+      doer?.by === 'in' &&
+      noun !== 'times' &&
+      !/\b(?:mention\w*|cite[sd]?|refer(?:s|red)?\s+to|appear\w*|talk\w*)\b/i.test(q);
     const statedFigure =
       inPaper ||
       (verbDoer !== undefined &&
@@ -232,7 +243,8 @@ export function classifyQuestion(question: string, ctx: ClassifyContext): Classi
     if ((counted || occurs) && !statedFigure) return { kind: 'count', scope: listScope(section), target: listTarget() };
     return {
       kind: 'lookup',
-      scope: defaultScope(section),
+      // Searched in the paper it is "in".
+      scope: inPaper && doer ? base('document', [doer.document]) : defaultScope(section),
       alternative: { kind: 'count', prompt: 'Count every mention in the documents instead?' },
     };
   }
@@ -468,14 +480,23 @@ function aboutDocument(
   named: string[],
   pronounDoc: string | undefined,
   section: string | undefined,
+  titles: Record<string, string> = {},
 ): boolean {
-  // "What does word_sample.docx contain?" and "What is in multi_page.pdf?" ask what it is about too:
-  // searched as "What does contain?" inside it, both were declined.
-  const m =
-    q.match(ABOUT) ??
-    q.match(/^\s*what(?:'s|\s+is)\s+the\s+main\s+point\s+of\s+(.+?)\s*\??$/i) ??
+  // "What does word_sample.docx contain?" and "What is in multi_page.pdf?" ask what it is about too
+  // (searched as "What does contain?" inside it, both were declined), when the subject is only the
+  // document: "What is in Figure 3 of papermage.pdf?" asks about the figure.
+  const inside =
     q.match(/^\s*what(?:'s|\s+is)\s+in(?:side)?\s+(.+?)\s*\??$/i) ??
     q.match(/^\s*what\s+(?:does|do)\s+(.+?)\s+(?:contain|cover|include|hold)\s*\??$/i);
+  if (inside) {
+    const subject = inside[1]!.trim();
+    if (PRONOUN_TARGET.test(subject) || (pronounDoc && /^(?:it|this|that)$/i.test(subject))) return true;
+    const nameWords = new Set(
+      named.flatMap((n) => [...tokens(n), ...tokens(stem(n)), ...tokens((titles[n] && shortTitle(titles[n])) || '')]),
+    );
+    return named.length > 0 && tokens(subject).every((t) => nameWords.has(t) || GENERIC.has(t) || t === 'the');
+  }
+  const m = q.match(ABOUT) ?? q.match(/^\s*what(?:'s|\s+is)\s+the\s+main\s+point\s+of\s+(.+?)\s*\??$/i);
   if (!m) return false;
   const subject = m[1]!.trim();
   if (PRONOUN_TARGET.test(subject)) return true;

@@ -7,7 +7,7 @@
  * always `done` last.
  */
 import { answer, type AnswerOptions } from '../answer/pipeline';
-import { aimOf, asksAim, mayAskAim, type AimQuote } from '../answer/aim';
+import { aimOf, asksAim, mayAskAim } from '../answer/aim';
 import { asksAuthors, bylineOf, mayAskAuthors, namesAsIt } from '../answer/byline';
 import { collectionsInWords } from '../answer/scopeWords';
 import { checkAnswer } from '../answer/check';
@@ -54,7 +54,7 @@ export type AskEvent = AnswerEvent | WholeEvent;
 export async function classifyIn(
   source: WholeSource,
   question: string,
-  opts: Pick<AskOptions, 'lastDocument' | 'current'> = {},
+  opts: Pick<AskOptions, 'lastDocument' | 'current' | 'history'> = {},
 ): Promise<Classification> {
   const docs = await source.listDocuments();
   const collections = (await source.listCollections?.()) ?? [];
@@ -66,15 +66,17 @@ export async function classifyIn(
     ...(opts.current ? { current: opts.current } : {}),
   });
   // "What are the limitations of the CiteSee paper?": what a section of the named paper says.
-  const about = c.kind === 'lookup' ? aboutWhich(question, c, docs) : undefined;
+  const about = c.kind === 'lookup' ? aboutWhich(question, c, docs, collections) : undefined;
   const doc = about?.docs.length === 1 && (about.inScope || about.named) ? about.docs[0] : undefined;
   const section = doc ? await askedOf(question, doc, source) : undefined;
   if (doc && section)
     return { kind: 'summary', scope: { ...c.scope, level: 'section', documents: [doc.name], section } };
   // "What is the main idea of LongEval?" asks what the paper LongEval names says it does, not for a
   // summary of the library; of a document that says it nowhere, the question keeps its kind.
-  const aim = mayAskAim(question) ? await aimAsked(question, c, docs, source, !!opts.lastDocument) : undefined;
-  return aim ? { kind: 'lookup', scope: { level: 'document', documents: [aim.doc.name] } } : c;
+  const aim = mayAskAim(question)
+    ? await aimAsked(question, c, docs, collections, source, !!opts.lastDocument || !!opts.history?.length)
+    : undefined;
+  return aim ? { kind: 'lookup', scope: { level: 'document', documents: [aim.doc.name] }, aim: { list: aim.list } } : c;
 }
 
 /**
@@ -122,11 +124,10 @@ export async function* askQuestion(question: string, opts: AskOptions): AsyncGen
     ...(c.alternative ? { alternative: c.alternative } : {}),
   };
   if (c.kind === 'lookup') {
-    const followUp = !!opts.lastDocument || !!opts.history?.length;
-    const aim = mayAskAim(question)
-      ? await aimAsked(question, c, await source.listDocuments(), source, followUp)
-      : undefined;
-    if (aim) return yield* quoted(question, aim.doc, aim.quote.chunk, aim.quote);
+    // Decided when it was classified (here, or in the app before it asked), read once more here.
+    const aimed = c.aim && (await source.listDocuments()).find((d) => d.name === c.scope.documents[0]);
+    const aim = aimed && c.aim ? aimOf(await source.getChunks(aimed.id), c.aim.list) : null;
+    if (aimed && aim) return yield* quoted(question, aimed, aim);
     const byline = mayAskAuthors(question) ? await bylineAnswer(question, c, source) : null;
     if (byline) return yield* byline;
     const named = c.scope.documents.length
@@ -182,11 +183,21 @@ function aboutWhich(
   question: string,
   c: Classification,
   docs: WholeDocument[],
+  collections: { id: string; name: string }[] = [],
 ): { docs: WholeDocument[]; inScope: boolean; named: boolean } {
   const inScope = c.scope.documents.length === 1 ? docs.filter((d) => d.name === c.scope.documents[0]) : [];
   if (inScope.length) return { docs: inScope, inScope: true, named: false };
   const unnamed = namesAsIt(question, []);
-  const named = docs.filter((d) => namesAsIt(question, namesOf(d)) !== unnamed);
+  // Inside a collection (named, or the scope picker's), its documents only.
+  const wanted = c.scope.level === 'collection' ? c.scope.collection?.toLowerCase() : undefined;
+  const inCollection = wanted
+    ? new Set(collections.filter((x) => x.name.toLowerCase() === wanted).map((x) => x.id))
+    : null;
+  const named = docs.filter(
+    (d) =>
+      (!inCollection || d.collections?.some((id) => inCollection.has(id))) &&
+      namesAsIt(question, namesOf(d)) !== unnamed,
+  );
   if (named.length) return { docs: named, inScope: false, named: true };
   const only = !c.scope.documents.length && c.scope.level === 'library' && docs.length === 1;
   return { docs: only ? docs : [], inScope: false, named: false };
@@ -195,7 +206,10 @@ function aboutWhich(
 /** A document's names as a question may call it: file name, base name, title, short title. */
 function namesOf(doc: WholeDocument): string[] {
   const short = doc.title && shortTitle(doc.title);
-  return [doc.name, doc.name.split('/').pop()!, doc.title ?? '', short || ''];
+  const base = doc.name.split('/').pop()!;
+  // A file name's stem is a name only when no everyday word is: "papermage", not "a" of a.txt.
+  const stem = base.replace(/\.[a-z0-9]{1,5}$/i, '');
+  return [doc.name, base, stem.length >= 4 ? stem : '', doc.title ?? '', short || ''];
 }
 
 /**
@@ -208,31 +222,31 @@ async function aimAsked(
   question: string,
   c: Classification,
   docs: WholeDocument[],
+  collections: { id: string; name: string }[],
   source: WholeSource,
   followUp: boolean,
-): Promise<{ doc: WholeDocument; quote: AimQuote } | undefined> {
-  const about = aboutWhich(question, c, docs);
+): Promise<{ doc: WholeDocument; list: boolean } | undefined> {
+  const about = aboutWhich(question, c, docs, collections);
   // After an answer, "What does it do?" may mean what the answer was about ("magelib"), not the paper.
   const pronoun =
     !about.named && !/\b(?:this|the)\s+(?:paper|document|article|report|study|preprint|work)\b/i.test(question);
   if (pronoun && followUp) return undefined;
   const asked = about.docs.flatMap((doc) => {
-    const a = asksAim(question, namesOf(doc));
+    const a = asksAim(question, namesOf(doc), !about.named && about.docs.length === 1);
     return a ? [{ doc, list: a.list }] : [];
   });
   if (asked.length !== 1) return undefined;
   const { doc, list } = asked[0]!;
-  const quote = aimOf(await source.getChunks(doc.id), list);
-  return quote ? { doc, quote } : undefined;
+  return aimOf(await source.getChunks(doc.id), list) ? { doc, list } : undefined;
 }
 
 /** An answer that is one quote of one chunk, found by reading the document rather than searching. */
 async function* quoted(
   question: string,
   doc: WholeDocument,
-  chunk: { index: number; text: string; location: SourceLocation },
-  quote: { start: number; end: number; text: string },
+  quote: { chunk: { index: number; text: string; location: SourceLocation }; start: number; end: number; text: string },
 ): AsyncGenerator<AskEvent, void, undefined> {
+  const { chunk } = quote;
   const passage = {
     docId: doc.id,
     docName: doc.name,
@@ -265,14 +279,15 @@ async function bylineAnswer(
   c: Classification,
   source: WholeSource,
 ): Promise<AsyncGenerator<AskEvent, void, undefined> | null> {
-  const asked = aboutWhich(question, c, await source.listDocuments()).docs.filter((d) =>
+  const collections = (await source.listCollections?.()) ?? [];
+  const asked = aboutWhich(question, c, await source.listDocuments(), collections).docs.filter((d) =>
     asksAuthors(question, namesOf(d)),
   );
   const doc = asked.length === 1 ? asked[0] : undefined;
   if (!doc) return null;
   const first = (await source.getChunks(doc.id)).find((x) => x.index === 0);
   const found = first && bylineOf(first);
-  return first && found ? quoted(question, doc, first, found) : null;
+  return first && found ? quoted(question, doc, { ...found, chunk: first }) : null;
 }
 
 /**

@@ -16,6 +16,9 @@ test('a lookup of one paper asking what one of its sections says is that section
   expect(sectionAsked('What is the future work?', paths)).toBe('future work');
   // Searched as a lookup, "future directions" was declined: the section never says "directions".
   expect(sectionAsked('What are the future directions?', paths)).toBe('future work');
+  expect(sectionAsked('What are the future directions?', [[title], [title, '8 Future Directions']])).toBe(
+    'future directions',
+  );
   expect(sectionAsked('what was the abstract', paths)).toBe('abstract');
   expect(sectionAsked('What are the main results?', [[title], [title, '5.2 Study 1 Results']])).toBe('results');
 });

@@ -14,8 +14,7 @@ const TOPIC =
 /** The kind of section a question is shaped as asking for ("What are the limitations?"), headings unread. */
 export function askedKind(asked: string): string | undefined {
   const said = TOPIC.exec(asked)?.[1]?.trim().toLowerCase();
-  // What a paper's "Future work" section is asked as: "What are the future directions?".
-  const topic = said && /^future (?:research )?(?:directions?|research)$/.test(said) ? 'future work' : said;
+  const topic = said && /^future (?:research )?(?:directions?|research)$/.test(said) ? 'future directions' : said;
   return topic && isSectionKind(topic) ? topic : undefined;
 }
 
@@ -30,7 +29,9 @@ export function sectionAsked(asked: string, paths: string[][]): string | undefin
   // The summary reads every passage whose headings hold the word (source.ts `inSection`): one whose
   // title holds it would be the whole document, which is not what was asked.
   if (paths.some((p) => p[0] && inSection([p[0]], topic))) return undefined;
-  return sectionsOfKind(topic, paths).length ? topic : undefined;
+  if (sectionsOfKind(topic, paths).length) return topic;
+  // "What are the future directions?" of a paper whose section is "7 Limitations and future work".
+  return topic === 'future directions' && sectionsOfKind('future work', paths).length ? 'future work' : undefined;
 }
 
 /**

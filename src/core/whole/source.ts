@@ -109,7 +109,7 @@ export function inSection(headings: string[], section: string): boolean {
  * the model?" not "2.2 Models for scientific document processing", which is related work).
  */
 const SECTION_KIND =
-  /^(?:limitations?|future work|related work|background|introduction|conclusions?|discussion|results|findings|abstract|methods?|methodology|evaluation|experiments|implications|recommendations)$/;
+  /^(?:limitations?|future work|future directions|related work|background|introduction|conclusions?|discussion|results|findings|abstract|methods?|methodology|evaluation|experiments|implications|recommendations)$/;
 
 /** Whether a word names a kind of section ("limitations", "related work"). */
 export function isSectionKind(word: string): boolean {
