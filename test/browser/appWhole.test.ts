@@ -327,6 +327,18 @@ test('two papers compared by their short names: each column headed by the name, 
   expect(await limits.locator('.whole-section > summary').first().textContent()).toMatch(/Limitations/);
   expect(await chips(limits).count()).toBeGreaterThanOrEqual(2);
   await shoot(page, limits, 'section-asked-paper');
+  // A paper's source guide asks what it contributes, by its short name, after the summary.
+  await documentRow(page, 'papermage.pdf').getByRole('button', { name: 'papermage.pdf', exact: true }).click();
+  const paperGuide = sourcePanel(page).locator('.source-guide');
+  await paperGuide.getByRole('list', { name: 'Suggested questions' }).waitFor({ timeout: 60_000 });
+  const asks = paperGuide.getByRole('list', { name: 'Suggested questions' }).getByRole('button');
+  expect(await asks.allTextContents()).toContain('What are the contributions of PaperMage?');
+  await page.screenshot({ animations: 'disabled', path: path.join(SHOTS, 'guide-paper-desktop-light.png') });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ animations: 'disabled', path: path.join(SHOTS, 'guide-paper-phone-dark.png') });
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.emulateMedia({ colorScheme: 'light' });
   expect(errors).toEqual([]);
   await page.context().close();
 }, 300_000);

@@ -426,6 +426,12 @@ describe('papers: asked what a named system is', () => {
       'papermage.pdf',
       /^Its contributions include \(1\) magelib/,
     );
+    // Its source guide asks it first, by its short name; the answer is the list.
+    const papermage = (await library.listDocuments()).find((d) => d.name === 'papermage.pdf')!;
+    const suggested = (await library.sourceGuide(papermage.id))!.questions;
+    expect(suggested[0]).toBe('What are the contributions of PaperMage?');
+    expect(suggested.length).toBeLessThanOrEqual(5);
+    expect((await ask(suggested[0]!)).extract?.text).toMatch(/^Its contributions include \(1\) magelib/);
     // The one document in scope need not be named; after an answer, searched as any question.
     const inScope = await ask('What is the main contribution?', { current: { documents: ['papermage.pdf'] } });
     expect(inScope.extract?.text).toMatch(/^We introduce papermage, an/);

@@ -4,10 +4,12 @@
  * questions whose answers are really in it. A question is only suggested when searching the
  * document for it finds the passage that holds its answer, so a suggestion is never a dead end.
  */
+import { aimOf } from '../answer/aim';
 import { splitSentences } from '../answer/sentences';
 import type { SourceLocation } from '../types';
 import { acronyms, APPARATUS, asLabel, FRONT_MATTER, withoutNumber } from './headings';
 import type { WholeDocument, WholeSource } from './source';
+import { shortTitle } from './kinds';
 import { documentSentences, prose, summarisePassages } from './summarise';
 
 export interface SourceGuide {
@@ -137,9 +139,21 @@ interface Suggestion {
 async function questions(
   source: WholeSource,
   doc: WholeDocument,
-  chunks: { text: string; location: SourceLocation }[],
+  chunks: { index: number; text: string; location: SourceLocation }[],
   topicList: Topic[],
 ): Promise<string[]> {
+  // A paper that says what it does is asked that first, by the name people call it; the answer is
+  // that statement (answer/aim.ts), or the list of contributions its introduction gives.
+  const name = (doc.title && shortTitle(doc.title)) || doc.name;
+  const stated = aimOf(chunks, false);
+  const listed = stated && aimOf(chunks, true);
+  const first = !stated
+    ? []
+    : [
+        listed && listed.text !== stated.text
+          ? `What are the contributions of ${name}?`
+          : `What is the main contribution of ${name}?`,
+      ];
   const made: Suggestion[] = [];
   const seen = new Set<string>();
   const ordered = [...chunks].sort((a, b) => a.location.start - b.location.start);
@@ -151,7 +165,7 @@ async function questions(
     made.push({ question: q, answer: s.text });
     if (made.length >= 8) break;
   }
-  const kept: string[] = [];
+  const kept: string[] = [...first];
   // Too few sentences make a question of their own: a heading does, its section being the answer.
   for (const t of topicList)
     if (t.heading)
