@@ -42,6 +42,17 @@ async function askWhole(page: Page, question: string): Promise<Locator> {
 /** Every chip of a turn's answer opens a source; n is the number it shows. */
 const chips = (turn: Locator) => turn.locator('.whole [data-cite]');
 
+/** The page with the source panel open: desktop light, phone dark (the panel a sheet there). */
+async function shootPanel(page: Page, name: string) {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ animations: 'disabled', path: path.join(SHOTS, `${name}-desktop-light.png`) });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ animations: 'disabled', path: path.join(SHOTS, `${name}-phone-dark.png`) });
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.emulateMedia({ colorScheme: 'light' });
+}
+
 async function shoot(page: Page, turn: Locator, name: string) {
   fs.mkdirSync(SHOTS, { recursive: true });
   for (const [w, h, size] of [
@@ -192,13 +203,7 @@ test('a summary under its headings with chips, a list with what was read, a coun
   const suggested = guide.getByRole('list', { name: 'Suggested questions' }).getByRole('button');
   expect(await suggested.count()).toBeGreaterThanOrEqual(2);
   expect(await suggested.first().textContent()).toBe('Summarise wiki-ibm.md');
-  fs.mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ animations: 'disabled', path: path.join(SHOTS, 'guide-desktop-light.png') });
-  await page.emulateMedia({ colorScheme: 'dark' });
-  await page.setViewportSize({ width: 390, height: 844 });
-  await page.screenshot({ animations: 'disabled', path: path.join(SHOTS, 'guide-phone-dark.png') });
-  await page.setViewportSize({ width: 1280, height: 800 });
-  await page.emulateMedia({ colorScheme: 'light' });
+  await shootPanel(page, 'guide');
   // At phone width the source is a modal sheet and the conversation is hidden from the accessibility
   // tree: count the turns once the desktop layout is back (a count taken at once read 0).
   await expect.poll(() => turns(page).count()).toBeGreaterThan(0);
@@ -333,12 +338,7 @@ test('two papers compared by their short names: each column headed by the name, 
   await paperGuide.getByRole('list', { name: 'Suggested questions' }).waitFor({ timeout: 60_000 });
   const asks = paperGuide.getByRole('list', { name: 'Suggested questions' }).getByRole('button');
   expect(await asks.allTextContents()).toContain('What are the contributions of PaperMage?');
-  await page.screenshot({ animations: 'disabled', path: path.join(SHOTS, 'guide-paper-desktop-light.png') });
-  await page.emulateMedia({ colorScheme: 'dark' });
-  await page.setViewportSize({ width: 390, height: 844 });
-  await page.screenshot({ animations: 'disabled', path: path.join(SHOTS, 'guide-paper-phone-dark.png') });
-  await page.setViewportSize({ width: 1280, height: 800 });
-  await page.emulateMedia({ colorScheme: 'light' });
+  await shootPanel(page, 'guide-paper');
   expect(errors).toEqual([]);
   await page.context().close();
 }, 300_000);
