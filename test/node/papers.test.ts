@@ -443,6 +443,9 @@ describe('papers: asked what a named system is', () => {
     // After an answer, "it" may be what the answer was about: searched as any other question.
     const followUp = await ask('What does it do?', { lastDocument: 'papermage.pdf' });
     expect(followUp.passages.length).toBeGreaterThan(1);
+    // Named, it is the paper whatever came before.
+    const named = await ask('What is the main contribution of papermage.pdf?', { lastDocument: 'papermage.pdf' });
+    expect(named.extract?.text).toMatch(/^We introduce papermage, an/);
     // "In the CiteSee study" says where the participants were: searched as "… in the study?", it is
     // covered (searched as "How many participants were?" it was declined).
     expect((await ask('How many participants were in the CiteSee study?')).declined).toBeFalsy();

@@ -227,11 +227,14 @@ async function aimAsked(
   followUp: boolean,
 ): Promise<{ doc: WholeDocument; list: boolean } | undefined> {
   const about = aboutWhich(question, c, docs, collections);
-  // After an answer, "What does it do?" may mean what the answer was about ("magelib"), not the paper.
-  const pronoun =
-    !about.named && !/\b(?:this|the)\s+(?:paper|document|article|report|study|preprint|work)\b/i.test(question);
-  if (pronoun && followUp) return undefined;
+  const unnamed = namesAsIt(question, []);
+  // After an answer, "What does it do?" may mean what the answer was about ("magelib"), not the paper;
+  // "What does the paper propose?", or one that names it, does not.
+  const pronoun = (doc: WholeDocument) =>
+    namesAsIt(question, namesOf(doc)) === unnamed &&
+    !/\b(?:this|the)\s+(?:paper|document|article|report|study|preprint|work)\b/i.test(question);
   const asked = about.docs.flatMap((doc) => {
+    if (followUp && pronoun(doc)) return [];
     const a = asksAim(question, namesOf(doc), !about.named && about.docs.length === 1);
     return a ? [{ doc, list: a.list }] : [];
   });
