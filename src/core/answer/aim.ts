@@ -13,14 +13,15 @@ import type { SourceLocation } from '../types';
 const MAIN = String.raw`(?:(?:main|key|primary|central|core|principal|major|chief|overall)\s+)?`;
 // Not "takeaways", "message", "point", "argument": what a paper concludes, which its summary says
 // and its statement of what it does ("This paper introduces CiteSee, …") does not.
-const NOUN = String.raw`(?:contributions?|ideas?|aims?|goals?|purpose|objectives?|novelty|focus)`;
+const NOUN = '(?:contributions?|ideas?|aims?|goals?|purpose|objectives?|novelty|focus)';
 const VERB = String.raw`(?:propose|introduce|present|contribute|offer|describe|do|address|solve|tackle|argue|claim|study|investigate|examine|explore|achieve|accomplish|(?:try|aim|set\s+out)\s+to\s+(?:do|solve|achieve|show))`;
 // What a paper makes and says it introduces ("What dataset does Multi-LexSum introduce?"); not what
 // else it presents ("What baselines does it present?").
-const MADE = String.raw`(?:dataset|corpus|tool|toolkit|system|method|approach|framework|model|interface|library|benchmark|technique|algorithm|guidelines|resource|platform|prototype)s?`;
-const MAKES = String.raw`(?:propose|introduce|present|contribute|release)`;
-const PROBLEM = String.raw`(?:problems?|questions?|gaps?)`;
-const SOLVES = String.raw`(?:address|solve|tackle|answer|study|investigate)`;
+const MADE =
+  '(?:dataset|corpus|tool|toolkit|system|method|approach|framework|model|interface|library|benchmark|technique|algorithm|guidelines|resource|platform|prototype)s?';
+const MAKES = '(?:propose|introduce|present|contribute|release)';
+const PROBLEM = '(?:problems?|questions?|gaps?)';
+const SOLVES = '(?:address|solve|tackle|answer|study|investigate)';
 const ASKED = [
   String.raw`(?:what|which)\s+(?:is|are|was|were)\s+(?:(?:the\s+)?${MAIN}${NOUN}\s+(?:of|in|behind)\s+${DOCUMENT}|(?:its|${DOCUMENT}\s*['’]s)\s+${MAIN}${NOUN})`,
   String.raw`what\s+(?:does|did)\s+${DOCUMENT}\s+${VERB}`,

@@ -70,7 +70,7 @@ const OCCUR =
 
 const SUMMARY =
   /\b(?:summar(?:ise|ize|ised|ized|ising|izing)|overview|gist|tl;?\s?dr|recap|synopsis|digest|executive summary|in a nutshell|brief me|outline (?:of|the main))\b|\b(?:main|key|central|core)\s+(?:points?|ideas?|takeaways?|findings?|topics?|themes?|messages?|arguments?|highlights?)\b|\bhighlights\s+of\b|\bwhat\s+topics\b|\bdescribe\s+(?:the|this|that)\s+(?:document|file|report|paper|book|chapter|section|collection)\b/i;
-const SUMMARY_NOUN = String.raw`summar(?:y|ies)`;
+const SUMMARY_NOUN = 'summar(?:y|ies)';
 const SUMMARY_ASKED = [
   // "… a summary of X", "summary for the board".
   new RegExp(String.raw`\b${SUMMARY_NOUN}\s+(?:of|for|about|on)\b`, 'i'),
