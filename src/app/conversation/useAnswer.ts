@@ -94,7 +94,7 @@ export function useAnswer(o: Options) {
     try {
       const lib = await library();
       if (!lib) throw new Error('Your library is not available in this tab.');
-      const [{ askQuestion, applyAskEvent, classifyIn, computedByTable }] = await Promise.all([
+      const [{ askQuestion, applyAskEvent, classifyIn, computedByTable, readingOnce }] = await Promise.all([
         loadPipeline(),
         settleRemovals(),
       ]);
@@ -116,12 +116,15 @@ export function useAnswer(o: Options) {
       const earlier = history.filter((t) => t.id !== id);
       const last = lastDocument(earlier);
       const current = await pickerScope(lib, search.collections);
+      const before = previousTurns(earlier);
+      // Deciding and answering read the same lists, and an aim question the same paper: read once.
+      const source = readingOnce(lib);
       const read =
         again.as ??
-        (await classifyIn(lib, question, {
+        (await classifyIn(source, question, {
           ...(last ? { lastDocument: last } : {}),
           current,
-          history: previousTurns(earlier),
+          history: before,
         }));
       // The question's scope (collections) applies to every search the pipeline makes.
       const searchOpts = {
@@ -132,11 +135,11 @@ export function useAnswer(o: Options) {
       // A count a table computes exactly is a lookup: the pipeline computes it (issue 24).
       const computedTable = again.as
         ? undefined
-        : await computedByTable(question, read, { source: lib, retriever: lib, search: searchOpts, tables: true });
+        : await computedByTable(question, read, { source, retriever: lib, search: searchOpts, tables: true });
       const kind = computedTable ? { ...read, kind: 'lookup' as const } : read;
       abort.signal.throwIfAborted();
       const asked = {
-        history: previousTurns(earlier),
+        history: before,
         search: searchOpts,
         as: kind,
         // Questions over sheets and CSVs are computed (issue 24): conversation/table/ shows them.
@@ -151,7 +154,7 @@ export function useAnswer(o: Options) {
       if (kind.kind === 'lookup') {
         const events = askQuestion(question, {
           ...asked,
-          source: lib,
+          source,
           retriever: lib,
           generator,
           signal: abort.signal,

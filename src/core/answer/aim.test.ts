@@ -36,6 +36,8 @@ test('what a document does, asked many ways; what something in it does is no suc
     'What is the main message of PaperMage?',
   ])
     expect(asksAim(q, papermage), q).toBeNull();
+  // The first look lets through no question without one of the words the patterns need.
+  expect(mayAskAim('Who wrote the PaperMage paper?')).toBe(false);
   // Unnamed, only of the one document in scope.
   expect(asksAim('What is the main contribution?', papermage)).toBeNull();
   expect(asksAim('What is the main contribution?', papermage, true)).toEqual({ list: false });

@@ -30,6 +30,9 @@ export function asksAuthors(question: string, names: string[]): boolean {
   return AUTHORS_ASKED.test(namesAsIt(question, names));
 }
 
+// What a name may be followed by when it names the document itself: "the CiteSee paper".
+export const NAME_NOUN = '(?:paper|document|article|report|pdf|study|preprint)';
+
 /**
  * The question with each of a document's names (file name, title, short title; "the … paper" with
  * it) replaced by "it", so that one pattern reads "Who wrote the CiteSee paper?", "… papermage.pdf?"
@@ -41,7 +44,7 @@ export function namesAsIt(question: string, names: string[]): string {
     if (n.trim())
       q = q.replace(
         new RegExp(
-          String.raw`(?:\bthe\s+)?(?<![\p{L}\p{N}])${escapeRegExp(n)}(?![\p{L}\p{N}])(?:\s+(?:paper|document|article|report|pdf|study|preprint)\b)?`,
+          String.raw`(?:\bthe\s+)?(?<![\p{L}\p{N}])${escapeRegExp(n)}(?![\p{L}\p{N}])(?:\s+${NAME_NOUN}\b)?`,
           'giu',
         ),
         ' it ',

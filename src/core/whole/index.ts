@@ -35,7 +35,7 @@ export {
 export type { ListCondition, ListItem, ScanBatch, ScanOptions, ScanPassage } from './scan';
 export { compareDocuments } from './compare';
 export type { CompareCell, Comparison } from './compare';
-export { resolveScope, inSection, passagesInScope, countPassages } from './source';
+export { resolveScope, inSection, passagesInScope, countPassages, readingOnce } from './source';
 export { withoutNumber } from './headings';
 export type { ResolvedScope, WholeDocument, WholeSource } from './source';
 export { askQuestion, classifyIn, computedByTable } from './route';

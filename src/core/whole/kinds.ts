@@ -10,6 +10,7 @@
  * `test/fixtures/whole/kinds.jsonl` holds the labelled questions (tune and report halves).
  */
 import { analyze } from '../search/analyzer';
+import { NAME_NOUN } from '../answer/byline';
 import { escapeRegExp } from '../regexp';
 
 export type QuestionKind = 'lookup' | 'summary' | 'list' | 'count' | 'compare';
@@ -277,7 +278,8 @@ function tokens(text: string): string[] {
   return text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
 }
 
-function stem(name: string): string {
+/** A file's name without its folder and extension: "reports/audit-2023.pdf" → "audit-2023". */
+export function stem(name: string): string {
   return name
     .split('/')
     .pop()!
@@ -298,10 +300,7 @@ export function shortTitle(title: string): string | undefined {
 function titleReference(title: string): RegExp | undefined {
   const short = shortTitle(title);
   if (!short) return undefined;
-  return new RegExp(
-    `(?:\\bthe\\s+)?(?<![\\p{L}\\p{N}])${escapeRegExp(short)}\\s+(?:paper|article|report|document|preprint|study|pdf)\\b`,
-    'iu',
-  );
+  return new RegExp(`(?:\\bthe\\s+)?(?<![\\p{L}\\p{N}])${escapeRegExp(short)}\\s+${NAME_NOUN}\\b`, 'iu');
 }
 
 /**

@@ -7,21 +7,20 @@
  * always `done` last.
  */
 import { answer, type AnswerOptions } from '../answer/pipeline';
-import { aimOf, asksAim, mayAskAim } from '../answer/aim';
+import { aimOf, asksAim, mayAskAim, type AimQuote } from '../answer/aim';
 import { asksAuthors, bylineOf, mayAskAuthors, namesAsIt } from '../answer/byline';
 import { collectionsInWords } from '../answer/scopeWords';
 import { checkAnswer } from '../answer/check';
 import type { AnswerEvent } from '../answer/types';
 import type { ChatMessage, Generator } from '../generate/generator';
 import type { TableAnswer } from '../table/answer';
-import type { SourceLocation } from '../types';
 import { compareDocuments } from './compare';
-import { classifyQuestion, lookupQuery, shortTitle, target, type Classification } from './kinds';
+import { classifyQuestion, lookupQuery, shortTitle, stem, target, type Classification } from './kinds';
 import { Citations, citedList, distinctItems, type FoundItem } from './items';
 import { countItems, listCondition, scanPassages, type ListItem } from './scan';
 import {
   countPassages,
-  listingOnce,
+  readingOnce,
   passagesInScope,
   resolveScope,
   type ResolvedScope,
@@ -66,16 +65,20 @@ export async function classifyIn(
     ...(opts.current ? { current: opts.current } : {}),
   });
   // "What are the limitations of the CiteSee paper?": what a section of the named paper says.
-  const about = c.kind === 'lookup' ? aboutWhich(question, c, docs, collections) : undefined;
-  const doc = about?.docs.length === 1 && (about.inScope || about.named) ? about.docs[0] : undefined;
+  const mayAim = mayAskAim(question);
+  // Every name of every document is looked for: only for a question that may be about one.
+  const about = c.kind === 'lookup' || mayAim ? aboutWhich(question, c, docs, collections) : undefined;
+  const doc =
+    c.kind === 'lookup' && about?.docs.length === 1 && (about.inScope || about.named) ? about.docs[0] : undefined;
   const section = doc ? await askedOf(question, doc, source) : undefined;
   if (doc && section)
     return { kind: 'summary', scope: { ...c.scope, level: 'section', documents: [doc.name], section } };
   // "What is the main idea of LongEval?" asks what the paper LongEval names says it does, not for a
   // summary of the library; of a document that says it nowhere, the question keeps its kind.
-  const aim = mayAskAim(question)
-    ? await aimAsked(question, c, docs, collections, source, !!opts.lastDocument || !!opts.history?.length)
-    : undefined;
+  const aim =
+    about && mayAim
+      ? await aimAsked(question, about, source, !!opts.lastDocument || !!opts.history?.length)
+      : undefined;
   return aim ? { kind: 'lookup', scope: { level: 'document', documents: [aim.doc.name] }, aim: { list: aim.list } } : c;
 }
 
@@ -98,8 +101,8 @@ export async function computedByTable(
 }
 
 export async function* askQuestion(question: string, opts: AskOptions): AsyncGenerator<AskEvent, void, undefined> {
-  // The kind, the byline, the names and the narrowed search each want the library's documents: listed once.
-  const source = listingOnce(opts.source);
+  // The kind, the byline, the names and the narrowed search each want the library's documents.
+  const source = readingOnce(opts.source);
   opts = { ...opts, source };
   let c = opts.as ?? (await classifyIn(source, question, opts));
   const computed = opts.as ? undefined : await computedByTable(question, c, opts);
@@ -124,10 +127,12 @@ export async function* askQuestion(question: string, opts: AskOptions): AsyncGen
     ...(c.alternative ? { alternative: c.alternative } : {}),
   };
   if (c.kind === 'lookup') {
-    // Decided when it was classified (here, or in the app before it asked), read once more here.
-    const aimed = c.aim && (await source.listDocuments()).find((d) => d.name === c.scope.documents[0]);
-    const aim = aimed && c.aim ? aimOf(await source.getChunks(aimed.id), c.aim.list) : null;
-    if (aimed && aim) return yield* quoted(question, aimed, aim);
+    // Decided when it was classified (here, or in the app before it asked, which read the same paper).
+    if (c.aim) {
+      const doc = (await source.listDocuments()).find((d) => d.name === c.scope.documents[0]);
+      const aim = doc && aimOf(await source.getChunks(doc.id), c.aim.list);
+      if (doc && aim) return yield* quoted(question, doc, aim);
+    }
     const byline = mayAskAuthors(question) ? await bylineAnswer(question, c, source) : null;
     if (byline) return yield* byline;
     const named = c.scope.documents.length
@@ -137,7 +142,7 @@ export async function* askQuestion(question: string, opts: AskOptions): AsyncGen
     const query = named.length ? lookupQuery(question, c.scope.documents, titles) : question;
     return yield* answer(question, {
       ...opts,
-      ...(await scoped({ ...opts, source }, c)),
+      ...(await scoped(opts, c)),
       ...(query !== question ? { searchAs: query } : {}),
     });
   }
@@ -174,6 +179,14 @@ async function askedOf(question: string, doc: WholeDocument, source: WholeSource
   );
 }
 
+interface About {
+  docs: WholeDocument[];
+  /** The one document in scope (named, "it", the scope picker's). */
+  inScope: boolean;
+  /** Called by a name in the question. */
+  named: boolean;
+}
+
 /**
  * The documents a question about one document may be about: the one in scope (named, "it", the
  * scope picker's), else those it calls by any name (the short name alone too: "Who are the authors
@@ -184,7 +197,7 @@ function aboutWhich(
   c: Classification,
   docs: WholeDocument[],
   collections: { id: string; name: string }[] = [],
-): { docs: WholeDocument[]; inScope: boolean; named: boolean } {
+): About {
   const inScope = c.scope.documents.length === 1 ? docs.filter((d) => d.name === c.scope.documents[0]) : [];
   if (inScope.length) return { docs: inScope, inScope: true, named: false };
   const unnamed = namesAsIt(question, []);
@@ -206,10 +219,9 @@ function aboutWhich(
 /** A document's names as a question may call it: file name, base name, title, short title. */
 function namesOf(doc: WholeDocument): string[] {
   const short = doc.title && shortTitle(doc.title);
-  const base = doc.name.split('/').pop()!;
   // A file name's stem is a name only when no everyday word is: "papermage", not "a" of a.txt.
-  const stem = base.replace(/\.[a-z0-9]{1,5}$/i, '');
-  return [doc.name, base, stem.length >= 4 ? stem : '', doc.title ?? '', short || ''];
+  const bare = stem(doc.name);
+  return [doc.name, doc.name.split('/').pop()!, bare.length >= 4 ? bare : '', doc.title ?? '', short || ''];
 }
 
 /**
@@ -220,13 +232,10 @@ function namesOf(doc: WholeDocument): string[] {
  */
 async function aimAsked(
   question: string,
-  c: Classification,
-  docs: WholeDocument[],
-  collections: { id: string; name: string }[],
+  about: About,
   source: WholeSource,
   followUp: boolean,
 ): Promise<{ doc: WholeDocument; list: boolean } | undefined> {
-  const about = aboutWhich(question, c, docs, collections);
   const unnamed = namesAsIt(question, []);
   // After an answer, "What does it do?" may mean what the answer was about ("magelib"), not the paper;
   // "What does the paper propose?", or one that names it, does not.
@@ -247,7 +256,7 @@ async function aimAsked(
 async function* quoted(
   question: string,
   doc: WholeDocument,
-  quote: { chunk: { index: number; text: string; location: SourceLocation }; start: number; end: number; text: string },
+  quote: AimQuote,
 ): AsyncGenerator<AskEvent, void, undefined> {
   const { chunk } = quote;
   const passage = {

@@ -26,7 +26,8 @@ test('a lookup of one paper asking what one of its sections says is that section
 test('not a section: no heading says it, only the making of the paper does, the title does, or it is no "what are the …" question', () => {
   expect(sectionAsked('What is the architecture?', paths)).toBeUndefined();
   expect(sectionAsked('What are the contributions?', paths)).toBeUndefined();
-  // A fact a heading's word names, not a section of that kind: S2ORC's appendix E, PaperMage's 2.2.
+  // A fact a heading's word names, not a section of that kind (S2ORC's appendix E, PaperMage's 2.2):
+  // "corpus size" and "model" are no kind of section, so these headings are not even read.
   const s2orc = [['S2ORC'], ['S2ORC', 'E Training corpus sizes for other language models']];
   expect(sectionAsked('What is the corpus size?', s2orc)).toBeUndefined();
   expect(

@@ -20,7 +20,7 @@ export function askedKind(asked: string): string | undefined {
 
 /**
  * The section a lookup about one document asks for, or undefined. `asked`: the question with the
- * document's name taken out (kinds.ts `lookupQuery`); `paths`: its passages' heading paths, the
+ * document's names taken out (route.ts `askedOf`); `paths`: its passages' heading paths, the
  * document's title first.
  */
 export function sectionAsked(asked: string, paths: string[][]): string | undefined {

@@ -28,17 +28,24 @@ export interface WholeSource {
 }
 
 /**
- * The source with its document list read once (the rest as they are): one answer asks for it several
- * times, and in the app each time is a call to the library worker. Methods delegate, not spread: a
+ * The source with its document and collection lists read once, and the document read last kept: one
+ * answer asks for the lists several times, and reads a paper to decide what is asked ("What does it
+ * propose?") and again to quote it; in the app each is a call to the library worker. One document
+ * only, so a summary of the library holds no more than before. Methods delegate, not spread: a
  * library's are on its prototype.
  */
-export function listingOnce(source: WholeSource): WholeSource {
+export function readingOnce(source: WholeSource): WholeSource {
   let listed: Promise<WholeDocument[]> | undefined;
+  let collections: Promise<{ id: string; name: string }[]> | undefined;
+  let last: { id: string; chunks: ReturnType<WholeSource['getChunks']> } | undefined;
   return {
     listDocuments: () => (listed ??= source.listDocuments()),
-    getChunks: (id) => source.getChunks(id),
+    getChunks: (id) => {
+      if (last?.id !== id) last = { id, chunks: source.getChunks(id) };
+      return last.chunks;
+    },
     search: (query, opts) => source.search(query, opts),
-    ...(source.listCollections ? { listCollections: () => source.listCollections!() } : {}),
+    ...(source.listCollections ? { listCollections: () => (collections ??= source.listCollections!()) } : {}),
     ...(source.embed ? { embed: (texts, kind) => source.embed!(texts, kind) } : {}),
   };
 }
